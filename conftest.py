@@ -1,0 +1,114 @@
+"""Shared fixtures: role users, API clients, and a real Chromium driven by Playwright."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SCREENSHOTS = Path(__file__).parent / "artifacts" / "screenshots"
+PASSWORD = "test-pass-123"
+
+
+@pytest.fixture
+def center(db):
+    from kefu.org import services
+
+    return services.create_center("test", "测试中心")
+
+
+@pytest.fixture
+def make_staff(db, center):
+    """make_staff("agent", staff_no="2001", ...) -> Staff with that role and a usable password."""
+    from kefu.org import services
+
+    counter = iter(range(5000, 9999))
+
+    def make(*roles: str, staff_no: str | None = None, **kwargs):
+        no = staff_no or str(next(counter))
+        return services.create_staff(center, staff_no=no, name=kwargs.pop("name", f"员工{no}"), roles=list(roles),
+                                     username=kwargs.pop("username", f"u{no}"), password=PASSWORD, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def client_for(db):
+    """client_for(staff) -> a Django test client logged in as that staff member."""
+    from django.test import Client
+
+    def make(staff):
+        client = Client()
+        client.force_login(staff.user)
+        return client
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def browser():
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not exe:
+        pytest.fail("页面测试需要 Debian 的 chromium：请运行 ./dev test（会自动安装）或 apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=exe,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    pg.base_url = live_server.url
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def login(page):
+    """login(staff) signs in through the real login form and returns the page."""
+
+    def do(staff, password: str = PASSWORD):
+        page.goto(page.base_url + "/login/")
+        page.fill("input[name=username]", staff.user.username)
+        page.fill("input[name=password]", password)
+        page.click("button[type=submit]")
+        page.wait_for_url(lambda url: "/login/" not in url)
+        return page
+
+    return do
+
+
+@pytest.fixture
+def screenshot(page):
+    """screenshot("tickets-queue") saves artifacts/screenshots/tickets-queue.png for a person to look at."""
+
+    def shoot(name: str):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return shoot
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Caches outlive a test's rolled-back transaction; start every test with an empty one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

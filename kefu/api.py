@@ -1,0 +1,108 @@
+"""The REST API: one NinjaAPI, a router per app, OpenAPI at /api/docs.
+
+Errors are JSON {"detail": [{"field", "rule", "message"}]} with Chinese messages.
+"""
+from __future__ import annotations
+
+import importlib
+
+from django.conf import settings
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from kefu.errors import RuleViolation
+
+api = NinjaAPI(
+    title="kefu 客服中心运营管理系统 API",
+    version="1.0",
+    description="工单、组织、工作日历、交接班、话务与指标、排班、质检与知识库。"
+    "页面使用会话认证（需 CSRF），集成使用 `Authorization: Bearer <令牌>`。",
+    urls_namespace="api",
+)
+
+_PYDANTIC_MESSAGES = {
+    "missing": "必填",
+    "string_too_long": "长度不能超过 {max_length} 个字符",
+    "string_too_short": "长度不能少于 {min_length} 个字符",
+    "string_pattern_mismatch": "格式不正确",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "float_parsing": "应为数字",
+    "decimal_parsing": "应为数字",
+    "bool_parsing": "应为布尔值",
+    "datetime_parsing": "应为日期时间（ISO 8601）",
+    "datetime_from_date_parsing": "应为日期时间（ISO 8601）",
+    "date_parsing": "应为日期（YYYY-MM-DD）",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "enum": "取值应为：{expected}",
+    "literal_error": "取值应为：{expected}",
+    "greater_than_equal": "应不小于 {ge}",
+    "less_than_equal": "应不大于 {le}",
+    "greater_than": "应大于 {gt}",
+    "less_than": "应小于 {lt}",
+    "string_type": "应为字符串",
+    "list_type": "应为列表",
+    "dict_type": "应为对象",
+    "json_invalid": "JSON 格式错误",
+    "model_attributes_type": "应为对象",
+    "value_error": "{msg}",
+}
+
+
+def chinese_message(error: dict) -> str:
+    kind = error.get("type", "")
+    template = _PYDANTIC_MESSAGES.get(kind)
+    ctx = dict(error.get("ctx") or {})
+    if kind == "value_error":
+        ctx["msg"] = str(ctx.get("error", error.get("msg", ""))).removeprefix("Value error, ")
+    try:
+        return template.format(**ctx) if template else f"输入不合法（{error.get('msg', kind)}）"
+    except (KeyError, IndexError):
+        return f"输入不合法（{error.get('msg', kind)}）"
+
+
+def _field_of(loc) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "data")]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(ValidationError)
+def _validation(request, exc: ValidationError):
+    detail = [
+        {"field": _field_of(e.get("loc", ())), "rule": e.get("type", "invalid"), "message": f"{_field_of(e.get('loc', ()))}：{chinese_message(e)}"}
+        for e in exc.errors
+    ]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(RuleViolation)
+def _rule(request, exc: RuleViolation):
+    return api.create_response(request, {"detail": [p.as_dict() for p in exc.problems]}, status=exc.status)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth(request, exc):
+    return api.create_response(request, {"detail": [{"field": None, "rule": "authentication", "message": "未登录或令牌无效"}]}, status=401)
+
+
+@api.exception_handler(Http404)
+def _missing(request, exc):
+    return api.create_response(request, {"detail": [{"field": None, "rule": "not_found", "message": "对象不存在"}]}, status=404)
+
+
+@api.exception_handler(HttpError)
+def _http(request, exc: HttpError):
+    return api.create_response(request, {"detail": [{"field": None, "rule": "http", "message": str(exc)}]}, status=exc.status_code)
+
+
+for _app in settings.KEFU_APPS:
+    try:
+        _module = importlib.import_module(f"{_app}.api")
+    except ModuleNotFoundError as _exc:
+        if _exc.name != f"{_app}.api":
+            raise
+        continue
+    _router = getattr(_module, "router", None)
+    if _router is not None:
+        api.add_router(f"/{_app.rsplit('.', 1)[1]}/", _router)

@@ -1,0 +1,5 @@
+from kefu.org.roles import Role
+
+RULES = {
+    "audit.search": {Role.AUDITOR, Role.ADMIN},
+}

@@ -1,0 +1,39 @@
+"""Audit records: every read of customer data, every unmask, export and destruction (004:L2045)."""
+from django.conf import settings
+from django.db import models
+
+
+class AuditRecord(models.Model):
+    class Action(models.TextChoices):
+        READ = "read", "查询"
+        UNMASK = "unmask", "显示完整信息"
+        EXPORT = "export", "导出"
+        WRITE = "write", "修改"
+        DESTROY = "destroy", "销毁"
+        LOGIN = "login", "登录"
+
+    class Channel(models.TextChoices):
+        PAGE = "page", "页面"
+        API = "api", "接口"
+        ADMIN = "admin", "后台配置"
+        EXPORT = "export", "导出"
+        CLI = "cli", "命令行"
+        SYSTEM = "system", "系统任务"
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="操作人")
+    staff_no = models.CharField("工号", max_length=20, blank=True, db_index=True)
+    action = models.CharField("动作", max_length=10, choices=Action.choices, db_index=True)
+    channel = models.CharField("途径", max_length=10, choices=Channel.choices)
+    object_type = models.CharField("对象类型", max_length=40, db_index=True)
+    object_ids = models.TextField("对象编号", blank=True)  # comma-separated: one record per list read
+    fields = models.CharField("字段", max_length=200, blank=True)
+    path = models.CharField("地址", max_length=300, blank=True)
+    ip = models.GenericIPAddressField("来源IP", null=True, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计记录"
+        ordering = ["-at", "-id"]
+        default_permissions = ("view",)
+        permissions = [("unmask_customer", "可显示客户完整电话和姓名")]

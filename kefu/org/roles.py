@@ -1,0 +1,56 @@
+"""Roles of the SPEC's user table, as data. A role is a Django group of the same code.
+
+Permissions of API operations are declared per app in `<app>/access.py` (RULES) and
+gathered by kefu.access; pages use the same table through `kefu.access.require`.
+"""
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    AGENT = "agent"  # 话务员 / 客服代表
+    SENIOR_AGENT = "senior_agent"  # 高级座席 / VIP话务员 (004:L2019)
+    TEAM_LEAD = "team_lead"  # 班长 / 组长
+    SUPERVISOR = "supervisor"  # 值班长 / 现场主管
+    QA = "qa"  # 质检员
+    EDITOR = "editor"  # 采编员
+    DISPATCHER = "dispatcher"  # 申告处理员 / 转单员 (复核、派单、跟单)
+    DEPT_HANDLER = "dept_handler"  # 处理部门 / 联络员
+    MANAGER = "manager"  # 中心经理
+    HR = "hr"  # 人事
+    ADMIN = "admin"  # 管理员
+    AUDITOR = "auditor"  # 审计员: searches the audit log
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.AGENT: "话务员",
+    Role.SENIOR_AGENT: "高级座席",
+    Role.TEAM_LEAD: "班长",
+    Role.SUPERVISOR: "值班长",
+    Role.QA: "质检员",
+    Role.EDITOR: "采编员",
+    Role.DISPATCHER: "转单员",
+    Role.DEPT_HANDLER: "处理部门",
+    Role.MANAGER: "中心经理",
+    Role.HR: "人事",
+    Role.ADMIN: "管理员",
+    Role.AUDITOR: "审计员",
+}
+
+ALL_ROLES = frozenset(Role)
+FRONT_LINE = frozenset({Role.AGENT, Role.SENIOR_AGENT})
+LEADS = frozenset({Role.TEAM_LEAD, Role.SUPERVISOR, Role.MANAGER})
+
+# Who may see customers' phone numbers and names unmasked (each unmask is audited).
+UNMASK_ROLES = frozenset({Role.SENIOR_AGENT, Role.TEAM_LEAD, Role.SUPERVISOR, Role.DISPATCHER, Role.DEPT_HANDLER})
+
+
+def roles_of(user) -> frozenset[Role]:
+    """The roles of a user (cached on the user object for the request)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_kefu_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = frozenset(r for r in Role if r.value in names)
+        user._kefu_roles = cached
+    return cached

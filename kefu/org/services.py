@@ -1,0 +1,78 @@
+"""Use cases of the organisation: staff, roles, policies, tokens. Every write goes through here."""
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+
+from kefu.errors import RuleViolation
+from kefu.org.models import Center, Department, Policy, Staff, Team
+from kefu.org.policy import validate_overrides
+from kefu.org.roles import Role
+
+_STAFF_NO = re.compile(r"^[A-Za-z0-9]{2,20}$")
+
+
+def ensure_role_groups() -> None:
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+
+
+@transaction.atomic
+def create_center(code: str, name: str, preset: str = Policy.Preset.HOTLINE) -> Center:
+    center, _ = Center.objects.get_or_create(code=code, defaults={"name": name})
+    Policy.objects.get_or_create(center=center, defaults={"preset": preset})
+    ensure_role_groups()
+    return center
+
+
+@transaction.atomic
+def create_staff(center: Center, *, staff_no: str, name: str, roles: list[str], username: str | None = None,
+                 password: str | None = None, department: Department | None = None, team: Team | None = None,
+                 level: int = Staff.Level.REGULAR, skills=()) -> Staff:
+    if not _STAFF_NO.match(staff_no or ""):
+        raise RuleViolation("工号应为2-20位字母或数字", field="staff_no", rule="staff_no_format")
+    if Staff.objects.filter(staff_no=staff_no).exists():
+        raise RuleViolation(f"工号 {staff_no} 已存在", field="staff_no", rule="unique", status=409)
+    if not name or len(name) > 50:
+        raise RuleViolation("姓名必填且不超过50个字符", field="name", rule="max_length")
+    unknown = [r for r in roles if r not in Role._value2member_map_]
+    if unknown:
+        raise RuleViolation(f"未知角色：{'、'.join(unknown)}", field="roles", rule="choice")
+    if level not in Staff.Level.values:
+        raise RuleViolation("技能等级应为1-5", field="level", rule="choice")
+    username = username or staff_no
+    if User.objects.filter(username=username).exists():
+        raise RuleViolation(f"登录名 {username} 已存在", field="username", rule="unique", status=409)
+    user = User.objects.create_user(username=username, password=password, first_name=name)
+    if password is None:
+        user.set_unusable_password()
+        user.save()
+    ensure_role_groups()
+    user.groups.set(Group.objects.filter(name__in=roles))
+    staff = Staff.objects.create(user=user, center=center, staff_no=staff_no, name=name, department=department,
+                                 team=team, level=level)
+    if skills:
+        staff.skills.set(skills)
+    return staff
+
+
+@transaction.atomic
+def set_roles(staff: Staff, roles: list[str]) -> None:
+    unknown = [r for r in roles if r not in Role._value2member_map_]
+    if unknown:
+        raise RuleViolation(f"未知角色：{'、'.join(unknown)}", field="roles", rule="choice")
+    ensure_role_groups()
+    staff.user.groups.set(Group.objects.filter(name__in=roles))
+
+
+@transaction.atomic
+def update_policy(center: Center, *, preset: str, overrides: dict) -> Policy:
+    errors = validate_overrides(preset, overrides)
+    if errors:
+        from kefu.errors import Problem
+
+        raise RuleViolation.many([Problem(f, "policy", f"{f}：{m}") for f, m in errors])
+    policy, _ = Policy.objects.update_or_create(center=center, defaults={"preset": preset, "overrides": overrides})
+    return policy

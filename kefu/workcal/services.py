@@ -1,0 +1,92 @@
+"""The center's calendar: chinese-calendar's published holidays plus the administrator's overrides."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core.cache import cache
+from django.db import transaction
+
+from kefu.errors import RuleViolation
+from kefu.workcal.calendar import WorkCalendar
+from kefu.workcal.models import CalendarOverride
+
+_CACHE_KEY = "workcal:calendar:v1"
+_HOLIDAY_NAMES = {
+    "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节", "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节", "Mid-autumn Festival": "中秋节", "National Day": "国庆节",
+    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+}
+
+
+def published_calendar() -> WorkCalendar:
+    """Holidays and make-up days of every year chinese-calendar knows (2004 to its last year)."""
+    import chinese_calendar
+    from chinese_calendar.constants import holidays as holiday_table
+    from chinese_calendar.constants import workdays as workday_table
+
+    holidays = {d for d in holiday_table if d.weekday() < 5}
+    workdays = {d for d in workday_table if d.weekday() >= 5}
+    names = {d: _HOLIDAY_NAMES.get(str(v), str(v)) for d, v in holiday_table.items()}
+    names.update({d: f"{_HOLIDAY_NAMES.get(str(v), str(v))}调休上班" for d, v in workday_table.items()})
+    del chinese_calendar
+    return WorkCalendar(frozenset(holidays), frozenset(workdays), names)
+
+
+def published_range() -> tuple[date, date]:
+    from chinese_calendar.constants import holidays as holiday_table
+
+    return min(holiday_table), date(max(holiday_table).year, 12, 31)
+
+
+def center_calendar() -> WorkCalendar:
+    cal = cache.get(_CACHE_KEY)
+    if cal is None:
+        rows = list(CalendarOverride.objects.values_list("day", "is_working_day", "name"))
+        cal = published_calendar().with_overrides({d: w for d, w, _ in rows}, {d: n for d, _, n in rows if n})
+        cache.set(_CACHE_KEY, cal, 300)
+    return cal
+
+
+def invalidate() -> None:
+    cache.delete(_CACHE_KEY)
+
+
+@transaction.atomic
+def set_override(day: date, is_working_day: bool, name: str = "") -> CalendarOverride:
+    if len(name) > 50:
+        raise RuleViolation("说明不能超过50个字符", field="name", rule="max_length")
+    row, _ = CalendarOverride.objects.update_or_create(day=day, defaults={"is_working_day": is_working_day, "name": name})
+    transaction.on_commit(invalidate)
+    return row
+
+
+@transaction.atomic
+def remove_override(day: date) -> None:
+    deleted, _ = CalendarOverride.objects.filter(day=day).delete()
+    if not deleted:
+        raise RuleViolation(f"{day} 没有调整记录", field="day", rule="not_found", status=404)
+    transaction.on_commit(invalidate)
+
+
+def days(start: date, end: date) -> list[dict]:
+    """Each day of [start, end] with its status, for the API and the calendar page."""
+    if end < start:
+        raise RuleViolation("结束日期不能早于开始日期", field="end", rule="date_order")
+    if (end - start).days > 366:
+        raise RuleViolation("一次最多查询366天", field="end", rule="max_range")
+    cal = center_calendar()
+    overridden = set(CalendarOverride.objects.filter(day__range=(start, end)).values_list("day", flat=True))
+    lo, hi = published_range()
+    out, day = [], start
+    while day <= end:
+        out.append({
+            "day": day,
+            "is_working_day": cal.is_working_day(day),
+            "is_holiday": cal.is_holiday(day),
+            "is_makeup_workday": day in cal.workdays,
+            "name": cal.names.get(day, ""),
+            "overridden": day in overridden,
+            "published": lo <= day <= hi,
+        })
+        day += timedelta(days=1)
+    return out

@@ -1,0 +1,26 @@
+import pytest
+
+
+@pytest.mark.django_db
+def test_login_required_and_home_lists_allowed_features(make_staff, client_for):
+    from django.test import Client
+
+    assert Client().get("/").status_code == 302
+    agent = make_staff("agent")
+    res = client_for(agent).get("/")
+    assert res.status_code == 200
+    assert agent.staff_no in res.content.decode()
+
+
+@pytest.mark.browser
+def test_login_in_chromium(make_staff, page, login, screenshot):
+    agent = make_staff("agent", staff_no="1234")
+    page.goto(page.base_url + "/login/")
+    page.fill("input[name=username]", agent.user.username)
+    page.fill("input[name=password]", "wrong-password")
+    page.click("button[type=submit]")
+    assert "用户名或密码不正确" in page.inner_text("main")
+    screenshot("login-error")
+    login(agent)
+    assert "工号 1234" in page.inner_text("header")
+    screenshot("home-agent")

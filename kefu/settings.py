@@ -127,7 +127,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 _NODE = BASE_DIR / "node_modules"
 # ECharts and HTMX come from the npm registry (./dev installs them); never committed.
-STATICFILES_DIRS = [
+STATICFILES_DIRS = [BASE_DIR / "kefu" / "static"] + [
     (prefix, path)
     for prefix, path in [
         ("vendor/echarts", _NODE / "echarts" / "dist"),

@@ -42,6 +42,8 @@ KEFU_APPS = [
     "kefu.telephony",
     "kefu.kpi",
     "kefu.wfm",
+    "kefu.roster",
+    "kefu.attendance",
     "kefu.quality",
     "kefu.knowledge",
     "kefu.training",

@@ -1,0 +1,49 @@
+from django.contrib import admin
+
+from kefu.audit.masking import mask_phone
+from kefu.telephony.models import AgentPause, AgentSession, Call, ImportBatch, ScheduledShift
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ("id", "kind", "file_name", "rows", "calls", "sessions", "pauses", "pending", "imported_at", "imported_by")
+    list_filter = ("kind",)
+    readonly_fields = ("sha256", "imported_at")
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin):
+    """Caller numbers are masked; the admin is no way around the unmask permission."""
+
+    list_display = ("call_id", "queue", "call_type", "is_vip", "masked_caller", "offered_at", "outcome", "wait_seconds",
+                    "talk_seconds", "agent_staff_no")
+    list_filter = ("outcome", "is_vip", "queue", "transferred")
+    search_fields = ("call_id", "agent_staff_no")
+    exclude = ("caller_number",)
+    readonly_fields = ("masked_caller",)
+    raw_id_fields = ("batch", "agent", "team")
+
+    @admin.display(description="主叫号码")
+    def masked_caller(self, obj):
+        return mask_phone(obj.caller_number)
+
+
+@admin.register(AgentSession)
+class AgentSessionAdmin(admin.ModelAdmin):
+    list_display = ("agent_staff_no", "queue", "start", "end")
+    search_fields = ("agent_staff_no",)
+    raw_id_fields = ("batch", "agent")
+
+
+@admin.register(AgentPause)
+class AgentPauseAdmin(admin.ModelAdmin):
+    list_display = ("agent_staff_no", "queue", "start", "end", "reason")
+    search_fields = ("agent_staff_no",)
+    raw_id_fields = ("batch", "agent")
+
+
+@admin.register(ScheduledShift)
+class ScheduledShiftAdmin(admin.ModelAdmin):
+    list_display = ("agent_staff_no", "start", "end")
+    search_fields = ("agent_staff_no",)
+    raw_id_fields = ("batch", "agent")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from kefu.audit.masking import mask_name, mask_phone
+from kefu.audit.services import record_read
 from kefu.customers.models import Customer
 
 
@@ -23,3 +24,14 @@ class CustomerAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        rows = getattr(response, "context_data", {}).get("cl")
+        if rows is not None:
+            record_read(request, "customer", [c.pk for c in rows.result_list], fields="name,phone(masked)", channel="admin")
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        record_read(request, "customer", [object_id], fields="name,phone(masked)", channel="admin")
+        return super().change_view(request, object_id, form_url, extra_context)

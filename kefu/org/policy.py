@@ -77,10 +77,11 @@ def validate_overrides(preset: str, overrides: dict) -> list[tuple[str, str]]:
         if name not in known:
             errors.append((name, f"未知的制度分区：{name}"))
             continue
+        type_errors = _type_errors(known[name].PRESETS[preset], data, name)
+        errors.extend(type_errors)
         merged = deep_merge(known[name].PRESETS[preset], data)
-        errors.extend(_type_errors(known[name].PRESETS[preset], data, name))
         validate = getattr(known[name], "validate", None)
-        if validate:
+        if validate and not type_errors:
             errors.extend((f"{name}.{field}", msg) for field, msg in validate(merged))
     return errors
 

@@ -1,0 +1,95 @@
+import json
+import types
+
+import pytest
+
+from kefu.errors import RuleViolation
+from kefu.org import policy as policy_mod
+from kefu.org.models import Policy, Staff
+
+
+@pytest.fixture
+def fake_section(monkeypatch):
+    module = types.SimpleNamespace(
+        SECTION="demo_rules",
+        PRESETS={
+            "hotline": {"answer_limit_seconds": 15, "targets": {"connect_rate": 0.85}, "enabled": True},
+            "gov12345": {"answer_limit_seconds": 15, "targets": {"connect_rate": 0.9}, "enabled": True},
+            "ecommerce": {"answer_limit_seconds": 30, "targets": {"connect_rate": 0.8}, "enabled": False},
+        },
+        validate=lambda data: [("answer_limit_seconds", "应为正数")] if data["answer_limit_seconds"] <= 0 else [],
+    )
+    monkeypatch.setattr(policy_mod, "sections", lambda: {"demo_rules": module})
+    return module
+
+
+@pytest.mark.django_db
+def test_policy_is_preset_merged_with_overrides(center, fake_section):
+    assert policy_mod.policy_for("demo_rules", center)["targets"]["connect_rate"] == 0.85
+    Policy.objects.filter(center=center).update(preset="ecommerce", overrides={"demo_rules": {"targets": {"connect_rate": 0.7}}})
+    effective = policy_mod.policy_for("demo_rules", center)
+    assert effective == {"answer_limit_seconds": 30, "targets": {"connect_rate": 0.7}, "enabled": False}
+
+
+@pytest.mark.django_db
+def test_policy_overrides_are_validated(center, fake_section):
+    from kefu.org.services import update_policy
+
+    for bad, field in [
+        ({"demo_rules": {"answer_limit_seconds": -1}}, "demo_rules.answer_limit_seconds"),
+        ({"demo_rules": {"answer_limit_seconds": "15"}}, "demo_rules.answer_limit_seconds"),
+        ({"demo_rules": {"unknown": 1}}, "demo_rules.unknown"),
+        ({"nope": {}}, "nope"),
+    ]:
+        with pytest.raises(RuleViolation) as err:
+            update_policy(center, preset="hotline", overrides=bad)
+        assert err.value.problems[0].field == field
+    assert Policy.objects.get(center=center).overrides == {}
+    update_policy(center, preset="gov12345", overrides={"demo_rules": {"answer_limit_seconds": 20}})
+    assert policy_mod.policy_for("demo_rules", center)["answer_limit_seconds"] == 20
+
+
+def test_every_app_policy_has_all_presets():
+    for name, module in policy_mod.sections().items():
+        for preset in policy_mod.PRESET_NAMES:
+            assert isinstance(module.PRESETS[preset], dict), (name, preset)
+            if hasattr(module, "validate"):
+                assert module.validate(module.PRESETS[preset]) == [], (name, preset)
+
+
+@pytest.mark.django_db
+def test_create_staff_rules(center, make_staff):
+    from kefu.org.services import create_staff
+
+    make_staff("agent", staff_no="1001")
+    cases = [
+        (dict(staff_no="1001", name="重复", roles=["agent"]), "staff_no"),
+        (dict(staff_no="1-2", name="格式", roles=["agent"]), "staff_no"),
+        (dict(staff_no="1002", name="", roles=["agent"]), "name"),
+        (dict(staff_no="1003", name="角色", roles=["boss"]), "roles"),
+        (dict(staff_no="1004", name="等级", roles=["agent"], level=9), "level"),
+    ]
+    before = Staff.objects.count()
+    for kwargs, field in cases:
+        with pytest.raises(RuleViolation) as err:
+            create_staff(center, **kwargs)
+        assert err.value.problems[0].field == field
+    assert Staff.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_staff_api_errors_are_chinese_and_change_nothing(make_staff, client_for):
+    admin = make_staff("admin")
+    client = client_for(admin)
+    before = Staff.objects.count()
+    res = client.post("/api/org/staff", json.dumps({"staff_no": "x" * 30, "name": "张三", "roles": ["agent"]}), content_type="application/json")
+    assert res.status_code == 422 and res.json()["detail"][0]["field"] == "staff_no" and "20" in res.json()["detail"][0]["message"]
+    res = client.post("/api/org/staff", json.dumps({"staff_no": "3001", "name": "张三", "roles": ["agent"], "level": "high"}), content_type="application/json")
+    assert res.status_code == 422 and res.json()["detail"][0]["field"] == "level" and "整数" in res.json()["detail"][0]["message"]
+    res = client.post("/api/org/staff", json.dumps({"staff_no": "3001", "name": "张三"}), content_type="application/json")
+    assert res.status_code == 422 and res.json()["detail"][0]["message"] == "roles：必填"
+    res = client.post("/api/org/staff", json.dumps({"staff_no": "3001", "name": "张三", "roles": ["agent"], "team_id": 424242}), content_type="application/json")
+    assert res.status_code == 404
+    assert Staff.objects.count() == before
+    ok = client.post("/api/org/staff", json.dumps({"staff_no": "3001", "name": "张三", "roles": ["agent"]}), content_type="application/json")
+    assert ok.status_code == 201 and ok.json()["roles"] == ["agent"]

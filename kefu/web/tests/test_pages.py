@@ -24,3 +24,13 @@ def test_login_in_chromium(make_staff, page, login, screenshot):
     login(agent)
     assert "工号 1234" in page.inner_text("header")
     screenshot("home-agent")
+
+
+@pytest.mark.django_db
+def test_english_is_available(make_staff, client_for):
+    agent = make_staff("agent")
+    client = client_for(agent)
+    assert "客服中心运营管理系统" in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/").content.decode()
+    assert "Customer-service center operations" in page and "Log out" in page

@@ -1,0 +1,547 @@
+"""The roster engine: problem data -> CP-SAT model -> solution, objective and violation report.
+
+No Django here: plain data in, plain data out (shaped like the OR-Tools scheduling examples, with input
+data, model building and solving kept apart). The same engine solves kefu's center rosters and the public
+Employee Shift Scheduling Benchmark (Curtois & Qu), read by `kefu.roster.benchmark`.
+
+Hard rules come in families (`RULE_FAMILIES`). The solver first enforces them all; when that is
+infeasible it solves again with one slack per rule instance, priced far above any soft cost, so it still
+returns the best roster it can find and names the families that had to give way (`Solution.conflicts`).
+The violation report is always recomputed from the roster by `evaluate()`, never read from the model.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+MINUTES_PER_DAY = 1440
+
+# Hard-rule families, with the Chinese label shown in reports.
+RULE_FAMILIES: dict[str, str] = {
+    "days_off": "不可排班日（请假/休息）",
+    "forbidden_successor": "班次衔接（两班间最短休息）",
+    "max_shifts": "某类班次次数上限",
+    "max_minutes": "工时上限（周平均工时）",
+    "min_minutes": "工时下限",
+    "max_consecutive": "最多连续上班天数",
+    "min_consecutive": "最少连续上班天数",
+    "min_consecutive_off": "最少连续休息天数",
+    "max_weekends": "周末上班次数上限",
+    "min_days_off": "周期内最少休息天数",
+    "skill": "班次技能要求",
+    "fixed": "已锁定的排班",
+}
+# Soft-cost families (the objective), with labels.
+SOFT_FAMILIES: dict[str, str] = {
+    "shift_on_request": "排班请求未满足",
+    "shift_off_request": "休息/避班请求未满足",
+    "cover_under": "人手不足",
+    "cover_over": "人手过剩",
+    "fair_night": "夜班分配不均",
+    "fair_weekend": "周末班分配不均",
+}
+
+
+@dataclass(frozen=True)
+class ShiftType:
+    code: str
+    length_minutes: int
+    start_minute: int = 0  # minutes after midnight of the day the shift belongs to
+    forbidden_next: frozenset[str] = frozenset()  # shifts that may not be worked on the next day
+    night: bool = False  # counts for the fair night load
+    skill: str | None = None  # only agents with this skill may work it
+    covers_intervals: bool = True  # an on-call (reserve) duty does not count as seats
+
+
+@dataclass(frozen=True)
+class Agent:
+    id: str
+    skills: frozenset[str] = frozenset()
+    max_shifts: dict[str, int] = field(default_factory=dict)  # per shift code; missing = no limit
+    max_minutes: int | None = None
+    min_minutes: int = 0
+    max_consecutive: int | None = None
+    min_consecutive: int = 1
+    min_consecutive_off: int = 1
+    max_weekends: int | None = None
+    min_days_off: int = 0
+    days_off: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Request:
+    """A wish: `on` = wants `shift` that day; not `on` = wants not to work it (shift None: the whole day off)."""
+
+    agent: str
+    day: int
+    shift: str | None
+    weight: int
+    on: bool
+
+
+@dataclass(frozen=True)
+class ShiftCover:
+    """Required number of agents on one shift of one day (the benchmark's cover)."""
+
+    day: int
+    shift: str
+    requirement: int
+    under_weight: int
+    over_weight: int
+
+
+@dataclass(frozen=True)
+class IntervalCover:
+    """Required seats in one interval of the horizon (interval index from day 0 00:00)."""
+
+    interval: int
+    requirement: int
+    under_weight: int
+    over_weight: int = 0
+    skill: str | None = None  # count only agents with this skill (VIP, complaints)
+
+
+@dataclass(frozen=True)
+class Problem:
+    days: int
+    shifts: tuple[ShiftType, ...]
+    agents: tuple[Agent, ...]
+    shift_cover: tuple[ShiftCover, ...] = ()
+    interval_cover: tuple[IntervalCover, ...] = ()
+    interval_minutes: int = 30
+    requests: tuple[Request, ...] = ()
+    weekends: tuple[tuple[int, ...], ...] = ()  # groups of day indexes; a group with any shift is a worked weekend
+    fair_night_weight: int = 0
+    fair_weekend_weight: int = 0
+    fixed: tuple[tuple[str, int, str | None], ...] = ()  # (agent, day, shift or None=off) that must hold
+
+    def shift(self, code: str) -> ShiftType:
+        for s in self.shifts:
+            if s.code == code:
+                return s
+        raise KeyError(code)
+
+
+Roster = dict[tuple[str, int], str]  # (agent id, day) -> shift code; a missing key is a day off
+
+
+@dataclass(frozen=True)
+class Violation:
+    family: str
+    agent: str | None
+    day: int | None
+    amount: int
+    message: str
+
+    @property
+    def label(self) -> str:
+        return RULE_FAMILIES.get(self.family) or SOFT_FAMILIES.get(self.family, self.family)
+
+
+@dataclass
+class Evaluation:
+    hard: list[Violation]
+    soft_cost: int
+    costs: dict[str, int]  # soft family -> cost
+    under_intervals: int  # agent-intervals short of interval cover
+    required_intervals: int
+
+
+@dataclass
+class Solution:
+    status: str  # OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN
+    roster: Roster
+    objective: int | None  # soft cost of the roster (recomputed)
+    bound: float | None
+    relaxed: bool  # True when hard rules had to be relaxed
+    conflicts: list[str]  # hard-rule families broken by the best roster found
+    evaluation: Evaluation | None
+    wall_seconds: float
+
+
+def weekend_groups(days: int, first_weekday: int = 0) -> tuple[tuple[int, ...], ...]:
+    """Saturday+Sunday groups of a horizon whose day 0 has ISO weekday index first_weekday (Mon = 0)."""
+    groups: dict[int, list[int]] = {}
+    for d in range(days):
+        wd = (first_weekday + d) % 7
+        if wd in (5, 6):
+            week = (first_weekday + d) // 7
+            groups.setdefault(week, []).append(d)
+    return tuple(tuple(g) for _, g in sorted(groups.items()))
+
+
+def forbidden_by_rest(shifts: list[ShiftType], min_rest_minutes: int) -> dict[str, frozenset[str]]:
+    """Next-day shifts that would leave less than min_rest_minutes between the end of one and the start of
+    the next (e.g. a 17:00-01:00 night followed by an 08:00 morning leaves 7 h)."""
+    out: dict[str, frozenset[str]] = {}
+    for s in shifts:
+        if s.length_minutes == 0:
+            out[s.code] = frozenset()
+            continue
+        end = s.start_minute + s.length_minutes
+        out[s.code] = frozenset(t.code for t in shifts
+                                if t.length_minutes and MINUTES_PER_DAY + t.start_minute - end < min_rest_minutes)
+    return out
+
+
+def intervals_of(shift: ShiftType, day: int, interval_minutes: int) -> range:
+    """Absolute interval indexes a shift worked on `day` covers (it may run past midnight)."""
+    if not shift.covers_intervals or shift.length_minutes == 0:
+        return range(0)
+    start = day * MINUTES_PER_DAY + shift.start_minute
+    return range(start // interval_minutes, -(-(start + shift.length_minutes) // interval_minutes))
+
+
+# --------------------------------------------------------------------------------------------------
+# Evaluation (independent of the model): the violation report and the soft cost of any roster.
+
+
+def _stretches(worked: list[bool], value: bool) -> list[tuple[int, int]]:
+    """(start, length) of maximal runs equal to value."""
+    runs, start = [], None
+    for d, w in enumerate(worked + [not value]):
+        if w == value and start is None:
+            start = d
+        elif w != value and start is not None:
+            runs.append((start, d - start))
+            start = None
+    return runs
+
+
+def evaluate(problem: Problem, roster: Roster) -> Evaluation:
+    hard: list[Violation] = []
+    costs = dict.fromkeys(SOFT_FAMILIES, 0)
+    shifts = {s.code: s for s in problem.shifts}
+    H = problem.days
+    for a in problem.agents:
+        row = [roster.get((a.id, d)) for d in range(H)]
+        worked = [c is not None for c in row]
+        for d, c in enumerate(row):
+            if c is None:
+                continue
+            if c not in shifts:
+                hard.append(Violation("skill", a.id, d, 1, f"{a.id} 第{d + 1}天：未知班次 {c}"))
+                continue
+            if d in a.days_off:
+                hard.append(Violation("days_off", a.id, d, 1, f"{a.id} 第{d + 1}天不可排班，却排了 {c}"))
+            if shifts[c].skill and shifts[c].skill not in a.skills:
+                hard.append(Violation("skill", a.id, d, 1, f"{a.id} 没有技能 {shifts[c].skill}，不能上 {c}"))
+            nxt = row[d + 1] if d + 1 < H else None
+            if nxt is not None and nxt in shifts[c].forbidden_next:
+                hard.append(Violation("forbidden_successor", a.id, d + 1, 1,
+                                      f"{a.id} 第{d + 1}天 {c} 之后第{d + 2}天不能接 {nxt}"))
+        for code, limit in a.max_shifts.items():
+            n = sum(1 for c in row if c == code)
+            if n > limit:
+                hard.append(Violation("max_shifts", a.id, None, n - limit, f"{a.id} 的 {code} 班 {n} 次，上限 {limit}"))
+        minutes = sum(shifts[c].length_minutes for c in row if c in shifts)
+        if a.max_minutes is not None and minutes > a.max_minutes:
+            hard.append(Violation("max_minutes", a.id, None, minutes - a.max_minutes,
+                                  f"{a.id} 共 {minutes / 60:g} 小时，上限 {a.max_minutes / 60:g} 小时"))
+        if minutes < a.min_minutes:
+            hard.append(Violation("min_minutes", a.id, None, a.min_minutes - minutes,
+                                  f"{a.id} 共 {minutes / 60:g} 小时，下限 {a.min_minutes / 60:g} 小时"))
+        for start, length in _stretches(worked, True):
+            if a.max_consecutive is not None and length > a.max_consecutive:
+                hard.append(Violation("max_consecutive", a.id, start, length - a.max_consecutive,
+                                      f"{a.id} 自第{start + 1}天连续上班 {length} 天，上限 {a.max_consecutive} 天"))
+            # A stretch touching either end of the horizon may continue outside it.
+            if 0 < start and start + length < H and length < a.min_consecutive:
+                hard.append(Violation("min_consecutive", a.id, start, a.min_consecutive - length,
+                                      f"{a.id} 自第{start + 1}天只连续上班 {length} 天，至少 {a.min_consecutive} 天"))
+        for start, length in _stretches(worked, False):
+            if 0 < start and start + length < H and length < a.min_consecutive_off:
+                hard.append(Violation("min_consecutive_off", a.id, start, a.min_consecutive_off - length,
+                                      f"{a.id} 自第{start + 1}天只连休 {length} 天，至少 {a.min_consecutive_off} 天"))
+        if a.max_weekends is not None:
+            n = sum(1 for g in problem.weekends if any(worked[d] for d in g))
+            if n > a.max_weekends:
+                hard.append(Violation("max_weekends", a.id, None, n - a.max_weekends,
+                                      f"{a.id} 上了 {n} 个周末，上限 {a.max_weekends} 个"))
+        off = H - sum(worked)
+        if off < a.min_days_off:
+            hard.append(Violation("min_days_off", a.id, None, a.min_days_off - off,
+                                  f"{a.id} 只休息 {off} 天，至少 {a.min_days_off} 天"))
+    for r in problem.requests:
+        c = roster.get((r.agent, r.day))
+        if r.on and c != r.shift:
+            costs["shift_on_request"] += r.weight
+        if not r.on and c is not None and (r.shift is None or c == r.shift):
+            costs["shift_off_request"] += r.weight
+    counts: dict[tuple[int, str], int] = {}
+    for (agent, day), c in roster.items():
+        counts[(day, c)] = counts.get((day, c), 0) + 1
+    for cv in problem.shift_cover:
+        n = counts.get((cv.day, cv.shift), 0)
+        costs["cover_under"] += cv.under_weight * max(0, cv.requirement - n)
+        costs["cover_over"] += cv.over_weight * max(0, n - cv.requirement)
+    under_intervals = required = 0
+    if problem.interval_cover:
+        skills = {a.id: a.skills for a in problem.agents}
+        seats: dict[tuple[int, str | None], int] = {}
+        wanted = {cv.skill for cv in problem.interval_cover}
+        for (agent, day), c in roster.items():
+            if c not in shifts:
+                continue
+            for t in intervals_of(shifts[c], day, problem.interval_minutes):
+                for sk in wanted:
+                    if sk is None or sk in skills.get(agent, ()):
+                        seats[(t, sk)] = seats.get((t, sk), 0) + 1
+        for cv in problem.interval_cover:
+            n = seats.get((cv.interval, cv.skill), 0)
+            short = max(0, cv.requirement - n)
+            costs["cover_under"] += cv.under_weight * short
+            costs["cover_over"] += cv.over_weight * max(0, n - cv.requirement)
+            if cv.skill is None:
+                under_intervals += short
+                required += cv.requirement
+    night = [s.code for s in problem.shifts if s.night]
+    if problem.fair_night_weight and night:
+        loads = [sum(1 for d in range(H) if roster.get((a.id, d)) in night) for a in _night_pool(problem)]
+        if loads:
+            costs["fair_night"] += problem.fair_night_weight * (max(loads) - min(loads))
+    if problem.fair_weekend_weight and problem.weekends:
+        loads = [sum(1 for g in problem.weekends for d in g if (a.id, d) in roster) for a in problem.agents]
+        costs["fair_weekend"] += problem.fair_weekend_weight * (max(loads) - min(loads))
+    for agent, day, code in problem.fixed:
+        if roster.get((agent, day)) != code:
+            hard.append(Violation("fixed", agent, day, 1, f"{agent} 第{day + 1}天已锁定为 {code or '休息'}"))
+    return Evaluation(hard, sum(costs.values()), costs, under_intervals, required)
+
+
+def _night_pool(problem: Problem) -> list[Agent]:
+    """Agents who may work a night shift at all (fairness is measured among them)."""
+    night = [s for s in problem.shifts if s.night]
+    return [a for a in problem.agents
+            if any(a.max_shifts.get(s.code, 1) > 0 and (s.skill is None or s.skill in a.skills) for s in night)]
+
+
+# --------------------------------------------------------------------------------------------------
+# Model building
+
+
+class _Builder:
+    def __init__(self, problem: Problem, relax: bool, hard_weight: int):
+        self.p = problem
+        self.relax = relax
+        self.hard_weight = hard_weight
+        self.m = cp_model.CpModel()
+        self.terms: list[tuple[int, object]] = []  # (weight, var) of the objective
+        self.x: dict[tuple[str, int, str], cp_model.IntVar] = {}
+        self.work: dict[tuple[str, int], object] = {}
+
+    def _slack_bool(self, family: str):
+        v = self.m.NewBoolVar(f"slack_{family}")
+        self.terms.append((self.hard_weight, v))
+        return v
+
+    def _slack_int(self, family: str, ub: int):
+        v = self.m.NewIntVar(0, max(ub, 0), f"slack_{family}")
+        self.terms.append((self.hard_weight, v))
+        return v
+
+    def clause(self, family: str, lits: list) -> None:
+        if self.relax:
+            lits = lits + [self._slack_bool(family)]
+        self.m.AddBoolOr(lits)
+
+    def at_most(self, family: str, expr, bound: int, ub: int) -> None:
+        if self.relax:
+            self.m.Add(expr <= bound + self._slack_int(family, ub))
+        else:
+            self.m.Add(expr <= bound)
+
+    def at_least(self, family: str, expr, bound: int) -> None:
+        if self.relax:
+            self.m.Add(expr + self._slack_int(family, bound) >= bound)
+        else:
+            self.m.Add(expr >= bound)
+
+    def build(self) -> "_Builder":
+        p, m = self.p, self.m
+        H = p.days
+        for a in p.agents:
+            for d in range(H):
+                for s in p.shifts:
+                    allowed_skill = s.skill is None or s.skill in a.skills
+                    if not allowed_skill or a.max_shifts.get(s.code, 1) == 0:
+                        continue  # structural: never create the variable
+                    self.x[(a.id, d, s.code)] = m.NewBoolVar(f"x_{a.id}_{d}_{s.code}")
+                day_vars = [self.x[(a.id, d, s.code)] for s in p.shifts if (a.id, d, s.code) in self.x]
+                w = m.NewBoolVar(f"w_{a.id}_{d}")
+                m.Add(sum(day_vars) == w)  # at most one shift per day
+                self.work[(a.id, d)] = w
+        for agent, day, code in p.fixed:
+            if code is None:
+                self.clause("fixed", [self.work[(agent, day)].Not()])
+            elif (agent, day, code) in self.x:
+                self.clause("fixed", [self.x[(agent, day, code)]])
+            else:
+                self.clause("fixed", [])  # the agent may not work that shift at all
+        for a in p.agents:
+            self._agent_rules(a)
+        self._requests()
+        self._cover()
+        self._fairness()
+        m.Minimize(sum(w * v for w, v in self.terms))
+        return self
+
+    def _agent_rules(self, a: Agent) -> None:
+        p, H = self.p, self.p.days
+        x, work = self.x, [self.work[(a.id, d)] for d in range(H)]
+        for d in a.days_off:
+            if 0 <= d < H:
+                self.clause("days_off", [work[d].Not()])
+        for s in p.shifts:
+            for nxt in s.forbidden_next:
+                for d in range(H - 1):
+                    if (a.id, d, s.code) in x and (a.id, d + 1, nxt) in x:
+                        self.clause("forbidden_successor", [x[(a.id, d, s.code)].Not(), x[(a.id, d + 1, nxt)].Not()])
+        for code, limit in a.max_shifts.items():
+            vs = [x[(a.id, d, code)] for d in range(H) if (a.id, d, code) in x]
+            if limit > 0 and len(vs) > limit:
+                self.at_most("max_shifts", sum(vs), limit, H)
+        minutes = sum(p.shift(code).length_minutes * v for (ag, d, code), v in x.items() if ag == a.id)
+        total = H * max(s.length_minutes for s in p.shifts)
+        if a.max_minutes is not None and a.max_minutes < total:
+            self.at_most("max_minutes", minutes, a.max_minutes, total)
+        if a.min_minutes > 0:
+            self.at_least("min_minutes", minutes, a.min_minutes)
+        if a.max_consecutive is not None and a.max_consecutive < H:
+            k = a.max_consecutive
+            for d in range(H - k):
+                self.clause("max_consecutive", [work[t].Not() for t in range(d, d + k + 1)])
+        # Forbid short stretches that start and end inside the horizon (work or rest).
+        for family, length, lit in (("min_consecutive", a.min_consecutive, lambda t: work[t]),
+                                    ("min_consecutive_off", a.min_consecutive_off, lambda t: work[t].Not())):
+            for ln in range(1, length):
+                for d in range(1, H - ln):
+                    pattern = [lit(d - 1)] + [lit(t).Not() for t in range(d, d + ln)] + [lit(d + ln)]
+                    self.clause(family, pattern)
+        if a.max_weekends is not None and a.max_weekends < len(p.weekends):
+            worked_weekends = []
+            for g in p.weekends:
+                ww = self.m.NewBoolVar("")
+                self.m.AddMaxEquality(ww, [work[d] for d in g])
+                worked_weekends.append(ww)
+            self.at_most("max_weekends", sum(worked_weekends), a.max_weekends, len(p.weekends))
+        if a.min_days_off > 0:
+            self.at_most("min_days_off", sum(work), H - a.min_days_off, H)
+
+    def _requests(self) -> None:
+        for r in self.p.requests:
+            if r.shift is None:
+                var = self.work.get((r.agent, r.day))
+            else:
+                var = self.x.get((r.agent, r.day, r.shift))
+            if r.on:
+                if var is None:
+                    self.terms.append((r.weight, 1))
+                else:
+                    self.terms.append((r.weight, 1 - var))
+            elif var is not None:
+                self.terms.append((r.weight, var))
+
+    def _cover(self) -> None:
+        p, m = self.p, self.m
+        n_agents = len(p.agents)
+        by_day_shift: dict[tuple[int, str], list] = {}
+        for (agent, d, code), v in self.x.items():
+            by_day_shift.setdefault((d, code), []).append(v)
+        for cv in p.shift_cover:
+            count = sum(by_day_shift.get((cv.day, cv.shift), []))
+            self._deviation(count, cv.requirement, cv.under_weight, cv.over_weight, n_agents)
+        if p.interval_cover:
+            skills = {a.id: a.skills for a in p.agents}
+            wanted = {cv.skill for cv in p.interval_cover}
+            per_interval: dict[tuple[int, str | None], list] = {}
+            for (agent, d, code), v in self.x.items():
+                for t in intervals_of(p.shift(code), d, p.interval_minutes):
+                    for sk in wanted:
+                        if sk is None or sk in skills[agent]:
+                            per_interval.setdefault((t, sk), []).append(v)
+            for cv in p.interval_cover:
+                count = sum(per_interval.get((cv.interval, cv.skill), []))
+                self._deviation(count, cv.requirement, cv.under_weight, cv.over_weight, n_agents)
+
+    def _deviation(self, count, requirement: int, under_w: int, over_w: int, n: int) -> None:
+        m = self.m
+        if under_w:
+            under = m.NewIntVar(0, max(requirement, 0), "")
+            m.Add(count + under >= requirement)
+            self.terms.append((under_w, under))
+        if over_w:
+            over = m.NewIntVar(0, n, "")
+            m.Add(count - over <= requirement)
+            self.terms.append((over_w, over))
+
+    def _fairness(self) -> None:
+        p, m, H = self.p, self.m, self.p.days
+        night = [s.code for s in p.shifts if s.night]
+        pool = _night_pool(p)
+        if p.fair_night_weight and night and pool:
+            self._spread(p.fair_night_weight,
+                         [sum(self.x[(a.id, d, c)] for d in range(H) for c in night if (a.id, d, c) in self.x)
+                          for a in pool], H)
+        if p.fair_weekend_weight and p.weekends:
+            days = [d for g in p.weekends for d in g]
+            self._spread(p.fair_weekend_weight, [sum(self.work[(a.id, d)] for d in days) for a in p.agents], len(days))
+
+    def _spread(self, weight: int, loads: list, ub: int) -> None:
+        hi, lo = self.m.NewIntVar(0, ub, "hi"), self.m.NewIntVar(0, ub, "lo")
+        for load in loads:
+            self.m.Add(load <= hi)
+            self.m.Add(load >= lo)
+        self.terms.append((weight, hi))
+        self.terms.append((-weight, lo))
+
+
+def build_model(problem: Problem, relax: bool = False, hard_weight: int = 100_000) -> _Builder:
+    return _Builder(problem, relax, hard_weight).build()
+
+
+STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.INFEASIBLE: "INFEASIBLE",
+          cp_model.MODEL_INVALID: "MODEL_INVALID", cp_model.UNKNOWN: "UNKNOWN"}
+
+
+def _run(builder: _Builder, time_limit: float, workers: int, hint: Roster | None, log: bool):
+    if hint:
+        for (agent, d, code), v in builder.x.items():
+            builder.m.AddHint(v, 1 if hint.get((agent, d)) == code else 0)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit)
+    solver.parameters.num_workers = workers
+    solver.parameters.log_search_progress = log
+    status = solver.Solve(builder.m)
+    roster: Roster = {}
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        for (agent, d, code), v in builder.x.items():
+            if solver.BooleanValue(v):
+                roster[(agent, d)] = code
+    return STATUS.get(status, "UNKNOWN"), roster, solver
+
+
+def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint: Roster | None = None,
+          log: bool = False, relax_time_limit: float | None = None) -> Solution:
+    """Solve with every hard rule enforced; when that is infeasible, relax rule families and say which broke."""
+    started = time.monotonic()
+    status, roster, solver = _run(build_model(problem), time_limit, workers, hint, log)
+    relaxed = False
+    bound = None
+    found = status in ("OPTIMAL", "FEASIBLE")
+    if found:
+        bound = solver.BestObjectiveBound()
+    else:
+        relaxed = True
+        left = relax_time_limit if relax_time_limit is not None else max(1.0, time_limit - (time.monotonic() - started))
+        status, roster, solver = _run(build_model(problem, relax=True), left, workers, hint, log)
+        found = status in ("OPTIMAL", "FEASIBLE")
+        if status == "OPTIMAL":
+            status = "FEASIBLE"  # optimal for the relaxed model only
+    evaluation = evaluate(problem, roster) if found else None
+    conflicts = sorted({v.family for v in evaluation.hard}) if evaluation else []
+    return Solution(status=status, roster=roster,
+                    objective=evaluation.soft_cost if evaluation else None, bound=bound, relaxed=relaxed,
+                    conflicts=conflicts, evaluation=evaluation, wall_seconds=time.monotonic() - started)

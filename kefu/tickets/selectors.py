@@ -1,0 +1,82 @@
+"""Reads of work orders that more than one caller needs (KPI engine, knowledge base, pages, API)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+
+from kefu.tickets import machine
+from kefu.tickets.models import Order, TypicalCase
+
+
+def kpi_order_rows(center, start: datetime, end: datetime) -> list[dict]:
+    """One dict per order accepted in [start, end), for the KPI engine (reply rate/timeliness, K6-K14).
+
+    replied_at is the first reply to the customer; reply_due is the deadline used for timeliness
+    (level deadline 004:L1293-1299, or the consultation "规定时间"); satisfaction is the latest one recorded.
+    """
+    rows = (Order.objects.filter(center=center, accepted_at__gte=start, accepted_at__lt=end)
+            .order_by("accepted_at", "id")
+            .values("id", "kind", "accepted_at", "replied_at", "due_at", "satisfaction", "is_repeat",
+                    "is_cross_province", "is_key_account", "team_id", "acceptor__staff_no"))
+    return [{
+        "id": r["id"], "kind": r["kind"], "accepted_at": r["accepted_at"], "replied_at": r["replied_at"],
+        "reply_due": r["due_at"], "satisfaction": r["satisfaction"] or None, "is_repeat": r["is_repeat"],
+        "is_cross_province": r["is_cross_province"], "is_key_account": r["is_key_account"], "team_id": r["team_id"],
+        "agent_staff_no": r["acceptor__staff_no"],
+    } for r in rows]
+
+
+def search_cases(query: str, limit: int = 20) -> list[TypicalCase]:
+    """Typical cases (案例库) matching every word of `query` in title, summary, analysis or tags (004:L2157)."""
+    qs = TypicalCase.objects.select_related("order", "created_by")
+    for word in (query or "").split()[:8]:
+        qs = qs.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(analysis__icontains=word) | Q(tags__icontains=word))
+    return list(qs.order_by("-created_at", "-id")[: max(1, min(int(limit), 200))])
+
+
+def orders_for(center, staff=None, *, state: str | None = None, kind: str | None = None, level: int | None = None,
+               mine: bool = False, department: int | None = None, overdue: bool | None = None) -> QuerySet[Order]:
+    qs = Order.objects.filter(center=center).select_related("customer", "department", "acceptor", "assigned_to")
+    if state:
+        qs = qs.filter(state=state)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if level:
+        qs = qs.filter(level=level)
+    if department:
+        qs = qs.filter(department_id=department)
+    if overdue is not None:
+        qs = qs.filter(is_overdue=overdue)
+    if mine and staff is not None:
+        # First-contact responsibility (首问责任制): the acceptor keeps the order in "my orders" to the end.
+        qs = qs.filter(Q(acceptor=staff) | Q(assigned_to=staff) | Q(handler=staff))
+    return qs
+
+
+def department_queue(center, department_id: int) -> QuerySet[Order]:
+    return orders_for(center, state=machine.PROCESSING, department=department_id).order_by("-priority", "handling_deadline", "due_at")
+
+
+def dispatcher_queue(center) -> QuerySet[Order]:
+    states = (machine.ACCEPTED, machine.REVIEWED, machine.VERIFYING, machine.RESOLVED, machine.REPLIED)
+    return orders_for(center).filter(state__in=states).exclude(kind=machine.CONSULTATION, state=machine.ACCEPTED).order_by("-priority", "due_at")
+
+
+def recent_orders(customer, limit: int = 5) -> list[Order]:
+    return list(Order.objects.filter(customer=customer).order_by("-accepted_at", "-id")[:limit])
+
+
+def board(center) -> dict:
+    """Supervisor board: counts by state x level, and overdue counts."""
+    from django.db.models import Count
+
+    cells = {}
+    for row in Order.objects.filter(center=center).values("state", "level").annotate(n=Count("id"), late=Count("id", filter=Q(is_overdue=True))):
+        cells[(row["state"], row["level"])] = (row["n"], row["late"])
+    rows = []
+    for state, label in machine.STATES.items():
+        counts = [cells.get((state, lv), (0, 0)) for lv in (1, 2, 3, 4)]
+        rows.append({"state": state, "label": label, "cells": counts, "total": sum(n for n, _ in counts),
+                     "late": sum(x for _, x in counts)})
+    return {"rows": rows}

@@ -1,0 +1,198 @@
+"""Generic call CSV reader with a column mapping (pure: Polars, no Django).
+
+A mapping tells which column of the file holds each of our fields and how to read it:
+
+    {
+      "columns": {"call_id": "话单编号", "offered_at": "进线时间", "outcome": "呼叫结果", "agent_staff_no": "工号", ...},
+      "datetime_format": "%Y-%m-%d %H:%M:%S",         # strftime format of every time column
+      "time_zone": "Asia/Shanghai",                   # zone of naive times (default: the center's)
+      "outcome_values": {"接通": "answered", "放弃": "abandoned"},   # file value -> our outcome code
+      "true_values": ["1", "是", "Y"], "false_values": ["0", "否", "N"],
+      "transfer_kind_values": {"盲转": "blind", "咨询转": "attended"},
+      "delimiter": ",", "encoding": "utf-8",          # or "gbk" (many Chinese ACD exports)
+      "defaults": {"queue": "hotline"}               # constant for fields the file lacks
+    }
+
+Only call_id, offered_at and outcome are required. Without a mapping, a file with our own column names is read as is.
+Every bad value is reported with its line number (the header is line 1) and nothing is returned.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import polars as pl
+
+FIELDS = {
+    # name: kind
+    "call_id": "str", "queue": "str", "call_type": "str", "is_vip": "bool", "caller_number": "str", "offered_at": "datetime",
+    "outcome": "outcome", "requested_agent": "bool", "queued": "bool", "answered_at": "datetime", "wait_seconds": "float",
+    "rings": "int", "talk_seconds": "float", "hold_seconds": "float", "acw_seconds": "float", "transferred": "bool",
+    "transfer_kind": "transfer", "transfer_target": "str", "disposition": "str", "first_call_resolved": "bool_or_null",
+    "agent_staff_no": "str", "ended_at": "datetime",
+}
+REQUIRED = ("call_id", "offered_at", "outcome")
+LABELS = {
+    "call_id": "呼叫标识", "queue": "队列", "call_type": "业务类型", "is_vip": "VIP", "caller_number": "主叫号码",
+    "offered_at": "进入队列时间", "outcome": "结果", "requested_agent": "要求人工", "queued": "排队", "answered_at": "应答时间",
+    "wait_seconds": "排队时长", "rings": "振铃次数", "talk_seconds": "通话时长", "hold_seconds": "保持时长",
+    "acw_seconds": "事后处理时长", "transferred": "已转接", "transfer_kind": "转接方式", "transfer_target": "转接目标",
+    "disposition": "处理结果代码", "first_call_resolved": "一次解决", "agent_staff_no": "工号", "ended_at": "结束时间",
+}
+OUTCOMES = ("answered", "abandoned", "blocked", "timeout", "empty", "exit_key", "ivr")
+DEFAULT_OUTCOME_VALUES = {
+    **{o: o for o in OUTCOMES},
+    "已接听": "answered", "接通": "answered", "放弃": "abandoned", "呼损": "abandoned", "忙音": "blocked", "排队超时": "timeout",
+    "无座席": "empty", "按键离开队列": "exit_key", "IVR自助": "ivr",
+}
+DEFAULT_TRUE = ("1", "true", "True", "TRUE", "是", "Y", "y", "yes")
+DEFAULT_FALSE = ("0", "false", "False", "FALSE", "否", "N", "n", "no", "")
+DEFAULT_TRANSFER = {"": "", "blind": "blind", "attended": "attended", "盲转": "blind", "告知后转接": "attended", "咨询转": "attended"}
+MAX_ERRORS = 200
+
+
+@dataclass
+class CsvError:
+    line_no: int  # 0: the whole file / mapping
+    message: str
+
+    def __str__(self) -> str:
+        return f"第{self.line_no}行：{self.message}" if self.line_no else self.message
+
+
+class CsvImportError(ValueError):
+    def __init__(self, errors: list[CsvError], total: int | None = None):
+        self.errors = errors
+        self.total = total if total is not None else len(errors)
+        super().__init__("；".join(str(e) for e in errors[:20]))
+
+
+def check_mapping(mapping: dict) -> list[CsvError]:
+    errors = []
+    if not isinstance(mapping, dict):
+        return [CsvError(0, "字段映射必须是 JSON 对象")]
+    unknown = [k for k in mapping.get("columns", {}) if k not in FIELDS]
+    if unknown:
+        errors.append(CsvError(0, f"字段映射中有未知字段：{'、'.join(unknown)}（可用：{'、'.join(FIELDS)}）"))
+    for key, value in mapping.get("outcome_values", {}).items():
+        if value not in OUTCOMES:
+            errors.append(CsvError(0, f"结果映射“{key}”→“{value}”无效：结果只能是 {'、'.join(OUTCOMES)}"))
+    return errors
+
+
+def read_calls(data: bytes, mapping: dict | None, *, time_zone: str) -> pl.DataFrame:
+    """Bytes of a CSV file -> a frame with exactly our FIELDS (times as UTC). Raises CsvImportError."""
+    mapping = mapping or {}
+    problems = check_mapping(mapping)
+    if problems:
+        raise CsvImportError(problems)
+    encoding = mapping.get("encoding", "utf-8")
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        raise CsvImportError([CsvError(0, f"文件不是 {encoding} 编码的文本（可在映射中设置 \"encoding\"，如 \"gbk\"）")]) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        raw = pl.read_csv(io.StringIO(text), separator=mapping.get("delimiter", ","), infer_schema=False).fill_null("")
+    except Exception as exc:  # polars raises several error types for broken CSV
+        raise CsvImportError([CsvError(0, f"无法读取 CSV：{str(exc).splitlines()[0]}")]) from None
+    columns = dict(mapping.get("columns") or {f: f for f in FIELDS if f in raw.columns})
+    defaults = mapping.get("defaults", {})
+    errors: list[CsvError] = []
+    for fld, col in columns.items():
+        if col not in raw.columns:
+            errors.append(CsvError(0, f"映射的列“{col}”（字段 {fld} {LABELS[fld]}）在文件中不存在；文件的列为：{'、'.join(raw.columns)}"))
+    for fld in REQUIRED:
+        if fld not in columns and fld not in defaults:
+            errors.append(CsvError(0, f"缺少必填字段 {fld}（{LABELS[fld]}）的列映射"))
+    if errors:
+        raise CsvImportError(errors)
+
+    n = raw.height
+    line = pl.int_range(2, n + 2, eager=True).alias("line")
+    fmt = mapping.get("datetime_format", "%Y-%m-%d %H:%M:%S")
+    tz = mapping.get("time_zone", time_zone)
+    true_values = [str(v) for v in mapping.get("true_values", DEFAULT_TRUE)]
+    false_values = [str(v) for v in mapping.get("false_values", DEFAULT_FALSE)]
+    outcome_values = {**DEFAULT_OUTCOME_VALUES, **mapping.get("outcome_values", {})}
+    transfer_values = {**DEFAULT_TRANSFER, **mapping.get("transfer_kind_values", {})}
+
+    out: dict[str, pl.Series] = {}
+    bad: list[pl.DataFrame] = []
+
+    def flag(mask: pl.Series, values: pl.Series, message: str) -> None:
+        if mask.any():
+            bad.append(pl.DataFrame({"line": line.filter(mask), "value": values.filter(mask).cast(pl.Utf8)})
+                       .with_columns(pl.lit(message).alias("message")))
+
+    for fld, kind in FIELDS.items():
+        if fld in columns:
+            s = raw.get_column(columns[fld]).str.strip_chars()
+        elif fld in defaults:
+            s = pl.Series(fld, [str(defaults[fld])] * n, dtype=pl.Utf8)
+        else:
+            s = None
+        label = f"字段 {fld}（{LABELS[fld]}，列“{columns.get(fld, '默认值')}”）"
+        if kind == "str":
+            out[fld] = s if s is not None else pl.Series(fld, [""] * n, dtype=pl.Utf8)
+            if fld == "call_id":
+                flag(out[fld] == "", out[fld], f"{label}不能为空")
+        elif kind == "datetime":
+            if s is None:
+                out[fld] = pl.Series(fld, [None] * n, dtype=pl.Datetime("us", "UTC"))
+                continue
+            parsed = s.str.strptime(pl.Datetime("us"), fmt, strict=False)
+            flag(parsed.is_null() & (s != ""), s, f"{label}时间格式应为 {fmt}")
+            if fld == "offered_at":
+                flag(s == "", s, f"{label}不能为空")
+            out[fld] = parsed.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null").dt.convert_time_zone("UTC")
+        elif kind in ("float", "int"):
+            if s is None:
+                out[fld] = pl.Series(fld, [None if kind == "int" else 0.0] * n, dtype=pl.Int64 if kind == "int" else pl.Float64)
+                continue
+            num = s.cast(pl.Float64, strict=False)
+            flag(num.is_null() & (s != ""), s, f"{label}应为数字")
+            flag(num < 0, s, f"{label}不能为负数")
+            if kind == "int":
+                flag(num.is_not_null() & (num != num.floor()), s, f"{label}应为整数")
+                out[fld] = num.cast(pl.Int64, strict=False)
+            else:
+                out[fld] = num.fill_null(0.0)
+        elif kind in ("bool", "bool_or_null"):
+            if s is None:
+                default = {"requested_agent": True}.get(fld, None if kind == "bool_or_null" else False)
+                out[fld] = pl.Series(fld, [default] * n, dtype=pl.Boolean)
+                continue
+            is_true, is_false = s.is_in(true_values), s.is_in(false_values)
+            flag(~is_true & ~is_false, s, f"{label}应为是/否（{'、'.join(true_values[:3])} / {'、'.join(v for v in false_values[:3] if v)}）")
+            if kind == "bool_or_null":  # an empty cell is "not known", not "no"
+                val = (pl.DataFrame({"t": is_true, "f": is_false & (s != "")})
+                       .select(pl.when("t").then(True).when("f").then(False).otherwise(None)).to_series())
+            else:
+                val = is_true
+            out[fld] = val.alias(fld)
+        elif kind == "outcome":
+            mapped = s.replace_strict(outcome_values, default=None, return_dtype=pl.Utf8)
+            flag(mapped.is_null(), s, f"{label}的值不在结果映射中（可在映射的 outcome_values 中设置；结果代码：{'、'.join(OUTCOMES)}）")
+            out[fld] = mapped
+        elif kind == "transfer":
+            if s is None:
+                out[fld] = pl.Series(fld, [""] * n, dtype=pl.Utf8)
+                continue
+            mapped = s.replace_strict(transfer_values, default=None, return_dtype=pl.Utf8)
+            flag(mapped.is_null(), s, f"{label}只能是盲转（blind）或告知后转接（attended）")
+            out[fld] = mapped
+
+    frame = pl.DataFrame([out[f].alias(f) for f in FIELDS]).with_columns(line)
+    dup = frame.get_column("call_id").is_duplicated() & (frame.get_column("call_id") != "")
+    flag(dup, frame.get_column("call_id"), "字段 call_id（呼叫标识）在文件中重复")
+    if bad:
+        errs = pl.concat(bad).sort("line")
+        total = errs.height
+        errors = [CsvError(r["line"], f"{r['message']}，实际为“{r['value']}”") for r in errs.head(MAX_ERRORS).iter_rows(named=True)]
+        raise CsvImportError(errors, total)
+    # answered calls: talk etc. as given; other outcomes carry no handling time
+    return frame.with_columns(
+        pl.col("transferred") | (pl.col("transfer_kind") != ""),
+    )

@@ -1,0 +1,36 @@
+"""Telephony import settings per center (policy section "telephony")."""
+
+SECTION = "telephony"
+
+_BASE = {
+    # TRANSFER lines of Asterisk < 12 do not say blind or attended: the center decided once which it uses (004:L1669).
+    "legacy_transfer_kind": "blind",
+    # One ring heard by the caller = 1 s tone + 4 s silence; rings = ceil(ring time / cycle) (rings, 004:L1445).
+    "ring_cycle_seconds": 5,
+    # Agent interfaces whose name is not the staff number: {"SIP/zhang": "1001"}.
+    "agent_map": {},
+    # Rows per INSERT batch.
+    "batch_size": 5000,
+}
+
+PRESETS = {
+    "hotline": dict(_BASE),
+    "gov12345": dict(_BASE),
+    # E-commerce teams mostly transfer to a specialist group with an announcement.
+    "ecommerce": dict(_BASE, legacy_transfer_kind="attended"),
+}
+
+
+def validate(data: dict) -> list[tuple[str, str]]:
+    problems = []
+    if data.get("legacy_transfer_kind") not in ("blind", "attended", ""):
+        problems.append(("legacy_transfer_kind", "旧版 TRANSFER 的转接方式只能是 blind（盲转）、attended（告知后转接）或空"))
+    cycle = data.get("ring_cycle_seconds")
+    if not isinstance(cycle, (int, float)) or cycle <= 0:
+        problems.append(("ring_cycle_seconds", "振铃周期（秒）必须是正数"))
+    if not isinstance(data.get("agent_map", {}), dict):
+        problems.append(("agent_map", "座席映射必须是“接口→工号”的字典"))
+    size = data.get("batch_size")
+    if not isinstance(size, int) or size < 100:
+        problems.append(("batch_size", "批量写入行数必须是不小于 100 的整数"))
+    return problems

@@ -1,0 +1,430 @@
+"""Asterisk queue_log parser (pure: no Django). Lines in, calls / agent sessions / pauses out.
+
+Format (Asterisk documentation "Queue Logs", docs.asterisk.org/Operation/Logging/Queue-Logs/, and the
+older doc/queuelog.txt of Asterisk 1.4–1.6): one event per line,
+
+    epoch|callid|queuename|agent|event|data1|data2|...
+
+callid is the caller channel's uniqueid, or "NONE"/"REALTIME" for agent events; agent is the member
+interface ("SIP/1001", "PJSIP/1001", "Local/1001@agents", "Agent/1001") or "NONE". Older versions log
+the event data as one '|'-joined field, newer ones (realtime/database exports) as data1..data5: split on
+'|', both give the same fields. A database export may carry a "YYYY-MM-DD HH:MM:SS[.ffffff]" time instead
+of the epoch; it is read in the center's time zone.
+
+Event data as documented (fields added by later versions are optional here):
+    ENTERQUEUE(url|callerid[|position])
+    CONNECT(holdtime|bridgedchanneluniqueid[|ringtime])            ringtime since 1.6
+    COMPLETECALLER / COMPLETEAGENT(holdtime|calltime[|origposition])
+    ABANDON(position|origposition|waittime)                        1.2: position only
+    EXITWITHTIMEOUT(position[|origposition|waittime])
+    EXITEMPTY(position|origposition|waittime)
+    EXITWITHKEY(key|position[|origposition|waittime])
+    RINGNOANSWER(ringtime in ms)
+    TRANSFER(extension|context|holdtime|calltime[|origposition])   before 12: blind or attended not told
+    BLINDTRANSFER(extension|context|holdtime|calltime|origposition)                      12+
+    ATTENDEDTRANSFER(method|method-data…|holdtime|calltime|origposition)   12+; LINK has two channels
+    AGENTLOGIN(channel) / AGENTLOGOFF(channel|logintime)
+    AGENTCALLBACKLOGIN(exten@context) / AGENTCALLBACKLOGOFF(exten@context|logintime|reason)
+    ADDMEMBER / REMOVEMEMBER
+    PAUSE / PAUSEALL([reason])  reason in data1 since 1.8;  UNPAUSE / UNPAUSEALL
+    QUEUESTART, CONFIGRELOAD, INFO, DID, SYSCOMPAT, AGENTDUMP, RINGCANCELED: carry nothing we keep.
+
+Asterisk logs neither hold, wrap-up, disposition nor trunk blocking. Centers that have them write custom
+lines with the dialplan application QueueLog(); kefu reads these (the simulator writes them):
+    KF_CALLINFO(call_type|vip 0/1)                after ENTERQUEUE
+    KF_WRAPUP(hold_s|acw_s|disposition|fcr 0/1/'') before the call's COMPLETE*/TRANSFER line
+    KF_BLOCKED(callerid|call_type)                a dial attempt refused for want of trunks (004:L1601)
+    KF_IVR(callerid|seconds|call_type)            a call served by the IVR alone (no agent request, 004:L1305)
+
+Reconstruction rules (SPEC decisions): calltime includes hold, so talk = calltime − hold; EXITWITHTIMEOUT
+and EXITEMPTY are their own outcomes, not abandons; a pause with no UNPAUSE ends at logoff; pauses are kept
+per agent (an agent's per-queue PAUSE lines after PAUSEALL are one pause). Calls and agent states still open at
+the end of the input are returned as `pending` lines; feed them back as `carry` before the next file, so the
+result does not depend on where the log was split.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone, tzinfo
+from typing import Iterable
+
+RING_CYCLE_SECONDS = 5  # one ring = 1 s tone + 4 s silence (Chinese ringback cadence)
+
+CALL_EVENTS = {"ENTERQUEUE", "CONNECT", "COMPLETECALLER", "COMPLETEAGENT", "ABANDON", "EXITWITHTIMEOUT", "EXITEMPTY",
+               "EXITWITHKEY", "RINGNOANSWER", "TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER", "KF_CALLINFO", "KF_WRAPUP",
+               "KF_BLOCKED", "KF_IVR"}
+AGENT_EVENTS = {"AGENTLOGIN", "AGENTLOGOFF", "AGENTCALLBACKLOGIN", "AGENTCALLBACKLOGOFF", "ADDMEMBER", "REMOVEMEMBER",
+                "PAUSE", "PAUSEALL", "UNPAUSE", "UNPAUSEALL"}
+IGNORED_EVENTS = {"QUEUESTART", "CONFIGRELOAD", "INFO", "DID", "SYSCOMPAT", "AGENTDUMP", "RINGCANCELED", "JOINEMPTY"}
+KNOWN_EVENTS = CALL_EVENTS | AGENT_EVENTS | IGNORED_EVENTS
+
+_INTERFACE = re.compile(r"^(?:Local|SIP|PJSIP|IAX2|Agent|DAHDI|Zap)/([^@/\-]+)", re.IGNORECASE)
+_NONE = {"", "NONE", "REALTIME"}
+
+
+@dataclass
+class ParsedCall:
+    call_id: str
+    queue: str
+    offered_at: datetime
+    outcome: str = ""
+    caller_number: str = ""
+    call_type: str = ""
+    is_vip: bool = False
+    requested_agent: bool = True
+    queued: bool = False
+    answered_at: datetime | None = None
+    wait_seconds: float = 0.0
+    rings: int | None = None
+    talk_seconds: float = 0.0
+    hold_seconds: float = 0.0
+    acw_seconds: float = 0.0
+    transferred: bool = False
+    transfer_kind: str = ""
+    transfer_target: str = ""
+    disposition: str = ""
+    first_call_resolved: bool | None = None
+    agent_staff_no: str = ""
+    ended_at: datetime | None = None
+    hangup_by: str = ""
+    # working state, not stored
+    ring_ms: float = 0.0
+    ring_known: bool = False
+    lines: list[tuple[int, str]] = field(default_factory=list, repr=False)
+
+
+@dataclass
+class Interval:
+    agent_staff_no: str
+    queue: str
+    start: datetime
+    end: datetime
+    reason: str = ""
+
+
+@dataclass
+class LineError:
+    line_no: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"第{self.line_no}行：{self.reason}"
+
+
+@dataclass
+class ParseResult:
+    calls: list[ParsedCall]
+    sessions: list[Interval]
+    pauses: list[Interval]
+    pending: list[str]
+    errors: list[LineError]
+    rows: int
+
+
+class QueueLogError(ValueError):
+    def __init__(self, errors: list[LineError]):
+        self.errors = errors
+        super().__init__("；".join(str(e) for e in errors[:20]))
+
+
+def staff_no_of(agent: str, agent_map: dict[str, str] | None = None) -> str:
+    """'Local/1001@agents', 'SIP/1001', 'PJSIP/1001-00000a1f', 'Agent/1001' -> '1001'; 'NONE' -> ''."""
+    agent = agent.strip()
+    if agent.upper() in _NONE:
+        return ""
+    if agent_map and agent in agent_map:
+        return agent_map[agent]
+    m = _INTERFACE.match(agent)
+    no = m.group(1) if m else agent
+    return agent_map.get(no, no) if agent_map else no
+
+
+class _BadLine(Exception):
+    pass
+
+
+def _num(value: str, what: str) -> float:
+    try:
+        x = float(value)
+    except ValueError:
+        raise _BadLine(f"{what}应为数字，实际为“{value}”") from None
+    if not math.isfinite(x) or x < 0:
+        raise _BadLine(f"{what}不能为负数或非数值（“{value}”）")
+    return x
+
+
+def _need(data: list[str], n: int, event: str, shape: str) -> None:
+    if len(data) < n:
+        raise _BadLine(f"{event} 事件至少需要 {n} 个数据字段（{shape}），实际只有 {len(data)} 个")
+
+
+def _timestamp(raw: str, tz: tzinfo) -> datetime:
+    raw = raw.strip()
+    try:
+        return datetime.fromtimestamp(float(raw), tz=timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        pass
+    for fmt in ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.strptime(raw, fmt).replace(tzinfo=tz).astimezone(timezone.utc)
+        except ValueError:
+            continue
+    raise _BadLine(f"时间戳“{raw}”既不是 Unix 秒数也不是“年-月-日 时:分:秒”")
+
+
+class _State:
+    def __init__(self, tz: tzinfo, agent_map, legacy_transfer_kind: str, ring_cycle: float):
+        self.tz = tz
+        self.agent_map = agent_map or {}
+        self.legacy_transfer_kind = legacy_transfer_kind
+        self.ring_cycle = ring_cycle
+        self.open_calls: dict[str, ParsedCall] = {}
+        self.seen_ids: dict[str, int] = {}
+        self.calls: list[ParsedCall] = []
+        # (staff_no, queue) -> (start, line); queue '' for AGENTLOGIN sessions
+        self.sessions: dict[tuple[str, str], tuple[datetime, str]] = {}
+        self.pauses: dict[str, tuple[datetime, str, str, str]] = {}  # staff_no -> (start, queue, reason, line)
+        self.done_sessions: list[Interval] = []
+        self.done_pauses: list[Interval] = []
+        self.idx = 0  # position of the current line, to hand pending lines back in their original order
+
+    # ---- calls ---------------------------------------------------------------------------------------
+    def _new_call(self, callid: str, queue: str, t: datetime, line: str) -> ParsedCall:
+        n = self.seen_ids.get(callid, 0) + 1
+        self.seen_ids[callid] = n
+        call = ParsedCall(call_id=callid if n == 1 else f"{callid}#{n}", queue=queue, offered_at=t)
+        call.lines.append((self.idx, line))
+        return call
+
+    def _finish(self, callid: str, call: ParsedCall, outcome: str, t: datetime) -> None:
+        call.outcome = outcome
+        call.ended_at = t
+        if call.ring_known:
+            call.rings = math.ceil(call.ring_ms / 1000 / self.ring_cycle - 1e-9) if call.ring_ms > 0 else 0
+        self.open_calls.pop(callid, None)
+        call.lines = []
+        self.calls.append(call)
+
+    def _talk(self, call: ParsedCall, holdtime: float, calltime: float, t: datetime, agent: str) -> None:
+        if call.answered_at is None:  # no CONNECT seen: rebuild from the completion line
+            call.wait_seconds = holdtime
+            call.answered_at = t - timedelta(seconds=calltime)
+            call.queued = holdtime > 0
+        if agent and not call.agent_staff_no:
+            call.agent_staff_no = agent
+        call.talk_seconds = max(calltime - call.hold_seconds, 0.0)
+
+    def call_event(self, t: datetime, callid: str, queue: str, agent: str, event: str, data: list[str], line: str) -> None:
+        if callid.upper() in _NONE:
+            raise _BadLine(f"{event} 事件缺少呼叫标识（callid）")
+        call = self.open_calls.get(callid)
+        if event in ("KF_BLOCKED", "KF_IVR"):
+            c = self._new_call(callid, queue, t, line)
+            c.caller_number = data[0] if data else ""
+            c.requested_agent = event == "KF_BLOCKED"
+            if event == "KF_IVR":
+                _need(data, 2, event, "callerid|seconds")
+                secs = _num(data[1], "IVR 时长")
+                c.call_type = data[2] if len(data) > 2 else ""
+                self._finish(callid, c, "ivr", t + timedelta(seconds=secs))
+            else:
+                c.call_type = data[1] if len(data) > 1 else ""
+                self._finish(callid, c, "blocked", t)
+            return
+        if event == "ENTERQUEUE":
+            if call is not None:
+                raise _BadLine(f"呼叫 {callid} 已在队列中，重复的 ENTERQUEUE")
+            call = self._new_call(callid, queue, t, line)
+            call.caller_number = data[1].strip() if len(data) > 1 else ""
+            self.open_calls[callid] = call
+            return
+        if call is None:
+            call = self._orphan(callid, queue, t, event, data, line)
+            if call is None:
+                return
+        else:
+            call.lines.append((self.idx, line))
+        if event == "KF_CALLINFO":
+            call.call_type = data[0] if data else ""
+            call.is_vip = len(data) > 1 and data[1].strip() in ("1", "true", "True", "VIP", "是")
+        elif event == "RINGNOANSWER":
+            _need(data, 1, event, "ringtime")
+            call.ring_ms += _num(data[0], "振铃时长(毫秒)")
+            call.ring_known = True
+        elif event == "CONNECT":
+            _need(data, 1, event, "holdtime|bridgedchanneluniqueid|ringtime")
+            hold = _num(data[0], "排队时长 holdtime")
+            call.wait_seconds = hold
+            call.answered_at = t
+            call.agent_staff_no = staff_no_of(agent, self.agent_map)
+            if len(data) > 2 and data[2].strip() != "":
+                ring = _num(data[2], "振铃时长 ringtime")
+                call.ring_ms += ring * 1000
+                call.ring_known = True
+                call.queued = hold - ring > 0
+            else:
+                call.queued = hold > 0
+        elif event == "KF_WRAPUP":
+            _need(data, 2, event, "hold|acw|disposition|fcr")
+            call.hold_seconds = _num(data[0], "保持时长")
+            call.acw_seconds = _num(data[1], "事后处理时长")
+            call.disposition = data[2] if len(data) > 2 else ""
+            fcr = data[3].strip() if len(data) > 3 else ""
+            call.first_call_resolved = None if fcr == "" else fcr in ("1", "true", "True", "是")
+        elif event in ("COMPLETECALLER", "COMPLETEAGENT"):
+            _need(data, 2, event, "holdtime|calltime|origposition")
+            holdtime, calltime = _num(data[0], "排队时长 holdtime"), _num(data[1], "通话时长 calltime")
+            self._talk(call, holdtime, calltime, t, staff_no_of(agent, self.agent_map))
+            call.hangup_by = "caller" if event == "COMPLETECALLER" else "agent"
+            self._finish(callid, call, "answered", t)
+        elif event in ("TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER"):
+            _need(data, 4, event, "目标…|holdtime|calltime|origposition")
+            # The last numeric fields are holdtime|calltime[|origposition]; the target is what precedes them.
+            tail = 3 if len(data) >= 5 else 2
+            holdtime, calltime = _num(data[-tail], "排队时长 holdtime"), _num(data[-tail + 1], "通话时长 calltime")
+            head = data[:-tail]
+            if event == "BLINDTRANSFER":
+                kind, target = "blind", "@".join(x for x in head[:2] if x)
+            elif event == "ATTENDEDTRANSFER":
+                kind, target = "attended", "|".join(x for x in head[1:] if x) or head[0]
+            else:
+                kind, target = self.legacy_transfer_kind, "@".join(x for x in head[:2] if x)
+            self._talk(call, holdtime, calltime, t, staff_no_of(agent, self.agent_map))
+            call.transferred, call.transfer_kind, call.transfer_target = True, kind, target[:80]
+            self._finish(callid, call, "answered", t)
+        elif event in ("ABANDON", "EXITWITHTIMEOUT", "EXITEMPTY", "EXITWITHKEY"):
+            idx = {"ABANDON": 2, "EXITWITHTIMEOUT": 2, "EXITEMPTY": 2, "EXITWITHKEY": 3}[event]
+            if len(data) > idx and data[idx].strip() != "":
+                call.wait_seconds = _num(data[idx], "等待时长 waittime")
+            else:  # older versions: no waittime field
+                call.wait_seconds = max((t - call.offered_at).total_seconds(), 0.0)
+            call.queued = event != "EXITEMPTY" or call.wait_seconds > 0
+            outcome = {"ABANDON": "abandoned", "EXITWITHTIMEOUT": "timeout", "EXITEMPTY": "empty", "EXITWITHKEY": "exit_key"}[event]
+            self._finish(callid, call, outcome, t)
+
+    def _orphan(self, callid, queue, t, event, data, line) -> ParsedCall | None:
+        """An event of a call whose ENTERQUEUE is not in the log (the log starts mid-call): rebuild what we can."""
+        if event in ("KF_CALLINFO", "KF_WRAPUP", "RINGNOANSWER", "CONNECT"):
+            start = t
+            if event == "CONNECT" and data:
+                start = t - timedelta(seconds=_num(data[0], "排队时长 holdtime"))
+            call = self._new_call(callid, queue, start, line)
+            self.open_calls[callid] = call
+            return call
+        if event in ("COMPLETECALLER", "COMPLETEAGENT", "TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER"):
+            _need(data, 2, event, "holdtime|calltime")
+            tail = 3 if len(data) >= 5 else 2
+            vals = data[:2] if event.startswith("COMPLETE") else data[-tail:-tail + 2 or None]
+            hold, calltime = _num(vals[0], "排队时长 holdtime"), _num(vals[1], "通话时长 calltime")
+            call = self._new_call(callid, queue, t - timedelta(seconds=hold + calltime), line)
+            self.open_calls[callid] = call
+            return call
+        idx = 3 if event == "EXITWITHKEY" else 2
+        wait = _num(data[idx], "等待时长 waittime") if len(data) > idx and data[idx].strip() else 0.0
+        call = self._new_call(callid, queue, t - timedelta(seconds=wait), line)
+        self.open_calls[callid] = call
+        return call
+
+    # ---- agents --------------------------------------------------------------------------------------
+    def _close_session(self, key: tuple[str, str], t: datetime) -> None:
+        start, _ = self.sessions.pop(key)
+        if t > start:
+            self.done_sessions.append(Interval(key[0], key[1], start, t))
+        if not any(k[0] == key[0] for k in self.sessions):
+            self._close_pause(key[0], t)  # a pause with no UNPAUSE ends at logoff
+
+    def _close_pause(self, no: str, t: datetime) -> None:
+        if no in self.pauses:
+            start, queue, reason, _ = self.pauses.pop(no)
+            if t > start:
+                self.done_pauses.append(Interval(no, queue, start, t, reason))
+
+    def agent_event(self, t: datetime, queue: str, agent: str, event: str, data: list[str], line: str) -> None:
+        q = "" if queue.upper() in _NONE else queue
+        if event in ("AGENTLOGIN", "AGENTCALLBACKLOGIN"):
+            no = staff_no_of(agent, self.agent_map)
+            if not no:
+                raise _BadLine(f"{event} 事件缺少座席")
+            self.sessions.setdefault((no, q), (t, (self.idx, line)))
+            return
+        if event in ("AGENTLOGOFF", "AGENTCALLBACKLOGOFF"):
+            no = staff_no_of(agent, self.agent_map)
+            if not no:
+                raise _BadLine(f"{event} 事件缺少座席")
+            logintime = _num(data[1], "签入时长 logintime") if len(data) > 1 and data[1].strip() else None
+            keys = [k for k in self.sessions if k[0] == no and k[1] == q] or [k for k in self.sessions if k[0] == no and k[1] == ""]
+            if keys:
+                self._close_session(keys[0], t)
+            elif logintime:  # login before the start of the log: AGENTLOGOFF tells how long
+                self.done_sessions.append(Interval(no, q, t - timedelta(seconds=logintime), t))
+                self._close_pause(no, t)
+            return
+        if event in ("ADDMEMBER", "REMOVEMEMBER"):
+            no = staff_no_of(agent, self.agent_map)
+            if not no:
+                raise _BadLine(f"{event} 事件缺少座席")
+            if event == "ADDMEMBER":
+                self.sessions.setdefault((no, q), (t, (self.idx, line)))
+            elif (no, q) in self.sessions:
+                self._close_session((no, q), t)
+            return
+        no = staff_no_of(agent, self.agent_map)
+        if not no:
+            raise _BadLine(f"{event} 事件缺少座席")
+        if event in ("PAUSE", "PAUSEALL"):
+            if no not in self.pauses:
+                self.pauses[no] = (t, q, data[0].strip() if data else "", (self.idx, line))
+        else:  # UNPAUSE / UNPAUSEALL
+            self._close_pause(no, t)
+
+    def pending_lines(self) -> list[str]:
+        keyed: list[tuple[int, str]] = []
+        for call in self.open_calls.values():
+            keyed.extend(call.lines)
+        keyed.extend(entry for _start, entry in self.sessions.values())
+        keyed.extend(p[3] for p in self.pauses.values())
+        return [line for _idx, line in sorted(keyed)]
+
+
+def parse(lines: Iterable[str], *, tz: tzinfo = timezone.utc, carry: Iterable[str] = (), agent_map: dict[str, str] | None = None,
+          legacy_transfer_kind: str = "blind", ring_cycle_seconds: float = RING_CYCLE_SECONDS) -> ParseResult:
+    """Parse queue_log lines (after the `carry` lines left open by the previous file).
+
+    Raises QueueLogError listing every malformed line (1-based line numbers of `lines`) and the reason.
+    """
+    state = _State(tz, agent_map, legacy_transfer_kind, ring_cycle_seconds)
+    errors: list[LineError] = []
+    rows = 0
+    ordered: list[tuple[int, str]] = [(0, ln) for ln in carry]
+    for no, raw in enumerate(lines, start=1):
+        ordered.append((no, raw))
+    for idx, (line_no, raw) in enumerate(ordered):
+        state.idx = idx
+        line = raw.rstrip("\r\n")
+        if not line.strip():
+            continue
+        if line_no:
+            rows += 1
+        parts = line.split("|")
+        try:
+            if len(parts) < 5:
+                raise _BadLine(f"字段不足：至少需要 时间|callid|队列|座席|事件 5 个字段，实际 {len(parts)} 个")
+            t = _timestamp(parts[0], tz)
+            callid, queue, agent, event = parts[1].strip(), parts[2].strip(), parts[3].strip(), parts[4].strip().upper()
+            data = parts[5:]
+            while data and data[-1] == "" and len(data) > 1:  # database exports pad data1..data5 with empties
+                data.pop()
+            if event not in KNOWN_EVENTS:
+                raise _BadLine(f"未知事件“{parts[4].strip()}”")
+            if event in CALL_EVENTS:
+                state.call_event(t, callid, "" if queue.upper() in _NONE else queue, agent, event, data, line)
+            elif event in AGENT_EVENTS:
+                state.agent_event(t, queue, agent, event, data, line)
+        except _BadLine as exc:
+            errors.append(LineError(line_no, str(exc)))
+    if errors:
+        raise QueueLogError(errors)
+    return ParseResult(calls=state.calls, sessions=state.done_sessions, pauses=state.done_pauses,
+                       pending=state.pending_lines(), errors=[], rows=rows)

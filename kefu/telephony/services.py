@@ -1,0 +1,240 @@
+"""Importing call data. Each import is one transaction: a bad line changes nothing; the same file twice adds nothing."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import polars as pl
+from django.db import IntegrityError, connection, transaction
+
+from kefu.audit.crypto import digest, encrypt
+from kefu.errors import Problem, RuleViolation
+from kefu.org.models import Center, Staff
+from kefu.org.policy import policy_for
+from kefu.telephony import csv_import, queue_log
+from kefu.telephony.models import AgentPause, AgentSession, Call, ImportBatch, PendingLine
+
+MAX_SHOWN_ERRORS = 200
+
+CALL_COLUMNS = ["center_id", "batch_id", "call_id", "queue", "call_type", "is_vip", "caller_number", "caller_digest", "offered_at",
+                "outcome", "requested_agent", "queued", "answered_at", "wait_seconds", "rings", "talk_seconds", "hold_seconds",
+                "acw_seconds", "transferred", "transfer_kind", "transfer_target", "disposition", "first_call_resolved",
+                "agent_staff_no", "agent_id", "team_id", "ended_at", "hangup_by"]
+
+
+@dataclass
+class ImportOutcome:
+    batch: ImportBatch
+    duplicate: bool = False  # the same file was imported before: nothing added
+    calls_in_file: int = 0
+    calls_created: int = 0
+    skipped_existing: int = 0  # call_ids already stored (overlapping exports)
+    sessions: int = 0
+    pauses: int = 0
+    pending: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _existing(sha: str) -> ImportOutcome | None:
+    batch = ImportBatch.objects.filter(sha256=sha).first()
+    return ImportOutcome(batch=batch, duplicate=True) if batch else None
+
+
+def _violation(errors: list, total: int, what: str) -> RuleViolation:
+    problems = [Problem("file", f"telephony.{what}", str(e)) for e in errors[:MAX_SHOWN_ERRORS]]
+    if total > len(problems):
+        problems.append(Problem("file", f"telephony.{what}", f"……另有 {total - len(problems)} 处错误未列出"))
+    return RuleViolation.many(problems)
+
+
+class _Staffing:
+    """staff_no -> (staff id, team id) of the center."""
+
+    def __init__(self, center: Center):
+        self.rows = {no: (pk, team) for no, pk, team in Staff.objects.filter(center=center).values_list("staff_no", "id", "team_id")}
+
+    def of(self, staff_no: str) -> tuple[int | None, int | None]:
+        return self.rows.get(staff_no, (None, None))
+
+
+class _Cipher:
+    """Encrypts each distinct caller number once per import (the digest already reveals equality)."""
+
+    def __init__(self):
+        self.cache: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, number: str) -> tuple[str, str]:
+        if not number:
+            return "", ""
+        hit = self.cache.get(number)
+        if hit is None:
+            hit = self.cache[number] = (encrypt(number), digest(number))
+        return hit
+
+
+def _insert_calls(rows: list[tuple], batch_size: int) -> None:
+    """INSERT … ON CONFLICT DO NOTHING in batches (call_id unique per center); COPY through a temp table on PostgreSQL."""
+    if not rows:
+        return
+    table = Call._meta.db_table
+    cols = ", ".join(CALL_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"CREATE TEMP TABLE kefu_call_in AS SELECT {cols} FROM {table} WITH NO DATA")
+            raw = cursor.cursor  # psycopg cursor under Django's wrapper
+            with raw.copy(f"COPY kefu_call_in ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM kefu_call_in ON CONFLICT (center_id, call_id) DO NOTHING")
+            cursor.execute("DROP TABLE kefu_call_in")
+        else:
+            marks = ", ".join(["%s"] * len(CALL_COLUMNS))
+            sql = f"INSERT INTO {table} ({cols}) VALUES ({marks}) ON CONFLICT (center_id, call_id) DO NOTHING"
+            for i in range(0, len(rows), batch_size):
+                cursor.executemany(sql, rows[i:i + batch_size])
+
+
+def _db_time(value: datetime | None):
+    if value is None:
+        return None
+    if connection.vendor == "postgresql":
+        return value
+    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ")
+
+
+def _new_batch(center, kind, file_name, sha, rows, user) -> ImportBatch:
+    try:
+        with transaction.atomic():
+            return ImportBatch.objects.create(center=center, kind=kind, file_name=file_name[:255], sha256=sha, rows=rows,
+                                              imported_by=user if user is not None and user.is_authenticated else None)
+    except IntegrityError:  # the same file, imported by someone else a moment ago
+        raise _Duplicate() from None
+
+
+class _Duplicate(Exception):
+    pass
+
+
+def import_queue_log(center: Center, *, file_name: str, data: bytes, user=None, progress=None) -> ImportOutcome:
+    """Import an Asterisk queue_log file (all or nothing). Calls left open are kept and finished by the next file."""
+    sha = _sha256(data)
+    if (dup := _existing(sha)) is not None:
+        return dup
+    text = _decode(data)
+    pol = policy_for("telephony", center)
+    tz = ZoneInfo(center.time_zone)
+    try:
+        with transaction.atomic():
+            Center.objects.select_for_update().filter(pk=center.pk).first()  # one import per center at a time (pending lines)
+            carry = list(PendingLine.objects.filter(center=center).order_by("seq").values_list("line", flat=True))
+            lines = text.splitlines()
+            try:
+                parsed = queue_log.parse(lines if progress is None else progress(lines), tz=tz, carry=carry,
+                                         agent_map=pol.get("agent_map") or None,
+                                         legacy_transfer_kind=pol["legacy_transfer_kind"],
+                                         ring_cycle_seconds=pol["ring_cycle_seconds"])
+            except queue_log.QueueLogError as exc:
+                raise _violation(exc.errors, len(exc.errors), "queue_log") from None
+            batch = _new_batch(center, ImportBatch.Kind.QUEUE_LOG, file_name, sha, parsed.rows, user)
+            staffing, cipher = _Staffing(center), _Cipher()
+            rows = []
+            for c in parsed.calls:
+                enc, dig = cipher(c.caller_number)
+                agent_id, team_id = staffing.of(c.agent_staff_no)
+                rows.append((center.pk, batch.pk, c.call_id[:64], c.queue[:64], c.call_type[:40], c.is_vip, enc, dig,
+                             _db_time(c.offered_at), c.outcome, c.requested_agent, c.queued, _db_time(c.answered_at),
+                             c.wait_seconds, c.rings, c.talk_seconds, c.hold_seconds, c.acw_seconds, c.transferred,
+                             c.transfer_kind, c.transfer_target[:80], c.disposition[:40], c.first_call_resolved,
+                             c.agent_staff_no[:20], agent_id, team_id, _db_time(c.ended_at), c.hangup_by))
+            _insert_calls(rows, pol["batch_size"])
+            created = Call.objects.filter(batch=batch).count()
+            AgentSession.objects.bulk_create(
+                [AgentSession(center=center, batch=batch, agent_staff_no=s.agent_staff_no[:20], agent_id=staffing.of(s.agent_staff_no)[0],
+                              queue=s.queue[:64], start=s.start, end=s.end) for s in parsed.sessions], batch_size=pol["batch_size"])
+            AgentPause.objects.bulk_create(
+                [AgentPause(center=center, batch=batch, agent_staff_no=p.agent_staff_no[:20], agent_id=staffing.of(p.agent_staff_no)[0],
+                            queue=p.queue[:64], start=p.start, end=p.end, reason=p.reason[:80]) for p in parsed.pauses],
+                batch_size=pol["batch_size"])
+            PendingLine.objects.filter(center=center).delete()
+            PendingLine.objects.bulk_create([PendingLine(center=center, seq=i, line=ln) for i, ln in enumerate(parsed.pending)])
+            ImportBatch.objects.filter(pk=batch.pk).update(calls=created, sessions=len(parsed.sessions), pauses=len(parsed.pauses),
+                                                           pending=len(parsed.pending))
+            batch.refresh_from_db()
+    except _Duplicate:
+        return _existing(sha)
+    return ImportOutcome(batch=batch, calls_in_file=len(parsed.calls), calls_created=created,
+                         skipped_existing=len(parsed.calls) - created, sessions=len(parsed.sessions), pauses=len(parsed.pauses),
+                         pending=len(parsed.pending))
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise RuleViolation("文件不是 UTF-8 或 GB18030 编码的文本", field="file", rule="telephony.encoding")
+
+
+def import_csv(center: Center, *, file_name: str, data: bytes, mapping: dict | None = None, user=None) -> ImportOutcome:
+    """Import a call CSV read through a column mapping (see csv_import). All or nothing; the same file twice adds nothing."""
+    sha = _sha256(data)
+    if (dup := _existing(sha)) is not None:
+        return dup
+    try:
+        frame = csv_import.read_calls(data, mapping, time_zone=center.time_zone)
+    except csv_import.CsvImportError as exc:
+        raise _violation(exc.errors, exc.total, "csv") from None
+    pol = policy_for("telephony", center)
+    try:
+        with transaction.atomic():
+            batch = _new_batch(center, ImportBatch.Kind.CSV, file_name, sha, frame.height, user)
+            created = _insert_frame(center, batch, frame, pol["batch_size"])
+            ImportBatch.objects.filter(pk=batch.pk).update(calls=created)
+            batch.refresh_from_db()
+    except _Duplicate:
+        return _existing(sha)
+    return ImportOutcome(batch=batch, calls_in_file=frame.height, calls_created=created, skipped_existing=frame.height - created)
+
+
+def _insert_frame(center: Center, batch: ImportBatch, frame: pl.DataFrame, batch_size: int) -> int:
+    """Vectorised preparation of a normalised call frame, then one bulk insert."""
+    staffing = _Staffing(center)
+    cipher = _Cipher()
+    numbers = frame.get_column("caller_number").unique().to_list()
+    enc_map = {n: cipher(n) for n in numbers}
+    staff_map = {no: staffing.of(no) for no in frame.get_column("agent_staff_no").unique().to_list()}
+    pg = connection.vendor == "postgresql"
+
+    def times(col: str) -> pl.Expr:
+        e = pl.col(col)
+        return e if pg else e.dt.convert_time_zone("UTC").dt.replace_time_zone(None).dt.to_string("%Y-%m-%d %H:%M:%S%.f")
+
+    prepared = frame.select(
+        pl.lit(center.pk).alias("center_id"), pl.lit(batch.pk).alias("batch_id"),
+        pl.col("call_id").str.slice(0, 64), pl.col("queue").str.slice(0, 64), pl.col("call_type").str.slice(0, 40), "is_vip",
+        pl.col("caller_number").replace_strict({k: v[0] for k, v in enc_map.items()}, return_dtype=pl.Utf8).alias("caller_number"),
+        pl.col("caller_number").replace_strict({k: v[1] for k, v in enc_map.items()}, return_dtype=pl.Utf8).alias("caller_digest"),
+        times("offered_at").alias("offered_at"), "outcome", "requested_agent", "queued", times("answered_at").alias("answered_at"),
+        "wait_seconds", "rings", "talk_seconds", "hold_seconds", "acw_seconds", "transferred", "transfer_kind",
+        pl.col("transfer_target").str.slice(0, 80), pl.col("disposition").str.slice(0, 40), "first_call_resolved",
+        pl.col("agent_staff_no").str.slice(0, 20),
+        pl.col("agent_staff_no").replace_strict({k: v[0] for k, v in staff_map.items()}, return_dtype=pl.Int64).alias("agent_id"),
+        pl.col("agent_staff_no").replace_strict({k: v[1] for k, v in staff_map.items()}, return_dtype=pl.Int64).alias("team_id"),
+        times("ended_at").alias("ended_at"), pl.lit("").alias("hangup_by"),
+    )
+    _insert_calls(prepared.rows(), batch_size)
+    return Call.objects.filter(batch=batch).count()
+
+
+def delete_batch(batch: ImportBatch) -> None:
+    """Remove an import and everything it added (to re-import a corrected file)."""
+    with transaction.atomic():
+        batch.delete()
+

@@ -1,0 +1,56 @@
+"""Shift windows and the per-shift QA summary arithmetic (no Django import)."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+
+def parse_hhmm(text: str) -> time:
+    hours, minutes = (int(p) for p in text.split(":"))
+    return time(hours, minutes)
+
+
+def window(day: date, start: str, end: str) -> tuple[datetime, datetime]:
+    """Naive local start and end of a shift that starts on `day`; an end not after the start is next day."""
+    begin = datetime.combine(day, parse_hhmm(start))
+    finish = datetime.combine(day, parse_hhmm(end))
+    if finish <= begin:
+        finish += timedelta(days=1)
+    return begin, finish
+
+
+@dataclass(frozen=True)
+class ScoredCall:
+    agent_staff_no: str
+    total: float
+    critical_failed: bool
+    lost: Mapping[str, float] = field(default_factory=dict)  # item label -> points not earned
+
+
+def summarize(calls: Iterable[ScoredCall]) -> dict:
+    """Per agent and overall: count, average, lowest, critical failures; items that lost most points."""
+    calls = list(calls)
+    agents: dict[str, list[ScoredCall]] = {}
+    for call in calls:
+        agents.setdefault(call.agent_staff_no, []).append(call)
+    lost: dict[str, float] = {}
+    for call in calls:
+        for label, points in call.lost.items():
+            if points > 0:
+                lost[label] = lost.get(label, 0.0) + points
+
+    def stats(rows: list[ScoredCall]) -> dict:
+        totals = [r.total for r in rows]
+        return {
+            "count": len(rows),
+            "average": round(sum(totals) / len(totals), 2) if totals else None,
+            "lowest": min(totals) if totals else None,
+            "critical_fails": sum(1 for r in rows if r.critical_failed),
+        }
+
+    return {
+        **stats(calls),
+        "agents": [{"agent_staff_no": no, **stats(rows)} for no, rows in sorted(agents.items())],
+        "weak_items": [{"label": k, "lost": round(v, 2)} for k, v in sorted(lost.items(), key=lambda kv: (-kv[1], kv[0]))],
+    }

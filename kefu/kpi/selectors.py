@@ -1,0 +1,252 @@
+"""Reads for the KPI pages, API and CLI: raw records as Polars frames, rollups summed per period, rows for display."""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import polars as pl
+from django.db.models import Sum
+from django.utils import timezone
+
+from kefu.kpi import engine
+from kefu.kpi.definitions import BY_CODE, METRICS, Metric
+from kefu.kpi.models import Rollup
+from kefu.org.models import Staff, Team
+from kefu.org.policy import policy_for
+
+DAY_BREAKDOWNS = ("center", "team", "agent", "call_type", "vip", "queue")
+HALF_HOUR_BREAKDOWNS = ("center",)
+
+
+def spec_for(center) -> dict:
+    """The kpi policy of the center plus its time zone: the engine's `spec`."""
+    return {**policy_for("kpi", center), "time_zone": center.time_zone or "Asia/Shanghai"}
+
+
+def tz_of(center) -> ZoneInfo:
+    return ZoneInfo(center.time_zone or "Asia/Shanghai")
+
+
+def local_midnight(center, day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=tz_of(center))
+
+
+def local_today(center) -> date:
+    return timezone.now().astimezone(tz_of(center)).date()
+
+
+def _optional(module: str):
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name == module:
+            return None
+        raise
+
+
+# ---------------------------------------------------------------- raw records
+
+def team_map(center) -> dict[str, str]:
+    return {no: str(team) for no, team in Staff.objects.filter(center=center, team__isnull=False).values_list("staff_no", "team_id")}
+
+
+CALL_FIELDS = ("call_id", "offered_at", "outcome", "requested_agent", "queued", "is_vip", "call_type", "queue", "wait_seconds",
+               "rings", "talk_seconds", "hold_seconds", "acw_seconds", "transferred", "first_call_resolved", "agent_staff_no",
+               "team_id", "caller_digest")
+
+
+def load_calls(center, start: datetime, end: datetime) -> pl.DataFrame:
+    models = _optional("kefu.telephony.models")
+    if models is None:
+        return engine.frame([], engine.CALL_COLUMNS)
+    rows = list(models.Call.objects.filter(center=center, offered_at__gte=start, offered_at__lt=end)
+                .values_list(*CALL_FIELDS).iterator(chunk_size=20000))
+    if not rows:
+        return engine.frame([], engine.CALL_COLUMNS)
+    columns = list(zip(*rows))
+    data = {name: list(col) for name, col in zip(CALL_FIELDS, columns)}
+    data["team_id"] = [None if t is None else str(t) for t in data["team_id"]]
+    df = pl.DataFrame(data, schema_overrides={"rings": pl.Float64, "first_call_resolved": pl.Boolean}, strict=False)
+    return engine.frame(df, engine.CALL_COLUMNS)
+
+
+def _intervals(model, center, start, end, teams: dict[str, str]) -> pl.DataFrame:
+    rows = list(model.objects.filter(center=center, start__lt=end, end__gt=start).values_list("agent_staff_no", "start", "end"))
+    return engine.frame([{"agent_staff_no": a, "team_id": teams.get(a), "start": s, "end": e} for a, s, e in rows],
+                        engine.INTERVAL_COLUMNS)
+
+
+def load_frames(center, start: datetime, end: datetime, *, lookback: timedelta = timedelta(0)) -> dict:
+    """Every record the engine reads for [start, end); calls from `lookback` earlier for redial de-duplication."""
+    teams = team_map(center)
+    frames = {"calls": load_calls(center, start - lookback, end)}
+    models = _optional("kefu.telephony.models")
+    if models is not None:
+        frames["sessions"] = _intervals(models.AgentSession, center, start, end, teams)
+        frames["pauses"] = _intervals(models.AgentPause, center, start, end, teams)
+        frames["scheduled"] = _intervals(models.ScheduledShift, center, start, end, teams)
+    tickets = _optional("kefu.tickets.selectors")
+    if tickets is not None and hasattr(tickets, "kpi_order_rows"):
+        rows = tickets.kpi_order_rows(center, start, end)
+        for r in rows:
+            r["team_id"] = None if r.get("team_id") is None else str(r["team_id"])
+        frames["orders"] = engine.frame(rows, engine.ORDER_COLUMNS)
+    quality = _optional("kefu.quality.models")
+    if quality is not None and hasattr(quality, "Evaluation"):
+        qa = (quality.Evaluation.objects.filter(center=center, scored_at__gte=start, scored_at__lt=end, total__isnull=False)
+              .exclude(source="calibration").values_list("agent__staff_no", "team_id", "scored_at", "total"))
+        frames["qa"] = engine.frame([{"agent_staff_no": a, "team_id": None if t is None else str(t), "scored_at": s,
+                                      "score": float(v)} for a, t, s, v in qa], engine.QA_COLUMNS)
+    return frames
+
+
+def compute_raw(center, start: datetime, end: datetime, *, period: str, by: str, spec: dict | None = None,
+                range_start: datetime | None = None) -> pl.DataFrame:
+    """The engine on raw records of [start, end) (used for today's live view and as the bench baseline)."""
+    spec = spec or spec_for(center)
+    frames = load_frames(center, start, end, lookback=timedelta(days=spec["redial_window_days"]))
+    calls = frames["calls"]
+    out = engine.compute(calls, frames.get("sessions"), frames.get("pauses"), frames.get("scheduled"), frames.get("orders"),
+                         spec, period=period, by=by, qa=frames.get("qa"), range_start=range_start)
+    lo = start.astimezone(tz_of(center)).replace(tzinfo=None)
+    if period == "range":
+        return out
+    # Drop the look-back days (they were loaded only to recognise redials).
+    return out.filter(pl.col("period") >= pl.lit(lo).dt.truncate(engine.TRUNCATE[period]))
+
+
+# ---------------------------------------------------------------- rollups
+
+def rollups(center, kind: str, start: datetime, end: datetime, by: str, *, metric: str | None = None,
+            key: str | None = None) -> pl.DataFrame:
+    """Stored rollups of one kind in [start, end) as an engine result frame (period in local naive time)."""
+    qs = Rollup.objects.filter(center=center, period_kind=kind, breakdown=by, period_start__gte=start, period_start__lt=end)
+    if metric:
+        qs = qs.filter(metric=metric)
+    if key is not None:
+        qs = qs.filter(key=key)
+    rows = list(qs.values_list("metric", "period_start", "key", "numerator", "denominator"))
+    if not rows:
+        return pl.DataFrame(schema=engine.RESULT_SCHEMA)
+    tz = tz_of(center)
+    return pl.DataFrame({
+        "metric": [r[0] for r in rows], "period": [r[1].astimezone(tz).replace(tzinfo=None) for r in rows],
+        "key": [r[2] for r in rows], "num": [r[3] for r in rows], "den": [r[4] for r in rows],
+    }, schema=engine.RESULT_SCHEMA)
+
+
+def summed(center, start: date, end: date, by: str, *, key: str | None = None) -> dict[tuple[str, str], tuple[float, float]]:
+    """(metric, key) -> (num, den) over whole local days [start, end): month rollups where whole months fit, else days."""
+    totals: dict[tuple[str, str], list[float]] = {}
+
+    def add(qs):
+        for metric, k, n, d in qs.values_list("metric", "key").annotate(n=Sum("numerator"), d=Sum("denominator")).values_list(
+                "metric", "key", "n", "d"):
+            slot = totals.setdefault((metric, k), [0.0, 0.0])
+            slot[0] += n or 0.0
+            slot[1] += d or 0.0
+
+    base = Rollup.objects.filter(center=center, breakdown=by)
+    if key is not None:
+        base = base.filter(key=key)
+    months, day_ranges = _split_months(start, end)
+    if months:
+        add(base.filter(period_kind="month", period_start__in=[local_midnight(center, m) for m in months]).order_by())
+    for a, b in day_ranges:
+        add(base.filter(period_kind="day", period_start__gte=local_midnight(center, a),
+                        period_start__lt=local_midnight(center, b)).order_by())
+    return {k: (v[0], v[1]) for k, v in totals.items()}
+
+
+def _split_months(start: date, end: date) -> tuple[list[date], list[tuple[date, date]]]:
+    """Whole calendar months inside [start, end) and the leftover day ranges."""
+    months, ranges = [], []
+    cursor = start
+    while cursor < end:
+        month_end = (cursor.replace(day=28) + timedelta(days=4)).replace(day=1)
+        if cursor.day == 1 and month_end <= end:
+            months.append(cursor)
+            cursor = month_end
+        else:
+            stop = min(month_end, end)
+            ranges.append((cursor, stop))
+            cursor = stop
+    return months, ranges
+
+
+def has_rollups(center, start: date, end: date) -> bool:
+    return Rollup.objects.filter(center=center, period_kind="day", breakdown="center",
+                                 period_start__gte=local_midnight(center, start), period_start__lt=local_midnight(center, end)).exists()
+
+
+# ---------------------------------------------------------------- display rows
+
+@dataclass
+class Row:
+    metric: Metric
+    num: float | None
+    den: float | None
+    value: object
+    shown: str
+    status: str
+    target: str
+
+    @property
+    def code(self) -> str:
+        return self.metric.code
+
+
+def rows_for(values: dict[tuple[str, str], tuple[float, float]], key: str, spec: dict, codes=None) -> list[Row]:
+    out = []
+    for metric in METRICS:
+        if codes is not None and metric.code not in codes:
+            continue
+        num, den = values.get((metric.code, key), (None, None))
+        v = engine.value_of(metric.code, num, den)
+        out.append(Row(metric, num, den, v, engine.display(metric.code, v), engine.status_of(metric.code, v, spec),
+                       engine.target_text(metric.code, spec)))
+    return out
+
+
+def as_table(result: pl.DataFrame) -> dict[tuple[str, str], tuple[float, float]]:
+    """Sum an engine result over its periods: (metric, key) -> (num, den)."""
+    if result.height == 0:
+        return {}
+    g = result.group_by("metric", "key").agg(pl.col("num").sum(), pl.col("den").sum())
+    return {(m, k): (n, d) for m, k, n, d in g.iter_rows()}
+
+
+def turnover_row(center, start: date, end: date, spec: dict, team_id: int | None = None) -> tuple[int, int]:
+    """M22 from the staff register (hired_on / left_on), 004:L1739-1745."""
+    qs = Staff.objects.filter(center=center)
+    if team_id:
+        qs = qs.filter(team_id=team_id)
+    staff = list(qs.values("hired_on", "left_on"))
+    return engine.turnover(staff, start, end)
+
+
+def key_label(center, by: str, key: str) -> str:
+    """Teams by name, agents by staff number only (工号)."""
+    if by == "team":
+        name = Team.objects.filter(center=center, pk=int(key)).values_list("name", flat=True).first() if key.isdigit() else None
+        return name or (key or "（未分组）")
+    if by == "center":
+        return "全中心"
+    return key or "（无）"
+
+
+def teams(center) -> list[Team]:
+    return list(Team.objects.filter(center=center).order_by("code"))
+
+
+def agents(center, team_id: int | None = None) -> list[str]:
+    qs = Staff.objects.filter(center=center, is_active=True, user__groups__name__in=["agent", "senior_agent"]).distinct()
+    if team_id:
+        qs = qs.filter(team_id=team_id)
+    return list(qs.order_by("staff_no").values_list("staff_no", flat=True))
+
+
+def metric(code: str) -> Metric | None:
+    return BY_CODE.get(code)

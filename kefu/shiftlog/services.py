@@ -1,0 +1,338 @@
+"""Use cases of the handover diary. Every write is one function here, inside one transaction.
+
+Bad input raises RuleViolation (field + rule + Chinese message) and changes nothing.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from kefu.errors import Conflict, NotAllowed, NotFound, RuleViolation
+from kefu.org.models import Staff
+from kefu.org.policy import policy_for
+from kefu.org.roles import LEADS, roles_of
+from kefu.shiftlog import machine, rules
+from kefu.shiftlog.machine import Actor, State
+from kefu.shiftlog.models import Handover, HandoverEvent, Issue, Item, Line
+from kefu.shiftlog.policy import SECTION
+
+# Phone numbers belong in the encrypted customer field, not in free text that everybody reads.
+_PHONE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
+
+
+# ---------------------------------------------------------------- policy helpers
+
+def shiftlog_policy(center) -> dict:
+    return policy_for(SECTION, center)
+
+
+def shifts_of(center) -> list[rules.Shift]:
+    return [rules.Shift(s["code"], s["name"], s["start"], s["end"]) for s in shiftlog_policy(center)["shifts"]]
+
+
+def center_tz(center) -> ZoneInfo:
+    return ZoneInfo(center.time_zone or "Asia/Shanghai")
+
+
+def is_lead(staff: Staff) -> bool:
+    return bool(roles_of(staff.user) & LEADS)
+
+
+# ---------------------------------------------------------------- helpers
+
+def _event(handover: Handover, actor: Staff, name: str, note: str = "") -> None:
+    HandoverEvent.objects.create(handover=handover, staff_no=actor.staff_no, name=name, note=note[:300])
+
+
+def _check_version(handover: Handover, version: int | None) -> None:
+    if version is None:
+        raise RuleViolation("缺少版本号：请刷新后再提交", field="version", rule="required")
+    if version != handover.version:
+        raise Conflict(f"交接班日志已被他人修改（当前版本 {handover.version}，提交版本 {version}），请刷新后重试", field="version", rule="version")
+
+
+def _locked(handover_id: int, center) -> Handover:
+    handover = Handover.objects.select_for_update().filter(pk=handover_id, center=center).first()
+    if handover is None:
+        raise NotFound("交接班日志", field="handover_id")
+    return handover
+
+
+def _incoming(center, incoming_no: str | None, outgoing: Staff) -> Staff | None:
+    if not incoming_no:
+        return None
+    person = Staff.objects.select_related("user").filter(center=center, staff_no=incoming_no.strip()).first()
+    if person is None:
+        raise RuleViolation(f"接班人工号 {incoming_no} 不存在", field="incoming_no", rule="not_found")
+    if not person.is_active:
+        raise RuleViolation(f"接班人工号 {incoming_no} 已离职或停用", field="incoming_no", rule="inactive")
+    if person.pk == outgoing.pk:
+        raise RuleViolation("接班人不能是交班人本人：交接须当面履行（004:L661）", field="incoming_no", rule="self_handover")
+    return person
+
+
+def _clean_text(value: str, field: str, label: str, max_length: int, *, required: bool = False) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise RuleViolation(f"{label}必填", field=field, rule="required")
+    if len(value) > max_length:
+        raise RuleViolation(f"{label}不能超过{max_length}个字符", field=field, rule="max_length")
+    if _PHONE_IN_TEXT.search(value):
+        raise RuleViolation(f"{label}中不能写客户电话：请填在“客户电话”栏（加密保存，按权限脱敏显示）", field=field, rule="phone_in_text")
+    return value
+
+
+def _held_open_items(staff: Staff):
+    return Item.objects.filter(holder=staff, closed_at__isnull=True)
+
+
+# ---------------------------------------------------------------- handovers
+
+@transaction.atomic
+def start_handover(actor: Staff, *, shift_code: str, shift_date: date, incoming_no: str | None = None,
+                   equipment_state: str = "", notes: str = "") -> Handover:
+    """The outgoing side opens the diary of the shift it is leaving; its open items are carried in."""
+    center = actor.center
+    policy = shiftlog_policy(center)
+    shift = next((s for s in shifts_of(center) if s.code == shift_code), None)
+    if shift is None:
+        names = "、".join(f"{s.code}（{s.name}）" for s in shifts_of(center))
+        raise RuleViolation(f"班次 {shift_code} 不在本中心的班次设置中（可选：{names}）", field="shift_code", rule="choice")
+    if not isinstance(shift_date, date):
+        raise RuleViolation("班次日期必填（YYYY-MM-DD）", field="shift_date", rule="required")
+    incoming = _incoming(center, incoming_no, actor)
+    equipment_state = _clean_text(equipment_state, "equipment_state", "设备/系统情况", 2000)
+    notes = _clean_text(notes, "notes", "其他交代事项", 4000)
+    start, end = rules.shift_window(shift, shift_date, center_tz(center))
+    due = rules.deadlines(end, policy["sign_out_grace_minutes"], policy["countersign_grace_minutes"])
+    if Handover.objects.filter(outgoing=actor, shift_date=shift_date, shift_code=shift_code).exists():
+        raise Conflict(f"您已填写 {shift_date} {shift.name} 的交接班日志", field="shift_code", rule="duplicate")
+    try:
+        with transaction.atomic():
+            handover = Handover.objects.create(
+                center=center, shift_code=shift.code, shift_name=shift.name, shift_date=shift_date,
+                shift_start=start, shift_end=end, sign_out_due=due.sign_out_due, countersign_due=due.countersign_due,
+                outgoing=actor, incoming=incoming, equipment_state=equipment_state, notes=notes,
+            )
+    except IntegrityError:
+        raise Conflict(f"您已填写 {shift_date} {shift.name} 的交接班日志", field="shift_code", rule="duplicate") from None
+    carried = list(_held_open_items(actor))
+    Line.objects.bulk_create([Line(handover=handover, item=item, carried=True) for item in carried])
+    _event(handover, actor, "创建", f"带入未结事项 {len(carried)} 项" if carried else "")
+    return handover
+
+
+@transaction.atomic
+def update_handover(actor: Staff, handover_id: int, *, version: int, incoming_no: str | None = None,
+                    equipment_state: str | None = None, notes: str | None = None) -> Handover:
+    handover = _locked(handover_id, actor.center)
+    _must_edit(actor, handover)
+    _check_version(handover, version)
+    if incoming_no is not None:
+        handover.incoming = _incoming(actor.center, incoming_no, actor)
+    if equipment_state is not None:
+        handover.equipment_state = _clean_text(equipment_state, "equipment_state", "设备/系统情况", 2000)
+    if notes is not None:
+        handover.notes = _clean_text(notes, "notes", "其他交代事项", 4000)
+    handover.version += 1
+    handover.save()
+    _event(handover, actor, "修改")
+    return handover
+
+
+def _must_edit(actor: Staff, handover: Handover) -> None:
+    if handover.outgoing_id != actor.pk:
+        raise NotAllowed("只有交班人本人可以填写交班日记（004:L663）", rule="not_outgoing")
+    if handover.state not in machine.EDITABLE:
+        raise Conflict(f"交接班日志已{machine.STATE_LABELS[State(handover.state)]}，签字后不能修改", field="state", rule="signed")
+
+
+@transaction.atomic
+def add_item(actor: Staff, handover_id: int, *, kind: str, text: str, order_ref: str = "", order_id: int | None = None,
+             customer_phone: str = "", customer_name: str = "", due_at: datetime | None = None,
+             during_handover: bool = False) -> Item:
+    handover = _locked(handover_id, actor.center)
+    _must_edit(actor, handover)
+    if kind not in Item.Kind.values:
+        choices = "、".join(f"{v}（{label}）" for v, label in Item.Kind.choices)
+        raise RuleViolation(f"事项类别不正确：{kind}（可选：{choices}）", field="kind", rule="choice")
+    text = _clean_text(text, "text", "事项说明", 500, required=True)
+    order_ref = (order_ref or "").strip()
+    if len(order_ref) > 40:
+        raise RuleViolation("工单编号不能超过40个字符", field="order_ref", rule="max_length")
+    if order_id is not None and (isinstance(order_id, bool) or not isinstance(order_id, int) or order_id <= 0):
+        raise RuleViolation("工单ID应为正整数", field="order_id", rule="positive")
+    if kind == Item.Kind.ORDER and not (order_ref or order_id):
+        raise RuleViolation("在办工单须填写工单编号或工单ID", field="order_ref", rule="order_required")
+    if kind in (Item.Kind.CALLBACK, Item.Kind.PROSPECT) and not customer_phone:
+        raise RuleViolation(f"{Item.Kind(kind).label}须填写客户电话", field="customer_phone", rule="customer_required")
+    if kind == Item.Kind.CALLBACK and due_at is None:
+        raise RuleViolation("待回电须填写回电期限", field="due_at", rule="due_required")
+    customer = None
+    if customer_phone:
+        from kefu.customers.services import upsert_customer
+
+        customer = upsert_customer(actor.center, phone=customer_phone, name=(customer_name or "").strip())
+    item = Item.objects.create(
+        center=actor.center, kind=kind, text=text, order_ref=order_ref, order_id=order_id, customer=customer,
+        due_at=due_at, during_handover=bool(during_handover), holder=actor, origin=handover, created_by=actor,
+    )
+    Line.objects.create(handover=handover, item=item, carried=False)
+    handover.version += 1
+    handover.save(update_fields=["version", "updated_at"])
+    _event(handover, actor, "登记事项", f"{item.get_kind_display()}：{text[:60]}")
+    return item
+
+
+@transaction.atomic
+def close_item(actor: Staff, item_id: int, *, note: str, now: datetime | None = None) -> Item:
+    """Close an open item: its holder, or a team lead / supervisor / manager. Who and when are kept."""
+    item = Item.objects.select_for_update().filter(pk=item_id, center=actor.center).first()
+    if item is None:
+        raise NotFound("交接事项", field="item_id")
+    if item.closed_at is not None:
+        raise Conflict(f"该事项已于 {timezone.localtime(item.closed_at):%Y-%m-%d %H:%M} 关闭", field="item_id", rule="closed")
+    if item.holder_id != actor.pk and not is_lead(actor):
+        raise NotAllowed("只有事项当前负责人或班长、值班长可以关闭该事项", rule="not_holder")
+    note = _clean_text(note, "note", "处理结果", 300, required=True)
+    item.closed_at = now or timezone.now()
+    item.closed_by = actor
+    item.close_note = note
+    item.save(update_fields=["closed_at", "closed_by", "close_note"])
+    for handover in Handover.objects.filter(lines__item=item, state=State.DRAFT).select_for_update():
+        _event(handover, actor, "关闭事项", f"{item.text[:40]}：{note[:60]}")
+    return item
+
+
+@transaction.atomic
+def transition(actor: Staff, handover_id: int, name: str, *, version: int, reason: str = "",
+               now: datetime | None = None) -> Handover:
+    """Fire one transition of the declared machine (machine.TRANSITIONS)."""
+    t = machine.find(name)
+    if t is None:
+        raise RuleViolation(f"未知的操作：{name}（可选：{'、'.join(machine.BY_NAME)}）", field="name", rule="choice")
+    handover = _locked(handover_id, actor.center)
+    who = Actor.OUTGOING if t.actor == Actor.OUTGOING else Actor.INCOMING
+    party_id = handover.outgoing_id if who == Actor.OUTGOING else handover.incoming_id
+    if party_id != actor.pk:
+        label = "交班人" if who == Actor.OUTGOING else "接班人"
+        raise NotAllowed(f"“{t.label}”只能由{label}本人操作（{t.rule}）", rule="wrong_party")
+    if handover.state != t.src:
+        raise Conflict(f"当前状态为“{machine.STATE_LABELS[State(handover.state)]}”，不能{t.label}", field="state", rule="state")
+    _check_version(handover, version)
+    now = now or timezone.now()
+    if t.name == "sign_out":
+        _check_can_sign_out(handover)
+        handover.signed_out_at, handover.signed_out_no = now, actor.staff_no
+        note = ""
+    elif t.name == "countersign":
+        handover.countersigned_at, handover.countersigned_no = now, actor.staff_no
+        _hand_items_to(handover, actor)
+        note = ""
+    else:  # return
+        reason = _clean_text(reason, "reason", "退回原因", 300, required=True)
+        handover.signed_out_at, handover.signed_out_no = None, ""
+        handover.return_reason = reason
+        note = reason
+    handover.state = t.dst
+    handover.version += 1
+    handover.save()
+    _event(handover, actor, t.label, note)
+    return handover
+
+
+def _check_can_sign_out(handover: Handover) -> None:
+    policy = shiftlog_policy(handover.center)
+    problems = []
+    if handover.incoming_id is None:
+        problems.append(("incoming_no", "incoming_required", "须先填写接班人工号：接班人未到，交班人不得离台（002:L65）"))
+    if policy["require_equipment_state"] and not handover.equipment_state.strip():
+        problems.append(("equipment_state", "equipment_required", "须填写设备/系统情况（002:L67 交接日志要对设备情况记录清楚）"))
+    lines = handover.lines.select_related("item")
+    if not lines.exists() and not handover.notes.strip() and not handover.equipment_state.strip():
+        problems.append(("notes", "empty", "交班日记为空：请登记交接事项或填写交代事项（004:L663）"))
+    pending = [line.item for line in lines if line.item.during_handover and line.item.closed_at is None]
+    if pending:
+        texts = "；".join(i.text[:30] for i in pending)
+        problems.append(("items", "handover_problem_open",
+                         f"交接过程中发生的问题须由交班人处理告一段落后再交接（004:L667）：{texts}"))
+    if problems:
+        from kefu.errors import Problem
+
+        raise RuleViolation.many([Problem(f, r, m) for f, r, m in problems])
+
+
+def _hand_items_to(handover: Handover, incoming: Staff) -> None:
+    """After the countersign the incoming side holds every open item of the diary, and any draft it has
+    already opened receives them too (carried over until closed)."""
+    open_ids = list(handover.lines.filter(item__closed_at__isnull=True).values_list("item_id", flat=True))
+    Item.objects.filter(pk__in=open_ids).update(holder=incoming)
+    for draft in Handover.objects.filter(outgoing=incoming, state=State.DRAFT).exclude(pk=handover.pk):
+        have = set(draft.lines.values_list("item_id", flat=True))
+        Line.objects.bulk_create([Line(handover=draft, item_id=i, carried=True) for i in open_ids if i not in have])
+
+
+# ---------------------------------------------------------------- omissions and mis-receipts (004:L669)
+
+@transaction.atomic
+def report_issue(actor: Staff, handover_id: int, *, kind: str, description: str) -> Issue:
+    """Record an omission (漏交), a wrong handover (错交) or a mis-receipt (错接); the liable side is the rule's."""
+    handover = _locked(handover_id, actor.center)
+    if kind not in [k.value for k in rules.IssueKind]:
+        choices = "、".join(f"{k.value}（{rules.ISSUE_LABELS[k]}）" for k in rules.IssueKind)
+        raise RuleViolation(f"责任类型不正确：{kind}（可选：{choices}）", field="kind", rule="choice")
+    kind = rules.IssueKind(kind)
+    if handover.state == State.DRAFT:
+        raise Conflict("交接班日志尚未签字，不能认定漏交、错交或错接", field="state", rule="state")
+    if kind == rules.IssueKind.MIS_RECEIPT and handover.state != State.COUNTERSIGNED:
+        raise Conflict("接班人尚未签字确认，不能认定错接（004:L669）", field="kind", rule="state")
+    if actor.pk not in (handover.outgoing_id, handover.incoming_id) and not is_lead(actor):
+        raise NotAllowed("只有交接双方或班长、值班长可以登记交接责任", rule="not_party")
+    description = _clean_text(description, "description", "情况说明", 500, required=True)
+    side = rules.responsible_side(kind)
+    responsible_id = handover.outgoing_id if side == rules.Side.OUTGOING else handover.incoming_id
+    issue = Issue.objects.create(handover=handover, kind=kind, description=description, side=side,
+                                 responsible_id=responsible_id, reported_by=actor)
+    _event(handover, actor, f"登记{rules.ISSUE_LABELS[kind]}", description[:100])
+    return issue
+
+
+@transaction.atomic
+def dispute_issue(actor: Staff, issue_id: int, *, reason: str) -> Issue:
+    issue = Issue.objects.select_for_update().select_related("handover").filter(pk=issue_id, handover__center=actor.center).first()
+    if issue is None:
+        raise NotFound("交接责任记录", field="issue_id")
+    if issue.responsible_id != actor.pk:
+        raise NotAllowed("只有被认定的责任人可以提出异议", rule="not_responsible")
+    if issue.status != Issue.Status.OPEN:
+        raise Conflict(f"该记录状态为“{issue.get_status_display()}”，不能再提出异议", field="status", rule="state")
+    issue.dispute_reason = _clean_text(reason, "reason", "异议理由", 300, required=True)
+    issue.status = Issue.Status.DISPUTED
+    issue.save(update_fields=["dispute_reason", "status"])
+    _event(issue.handover, actor, "提出异议", issue.dispute_reason[:100])
+    return issue
+
+
+@transaction.atomic
+def decide_issue(actor: Staff, issue_id: int, *, upheld: bool, note: str, now: datetime | None = None) -> Issue:
+    issue = Issue.objects.select_for_update().select_related("handover").filter(pk=issue_id, handover__center=actor.center).first()
+    if issue is None:
+        raise NotFound("交接责任记录", field="issue_id")
+    if not is_lead(actor):
+        raise NotAllowed("只有班长、值班长或中心经理可以认定交接责任", rule="not_lead")
+    if issue.responsible_id == actor.pk:
+        raise NotAllowed("不能认定与本人有关的交接责任，请由其他管理人员认定", rule="own_issue")
+    if issue.status not in (Issue.Status.OPEN, Issue.Status.DISPUTED):
+        raise Conflict(f"该记录已{issue.get_status_display()}", field="status", rule="state")
+    if not isinstance(upheld, bool):
+        raise RuleViolation("认定结果应为“成立”或“不成立”", field="upheld", rule="choice")
+    issue.decision_note = _clean_text(note, "note", "认定意见", 300, required=True)
+    issue.status = Issue.Status.UPHELD if upheld else Issue.Status.DISMISSED
+    issue.decided_by, issue.decided_at = actor, now or timezone.now()
+    issue.save(update_fields=["decision_note", "status", "decided_by", "decided_at"])
+    _event(issue.handover, actor, f"责任认定：{issue.get_status_display()}", issue.decision_note[:100])
+    return issue

@@ -14,6 +14,17 @@ SCREENSHOTS = Path(__file__).parent / "artifacts" / "screenshots"
 PASSWORD = "test-pass-123"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """PBKDF2 at production strength costs ~0.5 s a user on this machine; tests create hundreds."""
+    from django.conf import settings
+    from django.contrib.auth import hashers
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    hashers.get_hashers.cache_clear()
+    hashers.get_hashers_by_algorithm.cache_clear()
+
+
 @pytest.fixture
 def center(db):
     from kefu.org import services

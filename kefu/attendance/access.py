@@ -1,0 +1,20 @@
+from kefu.org.roles import ALL_ROLES, Role
+
+_APPROVERS = {Role.TEAM_LEAD, Role.SUPERVISOR, Role.MANAGER}
+
+RULES = {
+    "attendance.submit_leave": ALL_ROLES - {Role.AUDITOR},
+    "attendance.my_leave": ALL_ROLES - {Role.AUDITOR},
+    "attendance.cancel_leave": ALL_ROLES - {Role.AUDITOR},
+    "attendance.pending_leave": _APPROVERS | {Role.HR},
+    "attendance.decide_leave": _APPROVERS,
+    "attendance.request_swap": {Role.AGENT, Role.SENIOR_AGENT, Role.TEAM_LEAD, Role.QA, Role.DISPATCHER},
+    "attendance.decide_swap": {Role.TEAM_LEAD, Role.SUPERVISOR},
+    "attendance.import_clock": {Role.HR, Role.ADMIN},
+    "attendance.month_sheet": _APPROVERS | {Role.HR},
+    "attendance.publish_sheet": {Role.HR, Role.MANAGER},
+    "attendance.my_sheet": ALL_ROLES - {Role.AUDITOR},
+    "page.attendance.mine": ALL_ROLES - {Role.AUDITOR},
+    "page.attendance.approvals": _APPROVERS,
+    "page.attendance.sheet": _APPROVERS | {Role.HR},
+}

@@ -1,0 +1,116 @@
+"""Leave, swap and attendance rules as data. The seeds disagree (requirements-B §4.3 lists six variants);
+each preset takes the closest source and cites it. Values not in any seed are marked "center setting".
+
+hotline   — the telecom call centre's rules (002 篇一, L68-85), the closest to a hotline
+gov12345  — the government office rules (003 第五篇, L443-456) for a 12345 hotline run by a government office
+ecommerce — the Taobao rulebooks (003:L22, L67, L277) plus the telecom numbers where Taobao is silent
+"""
+
+SECTION = "attendance"
+
+_TELECOM_KINDS = {
+    # 002:L69: ordinary personal leave one day ahead; special personal leave one hour before the shift.
+    "personal": {"label": "事假", "notice_hours": 24, "certificate_from_days": None},
+    "special_personal": {"label": "特殊事假", "notice_hours": 1, "certificate_from_days": None},
+    # 002:L72: sick leave of a full day needs a certificate; emergencies phone the shift leader before the shift.
+    "sick": {"label": "病假", "notice_hours": 0, "certificate_from_days": 1},
+    "annual": {"label": "年假", "notice_hours": 24, "certificate_from_days": None},
+    "compensatory": {"label": "调休", "notice_hours": 24, "certificate_from_days": None},
+    "marriage": {"label": "婚假", "notice_hours": 72, "certificate_from_days": None},  # 002:L312 lists it; notice: center setting
+    "bereavement": {"label": "丧假", "notice_hours": 0, "certificate_from_days": None},
+    "official": {"label": "公假", "notice_hours": 24, "certificate_from_days": None},  # 002:L76: official business, center director
+}
+
+PRESETS = {
+    "hotline": {
+        "kinds": _TELECOM_KINDS,
+        "default_shift_start": "08:00",  # used when no roster shift is known for the first day
+        # 002:L70: one day -> CS department director; more than one day -> center director.
+        "approval_ladder": [
+            {"max_days": 1, "steps": ["supervisor"]},
+            {"max_days": None, "steps": ["manager"]},
+        ],
+        "night_leave_deadline": "12:00",  # 002:L73
+        "holiday_leave_notice_days": 2,  # 002:L74
+        "department_daily_cap": 3,  # center setting (the telecom rules give no cap)
+        "quarter_allowance_days": None,
+        "allowance_kinds": [],
+        # Attendance (002:L75): late >= 20 min, or away >= 20 min, without leave is a violation.
+        "late_violation_minutes": 20,
+        "early_violation_minutes": 20,
+        "grace_minutes": 0,
+        "absent_if_late_minutes": None,
+        "punch_window_hours": 3,
+        # Swaps (002:L77-85)
+        "swap": {"max_per_month": 2, "max_level_gap": 0, "no_swap_on_holidays": True, "min_rest_hours": 8,
+                 "approvals": "both_team_leads"},
+    },
+    "gov12345": {
+        "kinds": {
+            "personal": {"label": "事假", "notice_hours": 24, "certificate_from_days": None},
+            "sick": {"label": "病假", "notice_hours": 0, "certificate_from_days": 1},  # 003:L449: hospital certificate
+            "official": {"label": "公假", "notice_hours": 0, "certificate_from_days": None},  # 003:L449
+            "annual": {"label": "年假", "notice_hours": 24, "certificate_from_days": None},
+        },
+        "default_shift_start": "08:30",
+        # 003:L451: up to 3 days the leader in charge; more, the leader in charge then the principal leader.
+        "approval_ladder": [
+            {"max_days": 3, "steps": ["team_lead"]},
+            {"max_days": None, "steps": ["team_lead", "manager"]},
+        ],
+        "night_leave_deadline": "12:00",
+        "holiday_leave_notice_days": 2,
+        "department_daily_cap": 1,  # 003:L451: two people of one department may not be on leave at the same time
+        "quarter_allowance_days": 5,  # 003:L454: five days a quarter, personal plus sick
+        "allowance_kinds": ["personal", "sick"],
+        "late_violation_minutes": 20,
+        "early_violation_minutes": 30,  # 003:L445: absent in the last 30 minutes counts as leaving early
+        "grace_minutes": 0,
+        "absent_if_late_minutes": 60,  # 003:L444: no sign-in more than 1 h after start is absenteeism
+        "punch_window_hours": 3,
+        "swap": {"max_per_month": 2, "max_level_gap": 0, "no_swap_on_holidays": True, "min_rest_hours": 8,
+                 "approvals": "both_team_leads"},
+    },
+    "ecommerce": {
+        "kinds": {
+            "personal": {"label": "事假", "notice_hours": 24, "certificate_from_days": None},  # 003:L277: contact the supervisor in advance
+            "sick": {"label": "病假", "notice_hours": 0, "certificate_from_days": 1},
+            "annual": {"label": "年假", "notice_hours": 24, "certificate_from_days": None},
+        },
+        "default_shift_start": "09:00",
+        # 003:L22: a leave note takes effect only after the supervisor signs it.
+        "approval_ladder": [{"max_days": None, "steps": ["supervisor"]}],
+        "night_leave_deadline": "12:00",
+        "holiday_leave_notice_days": 2,
+        "department_daily_cap": 2,  # center setting
+        "quarter_allowance_days": None,
+        "allowance_kinds": [],
+        "late_violation_minutes": 20,
+        "early_violation_minutes": 20,
+        "grace_minutes": 0,
+        "absent_if_late_minutes": None,
+        "punch_window_hours": 3,
+        # 003:L67: swaps need the prior consent of those concerned; both answer for a missed shift.
+        "swap": {"max_per_month": 2, "max_level_gap": 1, "no_swap_on_holidays": True, "min_rest_hours": 8,
+                 "approvals": "both_team_leads"},
+    },
+}
+
+_ROLES = {"agent", "senior_agent", "team_lead", "supervisor", "qa", "editor", "dispatcher", "dept_handler", "manager", "hr", "admin", "auditor"}
+
+
+def validate(data: dict) -> list[tuple[str, str]]:
+    errors = []
+    ladder = data.get("approval_ladder") or []
+    if not ladder or ladder[-1].get("max_days") is not None:
+        errors.append(("approval_ladder", "审批层级的最后一级必须不设天数上限（max_days 为 null）"))
+    for i, rung in enumerate(ladder):
+        bad = [r for r in rung.get("steps", []) if r not in _ROLES]
+        if not rung.get("steps") or bad:
+            errors.append((f"approval_ladder[{i}].steps", f"审批角色无效：{bad or '空'}"))
+    for key in ("late_violation_minutes", "early_violation_minutes", "grace_minutes", "punch_window_hours"):
+        if not isinstance(data.get(key), (int, float)) or data[key] < 0:
+            errors.append((key, "应为非负数"))
+    if data.get("swap", {}).get("max_per_month", 0) < 0:
+        errors.append(("swap.max_per_month", "应为非负整数"))
+    return errors

@@ -84,6 +84,7 @@ class SimConfig:
     agents: list[AgentShift] = field(default_factory=list)
     seed: int = 1
     # arrivals
+    arrival_times: list[int] | None = None  # explicit arrivals (seconds from start), for hand-computed tests
     calls_per_hour: float | None = None  # constant rate; overrides the profiles
     calls_per_day: float = 1000.0
     interval_seconds: int = 1800
@@ -214,6 +215,8 @@ class _Waiting:
 
 def _arrival_times(cfg: SimConfig, rng: np.random.Generator, tz) -> list[int]:
     times: list[int] = []
+    if cfg.arrival_times is not None:
+        return sorted(int(t) for t in cfg.arrival_times)
     if cfg.calls_per_hour is not None:
         t = 0.0
         rate = cfg.calls_per_hour / 3600.0
@@ -335,7 +338,8 @@ def simulate(cfg: SimConfig) -> SimulationResult:
 
     def agent_process(shift: AgentShift):
         tot = c.agents[shift.staff_no]
-        yield env.timeout(shift.start)
+        if shift.start > env.now:  # (a zero timeout would let a caller arriving at the same instant in first)
+            yield env.timeout(shift.start - env.now)
         state["logged_in"] += 1
         out(env.now, "NONE", interface(shift.staff_no), "ADDMEMBER", "")
         pauses = sorted(shift.pauses)

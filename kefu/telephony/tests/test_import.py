@@ -1,0 +1,204 @@
+"""Importers against the database: all or nothing, idempotent, pending calls across files, CSV mappings with Chinese errors."""
+import json
+from datetime import datetime, timezone
+
+import pytest
+from django.db import connection
+
+from kefu.audit.crypto import digest
+from kefu.errors import RuleViolation
+from kefu.telephony import services
+from kefu.telephony.models import AgentPause, AgentSession, Call, ImportBatch, PendingLine
+from kefu.telephony.simulator import AgentShift, Dist, SimConfig, simulate
+
+T0 = 1772380800  # 2026-03-01 16:00 UTC
+UTC = timezone.utc
+
+
+def L(sec, callid, queue, agent, event, *data) -> str:
+    return "|".join([str(T0 + sec), callid, queue, agent, event, *[str(d) for d in data]])
+
+
+def qlog(*lines) -> bytes:
+    return ("\n".join(lines) + "\n").encode()
+
+
+def snapshot():
+    return (Call.objects.count(), AgentSession.objects.count(), AgentPause.objects.count(), ImportBatch.objects.count(),
+            list(PendingLine.objects.values_list("line", flat=True)))
+
+
+FILE_A = qlog(L(0, "NONE", "q1", "SIP/7001", "ADDMEMBER", ""),
+              L(10, "1.1", "q1", "NONE", "ENTERQUEUE", "", "13800001111"),
+              L(10, "1.1", "q1", "NONE", "KF_CALLINFO", "投诉", 1),
+              L(20, "1.1", "q1", "SIP/7001", "CONNECT", 10, "1.2", 3),
+              L(80, "1.1", "q1", "SIP/7001", "KF_WRAPUP", 5, 30, "resolved", 1),
+              L(80, "1.1", "q1", "SIP/7001", "COMPLETECALLER", 10, 60, 1),
+              L(90, "2.1", "q1", "NONE", "ENTERQUEUE", "", "13900002222"),
+              L(100, "2.1", "q1", "SIP/7001", "CONNECT", 10, "2.2", 0))  # still talking at the end of file A
+FILE_B = qlog(L(400, "2.1", "q1", "SIP/7001", "COMPLETEAGENT", 10, 300, 1),
+              L(500, "3.1", "q1", "NONE", "ENTERQUEUE", "", "13800001111"),
+              L(512, "3.1", "q1", "NONE", "ABANDON", 1, 1, 12),
+              L(3600, "NONE", "q1", "SIP/7001", "REMOVEMEMBER", ""))
+
+
+@pytest.mark.django_db
+def test_queue_log_import_stores_calls_with_staff_team_and_encrypted_caller(center, make_staff):
+    agent = make_staff("agent", staff_no="7001")
+    outcome = services.import_queue_log(center, file_name="a.log", data=FILE_A)
+    assert outcome.calls_created == 1 and outcome.pending == 3 and not outcome.duplicate
+    call = Call.objects.get(call_id="1.1")
+    assert call.agent == agent and call.team_id == agent.team_id and call.agent_staff_no == "7001"
+    assert call.caller_number == "13800001111" and call.caller_digest == digest("13800001111")
+    with connection.cursor() as cur:
+        cur.execute("SELECT caller_number FROM telephony_call WHERE id = %s", [call.pk])
+        assert "13800001111" not in cur.fetchone()[0]  # encrypted at rest
+    assert call.offered_at == datetime.fromtimestamp(T0 + 10, tz=UTC)
+    assert (call.wait_seconds, call.talk_seconds, call.hold_seconds, call.acw_seconds) == (10, 55, 5, 30)
+    assert call.is_vip and call.call_type == "投诉" and call.first_call_resolved is True and call.rings == 1
+    assert outcome.batch.rows == 8 and outcome.batch.calls == 1 and outcome.batch.pending == 3
+
+
+@pytest.mark.django_db
+def test_call_open_at_end_of_file_a_is_completed_by_file_b(center, make_staff):
+    make_staff("agent", staff_no="7001")
+    services.import_queue_log(center, file_name="a.log", data=FILE_A)
+    assert not Call.objects.filter(call_id="2.1").exists() and PendingLine.objects.count() == 3
+    outcome = services.import_queue_log(center, file_name="b.log", data=FILE_B)
+    call = Call.objects.get(call_id="2.1")
+    assert call.talk_seconds == 300 and call.wait_seconds == 10 and call.hangup_by == "agent"
+    assert call.offered_at == datetime.fromtimestamp(T0 + 90, tz=UTC)
+    assert outcome.calls_created == 2 and PendingLine.objects.count() == 0
+    (session,) = AgentSession.objects.all()
+    assert (session.start, session.end) == (datetime.fromtimestamp(T0, tz=UTC), datetime.fromtimestamp(T0 + 3600, tz=UTC))
+    # redial de-dup key: the same caller twice (004:L1617–1621)
+    assert Call.objects.filter(caller_digest=digest("13800001111")).count() == 2
+
+
+@pytest.mark.django_db
+def test_same_file_twice_adds_nothing(center):
+    services.import_queue_log(center, file_name="a.log", data=FILE_A)
+    before = snapshot()
+    again = services.import_queue_log(center, file_name="a-copy.log", data=FILE_A)
+    assert again.duplicate and again.batch.file_name == "a.log"
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_overlapping_export_does_not_duplicate_calls(center):
+    services.import_queue_log(center, file_name="a.log", data=qlog(L(0, "5.1", "q", "NONE", "ENTERQUEUE", "", "1"),
+                                                                    L(9, "5.1", "q", "NONE", "ABANDON", 1, 1, 9)))
+    outcome = services.import_queue_log(center, file_name="a2.log", data=qlog(L(0, "5.1", "q", "NONE", "ENTERQUEUE", "", "1"),
+                                                                              L(9, "5.1", "q", "NONE", "ABANDON", 1, 1, 9), ""))
+    assert outcome.calls_created == 0 and outcome.skipped_existing == 1 and Call.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_malformed_line_rejects_the_whole_file_with_line_number(center):
+    services.import_queue_log(center, file_name="a.log", data=FILE_A)
+    before = snapshot()
+    bad = qlog(L(400, "2.1", "q1", "SIP/7001", "COMPLETEAGENT", 10, 300, 1), L(500, "3.1", "q1", "NONE", "ENTERQUEUE", "", "1"),
+               "1772381312|3.1|q1|NONE|ABANDON|1|1|十二")
+    with pytest.raises(RuleViolation) as exc:
+        services.import_queue_log(center, file_name="bad.log", data=bad)
+    problem = exc.value.problems[0]
+    assert problem.field == "file" and problem.message.startswith("第3行：") and "应为数字" in problem.message
+    assert snapshot() == before  # nothing imported, pending lines kept for the corrected file
+
+
+@pytest.mark.django_db
+def test_simulated_month_split_into_files_gives_the_same_rows(center):
+    roster = [AgentShift(str(7100 + i), 0, 20 * 3600, pauses=((3600 * (i + 2), 3600 * (i + 2) + 600, "小休"),)) for i in range(4)]
+    cfg = SimConfig(start=datetime(2026, 3, 1, 16, tzinfo=UTC), duration_seconds=20 * 3600, calls_per_day=900, agents=roster,
+                    seed=11, transfer_share=0.1, hold_share=0.2, hold=Dist("exponential", 20), acw=Dist("constant", 15), trunks=8,
+                    ivr_only_share=0.05, queue_timeout_seconds=200)
+    result = simulate(cfg)
+    lines = result.queue_log.splitlines(keepends=True)
+    cuts = [0, len(lines) // 3, len(lines) // 3 + 1, 2 * len(lines) // 3, len(lines)]
+    for i, (a, b) in enumerate(zip(cuts, cuts[1:])):
+        services.import_queue_log(center, file_name=f"part{i}.log", data="".join(lines[a:b]).encode())
+    c = result.counters
+    assert Call.objects.count() == c.attempts
+    assert Call.objects.filter(outcome="answered").count() == c.answered
+    assert Call.objects.filter(outcome="abandoned").count() == c.abandoned
+    assert Call.objects.filter(outcome="blocked").count() == c.blocked
+    assert sum(Call.objects.values_list("talk_seconds", flat=True)) == c.talk
+    assert sum(Call.objects.filter(outcome="answered").values_list("wait_seconds", flat=True)) == c.wait_answered
+    assert AgentSession.objects.count() == 4 and AgentPause.objects.count() == 4 and PendingLine.objects.count() == 0
+
+
+# ---- CSV -------------------------------------------------------------------------------------------------------
+
+CSV_CN = """话单编号,进线时间,结果,工号,等待秒数,通话秒数,主叫,VIP
+A001,2026-03-02 08:00:05,接通,7001,12,180,13800001111,是
+A002,2026-03-02 08:01:00,放弃,,35,0,13900002222,否
+A003,2026-03-02 23:59:59,接通,7002,5,60,13700003333,否
+"""
+MAPPING = {
+    "columns": {"call_id": "话单编号", "offered_at": "进线时间", "outcome": "结果", "agent_staff_no": "工号",
+                "wait_seconds": "等待秒数", "talk_seconds": "通话秒数", "caller_number": "主叫", "is_vip": "VIP"},
+    "datetime_format": "%Y-%m-%d %H:%M:%S",
+    "defaults": {"queue": "热线"},
+}
+
+
+@pytest.mark.django_db
+def test_csv_import_with_mapping(center, make_staff):
+    agent = make_staff("agent", staff_no="7001")
+    outcome = services.import_csv(center, file_name="calls.csv", data=CSV_CN.encode(), mapping=MAPPING)
+    assert outcome.calls_created == 3 and outcome.batch.kind == "csv"
+    a1 = Call.objects.get(call_id="A001")
+    assert a1.outcome == "answered" and a1.agent == agent and a1.is_vip and a1.queue == "热线"
+    assert a1.offered_at == datetime(2026, 3, 2, 0, 0, 5, tzinfo=UTC)  # 08:00:05 Asia/Shanghai
+    assert (a1.wait_seconds, a1.talk_seconds) == (12, 180) and a1.caller_number == "13800001111"
+    a2 = Call.objects.get(call_id="A002")
+    assert a2.outcome == "abandoned" and a2.agent is None and a2.agent_staff_no == "" and not a2.is_vip
+    assert Call.objects.get(call_id="A003").offered_at == datetime(2026, 3, 2, 15, 59, 59, tzinfo=UTC)
+    assert services.import_csv(center, file_name="again.csv", data=CSV_CN.encode(), mapping=MAPPING).duplicate
+    assert Call.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_csv_import_gbk_file(center):
+    outcome = services.import_csv(center, file_name="gbk.csv", data=CSV_CN.encode("gbk"), mapping={**MAPPING, "encoding": "gbk"})
+    assert outcome.calls_created == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("change,mapping_change,expected", [
+    (("2026-03-02 08:01:00", "2026/03/02 08:01"), {}, "第3行：字段 offered_at（进入队列时间，列“进线时间”）时间格式应为 %Y-%m-%d %H:%M:%S，实际为“2026/03/02 08:01”"),
+    (("放弃", "挂断了"), {}, "第3行：字段 outcome（结果，列“结果”）的值不在结果映射中"),
+    (("35,0,139", "三十五,0,139"), {}, "第3行：字段 wait_seconds（排队时长，列“等待秒数”）应为数字，实际为“三十五”"),
+    (("35,0,139", "-35,0,139"), {}, "第3行：字段 wait_seconds（排队时长，列“等待秒数”）不能为负数"),
+    (("13900002222,否", "13900002222,也许"), {}, "第3行：字段 is_vip（VIP，列“VIP”）应为是/否"),
+    (("A003", "A001"), {}, "第2行：字段 call_id（呼叫标识）在文件中重复"),
+    (("A002", ""), {}, "第3行：字段 call_id（呼叫标识，列“话单编号”）不能为空"),
+    ((None, None), {"columns": {**MAPPING["columns"], "talk_seconds": "通话时长"}}, "映射的列“通话时长”（字段 talk_seconds 通话时长）在文件中不存在"),
+    ((None, None), {"columns": {"call_id": "话单编号", "offered_at": "进线时间"}}, "缺少必填字段 outcome（结果）的列映射"),
+    ((None, None), {"columns": {**MAPPING["columns"], "caller": "主叫"}}, "字段映射中有未知字段：caller"),
+    ((None, None), {"outcome_values": {"接通": "ok"}}, "结果映射“接通”→“ok”无效"),
+])
+def test_csv_errors_in_chinese_and_nothing_imported(center, change, mapping_change, expected):
+    text = CSV_CN if change[0] is None else CSV_CN.replace(change[0], change[1], 1)
+    before = snapshot()
+    with pytest.raises(RuleViolation) as exc:
+        services.import_csv(center, file_name="bad.csv", data=text.encode(), mapping={**MAPPING, **mapping_change})
+    messages = [p.message for p in exc.value.problems]
+    assert any(m.startswith(expected) for m in messages), messages
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_csv_without_mapping_reads_our_own_columns_from_the_simulator(center):
+    result = simulate(SimConfig(start=datetime(2026, 3, 1, 16, tzinfo=UTC), duration_seconds=4 * 3600, calls_per_day=1500, seed=2,
+                                agents=[AgentShift(str(7200 + i), 0, 4 * 3600) for i in range(3)], transfer_share=0.2))
+    outcome = services.import_csv(center, file_name="sim.csv", data=result.csv_text.encode())
+    c = result.counters
+    assert outcome.calls_created == c.attempts
+    assert Call.objects.filter(outcome="answered").count() == c.answered
+    assert Call.objects.filter(transferred=True).count() == c.transferred
+    assert sum(Call.objects.filter(outcome="abandoned").values_list("wait_seconds", flat=True)) == c.wait_abandoned
+
+
+def test_mapping_file_is_plain_json():
+    assert json.loads(json.dumps(MAPPING)) == MAPPING

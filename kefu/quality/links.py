@@ -33,6 +33,16 @@ def call(ref: int | None):
     return model.objects.filter(pk=ref).first()
 
 
+def call_by_id(center, call_id: str):
+    model = call_model()
+    if model is None or not call_id:
+        return None
+    qs = model.objects.filter(call_id=call_id)
+    if any(f.name == "center" for f in model._meta.get_fields()):
+        qs = qs.filter(center=center)
+    return qs.first()
+
+
 def call_extras(ref: int | None) -> dict:
     """Recording link and transcript of a call, when telephony keeps them."""
     row = call(ref)
@@ -49,7 +59,7 @@ def call_extras(ref: int | None) -> dict:
         if value:
             out["transcript"] = str(value)
             break
-    for name in ("disposition", "outcome", "is_vip"):
+    for name in ("disposition", "outcome", "is_vip", "wait_seconds", "queue", "hold_seconds", "transferred"):
         if hasattr(row, name):
             out[name] = getattr(row, name)
     return out
@@ -80,13 +90,13 @@ def month_calls(center, start: datetime, end: datetime) -> list[dict] | None:
     model = call_model()
     if model is None:
         return None
-    qs = model.objects.filter(offered_at__gte=start, offered_at__lt=end, agent__isnull=False, talk_seconds__gt=0)
+    qs = model.objects.filter(offered_at__gte=start, offered_at__lt=end, talk_seconds__gt=0).exclude(agent_staff_no="")
     if any(f.name == "center" for f in model._meta.get_fields()):
         qs = qs.filter(center=center)
-    else:
-        qs = qs.filter(agent__center=center)
+    if any(f.name == "outcome" for f in model._meta.get_fields()):
+        qs = qs.filter(outcome="answered")
     return [
-        {"ref": r.pk, "call_id": r.call_id, "agent_staff_no": r.agent.staff_no, "call_type": r.call_type or "",
+        {"ref": r.pk, "call_id": r.call_id, "agent_staff_no": r.agent_staff_no, "call_type": r.call_type or "",
          "talk_seconds": int(r.talk_seconds or 0), "offered_at": r.offered_at}
-        for r in qs.select_related("agent")
+        for r in qs.only("pk", "call_id", "agent_staff_no", "call_type", "talk_seconds", "offered_at")
     ]

@@ -178,6 +178,10 @@ class Transition(models.Model):
         verbose_name = verbose_name_plural = "评分流转"
         ordering = ["at", "id"]
 
+    @property
+    def label(self) -> str:
+        return machine.BY_NAME[self.name].label if self.name in machine.BY_NAME else self.name
+
 
 class ShiftReport(models.Model):
     """A shift's QA results handed to the team lead after the shift (每班后交给班长, 004:L943, L951)."""

@@ -1,0 +1,15 @@
+// Live total on the scoring form: sum of awarded points, 0 when a critical item is ticked (红线).
+(function () {
+  var form = document.getElementById("score-form");
+  if (!form || !form.querySelector("input.points")) return;
+  var total = document.getElementById("total"), verdict = document.getElementById("verdict");
+  function update() {
+    var sum = 0, failed = false;
+    form.querySelectorAll("input.points").forEach(function (i) { sum += parseFloat(i.value) || 0; });
+    form.querySelectorAll("input[data-critical]").forEach(function (i) { failed = failed || i.checked; });
+    total.textContent = failed ? "0" : (Math.round(sum * 100) / 100).toString();
+    verdict.innerHTML = failed ? '<span class="badge bad">红线失败，整通记 0 分</span>' : "";
+  }
+  form.addEventListener("input", update);
+  update();
+})();

@@ -1,0 +1,282 @@
+"""Quality pages: tasks and scores, the scoring page, calibration, appeals, the per-shift summary."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from kefu.access import allowed, require
+from kefu.audit.services import record_read
+from kefu.errors import RuleViolation
+from kefu.org.models import Staff, Team
+from kefu.org.roles import Role, roles_of
+from kefu.quality import links, machine, selectors, services
+from kefu.quality.models import Appeal, Calibration, Evaluation, SamplingRun, ShiftReport
+
+
+def _me(request) -> Staff:
+    staff = getattr(request.user, "staff", None)
+    if staff is None:
+        raise PermissionDenied("当前账号没有员工档案")
+    return staff
+
+
+def _errors(exc: RuleViolation) -> list[dict]:
+    return [p.as_dict() for p in exc.problems]
+
+
+def phrase_hits(text: str) -> list:
+    """Hits of the knowledge app's phrase checker, when it is installed."""
+    if not text:
+        return []
+    try:
+        from kefu.knowledge.phrases import check
+    except ImportError:
+        return []
+    try:
+        return list(check(text))
+    except Exception:  # a checker problem must not block scoring
+        return []
+
+
+@require("page.quality.tasks")
+def tasks(request):
+    me = _me(request)
+    roles = roles_of(request.user)
+    qs = selectors.visible_evaluations(me)
+    state = request.GET.get("state", "")
+    if state in machine.STATE_LABELS:
+        qs = qs.filter(state=state)
+    mine_only = request.GET.get("mine") == "1" or (roles & {Role.QA, Role.EDITOR} and "mine" not in request.GET)
+    if mine_only and roles & {Role.QA, Role.EDITOR, Role.TEAM_LEAD}:
+        qs = qs.filter(inspector=me)
+    rows = list(qs.exclude(source=Evaluation.Source.CALIBRATION)[:300])
+    runs = SamplingRun.objects.filter(center=me.center).order_by("-month")[:6]
+    today = timezone.localdate()
+    return render(request, "quality/tasks.html", {
+        "rows": rows, "state": state, "states": machine.STATE_LABELS, "runs": runs, "mine": mine_only,
+        "can_sample": allowed(request.user, "quality.create_month_tasks"),
+        "next_month": (today.replace(day=1) + timedelta(days=32)).replace(day=1).strftime("%Y-%m"),
+        "is_agent": bool(roles & {Role.AGENT, Role.SENIOR_AGENT}) and not roles & {Role.QA, Role.TEAM_LEAD},
+    })
+
+
+@require("quality.create_month_tasks")
+def sample(request):
+    if request.method != "POST":
+        return redirect("quality:tasks")
+    me = _me(request)
+    try:
+        year, month = (int(p) for p in request.POST.get("month", "").split("-"))
+        month_day = date(year, month, 1)
+    except ValueError:
+        messages.error(request, "月份格式应为 YYYY-MM")
+        return redirect("quality:tasks")
+    try:
+        run, created = services.create_month_tasks(me.center, month_day, seed=request.POST.get("seed", ""), actor=me)
+    except RuleViolation as exc:
+        messages.error(request, str(exc))
+        return redirect("quality:tasks")
+    if created:
+        messages.success(request, f"已生成 {run.month:%Y年%m月} 监听任务 {run.evaluations.count()} 条（每人 {run.per_agent} 条）")
+    else:
+        messages.info(request, f"{run.month:%Y年%m月} 已抽样（种子 {run.seed}），未重复生成")
+    return redirect("quality:tasks")
+
+
+def _marks_from_post(post, card) -> dict:
+    marks = {}
+    for item in card.items.all():
+        if item.is_critical:
+            marks[item.key] = {"awarded": 0, "failed": post.get(f"failed_{item.key}") == "on",
+                               "comment": post.get(f"comment_{item.key}", "")}
+        else:
+            marks[item.key] = {"awarded": post.get(f"awarded_{item.key}", ""), "comment": post.get(f"comment_{item.key}", "")}
+    return marks
+
+
+ACTION_RULES = {"score": "quality.score", "acknowledge": "quality.acknowledge", "appeal": "quality.appeal",
+                "uphold": "quality.decide_appeal", "revise": "quality.decide_appeal"}
+
+
+@require("quality.get_evaluation")
+def evaluation(request, pk: int):
+    me = _me(request)
+    ev = get_object_or_404(Evaluation.objects.select_related("agent", "inspector", "scorecard", "team", "calibration"),
+                           pk=pk, center=me.center)
+    if not selectors.may_see(me, ev):
+        raise Http404
+    errors, posted = [], None
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in ACTION_RULES or not allowed(request.user, ACTION_RULES[action]):
+            raise PermissionDenied("当前角色无权执行此操作")
+        fields = {}
+        if action in ("score", "revise"):
+            fields["marks"] = posted = _marks_from_post(request.POST, ev.scorecard)
+        if action == "score":
+            fields["notes"] = request.POST.get("notes", "")
+        if action == "appeal":
+            fields["reason"] = request.POST.get("reason", "")
+        if action in ("uphold", "revise"):
+            fields["decision_note"] = request.POST.get("decision_note", "")
+        try:
+            services.transition(ev, action, me, **fields)
+        except RuleViolation as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, f"已{machine.find(action).label}")
+            if ev.calibration_id and action == "score":
+                return redirect("quality:calibration", pk=ev.calibration_id)
+            return redirect("quality:evaluation", pk=ev.pk)
+    call = links.call(ev.call_ref) or links.call_by_id(me.center, ev.call_id)
+    extras = links.call_extras(call.pk) if call is not None else {}
+    order = links.order_for(ev.order_ref, ev.call_id)
+    if extras.get("transcript"):
+        record_read(request, "telephony.call", [call.pk], fields="transcript")
+    if order is not None:
+        record_read(request, "tickets.order", [order.pk], fields="number,subject")
+    marks = {m.item_id: m for m in ev.marks.all()}
+    items = []
+    for item in ev.scorecard.items.all():
+        mark = marks.get(item.id)
+        value = posted.get(item.key, {}) if posted else None
+        items.append({"item": item, "mark": mark,
+                      "value": (value.get("awarded") if value else (mark.awarded if mark else item.points)),
+                      "failed": (value.get("failed") if value else (mark.failed if mark else False)),
+                      "comment": (value.get("comment") if value else (mark.comment if mark else ""))})
+    actions = [t.name for t in machine.available(ev.state) if services._may_fire(t, ev, me) and allowed(request.user, ACTION_RULES[t.name])]
+    hits = phrase_hits(extras.get("transcript", "")) + phrase_hits(ev.notes)
+    appeal = Appeal.objects.filter(evaluation=ev).select_related("decided_by").first()
+    return render(request, "quality/evaluation.html", {
+        "ev": ev, "items": items, "actions": actions, "editable": "score" in actions or "revise" in actions, "errors": errors, "call": call, "extras": extras, "order": order,
+        "hits": hits, "appeal": appeal, "history": ev.history.select_related("actor"),
+        "notes": request.POST.get("notes", ev.notes) if request.method == "POST" else ev.notes,
+        "reason": request.POST.get("reason", ""), "decision_note": request.POST.get("decision_note", ""),
+        "appeal_days": services.policy(me.center)["appeal_days"],
+    })
+
+
+@require("quality.list_scorecards")
+def scorecard(request):
+    me = _me(request)
+    card = services.active_scorecard(me.center)
+    sections = {}
+    for item in card.items.all():
+        sections.setdefault(item.section or "评分项", []).append(item)
+    return render(request, "quality/scorecard.html", {"card": card, "sections": sections,
+                                                      "total": sum(i.points for i in card.items.all())})
+
+
+@require("quality.get_calibration")
+def calibrations(request):
+    me = _me(request)
+    errors = []
+    if request.method == "POST":
+        if not allowed(request.user, "quality.create_calibration"):
+            raise PermissionDenied("当前角色无权发起校准")
+        try:
+            agent = Staff.objects.filter(center=me.center, staff_no=request.POST.get("agent_staff_no", "").strip()).first()
+            if agent is None:
+                raise RuleViolation("被监听人工号不存在", field="agent_staff_no", rule="not_found")
+            nos = request.POST.getlist("inspectors")
+            inspectors = list(Staff.objects.filter(center=me.center, staff_no__in=nos))
+            call_id = request.POST.get("call_id", "").strip()
+            call = links.call_by_id(me.center, call_id)
+            cal = services.create_calibration(me.center, title=request.POST.get("title", ""), agent=agent, inspectors=inspectors, actor=me,
+                                              call={"call_id": call_id, "ref": call.pk if call else None,
+                                                    "call_type": getattr(call, "call_type", ""), "offered_at": getattr(call, "offered_at", None),
+                                                    "talk_seconds": int(call.talk_seconds) if call else None})
+        except RuleViolation as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, "已发起校准，等待各评分人评分")
+            return redirect("quality:calibration", pk=cal.pk)
+    rows = []
+    for cal in Calibration.objects.filter(center=me.center).select_related("agent")[:50]:
+        report = selectors.calibration_report(cal)
+        rows.append({"cal": cal, "report": report})
+    candidates = Staff.objects.filter(center=me.center, is_active=True,
+                                      user__groups__name__in=[Role.QA.value, Role.EDITOR.value, Role.TEAM_LEAD.value]).distinct()
+    return render(request, "quality/calibrations.html", {
+        "rows": rows, "errors": errors, "candidates": candidates, "post": request.POST,
+        "can_create": allowed(request.user, "quality.create_calibration"),
+    })
+
+
+@require("quality.get_calibration")
+def calibration(request, pk: int):
+    me = _me(request)
+    cal = get_object_or_404(Calibration.objects.select_related("agent", "scorecard"), pk=pk, center=me.center)
+    report = selectors.calibration_report(cal)
+    my_sheet = next((e for e in report["sheets"] if e.inspector_id == me.pk and e.state == machine.ASSIGNED), None)
+    return render(request, "quality/calibration.html", {"cal": cal, "report": report, "my_sheet": my_sheet})
+
+
+@require("page.quality.appeals")
+def appeals(request):
+    me = _me(request)
+    pending = (Evaluation.objects.filter(center=me.center, state=machine.APPEALED).select_related("agent", "inspector", "appeal")
+               .order_by("appeal__filed_at"))
+    pending = [e for e in pending if services._lead_may_decide(e, me)]
+    decided = (Appeal.objects.filter(evaluation__center=me.center, decided_by=me).select_related("evaluation__agent")
+               .order_by("-decided_at")[:30])
+    return render(request, "quality/appeals.html", {"pending": pending, "decided": decided})
+
+
+@require("quality.shift_summary")
+def shift(request):
+    me = _me(request)
+    teams = list(Team.objects.filter(center=me.center).order_by("code"))
+    shifts = selectors.shift_names(me.center)
+    lead_team = next((t for t in teams if t.lead_id == me.pk), None)
+    try:
+        team = next(t for t in teams if str(t.pk) == request.GET.get("team", "")) if request.GET.get("team") else (lead_team or (teams[0] if teams else None))
+    except StopIteration:
+        raise Http404
+    try:
+        day = date.fromisoformat(request.GET["date"]) if request.GET.get("date") else timezone.localdate()
+    except ValueError:
+        day = timezone.localdate()
+    code = request.GET.get("shift") or shifts[0]["code"]
+    errors = []
+    if request.method == "POST":
+        if not allowed(request.user, "quality.deliver_shift_report"):
+            raise PermissionDenied("当前角色无权交班次质检汇总")
+        try:
+            services.deliver_shift_report(me.center, team, day, code, me)
+        except RuleViolation as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, f"已将 {team.name} {day} 班次质检汇总交给班长")
+            return redirect(f"{request.path}?team={team.pk}&date={day}&shift={code}")
+    summary = None
+    if team is not None:
+        try:
+            summary = selectors.shift_summary(me.center, team, day, code)
+        except RuleViolation as exc:
+            errors = _errors(exc)
+    received = ShiftReport.objects.filter(center=me.center, lead=me).select_related("team", "inspector")[:30]
+    return render(request, "quality/shift.html", {
+        "teams": teams, "team": team, "day": day, "code": code, "shifts": shifts, "summary": summary, "errors": errors,
+        "received": received, "can_deliver": allowed(request.user, "quality.deliver_shift_report"),
+        "report": ShiftReport.objects.filter(team=team, shift_date=day, shift_code=code).first() if team else None,
+    })
+
+
+@require("quality.read_shift_report")
+def read_report(request, pk: int):
+    me = _me(request)
+    report = get_object_or_404(ShiftReport, pk=pk, center=me.center)
+    if request.method == "POST":
+        try:
+            services.mark_report_read(report, me)
+        except RuleViolation as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "已签收")
+    return redirect(f"/quality/shift/?team={report.team_id}&date={report.shift_date}&shift={report.shift_code}")

@@ -32,6 +32,7 @@ RULE_FAMILIES: dict[str, str] = {
     "min_days_off": "周期内最少休息天数",
     "skill": "班次技能要求",
     "fixed": "已锁定的排班",
+    "shift_day": "该班次当天不可用",
 }
 # Soft-cost families (the objective), with labels.
 SOFT_FAMILIES: dict[str, str] = {
@@ -53,6 +54,7 @@ class ShiftType:
     night: bool = False  # counts for the fair night load
     skill: str | None = None  # only agents with this skill may work it
     covers_intervals: bool = True  # an on-call (reserve) duty does not count as seats
+    only_days: frozenset[int] | None = None  # days it may be worked (None: every day)
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,8 @@ def evaluate(problem: Problem, roster: Roster) -> Evaluation:
                 continue
             if d in a.days_off:
                 hard.append(Violation("days_off", a.id, d, 1, f"{a.id} 第{d + 1}天不可排班，却排了 {c}"))
+            if shifts[c].only_days is not None and d not in shifts[c].only_days:
+                hard.append(Violation("shift_day", a.id, d, 1, f"{a.id} 第{d + 1}天不能上 {c}"))
             if shifts[c].skill and shifts[c].skill not in a.skills:
                 hard.append(Violation("skill", a.id, d, 1, f"{a.id} 没有技能 {shifts[c].skill}，不能上 {c}"))
             nxt = row[d + 1] if d + 1 < H else None
@@ -303,7 +307,8 @@ def evaluate(problem: Problem, roster: Roster) -> Evaluation:
         if loads:
             costs["fair_night"] += problem.fair_night_weight * (max(loads) - min(loads))
     if problem.fair_weekend_weight and problem.weekends:
-        loads = [sum(1 for g in problem.weekends for d in g if (a.id, d) in roster) for a in problem.agents]
+        seats = {s.code for s in problem.shifts if s.covers_intervals}  # on-call reserve is not weekend work
+        loads = [sum(1 for g in problem.weekends for d in g if roster.get((a.id, d)) in seats) for a in problem.agents]
         costs["fair_weekend"] += problem.fair_weekend_weight * (max(loads) - min(loads))
     for agent, day, code in problem.fixed:
         if roster.get((agent, day)) != code:
@@ -366,7 +371,8 @@ class _Builder:
             for d in range(H):
                 for s in p.shifts:
                     allowed_skill = s.skill is None or s.skill in a.skills
-                    if not allowed_skill or a.max_shifts.get(s.code, 1) == 0:
+                    wrong_day = s.only_days is not None and d not in s.only_days
+                    if not allowed_skill or wrong_day or a.max_shifts.get(s.code, 1) == 0:
                         continue  # structural: never create the variable
                     self.x[(a.id, d, s.code)] = m.NewBoolVar(f"x_{a.id}_{d}_{s.code}")
                 day_vars = [self.x[(a.id, d, s.code)] for s in p.shifts if (a.id, d, s.code) in self.x]
@@ -486,8 +492,13 @@ class _Builder:
                          [sum(self.x[(a.id, d, c)] for d in range(H) for c in night if (a.id, d, c) in self.x)
                           for a in pool], H)
         if p.fair_weekend_weight and p.weekends:
-            days = [d for g in p.weekends for d in g]
-            self._spread(p.fair_weekend_weight, [sum(self.work[(a.id, d)] for d in days) for a in p.agents], len(days))
+            days = {d for g in p.weekends for d in g}
+            seats = {s.code for s in p.shifts if s.covers_intervals}
+            per_agent: dict[str, list] = {a.id: [] for a in p.agents}
+            for (ag, d, c), v in self.x.items():
+                if d in days and c in seats:
+                    per_agent[ag].append(v)
+            self._spread(p.fair_weekend_weight, [sum(per_agent[a.id]) for a in p.agents], len(days))
 
     def _spread(self, weight: int, loads: list, ub: int) -> None:
         hi, lo = self.m.NewIntVar(0, ub, "hi"), self.m.NewIntVar(0, ub, "lo")

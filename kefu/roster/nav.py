@@ -1,0 +1,1 @@
+ITEMS = [("排班", "roster:index", "page.roster.view")]

@@ -1,0 +1,324 @@
+"""Roster use cases: templates, requests, generating (CP-SAT in-process), publishing, manual edits.
+
+Every write runs inside transaction.atomic and raises RuleViolation (Chinese message, field, rule) on bad
+input, changing nothing. The rules themselves live in the `roster` policy (policy.py cites the seeds).
+"""
+from __future__ import annotations
+
+import copy
+from datetime import date, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from kefu.errors import Conflict, NotAllowed, NotFound, RuleViolation
+from kefu.org.models import Center, Staff
+from kefu.org.policy import policy_for
+from kefu.org.roles import LEADS, Role, roles_of
+from kefu.roster import center as center_model
+from kefu.roster import engine
+from kefu.roster.models import Assignment, Roster, RosterEdit, RosterRequest, ShiftTemplate
+
+ROSTER_ROLES = (Role.AGENT.value, Role.SENIOR_AGENT.value)
+MAX_DAYS = 62
+
+
+def roster_policy(center: Center) -> dict:
+    return policy_for("roster", center)
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@transaction.atomic
+def ensure_templates(center: Center) -> list[ShiftTemplate]:
+    """The center's shift templates; created from the policy's shifts the first time."""
+    if not ShiftTemplate.objects.filter(center=center).exists():
+        for s in roster_policy(center)["shifts"]:
+            h, m = s["start"].split(":")
+            ShiftTemplate.objects.create(center=center, code=s["code"], name=s["name"], start=time(int(h), int(m)),
+                                         minutes=int(round(s["hours"] * 60)), night=s["night"],
+                                         color=s.get("color", "#d9d9d9"))
+    return list(ShiftTemplate.objects.filter(center=center, active=True))
+
+
+def roster_agents(center: Center) -> list[Staff]:
+    """Front-line staff the roster covers (话务员 and 高级座席), by staff number."""
+    return list(Staff.objects.filter(center=center, is_active=True, user__groups__name__in=ROSTER_ROLES)
+                .distinct().prefetch_related("skills").order_by("staff_no"))
+
+
+def _policy_with_templates(center: Center) -> dict:
+    pol = copy.deepcopy(roster_policy(center))
+    pol["shifts"] = [{"code": t.code, "name": t.name, "start": f"{t.start:%H:%M}", "hours": t.minutes / 60,
+                      "night": t.night, "color": t.color} for t in ensure_templates(center)]
+    return pol
+
+
+def holidays_between(center: Center, start: date, days: int, pol: dict) -> list[int]:
+    """Day indexes that are public holidays (workcal) or special dates such as 5.17 (004:L787)."""
+    from kefu.workcal.services import center_calendar
+
+    cal = center_calendar()
+    special = set(pol.get("special_dates", []))
+    out = []
+    for d in range(days):
+        day = start + timedelta(days=d)
+        if cal.is_holiday(day) or day.strftime("%m-%d") in special:
+            out.append(d)
+    return out
+
+
+def _leave_days(staff_no: str, start: date, days: int) -> set[int]:
+    """Approved or pending leave from kefu.attendance, when that app is installed."""
+    try:
+        from kefu.attendance.services import leave_dates
+    except ImportError:
+        return set()
+    end = start + timedelta(days=days - 1)
+    return {(d - start).days for d in leave_dates(staff_no, start, end)}
+
+
+def default_requirement(pol: dict, days: int, n_agents: int) -> list[list[int]]:
+    """Seats per interval when no forecast is given: the policy's profile, scaled to the team's size
+    (the profile is written for 40 agents)."""
+    profile = pol["default_profile"]
+    return [[round(v * n_agents / 40) for v in profile] for _ in range(days)]
+
+
+def requirement_from_wfm(center: Center, start: date, days: int) -> list[list[int]] | None:
+    """kefu.wfm's Erlang staffing per interval, when that app offers it."""
+    try:
+        from kefu.wfm import selectors as wfm_selectors
+    except ImportError:
+        return None
+    fn = getattr(wfm_selectors, "required_seats", None)
+    if fn is None:
+        return None
+    try:
+        rows = fn(center, start, days)
+    except Exception:  # another app's optional feature: fall back to the policy profile
+        return None
+    return [list(map(int, r)) for r in rows] if rows else None
+
+
+def _validate_requirement(requirement, days: int, per_day: int) -> list[list[int]]:
+    if not isinstance(requirement, list) or len(requirement) != days:
+        raise RuleViolation(f"需求数组应有 {days} 天", field="requirement", rule="shape")
+    out = []
+    for d, row in enumerate(requirement):
+        if not isinstance(row, list) or len(row) != per_day:
+            raise RuleViolation(f"第{d + 1}天的需求应有 {per_day} 个时段", field="requirement", rule="shape")
+        if any((not isinstance(v, int)) or v < 0 for v in row):
+            raise RuleViolation(f"第{d + 1}天的需求应为非负整数", field="requirement", rule="non_negative")
+        out.append(list(row))
+    return out
+
+
+# ------------------------------------------------------------------------------------------- requests
+
+@transaction.atomic
+def submit_request(actor: Staff, *, day: date, kind: str, shift_code: str = "", staff_no: str | None = None,
+                   weight: int | None = None, note: str = "") -> RosterRequest:
+    """An agent asks for a day off or a shift (soft, weighted); leads may file for anyone."""
+    staff = actor
+    if staff_no and staff_no != actor.staff_no:
+        if not roles_of(actor.user) & LEADS:
+            raise NotAllowed("只能为自己提交排班请求", rule="own_request")
+        staff = Staff.objects.filter(center=actor.center, staff_no=staff_no).first()
+        if staff is None:
+            raise NotFound(f"工号 {staff_no}", field="staff_no")
+    if kind not in RosterRequest.Kind.values:
+        raise RuleViolation("请求类型应为 申请休息/希望上某班/避开某班", field="kind", rule="choice")
+    if kind == RosterRequest.Kind.DAY_OFF:
+        shift_code = ""
+    else:
+        codes = {t.code for t in ensure_templates(staff.center)}
+        if shift_code not in codes:
+            raise RuleViolation(f"班次代码应为 {'、'.join(sorted(codes))} 之一", field="shift_code", rule="choice")
+    if day < timezone.localdate():
+        raise RuleViolation("不能为过去的日期提交排班请求", field="day", rule="future_only")
+    if weight is not None and not 1 <= weight <= 100:
+        raise RuleViolation("权重应在 1-100 之间", field="weight", rule="range")
+    if RosterRequest.objects.filter(staff=staff, day=day, kind=kind, shift_code=shift_code).exists():
+        raise Conflict("同一天已有相同的排班请求", field="day", rule="duplicate")
+    return RosterRequest.objects.create(center=staff.center, staff=staff, day=day, kind=kind, shift_code=shift_code,
+                                        weight=weight, note=note[:200])
+
+
+# ------------------------------------------------------------------------------------------- generate
+
+def _inputs(center: Center, start: date, days: int, requirement, holidays, pol: dict) -> dict:
+    staff = roster_agents(center)
+    if not staff:
+        raise RuleViolation("中心没有可排班的话务员", field="center", rule="no_agents")
+    per_day = 1440 // pol["interval_minutes"]
+    if requirement is None:
+        requirement = requirement_from_wfm(center, start, days) or default_requirement(pol, days, len(staff))
+    requirement = _validate_requirement(requirement, days, per_day)
+    if holidays is None:
+        holidays = holidays_between(center, start, days, pol)
+    agents = [{"staff_no": s.staff_no, "skills": sorted(k.code for k in s.skills.all()), "night_ok": True,
+               "unavailable": sorted(_leave_days(s.staff_no, start, days))} for s in staff]
+    end = start + timedelta(days=days - 1)
+    requests = []
+    for r in RosterRequest.objects.filter(center=center, day__range=(start, end)).select_related("staff"):
+        requests.append({"staff_no": r.staff.staff_no, "day": (r.day - start).days,
+                         "shift": r.shift_code or None, "on": r.kind == RosterRequest.Kind.SHIFT_ON,
+                         "weight": r.weight})
+    return {"policy": pol, "start": start.isoformat(), "days": days, "agents": agents, "requirement": requirement,
+            "holidays": sorted(holidays), "requests": requests}
+
+
+def center_input(inputs: dict, fixed=()) -> center_model.CenterInput:
+    return center_model.CenterInput(
+        start=date.fromisoformat(inputs["start"]), days=inputs["days"],
+        agents=[center_model.AgentSpec(a["staff_no"], frozenset(a["skills"]), a["night_ok"], frozenset(a["unavailable"]))
+                for a in inputs["agents"]],
+        requirement=inputs["requirement"], holidays=set(inputs["holidays"]),
+        requests=[center_model.RequestSpec(r["staff_no"], r["day"], r["shift"], r["on"], r["weight"])
+                  for r in inputs["requests"]],
+        fixed=list(fixed))
+
+
+def problem_of(inputs: dict) -> engine.Problem:
+    return center_model.build_problem(inputs["policy"], center_input(inputs))
+
+
+def _report(problem: engine.Problem, roster: engine.Roster, extra: dict | None = None) -> dict:
+    ev = engine.evaluate(problem, roster)
+    return {
+        "hard": [{"family": v.family, "label": v.label, "agent": v.agent, "day": v.day, "amount": v.amount,
+                  "message": v.message} for v in ev.hard],
+        "costs": ev.costs,
+        "soft_cost": ev.soft_cost,
+        "under_intervals": ev.under_intervals,
+        "required_intervals": ev.required_intervals,
+        **(extra or {}),
+    }
+
+
+def generate(center: Center, *, start: date, days: int, actor: Staff | None = None, requirement=None,
+             holidays=None, time_limit: float | None = None) -> Roster:
+    """Build a draft roster with CP-SAT. The solve runs outside the transaction; the write is atomic."""
+    if not 1 <= days <= MAX_DAYS:
+        raise RuleViolation(f"排班天数应在 1-{MAX_DAYS} 天之间", field="days", rule="range")
+    pol = _policy_with_templates(center)
+    inputs = _inputs(center, start, days, requirement, holidays, pol)
+    problem = problem_of(inputs)
+    limit = float(time_limit if time_limit is not None else pol["time_limit_seconds"])
+    solution = engine.solve(problem, time_limit=limit)
+    if solution.evaluation is None:
+        raise RuleViolation("在时限内没有找到任何排班方案，请放宽规则或延长求解时间", field="time_limit", rule="no_solution")
+    return _save(center, start, days, actor, inputs, problem, solution)
+
+
+@transaction.atomic
+def _save(center, start, days, actor, inputs, problem, solution) -> Roster:
+    report = _report(problem, solution.roster, {"conflicts": solution.conflicts, "relaxed": solution.relaxed,
+                                                "bound": solution.bound, "seconds": round(solution.wall_seconds, 2)})
+    roster = Roster.objects.create(center=center, start=start, days=days, inputs=inputs, report=report,
+                                   solver_status=solution.status, objective=solution.objective, created_by=actor)
+    staff = {s.staff_no: s for s in Staff.objects.filter(center=center, staff_no__in=[a.id for a in problem.agents])}
+    templates = {t.code: t for t in ShiftTemplate.objects.filter(center=center)}
+    Assignment.objects.bulk_create([
+        Assignment(roster=roster, staff=staff[agent], day=start + timedelta(days=d), shift=templates.get(code), code=code)
+        for (agent, d), code in sorted(solution.roster.items())])
+    return roster
+
+
+def roster_map(roster: Roster) -> engine.Roster:
+    return {(a.staff.staff_no, (a.day - roster.start).days): a.code
+            for a in roster.assignments.select_related("staff")}
+
+
+# ------------------------------------------------------------------------------------------- publish
+
+@transaction.atomic
+def publish(roster: Roster, actor: Staff | None) -> Roster:
+    roster = Roster.objects.select_for_update().get(pk=roster.pk)
+    if roster.status == Roster.Status.PUBLISHED:
+        raise Conflict("该排班表已发布", field="status", rule="already_published")
+    problem = problem_of(roster.inputs)
+    report = _report(problem, roster_map(roster), {k: v for k, v in roster.report.items()
+                                                   if k in ("conflicts", "relaxed", "bound", "seconds")})
+    if report["hard"]:
+        labels = sorted({h["label"] for h in report["hard"]})
+        raise RuleViolation(f"排班违反硬性规则，不能发布：{'、'.join(labels)}", field="roster", rule="hard_rules")
+    end = roster.start + timedelta(days=roster.days - 1)
+    for other in Roster.objects.filter(center=roster.center, status=Roster.Status.PUBLISHED).exclude(pk=roster.pk):
+        if other.start <= end and roster.start <= other.start + timedelta(days=other.days - 1):
+            raise Conflict(f"与已发布的排班表（{other.start} 起 {other.days} 天）时间重叠", field="start", rule="overlap")
+    roster.status = Roster.Status.PUBLISHED
+    roster.published_at = timezone.now()
+    roster.published_by = actor
+    roster.report = report
+    roster.save(update_fields=["status", "published_at", "published_by", "report"])
+    return roster
+
+
+# ------------------------------------------------------------------------------------------- edits
+
+@transaction.atomic
+def edit_assignment(roster: Roster, *, staff_no: str, day: date, code: str | None, actor: Staff) -> RosterEdit:
+    """Change one cell. A change that breaks a hard rule is refused, naming the rule; one that only costs
+    soft rules (cover, requests, fairness) is saved with its warnings recorded."""
+    roster = Roster.objects.select_for_update().get(pk=roster.pk)
+    staff = Staff.objects.filter(center=roster.center, staff_no=staff_no).first()
+    if staff is None or staff_no not in {a["staff_no"] for a in roster.inputs["agents"]}:
+        raise NotFound(f"排班表中的工号 {staff_no}", field="staff_no")
+    index = (day - roster.start).days
+    if not 0 <= index < roster.days:
+        raise RuleViolation("日期不在排班周期内", field="day", rule="range")
+    code = code or None
+    templates = {t.code: t for t in ShiftTemplate.objects.filter(center=roster.center)}
+    problem = problem_of(roster.inputs)
+    known = {s.code for s in problem.shifts}
+    if code is not None and code not in known:
+        raise RuleViolation(f"未知班次：{code}", field="code", rule="choice")
+    before = roster_map(roster)
+    old = before.get((staff_no, index))
+    if old == code:
+        raise RuleViolation("班次没有变化", field="code", rule="unchanged")
+    after = dict(before)
+    if code is None:
+        after.pop((staff_no, index), None)
+    else:
+        after[(staff_no, index)] = code
+    ev_before, ev_after = engine.evaluate(problem, before), engine.evaluate(problem, after)
+    new_hard = _new_violations(ev_before.hard, ev_after.hard)
+    if new_hard:
+        raise RuleViolation.many([
+            _problem(v) for v in new_hard])
+    warnings = [{"family": fam, "label": engine.SOFT_FAMILIES[fam], "delta": ev_after.costs[fam] - ev_before.costs[fam]}
+                for fam in engine.SOFT_FAMILIES if ev_after.costs[fam] > ev_before.costs[fam]]
+    Assignment.objects.filter(roster=roster, staff=staff, day=day).delete()
+    if code is not None:
+        Assignment.objects.create(roster=roster, staff=staff, day=day, shift=templates.get(code), code=code)
+    roster.report = _report(problem, after, {k: v for k, v in roster.report.items()
+                                             if k in ("conflicts", "relaxed", "bound", "seconds")})
+    roster.objective = ev_after.soft_cost
+    roster.save(update_fields=["report", "objective"])
+    return RosterEdit.objects.create(roster=roster, staff=staff, day=day, old_code=old or "", new_code=code or "",
+                                     warnings=warnings, by=actor)
+
+
+def _totals(violations: list[engine.Violation]) -> dict[tuple[str, str | None], int]:
+    out: dict[tuple[str, str | None], int] = {}
+    for v in violations:
+        out[(v.family, v.agent)] = out.get((v.family, v.agent), 0) + v.amount
+    return out
+
+
+def _new_violations(before: list[engine.Violation], after: list[engine.Violation]) -> list[engine.Violation]:
+    """Violations of a rule and agent that the edit made worse (an existing breach may shift but not grow)."""
+    old, new = _totals(before), _totals(after)
+    worse = {k for k, n in new.items() if n > old.get(k, 0)}
+    return [v for v in after if (v.family, v.agent) in worse]
+
+
+def _problem(v: engine.Violation):
+    from kefu.errors import Problem
+
+    return Problem("code", v.family, f"违反规则「{v.label}」：{v.message}")

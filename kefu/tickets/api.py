@@ -1,0 +1,350 @@
+"""Work-order API. Thin: parse, call services/selectors, shape the answer. Customer data is masked and audited."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from pydantic import ConfigDict
+
+from kefu.access import op
+from kefu.audit.models import AuditRecord
+from kefu.audit.services import record, record_read, shown_name, shown_phone
+from kefu.customers.phones import normalize_phone
+from kefu.errors import RuleViolation
+from kefu.tickets import machine, selectors, services
+from kefu.tickets.models import Compensation, Order
+
+router = Router(tags=["工单 tickets"])
+
+
+class OrderIn(Schema):
+    kind: str = Field(..., max_length=20)
+    phone: str = Field(..., max_length=30)
+    subject: str = Field(..., max_length=100)
+    description: str = Field(..., max_length=4000)
+    customer_name: str | None = Field(None, max_length=50)
+    service_number: str | None = Field(None, max_length=30)
+    address: str | None = Field(None, max_length=200)
+    category: str | None = Field(None, max_length=20)
+    complainant_type: str | None = Field(None, max_length=20)
+    channel: str | None = Field(None, max_length=20)
+    all_agents_busy: bool | None = None
+    callback_at: datetime | None = None
+    event_time: datetime | None = None
+    event_place: str | None = Field(None, max_length=100)
+    expected_result: str | None = Field(None, max_length=500)
+    complained_unit: str | None = Field(None, max_length=100)
+    reply_method: str | None = Field(None, max_length=10)
+    level: int | None = None
+    complexity: str | None = Field(None, max_length=10)
+    is_cross_province: bool | None = None
+    station: str | None = Field(None, max_length=50)
+    recording_ref: str | None = Field(None, max_length=200)
+    operation_serial: str | None = Field(None, max_length=50)
+    appeal_source: str | None = Field(None, max_length=50)
+    appeal_level: str | None = Field(None, max_length=10)
+    appeal_is_new: bool | None = None
+    coordination_origin: str | None = Field(None, max_length=50)
+    handling_prefecture: str | None = Field(None, max_length=50)
+
+
+class TransitionIn(Schema):
+    model_config = ConfigDict(extra="allow")
+    name: str = Field(..., max_length=30)
+    version: int
+
+
+class OrderBrief(Schema):
+    id: int
+    number: str
+    kind: str
+    state: str
+    state_label: str
+    version: int
+    level: int
+    priority: int
+    is_repeat: bool
+    is_overdue: bool
+    due_at: datetime | None
+    department: str | None
+
+
+class EventOut(Schema):
+    at: datetime
+    staff_no: str
+    name: str
+    label: str
+    from_state: str
+    to_state: str
+    note: str
+    fields: dict
+
+
+class OrderOut(OrderBrief):
+    kind_label: str
+    category: str
+    subject: str
+    description: str
+    customer_phone: str
+    customer_name: str
+    complainant_type: str
+    channel: str
+    acceptor: str
+    assigned_group: str
+    assigned_to: str | None
+    original_number: str | None
+    is_key_account: bool
+    is_cross_province: bool
+    accepted_at: datetime
+    promise_due_at: datetime | None
+    handling_deadline: datetime | None
+    replied_at: datetime | None
+    satisfaction: str
+    reply_count: int
+
+
+class OrderDetail(OrderOut):
+    events: list[EventOut]
+    reminders: list[dict]
+    escalations: list[dict]
+    allowed: list[str]
+
+
+class TransitionInfo(Schema):
+    name: str
+    label: str
+    requires: list[str]
+    allows: list[str]
+    seed: str
+
+
+class UnmaskOut(Schema):
+    phone: str
+    name: str
+    service_number: str
+    address: str
+
+
+class ScreenPopOut(Schema):
+    found: bool
+    phone: str
+    name: str
+    kind: str
+    kind_label: str
+    is_vip: bool
+    vip_level: str
+    last_contact_at: datetime | None
+    recent: list[dict]
+
+
+class CompensationIn(Schema):
+    amount: Decimal = Field(..., max_digits=12, decimal_places=2)
+    reason: str = Field(..., max_length=500)
+
+
+class DecisionIn(Schema):
+    approve: bool
+    note: str = Field("", max_length=300)
+
+
+class CompensationOut(Schema):
+    id: int
+    order: str
+    amount: Decimal
+    reason: str
+    approver: str
+    approver_label: str
+    state: str
+    requested_by: str
+    decided_by: str | None
+
+
+class CaseOut(Schema):
+    id: int
+    order: str
+    title: str
+    summary: str
+    analysis: str
+    category: str
+    tags: str
+    created_by: str | None
+    created_at: datetime
+
+
+def _brief(o: Order) -> dict:
+    return {"id": o.pk, "number": o.number, "kind": o.kind, "state": o.state, "state_label": o.state_label,
+            "version": o.version, "level": o.level, "priority": o.priority, "is_repeat": o.is_repeat,
+            "is_overdue": o.is_overdue, "due_at": o.due_at, "department": o.department.name if o.department_id else None}
+
+
+def _out(o: Order) -> dict:
+    return {**_brief(o), "kind_label": o.get_kind_display(), "category": o.category, "subject": o.subject,
+            "description": o.description, "customer_phone": shown_phone(o.customer.phone, False),
+            "customer_name": shown_name(o.customer.name, False), "complainant_type": o.complainant_type,
+            "channel": o.channel, "acceptor": o.acceptor.staff_no, "assigned_group": o.assigned_group,
+            "assigned_to": o.assigned_to.staff_no if o.assigned_to_id else None,
+            "original_number": o.original.number if o.original_id else None, "is_key_account": o.is_key_account,
+            "is_cross_province": o.is_cross_province, "accepted_at": o.accepted_at, "promise_due_at": o.promise_due_at,
+            "handling_deadline": o.handling_deadline, "replied_at": o.replied_at, "satisfaction": o.satisfaction,
+            "reply_count": o.reply_count}
+
+
+def _order(request, order_id: int) -> Order:
+    staff = services.staff_of(request.user)
+    return get_object_or_404(Order.objects.select_related("customer", "department", "acceptor", "assigned_to", "original"),
+                             pk=order_id, center=staff.center)
+
+
+@op(router.post, "/orders", "tickets.create", response={201: OrderBrief})
+def create(request, payload: OrderIn):
+    """Accept an order (004:L2003-2031). Returns 201 with id, number, state, version."""
+    staff = services.staff_of(request.user)
+    order = services.create_order(staff.center, staff, payload.dict(exclude_none=True))
+    order = Order.objects.select_related("department").get(pk=order.pk)
+    return 201, _brief(order)
+
+
+@op(router.get, "/busy-options", "tickets.busy_options", response=list[dict])
+def busy_options(request):
+    """All agents busy: exactly two alternatives, recording acceptance or scheduled callback (004:L2021)."""
+    return [{"channel": c, "label": label} for c, label in services.ALL_BUSY_OPTIONS]
+
+
+@op(router.get, "/orders", "tickets.list", response=list[OrderOut])
+def list_orders(request, state: str | None = None, kind: str | None = None, level: int | None = None,
+                mine: bool = False, department: int | None = None, overdue: bool | None = None, limit: int = 100):
+    staff = services.staff_of(request.user)
+    if state and state not in machine.STATES:
+        raise RuleViolation(f"状态不正确：{state[:20]}", field="state", rule="choice")
+    if kind and kind not in machine.KINDS:
+        raise RuleViolation(f"工单类型不正确：{kind[:20]}", field="kind", rule="choice")
+    if not 1 <= limit <= 500:
+        raise RuleViolation("limit 应在 1 到 500 之间", field="limit", rule="range")
+    orders = list(selectors.orders_for(staff.center, staff, state=state, kind=kind, level=level, mine=mine,
+                                       department=department, overdue=overdue).select_related("original")[:limit])
+    if orders:
+        record_read(request, "tickets.order", [o.pk for o in orders], fields="customer.phone,customer.name(masked)")
+    return [_out(o) for o in orders]
+
+
+@op(router.get, "/orders/{order_id}", "tickets.detail", response=OrderDetail)
+def detail(request, order_id: int):
+    staff = services.staff_of(request.user)
+    order = _order(request, order_id)
+    record_read(request, "tickets.order", [order.pk], fields="customer.phone,customer.name(masked)")
+    return {**_out(order),
+            "events": list(order.events.values("at", "staff_no", "name", "label", "from_state", "to_state", "note", "fields")),
+            "reminders": [{"at": r.at.isoformat(), "to": r.to.staff_no if r.to_id else None, "note": r.note} for r in order.reminders.select_related("to")],
+            "escalations": [{"at": e.at.isoformat(), "step": e.step, "to": e.to.staff_no if e.to_id else None, "note": e.note}
+                            for e in order.escalations.select_related("to")],
+            "allowed": [t.name for t in services.allowed_transitions(order, staff)]}
+
+
+@op(router.get, "/orders/{order_id}/transitions", "tickets.transitions", response=list[TransitionInfo])
+def transitions(request, order_id: int):
+    """The transitions the current user may fire on this order now."""
+    staff = services.staff_of(request.user)
+    order = _order(request, order_id)
+    return [{"name": t.name, "label": t.label, "requires": list(t.requires), "allows": list(t.allows), "seed": t.seed}
+            for t in services.allowed_transitions(order, staff)]
+
+
+@op(router.post, "/orders/{order_id}/transitions", "tickets.transition", response=OrderBrief)
+def fire(request, order_id: int, payload: TransitionIn):
+    staff = services.staff_of(request.user)
+    order = _order(request, order_id)
+    order = services.transition(order, payload.name, staff, payload.version, **(payload.model_extra or {}))
+    return _brief(order)
+
+
+@op(router.post, "/orders/{order_id}/unmask", "tickets.unmask", response=UnmaskOut)
+def unmask(request, order_id: int):
+    """Show the full phone and name (UNMASK_ROLES); every unmask is audited."""
+    order = _order(request, order_id)
+    record(request, AuditRecord.Action.UNMASK, "customers.customer", [order.customer_id],
+           fields="phone,name,service_number,address", note=f"工单 {order.number}")
+    c = order.customer
+    return {"phone": c.phone, "name": c.name, "service_number": c.service_number, "address": c.address}
+
+
+@op(router.get, "/screen-pop", "tickets.screen_pop", response=ScreenPopOut)
+def screen_pop(request, phone: str):
+    """The caller's profile and recent orders, shown when a call arrives (004:L2017)."""
+    staff = services.staff_of(request.user)
+    if normalize_phone(phone) is None:
+        raise RuleViolation("电话号码格式不正确：应为11位手机号、带区号的固话或服务号码", field="phone", rule="phone_format")
+    from kefu.customers.services import find_by_phone
+
+    customer = find_by_phone(staff.center, phone)
+    if customer is None:
+        return {"found": False, "phone": shown_phone(normalize_phone(phone), False), "name": "", "kind": "", "kind_label": "",
+                "is_vip": False, "vip_level": "", "last_contact_at": None, "recent": []}
+    recent = selectors.recent_orders(customer)
+    record_read(request, "customers.customer", [customer.pk], fields="phone,name(masked),recent_orders", note="来电弹屏")
+    return {"found": True, "phone": shown_phone(customer.phone, False), "name": shown_name(customer.name, False),
+            "kind": customer.kind, "kind_label": customer.get_kind_display(), "is_vip": customer.is_vip,
+            "vip_level": customer.vip_level, "last_contact_at": customer.last_contact_at,
+            "recent": [{"id": o.pk, "number": o.number, "kind": o.get_kind_display(), "subject": o.subject,
+                        "state": o.state_label, "accepted_at": o.accepted_at.isoformat()} for o in recent]}
+
+
+def _comp_out(c: Compensation) -> dict:
+    return {"id": c.pk, "order": c.order.number, "amount": c.amount, "reason": c.reason, "approver": c.approver,
+            "approver_label": c.get_approver_display(), "state": c.state, "requested_by": c.requested_by.staff_no,
+            "decided_by": c.decided_by.staff_no if c.decided_by_id else None}
+
+
+@op(router.post, "/orders/{order_id}/compensations", "tickets.compensation_request", response={201: CompensationOut})
+def compensation_request(request, order_id: int, payload: CompensationIn):
+    staff = services.staff_of(request.user)
+    order = _order(request, order_id)
+    return 201, _comp_out(services.request_compensation(order, staff, payload.amount, payload.reason))
+
+
+@op(router.get, "/compensations", "tickets.compensations", response=list[CompensationOut])
+def compensations(request, state: str | None = None):
+    staff = services.staff_of(request.user)
+    qs = Compensation.objects.filter(order__center=staff.center).select_related("order", "requested_by", "decided_by")
+    if state:
+        qs = qs.filter(state=state)
+    return [_comp_out(c) for c in qs.order_by("-requested_at")[:200]]
+
+
+@op(router.post, "/compensations/{comp_id}/decision", "tickets.compensation_decide", response=CompensationOut)
+def compensation_decide(request, comp_id: int, payload: DecisionIn):
+    staff = services.staff_of(request.user)
+    comp = get_object_or_404(Compensation.objects.select_related("order"), pk=comp_id, order__center=staff.center)
+    return _comp_out(services.decide_compensation(comp, staff, payload.approve, payload.note))
+
+
+@op(router.get, "/cases", "tickets.cases", response=list[CaseOut])
+def cases(request, q: str = "", limit: int = 20):
+    """The case library (案例库, 004:L2171, L2219), searchable during dispatch (004:L2157)."""
+    if len(q) > 100:
+        raise RuleViolation("搜索词不能超过100个字符", field="q", rule="max_length")
+    return [{"id": c.pk, "order": c.order.number, "title": c.title, "summary": c.summary, "analysis": c.analysis,
+             "category": c.category, "tags": c.tags, "created_by": c.created_by.staff_no if c.created_by_id else None,
+             "created_at": c.created_at} for c in selectors.search_cases(q, limit)]
+
+
+@op(router.get, "/board", "tickets.board", response=dict)
+def board(request):
+    staff = services.staff_of(request.user)
+    return selectors.board(staff.center)
+
+
+@op(router.get, "/orders-export", "tickets.export", response={200: None})
+def export(request, state: str | None = None, kind: str | None = None):
+    """Excel export of orders (phones masked); the export is audited."""
+    from kefu.tickets.exports import orders_workbook
+
+    staff = services.staff_of(request.user)
+    orders = list(selectors.orders_for(staff.center, staff, state=state or None, kind=kind or None)[:5000])
+    record(request, AuditRecord.Action.EXPORT, "tickets.order", [o.pk for o in orders], fields="customer.phone(masked)",
+           channel=AuditRecord.Channel.EXPORT)
+    response = HttpResponse(orders_workbook(orders), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="orders.xlsx"'
+    return response

@@ -114,7 +114,8 @@ def call_flags(calls: pl.DataFrame, spec: dict) -> pl.DataFrame:
         talk=pl.col("talk_seconds").fill_null(0.0),
         hold=pl.col("hold_seconds").fill_null(0.0),
         acw=pl.col("acw_seconds").fill_null(0.0),
-        requested=pl.col("requested_agent").fill_null(False),
+        # a blocked attempt never reached the IVR, so it cannot have asked for an agent (K2/K3 denominators)
+        requested=pl.col("requested_agent").fill_null(False) & (outcome != "blocked"),
         vip=pl.col("is_vip").fill_null(False),
         queued_=pl.col("queued").fill_null(False),
         every=pl.lit(True),  # a column, so that summing it counts rows

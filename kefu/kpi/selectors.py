@@ -250,3 +250,92 @@ def agents(center, team_id: int | None = None) -> list[str]:
 
 def metric(code: str) -> Metric | None:
     return BY_CODE.get(code)
+
+
+# ---------------------------------------------------------------- what a dashboard shows
+
+def period_values(center, period, by: str, *, key: str | None = None, spec: dict | None = None) -> dict:
+    """(metric, key) -> (num, den) for a Period: live from raw records for today, else from rollups; plus M22."""
+    spec = spec or spec_for(center)
+    if period.kind == "today":
+        lo = local_midnight(center, period.start)
+        out = compute_raw(center, lo, lo + timedelta(days=1), period="range", by=by, spec=spec,
+                          range_start=lo.replace(tzinfo=None))
+        values = as_table(out)
+        if key is not None:
+            values = {k: v for k, v in values.items() if k[1] == key}
+    else:
+        values = summed(center, period.start, period.end, by, key=key)
+    if by in ("center", "team"):  # M22 turnover from the staff register (004:L1739-1745)
+        keys = {k for _, k in values} | ({key} if key else set())
+        if by == "center":
+            keys = {engine.CENTER_KEY}
+        for k in keys:
+            team_id = int(k) if by == "team" and k and k.isdigit() else None
+            if by == "team" and team_id is None:
+                continue
+            leavers, headcount = turnover_row(center, period.start, period.end, spec, team_id)
+            values[("M22", k)] = (float(leavers), float(headcount))
+    return values
+
+
+def keys_of(values: dict) -> list[str]:
+    return sorted({k for _, k in values})
+
+
+def wallboard(center, now: datetime | None = None) -> dict:
+    """The floor's live numbers: waiting now, longest wait, today's service level and abandon rate, agents by state."""
+    now = now or timezone.now()
+    spec = spec_for(center)
+    today = now.astimezone(tz_of(center)).date()
+    lo = local_midnight(center, today)
+    data = {"now": now, "waiting": 0, "longest_wait": None, "sl": None, "abandon": None, "answered": 0, "offered": 0,
+            "agents": {"logged_in": 0, "paused": 0, "talking": 0, "ready": 0}, "sl_status": "na", "abandon_status": "na",
+            "sl_x": spec["service_level_seconds"]}
+    models = _optional("kefu.telephony.models")
+    if models is None:
+        return data
+    open_calls = models.Call.objects.filter(center=center, offered_at__gte=lo, offered_at__lte=now, answered_at__isnull=True,
+                                            ended_at__isnull=True).exclude(outcome="blocked")
+    data["waiting"] = open_calls.count()
+    first = open_calls.order_by("offered_at").values_list("offered_at", flat=True).first()
+    data["longest_wait"] = int((now - first).total_seconds()) if first else None
+    frames = {"calls": load_calls(center, lo, now + timedelta(seconds=1))}
+    out = engine.compute(frames["calls"], spec=spec, period="range", by="center", range_start=lo.replace(tzinfo=None))
+    values = as_table(out)
+    k = engine.CENTER_KEY
+    for code, name in (("M20", "sl"), ("M13", "abandon")):
+        num, den = values.get((code, k), (None, None))
+        v = engine.value_of(code, num, den)
+        data[name] = engine.display(code, v)
+        data[f"{name}_status"] = engine.status_of(code, v, spec)
+    data["answered"] = int(values.get(("N_ANSWERED", k), (0, 0))[0])
+    data["offered"] = int(values.get(("M21", k), (0, 0))[0])
+    logged = set(models.AgentSession.objects.filter(center=center, start__lte=now, end__gt=now).values_list("agent_staff_no", flat=True))
+    paused = set(models.AgentPause.objects.filter(center=center, start__lte=now, end__gt=now).values_list("agent_staff_no", flat=True))
+    talking = set(models.Call.objects.filter(center=center, answered_at__lte=now, answered_at__gte=lo)
+                  .filter(models_q_open(now)).values_list("agent_staff_no", flat=True)) - {""}
+    data["agents"] = {"logged_in": len(logged), "paused": len(paused & logged), "talking": len(talking & logged),
+                      "ready": len(logged - paused - talking)}
+    data["talking_agents"] = sorted(talking & logged)
+    data["paused_agents"] = sorted(paused & logged)
+    return data
+
+
+def models_q_open(now):
+    from django.db.models import Q
+
+    return Q(ended_at__isnull=True) | Q(ended_at__gt=now)
+
+
+def trend(center, code: str, by: str, key: str, days: list[date]) -> list[tuple[date, object]]:
+    """Daily values of one metric for one breakdown key (from day rollups)."""
+    if not days:
+        return []
+    out = rollups(center, "day", local_midnight(center, days[0]), local_midnight(center, days[-1] + timedelta(days=1)), by,
+                  metric=code, key=key)
+    got = {r["period"].date(): (r["num"], r["den"]) for r in out.iter_rows(named=True)}
+    return [(d, engine.value_of(code, *got[d]) if d in got else None) for d in days]
+
+
+BREAKDOWN_LABELS = {"center": "全中心", "team": "班组", "agent": "话务员", "call_type": "呼叫类型", "vip": "VIP", "queue": "队列"}

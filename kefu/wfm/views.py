@@ -1,0 +1,219 @@
+"""Pages: forecast, staffing per interval, the five tables (with Excel), the supervisor's floor panel (HTMX)."""
+from __future__ import annotations
+
+import json
+import math
+from datetime import date, datetime, timedelta
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kefu.access import allowed, require
+from kefu.errors import RuleViolation
+from kefu.wfm import services
+from kefu.wfm.api import center_of
+from kefu.wfm.models import ForecastAdjustment
+
+BINDING_LABELS = {"service_level": "服务水平", "asa": "平均应答速度", "abandon": "放弃率", "occupancy": "占线率上限",
+                  "stability": "话务量", "none": "—"}
+
+
+def pct(value, digits: int = 1) -> str:
+    """A rate as a percentage; a missing value (zero denominator) shows "—" (SPEC)."""
+    return "—" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def _errors(request, exc: RuleViolation):
+    for p in exc.problems:
+        messages.error(request, p.message)
+
+
+def _day(raw: str | None, default: date) -> date:
+    try:
+        return date.fromisoformat(raw) if raw else default
+    except ValueError:
+        return default
+
+
+def _month(raw: str | None) -> date:
+    try:
+        y, m = (raw or "").split("-")
+        return date(int(y), int(m), 1)
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+@require("page.wfm.forecast")
+def forecast_page(request):
+    center = center_of(request)
+    start = _day(request.GET.get("start"), timezone.localdate())
+    end = start + timedelta(days=6)
+    rows = services.forecast_for(center, start, end)
+    tz = timezone.get_current_timezone()
+    days: dict[date, float] = {}
+    for r in rows:
+        d = r.start.astimezone(tz).date()
+        days[d] = days.get(d, 0.0) + r.calls
+    chart = {"x": [r.start.astimezone(tz).strftime("%m-%d %H:%M") for r in rows], "calls": [round(r.calls, 1) for r in rows],
+             "aht": [round(r.aht) for r in rows]}
+    wape = rows[0].backtest_wape if rows else None
+    return render(request, "wfm/forecast.html", {
+        "start": start, "end": end, "rows": rows, "days": sorted(days.items()), "chart": json.dumps(chart),
+        "wape": wape, "wape_shown": pct(wape), "adjustments": ForecastAdjustment.objects.filter(center=center).order_by("-start")[:20],
+        "can_plan": allowed(request.user, "wfm.build_forecast"), "pol": services.policy(center)["forecast"],
+    })
+
+
+@require("page.wfm.forecast")
+@require_POST
+def forecast_build(request):
+    if not allowed(request.user, "wfm.build_forecast"):
+        messages.error(request, "当前角色无权生成预测")
+        return redirect("wfm:forecast")
+    start = _day(request.POST.get("start"), timezone.localdate())
+    try:
+        days = int(request.POST.get("days") or 7)
+        out = services.build_forecast(center_of(request), start, days, by=getattr(request.user, "staff", None))
+    except ValueError:
+        messages.error(request, "预测天数应为整数")
+    except RuleViolation as exc:
+        _errors(request, exc)
+    else:
+        w = "—" if out["backtest_wape"] is None else f"{out['backtest_wape'] * 100:.1f}%"
+        messages.success(request, f"已生成{out['days']}天、{out['intervals']}个时段的预测（回测 WAPE {w}，月初系数 {out['month_start_factor']:.2f}）")
+    return redirect(reverse("wfm:forecast") + f"?start={start.isoformat()}")
+
+
+@require("page.wfm.forecast")
+@require_POST
+def adjustment_add(request):
+    if not allowed(request.user, "wfm.add_adjustment"):
+        messages.error(request, "当前角色无权调整预测")
+        return redirect("wfm:forecast")
+    tz = timezone.get_current_timezone()
+    try:
+        start = datetime.fromisoformat(request.POST.get("start", "")).replace(tzinfo=tz)
+        end = datetime.fromisoformat(request.POST.get("end", "")).replace(tzinfo=tz)
+        factor = float(request.POST.get("factor") or 1)
+        extra = float(request.POST.get("extra_calls") or 0)
+    except ValueError:
+        messages.error(request, "请填写开始、结束时间和数字形式的倍数/增量")
+        return redirect("wfm:forecast")
+    try:
+        services.add_adjustment(center_of(request), name=request.POST.get("name", ""), start=start, end=end,
+                                factor=factor, extra_calls=extra, by=getattr(request.user, "staff", None))
+    except RuleViolation as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, "已添加预测调整；重新生成预测后生效")
+    return redirect("wfm:forecast")
+
+
+@require("page.wfm.staffing")
+def staffing_page(request):
+    center = center_of(request)
+    day = _day(request.GET.get("day"), timezone.localdate())
+    model = request.GET.get("model") or None
+    plan, error = None, None
+    try:
+        plan = services.staffing_plan(center, day, model=model)
+    except RuleViolation as exc:
+        error = exc.problems[0].message
+    chart = None
+    if plan:
+        for r in plan["rows"]:
+            r["binding_label"] = BINDING_LABELS.get(r["binding"], r["binding"])
+            r["asa_shown"] = "—" if math.isinf(r["asa"]) else f"{r['asa']:.1f}"
+            r["sl_shown"] = pct(r["service_level"])
+            r["ab_shown"] = pct(r["p_abandon"])
+            r["occ_shown"] = pct(r["occupancy"])
+        chart = json.dumps({
+            "x": [r["label"] for r in plan["rows"]], "required": [r["required"] for r in plan["rows"]],
+            "scheduled": [r["scheduled_needed"] for r in plan["rows"]],
+            "rostered": [r["rostered"] for r in plan["rows"]] if plan["roster_available"] else None,
+            "calls": [r["calls"] for r in plan["rows"]],
+        })
+    return render(request, "wfm/staffing.html", {"day": day, "plan": plan, "error": error, "chart": chart,
+                                                 "model": (plan or {}).get("model") or model or services.policy(center)["model"]})
+
+
+@require("page.wfm.five_tables")
+def five_tables_page(request):
+    center = center_of(request)
+    month = _month(request.GET.get("month"))
+    if request.GET.get("format") == "xlsx":
+        data = services.five_tables_xlsx(center, month)
+        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="five-tables-{month:%Y-%m}.xlsx"'
+        return response
+    t = services.five_tables(center, month)
+    chart = json.dumps({
+        "x": [r["day"].strftime("%m-%d") for r in t["table4"]],
+        "actual": [r["actual"] for r in t["table4"]], "forecast": [r["forecast"] for r in t["table4"]],
+        "x2": [r["day"].strftime("%m-%d") for r in t["table2"]],
+        "forecast2": [r["forecast"] for r in t["table2"]], "capacity": [r["capacity"] for r in t["table2"]],
+    })
+    for r in t["table4"]:
+        r["error_shown"] = pct(r["error"])
+    return render(request, "wfm/five_tables.html", {"t": t, "month": month, "chart": chart,
+                                                    "wape_shown": pct(t["last_month_wape"])})
+
+
+def _floor_context(request):
+    center = center_of(request)
+    snap = services.floor_snapshot(center)
+    snap["can_decide"] = allowed(request.user, "wfm.floor_decide")
+    snap["can_observe"] = allowed(request.user, "wfm.floor_observe")
+    return snap
+
+
+@require("page.wfm.floor")
+def floor_page(request):
+    return render(request, "wfm/floor.html", _floor_context(request))
+
+
+@require("page.wfm.floor")
+def floor_panel(request):
+    return render(request, "wfm/_floor_panel.html", _floor_context(request))
+
+
+@require("page.wfm.floor")
+@require_POST
+def floor_observe(request):
+    if not allowed(request.user, "wfm.floor_observe"):
+        return HttpResponse("当前角色无权录入等待人数", status=403)
+    try:
+        waiting = int(request.POST.get("waiting", ""))
+        services.observe_floor(center_of(request), waiting, by=getattr(request.user, "staff", None))
+    except ValueError:
+        messages.error(request, "等待人数应为整数")
+    except RuleViolation as exc:
+        _errors(request, exc)
+    return _panel_or_redirect(request)
+
+
+@require("page.wfm.floor")
+@require_POST
+def floor_decide(request, step_id: int):
+    if not allowed(request.user, "wfm.floor_decide"):
+        return HttpResponse("只有值班长（现场主管）可以确认应急签入/签出", status=403)
+    staff_nos = [s for s in request.POST.get("staff_nos", "").replace("，", ",").replace(" ", ",").split(",") if s]
+    try:
+        step = services.decide_step(center_of(request), step_id, by=request.user.staff,
+                                    confirm=request.POST.get("decision") == "confirm", staff_nos=staff_nos,
+                                    note=request.POST.get("note", ""))
+    except RuleViolation as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, f"已{step.get_status_display()}：{step.get_action_display()}{step.label}")
+    return _panel_or_redirect(request)
+
+
+def _panel_or_redirect(request):
+    if request.headers.get("HX-Request"):
+        return render(request, "wfm/_floor_panel.html", {**_floor_context(request), "flash": list(messages.get_messages(request))})
+    return redirect("wfm:floor")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from kefu.access import op
 from kefu.errors import NotAllowed, NotFound
@@ -228,7 +228,7 @@ def get(request, handover_id: int, unmask: bool = False):
 @op(router.post, "/handovers", "shiftlog.start", response={201: HandoverOut})
 def start(request, payload: StartIn):
     handover = services.start_handover(_staff(request), **payload.dict())
-    return 201, _detail(request, handover.pk)
+    return Status(201, _detail(request, handover.pk))
 
 
 @op(router.patch, "/handovers/{handover_id}", "shiftlog.update", response=HandoverOut)
@@ -242,7 +242,7 @@ def add_item(request, handover_id: int, payload: ItemIn):
     item = services.add_item(_staff(request), handover_id, **payload.dict())
     data = present.item_dict(item, False, False)
     present.audit_customers(request, [data], False, f"交接班日志 {handover_id}")
-    return 201, data
+    return Status(201, data)
 
 
 @op(router.post, "/items/{item_id}/close", "shiftlog.close_item", response=ItemOut)
@@ -262,7 +262,7 @@ def transition(request, handover_id: int, payload: TransitionIn):
 @op(router.post, "/handovers/{handover_id}/issues", "shiftlog.report_issue", response={201: IssueOut})
 def report_issue(request, handover_id: int, payload: IssueIn):
     issue = services.report_issue(_staff(request), handover_id, kind=payload.kind, description=payload.description)
-    return 201, present.issue_dict(issue)
+    return Status(201, present.issue_dict(issue))
 
 
 @op(router.post, "/issues/{issue_id}/dispute", "shiftlog.dispute_issue", response=IssueOut)

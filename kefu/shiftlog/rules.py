@@ -46,15 +46,20 @@ def shift_hours(shift: Shift) -> float:
 
 
 def shift_ending_near(shifts: list[Shift], now: datetime, tz: tzinfo) -> tuple[Shift, date]:
-    """The shift a person handing over at `now` is most likely leaving: the one whose end is nearest to now."""
+    """The shift a person writing the diary at `now` is most likely leaving: among shifts already started,
+    the one whose end is nearest, an end already past counting three times its distance (a diary written
+    at 20:10 belongs to the shift that ended at 20:00, one written at 01:00 to the night shift)."""
     best = None
     for shift in shifts:
         for offset in (-1, 0, 1):
             day = now.astimezone(tz).date() + timedelta(days=offset)
-            _, end = shift_window(shift, day, tz)
-            distance = abs((end - now).total_seconds())
-            if best is None or distance < best[0]:
-                best = (distance, shift, day)
+            start, end = shift_window(shift, day, tz)
+            if start > now:
+                continue
+            distance = (end - now).total_seconds()
+            score = -3 * distance if distance < 0 else distance
+            if best is None or score < best[0]:
+                best = (score, shift, day)
     return best[1], best[2]
 
 

@@ -69,6 +69,12 @@ def test_shift_ending_near_picks_the_night_shift_after_midnight():
     shifts = [DAY, NIGHT, REGULAR]
     assert shift_ending_near(shifts, at(2026, 3, 2, 0, 50), TZ) == (NIGHT, date(2026, 3, 1))
     assert shift_ending_near(shifts, at(2026, 3, 2, 16, 40), TZ) == (DAY, date(2026, 3, 2))
+    # 17:20: the day shift ended 20 min ago (counts 60 min), the regular shift ends in 40 min
+    assert shift_ending_near(shifts, at(2026, 3, 2, 17, 20), TZ) == (REGULAR, date(2026, 3, 2))
+    assert shift_ending_near(shifts, at(2026, 3, 2, 17, 10), TZ) == (DAY, date(2026, 3, 2))  # 30 < 50
+    hotline = [Shift("day", "白班", "08:00", "20:00"), Shift("night", "夜班", "20:00", "08:00")]
+    assert shift_ending_near(hotline, at(2026, 3, 2, 1, 0), TZ) == (hotline[1], date(2026, 3, 1))
+    assert shift_ending_near(hotline, at(2026, 3, 2, 20, 10), TZ) == (hotline[0], date(2026, 3, 2))
 
 
 def test_machine_declares_two_signatures_and_return_004_L663():

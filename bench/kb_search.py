@@ -1,0 +1,169 @@
+"""Knowledge search benchmark: 10,000 articles (the seed knowledge + generated filler on the same topics),
+116 questions phrased the way callers ask them; top-3 hit rate and p95 latency of the BM25 index search,
+and of a plain substring (LIKE) search baseline, in the same run, on SQLite and on PostgreSQL.
+
+    .venv/bin/python bench/kb_search.py                 both databases (PostgreSQL when 127.0.0.1:5432 answers)
+    .venv/bin/python bench/kb_search.py --db sqlite     one of them
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+N_ARTICLES = 10_000
+
+DISTRICTS = ["船山区", "安居区", "射洪县", "蓬溪县", "大英县", "河东新区", "经开区", "城南", "城北", "西山片区"]
+DEPTS = ["住建局", "民政局", "卫生局", "交运局", "公安局", "环保局", "发改委", "工商局", "质检局", "人社局", "教育局", "城管局",
+         "文广局", "水务局", "供电公司", "燃气公司", "房管局", "国土局", "林业局", "农业局", "商务局", "税务局", "市场监管局"]
+TOPICS = ["物业费收取", "垃圾清运", "噪音扰民", "停水通知", "停电检修", "燃气安全检查", "学校招生", "医保卡办理", "社保缴费",
+          "公积金提取", "户籍迁移", "身份证补办", "驾驶证换证", "交通违章处理", "道路施工", "绿化养护", "占道经营", "违章建筑",
+          "农民工工资", "房屋维修基金", "电梯安全", "二次供水", "老旧小区改造", "养老保险", "就业培训", "残疾人补贴",
+          "流量套餐", "宽带装机", "国际漫游", "彩铃业务", "积分兑换", "副卡办理", "携号转网", "话费账单", "号码过户",
+          "快递延误", "退款进度", "优惠券使用", "赠品领取", "发票开具", "会员积分", "预售商品", "价格保护", "以旧换新"]
+ACTIONS = ["办理流程", "收费标准", "受理条件", "所需材料", "办理时限", "投诉渠道", "注意事项", "政策解读", "常见问题", "处理口径"]
+PHRASES = ["来电人反映{topic}问题，按{dept}的通知口径答复", "{district}{topic}由{dept}负责受理，工作日办理",
+           "市民咨询{topic}，请告知{action}并记录联系电话", "{topic}相关投诉交办{dept}，{n}个工作日内回复",
+           "{dept}发文调整{topic}的{action}，自下月起执行", "客户询问{topic}时说明{action}，必要时转{dept}",
+           "根据{dept}通知，{district}的{topic}暂停受理，恢复时间另行通知", "{topic}费用按{dept}核定的标准收取，每月{n}日前缴纳",
+           "{district}居民{topic}需携带身份证和户口本到{dept}窗口办理", "如对{topic}处理结果不满意，可在{n}日内向{dept}申请复核"]
+
+
+def filler(rng: random.Random, i: int) -> tuple[str, str, list[str]]:
+    topic, dept, district, action = rng.choice(TOPICS), rng.choice(DEPTS), rng.choice(DISTRICTS), rng.choice(ACTIONS)
+    title = f"{district}{topic}{action}（{dept}）"
+    body = "；".join(rng.choice(PHRASES).format(topic=rng.choice([topic, topic, rng.choice(TOPICS)]), dept=rng.choice([dept, rng.choice(DEPTS)]),
+                                              district=district, action=rng.choice(ACTIONS), n=rng.randint(1, 30))
+                    for _ in range(rng.randint(2, 5))) + f"。编号{i}。"
+    return title, body, [topic, dept]
+
+
+def run(db_label: str) -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from kefu.knowledge import kb_seed, selectors, services
+    from kefu.knowledge.models import Article, ArticleVersion, Category, Synonym
+    from kefu.org import services as org_services
+
+    call_command("migrate", verbosity=0)
+    t0 = time.perf_counter()
+    center = org_services.create_center("kbbench", "检索基准中心")
+    with transaction.atomic():
+        Article.objects.all().delete()
+        Synonym.objects.all().delete()
+        cats = {code: Category.objects.get_or_create(center=center, code=code, defaults={"name": name})[0] for code, name in kb_seed.CATEGORIES}
+        rows, tags, keys = [], [], []
+        for key, cat, title, body, tag_names, seed in kb_seed.ARTICLES:
+            rows.append(Article(center=center, category=cats[cat], title=title, body=body, status=Article.Status.PUBLISHED))
+            tags.append(tag_names)
+            keys.append(key)
+        rng = random.Random(20261122)
+        for i in range(N_ARTICLES - len(rows)):
+            title, body, tag_names = filler(rng, i)
+            rows.append(Article(center=center, category=cats["policy"], title=title, body=body, status=Article.Status.PUBLISHED))
+            tags.append(tag_names)
+            keys.append(None)
+        created = Article.objects.bulk_create(rows, batch_size=2000)
+        versions = [ArticleVersion(article=a, number=1, title=a.title, body=a.body, tag_names=t, status=ArticleVersion.Status.APPROVED)
+                    for a, t in zip(created, tags)]
+        ArticleVersion.objects.bulk_create(versions, batch_size=2000)
+        by_article = {v.article_id: v.pk for v in ArticleVersion.objects.filter(article__center=center)}
+        for a in created:
+            a.published_version_id = by_article[a.pk]
+        Article.objects.bulk_update(created, ["published_version"], batch_size=2000)
+        for term, expansions in kb_seed.SYNONYMS.items():
+            services.save_synonym(term, expansions)
+    n = services.rebuild_index()
+    build_s = time.perf_counter() - t0
+    key_to_id = {k: a.pk for k, a in zip(keys, created) if k}
+    questions = []
+    for line in (ROOT / "kefu/knowledge/data/kb_questions.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            key, q = line.split("\t", 1)
+            questions.append((key_to_id[key], q.strip()))
+
+    def measure(fn):
+        fn(questions[0][1])  # warm-up (jieba, connection)
+        hits, times, cpu = 0, [], []
+        for target, q in questions:
+            t, c = time.perf_counter(), time.process_time()
+            ids = fn(q)
+            times.append((time.perf_counter() - t) * 1000)
+            cpu.append((time.process_time() - c) * 1000)
+            hits += target in ids[:3]
+        times.sort()
+        cpu.sort()
+
+        def p95(xs):
+            return xs[max(0, int(round(0.95 * len(xs))) - 1)]
+
+        return hits / len(questions), p95(times), statistics.median(times), p95(cpu)
+
+    ours = measure(lambda q: [f.article.pk for f in selectors.search_articles(q, center, limit=3)])
+    base = measure(lambda q: selectors.substring_search(q, limit=3))
+    vendor = connection.vendor
+    load = os.getloadavg()[0]
+    print(f"[{db_label}/{vendor}] {n} articles indexed in {build_s:.1f} s; {len(questions)} caller questions; load average {load:.1f} on {os.cpu_count()} CPUs")
+    print(f"[{db_label}] index search (jieba+BM25+synonyms): top-3 hit rate {ours[0] * 100:.1f}%  p95 {ours[1]:.1f} ms  median {ours[2]:.1f} ms  (client CPU p95 {ours[3]:.1f} ms)")
+    print(f"[{db_label}] substring baseline (LIKE %q%):       top-3 hit rate {base[0] * 100:.1f}%  p95 {base[1]:.1f} ms  median {base[2]:.1f} ms  (client CPU p95 {base[3]:.1f} ms)")
+    ratio = f"x{ours[0] / base[0]:.1f}" if base[0] else "baseline found none"
+    print(f"[{db_label}] ratio index/baseline: hit rate {ratio}; p95 latency x{ours[1] / base[1]:.2f}")
+    if "--misses" in sys.argv:
+        id_to_title = {a.pk: a.title for a in created[:len(kb_seed.ARTICLES)]}
+        for target, q in questions:
+            got = [f.article.title for f in selectors.search_articles(q, center, limit=3)]
+            if id_to_title[target] not in got:
+                print(f"  miss: {q} → want {id_to_title[target]}; got {got}")
+
+
+def pg_up() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--child", action="store_true")
+    parser.add_argument("--misses", action="store_true")
+    args = parser.parse_args()
+    if args.child:
+        run(args.db)
+        return
+    targets = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    for db in targets:
+        env = dict(os.environ)
+        if db == "sqlite":
+            path = Path("/tmp/kefu_kb_bench.sqlite3")
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+            env["KEFU_DATABASE_URL"] = f"sqlite:///{path}"
+        else:
+            if not pg_up():
+                print("[postgres] 127.0.0.1:5432 not answering; skipped")
+                continue
+            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "DROP DATABASE IF EXISTS kefu_knowledge_bench"], check=False)
+            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "CREATE DATABASE kefu_knowledge_bench"], check=True)
+            env["KEFU_DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/kefu_knowledge_bench"
+        cmd = [sys.executable, __file__, "--child", "--db", db] + (["--misses"] if args.misses else [])
+        subprocess.run(cmd, env=env, check=True)
+
+
+if __name__ == "__main__":
+    main()

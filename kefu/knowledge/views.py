@@ -1,0 +1,235 @@
+"""Pages: search in the agent workspace, the standard-phrase picker, the phrase checker, the editor and
+the team lead's review queue. Views parse input and call services/selectors; nothing else writes."""
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from kefu.access import allowed, require
+from kefu.errors import RuleViolation
+from kefu.knowledge import selectors, services
+from kefu.knowledge.api import render_phrase_for, run_search
+from kefu.knowledge.models import Article, ArticleVersion, Category, Notification, StandardPhrase
+from kefu.knowledge.phrases import highlight
+from kefu.knowledge.standard_phrases import LABELS, SITUATIONS, TITLES, placeholders
+from kefu.org.models import Staff
+
+
+def _staff(request) -> Staff:
+    return get_object_or_404(Staff, user=request.user)
+
+
+def _center(request):
+    staff = getattr(request.user, "staff", None)
+    return staff.center if staff else None
+
+
+# ---------------------------------------------------------------- search (agent workspace)
+
+@require("page.knowledge.search")
+def search_page(request):
+    q = request.GET.get("q", "")
+    staff = getattr(request.user, "staff", None)
+    unread = Notification.objects.filter(recipient=staff, read_at__isnull=True).select_related("article")[:20] if staff else []
+    return render(request, "knowledge/search.html", {"q": q, "result": run_search(request, q) if q.strip() else None, "unread": unread})
+
+
+@require("page.knowledge.search")
+def search_results(request):
+    q = request.GET.get("q", "")
+    return render(request, "knowledge/_results.html", {"q": q, "result": run_search(request, q) if q.strip() else None})
+
+
+@require("page.knowledge.search")
+def article_page(request, article_id: int):
+    article = get_object_or_404(selectors.visible_articles(request.user).select_related("category", "published_version"), pk=article_id)
+    versions = list(article.versions.select_related("author", "reviewer")) if allowed(request.user, "knowledge.list_articles") else []
+    return render(request, "knowledge/article.html", {"article": article, "versions": versions,
+                                                      "tags": [t.name for t in article.tags.all()]})
+
+
+@require("page.knowledge.search")
+@require_POST
+def notification_read(request, notification_id: int):
+    n = get_object_or_404(Notification, pk=notification_id)
+    try:
+        services.mark_read(_staff(request), n)
+    except RuleViolation as exc:
+        messages.error(request, str(exc))
+    return redirect("knowledge:article", article_id=n.article_id)
+
+
+# ---------------------------------------------------------------- standard phrases
+
+def _phrase_groups(situation: str | None):
+    if not StandardPhrase.objects.exists():
+        services.load_default_phrases()
+    qs = StandardPhrase.objects.filter(enabled=True)
+    if situation:
+        qs = qs.filter(situation=situation)
+    groups: dict[str, list] = {}
+    for p in qs:
+        p.fields = [(n, LABELS.get(n, n)) for n in placeholders(p.text) if n not in ("staff_no", "center")]
+        groups.setdefault(p.situation, []).append(p)
+    return [(code, SITUATIONS.get(code, code), groups[code]) for code in SITUATIONS if code in groups]
+
+
+@require("page.knowledge.phrases")
+def phrases_page(request):
+    return render(request, "knowledge/phrases.html", {"groups": _phrase_groups(request.GET.get("situation")),
+                                                      "situations": SITUATIONS, "titles": TITLES,
+                                                      "target": "#reply"})
+
+
+@require("page.knowledge.phrases")
+def phrase_picker(request):
+    """HTMX partial: the picker; `target` is the CSS selector of the reply box to insert into."""
+    return render(request, "knowledge/_picker.html", {"groups": _phrase_groups(request.GET.get("situation")),
+                                                      "titles": TITLES, "target": request.GET.get("target", "#reply")})
+
+
+@require("page.knowledge.phrases")
+@require_POST
+def phrase_render(request):
+    values = {k[2:]: v for k, v in request.POST.items() if k.startswith("v_")}
+    try:
+        text = render_phrase_for(request, request.POST.get("code", ""), values)
+        error = ""
+    except RuleViolation as exc:
+        text, error = "", str(exc)
+    return render(request, "knowledge/_rendered.html", {"text": text, "error": error,
+                                                        "target": request.POST.get("target", "#reply")})
+
+
+# ---------------------------------------------------------------- phrase checker
+
+@require("page.knowledge.checker")
+def checker_page(request):
+    return render(request, "knowledge/checker.html", {"text": request.GET.get("text", "")})
+
+
+@require("page.knowledge.checker")
+def check_partial(request):
+    """HTMX partial /knowledge/check?text=…: the text with hits highlighted and the professional wording."""
+    text = request.GET.get("text", "")
+    if len(text) > 20000:
+        return HttpResponseBadRequest("检查文本不能超过20000个字符")
+    hits = services.check_text(text, _center(request))
+    return render(request, "knowledge/_check.html", {"text": text, "hits": hits, "pieces": highlight(text, hits)})
+
+
+# ---------------------------------------------------------------- editor and review
+
+@require("page.knowledge.editor")
+def editor_page(request):
+    center = _center(request)
+    articles = Article.objects.filter(center=center).select_related("category").prefetch_related("versions")[:300]
+    return render(request, "knowledge/editor.html", {"articles": articles, "expiring": selectors.expiring(center),
+                                                     "can_edit": allowed(request.user, "knowledge.create_article")})
+
+
+def _date(value: str, field: str):
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise RuleViolation("日期格式应为 YYYY-MM-DD", field=field, rule="date") from exc
+
+
+@require("page.knowledge.editor")
+def editor_form(request, article_id: int | None = None):
+    article = get_object_or_404(Article, pk=article_id) if article_id else None
+    latest = article.versions.order_by("-number").first() if article else None
+    can_edit = allowed(request.user, "knowledge.create_article")
+    errors = {}
+    data = {}
+    if request.method == "POST":
+        if not can_edit:
+            return render(request, "403.html", status=403)
+        data = request.POST
+        try:
+            fields = dict(title=data.get("title", ""), body=data.get("body", ""), source_doc=data.get("source_doc", ""),
+                          source_text=data.get("source_text", ""), confirmed_by=data.get("confirmed_by", ""),
+                          tags=[t for t in data.get("tags", "").replace("，", ",").split(",")],
+                          valid_from=_date(data.get("valid_from", ""), "valid_from"), valid_to=_date(data.get("valid_to", ""), "valid_to"),
+                          category=Category.objects.filter(pk=data.get("category") or 0).first())
+            if article is None:
+                version = services.create_article(_staff(request), **fields)
+            else:
+                version = services.revise_article(_staff(request), article, **fields)
+            if data.get("submit"):
+                services.submit_version(_staff(request), version)
+                messages.success(request, f"第{version.number}版已提交班长审核")
+            else:
+                messages.success(request, f"第{version.number}版草稿已保存")
+            return redirect("knowledge:editor_edit", article_id=version.article_id)
+        except RuleViolation as exc:
+            errors = {p.field or "__all__": p.message for p in exc.problems}
+    elif latest:
+        data = {"title": latest.title, "body": latest.body, "source_doc": latest.source_doc, "source_text": latest.source_text,
+                "confirmed_by": latest.confirmed_by, "tags": ",".join(latest.tag_names),
+                "valid_from": latest.valid_from.isoformat() if latest.valid_from else "",
+                "valid_to": latest.valid_to.isoformat() if latest.valid_to else "",
+                "category": str(article.category_id or "")}
+    categories = Category.objects.filter(center=_center(request))
+    versions = list(article.versions.select_related("author", "reviewer")) if article else []
+    return render(request, "knowledge/editor_form.html", {"article": article, "latest": latest, "data": data, "errors": errors,
+                                                          "categories": categories, "versions": versions, "can_edit": can_edit},
+                  status=400 if errors else 200)
+
+
+@require("page.knowledge.editor")
+@require_POST
+def submit_page(request, version_id: int):
+    version = get_object_or_404(ArticleVersion, pk=version_id)
+    if not allowed(request.user, "knowledge.submit_version"):
+        return render(request, "403.html", status=403)
+    try:
+        services.submit_version(_staff(request), version)
+        messages.success(request, f"第{version.number}版已提交班长审核")
+    except RuleViolation as exc:
+        messages.error(request, str(exc))
+    return redirect("knowledge:editor_edit", article_id=version.article_id)
+
+
+@require("page.knowledge.editor")
+@require_POST
+def retire_page(request, article_id: int):
+    article = get_object_or_404(Article, pk=article_id)
+    if not allowed(request.user, "knowledge.retire_article"):
+        return render(request, "403.html", status=403)
+    try:
+        services.retire_article(_staff(request), article, request.POST.get("reason", ""))
+        messages.success(request, "已下架")
+    except RuleViolation as exc:
+        messages.error(request, str(exc))
+    return redirect("knowledge:editor_edit", article_id=article_id)
+
+
+@require("page.knowledge.review")
+def review_page(request):
+    pending = ArticleVersion.objects.filter(status=ArticleVersion.Status.SUBMITTED, article__center=_center(request)) \
+        .select_related("article", "author", "article__published_version").order_by("submitted_at")
+    return render(request, "knowledge/review.html", {"pending": pending})
+
+
+@require("page.knowledge.review")
+@require_POST
+def review_decide(request, version_id: int):
+    version = get_object_or_404(ArticleVersion, pk=version_id)
+    note = request.POST.get("note", "")
+    try:
+        if request.POST.get("decision") == "approve":
+            services.approve_version(_staff(request), version, note)
+            messages.success(request, f"《{version.title}》第{version.number}版已批准发布，已通知座席")
+        else:
+            services.reject_version(_staff(request), version, note)
+            messages.success(request, f"《{version.title}》第{version.number}版已退回采编员")
+    except RuleViolation as exc:
+        messages.error(request, str(exc))
+    return redirect("knowledge:review")

@@ -1,0 +1,3 @@
+ITEMS = [
+    ("话务导入", "telephony:import", "page.telephony.import"),
+]

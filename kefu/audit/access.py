@@ -2,4 +2,5 @@ from kefu.org.roles import Role
 
 RULES = {
     "audit.search": {Role.AUDITOR, Role.ADMIN},
+    "page.audit.search": {Role.AUDITOR, Role.ADMIN},
 }

@@ -1,0 +1,1 @@
+ITEMS = [("审计查询", "audit:search", "page.audit.search")]

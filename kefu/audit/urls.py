@@ -1,0 +1,7 @@
+from django.urls import path
+
+from kefu.audit import views
+
+urlpatterns = [
+    path("", views.search, name="search"),
+]

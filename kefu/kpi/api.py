@@ -122,7 +122,7 @@ def values(request, period: str = "month", by: str = "center", key: str | None =
     out = []
     for k in keys:
         label = selectors.key_label(center, by, k)
-        for r in selectors.rows_for(vals, k, spec):
+        for r in selectors.rows_for(vals, k, spec, by=by):
             out.append(ValueOut(metric=r.code, name=r.metric.name, key=k, label=label, numerator=r.num, denominator=r.den,
                                 value=None if r.value is None else float(r.value), shown=r.shown, status=r.status, target=r.target))
     return ValuesOut(period=p.kind, start=p.start.isoformat(), end=p.end.isoformat(), by=by, values=out)

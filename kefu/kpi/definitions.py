@@ -120,6 +120,12 @@ for _code, _name, _outcome in COUNTS:
     METRICS.append(Metric(_code, _name, f"{_name}（M21 的组成）", "次", "calls", "004:L1725", "小时、日、周、月", kind="count",
                           scale=ONE, group="N"))
 
+# Metrics of the queue (calls that reached no agent are in them): not attributable to a team or an agent,
+# so they are reported for the center, a queue, a call type or VIP only.
+QUEUE_LEVEL = frozenset({"K1", "K2", "K3", "M3", "M13", "M15", "M17", "M19", "M20", "M21", "MISDIAL"}
+                        | {code for code, _, outcome in COUNTS if outcome != "answered"})
+PEOPLE_BREAKDOWNS = ("team", "agent")
+
 BY_CODE: dict[str, Metric] = {m.code: m for m in METRICS}
 OUTCOMES = ("answered", "abandoned", "blocked", "timeout", "empty", "exit_key", "ivr")
 BREAKDOWNS = {"center": "全中心", "team": "班组", "agent": "话务员", "call_type": "呼叫类型", "vip": "VIP", "queue": "队列"}

@@ -20,7 +20,7 @@ from fractions import Fraction
 
 import polars as pl
 
-from kefu.kpi.definitions import BY_CODE, COUNTS
+from kefu.kpi.definitions import BY_CODE, COUNTS, PEOPLE_BREAKDOWNS, QUEUE_LEVEL
 
 TRUNCATE = {"half_hour": "30m", "hour": "1h", "day": "1d", "week": "1w", "month": "1mo"}
 CENTER_KEY = "全中心"
@@ -200,6 +200,8 @@ def call_metrics(calls: pl.DataFrame, spec: dict, period: str, by: str, range_st
     tz = spec.get("time_zone", "Asia/Shanghai")
     df = df.with_columns(period=_bucket(_local("offered_at", tz), period, range_start), key=_key(by))
     sums = _call_sums(spec)
+    if by in PEOPLE_BREAKDOWNS:  # unanswered calls belong to no team or agent
+        sums = {k: v for k, v in sums.items() if k not in QUEUE_LEVEL}
     aggs = []
     for code, (num, den) in sums.items():
         aggs.append(num.cast(pl.Float64).sum().alias(f"{code}|n"))
@@ -413,6 +415,8 @@ def turnover(staff: list[dict], start, end) -> tuple[int, int]:
 def value_of(code: str, num: float | None, den: float | None) -> Fraction | None:
     """Exact value in display units; None when the denominator is zero (shown "—")."""
     metric = BY_CODE[code]
+    if metric.kind == "count":
+        return Fraction(num or 0)
     if num is None:
         return None
     if metric.kind == "count":

@@ -11,7 +11,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from kefu.kpi import engine
-from kefu.kpi.definitions import BY_CODE, METRICS, Metric
+from kefu.kpi.definitions import BY_CODE, METRICS, PEOPLE_BREAKDOWNS, QUEUE_LEVEL, Metric
 from kefu.kpi.models import Rollup
 from kefu.org.models import Staff, Team
 from kefu.org.policy import policy_for
@@ -198,10 +198,16 @@ class Row:
         return self.metric.code
 
 
-def rows_for(values: dict[tuple[str, str], tuple[float, float]], key: str, spec: dict, codes=None) -> list[Row]:
+def rows_for(values: dict[tuple[str, str], tuple[float, float]], key: str, spec: dict, codes=None, *,
+             by: str = "center") -> list[Row]:
+    """Display rows of every metric for one key; queue-level metrics are left out for teams and agents."""
     out = []
     for metric in METRICS:
         if codes is not None and metric.code not in codes:
+            continue
+        if by in PEOPLE_BREAKDOWNS and metric.code in QUEUE_LEVEL:
+            continue
+        if by not in ("center", "team", "agent") and metric.source != "calls":
             continue
         num, den = values.get((metric.code, key), (None, None))
         v = engine.value_of(metric.code, num, den)
@@ -231,10 +237,10 @@ def key_label(center, by: str, key: str) -> str:
     """Teams by name, agents by staff number only (工号)."""
     if by == "team":
         name = Team.objects.filter(center=center, pk=int(key)).values_list("name", flat=True).first() if key.isdigit() else None
-        return name or (key or "（未分组）")
+        return name or (key or "（未分配）")
     if by == "center":
         return "全中心"
-    return key or "（无）"
+    return key or "（未分配）"
 
 
 def teams(center) -> list[Team]:

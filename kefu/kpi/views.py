@@ -14,7 +14,7 @@ from django.utils import timezone
 from kefu.access import require
 from kefu.kpi import engine, export as xlsx, periods, selectors
 from kefu.kpi.access import WIDE_ROLES
-from kefu.kpi.definitions import BREAKDOWNS, BY_CODE
+from kefu.kpi.definitions import BREAKDOWNS, BY_CODE, PEOPLE_BREAKDOWNS, QUEUE_LEVEL
 from kefu.org.models import Center
 from kefu.org.roles import roles_of
 
@@ -83,7 +83,7 @@ def _grouped(rows):
 def dashboard(request):
     q = parse_query(request)
     values = selectors.period_values(q.center, q.period, q.scope, key=q.key, spec=q.spec)
-    rows = selectors.rows_for(values, q.key, q.spec)
+    rows = selectors.rows_for(values, q.key, q.spec, by=q.scope)
     counts = {s: sum(1 for r in rows if r.status == s) for s in ("ok", "warn", "bad", "na")}
     return render(request, "kpi/dashboard.html", {
         "q": q, "groups": _grouped(rows), "counts": counts, "scopes": SCOPES, "kinds": periods.KINDS,
@@ -103,16 +103,19 @@ def metric_page(request, code: str):
         [q.period.start - timedelta(days=i) for i in range(29, -1, -1)]
     series = selectors.trend(q.center, code, q.scope, q.key, days) if metric.source != "hr" else []
     values = selectors.period_values(q.center, q.period, q.scope, key=q.key, spec=q.spec)
-    row = selectors.rows_for(values, q.key, q.spec, codes={code})[0]
+    found = selectors.rows_for(values, q.key, q.spec, codes={code}, by=q.scope)
+    row = found[0] if found else None  # queue-level metrics have no team/agent value
     breakdowns = []
     if q.wide:
-        for by in ("team", "agent", "call_type", "vip"):
-            if metric.source in ("orders", "agents", "calls+agents", "qa", "hr") and by in ("call_type", "vip"):
+        for by in ("team", "agent", "call_type", "vip", "queue"):
+            if by in PEOPLE_BREAKDOWNS and code in QUEUE_LEVEL:
+                continue
+            if metric.source != "calls" and by not in PEOPLE_BREAKDOWNS:
                 continue
             if metric.source == "hr" and by == "agent":
                 continue
             vals = selectors.period_values(q.center, q.period, by, spec=q.spec)
-            items = [(selectors.key_label(q.center, by, k), k, selectors.rows_for(vals, k, q.spec, codes={code})[0])
+            items = [(selectors.key_label(q.center, by, k), k, selectors.rows_for(vals, k, q.spec, codes={code}, by=by)[0])
                      for k in selectors.keys_of(vals)]
             items = [i for i in items if i[2].status != "na" or i[2].num]
             order = {"bad": 0, "warn": 1, "ok": 2, "info": 3, "na": 4}
@@ -127,7 +130,7 @@ def metric_page(request, code: str):
     }
     return render(request, "kpi/metric.html", {
         "q": q, "metric": metric, "row": row, "chart": chart, "breakdowns": breakdowns, "scopes": SCOPES, "kinds": periods.KINDS,
-        "show_hints": row.status in ("bad", "warn") and metric.hints, "key_label": selectors.key_label(q.center, q.scope, q.key or ""),
+        "show_hints": row is not None and row.status in ("bad", "warn") and metric.hints, "key_label": selectors.key_label(q.center, q.scope, q.key or ""),
         "teams": selectors.teams(q.center) if q.wide else [], "querystring": request.GET.urlencode(),
         "status_labels": xlsx.STATUS_LABELS,
     })
@@ -157,7 +160,7 @@ def export(request):
     codes = {code} if code in BY_CODE else None
     values = selectors.period_values(q.center, q.period, q.scope, key=q.key, spec=q.spec)
     keys = [q.key] if q.key else selectors.keys_of(values)
-    blocks = [(selectors.key_label(q.center, q.scope, k), selectors.rows_for(values, k, q.spec, codes=codes)) for k in keys]
+    blocks = [(selectors.key_label(q.center, q.scope, k), selectors.rows_for(values, k, q.spec, codes=codes, by=q.scope)) for k in keys]
     title = f"{q.center.name} 指标报表（{SCOPES[q.scope]}）"
     data = xlsx.workbook(title, blocks, period_label=q.period.label,
                          notes=[f"导出时间：{timezone.localtime():%Y-%m-%d %H:%M}", "分母为 0 的指标显示“—”；达标判断在四舍五入之前。"])

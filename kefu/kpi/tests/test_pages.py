@@ -58,7 +58,11 @@ def test_metric_page_shows_hints_when_off(month, make_staff, client_for):  # 004
     client = client_for(make_staff("supervisor"))
     r = client.get("/kpi/metric/M20/", {"period": "month", "month": "2026-10"})
     html = r.content.decode()
-    assert r.status_code == 200 and "监控措施" in html and "预测、遵守度" in html and "按班组" in html
+    assert r.status_code == 200 and "监控措施" in html and "预测、遵守度" in html and "按呼叫类型" in html
+    assert "按班组" not in html  # a queue-level metric has no team breakdown
+    assert "按班组" in client.get("/kpi/metric/M8/", {"period": "month", "month": "2026-10"}).content.decode()
+    team = client.get("/kpi/metric/M20/", {"scope": "team", "key": str(month["team"].pk), "month": "2026-10"}).content.decode()
+    assert "queue-level-note" in team
     assert '"values"' in html  # chart data
     r2 = client.get("/kpi/metric/M2/", {"period": "month", "month": "2026-10"})  # ACW 60 s = target → no hints
     assert "监控措施（" not in r2.content.decode()
@@ -76,7 +80,8 @@ def test_export_xlsx(month, make_staff, client_for):
     header = next(row for row in rows if row and row[0] == "分组")
     assert list(header[:7]) == ["分组", "指标代码", "指标名称", "数值", "单位", "目标", "状态"]
     m9 = [row for row in rows if row[1] == "M9"]
-    assert {row[0] for row in m9} == {"1001", "1002"} and all(row[3] == "300.00" for row in m9)
+    assert {row[0]: row[3] for row in m9} == {"1001": "300.00", "1002": "300.00"}
+    assert not [row for row in rows if row[1] == "M20"]  # queue-level metrics are not per agent
     assert "汇总" in wb.sheetnames
 
 
@@ -133,7 +138,9 @@ def test_cli_month_by_team(month, tmp_path):
     path = tmp_path / "out.xlsx"
     call_command("kpi", month="2026-10", by="team", xlsx=str(path), stdout=out, stderr=io.StringIO())
     text = out.getvalue()
-    assert "一班" in text and "服务水平" in text and "50.00%" in text and "未达标" in text
+    line = next(ln for ln in text.splitlines() if ln.startswith("一班") and "M8" in ln)
+    assert "22.00" in line and "未达标" in line  # ASA (6×10 + 4×40) / 10 = 22 s > 20 s (004:L1483)
+    assert not [ln for ln in text.splitlines() if "M20" in ln]  # service level is not per team
     wb = load_workbook(path)
     assert wb["指标明细"]["A1"].value.endswith("指标报表")
 

@@ -43,7 +43,7 @@ class Command(BaseCommand):
         values = selectors.period_values(center, period, by, spec=spec)
         codes = set(opts["metrics"].split(",")) if opts["metrics"] else None
         keys = selectors.keys_of(values)
-        blocks = [(selectors.key_label(center, by, k), selectors.rows_for(values, k, spec, codes=codes)) for k in keys]
+        blocks = [(selectors.key_label(center, by, k), selectors.rows_for(values, k, spec, codes=codes, by=by)) for k in keys]
         self.stdout.write(f"{center.name} · {period.label} · 按{selectors.BREAKDOWN_LABELS[by]}")
         header = f"{'分组':<12}{'代码':<10}{'指标':<16}{'数值':>12}  {'目标':<28}{'状态'}"
         self.stdout.write(header)

@@ -460,14 +460,24 @@ class _Builder:
             count = sum(by_day_shift.get((cv.day, cv.shift), []))
             self._deviation(count, cv.requirement, cv.under_weight, cv.over_weight, n_agents)
         if p.interval_cover:
+            # Count agents per (day, shift[, skill]) once; each interval then sums a handful of counts
+            # instead of hundreds of booleans (a much tighter and smaller model).
             skills = {a.id: a.skills for a in p.agents}
             wanted = {cv.skill for cv in p.interval_cover}
-            per_interval: dict[tuple[int, str | None], list] = {}
+            groups: dict[tuple[int, str, str | None], list] = {}
             for (agent, d, code), v in self.x.items():
+                for sk in wanted:
+                    if sk is None or sk in skills[agent]:
+                        groups.setdefault((d, code, sk), []).append(v)
+            counts: dict[tuple[int, str, str | None], cp_model.IntVar] = {}
+            for key, vs in groups.items():
+                n = m.NewIntVar(0, len(vs), f"n_{key[0]}_{key[1]}_{key[2]}")
+                m.Add(n == sum(vs))
+                counts[key] = n
+            per_interval: dict[tuple[int, str | None], list] = {}
+            for (d, code, sk), n in counts.items():
                 for t in intervals_of(p.shift(code), d, p.interval_minutes):
-                    for sk in wanted:
-                        if sk is None or sk in skills[agent]:
-                            per_interval.setdefault((t, sk), []).append(v)
+                    per_interval.setdefault((t, sk), []).append(n)
             for cv in p.interval_cover:
                 count = sum(per_interval.get((cv.interval, cv.skill), []))
                 self._deviation(count, cv.requirement, cv.under_weight, cv.over_weight, n_agents)
@@ -509,6 +519,87 @@ class _Builder:
         self.terms.append((-weight, lo))
 
 
+def greedy_roster(problem: Problem) -> Roster:
+    """A quick constructive roster used as the solver's hint for interval-cover problems: day by day, each
+    agent (least worked first) takes the shift that fills the most still-missing seats, as long as every
+    hard rule stays kept and the hours are paced over the period. Not optimal; a good start for CP-SAT."""
+    p, H = problem, problem.days
+    shifts = {s.code: s for s in p.shifts}
+    per_day = MINUTES_PER_DAY // p.interval_minutes
+    need: dict[tuple[int, str | None], int] = {}
+    weight: dict[tuple[int, str | None], int] = {}
+    for cv in p.interval_cover:
+        need[(cv.interval, cv.skill)] = cv.requirement
+        weight[(cv.interval, cv.skill)] = cv.under_weight
+    shift_need = {(cv.day, cv.shift): cv.requirement for cv in p.shift_cover}
+    roster: Roster = {}
+    minutes = {a.id: 0 for a in p.agents}
+    worked = {a.id: 0 for a in p.agents}
+    run = {a.id: 0 for a in p.agents}
+    weekends = {a.id: set() for a in p.agents}
+    weekend_of = {d: i for i, g in enumerate(p.weekends) for d in g}
+    fixed = {(ag, d): c for ag, d, c in p.fixed}
+    ok_codes = {a.id: [s for s in p.shifts if (s.skill is None or s.skill in a.skills) and a.max_shifts.get(s.code, 1) > 0]
+                for a in p.agents}
+    used = {a.id: {} for a in p.agents}
+    for d in range(H):
+        order = sorted(p.agents, key=lambda a: (minutes[a.id], a.id))
+        for a in order:
+            if (a.id, d) in fixed:
+                code = fixed[(a.id, d)]
+                choice = shifts.get(code) if code else None
+            else:
+                choice, best = None, 0
+                prev = roster.get((a.id, d - 1))
+                max_days = H - a.min_days_off
+                budget = a.max_minutes if a.max_minutes is not None else 10 ** 9
+                pace = budget * (d + 1) / H + 600
+                wk = weekend_of.get(d)
+                for s in ok_codes[a.id]:
+                    if d in a.days_off or worked[a.id] >= max_days:
+                        break
+                    if s.only_days is not None and d not in s.only_days:
+                        continue
+                    if prev is not None and s.code in shifts[prev].forbidden_next:
+                        continue
+                    if a.max_consecutive is not None and run[a.id] >= a.max_consecutive:
+                        break
+                    if minutes[a.id] + s.length_minutes > min(budget, pace):
+                        continue
+                    if used[a.id].get(s.code, 0) >= a.max_shifts.get(s.code, 10 ** 9):
+                        continue
+                    if (wk is not None and wk not in weekends[a.id] and a.max_weekends is not None
+                            and len(weekends[a.id]) >= a.max_weekends):
+                        continue
+                    gain = 0
+                    for t in intervals_of(s, d, p.interval_minutes):
+                        for sk in (None, *a.skills):
+                            if need.get((t, sk), 0) > 0:
+                                gain += weight[(t, sk)]
+                    if shift_need.get((d, s.code), 0) > 0:
+                        gain += 10 ** 6
+                    if gain > best:
+                        choice, best = s, gain
+            if choice is None:
+                run[a.id] = 0
+                continue
+            roster[(a.id, d)] = choice.code
+            minutes[a.id] += choice.length_minutes
+            worked[a.id] += 1
+            run[a.id] += 1
+            used[a.id][choice.code] = used[a.id].get(choice.code, 0) + 1
+            if d in weekend_of:
+                weekends[a.id].add(weekend_of[d])
+            if (d, choice.code) in shift_need:
+                shift_need[(d, choice.code)] -= 1
+            for t in intervals_of(choice, d, p.interval_minutes):
+                for sk in (None, *a.skills):
+                    if (t, sk) in need:
+                        need[(t, sk)] -= 1
+    del per_day
+    return roster
+
+
 def build_model(problem: Problem, relax: bool = False, hard_weight: int = 100_000) -> _Builder:
     return _Builder(problem, relax, hard_weight).build()
 
@@ -517,10 +608,28 @@ STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.I
           cp_model.MODEL_INVALID: "MODEL_INVALID", cp_model.UNKNOWN: "UNKNOWN"}
 
 
+def _complete_hint(builder: _Builder, hint: Roster) -> None:
+    """Hint every variable, not only the shifts: solve a copy with the shifts fixed to the hint (pure
+    propagation plus the cheapest slacks), then hint its full assignment. CP-SAT starts from it at once."""
+    m = builder.m
+    copy_ = m.clone()
+    for (agent, d, code), v in builder.x.items():
+        copy_.Add(copy_.get_int_var_from_proto_index(v.Index()) == (1 if hint.get((agent, d)) == code else 0))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 10
+    solver.parameters.num_workers = 1
+    status = solver.Solve(copy_)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        for (agent, d, code), v in builder.x.items():  # an infeasible hint still guides the search
+            m.AddHint(v, 1 if hint.get((agent, d)) == code else 0)
+        return
+    for i in range(len(m.Proto().variables)):
+        m.AddHint(m.get_int_var_from_proto_index(i), solver.Value(copy_.get_int_var_from_proto_index(i)))
+
+
 def _run(builder: _Builder, time_limit: float, workers: int, hint: Roster | None, log: bool):
     if hint:
-        for (agent, d, code), v in builder.x.items():
-            builder.m.AddHint(v, 1 if hint.get((agent, d)) == code else 0)
+        _complete_hint(builder, hint)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, time_limit)
     solver.parameters.num_workers = workers
@@ -538,6 +647,8 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint:
           log: bool = False, relax_time_limit: float | None = None) -> Solution:
     """Solve with every hard rule enforced; when that is infeasible, relax rule families and say which broke."""
     started = time.monotonic()
+    if hint is None and problem.interval_cover:
+        hint = greedy_roster(problem)
     status, roster, solver = _run(build_model(problem), time_limit, workers, hint, log)
     relaxed = False
     bound = None

@@ -1,0 +1,133 @@
+"""Roster engine benchmark: the public Employee Shift Scheduling Benchmark and a 150-agent center roster.
+
+    .venv/bin/python bench/roster.py --instances 1-12 --time-limit 60 --center-time-limit 120
+
+Instances (Curtois & Qu, https://www.schedulingbenchmarks.org/nrp/) are read into the SAME engine the
+product uses (kefu.roster.benchmark.to_problem → kefu.roster.engine.solve); every roster is re-checked
+by the independent checker kefu.roster.benchmark.check (hard rules + objective from the instance text).
+Best-known values: SPEC (proven optima 1-4, best known 5-6); 7-12 from the benchmark page as transcribed
+in the public repository seyon1988/IT5082_Optimization_Methods_Programming__Assignment, data/best_known.csv
+(lower bound = best known for instances 1-23).
+
+Baseline measured in the same run: the first roster CP-SAT finds (stop_after_first_solution) for the
+same model; the script prints the final objective as a ratio of it.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from ortools.sat.python import cp_model  # noqa: E402
+
+from kefu.roster import benchmark, center, engine, policy  # noqa: E402
+
+
+def parse_range(text: str) -> list[int]:
+    out = []
+    for part in text.split(","):
+        if "-" in part:
+            a, b = part.split("-")
+            out.extend(range(int(a), int(b) + 1))
+        elif part:
+            out.append(int(part))
+    return out
+
+
+def first_solution(problem: engine.Problem, limit: float) -> tuple[int | None, float]:
+    """Baseline: the first feasible roster of the same model (no optimisation)."""
+    started = time.monotonic()
+    b = engine.build_model(problem)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = limit
+    solver.parameters.num_workers = 2
+    solver.parameters.stop_after_first_solution = True
+    status = solver.Solve(b.m)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, time.monotonic() - started
+    roster = {(a, d): c for (a, d, c), v in b.x.items() if solver.BooleanValue(v)}
+    return engine.evaluate(problem, roster).soft_cost, time.monotonic() - started
+
+
+def run_instances(numbers: list[int], limit: float) -> None:
+    print(f"# Employee Shift Scheduling Benchmark, time limit {limit:g} s per instance, 2 workers")
+    for n in numbers:
+        inst = benchmark.load(n)
+        problem = benchmark.to_problem(inst)
+        base, base_t = first_solution(problem, limit)
+        sol = engine.solve(problem, time_limit=limit)
+        obj, errors = benchmark.check(inst, sol.roster) if sol.evaluation else (None, ["no solution"])
+        best = benchmark.BEST_KNOWN.get(n)
+        kind = "optimum" if n in benchmark.PROVEN_OPTIMAL else "best-known"
+        gap = f"{100 * (obj - best) / best:.2f}%" if obj is not None and best else "—"
+        ratio = f"{obj / base:.3f}" if obj is not None and base else "—"
+        print(f"Instance{n}: status={sol.status} objective={obj} {kind}={best} gap={gap} time={sol.wall_seconds:.1f}s "
+              f"checker={'ok' if not errors else f'{len(errors)} errors'} "
+              f"first-solution={base} ({base_t:.1f}s) ratio-to-first={ratio}")
+
+
+def center_problem(agents: int, days: int, seed: int = 7) -> tuple[engine.Problem, dict]:
+    pol = policy.PRESETS["hotline"]
+    rng = random.Random(seed)
+    start = date(2026, 9, 28)  # a Monday; includes the National Day holidays (004:L787) and a month start (004:L761)
+    specs = []
+    for i in range(agents):
+        skills = set()
+        if i % 6 == 0:
+            skills.add("vip")
+        if i % 4 == 1:
+            skills.add("complaint")
+        leave = {rng.randrange(days)} if rng.random() < 0.1 else set()
+        specs.append(center.AgentSpec(str(10001 + i), frozenset(skills), True, frozenset(leave)))
+    requirement = [[round(v * agents / 40) for v in pol["default_profile"]] for _ in range(days)]
+    requests = [center.RequestSpec(str(10001 + rng.randrange(agents)), rng.randrange(days), None, False)
+                for _ in range(agents // 2)]
+    holidays = {d for d in range(days) if date.fromordinal(start.toordinal() + d) in
+                {date(2026, 10, 1), date(2026, 10, 2), date(2026, 10, 5), date(2026, 10, 6), date(2026, 10, 7)}}
+    inp = center.CenterInput(start, days, specs, requirement, holidays, requests)
+    return center.build_problem(pol, inp), {"holidays": len(holidays)}
+
+
+def run_center(agents: int, days: int, limit: float) -> None:
+    t0 = time.monotonic()
+    problem, meta = center_problem(agents, days)
+    build_s = time.monotonic() - t0
+    base, base_t = first_solution(problem, limit)
+    sol = engine.solve(problem, time_limit=limit)
+    ev = sol.evaluation
+    pct = 100 * ev.under_intervals / ev.required_intervals if ev and ev.required_intervals else float("nan")
+    ratio = f"{sol.objective / base:.3f}" if base and sol.objective is not None else "—"
+    print(f"# Center roster (hotline preset, all kefu rules), time limit {limit:g} s, 2 workers")
+    print(f"Center {agents} agents x {days} days x 48 half-hours: status={sol.status} objective={sol.objective} "
+          f"hard-violations={len(ev.hard) if ev else '—'} under-coverage={ev.under_intervals}/{ev.required_intervals} "
+          f"agent-intervals ({pct:.2f}%) time={sol.wall_seconds:.1f}s (+{build_s:.1f}s input) "
+          f"first-solution={base} ({base_t:.1f}s) ratio-to-first={ratio}")
+    if ev:
+        print("  costs: " + ", ".join(f"{k}={v}" for k, v in ev.costs.items()))
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--instances", default="1-12", help="e.g. 1-6 or 1,3,7 ('' to skip)")
+    ap.add_argument("--time-limit", type=float, default=60.0, help="seconds per benchmark instance")
+    ap.add_argument("--center-agents", type=int, default=150)
+    ap.add_argument("--center-days", type=int, default=28)
+    ap.add_argument("--center-time-limit", type=float, default=120.0)
+    ap.add_argument("--no-center", action="store_true")
+    args = ap.parse_args()
+    print(f"# machine: {os.cpu_count()} cores (shared with other work at the time of the run)")
+    if args.instances:
+        run_instances(parse_range(args.instances), args.time_limit)
+    if not args.no_center:
+        run_center(args.center_agents, args.center_days, args.center_time_limit)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,6 +1,7 @@
 """Work-order API. Thin: parse, call services/selectors, shape the answer. Customer data is masked and audited."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from decimal import Decimal
 
@@ -256,7 +257,9 @@ def transitions(request, order_id: int):
 def fire(request, order_id: int, payload: TransitionIn):
     staff = services.staff_of(request.user)
     order = _order(request, order_id)
-    order = services.transition(order, payload.name, staff, payload.version, **(payload.model_extra or {}))
+    raw = json.loads(request.body or b"{}")  # the fields of the transition come beside name and version
+    fields = {k: v for k, v in raw.items() if k not in ("name", "version")} if isinstance(raw, dict) else {}
+    order = services.transition(order, payload.name, staff, payload.version, **fields)
     return _brief(order)
 
 

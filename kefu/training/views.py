@@ -80,7 +80,8 @@ def attempt(request, pk: int):
         q = ans.question
         if q.kind == "fill":
             key = "；".join(" / ".join(accepted[:1]) for accepted in q.answer["blanks"])
-            given = "；".join(ans.response or []) if isinstance(ans.response, list) else (ans.response or "")
+            parts = ans.response if isinstance(ans.response, list) else []
+            given = "；".join(p.strip() or "（空）" for p in parts) if any(p.strip() for p in parts) else ""
         elif q.kind == "multiple":
             key, given = "".join(sorted(q.answer)), "".join(sorted(ans.response or []))
         else:

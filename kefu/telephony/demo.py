@@ -1,0 +1,67 @@
+"""A month of simulated calls for the demo center (about 30 days up to now), imported day by day through the queue_log importer."""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from kefu.org.models import Staff
+from kefu.telephony import services
+from kefu.telephony.models import ImportBatch, ScheduledShift
+from kefu.telephony.simulator import AgentShift, Dist, SimConfig, simulate
+
+DAYS = 30
+CALLS_PER_DAY = 500
+# Half-hour weights of a hotline day: quiet night, morning peak 09–11, afternoon peak 14–16, evening tail.
+DAILY_PROFILE = ([0.15] * 14 + [0.4, 0.7, 1.2, 1.6, 2.0, 2.2, 2.1, 1.9, 1.6, 1.3, 1.2, 1.3, 1.5, 1.8, 2.0, 2.0, 1.8, 1.6, 1.3, 1.1,
+                 1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.45, 0.4, 0.3, 0.25] + [0.2] * 4)
+WEEKLY_PROFILE = [1.1, 1.0, 1.0, 1.0, 1.05, 0.8, 0.7]  # Monday .. Sunday
+# (start hour, end hour) of the shifts in the order they are filled; end past 24 runs into the next day
+SHIFTS = [(22, 32), (8, 16), (14, 22), (8, 16), (14, 22), (10, 18), (8, 16), (14, 22), (12, 20), (9, 17), (8, 16), (14, 22)]
+
+
+def build(center, rng, out) -> None:
+    if ImportBatch.objects.filter(center=center, file_name__startswith="demo-queue_log").exists():
+        return
+    agents = list(Staff.objects.filter(center=center, user__username__regex=r"^(agent|senior)\d+$").order_by("staff_no"))
+    if not agents:
+        return
+    tz = ZoneInfo(center.time_zone)
+    now = timezone.now().replace(microsecond=0)
+    first_day = now.astimezone(tz).date() - timedelta(days=DAYS - 1)
+    start = datetime.combine(first_day, time(0), tzinfo=tz)
+    duration = int((now - start).total_seconds())
+    roster: list[AgentShift] = []
+    for d in range(DAYS):
+        day0 = d * 86400
+        working = [a for i, a in enumerate(agents) if (i + d) % 7 not in (5, 6)]  # each agent has two days off a week
+        working = working[d % len(working):] + working[:d % len(working)]  # rotate who gets nights and late shifts
+        for slot, agent in enumerate(working[:len(SHIFTS)]):
+            s_h, e_h = SHIFTS[slot]
+            s, e = day0 + s_h * 3600, min(day0 + e_h * 3600, duration)
+            if s >= duration:
+                continue
+            lunch = s + 4 * 3600
+            pauses = tuple(p for p in ((s + 2 * 3600, s + 2 * 3600 + 900, "小休"), (lunch, lunch + 1800, "用餐"),
+                                       (s + 6 * 3600, s + 6 * 3600 + 600, "小休")) if p[1] <= e)
+            roster.append(AgentShift(agent.staff_no, s, e, frozenset(), pauses))
+    cfg = SimConfig(start=start, duration_seconds=duration, agents=roster, seed=rng.randint(0, 2**31), calls_per_day=CALLS_PER_DAY, daily_profile=DAILY_PROFILE, weekly_profile=WEEKLY_PROFILE,
+                    month_start_days=3, month_start_factor=1.35, call_types={"业务咨询": 0.55, "账单查询": 0.2, "投诉": 0.12, "宽带报障": 0.13},
+                    vip_share=0.06, ivr_only_share=0.08, ivr_time=Dist("uniform", low=20, high=120), trunks=11,
+                    patience=Dist("exponential", 150), queue_timeout_seconds=300, ring_seconds=4,
+                    talk=Dist("lognormal", 250, 140, minimum=15), hold_share=0.25, hold=Dist("exponential", 35, minimum=3),
+                    acw=Dist("lognormal", 45, 25, minimum=5), transfer_share=0.03, attended_share=0.6, fcr_share=0.86,
+                    time_zone=center.time_zone)
+    result = simulate(cfg)
+    by_day: dict[str, list[str]] = {}
+    for line in result.queue_log.splitlines():
+        day = datetime.fromtimestamp(int(line.split("|", 1)[0]), tz).date().isoformat()
+        by_day.setdefault(day, []).append(line)
+    for day in sorted(by_day):
+        services.import_queue_log(center, file_name=f"demo-queue_log.{day}", data=("\n".join(by_day[day]) + "\n").encode())
+    ScheduledShift.objects.bulk_create([
+        ScheduledShift(center=center, agent_staff_no=a.staff_no, agent=next((s for s in agents if s.staff_no == a.staff_no), None),
+                       start=start + timedelta(seconds=a.start), end=start + timedelta(seconds=a.end)) for a in roster])
+    c = result.counters
+    out.write(f"话务：{DAYS} 天 {c.attempts} 通（接听 {c.answered}，放弃 {c.abandoned}，忙音 {c.blocked}），{len(roster)} 个班次\n")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from kefu.access import allowed, op
 from kefu.audit.services import can_unmask, record_read, shown_name, shown_phone
@@ -102,7 +102,7 @@ def run_search(request, q: str, limit: int | None = None) -> dict:
 
 
 @op(router.get, "/search", "knowledge.search", response=SearchOut)
-def search(request, q: str = "", limit: int = Field(5, ge=1, le=50)):
+def search(request, q: str = "", limit: int = Query(5, ge=1, le=50)):
     """通话中检索知识库（分词 + BM25 + 同义词），并列出案例库中的典型案例。"""
     return run_search(request, q, limit)
 

@@ -118,9 +118,9 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 @lru_cache(maxsize=256)
 def _word_bounds(sentence: str) -> frozenset[int]:
-    import jieba
+    from kefu.knowledge.search import _jieba
 
-    jieba.setLogLevel(60)
+    jieba = _jieba()
     bounds = {0}
     pos = 0
     for tok in jieba.cut(sentence, HMM=False):

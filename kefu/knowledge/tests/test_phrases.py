@@ -1,0 +1,151 @@
+"""The phrase checker (pure). Every discouraged → professional pair of 004:L1805-1851 and every
+forbidden example of 004:L1171-1195 has a case here; expected results come from the seed text."""
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kefu.knowledge.labels import HOLDOUT_FILE, load_labels, score
+from kefu.knowledge.phrase_data import DEFAULT_RULES
+from kefu.knowledge.phrases import check, pattern_error
+
+# (discouraged wording, professional wording, seed line) — copied from the seed text.
+PAIRS = [
+    ("很抱歉让你久等", "非常感谢您的耐心等待", "004:L1805"),
+    ("我不想再让您重蹈覆辙", "我这次有信心这个问题不会再发生", "004:L1807"),
+    ("这并不比上次那个问题差", "这次比上次的情况好", "004:L1809"),
+    ("你的问题确实严重", "这种情况有点不一样", "004:L1809"),
+    ("问题是那个产品都卖完了", "由于需求很高,我们暂时没货了", "004:L1811-1813"),
+    ("你怎么对我们公司的产品老是有问题?", "看上去这些问题很相似", "004:L1815"),
+    ("我不能给你他的手机号码!", "您是否向他本人询问他的手机号?", "004:L1815-1817"),
+    ("我不想给您错误的建议", "我想给您正确的建议", "004:L1817"),
+    ("你没有必要担心这次修后又坏", "你这次修后尽管放心使用", "004:L1819"),
+    ("你的名字叫什么?", "请问,我可以知道您的名字吗?", "004:L1825-1827"),
+    ("你必须这样做", "我们希望你那样做,这样比较合适", "004:L1827-1829"),
+    ("你错了,不是那样的!", "对不起我没说清楚,但我想这中间有些不同", "004:L1829-1831"),
+    ("如果你需要我的帮助,你必须先登记", "我愿意帮助你,但首先我需要先登记", "004:L1831"),
+    ("你做的不正确", "我得到了不同的结果。让我们一起来看看到底怎么回事", "004:L1831-1833"),
+    ("听着,那没有坏,所有系统都是那样工作的", "那表明系统是正常工作的。我们会查查看到底哪儿存在问题", "004:L1833-1835"),
+    ("当然你会收到。但你必须把名字和地址给我", "当然我会立即发送给你一个,我能知道你的名字和地址吗?", "004:L1835-1837"),
+    ("你没有弄明白,这次听好了", "也许我说的不够清楚,请允许我再解释一遍", "004:L1837-1839"),
+    ("你说得不错,这个部门表现很差劲", "我完全理解您的苦衷", "004:L1843"),
+    ("我没办法", "对不起,我们暂时还没有解决方案", "004:L1845"),
+    ("我试试看吧", "我一定尽力而为", "004:L1845"),
+    ("我不能,除非您办年卡", "我们现在有年卡优惠,您可以看看是否合适", "004:L1847"),
+    ("这是公司的政策", "根据多数人的情况,我们公司目前是这样规定的", "004:L1849"),
+    ("对不起,这事我不管", "有专人负责,我帮您转过去", "004:L1851"),
+    ("是的,但是这个套餐不包括", "是的,而且这个套餐还包括", "004:L1969"),
+]
+
+
+@pytest.mark.parametrize("habitual,professional,seed", PAIRS, ids=[p[2] + ":" + p[0][:6] for p in PAIRS])
+def test_each_seed_pair(habitual, professional, seed):
+    hits = check(habitual)
+    assert hits, f"{seed} 习惯用语未被发现：{habitual}"
+    assert check(professional) == [], f"{seed} 专业表达被误报：{professional}"
+
+
+# 服务忌语 examples, 004:L1173-1195 (五个不说, 004:L1171) and 002:L302.
+FORBIDDEN = [
+    ("喂,你说话啊", "004:L1173"), ("嘿,你听到没有", "004:L1173"),
+    ("什么?", "004:L1175"), ("为什么?", "004:L1175"), ("说什么?", "004:L1175"), ("怎样?", "004:L1175"), ("你说什么?", "004:L1175"),
+    ("你到底在说什么?", "004:L1177"), ("你不是要查什么吗?", "004:L1177"), ("你到底想查什么?", "004:L1177"),
+    ("你到底要不要查?", "004:L1177"), ("你到底要不要听我说?", "004:L1177"), ("你听不听我说?", "004:L1177"),
+    ("你问我,我问谁?", "004:L1179"), ("我态度怎么样?", "004:L1179"),
+    ("不行就是不行,这是规定。", "004:L1181"),
+    ("我就这样的态度!", "004:L1183"), ("我态度哪里不好,你说!", "004:L1183"), ("没法查,我没办法。", "004:L1183"),
+    ("有意见找领导去,要告就告去!", "004:L1185"), ("用不起就别用!", "004:L1185"), ("你到底想怎么样?", "004:L1185"),
+    ("你有什么了不起!", "004:L1187"), ("你有没有搞错?", "004:L1187"),
+    ("你这人怎么这样说话!", "004:L1189"), ("你怎么这么罗嗦!", "004:L1189"),
+    ("我不清楚,我不知道,你找营业厅问。", "004:L1191"), ("这不是我办理的。", "004:L1191"),
+    ("我们公司就是这么规定的。", "004:L1193"),
+    ("这不关我的事,这不是我的错,没这回事。", "004:L1195"), ("我查不到,你拨1861电话去查。", "004:L1195"),
+    ("我没法查,我也没办法。", "004:L1195"), ("你自己先查清楚。", "004:L1195"),
+    ("不是我受理的,我不清楚,您拨10086电话。", "004:L1233"),
+    ("对不起,没办法帮你", "004:L557"),
+    ("不关我的事", "002:L302"), ("我不知道", "002:L302"),
+]
+
+
+@pytest.mark.parametrize("text,seed", FORBIDDEN, ids=[f"{s}:{t[:6]}" for t, s in FORBIDDEN])
+def test_each_forbidden_example(text, seed):
+    hits = check(text)
+    assert hits and any(h.category == "forbidden" for h in hits), f"{seed} 服务忌语未被发现：{text}"
+
+
+def test_spec_decision_sorry_to_keep_you_waiting():
+    # SPEC decision: 对不起,让您久等了 stays a standard phrase (004:L1215); the 抱歉…久等 wording is discouraged (004:L1805).
+    assert check("对不起,让您久等了。") == []
+    assert check("对不起!让您久等了,我将尽快帮您处理。") == []  # 004:L1229
+    hit = check("很抱歉让你久等")[0]
+    assert hit.category == "discouraged" and hit.seed_line == "004:L1805" and "耐心等待" in hit.suggestion
+    assert check("抱歉久等了")[0].seed_line == "004:L1805"
+
+
+def test_judges_the_expression_not_bare_characters():
+    # SPEC decision: 我不管多晚都会回电 is fine; 对不起,这事我不管 is not (004:L1851).
+    assert check("我不管多晚都会回电") == []
+    assert check("不管您什么时候来电,我们都会为您服务") == []
+    assert [h.code for h in check("对不起,这事我不管")] == ["not_my_charge"]
+    assert check("宠物喂养的问题请咨询畜牧局") == []  # 喂养 is a word, not 喂 (004:L1173)
+    assert check("请问有没有办法让我提前开通?") == []  # a question, not the shrug 我没办法 (004:L1845)
+    assert check("您试试重新启动手机") == []  # advice, not 我试试看吧 (004:L1845)
+
+
+def test_policy_explanation_allowed_only_when_asked_for_the_name():
+    # 004:L1229: if the customer insists on the agent's name, the agent may say it is company policy;
+    # elsewhere 这是公司的政策 is discouraged (004:L1849) and 我们公司就是这么规定的 forbidden (004:L1193).
+    assert check("对不起,我的工号是1024号,这是公司的规定。") == []
+    assert check("这是公司的规定。")[0].seed_line == "004:L1849"
+
+
+def test_customer_words_are_not_the_agents():
+    transcript = "客户:喂,你到底在说什么?\n坐席:对不起,麻烦您将刚才反映的问题再重复一遍,好吗?"
+    assert check(transcript) == []
+    assert check("客户说“你们公司就是这么规定的吗”,已解释。") == []
+    assert check("培训时强调切忌说“我不知道”。") == []
+    agent_line = "客户:你好\n坐席:你问我,我问谁?"
+    hits = check(agent_line)
+    assert len(hits) == 1 and agent_line[hits[0].start:hits[0].end] == "你问我,我问谁"
+
+
+def test_hit_positions_and_suggestion():
+    text = "您好。这不关我的事,你自己先查清楚。"
+    hits = check(text)
+    assert [text[h.start:h.end] for h in hits] == ["不关我的事", "你自己先查清楚"]
+    assert all(h.suggestion and h.seed_line for h in hits)
+
+
+def test_every_default_rule_cites_a_seed_line_and_compiles():
+    for rule in DEFAULT_RULES:
+        assert rule["seed_line"] and pattern_error(rule["pattern"]) is None, rule["code"]
+
+
+def test_labelled_set_precision_and_recall():
+    rows = load_labels()
+    assert len(rows) >= 200
+    s, errors = score(rows, lambda t: [h.category for h in check(t)])
+    assert s.precision >= 0.95 and s.recall >= 0.95, errors
+
+
+def test_held_out_set_not_tuned_on():
+    s, errors = score(load_labels(HOLDOUT_FILE), lambda t: [h.category for h in check(t)])
+    assert s.precision >= 0.9 and s.recall >= 0.9, errors
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("你我他您不是的了喂嘿管知道没办法查清楚规定抱歉久等,。!?:客户坐席\n“”")), max_size=60))
+def test_hits_are_ordered_disjoint_and_within_the_text(text):
+    hits = check(text)
+    last_end = 0
+    for h in hits:
+        assert 0 <= h.start < h.end <= len(text)
+        assert text[h.start:h.end] == h.phrase
+        assert h.start >= last_end
+        last_end = h.end
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from([t for t, _ in FORBIDDEN]), st.sampled_from(["您好。", "请稍等。\n", "已登记。"]))
+def test_a_clean_prefix_only_shifts_the_hits(text, prefix):
+    a, b = check(text), check(prefix + text)
+    assert [(h.start + len(prefix), h.end + len(prefix), h.code) for h in a] == [(h.start, h.end, h.code) for h in b]

@@ -56,6 +56,11 @@ def erlang_b(agents: float, traffic: float) -> float:
     if traffic == 0:
         return 0.0 if agents > 0 else 1.0
     whole = math.floor(agents)
+    if whole == agents and whole >= 30:
+        # B = Poisson pmf(n) ÷ cdf(n), cdf(n) = Q(n+1, A) (regularised upper incomplete gamma): O(1), no overflow
+        cdf = float(special.gammaincc(whole + 1.0, traffic))
+        if cdf > 1e-250:
+            return min(1.0, math.exp(whole * math.log(traffic) - traffic - math.lgamma(whole + 1.0) - math.log(cdf)))
     b = _erlang_b_fraction(agents - whole, traffic)
     x = agents - whole
     for _ in range(whole):
@@ -124,9 +129,12 @@ def erlang_a_performance(agents: int, traffic: float, aht: float, patience: floa
     theta_over_mu = aht / patience  # θ/μ
     x = n / theta_over_mu  # nμ/θ
     y = traffic / theta_over_mu  # λ/θ
-    j = _queue_support(x, y)
-    # log r_j = log(π_{n+j}/π_n) = j·log y − [lgamma(x+j+1) − lgamma(x+1)]
-    log_r = j * math.log(y) - (special.gammaln(x + j + 1.0) - special.gammaln(x + 1.0))
+    lo, hi = _queue_support(x, y)
+    j = np.arange(lo, hi + 1, dtype=float)
+    log_y = math.log(y)
+    # log r_j = log(π_{n+j}/π_n) = j·log y − Σ_{i<=j} log(x+i), accumulated from lo (log-gamma for the offset)
+    base = lo * log_y - (math.lgamma(x + lo + 1.0) - math.lgamma(x + 1.0))
+    log_r = base + np.concatenate(([0.0], np.cumsum(log_y - np.log(x + j[1:]))))
     peak = float(log_r.max())
     r = np.exp(log_r - peak)
     q_sum_scaled = float(r.sum())  # Σ_j r_j · e^{-peak}
@@ -142,20 +150,30 @@ def erlang_a_performance(agents: int, traffic: float, aht: float, patience: floa
     survive = x / (x + j + 1.0)  # P(served | j ahead) = nμ/(nμ+(j+1)θ)
     p_served_queue = float(np.dot(pi, survive))
     p_abandon = min(max(p_wait - p_served_queue, 0.0), p_wait)
-    # answered within T: e^{-θV}·1{V<=T}, with e^{-θV} ~ Beta(x, j+1) → x/(x+j+1)·P(Beta(x+1, j+1) >= e^{-θT})
-    cut = math.exp(-threshold / patience)
-    within = survive * special.betaincc(x + 1.0, j + 1.0, cut) if threshold > 0 else np.zeros_like(survive)
-    sl = (1.0 - p_wait) + float(np.dot(pi, within))
-    # E[W; served | j] = x/(x+j+1)·(ψ(x+j+2) − ψ(x+1))/θ ; E[min(V, τ) | j] = (j+1)/((x+j+1)θ)
-    wait_served = float(np.dot(pi, survive * (special.digamma(x + j + 2.0) - special.digamma(x + 1.0)))) * patience
-    mean_wait = float(np.dot(pi, (j + 1.0) / (x + j + 1.0))) * patience
+    # answered within T: e^{-θV}·1{V<=T}, with e^{-θV} ~ Beta(x, j+1) → x/(x+j+1)·P(Beta(x+1, j+1) >= c), c = e^{-θT};
+    # for a whole second parameter P(Beta(x+1, j+1) >= c) = P(K >= j+1), K ~ NegativeBinomial(x+1, c): one cumulative sum
+    if threshold > 0:
+        log_c = -threshold / patience
+        one_minus_c = -math.expm1(log_c)
+        log_1mc = math.log(one_minus_c) if one_minus_c > 0 else -math.inf
+        k = np.arange(0, hi + 1, dtype=float)
+        log_pmf = (x + 1.0) * log_c + np.concatenate(([0.0], np.cumsum(np.log((x + k[1:]) / k[1:]) + log_1mc)))
+        log_cdf = np.logaddexp.accumulate(log_pmf)[lo:]
+        within = survive * -np.expm1(np.minimum(log_cdf, 0.0))
+        sl = (1.0 - p_wait) + float(np.dot(pi, within))
+    else:
+        sl = 1.0 - p_wait
+    # E[W; served | j] = x/(x+j+1)·(ψ(x+j+2) − ψ(x+1))/θ, and ψ(x+j+2) − ψ(x+1) = Σ_{i=1}^{j+1} 1/(x+i)
+    harmonic = np.cumsum(1.0 / (x + np.arange(1, hi + 2, dtype=float)))[lo:]
+    wait_served = float(np.dot(pi, survive * harmonic)) * patience
+    mean_wait = float(np.dot(pi, (j + 1.0) / (x + j + 1.0))) * patience  # E[min(V, τ) | j] = (j+1)/((x+j+1)θ)
     answered = 1.0 - p_abandon
     asa = wait_served / answered if answered > 0 else math.inf
     occ = traffic * answered / n if n > 0 else 0.0
     return Performance("A", n, traffic, p_wait, min(max(sl, 0.0), 1.0), asa, mean_wait, p_abandon, min(occ, 1.0), True)
 
 
-def _queue_support(x: float, y: float) -> np.ndarray:
+def _queue_support(x: float, y: float) -> tuple[int, int]:
     """Queue lengths j whose weight r_j is within e^-46 of the largest (r_j is log-concave in j)."""
     peak = max(0, math.ceil(y - x - 1.0))
     width = 64
@@ -170,7 +188,7 @@ def _queue_support(x: float, y: float) -> np.ndarray:
         hi = peak + 2 * (hi - peak)
     while lo > 0 and log_r(lo) > top - _LOG_DROP:
         lo = max(0, peak - 2 * (peak - lo))
-    return np.arange(lo, hi + 1, dtype=float)
+    return lo, hi
 
 
 # ---------------------------------------------------------------- staffing
@@ -233,7 +251,7 @@ def _meets(p: Performance, t: Target) -> str | None:
 
 
 def required_agents(traffic: float, aht: float, target: Target, *, model: str = "C",
-                    patience: float | None = None) -> Staffing:
+                    patience: float | None = None, hint: int | None = None) -> Staffing:
     """Fewest whole agents meeting every criterion of `target` under Erlang C or Erlang A.
 
     Erlang C needs N > A, so its search starts at floor(A)+1 and walks up with the Erlang B recursion
@@ -251,7 +269,7 @@ def required_agents(traffic: float, aht: float, target: Target, *, model: str = 
     if model == "A":
         if patience is None or patience <= 0:
             raise ValueError("Erlang A needs patience > 0 (seconds)")
-        return _required_a(traffic, aht, patience, target)
+        return _required_a(traffic, aht, patience, target, hint)
     raise ValueError("model must be 'C' or 'A'")
 
 
@@ -270,28 +288,59 @@ def _required_c(traffic: float, aht: float, target: Target) -> Staffing:
         b = traffic * b / (n + traffic * b)
 
 
-def _required_a(traffic: float, aht: float, patience: float, target: Target) -> Staffing:
-    def perf(k: int) -> Performance:
-        return erlang_a_performance(k, traffic, aht, patience, target.threshold)
+def _required_a(traffic: float, aht: float, patience: float, target: Target, hint: int | None = None) -> Staffing:
+    cache: dict[int, Performance] = {}
 
-    lo, hi = 0, max(1, math.ceil(traffic))  # lo: known to fail (0 agents answer nothing), hi: candidate
-    p_hi = perf(hi)
-    while _meets(p_hi, target) is not None:
-        lo, hi = hi, hi * 2
-        p_hi = perf(hi)
-    best = p_hi
-    while hi - lo > 1:
+    def perf(k: int) -> Performance:
+        if k not in cache:
+            cache[k] = erlang_a_performance(k, traffic, aht, patience, target.threshold)
+        return cache[k]
+
+    def ok(k: int) -> bool:
+        return k >= 1 and _meets(perf(k), target) is None
+
+    # Start from the Erlang C answer (cheap, O(1) per agent), then gallop down or up and bisect: abandonment may
+    # lower the need below the traffic (the search may go under A), or raise it when abandons count as failures.
+    start = max(1, hint) if hint else _required_c(traffic, aht, replace(target, max_abandon=None, shrinkage=0.0)).required
+    if ok(start):
+        hi, step = start, 1
+        lo = start - step
+        while lo >= 1 and ok(lo):
+            hi, step = lo, step * 2
+            lo = start - step
+        lo = max(lo, 0)
+    else:
+        lo, step = start, 1
+        hi = start + step
+        while not ok(hi):
+            lo, step = hi, step * 2
+            hi = start + step
+    while hi - lo > 1:  # invariant: ok(hi), not ok(lo) (0 agents never meet a target)
         mid = (lo + hi) // 2
-        p_mid = perf(mid)
-        if _meets(p_mid, target) is None:
-            hi, best = mid, p_mid
+        if ok(mid):
+            hi = mid
         else:
             lo = mid
     binding = _meets(perf(hi - 1), target) if hi > 1 else "none"
-    if target.service_level is None and target.asa is None and target.max_abandon is None \
-            and target.occupancy_cap is None:
-        binding = "none"
-    return Staffing(hi, scheduled_agents(hi, target.shrinkage), best, binding or "none")
+    return Staffing(hi, scheduled_agents(hi, target.shrinkage), perf(hi), binding or "none")
+
+
+def required_series(loads: list[tuple[float, float]], target: Target, *, model: str = "C",
+                    patience: float | None = None) -> list[Staffing]:
+    """Required agents for consecutive intervals [(traffic, aht), ...]. Erlang A starts each search where the
+    previous interval's answer sat relative to Erlang C (neighbouring intervals differ little), so it needs a few
+    evaluations instead of a full bracket; the answers are the same as interval by interval."""
+    out: list[Staffing] = []
+    offset = 0
+    for traffic, aht in loads:
+        if model != "A" or traffic <= 0:
+            out.append(required_agents(traffic, aht, target, model=model, patience=patience))
+            continue
+        c = _required_c(traffic, aht, replace(target, max_abandon=None, shrinkage=0.0)).required
+        s = required_agents(traffic, aht, target, model="A", patience=patience, hint=c + offset)
+        offset = s.required - c
+        out.append(s)
+    return out
 
 
 def _check(*, aht: float, threshold: float) -> None:

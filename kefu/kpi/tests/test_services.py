@@ -72,3 +72,17 @@ def test_split_months():
     months, ranges = selectors._split_months(date(2026, 9, 20), date(2026, 12, 3))
     assert months == [date(2026, 10, 1), date(2026, 11, 1)]
     assert ranges == [(date(2026, 9, 20), date(2026, 10, 1)), (date(2026, 12, 1), date(2026, 12, 3))]
+
+
+@pytest.mark.django_db
+def test_demo_build_is_idempotent(center):
+    import io
+    import random
+
+    from kefu.kpi import demo
+
+    make_calls(center, [{"at": datetime(2026, 10, 5, 2, tzinfo=UTC), "outcome": "answered", "wait": 5, "talk": 100}])
+    demo.build(center, random.Random(1), io.StringIO())
+    first = Rollup.objects.filter(center=center).count()
+    demo.build(center, random.Random(1), io.StringIO())
+    assert first > 0 and Rollup.objects.filter(center=center).count() == first

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from kefu.access import op
@@ -205,7 +205,7 @@ def create(request, payload: OrderIn):
     staff = services.staff_of(request.user)
     order = services.create_order(staff.center, staff, payload.dict(exclude_none=True))
     order = Order.objects.select_related("department").get(pk=order.pk)
-    return 201, _brief(order)
+    return Status(201, _brief(order))
 
 
 @op(router.get, "/busy-options", "tickets.busy_options", response=list[dict])
@@ -304,7 +304,7 @@ def _comp_out(c: Compensation) -> dict:
 def compensation_request(request, order_id: int, payload: CompensationIn):
     staff = services.staff_of(request.user)
     order = _order(request, order_id)
-    return 201, _comp_out(services.request_compensation(order, staff, payload.amount, payload.reason))
+    return Status(201, _comp_out(services.request_compensation(order, staff, payload.amount, payload.reason)))
 
 
 @op(router.get, "/compensations", "tickets.compensations", response=list[CompensationOut])

@@ -390,11 +390,25 @@ def _guard(order: Order, t: machine.T, fields: dict, now: datetime) -> None:
             raise RuleViolation("非新申诉直接答复，无需核实（004:L2153）", field="name", rule="appeal_not_new", status=409)
 
 
-def allowed_transitions(order: Order, actor: Staff) -> list[machine.T]:
-    """What this person may fire on this order now (role, department, state, kind; guards not evaluated)."""
-    roles = roles_of(actor.user)
+def precondition_ok(order: Order, t: machine.T, now: datetime) -> bool:
+    """The guards that depend on the order alone (not on the fields typed in)."""
+    if t.guard == "dissatisfied":
+        return order.satisfaction == "dissatisfied"
+    if t.guard == "appeal_not_new":
+        return not order.appeal_is_new
+    if t.guard == "appeal_new":
+        return order.appeal_is_new
+    if t.guard == "is_overdue":
+        return order.is_overdue or is_past_due(order, now)
+    return True
+
+
+def allowed_transitions(order: Order, actor: Staff, now: datetime | None = None) -> list[machine.T]:
+    """What this person may fire on this order now (role, department, state, kind and preconditions)."""
+    roles, now = roles_of(actor.user), now or timezone.now()
     return [t for t in machine.candidates(order.kind, order.state)
-            if roles & t.roles and (not t.at_department or actor.department_id == order.department_id)]
+            if roles & t.roles and (not t.at_department or actor.department_id == order.department_id)
+            and precondition_ok(order, t, now)]
 
 
 def _reply_changes(order: Order, fields: dict, actor: Staff, now: datetime) -> dict:

@@ -149,6 +149,12 @@ def _labelled(fields: dict) -> list[tuple[str, str]]:
             value = "是" if value else "否"
         elif key == "satisfaction":
             value = machine.SATISFACTION.get(value, value)
+        elif key == "kind":
+            value = machine.KINDS.get(value, value)
+        elif key == "channel":
+            value = dict(Order.Channel.choices).get(value, value)
+        elif key in ("category", "complainant_type"):
+            value = dict(Order.Category.choices if key == "category" else Order.ComplainantType.choices).get(value, value)
         if value not in ("", None):
             out.append((label, str(value)))
     return out

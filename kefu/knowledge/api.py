@@ -144,6 +144,10 @@ class ArticleOut(ArticleBrief):
     def resolve_tags(obj):
         return [t.name for t in obj.tags.all()]
 
+    @staticmethod
+    def resolve_versions(obj):
+        return getattr(obj, "versions_list", [])
+
 
 class ArticleIn(Schema):
     title: str = Field(..., max_length=200)
@@ -180,9 +184,7 @@ def get_article(request, article_id: int):
         article.versions_list = list(article.versions.select_related("author", "reviewer"))
     else:
         article.versions_list = [article.published_version] if article.published_version_id else []
-    out = ArticleOut.from_orm(article).dict()
-    out["versions"] = [VersionOut.from_orm(v).dict() for v in article.versions_list]
-    return out
+    return article
 
 
 def _category(payload) -> Category | None:

@@ -169,7 +169,7 @@ def editor_form(request, article_id: int | None = None):
                 messages.success(request, f"第{version.number}版草稿已保存")
             return redirect("knowledge:editor_edit", article_id=version.article_id)
         except RuleViolation as exc:
-            errors = {p.field or "__all__": p.message for p in exc.problems}
+            errors = {p.field or "general": p.message for p in exc.problems}
     elif latest:
         data = {"title": latest.title, "body": latest.body, "source_doc": latest.source_doc, "source_text": latest.source_text,
                 "confirmed_by": latest.confirmed_by, "tags": ",".join(latest.tag_names),

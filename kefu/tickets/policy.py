@@ -28,8 +28,8 @@ _TEXTBOOK = {
     # Archived orders are destroyed after this many days (SPEC privacy: retention schedule).
     "retention_days": 730,
     # Flow template: complaint category -> default department code at dispatch (004:L2075).
-    "flow_templates": {"tariff": "billing", "network": "network", "business": "marketing", "service": "backoffice",
-                       "other": "backoffice"},
+    "flow_templates": {"tariff": "billing", "network": "network", "business": "marketing", "service": "province",
+                       "other": "province"},
     # Compensation approval by amount (002:L150-158, SPEC "Decisions"): < 1000 sales manager, 1000-5000
     # deputy GM, > 5000 GM. Boundaries 1000 and 5000 fall in the middle tier (seed leaves them open).
     "compensation": {

@@ -1,0 +1,33 @@
+"""The demo data: built through services, covers every state and kind, idempotent."""
+import io
+import random
+
+import pytest
+
+from kefu.tickets import machine
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_demo_build_covers_states_and_is_idempotent(settings, monkeypatch):
+    from kefu.org import demo as org_demo
+    from kefu.tickets import demo
+    from kefu.tickets.models import Escalation, Order, OrderEvent
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    monkeypatch.setattr(demo, "COUNT", 160)  # the real demo builds 320; half keeps the suite quick
+    out = io.StringIO()
+    center = org_demo.build(None, random.Random(7), out)
+    demo.build(center, random.Random(7), out)
+    orders = Order.objects.filter(center=center)
+    assert orders.count() >= 150
+    assert set(orders.values_list("state", flat=True)) == set(machine.STATES)
+    assert set(orders.values_list("kind", flat=True)) == set(machine.KINDS)
+    assert set(orders.values_list("level", flat=True)) == {1, 2, 3, 4}
+    assert orders.filter(is_overdue=True).exists() and Escalation.objects.filter(step=2).exists()
+    assert orders.filter(is_repeat=True).exists() and orders.filter(is_key_account=True).exists()
+    # every state change has its history row: one "accept" per order plus one per transition
+    assert OrderEvent.objects.filter(name="accept").count() == orders.count()
+    before = orders.count()
+    demo.build(center, random.Random(7), out)
+    assert orders.count() == before

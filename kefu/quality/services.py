@@ -224,7 +224,7 @@ def transition(evaluation: Evaluation, name: str, actor: Staff, **fields) -> Eva
     if name not in machine.BY_NAME:
         raise RuleViolation(f"未知的操作：{name}", field="action", rule="unknown_transition")
     t = machine.find(name)
-    evaluation = Evaluation.objects.select_for_update().select_related("scorecard", "agent", "team").get(pk=evaluation.pk)
+    evaluation = Evaluation.objects.select_for_update(of=("self",)).select_related("scorecard", "agent", "team").get(pk=evaluation.pk)
     if not _may_fire(t, evaluation, actor):
         who = {"inspector": "本评分的质检员", "agent": "被监听的话务员本人", "team_lead": "该话务员所在班组的班长"}[t.actor]
         raise NotAllowed(f"只有{who}可以{t.label}")

@@ -1,6 +1,9 @@
 """Pure scorecard arithmetic: the 100-point rule (004:L1531), critical items, calibration agreement."""
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+# Shared 2-core machine: no deadline, no too-slow health check (no timed assertions in tests).
+RELAXED = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=60)
 
 from kefu.quality import scoring
 from kefu.quality.policy import PRESETS
@@ -90,6 +93,7 @@ def test_one_sheet_has_no_agreement_yet():
     assert (a.spread, a.item_agreement, a.critical_agreement) == (None, None, None)
 
 
+@RELAXED
 @given(st.lists(st.integers(min_value=0, max_value=10), min_size=4, max_size=4), st.booleans())
 def test_score_stays_between_0_and_100(fractions, fail):
     marks = {item.key: Mark(round(item.points * f / 10, 2), failed=item.critical and fail) for item, f in zip(FORM, fractions)}

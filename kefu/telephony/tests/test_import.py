@@ -202,3 +202,18 @@ def test_csv_without_mapping_reads_our_own_columns_from_the_simulator(center):
 
 def test_mapping_file_is_plain_json():
     assert json.loads(json.dumps(MAPPING)) == MAPPING
+
+
+@pytest.mark.django_db
+def test_import_cipher_matches_audit_crypto():
+    from kefu.audit.crypto import decrypt
+    from kefu.telephony.services import _Cipher
+
+    cipher = _Cipher()
+    for number in ["13800001111", "0571-88886666", "一二三", "x" * 31, ""]:
+        token, dig = cipher(number)
+        if number:
+            assert decrypt(token) == number and dig == digest(number)
+        else:
+            assert (token, dig) == ("", "")
+    assert cipher("13800001111") == cipher("13800001111")  # encrypted once per import

@@ -1,0 +1,205 @@
+"""Call import benchmark: a generated month of calls as CSV and as Asterisk queue_log, imported by kefu.telephony.services.
+
+    .venv/bin/python bench/import_calls.py [--calls 1000000] [--qlog-calls 200000] [--baseline-calls 100000]
+                                           [--database-url postgres://postgres@127.0.0.1:5432/kefu_bench_calls]
+
+Goal: CSV import of 1,000,000 calls <= 15 s.
+Baseline measured in the same run: the obvious importer — csv.DictReader, one Call model instance per row,
+Model.objects.bulk_create(batch_size=1000) — on the first --baseline-calls rows; the script prints the
+fast path's calls/s as a ratio of it. Every import is checked: the number of stored calls, and the sum of talk
+seconds equal the generated file's.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+TZ = "Asia/Shanghai"
+EPOCH0 = 1788192000  # 2026-09-01 00:00 Asia/Shanghai
+DAYS = 30
+COLUMNS = ["call_id", "queue", "call_type", "is_vip", "caller_number", "offered_at", "outcome", "requested_agent", "queued",
+           "answered_at", "wait_seconds", "talk_seconds", "hold_seconds", "acw_seconds", "transferred", "transfer_kind",
+           "agent_staff_no", "ended_at"]
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def generate(n: int, seed: int = 7) -> pl.DataFrame:
+    """n calls over a month: outcome mix, waits, handle times, 200 agents, ~40 % distinct callers (redials)."""
+    rng = np.random.default_rng(seed)
+    offered = np.sort(rng.integers(0, DAYS * 86400, n)) + EPOCH0
+    outcome = rng.choice(np.array(["answered", "abandoned", "ivr", "blocked", "timeout", "empty"]), n,
+                         p=[0.84, 0.09, 0.04, 0.01, 0.01, 0.01])
+    ans = outcome == "answered"
+    queued_out = np.isin(outcome, ["answered", "abandoned", "timeout", "empty"])
+    wait = np.where(queued_out, rng.exponential(25, n).astype(np.int64), 0)
+    talk = np.where(ans, np.maximum(rng.lognormal(5.4, 0.6, n).astype(np.int64), 5), 0)
+    hold = np.where(ans & (rng.random(n) < 0.25), rng.exponential(30, n).astype(np.int64), 0)
+    acw = np.where(ans, rng.exponential(45, n).astype(np.int64), 0)
+    transferred = ans & (rng.random(n) < 0.03)
+    kind = np.where(transferred, np.where(rng.random(n) < 0.5, "blind", "attended"), "")
+    agents = np.where(ans, np.char.add("7", np.char.zfill(rng.integers(0, 200, n).astype(str), 3)), "")
+    callers = np.char.add("13", np.char.zfill(rng.integers(0, int(n * 0.4) + 1, n).astype(str), 9))
+    types = rng.choice(np.array(["业务咨询", "账单查询", "投诉", "宽带报障"]), n, p=[0.55, 0.2, 0.12, 0.13])
+    return pl.DataFrame({
+        "call_id": [f"{o}.{i}" for i, o in enumerate(offered.tolist())], "queue": "hotline", "call_type": types,
+        "is_vip": (rng.random(n) < 0.05).astype(np.int8), "caller_number": callers, "offered": offered, "outcome": outcome,
+        "requested_agent": (outcome != "ivr").astype(np.int8), "queued": (wait > 0).astype(np.int8), "wait": wait, "talk": talk,
+        "hold": hold, "acw": acw, "transferred": transferred.astype(np.int8), "transfer_kind": kind, "agent": agents,
+    })
+
+
+def to_csv(df: pl.DataFrame) -> bytes:
+    def local(expr):
+        return pl.from_epoch(expr, time_unit="s").dt.replace_time_zone("UTC").dt.convert_time_zone(TZ).dt.strftime("%Y-%m-%d %H:%M:%S")
+
+    ans = pl.col("outcome") == "answered"
+    out = df.select(
+        "call_id", "queue", "call_type", "is_vip", "caller_number", local(pl.col("offered")).alias("offered_at"), "outcome",
+        "requested_agent", "queued",
+        pl.when(ans).then(local(pl.col("offered") + pl.col("wait"))).otherwise(pl.lit("")).alias("answered_at"),
+        pl.col("wait").alias("wait_seconds"), pl.col("talk").alias("talk_seconds"), pl.col("hold").alias("hold_seconds"),
+        pl.col("acw").alias("acw_seconds"), "transferred", "transfer_kind", pl.col("agent").alias("agent_staff_no"),
+        local(pl.col("offered") + pl.col("wait") + pl.col("talk") + pl.col("hold")).alias("ended_at"),
+    )
+    return out.write_csv().encode()
+
+
+def to_queue_log(df: pl.DataFrame) -> bytes:
+    """The same calls as queue_log lines (ENTERQUEUE, KF_CALLINFO, CONNECT, KF_WRAPUP, COMPLETE*/TRANSFER, ABANDON, EXIT*),
+    sorted by time as Asterisk writes them."""
+    o, cid, q = pl.col("offered"), pl.col("call_id"), pl.lit("|hotline|")
+    agent = pl.lit("Local/") + pl.col("agent") + pl.lit("@agents")
+    ct = pl.col("talk") + pl.col("hold")
+    s = pl.col
+    parts = []
+
+    def add(sel: pl.Expr, ts: pl.Expr, order: int, line: pl.Expr):
+        parts.append(df.filter(sel).select(ts.alias("ts"), pl.lit(order).alias("k"), s("call_id"), line.alias("line")))
+
+    requested = ~s("outcome").is_in(["ivr", "blocked"])
+    add(requested, o, 0, o.cast(pl.Utf8) + "|" + cid + q + "NONE|ENTERQUEUE||" + s("caller_number") + "|1")
+    add(requested, o, 1, o.cast(pl.Utf8) + "|" + cid + q + "NONE|KF_CALLINFO|" + s("call_type") + "|" + s("is_vip").cast(pl.Utf8))
+    add(s("outcome") == "ivr", o, 0, o.cast(pl.Utf8) + "|" + cid + q + "NONE|KF_IVR|" + s("caller_number") + "|60|" + s("call_type"))
+    add(s("outcome") == "blocked", o, 0, o.cast(pl.Utf8) + "|" + cid + q + "NONE|KF_BLOCKED|" + s("caller_number") + "|" + s("call_type"))
+    ans = s("outcome") == "answered"
+    t_conn = o + s("wait")
+    t_end = t_conn + ct
+    add(ans, t_conn, 2, t_conn.cast(pl.Utf8) + "|" + cid + q + agent + "|CONNECT|" + s("wait").cast(pl.Utf8) + "|" + cid + ".1|0")
+    add(ans, t_end, 3, t_end.cast(pl.Utf8) + "|" + cid + q + agent + "|KF_WRAPUP|" + s("hold").cast(pl.Utf8) + "|" + s("acw").cast(pl.Utf8)
+        + "|resolved|1")
+    tail = "|" + s("wait").cast(pl.Utf8) + "|" + ct.cast(pl.Utf8) + "|1"
+    add(ans & (s("transfer_kind") == ""), t_end, 4, t_end.cast(pl.Utf8) + "|" + cid + q + agent + "|COMPLETECALLER" + tail)
+    add(ans & (s("transfer_kind") == "blind"), t_end, 4, t_end.cast(pl.Utf8) + "|" + cid + q + agent + "|BLINDTRANSFER|8000|experts" + tail)
+    add(ans & (s("transfer_kind") == "attended"), t_end, 4, t_end.cast(pl.Utf8) + "|" + cid + q + agent + "|ATTENDEDTRANSFER|BRIDGE|b1" + tail)
+    t_out = o + s("wait")
+    for outcome, event in (("abandoned", "ABANDON"), ("timeout", "EXITWITHTIMEOUT"), ("empty", "EXITEMPTY")):
+        add(s("outcome") == outcome, t_out, 4, t_out.cast(pl.Utf8) + "|" + cid + q + "NONE|" + event + "|1|1|" + s("wait").cast(pl.Utf8))
+    lines = pl.concat(parts).sort(["ts", "call_id", "k"]).get_column("line")
+    return ("\n".join(lines.to_list()) + "\n").encode()
+
+
+def baseline_import(center, batch, data: bytes, limit: int) -> tuple[int, float]:
+    """The obvious importer: DictReader, a model instance per row, bulk_create in batches of 1000."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from kefu.audit.crypto import digest
+    from kefu.telephony.models import Call
+
+    tz = ZoneInfo(TZ)
+    reader = csv.DictReader(io.StringIO(data.decode()))
+    t = time.perf_counter()
+    rows = []
+    for i, r in enumerate(reader):
+        if i >= limit:
+            break
+        parse = lambda v: datetime.strptime(v, "%Y-%m-%d %H:%M:%S").replace(tzinfo=tz) if v else None  # noqa: E731
+        rows.append(Call(center=center, batch=batch, call_id=r["call_id"], queue=r["queue"], call_type=r["call_type"],
+                         is_vip=r["is_vip"] == "1", caller_number=r["caller_number"], caller_digest=digest(r["caller_number"]),
+                         offered_at=parse(r["offered_at"]), outcome=r["outcome"], requested_agent=r["requested_agent"] == "1",
+                         queued=r["queued"] == "1", answered_at=parse(r["answered_at"]), wait_seconds=float(r["wait_seconds"]),
+                         talk_seconds=float(r["talk_seconds"]), hold_seconds=float(r["hold_seconds"]), acw_seconds=float(r["acw_seconds"]),
+                         transferred=r["transferred"] == "1", transfer_kind=r["transfer_kind"], agent_staff_no=r["agent_staff_no"],
+                         ended_at=parse(r["ended_at"])))
+    Call.objects.bulk_create(rows, batch_size=1000)
+    return len(rows), time.perf_counter() - t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--calls", type=int, default=1_000_000)
+    ap.add_argument("--qlog-calls", type=int, default=200_000)
+    ap.add_argument("--baseline-calls", type=int, default=100_000)
+    ap.add_argument("--database-url", default=None, help="default: a new SQLite file in a temp directory")
+    args = ap.parse_args()
+    db = Path(tempfile.mkdtemp(prefix="kefu-bench-calls-")) / "bench.sqlite3"
+    os.environ["KEFU_DATABASE_URL"] = args.database_url or f"sqlite:///{db}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "kefu.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Sum
+
+    call_command("migrate", verbosity=0)
+    from kefu.org import services as org
+    from kefu.telephony import services as tel
+    from kefu.telephony.models import Call, ImportBatch
+
+    print(f"database: {connection.vendor}; machine shared with other jobs: timings are indicative, compare the ratios")
+    t = time.perf_counter()
+    df = generate(args.calls)
+    csv_bytes = to_csv(df)
+    qlog = to_queue_log(df.head(args.qlog_calls))
+    print(f"generated {args.calls:,} calls: CSV {len(csv_bytes) / 1e6:,.0f} MB, queue_log of {args.qlog_calls:,} calls "
+          f"{len(qlog) / 1e6:,.0f} MB in {time.perf_counter() - t:.1f} s")
+    talk_total = int(df.get_column("talk").sum())
+
+    base_center = org.create_center("bench-base", "基准（逐行）")
+    batch = ImportBatch.objects.create(center=base_center, kind="csv", file_name="baseline.csv", sha256="baseline")
+    n_base, t_base = baseline_import(base_center, batch, csv_bytes, args.baseline_calls)
+    base_rate = n_base / t_base
+    print(f"baseline (DictReader + model instances + bulk_create): {n_base:>9,} calls {t_base:8.2f} s  {base_rate:>9,.0f} calls/s")
+
+    center = org.create_center("bench", "基准中心")
+    t = time.perf_counter()
+    out = tel.import_csv(center, file_name="bench.csv", data=csv_bytes)
+    t_csv = time.perf_counter() - t
+    stored_talk = Call.objects.filter(center=center).aggregate(s=Sum("talk_seconds"))["s"]
+    assert out.calls_created == args.calls and Call.objects.filter(center=center).count() == args.calls and stored_talk == talk_total
+    rate = args.calls / t_csv
+    print(f"import_csv:        {args.calls:>9,} calls {t_csv:8.2f} s  {rate:>9,.0f} calls/s  ratio {rate / base_rate:5.1f}x baseline  "
+          f"goal 1M <= 15 s: {'MET' if t_csv * 1_000_000 / args.calls <= 15 else 'NOT MET'}  peak RSS {rss_mb():,.0f} MB")
+    t = time.perf_counter()
+    again = tel.import_csv(center, file_name="bench-again.csv", data=csv_bytes)
+    print(f"same file again:   duplicate={again.duplicate} in {time.perf_counter() - t:.2f} s (adds nothing)")
+
+    center2 = org.create_center("bench-q", "基准中心 queue_log")
+    t = time.perf_counter()
+    out2 = tel.import_queue_log(center2, file_name="bench.log", data=qlog)
+    t_q = time.perf_counter() - t
+    q_talk = Call.objects.filter(center=center2).aggregate(s=Sum("talk_seconds"))["s"]
+    assert out2.calls_created == args.qlog_calls and q_talk == int(df.head(args.qlog_calls).get_column("talk").sum())
+    q_rate = args.qlog_calls / t_q
+    print(f"import_queue_log:  {args.qlog_calls:>9,} calls {t_q:8.2f} s  {q_rate:>9,.0f} calls/s  ratio {q_rate / base_rate:5.1f}x baseline  "
+          f"({len(qlog.splitlines()):,} lines)  peak RSS {rss_mb():,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

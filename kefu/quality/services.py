@@ -297,8 +297,8 @@ def create_calibration(center: Center, *, title: str, call: dict, agent: Staff, 
 # ---- per-shift summary to the team lead ----------------------------------------------------------
 
 @transaction.atomic
-def deliver_shift_report(center: Center, team: Team, shift_date: date, shift_code: str, actor: Staff) -> ShiftReport:
-    """Hand the shift's QA results to the team lead (每班后交给班长, 004:L943, L951)."""
+def deliver_shift_report(center: Center, team: Team, shift_date: date, shift_code: str, actor: Staff | None) -> ShiftReport:
+    """Hand the shift's QA results to the team lead (每班后交给班长, 004:L943, L951). actor None = the timer."""
     from kefu.quality import selectors
 
     _, end = selectors.shift_bounds(center, shift_date, shift_code)
@@ -320,3 +320,27 @@ def mark_report_read(report: ShiftReport, actor: Staff) -> ShiftReport:
         report.read_at = timezone.now()
         report.save(update_fields=["read_at"])
     return report
+
+
+def deliver_due_shift_reports(now: datetime | None = None, lookback_hours: int = 24) -> int:
+    """Timer: after every shift, hand each team's QA results to its lead if nobody has yet (004:L943).
+
+    Only teams with scored monitoring in that shift get a report; an existing report is left alone.
+    """
+    from kefu.quality import selectors, shifts
+
+    now = now or timezone.now()
+    delivered = 0
+    for center in Center.objects.all():
+        tz = ZoneInfo(center.time_zone)
+        local_now = now.astimezone(tz).replace(tzinfo=None)
+        due = shifts.ended_between(policy(center)["shifts"], local_now - timedelta(hours=lookback_hours), local_now)
+        for day, code in due:
+            start, end = selectors.shift_bounds(center, day, code)
+            team_ids = set(Evaluation.objects.filter(center=center, scored_at__gte=start, scored_at__lt=end, team__isnull=False)
+                           .exclude(source=Evaluation.Source.CALIBRATION).values_list("team_id", flat=True))
+            for team in Team.objects.filter(pk__in=team_ids):
+                if not ShiftReport.objects.filter(team=team, shift_date=day, shift_code=code).exists():
+                    deliver_shift_report(center, team, day, code, None)
+                    delivered += 1
+    return delivered

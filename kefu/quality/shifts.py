@@ -54,3 +54,16 @@ def summarize(calls: Iterable[ScoredCall]) -> dict:
         "agents": [{"agent_staff_no": no, **stats(rows)} for no, rows in sorted(agents.items())],
         "weak_items": [{"label": k, "lost": round(v, 2)} for k, v in sorted(lost.items(), key=lambda kv: (-kv[1], kv[0]))],
     }
+
+
+def ended_between(shifts: Iterable[Mapping], start: datetime, end: datetime) -> list[tuple[date, str]]:
+    """(start day, shift code) of every shift whose end falls in (start, end]; naive local datetimes."""
+    found = []
+    day = start.date() - timedelta(days=1)
+    while day <= end.date():
+        for shift in shifts:
+            _, finish = window(day, shift["start"], shift["end"])
+            if start < finish <= end:
+                found.append((day, shift["code"]))
+        day += timedelta(days=1)
+    return sorted(found)

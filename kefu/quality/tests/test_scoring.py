@@ -100,3 +100,16 @@ def test_score_stays_between_0_and_100(fractions, fail):
     result = scoring.score(FORM, marks)
     assert 0 <= result.total <= 100
     assert result.total == (0 if fail else result.raw_total)
+
+
+def test_shift_windows_ending_in_a_period():  # 白班/夜班 (004:L763, L785); the night shift ends next morning
+    from datetime import date, datetime
+
+    from kefu.quality.shifts import ended_between, window
+
+    shifts = [{"code": "day", "start": "08:00", "end": "18:00"}, {"code": "night", "start": "18:00", "end": "08:00"}]
+    assert window(date(2026, 10, 8), "18:00", "08:00") == (datetime(2026, 10, 8, 18), datetime(2026, 10, 9, 8))
+    assert ended_between(shifts, datetime(2026, 10, 8, 17), datetime(2026, 10, 8, 18)) == [(date(2026, 10, 8), "day")]
+    assert ended_between(shifts, datetime(2026, 10, 8, 18), datetime(2026, 10, 9, 7, 59)) == []  # start is exclusive
+    assert ended_between(shifts, datetime(2026, 10, 8, 12), datetime(2026, 10, 9, 9)) == [
+        (date(2026, 10, 8), "day"), (date(2026, 10, 8), "night")]

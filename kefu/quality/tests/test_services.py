@@ -308,3 +308,18 @@ def test_calibration_needs_two_inspectors_and_changes_nothing(qa_setup):
     from kefu.quality.models import Calibration
 
     assert Calibration.objects.count() == 0 and Evaluation.objects.count() == 0
+
+
+def test_timer_hands_each_finished_shift_to_the_lead(qa_setup):  # 004:L943: 每班后交给班长
+    s = qa_setup
+    day_call = services.transition(_spot(s, call_id="D1"), "score", s["qa"][0], marks=full_marks(s["card"], accuracy=10))
+    night_call = services.transition(_spot(s, 1, call_id="N1"), "score", s["qa"][0], marks=full_marks(s["card"]))
+    _scored_at(day_call, datetime(2026, 10, 8, 10, tzinfo=TZ))
+    _scored_at(night_call, datetime(2026, 10, 8, 23, tzinfo=TZ))
+    assert services.deliver_due_shift_reports(datetime(2026, 10, 8, 17, 59, tzinfo=TZ)) == 0  # day shift not over
+    assert services.deliver_due_shift_reports(datetime(2026, 10, 8, 18, 5, tzinfo=TZ)) == 1
+    report = ShiftReport.objects.get()
+    assert (report.shift_code, report.lead_id, report.inspector_id, report.summary["average"]) == ("day", s["lead"].pk, None, 90.0)
+    assert services.deliver_due_shift_reports(datetime(2026, 10, 8, 18, 15, tzinfo=TZ)) == 0  # not twice
+    assert services.deliver_due_shift_reports(datetime(2026, 10, 9, 8, 10, tzinfo=TZ)) == 1  # the night shift
+    assert ShiftReport.objects.get(shift_code="night").summary["count"] == 1

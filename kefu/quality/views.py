@@ -161,15 +161,51 @@ def evaluation(request, pk: int):
     })
 
 
+def _items_from_post(post) -> list[dict]:
+    items = []
+    for i in range(int(post.get("rows", "0") or 0)):
+        key, label = post.get(f"key_{i}", "").strip(), post.get(f"label_{i}", "").strip()
+        if not key and not label:
+            continue  # an empty spare row
+        raw = post.get(f"points_{i}", "").strip()
+        items.append({"key": key, "label": label, "section": post.get(f"section_{i}", "").strip(),
+                      "points": int(raw) if raw.lstrip("-").isdigit() else raw, "critical": post.get(f"critical_{i}") == "on",
+                      "seed": post.get(f"seed_{i}", "").strip()})
+    return items
+
+
 @require("quality.list_scorecards")
 def scorecard(request):
+    """The form (visible to agents, 004:L1535); QA and team leads publish a new version here."""
     me = _me(request)
     card = services.active_scorecard(me.center)
+    errors, rows = [], None
+    can_edit = allowed(request.user, "quality.publish_scorecard")
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("当前角色无权修改评分表")
+        rows = _items_from_post(request.POST)
+        try:
+            new = services.publish_scorecard(me.center, code=card.code, name=request.POST.get("name", ""), items=rows, actor=me)
+        except RuleViolation as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, f"已发布 {new.name} v{new.version}；已评分的记录仍按原版本保存")
+            return redirect("quality:scorecard")
     sections = {}
     for item in card.items.all():
         sections.setdefault(item.section or "评分项", []).append(item)
-    return render(request, "quality/scorecard.html", {"card": card, "sections": sections,
-                                                      "total": sum(i.points for i in card.items.all())})
+    if rows is None:
+        rows = [{"key": i.key, "label": i.label, "section": i.section, "points": i.points, "critical": i.is_critical, "seed": i.seed}
+                for i in card.items.all()]
+    rows = rows + [{"key": "", "label": "", "section": "", "points": "", "critical": False, "seed": ""} for _ in range(3)]
+    from kefu.quality.models import Scorecard
+
+    return render(request, "quality/scorecard.html", {
+        "card": card, "sections": sections, "total": sum(i.points for i in card.items.all()), "can_edit": can_edit,
+        "rows": rows, "errors": errors, "name": request.POST.get("name", card.name),
+        "versions": Scorecard.objects.filter(center=me.center, code=card.code).order_by("-version"),
+    })
 
 
 @require("quality.get_calibration")

@@ -10,7 +10,7 @@ from kefu.access import allowed, require
 from kefu.errors import RuleViolation
 from kefu.org.models import Staff
 from kefu.training import selectors, services
-from kefu.training.models import Attempt, Product, Quiz
+from kefu.training.models import Attempt, Product, QuestionBank, Quiz
 
 
 def _me(request) -> Staff:
@@ -23,13 +23,32 @@ def _me(request) -> Staff:
 @require("training.list_quizzes")
 def index(request):
     me = _me(request)
+    errors = []
+    if request.method == "POST":
+        if not allowed(request.user, "training.create_quiz"):
+            raise PermissionDenied("当前角色无权新建测验")
+        try:
+            bank = QuestionBank.objects.filter(center=me.center, code=request.POST.get("bank", "")).first()
+            if bank is None:
+                raise RuleViolation("请选择题库", field="bank", rule="required")
+            raw = request.POST.get("pass_percent", "").strip()
+            quiz = services.create_quiz(me.center, bank, title=request.POST.get("title", ""), kind=request.POST.get("kind", "quiz"),
+                                        pass_percent=int(raw) if raw.isdigit() else None, actor=me)
+        except RuleViolation as exc:
+            errors = [p.as_dict() for p in exc.problems]
+        else:
+            messages.success(request, f"已发布{quiz.get_kind_display()}《{quiz.title}》")
+            return redirect("training:index")
     quizzes = list(Quiz.objects.filter(center=me.center).select_related("bank"))
     mine = {}
     for a in selectors.my_attempts(me):
         mine.setdefault(a.quiz_id, a)  # latest first
     rows = [{"quiz": q, "latest": mine.get(q.pk), "questions": q.bank.questions.count()} for q in quizzes]
+    if allowed(request.user, "training.create_quiz") and not QuestionBank.objects.filter(center=me.center).exists():
+        services.load_12345_bank(me.center)  # the seed's 12345 test is every center's first bank (004:L13–69)
     return render(request, "training/index.html", {
-        "rows": rows, "can_take": allowed(request.user, "training.submit_attempt"),
+        "rows": rows, "errors": errors, "banks": QuestionBank.objects.filter(center=me.center), "post": request.POST,
+        "can_create": allowed(request.user, "training.create_quiz"), "pass_default": services.policy(me.center)["pass_percent"], "can_take": allowed(request.user, "training.submit_attempt"),
         "can_results": allowed(request.user, "training.quiz_results"),
     })
 

@@ -107,3 +107,10 @@ def test_shift_summary_page_for_the_lead(qa_setup, page, login, screenshot):  # 
     screenshot("quality-shift-summary")
     page.click("button:has-text('签收')")
     assert "已签收" in page.inner_text(".messages")
+
+
+def test_scorecard_page(qa_setup, page, login, screenshot):  # 004:L1531, L1535
+    login(qa_setup["lead"])
+    page.goto(page.base_url + "/quality/scorecard/")
+    assert "合计 100 分" in page.inner_text("main")
+    screenshot("quality-scorecard")

@@ -149,3 +149,22 @@ def test_api_monitoring_scores(qa_setup, client_for):
     response = client_for(s["lead"]).get("/api/quality/monitoring-scores",
                                          {"start": "2026-10-01T00:00:00+08:00", "end": "2026-11-01T00:00:00+08:00"})
     assert response.json() == [{"agent_staff_no": "2001", "scored_at": "2026-10-08T02:00:00Z", "score": 80.0}]
+
+
+def test_scorecard_editor_publishes_a_version_and_refuses_a_bad_total(qa_setup, client_for):  # 004:L1531
+    s = qa_setup
+    client = client_for(s["lead"])
+    page = client.get("/quality/scorecard/").content.decode()
+    assert "发布新版本" in page
+    rows = {"rows": "3", "name": "简化评分表", "key_0": "service", "label_0": "服务", "points_0": "60", "section_0": "服务",
+            "key_1": "skill", "label_1": "业务", "points_1": "30", "key_2": "", "label_2": "", "points_2": ""}
+    bad = client.post("/quality/scorecard/", rows).content.decode()
+    assert "各评分项分值合计应为 100 分（百分制，004:L1531），当前合计 90 分" in bad
+    assert Scorecard.objects.count() == 1
+    rows.update({"key_2": "leak", "label_2": "泄露客户资料", "points_2": "0", "critical_2": "on", "points_1": "40"})
+    assert client.post("/quality/scorecard/", rows).status_code == 302
+    card = Scorecard.objects.get(is_active=True)
+    assert (card.version, card.name, [(i.key, i.points, i.is_critical) for i in card.items.all()]) == (
+        2, "简化评分表", [("service", 60, False), ("skill", 40, False), ("leak", 0, True)])
+    assert "发布新版本" not in client_for(s["agents"][0]).get("/quality/scorecard/").content.decode()
+    assert client_for(s["agents"][0]).post("/quality/scorecard/", rows).status_code == 403

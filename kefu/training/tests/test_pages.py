@@ -90,3 +90,16 @@ def test_api_create_quiz_loads_the_12345_bank(center, make_staff, client_for):
     assert response.status_code == 201 and response.json()["questions"] == 24 and response.json()["max_attempts"] == 1
     missing = client.post("/api/training/quizzes", json.dumps({"bank_code": "nope", "title": "x"}), content_type="application/json")
     assert missing.status_code == 400 and missing.json()["detail"][0]["field"] == "bank_code"
+
+
+def test_team_lead_publishes_an_exam_from_the_12345_bank(center, make_staff, client_for):  # 004:L13–69
+    client = client_for(make_staff("team_lead"))
+    assert "12345话务人员五月份学习检测题（24 题）" in client.get("/training/").content.decode()
+    bad = client.post("/training/", {"bank": "12345-may", "title": "  ", "kind": "exam"}).content.decode()
+    assert "测验名称不能为空" in bad
+    assert client.post("/training/", {"bank": "12345-may", "title": "六月考试", "kind": "exam", "pass_percent": "85"}).status_code == 302
+    from kefu.training.models import Quiz
+
+    quiz = Quiz.objects.get()
+    assert (quiz.title, quiz.kind, quiz.pass_percent, quiz.max_attempts) == ("六月考试", "exam", 85, 1)
+    assert client_for(make_staff("agent")).post("/training/", {"bank": "12345-may", "title": "x"}).status_code == 403

@@ -193,21 +193,76 @@ def _call_sums(spec: dict) -> dict[str, tuple[pl.Expr, pl.Expr]]:
     return sums
 
 
-def call_metrics(calls: pl.DataFrame, spec: dict, period: str, by: str, range_start=None, flagged: bool = False) -> pl.DataFrame:
-    if calls.height == 0:
-        return pl.DataFrame(schema=RESULT_SCHEMA)
-    df = calls if flagged else call_flags(calls, spec)
-    tz = spec.get("time_zone", "Asia/Shanghai")
-    df = df.with_columns(period=_bucket(_local("offered_at", tz), period, range_start), key=_key(by))
+def call_terms(calls_flagged: pl.DataFrame, spec: dict) -> tuple[pl.DataFrame, dict[str, tuple[str, str]]]:
+    """Each distinct numerator/denominator term as one column (computed once, summed per group for any run).
+
+    Returns the narrow frame (offered_at, breakdown columns, one column per term) and metric -> (num term, den term).
+    """
     sums = _call_sums(spec)
+    names: dict[str, str] = {}
+    exprs: list[pl.Expr] = []
+    plan: dict[str, tuple[str, str]] = {}
+    for code, pair in sums.items():
+        cols = []
+        for expr in pair:
+            key = str(expr)  # the expression tree: equal terms (e.g. "answered") are computed and summed once
+            if key not in names:
+                names[key] = f"t{len(names)}"
+                exprs.append(expr.alias(names[key]))
+            cols.append(names[key])
+        plan[code] = (cols[0], cols[1])
+    keep = ["team_id", "agent_staff_no", "is_vip", "call_type", "queue"]
+    tz = spec.get("time_zone", "Asia/Shanghai")
+    terms = calls_flagged.select(_local("offered_at", tz).alias("local"), *keep, *exprs)
+    return terms, plan
+
+
+GRAIN_ORDER = ["half_hour", "hour", "day"]  # week, month and range are unions of days
+BY_COLUMNS = {"center": [], "team": ["team_id"], "agent": ["agent_staff_no"], "vip": ["is_vip"], "call_type": ["call_type"],
+              "queue": ["queue"]}
+
+
+def preaggregate(terms, runs: list[tuple[str, str]]):
+    """Sum the terms once per (finest bucket the runs need × breakdown columns they need); every run rolls this up.
+
+    When a run needs agent time (center/team/agent), agent and team are kept too: the answered calls per agent
+    and bucket that M10/M12 join with come from this same frame.
+    """
+    frame_, plan = terms
+    grains = [p if p in ("half_hour", "hour") else "day" for p, _ in runs]
+    finest = min(grains, key=GRAIN_ORDER.index)
+    if finest == "hour" and "half_hour" in grains:
+        finest = "half_hour"
+    cols = {c for _, by in runs for c in BY_COLUMNS[by]}
+    if any(by in ("center", "team", "agent") for _, by in runs):
+        cols |= {"agent_staff_no", "team_id"}
+    cols = sorted(cols)
+    used = sorted({c for pair in plan.values() for c in pair})
+    agg = (frame_.lazy()
+           .group_by(pl.col("local").dt.truncate(TRUNCATE[finest]).alias("local"), *cols)
+           .agg([pl.col(c).sum().cast(pl.Float64) for c in used])
+           .collect())
+    return agg, plan
+
+
+def call_metrics(calls: pl.DataFrame, spec: dict, period: str, by: str, range_start=None, flagged: bool = False,
+                 terms=None) -> pl.DataFrame:
+    if calls is not None and calls.height == 0:
+        return pl.DataFrame(schema=RESULT_SCHEMA)
+    if terms is None:
+        df = calls if flagged else call_flags(calls, spec)
+        terms = call_terms(df, spec)
+    frame_, plan = terms
     if by in PEOPLE_BREAKDOWNS:  # unanswered calls belong to no team or agent
-        sums = {k: v for k, v in sums.items() if k not in QUEUE_LEVEL}
-    aggs = []
-    for code, (num, den) in sums.items():
-        aggs.append(num.cast(pl.Float64).sum().alias(f"{code}|n"))
-        aggs.append(den.cast(pl.Float64).sum().alias(f"{code}|d"))
-    wide = df.group_by("period", "key").agg(aggs)
-    return _long(wide, list(sums))
+        plan = {k: v for k, v in plan.items() if k not in QUEUE_LEVEL}
+    used = sorted({c for pair in plan.values() for c in pair})
+    wide = (frame_.lazy()
+            .group_by(_bucket(pl.col("local"), period, range_start).alias("period"), _key(by).alias("key"))
+            .agg([pl.col(c).cast(pl.Float64).sum() for c in used])
+            .collect())
+    wide = wide.select("period", "key", *[pl.col(n).alias(f"{code}|n") for code, (n, _) in plan.items()],
+                       *[pl.col(d).alias(f"{code}|d") for code, (_, d) in plan.items()])
+    return _long(wide, list(plan))
 
 
 # ---------------------------------------------------------------- agent time
@@ -282,31 +337,33 @@ def agent_time(sessions: pl.DataFrame, pauses: pl.DataFrame, scheduled: pl.DataF
         "agent_staff_no", "team_id", "bucket", "logged_s", "pause_s", "ready_s", "sched_s")
 
 
-def agent_metrics(calls_flagged: pl.DataFrame | None, sessions, pauses, scheduled, spec: dict, period: str, by: str,
-                  range_start=None) -> pl.DataFrame:
-    """M1 adherence, M10 calls per hour, M12 occupancy, M14 attendance (agent time joined with calls)."""
+def _handled(preagg) -> pl.DataFrame | None:
+    """Answered calls per agent and bucket (answered_n, talk, hold, acw), what agent time is joined with (M10, M12),
+    read from the pre-aggregated terms: answered = M9's denominator, talk = M9's numerator, ACW = M2's, hold = M5's."""
+    frame_, plan = preagg
+    if "agent_staff_no" not in frame_.columns:
+        return None
+    return (frame_.filter(pl.col("agent_staff_no").is_not_null() & (pl.col("agent_staff_no") != "") & (pl.col(plan["M9"][1]) > 0))
+            .select("local", "agent_staff_no", "team_id", pl.col(plan["M9"][1]).alias("answered_n"),
+                    pl.col(plan["M9"][0]).alias("talk"), pl.col(plan["M5"][0]).alias("hold"), pl.col(plan["M2"][0]).alias("acw")))
+
+
+def agent_metrics(handled: pl.DataFrame | None, sessions, pauses, scheduled, spec: dict, period: str, by: str,
+                  range_start=None, cache: dict | None = None) -> pl.DataFrame:
+    """M1 adherence, M10 calls per hour, M12 occupancy, M14 attendance (agent time joined with answered calls).
+
+    `handled`: answered calls with an agent (see _handled: local, agent_staff_no, team_id, talk, hold, acw).
+    `cache` keeps the joined agent time per cut granularity across runs of compute_runs.
+    """
     if by not in ("center", "team", "agent"):
         return pl.DataFrame(schema=RESULT_SCHEMA)
-    tz = spec.get("time_zone", "Asia/Shanghai")
     every = TRUNCATE[period] if period in ("half_hour", "hour") else "1d"
-    times = agent_time(sessions, pauses, scheduled, spec, every)
-    keys = ["agent_staff_no", "bucket"]
-    if calls_flagged is not None and calls_flagged.height:
-        handled = (
-            calls_flagged.filter(pl.col("answered") & pl.col("agent_staff_no").is_not_null() & (pl.col("agent_staff_no") != ""))
-            .with_columns(bucket=_local("offered_at", tz).dt.truncate(every))
-            .group_by(keys)
-            .agg(pl.col("team_id").first().alias("call_team"), pl.len().cast(pl.Float64).alias("answered_n"),
-                 pl.col("talk").sum(), pl.col("hold").sum(), pl.col("acw").sum())
-        )
-        times = times.join(handled, on=keys, how="full", coalesce=True).with_columns(
-            team_id=pl.coalesce("team_id", "call_team"))
-    else:
-        times = times.with_columns(answered_n=pl.lit(0.0), talk=pl.lit(0.0), hold=pl.lit(0.0), acw=pl.lit(0.0))
+    cache = {} if cache is None else cache
+    if every not in cache:
+        cache[every] = _agent_table(handled, sessions, pauses, scheduled, spec, every)
+    times = cache[every]
     if times.height == 0:
         return pl.DataFrame(schema=RESULT_SCHEMA)
-    times = times.with_columns(pl.col(c).fill_null(0.0) for c in ("logged_s", "pause_s", "ready_s", "sched_s", "answered_n",
-                                                                   "talk", "hold", "acw"))
     busy = pl.col("talk") + pl.col("hold")
     idle = (pl.col("ready_s") - busy - pl.col("acw")).clip(lower_bound=0.0)
     planned = pl.col("sched_s") > 0
@@ -375,22 +432,53 @@ def qa_metrics(qa: pl.DataFrame, spec: dict, period: str, by: str, range_start=N
 def compute(calls=None, sessions=None, pauses=None, scheduled=None, orders=None, spec: dict | None = None, *,
             period: str = "day", by: str = "center", qa=None, range_start: datetime | None = None) -> pl.DataFrame:
     """Every metric for every (period, breakdown key): metric, period, key, num, den."""
+    return compute_runs(calls, sessions, pauses, scheduled, orders, spec, runs=[(period, by)], qa=qa,
+                        range_start=range_start)[(period, by)]
+
+
+def compute_runs(calls=None, sessions=None, pauses=None, scheduled=None, orders=None, spec: dict | None = None, *,
+                 runs: list[tuple[str, str]], qa=None, range_start: datetime | None = None) -> dict[tuple[str, str], pl.DataFrame]:
+    """Several (period, breakdown) runs over the same records; the per-call terms and agent time are built once."""
     if spec is None:
         raise ValueError("spec (the kpi policy) is required")
-    if period not in TRUNCATE and period != "range":
-        raise ValueError(f"未知的统计周期：{period}")
+    for period, _ in runs:
+        if period not in TRUNCATE and period != "range":
+            raise ValueError(f"未知的统计周期：{period}")
     calls = frame(calls, CALL_COLUMNS)
     flagged = call_flags(calls, spec) if calls.height else None
-    parts = [call_metrics(flagged, spec, period, by, range_start, flagged=True) if flagged is not None else None]
+    terms = preaggregate(call_terms(flagged, spec), runs) if flagged is not None else None
     sessions, pauses, scheduled = (frame(x, INTERVAL_COLUMNS) for x in (sessions, pauses, scheduled))
-    if sessions.height or scheduled.height or (flagged is not None and by in ("center", "team", "agent")):
-        parts.append(agent_metrics(flagged, sessions, pauses, scheduled, spec, period, by, range_start))
-    parts.append(order_metrics(frame(orders, ORDER_COLUMNS), spec, period, by, range_start))
-    parts.append(qa_metrics(frame(qa, QA_COLUMNS), spec, period, by, range_start))
-    parts = [p for p in parts if p is not None and p.height]
-    if not parts:
-        return pl.DataFrame(schema=RESULT_SCHEMA)
-    return pl.concat(parts, how="vertical").sort("metric", "period", "key")
+    orders, qa = frame(orders, ORDER_COLUMNS), frame(qa, QA_COLUMNS)
+    handled = _handled(terms) if terms is not None else None
+    del flagged
+    cache: dict = {}
+    out = {}
+    for period, by in runs:
+        parts = [call_metrics(None, spec, period, by, range_start, terms=terms) if terms is not None else None]
+        if sessions.height or scheduled.height or (handled is not None and by in ("center", "team", "agent")):
+            parts.append(agent_metrics(handled, sessions, pauses, scheduled, spec, period, by, range_start, cache=cache))
+        parts.append(order_metrics(orders, spec, period, by, range_start))
+        parts.append(qa_metrics(qa, spec, period, by, range_start))
+        parts = [p for p in parts if p is not None and p.height]
+        out[(period, by)] = (pl.concat(parts, how="vertical").sort("metric", "period", "key") if parts
+                             else pl.DataFrame(schema=RESULT_SCHEMA))
+    return out
+
+
+def _agent_table(handled, sessions, pauses, scheduled, spec: dict, every: str) -> pl.DataFrame:
+    times = agent_time(sessions, pauses, scheduled, spec, every)
+    keys = ["agent_staff_no", "bucket"]
+    if handled is not None and handled.height:
+        per_bucket = (
+            handled.group_by("agent_staff_no", pl.col("local").dt.truncate(every).alias("bucket"))
+            .agg(pl.col("team_id").first().alias("call_team"), pl.col("answered_n").sum(),
+                 pl.col("talk").sum(), pl.col("hold").sum(), pl.col("acw").sum())
+        )
+        times = times.join(per_bucket, on=keys, how="full", coalesce=True).with_columns(team_id=pl.coalesce("team_id", "call_team"))
+    else:
+        times = times.with_columns(answered_n=pl.lit(0.0), talk=pl.lit(0.0), hold=pl.lit(0.0), acw=pl.lit(0.0))
+    return times.with_columns(pl.col(c).fill_null(0.0) for c in ("logged_s", "pause_s", "ready_s", "sched_s", "answered_n",
+                                                                  "talk", "hold", "acw"))
 
 
 def merge(*results: pl.DataFrame) -> pl.DataFrame:

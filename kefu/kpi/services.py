@@ -55,14 +55,14 @@ def refresh_rollups(center, start, end, *, frames: dict | None = None) -> int:
         frames = selectors.load_frames(center, lo, hi, lookback=timedelta(days=spec["redial_window_days"]))
     lo_naive = lo.replace(tzinfo=None)
     hi_naive = hi.replace(tzinfo=None)
+    runs = [("day", by) for by in selectors.DAY_BREAKDOWNS] + [("half_hour", by) for by in selectors.HALF_HOUR_BREAKDOWNS]
+    computed = engine.compute_runs(frames.get("calls"), frames.get("sessions"), frames.get("pauses"), frames.get("scheduled"),
+                                   frames.get("orders"), spec, runs=runs, qa=frames.get("qa"))
     results: list[tuple[str, str, pl.DataFrame]] = []
-    for kind, breakdowns in (("day", selectors.DAY_BREAKDOWNS), ("half_hour", selectors.HALF_HOUR_BREAKDOWNS)):
-        for by in breakdowns:
-            out = engine.compute(frames.get("calls"), frames.get("sessions"), frames.get("pauses"), frames.get("scheduled"),
-                                 frames.get("orders"), spec, period=kind, by=by, qa=frames.get("qa"))
-            out = out.filter((pl.col("period") >= lo_naive) & (pl.col("period") < hi_naive)
-                             & ((pl.col("num") != 0) | (pl.col("den") != 0)))
-            results.append((kind, by, out))
+    for (kind, by), out in computed.items():
+        out = out.filter((pl.col("period") >= lo_naive) & (pl.col("period") < hi_naive)
+                         & ((pl.col("num") != 0) | (pl.col("den") != 0)))
+        results.append((kind, by, out))
     tz = selectors.tz_of(center)
     rows = [Rollup(center=center, metric=m, period_kind=kind, period_start=p.replace(tzinfo=tz), breakdown=by, key=k or "",
                    numerator=n, denominator=d)

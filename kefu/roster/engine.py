@@ -628,10 +628,12 @@ def _complete_hint(builder: _Builder, hint: Roster) -> None:
 
 
 def _run(builder: _Builder, time_limit: float, workers: int, hint: Roster | None, log: bool):
+    started = time.monotonic()
     if hint:
         _complete_hint(builder, hint)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit)
+    # the time limit covers the hint's preparation too
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit - (time.monotonic() - started))
     solver.parameters.num_workers = workers
     solver.parameters.log_search_progress = log
     status = solver.Solve(builder.m)
@@ -649,7 +651,8 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint:
     started = time.monotonic()
     if hint is None and problem.interval_cover:
         hint = greedy_roster(problem)
-    status, roster, solver = _run(build_model(problem), time_limit, workers, hint, log)
+    model = build_model(problem)
+    status, roster, solver = _run(model, time_limit - (time.monotonic() - started), workers, hint, log)
     relaxed = False
     bound = None
     found = status in ("OPTIMAL", "FEASIBLE")

@@ -185,3 +185,24 @@ def test_api_agents_see_published_rosters_only(center, agents, lead, client_for)
     services.publish(roster, lead)
     assert [r["id"] for r in client.get("/api/roster/rosters").json()] == [roster.id]
     assert client.post("/api/roster/rosters", {"start": "2030-03-04"}, content_type="application/json").status_code == 403
+
+
+# ------------------------------------------------------------------------------------------------ pages (no browser)
+
+def test_pages_render_and_htmx_edit_returns_the_body(center, agents, lead, client_for):
+    roster = _small(center, lead, days=3)
+    client = client_for(lead)
+    page = client.get("/roster/")
+    assert page.status_code == 200 and "生成排班" in page.content.decode()
+    page = client.get(f"/roster/{roster.id}/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "3001" in html and "cover-data" in html and "规则检查报告" in html
+    cell = Assignment.objects.filter(roster=roster, code__in=["D", "R"]).select_related("staff").first()
+    resp = client.post(f"/roster/{roster.id}/cell/", {"staff_no": cell.staff.staff_no, "day": cell.day.isoformat(), "code": ""},
+                       HTTP_HX_REQUEST="true")
+    body = resp.content.decode()
+    assert resp.status_code == 200 and "<html" not in body and "软性规则警告" in body
+    # agents may not edit (page rule page.roster.plan) and do not see drafts
+    agent_client = client_for(agents[0])
+    assert agent_client.post(f"/roster/{roster.id}/cell/", {"staff_no": "3001", "day": "2030-03-04", "code": ""}).status_code == 403
+    assert agent_client.get(f"/roster/{roster.id}/").status_code == 404

@@ -1,0 +1,68 @@
+"""The roster page in a real Chromium: grid by staff number, cover chart, rule report, HTMX edits."""
+from datetime import date, timedelta
+
+import pytest
+
+from kefu.roster import services
+from kefu.roster.models import Assignment, RosterEdit
+
+pytestmark = pytest.mark.browser
+
+START = date(2030, 3, 4)
+
+
+def _roster(center, make_staff):
+    for i in range(6):
+        make_staff("agent", staff_no=str(3101 + i))
+    lead = make_staff("supervisor", staff_no="3990")
+    row = [0] * 16 + [2] * 20 + [1] * 12
+    roster = services.generate(center, start=START, days=7, actor=lead, requirement=[row] * 7, holidays=[6],
+                               time_limit=3)
+    return lead, roster
+
+
+def test_planner_sees_grid_chart_report_and_edits_cells(center, make_staff, page, login, screenshot):
+    lead, roster = _roster(center, make_staff)
+    login(lead)
+    page.goto(page.base_url + f"/roster/{roster.id}/")
+    grid = page.locator("table.roster-grid")
+    assert "3101" in grid.inner_text() and "3106" in grid.inner_text()
+    page.wait_for_function("echarts.getInstanceByDom(document.getElementById('cover-chart')) !== undefined")
+    assert "所有硬性规则均满足" in page.inner_text("#violations")
+    screenshot("roster-detail")
+
+    # a night followed by a morning is refused, naming the rule (004:L745)
+    night = Assignment.objects.filter(roster=roster, code="N", day__lt=START + timedelta(days=6)).select_related("staff").first()
+    nxt = (night.day + timedelta(days=1)).isoformat()
+    page.select_option(f"select[data-staff='{night.staff.staff_no}'][data-day='{nxt}']", "D")
+    page.wait_for_selector("#roster-body .messages")
+    assert "班次衔接" in page.inner_text("#roster-body .messages")
+    assert not Assignment.objects.filter(roster=roster, staff=night.staff, day=night.day + timedelta(days=1), code="D").exists()
+    screenshot("roster-edit-refused")
+
+    # taking a day shift away is accepted with a recorded cover warning
+    cell = Assignment.objects.filter(roster=roster, code__in=["D", "R"]).select_related("staff").first()
+    page.select_option(f"select[data-staff='{cell.staff.staff_no}'][data-day='{cell.day.isoformat()}']", "")
+    page.wait_for_function("document.querySelector('#roster-body .messages') && "
+                           "document.querySelector('#roster-body .messages').innerText.includes('软性规则警告')")
+    assert RosterEdit.objects.filter(roster=roster, staff=cell.staff, day=cell.day).exists()
+    assert "人手不足" in page.inner_text("#roster-body")
+    screenshot("roster-edit-warning")
+
+
+def test_agent_sees_published_roster_without_editing(center, make_staff, page, login, screenshot):
+    lead, roster = _roster(center, make_staff)
+    services.publish(roster, lead)
+    from kefu.org.models import Staff
+
+    agent = Staff.objects.get(staff_no="3101")
+    login(agent)
+    page.goto(page.base_url + "/roster/")
+    page.click(f"a[href='/roster/{roster.id}/']")
+    assert page.locator("table.roster-grid select").count() == 0
+    assert "已发布" in page.inner_text("h1")
+    page.goto(page.base_url + "/roster/")
+    page.fill("input[name=day]", (date.today() + timedelta(days=9)).isoformat())
+    page.click("text=提交请求")
+    assert "排班请求已提交" in page.inner_text(".messages")
+    screenshot("roster-agent-index")

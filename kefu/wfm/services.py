@@ -129,10 +129,8 @@ def staffing_plan(center, day: date, *, model: str | None = None) -> dict:
     tz = ZoneInfo(center.time_zone)
     scheduled = selectors.scheduled_per_interval(center, day, day, rows[0].minutes)
     out = []
-    for r in rows:
-        interval_s = r.minutes * 60
-        traffic = erlang.traffic_erlangs(r.calls, r.aht, interval_s)
-        s = erlang.required_agents(traffic, r.aht, target, model=model, patience=patience)
+    loads = [(erlang.traffic_erlangs(r.calls, r.aht, r.minutes * 60), r.aht) for r in rows]
+    for r, (traffic, _aht), s in zip(rows, loads, erlang.required_series(loads, target, model=model, patience=patience)):
         local = r.start.astimezone(tz)
         out.append({
             "start": local, "label": local.strftime("%H:%M"), "calls": round(r.calls, 1), "aht": round(r.aht, 1),
@@ -271,14 +269,11 @@ def five_tables(center, month: date) -> dict:
     patience = float(pol["targets"]["patience"])
     seats: dict[date, dict[str, int]] = {}
     fc_day: dict[date, float] = {}
-    for r in forecasts:
+    needed = _required(forecasts, target, pol["model"], patience) if not rostered else []
+    for i, r in enumerate(forecasts):
         local = r.start.astimezone(tz)
         d = local.date()
-        if rostered:
-            n = rostered.get(local.replace(tzinfo=None), 0)
-        else:
-            traffic = erlang.traffic_erlangs(r.calls, r.aht, r.minutes * 60)
-            n = erlang.required_agents(traffic, r.aht, target, model=pol["model"], patience=patience).required
+        n = rostered.get(local.replace(tzinfo=None), 0) if rostered else needed[i]
         seats.setdefault(d, {})[local.strftime("%H:%M")] = n
         fc_day[d] = fc_day.get(d, 0.0) + r.calls
     slots = sorted({k for v in seats.values() for k in v})
@@ -291,12 +286,11 @@ def five_tables(center, month: date) -> dict:
     actual = selectors.daily_actuals(center, prev_first, prev_last)
     prev_fc: dict[date, float] = {}
     prev_seats: dict[date, list[int]] = {}
-    for r in forecast_for(center, prev_first, prev_last):
+    prev_rows = forecast_for(center, prev_first, prev_last)
+    for r, n in zip(prev_rows, _required(prev_rows, target, pol["model"], patience)):
         d = r.start.astimezone(tz).date()
         prev_fc[d] = prev_fc.get(d, 0.0) + r.calls
-        traffic = erlang.traffic_erlangs(r.calls, r.aht, r.minutes * 60)
-        prev_seats.setdefault(d, []).append(
-            erlang.required_agents(traffic, r.aht, target, model=pol["model"], patience=patience).required)
+        prev_seats.setdefault(d, []).append(n)
     days = [prev_first + timedelta(days=i) for i in range((prev_last - prev_first).days + 1)]
     table3, table4, table5 = [], [], []
     for d in days:
@@ -317,6 +311,11 @@ def five_tables(center, month: date) -> dict:
     return {"month": first, "prev_month": prev_first, "slots": slots, "seat_source": "roster" if rostered else "erlang",
             "table1": table1, "table2": table2, "table3": table3, "table4": table4, "table5": table5,
             "last_month_wape": wape, "cap_per_hour": cap_per_hour}
+
+
+def _required(rows: list[IntervalForecast], target: erlang.Target, model: str, patience: float) -> list[int]:
+    loads = [(erlang.traffic_erlangs(r.calls, r.aht, r.minutes * 60), r.aht) for r in rows]
+    return [s.required for s in erlang.required_series(loads, target, model=model, patience=patience)]
 
 
 def five_tables_xlsx(center, month: date) -> bytes:

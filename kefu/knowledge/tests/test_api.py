@@ -140,3 +140,12 @@ def test_pages_render_for_their_roles(make_staff, client_for):
     assert Notification.objects.filter(recipient=agent).count() == 1
     r = ce.post("/knowledge/editor/new", {"title": "", "body": ""})
     assert r.status_code == 400 and "标题必填" in r.content.decode()
+
+
+def test_embeddable_widgets_render(make_staff, rf):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("knowledge/_check_widget.html", {"field_id": "note"})
+    assert 'hx-get="/knowledge/check"' in html and "from:#note" in html
+    html = render_to_string("knowledge/_picker_widget.html", {"target": "#note", "situation": "complaint"})
+    assert "/knowledge/phrases/picker?target=%23note&amp;situation=complaint" in html

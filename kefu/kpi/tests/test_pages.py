@@ -150,3 +150,28 @@ def test_roles_without_kpi_pages_get_403(make_staff, client_for):
     client = client_for(make_staff("editor"))
     assert client.get("/kpi/").status_code == 403
     assert client.get("/kpi/wallboard/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_api_refresh(month, make_staff, client_for):
+    from kefu.kpi.models import Rollup
+
+    client = client_for(make_staff("supervisor"))
+    ok = client.post("/api/kpi/refresh", {"start": "2026-10-01", "end": "2026-10-31"}, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["rows"] > 0
+    before = Rollup.objects.count()
+    bad = client.post("/api/kpi/refresh", {"start": "2026-10-31", "end": "2026-10-01"}, content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["detail"][0]["field"] == "end"
+    assert Rollup.objects.count() == before
+    assert client_for(month["agent"]).post("/api/kpi/refresh", {"start": "2026-10-01", "end": "2026-10-02"},
+                                           content_type="application/json").status_code == 403
+
+
+@pytest.mark.django_db
+def test_today_is_live_from_raw_calls(center, make_staff, client_for):
+    from django.utils import timezone as djtz
+
+    make_calls(center, [{"at": djtz.now() - timedelta(minutes=5), "outcome": "answered", "wait": 3, "talk": 100, "agent": "1001"}])
+    r = client_for(make_staff("supervisor")).get("/kpi/", {"period": "today"})
+    row = r.content.decode().split('data-code="M21"')[1].split("</tr>")[0]
+    assert 'class="num value">1 <small' in row  # one call today, counted without any rollup

@@ -5,3 +5,9 @@ class KpiConfig(AppConfig):
     name = "kefu.kpi"
     label = "kpi"
     verbose_name = "指标"
+
+    def ready(self):
+        from kefu.kpi import tasks
+        from kefu.web import timers
+
+        timers.register("kpi.refresh_recent", "kpi.refresh_recent", tasks.REFRESH_EVERY_SECONDS)

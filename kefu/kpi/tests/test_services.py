@@ -86,3 +86,16 @@ def test_demo_build_is_idempotent(center):
     first = Rollup.objects.filter(center=center).count()
     demo.build(center, random.Random(1), io.StringIO())
     assert first > 0 and Rollup.objects.filter(center=center).count() == first
+
+
+@pytest.mark.django_db
+def test_timer_refreshes_today(center):
+    from django.conf import settings
+    from django.utils import timezone as djtz
+
+    from kefu.kpi import tasks
+
+    assert settings.CELERY_BEAT_SCHEDULE["kpi.refresh_recent"]["task"] == "kpi.refresh_recent"
+    make_calls(center, [{"at": djtz.now() - timedelta(minutes=1), "outcome": "answered", "wait": 2, "talk": 60}])
+    assert tasks.refresh_recent.apply().get() > 0
+    assert Rollup.objects.filter(center=center, metric="M21", period_kind="day", breakdown="center").get().numerator == 1.0

@@ -245,13 +245,8 @@ def preaggregate(terms, runs: list[tuple[str, str]]):
     return agg, plan
 
 
-def call_metrics(calls: pl.DataFrame, spec: dict, period: str, by: str, range_start=None, flagged: bool = False,
-                 terms=None) -> pl.DataFrame:
-    if calls is not None and calls.height == 0:
-        return pl.DataFrame(schema=RESULT_SCHEMA)
-    if terms is None:
-        df = calls if flagged else call_flags(calls, spec)
-        terms = call_terms(df, spec)
+def call_metrics(terms, period: str, by: str, range_start=None) -> pl.DataFrame:
+    """Call metrics of one run, rolled up from the pre-aggregated terms (see preaggregate)."""
     frame_, plan = terms
     if by in PEOPLE_BREAKDOWNS:  # unanswered calls belong to no team or agent
         plan = {k: v for k, v in plan.items() if k not in QUEUE_LEVEL}
@@ -454,7 +449,7 @@ def compute_runs(calls=None, sessions=None, pauses=None, scheduled=None, orders=
     cache: dict = {}
     out = {}
     for period, by in runs:
-        parts = [call_metrics(None, spec, period, by, range_start, terms=terms) if terms is not None else None]
+        parts = [call_metrics(terms, period, by, range_start) if terms is not None else None]
         if sessions.height or scheduled.height or (handled is not None and by in ("center", "team", "agent")):
             parts.append(agent_metrics(handled, sessions, pauses, scheduled, spec, period, by, range_start, cache=cache))
         parts.append(order_metrics(orders, spec, period, by, range_start))

@@ -9,6 +9,7 @@ The seeds disagree on shift hours; each preset cites where its shifts come from.
   (004:L663 "交班人员下班前必须认真填写交班日记" → 0: before going off duty).
 - countersign_grace_minutes: how long after the shift end the incoming agent must have countersigned
   (004:L663 "接班人员要认真查看交班日记并签字确认"; the seeds give no number: 30 min is our default).
+- backfill_days: how many days back a forgotten diary may still be opened (no seed number; 31 by default).
 - require_equipment_state: the log must state equipment/system status (002:L67 "交接日志要对设备情况…记录清楚";
   004:L809 check the machine room at handover).
 """
@@ -30,6 +31,7 @@ PRESETS = {
         "sign_out_grace_minutes": 0,  # 004:L663
         "countersign_grace_minutes": 30,  # no seed number
         "require_equipment_state": True,  # 004:L809
+        "backfill_days": 31,
     },
     # 12345 government hotline: handover rules of the telecom centre (002 篇一). No hours in the seeds either:
     # three 8-hour shifts cover 24×7 (our default).
@@ -43,6 +45,7 @@ PRESETS = {
         "sign_out_grace_minutes": 0,  # 002:L65 接班人未到机台,交班人不得离台; 004:L663
         "countersign_grace_minutes": 15,  # no seed number
         "require_equipment_state": True,  # 002:L67 设备情况、疑难问题、人员调班情况
+        "backfill_days": 31,
     },
     # Taobao rulebooks: 003:L5-13 (= 000:L180-188) 白班 08:00-17:00, 晚班 17:00-01:00, 常班 09:00-18:00.
     # Other articles differ: 001:L94-97 (09-19, 13-23, 14-24, 12:30-23:30), 003:L269 (09:00-16:30, 16:00-22:30).
@@ -56,6 +59,7 @@ PRESETS = {
         "sign_out_grace_minutes": 30,  # 003:L14 night shift auto-extends while customers still chat
         "countersign_grace_minutes": 30,  # no seed number
         "require_equipment_state": False,  # the Taobao log lists customers, urgent items, prospects (003:L18)
+        "backfill_days": 31,
     },
 }
 
@@ -87,6 +91,9 @@ def validate(data: dict) -> list[tuple[str, str]]:
                 errors.append((f"{where}.{key}", "时间格式应为 HH:MM（00:00-24:00）"))
         if shift.get("start") == shift.get("end"):
             errors.append((f"{where}.end", "下班时间不能与上班时间相同"))
+    backfill = data.get("backfill_days")
+    if not isinstance(backfill, int) or isinstance(backfill, bool) or not 0 <= backfill <= 366:
+        errors.append(("backfill_days", "应为 0 到 366 之间的整数（天）"))
     for key in ("arrive_early_minutes", "sign_out_grace_minutes", "countersign_grace_minutes"):
         value = data.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 24 * 60:

@@ -5,7 +5,7 @@ Bad input raises RuleViolation (field + rule + Chinese message) and changes noth
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
@@ -22,6 +22,8 @@ from kefu.shiftlog.policy import SECTION
 
 # Phone numbers belong in the encrypted customer field, not in free text that everybody reads.
 _PHONE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MAX_ORDER_ID = 2**63 - 1
 
 
 # ---------------------------------------------------------------- policy helpers
@@ -62,7 +64,19 @@ def _locked(handover_id: int, center) -> Handover:
     return handover
 
 
+def _plain(value, field: str, label: str) -> str:
+    """Strings only, without control characters (NUL cannot even be stored by PostgreSQL)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise RuleViolation(f"{label}应为文字", field=field, rule="type")
+    if _CONTROL.search(value):
+        raise RuleViolation(f"{label}含有不可见的控制字符", field=field, rule="control_char")
+    return value
+
+
 def _incoming(center, incoming_no: str | None, outgoing: Staff) -> Staff | None:
+    incoming_no = _plain(incoming_no, "incoming_no", "接班人工号")
     if not incoming_no:
         return None
     person = Staff.objects.select_related("user").filter(center=center, staff_no=incoming_no.strip()).first()
@@ -76,7 +90,7 @@ def _incoming(center, incoming_no: str | None, outgoing: Staff) -> Staff | None:
 
 
 def _clean_text(value: str, field: str, label: str, max_length: int, *, required: bool = False) -> str:
-    value = (value or "").strip()
+    value = _plain(value, field, label).strip()
     if required and not value:
         raise RuleViolation(f"{label}必填", field=field, rule="required")
     if len(value) > max_length:
@@ -104,6 +118,10 @@ def start_handover(actor: Staff, *, shift_code: str, shift_date: date, incoming_
         raise RuleViolation(f"班次 {shift_code} 不在本中心的班次设置中（可选：{names}）", field="shift_code", rule="choice")
     if not isinstance(shift_date, date):
         raise RuleViolation("班次日期必填（YYYY-MM-DD）", field="shift_date", rule="required")
+    today = timezone.localdate(timezone.now(), center_tz(center))
+    if not today - timedelta(days=policy["backfill_days"]) <= shift_date <= today + timedelta(days=1):
+        raise RuleViolation(f"班次日期须在 {today - timedelta(days=policy['backfill_days'])} 至 {today + timedelta(days=1)} 之间"
+                            "（交班日记在下班前填写，004:L663）", field="shift_date", rule="date_range")
     incoming = _incoming(center, incoming_no, actor)
     equipment_state = _clean_text(equipment_state, "equipment_state", "设备/系统情况", 2000)
     notes = _clean_text(notes, "notes", "其他交代事项", 4000)
@@ -161,15 +179,19 @@ def add_item(actor: Staff, handover_id: int, *, kind: str, text: str, order_ref:
         choices = "、".join(f"{v}（{label}）" for v, label in Item.Kind.choices)
         raise RuleViolation(f"事项类别不正确：{kind}（可选：{choices}）", field="kind", rule="choice")
     text = _clean_text(text, "text", "事项说明", 500, required=True)
-    order_ref = (order_ref or "").strip()
+    order_ref = _plain(order_ref, "order_ref", "工单编号").strip()
+    customer_phone = _plain(customer_phone, "customer_phone", "客户电话").strip()
+    customer_name = _plain(customer_name, "customer_name", "客户姓名").strip()
     if len(order_ref) > 40:
         raise RuleViolation("工单编号不能超过40个字符", field="order_ref", rule="max_length")
-    if order_id is not None and (isinstance(order_id, bool) or not isinstance(order_id, int) or order_id <= 0):
+    if order_id is not None and (isinstance(order_id, bool) or not isinstance(order_id, int) or not 0 < order_id <= _MAX_ORDER_ID):
         raise RuleViolation("工单ID应为正整数", field="order_id", rule="positive")
     if kind == Item.Kind.ORDER and not (order_ref or order_id):
         raise RuleViolation("在办工单须填写工单编号或工单ID", field="order_ref", rule="order_required")
     if kind in (Item.Kind.CALLBACK, Item.Kind.PROSPECT) and not customer_phone:
         raise RuleViolation(f"{Item.Kind(kind).label}须填写客户电话", field="customer_phone", rule="customer_required")
+    if due_at is not None and not (isinstance(due_at, datetime) and due_at.tzinfo is not None and 2000 <= due_at.year <= 2100):
+        raise RuleViolation("处理期限应为带时区的日期时间（2000–2100 年）", field="due_at", rule="datetime_range")
     if kind == Item.Kind.CALLBACK and due_at is None:
         raise RuleViolation("待回电须填写回电期限", field="due_at", rule="due_required")
     customer = None

@@ -1,5 +1,5 @@
 """The handover diary's use cases: two signatures, carry-over, liability, lateness; bad input changes nothing."""
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,7 +11,12 @@ from kefu.shiftlog.models import Handover, HandoverEvent, Issue, Item, Line
 from kefu.shiftlog.rules import Flag
 
 TZ = ZoneInfo("Asia/Shanghai")
-D = date(2026, 3, 2)
+D = datetime.now(TZ).date() - timedelta(days=1)  # diaries are written for recent shifts only (policy backfill_days)
+D1 = D + timedelta(days=1)
+
+
+def dt(day, hour, minute=0):
+    return datetime.combine(day, time(hour, minute), TZ)
 
 
 def snapshot():
@@ -43,10 +48,10 @@ def sign(staff, h, name, **kw):
 def test_start_computes_shift_window_and_deadlines_from_policy(people):
     # hotline preset: 白班 08:00-20:00, sign before going off duty (004:L663), countersign within 30 min
     h = start(people["out"])
-    assert h.shift_start == datetime(2026, 3, 2, 8, tzinfo=TZ)
-    assert h.shift_end == datetime(2026, 3, 2, 20, tzinfo=TZ)
-    assert h.sign_out_due == datetime(2026, 3, 2, 20, tzinfo=TZ)
-    assert h.countersign_due == datetime(2026, 3, 2, 20, 30, tzinfo=TZ)
+    assert h.shift_start == dt(D, 8)
+    assert h.shift_end == dt(D, 20)
+    assert h.sign_out_due == dt(D, 20)
+    assert h.countersign_due == dt(D, 20, 30)
     assert (h.state, h.shift_name) == ("draft", "白班")
 
 
@@ -56,16 +61,16 @@ def test_ecommerce_night_shift_ends_next_day_003_L8(people, center):
 
     update_policy(center, preset="ecommerce", overrides={})
     h = start(people["out"], shift="night")
-    assert h.shift_end == datetime(2026, 3, 3, 1, tzinfo=TZ)
-    assert h.sign_out_due == datetime(2026, 3, 3, 1, 30, tzinfo=TZ)  # 003:L14 night shift may run on
+    assert h.shift_end == dt(D1, 1)
+    assert h.sign_out_due == dt(D1, 1, 30)  # 003:L14 night shift may run on
 
 
 @pytest.mark.django_db
 def test_two_signatures_with_time_and_staff_number_004_L663(people):
     h = start(people["out"])
     services.add_item(people["out"], h.pk, kind="urgent", text="宽带故障用户待确认修复")
-    t1 = datetime(2026, 3, 2, 19, 50, tzinfo=TZ)
-    t2 = datetime(2026, 3, 2, 20, 5, tzinfo=TZ)
+    t1 = dt(D, 19, 50)
+    t2 = dt(D, 20, 5)
     sign(people["out"], h, "sign_out", now=t1)
     sign(people["in"], h, "countersign", now=t2)
     h.refresh_from_db()
@@ -189,6 +194,9 @@ def test_stale_version_is_a_conflict(people):
     ({"incoming_no": "9999"}, "incoming_no", "not_found"),
     ({"incoming_no": "2001"}, "incoming_no", "self_handover"),
     ({"notes": "请回电13812345678"}, "notes", "phone_in_text"),
+    ({"notes": "a\x00b"}, "notes", "control_char"),
+    ({"shift_date": datetime.now(TZ).date() + timedelta(days=2)}, "shift_date", "date_range"),
+    ({"shift_date": datetime.now(TZ).date() - timedelta(days=40)}, "shift_date", "date_range"),
 ])
 @pytest.mark.django_db
 def test_bad_start_input_changes_nothing(people, kwargs, field, rule):
@@ -208,6 +216,9 @@ def test_bad_start_input_changes_nothing(people, kwargs, field, rule):
     ({"kind": "callback", "text": "回电", "customer_phone": "13812345678"}, "due_at", "due_required"),
     ({"kind": "prospect", "text": "意向客户", "customer_phone": "123"}, "phone", "phone_format"),
     ({"kind": "other", "text": "x", "order_id": -3}, "order_id", "positive"),
+    ({"kind": "other", "text": "x", "order_id": 2**63}, "order_id", "positive"),
+    ({"kind": "other", "text": "x", "order_ref": "a\x00"}, "order_ref", "control_char"),
+    ({"kind": "other", "text": "x", "due_at": datetime(1, 1, 2, tzinfo=TZ)}, "due_at", "datetime_range"),
 ])
 @pytest.mark.django_db
 def test_bad_item_input_changes_nothing(people, kwargs, field, rule):
@@ -222,7 +233,7 @@ def test_bad_item_input_changes_nothing(people, kwargs, field, rule):
 @pytest.mark.django_db
 def test_callback_item_keeps_the_customer_encrypted(people):
     h = start(people["out"])
-    due = datetime(2026, 3, 2, 21, tzinfo=TZ)
+    due = dt(D, 21)
     item = services.add_item(people["out"], h.pk, kind="callback", text="查询话费退还结果后回电", customer_phone="138 1234 5678",
                              customer_name="张三", due_at=due)
     assert item.customer.phone == "13812345678" and item.due_at == due
@@ -295,7 +306,7 @@ def test_dispute_and_decision(people):
 
 @pytest.mark.django_db
 def test_supervisor_sees_unsigned_and_late_handovers(people):
-    end = datetime(2026, 3, 2, 20, tzinfo=TZ)
+    end = dt(D, 20)
     unsigned = start(people["out"])
     late = start(people["third"], incoming="2002")
     services.add_item(people["third"], late.pk, kind="other", text="x")

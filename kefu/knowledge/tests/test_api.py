@@ -148,4 +148,4 @@ def test_embeddable_widgets_render(make_staff, rf):
     html = render_to_string("knowledge/_check_widget.html", {"field_id": "note"})
     assert 'hx-get="/knowledge/check"' in html and "from:#note" in html
     html = render_to_string("knowledge/_picker_widget.html", {"target": "#note", "situation": "complaint"})
-    assert "/knowledge/phrases/picker?target=%23note&amp;situation=complaint" in html
+    assert "/knowledge/phrases/picker?target=%23note&situation=complaint" in html

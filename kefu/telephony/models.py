@@ -56,14 +56,16 @@ class Call(models.Model):
         BLIND = "blind", "盲转"  # 004:L1669 盲目转接
         ATTENDED = "attended", "告知后转接"
 
-    center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="calls", verbose_name="中心")
+    # Few indexes on purpose: a month can be a million rows and every index slows the import (bench/import_calls.py).
+    center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="calls", verbose_name="中心",
+                               db_index=False)  # covered by the composite indexes below
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="call_rows", verbose_name="导入批次")
     call_id = models.CharField("呼叫标识", max_length=64)
     queue = models.CharField("队列", max_length=64, blank=True)
     call_type = models.CharField("业务类型", max_length=40, blank=True)  # 004:L1461
     is_vip = models.BooleanField("VIP", default=False)  # 004:L1301
     caller_number = EncryptedTextField("主叫号码", blank=True)
-    caller_digest = models.CharField("主叫摘要", max_length=64, blank=True, db_index=True, editable=False)  # 004:L1617–1621
+    caller_digest = models.CharField("主叫摘要", max_length=64, blank=True, editable=False)  # 004:L1617–1621 (indexed with center)
     offered_at = models.DateTimeField("进入队列时间")
     outcome = models.CharField("结果", max_length=20, choices=Outcome.choices)
     requested_agent = models.BooleanField("要求人工", default=True)  # 004:L1305
@@ -79,16 +81,19 @@ class Call(models.Model):
     transfer_target = models.CharField("转接目标", max_length=80, blank=True)
     disposition = models.CharField("处理结果代码", max_length=40, blank=True)  # 004:L1629
     first_call_resolved = models.BooleanField("一次解决", null=True, blank=True)
-    agent_staff_no = models.CharField("工号", max_length=20, blank=True, db_index=True)
-    agent = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="calls", verbose_name="座席")
-    team = models.ForeignKey("org.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="calls", verbose_name="班组")
+    agent_staff_no = models.CharField("工号", max_length=20, blank=True)
+    agent = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="calls", verbose_name="座席",
+                              db_index=False)
+    team = models.ForeignKey("org.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="calls", verbose_name="班组",
+                             db_index=False)
     ended_at = models.DateTimeField("结束时间", null=True, blank=True)
     hangup_by = models.CharField("挂机方", max_length=10, blank=True)  # caller / agent (COMPLETECALLER / COMPLETEAGENT)
 
     class Meta:
         verbose_name = verbose_name_plural = "通话记录"
         constraints = [models.UniqueConstraint(fields=["center", "call_id"], name="call_id_unique_per_center")]
-        indexes = [models.Index(fields=["center", "offered_at"]), models.Index(fields=["center", "agent_staff_no", "offered_at"])]
+        indexes = [models.Index(fields=["center", "offered_at"]), models.Index(fields=["center", "agent_staff_no", "offered_at"]),
+                   models.Index(fields=["center", "caller_digest"], name="call_caller_digest")]
 
     def __str__(self) -> str:
         return self.call_id

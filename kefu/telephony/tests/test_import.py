@@ -217,3 +217,8 @@ def test_import_cipher_matches_audit_crypto():
         else:
             assert (token, dig) == ("", "")
     assert cipher("13800001111") == cipher("13800001111")  # encrypted once per import
+    numbers = ["13800001111", "13900002222", "", "0571-8888666612345", "95598", "一二三四五六"]  # one- and two-block values
+    fresh = _Cipher().many(numbers)
+    for number in numbers:
+        token, dig = fresh[number]
+        assert (decrypt(token) if token else "") == number and dig == (digest(number) if number else "")

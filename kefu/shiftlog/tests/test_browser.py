@@ -42,6 +42,8 @@ def test_write_sign_countersign_and_carry_over_004_L663(center, make_staff, page
     # the incoming agent countersigns, then closes one item
     login(incoming)
     page.goto(page.base_url + "/shiftlog/")
+    assert "1101" in page.inner_text("#to-countersign")
+    screenshot("shiftlog-mine-incoming")
     page.click("#to-countersign >> text=查看并签字")
     page.click("#countersign")
     assert "已接班签字" in page.inner_text("#state") and "工号 1102" in page.inner_text("#countersigned")

@@ -232,3 +232,17 @@ def test_five_tables_hand_computed(center):
     assert t["table5"][0] == {"day": date(2026, 6, 1), "per_agent_actual": 9.0, "per_agent_forecast": 5.0}
     assert len(t["table3"]) == 30
     assert services.five_tables_xlsx(center, date(2026, 7, 1))[:2] == b"PK"
+
+
+def test_policy_presets_and_validation():
+    # 004:L1703-1709 80/20, 004:L1477 ASA 20 s, 004:L1551 abandon ≤ 5 %, 001:L149 e-commerce 9 s, 004:L767-773 ladder
+    from kefu.org.policy import validate_overrides
+    from kefu.wfm.policy import PRESETS
+
+    assert PRESETS["hotline"]["targets"]["threshold"] == 20 and PRESETS["gov12345"]["targets"]["threshold"] == 15
+    assert PRESETS["ecommerce"]["targets"]["threshold"] == 9
+    assert [s["group"] for s in PRESETS["hotline"]["ladder"]["steps"]] == ["floating_expert", "outbound", "qa", "back_office"]
+    assert validate_overrides("hotline", {"wfm": {"targets": {"shrinkage": 0.3}}}) == []
+    errors = dict(validate_overrides("hotline", {"wfm": {"targets": {"service_level": 1.5}, "model": "B",
+                                                         "ladder": {"band_low": 12}}}))
+    assert set(errors) >= {"wfm.targets.service_level", "wfm.model", "wfm.ladder.band_low"}

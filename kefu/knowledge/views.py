@@ -15,7 +15,7 @@ from kefu.knowledge import selectors, services
 from kefu.knowledge.api import render_phrase_for, run_search
 from kefu.knowledge.models import Article, ArticleVersion, Category, Notification, StandardPhrase
 from kefu.knowledge.phrases import highlight
-from kefu.knowledge.standard_phrases import LABELS, SITUATIONS, TITLES, placeholders
+from kefu.knowledge.standard_phrases import LABELS, SITUATIONS, TITLES, farewell, greeting, placeholders
 from kefu.org.models import Staff
 
 
@@ -80,8 +80,12 @@ def _phrase_groups(situation: str | None):
 
 @require("page.knowledge.phrases")
 def phrases_page(request):
+    from django.utils import timezone
+
+    now = timezone.localtime()
+    openers = [greeting(now), greeting(now, vip=True), farewell(weekend=now.weekday() >= 5)]  # 004:L1085-1093
     return render(request, "knowledge/phrases.html", {"groups": _phrase_groups(request.GET.get("situation")),
-                                                      "situations": SITUATIONS, "titles": TITLES,
+                                                      "situations": SITUATIONS, "titles": TITLES, "openers": openers,
                                                       "target": "#reply"})
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 
 from django.conf import settings
+from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -89,6 +90,17 @@ def _auth(request, exc):
 @api.exception_handler(Http404)
 def _missing(request, exc):
     return api.create_response(request, {"detail": [{"field": None, "rule": "not_found", "message": "对象不存在"}]}, status=404)
+
+
+@api.exception_handler(OverflowError)
+def _overflow(request, exc):
+    # An id or number beyond the database's integer range cannot name anything that exists.
+    return api.create_response(request, {"detail": [{"field": None, "rule": "out_of_range", "message": "数值超出范围"}]}, status=400)
+
+
+@api.exception_handler(DataError)
+def _data_error(request, exc):
+    return api.create_response(request, {"detail": [{"field": None, "rule": "out_of_range", "message": "数值超出范围或格式不正确"}]}, status=400)
 
 
 @api.exception_handler(HttpError)

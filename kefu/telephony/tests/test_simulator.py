@@ -183,3 +183,19 @@ def test_month_start_peak_and_weekly_profile_raise_volume():
     profile = [0.0] * 16 + [1.0] * 32  # no calls before 08:00 local
     res = simulate(SimConfig(start=START, duration_seconds=86400, calls_per_day=500, agents=[], seed=2, daily_profile=profile))
     assert res.calls and all(c.offered >= 8 * 3600 for c in res.calls)
+
+
+def test_constant_rate_matches_the_published_erlang_c_example():
+    """SPEC reference: 100 calls / 30 min, AHT 180 s, 14 agents -> P(wait) 0.1741319, service level (20 s) 0.8883500,
+    ASA 7.835937 s, occupancy 71.43 %. A long M/M/14 run (no abandons, no ACW) must land near them."""
+    cfg = SimConfig.constant(START, calls_per_hour=200, agents=14, mean_talk=180, mean_patience=None, hours=120, seed=2024)
+    c = simulate(cfg).counters
+    assert c.answered == c.offered > 20000
+    p_wait = c.queued / c.answered
+    asa = c.wait_answered / c.answered
+    service_level = c.answered_under[20] / c.answered
+    occupancy = c.talk / sum(a.logged_in for a in c.agents.values())
+    assert abs(p_wait - 0.1741319) < 0.03
+    assert abs(asa - 7.835937) < 1.6
+    assert abs(service_level - 0.8883500) < 0.03
+    assert abs(occupancy - 0.7143) < 0.02

@@ -21,4 +21,6 @@ RULES = {
     "shiftlog.open_items": LEADS,
     "page.shiftlog.mine": WRITERS,
     "page.shiftlog.supervise": LEADS,
+    "page.shiftlog.view": WRITERS | LEADS,  # one diary: its parties, or a lead (checked again in present.can_view)
+    "page.shiftlog.close": WRITERS | LEADS,
 }

@@ -29,6 +29,13 @@ def _fail(request, exc: RuleViolation) -> None:
         messages.error(request, p.message)
 
 
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
 def _local_dt(value: str) -> datetime | None:
     if not value:
         return None
@@ -77,7 +84,7 @@ def start(request):
     return redirect("shiftlog:detail", handover.pk)
 
 
-@require("page.shiftlog.mine")
+@require("page.shiftlog.view")
 def detail(request, pk: int):
     staff = _staff(request)
     handover = selectors.get_handover(staff.center, pk)
@@ -112,7 +119,7 @@ def _post_to_detail(request, pk: int, action, success: str):
 def update(request, pk: int):
     p = request.POST
     return _post_to_detail(request, pk, lambda s: services.update_handover(
-        s, pk, version=int(p.get("version") or 0), incoming_no=p.get("incoming_no", "").strip() or None,
+        s, pk, version=_int(p.get("version")), incoming_no=p.get("incoming_no", "").strip() or None,
         equipment_state=p.get("equipment_state", ""), notes=p.get("notes", "")), "已保存")
 
 
@@ -139,10 +146,10 @@ def transition(request, pk: int):
     p = request.POST
     labels = {"sign_out": "已交班签字", "countersign": "已接班签字确认", "return": "已退回交班人补充"}
     return _post_to_detail(request, pk, lambda s: services.transition(
-        s, pk, p.get("name", ""), version=int(p.get("version") or 0), reason=p.get("reason", "")), labels.get(p.get("name"), "已完成"))
+        s, pk, p.get("name", ""), version=_int(p.get("version")), reason=p.get("reason", "")), labels.get(p.get("name"), "已完成"))
 
 
-@require("page.shiftlog.mine")
+@require("page.shiftlog.close")
 @require_POST
 def close_item(request, item_id: int):
     back = request.POST.get("back", "")
@@ -155,7 +162,7 @@ def close_item(request, item_id: int):
     return redirect(back if back.startswith("/shiftlog/") else "shiftlog:mine")
 
 
-@require("page.shiftlog.mine")
+@require("page.shiftlog.view")
 @require_POST
 def report_issue(request, pk: int):
     p = request.POST
@@ -181,7 +188,7 @@ def decide_issue(request, pk: int, issue_id: int):
 def supervise(request):
     staff = _staff(request)
     now = timezone.now()
-    days = max(1, min(int(request.GET.get("days") or 14) if (request.GET.get("days") or "14").isdigit() else 14, 92))
+    days = max(1, min(_int(request.GET.get("days")) or 14, 92))
     rows = [(h, [rules.FLAG_LABELS[f] for f in flags]) for h, flags in selectors.late_or_unsigned(staff.center, now=now, days=days)]
     unmasked = present.wants_unmask(request, request.GET.get("unmask") == "1")
     items = [present.item_dict(i, unmasked) for i in selectors.open_items(staff.center)[:300]]

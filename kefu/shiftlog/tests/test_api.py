@@ -102,3 +102,26 @@ def test_page_form_error_is_shown_and_changes_nothing(make_staff, client_for):
     r = c.post("/shiftlog/start/", {"shift_code": "day", "shift_date": DAY, "incoming_no": "0000"}, follow=True)
     assert "接班人工号 0000 不存在" in r.content.decode()
     assert Handover.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_manager_reviews_an_omission_from_the_pages_004_L669(pair, make_staff, client_for):
+    out, inc, c_out, c_in = pair
+    h = post(c_out, "/api/shiftlog/handovers", {"shift_code": "day", "shift_date": DAY, "incoming_no": "2102", "equipment_state": "正常"}).json()
+    post(c_out, f"/api/shiftlog/handovers/{h['id']}/items", {"kind": "other", "text": "注意新公告"})
+    post(c_out, f"/api/shiftlog/handovers/{h['id']}/transitions", {"name": "sign_out", "version": h["version"] + 1})
+    post(c_in, f"/api/shiftlog/handovers/{h['id']}/transitions", {"name": "countersign", "version": h["version"] + 2})
+    r = c_in.post(f"/shiftlog/h/{h['id']}/issues/", {"kind": "omission", "description": "未交代超时工单"}, follow=True)
+    assert "交接责任已登记" in r.content.decode()
+    manager = client_for(make_staff("manager", staff_no="2901"))
+    board = manager.get("/shiftlog/supervise/").content.decode()
+    assert "未交代超时工单" in board and "交班人 工号 2101" in board
+    from kefu.shiftlog.models import Issue
+
+    issue = Issue.objects.get()
+    r = manager.post(f"/shiftlog/h/{h['id']}/issues/{issue.pk}/decide/", {"upheld": "1", "note": "核实属实"}, follow=True)
+    assert r.status_code == 200 and "责任已认定" in r.content.decode()
+    issue.refresh_from_db()
+    assert (issue.status, issue.responsible.staff_no, issue.decided_by.staff_no) == ("upheld", "2101", "2901")
+    # an agent cannot decide
+    assert c_in.post(f"/shiftlog/h/{h['id']}/issues/{issue.pk}/decide/", {"upheld": "0", "note": "x"}).status_code == 403

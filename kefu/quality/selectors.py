@@ -101,7 +101,8 @@ def visible_evaluations(staff: Staff):
         from django.db.models import Q
 
         return qs.filter(Q(team__lead=staff) | Q(agent=staff) | Q(calibration__isnull=False, inspector=staff))
-    return qs.filter(agent=staff).exclude(source=Evaluation.Source.CALIBRATION)
+    # An agent sees own scores once given: which calls are still to be monitored is not announced.
+    return qs.filter(agent=staff).exclude(source=Evaluation.Source.CALIBRATION).exclude(state=machine.ASSIGNED)
 
 
 def may_see(staff: Staff, evaluation: Evaluation) -> bool:

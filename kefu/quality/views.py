@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.contrib import messages
+from django.db.models import Case, F, Value, When
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -54,13 +55,15 @@ def tasks(request):
     mine_only = request.GET.get("mine") == "1" or (roles & {Role.QA, Role.EDITOR} and "mine" not in request.GET)
     if mine_only and roles & {Role.QA, Role.EDITOR, Role.TEAM_LEAD}:
         qs = qs.filter(inspector=me)
-    rows = list(qs.exclude(source=Evaluation.Source.CALIBRATION)[:300])
+    # To-do first (待评分, then 申诉中), then the newest scores.
+    order = Case(When(state=machine.ASSIGNED, then=Value(0)), When(state=machine.APPEALED, then=Value(1)), default=Value(2))
+    rows = list(qs.exclude(source=Evaluation.Source.CALIBRATION).order_by(order, F("scored_at").desc(nulls_last=True), "-id")[:300])
     runs = SamplingRun.objects.filter(center=me.center).order_by("-month")[:6]
     today = timezone.localdate()
     return render(request, "quality/tasks.html", {
         "rows": rows, "state": state, "states": machine.STATE_LABELS, "runs": runs, "mine": mine_only,
         "can_sample": allowed(request.user, "quality.create_month_tasks"),
-        "next_month": (today.replace(day=1) + timedelta(days=32)).replace(day=1).strftime("%Y-%m"),
+        "last_month": (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m"),  # sample a month whose calls exist
         "is_agent": bool(roles & {Role.AGENT, Role.SENIOR_AGENT}) and not roles & {Role.QA, Role.TEAM_LEAD},
     })
 

@@ -168,3 +168,22 @@ def test_scorecard_editor_publishes_a_version_and_refuses_a_bad_total(qa_setup, 
         2, "简化评分表", [("service", 60, False), ("skill", 40, False), ("leak", 0, True)])
     assert "发布新版本" not in client_for(s["agents"][0]).get("/quality/scorecard/").content.decode()
     assert client_for(s["agents"][0]).post("/quality/scorecard/", rows).status_code == 403
+
+
+def test_agent_does_not_see_calls_still_to_be_monitored(qa_setup, client_for):
+    s = qa_setup
+    e = _spot(s, call_id="HIDDEN1")
+    agent = client_for(s["agents"][0])
+    assert "HIDDEN1" not in agent.get("/quality/").content.decode()
+    assert agent.get(f"/quality/evaluations/{e.pk}/").status_code == 404
+    services.transition(e, "score", s["qa"][0], marks=full_marks(s["card"]))
+    assert "HIDDEN1" in agent.get("/quality/").content.decode()
+
+
+def test_inspector_sees_to_do_first(qa_setup, client_for):
+    s = qa_setup
+    done = services.transition(_spot(s, call_id="DONE1"), "score", s["qa"][0], marks=full_marks(s["card"]))
+    _spot(s, call_id="TODO1")
+    body = client_for(s["qa"][0]).get("/quality/").content.decode()
+    assert body.index("TODO1") < body.index("DONE1")
+    assert done.state == machine.SCORED

@@ -158,20 +158,20 @@ def assign_spot_check(center: Center, *, call: dict, agent: Staff, inspector: St
 
 # ---- the evaluation's state machine ------------------------------------------------------------
 
-def _lead_may_decide(evaluation: Evaluation, actor: Staff) -> bool:
+def lead_may_decide(evaluation: Evaluation, actor: Staff) -> bool:
     if Role.TEAM_LEAD not in roles_of(actor.user):
         return False
     team = evaluation.team or evaluation.agent.team
     return team is None or team.lead_id is None or team.lead_id == actor.pk
 
 
-def _may_fire(t: machine.T, evaluation: Evaluation, actor: Staff) -> bool:
+def may_fire(t: machine.T, evaluation: Evaluation, actor: Staff) -> bool:
     if t.actor == "inspector":
         return evaluation.inspector_id == actor.pk
     if t.actor == "agent":
         return evaluation.agent_id == actor.pk
     if t.actor == "team_lead":
-        return _lead_may_decide(evaluation, actor)
+        return lead_may_decide(evaluation, actor)
     return False
 
 
@@ -225,7 +225,7 @@ def transition(evaluation: Evaluation, name: str, actor: Staff, **fields) -> Eva
         raise RuleViolation(f"未知的操作：{name}", field="action", rule="unknown_transition")
     t = machine.find(name)
     evaluation = Evaluation.objects.select_for_update(of=("self",)).select_related("scorecard", "agent", "team").get(pk=evaluation.pk)
-    if not _may_fire(t, evaluation, actor):
+    if not may_fire(t, evaluation, actor):
         who = {"inspector": "本评分的质检员", "agent": "被监听的话务员本人", "team_lead": "该话务员所在班组的班长"}[t.actor]
         raise NotAllowed(f"只有{who}可以{t.label}")
     if evaluation.state not in t.src:

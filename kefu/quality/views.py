@@ -152,7 +152,7 @@ def evaluation(request, pk: int):
                       "value": (value.get("awarded") if value else (mark.awarded if mark else item.points)),
                       "failed": (value.get("failed") if value else (mark.failed if mark else False)),
                       "comment": (value.get("comment") if value else (mark.comment if mark else ""))})
-    actions = [t.name for t in machine.available(ev.state) if services._may_fire(t, ev, me) and allowed(request.user, ACTION_RULES[t.name])]
+    actions = [t.name for t in machine.available(ev.state) if services.may_fire(t, ev, me) and allowed(request.user, ACTION_RULES[t.name])]
     hits = phrase_hits(extras.get("transcript", "")) + phrase_hits(ev.notes)
     appeal = Appeal.objects.filter(evaluation=ev).select_related("decided_by").first()
     return render(request, "quality/evaluation.html", {
@@ -261,7 +261,7 @@ def appeals(request):
     me = _me(request)
     pending = (Evaluation.objects.filter(center=me.center, state=machine.APPEALED).select_related("agent", "inspector", "appeal")
                .order_by("appeal__filed_at"))
-    pending = [e for e in pending if services._lead_may_decide(e, me)]
+    pending = [e for e in pending if services.lead_may_decide(e, me)]
     decided = (Appeal.objects.filter(evaluation__center=me.center, decided_by=me).select_related("evaluation__agent")
                .order_by("-decided_at")[:30])
     return render(request, "quality/appeals.html", {"pending": pending, "decided": decided})

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from kefu.org.models import Staff
 from kefu.telephony import services
-from kefu.telephony.models import ImportBatch, ScheduledShift
+from kefu.telephony.models import ImportBatch
 from kefu.telephony.simulator import AgentShift, Dist, SimConfig, simulate
 
 DAYS = 30
@@ -60,8 +60,7 @@ def build(center, rng, out) -> None:
         by_day.setdefault(day, []).append(line)
     for day in sorted(by_day):
         services.import_queue_log(center, file_name=f"demo-queue_log.{day}", data=("\n".join(by_day[day]) + "\n").encode())
-    ScheduledShift.objects.bulk_create([
-        ScheduledShift(center=center, agent_staff_no=a.staff_no, agent=next((s for s in agents if s.staff_no == a.staff_no), None),
-                       start=start + timedelta(seconds=a.start), end=start + timedelta(seconds=a.end)) for a in roster])
+    services.add_scheduled_shifts(center, [(a.staff_no, start + timedelta(seconds=a.start), start + timedelta(seconds=a.end))
+                                           for a in roster if a.end > a.start])
     c = result.counters
     out.write(f"话务：{DAYS} 天 {c.attempts} 通（接听 {c.answered}，放弃 {c.abandoned}，忙音 {c.blocked}），{len(roster)} 个班次\n")

@@ -8,6 +8,7 @@ import os
 import struct
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -20,7 +21,7 @@ from kefu.errors import Problem, RuleViolation
 from kefu.org.models import Center, Staff
 from kefu.org.policy import policy_for
 from kefu.telephony import csv_import, queue_log
-from kefu.telephony.models import AgentPause, AgentSession, Call, ImportBatch, PendingLine
+from kefu.telephony.models import AgentPause, AgentSession, Call, ImportBatch, PendingLine, ScheduledShift
 
 MAX_SHOWN_ERRORS = 200
 
@@ -285,6 +286,20 @@ def _insert_frame(center: Center, batch: ImportBatch, frame: pl.DataFrame, batch
     )
     _insert_calls(prepared, batch_size)
     return Call.objects.filter(batch=batch).count()
+
+
+def add_scheduled_shifts(center: Center, shifts: list[tuple[str, datetime, datetime]], batch: ImportBatch | None = None) -> int:
+    """Scheduled on-phone spans (staff_no, start, end) for 实际工作率 (004:L1345). Rejects an end not after its start."""
+    bad = [Problem("shifts", "telephony.shift", f"第{i}个班次：工号 {no} 的结束时间必须晚于开始时间")
+           for i, (no, start, end) in enumerate(shifts, start=1) if not end > start]
+    if bad:
+        raise RuleViolation.many(bad)
+    staffing = _Staffing(center)
+    with transaction.atomic():
+        rows = ScheduledShift.objects.bulk_create(
+            [ScheduledShift(center=center, batch=batch, agent_staff_no=no[:20], agent_id=staffing.of(no)[0], start=start, end=end)
+             for no, start, end in shifts], batch_size=5000)
+    return len(rows)
 
 
 def delete_batch(batch: ImportBatch) -> None:

@@ -222,3 +222,34 @@ def test_import_cipher_matches_audit_crypto():
     for number in numbers:
         token, dig = fresh[number]
         assert (decrypt(token) if token else "") == number and dig == (digest(number) if number else "")
+
+
+@pytest.mark.django_db
+def test_scheduled_shifts_and_their_validation(center, make_staff):
+    from kefu.telephony.models import ScheduledShift
+
+    agent = make_staff("agent", staff_no="7001")
+    start = datetime(2026, 3, 2, 0, tzinfo=UTC)
+    assert services.add_scheduled_shifts(center, [("7001", start, start.replace(hour=8)), ("7999", start, start.replace(hour=4))]) == 2
+    assert ScheduledShift.objects.get(agent_staff_no="7001").agent == agent
+    with pytest.raises(RuleViolation, match="第1个班次：工号 7001 的结束时间必须晚于开始时间"):
+        services.add_scheduled_shifts(center, [("7001", start, start), ("7001", start, start.replace(hour=1))])
+    assert ScheduledShift.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_delete_batch_removes_what_it_added(center):
+    first = services.import_queue_log(center, file_name="a.log", data=FILE_A + FILE_B)
+    assert Call.objects.count() == 3 and AgentSession.objects.count() == 1
+    services.delete_batch(first.batch)
+    assert (Call.objects.count(), AgentSession.objects.count(), ImportBatch.objects.count()) == (0, 0, 0)
+    assert services.import_queue_log(center, file_name="a.log", data=FILE_A + FILE_B).calls_created == 3  # can be imported again
+
+
+def test_policy_presets_are_valid_and_validation_names_fields():
+    from kefu.telephony import policy
+
+    for name, preset in policy.PRESETS.items():
+        assert policy.validate(preset) == [], name
+    fields = {f for f, _ in policy.validate({"legacy_transfer_kind": "x", "ring_cycle_seconds": 0, "agent_map": [], "batch_size": 5})}
+    assert fields == {"legacy_transfer_kind", "ring_cycle_seconds", "agent_map", "batch_size"}

@@ -107,3 +107,23 @@ def visible_evaluations(staff: Staff):
 
 def may_see(staff: Staff, evaluation: Evaluation) -> bool:
     return visible_evaluations(staff).filter(pk=evaluation.pk).exists()
+
+
+def monthly_coverage(center: Center, month: date) -> list[dict]:
+    """Per front-line agent: monitored calls scored this month against 4–5 a month (004:L1531), and the average."""
+    from kefu.quality.services import front_line, month_bounds
+
+    rules = policy_for(SECTION, center)
+    start, end = month_bounds(center, month)
+    scores: dict[str, list[float]] = {}
+    for row in monitoring_scores(center, start, end):
+        scores.setdefault(row["agent_staff_no"], []).append(row["score"])
+    out = []
+    for agent in front_line(center):
+        got = scores.get(agent.staff_no, [])
+        out.append({
+            "agent_staff_no": agent.staff_no, "scored": len(got), "minimum": rules["min_samples_per_agent_month"],
+            "target": rules["samples_per_agent_month"], "short": len(got) < rules["min_samples_per_agent_month"],
+            "average": round(sum(got) / len(got), 2) if got else None,
+        })
+    return out

@@ -60,11 +60,18 @@ def tasks(request):
     rows = list(qs.exclude(source=Evaluation.Source.CALIBRATION).order_by(order, F("scored_at").desc(nulls_last=True), "-id")[:300])
     runs = SamplingRun.objects.filter(center=me.center).order_by("-month")[:6]
     today = timezone.localdate()
+    is_agent = bool(roles & {Role.AGENT, Role.SENIOR_AGENT}) and not roles & {Role.QA, Role.TEAM_LEAD}
+    coverage = selectors.monthly_coverage(me.center, today)
+    if is_agent:
+        coverage = [c for c in coverage if c["agent_staff_no"] == me.staff_no]
+    elif Role.TEAM_LEAD in roles and not roles & {Role.QA, Role.EDITOR, Role.SUPERVISOR, Role.MANAGER}:
+        team_nos = set(Staff.objects.filter(team__lead=me).values_list("staff_no", flat=True))
+        coverage = [c for c in coverage if c["agent_staff_no"] in team_nos]
     return render(request, "quality/tasks.html", {
         "rows": rows, "state": state, "states": machine.STATE_LABELS, "runs": runs, "mine": mine_only,
         "can_sample": allowed(request.user, "quality.create_month_tasks"),
         "last_month": (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m"),  # sample a month whose calls exist
-        "is_agent": bool(roles & {Role.AGENT, Role.SENIOR_AGENT}) and not roles & {Role.QA, Role.TEAM_LEAD},
+        "is_agent": is_agent, "coverage": coverage, "month": today,
     })
 
 

@@ -323,3 +323,19 @@ def test_timer_hands_each_finished_shift_to_the_lead(qa_setup):  # 004:L943: 每
     assert services.deliver_due_shift_reports(datetime(2026, 10, 8, 18, 15, tzinfo=TZ)) == 0  # not twice
     assert services.deliver_due_shift_reports(datetime(2026, 10, 9, 8, 10, tzinfo=TZ)) == 1  # the night shift
     assert ShiftReport.objects.get(shift_code="night").summary["count"] == 1
+
+
+def test_monthly_coverage_against_four_to_five(qa_setup):  # 004:L1531
+    s = qa_setup
+    for i in range(4):
+        e = services.transition(_spot(s, 0, call_id=f"A{i}"), "score", s["qa"][0], marks=full_marks(s["card"], accuracy=20 - 2 * i))
+        _scored_at(e, datetime(2026, 10, 2 + i, 10, tzinfo=TZ))
+    e = services.transition(_spot(s, 1, call_id="B0"), "score", s["qa"][0], marks=full_marks(s["card"]))
+    _scored_at(e, datetime(2026, 10, 9, 10, tzinfo=TZ))
+    e = services.transition(_spot(s, 1, call_id="B1"), "score", s["qa"][0], marks=full_marks(s["card"]))
+    _scored_at(e, datetime(2026, 9, 30, 23, tzinfo=TZ))  # September: not counted
+    rows = selectors.monthly_coverage(s["center"], date(2026, 10, 20))
+    assert rows == [
+        {"agent_staff_no": "2001", "scored": 4, "minimum": 4, "target": 5, "short": False, "average": 97.0},  # (100+98+96+94)/4
+        {"agent_staff_no": "2002", "scored": 1, "minimum": 4, "target": 5, "short": True, "average": 100.0},
+    ]

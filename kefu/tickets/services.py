@@ -19,7 +19,7 @@ from kefu.errors import Conflict, NotAllowed, NotFound, Problem, RuleViolation
 from kefu.org.models import Department, Staff
 from kefu.org.policy import policy_for
 from kefu.org.roles import Role, roles_of
-from kefu.tickets import machine
+from kefu.tickets import machine, rules
 from kefu.tickets.models import (Compensation, Escalation, Order, OrderEvent, OrderSequence, Reminder,
                                  TypicalCase)
 from kefu.workcal.deadlines import DeadlineRule, due_at
@@ -60,11 +60,8 @@ def promise_due(center, kind: str, complexity: str, accepted: datetime, pol: dic
 
 
 def is_past_due(order: Order, now: datetime) -> bool:
-    if order.state in machine.CLOCK_STOPPED:
-        return False
-    if order.due_at and now > order.due_at:
-        return True
-    return bool(order.state == machine.PROCESSING and order.handling_deadline and now > order.handling_deadline)
+    return rules.past_due(order.state not in machine.CLOCK_STOPPED, order.due_at, order.handling_deadline,
+                          order.state == machine.PROCESSING, now)
 
 
 # --- creation --------------------------------------------------------------------------------------
@@ -580,8 +577,8 @@ def check_order_deadline(order: Order, now: datetime) -> list[str]:
             order.is_overdue, order.overdue_at = True, now
             _event(order, now, "overdue", "超时", f"已超过时限 {timezone.localtime(deadline):%Y-%m-%d %H:%M}")
             done.append("overdue")
-    if (order.state == machine.PROCESSING and deadline and not order.is_overdue
-            and deadline - timedelta(minutes=pol["reminder_before_minutes"]) <= now < deadline):
+    if (order.state == machine.PROCESSING and not order.is_overdue
+            and rules.reminder_due(deadline, timedelta(minutes=pol["reminder_before_minutes"]), now)):
         dept = order.department
         to = (dept.liaison if dept else None) or order.handler
         _, created = Reminder.objects.get_or_create(
@@ -593,14 +590,16 @@ def check_order_deadline(order: Order, now: datetime) -> list[str]:
     if order.is_overdue and order.state == machine.PROCESSING and order.department_id:
         dept = order.department
         first = Escalation.objects.filter(order=order, step=1, department=dept).first()
-        if first is None:
+        second_sent = first is not None and Escalation.objects.filter(order=order, step=2, department=dept).exists()
+        step = rules.escalation_step(True, first.at if first else None, second_sent,
+                                     timedelta(hours=pol["escalation_interval_hours"]), now)
+        if step == 1:
             if dept.leader_id:
                 Escalation.objects.create(order=order, at=now, step=1, department=dept, to=dept.leader,
                                           note=f"工单 {order.number} 超时未反馈，书面上报部门领导")
                 _event(order, now, "escalate", "超时上报部门领导", f"上报 {dept.leader.staff_no}（004:L2181）")
                 done.append("escalate1")
-        elif (now - first.at >= timedelta(hours=pol["escalation_interval_hours"]) and dept.executive_id
-              and not Escalation.objects.filter(order=order, step=2, department=dept).exists()):
+        elif step == 2 and dept.executive_id:
             Escalation.objects.create(order=order, at=now, step=2, department=dept, to=dept.executive,
                                       note=f"工单 {order.number} 上报部门领导后仍未反馈，书面上报主管领导")
             _event(order, now, "escalate", "超时上报主管领导", f"上报 {dept.executive.staff_no}（004:L2181）")
@@ -653,13 +652,8 @@ def destroy_expired(now: datetime | None = None) -> int:
 
 # --- compensation ----------------------------------------------------------------------------------
 def approver_for(amount: Decimal, pol: dict) -> str:
-    """< deputy_from: sales manager; deputy_from..gm_above (inclusive): deputy GM; > gm_above: GM (002:L150-158)."""
     comp = pol["compensation"]
-    if amount < Decimal(str(comp["deputy_from"])):
-        return Compensation.Approver.SALES_MANAGER
-    if amount <= Decimal(str(comp["gm_above"])):
-        return Compensation.Approver.DEPUTY_GM
-    return Compensation.Approver.GM
+    return rules.approver_for(amount, comp["deputy_from"], comp["gm_above"])
 
 
 @transaction.atomic

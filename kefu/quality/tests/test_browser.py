@@ -23,6 +23,8 @@ def test_inspector_scores_a_call(qa_setup, page, login, screenshot):  # 004:L943
     e = _spot(s, "CALL-0001")
     login(s["qa"][0])
     page.goto(page.base_url + "/quality/")
+    assert "0 / 5" in page.inner_text("#coverage")  # nobody monitored yet this month (004:L1531)
+    screenshot("quality-tasks")
     page.click("text=CALL-0001")
     page.fill("input[name=awarded_accuracy]", "15")
     page.fill("input[name=comment_accuracy]", "资费解释不完整")

@@ -109,6 +109,13 @@ def import_file(request, file: UploadedFile = File(...), format: str = Form("que
 
 
 def run_import(center, name: str, data: bytes, fmt: str, mapping_text: str, user):
+    """Import from the page or the API, then refresh the KPI rollups of the days it touched."""
+    outcome = _import(center, name, data, fmt, mapping_text, user)
+    services.refresh_kpis(outcome)
+    return outcome
+
+
+def _import(center, name: str, data: bytes, fmt: str, mapping_text: str, user):
     if fmt == "queue_log":
         return services.import_queue_log(center, file_name=name, data=data, user=user)
     if fmt == "csv":

@@ -288,6 +288,32 @@ def _insert_frame(center: Center, batch: ImportBatch, frame: pl.DataFrame, batch
     return Call.objects.filter(batch=batch).count()
 
 
+def refresh_kpis(outcome: ImportOutcome) -> int:
+    """After an import from the CLI, the page or the API: recompute the KPI rollups of the local days it touched.
+
+    Kept out of import_* so that benchmarks and bulk loads (demo, kpi's bench) time and batch the import alone.
+    Returns the rollup rows written (0 when kefu.kpi is not installed or nothing was added).
+    """
+    from django.apps import apps
+    from django.db.models import Max, Min
+
+    if outcome.duplicate or not apps.is_installed("kefu.kpi"):
+        return 0
+    from kefu.kpi import services as kpi_services
+
+    batch = outcome.batch
+    spans = [Call.objects.filter(batch=batch).aggregate(lo=Min("offered_at"), hi=Max("offered_at")),
+             AgentSession.objects.filter(batch=batch).aggregate(lo=Min("start"), hi=Max("end")),
+             AgentPause.objects.filter(batch=batch).aggregate(lo=Min("start"), hi=Max("end"))]
+    los = [x["lo"] for x in spans if x["lo"] is not None]
+    his = [x["hi"] for x in spans if x["hi"] is not None]
+    if not los:
+        return 0
+    tz = ZoneInfo(batch.center.time_zone)
+    first, last = min(los).astimezone(tz).date(), max(his).astimezone(tz).date()
+    return kpi_services.refresh_rollups(batch.center, first, last)
+
+
 def add_scheduled_shifts(center: Center, shifts: list[tuple[str, datetime, datetime]], batch: ImportBatch | None = None) -> int:
     """Scheduled on-phone spans (staff_no, start, end) for 实际工作率 (004:L1345). Rejects an end not after its start."""
     bad = [Problem("shifts", "telephony.shift", f"第{i}个班次：工号 {no} 的结束时间必须晚于开始时间")

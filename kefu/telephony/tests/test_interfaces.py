@@ -147,3 +147,18 @@ def test_role_matrix_of_telephony_operations(role, make_staff, client_for):
             assert response.status_code in (200, 400, 422), (op_id, response.status_code)
         else:
             assert response.status_code == 403, (op_id, response.status_code)
+
+
+@pytest.mark.django_db
+def test_import_from_the_interfaces_refreshes_the_kpi_rollups_of_the_days_touched(center, monkeypatch):
+    from datetime import date
+
+    from kefu.telephony.api import run_import
+
+    seen = []
+    kpi_services = pytest.importorskip("kefu.kpi.services")
+    monkeypatch.setattr(kpi_services, "refresh_rollups", lambda c, first, last: seen.append((c, first, last)) or 7)
+    run_import(center, "a.log", FILE_A + FILE_B, "queue_log", "", None)
+    assert seen == [(center, date(2026, 3, 2), date(2026, 3, 2))]  # T0 is 00:00 on 2 March in Asia/Shanghai
+    run_import(center, "a.log", FILE_A + FILE_B, "queue_log", "", None)  # duplicate: nothing to refresh
+    assert len(seen) == 1

@@ -20,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["queue_log", "csv"], default="queue_log", help="文件格式")
         parser.add_argument("--mapping", help="CSV 字段映射 JSON 文件（省略则列名与系统字段名相同）")
         parser.add_argument("--center", help="中心代码（省略则为第一个中心）")
+        parser.add_argument("--no-refresh-kpis", dest="refresh_kpis", action="store_false", help="导入后不重算指标汇总")
 
     def handle(self, *args, file, format, mapping, center, **options):
         path = Path(file)
@@ -55,6 +56,10 @@ class Command(BaseCommand):
         if outcome.duplicate:
             self.stdout.write(f"该文件已于 {outcome.batch.imported_at:%Y-%m-%d %H:%M} 导入过（{outcome.batch.file_name}），未新增任何记录")
             return
+        if options.get("refresh_kpis", True):
+            rows = services.refresh_kpis(outcome)
+            if rows:
+                self.stdout.write(f"已重算指标汇总 {rows} 行")
         self.stdout.write(f"已导入 {path.name}：{outcome.batch.rows} 行，新增通话 {outcome.calls_created}，"
                           f"已存在而跳过 {outcome.skipped_existing}，签入时段 {outcome.sessions}，小休 {outcome.pauses}，"
                           f"待下个文件补全 {outcome.pending} 行")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("department/", views.department_queue, name="department"),
     path("board/", views.board, name="board"),
     path("cases/", views.cases, name="cases"),
+    path("cases/search/", views.case_search, name="case_search"),
     path("orders/<int:order_id>/", views.detail, name="detail"),
     path("orders/<int:order_id>/fire/", views.fire, name="fire"),
     path("orders/<int:order_id>/unmask/", views.unmask, name="unmask"),

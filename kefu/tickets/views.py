@@ -136,6 +136,7 @@ def _detail_context(request, order: Order, staff, errors=None, failed: str = "",
         "escalations": order.escalations.select_related("to"), "forms": forms,
         "can_unmask": "tickets.unmask" in _allowed_ops(request), "compensations": order.compensations.all(),
         "repeats": order.repeats.all(),
+        "dispatching": any(t.name in ("dispatch", "redispatch", "appeal_dispatch", "coordinate") for t in allowed),
     }
 
 
@@ -214,3 +215,10 @@ def unmask(request, order_id: int):
 def cases(request):
     q = request.GET.get("q", "")[:100]
     return render(request, "tickets/cases.html", {"cases": selectors.search_cases(q, 50), "q": q})
+
+
+@require("page.tickets.cases")
+def case_search(request):
+    """HTMX fragment beside the dispatch form: the case library is at hand while dispatching (004:L2157)."""
+    q = request.GET.get("q", "")[:100]
+    return render(request, "tickets/_case_hits.html", {"cases": selectors.search_cases(q, 5) if q.strip() else [], "q": q})

@@ -186,3 +186,17 @@ def test_export_is_masked_and_audited(org, client_for, new_order):
     ws = load_workbook(BytesIO(r.content)).active
     assert ws.cell(1, 1).value == "工单流水号" and ws.cell(2, 7).value == "138****8000"
     assert AuditRecord.objects.filter(action="export", object_type="tickets.order").exists()
+
+
+def test_case_hits_fragment_beside_dispatch(org, client_for, new_order, fire):
+    """004:L2157: the case library is searchable while dispatching."""
+    done = new_order()
+    fire(done, "answer", org.agent, reply_opinion="已答", satisfaction="satisfied")
+    fire(done, "archive", org.dispatcher, analysis="系统重复扣费", is_typical=True, case_title="话费多扣典型案例")
+    pending = new_order(phone="13900139000")
+    fire(pending, "review", org.dispatcher, review_opinion="有效")
+    client = client_for(org.dispatcher)
+    page = client.get(f"/tickets/orders/{pending.pk}/").content.decode()
+    assert "案例库参考" in page
+    hits = client.get("/tickets/cases/search/", {"q": "话费多扣"}).content.decode()
+    assert "话费多扣典型案例" in hits

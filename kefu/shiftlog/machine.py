@@ -55,3 +55,26 @@ def find(name: str) -> T | None:
 
 def available(state: State, actor: Actor | None) -> list[T]:
     return [t for t in TRANSITIONS if t.src == state and actor is not None and t.actor == actor]
+
+
+# Liability records (004:L669): open → disputed (by the liable person) → upheld | dismissed (by a lead).
+class IssueState(StrEnum):
+    OPEN = "open"
+    DISPUTED = "disputed"
+    UPHELD = "upheld"
+    DISMISSED = "dismissed"
+
+
+@dataclass(frozen=True)
+class IssueT:
+    name: str
+    src: frozenset
+    dst: IssueState
+    by: str  # "responsible" or "lead"
+
+
+ISSUE_TRANSITIONS = {
+    "dispute": IssueT("dispute", frozenset({IssueState.OPEN}), IssueState.DISPUTED, "responsible"),
+    "uphold": IssueT("uphold", frozenset({IssueState.OPEN, IssueState.DISPUTED}), IssueState.UPHELD, "lead"),
+    "dismiss": IssueT("dismiss", frozenset({IssueState.OPEN, IssueState.DISPUTED}), IssueState.DISMISSED, "lead"),
+}

@@ -330,10 +330,11 @@ def dispute_issue(actor: Staff, issue_id: int, *, reason: str) -> Issue:
         raise NotFound("交接责任记录", field="issue_id")
     if issue.responsible_id != actor.pk:
         raise NotAllowed("只有被认定的责任人可以提出异议", rule="not_responsible")
-    if issue.status != Issue.Status.OPEN:
+    t = machine.ISSUE_TRANSITIONS["dispute"]
+    if issue.status not in t.src:
         raise Conflict(f"该记录状态为“{issue.get_status_display()}”，不能再提出异议", field="status", rule="state")
     issue.dispute_reason = _clean_text(reason, "reason", "异议理由", 300, required=True)
-    issue.status = Issue.Status.DISPUTED
+    issue.status = t.dst
     issue.save(update_fields=["dispute_reason", "status"])
     _event(issue.handover, actor, "提出异议", issue.dispute_reason[:100])
     return issue
@@ -348,12 +349,13 @@ def decide_issue(actor: Staff, issue_id: int, *, upheld: bool, note: str, now: d
         raise NotAllowed("只有班长、值班长或中心经理可以认定交接责任", rule="not_lead")
     if issue.responsible_id == actor.pk:
         raise NotAllowed("不能认定与本人有关的交接责任，请由其他管理人员认定", rule="own_issue")
-    if issue.status not in (Issue.Status.OPEN, Issue.Status.DISPUTED):
-        raise Conflict(f"该记录已{issue.get_status_display()}", field="status", rule="state")
     if not isinstance(upheld, bool):
         raise RuleViolation("认定结果应为“成立”或“不成立”", field="upheld", rule="choice")
+    t = machine.ISSUE_TRANSITIONS["uphold" if upheld else "dismiss"]
+    if issue.status not in t.src:
+        raise Conflict(f"该记录已{issue.get_status_display()}", field="status", rule="state")
     issue.decision_note = _clean_text(note, "note", "认定意见", 300, required=True)
-    issue.status = Issue.Status.UPHELD if upheld else Issue.Status.DISMISSED
+    issue.status = t.dst
     issue.decided_by, issue.decided_at = actor, now or timezone.now()
     issue.save(update_fields=["decision_note", "status", "decided_by", "decided_at"])
     _event(issue.handover, actor, f"责任认定：{issue.get_status_display()}", issue.decision_note[:100])

@@ -124,3 +124,12 @@ def test_signature_is_late_iff_after_the_deadline(minutes, grace):
     signed = end + timedelta(minutes=minutes)
     flags = lateness(due, signed, signed, signed)
     assert (Flag.SIGNED_LATE in flags) == (minutes > grace)
+
+
+def test_liability_records_machine_004_L669():
+    from kefu.shiftlog.machine import ISSUE_TRANSITIONS, IssueState
+
+    assert ISSUE_TRANSITIONS["dispute"].src == {IssueState.OPEN} and ISSUE_TRANSITIONS["dispute"].by == "responsible"
+    for name, dst in (("uphold", IssueState.UPHELD), ("dismiss", IssueState.DISMISSED)):
+        t = ISSUE_TRANSITIONS[name]
+        assert (t.src, t.dst, t.by) == ({IssueState.OPEN, IssueState.DISPUTED}, dst, "lead")

@@ -47,7 +47,7 @@ class GenerateIn(Schema):
     days: int = Field(28, ge=1, le=services.MAX_DAYS)
     requirement: list[list[int]] | None = None  # per day, seats per interval (kefu.wfm's Erlang output)
     holidays: list[int] | None = None  # day indexes; default: the working-day calendar + special dates
-    time_limit: float | None = Field(None, gt=0, le=600)
+    time_limit: float | None = Field(None, gt=0, le=120)
 
 
 class EditIn(Schema):

@@ -126,7 +126,12 @@ def test_day_off_request_flows_into_the_roster(center, agents, lead):  # 000:L18
     RosterRequest.objects.create(center=center, staff=agent, day=START + timedelta(days=2), kind="day_off")
     roster = _small(center, lead)
     assert {"staff_no": agent.staff_no, "day": 2, "shift": None, "on": False, "weight": None} in roster.inputs["requests"]
-    assert not Assignment.objects.filter(roster=roster, staff=agent, day=START + timedelta(days=2)).exists()
+    problem = services.problem_of(roster.inputs)
+    assert [(r.agent, r.day, r.shift, r.on, r.weight) for r in problem.requests] == \
+        [(agent.staff_no, 2, None, False, policy.PRESETS["hotline"]["weights"]["day_off_request"])]
+    # honoured, or (when the time limit ran out first) priced in the report: never silently dropped
+    worked = Assignment.objects.filter(roster=roster, staff=agent, day=START + timedelta(days=2)).exists()
+    assert roster.report["costs"]["shift_off_request"] == (20 if worked else 0)
 
 
 def test_submit_request_rules(center, agents, lead):

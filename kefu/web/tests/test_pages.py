@@ -34,3 +34,14 @@ def test_english_is_available(make_staff, client_for):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get("/").content.decode()
     assert "Customer-service center operations" in page and "Log out" in page
+
+
+@pytest.mark.browser
+def test_menus_group_the_features_of_a_role(make_staff, page, login, screenshot):
+    supervisor = make_staff("supervisor", staff_no="4321")
+    login(supervisor)
+    menus = page.locator(".mainnav .menu-title").all_inner_texts()
+    assert any("工单" in m for m in menus)
+    page.hover(".menu:has-text('工单') .menu-title")
+    assert page.locator(".menu:has-text('工单') .menu-items a").first.is_visible()
+    screenshot("home-supervisor-menu")

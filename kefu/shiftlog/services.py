@@ -100,6 +100,26 @@ def _clean_text(value: str, field: str, label: str, max_length: int, *, required
     return value
 
 
+def _resolve_order(center, order_ref: str, order_id: int | None) -> tuple[str, int | None]:
+    """Link to the tickets app's order when it knows it (by serial number or id); no foreign key across apps.
+    An id that names no order of this center is refused; an unknown serial number stays a free reference."""
+    try:
+        from kefu.tickets.models import Order
+    except ImportError:  # the tickets app is optional for the diary
+        return order_ref, order_id
+    if order_id is not None:
+        number = Order.objects.filter(center=center, pk=order_id).values_list("number", flat=True).first()
+        if number is None:
+            raise RuleViolation(f"工单ID {order_id} 在本中心不存在", field="order_id", rule="not_found")
+        if order_ref and order_ref != number:
+            raise RuleViolation(f"工单编号 {order_ref} 与工单ID {order_id}（{number}）不一致", field="order_ref", rule="mismatch")
+        return number, order_id
+    if order_ref:
+        found = Order.objects.filter(center=center, number=order_ref).values_list("pk", flat=True).first()
+        return order_ref, found
+    return order_ref, None
+
+
 def _held_open_items(staff: Staff):
     return Item.objects.filter(holder=staff, closed_at__isnull=True)
 
@@ -186,6 +206,7 @@ def add_item(actor: Staff, handover_id: int, *, kind: str, text: str, order_ref:
         raise RuleViolation("工单编号不能超过40个字符", field="order_ref", rule="max_length")
     if order_id is not None and (isinstance(order_id, bool) or not isinstance(order_id, int) or not 0 < order_id <= _MAX_ORDER_ID):
         raise RuleViolation("工单ID应为正整数", field="order_id", rule="positive")
+    order_ref, order_id = _resolve_order(actor.center, order_ref, order_id)
     if kind == Item.Kind.ORDER and not (order_ref or order_id):
         raise RuleViolation("在办工单须填写工单编号或工单ID", field="order_ref", rule="order_required")
     if kind in (Item.Kind.CALLBACK, Item.Kind.PROSPECT) and not customer_phone:

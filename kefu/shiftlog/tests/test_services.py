@@ -125,7 +125,7 @@ def test_problem_during_handover_must_reach_a_stopping_point_first_004_L667(peop
 @pytest.mark.django_db
 def test_open_items_carry_over_until_closed(people):
     h1 = start(people["out"])
-    kept = services.add_item(people["out"], h1.pk, kind="order", text="投诉单待部门回复", order_ref="TS20260302001", order_id=17)
+    kept = services.add_item(people["out"], h1.pk, kind="order", text="投诉单待部门回复", order_ref="TS20260302001")
     done = services.add_item(people["out"], h1.pk, kind="equipment", text="5号机台耳机杂音")
     sign(people["out"], h1, "sign_out")
     sign(people["in"], h1, "countersign")
@@ -322,3 +322,27 @@ def test_supervisor_sees_unsigned_and_late_handovers(people):
     # before the deadline the unsigned one is not shown yet
     early = selectors.late_or_unsigned(people["lead"].center, now=end - timedelta(minutes=1), days=30)
     assert unsigned.pk not in {h.pk for h, _ in early}
+
+
+def _ticket(actor):
+    from kefu.tickets import services as tickets
+
+    return tickets.create_order(actor.center, actor, {"kind": "complaint", "phone": "13800138000", "subject": "话费多扣",
+                                                      "description": "本月多扣50元", "category": "tariff", "level": 2})
+
+
+@pytest.mark.django_db
+def test_order_items_link_to_the_tickets_app_by_number_or_id(people):
+    order = _ticket(people["out"])
+    h = start(people["out"])
+    by_number = services.add_item(people["out"], h.pk, kind="order", text="待部门回复", order_ref=order.number)
+    by_id = services.add_item(people["out"], h.pk, kind="order", text="待部门回复", order_id=order.pk)
+    unknown = services.add_item(people["out"], h.pk, kind="order", text="外系统单号", order_ref="EXT-001")
+    assert (by_number.order_id, by_id.order_ref, unknown.order_id) == (order.pk, order.number, None)
+    before = snapshot()
+    for kwargs, field, rule in (({"order_id": order.pk + 1000}, "order_id", "not_found"),
+                                ({"order_id": order.pk, "order_ref": "GD-other"}, "order_ref", "mismatch")):
+        with pytest.raises(RuleViolation) as exc:
+            services.add_item(people["out"], h.pk, kind="order", text="x", **kwargs)
+        assert (exc.value.problems[0].field, exc.value.problems[0].rule) == (field, rule)
+    assert snapshot() == before

@@ -28,6 +28,7 @@ from scipy import special
 
 _LAGUERRE_X, _LAGUERRE_W = np.polynomial.laguerre.laggauss(60)
 _LOG_DROP = 46.0  # terms below e^-46 of the largest are negligible (≈1e-20 relative)
+_NO_TRAFFIC = 1e-12  # Erlangs; below this nobody calls (and λ/θ would underflow)
 
 
 def traffic_erlangs(calls: float, aht_seconds: float, interval_seconds: float) -> float:
@@ -123,7 +124,7 @@ def erlang_a_performance(agents: int, traffic: float, aht: float, patience: floa
     n = int(agents)
     if n != agents or n < 0:
         raise ValueError("Erlang A needs a whole number of agents")
-    if traffic == 0:
+    if traffic <= _NO_TRAFFIC:
         return Performance("A", n, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, True)
     b = erlang_b(n, traffic)  # P(all n busy) in the loss system = π_n / Σ_{k<=n} π_k
     theta_over_mu = aht / patience  # θ/μ
@@ -261,7 +262,7 @@ def required_agents(traffic: float, aht: float, target: Target, *, model: str = 
     _check(aht=aht, threshold=target.threshold)
     if traffic < 0:
         raise ValueError("traffic must be >= 0")
-    if traffic == 0:
+    if traffic <= _NO_TRAFFIC:
         perf = Performance(model, 0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, True)
         return Staffing(0, 0, perf, "none")
     if model == "C":
@@ -333,7 +334,7 @@ def required_series(loads: list[tuple[float, float]], target: Target, *, model: 
     out: list[Staffing] = []
     offset = 0
     for traffic, aht in loads:
-        if model != "A" or traffic <= 0:
+        if model != "A" or traffic <= _NO_TRAFFIC:
             out.append(required_agents(traffic, aht, target, model=model, patience=patience))
             continue
         c = _required_c(traffic, aht, replace(target, max_abandon=None, shrinkage=0.0)).required

@@ -284,3 +284,9 @@ def test_warm_started_series_gives_the_same_answers(loads, patience):
     series = erlang.required_series([(a, 180) for a in loads], target, model="A", patience=patience)
     assert [s.required for s in series] == [required_agents(a, 180, target, model="A", patience=patience).required
                                             for a in loads]
+
+
+def test_vanishing_traffic_needs_nobody():
+    # a subnormal load (hypothesis found 5e-324) must not reach log(λ/θ) = log(0)
+    assert required_agents(5e-324, 180, Target(0.8, 20), model="A", patience=60).required == 0
+    assert erlang_a_performance(3, 5e-324, 180, 60, 20).p_wait == 0.0

@@ -281,7 +281,9 @@ def period_values(center, period, by: str, *, key: str | None = None, spec: dict
             if by == "team" and team_id is None:
                 continue
             leavers, headcount = turnover_row(center, period.start, period.end, spec, team_id)
-            values[("M22", k)] = (float(leavers), float(headcount))
+            # the 15–30 % target is annual (004:L1745): a shorter period is annualised (headcount × days / 365)
+            days = (period.end - period.start).days
+            values[("M22", k)] = (float(leavers), headcount * min(days, 365) / 365.0)
     return values
 
 

@@ -175,3 +175,21 @@ def test_today_is_live_from_raw_calls(center, make_staff, client_for):
     r = client_for(make_staff("supervisor")).get("/kpi/", {"period": "today"})
     row = r.content.decode().split('data-code="M21"')[1].split("</tr>")[0]
     assert 'class="num value">1 <small' in row  # one call today, counted without any rollup
+
+
+@pytest.mark.django_db
+def test_m22_monthly_turnover_is_annualised(center, make_staff, client_for):  # 004:L1745 target 15–30 % a year
+    from datetime import date as d
+
+    from kefu.org.models import Staff
+
+    staff = [make_staff("agent") for _ in range(39)]
+    Staff.objects.filter(pk__in=[s.pk for s in staff]).update(hired_on=d(2020, 1, 1))
+    Staff.objects.filter(pk=staff[0].pk).update(left_on=d(2026, 10, 10))
+    manager = make_staff("manager")
+    Staff.objects.filter(pk=manager.pk).update(hired_on=d(2020, 1, 1))
+    r = client_for(manager).get("/api/kpi/values", {"by": "center", "period": "month", "month": "2026-10"})
+    m22 = next(v for v in r.json()["values"] if v["metric"] == "M22")
+    # 1 leaver of 40 in October (31 days) = 2.5 % a month = 29.44 % a year → within 15–30 %
+    assert m22["numerator"] == 1 and m22["denominator"] == pytest.approx(40 * 31 / 365)
+    assert m22["shown"] == "29.44%" and m22["status"] == "ok"

@@ -4,6 +4,11 @@ metrics (M1–M22, 004:L1339–1757), plus the call counts M21 is broken into.
 No Django import. `scale` turns numerator/denominator into the display unit (100 for percent,
 1/60 for minutes). `source` says which records feed the metric: calls, agents (sessions/pauses/
 schedules), calls+agents, orders (work orders), hr (staff), qa (monitoring scores).
+
+Adding a metric: declare it here (code, name, formula, unit, seed line, hints); give it a target in
+kpi/policy.py PRESETS (all three presets); add its (numerator, denominator) per record in
+kpi/engine.py (_call_sums for calls, order_metrics, agent_metrics); add a hand-computed fixture test
+citing its seed line. It must stay a ratio of sums so that rollups add up (tests/test_engine_properties).
 """
 from __future__ import annotations
 

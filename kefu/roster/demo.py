@@ -9,7 +9,7 @@ from kefu.roster import services
 from kefu.roster.models import Roster, RosterRequest
 
 
-def build(center, rng, out) -> None:
+def build(center, rng, out, time_limit: float = 15) -> None:
     services.ensure_templates(center)
     today = timezone.localdate()
     start = today - timedelta(days=today.weekday())  # this week's Monday
@@ -23,7 +23,7 @@ def build(center, rng, out) -> None:
     if Roster.objects.filter(center=center, start=start, days=28).exists():
         out.write("  排班：已存在")
         return
-    roster = services.generate(center, start=start, days=28, actor=None, time_limit=15)
+    roster = services.generate(center, start=start, days=28, actor=None, time_limit=time_limit)
     try:
         services.publish(roster, None)
         state = "已发布"

@@ -87,20 +87,29 @@ def default_requirement(pol: dict, days: int, n_agents: int) -> list[list[int]]:
     return [[round(v * n_agents / 40) for v in profile] for _ in range(days)]
 
 
-def requirement_from_wfm(center: Center, start: date, days: int) -> list[list[int]] | None:
-    """kefu.wfm's Erlang staffing per interval, when that app offers it."""
+def requirement_from_wfm(center: Center, start: date, days: int, interval_minutes: int = 30) -> list[list[int]] | None:
+    """kefu.wfm's Erlang staffing (seats to schedule, shrinkage included) per interval, when wfm has a
+    forecast for every day of the period; otherwise None and the policy's profile is used."""
     try:
-        from kefu.wfm import selectors as wfm_selectors
+        from kefu.wfm.services import staffing_plan
     except ImportError:
         return None
-    fn = getattr(wfm_selectors, "required_seats", None)
-    if fn is None:
-        return None
-    try:
-        rows = fn(center, start, days)
-    except Exception:  # another app's optional feature: fall back to the policy profile
-        return None
-    return [list(map(int, r)) for r in rows] if rows else None
+    out = []
+    for d in range(days):
+        try:
+            plan = staffing_plan(center, start + timedelta(days=d))
+        except RuleViolation:  # no forecast for that day
+            return None
+        rows = [(r["start"].hour * 60 + r["start"].minute, int(r["scheduled_needed"])) for r in plan["rows"]]
+        if not rows:
+            return None
+        day_row = []
+        for i in range(1440 // interval_minutes):
+            minute = i * interval_minutes
+            covering = [need for begin, need in rows if begin <= minute]
+            day_row.append(covering[-1] if covering else rows[0][1])
+        out.append(day_row)
+    return out
 
 
 def _validate_requirement(requirement, days: int, per_day: int) -> list[list[int]]:
@@ -155,7 +164,8 @@ def _inputs(center: Center, start: date, days: int, requirement, holidays, pol: 
         raise RuleViolation("中心没有可排班的话务员", field="center", rule="no_agents")
     per_day = 1440 // pol["interval_minutes"]
     if requirement is None:
-        requirement = requirement_from_wfm(center, start, days) or default_requirement(pol, days, len(staff))
+        requirement = (requirement_from_wfm(center, start, days, pol["interval_minutes"])
+                       or default_requirement(pol, days, len(staff)))
     requirement = _validate_requirement(requirement, days, per_day)
     if holidays is None:
         holidays = holidays_between(center, start, days, pol)

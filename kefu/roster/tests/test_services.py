@@ -211,3 +211,18 @@ def test_pages_render_and_htmx_edit_returns_the_body(center, agents, lead, clien
     agent_client = client_for(agents[0])
     assert agent_client.post(f"/roster/{roster.id}/cell/", {"staff_no": "3001", "day": "2030-03-04", "code": ""}).status_code == 403
     assert agent_client.get(f"/roster/{roster.id}/").status_code == 404
+
+
+def test_requirement_from_wfm_erlang_plan(center, monkeypatch):
+    """kefu.wfm's hourly Erlang plan becomes half-hourly seats: each half hour takes its hour's value."""
+    from kefu.wfm import services as wfm_services
+
+    def plan(center_, day):
+        if day.day == 9:
+            raise RuleViolation("no forecast", field="day", rule="no_forecast")
+        return {"rows": [{"start": datetime(day.year, day.month, day.day, h, 0), "scheduled_needed": h} for h in range(24)]}
+
+    monkeypatch.setattr(wfm_services, "staffing_plan", plan)
+    rows = services.requirement_from_wfm(center, date(2030, 3, 4), 2, 30)
+    assert rows[0][:4] == [0, 0, 1, 1] and rows[1][46:] == [23, 23] and len(rows[0]) == 48
+    assert services.requirement_from_wfm(center, date(2030, 3, 8), 2, 30) is None  # 03-09 has no forecast

@@ -17,7 +17,8 @@ _TEXTBOOK = {
     "reply_promise_hours": {"simple": 2, "complex": 24},
     # "规定时间" for consultations/suggestions is not defined in the seed (004:L1317); a center sets it.
     "consultation_reply": {"unit": "hours", "amount": 24},
-    # Same customer + same category within this window = repeat complaint (004:L1327, L2013).
+    # Same customer + same category within this window = repeat complaint (004:L1327, L2013). The seed gives
+    # no window; 30 days mirrors the 30-day redial-identification period of 004:L1619.
     "repeat_window_days": 30,
     "repeat_priority": 2,  # priority given to a repeat complaint (0 normal)
     "key_account_priority": 1,
@@ -40,13 +41,13 @@ _TEXTBOOK = {
 }
 
 _GOV = copy.deepcopy(_TEXTBOOK)
-# 12345 hotlines answer consultations within the working day in most rulebooks; keep it 1 working day.
+# Not in the seeds: a placeholder of 1 working day for consultations; each 12345 center sets its own.
 _GOV["consultation_reply"] = {"unit": "working_days", "amount": 1}
 _GOV["flow_templates"] = {"tariff": "billing", "network": "network", "business": "marketing", "service": "province",
                           "other": "province"}
 
 _SHOP = copy.deepcopy(_TEXTBOOK)
-# E-commerce teams promise a reply within the day (24 h) for every complaint.
+# Not in the seeds: a placeholder 24 h reply promise for every complaint; the shop sets its own.
 _SHOP["reply_promise_hours"] = {"simple": 24, "complex": 24}
 
 PRESETS = {"hotline": _TEXTBOOK, "gov12345": _GOV, "ecommerce": _SHOP}

@@ -104,7 +104,7 @@ def submit_leave(staff: Staff, *, kind: str, start: date, end: date, reason: str
 @transaction.atomic
 def decide_leave(leave_id: int, approver: Staff, *, approve: bool, note: str = "", version: int | None = None) -> LeaveRequest:
     """The next approver in the ladder approves or rejects; no skipping levels (002:L70)."""
-    leave = LeaveRequest.objects.select_for_update().select_related("staff").filter(pk=leave_id).first()
+    leave = LeaveRequest.objects.select_for_update(of=("self",)).select_related("staff").filter(pk=leave_id).first()
     if leave is None:
         raise RuleViolation("请假申请不存在", field="id", rule="not_found", status=404)
     if version is not None and version != leave.version:
@@ -226,7 +226,7 @@ def swap_leads(swap: ShiftSwap) -> dict[str, int | None]:
 
 @transaction.atomic
 def decide_swap(swap_id: int, lead: Staff, *, approve: bool) -> ShiftSwap:
-    swap = ShiftSwap.objects.select_for_update().select_related("requester__team", "counterpart__team").filter(pk=swap_id).first()
+    swap = ShiftSwap.objects.select_for_update(of=("self",)).select_related("requester__team", "counterpart__team").filter(pk=swap_id).first()
     if swap is None:
         raise RuleViolation("换班申请不存在", field="id", rule="not_found", status=404)
     if swap.state != ShiftSwap.State.REQUESTED:

@@ -78,6 +78,17 @@ def _intervals(model, center, start, end, teams: dict[str, str]) -> pl.DataFrame
                         engine.INTERVAL_COLUMNS)
 
 
+def _scheduled(models, center, start, end, teams: dict[str, str]) -> pl.DataFrame:
+    """Scheduled on-phone time (004:L1345): imported schedule rows plus the published kefu roster."""
+    rows = [{"agent_staff_no": a, "team_id": teams.get(a), "start": s, "end": e} for a, s, e in
+            models.ScheduledShift.objects.filter(center=center, start__lt=end, end__gt=start).values_list("agent_staff_no", "start", "end")]
+    roster = _optional("kefu.roster.selectors")
+    if roster is not None and hasattr(roster, "scheduled_intervals"):
+        rows += [{"agent_staff_no": a, "team_id": teams.get(a), "start": s, "end": e}
+                 for a, s, e, *_ in roster.scheduled_intervals(center, start, end)]
+    return engine.frame(rows, engine.INTERVAL_COLUMNS)
+
+
 def load_frames(center, start: datetime, end: datetime, *, lookback: timedelta = timedelta(0)) -> dict:
     """Every record the engine reads for [start, end); calls from `lookback` earlier for redial de-duplication."""
     teams = team_map(center)
@@ -86,7 +97,7 @@ def load_frames(center, start: datetime, end: datetime, *, lookback: timedelta =
     if models is not None:
         frames["sessions"] = _intervals(models.AgentSession, center, start, end, teams)
         frames["pauses"] = _intervals(models.AgentPause, center, start, end, teams)
-        frames["scheduled"] = _intervals(models.ScheduledShift, center, start, end, teams)
+        frames["scheduled"] = _scheduled(models, center, start, end, teams)
     tickets = _optional("kefu.tickets.selectors")
     if tickets is not None and hasattr(tickets, "kpi_order_rows"):
         rows = tickets.kpi_order_rows(center, start, end)

@@ -99,3 +99,20 @@ def test_timer_refreshes_today(center):
     make_calls(center, [{"at": djtz.now() - timedelta(minutes=1), "outcome": "answered", "wait": 2, "talk": 60}])
     assert tasks.refresh_recent.apply().get() > 0
     assert Rollup.objects.filter(center=center, metric="M21", period_kind="day", breakdown="center").get().numerator == 1.0
+
+
+@pytest.mark.django_db
+def test_published_roster_counts_as_scheduled_time(center, monkeypatch):
+    """实际工作率 (004:L1343-1349) divides by scheduled time: the published kefu roster is a source of it."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from kefu.kpi import selectors
+    from kefu.roster import selectors as roster_selectors
+
+    sh = ZoneInfo("Asia/Shanghai")
+    s, e = datetime(2026, 11, 2, 8, tzinfo=sh), datetime(2026, 11, 2, 17, tzinfo=sh)
+    monkeypatch.setattr(roster_selectors, "scheduled_intervals", lambda c, lo, hi: [("1001", s, e, "D")])
+    frames = selectors.load_frames(center, datetime(2026, 11, 2, tzinfo=sh), datetime(2026, 11, 3, tzinfo=sh))
+    rows = frames["scheduled"].to_dicts()
+    assert [(r["agent_staff_no"], r["start"], r["end"]) for r in rows] == [("1001", s, e)]

@@ -253,3 +253,10 @@ def test_policy_presets_are_valid_and_validation_names_fields():
         assert policy.validate(preset) == [], name
     fields = {f for f, _ in policy.validate({"legacy_transfer_kind": "x", "ring_cycle_seconds": 0, "agent_map": [], "batch_size": 5})}
     assert fields == {"legacy_transfer_kind", "ring_cycle_seconds", "agent_map", "batch_size"}
+
+
+@pytest.mark.django_db
+def test_csv_progress_reports_every_written_row(center):
+    seen = []
+    services.import_csv(center, file_name="calls.csv", data=CSV_CN.encode(), mapping=MAPPING, progress=seen.append)
+    assert sum(seen) == 3

@@ -46,9 +46,9 @@ class Command(BaseCommand):
                         mapping_data = json.loads(Path(mapping).read_text(encoding="utf-8"))
                     except (OSError, json.JSONDecodeError) as exc:
                         raise CommandError(f"无法读取字段映射 {mapping}：{exc}") from None
-                with tqdm(total=2, unit="步", desc="读取并写入 CSV", disable=quiet, file=self.stderr._out) as bar:
-                    outcome = services.import_csv(target, file_name=path.name, data=data, mapping=mapping_data)
-                    bar.update(2)
+                rows = max(data.count(b"\n") - 1, 0)
+                with tqdm(total=rows, unit="行", desc="写入 CSV 通话", disable=quiet, file=self.stderr._out) as bar:
+                    outcome = services.import_csv(target, file_name=path.name, data=data, mapping=mapping_data, progress=bar.update)
         except RuleViolation as exc:
             for p in exc.problems:
                 self.stderr.write(p.message)

@@ -525,7 +525,6 @@ def greedy_roster(problem: Problem) -> Roster:
     hard rule stays kept and the hours are paced over the period. Not optimal; a good start for CP-SAT."""
     p, H = problem, problem.days
     shifts = {s.code: s for s in p.shifts}
-    per_day = MINUTES_PER_DAY // p.interval_minutes
     need: dict[tuple[int, str | None], int] = {}
     weight: dict[tuple[int, str | None], int] = {}
     for cv in p.interval_cover:
@@ -596,7 +595,6 @@ def greedy_roster(problem: Problem) -> Roster:
                 for sk in (None, *a.skills):
                     if (t, sk) in need:
                         need[(t, sk)] -= 1
-    del per_day
     return roster
 
 

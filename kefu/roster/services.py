@@ -196,10 +196,12 @@ def problem_of(inputs: dict) -> engine.Problem:
     return center_model.build_problem(inputs["policy"], center_input(inputs))
 
 
-def _report(problem: engine.Problem, roster: engine.Roster, extra: dict | None = None) -> dict:
+def _report(problem: engine.Problem, roster: engine.Roster, extra: dict | None = None,
+            start: date | None = None) -> dict:
     ev = engine.evaluate(problem, roster)
     return {
         "hard": [{"family": v.family, "label": v.label, "agent": v.agent, "day": v.day, "amount": v.amount,
+                  "date": (start + timedelta(days=v.day)).isoformat() if start and v.day is not None else None,
                   "message": v.message} for v in ev.hard],
         "costs": ev.costs,
         "soft_cost": ev.soft_cost,
@@ -227,7 +229,8 @@ def generate(center: Center, *, start: date, days: int, actor: Staff | None = No
 @transaction.atomic
 def _save(center, start, days, actor, inputs, problem, solution) -> Roster:
     report = _report(problem, solution.roster, {"conflicts": solution.conflicts, "relaxed": solution.relaxed,
-                                                "bound": solution.bound, "seconds": round(solution.wall_seconds, 2)})
+                                                "bound": solution.bound, "seconds": round(solution.wall_seconds, 2)},
+                     start)
     roster = Roster.objects.create(center=center, start=start, days=days, inputs=inputs, report=report,
                                    solver_status=solution.status, objective=solution.objective, created_by=actor)
     staff = {s.staff_no: s for s in Staff.objects.filter(center=center, staff_no__in=[a.id for a in problem.agents])}
@@ -252,7 +255,7 @@ def publish(roster: Roster, actor: Staff | None) -> Roster:
         raise Conflict("该排班表已发布", field="status", rule="already_published")
     problem = problem_of(roster.inputs)
     report = _report(problem, roster_map(roster), {k: v for k, v in roster.report.items()
-                                                   if k in ("conflicts", "relaxed", "bound", "seconds")})
+                                                   if k in ("conflicts", "relaxed", "bound", "seconds")}, roster.start)
     if report["hard"]:
         labels = sorted({h["label"] for h in report["hard"]})
         raise RuleViolation(f"排班违反硬性规则，不能发布：{'、'.join(labels)}", field="roster", rule="hard_rules")
@@ -299,15 +302,14 @@ def edit_assignment(roster: Roster, *, staff_no: str, day: date, code: str | Non
     ev_before, ev_after = engine.evaluate(problem, before), engine.evaluate(problem, after)
     new_hard = _new_violations(ev_before.hard, ev_after.hard)
     if new_hard:
-        raise RuleViolation.many([
-            _problem(v) for v in new_hard])
+        raise RuleViolation.many([_problem(v, roster.start) for v in new_hard])
     warnings = [{"family": fam, "label": engine.SOFT_FAMILIES[fam], "delta": ev_after.costs[fam] - ev_before.costs[fam]}
                 for fam in engine.SOFT_FAMILIES if ev_after.costs[fam] > ev_before.costs[fam]]
     Assignment.objects.filter(roster=roster, staff=staff, day=day).delete()
     if code is not None:
         Assignment.objects.create(roster=roster, staff=staff, day=day, shift=templates.get(code), code=code)
     roster.report = _report(problem, after, {k: v for k, v in roster.report.items()
-                                             if k in ("conflicts", "relaxed", "bound", "seconds")})
+                                             if k in ("conflicts", "relaxed", "bound", "seconds")}, roster.start)
     roster.objective = ev_after.soft_cost
     roster.save(update_fields=["report", "objective"])
     return RosterEdit.objects.create(roster=roster, staff=staff, day=day, old_code=old or "", new_code=code or "",
@@ -328,7 +330,8 @@ def _new_violations(before: list[engine.Violation], after: list[engine.Violation
     return [v for v in after if (v.family, v.agent) in worse]
 
 
-def _problem(v: engine.Violation):
+def _problem(v: engine.Violation, start: date):
     from kefu.errors import Problem
 
-    return Problem("code", v.family, f"违反规则「{v.label}」：{v.message}")
+    when = f"（{start + timedelta(days=v.day):%m-%d}）" if v.day is not None else ""
+    return Problem("code", v.family, f"违反规则「{v.label}」{when}：{v.message}")

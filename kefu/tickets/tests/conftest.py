@@ -6,11 +6,6 @@ from types import SimpleNamespace
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The org fixture makes a dozen accounts per test; a cheap hasher keeps the suite fast (tests only)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def org(db, center, make_staff):

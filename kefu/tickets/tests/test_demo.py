@@ -14,7 +14,6 @@ def test_demo_build_covers_states_and_is_idempotent(settings, monkeypatch):
     from kefu.tickets import demo
     from kefu.tickets.models import Escalation, Order, OrderEvent
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     monkeypatch.setattr(demo, "COUNT", 160)  # the real demo builds 320; half keeps the suite quick
     out = io.StringIO()
     center = org_demo.build(None, random.Random(7), out)

@@ -236,3 +236,16 @@ def test_standard_phrase_must_pass_the_checker(people):
     row = services.save_standard_phrase(code="close_weekend", situation="closing", title="周末告别", text="祝您周末愉快！再见！",
                                         seed_line="004:L1093")
     assert row.pk
+
+
+@pytest.mark.django_db
+def test_editor_page_lists_the_latest_version(make_staff, client_for):
+    """Regression: the editor list once took `versions.all|last`, which a queryset refuses (500)."""
+    from kefu.knowledge import services as kb
+
+    editor = make_staff("editor", staff_no="6001")
+    article = kb.create_article(editor, title="宽带报障处理流程", body="客户报宽带断网时，先核实账号状态，再派发网络维护部处理。").article
+    kb.revise_article(editor, article, title="宽带报障处理流程", body="客户报宽带断网时，先核实账号和端口状态，再派发网络维护部处理。")
+    res = client_for(editor).get("/knowledge/editor/")
+    assert res.status_code == 200
+    assert "宽带报障处理流程" in res.content.decode() and "版" in res.content.decode()

@@ -14,3 +14,10 @@ class ShiftTemplateAdmin(admin.ModelAdmin):
 class RosterRequestAdmin(admin.ModelAdmin):
     list_display = ("staff", "day", "kind", "shift_code", "weight")
     list_filter = ("kind",)
+
+    # requests are filed through roster.services.submit_request (its checks), only read here
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from kefu.tickets import machine
 from kefu.tickets.models import Order, TypicalCase
@@ -55,12 +55,18 @@ def orders_for(center, staff=None, *, state: str | None = None, kind: str | None
 
 
 def department_queue(center, department_id: int) -> QuerySet[Order]:
-    return orders_for(center, state=machine.PROCESSING, department=department_id).order_by("-priority", "handling_deadline", "due_at")
+    return orders_for(center, state=machine.PROCESSING, department=department_id).order_by("-priority", "level", "handling_deadline", "due_at")
 
 
-def dispatcher_queue(center) -> QuerySet[Order]:
-    states = (machine.ACCEPTED, machine.REVIEWED, machine.VERIFYING, machine.RESOLVED, machine.REPLIED)
-    return orders_for(center).filter(state__in=states).exclude(kind=machine.CONSULTATION, state=machine.ACCEPTED).order_by("-priority", "due_at")
+DISPATCHER_STATES = (machine.ACCEPTED, machine.REVIEWED, machine.VERIFYING, machine.RESOLVED, machine.REPLIED)
+
+
+def dispatcher_queue(center, state: str | None = None) -> QuerySet[Order]:
+    """The dispatcher's work, in the order of the flow (review, dispatch, verify, reply, archive), then priority and deadline."""
+    states = (state,) if state in DISPATCHER_STATES else DISPATCHER_STATES
+    stage = Case(*(When(state=st, then=Value(i)) for i, st in enumerate(DISPATCHER_STATES)), output_field=IntegerField())
+    return (orders_for(center).filter(state__in=states).exclude(kind=machine.CONSULTATION, state=machine.ACCEPTED)
+            .annotate(stage=stage).order_by("stage", "-priority", "due_at"))
 
 
 def recent_orders(customer, limit: int = 5) -> list[Order]:

@@ -83,8 +83,10 @@ def _queue(request, orders, title: str, template_extra: dict | None = None, stat
 @require("page.tickets.dispatch")
 def dispatch_queue(request):
     staff = services.staff_of(request.user)
-    orders = list(selectors.dispatcher_queue(staff.center)[:200])
-    return _queue(request, orders, "派单队列")
+    state = request.GET.get("state") or None
+    orders = list(selectors.dispatcher_queue(staff.center, state)[:200])
+    tabs = [{"state": st, "label": machine.STATES[st], "active": st == state} for st in selectors.DISPATCHER_STATES]
+    return _queue(request, orders, "派单队列", {"state_tabs": tabs, "any_state": state is None})
 
 
 @require("page.tickets.department")

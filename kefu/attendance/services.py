@@ -300,8 +300,12 @@ def import_clock_csv(center, data: bytes, file_name: str, user=None) -> tuple[Cl
 
 # ------------------------------------------------------------- monthly sheet
 
-def month_rows(center, month: date) -> list[dict]:
-    """Per agent: planned shifts, attended, late, early, absent, leave days, violations, attendance rate (004:L1585-1591)."""
+def month_rows(center, month: date, now: datetime | None = None) -> list[dict]:
+    """Per agent: planned shifts, attended, late, early, absent, leave days, violations, attendance rate (004:L1585-1591).
+
+    Only shifts that have ended by `now` are judged; later ones are counted as still to come.
+    """
+    now = now or timezone.now()
     first, last = date(month.year, month.month, 1), date(month.year, month.month, monthrange(month.year, month.month)[1])
     pol = policy(center)
     shifts = scheduled_shifts(center, first, last)
@@ -312,17 +316,18 @@ def month_rows(center, month: date) -> list[dict]:
         punches.setdefault(staff_id, []).append((at.astimezone(tz), d))
     out = []
     for staff in Staff.objects.filter(center=center, is_active=True).select_related("team").order_by("staff_no"):
-        planned = shifts.get(staff.staff_no, [])
+        all_planned = shifts.get(staff.staff_no, [])
+        planned = [s for s in all_planned if s.end <= now]
         approved_leave = {d for r in LeaveRequest.objects.filter(staff=staff, state=LeaveRequest.State.APPROVED, start__lte=last, end__gte=first)
                           for d in rules._dates(max(r.start, first), min(r.end, last))}
-        if not planned and not approved_leave:
+        if not all_planned and not approved_leave:
             continue
         results = [rules.classify_shift(s, punches.get(staff.id, []), pol, on_leave=s.day in approved_leave) for s in planned]
         worked = [r for r in results if r.status not in ("absent", "leave")]
         expected = [r for r in results if r.status != "leave"]
         out.append({
             "staff_no": staff.staff_no, "team": staff.team.name if staff.team else "",
-            "planned": len(planned), "attended": len(worked),
+            "planned": len(planned), "upcoming": len(all_planned) - len(planned), "attended": len(worked),
             "late": sum(r.status in ("late", "late_early") for r in results),
             "early": sum(r.status in ("early", "late_early") for r in results),
             "absent": sum(r.status == "absent" for r in results),
@@ -336,4 +341,6 @@ def month_rows(center, month: date) -> list[dict]:
 
 @transaction.atomic
 def publish_sheet(center, month: date, by: Staff) -> AttendanceSheet:
+    if date(month.year, month.month, 1) > timezone.localdate().replace(day=1):
+        raise RuleViolation("不能公布尚未开始的月份的考勤表", field="month", rule="future_month")
     return AttendanceSheet.objects.create(center=center, month=date(month.year, month.month, 1), rows=month_rows(center, month), published_by=by)

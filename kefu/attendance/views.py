@@ -34,6 +34,14 @@ def _errors(request, exc: RuleViolation):
         messages.error(request, p.message)
 
 
+def _labelled(leaves, pol: dict) -> list:
+    """Leave kinds shown by their Chinese label from the policy (事假, 病假...)."""
+    out = list(leaves)
+    for r in out:
+        r.kind_label = pol["kinds"].get(r.kind, {}).get("label", r.kind)
+    return out
+
+
 @require("page.attendance.mine")
 def mine(request):
     staff = request.user.staff
@@ -41,7 +49,7 @@ def mine(request):
     today = timezone.localdate()
     upcoming = services.scheduled_shifts(staff.center, today, date.fromordinal(today.toordinal() + 31)).get(staff.staff_no, [])
     return render(request, "attendance/mine.html", {
-        "leaves": LeaveRequest.objects.filter(staff=staff)[:50],
+        "leaves": _labelled(LeaveRequest.objects.filter(staff=staff)[:50], pol),
         "swaps": ShiftSwap.objects.filter(Q(requester=staff) | Q(counterpart=staff)).select_related("requester", "counterpart")[:50],
         "kinds": [(k, v["label"]) for k, v in pol["kinds"].items()],
         "upcoming": upcoming,
@@ -94,6 +102,7 @@ def request_swap(request):
 def approvals(request):
     mine = {r.value for r in roles_of(request.user)}
     pending = [r for r in LeaveRequest.objects.filter(state=LeaveRequest.State.SUBMITTED).select_related("staff") if r.next_step in mine]
+    pending = _labelled(pending, services.policy(request.user.staff.center))
     swaps = ShiftSwap.objects.filter(state=ShiftSwap.State.REQUESTED).select_related("requester", "counterpart")
     return render(request, "attendance/approvals.html", {"pending": pending, "swaps": swaps})
 
@@ -131,8 +140,12 @@ def sheet(request):
 @require_POST
 def publish(request):
     month = _month_param(request)
-    services.publish_sheet(request.user.staff.center, month, request.user.staff)
-    messages.success(request, f"{month:%Y年%m月}考勤表已公布")
+    try:
+        services.publish_sheet(request.user.staff.center, month, request.user.staff)
+    except RuleViolation as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, f"{month:%Y年%m月}考勤表已公布")
     return redirect(f"/attendance/sheet/?month={month:%Y-%m}")
 
 
@@ -142,9 +155,9 @@ def _xlsx(rows: list[dict], month: date) -> HttpResponse:
     wb = Workbook()
     ws = wb.active
     ws.title = f"{month:%Y-%m}考勤"
-    ws.append(["工号", "班组", "计划班次", "出勤", "迟到", "早退", "旷工", "请假天数", "违纪", "出勤率"])
+    ws.append(["工号", "班组", "已到班次", "待上班次", "出勤", "迟到", "早退", "旷工", "请假天数", "违纪", "出勤率"])
     for r in rows:
-        ws.append([r["staff_no"], r["team"], r["planned"], r["attended"], r["late"], r["early"], r["absent"],
+        ws.append([r["staff_no"], r["team"], r["planned"], r["upcoming"], r["attended"], r["late"], r["early"], r["absent"],
                    r["leave_days"], r["violations"], "—" if r["attendance_rate"] is None else round(r["attendance_rate"] * 100, 2)])
     buf = BytesIO()
     wb.save(buf)

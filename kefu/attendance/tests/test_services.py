@@ -145,7 +145,7 @@ def test_month_sheet(people, center, monkeypatch):
 
     monkeypatch.setattr(services, "scheduled_shifts", two_shifts)
     services.import_clock_csv(center, CSV.encode(), "d.csv")
-    rows = {r["staff_no"]: r for r in services.month_rows(center, date(2026, 12, 1))}
+    rows = {r["staff_no"]: r for r in services.month_rows(center, date(2026, 12, 1), now=at(31))}
     # 1001: 25 min late on the 1st (violation, 002:L75), absent on the 2nd.
     assert (rows["1001"]["planned"], rows["1001"]["attended"], rows["1001"]["late"], rows["1001"]["absent"], rows["1001"]["violations"]) == (2, 1, 1, 1, 2)
     assert rows["1001"]["attendance_rate"] == 0.5
@@ -159,3 +159,14 @@ def test_api_errors_are_chinese(people, roster, client_for):
     res = client.post("/api/attendance/leave", json.dumps({"kind": "personal", "start": "12/05", "end": "2026-12-04", "reason": "x"}), content_type="application/json")
     assert res.status_code == 422 and res.json()["detail"][0]["field"] == "start"
     assert not LeaveRequest.objects.exists()
+
+
+def test_shifts_still_to_come_are_not_absences(people, center, monkeypatch):
+    """QA finding: a month in progress counted tomorrow's shifts as 旷工."""
+    def shifts(c, start, end):
+        return {"1001": [rules.Shift("1001", at(1, 8), at(1, 17)), rules.Shift("1001", at(20, 8), at(20, 17))]}
+
+    monkeypatch.setattr(services, "scheduled_shifts", shifts)
+    services.import_clock_csv(center, CSV.encode(), "d.csv")
+    row = services.month_rows(center, date(2026, 12, 1), now=at(10))[0]
+    assert (row["planned"], row["upcoming"], row["absent"], row["attendance_rate"]) == (1, 1, 0, 1.0)

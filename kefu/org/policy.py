@@ -82,23 +82,56 @@ def validate_overrides(preset: str, overrides: dict) -> list[tuple[str, str]]:
         merged = deep_merge(known[name].PRESETS[preset], data)
         validate = getattr(known[name], "validate", None)
         if validate and not type_errors:
-            errors.extend((f"{name}.{field}", msg) for field, msg in validate(merged))
+            try:
+                errors.extend((f"{name}.{field}", msg) for field, msg in validate(merged))
+            except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+                errors.append((name, f"参数结构不正确（{exc.__class__.__name__}: {exc}）"))
     return errors
 
 
 def _type_errors(base: dict, over: dict, path: str) -> list[tuple[str, str]]:
-    errors = []
+    """Overrides must have the preset's shape: same keys and types; lists hold items shaped like the preset's.
+
+    Two kinds of object accept new keys: an empty mapping in the preset (e.g. an agent map the center fills)
+    and a collection of records (every value an object, e.g. leave kinds), where a new record needs the
+    fields of the existing ones.
+    """
+    errors: list[tuple[str, str]] = []
     for key, value in over.items():
         where = f"{path}.{key}"
-        if key not in base:
+        if key in base:
+            errors.extend(_value_errors(base[key], value, where))
+        elif not base:
+            continue
+        elif all(isinstance(v, dict) for v in base.values()):
+            errors.extend(_value_errors(next(iter(base.values())), value, where, complete=True))
+        else:
             errors.append((where, "未知的参数"))
-        elif isinstance(base[key], dict):
-            if not isinstance(value, dict):
-                errors.append((where, "应为对象"))
-            else:
-                errors.extend(_type_errors(base[key], value, where))
-        elif isinstance(base[key], bool) != isinstance(value, bool) or (
-            isinstance(base[key], (int, float)) and not isinstance(value, (int, float))
-        ):
-            errors.append((where, f"类型应与预设一致（{type(base[key]).__name__}）"))
     return errors
+
+
+def _value_errors(base, value, where: str, complete: bool = False) -> list[tuple[str, str]]:
+    if isinstance(base, dict):
+        if not isinstance(value, dict):
+            return [(where, "应为对象")]
+        missing = [k for k in base if k not in value] if complete else []
+        return [(f"{where}.{k}", "缺少此项") for k in missing] + _type_errors(base, value, where)
+    if isinstance(base, list):
+        if not isinstance(value, list):
+            return [(where, "应为列表")]
+        if not base:
+            return []
+        template = base[0]
+        if all(isinstance(b, dict) for b in base):
+            # A field that is null in any preset item (e.g. the last rung's max_days) accepts any value.
+            template = {k: (None if any(b.get(k) is None for b in base) else v) for k, v in base[0].items()}
+        return [e for i, item in enumerate(value) for e in _value_errors(template, item, f"{where}[{i}]", complete=True)]
+    if base is None:
+        return []
+    if isinstance(base, bool) != isinstance(value, bool):
+        return [(where, "应为布尔值（true/false）" if isinstance(base, bool) else f"类型应与预设一致（{type(base).__name__}）")]
+    if isinstance(base, (int, float)) and not isinstance(value, (int, float)):
+        return [(where, "应为数字")]
+    if isinstance(base, str) and not isinstance(value, str):
+        return [(where, "应为字符串")]
+    return []

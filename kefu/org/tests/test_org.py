@@ -93,3 +93,24 @@ def test_staff_api_errors_are_chinese_and_change_nothing(make_staff, client_for)
     assert Staff.objects.count() == before
     ok = client.post("/api/org/staff", json.dumps({"staff_no": "3001", "name": "张三", "roles": ["agent"]}), content_type="application/json")
     assert ok.status_code == 201 and ok.json()["roles"] == ["agent"]
+
+
+def test_real_presets_accept_their_own_shape_and_refuse_broken_lists():
+    """Docs review finding: a malformed list item crashed validation (500) instead of a Chinese error."""
+    from kefu.org.policy import sections, validate_overrides
+
+    for name, module in sections().items():
+        assert validate_overrides("hotline", {name: module.PRESETS["hotline"]}) == [], name
+        for key, value in module.PRESETS["hotline"].items():
+            if isinstance(value, list) and value and isinstance(value[0], dict):
+                errors = validate_overrides("hotline", {name: {key: ["x"]}})
+                assert errors and errors[0][0] == f"{name}.{key}[0]" and errors[0][1] == "应为对象", (name, key, errors)
+
+
+def test_collections_accept_new_records_with_the_same_fields():
+    from kefu.org.policy import validate_overrides
+
+    ok = {"attendance": {"kinds": {"study": {"label": "学习假", "notice_hours": 24, "certificate_from_days": None}}}}
+    assert validate_overrides("hotline", ok) == []
+    bad = {"attendance": {"kinds": {"study": {"label": "学习假"}}}}
+    assert ("attendance.kinds.study.notice_hours", "缺少此项") in validate_overrides("hotline", bad)

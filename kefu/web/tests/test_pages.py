@@ -45,3 +45,26 @@ def test_menus_group_the_features_of_a_role(make_staff, page, login, screenshot)
     page.hover(".menu:has-text('工单') .menu-title")
     assert page.locator(".menu:has-text('工单') .menu-items a").first.is_visible()
     screenshot("home-supervisor-menu")
+
+
+@pytest.mark.django_db
+def test_chinese_first_whatever_the_browser_says(make_staff, client_for):
+    agent = make_staff("agent")
+    client = client_for(agent)
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "客服中心运营管理系统" in page and "Log out" not in page
+
+
+@pytest.mark.django_db
+def test_logins_are_audited(make_staff):
+    from django.test import Client
+
+    from kefu.audit.models import AuditRecord
+
+    agent = make_staff("agent", staff_no="3456")
+    client = Client()
+    client.post("/login/", {"username": agent.user.username, "password": "wrong"})
+    client.post("/login/", {"username": agent.user.username, "password": "test-pass-123"})
+    rows = list(AuditRecord.objects.filter(action="login").order_by("id").values_list("staff_no", "note"))
+    assert rows[0][1] == f"登录失败：{agent.user.username}"
+    assert rows[1] == ("3456", "登录成功")

@@ -56,7 +56,7 @@ def test_filters(records, auditor):
 def test_time_range_includes_the_start_and_excludes_the_end(records, auditor):
     got = notes(auditor.get("/audit/", {"since": "2026-03-01T10:00", "until": "2026-03-02T00:00"}))
     assert got == ["乙"]  # 10:00 is in, 00:00 of 2 March is out
-    assert notes(auditor.get("/audit/", {"since": "2026-03-02", "until": "2026-03-03"})) == ["丁", "丙"]
+    assert notes(auditor.get("/audit/", {"since": "2026-03-02", "until": "2026-03-04"})) == ["丁", "丙"]
 
 
 @pytest.mark.django_db

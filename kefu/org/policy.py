@@ -125,7 +125,7 @@ def _value_errors(base, value, where: str, complete: bool = False) -> list[tuple
         if all(isinstance(b, dict) for b in base):
             # A field that is null in any preset item (e.g. the last rung's max_days) accepts any value.
             template = {k: (None if any(b.get(k) is None for b in base) else v) for k, v in base[0].items()}
-        return [e for i, item in enumerate(value) for e in _value_errors(template, item, f"{where}[{i}]", complete=True)]
+        return [e for i, item in enumerate(value) for e in _value_errors(template, item, f"{where}[{i}]")]
     if base is None:
         return []
     if isinstance(base, bool) != isinstance(value, bool):

@@ -7,27 +7,20 @@ the rule's key and its auth checks the table, so an endpoint without a rule cann
 """
 from __future__ import annotations
 
-import importlib
 from functools import cache, wraps
 
-from django.conf import settings
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from kefu.errors import NotAllowed
 from kefu.org.roles import Role, roles_of
+from kefu.registry import app_modules
 
 
 @cache
 def permissions() -> dict[str, frozenset[Role]]:
     table: dict[str, frozenset[Role]] = {}
-    for app in settings.KEFU_APPS:
-        try:
-            module = importlib.import_module(f"{app}.access")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.access":
-                raise
-            continue
+    for _, module in app_modules("access"):
         for key, roles in getattr(module, "RULES", {}).items():
             if key in table:
                 raise RuntimeError(f"权限规则重复声明：{key}")

@@ -4,15 +4,14 @@ Errors are JSON {"detail": [{"field", "rule", "message"}]} with Chinese messages
 """
 from __future__ import annotations
 
-import importlib
 
-from django.conf import settings
 from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from kefu.errors import RuleViolation
+from kefu.registry import app_modules
 
 api = NinjaAPI(
     title="kefu 客服中心运营管理系统 API",
@@ -108,13 +107,6 @@ def _http(request, exc: HttpError):
     return api.create_response(request, {"detail": [{"field": None, "rule": "http", "message": str(exc)}]}, status=exc.status_code)
 
 
-for _app in settings.KEFU_APPS:
-    try:
-        _module = importlib.import_module(f"{_app}.api")
-    except ModuleNotFoundError as _exc:
-        if _exc.name != f"{_app}.api":
-            raise
-        continue
-    _router = getattr(_module, "router", None)
-    if _router is not None:
-        api.add_router(f"/{_app.rsplit('.', 1)[1]}/", _router)
+for _label, _module in app_modules("api"):
+    if getattr(_module, "router", None) is not None:
+        api.add_router(f"/{_label}/", _module.router)

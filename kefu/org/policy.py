@@ -10,11 +10,10 @@ Code reads `policy_for(section, center)`; it never hard-codes a threshold.
 from __future__ import annotations
 
 import copy
-import importlib
 from functools import cache
 from types import ModuleType
 
-from django.conf import settings
+from kefu.registry import app_modules
 
 PRESET_NAMES = ("hotline", "gov12345", "ecommerce")
 DEFAULT_PRESET = "hotline"
@@ -23,13 +22,7 @@ DEFAULT_PRESET = "hotline"
 @cache
 def sections() -> dict[str, ModuleType]:
     found: dict[str, ModuleType] = {}
-    for app in settings.KEFU_APPS:
-        try:
-            module = importlib.import_module(f"{app}.policy")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.policy":
-                raise
-            continue
+    for app, module in app_modules("policy"):
         if hasattr(module, "SECTION"):
             missing = [p for p in PRESET_NAMES if p not in module.PRESETS]
             if missing:

@@ -1,26 +1,19 @@
 """Navigation gathered from each app's `nav.py`: ITEMS = [(label, url name, op_id), ...]."""
 from __future__ import annotations
 
-import importlib
 from functools import cache
 
-from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from kefu.access import allowed
 from kefu.org.roles import ROLE_LABELS, roles_of
+from kefu.registry import app_modules
 
 
 @cache
 def _items() -> list[tuple[str, str, str]]:
     items = []
-    for app in settings.KEFU_APPS:
-        try:
-            module = importlib.import_module(f"{app}.nav")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.nav":
-                raise
-            continue
+    for _, module in app_modules("nav"):
         items.extend(module.ITEMS)
     return items
 

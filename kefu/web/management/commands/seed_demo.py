@@ -1,10 +1,10 @@
 """Build the demo center: the organisation first, then every app's `demo.build(center, rng, out)`."""
-import importlib
 import random
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+
+from kefu.registry import app_modules
 
 
 class Command(BaseCommand):
@@ -20,15 +20,8 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             center = org_demo.build(None, rng, self.stdout)
-        for app in settings.KEFU_APPS:
-            label = app.rsplit(".", 1)[1]
+        for label, module in app_modules("demo"):
             if label == "org" or (opts["only"] and label not in opts["only"]):
-                continue
-            try:
-                module = importlib.import_module(f"{app}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app}.demo":
-                    raise
                 continue
             with transaction.atomic():
                 module.build(center, rng, self.stdout)

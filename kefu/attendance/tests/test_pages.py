@@ -45,3 +45,27 @@ def test_empty_leave_end_date_is_explained(make_staff, page, login):
     page.click("text=提交请假")
     assert "结束日期不能早于开始日期" in page.inner_text(".messages")
     assert not LeaveRequest.objects.exists()
+
+
+def test_month_sheet_page_and_excel(make_staff, page, login, screenshot, monkeypatch):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from kefu.attendance import rules, services
+
+    sh = ZoneInfo("Asia/Shanghai")
+    monday = datetime(2026, 11, 2, 8, tzinfo=sh)
+    agent = make_staff("agent", staff_no="1003")
+    hr = make_staff("hr", staff_no="9300")
+    monkeypatch.setattr(services, "scheduled_shifts", lambda c, s, e: {"1003": [
+        rules.Shift("1003", monday + timedelta(days=d), monday + timedelta(days=d, hours=9)) for d in range(3)]})
+    services.import_clock_csv(agent.center, "工号,时间,方向\n1003,2026-11-02 08:25,上班\n1003,2026-11-02 17:00,下班\n1003,2026-11-03 07:55,上班\n1003,2026-11-03 17:05,下班\n".encode(), "c.csv")
+    login(hr)
+    page.goto(page.base_url + "/attendance/sheet/?month=2026-11")
+    row = page.locator("tr", has_text="1003").inner_text()
+    # 3 shifts: one 25 min late (violation, 002:L75), one on time, one without a punch (absent).
+    assert row.split("\t")[2:10] == ["3", "0", "2", "1", "0", "1", "0", "2"]
+    screenshot("attendance-sheet")
+    with page.expect_download() as info:
+        page.click("text=导出 Excel")
+    assert info.value.suggested_filename == "attendance-2026-11.xlsx"

@@ -277,11 +277,13 @@ def five_tables(center, month: date) -> dict:
         seats.setdefault(d, {})[local.strftime("%H:%M")] = n
         fc_day[d] = fc_day.get(d, 0.0) + r.calls
     slots = sorted({k for v in seats.values() for k in v})
-    table1 = [{"day": d, "seats": [v.get(s, 0) for s in slots],
-               "average": round(sum(v.values()) / len(v), 1) if v else None} for d, v in sorted(seats.items())]
+    # Every day of the month is listed; a day without a forecast yet shows "—" rather than disappearing.
+    month_days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    table1 = [{"day": d, "seats": [seats[d].get(s, 0) for s in slots] if d in seats else [None] * len(slots),
+               "average": round(sum(seats[d].values()) / len(seats[d]), 1) if seats.get(d) else None} for d in month_days]
     hours = minutes / 60
-    table2 = [{"day": d, "forecast": round(fc_day.get(d, 0.0)),
-               "capacity": round(sum(v.values()) * hours * cap_per_hour)} for d, v in sorted(seats.items())]
+    table2 = [{"day": d, "forecast": round(fc_day[d]) if d in fc_day else None,
+               "capacity": round(sum(seats[d].values()) * hours * cap_per_hour) if d in seats else None} for d in month_days]
 
     actual = selectors.daily_actuals(center, prev_first, prev_last)
     prev_fc: dict[date, float] = {}

@@ -77,7 +77,7 @@ def check_leave(*, kind: str, start: date, end: date, submitted_at: datetime, fi
             findings.append(Finding("night_deadline", f"夜班请假须在当日{rules['night_leave_deadline']}之前提出"))
         else:
             findings.append(Finding("night_shift", "原则上夜班不允许请假，特殊情况须经管理人员批准", MANAGER))
-    holiday_days = sorted(d for d in _dates(start, end) if d in holidays)
+    holiday_days = sorted(d for d in each_day(start, end) if d in holidays)
     if holiday_days and rules.get("holiday_leave_notice_days") is not None:
         # 002:L74: no leave on public holidays; in extreme cases 2 days ahead with manager approval.
         ahead = datetime.combine(holiday_days[0], _parse_time(rules["default_shift_start"]), submitted_at.tzinfo) - submitted_at
@@ -194,7 +194,8 @@ def rate(numerator: float, denominator: float) -> float | None:
     return None if not denominator else numerator / denominator
 
 
-def _dates(start: date, end: date):
+def each_day(start: date, end: date):
+    """Every date of [start, end]."""
     d = start
     while d <= end:
         yield d

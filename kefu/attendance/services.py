@@ -58,7 +58,7 @@ def scheduled_shifts(center, start: date, end: date) -> dict[str, list[rules.Shi
 
 def _holidays(start: date, end: date) -> set[date]:
     cal = center_calendar()
-    return {d for d in rules._dates(start, end) if cal.is_holiday(d)}
+    return {d for d in rules.each_day(start, end) if cal.is_holiday(d)}
 
 
 def _violation(findings: list[rules.Finding]) -> None:
@@ -149,7 +149,7 @@ def _most_off_same_day(staff: Staff, start: date, end: date) -> int:
     others = list(LeaveRequest.objects.filter(
         staff__department_id=staff.department_id, state__in=[LeaveRequest.State.SUBMITTED, LeaveRequest.State.APPROVED],
         start__lte=end, end__gte=start).exclude(staff=staff).values_list("start", "end"))
-    return max((sum(s <= d <= e for s, e in others) for d in rules._dates(start, end)), default=0)
+    return max((sum(s <= d <= e for s, e in others) for d in rules.each_day(start, end)), default=0)
 
 
 def _role_label(code: str) -> str:
@@ -163,11 +163,21 @@ def _add_months(d: date, n: int) -> date:
     return date(d.year + y, m + 1, 1)
 
 
-def leave_dates(staff_no: str, start: date, end: date) -> set[date]:
-    out = set()
-    for r in LeaveRequest.objects.filter(staff__staff_no=staff_no, state__in=[LeaveRequest.State.SUBMITTED, LeaveRequest.State.APPROVED], start__lte=end, end__gte=start):
-        out.update(rules._dates(max(r.start, start), min(r.end, end)))
+_OPEN_LEAVE = (LeaveRequest.State.SUBMITTED, LeaveRequest.State.APPROVED)
+
+
+def leave_days(start: date, end: date, *, states=_OPEN_LEAVE, **staff_filter) -> dict[int, set[date]]:
+    """Days of [start, end] on leave, per staff id, in one query (staff_filter: e.g. staff__center=center)."""
+    out: dict[int, set[date]] = {}
+    for staff_id, s, e in LeaveRequest.objects.filter(state__in=states, start__lte=end, end__gte=start, **staff_filter) \
+            .values_list("staff_id", "start", "end"):
+        out.setdefault(staff_id, set()).update(rules.each_day(max(s, start), min(e, end)))
     return out
+
+
+def leave_dates(staff_no: str, start: date, end: date) -> set[date]:
+    """Days of [start, end] the person has asked for or been granted leave."""
+    return set().union(*leave_days(start, end, staff__staff_no=staff_no).values())
 
 
 # ------------------------------------------------------------- swaps
@@ -314,12 +324,12 @@ def month_rows(center, month: date, now: datetime | None = None) -> list[dict]:
     punches: dict[int, list] = {}
     for staff_id, at, d in ClockEvent.objects.filter(staff__center=center, at__range=(lo, hi)).values_list("staff_id", "at", "direction"):
         punches.setdefault(staff_id, []).append((at.astimezone(tz), d))
+    approved = leave_days(first, last, states=(LeaveRequest.State.APPROVED,), staff__center=center)
     out = []
     for staff in Staff.objects.filter(center=center, is_active=True).select_related("team").order_by("staff_no"):
         all_planned = shifts.get(staff.staff_no, [])
         planned = [s for s in all_planned if s.end <= now]
-        approved_leave = {d for r in LeaveRequest.objects.filter(staff=staff, state=LeaveRequest.State.APPROVED, start__lte=last, end__gte=first)
-                          for d in rules._dates(max(r.start, first), min(r.end, last))}
+        approved_leave = approved.get(staff.id, set())
         if not all_planned and not approved_leave:
             continue
         results = [rules.classify_shift(s, punches.get(staff.id, []), pol, on_leave=s.day in approved_leave) for s in planned]

@@ -54,12 +54,10 @@ def due(request, accepted: datetime, unit: str, amount: float):
 @op(router.put, "/overrides/{day}", "workcal.set_override", response=DayOut)
 def set_override(request, day: date, payload: OverrideIn):
     services.set_override(day, payload.is_working_day, payload.name)
-    services.invalidate()
     return services.days(day, day)[0]
 
 
 @op(router.delete, "/overrides/{day}", "workcal.remove_override", response={204: None})
 def remove_override(request, day: date):
     services.remove_override(day)
-    services.invalidate()
     return 204, None

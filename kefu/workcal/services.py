@@ -20,7 +20,6 @@ _HOLIDAY_NAMES = {
 
 def published_calendar() -> WorkCalendar:
     """Holidays and make-up days of every year chinese-calendar knows (2004 to its last year)."""
-    import chinese_calendar
     from chinese_calendar.constants import holidays as holiday_table
     from chinese_calendar.constants import workdays as workday_table
 
@@ -28,7 +27,6 @@ def published_calendar() -> WorkCalendar:
     workdays = {d for d in workday_table if d.weekday() >= 5}
     names = {d: _HOLIDAY_NAMES.get(str(v), str(v)) for d, v in holiday_table.items()}
     names.update({d: f"{_HOLIDAY_NAMES.get(str(v), str(v))}调休上班" for d, v in workday_table.items()})
-    del chinese_calendar
     return WorkCalendar(frozenset(holidays), frozenset(workdays), names)
 
 
@@ -51,12 +49,19 @@ def invalidate() -> None:
     cache.delete(_CACHE_KEY)
 
 
+def _invalidate_now_and_on_commit() -> None:
+    # Now, so this request reads its own change; again on commit, in case another request cached the old
+    # calendar between the two.
+    invalidate()
+    transaction.on_commit(invalidate)
+
+
 @transaction.atomic
 def set_override(day: date, is_working_day: bool, name: str = "") -> CalendarOverride:
     if len(name) > 50:
         raise RuleViolation("说明不能超过50个字符", field="name", rule="max_length")
     row, _ = CalendarOverride.objects.update_or_create(day=day, defaults={"is_working_day": is_working_day, "name": name})
-    transaction.on_commit(invalidate)
+    _invalidate_now_and_on_commit()
     return row
 
 
@@ -65,7 +70,7 @@ def remove_override(day: date) -> None:
     deleted, _ = CalendarOverride.objects.filter(day=day).delete()
     if not deleted:
         raise RuleViolation(f"{day} 没有调整记录", field="day", rule="not_found", status=404)
-    transaction.on_commit(invalidate)
+    _invalidate_now_and_on_commit()
 
 
 def days(start: date, end: date) -> list[dict]:

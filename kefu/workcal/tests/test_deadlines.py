@@ -91,10 +91,8 @@ def test_admin_override_wins(db):
     cal = services.center_calendar()
     assert cal.is_working_day(date(2027, 2, 8))
     services.set_override(date(2027, 2, 8), False, "春节（待国务院通知）")
-    services.invalidate()
     assert not services.center_calendar().is_working_day(date(2027, 2, 8))
     services.remove_override(date(2027, 2, 8))
-    services.invalidate()
     assert services.center_calendar().is_working_day(date(2027, 2, 8))
 
 

@@ -72,21 +72,22 @@ def load_calls(center, start: datetime, end: datetime) -> pl.DataFrame:
     return engine.frame(df, engine.CALL_COLUMNS)
 
 
-def _intervals(model, center, start, end, teams: dict[str, str]) -> pl.DataFrame:
-    rows = list(model.objects.filter(center=center, start__lt=end, end__gt=start).values_list("agent_staff_no", "start", "end"))
-    return engine.frame([{"agent_staff_no": a, "team_id": teams.get(a), "start": s, "end": e} for a, s, e in rows],
+def _stored(model, center, start, end) -> list[tuple]:
+    return list(model.objects.filter(center=center, start__lt=end, end__gt=start).values_list("agent_staff_no", "start", "end"))
+
+
+def _interval_frame(rows, teams: dict[str, str]) -> pl.DataFrame:
+    return engine.frame([{"agent_staff_no": a, "team_id": teams.get(a), "start": s, "end": e} for a, s, e, *_ in rows],
                         engine.INTERVAL_COLUMNS)
 
 
-def _scheduled(models, center, start, end, teams: dict[str, str]) -> pl.DataFrame:
+def _scheduled(models, center, start, end) -> list[tuple]:
     """Scheduled on-phone time (004:L1345): imported schedule rows plus the published kefu roster."""
-    rows = [{"agent_staff_no": a, "team_id": teams.get(a), "start": s, "end": e} for a, s, e in
-            models.ScheduledShift.objects.filter(center=center, start__lt=end, end__gt=start).values_list("agent_staff_no", "start", "end")]
+    rows = _stored(models.ScheduledShift, center, start, end)
     roster = _optional("kefu.roster.selectors")
     if roster is not None and hasattr(roster, "scheduled_intervals"):
-        rows += [{"agent_staff_no": a, "team_id": teams.get(a), "start": s, "end": e}
-                 for a, s, e, *_ in roster.scheduled_intervals(center, start, end)]
-    return engine.frame(rows, engine.INTERVAL_COLUMNS)
+        rows += roster.scheduled_intervals(center, start, end)
+    return rows
 
 
 def load_frames(center, start: datetime, end: datetime, *, lookback: timedelta = timedelta(0)) -> dict:
@@ -95,9 +96,9 @@ def load_frames(center, start: datetime, end: datetime, *, lookback: timedelta =
     frames = {"calls": load_calls(center, start - lookback, end)}
     models = _optional("kefu.telephony.models")
     if models is not None:
-        frames["sessions"] = _intervals(models.AgentSession, center, start, end, teams)
-        frames["pauses"] = _intervals(models.AgentPause, center, start, end, teams)
-        frames["scheduled"] = _scheduled(models, center, start, end, teams)
+        frames["sessions"] = _interval_frame(_stored(models.AgentSession, center, start, end), teams)
+        frames["pauses"] = _interval_frame(_stored(models.AgentPause, center, start, end), teams)
+        frames["scheduled"] = _interval_frame(_scheduled(models, center, start, end), teams)
     tickets = _optional("kefu.tickets.selectors")
     if tickets is not None and hasattr(tickets, "kpi_order_rows"):
         rows = tickets.kpi_order_rows(center, start, end)

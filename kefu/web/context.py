@@ -51,7 +51,6 @@ def navigation(request):
     menus.extend({"title": i["label"], "items": [i], "active": i["active"]} for i in nav if i["app"] not in grouped)
     staff = getattr(user, "staff", None)
     return {
-        "nav_items": nav,
         "nav_menus": menus,
         "me_staff": staff,
         "me_roles": [ROLE_LABELS[r] for r in sorted(roles_of(user))],

@@ -1,24 +1,25 @@
 """Audit records: every read of customer data, every unmask, export and destruction (004:L2045)."""
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditRecord(models.Model):
     class Action(models.TextChoices):
-        READ = "read", "查询"
-        UNMASK = "unmask", "显示完整信息"
-        EXPORT = "export", "导出"
-        WRITE = "write", "修改"
-        DESTROY = "destroy", "销毁"
-        LOGIN = "login", "登录"
+        READ = "read", _("查询")
+        UNMASK = "unmask", _("显示完整信息")
+        EXPORT = "export", _("导出")
+        WRITE = "write", _("修改")
+        DESTROY = "destroy", _("销毁")
+        LOGIN = "login", _("登录")
 
     class Channel(models.TextChoices):
-        PAGE = "page", "页面"
-        API = "api", "接口"
-        ADMIN = "admin", "后台配置"
-        EXPORT = "export", "导出"
-        CLI = "cli", "命令行"
-        SYSTEM = "system", "系统任务"
+        PAGE = "page", _("页面")
+        API = "api", _("接口")
+        ADMIN = "admin", _("后台配置")
+        EXPORT = "export", _("导出")
+        CLI = "cli", _("命令行")
+        SYSTEM = "system", _("系统任务")
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="操作人")

@@ -1,1 +1,3 @@
-ITEMS = [("审计查询", "audit:search", "page.audit.search")]
+from django.utils.translation import gettext_lazy as _
+
+ITEMS = [(_("审计查询"), "audit:search", "page.audit.search")]

@@ -8,13 +8,15 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _, gettext_lazy
 
 from kefu.access import require
 from kefu.audit.models import AuditRecord
 
 PAGE_SIZE = 50
 # How object types written by the apps are shown; unknown ones are shown as written.
-OBJECT_LABELS = {"customer": "客户", "order": "工单", "call": "通话", "handover": "交接班日志", "staff": "员工", "export": "导出文件"}
+OBJECT_LABELS = {"customer": gettext_lazy("客户"), "order": gettext_lazy("工单"), "call": gettext_lazy("通话"),
+                 "handover": gettext_lazy("交接班日志"), "staff": gettext_lazy("员工"), "export": gettext_lazy("导出文件")}
 
 
 def _moment(raw: str, field: str, label: str, errors: dict) -> datetime | None:
@@ -26,7 +28,7 @@ def _moment(raw: str, field: str, label: str, errors: dict) -> datetime | None:
         day = parse_date(raw)
         value = datetime(day.year, day.month, day.day) if day else None
     if value is None:
-        errors[field] = f"{label}格式不正确，应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM"
+        errors[field] = _("%(label)s格式不正确，应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM") % {"label": label}
         return None
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
@@ -40,22 +42,22 @@ def filter_records(params) -> tuple[object, dict, dict]:
         qs = qs.filter(staff_no=crit["staff_no"])
     if crit["action"]:
         if crit["action"] not in AuditRecord.Action.values:
-            errors["action"] = f"动作不正确：{crit['action']}"
+            errors["action"] = _("动作不正确：%(value)s") % {"value": crit["action"]}
         else:
             qs = qs.filter(action=crit["action"])
     if crit["channel"]:
         if crit["channel"] not in AuditRecord.Channel.values:
-            errors["channel"] = f"途径不正确：{crit['channel']}"
+            errors["channel"] = _("途径不正确：%(value)s") % {"value": crit["channel"]}
         else:
             qs = qs.filter(channel=crit["channel"])
     if crit["object_type"]:
         qs = qs.filter(object_type=crit["object_type"])
     if crit["object_id"]:
         qs = qs.filter(object_ids__regex=rf"(^|,){re.escape(crit['object_id'])}(,|$)")
-    since = _moment(crit["since"], "since", "开始时间", errors)
-    until = _moment(crit["until"], "until", "结束时间", errors)
+    since = _moment(crit["since"], "since", _("开始时间"), errors)
+    until = _moment(crit["until"], "until", _("结束时间"), errors)
     if since and until and until <= since:
-        errors["until"] = "结束时间须晚于开始时间"
+        errors["until"] = _("结束时间须晚于开始时间")
     if since:
         qs = qs.filter(at__gte=since)
     if until:

@@ -1,4 +1,6 @@
+from django.utils.translation import gettext_lazy as _
+
 ITEMS = [
-    ("交接班", "shiftlog:mine", "page.shiftlog.mine"),
-    ("交接班督查", "shiftlog:supervise", "page.shiftlog.supervise"),
+    (_("交接班"), "shiftlog:mine", "page.shiftlog.mine"),
+    (_("交接班督查"), "shiftlog:supervise", "page.shiftlog.supervise"),
 ]

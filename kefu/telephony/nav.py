@@ -1,3 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+
 ITEMS = [
-    ("话务导入", "telephony:import", "page.telephony.import"),
+    (_("话务导入"), "telephony:import", "page.telephony.import"),
 ]

@@ -1,4 +1,6 @@
+from django.utils.translation import gettext_lazy as _
+
 ITEMS = [
-    ("培训测验", "training:index", "training.list_quizzes"),
-    ("产品培训", "training:products", "training.list_products"),
+    (_("培训测验"), "training:index", "training.list_quizzes"),
+    (_("产品培训"), "training:products", "training.list_products"),
 ]

@@ -4,9 +4,10 @@ from __future__ import annotations
 from functools import cache
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from kefu.access import allowed
-from kefu.org.roles import ROLE_LABELS, roles_of
+from kefu.org.roles import Role, roles_of
 from kefu.registry import app_modules
 
 
@@ -20,13 +21,29 @@ def _items() -> list[tuple[str, str, str]]:
 
 # The top bar groups each app's entries under one menu (namespace of the url name -> menu).
 GROUPS = [
-    ("工单", ("tickets",)),
-    ("交接班", ("shiftlog",)),
-    ("话务与指标", ("kpi", "telephony")),
-    ("排班与考勤", ("wfm", "roster", "attendance")),
-    ("质检与知识", ("quality", "knowledge", "training")),
-    ("审计", ("audit",)),
+    (_("工单"), ("tickets",)),
+    (_("交接班"), ("shiftlog",)),
+    (_("话务与指标"), ("kpi", "telephony")),
+    (_("排班与考勤"), ("wfm", "roster", "attendance")),
+    (_("质检与知识"), ("quality", "knowledge", "training")),
+    (_("审计"), ("audit",)),
 ]
+
+# The role names of kefu.org.roles.ROLE_LABELS as the top bar shows them, in the user's language.
+ROLE_NAMES = {
+    Role.AGENT: _("话务员"),
+    Role.SENIOR_AGENT: _("高级座席"),
+    Role.TEAM_LEAD: _("班长"),
+    Role.SUPERVISOR: _("值班长"),
+    Role.QA: _("质检员"),
+    Role.EDITOR: _("采编员"),
+    Role.DISPATCHER: _("转单员"),
+    Role.DEPT_HANDLER: _("处理部门"),
+    Role.MANAGER: _("中心经理"),
+    Role.HR: _("人事"),
+    Role.ADMIN: _("管理员"),
+    Role.AUDITOR: _("审计员"),
+}
 
 
 def navigation(request):
@@ -53,5 +70,5 @@ def navigation(request):
     return {
         "nav_menus": menus,
         "me_staff": staff,
-        "me_roles": [ROLE_LABELS[r] for r in sorted(roles_of(user))],
+        "me_roles": [ROLE_NAMES[r] for r in sorted(roles_of(user))],
     }

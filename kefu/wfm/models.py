@@ -1,5 +1,7 @@
 """Forecasts, event adjustments and the floor log of the emergency staffing ladder."""
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ForecastAdjustment(models.Model):
@@ -59,14 +61,14 @@ class FloorStep(models.Model):
     """Every step of the ladder: who proposed it (the ladder or a supervisor), who decided, when (004:L763-787)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "待确认"
-        CONFIRMED = "confirmed", "已确认"
-        REJECTED = "rejected", "已驳回"
-        WITHDRAWN = "withdrawn", "已撤回（条件消失）"
+        PENDING = "pending", _("待确认")
+        CONFIRMED = "confirmed", _("已确认")
+        REJECTED = "rejected", _("已驳回")
+        WITHDRAWN = "withdrawn", _("已撤回（条件消失）")
 
     class Action(models.TextChoices):
-        SIGN_IN = "sign_in", "签入"
-        SIGN_OUT = "sign_out", "签出"
+        SIGN_IN = "sign_in", pgettext_lazy("floor step", "签入")
+        SIGN_OUT = "sign_out", pgettext_lazy("floor step", "签出")
 
     center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="floor_steps", verbose_name="中心")
     action = models.CharField("动作", max_length=10, choices=Action.choices)

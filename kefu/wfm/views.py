@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -18,8 +21,41 @@ from kefu.wfm import services
 from kefu.wfm.api import center_of
 from kefu.wfm.models import ForecastAdjustment
 
-BINDING_LABELS = {"service_level": "服务水平", "asa": "平均应答速度", "abandon": "放弃率", "occupancy": "占线率上限",
-                  "stability": "话务量", "none": "—"}
+BINDING_LABELS = {"service_level": gettext_lazy("服务水平"), "asa": gettext_lazy("平均应答速度"), "abandon": gettext_lazy("放弃率"),
+                  "occupancy": gettext_lazy("占线率上限"), "stability": gettext_lazy("话务量"), "none": "—"}
+
+
+# Floor steps store the ladder's Chinese group label and reason (kefu.wfm.ladder, policy presets). They
+# are shown through the catalogue: a preset label or a known reason pattern reads in English, a label a
+# center typed itself stays as typed.
+gettext_noop("流动专家组"), gettext_noop("呼出台席"), gettext_noop("品质控制人员"), gettext_noop("后台处理人员")
+gettext_noop("节假日应急备班台席"), gettext_noop("紧急加班（按所需台席数）")
+_NIGHT_LABEL = re.compile(r"^除(\d+)名现场业务督导外的全部非话务台席$")
+_REASONS = [
+    (re.compile(r"^前(?P<done>\d+)步调整后等待人数(?P<waiting>\d+)人 > (?P<high>\d+)人$"),
+     gettext_noop("前%(done)s步调整后等待人数%(waiting)s人 > %(high)s人")),
+    (re.compile(r"^等待人数(?P<waiting>\d+)人 > (?P<low>\d+)人已持续(?P<minutes>\d+)分钟以上（第(?P<step>\d+)步）$"),
+     gettext_noop("等待人数%(waiting)s人 > %(low)s人已持续%(minutes)s分钟以上（第%(step)s步）")),
+    (re.compile(r"^各步调整后等待人数(?P<waiting>\d+)人仍 > (?P<high>\d+)人$"),
+     gettext_noop("各步调整后等待人数%(waiting)s人仍 > %(high)s人")),
+    (re.compile(r"^等待人数(?P<waiting>\d+)人 ≤ (?P<low>\d+)人，按签入顺序反方向签出$"),
+     gettext_noop("等待人数%(waiting)s人 ≤ %(low)s人，按签入顺序反方向签出")),
+]
+
+
+def shown_label(label: str) -> str:
+    night = _NIGHT_LABEL.match(label)
+    if night:
+        return _("除%(n)s名现场业务督导外的全部非话务台席") % {"n": night.group(1)}
+    return _(label) if label else label
+
+
+def shown_reason(reason: str) -> str:
+    for pattern, msgid in _REASONS:
+        m = pattern.match(reason)
+        if m:
+            return _(msgid) % m.groupdict()
+    return reason
 
 
 def pct(value, digits: int = 1) -> str:
@@ -65,6 +101,7 @@ def forecast_page(request):
         "start": start, "end": end, "rows": rows, "days": sorted(days.items()), "chart": json.dumps(chart),
         "wape": wape, "wape_shown": pct(wape), "adjustments": ForecastAdjustment.objects.filter(center=center).order_by("-start")[:20],
         "can_plan": allowed(request.user, "wfm.build_forecast"), "pol": services.policy(center)["forecast"],
+        "chart_labels": {"calls": _("预测话务量"), "aht": _("平均处理时长(秒)"), "volume": _("话务量"), "seconds": _("秒")},
     })
 
 
@@ -72,19 +109,20 @@ def forecast_page(request):
 @require_POST
 def forecast_build(request):
     if not allowed(request.user, "wfm.build_forecast"):
-        messages.error(request, "当前角色无权生成预测")
+        messages.error(request, _("当前角色无权生成预测"))
         return redirect("wfm:forecast")
     start = _day(request.POST.get("start"), timezone.localdate())
     try:
         days = int(request.POST.get("days") or 7)
         out = services.build_forecast(center_of(request), start, days, by=getattr(request.user, "staff", None))
     except ValueError:
-        messages.error(request, "预测天数应为整数")
+        messages.error(request, _("预测天数应为整数"))
     except RuleViolation as exc:
         _errors(request, exc)
     else:
         w = "—" if out["backtest_wape"] is None else f"{out['backtest_wape'] * 100:.1f}%"
-        messages.success(request, f"已生成{out['days']}天、{out['intervals']}个时段的预测（回测 WAPE {w}，月初系数 {out['month_start_factor']:.2f}）")
+        messages.success(request, _("已生成%(days)s天、%(intervals)s个时段的预测（回测 WAPE %(wape)s，月初系数 %(factor).2f）") % {
+            "days": out["days"], "intervals": out["intervals"], "wape": w, "factor": out["month_start_factor"]})
     return redirect(reverse("wfm:forecast") + f"?start={start.isoformat()}")
 
 
@@ -92,7 +130,7 @@ def forecast_build(request):
 @require_POST
 def adjustment_add(request):
     if not allowed(request.user, "wfm.add_adjustment"):
-        messages.error(request, "当前角色无权调整预测")
+        messages.error(request, _("当前角色无权调整预测"))
         return redirect("wfm:forecast")
     tz = timezone.get_current_timezone()
     try:
@@ -101,7 +139,7 @@ def adjustment_add(request):
         factor = float(request.POST.get("factor") or 1)
         extra = float(request.POST.get("extra_calls") or 0)
     except ValueError:
-        messages.error(request, "请填写开始、结束时间和数字形式的倍数/增量")
+        messages.error(request, _("请填写开始、结束时间和数字形式的倍数/增量"))
         return redirect("wfm:forecast")
     try:
         services.add_adjustment(center_of(request), name=request.POST.get("name", ""), start=start, end=end,
@@ -109,7 +147,7 @@ def adjustment_add(request):
     except RuleViolation as exc:
         _errors(request, exc)
     else:
-        messages.success(request, "已添加预测调整；重新生成预测后生效")
+        messages.success(request, _("已添加预测调整；重新生成预测后生效"))
     return redirect("wfm:forecast")
 
 
@@ -122,7 +160,9 @@ def staffing_page(request):
     try:
         plan = services.staffing_plan(center, day, model=model)
     except RuleViolation as exc:
-        error = exc.problems[0].message
+        problem = exc.problems[0]
+        # The commonest case is an empty state (no forecast yet), worded here so it reads in English too.
+        error = _("%(day)s 还没有预测，请先生成预测") % {"day": day} if problem.rule == "no_forecast" else problem.message
     chart = None
     if plan:
         for r in plan["rows"]:
@@ -137,7 +177,9 @@ def staffing_page(request):
             "rostered": [r["rostered"] for r in plan["rows"]] if plan["roster_available"] else None,
             "calls": [r["calls"] for r in plan["rows"]],
         })
-    return render(request, "wfm/staffing.html", {"day": day, "plan": plan, "error": error, "chart": chart,
+    chart_labels = {"required": _("需在线人数"), "scheduled": _("需排班人数（含缺勤）"), "calls": _("预测话务量"),
+                    "rostered": _("已排班人数"), "agents": _("人"), "volume": _("话务量")}
+    return render(request, "wfm/staffing.html", {"day": day, "plan": plan, "error": error, "chart": chart, "chart_labels": chart_labels,
                                                  "model": (plan or {}).get("model") or model or services.policy(center)["model"]})
 
 
@@ -159,7 +201,8 @@ def five_tables_page(request):
     })
     for r in t["table4"]:
         r["error_shown"] = pct(r["error"])
-    return render(request, "wfm/five_tables.html", {"t": t, "month": month, "chart": chart,
+    chart_labels = {"forecast": _("预测话务量"), "capacity": _("可承受话务量"), "actual": _("实际话务量")}
+    return render(request, "wfm/five_tables.html", {"t": t, "month": month, "chart": chart, "chart_labels": chart_labels,
                                                     "wape_shown": pct(t["last_month_wape"])})
 
 
@@ -168,6 +211,11 @@ def _floor_context(request):
     snap = services.floor_snapshot(center)
     snap["can_decide"] = allowed(request.user, "wfm.floor_decide")
     snap["can_observe"] = allowed(request.user, "wfm.floor_observe")
+    for g in snap["signed_in"]:
+        g["label_shown"] = shown_label(g["label"])
+    for step in [snap["pending"], *snap["log"]]:
+        if step is not None:
+            step.label_shown, step.reason_shown = shown_label(step.label), shown_reason(step.reason)
     return snap
 
 
@@ -185,12 +233,12 @@ def floor_panel(request):
 @require_POST
 def floor_observe(request):
     if not allowed(request.user, "wfm.floor_observe"):
-        return HttpResponse("当前角色无权录入等待人数", status=403)
+        return HttpResponse(_("当前角色无权录入等待人数"), status=403)
     try:
         waiting = int(request.POST.get("waiting", ""))
         services.observe_floor(center_of(request), waiting, by=getattr(request.user, "staff", None))
     except ValueError:
-        messages.error(request, "等待人数应为整数")
+        messages.error(request, _("等待人数应为整数"))
     except RuleViolation as exc:
         _errors(request, exc)
     return _panel_or_redirect(request)
@@ -200,7 +248,7 @@ def floor_observe(request):
 @require_POST
 def floor_decide(request, step_id: int):
     if not allowed(request.user, "wfm.floor_decide"):
-        return HttpResponse("只有值班长（现场主管）可以确认应急签入/签出", status=403)
+        return HttpResponse(_("只有值班长（现场主管）可以确认应急签入/签出"), status=403)
     staff_nos = [s for s in request.POST.get("staff_nos", "").replace("，", ",").replace(" ", ",").split(",") if s]
     try:
         step = services.decide_step(center_of(request), step_id, by=request.user.staff,
@@ -209,7 +257,8 @@ def floor_decide(request, step_id: int):
     except RuleViolation as exc:
         _errors(request, exc)
     else:
-        messages.success(request, f"已{step.get_status_display()}：{step.get_action_display()}{step.label}")
+        messages.success(request, _("已%(status)s：%(action)s%(group)s") % {
+            "status": step.get_status_display(), "action": step.get_action_display(), "group": shown_label(step.label)})
     return _panel_or_redirect(request)
 
 

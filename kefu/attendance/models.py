@@ -1,14 +1,15 @@
 """Leave requests, shift swaps, clock punches and the published monthly attendance sheet."""
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class LeaveRequest(models.Model):
     class State(models.TextChoices):
-        SUBMITTED = "submitted", "待审批"
-        APPROVED = "approved", "已批准"
-        REJECTED = "rejected", "已驳回"
-        CANCELLED = "cancelled", "已撤销"
+        SUBMITTED = "submitted", _("待审批")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("已驳回")
+        CANCELLED = "cancelled", _("已撤销")
 
     staff = models.ForeignKey("org.Staff", on_delete=models.CASCADE, related_name="leave_requests", verbose_name="申请人")
     kind = models.CharField("请假类型", max_length=30)
@@ -42,10 +43,10 @@ class LeaveRequest(models.Model):
 
 class ShiftSwap(models.Model):
     class State(models.TextChoices):
-        REQUESTED = "requested", "待审批"
-        APPROVED = "approved", "已批准"
-        REJECTED = "rejected", "已驳回"
-        CANCELLED = "cancelled", "已撤销"
+        REQUESTED = "requested", _("待审批")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("已驳回")
+        CANCELLED = "cancelled", _("已撤销")
 
     requester = models.ForeignKey("org.Staff", on_delete=models.CASCADE, related_name="swaps_requested", verbose_name="申请人")
     counterpart = models.ForeignKey("org.Staff", on_delete=models.CASCADE, related_name="swaps_offered", verbose_name="对方")
@@ -76,8 +77,8 @@ class ClockImport(models.Model):
 
 class ClockEvent(models.Model):
     class Direction(models.TextChoices):
-        IN = "in", "上班"
-        OUT = "out", "下班"
+        IN = "in", _("上班")
+        OUT = "out", _("下班")
 
     staff = models.ForeignKey("org.Staff", on_delete=models.CASCADE, related_name="clock_events", verbose_name="员工")
     at = models.DateTimeField("打卡时间")

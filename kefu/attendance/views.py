@@ -9,15 +9,32 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _, gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from kefu.access import require
 from kefu.attendance import services
 from kefu.attendance.models import AttendanceSheet, LeaveRequest, ShiftSwap
 from kefu.errors import RuleViolation
-from kefu.org.roles import roles_of
+from kefu.org.roles import Role, roles_of
+from kefu.web.context import ROLE_NAMES
 
-STATUS_LABELS = {"normal": "正常", "late": "迟到", "early": "早退", "late_early": "迟到早退", "absent": "旷工", "leave": "请假"}
+STATUS_LABELS = {"normal": gettext_lazy("正常"), "late": gettext_lazy("迟到"), "early": gettext_lazy("早退"),
+                 "late_early": gettext_lazy("迟到早退"), "absent": gettext_lazy("旷工"), "leave": gettext_lazy("请假")}
+# The presets' leave kind names in the user's language; a center's own names are shown as written.
+LEAVE_KIND_NAMES = {
+    "事假": gettext_lazy("事假"), "特殊事假": gettext_lazy("特殊事假"), "病假": gettext_lazy("病假"), "年假": gettext_lazy("年假"),
+    "调休": gettext_lazy("调休"), "婚假": gettext_lazy("婚假"), "丧假": gettext_lazy("丧假"), "公假": gettext_lazy("公假"),
+}
+
+
+def _kind_name(label: str) -> str:
+    return LEAVE_KIND_NAMES.get(label, label)
+
+
+def _role_name(code: str) -> str:
+    return ROLE_NAMES.get(Role(code), code) if code in Role._value2member_map_ else code
 
 
 def _month_param(request) -> date:
@@ -38,7 +55,7 @@ def _labelled(leaves, pol: dict) -> list:
     """Leave kinds shown by their Chinese label from the policy (事假, 病假...)."""
     out = list(leaves)
     for r in out:
-        r.kind_label = pol["kinds"].get(r.kind, {}).get("label", r.kind)
+        r.kind_label = _kind_name(pol["kinds"].get(r.kind, {}).get("label", r.kind))
     return out
 
 
@@ -51,7 +68,7 @@ def mine(request):
     return render(request, "attendance/mine.html", {
         "leaves": _labelled(LeaveRequest.objects.filter(staff=staff)[:50], pol),
         "swaps": ShiftSwap.objects.filter(Q(requester=staff) | Q(counterpart=staff)).select_related("requester", "counterpart")[:50],
-        "kinds": [(k, v["label"]) for k, v in pol["kinds"].items()],
+        "kinds": [(k, _kind_name(v["label"])) for k, v in pol["kinds"].items()],
         "upcoming": upcoming,
     })
 
@@ -63,7 +80,7 @@ def submit_leave(request):
         start = date.fromisoformat(request.POST.get("start", ""))
         end = date.fromisoformat(request.POST.get("end", "") or request.POST.get("start", ""))
     except ValueError:
-        messages.error(request, "请填写开始和结束日期（YYYY-MM-DD）")
+        messages.error(request, _("请填写开始和结束日期（YYYY-MM-DD）"))
         return redirect("attendance:mine")
     try:
         leave = services.submit_leave(request.user.staff, kind=request.POST.get("kind", ""), start=start, end=end,
@@ -71,8 +88,10 @@ def submit_leave(request):
     except RuleViolation as exc:
         _errors(request, exc)
     else:
-        extra = "；".join(leave.findings)
-        messages.success(request, f"已提交{leave.days}天请假，待“{'→'.join(services._role_label(s) for s in leave.steps)}”审批" + (f"（{extra}）" if extra else ""))
+        text = _("已提交%(days)s天请假，待“%(steps)s”审批") % {"days": leave.days, "steps": "→".join(str(_role_name(s)) for s in leave.steps)}
+        if leave.findings:
+            text += _("（%(findings)s）") % {"findings": pgettext("list separator", "；").join(leave.findings)}
+        messages.success(request, text)
     return redirect("attendance:mine")
 
 
@@ -83,7 +102,7 @@ def request_swap(request):
         mine_start = datetime.fromisoformat(request.POST.get("requester_shift_start", ""))
         theirs_start = datetime.fromisoformat(request.POST.get("counterpart_shift_start", ""))
     except ValueError:
-        messages.error(request, "请选择双方的班次（开始时间）")
+        messages.error(request, _("请选择双方的班次（开始时间）"))
         return redirect("attendance:mine")
     tz = timezone.get_current_timezone()
     try:
@@ -94,7 +113,7 @@ def request_swap(request):
     except RuleViolation as exc:
         _errors(request, exc)
     else:
-        messages.success(request, "换班申请已提交，待双方班长审批")
+        messages.success(request, _("换班申请已提交，待双方班长审批"))
     return redirect("attendance:mine")
 
 
@@ -119,7 +138,7 @@ def decide(request, kind: str, pk: int):
     except RuleViolation as exc:
         _errors(request, exc)
     else:
-        messages.success(request, "已批准" if approve else "已驳回")
+        messages.success(request, _("已批准") if approve else _("已驳回"))
     return redirect("attendance:approvals")
 
 
@@ -145,7 +164,7 @@ def publish(request):
     except RuleViolation as exc:
         _errors(request, exc)
     else:
-        messages.success(request, f"{month:%Y年%m月}考勤表已公布")
+        messages.success(request, _("%(month)s考勤表已公布") % {"month": date_format(month, pgettext("month format", "Y年m月"))})
     return redirect(f"/attendance/sheet/?month={month:%Y-%m}")
 
 
@@ -154,8 +173,8 @@ def _xlsx(rows: list[dict], month: date) -> HttpResponse:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = f"{month:%Y-%m}考勤"
-    ws.append(["工号", "班组", "已到班次", "待上班次", "出勤", "迟到", "早退", "旷工", "请假天数", "违纪", "出勤率"])
+    ws.title = _("%(month)s考勤") % {"month": f"{month:%Y-%m}"}
+    ws.append([_("工号"), _("班组"), _("已到班次"), _("待上班次"), _("出勤"), _("迟到"), _("早退"), _("旷工"), _("请假天数"), _("违纪"), _("出勤率")])
     for r in rows:
         ws.append([r["staff_no"], r["team"], r["planned"], r["upcoming"], r["attended"], r["late"], r["early"], r["absent"],
                    r["leave_days"], r["violations"], "—" if r["attendance_rate"] is None else round(r["attendance_rate"] * 100, 2)])

@@ -3,6 +3,7 @@
 The first bank is the 12345 monthly test of the seed (004:L13–69), loaded from data/quiz_12345_may.json.
 """
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from kefu.org.models import Center, Staff
 from kefu.training.grading import KINDS
@@ -53,8 +54,8 @@ class Question(models.Model):
 
 class Quiz(models.Model):
     class Kind(models.TextChoices):
-        QUIZ = "quiz", "练习测验"
-        EXAM = "exam", "考试"
+        QUIZ = "quiz", _("练习测验")
+        EXAM = "exam", _("考试")
 
     center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+", verbose_name="中心")
     bank = models.ForeignKey(QuestionBank, on_delete=models.PROTECT, related_name="quizzes", verbose_name="题库")
@@ -104,8 +105,8 @@ class Product(models.Model):
     """A product or new business that agents must learn before it goes on sale (003:L19)."""
 
     class Status(models.TextChoices):
-        TRAINING = "training", "培训中"
-        ON_SALE = "on_sale", "已上架"
+        TRAINING = "training", _("培训中")
+        ON_SALE = "on_sale", _("已上架")
 
     center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+", verbose_name="中心")
     code = models.SlugField("代码", max_length=40)

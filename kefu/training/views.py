@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _, gettext_lazy, pgettext
 
 from kefu.access import allowed, require
 from kefu.errors import RuleViolation
@@ -12,11 +13,15 @@ from kefu.org.models import Staff
 from kefu.training import selectors, services
 from kefu.training.models import Attempt, Product, QuestionBank, Quiz
 
+# grading.KINDS in the user's language (grading is a pure module and stays Chinese-only).
+QUESTION_KINDS = {"single": gettext_lazy("单选题"), "judge": gettext_lazy("判断题"), "multiple": gettext_lazy("多选题"),
+                  "fill": gettext_lazy("填空题")}
+
 
 def _me(request) -> Staff:
     staff = getattr(request.user, "staff", None)
     if staff is None:
-        raise PermissionDenied("当前账号没有员工档案")
+        raise PermissionDenied(_("当前账号没有员工档案"))
     return staff
 
 
@@ -26,18 +31,18 @@ def index(request):
     errors = []
     if request.method == "POST":
         if not allowed(request.user, "training.create_quiz"):
-            raise PermissionDenied("当前角色无权新建测验")
+            raise PermissionDenied(_("当前角色无权新建测验"))
         try:
             bank = QuestionBank.objects.filter(center=me.center, code=request.POST.get("bank", "")).first()
             if bank is None:
-                raise RuleViolation("请选择题库", field="bank", rule="required")
+                raise RuleViolation(_("请选择题库"), field="bank", rule="required")
             raw = request.POST.get("pass_percent", "").strip()
             quiz = services.create_quiz(me.center, bank, title=request.POST.get("title", ""), kind=request.POST.get("kind", "quiz"),
                                         pass_percent=int(raw) if raw.isdigit() else None, actor=me)
         except RuleViolation as exc:
             errors = [p.as_dict() for p in exc.problems]
         else:
-            messages.success(request, f"已发布{quiz.get_kind_display()}《{quiz.title}》")
+            messages.success(request, _("已发布%(kind)s《%(title)s》") % {"kind": quiz.get_kind_display(), "title": quiz.title})
             return redirect("training:index")
     quizzes = list(Quiz.objects.filter(center=me.center).select_related("bank"))
     mine = {}
@@ -83,7 +88,7 @@ def take(request, pk: int):
     rows = []
     for q in questions:
         given = responses.get(q.number)
-        rows.append({"q": q, "given": given, "blanks": [(i, (given[i] if isinstance(given, list) and i < len(given) else ""))
+        rows.append({"q": q, "given": given, "kind_label": QUESTION_KINDS.get(q.kind, q.get_kind_display()), "blanks": [(i, (given[i] if isinstance(given, list) and i < len(given) else ""))
                                                          for i in range(q.blanks)]})
     return render(request, "training/take.html", {"quiz": quiz, "rows": rows, "errors": errors})
 
@@ -98,16 +103,17 @@ def attempt(request, pk: int):
     for ans in a.answers.select_related("question"):
         q = ans.question
         if q.kind == "fill":
-            key = "；".join(" / ".join(accepted[:1]) for accepted in q.answer["blanks"])
+            sep = pgettext("list separator", "；")
+            key = sep.join(" / ".join(accepted[:1]) for accepted in q.answer["blanks"])
             parts = ans.response if isinstance(ans.response, list) else []
-            given = "；".join(p.strip() or "（空）" for p in parts) if any(p.strip() for p in parts) else ""
+            given = sep.join(p.strip() or _("（空）") for p in parts) if any(p.strip() for p in parts) else ""
         elif q.kind == "multiple":
             key, given = "".join(sorted(q.answer)), "".join(sorted(ans.response or []))
         else:
             labels = {o["key"]: o["text"] for o in q.options}
             key = f"{q.answer}（{labels.get(q.answer, '')}）" if q.kind == "judge" else q.answer
             given = f"{ans.response}（{labels.get(ans.response, '')}）" if q.kind == "judge" and ans.response else (ans.response or "")
-        answers.append({"q": q, "given": given or "未作答", "key": key, "earned": ans.earned, "correct": ans.correct})
+        answers.append({"q": q, "given": given or _("未作答"), "key": key, "earned": ans.earned, "correct": ans.correct})
     return render(request, "training/attempt.html", {"a": a, "answers": answers})
 
 
@@ -126,21 +132,21 @@ def products(request):
         action = request.POST.get("action")
         rule = {"create": "training.create_product", "train": "training.record_training", "on_sale": "training.put_on_sale"}.get(action)
         if rule is None or not allowed(request.user, rule):
-            raise PermissionDenied("当前角色无权执行此操作")
+            raise PermissionDenied(_("当前角色无权执行此操作"))
         try:
             if action == "create":
                 services.create_product(me.center, code=request.POST.get("code", ""), name=request.POST.get("name", ""),
                                         attributes=request.POST.get("attributes", ""), actor=me)
-                messages.success(request, "已新建产品，请组织培训")
+                messages.success(request, _("已新建产品，请组织培训"))
             else:
                 product = get_object_or_404(Product, pk=request.POST.get("product"), center=me.center)
                 if action == "train":
                     trainees = list(Staff.objects.filter(center=me.center, staff_no__in=request.POST.getlist("staff")))
                     n = services.record_training(product, trainees, trainer=me, note=request.POST.get("note", ""))
-                    messages.success(request, f"已登记 {n} 人完成《{product.name}》培训")
+                    messages.success(request, _("已登记 %(n)s 人完成《%(name)s》培训") % {"n": n, "name": product.name})
                 else:
                     services.put_on_sale(product, me)
-                    messages.success(request, f"《{product.name}》已上架")
+                    messages.success(request, _("《%(name)s》已上架") % {"name": product.name})
         except RuleViolation as exc:
             errors = [p.as_dict() for p in exc.problems]
         else:

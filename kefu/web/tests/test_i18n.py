@@ -206,7 +206,8 @@ def marked_strings(source: str) -> list[tuple[str, str | None]]:
     found = []
     for m in TRANSLATE_TAG.finditer(source):
         ctx = re.search(r"""context\s+(["'])(.*?)\1""", m.group("rest"))
-        found.append((m.group("text"), ctx.group(2) if ctx else None))
+        # Django looks a translate tag's text up with % doubled (Variable(..., translate=True)).
+        found.append((m.group("text").replace("%", "%%"), ctx.group(2) if ctx else None))
     for m in BLOCK_TAG.finditer(source):
         msgid = _block_msgid(m.group("opts"), m.group("body"))
         if msgid is not None:
@@ -217,10 +218,10 @@ def marked_strings(source: str) -> list[tuple[str, str | None]]:
 
 def test_marked_strings_are_read_as_django_does():
     source = (
-        '{% translate "工单" %}{% trans \'队列\' context "菜单" %}'
+        '{% translate "工单" %}{% trans \'队列\' context "菜单" %}{% translate "及格线（%）" %}'
         "{% blocktranslate trimmed with n=count %}\n  共 {{ n }} 条\n  记录 {% endblocktranslate %}"
     )
-    assert marked_strings(source) == [("工单", None), ("队列", "菜单"), ("共 %(n)s 条 记录", None)]
+    assert marked_strings(source) == [("工单", None), ("队列", "菜单"), ("及格线（%%）", None), ("共 %(n)s 条 记录", None)]
 
 
 def test_every_marked_string_has_an_english_translation():

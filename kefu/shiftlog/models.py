@@ -6,6 +6,7 @@ closes it (who and when are recorded). Issues record omissions and mis-receipts 
 (004:L669).
 """
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from kefu.shiftlog.machine import STATE_LABELS, State
 from kefu.shiftlog.rules import ISSUE_LABELS, IssueKind, Side
@@ -22,7 +23,7 @@ class Handover(models.Model):
     countersign_due = models.DateTimeField("接班签字期限")
     outgoing = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="handovers_out", verbose_name="交班人")
     incoming = models.ForeignKey("org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="handovers_in", verbose_name="接班人")
-    state = models.CharField("状态", max_length=20, choices=[(s.value, STATE_LABELS[s]) for s in State], default=State.DRAFT, db_index=True)
+    state = models.CharField("状态", max_length=20, choices=[(s.value, _(STATE_LABELS[s])) for s in State], default=State.DRAFT, db_index=True)
     equipment_state = models.TextField("设备/系统情况", blank=True)  # 002:L67, 004:L809
     notes = models.TextField("其他交代事项", blank=True)  # business changes, instructions (002:L18)
     signed_out_at = models.DateTimeField("交班签字时间", null=True, blank=True)
@@ -64,13 +65,13 @@ class Item(models.Model):
     """A handover item (交接事项). Open until closed; carried over from handover to handover."""
 
     class Kind(models.TextChoices):
-        ORDER = "order", "在办工单"  # orders in progress; free reference + optional order id (tickets)
-        CALLBACK = "callback", "待回电"  # callbacks due
-        PROSPECT = "prospect", "待联系潜在客户"  # 003:L18 哪些潜在客户是需要去联系的
-        URGENT = "urgent", "紧急待办"  # 003:L18 哪些事情是要赶紧处理的
-        INCIDENT = "incident", "事件/疑难问题"  # 002:L67 疑难问题
-        EQUIPMENT = "equipment", "设备/系统故障"  # 002:L67 设备情况, 004:L685 tracked until eliminated
-        OTHER = "other", "其他"
+        ORDER = "order", _("在办工单")  # orders in progress; free reference + optional order id (tickets)
+        CALLBACK = "callback", _("待回电")  # callbacks due
+        PROSPECT = "prospect", _("待联系潜在客户")  # 003:L18 哪些潜在客户是需要去联系的
+        URGENT = "urgent", _("紧急待办")  # 003:L18 哪些事情是要赶紧处理的
+        INCIDENT = "incident", _("事件/疑难问题")  # 002:L67 疑难问题
+        EQUIPMENT = "equipment", _("设备/系统故障")  # 002:L67 设备情况, 004:L685 tracked until eliminated
+        OTHER = "other", _("其他")
 
     center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="handover_items", verbose_name="中心")
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)
@@ -116,15 +117,15 @@ class Issue(models.Model):
     """An omission, wrong handover or mis-receipt found after signing, with the liable side (004:L669)."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "待认定"
-        DISPUTED = "disputed", "有异议"
-        UPHELD = "upheld", "责任成立"
-        DISMISSED = "dismissed", "不予认定"
+        OPEN = "open", _("待认定")
+        DISPUTED = "disputed", _("有异议")
+        UPHELD = "upheld", _("责任成立")
+        DISMISSED = "dismissed", _("不予认定")
 
     handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="issues", verbose_name="交接班日志")
-    kind = models.CharField("类型", max_length=20, choices=[(k.value, ISSUE_LABELS[k]) for k in IssueKind])
+    kind = models.CharField("类型", max_length=20, choices=[(k.value, _(ISSUE_LABELS[k])) for k in IssueKind])
     description = models.CharField("情况说明", max_length=500)
-    side = models.CharField("责任方", max_length=10, choices=[(Side.OUTGOING.value, "交班人"), (Side.INCOMING.value, "接班人")])
+    side = models.CharField("责任方", max_length=10, choices=[(Side.OUTGOING.value, _("交班人")), (Side.INCOMING.value, _("接班人"))])
     responsible = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="handover_issues", verbose_name="责任人")
     reported_by = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="+", verbose_name="登记人")
     reported_at = models.DateTimeField("登记时间", auto_now_add=True)

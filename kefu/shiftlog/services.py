@@ -8,8 +8,9 @@ import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kefu.errors import Conflict, NotAllowed, NotFound, RuleViolation
 from kefu.org.models import Staff
@@ -45,6 +46,12 @@ def is_lead(staff: Staff) -> bool:
 
 
 # ---------------------------------------------------------------- helpers
+
+def _stored(label) -> str:
+    """A choice label as written into the log: in the source language, whatever language the writer reads."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(label)
+
 
 def _event(handover: Handover, actor: Staff, name: str, note: str = "") -> None:
     HandoverEvent.objects.create(handover=handover, staff_no=actor.staff_no, name=name, note=note[:300])
@@ -227,7 +234,7 @@ def add_item(actor: Staff, handover_id: int, *, kind: str, text: str, order_ref:
     Line.objects.create(handover=handover, item=item, carried=False)
     handover.version += 1
     handover.save(update_fields=["version", "updated_at"])
-    _event(handover, actor, "登记事项", f"{item.get_kind_display()}：{text[:60]}")
+    _event(handover, actor, "登记事项", f"{_stored(Item.Kind(item.kind).label)}：{text[:60]}")
     return item
 
 
@@ -379,5 +386,5 @@ def decide_issue(actor: Staff, issue_id: int, *, upheld: bool, note: str, now: d
     issue.status = t.dst
     issue.decided_by, issue.decided_at = actor, now or timezone.now()
     issue.save(update_fields=["decision_note", "status", "decided_by", "decided_at"])
-    _event(issue.handover, actor, f"责任认定：{issue.get_status_display()}", issue.decision_note[:100])
+    _event(issue.handover, actor, f"责任认定：{_stored(Issue.Status(issue.status).label)}", issue.decision_note[:100])
     return issue

@@ -1,26 +1,71 @@
 """交接班 pages: my handovers (write, sign, countersign, open items), one diary, the supervisor's view."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
+
+from django.conf import settings
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _, gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from kefu.access import require
 from kefu.audit.services import can_unmask
 from kefu.errors import RuleViolation
 from kefu.shiftlog import present, rules, selectors, services
-from kefu.shiftlog.models import Item
+from kefu.shiftlog.machine import State
+from kefu.shiftlog.models import Issue, Item
+
+# The pure modules' labels (machine.STATE_LABELS, rules.FLAG_LABELS, rules.ISSUE_LABELS) in the user's language.
+STATE_NAMES = {State.DRAFT: gettext_lazy("草稿"), State.SIGNED_OUT: gettext_lazy("已交班签字"),
+               State.COUNTERSIGNED: gettext_lazy("已接班签字")}
+FLAG_NAMES = {rules.Flag.UNSIGNED: gettext_lazy("逾期未交班签字"), rules.Flag.SIGNED_LATE: gettext_lazy("交班签字迟延"),
+              rules.Flag.NOT_COUNTERSIGNED: gettext_lazy("逾期未接班签字"), rules.Flag.COUNTERSIGNED_LATE: gettext_lazy("接班签字迟延")}
+ISSUE_NAMES = {rules.IssueKind.OMISSION: gettext_lazy("漏交"), rules.IssueKind.WRONG_HANDOVER: gettext_lazy("错交"),
+               rules.IssueKind.MIS_RECEIPT: gettext_lazy("错接")}
+# Names of the log's events as services write them (in Chinese, the source language) -> shown names.
+EVENT_NAMES = {
+    "创建": gettext_lazy("创建"), "修改": gettext_lazy("修改"), "登记事项": gettext_lazy("登记事项"), "关闭事项": gettext_lazy("关闭事项"),
+    "交班签字": gettext_lazy("交班签字"), "接班签字确认": gettext_lazy("接班签字确认"), "退回补充": gettext_lazy("退回补充"),
+    "登记漏交": gettext_lazy("登记漏交"), "登记错交": gettext_lazy("登记错交"), "登记错接": gettext_lazy("登记错接"),
+    "提出异议": gettext_lazy("提出异议"), "责任认定：责任成立": gettext_lazy("责任认定：责任成立"),
+    "责任认定：不予认定": gettext_lazy("责任认定：不予认定"),
+}
+CARRIED_NOTE = re.compile(r"^带入未结事项 (\d+) 项$")
+
+
+def _event_note(note: str) -> str:
+    """System-written notes shown in the user's language; what a person typed stays as typed."""
+    carried = CARRIED_NOTE.match(note)
+    if carried:
+        return _("带入未结事项 %(n)s 项") % {"n": carried.group(1)}
+    for kind in Item.Kind:
+        with translation.override(settings.LANGUAGE_CODE):
+            prefix = f"{kind.label}："
+        if note.startswith(prefix):
+            return f"{kind.label}{pgettext('label colon', '：')}{note[len(prefix):]}"
+    return note
+
+
+def _shown(data: dict) -> dict:
+    """Labels of present.handover_dict (built from the pure modules) in the user's language."""
+    data["state_label"] = STATE_NAMES.get(State(data["state"]), data["state_label"])
+    data["flag_labels"] = [FLAG_NAMES[rules.Flag(f)] for f in data["flags"]]
+    for e in data["events"]:
+        e["name"] = EVENT_NAMES.get(e["name"], e["name"])
+        e["note"] = _event_note(e["note"])
+    return data
 
 
 def _staff(request):
     staff = getattr(request.user, "staff", None)
     if staff is None:
-        raise Http404("当前账号没有员工档案")
+        raise Http404(_("当前账号没有员工档案"))
     return staff
 
 
@@ -41,7 +86,7 @@ def _local_dt(value: str) -> datetime | None:
         return None
     parsed = parse_datetime(value)
     if parsed is None:
-        raise RuleViolation("时间格式不正确（YYYY-MM-DD HH:MM）", field="due_at", rule="datetime_format")
+        raise RuleViolation(_("时间格式不正确（YYYY-MM-DD HH:MM）"), field="due_at", rule="datetime_format")
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
@@ -55,7 +100,7 @@ def mine(request):
     unmasked = present.wants_unmask(request, request.GET.get("unmask") == "1")
     items = [present.item_dict(i, unmasked) for i in data.open_items]
     present.audit_customers(request, items, unmasked, "我的未结交接事项")
-    annotate = lambda rows: [(h, [rules.FLAG_LABELS[f] for f in selectors.flags_of(h, now)]) for h in rows]  # noqa: E731
+    annotate = lambda rows: [(h, [FLAG_NAMES[f] for f in selectors.flags_of(h, now)]) for h in rows]  # noqa: E731
     return render(request, "shiftlog/mine.html", {
         "shifts": shifts, "guess": guess, "guess_day": guess_day,
         "drafts": annotate(data.drafts), "signed": annotate(data.signed), "to_countersign": annotate(data.to_countersign),
@@ -71,7 +116,7 @@ def start(request):
     try:
         day = parse_date(request.POST.get("shift_date", ""))
         if day is None:
-            raise RuleViolation("班次日期必填（YYYY-MM-DD）", field="shift_date", rule="required")
+            raise RuleViolation(_("班次日期必填（YYYY-MM-DD）"), field="shift_date", rule="required")
         handover = services.start_handover(
             staff, shift_code=request.POST.get("shift_code", ""), shift_date=day,
             incoming_no=request.POST.get("incoming_no", "").strip() or None,
@@ -80,7 +125,7 @@ def start(request):
     except RuleViolation as exc:
         _fail(request, exc)
         return redirect("shiftlog:mine")
-    messages.success(request, "交班日记已创建：未结事项已自动带入")
+    messages.success(request, _("交班日记已创建：未结事项已自动带入"))
     return redirect("shiftlog:detail", handover.pk)
 
 
@@ -89,7 +134,7 @@ def detail(request, pk: int):
     staff = _staff(request)
     handover = selectors.get_handover(staff.center, pk)
     if handover is None:
-        raise Http404("交接班日志不存在")
+        raise Http404(_("交接班日志不存在"))
     try:
         data = present.handover_dict(request, staff, handover, unmask=request.GET.get("unmask") == "1")
     except RuleViolation as exc:
@@ -98,8 +143,8 @@ def detail(request, pk: int):
         raise PermissionDenied(exc.problems[0].message) from None
     is_out = staff.pk == handover.outgoing_id
     return render(request, "shiftlog/detail.html", {
-        "h": data, "is_out": is_out, "is_in": staff.pk == handover.incoming_id, "is_lead": services.is_lead(staff),
-        "me": staff, "kinds": Item.Kind.choices, "issue_kinds": [(k.value, rules.ISSUE_LABELS[k]) for k in rules.IssueKind],
+        "h": _shown(data), "is_out": is_out, "is_in": staff.pk == handover.incoming_id, "is_lead": services.is_lead(staff),
+        "me": staff, "kinds": Item.Kind.choices, "issue_kinds": [(k.value, ISSUE_NAMES[k]) for k in rules.IssueKind],
         "can_unmask": can_unmask(request.user), "editable": is_out and handover.state == "draft", "now": timezone.now(),
     })
 
@@ -120,7 +165,7 @@ def update(request, pk: int):
     p = request.POST
     return _post_to_detail(request, pk, lambda s: services.update_handover(
         s, pk, version=_int(p.get("version")), incoming_no=p.get("incoming_no", "").strip() or None,
-        equipment_state=p.get("equipment_state", ""), notes=p.get("notes", "")), "已保存")
+        equipment_state=p.get("equipment_state", ""), notes=p.get("notes", "")), _("已保存"))
 
 
 @require("page.shiftlog.mine")
@@ -131,22 +176,22 @@ def add_item(request, pk: int):
     def act(s):
         order_id = p.get("order_id", "").strip()
         if order_id and not order_id.isdigit():
-            raise RuleViolation("工单ID应为正整数", field="order_id", rule="positive")
+            raise RuleViolation(_("工单ID应为正整数"), field="order_id", rule="positive")
         services.add_item(s, pk, kind=p.get("kind", ""), text=p.get("text", ""), order_ref=p.get("order_ref", ""),
                           order_id=int(order_id) if order_id else None, customer_phone=p.get("customer_phone", "").strip(),
                           customer_name=p.get("customer_name", ""), due_at=_local_dt(p.get("due_at", "")),
                           during_handover=p.get("during_handover") == "on")
 
-    return _post_to_detail(request, pk, act, "事项已登记")
+    return _post_to_detail(request, pk, act, _("事项已登记"))
 
 
 @require("page.shiftlog.mine")
 @require_POST
 def transition(request, pk: int):
     p = request.POST
-    labels = {"sign_out": "已交班签字", "countersign": "已接班签字确认", "return": "已退回交班人补充"}
+    labels = {"sign_out": _("已交班签字"), "countersign": _("已接班签字确认"), "return": _("已退回交班人补充")}
     return _post_to_detail(request, pk, lambda s: services.transition(
-        s, pk, p.get("name", ""), version=_int(p.get("version")), reason=p.get("reason", "")), labels.get(p.get("name"), "已完成"))
+        s, pk, p.get("name", ""), version=_int(p.get("version")), reason=p.get("reason", "")), labels.get(p.get("name"), _("已完成")))
 
 
 @require("page.shiftlog.close")
@@ -158,7 +203,7 @@ def close_item(request, item_id: int):
     except RuleViolation as exc:
         _fail(request, exc)
     else:
-        messages.success(request, "事项已关闭")
+        messages.success(request, _("事项已关闭"))
     return redirect(back if back.startswith("/shiftlog/") else "shiftlog:mine")
 
 
@@ -167,13 +212,13 @@ def close_item(request, item_id: int):
 def report_issue(request, pk: int):
     p = request.POST
     return _post_to_detail(request, pk, lambda s: services.report_issue(s, pk, kind=p.get("kind", ""), description=p.get("description", "")),
-                           "交接责任已登记")
+                           _("交接责任已登记"))
 
 
 @require("page.shiftlog.mine")
 @require_POST
 def dispute_issue(request, pk: int, issue_id: int):
-    return _post_to_detail(request, pk, lambda s: services.dispute_issue(s, issue_id, reason=request.POST.get("reason", "")), "异议已提交")
+    return _post_to_detail(request, pk, lambda s: services.dispute_issue(s, issue_id, reason=request.POST.get("reason", "")), _("异议已提交"))
 
 
 @require("page.shiftlog.supervise")
@@ -181,7 +226,7 @@ def dispute_issue(request, pk: int, issue_id: int):
 def decide_issue(request, pk: int, issue_id: int):
     p = request.POST
     return _post_to_detail(request, pk, lambda s: services.decide_issue(
-        s, issue_id, upheld=p.get("upheld") == "1", note=p.get("note", "")), "责任已认定")
+        s, issue_id, upheld=p.get("upheld") == "1", note=p.get("note", "")), _("责任已认定"))
 
 
 @require("page.shiftlog.supervise")
@@ -189,7 +234,7 @@ def supervise(request):
     staff = _staff(request)
     now = timezone.now()
     days = max(1, min(_int(request.GET.get("days")) or 14, 92))
-    rows = [(h, [rules.FLAG_LABELS[f] for f in flags]) for h, flags in selectors.late_or_unsigned(staff.center, now=now, days=days)]
+    rows = [(h, [FLAG_NAMES[f] for f in flags]) for h, flags in selectors.late_or_unsigned(staff.center, now=now, days=days)]
     unmasked = present.wants_unmask(request, request.GET.get("unmask") == "1")
     items = [present.item_dict(i, unmasked) for i in selectors.open_items(staff.center)[:300]]
     present.audit_customers(request, items, unmasked, "交接班督查：未结事项")

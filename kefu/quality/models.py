@@ -6,9 +6,18 @@ snapshot of what the inspector needs, looked up lazily (kefu.quality.links) so t
 those apps are absent.
 """
 from django.db import models
+from django.utils.translation import gettext, gettext_noop, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from kefu.org.models import Center, Staff, Team
 from kefu.quality import machine
+
+
+# machine.py stays free of Django: its state and transition labels are marked for the catalogue here.
+# States carry a context: their words are short and other apps use them with other meanings.
+pgettext_lazy("qa state", "待评分"), pgettext_lazy("qa state", "已评分待确认"), pgettext_lazy("qa state", "已确认")
+pgettext_lazy("qa state", "申诉中"), pgettext_lazy("qa state", "申诉驳回（维持原分）"), pgettext_lazy("qa state", "申诉改分")
+gettext_noop("评分"), gettext_noop("确认成绩"), gettext_noop("提出申诉"), gettext_noop("维持原分"), gettext_noop("改分")
 
 
 class Scorecard(models.Model):
@@ -88,11 +97,11 @@ class Evaluation(models.Model):
     """One monitored call scored by one inspector (监听记录, 004:L1525–1537)."""
 
     class Source(models.TextChoices):
-        SAMPLE = "sample", "月度抽样"
-        SPOT = "spot", "抽查"
-        CALIBRATION = "calibration", "校准"
+        SAMPLE = "sample", _("月度抽样")
+        SPOT = "spot", _("抽查")
+        CALIBRATION = "calibration", _("校准")
 
-    STATES = [(k, v) for k, v in machine.STATE_LABELS.items()]
+    STATES = [(k, pgettext_lazy("qa state", v)) for k, v in machine.STATE_LABELS.items()]
 
     center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+", verbose_name="中心")
     scorecard = models.ForeignKey(Scorecard, on_delete=models.PROTECT, related_name="evaluations", verbose_name="评分表版本")
@@ -131,7 +140,7 @@ class Evaluation(models.Model):
 
     @property
     def state_label(self) -> str:
-        return machine.STATE_LABELS[self.state]
+        return pgettext("qa state", machine.STATE_LABELS[self.state])
 
 
 class EvaluationMark(models.Model):
@@ -180,7 +189,7 @@ class Transition(models.Model):
 
     @property
     def label(self) -> str:
-        return machine.BY_NAME[self.name].label if self.name in machine.BY_NAME else self.name
+        return gettext(machine.BY_NAME[self.name].label) if self.name in machine.BY_NAME else self.name
 
 
 class ShiftReport(models.Model):

@@ -9,6 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kefu.access import allowed, require
 from kefu.audit.services import record_read
@@ -22,8 +25,12 @@ from kefu.quality.models import Appeal, Calibration, Evaluation, SamplingRun, Sh
 def _me(request) -> Staff:
     staff = getattr(request.user, "staff", None)
     if staff is None:
-        raise PermissionDenied("当前账号没有员工档案")
+        raise PermissionDenied(_("当前账号没有员工档案"))
     return staff
+
+
+def _month(day: date) -> str:
+    return date_format(day, pgettext("month format", "Y年m月"))
 
 
 def _errors(exc: RuleViolation) -> list[dict]:
@@ -68,7 +75,7 @@ def tasks(request):
         team_nos = set(Staff.objects.filter(team__lead=me).values_list("staff_no", flat=True))
         coverage = [c for c in coverage if c["agent_staff_no"] in team_nos]
     return render(request, "quality/tasks.html", {
-        "rows": rows, "state": state, "states": machine.STATE_LABELS, "runs": runs, "mine": mine_only,
+        "rows": rows, "state": state, "states": {k: pgettext("qa state", v) for k, v in machine.STATE_LABELS.items()}, "runs": runs, "mine": mine_only,
         "can_sample": allowed(request.user, "quality.create_month_tasks"),
         "last_month": (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m"),  # sample a month whose calls exist
         "is_agent": is_agent, "coverage": coverage, "month": today,
@@ -84,7 +91,7 @@ def sample(request):
         year, month = (int(p) for p in request.POST.get("month", "").split("-"))
         month_day = date(year, month, 1)
     except ValueError:
-        messages.error(request, "月份格式应为 YYYY-MM")
+        messages.error(request, _("月份格式应为 YYYY-MM"))
         return redirect("quality:tasks")
     try:
         run, created = services.create_month_tasks(me.center, month_day, seed=request.POST.get("seed", ""), actor=me)
@@ -92,9 +99,10 @@ def sample(request):
         messages.error(request, str(exc))
         return redirect("quality:tasks")
     if created:
-        messages.success(request, f"已生成 {run.month:%Y年%m月} 监听任务 {run.evaluations.count()} 条（每人 {run.per_agent} 条）")
+        messages.success(request, _("已生成 %(month)s 监听任务 %(count)s 条（每人 %(per_agent)s 条）") % {
+            "month": _month(run.month), "count": run.evaluations.count(), "per_agent": run.per_agent})
     else:
-        messages.info(request, f"{run.month:%Y年%m月} 已抽样（种子 {run.seed}），未重复生成")
+        messages.info(request, _("%(month)s 已抽样（种子 %(seed)s），未重复生成") % {"month": _month(run.month), "seed": run.seed})
     return redirect("quality:tasks")
 
 
@@ -124,7 +132,7 @@ def evaluation(request, pk: int):
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action not in ACTION_RULES or not allowed(request.user, ACTION_RULES[action]):
-            raise PermissionDenied("当前角色无权执行此操作")
+            raise PermissionDenied(_("当前角色无权执行此操作"))
         fields = {}
         if action in ("score", "revise"):
             fields["marks"] = posted = _marks_from_post(request.POST, ev.scorecard)
@@ -139,7 +147,7 @@ def evaluation(request, pk: int):
         except RuleViolation as exc:
             errors = _errors(exc)
         else:
-            messages.success(request, f"已{machine.find(action).label}")
+            messages.success(request, _("已%(action)s") % {"action": _(machine.find(action).label)})
             if ev.calibration_id and action == "score":
                 return redirect("quality:calibration", pk=ev.calibration_id)
             return redirect("quality:evaluation", pk=ev.pk)
@@ -193,18 +201,18 @@ def scorecard(request):
     can_edit = allowed(request.user, "quality.publish_scorecard")
     if request.method == "POST":
         if not can_edit:
-            raise PermissionDenied("当前角色无权修改评分表")
+            raise PermissionDenied(_("当前角色无权修改评分表"))
         rows = _items_from_post(request.POST)
         try:
             new = services.publish_scorecard(me.center, code=card.code, name=request.POST.get("name", ""), items=rows, actor=me)
         except RuleViolation as exc:
             errors = _errors(exc)
         else:
-            messages.success(request, f"已发布 {new.name} v{new.version}；已评分的记录仍按原版本保存")
+            messages.success(request, _("已发布 %(name)s v%(version)s；已评分的记录仍按原版本保存") % {"name": _(new.name), "version": new.version})
             return redirect("quality:scorecard")
     sections = {}
     for item in card.items.all():
-        sections.setdefault(item.section or "评分项", []).append(item)
+        sections.setdefault(item.section or _("评分项"), []).append(item)
     if rows is None:
         rows = [{"key": i.key, "label": i.label, "section": i.section, "points": i.points, "critical": i.is_critical, "seed": i.seed}
                 for i in card.items.all()]
@@ -224,11 +232,11 @@ def calibrations(request):
     errors = []
     if request.method == "POST":
         if not allowed(request.user, "quality.create_calibration"):
-            raise PermissionDenied("当前角色无权发起校准")
+            raise PermissionDenied(_("当前角色无权发起校准"))
         try:
             agent = Staff.objects.filter(center=me.center, staff_no=request.POST.get("agent_staff_no", "").strip()).first()
             if agent is None:
-                raise RuleViolation("被监听人工号不存在", field="agent_staff_no", rule="not_found")
+                raise RuleViolation(_("被监听人工号不存在"), field="agent_staff_no", rule="not_found")
             nos = request.POST.getlist("inspectors")
             inspectors = list(Staff.objects.filter(center=me.center, staff_no__in=nos))
             call_id = request.POST.get("call_id", "").strip()
@@ -240,7 +248,7 @@ def calibrations(request):
         except RuleViolation as exc:
             errors = _errors(exc)
         else:
-            messages.success(request, "已发起校准，等待各评分人评分")
+            messages.success(request, _("已发起校准，等待各评分人评分"))
             return redirect("quality:calibration", pk=cal.pk)
     rows = []
     for cal in Calibration.objects.filter(center=me.center).select_related("agent")[:50]:
@@ -292,13 +300,13 @@ def shift(request):
     errors = []
     if request.method == "POST":
         if not allowed(request.user, "quality.deliver_shift_report"):
-            raise PermissionDenied("当前角色无权交班次质检汇总")
+            raise PermissionDenied(_("当前角色无权交班次质检汇总"))
         try:
             services.deliver_shift_report(me.center, team, day, code, me)
         except RuleViolation as exc:
             errors = _errors(exc)
         else:
-            messages.success(request, f"已将 {team.name} {day} 班次质检汇总交给班长")
+            messages.success(request, _("已将 %(team)s %(day)s 班次质检汇总交给班长") % {"team": team.name, "day": day})
             return redirect(f"{request.path}?team={team.pk}&date={day}&shift={code}")
     summary = None
     if team is not None:
@@ -306,6 +314,9 @@ def shift(request):
             summary = selectors.shift_summary(me.center, team, day, code)
         except RuleViolation as exc:
             errors = _errors(exc)
+    if summary:
+        # The chart's axis shows the items as the scorecard page does (a preset label reads in English).
+        summary["weak_items"] = [{**w, "label": _(w["label"])} for w in summary["weak_items"]]
     received = ShiftReport.objects.filter(center=me.center, lead=me).select_related("team", "inspector")[:30]
     return render(request, "quality/shift.html", {
         "teams": teams, "team": team, "day": day, "code": code, "shifts": shifts, "summary": summary, "errors": errors,
@@ -324,5 +335,5 @@ def read_report(request, pk: int):
         except RuleViolation as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "已签收")
+            messages.success(request, _("已签收"))
     return redirect(f"/quality/shift/?team={report.team_id}&date={report.shift_date}&shift={report.shift_code}")

@@ -1,4 +1,4 @@
-// Live total on the scoring form: sum of awarded points, 0 when a critical item is ticked (红线).
+// Live total on the scoring form: sum of awarded points, 0 when a critical item is ticked.
 (function () {
   var form = document.getElementById("score-form");
   if (!form || !form.querySelector("input.points")) return;
@@ -8,7 +8,13 @@
     form.querySelectorAll("input.points").forEach(function (i) { sum += parseFloat(i.value) || 0; });
     form.querySelectorAll("input[data-critical]").forEach(function (i) { failed = failed || i.checked; });
     total.textContent = failed ? "0" : (Math.round(sum * 100) / 100).toString();
-    verdict.innerHTML = failed ? '<span class="badge bad">红线失败，整通记 0 分</span>' : "";
+    verdict.textContent = "";
+    if (failed) {  // the wording comes from the template, in the user's language
+      var badge = document.createElement("span");
+      badge.className = "badge bad";
+      badge.textContent = verdict.dataset.failed;
+      verdict.appendChild(badge);
+    }
   }
   form.addEventListener("input", update);
   update();

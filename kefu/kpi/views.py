@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _g, gettext_lazy as _, pgettext
 
 from kefu.access import require
 from kefu.kpi import engine, export as xlsx, periods, selectors
@@ -18,8 +20,57 @@ from kefu.kpi.definitions import BREAKDOWNS, BY_CODE, PEOPLE_BREAKDOWNS, QUEUE_L
 from kefu.org.models import Center
 from kefu.org.roles import roles_of
 
-SCOPES = {"center": "全中心", "team": "班组", "agent": "话务员"}
-GROUPS = [("K", "服务标准（K1–K14，004:L1289-1337）"), ("M", "运营指标（M1–M22，004:L1339-1757）"), ("N", "话务量构成与误拨")]
+SCOPES = {"center": _("全中心"), "team": _("班组"), "agent": _("话务员")}
+GROUPS = [("K", _("服务标准（K1–K14，004:L1289-1337）")), ("M", _("运营指标（M1–M22，004:L1339-1757）")), ("N", _("话务量构成与误拨"))]
+
+# What the kpi modules (definitions, periods, engine, selectors, export: Chinese-only, pure or shared) label,
+# in the user's language. The metric's formula, hints and seed notes are quoted from the textbooks and stay as written.
+METRIC_NAMES = {
+    "K1": _("热线系统接通率"), "K2": _("人工台应答率"), "K3": _("VIP人工台应答率"), "K4": _("人工台应答超时率"),
+    "K5": _("VIP人工台应答超时率"), "K6": _("客户咨询回复率"), "K7": _("客户投诉回复率"), "K8": _("客户咨询回复及时率"),
+    "K9": _("客户投诉回复及时率"), "K10": _("客户重复投诉率"), "K11": _("客户咨询满意率"), "K12": _("客户投诉满意率"),
+    "K13": _("客户跨省投诉满意率"), "K14": _("大客户投诉满意率"), "M1": _("实际工作率"), "M2": _("事后处理时间"),
+    "M3": _("平均放弃时间"), "M4": _("平均处理时间"), "M5": _("平均持线时间"), "M6": _("平均振铃次数"), "M7": _("平均排队时间"),
+    "M8": _("平均应答速度"), "M9": _("平均交谈时间"), "M10": _("每小时呼叫次数"), "M11": _("监听分值"), "M12": _("占线率"),
+    "M13": _("呼叫放弃率"), "M14": _("出勤率"), "M15": _("忙音率"), "M16": _("首次解决率"), "M17": _("队列放置率"),
+    "M18": _("转接呼叫率"), "M19": _("已复电话百分比"), "M20": _("服务水平"), "M21": _("总呼叫数"), "M22": _("话务员流动率"),
+    "MISDIAL": _("疑似误拨占比"), "N_ANSWERED": _("人工应答数"), "N_ABANDONED": _("放弃数"), "N_BLOCKED": _("受阻数"),
+    "N_TIMEOUT": _("排队超时退出数"), "N_EMPTY": _("空队列退出数"), "N_EXIT_KEY": _("按键退出数"), "N_IVR": _("IVR自助完成数"),
+    "N_SHORT_ABANDON": _("短时放弃数"),
+}
+UNITS = {"%": "%", "分": _("分"), "分钟": _("分钟"), "次": _("次"), "秒": _("秒"), "通/小时": _("通/小时")}
+PERIOD_KINDS = {"today": _("今日（实时）"), "day": _("日"), "week": _("周"), "month": _("月"), "range": _("自定义区间")}
+STATUS_LABELS = {"ok": _("达标"), "bad": _("未达标"), "warn": _("预警"), "na": _("无数据"), "info": _("参考")}
+BREAKDOWN_NAMES = {"center": _("全中心"), "team": _("班组"), "agent": _("话务员"), "call_type": _("呼叫类型"), "vip": "VIP",
+                   "queue": _("队列")}
+KEY_NAMES = {"全中心": _("全中心"), "（未分配）": _("（未分配）"), "普通": _("普通")}
+# Words inside engine.target_text, longest first so that 分钟 is not read as 分.
+TARGET_WORDS = [("通/小时", _("通/小时")), ("分钟", _("分钟")), ("参考", _("参考")), ("秒", _("秒")), ("次", _("次")), ("分", _("分")),
+                ("（", _("（")), ("）", _("）")), ("：", pgettext("label colon", "："))]
+
+
+def _key_name(label: str) -> str:
+    return str(KEY_NAMES.get(label, label))
+
+
+def _target(text: str) -> str:
+    for zh, shown in TARGET_WORDS:
+        text = text.replace(zh, str(shown))
+    return text
+
+
+def _period_label(period) -> str:
+    if period.kind == "month":
+        return date_format(period.start, pgettext("month format", "Y年m月"))
+    if period.kind in ("day", "today"):
+        return f"{period.start:%Y-%m-%d}"
+    return _g("%(start)s 至 %(end)s") % {"start": f"{period.start:%Y-%m-%d}", "end": f"{period.end - timedelta(days=1):%Y-%m-%d}"}
+
+
+def _labels(q) -> dict:
+    """The labels every KPI page passes to its templates."""
+    return {"scopes": SCOPES, "kinds": PERIOD_KINDS, "status_labels": STATUS_LABELS, "metric_names": METRIC_NAMES,
+            "units": UNITS, "period_label": _period_label(q.period)}
 
 
 @dataclass
@@ -37,7 +88,7 @@ def center_of(user) -> Center:
     staff = getattr(user, "staff", None)
     center = staff.center if staff else Center.objects.order_by("id").first()
     if center is None:
-        raise Http404("尚未建立中心")
+        raise Http404(_g("尚未建立中心"))
     return center
 
 
@@ -55,7 +106,7 @@ def parse_query(request, *, allow_all_keys: bool = False) -> Query:
     key = get.get("key") or None
     if not wide:
         if not own:
-            raise PermissionDenied("只能查看本人指标")
+            raise PermissionDenied(_g("只能查看本人指标"))
         scope, key = "agent", own
     elif scope == "center":
         key = engine.CENTER_KEY
@@ -85,11 +136,11 @@ def dashboard(request):
     values = selectors.period_values(q.center, q.period, q.scope, key=q.key, spec=q.spec)
     rows = selectors.rows_for(values, q.key, q.spec, by=q.scope)
     counts = {s: sum(1 for r in rows if r.status == s) for s in ("ok", "warn", "bad", "na")}
+    targets = {r.code: _target(r.target) for r in rows}
     return render(request, "kpi/dashboard.html", {
-        "q": q, "groups": _grouped(rows), "counts": counts, "scopes": SCOPES, "kinds": periods.KINDS,
-        "teams": selectors.teams(q.center) if q.wide else [], "key_label": selectors.key_label(q.center, q.scope, q.key or ""),
-        "querystring": request.GET.urlencode(),
-        "status_labels": xlsx.STATUS_LABELS,
+        "q": q, "groups": _grouped(rows), "counts": counts, "targets": targets,
+        "teams": selectors.teams(q.center) if q.wide else [], "key_label": _key_name(selectors.key_label(q.center, q.scope, q.key or "")),
+        "querystring": request.GET.urlencode(), **_labels(q),
     })
 
 
@@ -97,7 +148,7 @@ def dashboard(request):
 def metric_page(request, code: str):
     metric = BY_CODE.get(code)
     if metric is None:
-        raise Http404("指标不存在")
+        raise Http404(_g("指标不存在"))
     q = parse_query(request)
     days = q.period.days if q.period.kind not in ("today", "day") else \
         [q.period.start - timedelta(days=i) for i in range(29, -1, -1)]
@@ -115,24 +166,28 @@ def metric_page(request, code: str):
             if metric.source == "hr" and by == "agent":
                 continue
             vals = selectors.period_values(q.center, q.period, by, spec=q.spec)
-            items = [(selectors.key_label(q.center, by, k), k, selectors.rows_for(vals, k, q.spec, codes={code}, by=by)[0])
+            items = [(_key_name(selectors.key_label(q.center, by, k)), k, selectors.rows_for(vals, k, q.spec, codes={code}, by=by)[0])
                      for k in selectors.keys_of(vals)]
             items = [i for i in items if i[2].status != "na" or i[2].num]
             order = {"bad": 0, "warn": 1, "ok": 2, "info": 3, "na": 4}
             items.sort(key=lambda i: (order[i[2].status], i[0]))
-            breakdowns.append((BREAKDOWNS[by], by, items))
+            breakdowns.append((BREAKDOWN_NAMES.get(by, BREAKDOWNS[by]), by, items))
     target = engine.band_for(code, q.spec) or {}
     chart = {
         "days": [d.isoformat() for d, _ in series],
         "values": [None if v is None else round(float(v), 4) for _, v in series],
         "kind": target.get("kind"), "low": _f(target.get("low")), "high": _f(target.get("high")), "value": _f(target.get("value")),
-        "t_low": _f(target.get("t_low")), "t_high": _f(target.get("t_high")), "unit": metric.unit, "name": metric.name,
+        "t_low": _f(target.get("t_low")), "t_high": _f(target.get("t_high")), "unit": str(UNITS.get(metric.unit, metric.unit)),
+        "name": str(METRIC_NAMES.get(code, metric.name)),
+        "text": {"band": _g("目标区间"), "target": _g("目标"), "missing": _g("图表组件未加载")},
     }
     return render(request, "kpi/metric.html", {
-        "q": q, "metric": metric, "row": row, "chart": chart, "breakdowns": breakdowns, "scopes": SCOPES, "kinds": periods.KINDS,
-        "show_hints": row is not None and row.status in ("bad", "warn") and metric.hints, "key_label": selectors.key_label(q.center, q.scope, q.key or ""),
-        "teams": selectors.teams(q.center) if q.wide else [], "querystring": request.GET.urlencode(),
-        "status_labels": xlsx.STATUS_LABELS,
+        "q": q, "metric": metric, "row": row, "chart": chart, "breakdowns": breakdowns,
+        "metric_name": METRIC_NAMES.get(code, metric.name), "unit": UNITS.get(metric.unit, metric.unit),
+        "target": _target(row.target) if row is not None else "",
+        "show_hints": row is not None and row.status in ("bad", "warn") and metric.hints,
+        "key_label": _key_name(selectors.key_label(q.center, q.scope, q.key or "")),
+        "teams": selectors.teams(q.center) if q.wide else [], "querystring": request.GET.urlencode(), **_labels(q),
     })
 
 

@@ -44,17 +44,22 @@ def _lint_all() -> bool:
     return os.environ.get("KEFU_I18N_LINT_ALL") == "1"
 
 
-def _templates() -> list[Path]:
+def _checked(paths) -> list[Path]:
+    """The paths of the apps this run checks (see PENDING_APPS)."""
+    only = {a for a in os.environ.get("KEFU_I18N_LINT_ONLY", "").split(",") if a}
     found = []
-    for path in sorted(KEFU.rglob("templates/**/*.html")):
+    for path in sorted(paths):
         app = path.relative_to(KEFU).parts[0]
-        only = {a for a in os.environ.get("KEFU_I18N_LINT_ONLY", "").split(",") if a}
         if only and app not in only:
             continue
         if app in PENDING_APPS and not (_lint_all() or app in only):
             continue
         found.append(path)
     return found
+
+
+def _templates() -> list[Path]:
+    return _checked(KEFU.rglob("templates/**/*.html"))
 
 
 def _rel(path: Path) -> str:
@@ -145,11 +150,11 @@ def parse_po(text: str) -> list[dict]:
 
 
 def _catalogues() -> list[Path]:
-    return sorted(KEFU.rglob("locale/*/LC_MESSAGES/*.po"))
+    return _checked(KEFU.rglob("locale/*/LC_MESSAGES/*.po"))
 
 
 def test_there_are_catalogues():
-    assert KEFU / "locale" / "en" / "LC_MESSAGES" / "django.po" in _catalogues()
+    assert KEFU / "locale" / "en" / "LC_MESSAGES" / "django.po" in KEFU.rglob("locale/*/LC_MESSAGES/*.po")
 
 
 @pytest.mark.parametrize("po", _catalogues(), ids=lambda p: _rel(p))

@@ -13,6 +13,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from kefu.errors import NotAllowed
+from kefu.org.policy import remember_policy
 from kefu.org.roles import Role, roles_of
 from kefu.registry import app_modules
 
@@ -59,13 +60,19 @@ class _RoleBearer(HttpBearer):
     def authenticate(self, request, token):
         from kefu.org.models import ApiToken
 
-        row = ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(token), revoked=False).first()
+        # One query for the token, its user, staff record, center and the center's policy: every operation
+        # needs the staff and center, most read the policy (kefu.org.policy.policy_for uses the loaded row).
+        row = (ApiToken.objects.select_related("user__staff__center__policy")
+               .filter(digest=ApiToken.digest_of(token), revoked=False).first())
         if row is None or not row.user.is_active:
             return None
         now = timezone.now()
         # Record use at most once a minute: a write per request would serialise every API call on SQLite.
         if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        staff = getattr(row.user, "staff", None)
+        if staff is not None:
+            remember_policy(staff.center)
         request.user = row.user
         check(row.user, self.op_id)
         return row.user

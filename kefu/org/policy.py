@@ -10,6 +10,8 @@ Code reads `policy_for(section, center)`; it never hard-codes a threshold.
 from __future__ import annotations
 
 import copy
+import json
+import marshal
 from functools import cache
 from types import ModuleType
 
@@ -46,15 +48,78 @@ def preset_section(section: str, preset: str = DEFAULT_PRESET) -> dict:
 
 
 def policy_for(section: str, center=None) -> dict:
-    """The effective policy section for a center (the default center when None)."""
+    """The effective policy section for a center (the default center when None).
+
+    The Policy row is read every time (one small query, or the row remember_policy() kept for this
+    request), so an edit — saved or QuerySet.update()d — counts at once in every process. Only the
+    merge is cached, keyed by the row's content; each call gets its own copy to change at will.
+    """
     from kefu.org.models import Center, Policy
 
     if center is None:
         center = Center.objects.order_by("id").first()
-    policy = Policy.objects.filter(center=center).first() if center is not None else None
-    if policy is None:
-        return preset_section(section)
-    return deep_merge(preset_section(section, policy.preset), policy.overrides.get(section, {}))
+        if center is None:
+            return preset_section(section)
+    found = center.__dict__.get(_REMEMBERED, _UNSET)
+    if found is _UNSET:
+        # values_list, not center.policy: a row cached on the center would outlive an update.
+        found = Policy.objects.filter(center=center).values_list("preset", "overrides").first()
+    preset, overrides = found if found is not None else (DEFAULT_PRESET, {})
+    over = overrides.get(section, {}) if isinstance(overrides, dict) else {}
+    key = (section, preset, json.dumps(over, sort_keys=True, ensure_ascii=False, default=str))
+    frozen = _MERGED.get(key)
+    if frozen is None:
+        if found is None:
+            merged = preset_section(section)
+        else:
+            merged = deep_merge(preset_section(section, preset), over)
+        frozen = _freeze(merged)
+        if len(_MERGED) >= _MERGED_MAX:  # overrides are few; a bound only guards against churn
+            _MERGED.clear()
+        _MERGED[key] = frozen
+    return _thaw(frozen)
+
+
+_REMEMBERED = "_kefu_policy_row"
+_UNSET = object()
+
+
+def remember_policy(center) -> None:
+    """Keep for policy_for the Policy row loaded with this center by select_related("...center__policy").
+
+    Only for a center fetched for one request (the API's token authentication does it): the row is
+    as fresh as the request, and services.update_policy refreshes it.
+    """
+    from kefu.org.models import Center
+
+    rel = Center.policy.related
+    if rel.is_cached(center):
+        row = rel.get_cached_value(center)
+        center.__dict__[_REMEMBERED] = (row.preset, row.overrides) if row is not None else None
+
+
+def forget_policy(center, row=None) -> None:
+    """After an update: the remembered row (if any) becomes the new one."""
+    if _REMEMBERED in center.__dict__:
+        center.__dict__[_REMEMBERED] = (row.preset, row.overrides) if row is not None else None
+
+
+# (section, preset, overrides as canonical JSON) -> the merged section, frozen by _freeze.
+_MERGED: dict[tuple[str, str, str], tuple[bool, object]] = {}
+_MERGED_MAX = 512
+
+
+def _freeze(value: dict) -> tuple[bool, object]:
+    # Policies are JSON-like data: marshal copies them back many times faster than copy.deepcopy.
+    try:
+        return True, marshal.dumps(value)
+    except ValueError:
+        return False, copy.deepcopy(value)
+
+
+def _thaw(frozen: tuple[bool, object]):
+    marshalled, value = frozen
+    return marshal.loads(value) if marshalled else copy.deepcopy(value)
 
 
 def validate_overrides(preset: str, overrides: dict) -> list[tuple[str, str]]:

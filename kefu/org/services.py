@@ -8,7 +8,7 @@ from django.db import transaction
 
 from kefu.errors import RuleViolation
 from kefu.org.models import Center, Department, Policy, Staff, Team
-from kefu.org.policy import validate_overrides
+from kefu.org.policy import forget_policy, validate_overrides
 from kefu.org.roles import Role
 
 _STAFF_NO = re.compile(r"^[A-Za-z0-9]{2,20}$")
@@ -75,4 +75,5 @@ def update_policy(center: Center, *, preset: str, overrides: dict) -> Policy:
 
         raise RuleViolation.many([Problem(f, "policy", f"{f}：{m}") for f, m in errors])
     policy, _ = Policy.objects.update_or_create(center=center, defaults={"preset": preset, "overrides": overrides})
+    forget_policy(center, policy)
     return policy

@@ -204,8 +204,7 @@ def create(request, payload: OrderIn):
     """Accept an order (004:L2003-2031). Returns 201 with id, number, state, version."""
     staff = services.staff_of(request.user)
     order = services.create_order(staff.center, staff, payload.dict(exclude_none=True))
-    order = Order.objects.select_related("department").get(pk=order.pk)
-    return Status(201, _brief(order))
+    return Status(201, _brief(order))  # the row just written: nothing to read back
 
 
 @op(router.get, "/busy-options", "tickets.busy_options", response=list[dict])
@@ -256,10 +255,10 @@ def transitions(request, order_id: int):
 @op(router.post, "/orders/{order_id}/transitions", "tickets.transition", response=OrderBrief)
 def fire(request, order_id: int, payload: TransitionIn):
     staff = services.staff_of(request.user)
-    order = _order(request, order_id)
     raw = json.loads(request.body or b"{}")  # the fields of the transition come beside name and version
     fields = {k: v for k, v in raw.items() if k not in ("name", "version")} if isinstance(raw, dict) else {}
-    order = services.transition(order, payload.name, staff, payload.version, **fields)
+    # The service reads the order once, in its transaction, limited to the staff member's center (else 404).
+    order = services.transition(Order(pk=order_id), payload.name, staff, payload.version, center=staff.center, **fields)
     return _brief(order)
 
 

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -155,10 +154,19 @@ ALL_BUSY_OPTIONS = [  # 004:L2021: exactly two alternatives when every agent is 
 
 def _next_number(now: datetime) -> str:
     day = timezone.localtime(now).date()
-    OrderSequence.objects.get_or_create(day=day)
-    OrderSequence.objects.filter(day=day).update(last=F("last") + 1)
-    last = OrderSequence.objects.get(day=day).last
-    return f"GD{day:%Y%m%d}{last:04d}"
+    # One UPDATE ... RETURNING: the row lock serialises concurrent creations, so each gets its own number.
+    q = connection.ops.quote_name
+    table, last, day_col = q(OrderSequence._meta.db_table), q("last"), q("day")
+    sql = f"UPDATE {table} SET {last} = {last} + 1 WHERE {day_col} = %s RETURNING {last}"
+    value = connection.ops.adapt_datefield_value(day)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value])
+        row = cursor.fetchone()
+        if row is None:  # the first order of the day
+            OrderSequence.objects.get_or_create(day=day)
+            cursor.execute(sql, [value])
+            row = cursor.fetchone()
+    return f"GD{day:%Y%m%d}{row[0]:04d}"
 
 
 def _least_loaded_senior(center) -> Staff | None:
@@ -176,15 +184,15 @@ def find_original(center, customer, category: str, accepted: datetime, window_da
     return (Order.objects.filter(center=center, customer=customer, category=category,
                                  kind__in=(machine.COMPLAINT, machine.APPEAL), is_invalid=False,
                                  accepted_at__gte=accepted - timedelta(days=window_days), accepted_at__lte=accepted)
-            .order_by("-accepted_at", "-id").first())
+            .order_by("-accepted_at", "-id").only("id", "number", "accepted_at").first())
 
 
 @transaction.atomic
 def create_order(center, actor: Staff, data: dict, *, now: datetime | None = None) -> Order:
     """Accept an order (004:L2003-2031). `data` is plain input (API body or form); bad input changes nothing."""
     from kefu.customers.models import Customer
-    from kefu.customers.services import upsert_customer
     from kefu.customers.phones import normalize_phone
+    from kefu.customers.services import upsert_customer_created
 
     if not isinstance(data, dict):
         raise RuleViolation("请求内容应为对象", field="body", rule="type")
@@ -250,7 +258,8 @@ def create_order(center, actor: Staff, data: dict, *, now: datetime | None = Non
         raise RuleViolation.many(c.problems)
 
     pol = policy(center)
-    customer = upsert_customer(center, phone=phone_raw, name=customer_name, service_number=service_number, address=address)
+    customer, new_customer = upsert_customer_created(center, phone=phone_raw, name=customer_name,
+                                                     service_number=service_number, address=address)
     if complainant_type == Order.ComplainantType.KEY_ACCOUNT and customer.kind != Customer.Kind.KEY_ACCOUNT:
         customer.kind = Customer.Kind.KEY_ACCOUNT
         customer.save(update_fields=["kind"])
@@ -267,12 +276,13 @@ def create_order(center, actor: Staff, data: dict, *, now: datetime | None = Non
         appeal_source=appeal_source, appeal_level=appeal_level, appeal_is_new=appeal_is_new,
         coordination_origin=coordination_origin, handling_prefecture=handling_prefecture,
         forwarding_status=Order.Forwarding.PENDING if kind == machine.COORDINATION else "",
-        acceptor=actor, team=actor.team, accepted_at=accepted,
+        acceptor=actor, team_id=actor.team_id, accepted_at=accepted,
         due_at=resolution_due(center, kind, level, accepted, pol),
         promise_due_at=promise_due(center, kind, complexity, accepted, pol),
         is_key_account=key_account,
     )
-    if kind in (machine.COMPLAINT, machine.APPEAL):
+    # A caller registered just now has no earlier complaint to repeat.
+    if kind in (machine.COMPLAINT, machine.APPEAL) and not new_customer:
         original = find_original(center, customer, category, accepted, pol["repeat_window_days"])
         if original is not None:  # 004:L1327, L2013: repeat complaint, linked and handled first
             order.is_repeat, order.original, order.priority = True, original, pol["repeat_priority"]
@@ -501,8 +511,12 @@ def _jsonable(fields: dict) -> dict:
     return out
 
 
-def transition(order: Order, name: str, actor: Staff, version, *, now: datetime | None = None, **raw) -> Order:
-    """Fire transition `name` on `order` as `actor`, expecting `version`. Returns the updated order."""
+def transition(order: Order, name: str, actor: Staff, version, *, now: datetime | None = None, center=None, **raw) -> Order:
+    """Fire transition `name` on `order` as `actor`, expecting `version`. Returns the updated order.
+
+    `order` may be an unsaved Order(pk=...) when the caller has only the id: the row is read here, once,
+    and with `center` given an order of another center is not found.
+    """
     now = now or timezone.now()
     t = machine.BY_NAME.get(name) if isinstance(name, str) else None
     if t is None:
@@ -513,7 +527,12 @@ def transition(order: Order, name: str, actor: Staff, version, *, now: datetime 
         else:
             raise RuleViolation("请提供工单版本号（整数），用于防止并发覆盖", field="version", rule="required")
     with transaction.atomic():
-        current = Order.objects.select_related("center", "department", "customer").filter(pk=order.pk).first()
+        # FOR UPDATE (PostgreSQL; SQLite's IMMEDIATE transaction already holds the write lock): nothing changes
+        # the row between this read and the write, so the order returned is the read one with the changes applied.
+        rows = Order.objects.select_related("center", "department").select_for_update(of=("self",)).filter(pk=order.pk)
+        if center is not None:
+            rows = rows.filter(center=center)
+        current = rows.first()
         if current is None:
             raise NotFound("工单")
         if current.version != version:
@@ -540,11 +559,13 @@ def transition(order: Order, name: str, actor: Staff, version, *, now: datetime 
                                   fields=_jsonable({k: v for k, v in fields.items() if k != "note"}))
         if case is not None:
             case.save()
-        fresh = Order.objects.select_related("center", "department", "customer", "acceptor").get(pk=current.pk)
-        deadline = fresh.handling_deadline or fresh.due_at
-        if fresh.state == machine.PROCESSING and deadline:
-            transaction.on_commit(lambda: _schedule_check(fresh.pk, deadline))
-    return fresh
+        for key, value in changes.items():  # plain values only (_changes builds no expressions)
+            setattr(current, key, value)
+        deadline = current.handling_deadline or current.due_at
+        if current.state == machine.PROCESSING and deadline:
+            order_id = current.pk
+            transaction.on_commit(lambda: _schedule_check(order_id, deadline))
+    return current
 
 
 def _schedule_check(order_id: int, deadline: datetime) -> None:

@@ -1,6 +1,7 @@
 """The center's calendar: chinese-calendar's published holidays plus the administrator's overrides."""
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 from django.core.cache import cache
@@ -10,7 +11,7 @@ from kefu.errors import RuleViolation
 from kefu.workcal.calendar import WorkCalendar
 from kefu.workcal.models import CalendarOverride
 
-_CACHE_KEY = "workcal:calendar:v1"
+_VERSION_KEY = "workcal:calendar:version"
 _HOLIDAY_NAMES = {
     "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节", "Labour Day": "劳动节",
     "Dragon Boat Festival": "端午节", "Mid-autumn Festival": "中秋节", "National Day": "国庆节",
@@ -37,16 +38,28 @@ def published_range() -> tuple[date, date]:
 
 
 def center_calendar() -> WorkCalendar:
-    cal = cache.get(_CACHE_KEY)
-    if cal is None:
-        rows = list(CalendarOverride.objects.values_list("day", "is_working_day", "name"))
-        cal = published_calendar().with_overrides({d: w for d, w, _ in rows}, {d: n for d, _, n in rows if n})
-        cache.set(_CACHE_KEY, cal, 300)
+    """The calendar with the overrides. The shared cache holds only a version stamp; each process keeps the
+    calendar it built for that stamp, so a deadline costs one small cache read, not an unpickled calendar."""
+    global _built
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        cache.add(_VERSION_KEY, uuid.uuid4().hex, 300)  # the first process to get here names the version
+        version = cache.get(_VERSION_KEY)
+    built = _built
+    if built is not None and version is not None and built[0] == version:
+        return built[1]
+    # Read after the version: an override saved meanwhile invalidates, so this calendar is never kept for it.
+    rows = list(CalendarOverride.objects.values_list("day", "is_working_day", "name"))
+    cal = published_calendar().with_overrides({d: w for d, w, _ in rows}, {d: n for d, _, n in rows if n})
+    _built = (version, cal)
     return cal
 
 
+_built: tuple[str, WorkCalendar] | None = None
+
+
 def invalidate() -> None:
-    cache.delete(_CACHE_KEY)
+    cache.delete(_VERSION_KEY)
 
 
 def _invalidate_now_and_on_commit() -> None:

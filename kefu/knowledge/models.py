@@ -7,6 +7,7 @@ every addition and removal keeps its start and end time and the original text (0
 """
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Category(models.Model):
@@ -35,10 +36,10 @@ class Tag(models.Model):
 
 class Article(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        PENDING = "pending", "待审核"
-        PUBLISHED = "published", "已发布"
-        RETIRED = "retired", "已下架"
+        DRAFT = "draft", _("草稿")
+        PENDING = "pending", _("待审核")
+        PUBLISHED = "published", _("已发布")
+        RETIRED = "retired", _("已下架")
 
     center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="kb_articles", verbose_name="中心")
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles", verbose_name="分类")
@@ -66,11 +67,11 @@ class Article(models.Model):
 
 class ArticleVersion(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        SUBMITTED = "submitted", "待审核"
-        APPROVED = "approved", "已批准发布"
-        REJECTED = "rejected", "已退回"
-        SUPERSEDED = "superseded", "已被取代"
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("待审核")
+        APPROVED = "approved", _("已批准发布")
+        REJECTED = "rejected", _("已退回")
+        SUPERSEDED = "superseded", _("已被取代")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions", verbose_name="知识条目")
     number = models.PositiveIntegerField("版本号")
@@ -119,9 +120,9 @@ class KeyAccount(models.Model):
     """Important / group / business key accounts kept current by the editor (004:L961)."""
 
     class Kind(models.TextChoices):
-        VIP = "vip", "重要客户"
-        GROUP = "group", "集团客户"
-        BUSINESS = "business", "商业大客户"
+        VIP = "vip", _("重要客户")
+        GROUP = "group", _("集团客户")
+        BUSINESS = "business", _("商业大客户")
 
     center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="key_accounts", verbose_name="中心")
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)
@@ -143,8 +144,8 @@ class PhraseRule(models.Model):
     """One discouraged/forbidden expression; defaults come from phrase_data.DEFAULT_RULES."""
 
     class Category(models.TextChoices):
-        FORBIDDEN = "forbidden", "服务忌语"
-        DISCOURAGED = "discouraged", "习惯用语"
+        FORBIDDEN = "forbidden", _("服务忌语")
+        DISCOURAGED = "discouraged", _("习惯用语")
 
     code = models.SlugField("代码", max_length=40, unique=True)
     category = models.CharField("类别", max_length=20, choices=Category.choices)

@@ -2,11 +2,14 @@
 the team lead's review queue. Views parse input and call services/selectors; nothing else writes."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.contrib import messages
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from kefu.access import allowed, require
@@ -28,13 +31,36 @@ def _center(request):
     return staff.center if staff else None
 
 
+# standard_phrases.py is pure (no Django): its situation, placeholder and title words are marked here.
+gettext_noop("问候/欢迎"), gettext_noop("等候"), gettext_noop("致歉/安抚"), gettext_noop("婉拒（说明理由）"), gettext_noop("结束语")
+gettext_noop("转主管"), gettext_noop("投诉处理"), gettext_noop("回访"), gettext_noop("特殊情况")
+gettext_noop("客户姓氏"), gettext_noop("称谓"), gettext_noop("工号"), gettext_noop("中心/店铺名称"), gettext_noop("答复时限（小时）")
+gettext_noop("金额"), gettext_noop("上司姓氏"), gettext_noop("理由/条件"), gettext_noop("节日（如：周末、国庆节）")
+gettext_noop("先生"), gettext_noop("小姐"), gettext_noop("女士")
+
+# Notifications store their Chinese text (services._notify); a stored text of that shape is shown in the
+# user's language, anything else as stored.
+_NOTIFICATION = re.compile(r"^知识库(?P<verb>更新|发布)：《(?P<title>.*)》第(?P<number>\d+)版，请及时学习。$", re.S)
+
+
+def notification_text(message: str) -> str:
+    m = _NOTIFICATION.match(message)
+    if not m:
+        return message
+    if m.group("verb") == "更新":
+        return _("知识库更新：《%(title)s》第%(number)s版，请及时学习。") % m.groupdict()
+    return _("知识库发布：《%(title)s》第%(number)s版，请及时学习。") % m.groupdict()
+
+
 # ---------------------------------------------------------------- search (agent workspace)
 
 @require("page.knowledge.search")
 def search_page(request):
     q = request.GET.get("q", "")
     staff = getattr(request.user, "staff", None)
-    unread = Notification.objects.filter(recipient=staff, read_at__isnull=True).select_related("article")[:20] if staff else []
+    unread = list(Notification.objects.filter(recipient=staff, read_at__isnull=True).select_related("article")[:20]) if staff else []
+    for n in unread:
+        n.message_shown = notification_text(n.message)
     return render(request, "knowledge/search.html", {"q": q, "result": run_search(request, q) if q.strip() else None, "unread": unread})
 
 
@@ -73,9 +99,14 @@ def _phrase_groups(situation: str | None):
         qs = qs.filter(situation=situation)
     groups: dict[str, list] = {}
     for p in qs:
-        p.fields = [(n, LABELS.get(n, n)) for n in placeholders(p.text) if n not in ("staff_no", "center")]
+        p.fields = [(n, _(LABELS[n]) if n in LABELS else n) for n in placeholders(p.text) if n not in ("staff_no", "center")]
         groups.setdefault(p.situation, []).append(p)
-    return [(code, SITUATIONS.get(code, code), groups[code]) for code in SITUATIONS if code in groups]
+    return [(code, _(SITUATIONS[code]), groups[code]) for code in SITUATIONS if code in groups]
+
+
+def _titles() -> list[tuple[str, str]]:
+    """(value, shown): the title goes into the Chinese phrase as is; the option reads in the user's language."""
+    return [(t, _(t)) for t in TITLES]
 
 
 @require("page.knowledge.phrases")
@@ -85,7 +116,7 @@ def phrases_page(request):
     now = timezone.localtime()
     openers = [greeting(now), greeting(now, vip=True), farewell(weekend=now.weekday() >= 5)]  # 004:L1085-1093
     return render(request, "knowledge/phrases.html", {"groups": _phrase_groups(request.GET.get("situation")),
-                                                      "situations": SITUATIONS, "titles": TITLES, "openers": openers,
+                                                      "situations": {k: _(v) for k, v in SITUATIONS.items()}, "titles": _titles(), "openers": openers,
                                                       "target": "#reply"})
 
 
@@ -93,7 +124,7 @@ def phrases_page(request):
 def phrase_picker(request):
     """HTMX partial: the picker; `target` is the CSS selector of the reply box to insert into."""
     return render(request, "knowledge/_picker.html", {"groups": _phrase_groups(request.GET.get("situation")),
-                                                      "titles": TITLES, "target": request.GET.get("target", "#reply")})
+                                                      "titles": _titles(), "target": request.GET.get("target", "#reply")})
 
 
 @require("page.knowledge.phrases")
@@ -121,7 +152,7 @@ def check_partial(request):
     """HTMX partial /knowledge/check?text=…: the text with hits highlighted and the professional wording."""
     text = request.GET.get("text", "")
     if len(text) > 20000:
-        return HttpResponseBadRequest("检查文本不能超过20000个字符")
+        return HttpResponseBadRequest(_("检查文本不能超过20000个字符"))
     hits = services.check_text(text, _center(request))
     return render(request, "knowledge/_check.html", {"text": text, "hits": hits, "pieces": highlight(text, hits)})
 
@@ -142,7 +173,7 @@ def _date(value: str, field: str):
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise RuleViolation("日期格式应为 YYYY-MM-DD", field=field, rule="date") from exc
+        raise RuleViolation(_("日期格式应为 YYYY-MM-DD"), field=field, rule="date") from exc
 
 
 @require("page.knowledge.editor")
@@ -168,9 +199,9 @@ def editor_form(request, article_id: int | None = None):
                 version = services.revise_article(_staff(request), article, **fields)
             if data.get("submit"):
                 services.submit_version(_staff(request), version)
-                messages.success(request, f"第{version.number}版已提交班长审核")
+                messages.success(request, _("第%(number)s版已提交班长审核") % {"number": version.number})
             else:
-                messages.success(request, f"第{version.number}版草稿已保存")
+                messages.success(request, _("第%(number)s版草稿已保存") % {"number": version.number})
             return redirect("knowledge:editor_edit", article_id=version.article_id)
         except RuleViolation as exc:
             errors = {p.field or "general": p.message for p in exc.problems}
@@ -195,7 +226,7 @@ def submit_page(request, version_id: int):
         return render(request, "403.html", status=403)
     try:
         services.submit_version(_staff(request), version)
-        messages.success(request, f"第{version.number}版已提交班长审核")
+        messages.success(request, _("第%(number)s版已提交班长审核") % {"number": version.number})
     except RuleViolation as exc:
         messages.error(request, str(exc))
     return redirect("knowledge:editor_edit", article_id=version.article_id)
@@ -209,7 +240,7 @@ def retire_page(request, article_id: int):
         return render(request, "403.html", status=403)
     try:
         services.retire_article(_staff(request), article, request.POST.get("reason", ""))
-        messages.success(request, "已下架")
+        messages.success(request, _("已下架"))
     except RuleViolation as exc:
         messages.error(request, str(exc))
     return redirect("knowledge:editor_edit", article_id=article_id)
@@ -230,10 +261,10 @@ def review_decide(request, version_id: int):
     try:
         if request.POST.get("decision") == "approve":
             services.approve_version(_staff(request), version, note)
-            messages.success(request, f"《{version.title}》第{version.number}版已批准发布，已通知座席")
+            messages.success(request, _("《%(title)s》第%(number)s版已批准发布，已通知座席") % {"title": version.title, "number": version.number})
         else:
             services.reject_version(_staff(request), version, note)
-            messages.success(request, f"《{version.title}》第{version.number}版已退回采编员")
+            messages.success(request, _("《%(title)s》第%(number)s版已退回采编员") % {"title": version.title, "number": version.number})
     except RuleViolation as exc:
         messages.error(request, str(exc))
     return redirect("knowledge:review")

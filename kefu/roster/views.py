@@ -1,12 +1,15 @@
 """Roster pages: the list with the generator, one roster (agents × days, cover chart, rule report, HTMX edits)."""
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu.access import allowed, require
@@ -15,7 +18,66 @@ from kefu.roster import center as center_model
 from kefu.roster import engine, services
 from kefu.roster.models import Roster, RosterEdit, RosterRequest
 
-WEEKDAYS = "一二三四五六日"
+WEEKDAYS = [pgettext_lazy("weekday", "一"), pgettext_lazy("weekday", "二"), pgettext_lazy("weekday", "三"),
+            pgettext_lazy("weekday", "四"), pgettext_lazy("weekday", "五"), pgettext_lazy("weekday", "六"),
+            pgettext_lazy("weekday", "日")]
+
+# Labels the roster models and the (Django-free) engine keep in Chinese, shown in the user's language.
+# Keyed by code, so a label is translated here without touching models.py or engine.py.
+STATUS_LABELS = {"draft": gettext_lazy("草稿"), "published": gettext_lazy("已发布")}
+KIND_LABELS = {"day_off": gettext_lazy("申请休息"), "shift_on": gettext_lazy("希望上某班"), "shift_off": gettext_lazy("避开某班")}
+FAMILY_LABELS = {
+    "days_off": gettext_lazy("不可排班日（请假/休息）"), "forbidden_successor": gettext_lazy("班次衔接（两班间最短休息）"),
+    "max_shifts": gettext_lazy("某类班次次数上限"), "max_minutes": gettext_lazy("工时上限（周平均工时）"),
+    "min_minutes": gettext_lazy("工时下限"), "max_consecutive": gettext_lazy("最多连续上班天数"),
+    "min_consecutive": gettext_lazy("最少连续上班天数"), "min_consecutive_off": gettext_lazy("最少连续休息天数"),
+    "max_weekends": gettext_lazy("周末上班次数上限"), "min_days_off": gettext_lazy("周期内最少休息天数"),
+    "skill": gettext_lazy("班次技能要求"), "fixed": gettext_lazy("已锁定的排班"), "shift_day": gettext_lazy("该班次当天不可用"),
+    "shift_on_request": gettext_lazy("排班请求未满足"), "shift_off_request": gettext_lazy("休息/避班请求未满足"),
+    "cover_under": gettext_lazy("人手不足"), "cover_over": gettext_lazy("人手过剩"), "fair_night": gettext_lazy("夜班分配不均"),
+    "fair_weekend": gettext_lazy("周末班分配不均"),
+}
+# The preset shift names (kefu.roster.policy); a name a center typed itself stays as typed.
+gettext_noop("白班"), gettext_noop("晚班"), gettext_noop("常班"), gettext_noop("大夜班")
+# The engine's violation messages (engine.check), matched to show them in the user's language.
+_MESSAGES = [(re.compile(pattern), msgid) for pattern, msgid in [
+    (r"^(?P<a>\S+) 第(?P<d>\d+)天：未知班次 (?P<c>\S+)$", gettext_noop("%(a)s 第%(d)s天：未知班次 %(c)s")),
+    (r"^(?P<a>\S+) 第(?P<d>\d+)天不可排班，却排了 (?P<c>\S+)$", gettext_noop("%(a)s 第%(d)s天不可排班，却排了 %(c)s")),
+    (r"^(?P<a>\S+) 第(?P<d>\d+)天不能上 (?P<c>\S+)$", gettext_noop("%(a)s 第%(d)s天不能上 %(c)s")),
+    (r"^(?P<a>\S+) 没有技能 (?P<s>\S+)，不能上 (?P<c>\S+)$", gettext_noop("%(a)s 没有技能 %(s)s，不能上 %(c)s")),
+    (r"^(?P<a>\S+) 第(?P<d>\d+)天 (?P<c>\S+) 之后第(?P<e>\d+)天不能接 (?P<n>\S+)$",
+     gettext_noop("%(a)s 第%(d)s天 %(c)s 之后第%(e)s天不能接 %(n)s")),
+    (r"^(?P<a>\S+) 的 (?P<c>\S+) 班 (?P<n>\d+) 次，上限 (?P<m>\d+)$", gettext_noop("%(a)s 的 %(c)s 班 %(n)s 次，上限 %(m)s")),
+    (r"^(?P<a>\S+) 共 (?P<h>[\d.]+) 小时，上限 (?P<m>[\d.]+) 小时$", gettext_noop("%(a)s 共 %(h)s 小时，上限 %(m)s 小时")),
+    (r"^(?P<a>\S+) 共 (?P<h>[\d.]+) 小时，下限 (?P<m>[\d.]+) 小时$", gettext_noop("%(a)s 共 %(h)s 小时，下限 %(m)s 小时")),
+    (r"^(?P<a>\S+) 自第(?P<d>\d+)天连续上班 (?P<n>\d+) 天，上限 (?P<m>\d+) 天$", gettext_noop("%(a)s 自第%(d)s天连续上班 %(n)s 天，上限 %(m)s 天")),
+    (r"^(?P<a>\S+) 自第(?P<d>\d+)天只连续上班 (?P<n>\d+) 天，至少 (?P<m>\d+) 天$",
+     gettext_noop("%(a)s 自第%(d)s天只连续上班 %(n)s 天，至少 %(m)s 天")),
+    (r"^(?P<a>\S+) 自第(?P<d>\d+)天只连休 (?P<n>\d+) 天，至少 (?P<m>\d+) 天$", gettext_noop("%(a)s 自第%(d)s天只连休 %(n)s 天，至少 %(m)s 天")),
+    (r"^(?P<a>\S+) 上了 (?P<n>\d+) 个周末，上限 (?P<m>\d+) 个$", gettext_noop("%(a)s 上了 %(n)s 个周末，上限 %(m)s 个")),
+    (r"^(?P<a>\S+) 只休息 (?P<n>\d+) 天，至少 (?P<m>\d+) 天$", gettext_noop("%(a)s 只休息 %(n)s 天，至少 %(m)s 天")),
+    (r"^(?P<a>\S+) 第(?P<d>\d+)天已锁定为 (?P<c>\S+)$", gettext_noop("%(a)s 第%(d)s天已锁定为 %(c)s")),
+]]
+
+
+def shown_message(message: str) -> str:
+    for pattern, msgid in _MESSAGES:
+        m = pattern.match(message)
+        if m:
+            values = m.groupdict()
+            if values.get("c") == "休息":
+                values["c"] = _("休息")
+            return _(msgid) % values
+    return message
+
+
+def family_label(item: dict) -> str:
+    return FAMILY_LABELS.get(item.get("family"), item.get("label", ""))
+
+
+def shift_name(template) -> str:
+    """The template as str() shows it ("白班 08:00-17:00"), its preset name in the user's language."""
+    return _(template.name) + str(template)[len(template.name):]
 
 
 def _visible(request):
@@ -25,9 +87,23 @@ def _visible(request):
     return qs
 
 
+# services._problem words an edit refused by a hard rule as 违反规则「label」（mm-dd）：message.
+_PROBLEM = re.compile(r"^违反规则「.*?」(?:（(?P<when>\d\d-\d\d)）)?：(?P<message>.*)$", re.S)
+
+
+def shown_problem(problem) -> str:
+    m = _PROBLEM.match(problem.message) if problem.rule in FAMILY_LABELS else None
+    if not m:
+        return problem.message
+    values = {"rule": FAMILY_LABELS[problem.rule], "when": m.group("when"), "message": shown_message(m.group("message"))}
+    if values["when"]:
+        return _("违反规则「%(rule)s」（%(when)s）：%(message)s") % values
+    return _("违反规则「%(rule)s」：%(message)s") % values
+
+
 def _errors(request, exc: RuleViolation):
     for p in exc.problems:
-        messages.error(request, p.message)
+        messages.error(request, shown_problem(p))
 
 
 @require("page.roster.view")
@@ -35,12 +111,21 @@ def index(request):
     staff = request.user.staff
     today = timezone.localdate()
     next_month = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    rosters = list(_visible(request)[:30])
+    for r in rosters:
+        r.status_label = STATUS_LABELS.get(r.status, r.get_status_display())
+    templates = services.ensure_templates(staff.center)
+    for t in templates:
+        t.shown = shift_name(t)
+    requests = list(RosterRequest.objects.filter(staff=staff, day__gte=today)[:30])
+    for r in requests:
+        r.kind_label = KIND_LABELS.get(r.kind, r.get_kind_display())
     return render(request, "roster/index.html", {
-        "rosters": _visible(request)[:30],
+        "rosters": rosters,
         "can_plan": allowed(request.user, "page.roster.plan"),
-        "templates": services.ensure_templates(staff.center),
-        "requests": RosterRequest.objects.filter(staff=staff, day__gte=today)[:30],
-        "kinds": RosterRequest.Kind.choices,
+        "templates": templates,
+        "requests": requests,
+        "kinds": [(code, KIND_LABELS.get(code, label)) for code, label in RosterRequest.Kind.choices],
         "default_start": next_month,
     })
 
@@ -52,14 +137,15 @@ def generate(request):
         start = date.fromisoformat(request.POST.get("start", ""))
         days = int(request.POST.get("days", "28"))
     except ValueError:
-        messages.error(request, "请填写开始日期（YYYY-MM-DD）和天数")
+        messages.error(request, _("请填写开始日期（YYYY-MM-DD）和天数"))
         return redirect("roster:index")
     try:
         roster = services.generate(request.user.staff.center, start=start, days=days, actor=request.user.staff)
     except RuleViolation as exc:
         _errors(request, exc)
         return redirect("roster:index")
-    messages.success(request, f"已生成排班草稿（{roster.get_status_display()}，求解状态 {roster.solver_status}）")
+    messages.success(request, _("已生成排班草稿（%(status)s，求解状态 %(solver)s）") % {
+        "status": STATUS_LABELS.get(roster.status, roster.get_status_display()), "solver": roster.solver_status})
     return redirect("roster:detail", roster_id=roster.id)
 
 
@@ -69,12 +155,12 @@ def submit_request(request):
     try:
         day = date.fromisoformat(request.POST.get("day", ""))
     except ValueError:
-        messages.error(request, "请填写日期（YYYY-MM-DD）")
+        messages.error(request, _("请填写日期（YYYY-MM-DD）"))
         return redirect("roster:index")
     try:
         services.submit_request(request.user.staff, day=day, kind=request.POST.get("kind", ""),
                                 shift_code=request.POST.get("shift_code", ""), note=request.POST.get("note", ""))
-        messages.success(request, "排班请求已提交，下次生成排班时会尽量满足")
+        messages.success(request, _("排班请求已提交，下次生成排班时会尽量满足"))
     except RuleViolation as exc:
         _errors(request, exc)
     return redirect("roster:index")
@@ -108,7 +194,15 @@ def _context(request, roster: Roster) -> dict:
                 scheduled[t] += 1
     labels = [f"{days[t // per_day]:%m-%d} {(t % per_day) * problem.interval_minutes // 60:02d}:"
               f"{(t % per_day) * problem.interval_minutes % 60:02d}" for t in range(len(scheduled))]
-    report = roster.report
+    report = dict(roster.report)
+    report["hard"] = [{**h, "label": family_label(h), "message": shown_message(h.get("message", ""))} for h in report.get("hard", [])]
+    roster.status_label = STATUS_LABELS.get(roster.status, roster.get_status_display())
+    template_list = list(templates.values())
+    for t in template_list:
+        t.shown = shift_name(t)
+    edits = list(RosterEdit.objects.filter(roster=roster).select_related("staff", "by")[:20])
+    for e in edits:
+        e.warnings_shown = [{**w, "label": family_label(w)} for w in e.warnings]
     req_total = report.get("required_intervals") or 0
     under_pct = (100 * report.get("under_intervals", 0) / req_total) if req_total else None
     return {
@@ -116,14 +210,15 @@ def _context(request, roster: Roster) -> dict:
         "days": [{"date": d, "weekday": WEEKDAYS[d.weekday()], "holiday": i in holidays, "weekend": d.weekday() >= 5}
                  for i, d in enumerate(days)],
         "rows": rows,
-        "templates": list(templates.values()),
+        "templates": template_list,
         "codes": [s.code for s in problem.shifts],
         "can_edit": allowed(request.user, "page.roster.plan"),
         "chart": {"labels": labels, "required": required, "scheduled": scheduled},
         "report": report,
         "under_pct": under_pct,
-        "soft_labels": engine.SOFT_FAMILIES,
-        "edits": RosterEdit.objects.filter(roster=roster).select_related("staff", "by")[:20],
+        "soft_labels": {family: FAMILY_LABELS.get(family, label) for family, label in engine.SOFT_FAMILIES.items()},
+        "edits": edits,
+        "chart_labels": {"required": _("需求座席"), "scheduled": _("已排座席"), "agents": _("人")},
         "policy": inputs["policy"],
     }
 
@@ -132,7 +227,7 @@ def _context(request, roster: Roster) -> dict:
 def detail(request, roster_id: int):
     roster = _visible(request).filter(pk=roster_id).first()
     if roster is None:
-        raise Http404("排班表不存在")
+        raise Http404(_("排班表不存在"))
     return render(request, "roster/detail.html", _context(request, roster))
 
 
@@ -141,18 +236,19 @@ def detail(request, roster_id: int):
 def edit_cell(request, roster_id: int):
     roster = _visible(request).filter(pk=roster_id).first()
     if roster is None:
-        raise Http404("排班表不存在")
+        raise Http404(_("排班表不存在"))
     try:
         day = date.fromisoformat(request.POST.get("day", ""))
         edit = services.edit_assignment(roster, staff_no=request.POST.get("staff_no", ""), day=day,
                                         code=request.POST.get("code") or None, actor=request.user.staff)
         if edit.warnings:
-            messages.warning(request, "已修改，但有软性规则警告：" + "；".join(
-                f"{w['label']}（代价 +{w['delta']}）" for w in edit.warnings))
+            messages.warning(request, _("已修改，但有软性规则警告：") + _("；").join(
+                _("%(label)s（代价 +%(delta)s）") % {"label": family_label(w), "delta": w["delta"]} for w in edit.warnings))
         else:
-            messages.success(request, f"已将 {edit.staff.staff_no} 在 {edit.day:%m-%d} 的班次改为 {edit.new_code or '休息'}")
+            messages.success(request, _("已将 %(no)s 在 %(day)s 的班次改为 %(code)s") % {
+                "no": edit.staff.staff_no, "day": f"{edit.day:%m-%d}", "code": edit.new_code or _("休息")})
     except ValueError:
-        messages.error(request, "日期格式错误")
+        messages.error(request, _("日期格式错误"))
     except RuleViolation as exc:
         _errors(request, exc)
     roster.refresh_from_db()
@@ -165,10 +261,10 @@ def edit_cell(request, roster_id: int):
 def publish(request, roster_id: int):
     roster = _visible(request).filter(pk=roster_id).first()
     if roster is None:
-        raise Http404("排班表不存在")
+        raise Http404(_("排班表不存在"))
     try:
         services.publish(roster, request.user.staff)
-        messages.success(request, "排班表已发布")
+        messages.success(request, _("排班表已发布"))
     except RuleViolation as exc:
         _errors(request, exc)
     return redirect("roster:detail", roster_id=roster.id)

@@ -111,8 +111,10 @@ def attempt(request, pk: int):
             key, given = "".join(sorted(q.answer)), "".join(sorted(ans.response or []))
         else:
             labels = {o["key"]: o["text"] for o in q.options}
-            key = f"{q.answer}（{labels.get(q.answer, '')}）" if q.kind == "judge" else q.answer
-            given = f"{ans.response}（{labels.get(ans.response, '')}）" if q.kind == "judge" and ans.response else (ans.response or "")
+            with_text = _("%(key)s（%(text)s）")
+            key = with_text % {"key": q.answer, "text": labels.get(q.answer, "")} if q.kind == "judge" else q.answer
+            given = (with_text % {"key": ans.response, "text": labels.get(ans.response, "")}
+                     if q.kind == "judge" and ans.response else (ans.response or ""))
         answers.append({"q": q, "given": given or _("未作答"), "key": key, "earned": ans.earned, "correct": ans.correct})
     return render(request, "training/attempt.html", {"a": a, "answers": answers})
 

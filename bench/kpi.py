@@ -11,14 +11,19 @@ Measured in one run, each against a baseline measured in the same run:
 2. import of the CSV and of the Asterisk queue_log through the telephony importers (kefu.telephony.services);
 3. a month's dashboard page answered from rollups (Django test client) against computing the same numbers
    from the raw records in the database.
-Prints times, peak memory (resource.getrusage max RSS, and tracemalloc for the engine step) and ratios.
+Each step runs in a fresh interpreter (the parent only generates the data and writes it to files), so each step's
+peak RSS is its own: the kernel's max RSS of that child (os.wait4). Prints times, those peaks (kefu's steps and,
+apart, the pandas and loop baselines), tracemalloc for the engine step, and ratios.
 """
 from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import resource
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -459,15 +464,12 @@ def same(a: dict, b: dict, what: str) -> None:
 
 # ---------------------------------------------------------------- imports and dashboard (Django)
 
-def django_part(args, calls: pl.DataFrame, sessions, pauses, scheduled, s):
-    db = Path(tempfile.mkdtemp(prefix="kefu-bench-kpi-")) / "bench.sqlite3"
-    os.environ.setdefault("KEFU_DATABASE_URL", f"sqlite:///{db}")
+def django_setup():
     os.environ["DJANGO_SETTINGS_MODULE"] = "kefu.settings"
     import django
 
     django.setup()
     from django.core.management import call_command
-    from django.test import Client
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
@@ -475,41 +477,56 @@ def django_part(args, calls: pl.DataFrame, sessions, pauses, scheduled, s):
 
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", verbosity=0)
-    from kefu.kpi import selectors, services
+
+
+def step_import_csv(args, data: Path) -> list[str]:
+    """The CSV import (read, validate, encrypt callers, insert; the KPI rollups are refreshed separately, below)."""
+    django_setup()
     from kefu.org import services as org
     from kefu.org.models import Team
+    from kefu.telephony import services as tel
 
     center = org.create_center("bench", "基准中心")
     for i in range(1, 11):
         Team.objects.get_or_create(center=center, code=f"t{i}", defaults={"name": f"{i}班"})
-    boss = org.create_staff(center, staff_no="0001", name="基准", roles=["manager"], username="bench", password="bench-pass-123")
-    lines = []
-    try:
-        from kefu.telephony import services as tel
-    except ImportError:
-        tel = None
-        lines.append("import: kefu.telephony.services not available — imports not measured")
-    sub = calls.head(args.import_calls)
-    if tel is not None:
-        csv_bytes = to_simulator_csv(sub)
-        t = time.perf_counter()
+    org.create_staff(center, staff_no="0001", name="基准", roles=["manager"], username="bench", password="bench-pass-123")
+    csv_bytes = (data / "calls.csv").read_bytes()
+    with Timer() as t:
         out = tel.import_csv(center, file_name="bench.csv", data=csv_bytes)
-        t_csv = time.perf_counter() - t
-        lines.append(f"import csv:       {out.calls_created:>9,} calls  {t_csv:8.2f} s  ({out.calls_created / t_csv:,.0f} calls/s)  "
-                     f"peak RSS {rss_mb():,.0f} MB")
-        qlog = to_queue_log(sub.head(args.qlog_calls), "q")
-        center2 = org.create_center("bench2", "基准中心2")
-        t = time.perf_counter()
+    return [f"import csv:       {out.calls_created:>9,} calls  {t.wall:8.2f} s  ({out.calls_created / t.wall:,.0f} calls/s, cpu {t.cpu:.2f} s)  "
+            f"goal 1M <= 15 s: {'MET' if t.wall * 1_000_000 / max(out.calls_created, 1) <= 15 else 'NOT MET'}"]
+
+
+def step_import_queue_log(args, data: Path) -> list[str]:
+    django_setup()
+    from kefu.org import services as org
+    from kefu.telephony import services as tel
+
+    qlog = (data / "calls.log").read_bytes()
+    center2 = org.create_center("bench2", "基准中心2")
+    with Timer() as t:
         out2 = tel.import_queue_log(center2, file_name="bench.log", data=qlog)
-        t_q = time.perf_counter() - t
-        lines.append(f"import queue_log: {out2.calls_created:>9,} calls  {t_q:8.2f} s  ({out2.calls_created / t_q:,.0f} calls/s)  "
-                     f"{len(qlog) / 1e6:,.0f} MB of log  peak RSS {rss_mb():,.0f} MB")
-    # rollups for the month (from the generated frames: every metric, every breakdown), then the page
+    return [f"import queue_log: {out2.calls_created:>9,} calls  {t.wall:8.2f} s  ({out2.calls_created / t.wall:,.0f} calls/s, cpu {t.cpu:.2f} s)  "
+            f"{len(qlog) / 1e6:,.0f} MB of log"]
+
+
+def step_dashboard(args, data: Path) -> list[str]:
+    """Rollups for the month (from the generated frames: every metric, every breakdown), then the page."""
+    django_setup()
+    from django.test import Client
+
+    from kefu.kpi import selectors, services
+    from kefu.org.models import Center, Staff
+
+    calls, sessions, pauses, scheduled = load_frames(data)
+    s = spec()
+    center = Center.objects.get(code="bench")
+    boss = Staff.objects.get(staff_no="0001")
+    lines = []
     t = time.perf_counter()
     services.refresh_rollups(center, MONTH_START.date(), (MONTH_START + timedelta(days=DAYS - 1)).date(),
                              frames={"calls": calls, "sessions": sessions, "pauses": pauses, "scheduled": scheduled})
-    t_roll = time.perf_counter() - t
-    lines.append(f"refresh_rollups (1 month, all breakdowns, from frames): {t_roll:8.2f} s")
+    lines.append(f"refresh_rollups (1 month, all breakdowns, from frames): {time.perf_counter() - t:8.2f} s")
     client = Client()
     client.force_login(boss.user)
     url = "/kpi/?period=month&month=2026-10"
@@ -529,7 +546,7 @@ def django_part(args, calls: pl.DataFrame, sessions, pauses, scheduled, s):
     t_raw = time.perf_counter() - t
     stored = selectors.summed(center, MONTH_START.date(), (MONTH_START + timedelta(days=DAYS)).date(), "center")
     lines.append(f"dashboard month page from rollups (median of 5): {t_page * 1000:8.1f} ms   "
-                 f"baseline from raw records in DB ({len(sub):,} calls stored): {t_raw * 1000:8.1f} ms   "
+                 f"baseline from raw records in DB ({min(args.import_calls, calls.height):,} calls stored): {t_raw * 1000:8.1f} ms   "
                  f"ratio {t_raw / t_page:5.1f}x   goal <= 300 ms: {'MET' if t_page <= 0.3 else 'NOT MET'}")
     assert raw.height > 0 and stored
     return lines
@@ -598,27 +615,25 @@ def to_queue_log(df: pl.DataFrame, prefix: str) -> bytes:
                                                     fcr.cast(pl.Int8).cast(pl.String))))
     parts.append(a.select(t=te, s=pl.lit(4), l=line(te, pl.col("iface"), "COMPLETECALLER", pl.col("w").cast(pl.String),
                                                     (pl.col("talk") + pl.col("hold")).cast(pl.String), pl.lit("1"))))
-    lines = pl.concat(parts).sort("t", "s")
-    return ("\n".join(lines["l"].to_list()) + "\n").encode()
+    return pl.concat(parts).sort("t", "s").select("l")
 
 
-# ---------------------------------------------------------------- main
+def write_lines(lines: pl.DataFrame, path: Path) -> None:
+    """One log line per row, as is (no quoting), without a Python string per line."""
+    lines.write_csv(path, include_header=False, quote_style="never")
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--calls", type=int, default=1_000_000)
-    ap.add_argument("--agents", type=int, default=200)
-    ap.add_argument("--import-calls", type=int, default=1_000_000, help="calls imported through the CSV importer")
-    ap.add_argument("--qlog-calls", type=int, default=1_000_000, help="calls imported through the queue_log importer")
-    ap.add_argument("--no-loop", action="store_true", help="skip the per-record loop baseline")
-    ap.add_argument("--no-django", action="store_true", help="skip imports and the dashboard page")
-    args = ap.parse_args()
-    print(f"kpi bench: {args.calls:,} calls, {args.agents} agents, {DAYS} days; {os.cpu_count()} CPUs "
-          f"(shared machine: numbers taken under contention)")
-    t = time.perf_counter()
-    calls, sessions, pauses, scheduled = generate(args.calls, args.agents)
-    print(f"generated in {time.perf_counter() - t:.1f} s: {calls.height:,} calls, {sessions.height:,} sessions, "
-          f"{pauses.height:,} pauses, {scheduled.height:,} scheduled shifts")
+
+# ---------------------------------------------------------------- steps, each in a fresh process
+
+FRAMES = ("calls", "sessions", "pauses", "scheduled")
+
+
+def load_frames(data: Path):
+    return tuple(pl.read_ipc(data / f"{name}.arrow") for name in FRAMES)
+
+
+def step_engine(args, data: Path) -> list[str]:
+    calls, sessions, pauses, scheduled = load_frames(data)
     s = spec()
     gc.collect()
     rss_before = rss_mb()
@@ -635,43 +650,122 @@ def main() -> None:
         runs.append(t)
     best = min(runs, key=lambda t: t.wall)
     best_cpu = min(t.cpu for t in runs)
-    t_engine2 = best.wall
-    print(f"engine (polars): wall {best.wall:6.2f} s  cpu {best_cpu:6.2f} s  (first run wall {first.wall:.2f} s)  "
-          f"{rows_out:,} result rows  peak RSS {rss_mb():,.0f} MB (before {rss_before:,.0f} MB; Polars allocates outside the "
-          f"Python heap, tracemalloc peak {traced_peak / 2**20:,.0f} MB)  goal <= 2 s: wall {'MET' if best.wall <= 2 else 'NOT MET'}, "
-          f"cpu {'MET' if best_cpu <= 2 else 'NOT MET'}")
+    for name, res in results.items():
+        res.write_ipc(data / f"engine-{name.replace('/', '-')}.arrow")
+    (data / "engine.json").write_text(json.dumps({"wall": best.wall, "cpu": best_cpu}))
+    return [f"engine (polars): wall {best.wall:6.2f} s  cpu {best_cpu:6.2f} s  (first run wall {first.wall:.2f} s)  "
+            f"{rows_out:,} result rows  (inputs loaded: RSS {rss_before:,.0f} MB; Polars allocates outside the Python heap, "
+            f"tracemalloc peak {traced_peak / 2**20:,.0f} MB)  goal <= 2 s: wall {'MET' if best.wall <= 2 else 'NOT MET'}, "
+            f"cpu {'MET' if best_cpu <= 2 else 'NOT MET'}"]
 
+
+def engine_results(data: Path):
+    t = json.loads((data / "engine.json").read_text())
+    results = {f"{p}/{b}": pl.read_ipc(data / f"engine-{p}-{b}.arrow") for p, b in RUNS}
+    return results, t["wall"], t["cpu"]
+
+
+def step_pandas(args, data: Path) -> list[str]:
+    calls, sessions, pauses, scheduled = load_frames(data)
+    results, t_engine, engine_cpu = engine_results(data)
+    s = spec()
     pdf = to_pandas(calls)
     pses, ppau, psch = (to_pandas(f) for f in (sessions, pauses, scheduled))
+    del calls, sessions, pauses, scheduled
     with Timer() as tp:
         pd_results = {f"{p}/{b}": pandas_compute(pdf, pses, ppau, psch, s, p, b) for p, b in RUNS}
     for name, res in results.items():
         same(table_of(res), pd_results[name], f"pandas {name}")
-    print(f"pandas:          wall {tp.wall:6.2f} s  cpu {tp.cpu:6.2f} s   engine is {tp.wall / t_engine2:5.1f}x faster (wall), "
-          f"{tp.cpu / best_cpu:5.1f}x (cpu)  results equal: yes")
-    del pdf, pd_results
-    gc.collect()
-    if not args.no_loop:
-        tz = ZoneInfo(TZ)
-        loc = lambda d: None if d is None else d.astimezone(tz).replace(tzinfo=None)  # noqa: E731
-        rows = [(r[0], loc(r[1]), r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15])
-                for r in calls.select("call_id", "offered_at", "outcome", "requested_agent", "queued", "is_vip", "wait_seconds", "rings",
-                                      "talk_seconds", "hold_seconds", "acw_seconds", "transferred", "first_call_resolved",
-                                      "agent_staff_no", "team_id", "caller_digest").iter_rows()]
-        iv = lambda f: [(a, tm, loc(s0), loc(e0)) for a, tm, s0, e0 in f.iter_rows()]  # noqa: E731
-        ses_rows, pau_rows, sch_rows = iv(sessions), iv(pauses), iv(scheduled)
-        with Timer() as tl:
-            loop_results = loop_compute(rows, ses_rows, pau_rows, sch_rows, s)
-        for name, res in results.items():
-            same(table_of(res), loop_results[name], f"loop {name}")
-        print(f"per-record loop: wall {tl.wall:6.2f} s  cpu {tl.cpu:6.2f} s   engine is {tl.wall / t_engine2:5.1f}x faster (wall), "
-              f"{tl.cpu / best_cpu:5.1f}x (cpu)  results equal: yes  goal >= 10x: {'MET' if tl.wall / t_engine2 >= 10 else 'NOT MET'}")
-        del rows, loop_results
-        gc.collect()
+    return [f"pandas:          wall {tp.wall:6.2f} s  cpu {tp.cpu:6.2f} s   engine is {tp.wall / t_engine:5.1f}x faster (wall), "
+            f"{tp.cpu / engine_cpu:5.1f}x (cpu)  results equal: yes"]
+
+
+def step_loop(args, data: Path) -> list[str]:
+    calls, sessions, pauses, scheduled = load_frames(data)
+    results, t_engine, engine_cpu = engine_results(data)
+    s = spec()
+    tz = ZoneInfo(TZ)
+    loc = lambda d: None if d is None else d.astimezone(tz).replace(tzinfo=None)  # noqa: E731
+    rows = [(r[0], loc(r[1]), r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15])
+            for r in calls.select("call_id", "offered_at", "outcome", "requested_agent", "queued", "is_vip", "wait_seconds", "rings",
+                                  "talk_seconds", "hold_seconds", "acw_seconds", "transferred", "first_call_resolved",
+                                  "agent_staff_no", "team_id", "caller_digest").iter_rows()]
+    iv = lambda f: [(a, tm, loc(s0), loc(e0)) for a, tm, s0, e0 in f.iter_rows()]  # noqa: E731
+    ses_rows, pau_rows, sch_rows = iv(sessions), iv(pauses), iv(scheduled)
+    del calls, sessions, pauses, scheduled
+    with Timer() as tl:
+        loop_results = loop_compute(rows, ses_rows, pau_rows, sch_rows, s)
+    for name, res in results.items():
+        same(table_of(res), loop_results[name], f"loop {name}")
+    return [f"per-record loop: wall {tl.wall:6.2f} s  cpu {tl.cpu:6.2f} s   engine is {tl.wall / t_engine:5.1f}x faster (wall), "
+            f"{tl.cpu / engine_cpu:5.1f}x (cpu)  results equal: yes  goal >= 10x: {'MET' if tl.wall / t_engine >= 10 else 'NOT MET'}"]
+
+
+# name -> (function, kefu's own memory? the pandas and loop baselines are not)
+STEPS = {"engine": (step_engine, True), "pandas": (step_pandas, False), "loop": (step_loop, False),
+         "import_csv": (step_import_csv, True), "import_queue_log": (step_import_queue_log, True),
+         "dashboard": (step_dashboard, True)}
+
+
+def run_step(name: str, data: Path) -> tuple[int, float]:
+    """Run one step in a fresh interpreter; its output is passed through. Returns (exit code, the child's peak RSS in MB,
+    from the kernel's accounting of that child: os.wait4)."""
+    proc = subprocess.Popen([sys.executable, __file__, *sys.argv[1:], "--step", name, "--data", str(data)], stdout=subprocess.PIPE,
+                            text=True)
+    for line in proc.stdout:
+        print(line, end="", flush=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--calls", type=int, default=1_000_000)
+    ap.add_argument("--agents", type=int, default=200)
+    ap.add_argument("--import-calls", type=int, default=1_000_000, help="calls imported through the CSV importer")
+    ap.add_argument("--qlog-calls", type=int, default=1_000_000, help="calls imported through the queue_log importer")
+    ap.add_argument("--no-loop", action="store_true", help="skip the per-record loop baseline")
+    ap.add_argument("--no-django", action="store_true", help="skip imports and the dashboard page")
+    ap.add_argument("--step", choices=STEPS, help=argparse.SUPPRESS)  # internal: run one step in this process
+    ap.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.step:
+        for line in STEPS[args.step][0](args, args.data):
+            print(line, flush=True)
+        return
+    print(f"kpi bench: {args.calls:,} calls, {args.agents} agents, {DAYS} days; {os.cpu_count()} CPUs "
+          f"(shared machine: numbers taken under contention); each step runs in a fresh process, its peak RSS measured")
+    data = Path(tempfile.mkdtemp(prefix="kefu-bench-kpi-"))
+    os.environ.setdefault("KEFU_DATABASE_URL", f"sqlite:///{data / 'bench.sqlite3'}")
+    t = time.perf_counter()
+    frames = generate(args.calls, args.agents)
+    for name, frame in zip(FRAMES, frames):
+        frame.write_ipc(data / f"{name}.arrow")
+    calls = frames[0]
+    print(f"generated in {time.perf_counter() - t:.1f} s: {calls.height:,} calls, {frames[1].height:,} sessions, "
+          f"{frames[2].height:,} pauses, {frames[3].height:,} scheduled shifts")
+    steps = ["engine", "pandas"] + ([] if args.no_loop else ["loop"])
     if not args.no_django:
-        for line in django_part(args, calls, sessions, pauses, scheduled, s):
-            print(line)
-    print(f"peak RSS of the whole run: {rss_mb():,.0f} MB  (goal for the engine step <= 1,536 MB)")
+        sub = calls.head(args.import_calls)
+        (data / "calls.csv").write_bytes(to_simulator_csv(sub))
+        write_lines(to_queue_log(sub.head(args.qlog_calls), "q"), data / "calls.log")
+        steps += ["import_csv", "import_queue_log", "dashboard"]
+    del frames, calls
+    gc.collect()
+    harness_rss = rss_mb()
+    peaks = {}
+    for name in steps:
+        code, peaks[name] = run_step(name, data)
+        if code:
+            sys.exit(f"step {name} failed (exit {code})")
+    print("peak RSS per step (each a fresh process: interpreter, libraries, its inputs and its work):")
+    for name in steps:
+        print(f"  {name:18s} {peaks[name]:>7,.0f} MB" + ("" if STEPS[name][1] else "   (baseline, not kefu)"))
+    print(f"  {'generator':18s} {harness_rss:>7,.0f} MB   (bench harness: data, CSV and queue_log written to files)")
+    kefu_peak = max(v for k, v in peaks.items() if STEPS[k][1])
+    print(f"peak RSS of kefu's steps: {kefu_peak:,.0f} MB  goal <= 1,536 MB: {'MET' if kefu_peak <= 1536 else 'NOT MET'}")
+    shutil.rmtree(data, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -217,7 +217,7 @@ def add_item(actor: Staff, handover_id: int, *, kind: str, text: str, order_ref:
     if kind == Item.Kind.ORDER and not (order_ref or order_id):
         raise RuleViolation("在办工单须填写工单编号或工单ID", field="order_ref", rule="order_required")
     if kind in (Item.Kind.CALLBACK, Item.Kind.PROSPECT) and not customer_phone:
-        raise RuleViolation(f"{Item.Kind(kind).label}须填写客户电话", field="customer_phone", rule="customer_required")
+        raise RuleViolation(f"{_stored(Item.Kind(kind).label)}须填写客户电话", field="customer_phone", rule="customer_required")
     if due_at is not None and not (isinstance(due_at, datetime) and due_at.tzinfo is not None and 2000 <= due_at.year <= 2100):
         raise RuleViolation("处理期限应为带时区的日期时间（2000–2100 年）", field="due_at", rule="datetime_range")
     if kind == Item.Kind.CALLBACK and due_at is None:

@@ -260,3 +260,73 @@ def test_csv_progress_reports_every_written_row(center):
     seen = []
     services.import_csv(center, file_name="calls.csv", data=CSV_CN.encode(), mapping=MAPPING, progress=seen.append)
     assert sum(seen) == 3
+
+
+@pytest.mark.django_db
+def test_bulk_crypto_helpers_write_what_audit_reads():
+    """The import's bulk helpers: tokens that audit's decrypt() reads, digests equal to digest(); 0-, 1- and 2-block values."""
+    from kefu.audit.crypto import decrypt, digest_many, encrypt_many
+
+    values = ["13800001111", "", "0571-8888666612", "0571-88886666123", "x" * 31, "x" * 32, "一二三四五六", " 138 ", "13800001111"]
+    tokens = encrypt_many(values)
+    assert [decrypt(t) for t in tokens] == values
+    assert digest_many(values) == [digest(v) for v in values]
+    assert len(set(tokens)) == len(tokens)  # a fresh IV each time, even for the same number
+    assert encrypt_many([]) == [] and digest_many([]) == []
+
+
+def test_sqlite_statement_writes_constants_as_literals_and_binds_nulls_via_nullif():
+    """The shapes of values the SQLite insert binds (ints, floats, strs only), checked by storing them."""
+    import sqlite3
+
+    import polars as pl
+
+    chunk = pl.DataFrame({
+        "center_id": [7, 7, 7], "call_id": ["a", "b", "c"], "queue": ["O'Brien", "O'Brien", "O'Brien"],
+        "is_vip": [True, False, True], "answered_at": ["2026-03-01 08:00:00", None, "2026-03-01 09:00:00"],
+        "disposition": ["", None, "x"],  # '' is a real value here: the NULL must be bound as such
+        "rings": [None, 3, 0], "first_call_resolved": [True, None, False], "ended_at": [None, None, None],
+        "wait_seconds": [1.5, 0.0, 2.0],
+    }, schema_overrides={"ended_at": pl.Utf8})
+    sql, binds = services._sqlite_statement("t", chunk)
+    assert "'O''Brien'" in sql and ", 7," not in sql.split("VALUES")[0] and sql.count("NULLIF") == 3
+    rows = chunk.select(binds).rows()
+    assert all(type(v) in (int, float, str) for row in rows for v in row if v is not None)
+    db = sqlite3.connect(":memory:")
+    db.execute(f"CREATE TABLE t ({', '.join(chunk.columns)}, UNIQUE (center_id, call_id))")
+    db.executemany(sql, rows)
+    stored = db.execute(f"SELECT {', '.join(chunk.columns)} FROM t ORDER BY call_id").fetchall()
+    expected = [tuple(int(v) if isinstance(v, bool) else v for v in row) for row in chunk.rows()]
+    assert stored == expected
+
+
+@pytest.mark.django_db
+def test_sqlite_big_import_rebuilds_indexes_in_its_transaction(center, monkeypatch):
+    """An import that at least doubles the table drops the secondary indexes and builds them again before commit; a
+    failure in between rolls the drop back with the rows."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL inserts through COPY")
+    monkeypatch.setattr(services, "SQLITE_REBUILD_MIN_ROWS", 1)
+
+    def indexes():
+        with connection.cursor() as cur:
+            cur.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'telephony_call' ORDER BY name")
+            return cur.fetchall()
+
+    before = indexes()
+    assert len(before) >= 3
+    seen = []
+    real = services._sqlite_indexes_to_rebuild
+    monkeypatch.setattr(services, "_sqlite_indexes_to_rebuild", lambda *a: seen.append(real(*a)) or seen[-1])
+    services.import_csv(center, file_name="calls.csv", data=CSV_CN.encode(), mapping=MAPPING)
+    assert seen[-1] and indexes() == before and Call.objects.count() == 3
+
+    def broken(*args):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "_sqlite_statement", broken)
+    bigger = CSV_CN.replace("A00", "B00")
+    state = snapshot()
+    with pytest.raises(RuntimeError):
+        services.import_csv(center, file_name="more.csv", data=bigger.encode(), mapping=MAPPING)
+    assert seen[-1] and indexes() == before and snapshot() == state

@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _g, gettext_lazy as _, pgettext
+from django.utils.translation import gettext, gettext_lazy as _, pgettext, pgettext_lazy
 
 from kefu.access import require
 from kefu.kpi import engine, export as xlsx, periods, selectors
@@ -45,8 +45,8 @@ BREAKDOWN_NAMES = {"center": _("全中心"), "team": _("班组"), "agent": _("�
                    "queue": _("队列")}
 KEY_NAMES = {"全中心": _("全中心"), "（未分配）": _("（未分配）"), "普通": _("普通")}
 # Words inside engine.target_text, longest first so that 分钟 is not read as 分.
-TARGET_WORDS = [("通/小时", _("通/小时")), ("分钟", _("分钟")), ("参考", _("参考")), ("秒", _("秒")), ("次", _("次")), ("分", _("分")),
-                ("（", _("（")), ("）", _("）")), ("：", pgettext("label colon", "："))]
+TARGET_UNITS = [("通/小时", _("通/小时")), ("分钟", _("分钟")), ("秒", _("秒")), ("次", _("次")), ("分", _("分"))]
+TARGET_WORDS = [("参考", _("参考")), ("（", _("（")), ("）", _("）")), ("：", pgettext_lazy("label colon", "："))]
 
 
 def _key_name(label: str) -> str:
@@ -54,6 +54,9 @@ def _key_name(label: str) -> str:
 
 
 def _target(text: str) -> str:
+    for zh, shown in TARGET_UNITS:
+        shown = str(shown)
+        text = text.replace(zh, shown if shown == zh else f" {shown}")  # "3–10分钟" but "3–10 min"
     for zh, shown in TARGET_WORDS:
         text = text.replace(zh, str(shown))
     return text
@@ -64,7 +67,7 @@ def _period_label(period) -> str:
         return date_format(period.start, pgettext("month format", "Y年m月"))
     if period.kind in ("day", "today"):
         return f"{period.start:%Y-%m-%d}"
-    return _g("%(start)s 至 %(end)s") % {"start": f"{period.start:%Y-%m-%d}", "end": f"{period.end - timedelta(days=1):%Y-%m-%d}"}
+    return gettext("%(start)s 至 %(end)s") % {"start": f"{period.start:%Y-%m-%d}", "end": f"{period.end - timedelta(days=1):%Y-%m-%d}"}
 
 
 def _labels(q) -> dict:
@@ -88,7 +91,7 @@ def center_of(user) -> Center:
     staff = getattr(user, "staff", None)
     center = staff.center if staff else Center.objects.order_by("id").first()
     if center is None:
-        raise Http404(_g("尚未建立中心"))
+        raise Http404(gettext("尚未建立中心"))
     return center
 
 
@@ -106,7 +109,7 @@ def parse_query(request, *, allow_all_keys: bool = False) -> Query:
     key = get.get("key") or None
     if not wide:
         if not own:
-            raise PermissionDenied(_g("只能查看本人指标"))
+            raise PermissionDenied(gettext("只能查看本人指标"))
         scope, key = "agent", own
     elif scope == "center":
         key = engine.CENTER_KEY
@@ -148,7 +151,7 @@ def dashboard(request):
 def metric_page(request, code: str):
     metric = BY_CODE.get(code)
     if metric is None:
-        raise Http404(_g("指标不存在"))
+        raise Http404(gettext("指标不存在"))
     q = parse_query(request)
     days = q.period.days if q.period.kind not in ("today", "day") else \
         [q.period.start - timedelta(days=i) for i in range(29, -1, -1)]
@@ -179,7 +182,7 @@ def metric_page(request, code: str):
         "kind": target.get("kind"), "low": _f(target.get("low")), "high": _f(target.get("high")), "value": _f(target.get("value")),
         "t_low": _f(target.get("t_low")), "t_high": _f(target.get("t_high")), "unit": str(UNITS.get(metric.unit, metric.unit)),
         "name": str(METRIC_NAMES.get(code, metric.name)),
-        "text": {"band": _g("目标区间"), "target": _g("目标"), "missing": _g("图表组件未加载")},
+        "text": {"band": gettext("目标区间"), "target": gettext("目标"), "missing": gettext("图表组件未加载")},
     }
     return render(request, "kpi/metric.html", {
         "q": q, "metric": metric, "row": row, "chart": chart, "breakdowns": breakdowns,

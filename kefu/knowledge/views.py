@@ -38,6 +38,21 @@ gettext_noop("客户姓氏"), gettext_noop("称谓"), gettext_noop("工号"), ge
 gettext_noop("金额"), gettext_noop("上司姓氏"), gettext_noop("理由/条件"), gettext_noop("节日（如：周末、国庆节）")
 gettext_noop("先生"), gettext_noop("小姐"), gettext_noop("女士")
 
+# The services' fixed messages reachable from these pages, marked so that they read in the user's language;
+# a message built with values (an f-string in services.py) stays Chinese.
+SERVICE_MESSAGES = (
+    gettext_noop("标题必填"), gettext_noop("标题不能超过200个字符"), gettext_noop("正文（统一口径）必填"),
+    gettext_noop("失效日期不能早于生效日期（002:L266 起止时间）"), gettext_noop("已下架的知识不能修改"),
+    gettext_noop("提交前须经下发文件部门确认统一口径（002:L264），请填写确认人"), gettext_noop("只有班长可以审核知识（004:L959）"),
+    gettext_noop("不能审核自己采编的版本（004:L959 交班长审核）"), gettext_noop("退回须填写审核意见"), gettext_noop("下架须填写原因"),
+    gettext_noop("该知识已下架"), gettext_noop("只能确认发给自己的通知"), gettext_noop("无权执行此操作"),
+)
+
+
+def _text(exc: RuleViolation) -> str:
+    return _("；").join(_(p.message) for p in exc.problems)
+
+
 # Notifications store their Chinese text (services._notify); a stored text of that shape is shown in the
 # user's language, anything else as stored.
 _NOTIFICATION = re.compile(r"^知识库(?P<verb>更新|发布)：《(?P<title>.*)》第(?P<number>\d+)版，请及时学习。$", re.S)
@@ -85,7 +100,7 @@ def notification_read(request, notification_id: int):
     try:
         services.mark_read(_staff(request), n)
     except RuleViolation as exc:
-        messages.error(request, str(exc))
+        messages.error(request, _text(exc))
     return redirect("knowledge:article", article_id=n.article_id)
 
 
@@ -135,7 +150,7 @@ def phrase_render(request):
         text = render_phrase_for(request, request.POST.get("code", ""), values)
         error = ""
     except RuleViolation as exc:
-        text, error = "", str(exc)
+        text, error = "", _text(exc)
     return render(request, "knowledge/_rendered.html", {"text": text, "error": error,
                                                         "target": request.POST.get("target", "#reply")})
 
@@ -204,7 +219,7 @@ def editor_form(request, article_id: int | None = None):
                 messages.success(request, _("第%(number)s版草稿已保存") % {"number": version.number})
             return redirect("knowledge:editor_edit", article_id=version.article_id)
         except RuleViolation as exc:
-            errors = {p.field or "general": p.message for p in exc.problems}
+            errors = {p.field or "general": _(p.message) for p in exc.problems}
     elif latest:
         data = {"title": latest.title, "body": latest.body, "source_doc": latest.source_doc, "source_text": latest.source_text,
                 "confirmed_by": latest.confirmed_by, "tags": ",".join(latest.tag_names),
@@ -228,7 +243,7 @@ def submit_page(request, version_id: int):
         services.submit_version(_staff(request), version)
         messages.success(request, _("第%(number)s版已提交班长审核") % {"number": version.number})
     except RuleViolation as exc:
-        messages.error(request, str(exc))
+        messages.error(request, _text(exc))
     return redirect("knowledge:editor_edit", article_id=version.article_id)
 
 
@@ -242,7 +257,7 @@ def retire_page(request, article_id: int):
         services.retire_article(_staff(request), article, request.POST.get("reason", ""))
         messages.success(request, _("已下架"))
     except RuleViolation as exc:
-        messages.error(request, str(exc))
+        messages.error(request, _text(exc))
     return redirect("knowledge:editor_edit", article_id=article_id)
 
 
@@ -266,5 +281,5 @@ def review_decide(request, version_id: int):
             services.reject_version(_staff(request), version, note)
             messages.success(request, _("《%(title)s》第%(number)s版已退回采编员") % {"title": version.title, "number": version.number})
     except RuleViolation as exc:
-        messages.error(request, str(exc))
+        messages.error(request, _text(exc))
     return redirect("knowledge:review")

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.utils.translation import pgettext
 
 from kefu.access import allowed, require
@@ -33,8 +34,22 @@ def _month(day: date) -> str:
     return date_format(day, pgettext("month format", "Y年m月"))
 
 
+# The services' fixed messages reachable from these pages, marked so that they read in the user's language;
+# a message built with values (an f-string in services.py) stays Chinese.
+SERVICE_MESSAGES = (
+    gettext_noop("评分表名称不能为空"), gettext_noop("随机种子不能为空（抽样需可复现）"), gettext_noop("话务模块尚未提供通话记录，无法抽样"),
+    gettext_noop("中心没有质检员，无法分配监听任务"), gettext_noop("通话流水号不能为空"), gettext_noop("请为每个评分项打分"),
+    gettext_noop("校准标题不能为空"), gettext_noop("校准至少需要两名评分人"), gettext_noop("班次尚未结束，结束后才能交班长"),
+    gettext_noop("只有该班组的班长可以签收班次质检汇总"), gettext_noop("无权执行此操作"),
+)
+
+
 def _errors(exc: RuleViolation) -> list[dict]:
-    return [p.as_dict() for p in exc.problems]
+    return [{**p.as_dict(), "message": _(p.message)} for p in exc.problems]
+
+
+def _text(exc: RuleViolation) -> str:
+    return _("；").join(_(p.message) for p in exc.problems)
 
 
 def phrase_hits(text: str) -> list:
@@ -96,7 +111,7 @@ def sample(request):
     try:
         run, created = services.create_month_tasks(me.center, month_day, seed=request.POST.get("seed", ""), actor=me)
     except RuleViolation as exc:
-        messages.error(request, str(exc))
+        messages.error(request, _text(exc))
         return redirect("quality:tasks")
     if created:
         messages.success(request, _("已生成 %(month)s 监听任务 %(count)s 条（每人 %(per_agent)s 条）") % {
@@ -333,7 +348,7 @@ def read_report(request, pk: int):
         try:
             services.mark_report_read(report, me)
         except RuleViolation as exc:
-            messages.error(request, str(exc))
+            messages.error(request, _text(exc))
         else:
             messages.success(request, _("已签收"))
     return redirect(f"/quality/shift/?team={report.team_id}&date={report.shift_date}&shift={report.shift_code}")

@@ -63,9 +63,19 @@ def pct(value, digits: int = 1) -> str:
     return "—" if value is None else f"{value * 100:.{digits}f}%"
 
 
+# The services' fixed messages reachable from these pages, marked so that they read in the user's language;
+# a message built with values (an f-string in services.py) stays Chinese.
+SERVICE_MESSAGES = (
+    gettext_noop("请填写事件名称（如：短信宣传、系统故障）"), gettext_noop("事件名称不能超过100个字符"),
+    gettext_noop("结束时间必须晚于开始时间"), gettext_noop("话务量倍数应在0到10之间"), gettext_noop("每时段增加话务量应在±10000之间"),
+    gettext_noop("排班模型只能是 A 或 C"), gettext_noop("等待人数应为0至100000的整数"), gettext_noop("观测时间不能早于上一次观测"),
+    gettext_noop("备注不能超过200个字符"), gettext_noop("签出必须按签入顺序反向进行"),
+)
+
+
 def _errors(request, exc: RuleViolation):
     for p in exc.problems:
-        messages.error(request, p.message)
+        messages.error(request, _(p.message))
 
 
 def _day(raw: str | None, default: date) -> date:
@@ -162,7 +172,7 @@ def staffing_page(request):
     except RuleViolation as exc:
         problem = exc.problems[0]
         # The commonest case is an empty state (no forecast yet), worded here so it reads in English too.
-        error = _("%(day)s 还没有预测，请先生成预测") % {"day": day} if problem.rule == "no_forecast" else problem.message
+        error = _("%(day)s 还没有预测，请先生成预测") % {"day": day} if problem.rule == "no_forecast" else _(problem.message)
     chart = None
     if plan:
         for r in plan["rows"]:

@@ -36,6 +36,8 @@ def test_editor_review_and_agent_pages_in_english(people, client_for):
     lead = english_client(client_for(people["lead"]))
     assert_english(lead.get("/knowledge/review/"), "Knowledge review", "Version 1 · awaiting review", "Approve and publish",
                    "(new article)", user_data=ARTICLE)
+    r = lead.post(f"/knowledge/review/{v.pk}/", {"decision": "reject", "note": ""}, follow=True)
+    assert_english(r, "Returning a version needs a review note", user_data=ARTICLE)  # a service's rule, in English
     r = lead.post(f"/knowledge/review/{v.pk}/", {"decision": "approve"}, follow=True)
     assert_english(r, "approved and published; agents have been notified", user_data=ARTICLE)
     agent = english_client(client_for(people["agent"]))

@@ -62,6 +62,8 @@ def test_shift_and_calibration_pages_in_english(qa_setup, client_for):
     assert '"label": "Polite wording, no forbidden phrases"' in html  # the chart's axis
     r = qa.post(url, follow=True)
     assert_english(r, "handed to the team lead", user_data=USER_DATA)
+    r = qa.post("/quality/calibrations/", {"title": "十月校准", "call_id": "CAL9", "agent_staff_no": "2001", "inspectors": ["8001"]})
+    assert_english(r, "A calibration needs at least two evaluators", user_data=USER_DATA)  # a service's rule, in English
     r = qa.post("/quality/calibrations/", {"title": "十月校准", "call_id": "CAL9", "agent_staff_no": "2001",
                                            "inspectors": ["8001", "8002"]}, follow=True)
     assert_english(r, "Calibration started", "Fill in my scorecard", "Still to score: staff no. 8001, 8002", "Item agreement",

@@ -92,6 +92,16 @@ def test_templates_show_no_chinese_outside_translation():
     assert not problems, "模板中有未翻译的中文（请用 {% translate %} 包起来）：\n" + "\n".join(problems)
 
 
+def test_templates_compile():
+    """A translation tag put in the wrong place ({% load %} before {% extends %}, an unclosed block) fails here."""
+    from django.template import engines
+
+    engine = engines["django"].engine
+    for path in _templates():
+        name = path.as_posix().split("/templates/", 1)[1]
+        engine.get_template(name)
+
+
 # --- catalogues ---------------------------------------------------------------------------------------
 
 def _unquote(line: str) -> str:

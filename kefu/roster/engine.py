@@ -11,12 +11,17 @@ The violation report is always recomputed from the roster by `evaluate()`, never
 """
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from kefu.roster import lns
+
 MINUTES_PER_DAY = 1440
+# Share of the time limit left to large-neighbourhood search when the whole-model search has not finished.
+LNS_SHARE = 0.8
 
 # Hard-rule families, with the Chinese label shown in reports.
 RULE_FAMILIES: dict[str, str] = {
@@ -625,7 +630,37 @@ def _complete_hint(builder: _Builder, hint: Roster) -> None:
         m.AddHint(m.get_int_var_from_proto_index(i), solver.Value(copy_.get_int_var_from_proto_index(i)))
 
 
-def _run(builder: _Builder, time_limit: float, workers: int, hint: Roster | None, log: bool):
+class _FirstPhase(cp_model.CpSolverSolutionCallback):
+    """Stops the whole-model search once `until` has passed and a roster exists (the search goes on past
+    `until` while it has none, so a hard-to-satisfy model is not relaxed just because LNS was planned)."""
+
+    def __init__(self, solver: cp_model.CpSolver, until: float):
+        super().__init__()
+        self.solver, self.until, self.found = solver, until, False
+        self._timer = threading.Timer(max(0.0, until - time.monotonic()), self._expire)
+        self._timer.daemon = True
+
+    def on_solution_callback(self) -> None:
+        self.found = True
+        if time.monotonic() >= self.until:
+            self.stop_search()
+
+    def _expire(self) -> None:
+        if self.found:
+            self.solver.stop_search()
+
+    def __enter__(self):
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._timer.cancel()
+
+
+def _run(builder: _Builder, time_limit: float, workers: int, hint: Roster | None, log: bool,
+         first_phase: float | None = None):
+    """Solve the whole model; returns (status, values of all variables or None, solver). With first_phase,
+    stop after that many seconds as soon as a roster exists (LNS takes over from there)."""
     started = time.monotonic()
     if hint:
         _complete_hint(builder, hint)
@@ -634,23 +669,44 @@ def _run(builder: _Builder, time_limit: float, workers: int, hint: Roster | None
     solver.parameters.max_time_in_seconds = max(0.1, time_limit - (time.monotonic() - started))
     solver.parameters.num_workers = workers
     solver.parameters.log_search_progress = log
-    status = solver.Solve(builder.m)
-    roster: Roster = {}
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        for (agent, d, code), v in builder.x.items():
-            if solver.BooleanValue(v):
-                roster[(agent, d)] = code
-    return STATUS.get(status, "UNKNOWN"), roster, solver
+    if first_phase is not None and first_phase < time_limit:
+        with _FirstPhase(solver, started + first_phase) as callback:
+            status = solver.Solve(builder.m, callback)
+    else:
+        status = solver.Solve(builder.m)
+    values = list(solver.ResponseProto().solution) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+    return STATUS.get(status, "UNKNOWN"), values, solver
+
+
+def _roster_of(builder: _Builder, values: list[int] | None) -> Roster:
+    if values is None:
+        return {}
+    return {(agent, d): code for (agent, d, code), v in builder.x.items() if values[v.Index()]}
+
+
+def _improve(builder: _Builder, values: list[int], objective: int, deadline: float, seed: int,
+             workers: int) -> list[int]:
+    """Large-neighbourhood search from the first phase's roster until the deadline (kefu.roster.lns)."""
+    index = {a.id: i for i, a in enumerate(builder.p.agents)}
+    cells = [(index[agent], d, v.Index()) for (agent, d, _code), v in builder.x.items()]
+    return lns.improve(builder.m, cells, values, objective, deadline, seed=seed, threads=workers).values
 
 
 def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint: Roster | None = None,
-          log: bool = False, relax_time_limit: float | None = None) -> Solution:
-    """Solve with every hard rule enforced; when that is infeasible, relax rule families and say which broke."""
+          log: bool = False, relax_time_limit: float | None = None, lns_share: float | None = LNS_SHARE,
+          seed: int = 0) -> Solution:
+    """Solve with every hard rule enforced; when that is infeasible, relax rule families and say which broke.
+
+    The whole model is searched first; unless it is solved to optimality within (1 - lns_share) of the time,
+    large-neighbourhood search improves the roster for the rest (lns_share None: the whole-model search only).
+    """
     started = time.monotonic()
+    deadline = started + time_limit
+    first_phase = None if not lns_share else time_limit * (1 - lns_share)
     if hint is None and problem.interval_cover:
         hint = greedy_roster(problem)
     model = build_model(problem)
-    status, roster, solver = _run(model, time_limit - (time.monotonic() - started), workers, hint, log)
+    status, values, solver = _run(model, time_limit - (time.monotonic() - started), workers, hint, log, first_phase)
     relaxed = False
     bound = None
     found = status in ("OPTIMAL", "FEASIBLE")
@@ -658,11 +714,17 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint:
         bound = solver.BestObjectiveBound()
     else:
         relaxed = True
-        left = relax_time_limit if relax_time_limit is not None else max(1.0, time_limit - (time.monotonic() - started))
-        status, roster, solver = _run(build_model(problem, relax=True), left, workers, hint, log)
+        left = relax_time_limit if relax_time_limit is not None else max(1.0, deadline - time.monotonic())
+        deadline = time.monotonic() + left
+        model = build_model(problem, relax=True)
+        status, values, solver = _run(model, left, workers, hint, log,
+                                      None if not lns_share else left * (1 - lns_share))
         found = status in ("OPTIMAL", "FEASIBLE")
-        if status == "OPTIMAL":
-            status = "FEASIBLE"  # optimal for the relaxed model only
+    if status == "FEASIBLE" and lns_share and deadline - time.monotonic() > 0.2:
+        values = _improve(model, values, round(solver.ObjectiveValue()), deadline, seed, workers)
+    if relaxed and status == "OPTIMAL":
+        status = "FEASIBLE"  # optimal for the relaxed model only
+    roster = _roster_of(model, values)
     evaluation = evaluate(problem, roster) if found else None
     conflicts = sorted({v.family for v in evaluation.hard}) if evaluation else []
     return Solution(status=status, roster=roster,

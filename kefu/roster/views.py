@@ -91,10 +91,20 @@ def _visible(request):
 _PROBLEM = re.compile(r"^违反规则「.*?」(?:（(?P<when>\d\d-\d\d)）)?：(?P<message>.*)$", re.S)
 
 
+# The services' fixed messages reachable from these pages, marked so that they read in the user's language;
+# a message built with values (an f-string in services.py) stays Chinese.
+SERVICE_MESSAGES = (
+    gettext_noop("只能为自己提交排班请求"), gettext_noop("请求类型应为 申请休息/希望上某班/避开某班"),
+    gettext_noop("不能为过去的日期提交排班请求"), gettext_noop("同一天已有相同的排班请求"), gettext_noop("中心没有可排班的话务员"),
+    gettext_noop("在时限内没有找到任何排班方案，请放宽规则或延长求解时间"), gettext_noop("该排班表已发布"),
+    gettext_noop("日期不在排班周期内"), gettext_noop("班次没有变化"),
+)
+
+
 def shown_problem(problem) -> str:
     m = _PROBLEM.match(problem.message) if problem.rule in FAMILY_LABELS else None
     if not m:
-        return problem.message
+        return _(problem.message)
     values = {"rule": FAMILY_LABELS[problem.rule], "when": m.group("when"), "message": shown_message(m.group("message"))}
     if values["when"]:
         return _("违反规则「%(rule)s」（%(when)s）：%(message)s") % values

@@ -43,6 +43,8 @@ def test_list_detail_and_edits_in_english(planned, client_for):
     assert_english(r, "Changed, with soft-rule warnings: Understaffing (cost +", "Manual edits", "Off")
     r = client.post(f"/roster/{roster.id}/publish/", follow=True)
     assert_english(r, "Roster published", "Published")
+    r = client.post(f"/roster/{roster.id}/publish/", follow=True)
+    assert_english(r, "This roster is already published")  # a service's rule, in English
 
 
 def test_chinese_stays_the_default(planned, client_for):

@@ -41,7 +41,7 @@ def test_editor_review_and_agent_pages_in_english(people, client_for):
     r = lead.post(f"/knowledge/review/{v.pk}/", {"decision": "approve"}, follow=True)
     assert_english(r, "approved and published; agents have been notified", user_data=ARTICLE)
     agent = english_client(client_for(people["agent"]))
-    assert_english(agent.get("/knowledge/search/"), "Unread knowledge updates", "New in the knowledge base: “路灯不亮的交办”, version 1",
+    assert_english(agent.get("/knowledge/search/"), "Unread knowledge updates", "New in the knowledge base: &quot;路灯不亮的交办&quot;, version 1",
                    "Mark as read", user_data=ARTICLE)
     assert_english(agent.get("/knowledge/search/?q=路灯"), "Knowledge base", "Case library", user_data=ARTICLE)
     assert_english(agent.get(f"/knowledge/articles/{v.article_id}/"), "Effective from", "No expiry", "Published",
@@ -57,7 +57,7 @@ def test_phrases_and_checker_in_english(people, client_for):
     said += (greeting(now), greeting(now, vip=True), farewell(weekend=True), farewell(weekend=False), "先生", "小姐", "女士")
     assert_english(page, "Standard phrases", "Greeting / welcome", "Complaint handling", "Insert into reply", "Fill in",
                    "Customer&#x27;s surname", ">Ms</option>", user_data=said)
-    assert_english(agent.get("/knowledge/checker/"), "Phrase check", "the “five don'ts”", "Type or paste the text to check")
+    assert_english(agent.get("/knowledge/checker/"), "Phrase check", 'the "five don\'ts"', "Type or paste the text to check")
     text = "这个不归我们管，你自己去问吧"
     r = agent.get("/knowledge/check", {"text": text})
     hits = services.check_text(text, people["agent"].center)

@@ -35,7 +35,7 @@ def test_list_detail_and_edits_in_english(planned, client_for):
     night = Assignment.objects.filter(roster=roster, code="N", day__lt=START + timedelta(days=6)).select_related("staff").first()
     nxt = (night.day + timedelta(days=1)).isoformat()
     r = client.post(f"/roster/{roster.id}/cell/", {"staff_no": night.staff.staff_no, "day": nxt, "code": "D"}, HTTP_HX_REQUEST="true")
-    assert_english(r, "Breaks the rule “Shift sequence (minimum rest between shifts)”", "cannot be followed by")
+    assert_english(r, "Breaks the rule &quot;Shift sequence (minimum rest between shifts)&quot;", "cannot be followed by")
     # taking a day shift away is accepted with a soft-rule warning
     cell = Assignment.objects.filter(roster=roster, code__in=["D", "R"]).select_related("staff").first()
     r = client.post(f"/roster/{roster.id}/cell/", {"staff_no": cell.staff.staff_no, "day": cell.day.isoformat(), "code": ""},

@@ -29,7 +29,7 @@ def test_forecast_staffing_and_five_tables_in_english(planned, make_staff, clien
     assert_english(client.get("/wfm/staffing/?day=2026-08-20"), "No forecast for 2026-08-20 yet")
     r = client.post("/wfm/forecast/adjustments/", {"name": "", "start": "2026-07-01T09:00", "end": "2026-07-01T08:00"}, follow=True)
     assert_english(r, "Enter the event name", user_data=("短信宣传",))  # a service's rule, in English
-    html = assert_english(client.get("/wfm/five-tables/?month=2026-07"), "Scheduling “five tables” · July 2026",
+    html = assert_english(client.get("/wfm/five-tables/?month=2026-07"), "Scheduling \"five tables\" · July 2026",
                           "Last month (June 2026)", "Forecast volume", "Capacity", "Export to Excel")
     assert "Seat counts from" in html
     assert menu_labels(html, "wfm") == ["Call forecast", "Staffing requirements", "Five tables", "Real-time escalation"]

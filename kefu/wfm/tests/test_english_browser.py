@@ -48,3 +48,22 @@ def test_planner_switches_to_english(center, make_staff, login, page, screenshot
     text = _main_text(page)
     assert "Solver status" in text and "All hard rules are met" in text and not CJK.search(text)
     screenshot("en-roster-detail")
+
+
+def test_qa_scoring_page_in_english(center, make_staff, login, page, screenshot):
+    from kefu.quality import services as quality_services
+
+    agent = make_staff("agent", staff_no="2001")
+    qa = make_staff("qa", staff_no="8001")
+    e = quality_services.assign_spot_check(center, call={"call_id": "P1", "call_type": "投诉", "talk_seconds": 200},
+                                           agent=agent, inspector=qa)
+    login(qa)
+    page.goto(page.base_url + f"/quality/evaluations/{e.pk}/")
+    page.select_option("select[name=language]", "en")
+    page.wait_for_selector("h1 >> text=Call evaluation")
+    page.check("input[name=failed_privacy]")  # the live verdict (scoring.js) takes its wording from the page
+    page.wait_for_selector("#verdict >> text=Critical item failed: the call scores 0")
+    text = _main_text(page).replace("投诉", "")  # the call type is the call's data
+    assert "Greets the caller and gives staff number" in text and "Submit score" in text and not CJK.search(text)
+    assert page.evaluate("document.querySelector('table.scorecard').getBoundingClientRect().right") <= 1400
+    screenshot("en-quality-evaluation")

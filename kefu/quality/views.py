@@ -1,6 +1,7 @@
 """Quality pages: tasks and scores, the scoring page, calibration, appeals, the per-shift summary."""
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -44,12 +45,36 @@ SERVICE_MESSAGES = (
 )
 
 
+SCORING_MESSAGES = (
+    gettext_noop("评分项代码不能为空"), gettext_noop("评分项名称不能为空"), gettext_noop("分值应为不小于 0 的整数"),
+    gettext_noop("非红线项的分值必须大于 0"),
+)
+# Messages of kefu.quality.scoring built with values, matched so that they read in the user's language.
+_PATTERNS = [(re.compile(pattern), msgid) for pattern, msgid in [
+    (r"^评分项「(?P<item>.*)」得分应在 0 到 (?P<points>\d+) 分之间$", gettext_noop("评分项「%(item)s」得分应在 0 到 %(points)s 分之间")),
+    (r"^评分项「(?P<item>.*)」未评分$", gettext_noop("评分项「%(item)s」未评分")),
+    (r"^各评分项分值合计应为 (?P<total>\d+) 分（百分制，004:L1531），当前合计 (?P<now>-?\d+) 分$",
+     gettext_noop("各评分项分值合计应为 %(total)s 分（百分制，004:L1531），当前合计 %(now)s 分")),
+]]
+
+
+def shown_message(message: str) -> str:
+    for pattern, msgid in _PATTERNS:
+        m = pattern.match(message)
+        if m:
+            values = m.groupdict()
+            if "item" in values:
+                values["item"] = _(values["item"])  # a preset item's wording, as the form shows it
+            return _(msgid) % values
+    return _(message)
+
+
 def _errors(exc: RuleViolation) -> list[dict]:
-    return [{**p.as_dict(), "message": _(p.message)} for p in exc.problems]
+    return [{**p.as_dict(), "message": shown_message(p.message)} for p in exc.problems]
 
 
 def _text(exc: RuleViolation) -> str:
-    return _("；").join(_(p.message) for p in exc.problems)
+    return _("；").join(shown_message(p.message) for p in exc.problems)
 
 
 def phrase_hits(text: str) -> list:

@@ -32,6 +32,10 @@ def test_tasks_evaluation_and_scorecard_in_english(qa_setup, client_for):
     assert menu_labels(html, "quality") == ["Quality monitoring", "QA calibration", "QA by shift"]
     assert_english(qa.get(f"/quality/evaluations/{todo.pk}/"), "Call evaluation · P2", "Submit score", "Accurate, confident answers",
                    'data-failed="Critical item failed: the call scores 0"', "Spot check", user_data=USER_DATA)
+    form = {f"awarded_{i.key}": i.points for i in s["card"].items.all() if not i.is_critical}
+    bad = qa.post(f"/quality/evaluations/{todo.pk}/", {**form, "awarded_greeting": 12, "action": "score"})
+    assert_english(bad, "The score for &quot;Greets the caller and gives staff number&quot; must be between 0 and 10",
+                   user_data=USER_DATA)
     assert_english(qa.get(f"/quality/evaluations/{e.pk}/"), "Scored, awaiting acknowledgement", "Staff no. 2001", "History",
                    user_data=USER_DATA)
     # The editor's inputs hold the scorecard as stored (content to edit); everything around them is English.

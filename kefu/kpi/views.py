@@ -38,14 +38,17 @@ METRIC_NAMES = {
     "N_TIMEOUT": _("排队超时退出数"), "N_EMPTY": _("空队列退出数"), "N_EXIT_KEY": _("按键退出数"), "N_IVR": _("IVR自助完成数"),
     "N_SHORT_ABANDON": _("短时放弃数"),
 }
-UNITS = {"%": "%", "分": _("分"), "分钟": _("分钟"), "次": _("次"), "秒": _("秒"), "通/小时": _("通/小时")}
+UNITS = {"%": "%", "分": _("分"), "分钟": _("分钟"), "次": pgettext_lazy("unit of counted calls", "次"), "秒": _("秒"),
+         "通/小时": _("通/小时")}
+# 次 counts calls everywhere but in M6, where it counts rings.
+UNIT_BY_CODE = {code: (pgettext_lazy("unit of rings", "次") if code == "M6" else UNITS.get(m.unit, m.unit)) for code, m in BY_CODE.items()}
 PERIOD_KINDS = {"today": _("今日（实时）"), "day": _("日"), "week": _("周"), "month": _("月"), "range": _("自定义区间")}
 STATUS_LABELS = {"ok": _("达标"), "bad": _("未达标"), "warn": _("预警"), "na": _("无数据"), "info": _("参考")}
 BREAKDOWN_NAMES = {"center": _("全中心"), "team": _("班组"), "agent": _("话务员"), "call_type": _("呼叫类型"), "vip": "VIP",
                    "queue": _("队列")}
 KEY_NAMES = {"全中心": _("全中心"), "（未分配）": _("（未分配）"), "普通": _("普通")}
 # Words inside engine.target_text, longest first so that 分钟 is not read as 分.
-TARGET_UNITS = [("通/小时", _("通/小时")), ("分钟", _("分钟")), ("秒", _("秒")), ("次", _("次")), ("分", _("分"))]
+TARGET_UNITS = [("通/小时", _("通/小时")), ("分钟", _("分钟")), ("秒", _("秒")), ("分", _("分"))]
 TARGET_WORDS = [("参考", _("参考")), ("（", _("（")), ("）", _("）")), ("：", pgettext_lazy("label colon", "："))]
 
 # The textbook texts of kpi.definitions (formulas, reporting periods, definition notes, corrective actions), marked
@@ -191,8 +194,8 @@ def _key_name(label: str) -> str:
     return str(KEY_NAMES.get(label, label))
 
 
-def _target(text: str) -> str:
-    for zh, shown in TARGET_UNITS:
+def _target(text: str, code: str) -> str:
+    for zh, shown in TARGET_UNITS + [("次", UNIT_BY_CODE.get(code, "次"))]:
         shown = str(shown)
         text = text.replace(zh, shown if shown == zh else f" {shown}")  # "3–10分钟" but "3–10 min"
     for zh, shown in TARGET_WORDS:
@@ -211,7 +214,7 @@ def _period_label(period) -> str:
 def _labels(q) -> dict:
     """The labels every KPI page passes to its templates."""
     return {"scopes": SCOPES, "kinds": PERIOD_KINDS, "status_labels": STATUS_LABELS, "metric_names": METRIC_NAMES,
-            "units": UNITS, "period_label": _period_label(q.period)}
+            "units": UNIT_BY_CODE, "period_label": _period_label(q.period)}
 
 
 @dataclass
@@ -277,7 +280,7 @@ def dashboard(request):
     values = selectors.period_values(q.center, q.period, q.scope, key=q.key, spec=q.spec)
     rows = selectors.rows_for(values, q.key, q.spec, by=q.scope)
     counts = {s: sum(1 for r in rows if r.status == s) for s in ("ok", "warn", "bad", "na")}
-    targets = {r.code: _target(r.target) for r in rows}
+    targets = {r.code: _target(r.target, r.code) for r in rows}
     return render(request, "kpi/dashboard.html", {
         "q": q, "groups": _grouped(rows), "counts": counts, "targets": targets,
         "teams": selectors.teams(q.center) if q.wide else [], "key_label": _key_name(selectors.key_label(q.center, q.scope, q.key or "")),
@@ -318,16 +321,16 @@ def metric_page(request, code: str):
         "days": [d.isoformat() for d, _ in series],
         "values": [None if v is None else round(float(v), 4) for _, v in series],
         "kind": target.get("kind"), "low": _f(target.get("low")), "high": _f(target.get("high")), "value": _f(target.get("value")),
-        "t_low": _f(target.get("t_low")), "t_high": _f(target.get("t_high")), "unit": str(UNITS.get(metric.unit, metric.unit)),
+        "t_low": _f(target.get("t_low")), "t_high": _f(target.get("t_high")), "unit": str(UNIT_BY_CODE.get(code, metric.unit)),
         "name": str(METRIC_NAMES.get(code, metric.name)),
         "text": {"band": gettext("目标区间"), "target": gettext("目标"), "missing": gettext("图表组件未加载")},
     }
     return render(request, "kpi/metric.html", {
         "q": q, "metric": metric, "row": row, "chart": chart, "breakdowns": breakdowns,
-        "metric_name": METRIC_NAMES.get(code, metric.name), "unit": UNITS.get(metric.unit, metric.unit),
+        "metric_name": METRIC_NAMES.get(code, metric.name), "unit": UNIT_BY_CODE.get(code, metric.unit),
         "formula": _quoted(metric.formula), "periods": _quoted(metric.periods), "decision": _quoted(metric.decision),
         "hints": [_quoted(h) for h in metric.hints],
-        "target": _target(row.target) if row is not None else "",
+        "target": _target(row.target, code) if row is not None else "",
         "show_hints": row is not None and row.status in ("bad", "warn") and metric.hints,
         "key_label": _key_name(selectors.key_label(q.center, q.scope, q.key or "")),
         "teams": selectors.teams(q.center) if q.wide else [], "querystring": request.GET.urlencode(), **_labels(q),

@@ -1,5 +1,5 @@
 """The handover pages in English (issue #2): write, sign, countersign, report a fault, review.
-What people typed, the customer (masked) and the center's shift names stay as entered."""
+What people typed and the customer (masked) stay as entered; the presets' shift names are translated."""
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,7 +11,7 @@ from kefu.web.tests.english import assert_english, english
 
 pytestmark = pytest.mark.django_db
 DUE = (datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
-TYPED = ("话务系统正常", "回电告知维修进度", "张", "未交代超时工单", "核实属实", "白班", "夜班")
+TYPED = ("话务系统正常", "回电告知维修进度", "张", "未交代超时工单", "核实属实")
 
 
 def test_handover_pages_in_english(make_staff, client_for):  # 004:L663, L669
@@ -22,7 +22,7 @@ def test_handover_pages_in_english(make_staff, client_for):  # 004:L663, L669
     r = out.post("/shiftlog/start/", {"shift_code": "day", "shift_date": DAY, "incoming_no": "7502", "equipment_state": TYPED[0]},
                  follow=True)
     assert_english(r, "Handover log created; open items were carried over", "Draft", "Record a handover item", "Callback due",
-                   "Sign off (staff no. 7501)", "Created", user_data=TYPED)
+                   "Sign off (staff no. 7501)", "Created", "Day shift", user_data=TYPED)
     h = Handover.objects.get()
     r = out.post(f"/shiftlog/h/{h.pk}/items/", {"kind": "callback", "text": TYPED[1], "customer_phone": "13800138000",
                                                 "customer_name": "张三", "due_at": DUE}, follow=True)

@@ -59,11 +59,11 @@ class _RoleBearer(HttpBearer):
 
     def authenticate(self, request, token):
         from kefu.org.models import ApiToken
+        from kefu.org.selectors import token_holder
 
-        # One query for the token, its user, staff record, center and the center's policy: every operation
+        # One statement for the token, its user, staff record, center and the center's policy: every operation
         # needs the staff and center, most read the policy (kefu.org.policy.policy_for uses the loaded row).
-        row = (ApiToken.objects.select_related("user__staff__center__policy")
-               .filter(digest=ApiToken.digest_of(token), revoked=False).first())
+        row = token_holder(token)
         if row is None or not row.user.is_active:
             return None
         now = timezone.now()

@@ -45,7 +45,8 @@ def upsert_customer_created(center, *, phone: str, name: str = "", kind: str | N
     # Checked above, so the rows are written in the caller's transaction without a savepoint of their own.
     with transaction.atomic(savepoint=False):
         for attempt in (1, 2):
-            customer = Customer.objects.select_for_update().filter(center=center, phone_digest=phone_digest).first()
+            # [:1], not first(): the (center, phone_digest) pair is unique, an ORDER BY would only cost.
+            customer = next(iter(Customer.objects.select_for_update().filter(center=center, phone_digest=phone_digest)[:1]), None)
             created = customer is None
             if created:
                 customer = Customer(center=center, phone=phone, phone_digest=phone_digest)

@@ -52,3 +52,28 @@ def test_bad_phone_is_refused_and_changes_nothing(center):
         upsert_customer(center, phone="13812345678", kind="vip")
     assert err.value.problems[0].field == "customer_kind"
     assert not Customer.objects.exists()
+
+
+@pytest.mark.django_db
+def test_upsert_says_whether_the_caller_is_new(center):
+    from kefu.customers.services import upsert_customer_created
+
+    first, created = upsert_customer_created(center, phone="13812345678", name="张三")
+    again, created_again = upsert_customer_created(center, phone="138 1234 5678", address="北京市西城区")
+    assert created and not created_again and again.pk == first.pk
+    stored = Customer.objects.get(pk=first.pk)
+    assert (stored.name, stored.address) == ("张三", "北京市西城区")
+
+
+@pytest.mark.django_db
+def test_bad_service_number_changes_nothing_inside_a_transaction(center):
+    """Checked before any write, so a caller's transaction is left usable (the rows go in without a savepoint)."""
+    from django.db import transaction
+
+    from kefu.customers.services import upsert_customer_created
+
+    with transaction.atomic():
+        with pytest.raises(RuleViolation) as err:
+            upsert_customer_created(center, phone="13812345678", service_number="abc")
+        assert err.value.problems[0].field == "service_number"
+        assert not Customer.objects.exists()  # the transaction still answers queries

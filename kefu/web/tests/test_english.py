@@ -37,3 +37,5 @@ def test_chinese_pages_unchanged(make_staff, client_for):
     agent = client_for(make_staff("agent", staff_no="7004"))
     html = agent.get("/").content.decode()
     assert "您好，7004" in html and "角色：话务员" in html and "Hello" not in html
+    # Each language is offered in its own name, so a reader of either finds theirs.
+    assert ">简体中文</option>" in html and ">English</option>" in html

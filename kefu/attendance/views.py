@@ -1,6 +1,7 @@
 """Pages: my leave and swaps, approvals, the monthly attendance sheet (with Excel export)."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from io import BytesIO
 
@@ -27,6 +28,33 @@ LEAVE_KIND_NAMES = {
     "事假": gettext_lazy("事假"), "特殊事假": gettext_lazy("特殊事假"), "病假": gettext_lazy("病假"), "年假": gettext_lazy("年假"),
     "调休": gettext_lazy("调休"), "婚假": gettext_lazy("婚假"), "丧假": gettext_lazy("丧假"), "公假": gettext_lazy("公假"),
 }
+
+
+# The rule notes kefu.attendance.rules stores with a leave request (Chinese, with values) in the user's language.
+FINDING_PATTERNS = [
+    (re.compile(r"^(?P<kind>.+)需在班前(?P<n>[\d.]+)(?P<unit>天|小时)提出（已不足），须经管理人员批准方可生效$"),
+     gettext_lazy("%(kind)s需在班前%(time)s提出（已不足），须经管理人员批准方可生效")),
+    (re.compile(r"^夜班请假须在当日(?P<time>\S+)之前提出$"), gettext_lazy("夜班请假须在当日%(time)s之前提出")),
+    (re.compile(r"^原则上夜班不允许请假，特殊情况须经管理人员批准$"), gettext_lazy("原则上夜班不允许请假，特殊情况须经管理人员批准")),
+    (re.compile(r"^节假日请假须提前(?P<n>\d+)天提出$"), gettext_lazy("节假日请假须提前%(n)s天提出")),
+    (re.compile(r"^节假日原则上不允许请假，须经管理人员批准$"), gettext_lazy("节假日原则上不允许请假，须经管理人员批准")),
+    (re.compile(r"^本部门同日请假人数已达上限（(?P<cap>\d+)人）$"), gettext_lazy("本部门同日请假人数已达上限（%(cap)s人）")),
+    (re.compile(r"^本季度事假病假合计不得超过(?P<allowance>[\d.]+)天（已用(?P<taken>[\d.]+)天）$"),
+     gettext_lazy("本季度事假病假合计不得超过%(allowance)s天（已用%(taken)s天）")),
+]
+
+
+def _finding(text: str) -> str:
+    for pattern, shown in FINDING_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            values = m.groupdict()
+            if "unit" in values:
+                unit = values.pop("unit")
+                values["time"] = (_("%(n)s天") if unit == "天" else _("%(n)s小时")) % {"n": values.pop("n")}
+                values["kind"] = _kind_name(values["kind"])
+            return shown % values
+    return text
 
 
 def _kind_name(label: str) -> str:
@@ -56,6 +84,7 @@ def _labelled(leaves, pol: dict) -> list:
     out = list(leaves)
     for r in out:
         r.kind_label = _kind_name(pol["kinds"].get(r.kind, {}).get("label", r.kind))
+        r.findings_shown = [_finding(f) for f in r.findings]
     return out
 
 
@@ -90,7 +119,7 @@ def submit_leave(request):
     else:
         text = _("已提交%(days)s天请假，待“%(steps)s”审批") % {"days": leave.days, "steps": "→".join(str(_role_name(s)) for s in leave.steps)}
         if leave.findings:
-            text += _("（%(findings)s）") % {"findings": pgettext("list separator", "；").join(leave.findings)}
+            text += _("（%(findings)s）") % {"findings": pgettext("list separator", "；").join(_finding(f) for f in leave.findings)}
         messages.success(request, text)
     return redirect("attendance:mine")
 

@@ -1,6 +1,8 @@
 """Work-order pages (server-rendered, HTMX). Views parse and call services; customer data is masked and audited."""
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -61,6 +63,28 @@ CHOICE_NAMES = {
     "approver": {"sales_manager": _("销售经理"), "deputy_gm": _("副总经理"), "gm": _("总经理")},
     "arbitration_result": {"verified": _("属实"), "not_verified": _("不属实")},
 }
+
+
+# Notes the services write into the history and reminders (Chinese, with values) -> the same in the user's language.
+NOTE_PATTERNS = [
+    (re.compile(r"^已超过时限 (?P<at>.+)$"), _("已超过时限 %(at)s")),
+    (re.compile(r"^提醒 (?P<to>.+)：即将到期$"), _("提醒 %(to)s：即将到期")),
+    (re.compile(r"^上报 (?P<to>\S+)（004:L2181）$"), _("上报 %(to)s（004:L2181）")),
+    (re.compile(r"^工单 (?P<number>\S+) 将于 (?P<at>.+) 到期，请及时处理$"), _("工单 %(number)s 将于 %(at)s 到期，请及时处理")),
+    (re.compile(r"^(?P<amount>\S+) 元，待(?P<approver>.+)审批$"), _("%(amount)s 元，待%(approver)s审批")),
+    (re.compile(r"^(?P<state>待审批|已批准|已驳回)：(?P<amount>\S+) 元$"), _("%(state)s：%(amount)s 元")),
+]
+# The Chinese labels that appear inside those notes.
+NOTE_WORDS = {"处理部门": _("处理部门"), "销售经理": _("销售经理"), "副总经理": _("副总经理"), "总经理": _("总经理"),
+              "待审批": _("待审批"), "已批准": _("已批准"), "已驳回": _("已驳回")}
+
+
+def _note(text: str) -> str:
+    for pattern, shown in NOTE_PATTERNS:
+        m = pattern.match(text or "")
+        if m:
+            return shown % {k: NOTE_WORDS.get(v, v) for k, v in m.groupdict().items()}
+    return text
 
 
 def _choices(key: str, choices) -> list[tuple[str, str]]:
@@ -206,12 +230,19 @@ def _detail_context(request, order: Order, staff, errors=None, failed: str = "",
         "events": [{"e": e, "fields": _labelled(e.fields), "from_label": STATE_NAMES.get(e.from_state, machine.STATES.get(e.from_state, "—")),
                     "to_label": STATE_NAMES.get(e.to_state, machine.STATES.get(e.to_state, e.to_state)),
                     "label": TRANSITION_NAMES.get(e.name) if e.name in TRANSITION_NAMES else EVENT_NAMES.get(e.label, e.label),
-                    "staff_no": EVENT_NAMES.get(e.staff_no, e.staff_no)} for e in order.events.all()], "reminders": order.reminders.select_related("to"),
+                    "by": EVENT_NAMES[e.staff_no] if e.staff_no in EVENT_NAMES else gettext("工号 %(no)s") % {"no": e.staff_no},
+                    "note": _note(e.note)} for e in order.events.all()],
+        "reminders": [_reminder(r) for r in order.reminders.select_related("to")],
         "escalations": order.escalations.select_related("to"), "forms": forms,
         "can_unmask": "tickets.unmask" in _allowed_ops(request), "compensations": [_compensation(c) for c in order.compensations.all()],
         "repeats": order.repeats.all(),
         "dispatching": any(t.name in ("dispatch", "redispatch", "appeal_dispatch", "coordinate") for t in allowed),
     }
+
+
+def _reminder(r):
+    r.note_shown = _note(r.note)
+    return r
 
 
 def _compensation(c):

@@ -46,3 +46,19 @@ def test_chinese_pages_unchanged(make_staff, client_for):
     assert f"月度考勤表 · {month:%Y年%m月}" in hr.get("/attendance/sheet/").content.decode()
     r = hr.post("/attendance/sheet/publish/", {"month": f"{month:%Y-%m}"}, follow=True)
     assert f"{month:%Y年%m月}考勤表已公布" in r.content.decode()
+
+
+def test_rule_notes_in_english():  # the notes rules.check_leave stores (002:L69-74)
+    from django.utils import translation
+
+    from kefu.attendance.views import _finding
+
+    with translation.override("en"):
+        assert _finding("事假需在班前1天提出（已不足），须经管理人员批准方可生效") == \
+            "Personal leave must be requested 1 day(s) before the shift (too late now); it takes effect only with manager approval"
+        assert _finding("原则上夜班不允许请假，特殊情况须经管理人员批准") == "As a rule no leave on night shifts; exceptions need manager approval"
+        assert _finding("本部门同日请假人数已达上限（3人）") == \
+            "The department already has the most people allowed on leave that day (3)"
+        assert _finding("家里有事") == "家里有事"
+    with translation.override("zh-hans"):
+        assert _finding("本部门同日请假人数已达上限（3人）") == "本部门同日请假人数已达上限（3人）"

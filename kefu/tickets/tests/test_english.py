@@ -53,3 +53,18 @@ def test_chinese_pages_unchanged(org, new_order, client_for):
     html = client_for(org.dispatcher).get(f"/tickets/orders/{order.pk}/").content.decode()
     assert "可执行操作" in html and "已受理" in html and "复核意见" in html and "2级" in html and "Review" not in html
     assert Order.objects.count() == 1
+
+
+def test_history_notes_in_english():  # the notes services write for overdue, reminders, escalation, compensation
+    from django.utils import translation
+
+    from kefu.tickets.views import _note
+
+    with translation.override("en"):
+        assert _note("已超过时限 2026-11-08 03:45") == "Deadline passed (2026-11-08 03:45)"
+        assert _note("提醒 处理部门：即将到期") == "Reminded Resolver department: due soon"
+        assert _note("上报 8001（004:L2181）") == "Escalated to 8001 (004:L2181)"
+        assert _note("200 元，待总经理审批") == "CNY 200, awaiting approval by General manager"
+        assert _note("客户来电催问") == "客户来电催问"
+    with translation.override("zh-hans"):
+        assert _note("已超过时限 2026-11-08 03:45") == "已超过时限 2026-11-08 03:45"

@@ -202,6 +202,22 @@ def test_catalogue_is_complete_and_compiled(po: Path):
     assert compiled == expected, f"{_rel(mo)} 与 .po 不一致：请重新运行 msgfmt -o {mo.name} {po.name}"
 
 
+def test_one_msgid_one_english():
+    """Django merges every catalogue into one: a msgid translated two ways would read one way everywhere."""
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for po in _catalogues():
+        for e in parse_po(po.read_text(encoding="utf-8")):
+            if e["id"] == "" or e["plural"] is not None:
+                continue
+            key = e["id"] if e["ctxt"] is None else f"{e['ctxt']}\x04{e['id']}"
+            english = e["strs"].get(0, "")
+            if key in seen and seen[key][0] != english:
+                clashes.append(f"{e['id']!r}: {seen[key][1]} {seen[key][0]!r} ≠ {_rel(po)} {english!r}")
+            seen.setdefault(key, (english, _rel(po)))
+    assert not clashes, "同一原文在不同目录中译法不同（请统一或加 context）：\n" + "\n".join(clashes)
+
+
 # --- every marked string has a translation ------------------------------------------------------------
 
 def _block_msgid(opts: str, body: str) -> str | None:

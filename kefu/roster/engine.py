@@ -21,7 +21,7 @@ from kefu.roster import lns
 
 MINUTES_PER_DAY = 1440
 # Share of the time limit left to large-neighbourhood search when the whole-model search has not finished.
-LNS_SHARE = 0.8
+LNS_SHARE = 0.9
 
 # Hard-rule families, with the Chinese label shown in reports.
 RULE_FAMILIES: dict[str, str] = {

@@ -30,6 +30,9 @@ class Result:
     history: list[tuple[float, int, str]] = field(default_factory=list)  # (seconds, objective, neighbourhood) at each improvement
 
 
+STALL = 40  # rounds without improvement before the sub-solves get twice the time
+
+
 class _Kind:
     """One neighbourhood kind and its adaptive size (a count of agents or of days)."""
 
@@ -42,13 +45,14 @@ class _Kind:
 
 def improve(model: cp_model.CpModel, cells: list[tuple[int, int, int]], values: list[int], objective: int,
             deadline: float, *, seed: int = 0, sub_time: float = 4.0, sub_dtime: float = 0.1,
-            threads: int = 1, clock=time.monotonic) -> Result:
+            threads: int = 1, clock=time.monotonic, max_iterations: int | None = None) -> Result:
     """Improve the solution `values` (objective `objective`) of `model` until `deadline` (on `clock`).
 
     cells: (agent index, day, proto variable index) of every decision variable; a neighbourhood frees the
     cells of some agents and/or days and fixes all the others to the incumbent. threads: neighbourhoods
     solved at the same time (one CP-SAT worker each), the best result is kept. clock: what the deadline is
-    read on (time.process_time gives comparisons that do not depend on the machine's load).
+    read on (time.process_time gives comparisons that do not depend on the machine's load). max_iterations:
+    stop after that many sub-solves too (reproducible tests).
     """
     started = clock()
     rng = random.Random(seed)
@@ -79,7 +83,7 @@ def improve(model: cp_model.CpModel, cells: list[tuple[int, int, int]], values: 
         return free_agents, set(days[start:start + w])
 
     def solve(job):
-        kind, free_agents, free_days, incumbent, limit, sub_seed = job
+        kind, free_agents, free_days, incumbent, limit, sub_seed, dtime = job
         sub = cp_model.CpModel()
         sub.proto.copy_from(base.proto)
         variables = sub.proto.variables
@@ -93,7 +97,7 @@ def improve(model: cp_model.CpModel, cells: list[tuple[int, int, int]], values: 
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = limit
-        solver.parameters.max_deterministic_time = sub_dtime
+        solver.parameters.max_deterministic_time = dtime
         solver.parameters.random_seed = sub_seed
         solver.parameters.linearization_level = 2  # clauses in the LP: small sub-models are then often proved
         status = solver.Solve(sub)
@@ -102,24 +106,31 @@ def improve(model: cp_model.CpModel, cells: list[tuple[int, int, int]], values: 
         return kind, status, round(solver.ObjectiveValue()), list(solver.ResponseProto().solution)
 
     pool = ThreadPoolExecutor(threads) if threads > 1 else None
+    stall = 0  # rounds since the last improvement
     try:
         while True:
             left = deadline - clock()
-            if left < 0.05:
+            if left < 0.05 or (max_iterations is not None and result.iterations >= max_iterations):
                 break
             jobs = []
             for _ in range(threads):
                 kind = kinds[result.iterations % len(kinds)]
                 result.iterations += 1
-                jobs.append((kind, *neighbourhood(kind), result.values, min(left, sub_time), rng.randrange(1 << 30)))
+                # a long time without progress: search each neighbourhood longer (up to 8 times)
+                dtime = sub_dtime * 2 ** min(3, stall // STALL)
+                jobs.append((kind, *neighbourhood(kind), result.values, min(left, sub_time), rng.randrange(1 << 30),
+                             dtime))
             answers = list(pool.map(solve, jobs)) if pool else [solve(jobs[0])]
             best = None
             for kind, status, value, vals in answers:
-                kind.adapt(status == cp_model.OPTIMAL)
+                # grow a kind whose sub-model was proved or improved the incumbent, shrink it otherwise
+                kind.adapt(status == cp_model.OPTIMAL or (value is not None and value < result.objective))
                 if value is not None and (best is None or value < best[0]):
                     best = (value, vals, kind.name)
+            stall += 1
             if best is not None and best[0] <= result.objective:  # equal: move on the plateau
                 if best[0] < result.objective:
+                    stall = 0
                     result.improvements += 1
                     result.history.append((round(clock() - started, 1), best[0], best[2]))
                 result.objective, result.values = best[0], best[1]

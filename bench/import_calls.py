@@ -219,7 +219,19 @@ def step_queue_log(args, data: Path) -> dict:
     return {}
 
 
-STEPS = {"baseline": step_baseline, "csv": step_csv, "queue_log": step_queue_log}
+def step_generate(args, data: Path) -> dict:
+    t = time.perf_counter()
+    df = generate(args.calls)
+    (data / "calls.csv").write_bytes(to_csv(df))
+    (data / "calls.log").write_bytes(to_queue_log(df.head(args.qlog_calls)))
+    (data / "talk.txt").write_text(str(int(df.get_column("talk").sum())))
+    (data / "qtalk.txt").write_text(str(int(df.head(args.qlog_calls).get_column("talk").sum())))
+    print(f"generated {args.calls:,} calls: CSV {(data / 'calls.csv').stat().st_size / 1e6:,.0f} MB, queue_log of "
+          f"{args.qlog_calls:,} calls {(data / 'calls.log').stat().st_size / 1e6:,.0f} MB in {time.perf_counter() - t:.1f} s")
+    return {}
+
+
+STEPS = {"generate": step_generate, "baseline": step_baseline, "csv": step_csv, "queue_log": step_queue_log}
 
 
 def main() -> None:
@@ -239,18 +251,9 @@ def main() -> None:
         return
     data = Path(tempfile.mkdtemp(prefix="kefu-bench-calls-"))
     os.environ["KEFU_DATABASE_URL"] = args.database_url or f"sqlite:///{data / 'bench.sqlite3'}"
-    t = time.perf_counter()
-    df = generate(args.calls)
-    (data / "calls.csv").write_bytes(to_csv(df))
-    (data / "calls.log").write_bytes(to_queue_log(df.head(args.qlog_calls)))
-    (data / "talk.txt").write_text(str(int(df.get_column("talk").sum())))
-    (data / "qtalk.txt").write_text(str(int(df.head(args.qlog_calls).get_column("talk").sum())))
     print(f"database: {os.environ['KEFU_DATABASE_URL'].split(':')[0]}; machine shared with other jobs: timings are indicative, "
-          f"compare the ratios")
-    print(f"generated {args.calls:,} calls: CSV {(data / 'calls.csv').stat().st_size / 1e6:,.0f} MB, queue_log of "
-          f"{args.qlog_calls:,} calls {(data / 'calls.log').stat().st_size / 1e6:,.0f} MB in {time.perf_counter() - t:.1f} s; "
-          f"each step below runs in a fresh process")
-    del df
+          f"compare the ratios; each step runs in a fresh process (the data is generated in one too: a child started by a big "
+          f"parent inherits the parent's peak RSS in its own)")
     peaks = {}
     for name in STEPS:
         proc = subprocess.Popen([sys.executable, __file__, *sys.argv[1:], "--step", name, "--data", str(data)])

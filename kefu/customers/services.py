@@ -8,6 +8,7 @@ from kefu.audit.crypto import digest
 from kefu.customers.models import Customer
 from kefu.customers.phones import normalize_phone
 from kefu.errors import RuleViolation
+from kefu.prepared import RowPlan
 
 
 def clean_phone(raw: str, field: str = "phone") -> str:
@@ -22,6 +23,15 @@ def find_by_phone(center, raw_phone: str) -> Customer | None:
     if phone is None:
         return None
     return Customer.objects.filter(center=center, phone_digest=digest(phone)).first()
+
+
+# Customer.objects.select_for_update().get(center=..., phone_digest=...), asked by every order accepted:
+# built once (see kefu.prepared).
+_BY_PHONE_FOR_UPDATE = RowPlan(
+    [(Customer, "k")],
+    lambda n: f"FROM {n.table(Customer)} k WHERE k.{n.col(Customer, 'center')} = %s AND k.{n.col(Customer, 'phone_digest')} = %s",
+    lock="k",
+)
 
 
 def upsert_customer(center, *, phone: str, name: str = "", kind: str | None = None, is_vip: bool | None = None,
@@ -45,8 +55,8 @@ def upsert_customer_created(center, *, phone: str, name: str = "", kind: str | N
     # Checked above, so the rows are written in the caller's transaction without a savepoint of their own.
     with transaction.atomic(savepoint=False):
         for attempt in (1, 2):
-            # [:1], not first(): the (center, phone_digest) pair is unique, an ORDER BY would only cost.
-            customer = next(iter(Customer.objects.select_for_update().filter(center=center, phone_digest=phone_digest)[:1]), None)
+            found = _BY_PHONE_FOR_UPDATE.fetch([center.pk, phone_digest])
+            customer = found[0] if found else None
             created = customer is None
             if created:
                 customer = Customer(center=center, phone=phone, phone_digest=phone_digest)

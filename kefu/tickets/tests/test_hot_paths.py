@@ -135,3 +135,23 @@ def test_api_create_answers_from_the_written_row(org):
                    "version": 1, "level": 1, "priority": 0, "is_repeat": False, "is_overdue": False, "department": None}
     assert abs(due - order.due_at) < timedelta(milliseconds=1)  # the JSON keeps milliseconds
     assert order.due_at - order.accepted_at == timedelta(hours=2)  # level 1: 2 hours (004:L1295)
+
+
+def test_prepared_order_read_equals_select_related(org, new_order, fire):
+    """kefu.prepared: the transition's one-statement read gives the instances select_related gives."""
+    from kefu.tickets.services import _ORDER_FOR_TRANSITION
+
+    plain = new_order()
+    dispatched = fire(fire(new_order(phone="13500135000"), "review", org.dispatcher, review_opinion="有效"),
+                      "dispatch", org.dispatcher, dispatch_opinion="请核查", department="network")
+    for order in (plain, dispatched):
+        got = _ORDER_FOR_TRANSITION.fetch([order.pk])
+        orm = Order.objects.select_related("center", "department").get(pk=order.pk)
+        for mine, theirs in zip(got, (orm, orm.center, orm.department)):
+            if theirs is None:
+                assert mine is None
+                continue
+            assert type(mine) is type(theirs) and not mine._state.adding
+            for field in type(theirs)._meta.concrete_fields:
+                assert getattr(mine, field.attname) == getattr(theirs, field.attname), field.name
+    assert _ORDER_FOR_TRANSITION.fetch([0]) is None

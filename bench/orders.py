@@ -83,6 +83,10 @@ class Server:
             cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
         wait_ready(self.port, probe, self.proc)
 
+    def cpu(self) -> float:
+        """CPU seconds used so far by gunicorn's master and workers (user + system)."""
+        return process_cpu([self.proc.pid, *children_of(self.proc.pid)])
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -90,6 +94,46 @@ class Server:
                 self.proc.wait(20)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+
+
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def children_of(pid: int) -> list[int]:
+    return [int(p) for p in os.listdir("/proc") if p.isdigit() and (st := _stat(int(p))) and int(st[1]) == pid]
+
+
+def process_cpu(pids) -> float:
+    """User + system CPU seconds of these processes (Linux /proc; 0 elsewhere)."""
+    total = 0
+    for pid in pids:
+        st = _stat(pid)
+        if st:
+            total += int(st[11]) + int(st[12])
+    return total / TICK
+
+
+def pg_backends(dbname: str) -> list[int]:
+    """PostgreSQL server processes serving this database (their title names it)."""
+    found = []
+    for p in os.listdir("/proc"):
+        if p.isdigit():
+            try:
+                with open(f"/proc/{p}/cmdline", "rb") as f:
+                    title = f.read().decode(errors="replace")
+            except OSError:
+                continue
+            if title.startswith("postgres: ") and f" {dbname} " in title:
+                found.append(int(p))
+    return found
 
 
 def reset_pg(name: str) -> str:
@@ -209,10 +253,10 @@ def write_helpdesk_project() -> None:
             DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": u.path.lstrip("/"), "USER": u.username,
                                      "HOST": u.hostname, "PORT": u.port or 5432, "CONN_MAX_AGE": 60}}
         else:
-            # the same SQLite settings as kefu's embedded default: WAL, IMMEDIATE transactions
+            # the same SQLite settings as kefu's embedded default: WAL, IMMEDIATE transactions, persistent connections
             DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.environ["HD_SQLITE"], "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
-                "transaction_mode": "IMMEDIATE", "timeout": 20}}}
+                "transaction_mode": "IMMEDIATE", "timeout": 20}, "CONN_MAX_AGE": 60}}
         DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
         USE_TZ = True
         TIME_ZONE = "Asia/Shanghai"
@@ -352,6 +396,27 @@ def line(system, db, what, r, unit):
             f"吞吐={r['unit_rate']:7.1f} {unit}/s ({r['req_rate']:6.1f} req/s)  p50={r['p50']:7.1f}ms  p95={r['p95']:7.1f}ms{err}")
 
 
+def cpu_line(system, db, what, r):
+    """CPU per request of the server (gunicorn master + workers) and, on PostgreSQL, of its database backends.
+
+    Unlike throughput this hardly depends on what else the machine runs, so its ratio is the steadier one."""
+    per = lambda seconds: seconds / max(1, r["requests"]) * 1000  # noqa: E731
+    db_part = f" + 数据库 {per(r['db_cpu']):5.1f}" if db == "postgres" else ""
+    return (f"{system:<9}{db:<9}{what:<10}CPU/请求 = {per(r['app_cpu'] + r['db_cpu']):5.1f} ms"
+            f"（应用 {per(r['app_cpu']):5.1f}{db_part}）")
+
+
+PG_NAMES = {"kefu": "kefu_bench_orders", "helpdesk": "helpdesk_bench_orders"}
+
+
+def measured(server, db, system, clients, per_client, job) -> dict:
+    backends = pg_backends(PG_NAMES[system]) if db == "postgres" else []
+    app0, db0 = server.cpu(), process_cpu(backends)
+    r = run_load(clients, per_client, job)
+    r["app_cpu"], r["db_cpu"] = server.cpu() - app0, process_cpu(backends) - db0
+    return r
+
+
 def bench_db(db: str, args) -> dict:
     out = {}
     for system in ("kefu", "helpdesk"):
@@ -363,10 +428,12 @@ def bench_db(db: str, args) -> dict:
             cycle = (lambda i, record: kefu_lifecycle(port, creds, i, record)) if system == "kefu" else \
                     (lambda i, record: hd_lifecycle(port, creds, i, record))
             run_load(args.clients, 2, create)  # warm-up: every worker imports and connects
-            out[(system, "create")] = r = run_load(args.clients, args.creates, create)
+            out[(system, "create")] = r = measured(server, db, system, args.clients, args.creates, create)
             print(line(system, db, "创建", r, "单"), flush=True)
-            out[(system, "cycle")] = r = run_load(args.clients, args.lifecycles, cycle)
+            out[(system, "cycle")] = r = measured(server, db, system, args.clients, args.lifecycles, cycle)
             print(line(system, db, "全流程", r, "流程"), flush=True)
+            for what, key in (("创建", "create"), ("全流程", "cycle")):
+                print(cpu_line(system, db, what, out[(system, key)]), flush=True)
             for r in (out[(system, "create")], out[(system, "cycle")]):
                 for e in r["errors"][:3]:
                     print("    错误：", e[:300])
@@ -375,9 +442,14 @@ def bench_db(db: str, args) -> dict:
     k, h = out[("kefu", "create")], out[("helpdesk", "create")]
     print(f"比值     {db:<9}创建    吞吐 kefu/helpdesk = {k['unit_rate'] / h['unit_rate']:.2f}x   "
           f"p95 kefu/helpdesk = {k['p95'] / h['p95']:.2f}x   (目标：吞吐 ≥ 2x 且 p95 ≤ 1x)", flush=True)
+    cpu = lambda r: (r["app_cpu"] + r["db_cpu"]) / max(1, r["requests"])  # noqa: E731
+    if cpu(k) > 0:
+        print(f"比值     {db:<9}创建    每单 CPU helpdesk/kefu = {cpu(h) / cpu(k):.2f}x   (2 核满载时吞吐比的上限估计)", flush=True)
     kc, hc = out[("kefu", "cycle")], out[("helpdesk", "cycle")]
     print(f"比值     {db:<9}全流程  每请求吞吐 kefu/helpdesk = {kc['req_rate'] / hc['req_rate']:.2f}x   "
           f"p95 kefu/helpdesk = {kc['p95'] / hc['p95']:.2f}x   (kefu 6 步 / helpdesk 4 步)", flush=True)
+    if cpu(kc) > 0:
+        print(f"比值     {db:<9}全流程  每请求 CPU helpdesk/kefu = {cpu(hc) / cpu(kc):.2f}x", flush=True)
     return out
 
 

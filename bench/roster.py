@@ -59,14 +59,14 @@ def first_solution(problem: engine.Problem, limit: float) -> tuple[int | None, f
     return engine.evaluate(problem, roster).soft_cost, time.monotonic() - started
 
 
-def run_instances(numbers: list[int], limit: float) -> None:
+def run_instances(numbers: list[int], limit: float, lns_share: float | None = engine.LNS_SHARE) -> None:
     print(f"# Employee Shift Scheduling Benchmark, time limit {limit:g} s per instance, 2 cores "
-          f"(whole model {100 * (1 - engine.LNS_SHARE):.0f} % of the time, then LNS)")
+          + (f"(whole model {100 * (1 - lns_share):.0f} % of the time, then LNS)" if lns_share else "(whole model only)"))
     for n in numbers:
         inst = benchmark.load(n)
         problem = benchmark.to_problem(inst)
         base, base_t = first_solution(problem, limit)
-        sol = engine.solve(problem, time_limit=limit)
+        sol = engine.solve(problem, time_limit=limit, lns_share=lns_share)
         obj, errors = benchmark.check(inst, sol.roster) if sol.evaluation else (None, ["no solution"])
         best = benchmark.BEST_KNOWN.get(n)
         kind = "optimum" if n in benchmark.PROVEN_OPTIMAL else "best-known"
@@ -126,10 +126,12 @@ def main() -> None:
     ap.add_argument("--center-days", type=int, default=28)
     ap.add_argument("--center-time-limit", type=float, default=120.0)
     ap.add_argument("--no-center", action="store_true")
+    ap.add_argument("--lns-share", type=float, default=engine.LNS_SHARE,
+                    help="share of each instance's time given to LNS (0: the whole-model search only)")
     args = ap.parse_args()
     print(f"# machine: {os.cpu_count()} cores (shared with other work at the time of the run)")
     if args.instances:
-        run_instances(parse_range(args.instances), args.time_limit)
+        run_instances(parse_range(args.instances), args.time_limit, args.lns_share or None)
     if not args.no_center:
         run_center(args.center_agents, args.center_days, args.center_time_limit)
 

@@ -267,7 +267,7 @@ def floor_decide(request, step_id: int):
     except RuleViolation as exc:
         _errors(request, exc)
     else:
-        messages.success(request, _("已%(status)s：%(action)s%(group)s") % {
+        messages.success(request, _("%(status)s：%(action)s%(group)s") % {
             "status": step.get_status_display(), "action": step.get_action_display(), "group": shown_label(step.label)})
     return _panel_or_redirect(request)
 

@@ -53,3 +53,15 @@ def test_chinese_stays_the_default(planned, make_staff, client_for):
     client = client_for(make_staff("team_lead"))
     html = client.get("/wfm/forecast/?start=2026-07-01").content.decode()
     assert "话务预测 · 2026-07-01 至 2026-07-07" in html and "事件调整" in html and "Call forecast" not in html
+
+
+def test_floor_decision_message_in_chinese(center, make_staff, client_for):
+    # The status label already reads 已确认: the flash must not say 已已确认.
+    sup = make_staff("supervisor")
+    t0 = timezone.now() - timedelta(minutes=30)
+    for m in range(0, 6):
+        services.observe_floor(center, 7, now=t0 + timedelta(minutes=m))
+    step = FloorStep.objects.get(center=center, status="pending")
+    html = client_for(sup).post(f"/wfm/floor/steps/{step.pk}/decide/", {"decision": "confirm"},
+                                HTTP_HX_REQUEST="true").content.decode()
+    assert "已确认：" in html and "已已" not in html

@@ -409,11 +409,47 @@ def cpu_line(system, db, what, r):
 PG_NAMES = {"kefu": "kefu_bench_orders", "helpdesk": "helpdesk_bench_orders"}
 
 
+class BackendCpu:
+    """CPU of a database's PostgreSQL backends during a run, sampled twice a second: connections older than
+    CONN_MAX_AGE are replaced mid-run, and a backend's time must be read before it exits."""
+
+    def __init__(self, dbname: str | None):
+        self.dbname, self.first, self.last = dbname, {}, {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        for pid in pg_backends(self.dbname):
+            cpu = process_cpu([pid])
+            self.first.setdefault(pid, cpu if not self.thread.is_alive() else 0.0)  # new mid-run: all of it counts
+            self.last[pid] = cpu
+
+    def _run(self) -> None:
+        while not self.stop.wait(0.5):
+            self._sample()
+
+    def __enter__(self):
+        if self.dbname:
+            self._sample()
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.dbname:
+            self.stop.set()
+            self.thread.join()
+            self._sample()
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.last[pid] - self.first[pid] for pid in self.last)
+
+
 def measured(server, db, system, clients, per_client, job) -> dict:
-    backends = pg_backends(PG_NAMES[system]) if db == "postgres" else []
-    app0, db0 = server.cpu(), process_cpu(backends)
-    r = run_load(clients, per_client, job)
-    r["app_cpu"], r["db_cpu"] = server.cpu() - app0, process_cpu(backends) - db0
+    app0 = server.cpu()
+    with BackendCpu(PG_NAMES[system] if db == "postgres" else None) as backends:
+        r = run_load(clients, per_client, job)
+    r["app_cpu"], r["db_cpu"] = server.cpu() - app0, backends.seconds
     return r
 
 

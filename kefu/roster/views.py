@@ -39,24 +39,31 @@ FAMILY_LABELS = {
 }
 # The preset shift names (kefu.roster.policy); a name a center typed itself stays as typed.
 gettext_noop("白班"), gettext_noop("晚班"), gettext_noop("常班"), gettext_noop("大夜班")
+
+
+def _message_pattern(msgid: str) -> re.Pattern:
+    """The msgid with each %(name)s read back as a group: one source for the text and its parser."""
+    pieces = re.split(r"%\((\w+)\)s", msgid)
+    return re.compile("^" + "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>\\S+?)"
+                                    for i, p in enumerate(pieces)) + "$")
+
+
 # The engine's violation messages (engine.check), matched to show them in the user's language.
-_MESSAGES = [(re.compile(pattern), msgid) for pattern, msgid in [
-    (r"^(?P<a>\S+) 第(?P<d>\d+)天：未知班次 (?P<c>\S+)$", gettext_noop("%(a)s 第%(d)s天：未知班次 %(c)s")),
-    (r"^(?P<a>\S+) 第(?P<d>\d+)天不可排班，却排了 (?P<c>\S+)$", gettext_noop("%(a)s 第%(d)s天不可排班，却排了 %(c)s")),
-    (r"^(?P<a>\S+) 第(?P<d>\d+)天不能上 (?P<c>\S+)$", gettext_noop("%(a)s 第%(d)s天不能上 %(c)s")),
-    (r"^(?P<a>\S+) 没有技能 (?P<s>\S+)，不能上 (?P<c>\S+)$", gettext_noop("%(a)s 没有技能 %(s)s，不能上 %(c)s")),
-    (r"^(?P<a>\S+) 第(?P<d>\d+)天 (?P<c>\S+) 之后第(?P<e>\d+)天不能接 (?P<n>\S+)$",
-     gettext_noop("%(a)s 第%(d)s天 %(c)s 之后第%(e)s天不能接 %(n)s")),
-    (r"^(?P<a>\S+) 的 (?P<c>\S+) 班 (?P<n>\d+) 次，上限 (?P<m>\d+)$", gettext_noop("%(a)s 的 %(c)s 班 %(n)s 次，上限 %(m)s")),
-    (r"^(?P<a>\S+) 共 (?P<h>[\d.]+) 小时，上限 (?P<m>[\d.]+) 小时$", gettext_noop("%(a)s 共 %(h)s 小时，上限 %(m)s 小时")),
-    (r"^(?P<a>\S+) 共 (?P<h>[\d.]+) 小时，下限 (?P<m>[\d.]+) 小时$", gettext_noop("%(a)s 共 %(h)s 小时，下限 %(m)s 小时")),
-    (r"^(?P<a>\S+) 自第(?P<d>\d+)天连续上班 (?P<n>\d+) 天，上限 (?P<m>\d+) 天$", gettext_noop("%(a)s 自第%(d)s天连续上班 %(n)s 天，上限 %(m)s 天")),
-    (r"^(?P<a>\S+) 自第(?P<d>\d+)天只连续上班 (?P<n>\d+) 天，至少 (?P<m>\d+) 天$",
-     gettext_noop("%(a)s 自第%(d)s天只连续上班 %(n)s 天，至少 %(m)s 天")),
-    (r"^(?P<a>\S+) 自第(?P<d>\d+)天只连休 (?P<n>\d+) 天，至少 (?P<m>\d+) 天$", gettext_noop("%(a)s 自第%(d)s天只连休 %(n)s 天，至少 %(m)s 天")),
-    (r"^(?P<a>\S+) 上了 (?P<n>\d+) 个周末，上限 (?P<m>\d+) 个$", gettext_noop("%(a)s 上了 %(n)s 个周末，上限 %(m)s 个")),
-    (r"^(?P<a>\S+) 只休息 (?P<n>\d+) 天，至少 (?P<m>\d+) 天$", gettext_noop("%(a)s 只休息 %(n)s 天，至少 %(m)s 天")),
-    (r"^(?P<a>\S+) 第(?P<d>\d+)天已锁定为 (?P<c>\S+)$", gettext_noop("%(a)s 第%(d)s天已锁定为 %(c)s")),
+_MESSAGES = [(_message_pattern(msgid), msgid) for msgid in [
+    gettext_noop("%(a)s 第%(d)s天：未知班次 %(c)s"),
+    gettext_noop("%(a)s 第%(d)s天不可排班，却排了 %(c)s"),
+    gettext_noop("%(a)s 第%(d)s天不能上 %(c)s"),
+    gettext_noop("%(a)s 没有技能 %(s)s，不能上 %(c)s"),
+    gettext_noop("%(a)s 第%(d)s天 %(c)s 之后第%(e)s天不能接 %(n)s"),
+    gettext_noop("%(a)s 的 %(c)s 班 %(n)s 次，上限 %(m)s"),
+    gettext_noop("%(a)s 共 %(h)s 小时，上限 %(m)s 小时"),
+    gettext_noop("%(a)s 共 %(h)s 小时，下限 %(m)s 小时"),
+    gettext_noop("%(a)s 自第%(d)s天连续上班 %(n)s 天，上限 %(m)s 天"),
+    gettext_noop("%(a)s 自第%(d)s天只连续上班 %(n)s 天，至少 %(m)s 天"),
+    gettext_noop("%(a)s 自第%(d)s天只连休 %(n)s 天，至少 %(m)s 天"),
+    gettext_noop("%(a)s 上了 %(n)s 个周末，上限 %(m)s 个"),
+    gettext_noop("%(a)s 只休息 %(n)s 天，至少 %(m)s 天"),
+    gettext_noop("%(a)s 第%(d)s天已锁定为 %(c)s"),
 ]]
 
 

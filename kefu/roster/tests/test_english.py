@@ -51,3 +51,20 @@ def test_chinese_stays_the_default(planned, client_for):
     lead, roster = planned
     html = client_for(lead).get(f"/roster/{roster.id}/").content.decode()
     assert "所有硬性规则均满足" in html and "求解状态" in html and "Solver status" not in html
+
+
+def test_every_engine_violation_message_reads_in_english():
+    # Each parser is derived from its msgid: a message written in Chinese comes back whole, in English.
+    from django.utils import translation
+
+    from kefu.roster.views import _MESSAGES, shown_message
+
+    values = {"a": "10001", "d": "3", "c": "白班", "s": "vip", "e": "4", "n": "2", "m": "5", "h": "41.5"}
+    for _pattern, msgid in _MESSAGES:
+        chinese = msgid % values
+        with translation.override("zh-hans"):
+            assert shown_message(chinese) == chinese
+        with translation.override("en"):
+            english = shown_message(chinese)
+        assert english != chinese and "10001" in english, msgid
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in english.replace("白班", "")), english

@@ -35,13 +35,18 @@ def test_forecast_staffing_and_five_tables_in_english(planned, make_staff, clien
     assert menu_labels(html, "wfm") == ["Call forecast", "Staffing requirements", "Five tables", "Real-time escalation"]
 
 
-def test_floor_panel_in_english(center, make_staff, client_for):
-    # 004:L767: the ladder proposes the floating experts; the proposal, its reason and the log read in English
-    sup = make_staff("supervisor")
+def _pending_step(center) -> FloorStep:
+    """Six minutes of a long queue: the ladder proposes its first step."""
     t0 = timezone.now() - timedelta(minutes=30)
     for m in range(0, 6):
         services.observe_floor(center, 7, now=t0 + timedelta(minutes=m))
-    step = FloorStep.objects.get(center=center, status="pending")
+    return FloorStep.objects.get(center=center, status="pending")
+
+
+def test_floor_panel_in_english(center, make_staff, client_for):
+    # 004:L767: the ladder proposes the floating experts; the proposal, its reason and the log read in English
+    sup = make_staff("supervisor")
+    step = _pending_step(center)
     client = english_client(client_for(sup))
     assert_english(client.get("/wfm/floor/"), "Real-time escalation", "Proposal awaiting confirmation", "calls in queue &gt;",
                    "Pending", "Sign in", "Reject")
@@ -58,10 +63,7 @@ def test_chinese_stays_the_default(planned, make_staff, client_for):
 def test_floor_decision_message_in_chinese(center, make_staff, client_for):
     # The status label already reads 已确认: the flash must not say 已已确认.
     sup = make_staff("supervisor")
-    t0 = timezone.now() - timedelta(minutes=30)
-    for m in range(0, 6):
-        services.observe_floor(center, 7, now=t0 + timedelta(minutes=m))
-    step = FloorStep.objects.get(center=center, status="pending")
+    step = _pending_step(center)
     html = client_for(sup).post(f"/wfm/floor/steps/{step.pk}/decide/", {"decision": "confirm"},
                                 HTTP_HX_REQUEST="true").content.decode()
     assert "已确认：" in html and "已已" not in html

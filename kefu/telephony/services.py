@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -14,6 +17,11 @@ from kefu.errors import Problem, RuleViolation
 from kefu.org.models import Center, Staff
 from kefu.org.policy import policy_for
 from kefu.telephony import csv_import, queue_log
+try:  # optional: the fast SQLite insert (see _sqlite_insert_staged)
+    import adbc_driver_sqlite.dbapi as _adbc_sqlite
+except ImportError:  # pragma: no cover - depends on the installation
+    _adbc_sqlite = None
+
 from kefu.telephony.models import AgentPause, AgentSession, Call, ImportBatch, PendingLine, ScheduledShift
 
 MAX_SHOWN_ERRORS = 200
@@ -165,10 +173,106 @@ def _sqlite_indexes_to_rebuild(cursor, table: str, rows: int) -> list[tuple[str,
                           [table]).fetchall()
 
 
-def _insert_calls(prepared: pl.DataFrame, batch_size: int, progress=None) -> int:
+def _sqlite_insert_bound(cursor, table: str, prepared: pl.DataFrame, batch_size: int, progress=None) -> int:
+    """executemany of each chunk's varying columns on the driver's cursor (4x less CPU than json_each(), measured)."""
+    created = 0
+    for i in range(0, prepared.height, batch_size):
+        chunk = prepared.slice(i, batch_size)
+        sql, binds = _sqlite_statement(table, chunk)
+        cursor.executemany(sql, chunk.select(binds).rows())
+        created += cursor.rowcount  # rows ignored by ON CONFLICT count 0
+        if progress:
+            progress(chunk.height)
+    return created
+
+
+# rows per INSERT ... SELECT from the staging file (one progress step each)
+SQLITE_STAGED_CHUNK = 50_000
+STAGE_ALIAS = "kefu_stage"
+
+
+class _Stage:
+    """Where an import on SQLite stages its calls, when the ADBC SQLite driver is installed (measured on 200,000 calls:
+    0.7 s CPU to write them through Arrow, values bound in C, and 0.7 s to copy them in, against 3.5 s for executemany()
+    binding each value from Python).
+
+    Use around the import's transaction: `with _Stage() as stage: with transaction.atomic(): ... stage.insert(...)`.
+    insert() writes the frame with the driver into a scratch database file of its own; Django's connection ATTACHes it
+    and copies the rows with INSERT ... SELECT in rowid order, on the import's own connection and in its transaction (all
+    or nothing holds). SQLite keeps an attached file read in a transaction until that transaction ends, so it is
+    DETACHed when the `with` ends, after the transaction. Hence `usable` only when no transaction is open yet (otherwise
+    the rows are bound by executemany(), the same rows). The scratch file holds what the table will hold (callers as
+    Fernet tokens and digests, never in clear) and is deleted at the end."""
+
+    def __init__(self):
+        self.folder: str | None = None
+        self.attached = False
+
+    def __enter__(self) -> "_Stage":
+        if _adbc_sqlite is not None and connection.vendor == "sqlite" and not connection.in_atomic_block:
+            connection.ensure_connection()
+            self._detach()  # one left by an import whose transaction was still open when it ended
+            self.folder = tempfile.mkdtemp(prefix="kefu-import-")
+        return self
+
+    @property
+    def usable(self) -> bool:
+        return self.folder is not None and not self.attached
+
+    def _detach(self) -> None:
+        cursor = connection.connection.cursor()
+        try:
+            if any(row[1] == STAGE_ALIAS for row in cursor.execute("PRAGMA database_list")):
+                cursor.execute(f"DETACH DATABASE {STAGE_ALIAS}")
+        except Exception:  # noqa: BLE001 - still in a transaction: detached by the next import
+            pass
+        finally:
+            cursor.close()
+
+    def __exit__(self, *exc) -> None:
+        if self.folder is None:
+            return
+        try:
+            if self.attached:
+                self._detach()
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
+
+    def insert(self, cursor, table: str, prepared: pl.DataFrame, batch_size: int, progress=None) -> int:
+        """The rows added (ON CONFLICT DO NOTHING). Columns holding one value in the whole frame (center, batch) are
+        written into the SELECT as literals."""
+        constants = {}
+        for name in ("center_id", "batch_id"):
+            col = prepared.get_column(name)
+            literal = _sql_literal(col[0]) if col.n_unique() == 1 else None
+            if literal is not None:
+                constants[name] = literal
+        path = os.path.join(self.folder, "calls.sqlite3")
+        with _adbc_sqlite.connect(path) as stage:
+            with stage.cursor() as cur:
+                cur.adbc_ingest("calls", prepared.drop(list(constants)), mode="create")
+            stage.commit()
+        cursor.execute(f"ATTACH DATABASE ? AS {STAGE_ALIAS}", [path])
+        self.attached = True
+        select = ", ".join(constants.get(name, name) for name in prepared.columns)
+        created = 0
+        step = max(batch_size, SQLITE_STAGED_CHUNK)
+        for lo in range(0, prepared.height, step):
+            hi = min(lo + step, prepared.height)
+            # the WHERE is needed: without it SQLite reads ON CONFLICT as a join constraint of the SELECT
+            cursor.execute(f"INSERT INTO {table} ({', '.join(prepared.columns)}) SELECT {select} FROM {STAGE_ALIAS}.calls "
+                           f"WHERE rowid > {lo} AND rowid <= {hi} ON CONFLICT (center_id, call_id) DO NOTHING")
+            created += cursor.rowcount
+            if progress:
+                progress(hi - lo)
+        return created
+
+
+def _insert_calls(prepared: pl.DataFrame, batch_size: int, progress=None, stage: _Stage | None = None) -> int:
     """INSERT ... ON CONFLICT DO NOTHING (call_id is unique per center), without a Python object per value; returns the
     rows added. PostgreSQL: COPY of the frame written as CSV into a temp table, then one INSERT ... SELECT;
-    SQLite: executemany of the chunk's varying columns on the driver's cursor (4x less CPU than json_each(), measured)."""
+    SQLite: through the _Stage when it is usable, else executemany() (_sqlite_insert_bound)."""
     if prepared.height == 0:
         return 0
     table = Call._meta.db_table
@@ -195,13 +299,10 @@ def _insert_calls(prepared: pl.DataFrame, batch_size: int, progress=None) -> int
                 rebuild = _sqlite_indexes_to_rebuild(cursor, table, prepared.height)
                 for name, _ in rebuild:
                     cursor.execute(f'DROP INDEX "{name}"')
-                for i in range(0, prepared.height, batch_size):
-                    chunk = prepared.slice(i, batch_size)
-                    sql, binds = _sqlite_statement(table, chunk)
-                    cursor.executemany(sql, chunk.select(binds).rows())
-                    created += cursor.rowcount  # rows ignored by ON CONFLICT count 0
-                    if progress:
-                        progress(chunk.height)
+                if stage is not None and stage.usable:
+                    created = stage.insert(cursor, table, prepared, batch_size, progress)
+                else:
+                    created = _sqlite_insert_bound(cursor, table, prepared, batch_size, progress)
                 for _, ddl in rebuild:
                     cursor.execute(ddl)
             finally:
@@ -233,7 +334,7 @@ def import_queue_log(center: Center, *, file_name: str, data: bytes, user=None, 
     pol = policy_for("telephony", center)
     tz = ZoneInfo(center.time_zone)
     try:
-        with transaction.atomic():
+        with _Stage() as stage, transaction.atomic():
             Center.objects.select_for_update().filter(pk=center.pk).first()  # one import per center at a time (pending lines)
             carry = list(PendingLine.objects.filter(center=center).order_by("seq").values_list("line", flat=True))
             lines = text.splitlines()
@@ -245,7 +346,7 @@ def import_queue_log(center: Center, *, file_name: str, data: bytes, user=None, 
             except queue_log.QueueLogError as exc:
                 raise _violation(exc.errors, len(exc.errors), "queue_log") from None
             batch = _new_batch(center, ImportBatch.Kind.QUEUE_LOG, file_name, sha, parsed.rows, user)
-            created = _insert_frame(center, batch, _calls_frame(parsed.calls), pol["batch_size"])
+            created = _insert_frame(center, batch, _calls_frame(parsed.calls), pol["batch_size"], stage=stage)
             staffing = _Staffing(center)
             AgentSession.objects.bulk_create(
                 [AgentSession(center=center, batch=batch, agent_staff_no=s.agent_staff_no[:20], agent_id=staffing.of(s.agent_staff_no)[0],
@@ -289,9 +390,9 @@ def import_csv(center: Center, *, file_name: str, data: bytes, mapping: dict | N
         raise _violation(exc.errors, exc.total, "csv") from None
     pol = policy_for("telephony", center)
     try:
-        with transaction.atomic():
+        with _Stage() as stage, transaction.atomic():
             batch = _new_batch(center, ImportBatch.Kind.CSV, file_name, sha, frame.height, user)
-            created = _insert_frame(center, batch, frame, pol["batch_size"], progress)
+            created = _insert_frame(center, batch, frame, pol["batch_size"], progress, stage)
             ImportBatch.objects.filter(pk=batch.pk).update(calls=created)
             batch.refresh_from_db()
     except _Duplicate:
@@ -307,7 +408,8 @@ def _calls_frame(calls: list[queue_log.ParsedCall]) -> pl.DataFrame:
     return pl.DataFrame({f: [getattr(c, f) for c in calls] for f in schema}, schema=schema)
 
 
-def _insert_frame(center: Center, batch: ImportBatch, frame: pl.DataFrame, batch_size: int, progress=None) -> int:
+def _insert_frame(center: Center, batch: ImportBatch, frame: pl.DataFrame, batch_size: int, progress=None,
+                  stage: _Stage | None = None) -> int:
     """Vectorised preparation of a normalised call frame, then one bulk insert. Returns the calls added."""
     staffing = _Staffing(center)
     numbers = _Cipher().table(frame.get_column("caller_number").unique().to_list())
@@ -337,7 +439,7 @@ def _insert_frame(center: Center, batch: ImportBatch, frame: pl.DataFrame, batch
         )
         .collect()
     )
-    return _insert_calls(prepared, batch_size, progress)
+    return _insert_calls(prepared, batch_size, progress, stage)
 
 
 def refresh_kpis(outcome: ImportOutcome) -> int:

@@ -325,8 +325,61 @@ def test_sqlite_big_import_rebuilds_indexes_in_its_transaction(center, monkeypat
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(services, "_sqlite_statement", broken)
+    monkeypatch.setattr(services._Stage, "insert", broken)
     bigger = CSV_CN.replace("A00", "B00")
     state = snapshot()
     with pytest.raises(RuntimeError):
         services.import_csv(center, file_name="more.csv", data=bigger.encode(), mapping=MAPPING)
     assert seen[-1] and indexes() == before and snapshot() == state
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_staged_insert_stores_what_executemany_stores_all_or_nothing(monkeypatch):
+    """With the ADBC SQLite driver, an import outside any transaction stages its calls in a scratch file that its own
+    connection attaches and copies from: the same rows (types included) as executemany(), progress for every row, the
+    scratch file detached and deleted, and a failure after the copy leaves nothing."""
+    if connection.vendor != "sqlite" or services._adbc_sqlite is None:
+        pytest.skip("SQLite with adbc-driver-sqlite only")
+    from kefu.org import services as org
+
+    staged, bound = org.create_center("s1", "暂存"), org.create_center("s2", "绑定")
+    folders = []
+    real_insert = services._Stage.insert
+    monkeypatch.setattr(services._Stage, "insert", lambda self, *a, **k: folders.append(self.folder) or real_insert(self, *a, **k))
+    seen = []
+    assert services.import_csv(staged, file_name="a.csv", data=CSV_CN.encode(), mapping=MAPPING, progress=seen.append).calls_created == 3
+    assert len(folders) == 1 and sum(seen) == 3
+    monkeypatch.setattr(services, "_adbc_sqlite", None)
+    services.import_csv(bound, file_name="b.csv", data=CSV_CN.replace("\n", "\r\n").encode(), mapping=MAPPING)  # another file
+    assert len(folders) == 1
+
+    def rows(center):
+        with connection.cursor() as cur:
+            cur.execute("SELECT * FROM telephony_call WHERE center_id = %s ORDER BY call_id", [center.pk])
+            names = [d[0] for d in cur.description]
+            skip = {"id", "center_id", "batch_id", "caller_number"}  # tokens differ by their random IV
+            return [{k: (v, type(v)) for k, v in zip(names, r) if k not in skip} for r in cur.fetchall()]
+
+    assert rows(staged) == rows(bound) and len(rows(staged)) == 3
+    assert sorted(Call.objects.filter(center=staged).values_list("caller_number", flat=True)) == \
+        sorted(Call.objects.filter(center=bound).values_list("caller_number", flat=True))
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA database_list")
+        assert services.STAGE_ALIAS not in [r[1] for r in cur.fetchall()]
+    import os
+    assert not os.path.exists(folders[0])
+
+    monkeypatch.setattr(services, "_adbc_sqlite", __import__("adbc_driver_sqlite.dbapi").dbapi)
+
+    def insert_then_fail(self, *a, **k):
+        real_insert(self, *a, **k)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services._Stage, "insert", insert_then_fail)
+    state = snapshot()
+    with pytest.raises(RuntimeError):
+        services.import_csv(staged, file_name="c.csv", data=CSV_CN.replace("A00", "C00").encode(), mapping=MAPPING)
+    assert snapshot() == state
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA database_list")
+        assert services.STAGE_ALIAS not in [r[1] for r in cur.fetchall()]

@@ -239,41 +239,41 @@ class _Stage:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
 
-    def insert(self, cursor, table: str, prepared: pl.DataFrame, batch_size: int, progress=None) -> int:
-        """The rows added (ON CONFLICT DO NOTHING). Columns holding one value in the whole frame (center, batch) are
-        written into the SELECT as literals."""
-        constants = {}
-        for name in ("center_id", "batch_id"):
-            col = prepared.get_column(name)
-            literal = _sql_literal(col[0]) if col.n_unique() == 1 else None
-            if literal is not None:
-                constants[name] = literal
-        path = os.path.join(self.folder, "calls.sqlite3")
-        with _adbc_sqlite.connect(path) as stage:
-            with stage.cursor() as cur:
-                cur.adbc_ingest("calls", prepared.drop(list(constants)), mode="create")
-            stage.commit()
-        cursor.execute(f"ATTACH DATABASE ? AS {STAGE_ALIAS}", [path])
-        self.attached = True
-        select = ", ".join(constants.get(name, name) for name in prepared.columns)
+    def write(self, name: str, frame: pl.DataFrame) -> None:
+        """A new table of the scratch file, rows in the frame's order (rowid 1, 2, ...). Releases the GIL while it writes."""
+        assert not self.attached, "the scratch file is written before it is attached"
+        with _adbc_sqlite.connect(os.path.join(self.folder, "stage.sqlite3")) as conn:
+            with conn.cursor() as cur:
+                cur.adbc_ingest(name, frame, mode="create")
+            conn.commit()
+
+    def copy(self, cursor, table: str, columns: list[str], select: list[str], source: str, rows: int, batch_size: int,
+             progress=None) -> int:
+        """INSERT INTO table (columns) SELECT select FROM source (its calls aliased c, read in rowid order, chunk by chunk:
+        one progress step each) ON CONFLICT DO NOTHING, on Django's connection; returns the rows added."""
+        if not self.attached:
+            cursor.execute(f"ATTACH DATABASE ? AS {STAGE_ALIAS}", [os.path.join(self.folder, "stage.sqlite3")])
+            self.attached = True
         created = 0
         step = max(batch_size, SQLITE_STAGED_CHUNK)
-        for lo in range(0, prepared.height, step):
-            hi = min(lo + step, prepared.height)
-            # the WHERE is needed: without it SQLite reads ON CONFLICT as a join constraint of the SELECT
-            cursor.execute(f"INSERT INTO {table} ({', '.join(prepared.columns)}) SELECT {select} FROM {STAGE_ALIAS}.calls "
-                           f"WHERE rowid > {lo} AND rowid <= {hi} ON CONFLICT (center_id, call_id) DO NOTHING")
+        for lo in range(0, rows, step):
+            hi = min(lo + step, rows)
+            # the WHERE is needed anyway: without one SQLite reads ON CONFLICT as a join constraint of the SELECT
+            cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(select)} FROM {source} "
+                           f"WHERE c.rowid > {lo} AND c.rowid <= {hi} ON CONFLICT (center_id, call_id) DO NOTHING")
             created += cursor.rowcount
             if progress:
                 progress(hi - lo)
         return created
 
 
-def _insert_calls(prepared: pl.DataFrame, batch_size: int, progress=None, stage: _Stage | None = None) -> int:
+def _insert_calls(prepared: pl.DataFrame | None, batch_size: int, progress=None, staged=None, rows: int | None = None) -> int:
     """INSERT ... ON CONFLICT DO NOTHING (call_id is unique per center), without a Python object per value; returns the
     rows added. PostgreSQL: COPY of the frame written as CSV into a temp table, then one INSERT ... SELECT;
-    SQLite: through the _Stage when it is usable, else executemany() (_sqlite_insert_bound)."""
-    if prepared.height == 0:
+    SQLite: `staged(cursor)` when given (the rows are in a _Stage: _insert_staged), else executemany()
+    (_sqlite_insert_bound). `rows`: how many (when `prepared` is None)."""
+    rows = prepared.height if rows is None else rows
+    if rows == 0:
         return 0
     table = Call._meta.db_table
     cols = ", ".join(CALL_COLUMNS)
@@ -296,11 +296,11 @@ def _insert_calls(prepared: pl.DataFrame, batch_size: int, progress=None, stage:
             cache_size = cursor.execute("PRAGMA cache_size").fetchone()[0]
             cursor.execute(f"PRAGMA cache_size = {-SQLITE_IMPORT_CACHE_KIB}")
             try:
-                rebuild = _sqlite_indexes_to_rebuild(cursor, table, prepared.height)
+                rebuild = _sqlite_indexes_to_rebuild(cursor, table, rows)
                 for name, _ in rebuild:
                     cursor.execute(f'DROP INDEX "{name}"')
-                if stage is not None and stage.usable:
-                    created = stage.insert(cursor, table, prepared, batch_size, progress)
+                if staged is not None:
+                    created = staged(cursor)
                 else:
                     created = _sqlite_insert_bound(cursor, table, prepared, batch_size, progress)
                 for _, ddl in rebuild:
@@ -409,10 +409,9 @@ def _calls_frame(calls: list[queue_log.ParsedCall]) -> pl.DataFrame:
 
 
 def _insert_frame(center: Center, batch: ImportBatch, frame: pl.DataFrame, batch_size: int, progress=None,
-                  stage: _Stage | None = None) -> int:
+                  stage: _Stage | None = None, cipher: "_Cipher | None" = None) -> int:
     """Vectorised preparation of a normalised call frame, then one bulk insert. Returns the calls added."""
     staffing = _Staffing(center)
-    numbers = _Cipher().table(frame.get_column("caller_number").unique().to_list())
     staff_nos = frame.get_column("agent_staff_no").unique().to_list()
     staff = pl.DataFrame({"agent_staff_no": staff_nos, "agent_id": [staffing.of(no)[0] for no in staff_nos],
                           "team_id": [staffing.of(no)[1] for no in staff_nos]},
@@ -423,23 +422,59 @@ def _insert_frame(center: Center, batch: ImportBatch, frame: pl.DataFrame, batch
         e = pl.col(col)
         return e if pg else e.dt.convert_time_zone("UTC").dt.replace_time_zone(None).dt.to_string("%Y-%m-%d %H:%M:%S%.f")
 
-    prepared = (
-        frame.lazy()
-        .join(numbers.lazy(), left_on="caller_number", right_on="number", how="left", maintain_order="left")
-        .join(staff.lazy(), on="agent_staff_no", how="left", maintain_order="left")
-        .select(
-            pl.lit(center.pk).alias("center_id"), pl.lit(batch.pk).alias("batch_id"),
-            pl.col("call_id").str.slice(0, 64), pl.col("queue").str.slice(0, 64), pl.col("call_type").str.slice(0, 40), "is_vip",
-            pl.col("token").alias("caller_number"), pl.col("digest").alias("caller_digest"),
-            times("offered_at").alias("offered_at"), "outcome", "requested_agent", "queued", times("answered_at").alias("answered_at"),
-            "wait_seconds", "rings", "talk_seconds", "hold_seconds", "acw_seconds", "transferred", "transfer_kind",
-            pl.col("transfer_target").str.slice(0, 80), pl.col("disposition").str.slice(0, 40), "first_call_resolved",
-            pl.col("agent_staff_no").str.slice(0, 20), "agent_id", "team_id", times("ended_at").alias("ended_at"),
-            pl.col("hangup_by") if "hangup_by" in frame.columns else pl.lit("").alias("hangup_by"),
+    def prepare(callers: pl.LazyFrame, caller_columns: list) -> pl.LazyFrame:
+        return (
+            frame.lazy()
+            .with_columns(pl.col("caller_number").fill_null(""))
+            .join(callers, left_on="caller_number", right_on="number", how="left", maintain_order="left")
+            .join(staff.lazy(), on="agent_staff_no", how="left", maintain_order="left")
+            .select(
+                pl.lit(center.pk).alias("center_id"), pl.lit(batch.pk).alias("batch_id"),
+                pl.col("call_id").str.slice(0, 64), pl.col("queue").str.slice(0, 64), pl.col("call_type").str.slice(0, 40), "is_vip",
+                *caller_columns,
+                times("offered_at").alias("offered_at"), "outcome", "requested_agent", "queued", times("answered_at").alias("answered_at"),
+                "wait_seconds", "rings", "talk_seconds", "hold_seconds", "acw_seconds", "transferred", "transfer_kind",
+                pl.col("transfer_target").str.slice(0, 80), pl.col("disposition").str.slice(0, 40), "first_call_resolved",
+                pl.col("agent_staff_no").str.slice(0, 20), "agent_id", "team_id", times("ended_at").alias("ended_at"),
+                pl.col("hangup_by") if "hangup_by" in frame.columns else pl.lit("").alias("hangup_by"),
+            )
         )
-        .collect()
-    )
-    return _insert_calls(prepared, batch_size, progress, stage)
+
+    if stage is not None and stage.usable and frame.height:
+        return _insert_staged(center, batch, frame, prepare, stage, batch_size, progress)
+    numbers = (cipher or _Cipher()).table(frame.get_column("caller_number").fill_null("").unique().to_list())
+    prepared = prepare(numbers.lazy(), [pl.col("token").alias("caller_number"), pl.col("digest").alias("caller_digest")]).collect()
+    return _insert_calls(prepared, batch_size, progress)
+
+
+def _insert_staged(center, batch, frame: pl.DataFrame, prepare, stage: _Stage, batch_size: int, progress=None) -> int:
+    """The SQLite import through a _Stage, in two threads (2 cores): a worker prepares the calls, each with the number of
+    its caller in a table of distinct callers, and writes them to the scratch file (Polars and the ADBC driver release
+    the GIL), while this thread encrypts and digests the distinct callers (Python: holds the GIL). The callers' table is
+    written next, then Django's connection copies the calls in, joined to their caller's token and digest, center and
+    batch as literals. Only tokens and digests reach the scratch file, never a number in clear."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    numbers = frame.lazy().select(pl.col("caller_number").fill_null("").unique().alias("number")).collect().with_row_index("number_id")
+    staged = prepare(numbers.lazy(), [pl.col("number_id")]).drop("center_id", "batch_id")
+    with ThreadPoolExecutor(1) as pool:
+        written = pool.submit(lambda: stage.write("calls", staged.collect()))
+        values = numbers.get_column("number").to_list()
+        clear = [v for v in values if v]
+        tokens = dict(zip(clear, audit_crypto.encrypt_many(clear)))
+        digests = dict(zip(clear, audit_crypto.digest_many(clear)))
+        callers = pl.DataFrame({"token": [tokens.get(v, "") for v in values], "digest": [digests.get(v, "") for v in values]},
+                               schema={"token": pl.Utf8, "digest": pl.Utf8})
+        del tokens, digests, clear, values
+        written.result()
+    stage.write("callers", callers)
+    del callers
+    literals = {"center_id": str(int(center.pk)), "batch_id": str(int(batch.pk)), "caller_number": "n.token", "caller_digest": "n.digest"}
+    select = [literals.get(name, f"c.{name}") for name in CALL_COLUMNS]
+    source = f"{STAGE_ALIAS}.calls AS c JOIN {STAGE_ALIAS}.callers AS n ON n.rowid = c.number_id + 1"
+    return _insert_calls(None, batch_size, progress, rows=frame.height,
+                         staged=lambda cursor: stage.copy(cursor, Call._meta.db_table, CALL_COLUMNS, select, source, frame.height,
+                                                          batch_size, progress))
 
 
 def refresh_kpis(outcome: ImportOutcome) -> int:

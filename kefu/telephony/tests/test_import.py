@@ -325,7 +325,7 @@ def test_sqlite_big_import_rebuilds_indexes_in_its_transaction(center, monkeypat
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(services, "_sqlite_statement", broken)
-    monkeypatch.setattr(services._Stage, "insert", broken)
+    monkeypatch.setattr(services._Stage, "copy", broken)
     bigger = CSV_CN.replace("A00", "B00")
     state = snapshot()
     with pytest.raises(RuntimeError):
@@ -344,8 +344,8 @@ def test_sqlite_staged_insert_stores_what_executemany_stores_all_or_nothing(monk
 
     staged, bound = org.create_center("s1", "暂存"), org.create_center("s2", "绑定")
     folders = []
-    real_insert = services._Stage.insert
-    monkeypatch.setattr(services._Stage, "insert", lambda self, *a, **k: folders.append(self.folder) or real_insert(self, *a, **k))
+    real_copy = services._Stage.copy
+    monkeypatch.setattr(services._Stage, "copy", lambda self, *a, **k: folders.append(self.folder) or real_copy(self, *a, **k))
     seen = []
     assert services.import_csv(staged, file_name="a.csv", data=CSV_CN.encode(), mapping=MAPPING, progress=seen.append).calls_created == 3
     assert len(folders) == 1 and sum(seen) == 3
@@ -371,11 +371,11 @@ def test_sqlite_staged_insert_stores_what_executemany_stores_all_or_nothing(monk
 
     monkeypatch.setattr(services, "_adbc_sqlite", __import__("adbc_driver_sqlite.dbapi").dbapi)
 
-    def insert_then_fail(self, *a, **k):
-        real_insert(self, *a, **k)
+    def copy_then_fail(self, *a, **k):
+        assert real_copy(self, *a, **k) == 3
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services._Stage, "insert", insert_then_fail)
+    monkeypatch.setattr(services._Stage, "copy", copy_then_fail)
     state = snapshot()
     with pytest.raises(RuntimeError):
         services.import_csv(staged, file_name="c.csv", data=CSV_CN.replace("A00", "C00").encode(), mapping=MAPPING)

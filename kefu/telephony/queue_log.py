@@ -44,6 +44,7 @@ result does not depend on where the log was split.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
@@ -64,7 +65,7 @@ _INTERFACE = re.compile(r"^(?:Local|SIP|PJSIP|IAX2|Agent|DAHDI|Zap)/([^@/\-]+)",
 _NONE = {"", "NONE", "REALTIME"}
 
 
-@dataclass
+@dataclass(slots=True)  # a million of them in a month's log: no __dict__ each
 class ParsedCall:
     call_id: str
     queue: str
@@ -95,7 +96,7 @@ class ParsedCall:
     lines: list[tuple[int, str]] = field(default_factory=list, repr=False)
 
 
-@dataclass
+@dataclass(slots=True)
 class Interval:
     agent_staff_no: str
     queue: str
@@ -121,6 +122,7 @@ class ParseResult:
     pending: list[str]
     errors: list[LineError]
     rows: int
+    call_count: int = 0  # calls finished, including those handed to `on_calls`
 
 
 class QueueLogError(ValueError):
@@ -175,7 +177,7 @@ def _timestamp(raw: str, tz: tzinfo) -> datetime:
 
 
 class _State:
-    def __init__(self, tz: tzinfo, agent_map, legacy_transfer_kind: str, ring_cycle: float):
+    def __init__(self, tz: tzinfo, agent_map, legacy_transfer_kind: str, ring_cycle: float, on_calls=None, flush_every: int = 0):
         self.tz = tz
         self.agent_map = agent_map or {}
         self.legacy_transfer_kind = legacy_transfer_kind
@@ -183,6 +185,9 @@ class _State:
         self.open_calls: dict[str, ParsedCall] = {}
         self.seen_ids: dict[str, int] = {}
         self.calls: list[ParsedCall] = []
+        self.call_count = 0
+        self.on_calls = on_calls  # called with each list of flush_every finished calls, which are then let go
+        self.flush_every = flush_every
         # (staff_no, queue) -> (start, line); queue '' for AGENTLOGIN sessions
         self.sessions: dict[tuple[str, str], tuple[datetime, str]] = {}
         self.pauses: dict[str, tuple[datetime, str, str, str]] = {}  # staff_no -> (start, queue, reason, line)
@@ -206,6 +211,14 @@ class _State:
         self.open_calls.pop(callid, None)
         call.lines = []
         self.calls.append(call)
+        self.call_count += 1
+        if self.on_calls is not None and len(self.calls) >= self.flush_every:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.on_calls is not None and self.calls:
+            self.on_calls(self.calls)
+            self.calls = []
 
     def _talk(self, call: ParsedCall, holdtime: float, calltime: float, t: datetime, agent: str) -> None:
         if call.answered_at is None:  # no CONNECT seen: rebuild from the completion line
@@ -389,18 +402,20 @@ class _State:
 
 
 def parse(lines: Iterable[str], *, tz: tzinfo = timezone.utc, carry: Iterable[str] = (), agent_map: dict[str, str] | None = None,
-          legacy_transfer_kind: str = "blind", ring_cycle_seconds: float = RING_CYCLE_SECONDS) -> ParseResult:
-    """Parse queue_log lines (after the `carry` lines left open by the previous file).
+          legacy_transfer_kind: str = "blind", ring_cycle_seconds: float = RING_CYCLE_SECONDS, on_calls=None,
+          flush_every: int = 100_000) -> ParseResult:
+    """Parse queue_log lines (after the `carry` lines left open by the previous file). `lines` may be any iterable
+    (read lazily, once).
 
+    With `on_calls`, finished calls are handed to it in lists of `flush_every` (the last one at the end) instead of being
+    kept: the result's `calls` is then empty and `call_count` tells how many there were.
     Raises QueueLogError listing every malformed line (1-based line numbers of `lines`) and the reason.
     """
-    state = _State(tz, agent_map, legacy_transfer_kind, ring_cycle_seconds)
+    state = _State(tz, agent_map, legacy_transfer_kind, ring_cycle_seconds, on_calls, flush_every)
     errors: list[LineError] = []
     rows = 0
-    ordered: list[tuple[int, str]] = [(0, ln) for ln in carry]
-    for no, raw in enumerate(lines, start=1):
-        ordered.append((no, raw))
-    for idx, (line_no, raw) in enumerate(ordered):
+    numbered = itertools.chain(((0, ln) for ln in carry), enumerate(lines, start=1))
+    for idx, (line_no, raw) in enumerate(numbered):
         state.idx = idx
         line = raw.rstrip("\r\n")
         if not line.strip():
@@ -426,5 +441,6 @@ def parse(lines: Iterable[str], *, tz: tzinfo = timezone.utc, carry: Iterable[st
             errors.append(LineError(line_no, str(exc)))
     if errors:
         raise QueueLogError(errors)
+    state.flush()
     return ParseResult(calls=state.calls, sessions=state.done_sessions, pauses=state.done_pauses,
-                       pending=state.pending_lines(), errors=[], rows=rows)
+                       pending=state.pending_lines(), errors=[], rows=rows, call_count=state.call_count)

@@ -1,6 +1,7 @@
 """Importing call data. Each import is one transaction: a bad line changes nothing; the same file twice adds nothing."""
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 import shutil
@@ -330,23 +331,26 @@ def import_queue_log(center: Center, *, file_name: str, data: bytes, user=None, 
     sha = _sha256(data)
     if (dup := _existing(sha)) is not None:
         return dup
-    text = _decode(data)
+    lines = _lines(data)
     pol = policy_for("telephony", center)
     tz = ZoneInfo(center.time_zone)
     try:
         with _Stage() as stage, transaction.atomic():
             Center.objects.select_for_update().filter(pk=center.pk).first()  # one import per center at a time (pending lines)
             carry = list(PendingLine.objects.filter(center=center).order_by("seq").values_list("line", flat=True))
-            lines = text.splitlines()
+            frames = []  # finished calls, 100,000 at a time, as columns (a ParsedCall object each would be ~1 KB)
             try:
                 parsed = queue_log.parse(lines if progress is None else progress(lines), tz=tz, carry=carry,
                                          agent_map=pol.get("agent_map") or None,
                                          legacy_transfer_kind=pol["legacy_transfer_kind"],
-                                         ring_cycle_seconds=pol["ring_cycle_seconds"])
+                                         ring_cycle_seconds=pol["ring_cycle_seconds"],
+                                         on_calls=lambda calls: frames.append(_calls_frame(calls)))
             except queue_log.QueueLogError as exc:
                 raise _violation(exc.errors, len(exc.errors), "queue_log") from None
+            calls = pl.concat(frames, rechunk=False) if frames else _calls_frame([])
+            del frames
             batch = _new_batch(center, ImportBatch.Kind.QUEUE_LOG, file_name, sha, parsed.rows, user)
-            created = _insert_frame(center, batch, _calls_frame(parsed.calls), pol["batch_size"], stage=stage)
+            created = _insert_frame(center, batch, calls, pol["batch_size"], stage=stage)
             staffing = _Staffing(center)
             AgentSession.objects.bulk_create(
                 [AgentSession(center=center, batch=batch, agent_staff_no=s.agent_staff_no[:20], agent_id=staffing.of(s.agent_staff_no)[0],
@@ -362,15 +366,42 @@ def import_queue_log(center: Center, *, file_name: str, data: bytes, user=None, 
             batch.refresh_from_db()
     except _Duplicate:
         return _existing(sha)
-    return ImportOutcome(batch=batch, calls_in_file=len(parsed.calls), calls_created=created,
-                         skipped_existing=len(parsed.calls) - created, sessions=len(parsed.sessions), pauses=len(parsed.pauses),
+    return ImportOutcome(batch=batch, calls_in_file=calls.height, calls_created=created,
+                         skipped_existing=calls.height - created, sessions=len(parsed.sessions), pauses=len(parsed.pauses),
                          pending=len(parsed.pending))
 
 
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
+LINES_BLOCK = 1 << 22
+
+
+def _lines(data: bytes):
+    """The file's lines, decoded lazily block by block (blocks end after a newline, which is never part of a multi-byte
+    character in UTF-8 or GB18030): the same lines as decoding the whole file and splitlines(), without a str of the whole file
+    (2 bytes a character once there is Chinese in it) or a list of every line. The encoding is checked first, in full:
+    UTF-8 (a BOM is skipped), else GB18030, else RuleViolation."""
+    encoding = _encoding(data)
+    start = len(codecs.BOM_UTF8) if encoding == "utf-8" and data.startswith(codecs.BOM_UTF8) else 0
+
+    def lines():
+        pos = start
+        while pos < len(data):
+            cut = data.find(b"\n", pos + LINES_BLOCK)
+            end = len(data) if cut < 0 else cut + 1
+            yield from data[pos:end].decode(encoding).splitlines()
+            pos = end
+
+    return lines()
+
+
+def _encoding(data: bytes) -> str:
+    view = memoryview(data)
+    for encoding in ("utf-8", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            return data.decode(encoding)
+            for i in range(0, len(view), 1 << 23):
+                decoder.decode(view[i:i + (1 << 23)])
+            decoder.decode(b"", final=True)
+            return encoding
         except UnicodeDecodeError:
             continue
     raise RuleViolation("文件不是 UTF-8 或 GB18030 编码的文本", field="file", rule="telephony.encoding")

@@ -383,3 +383,14 @@ def test_sqlite_staged_insert_stores_what_executemany_stores_all_or_nothing(monk
     with connection.cursor() as cur:
         cur.execute("PRAGMA database_list")
         assert services.STAGE_ALIAS not in [r[1] for r in cur.fetchall()]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_queue_log_lines_are_read_block_by_block_as_the_whole_file_would_be(monkeypatch, encoding):
+    """The importer decodes the file lazily, block by block (cut after a newline): the same lines as decoding it whole."""
+    text = "\r\n".join(L(i, f"{i}.1", "热线", "NONE", "ENTERQUEUE", "", f"1380000{i:04d}") for i in range(50)) + "\n\nlast|无换行"
+    data = text.encode(encoding)
+    monkeypatch.setattr(services, "LINES_BLOCK", 7)
+    assert list(services._lines(data)) == data.decode("gb18030" if encoding == "gb18030" else "utf-8-sig").splitlines()
+    with pytest.raises(RuleViolation):
+        services._lines(b"\xff\xfe\x00bad\x81")

@@ -25,6 +25,52 @@ def _fast_password_hashing():
     hashers.get_hashers_by_algorithm.cache_clear()
 
 
+def _post_migrate_receivers() -> set:
+    import weakref
+
+    from django.db.models.signals import post_migrate
+
+    found = set()
+    for entry in post_migrate.receivers:
+        receiver = entry[1]
+        found.add(receiver() if isinstance(receiver, weakref.ReferenceType) else receiver)
+    return found
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_flush_restore():
+    """After each transactional test Django flushes every table and sends post_migrate, whose only receivers here
+    recreate the content types and permissions: ~80 queries, most of the flush's cost, paid by every browser test
+    and every schemathesis operation. The rows they recreate never change within a run, so after the first real
+    post_migrate on a database the same rows (same ids) are put back with two bulk inserts instead. Any other
+    post_migrate receiver (an app adding one) turns this off and the signal is sent as usual."""
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.management import create_contenttypes
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management.commands import flush
+
+    original = flush.emit_post_migrate_signal
+    snapshots: dict[str, tuple[list, list]] = {}
+
+    def emit(verbosity, interactive, db, **kwargs):
+        if _post_migrate_receivers() != {create_contenttypes, create_permissions}:
+            return original(verbosity, interactive, db, **kwargs)
+        if db not in snapshots:
+            original(verbosity, interactive, db, **kwargs)
+            snapshots[db] = (list(ContentType.objects.using(db).order_by("pk")),
+                             list(Permission.objects.using(db).order_by("pk")))
+            return
+        content_types, permissions = snapshots[db]
+        ContentType.objects.using(db).bulk_create(content_types)
+        Permission.objects.using(db).bulk_create(permissions)
+        ContentType.objects.clear_cache()
+
+    flush.emit_post_migrate_signal = emit
+    yield
+    flush.emit_post_migrate_signal = original
+
+
 @pytest.fixture
 def center(db):
     from kefu.org import services

@@ -187,8 +187,9 @@ def _sqlite_insert_bound(cursor, table: str, prepared: pl.DataFrame, batch_size:
     return created
 
 
-# rows per INSERT ... SELECT from the staging file (one progress step each)
+# rows per INSERT ... SELECT from the staging file (one progress step each), and per write to it
 SQLITE_STAGED_CHUNK = 50_000
+STAGE_WRITE_ROWS = 200_000
 STAGE_ALIAS = "kefu_stage"
 
 
@@ -240,12 +241,13 @@ class _Stage:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
 
-    def write(self, name: str, frame: pl.DataFrame) -> None:
-        """A new table of the scratch file, rows in the frame's order (rowid 1, 2, ...). Releases the GIL while it writes."""
+    def write(self, name: str, frame: pl.DataFrame, append: bool = False) -> None:
+        """A new table of the scratch file (or more rows at its end), rows in the frame's order (rowid 1, 2, ...).
+        Releases the GIL while it writes."""
         assert not self.attached, "the scratch file is written before it is attached"
         with _adbc_sqlite.connect(os.path.join(self.folder, "stage.sqlite3")) as conn:
             with conn.cursor() as cur:
-                cur.adbc_ingest(name, frame, mode="create")
+                cur.adbc_ingest(name, frame, mode="append" if append else "create")
             conn.commit()
 
     def copy(self, cursor, table: str, columns: list[str], select: list[str], source: str, rows: int, batch_size: int,
@@ -453,9 +455,9 @@ def _insert_frame(center: Center, batch: ImportBatch, frame: pl.DataFrame, batch
         e = pl.col(col)
         return e if pg else e.dt.convert_time_zone("UTC").dt.replace_time_zone(None).dt.to_string("%Y-%m-%d %H:%M:%S%.f")
 
-    def prepare(callers: pl.LazyFrame, caller_columns: list) -> pl.LazyFrame:
+    def prepare(part: pl.DataFrame, callers: pl.LazyFrame, caller_columns: list) -> pl.LazyFrame:
         return (
-            frame.lazy()
+            part.lazy()
             .with_columns(pl.col("caller_number").fill_null(""))
             .join(callers, left_on="caller_number", right_on="number", how="left", maintain_order="left")
             .join(staff.lazy(), on="agent_staff_no", how="left", maintain_order="left")
@@ -474,7 +476,7 @@ def _insert_frame(center: Center, batch: ImportBatch, frame: pl.DataFrame, batch
     if stage is not None and stage.usable and frame.height:
         return _insert_staged(center, batch, frame, prepare, stage, batch_size, progress)
     numbers = (cipher or _Cipher()).table(frame.get_column("caller_number").fill_null("").unique().to_list())
-    prepared = prepare(numbers.lazy(), [pl.col("token").alias("caller_number"), pl.col("digest").alias("caller_digest")]).collect()
+    prepared = prepare(frame, numbers.lazy(), [pl.col("token").alias("caller_number"), pl.col("digest").alias("caller_digest")]).collect()
     return _insert_calls(prepared, batch_size, progress)
 
 
@@ -487,9 +489,14 @@ def _insert_staged(center, batch, frame: pl.DataFrame, prepare, stage: _Stage, b
     from concurrent.futures import ThreadPoolExecutor
 
     numbers = frame.lazy().select(pl.col("caller_number").fill_null("").unique().alias("number")).collect().with_row_index("number_id")
-    staged = prepare(numbers.lazy(), [pl.col("number_id")]).drop("center_id", "batch_id")
+
+    def write_calls():  # a slice at a time: the prepared rows of a month (times as text) need not be in memory at once
+        for i in range(0, frame.height, STAGE_WRITE_ROWS):
+            part = prepare(frame.slice(i, STAGE_WRITE_ROWS), numbers.lazy(), [pl.col("number_id")]).drop("center_id", "batch_id")
+            stage.write("calls", part.collect(), append=i > 0)
+
     with ThreadPoolExecutor(1) as pool:
-        written = pool.submit(lambda: stage.write("calls", staged.collect()))
+        written = pool.submit(write_calls)
         values = numbers.get_column("number").to_list()
         clear = [v for v in values if v]
         tokens = dict(zip(clear, audit_crypto.encrypt_many(clear)))

@@ -11,17 +11,21 @@ The violation report is always recomputed from the roster by `evaluate()`, never
 """
 from __future__ import annotations
 
+import math
 import threading
 import time
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from kefu.roster import lns
+from kefu.roster import lns, patterns
 
 MINUTES_PER_DAY = 1440
 # Share of the time limit left to large-neighbourhood search when the whole-model search has not finished.
 LNS_SHARE = 0.9
+# Within that share, the part given first to column generation and diving (kefu.roster.patterns) on problems it suits.
+PATTERN_SHARE = 0.6
+PATTERN_MAX_CELLS = 40_000  # agents x days x shifts above which column generation is not tried (pricing too slow)
 
 # Hard-rule families, with the Chinese label shown in reports.
 RULE_FAMILIES: dict[str, str] = {
@@ -275,7 +279,7 @@ def evaluate(problem: Problem, roster: Roster) -> Evaluation:
                                   f"{a.id} 只休息 {off} 天，至少 {a.min_days_off} 天"))
     for r in problem.requests:
         c = roster.get((r.agent, r.day))
-        if r.on and c != r.shift:
+        if r.on and (c is None if r.shift is None else c != r.shift):  # shift None: wants to work, any shift
             costs["shift_on_request"] += r.weight
         if not r.on and c is not None and (r.shift is None or c == r.shift):
             costs["shift_off_request"] += r.weight
@@ -611,23 +615,30 @@ STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.I
           cp_model.MODEL_INVALID: "MODEL_INVALID", cp_model.UNKNOWN: "UNKNOWN"}
 
 
-def _complete_hint(builder: _Builder, hint: Roster) -> None:
-    """Hint every variable, not only the shifts: solve a copy with the shifts fixed to the hint (pure
-    propagation plus the cheapest slacks), then hint its full assignment. CP-SAT starts from it at once."""
-    m = builder.m
-    copy_ = m.clone()
+def _assignment(builder: _Builder, roster: Roster) -> tuple[list[int], int] | None:
+    """Values of every model variable for a roster (its shifts fixed: pure propagation plus the cheapest slacks and
+    auxiliaries) and the model's objective there; None when the roster breaks a rule the model enforces."""
+    copy_ = builder.m.clone()
     for (agent, d, code), v in builder.x.items():
-        copy_.Add(copy_.get_int_var_from_proto_index(v.Index()) == (1 if hint.get((agent, d)) == code else 0))
+        copy_.Add(copy_.get_int_var_from_proto_index(v.Index()) == (1 if roster.get((agent, d)) == code else 0))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = 10
     solver.parameters.num_workers = 1
-    status = solver.Solve(copy_)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if solver.Solve(copy_) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return list(solver.ResponseProto().solution), round(solver.ObjectiveValue())
+
+
+def _complete_hint(builder: _Builder, hint: Roster) -> None:
+    """Hint every variable, not only the shifts, so CP-SAT starts from the hint at once."""
+    m = builder.m
+    found = _assignment(builder, hint)
+    if found is None:
         for (agent, d, code), v in builder.x.items():  # an infeasible hint still guides the search
             m.AddHint(v, 1 if hint.get((agent, d)) == code else 0)
         return
-    for i in range(len(m.Proto().variables)):
-        m.AddHint(m.get_int_var_from_proto_index(i), solver.Value(copy_.get_int_var_from_proto_index(i)))
+    for i, value in enumerate(found[0]):
+        m.AddHint(m.get_int_var_from_proto_index(i), value)
 
 
 class _FirstPhase(cp_model.CpSolverSolutionCallback):
@@ -685,11 +696,16 @@ def _roster_of(builder: _Builder, values: list[int] | None) -> Roster:
 
 
 def _improve(builder: _Builder, values: list[int], objective: int, deadline: float, seed: int,
-             workers: int) -> list[int]:
+             workers: int, stop_at: int | None = None) -> lns.Result:
     """Large-neighbourhood search from the first phase's roster until the deadline (kefu.roster.lns)."""
     index = {a.id: i for i, a in enumerate(builder.p.agents)}
     cells = [(index[agent], d, v.Index()) for (agent, d, _code), v in builder.x.items()]
-    return lns.improve(builder.m, cells, values, objective, deadline, seed=seed, threads=workers).values
+    return lns.improve(builder.m, cells, values, objective, deadline, seed=seed, threads=workers, stop_at=stop_at)
+
+
+def _patterns_suit(problem: Problem) -> bool:
+    """Column generation pays where agents are few enough for one pricing model each per round."""
+    return 0 < len(problem.agents) * problem.days * len(problem.shifts) <= PATTERN_MAX_CELLS
 
 
 def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint: Roster | None = None,
@@ -720,8 +736,24 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint:
         status, values, solver = _run(model, left, workers, hint, log,
                                       None if not lns_share else left * (1 - lns_share))
         found = status in ("OPTIMAL", "FEASIBLE")
+    objective = round(solver.ObjectiveValue()) if found else None
+    if status == "FEASIBLE" and lns_share and not relaxed and _patterns_suit(problem):
+        # column generation and diving (kefu.roster.patterns): a strong lower bound and, usually, a far better roster
+        until = time.monotonic() + (deadline - time.monotonic()) * PATTERN_SHARE
+        outcome = patterns.price_and_branch(problem, _roster_of(model, values), until, workers=workers)
+        if outcome.lower_bound is not None:
+            bound = max(bound or 0, outcome.lower_bound)  # fair-load terms only add to the cost: still a bound
+        better = _assignment(model, outcome.roster)
+        if better is not None and better[1] < objective:
+            values, objective = better
+        if bound is not None and objective <= bound:
+            status = "OPTIMAL"
     if status == "FEASIBLE" and lns_share and deadline - time.monotonic() > 0.2:
-        values = _improve(model, values, round(solver.ObjectiveValue()), deadline, seed, workers)
+        improved = _improve(model, values, objective, deadline, seed, workers,
+                            stop_at=None if bound is None else math.ceil(bound - 1e-6))
+        values, objective = improved.values, improved.objective
+        if bound is not None and objective <= bound:
+            status = "OPTIMAL"
     if relaxed and status == "OPTIMAL":
         status = "FEASIBLE"  # optimal for the relaxed model only
     roster = _roster_of(model, values)

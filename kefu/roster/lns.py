@@ -45,14 +45,14 @@ class _Kind:
 
 def improve(model: cp_model.CpModel, cells: list[tuple[int, int, int]], values: list[int], objective: int,
             deadline: float, *, seed: int = 0, sub_time: float = 4.0, sub_dtime: float = 0.1,
-            threads: int = 1, clock=time.monotonic, max_iterations: int | None = None) -> Result:
+            threads: int = 1, clock=time.monotonic, max_iterations: int | None = None, stop_at: int | None = None) -> Result:
     """Improve the solution `values` (objective `objective`) of `model` until `deadline` (on `clock`).
 
     cells: (agent index, day, proto variable index) of every decision variable; a neighbourhood frees the
     cells of some agents and/or days and fixes all the others to the incumbent. threads: neighbourhoods
     solved at the same time (one CP-SAT worker each), the best result is kept. clock: what the deadline is
     read on (time.process_time gives comparisons that do not depend on the machine's load). max_iterations:
-    stop after that many sub-solves too (reproducible tests).
+    stop after that many sub-solves too (reproducible tests). stop_at: a proven lower bound (nothing can beat it).
     """
     started = clock()
     rng = random.Random(seed)
@@ -111,6 +111,8 @@ def improve(model: cp_model.CpModel, cells: list[tuple[int, int, int]], values: 
         while True:
             left = deadline - clock()
             if left < 0.05 or (max_iterations is not None and result.iterations >= max_iterations):
+                break
+            if stop_at is not None and result.objective <= stop_at:
                 break
             jobs = []
             for _ in range(threads):

@@ -415,10 +415,11 @@ def parse(lines: Iterable[str], *, tz: tzinfo = timezone.utc, carry: Iterable[st
     errors: list[LineError] = []
     rows = 0
     numbered = itertools.chain(((0, ln) for ln in carry), enumerate(lines, start=1))
+    last_stamp, last_t = None, None  # consecutive lines often share their second (ENTERQUEUE + KF_CALLINFO, KF_WRAPUP + COMPLETE*)
     for idx, (line_no, raw) in enumerate(numbered):
         state.idx = idx
         line = raw.rstrip("\r\n")
-        if not line.strip():
+        if not line or line.isspace():
             continue
         if line_no:
             rows += 1
@@ -426,7 +427,10 @@ def parse(lines: Iterable[str], *, tz: tzinfo = timezone.utc, carry: Iterable[st
         try:
             if len(parts) < 5:
                 raise _BadLine(f"字段不足：至少需要 时间|callid|队列|座席|事件 5 个字段，实际 {len(parts)} 个")
-            t = _timestamp(parts[0], tz)
+            if parts[0] != last_stamp:
+                last_t = _timestamp(parts[0], tz)
+                last_stamp = parts[0]
+            t = last_t
             callid, queue, agent, event = parts[1].strip(), parts[2].strip(), parts[3].strip(), parts[4].strip().upper()
             data = parts[5:]
             while data and data[-1] == "" and len(data) > 1:  # database exports pad data1..data5 with empties

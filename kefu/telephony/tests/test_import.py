@@ -394,3 +394,21 @@ def test_queue_log_lines_are_read_block_by_block_as_the_whole_file_would_be(monk
     assert list(services._lines(data)) == data.decode("gb18030" if encoding == "gb18030" else "utf-8-sig").splitlines()
     with pytest.raises(RuleViolation):
         services._lines(b"\xff\xfe\x00bad\x81")
+
+
+def test_calls_frame_times_are_the_parsed_instants():
+    """_calls_frame passes times to Polars as epoch microseconds: the same instants as the datetimes, None kept."""
+    import polars as pl
+    from zoneinfo import ZoneInfo
+
+    from kefu.telephony.queue_log import ParsedCall
+
+    shanghai = datetime(2026, 3, 2, 8, 0, 5, 123456, tzinfo=ZoneInfo("Asia/Shanghai"))
+    calls = [ParsedCall(call_id="a", queue="q", offered_at=shanghai, answered_at=datetime(1969, 12, 31, 23, 59, 59, 5, tzinfo=UTC)),
+             ParsedCall(call_id="b", queue="q", offered_at=datetime(2026, 3, 1, 16, 0, tzinfo=UTC), ended_at=None)]
+    frame = services._calls_frame(calls)
+    assert frame.schema["offered_at"] == pl.Datetime("us", "UTC")
+    assert frame.get_column("offered_at").to_list() == [shanghai.astimezone(UTC), datetime(2026, 3, 1, 16, 0, tzinfo=UTC)]
+    assert frame.get_column("answered_at").to_list() == [datetime(1969, 12, 31, 23, 59, 59, 5, tzinfo=UTC), None]
+    assert frame.get_column("ended_at").to_list() == [None, None]
+    assert services._calls_frame([]).height == 0

@@ -19,7 +19,7 @@ from kefu.errors import Problem, RuleViolation
 from kefu.org.models import Center, Staff
 from kefu.org.policy import policy_for
 from kefu.telephony import csv_import, queue_log
-try:  # optional: the fast SQLite insert (see _sqlite_insert_staged)
+try:  # optional: the fast SQLite insert (see _Stage)
     import adbc_driver_sqlite.dbapi as _adbc_sqlite
 except ImportError:  # pragma: no cover - depends on the installation
     _adbc_sqlite = None
@@ -199,9 +199,9 @@ class _Stage:
     0.7 s CPU to write them through Arrow, values bound in C, and 0.7 s to copy them in, against 3.5 s for executemany()
     binding each value from Python).
 
-    Use around the import's transaction: `with _Stage() as stage: with transaction.atomic(): ... stage.insert(...)`.
-    insert() writes the frame with the driver into a scratch database file of its own; Django's connection ATTACHes it
-    and copies the rows with INSERT ... SELECT in rowid order, on the import's own connection and in its transaction (all
+    Use around the import's transaction: `with _Stage() as stage, transaction.atomic(): ...` (see _insert_staged).
+    write() puts frames with the driver into a scratch database file of its own; copy() has Django's connection ATTACH it
+    and copy the rows with INSERT ... SELECT in rowid order, on the import's own connection and in its transaction (all
     or nothing holds). SQLite keeps an attached file read in a transaction until that transaction ends, so it is
     DETACHed when the `with` ends, after the transaction. Hence `usable` only when no transaction is open yet (otherwise
     the rows are bound by executemany(), the same rows). The scratch file holds what the table will hold (callers as
@@ -456,7 +456,7 @@ def _calls_frame(calls: list[queue_log.ParsedCall]) -> pl.DataFrame:
 
 
 def _insert_frame(center: Center, batch: ImportBatch, frame: pl.DataFrame, batch_size: int, progress=None,
-                  stage: _Stage | None = None, cipher: "_Cipher | None" = None) -> int:
+                  stage: _Stage | None = None) -> int:
     """Vectorised preparation of a normalised call frame, then one bulk insert. Returns the calls added."""
     staffing = _Staffing(center)
     staff_nos = frame.get_column("agent_staff_no").unique().to_list()
@@ -489,7 +489,7 @@ def _insert_frame(center: Center, batch: ImportBatch, frame: pl.DataFrame, batch
 
     if stage is not None and stage.usable and frame.height:
         return _insert_staged(center, batch, frame, prepare, stage, batch_size, progress)
-    numbers = (cipher or _Cipher()).table(frame.get_column("caller_number").fill_null("").unique().to_list())
+    numbers = _Cipher().table(frame.get_column("caller_number").fill_null("").unique().to_list())
     prepared = prepare(frame, numbers.lazy(), [pl.col("token").alias("caller_number"), pl.col("digest").alias("caller_digest")]).collect()
     return _insert_calls(prepared, batch_size, progress)
 

@@ -8,6 +8,10 @@ Hard rules come in families (`RULE_FAMILIES`). The solver first enforces them al
 infeasible it solves again with one slack per rule instance, priced far above any soft cost, so it still
 returns the best roster it can find and names the families that had to give way (`Solution.conflicts`).
 The violation report is always recomputed from the roster by `evaluate()`, never read from the model.
+
+Search: the whole model first; then, on problems small enough, column generation and diving over whole-horizon
+schedules (`kefu.roster.patterns`: a proven lower bound and a roster close to it); then large-neighbourhood search
+(`kefu.roster.lns`) until the time limit or the bound.
 """
 from __future__ import annotations
 
@@ -25,7 +29,9 @@ MINUTES_PER_DAY = 1440
 LNS_SHARE = 0.9
 # Within that share, the part given first to column generation and diving (kefu.roster.patterns) on problems it suits.
 PATTERN_SHARE = 0.6
-PATTERN_MAX_CELLS = 40_000  # agents x days x shifts above which column generation is not tried (pricing too slow)
+PATTERN_FIRST_PHASE = 2.0  # seconds of whole-model search before column generation takes over (if a roster exists)
+PATTERN_MAX_CELLS = 12_000  # agents x days x shifts above which column generation is not tried: pricing every agent
+# each round is then too slow to converge in a minute (Instance12, 60 x 28 x 10: LNS alone does better)
 
 # Hard-rule families, with the Chinese label shown in reports.
 RULE_FAMILIES: dict[str, str] = {
@@ -710,15 +716,21 @@ def _patterns_suit(problem: Problem) -> bool:
 
 def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint: Roster | None = None,
           log: bool = False, relax_time_limit: float | None = None, lns_share: float | None = LNS_SHARE,
-          seed: int = 0) -> Solution:
+          seed: int = 0, use_patterns: bool | None = None) -> Solution:
     """Solve with every hard rule enforced; when that is infeasible, relax rule families and say which broke.
 
     The whole model is searched first; unless it is solved to optimality within (1 - lns_share) of the time,
     large-neighbourhood search improves the roster for the rest (lns_share None: the whole-model search only).
+    Before LNS, column generation and diving (kefu.roster.patterns) give a lower bound and usually a far better roster
+    where `_patterns_suit` says so (use_patterns None), always (True) or never (False).
     """
     started = time.monotonic()
     deadline = started + time_limit
     first_phase = None if not lns_share else time_limit * (1 - lns_share)
+    if use_patterns is None:
+        use_patterns = _patterns_suit(problem)
+    if use_patterns and first_phase:
+        first_phase = min(first_phase, PATTERN_FIRST_PHASE)  # any legal roster will do: columns improve it
     if hint is None and problem.interval_cover:
         hint = greedy_roster(problem)
     model = build_model(problem)
@@ -737,7 +749,7 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint:
                                       None if not lns_share else left * (1 - lns_share))
         found = status in ("OPTIMAL", "FEASIBLE")
     objective = round(solver.ObjectiveValue()) if found else None
-    if status == "FEASIBLE" and lns_share and not relaxed and _patterns_suit(problem):
+    if status == "FEASIBLE" and lns_share and not relaxed and use_patterns:
         # column generation and diving (kefu.roster.patterns): a strong lower bound and, usually, a far better roster
         until = time.monotonic() + (deadline - time.monotonic()) * PATTERN_SHARE
         outcome = patterns.price_and_branch(problem, _roster_of(model, values), until, workers=workers)

@@ -91,3 +91,18 @@ def test_bound_never_exceeds_the_optimum_and_the_roster_is_legal(problem):
     assert out.objective >= exact.objective
     if out.lower_bound is not None:
         assert out.lower_bound <= exact.objective
+
+
+@pytest.mark.skipif(not (benchmark.DATA_DIR / "Instance5.txt").exists(), reason="benchmark data missing")
+@pytest.mark.parametrize("seconds", [1.0, 4.0])
+def test_a_dive_cut_short_still_returns_a_legal_roster_no_worse_than_the_incumbent(seconds):
+    # With a second or a few, the LP is not solved and the dive is cut: the agents left get the whole rule model.
+    inst = benchmark.load(5)
+    problem = benchmark.to_problem(inst)
+    builder = engine.build_model(problem)
+    values = engine._run(builder, 30, 2, None, False, first_phase=0.0)[1]
+    start = engine._roster_of(builder, values)
+    start_cost, _ = benchmark.check(inst, start)
+    out = patterns.price_and_branch(problem, start, time.monotonic() + seconds)
+    objective, errors = benchmark.check(inst, out.roster)
+    assert errors == [] and objective == out.objective <= start_cost

@@ -11,10 +11,11 @@ from kefu.roster.engine import Agent, Problem, Request, ShiftCover, ShiftType
 needs_data = pytest.mark.skipif(not (benchmark.DATA_DIR / "Instance2.txt").exists(), reason="benchmark data missing")
 
 
-def _first_roster(problem):
-    sol = engine.solve(problem, time_limit=30, lns_share=None)  # whole model; tiny problems are solved to optimality
-    assert sol.status in ("OPTIMAL", "FEASIBLE") and not sol.relaxed
-    return sol
+def _first_roster(problem, workers=2):
+    """The first roster the whole model finds (what the engine hands to column generation)."""
+    builder = engine.build_model(problem)
+    values = engine._run(builder, 30, workers, None, False, first_phase=0.0)[1]
+    return engine._roster_of(builder, values)
 
 
 @needs_data
@@ -24,10 +25,7 @@ def test_instance2_lp_bound_is_the_proven_optimum_and_the_dive_reaches_it(monkey
     monkeypatch.setattr(patterns, "PRICING_TIME_LIMIT", 30.0)  # every pricing proved, whatever the machine's load
     inst = benchmark.load(2)
     problem = benchmark.to_problem(inst)
-    builder = engine.build_model(problem)
-    values, _ = engine._run(builder, 30, 2, None, False, first_phase=0.0)[1:3]
-    start = engine._roster_of(builder, values)
-    out = patterns.price_and_branch(problem, start, time.monotonic() + 300)
+    out = patterns.price_and_branch(problem, _first_roster(problem), time.monotonic() + 300)
     assert out.converged and out.lower_bound == 828
     objective, errors = benchmark.check(inst, out.roster)
     assert errors == [] and objective == out.objective
@@ -80,9 +78,7 @@ def test_bound_never_exceeds_the_optimum_and_the_roster_is_legal(problem):
     exact = engine.solve(problem, time_limit=30, lns_share=None)
     if exact.relaxed or exact.status != "OPTIMAL":
         return  # no roster keeps every rule: column generation is not used there
-    first = engine.build_model(problem)
-    values = engine._run(first, 30, 1, None, False, first_phase=0.0)[1]
-    start = engine._roster_of(first, values)
+    start = _first_roster(problem, workers=1)
     out = patterns.price_and_branch(problem, start, time.monotonic() + 60, workers=1)
     ev = engine.evaluate(problem, out.roster)
     assert ev.hard == []  # every column is a legal schedule of its agent
@@ -99,9 +95,7 @@ def test_a_dive_cut_short_still_returns_a_legal_roster_no_worse_than_the_incumbe
     # With a second or a few, the LP is not solved and the dive is cut: the agents left get the whole rule model.
     inst = benchmark.load(5)
     problem = benchmark.to_problem(inst)
-    builder = engine.build_model(problem)
-    values = engine._run(builder, 30, 2, None, False, first_phase=0.0)[1]
-    start = engine._roster_of(builder, values)
+    start = _first_roster(problem)
     start_cost, _ = benchmark.check(inst, start)
     out = patterns.price_and_branch(problem, start, time.monotonic() + seconds)
     objective, errors = benchmark.check(inst, out.roster)

@@ -1,11 +1,12 @@
 """Column generation and diving (kefu.roster.patterns): a valid lower bound, legal rosters, costs that agree."""
 import time
+from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kefu.roster import benchmark, engine, patterns
+from kefu.roster import benchmark, center, engine, patterns, policy
 from kefu.roster.engine import Agent, Problem, Request, ShiftCover, ShiftType
 
 needs_data = pytest.mark.skipif(not (benchmark.DATA_DIR / "Instance2.txt").exists(), reason="benchmark data missing")
@@ -100,3 +101,22 @@ def test_a_dive_cut_short_still_returns_a_legal_roster_no_worse_than_the_incumbe
     out = patterns.price_and_branch(problem, start, time.monotonic() + seconds)
     objective, errors = benchmark.check(inst, out.roster)
     assert errors == [] and objective == out.objective <= start_cost
+
+
+def test_a_center_roster_with_interval_and_skill_cover():
+    # kefu's own problems: half-hour seats from the hotline preset's profile (004:L737-787), VIP seats, reserve duty on a
+    # holiday; fair-load terms are outside the master, so its cost is the roster's cost without them.
+    pol = policy.PRESETS["hotline"]
+    specs = [center.AgentSpec(str(1001 + i), frozenset({"vip"}) if i % 4 == 0 else frozenset()) for i in range(12)]
+    requirement = [[round(v * 12 / 40) for v in pol["default_profile"]] for _ in range(7)]
+    problem = center.build_problem(pol, center.CenterInput(date(2026, 9, 28), 7, specs, requirement, holidays={3}))
+    assert problem.interval_cover and any(c.skill == "vip" for c in problem.interval_cover)
+    start = _first_roster(problem)
+    out = patterns.price_and_branch(problem, start, time.monotonic() + 20)
+    ev = engine.evaluate(problem, out.roster)
+    assert ev.hard == []
+    assert out.objective == ev.soft_cost - ev.costs["fair_night"] - ev.costs["fair_weekend"]
+    before = engine.evaluate(problem, start)
+    assert out.objective <= before.soft_cost - before.costs["fair_night"] - before.costs["fair_weekend"]
+    if out.lower_bound is not None:
+        assert out.lower_bound <= out.objective

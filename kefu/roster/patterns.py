@@ -252,6 +252,8 @@ class _Master:
                     lagrange += self.pricers[agent].reduced(line, smooth)
                 if self.center_value is None or lagrange > self.center_value:
                     self.center, self.center_value = smooth, lagrange
+            else:  # a pricing cut short: no bound to judge the duals by, so the centre follows them (else it stalls)
+                self.center, self.center_value = smooth, None
             added = 0
             for agent, (cols, _best, _optimal) in answers:
                 pricer = self.pricers[agent]

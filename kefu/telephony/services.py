@@ -45,6 +45,11 @@ class ImportOutcome:
     pauses: int = 0
     pending: int = 0
     notes: list[str] = field(default_factory=list)
+    # earliest and latest time the rows added touch (offered_at of the calls, start/end of sessions and pauses): the days
+    # refresh_kpis recomputes. When some calls were skipped (already stored) the calls' span is the file's, a superset:
+    # recomputing a day whose calls did not change writes the same rollups.
+    first_at: datetime | None = None
+    last_at: datetime | None = None
 
 
 def _sha256(data: bytes) -> str:
@@ -369,9 +374,10 @@ def import_queue_log(center: Center, *, file_name: str, data: bytes, user=None, 
             batch.refresh_from_db()
     except _Duplicate:
         return _existing(sha)
+    spans = [(s.start, s.end) for s in parsed.sessions] + [(p.start, p.end) for p in parsed.pauses]
     return ImportOutcome(batch=batch, calls_in_file=calls.height, calls_created=created,
                          skipped_existing=calls.height - created, sessions=len(parsed.sessions), pauses=len(parsed.pauses),
-                         pending=len(parsed.pending))
+                         pending=len(parsed.pending), **_span(calls if created else None, spans))
 
 
 LINES_BLOCK = 1 << 22
@@ -431,7 +437,20 @@ def import_csv(center: Center, *, file_name: str, data: bytes, mapping: dict | N
             batch.refresh_from_db()
     except _Duplicate:
         return _existing(sha)
-    return ImportOutcome(batch=batch, calls_in_file=frame.height, calls_created=created, skipped_existing=frame.height - created)
+    return ImportOutcome(batch=batch, calls_in_file=frame.height, calls_created=created, skipped_existing=frame.height - created,
+                         **_span(frame if created else None, []))
+
+
+def _span(calls: pl.DataFrame | None, intervals: list[tuple[datetime, datetime]]) -> dict:
+    """first_at/last_at of an ImportOutcome: the calls' offered_at (None: no call added) and the (start, end) intervals."""
+    los = [start for start, _ in intervals]
+    his = [end for _, end in intervals]
+    if calls is not None and calls.height:
+        lo, hi = calls.select(pl.col("offered_at").min().alias("lo"), pl.col("offered_at").max().alias("hi")).row(0)
+        if lo is not None:
+            los.append(lo)
+            his.append(hi)
+    return {"first_at": min(los), "last_at": max(his)} if los else {}
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))
@@ -505,8 +524,12 @@ def _insert_staged(center, batch, frame: pl.DataFrame, prepare, stage: _Stage, b
     numbers = frame.lazy().select(pl.col("caller_number").fill_null("").unique().alias("number")).collect().with_row_index("number_id")
 
     def write_calls():  # a slice at a time: the prepared rows of a month (times as text) need not be in memory at once
+        # staged in call_id order (stable: of two equal call_ids the file's first is copied first and kept), so that the copy
+        # inserts into the UNIQUE (center, call_id) index in key order, not at a random leaf per row
+        order = frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).sort_by("call_id", maintain_order=True)).to_series()
         for i in range(0, frame.height, STAGE_WRITE_ROWS):
-            part = prepare(frame.slice(i, STAGE_WRITE_ROWS), numbers.lazy(), [pl.col("number_id")]).drop("center_id", "batch_id")
+            rows = order.slice(i, STAGE_WRITE_ROWS)
+            part = prepare(frame.select(pl.all().gather(rows)), numbers.lazy(), [pl.col("number_id")]).drop("center_id", "batch_id")
             stage.write("calls", part.collect(), append=i > 0)
 
     with ThreadPoolExecutor(1) as pool:
@@ -536,22 +559,14 @@ def refresh_kpis(outcome: ImportOutcome) -> int:
     Returns the rollup rows written (0 when kefu.kpi is not installed or nothing was added).
     """
     from django.apps import apps
-    from django.db.models import Max, Min
 
-    if outcome.duplicate or not apps.is_installed("kefu.kpi"):
+    if outcome.duplicate or outcome.first_at is None or not apps.is_installed("kefu.kpi"):
         return 0
     from kefu.kpi import services as kpi_services
 
-    batch = outcome.batch
-    spans = [Call.objects.filter(batch=batch).aggregate(lo=Min("offered_at"), hi=Max("offered_at")),
-             AgentSession.objects.filter(batch=batch).aggregate(lo=Min("start"), hi=Max("end")),
-             AgentPause.objects.filter(batch=batch).aggregate(lo=Min("start"), hi=Max("end"))]
-    los = [x["lo"] for x in spans if x["lo"] is not None]
-    his = [x["hi"] for x in spans if x["hi"] is not None]
-    if not los:
-        return 0
+    batch = outcome.batch  # the span comes with the outcome: no query of the calls by batch (no index on Call.batch)
     tz = ZoneInfo(batch.center.time_zone)
-    first, last = min(los).astimezone(tz).date(), max(his).astimezone(tz).date()
+    first, last = outcome.first_at.astimezone(tz).date(), outcome.last_at.astimezone(tz).date()
     return kpi_services.refresh_rollups(batch.center, first, last)
 
 

@@ -159,6 +159,20 @@ def test_csv_import_with_mapping(center, make_staff):
 
 
 @pytest.mark.django_db
+def test_outcome_carries_the_span_refresh_kpis_recomputes(center):
+    """refresh_kpis reads the days from the outcome (Call.batch has no index to query): the calls' first/last offered_at,
+    none when no call was added, the sessions' and pauses' start/end for a queue_log (CSV_CN above, FILE_A/B)."""
+    outcome = services.import_csv(center, file_name="calls.csv", data=CSV_CN.encode(), mapping=MAPPING)
+    assert (outcome.first_at, outcome.last_at) == (datetime(2026, 3, 2, 0, 0, 5, tzinfo=UTC), datetime(2026, 3, 2, 15, 59, 59, tzinfo=UTC))
+    again = services.import_csv(center, file_name="again.csv", data=CSV_CN.replace("\n", "\r\n").encode(), mapping=MAPPING)
+    assert again.calls_created == 0 and again.first_at is None and services.refresh_kpis(again) == 0
+    log = services.import_queue_log(center, file_name="a.log", data=FILE_A + FILE_B)
+    session = AgentSession.objects.get()
+    assert log.first_at == min(session.start, Call.objects.filter(call_id="1.1").get().offered_at)
+    assert log.last_at == max(session.end, *Call.objects.filter(batch=log.batch).values_list("offered_at", flat=True))
+
+
+@pytest.mark.django_db
 def test_csv_import_gbk_file(center):
     outcome = services.import_csv(center, file_name="gbk.csv", data=CSV_CN.encode("gbk"), mapping={**MAPPING, "encoding": "gbk"})
     assert outcome.calls_created == 3

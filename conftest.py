@@ -94,6 +94,27 @@ def _postgres_flush_by_delete():
     flush.sql_flush = original
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _postgres_commits_without_waiting_for_disk():
+    """Transactional tests (browser pages, schemathesis) commit every statement, and PostgreSQL waits for each
+    commit to reach the disk. synchronous_commit=off only gives up durability if the server crashes; what other
+    connections (the live server's) see and when is unchanged."""
+    from django.db import connections
+    from django.db.backends.signals import connection_created
+
+    def no_wait(sender, connection, **kwargs):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET synchronous_commit TO off")
+
+    connection_created.connect(no_wait, dispatch_uid="kefu-tests-synchronous-commit")
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is not None:
+            no_wait(None, connection)
+    yield
+    connection_created.disconnect(dispatch_uid="kefu-tests-synchronous-commit")
+
+
 @pytest.fixture
 def center(db):
     from kefu.org import services

@@ -34,6 +34,7 @@ MAX_COLUMNS_PER_PRICING = 8
 PRICING_TIME_LIMIT = 0.5  # seconds per agent and round: one hard pricing must not stall the round
 SMOOTHING = 0.7
 FILL_SHARE = 0.05  # share of the time kept to choose the last agents' schedules together when the dive runs late
+ABANDON_GAP = 0.5  # the LP phase is given up halfway while the bound is more than 50 % below the LP value
 DIVE_MAX_GAP = 0.05  # dive only when the LP value is within 5 % of the proven bound
 DIVE_STEP = 0.05  # share of the agents fixed per dive step when the LP chose none of them whole
 DEBUG = False  # weight of the stability centre in the pricing duals (Wentges smoothing): fewer rounds to converge
@@ -308,7 +309,7 @@ def price_and_branch(problem: engine.Problem, incumbent: engine.Roster, deadline
     bound, converged, rounds = None, False, 0
     pool = ThreadPoolExecutor(workers) if workers > 1 else None
 
-    def generate(until: float, max_rounds: int | None) -> bool:
+    def generate(until: float, max_rounds: int | None, abandon_at: float | None = None) -> bool:
         """Price until no column enters at the LP's duals, or the Lagrangian bound reaches the LP value rounded up
         (the cost is an integer: more rounds could not raise the bound), or the time / round limit. True when the LP
         is proved solved (or its bound reached)."""
@@ -332,6 +333,9 @@ def price_and_branch(problem: engine.Problem, incumbent: engine.Roster, deadline
             if best is not None and math.ceil(best - 1e-6) >= math.ceil(master.value - 1e-6):
                 master.solve()
                 return True
+            if (abandon_at is not None and clock() > abandon_at
+                    and (best is None or master.value - best > ABANDON_GAP * max(1.0, abs(master.value)))):
+                break  # half the LP's time gone and the bound nowhere near: this will not converge in time
         master.solve()
         return False
 
@@ -346,7 +350,7 @@ def price_and_branch(problem: engine.Problem, incumbent: engine.Roster, deadline
             master.fix(agent, best[agent][1])
 
     try:
-        converged = generate(lp_end, None)
+        converged = generate(lp_end, None, abandon_at=started + (lp_end - started) / 2)
         lp_value = master.value
         if converged and not master.fixed:
             bound = max(bound or 0, math.ceil(lp_value - 1e-6))

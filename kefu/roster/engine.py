@@ -227,6 +227,13 @@ def _stretches(worked: list[bool], value: bool) -> list[tuple[int, int]]:
     return runs
 
 
+def request_missed(request: Request, code: str | None) -> bool:
+    """Whether the shift worked that day (None: off) misses the request. Shift None in a request means any shift:
+    on = wants to work that day, not on = wants the day off."""
+    hit = (code is not None) if request.shift is None else code == request.shift
+    return hit != request.on
+
+
 def evaluate(problem: Problem, roster: Roster) -> Evaluation:
     hard: list[Violation] = []
     costs = dict.fromkeys(SOFT_FAMILIES, 0)
@@ -284,11 +291,8 @@ def evaluate(problem: Problem, roster: Roster) -> Evaluation:
             hard.append(Violation("min_days_off", a.id, None, a.min_days_off - off,
                                   f"{a.id} 只休息 {off} 天，至少 {a.min_days_off} 天"))
     for r in problem.requests:
-        c = roster.get((r.agent, r.day))
-        if r.on and (c is None if r.shift is None else c != r.shift):  # shift None: wants to work, any shift
-            costs["shift_on_request"] += r.weight
-        if not r.on and c is not None and (r.shift is None or c == r.shift):
-            costs["shift_off_request"] += r.weight
+        if request_missed(r, roster.get((r.agent, r.day))):
+            costs["shift_on_request" if r.on else "shift_off_request"] += r.weight
     counts: dict[tuple[int, str], int] = {}
     for (agent, day), c in roster.items():
         counts[(day, c)] = counts.get((day, c), 0) + 1
@@ -755,7 +759,7 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint:
         outcome = patterns.price_and_branch(problem, _roster_of(model, values), until, workers=workers)
         if outcome.lower_bound is not None:
             bound = max(bound or 0, outcome.lower_bound)  # fair-load terms only add to the cost: still a bound
-        better = _assignment(model, outcome.roster)
+        better = _assignment(model, outcome.roster) if outcome.improved else None
         if better is not None and better[1] < objective:
             values, objective = better
         if bound is not None and objective <= bound:

@@ -1,4 +1,4 @@
-"""Column generation over whole-horizon schedules of one agent (Dantzig-Wolfe), then an integer master by CP-SAT.
+"""Column generation over whole-horizon schedules of one agent (Dantzig-Wolfe), then a dive to an integer roster.
 
 No Django here. A roster couples agents only through the cover, so the roster problem splits into "one schedule
 (a column) per agent" plus the cover rows. The linear relaxation of that master is far tighter than the one of the
@@ -32,18 +32,18 @@ from kefu.roster import engine
 SCALE = 1000  # duals are rounded to 1/SCALE in the pricing objective (CP-SAT takes integer coefficients)
 MAX_COLUMNS_PER_PRICING = 8
 PRICING_TIME_LIMIT = 0.5  # seconds per agent and round: one hard pricing must not stall the round
-SMOOTHING = 0.7
+SMOOTHING = 0.7  # weight of the stability centre in the pricing duals (Wentges smoothing): fewer rounds to converge
 FILL_SHARE = 0.05  # share of the time kept to choose the last agents' schedules together when the dive runs late
 ABANDON_GAP = 0.5  # the LP phase is given up halfway while the bound is more than 50 % below the LP value
 DIVE_MAX_GAP = 0.05  # dive only when the LP value is within 5 % of the proven bound
 DIVE_STEP = 0.05  # share of the agents fixed per dive step when the LP chose none of them whole
-DEBUG = False  # weight of the stability centre in the pricing duals (Wentges smoothing): fewer rounds to converge
 
 
 @dataclass
 class Outcome:
-    roster: engine.Roster  # the master's integer roster (or the incumbent when it found nothing better)
+    roster: engine.Roster  # the dive's roster, or the incumbent when the dive found nothing better
     objective: int  # master cost of that roster (requests + cover)
+    improved: bool  # roster is the dive's (better than the incumbent)
     lp_value: float | None
     lower_bound: int | None  # proven lower bound of requests + cover cost (None: pricing not proved)
     columns: int
@@ -56,8 +56,8 @@ Line = tuple[str | None, ...]  # shift code (or None) per day of one agent
 
 
 def _rows(problem: engine.Problem):
-    """Cover rows: (requirement, under weight, over weight, key) and, per row, a test of which (agent, day, shift)
-    counts. Keys: ('s', day, shift) for shift cover, ('i', interval, skill) for interval cover."""
+    """Cover rows: (requirement, under weight, over weight, key); keys ('s', day, shift) for shift cover, ('i', interval,
+    skill) for interval cover. Which (day, shift) of an agent counts in which row: _covered_rows."""
     rows = [(c.requirement, c.under_weight, c.over_weight, ("s", c.day, c.shift)) for c in problem.shift_cover]
     rows += [(c.requirement, c.under_weight, c.over_weight, ("i", c.interval, c.skill)) for c in problem.interval_cover]
     return rows
@@ -83,12 +83,9 @@ def _covered_rows(problem: engine.Problem, agent: engine.Agent, row_index: dict)
 
 
 def line_cost(requests: list[engine.Request], line: Line) -> int:
-    cost = 0
-    for r in requests:
-        got = line[r.day] if 0 <= r.day < len(line) else None
-        hit = (got is not None) if r.shift is None else (got == r.shift)
-        cost += r.weight * (hit != r.on)
-    return cost
+    """Cost of one agent's requests on one schedule (the same rule as engine.evaluate)."""
+    return sum(r.weight for r in requests
+               if engine.request_missed(r, line[r.day] if 0 <= r.day < len(line) else None))
 
 
 class _Pricer:
@@ -102,16 +99,14 @@ class _Pricer:
         self.builder = engine.build_model(single)
         self.agent, self.requests, self.covered, self.days = agent, requests, covered, problem.days
         self.cells = [(d, code, v.Index()) for (_a, d, code), v in self.builder.x.items()]
-        # request cost as a linear function of the cells: constant + sum(coef * x)
-        self.constant, self.request_coef = 0, {}
+        # request cost as a linear function of the cells, up to a constant (the weights of the on-requests)
+        self.request_coef: dict[int, int] = {}
         by_day: dict[int, list[tuple[str, int]]] = {}
         for d, code, idx in self.cells:
             by_day.setdefault(d, []).append((code, idx))
         for r in requests:
             targets = [idx for code, idx in by_day.get(r.day, []) if r.shift is None or code == r.shift]
             sign = -1 if r.on else 1
-            if r.on:
-                self.constant += r.weight
             for idx in targets:
                 self.request_coef[idx] = self.request_coef.get(idx, 0) + sign * r.weight
 
@@ -171,7 +166,7 @@ def _line_of(roster: engine.Roster, agent: str, days: int) -> Line:
 class _Master:
     """The master LP (GLOP): one convexity row per agent, one row per cover requirement with priced deviation."""
 
-    def __init__(self, problem: engine.Problem, incumbent: engine.Roster, workers: int):
+    def __init__(self, problem: engine.Problem, incumbent: engine.Roster):
         self.problem = problem
         self.rows = _rows(problem)
         row_index = {key: i for i, (_r, _u, _o, key) in enumerate(self.rows)}
@@ -197,7 +192,6 @@ class _Master:
         lp.Objective().SetMinimization()
         self.columns: dict[str, dict[Line, tuple[int, object]]] = {a.id: {} for a in self.agents}  # line -> (cost, var)
         self.fixed: dict[str, Line] = {}
-        self.workers = workers
         for a in self.agents:
             self.add(a.id, _line_of(incumbent, a.id, problem.days))
         self.value: float | None = None
@@ -230,10 +224,11 @@ class _Master:
         self.value = self.lp.Objective().Value()
         return True
 
-    def price(self, pool, time_limit: float, alpha: float) -> tuple[int, bool, float | None]:
+    def price(self, pool, time_limit: float, alpha: float) -> tuple[int, bool]:
         """One pricing round over the agents not fixed, at duals smoothed towards the best ones seen (Wentges):
-        (columns of negative reduced cost at the LP's own duals added, every pricing proved optimal, the Lagrangian
-        bound at the smoothed duals when proved). A smoothed round that adds nothing is re-priced at the LP's duals."""
+        (columns of negative reduced cost at the LP's own duals added, every pricing proved optimal at those duals).
+        The Lagrangian bound of proved rounds goes to center_value. A smoothed round that adds nothing is re-priced at
+        the LP's duals."""
         duals = [ct.dual_value() for ct in self.cover_rows]
         mus = {a.id: self.convexity[a.id].dual_value() for a in self.agents}  # read before columns are added
         free = [a for a in self.agents if a.id not in self.fixed]
@@ -246,7 +241,6 @@ class _Master:
 
             answers = list(pool.map(run, free)) if pool else [run(a) for a in free]
             proved = all(optimal and best is not None for _agent, (_c, best, optimal) in answers)
-            lagrange = None
             if proved:
                 lagrange = sum(p * row[0] for p, row in zip(smooth, self.rows)) + sum(b for _a, (_c, b, _o) in answers)
                 for agent, line in self.fixed.items():
@@ -262,7 +256,7 @@ class _Master:
                     if pricer.reduced(line, duals) - mus[agent] < -1e-6:
                         added += self.add(agent, line)
             if added or smooth is duals:
-                return added, proved and smooth is duals, lagrange
+                return added, proved and smooth is duals
             alpha = 0  # mispricing: the smoothed duals found nothing the LP wants
 
     def fill(self, time_limit: float, workers: int) -> None:
@@ -287,6 +281,17 @@ class _Master:
             top = {agent: _line_of(roster, agent, self.problem.days) for agent in top}
         self.fixed.update(top)
 
+    def cost(self, roster: engine.Roster) -> int:
+        """What the master prices of a roster: every agent's requests and the cover rows' deviation."""
+        cost = sum(line_cost(self.requests[a.id], _line_of(roster, a.id, self.problem.days)) for a in self.agents)
+        n = [0] * len(self.rows)
+        for (agent, d), code in roster.items():
+            for i in self.covered.get(agent, {}).get((d, code), ()):
+                n[i] += 1
+        for (req, uw, ow, _key), got in zip(self.rows, n):
+            cost += uw * max(0, req - got) + ow * max(0, got - req)
+        return cost
+
     def weights(self, agent: str) -> list[tuple[float, Line]]:
         return sorted(((var.solution_value(), line) for line, (_c, var) in self.columns[agent].items()),
                       key=lambda t: -t[0])
@@ -299,11 +304,11 @@ def price_and_branch(problem: engine.Problem, incumbent: engine.Roster, deadline
                      lp_share: float = 0.6, dive_rounds: int = 2, clock=time.monotonic) -> Outcome:
     """Generate columns until the LP is solved or lp_share of the time to `deadline` has passed; then dive: fix the
     agents whose schedule the LP (nearly) chose, re-price the others a few rounds, repeat until every agent has one
-    schedule. When the deadline comes first, CP-SAT picks the schedules of the agents left together, among their
-    generated columns. Returns the better of that roster and the incumbent, which must
-    keep every hard rule."""
+    schedule. When the deadline comes first,
+    the agents left get the whole rule model (_Master.fill). Returns the better of that roster and the incumbent, which
+    must keep every hard rule."""
     started = clock()
-    master = _Master(problem, incumbent, workers)
+    master = _Master(problem, incumbent)
     lp_end = started + (deadline - started) * lp_share
     history: list[tuple[float, str, float]] = []
     bound, converged, rounds = None, False, 0
@@ -320,15 +325,14 @@ def price_and_branch(problem: engine.Problem, incumbent: engine.Roster, deadline
             if not master.solve():
                 return False
             left = until - clock()
-            added, proved, _lagrange = master.price(pool, max(0.05, min(PRICING_TIME_LIMIT, left)), SMOOTHING)
+            added, proved = master.price(pool, max(0.05, min(PRICING_TIME_LIMIT, left)), SMOOTHING)
             rounds += 1
             done += 1
             best = master.center_value
             if best is not None and not master.fixed:
                 b = math.ceil(best - 1e-6)
                 bound = b if bound is None else max(bound, b)
-            if added == 0:
-                master.solve()
+            if added == 0:  # the LP is unchanged: its solution stands
                 return proved
             if best is not None and math.ceil(best - 1e-6) >= math.ceil(master.value - 1e-6):
                 master.solve()
@@ -358,38 +362,25 @@ def price_and_branch(problem: engine.Problem, incumbent: engine.Roster, deadline
         # A dive from an LP far from solved gives a poor roster (Instance9 on a loaded machine: LP 1,249 against an
         # optimum of 439, dive 4,668): then keep the incumbent and leave the time to the search that follows.
         close = bound is not None and lp_value is not None and lp_value - bound <= DIVE_MAX_GAP * max(1.0, abs(lp_value))
-        if not close:
-            master.fixed = {a.id: _line_of(incumbent, a.id, problem.days) for a in master.agents}
-        fill_reserve = FILL_SHARE * (deadline - started)
-        while len(master.fixed) < len(master.agents) and clock() < deadline - fill_reserve:
-            fix_most_chosen()
-            free = len(master.agents) - len(master.fixed)
-            if free:
-                # the last agents must fill the gaps the others leave: price them to convergence (cheap: few left)
-                generate(deadline - fill_reserve, dive_rounds if 3 * free > len(master.agents) else None)
-        history.append((round(clock() - started, 2), f"dive priced to {len(master.fixed)} agents", master.value or 0))
-        if len(master.fixed) < len(master.agents):
-            master.fill(deadline - clock(), workers)
+        if close:
+            fill_reserve = FILL_SHARE * (deadline - started)
+            while len(master.fixed) < len(master.agents) and clock() < deadline - fill_reserve:
+                fix_most_chosen()
+                free = len(master.agents) - len(master.fixed)
+                if free:
+                    # the last agents must fill the gaps the others leave: price them to convergence (cheap: few left)
+                    generate(deadline - fill_reserve, dive_rounds if 3 * free > len(master.agents) else None)
+            history.append((round(clock() - started, 2), f"dive priced to {len(master.fixed)} agents", master.value or 0))
+            if len(master.fixed) < len(master.agents):
+                master.fill(deadline - clock(), workers)
     finally:
         if pool:
             pool.shutdown()
-    dive = master.roster()
-    cost = master_cost(problem, master.rows, master.covered, dive)
+    before = master.cost(incumbent)
+    dive = master.roster() if close else None
+    cost = master.cost(dive) if dive is not None else before
     history.append((round(clock() - started, 2), "dive", cost))
-    before = master_cost(problem, master.rows, master.covered, incumbent)
-    roster, objective = (dive, cost) if cost < before else (dict(incumbent), before)
-    return Outcome(roster=roster, objective=objective, lp_value=lp_value, lower_bound=bound,
-                   columns=sum(len(c) for c in master.columns.values()), rounds=rounds, converged=converged,
-                   history=history)
-
-
-def master_cost(problem, rows, covered, roster: engine.Roster) -> int:
-    cost = sum(r.weight * (((roster.get((r.agent, r.day)) is not None) if r.shift is None
-                            else roster.get((r.agent, r.day)) == r.shift) != r.on) for r in problem.requests)
-    n = [0] * len(rows)
-    for (agent, d), code in roster.items():
-        for i in covered.get(agent, {}).get((d, code), ()):
-            n[i] += 1
-    for (req, uw, ow, _key), got in zip(rows, n):
-        cost += uw * max(0, req - got) + ow * max(0, got - req)
-    return cost
+    improved = cost < before
+    return Outcome(roster=dive if improved else dict(incumbent), objective=min(cost, before), improved=improved,
+                   lp_value=lp_value, lower_bound=bound, columns=sum(len(c) for c in master.columns.values()),
+                   rounds=rounds, converged=converged, history=history)

@@ -534,13 +534,7 @@ def _insert_staged(center, batch, frame: pl.DataFrame, prepare, stage: _Stage, b
 
     with ThreadPoolExecutor(1) as pool:
         written = pool.submit(write_calls)
-        values = numbers.get_column("number").to_list()
-        clear = [v for v in values if v]
-        tokens = dict(zip(clear, audit_crypto.encrypt_many(clear)))
-        digests = dict(zip(clear, audit_crypto.digest_many(clear)))
-        callers = pl.DataFrame({"token": [tokens.get(v, "") for v in values], "digest": [digests.get(v, "") for v in values]},
-                               schema={"token": pl.Utf8, "digest": pl.Utf8})
-        del tokens, digests, clear, values
+        callers = _Cipher().table(numbers.get_column("number").to_list()).select("token", "digest")  # in number_id order
         written.result()
     stage.write("callers", callers)
     del callers

@@ -349,7 +349,10 @@ def wallboard(center, now: datetime | None = None) -> dict:
     data["offered"] = int(values.get(("M21", k), (0, 0))[0])
     logged = set(models.AgentSession.objects.filter(center=center, start__lte=now, end__gt=now).values_list("agent_staff_no", flat=True))
     paused = set(models.AgentPause.objects.filter(center=center, start__lte=now, end__gt=now).values_list("agent_staff_no", flat=True))
-    talking = set(models.Call.objects.filter(center=center, answered_at__lte=now, answered_at__gte=lo)
+    # offered_at bounds the scan through the calls' (center, offered_at, ...) index: a call answered today was offered
+    # at most a day before (answered_at has no index; without it the whole center's history is read)
+    talking = set(models.Call.objects.filter(center=center, offered_at__gte=lo - timedelta(days=1), offered_at__lte=now,
+                                             answered_at__lte=now, answered_at__gte=lo)
                   .filter(models_q_open(now)).values_list("agent_staff_no", flat=True)) - {""}
     data["agents"] = {"logged_in": len(logged), "paused": len(paused & logged), "talking": len(talking & logged),
                       "ready": len(logged - paused - talking)}

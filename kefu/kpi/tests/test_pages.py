@@ -193,3 +193,26 @@ def test_m22_monthly_turnover_is_annualised(center, make_staff, client_for):  # 
     # 1 leaver of 40 in October (31 days) = 2.5 % a month = 29.44 % a year → within 15–30 %
     assert m22["numerator"] == 1 and m22["denominator"] == pytest.approx(40 * 31 / 365)
     assert m22["shown"] == "29.44%" and m22["status"] == "ok"
+
+
+@pytest.mark.django_db
+def test_wallboard_counts_a_call_offered_before_midnight_and_answered_after_as_talking(center):
+    # The talking query scans by offered_at (the calls' index): a call offered yesterday and answered today still counts.
+    from kefu.kpi.selectors import local_midnight, wallboard
+    from kefu.telephony.models import AgentSession, Call, ImportBatch
+
+    midnight = local_midnight(center, date(2026, 10, 14))
+    now = midnight + timedelta(minutes=3)
+    batch = ImportBatch.objects.create(center=center, kind="simulator", file_name="night", sha256="e" * 64)
+    Call.objects.create(center=center, batch=batch, call_id="n1", offered_at=midnight - timedelta(minutes=2),
+                        answered_at=midnight + timedelta(minutes=1), outcome="answered", wait_seconds=180,
+                        agent_staff_no="1001")
+    Call.objects.create(center=center, batch=batch, call_id="n2", offered_at=midnight - timedelta(minutes=30),
+                        answered_at=midnight - timedelta(minutes=29), outcome="answered", wait_seconds=60,
+                        agent_staff_no="1002")  # answered yesterday: not today's talking, as before
+    for no in ("1001", "1002"):
+        AgentSession.objects.create(center=center, batch=batch, agent_staff_no=no, start=midnight - timedelta(hours=1),
+                                    end=now + timedelta(hours=1))
+    board = wallboard(center, now=now)
+    assert board["talking_agents"] == ["1001"]
+    assert board["agents"] == {"logged_in": 2, "paused": 0, "talking": 1, "ready": 1}

@@ -328,7 +328,7 @@ def test_sqlite_big_import_rebuilds_indexes_in_its_transaction(center, monkeypat
             return cur.fetchall()
 
     before = indexes()
-    assert len(before) >= 3
+    assert len(before) >= 2  # UNIQUE (center, call_id) and (center, offered_at, agent_staff_no)
     seen = []
     real = services._sqlite_indexes_to_rebuild
     monkeypatch.setattr(services, "_sqlite_indexes_to_rebuild", lambda *a: seen.append(real(*a)) or seen[-1])
@@ -356,6 +356,7 @@ def test_sqlite_staged_insert_stores_what_executemany_stores_all_or_nothing(monk
         pytest.skip("SQLite with adbc-driver-sqlite only")
     from kefu.org import services as org
 
+    monkeypatch.setattr(services, "_sqlite_file", lambda: None)  # a database file takes the direct path (test below)
     staged, bound = org.create_center("s1", "暂存"), org.create_center("s2", "绑定")
     folders = []
     real_copy = services._Stage.copy
@@ -399,6 +400,86 @@ def test_sqlite_staged_insert_stores_what_executemany_stores_all_or_nothing(monk
         assert services.STAGE_ALIAS not in [r[1] for r in cur.fetchall()]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_direct_import_stores_what_executemany_stores_all_or_nothing(monkeypatch, tmp_path):
+    """On a database file, a CSV import outside any transaction writes through a connection of the ADBC driver in a
+    transaction of its own (_import_csv_direct): the same rows (types included) as executemany(), callers only as tokens
+    and digests, progress for every row, call_ids stored already skipped, the same file refused, and a failure before
+    its commit leaves nothing (rows, batch, the indexes it dropped), nor does a center deleted meanwhile. Run here on a
+    copy of the test database in a file."""
+    if connection.vendor != "sqlite" or services._adbc_sqlite is None:
+        pytest.skip("SQLite with adbc-driver-sqlite only")
+    import sqlite3
+
+    from kefu.audit.crypto import decrypt
+    from kefu.org import services as org
+    from kefu.telephony import csv_import
+
+    direct, bound = org.create_center("d1", "直写"), org.create_center("d2", "绑定")
+    org.create_staff(direct, staff_no="7001", name="座席", roles=["agent"], username="agent-d1", password="agent-pass-123")
+    monkeypatch.setattr(services, "_adbc_sqlite", None)
+    services.import_csv(bound, file_name="b.csv", data=CSV_CN.encode(), mapping=MAPPING)
+    monkeypatch.undo()
+    path = str(tmp_path / "copy.sqlite3")
+    connection.ensure_connection()
+    with sqlite3.connect(path) as db:
+        connection.connection.backup(db)
+    db = sqlite3.connect(path)
+
+    def rows(center):
+        cur = db.execute("SELECT * FROM telephony_call WHERE center_id = ? ORDER BY call_id", [center.pk])
+        names = [d[0] for d in cur.description]
+        # tokens differ by their random IV; only the direct center has a staff 7001 (staff numbers are unique)
+        skip = {"id", "center_id", "batch_id", "caller_number", "agent_id", "team_id"}
+        return [{k: (v, type(v)) for k, v in zip(names, r) if k not in skip} for r in cur.fetchall()]
+
+    def state():
+        return (db.execute("SELECT count(*) FROM telephony_call").fetchone(),
+                db.execute("SELECT count(*) FROM telephony_importbatch").fetchone(),
+                db.execute("SELECT name, sql FROM sqlite_master WHERE tbl_name = 'telephony_call' ORDER BY name").fetchall())
+
+    def run(data: str, sha: str, progress=None):
+        frame = csv_import.read_calls(data.encode(), MAPPING, time_zone=direct.time_zone)
+        return services._import_csv_direct(direct, frame, file_name="a.csv", sha=sha, user=None, path=path, progress=progress)
+
+    monkeypatch.setattr(services, "SQLITE_REBUILD_MIN_ROWS", 1)  # the indexes dropped and built again, as for a month
+    monkeypatch.setattr(services, "STAGE_WRITE_ROWS", 2)  # two slices: the writer thread and the next slice's callers
+    seen = []
+    batch_id, created = run(CSV_CN, "a" * 64, seen.append)
+    assert created == 3 and sum(seen) == 3 and rows(direct) == rows(bound) and len(rows(direct)) == 3
+    assert db.execute("SELECT rows, calls, kind, center_id FROM telephony_importbatch WHERE id = ?", [batch_id]).fetchone() == \
+        (3, 3, "csv", direct.pk)
+    callers = db.execute("SELECT caller_number, caller_digest, agent_id IS NOT NULL FROM telephony_call WHERE center_id = ? "
+                         "ORDER BY call_id", [direct.pk]).fetchall()
+    assert [decrypt(token) for token, _, _ in callers] == ["13800001111", "13900002222", "13700003333"]
+    assert [d for _, d, _ in callers] == [digest(n) for n in ["13800001111", "13900002222", "13700003333"]]
+    assert [has_agent for _, _, has_agent in callers] == [1, 0, 0]  # 7001 is staff of the center, 7002 is not
+    before = state()
+    seen = []
+    assert run(CSV_CN.replace("A003", "A004"), "b" * 64, seen.append)[1] == 1 and sum(seen) == 3  # A001, A002 stored
+    with pytest.raises(services._Duplicate):
+        run(CSV_CN, "a" * 64)
+    after = state()
+    assert after[0][0] == before[0][0] + 1 and after[2] == before[2]
+
+    from django.db import IntegrityError
+
+    from kefu.org.models import Center
+    gone = Center(pk=direct.pk + 1000, code="gone", name="已删除", time_zone=direct.time_zone)  # foreign keys: checked by reading
+    frame = csv_import.read_calls(CSV_CN.replace("A00", "G00").encode(), MAPPING, time_zone=direct.time_zone)
+    with pytest.raises(IntegrityError):
+        services._import_csv_direct(gone, frame, file_name="g.csv", sha="g" * 64, user=None, path=path)
+    assert state() == after
+    names = [n for n, sql in after[2] if sql and sql.startswith("CREATE INDEX")]
+    assert names
+    monkeypatch.setattr(services, "_sqlite_indexes_to_rebuild",  # drops them, writes the rows, then fails to build them
+                        lambda *a: [(name, "CREATE INDEX broken ON no_such_table (x)") for name in names])
+    with pytest.raises(services._adbc_sqlite.Error):
+        run(CSV_CN.replace("A00", "C00"), "c" * 64)
+    assert state() == after
+    db.close()
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
 def test_queue_log_lines_are_read_block_by_block_as_the_whole_file_would_be(monkeypatch, encoding):
     """The importer decodes the file lazily, block by block (cut after a newline): the same lines as decoding it whole."""
@@ -426,3 +507,19 @@ def test_calls_frame_times_are_the_parsed_instants():
     assert frame.get_column("answered_at").to_list() == [datetime(1969, 12, 31, 23, 59, 59, 5, tzinfo=UTC), None]
     assert frame.get_column("ended_at").to_list() == [None, None]
     assert services._calls_frame([]).height == 0
+
+
+@pytest.mark.parametrize("data", [
+    CSV_CN.encode() + "A009,2026-03-02 08:00:05,接通,7001,1,1,1380000".encode() + b"\xff\n",  # a bad byte in a field
+    CSV_CN.encode("utf-16"),  # bytes that pass for UTF-8 except the BOM of the header
+    CSV_CN.encode("gbk"),
+])
+def test_csv_reader_tells_a_file_not_in_utf8(data):
+    """Polars checks the fields' UTF-8, the reader the header: either way the error names the encoding."""
+    import codecs
+
+    from kefu.telephony import csv_import
+
+    with pytest.raises(csv_import.CsvImportError, match="编码"):
+        csv_import.read_calls(data, MAPPING, time_zone="Asia/Shanghai")
+    assert csv_import.read_calls(codecs.BOM_UTF8 + CSV_CN.encode(), MAPPING, time_zone="Asia/Shanghai").height == 3

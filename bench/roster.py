@@ -10,9 +10,10 @@ in the public repository seyon1988/IT5082_Optimization_Methods_Programming__Assi
 (lower bound = best known for instances 1-23).
 
 engine.solve searches the whole CP-SAT model first (2 workers; 2 s when column generation follows, else 10 % of
-the time). Where agents x days x shifts <= engine.PATTERN_MAX_CELLS it then runs column generation and diving
+the time). Where agents x days x shifts <= engine.PATTERN_LARGE_CELLS it then runs column generation and diving
 (kefu.roster.patterns: a GLOP master over whole-horizon schedules, one CP-SAT pricing model per agent, Wentges
-smoothing) on 60 % of the time left: that gives a proven lower bound ("bound" below) and usually a roster close to it.
+smoothing) on 60 % of the time left (90 % above engine.PATTERN_MAX_CELLS, Instance12, with a dive in bigger steps):
+that gives a proven lower bound ("bound" below) and usually a roster close to it.
 Large-neighbourhood search (kefu.roster.lns) improves the roster for the rest of the time and stops at the bound.
 --no-patterns skips column generation, to compare both in the same conditions.
 

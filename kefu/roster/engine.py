@@ -30,8 +30,12 @@ LNS_SHARE = 0.9
 # Within that share, the part given first to column generation and diving (kefu.roster.patterns) on problems it suits.
 PATTERN_SHARE = 0.6
 PATTERN_FIRST_PHASE = 2.0  # seconds of whole-model search before column generation takes over (if a roster exists)
-PATTERN_MAX_CELLS = 12_000  # agents x days x shifts above which column generation is not tried: pricing every agent
-# each round is then too slow to converge in a minute (Instance12, 60 x 28 x 10: LNS alone does better)
+PATTERN_MAX_CELLS = 12_000  # agents x days x shifts up to which the default plan runs (Instances 1-11)
+# Up to PATTERN_LARGE_CELLS, column generation takes most of the time and dives in big steps (patterns.LARGE_PLAN):
+# Instance12 (60 x 28 x 10 = 16,800) needs about half a minute for its LP; LNS alone stayed 25-40 % above the optimum.
+# Above it (the 150-agent center roster: 21,000), LNS alone.
+PATTERN_LARGE_CELLS = 20_000
+PATTERN_LARGE_SHARE = 0.9
 
 # Hard-rule families, with the Chinese label shown in reports.
 RULE_FAMILIES: dict[str, str] = {
@@ -715,7 +719,11 @@ def _improve(builder: _Builder, values: list[int], objective: int, deadline: flo
 
 def _patterns_suit(problem: Problem) -> bool:
     """Column generation pays where agents are few enough for one pricing model each per round."""
-    return 0 < len(problem.agents) * problem.days * len(problem.shifts) <= PATTERN_MAX_CELLS
+    return 0 < _cells(problem) <= PATTERN_LARGE_CELLS
+
+
+def _cells(problem: Problem) -> int:
+    return len(problem.agents) * problem.days * len(problem.shifts)
 
 
 def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint: Roster | None = None,
@@ -755,8 +763,10 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint:
     objective = round(solver.ObjectiveValue()) if found else None
     if status == "FEASIBLE" and lns_share and not relaxed and use_patterns:
         # column generation and diving (kefu.roster.patterns): a strong lower bound and, usually, a far better roster
-        until = time.monotonic() + (deadline - time.monotonic()) * PATTERN_SHARE
-        outcome = patterns.price_and_branch(problem, _roster_of(model, values), until, workers=workers)
+        large = _cells(problem) > PATTERN_MAX_CELLS
+        until = time.monotonic() + (deadline - time.monotonic()) * (PATTERN_LARGE_SHARE if large else PATTERN_SHARE)
+        outcome = patterns.price_and_branch(problem, _roster_of(model, values), until, workers=workers,
+                                            plan=patterns.LARGE_PLAN if large else patterns.Plan())
         if outcome.lower_bound is not None:
             bound = max(bound or 0, outcome.lower_bound)  # fair-load terms only add to the cost: still a bound
         better = _assignment(model, outcome.roster) if outcome.improved else None

@@ -34,9 +34,35 @@ MAX_COLUMNS_PER_PRICING = 8
 PRICING_TIME_LIMIT = 0.5  # seconds per agent and round: one hard pricing must not stall the round
 SMOOTHING = 0.7  # weight of the stability centre in the pricing duals (Wentges smoothing): fewer rounds to converge
 FILL_SHARE = 0.05  # share of the time kept to choose the last agents' schedules together when the dive runs late
-ABANDON_GAP = 0.5  # the LP phase is given up halfway while the bound is more than 50 % below the LP value
-DIVE_MAX_GAP = 0.05  # dive only when the LP value is within 5 % of the proven bound
-DIVE_STEP = 0.05  # share of the agents fixed per dive step when the LP chose none of them whole
+ABANDON_AT = 0.1  # after this share of its time, the LP phase is given up at the second round in a row with a pricing
+# cut short: it will not converge in time (Instance9: from the 4th round on; Instances 8, 10-12 never on this machine)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How long the LP phase may run and how the LP becomes a roster. Defaults: Instances 1-11 (up to 8,400
+    agent-days x shifts)."""
+    lp_share: float = 0.6  # of the time to the deadline, the most the LP phase takes
+    give_up: bool = True  # give up the LP phase when pricings keep running out of time (ABANDON_AT)
+    max_gap: float = 0.05  # dive only when the LP value is within this share of the proven bound (inf: always)
+    step: float = 0.05  # share of the agents fixed per step when the LP chose none of them whole ...
+    of_free: bool = False  # ... of the agents still free, with those it chose whole (a geometric dive), or of all
+    rounds: int = 2  # pricing rounds after each step
+    last_rounds: int | None = None  # ... while the last third of the agents are free (None: until the LP is solved)
+    converge_below: int = 0  # from this many agents free on, each step is priced until the LP is solved
+
+
+# Instance12 (60 agents x 28 days x 10 shifts): the LP comes within 1 % of its optimum (4,040, the best known) in about
+# 20 s, but pricing 60 agents a round leaves no time for the default dive. Measured on a quiet machine, 60 s each:
+# - fix a fifth of the free agents per step, 3 rounds: the LP holds until about 20 agents are left, then climbs; the
+#   dive ends 15-30 % above it (a third per step: worse). LNS takes that to 4,082-4,390.
+# - 5 rounds per step for the last third and the last 4 priced until solved: the dive ends 4,208-4,617 and LNS
+#   4,081-4,182 (until solved for the whole last third: 12 s a step, the dive runs out of time).
+# - the LP phase stops at 40 % of the time (at 50 %: 4,174-4,525; 35 %: 4,247), leaving the time to the dive and LNS.
+# Never give up and always dive: the LNS left afterwards is too short to start from the first roster, and under load a
+# few of its pricings run out of time now and then.
+LARGE_PLAN = Plan(lp_share=0.4, give_up=False, max_gap=float("inf"), step=0.2, of_free=True, rounds=3, last_rounds=5,
+                  converge_below=4)
 
 
 @dataclass
@@ -224,10 +250,10 @@ class _Master:
         self.value = self.lp.Objective().Value()
         return True
 
-    def price(self, pool, time_limit: float, alpha: float) -> tuple[int, bool]:
+    def price(self, pool, time_limit: float, alpha: float) -> tuple[int, bool, bool]:
         """One pricing round over the agents not fixed, at duals smoothed towards the best ones seen (Wentges):
-        (columns of negative reduced cost at the LP's own duals added, every pricing proved optimal at those duals).
-        The Lagrangian bound of proved rounds goes to center_value. A smoothed round that adds nothing is re-priced at
+        (columns of negative reduced cost at the LP's own duals added, every pricing proved optimal at those duals,
+        some pricing of the last pass cut short by its time limit). The Lagrangian bound of proved rounds goes to center_value. A smoothed round that adds nothing is re-priced at
         the LP's duals."""
         duals = [ct.dual_value() for ct in self.cover_rows]
         mus = {a.id: self.convexity[a.id].dual_value() for a in self.agents}  # read before columns are added
@@ -256,7 +282,7 @@ class _Master:
                     if pricer.reduced(line, duals) - mus[agent] < -1e-6:
                         added += self.add(agent, line)
             if added or smooth is duals:
-                return added, proved and smooth is duals
+                return added, proved and smooth is duals, not proved
             alpha = 0  # mispricing: the smoothed duals found nothing the LP wants
 
     def fill(self, time_limit: float, workers: int) -> None:
@@ -301,15 +327,14 @@ class _Master:
 
 
 def price_and_branch(problem: engine.Problem, incumbent: engine.Roster, deadline: float, *, workers: int = 2,
-                     lp_share: float = 0.6, dive_rounds: int = 2, clock=time.monotonic) -> Outcome:
-    """Generate columns until the LP is solved or lp_share of the time to `deadline` has passed; then dive: fix the
+                     plan: Plan = Plan(), clock=time.monotonic) -> Outcome:
+    """Generate columns until the LP is solved or plan.lp_share of the time to `deadline` has passed; then dive: fix the
     agents whose schedule the LP (nearly) chose, re-price the others a few rounds, repeat until every agent has one
-    schedule. When the deadline comes first,
-    the agents left get the whole rule model (_Master.fill). Returns the better of that roster and the incumbent, which
-    must keep every hard rule."""
+    schedule. When the deadline comes first, the agents left get the whole rule model (_Master.fill). Returns the better
+    of that roster and the incumbent, which must keep every hard rule."""
     started = clock()
     master = _Master(problem, incumbent)
-    lp_end = started + (deadline - started) * lp_share
+    lp_end = started + (deadline - started) * plan.lp_share
     history: list[tuple[float, str, float]] = []
     bound, converged, rounds = None, False, 0
     pool = ThreadPoolExecutor(workers) if workers > 1 else None
@@ -319,13 +344,13 @@ def price_and_branch(problem: engine.Problem, incumbent: engine.Roster, deadline
         (the cost is an integer: more rounds could not raise the bound), or the time / round limit. True when the LP
         is proved solved (or its bound reached)."""
         nonlocal bound, rounds
-        done = 0
+        done = cut_short = 0
         master.center, master.center_value = None, None  # a dive changes the problem: start the smoothing afresh
         while clock() < until and (max_rounds is None or done < max_rounds):
             if not master.solve():
                 return False
             left = until - clock()
-            added, proved = master.price(pool, max(0.05, min(PRICING_TIME_LIMIT, left)), SMOOTHING)
+            added, proved, short = master.price(pool, max(0.05, min(PRICING_TIME_LIMIT, left)), SMOOTHING)
             rounds += 1
             done += 1
             best = master.center_value
@@ -337,9 +362,9 @@ def price_and_branch(problem: engine.Problem, incumbent: engine.Roster, deadline
             if best is not None and math.ceil(best - 1e-6) >= math.ceil(master.value - 1e-6):
                 master.solve()
                 return True
-            if (abandon_at is not None and clock() > abandon_at
-                    and (best is None or master.value - best > ABANDON_GAP * max(1.0, abs(master.value)))):
-                break  # half the LP's time gone and the bound nowhere near: this will not converge in time
+            cut_short = cut_short + 1 if short else 0
+            if abandon_at is not None and clock() > abandon_at and cut_short >= 2:
+                break  # pricings run out of time: this will not converge in time
         master.solve()
         return False
 
@@ -347,29 +372,33 @@ def price_and_branch(problem: engine.Problem, incumbent: engine.Roster, deadline
         free = [a.id for a in master.agents if a.id not in master.fixed]
         best = {agent: master.weights(agent)[0] for agent in free}
         sure = [agent for agent, (w, _line) in best.items() if w > 0.99]
-        if not sure:  # the schedules the LP weighs most, a few agents at a time (one by one is slow on many agents)
-            k = max(1, math.ceil(DIVE_STEP * len(master.agents)))
-            sure = sorted(best, key=lambda agent: -best[agent][0])[:k]
+        if not sure or plan.of_free:  # the schedules the LP weighs most, a few agents at a time (one by one is slow)
+            k = max(1, math.ceil(plan.step * (len(free) if plan.of_free else len(master.agents))))
+            sure = sorted(set(sure) | set(sorted(best, key=lambda agent: -best[agent][0])[:k]))
         for agent in sure:
             master.fix(agent, best[agent][1])
 
     try:
-        converged = generate(lp_end, None, abandon_at=started + (lp_end - started) / 2)
+        give_up_after = started + (lp_end - started) * ABANDON_AT if plan.give_up else None
+        converged = generate(lp_end, None, abandon_at=give_up_after)
         lp_value = master.value
         if converged and not master.fixed:
             bound = max(bound or 0, math.ceil(lp_value - 1e-6))
         history.append((round(clock() - started, 2), "lp", lp_value))
         # A dive from an LP far from solved gives a poor roster (Instance9 on a loaded machine: LP 1,249 against an
         # optimum of 439, dive 4,668): then keep the incumbent and leave the time to the search that follows.
-        close = bound is not None and lp_value is not None and lp_value - bound <= DIVE_MAX_GAP * max(1.0, abs(lp_value))
+        close = lp_value is not None and (math.isinf(plan.max_gap) or (
+            bound is not None and lp_value - bound <= plan.max_gap * max(1.0, abs(lp_value))))
         if close:
             fill_reserve = FILL_SHARE * (deadline - started)
             while len(master.fixed) < len(master.agents) and clock() < deadline - fill_reserve:
                 fix_most_chosen()
                 free = len(master.agents) - len(master.fixed)
                 if free:
-                    # the last agents must fill the gaps the others leave: price them to convergence (cheap: few left)
-                    generate(deadline - fill_reserve, dive_rounds if 3 * free > len(master.agents) else None)
+                    # the last agents must fill the gaps the others leave: more pricing (cheap: few left)
+                    last = 3 * free <= len(master.agents)
+                    rounds_now = None if free <= plan.converge_below else plan.last_rounds if last else plan.rounds
+                    generate(deadline - fill_reserve, rounds_now)
             history.append((round(clock() - started, 2), f"dive priced to {len(master.fixed)} agents", master.value or 0))
             if len(master.fixed) < len(master.agents):
                 master.fill(deadline - clock(), workers)

@@ -120,3 +120,42 @@ def test_a_center_roster_with_interval_and_skill_cover():
     assert out.objective <= before.soft_cost - before.costs["fair_night"] - before.costs["fair_weekend"]
     if out.lower_bound is not None:
         assert out.lower_bound <= out.objective
+
+
+@needs_data
+def test_the_large_plan_dives_in_geometric_steps_to_a_legal_roster():
+    # patterns.LARGE_PLAN (Instance12's plan): a fifth of the free agents fixed per step, always a dive. Here on
+    # Instance2 with every pricing proved: the roster is legal, its cost is what the master says, never above the start.
+    inst = benchmark.load(2)
+    problem = benchmark.to_problem(inst)
+    start = _first_roster(problem)
+    start_cost, _ = benchmark.check(inst, start)
+    out = patterns.price_and_branch(problem, start, time.monotonic() + 120, plan=patterns.LARGE_PLAN)
+    objective, errors = benchmark.check(inst, out.roster)
+    assert errors == [] and objective == out.objective <= start_cost
+    assert out.lower_bound is not None and out.lower_bound <= 828 <= objective  # 828: proven optimum (SPEC)
+
+
+@needs_data
+def test_the_lp_phase_is_given_up_when_pricings_keep_running_out_of_time(monkeypatch):
+    # Instance9 on this machine: from the 4th round on its pricings hit the time limit, and the LP would not be solved
+    # within the minute; its time is better left to LNS. Simulated here: every pricing reports itself cut short.
+    price = patterns._Pricer.price
+
+    def cut_short(self, duals, time_limit):
+        columns, best, _optimal = price(self, duals, time_limit)
+        return columns, best, False
+
+    monkeypatch.setattr(patterns._Pricer, "price", cut_short)
+    problem = benchmark.to_problem(benchmark.load(1))
+    start = _first_roster(problem)
+    outcomes = {}
+    for give_up in (True, False):
+        ticks = iter(range(0, 10**6, 10))  # a clock that moves 10 s per reading: independent of the machine's speed
+        plan = patterns.Plan(give_up=give_up, max_gap=0.0)  # no dive: only the LP phase is looked at
+        outcomes[give_up] = patterns.price_and_branch(problem, start, 1000, plan=plan, clock=lambda t=ticks: next(t))
+    for out in outcomes.values():
+        assert not out.converged and out.lower_bound is None  # nothing proved, so no bound
+    # given up at the 2nd round in a row cut short after ABANDON_AT of the LP's 600 s; else on until no column enters
+    assert outcomes[True].rounds < outcomes[False].rounds
+    assert 600 * patterns.ABANDON_AT <= outcomes[True].history[0][0] < 600

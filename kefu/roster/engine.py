@@ -359,6 +359,7 @@ class _Builder:
         self.terms: list[tuple[int, object]] = []  # (weight, var) of the objective
         self.x: dict[tuple[str, int, str], cp_model.IntVar] = {}
         self.work: dict[tuple[str, int], object] = {}
+        self.shortfalls: list[tuple[int, int]] = []  # (proto index of a cover row's shortfall variable, its day)
 
     def _slack_bool(self, family: str):
         v = self.m.NewBoolVar(f"slack_{family}")
@@ -481,7 +482,7 @@ class _Builder:
             by_day_shift.setdefault((d, code), []).append(v)
         for cv in p.shift_cover:
             count = sum(by_day_shift.get((cv.day, cv.shift), []))
-            self._deviation(count, cv.requirement, cv.under_weight, cv.over_weight, n_agents)
+            self._deviation(count, cv.requirement, cv.under_weight, cv.over_weight, n_agents, cv.day)
         if p.interval_cover:
             # Count agents per (day, shift[, skill]) once; each interval then sums a handful of counts
             # instead of hundreds of booleans (a much tighter and smaller model).
@@ -503,14 +504,16 @@ class _Builder:
                     per_interval.setdefault((t, sk), []).append(n)
             for cv in p.interval_cover:
                 count = sum(per_interval.get((cv.interval, cv.skill), []))
-                self._deviation(count, cv.requirement, cv.under_weight, cv.over_weight, n_agents)
+                self._deviation(count, cv.requirement, cv.under_weight, cv.over_weight, n_agents,
+                                cv.interval * p.interval_minutes // MINUTES_PER_DAY)
 
-    def _deviation(self, count, requirement: int, under_w: int, over_w: int, n: int) -> None:
+    def _deviation(self, count, requirement: int, under_w: int, over_w: int, n: int, day: int) -> None:
         m = self.m
         if under_w:
             under = m.NewIntVar(0, max(requirement, 0), "")
             m.Add(count + under >= requirement)
             self.terms.append((under_w, under))
+            self.shortfalls.append((under.Index(), day))
         if over_w:
             over = m.NewIntVar(0, n, "")
             m.Add(count - over <= requirement)
@@ -714,7 +717,9 @@ def _improve(builder: _Builder, values: list[int], objective: int, deadline: flo
     """Large-neighbourhood search from the first phase's roster until the deadline (kefu.roster.lns)."""
     index = {a.id: i for i, a in enumerate(builder.p.agents)}
     cells = [(index[agent], d, v.Index()) for (agent, d, _code), v in builder.x.items()]
-    return lns.improve(builder.m, cells, values, objective, deadline, seed=seed, threads=workers, stop_at=stop_at)
+    shortfalls = builder.shortfalls
+    return lns.improve(builder.m, cells, values, objective, deadline, seed=seed, threads=workers, stop_at=stop_at,
+                       short_days=lambda vals: [d for idx, d in shortfalls if vals[idx] > 0])
 
 
 def _patterns_suit(problem: Problem) -> bool:

@@ -12,10 +12,12 @@ short by the time limit shrinks it. The random generator is seeded, so runs are 
 """
 from __future__ import annotations
 
+import bisect
 import random
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Callable
 
 from ortools.sat.python import cp_model
 
@@ -45,7 +47,8 @@ class _Kind:
 
 def improve(model: cp_model.CpModel, cells: list[tuple[int, int, int]], values: list[int], objective: int,
             deadline: float, *, seed: int = 0, sub_time: float = 4.0, sub_dtime: float = 0.1,
-            threads: int = 1, clock=time.monotonic, max_iterations: int | None = None, stop_at: int | None = None) -> Result:
+            threads: int = 1, clock=time.monotonic, max_iterations: int | None = None, stop_at: int | None = None,
+            short_days: Callable[[list[int]], list[int]] | None = None) -> Result:
     """Improve the solution `values` (objective `objective`) of `model` until `deadline` (on `clock`).
 
     cells: (agent index, day, proto variable index) of every decision variable; a neighbourhood frees the
@@ -53,6 +56,9 @@ def improve(model: cp_model.CpModel, cells: list[tuple[int, int, int]], values: 
     solved at the same time (one CP-SAT worker each), the best result is kept. clock: what the deadline is
     read on (time.process_time gives comparisons that do not depend on the machine's load). max_iterations:
     stop after that many sub-solves too (reproducible tests). stop_at: a proven lower bound (nothing can beat it).
+    short_days: the days of the cover shortfalls in a solution; with it, one neighbourhood kind frees every agent
+    around such a day plus two agents over the whole horizon (a shortfall often needs one agent's shift moved from
+    another week, which neither a window of days nor a few random agents allow).
     """
     started = clock()
     rng = random.Random(seed)
@@ -69,26 +75,41 @@ def improve(model: cp_model.CpModel, cells: list[tuple[int, int, int]], values: 
         _Kind("days", min(n_days, 5), 1, n_days),  # every agent over a window of days
         _Kind("block", min(n_agents, 8), 2, n_agents),  # more agents over a window of two weeks
     ]
+    if short_days is not None:
+        kinds.append(_Kind("shortfall", min(n_days, 3), 1, n_days))  # every agent around a short day + 2 agents
 
-    def neighbourhood(kind: _Kind) -> tuple[set[int] | None, set[int] | None]:
-        if kind.name == "days":
+    def neighbourhood(kind: _Kind, incumbent: list[int]) -> tuple[set[int] | None, set[int] | None, bool]:
+        """(agents, days, either): the cells of those agents on those days are freed (None: all), or with either,
+        the cells of those agents or on those days."""
+        if kind.name == "shortfall":
+            short = short_days(incumbent)
+            if short:
+                w = max(1, min(n_days, round(kind.size)))
+                centre = bisect.bisect_left(days, rng.choice(short))
+                start = min(max(0, centre - w // 2), n_days - w)
+                return set(rng.sample(agents, min(2, n_agents))), set(days[start:start + w]), True
+        if kind.name in ("days", "shortfall"):
             w = max(1, min(n_days, round(kind.size)))
             start = rng.randrange(n_days - w + 1)
-            return None, set(days[start:start + w])
+            return None, set(days[start:start + w]), False
         free_agents = set(rng.sample(agents, max(1, min(n_agents, round(kind.size)))))
         if kind.name == "agents":
-            return free_agents, None
+            return free_agents, None, False
         w = min(n_days, 14)
         start = rng.randrange(n_days - w + 1)
-        return free_agents, set(days[start:start + w])
+        return free_agents, set(days[start:start + w]), False
 
     def solve(job):
-        kind, free_agents, free_days, incumbent, limit, sub_seed, dtime = job
+        kind, (free_agents, free_days, either), incumbent, limit, sub_seed, dtime = job
         sub = cp_model.CpModel()
         sub.proto.copy_from(base.proto)
         variables = sub.proto.variables
         for a, d, idx in cells:
-            if (free_agents is not None and a not in free_agents) or (free_days is not None and d not in free_days):
+            if either:
+                fixed = a not in free_agents and d not in free_days
+            else:
+                fixed = (free_agents is not None and a not in free_agents) or (free_days is not None and d not in free_days)
+            if fixed:
                 dom = variables[idx].domain
                 dom.clear()
                 dom.extend([incumbent[idx], incumbent[idx]])
@@ -120,8 +141,8 @@ def improve(model: cp_model.CpModel, cells: list[tuple[int, int, int]], values: 
                 result.iterations += 1
                 # a long time without progress: search each neighbourhood longer (up to 8 times)
                 dtime = sub_dtime * 2 ** min(3, stall // STALL)
-                jobs.append((kind, *neighbourhood(kind), result.values, min(left, sub_time), rng.randrange(1 << 30),
-                             dtime))
+                jobs.append((kind, neighbourhood(kind, result.values), result.values, min(left, sub_time),
+                             rng.randrange(1 << 30), dtime))
             answers = list(pool.map(solve, jobs)) if pool else [solve(jobs[0])]
             best = None
             for kind, status, value, vals in answers:

@@ -69,3 +69,27 @@ def test_solve_improves_with_lns_and_keeps_hard_rules():
     sol = engine.solve(benchmark.to_problem(inst), time_limit=8, seed=1)
     objective, errors = benchmark.check(inst, sol.roster)
     assert errors == [] and objective == sol.objective and objective >= 828  # 828: proven optimum
+
+
+def test_the_shortfall_days_are_those_of_the_cover_left_short():
+    # engine.build_model records each cover row's shortfall variable with its day; LNS frees every agent around such a
+    # day (plus two agents over the whole horizon) when it is given them.
+    problem = _small_problem()
+    builder = engine.build_model(problem)
+    values, _start = _first_solution(builder)
+    roster = engine._roster_of(builder, values)
+    short = {cv.day for cv in problem.shift_cover
+             if sum(1 for (_a, d), code in roster.items() if d == cv.day and code == cv.shift) < cv.requirement}
+    assert {d for idx, d in builder.shortfalls if values[idx] > 0} == short
+    seen = []
+
+    def short_days(vals):
+        days = [d for idx, d in builder.shortfalls if vals[idx] > 0]
+        seen.append(days)
+        return days
+
+    result = lns.improve(builder.m, _cells(builder), values, _start, time.monotonic() + 600, max_iterations=40,
+                         short_days=short_days)
+    assert seen and result.objective <= _start
+    ev = engine.evaluate(problem, engine._roster_of(builder, result.values))
+    assert ev.hard == [] and ev.soft_cost == result.objective

@@ -83,41 +83,13 @@ class _Staffing:
         return self.rows.get(staff_no, (None, None))
 
 
-class _Cipher:
-    """Caller numbers -> (Fernet token, keyed digest), each distinct number encrypted once per import (the digest already
-    reveals equality). The bulk helpers of kefu.audit.crypto write exactly what encrypt()/digest() write
-    (tests/test_import.py checks that audit's decrypt() reads them and that the digests are equal)."""
-
-    def __init__(self):
-        self.cache: dict[str, tuple[str, str]] = {}
-
-    def table(self, numbers: list[str]) -> pl.DataFrame:
-        """Distinct numbers -> frame (number, token, digest); '' -> ('', '')."""
-        todo = [n for n in dict.fromkeys(numbers) if n and n not in self.cache]
-        for n, token, dig in zip(todo, audit_crypto.encrypt_many(todo), audit_crypto.digest_many(todo)):
-            self.cache[n] = (token, dig)
-        pairs = [self(n) for n in numbers]
-        return pl.DataFrame({"number": numbers, "token": [p[0] for p in pairs], "digest": [p[1] for p in pairs]},
-                            schema={"number": pl.Utf8, "token": pl.Utf8, "digest": pl.Utf8})
-
-    def many(self, numbers: list[str]) -> dict[str, tuple[str, str]]:
-        self.table(numbers)
-        return {n: self(n) for n in numbers}
-
-    def __call__(self, number: str) -> tuple[str, str]:
-        if not number:
-            return "", ""
-        hit = self.cache.get(number)
-        if hit is None:
-            hit = self.cache[number] = (audit_crypto.encrypt(number), audit_crypto.digest(number))
-        return hit
-
-
 class _Callers:
     """Caller numbers -> (Fernet token, keyed digest) as a frame (number, token, digest) that grows slice by slice of an
-    import: add() encrypts the numbers not seen yet (each distinct number once per import, as _Cipher) and returns the
-    whole table; '' -> ('', ''). Tokens held in Arrow buffers, not one Python str each (1M calls: ~490,000 callers, ~100 MB
-    against ~250 MB in a dict of tuples), and no Python work per number already known."""
+    import: add() encrypts the numbers not seen yet (each distinct number once per import: the digest already reveals
+    equality) and returns the whole table, in no particular order; '' -> ('', ''). Tokens held in Arrow buffers, not one
+    Python str each (1M calls: ~490,000 callers, ~100 MB against ~250 MB in a dict of tuples), and no Python work per
+    number already known. The bulk helpers of kefu.audit.crypto write exactly what encrypt()/digest() write
+    (tests/test_import.py checks that audit's decrypt() reads them and that the digests are equal)."""
 
     def __init__(self):
         self.known = pl.DataFrame({"number": [""], "token": [""], "digest": [""]})
@@ -557,7 +529,7 @@ def _insert_frame(center: Center, batch: ImportBatch, frame: pl.DataFrame, batch
     prepare = _preparer(center, batch.pk, frame)
     if stage is not None and stage.usable and frame.height:
         return _insert_staged(center, batch, frame, prepare, stage, batch_size, progress)
-    numbers = _Cipher().table(frame.get_column("caller_number").fill_null("").unique().to_list())
+    numbers = _Callers().add(frame.get_column("caller_number"))
     prepared = prepare(frame, numbers, [pl.col("token").alias("caller_number"), pl.col("digest").alias("caller_digest")]).collect()
     return _insert_calls(prepared, batch_size, progress)
 
@@ -581,7 +553,8 @@ def _insert_staged(center, batch, frame: pl.DataFrame, prepare, stage: _Stage, b
 
     with ThreadPoolExecutor(1) as pool:
         written = pool.submit(write_calls)
-        callers = _Cipher().table(numbers.get_column("number").to_list()).select("token", "digest")  # in number_id order
+        callers = (numbers.join(_Callers().add(numbers.get_column("number")), on="number", how="left", maintain_order="left")
+                   .select("token", "digest"))  # in number_id order
         written.result()
     stage.write("callers", callers)
     del callers

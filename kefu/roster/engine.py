@@ -717,9 +717,8 @@ def _improve(builder: _Builder, values: list[int], objective: int, deadline: flo
     """Large-neighbourhood search from the first phase's roster until the deadline (kefu.roster.lns)."""
     index = {a.id: i for i, a in enumerate(builder.p.agents)}
     cells = [(index[agent], d, v.Index()) for (agent, d, _code), v in builder.x.items()]
-    shortfalls = builder.shortfalls
     return lns.improve(builder.m, cells, values, objective, deadline, seed=seed, threads=workers, stop_at=stop_at,
-                       short_days=lambda vals: [d for idx, d in shortfalls if vals[idx] > 0])
+                       short_days=lambda vals: [d for idx, d in builder.shortfalls if vals[idx] > 0])
 
 
 def _patterns_suit(problem: Problem) -> bool:

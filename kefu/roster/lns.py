@@ -81,16 +81,14 @@ def improve(model: cp_model.CpModel, cells: list[tuple[int, int, int]], values: 
     def neighbourhood(kind: _Kind, incumbent: list[int]) -> tuple[set[int] | None, set[int] | None, bool]:
         """(agents, days, either): the cells of those agents on those days are freed (None: all), or with either,
         the cells of those agents or on those days."""
-        if kind.name == "shortfall":
-            short = short_days(incumbent)
-            if short:
-                w = max(1, min(n_days, round(kind.size)))
+        if kind.name in ("days", "shortfall"):
+            w = max(1, min(n_days, round(kind.size)))
+            short = short_days(incumbent) if kind.name == "shortfall" else None
+            if short:  # a window around a short day, and two agents over the whole horizon
                 centre = bisect.bisect_left(days, rng.choice(short))
                 start = min(max(0, centre - w // 2), n_days - w)
                 return set(rng.sample(agents, min(2, n_agents))), set(days[start:start + w]), True
-        if kind.name in ("days", "shortfall"):
-            w = max(1, min(n_days, round(kind.size)))
-            start = rng.randrange(n_days - w + 1)
+            start = rng.randrange(n_days - w + 1)  # no shortfall: a window of days like "days"
             return None, set(days[start:start + w]), False
         free_agents = set(rng.sample(agents, max(1, min(n_agents, round(kind.size)))))
         if kind.name == "agents":

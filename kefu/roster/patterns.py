@@ -12,7 +12,8 @@ bound CP-SAT reports on 2 workers), so:
 2. When no agent has a schedule of negative reduced cost, the LP value is a lower bound of the roster's cost; before
    that, LP value + each agent's (exact) most negative reduced cost is one (Lagrangian bound).
 3. A dive turns the LP into a roster: fix the agents whose schedule the LP chose (nearly) whole, price the others again,
-   repeat (Plan.fill_below: the last few agents are chosen together by the whole rule model). The result is kept only when it is better than the incumbent on the terms the master prices.
+   repeat (Plan.fill_below: the last few agents are chosen together by the whole rule model). The result is kept only
+   when it is better than the incumbent on the terms the master prices.
 
 Fair-load terms (night/weekend spread) are not in the master: the engine re-evaluates the whole objective and keeps the
 better roster. `price_and_branch` returns plain data.
@@ -40,8 +41,8 @@ ABANDON_AT = 0.1  # after this share of its time, the LP phase is given up at th
 
 @dataclass(frozen=True)
 class Plan:
-    """How long the LP phase may run and how the LP becomes a roster. Defaults: Instances 1-11 (up to 8,400
-    agent-days x shifts)."""
+    """How long the LP phase may run and how the LP becomes a roster. Defaults: Instances 1-11 (up to
+    engine.PATTERN_MAX_CELLS agent-days x shifts)."""
     lp_share: float = 0.6  # of the time to the deadline, the most the LP phase takes
     give_up: bool = True  # give up the LP phase when pricings keep running out of time (ABANDON_AT)
     max_gap: float = 0.05  # dive only when the LP value is within this share of the proven bound (inf: always)
@@ -257,8 +258,8 @@ class _Master:
     def price(self, pool, time_limit: float, alpha: float) -> tuple[int, bool, bool]:
         """One pricing round over the agents not fixed, at duals smoothed towards the best ones seen (Wentges):
         (columns of negative reduced cost at the LP's own duals added, every pricing proved optimal at those duals,
-        some pricing of the last pass cut short by its time limit). The Lagrangian bound of proved rounds goes to center_value. A smoothed round that adds nothing is re-priced at
-        the LP's duals."""
+        some pricing of the last pass cut short by its time limit). The Lagrangian bound of proved rounds goes to
+        center_value. A smoothed round that adds nothing is re-priced at the LP's duals."""
         duals = [ct.dual_value() for ct in self.cover_rows]
         mus = {a.id: self.convexity[a.id].dual_value() for a in self.agents}  # read before columns are added
         free = [a for a in self.agents if a.id not in self.fixed]

@@ -76,7 +76,7 @@ def test_the_shortfall_days_are_those_of_the_cover_left_short():
     # day (plus two agents over the whole horizon) when it is given them.
     problem = _small_problem()
     builder = engine.build_model(problem)
-    values, _start = _first_solution(builder)
+    values, start = _first_solution(builder)
     roster = engine._roster_of(builder, values)
     short = {cv.day for cv in problem.shift_cover
              if sum(1 for (_a, d), code in roster.items() if d == cv.day and code == cv.shift) < cv.requirement}
@@ -88,8 +88,8 @@ def test_the_shortfall_days_are_those_of_the_cover_left_short():
         seen.append(days)
         return days
 
-    result = lns.improve(builder.m, _cells(builder), values, _start, time.monotonic() + 600, max_iterations=40,
+    result = lns.improve(builder.m, _cells(builder), values, start, time.monotonic() + 600, max_iterations=40,
                          short_days=short_days)
-    assert seen and result.objective <= _start
+    assert seen and result.objective <= start
     ev = engine.evaluate(problem, engine._roster_of(builder, result.values))
     assert ev.hard == [] and ev.soft_cost == result.objective

@@ -8,7 +8,8 @@ bound CP-SAT reports on 2 workers), so:
 1. The master LP (GLOP) starts from each agent's schedule in the incumbent roster and asks, per agent, for a schedule
    of negative reduced cost: a small CP-SAT model holding every rule of that one agent (the same `engine.build_model`
    rules, so a column is always a legal schedule), with the cover duals in its objective. Every improving schedule the
-   pricing search meets becomes a column.
+   pricing search meets becomes a column. Where CP-SAT is cut short, the exact labelling DP over the days
+   (`kefu.roster.labelling`) answers instead, and goes first for that agent while it is the quicker.
 2. When no agent has a schedule of negative reduced cost, the LP value is a lower bound of the roster's cost; before
    that, LP value + each agent's (exact) most negative reduced cost is one (Lagrangian bound).
 3. A dive turns the LP into a roster: fix the agents whose schedule the LP chose (nearly) whole, price the others again,
@@ -28,11 +29,16 @@ from dataclasses import dataclass, field
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
-from kefu.roster import engine
+from kefu.roster import engine, labelling
 
 SCALE = 1000  # duals are rounded to 1/SCALE in the pricing objective (CP-SAT takes integer coefficients)
 MAX_COLUMNS_PER_PRICING = 8
 PRICING_TIME_LIMIT = 0.5  # seconds per agent and round: one hard pricing must not stall the round
+# CP-SAT prices in parallel and finds varied columns, most often in a few milliseconds, but at some duals it needs
+# seconds (Instance9: 10 s and more). Where the labelling DP supports the agent, CP-SAT gets this long; cut short, the
+# DP answers, and goes first for that agent from then on while it answers within this time too (3-16 ms a pricing on
+# Instances 6, 9, 11 and 12; up to 0.8 s on Instances 8 and 10, where CP-SAT is rarely cut short).
+QUICK_PRICING = 0.1
 SMOOTHING = 0.7  # weight of the stability centre in the pricing duals (Wentges smoothing): fewer rounds to converge
 FILL_SHARE = 0.05  # share of the time kept to choose the last agents' schedules together when the dive runs late
 ABANDON_AT = 0.1  # after this share of its time, the LP phase is given up at the second round in a row with a pricing
@@ -120,7 +126,8 @@ def line_cost(requests: list[engine.Request], line: Line) -> int:
 
 
 class _Pricer:
-    """The rules of one agent as a CP-SAT model; `price(duals)` returns schedules of least reduced cost."""
+    """The rules of one agent; `price(duals)` returns schedules of least reduced cost, found by the exact labelling DP
+    (kefu.roster.labelling) where it supports the agent's rules at a manageable size, else by a CP-SAT model."""
 
     def __init__(self, problem: engine.Problem, agent: engine.Agent, requests: list[engine.Request],
                  covered: dict[tuple[int, str], list[int]]):
@@ -129,6 +136,13 @@ class _Pricer:
                                 fixed=tuple(f for f in problem.fixed if f[0] == agent.id))
         self.builder = engine.build_model(single)
         self.agent, self.requests, self.covered, self.days = agent, requests, covered, problem.days
+        self.labeller = labelling.Labeller(problem, agent)
+        self.use_dp = False  # set once CP-SAT ran out of QUICK_PRICING: such duals come back, the DP goes first then
+        if self.labeller.supported:  # cost of each choice of each day without the duals: the missed requests
+            choices = [None] + [s.code for s in self.labeller.shifts]
+            self.request_table = [[float(sum(r.weight for r in requests if r.day == d and engine.request_missed(r, c)))
+                                   for c in choices] for d in range(problem.days)]
+            self.choice_rows = [[self.covered.get((d, c), ()) if c else () for c in choices] for d in range(problem.days)]
         self.cells = [(d, code, v.Index()) for (_a, d, code), v in self.builder.x.items()]
         # request cost as a linear function of the cells, up to a constant (the weights of the on-requests)
         self.request_coef: dict[int, int] = {}
@@ -142,7 +156,10 @@ class _Pricer:
                 self.request_coef[idx] = self.request_coef.get(idx, 0) + sign * r.weight
 
     def price(self, duals: list[float], time_limit: float) -> tuple[list[tuple[float, Line]], float | None, bool]:
-        """(columns as (reduced cost without the convexity dual, line), least such cost, proved optimal)."""
+        """(columns as (reduced cost without the convexity dual, line), least such cost, proved optimal) by CP-SAT;
+        where the labelling DP can take over, CP-SAT gets at most QUICK_PRICING seconds."""
+        if self.labeller.supported:
+            time_limit = min(time_limit, QUICK_PRICING)
         coef: dict[int, int] = {idx: SCALE * c for idx, c in self.request_coef.items()}
         for d, code, idx in self.cells:
             rows = self.covered.get((d, code))
@@ -181,6 +198,18 @@ class _Pricer:
             out.append((self.reduced(line, duals), line))
         best = min(r for r, _ in out) if out else None
         return out, best, status == cp_model.OPTIMAL
+
+    def exact(self, duals: list[float], found: list[tuple[float, Line]] = ()) -> tuple[list[tuple[float, Line]], float | None, bool]:
+        """The same answer as `price`, always proved, by the labelling DP (only where labeller.supported); the
+        schedules CP-SAT `found` before it was cut short are kept as columns too."""
+        started = time.perf_counter()
+        table = [[base - sum(duals[i] for i in rows) for base, rows in zip(costs, covered)]
+                 for costs, covered in zip(self.request_table, self.choice_rows)]
+        out = self.labeller.best(table, MAX_COLUMNS_PER_PRICING)
+        self.use_dp = time.perf_counter() - started < QUICK_PRICING  # faster than CP-SAT's allowance: first from now on
+        seen = {line for _r, line in out}
+        out += [(r, line) for r, line in found if line not in seen]
+        return out, (out[0][0] if out else None), bool(out)
 
     def reduced(self, line: Line, duals: list[float]) -> float:
         value = float(line_cost(self.requests, line))
@@ -270,7 +299,14 @@ class _Master:
             def run(a: engine.Agent):
                 return a.id, self.pricers[a.id].price(smooth, time_limit)
 
-            answers = list(pool.map(run, free)) if pool else [run(a) for a in free]
+            # CP-SAT in the pool (it releases the GIL); the labelling DP in this thread meanwhile: numpy on small
+            # arrays holds the GIL, and two threads of it ran 3x slower than one (Instance9)
+            by_dp = {a.id for a in free if self.pricers[a.id].use_dp}
+            pending = [pool.submit(run, a) for a in free if a.id not in by_dp] if pool else []
+            answers = [(agent, self.pricers[agent].exact(smooth)) for agent in by_dp]
+            answers += [f.result() for f in pending] if pool else [run(a) for a in free if a.id not in by_dp]
+            answers = [(agent, self.pricers[agent].exact(smooth, cols) if not optimal and self.pricers[agent].labeller.supported
+                        else (cols, best, optimal)) for agent, (cols, best, optimal) in answers]
             proved = all(optimal and best is not None for _agent, (_c, best, optimal) in answers)
             if proved:
                 lagrange = sum(p * row[0] for p, row in zip(smooth, self.rows)) + sum(b for _a, (_c, b, _o) in answers)

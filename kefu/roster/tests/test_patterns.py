@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kefu.roster import benchmark, center, engine, patterns, policy
+from kefu.roster import benchmark, center, engine, labelling, patterns, policy
 from kefu.roster.engine import Agent, Problem, Request, ShiftCover, ShiftType
 
 needs_data = pytest.mark.skipif(not (benchmark.DATA_DIR / "Instance2.txt").exists(), reason="benchmark data missing")
@@ -32,6 +32,22 @@ def test_instance2_lp_bound_is_the_proven_optimum_and_the_dive_reaches_it(monkey
     objective, errors = benchmark.check(inst, out.roster)
     assert errors == [] and objective == out.objective
     assert objective == 828
+
+
+@needs_data
+def test_when_cp_sat_prices_nothing_in_time_the_labelling_dp_proves_the_optimum(monkeypatch):
+    # Instance2's proven optimum is 828 (SPEC), as above; here every CP-SAT pricing is cut short at once, so each
+    # agent falls to the DP and is priced by it first from then on.
+    monkeypatch.setattr(patterns, "QUICK_PRICING", 1e-6)
+    inst = benchmark.load(2)
+    problem = benchmark.to_problem(inst)
+    start = _first_roster(problem)
+    master = patterns._Master(problem, start)
+    assert all(p.labeller.supported and not p.use_dp for p in master.pricers.values())
+    out = patterns.price_and_branch(problem, start, time.monotonic() + 300)
+    assert out.converged and out.lower_bound == 828
+    objective, errors = benchmark.check(inst, out.roster)
+    assert errors == [] and objective == out.objective == 828
 
 
 @needs_data
@@ -164,8 +180,10 @@ def test_the_last_agents_of_a_dive_get_the_whole_rule_model_together(monkeypatch
 
 @needs_data
 def test_the_lp_phase_is_given_up_when_pricings_keep_running_out_of_time(monkeypatch):
-    # Instance9 on this machine: from the 4th round on its pricings hit the time limit, and the LP would not be solved
-    # within the minute; its time is better left to LNS. Simulated here: every pricing reports itself cut short.
+    # Where the labelling DP cannot take over (kefu.roster.labelling.MAX_STATES), CP-SAT pricings that keep hitting
+    # the time limit mean the LP will not be solved in time (Instance9 before the DP: from its 4th round on); the time
+    # is better left to LNS. Simulated here: every pricing reports itself cut short, and the DP supports no agent.
+    monkeypatch.setattr(labelling, "MAX_STATES", 0)
     price = patterns._Pricer.price
 
     def cut_short(self, duals, time_limit):

@@ -1,6 +1,7 @@
 """Roster engine benchmark: the public Employee Shift Scheduling Benchmark and a 150-agent center roster.
 
     .venv/bin/python bench/roster.py --instances 1-12 --time-limit 60 --center-time-limit 120
+    .venv/bin/python bench/roster.py --instances 5-12 --repeat 3 --no-center   # the spread between runs
 
 Instances (Curtois & Qu, https://www.schedulingbenchmarks.org/nrp/) are read into the SAME engine the
 product uses (kefu.roster.benchmark.to_problem → kefu.roster.engine.solve); every roster is re-checked
@@ -11,11 +12,16 @@ in the public repository seyon1988/IT5082_Optimization_Methods_Programming__Assi
 
 engine.solve searches the whole CP-SAT model first (2 workers; 2 s when column generation follows, else 10 % of
 the time). Where agents x days x shifts <= engine.PATTERN_LARGE_CELLS it then runs column generation and diving
-(kefu.roster.patterns: a GLOP master over whole-horizon schedules, one CP-SAT pricing model per agent, Wentges
-smoothing) on 60 % of the time left (90 % above engine.PATTERN_MAX_CELLS, Instance12, with a dive in bigger steps):
-that gives a proven lower bound ("bound" below) and usually a roster close to it.
+(kefu.roster.patterns: a GLOP master over whole-horizon schedules, each agent priced by a CP-SAT model or, where that
+is cut short, by the exact labelling DP of kefu.roster.labelling; Wentges smoothing) on 90 % of the time left: that
+gives a proven lower bound ("bound" below) and, by up to six dives from the LP (one above engine.PATTERN_MAX_CELLS,
+Instance12, in bigger steps), usually a roster close to it.
 Large-neighbourhood search (kefu.roster.lns) improves the roster for the rest of the time and stops at the bound.
 --no-patterns skips column generation, to compare both in the same conditions.
+
+Results vary between runs of the same code (thread timing in CP-SAT, the pricing pool and LNS), so one run meeting a
+goal does not show that it is met reliably: --repeat N runs each instance N times (seeds 0..N-1) and prints the worst,
+median and best gap with how many runs met the goal (issue #4: instances 1-6 within 1 %, 7-12 within 5 %).
 
 Baseline measured in the same run: the first roster CP-SAT finds (stop_after_first_solution) for the
 same model; the script prints the final objective as a ratio of it.
@@ -63,8 +69,11 @@ def first_solution(problem: engine.Problem, limit: float) -> tuple[int | None, f
     return engine.evaluate(problem, roster).soft_cost, time.monotonic() - started
 
 
+GOAL = {n: 1.0 if n <= 6 else 5.0 for n in range(1, 13)}  # issue #4: gap to the best known, in %
+
+
 def run_instances(numbers: list[int], limit: float, lns_share: float | None = engine.LNS_SHARE,
-                  use_patterns: bool | None = None) -> None:
+                  use_patterns: bool | None = None, repeat: int = 1) -> None:
     print(f"# Employee Shift Scheduling Benchmark, time limit {limit:g} s per instance, 2 cores "
           + ("(whole model only)" if not lns_share else "(whole model, then LNS only)" if use_patterns is False
              else "(whole model, column generation and diving where it suits, then LNS)"))
@@ -72,16 +81,28 @@ def run_instances(numbers: list[int], limit: float, lns_share: float | None = en
         inst = benchmark.load(n)
         problem = benchmark.to_problem(inst)
         base, base_t = first_solution(problem, limit)
-        sol = engine.solve(problem, time_limit=limit, lns_share=lns_share, use_patterns=use_patterns)
-        obj, errors = benchmark.check(inst, sol.roster) if sol.evaluation else (None, ["no solution"])
         best = benchmark.BEST_KNOWN.get(n)
-        kind = "optimum" if n in benchmark.PROVEN_OPTIMAL else "best-known"
-        gap = f"{100 * (obj - best) / best:.2f}%" if obj is not None and best else "—"
-        ratio = f"{obj / base:.3f}" if obj is not None and base else "—"
-        lower = f"{sol.bound:.0f}" if sol.bound is not None else "—"
-        print(f"Instance{n}: status={sol.status} objective={obj} {kind}={best} gap={gap} bound={lower} time={sol.wall_seconds:.1f}s "
-              f"checker={'ok' if not errors else f'{len(errors)} errors'} "
-              f"first-solution={base} ({base_t:.1f}s) ratio-to-first={ratio}")
+        gaps = []
+        for run in range(repeat):
+            sol = engine.solve(problem, time_limit=limit, lns_share=lns_share, use_patterns=use_patterns, seed=run)
+            obj, errors = benchmark.check(inst, sol.roster) if sol.evaluation else (None, ["no solution"])
+            kind = "optimum" if n in benchmark.PROVEN_OPTIMAL else "best-known"
+            gap = 100 * (obj - best) / best if obj is not None and best and not errors else None
+            gaps.append(gap)
+            ratio = f"{obj / base:.3f}" if obj is not None and base else "—"
+            lower = f"{sol.bound:.0f}" if sol.bound is not None else "—"
+            label = f"Instance{n}" + (f" run {run + 1}/{repeat}" if repeat > 1 else "")
+            print(f"{label}: status={sol.status} objective={obj} {kind}={best} "
+                  f"gap={'—' if gap is None else f'{gap:.2f}%'} bound={lower} time={sol.wall_seconds:.1f}s "
+                  f"checker={'ok' if not errors else f'{len(errors)} errors'} "
+                  f"first-solution={base} ({base_t:.1f}s) ratio-to-first={ratio}", flush=True)
+        if repeat > 1 and n in GOAL:
+            known = sorted(g for g in gaps if g is not None)
+            met = sum(1 for g in known if g <= GOAL[n] + 1e-9)
+            spread = (f"worst {known[-1]:.2f}% median {known[len(known) // 2]:.2f}% best {known[0]:.2f}%"
+                      if known else "no checked roster")
+            print(f"Instance{n} over {repeat} runs: gap {spread}; goal <= {GOAL[n]:g}% met in {met} of {repeat}",
+                  flush=True)
 
 
 def center_problem(agents: int, days: int, seed: int = 7) -> tuple[engine.Problem, dict]:
@@ -135,13 +156,14 @@ def main() -> None:
     ap.add_argument("--no-center", action="store_true")
     ap.add_argument("--lns-share", type=float, default=engine.LNS_SHARE,
                     help="share of each instance's time given to LNS (0: the whole-model search only)")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per benchmark instance (seeds 0..N-1): the spread")
     ap.add_argument("--no-patterns", action="store_true",
                     help="skip column generation and diving (whole model, then LNS only) to compare in the same run")
     args = ap.parse_args()
     print(f"# machine: {os.cpu_count()} cores (shared with other work at the time of the run)")
     if args.instances:
         run_instances(parse_range(args.instances), args.time_limit, args.lns_share or None,
-                      False if args.no_patterns else None)
+                      False if args.no_patterns else None, args.repeat)
     if not args.no_center:
         run_center(args.center_agents, args.center_days, args.center_time_limit)
 

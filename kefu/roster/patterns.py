@@ -22,6 +22,7 @@ better roster. `price_and_branch` returns plain data.
 from __future__ import annotations
 
 import math
+import random
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -52,13 +53,14 @@ class Plan:
     lp_share: float = 0.6  # of the time to the deadline, the most the LP phase takes
     give_up: bool = True  # give up the LP phase when pricings keep running out of time (ABANDON_AT)
     max_gap: float = 0.05  # dive only when the LP value is within this share of the proven bound (inf: always)
-    step: float = 0.05  # share of the agents fixed per step when the LP chose none of them whole ...
+    step: float = 0.1  # share of the agents fixed per step when the LP chose none of them whole ...
     of_free: bool = False  # ... of the agents still free, with those it chose whole (a geometric dive), or of all
     rounds: int = 2  # pricing rounds after each step
     last_rounds: int | None = None  # ... while the last third of the agents are free (None: until the LP is solved)
     converge_below: int = 0  # from this many agents free on, each step is priced until the LP is solved
     fill_below: int = 0  # from this many agents free on, they get the whole rule model together (_Master.fill)
     fill_time: float = 5.0  # ... for at most this many seconds
+    dives: int = 6  # dives from the LP at most, the later ones with randomised choices, while time is left
 
 
 # Instance12 (60 agents x 28 days x 10 shifts): the LP comes within 1 % of its optimum (4,040, the best known) in about
@@ -73,7 +75,7 @@ class Plan:
 # Never give up and always dive: the LNS left afterwards is too short to start from the first roster, and under load a
 # few of its pricings run out of time now and then.
 LARGE_PLAN = Plan(lp_share=0.4, give_up=False, max_gap=float("inf"), step=0.2, of_free=True, rounds=3, last_rounds=5,
-                  converge_below=4, fill_below=10, fill_time=5.0)
+                  converge_below=4, fill_below=10, fill_time=5.0, dives=1)
 
 
 @dataclass
@@ -272,6 +274,12 @@ class _Master:
                     self.cover_rows[i].SetCoefficient(var, self.cover_rows[i].GetCoefficient(var) + 1)
         return True
 
+    def unfix_all(self) -> None:
+        for agent in self.fixed:
+            for _cost, var in self.columns[agent].values():
+                var.SetUb(self.lp.infinity())
+        self.fixed = {}
+
     def fix(self, agent: str, line: Line) -> None:
         for other, (_cost, var) in self.columns[agent].items():
             if other != line:
@@ -280,7 +288,11 @@ class _Master:
 
     def solve(self) -> bool:
         if self.lp.Solve() != pywraplp.Solver.OPTIMAL:
-            return False
+            # GLOP warm-started after many bound changes has reported ABNORMAL once (a third dive of Instance8): the
+            # LP always has a solution (free deviation variables), so solve it again from scratch
+            self.lp.Reset()
+            if self.lp.Solve() != pywraplp.Solver.OPTIMAL:
+                return False
         self.value = self.lp.Objective().Value()
         return True
 
@@ -330,9 +342,10 @@ class _Master:
         """Fix the agents left when the dive runs out of time. Their generated columns do not combine well without
         more pricing (measured on Instance8: fixing half the agents to their heaviest column, CP-SAT's best pick among
         the others' columns cost 3x the LP), so the agents left get the whole rule model instead, the fixed agents
-        pinned, hinted with the columns the LP weighs most."""
-        self.solve()
-        top = {a.id: self.weights(a.id)[0][1] for a in self.agents if a.id not in self.fixed}
+        pinned, hinted with the columns the LP weighs most (without an LP solution: the incumbent's, the first)."""
+        solved = self.solve()
+        top = {a.id: self.weights(a.id)[0][1] if solved else next(iter(self.columns[a.id]))
+               for a in self.agents if a.id not in self.fixed}
         builder = engine.build_model(self.problem)
         hint = {**self.fixed, **top}
         for (agent, d, code), v in builder.x.items():
@@ -409,15 +422,37 @@ def price_and_branch(problem: engine.Problem, incumbent: engine.Roster, deadline
         master.solve()
         return False
 
-    def fix_most_chosen() -> None:
+    def fix_most_chosen(rng: random.Random | None) -> None:
+        """Fix the agents whose schedule the LP chose whole, or else the ones it weighs most (with rng: weights
+        scaled by a random factor, so that a second dive takes other paths)."""
         free = [a.id for a in master.agents if a.id not in master.fixed]
         best = {agent: master.weights(agent)[0] for agent in free}
         sure = [agent for agent, (w, _line) in best.items() if w > 0.99]
         if not sure or plan.of_free:  # the schedules the LP weighs most, a few agents at a time (one by one is slow)
             k = max(1, math.ceil(plan.step * (len(free) if plan.of_free else len(master.agents))))
-            sure = sorted(set(sure) | set(sorted(best, key=lambda agent: -best[agent][0])[:k]))
+            score = {agent: w * (rng.uniform(0.5, 1.0) if rng else 1.0) for agent, (w, _line) in best.items()}
+            sure = sorted(set(sure) | set(sorted(best, key=lambda agent: -score[agent])[:k]))
         for agent in sure:
             master.fix(agent, best[agent][1])
+
+    def dive(rng: random.Random | None) -> None:
+        fill_reserve = FILL_SHARE * (deadline - started)
+        while len(master.fixed) < len(master.agents) and clock() < deadline - fill_reserve:
+            if not master.solve():  # no LP solution to read the weights from: the whole rule model fills the rest
+                break
+            fix_most_chosen(rng)
+            free = len(master.agents) - len(master.fixed)
+            if free and free <= plan.fill_below:
+                master.fill(min(plan.fill_time, deadline - clock()), workers)
+                break
+            if free:
+                # the last agents must fill the gaps the others leave: more pricing (cheap: few left)
+                last = 3 * free <= len(master.agents)
+                rounds_now = None if free <= plan.converge_below else plan.last_rounds if last else plan.rounds
+                generate(deadline - fill_reserve, rounds_now)
+        history.append((round(clock() - started, 2), f"dive priced to {len(master.fixed)} agents", master.value or 0))
+        if len(master.fixed) < len(master.agents):
+            master.fill(deadline - clock(), workers)
 
     try:
         give_up_after = started + (lp_end - started) * ABANDON_AT if plan.give_up else None
@@ -430,30 +465,28 @@ def price_and_branch(problem: engine.Problem, incumbent: engine.Roster, deadline
         # optimum of 439, dive 4,668): then keep the incumbent and leave the time to the search that follows.
         close = lp_value is not None and (math.isinf(plan.max_gap) or (
             bound is not None and lp_value - bound <= plan.max_gap * max(1.0, abs(lp_value))))
-        if close:
-            fill_reserve = FILL_SHARE * (deadline - started)
-            while len(master.fixed) < len(master.agents) and clock() < deadline - fill_reserve:
-                fix_most_chosen()
-                free = len(master.agents) - len(master.fixed)
-                if free and free <= plan.fill_below:
-                    master.fill(min(plan.fill_time, deadline - clock()), workers)
-                    break
-                if free:
-                    # the last agents must fill the gaps the others leave: more pricing (cheap: few left)
-                    last = 3 * free <= len(master.agents)
-                    rounds_now = None if free <= plan.converge_below else plan.last_rounds if last else plan.rounds
-                    generate(deadline - fill_reserve, rounds_now)
-            history.append((round(clock() - started, 2), f"dive priced to {len(master.fixed)} agents", master.value or 0))
-            if len(master.fixed) < len(master.agents):
-                master.fill(deadline - clock(), workers)
+        rosters = []  # (master cost, roster) of each dive
+        while close:
+            dive_started = clock()
+            dive(random.Random(len(rosters)) if rosters else None)
+            roster = master.roster()
+            rosters.append((master.cost(roster), roster))
+            history.append((round(clock() - started, 2), "dive", rosters[-1][0]))
+            # Dive again from the LP (with every column found so far) while one fits in the time left: the last
+            # agents of a dive sometimes cannot fill the gaps the others leave (Instance8: 1,305 in one dive, 1,508
+            # in another from the same LP), and LNS rarely mends a shortfall that needs several agents to move.
+            best_cost = min(cost for cost, _roster in rosters)
+            if (len(rosters) >= plan.dives or (bound is not None and best_cost <= bound)
+                    or clock() + (clock() - dive_started) > deadline):
+                break
+            master.unfix_all()
+            master.solve()
     finally:
         if pool:
             pool.shutdown()
     before = master.cost(incumbent)
-    dive = master.roster() if close else None
-    cost = master.cost(dive) if dive is not None else before
-    history.append((round(clock() - started, 2), "dive", cost))
+    cost, dive_roster = min(rosters, key=lambda t: t[0]) if rosters else (before, None)
     improved = cost < before
-    return Outcome(roster=dive if improved else dict(incumbent), objective=min(cost, before), improved=improved,
+    return Outcome(roster=dive_roster if improved else dict(incumbent), objective=min(cost, before), improved=improved,
                    lp_value=lp_value, lower_bound=bound, columns=sum(len(c) for c in master.columns.values()),
                    rounds=rounds, converged=converged, history=history)

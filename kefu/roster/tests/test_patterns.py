@@ -32,6 +32,21 @@ def test_instance2_lp_bound_is_the_proven_optimum_and_the_dive_reaches_it(monkey
     objective, errors = benchmark.check(inst, out.roster)
     assert errors == [] and objective == out.objective
     assert objective == 828
+    assert [what for _t, what, _v in out.history].count("dive") == 1  # at the bound: no second dive
+
+
+@needs_data
+def test_later_dives_start_again_from_the_lp_and_the_cheapest_roster_is_kept():
+    inst = benchmark.load(5)
+    problem = benchmark.to_problem(inst)
+    start = _first_roster(problem)
+    out = patterns.price_and_branch(problem, start, time.monotonic() + 60, plan=patterns.Plan(dives=3))
+    dives = [value for _t, what, value in out.history if what == "dive"]
+    assert 1 <= len(dives) <= 3
+    objective, errors = benchmark.check(inst, out.roster)
+    assert errors == []
+    assert objective == out.objective == min(dives + [benchmark.check(inst, start)[0]])
+    assert out.lower_bound is not None and out.lower_bound <= objective
 
 
 @needs_data

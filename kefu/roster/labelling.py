@@ -75,15 +75,15 @@ class Labeller:
             if limit > 0 and days_possible > limit:
                 axes.append((limit + 1, [0] + [1 if s.code == code else 0 for s in self.shifts]))
         weekend_axis = None
-        self.weekend_of: dict[int, tuple[int, bool]] = {}  # day -> (group, first day of its group)
+        self.weekend_of: dict[int, bool] = {}  # day of a weekend group -> whether it is the group's first
         self.supported = True
         if agent.max_weekends is not None and agent.max_weekends < len(problem.weekends):
-            for g, group in enumerate(problem.weekends):
+            for group in problem.weekends:
                 days = sorted(group)
                 if days != list(range(days[0], days[0] + len(days))):
                     self.supported = False  # not a run of days: "worked" is not known from the last day alone
                 for d in days:
-                    self.weekend_of[d] = (g, d == days[0])
+                    self.weekend_of[d] = d == days[0]
             weekend_axis = len(axes)
             axes.append((agent.max_weekends + 1, [0] * (len(self.shifts) + 1)))
         if agent.min_days_off > 0:
@@ -102,8 +102,10 @@ class Labeller:
         self.work_cap = max(max_run or 0, agent.min_consecutive, 1)
         self.off_cap = max(agent.min_consecutive_off, 1)
         self.min_work, self.min_off = agent.min_consecutive, agent.min_consecutive_off
-        keys = 1 + self.off_cap + len(classes) * self.work_cap
-        if keys * int(np.prod(self.shape)) > MAX_STATES:
+        # state keys (kind, stretch): (0, 0) before day 0, then off stretches, then work stretches per shift class
+        self.keys = [(0, 0)] + [(0, r) for r in range(1, self.off_cap + 1)]
+        self.keys += [(k, r) for k in self.forbids for r in range(1, self.work_cap + 1)]
+        if len(self.keys) * int(np.prod(self.shape)) > MAX_STATES:
             self.supported = False
         self.days_plan: list | None = None  # built on the first call of best
 
@@ -112,9 +114,7 @@ class Labeller:
         (the same every call: built once). A day's candidates are rows of one array: for each group of moves with the
         same resource offset, rows[start:stop]; `table[dst]` lists the rows that reach key dst (padded with the row
         past the end, which stays at infinity)."""
-        keys = [(0, 0)] + [(0, r) for r in range(1, self.off_cap + 1)]
-        keys += [(k, r) for k in self.forbids for r in range(1, self.work_cap + 1)]
-        self.keys = keys
+        keys = self.keys
         index = {key: i for i, key in enumerate(keys)}
         self.days_plan = []
         for d in range(self.days):
@@ -161,8 +161,7 @@ class Labeller:
                 dst = (self.kind[c], min(run + 1, self.work_cap))
             offset = list(self.increments[c])
             if self.weekend_axis is not None and d in self.weekend_of:
-                _group, first = self.weekend_of[d]
-                if first or kind == 0:  # the group's first worked day
+                if self.weekend_of[d] or kind == 0:  # the group's first worked day
                     offset[self.weekend_axis] += 1
             if all(o < n for o, n in zip(offset, self.shape)):  # else it breaks a limit whatever came before
                 moves.append(_Move(src, dst, c, tuple(offset)))
@@ -183,11 +182,11 @@ class Labeller:
         layer = np.full((len(self.keys), *self.shape), np.inf)  # cost of the best way to each state
         layer[(0,) * (1 + len(self.shape))] = 0.0
         trail = []
+        extra = (None,) * len(self.shape)  # broadcasts one value per move over the resource axes
         for d in range(self.days):
             ordered, groups, table, _src = self.days_plan[d]
             rows = np.full((len(ordered) + 1, *self.shape), np.inf)
             day_costs = np.asarray(costs[d], dtype=float)
-            extra = (None,) * len(self.shape)
             for start, stop, src, choice, shifter in groups:
                 add = day_costs[choice][(slice(None), *extra)]
                 if shifter is None:

@@ -479,8 +479,7 @@ def price_and_branch(problem: engine.Problem, incumbent: engine.Roster, deadline
             if (len(rosters) >= plan.dives or (bound is not None and best_cost <= bound)
                     or clock() + (clock() - dive_started) > deadline):
                 break
-            master.unfix_all()
-            master.solve()
+            master.unfix_all()  # the next dive solves the LP before it reads the weights
     finally:
         if pool:
             pool.shutdown()

@@ -12,11 +12,14 @@ from kefu.roster.engine import Agent, Problem, ShiftType
 needs_data = pytest.mark.skipif(not (benchmark.DATA_DIR / "Instance9.txt").exists(), reason="benchmark data missing")
 
 
+def _single(problem: Problem, agent: Agent) -> Problem:
+    return Problem(days=problem.days, shifts=problem.shifts, agents=(agent,), weekends=problem.weekends,
+                   fixed=tuple(f for f in problem.fixed if f[0] == agent.id))
+
+
 def _cp_sat_optimum(problem: Problem, agent: Agent, costs) -> int | None:
     """The least total cost of one agent's schedule under engine.build_model's rules (None: no legal schedule)."""
-    single = Problem(days=problem.days, shifts=problem.shifts, agents=(agent,), weekends=problem.weekends,
-                     fixed=tuple(f for f in problem.fixed if f[0] == agent.id))
-    builder = engine.build_model(single)
+    builder = engine.build_model(_single(problem, agent))
     codes = [s.code for s in problem.shifts]
     terms = []
     for d in range(problem.days):
@@ -34,9 +37,7 @@ def _cp_sat_optimum(problem: Problem, agent: Agent, costs) -> int | None:
 
 
 def _legal(problem: Problem, agent: Agent, line) -> bool:
-    single = Problem(days=problem.days, shifts=problem.shifts, agents=(agent,), weekends=problem.weekends,
-                     fixed=tuple(f for f in problem.fixed if f[0] == agent.id))
-    return not engine.evaluate(single, {(agent.id, d): c for d, c in enumerate(line) if c}).hard
+    return not engine.evaluate(_single(problem, agent), {(agent.id, d): c for d, c in enumerate(line) if c}).hard
 
 
 def _cost(labeller: labelling.Labeller, costs, line) -> int:

@@ -13,15 +13,19 @@ DISCOURAGED = "discouraged"
 
 CATEGORY_LABELS = {FORBIDDEN: "服务忌语", DISCOURAGED: "习惯用语"}
 
-_END = r"(?:了|啊|呀|的)?(?=[。,,!！?？；;、~…\s]|$)"
+# Punctuation that ends a phrase, in both widths (the checker also folds full-width to half-width).
+_PUNCT = r"。,，!！?？；;、~～…"
+# The end of a phrase: optional 了/的 and modal particles (啊呀呢嘛吧啦), then punctuation, a space or the end.
+_PARTICLES = r"(?:[了的啊呀呢嘛吧啦哦哈]{0,2})"
+_END = _PARTICLES + rf"(?=[{_PUNCT}\s]|$)"
 
 DEFAULT_RULES: list[dict] = [
     # ---- 服务忌语 "五个不说" (004:L1171) ----
     {"code": "addr_wei", "category": FORBIDDEN, "phrase": "喂、嘿（直呼客户）", "seed_line": "004:L1173",
-     "pattern": r"(?:^|(?<=[。,,!！?？；;\s“\"]))(?:喂|嘿)(?=[,,!！。?？\s]|$|(?:你|您|那个|先生|小姐|女士))",
+     "pattern": rf"(?:^|(?<=[{_PUNCT}\s“\"]))(?:喂|嘿)(?:[啊呀]|喂)?(?=[{_PUNCT}\s]|$|(?:你|您|那个|先生|小姐|女士))",
      "word": True, "suggestion": "您好，请问有什么可以帮您？"},
     {"code": "interrogate_what", "category": FORBIDDEN, "phrase": "什么？为什么？说什么？怎样？你说什么？", "seed_line": "004:L1175",
-     "pattern": r"(?:^|(?<=[。,,!！?？；;\s]))(?:什么怎么样|为什么|什么|说什么|怎样|你说什么|啥)[?？!！]+",
+     "pattern": rf"(?:^|(?<=[{_PUNCT}\s]))(?:什么怎么样|为什么|什么|说什么|怎样|你说什么|啥)(?:[啊呀呢]|的呀)?[?？!！]{{1,3}}",
      "suggestion": "对不起，麻烦您将刚才反映的问题再重复一遍，好吗？"},
     {"code": "interrogate_daodi", "category": FORBIDDEN, "phrase": "你到底在说什么？你到底想怎么样？", "seed_line": "004:L1177",
      "pattern": r"你到底(?:在说|想|要|要不要|是|还)", "suggestion": "请问您需要查询哪方面的内容？"},
@@ -30,7 +34,7 @@ DEFAULT_RULES: list[dict] = [
     {"code": "interrogate_listen", "category": FORBIDDEN, "phrase": "你听不听我说？你要不要听我说？", "seed_line": "004:L1177",
      "pattern": r"你(?:听不听|要不要听|到底听不听|能不能听)我说", "suggestion": "请允许我为您解释一下。"},
     {"code": "ask_whom", "category": FORBIDDEN, "phrase": "你问我，我问谁？", "seed_line": "004:L1179",
-     "pattern": r"你问我[,，]?\s*我(?:去)?问谁", "suggestion": "请您稍等，我帮您查询一下。"},
+     "pattern": r"你问我[,，]?\s{0,3}我(?:去)?问谁", "suggestion": "请您稍等，我帮您查询一下。"},
     {"code": "attitude", "category": FORBIDDEN, "phrase": "我态度怎么样？我就这样的态度！我态度哪里不好，你说！", "seed_line": "004:L1179-1183",
      "pattern": r"我(?:的)?态度(?:怎么样|怎么了|哪里不好|哪儿不好|有什么问题)|我就(?:是)?这(?:样|个)的?态度",
      "suggestion": "对不起，由于我们服务不周给您添麻烦了，请您原谅。"},
@@ -62,7 +66,7 @@ DEFAULT_RULES: list[dict] = [
     {"code": "not_my_business", "category": FORBIDDEN, "phrase": "这不关我的事／不关我的事", "seed_line": "004:L1195, 002:L302",
      "pattern": r"不关我(?:的|们的)?事|关我(?:什么|啥)事|不是我的错|没这回事", "suggestion": "有专人负责，我帮您转过去。"},
     {"code": "go_dial", "category": FORBIDDEN, "phrase": "我查不到，你拨XX电话去查／您拨**电话", "seed_line": "004:L1195, 004:L1233",
-     "pattern": r"(?:我)?查不到[,，]?\s*(?:你|您)(?:自己)?(?:去)?(?:拨|打)|(?:你|您)(?:自己)?(?:去)?(?:拨|打).{1,12}?(?:去|自己)查|不清楚[,，]?\s*(?:你|您)(?:去)?拨",
+     "pattern": r"(?:我)?查不到[,，]?\s{0,3}(?:你|您)(?:自己)?(?:去)?(?:拨|打)|(?:你|您)(?:自己)?(?:去)?(?:拨|打).{1,12}?(?:去|自己)查|不清楚[,，]?\s{0,3}(?:你|您)(?:去)?拨",
      "suggestion": "对不起，您能否将具体情况和联系电话告诉我，我帮您联系好吗？"},
     {"code": "check_yourself", "category": FORBIDDEN, "phrase": "你自己先查清楚", "seed_line": "004:L1195",
      "pattern": r"(?:你|您)自己(?:先|去)?查(?:清楚|一下|吧)", "suggestion": "请您稍等，我帮您查询一下。"},
@@ -77,13 +81,13 @@ DEFAULT_RULES: list[dict] = [
      "suggestion": "我完全理解您的苦衷。"},
     # ---- 习惯用语 → 专业表达 (004:L1801-1853) ----
     {"code": "sorry_wait", "category": DISCOURAGED, "phrase": "很抱歉让你久等／抱歉久等", "seed_line": "004:L1805",
-     "pattern": r"抱歉[,，]?\s*(?:让|令)?(?:你|您)?(?:久等|等(?:了)?(?:这么|很)?久)", "suggestion": "非常感谢您的耐心等待。"},
+     "pattern": r"抱歉[,，]?\s{0,3}(?:让|令)?(?:你|您)?(?:久等|等(?:了)?(?:这么|很)?久)", "suggestion": "非常感谢您的耐心等待。"},
     {"code": "repeat_mistake", "category": DISCOURAGED, "phrase": "我不想再让您重蹈覆辙", "seed_line": "004:L1807",
      "pattern": r"重蹈覆辙", "suggestion": "我这次有信心这个问题不会再发生。"},
     {"code": "no_worse", "category": DISCOURAGED, "phrase": "这并不比上次那个问题差", "seed_line": "004:L1809",
      "pattern": r"(?:并)?不比上次.{0,8}差", "suggestion": "这次比上次的情况好。"},
     {"code": "serious", "category": DISCOURAGED, "phrase": "你的问题确实严重", "seed_line": "004:L1809",
-     "pattern": r"(?:你|您)的(?:问题|情况|故障)(?:确实|真的|是|比较|非常|很|挺)+严重", "suggestion": "这种情况有点不一样。"},
+     "pattern": r"(?:你|您)的(?:问题|情况|故障)(?:确实|真的|是|比较|非常|很|挺){1,3}严重", "suggestion": "这种情况有点不一样。"},
     {"code": "sold_out", "category": DISCOURAGED, "phrase": "问题是那个产品都卖完了", "seed_line": "004:L1811-1813",
      "pattern": r"问题是.{0,10}(?:卖完|卖光|没货)|(?:都|全)(?:卖完|卖光)了", "suggestion": "由于需求很高，我们暂时没货了。"},
     {"code": "always_problem", "category": DISCOURAGED, "phrase": "你怎么对我们公司的产品老是有问题？", "seed_line": "004:L1815",
@@ -103,20 +107,20 @@ DEFAULT_RULES: list[dict] = [
     {"code": "you_did_wrong", "category": DISCOURAGED, "phrase": "你做的不正确", "seed_line": "004:L1831-1833",
      "pattern": r"(?:你|您)(?:做|弄|操作|填|设置)(?:的|得)(?:不正确|不对)", "suggestion": "我得到了不同的结果。让我们一起来看看到底怎么回事。"},
     {"code": "listen_not_broken", "category": DISCOURAGED, "phrase": "听着，那没有坏，所有系统都是那样工作的", "seed_line": "004:L1833-1835",
-     "pattern": r"(?:^|(?<=[。,,!！?？\s]))听着[,，!！]|所有系统都是(?:那样|这样)", "suggestion": "那表明系统是正常工作的。我们会查查看到底哪儿存在问题。"},
+     "pattern": rf"(?:^|(?<=[{_PUNCT}\s]))听着[啊呀]?[,，!！]|所有系统都是(?:那样|这样)", "suggestion": "那表明系统是正常工作的。我们会查查看到底哪儿存在问题。"},
     {"code": "not_understood", "category": DISCOURAGED, "phrase": "你没有弄明白，这次听好了", "seed_line": "004:L1837-1839",
      "pattern": r"(?:你|您)(?:还是)?没(?:有)?(?:弄|听|搞)(?:明白|懂|清楚)|(?:这次|这回|给我)听好了", "suggestion": "也许我说的不够清楚，请允许我再解释一遍。"},
     {"code": "no_way", "category": DISCOURAGED, "phrase": "我没办法", "seed_line": "004:L1845",
-     "pattern": r"(?<!有)没(?:有)?办法(?:了)?(?=[。,,!！?？；;~…\s]|$)", "suggestion": "对不起，我们暂时还没有解决方案。"},
+     "pattern": r"(?<!有)没(?:有)?办法" + _END, "suggestion": "对不起，我们暂时还没有解决方案。"},
     {"code": "try_see", "category": DISCOURAGED, "phrase": "我试试看吧", "seed_line": "004:L1845",
-     "pattern": r"我(?:们)?(?:就)?(?:先)?试试(?:看)?(?:吧)?" + _END, "suggestion": "我一定尽力而为。"},
+     "pattern": r"我(?:们)?(?:就)?(?:先)?试试(?:看)?" + _END, "suggestion": "我一定尽力而为。"},
     {"code": "cant_unless", "category": DISCOURAGED, "phrase": "我不能，除非……", "seed_line": "004:L1847",
      "pattern": r"我(?:们)?不能.{0,8}?除非", "suggestion": "（根据公司的优惠业务或服务项目给客户建议）"},
     {"code": "company_policy", "category": DISCOURAGED, "phrase": "这是公司的政策", "seed_line": "004:L1849",
      "pattern": r"这(?:是|就是)(?:我们)?(?:公司)?的?(?:政策|规定)" + _END, "unless": r"工号",
      "suggestion": "根据多数人的情况，我们公司目前是这样规定的……"},
     {"code": "not_my_charge", "category": DISCOURAGED, "phrase": "对不起，这事我不管", "seed_line": "004:L1851",
-     "pattern": r"(?:我|我们)不管(?=[了的啊呀这那。,,!！?？]|$)|不归我(?:们)?管|这事我不管", "suggestion": "有专人负责，我帮您转过去。"},
+     "pattern": rf"(?:我|我们)不管(?=[了的啊呀呢啦这那{_PUNCT}\s]|$)|不归我(?:们)?管|这事我不管", "suggestion": "有专人负责，我帮您转过去。"},
     {"code": "yes_but", "category": DISCOURAGED, "phrase": "是的，但是", "seed_line": "004:L1969",
-     "pattern": r"(?:是的|对的|没错|您说得对|你说得对)[,，]?\s*但是", "suggestion": "“是……而……”或“除非……”句型"},
+     "pattern": r"(?:是的|对的|没错|您说得对|你说得对)[,，]?\s{0,3}但是", "suggestion": "“是……而……”或“除非……”句型"},
 ]

@@ -8,10 +8,21 @@ Pure module (no Django). It judges expressions, not bare characters:
 - the customer's words are not the agent's: transcript lines spoken by the customer (客户：…), quoted
   customer speech (客户说“…”), reported speech in notes (客户反映…) and mentions of the phrase list
   itself (切忌说“…”) are skipped.
+
+Text is matched the way it was meant, not the way it was typed (issue 12): traditional characters are read
+as simplified (OpenCC t2s), full-width forms as half-width (NFKC), and a second, squeezed reading drops
+spacing and soft punctuation between Chinese characters (不 关 我 的 事, 我……不知道) and modal particles
+(啊呀呢嘛吧啦) after a character. Rules run on both readings; every hit is mapped back to the original
+text, so start/end slice what the writer typed.
+
+Editors write rules (PhraseRule), so a pattern is also checked for safety (`pattern_error`): a restricted
+regular-expression language whose backtracking is bounded (no backreferences, no unbounded repeats, a
+bounded number of ways to match from one position), so the checker stays linear in the text.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -48,8 +59,8 @@ class Rule:
     compiled_unless: re.Pattern | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
-        object.__setattr__(self, "compiled", re.compile(self.pattern))
-        object.__setattr__(self, "compiled_unless", re.compile(self.unless) if self.unless else None)
+        object.__setattr__(self, "compiled", re.compile(normalise_pattern(self.pattern)))
+        object.__setattr__(self, "compiled_unless", re.compile(normalise_pattern(self.unless)) if self.unless else None)
 
 
 def rule_from(data: dict) -> Rule:
@@ -58,15 +69,351 @@ def rule_from(data: dict) -> Rule:
                 unless=data.get("unless", "") or "", word=bool(data.get("word", False)))
 
 
-def pattern_error(pattern: str) -> str | None:
-    """None when the pattern compiles, else the reason (for the editor's form)."""
-    try:
-        compiled = re.compile(pattern)
-    except re.error as exc:
-        return str(exc)
-    if compiled.match(""):
-        return "模式不能匹配空字符串"
+# ---------------------------------------------------------------- reading the text as meant (issue 12)
+
+PARTICLES = "啊呀呢嘛吧啦"
+# Words in which a particle character is not a particle: the squeezed reading keeps them whole.
+_PARTICLE_WORDS = ("干嘛", "酒吧", "网吧", "吧台", "吧唧", "啦啦", "呢子", "呢喃", "哑巴", "啊哈")
+# Soft separators: dropped between two Chinese characters in the squeezed reading. Sentence ends
+# (。!?;\n), quotes and brackets are kept: they carry who is speaking and where a sentence ends.
+_SOFT_SEPARATORS = frozenset(" \t\u00a0,、:·•*~-_./\\|…—–")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A normalised reading of a text; origin[i] is the index in the original text of text[i]."""
+    text: str
+    origin: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span of text[start:end] (end > start)."""
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # loads its dictionaries once
+
+    return opencc.OpenCC("t2s")
+
+
+def _fold_char(ch: str) -> str:
+    """Full-width and other compatibility forms as their plain character (，→, ！→! １→1); else ch."""
+    if ch.isascii():
+        return ch
+    folded = unicodedata.normalize("NFKC", ch)
+    return folded if len(folded) == 1 else ch
+
+
+def _to_simplified(text: str) -> tuple[str, list[int]]:
+    """t2s with an origin per output character; OpenCC keeps the length for almost every text."""
+    converted = _t2s().convert(text)
+    if len(converted) == len(text):
+        return converted, list(range(len(text)))
+    out: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        piece = _t2s().convert(ch) or ch
+        out.append(piece)
+        origin.extend([i] * len(piece))
+    return "".join(out), origin
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def base_reading(text: str) -> Reading:
+    """Simplified characters, half-width forms; nothing dropped."""
+    if text.isascii():
+        return Reading(text, tuple(range(len(text))))
+    simplified, origin = _to_simplified(text)
+    return Reading("".join(_fold_char(c) for c in simplified), tuple(origin))
+
+
+def squeezed_reading(base: Reading) -> Reading:
+    """The base reading without soft separators between Chinese characters (不 关 我 的 事, 我……不知道),
+    without spaces next to punctuation (什么 ?), and without a modal particle that follows a Chinese
+    character (你问我呀,我问谁呀 → 你问我我问谁)."""
+    text = base.text
+    n = len(text)
+    keep = [True] * n
+    i = 0
+    while i < n:
+        if text[i] not in _SOFT_SEPARATORS:
+            i += 1
+            continue
+        j = i
+        while j < n and text[j] in _SOFT_SEPARATORS:
+            j += 1
+        left = text[i - 1] if i else ""
+        right = text[j] if j < n else ""
+        spaces_only = not text[i:j].strip()
+        next_to_punctuation = (left and not left.isalnum() and not left.isspace()) or (right and not right.isalnum() and not right.isspace())
+        if (_is_han(left) and _is_han(right)) or (spaces_only and next_to_punctuation):
+            for k in range(i, j):
+                keep[k] = False
+        i = j
+    for i, ch in enumerate(text):
+        if ch in PARTICLES and i and _is_han(text[i - 1]) and not _in_particle_word(text, i):
+            keep[i] = False
+    kept = [i for i in range(n) if keep[i]]
+    return Reading("".join(text[i] for i in kept), tuple(base.origin[i] for i in kept))
+
+
+def _in_particle_word(text: str, i: int) -> bool:
+    return any(text.startswith(word, i - k) for word in _PARTICLE_WORDS for k in range(len(word)) if word[k] == text[i] and i - k >= 0)
+
+
+def readings(text: str) -> tuple[Reading, ...]:
+    base = base_reading(text)
+    squeezed = squeezed_reading(base)
+    return (base,) if squeezed.text == base.text else (base, squeezed)
+
+
+def normalise_pattern(pattern: str) -> str:
+    """A rule written with traditional or full-width characters, for matching the normalised text:
+    t2s, and each full-width character as its escaped half-width form (？ → \\?, never a quantifier)."""
+    if not pattern or pattern.isascii():
+        return pattern
+    simplified, _ = _to_simplified(pattern)
+    out: list[str] = []
+    i = 0
+    while i < len(simplified):
+        ch = simplified[i]
+        if ch == "\\" and i + 1 < len(simplified):
+            nxt = simplified[i + 1]
+            folded = _fold_char(nxt)
+            out.append(re.escape(folded) if folded != nxt else ch + nxt)
+            i += 2
+            continue
+        folded = _fold_char(ch)
+        out.append(re.escape(folded) if folded != ch else ch)
+        i += 1
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- safe patterns for editors
+
+MAX_REPEAT = 20  # largest {m,n} an editor may write
+MAX_WAYS = 1000  # ways a pattern may try to match from one position (the checker stays linear in the text)
+MAX_TEXT = 20000  # longest text the check endpoint and page accept (characters)
+
+
+class UnsafePattern(ValueError):
+    """A pattern outside the safe language; the message is Chinese and says which rule it breaks."""
+
+
+@dataclass
+class _Node:
+    kind: str  # seq | alt | atom | look | repeat | empty
+    items: list = field(default_factory=list)
+    low: int = 0
+    high: int = 0
+    literal: str | None = None  # for atoms and literal sequences
+
+
+_ESCAPE_CLASS = set("dDsSwW")
+_ESCAPE_ANCHOR = set("bBAZ")
+
+
+class _PatternParser:
+    """A small parser of the regular-expression subset editors may use (enough to judge its cost)."""
+
+    def __init__(self, pattern: str):
+        self.p = pattern
+        self.i = 0
+
+    def parse(self) -> _Node:
+        node = self._alternation()
+        if self.i < len(self.p):
+            raise UnsafePattern("括号不配对")
+        return node
+
+    def _alternation(self) -> _Node:
+        branches = [self._sequence()]
+        while self.i < len(self.p) and self.p[self.i] == "|":
+            self.i += 1
+            branches.append(self._sequence())
+        return branches[0] if len(branches) == 1 else _Node("alt", branches)
+
+    def _sequence(self) -> _Node:
+        items: list[_Node] = []
+        while self.i < len(self.p) and self.p[self.i] not in "|)":
+            atom = self._atom()
+            items.append(self._quantified(atom))
+        return _Node("seq", items)
+
+    def _atom(self) -> _Node:
+        p, ch = self.p, self.p[self.i]
+        if ch == "(":
+            return self._group()
+        if ch == "[":
+            self._skip_class()
+            return _Node("atom")
+        if ch == "\\":
+            nxt = p[self.i + 1] if self.i + 1 < len(p) else ""
+            if nxt.isdigit() and nxt != "0":
+                raise UnsafePattern(f"不允许反向引用（\\{nxt}）")
+            self.i += 2
+            if nxt in _ESCAPE_ANCHOR:
+                return _Node("empty")
+            if nxt == "x":
+                self.i += 2
+            elif nxt == "u":
+                self.i += 4
+            elif nxt == "U":
+                self.i += 8
+            elif nxt == "N":
+                self.i = p.index("}", self.i) + 1
+            return _Node("atom", literal=None if nxt in _ESCAPE_CLASS else nxt)
+        if ch in "*+?{" and self._repeat_bounds() is not None:
+            raise UnsafePattern("重复次数前面缺少内容")
+        self.i += 1
+        if ch in "^$":
+            return _Node("empty")
+        return _Node("atom", literal=None if ch == "." else ch)
+
+    def _group(self) -> _Node:
+        p = self.p
+        self.i += 1
+        look = False
+        if p.startswith("?", self.i):
+            head = p[self.i:self.i + 4]
+            if head.startswith(("?P=", "?(")):
+                raise UnsafePattern("不允许反向引用或条件分组")
+            if head.startswith("?#"):
+                self.i = p.index(")", self.i) + 1
+                return _Node("empty")
+            if head.startswith(("?=", "?!")):
+                self.i += 2
+                look = True
+            elif head.startswith(("?<=", "?<!")):
+                self.i += 3
+                look = True
+            elif head.startswith("?P<"):
+                self.i = p.index(">", self.i) + 1
+            elif head.startswith(("?:", "?>")):
+                self.i += 2
+            else:
+                raise UnsafePattern("不支持的分组写法（只可用 (…)、(?:…)、(?=…)、(?!…)、(?<=…)、(?<!…)）")
+        inner = self._alternation()
+        if self.i >= len(p) or p[self.i] != ")":
+            raise UnsafePattern("括号不配对")
+        self.i += 1
+        return _Node("look", [inner]) if look else inner
+
+    def _skip_class(self) -> None:
+        p = self.p
+        self.i += 1
+        if p.startswith("^", self.i):
+            self.i += 1
+        if p.startswith("]", self.i):
+            self.i += 1
+        while self.i < len(p) and p[self.i] != "]":
+            self.i += 2 if p[self.i] == "\\" else 1
+        self.i += 1
+
+    def _repeat_bounds(self) -> tuple[int, int | None] | None:
+        p, ch = self.p, self.p[self.i]
+        if ch == "*":
+            return 0, None
+        if ch == "+":
+            return 1, None
+        if ch == "?":
+            return 0, 1
+        m = re.match(r"\{(\d*)(,?)(\d*)\}", p[self.i:])
+        if ch != "{" or not m or not (m.group(1) or m.group(3)):
+            return None
+        low = int(m.group(1) or 0)
+        high = None if m.group(2) and not m.group(3) else int(m.group(3) or m.group(1))
+        return low, high
+
+    def _quantified(self, atom: _Node) -> _Node:
+        while self.i < len(self.p):
+            bounds = self._repeat_bounds()
+            if bounds is None:
+                return atom
+            ch = self.p[self.i]
+            self.i += re.match(r"\{[^}]*\}", self.p[self.i:]).end() if ch == "{" else 1
+            if self.i < len(self.p) and self.p[self.i] in "?+":
+                self.i += 1  # lazy or possessive: the same ways, tried in another order
+            low, high = bounds
+            if high is None:
+                raise UnsafePattern(f"不允许无上限的重复（*、+ 或 {{m,}}），请写成有上限的次数，如 {{0,{MAX_REPEAT // 2}}}")
+            if high > MAX_REPEAT:
+                raise UnsafePattern(f"重复次数上限不能超过{MAX_REPEAT}")
+            if atom.kind == "repeat":
+                raise UnsafePattern("不允许嵌套重复")
+            atom = _Node("repeat", [atom], low=low, high=high)
+        return atom
+
+
+def _literal_words(node: _Node) -> list[str] | None:
+    """The words of an alternation of plain literals (他们|那边|单位), else None."""
+    if node.kind == "alt":
+        words = [_literal_word(b) for b in node.items]
+        return None if any(w is None for w in words) else words
     return None
+
+
+def _literal_word(node: _Node) -> str | None:
+    if node.kind == "atom":
+        return node.literal
+    if node.kind == "seq" and all(i.kind == "atom" and i.literal is not None for i in node.items):
+        return "".join(i.literal for i in node.items)
+    return None
+
+
+def _ways(node: _Node) -> int:
+    """How many ways node can match from one position, at most: the bound on the checker's backtracking."""
+    if node.kind in ("atom", "empty"):
+        return 1
+    if node.kind == "seq":
+        total = 1
+        for item in node.items:
+            total *= _ways(item)
+        return total
+    if node.kind == "alt":
+        words = _literal_words(node)
+        if words is not None:  # literal words: only those that are prefixes of one another can all match
+            return max(sum(w.startswith(v) for v in words) for w in words)
+        return sum(_ways(b) for b in node.items)
+    if node.kind == "look":
+        return _ways(node.items[0])
+    inner = _ways(node.items[0])
+    if inner > 1 and _contains_repeat(node.items[0]):
+        raise UnsafePattern("不允许嵌套重复（重复的分组里又有重复，如 (x+x+)+）")
+    return sum(inner ** k for k in range(node.low, node.high + 1))
+
+
+def _contains_repeat(node: _Node) -> bool:
+    return node.kind == "repeat" or any(_contains_repeat(i) for i in node.items if isinstance(i, _Node))
+
+
+def pattern_safety(pattern: str) -> str | None:
+    """None when the pattern is in the safe language, else the reason (Chinese)."""
+    try:
+        ways = _ways(_PatternParser(pattern).parse())
+    except UnsafePattern as exc:
+        return str(exc)
+    except (ValueError, AttributeError, IndexError):
+        return "无法解析的写法"
+    if ways > MAX_WAYS:
+        return f"可能的匹配方式过多（{ways}种，上限{MAX_WAYS}），请减少可选部分或缩小重复次数"
+    return None
+
+
+def pattern_error(pattern: str) -> str | None:
+    """None when the pattern compiles and is safe, else the reason (for the editor's form)."""
+    try:
+        compiled = re.compile(normalise_pattern(pattern))
+    except re.error as exc:
+        return f"不是有效的正则表达式：{exc}"
+    if compiled.match(""):
+        return "不能匹配空字符串"
+    unsafe = pattern_safety(pattern)
+    return f"写法不安全：{unsafe}" if unsafe else None
 
 
 @lru_cache(maxsize=1)
@@ -130,37 +477,50 @@ def _word_bounds(sentence: str) -> frozenset[int]:
 
 
 def check(text: str, rules: tuple[Rule, ...] | list[Rule] | None = None) -> list[Hit]:
-    """Hits sorted by position; overlapping hits keep the longest (forbidden before discouraged)."""
+    """Hits sorted by position; overlapping hits keep the longest (forbidden before discouraged).
+
+    Rules run on each reading of the text (base, squeezed); a hit's start/end are offsets into `text`.
+    """
     if not text:
         return []
     rules = default_rules() if rules is None else rules
-    skipped = _skipped_spans(text)
-    found: list[Hit] = []
-    for rule in rules:
-        for m in rule.compiled.finditer(text):
-            start, end = m.span()
-            if end <= start:
-                continue
-            if any(a <= start and end <= b for a, b in skipped):
-                continue
-            s_left, s_right = _sentence_bounds(text, start, end)
-            sentence = text[s_left:s_right]
-            if rule.compiled_unless is not None and rule.compiled_unless.search(sentence):
-                continue
-            if _REPORTED.search(text[s_left:start]):
-                continue
-            if rule.word:
-                bounds = _word_bounds(sentence)
-                if (start - s_left) not in bounds or (end - s_left) not in bounds:
-                    continue
-            found.append(Hit(start, end, m.group(0), rule.category, rule.suggestion, rule.seed_line, rule.code, rule.phrase))
-    found.sort(key=lambda h: (h.start, -(h.end - h.start), h.category != "forbidden"))
+    views = readings(text)
+    base = views[0]
+    skipped = [base.span(a, b) for a, b in _skipped_spans(base.text) if b > a]
+    found: dict[tuple[int, int, str], Hit] = {}
+    for view in views:
+        for rule in rules:
+            for hit in _rule_hits(rule, view, text, skipped):
+                found.setdefault((hit.start, hit.end, hit.code), hit)
+    ordered = sorted(found.values(), key=lambda h: (h.start, -(h.end - h.start), h.category != "forbidden"))
     kept: list[Hit] = []
-    for hit in found:
+    for hit in ordered:
         if kept and hit.start < kept[-1].end:
             continue
         kept.append(hit)
     return kept
+
+
+def _rule_hits(rule: Rule, view: Reading, text: str, skipped: list[tuple[int, int]]):
+    norm = view.text
+    for m in rule.compiled.finditer(norm):
+        start, end = m.span()
+        if end <= start:
+            continue
+        o_start, o_end = view.span(start, end)
+        if any(a <= o_start and o_end <= b for a, b in skipped):
+            continue
+        s_left, s_right = _sentence_bounds(norm, start, end)
+        sentence = norm[s_left:s_right]
+        if rule.compiled_unless is not None and rule.compiled_unless.search(sentence):
+            continue
+        if _REPORTED.search(norm[s_left:start]):
+            continue
+        if rule.word:
+            bounds = _word_bounds(sentence)
+            if (start - s_left) not in bounds or (end - s_left) not in bounds:
+                continue
+        yield Hit(o_start, o_end, text[o_start:o_end], rule.category, rule.suggestion, rule.seed_line, rule.code, rule.phrase)
 
 
 def highlight(text: str, hits: list[Hit]) -> list[tuple[str, Hit | None]]:

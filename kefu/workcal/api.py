@@ -6,8 +6,9 @@ from ninja import Field, Router, Schema
 
 from kefu.access import op
 from kefu.errors import RuleViolation
-from kefu.workcal import services
+from kefu.workcal import services, years
 from kefu.workcal.deadlines import DeadlineRule, due_at
+from kefu.workcal.messages import warnings_out
 
 router = Router(tags=["工作日历 workcal"])
 
@@ -27,11 +28,18 @@ class OverrideIn(Schema):
     name: str = Field("", max_length=50)
 
 
+class DeadlineWarningOut(Schema):
+    code: str
+    params: dict
+    message: str
+
+
 class DueOut(Schema):
     accepted: datetime
     unit: str
     amount: float
     due: datetime
+    deadline_warnings: list[DeadlineWarningOut]
 
 
 @op(router.get, "/days", "workcal.days", response=list[DayOut])
@@ -48,7 +56,9 @@ def due(request, accepted: datetime, unit: str, amount: float):
         rule = DeadlineRule(unit, amount)
     except ValueError:
         raise RuleViolation("时限单位应为 hours 或 working_days，工作日数应为非负整数", field="unit", rule="deadline_rule")
-    return {"accepted": accepted, "unit": unit, "amount": amount, "due": due_at(accepted, rule, services.center_calendar())}
+    due = due_at(accepted, rule, services.center_calendar())
+    return {"accepted": accepted, "unit": unit, "amount": amount, "due": due,
+            "deadline_warnings": warnings_out(years.deadline_warnings(accepted, due, rule))}
 
 
 @op(router.put, "/overrides/{day}", "workcal.set_override", response=DayOut)

@@ -1,7 +1,8 @@
 """A working-day calendar (pure): weekends, public holidays and make-up working days (调休).
 
 Built from data, not from a library call, so that it can be tested exhaustively and the
-administrator's overrides win over the published holiday table.
+administrator's overrides win over the published holiday table. It also knows which years its data
+covers: past the last published year every weekday would silently count as a working day (issue 12).
 """
 from __future__ import annotations
 
@@ -14,6 +15,17 @@ class WorkCalendar:
     holidays: frozenset[date] = field(default_factory=frozenset)  # days off that fall Mon-Fri
     workdays: frozenset[date] = field(default_factory=frozenset)  # make-up working days on a weekend
     names: dict[date, str] = field(default_factory=dict, compare=False, hash=False)
+    # Years whose holidays are known (published or confirmed by an administrator); None: every year, as for a
+    # calendar written out by hand such as MON_FRI.
+    covered_years: frozenset[int] | None = None
+
+    def is_covered(self, year: int) -> bool:
+        return self.covered_years is None or year in self.covered_years
+
+    def uncovered_years(self, start: date, end: date) -> list[int]:
+        """The years of [start, end] (either order) whose holidays this calendar does not know."""
+        lo, hi = sorted((start.year, end.year))
+        return [year for year in range(lo, hi + 1) if not self.is_covered(year)]
 
     def is_working_day(self, day: date) -> bool:
         if day in self.workdays:
@@ -60,7 +72,10 @@ class WorkCalendar:
             elif not working and day.weekday() < 5:
                 holidays.add(day)
         merged_names = {**self.names, **(names or {})}
-        return WorkCalendar(frozenset(holidays), frozenset(workdays), merged_names)
+        return WorkCalendar(frozenset(holidays), frozenset(workdays), merged_names, self.covered_years)
+
+    def with_covered_years(self, years) -> "WorkCalendar":
+        return WorkCalendar(self.holidays, self.workdays, self.names, frozenset(years))
 
 
 MON_FRI = WorkCalendar()

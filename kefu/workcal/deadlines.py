@@ -6,7 +6,7 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,6 +14,8 @@ from kefu.workcal.calendar import WorkCalendar
 
 HOURS = "hours"
 WORKING_DAYS = "working_days"
+# A working-day deadline counted across a year whose holidays the calendar does not know (issue 12).
+YEAR_NOT_COVERED = "workcal.year_not_covered"
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,27 @@ def due_at(accepted: datetime, rule: DeadlineRule, cal: WorkCalendar, tz: str = 
         day, clock = cal.next_working_day(day), time(0, 0)
     due_day = cal.add_working_days(day, int(rule.amount))
     return datetime.combine(due_day, clock, tzinfo=zone)
+
+
+@dataclass(frozen=True)
+class DeadlineWarning:
+    """A doubt about a computed deadline: a code and its parameters; the words are chosen where it is shown
+    (kefu.workcal.messages)."""
+
+    code: str
+    params: dict = field(default_factory=dict, hash=False)
+
+
+def due_warnings(accepted: datetime, due: datetime, rule: DeadlineRule, cal: WorkCalendar,
+                 tz: str = "Asia/Shanghai") -> list[DeadlineWarning]:
+    """Why the deadline `due_at(accepted, rule, cal)` may be wrong: each year it counted across without holiday data.
+
+    Clock hours do not read the calendar, so they never warn."""
+    if rule.unit == HOURS:
+        return []
+    zone = ZoneInfo(tz)
+    years = cal.uncovered_years(accepted.astimezone(zone).date(), due.astimezone(zone).date())
+    return [DeadlineWarning(YEAR_NOT_COVERED, {"year": year}) for year in years]
 
 
 def remaining_seconds(due: datetime, now: datetime) -> float:

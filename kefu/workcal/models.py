@@ -1,4 +1,5 @@
 """Administrator overrides of the published holiday table."""
+from django.conf import settings
 from django.db import models
 
 
@@ -16,3 +17,20 @@ class CalendarOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {'上班' if self.is_working_day else '休息'} {self.name}"
+
+
+class ConfirmedYear(models.Model):
+    """A year whose holiday arrangement an administrator has entered and confirmed complete (issue 12): deadlines
+    counted across it no longer carry a warning, though chinese-calendar publishes nothing for it."""
+
+    year = models.PositiveSmallIntegerField("年份", unique=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name="确认人")
+    confirmed_at = models.DateTimeField("确认时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "已确认的年度安排"
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} 年"

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from kefu.errors import RuleViolation
 from kefu.workcal.calendar import WorkCalendar
-from kefu.workcal.models import CalendarOverride
+from kefu.workcal.models import CalendarOverride, ConfirmedYear
 
 _VERSION_KEY = "workcal:calendar:version"
 _HOLIDAY_NAMES = {
@@ -28,7 +28,15 @@ def published_calendar() -> WorkCalendar:
     workdays = {d for d in workday_table if d.weekday() >= 5}
     names = {d: _HOLIDAY_NAMES.get(str(v), str(v)) for d, v in holiday_table.items()}
     names.update({d: f"{_HOLIDAY_NAMES.get(str(v), str(v))}调休上班" for d, v in workday_table.items()})
-    return WorkCalendar(frozenset(holidays), frozenset(workdays), names)
+    return WorkCalendar(frozenset(holidays), frozenset(workdays), names, frozenset(published_years()))
+
+
+def published_years() -> range:
+    """The years chinese-calendar has the State Council's arrangement for: the range its own public functions
+    accept (is_workday raises NotImplementedError outside it). Later years need an administrator (issue 12)."""
+    import chinese_calendar
+
+    return range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1)
 
 
 def published_range() -> tuple[date, date]:
@@ -51,6 +59,7 @@ def center_calendar() -> WorkCalendar:
     # Read after the version: an override saved meanwhile invalidates, so this calendar is never kept for it.
     rows = list(CalendarOverride.objects.values_list("day", "is_working_day", "name"))
     cal = published_calendar().with_overrides({d: w for d, w, _ in rows}, {d: n for d, _, n in rows if n})
+    cal = cal.with_covered_years(cal.covered_years | set(ConfirmedYear.objects.values_list("year", flat=True)))
     _built = (version, cal)
     return cal
 

@@ -15,7 +15,7 @@ Output: metric, period (local naive datetime), key (breakdown value as text), nu
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from fractions import Fraction
 
 import polars as pl
@@ -44,8 +44,18 @@ QA_COLUMNS = {"agent_staff_no": pl.String, "team_id": pl.String, "scored_at": pl
 
 
 def frame(rows, columns: dict) -> pl.DataFrame:
-    """A frame with exactly these columns and types, from a list of dicts (or a frame); missing columns are null."""
-    df = rows if isinstance(rows, pl.DataFrame) else pl.DataFrame(list(rows) if rows is not None else [], infer_schema_length=None)
+    """A frame with exactly these columns and types, from a list of dicts (or a frame); missing columns are null.
+
+    One time-zone convention: every datetime column comes out in UTC. Aware values of any zone keep their instant
+    (the database gives UTC, the roster gives the center's zone, both in one column); naive values are taken as UTC.
+    """
+    if isinstance(rows, pl.DataFrame):
+        df = rows
+    else:
+        # each value to UTC before Polars sees it: it refuses a column whose values carry different zones
+        zoned = {name for name, dtype in columns.items() if isinstance(dtype, pl.Datetime)}
+        df = pl.DataFrame([{k: (_as_utc(v) if k in zoned else v) for k, v in r.items()} for r in rows or ()],
+                          infer_schema_length=None)
     exprs = []
     for name, dtype in columns.items():
         if name not in df.columns:
@@ -55,6 +65,8 @@ def frame(rows, columns: dict) -> pl.DataFrame:
             current = df.schema[name]
             if isinstance(current, pl.Datetime) and current.time_zone is None:
                 col = col.dt.replace_time_zone("UTC")  # naive datetimes are taken as UTC
+            elif isinstance(current, pl.Datetime) and current.time_zone != dtype.time_zone:
+                col = col.dt.convert_time_zone(dtype.time_zone)  # the same instant, shown in the declared zone
             exprs.append(col.cast(dtype).alias(name))
         elif dtype == pl.String:
             exprs.append(pl.col(name).cast(pl.String).alias(name))
@@ -63,6 +75,13 @@ def frame(rows, columns: dict) -> pl.DataFrame:
     if df.height == 0:
         return pl.DataFrame(schema=columns)
     return df.select(exprs)
+
+
+def _as_utc(value):
+    """An aware datetime in UTC (the same instant); a naive one taken as UTC; anything else as it is."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return value
 
 
 def _local(name: str, tz: str) -> pl.Expr:

@@ -179,7 +179,7 @@ def summed(center, start: date, end: date, by: str, *, key: str | None = None) -
     base = Rollup.objects.filter(center=center, breakdown=by)
     if key is not None:
         base = base.filter(key=key)
-    months, day_ranges = _split_months(start, end)
+    months, day_ranges = split_months(start, end)
     if months:
         add(base.filter(period_kind="month", period_start__in=[local_midnight(center, m) for m in months]).order_by())
     for a, b in day_ranges:
@@ -188,7 +188,7 @@ def summed(center, start: date, end: date, by: str, *, key: str | None = None) -
     return {k: (v[0], v[1]) for k, v in totals.items()}
 
 
-def _split_months(start: date, end: date) -> tuple[list[date], list[tuple[date, date]]]:
+def split_months(start: date, end: date) -> tuple[list[date], list[tuple[date, date]]]:
     """Whole calendar months inside [start, end) and the leftover day ranges."""
     months, ranges = [], []
     cursor = start

@@ -69,7 +69,7 @@ def test_bad_range_changes_nothing(center, start, end, field):
 
 
 def test_split_months():
-    months, ranges = selectors._split_months(date(2026, 9, 20), date(2026, 12, 3))
+    months, ranges = selectors.split_months(date(2026, 9, 20), date(2026, 12, 3))
     assert months == [date(2026, 10, 1), date(2026, 11, 1)]
     assert ranges == [(date(2026, 9, 20), date(2026, 10, 1)), (date(2026, 12, 1), date(2026, 12, 3))]
 

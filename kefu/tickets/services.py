@@ -6,6 +6,7 @@ locking with UPDATE ... WHERE version = expected), writes the order and its hist
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -25,6 +26,8 @@ from kefu.tickets.models import (Compensation, Escalation, Order, OrderEvent, Or
 from kefu.workcal.deadlines import DeadlineRule, due_at
 from kefu.workcal.services import center_calendar
 
+log = logging.getLogger(__name__)
+
 SECTION = "tickets"
 
 
@@ -40,15 +43,28 @@ def staff_of(user) -> Staff:
 
 
 # --- deadlines -------------------------------------------------------------------------------------
-def resolution_due(center, kind: str, level: int, accepted: datetime, pol: dict | None = None) -> datetime:
+def resolution_rule(center, kind: str, level: int, pol: dict | None = None) -> DeadlineRule:
     """Levels 1-4 (004:L1293-1299) for complaints/appeals/coordination; "规定时间" for consultations."""
     pol = pol or policy(center)
     if kind in (machine.CONSULTATION, machine.SUGGESTION):
-        rule = DeadlineRule.parse(pol["consultation_reply"])
-    else:
-        rule = DeadlineRule.parse(pol["levels"][str(level)])
+        return DeadlineRule.parse(pol["consultation_reply"])
+    return DeadlineRule.parse(pol["levels"][str(level)])
+
+
+def resolution_due(center, kind: str, level: int, accepted: datetime, pol: dict | None = None) -> datetime:
     tz = getattr(center, "time_zone", None) or "Asia/Shanghai"
-    return due_at(accepted, rule, center_calendar(), tz)
+    return due_at(accepted, resolution_rule(center, kind, level, pol), center_calendar(), tz)
+
+
+def due_warnings(order: Order) -> list:
+    """Why the order's resolution deadline may be wrong: a year it was counted across has no holiday table yet
+    (kefu.workcal, issue 12). Read against today's calendar, so a confirmed year clears it."""
+    from kefu.workcal.years import deadline_warnings
+
+    if order.due_at is None:
+        return []
+    tz = getattr(order.center, "time_zone", None) or "Asia/Shanghai"
+    return deadline_warnings(order.accepted_at, order.due_at, resolution_rule(order.center, order.kind, order.level), tz)
 
 
 def promise_due(center, kind: str, complexity: str, accepted: datetime, pol: dict | None = None) -> datetime | None:
@@ -582,14 +598,23 @@ def transition(order: Order, name: str, actor: Staff, version, *, now: datetime 
 
 
 def _schedule_check(order_id: int, deadline: datetime) -> None:
-    """With a broker, check the order again at its deadline; the periodic scan is the backstop."""
+    """With a broker, also check the order at its deadline: a precise wake-up, best effort. The timer itself is the
+    deadline stored on the order, which the periodic scan (tickets-deadlines, every 60 s) reads from the database,
+    so a broker that refuses the message loses nothing. Runs after the commit: it never fails the request."""
     from django.conf import settings
 
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True):
         return
     from kefu.tickets.tasks import check_order
 
-    check_order.apply_async((order_id,), eta=deadline)
+    try:
+        check_order.apply_async((order_id,), eta=deadline, retry=True, retry_policy=_PUBLISH_RETRY)
+    except Exception as exc:  # broker unreachable (kombu OperationalError, redis errors, timeouts): the scan covers it
+        log.warning("工单 %s 的到期检查未能送达消息队列（%s），由定时扫描 tickets-deadlines 处理", order_id, exc)
+
+
+# A few quick retries of the publish (a broker restart), never a long wait inside the request.
+_PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 
 
 # --- timers ----------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The center's calendar: chinese-calendar's published holidays plus the administrator's overrides."""
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import date, timedelta
 
@@ -11,6 +12,7 @@ from kefu.errors import RuleViolation
 from kefu.workcal.calendar import WorkCalendar
 from kefu.workcal.models import CalendarOverride, ConfirmedYear
 
+log = logging.getLogger(__name__)
 _VERSION_KEY = "workcal:calendar:version"
 _HOLIDAY_NAMES = {
     "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节", "Labour Day": "劳动节",
@@ -49,10 +51,14 @@ def center_calendar() -> WorkCalendar:
     """The calendar with the overrides. The shared cache holds only a version stamp; each process keeps the
     calendar it built for that stamp, so a deadline costs one small cache read, not an unpickled calendar."""
     global _built
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        cache.add(_VERSION_KEY, uuid.uuid4().hex, 300)  # the first process to get here names the version
+    try:
         version = cache.get(_VERSION_KEY)
+        if version is None:
+            cache.add(_VERSION_KEY, uuid.uuid4().hex, 300)  # the first process to get here names the version
+            version = cache.get(_VERSION_KEY)
+    except Exception as exc:  # the cache is an optimisation: unreachable (Redis down), build from the database
+        log.warning("缓存不可用（%s）：工作日历直接从数据库构建", exc)
+        version = None
     built = _built
     if built is not None and version is not None and built[0] == version:
         return built[1]
@@ -68,7 +74,12 @@ _built: tuple[str, WorkCalendar] | None = None
 
 
 def invalidate() -> None:
-    cache.delete(_VERSION_KEY)
+    global _built
+    _built = None
+    try:
+        cache.delete(_VERSION_KEY)
+    except Exception as exc:  # unreachable cache: other processes rebuild while it is down; the stamp expires in 300 s
+        log.warning("缓存不可用（%s）：工作日历版本未能作废", exc)
 
 
 def _invalidate_now_and_on_commit() -> None:

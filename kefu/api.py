@@ -7,13 +7,57 @@ from __future__ import annotations
 
 from django.db import DataError
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from kefu.errors import RuleViolation
+from kefu.errors import RuleViolation, http_problem
 from kefu.registry import app_modules
 
-api = NinjaAPI(
+
+class ProblemOut(Schema):
+    """一个问题：字段（无则为 null）、规则代码、中文说明。"""
+
+    field: str | None
+    rule: str
+    message: str
+
+
+class ErrorOut(Schema):
+    """所有错误响应的格式：{"detail": [{"field", "rule", "message"}]}。"""
+
+    detail: list[ProblemOut]
+
+
+# Declared on every operation in the OpenAPI schema (an operation declaring a status itself keeps its own).
+ERROR_RESPONSES = {
+    400: "输入不合法或违反业务规则（字段、规则与中文说明）",
+    401: "未登录或令牌无效",
+    403: "当前角色无权执行此操作，或 CSRF 校验失败",
+    404: "对象不存在",
+    422: "参数缺失、类型或格式不正确",
+}
+
+
+class KefuAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """django-ninja documents only the responses an operation declares; kefu's error responses have one shape
+        for every operation, added here once instead of on each of them."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        error_schema = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(error_schema.pop("$defs", {}))
+        components["ErrorOut"] = error_schema
+        content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for path_item in schema["paths"].values():
+            for operation in path_item.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_RESPONSES.items():
+                    if status not in responses and str(status) not in responses:
+                        responses[status] = {"description": description, "content": content}
+        return schema
+
+
+api = KefuAPI(
     title="kefu 客服中心运营管理系统 API",
     version="1.0",
     description="工单、组织、工作日历、交接班、话务与指标、排班、质检与知识库。"
@@ -104,7 +148,9 @@ def _data_error(request, exc):
 
 @api.exception_handler(HttpError)
 def _http(request, exc: HttpError):
-    return api.create_response(request, {"detail": [{"field": None, "rule": "http", "message": str(exc)}]}, status=exc.status_code)
+    # django-ninja's own (English) messages, e.g. "Cannot parse request body", "CSRF check Failed", in Chinese.
+    problem = http_problem(exc.status_code, str(exc))
+    return api.create_response(request, {"detail": [problem.as_dict()]}, status=exc.status_code)
 
 
 for _label, _module in app_modules("api"):

@@ -45,3 +45,33 @@ class NotFound(RuleViolation):
 class Conflict(RuleViolation):
     def __init__(self, message: str, *, field: str | None = None, rule: str = "conflict"):
         super().__init__(message, field=field, rule=rule, status=409)
+
+
+# --- HTTP errors that no service raised (unparsable body, CSRF, unknown URL, server error) ---------------------
+# Django's and django-ninja's own messages are English sentences; kefu answers each with a field, a rule and Chinese.
+_HTTP_MESSAGES = {
+    "Cannot parse request body": ("body", "json_invalid", "请求体无法解析：应为合法的 JSON（Content-Type: application/json）"),
+    "CSRF check Failed": (None, "csrf", "CSRF 校验失败：页面请求须带 X-CSRFToken 请求头（请刷新页面后重试），集成请使用令牌认证"),
+}
+_HTTP_STATUS = {
+    400: ("bad_request", "请求不正确"),
+    401: ("authentication", "未登录或令牌无效"),
+    403: ("permission", "无权执行此操作"),
+    404: ("not_found", "接口或对象不存在"),
+    405: ("method", "不支持此请求方法"),
+    413: ("too_large", "请求体过大"),
+    429: ("throttled", "请求过于频繁，请稍后再试"),
+    500: ("server_error", "服务器内部错误，请稍后重试；如持续出现请联系管理员"),
+}
+
+
+def http_problem(status: int, message: str = "") -> Problem:
+    """The Problem for an HTTP error raised outside kefu's services: a known English message translated, a Chinese
+    one kept, anything else described by its status."""
+    for prefix, (field, rule, text) in _HTTP_MESSAGES.items():
+        if message.startswith(prefix):
+            return Problem(field, rule, text)
+    rule, text = _HTTP_STATUS.get(status, ("http", f"请求失败（HTTP {status}）"))
+    if any("\u4e00" <= ch <= "\u9fff" for ch in message):
+        return Problem(None, rule, message)
+    return Problem(None, rule, text)

@@ -1,7 +1,11 @@
-"""Encryption at rest of sensitive customer fields, with the key from KEFU_FIELD_KEY.
+"""Encryption at rest of sensitive customer fields, with the keys from KEFU_FIELD_KEY.
 
-Values are Fernet tokens. Lookups (repeat complaints, screen pop) use a keyed digest column,
-never the clear text.
+Values are Fernet tokens (the library's public API only). KEFU_FIELD_KEY holds one Fernet key, or several separated by
+commas during a key rotation: the first encrypts, every one decrypts (MultiFernet). Lookups (repeat complaints, screen
+pop, one caller row per number) use a keyed digest column, never the clear text: HMAC-SHA256 under a key derived from
+the first field key by HKDF. A field's digest column, when it has one, is the CharField named `<field>_digest` on the
+same model; `rekey_model` (used by `manage.py rotate_field_key` and by data migrations) writes both again under the
+first key.
 """
 from __future__ import annotations
 
@@ -10,35 +14,76 @@ import hashlib
 import hmac
 from functools import cache
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+
+DIGEST_SUFFIX = "_digest"
+
+
+def field_keys() -> list[bytes]:
+    """The configured Fernet keys, the one that encrypts first."""
+    configured = settings.FIELD_ENCRYPTION_KEY
+    if not configured:
+        # Development only (settings refuse this in production): derive from SECRET_KEY.
+        return [base64.urlsafe_b64encode(hashlib.sha256(("field:" + settings.SECRET_KEY).encode()).digest())]
+    text = configured.decode() if isinstance(configured, bytes) else configured
+    return [k.strip().encode() for k in text.split(",") if k.strip()]
 
 
 @cache
-def _fernet() -> Fernet:
-    key = settings.FIELD_ENCRYPTION_KEY
-    if not key:
-        # Development only (settings refuse this in production): derive from SECRET_KEY.
-        key = base64.urlsafe_b64encode(hashlib.sha256(("field:" + settings.SECRET_KEY).encode()).digest()).decode()
-    return Fernet(key.encode() if isinstance(key, str) else key)
+def _cipher(keys: tuple[bytes, ...]) -> MultiFernet:
+    try:
+        return MultiFernet([Fernet(k) for k in keys])
+    except ValueError as exc:
+        raise ValueError("字段加密密钥（KEFU_FIELD_KEY）格式不正确：应为一个或多个以逗号分隔的 Fernet 密钥") from exc
+
+
+@cache
+def _digest_key(primary: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"kefu field digest v1").derive(primary)
+
+
+def cipher() -> MultiFernet:
+    return _cipher(tuple(field_keys()))
 
 
 def encrypt(value: str) -> str:
-    return _fernet().encrypt(value.encode()).decode()
+    return cipher().encrypt(value.encode()).decode()
 
 
 def decrypt(token: str) -> str:
     try:
-        return _fernet().decrypt(token.encode()).decode()
+        return cipher().decrypt(token.encode()).decode()
     except InvalidToken as exc:
         raise ValueError("无法解密客户字段：字段加密密钥（KEFU_FIELD_KEY）与写入时不一致") from exc
 
 
+def rotate(token: str) -> str:
+    """The same value encrypted under the first key (MultiFernet.rotate: decrypted with whichever key wrote it)."""
+    try:
+        return cipher().rotate(token.encode()).decode()
+    except InvalidToken as exc:
+        raise ValueError("无法解密客户字段：字段加密密钥（KEFU_FIELD_KEY）中没有写入时的密钥") from exc
+
+
 def digest(value: str) -> str:
-    """Keyed, deterministic digest for equality lookups of an encrypted value."""
-    key = hashlib.sha256(("digest:" + (settings.FIELD_ENCRYPTION_KEY or settings.SECRET_KEY)).encode()).digest()
-    return hmac.new(key, value.strip().encode(), hashlib.sha256).hexdigest()
+    """Keyed, deterministic digest for equality lookups of an encrypted value (hex HMAC-SHA256)."""
+    return hmac.new(_digest_key(field_keys()[0]), value.strip().encode(), hashlib.sha256).hexdigest()
+
+
+def digest_many(values: list[str]) -> list[str]:
+    """digest(v) for each value, the key derived once."""
+    key = _digest_key(field_keys()[0])
+    return [hmac.new(key, v.strip().encode(), hashlib.sha256).hexdigest() for v in values]
+
+
+def encrypt_many(values: list[str]) -> list[str]:
+    """encrypt(v) for each value, the cipher looked up once (a fresh IV for each value, as encrypt())."""
+    encrypt_one = cipher().encrypt
+    return [encrypt_one(v.encode()).decode() for v in values]
 
 
 class EncryptedTextField(models.TextField):
@@ -56,75 +101,51 @@ class EncryptedTextField(models.TextField):
         return encrypt(value)
 
 
-# ---------------------------------------------------------------- bulk helpers (imports of hundreds of thousands of values)
-
-def _hmac_states(key: bytes):
-    """HMAC-SHA256 (RFC 2104) with the key's inner and outer states computed once: per value two hash copies instead of
-    hmac.digest()'s whole set-up, half the CPU over a million call records, same bytes."""
-    block = (hashlib.sha256(key).digest() if len(key) > 64 else key).ljust(64, b"\0")
-    return hashlib.sha256(bytes(b ^ 0x36 for b in block)).copy, hashlib.sha256(bytes(b ^ 0x5C for b in block)).copy
+def encrypted_fields(model) -> list[tuple[str, str | None]]:
+    """(field, its digest field or None) of a model's encrypted fields."""
+    names = {f.name for f in model._meta.get_fields()}
+    return [(f.name, f.name + DIGEST_SUFFIX if f.name + DIGEST_SUFFIX in names else None)
+            for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
 
 
-def digest_many(values: list[str]) -> list[str]:
-    """digest(v) for each value (the same hex strings)."""
-    key = hashlib.sha256(("digest:" + (settings.FIELD_ENCRYPTION_KEY or settings.SECRET_KEY)).encode()).digest()
-    inner_copy, outer_copy = _hmac_states(key)
-    macs = []
-    for value in values:
-        inner = inner_copy()
-        inner.update(value.strip().encode())
-        outer = outer_copy()
-        outer.update(inner.digest())
-        macs.append(outer.digest())
-    return b"".join(macs).hex(" ", 32).split(" ") if macs else []
+def rekey_model(model, *, chunk: int = 2000, progress=None) -> int:
+    """Write every encrypted value of a model again under the first key, and its digest with the first key's digest key.
+    Values are read with any configured key. Each chunk of rows is its own transaction (a reader sees a row either
+    before or after); rows are read and written by primary key. Empty values (destroyed, or never given) stay as they
+    are, and so does a digest without a value. Returns the rows written."""
+    pairs = encrypted_fields(model)
+    if not pairs:
+        return 0
+    raw = [model._meta.get_field(name).column for name, _ in pairs]
+    table = model._meta.db_table
+    pk = model._meta.pk.column
+    from django.db import connection
 
-
-def encrypt_many(values: list[str]) -> list[str]:
-    """encrypt(v) for each value: Fernet tokens that decrypt() reads (version, time, random IV, AES-128-CBC with PKCS7,
-    HMAC-SHA256, urlsafe base64). Values are grouped by length, and block j of every value in a group goes through
-    one AES call (CBC chains blocks within a value, never across values)."""
-    import binascii
-    import os
-    import struct
-    import time
-
-    import numpy as np
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-
-    fernet = _fernet()
-    inner_copy, outer_copy = _hmac_states(fernet._signing_key)
-    b64 = binascii.b2a_base64
-    head = np.frombuffer(b"\x80" + struct.pack(">Q", int(time.time())), dtype=np.uint8)
-    encoded = [v.encode() for v in values]
-    out: list[str] = [""] * len(values)
-    groups: dict[int, list[int]] = {}
-    for i, data in enumerate(encoded):
-        groups.setdefault(len(data), []).append(i)
-    to_urlsafe = bytes.maketrans(b"+/", b"-_")
-    for length, members in groups.items():
-        n, n_blocks = len(members), length // 16 + 1
-        size = 16 * n_blocks
-        text = np.frombuffer(b"".join([encoded[i] for i in members]), dtype=np.uint8).reshape(n, length)
-        pad = np.full((n, size - length), size - length, dtype=np.uint8)  # PKCS7
-        plain = np.concatenate([text, pad], axis=1).reshape(n, n_blocks, 16)
-        ivs = np.frombuffer(os.urandom(16 * n), dtype=np.uint8).reshape(n, 16)
-        aes = Cipher(algorithms.AES(fernet._encryption_key), modes.ECB()).encryptor()  # noqa: S305 — CBC done block by block
-        cipher = np.empty_like(plain)
-        previous = ivs
-        for j in range(n_blocks):
-            cipher[:, j] = np.frombuffer(aes.update((plain[:, j] ^ previous).tobytes()), dtype=np.uint8).reshape(n, 16)
-            previous = cipher[:, j]
-        aes.finalize()
-        bodies = np.concatenate([np.broadcast_to(head, (n, 9)), ivs, cipher.reshape(n, size)], axis=1).tobytes()
-        width = 25 + size
-        tokens = []
-        for k in range(0, len(bodies), width):
-            body = bodies[k:k + width]
-            inner = inner_copy()
-            inner.update(body)
-            outer = outer_copy()
-            outer.update(inner.digest())
-            tokens.append(b64(body + outer.digest(), newline=False))
-        for i, token in zip(members, b"\n".join(tokens).translate(to_urlsafe).decode("ascii").split("\n")):
-            out[i] = token
-    return out
+    written, last = 0, None
+    qn = connection.ops.quote_name
+    while True:
+        with transaction.atomic(), connection.cursor() as cursor:
+            where = f"WHERE {qn(pk)} > %s " if last is not None else ""
+            cursor.execute(f"SELECT {qn(pk)}, {', '.join(qn(c) for c in raw)} FROM {qn(table)} {where}"
+                           f"ORDER BY {qn(pk)} LIMIT {int(chunk)}", [last] if last is not None else [])
+            rows = cursor.fetchall()
+            if not rows:
+                break
+            for row in rows:
+                sets, params = [], []
+                for (name, digest_name), column, token in zip(pairs, raw, row[1:]):
+                    if not token:
+                        continue
+                    clear = decrypt(token)
+                    sets.append(f"{qn(column)} = %s")
+                    params.append(encrypt(clear))
+                    if digest_name:
+                        sets.append(f"{qn(model._meta.get_field(digest_name).column)} = %s")
+                        params.append(digest(clear))
+                if sets:
+                    cursor.execute(f"UPDATE {qn(table)} SET {', '.join(sets)} WHERE {qn(pk)} = %s", [*params, row[0]])
+                    written += 1
+            last = rows[-1][0]
+        if progress:
+            progress(len(rows))
+    return written

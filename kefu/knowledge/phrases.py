@@ -197,7 +197,6 @@ def normalise_pattern(pattern: str) -> str:
 
 MAX_REPEAT = 20  # largest {m,n} an editor may write
 MAX_WAYS = 1000  # ways a pattern may try to match from one position (the checker stays linear in the text)
-MAX_TEXT = 20000  # longest text the check endpoint and page accept (characters)
 
 
 class UnsafePattern(ValueError):
@@ -404,16 +403,22 @@ def pattern_safety(pattern: str) -> str | None:
     return None
 
 
-def pattern_error(pattern: str) -> str | None:
-    """None when the pattern compiles and is safe, else the reason (for the editor's form)."""
+def pattern_problem(pattern: str) -> tuple[str, str] | None:
+    """None when the pattern compiles and is safe, else (rule, reason): rule is regex | empty | unsafe."""
     try:
         compiled = re.compile(normalise_pattern(pattern))
     except re.error as exc:
-        return f"不是有效的正则表达式：{exc}"
+        return "regex", f"不是有效的正则表达式：{exc}"
     if compiled.match(""):
-        return "不能匹配空字符串"
+        return "empty", "不能匹配空字符串"
     unsafe = pattern_safety(pattern)
-    return f"写法不安全：{unsafe}" if unsafe else None
+    return ("unsafe", f"写法不安全：{unsafe}") if unsafe else None
+
+
+def pattern_error(pattern: str) -> str | None:
+    """None when the pattern compiles and is safe, else the reason (for the editor's form)."""
+    problem = pattern_problem(pattern)
+    return problem[1] if problem else None
 
 
 @lru_cache(maxsize=1)

@@ -2,22 +2,36 @@
 
 No Django: the index tables (Posting, TermStat, IndexMeta) are read by selectors.py and passed in as
 plain data. Terms are jieba's search-mode words (长词 and their sub-words), so 最低生活保障 is found by
-低保 only through a synonym, but by 生活保障 directly.
+生活保障 directly, and by 低保 only through a synonym.
+
+Partial words: every article is also indexed by its characters and character bigrams (terms marked
+with GRAM, apart from the words), and a query adds its own at lower weights, so 桥 meets 桥梁 and
+护栏 meets 扶手栏杆 through 栏. A whole-word match scores as a word and as its n-grams, so it stays
+ahead of a partial one.
+
+Synonyms: a center's editor synonyms (Synonym rows, caller wording → knowledge wording) and the
+general Cilin thesaurus (thesaurus.py), each at a lower weight than the caller's own words.
 """
 from __future__ import annotations
 
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
+
+from kefu.knowledge import thesaurus
 
 USER_DICT = Path(__file__).parent / "data" / "jieba_user.txt"
 TITLE_WEIGHT = 3.0
 TAG_WEIGHT = 2.0
 TITLE_BIGRAM_WEIGHT = 1.0  # title character bigrams catch jieba's mis-cuts (路|灯不亮 still yields 路灯)
-SYNONYM_WEIGHT = 0.8
+SYNONYM_WEIGHT = 0.8  # an editor synonym's expansion
+THESAURUS_WEIGHT = 0.5  # a Cilin synonym of a query word
+GRAM = "~"  # marks a character n-gram term (jieba never yields it: punctuation is dropped)
+BIGRAM_WEIGHT = 0.4  # a character bigram of the query
+UNIGRAM_WEIGHT = 0.3  # a character of the query
 MAX_TERM_LEN = 40
 
 _STOP = frozenset("""的 了 是 在 和 与 及 或 也 都 就 而 及其 把 被 让 给 对 向 从 到 为 以 之 其 这 那 这个 那个 这些 那些 一个 一下 一些
@@ -27,6 +41,7 @@ _STOP = frozenset("""的 了 是 在 和 与 及 或 也 都 就 而 及其 把 
 
 _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
 @lru_cache(maxsize=1)
@@ -66,25 +81,67 @@ def doc_terms(title: str, body: str, tags: Iterable[str] = ()) -> dict[str, floa
             counts[tok] += TAG_WEIGHT
     for tok in tokens(body):
         counts[tok] += 1.0
+    for text, weight in [(title, TITLE_WEIGHT), *((tag, TAG_WEIGHT) for tag in tags), (body, 1.0)]:
+        for gram in char_grams(text):
+            counts[gram] += weight
     return dict(counts)
+
+
+def char_grams(text: str) -> list[str]:
+    """GRAM-marked characters (stop words left out) and character bigrams of the Chinese runs of a text."""
+    out = []
+    for run in _CJK_RUN.findall(text or ""):
+        out.extend(GRAM + ch for ch in run if ch not in _STOP)
+        out.extend(GRAM + run[i:i + 2] for i in range(len(run) - 1))
+    return out
+
+
+def is_gram(term: str) -> bool:
+    return term.startswith(GRAM)
 
 
 def bigrams(text: str) -> list[str]:
     """Character bigrams inside runs of Chinese characters."""
     out = []
-    for run in re.findall(r"[\u4e00-\u9fff]+", text or ""):
+    for run in _CJK_RUN.findall(text or ""):
         out.extend(run[i:i + 2] for i in range(len(run) - 1))
     return out
 
 
 def doc_length(terms: Mapping[str, float]) -> int:
-    return max(1, int(round(sum(terms.values()))))
+    """Length in (weighted) words; the n-grams repeat the words and are left out."""
+    return max(1, int(round(sum(v for t, v in terms.items() if not is_gram(t)))))
 
 
-def query_terms(query: str, synonyms: Mapping[str, Iterable[str]] | None = None) -> dict[str, float]:
-    """Query term → weight. A synonym key found in the query adds its expansions at SYNONYM_WEIGHT."""
+def query_grams(query: str) -> dict[str, float]:
+    """GRAM terms of a query: bigrams of its runs of content words (stop words break a run) and its
+    content characters."""
+    out: dict[str, float] = {}
+    runs, run = [], ""
+    for tok in _jieba().cut(query or ""):
+        tok = tok.strip().lower()
+        if _CJK_RUN.fullmatch(tok) and tok not in _STOP:
+            run += tok
+        else:
+            runs.append(run)
+            run = ""
+    runs.append(run)
+    for run in runs:
+        for i in range(len(run) - 1):
+            out.setdefault(GRAM + run[i:i + 2], BIGRAM_WEIGHT)
+        for ch in run:
+            if ch not in _STOP:
+                out.setdefault(GRAM + ch, UNIGRAM_WEIGHT)
+    return out
+
+
+def query_terms(query: str, synonyms: Mapping[str, Iterable[str]] | None = None,
+                general: Callable[[str], Iterable[str]] | None = thesaurus.synonyms) -> dict[str, float]:
+    """Query term → weight: the query's words (1.0), the expansions of an editor synonym whose key is in
+    the query (SYNONYM_WEIGHT), the general synonyms of its words (THESAURUS_WEIGHT), its n-grams."""
     weights: dict[str, float] = {}
-    for tok in tokens(query):
+    words = tokens(query)
+    for tok in words:
         weights[tok] = 1.0
     if synonyms:
         q = (query or "").lower()
@@ -93,6 +150,14 @@ def query_terms(query: str, synonyms: Mapping[str, Iterable[str]] | None = None)
                 for phrase in expansions:
                     for tok in tokens(phrase):
                         weights.setdefault(tok, SYNONYM_WEIGHT)
+    if general is not None:
+        for word in words:
+            if len(word) < 2:  # a single character has too many senses (坏, 条, 好)
+                continue
+            for syn in general(word):
+                if syn not in _STOP:
+                    weights.setdefault(syn.lower(), THESAURUS_WEIGHT)
+    weights.update(query_grams(query))
     return weights
 
 

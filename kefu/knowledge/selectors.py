@@ -54,7 +54,7 @@ def search_articles(query: str, center=None, limit: int | None = None, today: da
     if meta is None or meta.n_docs <= 0:
         return []
     df = dict(TermStat.objects.filter(term__in=list(weights), df__gt=0).values_list("term", "df"))
-    ranked = search.bm25(weights, _postings(df, meta.n_docs), df, meta.n_docs, meta.total_len / meta.n_docs)
+    ranked = search.bm25(weights, _postings(df, meta.n_docs, weights), df, meta.n_docs, meta.total_len / meta.n_docs)
     top = ranked[: max(limit * 4, 20)]
     by_id = {}
     # Fetched by primary key only, then filtered here: a status/date filter in SQL lets the planner
@@ -75,7 +75,7 @@ def search_articles(query: str, center=None, limit: int | None = None, today: da
     return out
 
 
-def _postings(df: dict[str, int], n_docs: int) -> list[tuple[str, int, float, int]]:
+def _postings(df: dict[str, int], n_docs: int, weights: dict[str, float]) -> list[tuple[str, int, float, int]]:
     """Postings of the query terms: the rarest terms in full, within a row budget (they pick the
     candidates); the commoner terms only for the best candidates (term-at-a-time with a candidate set)."""
     budget = max(POSTING_BUDGET, int(n_docs * POSTING_BUDGET_SHARE))
@@ -94,7 +94,7 @@ def _postings(df: dict[str, int], n_docs: int) -> list[tuple[str, int, float, in
     if common:
         partial: dict[int, float] = {}
         for term, doc, tf, _ in rows:
-            partial[doc] = partial.get(doc, 0.0) + search.idf(df[term], n_docs) * tf / (tf + 1.0)
+            partial[doc] = partial.get(doc, 0.0) + weights[term] * search.idf(df[term], n_docs) * tf / (tf + 1.0)
         candidates = sorted(partial, key=partial.get, reverse=True)[:CANDIDATES]
         rows += _fetch(common, candidates)
     return rows

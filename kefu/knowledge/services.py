@@ -62,12 +62,25 @@ def active_rules() -> tuple[phrases.Rule, ...]:
     stamp = tuple(PhraseRule.objects.filter(enabled=True).order_by("-updated_at").values_list("updated_at", flat=True)[:1]) + (
         PhraseRule.objects.filter(enabled=True).count(),)
     if _RULES_MEMO.get("stamp") != stamp:
-        rows = PhraseRule.objects.filter(enabled=True)
-        _RULES_MEMO["rules"] = tuple(phrases.rule_from({"code": r.code, "category": r.category, "phrase": r.phrase,
-                                                         "pattern": r.pattern, "unless": r.unless, "word": r.word,
-                                                         "suggestion": r.suggestion, "seed_line": r.seed_line}) for r in rows)
+        _RULES_MEMO["rules"] = tuple(filter(None, (_checker_rule(r) for r in PhraseRule.objects.filter(enabled=True))))
         _RULES_MEMO["stamp"] = stamp
     return _RULES_MEMO["rules"]
+
+
+def _checker_rule(row: PhraseRule) -> phrases.Rule | None:
+    """The row as a checker rule. A row saved before patterns were checked for safety is never run: a seed
+    rule falls back to its default pattern, an editor's own rule is left out until it is saved again."""
+    data = {"code": row.code, "category": row.category, "phrase": row.phrase, "pattern": row.pattern,
+            "unless": row.unless, "word": row.word, "suggestion": row.suggestion, "seed_line": row.seed_line}
+    if phrases.pattern_problem(row.pattern) or (row.unless and phrases.pattern_problem(row.unless)):
+        default = _DEFAULTS_BY_CODE.get(row.code)
+        if default is None:
+            return None
+        data.update(pattern=default["pattern"], unless=default.get("unless", ""))
+    return phrases.rule_from(data)
+
+
+_DEFAULTS_BY_CODE = {d["code"]: d for d in DEFAULT_RULES}
 
 
 def check_text(text: str, center=None) -> list[phrases.Hit]:
@@ -83,13 +96,13 @@ def save_phrase_rule(*, code: str, category: str, phrase: str, pattern: str, unl
         problems.append(Problem("category", "choice", "类别只能是 服务忌语(forbidden) 或 习惯用语(discouraged)"))
     if not phrase.strip():
         problems.append(Problem("phrase", "required", "用语原文必填"))
-    err = phrases.pattern_error(pattern or "")
-    if err:
-        problems.append(Problem("pattern", "regex", f"匹配模式不是有效的正则表达式：{err}"))
-    if unless:
-        err = phrases.pattern_error(unless)
-        if err:
-            problems.append(Problem("unless", "regex", f"允许上下文不是有效的正则表达式：{err}"))
+    # Editors' patterns run on every checked text: refuse what Python's re cannot bound (issue 12).
+    for name, label, value in (("pattern", "匹配模式", pattern or ""), ("unless", "允许上下文", unless)):
+        if name == "unless" and not value:
+            continue
+        problem = phrases.pattern_problem(value)
+        if problem:
+            problems.append(Problem(name, f"pattern_{problem[0]}", f"规则“{code}”的{label}（{name}）{problem[1]}"))
     if problems:
         raise RuleViolation.many(problems)
     rule, _ = PhraseRule.objects.update_or_create(code=code, defaults=dict(

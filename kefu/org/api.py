@@ -9,7 +9,7 @@ from kefu.access import op
 from kefu.org import services
 from kefu.org.models import Center, Department, Policy, Staff, Team
 from kefu.org.policy import deep_merge, preset_section, sections
-from kefu.org.roles import roles_of
+from kefu.org.roles import forget_roles, roles_of
 
 router = Router(tags=["组织 org"])
 
@@ -126,7 +126,7 @@ def create_staff(request, payload: StaffIn):
 def set_roles(request, staff_no: str, payload: RolesIn):
     staff = get_object_or_404(Staff, staff_no=staff_no)
     services.set_roles(staff, payload.roles)
-    staff.user._kefu_roles = None
+    forget_roles(staff.user)
     return staff
 
 

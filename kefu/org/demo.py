@@ -56,7 +56,8 @@ def build(center: Center | None, rng, out) -> Center:
             return existing
         staff = services.create_staff(center, staff_no=str(1001 + i), name=_name(i), roles=[r.value for r in roles],
                                       username=username, password=DEMO_PASSWORD, department=depts[dept], team=team,
-                                      level=level, skills=[skills[c] for c in skill_codes])
+                                      level=level, skills=[skills[c] for c in skill_codes],
+                                      check_password=False)  # the demo's public password, on purpose
         staff.hired_on = date(2020 + i % 6, 1 + i % 12, 1 + i % 27)
         staff.save(update_fields=["hired_on"])
         if superuser:

@@ -45,16 +45,24 @@ LEADS = frozenset({Role.TEAM_LEAD, Role.SUPERVISOR, Role.MANAGER})
 UNMASK_ROLES = frozenset({Role.SENIOR_AGENT, Role.TEAM_LEAD, Role.SUPERVISOR, Role.DISPATCHER, Role.DEPT_HANDLER})
 
 
+ROLES_CACHE = "kefu_roles"  # attribute of kefu's own on the request's user object
+
+
 def roles_of(user) -> frozenset[Role]:
     """The roles of a user (cached on the user object for the request)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return frozenset()
-    cached = getattr(user, "_kefu_roles", None)
+    cached = getattr(user, ROLES_CACHE, None)
     if cached is None:
         names = _group_names(user)
         cached = frozenset(r for r in Role if r.value in names)
-        user._kefu_roles = cached
+        setattr(user, ROLES_CACHE, cached)
     return cached
+
+
+def forget_roles(user) -> None:
+    """Drop the roles cached on this user object (after they changed)."""
+    setattr(user, ROLES_CACHE, None)
 
 
 def _group_names(user) -> set[str]:

@@ -86,7 +86,9 @@ class RequestOut(Schema):
         return obj.staff.staff_no
 
 
-class IntervalOut(Schema):
+class ScheduledShiftOut(Schema):
+    """已发布排班中的一个班次：工号、开始、结束、班次代码。"""
+
     staff_no: str
     start: datetime
     end: datetime
@@ -173,7 +175,7 @@ def list_requests(request, start: date | None = None, end: date | None = None):
     return list(qs[:500])
 
 
-@op(router.get, "/scheduled", "roster.scheduled", response=list[IntervalOut])
+@op(router.get, "/scheduled", "roster.scheduled", response=list[ScheduledShiftOut])
 def scheduled(request, start: datetime, end: datetime):
     rows = selectors.scheduled_intervals(_staff(request).center, start, end)
     return [{"staff_no": s, "start": a, "end": b, "code": c} for s, a, b, c in rows]

@@ -687,7 +687,7 @@ class _FirstPhase(cp_model.CpSolverSolutionCallback):
         self._timer.cancel()
 
 
-def _run(builder: _Builder, time_limit: float, workers: int, hint: Roster | None, log: bool,
+def solve_model(builder: _Builder, time_limit: float, workers: int, hint: Roster | None, log: bool,
          first_phase: float | None = None):
     """Solve the whole model; returns (status, values of all variables or None, solver). With first_phase,
     stop after that many seconds as soon as a roster exists (LNS takes over from there)."""
@@ -708,7 +708,7 @@ def _run(builder: _Builder, time_limit: float, workers: int, hint: Roster | None
     return STATUS.get(status, "UNKNOWN"), values, solver
 
 
-def _roster_of(builder: _Builder, values: list[int] | None) -> Roster:
+def roster_of(builder: _Builder, values: list[int] | None) -> Roster:
     if values is None:
         return {}
     return {(agent, d): code for (agent, d, code), v in builder.x.items() if values[v.Index()]}
@@ -752,7 +752,7 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint:
     if hint is None and problem.interval_cover:
         hint = greedy_roster(problem)
     model = build_model(problem)
-    status, values, solver = _run(model, time_limit - (time.monotonic() - started), workers, hint, log, first_phase)
+    status, values, solver = solve_model(model, time_limit - (time.monotonic() - started), workers, hint, log, first_phase)
     relaxed = False
     bound = None
     found = status in ("OPTIMAL", "FEASIBLE")
@@ -763,7 +763,7 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint:
         left = relax_time_limit if relax_time_limit is not None else max(1.0, deadline - time.monotonic())
         deadline = time.monotonic() + left
         model = build_model(problem, relax=True)
-        status, values, solver = _run(model, left, workers, hint, log,
+        status, values, solver = solve_model(model, left, workers, hint, log,
                                       None if not lns_share else left * (1 - lns_share))
         found = status in ("OPTIMAL", "FEASIBLE")
     objective = round(solver.ObjectiveValue()) if found else None
@@ -771,7 +771,7 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint:
         # column generation and diving (kefu.roster.patterns): a strong lower bound and, usually, a far better roster
         large = _cells(problem) > PATTERN_MAX_CELLS
         until = time.monotonic() + (deadline - time.monotonic()) * PATTERN_SHARE
-        outcome = patterns.price_and_branch(problem, _roster_of(model, values), until, workers=workers,
+        outcome = patterns.price_and_branch(problem, roster_of(model, values), until, workers=workers,
                                             plan=patterns.LARGE_PLAN if large else patterns.Plan())
         if outcome.lower_bound is not None:
             bound = max(bound or 0, outcome.lower_bound)  # fair-load terms only add to the cost: still a bound
@@ -788,7 +788,7 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint:
             status = "OPTIMAL"
     if relaxed and status == "OPTIMAL":
         status = "FEASIBLE"  # optimal for the relaxed model only
-    roster = _roster_of(model, values)
+    roster = roster_of(model, values)
     evaluation = evaluate(problem, roster) if found else None
     conflicts = sorted({v.family for v in evaluation.hard}) if evaluation else []
     return Solution(status=status, roster=roster,

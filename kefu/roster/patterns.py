@@ -58,7 +58,7 @@ class Plan:
     rounds: int = 2  # pricing rounds after each step
     last_rounds: int | None = None  # ... while the last third of the agents are free (None: until the LP is solved)
     converge_below: int = 0  # from this many agents free on, each step is priced until the LP is solved
-    fill_below: int = 0  # from this many agents free on, they get the whole rule model together (_Master.fill)
+    fill_below: int = 0  # from this many agents free on, they get the whole rule model together (Master.fill)
     fill_time: float = 5.0  # ... for at most this many seconds
     dives: int = 6  # dives from the LP at most, the later ones with randomised choices, while time is left
 
@@ -127,7 +127,7 @@ def line_cost(requests: list[engine.Request], line: Line) -> int:
                if engine.request_missed(r, line[r.day] if 0 <= r.day < len(line) else None))
 
 
-class _Pricer:
+class Pricer:
     """The rules of one agent; `price(duals)` returns schedules of least reduced cost, found by the exact labelling DP
     (kefu.roster.labelling) where it supports the agent's rules at a manageable size, else by a CP-SAT model."""
 
@@ -225,7 +225,7 @@ def _line_of(roster: engine.Roster, agent: str, days: int) -> Line:
     return tuple(roster.get((agent, d)) for d in range(days))
 
 
-class _Master:
+class Master:
     """The master LP (GLOP): one convexity row per agent, one row per cover requirement with priced deviation."""
 
     def __init__(self, problem: engine.Problem, incumbent: engine.Roster):
@@ -238,7 +238,7 @@ class _Master:
             if r.agent in self.requests:
                 self.requests[r.agent].append(r)
         self.covered = {a.id: _covered_rows(problem, a, row_index) for a in self.agents}
-        self.pricers = {a.id: _Pricer(problem, a, self.requests[a.id], self.covered[a.id]) for a in self.agents}
+        self.pricers = {a.id: Pricer(problem, a, self.requests[a.id], self.covered[a.id]) for a in self.agents}
         self.lp = lp = pywraplp.Solver.CreateSolver("GLOP")
         inf = lp.infinity()
         self.convexity = {a.id: lp.Constraint(1, 1, "") for a in self.agents}
@@ -384,10 +384,10 @@ def price_and_branch(problem: engine.Problem, incumbent: engine.Roster, deadline
                      plan: Plan = Plan(), clock=time.monotonic) -> Outcome:
     """Generate columns until the LP is solved or plan.lp_share of the time to `deadline` has passed; then dive: fix the
     agents whose schedule the LP (nearly) chose, re-price the others a few rounds, repeat until every agent has one
-    schedule. When the deadline comes first, the agents left get the whole rule model (_Master.fill). Returns the better
+    schedule. When the deadline comes first, the agents left get the whole rule model (Master.fill). Returns the better
     of that roster and the incumbent, which must keep every hard rule."""
     started = clock()
-    master = _Master(problem, incumbent)
+    master = Master(problem, incumbent)
     lp_end = started + (deadline - started) * plan.lp_share
     history: list[tuple[float, str, float]] = []
     bound, converged, rounds = None, False, 0

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from kefu.audit.masking import mask_phone
-from kefu.telephony.models import AgentPause, AgentSession, Call, ImportBatch, ScheduledShift
+from kefu.telephony.models import AgentPause, AgentSession, Call, Caller, ImportBatch, ScheduledShift
 
 
 @admin.register(ImportBatch)
@@ -19,13 +19,37 @@ class CallAdmin(admin.ModelAdmin):
                     "talk_seconds", "agent_staff_no")
     list_filter = ("outcome", "is_vip", "queue", "transferred")
     search_fields = ("call_id", "agent_staff_no")
-    exclude = ("caller_number",)
+    exclude = ("caller",)
     readonly_fields = ("masked_caller",)
     raw_id_fields = ("batch", "agent", "team")
+    list_select_related = ("caller",)
 
     @admin.display(description="主叫号码")
     def masked_caller(self, obj):
-        return mask_phone(obj.caller_number)
+        return mask_phone(obj.caller.number) if obj.caller_id is not None else ""
+
+
+@admin.register(Caller)
+class CallerAdmin(admin.ModelAdmin):
+    """Numbers masked and read-only: callers are written by the imports and wiped by retention only."""
+
+    list_display = ("id", "center", "masked_number", "destroyed_at")
+    list_filter = ("center",)
+    fields = ("center", "masked_number", "destroyed_at")
+    readonly_fields = fields
+
+    @admin.display(description="主叫号码")
+    def masked_number(self, obj):
+        return mask_phone(obj.number)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AgentSession)

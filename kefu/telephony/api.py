@@ -42,6 +42,7 @@ class ImportOut(Schema):
     calls_in_file: int
     calls_created: int
     skipped_existing: int
+    notes: list[str]  # what the user should know of how the file was read (e.g. its time format)
 
 
 class CallOut(Schema):
@@ -95,7 +96,7 @@ def list_calls(request, day_from: date | None = None, day_to: date | None = None
     out = []
     for c in rows:
         item = {f: getattr(c, f) for f in CallOut.model_fields if f != "caller"}
-        item["caller"] = shown_phone(c.caller_number, clear)
+        item["caller"] = shown_phone(selectors.caller_number(c), clear)
         out.append(item)
     return out
 
@@ -105,7 +106,7 @@ def import_file(request, file: UploadedFile = File(...), format: str = Form("que
     """Upload a queue_log or CSV file (with an optional JSON column mapping for CSV)."""
     result = run_import(_center(request), file.name, file.read(), format, mapping, request.user)
     return {"batch": batch_out(result.batch), "duplicate": result.duplicate, "calls_in_file": result.calls_in_file,
-            "calls_created": result.calls_created, "skipped_existing": result.skipped_existing}
+            "calls_created": result.calls_created, "skipped_existing": result.skipped_existing, "notes": result.notes}
 
 
 def run_import(center, name: str, data: bytes, fmt: str, mapping_text: str, user):

@@ -5,6 +5,7 @@ Seed references: call record fields 004:L1301–1671 (catalogue D_004b §3.8), a
 """
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Cast
 
 from kefu.audit.crypto import EncryptedTextField
 
@@ -39,6 +40,27 @@ class ImportBatch(models.Model):
         return f"{self.file_name} ({self.rows} 行)"
 
 
+class Caller(models.Model):
+    """A calling number of a center (主叫号码), once however many calls it made: encrypted at rest (Fernet), found by its
+    keyed digest (kefu.audit.crypto.digest, the same as customers' phone_digest). Retention destroys it in place: the
+    number and the digest are wiped and destroyed_at set; the calls keep pointing at the row (KPIs still tell a redial),
+    and a later call from the same number gets a new row."""
+
+    center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="+", verbose_name="中心",
+                               db_index=False)  # covered by the unique constraint
+    number = EncryptedTextField("主叫号码", blank=True)
+    number_digest = models.CharField("号码摘要", max_length=64, null=True, blank=True, editable=False)
+    destroyed_at = models.DateTimeField("销毁时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "主叫号码"
+        # NULL digests (destroyed numbers) are distinct: any number of them per center
+        constraints = [models.UniqueConstraint(fields=["center", "number_digest"], name="caller_digest_unique_per_center")]
+
+    def __str__(self) -> str:
+        return f"主叫#{self.pk}"
+
+
 class Call(models.Model):
     """One call offered to the center (or a blocked dial attempt), counted on the local day it entered the queue."""
 
@@ -67,10 +89,15 @@ class Call(models.Model):
     queue = models.CharField("队列", max_length=64, blank=True)
     call_type = models.CharField("业务类型", max_length=40, blank=True)  # 004:L1461
     is_vip = models.BooleanField("VIP", default=False)  # 004:L1301
-    caller_number = EncryptedTextField("主叫号码", blank=True)
-    # 004:L1617–1621: redials are matched by the KPI engine on the calls of the period it loads; no query looks calls up
-    # by caller, so no index (it was the costliest of the import: 64 random hex characters per row).
-    caller_digest = models.CharField("主叫摘要", max_length=64, blank=True, editable=False)
+    # the calling number, stored once per center however many calls it made (Caller); null when the line gave none.
+    # No database constraint and no index: a caller row is never deleted on its own (retention wipes it in place) and
+    # only goes with its center, whose calls go too; no query looks calls up by caller (an index cost the import time).
+    caller = models.ForeignKey("Caller", null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+",
+                               verbose_name="主叫", db_index=False, db_constraint=False)
+    # 004:L1617–1621: redials are matched by the KPI engine on the calls of the period it loads, by this identity of the
+    # caller (its Caller row, as text): the name is the one the KPI engine reads (field names are a contract, above).
+    caller_digest = models.GeneratedField(expression=Cast("caller_id", models.CharField(max_length=20)),
+                                          output_field=models.CharField("主叫标识", max_length=20), db_persist=True)
     offered_at = models.DateTimeField("进入队列时间")
     outcome = models.CharField("结果", max_length=20, choices=Outcome.choices)
     requested_agent = models.BooleanField("要求人工", default=True)  # 004:L1305

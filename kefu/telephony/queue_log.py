@@ -9,7 +9,8 @@ callid is the caller channel's uniqueid, or "NONE"/"REALTIME" for agent events; 
 interface ("SIP/1001", "PJSIP/1001", "Local/1001@agents", "Agent/1001") or "NONE". Older versions log
 the event data as one '|'-joined field, newer ones (realtime/database exports) as data1..data5: split on
 '|', both give the same fields. A database export may carry a "YYYY-MM-DD HH:MM:SS[.ffffff]" time instead
-of the epoch; it is read in the center's time zone.
+of the epoch; it is read in the center's time zone, only when every line of the file has it (the result's
+time_format says so): in a file that mixes the two, the lines in the rarer format are malformed lines.
 
 Event data as documented (fields added by later versions are optional here):
     ENTERQUEUE(url|callerid[|position])
@@ -51,7 +52,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Iterable
 
-RING_CYCLE_SECONDS = 5  # one ring = 1 s tone + 4 s silence (Chinese ringback cadence)
+RING_CYCLE_SECONDS = 5
+MAX_ERRORS = 200  # malformed lines listed (the rest counted)
+EPOCH, DATETIME = "epoch", "datetime"  # time formats of a file's lines
+TIME_FORMAT_LABELS = {EPOCH: "Unix 秒数", DATETIME: "“年-月-日 时:分:秒”"}  # one ring = 1 s tone + 4 s silence (Chinese ringback cadence)
 
 CALL_EVENTS = {"ENTERQUEUE", "CONNECT", "COMPLETECALLER", "COMPLETEAGENT", "ABANDON", "EXITWITHTIMEOUT", "EXITEMPTY",
                "EXITWITHKEY", "RINGNOANSWER", "TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER", "KF_CALLINFO", "KF_WRAPUP",
@@ -123,11 +127,13 @@ class ParseResult:
     errors: list[LineError]
     rows: int
     call_count: int = 0  # calls finished, including those handed to `on_calls`
+    time_format: str = EPOCH  # of the file's lines: EPOCH, or DATETIME read in the zone given (the whole file, else an error)
 
 
 class QueueLogError(ValueError):
-    def __init__(self, errors: list[LineError]):
+    def __init__(self, errors: list[LineError], total: int | None = None):
         self.errors = errors
+        self.total = len(errors) if total is None else total  # errors may list the first ones only
         super().__init__("；".join(str(e) for e in errors[:20]))
 
 
@@ -162,18 +168,44 @@ def _need(data: list[str], n: int, event: str, shape: str) -> None:
         raise _BadLine(f"{event} 事件至少需要 {n} 个数据字段（{shape}），实际只有 {len(data)} 个")
 
 
-def _timestamp(raw: str, tz: tzinfo) -> datetime:
+def _timestamp(raw: str, tz: tzinfo) -> tuple[datetime, str]:
+    """The instant of a line's time field and its format (EPOCH or DATETIME, the latter read in the zone `tz`)."""
     raw = raw.strip()
     try:
-        return datetime.fromtimestamp(float(raw), tz=timezone.utc)
+        return datetime.fromtimestamp(float(raw), tz=timezone.utc), EPOCH
     except (ValueError, OverflowError, OSError):
         pass
     for fmt in ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S"):
         try:
-            return datetime.strptime(raw, fmt).replace(tzinfo=tz).astimezone(timezone.utc)
+            return datetime.strptime(raw, fmt).replace(tzinfo=tz).astimezone(timezone.utc), DATETIME
         except ValueError:
             continue
     raise _BadLine(f"时间戳“{raw}”既不是 Unix 秒数也不是“年-月-日 时:分:秒”")
+
+
+class _TimeFormats:
+    """How many lines of the file use each time format, with the first MAX_ERRORS of each (line number, value): a file
+    uses one format throughout; lines in the other (the rarer; Unix seconds on a tie) are malformed."""
+
+    def __init__(self):
+        self.count = {EPOCH: 0, DATETIME: 0}
+        self.first: dict[str, list[tuple[int, str]]] = {EPOCH: [], DATETIME: []}
+
+    def add(self, kind: str, line_no: int, raw: str) -> None:
+        self.count[kind] += 1
+        if len(self.first[kind]) < MAX_ERRORS:
+            self.first[kind].append((line_no, raw))
+
+    @property
+    def used(self) -> str:
+        return DATETIME if self.count[DATETIME] > self.count[EPOCH] else EPOCH
+
+    def errors(self) -> tuple[list[LineError], int]:
+        odd = DATETIME if self.used == EPOCH else EPOCH
+        used = TIME_FORMAT_LABELS[self.used]
+        return ([LineError(no, f"时间戳“{raw.strip()}”是{TIME_FORMAT_LABELS[odd]}格式，而本文件其余 {self.count[self.used]} 行用的是"
+                                   f"{used}：同一文件的时间格式必须一致") for no, raw in self.first[odd]],
+                self.count[odd])
 
 
 class _State:
@@ -415,7 +447,8 @@ def parse(lines: Iterable[str], *, tz: tzinfo = timezone.utc, carry: Iterable[st
     errors: list[LineError] = []
     rows = 0
     numbered = itertools.chain(((0, ln) for ln in carry), enumerate(lines, start=1))
-    last_stamp, last_t = None, None  # consecutive lines often share their second (ENTERQUEUE + KF_CALLINFO, KF_WRAPUP + COMPLETE*)
+    last_stamp, last_t, last_kind = None, None, EPOCH  # consecutive lines often share their second (ENTERQUEUE + KF_CALLINFO, ...)
+    formats = _TimeFormats()  # of the file's own lines, not the carried ones (read from an earlier file)
     for idx, (line_no, raw) in enumerate(numbered):
         state.idx = idx
         line = raw.rstrip("\r\n")
@@ -428,9 +461,11 @@ def parse(lines: Iterable[str], *, tz: tzinfo = timezone.utc, carry: Iterable[st
             if len(parts) < 5:
                 raise _BadLine(f"字段不足：至少需要 时间|callid|队列|座席|事件 5 个字段，实际 {len(parts)} 个")
             if parts[0] != last_stamp:
-                last_t = _timestamp(parts[0], tz)
+                last_t, last_kind = _timestamp(parts[0], tz)
                 last_stamp = parts[0]
             t = last_t
+            if line_no:
+                formats.add(last_kind, line_no, parts[0])
             callid, queue, agent, event = parts[1].strip(), parts[2].strip(), parts[3].strip(), parts[4].strip().upper()
             data = parts[5:]
             while data and data[-1] == "" and len(data) > 1:  # database exports pad data1..data5 with empties
@@ -443,8 +478,10 @@ def parse(lines: Iterable[str], *, tz: tzinfo = timezone.utc, carry: Iterable[st
                 state.agent_event(t, queue, agent, event, data, line)
         except _BadLine as exc:
             errors.append(LineError(line_no, str(exc)))
-    if errors:
-        raise QueueLogError(errors)
+    mixed, mixed_total = formats.errors()
+    if errors or mixed:
+        total = len(errors) + mixed_total
+        raise QueueLogError(sorted(errors + mixed, key=lambda e: e.line_no)[:MAX_ERRORS], total)
     state.flush()
     return ParseResult(calls=state.calls, sessions=state.done_sessions, pauses=state.done_pauses,
-                       pending=state.pending_lines(), errors=[], rows=rows, call_count=state.call_count)
+                       pending=state.pending_lines(), errors=[], rows=rows, call_count=state.call_count, time_format=formats.used)

@@ -17,6 +17,8 @@ from kefu.customers.phones import normalize_phone
 from kefu.errors import RuleViolation
 from kefu.tickets import machine, selectors, services
 from kefu.tickets.models import Compensation, Order
+from kefu.workcal.api import DeadlineWarningOut
+from kefu.workcal.messages import warnings_out
 
 router = Router(tags=["工单 tickets"])
 
@@ -73,6 +75,10 @@ class OrderBrief(Schema):
     department: str | None
 
 
+class OrderAnswer(OrderBrief):
+    deadline_warnings: list[DeadlineWarningOut]  # the deadline crosses a year without holiday data (issue 12)
+
+
 class EventOut(Schema):
     at: datetime
     staff_no: str
@@ -112,6 +118,7 @@ class OrderDetail(OrderOut):
     reminders: list[dict]
     escalations: list[dict]
     allowed: list[str]
+    deadline_warnings: list[DeadlineWarningOut]
 
 
 class TransitionInfo(Schema):
@@ -199,12 +206,13 @@ def _order(request, order_id: int) -> Order:
                              pk=order_id, center=staff.center)
 
 
-@op(router.post, "/orders", "tickets.create", response={201: OrderBrief})
+@op(router.post, "/orders", "tickets.create", response={201: OrderAnswer})
 def create(request, payload: OrderIn):
     """Accept an order (004:L2003-2031). Returns 201 with id, number, state, version."""
     staff = services.staff_of(request.user)
     order = services.create_order(staff.center, staff, payload.dict(exclude_none=True))
-    return Status(201, _brief(order))  # the row just written: nothing to read back
+    # the row just written: nothing to read back
+    return Status(201, {**_brief(order), "deadline_warnings": warnings_out(services.due_warnings(order))})
 
 
 @op(router.get, "/busy-options", "tickets.busy_options", response=list[dict])
@@ -240,7 +248,8 @@ def detail(request, order_id: int):
             "reminders": [{"at": r.at.isoformat(), "to": r.to.staff_no if r.to_id else None, "note": r.note} for r in order.reminders.select_related("to")],
             "escalations": [{"at": e.at.isoformat(), "step": e.step, "to": e.to.staff_no if e.to_id else None, "note": e.note}
                             for e in order.escalations.select_related("to")],
-            "allowed": [t.name for t in services.allowed_transitions(order, staff)]}
+            "allowed": [t.name for t in services.allowed_transitions(order, staff)],
+            "deadline_warnings": warnings_out(services.due_warnings(order))}
 
 
 @op(router.get, "/orders/{order_id}/transitions", "tickets.transitions", response=list[TransitionInfo])
@@ -252,14 +261,14 @@ def transitions(request, order_id: int):
             for t in services.allowed_transitions(order, staff)]
 
 
-@op(router.post, "/orders/{order_id}/transitions", "tickets.transition", response=OrderBrief)
+@op(router.post, "/orders/{order_id}/transitions", "tickets.transition", response=OrderAnswer)
 def fire(request, order_id: int, payload: TransitionIn):
     staff = services.staff_of(request.user)
     raw = json.loads(request.body or b"{}")  # the fields of the transition come beside name and version
     fields = {k: v for k, v in raw.items() if k not in ("name", "version")} if isinstance(raw, dict) else {}
     # The service reads the order once, in its transaction, limited to the staff member's center (else 404).
     order = services.transition(Order(pk=order_id), payload.name, staff, payload.version, center=staff.center, **fields)
-    return _brief(order)
+    return {**_brief(order), "deadline_warnings": warnings_out(services.due_warnings(order))}
 
 
 @op(router.post, "/orders/{order_id}/unmask", "tickets.unmask", response=UnmaskOut)

@@ -19,6 +19,7 @@ from kefu.org.models import Department
 from kefu.org.roles import Role, roles_of
 from kefu.tickets import machine, selectors, services
 from kefu.tickets.models import Order
+from kefu.workcal.messages import shown
 
 CUSTOMER_FIELDS = "customer.phone,customer.name(masked)"
 
@@ -237,6 +238,9 @@ def _detail_context(request, order: Order, staff, errors=None, failed: str = "",
         "can_unmask": "tickets.unmask" in _allowed_ops(request), "compensations": [_compensation(c) for c in order.compensations.all()],
         "repeats": order.repeats.all(),
         "dispatching": any(t.name in ("dispatch", "redispatch", "appeal_dispatch", "coordinate") for t in allowed),
+        # Issue 12: a deadline counted across a year without holiday data, for those who watch deadlines.
+        "deadline_warnings": [shown(w.code, w.params) for w in services.due_warnings(order)]
+        if roles_of(request.user) & {Role.DISPATCHER, Role.SUPERVISOR} else [],
     }
 
 

@@ -13,3 +13,16 @@ class ChineseFirstMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+def client_ip(request) -> str | None:
+    """The client's address for login throttling (django-axes' AXES_CLIENT_IP_CALLABLE). Behind the reverse proxy
+    (KEFU_BEHIND_PROXY=1, which overwrites X-Forwarded-For) its first entry; otherwise the socket's address, so a
+    client cannot dodge the lockout by sending another X-Forwarded-For."""
+    from django.conf import settings
+
+    if getattr(settings, "BEHIND_PROXY", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
+        if forwarded:
+            return forwarded
+    return request.META.get("REMOTE_ADDR")

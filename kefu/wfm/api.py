@@ -100,7 +100,9 @@ class BuildOut(Schema):
     history_days: int
 
 
-class IntervalOut(Schema):
+class ForecastIntervalOut(Schema):
+    """话务预测的一个时段：开始时间、时长（分钟）、预测来电量、平均处理时长（秒）。"""
+
     start: datetime
     minutes: int
     calls: float
@@ -112,7 +114,7 @@ def build_forecast(request, payload: BuildIn):
     return services.build_forecast(center_of(request), payload.start, payload.days, by=_staff(request))
 
 
-@op(router.get, "/forecasts", "wfm.forecast", response=list[IntervalOut])
+@op(router.get, "/forecasts", "wfm.forecast", response=list[ForecastIntervalOut])
 def forecast_list(request, start: date, end: date):
     if end < start or (end - start).days > services.MAX_FORECAST_DAYS:
         raise RuleViolation(f"查询区间应为1至{services.MAX_FORECAST_DAYS}天", field="end", rule="range")

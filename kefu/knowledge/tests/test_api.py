@@ -149,3 +149,35 @@ def test_embeddable_widgets_render(make_staff, rf):
     assert 'hx-get="/knowledge/check"' in html and "from:#note" in html
     html = render_to_string("knowledge/_picker_widget.html", {"target": "#note", "situation": "complaint"})
     assert "/knowledge/phrases/picker?target=%23note&situation=complaint" in html
+
+
+def test_unsafe_phrase_rule_refused_and_check_stays_fast_on_long_input(make_staff, client_for):
+    import signal
+
+    from kefu.knowledge.models import PhraseRule
+
+    editor = client_for(make_staff("editor"))
+    r = editor.put("/api/knowledge/phrase-rules/bad_rule", data=json.dumps(
+        {"category": "forbidden", "phrase": "测试", "pattern": "(x+x+)+y"}), content_type="application/json")
+    assert r.status_code == 400
+    detail = r.json()["detail"][0]
+    assert detail["field"] == "pattern" and detail["rule"] == "pattern_unsafe" and "bad_rule" in detail["message"]
+    # the same pattern written straight into the table (as before validation) is not run either
+    services.active_rules()
+    PhraseRule.objects.create(code="legacy_bad", category="forbidden", phrase="x", pattern="(x+x+)+y")
+
+    def too_slow(*_):
+        raise TimeoutError("检查接口在长文本上超时")
+
+    # a guard against hanging, not a timing assertion: unprotected, this request would run for hours
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(60)
+    try:
+        agent = client_for(make_staff("agent"))
+        r = agent.get("/api/knowledge/check", {"text": "x" * 20000})
+        assert r.status_code == 200 and r.json()["hits"] == []
+        r = agent.get("/api/knowledge/check", {"text": "x" * 20001})
+        assert r.status_code == 400 and r.json()["detail"][0]["field"] == "text"
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -149,3 +149,157 @@ def test_hits_are_ordered_disjoint_and_within_the_text(text):
 def test_a_clean_prefix_only_shifts_the_hits(text, prefix):
     a, b = check(text), check(prefix + text)
     assert [(h.start + len(prefix), h.end + len(prefix), h.code) for h in a] == [(h.start, h.end, h.code) for h in b]
+
+
+# ---------------------------------------------------------------- text as it is typed (issue 12)
+
+def _flagged(text):
+    return [h for h in check(text) if h.category in ("forbidden", "discouraged")]
+
+
+@pytest.mark.parametrize("text,code,seed", [
+    ("喂，你说话啊。", "addr_wei", "004:L1173"),  # full-width comma: the rule's class had ',,' (no '，')
+    ("什么？", "interrogate_what", "004:L1175"),
+    ("我就这样的态度！", "attitude", "004:L1183"),
+    ("听着，那没有坏。", "listen_not_broken", "004:L1833-1835"),
+    ("我没办法，您再等等。", "no_way", "004:L1845"),
+    ("我试试看吧，您稍等。", "try_see", "004:L1845"),
+    ("对不起，这事我不管。", "not_my_charge", "004:L1851"),
+    ("你问我，我问谁？", "ask_whom", "004:L1179"),
+])
+def test_full_width_punctuation(text, code, seed):
+    assert code in [h.code for h in check(text)], f"{seed} 全角标点下未发现：{text}"
+
+
+@pytest.mark.parametrize("text,code,seed", [
+    ("這不關我的事。", "not_my_business", "004:L1195"),
+    ("你問我，我問誰？", "ask_whom", "004:L1179"),
+    ("我們公司就是這麼規定的。", "company_rule", "004:L1193"),
+    ("對不起，沒辦法幫你。", "cannot_help_loud", "004:L557"),
+    ("很抱歉讓你久等了。", "sorry_wait", "004:L1805"),
+])
+def test_traditional_characters(text, code, seed):
+    hits = check(text)
+    assert code in [h.code for h in hits], f"{seed} 繁体未发现：{text}"
+    hit = next(h for h in hits if h.code == code)
+    assert text[hit.start:hit.end] == hit.phrase  # the original (traditional) wording is highlighted
+
+
+@pytest.mark.parametrize("text,code,seed", [
+    ("不 关 我 的 事", "not_my_business", "004:L1195"),
+    ("不-关-我-的-事", "not_my_business", "004:L1195"),
+    ("我……不知道。", "dont_know", "004:L1191"),
+    ("你 到 底 在 说 什 么 ？", "interrogate_daodi", "004:L1177"),
+    ("用　不　起　就　别　用！", "cant_afford", "004:L1185"),  # ideographic spaces
+    ("有意见找领导去,要.告.就.告", "complain_boss", "004:L1185"),
+])
+def test_spacing_and_punctuation_between_characters(text, code, seed):
+    hits = check(text)
+    assert code in [h.code for h in hits], f"{seed} 字间有空格或标点时未发现：{text}"
+
+
+@pytest.mark.parametrize("text,code,seed", [
+    ("什么呀？", "interrogate_what", "004:L1175"),
+    ("没办法啦。", "no_way", "004:L1845"),
+    ("你问我呀，我问谁呀？", "ask_whom", "004:L1179"),
+    ("我试试看呗吧。", None, "004:L1845"),  # 呗 is not in the particle list: not tolerated
+    ("这事我不管啦！", "not_my_charge", "004:L1851"),
+    ("喂呀，你说话。", "addr_wei", "004:L1173"),
+])
+def test_modal_particles_after_or_inside_the_phrase(text, code, seed):
+    codes = [h.code for h in check(text)]
+    if code is None:
+        assert "try_see" not in codes
+    else:
+        assert code in codes, f"{seed} 带语气词时未发现：{text}"
+
+
+def test_normalising_does_not_flag_clean_text():
+    # the squeezed reading must not join clauses into a phrase, nor cut a particle out of a word
+    assert check("你想干嘛都可以，我们都会帮您。") == []
+    assert check("请问有没有办法呢？") == []  # a question, not the shrug 没办法 (004:L1845)
+    assert check("宠物 喂养的问题请咨询畜牧局") == []  # 喂养 (004:L1173)
+    assert check("我不管多晚都会回电。") == []  # 004:L1851
+    assert check("對不起，讓您久等了。") == []  # standard phrase 004:L1215 in traditional characters
+
+
+def test_hits_slice_the_original_text():
+    text = "您好。這 不 關 我 的 事，你自己先查清楚！"
+    hits = check(text)
+    assert [text[h.start:h.end] for h in hits] == [h.phrase for h in hits] == ["不 關 我 的 事", "你自己先查清楚"]
+
+
+_SEPARATORS = [" ", "  ", "\u3000", ",", "，", "、", "…", "……", ".", "-", "·", "~", " , "]
+# one clean example per kind of forbidden rule: each is an expression whose characters may be spaced out
+_SPACEABLE = ["不关我的事", "你问我,我问谁", "不行就是不行", "你自己先查清楚", "我们公司就是这么规定的", "用不起就别用",
+              "你有没有搞错", "这不是我办理的", "有意见找领导去"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(_SPACEABLE), st.data())
+def test_separators_between_characters_keep_a_phrase_flagged(phrase, data):
+    # 004:L1169-1195: a forbidden phrase stays forbidden however it is spaced or punctuated
+    seps = data.draw(st.lists(st.sampled_from(["", *_SEPARATORS]), min_size=len(phrase) - 1, max_size=len(phrase) - 1))
+    text = phrase[0] + "".join(s + c for s, c in zip(seps, phrase[1:], strict=True))
+    prefix = data.draw(st.sampled_from(["", "您好。", "对不起，"]))
+    hits = check(prefix + text + "。")
+    assert any(h.category == "forbidden" for h in hits), text
+    for h in hits:
+        assert (prefix + text + "。")[h.start:h.end] == h.phrase
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from([t for t, _ in FORBIDDEN]))
+def test_traditional_and_full_width_keep_a_phrase_flagged(text):
+    import opencc
+
+    variant = opencc.OpenCC("s2t").convert(text).translate({ord(c): ord(c) + 0xFEE0 for c in ",!?:;"})
+    hits = check(variant)
+    assert any(h.category == "forbidden" for h in hits), variant
+    assert all(variant[h.start:h.end] == h.phrase for h in hits)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("你我他您不是的了喂嘿管知道没办法查清楚规定抱歉久等這關們啊呀呢嘛吧啦,，。!！?？ 　…-、:客户坐席\n“”")),
+               max_size=60))
+def test_offsets_always_slice_the_original_text(text):
+    last_end = 0
+    for h in check(text):
+        assert 0 <= h.start < h.end <= len(text)
+        assert text[h.start:h.end] == h.phrase
+        assert h.start >= last_end
+        last_end = h.end
+
+
+# ---------------------------------------------------------------- rules editors may save (issue 12)
+
+@pytest.mark.parametrize("pattern", [
+    r"(x+x+)+y",  # catastrophic backtracking: seconds on 26 characters
+    r"(?:a|aa){1,15}b",  # exponential alternatives under a bounded repeat
+    r"(?:x{1,5}){1,5}y",  # nested repeat
+    r"(a)\1",  # backreference
+    r"(?P<a>x)(?P=a)",
+    r"不关.*事",  # unbounded repeat
+    r"(?(1)a|b)",
+    r"x{0,50}",
+])
+def test_unsafe_patterns_are_refused(pattern):
+    assert pattern_error(pattern), pattern
+
+
+def test_safe_patterns_and_every_default_rule_pass():
+    assert pattern_error(r"你问我[,，]?\s{0,3}我问谁") is None
+    assert pattern_error(r"(?<=[。,])喂(?=[,!]|$)") is None
+    for rule in DEFAULT_RULES:
+        for name in ("pattern", "unless"):
+            if rule.get(name):
+                assert pattern_error(rule[name]) is None, (rule["code"], name, pattern_error(rule[name]))
+
+
+def test_editor_pattern_written_with_full_width_or_traditional_characters():
+    from kefu.knowledge.phrases import rule_from
+
+    rule = rule_from({"code": "ask", "category": "forbidden", "phrase": "你問我？", "pattern": "你問我？", "seed_line": "004:L1179"})
+    assert pattern_error("你問我？") is None  # ？ is the literal question mark, not a quantifier
+    assert [h.code for h in check("你问我?", [rule])] == ["ask"]
+    assert check("你问", [rule]) == []

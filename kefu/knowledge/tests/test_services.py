@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from kefu.errors import RuleViolation
 from kefu.knowledge import selectors, services
-from kefu.knowledge.models import Article, ArticleVersion, IndexMeta, KeyAccount, Notification, Posting, TermStat
+from kefu.knowledge.models import (Article, ArticleVersion, IndexMeta, KeyAccount, Notification, PhraseRule, Posting,
+                                   TermStat)
 
 pytestmark = pytest.mark.django_db
 
@@ -249,3 +250,27 @@ def test_editor_page_lists_the_latest_version(make_staff, client_for):
     res = client_for(editor).get("/knowledge/editor/")
     assert res.status_code == 200
     assert "宽带报障处理流程" in res.content.decode() and "版" in res.content.decode()
+
+
+def test_unsafe_phrase_rule_is_refused_with_the_field_and_the_rule(people):
+    # issue 12: an editor's pattern runs on every checked text; (x+x+)+y backtracks for seconds on 26 characters
+    services.load_default_phrase_rules()
+    with pytest.raises(RuleViolation) as err:
+        services.save_phrase_rule(code="my_rule", category="forbidden", phrase="测试", pattern="(x+x+)+y")
+    problem = err.value.problems[0]
+    assert (problem.field, problem.rule) == ("pattern", "pattern_unsafe")
+    assert "my_rule" in problem.message and "匹配模式" in problem.message
+    with pytest.raises(RuleViolation) as err:
+        services.save_phrase_rule(code="my_rule", category="forbidden", phrase="测试", pattern="测试", unless=r"(a)\1")
+    assert err.value.problems[0].field == "unless"
+    assert not PhraseRule.objects.filter(code="my_rule").exists()
+
+
+def test_unsafe_rows_saved_before_validation_are_not_run(people):
+    services.load_default_phrase_rules()
+    PhraseRule.objects.create(code="legacy_bad", category="forbidden", phrase="x", pattern="(x+x+)+y")
+    PhraseRule.objects.filter(code="ask_whom").update(pattern=r"你问我[,，]?\s*我(?:去)?问谁")  # the old seed pattern
+    codes = {r.code for r in services.active_rules()}
+    assert "legacy_bad" not in codes
+    assert [h.code for h in services.check_text("你问我，我问谁？")] == ["ask_whom"]  # 004:L1179, default pattern
+    assert services.check_text("x" * 5000) == []

@@ -115,7 +115,7 @@ def test_instance9_pricings_that_cp_sat_cannot_prove_in_seconds_are_exact_and_qu
     # answers every agent; its schedule is legal and at least as cheap as the best CP-SAT finds in 2 s.
     problem = benchmark.to_problem(benchmark.load(9))
     rng = random.Random(9)
-    master = patterns._Master(problem, {})
+    master = patterns.Master(problem, {})
     duals = [rng.choice([0.0, 100.0, rng.uniform(0, 100)]) for _ in master.cover_rows]
     for agent in problem.agents[:6]:
         pricer = master.pricers[agent.id]
@@ -124,6 +124,6 @@ def test_instance9_pricings_that_cp_sat_cannot_prove_in_seconds_are_exact_and_qu
         assert proved and columns[0][0] == best
         assert _legal(problem, agent, columns[0][1])
         assert abs(pricer.reduced(columns[0][1], duals) - best) < 1e-6
-        by_solver, solver_best, _proved = patterns._Pricer.price(pricer, duals, 2.0)
+        by_solver, solver_best, _proved = patterns.Pricer.price(pricer, duals, 2.0)
         if solver_best is not None:
             assert best <= solver_best + 1e-6

@@ -44,7 +44,7 @@ def test_lns_reaches_the_optimum_of_a_small_problem():
     assert start > full.objective  # there is something to improve
     result = lns.improve(builder.m, _cells(builder), values, start, time.monotonic() + 600, max_iterations=60)
     assert result.objective == full.objective
-    roster = engine._roster_of(builder, result.values)
+    roster = engine.roster_of(builder, result.values)
     ev = engine.evaluate(problem, roster)
     assert ev.hard == [] and ev.soft_cost == result.objective
 
@@ -60,7 +60,7 @@ def test_lns_never_worsens_the_incumbent_and_agrees_with_the_checker(threads):
                          max_iterations=12, seed=3)
     assert result.objective <= start
     assert [obj for _t, obj, _k in result.history] == sorted((obj for _t, obj, _k in result.history), reverse=True)
-    objective, errors = benchmark.check(inst, engine._roster_of(builder, result.values))
+    objective, errors = benchmark.check(inst, engine.roster_of(builder, result.values))
     assert errors == [] and objective == result.objective
 
 
@@ -77,7 +77,7 @@ def test_the_shortfall_days_are_those_of_the_cover_left_short():
     problem = _small_problem()
     builder = engine.build_model(problem)
     values, start = _first_solution(builder)
-    roster = engine._roster_of(builder, values)
+    roster = engine.roster_of(builder, values)
     short = {cv.day for cv in problem.shift_cover
              if sum(1 for (_a, d), code in roster.items() if d == cv.day and code == cv.shift) < cv.requirement}
     assert {d for idx, d in builder.shortfalls if values[idx] > 0} == short
@@ -91,5 +91,5 @@ def test_the_shortfall_days_are_those_of_the_cover_left_short():
     result = lns.improve(builder.m, _cells(builder), values, start, time.monotonic() + 600, max_iterations=40,
                          short_days=short_days)
     assert seen and result.objective <= start
-    ev = engine.evaluate(problem, engine._roster_of(builder, result.values))
+    ev = engine.evaluate(problem, engine.roster_of(builder, result.values))
     assert ev.hard == [] and ev.soft_cost == result.objective

@@ -16,8 +16,8 @@ needs_data = pytest.mark.skipif(not (benchmark.DATA_DIR / "Instance2.txt").exist
 def _first_roster(problem, workers=2):
     """The first roster the whole model finds (what the engine hands to column generation)."""
     builder = engine.build_model(problem)
-    values = engine._run(builder, 30, workers, None, False, first_phase=0.0)[1]
-    return engine._roster_of(builder, values)
+    values = engine.solve_model(builder, 30, workers, None, False, first_phase=0.0)[1]
+    return engine.roster_of(builder, values)
 
 
 @needs_data
@@ -57,7 +57,7 @@ def test_when_cp_sat_prices_nothing_in_time_the_labelling_dp_proves_the_optimum(
     inst = benchmark.load(2)
     problem = benchmark.to_problem(inst)
     start = _first_roster(problem)
-    master = patterns._Master(problem, start)
+    master = patterns.Master(problem, start)
     assert all(p.labeller.supported and not p.use_dp for p in master.pricers.values())
     out = patterns.price_and_branch(problem, start, time.monotonic() + 300)
     assert out.converged and out.lower_bound == 828
@@ -175,13 +175,13 @@ def test_the_last_agents_of_a_dive_get_the_whole_rule_model_together(monkeypatch
     # chosen together by the whole rule model with the others pinned. Here on Instance1 (8 agents, LP 558 against an
     # optimum of 607: fractional), fill from 5 agents free on.
     free_at_fill = []
-    fill = patterns._Master.fill
+    fill = patterns.Master.fill
 
     def spy(self, time_limit, workers):
         free_at_fill.append(len(self.agents) - len(self.fixed))
         fill(self, time_limit, workers)
 
-    monkeypatch.setattr(patterns._Master, "fill", spy)
+    monkeypatch.setattr(patterns.Master, "fill", spy)
     inst = benchmark.load(1)
     problem = benchmark.to_problem(inst)
     start = _first_roster(problem)
@@ -199,13 +199,13 @@ def test_the_lp_phase_is_given_up_when_pricings_keep_running_out_of_time(monkeyp
     # the time limit mean the LP will not be solved in time (Instance9 before the DP: from its 4th round on); the time
     # is better left to LNS. Simulated here: every pricing reports itself cut short, and the DP supports no agent.
     monkeypatch.setattr(labelling, "MAX_STATES", 0)
-    price = patterns._Pricer.price
+    price = patterns.Pricer.price
 
     def cut_short(self, duals, time_limit):
         columns, best, _optimal = price(self, duals, time_limit)
         return columns, best, False
 
-    monkeypatch.setattr(patterns._Pricer, "price", cut_short)
+    monkeypatch.setattr(patterns.Pricer, "price", cut_short)
     problem = benchmark.to_problem(benchmark.load(1))
     start = _first_roster(problem)
     outcomes = {}

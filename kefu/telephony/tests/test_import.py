@@ -8,8 +8,9 @@ from django.db import connection
 
 from kefu.audit.crypto import digest
 from kefu.errors import RuleViolation
-from kefu.telephony import services
-from kefu.telephony.models import AgentPause, AgentSession, Call, ImportBatch, PendingLine
+from kefu.telephony import selectors, services
+from kefu.telephony import bulk
+from kefu.telephony.models import AgentPause, AgentSession, Call, Caller, ImportBatch, PendingLine
 from kefu.telephony.simulator import AgentShift, Dist, SimConfig, simulate
 
 T0 = 1772380800  # 2026-03-01 16:00 UTC
@@ -50,9 +51,9 @@ def test_queue_log_import_stores_calls_with_staff_team_and_encrypted_caller(cent
     assert outcome.calls_created == 1 and outcome.pending == 3 and not outcome.duplicate
     call = Call.objects.get(call_id="1.1")
     assert call.agent == agent and call.team_id == agent.team_id and call.agent_staff_no == "7001"
-    assert call.caller_number == "13800001111" and call.caller_digest == digest("13800001111")
+    assert call.caller.number == "13800001111" and call.caller.number_digest == digest("13800001111")
     with connection.cursor() as cur:
-        cur.execute("SELECT caller_number FROM telephony_call WHERE id = %s", [call.pk])
+        cur.execute("SELECT number FROM telephony_caller WHERE id = %s", [call.caller_id])
         assert "13800001111" not in cur.fetchone()[0]  # encrypted at rest
     assert call.offered_at == datetime.fromtimestamp(T0 + 10, tz=UTC)
     assert (call.wait_seconds, call.talk_seconds, call.hold_seconds, call.acw_seconds) == (10, 55, 5, 30)
@@ -73,7 +74,8 @@ def test_call_open_at_end_of_file_a_is_completed_by_file_b(center, make_staff):
     (session,) = AgentSession.objects.all()
     assert (session.start, session.end) == (datetime.fromtimestamp(T0, tz=UTC), datetime.fromtimestamp(T0 + 3600, tz=UTC))
     # redial de-dup key: the same caller twice (004:L1617–1621)
-    assert Call.objects.filter(caller_digest=digest("13800001111")).count() == 2
+    assert Call.objects.filter(caller__number_digest=digest("13800001111")).count() == 2
+    assert Caller.objects.filter(center=center).count() == 2  # one row per number, however many calls and files
 
 
 @pytest.mark.django_db
@@ -151,7 +153,7 @@ def test_csv_import_with_mapping(center, make_staff):
     a1 = Call.objects.get(call_id="A001")
     assert a1.outcome == "answered" and a1.agent == agent and a1.is_vip and a1.queue == "热线"
     assert a1.offered_at == datetime(2026, 3, 2, 0, 0, 5, tzinfo=UTC)  # 08:00:05 Asia/Shanghai
-    assert (a1.wait_seconds, a1.talk_seconds) == (12, 180) and a1.caller_number == "13800001111"
+    assert (a1.wait_seconds, a1.talk_seconds) == (12, 180) and a1.caller.number == "13800001111"
     a2 = Call.objects.get(call_id="A002")
     assert a2.outcome == "abandoned" and a2.agent is None and a2.agent_staff_no == "" and not a2.is_vip
     assert Call.objects.get(call_id="A003").offered_at == datetime(2026, 3, 2, 15, 59, 59, tzinfo=UTC)
@@ -220,28 +222,26 @@ def test_mapping_file_is_plain_json():
 
 
 @pytest.mark.django_db
-def test_import_cipher_matches_audit_crypto():
+def test_callers_are_stored_once_per_number_and_center(center):
+    """Each distinct number of an import is digested and encrypted once (audit's decrypt() reads it, the digest is audit's
+    digest()); a number the center has already keeps its row; another center gets rows of its own; no number, no row."""
     from kefu.audit.crypto import decrypt
-    from kefu.telephony.services import _Callers
+    from kefu.org import services as org
 
-    def pairs(table):
-        return {number: (token, dig) for number, token, dig in table.iter_rows()}
-
-    callers = _Callers()
-    first = pairs(callers.add(pl.Series(["13800001111", "0571-88886666", "一二三", "x" * 31, "", None])))
-    for number in ["13800001111", "0571-88886666", "一二三", "x" * 31, ""]:
-        token, dig = first[number]
-        if number:
-            assert decrypt(token) == number and dig == digest(number)
-        else:
-            assert (token, dig) == ("", "")
-    again = pairs(callers.add(pl.Series(["13800001111"])))
-    assert again["13800001111"] == first["13800001111"] and len(again) == len(first)  # encrypted once per import
-    numbers = ["13800001111", "13900002222", "", "0571-8888666612345", "95598", "一二三四五六"]  # one- and two-block values
-    fresh = pairs(_Callers().add(pl.Series(numbers)))
-    for number in numbers:
-        token, dig = fresh[number]
-        assert (decrypt(token) if token else "") == number and dig == (digest(number) if number else "")
+    numbers = pl.Series(["13800001111", "0571-88886666", "一二三", "x" * 31, "", None, "13800001111"])
+    table = bulk.caller_table(numbers)
+    assert sorted(table.get_column("number").to_list()) == sorted(["13800001111", "0571-88886666", "一二三", "x" * 31])
+    for number, dig, token in table.select("number", "digest", "token").iter_rows():
+        assert decrypt(token) == number and dig == digest(number)
+    with connection.cursor() as cur:
+        first = services.caller_ids(cur, center.pk, numbers)
+        assert first.height == 4 and first.get_column("caller_id").n_unique() == 4
+        again = services.caller_ids(cur, center.pk, pl.Series(["13800001111", "13900002222"]))
+        other = services.caller_ids(cur, org.create_center("c2", "二中心").pk, pl.Series(["13800001111"]))
+    known = dict(first.iter_rows())
+    assert dict(again.iter_rows())["13800001111"] == known["13800001111"]
+    assert Caller.objects.filter(center=center).count() == 5 and other.item(0, "caller_id") not in known.values()
+    assert Caller.objects.get(pk=known["一二三"]).number == "一二三"
 
 
 @pytest.mark.django_db
@@ -308,7 +308,7 @@ def test_sqlite_statement_writes_constants_as_literals_and_binds_nulls_via_nulli
         "rings": [None, 3, 0], "first_call_resolved": [True, None, False], "ended_at": [None, None, None],
         "wait_seconds": [1.5, 0.0, 2.0],
     }, schema_overrides={"ended_at": pl.Utf8})
-    sql, binds = services._sqlite_statement("t", chunk)
+    sql, binds = bulk.sqlite_statement("t", chunk)
     assert "'O''Brien'" in sql and ", 7," not in sql.split("VALUES")[0] and sql.count("NULLIF") == 3
     rows = chunk.select(binds).rows()
     assert all(type(v) in (int, float, str) for row in rows for v in row if v is not None)
@@ -326,7 +326,7 @@ def test_sqlite_big_import_rebuilds_indexes_in_its_transaction(center, monkeypat
     failure in between rolls the drop back with the rows."""
     if connection.vendor != "sqlite":
         pytest.skip("SQLite only: PostgreSQL inserts through COPY")
-    monkeypatch.setattr(services, "SQLITE_REBUILD_MIN_ROWS", 1)
+    monkeypatch.setattr(bulk, "SQLITE_REBUILD_MIN_ROWS", 1)
 
     def indexes():
         with connection.cursor() as cur:
@@ -336,16 +336,16 @@ def test_sqlite_big_import_rebuilds_indexes_in_its_transaction(center, monkeypat
     before = indexes()
     assert len(before) >= 2  # UNIQUE (center, call_id) and (center, offered_at, agent_staff_no)
     seen = []
-    real = services._sqlite_indexes_to_rebuild
-    monkeypatch.setattr(services, "_sqlite_indexes_to_rebuild", lambda *a: seen.append(real(*a)) or seen[-1])
+    real = bulk.sqlite_indexes_to_rebuild
+    monkeypatch.setattr(bulk, "sqlite_indexes_to_rebuild", lambda *a: seen.append(real(*a)) or seen[-1])
     services.import_csv(center, file_name="calls.csv", data=CSV_CN.encode(), mapping=MAPPING)
     assert seen[-1] and indexes() == before and Call.objects.count() == 3
 
     def broken(*args):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_sqlite_statement", broken)
-    monkeypatch.setattr(services._Stage, "copy", broken)
+    monkeypatch.setattr(bulk, "sqlite_statement", broken)
+    monkeypatch.setattr(bulk.Stage, "copy", broken)
     bigger = CSV_CN.replace("A00", "B00")
     state = snapshot()
     with pytest.raises(RuntimeError):
@@ -358,19 +358,19 @@ def test_sqlite_staged_insert_stores_what_executemany_stores_all_or_nothing(monk
     """With the ADBC SQLite driver, an import outside any transaction stages its calls in a scratch file that its own
     connection attaches and copies from: the same rows (types included) as executemany(), progress for every row, the
     scratch file detached and deleted, and a failure after the copy leaves nothing."""
-    if connection.vendor != "sqlite" or services._adbc_sqlite is None:
+    if connection.vendor != "sqlite" or bulk.adbc_sqlite is None:
         pytest.skip("SQLite with adbc-driver-sqlite only")
     from kefu.org import services as org
 
-    monkeypatch.setattr(services, "_sqlite_file", lambda: None)  # a database file takes the direct path (test below)
+    monkeypatch.setattr(bulk, "sqlite_file", lambda: None)  # a database file takes the direct path (test below)
     staged, bound = org.create_center("s1", "暂存"), org.create_center("s2", "绑定")
     folders = []
-    real_copy = services._Stage.copy
-    monkeypatch.setattr(services._Stage, "copy", lambda self, *a, **k: folders.append(self.folder) or real_copy(self, *a, **k))
+    real_copy = bulk.Stage.copy
+    monkeypatch.setattr(bulk.Stage, "copy", lambda self, *a, **k: folders.append(self.folder) or real_copy(self, *a, **k))
     seen = []
     assert services.import_csv(staged, file_name="a.csv", data=CSV_CN.encode(), mapping=MAPPING, progress=seen.append).calls_created == 3
     assert len(folders) == 1 and sum(seen) == 3
-    monkeypatch.setattr(services, "_adbc_sqlite", None)
+    monkeypatch.setattr(bulk, "adbc_sqlite", None)
     services.import_csv(bound, file_name="b.csv", data=CSV_CN.replace("\n", "\r\n").encode(), mapping=MAPPING)  # another file
     assert len(folders) == 1
 
@@ -378,42 +378,42 @@ def test_sqlite_staged_insert_stores_what_executemany_stores_all_or_nothing(monk
         with connection.cursor() as cur:
             cur.execute("SELECT * FROM telephony_call WHERE center_id = %s ORDER BY call_id", [center.pk])
             names = [d[0] for d in cur.description]
-            skip = {"id", "center_id", "batch_id", "caller_number"}  # tokens differ by their random IV
+            skip = {"id", "center_id", "batch_id", "caller_id", "caller_digest"}  # each center has callers of its own
             return [{k: (v, type(v)) for k, v in zip(names, r) if k not in skip} for r in cur.fetchall()]
 
     assert rows(staged) == rows(bound) and len(rows(staged)) == 3
-    assert sorted(Call.objects.filter(center=staged).values_list("caller_number", flat=True)) == \
-        sorted(Call.objects.filter(center=bound).values_list("caller_number", flat=True))
+    assert sorted(selectors.caller_number(c) for c in selectors.calls(staged)) == \
+        sorted(selectors.caller_number(c) for c in selectors.calls(bound)) != ["", "", ""]
     with connection.cursor() as cur:
         cur.execute("PRAGMA database_list")
-        assert services.STAGE_ALIAS not in [r[1] for r in cur.fetchall()]
+        assert bulk.STAGE_ALIAS not in [r[1] for r in cur.fetchall()]
     import os
     assert not os.path.exists(folders[0])
 
-    monkeypatch.setattr(services, "_adbc_sqlite", __import__("adbc_driver_sqlite.dbapi").dbapi)
+    monkeypatch.setattr(bulk, "adbc_sqlite", __import__("adbc_driver_sqlite.dbapi").dbapi)
 
     def copy_then_fail(self, *a, **k):
         assert real_copy(self, *a, **k) == 3
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services._Stage, "copy", copy_then_fail)
+    monkeypatch.setattr(bulk.Stage, "copy", copy_then_fail)
     state = snapshot()
     with pytest.raises(RuntimeError):
         services.import_csv(staged, file_name="c.csv", data=CSV_CN.replace("A00", "C00").encode(), mapping=MAPPING)
     assert snapshot() == state
     with connection.cursor() as cur:
         cur.execute("PRAGMA database_list")
-        assert services.STAGE_ALIAS not in [r[1] for r in cur.fetchall()]
+        assert bulk.STAGE_ALIAS not in [r[1] for r in cur.fetchall()]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_sqlite_direct_import_stores_what_executemany_stores_all_or_nothing(monkeypatch, tmp_path):
     """On a database file, a CSV import outside any transaction writes through a connection of the ADBC driver in a
-    transaction of its own (_import_csv_direct): the same rows (types included) as executemany(), callers only as tokens
+    transaction of its own (import_csv_direct): the same rows (types included) as executemany(), callers only as tokens
     and digests, progress for every row, call_ids stored already skipped, the same file refused, and a failure before
     its commit leaves nothing (rows, batch, the indexes it dropped), nor does a center deleted meanwhile. Run here on a
     copy of the test database in a file."""
-    if connection.vendor != "sqlite" or services._adbc_sqlite is None:
+    if connection.vendor != "sqlite" or bulk.adbc_sqlite is None:
         pytest.skip("SQLite with adbc-driver-sqlite only")
     import sqlite3
 
@@ -423,7 +423,7 @@ def test_sqlite_direct_import_stores_what_executemany_stores_all_or_nothing(monk
 
     direct, bound = org.create_center("d1", "直写"), org.create_center("d2", "绑定")
     org.create_staff(direct, staff_no="7001", name="座席", roles=["agent"], username="agent-d1", password="agent-pass-123")
-    monkeypatch.setattr(services, "_adbc_sqlite", None)
+    monkeypatch.setattr(bulk, "adbc_sqlite", None)
     services.import_csv(bound, file_name="b.csv", data=CSV_CN.encode(), mapping=MAPPING)
     monkeypatch.undo()
     path = str(tmp_path / "copy.sqlite3")
@@ -436,7 +436,7 @@ def test_sqlite_direct_import_stores_what_executemany_stores_all_or_nothing(monk
         cur = db.execute("SELECT * FROM telephony_call WHERE center_id = ? ORDER BY call_id", [center.pk])
         names = [d[0] for d in cur.description]
         # tokens differ by their random IV; only the direct center has a staff 7001 (staff numbers are unique)
-        skip = {"id", "center_id", "batch_id", "caller_number", "agent_id", "team_id"}
+        skip = {"id", "center_id", "batch_id", "caller_id", "caller_digest", "agent_id", "team_id"}
         return [{k: (v, type(v)) for k, v in zip(names, r) if k not in skip} for r in cur.fetchall()]
 
     def state():
@@ -446,24 +446,25 @@ def test_sqlite_direct_import_stores_what_executemany_stores_all_or_nothing(monk
 
     def run(data: str, sha: str, progress=None):
         frame = csv_import.read_calls(data.encode(), MAPPING, time_zone=direct.time_zone)
-        return services._import_csv_direct(direct, frame, file_name="a.csv", sha=sha, user=None, path=path, progress=progress)
+        return services.import_csv_direct(direct, frame, file_name="a.csv", sha=sha, user=None, path=path, progress=progress)
 
-    monkeypatch.setattr(services, "SQLITE_REBUILD_MIN_ROWS", 1)  # the indexes dropped and built again, as for a month
-    monkeypatch.setattr(services, "STAGE_WRITE_ROWS", 2)  # two slices: the writer thread and the next slice's callers
+    monkeypatch.setattr(bulk, "SQLITE_REBUILD_MIN_ROWS", 1)  # the indexes dropped and built again, as for a month
+    monkeypatch.setattr(bulk, "STAGE_WRITE_ROWS", 2)  # two slices: the writer thread and the next slice's callers
     seen = []
     batch_id, created = run(CSV_CN, "a" * 64, seen.append)
     assert created == 3 and sum(seen) == 3 and rows(direct) == rows(bound) and len(rows(direct)) == 3
     assert db.execute("SELECT rows, calls, kind, center_id FROM telephony_importbatch WHERE id = ?", [batch_id]).fetchone() == \
         (3, 3, "csv", direct.pk)
-    callers = db.execute("SELECT caller_number, caller_digest, agent_id IS NOT NULL FROM telephony_call WHERE center_id = ? "
-                         "ORDER BY call_id", [direct.pk]).fetchall()
+    callers = db.execute("SELECT k.number, k.number_digest, c.agent_id IS NOT NULL FROM telephony_call AS c "
+                         "JOIN telephony_caller AS k ON k.id = c.caller_id AND k.center_id = c.center_id "
+                         "WHERE c.center_id = ? ORDER BY c.call_id", [direct.pk]).fetchall()
     assert [decrypt(token) for token, _, _ in callers] == ["13800001111", "13900002222", "13700003333"]
     assert [d for _, d, _ in callers] == [digest(n) for n in ["13800001111", "13900002222", "13700003333"]]
     assert [has_agent for _, _, has_agent in callers] == [1, 0, 0]  # 7001 is staff of the center, 7002 is not
     before = state()
     seen = []
     assert run(CSV_CN.replace("A003", "A004"), "b" * 64, seen.append)[1] == 1 and sum(seen) == 3  # A001, A002 stored
-    with pytest.raises(services._Duplicate):
+    with pytest.raises(services.DuplicateFile):
         run(CSV_CN, "a" * 64)
     after = state()
     assert after[0][0] == before[0][0] + 1 and after[2] == before[2]
@@ -474,13 +475,13 @@ def test_sqlite_direct_import_stores_what_executemany_stores_all_or_nothing(monk
     gone = Center(pk=direct.pk + 1000, code="gone", name="已删除", time_zone=direct.time_zone)  # foreign keys: checked by reading
     frame = csv_import.read_calls(CSV_CN.replace("A00", "G00").encode(), MAPPING, time_zone=direct.time_zone)
     with pytest.raises(IntegrityError):
-        services._import_csv_direct(gone, frame, file_name="g.csv", sha="g" * 64, user=None, path=path)
+        services.import_csv_direct(gone, frame, file_name="g.csv", sha="g" * 64, user=None, path=path)
     assert state() == after
     names = [n for n, sql in after[2] if sql and sql.startswith("CREATE INDEX")]
     assert names
-    monkeypatch.setattr(services, "_sqlite_indexes_to_rebuild",  # drops them, writes the rows, then fails to build them
+    monkeypatch.setattr(bulk, "sqlite_indexes_to_rebuild",  # drops them, writes the rows, then fails to build them
                         lambda *a: [(name, "CREATE INDEX broken ON no_such_table (x)") for name in names])
-    with pytest.raises(services._adbc_sqlite.Error):
+    with pytest.raises(bulk.adbc_sqlite.Error):
         run(CSV_CN.replace("A00", "C00"), "c" * 64)
     assert state() == after
     db.close()
@@ -492,13 +493,13 @@ def test_queue_log_lines_are_read_block_by_block_as_the_whole_file_would_be(monk
     text = "\r\n".join(L(i, f"{i}.1", "热线", "NONE", "ENTERQUEUE", "", f"1380000{i:04d}") for i in range(50)) + "\n\nlast|无换行"
     data = text.encode(encoding)
     monkeypatch.setattr(services, "LINES_BLOCK", 7)
-    assert list(services._lines(data)) == data.decode("gb18030" if encoding == "gb18030" else "utf-8-sig").splitlines()
+    assert list(services.decoded_lines(data)) == data.decode("gb18030" if encoding == "gb18030" else "utf-8-sig").splitlines()
     with pytest.raises(RuleViolation):
-        services._lines(b"\xff\xfe\x00bad\x81")
+        services.decoded_lines(b"\xff\xfe\x00bad\x81")
 
 
 def test_calls_frame_times_are_the_parsed_instants():
-    """_calls_frame passes times to Polars as epoch microseconds: the same instants as the datetimes, None kept."""
+    """calls_frame passes times to Polars as epoch microseconds: the same instants as the datetimes, None kept."""
     import polars as pl
     from zoneinfo import ZoneInfo
 
@@ -507,12 +508,12 @@ def test_calls_frame_times_are_the_parsed_instants():
     shanghai = datetime(2026, 3, 2, 8, 0, 5, 123456, tzinfo=ZoneInfo("Asia/Shanghai"))
     calls = [ParsedCall(call_id="a", queue="q", offered_at=shanghai, answered_at=datetime(1969, 12, 31, 23, 59, 59, 5, tzinfo=UTC)),
              ParsedCall(call_id="b", queue="q", offered_at=datetime(2026, 3, 1, 16, 0, tzinfo=UTC), ended_at=None)]
-    frame = services._calls_frame(calls)
+    frame = services.calls_frame(calls)
     assert frame.schema["offered_at"] == pl.Datetime("us", "UTC")
     assert frame.get_column("offered_at").to_list() == [shanghai.astimezone(UTC), datetime(2026, 3, 1, 16, 0, tzinfo=UTC)]
     assert frame.get_column("answered_at").to_list() == [datetime(1969, 12, 31, 23, 59, 59, 5, tzinfo=UTC), None]
     assert frame.get_column("ended_at").to_list() == [None, None]
-    assert services._calls_frame([]).height == 0
+    assert services.calls_frame([]).height == 0
 
 
 @pytest.mark.parametrize("data", [

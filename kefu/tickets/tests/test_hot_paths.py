@@ -151,7 +151,7 @@ def test_prepared_order_read_equals_select_related(org, new_order, fire):
             if theirs is None:
                 assert mine is None
                 continue
-            assert type(mine) is type(theirs) and not mine._state.adding
+            assert type(mine) is type(theirs) and mine.pk is not None
             for field in type(theirs)._meta.concrete_fields:
                 assert getattr(mine, field.attname) == getattr(theirs, field.attname), field.name
     assert _ORDER_FOR_TRANSITION.fetch([0]) is None

@@ -1,3 +1,8 @@
+import io
+import logging
+
+import pytest
+
 from kefu.web import timers
 
 
@@ -22,7 +27,6 @@ def test_run_due_fires_each_task_once_per_interval(settings, monkeypatch):
 def test_init_center_creates_center_policy_and_admin(db, monkeypatch):
     from django.core.management import call_command
     from django.core.management.base import CommandError
-    import pytest
 
     from kefu.org.models import Center, Policy, Staff
 
@@ -38,3 +42,98 @@ def test_init_center_creates_center_policy_and_admin(db, monkeypatch):
     with pytest.raises(CommandError):
         call_command("init_center", code="other", name="另一个", admin_staff_no="0003")
     assert not Center.objects.filter(code="other").exists()
+
+
+# ---------------------------------------------------------------- a failing timer is visible (issue 12, item 7)
+
+class FailingTask:
+    def apply(self):
+        from kefu.errors import RuleViolation
+
+        raise RuleViolation("结束日期不能早于开始日期", field="end", rule="range_order")
+
+
+class BrokenTask:
+    def apply(self):
+        return {}["missing"]
+
+
+class GoodTask:
+    def apply(self):
+        return None
+
+
+@pytest.fixture
+def schedule(settings, monkeypatch):
+    from kefu.celery import app
+
+    def use(**tasks):
+        settings.CELERY_BEAT_SCHEDULE = {}
+        for name, task in tasks.items():
+            monkeypatch.setitem(app.tasks, f"kefu.test.{name}", task)
+            settings.CELERY_BEAT_SCHEDULE[name] = {"task": f"kefu.test.{name}", "schedule": 60.0}
+        monkeypatch.setattr(timers, "LABELS", {"broken": "测试任务"})
+
+    return use
+
+
+@pytest.mark.django_db
+def test_a_failing_timer_is_logged_recorded_and_the_others_still_run(schedule, caplog):
+    from kefu.web.models import TimerStatus
+
+    schedule(broken=BrokenTask(), rule=FailingTask(), good=GoodTask())
+    with caplog.at_level(logging.ERROR, logger="kefu.web.timers"):
+        done = timers.run_round({}, 1000.0)
+    assert done.ran == ["good"] and sorted(done.failed) == ["broken", "rule"]
+    assert {r.getMessage() for r in caplog.records if r.levelno == logging.ERROR} >= {"timer broken failed", "timer rule failed"}
+    broken = TimerStatus.objects.get(name="broken")
+    assert broken.failures == 1 and broken.failed_at is not None
+    assert broken.code == "timers.error"
+    assert broken.params == {"type": "builtins.KeyError", "at": f"kefu/web/tests/test_timers.py:{BrokenTask.apply.__code__.co_firstlineno + 1}"}
+    rule = TimerStatus.objects.get(name="rule")
+    assert (rule.code, rule.params) == ("timers.rule", {"field": "end", "rule": "range_order"})
+    assert TimerStatus.objects.get(name="good").failures == 0
+    # consecutive failures are counted; a clean run clears the failure
+    timers.run_round({}, 2000.0)
+    assert TimerStatus.objects.get(name="broken").failures == 2
+    from kefu.celery import app
+
+    app.tasks["kefu.test.broken"] = GoodTask()
+    timers.run_round({}, 3000.0)
+    broken = TimerStatus.objects.get(name="broken")
+    assert (broken.failures, broken.code, broken.params) == (0, "", {}) and broken.last_ok_at is not None
+    assert [t.name for t in timers.failing()] == ["rule"]
+
+
+@pytest.mark.django_db
+def test_run_timers_once_exits_non_zero_when_a_timer_fails(schedule):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    schedule(broken=BrokenTask(), good=GoodTask())
+    out = io.StringIO()
+    with pytest.raises(CommandError) as exc:
+        call_command("run_timers", "--once", stdout=out)
+    assert "测试任务" in str(exc.value) and "good" in out.getvalue()
+    assert exc.value.returncode == 1
+    schedule(good=GoodTask())
+    call_command("run_timers", "--once", stdout=io.StringIO())  # all clean: no error
+
+
+def test_kefu_cli_run_timers_once_exit_status(tmp_path):
+    """The CLI's exit status: 0 when every timer ran, non-zero when one failed (cron and systemd read it)."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; from kefu.cli import main; sys.argv = ['kefu', 'run-timers', '--once']; main()")
+    env = {**os.environ, "KEFU_DEV": "1", "DJANGO_SETTINGS_MODULE": "kefu.settings",
+           "KEFU_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    env.pop("DATABASE_URL", None)
+    subprocess.run([sys.executable, "-m", "django", "migrate", "-v0"], env=env, check=True, cwd=tmp_path.parent)
+    ok = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    failing = subprocess.run([sys.executable, "-c", "import kefu.kpi.tasks as t\n"
+                              "t.refresh_recent.run = lambda: 1 / 0\n" + code.replace("import sys; ", "import sys\n")],
+                             env=env, capture_output=True, text=True)
+    assert failing.returncode != 0 and "指标汇总刷新" in failing.stderr

@@ -12,6 +12,19 @@ from kefu.org.models import Center
 from kefu.telephony import services
 
 
+class ProgressOut:
+    """The command's stderr as the file tqdm writes to: tqdm ends its own lines (OutputWrapper would add a newline)."""
+
+    def __init__(self, out):
+        self.out = out
+
+    def write(self, text: str) -> None:
+        self.out.write(text, ending="")
+
+    def flush(self) -> None:
+        self.out.flush()
+
+
 class Command(BaseCommand):
     help = "导入话务数据：Asterisk queue_log 或按字段映射的 CSV（整个文件全部导入或全部不导入；同一文件重复导入不新增记录）"
 
@@ -36,7 +49,7 @@ class Command(BaseCommand):
                 total = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
 
                 def progress(lines):
-                    return tqdm(lines, total=total, unit="行", desc="解析 queue_log", disable=quiet, file=self.stderr._out)
+                    return tqdm(lines, total=total, unit="行", desc="解析 queue_log", disable=quiet, file=ProgressOut(self.stderr))
 
                 outcome = services.import_queue_log(target, file_name=path.name, data=data, progress=progress)
             else:
@@ -47,7 +60,7 @@ class Command(BaseCommand):
                     except (OSError, json.JSONDecodeError) as exc:
                         raise CommandError(f"无法读取字段映射 {mapping}：{exc}") from None
                 rows = max(data.count(b"\n") - 1, 0)
-                with tqdm(total=rows, unit="行", desc="写入 CSV 通话", disable=quiet, file=self.stderr._out) as bar:
+                with tqdm(total=rows, unit="行", desc="写入 CSV 通话", disable=quiet, file=ProgressOut(self.stderr)) as bar:
                     outcome = services.import_csv(target, file_name=path.name, data=data, mapping=mapping_data, progress=bar.update)
         except RuleViolation as exc:
             for p in exc.problems:
@@ -56,6 +69,8 @@ class Command(BaseCommand):
         if outcome.duplicate:
             self.stdout.write(f"该文件已于 {outcome.batch.imported_at:%Y-%m-%d %H:%M} 导入过（{outcome.batch.file_name}），未新增任何记录")
             return
+        for note in outcome.notes:
+            self.stdout.write(note)
         if options.get("refresh_kpis", True):
             rows = services.refresh_kpis(outcome)
             if rows:

@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from kefu.errors import RuleViolation, http_problem
 from kefu.registry import app_modules
+from kefu.web.inputs import CleaningParser
 
 
 class ProblemOut(Schema):
@@ -63,6 +64,7 @@ api = KefuAPI(
     description="工单、组织、工作日历、交接班、话务与指标、排班、质检与知识库。"
     "页面使用会话认证（需 CSRF），集成使用 `Authorization: Bearer <令牌>`。",
     urls_namespace="api",
+    parser=CleaningParser(),  # control characters cleaned from every body and query (kefu.web.inputs)
 )
 
 _PYDANTIC_MESSAGES = {

@@ -135,3 +135,36 @@ def test_kefu_cli_run_timers_once_exit_status(schedule, monkeypatch, capsys):
     assert "测试任务" in capsys.readouterr().err
     schedule(good=GoodTask())
     main()  # no SystemExit: status 0
+
+
+@pytest.mark.django_db
+def test_home_shows_failing_timers_to_administrators_and_supervisors(schedule, make_staff, client_for):
+    from datetime import datetime, timezone
+
+    from kefu.web.models import TimerStatus
+
+    schedule(broken=BrokenTask())
+    timers.run_round({}, 1000.0)
+    timers.run_round({}, 2000.0)
+    TimerStatus.objects.filter(name="broken").update(failed_at=datetime(2026, 12, 7, 6, 5, tzinfo=timezone.utc))
+    for role in ("admin", "supervisor"):
+        html = client_for(make_staff(role)).get("/").content.decode()
+        assert 'id="timer-failures"' in html, role
+        # the label and the center's local time (14:05 in Shanghai), never the timer's code or the exception
+        assert "“测试任务”已连续 2 次运行失败（最近一次 2026-12-07 14:05）" in html, role
+        assert "KeyError" not in html and "kefu.test" not in html and "06:05" not in html
+    agent_html = client_for(make_staff("agent")).get("/").content.decode()
+    assert 'id="timer-failures"' not in agent_html
+    from kefu.celery import app
+
+    app.tasks["kefu.test.broken"] = GoodTask()
+    timers.run_round({}, 3000.0)
+    assert 'id="timer-failures"' not in client_for(make_staff("supervisor")).get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_timer_status_in_the_django_admin(schedule, admin_client):
+    schedule(broken=BrokenTask())
+    timers.run_round({}, 1000.0)
+    html = admin_client.get("/admin/web/timerstatus/").content.decode()
+    assert "测试任务" in html and "程序错误 builtins.KeyError" in html

@@ -105,15 +105,23 @@ def _fold_char(ch: str) -> str:
     return folded if len(folded) == 1 else ch
 
 
+def _convert(text: str) -> str | None:
+    try:
+        return _t2s().convert(text)
+    except UnicodeError:  # a lone surrogate cannot be passed to OpenCC: that text is read as typed
+        return None
+
+
 def _to_simplified(text: str) -> tuple[str, list[int]]:
-    """t2s with an origin per output character; OpenCC keeps the length for almost every text."""
-    converted = _t2s().convert(text)
-    if len(converted) == len(text):
+    """t2s with an origin per output character; OpenCC keeps the length for almost every text, else
+    each character is converted alone (its context lost, its position kept)."""
+    converted = _convert(text)
+    if converted is not None and len(converted) == len(text):
         return converted, list(range(len(text)))
     out: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
-        piece = _t2s().convert(ch) or ch
+        piece = _convert(ch) or ch
         out.append(piece)
         origin.extend([i] * len(piece))
     return "".join(out), origin

@@ -303,3 +303,12 @@ def test_editor_pattern_written_with_full_width_or_traditional_characters():
     assert pattern_error("你問我？") is None  # ？ is the literal question mark, not a quantifier
     assert [h.code for h in check("你问我?", [rule])] == ["ask"]
     assert check("你问", [rule]) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40))
+def test_any_text_is_checked_without_error_and_offsets_slice_it(text):
+    # surrogates, emoji, control and compatibility characters: never an exception (never a 500)
+    full = text + "。不关我的事"
+    for h in check(full):
+        assert full[h.start:h.end] == h.phrase

@@ -40,7 +40,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ortools.sat.python import cp_model  # noqa: E402
 
-from kefu.roster import benchmark, center, engine, policy  # noqa: E402
+from dataclasses import replace  # noqa: E402
+
+from kefu.roster import benchmark, center, engine, policy, repair  # noqa: E402
 
 
 def parse_range(text: str) -> list[int]:
@@ -145,6 +147,66 @@ def run_center(agents: int, days: int, limit: float) -> None:
         print("  costs: " + ", ".join(f"{k}={v}" for k, v in ev.costs.items()))
 
 
+def with_absences(problem: engine.Problem, published: engine.Roster, count: int,
+                  rng: random.Random) -> tuple[engine.Problem, list[tuple[str, int, int]]]:
+    """The problem after `count` random sick leaves: an agent with a published shift that day is absent for 1-3
+    days from it (days off added)."""
+    worked = sorted(published)
+    absences: list[tuple[str, int, int]] = []
+    while len(absences) < count:
+        agent, day = rng.choice(worked)
+        if any(a == agent for a, _d, _n in absences):
+            continue
+        absences.append((agent, day, rng.choice((1, 1, 2, 3))))
+    extra: dict[str, set[int]] = {}
+    for agent, day, length in absences:
+        extra.setdefault(agent, set()).update(range(day, min(problem.days, day + length)))
+    agents = tuple(replace(a, days_off=a.days_off | frozenset(extra[a.id])) if a.id in extra else a
+                   for a in problem.agents)
+    return replace(problem, agents=agents), absences
+
+
+def run_repair(agents: int, days: int, publish_limit: float, limit: float, absences: int, repeat: int,
+               workers: int) -> None:
+    """Item 3 of issue 18: after random absences, repair the published roster (kefu.roster.repair) and, in the same
+    run and time, solve the changed problem again from scratch (engine.solve): kept share and under-coverage of both."""
+    problem, _meta = center_problem(agents, days)
+    move_cost = policy.PRESETS["hotline"]["weights"]["move"]
+    published_sol = engine.solve(problem, time_limit=publish_limit, workers=workers)
+    published = published_sol.roster
+    ev = published_sol.evaluation
+    print(f"# Re-rostering, center {agents} agents x {days} days, {workers} workers: published roster solved in "
+          f"{publish_limit:g} s (under-coverage {ev.under_intervals}/{ev.required_intervals}, objective "
+          f"{published_sol.objective}, {len(ev.hard)} hard violations); {absences} random absences of 1-3 days; "
+          f"repair vs full re-solve, {limit:g} s each, move cost {move_cost}", flush=True)
+    met = 0
+    for run in range(repeat):
+        changed, absent = with_absences(problem, published, absences, random.Random(1000 + run))
+        fixed = repair.repair(changed, published, move_cost=move_cost, time_limit=limit, workers=workers, seed=run)
+        full = engine.solve(changed, time_limit=limit, workers=workers, seed=run)
+        f_kept, f_keepable = repair.kept_assignments(published, full.roster, fixed.required)
+        r_ev, f_ev = fixed.evaluation, full.evaluation
+        r_under = r_ev.under_intervals if r_ev else None
+        f_under = f_ev.under_intervals if f_ev else None
+        r_checked = engine.evaluate(changed, fixed.roster)  # recomputed from the roster alone
+        ok = (r_ev is not None and not r_checked.hard and fixed.wall_seconds <= limit + 1 and fixed.kept_share >= 0.97
+              and f_under is not None and r_under <= f_under)
+        met += ok
+        pct = (lambda u, e: f"{100 * u / e.required_intervals:.2f}%" if e and e.required_intervals else "—")
+        print(f"Repair run {run + 1}/{repeat}: {len(absent)} absences, {len(fixed.required)} shifts removed; "
+              f"repair status={fixed.status} hard-violations={len(r_checked.hard)} "
+              f"kept={fixed.kept}/{fixed.keepable} ({100 * fixed.kept_share:.1f}%) moved={len(fixed.moves)} "
+              f"(required {sum(m.required for m in fixed.moves)}) agents-affected={len(fixed.affected)} "
+              f"under-coverage={r_under} ({pct(r_under, r_ev)}) objective={r_ev.soft_cost if r_ev else None} "
+              f"time={fixed.wall_seconds:.1f}s | full re-solve status={full.status} "
+              f"hard-violations={len(f_ev.hard) if f_ev else '—'} kept={f_kept}/{f_keepable} "
+              f"({100 * f_kept / max(1, f_keepable):.1f}%) under-coverage={f_under} ({pct(f_under, f_ev)}) "
+              f"objective={full.objective} time={full.wall_seconds:.1f}s | goal "
+              f"{'met' if ok else 'not met'}", flush=True)
+    print(f"Repair over {repeat} runs: goal (legal, <= {limit:g} s, kept >= 97 %, under-coverage <= full re-solve) "
+          f"met in {met} of {repeat}", flush=True)
+
+
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -159,8 +221,19 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1, help="runs per benchmark instance (seeds 0..N-1): the spread")
     ap.add_argument("--no-patterns", action="store_true",
                     help="skip column generation and diving (whole model, then LNS only) to compare in the same run")
+    ap.add_argument("--repair", action="store_true",
+                    help="re-rostering: repair a published center roster after random absences, against a full "
+                         "re-solve in the same time (--repeat runs; --center-agents/--center-days)")
+    ap.add_argument("--repair-time-limit", type=float, default=30.0)
+    ap.add_argument("--publish-time-limit", type=float, default=120.0, help="solve of the published roster")
+    ap.add_argument("--absences", type=int, default=5)
+    ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args()
     print(f"# machine: {os.cpu_count()} cores (shared with other work at the time of the run)")
+    if args.repair:
+        run_repair(args.center_agents, args.center_days, args.publish_time_limit, args.repair_time_limit,
+                   args.absences, args.repeat, args.workers)
+        return
     if args.instances:
         run_instances(parse_range(args.instances), args.time_limit, args.lns_share or None,
                       False if args.no_patterns else None, args.repeat)

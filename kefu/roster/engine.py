@@ -634,7 +634,7 @@ STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.I
           cp_model.MODEL_INVALID: "MODEL_INVALID", cp_model.UNKNOWN: "UNKNOWN"}
 
 
-def _assignment(builder: _Builder, roster: Roster) -> tuple[list[int], int] | None:
+def assignment_values(builder: _Builder, roster: Roster) -> tuple[list[int], int] | None:
     """Values of every model variable for a roster (its shifts fixed: pure propagation plus the cheapest slacks and
     auxiliaries) and the model's objective there; None when the roster breaks a rule the model enforces."""
     copy_ = builder.m.clone()
@@ -651,7 +651,7 @@ def _assignment(builder: _Builder, roster: Roster) -> tuple[list[int], int] | No
 def _complete_hint(builder: _Builder, hint: Roster) -> None:
     """Hint every variable, not only the shifts, so CP-SAT starts from the hint at once."""
     m = builder.m
-    found = _assignment(builder, hint)
+    found = assignment_values(builder, hint)
     if found is None:
         for (agent, d, code), v in builder.x.items():  # an infeasible hint still guides the search
             m.AddHint(v, 1 if hint.get((agent, d)) == code else 0)
@@ -775,7 +775,7 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint:
                                             plan=patterns.LARGE_PLAN if large else patterns.Plan())
         if outcome.lower_bound is not None:
             bound = max(bound or 0, outcome.lower_bound)  # fair-load terms only add to the cost: still a bound
-        better = _assignment(model, outcome.roster) if outcome.improved else None
+        better = assignment_values(model, outcome.roster) if outcome.improved else None
         if better is not None and better[1] < objective:
             values, objective = better
         if bound is not None and objective <= bound:

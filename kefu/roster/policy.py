@@ -51,6 +51,9 @@ _BASE = {
         "shift_request": 10,
         "fair_night": 30,
         "fair_weekend": 15,
+        # re-rostering a published roster (kefu.roster.repair): each changed cell costs this much, so a shift moves
+        # when that fills at least half a missing seat-half-hour (under 100) net, not to trim a little over-cover
+        "move": 50,
     },
     "default_profile": _PROFILE_24H,
     "time_limit_seconds": 30,

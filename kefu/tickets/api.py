@@ -206,13 +206,12 @@ def _order(request, order_id: int) -> Order:
                              pk=order_id, center=staff.center)
 
 
-@op(router.post, "/orders", "tickets.create", response={201: OrderAnswer})
+@op(router.post, "/orders", "tickets.create", response={201: OrderBrief})
 def create(request, payload: OrderIn):
     """Accept an order (004:L2003-2031). Returns 201 with id, number, state, version."""
     staff = services.staff_of(request.user)
     order = services.create_order(staff.center, staff, payload.dict(exclude_none=True))
-    # the row just written: nothing to read back
-    return Status(201, {**_brief(order), "deadline_warnings": warnings_out(services.due_warnings(order))})
+    return Status(201, _brief(order))  # the row just written: nothing to read back
 
 
 @op(router.get, "/busy-options", "tickets.busy_options", response=list[dict])

@@ -11,6 +11,9 @@ _BASE = {
     "agent_map": {},
     # Rows per INSERT batch.
     "batch_size": 5000,
+    # A caller number whose last call is older than this many days is destroyed (SPEC privacy: retention schedule);
+    # the calls stay, without the number. The same period as archived work orders (tickets policy retention_days).
+    "caller_retention_days": 730,
 }
 
 PRESETS = {
@@ -30,6 +33,9 @@ def validate(data: dict) -> list[tuple[str, str]]:
         problems.append(("ring_cycle_seconds", "振铃周期（秒）必须是正数"))
     if not isinstance(data.get("agent_map", {}), dict):
         problems.append(("agent_map", "座席映射必须是“接口→工号”的字典"))
+    days = data.get("caller_retention_days", 730)
+    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+        problems.append(("caller_retention_days", "主叫号码保存天数必须是不小于 1 的整数"))
     size = data.get("batch_size")
     if not isinstance(size, int) or size < 100:
         problems.append(("batch_size", "批量写入行数必须是不小于 100 的整数"))

@@ -19,7 +19,7 @@ from kefu.org.models import Center, Staff
 from kefu.org.policy import policy_for
 from kefu.telephony import bulk, csv_import, queue_log
 from kefu.telephony.bulk import CALL_COLUMNS
-from kefu.telephony.models import AgentPause, AgentSession, Call, ImportBatch, PendingLine, ScheduledShift
+from kefu.telephony.models import AgentPause, AgentSession, Call, Caller, ImportBatch, PendingLine, ScheduledShift
 
 MAX_SHOWN_ERRORS = 200
 
@@ -495,3 +495,43 @@ def delete_batch(batch: ImportBatch) -> None:
     with transaction.atomic():
         batch.delete()
 
+
+
+DESTROY_AUDIT_IDS = 1000  # caller ids per audit record of a destruction
+
+
+def destroy_callers(center: Center, caller_ids: list[int], note: str, *, request=None, user=None) -> int:
+    """Destroy caller numbers in place: the ciphertext and the digest are wiped and destroyed_at set, so the number can
+    no longer be read nor found; the calls keep the row (a later call from that number gets a new one). Audited
+    (action destroy, one record per DESTROY_AUDIT_IDS rows). Returns the numbers destroyed (already destroyed: 0)."""
+    from kefu.audit.models import AuditRecord
+    from kefu.audit.services import record
+
+    now = timezone.now()
+    destroyed = 0
+    with transaction.atomic():
+        for i in range(0, len(caller_ids), DESTROY_AUDIT_IDS):
+            ids = list(Caller.objects.filter(center=center, pk__in=caller_ids[i:i + DESTROY_AUDIT_IDS], destroyed_at__isnull=True)
+                       .order_by("pk").values_list("pk", flat=True))
+            if not ids:
+                continue
+            destroyed += Caller.objects.filter(pk__in=ids).update(number="", number_digest=None, destroyed_at=now)
+            record(request, AuditRecord.Action.DESTROY, "telephony.caller", ids, fields="number", note=note,
+                   channel=AuditRecord.Channel.SYSTEM if request is None else AuditRecord.Channel.PAGE, user=user)
+    return destroyed
+
+
+def destroy_expired_callers(now: datetime | None = None) -> int:
+    """Retention (daily timer): for each center, destroy the caller numbers without a call in the last
+    `caller_retention_days` (telephony policy) days. Returns the numbers destroyed."""
+    now = now or timezone.now()
+    destroyed = 0
+    for center in Center.objects.all():
+        days = policy_for("telephony", center).get("caller_retention_days", 730)
+        cutoff = now - timedelta(days=days)
+        recent = Call.objects.filter(center=center, offered_at__gte=cutoff, caller__isnull=False).values("caller_id")
+        expired = list(Caller.objects.filter(center=center, destroyed_at__isnull=True).exclude(pk__in=recent)
+                       .order_by("pk").values_list("pk", flat=True))
+        if expired:
+            destroyed += destroy_callers(center, expired, f"保存期满（{days}天内无来电）销毁主叫号码")
+    return destroyed

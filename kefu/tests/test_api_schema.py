@@ -45,3 +45,41 @@ def all_roles_token(transactional_db, make_staff, keep_test_connection):
 @settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_never_fails_on_generated_input(case, all_roles_token):
     case.call_and_validate(headers={"Authorization": f"Bearer {all_roles_token}"}, checks=[not_a_server_error, response_schema_conformance])
+
+
+@pytest.fixture
+def openapi(db):
+    from django.test import Client
+
+    return Client().get("/api/openapi.json").json()
+
+
+def test_schema_names_are_distinct_and_describe_their_own_fields(openapi):
+    """Forecast intervals and scheduled shifts were both `IntervalOut`: the forecasts were documented with the
+    roster's fields."""
+    schemas = openapi["components"]["schemas"]
+    assert "IntervalOut" not in schemas
+    assert set(schemas["ForecastIntervalOut"]["properties"]) == {"start", "minutes", "calls", "aht"}
+    assert set(schemas["ScheduledShiftOut"]["properties"]) == {"staff_no", "start", "end", "code"}
+
+    def item_ref(path):
+        return openapi["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"]["$ref"]
+
+    assert item_ref("/api/wfm/forecasts").endswith("/ForecastIntervalOut")
+    assert item_ref("/api/roster/scheduled").endswith("/ScheduledShiftOut")
+
+
+def test_every_operation_declares_its_error_responses(openapi):
+    error = openapi["components"]["schemas"]["ErrorOut"]
+    assert error["required"] == ["detail"]
+    problem = openapi["components"]["schemas"]["ProblemOut"]
+    assert set(problem["required"]) == {"field", "rule", "message"}
+    missing = []
+    for path, item in openapi["paths"].items():
+        for method, operation in item.items():
+            for status in ("400", "401", "403", "404", "422"):
+                declared = operation["responses"].get(status, {})
+                ref = declared.get("content", {}).get("application/json", {}).get("schema", {}).get("$ref", "")
+                if not ref.endswith("/ErrorOut"):
+                    missing.append(f"{method.upper()} {path} {status}")
+    assert not missing, missing

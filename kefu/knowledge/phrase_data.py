@@ -22,7 +22,7 @@ _END = _PARTICLES + rf"(?=[{_PUNCT}\s]|$)"
 DEFAULT_RULES: list[dict] = [
     # ---- 服务忌语 "五个不说" (004:L1171) ----
     {"code": "addr_wei", "category": FORBIDDEN, "phrase": "喂、嘿（直呼客户）", "seed_line": "004:L1173",
-     "pattern": rf"(?:^|(?<=[{_PUNCT}\s“\"]))(?:喂|嘿)(?:[啊呀]|喂)?(?=[{_PUNCT}\s]|$|(?:你|您|那个|先生|小姐|女士))",
+     "pattern": r"(?:^|(?<=[。,，!！?？；;\s“\"]))(?:喂|嘿)(?:[啊呀]|喂)?(?=[,，!！。?？\s]|$|(?:你|您|那个|先生|小姐|女士))",
      "word": True, "suggestion": "您好，请问有什么可以帮您？"},
     {"code": "interrogate_what", "category": FORBIDDEN, "phrase": "什么？为什么？说什么？怎样？你说什么？", "seed_line": "004:L1175",
      "pattern": rf"(?:^|(?<=[{_PUNCT}\s]))(?:什么怎么样|为什么|什么|说什么|怎样|你说什么|啥)(?:[啊呀呢]|的呀)?[?？!！]{{1,3}}",
@@ -120,7 +120,7 @@ DEFAULT_RULES: list[dict] = [
      "pattern": r"这(?:是|就是)(?:我们)?(?:公司)?的?(?:政策|规定)" + _END, "unless": r"工号",
      "suggestion": "根据多数人的情况，我们公司目前是这样规定的……"},
     {"code": "not_my_charge", "category": DISCOURAGED, "phrase": "对不起，这事我不管", "seed_line": "004:L1851",
-     "pattern": rf"(?:我|我们)不管(?=[了的啊呀呢啦这那{_PUNCT}\s]|$)|不归我(?:们)?管|这事我不管", "suggestion": "有专人负责，我帮您转过去。"},
+     "pattern": rf"(?:我|我们)不管(?=[了的啊呀呢啦这那{_PUNCT}]|\s{{0,3}}$)|不归我(?:们)?管|这事我不管", "suggestion": "有专人负责，我帮您转过去。"},
     {"code": "yes_but", "category": DISCOURAGED, "phrase": "是的，但是", "seed_line": "004:L1969",
      "pattern": r"(?:是的|对的|没错|您说得对|你说得对)[,，]?\s{0,3}但是", "suggestion": "“是……而……”或“除非……”句型"},
 ]

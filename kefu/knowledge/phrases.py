@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -74,9 +75,12 @@ def rule_from(data: dict) -> Rule:
 PARTICLES = "啊呀呢嘛吧啦"
 # Words in which a particle character is not a particle: the squeezed reading keeps them whole.
 _PARTICLE_WORDS = ("干嘛", "酒吧", "网吧", "吧台", "吧唧", "啦啦", "呢子", "呢喃", "哑巴", "啊哈")
-# Soft separators: dropped between two Chinese characters in the squeezed reading. Sentence ends
-# (。!?;\n), quotes and brackets are kept: they carry who is speaking and where a sentence ends.
+# Soft separators: dropped in the squeezed readings unless they touch a letter or digit (工号 1024).
+# Sentence ends (。!?;\n), quotes and brackets are kept: they carry who speaks and where a sentence ends.
 _SOFT_SEPARATORS = frozenset(" \t\u00a0,、:·•*~-_./\\|…—–")
+# Clause breaks: the light reading keeps one of a run (我没、办法 ，您明天 → 我没办法,您明天); 、 and …
+# between characters are read as spacing or hesitation (我……不知道).
+_CLAUSE = frozenset(",:")
 
 
 @dataclass(frozen=True)
@@ -139,10 +143,10 @@ def base_reading(text: str) -> Reading:
     return Reading("".join(_fold_char(c) for c in simplified), tuple(origin))
 
 
-def squeezed_reading(base: Reading) -> Reading:
-    """The base reading without soft separators between Chinese characters (不 关 我 的 事, 我……不知道),
-    without spaces next to punctuation (什么 ?), and without a modal particle that follows a Chinese
-    character (你问我呀,我问谁呀 → 你问我我问谁)."""
+def squeezed_reading(base: Reading, keep_clause: bool = False) -> Reading:
+    """The base reading without spacing and soft punctuation between characters (不 关 我 的 事,
+    我……不知道, 什么 ?) and without a modal particle after a Chinese character (你问我呀,我问谁呀 →
+    你问我我问谁). keep_clause: a run holding clause punctuation keeps its first such character."""
     text = base.text
     n = len(text)
     keep = [True] * n
@@ -156,15 +160,19 @@ def squeezed_reading(base: Reading) -> Reading:
             j += 1
         left = text[i - 1] if i else ""
         right = text[j] if j < n else ""
-        spaces_only = not text[i:j].strip()
-        next_to_punctuation = (left and not left.isalnum() and not left.isspace()) or (right and not right.isalnum() and not right.isspace())
-        if (_is_han(left) and _is_han(right)) or (spaces_only and next_to_punctuation):
+        if not (left.isascii() and left.isalnum()) and not (right.isascii() and right.isalnum()):
+            clause = next((k for k in range(i, j) if text[k] in _CLAUSE), None) if keep_clause else None
             for k in range(i, j):
-                keep[k] = False
+                keep[k] = k == clause
         i = j
+    previous = ""  # the last character kept: 我-呀 drops the dash, then the particle
     for i, ch in enumerate(text):
-        if ch in PARTICLES and i and _is_han(text[i - 1]) and not _in_particle_word(text, i):
+        if not keep[i]:
+            continue
+        if ch in PARTICLES and _is_han(previous) and not _in_particle_word(text, i):
             keep[i] = False
+        else:
+            previous = ch
     kept = [i for i in range(n) if keep[i]]
     return Reading("".join(text[i] for i in kept), tuple(base.origin[i] for i in kept))
 
@@ -174,9 +182,14 @@ def _in_particle_word(text: str, i: int) -> bool:
 
 
 def readings(text: str) -> tuple[Reading, ...]:
+    """The base reading, then the light and the full squeezed readings when they differ from it."""
     base = base_reading(text)
-    squeezed = squeezed_reading(base)
-    return (base,) if squeezed.text == base.text else (base, squeezed)
+    out = [base]
+    for keep_clause in (True, False):
+        squeezed = squeezed_reading(base, keep_clause)
+        if all(squeezed.text != r.text for r in out):
+            out.append(squeezed)
+    return tuple(out)
 
 
 def normalise_pattern(pattern: str) -> str:
@@ -492,19 +505,24 @@ def _word_bounds(sentence: str) -> frozenset[int]:
 def check(text: str, rules: tuple[Rule, ...] | list[Rule] | None = None) -> list[Hit]:
     """Hits sorted by position; overlapping hits keep the longest (forbidden before discouraged).
 
-    Rules run on each reading of the text (base, squeezed); a hit's start/end are offsets into `text`.
+    Rules run on each reading of the text; a hit's start/end are offsets into `text`. Whose words they
+    are (customer lines, quotes, reported speech) and a rule's allowed context are judged on every
+    reading: spacing must neither hide a phrase nor hide that the customer said it.
     """
     if not text:
         return []
     rules = default_rules() if rules is None else rules
     views = readings(text)
-    base = views[0]
-    skipped = [base.span(a, b) for a, b in _skipped_spans(base.text) if b > a]
+    skipped = [view.span(a, b) for view in views for a, b in _skipped_spans(view.text) if b > a]
     found: dict[tuple[int, int, str], Hit] = {}
     for view in views:
         for rule in rules:
-            for hit in _rule_hits(rule, view, text, skipped):
-                found.setdefault((hit.start, hit.end, hit.code), hit)
+            for hit in _rule_hits(rule, view, text):
+                key = (hit.start, hit.end, hit.code)
+                if key in found or any(a <= hit.start and hit.end <= b for a, b in skipped):
+                    continue
+                if not any(_allowed_here(rule, other, hit.start, hit.end) for other in views):
+                    found[key] = hit
     ordered = sorted(found.values(), key=lambda h: (h.start, -(h.end - h.start), h.category != "forbidden"))
     kept: list[Hit] = []
     for hit in ordered:
@@ -514,26 +532,31 @@ def check(text: str, rules: tuple[Rule, ...] | list[Rule] | None = None) -> list
     return kept
 
 
-def _rule_hits(rule: Rule, view: Reading, text: str, skipped: list[tuple[int, int]]):
+def _rule_hits(rule: Rule, view: Reading, text: str):
     norm = view.text
     for m in rule.compiled.finditer(norm):
         start, end = m.span()
         if end <= start:
             continue
-        o_start, o_end = view.span(start, end)
-        if any(a <= o_start and o_end <= b for a, b in skipped):
-            continue
-        s_left, s_right = _sentence_bounds(norm, start, end)
-        sentence = norm[s_left:s_right]
-        if rule.compiled_unless is not None and rule.compiled_unless.search(sentence):
-            continue
-        if _REPORTED.search(norm[s_left:start]):
-            continue
         if rule.word:
-            bounds = _word_bounds(sentence)
+            s_left, s_right = _sentence_bounds(norm, start, end)
+            bounds = _word_bounds(norm[s_left:s_right])
             if (start - s_left) not in bounds or (end - s_left) not in bounds:
                 continue
+        o_start, o_end = view.span(start, end)
         yield Hit(o_start, o_end, text[o_start:o_end], rule.category, rule.suggestion, rule.seed_line, rule.code, rule.phrase)
+
+
+def _allowed_here(rule: Rule, view: Reading, o_start: int, o_end: int) -> bool:
+    """True when, in this reading, the sentence holds the rule's allowed context or the words are reported speech."""
+    start = bisect_left(view.origin, o_start)
+    end = max(start + 1, bisect_left(view.origin, o_end))
+    if start >= len(view.text):
+        return False
+    s_left, s_right = _sentence_bounds(view.text, start, min(end, len(view.text)))
+    if rule.compiled_unless is not None and rule.compiled_unless.search(view.text[s_left:s_right]):
+        return True
+    return bool(_REPORTED.search(view.text[s_left:start]))
 
 
 def highlight(text: str, hits: list[Hit]) -> list[tuple[str, Hit | None]]:

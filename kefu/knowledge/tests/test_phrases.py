@@ -312,3 +312,14 @@ def test_any_text_is_checked_without_error_and_offsets_slice_it(text):
     full = text + "。不关我的事"
     for h in check(full):
         assert full[h.start:h.end] == h.phrase
+
+
+def test_spacing_hides_neither_the_phrase_nor_who_said_it():
+    # reported speech (004:L1843: the customer's complaint about a department is not the agent's words)
+    assert check("客 户情绪激动，骂我们部门很差劲，已安抚。") == []
+    assert check("客 户：你有没有搞错？") == []  # a customer line (004:L1187 spoken by the customer)
+    # a clause break survives spacing: 我没、办法 ，您… is the shrug of 004:L1845
+    assert [h.code for h in check("我没、办法啦 ，您明天再打来。")] == ["no_way"]
+    # a particle after a separator is still a particle (004:L1179)
+    assert [h.code for h in check("你问我-呀，·我问谁呀？")] == ["ask_whom"]
+    assert [h.code for h in check("聽、着，  那沒有 壞。")] == ["listen_not_broken"]  # 004:L1833

@@ -28,6 +28,11 @@ class Period:
         return f"{self.start:%Y-%m-%d} 至 {self.end - timedelta(days=1):%Y-%m-%d}"
 
     @property
+    def last(self) -> date:
+        """The last day inside the period (end is exclusive)."""
+        return self.end - timedelta(days=1)
+
+    @property
     def days(self) -> list[date]:
         return [self.start + timedelta(days=i) for i in range((self.end - self.start).days)]
 

@@ -353,18 +353,27 @@ def wallboard_panel(request):
     return render(request, "kpi/_wallboard_panel.html", {"board": selectors.wallboard(center), "center": center})
 
 
+EXPORT_BREAKDOWNS = ("call_type", "vip", "queue")  # the metric page's breakdowns besides teams and agents
+
+
 @require("page.kpi.export")
 def export(request):
-    """The dashboard (one key) or the whole breakdown (no key: every team / agent) as an Excel file."""
+    """The dashboard (one key) or the whole breakdown (no key: every team / agent; on a metric page also every call
+    type, VIP class or queue) as an Excel file."""
+    from dataclasses import replace
+
     q = parse_query(request, allow_all_keys=True)
+    if q.wide and request.GET.get("scope") in EXPORT_BREAKDOWNS:  # parse_query knows only the people scopes
+        q = replace(q, scope=request.GET["scope"], key=None)
     code = request.GET.get("code")
     codes = {code} if code in BY_CODE else None
     values = selectors.period_values(q.center, q.period, q.scope, key=q.key, spec=q.spec)
     keys = [q.key] if q.key else selectors.keys_of(values)
     blocks = [(selectors.key_label(q.center, q.scope, k), selectors.rows_for(values, k, q.spec, codes=codes, by=q.scope)) for k in keys]
-    title = f"{q.center.name} 指标报表（{SCOPES[q.scope]}）"
+    title = f"{q.center.name} 指标报表（{BREAKDOWN_NAMES[q.scope]}）"
     data = xlsx.workbook(title, blocks, period_label=q.period.label,
-                         notes=[f"导出时间：{timezone.localtime():%Y-%m-%d %H:%M}", "分母为 0 的指标显示“—”；达标判断在四舍五入之前。"])
+                         notes=[f"导出时间：{timezone.localtime(timezone.now(), selectors.tz_of(q.center)):%Y-%m-%d %H:%M}",
+                                "分母为 0 的指标数值留空、状态为“无数据”；达标判断在四舍五入之前。"])
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename=kpi-{q.scope}-{q.period.start:%Y%m%d}.xlsx"
     return response

@@ -80,7 +80,7 @@ def test_export_xlsx(month, make_staff, client_for):
     header = next(row for row in rows if row and row[0] == "分组")
     assert list(header[:7]) == ["分组", "指标代码", "指标名称", "数值", "单位", "目标", "状态"]
     m9 = [row for row in rows if row[1] == "M9"]
-    assert {row[0]: row[3] for row in m9} == {"1001": "300.00", "1002": "300.00"}
+    assert {row[0]: row[3] for row in m9} == {"1001": 300.0, "1002": 300.0}  # numbers, not texts (issue 12)
     assert not [row for row in rows if row[1] == "M20"]  # queue-level metrics are not per agent
     assert "汇总" in wb.sheetnames
 

@@ -174,8 +174,12 @@ def page(browser, live_server):
     pg = context.new_page()
     pg.set_default_timeout(15000)
     pg.base_url = live_server.url
+    # Every page runs under the Content-Security-Policy: a script or style it blocks fails the test.
+    blocked: list[str] = []
+    pg.on("console", lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None)
     yield pg
     context.close()
+    assert not blocked, "内容安全策略（CSP）拦截了页面的脚本或样式：\n" + "\n".join(blocked)
 
 
 @pytest.fixture

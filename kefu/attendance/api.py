@@ -11,6 +11,7 @@ from kefu.attendance.models import AttendanceSheet, LeaveRequest
 from kefu.errors import NotFound, RuleViolation
 from kefu.org.models import Staff
 from kefu.org.roles import Role, roles_of
+from kefu.web.inputs import parse_month
 
 router = Router(tags=["考勤与请假 attendance"])
 
@@ -147,11 +148,7 @@ def import_clock(request, file: File[UploadedFile]):
 
 
 def _month(value: str) -> date:
-    try:
-        y, m = value.split("-")
-        return date(int(y), int(m), 1)
-    except ValueError:
-        raise RuleViolation("月份格式应为 YYYY-MM", field="month", rule="month_format")
+    return parse_month(value, "月份", field="month", required=True)
 
 
 @op(router.get, "/sheet", "attendance.month_sheet", response=SheetOut)

@@ -20,6 +20,7 @@ from kefu.attendance.models import AttendanceSheet, LeaveRequest, ShiftSwap
 from kefu.errors import RuleViolation
 from kefu.org.roles import Role, roles_of
 from kefu.web.context import ROLE_NAMES
+from kefu.web.inputs import parse_day, parse_moment, parse_month
 
 STATUS_LABELS = {"normal": gettext_lazy("正常"), "late": gettext_lazy("迟到"), "early": gettext_lazy("早退"),
                  "late_early": gettext_lazy("迟到早退"), "absent": gettext_lazy("旷工"), "leave": gettext_lazy("请假")}
@@ -66,12 +67,9 @@ def _role_name(code: str) -> str:
 
 
 def _month_param(request) -> date:
-    raw = request.GET.get("month") or request.POST.get("month") or timezone.localdate().strftime("%Y-%m")
-    try:
-        y, m = raw.split("-")
-        return date(int(y), int(m), 1)
-    except ValueError:
-        return timezone.localdate().replace(day=1)
+    """The month asked for (this month when none); an impossible one is a 400 page, never another month."""
+    raw = request.GET.get("month") or request.POST.get("month")
+    return parse_month(raw, _("月份"), field="month") or timezone.localdate().replace(day=1)
 
 
 def _errors(request, exc: RuleViolation):
@@ -106,10 +104,10 @@ def mine(request):
 @require_POST
 def submit_leave(request):
     try:
-        start = date.fromisoformat(request.POST.get("start", ""))
-        end = date.fromisoformat(request.POST.get("end", "") or request.POST.get("start", ""))
-    except ValueError:
-        messages.error(request, _("请填写开始和结束日期（YYYY-MM-DD）"))
+        start = parse_day(request.POST.get("start", ""), _("开始日期"), field="start", required=True)
+        end = parse_day(request.POST.get("end", ""), _("结束日期"), field="end") or start
+    except RuleViolation as exc:
+        _errors(request, exc)
         return redirect("attendance:mine")
     try:
         leave = services.submit_leave(request.user.staff, kind=request.POST.get("kind", ""), start=start, end=end,
@@ -128,16 +126,16 @@ def submit_leave(request):
 @require_POST
 def request_swap(request):
     try:
-        mine_start = datetime.fromisoformat(request.POST.get("requester_shift_start", ""))
-        theirs_start = datetime.fromisoformat(request.POST.get("counterpart_shift_start", ""))
-    except ValueError:
-        messages.error(request, _("请选择双方的班次（开始时间）"))
+        mine_start = parse_moment(request.POST.get("requester_shift_start", ""), _("我的班次"),
+                                  field="requester_shift_start", required=True)
+        theirs_start = parse_moment(request.POST.get("counterpart_shift_start", ""), _("对方班次开始"),
+                                    field="counterpart_shift_start", required=True)
+    except RuleViolation as exc:
+        _errors(request, exc)
         return redirect("attendance:mine")
-    tz = timezone.get_current_timezone()
     try:
         services.request_swap(request.user.staff, counterpart_staff_no=request.POST.get("counterpart", "").strip(),
-                              requester_shift_start=mine_start if mine_start.tzinfo else mine_start.replace(tzinfo=tz),
-                              counterpart_shift_start=theirs_start if theirs_start.tzinfo else theirs_start.replace(tzinfo=tz),
+                              requester_shift_start=mine_start, counterpart_shift_start=theirs_start,
                               reason=request.POST.get("reason", "").strip())
     except RuleViolation as exc:
         _errors(request, exc)
@@ -200,13 +198,15 @@ def publish(request):
 def _xlsx(rows: list[dict], month: date) -> HttpResponse:
     from openpyxl import Workbook
 
+    from kefu.web.sheets import append
+
     wb = Workbook()
     ws = wb.active
     ws.title = _("%(month)s考勤") % {"month": f"{month:%Y-%m}"}
-    ws.append([_("工号"), _("班组"), _("已到班次"), _("待上班次"), _("出勤"), _("迟到"), _("早退"), _("旷工"), _("请假天数"), _("违纪"), _("出勤率")])
+    append(ws, [_("工号"), _("班组"), _("已到班次"), _("待上班次"), _("出勤"), _("迟到"), _("早退"), _("旷工"), _("请假天数"), _("违纪"), _("出勤率")])
     for r in rows:
-        ws.append([r["staff_no"], r["team"], r["planned"], r["upcoming"], r["attended"], r["late"], r["early"], r["absent"],
-                   r["leave_days"], r["violations"], "—" if r["attendance_rate"] is None else round(r["attendance_rate"] * 100, 2)])
+        append(ws, [r["staff_no"], r["team"], r["planned"], r["upcoming"], r["attended"], r["late"], r["early"], r["absent"],
+                    r["leave_days"], r["violations"], "—" if r["attendance_rate"] is None else round(r["attendance_rate"] * 100, 2)])
     buf = BytesIO()
     wb.save(buf)
     response = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

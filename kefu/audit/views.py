@@ -6,12 +6,12 @@ from datetime import datetime
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _, gettext_lazy
 
 from kefu.access import require
 from kefu.audit.models import AuditRecord
+from kefu.errors import RuleViolation
+from kefu.web.inputs import parse_moment
 
 PAGE_SIZE = 50
 # How object types written by the apps are shown; unknown ones are shown as written.
@@ -20,17 +20,11 @@ OBJECT_LABELS = {"customer": gettext_lazy("客户"), "order": gettext_lazy("工�
 
 
 def _moment(raw: str, field: str, label: str, errors: dict) -> datetime | None:
-    raw = (raw or "").strip()
-    if not raw:
+    try:
+        return parse_moment(raw, label, field=field)
+    except RuleViolation as exc:  # malformed or impossible (2026-02-30): named beside the field, never a 500
+        errors[field] = exc.problems[0].message
         return None
-    value = parse_datetime(raw)
-    if value is None:
-        day = parse_date(raw)
-        value = datetime(day.year, day.month, day.day) if day else None
-    if value is None:
-        errors[field] = _("%(label)s格式不正确，应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM") % {"label": label}
-        return None
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
 def filter_records(params) -> tuple[object, dict, dict]:

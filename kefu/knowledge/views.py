@@ -20,6 +20,7 @@ from kefu.knowledge.models import Article, ArticleVersion, Category, Notificatio
 from kefu.knowledge.phrases import highlight
 from kefu.knowledge.standard_phrases import LABELS, SITUATIONS, TITLES, farewell, greeting, placeholders
 from kefu.org.models import Staff
+from kefu.web.inputs import parse_day
 
 
 def _staff(request) -> Staff:
@@ -183,12 +184,7 @@ def editor_page(request):
 
 
 def _date(value: str, field: str):
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise RuleViolation(_("日期格式应为 YYYY-MM-DD"), field=field, rule="date") from exc
+    return parse_day(value, _("生效日期") if field == "valid_from" else _("失效日期"), field=field)
 
 
 @require("page.knowledge.editor")

@@ -22,6 +22,7 @@ from kefu.org.models import Staff, Team
 from kefu.org.roles import Role, roles_of
 from kefu.quality import links, machine, selectors, services
 from kefu.quality.models import Appeal, Calibration, Evaluation, SamplingRun, ShiftReport
+from kefu.web.inputs import parse_day, parse_month
 
 
 def _me(request) -> Staff:
@@ -128,10 +129,9 @@ def sample(request):
         return redirect("quality:tasks")
     me = _me(request)
     try:
-        year, month = (int(p) for p in request.POST.get("month", "").split("-"))
-        month_day = date(year, month, 1)
-    except ValueError:
-        messages.error(request, _("月份格式应为 YYYY-MM"))
+        month_day = parse_month(request.POST.get("month", ""), _("月份"), field="month", required=True)
+    except RuleViolation as exc:
+        messages.error(request, _text(exc))
         return redirect("quality:tasks")
     try:
         run, created = services.create_month_tasks(me.center, month_day, seed=request.POST.get("seed", ""), actor=me)
@@ -332,10 +332,7 @@ def shift(request):
         team = next(t for t in teams if str(t.pk) == request.GET.get("team", "")) if request.GET.get("team") else (lead_team or (teams[0] if teams else None))
     except StopIteration:
         raise Http404
-    try:
-        day = date.fromisoformat(request.GET["date"]) if request.GET.get("date") else timezone.localdate()
-    except ValueError:
-        day = timezone.localdate()
+    day = parse_day(request.GET.get("date"), _("日期"), field="date") or timezone.localdate()  # a bad date: 400 page
     code = request.GET.get("shift") or shifts[0]["code"]
     errors = []
     if request.method == "POST":

@@ -17,6 +17,7 @@ from kefu.errors import RuleViolation
 from kefu.roster import center as center_model
 from kefu.roster import engine, services
 from kefu.roster.models import Roster, RosterEdit, RosterRequest
+from kefu.web.inputs import parse_day
 
 WEEKDAYS = [pgettext_lazy("weekday", "一"), pgettext_lazy("weekday", "二"), pgettext_lazy("weekday", "三"),
             pgettext_lazy("weekday", "四"), pgettext_lazy("weekday", "五"), pgettext_lazy("weekday", "六"),
@@ -151,10 +152,13 @@ def index(request):
 @require_POST
 def generate(request):
     try:
-        start = date.fromisoformat(request.POST.get("start", ""))
+        start = parse_day(request.POST.get("start", ""), _("开始日期"), field="start", required=True)
         days = int(request.POST.get("days", "28"))
     except ValueError:
         messages.error(request, _("请填写开始日期（YYYY-MM-DD）和天数"))
+        return redirect("roster:index")
+    except RuleViolation as exc:
+        _errors(request, exc)
         return redirect("roster:index")
     try:
         roster = services.generate(request.user.staff.center, start=start, days=days, actor=request.user.staff)
@@ -170,11 +174,7 @@ def generate(request):
 @require_POST
 def submit_request(request):
     try:
-        day = date.fromisoformat(request.POST.get("day", ""))
-    except ValueError:
-        messages.error(request, _("请填写日期（YYYY-MM-DD）"))
-        return redirect("roster:index")
-    try:
+        day = parse_day(request.POST.get("day", ""), _("日期"), field="day", required=True)
         services.submit_request(request.user.staff, day=day, kind=request.POST.get("kind", ""),
                                 shift_code=request.POST.get("shift_code", ""), note=request.POST.get("note", ""))
         messages.success(request, _("排班请求已提交，下次生成排班时会尽量满足"))
@@ -255,7 +255,7 @@ def edit_cell(request, roster_id: int):
     if roster is None:
         raise Http404(_("排班表不存在"))
     try:
-        day = date.fromisoformat(request.POST.get("day", ""))
+        day = parse_day(request.POST.get("day", ""), _("日期"), field="day", required=True)
         edit = services.edit_assignment(roster, staff_no=request.POST.get("staff_no", ""), day=day,
                                         code=request.POST.get("code") or None, actor=request.user.staff)
         if edit.warnings:

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _, gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
@@ -20,6 +19,7 @@ from kefu.errors import RuleViolation
 from kefu.shiftlog import present, rules, selectors, services
 from kefu.shiftlog.machine import State
 from kefu.shiftlog.models import Issue, Item
+from kefu.web.inputs import parse_day, parse_moment
 
 # The pure modules' labels (machine.STATE_LABELS, rules.FLAG_LABELS, rules.ISSUE_LABELS) in the user's language.
 STATE_NAMES = {State.DRAFT: gettext_lazy("草稿"), State.SIGNED_OUT: gettext_lazy("已交班签字"),
@@ -82,12 +82,7 @@ def _int(value) -> int:
 
 
 def _local_dt(value: str) -> datetime | None:
-    if not value:
-        return None
-    parsed = parse_datetime(value)
-    if parsed is None:
-        raise RuleViolation(_("时间格式不正确（YYYY-MM-DD HH:MM）"), field="due_at", rule="datetime_format")
-    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+    return parse_moment(value, _("处理/回电期限"), field="due_at")
 
 
 @require("page.shiftlog.mine")
@@ -114,9 +109,7 @@ def mine(request):
 def start(request):
     staff = _staff(request)
     try:
-        day = parse_date(request.POST.get("shift_date", ""))
-        if day is None:
-            raise RuleViolation(_("班次日期必填（YYYY-MM-DD）"), field="shift_date", rule="required")
+        day = parse_day(request.POST.get("shift_date", ""), _("班次日期"), field="shift_date", required=True)
         handover = services.start_handover(
             staff, shift_code=request.POST.get("shift_code", ""), shift_date=day,
             incoming_no=request.POST.get("incoming_no", "").strip() or None,

@@ -13,7 +13,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from kefu.errors import Conflict, NotAllowed, NotFound, Problem, RuleViolation
 from kefu.org.models import Center, Department, Staff
@@ -25,6 +24,7 @@ from kefu.tickets.models import (Compensation, Escalation, Order, OrderEvent, Or
                                  TypicalCase)
 from kefu.workcal.deadlines import DeadlineRule, due_at
 from kefu.workcal.services import center_calendar
+from kefu.web.inputs import parse_moment
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,11 @@ class _Checker:
                 self.add(key, "required", f"请填写{label}")
             return None
         if isinstance(value, str):
-            parsed = parse_datetime(value.strip().replace(" ", "T", 1)) if value.strip() else None
+            try:
+                parsed = parse_moment(value, label, field=key)
+            except RuleViolation as exc:  # 2026-02-30T10:00 is named, never a 500 (issue 12)
+                self.problems.extend(exc.problems)
+                return None
             if parsed is None:
                 self.add(key, "datetime", f"{label}格式不正确，应为日期时间（如 2026-11-22T15:00）")
                 return None

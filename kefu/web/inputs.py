@@ -118,7 +118,7 @@ def parse_day(raw, label, *, field: str, required: bool = False) -> date | None:
     if _ISO_DAY.fullmatch(text):
         message = _("%(label)s：%(value)s 不是有效日期") % {"label": label, "value": text}
     else:
-        message = _("%(label)s：%(value)s 格式不正确，应为 YYYY-MM-DD") % {"label": label, "value": _shown(text)}
+        message = _("%(label)s格式不正确：%(value)s（应为 YYYY-MM-DD）") % {"label": label, "value": _shown(text)}
     raise RuleViolation(message, field=field, rule="date")
 
 
@@ -129,7 +129,7 @@ def parse_month(raw, label, *, field: str, required: bool = False) -> date | Non
         return _required(label, field) if required else None
     match = _ISO_MONTH.fullmatch(text)
     if match is None:
-        message = _("%(label)s：%(value)s 格式不正确，应为 YYYY-MM") % {"label": label, "value": _shown(text)}
+        message = _("%(label)s格式不正确：%(value)s（应为 YYYY-MM）") % {"label": label, "value": _shown(text)}
         raise RuleViolation(message, field=field, rule="month")
     try:
         return date(int(match.group(1)), int(match.group(2)), 1)
@@ -156,6 +156,6 @@ def parse_moment(raw, label, *, field: str, required: bool = False, tz=None) -> 
             raise RuleViolation(_("%(label)s：%(value)s 不是有效的日期时间") % {"label": label, "value": text},
                                 field=field, rule="datetime")
         if value is None:
-            message = _("%(label)s：%(value)s 格式不正确，应为 YYYY-MM-DD HH:MM") % {"label": label, "value": _shown(text)}
+            message = _("%(label)s格式不正确：%(value)s（应为 YYYY-MM-DD HH:MM）") % {"label": label, "value": _shown(text)}
             raise RuleViolation(message, field=field, rule="datetime")
     return timezone.make_aware(value, tz) if timezone.is_naive(value) else value

@@ -11,6 +11,7 @@ from kefu.errors import RuleViolation
 from kefu.org.models import Center
 from kefu.wfm import erlang, services
 from kefu.wfm.models import FloorStep
+from kefu.web.inputs import parse_month
 
 router = Router(tags=["排班与人力 wfm"])
 
@@ -183,11 +184,7 @@ def staffing(request, day: date, model: str | None = None):
 @op(router.get, "/five-tables", "wfm.five_tables", response=dict)
 def five_tables(request, month: str, format: str = "json"):
     """The textbook's five tables (五表, 004:L753-757) for a month (YYYY-MM); format=xlsx for Excel."""
-    try:
-        y, m = month.split("-")
-        first = date(int(y), int(m), 1)
-    except ValueError:
-        raise RuleViolation("月份格式应为 YYYY-MM", field="month", rule="month_format")
+    first = parse_month(month, "月份", field="month", required=True)
     center = center_of(request)
     if format == "xlsx":
         data = services.five_tables_xlsx(center, first)

@@ -325,29 +325,31 @@ def five_tables_xlsx(center, month: date) -> bytes:
 
     from openpyxl import Workbook
 
+    from kefu.web.sheets import append
+
     t = five_tables(center, month)
     wb = Workbook()
     ws = wb.active
     ws.title = "①本月座席数"
-    ws.append(["日期", *t["slots"], "日平均席数"])
+    append(ws, ["日期", *t["slots"], "日平均席数"])
     for r in t["table1"]:
-        ws.append([r["day"].isoformat(), *r["seats"], r["average"]])
+        append(ws, [r["day"].isoformat(), *r["seats"], r["average"]])
     ws = wb.create_sheet("②预测与可承受话务量")
-    ws.append(["日期", "预测话务量", f"可承受话务量（每席每小时{t['cap_per_hour']:g}个）"])
+    append(ws, ["日期", "预测话务量", f"可承受话务量（每席每小时{t['cap_per_hour']:g}个）"])
     for r in t["table2"]:
-        ws.append([r["day"].isoformat(), r["forecast"], r["capacity"]])
+        append(ws, [r["day"].isoformat(), r["forecast"], r["capacity"]])
     ws = wb.create_sheet("③上月实际话务量")
-    ws.append(["日期", "呼入话务量", "接听量", "上线人数", "人均接听量"])
+    append(ws, ["日期", "呼入话务量", "接听量", "上线人数", "人均接听量"])
     for r in t["table3"]:
-        ws.append([r["day"].isoformat(), r["offered"], r["answered"], r["agents"], _dash(r["per_agent"])])
+        append(ws, [r["day"].isoformat(), r["offered"], r["answered"], r["agents"], _dash(r["per_agent"])])
     ws = wb.create_sheet("④上月实际与预测")
-    ws.append(["日期", "实际话务量", "预测话务量", "偏差率"])
+    append(ws, ["日期", "实际话务量", "预测话务量", "偏差率"])
     for r in t["table4"]:
-        ws.append([r["day"].isoformat(), r["actual"], _dash(r["forecast"]), _dash(r["error"])])
+        append(ws, [r["day"].isoformat(), r["actual"], _dash(r["forecast"]), _dash(r["error"])])
     ws = wb.create_sheet("⑤上月人均实际与预测")
-    ws.append(["日期", "人均实际话务量", "人均预测话务量"])
+    append(ws, ["日期", "人均实际话务量", "人均预测话务量"])
     for r in t["table5"]:
-        ws.append([r["day"].isoformat(), _dash(r["per_agent_actual"]), _dash(r["per_agent_forecast"])])
+        append(ws, [r["day"].isoformat(), _dash(r["per_agent_actual"]), _dash(r["per_agent_forecast"])])
     buf = BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -20,6 +20,7 @@ from kefu.errors import RuleViolation
 from kefu.wfm import services
 from kefu.wfm.api import center_of
 from kefu.wfm.models import ForecastAdjustment
+from kefu.web.inputs import parse_day, parse_moment, parse_month
 
 BINDING_LABELS = {"service_level": gettext_lazy("服务水平"), "asa": gettext_lazy("平均应答速度"), "abandon": gettext_lazy("放弃率"),
                   "occupancy": gettext_lazy("占线率上限"), "stability": gettext_lazy("话务量"), "none": "—"}
@@ -78,25 +79,19 @@ def _errors(request, exc: RuleViolation):
         messages.error(request, _(p.message))
 
 
-def _day(raw: str | None, default: date) -> date:
-    try:
-        return date.fromisoformat(raw) if raw else default
-    except ValueError:
-        return default
+def _day(raw: str | None, default: date, label, field: str) -> date:
+    """The date asked for, `default` when none; an impossible one is a 400 page, never the default (issue 12)."""
+    return parse_day(raw, label, field=field) or default
 
 
 def _month(raw: str | None) -> date:
-    try:
-        y, m = (raw or "").split("-")
-        return date(int(y), int(m), 1)
-    except ValueError:
-        return timezone.localdate().replace(day=1)
+    return parse_month(raw, _("月份"), field="month") or timezone.localdate().replace(day=1)
 
 
 @require("page.wfm.forecast")
 def forecast_page(request):
     center = center_of(request)
-    start = _day(request.GET.get("start"), timezone.localdate())
+    start = _day(request.GET.get("start"), timezone.localdate(), _("起始日期"), "start")
     end = start + timedelta(days=6)
     rows = services.forecast_for(center, start, end)
     tz = timezone.get_current_timezone()
@@ -121,7 +116,7 @@ def forecast_build(request):
     if not allowed(request.user, "wfm.build_forecast"):
         messages.error(request, _("当前角色无权生成预测"))
         return redirect("wfm:forecast")
-    start = _day(request.POST.get("start"), timezone.localdate())
+    start = _day(request.POST.get("start"), timezone.localdate(), _("预测起始日"), "start")
     try:
         days = int(request.POST.get("days") or 7)
         out = services.build_forecast(center_of(request), start, days, by=getattr(request.user, "staff", None))
@@ -144,8 +139,12 @@ def adjustment_add(request):
         return redirect("wfm:forecast")
     tz = timezone.get_current_timezone()
     try:
-        start = datetime.fromisoformat(request.POST.get("start", "")).replace(tzinfo=tz)
-        end = datetime.fromisoformat(request.POST.get("end", "")).replace(tzinfo=tz)
+        start = parse_moment(request.POST.get("start", ""), _("开始时间"), field="start", required=True, tz=tz)
+        end = parse_moment(request.POST.get("end", ""), _("结束时间"), field="end", required=True, tz=tz)
+    except RuleViolation as exc:
+        _errors(request, exc)
+        return redirect("wfm:forecast")
+    try:
         factor = float(request.POST.get("factor") or 1)
         extra = float(request.POST.get("extra_calls") or 0)
     except ValueError:
@@ -164,7 +163,7 @@ def adjustment_add(request):
 @require("page.wfm.staffing")
 def staffing_page(request):
     center = center_of(request)
-    day = _day(request.GET.get("day"), timezone.localdate())
+    day = _day(request.GET.get("day"), timezone.localdate(), _("日期"), "day")
     model = request.GET.get("model") or None
     plan, error = None, None
     try:

@@ -16,6 +16,8 @@ HOURS = "hours"
 WORKING_DAYS = "working_days"
 # A working-day deadline counted across a year whose holidays the calendar does not know (issue 12).
 YEAR_NOT_COVERED = "workcal.year_not_covered"
+# A stored deadline that today's calendar would put elsewhere: the calendar changed after it was counted.
+DEADLINE_OUTDATED = "workcal.deadline_outdated"
 
 
 @dataclass(frozen=True)
@@ -64,14 +66,18 @@ class DeadlineWarning:
 
 def due_warnings(accepted: datetime, due: datetime, rule: DeadlineRule, cal: WorkCalendar,
                  tz: str = "Asia/Shanghai") -> list[DeadlineWarning]:
-    """Why the deadline `due_at(accepted, rule, cal)` may be wrong: each year it counted across without holiday data.
-
-    Clock hours do not read the calendar, so they never warn."""
+    """Why the deadline `due` (counted by `due_at(accepted, rule, ...)`) may be wrong: each year it was counted
+    across without holiday data, and, for a stored deadline, a calendar that has changed since (an arrangement
+    entered later), with the deadline today's calendar gives. Clock hours do not read the calendar: never a warning."""
     if rule.unit == HOURS:
         return []
     zone = ZoneInfo(tz)
-    years = cal.uncovered_years(accepted.astimezone(zone).date(), due.astimezone(zone).date())
-    return [DeadlineWarning(YEAR_NOT_COVERED, {"year": year}) for year in years]
+    fresh = due_at(accepted, rule, cal, tz)
+    years = cal.uncovered_years(accepted.astimezone(zone).date(), max(due, fresh).astimezone(zone).date())
+    warnings = [DeadlineWarning(YEAR_NOT_COVERED, {"year": year}) for year in years]
+    if fresh != due:
+        warnings.append(DeadlineWarning(DEADLINE_OUTDATED, {"due": fresh.astimezone(zone).strftime("%Y-%m-%d %H:%M")}))
+    return warnings
 
 
 def remaining_seconds(due: datetime, now: datetime) -> float:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 MESSAGES = {
     "workcal.year_not_covered": _("%(year)s 年的法定节假日安排尚未录入，期限按普通工作日计算，可能不准确"),
+    "workcal.deadline_outdated": _("工作日历在此期限算出后已调整：按现在的日历，期限应为 %(due)s，请核对"),
     "workcal.arrangement.year_range": _("年份应在 %(min)s 到 %(max)s 之间"),
     "workcal.arrangement.too_large": _("文件不能超过 %(max)s KB"),
     "workcal.arrangement.encoding": _("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV 文件"),

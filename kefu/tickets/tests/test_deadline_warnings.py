@@ -47,8 +47,11 @@ def test_entering_2027_ends_the_warning_and_moves_new_deadlines(org, client_for)
     after = accepted(org, datetime(2026, 12, 28, 11, tzinfo=SH), 3)
     assert after.due_at == datetime(2027, 1, 4, 11, tzinfo=SH)
     client = client_for(org.dispatcher)
-    assert client.get(f"/api/tickets/orders/{before.pk}").json()["deadline_warnings"] == []
     assert client.get(f"/api/tickets/orders/{after.pk}").json()["deadline_warnings"] == []
+    # The order accepted before keeps the deadline it was given; it no longer warns of 2027 but of the change.
+    assert client.get(f"/api/tickets/orders/{before.pk}").json()["deadline_warnings"] == [{
+        "code": "workcal.deadline_outdated", "params": {"due": "2027-01-04 10:00"},
+        "message": "工作日历在此期限算出后已调整：按现在的日历，期限应为 2027-01-04 10:00，请核对"}]
 
 
 def test_order_page_shows_the_warning_to_dispatchers_and_supervisors(org, client_for):

@@ -11,7 +11,7 @@ import pytest
 from kefu.errors import RuleViolation
 from kefu.workcal import arrangement, services, years
 from kefu.workcal.calendar import MON_FRI, WorkCalendar
-from kefu.workcal.deadlines import YEAR_NOT_COVERED, DeadlineRule, DeadlineWarning, due_at, due_warnings
+from kefu.workcal.deadlines import DEADLINE_OUTDATED, YEAR_NOT_COVERED, DeadlineRule, DeadlineWarning, due_at, due_warnings
 from kefu.workcal.models import CalendarOverride, ConfirmedYear
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -47,6 +47,15 @@ def test_deadline_within_a_covered_year_and_clock_hours_do_not_warn():
     cal = WorkCalendar(covered_years=frozenset({2026}))
     assert due_warnings(at(2026, 12, 1, 10), due_at(at(2026, 12, 1, 10), L3, cal), L3, cal) == []
     assert due_warnings(at(2026, 12, 31, 10), due_at(at(2026, 12, 31, 10), L2, cal), L2, cal) == []
+
+
+def test_a_deadline_counted_on_an_older_calendar_says_what_it_would_be_now():
+    old = WorkCalendar(covered_years=frozenset({2026}))
+    accepted = at(2026, 12, 28, 10)
+    stored = due_at(accepted, L3, old)
+    new = WorkCalendar(holidays=frozenset({date(2027, 1, 1)}), covered_years=frozenset({2026, 2027}))
+    assert due_warnings(accepted, stored, L3, new) == [DeadlineWarning(DEADLINE_OUTDATED, {"due": "2027-01-04 10:00"})]
+    assert due_warnings(accepted, due_at(accepted, L3, new), L3, new) == []
 
 
 def test_parse_reads_days_and_skips_the_header():

@@ -10,7 +10,7 @@ from kefu.errors import NotAllowed, RuleViolation
 from kefu.kpi import engine, periods, selectors, services
 from kefu.kpi.access import WIDE_ROLES
 from kefu.kpi.definitions import METRICS
-from kefu.kpi.views import center_of
+from kefu.kpi.views import center_of, check_period_dates
 from kefu.org.roles import roles_of
 
 router = Router(tags=["指标 kpi"])
@@ -110,6 +110,7 @@ def values(request, period: str = "month", by: str = "center", key: str | None =
         if by != "agent" or not own or (key not in (None, own)):
             raise NotAllowed("话务员只能查看本人指标（by=agent，key=本人工号）", rule="own_only")
         key = own
+    check_period_dates({"date": date, "month": month, "start": start, "end": end})
     try:
         p = periods.parse(period, today=selectors.local_today(center), on=date, month=month, start=start, end=end)
     except periods.PeriodError as exc:

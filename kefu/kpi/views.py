@@ -14,11 +14,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy as _, gettext_noop, pgettext, pgettext_lazy
 
 from kefu.access import require
+from kefu.errors import RuleViolation
 from kefu.kpi import engine, export as xlsx, periods, selectors
 from kefu.kpi.access import WIDE_ROLES
 from kefu.kpi.definitions import BREAKDOWNS, BY_CODE, PEOPLE_BREAKDOWNS, QUEUE_LEVEL
 from kefu.org.models import Center
 from kefu.org.roles import roles_of
+from kefu.web.inputs import parse_day, parse_month
 
 SCOPES = {"center": _("全中心"), "team": _("班组"), "agent": _("话务员")}
 GROUPS = [("K", _("服务标准（K1–K14，004:L1289-1337）")), ("M", _("运营指标（M1–M22，004:L1339-1757）")), ("N", _("话务量构成与误拨"))]
@@ -236,6 +238,14 @@ def center_of(user) -> Center:
     return center
 
 
+def check_period_dates(params) -> None:
+    """The dates of a period query (date, start, end, month), each named in the error if impossible."""
+    parse_day(params.get("date"), gettext("日期"), field="date")
+    parse_day(params.get("start"), gettext("开始日期"), field="start")
+    parse_day(params.get("end"), gettext("结束日期"), field="end")
+    parse_month(params.get("month"), gettext("月份"), field="month")
+
+
 def parse_query(request, *, allow_all_keys: bool = False) -> Query:
     """Scope, key and period from the query string; agents only ever see their own staff number."""
     user = request.user
@@ -261,12 +271,12 @@ def parse_query(request, *, allow_all_keys: bool = False) -> Query:
         else:
             key = own or (selectors.agents(center) or [""])[0]
     today = selectors.local_today(center)
+    check_period_dates(get)  # a bad date is named on a 400 page, never replaced by the default period (issue 12)
     try:
         period = periods.parse(get.get("period") or "month", today=today, on=get.get("date"), month=get.get("month"),
                                start=get.get("start"), end=get.get("end"))
     except periods.PeriodError as exc:
-        messages.error(request, str(exc))
-        period = periods.parse("month", today=today)
+        raise RuleViolation(str(exc), field=exc.field, rule="period") from None
     return Query(center, scope, key, period, selectors.spec_for(center), wide, own)
 
 

@@ -3,7 +3,7 @@
 Three sets: phrase_labels.tsv (tuned on), phrase_holdout.tsv (written after tuning) and
 phrase_independent.tsv (written by someone who had read neither the rules nor the code; the goal of
 issue 12 is precision and recall >= 95 % on it). Errors are listed with how the sentence is typed
-(繁体 traditional, 全角 full-width, 字间隔 spaced/punctuated characters, 语气词 modal particles).
+(繁体 traditional, 全角 full-width forms incl. ，？！, 字间隔 spaced/punctuated characters, 语气词 modal particles).
 
     .venv/bin/python bench/phrases.py        (no database needed)
 """
@@ -29,7 +29,7 @@ from kefu.knowledge.labels import (  # noqa: E402
     substring_baseline,
 )
 from kefu.knowledge.phrase_data import DEFAULT_RULES  # noqa: E402
-from kefu.knowledge.phrases import base_reading, check  # noqa: E402
+from kefu.knowledge.phrases import check, to_simplified  # noqa: E402
 
 
 def pct(x):
@@ -83,13 +83,14 @@ def independent() -> None:
         short.append(f"recall {(GOAL_RECALL - (s.recall or 0)) * 100:.1f} points short")
     print(f"  goal precision >= {GOAL_PRECISION:.0%} and recall >= {GOAL_RECALL:.0%}: "
           + ("met" if met else "NOT met (" + ", ".join(short) + ")"))
-    by_kind = Counter((kind, k) for kind, row in errors for k in kinds(row.text, base_reading(row.text).text))
-    all_kinds = Counter(k for row in rows for k in kinds(row.text, base_reading(row.text).text))
+    by_kind = Counter((kind, k) for kind, row in errors for k in kinds(row.text, to_simplified(row.text)))
+    all_kinds = Counter(k for row in rows for k in kinds(row.text, to_simplified(row.text)))
+    print("  sentences by how they are typed: " + ", ".join(f"{k} {n}" for k, n in sorted(all_kinds.items())))
     if errors:
         print("  errors by how the sentence is typed: " + ", ".join(
             f"{k} {kind} {n}/{all_kinds[k]}" for (kind, k), n in sorted(by_kind.items())))
     for kind, row in errors:
-        print(f"  {kind} [{row.label}] L{row.line} ({'/'.join(kinds(row.text, base_reading(row.text).text))}): {row.text}")
+        print(f"  {kind} [{row.label}] L{row.line} ({'/'.join(kinds(row.text, to_simplified(row.text)))}): {row.text}")
 
 if __name__ == "__main__":
     main()

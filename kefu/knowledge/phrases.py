@@ -131,6 +131,11 @@ def _to_simplified(text: str) -> tuple[str, list[int]]:
     return "".join(out), origin
 
 
+def to_simplified(text: str) -> str:
+    """The text in simplified characters (OpenCC t2s), same length."""
+    return _to_simplified(text)[0] if not text.isascii() else text
+
+
 def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 

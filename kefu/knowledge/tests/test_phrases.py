@@ -349,3 +349,20 @@ def test_labelled_set_typed_differently(how):
     rows = [r.__class__(r.label, _as_typed(r.text, how), r.line) for r in load_labels()]
     s, errors = score(rows, lambda t: [h.category for h in check(t)])
     assert s.precision >= 0.95 and s.recall >= 0.95, errors
+
+
+def test_independent_set_meets_the_goal():
+    # issue 12: written by someone who had read neither the rules nor the code; measured on, never tuned on
+    from kefu.knowledge.labels import INDEPENDENT_FILE, meets_goal
+
+    rows = load_labels(INDEPENDENT_FILE)
+    assert len(rows) >= 200
+    s, errors = score(rows, lambda t: [h.category for h in check(t)])
+    assert meets_goal(s), errors
+
+
+def test_malformed_label_rows_are_refused(tmp_path):
+    bad = tmp_path / "x.tsv"
+    bad.write_text("# comment\nforbiden\t不关我的事\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="x.tsv:2"):
+        load_labels(bad)

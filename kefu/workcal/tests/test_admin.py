@@ -105,3 +105,12 @@ def test_delete_selected_invalidates_the_calendar(admin_client):
     admin_client.post(CHANGELIST, {"action": "delete_selected", "_selected_action": ids, "post": "yes"})
     assert not CalendarOverride.objects.exists()
     assert services.center_calendar().is_working_day(date(2027, 2, 8))
+
+
+def test_the_entry_page_in_english(admin_client):
+    admin_client.cookies["django_language"] = "en"
+    assert "The 2027 public holidays have not been entered" in admin_client.get(CHANGELIST).content.decode()
+    page = admin_client.post(ENTRY, {"year": "2027", "text": "2027-01-01,off,New Year\n2027-02-30,off,\n", "action": "preview"}).content.decode()
+    assert "Line 2: date &quot;2027-02-30&quot; not understood" in page and "Enter a year&#x27;s holiday arrangement" in page
+    page = admin_client.post(ENTRY, {"year": "2027", "text": "2027-01-01,off,New Year\n", "action": "preview"}).content.decode()
+    assert "Preview of the 2027 arrangement (not saved yet)" in page and "Day off" in page

@@ -140,6 +140,7 @@ def baseline_import(center, batch, data: bytes, limit: int) -> tuple[int, float]
 
 def setup():
     os.environ["DJANGO_SETTINGS_MODULE"] = "kefu.settings"
+    os.environ.setdefault("KEFU_DEV", "1")  # a scratch database on this machine: development keys are fine
     import django
 
     django.setup()

@@ -466,6 +466,7 @@ def same(a: dict, b: dict, what: str) -> None:
 
 def django_setup():
     os.environ["DJANGO_SETTINGS_MODULE"] = "kefu.settings"
+    os.environ.setdefault("KEFU_DEV", "1")  # a scratch database on this machine: development keys are fine
     import django
 
     django.setup()

@@ -168,3 +168,32 @@ def test_timer_status_in_the_django_admin(schedule, admin_client):
     timers.run_round({}, 1000.0)
     html = admin_client.get("/admin/web/timerstatus/").content.decode()
     assert "测试任务" in html and "程序错误 builtins.KeyError" in html
+
+
+@pytest.mark.django_db
+def test_a_worker_records_the_periodic_tasks_outcomes(schedule):
+    """With REDIS_URL a Celery worker runs the timers: its task signals keep the same record."""
+    from types import SimpleNamespace
+
+    from kefu.web.models import TimerStatus
+
+    schedule(broken=BrokenTask())
+    task = SimpleNamespace(name="kefu.test.broken")
+    try:
+        BrokenTask().apply()
+    except KeyError as exc:
+        timers.on_task_failure(sender=task, exception=exc)
+    assert TimerStatus.objects.get(name="broken").code == "timers.error"
+    timers.on_task_success(sender=SimpleNamespace(name="kefu.test.other"))  # not a timer: nothing recorded
+    assert not TimerStatus.objects.filter(name="other").exists()
+    timers.on_task_success(sender=task)
+    assert TimerStatus.objects.get(name="broken").failures == 0
+    from celery.signals import task_failure, task_success
+
+    timers.connect_worker_signals()  # idempotent (dispatch_uid)
+    timers.connect_worker_signals()
+    try:
+        assert task_failure.receivers and task_success.receivers
+    finally:  # eagerly run_round records: the signals stay off for the other tests
+        task_success.disconnect(dispatch_uid="kefu.web.timers.success")
+        task_failure.disconnect(dispatch_uid="kefu.web.timers.failure")

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -488,10 +488,40 @@ def _skipped_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
-    m = _SENTENCE_END.search(text, end)
-    return left, (m.start() if m else len(text))
+class _Sentences:
+    """One reading with its sentence ends and reported-speech spans found once, so that each hit costs a
+    lookup rather than a scan (a long text full of hits stays linear)."""
+
+    def __init__(self, view: Reading):
+        self.view = view
+        self.ends = [m.end() for m in _SENTENCE_END.finditer(view.text)]
+        self.reported = [m.span() for m in _REPORTED.finditer(view.text)]
+        self.reported_starts = [a for a, _ in self.reported]
+        self.memo: dict = {}
+
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        """The sentence around text[start:end]: after the last sentence end before start, up to the next one."""
+        i = bisect_right(self.ends, start)
+        left = self.ends[i - 1] if i else 0
+        j = bisect_left(self.ends, end + 1)
+        return left, (self.ends[j] - 1 if j < len(self.ends) else len(self.view.text))
+
+    def reported_before(self, left: int, start: int) -> bool:
+        """Reported speech (客户反映…) in text[left:start]."""
+        i = bisect_left(self.reported_starts, left)
+        return i < len(self.reported) and self.reported[i][1] <= start
+
+    def word_bounds(self, left: int, right: int) -> frozenset[int]:
+        key = ("words", left, right)
+        if key not in self.memo:
+            self.memo[key] = _word_bounds(self.view.text[left:right])
+        return self.memo[key]
+
+    def unless(self, rule: Rule, left: int, right: int) -> bool:
+        key = ("unless", rule.code, rule.unless, left, right)
+        if key not in self.memo:
+            self.memo[key] = bool(rule.compiled_unless.search(self.view.text[left:right]))
+        return self.memo[key]
 
 
 @lru_cache(maxsize=256)
@@ -517,14 +547,18 @@ def check(text: str, rules: tuple[Rule, ...] | list[Rule] | None = None) -> list
     if not text:
         return []
     rules = default_rules() if rules is None else rules
-    views = readings(text)
-    skipped = [view.span(a, b) for view in views for a, b in _skipped_spans(view.text) if b > a]
+    views = [_Sentences(view) for view in readings(text)]
+    skipped = _merged([view.view.span(a, b) for view in views for a, b in _skipped_spans(view.view.text) if b > a])
+    skipped_starts = [a for a, _ in skipped]
     found: dict[tuple[int, int, str], Hit] = {}
     for view in views:
         for rule in rules:
             for hit in _rule_hits(rule, view, text):
                 key = (hit.start, hit.end, hit.code)
-                if key in found or any(a <= hit.start and hit.end <= b for a, b in skipped):
+                if key in found:
+                    continue
+                i = bisect_right(skipped_starts, hit.start) - 1
+                if i >= 0 and hit.end <= skipped[i][1]:
                     continue
                 if not any(_allowed_here(rule, other, hit.start, hit.end) for other in views):
                     found[key] = hit
@@ -537,31 +571,42 @@ def check(text: str, rules: tuple[Rule, ...] | list[Rule] | None = None) -> list
     return kept
 
 
-def _rule_hits(rule: Rule, view: Reading, text: str):
-    norm = view.text
-    for m in rule.compiled.finditer(norm):
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _rule_hits(rule: Rule, sentences: _Sentences, text: str):
+    view = sentences.view
+    for m in rule.compiled.finditer(view.text):
         start, end = m.span()
         if end <= start:
             continue
         if rule.word:
-            s_left, s_right = _sentence_bounds(norm, start, end)
-            bounds = _word_bounds(norm[s_left:s_right])
+            s_left, s_right = sentences.bounds(start, end)
+            bounds = sentences.word_bounds(s_left, s_right)
             if (start - s_left) not in bounds or (end - s_left) not in bounds:
                 continue
         o_start, o_end = view.span(start, end)
         yield Hit(o_start, o_end, text[o_start:o_end], rule.category, rule.suggestion, rule.seed_line, rule.code, rule.phrase)
 
 
-def _allowed_here(rule: Rule, view: Reading, o_start: int, o_end: int) -> bool:
+def _allowed_here(rule: Rule, sentences: _Sentences, o_start: int, o_end: int) -> bool:
     """True when, in this reading, the sentence holds the rule's allowed context or the words are reported speech."""
+    view = sentences.view
     start = bisect_left(view.origin, o_start)
-    end = max(start + 1, bisect_left(view.origin, o_end))
     if start >= len(view.text):
         return False
-    s_left, s_right = _sentence_bounds(view.text, start, min(end, len(view.text)))
-    if rule.compiled_unless is not None and rule.compiled_unless.search(view.text[s_left:s_right]):
+    end = min(max(start + 1, bisect_left(view.origin, o_end)), len(view.text))
+    s_left, s_right = sentences.bounds(start, end)
+    if rule.compiled_unless is not None and sentences.unless(rule, s_left, s_right):
         return True
-    return bool(_REPORTED.search(view.text[s_left:start]))
+    return sentences.reported_before(s_left, start)
 
 
 def highlight(text: str, hits: list[Hit]) -> list[tuple[str, Hit | None]]:

@@ -176,6 +176,8 @@ def test_unsafe_phrase_rule_refused_and_check_stays_fast_on_long_input(make_staf
         agent = client_for(make_staff("agent"))
         r = agent.get("/api/knowledge/check", {"text": "x" * 20000})
         assert r.status_code == 200 and r.json()["hits"] == []
+        r = agent.get("/api/knowledge/check", {"text": "不 關 我 的 事，" * 2000})  # 20,000 characters, 2,000 hits
+        assert r.status_code == 200 and len(r.json()["hits"]) == 2000
         r = agent.get("/api/knowledge/check", {"text": "x" * 20001})
         assert r.status_code == 400 and r.json()["detail"][0]["field"] == "text"
     finally:

@@ -1,0 +1,87 @@
+"""Partial words (character n-grams) and the general thesaurus (Cilin): a center without hand-written
+synonyms still finds 桥梁 from 桥 and 扶手栏杆 from 护栏 (issue 12, item 6)."""
+import pytest
+
+from kefu.knowledge import search, selectors, services, thesaurus
+from kefu.knowledge.models import Synonym
+
+G = search.GRAM
+
+
+def test_articles_are_indexed_by_characters_and_bigrams_apart_from_words():
+    terms = search.doc_terms("道路桥梁修复和栏杆维护的分工", "桥梁周围扶手栏杆的维护属于住建局管。", ["桥梁"])
+    assert terms["桥梁"] == search.TITLE_WEIGHT + search.TAG_WEIGHT + 1.0  # the word
+    assert terms[G + "桥梁"] == search.TITLE_WEIGHT + search.TAG_WEIGHT + 1.0  # the bigram, counted apart
+    assert terms[G + "栏"] == search.TITLE_WEIGHT + 1.0
+    assert G + "的" not in terms  # stop characters are not indexed alone
+    # The length (BM25's normalisation) counts words only: the n-grams repeat them.
+    words = sum(v for t, v in terms.items() if not t.startswith(G))
+    assert search.doc_length(terms) == round(words)
+
+
+def test_query_characters_and_bigrams_weigh_less_than_its_words():
+    terms = search.query_terms("桥边的护栏坏了找谁", general=None)
+    assert terms["护栏"] == 1.0
+    assert terms[G + "护栏"] == search.BIGRAM_WEIGHT
+    assert terms[G + "栏"] == search.UNIGRAM_WEIGHT and terms[G + "桥"] == search.UNIGRAM_WEIGHT
+    assert G + "的" not in terms and G + "边的" not in terms  # a stop word breaks the run
+    assert search.UNIGRAM_WEIGHT < search.BIGRAM_WEIGHT < search.THESAURUS_WEIGHT < search.SYNONYM_WEIGHT < 1.0
+
+
+def _rank(query, docs, **kw):
+    terms = [search.doc_terms(title, body) for title, body in docs]
+    lengths = [search.doc_length(t) for t in terms]
+    postings = [(t, d, tf, lengths[d]) for d, ts in enumerate(terms) for t, tf in ts.items()]
+    df: dict[str, int] = {}
+    for ts in terms:
+        for t in ts:
+            df[t] = df.get(t, 0) + 1
+    return [d for d, _ in search.bm25(search.query_terms(query, **kw), postings, df, len(docs), sum(lengths) / len(docs))]
+
+
+def test_partial_word_found_and_whole_word_ranks_first():
+    docs = [("道路桥梁修复的分工", "道路桥梁主体的修复属于交运局管。"),
+            ("桥头堡", "桥头堡的管理属于文广局。"),
+            ("停车费纠纷的交办", "停车费纠纷属于发改委管。")]
+    # 桥 alone: jieba's word is 桥, the articles have 桥梁 and 桥头堡; both found through the character.
+    assert set(_rank("桥塌了", docs, general=None)[:2]) == {0, 1}
+    # The whole word 桥梁 puts the article with 桥梁 ahead of one sharing only a character.
+    assert _rank("桥梁归谁修", docs, general=None)[:2] == [0, 1]
+    # 护栏 meets 扶手栏杆 through 栏.
+    docs.append(("栏杆维护", "桥梁周围扶手栏杆的维护属于住建局管。"))
+    assert _rank("护栏坏了", docs, general=None)[0] == 3
+
+
+def test_thesaurus_gives_cilin_synonyms_of_a_word():
+    assert "老鼠" in thesaurus.synonyms("耗子")
+    assert "桥梁" in thesaurus.synonyms("桥")
+    assert "耗子" not in thesaurus.synonyms("耗子")
+    assert thesaurus.synonyms("河东新区") == ()
+    # Only synonym groups ("="), not the related-words groups ("#": 鼠 牛 虎 兔 …).
+    assert "牛" not in thesaurus.synonyms("狗")
+
+
+def test_query_expands_words_by_the_thesaurus_below_editor_synonyms():
+    terms = search.query_terms("家里耗子很多")
+    assert terms["老鼠"] == search.THESAURUS_WEIGHT
+    # A center's own synonym still applies, at its own weight, on top of the thesaurus.
+    terms = search.query_terms("家里耗子很多", {"耗子": ["老鼠"]})
+    assert terms["老鼠"] == search.SYNONYM_WEIGHT
+    # Single characters have too many senses to expand (坏 → 馊主意 …).
+    assert "馊主意" not in search.query_terms("灯坏了")
+    assert "老鼠" not in search.query_terms("家里耗子很多", general=None)
+
+
+@pytest.mark.django_db
+def test_fresh_center_finds_articles_without_hand_written_synonyms(make_staff):
+    editor, lead = make_staff("editor", staff_no="3101"), make_staff("team_lead", staff_no="3102")
+    for title, body in [("道路桥梁修复和栏杆维护的分工", "道路桥梁主体的修复属于交运局管；桥梁周围扶手栏杆的维护属于住建局管。"),
+                        ("小区老鼠蟑螂蚊虫的交办", "市民反映居住的小区老鼠、蟑螂、蚊虫很多，属于卫生局管。"),
+                        ("停车费纠纷的交办", "停车费纠纷属于发改委管。"),
+                        ("城市公交站台设置的主管部门", "城市公交站台的设置属于交运局管辖。")]:
+        v = services.create_article(editor, title=title, body=body, tags=[], confirmed_by="市住建局 张科长")
+        services.submit_version(editor, v)
+        services.approve_version(lead, v)
+    assert not Synonym.objects.exists()
+    assert selectors.search_articles("桥边的护栏坏了找谁")[0].article.title == "道路桥梁修复和栏杆维护的分工"
+    assert selectors.search_articles("家里耗子成群")[0].article.title == "小区老鼠蟑螂蚊虫的交办"

@@ -5,6 +5,7 @@ import random
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from playwright.sync_api import expect
 
 from kefu.kpi import services
 
@@ -102,6 +103,6 @@ def test_wallboard_polls(center, make_staff, login, screenshot):
     Call.objects.create(center=center, batch=batch, call_id="b", offered_at=djtz.now() - timedelta(seconds=30), outcome="abandoned")
     _pause_page_clock(page)
     page.clock.run_for(10_000)  # the 10 s poll is due
-    page.wait_for_function("document.querySelector('#wb-waiting').innerText === '1'", timeout=15000)
+    expect(page.locator("#wb-waiting")).to_have_text("1", timeout=15000)  # no wait_for_function: the CSP forbids eval
     assert page.locator("#wb-talking").inner_text() == "1"
     screenshot("kpi-wallboard")

@@ -2,6 +2,7 @@
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from kefu.roster import services
 from kefu.roster.models import Assignment, RosterEdit
@@ -27,7 +28,7 @@ def test_planner_sees_grid_chart_report_and_edits_cells(center, make_staff, page
     page.goto(page.base_url + f"/roster/{roster.id}/")
     grid = page.locator("table.roster-grid")
     assert "3101" in grid.inner_text() and "3106" in grid.inner_text()
-    page.wait_for_function("echarts.getInstanceByDom(document.getElementById('cover-chart')) !== undefined")
+    page.locator("#cover-chart canvas").first.wait_for()  # the chart is drawn (the CSP forbids wait_for_function's eval)
     assert "所有硬性规则均满足" in page.inner_text("#violations")
     screenshot("roster-detail")
 
@@ -43,8 +44,7 @@ def test_planner_sees_grid_chart_report_and_edits_cells(center, make_staff, page
     # taking a day shift away is accepted with a recorded cover warning
     cell = Assignment.objects.filter(roster=roster, code__in=["D", "R"]).select_related("staff").first()
     page.select_option(f"select[data-staff='{cell.staff.staff_no}'][data-day='{cell.day.isoformat()}']", "")
-    page.wait_for_function("document.querySelector('#roster-body .messages') && "
-                           "document.querySelector('#roster-body .messages').innerText.includes('软性规则警告')")
+    expect(page.locator("#roster-body .messages").first).to_contain_text("软性规则警告")
     assert RosterEdit.objects.filter(roster=roster, staff=cell.staff, day=cell.day).exists()
     assert "人手不足" in page.inner_text("#roster-body")
     screenshot("roster-edit-warning")

@@ -495,7 +495,7 @@ def step_import_csv(args, data: Path) -> list[str]:
     with Timer() as t:
         out = tel.import_csv(center, file_name="bench.csv", data=csv_bytes)
     return [f"import csv:       {out.calls_created:>9,} calls  {t.wall:8.2f} s  ({out.calls_created / t.wall:,.0f} calls/s, cpu {t.cpu:.2f} s)  "
-            f"goal 1M <= 15 s: {'MET' if t.wall * 1_000_000 / max(out.calls_created, 1) <= 15 else 'NOT MET'}"]
+            f"goal 1M <= 10 s: {'MET' if t.wall * 1_000_000 / max(out.calls_created, 1) <= 10 else 'NOT MET'}"]
 
 
 def step_import_queue_log(args, data: Path) -> list[str]:
@@ -508,7 +508,7 @@ def step_import_queue_log(args, data: Path) -> list[str]:
     with Timer() as t:
         out2 = tel.import_queue_log(center2, file_name="bench.log", data=qlog)
     return [f"import queue_log: {out2.calls_created:>9,} calls  {t.wall:8.2f} s  ({out2.calls_created / t.wall:,.0f} calls/s, cpu {t.cpu:.2f} s)  "
-            f"{len(qlog) / 1e6:,.0f} MB of log"]
+            f"goal 1M <= 15 s: {'MET' if t.wall * 1_000_000 / max(out2.calls_created, 1) <= 15 else 'NOT MET'}  {len(qlog) / 1e6:,.0f} MB of log"]
 
 
 def step_dashboard(args, data: Path) -> list[str]:

@@ -226,6 +226,13 @@ class _State:
         self.done_sessions: list[Interval] = []
         self.done_pauses: list[Interval] = []
         self.idx = 0  # position of the current line, to hand pending lines back in their original order
+        self.staff_nos: dict[str, str] = {}  # agent field -> staff number (a few hundred agents, millions of lines)
+
+    def staff_no(self, agent: str) -> str:
+        no = self.staff_nos.get(agent)
+        if no is None:
+            no = self.staff_nos[agent] = staff_no_of(agent, self.agent_map)
+        return no
 
     # ---- calls ---------------------------------------------------------------------------------------
     def _new_call(self, callid: str, queue: str, t: datetime, line: str) -> ParsedCall:
@@ -262,7 +269,7 @@ class _State:
         call.talk_seconds = max(calltime - call.hold_seconds, 0.0)
 
     def call_event(self, t: datetime, callid: str, queue: str, agent: str, event: str, data: list[str], line: str) -> None:
-        if callid.upper() in _NONE:
+        if callid in _NONE or (len(callid) <= 8 and callid.upper() in _NONE):
             raise _BadLine(f"{event} 事件缺少呼叫标识（callid）")
         call = self.open_calls.get(callid)
         if event in ("KF_BLOCKED", "KF_IVR"):
@@ -303,7 +310,7 @@ class _State:
             hold = _num(data[0], "排队时长 holdtime")
             call.wait_seconds = hold
             call.answered_at = t
-            call.agent_staff_no = staff_no_of(agent, self.agent_map)
+            call.agent_staff_no = self.staff_no(agent)
             if len(data) > 2 and data[2].strip() != "":
                 ring = _num(data[2], "振铃时长 ringtime")
                 call.ring_ms += ring * 1000
@@ -321,7 +328,7 @@ class _State:
         elif event in ("COMPLETECALLER", "COMPLETEAGENT"):
             _need(data, 2, event, "holdtime|calltime|origposition")
             holdtime, calltime = _num(data[0], "排队时长 holdtime"), _num(data[1], "通话时长 calltime")
-            self._talk(call, holdtime, calltime, t, staff_no_of(agent, self.agent_map))
+            self._talk(call, holdtime, calltime, t, self.staff_no(agent))
             call.hangup_by = "caller" if event == "COMPLETECALLER" else "agent"
             self._finish(callid, call, "answered", t)
         elif event in ("TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER"):
@@ -336,7 +343,7 @@ class _State:
                 kind, target = "attended", "|".join(x for x in head[1:] if x) or head[0]
             else:
                 kind, target = self.legacy_transfer_kind, "@".join(x for x in head[:2] if x)
-            self._talk(call, holdtime, calltime, t, staff_no_of(agent, self.agent_map))
+            self._talk(call, holdtime, calltime, t, self.staff_no(agent))
             call.transferred, call.transfer_kind, call.transfer_target = True, kind, target[:80]
             self._finish(callid, call, "answered", t)
         elif event in ("ABANDON", "EXITWITHTIMEOUT", "EXITEMPTY", "EXITWITHKEY"):
@@ -389,13 +396,13 @@ class _State:
     def agent_event(self, t: datetime, queue: str, agent: str, event: str, data: list[str], line: str) -> None:
         q = "" if queue.upper() in _NONE else queue
         if event in ("AGENTLOGIN", "AGENTCALLBACKLOGIN"):
-            no = staff_no_of(agent, self.agent_map)
+            no = self.staff_no(agent)
             if not no:
                 raise _BadLine(f"{event} 事件缺少座席")
             self.sessions.setdefault((no, q), (t, (self.idx, line)))
             return
         if event in ("AGENTLOGOFF", "AGENTCALLBACKLOGOFF"):
-            no = staff_no_of(agent, self.agent_map)
+            no = self.staff_no(agent)
             if not no:
                 raise _BadLine(f"{event} 事件缺少座席")
             logintime = _num(data[1], "签入时长 logintime") if len(data) > 1 and data[1].strip() else None
@@ -407,7 +414,7 @@ class _State:
                 self._close_pause(no, t)
             return
         if event in ("ADDMEMBER", "REMOVEMEMBER"):
-            no = staff_no_of(agent, self.agent_map)
+            no = self.staff_no(agent)
             if not no:
                 raise _BadLine(f"{event} 事件缺少座席")
             if event == "ADDMEMBER":
@@ -415,7 +422,7 @@ class _State:
             elif (no, q) in self.sessions:
                 self._close_session((no, q), t)
             return
-        no = staff_no_of(agent, self.agent_map)
+        no = self.staff_no(agent)
         if not no:
             raise _BadLine(f"{event} 事件缺少座席")
         if event in ("PAUSE", "PAUSEALL"):
@@ -449,6 +456,9 @@ def parse(lines: Iterable[str], *, tz: tzinfo = timezone.utc, carry: Iterable[st
     numbered = itertools.chain(((0, ln) for ln in carry), enumerate(lines, start=1))
     last_stamp, last_t, last_kind = None, None, EPOCH  # consecutive lines often share their second (ENTERQUEUE + KF_CALLINFO, ...)
     formats = _TimeFormats()  # of the file's own lines, not the carried ones (read from an earlier file)
+    epoch_lines = 0
+    events: dict[str, str] = {}
+    call_queues: dict[str, str] = {}
     for idx, (line_no, raw) in enumerate(numbered):
         state.idx = idx
         line = raw.rstrip("\r\n")
@@ -465,19 +475,32 @@ def parse(lines: Iterable[str], *, tz: tzinfo = timezone.utc, carry: Iterable[st
                 last_stamp = parts[0]
             t = last_t
             if line_no:
-                formats.add(last_kind, line_no, parts[0])
-            callid, queue, agent, event = parts[1].strip(), parts[2].strip(), parts[3].strip(), parts[4].strip().upper()
+                if last_kind is EPOCH:
+                    epoch_lines += 1
+                    if epoch_lines <= MAX_ERRORS:
+                        formats.add(EPOCH, line_no, parts[0])
+                else:
+                    formats.add(DATETIME, line_no, parts[0])
+            # the event, queue and agent fields take a few hundred values over millions of lines: normalised once each
+            event = events.get(parts[4])
+            if event is None:
+                event = events[parts[4]] = parts[4].strip().upper()
             data = parts[5:]
             while data and data[-1] == "" and len(data) > 1:  # database exports pad data1..data5 with empties
                 data.pop()
             if event not in KNOWN_EVENTS:
                 raise _BadLine(f"未知事件“{parts[4].strip()}”")
             if event in CALL_EVENTS:
-                state.call_event(t, callid, "" if queue.upper() in _NONE else queue, agent, event, data, line)
+                queue = call_queues.get(parts[2])
+                if queue is None:
+                    queue = parts[2].strip()
+                    queue = call_queues[parts[2]] = "" if queue.upper() in _NONE else queue
+                state.call_event(t, parts[1].strip(), queue, parts[3], event, data, line)  # agents: see _State.staff_no
             elif event in AGENT_EVENTS:
-                state.agent_event(t, queue, agent, event, data, line)
+                state.agent_event(t, parts[2].strip(), parts[3], event, data, line)
         except _BadLine as exc:
             errors.append(LineError(line_no, str(exc)))
+    formats.count[EPOCH] = epoch_lines
     mixed, mixed_total = formats.errors()
     if errors or mixed:
         total = len(errors) + mixed_total

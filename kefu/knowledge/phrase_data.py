@@ -5,6 +5,10 @@ Each entry is one expression, judged by a regular expression rather than by bare
 `word` asks that the match start and end on jieba word boundaries (喂 is not 喂养).
 Categories: "forbidden" = 服务忌语 (004:L1169-1195, 002:L302), "discouraged" = 习惯用语 with a
 专业表达 to use instead (004:L1801-1853). The services load these rows into PhraseRule as defaults.
+
+Patterns are matched against the normalised text (simplified, half-width, also read without spacing and
+modal particles: phrases.readings), so they are written in simplified characters; they stay inside the
+safe language editors are held to (phrases.pattern_error): bounded repeats such as \s{0,3}, never * or +.
 """
 from __future__ import annotations
 

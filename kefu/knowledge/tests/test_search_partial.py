@@ -85,3 +85,18 @@ def test_fresh_center_finds_articles_without_hand_written_synonyms(make_staff):
     assert not Synonym.objects.exists()
     assert selectors.search_articles("桥边的护栏坏了找谁")[0].article.title == "道路桥梁修复和栏杆维护的分工"
     assert selectors.search_articles("家里耗子成群")[0].article.title == "小区老鼠蟑螂蚊虫的交办"
+
+
+@pytest.mark.django_db
+def test_postings_are_read_from_a_covering_index():
+    # The n-grams triple the postings; a query reads term, article, tf and doc_len from the index alone.
+    from django.db import connection
+
+    from kefu.knowledge.models import Posting
+
+    fields = {tuple(ix.fields) for ix in Posting._meta.indexes}
+    assert ("term", "article", "tf", "doc_len") in fields
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN SELECT term, article_id, tf, doc_len FROM {Posting._meta.db_table} WHERE term IN ('a', 'b')")
+            assert "COVERING INDEX" in " ".join(str(row) for row in cursor.fetchall())

@@ -37,6 +37,9 @@ class CenterInput:
     holidays: set[int] = field(default_factory=set)  # day indexes
     requests: list[RequestSpec] = field(default_factory=list)
     fixed: list[tuple[str, int, str | None]] = field(default_factory=list)
+    # seats per skill, per day and interval, from a per-skill forecast: replaces the policy's flat skill_cover for
+    # those skills (a large center staffs VIP, complaint and English queues by their own traffic)
+    skill_requirement: dict[str, list[list[int]]] = field(default_factory=dict)
 
 
 def minutes_of(hhmm: str) -> int:
@@ -59,11 +62,11 @@ def shift_types(policy: dict, holidays: set[int] = frozenset()) -> list[engine.S
 RESERVE = "B"
 
 
-def adjusted_requirement(policy: dict, inp: CenterInput) -> list[list[int]]:
+def adjusted_requirement(policy: dict, inp: CenterInput, requirement: list[list[int]] | None = None) -> list[list[int]]:
     """Seats per interval after the seeds' uplifts: slack on holidays (004:L787) and more staff at the
-    start of the month (004:L761)."""
+    start of the month (004:L761). requirement: another table than inp.requirement (a skill's)."""
     out = []
-    for d, row in enumerate(inp.requirement):
+    for d, row in enumerate(inp.requirement if requirement is None else requirement):
         day = inp.start + timedelta(days=d)
         factor = 1.0
         if d in inp.holidays:
@@ -109,7 +112,15 @@ def build_problem(policy: dict, inp: CenterInput) -> engine.Problem:
             raise ValueError(f"day {d}: {len(row)} intervals, expected {per_day}")
         for i, req in enumerate(row):
             cover.append(engine.IntervalCover(d * per_day + i, req, w["under"], w["over"]))
+    for skill, table in sorted(inp.skill_requirement.items()):
+        for d, row in enumerate(adjusted_requirement(policy, inp, table)):
+            if len(row) != per_day:
+                raise ValueError(f"skill {skill} day {d}: {len(row)} intervals, expected {per_day}")
+            cover.extend(engine.IntervalCover(d * per_day + i, req, w["under"], 0, skill)
+                         for i, req in enumerate(row) if req)
     for rule in policy.get("skill_cover", []):
+        if rule["skill"] in inp.skill_requirement:
+            continue
         lo, hi = minutes_of(rule["from"]) // interval, -(-minutes_of(rule["to"]) // interval)
         for d in range(inp.days):
             for i in range(lo, min(hi, per_day)):

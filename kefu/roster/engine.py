@@ -38,6 +38,9 @@ PATTERN_MAX_CELLS = 12_000  # agents x days x shifts up to which the default pla
 # Instance12 (60 x 28 x 10 = 16,800) needs about half a minute for its LP; LNS alone stayed 25-40 % above the optimum.
 # Above it (the 150-agent center roster: 21,000), LNS alone.
 PATTERN_LARGE_CELLS = 20_000
+# Above it, without interval cover, the share of the time the roster built agent by agent (patterns.priced_roster) may
+# take as the start (Instance13, 120 agents x 18 shifts: about 25 s on 2 loaded cores).
+PRICED_START_SHARE = 0.3
 
 # Hard-rule families, with the Chinese label shown in reports.
 RULE_FAMILIES: dict[str, str] = {
@@ -170,6 +173,7 @@ class Evaluation:
     costs: dict[str, int]  # soft family -> cost
     under_intervals: int  # agent-intervals short of interval cover
     required_intervals: int
+    by_skill: dict[str | None, tuple[int, int]] = field(default_factory=dict)  # skill -> (short, required) intervals
 
 
 @dataclass
@@ -307,6 +311,7 @@ def evaluate(problem: Problem, roster: Roster) -> Evaluation:
         costs["cover_under"] += cv.under_weight * max(0, cv.requirement - n)
         costs["cover_over"] += cv.over_weight * max(0, n - cv.requirement)
     under_intervals = required = 0
+    by_skill: dict[str | None, tuple[int, int]] = {}
     if problem.interval_cover:
         skills = {a.id: a.skills for a in problem.agents}
         seats: dict[tuple[int, str | None], int] = {}
@@ -323,6 +328,8 @@ def evaluate(problem: Problem, roster: Roster) -> Evaluation:
             short = max(0, cv.requirement - n)
             costs["cover_under"] += cv.under_weight * short
             costs["cover_over"] += cv.over_weight * max(0, n - cv.requirement)
+            short_so_far, required_so_far = by_skill.get(cv.skill, (0, 0))
+            by_skill[cv.skill] = (short_so_far + short, required_so_far + cv.requirement)
             if cv.skill is None:
                 under_intervals += short
                 required += cv.requirement
@@ -338,7 +345,7 @@ def evaluate(problem: Problem, roster: Roster) -> Evaluation:
     for agent, day, code in problem.fixed:
         if roster.get((agent, day)) != code:
             hard.append(Violation("fixed", agent, day, 1, f"{agent} 第{day + 1}天已锁定为 {code or '休息'}"))
-    return Evaluation(hard, sum(costs.values()), costs, under_intervals, required)
+    return Evaluation(hard, sum(costs.values()), costs, under_intervals, required, by_skill)
 
 
 def _night_pool(problem: Problem) -> list[Agent]:
@@ -648,16 +655,18 @@ def assignment_values(builder: _Builder, roster: Roster) -> tuple[list[int], int
     return list(solver.ResponseProto().solution), round(solver.ObjectiveValue())
 
 
-def _complete_hint(builder: _Builder, hint: Roster) -> None:
-    """Hint every variable, not only the shifts, so CP-SAT starts from the hint at once."""
+def _complete_hint(builder: _Builder, hint: Roster) -> tuple[list[int], int] | None:
+    """Hint every variable, not only the shifts, so CP-SAT starts from the hint at once; returns the hint's values and
+    objective when it keeps every rule of the model."""
     m = builder.m
     found = assignment_values(builder, hint)
     if found is None:
         for (agent, d, code), v in builder.x.items():  # an infeasible hint still guides the search
             m.AddHint(v, 1 if hint.get((agent, d)) == code else 0)
-        return
+        return None
     for i, value in enumerate(found[0]):
         m.AddHint(m.get_int_var_from_proto_index(i), value)
+    return found
 
 
 class _FirstPhase(cp_model.CpSolverSolutionCallback):
@@ -689,11 +698,12 @@ class _FirstPhase(cp_model.CpSolverSolutionCallback):
 
 def solve_model(builder: _Builder, time_limit: float, workers: int, hint: Roster | None, log: bool,
          first_phase: float | None = None):
-    """Solve the whole model; returns (status, values of all variables or None, solver). With first_phase,
-    stop after that many seconds as soon as a roster exists (LNS takes over from there)."""
+    """Solve the whole model; returns (status, values of all variables or None, objective, bound). With first_phase,
+    stop after that many seconds as soon as a roster exists (LNS takes over from there). When the search ends
+    without a roster of its own (UNKNOWN: out of time, as on a thousand agents under load) but the hint keeps every
+    rule, the hint is the answer (FEASIBLE, no bound)."""
     started = time.monotonic()
-    if hint:
-        _complete_hint(builder, hint)
+    start = _complete_hint(builder, hint) if hint else None
     solver = cp_model.CpSolver()
     # the time limit covers the hint's preparation too
     solver.parameters.max_time_in_seconds = max(0.1, time_limit - (time.monotonic() - started))
@@ -704,8 +714,12 @@ def solve_model(builder: _Builder, time_limit: float, workers: int, hint: Roster
             status = solver.Solve(builder.m, callback)
     else:
         status = solver.Solve(builder.m)
-    values = list(solver.ResponseProto().solution) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
-    return STATUS.get(status, "UNKNOWN"), values, solver
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return (STATUS[status], list(solver.ResponseProto().solution), round(solver.ObjectiveValue()),
+                solver.BestObjectiveBound())
+    if status == cp_model.UNKNOWN and start is not None:
+        return "FEASIBLE", start[0], start[1], None
+    return STATUS.get(status, "UNKNOWN"), None, None, None
 
 
 def roster_of(builder: _Builder, values: list[int] | None) -> Roster:
@@ -751,22 +765,23 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint:
         first_phase = min(first_phase, PATTERN_FIRST_PHASE)  # any legal roster will do: columns improve it
     if hint is None and problem.interval_cover:
         hint = greedy_roster(problem)
+    elif hint is None and _cells(problem) > PATTERN_LARGE_CELLS:
+        # the whole model may find no roster at all in the time (Instance13: none in 45 s on 2 loaded cores): start
+        # from one built agent by agent under each one's rules (legal whenever each agent has a legal schedule)
+        hint = patterns.priced_roster(problem, started + PRICED_START_SHARE * time_limit)
     model = build_model(problem)
-    status, values, solver = solve_model(model, time_limit - (time.monotonic() - started), workers, hint, log, first_phase)
+    status, values, objective, bound = solve_model(model, time_limit - (time.monotonic() - started), workers, hint,
+                                                   log, first_phase)
     relaxed = False
-    bound = None
     found = status in ("OPTIMAL", "FEASIBLE")
-    if found:
-        bound = solver.BestObjectiveBound()
-    else:
+    if not found:
         relaxed = True
         left = relax_time_limit if relax_time_limit is not None else max(1.0, deadline - time.monotonic())
         deadline = time.monotonic() + left
         model = build_model(problem, relax=True)
-        status, values, solver = solve_model(model, left, workers, hint, log,
-                                      None if not lns_share else left * (1 - lns_share))
+        status, values, objective, _bound = solve_model(model, left, workers, hint, log,
+                                                        None if not lns_share else left * (1 - lns_share))
         found = status in ("OPTIMAL", "FEASIBLE")
-    objective = round(solver.ObjectiveValue()) if found else None
     if status == "FEASIBLE" and lns_share and not relaxed and use_patterns:
         # column generation and diving (kefu.roster.patterns): a strong lower bound and, usually, a far better roster
         large = _cells(problem) > PATTERN_MAX_CELLS

@@ -141,14 +141,15 @@ def repair(problem: engine.Problem, published: engine.Roster, *, move_cost: int,
     # the whole model hinted with the minimal repair: small problems are proved here; larger ones stop once a roster
     # exists after FIRST_PHASE seconds and LNS goes on from it
     first_phase = min(FIRST_PHASE, time_limit * FIRST_SHARE)
-    status, values, solver = engine.solve_model(builder, deadline - time.monotonic(), workers, start, log, first_phase)
+    status, values, objective, _bound = engine.solve_model(builder, deadline - time.monotonic(), workers, start, log,
+                                                           first_phase)
     if values is None:
         relaxed = True
         builder = engine.build_model(model_problem, relax=True)
         _add_move_costs(builder, published, move_cost)
-        status, values, solver = engine.solve_model(builder, max(1.0, deadline - time.monotonic()), workers, start,
-                                                    log, first_phase)
-    found = None if values is None else (values, round(solver.ObjectiveValue()))
+        status, values, objective, _bound = engine.solve_model(builder, max(1.0, deadline - time.monotonic()),
+                                                               workers, start, log, first_phase)
+    found = None if values is None else (values, objective)
     history: list[tuple[float, int, str]] = []
     if found is not None and status != "OPTIMAL" and deadline - time.monotonic() > 0.2:
         values, objective = found

@@ -85,3 +85,11 @@ def test_today_dashboard_with_imported_and_roster_shifts(center, shift_and_roste
     manager = make_staff("manager")
     response = client_for(manager).get(reverse("kpi:dashboard"), {"period": "today"})
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_api_refresh_of_today_with_imported_and_roster_shifts(center, shift_and_roster, make_staff, client_for):
+    today, _ = shift_and_roster
+    client = client_for(make_staff("supervisor"))
+    r = client.post("/api/kpi/refresh", {"start": today.isoformat(), "end": today.isoformat()}, content_type="application/json")
+    assert r.status_code == 200, r.content

@@ -6,16 +6,32 @@ into JSON {"detail": [{"field", "rule", "message"}]} and the pages show the mess
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kefu.messages import Msg
 
 
 @dataclass(frozen=True)
 class Problem:
+    """One broken rule. `message` is a `kefu.messages.Msg` (code + parameters, rendered in the reader's language
+    when shown) or, in code not yet moved to the catalogues, a finished Chinese sentence."""
     field: str | None
     rule: str
-    message: str
+    message: "str | Msg"
+
+    @classmethod
+    def of(cls, code: str, *, field: str | None = None, **params) -> "Problem":
+        from kefu.messages import Msg
+
+        return cls(field, code, Msg(code, **params))
+
+    @property
+    def text(self) -> str:
+        return str(self.message)
 
     def as_dict(self) -> dict:
-        return {"field": self.field, "rule": self.rule, "message": self.message}
+        return {"field": self.field, "rule": self.rule, "message": str(self.message)}
 
 
 class RuleViolation(Exception):
@@ -25,11 +41,20 @@ class RuleViolation(Exception):
                  problems: list[Problem] | None = None):
         self.problems = problems or [Problem(field, rule, message)]
         self.status = status
-        super().__init__("；".join(p.message for p in self.problems))
+        super().__init__("；".join(str(p.message) for p in self.problems))
+
+    @classmethod
+    def of(cls, code: str, *, field: str | None = None, status: int = 400, **params) -> "RuleViolation":
+        """A violation stated as data: `raise RuleViolation.of("tickets.dispatch.opinion_required", field=...)`."""
+        problem = Problem.of(code, field=field, **params)
+        return cls(problem.message, problems=[problem], status=status)
 
     @classmethod
     def many(cls, problems: list[Problem], status: int = 400) -> "RuleViolation":
         return cls(problems[0].message, problems=problems, status=status)
+
+    def __str__(self) -> str:  # rendered now, in the active language (not when raised)
+        return "；".join(str(p.message) for p in self.problems)
 
 
 class NotAllowed(RuleViolation):

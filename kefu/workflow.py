@@ -1,0 +1,239 @@
+"""One workflow kernel for every state machine: transitions declared once, one `fire()` that moves them.
+
+    # discipline/machine.py
+    APPEAL = Transition("appeal", src={RECORDED}, dst=APPEALED, parties={Party.SUBJECT}, requires=("reason",),
+                        guard=within_appeal_window, seed="002:L498")
+    MACHINE = Machine("discipline.violation", transitions=[RECORD, APPEAL, ...], fields=FIELDS,
+                      party_of=parties, history=write_history)
+
+    fire(MACHINE, scope, violation, "appeal", version=3, reason="...")
+
+`fire` locks the row (SELECT ... FOR UPDATE; SQLite serialises writers anyway), checks the version, the state, the
+caller's role and party, cleans the fields (required, allowed, length, choices), runs the guard, writes the new
+state and the transition's effect, the history row (code + parameters, through the machine's `history`) and the
+audit record, all in one transaction, then schedules the machine's timers after the commit. Every problem is a
+`Msg` (code + parameters) rendered in the reader's language at the edge. Adding a transition is one entry in a
+machine's list (docs/workflows.md).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from kefu.errors import Conflict, NotAllowed, Problem, RuleViolation
+from kefu.messages import Msg
+from kefu.org.roles import Role
+
+
+class Party(StrEnum):
+    """Who the caller is to this object, beyond their role (a machine's `party_of` says which apply)."""
+    ANYONE = "anyone"  # any holder of the transition's roles
+    SUBJECT = "subject"  # the person the object is about (the agent of a violation, the applicant of a leave)
+    OWNER = "owner"  # the person responsible for it now (an order's department handler, a task's owner)
+    DEPARTMENT = "department"  # a member of the object's current department
+    NOT_REQUESTER = "not_requester"  # anyone but the person who asked (approvals: nobody approves their own)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A transition field: its label (a Msg code), a kind and a limit (max length for text, choices for a choice)."""
+    label: str
+    kind: str = "text"  # text | bool | choice | int | decimal | datetime | date | any
+    max_length: int | None = None
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    src: frozenset[str]
+    dst: str
+    roles: frozenset[Role] = frozenset()  # empty: any role (the parties decide)
+    parties: frozenset[Party] = frozenset({Party.ANYONE})  # the caller must be one of these
+    requires: tuple[str, ...] = ()
+    allows: tuple[str, ...] = ()
+    guard: Callable[["Context"], Msg | Problem | None] | None = None
+    effect: Callable[["Context"], None] | None = None
+    label: str = ""  # a Msg code; default "<machine>.transition.<name>"
+    seed: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "src", frozenset({self.src} if isinstance(self.src, str) else self.src))
+        object.__setattr__(self, "roles", frozenset(self.roles))
+        object.__setattr__(self, "parties", frozenset(self.parties))
+
+    def fields(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.requires + self.allows))
+
+
+@dataclass
+class Context:
+    """What a guard and an effect see: the locked object, the caller, the cleaned fields and the time."""
+    machine: "Machine"
+    transition: Transition
+    scope: Any
+    obj: Any
+    fields: dict
+    now: datetime
+    before: str
+    history_params: dict = field(default_factory=dict)  # an effect may add parameters to the history row
+    after_commit: list[Callable[[], None]] = field(default_factory=list)  # an effect may add timers
+
+
+@dataclass(frozen=True)
+class Machine:
+    name: str  # "<app>.<thing>", also the prefix of its labels: "<name>.state.<s>", "<name>.transition.<t>"
+    transitions: tuple[Transition, ...]
+    fields: Mapping[str, FieldSpec] = field(default_factory=dict)
+    state_attr: str = "state"
+    version_attr: str | None = "version"
+    party_of: Callable[[Any, Any], set[Party]] = lambda scope, obj: set()
+    history: Callable[[Context], None] | None = None  # writes the history row (code + params)
+    audit_type: str = ""  # the audit record's object type; empty: no audit record
+    center_of: Callable[[Any], int] = lambda obj: obj.center_id
+
+    def __post_init__(self):
+        object.__setattr__(self, "transitions", tuple(self.transitions))
+        names = [t.name for t in self.transitions]
+        if len(names) != len(set(names)):
+            raise RuntimeError(f"{self.name}: 转换名称重复")
+        for t in self.transitions:
+            unknown = set(t.fields()) - set(self.fields)
+            if unknown:
+                raise RuntimeError(f"{self.name}.{t.name}: 未声明的字段 {sorted(unknown)}")
+
+    def get(self, name: str) -> Transition:
+        for t in self.transitions:
+            if t.name == name:
+                return t
+        raise RuleViolation.of("workflow.unknown_transition", field="transition", name=name)
+
+    def state_label(self, state: str) -> Msg:
+        return Msg(f"{self.name}.state.{state}")
+
+    def transition_label(self, t: Transition) -> Msg:
+        return Msg(t.label or f"{self.name}.transition.{t.name}")
+
+    def from_state(self, state: str) -> list[Transition]:
+        return [t for t in self.transitions if state in t.src]
+
+
+def may_fire(machine: Machine, scope, obj, t: Transition) -> bool:
+    """Role and party only (what a page uses to offer a button); fire() also checks the state, fields and guard."""
+    if t.roles and not (scope.roles & t.roles):
+        return False
+    return Party.ANYONE in t.parties or bool(machine.party_of(scope, obj) & t.parties)
+
+
+def available(machine: Machine, scope, obj) -> list[Transition]:
+    """The transitions this caller may fire on this object in its current state."""
+    state = getattr(obj, machine.state_attr)
+    return [t for t in machine.from_state(state) if may_fire(machine, scope, obj, t)]
+
+
+def clean(machine: Machine, t: Transition, raw: Mapping[str, Any]) -> dict:
+    """The transition's fields, checked: unknown, missing, too long, not a choice. All problems at once."""
+    problems: list[Problem] = []
+    action = machine.transition_label(t)
+    allowed = set(t.fields())
+    for name in raw:
+        if name not in allowed:
+            problems.append(Problem.of("workflow.unexpected_field", field=name, action=action, field_name=name))
+    cleaned: dict = {}
+    for name in t.fields():
+        spec = machine.fields[name]
+        value = raw.get(name)
+        if isinstance(value, str):
+            value = value.strip()
+        if value in (None, "") or (spec.kind == "bool" and value is None):
+            if name in t.requires:
+                problems.append(Problem.of("common.required", field=name, field_label=Msg(spec.label)))
+            continue
+        label = Msg(spec.label)
+        if spec.kind == "text" and spec.max_length and len(value) > spec.max_length:
+            problems.append(Problem.of("common.too_long", field=name, field_label=label, max=spec.max_length,
+                                       length=len(value)))
+            continue
+        if spec.kind == "choice" and spec.choices and value not in spec.choices:
+            problems.append(Problem.of("common.not_a_choice", field=name, field_label=label, value=value))
+            continue
+        cleaned[name] = value
+    if problems:
+        raise RuleViolation.many(problems)
+    return cleaned
+
+
+def fire(machine: Machine, scope, obj, name: str, *, version: int | None = None, now: datetime | None = None,
+         **raw) -> Any:
+    """Move `obj` by transition `name` as `scope`'s caller. Returns the saved object (a fresh, locked copy)."""
+    t = machine.get(name)
+    now = now or timezone.now()
+    action = machine.transition_label(t)
+    model = type(obj)
+    with transaction.atomic():
+        locked = model.objects.select_for_update().get(pk=obj.pk)
+        if machine.center_of(locked) != scope.center.pk:
+            raise NotAllowed(Msg("scope.other_center", what=action), rule="scope.other_center")
+        if machine.version_attr and version is not None:
+            current = getattr(locked, machine.version_attr)
+            if int(version) != current:
+                raise Conflict(Msg("workflow.version_conflict", current=current, given=version),
+                               field="version", rule="workflow.version_conflict")
+        before = getattr(locked, machine.state_attr)
+        if before not in t.src:
+            raise RuleViolation.of("workflow.wrong_state", field="transition", status=409, action=action,
+                                   state=machine.state_label(before))
+        if t.roles and not (scope.roles & t.roles):
+            raise NotAllowed(Msg("workflow.not_your_role", action=action), rule="workflow.not_your_role")
+        if Party.ANYONE not in t.parties and not (machine.party_of(scope, locked) & t.parties):
+            if t.parties == {Party.NOT_REQUESTER}:
+                raise NotAllowed(Msg("workflow.own_request", action=action), rule="workflow.own_request")
+            parties = [Msg(f"workflow.party.{p}") for p in sorted(t.parties)]
+            raise NotAllowed(Msg("workflow.not_your_party", action=action, parties=parties),
+                             rule="workflow.not_your_party")
+        ctx = Context(machine, t, scope, locked, clean(machine, t, raw), now, before)
+        if t.guard is not None:
+            problem = t.guard(ctx)
+            if problem is not None:
+                raise RuleViolation.many([problem if isinstance(problem, Problem) else
+                                          Problem(None, problem.code, problem)])
+        setattr(locked, machine.state_attr, t.dst)
+        if machine.version_attr:
+            setattr(locked, machine.version_attr, getattr(locked, machine.version_attr) + 1)
+        if t.effect is not None:
+            t.effect(ctx)
+        locked.save()
+        if machine.history is not None:
+            machine.history(ctx)
+        if machine.audit_type:
+            _audit(machine, t, scope, locked, ctx)
+        for job in ctx.after_commit:
+            transaction.on_commit(job)
+    return locked
+
+
+def _audit(machine: Machine, t: Transition, scope, obj, ctx: Context) -> None:
+    from kefu.audit.models import AuditRecord
+    from kefu.audit.services import record
+
+    record(getattr(scope, "request", None), AuditRecord.Action.WRITE, machine.audit_type, [obj.pk],
+           fields=",".join(sorted(ctx.fields)), note=f"{machine.name}.{t.name}", channel=AuditRecord.Channel.SYSTEM,
+           user=scope.user)
+
+
+def check_declared(machines: Iterable[Machine], catalogue: Mapping[str, str]) -> list[str]:
+    """Labels a machine needs that the message catalogue lacks (used by kefu/tests/test_workflow.py)."""
+    missing = []
+    for m in machines:
+        states = {s for t in m.transitions for s in (*t.src, t.dst)}
+        codes = [f"{m.name}.state.{s}" for s in states] + [t.label or f"{m.name}.transition.{t.name}"
+                                                            for t in m.transitions]
+        codes += [spec.label for spec in m.fields.values()]
+        missing += [c for c in codes if c not in catalogue]
+    return missing

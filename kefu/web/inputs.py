@@ -2,8 +2,8 @@
 
 Control characters (issue 12): **cleaned, not refused.** They are invisible, so a user who pasted them from a
 terminal or another system could not find them to delete them, and none of them carries meaning in kefu's
-texts. Every query string and form (`InputMiddleware`) and every API body and query (`CleaningParser`, the
-NinjaAPI's parser) loses C0/C1 controls except tab, line feed and carriage return (kept: multi-line texts
+texts. Every query string, form and URL part (`InputMiddleware`) and every API body and query (`CleaningParser`,
+the NinjaAPI's parser) loses C0/C1 controls except tab, line feed and carriage return (kept: multi-line texts
 need them and they are legal everywhere), DEL, lone surrogates (not storable as UTF-8) and the
 non-characters U+FFFE/U+FFFF. NUL would otherwise answer 500 on PostgreSQL, and ESC breaks Excel exports
 (those clean their cells again in `kefu.web.sheets`, for data stored before this rule).
@@ -80,6 +80,13 @@ class InputMiddleware:
         if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
             request.POST = clean_querydict(request.POST)
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # The URL's own parts (a staff number, a phrase code): Django passes this very dict to the view, and ninja
+        # reads its path parameters from it.
+        for key, value in view_kwargs.items():
+            if isinstance(value, str):
+                view_kwargs[key] = clean_text(value)
 
     def process_exception(self, request, exception):
         if not isinstance(exception, RuleViolation) or request.path.startswith("/api/"):

@@ -111,6 +111,14 @@ def test_control_characters_in_an_api_body_are_cleaned_before_storage(make_staff
 
 
 @pytest.mark.django_db
+def test_control_characters_in_a_url_part_are_cleaned(make_staff, client_for):
+    """A NUL in a path parameter reached PostgreSQL in the staff lookup."""
+    admin = client_for(make_staff("admin"))
+    r = admin.put("/api/org/staff/a%00b/roles", json.dumps({"roles": ["agent"]}), content_type="application/json")
+    assert r.status_code == 404 and r.json()["detail"][0]["rule"] == "not_found"
+
+
+@pytest.mark.django_db
 def test_control_characters_in_a_page_form_are_cleaned_before_storage(make_staff, client_for):
     from kefu.shiftlog.models import Handover
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from kefu.errors import RuleViolation
 from kefu.kpi import engine, selectors
 from kefu.kpi.models import Rollup
+from kefu.web.inputs import parse_day
 
 MAX_DAYS = 400
 
@@ -29,10 +30,7 @@ def _as_date(value, center, field: str) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
+        return parse_day(value, {"start": "开始日期", "end": "结束日期"}.get(field, field), field=field, required=True)
     raise RuleViolation(f"{field} 不是有效日期（YYYY-MM-DD）", field=field, rule="date")
 
 

@@ -217,6 +217,14 @@ def test_an_impossible_date_in_an_api_query_is_a_400_naming_it(people, client_fo
 
 
 @pytest.mark.django_db
+def test_an_impossible_date_in_an_api_body_is_a_400_naming_it(people, client_for):
+    r = client_for(people["manager"]).post("/api/kpi/refresh", json.dumps({"start": "2026-02-30", "end": "2026-03-01"}),
+                                           content_type="application/json")
+    assert r.status_code == 400
+    assert r.json()["detail"] == [{"field": "start", "rule": "date", "message": "开始日期：2026-02-30 不是有效日期"}]
+
+
+@pytest.mark.django_db
 def test_the_bad_input_page_reads_in_english(people, client_for):
     c = client_for(people["supervisor"])
     c.cookies["django_language"] = "en"

@@ -53,6 +53,7 @@ KEFU_APPS = [
     "kefu.audit",
     "kefu.customers",
     "kefu.workcal",
+    "kefu.notify",
     "kefu.tickets",
     "kefu.shiftlog",
     "kefu.telephony",

@@ -260,7 +260,10 @@ class AdbcCursor:
         return self
 
     def fetchall(self) -> list[tuple]:
-        return pl.DataFrame(self.cursor.fetch_arrow()).rows()
+        return self.fetch_frame().rows()
+
+    def fetch_frame(self) -> pl.DataFrame:
+        return pl.DataFrame(self.cursor.fetch_arrow())
 
     def fetchone(self) -> tuple | None:
         rows = self.fetchall()
@@ -315,13 +318,15 @@ def caller_rows_sql(table: str, source: str, center_param: str) -> str:
     """INSERT of the callers of `source` (digest, token) not stored yet for the center: the digest is UNIQUE per center, a
     number stored already (or twice in the source) is left as it is."""
     return (f"INSERT INTO {Caller._meta.db_table} (center_id, number, number_digest) SELECT {center_param}, token, digest "
-            f"FROM {source} WHERE digest IS NOT NULL ON CONFLICT (center_id, number_digest) DO NOTHING")
+            f"FROM {source} WHERE digest IS NOT NULL ORDER BY digest ON CONFLICT (center_id, number_digest) DO NOTHING")
 
 
 def store_callers(cursor, center_id: int, callers: pl.DataFrame) -> pl.DataFrame:
     """Store the callers of caller_table() that the center has not yet, and return (number_id, caller_id) of every one.
     `cursor`: a DB-API cursor of Django's connection (sqlite3 or psycopg), or an AdbcCursor (the direct CSV import)."""
-    rows = callers.select("number_id", "digest", "token")
+    # in digest order: the callers' UNIQUE (center, digest) index is then filled and probed in key order, not at a
+    # random leaf per number (490,000 new numbers: 2.0 s CPU against 3.0 s, and 4.3 s with the INSERT unsorted too)
+    rows = callers.select("number_id", "digest", "token").sort("digest")
     if isinstance(cursor, AdbcCursor):
         cursor.cursor.adbc_ingest("kefu_caller_in", rows, mode="replace", temporary=True)
         source, param = "temp.kefu_caller_in", "?"
@@ -338,7 +343,10 @@ def store_callers(cursor, center_id: int, callers: pl.DataFrame) -> pl.DataFrame
         cursor.execute(caller_rows_sql(Caller._meta.db_table, source, param), (center_id,))
         cursor.execute(f"SELECT i.number_id, k.id FROM {source} AS i JOIN {Caller._meta.db_table} AS k "
                        f"ON k.center_id = {param} AND k.number_digest = i.digest", (center_id,))
-        found = cursor.fetchall()
+        if isinstance(cursor, AdbcCursor):  # Arrow straight into the frame: no Python tuple per caller
+            found = cursor.fetch_frame().rename(lambda name: {"id": "caller_id"}.get(name, name))
+        else:
+            found = pl.DataFrame(cursor.fetchall(), schema={"number_id": pl.Int64, "caller_id": pl.Int64}, orient="row")
     finally:
         cursor.execute(f"DROP TABLE {source}")
-    return pl.DataFrame(found, schema={"number_id": pl.UInt32, "caller_id": pl.Int64}, orient="row")
+    return found.select(pl.col("number_id").cast(pl.UInt32), pl.col("caller_id").cast(pl.Int64))

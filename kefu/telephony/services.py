@@ -321,9 +321,9 @@ def insert_staged(center, batch, frame: pl.DataFrame, prepare, stage: bulk.Stage
     """The SQLite import through a bulk.Stage, in two threads (2 cores): a worker prepares the calls, each with the
     number of its caller in the import's table of distinct callers, and writes them to the scratch file (Polars and the
     ADBC driver release the GIL), while this thread digests and encrypts the distinct callers (Python: holds the GIL).
-    The callers' table is written next; then Django's connection stores the callers the center has not yet and copies
-    the calls in, each joined to its caller's row by digest, center and batch as literals. Only tokens and digests reach
-    the scratch file, never a number in clear."""
+    The callers' table is written next; then Django's connection stores the callers the center has not yet, finds the
+    id of every one, and copies the calls in joined to those ids, center and batch as literals. Only tokens and digests
+    reach the scratch file, never a number in clear."""
     numbers = frame.lazy().select(pl.col("caller_number").fill_null("").unique().alias("number")).collect().with_row_index("number_id")
 
     def write_calls():  # a slice at a time: the prepared rows of a month (times as text) need not be in memory at once
@@ -337,23 +337,30 @@ def insert_staged(center, batch, frame: pl.DataFrame, prepare, stage: bulk.Stage
 
     with ThreadPoolExecutor(1) as pool:
         written = pool.submit(write_calls)
-        # in number_id order; '' (no caller) keeps a NULL digest, which joins no caller row
+        # '' (no caller) is not in the table: its calls join no caller. In digest order: see bulk.store_callers.
         table = bulk.caller_table(numbers.get_column("number"))
-        callers = (numbers.join(table.select("number", "digest", "token"), on="number", how="left", maintain_order="left")
-                   .select("digest", "token"))
+        callers = (table.select("number", "digest", "token").join(numbers, on="number").select("number_id", "digest", "token")
+                   .sort("digest"))
         del table
         written.result()
     stage.write("callers", callers)
     del callers
-    literals = {"center_id": str(int(center.pk)), "batch_id": str(int(batch.pk)), "caller_id": "k.id"}
+    ids = "temp.kefu_caller_ids"
+    literals = {"center_id": str(int(center.pk)), "batch_id": str(int(batch.pk)), "caller_id": "i.caller_id"}
     select = [literals.get(name, f"c.{name}") for name in CALL_COLUMNS]
-    source = (f"{bulk.STAGE_ALIAS}.calls AS c LEFT JOIN {bulk.STAGE_ALIAS}.callers AS n ON n.rowid = c.number_id + 1 "
-              f"LEFT JOIN {bulk.Caller._meta.db_table} AS k ON k.center_id = {int(center.pk)} AND k.number_digest = n.digest")
+    source = f"{bulk.STAGE_ALIAS}.calls AS c LEFT JOIN {ids} AS i ON i.number_id = c.number_id"
 
     def staged(cursor) -> int:
         stage.attach(cursor)
         cursor.execute(bulk.caller_rows_sql(bulk.Caller._meta.db_table, f"{bulk.STAGE_ALIAS}.callers", "?"), (center.pk,))
-        return stage.copy(cursor, Call._meta.db_table, CALL_COLUMNS, select, source, frame.height, batch_size, progress)
+        # number_id -> caller id, found by digest in digest order; the calls then join it by an integer key
+        cursor.execute("CREATE TEMP TABLE kefu_caller_ids (number_id INTEGER PRIMARY KEY, caller_id INTEGER NOT NULL)")
+        cursor.execute(f"INSERT INTO {ids} (number_id, caller_id) SELECT n.number_id, k.id FROM {bulk.STAGE_ALIAS}.callers AS n "
+                       f"JOIN {bulk.Caller._meta.db_table} AS k ON k.center_id = ? AND k.number_digest = n.digest", (center.pk,))
+        try:
+            return stage.copy(cursor, Call._meta.db_table, CALL_COLUMNS, select, source, frame.height, batch_size, progress)
+        finally:
+            cursor.execute(f"DROP TABLE {ids}")
 
     return bulk.insert_calls(None, batch_size, progress, rows=frame.height, staged=staged)
 

@@ -64,6 +64,8 @@ KEFU_APPS = [
     "kefu.quality",
     "kefu.knowledge",
     "kefu.training",
+    "kefu.followup",
+    "kefu.discipline",
     "kefu.web",
 ]
 
@@ -83,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kefu.web.middleware.ChineseFirstMiddleware",
+    "kefu.web.middleware.ApiErrorJsonMiddleware",  # any non-JSON error under /api/ answered as JSON
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "kefu.web.inputs.InputMiddleware",  # control characters cleaned; RuleViolation -> 400 page

@@ -142,3 +142,9 @@ def test_bad_host_and_server_error_pages_are_chinese(db):
 def test_page_csrf_failure_is_chinese(db):
     r = Client(enforce_csrf_checks=True).post("/login/", {"username": "x", "password": "y"})
     assert r.status_code == 403 and "安全校验（CSRF）未通过" in r.content.decode()
+
+
+def test_a_method_the_api_does_not_take_is_a_chinese_problem(db):
+    r = Client().put("/api/org/staff")
+    assert r.status_code == 405 and r.headers["Allow"]
+    assert r.json()["detail"][0]["rule"] == "method" and "不支持此请求方法" in r.json()["detail"][0]["message"]

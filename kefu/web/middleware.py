@@ -26,3 +26,29 @@ def client_ip(request) -> str | None:
         if forwarded:
             return forwarded
     return request.META.get("REMOTE_ADDR")
+
+
+class ApiErrorJsonMiddleware:
+    """Under /api/ every error is JSON {"detail": [{"field", "rule", "message"}]}: an error answered by something
+    other than kefu's handlers (django-ninja's plain-text 405 "Method not allowed", for one) gets that body."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (response.status_code >= 400 and request.path.startswith("/api/")
+                and not response.get("Content-Type", "").startswith("application/json")):
+            from django.http import JsonResponse
+
+            from kefu.errors import http_problem
+
+            problem = http_problem(response.status_code)
+            if response.status_code == 405 and response.get("Allow"):
+                problem = type(problem)(None, problem.rule, f"{problem.message}（允许：{response['Allow']}）")
+            replaced = JsonResponse({"detail": [problem.as_dict()]}, status=response.status_code,
+                                    json_dumps_params={"ensure_ascii": False})
+            if response.get("Allow"):
+                replaced["Allow"] = response["Allow"]
+            return replaced
+        return response

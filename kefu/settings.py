@@ -64,8 +64,6 @@ KEFU_APPS = [
     "kefu.quality",
     "kefu.knowledge",
     "kefu.training",
-    "kefu.followup",
-    "kefu.discipline",
     "kefu.web",
 ]
 

@@ -16,7 +16,7 @@ from kefu.org.models import Center, Staff
 from kefu.org.policy import policy_for
 from kefu.org.roles import LEADS, Role, roles_of
 from kefu.roster import center as center_model
-from kefu.roster import engine
+from kefu.roster import engine, repair
 from kefu.roster.models import Assignment, Roster, RosterEdit, RosterRequest, ShiftTemplate
 
 ROSTER_ROLES = (Role.AGENT.value, Role.SENIOR_AGENT.value)
@@ -335,3 +335,129 @@ def _problem(v: engine.Violation, start: date):
 
     when = f"（{start + timedelta(days=v.day):%m-%d}）" if v.day is not None else ""
     return Problem("code", v.family, f"违反规则「{v.label}」{when}：{v.message}")
+
+
+# ------------------------------------------------------------------------------------------- repair
+
+REPAIR_TIME_LIMIT = 15  # seconds, when the roster's policy does not say (it is solved while the planner waits)
+MOVE_COST = 50  # a changed cell, when the roster's policy predates the "move" weight
+
+
+def _parse_absences(roster: Roster, absences) -> list[tuple[str, date, date]]:
+    """[(staff_no, first day, last day)] inside the roster's period, for agents of the roster."""
+    known = {a["staff_no"] for a in roster.inputs["agents"]}
+    end = roster.start + timedelta(days=roster.days - 1)
+    out = []
+    for staff_no, first, last in absences:
+        if staff_no not in known:
+            raise NotFound(f"排班表中的工号 {staff_no}", field="absences")
+        if last < first:
+            raise RuleViolation(f"{staff_no} 的缺勤结束日期早于开始日期", field="absences", rule="order")
+        if last < roster.start or first > end:
+            raise RuleViolation(f"{staff_no} 的缺勤不在排班周期内", field="absences", rule="range")
+        out.append((staff_no, max(first, roster.start), min(last, end)))
+    if not out:
+        raise RuleViolation("请至少填写一条缺勤", field="absences", rule="required")
+    return out
+
+
+def _inputs_with_absences(roster: Roster, absences: list[tuple[str, date, date]]) -> dict:
+    inputs = copy.deepcopy(roster.inputs)
+    extra: dict[str, set[int]] = {}
+    for staff_no, first, last in absences:
+        extra.setdefault(staff_no, set()).update(range((first - roster.start).days, (last - roster.start).days + 1))
+    for a in inputs["agents"]:
+        if a["staff_no"] in extra:
+            a["unavailable"] = sorted(set(a["unavailable"]) | extra[a["staff_no"]])
+    return inputs
+
+
+def repair_preview(roster: Roster, *, absences, confirmed_through: date | None = None, today: date | None = None,
+                   time_limit: float | None = None) -> dict:
+    """What re-rostering after these absences would change (kefu.roster.repair): the moved cells, who is affected,
+    the share of the other assignments kept and the cover before and after. Writes nothing. Days before today and
+    through confirmed_through are confirmed: their shifts stay unless the absence itself removes them."""
+    absences = _parse_absences(roster, absences)
+    inputs = _inputs_with_absences(roster, absences)
+    problem = problem_of(inputs)
+    pol = inputs["policy"]
+    before = roster_map(roster)
+    today = today or timezone.localdate()
+    last_confirmed = max(today - timedelta(days=1), confirmed_through or today - timedelta(days=1))
+    confirmed = {(a.id, d) for a in problem.agents for d in range(roster.days)
+                 if roster.start + timedelta(days=d) <= last_confirmed}
+    limit = float(time_limit if time_limit is not None else pol.get("repair_time_limit_seconds", REPAIR_TIME_LIMIT))
+    result = repair.repair(problem, before, move_cost=pol["weights"].get("move", MOVE_COST), confirmed=confirmed,
+                           time_limit=limit, workers=1)
+    if result.evaluation is None:
+        raise RuleViolation("在时限内没有找到修复方案，请延长求解时间", field="time_limit", rule="no_solution")
+    was = engine.evaluate(problem, {c: s for c, s in before.items() if c not in result.required})
+    return {
+        "absences": [[no, first.isoformat(), last.isoformat()] for no, first, last in absences],
+        "moves": [{"staff_no": m.agent, "day": (roster.start + timedelta(days=m.day)).isoformat(),
+                   "before": m.before or "", "after": m.after or "", "required": m.required} for m in result.moves],
+        "affected": result.affected,
+        "kept": result.kept, "keepable": result.keepable,
+        "under_without_repair": was.under_intervals, "under_after": result.evaluation.under_intervals,
+        "required_intervals": result.evaluation.required_intervals,
+        "hard": [v.message for v in result.evaluation.hard],
+        "status": result.status, "seconds": round(result.wall_seconds, 1),
+    }
+
+
+@transaction.atomic
+def apply_repair(roster: Roster, *, absences, moves: list[dict], actor: Staff | None) -> int:
+    """Apply a previewed repair: the absences go into the roster's inputs (later edits are checked with them), the moved
+    cells are written with an edit record each, and the agents affected are notified. Refused, changing nothing,
+    when the roster changed since the preview or the result breaks a hard rule. Returns the cells changed."""
+    roster = Roster.objects.select_for_update().get(pk=roster.pk)
+    absences = _parse_absences(roster, absences)
+    inputs = _inputs_with_absences(roster, absences)
+    problem = problem_of(inputs)
+    current = roster_map(roster)
+    after = dict(current)
+    for m in moves:
+        index = (date.fromisoformat(m["day"]) - roster.start).days
+        cell = (m["staff_no"], index)
+        if not 0 <= index < roster.days or (current.get(cell) or "") != m["before"]:
+            raise Conflict("排班已被修改，请重新预览后再应用", field="moves", rule="stale")
+        if m["after"]:
+            after[cell] = m["after"]
+        else:
+            after.pop(cell, None)
+    ev_before, ev_after = engine.evaluate(problem, current), engine.evaluate(problem, after)
+    bad = _new_violations(ev_before.hard, ev_after.hard) + [v for v in ev_after.hard if v.family == "days_off"]
+    if bad:
+        raise RuleViolation.many([_problem(v, roster.start) for v in dict.fromkeys(bad)])
+    staff = {s.staff_no: s for s in Staff.objects.filter(center=roster.center, staff_no__in={m["staff_no"] for m in moves})}
+    templates = {t.code: t for t in ShiftTemplate.objects.filter(center=roster.center)}
+    for m in moves:
+        day = date.fromisoformat(m["day"])
+        Assignment.objects.filter(roster=roster, staff=staff[m["staff_no"]], day=day).delete()
+        if m["after"]:
+            Assignment.objects.create(roster=roster, staff=staff[m["staff_no"]], day=day, shift=templates.get(m["after"]),
+                                      code=m["after"])
+        RosterEdit.objects.create(roster=roster, staff=staff[m["staff_no"]], day=day, old_code=m["before"],
+                                  new_code=m["after"], warnings=[{"family": "repair", "label": "缺勤重排", "delta": 0}],
+                                  by=actor)
+    roster.inputs = inputs
+    roster.report = _report(problem, after, {k: v for k, v in roster.report.items()
+                                             if k in ("conflicts", "relaxed", "bound", "seconds")}, roster.start)
+    roster.objective = ev_after.soft_cost
+    roster.save(update_fields=["inputs", "report", "objective"])
+    _notify_repaired(roster, [staff[no] for no in dict.fromkeys(m["staff_no"] for m in moves)], moves)
+    return len(moves)
+
+
+def _notify_repaired(roster: Roster, people: list[Staff], moves: list[dict]) -> None:
+    """Tell each affected agent, through kefu.notify when that app is installed."""
+    try:
+        from kefu.notify.services import notify
+    except ImportError:
+        return
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S")
+    for person in people:
+        days = sorted({m["day"] for m in moves if m["staff_no"] == person.staff_no})
+        notify([person], "roster.repair.changed", key=f"roster.{roster.pk}.repair.{stamp}.{person.staff_no}",
+               params={"start": roster.start.isoformat(), "days": "、".join(d[5:] for d in days)},
+               link=f"/roster/{roster.pk}/")

@@ -9,4 +9,6 @@ urlpatterns = [
     path("<int:roster_id>/", views.detail, name="detail"),
     path("<int:roster_id>/cell/", views.edit_cell, name="edit_cell"),
     path("<int:roster_id>/publish/", views.publish, name="publish"),
+    path("<int:roster_id>/repair/", views.repair_preview, name="repair_preview"),
+    path("<int:roster_id>/repair/apply/", views.repair_apply, name="repair_apply"),
 ]

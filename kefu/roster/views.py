@@ -1,6 +1,7 @@
 """Roster pages: the list with the generator, one roster (agents × days, cover chart, rule report, HTMX edits)."""
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, timedelta
 
@@ -36,7 +37,7 @@ FAMILY_LABELS = {
     "skill": gettext_lazy("班次技能要求"), "fixed": gettext_lazy("已锁定的排班"), "shift_day": gettext_lazy("该班次当天不可用"),
     "shift_on_request": gettext_lazy("排班请求未满足"), "shift_off_request": gettext_lazy("休息/避班请求未满足"),
     "cover_under": gettext_lazy("人手不足"), "cover_over": gettext_lazy("人手过剩"), "fair_night": gettext_lazy("夜班分配不均"),
-    "fair_weekend": gettext_lazy("周末班分配不均"),
+    "fair_weekend": gettext_lazy("周末班分配不均"), "repair": gettext_lazy("缺勤重排"),
 }
 # The preset shift names (kefu.roster.policy); a name a center typed itself stays as typed.
 gettext_noop("白班"), gettext_noop("晚班"), gettext_noop("常班"), gettext_noop("大夜班")
@@ -105,7 +106,8 @@ SERVICE_MESSAGES = (
     gettext_noop("只能为自己提交排班请求"), gettext_noop("请求类型应为 申请休息/希望上某班/避开某班"),
     gettext_noop("不能为过去的日期提交排班请求"), gettext_noop("同一天已有相同的排班请求"), gettext_noop("中心没有可排班的话务员"),
     gettext_noop("在时限内没有找到任何排班方案，请放宽规则或延长求解时间"), gettext_noop("该排班表已发布"),
-    gettext_noop("日期不在排班周期内"), gettext_noop("班次没有变化"),
+    gettext_noop("日期不在排班周期内"), gettext_noop("班次没有变化"), gettext_noop("请至少填写一条缺勤"),
+    gettext_noop("排班已被修改，请重新预览后再应用"), gettext_noop("在时限内没有找到修复方案，请延长求解时间"),
 )
 
 
@@ -282,6 +284,73 @@ def publish(request, roster_id: int):
     try:
         services.publish(roster, request.user.staff)
         messages.success(request, _("排班表已发布"))
+    except RuleViolation as exc:
+        _errors(request, exc)
+    return redirect("roster:detail", roster_id=roster.id)
+
+
+def _absences(request) -> list[tuple[str, date, date]]:
+    """Lines of "工号 开始日期 [结束日期]" (one absence a line) from the repair form."""
+    out = []
+    for n, line in enumerate(request.POST.get("absences", "").splitlines(), 1):
+        parts = line.replace(",", " ").replace("，", " ").split()
+        if not parts:
+            continue
+        if len(parts) not in (2, 3):
+            raise RuleViolation(_("第 %(n)s 行应为：工号 开始日期 [结束日期]") % {"n": n}, field="absences", rule="format")
+        first = parse_day(parts[1], _("开始日期"), field="absences", required=True)
+        last = parse_day(parts[2], _("结束日期"), field="absences", required=True) if len(parts) == 3 else first
+        out.append((parts[0], first, last))
+    return out
+
+
+@require("page.roster.plan")
+@require_POST
+def repair_preview(request, roster_id: int):
+    """Re-rostering after absences: who would be affected and how, before anything is written."""
+    roster = _visible(request).filter(pk=roster_id).first()
+    if roster is None:
+        raise Http404(_("排班表不存在"))
+    context = _context(request, roster)
+    context["absences_text"] = request.POST.get("absences", "")
+    context["confirmed_through"] = request.POST.get("confirmed_through", "")
+    try:
+        confirmed = parse_day(request.POST.get("confirmed_through", ""), _("锁定至"), field="confirmed_through")
+        preview = services.repair_preview(roster, absences=_absences(request), confirmed_through=confirmed)
+    except ValueError:
+        messages.error(request, _("日期格式错误"))
+        return render(request, "roster/detail.html", context)
+    except RuleViolation as exc:
+        _errors(request, exc)
+        return render(request, "roster/detail.html", context)
+    by_agent: dict[str, list[dict]] = {}
+    for m in preview["moves"]:
+        by_agent.setdefault(m["staff_no"], []).append(m)
+    preview["by_agent"] = [{"staff_no": no, "moves": ms, "absent": any(m["required"] for m in ms)}
+                           for no, ms in by_agent.items()]
+    preview["kept_pct"] = 100 * preview["kept"] / preview["keepable"] if preview["keepable"] else 100.0
+    preview["payload"] = json.dumps({"absences": preview["absences"], "moves": preview["moves"]})
+    context["preview"] = preview
+    return render(request, "roster/detail.html", context)
+
+
+@require("page.roster.plan")
+@require_POST
+def repair_apply(request, roster_id: int):
+    roster = _visible(request).filter(pk=roster_id).first()
+    if roster is None:
+        raise Http404(_("排班表不存在"))
+    try:
+        payload = json.loads(request.POST.get("payload", ""))
+        absences = [(no, date.fromisoformat(first), date.fromisoformat(last)) for no, first, last in payload["absences"]]
+        moves = [{k: str(m[k]) for k in ("staff_no", "day", "before", "after")} | {"required": bool(m.get("required"))}
+                 for m in payload["moves"]]
+    except (ValueError, KeyError, TypeError):
+        messages.error(request, _("重排方案无效，请重新预览"))
+        return redirect("roster:detail", roster_id=roster.id)
+    try:
+        n = services.apply_repair(roster, absences=absences, moves=moves, actor=request.user.staff)
+        messages.success(request, _("已按缺勤重排，调整了 %(n)s 个班次，并已通知相关人员") % {"n": n})
     except RuleViolation as exc:
         _errors(request, exc)
     return redirect("roster:detail", roster_id=roster.id)

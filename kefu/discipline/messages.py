@@ -74,7 +74,12 @@ MESSAGES = {
     "discipline.proposal.transition.hr_review": _("人事审核"),
     "discipline.proposal.transition.dismiss": _("决定开除"),
     "discipline.proposal.transition.keep": _("决定留用"),
+    "discipline.proposal.transition.withdraw": _("撤回开除建议"),
     "discipline.proposal.field.note": _("意见"),
+    "discipline.outstanding_disqualified": _("优秀员工：%(staff_no)s 本期有 %(n)s 次违规，不能评为优秀员工"),
+    "discipline.reward.state.proposed": _("待审批"),
+    "discipline.reward.state.approved": _("已批准"),
+    "discipline.reward.state.rejected": _("已驳回"),
     # the fund
     "discipline.fund.fine": _("罚款：%(staff_no)s %(type)s"),
     "discipline.fund.reversal": _("冲销：%(staff_no)s %(type)s（申诉成立）"),

@@ -1,0 +1,568 @@
+"""The discipline use cases: record violations (from evidence or by a lead), renumber and undo, the fines fund, rewards,
+the monthly appraisal and its payroll sheet. Every write is here, inside a transaction, and takes the caller's scope.
+
+Evidence is read from the apps below (attendance, quality, tickets) through their models and selectors, read-only.
+"""
+from __future__ import annotations
+
+from calendar import monthrange
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from kefu.errors import RuleViolation
+from kefu.messages import Msg
+from kefu.org.models import Staff
+from kefu.org.policy import policy_for
+from kefu.org.roles import Role
+from kefu.workflow import fire
+
+from . import appraisal as A
+from . import ladder as L
+from . import machine
+from .models import (Appraisal, AppraisalMonth, DismissalProposal, FundEntry, FundPublication, Reward, StaffRecord,
+                     Violation, ViolationEvent)
+from .policy import SECTION
+
+APPRAISED_ROLES = (Role.AGENT.value, Role.SENIOR_AGENT.value, Role.TEAM_LEAD.value)
+
+
+def policy(center) -> dict:
+    return policy_for(SECTION, center)
+
+
+def ladders(center) -> dict[str, L.Ladder]:
+    return L.ladders_from_types(policy(center)["types"])
+
+
+def first_of(day: date) -> date:
+    return date(day.year, day.month, 1)
+
+
+def parse_month(value) -> date:
+    if isinstance(value, date):
+        return first_of(value)
+    try:
+        year, mon = str(value).split("-")[:2]
+        return date(int(year), int(mon), 1)
+    except (ValueError, TypeError):
+        raise RuleViolation.of("discipline.bad_month", field="month", value=str(value)[:20]) from None
+
+
+def parse_day(value, field: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise RuleViolation.of("discipline.bad_date", field=field, field_label=Msg(f"discipline.field.{field}"),
+                               value=str(value)[:20]) from None
+
+
+def parse_amount(value, field: str = "amount") -> Decimal:
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        amount = None
+    if amount is None or not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")) \
+            or amount > Decimal("1000000"):
+        raise RuleViolation.of("discipline.bad_amount", field=field, field_label=Msg(f"discipline.field.{field}"),
+                               value=str(value)[:20])
+    return amount
+
+
+def month_final_problem(center, day: date) -> Msg | None:
+    if AppraisalMonth.objects.filter(center=center, month=first_of(day), final=True).exists():
+        return Msg("discipline.month_final", month=first_of(day).strftime("%Y-%m"))
+    return None
+
+
+def _refuse_if_final(center, day: date) -> None:
+    problem = month_final_problem(center, day)
+    if problem is not None:
+        raise RuleViolation.of(problem.code, field="month", status=409, **problem.params)
+
+
+def sanction_text(data: dict) -> str:
+    """The sanction in the reader's language: 罚款 10 元、警告."""
+    s = L.sanction_from_data(data) if data else L.Sanction()
+    parts = []
+    for part in s.parts():
+        value = getattr(s, part)
+        if part in ("fine", "bonus_deduction", "salary_deduction"):
+            parts.append(str(Msg(f"discipline.sanction.{part}", amount=value)))
+        elif part == "cleaning_days":
+            parts.append(str(Msg("discipline.sanction.cleaning_days", days=value)))
+        else:
+            parts.append(str(Msg(f"discipline.sanction.{part}")))
+    return "、".join(parts) or str(Msg("discipline.sanction.none"))
+
+
+# ------------------------------------------------------------------------------------------------ recording
+
+def record_violation(scope, *, staff_no: str, type_code: str, occurred_on, note: str = "",
+                     source: str = Violation.Source.MANUAL, evidence_key: str = "", evidence: dict | None = None,
+                     now: datetime | None = None) -> Violation:
+    """Record one violation and apply its ladder step; the later ones of the period move up a step if needed.
+    From evidence, `evidence_key` makes it idempotent (the same finding is recorded once)."""
+    now = now or timezone.now()
+    center = scope.center
+    pol = policy(center)
+    if type_code not in pol["types"]:
+        raise RuleViolation.of("discipline.unknown_type", field="type_code", value=str(type_code)[:40])
+    day = parse_day(occurred_on, "occurred_on")
+    if day > timezone.localdate(now):
+        raise RuleViolation.of("discipline.future_date", field="occurred_on", value=day.isoformat())
+    note = (note or "").strip()
+    if source == Violation.Source.MANUAL and not note:
+        raise RuleViolation.of("discipline.evidence_required", field="note")
+    if len(note) > 500:
+        raise RuleViolation.of("common.too_long", field="note", field_label="证据", max=500, length=len(note))
+    staff = Staff.objects.filter(center=center, staff_no=str(staff_no).strip(), is_active=True).first()
+    if staff is None:
+        raise RuleViolation.of("discipline.not_subject_staff", field="staff_no", value=str(staff_no)[:20])
+    _refuse_if_final(center, day)
+    with transaction.atomic():
+        if evidence_key:
+            found = Violation.objects.filter(center=center, evidence_key=evidence_key).first()
+            if found is not None:
+                return found
+        v = Violation.objects.create(
+            center=center, staff=staff, department_id=staff.department_id, type_code=type_code, occurred_on=day,
+            source=source, evidence_key=evidence_key, evidence=evidence or {}, note=note,
+            recorded_by=scope.staff if source == Violation.Source.MANUAL else None,
+            appeal_due=timezone.localdate(now) + timedelta(days=pol["appeal_days"]), sanction={})
+        renumber(scope, v, now=now)
+        v.refresh_from_db()
+        ViolationEvent.objects.create(violation=v, code="discipline.recorded",
+                                      params={"type": {"code": pol["types"][type_code]["label"], "params": {}},
+                                              "sanction": v.sanction, "occurrence": v.occurrence},
+                                      to_state=v.state, actor=scope.staff if source == "manual" else None, at=now)
+    return v
+
+
+def renumber(scope, changed: Violation, *, voided_pk: int | None = None, now: datetime | None = None) -> None:
+    """Recount the tally `changed` belongs to, in its period, and apply every step that moved: the fund gets the
+    difference, a dismissal proposal is made or withdrawn (002:L498 跨月不累计: only this period is touched)."""
+    center = changed.center
+    all_ladders = ladders(center)
+    ladder = all_ladders[changed.type_code]
+    types = [t for t, lad in all_ladders.items() if lad.key(t) == ladder.key(changed.type_code)]
+    key = L.period_key(changed.occurred_on, ladder.period)
+    rows = (Violation.objects.select_for_update().filter(center=center, staff_id=changed.staff_id, type_code__in=types,
+                                                         state__in=machine.ACTIVE)
+            .order_by("occurred_on", "id"))
+    rows = [r for r in rows if r.pk != voided_pk and L.period_key(r.occurred_on, ladder.period) == key]
+    numbers = L.number_occurrences([L.Event(str(r.staff_id), r.type_code, r.occurred_on) for r in rows], all_ladders)
+    for row, n in zip(rows, numbers, strict=True):
+        step = L.sanction_to_data(L.penalty_for(all_ladders[row.type_code], n))
+        if row.occurrence != n or row.sanction != step:
+            moved = row.sanction != step and row.pk != changed.pk
+            row.occurrence, row.sanction = n, step
+            row.save(update_fields=["occurrence", "sanction"])
+            _apply_money(scope, row, now=now)
+            if moved:
+                ViolationEvent.objects.create(violation=row, code="discipline.renumbered",
+                                              params={"occurrence": {"code": "discipline.occurrence",
+                                                                     "params": {"n": n}},
+                                                      "sanction": step}, actor=scope.staff,
+                                              at=now or timezone.now())
+        elif row.pk == changed.pk:
+            _apply_money(scope, row, now=now)
+
+
+def _net_fine(v: Violation) -> Decimal:
+    sums = {k: FundEntry.objects.filter(violation=v, kind=k).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+            for k in (FundEntry.Kind.FINE, FundEntry.Kind.REVERSAL)}
+    return sums[FundEntry.Kind.FINE] - sums[FundEntry.Kind.REVERSAL]
+
+
+def _apply_money(scope, v: Violation, *, now=None) -> None:
+    """Bring the fund and the proposal in line with the violation's current sanction (empty when voided)."""
+    s = L.sanction_from_data(v.sanction) if v.sanction else L.Sanction()
+    label = {"code": policy(v.center)["types"].get(v.type_code, {}).get("label", v.type_code), "params": {}}
+    net = _net_fine(v)
+    if net != s.fine:
+        if net > 0:
+            FundEntry.objects.create(center=v.center, department_id=v.department_id, kind=FundEntry.Kind.REVERSAL,
+                                     amount=net, on=v.occurred_on, violation=v, entered_by=scope.staff,
+                                     description=Msg("discipline.fund.reversal", staff_no=v.staff.staff_no,
+                                                     type=label).as_data())
+        if s.fine > 0:
+            FundEntry.objects.create(center=v.center, department_id=v.department_id, kind=FundEntry.Kind.FINE,
+                                     amount=s.fine, on=v.occurred_on, violation=v, entered_by=scope.staff,
+                                     description=Msg("discipline.fund.fine", staff_no=v.staff.staff_no,
+                                                     type=label).as_data())
+    proposal = DismissalProposal.objects.filter(violation=v).first()
+    if s.dismissal_proposal and proposal is None:
+        DismissalProposal.objects.create(center=v.center, violation=v, staff=v.staff, forfeit_salary=s.forfeit_salary)
+    elif not s.dismissal_proposal and proposal is not None and proposal.state in (machine.PROPOSED,
+                                                                                  machine.HR_REVIEWED):
+        fire(machine.PROPOSAL, scope, proposal, "withdraw", now=now)
+
+
+def undo(scope, v: Violation) -> None:
+    """An upheld appeal or a withdrawn record: its sanction is cleared (fine reversed, proposal withdrawn) and the
+    later violations of its period step down (called inside the kernel's transaction)."""
+    v.sanction, v.occurrence = {}, 0
+    Violation.objects.filter(pk=v.pk).update(sanction={}, occurrence=0)
+    _apply_money(scope, v)
+    renumber(scope, v, voided_pk=v.pk)
+
+
+def transition(scope, violation_id: int, name: str, *, version: int | None = None, **fields) -> Violation:
+    v = scope.get(Violation.objects.select_related("staff"), "违规记录", pk=violation_id)
+    return fire(machine.VIOLATION, scope, v, name, version=version, **fields)
+
+
+def decide_proposal(scope, proposal_id: int, name: str, *, version: int | None = None, **fields):
+    p = scope.get(DismissalProposal.objects.all(), "开除建议", pk=proposal_id)
+    return fire(machine.PROPOSAL, scope, p, name, version=version, **fields)
+
+
+# -------------------------------------------------------------------------------------------- evidence
+
+def record_from_evidence(scope, month, *, now: datetime | None = None) -> dict[str, int]:
+    """The month's violations from kefu's own records, each once: attendance findings (late, early, absent),
+    QA red-line failures and overdue orders. Returns how many were new per source."""
+    from kefu.attendance import services as attendance
+    from kefu.quality.machine import FINAL
+    from kefu.quality.models import Evaluation
+    from kefu.tickets.models import Order
+
+    now = now or timezone.now()
+    month = parse_month(month)
+    types = policy(scope.center)["types"]
+    counts = {"attendance": 0, "qa": 0, "tickets": 0}
+    first, last = month, date(month.year, month.month, monthrange(month.year, month.month)[1])
+    status_types = {"late": ["late"], "early": ["early_leave"], "late_early": ["late", "early_leave"],
+                    "absent": ["absenteeism"]}
+
+    def add(source, staff_no, type_code, day, key, evidence):
+        if type_code not in types or source not in types[type_code]["sources"]:
+            return
+        before = Violation.objects.filter(center=scope.center, evidence_key=key).exists()
+        if not before:
+            record_violation(scope, staff_no=staff_no, type_code=type_code, occurred_on=day, source=source,
+                             evidence_key=key, evidence=evidence, now=now)
+            counts[source] += 1
+
+    for row in attendance.month_rows(scope.center, month, now=now):
+        for d in row["days"]:
+            for type_code in status_types.get(d["status"], []):
+                add("attendance", row["staff_no"], type_code, date.fromisoformat(d["day"]),
+                    f"attendance:{row['staff_no']}:{d['day']}:{type_code}",
+                    Msg("discipline.evidence.attendance", day=d["day"], status=d["status"], late=d["late"],
+                        early=d["early"]).as_data())
+    evaluations = (scope.filter(Evaluation.objects.filter(critical_failed=True, state__in=FINAL,
+                                                          scored_at__date__range=(first, last)))
+                   .select_related("agent"))
+    for e in evaluations:
+        add("qa", e.agent.staff_no, "qa_red_line", timezone.localdate(e.scored_at), f"qa:{e.pk}",
+            Msg("discipline.evidence.qa", call_id=e.call_id, total=e.total).as_data())
+    orders = scope.filter(Order.objects.filter(is_overdue=True, overdue_at__date__range=(first, last),
+                                               handler__isnull=False)).select_related("handler")
+    for o in orders:
+        add("tickets", o.handler.staff_no, "overdue_order", timezone.localdate(o.overdue_at), f"tickets:{o.pk}",
+            Msg("discipline.evidence.tickets", number=getattr(o, "number", o.pk)).as_data())
+    return counts
+
+
+def supervised_counts(center, month: date) -> dict[int, int]:
+    """督办 per person in the month: written escalations of the overdue orders they handled (004:L2181)."""
+    from kefu.tickets.models import Escalation
+
+    first, last = month, date(month.year, month.month, monthrange(month.year, month.month)[1])
+    out: dict[int, int] = {}
+    rows = Escalation.objects.filter(order__center=center, at__date__range=(first, last),
+                                     order__handler__isnull=False).values_list("order__handler_id", flat=True)
+    for staff_id in rows:
+        out[staff_id] = out.get(staff_id, 0) + 1
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ fund
+
+def fund_rows(scope, department_id: int | None, month=None) -> dict:
+    """The ledger of a department (None: entries without a department), with the running balance; approved spending
+    and posted fines/reversals only count (000:L203)."""
+    qs = scope.filter(FundEntry.objects.filter(department_id=department_id)).select_related("entered_by", "approved_by")
+    balance = Decimal(0)
+    rows = []
+    start = parse_month(month) if month else None
+    end = date(start.year + (start.month == 12), start.month % 12 + 1, 1) if start else None
+    opening = Decimal(0)
+    for e in qs.order_by("on", "id"):
+        sign = {"fine": 1, "reversal": -1, "spending": -1}[e.kind]
+        counts = e.kind != FundEntry.Kind.SPENDING or e.state == FundEntry.State.APPROVED
+        if counts:
+            balance += sign * e.amount
+        if start and e.on < start:
+            opening = balance
+            continue
+        if end and e.on >= end:
+            continue
+        rows.append({"id": e.pk, "on": e.on, "kind": e.kind, "amount": e.amount, "state": e.state,
+                     "text": str(Msg.from_data(e.description)) if e.description else e.purpose,
+                     "entered_by": e.entered_by.staff_no if e.entered_by else "",
+                     "approved_by": e.approved_by.staff_no if e.approved_by else "",
+                     "counts": counts, "balance": balance})
+    closing = rows[-1]["balance"] if rows else opening
+    fines = sum((r["amount"] for r in rows if r["kind"] == "fine"), Decimal(0))
+    out = sum((r["amount"] for r in rows if r["counts"] and r["kind"] != "fine"), Decimal(0))
+    return {"rows": rows, "opening": opening, "closing": closing, "fines": fines, "out": out}
+
+
+def balance(center, department_id) -> Decimal:
+    q = FundEntry.objects.filter(center=center, department_id=department_id)
+    fines = q.filter(kind="fine").aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    out = q.filter(Q(kind="reversal") | Q(kind="spending", state="approved")).aggregate(s=Sum("amount"))["s"] or 0
+    return fines - Decimal(out)
+
+
+def enter_spending(scope, *, department_id: int | None, amount, purpose: str, spent_on) -> FundEntry:
+    amount = parse_amount(amount)
+    if amount <= 0:
+        raise RuleViolation.of("discipline.bad_amount", field="amount", field_label=Msg("discipline.field.amount"),
+                               value=str(amount))
+    purpose = (purpose or "").strip()
+    if not purpose:
+        raise RuleViolation.of("common.required", field="purpose", field_label="用途")
+    if len(purpose) > 200:
+        raise RuleViolation.of("common.too_long", field="purpose", field_label="用途", max=200, length=len(purpose))
+    day = parse_day(spent_on, "spent_on")
+    if department_id is not None:
+        from kefu.org.models import Department
+
+        scope.get(Department.objects.all(), "部门", pk=department_id)
+    return FundEntry.objects.create(center=scope.center, department_id=department_id, kind=FundEntry.Kind.SPENDING,
+                                    amount=amount, on=day, purpose=purpose, state=FundEntry.State.SUBMITTED,
+                                    entered_by=scope.staff)
+
+
+def decide_spending(scope, entry_id: int, *, approve: bool) -> FundEntry:
+    with transaction.atomic():
+        e = scope.get(FundEntry.objects.select_for_update(), "经费记录", pk=entry_id, kind=FundEntry.Kind.SPENDING)
+        if e.state != FundEntry.State.SUBMITTED:
+            raise RuleViolation.of("discipline.not_pending", field="state", status=409,
+                                   state=Msg(f"discipline.fund.state.{e.state}"))
+        if e.entered_by_id == scope.staff.pk:
+            raise RuleViolation.of("discipline.own_spending", field="state", status=403)
+        if approve:
+            left = balance(scope.center, e.department_id)
+            if e.amount > left:
+                raise RuleViolation.of("discipline.spending_exceeds", field="amount", amount=e.amount, balance=left)
+        e.state = FundEntry.State.APPROVED if approve else FundEntry.State.REJECTED
+        e.approved_by = scope.staff
+        e.save(update_fields=["state", "approved_by"])
+    return e
+
+
+def publish_fund(scope, department_id: int | None, month) -> FundPublication:
+    month = parse_month(month)
+    ledger = fund_rows(scope, department_id, month)
+    rows = [{**r, "on": r["on"].isoformat(), "amount": str(r["amount"]), "balance": str(r["balance"])}
+            for r in ledger["rows"]]
+    return FundPublication.objects.create(center=scope.center, department_id=department_id, month=month, rows=rows,
+                                          balance=ledger["closing"], published_by=scope.staff)
+
+
+# ---------------------------------------------------------------------------------------------- rewards
+
+def propose_reward(scope, *, staff_no: str, type_code: str, month, reason: str, amount=None) -> Reward:
+    pol = policy(scope.center)
+    spec = pol["rewards"].get(type_code)
+    if spec is None:
+        raise RuleViolation.of("discipline.unknown_reward", field="type_code", value=str(type_code)[:40])
+    staff = Staff.objects.filter(center=scope.center, staff_no=str(staff_no).strip(), is_active=True).first()
+    if staff is None:
+        raise RuleViolation.of("discipline.not_subject_staff", field="staff_no", value=str(staff_no)[:20])
+    month = parse_month(month)
+    if amount in (None, ""):
+        if spec.get("amount") is None:
+            raise RuleViolation.of("discipline.amount_required", field="amount")
+        amount = spec["amount"]
+    amount = parse_amount(amount)
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation.of("common.required", field="reason", field_label="事由")
+    if type_code == "outstanding":  # 001:L158: any violation in the period disqualifies
+        months = pol["outstanding"]["period_months"]
+        start = month
+        for _ in range(months - 1):
+            start = first_of(start - timedelta(days=1))
+        end = date(month.year, month.month, monthrange(month.year, month.month)[1])
+        n = Violation.objects.filter(staff=staff, state__in=machine.ACTIVE, occurred_on__range=(start, end)).count()
+        if n:
+            raise RuleViolation.of("discipline.outstanding_disqualified", field="staff_no", staff_no=staff.staff_no, n=n)
+    _refuse_if_final(scope.center, month)
+    return Reward.objects.create(center=scope.center, staff=staff, type_code=type_code, amount=amount, month=month,
+                                 reason=reason[:500], proposed_by=scope.staff)
+
+
+def decide_reward(scope, reward_id: int, *, approve: bool) -> Reward:
+    with transaction.atomic():
+        r = scope.get(Reward.objects.select_for_update(), "奖励", pk=reward_id)
+        if r.state != "proposed":
+            raise RuleViolation.of("discipline.not_pending", field="state", status=409,
+                                   state=Msg(f"discipline.reward.state.{r.state}"))
+        if r.proposed_by_id == scope.staff.pk:
+            raise RuleViolation.of("workflow.own_request", field="state", status=403, action="奖励")
+        _refuse_if_final(scope.center, r.month)
+        r.state = "approved" if approve else "rejected"
+        r.decided_by = scope.staff
+        r.save(update_fields=["state", "decided_by"])
+    return r
+
+
+# -------------------------------------------------------------------------------------------- appraisal
+
+def _month_end(month: date) -> date:
+    return date(month.year, month.month, monthrange(month.year, month.month)[1])
+
+
+def appraised_staff(center):
+    return (Staff.objects.filter(center=center, is_active=True, user__groups__name__in=APPRAISED_ROLES)
+            .distinct().select_related("discipline_record").order_by("staff_no"))
+
+
+def compute_month(scope, month, *, now: datetime | None = None) -> AppraisalMonth:
+    """Every appraised person's month: violations, 督办, grade (or score), deductions and bonus. A final month is
+    refused (reopen it first); a month not yet ended too."""
+    now = now or timezone.now()
+    month = parse_month(month)
+    if _month_end(month) >= timezone.localdate(now):
+        raise RuleViolation.of("discipline.future_month", field="month", value=month.strftime("%Y-%m"))
+    _refuse_if_final(scope.center, month)
+    pol = policy(scope.center)
+    scheme = pol["appraisal"]
+    all_ladders = ladders(scope.center)
+    with transaction.atomic():
+        period, _ = AppraisalMonth.objects.select_for_update().get_or_create(center=scope.center, month=month)
+        if period.final:
+            raise RuleViolation.of("discipline.month_final", field="month", status=409, month=month.strftime("%Y-%m"))
+        people = list(appraised_staff(scope.center))
+        violations: dict[int, list[Violation]] = {}
+        for v in Violation.objects.filter(center=scope.center, state__in=machine.ACTIVE,
+                                          occurred_on__range=(month, _month_end(month))):
+            violations.setdefault(v.staff_id, []).append(v)
+        supervised = supervised_counts(scope.center, month)
+        rewards = dict(Reward.objects.filter(center=scope.center, month=month, state="approved")
+                       .values_list("staff_id").annotate(s=Sum("amount")))
+        qa = _qa_averages(scope.center, month) if scheme["scheme"] == "score" else {}
+        existing = {a.staff_id: a for a in Appraisal.objects.filter(period=period)}
+        rows = []
+        for person in people:
+            rows.append(_appraise(person, violations.get(person.pk, []), supervised.get(person.pk, 0),
+                                  rewards.get(person.pk, Decimal(0)), qa.get(person.pk), scheme, all_ladders,
+                                  existing.get(person.pk), period, month, now))
+        Appraisal.objects.filter(period=period).exclude(staff__in=people).delete()
+        for row in rows:
+            row.save()
+        period.computed_at = now
+        period.save(update_fields=["computed_at"])
+    return period
+
+
+def _qa_averages(center, month: date) -> dict[int, float]:
+    from django.db.models import Avg
+
+    from kefu.quality.machine import FINAL
+    from kefu.quality.models import Evaluation
+
+    rows = (Evaluation.objects.filter(center=center, state__in=FINAL, scored_at__date__range=(month, _month_end(month)))
+            .values("agent_id").annotate(a=Avg("total")))
+    return {r["agent_id"]: float(r["a"]) for r in rows}
+
+
+def _appraise(person, vs, supervised, reward, qa, scheme, all_ladders, row, period, month, now) -> Appraisal:
+    record = getattr(person, "discipline_record", None)
+    rank = record.rank if record else "staff"
+    employment = record.employment if record else StaffRecord.Employment.REGULAR
+    t = L.tally(L.sanction_from_data(v.sanction) for v in vs if v.sanction)
+    row = row or Appraisal(period=period, staff=person)
+    row.violations, row.supervised = len(vs), supervised
+    row.deductions, row.forfeit, row.fines, row.rewards = t.bonus_deductions, t.forfeit_bonus, t.fines, reward
+    row.graded = A.is_graded(employment)
+    base = Decimal(str(scheme.get("bases", {}).get(rank, scheme.get("bases", {}).get("staff", "0"))))
+    row.base = base
+    rules = A.BonusRules(bases={}, factors={k: Decimal(str(v)) for k, v in scheme.get("factors", {}).items()})
+    if not row.graded:
+        row.grade, row.reasons, row.bonus, row.score = "", [employment], Decimal(0), None
+        return row
+    if scheme["scheme"] == "grades":
+        form_due, _ = A.appraisal_deadlines(month, form_day=scheme["form_day"], opinion_day=scheme["opinion_day"])
+        late = A.is_late(row.form_submitted_on, form_due, timezone.localdate(now)) if row.form_submitted_on else False
+        g = A.monthly_grade(A.MonthFacts(violations=len(vs), supervised=supervised, form_late=late),
+                            A.GradeRules(fair_max_violations=scheme["fair_max_violations"],
+                                         poor_over_supervised=scheme["poor_over_supervised"]))
+        row.grade, row.reasons, row.score = g.grade, list(g.reasons), None
+    else:
+        discipline_points = max(0.0, 100.0 - scheme["points_per_violation"] * len(vs))
+        score = A.weighted_score({"qa": qa, "discipline": discipline_points, "attendance": None}, scheme["weights"])
+        row.score = Decimal(str(score)) if score is not None else None
+        row.grade = A.grade_from_score(score, [tuple(b) for b in scheme["bands"]]) or ""
+        row.reasons = []
+    if not rules.factors or not row.grade:
+        row.bonus = Decimal(0)
+    else:
+        row.bonus = A.monthly_bonus(base, row.grade, rules, deductions=t.bonus_deductions, forfeit=t.forfeit_bonus)
+    return row
+
+
+def finalise_month(scope, month) -> AppraisalMonth:
+    month = parse_month(month)
+    with transaction.atomic():
+        period = AppraisalMonth.objects.select_for_update().filter(center=scope.center, month=month).first()
+        if period is None or period.computed_at is None:
+            raise RuleViolation.of("discipline.payroll_not_computed", field="month", month=month.strftime("%Y-%m"))
+        if period.final:
+            raise RuleViolation.of("discipline.month_final", field="month", status=409, month=month.strftime("%Y-%m"))
+        period.final, period.finalised_by, period.finalised_at = True, scope.staff, timezone.now()
+        period.save(update_fields=["final", "finalised_by", "finalised_at"])
+    return period
+
+
+def reopen_month(scope, month) -> AppraisalMonth:
+    month = parse_month(month)
+    with transaction.atomic():
+        period = AppraisalMonth.objects.select_for_update().filter(center=scope.center, month=month, final=True).first()
+        if period is None:
+            raise RuleViolation.of("discipline.month_not_final", field="month", month=month.strftime("%Y-%m"))
+        period.final, period.finalised_by, period.finalised_at = False, None, None
+        period.save(update_fields=["final", "finalised_by", "finalised_at"])
+    return period
+
+
+def payroll_sheet(scope, month) -> bytes:
+    """The month's payroll sheet (Excel): one row per person, for payroll once the manager has made it final."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    month = parse_month(month)
+    period = AppraisalMonth.objects.filter(center=scope.center, month=month).first()
+    if period is None or period.computed_at is None:
+        raise RuleViolation.of("discipline.payroll_not_computed", field="month", month=month.strftime("%Y-%m"))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = month.strftime("%Y-%m")
+    ws.append(["工号", "参加考评", "违规次数", "督办次数", "等次", "得分", "考核奖基数", "扣款", "取消考核奖", "考核奖",
+               "奖励", "罚款（已交入部门活动经费）", "状态"])
+    for a in period.rows.select_related("staff").order_by("staff__staff_no"):
+        ws.append([a.staff.staff_no, "是" if a.graded else "否", a.violations, a.supervised,
+                   str(Msg(f"discipline.grade.{a.grade}")) if a.grade else "—",
+                   float(a.score) if a.score is not None else None, float(a.base), float(a.deductions),
+                   "是" if a.forfeit else "否", float(a.bonus), float(a.rewards), float(a.fines),
+                   "已定稿" if period.final else "草稿（未经中心经理定稿）"])
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def ensure_record(staff, *, rank: str = "staff", employment: str = StaffRecord.Employment.REGULAR) -> StaffRecord:
+    record, _ = StaffRecord.objects.get_or_create(staff=staff, defaults={"rank": rank, "employment": employment})
+    return record

@@ -2,6 +2,10 @@
 
     .venv/bin/python bench/roster.py --instances 1-12 --time-limit 60 --center-time-limit 120
     .venv/bin/python bench/roster.py --instances 5-12 --repeat 3 --no-center   # the spread between runs
+    .venv/bin/python bench/roster.py --instances 13-19 --time-limit 600 --no-center    # issue 18, item 1
+    .venv/bin/python bench/roster.py --instances '' --center-agents 1000 --center-time-limit 600   # item 2
+    .venv/bin/python bench/roster.py --instances '' --center-agents 150 --skill-forecast --center-teams 0,2  # its cost
+    .venv/bin/python bench/roster.py --repair --repeat 3                        # item 3: re-rostering
 
 Instances (Curtois & Qu, https://www.schedulingbenchmarks.org/nrp/) are read into the SAME engine the
 product uses (kefu.roster.benchmark.to_problem → kefu.roster.engine.solve); every roster is re-checked
@@ -25,6 +29,23 @@ median and best gap with how many runs met the goal (issue #4: instances 1-6 wit
 
 Baseline measured in the same run: the first roster CP-SAT finds (stop_after_first_solution) for the
 same model; the script prints the final objective as a ratio of it.
+
+Instances 13-24 (issue 18): the references are the issue's (optima 13, 14, 16-18; upper bounds for 15, 19-24); where
+kefu.roster.benchmark.BEST_KNOWN (a transcribed table) says otherwise it is printed beside them. Above
+engine.PATTERN_LARGE_CELLS (Instances 13, 20-24) the whole model may find no roster in time: the engine starts from one
+built agent by agent (patterns.priced_roster) and improves it by LNS.
+
+A large center (--center-agents 500 and more, or --skill-forecast): agents hold VIP, complaint and English skills (any
+number of them) and each skill has its own cover from a per-skill forecast. Above 300 agents it is rostered by teams of
+about 125 solved in turn against the cover the teams before left (kefu.roster.decompose); the baseline is then the
+constructive roster the engine starts from (engine.greedy_roster). --center-teams 0,2 solves the same center whole and
+by 2 teams one after the other: what the split costs on a size both can solve. Peak memory is the process's.
+
+--repair (issue 18, item 3): the 150-agent center month is solved (--publish-time-limit) and published; then, per run,
+5 random absences of 1-3 days starting on a worked day; the roster is repaired (kefu.roster.repair, a cost per moved
+cell from the policy) and, in the same time, solved again from scratch (engine.solve). Each line prints the kept share
+of the published assignments the absences did not remove, the moves, the under-coverage of both and the goal (a legal
+repair in the time, >= 97 % kept, under-coverage no worse than the re-solve's).
 """
 from __future__ import annotations
 
@@ -312,8 +333,9 @@ def main() -> None:
     ap.add_argument("--publish-time-limit", type=float, default=120.0, help="solve of the published roster")
     ap.add_argument("--absences", type=int, default=5)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--center-teams", type=int, default=None,
+    ap.add_argument("--center-teams", default=None,
                     help="roster the center by this many teams in turn (kefu.roster.decompose); 0: the whole model; "
+                         "a list (0,2) runs each on the same center one after another, to compare; "
                          "default: whole model up to 300 agents, teams of about 125 above")
     ap.add_argument("--skill-forecast", action=argparse.BooleanOptionalAction, default=None,
                     help="the large-center generator (VIP/complaint/English, per-skill cover); default from 500 agents")
@@ -327,8 +349,9 @@ def main() -> None:
         run_instances(parse_range(args.instances), args.time_limit, args.lns_share or None,
                       False if args.no_patterns else None, args.repeat, args.workers)
     if not args.no_center:
-        run_center(args.center_agents, args.center_days, args.center_time_limit, args.center_teams,
-                   args.skill_forecast, args.workers)
+        for teams in (parse_range(args.center_teams) if args.center_teams else [None]):
+            run_center(args.center_agents, args.center_days, args.center_time_limit, teams, args.skill_forecast,
+                       args.workers)
 
 
 if __name__ == "__main__":

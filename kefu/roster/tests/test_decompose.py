@@ -50,14 +50,26 @@ def test_teams_have_the_same_skill_mix_and_cover_every_agent_once():
 
 def test_roster_by_teams_is_legal_and_the_residual_cover_goes_to_later_teams():
     problem = skill_center(agents=16, days=7)
-    out = decompose.solve_by_teams(problem, 2, time_limit=20, workers=1)
+    out = decompose.solve_by_teams(problem, 2, time_limit=20, workers=1, first_share=1.0)
     assert out.evaluation.hard == [] and out.status == "FEASIBLE"
-    assert [t.agents for t in out.teams] == [8, 8]
+    assert [t.agents for t in out.teams] == [8, 8]  # no time left for a second pass
     # the merged roster is evaluated on the whole center: the same numbers as an independent evaluation
     again = engine.evaluate(problem, out.roster)
     assert again.soft_cost == out.evaluation.soft_cost and again.by_skill == out.evaluation.by_skill
     # better than the constructive roster the engine starts from
     assert out.evaluation.soft_cost <= engine.evaluate(problem, engine.greedy_roster(problem)).soft_cost
+
+
+def test_a_second_pass_solves_each_team_against_what_the_others_leave_and_never_loses():
+    problem = skill_center(agents=16, days=7)
+    lines = []
+    out = decompose.solve_by_teams(problem, 2, time_limit=40, workers=1, first_share=0.5, log=lines.append)
+    assert out.evaluation.hard == []
+    later = [line for line in lines if line.startswith("pass 2")]
+    assert later, lines
+    for line in later:  # "pass 2, team 1/2: objective A -> B ..."
+        before, after = line.split("objective ")[1].split(" time")[0].split(" -> ")
+        assert int(after) <= int(before)
 
 
 def test_one_team_is_the_whole_model():

@@ -10,6 +10,7 @@ from kefu.org import services
 from kefu.org.models import Center, Department, Policy, Staff, Team
 from kefu.org.policy import deep_merge, preset_section, sections
 from kefu.org.roles import forget_roles, roles_of
+from kefu.scope import caller
 
 router = Router(tags=["组织 org"])
 
@@ -92,8 +93,7 @@ class TokenOut(Schema):
 
 
 def _center(request) -> Center:
-    staff = getattr(request.user, "staff", None)
-    return staff.center if staff else Center.objects.order_by("id").first()
+    return caller(request).center
 
 
 @op(router.get, "/me", "org.me", response=StaffOut)
@@ -103,7 +103,7 @@ def me(request):
 
 @op(router.get, "/staff", "org.list_staff", response=list[StaffOut])
 def list_staff(request, team_id: int | None = None, department_id: int | None = None, active: bool = True):
-    qs = Staff.objects.select_related("user").prefetch_related("skills", "user__groups").filter(is_active=active)
+    qs = caller(request).filter(Staff.objects.select_related("user"), department="department").prefetch_related("skills", "user__groups").filter(is_active=active)
     if team_id:
         qs = qs.filter(team_id=team_id)
     if department_id:
@@ -113,9 +113,11 @@ def list_staff(request, team_id: int | None = None, department_id: int | None = 
 
 @op(router.post, "/staff", "org.create_staff", response={201: StaffOut})
 def create_staff(request, payload: StaffIn):
-    center = _center(request)
-    department = get_object_or_404(Department, pk=payload.department_id) if payload.department_id else None
-    team = get_object_or_404(Team, pk=payload.team_id) if payload.team_id else None
+    scope = caller(request)
+    center = scope.center
+    services.check_grant(scope.roles, payload.roles)
+    department = scope.get(Department.objects, "部门", pk=payload.department_id) if payload.department_id else None
+    team = scope.get(Team.objects, "班组", pk=payload.team_id) if payload.team_id else None
     staff = services.create_staff(center, staff_no=payload.staff_no, name=payload.name, roles=payload.roles,
                                   username=payload.username, password=payload.password, department=department,
                                   team=team, level=payload.level)
@@ -124,7 +126,10 @@ def create_staff(request, payload: StaffIn):
 
 @op(router.put, "/staff/{staff_no}/roles", "org.set_roles", response=StaffOut)
 def set_roles(request, staff_no: str, payload: RolesIn):
-    staff = get_object_or_404(Staff, staff_no=staff_no)
+    scope = caller(request)
+    staff = scope.get(Staff.objects.select_related("user"), "员工", staff_no=staff_no)
+    # The roles taken away and the roles given must both be within the caller's reach.
+    services.check_grant(scope.roles, set(payload.roles) ^ {r.value for r in roles_of(staff.user)})
     services.set_roles(staff, payload.roles)
     forget_roles(staff.user)
     return staff
@@ -132,12 +137,12 @@ def set_roles(request, staff_no: str, payload: RolesIn):
 
 @op(router.get, "/departments", "org.list_departments", response=list[DepartmentOut])
 def list_departments(request):
-    return list(Department.objects.all())
+    return list(caller(request).filter(Department.objects.all()))
 
 
 @op(router.get, "/teams", "org.list_teams", response=list[TeamOut])
 def list_teams(request):
-    return list(Team.objects.all())
+    return list(caller(request).filter(Team.objects.all()))
 
 
 def _policy_out(policy: Policy) -> dict:
@@ -159,6 +164,8 @@ def update_policy(request, payload: PolicyIn):
 def issue_token(request, payload: TokenIn):
     from kefu.org.models import ApiToken
 
-    user = get_object_or_404(Staff, staff_no=payload.staff_no).user if payload.staff_no else request.user
+    scope = caller(request)
+    user = scope.get(Staff.objects.select_related("user"), "员工", staff_no=payload.staff_no).user \
+        if payload.staff_no else scope.user
     row, raw = ApiToken.issue(user, payload.name)
     return 201, {"id": row.id, "name": row.name, "token": raw}

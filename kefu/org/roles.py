@@ -41,6 +41,21 @@ ALL_ROLES = frozenset(Role)
 FRONT_LINE = frozenset({Role.AGENT, Role.SENIOR_AGENT})
 LEADS = frozenset({Role.TEAM_LEAD, Role.SUPERVISOR, Role.MANAGER})
 
+# Who may grant which roles (API and pages): an administrator any role of their own center, HR the operational
+# roles. Nobody else grants roles; nobody grants a role above their reach (HR cannot make an administrator).
+OPERATIONAL = frozenset({Role.AGENT, Role.SENIOR_AGENT, Role.TEAM_LEAD, Role.SUPERVISOR, Role.QA, Role.EDITOR,
+                         Role.DISPATCHER, Role.DEPT_HANDLER})
+GRANTS: dict[Role, frozenset[Role]] = {Role.ADMIN: ALL_ROLES, Role.HR: OPERATIONAL}
+
+
+def grantable_by(roles) -> frozenset[Role]:
+    """The roles a holder of `roles` may give to others."""
+    found: frozenset[Role] = frozenset()
+    for role in roles:
+        found |= GRANTS.get(Role(role), frozenset())
+    return found
+
+
 # Who may see customers' phone numbers and names unmasked (each unmask is audited).
 UNMASK_ROLES = frozenset({Role.SENIOR_AGENT, Role.TEAM_LEAD, Role.SUPERVISOR, Role.DISPATCHER, Role.DEPT_HANDLER})
 

@@ -13,9 +13,17 @@ from django.utils import translation
 from kefu.errors import Problem, RuleViolation
 from kefu.org.models import Center, Department, Policy, Staff, Team
 from kefu.org.policy import forget_policy, validate_overrides
-from kefu.org.roles import Role
+from kefu.org.roles import ROLE_LABELS, Role, grantable_by
 
 _STAFF_NO = re.compile(r"^[A-Za-z0-9]{2,20}$")
+
+
+def check_grant(granter_roles, roles) -> None:
+    """Refuse roles the granter may not give (kefu.org.roles.GRANTS): 403 naming them."""
+    beyond = sorted(set(roles) - {r.value for r in grantable_by(granter_roles)})
+    if beyond:
+        raise RuleViolation(f"无权授予角色：{'、'.join(ROLE_LABELS.get(Role(r), r) for r in beyond)}", field="roles",
+                            rule="grant", status=403)
 
 
 def ensure_role_groups() -> None:

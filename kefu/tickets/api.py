@@ -17,6 +17,7 @@ from kefu.customers.phones import normalize_phone
 from kefu.errors import RuleViolation
 from kefu.tickets import machine, selectors, services
 from kefu.tickets.models import Compensation, Order
+from kefu.web.inputs import clean_data
 from kefu.workcal.api import DeadlineWarningOut
 from kefu.workcal.messages import warnings_out
 
@@ -263,7 +264,7 @@ def transitions(request, order_id: int):
 @op(router.post, "/orders/{order_id}/transitions", "tickets.transition", response=OrderAnswer)
 def fire(request, order_id: int, payload: TransitionIn):
     staff = services.staff_of(request.user)
-    raw = json.loads(request.body or b"{}")  # the fields of the transition come beside name and version
+    raw = clean_data(json.loads(request.body or b"{}"))  # the fields of the transition come beside name and version
     fields = {k: v for k, v in raw.items() if k not in ("name", "version")} if isinstance(raw, dict) else {}
     # The service reads the order once, in its transaction, limited to the staff member's center (else 404).
     order = services.transition(Order(pk=order_id), payload.name, staff, payload.version, center=staff.center, **fields)

@@ -83,3 +83,13 @@ def test_an_impossible_deadline_on_the_order_page_is_named(org, client_for, revi
     assert r.status_code == 400
     assert "2026-02-30T10:00 不是有效的日期时间" in r.content.decode()
     assert Order.objects.get(pk=reviewed.pk).version == reviewed.version
+
+
+@pytest.mark.django_db
+def test_control_characters_in_a_transition_through_the_api_are_cleaned(org, client_for, new_order):
+    """The transition's fields are read beside name and version; they went to the database uncleaned."""
+    order = new_order()
+    r = post(client_for(org.dispatcher), f"/api/tickets/orders/{order.pk}/transitions",
+             {"name": "review", "version": order.version, "review_opinion": "有\x00效\x1b"})
+    assert r.status_code == 200, r.content
+    assert Order.objects.get(pk=order.pk).review_opinion == "有效"

@@ -201,7 +201,12 @@ class IndexedDoc(models.Model):
 
 
 class Posting(models.Model):
-    """term → article with its weighted term frequency (title terms count more)."""
+    """term → article with its weighted term frequency (title terms count more).
+
+    One index only, covering the query's columns: a unique (term, article) index beside it doubled the
+    cost of loading the ~170 postings per article the n-grams bring. index_article deletes an article's
+    postings before writing them and doc_terms yields each term once, so no pair repeats.
+    """
 
     term = models.CharField(max_length=40)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
@@ -212,7 +217,6 @@ class Posting(models.Model):
         verbose_name = verbose_name_plural = "倒排索引"
         # Covering: a query's postings are read from the index alone (the n-gram terms tripled their number).
         indexes = [models.Index(fields=["term", "article", "tf", "doc_len"], name="kb_posting_cover")]
-        constraints = [models.UniqueConstraint(fields=["term", "article"], name="kb_posting_unique")]
 
 
 class TermStat(models.Model):

@@ -374,24 +374,24 @@ def rebuild_index(batch: int = 2000) -> int:
     IndexedDoc.objects.all().delete()
     df: dict[str, int] = {}
     n = total = 0
-    postings: list[Posting] = []
+    postings: list[tuple[str, int, float, int]] = []
     docs: list[IndexedDoc] = []
     qs = Article.objects.filter(status=Article.Status.PUBLISHED).select_related("published_version").prefetch_related("tags")
     for article in qs.iterator(chunk_size=batch):
         terms = search.doc_terms(article.title, article.body, _tags_of(article))
         length = search.doc_length(terms)
         docs.append(IndexedDoc(article=article, length=length, valid_to=article.valid_to))
-        postings.extend(Posting(term=t, article_id=article.pk, tf=tf, doc_len=length) for t, tf in terms.items())
+        postings.extend((t, article.pk, tf, length) for t, tf in terms.items())
         for t in terms:
             df[t] = df.get(t, 0) + 1
         n += 1
         total += length
         if len(postings) > 20000:
             IndexedDoc.objects.bulk_create(docs)
-            Posting.objects.bulk_create(postings, batch_size=5000)
+            Posting.objects.load(postings)
             docs, postings = [], []
     IndexedDoc.objects.bulk_create(docs)
-    Posting.objects.bulk_create(postings, batch_size=5000)
+    Posting.objects.load(postings)
     TermStat.objects.bulk_create([TermStat(term=t, df=c) for t, c in df.items()], batch_size=5000)
     IndexMeta.objects.update_or_create(key="kb", defaults={"n_docs": n, "total_len": total})
     return n

@@ -101,3 +101,18 @@ def test_postings_are_read_from_a_covering_index():
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN QUERY PLAN SELECT term, article_id, tf, doc_len FROM {Posting._meta.db_table} WHERE term IN ('a', 'b')")
             assert "COVERING INDEX" in " ".join(str(row) for row in cursor.fetchall())
+
+
+@pytest.mark.django_db
+def test_postings_load_as_plain_rows(make_staff):
+    from kefu.knowledge.models import Posting
+
+    editor, lead = make_staff("editor", staff_no="3201"), make_staff("team_lead", staff_no="3202")
+    v = services.create_article(editor, title="井盖丢失", body="路面井盖丢失按标识交办住建局。", tags=[], confirmed_by="市住建局 张科长")
+    services.submit_version(editor, v)
+    services.approve_version(lead, v)
+    incremental = sorted(Posting.objects.values_list("term", "article_id", "tf", "doc_len"))
+    Posting.objects.all().delete()
+    assert Posting.objects.load(incremental, batch=7) == len(incremental)
+    assert sorted(Posting.objects.values_list("term", "article_id", "tf", "doc_len")) == incremental
+    assert selectors.search_articles("井盖丢了")[0].article.pk == v.article_id

@@ -13,6 +13,10 @@ With time left, each team is solved again, from its own roster, against exactly 
 block coordinate descent): a new roster of the team is kept only when it costs less against what the others leave, and
 for the cover and the requests that is exactly what it adds to the center's cost (the fair-load spread is the team's).
 
+A team is solved by the whole model and LNS, as the 150-agent center month is: a team of 125 agents with 4-5 shifts is
+under engine.PATTERN_LARGE_CELLS, but column generation over interval cover ran far past its time there (353 s for a
+36 s limit, the last team of a thousand-agent center).
+
 Teams are dealt round-robin from the agents sorted by their skills, so each team has about the same skill mix (and
 each skill row a holder in every team where the center has enough of them).
 """
@@ -98,6 +102,7 @@ def solve_by_teams(problem: engine.Problem, teams: int | list[list[engine.Agent]
     rosters: list[engine.Roster] = []
     results = []
     first_end = started + time_limit * (first_share if len(groups) > 1 else 1.0)
+    overrun = 0.0  # how far the last solve ran past its limit (building its model): taken off the next one
     for k, team in enumerate(groups):
         later = [a for g in groups[k:] for a in g]
         last = k == len(groups) - 1
@@ -114,8 +119,9 @@ def solve_by_teams(problem: engine.Problem, teams: int | list[list[engine.Agent]
             share = need if last else math.ceil(need * len(team) / len(later))
             shift_cover.append(replace(cv, requirement=share))
         sub = _sub_problem(problem, team, interval_cover, shift_cover)
-        limit = max(1.0, (first_end - time.monotonic()) * len(team) / len(later))
-        sol = engine.solve(sub, time_limit=limit, workers=workers, seed=seed + k)
+        limit = max(1.0, (first_end - time.monotonic()) * len(team) / len(later) - overrun)
+        sol = engine.solve(sub, time_limit=limit, workers=workers, seed=seed + k, use_patterns=False)
+        overrun = max(0.0, sol.wall_seconds - limit)
         results.append(TeamResult(len(team), sol.status, sol.objective, round(sol.wall_seconds, 1)))
         if log:
             log(f"team {k + 1}/{len(groups)}: {len(team)} agents, status={sol.status} objective={sol.objective} "
@@ -124,7 +130,7 @@ def solve_by_teams(problem: engine.Problem, teams: int | list[list[engine.Agent]
         count.add(sol.roster)
     # later passes: each team against the cover the others leave (exact for the cover and request costs)
     k = 0
-    while len(groups) > 1 and deadline - time.monotonic() > MIN_TEAM_SECONDS:
+    while len(groups) > 1 and deadline - time.monotonic() > MIN_TEAM_SECONDS + overrun:
         team, own = groups[k % len(groups)], rosters[k % len(groups)]
         count.add(own, -1)
         interval_cover = [replace(cv, requirement=max(0, cv.requirement - count.seats.get((cv.interval, cv.skill), 0)))
@@ -134,8 +140,10 @@ def solve_by_teams(problem: engine.Problem, teams: int | list[list[engine.Agent]
         sub = _sub_problem(problem, team, [cv for cv in interval_cover if cv.requirement or cv.over_weight],
                            shift_cover)
         left = len(groups) - k % len(groups)
-        limit = max(MIN_TEAM_SECONDS, (deadline - time.monotonic()) / left)
-        sol = engine.solve(sub, time_limit=limit, workers=workers, seed=seed + len(results), hint=own)
+        limit = max(MIN_TEAM_SECONDS, (deadline - time.monotonic()) / left - overrun)
+        sol = engine.solve(sub, time_limit=limit, workers=workers, seed=seed + len(results), hint=own,
+                           use_patterns=False)
+        overrun = max(0.0, sol.wall_seconds - limit)
         before = engine.evaluate(sub, own).soft_cost
         better = sol.evaluation is not None and not sol.evaluation.hard and sol.objective < before
         if better:

@@ -93,6 +93,14 @@ def first_solution(problem: engine.Problem, limit: float, workers: int = 2) -> t
     return engine.evaluate(problem, roster).soft_cost, time.monotonic() - started
 
 
+PROGRESS = None  # --progress: print each engine.Progress (the best cost, bound and time a person waiting would see)
+
+
+def show_progress(p: engine.Progress) -> None:
+    bound = "—" if p.bound is None else f"{p.bound:.0f}"
+    print(f"  progress: {p.phase} best={p.objective} bound={bound} elapsed={p.elapsed:.1f}s", flush=True)
+
+
 GOAL = {n: 1.0 if n <= 6 else 5.0 for n in range(1, 13)}  # issue #4: gap to the best known, in %
 GOAL.update({n: 3.0 for n in range(13, 20)})  # issue #18: 13-19 within 3 % of the optimum or upper bound in 600 s
 # Issue #18's references for the larger instances: optima 13, 14, 16-18; upper bounds of the open 15 and 19 (bounds
@@ -119,7 +127,7 @@ def run_instances(numbers: list[int], limit: float, lns_share: float | None = en
         gaps = []
         for run in range(repeat):
             sol = engine.solve(problem, time_limit=limit, lns_share=lns_share, use_patterns=use_patterns, seed=run,
-                               workers=workers)
+                               workers=workers, progress=PROGRESS)
             obj, errors = benchmark.check(inst, sol.roster) if sol.evaluation else (None, ["no solution"])
             kind = REFERENCE_KIND.get(n) or ("optimum" if n in benchmark.PROVEN_OPTIMAL else "best-known")
             note = f" table-best-known={table}" if table is not None and table != best else ""
@@ -237,7 +245,7 @@ def run_center(agents: int, days: int, limit: float, teams: int | None = None, s
         base_name = "first-solution"
         print(f"# Center roster (hotline preset, all kefu rules, {kind}), whole model, time limit {limit:g} s, "
               f"{workers} workers", flush=True)
-        sol = engine.solve(problem, time_limit=limit, workers=workers)
+        sol = engine.solve(problem, time_limit=limit, workers=workers, progress=PROGRESS)
         ev, status, objective, seconds = sol.evaluation, sol.status, sol.objective, sol.wall_seconds
     pct = 100 * ev.under_intervals / ev.required_intervals if ev and ev.required_intervals else float("nan")
     ratio = f"{objective / base:.3f}" if base and objective is not None else "—"
@@ -333,6 +341,7 @@ def main() -> None:
     ap.add_argument("--publish-time-limit", type=float, default=120.0, help="solve of the published roster")
     ap.add_argument("--absences", type=int, default=5)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--progress", action="store_true", help="print the engine's progress reports (item 4 of issue 18)")
     ap.add_argument("--center-teams", default=None,
                     help="roster the center by this many teams in turn (kefu.roster.decompose); 0: the whole model; "
                          "a list (0,2) runs each on the same center one after another, to compare; "
@@ -340,6 +349,8 @@ def main() -> None:
     ap.add_argument("--skill-forecast", action=argparse.BooleanOptionalAction, default=None,
                     help="the large-center generator (VIP/complaint/English, per-skill cover); default from 500 agents")
     args = ap.parse_args()
+    global PROGRESS
+    PROGRESS = show_progress if args.progress else None
     print(f"# machine: {os.cpu_count()} cores (shared with other work at the time of the run)")
     if args.repair:
         run_repair(args.center_agents, args.center_days, args.publish_time_limit, args.repair_time_limit,

@@ -188,6 +188,16 @@ class Solution:
     wall_seconds: float
 
 
+@dataclass(frozen=True)
+class Progress:
+    """Where a solve is, for a person waiting: reported at each phase and each better roster."""
+
+    phase: str  # "model" (whole-model search), "columns" (column generation and diving), "lns", "done"
+    objective: int | None  # model objective of the best roster so far (None: none yet)
+    bound: float | None  # proven lower bound (None: none)
+    elapsed: float  # seconds since the solve started
+
+
 def weekend_groups(days: int, first_weekday: int = 0) -> tuple[tuple[int, ...], ...]:
     """Saturday+Sunday groups of a horizon whose day 0 has ISO weekday index first_weekday (Mon = 0)."""
     groups: dict[int, list[int]] = {}
@@ -697,11 +707,12 @@ class _FirstPhase(cp_model.CpSolverSolutionCallback):
 
 
 def solve_model(builder: _Builder, time_limit: float, workers: int, hint: Roster | None, log: bool,
-         first_phase: float | None = None):
+         first_phase: float | None = None, stop: threading.Event | None = None):
     """Solve the whole model; returns (status, values of all variables or None, objective, bound). With first_phase,
     stop after that many seconds as soon as a roster exists (LNS takes over from there). When the search ends
     without a roster of its own (UNKNOWN: out of time, as on a thousand agents under load) but the hint keeps every
-    rule, the hint is the answer (FEASIBLE, no bound)."""
+    rule, the hint is the answer (FEASIBLE, no bound). stop: set by another thread to end the search at once (the best
+    roster found so far is kept)."""
     started = time.monotonic()
     start = _complete_hint(builder, hint) if hint else None
     solver = cp_model.CpSolver()
@@ -709,11 +720,22 @@ def solve_model(builder: _Builder, time_limit: float, workers: int, hint: Roster
     solver.parameters.max_time_in_seconds = max(0.1, time_limit - (time.monotonic() - started))
     solver.parameters.num_workers = workers
     solver.parameters.log_search_progress = log
-    if first_phase is not None and first_phase < time_limit:
-        with _FirstPhase(solver, started + first_phase) as callback:
-            status = solver.Solve(builder.m, callback)
-    else:
-        status = solver.Solve(builder.m)
+    finished = threading.Event()
+    if stop is not None:
+        def watch() -> None:
+            while not finished.wait(0.1):
+                if stop.is_set():
+                    solver.stop_search()
+                    return
+        threading.Thread(target=watch, daemon=True).start()
+    try:
+        if first_phase is not None and first_phase < time_limit:
+            with _FirstPhase(solver, started + first_phase) as callback:
+                status = solver.Solve(builder.m, callback)
+        else:
+            status = solver.Solve(builder.m)
+    finally:
+        finished.set()
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return (STATUS[status], list(solver.ResponseProto().solution), round(solver.ObjectiveValue()),
                 solver.BestObjectiveBound())
@@ -729,12 +751,13 @@ def roster_of(builder: _Builder, values: list[int] | None) -> Roster:
 
 
 def _improve(builder: _Builder, values: list[int], objective: int, deadline: float, seed: int,
-             workers: int, stop_at: int | None = None) -> lns.Result:
+             workers: int, stop_at: int | None = None, clock=time.monotonic, on_improve=None) -> lns.Result:
     """Large-neighbourhood search from the first phase's roster until the deadline (kefu.roster.lns)."""
     index = {a.id: i for i, a in enumerate(builder.p.agents)}
     cells = [(index[agent], d, v.Index()) for (agent, d, _code), v in builder.x.items()]
     return lns.improve(builder.m, cells, values, objective, deadline, seed=seed, threads=workers, stop_at=stop_at,
-                       short_days=lambda vals: [d for idx, d in builder.shortfalls if vals[idx] > 0])
+                       short_days=lambda vals: [d for idx, d in builder.shortfalls if vals[idx] > 0], clock=clock,
+                       on_improve=on_improve)
 
 
 def _patterns_suit(problem: Problem) -> bool:
@@ -748,16 +771,27 @@ def _cells(problem: Problem) -> int:
 
 def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint: Roster | None = None,
           log: bool = False, relax_time_limit: float | None = None, lns_share: float | None = LNS_SHARE,
-          seed: int = 0, use_patterns: bool | None = None) -> Solution:
+          seed: int = 0, use_patterns: bool | None = None, progress=None,
+          stop: threading.Event | None = None) -> Solution:
     """Solve with every hard rule enforced; when that is infeasible, relax rule families and say which broke.
 
     The whole model is searched first; unless it is solved to optimality within (1 - lns_share) of the time,
     large-neighbourhood search improves the roster for the rest (lns_share None: the whole-model search only).
     Before LNS, column generation and diving (kefu.roster.patterns) give a lower bound and usually a far better roster
     where `_patterns_suit` says so (use_patterns None), always (True) or never (False).
+
+    progress: called with a `Progress` at each phase and each better roster LNS finds (a person waiting sees the best
+    cost, the bound and the time). stop: an event another thread sets to end the solve early; the best roster found so
+    far is returned (each phase reads the time on a clock that jumps to the end once it is set).
     """
     started = time.monotonic()
     deadline = started + time_limit
+    clock = time.monotonic if stop is None else (lambda: math.inf if stop.is_set() else time.monotonic())
+
+    def report(phase: str, value: int | None, lower: float | None) -> None:
+        if progress is not None:
+            progress(Progress(phase, value, lower, round(time.monotonic() - started, 1)))
+
     first_phase = None if not lns_share else time_limit * (1 - lns_share)
     if use_patterns is None:
         use_patterns = _patterns_suit(problem)
@@ -771,7 +805,7 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint:
         hint = patterns.priced_roster(problem, started + PRICED_START_SHARE * time_limit)
     model = build_model(problem)
     status, values, objective, bound = solve_model(model, time_limit - (time.monotonic() - started), workers, hint,
-                                                   log, first_phase)
+                                                   log, first_phase, stop)
     relaxed = False
     found = status in ("OPTIMAL", "FEASIBLE")
     if not found:
@@ -780,14 +814,15 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint:
         deadline = time.monotonic() + left
         model = build_model(problem, relax=True)
         status, values, objective, _bound = solve_model(model, left, workers, hint, log,
-                                                        None if not lns_share else left * (1 - lns_share))
+                                                        None if not lns_share else left * (1 - lns_share), stop)
         found = status in ("OPTIMAL", "FEASIBLE")
-    if status == "FEASIBLE" and lns_share and not relaxed and use_patterns:
+    report("model", objective, bound)
+    if status == "FEASIBLE" and lns_share and not relaxed and use_patterns and clock() < deadline:
         # column generation and diving (kefu.roster.patterns): a strong lower bound and, usually, a far better roster
         large = _cells(problem) > PATTERN_MAX_CELLS
         until = time.monotonic() + (deadline - time.monotonic()) * PATTERN_SHARE
         outcome = patterns.price_and_branch(problem, roster_of(model, values), until, workers=workers,
-                                            plan=patterns.LARGE_PLAN if large else patterns.Plan())
+                                            plan=patterns.LARGE_PLAN if large else patterns.Plan(), clock=clock)
         if outcome.lower_bound is not None:
             bound = max(bound or 0, outcome.lower_bound)  # fair-load terms only add to the cost: still a bound
         better = assignment_values(model, outcome.roster) if outcome.improved else None
@@ -795,9 +830,11 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint:
             values, objective = better
         if bound is not None and objective <= bound:
             status = "OPTIMAL"
-    if status == "FEASIBLE" and lns_share and deadline - time.monotonic() > 0.2:
+        report("columns", objective, bound)
+    if status == "FEASIBLE" and lns_share and deadline - clock() > 0.2:
         improved = _improve(model, values, objective, deadline, seed, workers,
-                            stop_at=None if bound is None else math.ceil(bound - 1e-6))
+                            stop_at=None if bound is None else math.ceil(bound - 1e-6), clock=clock,
+                            on_improve=lambda value: report("lns", value, bound))
         values, objective = improved.values, improved.objective
         if bound is not None and objective <= bound:
             status = "OPTIMAL"
@@ -806,6 +843,7 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint:
     roster = roster_of(model, values)
     evaluation = evaluate(problem, roster) if found else None
     conflicts = sorted({v.family for v in evaluation.hard}) if evaluation else []
+    report("done", objective, bound)
     return Solution(status=status, roster=roster,
                     objective=evaluation.soft_cost if evaluation else None, bound=bound, relaxed=relaxed,
                     conflicts=conflicts, evaluation=evaluation, wall_seconds=time.monotonic() - started)

@@ -48,7 +48,8 @@ class _Kind:
 def improve(model: cp_model.CpModel, cells: list[tuple[int, int, int]], values: list[int], objective: int,
             deadline: float, *, seed: int = 0, sub_time: float = 4.0, sub_dtime: float = 0.1,
             threads: int = 1, clock=time.monotonic, max_iterations: int | None = None, stop_at: int | None = None,
-            short_days: Callable[[list[int]], list[int]] | None = None) -> Result:
+            short_days: Callable[[list[int]], list[int]] | None = None,
+            on_improve: Callable[[int], None] | None = None) -> Result:
     """Improve the solution `values` (objective `objective`) of `model` until `deadline` (on `clock`).
 
     cells: (agent index, day, proto variable index) of every decision variable; a neighbourhood frees the
@@ -58,7 +59,8 @@ def improve(model: cp_model.CpModel, cells: list[tuple[int, int, int]], values: 
     stop after that many sub-solves too (reproducible tests). stop_at: a proven lower bound (nothing can beat it).
     short_days: the days of the cover shortfalls in a solution; with it, one neighbourhood kind frees every agent
     around such a day plus two agents over the whole horizon (a shortfall often needs one agent's shift moved from
-    another week, which neither a window of days nor a few random agents allow).
+    another week, which neither a window of days nor a few random agents allow). on_improve: called with each better
+    objective (progress for a person waiting).
     """
     started = clock()
     rng = random.Random(seed)
@@ -154,6 +156,8 @@ def improve(model: cp_model.CpModel, cells: list[tuple[int, int, int]], values: 
                     stall = 0
                     result.improvements += 1
                     result.history.append((round(clock() - started, 1), best[0], best[2]))
+                    if on_improve is not None:
+                        on_improve(best[0])
                 result.objective, result.values = best[0], best[1]
     finally:
         if pool:

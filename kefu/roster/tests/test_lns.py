@@ -93,3 +93,35 @@ def test_the_shortfall_days_are_those_of_the_cover_left_short():
     assert seen and result.objective <= start
     ev = engine.evaluate(problem, engine.roster_of(builder, result.values))
     assert ev.hard == [] and ev.soft_cost == result.objective
+
+
+def test_progress_is_reported_and_a_stop_keeps_the_best_roster_found():
+    # issue 18, item 4: a person waiting sees the best cost, the bound and the time, and may stop the solve
+    import threading
+
+    inst = benchmark.load(5)
+    problem = benchmark.to_problem(inst)
+    stop = threading.Event()
+    seen = []
+
+    def progress(p):
+        seen.append(p)
+        if p.phase == "model":
+            stop.set()  # stop as soon as the whole model has a roster
+
+    sol = engine.solve(problem, time_limit=600, workers=1, progress=progress, stop=stop)
+    assert [p.phase for p in seen] == ["model", "done"]  # neither column generation nor LNS started after the stop
+    objective, errors = benchmark.check(inst, sol.roster)
+    assert errors == [] and objective == sol.objective == seen[-1].objective
+    assert all(p.elapsed >= 0 for p in seen)
+
+
+def test_progress_reports_each_better_roster_in_order():
+    inst = benchmark.load(2)
+    seen = []
+    sol = engine.solve(benchmark.to_problem(inst), time_limit=8, workers=1, progress=seen.append, seed=1)
+    phases = [p.phase for p in seen]
+    assert phases[0] == "model" and phases[-1] == "done" and set(phases) <= {"model", "columns", "lns", "done"}
+    values = [p.objective for p in seen]
+    assert values == sorted(values, reverse=True)  # never worse than the roster reported before
+    assert seen[-1].objective == sol.objective and [p.elapsed for p in seen] == sorted(p.elapsed for p in seen)

@@ -1,0 +1,16 @@
+"""Who may call follow-up operations. Who may move a given task (its owner; leads reassign and cancel) is declared
+in the machine and answers 403 too."""
+from kefu.org.roles import Role
+
+FRONT = {Role.AGENT, Role.SENIOR_AGENT, Role.TEAM_LEAD, Role.SUPERVISOR, Role.DISPATCHER}
+LEADS = {Role.TEAM_LEAD, Role.SUPERVISOR, Role.MANAGER}
+
+RULES = {
+    "followup.queue": FRONT | LEADS,
+    "followup.get": FRONT | LEADS,
+    "followup.create": FRONT | LEADS,
+    "followup.fire": FRONT | LEADS,
+    "followup.figures": LEADS,
+    "page.followup.queue": FRONT | LEADS,
+    "page.followup.figures": LEADS,
+}

@@ -1,0 +1,90 @@
+"""Callback and return-visit tasks (回呼、回访), their attempts and history."""
+from __future__ import annotations
+
+from django.db import models
+
+
+class Task(models.Model):
+    """Someone to call back: a reason, a customer, a due time, an owner, attempts and a closure."""
+
+    class Kind(models.TextChoices):
+        CALLBACK = "callback", "预约回呼"
+        RETURN_VISIT = "return_visit", "投诉回访"
+        MEMBER_VISIT = "member_visit", "会员回访"
+        NEW_BUYER = "new_buyer", "新成交买家回访"
+        RECEIVED = "received", "收货买家回访"
+        LONG_TERM = "long_term", "老买家回访"
+        OTHER = "other", "其他回呼"
+
+    class State(models.TextChoices):
+        OPEN = "open", "待回访"
+        DONE = "done", "已完成"
+        CLOSED = "closed", "已结案（未完成回访）"
+        CANCELLED = "cancelled", "已取消"
+
+    class Source(models.TextChoices):
+        POLICY = "policy", "按制度自动生成"
+        ORDER_CALLBACK = "order_callback", "工单预约回呼"
+        SHIFTLOG = "shiftlog", "交接班待回电"
+        MANUAL = "manual", "手工登记"
+
+    center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="+", verbose_name="中心")
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN, db_index=True)
+    version = models.PositiveIntegerField("版本", default=1)
+    reason_code = models.CharField("原因代码", max_length=100)
+    reason_params = models.JSONField("原因参数", default=dict, blank=True)
+    customer = models.ForeignKey("customers.Customer", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name="客户")
+    order = models.ForeignKey("tickets.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                              verbose_name="工单")
+    owner = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="followup_tasks",
+                              verbose_name="负责人")
+    due_at = models.DateTimeField("应回访时间", db_index=True)
+    source = models.CharField("来源", max_length=20, choices=Source.choices)
+    source_key = models.CharField("来源键", max_length=100, blank=True)
+    created_by = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name="登记人")
+    created_at = models.DateTimeField("创建时间")
+    reached_at = models.DateTimeField("联系上时间", null=True, blank=True)
+    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+    closure = models.CharField("结案方式", max_length=20, blank=True)
+    result = models.CharField("回访结果", max_length=1000, blank=True)
+    satisfaction = models.CharField("满意度", max_length=20, blank=True)
+    attempt_count = models.PositiveSmallIntegerField("联系次数", default=0)
+    overdue_notified_at = models.DateTimeField("超时提醒时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "回访任务"
+        ordering = ["due_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["center", "source_key"], condition=~models.Q(source_key=""),
+                                               name="followup_task_once_per_source")]
+        indexes = [models.Index(fields=["center", "state", "due_at"]), models.Index(fields=["owner", "state"])]
+
+
+class Attempt(models.Model):
+    """One try to reach the customer: when, who, the outcome code and a note."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="attempts", verbose_name="任务")
+    at = models.DateTimeField("时间")
+    by = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="+", verbose_name="联系人")
+    outcome = models.CharField("结果", max_length=20)
+    note = models.CharField("备注", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "联系记录"
+        ordering = ["at", "id"]
+
+
+class TaskEvent(models.Model):
+    """The task's history as data (code + parameters), rendered when shown."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events", verbose_name="任务")
+    at = models.DateTimeField("时间")
+    staff_no = models.CharField("工号", max_length=20, blank=True)
+    code = models.CharField("事件代码", max_length=100)
+    params = models.JSONField("参数", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "回访任务流水"
+        ordering = ["at", "id"]

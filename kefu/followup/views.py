@@ -1,0 +1,113 @@
+"""回访与回呼 pages: the callback queue sorted by due time, one task (customer history, attempts, actions), a task
+by hand, and the leads' figures."""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kefu.access import require
+from kefu.audit.services import can_unmask
+from kefu.errors import RuleViolation
+from kefu.followup import machine, present, rules, selectors, services
+from kefu.followup.models import Task
+from kefu.messages import Msg, render as render_msg
+from kefu.scope import caller
+
+OUTCOME_CHOICES = lambda: [(o, render_msg(f"followup.outcome.{o}")) for o in rules.OUTCOMES]  # noqa: E731
+CLOSURE_CHOICES = lambda: [(c, render_msg(f"followup.closure.{c}")) for c in rules.CLOSURES]  # noqa: E731
+KIND_CHOICES = lambda: [(k, render_msg(f"followup.kind.{k}")) for k in Task.Kind.values]  # noqa: E731
+
+
+@require("page.followup.queue")
+def queue(request):
+    scope = caller(request)
+    everyone = request.GET.get("all") == "1" and scope.has(*selectors.LEAD_ROLES)
+    unmasked = present.wants_unmask(request, request.GET.get("unmask") == "1")
+    tasks = list(selectors.queue(scope, everyone=everyone)[:300])
+    present.audit(request, tasks, unmasked, "回访队列")
+    now = timezone.now()
+    return render(request, "followup/queue.html", {
+        "rows": [present.task_dict(t, unmasked, now) for t in tasks], "everyone": everyone,
+        "is_lead": scope.has(*selectors.LEAD_ROLES), "can_unmask": can_unmask(request.user), "unmasked": unmasked,
+        "kinds": KIND_CHOICES(), "form": {}, "errors": {},
+    })
+
+
+@require("page.followup.queue")
+@require_POST
+def create(request):
+    scope = caller(request)
+    data = {k: request.POST.get(k, "") for k in ("kind", "reason", "phone", "order", "due_at", "base_day", "owner")}
+    try:
+        task = services.create_task(scope, data)
+    except RuleViolation as exc:
+        for p in exc.problems:
+            messages.error(request, p.message)
+        tasks = list(selectors.queue(scope)[:300])
+        present.audit(request, tasks, False, "回访队列")
+        return render(request, "followup/queue.html", {
+            "rows": [present.task_dict(t, False, timezone.now()) for t in tasks], "everyone": False,
+            "is_lead": scope.has(*selectors.LEAD_ROLES), "can_unmask": can_unmask(request.user), "unmasked": False,
+            "kinds": KIND_CHOICES(), "form": data, "errors": {p.field: str(p.message) for p in exc.problems},
+        }, status=400)
+    messages.success(request, _("已登记回访任务"))
+    return redirect("followup:detail", pk=task.pk)
+
+
+def _history(task: Task) -> list:
+    if task.customer_id is None:
+        return []
+    from kefu.tickets.models import Order
+
+    return list(Order.objects.filter(customer_id=task.customer_id).order_by("-accepted_at", "-id")[:10])
+
+
+@require("page.followup.queue")
+def detail(request, pk: int, errors: dict | None = None, status: int = 200):
+    scope = caller(request)
+    task = scope.get(Task.objects.select_related("owner", "customer", "order"), str(Msg("followup.what.task")), pk=pk)
+    unmasked = present.wants_unmask(request, request.GET.get("unmask") == "1")
+    present.audit(request, [task], unmasked, "回访任务")
+    history = _history(task)
+    return render(request, "followup/detail.html", {
+        "task": present.task_dict(task, unmasked, timezone.now()), "attempts": present.attempts(task),
+        "events": present.events(task), "actions": present.actions(scope, task), "history": history,
+        "outcomes": OUTCOME_CHOICES(), "closures": CLOSURE_CHOICES(), "can_unmask": can_unmask(request.user),
+        "unmasked": unmasked, "errors": errors or {},
+        "closable": sorted(rules.closable(task.attempts.values_list("outcome", flat=True),
+                                          services.policy_for("followup", scope.center)["max_failed_attempts"])),
+    }, status=status)
+
+
+@require("page.followup.queue")
+@require_POST
+def fire(request, pk: int):
+    scope = caller(request)
+    name = request.POST.get("name", "")
+    fields = {k: request.POST[k] for k in machine.FIELDS if request.POST.get(k, "").strip()}
+    try:
+        services.fire(scope, pk, name, version=request.POST.get("version"), **fields)
+    except RuleViolation as exc:
+        if exc.status == 404:
+            raise
+        for p in exc.problems:
+            messages.error(request, p.message)
+        return detail(request, pk, errors={p.field: str(p.message) for p in exc.problems}, status=exc.status)
+    messages.success(request, _("已保存"))
+    return redirect("followup:detail", pk=pk)
+
+
+@require("page.followup.figures")
+def figures(request):
+    scope = caller(request)
+    today = timezone.localdate()
+    start = today.replace(day=1)
+    end = today + timedelta(days=1)
+    aware = lambda d: timezone.make_aware(datetime.combine(d, time.min))  # noqa: E731
+    f = selectors.figures(scope, aware(start), aware(end), timezone.now())
+    return render(request, "followup/figures.html", {"f": f, "start": start, "end": today})

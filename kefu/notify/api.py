@@ -13,7 +13,7 @@ from kefu.scope import caller
 router = Router(tags=["通知 notify"])
 
 
-class NotificationOut(Schema):
+class NotifyNotificationOut(Schema):
     id: int
     text: str
     link: str
@@ -22,21 +22,21 @@ class NotificationOut(Schema):
     read_at: datetime | None
 
 
-class MineOut(Schema):
+class NotifyMineOut(Schema):
     unread: int
-    items: list[NotificationOut]
+    items: list[NotifyNotificationOut]
 
 
-class IdsIn(Schema):
+class NotifyIdsIn(Schema):
     ids: list[int] = []
 
 
-class CountOut(Schema):
+class NotifyCountOut(Schema):
     changed: int
     unread: int
 
 
-class PreferenceIO(Schema):
+class NotifyPreferenceIO(Schema):
     email: str = ""
     mobile: str = ""
     by_email: bool = False
@@ -47,7 +47,7 @@ class PreferenceIO(Schema):
     quiet_end: str | None = None
 
 
-class ChannelIn(Schema):
+class NotifyChannelIn(Schema):
     kind: str = ""
     name: str = ""
     url: str = ""
@@ -55,7 +55,7 @@ class ChannelIn(Schema):
     is_active: bool = True
 
 
-class ChannelOut(Schema):
+class NotifyChannelOut(Schema):
     id: int
     kind: str
     name: str
@@ -64,7 +64,7 @@ class ChannelOut(Schema):
     is_active: bool
 
 
-class OutboxOut(Schema):
+class NotifyOutboxOut(Schema):
     id: int
     via: str
     recipient_no: str
@@ -97,48 +97,48 @@ def _outbox_out(o: Outbox) -> dict:
             "last_error": o.last_error, "created_at": o.created_at}
 
 
-@op(router.get, "/mine", "notify.mine", response=MineOut)
+@op(router.get, "/mine", "notify.mine", response=NotifyMineOut)
 def mine(request, unread_only: bool = False):
     scope = caller(request)
     return {"unread": selectors.unread_count(scope.staff), "items": selectors.mine(scope, unread_only=unread_only)}
 
 
-@op(router.post, "/read", "notify.read", response=CountOut)
-def read(request, payload: IdsIn):
+@op(router.post, "/read", "notify.read", response=NotifyCountOut)
+def read(request, payload: NotifyIdsIn):
     scope = caller(request)
     changed = services.mark_read(scope, payload.ids)
     return {"changed": changed, "unread": selectors.unread_count(scope.staff)}
 
 
-@op(router.post, "/read-all", "notify.read_all", response=CountOut)
+@op(router.post, "/read-all", "notify.read_all", response=NotifyCountOut)
 def read_all(request):
     scope = caller(request)
     return {"changed": services.mark_all_read(scope), "unread": 0}
 
 
-@op(router.get, "/preference", "notify.preference", response=PreferenceIO)
+@op(router.get, "/preference", "notify.preference", response=NotifyPreferenceIO)
 def preference(request):
     scope = caller(request)
     return _pref_out(Preference.objects.filter(staff=scope.staff).first())
 
 
-@op(router.put, "/preference", "notify.save_preference", response=PreferenceIO)
-def save_preference(request, payload: PreferenceIO):
+@op(router.put, "/preference", "notify.save_preference", response=NotifyPreferenceIO)
+def save_preference(request, payload: NotifyPreferenceIO):
     return _pref_out(services.save_preference(caller(request), payload.dict()))
 
 
-@op(router.get, "/channels", "notify.channels", response=list[ChannelOut])
+@op(router.get, "/channels", "notify.channels", response=list[NotifyChannelOut])
 def channel_list(request):
     scope = caller(request)
     return [_channel_out(c) for c in scope.filter(Channel.objects.order_by("kind"))]
 
 
-@op(router.post, "/channels", "notify.save_channel", response=ChannelOut)
-def save_channel(request, payload: ChannelIn):
+@op(router.post, "/channels", "notify.save_channel", response=NotifyChannelOut)
+def save_channel(request, payload: NotifyChannelIn):
     return _channel_out(services.save_channel(caller(request), payload.dict()))
 
 
-@op(router.get, "/outbox", "notify.outbox", response=list[OutboxOut])
+@op(router.get, "/outbox", "notify.outbox", response=list[NotifyOutboxOut])
 def outbox(request, state: str = ""):
     scope = caller(request)
     qs = scope.filter(Outbox.objects.select_related("recipient"))
@@ -147,6 +147,6 @@ def outbox(request, state: str = ""):
     return [_outbox_out(o) for o in qs[:200]]
 
 
-@op(router.post, "/outbox/{outbox_id}/requeue", "notify.requeue", response=OutboxOut)
+@op(router.post, "/outbox/{outbox_id}/requeue", "notify.requeue", response=NotifyOutboxOut)
 def requeue(request, outbox_id: int):
     return _outbox_out(services.requeue(caller(request), outbox_id))

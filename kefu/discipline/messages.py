@@ -83,6 +83,7 @@ MESSAGES = {
     # the fund
     "discipline.fund.fine": _("罚款：%(staff_no)s %(type)s"),
     "discipline.fund.reversal": _("冲销：%(staff_no)s %(type)s（申诉成立）"),
+    "discipline.fund.restep": _("冲销：%(staff_no)s %(type)s（同期违规被撤销，按新的次数重新处罚）"),
     "discipline.fund.state.posted": _("已入账"),
     "discipline.fund.state.submitted": _("待审批"),
     "discipline.fund.state.approved": _("已批准"),

@@ -34,6 +34,9 @@ _APPRAISAL_SCORE = {
     "weights": {"qa": 0.5, "attendance": 0.3, "discipline": 0.2},
     "bands": [[90, "excellent"], [80, "good"], [60, "fair"], [0, "poor"]],
     "points_per_violation": 10,
+    # center setting: the bonus of a score-based center, base × the grade's coefficient as in 000:L84
+    "bases": {"staff": "200"},
+    "factors": {"excellent": "1.3", "good": "1.0", "fair": "0.9", "poor": "0.7"},
 }
 
 PRESETS = {

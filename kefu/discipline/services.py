@@ -98,7 +98,10 @@ def sanction_text(data: dict) -> str:
             parts.append(str(Msg("discipline.sanction.cleaning_days", days=value)))
         else:
             parts.append(str(Msg(f"discipline.sanction.{part}")))
-    return "、".join(parts) or str(Msg("discipline.sanction.none"))
+    from django.utils.translation import get_language
+
+    separator = ", " if (get_language() or "").startswith("en") else "、"
+    return separator.join(parts) or str(Msg("discipline.sanction.none"))
 
 
 # ------------------------------------------------------------------------------------------------ recording
@@ -189,7 +192,8 @@ def _apply_money(scope, v: Violation, *, now=None) -> None:
         if net > 0:
             FundEntry.objects.create(center=v.center, department_id=v.department_id, kind=FundEntry.Kind.REVERSAL,
                                      amount=net, on=v.occurred_on, violation=v, entered_by=scope.staff,
-                                     description=Msg("discipline.fund.reversal", staff_no=v.staff.staff_no,
+                                     description=Msg("discipline.fund.reversal" if v.state == machine.VOIDED
+                                                     else "discipline.fund.restep", staff_no=v.staff.staff_no,
                                                      type=label).as_data())
         if s.fine > 0:
             FundEntry.objects.create(center=v.center, department_id=v.department_id, kind=FundEntry.Kind.FINE,
@@ -306,6 +310,7 @@ def fund_rows(scope, department_id: int | None, month=None) -> dict:
         if end and e.on >= end:
             continue
         rows.append({"id": e.pk, "on": e.on, "kind": e.kind, "amount": e.amount, "state": e.state,
+                     "description": e.description, "purpose": e.purpose,
                      "text": str(Msg.from_data(e.description)) if e.description else e.purpose,
                      "entered_by": e.entered_by.staff_no if e.entered_by else "",
                      "approved_by": e.approved_by.staff_no if e.approved_by else "",
@@ -364,8 +369,9 @@ def decide_spending(scope, entry_id: int, *, approve: bool) -> FundEntry:
 def publish_fund(scope, department_id: int | None, month) -> FundPublication:
     month = parse_month(month)
     ledger = fund_rows(scope, department_id, month)
-    rows = [{**r, "on": r["on"].isoformat(), "amount": str(r["amount"]), "balance": str(r["balance"])}
-            for r in ledger["rows"]]
+    # stored as data (the message code and parameters, or the purpose as entered), rendered when read
+    rows = [{**{k: v for k, v in r.items() if k != "text"}, "on": r["on"].isoformat(), "amount": str(r["amount"]),
+             "balance": str(r["balance"])} for r in ledger["rows"]]
     return FundPublication.objects.create(center=scope.center, department_id=department_id, month=month, rows=rows,
                                           balance=ledger["closing"], published_by=scope.staff)
 
@@ -566,3 +572,51 @@ def payroll_sheet(scope, month) -> bytes:
 def ensure_record(staff, *, rank: str = "staff", employment: str = StaffRecord.Employment.REGULAR) -> StaffRecord:
     record, _ = StaffRecord.objects.get_or_create(staff=staff, defaults={"rank": rank, "employment": employment})
     return record
+
+
+# ---------------------------------------------------------------------------------------------------- reads
+
+def department_of(scope, department_id: int | None) -> int | None:
+    """The department a fund call is about: the one named (of the caller's center) or the caller's own."""
+    from kefu.org.models import Department
+
+    if department_id is None:
+        return scope.staff.department_id
+    return scope.get(Department.objects.all(), "部门", pk=department_id).pk
+
+
+def fund_row(e: FundEntry) -> dict:
+    return {"id": e.pk, "on": e.on, "kind": e.kind, "amount": e.amount, "state": e.state,
+            "text": str(Msg.from_data(e.description)) if e.description else e.purpose,
+            "entered_by": e.entered_by.staff_no if e.entered_by else "",
+            "approved_by": e.approved_by.staff_no if e.approved_by else "",
+            "counts": e.kind != FundEntry.Kind.SPENDING or e.state == FundEntry.State.APPROVED,
+            "balance": balance(e.center, e.department_id)}
+
+
+def month_violations(scope, month: date, staff_no: str | None = None):
+    qs = scope.filter(Violation.objects.filter(occurred_on__range=(month, _month_end(month)))).select_related(
+        "staff", "center")
+    if staff_no:
+        qs = qs.filter(staff__staff_no=staff_no)
+    return list(qs.order_by("staff__staff_no", "occurred_on", "id")[:2000])
+
+
+def my_record(scope, month: date) -> dict:
+    """The caller's own month: violations (all states), rewards, the appraisal row when computed."""
+    from .present import appraisal_out, reward_out, violation_out
+
+    vs = Violation.objects.filter(center=scope.center, staff=scope.staff,
+                                  occurred_on__range=(month, _month_end(month))).select_related("staff", "center")
+    rewards = Reward.objects.filter(center=scope.center, staff=scope.staff, month=month).select_related("staff")
+    period = AppraisalMonth.objects.filter(center=scope.center, month=month).first()
+    row = Appraisal.objects.filter(period=period, staff=scope.staff).select_related("staff").first() if period else None
+    return {"month": month, "violations": [violation_out(v) for v in vs.order_by("occurred_on", "id")],
+            "rewards": [reward_out(r) for r in rewards], "appraisal": appraisal_out(row) if row else None,
+            "final": bool(period and period.final)}
+
+
+def published_rows(publication: FundPublication) -> list[dict]:
+    """A publication's rows with their summaries rendered in the reader's language."""
+    return [{**r, "text": str(Msg.from_data(r["description"])) if r.get("description") else r.get("purpose", "")}
+            for r in publication.rows]

@@ -9,6 +9,7 @@ import pytest
 from kefu.discipline import services
 from kefu.discipline.models import Appraisal, DismissalProposal, FundEntry, Violation
 from kefu.errors import NotAllowed, RuleViolation
+from kefu.messages import Msg
 from kefu.scope import scope_of
 
 NOW = datetime(2026, 12, 7, 2, 0, tzinfo=tz.utc)
@@ -217,3 +218,27 @@ def test_a_month_not_ended_cannot_be_computed(center, people):
     with pytest.raises(RuleViolation) as refused:
         services.compute_month(scope_of(people["manager"]), "2026-12", now=NOW)
     assert refused.value.problems[0].rule == "discipline.future_month"
+
+
+def test_red_line_evidence_recorded_once(center, people, make_staff):
+    """A QA red-line failure (004:L1525) becomes a violation of the agent from its evaluation, once however often the
+    month's evidence is read; a voided one is not recorded again."""
+    from kefu.quality.models import Evaluation, Scorecard
+
+    preset(center, "hotline")
+    card = Scorecard.objects.create(center=center, code="std", name="标准")
+    qa = make_staff("qa", staff_no="6001")
+    e = Evaluation.objects.create(center=center, scorecard=card, call_id="C-1", agent=people["agent"], inspector=qa,
+                                  state="acknowledged", scored_at=datetime(2026, 11, 12, 3, 0, tzinfo=tz.utc),
+                                  total=D(0), critical_failed=True)
+    Evaluation.objects.create(center=center, scorecard=card, call_id="C-2", agent=people["agent2"], inspector=qa,
+                              state="acknowledged", scored_at=datetime(2026, 11, 12, 3, 0, tzinfo=tz.utc),
+                              total=D(92), critical_failed=False)
+    lead = scope_of(people["lead"])
+    assert services.record_from_evidence(lead, "2026-11", now=NOW)["qa"] == 1
+    assert services.record_from_evidence(lead, "2026-11", now=NOW)["qa"] == 0
+    v = Violation.objects.get()
+    assert (v.staff_id, v.type_code, v.source, v.evidence_key) == (people["agent"].pk, "qa_red_line", "qa", f"qa:{e.pk}")
+    assert "C-1" in str(Msg.from_data(v.evidence))
+    services.transition(scope_of(people["manager"]), v.pk, "withdraw", note="复核后不属红线")
+    assert services.record_from_evidence(lead, "2026-11", now=NOW)["qa"] == 0

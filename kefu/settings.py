@@ -64,6 +64,7 @@ KEFU_APPS = [
     "kefu.quality",
     "kefu.knowledge",
     "kefu.training",
+    "kefu.discipline",
     "kefu.followup",
     "kefu.shop",
     "kefu.web",

@@ -18,7 +18,7 @@ def test_leave_flow_in_english(make_staff, client_for, center):  # 002:L69-70: o
     assert_english(r, "Leave request for 1 day(s) submitted; awaiting approval by Shift supervisor", "Pending approval",
                    "Personal leave", user_data=(REASON,))
     r = agent.post("/attendance/leave/", {"kind": "personal", "start": "", "reason": REASON}, follow=True)
-    assert_english(r, "Please enter the start and end dates (YYYY-MM-DD)", user_data=(REASON,))
+    assert_english(r, "Please fill in Start date", user_data=(REASON,))  # the field named by kefu.web.inputs
     supervisor = english(client_for(make_staff("supervisor", staff_no="7302")))
     assert_english(supervisor.get("/attendance/approvals/"), "Leave requests awaiting my approval", "Approve", "Reject",
                    "No shift swaps to approve", user_data=(REASON,))

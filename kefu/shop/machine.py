@@ -65,6 +65,11 @@ def _record(ctx):
     ctx.history_params.update({k: str(v) for k, v in ctx.fields.items()})
 
 
+def _return_shipped(ctx):
+    ctx.obj.return_tracking_no = ctx.fields["tracking_no"]
+    _record(ctx)
+
+
 def _receive(ctx):
     ctx.obj.received_at = ctx.now
     _record(ctx)
@@ -118,7 +123,7 @@ CASE = Machine(
         Transition("compensate", src={REQUESTED}, dst=COMPENSATED, roles=AFTER_SALES, requires=("amount",),
                    allows=("note",), guard=_money_guard, effect=_pay, seed="003:L244"),
         Transition("return_shipped", src={AWAITING}, dst=IN_TRANSIT, roles=FRONT, requires=("tracking_no",),
-                   effect=_record, seed="003:L191"),
+                   effect=_return_shipped, seed="003:L191"),
         Transition("receive", src={IN_TRANSIT}, dst=RECEIVED, roles=AFTER_SALES, allows=("note",), effect=_receive,
                    seed="003:L239"),
         Transition("refund", src={RECEIVED}, dst=REFUNDED, roles=AFTER_SALES, requires=("amount",), allows=("note",),

@@ -26,9 +26,11 @@ from kefu.workflow import fire
 
 from . import rules
 from .machine import CASE, OPEN
+from kefu.org.roles import Role
 from .models import AfterSalesCase, CaseEvent, OrderEvent, OrderLine, ProblemEntry, ServiceStat, Shop, ShopOrder
 
 MAX_IMPORT_ROWS = 100_000
+LEAD_ROLES = (Role.TEAM_LEAD, Role.SUPERVISOR, Role.MANAGER)
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 
@@ -662,3 +664,17 @@ def record_stat(scope, day: date, served, bought) -> ServiceStat:
 
 def open_case_count(scope) -> int:
     return cases(scope).filter(state__in=OPEN).count()
+
+
+def problems(scope):
+    """The problem register: an agent sees their own entries; a team lead sees the handed-in ones of the center."""
+    qs = scope.filter(ProblemEntry.objects.select_related("author", "consolidated_by"))
+    if scope.has(*LEAD_ROLES):
+        return qs.filter(handed_in_at__isnull=False) | qs.filter(author=scope.staff)
+    return qs.filter(author=scope.staff)
+
+
+def stats(scope, start: date, end: date):
+    """Daily service statistics between two days: one's own, or everyone's for a team lead."""
+    qs = scope.filter(ServiceStat.objects.select_related("staff")).filter(day__gte=start, day__lte=end)
+    return qs if scope.has(*LEAD_ROLES) else qs.filter(staff=scope.staff)

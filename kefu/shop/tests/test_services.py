@@ -195,7 +195,7 @@ def test_quality_return_refund_after_the_parcel_is_received(people, shop):  # 00
     # 003:L191-192 (B T10): the buyer gives the tracking number, no note in the parcel → to after-sales
     case = services.match_return(agent, shop, tracking_no="1200458258899", buyer_wangwang="buyer_a",
                                  note_in_parcel=False)
-    assert (case.state, case.note_in_parcel) == ("in_transit", False)
+    assert (case.state, case.note_in_parcel, case.return_tracking_no) == ("in_transit", False, "1200458258899")
     assert CaseEvent.objects.filter(case=case, code="shop.case.transition.return_shipped",
                                     params__tracking_no="1200458258899").exists()
     case = services.move_case(handler, case, "receive", version=case.version)

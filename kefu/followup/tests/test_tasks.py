@@ -227,3 +227,15 @@ def test_every_label_of_the_machine_is_in_the_catalogue():
     from kefu.workflow import check_declared
 
     assert check_declared([MACHINE], catalogue()) == []
+
+
+def test_figures_page_for_leads_in_chinese_and_english(task, people, client_for):
+    scope = scope_of(people["agent"])
+    services.fire(scope, task.pk, "complete", version=task.version, result="已回访", satisfaction="satisfied")
+    client = client_for(people["lead"])
+    page = client.get("/followup/figures/").content.decode()
+    assert "投诉回访率（目标 100%，002:L259）" in page and 'id="coverage">100.0%' in page
+    assert client_for(people["agent"]).get("/followup/figures/").status_code == 403
+    client.cookies["django_language"] = "en"
+    english = client.get("/followup/figures/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Complaint visit coverage (target 100%, 002:L259)" in english

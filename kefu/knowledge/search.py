@@ -181,13 +181,16 @@ def bm25(weights: Mapping[str, float], postings: Iterable[tuple[str, int, float,
 
 
 def snippet(body: str, weights: Mapping[str, float], width: int = 80) -> str:
-    """A piece of the body around the first query term found."""
+    """A piece of the body around the first query word found, else the first bigram, else the first character."""
     body = body or ""
+    lowered = body.lower()
+    grams = [t[len(GRAM):] for t in weights if is_gram(t)]
     best = None
-    for term in sorted(weights, key=len, reverse=True):
-        i = body.lower().find(term)
-        if i >= 0 and (best is None or i < best):
-            best = i
+    for group in ([t for t in weights if not is_gram(t)], [g for g in grams if len(g) > 1], [g for g in grams if len(g) == 1]):
+        found = [i for i in (lowered.find(t) for t in group) if i >= 0]
+        if found:
+            best = min(found)
+            break
     if best is None:
         return body[:width] + ("…" if len(body) > width else "")
     start = max(0, best - width // 4)

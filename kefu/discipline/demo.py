@@ -20,7 +20,7 @@ def build(center, rng, out) -> None:
     if AppraisalMonth.objects.filter(center=center, month=month).exists():
         out.write("  奖惩：已存在，跳过")
         return
-    lead = Staff.objects.filter(center=center, user__username="team_lead1").first()
+    lead = Staff.objects.filter(center=center, user__username="teamlead1").first()
     manager = Staff.objects.filter(center=center, user__username="manager1").first()
     if lead is None or manager is None:
         out.write("  奖惩：缺少班长或中心经理，跳过")
@@ -43,7 +43,7 @@ def build(center, rng, out) -> None:
             continue
     # One appeal, upheld by another lead: the record is voided and its fine reversed.
     appealed = made[0] if made else Violation.objects.filter(center=center, occurred_on__gte=month).first()
-    other_lead = Staff.objects.filter(center=center, user__username="team_lead2").first() or manager
+    other_lead = Staff.objects.filter(center=center, user__username="teamlead2").first() or manager
     if appealed is not None:
         try:
             v = services.transition(scope_of(appealed.staff), appealed.pk, "appeal", reason="当时在向同事请教业务问题")
@@ -67,5 +67,7 @@ def build(center, rng, out) -> None:
         services.decide_spending(manager_scope, spend.pk, approve=True)
     services.publish_fund(manager_scope, department_id, month)
     period = services.compute_month(manager_scope, month)
+    # This month's evidence so far (the demo's orders and calls are recent): recorded, not yet appraised.
+    now_counts = services.record_from_evidence(lead_scope, timezone.localdate())
     out.write(f"  奖惩：{month:%Y-%m} 从证据记录违规 {sum(counts.values())} 条（{counts}），录入 {len(made)} 条，"
-              f"考核 {period.rows.count()} 人")
+              f"考核 {period.rows.count()} 人；本月至今从证据记录 {sum(now_counts.values())} 条（{now_counts}）")

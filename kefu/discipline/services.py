@@ -123,7 +123,7 @@ def record_violation(scope, *, staff_no: str, type_code: str, occurred_on, note:
     if source == Violation.Source.MANUAL and not note:
         raise RuleViolation.of("discipline.evidence_required", field="note")
     if len(note) > 500:
-        raise RuleViolation.of("common.too_long", field="note", field_label="证据", max=500, length=len(note))
+        raise RuleViolation.of("common.too_long", field="note", field_label=Msg("discipline.field.note"), max=500, length=len(note))
     staff = Staff.objects.filter(center=center, staff_no=str(staff_no).strip(), is_active=True).first()
     if staff is None:
         raise RuleViolation.of("discipline.not_subject_staff", field="staff_no", value=str(staff_no)[:20])
@@ -335,9 +335,9 @@ def enter_spending(scope, *, department_id: int | None, amount, purpose: str, sp
                                value=str(amount))
     purpose = (purpose or "").strip()
     if not purpose:
-        raise RuleViolation.of("common.required", field="purpose", field_label="用途")
+        raise RuleViolation.of("common.required", field="purpose", field_label=Msg("discipline.field.purpose"))
     if len(purpose) > 200:
-        raise RuleViolation.of("common.too_long", field="purpose", field_label="用途", max=200, length=len(purpose))
+        raise RuleViolation.of("common.too_long", field="purpose", field_label=Msg("discipline.field.purpose"), max=200, length=len(purpose))
     day = parse_day(spent_on, "spent_on")
     if department_id is not None:
         from kefu.org.models import Department
@@ -394,7 +394,7 @@ def propose_reward(scope, *, staff_no: str, type_code: str, month, reason: str, 
     amount = parse_amount(amount)
     reason = (reason or "").strip()
     if not reason:
-        raise RuleViolation.of("common.required", field="reason", field_label="事由")
+        raise RuleViolation.of("common.required", field="reason", field_label=Msg("discipline.field.reason"))
     if type_code == "outstanding":  # 001:L158: any violation in the period disqualifies
         months = pol["outstanding"]["period_months"]
         start = month
@@ -416,7 +416,7 @@ def decide_reward(scope, reward_id: int, *, approve: bool) -> Reward:
             raise RuleViolation.of("discipline.not_pending", field="state", status=409,
                                    state=Msg(f"discipline.reward.state.{r.state}"))
         if r.proposed_by_id == scope.staff.pk:
-            raise RuleViolation.of("workflow.own_request", field="state", status=403, action="奖励")
+            raise RuleViolation.of("workflow.own_request", field="state", status=403, action=Msg("discipline.field.reward"))
         _refuse_if_final(scope.center, r.month)
         r.state = "approved" if approve else "rejected"
         r.decided_by = scope.staff
@@ -556,14 +556,17 @@ def payroll_sheet(scope, month) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = month.strftime("%Y-%m")
-    ws.append(["工号", "参加考评", "违规次数", "督办次数", "等次", "得分", "考核奖基数", "扣款", "取消考核奖", "考核奖",
-               "奖励", "罚款（已交入部门活动经费）", "状态"])
+    from django.utils.translation import gettext as _
+
+    yes, no = _("是"), _("否")
+    ws.append([_("工号"), _("参加考评"), _("违规次数"), _("督办次数"), _("等次"), _("得分"), _("考核奖基数"), _("扣款"),
+               _("取消考核奖"), _("考核奖"), _("奖励"), _("罚款（已交入部门活动经费）"), _("状态")])
+    state = _("已定稿") if period.final else _("草稿（未经中心经理定稿）")
     for a in period.rows.select_related("staff").order_by("staff__staff_no"):
-        ws.append([a.staff.staff_no, "是" if a.graded else "否", a.violations, a.supervised,
+        ws.append([a.staff.staff_no, yes if a.graded else no, a.violations, a.supervised,
                    str(Msg(f"discipline.grade.{a.grade}")) if a.grade else "—",
                    float(a.score) if a.score is not None else None, float(a.base), float(a.deductions),
-                   "是" if a.forfeit else "否", float(a.bonus), float(a.rewards), float(a.fines),
-                   "已定稿" if period.final else "草稿（未经中心经理定稿）"])
+                   yes if a.forfeit else no, float(a.bonus), float(a.rewards), float(a.fines), state])
     out = BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -27,9 +27,11 @@ from .models import AppraisalMonth, DismissalProposal, FundPublication, Reward
 from .present import appraisal_out, proposal_out, reward_out, violation_out
 
 
-def _month(request) -> date:
+def _month(request, *, closing: bool = False) -> date:
+    """The month asked for; by default this month, or last month on the page that closes a month."""
     raw = request.GET.get("month") or request.POST.get("month")
-    default = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    this = timezone.localdate().replace(day=1)
+    default = (this - timedelta(days=1)).replace(day=1) if closing else this
     return parse_month(raw, _("月份"), field="month") or default
 
 
@@ -88,7 +90,7 @@ def team(request):
 @require("page.discipline.decide")
 def decide(request):
     scope = caller(request)
-    month = _month(request)
+    month = _month(request, closing=True)
     period = AppraisalMonth.objects.filter(center=scope.center, month=month).first()
     rows = [appraisal_out(a) for a in period.rows.select_related("staff", "period__center").order_by("staff__staff_no")] \
         if period else []

@@ -41,7 +41,7 @@ def last_month_day(n: int):
 
 def test_record_appeal_uphold_and_the_month(team, page, login, screenshot):
     login(team["lead"])
-    page.goto(page.base_url + "/discipline/team/")
+    page.goto(page.base_url + f"/discipline/team/?month={last_month_day(0):%Y-%m}")
     for day in (2, 9):
         page.fill("form[action$='/team/record/'] input[name=staff_no]", "2001")
         page.select_option("select[name=type_code]", "non_work")
@@ -61,7 +61,7 @@ def test_record_appeal_uphold_and_the_month(team, page, login, screenshot):
     page.context.clear_cookies()
 
     login(team["agent"])
-    page.goto(page.base_url + "/discipline/")
+    page.goto(page.base_url + f"/discipline/?month={last_month_day(0):%Y-%m}")
     assert "罚款 10 元" in page.inner_text("main")
     row = page.locator("tr", has_text="罚款 10 元")
     row.locator("input[name=reason]").fill("在查订单资料，不是看视频")
@@ -76,7 +76,7 @@ def test_record_appeal_uphold_and_the_month(team, page, login, screenshot):
     page.context.clear_cookies()
 
     login(team["lead2"])
-    page.goto(page.base_url + "/discipline/team/")
+    page.goto(page.base_url + f"/discipline/team/?month={last_month_day(0):%Y-%m}")
     row = page.locator("tr", has_text="在查订单资料")
     row.locator("button", has_text="支持申诉").click()
     assert "已处理" in page.inner_text(".messages")
@@ -97,7 +97,7 @@ def test_record_appeal_uphold_and_the_month(team, page, login, screenshot):
     screenshot("discipline-decide-phone")
     assert cards_fit(page)
     page.set_viewport_size({"width": 1400, "height": 900})
-    page.goto(page.base_url + "/discipline/fund/")
+    page.goto(page.base_url + f"/discipline/fund/?month={last_month_day(0):%Y-%m}")
     assert "10.00" in page.inner_text("main")
     page.click("text=向本部门公布")
     screenshot("discipline-fund")
@@ -111,7 +111,7 @@ def test_spending_beyond_the_balance_is_refused_on_the_page(team, page, login):
     services.record_violation(scope_of(team["lead"]), staff_no="2001", type_code="attitude_complaint",
                               occurred_on=last_month_day(1), note="买家投诉态度差")
     login(team["lead"])
-    page.goto(page.base_url + "/discipline/fund/")
+    page.goto(page.base_url + f"/discipline/fund/?month={last_month_day(0):%Y-%m}")
     page.fill("input[name=amount]", "25")
     page.fill("input[name=purpose]", "水果")
     page.click("text=提交审批")

@@ -26,6 +26,7 @@ GROUPS = [
     (_("话务与指标"), ("kpi", "telephony")),
     (_("排班与考勤"), ("wfm", "roster", "attendance")),
     (_("质检与知识"), ("quality", "knowledge", "training")),
+    (_("网店"), ("shop",)),
     (_("审计"), ("audit",)),
 ]
 

@@ -148,3 +148,12 @@ def test_a_method_the_api_does_not_take_is_a_chinese_problem(db):
     r = Client().put("/api/org/staff")
     assert r.status_code == 405 and r.headers["Allow"]
     assert r.json()["detail"][0]["rule"] == "method" and "不支持此请求方法" in r.json()["detail"][0]["message"]
+
+
+@pytest.mark.browser
+def test_api_docs_and_admin_run_under_the_policy(page):
+    """The page fixture fails the test on any Content-Security-Policy report: Swagger UI and Django's admin."""
+    page.goto(page.base_url + "/api/docs")
+    page.locator(".swagger-ui .info").first.wait_for()
+    page.goto(page.base_url + "/admin/login/")
+    page.locator("#login-form").wait_for()

@@ -11,6 +11,9 @@ RULES = {
     "followup.create": FRONT | LEADS,
     "followup.fire": FRONT | LEADS,
     "followup.figures": LEADS,
+    "followup.chase": FRONT | LEADS,  # who may chase which way is checked again in chasing.chase (403)
+    "followup.chase_departments": LEADS | {Role.DISPATCHER},
+    "page.followup.chase": FRONT | LEADS,
     "page.followup.queue": FRONT | LEADS,
     "page.followup.figures": LEADS,
 }

@@ -9,7 +9,7 @@ from ninja import Router, Schema, Status
 from kefu.access import op
 from kefu.audit.models import AuditRecord
 from kefu.errors import RuleViolation
-from kefu.followup import present, selectors, services
+from kefu.followup import chasing, present, selectors, services
 from kefu.followup.models import Task
 from kefu.messages import Msg
 from kefu.scope import caller
@@ -148,3 +148,51 @@ def figures(request, start: date | None = None, end: date | None = None):
     f = selectors.figures(scope, aware(start), aware(end), timezone.now())
     return {"start": start, "end": end, "timeliness": _rate(f.timeliness), "coverage": _rate(f.coverage),
             "satisfied": _rate(f.satisfied), "open_overdue": f.open_overdue, "coverage_target": f.target}
+
+
+class FollowupChaseIn(Schema):
+    kind: str = ""
+    note: str = ""
+    on_customer_request: bool = False
+
+
+class FollowupChaseOut(Schema):
+    id: int
+    order_id: int
+    department: str
+    kind: str
+    kind_label: str
+    on_customer_request: bool
+    by_no: str
+    at: datetime
+    note: str
+
+
+class FollowupDepartmentChasesOut(Schema):
+    department_id: int | None
+    department: str
+    chase: int
+    auto: int
+    supervise: int
+    total: int
+
+
+@op(router.post, "/orders/{order_id}/chases", "followup.chase", response={201: FollowupChaseOut})
+def chase(request, order_id: int, payload: FollowupChaseIn):
+    row = chasing.chase(caller(request), order_id, **payload.dict())
+    return Status(201, {"id": row.pk, "order_id": row.order_id, "department": row.department.name if row.department else "",
+                        "kind": row.kind, "kind_label": str(Msg(f"followup.chase.kind.{row.kind}")),
+                        "on_customer_request": row.on_customer_request, "by_no": row.by.staff_no if row.by else "",
+                        "at": row.at, "note": row.note})
+
+
+@op(router.get, "/chases/departments", "followup.chase_departments", response=list[FollowupDepartmentChasesOut])
+def chase_departments(request, start: date | None = None, end: date | None = None):
+    scope = caller(request)
+    today = timezone.localdate()
+    start = start or today.replace(day=1)
+    end = end or today + timedelta(days=1)
+    if end <= start:
+        raise RuleViolation.of("followup.period.invalid", field="end", start=start, end=end)
+    aware = lambda d: timezone.make_aware(datetime.combine(d, time.min))  # noqa: E731
+    return chasing.by_department(scope, aware(start), aware(end))

@@ -88,3 +88,31 @@ class TaskEvent(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "回访任务流水"
         ordering = ["at", "id"]
+
+
+class Chase(models.Model):
+    """催办 (a dispatcher's, or on the customer's request), an automatic chase when the department's deadline passes
+    without feedback (004:L2159), or 督办 by a supervisor: the department's record, on the order's timeline."""
+
+    class Kind(models.TextChoices):
+        CHASE = "chase", "催办"
+        AUTO = "auto", "自动催办"
+        SUPERVISE = "supervise", "督办"
+
+    center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="+", verbose_name="中心")
+    order = models.ForeignKey("tickets.Order", on_delete=models.CASCADE, related_name="+", verbose_name="工单")
+    department = models.ForeignKey("org.Department", null=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name="被催办部门")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    on_customer_request = models.BooleanField("应客户要求", default=False)
+    by = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                           verbose_name="催办人")
+    at = models.DateTimeField("时间", db_index=True)
+    deadline = models.DateTimeField("所催时限", null=True, blank=True)
+    note = models.CharField("内容", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "催办督办记录"
+        ordering = ["at", "id"]
+        constraints = [models.UniqueConstraint(fields=["order", "deadline"], condition=models.Q(kind="auto"),
+                                               name="followup_auto_chase_once_per_deadline")]

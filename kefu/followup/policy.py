@@ -10,6 +10,8 @@
   the segment of buyers older than a month (001:L310-314).
 - lookback_days: how far back the timer looks for replied orders and promised callbacks (a new center does not
   get visits for its whole history).
+- chase_min_interval_minutes: a manual chase of the same order no sooner than this after the last one (no seed
+  number; keeps a department from being flooded).
 - owner: who owns an automatic return visit: "acceptor" (the agent who took the order; 004:L1916-1917 the agent
   follows the complaint and feeds the result back).
 """
@@ -28,6 +30,7 @@ _BASE = {
     "long_term_days": 30,  # 001:L314
     "lookback_days": 7,
     "owner": "acceptor",
+    "chase_min_interval_minutes": 30,
 }
 
 PRESETS = {
@@ -40,7 +43,7 @@ PRESETS = {
 
 def validate(data: dict) -> list[tuple[str, str]]:
     errors = []
-    for key in ("return_visit_hours", "max_failed_attempts", "member_visit_days", "new_buyer_days", "received_days",
+    for key in ("chase_min_interval_minutes", "return_visit_hours", "max_failed_attempts", "member_visit_days", "new_buyer_days", "received_days",
                 "long_term_days", "lookback_days"):
         value = data.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):

@@ -58,6 +58,8 @@ def add_task(center, *, kind: str, owner: Staff, due_at: datetime, reason: Msg, 
 def scan(now: datetime | None = None) -> dict:
     """Create the tasks the policy calls for and remind owners of overdue ones. Idempotent."""
     now = now or timezone.now()
+    from kefu.followup.chasing import auto_chases
+
     counts = {"return_visit": 0, "callback": 0, "shiftlog": 0, "overdue": 0}
     for center in Center.objects.all():
         pol = policy_for("followup", center)
@@ -65,6 +67,7 @@ def scan(now: datetime | None = None) -> dict:
         counts["callback"] += order_callbacks(center, pol, now)
         counts["shiftlog"] += shiftlog_callbacks(center, now)
     counts["overdue"] = _overdue(now)
+    counts["auto_chase"] = auto_chases(now)
     return counts
 
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("t/<int:pk>/", views.detail, name="detail"),
     path("t/<int:pk>/fire/", views.fire, name="fire"),
     path("figures/", views.figures, name="figures"),
+    path("orders/<int:order_id>/chase/", views.chase, name="chase"),
 ]

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 from kefu.access import require
 from kefu.audit.services import can_unmask
 from kefu.errors import RuleViolation
-from kefu.followup import machine, present, rules, selectors, services
+from kefu.followup import chasing, machine, present, rules, selectors, services
+from kefu.followup.models import Chase
 from kefu.followup.models import Task
 from kefu.messages import Msg, render as render_msg
 from kefu.scope import caller
@@ -110,4 +111,34 @@ def figures(request):
     end = today + timedelta(days=1)
     aware = lambda d: timezone.make_aware(datetime.combine(d, time.min))  # noqa: E731
     f = selectors.figures(scope, aware(start), aware(end), timezone.now())
-    return render(request, "followup/figures.html", {"f": f, "start": start, "end": today})
+    return render(request, "followup/figures.html", {"f": f, "start": start, "end": today,
+                                                     "departments": chasing.by_department(scope, aware(start), aware(end))})
+
+
+@require("page.followup.chase")
+def chase(request, order_id: int):
+    """催办 / 督办 of one order: its chases so far and the form (004:L2159)."""
+    from kefu.tickets.models import Order
+
+    scope = caller(request)
+    order = scope.get(Order.objects.select_related("department"), str(Msg("followup.what.order")), pk=order_id)
+    status = 200
+    if request.method == "POST":
+        try:
+            chasing.chase(scope, order.pk, kind=request.POST.get("kind", ""), note=request.POST.get("note", ""),
+                          on_customer_request=request.POST.get("on_customer_request") == "on")
+        except RuleViolation as exc:
+            if exc.status == 404:
+                raise
+            for p in exc.problems:
+                messages.error(request, p.message)
+            status = exc.status
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("followup:chase", order_id=order.pk)
+    rows = [{"at": c.at, "kind_label": render_msg(f"followup.chase.kind.{c.kind}"), "by_no": c.by.staff_no if c.by else "",
+             "note": c.note, "on_request": c.on_customer_request}
+            for c in Chase.objects.filter(order=order).select_related("by")]
+    return render(request, "followup/chase.html", {
+        "order": order, "rows": rows, "can_supervise": scope.has(*chasing.SUPERVISORS),
+        "can_chase": scope.has(*chasing.CHASERS)}, status=status)

@@ -19,7 +19,11 @@ _STAFF_NO = re.compile(r"^[A-Za-z0-9]{2,20}$")
 
 
 def check_grant(granter_roles, roles) -> None:
-    """Refuse roles the granter may not give (kefu.org.roles.GRANTS): 403 naming them."""
+    """Refuse roles the granter may not give (kefu.org.roles.GRANTS): 403 naming them. An unknown role is refused
+    first, as a bad choice (400)."""
+    unknown = sorted(r for r in set(roles) if r not in {role.value for role in Role})
+    if unknown:
+        raise RuleViolation(f"未知角色：{'、'.join(unknown) or '（空）'}", field="roles", rule="choice")
     beyond = sorted(set(roles) - {r.value for r in grantable_by(granter_roles)})
     if beyond:
         raise RuleViolation(f"无权授予角色：{'、'.join(ROLE_LABELS.get(Role(r), r) for r in beyond)}", field="roles",

@@ -78,3 +78,11 @@ def test_a_user_without_a_staff_record_gets_no_center(client_for, db):
     client = Client()
     client.force_login(user)
     assert client.get("/api/org/policy").status_code == 403
+
+
+def test_an_unknown_role_is_a_bad_choice_not_a_500(make_staff, client_for):
+    admin = make_staff("admin", staff_no="9001")
+    body = {"staff_no": "3998", "name": "新人", "roles": [""], "username": "n3998", "password": PASSWORD}
+    answer = client_for(admin).post("/api/org/staff", body, content_type="application/json")
+    assert answer.status_code == 400
+    assert answer.json()["detail"][0]["rule"] == "choice"

@@ -412,3 +412,141 @@ def stats(request, start: date, end: date):
 @op(router.post, "/stats", "shop.record_stat", response={201: ShopStatOut})
 def record_stat(request, payload: ShopStatIn):
     return 201, present.stat_out(services.record_stat(caller(request), payload.day, payload.served, payload.bought))
+
+
+class ShopReviewIn(Schema):
+    rating: str = Field(..., max_length=10, description="mid（中评）/ bad（差评）")
+    text: str = Field(..., max_length=500)
+
+
+class ShopReviewOut(Schema):
+    id: int
+    order_no: str
+    rating: str
+    text: str
+    cause: str
+    state: str
+    state_label: str
+    compensation: Decimal
+    handler_no: str
+    version: int
+
+
+class ShopReviewTransitionIn(Schema):
+    name: str = Field(..., max_length=40, description="diagnose / call_answered / call_unanswered / send_sms / "
+                                                      "no_reply / offer / agree / revised / give_up")
+    version: int | None = None
+    cause: str | None = Field(None, max_length=20, description="novice / unhappy / cannot_use")
+    note: str | None = Field(None, max_length=300)
+    amount: str | None = Field(None, max_length=20)
+
+
+class ShopComplaintIn(Schema):
+    order_no: str = Field("", max_length=40)
+    batch_no: str = Field("", max_length=40)
+    specification: str = Field(..., max_length=60)
+    quantity: str = Field(..., max_length=10)
+    defective_quantity: str = Field("0", max_length=10)
+    sample_attached: bool = False
+    request: str = Field(..., max_length=500)
+
+
+class ShopComplaintOut(Schema):
+    id: int
+    order_no: str
+    batch_no: str
+    specification: str
+    quantity: int
+    defective_quantity: int
+    sample_attached: bool
+    request: str
+    state: str
+    state_label: str
+    accepted_on: date
+    close_due: date
+    overdue: bool
+    report_due: date | None
+    report_late: bool
+    version: int
+
+
+class ShopComplaintTransitionIn(Schema):
+    name: str = Field(..., max_length=40, description="investigate / report / close / review")
+    version: int | None = None
+    note: str | None = Field(None, max_length=300)
+    report: str | None = Field(None, max_length=2000)
+    result: str | None = Field(None, max_length=500)
+
+
+class ShopMonthlyReviewOut(Schema):
+    due: date
+    complaints: list[ShopComplaintOut]
+
+
+def _review_out(r) -> dict:
+    from .machine import REVIEW
+
+    return {"id": r.pk, "order_no": r.order.order_no, "rating": r.rating, "text": r.text, "cause": r.cause,
+            "state": r.state, "state_label": str(REVIEW.state_label(r.state)), "compensation": r.compensation,
+            "handler_no": r.handler.staff_no if r.handler_id else "", "version": r.version}
+
+
+def _complaint_out(c) -> dict:
+    from django.utils import timezone
+
+    from .machine import COMPLAINT
+
+    return {"id": c.pk, "order_no": c.order.order_no if c.order_id else "", "batch_no": c.batch_no,
+            "specification": c.specification, "quantity": c.quantity, "defective_quantity": c.defective_quantity,
+            "sample_attached": c.sample_attached, "request": c.request, "state": c.state,
+            "state_label": str(COMPLAINT.state_label(c.state)), "accepted_on": c.accepted_on,
+            "version": c.version, **services.complaint_deadlines(c, timezone.localdate())}
+
+
+def _given(payload, *skip) -> dict:
+    return {k: v for k, v in payload.dict().items() if k not in ("name", "version", *skip) and v is not None}
+
+
+@op(router.get, "/reviews", "shop.reviews", response=list[ShopReviewOut])
+def reviews(request):
+    return [_review_out(r) for r in services.reviews(caller(request))[:500]]
+
+
+@op(router.post, "/orders/{order_id}/reviews", "shop.open_review", response={201: ShopReviewOut})
+def open_review(request, order_id: int, payload: ShopReviewIn):
+    scope = caller(request)
+    made = services.open_review(scope, services.get_order(scope, order_id), rating=payload.rating, text=payload.text)
+    return 201, _review_out(made)
+
+
+@op(router.post, "/reviews/{review_id}/transition", "shop.move_review", response=ShopReviewOut)
+def move_review(request, review_id: int, payload: ShopReviewTransitionIn):
+    scope = caller(request)
+    moved = services.move_review(scope, services.get_review(scope, review_id), payload.name,
+                                 version=payload.version, **_given(payload))
+    return _review_out(services.get_review(scope, moved.pk))
+
+
+@op(router.get, "/complaints", "shop.complaints", response=list[ShopComplaintOut])
+def complaints(request):
+    return [_complaint_out(c) for c in services.complaints(caller(request))[:500]]
+
+
+@op(router.post, "/shops/{shop_id}/complaints", "shop.open_complaint", response={201: ShopComplaintOut})
+def open_complaint(request, shop_id: int, payload: ShopComplaintIn):
+    scope = caller(request)
+    return 201, _complaint_out(services.open_complaint(scope, services.get_shop(scope, shop_id), payload.dict()))
+
+
+@op(router.post, "/complaints/{complaint_id}/transition", "shop.move_complaint", response=ShopComplaintOut)
+def move_complaint(request, complaint_id: int, payload: ShopComplaintTransitionIn):
+    scope = caller(request)
+    moved = services.move_complaint(scope, services.get_complaint(scope, complaint_id), payload.name,
+                                    version=payload.version, **_given(payload))
+    return _complaint_out(services.get_complaint(scope, moved.pk))
+
+
+@op(router.get, "/complaints/monthly-review", "shop.monthly_review", response=ShopMonthlyReviewOut)
+def monthly_review(request, month: str):
+    due, found = services.monthly_review(caller(request), _month(month))
+    return {"due": due, "complaints": [_complaint_out(c) for c in found]}

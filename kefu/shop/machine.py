@@ -140,3 +140,154 @@ CASE = Machine(
     history=_history,
     audit_type="shop_case",
 )
+
+
+# --- bad reviews (中差评), 003:L250-264 ----------------------------------------------------------------------------
+def _window(ctx, channels: tuple[str, ...]):
+    """The seeds' contact windows (003:L144: phone 11:00-12:00 and 15:00-16:30; the night shift's SMS 20:00-21:00,
+    also the best time to call, L263)."""
+    from django.utils import timezone
+
+    from . import rules, services
+
+    windows = services.policy(ctx.obj.center)["review_windows"]
+    moment = timezone.localtime(ctx.now).time()
+    if rules.review_task(moment, windows) not in channels:
+        shown = [f"{w['start']}-{w['end']}" for w in windows if w["channel"] in channels]
+        return Msg("shop.review.outside_window", windows=shown)
+    return None
+
+
+def _phone_window(ctx):
+    return _window(ctx, ("phone", "sms"))
+
+
+def _sms_window(ctx):
+    return _window(ctx, ("sms",))
+
+
+def _diagnose(ctx):
+    ctx.obj.cause = ctx.fields["cause"]
+    ctx.obj.handler = ctx.scope.staff
+    ctx.history_params["cause"] = {"code": f"shop.cause.{ctx.fields['cause']}", "params": {}}
+
+
+def _offer(ctx):
+    amount = _amount(ctx)
+    ctx.obj.compensation = amount
+    ctx.history_params["amount"] = str(amount)
+
+
+def _offer_guard(ctx):
+    amount = _amount(ctx)
+    if amount is None or amount <= 0 or amount > ctx.obj.order.amount:
+        return Msg("shop.case.amount_invalid", value=ctx.fields.get("amount", ""))
+    return None
+
+
+def _review_history(ctx):
+    from .models import ReviewEvent
+
+    ReviewEvent.objects.create(review=ctx.obj, code=f"{ctx.machine.name}.transition.{ctx.transition.name}",
+                               params=ctx.history_params, from_state=ctx.before, to_state=ctx.obj.state,
+                               actor=ctx.scope.staff, at=ctx.now)
+
+
+REVIEW_ROLES = {Role.AGENT, Role.SENIOR_AGENT, Role.DEPT_HANDLER, Role.TEAM_LEAD, Role.SUPERVISOR}
+REVIEW_OPEN = ("new", "diagnosed", "no_answer", "sms_sent", "suspected_pro", "talked", "offered", "agreed")
+
+REVIEW = Machine(
+    "shop.review",
+    transitions=(
+        Transition("diagnose", src={"new"}, dst="diagnosed", roles=REVIEW_ROLES, requires=("cause",),
+                   allows=("note",), effect=_diagnose, seed="003:L253-255"),
+        Transition("call_answered", src={"diagnosed", "no_answer", "sms_sent"}, dst="talked", roles=REVIEW_ROLES,
+                   allows=("note",), guard=_phone_window, effect=_record, seed="003:L256"),
+        Transition("call_unanswered", src={"diagnosed"}, dst="no_answer", roles=REVIEW_ROLES, allows=("note",),
+                   guard=_phone_window, effect=_record, seed="003:L256"),
+        Transition("send_sms", src={"no_answer"}, dst="sms_sent", roles=REVIEW_ROLES, allows=("note",),
+                   guard=_sms_window, effect=_record, seed="003:L144, L256"),
+        Transition("no_reply", src={"sms_sent"}, dst="suspected_pro", roles=REVIEW_ROLES, allows=("note",),
+                   effect=_record, seed="003:L256"),
+        Transition("offer", src={"talked", "suspected_pro"}, dst="offered", roles=REVIEW_ROLES,
+                   requires=("amount",), allows=("note",), guard=_offer_guard, effect=_offer, seed="003:L260"),
+        Transition("agree", src={"talked", "offered"}, dst="agreed", roles=REVIEW_ROLES, allows=("note",),
+                   effect=_record, seed="003:L261"),
+        Transition("revised", src={"agreed"}, dst="revised", roles=REVIEW_ROLES, allows=("note",), effect=_record),
+        Transition("give_up", src={"talked", "offered", "suspected_pro", "agreed"}, dst="unrevised",
+                   roles=REVIEW_ROLES, requires=("note",), effect=_record),
+    ),
+    fields={"cause": FieldSpec("shop.review.field.cause", kind="choice",
+                               choices=("novice", "unhappy", "cannot_use")),
+            "note": FieldSpec("shop.case.field.note", max_length=300),
+            "amount": FieldSpec("shop.review.field.amount", kind="decimal")},
+    history=_review_history,
+    audit_type="shop_review",
+)
+
+
+# --- complaints of the after-sales handbook, 002:L115-161 -------------------------------------------------------
+def _investigate(ctx):
+    from django.utils import timezone
+
+    ctx.obj.investigated_on = timezone.localdate(ctx.now)
+    _record(ctx)
+
+
+def _report(ctx):
+    from django.utils import timezone
+
+    from . import rules, services
+
+    today = timezone.localdate(ctx.now)
+    ctx.obj.reported_on = today
+    due = rules.investigation_report_due(ctx.obj.investigated_on,
+                                         services.policy(ctx.obj.center)["investigation_report_days"])
+    ctx.history_params.update({"report": ctx.fields["report"], "late": today > due})
+
+
+def _close_complaint(ctx):
+    from django.utils import timezone
+
+    from . import rules, services
+
+    today = timezone.localdate(ctx.now)
+    ctx.obj.closed_on = today
+    overdue = rules.complaint_overdue(ctx.obj.accepted_on, today, today,
+                                      services.policy(ctx.obj.center)["complaint_close_days"])
+    ctx.history_params.update({"result": ctx.fields["result"], "overdue": overdue})
+
+
+def _review_month(ctx):
+    from django.utils import timezone
+
+    ctx.obj.reviewed_on = timezone.localdate(ctx.now)
+    _record(ctx)
+
+
+def _complaint_history(ctx):
+    from .models import ComplaintEvent
+
+    ComplaintEvent.objects.create(complaint=ctx.obj, code=f"{ctx.machine.name}.transition.{ctx.transition.name}",
+                                  params=ctx.history_params, from_state=ctx.before, to_state=ctx.obj.state,
+                                  actor=ctx.scope.staff, at=ctx.now)
+
+
+COMPLAINT = Machine(
+    "shop.complaint",
+    transitions=(
+        Transition("investigate", src={"accepted"}, dst="investigating", roles=AFTER_SALES, allows=("note",),
+                   effect=_investigate, seed="002:L126-129"),
+        Transition("report", src={"investigating"}, dst="reported", roles=AFTER_SALES, requires=("report",),
+                   effect=_report, seed="002:L141"),
+        Transition("close", src={"reported"}, dst="closed", roles=AFTER_SALES, requires=("result",),
+                   effect=_close_complaint, seed="002:L148"),
+        Transition("review", src={"closed"}, dst="reviewed", roles={Role.MANAGER}, allows=("note",),
+                   effect=_review_month, seed="002:L160"),
+    ),
+    fields={"note": FieldSpec("shop.case.field.note", max_length=300),
+            "report": FieldSpec("shop.complaint.field.report", max_length=2000),
+            "result": FieldSpec("shop.complaint.field.result", max_length=500)},
+    history=_complaint_history,
+    audit_type="shop_complaint",
+)

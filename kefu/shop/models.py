@@ -193,3 +193,87 @@ class ServiceStat(models.Model):
         verbose_name = verbose_name_plural = "服务统计"
         ordering = ["-day", "staff__staff_no"]
         constraints = [models.UniqueConstraint(fields=["staff", "day"], name="service_stat_unique")]
+
+
+class BadReview(models.Model):
+    """中差评 handled by phone first, then SMS (003:L250-264, L410-424)."""
+
+    class Rating(models.TextChoices):
+        MID = "mid", "中评"
+        BAD = "bad", "差评"
+
+    class Cause(models.TextChoices):
+        NOVICE = "novice", "新手不懂中差评"  # 003:L254 (1)
+        UNHAPPY = "unhappy", "确实不满意"  # 003:L254 (2)
+        CANNOT_USE = "cannot_use", "不会使用"  # 003:L255 (3)
+
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+", verbose_name="中心")
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+", verbose_name="店铺")
+    order = models.ForeignKey(ShopOrder, on_delete=models.PROTECT, related_name="reviews", verbose_name="订单")
+    rating = models.CharField("评价", max_length=10, choices=Rating.choices)
+    text = models.CharField("评价内容", max_length=500)
+    cause = models.CharField("原因", max_length=20, blank=True)
+    state = models.CharField("状态", max_length=20, default="new")
+    compensation = models.DecimalField("补偿金额", max_digits=12, decimal_places=2, default=0)
+    handler = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                verbose_name="跟进人")
+    created_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+", verbose_name="登记人")
+    created_at = models.DateTimeField("登记时间")
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "中差评"
+        ordering = ["-created_at", "-id"]
+
+
+class ReviewEvent(models.Model):
+    review = models.ForeignKey(BadReview, on_delete=models.CASCADE, related_name="events")
+    code = models.CharField(max_length=80)
+    params = models.JSONField(default=dict)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    actor = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Complaint(models.Model):
+    """The after-sales handbook's complaint (客户投诉处理表, 002:L115-148): intake fields, investigation report within
+    3 days of the investigation, closure within 6 days of acceptance, reviewed monthly by the 10th (002:L160)."""
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+", verbose_name="中心")
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+", verbose_name="店铺")
+    order = models.ForeignKey(ShopOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="complaints",
+                              verbose_name="订单")
+    batch_no = models.CharField("批号", max_length=40, blank=True)
+    specification = models.CharField("规格", max_length=60)
+    quantity = models.PositiveIntegerField("数量")
+    defective_quantity = models.PositiveIntegerField("不良数量", default=0)
+    sample_attached = models.BooleanField("附样品", default=False)
+    request = models.CharField("客户要求及原因", max_length=500)
+    state = models.CharField("状态", max_length=20, default="accepted")
+    accepted_on = models.DateField("受理日期")
+    investigated_on = models.DateField("调查日期", null=True, blank=True)
+    reported_on = models.DateField("报告日期", null=True, blank=True)
+    closed_on = models.DateField("结案日期", null=True, blank=True)
+    reviewed_on = models.DateField("月度审核日期", null=True, blank=True)
+    created_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+", verbose_name="登记人")
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "客户投诉"
+        ordering = ["-accepted_on", "-id"]
+
+
+class ComplaintEvent(models.Model):
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    code = models.CharField(max_length=80)
+    params = models.JSONField(default=dict)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    actor = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]

@@ -25,9 +25,10 @@ from kefu.org.policy import policy_for
 from kefu.workflow import fire
 
 from . import rules
-from .machine import CASE, OPEN
+from .machine import CASE, COMPLAINT, OPEN, REVIEW
 from kefu.org.roles import Role
-from .models import AfterSalesCase, CaseEvent, OrderEvent, OrderLine, ProblemEntry, ServiceStat, Shop, ShopOrder
+from .models import (AfterSalesCase, BadReview, CaseEvent, Complaint, ComplaintEvent, OrderEvent, OrderLine, ProblemEntry,
+                     ReviewEvent, ServiceStat, Shop, ShopOrder)
 
 MAX_IMPORT_ROWS = 100_000
 LEAD_ROLES = (Role.TEAM_LEAD, Role.SUPERVISOR, Role.MANAGER)
@@ -416,7 +417,7 @@ def import_orders(scope, shop: Shop, raw: bytes, *, on_duty: Staff | None = None
     staff = {s.staff_no: s for s in Staff.objects.filter(center=shop.center)}
     result = ImportResult()
     with transaction.atomic():
-        existing = {o.order_no: o for o in ShopOrder.objects.select_for_update().filter(
+        existing = {o.order_no: o for o in ShopOrder.objects.select_for_update(of=("self",)).filter(
             shop=shop, order_no__in=list(found)).select_related("owner").prefetch_related("lines")}
         for order_no, data in found.items():
             f = data["fields"]
@@ -678,3 +679,113 @@ def stats(scope, start: date, end: date):
     """Daily service statistics between two days: one's own, or everyone's for a team lead."""
     qs = scope.filter(ServiceStat.objects.select_related("staff")).filter(day__gte=start, day__lte=end)
     return qs if scope.has(*LEAD_ROLES) else qs.filter(staff=scope.staff)
+
+
+# --- bad reviews (中差评), 003:L250-264 ---------------------------------------------------------------------------
+def reviews(scope):
+    return scope.filter(BadReview.objects.select_related("order", "shop", "handler"))
+
+
+def get_review(scope, pk: int) -> BadReview:
+    return scope.get(BadReview.objects.select_related("order", "shop"), "中差评", pk=pk)
+
+
+@transaction.atomic
+def open_review(scope, order: ShopOrder, *, rating: str, text: str) -> BadReview:
+    """A mid or bad review found on the morning check (003:L142), registered against its order."""
+    text = (text or "").strip()
+    issues = []
+    if rating not in BadReview.Rating.values:
+        issues.append(rules.Issue("rating", "shop.review.rating", {"value": str(rating)}))
+    if not text:
+        issues.append(rules.Issue("text", "shop.confirm.required", {"label": rules.label("review_text")}))
+    elif len(text) > 500:
+        issues.append(rules.Issue("text", "shop.confirm.too_long", {"label": rules.label("review_text"), "max": 500}))
+    if issues:
+        raise refuse(issues)
+    now = timezone.now()
+    review = BadReview.objects.create(center=order.center, shop=order.shop, order=order, rating=rating, text=text,
+                                      created_by=scope.staff, created_at=now)
+    ReviewEvent.objects.create(review=review, code="shop.review.event.opened", to_state=review.state,
+                               actor=scope.staff, at=now,
+                               params={"rating": {"code": f"shop.rating.{rating}", "params": {}}})
+    return review
+
+
+def move_review(scope, review: BadReview, name: str, *, version=None, now=None, **fields) -> BadReview:
+    return fire(REVIEW, scope, review, name, version=version, now=now, **fields)
+
+
+# --- complaints (客户投诉处理表), 002:L115-161 -----------------------------------------------------------------------
+def complaints(scope):
+    return scope.filter(Complaint.objects.select_related("order", "shop"))
+
+
+def get_complaint(scope, pk: int) -> Complaint:
+    return scope.get(Complaint.objects.select_related("order", "shop"), "投诉", pk=pk)
+
+
+@transaction.atomic
+def open_complaint(scope, shop: Shop, data: dict) -> Complaint:
+    """The complaint's intake fields (002:L121-125, L139: order, batch, specification, quantity, sample)."""
+    issues = []
+    spec = str(data.get("specification") or "").strip()
+    request = str(data.get("request") or "").strip()
+    if not spec or len(spec) > 60:
+        issues.append(rules.Issue("specification", "shop.confirm.required", {"label": rules.label("specification")}))
+    if not request or len(request) > 500:
+        issues.append(rules.Issue("request", "shop.confirm.required", {"label": rules.label("request")}))
+    numbers = {}
+    for name in ("quantity", "defective_quantity"):
+        raw = str(data.get(name) if data.get(name) is not None else ("0" if name == "defective_quantity" else ""))
+        if not raw.strip().isdigit():
+            issues.append(rules.Issue(name, "shop.complaint.number", {"label": rules.label(name), "value": raw}))
+        else:
+            numbers[name] = int(raw)
+    if len(numbers) == 2 and (numbers["quantity"] < 1 or numbers["defective_quantity"] > numbers["quantity"]):
+        issues.append(rules.Issue("defective_quantity", "shop.complaint.defective", numbers))
+    order = None
+    if data.get("order_no"):
+        order = ShopOrder.objects.filter(shop=shop, order_no=str(data["order_no"]).strip()).first()
+        if order is None:
+            issues.append(rules.Issue("order_no", "shop.complaint.order", {"value": str(data["order_no"])}))
+    if len(str(data.get("batch_no") or "")) > 40:
+        issues.append(rules.Issue("batch_no", "shop.confirm.too_long", {"label": rules.label("batch_no"), "max": 40}))
+    if issues:
+        raise refuse(issues)
+    now = timezone.now()
+    complaint = Complaint.objects.create(
+        center=shop.center, shop=shop, order=order, batch_no=str(data.get("batch_no") or "").strip(),
+        specification=spec, quantity=numbers["quantity"], defective_quantity=numbers["defective_quantity"],
+        sample_attached=bool(data.get("sample_attached")), request=request, accepted_on=timezone.localdate(now),
+        created_by=scope.staff)
+    ComplaintEvent.objects.create(complaint=complaint, code="shop.complaint.event.opened", to_state="accepted",
+                                  actor=scope.staff, at=now, params={})
+    return complaint
+
+
+def move_complaint(scope, complaint: Complaint, name: str, *, version=None, now=None, **fields) -> Complaint:
+    return fire(COMPLAINT, scope, complaint, name, version=version, now=now, **fields)
+
+
+def complaint_deadlines(complaint: Complaint, today: date) -> dict:
+    """Its due days and flags: closure by acceptance + 6 days (002:L148), the report by investigation + 3 (L141)."""
+    p = policy(complaint.center)
+    report_due = (rules.investigation_report_due(complaint.investigated_on, p["investigation_report_days"])
+                  if complaint.investigated_on else None)
+    return {
+        "close_due": rules.complaint_close_due(complaint.accepted_on, p["complaint_close_days"]),
+        "overdue": rules.complaint_overdue(complaint.accepted_on, complaint.closed_on, today,
+                                           p["complaint_close_days"]),
+        "report_due": report_due,
+        "report_late": bool(report_due and (complaint.reported_on or today) > report_due),
+    }
+
+
+def monthly_review(scope, month: date) -> tuple[date, list[Complaint]]:
+    """Last month's closed complaints the GM office reviews, and the day it must be done by (002:L160 每月10日前)."""
+    start = month.replace(day=1)
+    end = (start + timedelta(days=32)).replace(day=1)
+    due = rules.monthly_review_due(start, policy(scope.center)["monthly_review_day"])
+    found = complaints(scope).filter(closed_on__gte=start, closed_on__lt=end, state="closed")
+    return due, list(found)

@@ -28,9 +28,10 @@ _ = gettext_noop
 
 # The kernel's own messages (the workflow kernel and the caller scope).
 MESSAGES = {
-    "common.required": _("%(field)s：必须填写"),
-    "common.too_long": _("%(field)s：最多 %(max)s 个字，当前 %(length)s 个字"),
-    "common.not_a_choice": _("%(field)s：%(value)s 不是可选的值"),
+    "common.required": _("%(field_label)s：必须填写"),
+    "common.too_long": _("%(field_label)s：最多 %(max)s 个字，当前 %(length)s 个字"),
+    "common.not_text": _("%(field_label)s：应为文字"),
+    "common.not_a_choice": _("%(field_label)s：%(value)s 不是可选的值"),
     "common.not_found": _("%(what)s不存在"),
     "common.not_allowed": _("当前角色无权执行此操作"),
     "scope.no_staff": _("当前账号未关联任何中心的工作人员，不能使用此功能"),
@@ -41,6 +42,7 @@ MESSAGES = {
     "workflow.not_your_role": _("%(action)s：您的角色不能执行此操作"),
     "workflow.not_your_party": _("%(action)s：只有%(parties)s可以执行此操作"),
     "workflow.version_conflict": _("已被他人修改（当前版本 %(current)s，您提交的是 %(given)s），请刷新后重试"),
+    "workflow.not_for_variant": _("%(action)s：不适用于%(variant)s"),
     "workflow.own_request": _("%(action)s：不能审批自己提出的申请"),
     "workflow.unexpected_field": _("%(action)s：不接受字段 %(field)s"),
     "workflow.party.subject": _("当事人本人"),

@@ -47,6 +47,9 @@ class FieldSpec:
     kind: str = "text"  # text | bool | choice | int | decimal | datetime | date | any
     max_length: int | None = None
     choices: tuple[str, ...] = ()
+    # Values that need the object or the time to be read (a department of the object's center, a future date-time,
+    # a level): parse(obj, value, now) returns the cleaned value, or a Msg/Problem saying what is wrong with it.
+    parse: Callable[[Any, Any, datetime], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,11 @@ class Transition:
     parties: frozenset[Party] = frozenset({Party.ANYONE})  # the caller must be one of these
     requires: tuple[str, ...] = ()
     allows: tuple[str, ...] = ()
+    variants: frozenset[str] = frozenset()  # the object variants it applies to (machine.variant_of); empty: all
     guard: Callable[["Context"], Msg | Problem | None] | None = None
+    # A condition on the object alone (its kind, a flag), checked before the fields: a transition whose precondition
+    # fails is not offered by `available` and refused by `fire` with the returned Msg/Problem (409).
+    precondition: Callable[[Any, datetime], Msg | Problem | None] | None = None
     effect: Callable[["Context"], None] | None = None
     label: str = ""  # a Msg code; default "<machine>.transition.<name>"
     seed: str = ""
@@ -67,6 +74,7 @@ class Transition:
         object.__setattr__(self, "src", frozenset({self.src} if isinstance(self.src, str) else self.src))
         object.__setattr__(self, "roles", frozenset(self.roles))
         object.__setattr__(self, "parties", frozenset(self.parties))
+        object.__setattr__(self, "variants", frozenset(self.variants))
 
     def fields(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(self.requires + self.allows))
@@ -97,6 +105,16 @@ class Machine:
     history: Callable[[Context], None] | None = None  # writes the history row (code + params)
     audit_type: str = ""  # the audit record's object type; empty: no audit record
     center_of: Callable[[Any], int] = lambda obj: obj.center_id
+    # Reads and locks the row: load(scope, obj) -> the locked object, or None when the caller may not see it (404).
+    # Default: SELECT ... FOR UPDATE by primary key; another center's object is refused.
+    load: Callable[[Any, Any], Any] | None = None
+    # Variants of one machine (an order's kind): variant_of(obj) names it, a transition's `variants` limit it; refused
+    # with `variant_code` (params: action, variant = the label "<variant_labels>.<variant>").
+    variant_of: Callable[[Any], str] | None = None
+    variant_labels: str = ""
+    variant_code: str = "workflow.not_for_variant"
+    noun: str = ""  # a Msg code naming the object ("工单"), used by the not-found message
+    required_code: str = "common.required"  # the message of a missing field (params: field_label, action)
 
     def __post_init__(self):
         object.__setattr__(self, "transitions", tuple(self.transitions))
@@ -123,6 +141,9 @@ class Machine:
     def from_state(self, state: str) -> list[Transition]:
         return [t for t in self.transitions if state in t.src]
 
+    def applies(self, t: Transition, obj) -> bool:
+        return not t.variants or self.variant_of is None or self.variant_of(obj) in t.variants
+
 
 def may_fire(machine: Machine, scope, obj, t: Transition) -> bool:
     """Role and party only (what a page uses to offer a button); fire() also checks the state, fields and guard."""
@@ -131,13 +152,19 @@ def may_fire(machine: Machine, scope, obj, t: Transition) -> bool:
     return Party.ANYONE in t.parties or bool(machine.party_of(scope, obj) & t.parties)
 
 
-def available(machine: Machine, scope, obj) -> list[Transition]:
-    """The transitions this caller may fire on this object in its current state."""
+def available(machine: Machine, scope, obj, now: datetime | None = None) -> list[Transition]:
+    """The transitions this caller may fire on this object in its current state (preconditions met)."""
     state = getattr(obj, machine.state_attr)
-    return [t for t in machine.from_state(state) if may_fire(machine, scope, obj, t)]
+    now = now or timezone.now()
+    return [t for t in machine.from_state(state) if machine.applies(t, obj) and may_fire(machine, scope, obj, t)
+            and (t.precondition is None or t.precondition(obj, now) is None)]
 
 
-def clean(machine: Machine, t: Transition, raw: Mapping[str, Any]) -> dict:
+def _problem(found: Msg | Problem, field: str | None = None) -> Problem:
+    return found if isinstance(found, Problem) else Problem(field, found.code, found)
+
+
+def clean(machine: Machine, t: Transition, raw: Mapping[str, Any], obj=None, now: datetime | None = None) -> dict:
     """The transition's fields, checked: unknown, missing, too long, not a choice. All problems at once."""
     problems: list[Problem] = []
     action = machine.transition_label(t)
@@ -153,9 +180,13 @@ def clean(machine: Machine, t: Transition, raw: Mapping[str, Any]) -> dict:
             value = value.strip()
         if value in (None, "") or (spec.kind == "bool" and value is None):
             if name in t.requires:
-                problems.append(Problem.of("common.required", field=name, field_label=Msg(spec.label)))
+                problems.append(Problem.of(machine.required_code, field=name, field_label=Msg(spec.label),
+                                           action=action))
             continue
         label = Msg(spec.label)
+        if spec.kind == "text" and not isinstance(value, str):
+            problems.append(Problem.of("common.not_text", field=name, field_label=label))
+            continue
         if spec.kind == "text" and spec.max_length and len(value) > spec.max_length:
             problems.append(Problem.of("common.too_long", field=name, field_label=label, max=spec.max_length,
                                        length=len(value)))
@@ -163,6 +194,15 @@ def clean(machine: Machine, t: Transition, raw: Mapping[str, Any]) -> dict:
         if spec.kind == "choice" and spec.choices and value not in spec.choices:
             problems.append(Problem.of("common.not_a_choice", field=name, field_label=label, value=value))
             continue
+        if spec.parse is not None:
+            try:
+                value = spec.parse(obj, value, now or timezone.now())
+            except RuleViolation as exc:
+                problems.extend(exc.problems)
+                continue
+            if isinstance(value, Msg | Problem):
+                problems.append(_problem(value, name))
+                continue
         cleaned[name] = value
     if problems:
         raise RuleViolation.many(problems)
@@ -177,7 +217,13 @@ def fire(machine: Machine, scope, obj, name: str, *, version: int | None = None,
     action = machine.transition_label(t)
     model = type(obj)
     with transaction.atomic():
-        locked = model.objects.select_for_update().get(pk=obj.pk)
+        if machine.load is not None:
+            locked = machine.load(scope, obj)
+            if locked is None:
+                raise RuleViolation(Msg("common.not_found", what=Msg(machine.noun) if machine.noun else action),
+                                    rule="not_found", status=404)
+        else:
+            locked = model.objects.select_for_update().get(pk=obj.pk)
         if machine.center_of(locked) != scope.center.pk:
             raise NotAllowed(Msg("scope.other_center", what=action), rule="scope.other_center")
         if machine.version_attr and version is not None:
@@ -197,12 +243,19 @@ def fire(machine: Machine, scope, obj, name: str, *, version: int | None = None,
             parties = [Msg(f"workflow.party.{p}") for p in sorted(t.parties)]
             raise NotAllowed(Msg("workflow.not_your_party", action=action, parties=parties),
                              rule="workflow.not_your_party")
-        ctx = Context(machine, t, scope, locked, clean(machine, t, raw), now, before)
+        if not machine.applies(t, locked):
+            variant = machine.variant_of(locked)
+            raise RuleViolation.of(machine.variant_code, field="transition", status=409, action=action,
+                                   variant=Msg(f"{machine.variant_labels or machine.name + '.variant'}.{variant}"))
+        if t.precondition is not None:
+            problem = t.precondition(locked, now)
+            if problem is not None:
+                raise RuleViolation.many([_problem(problem, "transition")], status=409)
+        ctx = Context(machine, t, scope, locked, clean(machine, t, raw, locked, now), now, before)
         if t.guard is not None:
             problem = t.guard(ctx)
             if problem is not None:
-                raise RuleViolation.many([problem if isinstance(problem, Problem) else
-                                          Problem(None, problem.code, problem)])
+                raise RuleViolation.many([_problem(problem)])
         setattr(locked, machine.state_attr, t.dst)
         if machine.version_attr:
             setattr(locked, machine.version_attr, getattr(locked, machine.version_attr) + 1)

@@ -181,8 +181,22 @@ def _value_errors(base, value, where: str, complete: bool = False) -> list[tuple
             return []
         template = base[0]
         if all(isinstance(b, dict) for b in base):
-            # A field that is null in any preset item (e.g. the last rung's max_days) accepts any value.
-            template = {k: (None if any(b.get(k) is None for b in base) else v) for k, v in base[0].items()}
+            # The items' keys together (a ladder's last rung may add a key the others lack, e.g. a dismissal
+            # proposal); a field that is null in any preset item (the last rung's max_days) accepts any value.
+            keys = dict.fromkeys(k for b in base for k in b)
+            template = {k: (None if any(k in b and b[k] is None for b in base)
+                            else next(b[k] for b in base if k in b)) for k in keys}
+        elif all(isinstance(b, list) for b in base) and len({len(b) for b in base}) == 1:
+            # rows of a fixed shape (a grade band [lowest score, grade]): checked position by position
+            size = len(base[0])
+            errors = []
+            for i, item in enumerate(value):
+                if not isinstance(item, list) or len(item) != size:
+                    errors.append((f"{where}[{i}]", f"应为 {size} 项的列表"))
+                    continue
+                for j, (b, v) in enumerate(zip(base[0], item, strict=True)):
+                    errors.extend(_value_errors(b, v, f"{where}[{i}][{j}]"))
+            return errors
         return [e for i, item in enumerate(value) for e in _value_errors(template, item, f"{where}[{i}]")]
     if base is None:
         return []

@@ -484,21 +484,20 @@ def import_csv_direct(center: Center, frame: pl.DataFrame, *, file_name: str, sh
 
 
 def refresh_kpis(outcome: ImportOutcome) -> int:
-    """After an import from the CLI, the page or the API: recompute the KPI rollups of the local days it touched.
+    """After an import from the CLI, the page or the API: tell the reports which local days the import touched
+    (signals.calls_imported; kefu.kpi recomputes its rollups of those days).
 
     Kept out of import_* so that benchmarks and bulk loads (demo, kpi's bench) time and batch the import alone.
-    Returns the rollup rows written (0 when kefu.kpi is not installed or nothing was added).
+    Returns the rows the receivers wrote (0 when no report is installed or nothing was added).
     """
-    from django.apps import apps
+    from kefu.telephony.signals import calls_imported
 
-    if outcome.duplicate or outcome.first_at is None or not apps.is_installed("kefu.kpi"):
+    if outcome.duplicate or outcome.first_at is None:
         return 0
-    from kefu.kpi import services as kpi_services
-
     batch = outcome.batch  # the span comes with the outcome: no query of the calls by batch (no index on Call.batch)
     tz = ZoneInfo(batch.center.time_zone)
     first, last = outcome.first_at.astimezone(tz).date(), outcome.last_at.astimezone(tz).date()
-    return kpi_services.refresh_rollups(batch.center, first, last)
+    return sum(rows or 0 for _receiver, rows in calls_imported.send(sender=batch.center, first=first, last=last))
 
 
 def add_scheduled_shifts(center: Center, shifts: list[tuple[str, datetime, datetime]], batch: ImportBatch | None = None) -> int:

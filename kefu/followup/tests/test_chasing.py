@@ -98,8 +98,12 @@ def test_automatic_chase_once_the_deadline_passes_without_feedback_004_L2159(pro
 def test_counted_per_department(processing, people, client_for):
     chasing.chase(scope_of(people["dispatcher"]), processing.pk, kind="chase")
     chasing.chase(scope_of(people["lead"]), processing.pk, kind="supervise", note="督办")
-    services.scan(processing.handling_deadline + timedelta(minutes=1))
-    rows = client_for(people["lead"]).get("/api/followup/chases/departments").json()
+    scanned = processing.handling_deadline + timedelta(minutes=1)
+    services.scan(scanned)
+    # the period named: after 20:00 local the deadline (and the automatic chase) falls on tomorrow
+    start = timezone.localdate() - timedelta(days=1)
+    end = timezone.localtime(scanned).date() + timedelta(days=1)
+    rows = client_for(people["lead"]).get(f"/api/followup/chases/departments?start={start}&end={end}").json()
     assert rows == [{"department_id": processing.department_id, "department": "计费部", "chase": 1, "auto": 1,
                      "supervise": 1, "total": 3}]
     page = client_for(people["lead"]).get("/followup/figures/").content.decode()

@@ -114,3 +114,14 @@ def test_collections_accept_new_records_with_the_same_fields():
     assert validate_overrides("hotline", ok) == []
     bad = {"attendance": {"kinds": {"study": {"label": "学习假"}}}}
     assert ("attendance.kinds.study.notice_hours", "缺少此项") in validate_overrides("hotline", bad)
+
+
+def test_rows_of_a_fixed_shape_are_checked_position_by_position():
+    """A grade band is [lowest score, grade]: a text score or a short row is refused by name, a good row accepted."""
+    from kefu.org.policy import validate_overrides
+
+    good = {"discipline": {"appraisal": {"bands": [[95, "excellent"], [0, "poor"]]}}}
+    assert validate_overrides("hotline", good) == []
+    bad = {"discipline": {"appraisal": {"bands": [["九十", "excellent"], [0]]}}}
+    assert validate_overrides("hotline", bad) == [("discipline.appraisal.bands[0][0]", "应为数字"),
+                                                  ("discipline.appraisal.bands[1]", "应为 2 项的列表")]

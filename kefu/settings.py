@@ -64,8 +64,8 @@ KEFU_APPS = [
     "kefu.quality",
     "kefu.knowledge",
     "kefu.training",
-    "kefu.discipline",
     "kefu.followup",
+    "kefu.discipline",
     "kefu.shop",
     "kefu.web",
 ]

@@ -116,3 +116,28 @@ class Chase(models.Model):
         ordering = ["at", "id"]
         constraints = [models.UniqueConstraint(fields=["order", "deadline"], condition=models.Q(kind="auto"),
                                                name="followup_auto_chase_once_per_deadline")]
+
+
+class Survey(models.Model):
+    """A satisfaction survey of a replied order, sent by SMS with a signed one-time link that expires."""
+
+    class State(models.TextChoices):
+        SENT = "sent", "已发送"
+        ANSWERED = "answered", "已回评"
+
+    center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="+", verbose_name="中心")
+    order = models.ForeignKey("tickets.Order", on_delete=models.CASCADE, related_name="+", verbose_name="工单")
+    reply_round = models.PositiveSmallIntegerField("回复轮次", default=1)
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+", verbose_name="客户")
+    nonce = models.CharField("随机码", max_length=32)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.SENT)
+    sent_at = models.DateTimeField("发送时间")
+    expires_at = models.DateTimeField("失效时间")
+    answered_at = models.DateTimeField("回评时间", null=True, blank=True)
+    answer = models.CharField("评价", max_length=20, blank=True)
+    comment = models.CharField("意见", max_length=300, blank=True)
+    redispatched = models.BooleanField("已重新派单", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "满意度调查"
+        constraints = [models.UniqueConstraint(fields=["order", "reply_round"], name="followup_survey_once_per_reply")]

@@ -12,6 +12,8 @@
   get visits for its whole history).
 - chase_min_interval_minutes: a manual chase of the same order no sooner than this after the last one (no seed
   number; keeps a department from being flooded).
+- survey_enabled / survey_kinds / survey_expiry_hours: a satisfaction survey by SMS after the reply of these
+  kinds (004:L1003 "进行客户回访及客户满意度调查"), its signed link valid this long (no seed number: 72 h).
 - owner: who owns an automatic return visit: "acceptor" (the agent who took the order; 004:L1916-1917 the agent
   follows the complaint and feeds the result back).
 """
@@ -31,6 +33,9 @@ _BASE = {
     "lookback_days": 7,
     "owner": "acceptor",
     "chase_min_interval_minutes": 30,
+    "survey_enabled": True,  # 004:L1003 客户满意度调查
+    "survey_kinds": ["complaint", "consultation", "suggestion"],
+    "survey_expiry_hours": 72,
 }
 
 PRESETS = {
@@ -43,7 +48,7 @@ PRESETS = {
 
 def validate(data: dict) -> list[tuple[str, str]]:
     errors = []
-    for key in ("chase_min_interval_minutes", "return_visit_hours", "max_failed_attempts", "member_visit_days", "new_buyer_days", "received_days",
+    for key in ("survey_expiry_hours", "chase_min_interval_minutes", "return_visit_hours", "max_failed_attempts", "member_visit_days", "new_buyer_days", "received_days",
                 "long_term_days", "lookback_days"):
         value = data.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):

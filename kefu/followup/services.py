@@ -68,6 +68,9 @@ def scan(now: datetime | None = None) -> dict:
         counts["shiftlog"] += shiftlog_callbacks(center, now)
     counts["overdue"] = _overdue(now)
     counts["auto_chase"] = auto_chases(now)
+    from kefu.followup.surveys import send_surveys
+
+    counts["survey"] = send_surveys(now)
     return counts
 
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("t/<int:pk>/fire/", views.fire, name="fire"),
     path("figures/", views.figures, name="figures"),
     path("orders/<int:order_id>/chase/", views.chase, name="chase"),
+    path("s/<str:token>/", views.survey, name="survey"),
 ]

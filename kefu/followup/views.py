@@ -142,3 +142,28 @@ def chase(request, order_id: int):
     return render(request, "followup/chase.html", {
         "order": order, "rows": rows, "can_supervise": scope.has(*chasing.SUPERVISORS),
         "can_chase": scope.has(*chasing.CHASERS)}, status=status)
+
+
+def survey(request, token: str):
+    """The customer's survey page: no login, the signed link is the key; answered once, before it expires."""
+    from kefu.followup import surveys
+
+    now = timezone.now()
+    try:
+        found = surveys.survey_of(token, now)
+    except RuleViolation as exc:
+        return render(request, "followup/survey.html", {"closed": exc}, status=404)
+    if request.method == "POST":
+        try:
+            done = surveys.answer(token, request.POST.get("answer", ""), request.POST.get("comment", ""), now)
+        except RuleViolation as exc:
+            status = exc.status
+            if exc.problems[0].field is None:
+                return render(request, "followup/survey.html", {"closed": exc}, status=status)
+            return render(request, "followup/survey.html", {"survey": found, "error": exc}, status=status)
+        return render(request, "followup/survey.html", {"thanks": done})
+    try:
+        surveys.check_open(found, now)
+    except RuleViolation as exc:
+        return render(request, "followup/survey.html", {"closed": exc}, status=exc.status)
+    return render(request, "followup/survey.html", {"survey": found})

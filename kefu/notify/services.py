@@ -82,6 +82,23 @@ def _queue_one(staff, code: str, params: dict, key: str, link: str, urgent: bool
     return True
 
 
+def send_to_address(center, via: str, address: str, code: str, *, key: str, params: dict | None = None,
+                    now: datetime | None = None) -> bool:
+    """Queue one message to an address outside the staff (a customer's mobile): an outbox row, once per key.
+    The caller audits the use of the customer's number. Never fails the caller's write."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            _, created = Outbox.objects.get_or_create(
+                key=key[:250], defaults={"center": center, "via": via, "address": address, "code": code,
+                                         "params": Msg(code, **(params or {})).as_data()["params"],
+                                         "next_at": now, "created_at": now})
+    except Exception:  # noqa: BLE001 — a message must never fail the write that caused it
+        log.exception("消息 %s 未能登记", key)
+        return False
+    return created
+
+
 # ---------------------------------------------------------------- delivery (the timer)
 
 def text_of(row: Outbox, public_url: str = "") -> str:

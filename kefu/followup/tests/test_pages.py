@@ -98,3 +98,30 @@ def test_notification_centre_unread_and_mark_all_read(center, make_staff, page, 
     assert "0 条未读" in page.inner_text("#unread-count")
     page.click("#notifications >> text=查看")
     page.wait_for_url("**/followup/")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_survey_page_on_a_phone_without_login(center, make_staff, page, screenshot):
+    from kefu.followup import services
+    from kefu.followup.models import Survey
+    from kefu.followup.surveys import token_for
+    from kefu.tickets import services as tickets
+
+    agent = make_staff("agent", staff_no="2103")
+    order = tickets.create_order(center, agent, {
+        "kind": "consultation", "phone": "13812340000", "subject": "套餐咨询", "description": "问套餐",
+        "level": 2})
+    tickets.transition(order, "answer", agent, order.version, reply_opinion="已解答", satisfaction="satisfied")
+    services.scan()
+    url = page.base_url + f"/followup/s/{token_for(Survey.objects.get())}/"
+    page.set_viewport_size(PHONE)
+    page.goto(url)
+    assert order.number in page.inner_text("#survey-form") or order.number in page.content()
+    _copy(screenshot("followup-survey-phone"), "followup-survey-phone")
+    page.check("input[value=satisfied]")
+    page.fill("textarea[name=comment]", "解答清楚")
+    page.click("#survey-form button[type=submit]")
+    assert "感谢您的评价" in page.inner_text("#survey-thanks")
+    page.goto(url)
+    assert "评价过" in page.inner_text("#survey-closed")

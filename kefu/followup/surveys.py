@@ -1,0 +1,159 @@
+"""Satisfaction surveys after a reply (004:L1003 "进行客户回访及客户满意度调查"): an SMS with a signed one-time link
+(Django's signing: the survey id and a random nonce, salted, valid for the policy's hours) to a small page without
+login. The answer goes on the order's timeline; a dissatisfied answer reopens the order as the textbook's
+re-dispatch (004:L2127) through the tickets machine's own `redispatch` transition, fired as the order's dispatcher.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime, timedelta
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from kefu.errors import RuleViolation
+from kefu.followup.models import Survey
+from kefu.messages import Msg
+from kefu.notify.services import send_to_address
+from kefu.org.policy import policy_for
+
+log = logging.getLogger(__name__)
+SALT = "kefu.followup.survey"
+ANSWERS = ("satisfied", "dissatisfied")
+COMMENT_MAX = 300
+
+
+def token_for(survey: Survey) -> str:
+    return signing.dumps({"s": survey.pk, "n": survey.nonce}, salt=SALT, compress=True)
+
+
+def link_for(survey: Survey) -> str:
+    public = policy_for("notify", survey.center)["public_url"].rstrip("/")
+    return f"{public}/followup/s/{token_for(survey)}/"
+
+
+def send_surveys(now: datetime | None = None) -> int:
+    """One survey per reply of the policy's kinds, replied within the lookback; the SMS is queued in the outbox."""
+    from kefu.audit.models import AuditRecord
+    from kefu.audit.services import record
+    from kefu.org.models import Center
+    from kefu.tickets.models import Order
+
+    now = now or timezone.now()
+    made = 0
+    for center in Center.objects.all():
+        pol = policy_for("followup", center)
+        if not pol["survey_enabled"]:
+            continue
+        since = now - timedelta(days=pol["lookback_days"])
+        orders = (Order.objects.filter(center=center, kind__in=pol["survey_kinds"], state="replied",
+                                       last_replied_at__gte=since, last_replied_at__lte=now)
+                  .select_related("customer"))
+        for order in orders:
+            round_ = max(order.reply_count, 1)
+            if Survey.objects.filter(order=order, reply_round=round_).exists():
+                continue
+            try:
+                with transaction.atomic():
+                    survey = Survey.objects.create(
+                        center=center, order=order, reply_round=round_, customer=order.customer,
+                        nonce=secrets.token_hex(8), sent_at=now,
+                        expires_at=now + timedelta(hours=pol["survey_expiry_hours"]))
+                    send_to_address(center, "sms", order.customer.phone, "followup.survey.sms",
+                                    key=f"followup.survey.{survey.pk}", now=now,
+                                    params={"order": order.number, "url": link_for(survey),
+                                            "hours": pol["survey_expiry_hours"]})
+                    record(None, AuditRecord.Action.READ, "customers.customer", [order.customer_id], fields="phone",
+                           note=f"满意度调查短信 工单 {order.number}", channel=AuditRecord.Channel.SYSTEM)
+            except IntegrityError:
+                continue
+            made += 1
+    return made
+
+
+def survey_of(token: str, now: datetime | None = None) -> Survey:
+    """The survey a link names. A forged or mangled link and an unknown one are the same refusal; an expired one
+    says so."""
+    now = now or timezone.now()
+    try:
+        data = signing.loads(token, salt=SALT)
+    except signing.BadSignature as exc:
+        raise RuleViolation.of("followup.survey.invalid", status=404) from exc
+    survey = Survey.objects.select_related("order", "center").filter(pk=data.get("s"), nonce=data.get("n")).first()
+    if survey is None:
+        raise RuleViolation.of("followup.survey.invalid", status=404)
+    return survey
+
+
+def check_open(survey: Survey, now: datetime) -> None:
+    if survey.state == Survey.State.ANSWERED:
+        raise RuleViolation.of("followup.survey.answered", status=409, answered_at=survey.answered_at)
+    if now >= survey.expires_at:
+        raise RuleViolation.of("followup.survey.expired", status=410, expires_at=survey.expires_at)
+
+
+def answer(token: str, answer: str, comment: str = "", now: datetime | None = None) -> Survey:
+    """The customer's answer: once, before expiry. Bad input changes nothing."""
+    now = now or timezone.now()
+    survey = survey_of(token, now)
+    if answer not in ANSWERS:
+        raise RuleViolation.of("followup.survey.answer_invalid", field="answer", value=str(answer)[:20])
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX:
+        raise RuleViolation.of("followup.survey.comment_too_long", field="comment", max=COMMENT_MAX,
+                               length=len(comment))
+    with transaction.atomic():
+        survey = Survey.objects.select_for_update().select_related("order", "center").get(pk=survey.pk)
+        check_open(survey, now)
+        survey.state, survey.answered_at, survey.answer, survey.comment = Survey.State.ANSWERED, now, answer, comment
+        survey.save()
+        _on_order(survey, now)
+    return survey
+
+
+def _on_order(survey: Survey, now: datetime) -> None:
+    """The result on the order's timeline; a dissatisfied answer re-dispatches it through the tickets machine."""
+    from kefu.tickets import services as tickets
+    from kefu.tickets.models import Order, OrderEvent
+
+    order = Order.objects.select_related("dispatcher", "department").get(pk=survey.order_id)
+    OrderEvent.objects.create(order=order, at=now, actor=None, staff_no="客户", name="survey", label="满意度调查",
+                              from_state=order.state, to_state=order.state,
+                              note=("满意" if survey.answer == "satisfied" else "不满意")
+                              + (f"：{survey.comment}" if survey.comment else ""))
+    if survey.answer != "dissatisfied" or order.state != "replied":
+        return
+    dispatcher = _dispatcher(order)
+    if dispatcher is None:
+        log.warning("工单 %s 回评不满意，但中心没有可重新派单的转单员", order.number)
+        return
+    # The customer's own verdict replaces the one recorded at the reply; the machine's guard reads it (004:L2127).
+    try:
+        with transaction.atomic():
+            Order.objects.filter(pk=order.pk).update(satisfaction="dissatisfied")
+            order.refresh_from_db()
+            tickets.transition(order, "redispatch", dispatcher, order.version, now=now,
+                               dispatch_opinion=str(Msg("followup.survey.redispatch_opinion")),
+                               department=order.department_id)
+    except RuleViolation as exc:  # the answer stands; the dispatcher re-dispatches by hand, told so at once
+        log.warning("工单 %s 回评不满意，自动重新派单未成功：%s", order.number, exc)
+        from kefu.notify.services import notify
+
+        notify([dispatcher], "followup.survey.redispatch_by_hand", key=f"followup.survey.{survey.pk}.by_hand",
+               urgent=True, link=f"/tickets/orders/{order.pk}/", now=now,
+               params={"order": order.number, "comment": survey.comment or "—"})
+        return
+    Survey.objects.filter(pk=survey.pk).update(redispatched=True)
+    survey.redispatched = True
+
+
+def _dispatcher(order):
+    from kefu.org.models import Staff
+
+    if order.dispatcher_id and order.dispatcher.is_active and order.dispatcher.user.groups.filter(
+            name="dispatcher").exists():
+        return order.dispatcher
+    return (Staff.objects.filter(center_id=order.center_id, is_active=True, user__groups__name="dispatcher")
+            .order_by("staff_no").first())

@@ -36,6 +36,8 @@ RULES = {
     "shop.open_complaint": LEADS | AFTER_SALES,
     "shop.move_complaint": LEADS | AFTER_SALES,
     "shop.monthly_review": LEADS | AFTER_SALES,
+    "shop.import_chats": AGENTS | LEADS,
+    "shop.chat_kpis": LEADS,
     "page.shop.orders": DESK,
     "page.shop.cases": DESK,
     "page.shop.notebooks": AGENTS | LEADS,

@@ -550,3 +550,38 @@ def move_complaint(request, complaint_id: int, payload: ShopComplaintTransitionI
 def monthly_review(request, month: str):
     due, found = services.monthly_review(caller(request), _month(month))
     return {"due": due, "complaints": [_complaint_out(c) for c in found]}
+
+
+class ShopChatImportOut(Schema):
+    messages: int
+    sessions: int
+    replaced: int
+
+
+class ShopChatKpiOut(Schema):
+    agent: str | None
+    day: date
+    sessions: int
+    mean_first_reply: float | None
+    within_rule: float | None
+    mean_response: float | None
+    conversion: float | None
+
+
+@op(router.post, "/shops/{shop_id}/chats", "shop.import_chats", response=ShopChatImportOut)
+def import_chats(request, shop_id: int, file: File[UploadedFile]):
+    """The chat tool's CSV export (会话ID,买家,客服,发送方,时间[,内容]): all or nothing, idempotent, line numbers."""
+    scope = caller(request)
+    return services.import_chats(scope, services.get_shop(scope, shop_id), file.read()).__dict__
+
+
+@op(router.get, "/shops/{shop_id}/chat-kpis", "shop.chat_kpis", response=list[ShopChatKpiOut])
+def chat_kpis(request, shop_id: int, start: date, end: date):
+    """Per agent and day: sessions, first reply and the share within the first-reply rule (9 s, 001:L149), mean
+    response, conversion from session to order."""
+    scope = caller(request)
+    if (end - start).days > 92 or end < start:
+        from kefu.errors import RuleViolation
+
+        raise RuleViolation.of("shop.chat.range", field="end", start=start, end=end)
+    return services.chat_kpis(scope, services.get_shop(scope, shop_id), start, end)

@@ -189,4 +189,13 @@ MESSAGES = {
     "shop.complaint.transition.report": _("提交调查报告"),
     "shop.complaint.transition.close": _("结案"),
     "shop.complaint.transition.review": _("月度审核"),
+    # chat export import
+    "shop.chat.unreadable": _("第 %(line)s 行：文件无法按 CSV 读取（%(value)s）"),
+    "shop.chat.missing_columns": _("第 %(line)s 行（表头）：缺少列 %(value)s"),
+    "shop.chat.session": _("第 %(line)s 行：会话ID“%(value)s”为空或超过 60 个字"),
+    "shop.chat.buyer": _("第 %(line)s 行：买家为空"),
+    "shop.chat.sender": _("第 %(line)s 行：发送方“%(value)s”应为“买家”或“客服”"),
+    "shop.chat.time": _("第 %(line)s 行：时间“%(value)s”不是有效时间（如 2026-12-07 10:00:00）"),
+    "shop.chat.range": _("日期范围 %(start)s 至 %(end)s 无效：结束不能早于开始，最长 92 天"),
+    "shop.chat.empty": _("第 %(line)s 行：文件没有聊天记录"),
 }

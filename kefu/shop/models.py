@@ -277,3 +277,21 @@ class ComplaintEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class ChatSession(models.Model):
+    """One chat session of the shop's chat tool, measured at import (kefu/shop/chat.py); messages are not kept."""
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+", verbose_name="中心")
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+", verbose_name="店铺")
+    session = models.CharField("会话ID", max_length=60)
+    buyer = models.CharField("买家", max_length=60, db_index=True)
+    agent_no = models.CharField("客服", max_length=60, blank=True)
+    started_at = models.DateTimeField("开始时间", db_index=True)
+    messages = models.PositiveIntegerField("消息数")
+    buyer_messages = models.PositiveIntegerField("买家消息数")
+    first_reply_seconds = models.FloatField("首次响应（秒）", null=True)
+    mean_response_seconds = models.FloatField("平均响应（秒）", null=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "聊天会话"
+        constraints = [models.UniqueConstraint(fields=["shop", "session"], name="chat_session_unique")]

@@ -27,7 +27,7 @@ from kefu.workflow import fire
 from . import rules
 from .machine import CASE, COMPLAINT, OPEN, REVIEW
 from kefu.org.roles import Role
-from .models import (AfterSalesCase, BadReview, CaseEvent, Complaint, ComplaintEvent, OrderEvent, OrderLine, ProblemEntry,
+from .models import (AfterSalesCase, BadReview, CaseEvent, ChatSession, Complaint, ComplaintEvent, OrderEvent, OrderLine, ProblemEntry,
                      ReviewEvent, ServiceStat, Shop, ShopOrder)
 
 MAX_IMPORT_ROWS = 100_000
@@ -789,3 +789,69 @@ def monthly_review(scope, month: date) -> tuple[date, list[Complaint]]:
     due = rules.monthly_review_due(start, policy(scope.center)["monthly_review_day"])
     found = complaints(scope).filter(closed_on__gte=start, closed_on__lt=end, state="closed")
     return due, list(found)
+
+
+# --- chat sessions (the shop's chat tool export), 001:L149 --------------------------------------------------------
+@dataclass
+class ChatImportResult:
+    messages: int = 0
+    sessions: int = 0
+    replaced: int = 0
+
+
+def import_chats(scope, shop: Shop, raw: bytes) -> ChatImportResult:
+    """The chat tool's CSV export: every line checked first (line numbers in errors), then the sessions measured and
+    written in one transaction; a session already imported is replaced (importing again changes nothing)."""
+    from . import chat
+
+    if len(raw) > MAX_IMPORT_BYTES * 4:
+        raise refuse([rules.Issue("file", "shop.import.too_large", {"max_mb": MAX_IMPORT_BYTES * 4 // 1024 // 1024})])
+    text = decode(raw)
+    if text is None:
+        raise refuse([rules.Issue("file", "shop.import.encoding", {})])
+    messages, problems = chat.read(text.encode())
+    if problems:
+        raise refuse([rules.Issue(p.field, p.code, {"line": p.line, "value": p.value}) for p in problems])
+    per_session = chat.sessions(messages)
+    tz = timezone.get_current_timezone()
+    rows = [ChatSession(center=shop.center, shop=shop, session=r["session"], buyer=r["buyer"][:60],
+                        agent_no=(r["agent"] or "")[:60], started_at=timezone.make_aware(r["started_at"], tz),
+                        messages=r["messages"], buyer_messages=r["buyer_messages"],
+                        first_reply_seconds=r["first_reply_seconds"],
+                        mean_response_seconds=r["mean_response_seconds"])
+            for r in per_session.iter_rows(named=True)]
+    ids = [r.session for r in rows]
+    with transaction.atomic():
+        replaced = 0
+        for start in range(0, len(ids), 5000):
+            replaced += ChatSession.objects.filter(shop=shop, session__in=ids[start:start + 5000]).delete()[0]
+        ChatSession.objects.bulk_create(rows, batch_size=5000)
+        _audit_write(scope, "shop_chat", [shop.pk], f"shop.chat.import sessions={len(rows)}")
+    return ChatImportResult(messages=messages.height, sessions=len(rows), replaced=replaced)
+
+
+def chat_kpis(scope, shop: Shop, start: date, end: date) -> list[dict]:
+    """Per agent and day between two days: sessions, first reply and the 9-second rule (policy first_reply_seconds,
+    001:L149), response time and conversion from session to order."""
+    import polars as pl
+
+    from . import chat
+
+    lo = timezone.make_aware(datetime.combine(start, datetime.min.time()))
+    hi = timezone.make_aware(datetime.combine(end + timedelta(days=1), datetime.min.time()))
+    tz = timezone.get_current_timezone()
+    found = list(scope.filter(ChatSession.objects.filter(shop=shop, started_at__gte=lo, started_at__lt=hi))
+                 .values_list("session", "buyer", "agent_no", "started_at", "first_reply_seconds",
+                              "mean_response_seconds"))
+    if not found:
+        return []
+    sessions = pl.DataFrame(
+        [(s, b, a, timezone.localtime(t, tz).replace(tzinfo=None), f, m) for s, b, a, t, f, m in found],
+        schema={"session": pl.String, "buyer": pl.String, "agent": pl.String, "started_at": pl.Datetime("us"),
+                "first_reply_seconds": pl.Float64, "mean_response_seconds": pl.Float64}, orient="row")
+    placed = list(orders(scope, shop).filter(placed_at__gte=lo, placed_at__lt=hi + timedelta(days=1))
+                  .values_list("buyer_wangwang", "placed_at"))
+    order_frame = pl.DataFrame([(b, timezone.localtime(t, tz).replace(tzinfo=None)) for b, t in placed],
+                               schema={"buyer": pl.String, "placed_at": pl.Datetime("us")}, orient="row")
+    rule = policy(scope.center)["first_reply_seconds"]
+    return list(chat.agent_kpis(sessions, order_frame, rule).iter_rows(named=True))

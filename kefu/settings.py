@@ -67,6 +67,7 @@ KEFU_APPS = [
     "kefu.followup",
     "kefu.discipline",
     "kefu.shop",
+    "kefu.workbench",
     "kefu.web",
 ]
 

@@ -5,7 +5,7 @@
                web (shared timers, sheets, inputs, pages' frame)
     records    telephony, tickets, knowledge, training
     planning   wfm, roster, attendance, shiftlog
-    reporting  kpi, quality
+    reporting  kpi, quality, discipline, workbench (the call workbench and order search read records and planning)
     edge       kefu.api, kefu.urls, kefu.cli, kefu.wsgi, kefu.asgi
 
 A module may import its own layer and the layers below it, never one above: an event that has to travel upwards
@@ -25,7 +25,7 @@ LAYERS = {
     "ground": ["org", "audit", "workcal", "customers", "notify", "kefu.access", "kefu.scope", "kefu.workflow", "web"],
     "records": ["telephony", "tickets", "knowledge", "training", "shop"],
     "planning": ["wfm", "roster", "attendance", "shiftlog", "followup"],
-    "reporting": ["kpi", "quality", "discipline"],
+    "reporting": ["kpi", "quality", "discipline", "workbench"],
     "edge": ["kefu.api", "kefu.urls", "kefu.cli", "kefu.wsgi", "kefu.asgi"],
 }
 ORDER = list(LAYERS)

@@ -21,7 +21,7 @@ def _items() -> list[tuple[str, str, str]]:
 
 # The top bar groups each app's entries under one menu (namespace of the url name -> menu).
 GROUPS = [
-    (_("工单"), ("tickets",)),
+    (_("工单"), ("tickets", "workbench")),
     (_("交接班"), ("shiftlog",)),
     (_("话务与指标"), ("kpi", "telephony")),
     (_("排班与考勤"), ("wfm", "roster", "attendance")),

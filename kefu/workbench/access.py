@@ -1,0 +1,17 @@
+"""Who may use the workbench and the order search."""
+from kefu.org.roles import FRONT_LINE, LEADS, Role
+
+ACCEPTORS = FRONT_LINE | {Role.TEAM_LEAD, Role.SUPERVISOR, Role.DISPATCHER}  # as kefu.tickets' tickets.create
+SEARCHERS = FRONT_LINE | LEADS | {Role.DISPATCHER, Role.DEPT_HANDLER, Role.QA, Role.ADMIN}  # tickets.list
+REPLIERS = SEARCHERS  # anyone who writes a reply may check it first
+QA_READERS = LEADS | {Role.QA, Role.ADMIN}
+
+RULES = {
+    "workbench.check": REPLIERS,
+    "workbench.accept": ACCEPTORS,
+    "workbench.search": SEARCHERS,
+    "workbench.overrides": QA_READERS,
+    "page.workbench.call": ACCEPTORS,
+    "page.workbench.search": SEARCHERS,
+    "page.workbench.overrides": QA_READERS,
+}

@@ -1,0 +1,46 @@
+"""The workbench's own records: the words index of orders, phrase warnings saved anyway, saved searches."""
+from django.db import models
+
+
+class OrderWords(models.Model):
+    """The index terms of one order's subject and description (kefu/workbench/words.py). Searched through SQLite FTS5
+    (an external-content table kept by triggers) or a PostgreSQL GIN index on the terms as an array (migration 0001)."""
+
+    order = models.OneToOneField("tickets.Order", primary_key=True, on_delete=models.CASCADE, related_name="+",
+                                 verbose_name="工单")
+    words = models.TextField("检索词")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工单检索词"
+
+
+class PhraseOverride(models.Model):
+    """An agent saved a reply or note although the phrase check flagged it: kept for QA (issue 17)."""
+
+    center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="+", verbose_name="中心")
+    staff = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="+", verbose_name="座席")
+    order = models.ForeignKey("tickets.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                              verbose_name="工单")
+    at = models.DateTimeField("时间", db_index=True)
+    field = models.CharField("栏目", max_length=30)
+    text = models.TextField("原文")
+    hits = models.JSONField("命中用语", default=list)  # [{"phrase", "category", "suggestion", "code", "start", "end"}]
+    channel = models.CharField("来源", max_length=10, default="page")  # page | api
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用语提示后仍保存"
+        ordering = ["-at", "-id"]
+
+
+class SavedView(models.Model):
+    """A person's saved order search: a name and the query string of the search page."""
+
+    staff = models.ForeignKey("org.Staff", on_delete=models.CASCADE, related_name="+", verbose_name="员工")
+    name = models.CharField("名称", max_length=40)
+    query = models.CharField("查询条件", max_length=500)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "保存的查询"
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["staff", "name"], name="workbench_view_name_once")]

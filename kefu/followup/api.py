@@ -4,12 +4,14 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from kefu.access import op
 from kefu.audit.models import AuditRecord
 from kefu.errors import RuleViolation
-from kefu.followup import chasing, present, selectors, services
+from kefu.followup import campaign_views as cv
+from kefu.followup import campaigns, chasing, present, selectors, services
 from kefu.followup.models import Task
 from kefu.messages import Msg
 from kefu.scope import caller
@@ -196,3 +198,206 @@ def chase_departments(request, start: date | None = None, end: date | None = Non
         raise RuleViolation.of("followup.period.invalid", field="end", start=start, end=end)
     aware = lambda d: timezone.make_aware(datetime.combine(d, time.min))  # noqa: E731
     return chasing.by_department(scope, aware(start), aware(end))
+
+
+# ---------------------------------------------------------------- outbound campaigns
+
+
+class FollowupQuestionIn(Schema):
+    key: str = ""
+    text: str = ""
+    scale: list[str] = []
+
+
+class FollowupQuestionOut(Schema):
+    key: str
+    text: str
+    scale: list[str]
+
+
+class FollowupProgressOut(Schema):
+    total: int
+    called: int
+    reached: int
+    completed: int
+    refused: int
+    closed: int
+
+
+class FollowupCampaignIn(Schema):
+    name: str = ""
+    purpose: str = ""
+    questionnaire: list[FollowupQuestionIn] = []
+    offer_text: str = ""
+    offer_roles: list[str] = []
+
+
+class FollowupCampaignOut(Schema):
+    id: int
+    name: str
+    purpose: str
+    state: str
+    state_label: str
+    questionnaire: list[FollowupQuestionOut]
+    offer_text: str | None  # only to the agents authorised for it
+    progress: FollowupProgressOut
+
+
+class FollowupSelectionIn(Schema):
+    kind: str = ""
+    vip_only: bool = False
+    order_kind: str = ""
+    since: str = ""
+    customer_ids: list[int] = []
+
+
+class FollowupAddedOut(Schema):
+    added: int
+    already: int
+    rows: int
+    repeated_file: bool
+
+
+class FollowupGrantIn(Schema):
+    staff_no: str = ""
+    granted: bool = True
+
+
+class FollowupCallAttemptOut(Schema):
+    at: datetime
+    staff_no: str
+    outcome: str
+    outcome_label: str
+    note: str
+
+
+class FollowupCallOut(Schema):
+    id: int
+    version: int
+    campaign_id: int
+    state: str
+    state_label: str
+    customer_id: int
+    customer_phone: str
+    customer_name: str
+    holder_no: str
+    attempt_count: int
+    reached_at: datetime | None
+    closed_at: datetime | None
+    closure_label: str
+    answers: dict
+    result: str
+    offer_text: str | None
+    offer_accepted: bool | None
+    attempts: list[FollowupCallAttemptOut]
+    actions: list[str]
+
+
+class FollowupCallFireIn(Schema):
+    name: str = ""
+    version: int | None = None
+    outcome: str | None = None
+    note: str | None = None
+    answers: dict | None = None
+    offer: str | None = None
+    closure: str | None = None
+
+
+class FollowupReportRowOut(Schema):
+    start: date
+    called: int
+    attempts: int
+    reached: int
+    completed: int
+    refused: int
+
+
+def _campaign_out(scope, c) -> dict:
+    return {**cv.campaign_dict(scope, c), "progress": vars(campaigns.progress(c))}
+
+
+@op(router.get, "/campaigns", "followup.campaigns", response=list[FollowupCampaignOut])
+def campaign_list(request):
+    scope = caller(request)
+    return [_campaign_out(scope, c) for c in scope.filter(campaigns.Campaign.objects.all())[:200]]
+
+
+@op(router.post, "/campaigns", "followup.campaign_create", response={201: FollowupCampaignOut})
+def campaign_create(request, payload: FollowupCampaignIn):
+    scope = caller(request)
+    c = campaigns.create(scope, payload.dict())
+    return Status(201, _campaign_out(scope, c))
+
+
+@op(router.get, "/campaigns/{campaign_id}", "followup.campaign_get", response=FollowupCampaignOut)
+def campaign_get(request, campaign_id: int):
+    scope = caller(request)
+    return _campaign_out(scope, campaigns.get(scope, campaign_id))
+
+
+@op(router.post, "/campaigns/{campaign_id}/select", "followup.campaign_select", response=FollowupAddedOut)
+def campaign_select(request, campaign_id: int, payload: FollowupSelectionIn):
+    return vars(campaigns.add_selection(caller(request), campaign_id, payload.dict()))
+
+
+@op(router.post, "/campaigns/{campaign_id}/upload", "followup.campaign_upload", response=FollowupAddedOut)
+def campaign_upload(request, campaign_id: int, file: File[UploadedFile]):
+    return vars(campaigns.upload(caller(request), campaign_id, file.name or "", file.read(campaigns.UPLOAD_MAX_BYTES + 1)))
+
+
+@op(router.post, "/campaigns/{campaign_id}/grants", "followup.campaign_grant", response=FollowupCampaignOut)
+def campaign_grant(request, campaign_id: int, payload: FollowupGrantIn):
+    scope = caller(request)
+    return _campaign_out(scope, campaigns.grant_offer(scope, campaign_id, payload.staff_no, payload.granted))
+
+
+@op(router.post, "/campaigns/{campaign_id}/end", "followup.campaign_end", response=FollowupCampaignOut)
+def campaign_end(request, campaign_id: int):
+    scope = caller(request)
+    return _campaign_out(scope, campaigns.end(scope, campaign_id))
+
+
+@op(router.get, "/campaigns/{campaign_id}/calls", "followup.campaign_calls", response=list[FollowupCallOut])
+def campaign_calls(request, campaign_id: int, unmask: bool = False):
+    scope = caller(request)
+    campaign = campaigns.get(scope, campaign_id)
+    targets = list(campaign.targets.select_related("customer", "holder", "campaign")[:1000])
+    unmasked = present.wants_unmask(request, unmask)
+    cv.audit(request, targets, unmasked, f"外呼名单 {campaign.name}", AuditRecord.Channel.API)
+    return [cv.call_dict(scope, t, unmasked, full=True) for t in targets]
+
+
+@op(router.post, "/campaigns/{campaign_id}/next", "followup.campaign_next", response={200: FollowupCallOut, 204: None})
+def campaign_next(request, campaign_id: int):
+    scope = caller(request)
+    target = campaigns.take_next(scope, campaign_id)
+    if target is None:
+        return Status(204, None)
+    cv.audit(request, [target], False, "外呼：领取下一位客户", AuditRecord.Channel.API)
+    return cv.call_dict(scope, target, False, full=True)
+
+
+@op(router.get, "/calls/{call_id}", "followup.call_get", response=FollowupCallOut)
+def call_get(request, call_id: int, unmask: bool = False):
+    scope = caller(request)
+    target = campaigns.get_target(scope, call_id)
+    unmasked = present.wants_unmask(request, unmask)
+    cv.audit(request, [target], unmasked, "外呼名单客户", AuditRecord.Channel.API)
+    return cv.call_dict(scope, target, unmasked, full=True)
+
+
+@op(router.post, "/calls/{call_id}/fire", "followup.call_fire", response=FollowupCallOut)
+def call_fire(request, call_id: int, payload: FollowupCallFireIn):
+    scope = caller(request)
+    data = {k: v for k, v in payload.dict().items() if v is not None and k not in ("name", "version")}
+    campaigns.fire(scope, call_id, payload.name, version=payload.version, **data)
+    return cv.call_dict(scope, campaigns.get_target(scope, call_id), False, full=True)
+
+
+@op(router.get, "/campaigns/{campaign_id}/report", "followup.campaign_report", response=list[FollowupReportRowOut])
+def campaign_report(request, campaign_id: int, start: date | None = None, end: date | None = None,
+                    period: str = "week"):
+    scope = caller(request)
+    campaign = campaigns.get(scope, campaign_id)
+    first, last = cv.report_span(campaign, start, end)
+    return [vars(r) for r in campaigns.report(campaign, first, last, period)]

@@ -135,9 +135,103 @@ class Survey(models.Model):
     expires_at = models.DateTimeField("失效时间")
     answered_at = models.DateTimeField("回评时间", null=True, blank=True)
     answer = models.CharField("评价", max_length=20, blank=True)
+    channel = models.CharField("渠道", max_length=10, default="sms")  # sms | ivr
+    call_id = models.CharField("呼叫标识", max_length=64, blank=True)
+    score = models.CharField("按键评分", max_length=10, blank=True)
     comment = models.CharField("意见", max_length=300, blank=True)
     redispatched = models.BooleanField("已重新派单", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "满意度调查"
-        constraints = [models.UniqueConstraint(fields=["order", "reply_round"], name="followup_survey_once_per_reply")]
+        constraints = [models.UniqueConstraint(fields=["order", "reply_round", "channel"],
+                                               name="followup_survey_once_per_reply_channel")]
+
+
+class Campaign(models.Model):
+    """An outbound campaign (外呼活动): a call list, a questionnaire (questions and answer scales as data), attempts and
+    results per customer, and a retention offer shown only to the agents authorised for it."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", "进行中"
+        ENDED = "ended", "已结束"
+
+    center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="+", verbose_name="中心")
+    name = models.CharField("名称", max_length=60)
+    purpose = models.CharField("说明", max_length=300, blank=True)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.RUNNING)
+    questionnaire = models.JSONField("问卷", default=list, blank=True)
+    offer_text = models.CharField("挽留优惠", max_length=500, blank=True)
+    offer_roles = models.JSONField("可见优惠的角色", default=list, blank=True)
+    offer_staff = models.ManyToManyField("org.Staff", blank=True, related_name="+", verbose_name="可见优惠的座席")
+    created_by = models.ForeignKey("org.Staff", null=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name="创建人")
+    created_at = models.DateTimeField("创建时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "外呼活动"
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["center", "name"], name="followup_campaign_name_unique")]
+
+
+class CampaignImport(models.Model):
+    """One uploaded call list, once per file content (a second upload of the same file adds nothing)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="imports", verbose_name="外呼活动")
+    digest = models.CharField("文件摘要", max_length=64)
+    file_name = models.CharField("文件名", max_length=200, blank=True)
+    rows = models.PositiveIntegerField("行数", default=0)
+    added = models.PositiveIntegerField("新增客户", default=0)
+    by = models.ForeignKey("org.Staff", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="上传人")
+    at = models.DateTimeField("上传时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "外呼名单导入"
+        constraints = [models.UniqueConstraint(fields=["campaign", "digest"], name="followup_campaign_import_once")]
+
+
+class CampaignTarget(models.Model):
+    """One customer of a campaign's call list, worked by one agent at a time."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "待外呼"
+        DONE = "done", "已完成"
+        CLOSED = "closed", "已结案（未完成）"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets", verbose_name="外呼活动")
+    center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="+", verbose_name="中心")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+", verbose_name="客户")
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN, db_index=True)
+    version = models.PositiveIntegerField("版本", default=1)
+    source = models.CharField("来源", max_length=10)  # selection | upload
+    note = models.CharField("名单备注", max_length=200, blank=True)
+    holder = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               verbose_name="外呼座席")
+    taken_at = models.DateTimeField("领取时间", null=True, blank=True)
+    added_at = models.DateTimeField("加入时间")
+    attempt_count = models.PositiveSmallIntegerField("联系次数", default=0)
+    reached_at = models.DateTimeField("联系上时间", null=True, blank=True)
+    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+    closure = models.CharField("结案方式", max_length=20, blank=True)
+    answers = models.JSONField("问卷答案", default=dict, blank=True)
+    result = models.CharField("结果说明", max_length=500, blank=True)
+    offer_accepted = models.BooleanField("接受挽留优惠", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "外呼名单"
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "customer"], name="followup_target_once")]
+        indexes = [models.Index(fields=["campaign", "state"])]
+
+
+class CampaignAttempt(models.Model):
+    """One try to reach a customer of a campaign: the same outcome codes as callback tasks."""
+
+    target = models.ForeignKey(CampaignTarget, on_delete=models.CASCADE, related_name="attempts", verbose_name="名单")
+    at = models.DateTimeField("时间", db_index=True)
+    by = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="+", verbose_name="座席")
+    outcome = models.CharField("结果", max_length=20)
+    note = models.CharField("备注", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "外呼记录"
+        ordering = ["at", "id"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.followup import views
+from kefu.followup import campaign_views, views
 
 urlpatterns = [
     path("", views.queue, name="queue"),
@@ -10,4 +10,10 @@ urlpatterns = [
     path("figures/", views.figures, name="figures"),
     path("orders/<int:order_id>/chase/", views.chase, name="chase"),
     path("s/<str:token>/", views.survey, name="survey"),
+    path("campaigns/", campaign_views.campaign_list, name="campaigns"),
+    path("campaigns/<int:pk>/", campaign_views.campaign, name="campaign"),
+    path("campaigns/<int:pk>/next/", campaign_views.take_next, name="next"),
+    path("campaigns/<int:pk>/report/", campaign_views.report, name="campaign_report"),
+    path("campaigns/<int:pk>/<str:action>/", campaign_views.campaign_action, name="campaign_action"),
+    path("calls/<int:pk>/", campaign_views.call, name="call"),
 ]

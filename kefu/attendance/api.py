@@ -120,7 +120,8 @@ def cancel_leave(request, leave_id: int):
 def pending_leave(request):
     """Requests waiting for the current user's role at their next step."""
     mine = {r.value for r in roles_of(request.user)}
-    rows = LeaveRequest.objects.filter(state=LeaveRequest.State.SUBMITTED).select_related("staff")[:500]
+    rows = LeaveRequest.objects.filter(state=LeaveRequest.State.SUBMITTED, staff__center_id=_me(request).center_id
+                                       ).select_related("staff")[:500]
     return [r for r in rows if r.next_step in mine or Role.HR.value in mine]
 
 

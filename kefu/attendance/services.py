@@ -104,7 +104,8 @@ def submit_leave(staff: Staff, *, kind: str, start: date, end: date, reason: str
 @transaction.atomic
 def decide_leave(leave_id: int, approver: Staff, *, approve: bool, note: str = "", version: int | None = None) -> LeaveRequest:
     """The next approver in the ladder approves or rejects; no skipping levels (002:L70)."""
-    leave = LeaveRequest.objects.select_for_update(of=("self",)).select_related("staff").filter(pk=leave_id).first()
+    leave = LeaveRequest.objects.select_for_update(of=("self",)).select_related("staff").filter(
+        pk=leave_id, staff__center_id=approver.center_id).first()  # another center's request is not found
     if leave is None:
         raise RuleViolation("请假申请不存在", field="id", rule="not_found", status=404)
     if version is not None and version != leave.version:

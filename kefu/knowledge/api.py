@@ -199,28 +199,28 @@ def create_article(request, payload: ArticleIn):
 
 @op(router.post, "/articles/{article_id}/versions", "knowledge.revise_article", response={201: VersionOut})
 def revise_article(request, article_id: int, payload: ArticleIn):
-    article = get_object_or_404(Article, pk=article_id)
+    article = get_object_or_404(Article, pk=article_id, center=_center(request))
     return 201, services.revise_article(_staff(request), article, category=_category(payload), **payload.dict(exclude={"category_id"}))
 
 
 @op(router.post, "/versions/{version_id}/submit", "knowledge.submit_version", response=VersionOut)
 def submit_version(request, version_id: int):
-    return services.submit_version(_staff(request), get_object_or_404(ArticleVersion, pk=version_id))
+    return services.submit_version(_staff(request), get_object_or_404(ArticleVersion, pk=version_id, article__center=_center(request)))
 
 
 @op(router.post, "/versions/{version_id}/approve", "knowledge.approve_version", response=VersionOut)
 def approve_version(request, version_id: int, payload: NoteIn):
-    return services.approve_version(_staff(request), get_object_or_404(ArticleVersion, pk=version_id), payload.note)
+    return services.approve_version(_staff(request), get_object_or_404(ArticleVersion, pk=version_id, article__center=_center(request)), payload.note)
 
 
 @op(router.post, "/versions/{version_id}/reject", "knowledge.reject_version", response=VersionOut)
 def reject_version(request, version_id: int, payload: NoteIn):
-    return services.reject_version(_staff(request), get_object_or_404(ArticleVersion, pk=version_id), payload.note)
+    return services.reject_version(_staff(request), get_object_or_404(ArticleVersion, pk=version_id, article__center=_center(request)), payload.note)
 
 
 @op(router.post, "/articles/{article_id}/retire", "knowledge.retire_article", response=ArticleBrief)
 def retire_article(request, article_id: int, payload: ReasonIn):
-    return services.retire_article(_staff(request), get_object_or_404(Article, pk=article_id), payload.reason)
+    return services.retire_article(_staff(request), get_object_or_404(Article, pk=article_id, center=_center(request)), payload.reason)
 
 
 @op(router.get, "/expiring", "knowledge.expiring", response=list[ArticleBrief])
@@ -247,7 +247,7 @@ def notifications(request, unread: bool = False):
 
 @op(router.post, "/notifications/{notification_id}/read", "knowledge.read_notification", response=NotificationOut)
 def read_notification(request, notification_id: int):
-    return services.mark_read(_staff(request), get_object_or_404(Notification, pk=notification_id))
+    return services.mark_read(_staff(request), get_object_or_404(Notification, pk=notification_id, recipient__center=_center(request)))
 
 
 class PhraseOut(Schema):

@@ -132,10 +132,14 @@ def search_cases(query: str, limit: int = 5) -> tuple[bool, list]:
 
 
 def visible_articles(user):
-    """Published entries for everyone; drafts and pending ones only for the KB staff."""
+    """The caller's center's entries: published ones for everyone, drafts and pending ones only for the KB staff.
+    A user without a staff record belongs to no center and sees none."""
     from kefu.access import allowed
 
-    qs = Article.objects.all()
+    staff = getattr(user, "staff", None) if user is not None and user.is_authenticated else None
+    if staff is None:
+        return Article.objects.none()
+    qs = Article.objects.filter(center_id=staff.center_id)
     if not allowed(user, "knowledge.list_articles"):
         qs = qs.filter(status=Article.Status.PUBLISHED)
     return qs

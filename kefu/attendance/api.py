@@ -68,6 +68,8 @@ class SwapOut(Schema):
     reason: str
     state: str
     approvals: list[dict]
+    applied: list[dict]
+    version: int
 
     @staticmethod
     def resolve_requester(obj):
@@ -80,6 +82,14 @@ class SwapOut(Schema):
 
 class SwapDecisionIn(Schema):
     approve: bool
+    note: str = Field("", max_length=300)
+    version: int | None = None
+
+
+class SwapAnswerIn(Schema):
+    agree: bool
+    note: str = Field("", max_length=300)
+    version: int | None = None
 
 
 class ImportOut(Schema):
@@ -139,7 +149,49 @@ def request_swap(request, payload: SwapIn):
 
 @op(router.post, "/swaps/{swap_id}/decision", "attendance.decide_swap", response=SwapOut)
 def decide_swap(request, swap_id: int, payload: SwapDecisionIn):
-    return services.decide_swap(swap_id, _me(request), approve=payload.approve)
+    return services.decide_swap(swap_id, _me(request), approve=payload.approve, note=payload.note,
+                                version=payload.version)
+
+
+@op(router.post, "/swaps/{swap_id}/answer", "attendance.answer_swap", response=SwapOut)
+def answer_swap(request, swap_id: int, payload: SwapAnswerIn):
+    """The counterpart agrees or declines (000:L242, 003:L67); only then do the team leads see it."""
+    return services.answer_swap(swap_id, _me(request), agree=payload.agree, note=payload.note, version=payload.version)
+
+
+@op(router.post, "/swaps/{swap_id}/cancel", "attendance.cancel_swap", response=SwapOut)
+def cancel_swap(request, swap_id: int):
+    return services.cancel_swap(swap_id, _me(request))
+
+
+class PostCheckIn(Schema):
+    kind: str = Field(..., max_length=12, description="spot_check 查岗不在岗 / left_post 离岗")
+    staff_no: str = Field(..., max_length=20)
+    at: datetime = Field(..., description="查岗时间或离岗时间")
+    until: datetime | None = Field(None, description="作出说明的时间或返岗时间；查岗未说明时留空")
+    note: str = Field("", max_length=300)
+
+
+class PostCheckOut(Schema):
+    id: int
+    kind: str
+    staff_no: str
+    at: datetime
+    until: datetime | None
+    finding: str
+    minutes: int
+
+    @staticmethod
+    def resolve_staff_no(obj):
+        return obj.staff.staff_no
+
+
+@op(router.post, "/post-checks", "attendance.record_post_check", response={201: PostCheckOut})
+def record_post_check(request, payload: PostCheckIn):
+    """A spot check that found someone away, or a stretch away from the post (002:L75, 000:L30-31); discipline
+    records the violation from it."""
+    return 201, services.record_post_check(_me(request), kind=payload.kind, staff_no=payload.staff_no, at=payload.at,
+                                           until=payload.until, note=payload.note)
 
 
 @op(router.post, "/clock-imports", "attendance.import_clock", response={201: ImportOut, 200: ImportOut})

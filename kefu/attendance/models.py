@@ -42,9 +42,14 @@ class LeaveRequest(models.Model):
 
 
 class ShiftSwap(models.Model):
+    """A swap on the workflow kernel (kefu/attendance/machine.py): the counterpart agrees first (000:L242, 003:L67,
+    004:L671), then both team leads approve (002:L78); once approved it is applied to the published roster."""
+
     class State(models.TextChoices):
-        REQUESTED = "requested", _("待审批")
+        REQUESTED = "requested", _("待对方同意")
+        AGREED = "agreed", _("待班长审批")
         APPROVED = "approved", _("已批准")
+        DECLINED = "declined", _("对方不同意")
         REJECTED = "rejected", _("已驳回")
         CANCELLED = "cancelled", _("已撤销")
 
@@ -57,6 +62,9 @@ class ShiftSwap(models.Model):
     reason = models.CharField("事由", max_length=300)
     state = models.CharField("状态", max_length=12, choices=State.choices, default=State.REQUESTED)
     approvals = models.JSONField("班长审批", default=list)  # [{"staff_no", "for", "at", "decision"}], 002:L78
+    answered_at = models.DateTimeField("对方答复时间", null=True, blank=True)
+    applied = models.JSONField("已调整的排班", default=list)  # [{"staff_no", "day", "old", "new"}] once approved
+    version = models.PositiveIntegerField("版本", default=1)
     created_at = models.DateTimeField("申请时间", auto_now_add=True)
 
     class Meta:
@@ -103,3 +111,28 @@ class AttendanceSheet(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "月度考勤表"
         ordering = ["-month", "-published_at"]
+
+
+class PostCheck(models.Model):
+    """A spot check (查岗) that found the person away from the post, or a stretch away from the post (离岗), entered
+    by a team lead or supervisor. Judged by rules.judge_spot_check / judge_left_post and fed to discipline as
+    evidence (002:L75, 000:L30-31, 003:L444-445)."""
+
+    class Kind(models.TextChoices):
+        SPOT_CHECK = "spot_check", _("查岗不在岗")
+        LEFT_POST = "left_post", _("离岗")
+
+    staff = models.ForeignKey("org.Staff", on_delete=models.CASCADE, related_name="post_checks", verbose_name="员工")
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices)
+    at = models.DateTimeField("查岗或离岗时间")
+    until = models.DateTimeField("说明或返岗时间", null=True, blank=True)  # null: no explanation given (yet)
+    finding = models.CharField("认定", max_length=20)  # rules: absent_from_post / absenteeism / early_leave / left_post / ""
+    minutes = models.PositiveIntegerField("分钟数", default=0)
+    note = models.CharField("说明", max_length=300, blank=True)
+    recorded_by = models.ForeignKey("org.Staff", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="录入人")
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "查岗与离岗记录"
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["staff", "at"])]

@@ -41,6 +41,14 @@ PRESETS = {
         "grace_minutes": 0,
         "absent_if_late_minutes": None,
         "punch_window_hours": 3,
+        # At the post: away 20 min or more is a violation (002:L75); a spot check explained within 60 min is 不在岗,
+        # later 旷工 (000:L31 — the telecom rules have no spot-check rule: center setting, as the government's)
+        "left_post_violation_minutes": 20,
+        "spot_check_explain_minutes": 60,
+        "spot_check_early_minutes": None,
+        "arrive_early_minutes": 10,  # 004:L659: the incoming shift arrives 10-15 minutes early
+        "max_leave_days": None,
+        "short_notice_role": "manager",  # 002:L69: short notice valid only with a manager's approval
         # Swaps (002:L77-85)
         "swap": {"max_per_month": 2, "max_level_gap": 0, "no_swap_on_holidays": True, "min_rest_hours": 8,
                  "approvals": "both_team_leads"},
@@ -68,21 +76,29 @@ PRESETS = {
         "grace_minutes": 0,
         "absent_if_late_minutes": 60,  # 003:L444: no sign-in more than 1 h after start is absenteeism
         "punch_window_hours": 3,
+        "left_post_violation_minutes": 20,  # center setting (002:L75's number; the government rules count spot checks)
+        "spot_check_explain_minutes": 60,  # 000:L31 = 003:L445: explained within 1 h 不在岗, later 旷工
+        "spot_check_early_minutes": 30,  # 000:L31: away in the last half hour before the end of the day is 早退
+        "arrive_early_minutes": 10,  # 004:L659
+        "max_leave_days": None,
+        "short_notice_role": "manager",
         "swap": {"max_per_month": 2, "max_level_gap": 0, "no_swap_on_holidays": True, "min_rest_hours": 8,
                  "approvals": "both_team_leads"},
     },
     "ecommerce": {
         "kinds": {
-            "personal": {"label": "事假", "notice_hours": 24, "certificate_from_days": None},  # 003:L277: contact the supervisor in advance
+            # 001:L101: leave is told to the supervisor three days ahead (请假必须提前三天告知上级主管), else 旷工 unless
+            # the department head accepts a special case (部门主管酌情处理: short_notice_role)
+            "personal": {"label": "事假", "notice_hours": 72, "certificate_from_days": None},
             "sick": {"label": "病假", "notice_hours": 0, "certificate_from_days": 1},
-            "annual": {"label": "年假", "notice_hours": 24, "certificate_from_days": None},
+            "annual": {"label": "年假", "notice_hours": 72, "certificate_from_days": None},
         },
         "default_shift_start": "09:00",
         # 003:L22: a leave note takes effect only after the supervisor signs it.
         "approval_ladder": [{"max_days": None, "steps": ["supervisor"]}],
         "night_leave_deadline": "12:00",
         "holiday_leave_notice_days": 2,
-        "department_daily_cap": 2,  # center setting
+        "department_daily_cap": 2,  # 001:L103: at most 2 of a department on leave the same day (a third is refused)
         "quarter_allowance_days": None,
         "allowance_kinds": [],
         "late_violation_minutes": 20,
@@ -90,6 +106,12 @@ PRESETS = {
         "grace_minutes": 0,
         "absent_if_late_minutes": None,
         "punch_window_hours": 3,
+        "left_post_violation_minutes": 20,  # center setting (002:L75's number)
+        "spot_check_explain_minutes": 60,  # center setting (000:L31's hour)
+        "spot_check_early_minutes": None,
+        "arrive_early_minutes": None,  # the shop rules set no early arrival
+        "max_leave_days": 3,  # 001:L104: 请假时间最长不得超过3天
+        "short_notice_role": "supervisor",  # 001:L101: 联系部门主管,由部门主管酌情处理
         # 003:L67: swaps need the prior consent of those concerned; both answer for a missed shift.
         "swap": {"max_per_month": 2, "max_level_gap": 1, "no_swap_on_holidays": True, "min_rest_hours": 8,
                  "approvals": "both_team_leads"},
@@ -108,9 +130,15 @@ def validate(data: dict) -> list[tuple[str, str]]:
         bad = [r for r in rung.get("steps", []) if r not in _ROLES]
         if not rung.get("steps") or bad:
             errors.append((f"approval_ladder[{i}].steps", f"审批角色无效：{bad or '空'}"))
-    for key in ("late_violation_minutes", "early_violation_minutes", "grace_minutes", "punch_window_hours"):
+    for key in ("late_violation_minutes", "early_violation_minutes", "grace_minutes", "punch_window_hours",
+                "left_post_violation_minutes", "spot_check_explain_minutes"):
         if not isinstance(data.get(key), (int, float)) or data[key] < 0:
             errors.append((key, "应为非负数"))
+    for key in ("spot_check_early_minutes", "arrive_early_minutes", "max_leave_days"):
+        if data.get(key) is not None and (not isinstance(data[key], int) or data[key] < 0):
+            errors.append((key, "应为非负整数或留空"))
+    if data.get("short_notice_role", "manager") not in _ROLES:
+        errors.append(("short_notice_role", f"审批角色无效：{data.get('short_notice_role')}"))
     if data.get("swap", {}).get("max_per_month", 0) < 0:
         errors.append(("swap.max_per_month", "应为非负整数"))
     return errors

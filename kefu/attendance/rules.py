@@ -85,6 +85,10 @@ def check_leave(*, kind: str, start: date, end: date, submitted_at: datetime, fi
             findings.append(Finding("holiday_notice", f"节假日请假须提前{rules['holiday_leave_notice_days']}天提出"))
         else:
             findings.append(Finding("holiday", "节假日原则上不允许请假，须经管理人员批准", MANAGER))
+    longest = rules.get("max_leave_days")
+    if longest is not None and leave_days(start, end) > longest:
+        # 001:L104 (shop): a leave is at most 3 days (请假时间最长不得超过3天)
+        findings.append(Finding("max_days", f"请假时间最长不得超过{longest}天（本次{leave_days(start, end)}天）"))
     cap = rules.get("department_daily_cap")
     if cap is not None and same_day_off_in_department >= cap:
         # 003:L451 (gov: two people of one department may not be on leave at the same time); a cap per center otherwise.
@@ -161,6 +165,8 @@ class DayResult:
     early_minutes: int
     violation: bool
     note: str = ""
+    early_arrival: bool | None = None  # arrived the policy's minutes early (004:L659); None: no rule or no clock-in
+    arrived_minutes_before: int = 0
 
 
 def classify_shift(shift: Shift, punches: list[tuple[datetime, str]], rules: dict, on_leave: bool = False) -> DayResult:
@@ -185,8 +191,49 @@ def classify_shift(shift: Shift, punches: list[tuple[datetime, str]], rules: dic
     is_late, is_early = late_s > grace, early_s > grace
     status = {(False, False): "normal", (True, False): "late", (False, True): "early", (True, True): "late_early"}[(is_late, is_early)]
     violation = late_s >= rules["late_violation_minutes"] * 60 or early_s >= rules["early_violation_minutes"] * 60
+    on_time = arrived_early_enough(shift, ins[0], rules)
     return DayResult(shift.staff_no, shift.day, status, int(late_s // 60) if is_late else 0,
-                     int(early_s // 60) if is_early else 0, violation, "" if outs else "未打卡下班")
+                     int(early_s // 60) if is_early else 0, violation, "" if outs else "未打卡下班",
+                     early_arrival=on_time, arrived_minutes_before=int((shift.start - ins[0]).total_seconds() // 60))
+
+
+# ---------------------------------------------------------------- at the post
+
+def judge_spot_check(shift: Shift, checked_at: datetime, explained_at: datetime | None, rules: dict) -> tuple[str, int]:
+    """A spot check (查岗) that found the person away and not registered (000:L31 = 003:L445).
+
+    Returns (finding, minutes until the explanation). Within the last `spot_check_early_minutes` before the shift
+    ends: 早退 ("early_leave", 离下班时间半小时不在岗的视为早退). Otherwise explained within
+    `spot_check_explain_minutes` of the check (1 h, 自查岗时记起): 不在岗 ("absent_from_post"); explained later, or
+    not at all: 旷工 ("absenteeism", 超过1小时的视为旷工).
+    """
+    if explained_at is not None and explained_at < checked_at:
+        raise ValueError("explained_at before checked_at")
+    waited = int((explained_at - checked_at).total_seconds() // 60) if explained_at is not None else 0
+    early = rules.get("spot_check_early_minutes")
+    if early is not None and timedelta(0) <= shift.end - checked_at <= timedelta(minutes=early):
+        return "early_leave", waited
+    if explained_at is None or explained_at - checked_at > timedelta(minutes=rules["spot_check_explain_minutes"]):
+        return "absenteeism", waited
+    return "absent_from_post", waited
+
+
+def judge_left_post(left_at: datetime, back_at: datetime, rules: dict) -> tuple[str, int]:
+    """002:L75: leaving the post without leave for 20 minutes or more is a violation (擅离值守脱岗二十分钟及以上者
+    按违纪处理). Returns ("left_post" or "", whole minutes away)."""
+    if back_at < left_at:
+        raise ValueError("back_at before left_at")
+    minutes = int((back_at - left_at).total_seconds() // 60)
+    return ("left_post" if minutes >= rules["left_post_violation_minutes"] else ""), minutes
+
+
+def arrived_early_enough(shift: Shift, first_in: datetime | None, rules: dict) -> bool | None:
+    """004:L659: the incoming shift arrives 10-15 minutes early to take over (接班人员要提前10-15分钟到达工作岗位).
+    None when the preset sets no such rule or there is no clock-in; else whether the clock-in was early enough."""
+    need = rules.get("arrive_early_minutes")
+    if need is None or first_in is None:
+        return None
+    return shift.start - first_in >= timedelta(minutes=need)
 
 
 def rate(numerator: float, denominator: float) -> float | None:

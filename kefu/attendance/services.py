@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kefu.attendance import rules
-from kefu.attendance.models import AttendanceSheet, ClockEvent, ClockImport, LeaveRequest, ShiftSwap
+from kefu.attendance.models import AttendanceSheet, ClockEvent, ClockImport, LeaveRequest, PostCheck, ShiftSwap
 from kefu.errors import NotAllowed, Problem, RuleViolation
 from kefu.org.models import Staff
 from kefu.org.policy import policy_for
@@ -67,7 +67,7 @@ def _violation(findings: list[rules.Finding]) -> None:
         raise RuleViolation.many([Problem(_FIELD.get(f.rule, f.rule), f.rule, f.message) for f in refused])
 
 
-_FIELD = {"date_order": "end", "kind": "kind", "night_deadline": "start", "holiday_notice": "start",
+_FIELD = {"date_order": "end", "kind": "kind", "max_days": "end", "night_deadline": "start", "holiday_notice": "start",
           "department_cap": "start", "quarter_allowance": "end", "counterpart": "counterpart", "skill_level": "counterpart",
           "monthly_limit": "requester_shift_start", "consecutive": "requester_shift_start", "holiday": "requester_shift_start",
           "back_to_back": "counterpart_shift_start", "leave_on_swap": "requester_shift_start"}
@@ -92,8 +92,9 @@ def submit_leave(staff: Staff, *, kind: str, start: date, end: date, reason: str
     days = rules.leave_days(start, end)
     manager_required = any(f.severity == rules.MANAGER for f in findings)
     steps = rules.approval_steps(days, pol["approval_ladder"])
-    if manager_required and Role.MANAGER.value not in steps:
-        steps.append(Role.MANAGER.value)
+    extra = pol.get("short_notice_role", Role.MANAGER.value)  # 002:L69 a manager; 001:L101 the department head
+    if manager_required and extra not in steps:
+        steps.append(extra)
     cert = rules.needs_certificate(kind, days, pol)
     return LeaveRequest.objects.create(
         staff=staff, kind=kind, start=start, end=end, days=days, reason=reason, submitted_at=now, steps=steps,
@@ -194,7 +195,7 @@ def _swap_days(staff: Staff, month_start: date) -> list[tuple[date, date]]:
     """The swaps of this month that the person is part of, each as the two days it touches."""
     tz, month_end = _tz(staff.center), _add_months(month_start, 1)
     out = []
-    for s in ShiftSwap.objects.filter(Q(requester=staff) | Q(counterpart=staff), state__in=[ShiftSwap.State.REQUESTED, ShiftSwap.State.APPROVED]):
+    for s in ShiftSwap.objects.filter(Q(requester=staff) | Q(counterpart=staff), state__in=[ShiftSwap.State.REQUESTED, ShiftSwap.State.AGREED, ShiftSwap.State.APPROVED]):
         days = (s.requester_shift_start.astimezone(tz).date(), s.counterpart_shift_start.astimezone(tz).date())
         if any(month_start <= d < month_end for d in days):
             out.append(days)
@@ -205,7 +206,7 @@ def _swap_days(staff: Staff, month_start: date) -> list[tuple[date, date]]:
 def request_swap(requester: Staff, *, counterpart_staff_no: str, requester_shift_start: datetime,
                  counterpart_shift_start: datetime, reason: str) -> ShiftSwap:
     """Ask to swap shifts with a colleague (002:L77-85)."""
-    counterpart = Staff.objects.filter(staff_no=counterpart_staff_no, is_active=True).first()
+    counterpart = Staff.objects.filter(center=requester.center, staff_no=counterpart_staff_no, is_active=True).first()
     if counterpart is None:
         raise RuleViolation(f"工号 {counterpart_staff_no} 不存在或已离职", field="counterpart", rule="unknown_staff")
     if not reason or len(reason) > 300:
@@ -225,9 +226,11 @@ def request_swap(requester: Staff, *, counterpart_staff_no: str, requester_shift
         holidays=_holidays(lo, hi), leave_days_requester=leave_dates(requester.staff_no, lo, hi),
         leave_days_counterpart=leave_dates(counterpart.staff_no, lo, hi), rules=pol["swap"])
     _violation(findings)
-    return ShiftSwap.objects.create(requester=requester, counterpart=counterpart, requester_shift_start=mine.start,
+    swap = ShiftSwap.objects.create(requester=requester, counterpart=counterpart, requester_shift_start=mine.start,
                                     requester_shift_end=mine.end, counterpart_shift_start=theirs.start,
                                     counterpart_shift_end=theirs.end, reason=reason)
+    notify_swap(swap, "asked")  # the counterpart is asked first (000:L242, 003:L67, 004:L671)
+    return swap
 
 
 def swap_leads(swap: ShiftSwap) -> dict[str, int | None]:
@@ -235,26 +238,162 @@ def swap_leads(swap: ShiftSwap) -> dict[str, int | None]:
     return {side: getattr(getattr(getattr(swap, side), "team", None), "lead_id", None) for side in ("requester", "counterpart")}
 
 
-@transaction.atomic
-def decide_swap(swap_id: int, lead: Staff, *, approve: bool) -> ShiftSwap:
-    swap = ShiftSwap.objects.select_for_update(of=("self",)).select_related("requester__team", "counterpart__team").filter(pk=swap_id).first()
+def _swap(swap_id: int, staff: Staff) -> ShiftSwap:
+    swap = ShiftSwap.objects.select_related("requester", "counterpart").filter(pk=swap_id, requester__center=staff.center).first()
     if swap is None:
         raise RuleViolation("换班申请不存在", field="id", rule="not_found", status=404)
-    if swap.state != ShiftSwap.State.REQUESTED:
-        raise RuleViolation(f"该申请当前状态为“{swap.get_state_display()}”，不能审批", field="state", rule="state", status=409)
-    leads = swap_leads(swap)
-    sides = [side for side, lead_id in leads.items() if lead_id == lead.pk]
-    if not sides and Role.SUPERVISOR not in roles_of(lead.user):
-        raise NotAllowed("只有换班双方的班长（或值班长）可以审批", rule="swap_approver")
-    sides = sides or [side for side in leads if side not in {a["for"] for a in swap.approvals}][:1]
-    swap.approvals = [*swap.approvals, *({"staff_no": lead.staff_no, "for": side, "at": timezone.now().isoformat(),
-                                          "decision": "approve" if approve else "reject"} for side in sides)]
-    if not approve:
-        swap.state = ShiftSwap.State.REJECTED
-    elif {a["for"] for a in swap.approvals if a["decision"] == "approve"} >= {"requester", "counterpart"}:
-        swap.state = ShiftSwap.State.APPROVED
-    swap.save()
     return swap
+
+
+def answer_swap(swap_id: int, counterpart: Staff, *, agree: bool, note: str = "", version: int | None = None) -> ShiftSwap:
+    """The counterpart agrees or declines, before any team lead sees it (000:L242, 003:L67, 004:L671)."""
+    from kefu.attendance import machine
+    from kefu.scope import scope_of
+    from kefu.workflow import fire
+
+    fields = {"note": note} if note and not agree else {}
+    return fire(machine.MACHINE, scope_of(counterpart), _swap(swap_id, counterpart), "agree" if agree else "decline",
+                version=version, **fields)
+
+
+def decide_swap(swap_id: int, lead: Staff, *, approve: bool, note: str = "", version: int | None = None) -> ShiftSwap:
+    """A team lead of one side approves or rejects a swap the counterpart agreed to (002:L78)."""
+    from kefu.attendance import machine
+    from kefu.scope import scope_of
+    from kefu.workflow import fire
+
+    return fire(machine.MACHINE, scope_of(lead), _swap(swap_id, lead), "approve" if approve else "reject",
+                version=version, **({"note": note} if note else {}))
+
+
+def cancel_swap(swap_id: int, requester: Staff, *, version: int | None = None) -> ShiftSwap:
+    from kefu.attendance import machine
+    from kefu.scope import scope_of
+    from kefu.workflow import fire
+
+    return fire(machine.MACHINE, scope_of(requester), _swap(swap_id, requester), "cancel", version=version)
+
+
+def apply_swap(swap: ShiftSwap, by: Staff) -> list[dict]:
+    """Write an approved swap into the published roster: the requester's shift goes to the counterpart and the
+    counterpart's to the requester (002:L77-81), each cell logged as a roster edit. Attendance (month_rows), the
+    KPI engine's adherence and the roster pages all read the roster, so neither person shows absent on the swapped
+    day. Shifts that are not on a kefu roster (an imported schedule) are left as they are."""
+    from kefu.roster.models import Assignment, Roster, RosterEdit
+
+    tz = _tz(swap.requester.center)
+    sides = ((swap.requester, swap.counterpart, swap.requester_shift_start),
+             (swap.counterpart, swap.requester, swap.counterpart_shift_start))
+    cells = []
+    for giver, taker, start in sides:
+        local = start.astimezone(tz)
+        found = [a for a in Assignment.objects.select_related("shift", "roster").filter(
+            roster__center=swap.requester.center, roster__status=Roster.Status.PUBLISHED, staff=giver,
+            day=local.date(), shift__isnull=False) if datetime.combine(a.day, a.shift.start, tz) == local]
+        if found:
+            cells.append((found[0], giver, taker))
+    if len(cells) == 2 and cells[0][0].day == cells[1][0].day and cells[0][0].roster_id == cells[1][0].roster_id:
+        (a, _, _), (b, _, _) = cells  # the same day: the two people trade shifts
+        changes = [(a, a.staff, b.shift, b.code), (b, b.staff, a.shift, a.code)]
+        for row, _staff, shift, code in changes:
+            old = row.code
+            Assignment.objects.filter(pk=row.pk).update(shift=shift, code=code)
+            RosterEdit.objects.create(roster=row.roster, staff=row.staff, day=row.day, old_code=old, new_code=code, by=by)
+        applied = [{"staff_no": row.staff.staff_no, "day": row.day.isoformat(), "old": row.code, "new": code}
+                   for row, _s, _shift, code in changes]
+    else:
+        for row, giver, taker in cells:
+            if Assignment.objects.filter(roster=row.roster, staff=taker, day=row.day).exists():
+                raise RuleViolation.of("attendance.swap.roster_taken", field="counterpart_shift_start",
+                                       staff_no=taker.staff_no, day=row.day)
+        applied = []
+        for row, giver, taker in cells:
+            Assignment.objects.filter(pk=row.pk).update(staff=taker)
+            RosterEdit.objects.create(roster=row.roster, staff=giver, day=row.day, old_code=row.code, new_code="", by=by)
+            RosterEdit.objects.create(roster=row.roster, staff=taker, day=row.day, old_code="", new_code=row.code, by=by)
+            applied += [{"staff_no": giver.staff_no, "day": row.day.isoformat(), "old": row.code, "new": ""},
+                        {"staff_no": taker.staff_no, "day": row.day.isoformat(), "old": "", "new": row.code}]
+    swap.applied = applied
+    return applied
+
+
+def notify_swap(swap: ShiftSwap, event: str, now: datetime | None = None) -> None:
+    """Tell the people a swap waits on or concerns: the counterpart when asked, both leads when agreed, both sides
+    when decided."""
+    from kefu.notify.services import notify
+
+    tz = _tz(swap.requester.center)
+    params = {"requester": swap.requester.staff_no, "counterpart": swap.counterpart.staff_no,
+              "my_shift": swap.requester_shift_start.astimezone(tz).strftime("%m-%d %H:%M"),
+              "their_shift": swap.counterpart_shift_start.astimezone(tz).strftime("%m-%d %H:%M")}
+    if event == "asked":
+        people, link = [swap.counterpart], "/attendance/"
+    elif event == "to_approve":
+        leads = {lead_id for lead_id in swap_leads(swap).values() if lead_id}
+        people, link = list(Staff.objects.filter(pk__in=leads)), "/attendance/approvals/"
+    elif event == "declined":
+        people, link = [swap.requester], "/attendance/"
+    else:
+        people, link = [swap.requester, swap.counterpart], "/attendance/"
+    notify(people, f"attendance.swap.{event}", key=f"attendance.swap:{swap.pk}:{event}", params=params, link=link,
+           now=now)
+
+
+# ------------------------------------------------------------- at the post
+
+@transaction.atomic
+def record_post_check(by: Staff, *, kind: str, staff_no: str, at: datetime, until: datetime | None = None,
+                      note: str = "", now: datetime | None = None) -> PostCheck:
+    """A team lead or supervisor enters a spot check that found someone away (查岗, `until` = when they explained,
+    None if they have not) or a stretch away from the post (离岗, `until` = back). The rule's finding is kept with it
+    and discipline records the violation from this evidence (002:L75, 000:L30-31, 003:L444-445)."""
+    from kefu.messages import Msg
+
+    now = now or timezone.now()
+    if kind not in PostCheck.Kind.values:
+        raise RuleViolation.of("attendance.spot.bad_kind", field="kind", value=str(kind)[:20])
+    staff = Staff.objects.filter(center=by.center, staff_no=str(staff_no).strip(), is_active=True).first()
+    if staff is None:
+        raise RuleViolation.of("attendance.spot.unknown_staff", field="staff_no", staff_no=str(staff_no)[:20])
+    label = Msg("attendance.spot.field.checked_at")
+    if at > now:
+        raise RuleViolation.of("attendance.spot.future", field="at", field_label=label)
+    if until is not None and until > now:
+        raise RuleViolation.of("attendance.spot.future", field="until", field_label=Msg("attendance.spot.field.until"))
+    if until is not None and until < at:
+        raise RuleViolation.of("attendance.spot.order", field="until", field_label=Msg("attendance.spot.field.until"),
+                               other=label)
+    if kind == PostCheck.Kind.LEFT_POST and until is None:
+        raise RuleViolation.of("attendance.spot.back_required", field="until")
+    if len(note or "") > 300:
+        raise RuleViolation.of("common.too_long", field="note", field_label=Msg("attendance.swap.field.note"), max=300,
+                               length=len(note))
+    tz = _tz(by.center)
+    local = at.astimezone(tz)
+    shifts = scheduled_shifts(by.center, local.date() - timedelta(days=1), local.date()).get(staff.staff_no, [])
+    shift = next((s for s in shifts if s.start <= local < s.end), None)
+    if shift is None:
+        raise RuleViolation.of("attendance.spot.not_on_shift", field="at", staff_no=staff.staff_no,
+                               at=local.strftime("%Y-%m-%d %H:%M"))
+    pol = policy(by.center)
+    if kind == PostCheck.Kind.SPOT_CHECK:
+        finding, minutes = rules.judge_spot_check(shift, local, until.astimezone(tz) if until else None, pol)
+    else:
+        finding, minutes = rules.judge_left_post(local, until.astimezone(tz), pol)
+    return PostCheck.objects.create(staff=staff, kind=kind, at=at, until=until, finding=finding, minutes=minutes,
+                                    note=(note or "").strip(), recorded_by=by)
+
+
+def post_findings(center, month: date) -> list[dict]:
+    """The month's spot checks and stretches away from the post that the rules count (discipline's evidence)."""
+    tz = _tz(center)
+    first = datetime.combine(date(month.year, month.month, 1), time(0), tz)
+    last = datetime.combine(_add_months(date(month.year, month.month, 1), 1), time(0), tz)
+    return [{"id": p.pk, "staff_no": p.staff.staff_no, "day": p.at.astimezone(tz).date(), "kind": p.kind,
+             "finding": p.finding, "minutes": p.minutes, "at": p.at.astimezone(tz),
+             "until": p.until.astimezone(tz) if p.until else None}
+            for p in PostCheck.objects.filter(staff__center=center, at__gte=first, at__lt=last).exclude(finding="")
+            .select_related("staff").order_by("at", "id")]
 
 
 # ------------------------------------------------------------- clock import
@@ -343,9 +482,11 @@ def month_rows(center, month: date, now: datetime | None = None) -> list[dict]:
             "early": sum(r.status in ("early", "late_early") for r in results),
             "absent": sum(r.status == "absent" for r in results),
             "leave_days": len(approved_leave), "violations": sum(r.violation for r in results),
+            "not_early": sum(r.early_arrival is False for r in results),  # 004:L659
             "attendance_rate": rules.rate(len(worked), len(expected)),
             "days": [{"day": r.day.isoformat(), "status": r.status, "late": r.late_minutes, "early": r.early_minutes,
-                      "violation": r.violation, "note": r.note} for r in results],
+                      "violation": r.violation, "note": r.note, "early_arrival": r.early_arrival,
+                      "arrived_before": r.arrived_minutes_before} for r in results],
         })
     return out
 

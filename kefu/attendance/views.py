@@ -140,7 +140,21 @@ def request_swap(request):
     except RuleViolation as exc:
         _errors(request, exc)
     else:
-        messages.success(request, _("换班申请已提交，待双方班长审批"))
+        messages.success(request, _("换班申请已提交，待对方同意后由双方班长审批"))
+    return redirect("attendance:mine")
+
+
+@require("page.attendance.mine")
+@require_POST
+def answer_swap(request, pk: int):
+    """The counterpart's answer (000:L242, 003:L67)."""
+    agree = request.POST.get("decision") == "agree"
+    try:
+        services.answer_swap(pk, request.user.staff, agree=agree)
+    except RuleViolation as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("已同意换班，待双方班长审批") if agree else _("已拒绝换班"))
     return redirect("attendance:mine")
 
 
@@ -149,7 +163,8 @@ def approvals(request):
     mine = {r.value for r in roles_of(request.user)}
     pending = [r for r in LeaveRequest.objects.filter(state=LeaveRequest.State.SUBMITTED).select_related("staff") if r.next_step in mine]
     pending = _labelled(pending, services.policy(request.user.staff.center))
-    swaps = ShiftSwap.objects.filter(state=ShiftSwap.State.REQUESTED).select_related("requester", "counterpart")
+    swaps = ShiftSwap.objects.filter(state=ShiftSwap.State.AGREED, requester__center=request.user.staff.center) \
+        .select_related("requester", "counterpart")
     return render(request, "attendance/approvals.html", {"pending": pending, "swaps": swaps})
 
 

@@ -23,6 +23,8 @@ RULES = {
     "discipline.finalise_month": {Role.MANAGER},
     "discipline.reopen_month": {Role.MANAGER},
     "discipline.payroll": DECIDERS,
+    "discipline.team_rules": LEADS | DECIDERS,
+    "discipline.set_team_rules": {Role.TEAM_LEAD},  # 004:L913; the service also checks it is the caller's own group
     "page.discipline.mine": STAFF,
     "page.discipline.team": LEADS | {Role.MANAGER},
     "page.discipline.decide": DECIDERS,

@@ -295,3 +295,32 @@ def payroll(request, month: str):
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="payroll-{m:%Y-%m}.xlsx"'
     return response
+
+
+class TeamRulesIn(Schema):
+    overrides: dict = Field(..., description="班组奖惩办法：违规类型（types）与奖励（rewards），覆盖中心制度")
+    version: int | None = None
+
+
+class TeamRulesOut(Schema):
+    team_id: int
+    team: str
+    lead: str
+    overrides: dict
+    version: int
+    effective: dict
+    changes: list[dict]
+
+
+@op(router.get, "/team-rules/{team_id}", "discipline.team_rules", response=TeamRulesOut)
+def team_rules(request, team_id: int):
+    """A group's own reward-and-penalty scheme and what is in force for its members (004:L913)."""
+    return services.team_rules(caller(request), team_id)
+
+
+@op(router.put, "/team-rules/{team_id}", "discipline.set_team_rules", response=TeamRulesOut)
+def set_team_rules(request, team_id: int, payload: TeamRulesIn):
+    """Only the group's own team lead sets it; every change is kept and audited (004:L913)."""
+    scope = caller(request)
+    services.set_team_rules(scope, team_id, payload.overrides, version=payload.version)
+    return services.team_rules(scope, team_id)

@@ -201,3 +201,32 @@ class Appraisal(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "个人月度考核"
         constraints = [models.UniqueConstraint(fields=["period", "staff"], name="appraisal_once_per_month")]
+
+
+class TeamRules(models.Model):
+    """A group's own reward-and-penalty scheme, set by its team lead (004:L913 话务班长: 制定…奖惩办法): overrides of
+    the center's discipline policy (violation types and their ladders, rewards) for the group's members only."""
+
+    team = models.OneToOneField("org.Team", on_delete=models.CASCADE, related_name="discipline_rules",
+                                verbose_name="班组")
+    overrides = models.JSONField("班组奖惩办法", default=dict)
+    version = models.PositiveIntegerField("版本", default=1)
+    updated_by = models.ForeignKey(Staff, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="修改人")
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "班组奖惩办法"
+
+
+class TeamRulesChange(models.Model):
+    """Every change of a group's scheme: before and after, who and when (audited as well)."""
+
+    rules = models.ForeignKey(TeamRules, on_delete=models.CASCADE, related_name="changes", verbose_name="班组奖惩办法")
+    before = models.JSONField("修改前", default=dict)
+    after = models.JSONField("修改后", default=dict)
+    by = models.ForeignKey(Staff, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="修改人")
+    at = models.DateTimeField("修改时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "班组奖惩办法修改记录"
+        ordering = ["-at", "-id"]

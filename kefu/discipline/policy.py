@@ -48,7 +48,7 @@ PRESETS = {
                        sources=("attendance", "manual")),
             "early_leave": _t("early_leave", [{"fine": "10"}, {"fine": "20"}], seed="002:L498", group="late_early",
                               sources=("attendance", "manual")),
-            "left_post": _t("left_post", _WARN, seed="002:L75"),  # away 20 min or more: a violation (违纪)
+            "left_post": _t("left_post", _WARN, seed="002:L75", sources=("attendance", "manual")),  # away 20+ min: 违纪
             "absenteeism": _t("absenteeism", [{"serious": True}], seed="002:L496", sources=("attendance", "manual")),
             "private_call": _t("private_call", [{"fine": "50"}, {"fine": "100"},
                                                 {"dismissal_proposal": True, "forfeit_salary": True}],
@@ -65,6 +65,9 @@ PRESETS = {
         "appraisal": _APPRAISAL_SCORE,
         "appeal_days": 3,  # center setting: the seeds give no appeal window
         "left_post_minutes": 20,  # 002:L75
+        # attendance's findings at the post (kefu/attendance rules.judge_left_post / judge_spot_check) -> a type here
+        "post_findings": {"left_post": "left_post", "absent_from_post": "left_post", "absenteeism": "absenteeism",
+                          "early_leave": "early_leave"},
     },
     "gov12345": {
         "types": {
@@ -77,7 +80,7 @@ PRESETS = {
                               seed="000:L39", group="attendance", sources=("attendance", "manual")),
             "absent_from_post": _t("absent_from_post", [{"bonus_deduction": "20"}, {"bonus_deduction": "20"},
                                                         {"forfeit_bonus": True}],
-                                   seed="000:L39", group="attendance", sources=("manual",)),
+                                   seed="000:L39", group="attendance", sources=("attendance", "manual")),
             "absenteeism": _t("absenteeism", [{"bonus_deduction": "50"}, {"forfeit_bonus": True}], seed="000:L39",
                               sources=("attendance", "manual")),
             "chatting": _t("chatting", [{"bonus_deduction": "30"}], seed="000:L45"),  # 聚众聊天、串岗
@@ -103,6 +106,9 @@ PRESETS = {
         },
         "appeal_days": 3,
         "left_post_minutes": 60,  # 000:L31: explained within 1 h of the spot check
+        # 000:L31: a spot check explained within 1 h 不在岗, later 旷工, in the last half hour 早退
+        "post_findings": {"left_post": "absent_from_post", "absent_from_post": "absent_from_post",
+                          "absenteeism": "absenteeism", "early_leave": "early_leave"},
     },
     "ecommerce": {
         "types": {
@@ -125,6 +131,7 @@ PRESETS = {
         "appraisal": _APPRAISAL_SCORE,
         "appeal_days": 3,
         "left_post_minutes": 20,
+        "post_findings": {"early_leave": "early_leave"},  # the shop rules have no 离岗 or 旷工 type (center setting)
     },
 }
 
@@ -146,4 +153,8 @@ def validate(data: dict) -> list[tuple[str, str]]:
     days = data.get("appeal_days")
     if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 30:
         errors.append(("appeal_days", render("discipline.policy.appeal_days")))
+    for finding, type_code in (data.get("post_findings") or {}).items():
+        if type_code not in types:
+            errors.append((f"post_findings.{finding}", render("discipline.policy.post_finding_type",
+                                                               {"finding": finding, "type": type_code})))
     return errors

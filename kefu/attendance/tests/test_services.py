@@ -95,9 +95,10 @@ def test_sick_leave_certificate_due_first_day_after(people, roster):  # 002:L72
 def test_swap_needs_both_team_leads(people, roster):  # 002:L78 换班必须经双方班长同意
     swap = services.request_swap(people["a1"], counterpart_staff_no="2001", requester_shift_start=at(15, 8),
                                  counterpart_shift_start=at(18, 8), reason="体检")
+    services.answer_swap(swap.pk, people["b1"], agree=True)  # the counterpart first (003:L67)
     with pytest.raises(NotAllowed):
         services.decide_swap(swap.pk, people["a2"], approve=True)
-    assert services.decide_swap(swap.pk, people["lead_a"], approve=True).state == ShiftSwap.State.REQUESTED
+    assert services.decide_swap(swap.pk, people["lead_a"], approve=True).state == ShiftSwap.State.AGREED
     assert services.decide_swap(swap.pk, people["lead_b"], approve=True).state == ShiftSwap.State.APPROVED
 
 

@@ -92,7 +92,7 @@ def case_dict(item) -> dict:
 
 def run_search(request, q: str, limit: int | None = None) -> dict:
     found = selectors.search_articles(q, _center(request), limit)
-    available, cases = selectors.search_cases(q, limit or 5) if q.strip() else (True, [])
+    available, cases = selectors.search_cases(q, limit or 5, center=_center(request)) if q.strip() else (True, [])
     cases = [case_dict(c) for c in cases]
     if cases:
         record_read(request, "typical_case", [c["id"] for c in cases], fields="title,summary")

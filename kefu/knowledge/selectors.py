@@ -122,13 +122,13 @@ def substring_search(query: str, limit: int = 5) -> list[int]:
         Q(title__icontains=query) | Q(body__icontains=query)).values_list("pk", flat=True)[:limit])
 
 
-def search_cases(query: str, limit: int = 5) -> tuple[bool, list]:
+def search_cases(query: str, limit: int = 5, *, center=None) -> tuple[bool, list]:
     """The case library (typical archived orders) from the tickets app, when it provides one."""
     try:
         from kefu.tickets.selectors import search_cases as tickets_search_cases
     except (ImportError, AttributeError):
         return False, []
-    return True, list(tickets_search_cases(query, limit))
+    return True, list(tickets_search_cases(query, limit, center=center))
 
 
 def visible_articles(user):

@@ -253,8 +253,12 @@ def as_table(result: pl.DataFrame) -> dict[tuple[str, str], tuple[float, float]]
 
 
 def turnover_row(center, start: date, end: date, spec: dict, team_id: int | None = None) -> tuple[int, int]:
-    """M22 from the staff register (hired_on / left_on), 004:L1739-1745."""
-    qs = Staff.objects.filter(center=center)
+    """M22 from the staff register (hired_on / left_on), 004:L1739-1745: agents (话务员/业务员) working full time
+    (全时工作) only — managers, admins, back-office staff and part-time or temporary agents are not counted."""
+    from kefu.org.roles import Role
+
+    qs = Staff.objects.filter(center=center, employment=Staff.Employment.FULL_TIME,
+                              user__groups__name__in=(Role.AGENT.value, Role.SENIOR_AGENT.value)).distinct()
     if team_id:
         qs = qs.filter(team_id=team_id)
     staff = list(qs.values("hired_on", "left_on"))

@@ -28,8 +28,8 @@ class SkillAdmin(admin.ModelAdmin):
 
 @admin.register(Staff)
 class StaffAdmin(admin.ModelAdmin):
-    list_display = ("staff_no", "name", "department", "team", "level", "is_active")
-    list_filter = ("department", "team", "level", "is_active")
+    list_display = ("staff_no", "name", "department", "team", "level", "employment", "is_active")
+    list_filter = ("department", "team", "level", "employment", "is_active")
     search_fields = ("staff_no", "name")
     filter_horizontal = ("skills",)
 

@@ -80,6 +80,13 @@ class Staff(models.Model):
         SENIOR = 4, "高级"
         EXPERT = 5, "专家"
 
+    class Employment(models.TextChoices):
+        """Turnover counts full-time agents (全时工作, 004:L1739-1745)."""
+        FULL_TIME = "full_time", "全职"
+        PART_TIME = "part_time", "兼职"
+        TEMPORARY = "temporary", "临时"
+        INTERN = "intern", "实习"
+
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff", verbose_name="登录账号")
     center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="staff", verbose_name="中心")
     staff_no = models.CharField("工号", max_length=20, unique=True)
@@ -87,6 +94,7 @@ class Staff(models.Model):
     department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="staff", verbose_name="部门")
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members", verbose_name="班组")
     level = models.PositiveSmallIntegerField("技能等级", choices=Level.choices, default=Level.REGULAR)
+    employment = models.CharField("用工类型", max_length=12, choices=Employment.choices, default=Employment.FULL_TIME)
     skills = models.ManyToManyField(Skill, blank=True, related_name="staff", verbose_name="技能")
     hired_on = models.DateField("入职日期", null=True, blank=True)
     left_on = models.DateField("离职日期", null=True, blank=True)

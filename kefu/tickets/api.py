@@ -15,6 +15,7 @@ from kefu.audit.models import AuditRecord
 from kefu.audit.services import record, record_read, shown_name, shown_phone
 from kefu.customers.phones import normalize_phone
 from kefu.errors import RuleViolation
+from kefu.scope import caller
 from kefu.tickets import machine, selectors, services
 from kefu.tickets.models import Compensation, Order
 from kefu.web.inputs import clean_data
@@ -202,9 +203,9 @@ def _out(o: Order) -> dict:
 
 
 def _order(request, order_id: int) -> Order:
-    staff = services.staff_of(request.user)
-    return get_object_or_404(Order.objects.select_related("customer", "department", "acceptor", "assigned_to", "original"),
-                             pk=order_id, center=staff.center)
+    """The caller's center's order; a department handler's only when it is his department's (else 404)."""
+    orders = Order.objects.select_related("customer", "department", "acceptor", "assigned_to", "original")
+    return get_object_or_404(caller(request).filter(orders, department="department"), pk=order_id)
 
 
 @op(router.post, "/orders", "tickets.create", response={201: OrderBrief})
@@ -231,8 +232,9 @@ def list_orders(request, state: str | None = None, kind: str | None = None, leve
         raise RuleViolation(f"工单类型不正确：{kind[:20]}", field="kind", rule="choice")
     if not 1 <= limit <= 500:
         raise RuleViolation("limit 应在 1 到 500 之间", field="limit", rule="range")
-    orders = list(selectors.orders_for(staff.center, staff, state=state, kind=kind, level=level, mine=mine,
-                                       department=department, overdue=overdue).select_related("original")[:limit])
+    orders = list(caller(request).filter(selectors.orders_for(staff.center, staff, state=state, kind=kind, level=level,
+                                                              mine=mine, department=department, overdue=overdue),
+                                         department="department").select_related("original")[:limit])
     if orders:
         record_read(request, "tickets.order", [o.pk for o in orders], fields="customer.phone,customer.name(masked)")
     return [_out(o) for o in orders]
@@ -331,6 +333,14 @@ def compensation_decide(request, comp_id: int, payload: DecisionIn):
     return _comp_out(services.decide_compensation(comp, staff, payload.approve, payload.note))
 
 
+def _read_cases(request, q: str, limit: int) -> list:
+    """The caller's center's cases; a read of the case library is audited like any read of an order."""
+    found = selectors.search_cases(q, limit, center=caller(request).center)
+    if found:
+        record_read(request, "tickets.case", [c.pk for c in found], fields="title,summary,analysis", note="案例库")
+    return found
+
+
 @op(router.get, "/cases", "tickets.cases", response=list[CaseOut])
 def cases(request, q: str = "", limit: int = 20):
     """The case library (案例库, 004:L2171, L2219), searchable during dispatch (004:L2157)."""
@@ -338,7 +348,7 @@ def cases(request, q: str = "", limit: int = 20):
         raise RuleViolation("搜索词不能超过100个字符", field="q", rule="max_length")
     return [{"id": c.pk, "order": c.order.number, "title": c.title, "summary": c.summary, "analysis": c.analysis,
              "category": c.category, "tags": c.tags, "created_by": c.created_by.staff_no if c.created_by_id else None,
-             "created_at": c.created_at} for c in selectors.search_cases(q, limit)]
+             "created_at": c.created_at} for c in _read_cases(request, q, limit)]
 
 
 @op(router.get, "/board", "tickets.board", response=dict)
@@ -353,7 +363,8 @@ def export(request, state: str | None = None, kind: str | None = None):
     from kefu.tickets.exports import orders_workbook
 
     staff = services.staff_of(request.user)
-    orders = list(selectors.orders_for(staff.center, staff, state=state or None, kind=kind or None)[:5000])
+    orders = list(caller(request).filter(selectors.orders_for(staff.center, staff, state=state or None, kind=kind or None),
+                                         department="department")[:5000])
     record(request, AuditRecord.Action.EXPORT, "tickets.order", [o.pk for o in orders], fields="customer.phone(masked)",
            channel=AuditRecord.Channel.EXPORT)
     response = HttpResponse(orders_workbook(orders), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -27,9 +27,12 @@ def kpi_order_rows(center, start: datetime, end: datetime) -> list[dict]:
     } for r in rows]
 
 
-def search_cases(query: str, limit: int = 20) -> list[TypicalCase]:
-    """Typical cases (案例库) matching every word of `query` in title, summary, analysis or tags (004:L2157)."""
+def search_cases(query: str, limit: int = 20, *, center=None) -> list[TypicalCase]:
+    """Typical cases (案例库) matching every word of `query` in title, summary, analysis or tags (004:L2157): the
+    center's own (its orders'); every caller with a request passes its center."""
     qs = TypicalCase.objects.select_related("order", "created_by")
+    if center is not None:
+        qs = qs.filter(order__center=center)
     for word in (query or "").split()[:8]:
         qs = qs.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(analysis__icontains=word) | Q(tags__icontains=word))
     return list(qs.order_by("-created_at", "-id")[: max(1, min(int(limit), 200))])

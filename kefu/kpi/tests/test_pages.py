@@ -183,11 +183,13 @@ def test_m22_monthly_turnover_is_annualised(center, make_staff, client_for):  # 
 
     from kefu.org.models import Staff
 
-    staff = [make_staff("agent") for _ in range(39)]
+    staff = [make_staff("agent") for _ in range(40)]
     Staff.objects.filter(pk__in=[s.pk for s in staff]).update(hired_on=d(2020, 1, 1))
     Staff.objects.filter(pk=staff[0].pk).update(left_on=d(2026, 10, 10))
-    manager = make_staff("manager")
-    Staff.objects.filter(pk=manager.pk).update(hired_on=d(2020, 1, 1))
+    manager, admin, part_time = make_staff("manager"), make_staff("admin"), make_staff("agent")
+    # 004:L1739-1745: full-time agents only — the manager, the admin and a part-time agent (who also left) not counted
+    Staff.objects.filter(pk__in=[manager.pk, admin.pk, part_time.pk]).update(hired_on=d(2020, 1, 1))
+    Staff.objects.filter(pk=part_time.pk).update(employment=Staff.Employment.PART_TIME, left_on=d(2026, 10, 12))
     r = client_for(manager).get("/api/kpi/values", {"by": "center", "period": "month", "month": "2026-10"})
     m22 = next(v for v in r.json()["values"] if v["metric"] == "M22")
     # 1 leaver of 40 in October (31 days) = 2.5 % a month = 29.44 % a year → within 15–30 %

@@ -536,7 +536,7 @@ def compute_month(scope, month, *, now: datetime | None = None) -> AppraisalMont
         people = list(appraised_staff(scope.center))
         violations: dict[int, list[Violation]] = {}
         for v in Violation.objects.filter(center=scope.center, state__in=machine.ACTIVE,
-                                          occurred_on__range=(month, _month_end(month))):
+                                          occurred_on__range=(month, _month_end(month))).only("staff_id", "sanction"):
             violations.setdefault(v.staff_id, []).append(v)
         supervised = supervised_counts(scope.center, month)
         rewards = dict(Reward.objects.filter(center=scope.center, month=month, state="approved")

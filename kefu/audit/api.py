@@ -7,6 +7,7 @@ from ninja import Router, Schema
 
 from kefu.access import op
 from kefu.audit.models import AuditRecord
+from kefu.scope import caller
 
 router = Router(tags=["审计 audit"])
 
@@ -28,7 +29,7 @@ class AuditOut(Schema):
 @op(router.get, "/records", "audit.search", response=list[AuditOut])
 def search(request, staff_no: str | None = None, action: str | None = None, object_type: str | None = None,
            object_id: str | None = None, since: datetime | None = None, until: datetime | None = None, limit: int = 200):
-    qs = AuditRecord.objects.all()
+    qs = caller(request).filter(AuditRecord.objects.all())  # the auditor's own center's records
     if staff_no:
         qs = qs.filter(staff_no=staff_no)
     if action:

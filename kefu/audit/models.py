@@ -22,6 +22,10 @@ class AuditRecord(models.Model):
         SYSTEM = "system", _("系统任务")
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    # The center of the one acting (their staff record): an auditor reads only their own center's records. Empty for
+    # what no center's staff did (a failed login, a superuser without a staff record, a system task).
+    center = models.ForeignKey("org.Center", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               verbose_name="中心")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="操作人")
     staff_no = models.CharField("工号", max_length=20, blank=True, db_index=True)
     action = models.CharField("动作", max_length=10, choices=Action.choices, db_index=True)

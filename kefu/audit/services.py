@@ -24,13 +24,15 @@ def _channel(request, default: str) -> str:
 
 
 def record(request, action: str, object_type: str, ids: Iterable, *, fields: str = "", note: str = "",
-           channel: str = AuditRecord.Channel.PAGE, user=None) -> AuditRecord:
+           channel: str = AuditRecord.Channel.PAGE, user=None, center=None) -> AuditRecord:
+    """One audit record; its center is the acting staff member's (or `center`, for work done for a center)."""
     user = user or (getattr(request, "user", None) if request is not None else None)
     if user is not None and not user.is_authenticated:
         user = None
     staff = getattr(user, "staff", None) if user is not None else None
     return AuditRecord.objects.create(
         actor=user,
+        center_id=getattr(center, "pk", None) or (staff.center_id if staff else None),
         staff_no=getattr(staff, "staff_no", "") if staff else (user.get_username() if user else ""),
         action=action,
         channel=_channel(request, channel),
@@ -43,8 +45,10 @@ def record(request, action: str, object_type: str, ids: Iterable, *, fields: str
     )
 
 
-def record_read(request, object_type: str, ids: Iterable, fields: str = "", channel: str = AuditRecord.Channel.PAGE, note: str = ""):
-    return record(request, AuditRecord.Action.READ, object_type, ids, fields=fields, channel=channel, note=note)
+def record_read(request, object_type: str, ids: Iterable, fields: str = "", channel: str = AuditRecord.Channel.PAGE,
+                note: str = "", *, user=None, center=None):
+    return record(request, AuditRecord.Action.READ, object_type, ids, fields=fields, channel=channel, note=note,
+                  user=user, center=center)
 
 
 def can_unmask(user) -> bool:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _, gettext_lazy
 from kefu.access import require
 from kefu.audit.models import AuditRecord
 from kefu.errors import RuleViolation
+from kefu.scope import caller
 from kefu.web.inputs import parse_moment
 
 PAGE_SIZE = 50
@@ -27,11 +28,12 @@ def _moment(raw: str, field: str, label: str, errors: dict) -> datetime | None:
         return None
 
 
-def filter_records(params) -> tuple[object, dict, dict]:
-    """(queryset, cleaned criteria, errors by field). Invalid criteria are reported, never silently dropped."""
+def filter_records(params, scope) -> tuple[object, dict, dict]:
+    """(queryset, cleaned criteria, errors by field) of the caller's center's records. Invalid criteria are
+    reported, never silently dropped."""
     errors: dict[str, str] = {}
     crit = {key: (params.get(key) or "").strip() for key in ("staff_no", "action", "channel", "object_type", "object_id", "since", "until")}
-    qs = AuditRecord.objects.select_related("actor").all()
+    qs = scope.filter(AuditRecord.objects.select_related("actor"))
     if crit["staff_no"]:
         qs = qs.filter(staff_no=crit["staff_no"])
     if crit["action"]:
@@ -61,7 +63,8 @@ def filter_records(params) -> tuple[object, dict, dict]:
 
 @require("page.audit.search")
 def search(request):
-    qs, crit, errors = filter_records(request.GET)
+    scope = caller(request)
+    qs, crit, errors = filter_records(request.GET, scope)
     if errors:
         qs = AuditRecord.objects.none()
     paginator = Paginator(qs, PAGE_SIZE)
@@ -70,7 +73,7 @@ def search(request):
         row.object_label = OBJECT_LABELS.get(row.object_type, row.object_type)
     query = request.GET.copy()
     query.pop("page", None)
-    object_types = AuditRecord.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
+    object_types = scope.filter(AuditRecord.objects.order_by("object_type")).values_list("object_type", flat=True).distinct()
     return render(request, "audit/search.html", {
         "page": page, "crit": crit, "errors": errors, "query": query.urlencode(),
         "actions": AuditRecord.Action.choices, "channels": AuditRecord.Channel.choices, "object_types": list(object_types),

@@ -10,13 +10,17 @@ TZ = ZoneInfo("Asia/Shanghai")
 
 
 def rec(staff_no, action, object_type, ids, at, note=""):
-    r = AuditRecord.objects.create(staff_no=staff_no, action=action, channel="page", object_type=object_type, object_ids=ids, note=note)
+    from kefu.org.models import Center
+
+    # the records of the auditor's own center (an auditor reads no other center's)
+    r = AuditRecord.objects.create(staff_no=staff_no, action=action, channel="page", object_type=object_type, object_ids=ids, note=note,
+                                   center=Center.objects.get(code="test"))
     AuditRecord.objects.filter(pk=r.pk).update(at=at)
     return r
 
 
 @pytest.fixture
-def records(db):
+def records(center):
     return {
         "a": rec("2001", "read", "customer", "5,12,30", datetime(2026, 3, 1, 9, 0, tzinfo=TZ), "甲"),
         "b": rec("2001", "unmask", "customer", "123", datetime(2026, 3, 1, 10, 0, tzinfo=TZ), "乙"),
@@ -71,8 +75,9 @@ def test_bad_criteria_are_named_not_ignored(records, auditor):
 
 @pytest.mark.django_db
 def test_pagination_keeps_the_criteria(auditor):
-    AuditRecord.objects.bulk_create([AuditRecord(staff_no="3001", action="read", channel="api", object_type="customer", object_ids=str(i)) for i in range(120)])
-    AuditRecord.objects.create(staff_no="3002", action="read", channel="api", object_type="customer", object_ids="x")
+    center = AuditRecord._meta.get_field("center").related_model.objects.get(code="test")
+    AuditRecord.objects.bulk_create([AuditRecord(staff_no="3001", action="read", channel="api", object_type="customer", object_ids=str(i), center=center) for i in range(120)])
+    AuditRecord.objects.create(staff_no="3002", action="read", channel="api", object_type="customer", object_ids="x", center=center)
     first = auditor.get("/audit/", {"staff_no": "3001"})
     assert first.context["total"] == 120 and len(first.context["page"].object_list) == 50
     assert "?staff_no=3001&page=2" in first.content.decode()

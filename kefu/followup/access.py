@@ -32,4 +32,6 @@ RULES = {
     "page.followup.campaigns": FRONT | LEADS,
     "page.followup.campaign_manage": LEADS,
     "page.followup.call": FRONT,
+    "followup.ivr_import": LEADS,
+    "page.followup.ivr": LEADS,
 }

@@ -84,14 +84,26 @@ class FollowupRateOut(Schema):
     percent: float | None
 
 
+class FollowupAgentFiguresOut(Schema):
+    staff_no: str
+    timeliness: FollowupRateOut
+    coverage: FollowupRateOut
+    visit_satisfied: FollowupRateOut
+    survey_satisfied: FollowupRateOut
+    satisfied: FollowupRateOut
+
+
 class FollowupFiguresOut(Schema):
     start: date
     end: date
     timeliness: FollowupRateOut
     coverage: FollowupRateOut
     satisfied: FollowupRateOut
+    survey_satisfied: FollowupRateOut
+    all_satisfied: FollowupRateOut
     open_overdue: int
     coverage_target: float
+    agents: list[FollowupAgentFiguresOut]
 
 
 def _rate(r) -> dict:
@@ -148,8 +160,13 @@ def figures(request, start: date | None = None, end: date | None = None):
         raise RuleViolation.of("followup.period.invalid", field="end", start=start, end=end)
     aware = lambda d: timezone.make_aware(datetime.combine(d, time.min))  # noqa: E731
     f = selectors.figures(scope, aware(start), aware(end), timezone.now())
+    agents = [{"staff_no": no, **{k: _rate(getattr(v, k)) for k in ("timeliness", "coverage", "visit_satisfied",
+                                                                    "survey_satisfied", "satisfied")}}
+              for no, v in f.agents]
     return {"start": start, "end": end, "timeliness": _rate(f.timeliness), "coverage": _rate(f.coverage),
-            "satisfied": _rate(f.satisfied), "open_overdue": f.open_overdue, "coverage_target": f.target}
+            "satisfied": _rate(f.satisfied), "survey_satisfied": _rate(f.survey_satisfied),
+            "all_satisfied": _rate(f.all_satisfied), "open_overdue": f.open_overdue, "coverage_target": f.target,
+            "agents": agents}
 
 
 class FollowupChaseIn(Schema):
@@ -401,3 +418,19 @@ def campaign_report(request, campaign_id: int, start: date | None = None, end: d
     campaign = campaigns.get(scope, campaign_id)
     first, last = cv.report_span(campaign, start, end)
     return [vars(r) for r in campaigns.report(campaign, first, last, period)]
+
+
+class FollowupIvrImportOut(Schema):
+    rows: int
+    added: int
+    unchanged: int
+    dissatisfied: int
+    redispatched: int
+
+
+@op(router.post, "/surveys/ivr", "followup.ivr_import", response=FollowupIvrImportOut)
+def ivr_import(request, file: File[UploadedFile]):
+    """IVR satisfaction results (call id or order number, time, key): matched to orders, all or nothing."""
+    from kefu.followup import surveys
+
+    return vars(surveys.import_ivr(caller(request), file.name or "", file.read(campaigns.UPLOAD_MAX_BYTES + 1)))

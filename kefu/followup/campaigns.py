@@ -227,7 +227,8 @@ class Added:
     repeated_file: bool = False
 
 
-def _add(campaign: Campaign, customers, source: str, now: datetime, notes: dict | None = None) -> Added:
+def add_customers(campaign: Campaign, customers, source: str, now: datetime, notes: dict | None = None) -> Added:
+    """Customers onto the call list, each once (used by the selection, the upload and the demo)."""
     ids = [c.pk for c in customers]
     have = set(CampaignTarget.objects.filter(campaign=campaign, customer_id__in=ids).values_list("customer_id",
                                                                                                 flat=True))
@@ -290,7 +291,7 @@ def add_selection(scope, campaign_id: int, criteria: dict, now: datetime | None 
         raise RuleViolation.of("followup.campaign.selection_empty", field="kind")
     customers = list(qs.order_by("pk")[: cr.MAX_ROWS])
     with transaction.atomic():
-        result = _add(campaign, customers, "selection", now)
+        result = add_customers(campaign, customers, "selection", now)
     _audit_write(scope, campaign, f"按条件选择客户加入外呼名单 {result.added} 个")
     return result
 
@@ -343,7 +344,7 @@ def upload(scope, campaign_id: int, file_name: str, raw: bytes, now: datetime | 
             customer = upsert_customer(scope.center, phone=e.phone, name=e.name)
             customers.append(customer)
             notes[customer.pk] = e.note
-        result = _add(campaign, customers, "upload", now, notes)
+        result = add_customers(campaign, customers, "upload", now, notes)
         try:
             with transaction.atomic():
                 CampaignImport.objects.create(campaign=campaign, digest=digest, file_name=file_name[:200],

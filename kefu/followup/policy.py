@@ -14,6 +14,8 @@
   number; keeps a department from being flooded).
 - survey_enabled / survey_kinds / survey_expiry_hours: a satisfaction survey by SMS after the reply of these
   kinds (004:L1003 "进行客户回访及客户满意度调查"), its signed link valid this long (no seed number: 72 h).
+- ivr_scores: the keys of an IVR satisfaction survey and what each means (no seed number: the usual
+  "满意请按1，基本满意请按2，不满意请按3"); results imported from the IVR's export are matched to orders.
 - owner: who owns an automatic return visit: "acceptor" (the agent who took the order; 004:L1916-1917 the agent
   follows the complaint and feeds the result back).
 """
@@ -36,6 +38,7 @@ _BASE = {
     "survey_enabled": True,  # 004:L1003 客户满意度调查
     "survey_kinds": ["complaint", "consultation", "suggestion"],
     "survey_expiry_hours": 72,
+    "ivr_scores": {"1": "satisfied", "2": "satisfied", "3": "dissatisfied"},
 }
 
 PRESETS = {
@@ -56,4 +59,9 @@ def validate(data: dict) -> list[tuple[str, str]]:
     target = data.get("coverage_target")
     if target is not None and (isinstance(target, bool) or not isinstance(target, int | float) or not 0 < target <= 100):
         errors.append(("coverage_target", "coverage_target：应在 0 到 100 之间"))
+    scores = data.get("ivr_scores")
+    if scores is not None and (not isinstance(scores, dict) or not scores
+                               or any(v not in ("satisfied", "dissatisfied") for v in scores.values())
+                               or any(not str(k).strip() or len(str(k)) > 10 for k in scores)):
+        errors.append(("ivr_scores", "ivr_scores：应为“按键: satisfied 或 dissatisfied”的对照表"))
     return errors

@@ -263,4 +263,15 @@ def fire(scope, task_id: int, name: str, *, version=None, now: datetime | None =
     moved = kernel_fire(machine.MACHINE, scope, task, name, version=version, now=now, **fields)
     if name == "reassign":
         _notify_assigned(moved)
+    if name == "complete" and moved.order_id and moved.satisfaction:
+        record_satisfaction(moved.order_id, moved.satisfaction)
     return moved
+
+
+def record_satisfaction(order_id: int, satisfaction: str) -> None:
+    """The customer's satisfaction found after the reply (a return visit, 004:L1917; a survey, 004:L1003) becomes
+    the order's latest recorded satisfaction, which the textbook's satisfaction rates K11-K14 count
+    (kefu.tickets.selectors.kpi_order_rows: "satisfaction is the latest one recorded")."""
+    from kefu.tickets.models import Order
+
+    Order.objects.filter(pk=order_id).exclude(satisfaction=satisfaction).update(satisfaction=satisfaction)

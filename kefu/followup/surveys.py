@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from kefu.errors import RuleViolation
+from kefu.errors import Problem, RuleViolation
 from kefu.followup.models import Survey
 from kefu.messages import Msg
 from kefu.notify.services import send_to_address
@@ -109,24 +110,29 @@ def answer(token: str, answer: str, comment: str = "", now: datetime | None = No
         check_open(survey, now)
         survey.state, survey.answered_at, survey.answer, survey.comment = Survey.State.ANSWERED, now, answer, comment
         survey.save()
-        _on_order(survey, now)
+        on_order(survey, now)
     return survey
 
 
-def _on_order(survey: Survey, now: datetime) -> None:
-    """The result on the order's timeline; a dissatisfied answer re-dispatches it through the tickets machine."""
+def on_order(survey: Survey, now: datetime) -> None:
+    """The result on the order's timeline and as its latest satisfaction (K11-K14); a dissatisfied answer
+    re-dispatches it through the tickets machine. Used by the SMS survey and the IVR import alike."""
+    from kefu.followup.services import record_satisfaction
     from kefu.tickets import services as tickets
     from kefu.tickets.models import Order, OrderEvent
 
     order = Order.objects.select_related("dispatcher", "department").get(pk=survey.order_id)
-    OrderEvent.objects.create(order=order, at=now, actor=None, staff_no="客户", name="survey", label="满意度调查",
+    OrderEvent.objects.create(order=order, at=now, actor=None, staff_no="客户", name="survey",
+                              label="满意度调查" if survey.channel == "sms" else "IVR满意度调查",
                               from_state=order.state, to_state=order.state,
                               note=("满意" if survey.answer == "satisfied" else "不满意")
                               + (f"：{survey.comment}" if survey.comment else ""))
     if survey.answer != "dissatisfied" or order.state != "replied":
+        record_satisfaction(order.pk, survey.answer)
         return
     dispatcher = _dispatcher(order)
     if dispatcher is None:
+        record_satisfaction(order.pk, survey.answer)
         log.warning("工单 %s 回评不满意，但中心没有可重新派单的转单员", order.number)
         return
     # The customer's own verdict replaces the one recorded at the reply; the machine's guard reads it (004:L2127).
@@ -139,6 +145,7 @@ def _on_order(survey: Survey, now: datetime) -> None:
                                department=order.department_id)
     except RuleViolation as exc:  # the answer stands; the dispatcher re-dispatches by hand, told so at once
         log.warning("工单 %s 回评不满意，自动重新派单未成功：%s", order.number, exc)
+        record_satisfaction(order.pk, survey.answer)
         from kefu.notify.services import notify
 
         notify([dispatcher], "followup.survey.redispatch_by_hand", key=f"followup.survey.{survey.pk}.by_hand",
@@ -157,3 +164,94 @@ def _dispatcher(order):
         return order.dispatcher
     return (Staff.objects.filter(center_id=order.center_id, is_active=True, user__groups__name="dispatcher")
             .order_by("staff_no").first())
+
+
+# ---------------------------------------------------------------- IVR survey results
+
+@dataclass
+class IvrImport:
+    rows: int = 0
+    added: int = 0
+    unchanged: int = 0
+    dissatisfied: int = 0
+    redispatched: int = 0
+
+
+def _order_of(scope, row, problems: list):
+    """The order a result is about: by its number, or by the call: the caller's number is a customer of the center,
+    and the result is about that customer's latest order replied before the survey."""
+    from kefu.customers.models import Customer
+    from kefu.telephony.models import Call
+    from kefu.tickets.models import Order
+
+    if row.order:
+        order = scope.filter(Order.objects.all()).filter(number=row.order).select_related("customer").first()
+        if order is None:
+            problems.append(Problem.of("followup.ivr.order_unknown", field="file", row=row.row, value=row.order))
+        elif order.last_replied_at is None:
+            problems.append(Problem.of("followup.ivr.not_replied", field="file", row=row.row, value=row.order))
+            order = None
+        return order
+    call = scope.filter(Call.objects.all()).filter(call_id=row.call_id).select_related("caller").first()
+    if call is None:
+        problems.append(Problem.of("followup.ivr.call_unknown", field="file", row=row.row, value=row.call_id))
+        return None
+    digest = call.caller.number_digest if call.caller_id and call.caller else None
+    customer = Customer.objects.filter(center=scope.center, phone_digest=digest).first() if digest else None
+    order = None
+    if customer is not None:
+        order = (Order.objects.filter(center=scope.center, customer=customer, last_replied_at__isnull=False,
+                                      last_replied_at__lte=timezone.make_aware(row.at))
+                 .exclude(state="cancelled")
+                 .order_by("-last_replied_at", "-id").first())
+    if order is None:
+        problems.append(Problem.of("followup.ivr.call_no_order", field="file", row=row.row, value=row.call_id))
+    return order
+
+
+def import_ivr(scope, file_name: str, raw: bytes, now: datetime | None = None) -> IvrImport:
+    """Results of an IVR satisfaction survey (call id or order number, time, key pressed): every row checked and
+    matched first (all or nothing, each problem naming its row), then each result once per order and reply (a
+    second import of the same results changes nothing). A result goes on the order like the SMS survey's answer:
+    its timeline, its satisfaction (K11-K14), and a dissatisfied one re-dispatches it (004:L2127)."""
+    from kefu.followup.campaigns import UPLOAD_MAX_BYTES, read_rows
+    from kefu.followup.rules import parse_ivr
+
+    now = now or timezone.now()
+    if not raw:
+        raise RuleViolation.of("followup.ivr.empty", field="file")
+    if len(raw) > UPLOAD_MAX_BYTES:
+        raise RuleViolation.of("followup.campaign.upload.too_big", field="file", max=UPLOAD_MAX_BYTES // 1024 // 1024)
+    scores = {str(k): v for k, v in policy_for("followup", scope.center)["ivr_scores"].items()}
+    rows, issues = parse_ivr(read_rows(file_name, raw), scores)
+    problems = [Problem.of(code, field="file", **params) for code, params in issues]
+    matched = [(row, _order_of(scope, row, problems)) for row in rows]
+    if problems:
+        raise RuleViolation.many(problems[:50])
+    result = IvrImport(rows=len(rows))
+    fresh = []
+    with transaction.atomic():
+        for row, order in matched:
+            round_ = max(order.reply_count, 1)
+            at = timezone.make_aware(row.at)
+            survey, created = Survey.objects.get_or_create(
+                order=order, reply_round=round_, channel="ivr",
+                defaults={"center": scope.center, "customer": order.customer, "nonce": "", "state": Survey.State.ANSWERED,
+                          "sent_at": at, "expires_at": at, "answered_at": at, "answer": row.answer, "score": row.score,
+                          "call_id": row.call_id})
+            if not created:
+                result.unchanged += 1
+                continue
+            result.added += 1
+            result.dissatisfied += row.answer == "dissatisfied"
+            fresh.append(survey)
+        from kefu.audit.models import AuditRecord
+        from kefu.audit.services import record
+
+        record(scope.request, AuditRecord.Action.WRITE, "followup.survey", [s.pk for s in fresh], fields="answer",
+               note=f"导入IVR满意度结果 {file_name[:60]}：{len(rows)} 行，新增 {result.added}", user=scope.user)
+    for survey in fresh:  # each on its own: one order that cannot be re-dispatched does not undo the others
+        on_order(survey, now)
+        survey.refresh_from_db()
+        result.redispatched += survey.redispatched
+    return result

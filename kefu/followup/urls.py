@@ -8,6 +8,7 @@ urlpatterns = [
     path("t/<int:pk>/", views.detail, name="detail"),
     path("t/<int:pk>/fire/", views.fire, name="fire"),
     path("figures/", views.figures, name="figures"),
+    path("figures/ivr/", views.ivr_import, name="ivr_import"),
     path("orders/<int:order_id>/chase/", views.chase, name="chase"),
     path("s/<str:token>/", views.survey, name="survey"),
     path("campaigns/", campaign_views.campaign_list, name="campaigns"),

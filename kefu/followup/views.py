@@ -105,14 +105,42 @@ def fire(request, pk: int):
 
 @require("page.followup.figures")
 def figures(request):
+    """The leads' figures of a period (default: this month so far): callback timeliness, return-visit coverage,
+    satisfaction found on visits and surveys, for the center and per agent; chases per department."""
+    from kefu.web.inputs import parse_day
+
     scope = caller(request)
     today = timezone.localdate()
-    start = today.replace(day=1)
-    end = today + timedelta(days=1)
+    start = parse_day(request.GET.get("start"), _("开始日期"), field="start") or today.replace(day=1)
+    last = parse_day(request.GET.get("end"), _("结束日期"), field="end") or today
+    if last < start:
+        raise RuleViolation.of("followup.period.invalid", field="end", start=start, end=last)
     aware = lambda d: timezone.make_aware(datetime.combine(d, time.min))  # noqa: E731
+    end = last + timedelta(days=1)
     f = selectors.figures(scope, aware(start), aware(end), timezone.now())
-    return render(request, "followup/figures.html", {"f": f, "start": start, "end": today,
+    return render(request, "followup/figures.html", {"f": f, "start": start, "end": last,
                                                      "departments": chasing.by_department(scope, aware(start), aware(end))})
+
+
+@require("page.followup.ivr")
+@require_POST
+def ivr_import(request):
+    """IVR satisfaction results uploaded on the figures page: all rows or none."""
+    from kefu.followup import surveys
+
+    scope = caller(request)
+    f = request.FILES.get("file")
+    try:
+        if f is None:
+            raise RuleViolation.of("followup.ivr.empty", field="file")
+        result = surveys.import_ivr(scope, f.name, f.read(5 * 1024 * 1024 + 1))
+    except RuleViolation as exc:
+        for p in exc.problems:
+            messages.error(request, p.message)
+    else:
+        messages.success(request, _("已导入 %(added)s 条IVR满意度结果（%(unchanged)s 条此前已导入，%(dissatisfied)s 条不满意，"
+                                    "%(redispatched)s 张工单已重新派单）") % vars(result))
+    return redirect("followup:figures")
 
 
 @require("page.followup.chase")

@@ -116,9 +116,9 @@ def test_create_campaign_problems_in_chinese(staff, client_for):
 
 def _fill(campaign, phones):
     from kefu.customers.services import upsert_customer
-    from kefu.followup.campaigns import _add
+    from kefu.followup.campaigns import add_customers
 
-    _add(campaign, [upsert_customer(campaign.center, phone=p) for p in phones], "selection", timezone.now())
+    add_customers(campaign, [upsert_customer(campaign.center, phone=p) for p in phones], "selection", timezone.now())
 
 
 def test_agent_works_one_customer_at_a_time_and_progress_004_L1003(campaign, staff, client_for):
@@ -265,7 +265,7 @@ def test_report_page_and_excel(campaign, staff, client_for):
     sheet = lead.get(f"/followup/campaigns/{campaign.pk}/report/?period=day&format=xlsx")
     ws = load_workbook(io.BytesIO(sheet.content)).active
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[1][:6] == ("期间开始", "已呼叫客户", "呼叫次数", "已联系上", "完成问卷", "拒绝")
+    assert rows[1][:6] == ("期间开始", "已呼叫客户", "呼叫次数", "已联系上", "完成问卷", "已拒绝")
     assert rows[2][1:6] == (1, 1, 0, 0, 0)
     bad = lead.get(f"/followup/campaigns/{campaign.pk}/report/?start=2026-02-30")
     assert bad.status_code == 400

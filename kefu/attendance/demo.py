@@ -49,4 +49,57 @@ def build(center, rng, out) -> None:
             rows.append(ClockEvent(staff_id=by_no[staff_no], at=s.end + timedelta(minutes=rng.randint(0, 10)), direction="out", batch=batch))
     ClockEvent.objects.bulk_create(rows, ignore_conflicts=True)
     ClockImport.objects.filter(pk=batch.pk).update(rows=len(rows))
-    out.write(f"  考勤：{made} 条请假，{len(rows)} 条打卡记录")
+    checks = _post_checks(center, shifts, rng)
+    swapped = _one_swap(center, today, rng)
+    out.write(f"  考勤：{made} 条请假，{len(rows)} 条打卡记录，{checks} 条查岗与离岗记录，换班 {swapped} 次（对方同意、双方班长批准、排班表已调整）")
+
+
+def _post_checks(center, shifts, rng) -> int:
+    """Last month, the lead's spot checks and one stretch away from the post (002:L75, 000:L31): discipline records
+    the violations from them."""
+    lead = Staff.objects.filter(center=center, user__username="teamlead1").first()
+    planned = [s for no in sorted(shifts) for s in shifts[no]]
+    if lead is None or not planned:
+        return 0
+    made = 0
+    for i, (kind, away) in enumerate((("left_post", 25), ("left_post", 12), ("spot_check", 40), ("spot_check", None))):
+        s = planned[(i * 37 + rng.randrange(5)) % len(planned)]
+        at = s.start + timedelta(hours=2, minutes=10 * i)
+        try:
+            services.record_post_check(lead, kind=kind, staff_no=s.staff_no, at=at,
+                                       until=at + timedelta(minutes=away) if away else None,
+                                       note=["去前台取快递", "接家里电话", "查岗时不在座位，后补说明", "查岗时不在座位"][i])
+        except RuleViolation:
+            continue
+        made += 1
+    return made
+
+
+def _one_swap(center, today, rng) -> int:
+    """A swap played through: asked, agreed by the colleague, approved by both leads, written into the roster."""
+    from kefu.org.roles import Role
+
+    soon = services.scheduled_shifts(center, today + timedelta(days=3), today + timedelta(days=12))
+    nos = sorted(n for n in soon if soon[n])
+    people = {s.staff_no: s for s in Staff.objects.filter(center=center, staff_no__in=nos).select_related("team")}
+    supervisor = Staff.objects.filter(center=center, user__groups__name=Role.SUPERVISOR.value).first()
+    for _ in range(30):
+        if len(nos) < 2:
+            return 0
+        a, b = rng.sample(nos, 2)
+        mine, theirs = rng.choice(soon[a]), rng.choice(soon[b])
+        if mine.day == theirs.day or a not in people or b not in people:
+            continue
+        try:
+            swap = services.request_swap(people[a], counterpart_staff_no=b, requester_shift_start=mine.start,
+                                         counterpart_shift_start=theirs.start, reason="家里有事，与同事商量好换班")
+            services.answer_swap(swap.pk, people[b], agree=True)
+            for lead_id in services.swap_leads(swap).values():
+                lead = Staff.objects.filter(pk=lead_id).first() if lead_id else supervisor
+                if lead is not None and services.ShiftSwap.objects.get(pk=swap.pk).state == "agreed":
+                    services.decide_swap(swap.pk, lead, approve=True)
+        except RuleViolation:
+            continue
+        if services.ShiftSwap.objects.get(pk=swap.pk).state == "approved":
+            return 1
+    return 0

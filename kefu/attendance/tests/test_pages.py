@@ -69,3 +69,49 @@ def test_month_sheet_page_and_excel(make_staff, page, login, screenshot, monkeyp
     with page.expect_download() as info:
         page.click("text=导出 Excel")
     assert info.value.suggested_filename == "attendance-2026-11.xlsx"
+
+
+def test_colleague_agrees_to_a_swap_on_the_page(make_staff, page, login, screenshot, center):
+    """000:L242, 003:L67: the colleague asked to swap sees the request and agrees; the team lead then sees it to
+    approve. Desktop and phone width."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from kefu.attendance import services
+    from kefu.attendance.models import ShiftSwap
+    from kefu.org.models import Team
+    from kefu.roster.models import Assignment, Roster, ShiftTemplate
+
+    tz = ZoneInfo(center.time_zone)
+    lead = make_staff("team_lead", staff_no="9001")
+    team = Team.objects.create(center=center, code="a", name="一班", lead=lead)
+    a, b = make_staff("agent", staff_no="1001", team=team), make_staff("agent", staff_no="1002", team=team)
+    from kefu.workcal.services import center_calendar
+
+    d1 = date.today() + timedelta(days=5)
+    while center_calendar().is_holiday(d1) or center_calendar().is_holiday(d1 + timedelta(days=1)):
+        d1 += timedelta(days=1)  # no swaps on public holidays (002:L85)
+    d2 = d1 + timedelta(days=1)
+    shift = ShiftTemplate.objects.create(center=center, code="D", name="白班", start=time(8), minutes=540)
+    roster = Roster.objects.create(center=center, start=d1, days=2, status=Roster.Status.PUBLISHED)
+    Assignment.objects.create(roster=roster, staff=a, day=d1, shift=shift, code="D")
+    Assignment.objects.create(roster=roster, staff=b, day=d2, shift=shift, code="D")
+    swap = services.request_swap(a, counterpart_staff_no="1002", requester_shift_start=datetime.combine(d1, time(8), tz),
+                                 counterpart_shift_start=datetime.combine(d2, time(8), tz), reason="孩子开家长会")
+    login(b)
+    page.goto(page.base_url + "/attendance/")
+    row = page.locator("tr", has_text="1001").filter(has_text="待对方同意")
+    row.locator("button[value=agree]").click()
+    assert "已同意换班" in page.inner_text(".messages")
+    assert ShiftSwap.objects.get(pk=swap.pk).state == ShiftSwap.State.AGREED
+    screenshot("attendance-swap-agreed")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot("attendance-swap-agreed-phone")
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.context.clear_cookies()
+    login(lead)
+    page.goto(page.base_url + "/attendance/approvals/")
+    row = page.locator("tr", has_text="孩子开家长会")
+    row.locator("button[value=approve]").click()
+    assert ShiftSwap.objects.get(pk=swap.pk).state == ShiftSwap.State.APPROVED
+    assert Assignment.objects.get(roster=roster, day=d1).staff_id == b.pk  # written into the roster

@@ -72,7 +72,7 @@ KEFU_APPS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "kefu.org.admin_scope.KefuAdminConfig",  # django.contrib.admin, every ModelAdmin scoped to the center
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -15,6 +15,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
 class CallAdmin(admin.ModelAdmin):
     """Caller numbers are masked; the admin is no way around the unmask permission."""
 
+    audit_type = "telephony.call"  # callers' numbers (masked): each list and page read is audited
     list_display = ("call_id", "queue", "call_type", "is_vip", "masked_caller", "offered_at", "outcome", "wait_seconds",
                     "talk_seconds", "agent_staff_no")
     list_filter = ("outcome", "is_vip", "queue", "transferred")
@@ -33,6 +34,7 @@ class CallAdmin(admin.ModelAdmin):
 class CallerAdmin(admin.ModelAdmin):
     """Numbers masked and read-only: callers are written by the imports and wiped by retention only."""
 
+    audit_type = "telephony.caller"
     list_display = ("id", "center", "masked_number", "destroyed_at")
     list_filter = ("center",)
     fields = ("center", "masked_number", "destroyed_at")

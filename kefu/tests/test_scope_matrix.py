@@ -184,7 +184,7 @@ def make_row(label: str, world, **given):
     model = apps.get_model(label)
     values = {}
     for field in model._meta.concrete_fields:
-        if field.primary_key or field.name in given:
+        if field.primary_key or field.name in given or getattr(field, "generated", False):
             continue
         if field.is_relation:
             if field.null:

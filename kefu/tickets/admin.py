@@ -21,6 +21,7 @@ class OrderAdmin(admin.ModelAdmin):
     list_filter = ("kind", "state", "level", "is_overdue", "is_repeat")
     search_fields = ("number", "subject")
     exclude = ("customer",)  # customer data is shown masked on the order pages, with an audit record
+    audit_type = "tickets.order"  # the subject and description are the customer's words: each read is audited
     inlines = [EventInline]
 
     def get_readonly_fields(self, request, obj=None):
@@ -35,6 +36,7 @@ class OrderAdmin(admin.ModelAdmin):
 
 @admin.register(TypicalCase)
 class TypicalCaseAdmin(admin.ModelAdmin):
+    audit_type = "tickets.case"
     list_display = ("title", "category", "tags", "created_at")
     search_fields = ("title", "summary", "analysis", "tags")
     readonly_fields = ("order", "created_by", "created_at")

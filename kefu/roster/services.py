@@ -14,6 +14,7 @@ from django.utils import timezone
 from kefu.errors import Conflict, NotAllowed, NotFound, RuleViolation
 from kefu.org.models import Center, Staff
 from kefu.org.policy import policy_for
+from kefu.notify.services import notify
 from kefu.org.roles import LEADS, Role, roles_of
 from kefu.roster import center as center_model
 from kefu.roster import engine, repair
@@ -450,14 +451,12 @@ def apply_repair(roster: Roster, *, absences, moves: list[dict], actor: Staff | 
 
 
 def _notify_repaired(roster: Roster, people: list[Staff], moves: list[dict]) -> None:
-    """Tell each affected agent, through kefu.notify when that app is installed."""
-    try:
-        from kefu.notify.services import notify
-    except ImportError:
-        return
-    stamp = timezone.now().strftime("%Y%m%d%H%M%S")
+    """Tell each affected agent through the notification service (in-app, and the channels each person chose), in
+    the same transaction as the moves: the key names the roster, the moment and the person, so one repair notifies each
+    person once."""
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
     for person in people:
         days = sorted({m["day"] for m in moves if m["staff_no"] == person.staff_no})
         notify([person], "roster.repair.changed", key=f"roster.{roster.pk}.repair.{stamp}.{person.staff_no}",
-               params={"start": roster.start.isoformat(), "days": "、".join(d[5:] for d in days)},
+               params={"start": roster.start.isoformat(), "days": [d[5:] for d in days]},
                link=f"/roster/{roster.pk}/")

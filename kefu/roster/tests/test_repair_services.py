@@ -5,7 +5,11 @@ from datetime import date, timedelta
 
 import pytest
 
+from django.utils import translation
+
 from kefu.errors import RuleViolation
+from kefu.messages import render
+from kefu.notify.models import Notification
 from kefu.roster import engine, services
 from kefu.roster.models import Assignment, RosterEdit
 from kefu.wfm.tests.english import assert_english, english_client
@@ -73,6 +77,28 @@ def test_apply_writes_the_moves_records_the_absence_and_refuses_a_stale_preview(
     with pytest.raises(RuleViolation) as exc:
         services.apply_repair(roster, absences=absences, moves=preview["moves"], actor=lead)
     assert exc.value.problems[0].rule == "stale"
+
+
+def test_apply_notifies_exactly_the_people_affected(planned):
+    """Applying a repair tells each agent with a moved cell, once, which of their days changed (in-app through the
+    notification service); the others, the planner included, hear nothing. The preview notifies nobody."""
+    lead, roster = planned
+    cell = _worked(roster)
+    absences = [(cell.staff.staff_no, cell.day, cell.day)]
+    preview = services.repair_preview(roster, absences=absences, today=TODAY, time_limit=5)
+    assert Notification.objects.count() == 0
+    services.apply_repair(roster, absences=absences, moves=preview["moves"], actor=lead)
+    rows = list(Notification.objects.filter(code="roster.repair.changed").select_related("recipient"))
+    assert sorted(n.recipient.staff_no for n in rows) == sorted(preview["affected"])
+    assert cell.staff.staff_no in {n.recipient.staff_no for n in rows} and lead.staff_no not in preview["affected"]
+    mine = next(n for n in rows if n.recipient.staff_no == cell.staff.staff_no)
+    their_days = sorted(m["day"][5:] for m in preview["moves"] if m["staff_no"] == cell.staff.staff_no)
+    assert mine.link == f"/roster/{roster.id}/" and mine.params["days"] == their_days
+    with translation.override("zh-hans"):
+        assert render(mine.code, mine.params) == (f"因缺勤重排，您在 {START.isoformat()} 起的排班表中 "
+                                                  f"{'、'.join(their_days)} 的班次有调整，请查看")
+    with translation.override("en"):
+        assert render(mine.code, mine.params).startswith(f"Your shifts on {', '.join(their_days)} in the roster from")
 
 
 def test_absences_outside_the_roster_are_refused(planned):

@@ -114,14 +114,15 @@ REFERENCE_KIND = {13: "optimum", 14: "optimum", 15: "upper-bound", 16: "optimum"
 
 
 def run_instances(numbers: list[int], limit: float, lns_share: float | None = engine.LNS_SHARE,
-                  use_patterns: bool | None = None, repeat: int = 1, workers: int = 2) -> None:
+                  use_patterns: bool | None = None, repeat: int = 1, workers: int = 2,
+                  baseline_limit: float | None = None) -> None:
     print(f"# Employee Shift Scheduling Benchmark, time limit {limit:g} s per instance, 2 cores "
           + ("(whole model only)" if not lns_share else "(whole model, then LNS only)" if use_patterns is False
              else "(whole model, column generation and diving where it suits, then LNS)"))
     for n in numbers:
         inst = benchmark.load(n)
         problem = benchmark.to_problem(inst)
-        base, base_t = first_solution(problem, limit, workers)
+        base, base_t = first_solution(problem, baseline_limit or limit, workers)
         best = REFERENCE.get(n, benchmark.BEST_KNOWN.get(n))
         table = benchmark.BEST_KNOWN.get(n)
         gaps = []
@@ -139,7 +140,7 @@ def run_instances(numbers: list[int], limit: float, lns_share: float | None = en
             print(f"{label}: status={sol.status} objective={obj} {kind}={best}{note} "
                   f"gap={'—' if gap is None else f'{gap:.2f}%'} bound={lower} time={sol.wall_seconds:.1f}s "
                   f"checker={'ok' if not errors else f'{len(errors)} errors'} "
-                  f"first-solution={base} ({base_t:.1f}s) ratio-to-first={ratio}", flush=True)
+                  f"first-solution={base} ({base_t:.1f}s) ratio-to-first={ratio} {load()}", flush=True)
         if repeat > 1 and n in GOAL:
             known = sorted(g for g in gaps if g is not None)
             met = sum(1 for g in known if g <= GOAL[n] + 1e-9)
@@ -212,6 +213,11 @@ def _coverage(ev: engine.Evaluation) -> str:
     return "; ".join(parts)
 
 
+def load() -> str:
+    """The machine's load average (1, 5, 15 min) at the time of a result line: the machine is shared."""
+    return "load=" + "/".join(f"{v:.2f}" for v in os.getloadavg())
+
+
 def peak_memory_mb() -> float:
     import resource
 
@@ -253,7 +259,8 @@ def run_center(agents: int, days: int, limit: float, teams: int | None = None, s
     print(f"Center {agents} agents x {days} days x 48 half-hours: status={status} objective={objective} "
           f"hard-violations={len(ev.hard) if ev else '—'} under-coverage={ev.under_intervals}/{ev.required_intervals} "
           f"agent-intervals ({pct:.2f}%) worst-skill={worst:.2f}% time={seconds:.1f}s (+{build_s:.1f}s input) "
-          f"peak-memory={peak_memory_mb():.0f}MB {base_name}={base} ({base_t:.1f}s) ratio-to-{base_name}={ratio}",
+          f"peak-memory={peak_memory_mb():.0f}MB {base_name}={base} ({base_t:.1f}s) ratio-to-{base_name}={ratio} "
+          f"{load()}",
           flush=True)
     if ev:
         print("  under-coverage per skill: " + _coverage(ev))
@@ -315,7 +322,7 @@ def run_repair(agents: int, days: int, publish_limit: float, limit: float, absen
               f"hard-violations={len(f_ev.hard) if f_ev else '—'} kept={f_kept}/{f_keepable} "
               f"({100 * f_kept / max(1, f_keepable):.1f}%) under-coverage={f_under} ({pct(f_under, f_ev)}) "
               f"objective={full.objective} time={full.wall_seconds:.1f}s | goal "
-              f"{'met' if ok else 'not met'}", flush=True)
+              f"{'met' if ok else 'not met'} {load()}", flush=True)
     print(f"Repair over {repeat} runs: goal (legal, <= {limit:g} s, kept >= 97 %, under-coverage <= full re-solve) "
           f"met in {met} of {repeat}", flush=True)
 
@@ -341,6 +348,9 @@ def main() -> None:
     ap.add_argument("--publish-time-limit", type=float, default=120.0, help="solve of the published roster")
     ap.add_argument("--absences", type=int, default=5)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--baseline-limit", type=float, default=None,
+                    help="seconds for the first-solution baseline of each instance (default: --time-limit; on "
+                         "Instances 13-24 the whole model may find none in 600 s, so 60 spares the CPU)")
     ap.add_argument("--progress", action="store_true", help="print the engine's progress reports (item 4 of issue 18)")
     ap.add_argument("--center-teams", default=None,
                     help="roster the center by this many teams in turn (kefu.roster.decompose); 0: the whole model; "
@@ -351,14 +361,15 @@ def main() -> None:
     args = ap.parse_args()
     global PROGRESS
     PROGRESS = show_progress if args.progress else None
-    print(f"# machine: {os.cpu_count()} cores (shared with other work at the time of the run)")
+    print(f"# machine: {os.cpu_count()} cores (shared with other work at the time of the run), {date.today()}, "
+          f"{load()} at the start")
     if args.repair:
         run_repair(args.center_agents, args.center_days, args.publish_time_limit, args.repair_time_limit,
                    args.absences, args.repeat, args.workers)
         return
     if args.instances:
         run_instances(parse_range(args.instances), args.time_limit, args.lns_share or None,
-                      False if args.no_patterns else None, args.repeat, args.workers)
+                      False if args.no_patterns else None, args.repeat, args.workers, args.baseline_limit)
     if not args.no_center:
         for teams in (parse_range(args.center_teams) if args.center_teams else [None]):
             run_center(args.center_agents, args.center_days, args.center_time_limit, teams, args.skill_forecast,

@@ -97,6 +97,7 @@ class ParsedCall:
     # working state, not stored
     ring_ms: float = 0.0
     ring_known: bool = False
+    end_idx: int = -1  # position of the line that finished the call (calls come out in that order)
     lines: list[tuple[int, str]] = field(default_factory=list, repr=False)
 
 
@@ -147,6 +148,12 @@ def staff_no_of(agent: str, agent_map: dict[str, str] | None = None) -> str:
     m = _INTERFACE.match(agent)
     no = m.group(1) if m else agent
     return agent_map.get(no, no) if agent_map else no
+
+
+def queue_of(field: str) -> str:
+    """A call line's queue field as kept: stripped, '' for NONE/REALTIME."""
+    queue = field.strip()
+    return "" if queue.upper() in _NONE else queue
 
 
 class _BadLine(Exception):
@@ -245,6 +252,7 @@ class _State:
     def _finish(self, callid: str, call: ParsedCall, outcome: str, t: datetime) -> None:
         call.outcome = outcome
         call.ended_at = t
+        call.end_idx = self.idx
         if call.ring_known:
             call.rings = math.ceil(call.ring_ms / 1000 / self.ring_cycle - 1e-9) if call.ring_ms > 0 else 0
         self.open_calls.pop(callid, None)
@@ -440,71 +448,98 @@ class _State:
         return [line for _idx, line in sorted(keyed)]
 
 
-def parse(lines: Iterable[str], *, tz: tzinfo = timezone.utc, carry: Iterable[str] = (), agent_map: dict[str, str] | None = None,
-          legacy_transfer_kind: str = "blind", ring_cycle_seconds: float = RING_CYCLE_SECONDS, on_calls=None,
-          flush_every: int = 100_000) -> ParseResult:
-    """Parse queue_log lines (after the `carry` lines left open by the previous file). `lines` may be any iterable
-    (read lazily, once).
+class Reader:
+    """The line-by-line reader behind `parse`, for a caller that hands it the lines itself (queue_log_frame hands it the
+    lines its vectorised pass leaves to this state machine): `feed(idx, line_no, raw)` in the order of `idx` (a line's
+    position in the input, carried lines first), then `result()`."""
 
-    With `on_calls`, finished calls are handed to it in lists of `flush_every` (the last one at the end) instead of being
-    kept: the result's `calls` is then empty and `call_count` tells how many there were.
-    Raises QueueLogError listing every malformed line (1-based line numbers of `lines`) and the reason.
-    """
-    state = _State(tz, agent_map, legacy_transfer_kind, ring_cycle_seconds, on_calls, flush_every)
-    errors: list[LineError] = []
-    rows = 0
-    numbered = itertools.chain(((0, ln) for ln in carry), enumerate(lines, start=1))
-    last_stamp, last_t, last_kind = None, None, EPOCH  # consecutive lines often share their second (ENTERQUEUE + KF_CALLINFO, ...)
-    formats = _TimeFormats()  # of the file's own lines, not the carried ones (read from an earlier file)
-    epoch_lines = 0
-    events: dict[str, str] = {}
-    call_queues: dict[str, str] = {}
-    for idx, (line_no, raw) in enumerate(numbered):
+    def __init__(self, *, tz: tzinfo = timezone.utc, agent_map: dict[str, str] | None = None, legacy_transfer_kind: str = "blind",
+                 ring_cycle_seconds: float = RING_CYCLE_SECONDS, on_calls=None, flush_every: int = 100_000):
+        self.tz = tz
+        self.state = _State(tz, agent_map, legacy_transfer_kind, ring_cycle_seconds, on_calls, flush_every)
+        self.errors: list[LineError] = []
+        self.rows = 0
+        self.last_stamp, self.last_t, self.last_kind = None, None, EPOCH  # consecutive lines often share their second
+        self.formats = _TimeFormats()  # of the file's own lines, not the carried ones (read from an earlier file)
+        self.epoch_lines = 0
+        self.events: dict[str, str] = {}
+        self.call_queues: dict[str, str] = {}
+
+    def feed(self, idx: int, line_no: int, raw: str) -> None:
+        """One line: `idx` its position among all lines given (pending lines come back in that order), `line_no` its
+        1-based line number in the file (0: a carried line)."""
+        state = self.state
         state.idx = idx
         line = raw.rstrip("\r\n")
         if not line or line.isspace():
-            continue
+            return
         if line_no:
-            rows += 1
+            self.rows += 1
         parts = line.split("|")
         try:
             if len(parts) < 5:
                 raise _BadLine(f"字段不足：至少需要 时间|callid|队列|座席|事件 5 个字段，实际 {len(parts)} 个")
-            if parts[0] != last_stamp:
-                last_t, last_kind = _timestamp(parts[0], tz)
-                last_stamp = parts[0]
-            t = last_t
+            if parts[0] != self.last_stamp:
+                self.last_t, self.last_kind = _timestamp(parts[0], self.tz)
+                self.last_stamp = parts[0]
+            t = self.last_t
             if line_no:
-                if last_kind is EPOCH:
-                    epoch_lines += 1
-                    if epoch_lines <= MAX_ERRORS:
-                        formats.add(EPOCH, line_no, parts[0])
+                if self.last_kind is EPOCH:
+                    self.epoch_lines += 1
+                    if self.epoch_lines <= MAX_ERRORS:
+                        self.formats.add(EPOCH, line_no, parts[0])
                 else:
-                    formats.add(DATETIME, line_no, parts[0])
+                    self.formats.add(DATETIME, line_no, parts[0])
             # the event, queue and agent fields take a few hundred values over millions of lines: normalised once each
-            event = events.get(parts[4])
+            event = self.events.get(parts[4])
             if event is None:
-                event = events[parts[4]] = parts[4].strip().upper()
+                event = self.events[parts[4]] = parts[4].strip().upper()
             data = parts[5:]
             while data and data[-1] == "" and len(data) > 1:  # database exports pad data1..data5 with empties
                 data.pop()
             if event not in KNOWN_EVENTS:
                 raise _BadLine(f"未知事件“{parts[4].strip()}”")
             if event in CALL_EVENTS:
-                queue = call_queues.get(parts[2])
+                queue = self.call_queues.get(parts[2])
                 if queue is None:
-                    queue = parts[2].strip()
-                    queue = call_queues[parts[2]] = "" if queue.upper() in _NONE else queue
+                    queue = self.call_queues[parts[2]] = queue_of(parts[2])
                 state.call_event(t, parts[1].strip(), queue, parts[3], event, data, line)  # agents: see _State.staff_no
             elif event in AGENT_EVENTS:
                 state.agent_event(t, parts[2].strip(), parts[3], event, data, line)
         except _BadLine as exc:
-            errors.append(LineError(line_no, str(exc)))
-    formats.count[EPOCH] = epoch_lines
-    mixed, mixed_total = formats.errors()
-    if errors or mixed:
-        total = len(errors) + mixed_total
-        raise QueueLogError(sorted(errors + mixed, key=lambda e: e.line_no)[:MAX_ERRORS], total)
-    state.flush()
-    return ParseResult(calls=state.calls, sessions=state.done_sessions, pauses=state.done_pauses,
-                       pending=state.pending_lines(), errors=[], rows=rows, call_count=state.call_count, time_format=formats.used)
+            self.errors.append(LineError(line_no, str(exc)))
+
+    def result(self, *, more_rows: int = 0, more_epoch: tuple[int, list[tuple[int, str]]] = (0, [])) -> ParseResult:
+        """The parse's result, or QueueLogError listing every malformed line. `more_rows` and `more_epoch` (how many, and
+        the first MAX_ERRORS (line number, time field)) count the file's lines with Unix seconds read elsewhere."""
+        formats, state = self.formats, self.state
+        formats.count[EPOCH] = self.epoch_lines + more_epoch[0]
+        if more_epoch[1]:
+            formats.first[EPOCH] = sorted(set(formats.first[EPOCH] + more_epoch[1]))[:MAX_ERRORS]
+        mixed, mixed_total = formats.errors()
+        if self.errors or mixed:
+            total = len(self.errors) + mixed_total
+            raise QueueLogError(sorted(self.errors + mixed, key=lambda e: e.line_no)[:MAX_ERRORS], total)
+        state.flush()
+        return ParseResult(calls=state.calls, sessions=state.done_sessions, pauses=state.done_pauses,
+                           pending=state.pending_lines(), errors=[], rows=self.rows + more_rows, call_count=state.call_count,
+                           time_format=formats.used)
+
+
+def parse(lines: Iterable[str], *, tz: tzinfo = timezone.utc, carry: Iterable[str] = (), agent_map: dict[str, str] | None = None,
+          legacy_transfer_kind: str = "blind", ring_cycle_seconds: float = RING_CYCLE_SECONDS, on_calls=None,
+          flush_every: int = 100_000) -> ParseResult:
+    """Parse queue_log lines (after the `carry` lines left open by the previous file). `lines` may be any iterable
+    (read lazily, once). This is the reference reader, one line at a time; `queue_log_frame.parse_frame` gives the same
+    calls from a whole file, most of them in columns.
+
+    With `on_calls`, finished calls are handed to it in lists of `flush_every` (the last one at the end) instead of being
+    kept: the result's `calls` is then empty and `call_count` tells how many there were.
+    Raises QueueLogError listing every malformed line (1-based line numbers of `lines`) and the reason.
+    """
+    reader = Reader(tz=tz, agent_map=agent_map, legacy_transfer_kind=legacy_transfer_kind, ring_cycle_seconds=ring_cycle_seconds,
+                    on_calls=on_calls, flush_every=flush_every)
+    numbered = itertools.chain(((0, ln) for ln in carry), enumerate(lines, start=1))
+    for idx, (line_no, raw) in enumerate(numbered):
+        reader.feed(idx, line_no, raw)
+    return reader.result()

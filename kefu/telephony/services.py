@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 import polars as pl
@@ -19,7 +18,7 @@ from django.utils import timezone
 from kefu.errors import Problem, RuleViolation
 from kefu.org.models import Center, Staff
 from kefu.org.policy import policy_for
-from kefu.telephony import bulk, csv_import, queue_log
+from kefu.telephony import bulk, csv_import, queue_log, queue_log_frame
 from kefu.telephony.bulk import CALL_COLUMNS
 from kefu.telephony.models import AgentPause, AgentSession, Call, Caller, ImportBatch, PendingLine, ScheduledShift
 
@@ -112,30 +111,28 @@ def collector_paused():
 
 
 def import_queue_log(center: Center, *, file_name: str, data: bytes, user=None, progress=None) -> ImportOutcome:
-    """Import an Asterisk queue_log file (all or nothing). Calls left open are kept and finished by the next file."""
+    """Import an Asterisk queue_log file (all or nothing). Calls left open are kept and finished by the next file.
+
+    `progress(n)`, when given, is told of every n lines read."""
     refuse_empty(data)
     sha = _sha256(data)
     if (dup := _existing(sha)) is not None:
         return dup
-    lines = decoded_lines(data)
+    encoding = _encoding(data)
     pol = policy_for("telephony", center)
     tz = ZoneInfo(center.time_zone)
     try:
         with bulk.Stage() as stage, transaction.atomic():
             Center.objects.select_for_update().filter(pk=center.pk).first()  # one import per center at a time (pending lines)
             carry = list(PendingLine.objects.filter(center=center).order_by("seq").values_list("line", flat=True))
-            frames = []  # finished calls, 100,000 at a time, as columns (a ParsedCall object each would be ~1 KB)
             try:
                 with collector_paused():
-                    parsed = queue_log.parse(lines if progress is None else progress(lines), tz=tz, carry=carry,
-                                             agent_map=pol.get("agent_map") or None,
-                                             legacy_transfer_kind=pol["legacy_transfer_kind"],
-                                             ring_cycle_seconds=pol["ring_cycle_seconds"],
-                                             on_calls=lambda calls: frames.append(calls_frame(calls)))
+                    parsed, calls = queue_log_frame.parse_frame(
+                        data, encoding=encoding, tz=tz, carry=carry, agent_map=pol.get("agent_map") or None,
+                        legacy_transfer_kind=pol["legacy_transfer_kind"], ring_cycle_seconds=pol["ring_cycle_seconds"],
+                        progress=progress, lines=lambda: decoded_lines(data))
             except queue_log.QueueLogError as exc:
                 raise _violation(exc.errors, exc.total, "queue_log") from None
-            calls = pl.concat(frames, rechunk=False) if frames else calls_frame([])
-            del frames
             batch = _new_batch(center, ImportBatch.Kind.QUEUE_LOG, file_name, sha, parsed.rows, user)
             created = _insert_frame(center, batch, calls, pol["batch_size"], stage=stage)
             staffing = _Staffing(center)
@@ -247,24 +244,7 @@ def _span(calls: pl.DataFrame | None, intervals: list[tuple[datetime, datetime]]
 
 
 
-def calls_frame(calls: list[queue_log.ParsedCall]) -> pl.DataFrame:
-    """Parsed calls as the normalised frame the CSV reader also produces. Times go in as epoch seconds, turned into
-    microseconds by Polars (it converts aware datetime objects one by one, ~4 µs each: most of this function's time
-    otherwise)."""
-    kinds = {"str": pl.Utf8, "transfer": pl.Utf8, "outcome": pl.Utf8, "datetime": pl.Datetime("us", "UTC"), "float": pl.Float64,
-             "int": pl.Int64, "bool": pl.Boolean, "bool_or_null": pl.Boolean}
-    schema = {f: kinds[k] for f, k in csv_import.FIELDS.items()} | {"hangup_by": pl.Utf8}
-    columns = {}
-    for f, dtype in schema.items():
-        values = list(map(attrgetter(f), calls))
-        if dtype == pl.Datetime("us", "UTC"):
-            # timestamp(): one C call per value; its double is within a quarter microsecond of the instant for any
-            # year of calls, so rounding the microseconds gives the exact ones back
-            seconds = pl.Series(f, [None if v is None else v.timestamp() for v in values], dtype=pl.Float64)
-            columns[f] = (seconds * 1_000_000).round().cast(pl.Int64).cast(dtype)
-        else:
-            columns[f] = pl.Series(f, values, dtype=dtype)
-    return pl.DataFrame(columns)
+calls_frame = queue_log_frame.calls_frame  # parsed calls as the normalised frame the CSV reader also produces
 
 
 def _preparer(center: Center, batch_id: int, frame: pl.DataFrame, staffing: _Staffing | None = None):

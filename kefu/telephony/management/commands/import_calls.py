@@ -47,11 +47,8 @@ class Command(BaseCommand):
         try:
             if format == "queue_log":
                 total = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-
-                def progress(lines):
-                    return tqdm(lines, total=total, unit="行", desc="解析 queue_log", disable=quiet, file=ProgressOut(self.stderr))
-
-                outcome = services.import_queue_log(target, file_name=path.name, data=data, progress=progress)
+                with tqdm(total=total, unit="行", desc="解析 queue_log", disable=quiet, file=ProgressOut(self.stderr)) as bar:
+                    outcome = services.import_queue_log(target, file_name=path.name, data=data, progress=bar.update)
             else:
                 mapping_data = None
                 if mapping:

@@ -111,3 +111,19 @@ def test_return_visit_satisfaction_becomes_the_orders_latest_for_k12_004_L1917(r
     rows = kpi_order_rows(replied_complaint.center, replied_complaint.accepted_at - timedelta(hours=1),
                           replied_complaint.accepted_at + timedelta(hours=1))
     assert [r["satisfaction"] for r in rows] == ["dissatisfied"]  # what K12 counts
+
+
+def test_figures_page_per_agent_and_period(replied_complaint, people, client_for):
+    body = _csv(f"工单编号,时间,评分\n{replied_complaint.number},{_when(replied_complaint)},2\n")
+    surveys.import_ivr(scope_of(people["lead"]), "ivr.csv", body)
+    day = timezone.localtime(replied_complaint.last_replied_at).date()
+    client = client_for(people["lead"])
+    page = client.get(f"/followup/figures/?start={day:%Y-%m-%d}&end={day:%Y-%m-%d}").content.decode()
+    assert 'id="survey-satisfied">100.0%' in page and f"<td>{people['agent'].staff_no}</td>" in page
+    before = client.get("/followup/figures/?start=2020-01-01&end=2020-01-31").content.decode()
+    assert 'id="survey-satisfied">—' in before and "本期没有回访数据" in before  # an empty period: no rates
+    assert client.get("/followup/figures/?start=2026-02-30").status_code == 400
+    assert client.get("/followup/figures/?start=2026-03-02&end=2026-03-01").status_code == 400
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/followup/figures/?start={day:%Y-%m-%d}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Follow-up figures per agent" in english and "Import IVR satisfaction results" in english

@@ -9,6 +9,11 @@ with GRAM, apart from the words), and a query adds its own at lower weights, so 
 护栏 meets 扶手栏杆 through 栏. A whole-word match scores as a word and as its n-grams, so it stays
 ahead of a partial one.
 
+Spoken words: a caller's question is full of words that say little (自己, 起来, 不能, 好几, 还是), and
+they are rare in written articles, so the index's own idf alone would rate them as strong clues. Each
+query term's weight is scaled by how informative the word is in general Chinese (informativeness(),
+from the general-language idf list jieba ships), not by a list written for our questions.
+
 Synonyms: a center's editor synonyms (Synonym rows, caller wording → knowledge wording) and the
 general Cilin thesaurus (thesaurus.py), each at a lower weight than the caller's own words.
 """
@@ -33,6 +38,13 @@ GRAM = "~"  # marks a character n-gram term (jieba never yields it: punctuation 
 BIGRAM_WEIGHT = 0.4  # a character bigram of the query
 UNIGRAM_WEIGHT = 0.3  # a character of the query
 MAX_TERM_LEN = 40
+# How informative a query word is, from jieba's general-language idf (jieba/analyse/idf.txt, computed by
+# jieba's authors on a large general corpus): a word callers use everywhere (自己, 起来, 不能, 好, 后)
+# is rare in written articles, so the knowledge base's own idf alone rates it as a strong clue.
+INFO_LOW = 4.5  # general idf at or below which a word weighs INFO_FLOOR
+INFO_HIGH = 9.0  # general idf from which a word weighs fully
+INFO_FLOOR = 0.05
+OOV_WEIGHT = 0.6  # a word jieba guessed (in neither list): often a content character glued to 我/能/想 (我交, 能贷)
 
 _STOP = frozenset("""的 了 是 在 和 与 及 或 也 都 就 而 及其 把 被 让 给 对 向 从 到 为 以 之 其 这 那 这个 那个 这些 那些 一个 一下 一些
 有 有没有 没有 吗 呢 吧 啊 呀 哦 嘛 么 啦 什么 怎么 怎么办 怎样 如何 为什么 哪 哪里 哪个 谁 多少 几 请问 请 您 你 我 我们 你们 他 她 它 他们
@@ -52,6 +64,29 @@ def _jieba():
     jieba.initialize()
     jieba.load_userdict(str(USER_DICT))  # department names and hotline terms jieba's general dictionary cuts wrongly
     return jieba
+
+
+@lru_cache(maxsize=1)
+def _general_idf() -> dict[str, float]:
+    import jieba.analyse
+
+    path = Path(jieba.analyse.__file__).parent / "idf.txt"
+    out = {}
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            word, _, value = line.strip().partition(" ")
+            if value:
+                out[word] = float(value)
+    return out
+
+
+def informativeness(word: str) -> float:
+    """INFO_FLOOR..1: how much a query word says about what the caller wants, from its general-language
+    idf (a word the general corpus does not know is taken as fully informative)."""
+    g = _general_idf().get(word)
+    if g is None:
+        return OOV_WEIGHT if _CJK.search(word) and word not in _jieba().dt.FREQ else 1.0
+    return min(1.0, max(INFO_FLOOR, (g - INFO_LOW) / (INFO_HIGH - INFO_LOW)))
 
 
 def tokens(text: str) -> list[str]:
@@ -128,10 +163,10 @@ def query_grams(query: str) -> dict[str, float]:
     runs.append(run)
     for run in runs:
         for i in range(len(run) - 1):
-            out.setdefault(GRAM + run[i:i + 2], BIGRAM_WEIGHT)
+            out.setdefault(GRAM + run[i:i + 2], BIGRAM_WEIGHT * informativeness(run[i:i + 2]))
         for ch in run:
             if ch not in _STOP:
-                out.setdefault(GRAM + ch, UNIGRAM_WEIGHT)
+                out.setdefault(GRAM + ch, UNIGRAM_WEIGHT * informativeness(ch))
     return out
 
 
@@ -142,7 +177,7 @@ def query_terms(query: str, synonyms: Mapping[str, Iterable[str]] | None = None,
     weights: dict[str, float] = {}
     words = tokens(query)
     for tok in words:
-        weights[tok] = 1.0
+        weights[tok] = informativeness(tok)
     if synonyms:
         q = (query or "").lower()
         for key, expansions in synonyms.items():
@@ -156,7 +191,7 @@ def query_terms(query: str, synonyms: Mapping[str, Iterable[str]] | None = None,
                 continue
             for syn in general(word):
                 if syn not in _STOP:
-                    weights.setdefault(syn.lower(), THESAURUS_WEIGHT)
+                    weights.setdefault(syn.lower(), THESAURUS_WEIGHT * informativeness(word) * informativeness(syn))
     weights.update(query_grams(query))
     return weights
 
@@ -167,8 +202,10 @@ def idf(df: int, n_docs: int) -> float:
 
 
 def bm25(weights: Mapping[str, float], postings: Iterable[tuple[str, int, float, int]], df: Mapping[str, int],
-         n_docs: int, avg_len: float, *, k1: float = 1.2, b: float = 0.75) -> list[tuple[int, float]]:
-    """Rank documents. postings: (term, doc id, tf, doc length). Returns (doc id, score), best first."""
+         n_docs: int, avg_len: float, *, k1: float = 2.0, b: float = 0.75) -> list[tuple[int, float]]:
+    """Rank documents. postings: (term, doc id, tf, doc length). Returns (doc id, score), best first.
+    k1 = 2.0 rather than the usual 1.2: a title word counts TITLE_WEIGHT (3) at once, and should not
+    saturate before the body's words have counted."""
     scores: dict[int, float] = {}
     avg_len = avg_len or 1.0
     for term, doc, tf, length in postings:

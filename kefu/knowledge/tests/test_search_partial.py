@@ -21,9 +21,11 @@ def test_articles_are_indexed_by_characters_and_bigrams_apart_from_words():
 
 def test_query_characters_and_bigrams_weigh_less_than_its_words():
     terms = search.query_terms("桥边的护栏坏了找谁", general=None)
-    assert terms["护栏"] == 1.0
+    assert terms["护栏"] == search.informativeness("护栏") == 1.0  # a rare word in general Chinese
     assert terms[G + "护栏"] == search.BIGRAM_WEIGHT
-    assert terms[G + "栏"] == search.UNIGRAM_WEIGHT and terms[G + "桥"] == search.UNIGRAM_WEIGHT
+    assert terms[G + "栏"] == search.UNIGRAM_WEIGHT  # 栏 is rare in general Chinese: full weight
+    assert terms[G + "桥"] == pytest.approx(search.UNIGRAM_WEIGHT * search.informativeness("桥"))
+    assert terms[G + "桥"] < search.UNIGRAM_WEIGHT
     assert G + "的" not in terms and G + "边的" not in terms  # a stop word breaks the run
     assert search.UNIGRAM_WEIGHT < search.BIGRAM_WEIGHT < search.THESAURUS_WEIGHT < search.SYNONYM_WEIGHT < 1.0
 
@@ -63,7 +65,9 @@ def test_thesaurus_gives_cilin_synonyms_of_a_word():
 
 def test_query_expands_words_by_the_thesaurus_below_editor_synonyms():
     terms = search.query_terms("家里耗子很多")
-    assert terms["老鼠"] == search.THESAURUS_WEIGHT
+    # A Cilin synonym weighs THESAURUS_WEIGHT, scaled by how informative the word and the synonym are.
+    assert terms["老鼠"] == pytest.approx(search.THESAURUS_WEIGHT * search.informativeness("耗子") * search.informativeness("老鼠"))
+    assert 0 < terms["老鼠"] <= search.THESAURUS_WEIGHT
     # A center's own synonym still applies, at its own weight, on top of the thesaurus.
     terms = search.query_terms("家里耗子很多", {"耗子": ["老鼠"]})
     assert terms["老鼠"] == search.SYNONYM_WEIGHT
@@ -124,3 +128,25 @@ def test_snippet_shows_a_partial_match():
     assert "栏杆" in search.snippet(body, weights, width=30)
     # Words first: the word 扶手 found late beats the character 路 of 路口 found early.
     assert "扶手" in search.snippet(body, search.query_terms("路口扶手", general=None), width=30)
+
+
+def test_words_callers_use_everywhere_weigh_less_than_the_subject():
+    # From the general-language idf jieba ships (not a list written for our questions).
+    assert search.informativeness("路灯") > 0.99
+    assert search.informativeness("自己") == search.INFO_FLOOR  # general idf 3.5
+    assert search.informativeness("还是") < 0.1 and search.informativeness("不能") < 0.1
+    terms = search.query_terms("自己家门口的路灯坏了好几天了，能不能来修", general=None)
+    assert terms["路灯"] > 0.99
+    assert terms["不能"] < 0.1 * terms["路灯"] and "自己" in terms
+    # A word jieba guessed by gluing a pronoun to a content character (我交) weighs OOV_WEIGHT.
+    assert search.informativeness("我交") == search.OOV_WEIGHT < 1.0
+    assert search.informativeness("1861") == 1.0  # numbers and Latin are taken as they are
+
+
+def test_a_spoken_word_in_a_title_does_not_outrank_the_subject():
+    docs = [("拨打好几次才能接通的原因", "网络拥塞时需要拨打好几次才能接通，请客户稍后再拨。"),
+            ("路灯不亮的交办", "滨江路等城市道路路灯不亮、影响市民出行的来电，交办市住建局。"),
+            ("停车费纠纷的交办", "停车费纠纷属于发改委管。")]
+    # 好 and the bigram 好几 are in the first title; weighed as a word like any other (before), they put
+    # the first article ahead of the one about 路灯.
+    assert _rank("街上路灯坏了好几天了", docs, general=None)[0] == 1

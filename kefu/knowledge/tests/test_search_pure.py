@@ -16,9 +16,12 @@ def test_bm25_hand_computed():
     postings = [("路灯", 1, 1.0, 10)]
     ranked = search.bm25({"路灯": 1.0}, postings, {"路灯": 1}, n_docs=2, avg_len=10)
     assert ranked == [(1, math.log(2))]
-    # tf 2 in a document twice the average length (k1=1.2, b=0.75):
-    # norm = 2*2.2 / (2 + 1.2*(0.25 + 0.75*2)) = 4.4 / 4.1
+    # tf 2 in a document twice the average length (default k1=2.0, b=0.75):
+    # norm = 2*3 / (2 + 2*(0.25 + 0.75*2)) = 6 / 5.5
     ranked = search.bm25({"路灯": 1.0}, [("路灯", 7, 2.0, 20)], {"路灯": 1}, n_docs=2, avg_len=10)
+    assert math.isclose(ranked[0][1], math.log(2) * 6 / 5.5)
+    # the same with k1=1.2: norm = 2*2.2 / (2 + 1.2*(0.25 + 0.75*2)) = 4.4 / 4.1
+    ranked = search.bm25({"路灯": 1.0}, [("路灯", 7, 2.0, 20)], {"路灯": 1}, n_docs=2, avg_len=10, k1=1.2)
     assert math.isclose(ranked[0][1], math.log(2) * 4.4 / 4.1)
 
 

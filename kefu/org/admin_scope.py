@@ -69,7 +69,8 @@ def _scoped_choices(field, request):
 class CenterScoped:
     """Mixed into every ModelAdmin of the site (ScopedAdminSite.register)."""
 
-    audit_type: str | None = None  # set on admins that show customer data
+    # An admin that shows customer data sets `audit_type`; it is read with getattr, since this class comes first in
+    # the scoped class's bases and a default here would hide the admin's own.
 
     def get_queryset(self, request):
         return scoped(super().get_queryset(request), request)
@@ -96,7 +97,7 @@ class CenterScoped:
         response = super().changelist_view(request, extra_context)
         rows = getattr(response, "context_data", None) or {}
         shown = rows.get("cl")
-        if self.audit_type and shown is not None and shown.result_list:
+        if getattr(self, "audit_type", None) and shown is not None and shown.result_list:
             from kefu.audit.services import record_read
 
             record_read(request, self.audit_type, [obj.pk for obj in shown.result_list], channel="admin",
@@ -105,7 +106,7 @@ class CenterScoped:
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        if self.audit_type and getattr(response, "status_code", 200) == 200 and \
+        if getattr(self, "audit_type", None) and getattr(response, "status_code", 200) == 200 and \
                 self.get_queryset(request).filter(pk=object_id).exists():
             from kefu.audit.services import record_read
 

@@ -72,6 +72,7 @@ OBJECTS = {
     ("discipline", "proposals"): "discipline.DismissalProposal",
     ("discipline", "spending"): "discipline.FundEntry",
     ("discipline", "rewards"): "discipline.Reward",
+    ("discipline", "team-rules"): "org.Team",
     ("shop", "shops"): "shop.Shop",
     ("shop", "orders"): "shop.ShopOrder",
     ("shop", "cases"): "shop.AfterSalesCase",

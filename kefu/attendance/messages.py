@@ -35,6 +35,7 @@ MESSAGES = {
     "attendance.spot.order": _("%(field_label)s：不能早于%(other)s"),
     "attendance.spot.back_required": _("离岗记录须填写返岗时间"),
     "attendance.spot.bad_kind": _("类型：%(value)s 不是可选的值（查岗不在岗 spot_check、离岗 left_post）"),
+    "attendance.spot.too_old": _("%(field_label)s：只能登记一年以内的查岗与离岗"),
     "attendance.spot.future": _("%(field_label)s：不能晚于现在"),
     "attendance.spot.unknown_staff": _("工号 %(staff_no)s 不存在或已离职"),
 }

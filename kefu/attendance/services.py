@@ -356,6 +356,11 @@ def record_post_check(by: Staff, *, kind: str, staff_no: str, at: datetime, unti
     if staff is None:
         raise RuleViolation.of("attendance.spot.unknown_staff", field="staff_no", staff_no=str(staff_no)[:20])
     label = Msg("attendance.spot.field.checked_at")
+    tz = _tz(by.center)
+    at = at if at.tzinfo else at.replace(tzinfo=tz)
+    until = until if until is None or until.tzinfo else until.replace(tzinfo=tz)
+    if at < now - timedelta(days=400):
+        raise RuleViolation.of("attendance.spot.too_old", field="at", field_label=label)
     if at > now:
         raise RuleViolation.of("attendance.spot.future", field="at", field_label=label)
     if until is not None and until > now:
@@ -368,7 +373,6 @@ def record_post_check(by: Staff, *, kind: str, staff_no: str, at: datetime, unti
     if len(note or "") > 300:
         raise RuleViolation.of("common.too_long", field="note", field_label=Msg("attendance.swap.field.note"), max=300,
                                length=len(note))
-    tz = _tz(by.center)
     local = at.astimezone(tz)
     shifts = scheduled_shifts(by.center, local.date() - timedelta(days=1), local.date()).get(staff.staff_no, [])
     shift = next((s for s in shifts if s.start <= local < s.end), None)
@@ -482,7 +486,8 @@ def month_rows(center, month: date, now: datetime | None = None) -> list[dict]:
             "early": sum(r.status in ("early", "late_early") for r in results),
             "absent": sum(r.status == "absent" for r in results),
             "leave_days": len(approved_leave), "violations": sum(r.violation for r in results),
-            "not_early": sum(r.early_arrival is False for r in results),  # 004:L659
+            # on time but not the policy's minutes early for the handover (004:L659); a late arrival counts as late
+            "not_early": sum(r.early_arrival is False and r.status in ("normal", "early") for r in results),
             "attendance_rate": rules.rate(len(worked), len(expected)),
             "days": [{"day": r.day.isoformat(), "status": r.status, "late": r.late_minutes, "early": r.early_minutes,
                       "violation": r.violation, "note": r.note, "early_arrival": r.early_arrival,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("swaps/", views.request_swap, name="request_swap"),
     path("swaps/<int:pk>/answer/", views.answer_swap, name="answer_swap"),
     path("approvals/", views.approvals, name="approvals"),
+    path("post-checks/", views.post_check, name="post_check"),
     path("approvals/<str:kind>/<int:pk>/", views.decide, name="decide"),
     path("sheet/", views.sheet, name="sheet"),
     path("sheet/publish/", views.publish, name="publish"),

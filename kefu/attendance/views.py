@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from kefu.access import require
 from kefu.attendance import services
-from kefu.attendance.models import AttendanceSheet, LeaveRequest, ShiftSwap
+from kefu.attendance.models import AttendanceSheet, LeaveRequest, PostCheck, ShiftSwap
 from kefu.errors import RuleViolation
 from kefu.org.roles import Role, roles_of
 from kefu.web.context import ROLE_NAMES
@@ -158,6 +158,29 @@ def answer_swap(request, pk: int):
     return redirect("attendance:mine")
 
 
+FINDING_LABELS = {"left_post": gettext_lazy("离岗违纪"), "absent_from_post": gettext_lazy("不在岗"),
+                  "absenteeism": gettext_lazy("旷工"), "early_leave": gettext_lazy("早退"), "": gettext_lazy("不构成违纪")}
+
+
+@require("page.attendance.approvals")
+@require_POST
+def post_check(request):
+    """A lead enters a spot check or a stretch away from the post (002:L75, 000:L30-31); discipline records it."""
+    try:
+        at = parse_moment(request.POST.get("at", ""), _("查岗或离岗时间"), field="at", required=True)
+        until = parse_moment(request.POST.get("until", ""), _("说明或返岗时间"), field="until")
+        check = services.record_post_check(request.user.staff, kind=request.POST.get("kind", ""),
+                                           staff_no=request.POST.get("staff_no", "").strip(), at=at, until=until,
+                                           note=request.POST.get("note", "").strip())
+    except RuleViolation as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("已登记：工号 %(staff_no)s，%(finding)s（%(minutes)s 分钟）") % {
+            "staff_no": check.staff.staff_no, "finding": FINDING_LABELS.get(check.finding, check.finding),
+            "minutes": check.minutes})
+    return redirect("attendance:approvals")
+
+
 @require("page.attendance.approvals")
 def approvals(request):
     mine = {r.value for r in roles_of(request.user)}
@@ -165,7 +188,11 @@ def approvals(request):
     pending = _labelled(pending, services.policy(request.user.staff.center))
     swaps = ShiftSwap.objects.filter(state=ShiftSwap.State.AGREED, requester__center=request.user.staff.center) \
         .select_related("requester", "counterpart")
-    return render(request, "attendance/approvals.html", {"pending": pending, "swaps": swaps})
+    checks = list(PostCheck.objects.filter(staff__center=request.user.staff.center).select_related("staff")[:20])
+    for c in checks:
+        c.finding_label = FINDING_LABELS.get(c.finding, c.finding)
+    return render(request, "attendance/approvals.html", {"pending": pending, "swaps": swaps, "checks": checks,
+                                                         "kinds": PostCheck.Kind.choices})
 
 
 @require("page.attendance.approvals")
@@ -218,10 +245,11 @@ def _xlsx(rows: list[dict], month: date) -> HttpResponse:
     wb = Workbook()
     ws = wb.active
     ws.title = _("%(month)s考勤") % {"month": f"{month:%Y-%m}"}
-    append(ws, [_("工号"), _("班组"), _("已到班次"), _("待上班次"), _("出勤"), _("迟到"), _("早退"), _("旷工"), _("请假天数"), _("违纪"), _("出勤率")])
+    append(ws, [_("工号"), _("班组"), _("已到班次"), _("待上班次"), _("出勤"), _("迟到"), _("早退"), _("旷工"), _("请假天数"), _("违纪"), _("出勤率"), _("未提前到岗")])
     for r in rows:
         append(ws, [r["staff_no"], r["team"], r["planned"], r["upcoming"], r["attended"], r["late"], r["early"], r["absent"],
-                    r["leave_days"], r["violations"], "—" if r["attendance_rate"] is None else round(r["attendance_rate"] * 100, 2)])
+                    r["leave_days"], r["violations"], "—" if r["attendance_rate"] is None else round(r["attendance_rate"] * 100, 2),
+                    r.get("not_early", 0)])
     buf = BytesIO()
     wb.save(buf)
     response = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -273,11 +273,28 @@ def set_team_rules(scope, team_id: int, overrides, *, version: int | None = None
     for key in TEAM_RULE_KEYS:
         if key in overrides and not isinstance(overrides[key], dict):
             raise RuleViolation.of("discipline.team_rules.not_object", field=f"overrides.{key}")
+    for key in TEAM_RULE_KEYS:
+        for code, spec in overrides.get(key, {}).items():
+            if not isinstance(spec, dict) or ("label" in spec and not isinstance(spec["label"], str)) \
+                    or not isinstance(spec.get("ladder", {}), dict) or not isinstance(spec.get("sources", []), list):
+                raise RuleViolation.of("discipline.team_rules.not_object", field=f"overrides.{key}.{code}")
     merged = deep_merge(policy(scope.center), overrides)
-    errors = validate(merged)
+    try:
+        errors = validate(merged)
+    except (TypeError, ValueError, AttributeError, KeyError):  # a shape the ladder parser does not expect
+        raise RuleViolation.of("discipline.team_rules.not_object", field="overrides.types") from None
     for code, spec in merged["types"].items():
-        if not isinstance(spec, dict) or not spec.get("label"):
+        if not spec.get("label"):
             errors.append((f"types.{code}.label", str(Msg("discipline.team_rules.label_required", type=code))))
+    for code, spec in merged.get("rewards", {}).items():
+        amount = spec.get("amount")
+        if not spec.get("label") or (amount is not None and not isinstance(amount, str | int | float)):
+            errors.append((f"rewards.{code}", str(Msg("discipline.team_rules.label_required", type=code))))
+        elif amount is not None:
+            try:
+                parse_amount(amount, "amount")
+            except RuleViolation as exc:
+                errors.append((f"rewards.{code}.amount", str(exc.problems[0].message)))
     if errors:
         from kefu.errors import Problem
 

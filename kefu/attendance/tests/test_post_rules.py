@@ -149,6 +149,7 @@ def test_bad_post_checks_are_refused_in_chinese_and_save_nothing(center, people)
         ({"kind": "spot_check", "staff_no": "1001", "at": at(7, 10)}, "at", "不能晚于现在"),
         ({"kind": "left_post", "staff_no": "1001", "at": at(3, 10)}, "until", "返岗时间"),
         ({"kind": "spot_check", "staff_no": "1001", "at": at(3, 20)}, "at", "不在排班的班次内"),
+        ({"kind": "spot_check", "staff_no": "1001", "at": datetime(1, 1, 1, 8, 0)}, "at", "一年以内"),
     ]
     for kwargs, field, words in cases:
         with pytest.raises(RuleViolation) as err:

@@ -61,7 +61,10 @@ def test_bad_schemes_are_refused_in_chinese_and_change_nothing(groups):
     services.set_team_rules(lead, team, DEARER)
     for bad in ({"types": {"chatting": {"ladder": {"steps": [{"fine": "-5"}]}}}},
                 {"appraisal": {"scheme": "score"}},
-                {"types": "none"}):
+                {"types": "none"},
+                {"types": {"snacks": 5}},
+                {"types": {"snacks": {"label": "上班吃零食", "ladder": {"steps": [{"fine": "5"}], "period": ["x"]}}}},
+                {"rewards": {"tidy": {"label": "工位整洁", "amount": "-1"}}}):
         with pytest.raises(RuleViolation) as err:
             services.set_team_rules(lead, team, bad)
         assert any("\u4e00" <= ch <= "\u9fff" for ch in str(err.value.problems[0].message))

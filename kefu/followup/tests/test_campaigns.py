@@ -271,3 +271,11 @@ def test_report_page_and_excel(campaign, staff, client_for):
     assert bad.status_code == 400
     assert lead.get(f"/api/followup/campaigns/{campaign.pk}/report?period=year").status_code == 400
     assert client_for(staff["agent"]).get(f"/followup/campaigns/{campaign.pk}/report/").status_code == 403
+
+
+def test_every_label_of_the_call_machine_is_in_the_catalogue():
+    from kefu.followup.campaigns import MACHINE
+    from kefu.messages import catalogue
+    from kefu.workflow import check_declared
+
+    assert check_declared([MACHINE], catalogue()) == []

@@ -66,3 +66,42 @@ def test_agent_sees_published_roster_without_editing(center, make_staff, page, l
     page.click("text=提交请求")
     assert "排班请求已提交" in page.inner_text(".messages")
     screenshot("roster-agent-index")
+
+
+def test_planner_previews_a_repair_then_applies_it_and_the_people_affected_are_told(center, make_staff, page, login,
+                                                                                    screenshot):
+    """Re-rostering after an absence on the page (issue 18, item 3): the preview names who is affected and how and
+    writes nothing; applying writes the moved cells and notifies those people."""
+    from kefu.notify.models import Notification
+
+    lead, roster = _roster(center, make_staff)
+    services.publish(roster, lead)
+    cell = Assignment.objects.filter(roster=roster).select_related("staff").order_by("day", "staff__staff_no").first()
+    before = sorted(Assignment.objects.filter(roster=roster).values_list("staff__staff_no", "day", "code"))
+    page.set_default_timeout(60_000)  # the preview is solved while the planner waits (the policy allows it 15 s)
+    login(lead)
+    page.goto(page.base_url + f"/roster/{roster.id}/")
+    page.fill("#repair-absences", f"{cell.staff.staff_no} {cell.day.isoformat()}")
+    page.click("#repair-preview")
+    result = page.locator("#repair-result")
+    expect(result).to_contain_text("受影响")
+    row = page.locator("#repair-moves tr", has_text=cell.staff.staff_no)
+    expect(row).to_contain_text("缺勤")
+    expect(row).to_contain_text(f"{cell.day.isoformat()[5:]}: {cell.code} → 休息")
+    assert sorted(Assignment.objects.filter(roster=roster).values_list("staff__staff_no", "day", "code")) == before
+    assert Notification.objects.count() == 0
+    screenshot("roster-repair-preview")
+    page.set_viewport_size({"width": 390, "height": 844})
+    box = page.locator("#repair-apply").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    screenshot("roster-repair-preview-phone")
+    page.set_viewport_size({"width": 1400, "height": 900})
+
+    page.click("#repair-apply")
+    expect(page.locator(".messages")).to_contain_text("已按缺勤重排")
+    assert not Assignment.objects.filter(roster=roster, staff=cell.staff, day=cell.day).exists()
+    moved = RosterEdit.objects.filter(roster=roster)
+    told = set(Notification.objects.filter(code="roster.repair.changed").values_list("recipient__staff_no", flat=True))
+    assert cell.staff.staff_no in told and told == {e.staff.staff_no for e in moved.select_related("staff")}
+    assert page.locator(f"select[data-staff='{cell.staff.staff_no}'][data-day='{cell.day.isoformat()}']").input_value() == ""
+    screenshot("roster-repair-applied")

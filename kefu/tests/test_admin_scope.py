@@ -107,3 +107,16 @@ def test_choices_in_the_admin_site_are_the_centers_own(world, admins):
     page = _client(b_admin.user).get(reverse("admin:org_staff_add")).content.decode()
     assert "乙计费部" in page and "乙一班" in page
     assert "甲计费部" not in page and "甲一班" not in page
+
+
+def test_another_centers_administrator_cannot_read_our_customers_in_the_admin_site(world, admins):
+    """The breach as found: the second center's administrator (a superuser with a staff record) opened the first
+    center's customers in the admin site. Now the list is empty and the customer's page is not found."""
+    b_admin, _ = admins
+    customer = find_or_make("customers.Customer", world)
+    client = _client(b_admin.user)
+    listed = client.get(reverse("admin:customers_customer_changelist"))
+    assert listed.status_code == 200 and list(listed.context["cl"].result_list) == []
+    opened = client.get(reverse("admin:customers_customer_change", args=[customer.pk]))
+    assert opened.status_code == 302 and "139****5678" not in opened.content.decode()
+    assert client.get(reverse("admin:auth_user_change", args=[world.a_omni.user_id])).status_code == 302

@@ -129,8 +129,11 @@ def solve_by_teams(problem: engine.Problem, teams: int | list[list[engine.Agent]
         rosters.append(dict(sol.roster))
         count.add(sol.roster)
     # later passes: each team against the cover the others leave (exact for the cover and request costs)
+    # merge: what evaluating the merged roster at the end will take, about the teams' evaluations added up (3-5 s for
+    # a thousand agents under load); the passes stop that much early so that the whole ends by the time limit
+    merge = 0.0
     k = 0
-    while len(groups) > 1 and deadline - time.monotonic() > MIN_TEAM_SECONDS + overrun:
+    while len(groups) > 1 and deadline - merge - time.monotonic() > MIN_TEAM_SECONDS + overrun:
         team, own = groups[k % len(groups)], rosters[k % len(groups)]
         count.add(own, -1)
         interval_cover = [replace(cv, requirement=max(0, cv.requirement - count.seats.get((cv.interval, cv.skill), 0)))
@@ -139,12 +142,14 @@ def solve_by_teams(problem: engine.Problem, teams: int | list[list[engine.Agent]
                        for cv in problem.shift_cover]
         sub = _sub_problem(problem, team, [cv for cv in interval_cover if cv.requirement or cv.over_weight],
                            shift_cover)
+        measured = time.monotonic()
+        before = engine.evaluate(sub, own).soft_cost
+        merge = max(merge, (time.monotonic() - measured) * len(groups))
         left = len(groups) - k % len(groups)
-        limit = max(MIN_TEAM_SECONDS, (deadline - time.monotonic()) / left - overrun)
+        limit = max(MIN_TEAM_SECONDS, (deadline - merge - time.monotonic()) / left - overrun)
         sol = engine.solve(sub, time_limit=limit, workers=workers, seed=seed + len(results), hint=own,
                            use_patterns=False)
         overrun = max(0.0, sol.wall_seconds - limit)
-        before = engine.evaluate(sub, own).soft_cost
         better = sol.evaluation is not None and not sol.evaluation.hard and sol.objective < before
         if better:
             rosters[k % len(groups)] = own = dict(sol.roster)

@@ -66,6 +66,7 @@ def test_a_second_pass_solves_each_team_against_what_the_others_leave_and_never_
     lines = []
     out = decompose.solve_by_teams(problem, 2, time_limit=40, workers=1, first_share=0.5, log=lines.append)
     assert out.evaluation.hard == []
+    assert out.wall_seconds <= 40 + 1  # the passes leave time for the merged roster's evaluation
     later = [line for line in lines if line.startswith("pass 2")]
     assert later, lines
     for line in later:  # "pass 2, team 1/2: objective A -> B ..."

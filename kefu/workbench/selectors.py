@@ -206,7 +206,8 @@ def search_queryset(scope, f: Filters):
                 raise RuleViolation.of("workbench.search.word_too_short", field="q", word=word)
             qs = qs.filter(pk__in=_word_ids(parsed.terms))
             for word in parsed.words:  # the index narrows; each whole word is then checked on those rows only
-                qs = qs.filter(Q(subject__icontains=word) | Q(description__icontains=word))
+                if words.tokens(word) != [word]:  # a two-character word or a Latin word is its own term: exact already
+                    qs = qs.filter(Q(subject__icontains=word) | Q(description__icontains=word))
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.state:
@@ -247,8 +248,7 @@ def search_orders(scope, f: Filters, page_size: int = PAGE_SIZE) -> Results:
     total = qs.count()
     pages = max(1, -(-total // page_size))
     page = min(f.page, pages)
-    rows = list(qs.select_related("customer", "department", "acceptor", "assigned_to")
-                [(page - 1) * page_size: page * page_size])
+    rows = list(qs.select_related("customer", "department")[(page - 1) * page_size: page * page_size])
     return Results(rows, page, pages, total, page < pages, page > 1)
 
 

@@ -1,0 +1,255 @@
+"""Order search benchmark (issue 17): 1,000,000 orders, searched by number, by phone (keyed digest), by Chinese
+words (the workbench's index) with and without filters, and a deep page; p50/p95 of each against a plain LIKE
+over subject and description measured in the same run (the same words, the same center), on SQLite and PostgreSQL.
+
+Each search is what the search page asks: the count of matches and one page of 20 (newest first). Orders and their
+index rows are written with bulk inserts (the index as the order's save would write it, kefu/workbench/words.py).
+
+    .venv/bin/python bench/search.py                      both databases (PostgreSQL when 127.0.0.1:5432 answers)
+    .venv/bin/python bench/search.py --db sqlite          one of them
+    .venv/bin/python bench/search.py --orders 100000      a quicker run
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+N_ORDERS = 1_000_000
+N_CUSTOMERS = 100_000
+GOAL_MS = 100.0
+ROUNDS = 3  # each query asked this many times (index and baseline alternately, so a load change falls on both)
+
+PLACES = ["船山区", "安居区", "射洪县", "蓬溪县", "大英县", "河东新区", "经开区", "城南街道", "城北街道", "西山片区", "滨江小区",
+          "凯旋路", "遂州大道", "明月路", "金鱼小区", "紫东街", "育才路", "龙凤镇", "永兴镇", "桂花镇"]
+TOPICS = ["宽带断网", "话费多扣", "流量超额", "信号差", "套餐变更", "积分兑换", "国际漫游", "彩铃扣费", "副卡办理", "携号转网",
+          "号码过户", "发票开具", "停机复机", "装机延误", "光猫故障", "固话杂音", "来电显示", "营业厅排队", "服务态度差", "欠费停机",
+          "物业收费", "噪音扰民", "停水通知", "路灯不亮", "垃圾清运", "占道经营", "违章建筑", "燃气检查", "电梯故障", "公交改线",
+          "医保报销", "社保缴费", "公积金提取", "户籍迁移", "学校招生", "农民工工资", "退款进度", "快递延误", "优惠券失效", "价格保护"]
+DETAILS = ["客户反映{topic}，已持续{n}天", "{place}居民来电称{topic}问题一直未解决", "要求尽快处理{topic}并回电告知",
+           "上月已反映过{topic}，本次再次来电", "客户情绪激动，称{topic}影响正常生活", "询问{topic}的办理流程和所需材料",
+           "{place}多户反映{topic}，请相关部门核实", "客户要求对{topic}给予赔偿{n}元", "已告知{topic}的处理时限为{n}个工作日",
+           "客户对{topic}的处理结果不满意，要求复核"]
+KINDS = ["consultation"] * 5 + ["complaint"] * 3 + ["suggestion", "appeal"]
+STATES = ["accepted", "reviewed", "processing", "resolved", "replied", "replied", "archived", "archived", "archived", "cancelled"]
+
+
+def text_of(rng: random.Random) -> tuple[str, str]:
+    topic = rng.choice(TOPICS)
+    subject = f"{rng.choice(PLACES)}{topic}" if rng.random() < 0.5 else topic
+    parts = [rng.choice(DETAILS).format(topic=rng.choice([topic, topic, rng.choice(TOPICS)]), place=rng.choice(PLACES),
+                                        n=rng.randint(1, 30)) for _ in range(rng.randint(2, 4))]
+    return subject, "，".join(parts) + "。"
+
+
+def ms(seconds: float) -> float:
+    return seconds * 1000.0
+
+
+def p95(values: list[float]) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))]
+
+
+def build(n_orders: int, rng: random.Random):
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from kefu.audit.crypto import digest
+    from kefu.customers.models import Customer
+    from kefu.org import services as org_services
+    from kefu.org.models import Department
+    from kefu.tickets.models import Order
+    from kefu.workbench import words
+
+    center = org_services.create_center("searchbench", "查找基准中心")
+    depts = [Department.objects.create(center=center, code=f"d{i}", name=f"部门{i}") for i in range(6)]
+    staff = [org_services.create_staff(center, staff_no=str(3000 + i), name=f"座席{i}", roles=["agent"],
+                                       username=f"sb{i}", password="Kefu-bench-2026!", check_password=False)
+             for i in range(50)]
+    t0 = time.perf_counter()
+    n_customers = min(N_CUSTOMERS, max(1000, n_orders // 10))
+    phones = [f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}" for _ in range(n_customers)]
+    phones = list(dict.fromkeys(phones))
+    with transaction.atomic():
+        Customer.objects.bulk_create([Customer(center=center, phone=p, phone_digest=digest(p), name=rng.choice("王李张刘陈杨黄赵吴周") + "某")
+                                      for p in phones], batch_size=2000)
+    customer_ids = list(Customer.objects.filter(center=center).values_list("pk", flat=True))
+    print(f"  {len(customer_ids):,} customers in {time.perf_counter() - t0:.0f} s", flush=True)
+
+    if connection.vendor == "postgresql":  # build the GIN index once after the load, as a bulk import would
+        with connection.cursor() as c:
+            c.execute("DROP INDEX IF EXISTS workbench_orderwords_terms")
+    t0 = time.perf_counter()
+    # Bulk inserts of whole rows: every column of tickets_order from the model's defaults, the varying ones set here;
+    # ids given (a fresh table), so the index rows go in with their orders.
+    fields = [f for f in Order._meta.concrete_fields]
+    now = timezone.now()
+    base = {f.attname: f.get_default() for f in fields}
+    base.update(center_id=center.pk, created_at=now, updated_at=now)
+    base = {f.attname: f.get_db_prep_save(base[f.attname], connection) for f in fields}  # prepared once
+    columns = [f.column for f in fields]
+    varying = ["id", "number", "kind", "state", "customer_id", "subject", "description", "level", "department_id",
+               "acceptor_id", "accepted_at", "is_overdue", "due_at"]
+    names = [f.attname for f in fields]
+    slots = [names.index(v) for v in varying]
+    template = [base[n] for n in names]
+    as_db_time = (connection.ops.adapt_datetimefield_value if connection.vendor == "sqlite" else (lambda v: v))
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    order_sql = f"INSERT INTO {Order._meta.db_table} ({quoted}) VALUES ({', '.join(['%s'] * len(columns))})"
+    words_sql = "INSERT INTO workbench_orderwords (order_id, words) VALUES (%s, %s)"
+    start = timezone.now() - timedelta(days=730)
+    step = timedelta(days=730) / n_orders
+    per_day: dict = {}
+    batch = 10000
+    staff_ids = [s.pk for s in staff]
+    dept_ids = [d.pk for d in depts]
+    for first in range(0, n_orders, batch):
+        rows, index = [], []
+        for i in range(first, min(n_orders, first + batch)):
+            subject, description = text_of(rng)
+            at = start + step * i
+            day = at.strftime("%Y%m%d")
+            per_day[day] = per_day.get(day, 0) + 1
+            row = list(template)
+            for slot, value in zip(slots, (
+                    i + 1, f"GD{day}{per_day[day]:04d}", rng.choice(KINDS), rng.choice(STATES), rng.choice(customer_ids),
+                    subject, description, rng.choice((1, 1, 2, 2, 3, 4)),
+                    rng.choice(dept_ids) if rng.random() < 0.7 else None, rng.choice(staff_ids), as_db_time(at),
+                    rng.random() < 0.08, as_db_time(at + timedelta(days=rng.choice((1, 3, 5))))), strict=True):
+                row[slot] = value
+            rows.append(row)
+            index.append((i + 1, words.document(subject, description)))
+        with transaction.atomic(), connection.cursor() as c:
+            if connection.vendor == "postgresql":  # COPY: the bulk path of PostgreSQL
+                with c.cursor.copy(f"COPY {Order._meta.db_table} ({quoted}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                with c.cursor.copy("COPY workbench_orderwords (order_id, words) FROM STDIN") as copy:
+                    for row in index:
+                        copy.write_row(row)
+            else:
+                c.executemany(order_sql, rows)
+                c.executemany(words_sql, index)
+        if (first // batch) % 10 == 0:
+            print(f"  {first + len(rows):,} orders, {time.perf_counter() - t0:.0f} s", flush=True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as c:
+            c.execute(f"SELECT setval(pg_get_serial_sequence('{Order._meta.db_table}', 'id'), {n_orders})")
+    if connection.vendor == "postgresql":
+        t1 = time.perf_counter()
+        with connection.cursor() as c:
+            c.execute("CREATE INDEX workbench_orderwords_terms ON workbench_orderwords USING gin (string_to_array(words, ' '))")
+        connection.set_autocommit(True)
+        with connection.cursor() as c:
+            c.execute("VACUUM ANALYZE")
+        print(f"  GIN index and VACUUM ANALYZE in {time.perf_counter() - t1:.0f} s", flush=True)
+    else:
+        with connection.cursor() as c:
+            c.execute("ANALYZE")
+            c.execute("INSERT INTO workbench_orderwords_fts(workbench_orderwords_fts) VALUES ('optimize')")
+    print(f"  {n_orders:,} orders with their index rows in {time.perf_counter() - t0:.0f} s", flush=True)
+    return center, staff, phones, depts
+
+
+def run(db_label: str, n_orders: int) -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
+    django.setup()
+    from django.core.management import call_command
+
+    from kefu.scope import scope_of
+    from kefu.tickets.models import Order
+    from kefu.workbench import selectors
+
+    call_command("migrate", verbosity=0)
+    rng = random.Random(17)
+    print(f"[{db_label}] building {n_orders:,} orders", flush=True)
+    center, staff, phones, depts = build(n_orders, rng)
+    scope = scope_of(staff[0])
+    numbers = [Order.objects.only("number").get(pk=pk).number for pk in rng.sample(range(1, n_orders + 1), 20)]
+    rare = [f"{p}{t}" for p, t in zip(rng.sample(PLACES, 10), rng.sample(TOPICS, 10), strict=True)]
+    queries = (
+        [("number", {"q": n}, None) for n in numbers[:10]]
+        + [("phone", {"q": p}, None) for p in rng.sample(phones, 10)]
+        + [("word", {"q": t}, t) for t in rng.sample(TOPICS, 10)]
+        + [("rare words", {"q": w}, w) for w in rare]
+        + [("two words", {"q": f"{a} {b}"}, None) for a, b in zip(rng.sample(TOPICS, 5), rng.sample(PLACES, 5), strict=True)]
+        + [("word + filters", {"q": t, "kind": "complaint", "overdue": "yes", "department": str(depts[0].pk)}, None)
+           for t in rng.sample(TOPICS, 5)]
+        + [("word + dates", {"q": t, "date_from": "2026-01-01", "date_to": "2026-03-31"}, None) for t in rng.sample(TOPICS, 5)]
+        + [("word, last page", {"q": t, "page": "100000"}, None) for t in rng.sample(TOPICS, 5)]
+    )
+    timings: dict[str, list[float]] = {}
+    baseline: list[float] = []
+    indexed_words: list[float] = []
+    for _ in range(ROUNDS):
+        for label, params, like_word in queries:
+            t0 = time.perf_counter()
+            found = selectors.search_orders(scope, selectors.parse_filters(params))
+            took = ms(time.perf_counter() - t0)
+            timings.setdefault(label, []).append(took)
+            if like_word is not None:
+                indexed_words.append(took)
+                t0 = time.perf_counter()
+                total, first = selectors.like_baseline(scope, like_word)
+                baseline.append(ms(time.perf_counter() - t0))
+                assert total == found.total and first == [o.pk for o in found.rows], (like_word, total, found.total)
+    every = [t for v in timings.values() for t in v]
+    print(f"[{db_label}] {n_orders:,} orders; each query {ROUNDS}x (count + first page of 20)")
+    for label, values in timings.items():
+        print(f"  {label:<18} p50 {statistics.median(values):8.1f} ms   p95 {p95(values):8.1f} ms   ({len(values)} searches)")
+    print(f"  {'all searches':<18} p50 {statistics.median(every):8.1f} ms   p95 {p95(every):8.1f} ms   "
+          f"{'within' if p95(every) <= GOAL_MS else 'OVER'} the {GOAL_MS:.0f} ms goal")
+    print(f"  LIKE baseline      p50 {statistics.median(baseline):8.1f} ms   p95 {p95(baseline):8.1f} ms   (the same words)")
+    print(f"  ratio p95 LIKE / index on the same words: {p95(baseline) / p95(indexed_words):.1f}x "
+          f"(index p95 {p95(indexed_words):.1f} ms); same orders found by both: yes", flush=True)
+
+
+def pg_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--orders", type=int, default=N_ORDERS)
+    parser.add_argument("--child", action="store_true")
+    args = parser.parse_args()
+    if args.child:
+        run(args.db, args.orders)
+        return
+    for db in (["sqlite", "postgres"] if args.db == "both" else [args.db]):
+        env = dict(os.environ)
+        env.setdefault("KEFU_DEV", "1")  # a scratch database on this machine: development keys are fine
+        if db == "sqlite":
+            path = Path("/tmp/kefu_search_bench.sqlite3")
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+            env["KEFU_DATABASE_URL"] = f"sqlite:///{path}"
+        else:
+            if not pg_up():
+                print("[postgres] 127.0.0.1:5432 not answering; skipped")
+                continue
+            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "DROP DATABASE IF EXISTS kefu_search_bench"], check=False)
+            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "CREATE DATABASE kefu_search_bench"], check=True)
+            env["KEFU_DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/kefu_search_bench"
+        subprocess.run([sys.executable, __file__, "--child", "--db", db, "--orders", str(args.orders)], env=env, check=True)
+
+
+if __name__ == "__main__":
+    main()

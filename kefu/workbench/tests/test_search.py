@@ -1,0 +1,143 @@
+"""Finding orders: by number, by phone through the keyed digest, by Chinese words through the index (the same
+orders a plain LIKE finds), with filters, pages without a cap, the caller's center and department; index kept on edit."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kefu.errors import RuleViolation
+from kefu.tickets import services as tickets
+from kefu.tickets.models import Order
+from kefu.workbench import selectors, services
+from kefu.workbench.models import OrderWords
+
+TEXTS = [
+    ("宽带断网", "家里宽带从昨晚开始断网，光猫红灯"),
+    ("话费多扣", "本月话费比上月多扣了50元"),
+    ("宽带提速", "要求把宽带提速到500M"),
+    ("网络信号差", "小区5G网络信号差，通话断续"),
+    ("投诉营业厅", "营业厅工作人员态度差，宽带断了也不管"),
+]
+
+
+def _orders(org, phones=("13800138000",) * 5):
+    made = []
+    for (subject, description), phone in zip(TEXTS, phones, strict=True):
+        made.append(tickets.create_order(org.center, org.agent, {"kind": "consultation", "phone": phone,
+                                                                 "subject": subject, "description": description}))
+    return made
+
+
+def _numbers(scope, **filters):
+    return [o.number for o in selectors.search_queryset(scope, selectors.parse_filters(filters))]
+
+
+def _like(scope, word):
+    return [Order.objects.get(pk=pk).number for pk in selectors.like_baseline(scope, word, 100)[1]]
+
+
+def test_words_find_what_like_finds(org, scope_of_staff):
+    made = _orders(org)
+    scope = scope_of_staff(org.agent)
+    for word in ("宽带", "断网", "宽带断网", "5G", "网络", "态度差", "多扣", "营业厅", "光猫红灯", "不存在的词"):
+        assert _numbers(scope, q=word) == _like(scope, word), word
+    assert _numbers(scope, q="宽带断网") == [made[0].number]  # pairs 宽带/带断/断网 of 投诉营业厅 don't all occur
+    assert _numbers(scope, q="宽带 态度") == [made[4].number]  # every word
+
+
+def test_word_search_reads_the_index_not_every_row(org, scope_of_staff):
+    _orders(org)
+    scope = scope_of_staff(org.agent)
+    with CaptureQueriesContext(connection) as ctx:
+        _numbers(scope, q="宽带")
+    sql = ctx.captured_queries[-1]["sql"]
+    assert ("workbench_orderwords_fts" in sql and "MATCH" in sql) if connection.vendor == "sqlite" else "@>" in sql
+
+
+def test_a_single_character_alone_is_refused_naming_the_field(org, scope_of_staff):
+    with pytest.raises(RuleViolation) as caught:
+        _numbers(scope_of_staff(org.agent), q="费")
+    assert caught.value.problems[0].field == "q" and "至少两个字" in str(caught.value)
+
+
+def test_number_and_phone_through_the_keyed_digest(org, scope_of_staff):
+    made = _orders(org, phones=("13800138000", "13900139000", "13800138000", "010-12345678", "13800138000"))
+    scope = scope_of_staff(org.agent)
+    assert _numbers(scope, q=made[1].number.lower()) == [made[1].number]
+    assert _numbers(scope, q="139 0013 9000") == [made[1].number]
+    assert _numbers(scope, q="01012345678") == [made[3].number]
+    assert sorted(_numbers(scope, q="+8613800138000")) == sorted([made[0].number, made[2].number, made[4].number])
+    with CaptureQueriesContext(connection) as ctx:
+        _numbers(scope, q="13900139000")
+    assert all("13900139000" not in q["sql"] for q in ctx.captured_queries)  # the digest is asked, never the number
+
+
+def test_index_follows_an_edit_of_subject_or_description(org, scope_of_staff):
+    order = _orders(org)[1]
+    scope = scope_of_staff(org.agent)
+    Order.objects.filter(pk=order.pk)  # the admin and services save through the model
+    order.subject, order.description = "发票重开", "要求重开增值税发票"
+    order.save()
+    assert _numbers(scope, q="发票") == [order.number] and _numbers(scope, q="多扣") == []
+    order.delete()
+    assert not OrderWords.objects.filter(order_id=order.pk).exists() and _numbers(scope, q="发票") == []
+
+
+def test_rebuild_indexes_rows_written_without_save(org, scope_of_staff):
+    made = _orders(org)
+    OrderWords.objects.all().delete()
+    scope = scope_of_staff(org.agent)
+    assert _numbers(scope, q="宽带") == []
+    assert services.rebuild_index(batch=2) == len(made)
+    assert len(_numbers(scope, q="宽带")) == 3
+
+
+def test_filters_and_pages_without_a_cap(org, scope_of_staff):
+    made = _orders(org)
+    scope = scope_of_staff(org.agent)
+    Order.objects.filter(pk=made[0].pk).update(is_overdue=True, department=org.depts["network"], level=3)
+    assert _numbers(scope, q="宽带", overdue="yes") == [made[0].number]
+    assert _numbers(scope, department=str(org.depts["network"].pk)) == [made[0].number]
+    assert _numbers(scope, level="3") == [made[0].number]
+    assert len(_numbers(scope, kind="consultation")) == 5 and _numbers(scope, kind="complaint") == []
+    assert len(_numbers(scope, owner="2001")) == 5 and _numbers(scope, owner="2002") == []
+    today = made[0].accepted_at.astimezone().date().isoformat()
+    assert len(_numbers(scope, date_from=today, date_to=today)) == 5
+    assert _numbers(scope, date_to="2000-01-01") == []
+    pages = [selectors.search_orders(scope, selectors.parse_filters({"page": str(p)}), page_size=2) for p in (1, 2, 3, 9)]
+    assert [len(p.rows) for p in pages] == [2, 2, 1, 1] and pages[0].pages == 3 and pages[0].total == 5
+    assert pages[3].page == 3  # past the end: the last page
+    seen = [o.pk for p in pages[:3] for o in p.rows]
+    assert len(set(seen)) == 5
+
+
+@pytest.mark.parametrize("bad,field", [({"kind": "x"}, "kind"), ({"state": "x"}, "state"), ({"level": "9"}, "level"),
+                                       ({"level": "a"}, "level"), ({"page": "0"}, "page"), ({"overdue": "maybe"}, "overdue"),
+                                       ({"date_from": "2026-02-30"}, "date_from"),
+                                       ({"date_from": "2026-03-02", "date_to": "2026-03-01"}, "date_to")])
+def test_bad_filters_are_refused_naming_the_field(org, scope_of_staff, bad, field):
+    with pytest.raises(RuleViolation) as caught:
+        selectors.parse_filters(bad)
+    assert field in [p.field for p in caught.value.problems]
+
+
+def test_unknown_owner_is_refused(org, scope_of_staff):
+    with pytest.raises(RuleViolation) as caught:
+        _numbers(scope_of_staff(org.agent), owner="0000")
+    assert caught.value.problems[0].field == "owner"
+
+
+def test_department_handlers_find_only_their_departments_orders(org, scope_of_staff):
+    made = _orders(org)
+    Order.objects.filter(pk=made[0].pk).update(department=org.depts["billing"])
+    Order.objects.filter(pk=made[2].pk).update(department=org.depts["network"])
+    assert _numbers(scope_of_staff(org.billing), q="宽带") == [made[0].number]
+    assert len(_numbers(scope_of_staff(org.dispatcher), q="宽带")) == 3
+
+
+def test_parse_filters_reads_dates(org):
+    f = selectors.parse_filters({"date_from": "2026-12-01", "date_to": "2026-12-07", "q": " 宽带 "})
+    assert (f.date_from, f.date_to, f.q, f.page) == (date(2026, 12, 1), date(2026, 12, 7), "宽带", 1)

@@ -128,8 +128,9 @@ def improve(model: cp_model.CpModel, cells: list[tuple[int, int, int]], values: 
 
     pool = ThreadPoolExecutor(threads) if threads > 1 else None
     stall = 0  # rounds since the last improvement
-    # the longest a round took beyond its sub-solves (copying the model and fixing the cells: 0.2-0.3 s on the
-    # 150-agent month under load): the last round is cut by it so that the search ends by a wall-clock deadline
+    # the longest a round took beyond its sub-solves' limit (copying the model and fixing the cells: 0.2-0.3 s on the
+    # 150-agent month under load, and a solver's own lateness): the last round is cut by it so that the search ends by
+    # a wall-clock deadline
     overhead = 0.0
     wall = clock is not time.process_time  # a CPU-time clock (comparisons independent of load) is not cut
     try:
@@ -149,8 +150,9 @@ def improve(model: cp_model.CpModel, cells: list[tuple[int, int, int]], values: 
                              rng.randrange(1 << 30), dtime))
             round_started = time.monotonic()
             answers = list(pool.map(solve, jobs)) if pool else [solve(jobs[0])]
-            if wall:
-                overhead = max(overhead, time.monotonic() - round_started - max(a[4] for a in answers))
+            if wall:  # outside the solver, plus how far a solver ran past its own limit (a loaded machine)
+                slowest = max(a[4] for a in answers)
+                overhead = max(overhead, time.monotonic() - round_started - slowest + max(0.0, slowest - jobs[0][3]))
             best = None
             for kind, status, value, vals, _seconds in answers:
                 # grow a kind whose sub-model was proved or improved the incumbent, shrink it otherwise

@@ -272,7 +272,7 @@ def world(db):
     w.b_staff = {role: _staff(w.b, f"YI{i:04d}", [role.value], name=f"乙{role.value}", team=w.b_team,
                               department=w.b_dept if role == Role.DEPT_HANDLER else None)
                  for i, role in enumerate(Role, start=1)}
-    for key in OBJECTS.values():
+    for key in (*OBJECTS.values(), "tickets.TypicalCase"):
         find_or_make(key, w)
     return w
 
@@ -512,3 +512,55 @@ def _example(node: dict, schema: dict, depth: int = 0):
     if node.get("format") == "date-time":
         return timezone.now().isoformat()
     return "甲乙"
+
+
+# ------------------------------------------------------------------------------------------------------- pages
+
+
+# Pages known to show another center's rows, each until its fix lands (test_known_page_leaks_are_still_there turns
+# red when one is fixed: then remove it here).
+KNOWN_PAGE_LEAKS = {
+    "tickets:cases": "the case library page (kefu/tickets/views.py, being rewritten) does not pass the caller's "
+                     "center to selectors.search_cases(..., center=); the API does (so does case_search's)",
+}
+
+
+def _page_leaks(world, only=None) -> tuple[list[str], int]:
+    from kefu.tests.test_customer_reads_audited import _page_urls, _patterns
+
+    marks = _marks(world)
+    b_omni = _staff(world.b, "YI9999", [r.value for r in Role if r != Role.DEPT_HANDLER], name="乙全能",
+                    team=world.b_team)
+    client = _client(b_omni)
+    of_objects = {name for name, params in _patterns() if params}
+    wrong, checked = [], 0
+    for name, url, query in _page_urls(world):
+        if (only is not None and name not in only) or (only is None and name in KNOWN_PAGE_LEAKS):
+            continue
+        answer = client.get(url, query)
+        checked += 1
+        if answer.status_code >= 500:
+            wrong.append(f"{name}: {url} 得到 {answer.status_code}")
+        elif answer.status_code == 200 and name in of_objects:
+            wrong.append(f"{name}: 乙中心打开了甲中心对象的页面 {url}")
+        elif answer.status_code == 200 and not getattr(answer, "streaming", False):
+            # an input's example (placeholder) is no one's data
+            html = re.sub(r'placeholder="[^"]*"', "", answer.content.decode(errors="replace"))
+            leaked = _leaks(set(html.replace("<", " <").replace(">", "> ").split()), marks)
+            if leaked:
+                wrong.append(f"{name}: 乙中心的页面显示了甲中心的数据：{sorted(leaked)[:5]}")
+    return wrong, checked
+
+
+def test_another_centers_pages_hold_none_of_our_rows(world):
+    """The pages, walked like the API: every page without a parameter, opened by B's staff holding every role but
+    the department handler's, shows none of A's text; a page of one of A's objects is not shown (404)."""
+    wrong, checked = _page_leaks(world)
+    assert checked > 30
+    assert not wrong, "\n".join(wrong)
+
+
+def test_known_page_leaks_are_still_there(world):
+    wrong, _ = _page_leaks(world, only=set(KNOWN_PAGE_LEAKS))
+    assert {w.split(":")[0] + ":" + w.split(":")[1] for w in wrong} == set(KNOWN_PAGE_LEAKS), (
+        f"已修复的页面请从 KNOWN_PAGE_LEAKS 中删除：{wrong}")

@@ -44,7 +44,7 @@ MESSAGES = {
     "workflow.version_conflict": _("已被他人修改（当前版本 %(current)s，您提交的是 %(given)s），请刷新后重试"),
     "workflow.not_for_variant": _("%(action)s：不适用于%(variant)s"),
     "workflow.own_request": _("%(action)s：不能审批自己提出的申请"),
-    "workflow.unexpected_field": _("%(action)s：不接受字段 %(field)s"),
+    "workflow.unexpected_field": _("%(action)s：不接受字段 %(field_name)s"),
     "workflow.party.subject": _("当事人本人"),
     "workflow.party.owner": _("负责人"),
     "workflow.party.department": _("所属部门的人员"),

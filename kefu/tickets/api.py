@@ -16,7 +16,8 @@ from kefu.audit.services import record, record_read, shown_name, shown_phone
 from kefu.customers.phones import normalize_phone
 from kefu.errors import RuleViolation
 from kefu.scope import caller
-from kefu.tickets import machine, selectors, services
+from kefu.messages import Msg
+from kefu.tickets import history, machine, selectors, services
 from kefu.tickets.models import Compensation, Order
 from kefu.web.inputs import clean_data
 from kefu.workcal.api import DeadlineWarningOut
@@ -84,8 +85,12 @@ class OrderAnswer(OrderBrief):
 class EventOut(Schema):
     at: datetime
     staff_no: str
+    by_system: bool
     name: str
-    label: str
+    code: str  # what happened, as data (kefu/tickets/messages.py) ...
+    params: dict
+    note_code: str
+    label: str  # ... and as the reader's language renders it
     from_state: str
     to_state: str
     note: str
@@ -191,7 +196,7 @@ def _brief(o: Order) -> dict:
 
 
 def _out(o: Order) -> dict:
-    return {**_brief(o), "kind_label": o.get_kind_display(), "category": o.category, "subject": o.subject,
+    return {**_brief(o), "kind_label": history.label("kind", o.kind), "category": o.category, "subject": o.subject,
             "description": o.description, "customer_phone": shown_phone(o.customer.phone, False),
             "customer_name": shown_name(o.customer.name, False), "complainant_type": o.complainant_type,
             "channel": o.channel, "acceptor": o.acceptor.staff_no, "assigned_group": o.assigned_group,
@@ -200,6 +205,12 @@ def _out(o: Order) -> dict:
             "is_cross_province": o.is_cross_province, "accepted_at": o.accepted_at, "promise_due_at": o.promise_due_at,
             "handling_deadline": o.handling_deadline, "replied_at": o.replied_at, "satisfaction": o.satisfaction,
             "reply_count": o.reply_count}
+
+
+def _event_out(e) -> dict:
+    return {"at": e.at, "staff_no": e.staff_no, "by_system": e.by_system, "name": e.name, "code": e.code,
+            "params": e.params, "note_code": e.note_code, "label": history.event_title(e), "from_state": e.from_state,
+            "to_state": e.to_state, "note": history.event_note(e), "fields": e.fields}
 
 
 def _order(request, order_id: int) -> Order:
@@ -219,7 +230,7 @@ def create(request, payload: OrderIn):
 @op(router.get, "/busy-options", "tickets.busy_options", response=list[dict])
 def busy_options(request):
     """All agents busy: exactly two alternatives, recording acceptance or scheduled callback (004:L2021)."""
-    return [{"channel": c, "label": label} for c, label in services.ALL_BUSY_OPTIONS]
+    return [{"channel": c, "label": history.label("channel", c)} for c, _label in services.ALL_BUSY_OPTIONS]
 
 
 @op(router.get, "/orders", "tickets.list", response=list[OrderOut])
@@ -227,11 +238,11 @@ def list_orders(request, state: str | None = None, kind: str | None = None, leve
                 mine: bool = False, department: int | None = None, overdue: bool | None = None, limit: int = 100):
     staff = services.staff_of(request.user)
     if state and state not in machine.STATES:
-        raise RuleViolation(f"状态不正确：{state[:20]}", field="state", rule="choice")
+        raise RuleViolation.of("tickets.filter.bad_state", field="state", value=state[:20])
     if kind and kind not in machine.KINDS:
-        raise RuleViolation(f"工单类型不正确：{kind[:20]}", field="kind", rule="choice")
+        raise RuleViolation.of("tickets.filter.bad_kind", field="kind", value=kind[:20])
     if not 1 <= limit <= 500:
-        raise RuleViolation("limit 应在 1 到 500 之间", field="limit", rule="range")
+        raise RuleViolation.of("tickets.filter.limit_range", field="limit")
     orders = list(caller(request).filter(selectors.orders_for(staff.center, staff, state=state, kind=kind, level=level,
                                                               mine=mine, department=department, overdue=overdue),
                                          department="department").select_related("original")[:limit])
@@ -246,10 +257,11 @@ def detail(request, order_id: int):
     order = _order(request, order_id)
     record_read(request, "tickets.order", [order.pk], fields="customer.phone,customer.name(masked)")
     return {**_out(order),
-            "events": list(order.events.values("at", "staff_no", "name", "label", "from_state", "to_state", "note", "fields")),
-            "reminders": [{"at": r.at.isoformat(), "to": r.to.staff_no if r.to_id else None, "note": r.note} for r in order.reminders.select_related("to")],
-            "escalations": [{"at": e.at.isoformat(), "step": e.step, "to": e.to.staff_no if e.to_id else None, "note": e.note}
-                            for e in order.escalations.select_related("to")],
+            "events": [_event_out(e) for e in order.events.all()],
+            "reminders": [{"at": r.at.isoformat(), "to": r.to.staff_no if r.to_id else None,
+                           "note": history.reminder_text(r)} for r in order.reminders.select_related("to", "order")],
+            "escalations": [{"at": e.at.isoformat(), "step": e.step, "to": e.to.staff_no if e.to_id else None,
+                             "note": history.escalation_text(e)} for e in order.escalations.select_related("to", "order")],
             "allowed": [t.name for t in services.allowed_transitions(order, staff)],
             "deadline_warnings": warnings_out(services.due_warnings(order))}
 
@@ -259,7 +271,7 @@ def transitions(request, order_id: int):
     """The transitions the current user may fire on this order now."""
     staff = services.staff_of(request.user)
     order = _order(request, order_id)
-    return [{"name": t.name, "label": t.label, "requires": list(t.requires), "allows": list(t.allows), "seed": t.seed}
+    return [{"name": t.name, "label": str(machine.MACHINE.transition_label(t)), "requires": list(t.requires), "allows": list(t.allows), "seed": t.seed}
             for t in services.allowed_transitions(order, staff)]
 
 
@@ -288,7 +300,7 @@ def screen_pop(request, phone: str):
     """The caller's profile and recent orders, shown when a call arrives (004:L2017)."""
     staff = services.staff_of(request.user)
     if normalize_phone(phone) is None:
-        raise RuleViolation("电话号码格式不正确：应为11位手机号、带区号的固话或服务号码", field="phone", rule="phone_format")
+        raise RuleViolation(Msg("tickets.screen_pop.phone_format"), field="phone", rule="phone_format")
     from kefu.customers.services import find_by_phone
 
     customer = find_by_phone(staff.center, phone)
@@ -298,15 +310,15 @@ def screen_pop(request, phone: str):
     recent = selectors.recent_orders(customer)
     record_read(request, "customers.customer", [customer.pk], fields="phone,name(masked),recent_orders", note="来电弹屏")
     return {"found": True, "phone": shown_phone(customer.phone, False), "name": shown_name(customer.name, False),
-            "kind": customer.kind, "kind_label": customer.get_kind_display(), "is_vip": customer.is_vip,
+            "kind": customer.kind, "kind_label": history.label("complainant_type", customer.kind), "is_vip": customer.is_vip,
             "vip_level": customer.vip_level, "last_contact_at": customer.last_contact_at,
-            "recent": [{"id": o.pk, "number": o.number, "kind": o.get_kind_display(), "subject": o.subject,
+            "recent": [{"id": o.pk, "number": o.number, "kind": history.label("kind", o.kind), "subject": o.subject,
                         "state": o.state_label, "accepted_at": o.accepted_at.isoformat()} for o in recent]}
 
 
 def _comp_out(c: Compensation) -> dict:
     return {"id": c.pk, "order": c.order.number, "amount": c.amount, "reason": c.reason, "approver": c.approver,
-            "approver_label": c.get_approver_display(), "state": c.state, "requested_by": c.requested_by.staff_no,
+            "approver_label": history.label("approver", c.approver), "state": c.state, "requested_by": c.requested_by.staff_no,
             "decided_by": c.decided_by.staff_no if c.decided_by_id else None}
 
 
@@ -345,7 +357,7 @@ def _read_cases(request, q: str, limit: int) -> list:
 def cases(request, q: str = "", limit: int = 20):
     """The case library (案例库, 004:L2171, L2219), searchable during dispatch (004:L2157)."""
     if len(q) > 100:
-        raise RuleViolation("搜索词不能超过100个字符", field="q", rule="max_length")
+        raise RuleViolation(Msg("tickets.cases.query_too_long"), field="q", rule="max_length")
     return [{"id": c.pk, "order": c.order.number, "title": c.title, "summary": c.summary, "analysis": c.analysis,
              "category": c.category, "tags": c.tags, "created_by": c.created_by.staff_no if c.created_by_id else None,
              "created_at": c.created_at} for c in _read_cases(request, q, limit)]

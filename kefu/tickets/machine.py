@@ -1,13 +1,22 @@
-"""The work-order state machine, declared once (no Django import): states, transitions, fields.
+"""The work-order state machine, declared once on the workflow kernel (kefu/workflow.py).
 
 Synthesised from the textbook's complaint flow (004:L2033-2129), appeals (004:L2135-2171) and provincial
-coordination (004:L2173-2219). `kefu.tickets.services.transition` is the only code that applies it.
+coordination (004:L2173-2219). Each transition is one entry in TRANSITIONS: who fires it (roles, and the order's
+department for the department's work), the fields it requires and allows, the kinds it applies to, a precondition on
+the order alone, a guard on the typed fields and its effect on the order. `kefu.workflow.fire` applies it (through
+`kefu.tickets.services.transition`); nothing else writes an order's state. Adding a transition: docs/workflows.md.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from datetime import datetime
 
+from django.utils import timezone
+
+from kefu.errors import Problem, RuleViolation
+from kefu.messages import Msg
 from kefu.org.roles import Role
+from kefu.tickets.messages import MESSAGES
+from kefu.workflow import Context, FieldSpec, Machine, Party, Transition
 
 # --- states ---------------------------------------------------------------------------------------
 ACCEPTED = "accepted"
@@ -19,59 +28,21 @@ REPLIED = "replied"
 ARCHIVED = "archived"
 CANCELLED = "cancelled"
 
-STATES: dict[str, str] = {
-    ACCEPTED: "已受理",
-    REVIEWED: "已复核待派单",
-    VERIFYING: "申诉核实中",
-    PROCESSING: "处理中",
-    RESOLVED: "已处理待回复",
-    REPLIED: "已回复",
-    ARCHIVED: "已归档",
-    CANCELLED: "已撤消",
-}
+# The model's choices take their labels from the catalogue (the msgids); pages render them in the reader's language.
+STATES: dict[str, str] = {s: MESSAGES[f"tickets.order.state.{s}"] for s in (
+    ACCEPTED, REVIEWED, VERIFYING, PROCESSING, RESOLVED, REPLIED, ARCHIVED, CANCELLED)}
 OPEN_STATES = frozenset({ACCEPTED, REVIEWED, VERIFYING, PROCESSING, RESOLVED})
 # The resolution clock stops at the reply to the customer (004:L1293).
 CLOCK_STOPPED = frozenset({REPLIED, ARCHIVED, CANCELLED})
 
 # --- kinds ----------------------------------------------------------------------------------------
 CONSULTATION, COMPLAINT, SUGGESTION, APPEAL, COORDINATION = "consultation", "complaint", "suggestion", "appeal", "coordination"
-KINDS: dict[str, str] = {
-    CONSULTATION: "咨询", COMPLAINT: "投诉", SUGGESTION: "建议", APPEAL: "申诉", COORDINATION: "协调单",
-}
+KINDS: dict[str, str] = {k: MESSAGES[f"tickets.kind.{k}"] for k in (CONSULTATION, COMPLAINT, SUGGESTION, APPEAL, COORDINATION)}
 ORDINARY_KINDS = frozenset({CONSULTATION, COMPLAINT, SUGGESTION})
 
-SATISFACTION = {"satisfied": "满意", "dissatisfied": "不满意"}
-
-# --- transition fields: name -> (type, Chinese label, max length / choices) -------------------------
-TEXT, BOOL, CHOICE, DATETIME, DEPARTMENT, LEVEL = "text", "bool", "choice", "datetime", "department", "level"
-FIELDS: dict[str, tuple] = {
-    "review_opinion": (TEXT, "复核意见", 500),
-    "is_invalid": (BOOL, "无效投诉", None),
-    "category": (CHOICE, "投诉类别", None),  # choices checked against the model
-    "complainant_type": (CHOICE, "投诉人类型", None),
-    "level": (LEVEL, "投诉级别", None),
-    "dispatch_opinion": (TEXT, "派送意见", 500),
-    "department": (DEPARTMENT, "处理部门", None),
-    "station": (TEXT, "处理工位", 50),
-    "handling_deadline": (DATETIME, "处理时限", None),
-    "result": (TEXT, "解决情况", 1000),
-    "cause": (TEXT, "原因", 500),
-    "overdue_reason": (TEXT, "超时原因", 500),
-    "return_reason": (TEXT, "退单原因", 500),
-    "transfer_reason": (TEXT, "转派原因", 500),
-    "reply_opinion": (TEXT, "回复意见", 1000),
-    "satisfaction": (CHOICE, "用户满意度", tuple(SATISFACTION)),
-    "final_reply": (TEXT, "最终回复", 1000),
-    "analysis": (TEXT, "归档分析", 2000),
-    "is_typical": (BOOL, "典型案例", None),
-    "case_title": (TEXT, "案例标题", 100),
-    "case_tags": (TEXT, "案例标签", 100),
-    "verification_request": (TEXT, "核实请求", 1000),
-    "verification_result": (TEXT, "核实结果", 1000),
-    "arbitration_result": (CHOICE, "仲裁结果", ("verified", "not_verified")),
-    "report": (TEXT, "行文上报", 2000),
-    "note": (TEXT, "备注", 500),
-}
+SATISFACTION = {k: MESSAGES[f"tickets.satisfaction.{k}"] for k in ("satisfied", "dissatisfied")}
+CATEGORIES = ("tariff", "service", "network", "business", "other")  # Order.Category (004:L2001, L2055)
+COMPLAINANT_TYPES = ("ordinary", "key_account", "distributor")  # Order.ComplainantType (004:L2001, L2055)
 
 DISPATCHERS = frozenset({Role.DISPATCHER, Role.SUPERVISOR})
 HANDLERS = frozenset({Role.DEPT_HANDLER})
@@ -79,87 +50,435 @@ REPLIERS = frozenset({Role.AGENT, Role.SENIOR_AGENT, Role.DISPATCHER, Role.SUPER
 FRONT = frozenset({Role.AGENT, Role.SENIOR_AGENT, Role.SUPERVISOR})
 
 
-@dataclass(frozen=True)
-class T:
-    name: str
-    label: str
-    src: frozenset[str]
-    dst: str
-    roles: frozenset[Role]
-    requires: tuple[str, ...] = ()
-    allows: tuple[str, ...] = ("note",)
-    kinds: frozenset[str] = frozenset(KINDS)
-    seed: str = ""
-    at_department: bool = False  # the actor must belong to the order's current department
-    guard: str = ""  # name of an extra condition checked by services (see GUARDS)
-
-    def fields(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(self.requires + self.allows))
+# --- fields that need the order or the time to be read ------------------------------------------------------------
+def _label(name: str) -> Msg:
+    return Msg(f"tickets.field.{name}")
 
 
-def _t(name, label, src, dst, roles, **kw) -> T:
-    src = frozenset({src} if isinstance(src, str) else src)
-    allows = tuple(kw.pop("allows", ())) + ("note",)
-    return T(name, label, src, dst, frozenset(roles), allows=allows, **{k: (frozenset(v) if k == "kinds" else v) for k, v in kw.items()})
+def parse_bool(name: str):
+    def parse(order, value, now):
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "on", "1", "yes", "是"):
+            return True
+        if isinstance(value, str) and value.lower() in ("false", "off", "0", "no", "否"):
+            return False
+        return Problem.of("tickets.field.not_bool", field=name, field_label=_label(name))
+    return parse
 
 
-TRANSITIONS: list[T] = [
+def parse_future_moment(name: str):
+    """A date-time after now (a handling deadline); 2026-02-30T10:00 is named, never a 500 (issue 12)."""
+    def parse(order, value, now):
+        from kefu.web.inputs import parse_moment
+
+        if isinstance(value, str):
+            parsed = parse_moment(value, str(_label(name)), field=name)  # raises RuleViolation naming the value
+            if parsed is None:
+                return Problem.of("tickets.field.not_datetime", field=name, field_label=_label(name))
+            value = parsed
+        if not isinstance(value, datetime):
+            return Problem.of("tickets.field.not_datetime", field=name, field_label=_label(name))
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        if value <= now:
+            return Problem.of("tickets.field.not_future", field=name, field_label=_label(name))
+        return value
+    return parse
+
+
+def parse_department(name: str):
+    """A department of the order's center, by id, code or object; another center's is unknown."""
+    def parse(order, value, now):
+        from kefu.org.models import Department
+
+        if isinstance(value, Department):
+            found = value if value.center_id == order.center_id else None
+        else:
+            qs = Department.objects.filter(center_id=order.center_id)
+            text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else ""
+            found = (qs.filter(pk=int(text)).first() if text.isdigit() else qs.filter(code=text).first()) if text else None
+        if found is None:
+            return Problem.of("tickets.field.department_unknown", field=name, field_label=_label(name),
+                              value=str(value)[:30])
+        return found
+    return parse
+
+
+def parse_level(order, value, now):
+    """Complaint levels 1-4 (004:L1293-1299)."""
+    try:
+        if isinstance(value, float | bool):
+            raise ValueError
+        level = int(value)
+    except (TypeError, ValueError):
+        return Problem.of("tickets.field.level_not_int", field="level")
+    if level not in (1, 2, 3, 4):
+        return Problem.of("tickets.field.level_range", field="level")
+    return level
+
+
+def _text(name: str, max_length: int) -> FieldSpec:
+    return FieldSpec(f"tickets.field.{name}", "text", max_length=max_length)
+
+
+def _choice(name: str, choices) -> FieldSpec:
+    return FieldSpec(f"tickets.field.{name}", "choice", choices=tuple(choices))
+
+
+FIELDS: dict[str, FieldSpec] = {
+    "review_opinion": _text("review_opinion", 500),
+    "is_invalid": FieldSpec("tickets.field.is_invalid", "bool", parse=parse_bool("is_invalid")),
+    "category": _choice("category", CATEGORIES),
+    "complainant_type": _choice("complainant_type", COMPLAINANT_TYPES),
+    "level": FieldSpec("tickets.field.level", "level", parse=parse_level),
+    "dispatch_opinion": _text("dispatch_opinion", 500),
+    "department": FieldSpec("tickets.field.department", "department", parse=parse_department("department")),
+    "station": _text("station", 50),
+    "handling_deadline": FieldSpec("tickets.field.handling_deadline", "datetime",
+                                   parse=parse_future_moment("handling_deadline")),
+    "result": _text("result", 1000),
+    "cause": _text("cause", 500),
+    "overdue_reason": _text("overdue_reason", 500),
+    "return_reason": _text("return_reason", 500),
+    "transfer_reason": _text("transfer_reason", 500),
+    "reply_opinion": _text("reply_opinion", 1000),
+    "satisfaction": _choice("satisfaction", SATISFACTION),
+    "final_reply": _text("final_reply", 1000),
+    "analysis": _text("analysis", 2000),
+    "is_typical": FieldSpec("tickets.field.is_typical", "bool", parse=parse_bool("is_typical")),
+    "case_title": _text("case_title", 100),
+    "case_tags": _text("case_tags", 100),
+    "verification_request": _text("verification_request", 1000),
+    "verification_result": _text("verification_result", 1000),
+    "arbitration_result": _choice("arbitration_result", ("verified", "not_verified")),
+    "report": _text("report", 2000),
+    "note": _text("note", 500),
+}
+
+
+# --- preconditions (the order alone) and guards (the typed fields) -------------------------------------------------
+def _past_due(order, now) -> bool:
+    from kefu.tickets import rules
+
+    return order.is_overdue or rules.past_due(order.state not in CLOCK_STOPPED, order.due_at, order.handling_deadline,
+                                              order.state == PROCESSING, now)
+
+
+def is_overdue(order, now):
+    if not _past_due(order, now):
+        return Problem.of("tickets.overdue.not_overdue", field="overdue_reason")
+
+
+def dissatisfied(order, now):  # 004:L2127
+    if order.satisfaction != "dissatisfied":
+        return Problem.of("tickets.redispatch.not_dissatisfied", field="name")
+
+
+def appeal_not_new(order, now):  # 004:L2153
+    if order.appeal_is_new:
+        return Problem.of("tickets.appeal.must_verify", field="name")
+
+
+def appeal_new(order, now):  # 004:L2153-2155
+    if not order.appeal_is_new:
+        return Problem.of("tickets.appeal.no_verify", field="name")
+
+
+def overdue_needs_reason(ctx: Context):  # 004:L2097
+    if _past_due(ctx.obj, ctx.now) and not (ctx.fields.get("overdue_reason") or ctx.obj.overdue_reason):
+        return Problem.of("tickets.overdue.reason_required", field="overdue_reason")
+
+
+def final_reply_if_dissatisfied(ctx: Context):  # 004:L2127: the final reply happens at closure; 004:L2171 cases
+    if ctx.obj.satisfaction == "dissatisfied" and not ctx.fields.get("final_reply"):
+        return Problem.of("tickets.archive.final_reply_required", field="final_reply")
+    if ctx.fields.get("is_typical") and not ctx.fields.get("case_title"):
+        return Problem.of("tickets.archive.case_title_required", field="case_title")
+
+
+# --- effects: what each transition writes on the order -------------------------------------------------------------
+def _actor(ctx: Context):
+    return ctx.scope.staff
+
+
+def _level_change(ctx: Context) -> None:
+    """A changed level recomputes the deadline from the original acceptance time (requirements-D §4.1)."""
+    from kefu.tickets.services import resolution_due
+
+    order, level = ctx.obj, ctx.fields.get("level")
+    if level and level != order.level:
+        order.level = level
+        order.due_at = resolution_due(order.center, order.kind, level, order.accepted_at)
+        if level == 3:
+            order.is_cross_province = True
+
+
+def _reply(ctx: Context) -> None:  # 004:L2115-2117
+    order, now = ctx.obj, ctx.now
+    order.reply_opinion = ctx.fields["reply_opinion"]
+    order.last_replied_at = order.due_met_at = now
+    order.reply_count += 1
+    order.feedback_giver = _actor(ctx)
+    if "satisfaction" in ctx.fields:
+        order.satisfaction = ctx.fields["satisfaction"]
+    if order.replied_at is None:
+        order.replied_at = now
+    if order.promise_due_at and order.promise_met_at is None:
+        order.promise_met_at = now
+
+
+def _dispatch(ctx: Context) -> None:
+    from kefu.org.models import Department
+    from kefu.tickets.services import policy
+
+    order, dept = ctx.obj, ctx.fields.get("department")
+    if dept is None:  # the flow template of the complaint category decides (004:L2075)
+        code = policy(order.center)["flow_templates"].get(order.category)
+        dept = Department.objects.filter(center=order.center, code=code).first() if code else None
+        if dept is None:
+            raise RuleViolation.of("tickets.dispatch.no_template", field="department")
+    order.dispatch_opinion = ctx.fields["dispatch_opinion"]
+    order.department, order.station = dept, ctx.fields.get("station", "")
+    order.handling_deadline = ctx.fields.get("handling_deadline")
+    order.dispatcher, order.dispatched_at = _actor(ctx), ctx.now
+
+
+def _review(ctx: Context) -> None:  # 004:L2055
+    order = ctx.obj
+    order.review_opinion, order.reviewer, order.reviewed_at = ctx.fields["review_opinion"], _actor(ctx), ctx.now
+    for key in ("category", "complainant_type"):
+        if ctx.fields.get(key):
+            setattr(order, key, ctx.fields[key])
+    if ctx.fields.get("complainant_type") == "key_account":
+        order.is_key_account = True
+    _level_change(ctx)
+
+
+def _cancel(ctx: Context) -> None:  # 004:L2063
+    _review(ctx)
+    ctx.obj.is_invalid = True
+
+
+def _resolve(ctx: Context) -> None:  # 004:L2089
+    order = ctx.obj
+    order.result, order.cause, order.handler, order.processed_at = (ctx.fields["result"], ctx.fields["cause"],
+                                                                    _actor(ctx), ctx.now)
+    if ctx.fields.get("overdue_reason"):
+        order.overdue_reason = ctx.fields["overdue_reason"]
+
+
+def _return(ctx: Context) -> None:  # 004:L2097
+    ctx.obj.return_reason, ctx.obj.handler = ctx.fields["return_reason"], _actor(ctx)
+
+
+def _transfer(ctx: Context) -> None:  # 004:L2105
+    order = ctx.obj
+    order.transfer_reason, order.station = ctx.fields["transfer_reason"], ctx.fields["station"]
+    order.department, order.handling_deadline = ctx.fields["department"], ctx.fields["handling_deadline"]
+    order.handler = _actor(ctx)
+    _level_change(ctx)
+
+
+def _explain_overdue(ctx: Context) -> None:
+    ctx.obj.overdue_reason = ctx.fields["overdue_reason"]
+
+
+def _archive(ctx: Context) -> None:  # 004:L2171, L2219: typical cases go to the case library
+    from kefu.tickets.models import TypicalCase
+
+    order = ctx.obj
+    order.analysis, order.archived_at, order.is_typical = ctx.fields["analysis"], ctx.now, bool(ctx.fields.get("is_typical"))
+    if ctx.fields.get("final_reply"):
+        order.final_reply = ctx.fields["final_reply"]
+    if order.is_typical:
+        case = TypicalCase(order=order, title=ctx.fields["case_title"], summary=order.description[:2000],
+                           analysis=ctx.fields["analysis"], category=order.category,
+                           tags=ctx.fields.get("case_tags", ""), created_by=_actor(ctx))
+        case.save()
+
+
+def _appeal_verify(ctx: Context) -> None:  # 004:L2155
+    order = ctx.obj
+    order.verification_request, order.reviewer, order.reviewed_at = (ctx.fields["verification_request"], _actor(ctx),
+                                                                     ctx.now)
+    if ctx.fields.get("department"):
+        order.department = ctx.fields["department"]
+
+
+def _appeal_reject(ctx: Context) -> None:  # 004:L2167: cancel + reply + archive + written report
+    order = ctx.obj
+    order.verification_result, order.arbitration_result = ctx.fields["verification_result"], "not_verified"
+    order.report, order.archived_at, order.is_invalid = ctx.fields["report"], ctx.now, True
+    _reply(ctx)
+
+
+def _appeal_dispatch(ctx: Context) -> None:  # 004:L2157
+    ctx.obj.verification_result, ctx.obj.arbitration_result = ctx.fields["verification_result"], "verified"
+    _dispatch(ctx)
+
+
+def _coordinate(ctx: Context) -> None:  # 004:L2179: feedback deadline; forwarding checked until success (004:L2177)
+    _dispatch(ctx)
+    ctx.obj.forwarding_status = "forwarded"
+
+
+# --- the transitions -----------------------------------------------------------------------------------------------
+def T(name, src, dst, roles, *, requires=(), allows=(), kinds=KINDS, at_department=False, **kw) -> Transition:
+    """A work-order transition: every one also allows a note; `at_department`: only the order's department fires it."""
+    return Transition(name, src=src, dst=dst, roles=roles, requires=tuple(requires), allows=(*allows, "note"),
+                      variants=frozenset(kinds), parties={Party.DEPARTMENT} if at_department else {Party.ANYONE}, **kw)
+
+
+TRANSITIONS: list[Transition] = [
     # Answer at once during the call (004:L2011); a reply needs opinion + satisfaction (004:L2115-2117).
-    _t("answer", "即时解答", ACCEPTED, REPLIED, FRONT, requires=("reply_opinion", "satisfaction"),
-       kinds=ORDINARY_KINDS, seed="004:L2011"),
+    T("answer", ACCEPTED, REPLIED, FRONT, requires=("reply_opinion", "satisfaction"), kinds=ORDINARY_KINDS,
+      effect=_reply, seed="004:L2011"),
     # Review: classification may be corrected; distributor type is added here (004:L2055).
-    _t("review", "复核", ACCEPTED, REVIEWED, DISPATCHERS, requires=("review_opinion",),
-       allows=("category", "complainant_type", "level"), kinds=ORDINARY_KINDS, seed="004:L2055"),
+    T("review", ACCEPTED, REVIEWED, DISPATCHERS, requires=("review_opinion",),
+      allows=("category", "complainant_type", "level"), kinds=ORDINARY_KINDS, effect=_review, seed="004:L2055"),
     # Invalid complaints are cancelled at review (004:L2055-2063).
-    _t("cancel", "撤消无效投诉", ACCEPTED, CANCELLED, DISPATCHERS, requires=("review_opinion",),
-       kinds=ORDINARY_KINDS, seed="004:L2063"),
+    T("cancel", ACCEPTED, CANCELLED, DISPATCHERS, requires=("review_opinion",), kinds=ORDINARY_KINDS,
+      effect=_cancel, seed="004:L2063"),
     # Dispatch needs a dispatch opinion (004:L2077); the flow template gives the default department (004:L2075).
-    _t("dispatch", "派单", REVIEWED, PROCESSING, DISPATCHERS, requires=("dispatch_opinion",),
-       allows=("department", "station", "handling_deadline"), seed="004:L2077"),
+    T("dispatch", REVIEWED, PROCESSING, DISPATCHERS, requires=("dispatch_opinion",),
+      allows=("department", "station", "handling_deadline"), effect=_dispatch, seed="004:L2077"),
     # Processing at the department (004:L2089, L2097, L2105).
-    _t("resolve", "处理完成", PROCESSING, RESOLVED, HANDLERS, requires=("result", "cause"),
-       allows=("overdue_reason",), at_department=True, guard="overdue_needs_reason", seed="004:L2089"),
-    _t("return", "退单", PROCESSING, REVIEWED, HANDLERS, requires=("return_reason",), at_department=True,
-       seed="004:L2097"),
-    _t("transfer", "转派", PROCESSING, PROCESSING, HANDLERS,
-       requires=("transfer_reason", "station", "department", "handling_deadline"), allows=("level",),
-       at_department=True, seed="004:L2105"),
-    _t("explain_overdue", "填写超时原因", PROCESSING, PROCESSING, HANDLERS, requires=("overdue_reason",),
-       at_department=True, guard="is_overdue", seed="004:L2097"),
+    T("resolve", PROCESSING, RESOLVED, HANDLERS, requires=("result", "cause"), allows=("overdue_reason",),
+      at_department=True, guard=overdue_needs_reason, effect=_resolve, seed="004:L2089"),
+    T("return", PROCESSING, REVIEWED, HANDLERS, requires=("return_reason",), at_department=True, effect=_return,
+      seed="004:L2097"),
+    T("transfer", PROCESSING, PROCESSING, HANDLERS,
+      requires=("transfer_reason", "station", "department", "handling_deadline"), allows=("level",),
+      at_department=True, effect=_transfer, seed="004:L2105"),
+    T("explain_overdue", PROCESSING, PROCESSING, HANDLERS, requires=("overdue_reason",), at_department=True,
+      precondition=is_overdue, effect=_explain_overdue, seed="004:L2097"),
     # Reply to the customer with opinion and satisfaction (004:L2115-2117).
-    _t("reply", "回复客户", RESOLVED, REPLIED, REPLIERS, requires=("reply_opinion", "satisfaction"), seed="004:L2117"),
+    T("reply", RESOLVED, REPLIED, REPLIERS, requires=("reply_opinion", "satisfaction"), effect=_reply, seed="004:L2117"),
     # Dissatisfied customer: dispatch again; many reply rounds are allowed (004:L2127).
-    _t("redispatch", "重新派单", REPLIED, PROCESSING, DISPATCHERS, requires=("dispatch_opinion",),
-       allows=("department", "station", "handling_deadline"), guard="dissatisfied", seed="004:L2127"),
+    T("redispatch", REPLIED, PROCESSING, DISPATCHERS, requires=("dispatch_opinion",),
+      allows=("department", "station", "handling_deadline"), precondition=dissatisfied, effect=_dispatch,
+      seed="004:L2127"),
     # Archive with analysis; typical cases go to the case library (004:L2171, L2219).
-    _t("archive", "归档", REPLIED, ARCHIVED, DISPATCHERS, requires=("analysis",),
-       allows=("is_typical", "case_title", "case_tags", "final_reply"), guard="final_reply_if_dissatisfied",
-       seed="004:L2171"),
+    T("archive", REPLIED, ARCHIVED, DISPATCHERS, requires=("analysis",),
+      allows=("is_typical", "case_title", "case_tags", "final_reply"), guard=final_reply_if_dissatisfied,
+      effect=_archive, seed="004:L2171"),
     # Appeals (004:L2153-2167): an appeal that is not new goes straight to the reply.
-    _t("appeal_reply", "申诉答复", ACCEPTED, REPLIED, DISPATCHERS, requires=("reply_opinion", "satisfaction"),
-       kinds={APPEAL}, guard="appeal_not_new", seed="004:L2153"),
-    _t("appeal_verify", "申诉核实", ACCEPTED, VERIFYING, DISPATCHERS, requires=("verification_request",),
-       allows=("department",), kinds={APPEAL}, guard="appeal_new", seed="004:L2155"),
+    T("appeal_reply", ACCEPTED, REPLIED, DISPATCHERS, requires=("reply_opinion", "satisfaction"), kinds={APPEAL},
+      precondition=appeal_not_new, effect=_reply, seed="004:L2153"),
+    T("appeal_verify", ACCEPTED, VERIFYING, DISPATCHERS, requires=("verification_request",), allows=("department",),
+      kinds={APPEAL}, precondition=appeal_new, effect=_appeal_verify, seed="004:L2155"),
     # Not verified: cancelled, replied and archived at once, with the written report (004:L2167).
-    _t("appeal_reject", "核实不成立撤单", VERIFYING, ARCHIVED, DISPATCHERS,
-       requires=("verification_result", "reply_opinion", "report"), allows=("satisfaction",), kinds={APPEAL},
-       seed="004:L2167"),
+    T("appeal_reject", VERIFYING, ARCHIVED, DISPATCHERS, requires=("verification_result", "reply_opinion", "report"),
+      allows=("satisfaction",), kinds={APPEAL}, effect=_appeal_reject, seed="004:L2167"),
     # Verified: dispatch with the provincial opinion and a deadline (004:L2157).
-    _t("appeal_dispatch", "申诉派单", VERIFYING, PROCESSING, DISPATCHERS,
-       requires=("verification_result", "dispatch_opinion", "department", "handling_deadline"), allows=("station",),
-       kinds={APPEAL}, seed="004:L2157"),
+    T("appeal_dispatch", VERIFYING, PROCESSING, DISPATCHERS,
+      requires=("verification_result", "dispatch_opinion", "department", "handling_deadline"), allows=("station",),
+      kinds={APPEAL}, effect=_appeal_dispatch, seed="004:L2157"),
     # Coordination orders go to a department with a feedback deadline (004:L2179).
-    _t("coordinate", "协调派单", ACCEPTED, PROCESSING, DISPATCHERS,
-       requires=("dispatch_opinion", "department", "handling_deadline"), allows=("station",),
-       kinds={COORDINATION}, seed="004:L2179"),
+    T("coordinate", ACCEPTED, PROCESSING, DISPATCHERS, requires=("dispatch_opinion", "department", "handling_deadline"),
+      allows=("station",), kinds={COORDINATION}, effect=_coordinate, seed="004:L2179"),
 ]
-BY_NAME: dict[str, T] = {t.name: t for t in TRANSITIONS}
+BY_NAME: dict[str, Transition] = {t.name: t for t in TRANSITIONS}
+
+
+def parties(scope, order) -> set[Party]:
+    """A department handler is the order's department party when the order sits with their department."""
+    staff = scope.staff
+    return {Party.DEPARTMENT} if order.department_id and staff.department_id == order.department_id else set()
+
+
+def _load(scope, order):
+    """The order with its center and department, locked; None for another center's order (404)."""
+    from kefu.tickets.services import lock_order
+
+    return lock_order(order.pk, scope.center)
+
+
+def _history(ctx: Context) -> None:
+    """One history row per transition: its code, who (by staff number), from and to, the typed values as data."""
+    from kefu.tickets.models import OrderEvent
+
+    staff, fields = ctx.scope.staff, ctx.fields
+    OrderEvent.objects.create(order=ctx.obj, at=ctx.now, actor=staff, staff_no=staff.staff_no, name=ctx.transition.name,
+                              code=f"{MACHINE.name}.transition.{ctx.transition.name}", params=ctx.history_params,
+                              from_state=ctx.before, to_state=ctx.transition.dst, note=fields.get("note", ""),
+                              fields=event_fields({k: v for k, v in fields.items() if k != "note"}))
+
+
+def event_fields(fields: dict) -> dict:
+    """Typed values as JSON: a department as its id, code and name, a time as ISO (shown in local time)."""
+    from kefu.org.models import Department
+
+    out = {}
+    for key, value in fields.items():
+        if isinstance(value, Department):
+            out[key] = {"id": value.pk, "code": value.code, "name": value.name}
+        elif isinstance(value, datetime):
+            out[key] = value.isoformat()
+        else:
+            out[key] = value
+    return out
+
+
+MACHINE = Machine("tickets.order", transitions=TRANSITIONS, fields=FIELDS, party_of=parties, history=_history,
+                  audit_type="tickets.order", load=_load, noun="tickets.noun.order", required_code="tickets.field.required",
+                  variant_of=lambda order: order.kind, variant_labels="tickets.kind", variant_code="tickets.kind.not_applicable")
+
+
+# --- compensation (002:L150-158): requested by anyone who may, decided by the tier's approver, never the requester --
+PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
+
+
+def compensation_parties(scope, comp) -> set[Party]:
+    """Nobody approves their own request: the requester is not the NOT_REQUESTER party (issue 13's breach)."""
+    return set() if comp.requested_by_id == scope.staff.pk else {Party.NOT_REQUESTER}
+
+
+def approver_tier(ctx: Context):
+    """The amount's tier decides who approves (002:L150-158): the policy lists the roles of each tier."""
+    from kefu.errors import NotAllowed
+    from kefu.tickets.services import policy
+
+    comp = ctx.obj
+    allowed = set(policy(comp.order.center)["compensation"]["roles"][comp.approver])
+    if not {r.value for r in ctx.scope.roles} & allowed:
+        raise NotAllowed(Msg("tickets.compensation.wrong_approver", amount=comp.amount,
+                             approver=Msg(f"tickets.approver.{comp.approver}")), rule="permission")
+
+
+def _decide(ctx: Context) -> None:
+    comp = ctx.obj
+    comp.decided_by, comp.decided_at, comp.decision_note = ctx.scope.staff, ctx.now, ctx.fields.get("note", "")
+
+
+def _load_compensation(scope, comp):
+    from kefu.tickets.models import Compensation
+
+    return (Compensation.objects.select_for_update(of=("self",)).select_related("order__center")
+            .filter(pk=comp.pk, order__center=scope.center).first())
+
+
+def _compensation_history(ctx: Context) -> None:
+    from kefu.tickets.services import _event
+
+    comp = ctx.obj
+    _event(comp.order, ctx.now, "compensation", "tickets.event.compensation_decided",
+           "tickets.event.compensation_decided_note", actor=ctx.scope.staff,
+           state=Msg(f"tickets.compensation.state.{comp.state}"), amount=comp.amount)
+
+
+def _decision(name: str, dst: str) -> Transition:
+    return Transition(name, src={PENDING}, dst=dst, parties={Party.NOT_REQUESTER}, allows=("note",),
+                      guard=approver_tier, effect=_decide, seed="002:L150-158")
+
+
+COMPENSATION = Machine(
+    "tickets.compensation", transitions=[_decision("approve", APPROVED), _decision("reject", REJECTED)],
+    fields={"note": FieldSpec("tickets.compensation.field.note", max_length=300)}, version_attr=None,
+    party_of=compensation_parties, center_of=lambda comp: comp.order.center_id, load=_load_compensation,
+    noun="tickets.noun.compensation", history=_compensation_history, audit_type="tickets.compensation")
 
 
 def label_of(state: str) -> str:
-    return STATES.get(state, state)
-
-
-def candidates(kind: str, state: str) -> list[T]:
-    """Transitions whose kind and source state match (roles and guards are checked by the caller)."""
-    return [t for t in TRANSITIONS if kind in t.kinds and state in t.src]
+    return str(Msg(f"tickets.order.state.{state}"))

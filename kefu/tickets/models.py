@@ -160,8 +160,12 @@ class OrderEvent(models.Model):
     at = models.DateTimeField("时间", db_index=True)
     actor = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="操作人")
     staff_no = models.CharField("工号", max_length=20, blank=True)
+    by_system = models.BooleanField("系统操作", default=False)  # timers and scans: no person acted
     name = models.CharField("动作", max_length=30)
-    label = models.CharField("动作名称", max_length=30)
+    label = models.CharField("动作名称（旧）", max_length=30, blank=True)  # prose of rows written before `code`
+    code = models.CharField("消息代码", max_length=80, blank=True)  # what happened: a code of tickets/messages.py
+    params = models.JSONField("消息参数", default=dict, blank=True)
+    note_code = models.CharField("说明代码", max_length=80, blank=True)  # the line under it, as data too
     from_state = models.CharField("原状态", max_length=20, blank=True)
     to_state = models.CharField("新状态", max_length=20)
     note = models.CharField("备注", max_length=500, blank=True)

@@ -17,8 +17,11 @@ from django.utils import timezone
 from kefu.errors import Conflict, NotAllowed, NotFound, Problem, RuleViolation
 from kefu.org.models import Center, Department, Staff
 from kefu.org.policy import policy_for
+from kefu.messages import Msg
 from kefu.org.roles import Role, roles_of
 from kefu.prepared import RowPlan
+from kefu import workflow
+from kefu.scope import Scope, scope_of
 from kefu.tickets import machine, rules
 from kefu.tickets.models import (Compensation, Escalation, Order, OrderEvent, OrderSequence, Reminder,
                                  TypicalCase)
@@ -38,7 +41,7 @@ def policy(center) -> dict:
 def staff_of(user) -> Staff:
     staff = getattr(user, "staff", None) if user is not None and user.is_authenticated else None
     if staff is None:
-        raise NotAllowed("当前账号没有对应的员工档案（工号），不能操作工单")
+        raise NotAllowed(Msg("scope.no_staff"), rule="scope.no_staff")
     return staff
 
 
@@ -81,70 +84,73 @@ def is_past_due(order: Order, now: datetime) -> bool:
 
 
 # --- creation --------------------------------------------------------------------------------------
+def _label(key: str) -> Msg:
+    return Msg(f"tickets.field.{key}")
+
+
 @dataclass
 class _Checker:
+    """Reads the creation form; every problem is a code with its values (kefu/tickets/messages.py), all at once."""
     problems: list
 
-    def add(self, field: str, rule: str, message: str) -> None:
-        self.problems.append(Problem(field, rule, message))
+    def add(self, field: str, rule: str, code: str, **params) -> None:
+        self.problems.append(Problem(field, rule, Msg(code, **params)))
 
-    def text(self, data: dict, key: str, label: str, max_length: int, required: bool = False) -> str:
+    def text(self, data: dict, key: str, max_length: int, required: bool = False) -> str:
         value = data.get(key)
         if value is None or value == "":
             if required:
-                self.add(key, "required", f"请填写{label}")
+                self.add(key, "required", "tickets.create.required", field_label=_label(key))
             return ""
         if not isinstance(value, str):
-            self.add(key, "type", f"{label}应为文字")
+            self.add(key, "type", "tickets.field.not_text", field_label=_label(key))
             return ""
         value = value.strip()
         if required and not value:
-            self.add(key, "required", f"请填写{label}")
+            self.add(key, "required", "tickets.create.required", field_label=_label(key))
         if len(value) > max_length:
-            self.add(key, "max_length", f"{label}不能超过{max_length}个字符（现有{len(value)}个）")
+            self.add(key, "max_length", "tickets.create.too_long", field_label=_label(key), max=max_length,
+                     length=len(value))
         return value
 
-    def choice(self, data: dict, key: str, label: str, choices, default: str) -> str:
+    def choice(self, data: dict, key: str, choices, default: str) -> str:
         value = data.get(key)
         if value in (None, ""):
             return default
-        if value not in dict(choices):
-            allowed = "、".join(f"{k}（{v}）" for k, v in choices if k)
-            self.add(key, "choice", f"{label}不正确：应为 {allowed}")
+        if value not in choices:
+            self.add(key, "choice", "tickets.create.not_a_choice", field_label=_label(key),
+                     choices=[Msg(f"tickets.{key}.{k}") for k in choices if k])
             return default
         return value
 
-    def boolean(self, data: dict, key: str, label: str, default: bool = False) -> bool:
+    def boolean(self, data: dict, key: str, default: bool = False) -> bool:
         value = data.get(key)
         if value in (None, ""):
             return default
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.lower() in ("true", "on", "1", "yes", "是"):
-            return True
-        if isinstance(value, str) and value.lower() in ("false", "off", "0", "no", "否"):
-            return False
-        self.add(key, "type", f"{label}应为是/否")
+        parsed = machine.parse_bool(key)(None, value, None)
+        if isinstance(parsed, bool):
+            return parsed
+        self.problems.append(parsed)
         return default
 
-    def moment(self, data: dict, key: str, label: str, required: bool = False) -> datetime | None:
+    def moment(self, data: dict, key: str, required: bool = False) -> datetime | None:
         value = data.get(key)
         if value in (None, ""):
             if required:
-                self.add(key, "required", f"请填写{label}")
+                self.add(key, "required", "tickets.create.required", field_label=_label(key))
             return None
         if isinstance(value, str):
             try:
-                parsed = parse_moment(value, label, field=key)
+                parsed = parse_moment(value, str(_label(key)), field=key)
             except RuleViolation as exc:  # 2026-02-30T10:00 is named, never a 500 (issue 12)
                 self.problems.extend(exc.problems)
                 return None
             if parsed is None:
-                self.add(key, "datetime", f"{label}格式不正确，应为日期时间（如 2026-11-22T15:00）")
+                self.add(key, "datetime", "tickets.field.not_datetime", field_label=_label(key))
                 return None
             value = parsed
         if not isinstance(value, datetime):
-            self.add(key, "datetime", f"{label}应为日期时间")
+            self.add(key, "datetime", "tickets.field.not_datetime", field_label=_label(key))
             return None
         if timezone.is_naive(value):
             value = timezone.make_aware(value)
@@ -154,20 +160,14 @@ class _Checker:
         value = data.get(key)
         if value in (None, ""):
             return default
-        try:
-            level = int(value)
-            if isinstance(value, float) or isinstance(value, bool):
-                raise ValueError
-        except (TypeError, ValueError):
-            self.add(key, "type", "投诉级别应为 1、2、3 或 4 的整数（004:L1293）")
-            return default
-        if level not in (1, 2, 3, 4):
-            self.add(key, "range", "投诉级别应为 1、2、3 或 4（004:L1293-1299）")
-            return default
-        return level
+        parsed = machine.parse_level(None, value, None)  # 004:L1293-1299
+        if isinstance(parsed, int):
+            return parsed
+        self.problems.append(parsed)
+        return default
 
 
-ALL_BUSY_OPTIONS = [  # 004:L2021: exactly two alternatives when every agent is busy
+ALL_BUSY_OPTIONS = [  # 004:L2021: exactly two alternatives when every agent is busy (labels: tickets.channel.*)
     (Order.Channel.RECORDING, "自动录音受理"),
     (Order.Channel.CALLBACK, "预约回呼"),
 ]
@@ -216,65 +216,65 @@ def create_order(center, actor: Staff, data: dict, *, now: datetime | None = Non
     from kefu.customers.services import upsert_customer_created
 
     if not isinstance(data, dict):
-        raise RuleViolation("请求内容应为对象", field="body", rule="type")
+        raise RuleViolation.of("tickets.create.not_an_object", field="body")
     now = now or timezone.now()
     c = _Checker([])
-    kind = c.choice(data, "kind", "工单类型", Order.Kind.choices, "")
-    if not kind:
-        c.add("kind", "required", "请选择工单类型：咨询、投诉、建议、申诉或协调单")
+    kind = c.choice(data, "kind", Order.Kind.values, "")
+    if not kind and "kind" not in data:
+        c.add("kind", "required", "tickets.create.kind_required")
     phone_raw = data.get("phone")
     if phone_raw in (None, ""):
-        c.add("phone", "required", "请填写投诉人联系电话")
+        c.add("phone", "required", "tickets.create.phone_required")
     elif not isinstance(phone_raw, str) or normalize_phone(phone_raw) is None:
-        c.add("phone", "phone_format", f"电话号码格式不正确：应为11位手机号、带区号的固话或服务号码（收到“{str(phone_raw)[:20]}”）")
-    customer_name = c.text(data, "customer_name", "客户姓名", 50)
+        c.add("phone", "phone_format", "tickets.create.phone_format", value=str(phone_raw)[:20])
+    customer_name = c.text(data, "customer_name", 50)
     service_number = data.get("service_number") or ""
     if service_number and (not isinstance(service_number, str) or normalize_phone(service_number) is None):
-        c.add("service_number", "phone_format", "服务号码格式不正确")
+        c.add("service_number", "phone_format", "tickets.create.service_number_format")
         service_number = ""
-    address = c.text(data, "address", "联系地址", 200)
-    subject = c.text(data, "subject", "主题", 100, required=True)
+    address = c.text(data, "address", 200)
+    subject = c.text(data, "subject", 100, required=True)
     # 004:L1903: a complaint may not be handed on before it is understood: the description is mandatory.
-    description = c.text(data, "description", "事件描述", 4000, required=True)
-    category = c.choice(data, "category", "投诉类别", Order.Category.choices, Order.Category.SERVICE)
-    complainant_type = c.choice(data, "complainant_type", "投诉人类型", Order.ComplainantType.choices, "")
-    channel = c.choice(data, "channel", "受理方式", Order.Channel.choices, Order.Channel.PHONE)
-    all_busy = c.boolean(data, "all_agents_busy", "全部座席忙")
-    callback_at = c.moment(data, "callback_at", "预约回呼时间")
-    if all_busy and channel not in dict(ALL_BUSY_OPTIONS):
-        c.add("channel", "all_busy_options", "全部座席忙时只能选择“自动录音受理”或“预约回呼”（004:L2021）")
-    if channel == Order.Channel.CALLBACK and callback_at is None:
-        c.add("callback_at", "required", "预约回呼须填写回呼时间（004:L2021）")
+    description = c.text(data, "description", 4000, required=True)
+    category = c.choice(data, "category", Order.Category.values, Order.Category.SERVICE)
+    complainant_type = c.choice(data, "complainant_type", Order.ComplainantType.values, "")
+    channel = c.choice(data, "channel", Order.Channel.values, Order.Channel.PHONE)
+    all_busy = c.boolean(data, "all_agents_busy")
+    callback_at = c.moment(data, "callback_at")
+    if all_busy and channel not in dict(ALL_BUSY_OPTIONS):  # 004:L2021
+        c.add("channel", "all_busy_options", "tickets.create.all_busy_options")
+    if channel == Order.Channel.CALLBACK and callback_at is None:  # 004:L2021
+        c.add("callback_at", "required", "tickets.create.callback_required")
     if callback_at is not None and callback_at <= now:
-        c.add("callback_at", "future", "预约回呼时间应晚于当前时间")
-    event_time = c.moment(data, "event_time", "事件发生时间")
+        c.add("callback_at", "future", "tickets.field.not_future", field_label=_label("callback_at"))
+    event_time = c.moment(data, "event_time")
     if event_time is not None and event_time > now + timedelta(minutes=5):
-        c.add("event_time", "past", "事件发生时间不能晚于受理时间")
-    event_place = c.text(data, "event_place", "事件发生地点", 100)
-    expected_result = c.text(data, "expected_result", "期望结果", 500)
-    complained_unit = c.text(data, "complained_unit", "被投诉单位", 100)
-    reply_method = c.choice(data, "reply_method", "回复方式", Order.ReplyMethod.choices, Order.ReplyMethod.PHONE)
+        c.add("event_time", "past", "tickets.create.event_after_acceptance")
+    event_place = c.text(data, "event_place", 100)
+    expected_result = c.text(data, "expected_result", 500)
+    complained_unit = c.text(data, "complained_unit", 100)
+    reply_method = c.choice(data, "reply_method", Order.ReplyMethod.values, Order.ReplyMethod.PHONE)
     level = c.level(data)
-    complexity = c.choice(data, "complexity", "复杂程度", Order.Complexity.choices, Order.Complexity.SIMPLE)
-    cross = c.boolean(data, "is_cross_province", "跨省")
-    station = c.text(data, "station", "工位", 50)
-    recording_ref = c.text(data, "recording_ref", "录音文件", 200)
-    operation_serial = c.text(data, "operation_serial", "操作流水", 50)
-    appeal_source = c.text(data, "appeal_source", "申诉来源", 50)
-    appeal_level = c.choice(data, "appeal_level", "申诉级别", Order.AppealLevel.choices, "")
-    appeal_is_new = c.boolean(data, "appeal_is_new", "新申诉", True)
-    coordination_origin = c.text(data, "coordination_origin", "发生地地市", 50)
-    handling_prefecture = c.text(data, "handling_prefecture", "处理地地市", 50)
-    accepted = c.moment(data, "accepted_at", "受理时间") or now
+    complexity = c.choice(data, "complexity", Order.Complexity.values, Order.Complexity.SIMPLE)
+    cross = c.boolean(data, "is_cross_province")
+    station = c.text(data, "station", 50)
+    recording_ref = c.text(data, "recording_ref", 200)
+    operation_serial = c.text(data, "operation_serial", 50)
+    appeal_source = c.text(data, "appeal_source", 50)
+    appeal_level = c.choice(data, "appeal_level", Order.AppealLevel.values, "")
+    appeal_is_new = c.boolean(data, "appeal_is_new", True)
+    coordination_origin = c.text(data, "coordination_origin", 50)
+    handling_prefecture = c.text(data, "handling_prefecture", 50)
+    accepted = c.moment(data, "accepted_at") or now
     if accepted > now + timedelta(minutes=5):
-        c.add("accepted_at", "past", "受理时间不能晚于当前时间")
-    if kind == machine.APPEAL and not appeal_source:
-        c.add("appeal_source", "required", "申诉须填写申诉来源（004:L2137）")
-    if kind == machine.COORDINATION and not coordination_origin:
-        c.add("coordination_origin", "required", "协调单须填写发生地地市部门（004:L2177）")
+        c.add("accepted_at", "past", "tickets.create.accepted_in_future")
+    if kind == machine.APPEAL and not appeal_source:  # 004:L2137
+        c.add("appeal_source", "required", "tickets.create.appeal_source_required")
+    if kind == machine.COORDINATION and not coordination_origin:  # 004:L2177
+        c.add("coordination_origin", "required", "tickets.create.coordination_origin_required")
     unknown = sorted(set(data) - _CREATE_KEYS)
     if unknown:
-        c.add(unknown[0], "unknown_field", f"未知字段：{'、'.join(unknown)}")
+        c.add(unknown[0], "unknown_field", "tickets.create.unknown_fields", names=unknown)
     if c.problems:
         raise RuleViolation.many(c.problems)
 
@@ -320,10 +320,11 @@ def create_order(center, actor: Staff, data: dict, *, now: datetime | None = Non
         except IntegrityError:
             continue
     else:
-        raise Conflict("工单号生成冲突，请重试", field="number")
-    OrderEvent.objects.create(order=order, at=now, actor=actor, staff_no=actor.staff_no, name="accept", label="受理",
-                              from_state="", to_state=order.state,
-                              note=("重复投诉，关联原工单 " + order.original.number) if order.is_repeat else "",
+        raise Conflict(Msg("tickets.create.number_conflict"), field="number")
+    OrderEvent.objects.create(order=order, at=now, actor=actor, staff_no=actor.staff_no, name="accept",
+                              code="tickets.event.accept", from_state="", to_state=order.state,
+                              note_code="tickets.event.repeat_of" if order.is_repeat else "",
+                              params={"number": order.original.number} if order.is_repeat else {},
                               fields={"kind": kind, "level": level, "channel": channel})
     return order
 
@@ -338,200 +339,6 @@ _CREATE_KEYS = {
 
 
 # --- transitions -----------------------------------------------------------------------------------
-def _department(center, value, label: str, c: _Checker, key: str):
-    if isinstance(value, Department):
-        return value if value.center_id == center.id else None
-    qs = Department.objects.filter(center=center)
-    if isinstance(value, int) and not isinstance(value, bool):
-        dept = qs.filter(pk=value).first()
-    elif isinstance(value, str) and value.strip():
-        v = value.strip()
-        dept = qs.filter(pk=int(v)).first() if v.isdigit() else qs.filter(code=v).first()
-    else:
-        dept = None
-    if dept is None:
-        c.add(key, "not_found", f"{label}不存在：{str(value)[:30]}")
-    return dept
-
-
-def clean_fields(order: Order, t: machine.T, raw: dict, now: datetime) -> dict:
-    """Parse and check the fields a transition takes; every problem is reported at once."""
-    c = _Checker([])
-    unknown = sorted(set(raw) - set(t.fields()))
-    if unknown:
-        c.add(unknown[0], "unknown_field", f"“{t.label}”不接受字段：{'、'.join(unknown)}")
-    out: dict = {}
-    for key in t.fields():
-        kind, label, extra = machine.FIELDS[key]
-        value = raw.get(key)
-        missing = value is None or (isinstance(value, str) and not value.strip())
-        if missing:
-            if key in t.requires:
-                c.add(key, "required", f"{t.label}必须填写{label}（{t.seed}）")
-            continue
-        if kind == machine.TEXT:
-            parsed = c.text(raw, key, label, extra)
-        elif kind == machine.BOOL:
-            parsed = c.boolean(raw, key, label)
-        elif kind == machine.CHOICE:
-            choices = {"category": Order.Category.choices, "complainant_type": Order.ComplainantType.choices}.get(
-                key, [(x, x) for x in (extra or ())])
-            parsed = c.choice(raw, key, label, choices, "")
-        elif kind == machine.DATETIME:
-            parsed = c.moment(raw, key, label)
-            if parsed is not None and parsed <= now:
-                c.add(key, "future", f"{label}应晚于当前时间")
-        elif kind == machine.DEPARTMENT:
-            parsed = _department(order.center, value, label, c, key)
-        elif kind == machine.LEVEL:
-            parsed = c.level(raw, key)
-        else:  # pragma: no cover - machine declares only the kinds above
-            raise RuntimeError(kind)
-        out[key] = parsed
-    if c.problems:
-        raise RuleViolation.many(c.problems)
-    return out
-
-
-def _guard(order: Order, t: machine.T, fields: dict, now: datetime) -> None:
-    if t.guard == "overdue_needs_reason":  # 004:L2097
-        if is_past_due(order, now) or order.is_overdue:
-            if not (fields.get("overdue_reason") or order.overdue_reason):
-                raise RuleViolation("工单已超时，处理完成前必须填写超时原因（004:L2097）", field="overdue_reason",
-                                    rule="overdue_reason_required")
-    elif t.guard == "is_overdue":
-        if not (is_past_due(order, now) or order.is_overdue):
-            raise RuleViolation("工单尚未超时，无需填写超时原因", field="overdue_reason", rule="not_overdue", status=409)
-    elif t.guard == "dissatisfied":  # 004:L2127
-        if order.satisfaction != "dissatisfied":
-            raise RuleViolation("只有客户不满意的工单才能重新派单（004:L2127）", field="name", rule="not_dissatisfied", status=409)
-    elif t.guard == "final_reply_if_dissatisfied":  # 004:L2127: the final reply happens at closure
-        if order.satisfaction == "dissatisfied" and not fields.get("final_reply"):
-            raise RuleViolation("客户不满意的工单归档前必须填写最终回复（004:L2127）", field="final_reply", rule="required")
-        if fields.get("is_typical") and not fields.get("case_title"):
-            raise RuleViolation("列入案例库须填写案例标题（004:L2171）", field="case_title", rule="required")
-    elif t.guard == "appeal_not_new":  # 004:L2153
-        if order.appeal_is_new:
-            raise RuleViolation("新申诉须先核实，不能直接答复（004:L2153-2155）", field="name", rule="appeal_new", status=409)
-    elif t.guard == "appeal_new":
-        if not order.appeal_is_new:
-            raise RuleViolation("非新申诉直接答复，无需核实（004:L2153）", field="name", rule="appeal_not_new", status=409)
-
-
-def precondition_ok(order: Order, t: machine.T, now: datetime) -> bool:
-    """The guards that depend on the order alone (not on the fields typed in)."""
-    if t.guard == "dissatisfied":
-        return order.satisfaction == "dissatisfied"
-    if t.guard == "appeal_not_new":
-        return not order.appeal_is_new
-    if t.guard == "appeal_new":
-        return order.appeal_is_new
-    if t.guard == "is_overdue":
-        return order.is_overdue or is_past_due(order, now)
-    return True
-
-
-def allowed_transitions(order: Order, actor: Staff, now: datetime | None = None) -> list[machine.T]:
-    """What this person may fire on this order now (role, department, state, kind and preconditions)."""
-    roles, now = roles_of(actor.user), now or timezone.now()
-    return [t for t in machine.candidates(order.kind, order.state)
-            if roles & t.roles and (not t.at_department or actor.department_id == order.department_id)
-            and precondition_ok(order, t, now)]
-
-
-def _reply_changes(order: Order, fields: dict, actor: Staff, now: datetime) -> dict:
-    changes = {"reply_opinion": fields["reply_opinion"], "last_replied_at": now, "reply_count": order.reply_count + 1,
-               "feedback_giver": actor, "due_met_at": now}
-    if "satisfaction" in fields:
-        changes["satisfaction"] = fields["satisfaction"]
-    if order.replied_at is None:
-        changes["replied_at"] = now
-    if order.promise_due_at and order.promise_met_at is None:
-        changes["promise_met_at"] = now
-    return changes
-
-
-def _dispatch_changes(order: Order, fields: dict, actor: Staff, now: datetime) -> dict:
-    dept = fields.get("department")
-    if dept is None:  # the flow template of the complaint category decides (004:L2075)
-        code = policy(order.center)["flow_templates"].get(order.category)
-        dept = Department.objects.filter(center=order.center, code=code).first() if code else None
-        if dept is None:
-            raise RuleViolation("流程模板未给出该类别的处理部门，请选择处理部门（004:L2075）", field="department", rule="required")
-    return {"dispatch_opinion": fields["dispatch_opinion"], "department": dept, "station": fields.get("station", ""),
-            "handling_deadline": fields.get("handling_deadline"), "dispatcher": actor, "dispatched_at": now}
-
-
-def _changes(order: Order, t: machine.T, fields: dict, actor: Staff, now: datetime) -> tuple[dict, TypicalCase | None]:
-    name, case = t.name, None
-    if name in ("answer", "reply", "appeal_reply"):
-        changes = _reply_changes(order, fields, actor, now)
-    elif name in ("review", "cancel"):
-        changes = {"review_opinion": fields["review_opinion"], "reviewer": actor, "reviewed_at": now}
-        if name == "cancel":
-            changes["is_invalid"] = True  # 004:L2063
-        for key in ("category", "complainant_type"):
-            if fields.get(key):
-                changes[key] = fields[key]
-        if fields.get("complainant_type") == Order.ComplainantType.KEY_ACCOUNT:
-            changes["is_key_account"] = True
-    elif name in ("dispatch", "redispatch"):
-        changes = _dispatch_changes(order, fields, actor, now)
-    elif name == "resolve":
-        changes = {"result": fields["result"], "cause": fields["cause"], "handler": actor, "processed_at": now}
-        if fields.get("overdue_reason"):
-            changes["overdue_reason"] = fields["overdue_reason"]
-    elif name == "return":
-        changes = {"return_reason": fields["return_reason"], "handler": actor}
-    elif name == "transfer":
-        changes = {"transfer_reason": fields["transfer_reason"], "station": fields["station"],
-                   "department": fields["department"], "handling_deadline": fields["handling_deadline"], "handler": actor}
-    elif name == "explain_overdue":
-        changes = {"overdue_reason": fields["overdue_reason"]}
-    elif name == "archive":
-        changes = {"analysis": fields["analysis"], "archived_at": now, "is_typical": bool(fields.get("is_typical"))}
-        if fields.get("final_reply"):
-            changes["final_reply"] = fields["final_reply"]
-        if changes["is_typical"]:  # 004:L2171, L2219: typical cases go to the case library
-            case = TypicalCase(order=order, title=fields["case_title"], summary=order.description[:2000],
-                               analysis=fields["analysis"], category=order.category, tags=fields.get("case_tags", ""),
-                               created_by=actor)
-    elif name == "appeal_verify":
-        changes = {"verification_request": fields["verification_request"], "reviewer": actor, "reviewed_at": now}
-        if fields.get("department"):
-            changes["department"] = fields["department"]
-    elif name == "appeal_reject":  # 004:L2167: cancel + reply + archive + written report
-        changes = {"verification_result": fields["verification_result"], "arbitration_result": "not_verified",
-                   "report": fields["report"], "archived_at": now, "is_invalid": True,
-                   **_reply_changes(order, fields, actor, now)}
-    elif name == "appeal_dispatch":  # 004:L2157
-        changes = {"verification_result": fields["verification_result"], "arbitration_result": "verified",
-                   **_dispatch_changes(order, fields, actor, now)}
-    elif name == "coordinate":  # 004:L2179: feedback deadline; forwarding checked until success (004:L2177)
-        changes = {**_dispatch_changes(order, fields, actor, now), "forwarding_status": Order.Forwarding.FORWARDED}
-    else:  # pragma: no cover
-        raise RuntimeError(name)
-    if fields.get("level") and fields["level"] != order.level:
-        # A changed level recomputes the deadline from the original acceptance time (requirements-D §4.1).
-        changes["level"] = fields["level"]
-        changes["due_at"] = resolution_due(order.center, order.kind, fields["level"], order.accepted_at)
-        if fields["level"] == 3:
-            changes["is_cross_province"] = True
-    return changes, case
-
-
-def _jsonable(fields: dict) -> dict:
-    out = {}
-    for key, value in fields.items():
-        if isinstance(value, Department):
-            out[key] = {"id": value.pk, "code": value.code, "name": value.name}
-        elif isinstance(value, datetime):
-            out[key] = value.isoformat()
-        else:
-            out[key] = value
-    return out
-
-
 # The order with its center and department, as select_related("center", "department").select_for_update(of=
 # ("self",)) gives it; read on every transition, so built once (see kefu.prepared: the ORM compiles this
 # 83-column select at ~15x the cost of running it).
@@ -544,61 +351,50 @@ _ORDER_FOR_TRANSITION = RowPlan(
 )
 
 
-def transition(order: Order, name: str, actor: Staff, version, *, now: datetime | None = None, center=None, **raw) -> Order:
-    """Fire transition `name` on `order` as `actor`, expecting `version`. Returns the updated order.
+def lock_order(order_id: int, center) -> Order | None:
+    """The order, locked (FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transaction already holds the write lock),
+    with its center and department; None when it is missing or of another center (the caller answers 404)."""
+    found = _ORDER_FOR_TRANSITION.fetch([order_id])
+    if found is None or found[0].center_id != center.pk:
+        return None
+    order = found[0]
+    order.center, order.department = found[1], found[2]
+    return order
 
-    `order` may be an unsaved Order(pk=...) when the caller has only the id: the row is read here, once,
-    and with `center` given an order of another center is not found.
-    """
-    now = now or timezone.now()
-    t = machine.BY_NAME.get(name) if isinstance(name, str) else None
-    if t is None:
-        raise RuleViolation(f"未知的操作：{str(name)[:30]}；可选：{'、'.join(machine.BY_NAME)}", field="name", rule="unknown_transition")
+
+def allowed_transitions(order: Order, actor, now: datetime | None = None) -> list:
+    """What this person may fire on this order now (role, department, state, kind and preconditions)."""
+    return workflow.available(machine.MACHINE, _scope(actor), order, now)
+
+
+def _scope(actor):
+    return actor if isinstance(actor, Scope) else scope_of(actor)
+
+
+def transition(order: Order, name: str, actor, version, *, now: datetime | None = None, center=None, **raw) -> Order:
+    """Fire transition `name` on `order` as `actor` (a Staff or a caller Scope), expecting `version`; returns the
+    updated order. The declared machine (kefu/tickets/machine.py) decides; `kefu.workflow.fire` locks the row, checks
+    the version, state, kind, role, department, fields and guards, writes the order, its history row and the audit
+    record in one transaction. `order` may be an unsaved Order(pk=...): the row is read once, in that transaction,
+    limited to the caller's center (`center`, when given, must be it)."""
+    if not isinstance(name, str) or name not in machine.BY_NAME:
+        raise RuleViolation.many([Problem("name", "unknown_transition", Msg(
+            "tickets.transition.unknown", name=str(name)[:30], choices=[machine.MACHINE.transition_label(t)
+                                                                        for t in machine.TRANSITIONS]))])
     if isinstance(version, bool) or not isinstance(version, int):
         if isinstance(version, str) and version.isdigit():
             version = int(version)
         else:
-            raise RuleViolation("请提供工单版本号（整数），用于防止并发覆盖", field="version", rule="required")
-    with transaction.atomic():
-        # FOR UPDATE (PostgreSQL; SQLite's IMMEDIATE transaction already holds the write lock): nothing changes
-        # the row between this read and the write, so the order returned is the read one with the changes applied.
-        found = _ORDER_FOR_TRANSITION.fetch([order.pk])
-        current = found[0] if found is not None and (center is None or found[0].center_id == center.pk) else None
-        if current is None:
-            raise NotFound("工单")
-        current.center = found[1]
-        current.department = found[2]
-        if current.version != version:
-            raise Conflict(f"工单已被他人修改（当前版本 {current.version}，提交版本 {version}），请刷新后重试",
-                           field="version", rule="version_conflict")
-        roles = roles_of(actor.user)
-        if not roles & t.roles:
-            raise NotAllowed(f"当前角色不能执行“{t.label}”（{t.seed}）", rule="permission")
-        if current.kind not in t.kinds:
-            raise RuleViolation(f"{current.get_kind_display()}工单不能执行“{t.label}”", field="name", rule="kind", status=409)
-        if current.state not in t.src:
-            raise RuleViolation(f"工单当前状态为“{current.state_label}”，不能执行“{t.label}”", field="name", rule="state", status=409)
-        if t.at_department and actor.department_id != current.department_id:
-            raise NotAllowed(f"只有处理部门“{current.department or '—'}”的人员可以执行“{t.label}”", rule="permission")
-        fields = clean_fields(current, t, raw, now)
-        _guard(current, t, fields, now)
-        changes, case = _changes(current, t, fields, actor, now)
-        changes.update(state=t.dst, version=version + 1, updated_at=now)
-        updated = Order.objects.filter(pk=current.pk, version=version).update(**changes)
-        if updated != 1:
-            raise Conflict("工单已被他人修改，请刷新后重试", field="version", rule="version_conflict")
-        OrderEvent.objects.create(order=current, at=now, actor=actor, staff_no=actor.staff_no, name=t.name, label=t.label,
-                                  from_state=current.state, to_state=t.dst, note=fields.get("note", ""),
-                                  fields=_jsonable({k: v for k, v in fields.items() if k != "note"}))
-        if case is not None:
-            case.save()
-        for key, value in changes.items():  # plain values only (_changes builds no expressions)
-            setattr(current, key, value)
-        deadline = current.handling_deadline or current.due_at
-        if current.state == machine.PROCESSING and deadline:
-            order_id = current.pk
-            transaction.on_commit(lambda: _schedule_check(order_id, deadline))
-    return current
+            raise RuleViolation.of("tickets.version.required", field="version")
+    scope = _scope(actor)
+    if center is not None and center.pk != scope.center.pk:
+        raise RuleViolation(Msg("common.not_found", what=Msg("tickets.noun.order")), rule="not_found", status=404)
+    done = workflow.fire(machine.MACHINE, scope, order, name, version=version, now=now, **raw)
+    deadline = done.handling_deadline or done.due_at
+    if done.state == machine.PROCESSING and deadline:
+        order_id = done.pk
+        transaction.on_commit(lambda: _schedule_check(order_id, deadline))
+    return done
 
 
 def _schedule_check(order_id: int, deadline: datetime) -> None:
@@ -622,9 +418,13 @@ _PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "
 
 
 # --- timers ----------------------------------------------------------------------------------------
-def _event(order: Order, now: datetime, name: str, label: str, note: str) -> None:
-    OrderEvent.objects.create(order=order, at=now, actor=None, staff_no="系统", name=name, label=label,
-                              from_state=order.state, to_state=order.state, note=note[:500])
+def _event(order: Order, now: datetime, name: str, code: str, note_code: str = "", *, actor: Staff | None = None,
+           **params) -> None:
+    """A history line that is not a transition, as data: a timer's (no actor: by_system) or a person's."""
+    OrderEvent.objects.create(order=order, at=now, actor=actor, staff_no=actor.staff_no if actor else "",
+                              by_system=actor is None, name=name, code=code, note_code=note_code,
+                              params=Msg(code, **params).as_data()["params"], from_state=order.state,
+                              to_state=order.state)
 
 
 @transaction.atomic
@@ -638,7 +438,7 @@ def check_order_deadline(order: Order, now: datetime) -> list[str]:
     if is_past_due(order, now) and not order.is_overdue:
         if Order.objects.filter(pk=order.pk, is_overdue=False).update(is_overdue=True, overdue_at=now):
             order.is_overdue, order.overdue_at = True, now
-            _event(order, now, "overdue", "超时", f"已超过时限 {timezone.localtime(deadline):%Y-%m-%d %H:%M}")
+            _event(order, now, "overdue", "tickets.event.overdue", "tickets.event.overdue_note", deadline_at=deadline)
             done.append("overdue")
     if (order.state == machine.PROCESSING and not order.is_overdue
             and rules.reminder_due(deadline, timedelta(minutes=pol["reminder_before_minutes"]), now)):
@@ -646,9 +446,11 @@ def check_order_deadline(order: Order, now: datetime) -> list[str]:
         to = (dept.liaison if dept else None) or order.handler
         _, created = Reminder.objects.get_or_create(
             order=order, deadline=deadline,
-            defaults={"at": now, "to": to, "note": f"工单 {order.number} 将于 {timezone.localtime(deadline):%m-%d %H:%M} 到期，请及时处理"})
+            defaults={"at": now, "to": to, "note": str(Msg("tickets.event.reminder_text", number=order.number,
+                                                           deadline_at=deadline))})
         if created:
-            _event(order, now, "remind", "催办", f"提醒 {to.staff_no if to else '处理部门'}：即将到期")
+            _event(order, now, "remind", "tickets.event.remind", "tickets.event.remind_note",
+                   to=to.staff_no if to else Msg("tickets.event.remind_department"))
             done.append("remind")
     if order.is_overdue and order.state == machine.PROCESSING and order.department_id:
         dept = order.department
@@ -659,13 +461,15 @@ def check_order_deadline(order: Order, now: datetime) -> list[str]:
         if step == 1:
             if dept.leader_id:
                 Escalation.objects.create(order=order, at=now, step=1, department=dept, to=dept.leader,
-                                          note=f"工单 {order.number} 超时未反馈，书面上报部门领导")
-                _event(order, now, "escalate", "超时上报部门领导", f"上报 {dept.leader.staff_no}（004:L2181）")
+                                          note=str(Msg("tickets.event.escalation_text1", number=order.number)))
+                _event(order, now, "escalate", "tickets.event.escalate1", "tickets.event.escalate_note",
+                       to=dept.leader.staff_no)  # 004:L2181
                 done.append("escalate1")
         elif step == 2 and dept.executive_id:
             Escalation.objects.create(order=order, at=now, step=2, department=dept, to=dept.executive,
-                                      note=f"工单 {order.number} 上报部门领导后仍未反馈，书面上报主管领导")
-            _event(order, now, "escalate", "超时上报主管领导", f"上报 {dept.executive.staff_no}（004:L2181）")
+                                      note=str(Msg("tickets.event.escalation_text2", number=order.number)))
+            _event(order, now, "escalate", "tickets.event.escalate2", "tickets.event.escalate_note",
+                   to=dept.executive.staff_no)  # 004:L2181
             done.append("escalate2")
     return done
 
@@ -726,38 +530,29 @@ def request_compensation(order: Order, actor: Staff, amount, reason) -> Compensa
         if isinstance(amount, bool) or not value.is_finite():
             raise InvalidOperation
     except (InvalidOperation, ValueError):
-        raise RuleViolation("赔偿金额应为数字（元）", field="amount", rule="type")
+        raise RuleViolation.of("tickets.compensation.amount_not_number", field="amount")
     if value <= 0 or value >= Decimal("100000000"):
-        raise RuleViolation("赔偿金额应大于0且小于1亿元", field="amount", rule="range")
+        raise RuleViolation.of("tickets.compensation.amount_range", field="amount")
     if value != value.quantize(Decimal("0.01")):
-        raise RuleViolation("赔偿金额最多两位小数", field="amount", rule="precision")
+        raise RuleViolation.of("tickets.compensation.amount_precision", field="amount")
     if not isinstance(reason, str) or not reason.strip():
-        raise RuleViolation("请填写赔偿理由", field="reason", rule="required")
+        raise RuleViolation.of("tickets.compensation.reason_required", field="reason")
     if len(reason) > 500:
-        raise RuleViolation("赔偿理由不能超过500个字符", field="reason", rule="max_length")
+        raise RuleViolation.of("tickets.compensation.reason_too_long", field="reason")
     if order.state in (machine.CANCELLED, machine.ARCHIVED):
-        raise RuleViolation(f"工单{order.state_label}，不能申请赔偿", field="order", rule="state", status=409)
+        raise RuleViolation.of("tickets.compensation.order_closed", field="order", status=409,
+                               state=Msg(f"tickets.order.state.{order.state}"))
     comp = Compensation.objects.create(order=order, amount=value, reason=reason.strip(), requested_by=actor,
                                        approver=approver_for(value, policy(order.center)))
-    _event(order, timezone.now(), "compensation", "申请赔偿", f"{value} 元，待{comp.get_approver_display()}审批")
+    _event(order, timezone.now(), "compensation", "tickets.event.compensation_requested",
+           "tickets.event.compensation_requested_note", actor=actor, amount=value,
+           approver=Msg(f"tickets.approver.{comp.approver}"))
     return comp
 
 
-@transaction.atomic
-def decide_compensation(comp: Compensation, actor: Staff, approve, note: str = "") -> Compensation:
+def decide_compensation(comp: Compensation, actor, approve, note: str = "") -> Compensation:
+    """Approve or reject on the kernel (machine.COMPENSATION): the tier's approver, never the requester (002:L150-158)."""
     if not isinstance(approve, bool):
-        raise RuleViolation("请选择批准或驳回", field="approve", rule="type")
-    if not isinstance(note, str) or len(note) > 300:
-        raise RuleViolation("审批意见不能超过300个字符", field="note", rule="max_length")
-    comp = Compensation.objects.select_for_update().select_related("order__center").get(pk=comp.pk)
-    if comp.state != Compensation.State.PENDING:
-        raise RuleViolation("该赔偿申请已审批", field="state", rule="state", status=409)
-    roles = {r.value for r in roles_of(actor.user)}
-    allowed = set(policy(comp.order.center)["compensation"]["roles"][comp.approver])
-    if not roles & allowed:
-        raise NotAllowed(f"{comp.amount} 元的赔偿须由{comp.get_approver_display()}审批（002:L150-158）")
-    comp.state = Compensation.State.APPROVED if approve else Compensation.State.REJECTED
-    comp.decided_by, comp.decided_at, comp.decision_note = actor, timezone.now(), note
-    comp.save()
-    _event(comp.order, comp.decided_at, "compensation", "赔偿审批", f"{comp.get_state_display()}：{comp.amount} 元")
-    return comp
+        raise RuleViolation.of("tickets.compensation.approve_not_bool", field="approve")
+    return workflow.fire(machine.COMPENSATION, _scope(actor), comp, "approve" if approve else "reject",
+                         note=note or "")

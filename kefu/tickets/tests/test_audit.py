@@ -54,7 +54,9 @@ def world(org, make_staff, new_order, fire):
     from kefu.tickets.models import Order
 
     Order.objects.filter(pk=order.pk).update(is_overdue=True)  # shown on the supervisor board's overdue list
-    comp = Compensation.objects.create(order=order, amount=100, reason="补偿", approver="sales_manager", requested_by=omni)
+    # requested by someone else: nobody decides their own request (issue 13), omni decides it here
+    comp = Compensation.objects.create(order=order, amount=100, reason="补偿", approver="sales_manager",
+                                       requested_by=org.agent)
     return omni, order, comp
 
 

@@ -52,7 +52,7 @@ def test_order_lifecycle_through_the_pages(org, new_order, page, login, screensh
     assert "话费多扣50元" in page.inner_text("main")
     screenshot("tickets-department-queue")
     page.click("text=话费多扣50元 >> xpath=../td[1]/a") if False else page.goto(detail_url)
-    page.fill("[data-transition=resolve] input[name=result]", "已退还50元")
+    page.fill("[data-transition=resolve] textarea[name=result]", "已退还50元")
     page.fill("[data-transition=resolve] input[name=cause]", "计费系统重复扣费")
     page.click("[data-transition=resolve] button[type=submit]")
     page.wait_for_selector("#state:has-text('已处理待回复')")
@@ -60,7 +60,7 @@ def test_order_lifecycle_through_the_pages(org, new_order, page, login, screensh
     # --- agent replies with satisfaction (004:L2117)
     login(org.agent)
     page.goto(detail_url)
-    page.fill("[data-transition=reply] input[name=reply_opinion]", "已告知客户退费到账")
+    page.fill("[data-transition=reply] textarea[name=reply_opinion]", "已告知客户退费到账")
     page.select_option("[data-transition=reply] select[name=satisfaction]", "satisfied")
     page.click("[data-transition=reply] button[type=submit]")
     page.wait_for_selector("#state:has-text('已回复')")
@@ -68,7 +68,7 @@ def test_order_lifecycle_through_the_pages(org, new_order, page, login, screensh
     # --- dispatcher archives into the case library (004:L2171)
     login(org.dispatcher)
     page.goto(detail_url)
-    page.fill("[data-transition=archive] input[name=analysis]", "计费系统缺陷导致重复扣费")
+    page.fill("[data-transition=archive] textarea[name=analysis]", "计费系统缺陷导致重复扣费")
     page.check("[data-transition=archive] input[name=is_typical]")
     page.fill("[data-transition=archive] input[name=case_title]", "重复扣费退费案例")
     page.click("[data-transition=archive] button[type=submit]")
@@ -77,7 +77,11 @@ def test_order_lifecycle_through_the_pages(org, new_order, page, login, screensh
     for label in ("受理", "复核", "派单", "处理完成", "回复客户", "归档"):
         assert label in timeline
     assert "工号 4001" in timeline and "工号 8002" in timeline
+    assert "004:" not in page.inner_text("main")  # seed lines stay in the code
     screenshot("tickets-detail-archived")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot("tickets-detail-archived-phone")
+    page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(page.base_url + "/tickets/cases/")
     assert "重复扣费退费案例" in page.inner_text("main")
     screenshot("tickets-cases")

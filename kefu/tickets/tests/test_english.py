@@ -30,7 +30,7 @@ def test_dispatch_and_board_in_english(org, new_order, fire, client_for):
     assert_english(dispatcher.get("/tickets/dispatch/"), "Dispatch queue", "All", "Logged", "sorted by stage", user_data=TYPED)
     html = assert_english(dispatcher.get(f"/tickets/orders/{order.pk}/"), "Available actions", "Review", "Review comments",
                           "Cancel as invalid", user_data=TYPED)
-    assert "Per 004:" in html
+    assert "004:" not in html and "Per " not in html  # seed lines stay in code and tests, not on staff pages
     r = dispatcher.post(f"/tickets/orders/{order.pk}/fire/", {"name": "review", "version": order.version,
                                                                "review_opinion": TYPED[3]}, follow=True)
     assert_english(r, "Review done: work order", "is now “Reviewed, awaiting dispatch”", "Dispatch instructions",
@@ -55,16 +55,46 @@ def test_chinese_pages_unchanged(org, new_order, client_for):
     assert Order.objects.count() == 1
 
 
-def test_history_notes_in_english():  # the notes services write for overdue, reminders, escalation, compensation
+def test_history_lines_in_the_readers_language():
+    """History rows are stored as code + parameters and rendered when shown: the same row reads Chinese or English,
+    times in local time, labels inside them translated, no seed line (004:L2181 stays in the code)."""
+    from datetime import datetime, timezone as tz
+
     from django.utils import translation
 
-    from kefu.tickets.views import _note
+    from kefu.tickets import history
+    from kefu.tickets.models import OrderEvent
 
+    rows = [
+        OrderEvent(name="overdue", code="tickets.event.overdue", note_code="tickets.event.overdue_note", by_system=True,
+                   params={"deadline_at": datetime(2026, 11, 7, 19, 45, tzinfo=tz.utc).isoformat()}),
+        OrderEvent(name="remind", code="tickets.event.remind", note_code="tickets.event.remind_note", by_system=True,
+                   params={"to": {"code": "tickets.event.remind_department", "params": {}}}),
+        OrderEvent(name="escalate", code="tickets.event.escalate1", note_code="tickets.event.escalate_note",
+                   by_system=True, params={"to": "8001"}),
+        OrderEvent(name="compensation", code="tickets.event.compensation_requested", staff_no="1001",
+                   note_code="tickets.event.compensation_requested_note",
+                   params={"amount": "200", "approver": {"code": "tickets.approver.gm", "params": {}}}),
+        OrderEvent(name="review", code="tickets.order.transition.review", staff_no="1002", note="客户来电催问",
+                   from_state="accepted", to_state="reviewed", fields={"level": 3, "complainant_type": "key_account"}),
+    ]
     with translation.override("en"):
-        assert _note("已超过时限 2026-11-08 03:45") == "Deadline passed (2026-11-08 03:45)"
-        assert _note("提醒 处理部门：即将到期") == "Reminded Resolver department: due soon"
-        assert _note("上报 8001（004:L2181）") == "Escalated to 8001 (004:L2181)"
-        assert _note("200 元，待总经理审批") == "CNY 200, awaiting approval by General manager"
-        assert _note("客户来电催问") == "客户来电催问"
+        lines = [history.event_line(e) for e in rows]
+        assert [(x["label"], x["note"], x["by"]) for x in lines] == [
+            ("Overdue", "Deadline passed (2026-11-08 03:45)", "System"),
+            ("Reminder", "Reminded Resolver department: due soon", "System"),
+            ("Escalated to department head (overdue)", "Escalated to 8001", "System"),
+            ("Compensation requested", "CNY 200, awaiting approval by General manager", "Staff no. 1001"),
+            ("Review", "客户来电催问", "Staff no. 1002"),
+        ]
+        assert lines[4]["fields"] == [("Complaint level", "Level 3"), ("Complainant type", "Key account")]
+        assert (lines[4]["from_label"], lines[4]["to_label"]) == ("Logged", "Reviewed, awaiting dispatch")
     with translation.override("zh-hans"):
-        assert _note("已超过时限 2026-11-08 03:45") == "已超过时限 2026-11-08 03:45"
+        lines = [history.event_line(e) for e in rows]
+        assert [(x["label"], x["note"], x["by"]) for x in lines] == [
+            ("超时", "已超过时限 2026-11-08 03:45", "系统"),
+            ("催办", "提醒 处理部门：即将到期", "系统"),
+            ("超时上报部门领导", "上报 8001", "系统"),
+            ("申请赔偿", "200 元，待总经理审批", "工号 1001"),
+            ("复核", "客户来电催问", "工号 1002"),
+        ]

@@ -11,6 +11,7 @@ from django.db import OperationalError, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from kefu.messages import render
 from kefu.tickets import machine, services
 from kefu.tickets.models import Order, OrderEvent, OrderSequence
 
@@ -72,7 +73,8 @@ def test_repeat_complaint_still_found_for_a_known_caller(org, new_order):
         second = new_order()
     assert second.is_repeat and second.original_id == first.pk and second.priority == 2
     event = OrderEvent.objects.get(order=second, name="accept")
-    assert event.note == f"重复投诉，关联原工单 {first.number}"
+    assert (event.note_code, event.params) == ("tickets.event.repeat_of", {"number": first.number})
+    assert render(event.note_code, event.params) == f"重复投诉，关联原工单 {first.number}"
     assert sum('FROM "tickets_order"' in q["sql"] for q in ctx.captured_queries) == 1
 
 

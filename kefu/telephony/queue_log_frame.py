@@ -149,75 +149,59 @@ class _Block:
                            ev=pl.col("p4").replace_strict(events, default=0, return_dtype=pl.UInt8).fill_null(0))
         lazy = f.lazy()
         common = _regular_key(p[1]) & p[0].str.contains("^[0-9]{1,10}$").fill_null(False)
-        strip_key = p[1].str.strip_chars(_PY_SPACE).alias("key")
-        queries, names = [], []
-        present = set(f.get_column("ev").unique().to_list())
-        for code in sorted(present - {0}):
+        queries, codes = [], []
+        for code in sorted(set(f.get_column("ev").unique().to_list()) - {0}):
             part = lazy.filter(pl.col("ev") == code)
             shape = _SHAPES.get(code) or _ENDS.get(code)
             if shape is None:  # transfers: the reference reads them
-                queries += [part.select(strip_key), part.select("idx")]
-                names.append((code, None))
+                queries.append(part.select("idx", key=p[1], ok=pl.lit(False)))
+                codes.append(code)
                 continue
             check, columns = shape
-            part = part.with_columns(ok=common & check)
             values = {name: expr.cast(_TYPES[name], strict=False) for name, expr in columns.items()}
             if "queue" in values:
                 values["queue"] = p[2].replace_strict(queues, return_dtype=pl.String)
             if "agent" in values:
                 values["agent"] = p[3].replace_strict(agents, return_dtype=pl.String)
             if "t" in values:
-                values["t"] = p[0].cast(pl.Int64)
-            end = code in _ENDS
-            good = part.filter("ok")
-            queries += [part.filter(~pl.col("ok")).select(strip_key), part.filter(~pl.col("ok")).select("idx"),
-                        good.select("idx", p[1].alias("key"), *([pl.col("ev")] if end else []), **values),
-                        good.head(MAX_ERRORS).select("idx", "p0")]
-            names.append((code, "END" if end else code))
+                values["t"] = p[0].cast(pl.Int64, strict=False)
+            queries.append(part.select("idx", p[1].alias("key"), *([pl.col("ev")] if code in _ENDS else []), "p0",
+                                       ok=common & check, **values))
+            codes.append(code)
         queries.append(lazy.filter(pl.col("ev") == 0).select("idx"))
         results = pl.collect_all(queries)
         self.frames: dict = {}
         self.epoch_first: list[tuple[int, str]] = []
-        tainted, others = [], [results[-1]]
-        pos = 0
-        for _code, name in names:
-            tainted.append(results[pos])
-            others.append(results[pos + 1])
-            if name is None:
-                pos += 2
+        tainted, others = [], [results[-1].to_series()]
+        self.n_regular = 0
+        for code, frame in zip(codes, results):
+            bad = frame.filter(~pl.col("ok"))
+            if bad.height:
+                # a call event on a line that is not regular: the reference reads it and every line of its callid
+                # (as the reference strips it)
+                tainted.append(bad.select(pl.col("key").str.strip_chars(_PY_SPACE)).to_series())
+                others.append(bad.get_column("idx"))
+                frame = frame.filter("ok")
+            if not frame.height or code not in _SHAPES and code not in _ENDS:
                 continue
-            frame, first = results[pos + 2], results[pos + 3]
-            pos += 4
-            self.frames.setdefault(name, []).append(frame)
-            self.epoch_first += first.rows()
-        self.tainted = pl.concat(tainted).to_series() if tainted else pl.Series("key", [], pl.String)
+            self.n_regular += frame.height
+            self.epoch_first += frame.head(MAX_ERRORS).select("idx", "p0").rows()
+            self.frames.setdefault("END" if code in _ENDS else code, []).append(frame.drop("ok", "p0"))
+        self.tainted = pl.concat(tainted) if tainted else pl.Series("key", [], pl.String)
         # the lines the reference reads: not a call event (agents, ignored, unknown, blank, broken), or a call event
         # on a line that is not regular
-        self.others = pl.concat(others).to_series()
-        self.n_regular = sum(frame.height for frames in self.frames.values() for frame in frames)
+        self.others = pl.concat(others)
 
 
 def _other_breaks(text: bytes, raw: np.ndarray) -> bool:
     """Does the block break lines elsewhere than at \\n and \\r\\n (as str.splitlines also does)?"""
-    controls = raw[raw < 0x20]
-    odd = set(np.unique(controls).tolist()) & {0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e}
-    if odd - {0x0d} or (odd and text.count(b"\r") != text.count(b"\r\n")):
+    count = np.bincount(raw, minlength=256)
+    if count[[0x0b, 0x0c, 0x1c, 0x1d, 0x1e]].any() or (count[0x0d] and count[0x0d] != text.count(b"\r\n")):
         return True
-    for lead, tails in ((0xc2, ((0x85,),)), (0xe2, ((0x80, 0xa8), (0x80, 0xa9)))):  # U+0085, U+2028, U+2029
-        at = np.flatnonzero(raw == lead)
-        for tail in tails:
-            if len(at) and any(bytes(raw[i:i + 1 + len(tail)]) == bytes((lead, *tail)) for i in at[_match(raw, at, tail)].tolist()):
-                return True
-    return False
-
-
-def _match(raw: np.ndarray, at: np.ndarray, tail: tuple) -> np.ndarray:
-    ok = np.ones(len(at), bool)
-    for k, byte in enumerate(tail, start=1):
-        inside = at + k < len(raw)
-        ok &= inside
-        ok[inside] &= raw[at[inside] + k] == byte
-    return ok
+    if not (count[0xc2] or count[0xe2]):
+        return False
+    # U+0085, U+2028, U+2029 (in UTF-8 these bytes are those characters wherever they occur)
+    return b"\xc2\x85" in text or b"\xe2\x80\xa8" in text or b"\xe2\x80\xa9" in text
 
 
 def parse_frame(data: bytes, *, encoding: str = "utf-8", tz=queue_log.timezone.utc, carry=(), agent_map: dict[str, str] | None = None,
@@ -317,10 +301,16 @@ def _regular_calls(frames: dict, tainted: pl.Series, ring_cycle: float) -> tuple
         & ((c("ring_lo") > c("enter_idx")) & (c("ring_hi") < end)).fill_null(True)
     good = (pl.when(is_single).then(single_shape).otherwise(queue_shape).fill_null(False)
             & ~c("key").is_duplicated() & ~c("key").is_in(tainted.implode()))
-    joined = joined.with_columns(good=good).collect()
-    good_keys = joined.lazy().filter("good").select("key")
-    theirs = pl.concat([frame.lazy().join(good_keys, on="key", how="anti").select("idx")
-                        for frame in frames.values()]).collect().to_series()
+    lines_of_call = (1 + c("enter_idx").is_not_null().cast(pl.Int64) + c("info_idx").is_not_null().cast(pl.Int64)
+                     + c("c_idx").is_not_null().cast(pl.Int64) + c("w_idx").is_not_null().cast(pl.Int64) + c("ring_n").fill_null(0))
+    joined = joined.with_columns(good=good, lines=lines_of_call).collect()
+    regular = sum(frame.height for frame in frames.values())
+    if joined.filter("good").get_column("lines").sum() == regular:  # every regular line is a plain call's
+        theirs = pl.Series("idx", [], pl.Int64)
+    else:
+        good_keys = joined.lazy().filter("good").select("key")
+        theirs = pl.concat([frame.lazy().join(good_keys, on="key", how="anti").select("idx")
+                            for frame in frames.values()]).collect().to_series()
     g = joined.lazy().filter("good")
     complete = ev.is_in([COMPLETECALLER, COMPLETEAGENT])
     exits = ev.is_in([ABANDON, TIMEOUT, EMPTY, EXITKEY])

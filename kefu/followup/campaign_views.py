@@ -21,9 +21,9 @@ from kefu.followup import campaigns, present, rules
 from kefu.followup.models import Campaign, CampaignTarget
 from kefu.messages import render as render_msg
 from kefu.org.policy import policy_for
-from kefu.org.roles import ROLE_LABELS
 from kefu.scope import caller
 from kefu.tickets.models import Order
+from kefu.web.context import ROLE_NAMES
 from kefu.web.inputs import parse_day
 from kefu.workflow import available
 
@@ -97,7 +97,7 @@ def campaign_list(request):
              "progress": campaigns.progress(c)} for c in qs[:100]]
     return render(request, "followup/campaigns.html", {
         "rows": rows, "is_lead": is_lead, "form": form, "errors": errors,
-        "roles": [(str(r), ROLE_LABELS[r]) for r in campaigns.OFFER_ROLE_CHOICES]}, status=status)
+        "roles": [(str(r), str(ROLE_NAMES[r])) for r in campaigns.OFFER_ROLE_CHOICES]}, status=status)
 
 
 @require("page.followup.campaigns")
@@ -113,9 +113,9 @@ def campaign(request, pk: int, status: int = 200):
         audit(request, targets, unmasked, f"外呼名单 {c.name}")
         ctx.update({"targets": [call_dict(scope, t, unmasked) for t in targets], "unmasked": unmasked,
                     "can_unmask": can_unmask(request.user), "granted": [s.staff_no for s in c.offer_staff.all()],
-                    "offer_roles": [ROLE_LABELS.get(r, r) for r in c.offer_roles],
+                    "offer_roles": [str(ROLE_NAMES.get(r, r)) for r in c.offer_roles],
                     "kinds": [(k, render_msg(f"followup.campaign.customer_kind.{k}")) for k in campaigns.SELECT_KINDS],
-                    "order_kinds": [(k, lbl) for k, lbl in Order.Kind.choices],
+                    "order_kinds": [(k, render_msg(f"followup.campaign.order_kind.{k}")) for k in Order.Kind.values],
                     "imports": list(c.imports.order_by("-at")[:10])})
     mine = c.targets.filter(holder=scope.staff, state="open").first() if scope.staff else None
     ctx["mine"] = mine

@@ -154,4 +154,9 @@ MESSAGES = {
     "followup.ivr.not_replied": _("IVR结果文件第 %(row)s 行：工单 %(value)s 尚未答复，不能有满意度结果"),
     "followup.ivr.call_unknown": _("IVR结果文件第 %(row)s 行：本中心没有呼叫编号为 %(value)s 的话单"),
     "followup.ivr.call_no_order": _("IVR结果文件第 %(row)s 行：呼叫 %(value)s 的来电号码在调查之前没有已答复的工单"),
+    "followup.campaign.order_kind.consultation": _("咨询"),
+    "followup.campaign.order_kind.complaint": _("投诉"),
+    "followup.campaign.order_kind.suggestion": _("建议"),
+    "followup.campaign.order_kind.appeal": _("申诉"),
+    "followup.campaign.order_kind.coordination": _("协调单"),
 }

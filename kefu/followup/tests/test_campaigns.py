@@ -279,3 +279,23 @@ def test_every_label_of_the_call_machine_is_in_the_catalogue():
     from kefu.workflow import check_declared
 
     assert check_declared([MACHINE], catalogue()) == []
+
+
+def test_campaign_pages_read_in_english(campaign, staff, client_for):
+    from kefu.web.tests.english import chinese_left, english
+
+    _fill(campaign, ["13800000001", "13800000002"])
+    lead = english(client_for(staff["lead"]))
+    senior = english(client_for(staff["senior"]))
+    call = senior.post(f"/api/followup/campaigns/{campaign.pk}/next").json()
+    senior.post(f"/api/followup/calls/{call['id']}/fire", {"name": "attempt", "outcome": "wrong_number"},
+                content_type="application/json")
+    user_data = [campaign.name, campaign.purpose, OFFER, *[q["text"] for q in QUESTIONS],
+                 *[o for q in QUESTIONS for o in q["scale"]], "张*", "李*"]
+    pages = [(lead, "/followup/campaigns/"), (lead, f"/followup/campaigns/{campaign.pk}/"),
+             (lead, f"/followup/campaigns/{campaign.pk}/report/"), (senior, f"/followup/calls/{call['id']}/"),
+             (lead, "/followup/figures/")]
+    for client, url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert chinese_left(response.content.decode(), user_data) == [], url

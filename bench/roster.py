@@ -41,6 +41,8 @@ about 125 solved in turn against the cover the teams before left (kefu.roster.de
 constructive roster the engine starts from (engine.greedy_roster). --center-teams 0,2 solves the same center whole and
 by 2 teams one after the other: what the split costs on a size both can solve. Peak memory is the process's.
 
+Measured numbers, with the date, the load and the machine: bench/ROSTER.md.
+
 --repair (issue 18, item 3): the 150-agent center month is solved (--publish-time-limit) and published; then, per run,
 5 random absences of 1-3 days starting on a worked day; the roster is repaired (kefu.roster.repair, a cost per moved
 cell from the policy) and, in the same time, solved again from scratch (engine.solve). Each line prints the kept share

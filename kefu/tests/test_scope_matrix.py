@@ -519,10 +519,7 @@ def _example(node: dict, schema: dict, depth: int = 0):
 
 # Pages known to show another center's rows, each until its fix lands (test_known_page_leaks_are_still_there turns
 # red when one is fixed: then remove it here).
-KNOWN_PAGE_LEAKS = {
-    "tickets:cases": "the case library page (kefu/tickets/views.py, being rewritten) does not pass the caller's "
-                     "center to selectors.search_cases(..., center=); the API does (so does case_search's)",
-}
+KNOWN_PAGE_LEAKS: dict[str, str] = {}
 
 
 def _page_leaks(world, only=None) -> tuple[list[str], int]:

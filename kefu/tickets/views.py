@@ -16,6 +16,7 @@ from kefu.errors import RuleViolation
 from kefu.messages import Msg
 from kefu.org.models import Department
 from kefu.org.roles import Role, roles_of
+from kefu.scope import caller
 from kefu.tickets import history, machine, selectors, services
 from kefu.tickets.models import Order
 from kefu.workcal.messages import shown
@@ -239,14 +240,20 @@ def unmask(request, order_id: int):
 @require("page.tickets.cases")
 def cases(request):
     q = request.GET.get("q", "")[:100]
-    return render(request, "tickets/cases.html", {"cases": _case_names(selectors.search_cases(q, 50)), "q": q})
+    found = list(selectors.search_cases(q, 50, center=caller(request).center))
+    if found:
+        record_read(request, "typical_case", [c.pk for c in found], fields="title,summary")
+    return render(request, "tickets/cases.html", {"cases": _case_names(found), "q": q})
 
 
 @require("page.tickets.cases")
 def case_search(request):
     """HTMX fragment beside the dispatch form: the case library is at hand while dispatching (004:L2157)."""
     q = request.GET.get("q", "")[:100]
-    return render(request, "tickets/_case_hits.html", {"cases": _case_names(selectors.search_cases(q, 5)) if q.strip() else [], "q": q})
+    found = list(selectors.search_cases(q, 5, center=caller(request).center)) if q.strip() else []
+    if found:
+        record_read(request, "typical_case", [c.pk for c in found], fields="title,summary")
+    return render(request, "tickets/_case_hits.html", {"cases": _case_names(found), "q": q})
 
 
 def _case_names(cases) -> list:

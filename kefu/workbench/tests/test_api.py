@@ -60,3 +60,15 @@ def test_search_api_masks_and_audits(org, client_for):
     assert client.get("/api/workbench/orders", {"q": "13800138000"}).json()["total"] == 1
     bad = client.get("/api/workbench/orders", {"level": "x"})
     assert bad.status_code == 400 and bad.json()["detail"][0]["field"] == "level"
+
+
+def test_pages_in_chinese_by_default_and_in_english(org, client_for):
+    from django.conf import settings
+
+    client = client_for(org.agent)
+    assert "来电工作台" in client.get("/workbench/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/workbench/").content.decode()
+    assert "Call workbench" in page and "Keyboard shortcuts" in page and "快捷键" not in page
+    search = client.get("/workbench/search/", {"q": "费"})
+    assert search.status_code == 400 and "single Chinese character" in search.content.decode()

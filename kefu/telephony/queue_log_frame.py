@@ -32,6 +32,7 @@ from kefu.telephony import csv_import, queue_log
 from kefu.telephony.queue_log import CALL_EVENTS, MAX_ERRORS, ParseResult, Reader, staff_no_of
 
 BLOCK_BYTES = 1 << 25  # lines are split 32 MB of the file at a time
+JOIN_SHARES, JOIN_SHARE_LINES = 4, 500_000  # the calls are joined in up to 4 shares, one per 500,000 regular lines
 _KINDS = {"str": pl.Utf8, "transfer": pl.Utf8, "outcome": pl.Utf8, "datetime": pl.Datetime("us", "UTC"), "float": pl.Float64,
           "int": pl.Int64, "bool": pl.Boolean, "bool_or_null": pl.Boolean}
 CALL_SCHEMA = {f: _KINDS[k] for f, k in csv_import.FIELDS.items()} | {"hangup_by": pl.Utf8}
@@ -231,8 +232,23 @@ def parse_frame(data: bytes, *, encoding: str = "utf-8", tz=queue_log.timezone.u
     n_regular = sum(b.n_regular for b in blocks)
     del blocks
 
-    calls, theirs = _regular_calls(frames, tainted, ring_cycle_seconds)
-    del frames
+    # the calls joined a share of the callids at a time (by hash: every line of a callid in the same share), so that
+    # the joins' working columns are not all in memory at once
+    shares = max(1, min(JOIN_SHARES, sum(frame.height for frame in frames.values()) // JOIN_SHARE_LINES))
+    parts: dict = {}
+    for name in list(frames):
+        frame = frames.pop(name)
+        split = frame.with_columns(share=(pl.col("key").hash() % shares).cast(pl.UInt32)).partition_by("share", as_dict=True)
+        del frame
+        for k in range(shares):
+            part = split.pop((k,), None)
+            parts.setdefault(k, {})[name] = _empty(name) if part is None else part.drop("share")
+    found = []
+    for k in range(shares):
+        found.append(_regular_calls(parts.pop(k), tainted, ring_cycle_seconds))
+    calls = pl.concat([c for c, _ in found])
+    theirs = pl.concat([t for _, t in found])
+    del found
     reader_frames: list[pl.DataFrame] = []
     reader = Reader(**options, on_calls=lambda calls: reader_frames.append(calls_frame(calls, end_idx=True)))
     # the reference reads the carried lines, then every line that is not regular and every line of the calls left to it

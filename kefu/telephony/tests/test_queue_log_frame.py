@@ -211,9 +211,11 @@ def test_other_line_breaks_and_encodings_as_the_reference(encoding, breaks):
     assert errors[1] >= 1
 
 
-def test_a_file_in_blocks_is_read_as_a_whole(monkeypatch):
-    """Blocks cut after a newline: the same result with blocks of a few lines."""
+def test_a_file_in_blocks_and_shares_is_read_as_a_whole(monkeypatch):
+    """Blocks cut after a newline, calls joined a share of the callids at a time: the same result with blocks of a few
+    lines and four shares."""
     text = simulate(busy_day(seed=5, duration_seconds=3 * 3600)).queue_log
     whole = assert_same(text.encode())
     monkeypatch.setattr(queue_log_frame, "BLOCK_BYTES", 300)
+    monkeypatch.setattr(queue_log_frame, "JOIN_SHARE_LINES", 50)
     assert assert_same(text.encode()).call_count == whole.call_count

@@ -16,6 +16,7 @@ from kefu.tickets import machine, services
 from kefu.tickets.models import Order
 
 COUNT = 320
+RECENT_SHARE = 0.12  # orders taken in the last 24 hours
 SUBJECTS = {
     "tariff": ["话费多扣", "套餐资费不符", "流量超额收费", "国际漫游费争议"],
     "service": ["营业员态度差", "热线长时间无人接听", "承诺回电未兑现"],
@@ -46,7 +47,8 @@ def build(center, rng, out) -> None:
     made = 0
     with transaction.atomic():
         for i in range(COUNT):
-            accepted = now - timedelta(days=rng.uniform(0, 60))
+            # a working day's share is today's: the queue has orders just taken, waiting for review and dispatch
+            accepted = now - (timedelta(hours=rng.uniform(0, 24)) if rng.random() < RECENT_SHARE else timedelta(days=rng.uniform(0, 60)))
             kind = rng.choices(list(machine.KINDS), weights=[25, 50, 8, 10, 7])[0]
             category = rng.choice(list(SUBJECTS))
             phone = rng.choice(phones)
@@ -80,11 +82,24 @@ def build(center, rng, out) -> None:
     out.write(f"  工单：{made} 张（" + "，".join(f"{k}{v}" for k, v in counts.items()) + f"），超时 {Order.objects.filter(center=center, is_overdue=True).count()} 张")
 
 
+LATE_SHARE = 0.03  # orders that miss their deadline somewhere in the last 60 days (resolved late, with a reason)
+RECENT_LATE_SHARE = 0.35  # of the orders due in the last RECENT_LATE_DAYS: still open past the deadline, or just closed late
+RECENT_LATE_DAYS = 2.5
+
+
 def _advance(order: Order, rng, now, agent, dispatchers, handlers) -> None:
-    """Walk the order along the machine to a random stage, with plausible times, never past `now`."""
+    """Walk the order along the machine with plausible times, never past `now`.
+
+    A center works to its deadlines: each step takes a share of the time left before the order's deadline (the
+    department's own deadline while it handles the order), so most orders are replied to in time. A few are late at
+    the department: it resolves them hours to a day or two after the deadline, with the reason. Those due in the last
+    days are late more often and still open, so that the work shows a handful of orders past their deadline by hours
+    or a day or two, as on any day.
+    """
     t = order.accepted_at
-    age_hours = (now - t).total_seconds() / 3600
-    target = rng.random() * min(1.0, age_hours / 96)  # older orders got further
+    due = order.due_at
+    recent = due is not None and now - timedelta(days=RECENT_LATE_DAYS) < due <= now + timedelta(hours=12)
+    late = due is not None and rng.random() < (RECENT_LATE_SHARE if recent else LATE_SHARE)
 
     def step(hours: float) -> bool:
         nonlocal t
@@ -94,72 +109,102 @@ def _advance(order: Order, rng, now, agent, dispatchers, handlers) -> None:
         t = nxt
         return True
 
+    def share(lo: float, hi: float, deadline=None) -> float:
+        """Hours for a step: a share of what is left before the deadline (a few minutes at least)."""
+        deadline = deadline or due
+        left = (deadline - t).total_seconds() / 3600 if deadline else 24.0
+        return max(left, 0.1) * rng.uniform(lo, hi) if left > 0 else rng.uniform(0.05, 0.3)
+
+    def desk(lo: float, hi: float) -> float:
+        """Hours at the dispatch desk: a queue of minutes to hours, shorter when the deadline is near."""
+        return min(rng.uniform(lo, hi), share(0.05, 0.2))
+
     def fire(name, actor, **fields):
         nonlocal order
         order = services.transition(order, name, actor, order.version, now=t, **fields)
 
+    def department_deadline(hours: float) -> str:
+        """The department's feedback deadline: the asked-for hours, but never after the order's own deadline."""
+        wanted = t + timedelta(hours=hours)
+        if due is not None and due - t > timedelta(minutes=30):
+            wanted = min(wanted, due - (due - t) * 0.15)
+        return wanted.isoformat()
+
     dispatcher = rng.choice(dispatchers)
-    satisfied = "satisfied" if rng.random() < 0.8 else "dissatisfied"
+    satisfied = "satisfied" if rng.random() < 0.85 else "dissatisfied"
     if order.kind in (machine.CONSULTATION, machine.SUGGESTION) and rng.random() < 0.7:
-        if target > 0.05 and step(rng.uniform(0.02, 0.3)):
+        if step(rng.uniform(0.02, 0.3)):
             fire("answer", agent, reply_opinion="已当场解答", satisfaction=satisfied)
-            if target > 0.5 and step(rng.uniform(1, 24)):
+            if rng.random() < 0.85 and step(rng.uniform(1, 24)):
                 fire("archive", dispatcher, analysis="咨询已解答", final_reply="已解答" if satisfied != "satisfied" else "")
         return
     if order.kind == machine.APPEAL:
-        if target < 0.1 or not step(rng.uniform(0.5, 4)):
+        if not step(desk(0.2, 4)):
             return
         if not order.appeal_is_new:
             fire("appeal_reply", dispatcher, reply_opinion="维持原处理意见并解释", satisfaction=satisfied)
             return
         fire("appeal_verify", dispatcher, verification_request="请地市部门核实申诉情况")
-        if target < 0.3 or not step(rng.uniform(2, 24)):
+        if not step(min(rng.uniform(6, 36), share(0.05, 0.2))):
             return
         if rng.random() < 0.3:
             fire("appeal_reject", dispatcher, verification_result="经核实不属实", reply_opinion="经核实不属实，已向客户解释",
                  report="关于申诉核实不属实的报告")
             return
         fire("appeal_dispatch", dispatcher, verification_result="属实", dispatch_opinion="限期处理并反馈",
-             department="province", handling_deadline=(t + timedelta(hours=48)).isoformat())
+             department="province", handling_deadline=department_deadline(48))
     elif order.kind == machine.COORDINATION:
-        if target < 0.1 or not step(rng.uniform(0.5, 4)):
+        if not step(desk(0.2, 4)):
             return
         fire("coordinate", dispatcher, dispatch_opinion="请限期反馈协调结果", department="province",
-             handling_deadline=(t + timedelta(hours=rng.choice([24, 48, 72]))).isoformat())
+             handling_deadline=department_deadline(rng.choice([24, 48, 72])))
     else:
-        if target < 0.1 or not step(rng.uniform(0.2, 3)):
+        if not step(desk(0.2, 4)):
             return
         if rng.random() < 0.06:
             fire("cancel", dispatcher, review_opinion="经复核为无效投诉")
             return
         fire("review", dispatcher, review_opinion="投诉要素齐全，有效")
-        if target < 0.2 or not step(rng.uniform(0.1, 2)):
+        if not step(desk(0.5, 8)):
             return
         fire("dispatch", dispatcher, dispatch_opinion="请按时限处理并反馈结果")
     handler = handlers.get(order.department.code) if order.department_id else None
-    if handler is None or target < 0.35:
+    if handler is None:
         return
-    if rng.random() < 0.1 and step(rng.uniform(0.5, 6)):
+    if rng.random() < 0.08 and step(share(0.03, 0.1, order.handling_deadline)):
         fire("return", handler, return_reason="不属本部门职责")
-        if step(rng.uniform(0.5, 3)):
+        if step(share(0.02, 0.06)):
             fire("dispatch", dispatcher, dispatch_opinion="已核实职责，请处理", department=order.department.code)
         else:
             return
-    if not step(rng.uniform(0.5, 60)):
+    if late and recent:  # still at the department past its deadline: today's overdue work
         return
-    late = services.is_past_due(order, t)
-    fire("resolve", handler, result="已核查并处理", cause=rng.choice(["系统故障", "操作失误", "政策解释", "网络覆盖不足"]),
-         overdue_reason="需外部单位配合" if late else "")
-    if target < 0.5 or not step(rng.uniform(0.2, 6)):
+    for round_ in range(2):  # a dissatisfied customer's order may be dispatched once more
+        deadline = min(d for d in (order.handling_deadline, due) if d is not None) if due else order.handling_deadline
+        if late and round_ == 0 and deadline is not None:
+            hours = max((deadline - t).total_seconds() / 3600, 0) + rng.uniform(2, 60)  # hours to a day or two late
+        else:
+            hours = share(0.25, 0.6, deadline)
+        if not step(hours):
+            return
+        overdue = services.is_past_due(order, t)
+        fire("resolve", handler, result="已核查并处理", cause=rng.choice(["系统故障", "操作失误", "政策解释", "网络覆盖不足"]),
+             overdue_reason="需外部单位配合" if overdue else "")
+        if not step(min(rng.uniform(1, 12), share(0.1, 0.4)) if not overdue else rng.uniform(0.2, 3)):
+            return
+        fire("reply", agent, reply_opinion="已电话告知处理结果", satisfaction=satisfied)
+        # Dispatched again only while the order's deadline leaves the department time to work on it.
+        if (satisfied != "dissatisfied" or round_ or rng.random() < 0.5 or due is None
+                or due - t < timedelta(hours=2) or not step(share(0.05, 0.15))):
+            break
+        fire("redispatch", dispatcher, dispatch_opinion="客户不满意，请重新处理", department=order.department.code)
+        satisfied = "satisfied"
+    if order.state != machine.REPLIED:
         return
-    fire("reply", agent, reply_opinion="已电话告知处理结果", satisfaction=satisfied)
-    if satisfied == "dissatisfied" and rng.random() < 0.5 and step(rng.uniform(1, 12)):
-        fire("redispatch", dispatcher, dispatch_opinion="客户不满意，请重新处理")
-        return
-    if target > 0.65 and step(rng.uniform(2, 48)):
+    if rng.random() < 0.88 and step(rng.uniform(2, 48)):
         typical = rng.random() < 0.08
         fire("archive", dispatcher, analysis="处理完毕，已分析原因并提出改进建议", is_typical=typical,
              case_title=f"{order.subject}典型案例" if typical else "", case_tags=order.get_category_display(),
              final_reply="已最终答复客户" if order.satisfaction == "dissatisfied" else "")
-    elif rng.random() < 0.1:
+    elif rng.random() < 0.3:
         services.request_compensation(order, agent, rng.choice([50, 200, 1200, 6000]), "因服务问题给予补偿")

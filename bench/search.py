@@ -8,6 +8,14 @@ index rows are written with bulk inserts (the index as the order's save would wr
     .venv/bin/python bench/search.py                      both databases (PostgreSQL when 127.0.0.1:5432 answers)
     .venv/bin/python bench/search.py --db sqlite          one of them
     .venv/bin/python bench/search.py --orders 100000      a quicker run
+
+Measured 2026-12-07 on the shared 2-core machine at load average 12-15 (so absolute times are inflated), 200,000
+orders (the 1M build did not fit the session at that load): number p95 42 ms (SQLite) / 25 ms (PostgreSQL), phone
+76 / 32 ms, rare words 76 / 46 ms, two words 114 / 84 ms; a common word (~5 % of the orders) 760 / 751 ms, against a
+LIKE p95 of 1,100 / 1,827 ms: index/LIKE ratio 1.5x / 2.6x on the same words. The goal (p95 <= 100 ms on 1M) is met by
+number, phone and rare words, NOT by common words: each match is still read from tickets_order for the count, the
+newest-first page and the whole-word check. Next step: keep center, accepted_at and the folded text in the narrow
+index table (count and page from it alone), or FTS5 detail=full phrase queries to drop the check.
 """
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ Categories: "forbidden" = 服务忌语 (004:L1169-1195, 002:L302), "discouraged"
 
 Patterns are matched against the normalised text (simplified, half-width, also read without spacing and
 modal particles: phrases.readings), so they are written in simplified characters; they stay inside the
-safe language editors are held to (phrases.pattern_error): bounded repeats such as \s{0,3}, never * or +.
+safe language editors are held to (phrases.pattern_error): bounded repeats such as \\s{0,3}, never * or +.
 """
 from __future__ import annotations
 

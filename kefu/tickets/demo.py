@@ -83,7 +83,7 @@ def build(center, rng, out) -> None:
 
 
 LATE_SHARE = 0.03  # orders that miss their deadline somewhere in the last 60 days (resolved late, with a reason)
-RECENT_LATE_SHARE = 0.35  # of the orders due in the last RECENT_LATE_DAYS: still open past the deadline, or just closed late
+RECENT_LATE_SHARE = 0.5  # of the orders due in the last RECENT_LATE_DAYS: still open at the department past the deadline
 RECENT_LATE_DAYS = 2.5
 
 

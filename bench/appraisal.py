@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,18 +32,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from scratch import scratch_env  # noqa: E402  (bench/scratch.py, beside this script)
 GOAL_SECONDS, GOAL_RATIO = 2.0, 10.0
 MONTH = date(2026, 11, 1)
 NOW = datetime(2026, 12, 7, 2, 0, tzinfo=tz.utc)
 MONTHS = [date(2025 + (11 + i) // 12, (11 + i) % 12 + 1, 1) for i in range(12)]  # 2025-12 .. 2026-11
-
-
-def pg_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 def build(n_staff: int, seed: int):
@@ -228,19 +221,9 @@ def main() -> None:
         run(args.db, args.staff, args.repeat)
         return
     for db in (["sqlite", "postgres"] if args.db == "both" else [args.db]):
-        env = dict(os.environ, KEFU_DEV="1")
-        if db == "sqlite":
-            path = Path("/tmp/kefu_appraisal_bench.sqlite3")
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(path) + suffix).unlink(missing_ok=True)
-            env["KEFU_DATABASE_URL"] = f"sqlite:///{path}"
-        else:
-            if not pg_up():
-                print("[postgres] 127.0.0.1:5432 not answering; skipped")
-                continue
-            for sql in ("DROP DATABASE IF EXISTS kefu_appraisal_bench", "CREATE DATABASE kefu_appraisal_bench"):
-                subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True)
-            env["KEFU_DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/kefu_appraisal_bench"
+        env = scratch_env(db, "appraisal")
+        if env is None:
+            continue
         subprocess.run([sys.executable, __file__, "--child", "--db", db, "--staff", str(args.staff),
                         "--repeat", str(args.repeat)], env=env, check=True)
 

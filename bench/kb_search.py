@@ -48,7 +48,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -57,6 +56,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from scratch import scratch_env  # noqa: E402  (bench/scratch.py, beside this script)
 N_ARTICLES = 10_000
 GOAL = 0.90  # top-3 hit rate of a fresh center (issue 12)
 DATA = "kefu/knowledge/data"
@@ -208,14 +209,6 @@ def run(db_label: str, set_names: list[str], n_articles: int, show_misses: bool)
                 print(f"    miss: {q} → want {id_to_title[target]}; got {[id_to_title.get(i, i) for i in got]}")
 
 
-def pg_up() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
-        return True
-    except OSError:
-        return False
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
@@ -230,20 +223,9 @@ def main() -> None:
         return
     targets = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     for db in targets:
-        env = dict(os.environ)
-        env.setdefault("KEFU_DEV", "1")  # a scratch database on this machine: development keys are fine
-        if db == "sqlite":
-            path = Path("/tmp/kefu_kb_bench.sqlite3")
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(path) + suffix).unlink(missing_ok=True)
-            env["KEFU_DATABASE_URL"] = f"sqlite:///{path}"
-        else:
-            if not pg_up():
-                print("[postgres] 127.0.0.1:5432 not answering; skipped")
-                continue
-            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "DROP DATABASE IF EXISTS kefu_knowledge_bench"], check=False)
-            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "CREATE DATABASE kefu_knowledge_bench"], check=True)
-            env["KEFU_DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/kefu_knowledge_bench"
+        env = scratch_env(db, "knowledge")
+        if env is None:
+            continue
         cmd = [sys.executable, __file__, "--child", "--db", db, "--articles", str(args.articles), "--sets", *args.sets]
         cmd += ["--misses"] if args.misses else []
         subprocess.run(cmd, env=env, check=True)

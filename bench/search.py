@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from scratch import scratch_env  # noqa: E402  (bench/scratch.py, beside this script)
 N_ORDERS = 1_000_000
 N_CUSTOMERS = 100_000
 GOAL_MS = 100.0
@@ -224,14 +225,6 @@ def run(db_label: str, n_orders: int) -> None:
           f"(index p95 {p95(indexed_words):.1f} ms); same orders found by both: yes", flush=True)
 
 
-def pg_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
@@ -242,20 +235,9 @@ def main() -> None:
         run(args.db, args.orders)
         return
     for db in (["sqlite", "postgres"] if args.db == "both" else [args.db]):
-        env = dict(os.environ)
-        env.setdefault("KEFU_DEV", "1")  # a scratch database on this machine: development keys are fine
-        if db == "sqlite":
-            path = Path("/tmp/kefu_search_bench.sqlite3")
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(path) + suffix).unlink(missing_ok=True)
-            env["KEFU_DATABASE_URL"] = f"sqlite:///{path}"
-        else:
-            if not pg_up():
-                print("[postgres] 127.0.0.1:5432 not answering; skipped")
-                continue
-            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "DROP DATABASE IF EXISTS kefu_search_bench"], check=False)
-            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "CREATE DATABASE kefu_search_bench"], check=True)
-            env["KEFU_DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/kefu_search_bench"
+        env = scratch_env(db, "search")
+        if env is None:
+            continue
         subprocess.run([sys.executable, __file__, "--child", "--db", db, "--orders", str(args.orders)], env=env, check=True)
 
 

@@ -46,7 +46,7 @@ class LeaveOut(Schema):
         return obj.staff.staff_no
 
 
-class DecisionIn(Schema):
+class AttendanceDecisionIn(Schema):
     approve: bool
     note: str = Field("", max_length=300)
     version: int | None = None
@@ -92,7 +92,7 @@ class SwapAnswerIn(Schema):
     version: int | None = None
 
 
-class ImportOut(Schema):
+class ClockImportOut(Schema):
     id: int
     rows: int
     created: bool
@@ -136,7 +136,7 @@ def pending_leave(request):
 
 
 @op(router.post, "/leave/{leave_id}/decision", "attendance.decide_leave", response=LeaveOut)
-def decide_leave(request, leave_id: int, payload: DecisionIn):
+def decide_leave(request, leave_id: int, payload: AttendanceDecisionIn):
     return services.decide_leave(leave_id, _me(request), approve=payload.approve, note=payload.note, version=payload.version)
 
 
@@ -194,7 +194,7 @@ def record_post_check(request, payload: PostCheckIn):
                                            until=payload.until, note=payload.note)
 
 
-@op(router.post, "/clock-imports", "attendance.import_clock", response={201: ImportOut, 200: ImportOut})
+@op(router.post, "/clock-imports", "attendance.import_clock", response={201: ClockImportOut, 200: ClockImportOut})
 def import_clock(request, file: File[UploadedFile]):
     batch, created = services.import_clock_csv(_me(request).center, file.read(), file.name or "upload.csv", request.user)
     return (201 if created else 200), {"id": batch.id, "rows": batch.rows, "created": created}

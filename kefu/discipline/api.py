@@ -46,7 +46,7 @@ class ViolationOut(Schema):
 
 
 
-class TransitionIn(Schema):
+class DisciplineTransitionIn(Schema):
     name: str = Field(..., max_length=40, description="acknowledge / appeal / lead_uphold / lead_reject / escalate / "
                                                       "accept / manager_uphold / manager_reject / withdraw")
     version: int | None = None
@@ -117,7 +117,7 @@ def record(request, payload: ViolationIn):
 
 
 @op(router.post, "/violations/{violation_id}/transition", "discipline.transition", response=ViolationOut)
-def transition(request, violation_id: int, payload: TransitionIn):
+def transition(request, violation_id: int, payload: DisciplineTransitionIn):
     v = services.transition(caller(request), violation_id, payload.name, version=payload.version, **_fields(payload))
     return violation_out(v)
 
@@ -208,12 +208,12 @@ def enter_spending(request, payload: SpendingIn):
     return 201, services.fund_row(e)
 
 
-class DecisionIn(Schema):
+class DisciplineDecisionIn(Schema):
     approve: bool
 
 
 @op(router.post, "/fund/spending/{entry_id}/decision", "discipline.decide_spending", response=FundRowOut)
-def decide_spending(request, entry_id: int, payload: DecisionIn):
+def decide_spending(request, entry_id: int, payload: DisciplineDecisionIn):
     return services.fund_row(services.decide_spending(caller(request), entry_id, approve=payload.approve))
 
 
@@ -244,7 +244,7 @@ def propose_reward(request, payload: RewardIn):
 
 
 @op(router.post, "/rewards/{reward_id}/decision", "discipline.decide_reward", response=RewardOut)
-def decide_reward(request, reward_id: int, payload: DecisionIn):
+def decide_reward(request, reward_id: int, payload: DisciplineDecisionIn):
     return reward_out(services.decide_reward(caller(request), reward_id, approve=payload.approve))
 
 

@@ -71,7 +71,7 @@ class FoundOut(Schema):
     category: str | None
 
 
-class CaseOut(Schema):
+class KnowledgeCaseOut(Schema):
     id: int | str
     title: str
     summary: str
@@ -81,7 +81,7 @@ class SearchOut(Schema):
     query: str
     articles: list[FoundOut]
     cases_available: bool
-    cases: list[CaseOut]
+    cases: list[KnowledgeCaseOut]
 
 
 def case_dict(item) -> dict:

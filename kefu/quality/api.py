@@ -132,7 +132,7 @@ class AppealIn(Schema):
     reason: str = Field(..., max_length=4000)
 
 
-class DecisionIn(Schema):
+class QualityDecisionIn(Schema):
     decision: str = Field(..., pattern="^(uphold|revise)$")
     decision_note: str = Field(..., max_length=4000)
     marks: dict[str, dict] | None = None
@@ -269,7 +269,7 @@ def appeal(request, pk: int, payload: AppealIn):
 
 
 @op(router.post, "/evaluations/{pk}/decision", "quality.decide_appeal", response=EvaluationOut)
-def decide_appeal(request, pk: int, payload: DecisionIn):
+def decide_appeal(request, pk: int, payload: QualityDecisionIn):
     return services.transition(_evaluation(request, pk), payload.decision, _me(request),
                                decision_note=payload.decision_note, marks=payload.marks)
 

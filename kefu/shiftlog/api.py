@@ -68,7 +68,7 @@ class IssueOut(Schema):
     decision_note: str
 
 
-class EventOut(Schema):
+class HandoverEventOut(Schema):
     at: datetime
     staff_no: str
     name: str
@@ -101,7 +101,7 @@ class HandoverOut(Schema):
     actions: list[str]
     items: list[ItemOut]
     issues: list[IssueOut]
-    events: list[EventOut]
+    events: list[HandoverEventOut]
 
 
 class HandoverRow(Schema):
@@ -161,7 +161,7 @@ class CloseIn(Schema):
     note: str
 
 
-class TransitionIn(Schema):
+class HandoverTransitionIn(Schema):
     name: str
     version: int
     reason: str = ""
@@ -176,7 +176,7 @@ class DisputeIn(Schema):
     reason: str
 
 
-class DecisionIn(Schema):
+class HandoverDecisionIn(Schema):
     upheld: bool
     note: str
 
@@ -254,7 +254,7 @@ def close_item(request, item_id: int, payload: CloseIn):
 
 
 @op(router.post, "/handovers/{handover_id}/transitions", "shiftlog.transition", response=HandoverOut)
-def transition(request, handover_id: int, payload: TransitionIn):
+def transition(request, handover_id: int, payload: HandoverTransitionIn):
     services.transition(_staff(request), handover_id, payload.name, version=payload.version, reason=payload.reason)
     return _detail(request, handover_id)
 
@@ -271,7 +271,7 @@ def dispute_issue(request, issue_id: int, payload: DisputeIn):
 
 
 @op(router.post, "/issues/{issue_id}/decision", "shiftlog.decide_issue", response=IssueOut)
-def decide_issue(request, issue_id: int, payload: DecisionIn):
+def decide_issue(request, issue_id: int, payload: HandoverDecisionIn):
     return present.issue_dict(services.decide_issue(_staff(request), issue_id, upheld=payload.upheld, note=payload.note))
 
 

@@ -17,11 +17,11 @@ from kefu.workbench.models import PhraseOverride
 router = Router(tags=["受理台与工单查找 workbench"])
 
 
-class CheckIn(Schema):
+class WorkbenchCheckIn(Schema):
     text: str = Field(..., max_length=services.MAX_CHECK_LENGTH)
 
 
-class HitOut(Schema):
+class WorkbenchHitOut(Schema):
     start: int
     end: int
     phrase: str
@@ -30,17 +30,17 @@ class HitOut(Schema):
     suggestion: str
 
 
-class CheckOut(Schema):
+class WorkbenchCheckOut(Schema):
     ok: bool
-    hits: list[HitOut]
+    hits: list[WorkbenchHitOut]
 
 
 def _hits(hits: list[dict]) -> list[dict]:
     return [{**h, "category_label": str(labels.HIT_CATEGORY_NAMES.get(h["category"], h["category"]))} for h in hits]
 
 
-@op(router.post, "/check", "workbench.check", response=CheckOut)
-def check(request, payload: CheckIn):
+@op(router.post, "/check", "workbench.check", response=WorkbenchCheckOut)
+def check(request, payload: WorkbenchCheckIn):
     """The phrase checker on a reply or note before it is sent: forbidden and discouraged phrases with the
     professional wording to use instead (the same check as the workbench page)."""
     scope = caller(request)
@@ -48,7 +48,7 @@ def check(request, payload: CheckIn):
     return {"ok": not hits, "hits": _hits(hits)}
 
 
-class CallIn(Schema):
+class WorkbenchCallIn(Schema):
     model_config = ConfigDict(extra="forbid")
     kind: str = Field(..., max_length=20)
     phone: str = Field(..., max_length=30)
@@ -63,7 +63,7 @@ class CallIn(Schema):
     acknowledged: str | None = Field(None, max_length=4000)
 
 
-class CallOut(Schema):
+class WorkbenchCallOut(Schema):
     id: int
     number: str
     state: str
@@ -71,19 +71,19 @@ class CallOut(Schema):
     phrase_hits_saved: int
 
 
-class FieldHitsOut(Schema):
+class WorkbenchFieldHitsOut(Schema):
     field: str
-    hits: list[HitOut]
+    hits: list[WorkbenchHitOut]
 
 
-class PhraseWarningOut(Schema):
+class WorkbenchPhraseWarningOut(Schema):
     detail: list[dict]
-    fields: list[FieldHitsOut]
+    fields: list[WorkbenchFieldHitsOut]
     acknowledged: str  # send back as `acknowledged` to save as it is (recorded for QA)
 
 
-@op(router.post, "/calls", "workbench.accept", response={201: CallOut, 409: PhraseWarningOut})
-def accept(request, payload: CallIn):
+@op(router.post, "/calls", "workbench.accept", response={201: WorkbenchCallOut, 409: WorkbenchPhraseWarningOut})
+def accept(request, payload: WorkbenchCallIn):
     """Accept an order and optionally answer it at once, after the phrase check of the description and the reply:
     with hits, 409 lists them and the token that saves them anyway (the saved hits are kept for QA)."""
     scope = caller(request)
@@ -101,7 +101,7 @@ def accept(request, payload: CallIn):
                         "phrase_hits_saved": saved})
 
 
-class OrderRowOut(Schema):
+class WorkbenchOrderRowOut(Schema):
     id: int
     number: str
     kind: str
@@ -117,14 +117,14 @@ class OrderRowOut(Schema):
     accepted_at: datetime
 
 
-class SearchOut(Schema):
+class WorkbenchSearchOut(Schema):
     total: int
     page: int
     pages: int
-    results: list[OrderRowOut]
+    results: list[WorkbenchOrderRowOut]
 
 
-@op(router.get, "/orders", "workbench.search", response=SearchOut)
+@op(router.get, "/orders", "workbench.search", response=WorkbenchSearchOut)
 def search(request, q: str = "", kind: str = "", state: str = "", level: str = "", department: str = "",
            overdue: str = "", date_from: str = "", date_to: str = "", owner: str = "", page: str = ""):
     """Orders of the caller's center (their department for department handlers) by number, phone (keyed digest)
@@ -145,7 +145,7 @@ def search(request, q: str = "", kind: str = "", state: str = "", level: str = "
         "is_overdue": o.is_overdue, "accepted_at": o.accepted_at} for o in found.rows]}
 
 
-class OverrideOut(Schema):
+class WorkbenchOverrideOut(Schema):
     id: int
     at: datetime
     staff_no: str
@@ -156,7 +156,7 @@ class OverrideOut(Schema):
     hits: list[dict]
 
 
-@op(router.get, "/overrides", "workbench.overrides", response=list[OverrideOut])
+@op(router.get, "/overrides", "workbench.overrides", response=list[WorkbenchOverrideOut])
 def overrides(request, since: date | None = None, offset: int = 0, limit: int = 100):
     """For QA: texts saved although the phrase check flagged them, newest first (offset/limit pages)."""
     from kefu.errors import RuleViolation

@@ -25,6 +25,22 @@
     if (box) ev.detail.parameters.text = box.value;
   });
 
+  // Top bar at phone width: the ☰ button opens and closes the menu; Escape closes it.
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target.closest && ev.target.closest("[data-nav-toggle]");
+    if (!btn) return;
+    var open = btn.closest(".topbar").classList.toggle("nav-open");
+    btn.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+  document.addEventListener("keydown", function (ev) {
+    var bar = ev.key === "Escape" && document.querySelector(".topbar.nav-open");
+    if (!bar) return;
+    bar.classList.remove("nav-open");
+    var btn = bar.querySelector("[data-nav-toggle]");
+    btn.setAttribute("aria-expanded", "false");
+    btn.focus();
+  });
+
   // Phrase picker (knowledge/_picker.html): a button with data-insert puts its text at the cursor of data-target.
   document.addEventListener("click", function (ev) {
     var btn = ev.target.closest && ev.target.closest("[data-insert]");

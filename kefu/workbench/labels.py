@@ -1,17 +1,50 @@
-"""Labels of kefu.tickets' states, kinds and choices in the reader's language (tickets' modules keep Chinese)."""
-from django.utils.translation import gettext_lazy as _
+"""Labels the workbench shows, read from the one catalogue that owns each (nothing copied here).
 
-STATE_NAMES = {"accepted": _("已受理"), "reviewed": _("已复核待派单"), "verifying": _("申诉核实中"), "processing": _("处理中"),
-               "resolved": _("已处理待回复"), "replied": _("已回复"), "archived": _("已归档"), "cancelled": _("已撤消")}
-KIND_NAMES = {"consultation": _("咨询"), "complaint": _("投诉"), "suggestion": _("建议"), "appeal": _("申诉"),
-              "coordination": _("协调单")}
-CATEGORY_NAMES = {"tariff": _("资费类"), "service": _("服务类"), "network": _("网络类"), "business": _("业务类"),
-                  "other": _("其他")}
-SATISFACTION_NAMES = {"satisfied": _("满意"), "dissatisfied": _("不满意")}
-CUSTOMER_KIND_NAMES = {"ordinary": _("普通客户"), "key_account": _("大客户"), "distributor": _("代理分销商")}
-HIT_CATEGORY_NAMES = {"forbidden": _("服务忌语"), "discouraged": _("习惯用语")}
-FIELD_NAMES = {"description": _("事件描述"), "reply": _("回复内容")}
-TASK_KIND_NAMES = {"callback": _("预约回呼"), "return_visit": _("投诉回访"), "member_visit": _("会员回访"),
-                   "new_buyer": _("新成交买家回访"), "received": _("收货买家回访"), "long_term": _("老买家回访"),
-                   "other": _("其他回呼")}
-LEVELS = [(1, _("1级")), (2, _("2级")), (3, _("3级")), (4, _("4级"))]
+Order states, kinds, categories, satisfaction and levels are the tickets app's (`tickets.<group>.<value>`), customer
+kinds the complainant types of the same catalogue, callback kinds the follow-up app's (`followup.kind.<value>`),
+hit categories and field names the workbench's own. Each mapping renders its label when read, in the reader's
+language, so the pages and the API keep calling `labels.KIND_NAMES.get(value, value)`.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from kefu.followup.models import Task
+from kefu.messages import render
+from kefu.tickets import machine as tickets_machine
+
+
+class _Labels(Mapping):
+    """value -> label, rendered from the catalogue code `<prefix><value>` at the moment it is read."""
+
+    def __init__(self, prefix: str, values):
+        self.prefix, self.keys_ = prefix, tuple(values)
+
+    def __getitem__(self, value) -> str:
+        if value not in self.keys_:
+            raise KeyError(value)
+        return render(f"{self.prefix}{value}")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys_)
+
+    def __len__(self) -> int:
+        return len(self.keys_)
+
+
+class _Levels:
+    """[(n, label)] of the complaint levels, rendered when iterated."""
+
+    def __iter__(self):
+        return iter([(n, render("tickets.level", {"n": n})) for n in (1, 2, 3, 4)])  # 004:L1293-1299
+
+
+STATE_NAMES = _Labels("tickets.order.state.", tickets_machine.STATES)
+KIND_NAMES = _Labels("tickets.kind.", tickets_machine.KINDS)
+CATEGORY_NAMES = _Labels("tickets.category.", tickets_machine.CATEGORIES)
+SATISFACTION_NAMES = _Labels("tickets.satisfaction.", tickets_machine.SATISFACTION)
+CUSTOMER_KIND_NAMES = _Labels("tickets.complainant_type.", tickets_machine.COMPLAINANT_TYPES)
+HIT_CATEGORY_NAMES = _Labels("workbench.category.", ("forbidden", "discouraged"))
+FIELD_NAMES = _Labels("workbench.field.", ("description", "reply"))
+TASK_KIND_NAMES = _Labels("followup.kind.", Task.Kind.values)
+LEVELS = _Levels()

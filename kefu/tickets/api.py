@@ -222,8 +222,8 @@ def _order(request, order_id: int) -> Order:
 @op(router.post, "/orders", "tickets.create", response={201: OrderBrief})
 def create(request, payload: OrderIn):
     """Accept an order (004:L2003-2031). Returns 201 with id, number, state, version."""
-    staff = services.staff_of(request.user)
-    order = services.create_order(staff.center, staff, payload.dict(exclude_none=True))
+    scope = caller(request)
+    order = services.create_order(scope.center, scope.staff, payload.dict(exclude_none=True))
     return Status(201, _brief(order))  # the row just written: nothing to read back
 
 
@@ -236,16 +236,16 @@ def busy_options(request):
 @op(router.get, "/orders", "tickets.list", response=list[OrderOut])
 def list_orders(request, state: str | None = None, kind: str | None = None, level: int | None = None,
                 mine: bool = False, department: int | None = None, overdue: bool | None = None, limit: int = 100):
-    staff = services.staff_of(request.user)
+    scope = caller(request)
     if state and state not in machine.STATES:
         raise RuleViolation.of("tickets.filter.bad_state", field="state", value=state[:20])
     if kind and kind not in machine.KINDS:
         raise RuleViolation.of("tickets.filter.bad_kind", field="kind", value=kind[:20])
     if not 1 <= limit <= 500:
         raise RuleViolation.of("tickets.filter.limit_range", field="limit")
-    orders = list(caller(request).filter(selectors.orders_for(staff.center, staff, state=state, kind=kind, level=level,
-                                                              mine=mine, department=department, overdue=overdue),
-                                         department="department").select_related("original")[:limit])
+    orders = list(scope.filter(selectors.orders_for(scope.center, scope.staff, state=state, kind=kind, level=level,
+                                                    mine=mine, department=department, overdue=overdue),
+                               department="department").select_related("original")[:limit])
     if orders:
         record_read(request, "tickets.order", [o.pk for o in orders], fields="customer.phone,customer.name(masked)")
     return [_out(o) for o in orders]
@@ -253,7 +253,6 @@ def list_orders(request, state: str | None = None, kind: str | None = None, leve
 
 @op(router.get, "/orders/{order_id}", "tickets.detail", response=OrderDetail)
 def detail(request, order_id: int):
-    staff = services.staff_of(request.user)
     order = _order(request, order_id)
     record_read(request, "tickets.order", [order.pk], fields="customer.phone,customer.name(masked)")
     return {**_out(order),
@@ -262,26 +261,25 @@ def detail(request, order_id: int):
                            "note": history.reminder_text(r)} for r in order.reminders.select_related("to", "order")],
             "escalations": [{"at": e.at.isoformat(), "step": e.step, "to": e.to.staff_no if e.to_id else None,
                              "note": history.escalation_text(e)} for e in order.escalations.select_related("to", "order")],
-            "allowed": [t.name for t in services.allowed_transitions(order, staff)],
+            "allowed": [t.name for t in services.allowed_transitions(order, caller(request))],
             "deadline_warnings": warnings_out(services.due_warnings(order))}
 
 
 @op(router.get, "/orders/{order_id}/transitions", "tickets.transitions", response=list[TransitionInfo])
 def transitions(request, order_id: int):
     """The transitions the current user may fire on this order now."""
-    staff = services.staff_of(request.user)
     order = _order(request, order_id)
     return [{"name": t.name, "label": str(machine.MACHINE.transition_label(t)), "requires": list(t.requires), "allows": list(t.allows), "seed": t.seed}
-            for t in services.allowed_transitions(order, staff)]
+            for t in services.allowed_transitions(order, caller(request))]
 
 
 @op(router.post, "/orders/{order_id}/transitions", "tickets.transition", response=OrderAnswer)
 def fire(request, order_id: int, payload: TransitionIn):
-    staff = services.staff_of(request.user)
+    scope = caller(request)
     raw = clean_data(json.loads(request.body or b"{}"))  # the fields of the transition come beside name and version
     fields = {k: v for k, v in raw.items() if k not in ("name", "version")} if isinstance(raw, dict) else {}
     # The service reads the order once, in its transaction, limited to the staff member's center (else 404).
-    order = services.transition(Order(pk=order_id), payload.name, staff, payload.version, center=staff.center, **fields)
+    order = services.transition(Order(pk=order_id), payload.name, scope, payload.version, center=scope.center, **fields)
     return {**_brief(order), "deadline_warnings": warnings_out(services.due_warnings(order))}
 
 
@@ -298,16 +296,16 @@ def unmask(request, order_id: int):
 @op(router.get, "/screen-pop", "tickets.screen_pop", response=ScreenPopOut)
 def screen_pop(request, phone: str):
     """The caller's profile and recent orders, shown when a call arrives (004:L2017)."""
-    staff = services.staff_of(request.user)
+    scope = caller(request)
     if normalize_phone(phone) is None:
         raise RuleViolation(Msg("tickets.screen_pop.phone_format"), field="phone", rule="phone_format")
     from kefu.customers.services import find_by_phone
 
-    customer = find_by_phone(staff.center, phone)
+    customer = find_by_phone(scope.center, phone)
     if customer is None:
         return {"found": False, "phone": shown_phone(normalize_phone(phone), False), "name": "", "kind": "", "kind_label": "",
                 "is_vip": False, "vip_level": "", "last_contact_at": None, "recent": []}
-    recent = selectors.recent_orders(customer)
+    recent = selectors.recent_orders(customer, center=scope.center)
     record_read(request, "customers.customer", [customer.pk], fields="phone,name(masked),recent_orders", note="来电弹屏")
     return {"found": True, "phone": shown_phone(customer.phone, False), "name": shown_name(customer.name, False),
             "kind": customer.kind, "kind_label": history.label("complainant_type", customer.kind), "is_vip": customer.is_vip,
@@ -324,15 +322,14 @@ def _comp_out(c: Compensation) -> dict:
 
 @op(router.post, "/orders/{order_id}/compensations", "tickets.compensation_request", response={201: CompensationOut})
 def compensation_request(request, order_id: int, payload: CompensationIn):
-    staff = services.staff_of(request.user)
     order = _order(request, order_id)
-    return Status(201, _comp_out(services.request_compensation(order, staff, payload.amount, payload.reason)))
+    return Status(201, _comp_out(services.request_compensation(order, caller(request).staff, payload.amount,
+                                                               payload.reason)))
 
 
 @op(router.get, "/compensations", "tickets.compensations", response=list[CompensationOut])
 def compensations(request, state: str | None = None):
-    staff = services.staff_of(request.user)
-    qs = Compensation.objects.filter(order__center=staff.center).select_related("order", "requested_by", "decided_by")
+    qs = caller(request).filter(Compensation.objects, center="order__center", department="order__department").select_related("order", "requested_by", "decided_by")
     if state:
         qs = qs.filter(state=state)
     return [_comp_out(c) for c in qs.order_by("-requested_at")[:200]]
@@ -340,9 +337,9 @@ def compensations(request, state: str | None = None):
 
 @op(router.post, "/compensations/{comp_id}/decision", "tickets.compensation_decide", response=CompensationOut)
 def compensation_decide(request, comp_id: int, payload: DecisionIn):
-    staff = services.staff_of(request.user)
-    comp = get_object_or_404(Compensation.objects.select_related("order"), pk=comp_id, order__center=staff.center)
-    return _comp_out(services.decide_compensation(comp, staff, payload.approve, payload.note))
+    scope = caller(request)
+    comp = get_object_or_404(scope.filter(Compensation.objects.select_related("order"), center="order__center"), pk=comp_id)
+    return _comp_out(services.decide_compensation(comp, scope, payload.approve, payload.note))
 
 
 def _read_cases(request, q: str, limit: int) -> list:
@@ -365,8 +362,7 @@ def cases(request, q: str = "", limit: int = 20):
 
 @op(router.get, "/board", "tickets.board", response=dict)
 def board(request):
-    staff = services.staff_of(request.user)
-    return selectors.board(staff.center)
+    return selectors.board(caller(request).center)
 
 
 @op(router.get, "/orders-export", "tickets.export", response={200: None})
@@ -374,9 +370,9 @@ def export(request, state: str | None = None, kind: str | None = None):
     """Excel export of orders (phones masked); the export is audited."""
     from kefu.tickets.exports import orders_workbook
 
-    staff = services.staff_of(request.user)
-    orders = list(caller(request).filter(selectors.orders_for(staff.center, staff, state=state or None, kind=kind or None),
-                                         department="department")[:5000])
+    scope = caller(request)
+    orders = list(scope.filter(selectors.orders_for(scope.center, scope.staff, state=state or None, kind=kind or None),
+                               department="department")[:5000])
     record(request, AuditRecord.Action.EXPORT, "tickets.order", [o.pk for o in orders], fields="customer.phone(masked)",
            channel=AuditRecord.Channel.EXPORT)
     response = HttpResponse(orders_workbook(orders), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -72,8 +72,12 @@ def dispatcher_queue(center, state: str | None = None) -> QuerySet[Order]:
             .annotate(stage=stage).order_by("stage", "-priority", "due_at"))
 
 
-def recent_orders(customer, limit: int = 5) -> list[Order]:
-    return list(Order.objects.filter(customer=customer).order_by("-accepted_at", "-id")[:limit])
+def recent_orders(customer, limit: int = 5, *, center=None) -> list[Order]:
+    """The customer's latest orders, of `center` only when given (a page passes its caller's center)."""
+    qs = Order.objects.filter(customer=customer)
+    if center is not None:
+        qs = qs.filter(center=center)
+    return list(qs.order_by("-accepted_at", "-id")[:limit])
 
 
 def board(center) -> dict:

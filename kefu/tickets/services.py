@@ -38,13 +38,6 @@ def policy(center) -> dict:
     return policy_for(SECTION, center)
 
 
-def staff_of(user) -> Staff:
-    staff = getattr(user, "staff", None) if user is not None and user.is_authenticated else None
-    if staff is None:
-        raise NotAllowed(Msg("scope.no_staff"), rule="scope.no_staff")
-    return staff
-
-
 # --- deadlines -------------------------------------------------------------------------------------
 def resolution_rule(center, kind: str, level: int, pol: dict | None = None) -> DeadlineRule:
     """Levels 1-4 (004:L1293-1299) for complaints/appeals/coordination; "规定时间" for consultations."""

@@ -15,7 +15,7 @@ from kefu.customers.phones import normalize_phone
 from kefu.errors import RuleViolation
 from kefu.messages import Msg
 from kefu.org.models import Department
-from kefu.org.roles import Role, roles_of
+from kefu.org.roles import Role
 from kefu.scope import caller
 from kefu.tickets import history, machine, selectors, services
 from kefu.tickets.models import Order
@@ -51,18 +51,19 @@ def _form_values(request) -> dict:
 @require("page.tickets.workspace")
 def workspace(request):
     """Agent workspace: new order with screen pop (004:L2017); my orders (首问责任制)."""
-    staff = services.staff_of(request.user)
+    scope = caller(request)
     errors, values = [], {}
     if request.method == "POST":
         values = _form_values(request)
         try:
-            order = services.create_order(staff.center, staff, values)
+            order = services.create_order(scope.center, scope.staff, values)
         except RuleViolation as exc:
             errors = exc.problems
         else:
             messages.success(request, gettext("已受理工单 %(number)s") % {"number": order.number})
             return redirect("tickets:detail", order.pk)
-    mine = list(selectors.orders_for(staff.center, staff, mine=True).order_by("-accepted_at")[:50])
+    mine = list(scope.filter(selectors.orders_for(scope.center, scope.staff, mine=True), department="department")
+                .order_by("-accepted_at")[:50])
     _audit_list(request, mine, "我的工单")
     return render(request, "tickets/workspace.html", {
         "rows": _rows(mine), "errors": errors, "values": values, "kinds": history.choices("kind", machine.KINDS),
@@ -79,15 +80,15 @@ def workspace(request):
 @require("page.tickets.workspace")
 def screen_pop(request):
     """HTMX fragment: the caller's profile and recent orders as the agent types the phone (004:L2017)."""
-    staff = services.staff_of(request.user)
+    scope = caller(request)
     phone = request.GET.get("phone", "")
     context = {"phone_ok": normalize_phone(phone) is not None, "typed": bool(phone.strip())}
     if context["phone_ok"]:
         from kefu.customers.services import find_by_phone
 
-        customer = find_by_phone(staff.center, phone)
+        customer = find_by_phone(scope.center, phone)
         if customer is not None:
-            recent = [_named(o) for o in selectors.recent_orders(customer)]
+            recent = [_named(o) for o in selectors.recent_orders(customer, center=scope.center)]
             record_read(request, "customers.customer", [customer.pk], fields="phone,name(masked),recent_orders", note="来电弹屏")
             context.update(customer=customer, customer_kind=history.label("complainant_type", customer.kind),
                            phone=shown_phone(customer.phone, False), name=shown_name(customer.name, False),
@@ -102,32 +103,35 @@ def _queue(request, orders, title: str, template_extra: dict | None = None, stat
 
 @require("page.tickets.dispatch")
 def dispatch_queue(request):
-    staff = services.staff_of(request.user)
+    scope = caller(request)
     state = request.GET.get("state") or None
-    orders = list(selectors.dispatcher_queue(staff.center, state)[:200])
+    orders = list(scope.filter(selectors.dispatcher_queue(scope.center, state), department="department")[:200])
     tabs = [{"state": st, "label": history.state(st), "active": st == state} for st in selectors.DISPATCHER_STATES]
     return _queue(request, orders, gettext("派单队列"), {"state_tabs": tabs, "any_state": state is None})
 
 
 @require("page.tickets.department")
 def department_queue(request):
-    staff = services.staff_of(request.user)
-    depts = Department.objects.filter(center=staff.center, kind__in=[Department.Kind.SUPPORT, Department.Kind.BACK_OFFICE]).order_by("code")
-    dept_id = request.GET.get("department") or staff.department_id
-    if Role.SUPERVISOR not in roles_of(request.user):
-        dept_id = staff.department_id  # handlers see their own department only
+    scope = caller(request)
+    depts = Department.objects.filter(center=scope.center, kind__in=[Department.Kind.SUPPORT, Department.Kind.BACK_OFFICE]).order_by("code")
+    supervisor = scope.has(Role.SUPERVISOR)
+    dept_id = request.GET.get("department") or scope.staff.department_id
+    if not supervisor:
+        dept_id = scope.staff.department_id  # handlers see their own department only
     dept = depts.filter(pk=dept_id).first() if dept_id and str(dept_id).isdigit() else None
-    orders = list(selectors.department_queue(staff.center, dept.pk)[:200]) if dept else []
+    orders = (list(scope.filter(selectors.department_queue(scope.center, dept.pk), department="department")[:200])
+              if dept else [])
     title = gettext("部门工单")
     return _queue(request, orders, f"{title} · {dept.name}" if dept else title,
-                  {"departments": depts if Role.SUPERVISOR in roles_of(request.user) else None, "department": dept})
+                  {"departments": depts if supervisor else None, "department": dept})
 
 
 @require("page.tickets.board")
 def board(request):
-    staff = services.staff_of(request.user)
-    data = selectors.board(staff.center)
-    overdue = list(selectors.orders_for(staff.center, overdue=True).filter(state__in=machine.OPEN_STATES).order_by("due_at")[:30])
+    scope = caller(request)
+    data = selectors.board(scope.center)
+    overdue = list(scope.filter(selectors.orders_for(scope.center, overdue=True), department="department")
+                   .filter(state__in=machine.OPEN_STATES).order_by("due_at")[:30])
     _audit_list(request, overdue, "值班长看板")
     for row in data["rows"]:
         row["label"] = history.state(row["state"])
@@ -153,8 +157,8 @@ def _form_fields(order: Order, t, values: dict) -> list[dict]:
     return fields
 
 
-def _detail_context(request, order: Order, staff, errors=None, failed: str = "", values=None) -> dict:
-    allowed = services.allowed_transitions(order, staff)
+def _detail_context(request, order: Order, scope, errors=None, failed: str = "", values=None) -> dict:
+    allowed = services.allowed_transitions(order, scope)
     forms = [{"t": t, "label": str(machine.MACHINE.transition_label(t)),
               "fields": _form_fields(order, t, (values or {}) if failed == t.name else {}),
               "errors": errors if failed == t.name else []} for t in allowed]
@@ -169,7 +173,7 @@ def _detail_context(request, order: Order, staff, errors=None, failed: str = "",
         "dispatching": any(t.name in ("dispatch", "redispatch", "appeal_dispatch", "coordinate") for t in allowed),
         # Issue 12: a deadline counted across a year without holiday data, for those who watch deadlines.
         "deadline_warnings": [shown(w.code, w.params) for w in services.due_warnings(order)]
-        if roles_of(request.user) & {Role.DISPATCHER, Role.SUPERVISOR} else [],
+        if scope.has(Role.DISPATCHER, Role.SUPERVISOR) else [],
     }
 
 
@@ -191,33 +195,34 @@ def _allowed_ops(request) -> set[str]:
     return {k for k in permissions() if k.startswith("tickets.") and allowed(request.user, k)}
 
 
-def _order_for(staff, order_id: int) -> Order:
-    return get_object_or_404(Order.objects.select_related("customer", "department", "acceptor", "assigned_to", "original",
-                                                          "center"), pk=order_id, center=staff.center)
+def _order_for(scope, order_id: int) -> Order:
+    """The caller's center's order; a department handler's only when it sits with his department (else 404)."""
+    orders = Order.objects.select_related("customer", "department", "acceptor", "assigned_to", "original", "center")
+    return get_object_or_404(scope.filter(orders, department="department"), pk=order_id)
 
 
 @require("page.tickets.detail")
 def detail(request, order_id: int):
-    staff = services.staff_of(request.user)
-    order = _order_for(staff, order_id)
+    scope = caller(request)
+    order = _order_for(scope, order_id)
     record_read(request, "tickets.order", [order.pk], fields=CUSTOMER_FIELDS, note="工单详情")
-    return render(request, "tickets/detail.html", _detail_context(request, order, staff))
+    return render(request, "tickets/detail.html", _detail_context(request, order, scope))
 
 
 @require_POST
 @require("tickets.transition")
 def fire(request, order_id: int):
-    staff = services.staff_of(request.user)
-    order = _order_for(staff, order_id)
+    scope = caller(request)
+    order = _order_for(scope, order_id)
     values = _form_values(request)
     name, version = values.pop("name", ""), values.pop("version", "")
     fields = {k: v for k, v in values.items()}
     try:
-        done = services.transition(order, name, staff, int(version) if str(version).isdigit() else version, **fields)
+        done = services.transition(order, name, scope, int(version) if str(version).isdigit() else version, **fields)
     except RuleViolation as exc:
-        order = _order_for(staff, order_id)
+        order = _order_for(scope, order_id)
         record_read(request, "tickets.order", [order.pk], fields=CUSTOMER_FIELDS, note="工单详情")
-        context = _detail_context(request, order, staff, errors=exc.problems, failed=name, values=fields)
+        context = _detail_context(request, order, scope, errors=exc.problems, failed=name, values=fields)
         context["top_errors"] = exc.problems if not any(f["t"].name == name for f in context["forms"]) else []
         return render(request, "tickets/detail.html", context, status=exc.status)
     messages.success(request, gettext("已%(action)s：工单 %(number)s 当前状态“%(state)s”") % {
@@ -230,8 +235,7 @@ def fire(request, order_id: int):
 @require("tickets.unmask")
 def unmask(request, order_id: int):
     """"显示完整号码": HTMX fragment with the full phone and name; audited as unmask."""
-    staff = services.staff_of(request.user)
-    order = _order_for(staff, order_id)
+    order = _order_for(caller(request), order_id)
     record(request, AuditRecord.Action.UNMASK, "customers.customer", [order.customer_id], fields="phone,name",
            note=f"工单 {order.number}")
     return render(request, "tickets/_unmasked.html", {"phone": order.customer.phone, "name": order.customer.name})

@@ -41,7 +41,7 @@ class PolicyForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        errors = validate_overrides(data.get("preset"), data.get("overrides") or {})
+        errors = validate_overrides(data.get("preset"), data.get("overrides") or {}, data.get("center"))
         if errors:
             raise forms.ValidationError([f"{field}：{msg}" for field, msg in errors])
         return data

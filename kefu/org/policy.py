@@ -122,8 +122,9 @@ def _thaw(frozen: tuple[bool, object]):
     return marshal.loads(value) if marshalled else copy.deepcopy(value)
 
 
-def validate_overrides(preset: str, overrides: dict) -> list[tuple[str, str]]:
-    """Errors as (field path, Chinese message); empty when the overrides are acceptable."""
+def validate_overrides(preset: str, overrides: dict, center=None) -> list[tuple[str, str]]:
+    """Errors as (field path, Chinese message); empty when the overrides are acceptable. With a center, a section's
+    optional `validate_center(merged, center)` also checks what only the center knows (its departments)."""
     errors: list[tuple[str, str]] = []
     known = sections()
     if preset not in PRESET_NAMES:
@@ -142,6 +143,9 @@ def validate_overrides(preset: str, overrides: dict) -> list[tuple[str, str]]:
         if validate and not type_errors:
             try:
                 errors.extend((f"{name}.{field}", msg) for field, msg in validate(merged))
+                validate_center = getattr(known[name], "validate_center", None)
+                if validate_center and center is not None:
+                    errors.extend((f"{name}.{field}", msg) for field, msg in validate_center(merged, center))
             except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
                 errors.append((name, f"参数结构不正确（{exc.__class__.__name__}: {exc}）"))
     return errors

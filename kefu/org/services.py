@@ -114,7 +114,7 @@ def set_roles(staff: Staff, roles: list[str]) -> None:
 
 @transaction.atomic
 def update_policy(center: Center, *, preset: str, overrides: dict) -> Policy:
-    errors = validate_overrides(preset, overrides)
+    errors = validate_overrides(preset, overrides, center)
     if errors:
         from kefu.errors import Problem
 

@@ -1,3 +1,4 @@
+from kefu.attendance.machine import LEAVE_APPROVERS
 from kefu.org.roles import ALL_ROLES, Role
 
 _APPROVERS = {Role.TEAM_LEAD, Role.SUPERVISOR, Role.MANAGER}
@@ -7,7 +8,7 @@ RULES = {
     "attendance.my_leave": ALL_ROLES - {Role.AUDITOR},
     "attendance.cancel_leave": ALL_ROLES - {Role.AUDITOR},
     "attendance.pending_leave": _APPROVERS | {Role.HR},
-    "attendance.decide_leave": _APPROVERS,
+    "attendance.decide_leave": set(LEAVE_APPROVERS),  # the roles an approval ladder may name
     "attendance.request_swap": {Role.AGENT, Role.SENIOR_AGENT, Role.TEAM_LEAD, Role.QA, Role.DISPATCHER},
     "attendance.decide_swap": {Role.TEAM_LEAD, Role.SUPERVISOR},
     "attendance.answer_swap": {Role.AGENT, Role.SENIOR_AGENT, Role.TEAM_LEAD, Role.QA, Role.DISPATCHER},

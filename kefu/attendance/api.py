@@ -128,11 +128,12 @@ def cancel_leave(request, leave_id: int):
 
 @op(router.get, "/leave/pending", "attendance.pending_leave", response=list[LeaveOut])
 def pending_leave(request):
-    """Requests waiting for the current user's role at their next step."""
+    """Requests waiting for the current user's role at their next step (never their own); HR sees them all."""
+    me = _me(request)
     mine = {r.value for r in roles_of(request.user)}
-    rows = LeaveRequest.objects.filter(state=LeaveRequest.State.SUBMITTED, staff__center_id=_me(request).center_id
+    rows = LeaveRequest.objects.filter(state=LeaveRequest.State.SUBMITTED, staff__center_id=me.center_id
                                        ).select_related("staff")[:500]
-    return [r for r in rows if r.next_step in mine or Role.HR.value in mine]
+    return [r for r in rows if (r.next_step in mine and r.staff_id != me.pk) or Role.HR.value in mine]
 
 
 @op(router.post, "/leave/{leave_id}/decision", "attendance.decide_leave", response=LeaveOut)

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from kefu.attendance import rules
 from kefu.attendance.models import AttendanceSheet, ClockEvent, ClockImport, LeaveRequest, PostCheck, ShiftSwap
-from kefu.errors import NotAllowed, Problem, RuleViolation
+from kefu.errors import Problem, RuleViolation
+from kefu.messages import Msg
 from kefu.org.models import Staff
 from kefu.org.policy import policy_for
 from kefu.org.roles import Role, roles_of
@@ -102,46 +103,30 @@ def submit_leave(staff: Staff, *, kind: str, start: date, end: date, reason: str
         certificate_due=rules.certificate_due(end) if cert else None)
 
 
-@transaction.atomic
+def _leave(leave_id: int, staff: Staff) -> LeaveRequest:
+    leave = LeaveRequest.objects.select_related("staff").filter(pk=leave_id, staff__center_id=staff.center_id).first()
+    if leave is None:  # another center's request is not found
+        raise RuleViolation.of("common.not_found", field="id", status=404, what=Msg("attendance.leave.noun"))
+    return leave
+
+
 def decide_leave(leave_id: int, approver: Staff, *, approve: bool, note: str = "", version: int | None = None) -> LeaveRequest:
-    """The next approver in the ladder approves or rejects; no skipping levels (002:L70)."""
-    leave = LeaveRequest.objects.select_for_update(of=("self",)).select_related("staff").filter(
-        pk=leave_id, staff__center_id=approver.center_id).first()  # another center's request is not found
-    if leave is None:
-        raise RuleViolation("请假申请不存在", field="id", rule="not_found", status=404)
-    if version is not None and version != leave.version:
-        raise RuleViolation("该申请已被他人处理，请刷新后重试", field="version", rule="stale", status=409)
-    step = leave.next_step
-    if step is None:
-        raise RuleViolation(f"该申请当前状态为“{leave.get_state_display()}”，不能审批", field="state", rule="state", status=409)
-    if Role(step) not in roles_of(approver.user):
-        raise NotAllowed(f"当前审批环节需要“{_role_label(step)}”审批，不允许越级审批", rule="approval_level")
-    if approver.pk == leave.staff_id:
-        raise NotAllowed("不能审批自己的申请", rule="self_approval")
-    if len(note) > 300:
-        raise RuleViolation("审批意见不超过300个字符", field="note", rule="max_length")
-    leave.approvals = [*leave.approvals, {"role": step, "staff_no": approver.staff_no, "at": timezone.now().isoformat(),
-                                           "decision": "approve" if approve else "reject", "note": note}]
-    if not approve:
-        leave.state = LeaveRequest.State.REJECTED
-    elif leave.next_step is None:
-        leave.state = LeaveRequest.State.APPROVED
-    leave.version += 1
-    leave.save()
-    return leave
+    """The next approver in the ladder approves or rejects, never their own (002:L70; machine.LEAVE)."""
+    from kefu.attendance import machine
+    from kefu.scope import scope_of
+    from kefu.workflow import fire
+
+    return fire(machine.LEAVE, scope_of(approver), _leave(leave_id, approver), "approve" if approve else "reject",
+                version=version, **({"note": note} if note else {}))
 
 
-@transaction.atomic
-def cancel_leave(leave_id: int, staff: Staff) -> LeaveRequest:
-    leave = LeaveRequest.objects.select_for_update().filter(pk=leave_id, staff=staff).first()
-    if leave is None:
-        raise RuleViolation("请假申请不存在", field="id", rule="not_found", status=404)
-    if leave.state not in (LeaveRequest.State.SUBMITTED, LeaveRequest.State.APPROVED):
-        raise RuleViolation("该申请已结束，不能撤销", field="state", rule="state", status=409)
-    leave.state = LeaveRequest.State.CANCELLED
-    leave.version += 1
-    leave.save()
-    return leave
+def cancel_leave(leave_id: int, staff: Staff, *, version: int | None = None) -> LeaveRequest:
+    """The applicant withdraws their request, before or after it is approved."""
+    from kefu.attendance import machine
+    from kefu.scope import scope_of
+    from kefu.workflow import fire
+
+    return fire(machine.LEAVE, scope_of(staff), _leave(leave_id, staff), "cancel", version=version)
 
 
 def _most_off_same_day(staff: Staff, start: date, end: date) -> int:
@@ -152,12 +137,6 @@ def _most_off_same_day(staff: Staff, start: date, end: date) -> int:
         staff__department_id=staff.department_id, state__in=[LeaveRequest.State.SUBMITTED, LeaveRequest.State.APPROVED],
         start__lte=end, end__gte=start).exclude(staff=staff).values_list("start", "end"))
     return max((sum(s <= d <= e for s, e in others) for d in rules.each_day(start, end)), default=0)
-
-
-def _role_label(code: str) -> str:
-    from kefu.org.roles import ROLE_LABELS
-
-    return ROLE_LABELS.get(Role(code), code)
 
 
 def _add_months(d: date, n: int) -> date:

@@ -183,8 +183,13 @@ def post_check(request):
 
 @require("page.attendance.approvals")
 def approvals(request):
-    mine = {r.value for r in roles_of(request.user)}
-    pending = [r for r in LeaveRequest.objects.filter(state=LeaveRequest.State.SUBMITTED).select_related("staff") if r.next_step in mine]
+    from kefu.attendance.machine import leave_steps_for
+    from kefu.scope import caller
+
+    scope = caller(request)
+    steps = leave_steps_for(scope)  # the ladder steps the caller decides; never their own request (002:L70)
+    pending = [r for r in LeaveRequest.objects.filter(state=LeaveRequest.State.SUBMITTED, staff__center=scope.center)
+               .exclude(staff=scope.staff).select_related("staff") if r.next_step in steps]
     pending = _labelled(pending, services.policy(request.user.staff.center))
     swaps = ShiftSwap.objects.filter(state=ShiftSwap.State.AGREED, requester__center=request.user.staff.center) \
         .select_related("requester", "counterpart")

@@ -6,10 +6,10 @@ per-person loop in the same run, on SQLite and on PostgreSQL.
     .venv/bin/python bench/appraisal.py --staff 500
 
 Data (fixed seed, written in bulk into a scratch database): a government-preset center (grades, 000:L49-87), 2,000
-appraised agents in 20 departments with ranks and employment types (a few temporary and suspended ones, who are not
-graded), twelve months of violations (about 1.5 per person and month, numbered on the preset's ladders, one in ten
-voided by an upheld appeal), approved rewards, and the eleven earlier months' appraisal rows, final. The month
-appraised is the twelfth.
+appraised agents in 20 departments with ranks, employment types on the staff record and appraisal statuses on the
+discipline record (a few temporary and suspended people, who are not graded), twelve months of violations (about 1.5
+per person and month, numbered on the preset's ladders, one in ten voided by an upheld appeal), approved rewards, and
+the eleven earlier months' appraisal rows, final. The month appraised is the twelfth.
 
 Measured, each kefu step against the loop on the same data in the same process:
 1. first computation of the month (every row inserted): `kefu.discipline.services.compute_month`, against a loop
@@ -69,9 +69,14 @@ def build(n_staff: int, seed: int):
                                     + [through(user_id=users[0].pk, group_id=manager.pk)])
         boss, people = staff[0], staff[1:]
         ranks = ["staff"] * 8 + ["station_deputy", "station_head"]
-        employment = ["regular"] * 45 + ["probation"] * 3 + ["temporary", "suspended"]
-        StaffRecord.objects.bulk_create([StaffRecord(staff=s, rank=rng.choice(ranks), employment=rng.choice(employment))
-                                         for s in people])
+        # the employment type is the staff record's (temporary: not graded), the status the discipline record's
+        kinds = [("full_time", "active")] * 45 + [("full_time", "probation")] * 3 + [("temporary", "active"),
+                                                                                    ("full_time", "suspended")]
+        drawn = [(rng.choice(ranks), rng.choice(kinds)) for _ in people]  # the draws of earlier runs: same people
+        temporary = [s.pk for s, (_, (employment, _)) in zip(people, drawn, strict=True) if employment == "temporary"]
+        Staff.objects.filter(pk__in=temporary).update(employment="temporary")
+        StaffRecord.objects.bulk_create([StaffRecord(staff=s, rank=rank, status=status)
+                                         for s, (rank, (_, status)) in zip(people, drawn, strict=True)])
         violations = []
         for s in people:
             for month in MONTHS:
@@ -116,14 +121,16 @@ def loop_month(scope, month: date) -> None:
     with transaction.atomic():
         period, _ = AppraisalMonth.objects.get_or_create(center=scope.center, month=month)
         for person in services.appraised_staff(scope.center):
-            vs = list(Violation.objects.filter(center=scope.center, staff=person, state__in=machine.ACTIVE,
-                                               occurred_on__range=(month, last)))
+            vs = [v.sanction for v in Violation.objects.filter(center=scope.center, staff=person,
+                                                               state__in=machine.ACTIVE,
+                                                               occurred_on__range=(month, last))]
             supervised = Escalation.objects.filter(order__center=scope.center, order__handler=person,
                                                    at__date__range=(month, last)).count()
             reward = Reward.objects.filter(center=scope.center, staff=person, month=month, state="approved") \
                 .aggregate(s=Sum("amount"))["s"] or Decimal(0)
             row = Appraisal.objects.filter(period=period, staff=person).first()
-            services.appraise(person, vs, supervised, reward, None, scheme, row, period, month, NOW).save()
+            services.appraise(services.person_of(person), vs, supervised, reward, None, scheme, period, month, NOW,
+                              row=row).save()
         period.computed_at = NOW
         period.save(update_fields=["computed_at"])
 

@@ -109,9 +109,14 @@ def monthly_bonus(base: Decimal, grade: str, rules: BonusRules, *, deductions: D
     return max(Decimal(0), gross - deductions).quantize(CENT, ROUND_HALF_UP)
 
 
-def is_graded(employment: str) -> bool:
-    """Suspended (待岗, 000:L82) and temporary staff (临时人员, 000:L86) are not graded."""
-    return employment not in ("suspended", "temporary")
+def not_graded_because(employment: str, status: str) -> str | None:
+    """Why a person is not graded this month, or None: temporary staff (临时人员, 000:L86; the staff record's
+    employment type) and suspended staff (待岗, 000:L82; the discipline record's status) are not graded."""
+    if employment == "temporary":
+        return "temporary"
+    if status == "suspended":
+        return "suspended"
+    return None
 
 
 # -------------------------------------------------------------------------------------------------- annual

@@ -114,10 +114,9 @@ MESSAGES = {
     "discipline.annual.competent_cap": _("最高称职"),
     "discipline.annual.competent": _("称职"),
     "discipline.annual.excellent_eligible": _("可评优秀"),
-    "discipline.employment.regular": _("正式"),
-    "discipline.employment.probation": _("试用"),
-    "discipline.employment.temporary": _("临时人员（不参加考评）"),
-    "discipline.employment.suspended": _("待岗（不参加考评）"),
+    # why a person is not graded (Appraisal.reasons of an ungraded row): 000:L86, L82
+    "discipline.not_graded.temporary": _("临时人员（不参加考评）"),
+    "discipline.not_graded.suspended": _("待岗（不参加考评）"),
     # refusals
     "discipline.unknown_type": _("违规类型：%(value)s 不是本中心制度中的违规类型"),
     "discipline.unknown_reward": _("奖励类型：%(value)s 不是本中心制度中的奖励类型"),
@@ -134,6 +133,7 @@ MESSAGES = {
     "discipline.spending_exceeds": _("支出金额 %(amount)s 元超过部门活动经费余额 %(balance)s 元"),
     "discipline.own_spending": _("不能审批自己录入的支出"),
     "discipline.not_pending": _("该记录当前状态为“%(state)s”，不能审批"),
+    "discipline.bad_status": _("考评状态：%(value)s 不是在岗、试用期或待岗"),
     "discipline.bad_month": _("月份：%(value)s 不是有效月份（格式 YYYY-MM）"),
     "discipline.future_month": _("月份：%(value)s 尚未结束，不能计算考核"),
     "discipline.policy.no_types": _("违规类型：至少需要一种"),

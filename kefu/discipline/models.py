@@ -7,18 +7,18 @@ from kefu.org.models import Center, Department, Staff
 
 
 class StaffRecord(models.Model):
-    """What the appraisal needs of a staff member that the staff record does not yet hold: the rank that sets the
-    bonus base (000:L84) and the employment type (temporary and suspended staff are not graded, 000:L82, L86)."""
+    """What the appraisal needs of a staff member beyond the staff record: the rank that sets the bonus base (000:L84)
+    and the appraisal status (on probation, or suspended 待岗: not graded, 000:L82). The employment type is the staff
+    record's own (kefu.org Staff.employment; temporary staff are not graded, 000:L86), never kept here."""
 
-    class Employment(models.TextChoices):
-        REGULAR = "regular", "正式"
-        PROBATION = "probation", "试用"
-        TEMPORARY = "temporary", "临时人员"
+    class Status(models.TextChoices):
+        ACTIVE = "active", "在岗"
+        PROBATION = "probation", "试用期"
         SUSPENDED = "suspended", "待岗"
 
     staff = models.OneToOneField(Staff, on_delete=models.CASCADE, related_name="discipline_record", verbose_name="员工")
     rank = models.CharField("职级（考核奖基数）", max_length=30, default="staff")
-    employment = models.CharField("用工类型", max_length=20, choices=Employment.choices, default=Employment.REGULAR)
+    status = models.CharField("考评状态", max_length=20, choices=Status.choices, default=Status.ACTIVE)
 
     class Meta:
         verbose_name = verbose_name_plural = "考核档案"

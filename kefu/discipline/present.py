@@ -41,7 +41,7 @@ def proposal_out(p: DismissalProposal) -> dict:
 def reasons_text(a: Appraisal) -> list[str]:
     """Why the grade is what it is, in the reader's language, with the policy's limits (000:L57-61)."""
     if not a.graded:
-        return [str(Msg(f"discipline.employment.{r}")) for r in a.reasons]
+        return [str(Msg(f"discipline.not_graded.{r}")) for r in a.reasons]
     scheme = services.policy(a.period.center)["appraisal"]
     limits = {"violations_over": scheme.get("fair_max_violations", ""),
               "supervised_over": scheme.get("poor_over_supervised", "")}

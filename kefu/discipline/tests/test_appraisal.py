@@ -60,7 +60,12 @@ def test_grade_other_poor_reasons():
 
 def test_temporary_and_suspended_are_not_graded():
     """000:L82, L86: 待岗 and 临时人员 are not graded."""
-    assert not A.is_graded("temporary") and not A.is_graded("suspended") and A.is_graded("regular")
+    assert A.not_graded_because("temporary", "active") == "temporary"  # the staff record's employment type
+    assert A.not_graded_because("full_time", "suspended") == "suspended"  # the discipline record's status
+    assert A.not_graded_because("temporary", "suspended") == "temporary"
+    for employment in ("full_time", "part_time", "intern"):
+        for status in ("active", "probation"):
+            assert A.not_graded_because(employment, status) is None
 
 
 def year(*grades):

@@ -205,13 +205,25 @@ def test_government_month_grade_bonus_final_and_reopen(center, people):
     assert services.payroll_sheet(manager, "2026-11")[:2] == b"PK"
 
 
-def test_temporary_staff_not_graded(center, people):
-    """000:L86: temporary staff are not graded."""
+def test_temporary_and_suspended_staff_not_graded(center, people):
+    """000:L86: temporary staff (the staff record's employment type, the one source) are not graded; 000:L82: nor
+    suspended staff (待岗, the discipline record's status); part-time staff and staff on probation are graded."""
+    from kefu.org.models import Staff
+
     preset(center, "gov12345")
-    services.ensure_record(people["agent2"], employment="temporary")
+    Staff.objects.filter(pk=people["agent2"].pk).update(employment=Staff.Employment.TEMPORARY)
+    services.ensure_record(people["lead"], status="suspended")
+    services.ensure_record(people["lead2"], status="probation")
+    Staff.objects.filter(pk=people["agent"].pk).update(employment=Staff.Employment.PART_TIME)
     services.compute_month(scope_of(people["manager"]), "2026-11", now=NOW)
-    a = Appraisal.objects.get(staff=people["agent2"])
-    assert (a.graded, a.grade, a.bonus) == (False, "", D(0))
+    rows = {a.staff_id: a for a in Appraisal.objects.all()}
+    assert (rows[people["agent2"].pk].graded, rows[people["agent2"].pk].grade, rows[people["agent2"].pk].bonus,
+            rows[people["agent2"].pk].reasons) == (False, "", D(0), ["temporary"])
+    assert (rows[people["lead"].pk].graded, rows[people["lead"].pk].reasons) == (False, ["suspended"])
+    assert rows[people["lead2"].pk].graded and rows[people["agent"].pk].graded
+    with pytest.raises(RuleViolation) as bad:
+        services.ensure_record(people["agent"], status="temporary")  # an employment type, not a status
+    assert bad.value.problems[0].field == "status" and "考评状态" in str(bad.value.problems[0].message)
 
 
 def test_a_month_not_ended_cannot_be_computed(center, people):

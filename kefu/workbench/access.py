@@ -14,4 +14,11 @@ RULES = {
     "page.workbench.call": ACCEPTORS,
     "page.workbench.search": SEARCHERS,
     "page.workbench.overrides": QA_READERS,
+    # working together on an order: whoever may find the order may read and add comments and attachments
+    "workbench.comments": SEARCHERS,
+    "workbench.comment": SEARCHERS,
+    "workbench.attachments": SEARCHERS,
+    "workbench.attach": SEARCHERS,
+    "workbench.attachment": SEARCHERS,
+    "page.workbench.together": SEARCHERS,
 }

@@ -44,3 +44,51 @@ class SavedView(models.Model):
         verbose_name = verbose_name_plural = "保存的查询"
         ordering = ["name", "id"]
         constraints = [models.UniqueConstraint(fields=["staff", "name"], name="workbench_view_name_once")]
+
+
+class Comment(models.Model):
+    """An internal comment on a work order (备注/内部讨论): staff only, never shown to the customer. Staff named with
+    @工号 or @姓名 are notified (kefu.notify)."""
+
+    center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="+", verbose_name="中心")
+    order = models.ForeignKey("tickets.Order", on_delete=models.CASCADE, related_name="+", verbose_name="工单")
+    author = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="+", verbose_name="作者")
+    at = models.DateTimeField("时间")
+    text = models.TextField("内容")
+    mentioned = models.ManyToManyField("org.Staff", blank=True, related_name="+", verbose_name="提到的员工")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工单内部备注"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["order", "at"])]
+
+
+class Attachment(models.Model):
+    """A file on a work order (a letter or fax scan, 004:L2023; a call recording, 004:L967, L2021), uploaded and kept
+    encrypted in the database, or a recording linked on the center's recording server. It goes with its order
+    (retention deletes the order, and the attachment with it). Every download or play leaves a read record."""
+
+    class Kind(models.TextChoices):
+        FILE = "file", "上传文件"
+        LINK = "link", "录音链接"
+
+    center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="+", verbose_name="中心")
+    order = models.ForeignKey("tickets.Order", on_delete=models.CASCADE, related_name="+", verbose_name="工单")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    added_by = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="+", verbose_name="添加人")
+    at = models.DateTimeField("时间")
+    name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField("文件类型", max_length=100)
+    size = models.PositiveIntegerField("大小（字节）", default=0)
+    content = models.BinaryField("内容（加密）", blank=True, default=b"", editable=False)
+    url = models.CharField("链接地址", max_length=500, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工单附件"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["order", "at"])]
+
+    @property
+    def is_audio(self) -> bool:
+        return self.kind == self.Kind.LINK or self.content_type.startswith("audio/")

@@ -258,3 +258,28 @@ def like_baseline(scope, text: str, limit: int = PAGE_SIZE) -> tuple[int, list[i
 
     qs = scope.filter(Order.objects.all()).filter(Q(subject__icontains=text) | Q(description__icontains=text))
     return qs.count(), list(qs.order_by("-accepted_at", "-id").values_list("pk", flat=True)[:limit])
+
+
+# ---------------------------------------------------------------- working together on an order
+
+def comments(order) -> list:
+    """The order's internal comments, oldest first, with their authors and the staff they mention."""
+    from kefu.workbench.models import Comment
+
+    return list(Comment.objects.filter(order=order).select_related("author").prefetch_related("mentioned")
+                .order_by("at", "id"))
+
+
+def attachments(order) -> list:
+    """The order's attachments (without their content), oldest first."""
+    from kefu.workbench.models import Attachment
+
+    return list(Attachment.objects.filter(order=order).select_related("added_by").defer("content").order_by("at", "id"))
+
+
+def attachment(scope, attachment_id):
+    """One attachment of an order the caller may see (center; department for department handlers): else 404."""
+    from kefu.workbench.models import Attachment
+
+    return scope.get(Attachment.objects.select_related("order"), str(Msg("workbench.what.attachment")),
+                     department="order__department", pk=attachment_id)

@@ -11,8 +11,10 @@ from django.utils import timezone
 from kefu.errors import Problem, RuleViolation
 from kefu.knowledge import services as knowledge
 from kefu.messages import Msg
+from kefu.org.policy import policy_for
 from kefu.workbench import words
 from kefu.workbench.models import OrderWords, PhraseOverride, SavedView
+from kefu.workbench.policy import SECTION
 
 CHECKED_FIELDS = ("description", "reply")  # the agent's notes of the call and the reply to the customer
 MAX_CHECK_LENGTH = 4000
@@ -162,3 +164,158 @@ def delete_view(scope, view_id: int) -> None:
     deleted, _ = SavedView.objects.filter(staff=scope.staff, pk=view_id).delete()
     if not deleted:
         raise RuleViolation.of("workbench.view.not_found", field="view", status=404)
+
+
+# ---------------------------------------------------------------- working together: comments, attachments
+
+def scoped_order(scope, order_id):
+    """The caller's order (center; department for department handlers): another's is 404."""
+    from kefu.tickets.models import Order
+
+    return scope.get(Order.objects.select_related("customer"), str(Msg("workbench.what.order")),
+                     department="department", pk=order_id)
+
+
+def _staff_directory(center) -> tuple[dict[str, int], dict[str, list[int]]]:
+    from kefu.org.models import Staff
+
+    numbers: dict[str, int] = {}
+    names: dict[str, list[int]] = {}
+    for pk, number, name in Staff.objects.filter(center=center, is_active=True).values_list("pk", "staff_no", "name"):
+        numbers[number] = pk
+        names.setdefault(name, []).append(pk)
+    return numbers, names
+
+
+@transaction.atomic
+def add_comment(scope, order_id, text: str, *, now=None):
+    """An internal comment on the order; the staff it @mentions (by number or name) are notified in the app."""
+    from kefu.notify.services import notify
+    from kefu.org.models import Staff
+    from kefu.web.people import staff_label
+    from kefu.workbench import mentions
+    from kefu.workbench.models import Comment
+
+    order = scoped_order(scope, order_id)
+    text = (text or "").strip() if isinstance(text, str) else ""
+    limit = policy_for(SECTION, scope.center)["comment_max_length"]
+    if not text:
+        raise RuleViolation.of("workbench.comment.required", field="text")
+    if len(text) > limit:
+        raise RuleViolation.of("workbench.comment.too_long", field="text", max=limit, length=len(text))
+    found = mentions.find(text, *_staff_directory(scope.center))
+    if found.ambiguous:
+        raise RuleViolation.of("workbench.comment.ambiguous", field="text", name=found.ambiguous[0])
+    comment = Comment.objects.create(center=scope.center, order=order, author=scope.staff, at=now or timezone.now(),
+                                     text=text)
+    mentioned = list(Staff.objects.filter(center=scope.center, pk__in=found.staff_ids))
+    comment.mentioned.set(mentioned)
+    from django.urls import reverse
+
+    notify([s for s in mentioned if s.pk != scope.staff.pk], "workbench.notify.mentioned",
+           key=f"workbench.comment.{comment.pk}.mention",
+           params={"author": staff_label(scope.staff), "number": order.number, "excerpt": text[:60]},
+           link=reverse("tickets:detail", args=[order.pk]) + "#together")
+    return comment
+
+
+def allowed_types(pol) -> list[str]:
+    return [t.lower() for t in pol["attachment_types"]]
+
+
+def type_names(types: list[str]) -> str:
+    import mimetypes
+
+    names = []
+    for t in types:
+        ext = mimetypes.guess_extension(t) or t.split("/")[-1]
+        name = ext.lstrip(".").upper()
+        if name not in names:
+            names.append(name)
+    return "、".join(names)
+
+
+def file_type(name: str, declared: str) -> str:
+    """The type an uploaded file is kept and served as: from its name (what the browser will play it as), else the
+    type the browser declared."""
+    import mimetypes
+
+    guessed = mimetypes.guess_type(name or "")[0]
+    return (guessed or declared or "application/octet-stream").lower()
+
+
+def _attachment_room(scope, order, pol) -> None:
+    from kefu.workbench.models import Attachment
+
+    limit = pol["attachments_per_order"]
+    if Attachment.objects.filter(order=order).count() >= limit:
+        raise RuleViolation.of("workbench.attachment.too_many", field="file", max=limit)
+
+
+def _note(note: str) -> str:
+    note = (note or "").strip() if isinstance(note, str) else ""
+    if len(note) > 200:
+        raise RuleViolation.of("workbench.attachment.note_too_long", field="note", max=200)
+    return note
+
+
+@transaction.atomic
+def attach_file(scope, order_id, name: str, declared_type: str, data: bytes, *, size: int | None = None, note: str = "",
+                now=None):
+    """A file uploaded to the order (a recording, a letter or fax scan), within the center's size and type limits;
+    kept encrypted (the same keys as customers' fields). `size`: the upload's size when it was too large to read."""
+    from kefu.audit.crypto import cipher
+    from kefu.workbench.models import Attachment
+
+    order = scoped_order(scope, order_id)
+    pol = policy_for(SECTION, scope.center)
+    name = (name or "").replace("\\", "/").split("/")[-1].strip()[:200] or "file"
+    note = _note(note)
+    size = len(data or b"") if size is None else size
+    if not size:
+        raise RuleViolation.of("workbench.attachment.empty", field="file")
+    max_bytes = pol["attachment_max_mb"] * 1024 * 1024
+    if size > max_bytes or len(data) > max_bytes:
+        raise RuleViolation.of("workbench.attachment.too_large", field="file", name=name,
+                               size=f"{max(size, len(data)) / 1024 / 1024:.1f}", max=pol["attachment_max_mb"])
+    kind = file_type(name, declared_type)
+    allowed = allowed_types(pol)
+    if kind not in allowed:
+        raise RuleViolation.of("workbench.attachment.type", field="file", name=name, allowed=type_names(allowed))
+    _attachment_room(scope, order, pol)
+    return Attachment.objects.create(center=scope.center, order=order, kind=Attachment.Kind.FILE, added_by=scope.staff,
+                                     at=now or timezone.now(), name=name, content_type=kind, size=len(data),
+                                     content=cipher().encrypt(bytes(data)), note=note)
+
+
+@transaction.atomic
+def link_recording(scope, order_id, url: str, *, note: str = "", now=None):
+    """A call recording on the center's recording server, linked (not copied): only from the hosts the center lists."""
+    from urllib.parse import urlsplit
+
+    from kefu.workbench.models import Attachment
+
+    order = scoped_order(scope, order_id)
+    pol = policy_for(SECTION, scope.center)
+    url = (url or "").strip() if isinstance(url, str) else ""
+    note = _note(note)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 500:
+        raise RuleViolation.of("workbench.attachment.url_invalid", field="url", value=url[:80])
+    hosts = [h.lower() for h in pol["recording_hosts"]]
+    if not hosts:
+        raise RuleViolation.of("workbench.attachment.no_hosts", field="url")
+    if parts.hostname.lower() not in hosts:
+        raise RuleViolation.of("workbench.attachment.host", field="url", host=parts.hostname)
+    _attachment_room(scope, order, pol)
+    name = (parts.path.rsplit("/", 1)[-1] or parts.hostname)[:200]
+    return Attachment.objects.create(center=scope.center, order=order, kind=Attachment.Kind.LINK, added_by=scope.staff,
+                                     at=now or timezone.now(), name=name, content_type=file_type(name, "audio/mpeg"),
+                                     url=url, note=note)
+
+
+def attachment_content(attachment) -> bytes:
+    """The clear bytes of an uploaded attachment (the caller records the read)."""
+    from kefu.audit.crypto import cipher
+
+    return cipher().decrypt(bytes(attachment.content)) if attachment.content else b""

@@ -12,4 +12,9 @@ urlpatterns = [
     path("search/views/", views.save_view, name="save_view"),
     path("search/views/<int:view_id>/delete/", views.delete_view, name="delete_view"),
     path("overrides/", views.overrides, name="overrides"),
+    path("orders/<int:order_id>/", views.together, name="together"),
+    path("orders/<int:order_id>/comments/", views.comment, name="comment"),
+    path("orders/<int:order_id>/attachments/", views.attach, name="attach"),
+    path("orders/<int:order_id>/recordings/", views.link, name="link"),
+    path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
 ]

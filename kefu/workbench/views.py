@@ -193,3 +193,118 @@ def overrides(request):
         row.hit_rows = [{**h, "category_label": labels.HIT_CATEGORY_NAMES.get(h.get("category"), "")} for h in row.hits]
     return render(request, "workbench/overrides.html", {"page": page, "staff": staff_no,
                                                         "staff_query": urlencode({"staff": staff_no}) if staff_no else ""})
+
+
+# ---------------------------------------------------------------- working together on an order
+
+TOGETHER_FIELDS = "comments,attachments"
+
+
+def _together_context(request, scope, order, errors=None, values=None) -> dict:
+    from kefu.org.policy import policy_for
+
+    pol = policy_for("workbench", scope.center)
+    files = selectors.attachments(order)
+    return {"o": _named(order), "comments": selectors.comments(order), "files": files, "errors": errors or [],
+            "error_fields": {p.field for p in errors or []}, "values": values or {},
+            "max_mb": pol["attachment_max_mb"], "types": services.type_names(services.allowed_types(pol)),
+            "may_link": bool(pol["recording_hosts"]),
+            "accept": ",".join(pol["attachment_types"])}
+
+
+def _together(request, scope, order, errors=None, values=None, status=200):
+    from kefu.org.policy import policy_for
+
+    record_read(request, "tickets.order", [order.pk], fields=TOGETHER_FIELDS, note="工单内部备注与附件")
+    response = render(request, "workbench/together.html", _together_context(request, scope, order, errors, values),
+                      status=status)
+    hosts = policy_for("workbench", scope.center)["recording_hosts"]
+    if hosts:  # linked recordings play from the center's recording server only
+        media = ["'self'"] + [u for h in hosts for u in (f"https://{h}", f"http://{h}")]
+        response._csp_update = {"media-src": media}  # noqa: SLF001 (django-csp 4's per-response update)
+    return response
+
+
+@require("page.workbench.together")
+def together(request, order_id: int):
+    """The order's internal comments (with @mentions) and attachments (recordings played in the page)."""
+    scope = caller(request)
+    return _together(request, scope, services.scoped_order(scope, order_id))
+
+
+@require_POST
+@require("page.workbench.together")
+def comment(request, order_id: int):
+    scope = caller(request)
+    text = request.POST.get("text", "")
+    try:
+        services.add_comment(scope, order_id, text)
+    except RuleViolation as exc:
+        if exc.status == 404:
+            raise
+        return _together(request, scope, services.scoped_order(scope, order_id), exc.problems, {"text": text}, 400)
+    messages.success(request, gettext("已添加内部备注"))
+    return redirect(reverse("workbench:together", args=[order_id]) + "#comments")
+
+
+@require_POST
+@require("page.workbench.together")
+def attach(request, order_id: int):
+    scope = caller(request)
+    upload = request.FILES.get("file")
+    note = request.POST.get("note", "")
+    try:
+        if upload is None:
+            raise RuleViolation.of("workbench.attachment.empty", field="file")
+        from kefu.org.policy import policy_for
+
+        limit = policy_for("workbench", scope.center)["attachment_max_mb"] * 1024 * 1024
+        data = upload.read() if upload.size <= limit else b""  # too large: refused by its size, never read
+        services.attach_file(scope, order_id, upload.name, upload.content_type or "", data, size=upload.size, note=note)
+    except RuleViolation as exc:
+        if exc.status == 404:
+            raise
+        return _together(request, scope, services.scoped_order(scope, order_id), exc.problems, {"note": note}, 400)
+    messages.success(request, gettext("已上传附件 %(name)s") % {"name": upload.name})
+    return redirect(reverse("workbench:together", args=[order_id]) + "#files")
+
+
+@require_POST
+@require("page.workbench.together")
+def link(request, order_id: int):
+    scope = caller(request)
+    url, note = request.POST.get("url", ""), request.POST.get("note", "")
+    try:
+        services.link_recording(scope, order_id, url, note=note)
+    except RuleViolation as exc:
+        if exc.status == 404:
+            raise
+        return _together(request, scope, services.scoped_order(scope, order_id), exc.problems,
+                         {"url": url, "link_note": note}, 400)
+    messages.success(request, gettext("已添加录音链接"))
+    return redirect(reverse("workbench:together", args=[order_id]) + "#files")
+
+
+@require("page.workbench.together")
+def attachment(request, attachment_id: int):
+    """Download or play one attachment (a linked recording: sent on to the recording server); every one is audited."""
+    scope = caller(request)
+    found = selectors.attachment(scope, attachment_id)
+    return attachment_response(request, found)
+
+
+def attachment_response(request, found):
+    """The attachment's content (or, for a linked recording, a redirect to it) after recording the read."""
+    from django.http import HttpResponse, HttpResponseRedirect
+    from django.utils.encoding import escape_uri_path
+
+    what = "play" if found.is_audio else "download"
+    record_read(request, "workbench.attachment", [found.pk], fields=what,
+                note=f"工单 {found.order.number} 附件 {found.name}"[:300])
+    if found.kind == found.Kind.LINK:
+        return HttpResponseRedirect(found.url)
+    response = HttpResponse(services.attachment_content(found), content_type=found.content_type)
+    inline = found.is_audio or found.content_type.startswith("image/")
+    response["Content-Disposition"] = f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{escape_uri_path(found.name)}"
+    response["Cache-Control"] = "private, no-store"
+    return response

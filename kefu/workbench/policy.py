@@ -1,0 +1,50 @@
+"""工单协作 (comments, attachments, the customer page). Read with policy_for("workbench", center).
+
+- attachment_max_mb / attachment_types: the largest file and the types an order may carry. Letters and faxes are
+  scanned onto the order (004:L2023 信函、FAX和自动录音受理的投诉，应提供手工整理功能: images, PDF); recorded
+  messages and calls are kept with it (004:L967 系统录音的客户咨询、建议; 004:L2021 自动录音受理: audio).
+- attachments_per_order: how many files and links one order may hold.
+- recording_hosts: the hosts a linked recording may be played from (the center's recording server); empty: recordings
+  are uploaded, not linked. The page allows exactly these hosts for audio (Content-Security-Policy media-src).
+- comment_max_length: the longest internal comment.
+- history_call_days: how far back the customer page lists calls (the call table is read by its time index).
+No seed gives numbers for these; the values are ours, the same for every preset except the 12345 hotline, whose
+complaints arrive more often as letters and scans (004:L2023).
+"""
+from __future__ import annotations
+
+SECTION = "workbench"
+
+_AUDIO = ["audio/mpeg", "audio/wav", "audio/x-wav", "audio/ogg", "audio/mp4", "audio/aac", "audio/webm"]
+_SCANS = ["image/jpeg", "image/png", "application/pdf"]
+
+_DEFAULTS = {
+    "attachment_max_mb": 20,
+    "attachment_types": _AUDIO + _SCANS,
+    "attachments_per_order": 20,
+    "recording_hosts": [],
+    "comment_max_length": 2000,
+    "history_call_days": 90,
+}
+
+PRESETS = {
+    "hotline": dict(_DEFAULTS),
+    "gov12345": {**_DEFAULTS, "attachments_per_order": 40},  # letters, faxes and their replies (004:L2023)
+    "ecommerce": {**_DEFAULTS, "attachment_types": _AUDIO + _SCANS + ["image/webp"]},  # buyers' photos of goods
+}
+
+
+def validate(data: dict) -> list[tuple[str, str]]:
+    errors = []
+    for key in ("attachment_max_mb", "attachments_per_order", "comment_max_length", "history_call_days"):
+        value = data.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            errors.append((key, f"{key}：应为正整数"))
+    max_mb = data.get("attachment_max_mb")
+    if isinstance(max_mb, int) and max_mb > 200:
+        errors.append(("attachment_max_mb", "attachment_max_mb：附件最大不超过 200 MB"))
+    for key in ("attachment_types", "recording_hosts"):
+        value = data.get(key)
+        if value is not None and (not isinstance(value, list) or not all(isinstance(v, str) and v for v in value)):
+            errors.append((key, f"{key}：应为文字列表"))
+    return errors

@@ -26,16 +26,19 @@ from kefu.org.roles import Role
 CHASERS = {Role.DISPATCHER, Role.SUPERVISOR, Role.MANAGER}
 ON_REQUEST = {Role.AGENT, Role.SENIOR_AGENT, Role.TEAM_LEAD}
 SUPERVISORS = {Role.SUPERVISOR, Role.MANAGER}
-LABELS = {"chase": "催办", "auto": "自动催办", "supervise": "督办"}  # the order timeline's label (tickets shows it)
 NOTE_MAX = 300
 
 
 def _timeline(order, kind: str, staff, now: datetime, note: str) -> None:
+    """A line on the order's timeline as data: the title's code (`followup.chase.event.<kind>`), the order's
+    department as a parameter, and what the chaser typed as the note. Rendered by the tickets history."""
     from kefu.tickets.models import OrderEvent
 
-    OrderEvent.objects.create(order=order, at=now, actor=staff, staff_no=staff.staff_no if staff else "系统",
-                              name=f"chase_{kind}", label=LABELS[kind], from_state=order.state, to_state=order.state,
-                              note=note[:500])
+    OrderEvent.objects.create(order=order, at=now, actor=staff, staff_no=staff.staff_no if staff else "",
+                              by_system=staff is None, name=f"chase_{kind}", code=f"followup.chase.event.{kind}",
+                              params={"department": order.department.name if order.department_id else ""},
+                              note_code="followup.chase.event.note" if order.department_id else "",
+                              from_state=order.state, to_state=order.state, note=note[:500])
 
 
 def _recipients(order, kind: str) -> list:

@@ -122,11 +122,10 @@ def on_order(survey: Survey, now: datetime) -> None:
     from kefu.tickets.models import Order, OrderEvent
 
     order = Order.objects.select_related("dispatcher", "department").get(pk=survey.order_id)
-    OrderEvent.objects.create(order=order, at=now, actor=None, staff_no="客户", name="survey",
-                              label="满意度调查" if survey.channel == "sms" else "IVR满意度调查",
-                              from_state=order.state, to_state=order.state,
-                              note=("满意" if survey.answer == "satisfied" else "不满意")
-                              + (f"：{survey.comment}" if survey.comment else ""))
+    OrderEvent.objects.create(order=order, at=now, actor=None, staff_no="", by_system=True, name="survey",
+                              code=f"followup.survey.event.{survey.channel}", note_code="followup.survey.event.answer",
+                              params={"answer": Msg(f"followup.satisfaction.{survey.answer}").as_data()},
+                              from_state=order.state, to_state=order.state, note=survey.comment or "")
     if survey.answer != "dissatisfied" or order.state != "replied":
         record_satisfaction(order.pk, survey.answer)
         return
@@ -141,7 +140,7 @@ def on_order(survey: Survey, now: datetime) -> None:
             Order.objects.filter(pk=order.pk).update(satisfaction="dissatisfied")
             order.refresh_from_db()
             tickets.transition(order, "redispatch", dispatcher, order.version, now=now,
-                               dispatch_opinion=str(Msg("followup.survey.redispatch_opinion")),
+                               dispatch_opinion=_in_center_language(Msg("followup.survey.redispatch_opinion")),
                                department=order.department_id)
     except RuleViolation as exc:  # the answer stands; the dispatcher re-dispatches by hand, told so at once
         log.warning("工单 %s 回评不满意，自动重新派单未成功：%s", order.number, exc)
@@ -154,6 +153,16 @@ def on_order(survey: Survey, now: datetime) -> None:
         return
     Survey.objects.filter(pk=survey.pk).update(redispatched=True)
     survey.redispatched = True
+
+
+def _in_center_language(msg: Msg) -> str:
+    """A text the tickets machine keeps as typed (the dispatch opinion): in the center's language, whoever's page
+    caused it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(msg)
 
 
 def _dispatcher(order):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kefu.errors import NotAllowed, RuleViolation
 from kefu.followup import chasing, services
@@ -13,6 +13,7 @@ from kefu.followup.models import Chase
 from kefu.messages import render
 from kefu.notify.models import Notification
 from kefu.scope import scope_of
+from kefu.tickets.history import event_line
 
 
 @pytest.fixture
@@ -38,7 +39,13 @@ def test_a_dispatcher_chases_it_is_on_the_timeline_and_the_liaison_is_told(proce
     row = chasing.chase(scope_of(people["dispatcher"]), processing.pk, kind="chase", note="客户来电询问进度")
     assert (row.kind, row.department.code, row.by) == ("chase", "billing", people["dispatcher"])
     event = processing.events.get(name="chase_chase")
-    assert (event.label, event.staff_no, event.note) == ("催办", "4001", "客户来电询问进度")
+    assert (event.code, event.params, event.staff_no, event.note) == (
+        "followup.chase.event.chase", {"department": "计费部"}, "4001", "客户来电询问进度")
+    line = event_line(event)
+    assert (line["label"], line["note"]) == ("催办", "被催办部门：计费部 · 客户来电询问进度")
+    with translation.override("en"):
+        line = event_line(event)
+        assert (line["label"], line["note"]) == ("Reminder", "Department chased: 计费部 · 客户来电询问进度")
     note = Notification.objects.get(recipient=people["agent2"])
     assert note.code == "followup.notify.chase"
     assert render(note.code, note.params).startswith(f"工单 {processing.number} 被催办：客户来电询问进度")
@@ -72,7 +79,7 @@ def test_supervise_is_for_supervisors_needs_a_note_and_reaches_the_leader_urgent
     assert refused.value.problems[0].field == "note"
     chasing.chase(scope_of(people["lead"]), processing.pk, kind="supervise", note="三天未反馈，请部门领导督办")
     assert Notification.objects.get(recipient=people["lead"]).urgent
-    assert processing.events.filter(name="chase_supervise", label="督办").exists()
+    assert processing.events.filter(name="chase_supervise", code="followup.chase.event.supervise").exists()
 
 
 def test_a_replied_order_needs_no_chase(replied_complaint, people):
@@ -91,7 +98,12 @@ def test_automatic_chase_once_the_deadline_passes_without_feedback_004_L2159(pro
     after = processing.handling_deadline + timedelta(minutes=1)
     assert services.scan(after)["auto_chase"] == 1
     assert services.scan(after + timedelta(hours=1))["auto_chase"] == 0
-    assert processing.events.filter(name="chase_auto", label="自动催办", staff_no="系统").count() == 1
+    event = processing.events.get(name="chase_auto")
+    assert (event.code, event.by_system, event.staff_no) == ("followup.chase.event.auto", True, "")
+    assert event_line(event)["by"] == "系统"
+    with translation.override("en"):
+        line = event_line(event)
+        assert line["label"].startswith("Automatic chase") and line["by"] == render("tickets.event.by_system")
     assert Notification.objects.get(recipient=people["agent2"], code="followup.notify.auto_chase").urgent
 
 

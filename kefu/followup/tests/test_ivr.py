@@ -47,7 +47,7 @@ def test_results_by_order_number_and_by_call_once_each(replied_complaint, people
     assert (first["rows"], first["added"], first["unchanged"]) == (1, 1, 0)
     survey = Survey.objects.get(channel="ivr")
     assert (survey.answer, survey.score, survey.state) == ("satisfied", "1", "answered")
-    assert order.events.filter(name="survey", note="满意").exists()
+    assert order.events.filter(name="survey", code="followup.survey.event.ivr", params__answer__code="followup.satisfaction.satisfied").exists()
     # the same result again, and the same order through its call: nothing new
     again = client.post("/api/followup/surveys/ivr", {"file": SimpleUploadedFile("ivr.csv", body)}).json()
     assert (again["added"], again["unchanged"]) == (0, 1)

@@ -7,11 +7,12 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kefu.followup import services, surveys
 from kefu.followup.models import Survey
 from kefu.notify.models import Outbox
+from kefu.tickets.history import event_line
 
 
 @pytest.fixture
@@ -46,7 +47,15 @@ def test_satisfied_answer_once_on_the_timeline(sent, replied_complaint):
     assert response.status_code == 200 and "感谢您的评价" in response.content.decode()
     survey.refresh_from_db()
     assert (survey.state, survey.answer, survey.comment) == ("answered", "satisfied", "很好")
-    assert replied_complaint.events.filter(name="survey", note="满意：很好").exists()
+    event = replied_complaint.events.get(name="survey")
+    assert (event.code, event.note_code, event.note, event.by_system) == (
+        "followup.survey.event.sms", "followup.survey.event.answer", "很好", True)
+    line = event_line(event)
+    assert (line["label"], line["note"]) == ("客户满意度调查回评（短信）", "客户评价：满意 · 很好")
+    with translation.override("en"):
+        line = event_line(event)
+    assert (line["label"], line["note"]) == ("Customer's satisfaction survey answer (SMS)",
+                                             "Customer's verdict: Satisfied · 很好")
     again = client.post(url, {"answer": "dissatisfied"})
     assert again.status_code == 409 and "评价过" in again.content.decode()
     survey.refresh_from_db()
@@ -100,6 +109,38 @@ def test_dissatisfied_without_a_department_tells_the_dispatcher(sent, replied_co
     Client().post(url, {"answer": "dissatisfied"})
     replied_complaint.refresh_from_db()
     assert replied_complaint.state == "replied"  # the machine refused: no department to send it back to
-    assert replied_complaint.events.filter(name="survey", note="不满意").exists()
+    assert replied_complaint.events.filter(name="survey", params__answer__code="followup.satisfaction.dissatisfied").exists()
     note = Notification.objects.get(recipient=people["dispatcher"], code="followup.survey.redispatch_by_hand")
     assert note.urgent and note.link == f"/tickets/orders/{replied_complaint.pk}/"
+
+
+def test_timeline_rows_stored_as_prose_become_codes(replied_complaint, people):
+    """Rows written before codes (chases and survey answers as Chinese prose) are converted by the migration."""
+    import importlib
+
+    from django.apps import apps
+
+    from kefu.followup.models import Chase
+    from kefu.org.models import Department
+    from kefu.tickets.models import OrderEvent
+
+    migration = importlib.import_module("kefu.followup.migrations.0005_history_as_data")
+    order, at = replied_complaint, replied_complaint.replied_at
+    dept = Department.objects.create(center=order.center, code="billing", name="计费部")
+    Chase.objects.create(center=order.center, order=order, department=dept, kind="auto", at=at)
+    old = dict(order=order, at=at, from_state="replied", to_state="replied")
+    auto = OrderEvent.objects.create(name="chase_auto", label="自动催办", staff_no="系统", **old)
+    manual = OrderEvent.objects.create(name="chase_chase", label="催办", staff_no="4001", note="请尽快", **old)
+    sms = OrderEvent.objects.create(name="survey", label="满意度调查", staff_no="客户", note="不满意：钱还没退", **old)
+    ivr = OrderEvent.objects.create(name="survey", label="IVR满意度调查", staff_no="客户", note="满意", **old)
+    migration.forwards(apps, None)
+    for e in (auto, manual, sms, ivr):
+        e.refresh_from_db()
+    assert (auto.code, auto.params, auto.by_system, auto.staff_no) == (
+        "followup.chase.event.auto", {"department": "计费部"}, True, "")
+    assert (manual.code, manual.staff_no, manual.note, manual.params) == (
+        "followup.chase.event.chase", "4001", "请尽快", {"department": ""})
+    assert event_line(sms)["note"] == "客户评价：不满意 · 钱还没退" and event_line(sms)["by"] == "系统"
+    with translation.override("en"):
+        assert event_line(ivr)["label"] == "Customer's satisfaction survey result (IVR keypad)"
+        assert event_line(ivr)["note"] == "Customer's verdict: Satisfied"

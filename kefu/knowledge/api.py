@@ -46,7 +46,7 @@ def check(request, text: str = ""):
     """服务忌语/习惯用语检查：返回命中的位置、类别、专业表达和出处。"""
     if len(text) > 20000:
         raise RuleViolation("检查文本不能超过20000个字符", field="text", rule="max_length")
-    return {"text": text, "hits": services.check_text(text, _center(request))}
+    return {"text": text, "hits": services.check_text(text, _center(request), getattr(request.user, "staff", None))}
 
 
 class ArticleBrief(Schema):

@@ -83,9 +83,30 @@ def _checker_rule(row: PhraseRule) -> phrases.Rule | None:
 _DEFAULTS_BY_CODE = {d["code"]: d for d in DEFAULT_RULES}
 
 
-def check_text(text: str, center=None) -> list[phrases.Hit]:
+def check_text(text: str, center=None, staff=None) -> list[phrases.Hit]:
+    """The center's enabled rules on `text`; with `staff`, their group's own additions as well (group_rules)."""
     wanted = set(_policy(center).get("check_categories", ["forbidden", "discouraged"]))
-    return [h for h in phrases.check(text or "", active_rules()) if h.category in wanted]
+    rules = active_rules()
+    if staff is not None:
+        rules = rules + group_rules(staff)
+    return [h for h in phrases.check(text or "", rules) if h.category in wanted]
+
+
+_GROUP_PHRASE_SOURCES: list = []
+
+
+def add_group_phrase_source(source) -> None:
+    """Let an app above add the phrases a person's group discourages on top of the center's rules: `source(staff)`
+    returns rule dicts (phrases.rule_from) for that person, or nothing. kefu.discipline registers the team lead's
+    phrase standards (004:L913). Without a staff member, or for one whose group added nothing, nothing changes."""
+    if source not in _GROUP_PHRASE_SOURCES:
+        _GROUP_PHRASE_SOURCES.append(source)
+
+
+def group_rules(staff) -> tuple[phrases.Rule, ...]:
+    """The rules the registered sources add for `staff`; a pattern that is not safe is never run."""
+    return tuple(phrases.rule_from(data) for source in _GROUP_PHRASE_SOURCES for data in (source(staff) or ())
+                 if not phrases.pattern_problem(data["pattern"]))
 
 
 @transaction.atomic

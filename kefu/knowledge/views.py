@@ -169,7 +169,7 @@ def check_partial(request):
     text = request.GET.get("text", "")
     if len(text) > 20000:
         return HttpResponseBadRequest(_("检查文本不能超过20000个字符"))
-    hits = services.check_text(text, _center(request))
+    hits = services.check_text(text, _center(request), getattr(request.user, "staff", None))
     return render(request, "knowledge/_check.html", {"text": text, "hits": hits, "pieces": highlight(text, hits)})
 
 

@@ -115,6 +115,9 @@ class Machine:
     variant_code: str = "workflow.not_for_variant"
     noun: str = ""  # a Msg code naming the object ("工单"), used by the not-found message
     required_code: str = "common.required"  # the message of a missing field (params: field_label, action)
+    # Who a party is on this machine, as Msg codes: "<transition>.<party>" or "<party>" -> code; default
+    # "workflow.party.<party>" ("负责人"). Read by the wrong-party message ("only the inspector of this evaluation").
+    party_labels: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
         object.__setattr__(self, "transitions", tuple(self.transitions))
@@ -137,6 +140,9 @@ class Machine:
 
     def transition_label(self, t: Transition) -> Msg:
         return Msg(t.label or f"{self.name}.transition.{t.name}")
+
+    def party_label(self, t: Transition, party: Party) -> Msg:
+        return Msg(self.party_labels.get(f"{t.name}.{party}") or self.party_labels.get(party) or f"workflow.party.{party}")
 
     def from_state(self, state: str) -> list[Transition]:
         return [t for t in self.transitions if state in t.src]
@@ -240,7 +246,7 @@ def fire(machine: Machine, scope, obj, name: str, *, version: int | None = None,
         if Party.ANYONE not in t.parties and not (machine.party_of(scope, locked) & t.parties):
             if t.parties == {Party.NOT_REQUESTER}:
                 raise NotAllowed(Msg("workflow.own_request", action=action), rule="workflow.own_request")
-            parties = [Msg(f"workflow.party.{p}") for p in sorted(t.parties)]
+            parties = [machine.party_label(t, p) for p in sorted(t.parties)]
             raise NotAllowed(Msg("workflow.not_your_party", action=action, parties=parties),
                              rule="workflow.not_your_party")
         if not machine.applies(t, locked):
@@ -287,6 +293,6 @@ def check_declared(machines: Iterable[Machine], catalogue: Mapping[str, str]) ->
         states = {s for t in m.transitions for s in (*t.src, t.dst)}
         codes = [f"{m.name}.state.{s}" for s in states] + [t.label or f"{m.name}.transition.{t.name}"
                                                             for t in m.transitions]
-        codes += [spec.label for spec in m.fields.values()]
+        codes += [spec.label for spec in m.fields.values()] + list(m.party_labels.values())
         missing += [c for c in codes if c not in catalogue]
     return missing

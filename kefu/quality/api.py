@@ -270,8 +270,9 @@ def appeal(request, pk: int, payload: AppealIn):
 
 @op(router.post, "/evaluations/{pk}/decision", "quality.decide_appeal", response=EvaluationOut)
 def decide_appeal(request, pk: int, payload: QualityDecisionIn):
+    marks = payload.marks if payload.decision == "revise" else None  # upholding keeps the marks as scored
     return services.transition(_evaluation(request, pk), payload.decision, _me(request),
-                               decision_note=payload.decision_note, marks=payload.marks)
+                               decision_note=payload.decision_note, marks=marks)
 
 
 def _calibration_out(calibration: Calibration) -> dict:

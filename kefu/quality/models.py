@@ -6,18 +6,18 @@ snapshot of what the inspector needs, looked up lazily (kefu.quality.links) so t
 those apps are absent.
 """
 from django.db import models
-from django.utils.translation import gettext, gettext_noop, pgettext, pgettext_lazy
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from kefu.org.models import Center, Staff, Team
 from kefu.quality import machine
 
 
-# machine.py stays free of Django: its state and transition labels are marked for the catalogue here.
-# States carry a context: their words are short and other apps use them with other meanings.
-pgettext_lazy("qa state", "待评分"), pgettext_lazy("qa state", "已评分待确认"), pgettext_lazy("qa state", "已确认")
-pgettext_lazy("qa state", "申诉中"), pgettext_lazy("qa state", "申诉驳回（维持原分）"), pgettext_lazy("qa state", "申诉改分")
-gettext_noop("评分"), gettext_noop("确认成绩"), gettext_noop("提出申诉"), gettext_noop("维持原分"), gettext_noop("改分")
+
+
+def _state_choice(state: str):
+    """An evaluation state's label from the machine's catalogue (kefu/quality/messages.py), read when shown."""
+    return lazy(lambda: str(machine.MACHINE.state_label(state)), str)()
 
 
 class Scorecard(models.Model):
@@ -101,7 +101,7 @@ class Evaluation(models.Model):
         SPOT = "spot", _("抽查")
         CALIBRATION = "calibration", _("校准")
 
-    STATES = [(k, pgettext_lazy("qa state", v)) for k, v in machine.STATE_LABELS.items()]
+    STATES = [(s, _state_choice(s)) for s in machine.STATES]
 
     center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+", verbose_name="中心")
     scorecard = models.ForeignKey(Scorecard, on_delete=models.PROTECT, related_name="evaluations", verbose_name="评分表版本")
@@ -140,7 +140,7 @@ class Evaluation(models.Model):
 
     @property
     def state_label(self) -> str:
-        return pgettext("qa state", machine.STATE_LABELS[self.state])
+        return str(machine.MACHINE.state_label(self.state))
 
 
 class EvaluationMark(models.Model):
@@ -189,7 +189,8 @@ class Transition(models.Model):
 
     @property
     def label(self) -> str:
-        return gettext(machine.BY_NAME[self.name].label) if self.name in machine.BY_NAME else self.name
+        names = {t.name: t for t in machine.MACHINE.transitions}
+        return str(machine.MACHINE.transition_label(names[self.name])) if self.name in names else self.name
 
 
 class ShiftReport(models.Model):

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from kefu.errors import Conflict, NotAllowed, Problem, RuleViolation
+from kefu.errors import NotAllowed, Problem, RuleViolation
 from kefu.org.models import Center, Staff, Team
 from kefu.org.policy import policy_for
 from kefu.org.roles import Role, roles_of
 from kefu.quality import links, machine, sampling, scoring
 from kefu.quality.models import (
-    Appeal, Calibration, Evaluation, EvaluationMark, SamplingRun, Scorecard, ScorecardItem, ShiftReport, Transition,
+    Calibration, Evaluation, EvaluationMark, SamplingRun, Scorecard, ScorecardItem, ShiftReport,
 )
 from kefu.quality.policy import SECTION
 
@@ -158,24 +158,7 @@ def assign_spot_check(center: Center, *, call: dict, agent: Staff, inspector: St
 
 # ---- the evaluation's state machine ------------------------------------------------------------
 
-def lead_may_decide(evaluation: Evaluation, actor: Staff) -> bool:
-    if Role.TEAM_LEAD not in roles_of(actor.user):
-        return False
-    team = evaluation.team or evaluation.agent.team
-    return team is None or team.lead_id is None or team.lead_id == actor.pk
-
-
-def may_fire(t: machine.T, evaluation: Evaluation, actor: Staff) -> bool:
-    if t.actor == "inspector":
-        return evaluation.inspector_id == actor.pk
-    if t.actor == "agent":
-        return evaluation.agent_id == actor.pk
-    if t.actor == "team_lead":
-        return lead_may_decide(evaluation, actor)
-    return False
-
-
-def _parse_marks(evaluation: Evaluation, marks) -> tuple[dict[str, scoring.Mark], dict[str, str]]:
+def parse_marks(evaluation: Evaluation, marks) -> tuple[dict[str, scoring.Mark], dict[str, str]]:
     if not isinstance(marks, dict) or not marks:
         raise RuleViolation("请为每个评分项打分", field="marks", rule="required")
     parsed, comments = {}, {}
@@ -203,7 +186,7 @@ def _parse_marks(evaluation: Evaluation, marks) -> tuple[dict[str, scoring.Mark]
     return parsed, comments
 
 
-def _write_marks(evaluation: Evaluation, parsed: dict[str, scoring.Mark], comments: dict[str, str]) -> scoring.ScoreResult:
+def write_marks(evaluation: Evaluation, parsed: dict[str, scoring.Mark], comments: dict[str, str]) -> scoring.ScoreResult:
     items = {i.key: i for i in evaluation.scorecard.items.all()}
     result = scoring.score(form_items(evaluation.scorecard), parsed)
     EvaluationMark.objects.filter(evaluation=evaluation).delete()
@@ -218,52 +201,14 @@ def _write_marks(evaluation: Evaluation, parsed: dict[str, scoring.Mark], commen
     return result
 
 
-@transaction.atomic
 def transition(evaluation: Evaluation, name: str, actor: Staff, **fields) -> Evaluation:
-    """Fire one declared transition (machine.TRANSITIONS): role, required fields, state, history."""
-    if name not in machine.BY_NAME:
-        raise RuleViolation(f"未知的操作：{name}", field="action", rule="unknown_transition")
-    t = machine.find(name)
-    evaluation = Evaluation.objects.select_for_update(of=("self",)).select_related("scorecard", "agent", "team").get(pk=evaluation.pk)
-    if not may_fire(t, evaluation, actor):
-        who = {"inspector": "本评分的质检员", "agent": "被监听的话务员本人", "team_lead": "该话务员所在班组的班长"}[t.actor]
-        raise NotAllowed(f"只有{who}可以{t.label}")
-    if evaluation.state not in t.src:
-        raise Conflict(f"当前状态为「{evaluation.state_label}」，不能{t.label}", field="state", rule="state")
-    missing = [f for f in t.requires if not fields.get(f) or (isinstance(fields.get(f), str) and not fields[f].strip())]
-    if missing:
-        labels = {"marks": "各评分项得分", "reason": "申诉理由", "decision_note": "处理意见"}
-        raise RuleViolation.many([Problem(f, "required", f"{t.label}需要填写{labels[f]}") for f in missing])
-    now = timezone.now()
-    src = evaluation.state
-    if name == "score":
-        parsed, comments = _parse_marks(evaluation, fields["marks"])
-        _write_marks(evaluation, parsed, comments)
-        evaluation.notes = str(fields.get("notes") or "")[:4000]
-        evaluation.scored_at = now
-    elif name == "acknowledge":
-        evaluation.acknowledged_at = now
-    elif name == "appeal":
-        days = policy(evaluation.center)["appeal_days"]
-        if evaluation.scored_at and now > evaluation.scored_at + timedelta(days=days):
-            raise RuleViolation(f"已超过申诉期限（评分后 {days} 天内）", field="reason", rule="appeal_deadline")
-        Appeal.objects.create(evaluation=evaluation, reason=fields["reason"].strip()[:4000], original_total=evaluation.total)
-    elif name in ("uphold", "revise"):
-        appeal = Appeal.objects.select_for_update().get(evaluation=evaluation)
-        if name == "revise":
-            parsed, comments = _parse_marks(evaluation, fields["marks"])
-            _write_marks(evaluation, parsed, comments)
-            appeal.revised_total = evaluation.total
-        appeal.decided_by = actor
-        appeal.decided_at = now
-        appeal.decision = "upheld" if name == "uphold" else "revised"
-        appeal.decision_note = fields["decision_note"].strip()[:4000]
-        appeal.save()
-    evaluation.state = t.dst
-    evaluation.save()
-    Transition.objects.create(evaluation=evaluation, name=name, src=src, dst=t.dst, actor=actor,
-                              note=str(fields.get("reason") or fields.get("decision_note") or fields.get("notes") or "")[:2000])
-    return evaluation
+    """Fire one transition of the evaluation's machine (machine.MACHINE) as `actor`: party, state, fields, guard,
+    effect, history and audit in one transaction (kefu.workflow.fire). Empty optional values are left out."""
+    from kefu.scope import scope_of
+    from kefu.workflow import fire
+
+    return fire(machine.MACHINE, scope_of(actor), evaluation, name,
+                **{k: v for k, v in fields.items() if v is not None})
 
 
 # ---- calibration --------------------------------------------------------------------------------

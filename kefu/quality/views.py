@@ -18,11 +18,14 @@ from django.utils.translation import pgettext
 from kefu.access import allowed, require
 from kefu.audit.services import record_read
 from kefu.errors import RuleViolation
+from kefu.messages import Msg
 from kefu.org.models import Staff, Team
 from kefu.org.roles import Role, roles_of
 from kefu.quality import links, machine, selectors, services
 from kefu.quality.models import Appeal, Calibration, Evaluation, SamplingRun, ShiftReport
+from kefu.scope import caller
 from kefu.web.inputs import parse_day, parse_month
+from kefu.workflow import available
 
 
 def _me(request) -> Staff:
@@ -59,7 +62,9 @@ _PATTERNS = [(re.compile(pattern), msgid) for pattern, msgid in [
 ]]
 
 
-def shown_message(message: str) -> str:
+def shown_message(message) -> str:
+    if isinstance(message, Msg):  # a message stated as data renders itself in the reader's language
+        return str(message)
     for pattern, msgid in _PATTERNS:
         m = pattern.match(message)
         if m:
@@ -98,7 +103,7 @@ def tasks(request):
     roles = roles_of(request.user)
     qs = selectors.visible_evaluations(me)
     state = request.GET.get("state", "")
-    if state in machine.STATE_LABELS:
+    if state in machine.STATES:
         qs = qs.filter(state=state)
     mine_only = request.GET.get("mine") == "1" or (roles & {Role.QA, Role.EDITOR} and "mine" not in request.GET)
     if mine_only and roles & {Role.QA, Role.EDITOR, Role.TEAM_LEAD}:
@@ -116,7 +121,7 @@ def tasks(request):
         team_nos = set(Staff.objects.filter(team__lead=me).values_list("staff_no", flat=True))
         coverage = [c for c in coverage if c["agent_staff_no"] in team_nos]
     return render(request, "quality/tasks.html", {
-        "rows": rows, "state": state, "states": {k: pgettext("qa state", v) for k, v in machine.STATE_LABELS.items()}, "runs": runs, "mine": mine_only,
+        "rows": rows, "state": state, "states": {k: str(machine.MACHINE.state_label(k)) for k in machine.STATES}, "runs": runs, "mine": mine_only,
         "can_sample": allowed(request.user, "quality.create_month_tasks"),
         "last_month": (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m"),  # sample a month whose calls exist
         "is_agent": is_agent, "coverage": coverage, "month": today,
@@ -187,7 +192,8 @@ def evaluation(request, pk: int):
         except RuleViolation as exc:
             errors = _errors(exc)
         else:
-            messages.success(request, _("已%(action)s") % {"action": _(machine.find(action).label)})
+            label = machine.MACHINE.transition_label(machine.MACHINE.get(action))
+            messages.success(request, _("已%(action)s") % {"action": label})
             if ev.calibration_id and action == "score":
                 return redirect("quality:calibration", pk=ev.calibration_id)
             return redirect("quality:evaluation", pk=ev.pk)
@@ -207,7 +213,7 @@ def evaluation(request, pk: int):
                       "value": (value.get("awarded") if value else (mark.awarded if mark else item.points)),
                       "failed": (value.get("failed") if value else (mark.failed if mark else False)),
                       "comment": (value.get("comment") if value else (mark.comment if mark else ""))})
-    actions = [t.name for t in machine.available(ev.state) if services.may_fire(t, ev, me) and allowed(request.user, ACTION_RULES[t.name])]
+    actions = [t.name for t in available(machine.MACHINE, caller(request), ev) if allowed(request.user, ACTION_RULES[t.name])]
     hits = phrase_hits(extras.get("transcript", "")) + phrase_hits(ev.notes)
     appeal = Appeal.objects.filter(evaluation=ev).select_related("decided_by").first()
     return render(request, "quality/evaluation.html", {
@@ -316,7 +322,8 @@ def appeals(request):
     me = _me(request)
     pending = (Evaluation.objects.filter(center=me.center, state=machine.APPEALED).select_related("agent", "inspector", "appeal")
                .order_by("appeal__filed_at"))
-    pending = [e for e in pending if services.lead_may_decide(e, me)]
+    scope = caller(request)
+    pending = [e for e in pending if machine.lead_may_decide(e, scope)]
     decided = (Appeal.objects.filter(evaluation__center=me.center, decided_by=me).select_related("evaluation__agent")
                .order_by("-decided_at")[:30])
     return render(request, "quality/appeals.html", {"pending": pending, "decided": decided})

@@ -45,7 +45,7 @@ def test_other_inspector_cannot_post_a_score(qa_setup, client_for):
     s = qa_setup
     e = _spot(s)
     response = client_for(s["qa"][1]).post(f"/quality/evaluations/{e.pk}/", {**_form(s["card"]), "action": "score"})
-    assert response.status_code == 200 and "只有本评分的质检员可以评分" in response.content.decode()
+    assert response.status_code == 200 and "评分：只有本评分的质检员可以执行此操作" in response.content.decode()
     assert Evaluation.objects.get(pk=e.pk).state == machine.ASSIGNED
 
 

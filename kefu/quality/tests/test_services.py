@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from kefu.errors import Conflict, NotAllowed, RuleViolation
+from kefu.errors import NotAllowed, RuleViolation
 from kefu.quality import machine, selectors, services
 from kefu.quality.models import Appeal, Evaluation, SamplingRun, Scorecard, ScorecardItem, ShiftReport, Transition
 from kefu.quality.tests.conftest import full_marks
@@ -148,8 +148,9 @@ def test_only_the_assigned_inspector_scores(qa_setup):
     e = _spot(s)
     with pytest.raises(NotAllowed):
         services.transition(e, "score", s["qa"][1], marks=full_marks(s["card"]))
-    with pytest.raises(Conflict):  # the agent may acknowledge, but not before the call is scored
+    with pytest.raises(RuleViolation) as err:  # the agent may acknowledge, but not before the call is scored
         services.transition(e, "acknowledge", s["agents"][0])
+    assert err.value.status == 409 and err.value.problems[0].rule == "workflow.wrong_state"
 
 
 def test_appeal_upheld_by_the_team_lead(qa_setup):
@@ -163,8 +164,9 @@ def test_appeal_upheld_by_the_team_lead(qa_setup):
     e = services.transition(e, "appeal", s["agents"][0], reason="客户先出言不逊，我未使用忌语")
     assert e.state == machine.APPEALED
     assert Appeal.objects.get(evaluation=e).original_total == Decimal("90")
-    with pytest.raises(Conflict):
+    with pytest.raises(RuleViolation) as err:
         services.transition(e, "acknowledge", s["agents"][0])
+    assert err.value.status == 409
     with pytest.raises(NotAllowed):
         services.transition(e, "uphold", s["qa"][0], decision_note="维持")
     e = services.transition(e, "uphold", s["lead"], decision_note="录音复核，确有不当用语，维持原分")

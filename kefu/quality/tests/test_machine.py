@@ -1,0 +1,96 @@
+"""The QA evaluation on the workflow kernel (kefu/quality/machine.py): who is who, history, audit, centers, labels."""
+import json
+
+import pytest
+from django.utils import translation
+
+from kefu.errors import NotAllowed, RuleViolation
+from kefu.quality import machine, services
+from kefu.quality.models import Transition
+from kefu.quality.tests.conftest import full_marks
+
+pytestmark = pytest.mark.django_db
+
+
+def _spot(s, agent=0, inspector=0, call_id="C1"):
+    return services.assign_spot_check(s["center"], call={"call_id": call_id, "call_type": "咨询", "talk_seconds": 90},
+                                      agent=s["agents"][agent], inspector=s["qa"][inspector])
+
+
+def test_each_step_writes_history_and_an_audit_record(qa_setup):  # 004:L943 score, 004:L1535 the agent sees it
+    from kefu.audit.models import AuditRecord
+
+    s = qa_setup
+    e = services.transition(_spot(s), "score", s["qa"][0], marks=full_marks(s["card"], polite=5), notes="用语不当")
+    e = services.transition(e, "appeal", s["agents"][0], reason="客户先出言不逊")
+    e = services.transition(e, "uphold", s["lead"], decision_note="维持原分")
+    steps = list(Transition.objects.filter(evaluation=e).values_list("name", "src", "dst", "actor__staff_no", "note"))
+    assert steps == [("score", "assigned", "scored", "8001", "用语不当"),
+                     ("appeal", "scored", "appealed", "2001", "客户先出言不逊"),
+                     ("uphold", "appealed", "upheld", "9001", "维持原分")]
+    notes = set(AuditRecord.objects.filter(object_type="qa_evaluation").values_list("note", flat=True))
+    assert notes == {"quality.evaluation.score", "quality.evaluation.appeal", "quality.evaluation.uphold"}
+
+
+def test_refusals_name_who_may_act(qa_setup):
+    s = qa_setup
+    e = services.transition(_spot(s), "score", s["qa"][0], marks=full_marks(s["card"]))
+    with pytest.raises(NotAllowed) as err:  # a colleague may not appeal someone else's score
+        services.transition(e, "appeal", s["agents"][1], reason="理由")
+    assert "提出申诉：只有被监听的话务员本人可以执行此操作" == str(err.value)
+    with translation.override("en"):
+        assert "the evaluated agent" in str(err.value)
+    e = services.transition(e, "appeal", s["agents"][0], reason="理由")
+    with pytest.raises(NotAllowed) as err:  # the inspector is no team lead
+        services.transition(e, "uphold", s["qa"][0], decision_note="维持")
+    assert err.value.problems[0].rule == "workflow.not_your_role"
+
+
+def test_a_team_lead_does_not_decide_their_own_appeal(qa_setup, make_staff):
+    from kefu.org.models import Team
+
+    s = qa_setup
+    lonely = Team.objects.create(center=s["center"], code="t3", name="三班")  # no lead: any team lead decides
+    lead_agent = make_staff("team_lead", "agent", staff_no="9003", team=lonely)
+    e = services.assign_spot_check(s["center"], call={"call_id": "OWN", "talk_seconds": 90}, agent=lead_agent,
+                                   inspector=s["qa"][0])
+    e = services.transition(e, "score", s["qa"][0], marks=full_marks(s["card"], polite=5))
+    e = services.transition(e, "appeal", lead_agent, reason="理由")
+    with pytest.raises(NotAllowed):
+        services.transition(e, "uphold", lead_agent, decision_note="维持")
+    e = services.transition(e, "uphold", s["lead"], decision_note="维持")
+    assert e.state == machine.UPHELD
+
+
+def test_another_centers_evaluation_is_not_found(qa_setup):
+    from kefu.org import services as org_services
+
+    s = qa_setup
+    other = org_services.create_center("other", "另一中心")
+    outsider = org_services.create_staff(other, staff_no="8009", name="外中心", roles=["qa"], username="u8009",
+                                         password="Kefu-test-2026!")
+    e = _spot(s)
+    with pytest.raises(RuleViolation) as err:
+        services.transition(e, "score", outsider, marks=full_marks(s["card"]))
+    assert err.value.status == 404
+    e.refresh_from_db()
+    assert e.state == machine.ASSIGNED
+
+
+def test_api_decision_keeps_the_marks_when_upholding(qa_setup, client_for):
+    s = qa_setup
+    e = services.transition(_spot(s), "score", s["qa"][0], marks=full_marks(s["card"], polite=5))
+    e = services.transition(e, "appeal", s["agents"][0], reason="理由")
+    res = client_for(s["lead"]).post(f"/api/quality/evaluations/{e.pk}/decision", json.dumps(
+        {"decision": "uphold", "decision_note": "维持", "marks": full_marks(s["card"])}), content_type="application/json")
+    assert res.status_code == 200 and res.json()["state"] == "upheld" and float(res.json()["total"]) == 90.0
+    res = client_for(s["lead"]).post(f"/api/quality/evaluations/{e.pk}/decision", json.dumps(
+        {"decision": "revise", "decision_note": "再改"}), content_type="application/json")
+    assert res.status_code == 409
+
+
+def test_evaluation_labels_are_declared():
+    from kefu.messages import catalogue
+    from kefu.workflow import check_declared
+
+    assert check_declared([machine.MACHINE], catalogue()) == []

@@ -29,4 +29,5 @@ RULES = {
     "page.discipline.team": LEADS | {Role.MANAGER},
     "page.discipline.decide": DECIDERS,
     "page.discipline.fund": STAFF,
+    "page.discipline.group": STAFF,  # a group's rules: its members read, its team lead edits (the service checks)
 }

@@ -230,3 +230,43 @@ class TeamRulesChange(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "班组奖惩办法修改记录"
         ordering = ["-at", "-id"]
+
+
+class TeamStandard(models.Model):
+    """A group's own standards beyond fines, set by its team lead (004:L913 话务班长: 制定班组的规章制度、用语规范):
+    the work rules (free-text sections) or the phrase standards (the group's additions to the center's standard and
+    discouraged phrases; the phrase checker flags the additions in its members' texts). Versioned: each change is
+    kept whole, before and after (TeamStandardChange), and audited."""
+
+    class Kind(models.TextChoices):
+        WORK_RULES = "work_rules", "班组规章制度"
+        PHRASES = "phrases", "班组用语规范"
+
+    team = models.ForeignKey("org.Team", on_delete=models.CASCADE, related_name="standards", verbose_name="班组")
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices)
+    # work_rules: {"sections": [{"title", "text"}]}; phrases: {"standard": [{"situation", "title", "text"}],
+    # "discouraged": [{"phrase", "suggestion"}]}
+    content = models.JSONField("内容", default=dict)
+    version = models.PositiveIntegerField("版本", default=0)
+    updated_by = models.ForeignKey(Staff, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="修改人")
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "班组规章与用语规范"
+        constraints = [models.UniqueConstraint(fields=["team", "kind"], name="team_standard_once_per_kind")]
+
+
+class TeamStandardChange(models.Model):
+    """One version of a group's work rules or phrase standards: the whole content before and after, who and when."""
+
+    standard = models.ForeignKey(TeamStandard, on_delete=models.CASCADE, related_name="changes",
+                                 verbose_name="班组规章与用语规范")
+    version = models.PositiveIntegerField("版本")
+    before = models.JSONField("修改前", default=dict)
+    after = models.JSONField("修改后", default=dict)
+    by = models.ForeignKey(Staff, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="修改人")
+    at = models.DateTimeField("修改时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "班组规章与用语规范修改记录"
+        ordering = ["-version", "-id"]

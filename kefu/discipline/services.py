@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from kefu.errors import RuleViolation
+from kefu.errors import NotAllowed, RuleViolation
 from kefu.messages import Msg
 from kefu.org.models import Staff
 from kefu.org.policy import deep_merge, policy_for
@@ -25,7 +25,7 @@ from . import appraisal as A
 from . import ladder as L
 from . import machine
 from .models import (Appraisal, AppraisalMonth, DismissalProposal, FundEntry, FundPublication, Reward, StaffRecord,
-                     TeamRules, TeamRulesChange, Violation, ViolationEvent)
+                     TeamRules, TeamRulesChange, TeamStandard, TeamStandardChange, Violation, ViolationEvent)
 from .policy import SECTION
 
 APPRAISED_ROLES = (Role.AGENT.value, Role.SENIOR_AGENT.value, Role.TEAM_LEAD.value)
@@ -315,6 +315,201 @@ def set_team_rules(scope, team_id: int, overrides, *, version: int | None = None
         record(getattr(scope, "request", None), AuditRecord.Action.WRITE, "discipline_team_rules", [row.pk],
                fields="overrides", note=f"team={team.pk} version={row.version}", user=scope.user)
     return row
+
+
+# ------------------------------------------------------------------------- team work rules and phrase standards
+
+STANDARD_LIMITS = {"sections": 30, "section_title": 60, "section_text": 4000, "standard": 50, "phrase_title": 100,
+                   "phrase_text": 500, "discouraged": 50, "phrase": 50, "suggestion": 300}
+
+
+def _team_for_reading(scope, team_id: int | None):
+    """The group whose standards the caller reads: their own by default; another group of the center only for leads,
+    supervisors, the manager and HR (an agent reads their own group's)."""
+    from kefu.org.models import Team
+
+    from .access import DECIDERS, LEADS
+
+    if team_id is None:
+        if not scope.staff.team_id:
+            return None
+        team_id = scope.staff.team_id
+    team = scope.get(Team.objects.select_related("lead"), "班组", pk=team_id)
+    if team.pk != scope.staff.team_id and team.lead_id != scope.staff.pk and not scope.has(*(LEADS | DECIDERS)):
+        raise NotAllowed(Msg("discipline.standards.not_member", team=team.name), rule="discipline.standards.not_member")
+    return team
+
+
+def _team_for_writing(scope, team_id: int):
+    from kefu.org.models import Team
+
+    team = scope.get(Team.objects.select_related("lead"), "班组", pk=team_id)
+    if team.lead_id != scope.staff.pk:  # 004:L913: the group's own team lead, no one else
+        raise NotAllowed(Msg("discipline.standards.not_lead", team=team.name), rule="discipline.standards.not_lead")
+    return team
+
+
+def team_standards(scope, team_id: int | None = None) -> dict | None:
+    """A group's work rules, phrase standards and reward-and-penalty scheme as its members read them (004:L913), with
+    each version's change (who, when, before and after); None when the caller has no group."""
+    team = _team_for_reading(scope, team_id)
+    if team is None:
+        return None
+    rows = {s.kind: s for s in TeamStandard.objects.filter(team=team).select_related("updated_by")}
+    out = {"team": team, "lead": team.lead, "may_edit": team.lead_id == scope.staff.pk}
+    for kind in TeamStandard.Kind.values:
+        row = rows.get(kind)
+        out[kind] = {"content": row.content if row else {}, "version": row.version if row else 0,
+                     "updated_by": row.updated_by if row else None, "updated_at": row.updated_at if row else None,
+                     "changes": list(row.changes.select_related("by")[:20]) if row else []}
+    scheme = TeamRules.objects.filter(team=team).values_list("overrides", flat=True).first() or {}
+    out["scheme"] = scheme
+    return out
+
+
+def _text(value, field: str, label: str, limit: int, problems: list, *, required: bool = True) -> str:
+    from kefu.errors import Problem
+
+    text = value.strip() if isinstance(value, str) else ""
+    if value is not None and not isinstance(value, str):
+        problems.append(Problem.of("discipline.standards.not_text", field=field, field_label=Msg(label)))
+    elif required and not text:
+        problems.append(Problem.of("common.required", field=field, field_label=Msg(label)))
+    elif len(text) > limit:
+        problems.append(Problem.of("common.too_long", field=field, field_label=Msg(label), max=limit,
+                                   length=len(text)))
+    return text
+
+
+def _rows(value, field: str, limit: int, problems: list) -> list[dict]:
+    """The rows a form or API sent, blank ones dropped."""
+    from kefu.errors import Problem
+
+    if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
+        problems.append(Problem.of("discipline.standards.not_list", field=field))
+        return []
+    rows = [r for r in value if any(v.strip() if isinstance(v, str) else v is not None
+                                    for k, v in r.items() if k != "situation")]
+    if len(rows) > limit:
+        problems.append(Problem.of("discipline.standards.too_many", field=field, max=limit, count=len(rows)))
+    return rows[:limit]
+
+
+def _save_standard(scope, team, kind: str, content: dict, version) -> TeamStandard:
+    from kefu.audit.models import AuditRecord
+    from kefu.audit.services import record
+    from kefu.errors import Conflict
+
+    with transaction.atomic():
+        row, _ = TeamStandard.objects.select_for_update().get_or_create(team=team, kind=kind)
+        if version not in (None, "") and str(version).strip() != str(row.version):
+            raise Conflict(Msg("workflow.version_conflict", current=row.version, given=version), field="version",
+                           rule="workflow.version_conflict")
+        before = row.content
+        if before == content:
+            return row
+        row.content, row.updated_by, row.version = content, scope.staff, row.version + 1
+        row.save()
+        TeamStandardChange.objects.create(standard=row, version=row.version, before=before, after=content,
+                                          by=scope.staff)
+        record(getattr(scope, "request", None), AuditRecord.Action.WRITE, f"discipline_team_{kind}", [row.pk],
+               fields="content", note=f"team={team.pk} version={row.version}", user=scope.user)
+    return row
+
+
+def set_work_rules(scope, team_id: int, sections, *, version=None) -> TeamStandard:
+    """The team lead writes the group's work rules (004:L913 制定班组的规章制度): titled free-text sections, every
+    change kept whole (before and after) and audited. Only the group's own lead; bad input changes nothing."""
+    from kefu.errors import Problem
+
+    team = _team_for_writing(scope, team_id)
+    problems: list[Problem] = []
+    kept = []
+    for i, r in enumerate(_rows(sections, "sections", STANDARD_LIMITS["sections"], problems)):
+        title = _text(r.get("title"), f"sections[{i}].title", "discipline.field.section_title",
+                      STANDARD_LIMITS["section_title"], problems)
+        text = _text(r.get("text"), f"sections[{i}].text", "discipline.field.section_text",
+                     STANDARD_LIMITS["section_text"], problems)
+        kept.append({"title": title, "text": text})
+    if problems:
+        raise RuleViolation.many(problems)
+    return _save_standard(scope, team, TeamStandard.Kind.WORK_RULES, {"sections": kept}, version)
+
+
+def literal_pattern(phrase: str) -> str:
+    """A group's discouraged phrase as the checker's pattern: the words as written, nothing read as a pattern."""
+    import re
+
+    return re.escape(phrase)
+
+
+def set_phrase_standards(scope, team_id: int, *, standard, discouraged, version=None) -> TeamStandard:
+    """The team lead writes the group's phrase standards (004:L913 用语规范): standard phrases added to the center's
+    (by situation) and discouraged phrases added to the center's, with the wording to use instead; the phrase checker
+    flags the discouraged ones in the group's members' texts. A standard phrase may hold none of the center's or the
+    group's discouraged or forbidden phrases. Only the group's own lead; every change kept and audited."""
+    from kefu.errors import Problem
+    from kefu.knowledge import phrases
+    from kefu.knowledge import services as knowledge
+    from kefu.knowledge.standard_phrases import SITUATIONS
+
+    team = _team_for_writing(scope, team_id)
+    problems: list[Problem] = []
+    bad_words = []
+    seen = set()
+    for i, r in enumerate(_rows(discouraged, "discouraged", STANDARD_LIMITS["discouraged"], problems)):
+        phrase = _text(r.get("phrase"), f"discouraged[{i}].phrase", "discipline.field.phrase",
+                       STANDARD_LIMITS["phrase"], problems)
+        suggestion = _text(r.get("suggestion"), f"discouraged[{i}].suggestion", "discipline.field.suggestion",
+                           STANDARD_LIMITS["suggestion"], problems)
+        if phrase and phrase in seen:
+            problems.append(Problem.of("discipline.standards.duplicate", field=f"discouraged[{i}].phrase",
+                                       phrase=phrase))
+        elif phrase and phrases.pattern_problem(literal_pattern(phrase)):
+            problems.append(Problem.of("discipline.standards.bad_phrase", field=f"discouraged[{i}].phrase",
+                                       phrase=phrase))
+        seen.add(phrase)
+        bad_words.append({"phrase": phrase, "suggestion": suggestion})
+    rules = tuple(phrases.rule_from(d) for d in _phrase_rules(team, bad_words) if not problems)
+    kept = []
+    for i, r in enumerate(_rows(standard, "standard", STANDARD_LIMITS["standard"], problems)):
+        situation = r.get("situation")
+        if situation not in SITUATIONS:
+            problems.append(Problem.of("discipline.standards.situation", field=f"standard[{i}].situation",
+                                       value=str(situation)[:30]))
+        title = _text(r.get("title"), f"standard[{i}].title", "discipline.field.phrase_title",
+                      STANDARD_LIMITS["phrase_title"], problems)
+        text = _text(r.get("text"), f"standard[{i}].text", "discipline.field.phrase_text",
+                     STANDARD_LIMITS["phrase_text"], problems)
+        hits = [h for h in knowledge.check_text(text, scope.center) if h.category in ("forbidden", "discouraged")]
+        hits += phrases.check(text, rules) if rules else []
+        if hits:
+            problems.append(Problem.of("discipline.standards.standard_flagged", field=f"standard[{i}].text",
+                                       phrase=hits[0].phrase, suggestion=hits[0].suggestion))
+        kept.append({"situation": situation, "title": title, "text": text})
+    if problems:
+        raise RuleViolation.many(problems)
+    return _save_standard(scope, team, TeamStandard.Kind.PHRASES, {"standard": kept, "discouraged": bad_words},
+                          version)
+
+
+def _phrase_rules(team, discouraged: list[dict]) -> list[dict]:
+    source = str(Msg("discipline.standards.checker_source", team=team.name))
+    return [{"code": f"team{team.pk}-{i + 1}", "category": "discouraged", "phrase": d["phrase"],
+             "pattern": literal_pattern(d["phrase"]), "suggestion": d["suggestion"], "seed_line": source}
+            for i, d in enumerate(discouraged) if d.get("phrase")]
+
+
+def group_phrase_rules(staff) -> list[dict]:
+    """The phrase checker's additions for `staff`: their group's discouraged phrases (004:L913), registered with
+    kefu.knowledge (add_group_phrase_source) when the app is ready. Nothing for a person without a group."""
+    if staff is None or not getattr(staff, "team_id", None):
+        return []
+    row = (TeamStandard.objects.filter(team_id=staff.team_id, kind=TeamStandard.Kind.PHRASES)
+           .select_related("team").first())
+    if row is None or not row.content.get("discouraged"):
+        return []
+    return _phrase_rules(row.team, row.content["discouraged"])
 
 
 # -------------------------------------------------------------------------------------------- evidence

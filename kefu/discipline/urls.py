@@ -16,4 +16,6 @@ urlpatterns = [
     path("fund/", views.fund, name="fund"),
     path("fund/spend/", views.spend, name="spend"),
     path("fund/publish/", views.publish, name="publish"),
+    path("group/", views.group, name="group"),
+    path("group/<int:team_id>/<str:kind>/", views.group_save, name="group_save"),
 ]

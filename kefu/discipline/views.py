@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -295,3 +295,92 @@ def publish(request):
     except RuleViolation as exc:
         _refused(request, exc)
     return _back(request, "discipline:fund", month)
+
+
+# ------------------------------------------------------------------- the group's work rules and phrase standards
+
+def _scheme_rows(scope, team, overrides: dict) -> list[dict]:
+    """The group's own reward-and-penalty scheme as its members read it: each type or reward the group changed."""
+    effective = services.policy(scope.center, team.pk)
+    rows = []
+    for code in overrides.get("types", {}):
+        spec = effective["types"].get(code, {})
+        steps = spec.get("ladder", {}).get("steps", [])
+        rows.append({"label": str(Msg(spec.get("label", code))),
+                     "steps": [services.sanction_text(step) for step in steps]})
+    for code in overrides.get("rewards", {}):
+        spec = effective["rewards"].get(code, {})
+        rows.append({"label": str(Msg(spec.get("label", code))), "amount": spec.get("amount")})
+    return rows
+
+
+@require("page.discipline.group")
+def group(request):
+    """The group's work rules, phrase standards and reward-and-penalty scheme (004:L913): read by its members, edited
+    by its team lead."""
+    from kefu.knowledge.standard_phrases import SITUATIONS
+    from kefu.org.models import Team
+
+    scope = caller(request)
+    raw = request.GET.get("team", "").strip()
+    if raw and not raw.isdigit():
+        raise RuleViolation.of("discipline.standards.bad_team", field="team", value=raw[:20])
+    data = services.team_standards(scope, int(raw) if raw else None)
+    teams = list(Team.objects.filter(center=scope.center).order_by("code")) \
+        if allowed(request.user, "discipline.team_rules") else []
+    situations = [(code, _(label)) for code, label in SITUATIONS.items()]
+    if data is not None:
+        data["scheme_rows"] = _scheme_rows(scope, data["team"], data["scheme"])
+        kinds = {"work_rules": _("班组规章制度"), "phrases": _("班组用语规范")}
+        data["history"] = sorted(
+            ({"kind_label": kinds[kind], "version": c.version, "by": c.by.label if c.by else "", "at": c.at,
+              "before": _summary(kind, c.before), "after": _summary(kind, c.after)}
+             for kind in kinds for c in data[kind]["changes"]), key=lambda r: r["at"], reverse=True)
+        labels = dict(situations)
+        for row in data["phrases"]["content"].get("standard", []):
+            row["situation_label"] = labels.get(row["situation"], row["situation"])
+        if data["may_edit"]:
+            work = data["work_rules"]["content"].get("sections", [])
+            phrases_ = data["phrases"]["content"]
+            data["edit_sections"] = work + [{"title": "", "text": ""}] * 2
+            data["edit_standard"] = phrases_.get("standard", []) + [{"situation": "welcome", "title": "", "text": ""}] * 2
+            data["edit_discouraged"] = phrases_.get("discouraged", []) + [{"phrase": "", "suggestion": ""}] * 3
+    return render(request, "discipline/group.html", {"data": data, "teams": teams, "situations": situations})
+
+
+def _summary(kind: str, content: dict) -> str:
+    """A version's content in one line, for the change history: the section titles, or the phrases added."""
+    if not content:
+        return "—"
+    sep = ", " if (translation.get_language() or "").startswith("en") else "、"
+    if kind == "work_rules":
+        titles = [s["title"] for s in content.get("sections", [])]
+        return _("%(n)s 个条目：%(titles)s") % {"n": len(titles), "titles": sep.join(titles) or "—"}
+    words = [d["phrase"] for d in content.get("discouraged", [])]
+    return _("标准用语 %(n)s 条；忌用语：%(words)s") % {"n": len(content.get("standard", [])),
+                                                   "words": sep.join(words) or "—"}
+
+
+def _posted_rows(request, *names: str) -> list[dict]:
+    columns = [request.POST.getlist(name) for name in names]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=False)]
+
+
+@require_POST
+@require("page.discipline.group")
+def group_save(request, team_id: int, kind: str):
+    scope = caller(request)
+    try:
+        if kind == "work_rules":
+            services.set_work_rules(scope, team_id, _posted_rows(request, "title", "text"),
+                                    version=request.POST.get("version"))
+        elif kind == "phrases":
+            services.set_phrase_standards(scope, team_id, standard=_posted_rows(request, "situation", "title", "text"),
+                                          discouraged=_posted_rows(request, "phrase", "suggestion"),
+                                          version=request.POST.get("version"))
+        else:
+            raise RuleViolation.of("discipline.standards.bad_kind", field="kind", value=kind[:20])
+        messages.success(request, _("已保存，班组成员即可查看"))
+    except RuleViolation as exc:
+        _refused(request, exc)
+    return redirect(f"{reverse('discipline:group')}?team={team_id}")

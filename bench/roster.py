@@ -153,7 +153,7 @@ def run_instances(numbers: list[int], limit: float, lns_share: float | None = en
 
 
 def center_problem(agents: int, days: int, seed: int = 7) -> tuple[engine.Problem, dict]:
-    pol = policy.PRESETS["hotline"]
+    pol = policy.with_shifts("hotline")
     rng = random.Random(seed)
     start = date(2026, 9, 28)  # a Monday; includes the National Day holidays (004:L787) and a month start (004:L761)
     specs = []
@@ -183,7 +183,7 @@ SKILL_FORECAST = {"vip": (0.08, "00:00", "24:00"), "complaint": (0.12, "08:00", 
 def skill_center_problem(agents: int, days: int, seed: int = 11) -> tuple[engine.Problem, dict]:
     """A large hotline (issue 18, item 2): the hotline preset's rules, agents holding VIP, complaint and English skills
     (any number of them), and per-skill cover from a per-skill forecast (a share of the seats in the skill's hours)."""
-    pol = policy.PRESETS["hotline"]
+    pol = policy.with_shifts("hotline")
     rng = random.Random(seed)
     start = date(2026, 9, 28)
     specs = []

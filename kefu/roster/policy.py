@@ -1,24 +1,18 @@
-"""Roster policy: shift templates and the scheduling rules of the seeds (004:L737-787 排班制度).
+"""Roster policy: the scheduling rules of the seeds (004:L737-787 排班制度).
 
-The seeds disagree on shift hours: the Taobao rulebooks give 白班 08:00-17:00, 晚班 17:00-01:00 and
-常班 09:00-18:00 (000:L180-189, 003:L5-14); 001:L94-97 gives 09-19 / 13-23 / 14-24; the telecom textbook
-gives no hours but demands 24-hour service (004:L741). The hotline and 12345 presets therefore add an
-overnight shift (大夜班 01:00-09:00) so that the 24 hours are covered; the e-commerce preset keeps the
-three Taobao shifts (no cover between 01:00 and 08:00).
+The shift templates are not here: they are the center's shift calendar (policy section `shifts`,
+kefu/workcal/policy.py, which cites the seeds' hours), read by kefu.roster.services.ensure_templates and shared
+with the handover diary, QA, the floor ladder and attendance. `with_shifts(preset)` gives the solver's whole
+policy (this section plus the preset's templates) to tests and benchmarks that run without a database.
 """
 from __future__ import annotations
 
 import copy
 
-SECTION = "roster"
+from kefu.workcal import shifts as shift_calendar
+from kefu.workcal.policy import PRESETS as SHIFT_PRESETS
 
-_TAOBAO_SHIFTS = [
-    # code, name, start, hours, night flag, colour
-    {"code": "D", "name": "白班", "start": "08:00", "hours": 9, "night": False, "color": "#ffd666"},  # 000:L180 / 003:L5
-    {"code": "N", "name": "晚班", "start": "17:00", "hours": 8, "night": True, "color": "#597ef7"},  # 000:L183 / 003:L8 (ends 01:00)
-    {"code": "R", "name": "常班", "start": "09:00", "hours": 9, "night": False, "color": "#95de64"},  # 000:L186 / 003:L11
-]
-_OVERNIGHT = {"code": "O", "name": "大夜班", "start": "01:00", "hours": 8, "night": True, "color": "#9254de"}  # 004:L741 24 h
+SECTION = "roster"
 
 # Seats wanted per half hour on an ordinary day when no forecast is given (kefu.wfm's Erlang output
 # replaces it): traffic follows the time of day (004:L741 按各时段话务量安排相应人员).
@@ -26,7 +20,6 @@ _PROFILE_24H = [2] * 14 + [4, 6, 8, 10, 12, 12, 12, 12, 11, 10, 9, 10, 12, 12, 1
                             5, 4, 3, 3, 2, 2, 2, 2, 2, 2]
 
 _BASE = {
-    "shifts": [*copy.deepcopy(_TAOBAO_SHIFTS), _OVERNIGHT],
     "interval_minutes": 30,
     "max_week_hours_avg": 40,  # 004:L743 员工的平均周工作长不超过40小时
     "rest_days_per_month": 8,  # two rest days a week follow from 40 h in five 8-9 h shifts (004:L743)
@@ -67,7 +60,6 @@ PRESETS = {
     },
     "ecommerce": {
         **copy.deepcopy(_BASE),
-        "shifts": copy.deepcopy(_TAOBAO_SHIFTS),  # 000:L180-189 (no cover 01:00-08:00)
         "rest_days_per_month": 4,  # 000:L189 / 003:L14 每月四天休息 (001:L88 and L107 say 2)
         "max_consecutive_days": 6,
         "min_rest_hours": 11,  # 17:00-01:00 then 09:00 常班 is 8 h: forbidden; 01:00 → 12:00+ allowed
@@ -78,26 +70,20 @@ PRESETS = {
 }
 
 
-def _minutes(hhmm: str) -> int:
-    h, m = hhmm.split(":")
-    return int(h) * 60 + int(m)
+def engine_shifts(templates: list[shift_calendar.ShiftTemplate]) -> list[dict]:
+    """Templates in the solver's shape (kefu.roster.center.shift_types)."""
+    return [{"code": t.code, "name": t.name, "start": t.start, "hours": t.minutes / 60, "night": t.night,
+             "color": t.color} for t in templates]
+
+
+def with_shifts(preset: str) -> dict:
+    """The roster preset with the shift calendar preset's templates under "shifts" (plain data, no database)."""
+    return {**copy.deepcopy(PRESETS[preset]),
+            "shifts": engine_shifts(shift_calendar.templates_from(SHIFT_PRESETS[preset]))}
 
 
 def validate(data: dict) -> list[tuple[str, str]]:
     errors: list[tuple[str, str]] = []
-    codes = set()
-    for i, s in enumerate(data.get("shifts", [])):
-        try:
-            start = _minutes(s["start"])
-            if not 0 <= start < 1440:
-                raise ValueError
-        except (KeyError, ValueError):
-            errors.append((f"shifts.{i}.start", "班次开始时间格式应为 HH:MM"))
-        if not 0 < s.get("hours", 0) <= 16:
-            errors.append((f"shifts.{i}.hours", "班次时长应在 0-16 小时之间"))
-        if s.get("code") in codes:
-            errors.append((f"shifts.{i}.code", "班次代码重复"))
-        codes.add(s.get("code"))
     if not 0 < data.get("max_week_hours_avg", 0) <= 60:
         errors.append(("max_week_hours_avg", "周平均工时上限应在 0-60 小时之间（004:L743 为 40）"))
     if data.get("max_consecutive_days", 1) < 1:

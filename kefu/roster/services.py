@@ -19,6 +19,7 @@ from kefu.org.roles import LEADS, Role, roles_of
 from kefu.roster import center as center_model
 from kefu.roster import engine, repair
 from kefu.roster.models import Assignment, Roster, RosterEdit, RosterRequest, ShiftTemplate
+from kefu.workcal.selectors import shift_calendar
 
 ROSTER_ROLES = (Role.AGENT.value, Role.SENIOR_AGENT.value)
 MAX_DAYS = 62
@@ -34,13 +35,23 @@ def _hhmm(minutes: int) -> str:
 
 @transaction.atomic
 def ensure_templates(center: Center) -> list[ShiftTemplate]:
-    """The center's shift templates; created from the policy's shifts the first time."""
-    if not ShiftTemplate.objects.filter(center=center).exists():
-        for s in roster_policy(center)["shifts"]:
-            h, m = s["start"].split(":")
-            ShiftTemplate.objects.create(center=center, code=s["code"], name=s["name"], start=time(int(h), int(m)),
-                                         minutes=int(round(s["hours"] * 60)), night=s["night"],
-                                         color=s.get("color", "#d9d9d9"))
+    """The center's active shift templates, kept in step with its shift calendar (kefu.workcal.selectors):
+    a calendar shift is created or brought up to date; one the calendar no longer has is deactivated (the
+    assignments that name it keep it)."""
+    calendar = shift_calendar(center)
+    rows = {t.code: t for t in ShiftTemplate.objects.filter(center=center)}
+    for t in calendar:
+        want = {"name": t.name, "start": time(t.start_minute // 60, t.start_minute % 60), "minutes": t.minutes,
+                "night": t.night, "color": t.color, "active": True}
+        row = rows.get(t.code)
+        if row is None:
+            ShiftTemplate.objects.create(center=center, code=t.code, **want)
+        elif any(getattr(row, k) != v for k, v in want.items()):
+            for k, v in want.items():
+                setattr(row, k, v)
+            row.save()
+    codes = {t.code for t in calendar}
+    ShiftTemplate.objects.filter(center=center, active=True).exclude(code__in=codes).update(active=False)
     return list(ShiftTemplate.objects.filter(center=center, active=True))
 
 

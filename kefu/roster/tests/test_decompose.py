@@ -7,7 +7,7 @@ import pytest
 
 from kefu.roster import benchmark, center, decompose, engine, patterns, policy
 
-HOTLINE = policy.PRESETS["hotline"]
+HOTLINE = policy.with_shifts("hotline")
 
 
 def skill_center(agents: int = 16, days: int = 7) -> engine.Problem:

@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 from kefu.roster import center, engine, policy
 from kefu.roster.engine import Agent, IntervalCover, Problem, Request, ShiftCover, ShiftType
 
-HOTLINE = policy.PRESETS["hotline"]
-ECOMMERCE = policy.PRESETS["ecommerce"]
+HOTLINE = policy.with_shifts("hotline")
+ECOMMERCE = policy.with_shifts("ecommerce")
 
 
 def _day_problem(agents, days, cover_per_day, **kw):

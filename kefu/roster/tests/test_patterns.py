@@ -138,7 +138,7 @@ def test_a_dive_cut_short_still_returns_a_legal_roster_no_worse_than_the_incumbe
 def test_a_center_roster_with_interval_and_skill_cover():
     # kefu's own problems: half-hour seats from the hotline preset's profile (004:L737-787), VIP seats, reserve duty on a
     # holiday; fair-load terms are outside the master, so its cost is the roster's cost without them.
-    pol = policy.PRESETS["hotline"]
+    pol = policy.with_shifts("hotline")
     specs = [center.AgentSpec(str(1001 + i), frozenset({"vip"}) if i % 4 == 0 else frozenset()) for i in range(12)]
     requirement = [[round(v * 12 / 40) for v in pol["default_profile"]] for _ in range(7)]
     problem = center.build_problem(pol, center.CenterInput(date(2026, 9, 28), 7, specs, requirement, holidays={3}))

@@ -175,7 +175,7 @@ def test_a_center_roster_is_repaired_legally_with_few_moves():
     """Interval cover, skills, fairness and every hotline rule (kefu.roster.center): the repaired roster keeps every
     hard rule by engine.evaluate (recomputed from the roster, not read from the model), the absent shift is gone and
     the other moves cost less than they save."""
-    pol = policy.PRESETS["hotline"]
+    pol = policy.with_shifts("hotline")
     agents = [center.AgentSpec(str(2001 + i), frozenset({"vip"} if i % 4 == 0 else ())) for i in range(12)]
     requirement = [[round(v * 12 / 40) for v in pol["default_profile"]] for _ in range(7)]
     problem = center.build_problem(pol, center.CenterInput(date(2026, 3, 2), 7, agents, requirement))

@@ -34,4 +34,7 @@ RULES = {
     "page.followup.call": FRONT,
     "followup.ivr_import": LEADS,
     "page.followup.ivr": LEADS,
+    # a customer's refusal of follow-up contact: anyone on the phone records it; anyone may withdraw it when the
+    # customer agrees to be contacted again (with a reason, audited)
+    "page.followup.optouts": FRONT | LEADS,
 }

@@ -273,6 +273,7 @@ class FollowupAddedOut(Schema):
     already: int
     rows: int
     repeated_file: bool
+    opted_out: int = 0
 
 
 class FollowupGrantIn(Schema):

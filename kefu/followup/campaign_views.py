@@ -122,6 +122,11 @@ def campaign(request, pk: int, status: int = 200):
     return render(request, "followup/campaign.html", ctx, status=status)
 
 
+def _left_out(request, result) -> None:
+    if result.opted_out:
+        messages.info(request, render_msg("followup.optout.left_out", {"count": result.opted_out}))
+
+
 @require("page.followup.campaign_manage")
 @require_POST
 def campaign_action(request, pk: int, action: str):
@@ -137,12 +142,14 @@ def campaign_action(request, pk: int, action: str):
             else:
                 messages.success(request, _("已加入 %(added)s 位客户（%(already)s 位已在名单中）")
                                  % {"added": result.added, "already": result.already})
+                _left_out(request, result)
         elif action == "select":
             result = campaigns.add_selection(scope, pk, {
                 "kind": request.POST.get("kind", ""), "vip_only": request.POST.get("vip_only") == "on",
                 "order_kind": request.POST.get("order_kind", ""), "since": request.POST.get("since", "")})
             messages.success(request, _("已加入 %(added)s 位客户（%(already)s 位已在名单中）")
                              % {"added": result.added, "already": result.already})
+            _left_out(request, result)
         elif action in ("grant", "revoke"):
             campaigns.grant_offer(scope, pk, request.POST.get("staff_no", ""), action == "grant")
             messages.success(request, _("已保存"))

@@ -25,7 +25,7 @@ from django.utils import timezone
 from kefu.errors import NotAllowed, Problem, RuleViolation
 from kefu.followup import campaign_rules as cr
 from kefu.followup import rules
-from kefu.followup.models import Campaign, CampaignAttempt, CampaignImport, CampaignTarget
+from kefu.followup.models import Campaign, CampaignAttempt, CampaignImport, CampaignTarget, OptOut
 from kefu.messages import Msg
 from kefu.org.policy import policy_for
 from kefu.org.roles import Role
@@ -225,17 +225,21 @@ class Added:
     already: int = 0
     rows: int = 0
     repeated_file: bool = False
+    opted_out: int = 0  # customers left out because they refused follow-up contact
 
 
 def add_customers(campaign: Campaign, customers, source: str, now: datetime, notes: dict | None = None) -> Added:
     """Customers onto the call list, each once (used by the selection, the upload and the demo)."""
+    from kefu.followup.optout import active_ids
+
     ids = [c.pk for c in customers]
     have = set(CampaignTarget.objects.filter(campaign=campaign, customer_id__in=ids).values_list("customer_id",
                                                                                                 flat=True))
+    refused = active_ids(campaign.center_id, ids) - have  # customers who refused follow-up contact are left out
     new = [CampaignTarget(campaign=campaign, center_id=campaign.center_id, customer=c, source=source, added_at=now,
-                          note=(notes or {}).get(c.pk, "")) for c in customers if c.pk not in have]
+                          note=(notes or {}).get(c.pk, "")) for c in customers if c.pk not in have | refused]
     CampaignTarget.objects.bulk_create(new)
-    return Added(added=len(new), already=len(have), rows=len(ids))
+    return Added(added=len(new), already=len(have), rows=len(ids), opted_out=len(refused))
 
 
 SELECT_KINDS = ("ordinary", "key_account", "distributor")
@@ -376,7 +380,9 @@ def take_next(scope, campaign_id: int, now: datetime | None = None) -> CampaignT
         held = list(CampaignTarget.objects.filter(campaign=campaign, holder=scope.staff, state=OPEN)
                     .values_list("pk", flat=True))
         CampaignTarget.objects.filter(pk__in=held).update(holder=None, taken_at=None)
-        pool = CampaignTarget.objects.filter(campaign=campaign, state=OPEN, holder__isnull=True)
+        refused = OptOut.objects.filter(center=campaign.center_id, withdrawn_at__isnull=True).values("customer_id")
+        pool = CampaignTarget.objects.filter(campaign=campaign, state=OPEN, holder__isnull=True).exclude(
+            customer_id__in=refused)  # a customer who refused since being listed is given to nobody
         for candidates in (pool.exclude(pk__in=held), pool):
             for pk in candidates.order_by("attempt_count", "id").values_list("pk", flat=True)[:20]:
                 if CampaignTarget.objects.filter(pk=pk, holder__isnull=True, state=OPEN).update(

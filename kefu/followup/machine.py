@@ -56,6 +56,11 @@ def _may_close(ctx: Context):
     task = ctx.obj
     outcomes = list(task.attempts.values_list("outcome", flat=True))
     limit = policy_for("followup", task.center)["max_failed_attempts"]
+    if ctx.fields["closure"] == rules.REFUSED and task.customer_id:
+        from kefu.followup.optout import standing
+
+        if standing(task.customer) is not None:  # the customer refused all follow-up contact beforehand
+            return None
     if ctx.fields["closure"] not in rules.closable(outcomes, limit):
         failed = sum(1 for o in outcomes if o in rules.FAILED)
         return Msg("followup.close.not_yet", closure=Msg(f"followup.closure.{ctx.fields['closure']}"),

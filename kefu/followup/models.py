@@ -235,3 +235,34 @@ class CampaignAttempt(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "外呼记录"
         ordering = ["at", "id"]
+
+
+class OptOut(models.Model):
+    """A customer's refusal of follow-up contact (return visits, surveys, campaigns): by replying to an SMS with the
+    policy's keyword, on the survey page, or told to an agent during a call. Active until withdrawn (with a reason);
+    a later refusal is a new row, so the record keeps every refusal and withdrawal."""
+
+    class Channel(models.TextChoices):
+        SMS_REPLY = "sms_reply", "短信回复退订"
+        SURVEY_PAGE = "survey_page", "评价页面"
+        AGENT = "agent", "座席登记"
+
+    center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="+", verbose_name="中心")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name="客户")
+    channel = models.CharField("途径", max_length=20, choices=Channel.choices)
+    at = models.DateTimeField("时间")
+    by = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                           verbose_name="登记人")
+    note = models.CharField("说明", max_length=300, blank=True)
+    withdrawn_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    withdrawn_by = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name="撤销人")
+    withdraw_reason = models.CharField("撤销原因", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "客户拒绝回访登记"
+        ordering = ["-at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["customer"], condition=models.Q(withdrawn_at__isnull=True),
+                                               name="followup_one_active_optout_per_customer")]
+        indexes = [models.Index(fields=["center", "withdrawn_at"])]

@@ -16,6 +16,14 @@
   kinds (004:L1003 "进行客户回访及客户满意度调查"), its signed link valid this long (no seed number: 72 h).
 - ivr_scores: the keys of an IVR satisfaction survey and what each means (no seed number: the usual
   "满意请按1，基本满意请按2，不满意请按3"); results imported from the IVR's export are matched to orders.
+- optout_keywords: an SMS reply consisting of one of these words (case and spaces ignored) is the customer's refusal
+  of follow-up contact (no seed number: the usual "回复TD退订"); the survey SMS names the first one.
+- reports_daily / reports_weekly: the manager's daily figures (yesterday) and weekly figures (last Monday-Sunday) by
+  e-mail with the Excel attached; daily_report_hour: sent from this local hour; weekly_report_weekday (1 = Monday)
+  and weekly_report_hour: 002:L261 "回访工位每周一18:00前将回访客户的满意度情况进行分析汇总并上报客服主任" (Monday, so
+  that it is in by 18:00: 17 by default), 002:L214 "每周受理督办、反馈、回访情况" (the weekly figures carry the chases).
+  report_roles: staff of these roles receive them (at the e-mail of their notification settings, else their
+  account's); report_emails: further addresses.
 - owner: who owns an automatic return visit: "acceptor" (the agent who took the order; 004:L1916-1917 the agent
   follows the complaint and feeds the result back).
 """
@@ -39,6 +47,14 @@ _BASE = {
     "survey_kinds": ["complaint", "consultation", "suggestion"],
     "survey_expiry_hours": 72,
     "ivr_scores": {"1": "satisfied", "2": "satisfied", "3": "dissatisfied"},
+    "optout_keywords": ["TD", "退订"],
+    "reports_daily": True,
+    "reports_weekly": True,  # 002:L261
+    "daily_report_hour": 8,
+    "weekly_report_weekday": 1,  # 002:L261 每周一
+    "weekly_report_hour": 17,  # 002:L261 18:00前
+    "report_roles": ["manager", "supervisor"],
+    "report_emails": [],
 }
 
 PRESETS = {
@@ -64,4 +80,19 @@ def validate(data: dict) -> list[tuple[str, str]]:
                                or any(v not in ("satisfied", "dissatisfied") for v in scores.values())
                                or any(not str(k).strip() or len(str(k)) > 10 for k in scores)):
         errors.append(("ivr_scores", "ivr_scores：应为“按键: satisfied 或 dissatisfied”的对照表"))
+    words = data.get("optout_keywords")
+    if words is not None and (not isinstance(words, list) or not words
+                              or any(not isinstance(w, str) or not w.strip() or len(w) > 10 for w in words)):
+        errors.append(("optout_keywords", "optout_keywords：应为 1 个以上、每个不超过 10 个字的词"))
+    for key, low, high in (("daily_report_hour", 0, 23), ("weekly_report_hour", 0, 23), ("weekly_report_weekday", 1, 7)):
+        value = data.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high):
+            errors.append((key, f"{key}：应为 {low} 到 {high} 之间的整数"))
+    roles = data.get("report_roles")
+    if roles is not None and (not isinstance(roles, list) or any(not isinstance(r, str) for r in roles)):
+        errors.append(("report_roles", "report_roles：应为角色代码的列表"))
+    emails = data.get("report_emails")
+    if emails is not None and (not isinstance(emails, list)
+                               or any(not isinstance(e, str) or "@" not in e or len(e) > 200 for e in emails)):
+        errors.append(("report_emails", "report_emails：应为电子邮件地址的列表"))
     return errors

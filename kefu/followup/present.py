@@ -47,10 +47,17 @@ def attempts(task: Task) -> list[dict]:
 
 
 def events(task: Task) -> list[dict]:
-    return [{"at": e.at, "staff_no": e.staff_no, "text": render(e.code),
-             "detail": "；".join(str(Msg.from_data(v)) if isinstance(v, dict) else str(v)
-                                for k, v in e.params.items() if k != "source")}
-            for e in task.events.all()]
+    from kefu.messages import catalogue
+
+    out = []
+    for e in task.events.all():
+        if "%(" in str(catalogue().get(e.code, "")):  # a sentence with its values in it
+            out.append({"at": e.at, "staff_no": e.staff_no, "text": render(e.code, e.params), "detail": ""})
+            continue
+        out.append({"at": e.at, "staff_no": e.staff_no, "text": render(e.code),
+                    "detail": "；".join(str(Msg.from_data(v)) if isinstance(v, dict) else str(v)
+                                       for k, v in e.params.items() if k != "source")})
+    return out
 
 
 def actions(scope, task: Task) -> list[str]:

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kefu.errors import Problem, RuleViolation
-from kefu.followup import machine, rules
+from kefu.followup import machine, optout, rules
 from kefu.followup.models import Task, TaskEvent
 from kefu.messages import Msg, render
 from kefu.notify.services import notify
@@ -37,8 +37,10 @@ def _notify_assigned(task: Task) -> None:
 
 
 def add_task(center, *, kind: str, owner: Staff, due_at: datetime, reason: Msg, source: str, source_key: str = "",
-            customer=None, order=None, created_by: Staff | None = None, now: datetime) -> Task | None:
-    """One task, once per source key (a second call with the same key creates nothing and returns None)."""
+            customer=None, order=None, created_by: Staff | None = None, now: datetime, refused=None) -> Task | None:
+    """One task, once per source key (a second call with the same key creates nothing and returns None).
+    `refused`: the customer's standing opt-out; the task is born closed as "refused" with it as the reason, and
+    nobody is asked to call (see kefu.followup.optout)."""
     try:
         with transaction.atomic():
             task = Task.objects.create(
@@ -47,7 +49,13 @@ def add_task(center, *, kind: str, owner: Staff, due_at: datetime, reason: Msg, 
                 order=order, created_by=created_by, created_at=now)
             TaskEvent.objects.create(task=task, at=now, staff_no=created_by.staff_no if created_by else "",
                                      code="followup.task.created", params={"source": source})
-            _notify_assigned(task)
+            if refused is not None:
+                Task.objects.filter(pk=task.pk).update(state=machine.CLOSED, closure=rules.REFUSED, closed_at=now)
+                task.refresh_from_db()
+                TaskEvent.objects.create(task=task, at=now, staff_no="", code="followup.task.refused_by_customer",
+                                         params=optout.reason_of(refused).as_data()["params"])
+            else:
+                _notify_assigned(task)
     except IntegrityError:
         return None  # created already by another pass
     return task
@@ -88,17 +96,19 @@ def return_visits(center, pol: dict, now: datetime) -> int:
                                    replied_at__lte=now).exclude(state="cancelled")
               .select_related("acceptor", "customer"))
     done = _existing(center, "order:")
+    orders = [o for o in orders if f"order:{o.pk}:return_visit" not in done]
+    refusals = {r.customer_id: r for r in optout.OptOut.objects.filter(
+        center=center, withdrawn_at__isnull=True, customer_id__in={o.customer_id for o in orders})}
     made = 0
     for order in orders:
         key = f"order:{order.pk}:return_visit"
-        if key in done:
-            continue
         due = rules.return_visit_due(order.replied_at, pol["return_visit_hours"])
         reason = Msg("followup.reason.return_visit", order=order.number, replied_at=order.replied_at,
                      hours=pol["return_visit_hours"])
         owner = order.assigned_to or order.acceptor
         if add_task(center, kind="return_visit", owner=owner, due_at=due, reason=reason, source="policy",
-                   source_key=key, customer=order.customer, order=order, now=now):
+                   source_key=key, customer=order.customer, order=order, now=now,
+                   refused=refusals.get(order.customer_id)):
             made += 1
     return made
 
@@ -243,6 +253,12 @@ def create_task(scope, data: dict, now: datetime | None = None) -> Task:
         owner = Staff.objects.filter(center=scope.center, staff_no=owner_no, is_active=True).first()
         if owner is None:
             problems.append(Problem.of("followup.owner.unknown", field="owner", staff_no=owner_no[:20]))
+    if not problems and kind != "callback":  # a callback is the customer's own request; a visit is ours
+        known = order.customer if order else (find_by_phone(scope.center, phone) if phone else None)
+        refusal = optout.standing(known)
+        if refusal is not None:
+            problems.append(Problem.of("followup.optout.no_visit", field="phone" if phone else "order",
+                                       reason=optout.reason_of(refusal)))
     if problems:
         raise RuleViolation.many(problems)
     with transaction.atomic():

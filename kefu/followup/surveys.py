@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kefu.errors import Problem, RuleViolation
-from kefu.followup.models import Survey
+from kefu.followup.models import OptOut, Survey
 from kefu.messages import Msg
 from kefu.notify.services import send_to_address
 from kefu.org.policy import policy_for
@@ -51,6 +51,8 @@ def send_surveys(now: datetime | None = None) -> int:
         since = now - timedelta(days=pol["lookback_days"])
         orders = (Order.objects.filter(center=center, kind__in=pol["survey_kinds"], state="replied",
                                        last_replied_at__gte=since, last_replied_at__lte=now)
+                  .exclude(customer_id__in=OptOut.objects.filter(center=center, withdrawn_at__isnull=True)
+                           .values("customer_id"))  # a customer who refused follow-up gets no survey SMS
                   .select_related("customer"))
         for order in orders:
             round_ = max(order.reply_count, 1)
@@ -65,7 +67,8 @@ def send_surveys(now: datetime | None = None) -> int:
                     send_to_address(center, "sms", order.customer.phone, "followup.survey.sms",
                                     key=f"followup.survey.{survey.pk}", now=now,
                                     params={"order": order.number, "url": link_for(survey),
-                                            "hours": pol["survey_expiry_hours"]})
+                                            "hours": pol["survey_expiry_hours"],
+                                            "keyword": pol["optout_keywords"][0]})
                     record(None, AuditRecord.Action.READ, "customers.customer", [order.customer_id], fields="phone",
                            note=f"满意度调查短信 工单 {order.number}", channel=AuditRecord.Channel.SYSTEM)
             except IntegrityError:

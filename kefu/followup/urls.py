@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.followup import campaign_views, views
+from kefu.followup import campaign_views, optout_views, views
 
 urlpatterns = [
     path("", views.queue, name="queue"),
@@ -11,6 +11,11 @@ urlpatterns = [
     path("figures/ivr/", views.ivr_import, name="ivr_import"),
     path("orders/<int:order_id>/chase/", views.chase, name="chase"),
     path("s/<str:token>/", views.survey, name="survey"),
+    path("s/<str:token>/optout/", optout_views.survey_optout, name="survey_optout"),
+    path("optouts/", optout_views.optouts, name="optouts"),
+    path("optouts/new/", optout_views.record, name="optout_record"),
+    path("optouts/<int:pk>/withdraw/", optout_views.withdraw, name="optout_withdraw"),
+    path("sms/inbound/", optout_views.sms_inbound, name="sms_inbound"),
     path("campaigns/", campaign_views.campaign_list, name="campaigns"),
     path("campaigns/<int:pk>/", campaign_views.campaign, name="campaign"),
     path("campaigns/<int:pk>/next/", campaign_views.take_next, name="next"),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from kefu.access import require
 from kefu.audit.services import can_unmask
 from kefu.errors import RuleViolation
-from kefu.followup import chasing, machine, present, rules, selectors, services
+from kefu.followup import chasing, machine, optout, present, rules, selectors, services
 from kefu.followup.models import Chase
 from kefu.followup.models import Task
 from kefu.messages import Msg, render as render_msg
@@ -75,13 +75,17 @@ def detail(request, pk: int, errors: dict | None = None, status: int = 200):
     unmasked = present.wants_unmask(request, request.GET.get("unmask") == "1")
     present.audit(request, [task], unmasked, "回访任务")
     history = _history(task)
+    refusal = optout.standing(task.customer)
+    closable = set(rules.closable(task.attempts.values_list("outcome", flat=True),
+                                  services.policy_for("followup", scope.center)["max_failed_attempts"]))
+    if refusal is not None:
+        closable.add(rules.REFUSED)  # the customer refused beforehand: close without calling (machine._may_close)
     return render(request, "followup/detail.html", {
         "task": present.task_dict(task, unmasked, timezone.now()), "attempts": present.attempts(task),
         "events": present.events(task), "actions": present.actions(scope, task), "history": history,
         "outcomes": OUTCOME_CHOICES(), "closures": CLOSURE_CHOICES(), "can_unmask": can_unmask(request.user),
         "unmasked": unmasked, "errors": errors or {},
-        "closable": sorted(rules.closable(task.attempts.values_list("outcome", flat=True),
-                                          services.policy_for("followup", scope.center)["max_failed_attempts"])),
+        "closable": sorted(closable), "refusal": str(optout.reason_of(refusal)) if refusal else "",
     }, status=status)
 
 
@@ -173,7 +177,8 @@ def chase(request, order_id: int):
 
 
 def survey(request, token: str):
-    """The customer's survey page: no login, the signed link is the key; answered once, before it expires."""
+    """The customer's survey page: no login, the signed link is the key; answered once, before it expires. The page
+    also lets the customer refuse further follow-up contact (kefu.followup.optout), answered or not."""
     from kefu.followup import surveys
 
     now = timezone.now()
@@ -187,11 +192,12 @@ def survey(request, token: str):
         except RuleViolation as exc:
             status = exc.status
             if exc.problems[0].field is None:
-                return render(request, "followup/survey.html", {"closed": exc}, status=status)
-            return render(request, "followup/survey.html", {"survey": found, "error": exc}, status=status)
-        return render(request, "followup/survey.html", {"thanks": done})
+                return render(request, "followup/survey.html", {"closed": exc, "token": token}, status=status)
+            return render(request, "followup/survey.html", {"survey": found, "error": exc, "token": token},
+                          status=status)
+        return render(request, "followup/survey.html", {"thanks": done, "token": token})
     try:
         surveys.check_open(found, now)
     except RuleViolation as exc:
-        return render(request, "followup/survey.html", {"closed": exc}, status=exc.status)
-    return render(request, "followup/survey.html", {"survey": found})
+        return render(request, "followup/survey.html", {"closed": exc, "token": token}, status=exc.status)
+    return render(request, "followup/survey.html", {"survey": found, "token": token})

@@ -55,7 +55,7 @@ def test_upload_is_all_or_nothing_with_row_and_column_then_idempotent(campaign, 
 
     good = _csv("姓名,电话,备注\n张三,13800138000,老客户\n李四,13800138001,\n李四,138-0013-8001,\n")
     first = _upload(client, campaign, "名单.csv", good).json()
-    assert first == {"added": 2, "already": 0, "rows": 2, "repeated_file": False}
+    assert first == {"added": 2, "already": 0, "rows": 2, "repeated_file": False, "opted_out": 0}
     again = _upload(client, campaign, "名单（副本）.csv", good).json()
     assert again["repeated_file"] is True and CampaignTarget.objects.count() == 2
     # another file that repeats a customer adds only the new one

@@ -117,8 +117,9 @@ def test_figures_page_per_agent_and_period(replied_complaint, people, client_for
     body = _csv(f"工单编号,时间,评分\n{replied_complaint.number},{_when(replied_complaint)},2\n")
     surveys.import_ivr(scope_of(people["lead"]), "ivr.csv", body)
     day = timezone.localtime(replied_complaint.last_replied_at).date()
+    answered = timezone.localtime(replied_complaint.last_replied_at + timedelta(minutes=30)).date()  # after 23:30: the next day
     client = client_for(people["lead"])
-    page = client.get(f"/followup/figures/?start={day:%Y-%m-%d}&end={day:%Y-%m-%d}").content.decode()
+    page = client.get(f"/followup/figures/?start={day:%Y-%m-%d}&end={answered:%Y-%m-%d}").content.decode()
     assert 'id="survey-satisfied">100.0%' in page and f"<td>{people['agent'].staff_no}</td>" in page
     before = client.get("/followup/figures/?start=2020-01-01&end=2020-01-31").content.decode()
     assert 'id="survey-satisfied">—' in before and "本期没有回访数据" in before  # an empty period: no rates

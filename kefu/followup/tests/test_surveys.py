@@ -34,7 +34,7 @@ def test_the_sms_carries_a_signed_link_and_the_expiry(sent, replied_complaint):
     assert row.address == "13800138000" and row.recipient is None
     text = text_of(row)
     assert text.startswith(f"您反映的问题（工单 {replied_complaint.number}）已答复，请评价我们的服务：")
-    assert text.endswith("（72 小时内有效）") and url in text
+    assert text.endswith("（72 小时内有效）。回复TD不再接收回访") and url in text
     assert survey.expires_at == now + timedelta(hours=72)
     assert AuditRecord.objects.filter(object_type="customers.customer", note__startswith="满意度调查短信").exists()
 

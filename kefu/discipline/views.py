@@ -318,14 +318,19 @@ def _scheme_rows(scope, team, overrides: dict) -> list[dict]:
 def group(request):
     """The group's work rules, phrase standards and reward-and-penalty scheme (004:L913): read by its members, edited
     by its team lead."""
-    from kefu.knowledge.standard_phrases import SITUATIONS
-    from kefu.org.models import Team
-
     scope = caller(request)
     raw = request.GET.get("team", "").strip()
     if raw and not raw.isdigit():
         raise RuleViolation.of("discipline.standards.bad_team", field="team", value=raw[:20])
-    data = services.team_standards(scope, int(raw) if raw else None)
+    return _group_page(request, scope, int(raw) if raw else None)
+
+
+def _group_page(request, scope, team_id: int | None, *, posted: dict | None = None, status: int = 200):
+    """The page; after a refused save, the lead's form keeps what they typed (`posted`)."""
+    from kefu.knowledge.standard_phrases import SITUATIONS
+    from kefu.org.models import Team
+
+    data = services.team_standards(scope, team_id)
     teams = list(Team.objects.filter(center=scope.center).order_by("code")) \
         if allowed(request.user, "discipline.team_rules") else []
     situations = [(code, _(label)) for code, label in SITUATIONS.items()]
@@ -340,12 +345,17 @@ def group(request):
         for row in data["phrases"]["content"].get("standard", []):
             row["situation_label"] = labels.get(row["situation"], row["situation"])
         if data["may_edit"]:
-            work = data["work_rules"]["content"].get("sections", [])
+            posted = {key: [r for r in rows if any((v or "").strip() for k, v in r.items() if k != "situation")]
+                      for key, rows in (posted or {}).items()}
+            work = posted.get("sections", data["work_rules"]["content"].get("sections", []))
             phrases_ = data["phrases"]["content"]
             data["edit_sections"] = work + [{"title": "", "text": ""}] * 2
-            data["edit_standard"] = phrases_.get("standard", []) + [{"situation": "welcome", "title": "", "text": ""}] * 2
-            data["edit_discouraged"] = phrases_.get("discouraged", []) + [{"phrase": "", "suggestion": ""}] * 3
-    return render(request, "discipline/group.html", {"data": data, "teams": teams, "situations": situations})
+            data["edit_standard"] = posted.get("standard", phrases_.get("standard", [])) + \
+                [{"situation": "welcome", "title": "", "text": ""}] * 2
+            data["edit_discouraged"] = posted.get("discouraged", phrases_.get("discouraged", [])) + \
+                [{"phrase": "", "suggestion": ""}] * 3
+    return render(request, "discipline/group.html", {"data": data, "teams": teams, "situations": situations},
+                  status=status)
 
 
 def _summary(kind: str, content: dict) -> str:
@@ -370,17 +380,22 @@ def _posted_rows(request, *names: str) -> list[dict]:
 @require("page.discipline.group")
 def group_save(request, team_id: int, kind: str):
     scope = caller(request)
+    posted = {}
     try:
         if kind == "work_rules":
-            services.set_work_rules(scope, team_id, _posted_rows(request, "title", "text"),
-                                    version=request.POST.get("version"))
+            posted = {"sections": _posted_rows(request, "title", "text")}
+            services.set_work_rules(scope, team_id, posted["sections"], version=request.POST.get("version"))
         elif kind == "phrases":
-            services.set_phrase_standards(scope, team_id, standard=_posted_rows(request, "situation", "title", "text"),
-                                          discouraged=_posted_rows(request, "phrase", "suggestion"),
-                                          version=request.POST.get("version"))
+            posted = {"standard": _posted_rows(request, "situation", "title", "text"),
+                      "discouraged": _posted_rows(request, "phrase", "suggestion")}
+            services.set_phrase_standards(scope, team_id, standard=posted["standard"],
+                                          discouraged=posted["discouraged"], version=request.POST.get("version"))
         else:
             raise RuleViolation.of("discipline.standards.bad_kind", field="kind", value=kind[:20])
-        messages.success(request, _("已保存，班组成员即可查看"))
     except RuleViolation as exc:
         _refused(request, exc)
+        if exc.status == 400:  # the lead's own input: shown again beside the message, nothing saved
+            return _group_page(request, scope, team_id, posted=posted, status=400)
+        return redirect(f"{reverse('discipline:group')}?team={team_id}")
+    messages.success(request, _("已保存，班组成员即可查看"))
     return redirect(f"{reverse('discipline:group')}?team={team_id}")

@@ -121,3 +121,54 @@ def test_spending_beyond_the_balance_is_refused_on_the_page(team, page, login):
     page.locator("tr", has_text="水果").locator("button", has_text="批准").click()
     assert "超过部门活动经费余额 20" in page.inner_text(".messages")
     assert FundEntry.objects.get(kind="spending").state == "submitted"
+
+
+def test_team_lead_writes_the_groups_rules_and_a_member_reads_them(center, make_staff, page, login, screenshot):
+    """004:L913: the team lead writes the group's work rules and phrase standards on the page; a member reads them
+    (desktop and phone width) and the phrase checker flags the group's phrase to avoid in the member's text."""
+    from kefu.discipline.models import TeamStandard
+    from kefu.org.models import Team
+
+    lead = make_staff("team_lead", staff_no="3001")
+    team = Team.objects.create(center=center, code="a", name="一班", lead=lead)
+    agent = make_staff("agent", staff_no="2001", team=team)
+    login(lead)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(page.base_url + "/discipline/group/?team=%d" % team.pk)
+    form = "form[action$='/work_rules/']"
+    page.locator(f"{form} input[name=title]").nth(0).fill("交接班")
+    page.locator(f"{form} textarea[name=text]").nth(0).fill("提前十五分钟到岗，交接未完成的工单。")
+    page.locator(f"{form} input[name=title]").nth(1).fill("工位整洁")
+    page.locator(f"{form} textarea[name=text]").nth(1).fill("下班前清理桌面，耳麦放回原位。")
+    page.click(f"{form} button[type=submit]")
+    assert "已保存" in page.inner_text(".messages")
+    form = "form[action$='/phrases/']"
+    page.locator(f"{form} select[name=situation]").nth(0).select_option("closing")
+    page.locator(f"{form} input[name=title]").nth(0).fill("本组结束语")
+    page.locator(f"{form} input[name=text]").nth(0).fill("你问我，我问谁？")  # a center forbidden phrase: refused
+    page.locator(f"{form} input[name=phrase]").nth(0).fill("搞不定")
+    page.locator(f"{form} input[name=suggestion]").nth(0).fill("我马上为您确认")
+    page.click(f"{form} button[type=submit]")
+    assert "不能含有忌用语" in page.inner_text(".messages")
+    assert not TeamStandard.objects.filter(kind="phrases").exists()
+    # nothing saved, nothing lost: the form shows what the lead typed
+    assert page.locator(f"{form} input[name=phrase]").nth(0).input_value() == "搞不定"
+    assert page.locator(f"{form} select[name=situation]").nth(0).input_value() == "closing"
+    page.locator(f"{form} input[name=text]").nth(0).fill("感谢您的来电，祝您生活愉快！")
+    page.click(f"{form} button[type=submit]")
+    assert "已保存" in page.inner_text(".messages")
+    screenshot("discipline-group-lead")
+    page.context.clear_cookies()
+    login(agent)
+    page.goto(page.base_url + "/discipline/group/")
+    main = page.inner_text("main")
+    for words in ("交接班", "工位整洁", "结束语", "本组结束语", "搞不定", "我马上为您确认"):
+        assert words in main
+    assert page.locator("form[action$='/work_rules/']").count() == 0
+    screenshot("discipline-group-member")
+    page.set_viewport_size(PHONE)
+    assert cards_fit(page)
+    screenshot("discipline-group-member-phone")
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(page.base_url + "/knowledge/check?text=" + "这个我搞不定")
+    assert "我马上为您确认" in page.inner_text("body")

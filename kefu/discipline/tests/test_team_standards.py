@@ -139,8 +139,11 @@ def test_the_group_page_for_members_and_the_lead(groups, client_for):
                   follow=True)
     assert "已保存" in r.content.decode()
     assert TeamStandard.objects.get(kind="phrases").content["discouraged"] == DISCOURAGED
+    services.set_team_rules(scope_of(groups["lead_a"]), groups["team_a"].pk,
+                            {"types": {"chatting": {"ladder": {"steps": [{"fine": "20"}, {"fine": "50"}]}}}})
     page = client_for(groups["a"]).get("/discipline/group/").content.decode()
-    for words in ("交接班", "提前十五分钟到岗。", "本组结束语", "搞不定", "我马上为您确认", "第 1 版"):
+    for words in ("交接班", "提前十五分钟到岗。", "本组结束语", "搞不定", "我马上为您确认", "第 1 版",
+                  "罚款 20 元 → 罚款 50 元"):  # the group's reward-and-penalty scheme beside its rules
         assert words in page
     assert "修改班组规章制度" not in page  # members read, only the lead edits
     r = client_for(groups["b"]).post(f"/discipline/group/{groups['team_a'].pk}/work_rules/",

@@ -1,6 +1,7 @@
 """Quality-inspection rules as policy data (read with kefu.org.policy.policy_for("quality", center)).
 
 Values cite the seed lines they come from; the ones the seeds leave open are marked "assumption".
+The shifts a QA summary covers are the center's shift calendar (kefu/workcal/policy.py), not a list of their own.
 """
 from __future__ import annotations
 
@@ -69,11 +70,6 @@ PRESETS = {
         "min_samples_per_agent_month": 4,  # 004:L1531
         "min_talk_seconds": 30,  # assumption: calls shorter than this are not worth monitoring
         "appeal_days": 3,  # assumption: days an agent has to appeal a score
-        # 白班/夜班 named at 004:L763, L785, L885 (night shift hands over in the morning); hours are an assumption.
-        "shifts": [
-            {"code": "day", "name": "白班", "start": "08:00", "end": "18:00"},
-            {"code": "night", "name": "夜班", "start": "18:00", "end": "08:00"},
-        ],
         "calibration_spread_warn": 10,  # assumption: points of spread above which a calibration is flagged
         "scorecard": HOTLINE_FORM,
     },
@@ -82,10 +78,6 @@ PRESETS = {
         "min_samples_per_agent_month": 4,  # 004:L1531
         "min_talk_seconds": 30,
         "appeal_days": 3,
-        "shifts": [
-            {"code": "day", "name": "白班", "start": "08:00", "end": "18:00"},
-            {"code": "night", "name": "夜班", "start": "18:00", "end": "08:00"},
-        ],
         "calibration_spread_warn": 10,
         "scorecard": GOV12345_FORM,
     },
@@ -94,11 +86,6 @@ PRESETS = {
         "min_samples_per_agent_month": 1,  # 002:L225 "不少于1-5次" read as at least 1
         "min_talk_seconds": 30,
         "appeal_days": 3,
-        # 白班 08:00–17:00, 晚班 17:00–01:00 (003:L5–10)
-        "shifts": [
-            {"code": "day", "name": "白班", "start": "08:00", "end": "17:00"},
-            {"code": "night", "name": "晚班", "start": "17:00", "end": "01:00"},
-        ],
         "calibration_spread_warn": 10,
         "scorecard": ECOMMERCE_FORM,
     },
@@ -117,12 +104,6 @@ def validate(data: dict) -> list[tuple[str, str]]:
         errors.append(("min_samples_per_agent_month", "最少监听次数应在 0 与每人每月监听次数之间"))
     if not isinstance(data.get("min_talk_seconds"), int) or data["min_talk_seconds"] < 0:
         errors.append(("min_talk_seconds", "最短通话时长应为不小于 0 的整数（秒）"))
-    for i, shift in enumerate(data.get("shifts") or []):
-        for key in ("start", "end"):
-            value = str(shift.get(key, ""))
-            parts = value.split(":")
-            if len(parts) != 2 or not all(p.isdigit() for p in parts) or int(parts[0]) > 23 or int(parts[1]) > 59:
-                errors.append((f"shifts[{i}].{key}", "班次时间应为 HH:MM"))
     form = data.get("scorecard") or {}
     errors.extend((f"scorecard.{field}", msg) for field, msg in validate_form(form.get("items") or []))
     return errors

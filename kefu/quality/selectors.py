@@ -11,6 +11,7 @@ from kefu.org.roles import Role, roles_of
 from kefu.quality import machine, scoring, shifts
 from kefu.quality.models import Calibration, Evaluation
 from kefu.quality.policy import SECTION
+from kefu.workcal.selectors import shift_calendar
 
 # States whose score counts: given and not under appeal (an appeal under review is left out until decided).
 COUNTED_STATES = (machine.SCORED, machine.ACKNOWLEDGED, machine.UPHELD, machine.REVISED)
@@ -28,8 +29,7 @@ def monitoring_scores(center: Center, start: datetime, end: datetime) -> list[di
 
 
 def shift_bounds(center: Center, day: date, shift_code: str) -> tuple[datetime, datetime]:
-    rules = policy_for(SECTION, center)
-    for shift in rules["shifts"]:
+    for shift in shift_names(center):
         if shift["code"] == shift_code:
             start, end = shifts.window(day, shift["start"], shift["end"])
             tz = ZoneInfo(center.time_zone)
@@ -38,7 +38,8 @@ def shift_bounds(center: Center, day: date, shift_code: str) -> tuple[datetime, 
 
 
 def shift_names(center: Center) -> list[dict]:
-    return policy_for(SECTION, center)["shifts"]
+    """The center's shift calendar (kefu.workcal, shared with the roster and the diary): {code, name, start, end}."""
+    return [{"code": t.code, "name": t.name, "start": t.start, "end": t.end} for t in shift_calendar(center)]
 
 
 def shift_summary(center: Center, team: Team, day: date, shift_code: str) -> dict:
@@ -55,7 +56,7 @@ def shift_summary(center: Center, team: Team, day: date, shift_code: str) -> dic
         lost.update({m.item.label: 0.0 for m in e.marks.all() if m.item.is_critical and m.failed})
         calls.append(shifts.ScoredCall(e.agent.staff_no, float(e.total), e.critical_failed, lost))
     out = shifts.summarize(calls)
-    shift = next(s for s in policy_for(SECTION, center)["shifts"] if s["code"] == shift_code)
+    shift = next(s for s in shift_names(center) if s["code"] == shift_code)
     out.update({
         "team": team.name, "shift_code": shift_code, "shift_name": shift["name"], "date": day.isoformat(),
         "start": start.isoformat(), "end": end.isoformat(),

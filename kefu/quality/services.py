@@ -279,7 +279,7 @@ def deliver_due_shift_reports(now: datetime | None = None, lookback_hours: int =
     for center in Center.objects.all():
         tz = ZoneInfo(center.time_zone)
         local_now = now.astimezone(tz).replace(tzinfo=None)
-        due = shifts.ended_between(policy(center)["shifts"], local_now - timedelta(hours=lookback_hours), local_now)
+        due = shifts.ended_between(selectors.shift_names(center), local_now - timedelta(hours=lookback_hours), local_now)
         for day, code in due:
             start, end = selectors.shift_bounds(center, day, code)
             team_ids = set(Evaluation.objects.filter(center=center, scored_at__gte=start, scored_at__lt=end, team__isnull=False)

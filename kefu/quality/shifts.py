@@ -1,20 +1,20 @@
-"""Shift windows and the per-shift QA summary arithmetic (no Django import)."""
+"""Shift windows and the per-shift QA summary arithmetic (no Django import). The shifts are the center's shift
+calendar (kefu.workcal.shifts), passed in as {code, start, end} mappings."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-
-def parse_hhmm(text: str) -> time:
-    hours, minutes = (int(p) for p in text.split(":"))
-    return time(hours, minutes)
+from kefu.workcal.shifts import minutes_of
 
 
 def window(day: date, start: str, end: str) -> tuple[datetime, datetime]:
-    """Naive local start and end of a shift that starts on `day`; an end not after the start is next day."""
-    begin = datetime.combine(day, parse_hhmm(start))
-    finish = datetime.combine(day, parse_hhmm(end))
+    """Naive local start and end of a shift that starts on `day`; an end not after the start is next day
+    ("24:00" is the midnight that ends the day)."""
+    midnight = datetime.combine(day, time(0))
+    begin = midnight + timedelta(minutes=minutes_of(start))
+    finish = midnight + timedelta(minutes=minutes_of(end))
     if finish <= begin:
         finish += timedelta(days=1)
     return begin, finish

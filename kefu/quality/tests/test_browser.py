@@ -100,9 +100,9 @@ def test_shift_summary_page_for_the_lead(qa_setup, page, login, screenshot):  # 
     for i, (agent, over) in enumerate([(0, {"accuracy": 12}), (1, {"polite": 9, "restate": 5}), (0, {"abuse": {"awarded": 0, "failed": True}})]):
         e = services.transition(_spot(s, f"SH-{i}", agent=agent), "score", s["qa"][0], marks=full_marks(s["card"], **over))
         Evaluation.objects.filter(pk=e.pk).update(scored_at=datetime(day.year, day.month, day.day, 9 + i, tzinfo=tz))
-    services.deliver_shift_report(s["center"], s["team"], day, "day", s["qa"][0])
+    services.deliver_shift_report(s["center"], s["team"], day, "D", s["qa"][0])
     login(s["lead"])
-    page.goto(page.base_url + f"/quality/shift/?team={s['team'].pk}&date={day}&shift=day")
+    page.goto(page.base_url + f"/quality/shift/?team={s['team'].pk}&date={day}&shift=D")
     assert page.inner_text("#count") == "3"
     assert page.inner_text("#average") == "60.33"  # (92 + 89 + 0) / 3
     page.wait_for_selector("#weak-chart canvas")

@@ -60,7 +60,7 @@ def test_shift_and_calibration_pages_in_english(qa_setup, client_for):
     e = _scored(s, polite=9)
     Evaluation.objects.filter(pk=e.pk).update(scored_at=datetime(2026, 10, 8, 10, tzinfo=TZ))
     qa = english_client(client_for(s["qa"][0]))
-    url = f"/quality/shift/?team={s['team'].pk}&date=2026-10-08&shift=day"
+    url = f"/quality/shift/?team={s['team'].pk}&date=2026-10-08&shift=D"
     html = assert_english(qa.get(url), "QA summary by shift", "Day shift", "Items losing the most points", "Calls monitored",
                           user_data=USER_DATA)
     assert '"label": "Polite wording, no forbidden phrases"' in html  # the chart's axis

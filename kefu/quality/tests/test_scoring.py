@@ -109,6 +109,7 @@ def test_shift_windows_ending_in_a_period():  # 白班/夜班 (004:L763, L785); 
 
     shifts = [{"code": "day", "start": "08:00", "end": "18:00"}, {"code": "night", "start": "18:00", "end": "08:00"}]
     assert window(date(2026, 10, 8), "18:00", "08:00") == (datetime(2026, 10, 8, 18), datetime(2026, 10, 9, 8))
+    assert window(date(2026, 10, 8), "16:00", "24:00") == (datetime(2026, 10, 8, 16), datetime(2026, 10, 9, 0))
     assert ended_between(shifts, datetime(2026, 10, 8, 17), datetime(2026, 10, 8, 18)) == [(date(2026, 10, 8), "day")]
     assert ended_between(shifts, datetime(2026, 10, 8, 18), datetime(2026, 10, 9, 7, 59)) == []  # start is exclusive
     assert ended_between(shifts, datetime(2026, 10, 8, 12), datetime(2026, 10, 9, 9)) == [
@@ -121,7 +122,7 @@ def test_policy_overrides_are_validated():  # the administrator edits the preset
     bad_form = {"scorecard": {"items": [{"key": "a", "label": "甲", "points": 90}]}}
     assert ("quality.scorecard.items", "各评分项分值合计应为 100 分（百分制，004:L1531），当前合计 90 分") in validate_overrides("hotline", {"quality": bad_form})
     assert ("quality.samples_per_agent_month", "每人每月监听次数应为正整数") in validate_overrides("hotline", {"quality": {"samples_per_agent_month": 0}})
-    assert ("quality.shifts[0].start", "班次时间应为 HH:MM") in validate_overrides(
-        "hotline", {"quality": {"shifts": [{"code": "day", "name": "白班", "start": "8点", "end": "18:00"}]}})
+    assert ("quality.shifts", "未知的参数") in validate_overrides(  # the shifts are the shift calendar's
+        "hotline", {"quality": {"shifts": [{"code": "day", "name": "白班", "start": "08:00", "end": "18:00"}]}})
     assert validate_overrides("gov12345", {"quality": {"samples_per_agent_month": 4}}) == []
     assert ("training.pass_percent", "及格线应在 0 到 100 之间") in validate_overrides("hotline", {"training": {"pass_percent": 120}})

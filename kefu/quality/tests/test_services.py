@@ -222,11 +222,12 @@ def test_shift_summary_for_the_team_lead(qa_setup):  # 004:L943: 每班后交给
     c = services.transition(_spot(s, 1, 1, call_id="C"), "score", s["qa"][1],
                             marks=full_marks(s["card"], abuse={"awarded": 0, "failed": True}))  # 0
     late = services.transition(_spot(s, 1, 1, call_id="D"), "score", s["qa"][1], marks=full_marks(s["card"]))  # night shift
+    # the shift calendar's 白班 08:00-17:00 and 晚班 17:00-01:00 (003:L5, L8)
     _scored_at(a, datetime(2026, 10, 8, 8, 0, tzinfo=TZ))  # day shift starts 08:00 (inclusive)
     _scored_at(b, datetime(2026, 10, 8, 12, 30, tzinfo=TZ))
-    _scored_at(c, datetime(2026, 10, 8, 17, 59, tzinfo=TZ))
-    _scored_at(late, datetime(2026, 10, 8, 18, 0, tzinfo=TZ))  # 18:00 belongs to the night shift
-    summary = selectors.shift_summary(s["center"], s["team"], day, "day")
+    _scored_at(c, datetime(2026, 10, 8, 16, 59, tzinfo=TZ))
+    _scored_at(late, datetime(2026, 10, 8, 17, 0, tzinfo=TZ))  # 17:00 belongs to the evening shift
+    summary = selectors.shift_summary(s["center"], s["team"], day, "D")
     assert (summary["count"], summary["average"], summary["lowest"], summary["critical_fails"]) == (3, 60.0, 0.0, 1)
     assert summary["agents"] == [
         {"agent_staff_no": "2001", "count": 2, "average": 90.0, "lowest": 90.0, "critical_fails": 0},
@@ -234,7 +235,7 @@ def test_shift_summary_for_the_team_lead(qa_setup):  # 004:L943: 每班后交给
     ]
     assert summary["weak_items"][0] == {"label": "业务解答准确、熟练", "lost": 10.0}
     assert summary["critical_items"] == ["顶撞、指责或辱骂客户（五个不说）"]
-    night = selectors.shift_summary(s["center"], s["team"], day, "night")  # 18:00 to 08:00 next day
+    night = selectors.shift_summary(s["center"], s["team"], day, "N")  # 17:00 to 01:00 next day
     assert (night["count"], night["average"]) == (1, 100.0)
 
 
@@ -242,14 +243,14 @@ def test_shift_report_delivered_to_the_lead_after_the_shift(qa_setup):  # 004:L9
     s = qa_setup
     e = services.transition(_spot(s), "score", s["qa"][0], marks=full_marks(s["card"]))
     _scored_at(e, datetime(2026, 10, 8, 9, 0, tzinfo=TZ))
-    report = services.deliver_shift_report(s["center"], s["team"], date(2026, 10, 8), "day", s["qa"][0])
+    report = services.deliver_shift_report(s["center"], s["team"], date(2026, 10, 8), "D", s["qa"][0])
     assert (report.lead_id, report.summary["count"], report.read_at) == (s["lead"].pk, 1, None)
     with pytest.raises(NotAllowed):
         services.mark_report_read(report, s["qa"][0])
     assert services.mark_report_read(report, s["lead"]).read_at is not None
     today = timezone.localdate()
     with pytest.raises(RuleViolation) as err:  # a shift still running (or future) cannot be handed over
-        services.deliver_shift_report(s["center"], s["team"], today + timedelta(days=1), "day", s["qa"][0])
+        services.deliver_shift_report(s["center"], s["team"], today + timedelta(days=1), "D", s["qa"][0])
     assert err.value.problems[0].rule == "shift_not_over"
     with pytest.raises(RuleViolation):
         services.deliver_shift_report(s["center"], s["team"], date(2026, 10, 8), "evening", s["qa"][0])
@@ -318,13 +319,15 @@ def test_timer_hands_each_finished_shift_to_the_lead(qa_setup):  # 004:L943: 每
     night_call = services.transition(_spot(s, 1, call_id="N1"), "score", s["qa"][0], marks=full_marks(s["card"]))
     _scored_at(day_call, datetime(2026, 10, 8, 10, tzinfo=TZ))
     _scored_at(night_call, datetime(2026, 10, 8, 23, tzinfo=TZ))
-    assert services.deliver_due_shift_reports(datetime(2026, 10, 8, 17, 59, tzinfo=TZ)) == 0  # day shift not over
-    assert services.deliver_due_shift_reports(datetime(2026, 10, 8, 18, 5, tzinfo=TZ)) == 1
+    # the shift calendar's hotline shifts: 白班 08-17, 常班 09-18, 晚班 17-01 (003:L5-13), 大夜班 01-09
+    assert services.deliver_due_shift_reports(datetime(2026, 10, 8, 16, 59, tzinfo=TZ)) == 0  # day shift not over
+    assert services.deliver_due_shift_reports(datetime(2026, 10, 8, 17, 5, tzinfo=TZ)) == 1
     report = ShiftReport.objects.get()
-    assert (report.shift_code, report.lead_id, report.inspector_id, report.summary["average"]) == ("day", s["lead"].pk, None, 90.0)
-    assert services.deliver_due_shift_reports(datetime(2026, 10, 8, 18, 15, tzinfo=TZ)) == 0  # not twice
-    assert services.deliver_due_shift_reports(datetime(2026, 10, 9, 8, 10, tzinfo=TZ)) == 1  # the night shift
-    assert ShiftReport.objects.get(shift_code="night").summary["count"] == 1
+    assert (report.shift_code, report.lead_id, report.inspector_id, report.summary["average"]) == ("D", s["lead"].pk, None, 90.0)
+    assert services.deliver_due_shift_reports(datetime(2026, 10, 8, 17, 15, tzinfo=TZ)) == 0  # not twice
+    assert services.deliver_due_shift_reports(datetime(2026, 10, 9, 1, 10, tzinfo=TZ)) == 2  # 常班 at 18:00, 晚班 at 01:00
+    assert ShiftReport.objects.get(shift_code="N").summary["count"] == 1
+    assert ShiftReport.objects.get(shift_code="R").summary["count"] == 1
 
 
 def test_monthly_coverage_against_four_to_five(qa_setup):  # 004:L1531

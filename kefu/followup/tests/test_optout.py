@@ -188,3 +188,29 @@ def test_another_centers_refusal_cannot_be_withdrawn(people, replied_complaint, 
     assert response.status_code == 404
     assert OptOut.objects.get().withdrawn_at is None
     assert "13800138000" not in client_for(stranger).get("/followup/optouts/").content.decode()
+
+
+def _main_text(page: str) -> str:
+    """The page's main content without markup, scripts or the language picker."""
+    body = page.split("<main", 1)[-1].split("</main>", 1)[0]
+    body = re.sub(r"<script.*?</script>|<style.*?</style>", "", body, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", body)
+
+
+def test_the_refusals_page_and_the_survey_page_in_english(replied_complaint, people, client_for):
+    services.scan(replied_complaint.replied_at + timedelta(minutes=5))
+    from kefu.notify.models import Outbox
+
+    url = re.search(r"(/followup/s/[^/]+/)", Outbox.objects.get(via="sms").params["url"]).group(1)
+    optout.record_by_agent(scope_of(people["agent"]), phone=PHONE)
+    client = client_for(people["agent"])
+    client.cookies["django_language"] = "en"
+    page = _main_text(client.get("/followup/optouts/", HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert "Customers who refused contact" in page and "told an agent on a call" in page
+    assert set(re.findall(r"[\u4e00-\u9fff]+", page)) == {"张"}  # only the customer's masked name (张*), data
+    customer = Client()
+    customer.cookies["django_language"] = "en"
+    page = _main_text(customer.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert "No more follow-up calls or surveys" in page
+    done = _main_text(customer.post(url + "optout/", HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert "we will not contact you again" in done and re.findall(r"[\u4e00-\u9fff]+", done) == []

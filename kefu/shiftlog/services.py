@@ -19,7 +19,9 @@ from kefu.org.roles import LEADS, roles_of
 from kefu.shiftlog import machine, rules
 from kefu.shiftlog.machine import Actor, State
 from kefu.shiftlog.models import Handover, HandoverEvent, Issue, Item, Line
+from kefu.roster.selectors import scheduled_intervals
 from kefu.shiftlog.policy import SECTION
+from kefu.workcal.selectors import shift_calendar
 
 # Phone numbers belong in the encrypted customer field, not in free text that everybody reads.
 _PHONE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
@@ -34,7 +36,17 @@ def shiftlog_policy(center) -> dict:
 
 
 def shifts_of(center) -> list[rules.Shift]:
-    return [rules.Shift(s["code"], s["name"], s["start"], s["end"]) for s in shiftlog_policy(center)["shifts"]]
+    """The center's shift calendar (kefu.workcal, the roster's templates too) in the diary's shape."""
+    return [rules.Shift(t.code, t.name, t.start, t.end) for t in shift_calendar(center)]
+
+
+def rostered_shift(center, staff: Staff, day: date) -> tuple[str, datetime, datetime] | None:
+    """(code, start, end) of the staff's shift on a published roster that starts on `day`; None if not rostered."""
+    tz = center_tz(center)
+    for staff_no, start, end, code in scheduled_intervals(center, day, day + timedelta(days=1)):
+        if staff_no == staff.staff_no and start.astimezone(tz).date() == day:
+            return code, start, end
+    return None
 
 
 def center_tz(center) -> ZoneInfo:
@@ -153,6 +165,15 @@ def start_handover(actor: Staff, *, shift_code: str, shift_date: date, incoming_
     equipment_state = _clean_text(equipment_state, "equipment_state", "设备/系统情况", 2000)
     notes = _clean_text(notes, "notes", "其他交代事项", 4000)
     start, end = rules.shift_window(shift, shift_date, center_tz(center))
+    rostered = rostered_shift(center, actor, shift_date)
+    if rostered is not None:  # the diary's deadline follows the shift the agent is rostered on (issue 13)
+        code, start, end = rostered
+        if code != shift.code:
+            tz = center_tz(center)
+            names = {s.code: s.name for s in shifts_of(center)}
+            raise RuleViolation.of("shiftlog.not_rostered_shift", field="shift_code", day=shift_date,
+                                   shift=names.get(code, code), start=f"{start.astimezone(tz):%H:%M}",
+                                   end=f"{end.astimezone(tz):%H:%M}")
     due = rules.deadlines(end, policy["sign_out_grace_minutes"], policy["countersign_grace_minutes"])
     if Handover.objects.filter(outgoing=actor, shift_date=shift_date, shift_code=shift_code).exists():
         raise Conflict(f"您已填写 {shift_date} {shift.name} 的交接班日志", field="shift_code", rule="duplicate")

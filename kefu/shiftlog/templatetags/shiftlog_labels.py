@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
-SHIFT_NAMES = {"白班": _("白班"), "夜班": _("夜班"), "早班": _("早班"), "中班": _("中班"), "晚班": _("晚班"), "常班": _("常班")}
+SHIFT_NAMES = {"白班": _("白班"), "夜班": _("夜班"), "早班": _("早班"), "中班": _("中班"), "晚班": _("晚班"), "常班": _("常班"),
+              "大夜班": _("大夜班")}
 
 
 @register.filter

@@ -25,7 +25,7 @@ def pair(make_staff, client_for):
 @pytest.mark.django_db
 def test_full_handover_through_the_api_004_L663(pair):
     out, inc, c_out, c_in = pair
-    r = post(c_out, "/api/shiftlog/handovers", {"shift_code": "night", "shift_date": DAY, "incoming_no": "2102",
+    r = post(c_out, "/api/shiftlog/handovers", {"shift_code": "N", "shift_date": DAY, "incoming_no": "2102",
                                                  "equipment_state": "7号机台耳机更换中"})
     assert r.status_code == 201, r.content
     h = r.json()
@@ -51,7 +51,7 @@ def test_full_handover_through_the_api_004_L663(pair):
 @pytest.mark.django_db
 def test_customer_reads_are_audited_and_unmask_is_refused_to_agents(pair):
     out, inc, c_out, c_in = pair
-    h = post(c_out, "/api/shiftlog/handovers", {"shift_code": "day", "shift_date": DAY, "incoming_no": "2102"}).json()
+    h = post(c_out, "/api/shiftlog/handovers", {"shift_code": "D", "shift_date": DAY, "incoming_no": "2102"}).json()
     item = post(c_out, f"/api/shiftlog/handovers/{h['id']}/items", {"kind": "prospect", "text": "想办宽带套餐", "customer_phone": "13700001111"}).json()
     before = AuditRecord.objects.count()
     body = c_out.get(f"/api/shiftlog/handovers/{h['id']}?unmask=true").json()
@@ -68,18 +68,18 @@ def test_customer_reads_are_audited_and_unmask_is_refused_to_agents(pair):
 @pytest.mark.django_db
 def test_bad_input_is_a_chinese_error_naming_the_field(pair):
     out, inc, c_out, c_in = pair
-    r = post(c_out, "/api/shiftlog/handovers", {"shift_code": "day", "shift_date": DAY, "incoming_no": "2101"})
+    r = post(c_out, "/api/shiftlog/handovers", {"shift_code": "D", "shift_date": DAY, "incoming_no": "2101"})
     assert r.status_code == 400
     assert r.json()["detail"][0]["field"] == "incoming_no" and "接班人" in r.json()["detail"][0]["message"]
     assert Handover.objects.count() == 0
-    r = post(c_out, "/api/shiftlog/handovers", {"shift_code": "day", "shift_date": "不是日期"})
+    r = post(c_out, "/api/shiftlog/handovers", {"shift_code": "D", "shift_date": "不是日期"})
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "shift_date"
 
 
 @pytest.mark.django_db
 def test_outsiders_cannot_read_a_handover(pair, make_staff, client_for):
     out, inc, c_out, c_in = pair
-    h = post(c_out, "/api/shiftlog/handovers", {"shift_code": "day", "shift_date": DAY, "incoming_no": "2102"}).json()
+    h = post(c_out, "/api/shiftlog/handovers", {"shift_code": "D", "shift_date": DAY, "incoming_no": "2102"}).json()
     other = client_for(make_staff("agent", staff_no="2199"))
     assert other.get(f"/api/shiftlog/handovers/{h['id']}").status_code == 403
     lead = client_for(make_staff("team_lead", staff_no="2198"))
@@ -99,7 +99,7 @@ def test_pages_follow_the_permission_table(make_staff, client_for):
 def test_page_form_error_is_shown_and_changes_nothing(make_staff, client_for):
     agent = make_staff("agent", staff_no="2301")
     c = client_for(agent)
-    r = c.post("/shiftlog/start/", {"shift_code": "day", "shift_date": DAY, "incoming_no": "0000"}, follow=True)
+    r = c.post("/shiftlog/start/", {"shift_code": "D", "shift_date": DAY, "incoming_no": "0000"}, follow=True)
     assert "接班人工号 0000 不存在" in r.content.decode()
     assert Handover.objects.count() == 0
 
@@ -107,7 +107,7 @@ def test_page_form_error_is_shown_and_changes_nothing(make_staff, client_for):
 @pytest.mark.django_db
 def test_manager_reviews_an_omission_from_the_pages_004_L669(pair, make_staff, client_for):
     out, inc, c_out, c_in = pair
-    h = post(c_out, "/api/shiftlog/handovers", {"shift_code": "day", "shift_date": DAY, "incoming_no": "2102", "equipment_state": "正常"}).json()
+    h = post(c_out, "/api/shiftlog/handovers", {"shift_code": "D", "shift_date": DAY, "incoming_no": "2102", "equipment_state": "正常"}).json()
     post(c_out, f"/api/shiftlog/handovers/{h['id']}/items", {"kind": "other", "text": "注意新公告"})
     post(c_out, f"/api/shiftlog/handovers/{h['id']}/transitions", {"name": "sign_out", "version": h["version"] + 1})
     post(c_in, f"/api/shiftlog/handovers/{h['id']}/transitions", {"name": "countersign", "version": h["version"] + 2})

@@ -19,7 +19,7 @@ def test_handover_pages_in_english(make_staff, client_for):  # 004:L663, L669
     inc = english(client_for(make_staff("agent", staff_no="7502")))
     assert_english(out.get("/shiftlog/"), "My handovers", "Write a handover log", "Equipment / systems status", "e.g. 1013",
                    "Waiting for my countersignature", user_data=TYPED)
-    r = out.post("/shiftlog/start/", {"shift_code": "day", "shift_date": DAY, "incoming_no": "7502", "equipment_state": TYPED[0]},
+    r = out.post("/shiftlog/start/", {"shift_code": "D", "shift_date": DAY, "incoming_no": "7502", "equipment_state": TYPED[0]},
                  follow=True)
     assert_english(r, "Handover log created; open items were carried over", "Draft", "Record a handover item", "Callback due",
                    "Sign off (staff no. 7501)", "Created", "Day shift", user_data=TYPED)
@@ -45,7 +45,7 @@ def test_handover_pages_in_english(make_staff, client_for):  # 004:L663, L669
 def test_the_log_is_written_in_chinese_whatever_the_writer_reads(make_staff, client_for):
     out = english(client_for(make_staff("agent", staff_no="7504")))
     make_staff("agent", staff_no="7505")
-    out.post("/shiftlog/start/", {"shift_code": "day", "shift_date": DAY, "incoming_no": "7505", "equipment_state": "正常"})
+    out.post("/shiftlog/start/", {"shift_code": "D", "shift_date": DAY, "incoming_no": "7505", "equipment_state": "正常"})
     h = Handover.objects.get()
     out.post(f"/shiftlog/h/{h.pk}/items/", {"kind": "callback", "text": "回电", "customer_phone": "13800138000", "due_at": DUE})
     assert list(h.events.values_list("name", "note")) == [("创建", ""), ("登记事项", "待回电：回电")]

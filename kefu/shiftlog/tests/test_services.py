@@ -34,7 +34,7 @@ def people(make_staff):
     }
 
 
-def start(staff, incoming="2002", day=D, shift="day", **kw):
+def start(staff, incoming="2002", day=D, shift="D", **kw):
     kw.setdefault("equipment_state", "话务系统正常")
     return services.start_handover(staff, shift_code=shift, shift_date=day, incoming_no=incoming, **kw)
 
@@ -46,13 +46,46 @@ def sign(staff, h, name, **kw):
 
 @pytest.mark.django_db
 def test_start_computes_shift_window_and_deadlines_from_policy(people):
-    # hotline preset: 白班 08:00-20:00, sign before going off duty (004:L663), countersign within 30 min
+    # hotline preset: 白班 08:00-17:00 of the shift calendar (003:L5), sign before going off duty (004:L663),
+    # countersign within 30 min
     h = start(people["out"])
     assert h.shift_start == dt(D, 8)
-    assert h.shift_end == dt(D, 20)
-    assert h.sign_out_due == dt(D, 20)
-    assert h.countersign_due == dt(D, 20, 30)
+    assert h.shift_end == dt(D, 17)
+    assert h.sign_out_due == dt(D, 17)
+    assert h.countersign_due == dt(D, 17, 30)
     assert (h.state, h.shift_name) == ("draft", "白班")
+
+
+def _rostered(staff, day, code):
+    """A published roster with `staff` on shift `code` on `day` (templates from the shift calendar)."""
+    from kefu.roster.models import Assignment, Roster
+    from kefu.roster.services import ensure_templates
+
+    template = next(t for t in ensure_templates(staff.center) if t.code == code)
+    roster = Roster.objects.create(center=staff.center, start=day, days=1, status=Roster.Status.PUBLISHED)
+    Assignment.objects.create(roster=roster, staff=staff, day=day, shift=template, code=code)
+
+
+@pytest.mark.django_db
+def test_deadline_follows_the_rostered_shift(people):
+    # issue 13: an agent rostered 常班 09:00-18:00 (003:L11) signs by 18:00, not by another shift's end
+    _rostered(people["out"], D, "R")
+    h = start(people["out"], shift="R")
+    assert (h.shift_start, h.shift_end, h.sign_out_due, h.countersign_due) == (dt(D, 9), dt(D, 18), dt(D, 18), dt(D, 18, 30))
+    # an agent not on the roster that day keeps the calendar's hours of the shift written
+    assert start(people["in"], incoming="2003").shift_end == dt(D, 17)
+
+
+@pytest.mark.django_db
+def test_a_diary_for_another_shift_than_the_rostered_one_is_refused(people):
+    _rostered(people["out"], D, "R")
+    before = snapshot()
+    with pytest.raises(RuleViolation) as exc:
+        start(people["out"], shift="D")
+    problem = exc.value.problems[0]
+    assert (problem.field, problem.rule) == ("shift_code", "shiftlog.not_rostered_shift")
+    assert "常班（09:00–18:00）" in str(problem.message)
+    assert snapshot() == before
 
 
 @pytest.mark.django_db
@@ -60,7 +93,7 @@ def test_ecommerce_night_shift_ends_next_day_003_L8(people, center):
     from kefu.org.services import update_policy
 
     update_policy(center, preset="ecommerce", overrides={})
-    h = start(people["out"], shift="night")
+    h = start(people["out"], shift="N")
     assert h.shift_end == dt(D1, 1)
     assert h.sign_out_due == dt(D1, 1, 30)  # 003:L14 night shift may run on
 
@@ -69,8 +102,8 @@ def test_ecommerce_night_shift_ends_next_day_003_L8(people, center):
 def test_two_signatures_with_time_and_staff_number_004_L663(people):
     h = start(people["out"])
     services.add_item(people["out"], h.pk, kind="urgent", text="宽带故障用户待确认修复")
-    t1 = dt(D, 19, 50)
-    t2 = dt(D, 20, 5)
+    t1 = dt(D, 16, 50)
+    t2 = dt(D, 17, 5)
     sign(people["out"], h, "sign_out", now=t1)
     sign(people["in"], h, "countersign", now=t2)
     h.refresh_from_db()
@@ -100,7 +133,7 @@ def test_only_the_outgoing_signs_out_and_only_the_incoming_countersigns(people):
 @pytest.mark.django_db
 def test_sign_out_needs_incoming_equipment_and_content(people):
     # 002:L65 接班人未到机台,交班人不得离台; 002:L67 交接日志要对设备情况记录清楚
-    h = services.start_handover(people["out"], shift_code="day", shift_date=D)
+    h = services.start_handover(people["out"], shift_code="D", shift_date=D)
     before = snapshot()
     with pytest.raises(RuleViolation) as exc:
         sign(people["out"], h, "sign_out")
@@ -132,7 +165,7 @@ def test_open_items_carry_over_until_closed(people):
     assert set(Item.objects.filter(holder=people["in"]).values_list("pk", flat=True)) == {kept.pk, done.pk}
     services.close_item(people["in"], done.pk, note="已更换耳机")
     # next shift: the incoming one now hands over to the third; the open item is carried in automatically
-    h2 = start(people["in"], incoming="2003", shift="night")
+    h2 = start(people["in"], incoming="2003", shift="N")
     lines = list(h2.lines.select_related("item"))
     assert [(line.item_id, line.carried) for line in lines] == [(kept.pk, True)]
     done.refresh_from_db()
@@ -145,7 +178,7 @@ def test_open_items_carry_over_until_closed(people):
 
 @pytest.mark.django_db
 def test_items_received_after_opening_a_draft_join_it(people):
-    draft = start(people["in"], incoming="2003", shift="night")
+    draft = start(people["in"], incoming="2003", shift="N")
     h1 = start(people["out"])
     item = services.add_item(people["out"], h1.pk, kind="urgent", text="大客户停机待复机")
     sign(people["out"], h1, "sign_out")
@@ -200,7 +233,7 @@ def test_stale_version_is_a_conflict(people):
 ])
 @pytest.mark.django_db
 def test_bad_start_input_changes_nothing(people, kwargs, field, rule):
-    args = {"shift_code": "day", "shift_date": D, "incoming_no": "2002", **kwargs}
+    args = {"shift_code": "D", "shift_date": D, "incoming_no": "2002", **kwargs}
     before = snapshot()
     with pytest.raises(RuleViolation) as exc:
         services.start_handover(people["out"], **args)
@@ -306,7 +339,7 @@ def test_dispute_and_decision(people):
 
 @pytest.mark.django_db
 def test_supervisor_sees_unsigned_and_late_handovers(people):
-    end = dt(D, 20)
+    end = dt(D, 17)
     unsigned = start(people["out"])
     late = start(people["third"], incoming="2002")
     services.add_item(people["third"], late.pk, kind="other", text="x")

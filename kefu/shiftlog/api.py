@@ -71,6 +71,7 @@ class IssueOut(Schema):
 class HandoverEventOut(Schema):
     at: datetime
     staff_no: str
+    code: str = Field("", description="消息代码（如 shiftlog.handover.transition.sign_out）；name 为按读者语言显示的名称")
     name: str
     note: str
 

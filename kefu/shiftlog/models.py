@@ -6,10 +6,16 @@ closes it (who and when are recorded). Issues record omissions and mis-receipts 
 (004:L669).
 """
 from django.db import models
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from kefu.shiftlog.machine import STATE_LABELS, State
+from kefu.shiftlog.machine import HANDOVER, State
 from kefu.shiftlog.rules import ISSUE_LABELS, IssueKind, Side
+
+
+def _state_choice(state: str):
+    """A handover state's label from the machine's catalogue (kefu/shiftlog/messages.py), read when shown."""
+    return lazy(lambda: str(HANDOVER.state_label(state)), str)()
 
 
 class Handover(models.Model):
@@ -23,7 +29,7 @@ class Handover(models.Model):
     countersign_due = models.DateTimeField("接班签字期限")
     outgoing = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="handovers_out", verbose_name="交班人")
     incoming = models.ForeignKey("org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="handovers_in", verbose_name="接班人")
-    state = models.CharField("状态", max_length=20, choices=[(s.value, _(STATE_LABELS[s])) for s in State], default=State.DRAFT, db_index=True)
+    state = models.CharField("状态", max_length=20, choices=[(s.value, _state_choice(s.value)) for s in State], default=State.DRAFT, db_index=True)
     equipment_state = models.TextField("设备/系统情况", blank=True)  # 002:L67, 004:L809
     notes = models.TextField("其他交代事项", blank=True)  # business changes, instructions (002:L18)
     signed_out_at = models.DateTimeField("交班签字时间", null=True, blank=True)
@@ -48,13 +54,24 @@ class Handover(models.Model):
 
 
 class HandoverEvent(models.Model):
-    """One step of a handover's history: created, signed, countersigned, returned, item closed…"""
+    """One step of a handover's history: created, signed, countersigned, returned, item closed…
+
+    Stored as a message code with parameters (`code`, `params`), rendered in the reader's language when shown; `note`
+    is what the person typed. `name` is the Chinese wording of rows written before the codes (shown as it is)."""
 
     handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="events", verbose_name="交接班日志")
     at = models.DateTimeField("时间", auto_now_add=True)
     staff_no = models.CharField("工号", max_length=20)
-    name = models.CharField("动作", max_length=30)
+    code = models.CharField("动作代码", max_length=80, blank=True)
+    params = models.JSONField("参数", default=dict, blank=True)
+    name = models.CharField("动作", max_length=30, blank=True)
     note = models.CharField("说明", max_length=300, blank=True)
+
+    @property
+    def label(self) -> str:
+        from kefu.messages import Msg
+
+        return str(Msg(self.code, self.params)) if self.code else self.name
 
     class Meta:
         verbose_name = verbose_name_plural = "交接班记录"

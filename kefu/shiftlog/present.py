@@ -9,9 +9,11 @@ from kefu.audit.models import AuditRecord
 from kefu.audit.services import can_unmask, record, record_read, shown_name, shown_phone
 from kefu.errors import NotAllowed
 from kefu.shiftlog import selectors
-from kefu.shiftlog.machine import STATE_LABELS, State, available, Actor
+from kefu.scope import scope_of
+from kefu.shiftlog.machine import HANDOVER
 from kefu.shiftlog.rules import FLAG_LABELS
 from kefu.shiftlog.services import is_lead
+from kefu.workflow import available
 
 
 def order_link(item) -> str:
@@ -76,7 +78,6 @@ def handover_dict(request, staff, handover, *, unmask: bool = False, now=None) -
     unmasked = wants_unmask(request, unmask)
     items = [item_dict(line.item, unmasked, line.carried) for line in selectors.lines_of(handover)]
     audit_customers(request, items, unmasked, f"交接班日志 {handover.pk}")
-    actor = Actor.OUTGOING if staff.pk == handover.outgoing_id else (Actor.INCOMING if staff.pk == handover.incoming_id else None)
     return {
         "id": handover.id,
         "shift_code": handover.shift_code,
@@ -89,7 +90,7 @@ def handover_dict(request, staff, handover, *, unmask: bool = False, now=None) -
         "outgoing_no": handover.outgoing.staff_no,
         "incoming_no": handover.incoming.staff_no if handover.incoming_id else "",
         "state": handover.state,
-        "state_label": STATE_LABELS[State(handover.state)],
+        "state_label": str(HANDOVER.state_label(handover.state)),
         "equipment_state": handover.equipment_state,
         "notes": handover.notes,
         "signed_out_at": handover.signed_out_at,
@@ -100,10 +101,11 @@ def handover_dict(request, staff, handover, *, unmask: bool = False, now=None) -
         "version": handover.version,
         "flags": [f.value for f in selectors.flags_of(handover, now)],
         "flag_labels": [FLAG_LABELS[f] for f in selectors.flags_of(handover, now)],
-        "actions": [t.name for t in available(State(handover.state), actor)],
+        "actions": [t.name for t in available(HANDOVER, scope_of(staff), handover)],
         "items": items,
         "issues": [issue_dict(i) for i in handover.issues.select_related("responsible", "reported_by", "decided_by")],
-        "events": [{"at": e.at, "staff_no": e.staff_no, "name": e.name, "note": e.note} for e in handover.events.all()],
+        "events": [{"at": e.at, "staff_no": e.staff_no, "code": e.code, "name": e.label, "note": e.note}
+                   for e in handover.events.all()],
     }
 
 

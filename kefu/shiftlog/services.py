@@ -16,8 +16,10 @@ from kefu.errors import Conflict, NotAllowed, NotFound, RuleViolation
 from kefu.org.models import Staff
 from kefu.org.policy import policy_for
 from kefu.org.roles import LEADS, roles_of
-from kefu.shiftlog import machine, rules
-from kefu.shiftlog.machine import Actor, State
+from kefu.messages import Msg
+from kefu.scope import scope_of
+from kefu.shiftlog import rules
+from kefu.shiftlog.machine import EDITABLE, HANDOVER, ISSUE, State
 from kefu.shiftlog.models import Handover, HandoverEvent, Issue, Item, Line
 from kefu.roster.selectors import scheduled_intervals
 from kefu.shiftlog.policy import SECTION
@@ -65,8 +67,10 @@ def _stored(label) -> str:
         return str(label)
 
 
-def _event(handover: Handover, actor: Staff, name: str, note: str = "") -> None:
-    HandoverEvent.objects.create(handover=handover, staff_no=actor.staff_no, name=name, note=note[:300])
+def log_event(handover: Handover, actor: Staff, code: str, params: dict | None = None, *, note: str = "") -> None:
+    """One row of the handover's history: a message code with parameters (rendered when shown) and what was typed."""
+    data = Msg(code, params or {}).as_data()["params"]
+    HandoverEvent.objects.create(handover=handover, staff_no=actor.staff_no, code=code, params=data, note=note[:300])
 
 
 def _check_version(handover: Handover, version: int | None) -> None:
@@ -106,6 +110,15 @@ def _incoming(center, incoming_no: str | None, outgoing: Staff) -> Staff | None:
     if person.pk == outgoing.pk:
         raise RuleViolation("接班人不能是交班人本人：交接须当面履行（004:L661）", field="incoming_no", rule="self_handover")
     return person
+
+
+def text_problem(value: str, label: str) -> Msg | None:
+    """What is wrong with a typed text (control characters, a customer's phone number), or None. label: a Msg code."""
+    if _CONTROL.search(value):
+        return Msg("shiftlog.text.control_char", field_label=Msg(label))
+    if _PHONE_IN_TEXT.search(value):
+        return Msg("shiftlog.text.phone_in_text", field_label=Msg(label))
+    return None
 
 
 def _clean_text(value: str, field: str, label: str, max_length: int, *, required: bool = False) -> str:
@@ -188,7 +201,10 @@ def start_handover(actor: Staff, *, shift_code: str, shift_date: date, incoming_
         raise Conflict(f"您已填写 {shift_date} {shift.name} 的交接班日志", field="shift_code", rule="duplicate") from None
     carried = list(_held_open_items(actor))
     Line.objects.bulk_create([Line(handover=handover, item=item, carried=True) for item in carried])
-    _event(handover, actor, "创建", f"带入未结事项 {len(carried)} 项" if carried else "")
+    if carried:
+        log_event(handover, actor, "shiftlog.event.created_carried", {"count": len(carried)})
+    else:
+        log_event(handover, actor, "shiftlog.event.created")
     return handover
 
 
@@ -206,15 +222,16 @@ def update_handover(actor: Staff, handover_id: int, *, version: int, incoming_no
         handover.notes = _clean_text(notes, "notes", "其他交代事项", 4000)
     handover.version += 1
     handover.save()
-    _event(handover, actor, "修改")
+    log_event(handover, actor, "shiftlog.event.edited")
     return handover
 
 
 def _must_edit(actor: Staff, handover: Handover) -> None:
     if handover.outgoing_id != actor.pk:
         raise NotAllowed("只有交班人本人可以填写交班日记（004:L663）", rule="not_outgoing")
-    if handover.state not in machine.EDITABLE:
-        raise Conflict(f"交接班日志已{machine.STATE_LABELS[State(handover.state)]}，签字后不能修改", field="state", rule="signed")
+    if handover.state not in EDITABLE:
+        raise Conflict(Msg("shiftlog.handover.signed", state=HANDOVER.state_label(handover.state)), field="state",
+                       rule="signed")
 
 
 @transaction.atomic
@@ -255,7 +272,8 @@ def add_item(actor: Staff, handover_id: int, *, kind: str, text: str, order_ref:
     Line.objects.create(handover=handover, item=item, carried=False)
     handover.version += 1
     handover.save(update_fields=["version", "updated_at"])
-    _event(handover, actor, "登记事项", f"{_stored(Item.Kind(item.kind).label)}：{text[:60]}")
+    log_event(handover, actor, "shiftlog.event.item_added", {"kind": Msg(f"shiftlog.item.kind.{item.kind}")},
+              note=text[:60])
     return item
 
 
@@ -275,48 +293,28 @@ def close_item(actor: Staff, item_id: int, *, note: str, now: datetime | None = 
     item.close_note = note
     item.save(update_fields=["closed_at", "closed_by", "close_note"])
     for handover in Handover.objects.filter(lines__item=item, state=State.DRAFT).select_for_update():
-        _event(handover, actor, "关闭事项", f"{item.text[:40]}：{note[:60]}")
+        log_event(handover, actor, "shiftlog.event.item_closed", {"item": item.text[:40]}, note=note[:60])
     return item
 
 
-@transaction.atomic
-def transition(actor: Staff, handover_id: int, name: str, *, version: int, reason: str = "",
+def transition(actor: Staff, handover_id: int, name: str, *, version: int | None, reason: str = "",
                now: datetime | None = None) -> Handover:
-    """Fire one transition of the declared machine (machine.TRANSITIONS)."""
-    t = machine.find(name)
-    if t is None:
-        raise RuleViolation(f"未知的操作：{name}（可选：{'、'.join(machine.BY_NAME)}）", field="name", rule="choice")
-    handover = _locked(handover_id, actor.center)
-    who = Actor.OUTGOING if t.actor == Actor.OUTGOING else Actor.INCOMING
-    party_id = handover.outgoing_id if who == Actor.OUTGOING else handover.incoming_id
-    if party_id != actor.pk:
-        label = "交班人" if who == Actor.OUTGOING else "接班人"
-        raise NotAllowed(f"“{t.label}”只能由{label}本人操作（{t.rule}）", rule="wrong_party")
-    if handover.state != t.src:
-        raise Conflict(f"当前状态为“{machine.STATE_LABELS[State(handover.state)]}”，不能{t.label}", field="state", rule="state")
-    _check_version(handover, version)
-    now = now or timezone.now()
-    if t.name == "sign_out":
-        _check_can_sign_out(handover)
-        handover.signed_out_at, handover.signed_out_no = now, actor.staff_no
-        note = ""
-    elif t.name == "countersign":
-        handover.countersigned_at, handover.countersigned_no = now, actor.staff_no
-        _hand_items_to(handover, actor)
-        note = ""
-    else:  # return
-        reason = _clean_text(reason, "reason", "退回原因", 300, required=True)
-        handover.signed_out_at, handover.signed_out_no = None, ""
-        handover.return_reason = reason
-        note = reason
-    handover.state = t.dst
-    handover.version += 1
-    handover.save()
-    _event(handover, actor, t.label, note)
-    return handover
+    """Fire one transition of the handover's machine (machine.HANDOVER) as `actor` (kefu.workflow.fire): the party,
+    the state, the version, the fields, the guard, the effect, the history and the audit record in one transaction."""
+    from kefu.workflow import fire
+
+    HANDOVER.get(name)  # an unknown name is refused before anything is read
+    if version is None:
+        raise RuleViolation.of("shiftlog.handover.version_required", field="version")
+    handover = Handover.objects.filter(pk=handover_id, center=actor.center).first()
+    if handover is None:
+        raise NotFound("交接班日志", field="handover_id")
+    fields = {"reason": reason} if name == "return" or reason else {}
+    return fire(HANDOVER, scope_of(actor), handover, name, version=version, now=now, **fields)
 
 
-def _check_can_sign_out(handover: Handover) -> None:
+def sign_out_problems(handover: Handover):
+    """What keeps the outgoing side from signing (every problem at once), or None."""
     policy = shiftlog_policy(handover.center)
     problems = []
     if handover.incoming_id is None:
@@ -335,9 +333,10 @@ def _check_can_sign_out(handover: Handover) -> None:
         from kefu.errors import Problem
 
         raise RuleViolation.many([Problem(f, r, m) for f, r, m in problems])
+    return None
 
 
-def _hand_items_to(handover: Handover, incoming: Staff) -> None:
+def hand_items_to(handover: Handover, incoming: Staff) -> None:
     """After the countersign the incoming side holds every open item of the diary, and any draft it has
     already opened receives them too (carried over until closed)."""
     open_ids = list(handover.lines.filter(item__closed_at__isnull=True).values_list("item_id", flat=True))
@@ -368,44 +367,30 @@ def report_issue(actor: Staff, handover_id: int, *, kind: str, description: str)
     responsible_id = handover.outgoing_id if side == rules.Side.OUTGOING else handover.incoming_id
     issue = Issue.objects.create(handover=handover, kind=kind, description=description, side=side,
                                  responsible_id=responsible_id, reported_by=actor)
-    _event(handover, actor, f"登记{rules.ISSUE_LABELS[kind]}", description[:100])
+    log_event(handover, actor, "shiftlog.event.issue_reported", {"kind": Msg(f"shiftlog.issue.kind.{kind.value}")},
+              note=description[:100])
     return issue
 
 
-@transaction.atomic
+def _issue(actor: Staff, issue_id: int) -> Issue:
+    issue = Issue.objects.select_related("handover").filter(pk=issue_id, handover__center=actor.center).first()
+    if issue is None:
+        raise NotFound("交接责任记录", field="issue_id")
+    return issue
+
+
 def dispute_issue(actor: Staff, issue_id: int, *, reason: str) -> Issue:
-    issue = Issue.objects.select_for_update().select_related("handover").filter(pk=issue_id, handover__center=actor.center).first()
-    if issue is None:
-        raise NotFound("交接责任记录", field="issue_id")
-    if issue.responsible_id != actor.pk:
-        raise NotAllowed("只有被认定的责任人可以提出异议", rule="not_responsible")
-    t = machine.ISSUE_TRANSITIONS["dispute"]
-    if issue.status not in t.src:
-        raise Conflict(f"该记录状态为“{issue.get_status_display()}”，不能再提出异议", field="status", rule="state")
-    issue.dispute_reason = _clean_text(reason, "reason", "异议理由", 300, required=True)
-    issue.status = t.dst
-    issue.save(update_fields=["dispute_reason", "status"])
-    _event(issue.handover, actor, "提出异议", issue.dispute_reason[:100])
-    return issue
+    """The liable person disputes the record (machine.ISSUE)."""
+    from kefu.workflow import fire
+
+    return fire(ISSUE, scope_of(actor), _issue(actor, issue_id), "dispute", reason=reason)
 
 
-@transaction.atomic
 def decide_issue(actor: Staff, issue_id: int, *, upheld: bool, note: str, now: datetime | None = None) -> Issue:
-    issue = Issue.objects.select_for_update().select_related("handover").filter(pk=issue_id, handover__center=actor.center).first()
-    if issue is None:
-        raise NotFound("交接责任记录", field="issue_id")
-    if not is_lead(actor):
-        raise NotAllowed("只有班长、值班长或中心经理可以认定交接责任", rule="not_lead")
-    if issue.responsible_id == actor.pk:
-        raise NotAllowed("不能认定与本人有关的交接责任，请由其他管理人员认定", rule="own_issue")
+    """A lead who is not the liable person upholds or dismisses the record (machine.ISSUE)."""
+    from kefu.workflow import fire
+
     if not isinstance(upheld, bool):
-        raise RuleViolation("认定结果应为“成立”或“不成立”", field="upheld", rule="choice")
-    t = machine.ISSUE_TRANSITIONS["uphold" if upheld else "dismiss"]
-    if issue.status not in t.src:
-        raise Conflict(f"该记录已{issue.get_status_display()}", field="status", rule="state")
-    issue.decision_note = _clean_text(note, "note", "认定意见", 300, required=True)
-    issue.status = t.dst
-    issue.decided_by, issue.decided_at = actor, now or timezone.now()
-    issue.save(update_fields=["decision_note", "status", "decided_by", "decided_at"])
-    _event(issue.handover, actor, f"责任认定：{_stored(Issue.Status(issue.status).label)}", issue.decision_note[:100])
-    return issue
+        raise RuleViolation.of("shiftlog.issue.decision_choice", field="upheld")
+    return fire(ISSUE, scope_of(actor), _issue(actor, issue_id), "uphold" if upheld else "dismiss", now=now,
+                note=note)

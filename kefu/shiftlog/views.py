@@ -1,64 +1,34 @@
 """交接班 pages: my handovers (write, sign, countersign, open items), one diary, the supervisor's view."""
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
-from django.conf import settings
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _, gettext_lazy, pgettext
+from django.utils import timezone
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu.access import require
 from kefu.audit.services import can_unmask
 from kefu.errors import RuleViolation
 from kefu.shiftlog import present, rules, selectors, services
-from kefu.shiftlog.machine import State
-from kefu.shiftlog.models import Issue, Item
+from kefu.shiftlog.models import Item
 from kefu.web.inputs import parse_day, parse_moment
 
-# The pure modules' labels (machine.STATE_LABELS, rules.FLAG_LABELS, rules.ISSUE_LABELS) in the user's language.
-STATE_NAMES = {State.DRAFT: gettext_lazy("草稿"), State.SIGNED_OUT: gettext_lazy("已交班签字"),
-               State.COUNTERSIGNED: gettext_lazy("已接班签字")}
+# The pure modules' labels (rules.FLAG_LABELS, rules.ISSUE_LABELS) in the user's language; the machine's states and
+# the history come from the message catalogue (kefu/shiftlog/messages.py), rendered by present.handover_dict.
 FLAG_NAMES = {rules.Flag.UNSIGNED: gettext_lazy("逾期未交班签字"), rules.Flag.SIGNED_LATE: gettext_lazy("交班签字迟延"),
               rules.Flag.NOT_COUNTERSIGNED: gettext_lazy("逾期未接班签字"), rules.Flag.COUNTERSIGNED_LATE: gettext_lazy("接班签字迟延")}
 ISSUE_NAMES = {rules.IssueKind.OMISSION: gettext_lazy("漏交"), rules.IssueKind.WRONG_HANDOVER: gettext_lazy("错交"),
                rules.IssueKind.MIS_RECEIPT: gettext_lazy("错接")}
-# Names of the log's events as services write them (in Chinese, the source language) -> shown names.
-EVENT_NAMES = {
-    "创建": gettext_lazy("创建"), "修改": gettext_lazy("修改"), "登记事项": gettext_lazy("登记事项"), "关闭事项": gettext_lazy("关闭事项"),
-    "交班签字": gettext_lazy("交班签字"), "接班签字确认": gettext_lazy("接班签字确认"), "退回补充": gettext_lazy("退回补充"),
-    "登记漏交": gettext_lazy("登记漏交"), "登记错交": gettext_lazy("登记错交"), "登记错接": gettext_lazy("登记错接"),
-    "提出异议": gettext_lazy("提出异议"), "责任认定：责任成立": gettext_lazy("责任认定：责任成立"),
-    "责任认定：不予认定": gettext_lazy("责任认定：不予认定"),
-}
-CARRIED_NOTE = re.compile(r"^带入未结事项 (\d+) 项$")
-
-
-def _event_note(note: str) -> str:
-    """System-written notes shown in the user's language; what a person typed stays as typed."""
-    carried = CARRIED_NOTE.match(note)
-    if carried:
-        return _("带入未结事项 %(n)s 项") % {"n": carried.group(1)}
-    for kind in Item.Kind:
-        with translation.override(settings.LANGUAGE_CODE):
-            prefix = f"{kind.label}："
-        if note.startswith(prefix):
-            return f"{kind.label}{pgettext('label colon', '：')}{note[len(prefix):]}"
-    return note
 
 
 def _shown(data: dict) -> dict:
-    """Labels of present.handover_dict (built from the pure modules) in the user's language."""
-    data["state_label"] = STATE_NAMES.get(State(data["state"]), data["state_label"])
+    """Flag labels of present.handover_dict (built from the pure modules) in the user's language."""
     data["flag_labels"] = [FLAG_NAMES[rules.Flag(f)] for f in data["flags"]]
-    for e in data["events"]:
-        e["name"] = EVENT_NAMES.get(e["name"], e["name"])
-        e["note"] = _event_note(e["note"])
     return data
 
 

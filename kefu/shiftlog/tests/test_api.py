@@ -40,7 +40,7 @@ def test_full_handover_through_the_api_004_L663(pair):
     assert signed["signed_out_no"] == "2101" and signed["signed_out_at"]
     # the outgoing agent cannot countersign its own diary
     r = post(c_out, f"/api/shiftlog/handovers/{h['id']}/transitions", {"name": "countersign", "version": signed["version"]})
-    assert r.status_code == 403 and r.json()["detail"][0]["rule"] == "wrong_party"
+    assert r.status_code == 403 and r.json()["detail"][0]["rule"] == "workflow.not_your_party"
     mine = c_in.get("/api/shiftlog/handovers/mine").json()
     assert [x["id"] for x in mine["to_countersign"]] == [h["id"]]
     r = post(c_in, f"/api/shiftlog/handovers/{h['id']}/transitions", {"name": "countersign", "version": signed["version"]})

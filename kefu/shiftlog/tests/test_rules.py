@@ -6,7 +6,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kefu.shiftlog import policy
-from kefu.shiftlog.machine import TRANSITIONS, Actor, State, available
 from kefu.shiftlog.rules import Deadlines, Flag, IssueKind, Shift, Side, deadlines, lateness, responsible_side, shift_ending_near, shift_hours, shift_window
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -77,17 +76,6 @@ def test_shift_ending_near_picks_the_night_shift_after_midnight():
     assert shift_ending_near(hotline, at(2026, 3, 2, 20, 10), TZ) == (hotline[0], date(2026, 3, 2))
 
 
-def test_machine_declares_two_signatures_and_return_004_L663():
-    assert [(t.name, t.src, t.dst, t.actor) for t in TRANSITIONS] == [
-        ("sign_out", State.DRAFT, State.SIGNED_OUT, Actor.OUTGOING),
-        ("countersign", State.SIGNED_OUT, State.COUNTERSIGNED, Actor.INCOMING),
-        ("return", State.SIGNED_OUT, State.DRAFT, Actor.INCOMING),
-    ]
-    assert [t.name for t in available(State.SIGNED_OUT, Actor.INCOMING)] == ["countersign", "return"]
-    assert available(State.SIGNED_OUT, Actor.OUTGOING) == []
-    assert available(State.COUNTERSIGNED, Actor.INCOMING) == []
-
-
 def test_presets_are_valid():
     for name, data in policy.PRESETS.items():
         assert policy.validate(data) == [], name
@@ -121,12 +109,3 @@ def test_signature_is_late_iff_after_the_deadline(minutes, grace):
     signed = end + timedelta(minutes=minutes)
     flags = lateness(due, signed, signed, signed)
     assert (Flag.SIGNED_LATE in flags) == (minutes > grace)
-
-
-def test_liability_records_machine_004_L669():
-    from kefu.shiftlog.machine import ISSUE_TRANSITIONS, IssueState
-
-    assert ISSUE_TRANSITIONS["dispute"].src == {IssueState.OPEN} and ISSUE_TRANSITIONS["dispute"].by == "responsible"
-    for name, dst in (("uphold", IssueState.UPHELD), ("dismiss", IssueState.DISMISSED)):
-        t = ISSUE_TRANSITIONS[name]
-        assert (t.src, t.dst, t.by) == ({IssueState.OPEN, IssueState.DISPUTED}, dst, "lead")

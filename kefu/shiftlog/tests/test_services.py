@@ -110,7 +110,7 @@ def test_two_signatures_with_time_and_staff_number_004_L663(people):
     assert (h.state, h.signed_out_at, h.signed_out_no, h.countersigned_at, h.countersigned_no) == (
         "countersigned", t1, "2001", t2, "2002")
     assert selectors.flags_of(h, t2 + timedelta(days=1)) == []
-    assert [e.name for e in h.events.all()] == ["创建", "登记事项", "交班签字", "接班签字确认"]
+    assert [e.label for e in h.events.all()] == ["创建", "登记事项：紧急待办", "交班签字", "接班签字确认"]
 
 
 @pytest.mark.django_db
@@ -126,7 +126,7 @@ def test_only_the_outgoing_signs_out_and_only_the_incoming_countersigns(people):
         before = snapshot()
         with pytest.raises(RuleViolation) as exc:
             sign(people[who], h, "countersign")
-        assert exc.value.status == 403 and exc.value.problems[0].rule == "wrong_party"
+        assert exc.value.status == 403 and exc.value.problems[0].rule == "workflow.not_your_party"
         assert snapshot() == before
 
 

@@ -4,6 +4,9 @@ each preset takes the closest source and cites it. Values not in any seed are ma
 hotline   — the telecom call centre's rules (002 篇一, L68-85), the closest to a hotline
 gov12345  — the government office rules (003 第五篇, L443-456) for a 12345 hotline run by a government office
 ecommerce — the Taobao rulebooks (003:L22, L67, L277) plus the telecom numbers where Taobao is silent
+
+Shift hours are not here: a leave's first shift is the agent's rostered one, or else the default shift of the
+center's shift calendar (kefu/workcal/policy.py); a night shift is known by its hours there.
 """
 
 SECTION = "attendance"
@@ -24,7 +27,6 @@ _TELECOM_KINDS = {
 PRESETS = {
     "hotline": {
         "kinds": _TELECOM_KINDS,
-        "default_shift_start": "08:00",  # used when no roster shift is known for the first day
         # 002:L70: one day -> CS department director; more than one day -> center director.
         "approval_ladder": [
             {"max_days": 1, "steps": ["supervisor"]},
@@ -60,7 +62,6 @@ PRESETS = {
             "official": {"label": "公假", "notice_hours": 0, "certificate_from_days": None},  # 003:L449
             "annual": {"label": "年假", "notice_hours": 24, "certificate_from_days": None},
         },
-        "default_shift_start": "08:30",
         # 003:L451: up to 3 days the leader in charge; more, the leader in charge then the principal leader.
         "approval_ladder": [
             {"max_days": 3, "steps": ["team_lead"]},
@@ -93,7 +94,6 @@ PRESETS = {
             "sick": {"label": "病假", "notice_hours": 0, "certificate_from_days": 1},
             "annual": {"label": "年假", "notice_hours": 72, "certificate_from_days": None},
         },
-        "default_shift_start": "09:00",
         # 003:L22: a leave note takes effect only after the supervisor signs it.
         "approval_ladder": [{"max_days": None, "steps": ["supervisor"]}],
         "night_leave_deadline": "12:00",

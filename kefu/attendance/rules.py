@@ -22,12 +22,14 @@ class Finding:
 
 @dataclass(frozen=True)
 class Shift:
-    """One scheduled shift of one agent."""
+    """One scheduled shift of one agent. night: a night shift by its hours (kefu.workcal.shifts.is_night), whatever
+    its code or name (a 01:00-09:00 shift is one, though it does not cross midnight)."""
 
     staff_no: str
     start: datetime
     end: datetime
     code: str = ""
+    night: bool = False
 
     @property
     def day(self) -> date:
@@ -35,7 +37,7 @@ class Shift:
 
     @property
     def is_night(self) -> bool:
-        return self.code in ("night", "夜班") or self.end.date() > self.start.date()
+        return self.night
 
 
 # ---------------------------------------------------------------- leave
@@ -56,15 +58,17 @@ def approval_steps(days: int, ladder: list[dict]) -> list[str]:
 
 
 def check_leave(*, kind: str, start: date, end: date, submitted_at: datetime, first_shift: Shift | None,
-                holidays: set[date], rules: dict, same_day_off_in_department: int, taken_this_quarter: float) -> list[Finding]:
-    """Findings for a leave request, checked when it is submitted."""
+                holidays: set[date], rules: dict, same_day_off_in_department: int, taken_this_quarter: float,
+                default_start: str) -> list[Finding]:
+    """Findings for a leave request, checked when it is submitted. default_start ("HH:MM"): when the day's shift
+    starts for someone not rostered that day (the shift calendar's default shift)."""
     findings: list[Finding] = []
     if end < start:
         return [Finding("date_order", "结束日期不能早于开始日期")]
     kind_rules = rules["kinds"].get(kind)
     if kind_rules is None:
         return [Finding("kind", f"未知的请假类型：{kind}")]
-    shift_start = first_shift.start if first_shift else datetime.combine(start, _parse_time(rules["default_shift_start"]), submitted_at.tzinfo)
+    shift_start = first_shift.start if first_shift else datetime.combine(start, _parse_time(default_start), submitted_at.tzinfo)
     notice = shift_start - submitted_at
     need = timedelta(hours=kind_rules["notice_hours"])
     if notice < need:
@@ -80,7 +84,7 @@ def check_leave(*, kind: str, start: date, end: date, submitted_at: datetime, fi
     holiday_days = sorted(d for d in each_day(start, end) if d in holidays)
     if holiday_days and rules.get("holiday_leave_notice_days") is not None:
         # 002:L74: no leave on public holidays; in extreme cases 2 days ahead with manager approval.
-        ahead = datetime.combine(holiday_days[0], _parse_time(rules["default_shift_start"]), submitted_at.tzinfo) - submitted_at
+        ahead = datetime.combine(holiday_days[0], _parse_time(default_start), submitted_at.tzinfo) - submitted_at
         if ahead < timedelta(days=rules["holiday_leave_notice_days"]):
             findings.append(Finding("holiday_notice", f"节假日请假须提前{rules['holiday_leave_notice_days']}天提出"))
         else:

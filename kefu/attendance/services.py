@@ -19,6 +19,8 @@ from kefu.messages import Msg
 from kefu.org.models import Staff
 from kefu.org.policy import policy_for
 from kefu.org.roles import Role, roles_of
+from kefu.workcal import shifts as shift_calendar
+from kefu.workcal.selectors import default_shift, night_window
 from kefu.workcal.services import center_calendar
 
 
@@ -45,11 +47,13 @@ def scheduled_shifts(center, start: date, end: date) -> dict[str, list[rules.Shi
     tz = _tz(center)
     lo = datetime.combine(start, time(0), tz)
     hi = datetime.combine(end + timedelta(days=1), time(0), tz)
+    night = night_window(center)
     out: dict[str, list[rules.Shift]] = {}
     for row in scheduled_intervals(center, lo, hi):
-        staff_no, s, e = row[0], row[1], row[2]
+        staff_no, s, e = row[0], row[1].astimezone(tz), row[2].astimezone(tz)
         code = row[3] if len(row) > 3 else ""
-        out.setdefault(staff_no, []).append(rules.Shift(staff_no, s.astimezone(tz), e.astimezone(tz), code))
+        is_night = shift_calendar.is_night(s.hour * 60 + s.minute, int((e - s).total_seconds() // 60), night)
+        out.setdefault(staff_no, []).append(rules.Shift(staff_no, s, e, code, is_night))
     for shifts in out.values():
         shifts.sort(key=lambda s: s.start)
     return out
@@ -88,7 +92,8 @@ def submit_leave(staff: Staff, *, kind: str, start: date, end: date, reason: str
     taken = sum(r.days for r in LeaveRequest.objects.filter(staff=staff, state=LeaveRequest.State.APPROVED, kind__in=pol.get("allowance_kinds", []), start__gte=q_start, start__lt=_add_months(q_start, 3)))
     findings = rules.check_leave(kind=kind, start=start, end=end, submitted_at=now.astimezone(_tz(staff.center)),
                                  first_shift=first_shift, holidays=_holidays(start, end) if end >= start else set(),
-                                 rules=pol, same_day_off_in_department=same_day, taken_this_quarter=taken)
+                                 rules=pol, same_day_off_in_department=same_day, taken_this_quarter=taken,
+                                 default_start=default_shift(staff.center).start)
     _violation(findings)
     days = rules.leave_days(start, end)
     manager_required = any(f.severity == rules.MANAGER for f in findings)

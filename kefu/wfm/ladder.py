@@ -163,9 +163,3 @@ def confirm(state: LadderState, proposal: Proposal, now: datetime) -> LadderStat
             raise ValueError("sign-out must follow the reverse order of sign-in")
         return replace(state, signed_in=state.signed_in[:-1], last_change_at=now)
     raise ValueError(f"unknown action {proposal.action}")
-
-
-def is_night(local: datetime, cfg_ladder: dict) -> bool:
-    start, end = cfg_ladder["night_start_hour"], cfg_ladder["night_end_hour"]
-    hour = local.hour
-    return hour >= start or hour < end if start > end else start <= hour < end

@@ -24,8 +24,8 @@ _LADDER = {
         {"group": "back_office", "label": "后台处理人员", "seats": 3, "trigger": "over"},  # 004:L773 (2-3)
     ],
     "max_extra_seats": 9,  # 004:L783: at most 6-9 seats can be added at the peak
-    "night_start_hour": 20,  # 004:L785 夜班: the seed gives no hours; the roster's night shift
-    "night_end_hour": 8,
+    # 004:L785 夜班: night on the floor is when only night shifts of the shift calendar are on duty
+    # (kefu.workcal.shifts.is_night_time); the ladder keeps no hours of its own
     "night_keep_supervisors": 1,  # 004:L785: all non-traffic seats join except 1 现场业务督导
     "holiday_reserve_seats": 5,  # 004:L787: 5-7 extra emergency seats on call on holidays
     "holiday_dates": ["05-17"],  # 004:L787: "5.17" 电信日 besides the statutory holidays of the calendar

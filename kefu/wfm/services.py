@@ -13,6 +13,8 @@ from kefu.errors import Conflict, NotFound, RuleViolation
 from kefu.org.policy import policy_for
 from kefu.wfm import erlang, forecast, ladder, selectors
 from kefu.wfm.models import FloorState, FloorStep, ForecastAdjustment, IntervalForecast
+from kefu.workcal import shifts
+from kefu.workcal.selectors import night_window, shift_calendar
 
 MAX_FORECAST_DAYS = 62
 
@@ -178,7 +180,8 @@ def observe_floor(center, waiting: int, *, now: datetime | None = None, by=None)
     st = ladder.observe(_to_state(row), now, waiting, cfg)
     _save_state(row, st)
     local = now.astimezone(ZoneInfo(center.time_zone))
-    due = ladder.due(st, now, cfg, night=ladder.is_night(local, pol), holiday=_is_holiday(center, local.date(), pol))
+    night = shifts.is_night_time(shift_calendar(center), local, night_window(center))  # 004:L785
+    due = ladder.due(st, now, cfg, night=night, holiday=_is_holiday(center, local.date(), pol))
     pending = FloorStep.objects.filter(center=center, status=FloorStep.Status.PENDING).first()
     if pending and (due is None or (due.action, due.group) != (pending.action, pending.group)):
         pending.status, pending.decided_at = FloorStep.Status.WITHDRAWN, now

@@ -55,7 +55,7 @@ def test_shop_leave_at_most_three_days():  # 001:L104 请假时间最长不得�
         return [f.rule for f in rules.check_leave(kind="personal", start=date(2026, 12, 20), end=date(2026, 12, end),
                                                   submitted_at=at(1, 9), first_shift=None, holidays=set(),
                                                   rules=PRESETS["ecommerce"], same_day_off_in_department=0,
-                                                  taken_this_quarter=0)]
+                                                  taken_this_quarter=0, default_start="09:00")]
     assert check(22) == [] and check(23) == ["max_days"]
 
 

@@ -15,14 +15,15 @@ def dt(d, h=0, m=0, s=0):
     return datetime(2026, 11, d, h, m, s, tzinfo=SH)
 
 
-def shift(no="1001", d=24, start=8, hours=9, code="day"):
+def shift(no="1001", d=24, start=8, hours=9, code="D", night=False):
     s = dt(d, start)
-    return rules.Shift(no, s, s + timedelta(hours=hours), code)
+    return rules.Shift(no, s, s + timedelta(hours=hours), code, night)
 
 
 def leave(**kw):
     base = dict(kind="personal", start=date(2026, 11, 24), end=date(2026, 11, 24), submitted_at=dt(22, 9),
-                first_shift=shift(), holidays=set(), rules=HOT, same_day_off_in_department=0, taken_this_quarter=0)
+                first_shift=shift(), holidays=set(), rules=HOT, same_day_off_in_department=0, taken_this_quarter=0,
+                default_start="08:00")
     base.update(kw)
     return rules.check_leave(**base)
 
@@ -46,7 +47,7 @@ class TestLeaveNotice:
         assert rules.certificate_due(date(2026, 11, 26)) == date(2026, 11, 27)
 
     def test_night_shift_leave_before_noon_needs_manager(self):  # 002:L73 夜班...当日十二点之前提出
-        night = shift(start=17, hours=8, code="night")
+        night = shift(start=17, hours=8, code="N", night=True)
         f = leave(kind="special_personal", first_shift=night, submitted_at=dt(24, 11, 59))
         assert [x.rule for x in f] == ["night_shift"] and f[0].severity == rules.MANAGER
         f = leave(kind="special_personal", first_shift=night, submitted_at=dt(24, 12, 0, 1))

@@ -47,7 +47,7 @@ def roster(monkeypatch):
             out[no] = [rules.Shift(no, at(d, 8), at(d, 17), "day") for d in range(1, 32)
                        if d % 2 == parity and start <= date(2026, 12, d) <= end]
         if start <= date(2026, 12, 10) <= end:
-            out["1001"].append(rules.Shift("1001", at(10, 17), at(11, 1), "night"))
+            out["1001"].append(rules.Shift("1001", at(10, 17), at(11, 1), "N", True))
         return out
 
     monkeypatch.setattr(services, "scheduled_shifts", fake)

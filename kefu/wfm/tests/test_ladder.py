@@ -112,13 +112,6 @@ def test_holiday_adds_the_reserve_seats_after_the_day_steps():
     assert reserve.seats == 5 and reserve.rule == "004:L787"
 
 
-def test_is_night_wraps_midnight():
-    pol = PRESETS["hotline"]["ladder"]
-    assert ladder.is_night(datetime(2026, 1, 1, 23, 0), pol)
-    assert ladder.is_night(datetime(2026, 1, 1, 3, 0), pol)
-    assert not ladder.is_night(datetime(2026, 1, 1, 9, 0), pol)
-
-
 def test_bad_observations():
     state = ladder.observe(LadderState(), T0, 3, CFG)
     with pytest.raises(ValueError):

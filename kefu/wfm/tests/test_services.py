@@ -166,6 +166,22 @@ def test_stale_proposal_is_withdrawn_and_rejection_changes_no_state(center, make
 
 
 @pytest.mark.django_db
+def test_night_on_the_floor_follows_the_shift_calendar(center):
+    # 004:L785: at night every non-traffic seat but one supervisor joins at once. 19:00 on the hotline calendar:
+    # only the 晚班 17:00-01:00 is on (a night shift by its hours) -> the night step; at 17:30 the 常班 is still on.
+    evening = datetime(2026, 11, 23, 19, 0, tzinfo=TZ)
+    for m in range(0, 6):
+        step = services.observe_floor(center, 7, now=evening + timedelta(minutes=m))
+    assert (step.group, step.rule) == ("night_all", "004:L785")
+    FloorStep.objects.all().delete()
+    FloorState.objects.all().delete()
+    dusk = datetime(2026, 11, 24, 17, 30, tzinfo=TZ)
+    for m in range(0, 6):
+        step = services.observe_floor(center, 7, now=dusk + timedelta(minutes=m))
+    assert step.group == "floating_expert"
+
+
+@pytest.mark.django_db
 def test_bad_floor_input_changes_nothing(center, make_staff):
     sup = make_staff("supervisor")
     services.observe_floor(center, 2, now=at(0))

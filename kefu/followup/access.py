@@ -26,6 +26,7 @@ RULES = {
     "followup.campaign_end": LEADS,
     "followup.campaign_calls": LEADS,
     "followup.campaign_report": LEADS,
+    "followup.campaign_release": LEADS,  # the campaign's owner, checked again in campaigns.release (403)
     "followup.campaign_next": FRONT,
     "followup.call_get": FRONT | LEADS,
     "followup.call_fire": FRONT,

@@ -395,6 +395,21 @@ def campaign_next(request, campaign_id: int):
     return cv.call_dict(scope, target, False, full=True)
 
 
+class FollowupReleaseIn(Schema):
+    reason: str = ""
+
+
+@op(router.post, "/campaigns/{campaign_id}/calls/{call_id}/release", "followup.campaign_release",
+    response=FollowupCallOut)
+def campaign_release(request, campaign_id: int, call_id: int, payload: FollowupReleaseIn):
+    """A customer an agent still holds goes back to the list: the campaign's owner, with a reason (audited)."""
+    scope = caller(request)
+    target = campaigns.release(scope, campaign_id, call_id, reason=payload.reason)
+    target = campaigns.get_target(scope, target.pk)
+    cv.audit(request, [target], False, "释放外呼客户", channel=AuditRecord.Channel.API)
+    return cv.call_dict(scope, target, False, full=True)
+
+
 @op(router.get, "/calls/{call_id}", "followup.call_get", response=FollowupCallOut)
 def call_get(request, call_id: int, unmask: bool = False):
     scope = caller(request)

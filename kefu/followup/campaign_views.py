@@ -116,7 +116,11 @@ def campaign(request, pk: int, status: int = 200):
                     "offer_roles": [str(ROLE_NAMES.get(r, r)) for r in c.offer_roles],
                     "kinds": [(k, render_msg(f"followup.campaign.customer_kind.{k}")) for k in campaigns.SELECT_KINDS],
                     "order_kinds": [(k, render_msg(f"followup.campaign.order_kind.{k}")) for k in Order.Kind.values],
-                    "imports": list(c.imports.order_by("-at")[:10])})
+                    "imports": list(c.imports.order_by("-at")[:10]),
+                    "held": [{"id": t.pk, "customer_name": shown_name(t.customer.name, unmasked),
+                              "customer_phone": shown_phone(t.customer.phone, unmasked), "holder_no": t.holder.staff_no,
+                              "taken_at": t.taken_at} for t in targets if t.holder_id and t.state == "open"],
+                    "may_release": campaigns.may_release(scope, c)})
     mine = c.targets.filter(holder=scope.staff, state="open").first() if scope.staff else None
     ctx["mine"] = mine
     return render(request, "followup/campaign.html", ctx, status=status)
@@ -153,6 +157,10 @@ def campaign_action(request, pk: int, action: str):
         elif action in ("grant", "revoke"):
             campaigns.grant_offer(scope, pk, request.POST.get("staff_no", ""), action == "grant")
             messages.success(request, _("已保存"))
+        elif action == "release":
+            target = request.POST.get("target", "")
+            campaigns.release(scope, pk, int(target) if target.isdigit() else 0, reason=request.POST.get("reason", ""))
+            messages.success(request, render_msg("followup.campaign.released"))
         elif action == "end":
             campaigns.end(scope, pk)
             messages.success(request, _("外呼活动已结束"))

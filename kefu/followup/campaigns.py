@@ -391,6 +391,55 @@ def take_next(scope, campaign_id: int, now: datetime | None = None) -> CampaignT
     return None
 
 
+RELEASE_REASON_MAX = 300
+
+
+def may_release(scope, campaign: Campaign) -> bool:
+    """The campaign's owner (who created it); a campaign without an active owner: a supervisor or manager."""
+    owner = campaign.created_by
+    if owner is not None and owner.is_active:
+        return owner.pk == getattr(scope.staff, "pk", None)
+    return scope.has(Role.SUPERVISOR, Role.MANAGER)
+
+
+def release(scope, campaign_id: int, target_id: int, *, reason: str, now: datetime | None = None) -> CampaignTarget:
+    """A customer an agent took and still holds (an agent gone home, off sick, on another list) goes back to the
+    list for the next agent: by the campaign's owner, with a reason, audited, and the agent told. The hold is not a
+    state of the call machine (take_next sets and clears it the same way), so the call's state does not move."""
+    now = now or timezone.now()
+    campaign = get(scope, campaign_id)
+    if not may_release(scope, campaign):
+        raise NotAllowed(Msg("followup.campaign.release.owner_only"), rule="followup.campaign.release.owner_only")
+    reason = str(reason or "").strip()
+    if not reason:
+        raise RuleViolation.of("followup.campaign.release.reason_required", field="reason")
+    if len(reason) > RELEASE_REASON_MAX:
+        raise RuleViolation.of("common.too_long", field="reason", field_label=Msg("followup.campaign.field.release_reason"),
+                               max=RELEASE_REASON_MAX, length=len(reason))
+    with transaction.atomic():
+        target = (CampaignTarget.objects.select_for_update().filter(pk=target_id, campaign=campaign)
+                  .select_related("holder").first())
+        if target is None:
+            raise RuleViolation(Msg("common.not_found", what=Msg("followup.what.call")), rule="not_found", status=404)
+        if target.holder_id is None or target.state != OPEN:
+            raise RuleViolation.of("followup.campaign.release.not_held", field="target", status=409)
+        holder = target.holder
+        CampaignTarget.objects.filter(pk=target.pk).update(holder=None, taken_at=None, version=F("version") + 1)
+        from kefu.audit.models import AuditRecord
+        from kefu.audit.services import record
+
+        taken = f"，{timezone.localtime(target.taken_at):%Y-%m-%d %H:%M} 领取" if target.taken_at else ""
+        record(scope.request, AuditRecord.Action.WRITE, "followup.call", [target.pk], fields="holder",
+               note=f"释放外呼客户（原座席 {holder.staff_no}{taken}）：{reason}"[:300], user=scope.user)
+        from kefu.notify.services import notify
+
+        notify([holder], "followup.notify.released", key=f"followup.call.{target.pk}.released.{target.version}",
+               params={"campaign": campaign.name, "by": scope.staff.staff_no, "reason": reason},
+               link=f"/followup/campaigns/{campaign.pk}/", now=now)
+    target.refresh_from_db()
+    return target
+
+
 def get_target(scope, target_id: int) -> CampaignTarget:
     return scope.get(CampaignTarget.objects.select_related("campaign", "customer", "holder"),
                      str(Msg("followup.what.call")), pk=target_id)

@@ -33,6 +33,7 @@ MESSAGES = {
     "workbench.label.date_to": _("结束日期"),
     "workbench.what.order": _("工单"),
     "workbench.what.attachment": _("附件"),
+    "workbench.what.customer": _("客户"),
     "workbench.comment.required": _("备注内容：必须填写"),
     "workbench.comment.too_long": _("备注内容：最多 %(max)s 个字，当前 %(length)s 个字"),
     "workbench.comment.ambiguous": _("备注内容：@%(name)s 对应多名员工，请改用工号（如 @1001）"),

@@ -17,4 +17,6 @@ urlpatterns = [
     path("orders/<int:order_id>/attachments/", views.attach, name="attach"),
     path("orders/<int:order_id>/recordings/", views.link, name="link"),
     path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("customers/<int:customer_id>/", views.customer, name="customer"),
+    path("customers/<int:customer_id>/unmask/", views.customer_unmask, name="customer_unmask"),
 ]

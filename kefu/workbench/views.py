@@ -12,11 +12,12 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from kefu.access import require
-from kefu.audit.services import record_read, shown_name, shown_phone
+from kefu.audit.models import AuditRecord
+from kefu.audit.services import can_unmask, record, record_read, shown_name, shown_phone
 from kefu.customers.phones import normalize_phone
 from kefu.errors import RuleViolation
 from kefu.scope import caller
-from kefu.workbench import labels, selectors, services
+from kefu.workbench import customers, labels, selectors, services
 from kefu.workbench.models import PhraseOverride, SavedView
 
 CUSTOMER_FIELDS = "customer.phone,customer.name(masked)"
@@ -308,3 +309,40 @@ def attachment_response(request, found):
     response["Content-Disposition"] = f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{escape_uri_path(found.name)}"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# ---------------------------------------------------------------- the customer page
+
+CUSTOMER_PAGE_FIELDS = "phone(masked),name(masked),orders,calls,callbacks,surveys"
+
+
+def customer_context(found, unmasked: bool = False) -> dict:
+    c = found.customer
+    for o in found.orders:
+        o.kind_name = labels.KIND_NAMES.get(o.kind, o.kind)
+        o.state_name = labels.STATE_NAMES.get(o.state, o.state)
+    tasks = [{"t": t, "kind_name": labels.TASK_KIND_NAMES.get(t.kind, t.kind), "state_name": t.get_state_display()}
+             for t in found.tasks]
+    surveys = [{"s": s, "answer_name": labels.SATISFACTION_NAMES.get(s.answer, "")} for s in found.surveys]
+    return {"found": found, "c": c, "phone": shown_phone(c.phone, unmasked), "name": shown_name(c.name, unmasked),
+            "kind_name": labels.CUSTOMER_KIND_NAMES.get(c.kind, c.kind), "tasks": tasks, "surveys": surveys}
+
+
+@require("page.workbench.customer")
+def customer(request, customer_id: int):
+    """A customer's whole history (orders, calls, callbacks and return visits, surveys), masked; the read is audited."""
+    scope = caller(request)
+    found = customers.history(scope, customer_id)
+    record_read(request, "customers.customer", [found.customer.pk], fields=CUSTOMER_PAGE_FIELDS, note="客户页")
+    context = customer_context(found)
+    context["can_unmask"] = can_unmask(request.user)
+    return render(request, "workbench/customer.html", context)
+
+
+@require_POST
+@require("page.workbench.customer_unmask")
+def customer_unmask(request, customer_id: int):
+    """"显示完整号码": the full phone and name (HTMX fragment), audited as unmask."""
+    c = customers.customer(caller(request), customer_id)
+    record(request, AuditRecord.Action.UNMASK, "customers.customer", [c.pk], fields="phone,name", note="客户页")
+    return render(request, "workbench/_customer_unmasked.html", {"phone": c.phone, "name": c.name})

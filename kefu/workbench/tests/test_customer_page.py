@@ -40,8 +40,9 @@ def history(db, center, make_staff):
 
 def test_the_page_shows_the_whole_history_masked_and_records_its_read(history, client_for):
     customer, order, agent, senior = history
+    client = client_for(agent)
     before = AuditRecord.objects.count()
-    answer = client_for(agent).get(f"/customers/{customer.pk}/")
+    answer = client.get(f"/workbench/customers/{customer.pk}/")
     html = answer.content.decode()
     assert answer.status_code == 200
     assert "139****5678" in html and "13912345678" not in html and "王*" in html and "王五" not in html
@@ -58,9 +59,9 @@ def test_the_page_shows_the_whole_history_masked_and_records_its_read(history, c
 
 def test_only_who_may_unmask_sees_the_number_and_it_is_audited(history, client_for):
     customer, order, agent, senior = history
-    assert "cu-unmask" not in client_for(agent).get(f"/customers/{customer.pk}/").content.decode()
-    assert client_for(agent).post(f"/customers/{customer.pk}/unmask/").status_code == 403
-    answer = client_for(senior).post(f"/customers/{customer.pk}/unmask/")
+    assert "cu-unmask" not in client_for(agent).get(f"/workbench/customers/{customer.pk}/").content.decode()
+    assert client_for(agent).post(f"/workbench/customers/{customer.pk}/unmask/").status_code == 403
+    answer = client_for(senior).post(f"/workbench/customers/{customer.pk}/unmask/")
     assert answer.status_code == 200 and "13912345678" in answer.content.decode()
     assert AuditRecord.objects.filter(action="unmask", object_type="customers.customer", object_ids=str(customer.pk),
                                       staff_no="3001").exists()
@@ -73,15 +74,15 @@ def test_another_center_and_the_department_handler_get_no_history(history, clien
     other = org_services.create_center("other", "他中心")
     stranger = org_services.create_staff(other, staff_no="9901", name="他人", roles=["agent"], username="u9901",
                                          password="Kefu-test-2026!")
-    assert client_for(stranger).get(f"/customers/{customer.pk}/").status_code == 404
-    assert client_for(make_staff("dept_handler")).get(f"/customers/{customer.pk}/").status_code == 403
-    assert client_for(stranger).get("/customers/abc/").status_code == 404
+    assert client_for(stranger).get(f"/workbench/customers/{customer.pk}/").status_code == 404
+    assert client_for(make_staff("dept_handler")).get(f"/workbench/customers/{customer.pk}/").status_code == 403
+    assert client_for(stranger).get("/workbench/customers/abc/").status_code == 404
 
 
 def test_the_order_page_and_the_screen_pop_link_the_customer_page(history, client_for):
     customer, order, agent, senior = history
-    html = client_for(agent).get(f"/tickets/{order.pk}/").content.decode()
-    assert f"/customers/{customer.pk}/" in html and f"/workbench/orders/{order.pk}/" in html
+    html = client_for(agent).get(f"/tickets/orders/{order.pk}/").content.decode()
+    assert f"/workbench/customers/{customer.pk}/" in html and f"/workbench/orders/{order.pk}/" in html
     assert "张三 (2001)" in html  # the acceptor by name and number
     pop = client_for(agent).get("/workbench/pop/", {"phone": "13912345678"}).content.decode()
-    assert f"/customers/{customer.pk}/" in pop
+    assert f"/workbench/customers/{customer.pk}/" in pop

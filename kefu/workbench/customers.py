@@ -1,4 +1,4 @@
-"""Reads of a customer's whole history for the customer page: orders, calls, callbacks / return visits, surveys.
+"""The customer page's reads (reporting layer: it reads records and planning): a customer's whole history for the customer page: orders, calls, callbacks / return visits, surveys.
 Everything is limited to the caller's center; the caller records the read (kefu.audit.services.record_read)."""
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def customer(scope, customer_id) -> Customer:
     """The caller's center's customer; another center's (or none) is 404."""
     found = scope.filter(Customer.objects.all()).filter(pk=customer_id).first() if str(customer_id).isdigit() else None
     if found is None:
-        raise NotFound(str(Msg("customers.what.customer")))
+        raise NotFound(str(Msg("workbench.what.customer")))
     return found
 
 

@@ -20,7 +20,8 @@ from kefu.tests.test_scope_matrix import (OPERATIONS, _answer_texts, _kind, _que
                                           world)  # noqa: F401  (the two centers)
 
 # Page parameters naming one object: the first center's row of this model fills them.
-PAGE_OBJECTS = {"order_id": "tickets.Order", "task_id": "followup.Task", "handover_id": "shiftlog.Handover"}
+PAGE_OBJECTS = {"order_id": "tickets.Order", "task_id": "followup.Task", "handover_id": "shiftlog.Handover",
+                "customer_id": "customers.Customer", "attachment_id": "workbench.Attachment"}
 # Pages that change something when opened by GET, or stream without a page: not walked.
 SKIP_PAGES = {"logout", "admin"}
 

@@ -79,6 +79,9 @@ OBJECTS = {
     ("shop", "reviews"): "shop.BadReview",
     ("shop", "complaints"): "shop.Complaint",
     ("org", "staff"): "org.Staff",
+    ("workbench", "orders"): "tickets.Order",
+    ("workbench", "attachments"): "workbench.Attachment",
+    ("workbench", "customers"): "customers.Customer",
 }
 
 # Path parameters that name no object of a center, and why they are not in the matrix.

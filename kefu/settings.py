@@ -13,6 +13,9 @@ KEFU_DEBUG                        "1" or "0"; default "1" in development mode, "
 KEFU_ALLOWED_HOSTS                comma-separated; default none ("localhost,127.0.0.1,[::1]" in development mode)
 KEFU_HSTS_SECONDS                 Strict-Transport-Security max-age outside development mode (default one year, 0 = off)
 KEFU_TIME_ZONE                    default Asia/Shanghai
+KEFU_EMAIL_HOST / _PORT / _USER / _PASSWORD / _USE_TLS / KEFU_EMAIL_FROM
+                                  SMTP for e-mail (notifications, the manager's reports); unset in development mode:
+                                  e-mails are printed to the console
 """
 import os
 from datetime import timedelta
@@ -246,3 +249,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# E-mail (Django's mail API): SMTP when KEFU_EMAIL_HOST is set; development mode without it prints to the console.
+EMAIL_HOST = os.environ.get("KEFU_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("KEFU_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("KEFU_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("KEFU_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("KEFU_EMAIL_USE_TLS", "") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("KEFU_EMAIL_FROM", "kefu@localhost")
+EMAIL_BACKEND = ("django.core.mail.backends.console.EmailBackend" if DEV_MODE and "KEFU_EMAIL_HOST" not in os.environ
+                 else "django.core.mail.backends.smtp.EmailBackend")

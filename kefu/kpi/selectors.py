@@ -331,7 +331,7 @@ def wallboard(center, now: datetime | None = None) -> dict:
     lo = local_midnight(center, today)
     data = {"now": now, "waiting": 0, "longest_wait": None, "sl": None, "abandon": None, "answered": 0, "offered": 0,
             "agents": {"logged_in": 0, "paused": 0, "talking": 0, "ready": 0}, "sl_status": "na", "abandon_status": "na",
-            "sl_x": spec["service_level_seconds"]}
+            "sl_x": spec["service_level_seconds"], "talking_agents": [], "paused_agents": [], "ready_agents": []}
     models = _optional("kefu.telephony.models")
     if models is None:
         return data
@@ -362,6 +362,7 @@ def wallboard(center, now: datetime | None = None) -> dict:
                       "ready": len(logged - paused - talking)}
     data["talking_agents"] = sorted(talking & logged)
     data["paused_agents"] = sorted(paused & logged)
+    data["ready_agents"] = sorted(logged - paused - talking)
     return data
 
 
@@ -379,6 +380,54 @@ def trend(center, code: str, by: str, key: str, days: list[date]) -> list[tuple[
                   metric=code, key=key)
     got = {r["period"].date(): (r["num"], r["den"]) for r in out.iter_rows(named=True)}
     return [(d, engine.value_of(code, *got[d]) if d in got else None) for d in days]
+
+
+def trends(center, codes, by: str, key: str, days: list[date]) -> dict[str, list[tuple[date, object]]]:
+    """Daily values of several metrics for one breakdown key (from day rollups), in one read."""
+    if not days or not codes:
+        return {}
+    qs = Rollup.objects.filter(center=center, period_kind="day", breakdown=by, key=key, metric__in=list(codes),
+                               period_start__gte=local_midnight(center, days[0]),
+                               period_start__lt=local_midnight(center, days[-1] + timedelta(days=1)))
+    tz = tz_of(center)
+    got = {(m, p.astimezone(tz).date()): (n, d) for m, p, n, d in qs.values_list("metric", "period_start", "numerator", "denominator")}
+    return {code: [(d, engine.value_of(code, *got[(code, d)]) if (code, d) in got else None) for d in days] for code in codes}
+
+
+def wallboard_day(center, now: datetime | None = None) -> dict:
+    """Today's curves for the wall screen, per half hour up to now: peak callers waiting at once and service level."""
+    from kefu.kpi import floor
+
+    now = now or timezone.now()
+    spec = spec_for(center)
+    tz = tz_of(center)
+    lo = local_midnight(center, now.astimezone(tz).date())
+    step = timedelta(minutes=30)
+    buckets = max(1, int((now - lo) / step) + 1)
+    labels = [f"{(lo + step * b).astimezone(tz):%H:%M}" for b in range(buckets)]
+    out = {"labels": labels, "waiting": [0] * buckets, "sl": [None] * buckets, "sl_target": None}
+    target = (spec.get("targets") or {}).get("M20") or {}
+    if target.get("value") is not None:
+        out["sl_target"] = float(target["value"])
+    models = _optional("kefu.telephony.models")
+    if models is None:
+        return out
+    rows = models.Call.objects.filter(center=center, offered_at__gte=lo, offered_at__lte=now, queued=True).values_list(
+        "offered_at", "answered_at", "ended_at", "wait_seconds")
+    waits = []
+    for offered, answered, ended, wait in rows:
+        left = answered or (offered + timedelta(seconds=wait) if wait else None) or ended or now
+        waits.append((offered, min(left, now)))
+    out["waiting"] = floor.peak_waiting(waits, lo, step, buckets)
+    calls = load_calls(center, lo, now + timedelta(seconds=1))
+    if calls.height:
+        result = engine.compute(calls, spec=spec, period="half_hour", by="center")
+        for r in result.filter(pl.col("metric") == "M20").iter_rows(named=True):
+            b = int((r["period"].replace(tzinfo=tz) - lo) / step)
+            v = engine.value_of("M20", r["num"], r["den"])
+            if 0 <= b < buckets and v is not None:
+                out["sl"][b] = round(float(v), 1)
+    return out
 
 
 BREAKDOWN_LABELS = {"center": "全中心", "team": "班组", "agent": "话务员", "call_type": "呼叫类型", "vip": "VIP", "queue": "队列"}

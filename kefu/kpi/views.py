@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy as _, gettext_noop, pgettext, pgettext_lazy
@@ -284,6 +286,73 @@ def _grouped(rows):
     return [(label, [r for r in rows if r.metric.group == g]) for g, label in GROUPS]
 
 
+STATUS_ORDER = {"bad": 0, "warn": 1, "ok": 2, "info": 3, "na": 4}
+CHAT_BLOCK = "kpi/_chat_block.html"  # the chat KPIs, when that block is installed
+
+
+def _worst_first(rows):
+    """Off-target metrics first (未达标, then 预警), each kind in the catalogue's order."""
+    return sorted(rows, key=lambda r: STATUS_ORDER[r.status])
+
+
+def _trend_days(period) -> list:
+    """The days a trend covers: the period's days, or the 30 days up to a single day."""
+    if period.kind in ("today", "day"):
+        return [period.start - timedelta(days=i) for i in range(29, -1, -1)]
+    return period.days
+
+
+def _marks(code: str, spec: dict) -> dict:
+    """The target of a metric as numbers for a chart: a line (≥ / ≤ / =) or a band (low–high, M4's T±15 %)."""
+    target = engine.band_for(code, spec) or {}
+    kind = target.get("kind")
+    if kind not in ("ge", "le", "eq", "band"):
+        return {"kind": None}
+    return {"kind": kind, "low": _f(target.get("low")), "high": _f(target.get("high")), "value": _f(target.get("value")),
+            "t_low": _f(target.get("t_low")), "t_high": _f(target.get("t_high"))}
+
+
+def _metric_label(code: str) -> str:
+    return str(METRIC_NAMES.get(code, BY_CODE[code].name))
+
+
+def _breakdown(request, q: Query, rows) -> dict | None:
+    """Bars of one metric by team (center view) or by agent (team view), worst first; the metric is chosen on the
+    page, by default the first off-target one that teams and agents have."""
+    if not q.wide or q.scope == "agent":
+        return None
+    by = "team" if q.scope == "center" else "agent"
+    choices = [r.code for r in _worst_first(rows) if r.status in ("bad", "warn", "ok") and r.code not in QUEUE_LEVEL
+               and not (by == "agent" and r.metric.source == "hr")]
+    if not choices:
+        return None
+    code = request.GET.get("bm") if request.GET.get("bm") in choices else choices[0]
+    values = selectors.period_values(q.center, q.period, by, spec=q.spec)
+    keys = selectors.keys_of(values)
+    if by == "agent":
+        members = set(selectors.agents(q.center, int(q.key) if (q.key or "").isdigit() else None))
+        keys = [k for k in keys if k in members]
+    bars = []
+    for k in keys:
+        row = selectors.rows_for(values, k, q.spec, codes={code}, by=by)[0]
+        if row.value is None:
+            continue
+        bars.append({"label": _key_name(selectors.key_label(q.center, by, k)), "key": k, "value": round(float(row.value), 2),
+                     "status": row.status, "shown": row.shown})
+    bars.sort(key=lambda b: (STATUS_ORDER[b["status"]], b["label"]))
+    return {"by": by, "by_label": str(BREAKDOWN_NAMES[by]), "code": code, "name": _metric_label(code),
+            "unit": str(UNIT_BY_CODE.get(code, "")), "bars": bars, "target": _marks(code, q.spec),
+            "choices": [(c, _metric_label(c)) for c in choices]}
+
+
+def _chat_block():
+    try:
+        get_template(CHAT_BLOCK)
+    except TemplateDoesNotExist:
+        return None
+    return CHAT_BLOCK
+
+
 @require("page.kpi.dashboard")
 def dashboard(request):
     q = parse_query(request)
@@ -291,8 +360,22 @@ def dashboard(request):
     rows = selectors.rows_for(values, q.key, q.spec, by=q.scope)
     counts = {s: sum(1 for r in rows if r.status == s) for s in ("ok", "warn", "bad", "na")}
     targets = {r.code: _target(r.target, r.code) for r in rows}
+    off = [r for r in _worst_first(rows) if r.status in ("bad", "warn")]
+    days = _trend_days(q.period)
+    series = selectors.trends(q.center, [r.code for r in off if r.metric.source != "hr"], q.scope, q.key or "", days)
+    charts = {
+        "days": [f"{d:%m-%d}" for d in days],
+        "trends": [{"code": r.code, "name": _metric_label(r.code), "unit": str(UNIT_BY_CODE.get(r.code, "")),
+                    "status": r.status, "target": _marks(r.code, q.spec),
+                    "values": [None if v is None else round(float(v), 2) for _, v in series.get(r.code, [])]}
+                   for r in off if r.code in series],
+        "breakdown": _breakdown(request, q, rows),
+        "text": {"target": gettext("目标"), "band": gettext("目标区间"), "missing": gettext("图表组件未加载"),
+                 "status": {k: str(v) for k, v in STATUS_LABELS.items()}},
+    }
     return render(request, "kpi/dashboard.html", {
-        "q": q, "groups": _grouped(rows), "counts": counts, "targets": targets,
+        "q": q, "groups": [(label, _worst_first(group)) for label, group in _grouped(rows)], "counts": counts,
+        "targets": targets, "off": off, "charts": charts, "chat_block": _chat_block(),
         "teams": selectors.teams(q.center) if q.wide else [], "key_label": _key_name(selectors.key_label(q.center, q.scope, q.key or "")),
         "querystring": request.GET.urlencode(), **_labels(q),
     })
@@ -351,16 +434,26 @@ def _f(x):
     return None if x is None else float(x)
 
 
+def _wallboard_context(center) -> dict:
+    board = selectors.wallboard(center)
+    day = selectors.wallboard_day(center, board["now"])
+    day["agents"] = [{"name": str(label), "value": board["agents"][k], "state": k}
+                     for k, label in (("ready", _("空闲")), ("talking", _("通话中")), ("paused", _("小休")))]
+    day["text"] = {"waiting": gettext("排队等待（每半小时最多同时）"), "sl": gettext("服务水平"), "target": gettext("目标"),
+                   "agents": gettext("座席状态"), "missing": gettext("图表组件未加载")}
+    return {"board": board, "day": day, "center": center}
+
+
 @require("page.kpi.wallboard")
 def wallboard(request):
     center = center_of(request.user)
-    return render(request, "kpi/wallboard.html", {"board": selectors.wallboard(center), "center": center})
+    return render(request, "kpi/wallboard.html", _wallboard_context(center))
 
 
 @require("page.kpi.wallboard")
 def wallboard_panel(request):
     center = center_of(request.user)
-    return render(request, "kpi/_wallboard_panel.html", {"board": selectors.wallboard(center), "center": center})
+    return render(request, "kpi/_wallboard_panel.html", _wallboard_context(center))
 
 
 EXPORT_BREAKDOWNS = ("call_type", "vip", "queue")  # the metric page's breakdowns besides teams and agents

@@ -106,3 +106,88 @@ def test_wallboard_polls(center, make_staff, login, screenshot):
     expect(page.locator("#wb-waiting")).to_have_text("1", timeout=15000)  # no wait_for_function: the CSP forbids eval
     assert page.locator("#wb-talking").inner_text() == "1"
     screenshot("kpi-wallboard")
+
+
+STATUS_RANK = {"bad": 0, "warn": 1}
+
+
+def test_dashboard_charts_put_the_off_target_metrics_first(october, make_staff, login, screenshot):
+    page = login(make_staff("supervisor"))
+    for width, height in ((1920, 1080), (1440, 900)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(page.base_url + "/kpi/?period=month&month=2026-10")
+        page.wait_for_selector("#breakdown-chart canvas")
+        screenshot(f"kpi-dashboard-{width}")
+    cards = page.locator("#off-target .trend-card")
+    statuses = [c.split("st-")[1].split()[0] for c in cards.evaluate_all("els => els.map(e => e.className)")]
+    assert statuses and set(statuses) <= {"bad", "warn"}
+    assert statuses == sorted(statuses, key=STATUS_RANK.get)  # 未达标 before 预警
+    for code in cards.evaluate_all("els => els.map(e => e.dataset.code)"):
+        chart = page.locator(f'[data-trend="{code}"]')
+        if chart.count():  # every off-target metric with daily data draws its trend against the target
+            assert chart.locator("canvas").count() == 1
+            assert int(chart.get_attribute("data-points")) == 20  # 20 days of October have calls
+    first_rows = page.locator(".kpi-table tbody tr:first-child").evaluate_all("els => els.map(e => e.className)")
+    assert any("st-bad" in c for c in first_rows)  # inside each group too, the missed metrics come first
+    # the bars compare the two teams on the first off-target metric they have; another metric can be picked
+    assert page.locator("#breakdown-chart").get_attribute("data-bars") == "2"
+    page.select_option("select[name=bm]", "M9")
+    page.wait_for_url("**bm=M9**")
+    page.wait_for_selector("#breakdown-chart canvas")
+    assert page.locator("select[name=bm]").input_value() == "M9"
+    assert "period=month" in page.url  # the chosen period is kept
+    # a team's view compares its agents
+    page.click("#breakdown summary")
+    assert page.locator("#breakdown tbody tr").count() == 2
+
+
+def test_dashboard_at_phone_width(october, make_staff, login, screenshot):
+    page = login(make_staff("supervisor"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(page.base_url + "/kpi/?period=month&month=2026-10")
+    page.wait_for_selector("#breakdown-chart canvas")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no page-wide sideways scrolling
+    assert not page.locator(".kpi-table th.opt").first.is_visible()  # numerator, denominator columns left out
+    screenshot("kpi-dashboard-390")
+    page.goto(page.base_url + "/kpi/?period=month&month=2026-10&scope=team&key=" +
+              str(october[0].team_id))
+    page.wait_for_selector("#breakdown-chart canvas")
+    assert page.locator("#breakdown-chart").get_attribute("data-bars") == "3"  # the team's three agents
+    screenshot("kpi-dashboard-team-390")
+
+
+def test_wallboard_charts_through_the_day(center, make_staff, login, screenshot):
+    from django.utils import timezone as djtz
+
+    from kefu.kpi.selectors import local_midnight
+    from kefu.telephony.models import AgentSession, Call, ImportBatch
+
+    now = djtz.now()
+    midnight = local_midnight(center, djtz.localtime(now).date())
+    batch = ImportBatch.objects.create(center=center, kind="simulator", file_name="day", sha256="c" * 64)
+    for no in ("1001", "1002", "1003"):
+        AgentSession.objects.create(center=center, batch=batch, agent_staff_no=no, start=now - timedelta(hours=1),
+                                    end=now + timedelta(hours=2))
+    calls = []
+    for i in range(int((now - midnight).total_seconds() // 1800)):  # two calls in every past half hour
+        at = midnight + timedelta(minutes=30 * i + 5)
+        calls.append(Call(center=center, batch=batch, call_id=f"q{i}", offered_at=at, outcome="answered", queued=True,
+                          answered_at=at + timedelta(seconds=10), wait_seconds=10, agent_staff_no="1002",
+                          ended_at=at + timedelta(minutes=2)))
+        calls.append(Call(center=center, batch=batch, call_id=f"r{i}", offered_at=at + timedelta(seconds=2), outcome="answered",
+                          queued=True, answered_at=at + timedelta(seconds=40), wait_seconds=38, agent_staff_no="1003",
+                          ended_at=at + timedelta(minutes=3)))
+    Call.objects.bulk_create(calls)
+    page = login(make_staff("supervisor"))
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(page.base_url + "/kpi/wallboard/")
+    page.wait_for_selector("#wb-sl-chart canvas")
+    assert page.locator("#wb-waiting-chart canvas").count() == 1 and page.locator("#wb-agents-chart canvas").count() == 1
+    assert int(page.locator("#wb-sl-chart").get_attribute("data-points")) == len(calls) // 2  # one point per past half hour
+    assert page.locator("#wb-ready-list .chip").all_inner_texts() == ["1001", "1002", "1003"]
+    screenshot("kpi-wallboard-1920")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    page.wait_for_selector("#wb-sl-chart canvas")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("kpi-wallboard-390")

@@ -15,7 +15,7 @@ def test_dashboard_in_english(month, make_staff, client_for, center):  # noqa: F
     sup = english(client_for(make_staff("supervisor", staff_no="7601")))
     html = assert_english(sup.get("/kpi/", {"period": "month", "month": "2026-10"}), "KPI dashboard", "Whole center", "October 2026",
                           "Service level", "Abandonment rate", "Average handle time (AHT)", "Missed", "Export to Excel",
-                          "Service standards (K1–K14", user_data=(center.name,))
+                          "Service standards (K1–K14", user_data=(center.name, "一班"))  # team names in the breakdown bars
     row = html.split('data-code="M20"')[1].split("</tr>")[0]
     assert "Missed" in row and "50.00%" in row
     assert_english(sup.get("/kpi/", {"period": "month", "month": "2026-10", "scope": "team", "key": str(month["team"].pk)}),

@@ -1,19 +1,24 @@
-"""Writing a month of calls fast (no Python object per value): SQLite through the ADBC driver or executemany(), PostgreSQL
-through COPY; and the callers of an import, one row per distinct number. Used by kefu.telephony.services; the names are
-public so that the tests can check each piece."""
+"""Bulk loading of calls: `insert_calls(frame)` is the one way the importers store a normalised call frame (see
+csv_import.FIELDS), without a Python object per value. It stores the frame's callers first (one row per distinct number
+and center, only the numbers the center has not yet encrypted), then the calls, joined to their staff, team and caller:
+- SQLite, in a `direct_transaction` (a database file, no transaction of Django's connection open, the ADBC driver
+  installed): values bound in C from Arrow straight into the calls table, a slice at a time in call_id order;
+- SQLite otherwise (inside a caller's transaction: tests, a caller's atomic; an in-memory database): executemany();
+- PostgreSQL: COPY into a temp table, then one INSERT ... SELECT.
+Measured timings: the telephony README."""
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import polars as pl
 from django.db import connection
 
 from kefu.audit import crypto
+from kefu.org.models import Staff
 from kefu.telephony.models import Call, Caller
 
-try:  # optional: the fast SQLite insert (see Stage)
+try:  # optional: the direct SQLite insert (see direct_transaction)
     import adbc_driver_sqlite.dbapi as adbc_sqlite
 except ImportError:  # pragma: no cover - depends on the installation
     adbc_sqlite = None
@@ -27,9 +32,10 @@ CALL_COLUMNS = ["center_id", "batch_id", "call_id", "queue", "call_type", "is_vi
 # SQLite page cache during a call import (KiB): the secondary indexes of a month of calls stay in memory instead of being
 # re-read and re-written page by page (2 MB default); given back when the import ends.
 SQLITE_IMPORT_CACHE_KIB = 262_144
-# ... and for services.import_csv_direct, which writes the table and its UNIQUE index in key order (appends) and builds the other
-# index by one sort: measured at 1M calls, 64 MB as fast as 256 MB, and 170 MB less peak memory
+# ... and in a direct_transaction, which writes the table and its UNIQUE index in key order (appends) and builds the other
+# index by one sort (a bigger cache is no faster: telephony README)
 SQLITE_DIRECT_CACHE_KIB = 65_536
+DIRECT_WRITE_ROWS = 200_000  # rows per write of the driver in a direct_transaction
 
 
 def sql_literal(value) -> str | None:
@@ -49,8 +55,7 @@ def sql_literal(value) -> str | None:
 
 def sqlite_statement(table: str, chunk: pl.DataFrame) -> tuple[str, list[pl.Expr]]:
     """INSERT for a chunk, and the expressions giving the values to bind, shaped for the cost of binding in Python's
-    sqlite3 (measured: 8 columns x 200,000 rows: int/float 0.5 s, None or bool 2.1 s; the driver looks for an adapter
-    for every value that is not an exact int/float/str):
+    sqlite3 (the driver looks for an adapter for every value that is not an exact int/float/str, which costs 4x):
     - a column holding one value in the whole chunk (center, batch, fields the file lacks) is written as a literal;
     - booleans are bound as 0/1;
     - a column with some NULLs binds a value it never holds instead, turned back into NULL by NULLIF()."""
@@ -85,8 +90,7 @@ SQLITE_REBUILD_MIN_ROWS = 100_000
 
 def sqlite_indexes_to_rebuild(cursor, table: str, rows: int) -> list[tuple[str, str]]:
     """(name, CREATE INDEX) of the table's secondary indexes when this import at least doubles the table: building an
-    index from the finished table (one sort) costs less than inserting as many rows again into it one by one (measured
-    on 200,000 calls: 4.5 s CPU inserting into the indexes, 3.8 s with the rebuild). They are dropped and created again
+    index from the finished table (one sort) costs less than inserting as many rows again into it one by one. They are dropped and created again
     inside the import's transaction, so another connection sees either the old table with its indexes or the new one
     with its indexes, and a failed import rolls the drop back. The UNIQUE (center, call_id) index is never dropped: it
     makes the import idempotent. max(id) - min(id) over-counts the rows after deletes, never under-counts."""
@@ -100,7 +104,7 @@ def sqlite_indexes_to_rebuild(cursor, table: str, rows: int) -> list[tuple[str, 
 
 
 def sqlite_insert_bound(cursor, table: str, prepared: pl.DataFrame, batch_size: int, progress=None) -> int:
-    """executemany of each chunk's varying columns on the driver's cursor (4x less CPU than json_each(), measured)."""
+    """executemany of each chunk's varying columns on the driver's cursor."""
     created = 0
     for i in range(0, prepared.height, batch_size):
         chunk = prepared.slice(i, batch_size)
@@ -110,139 +114,6 @@ def sqlite_insert_bound(cursor, table: str, prepared: pl.DataFrame, batch_size: 
         if progress:
             progress(chunk.height)
     return created
-
-
-# rows per INSERT ... SELECT from the staging file (one progress step each), and per write to it
-SQLITE_STAGED_CHUNK = 50_000
-STAGE_WRITE_ROWS = 200_000
-STAGE_ALIAS = "kefu_stage"
-
-
-class Stage:
-    """Where an import on SQLite stages its calls, when the ADBC SQLite driver is installed (measured on 200,000 calls:
-    0.7 s CPU to write them through Arrow, values bound in C, and 0.7 s to copy them in, against 3.5 s for executemany()
-    binding each value from Python).
-
-    Use around the import's transaction: `with Stage() as stage, transaction.atomic(): ...` (see services.insert_staged).
-    write() puts frames with the driver into a scratch database file of its own; copy() has Django's connection ATTACH it
-    and copy the rows with INSERT ... SELECT in rowid order, on the import's own connection and in its transaction (all
-    or nothing holds). SQLite keeps an attached file read in a transaction until that transaction ends, so it is
-    DETACHed when the `with` ends, after the transaction. Hence `usable` only when no transaction is open yet (otherwise
-    the rows are bound by executemany(), the same rows). The scratch file holds what the table will hold (callers as
-    Fernet tokens and digests, never in clear) and is deleted at the end."""
-
-    def __init__(self):
-        self.folder: str | None = None
-        self.attached = False
-
-    def __enter__(self) -> "Stage":
-        if adbc_sqlite is not None and connection.vendor == "sqlite" and not connection.in_atomic_block:
-            connection.ensure_connection()
-            self._detach()  # one left by an import whose transaction was still open when it ended
-            self.folder = tempfile.mkdtemp(prefix="kefu-import-")
-        return self
-
-    @property
-    def usable(self) -> bool:
-        return self.folder is not None and not self.attached
-
-    def _detach(self) -> None:
-        cursor = connection.connection.cursor()
-        try:
-            if any(row[1] == STAGE_ALIAS for row in cursor.execute("PRAGMA database_list")):
-                cursor.execute(f"DETACH DATABASE {STAGE_ALIAS}")
-        except Exception:  # noqa: BLE001 - still in a transaction: detached by the next import
-            pass
-        finally:
-            cursor.close()
-
-    def __exit__(self, *exc) -> None:
-        if self.folder is None:
-            return
-        try:
-            if self.attached:
-                self._detach()
-        finally:
-            shutil.rmtree(self.folder, ignore_errors=True)
-            self.folder = None
-
-    def write(self, name: str, frame: pl.DataFrame, append: bool = False) -> None:
-        """A new table of the scratch file (or more rows at its end), rows in the frame's order (rowid 1, 2, ...).
-        Releases the GIL while it writes."""
-        assert not self.attached, "the scratch file is written before it is attached"
-        with adbc_sqlite.connect(os.path.join(self.folder, "stage.sqlite3")) as conn:
-            with conn.cursor() as cur:
-                cur.adbc_ingest(name, frame, mode="append" if append else "create")
-            conn.commit()
-
-    def attach(self, cursor) -> None:
-        """Have Django's connection (its driver cursor) ATTACH the scratch file, once."""
-        if not self.attached:
-            cursor.execute(f"ATTACH DATABASE ? AS {STAGE_ALIAS}", [os.path.join(self.folder, "stage.sqlite3")])
-            self.attached = True
-
-    def copy(self, cursor, table: str, columns: list[str], select: list[str], source: str, rows: int, batch_size: int,
-             progress=None) -> int:
-        """INSERT INTO table (columns) SELECT select FROM source (its calls aliased c, read in rowid order, chunk by chunk:
-        one progress step each) ON CONFLICT DO NOTHING, on Django's connection; returns the rows added."""
-        self.attach(cursor)
-        created = 0
-        step = max(batch_size, SQLITE_STAGED_CHUNK)
-        for lo in range(0, rows, step):
-            hi = min(lo + step, rows)
-            # the WHERE is needed anyway: without one SQLite reads ON CONFLICT as a join constraint of the SELECT
-            cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(select)} FROM {source} "
-                           f"WHERE c.rowid > {lo} AND c.rowid <= {hi} ON CONFLICT (center_id, call_id) DO NOTHING")
-            created += cursor.rowcount
-            if progress:
-                progress(hi - lo)
-        return created
-
-
-def insert_calls(prepared: pl.DataFrame | None, batch_size: int, progress=None, staged=None, rows: int | None = None) -> int:
-    """INSERT ... ON CONFLICT DO NOTHING (call_id is unique per center), without a Python object per value; returns the
-    rows added. PostgreSQL: COPY of the frame written as CSV into a temp table, then one INSERT ... SELECT;
-    SQLite: `staged(cursor)` when given (the rows are in a Stage: services.insert_staged), else executemany()
-    (sqlite_insert_bound). `rows`: how many (when `prepared` is None)."""
-    rows = prepared.height if rows is None else rows
-    if rows == 0:
-        return 0
-    table = Call._meta.db_table
-    cols = ", ".join(CALL_COLUMNS)
-    connection.ensure_connection()
-    # the driver's own cursor: Django's debug wrapper would format a 50,000-row statement for its query log
-    cursor = connection.connection.cursor()
-    created = 0
-    try:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"CREATE TEMP TABLE kefu_call_in AS SELECT {cols} FROM {table} WITH NO DATA")
-            with cursor.copy(f"COPY kefu_call_in ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')") as copy:
-                for i in range(0, prepared.height, 200_000):
-                    copy.write(prepared.slice(i, 200_000).write_csv(include_header=False, null_value="\\N").encode())
-                    if progress:
-                        progress(min(200_000, prepared.height - i))
-            cursor.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM kefu_call_in ON CONFLICT (center_id, call_id) DO NOTHING")
-            created = cursor.rowcount
-            cursor.execute("DROP TABLE kefu_call_in")
-        else:
-            cache_size = cursor.execute("PRAGMA cache_size").fetchone()[0]
-            cursor.execute(f"PRAGMA cache_size = {-SQLITE_IMPORT_CACHE_KIB}")
-            try:
-                rebuild = sqlite_indexes_to_rebuild(cursor, table, rows)
-                for name, _ in rebuild:
-                    cursor.execute(f'DROP INDEX "{name}"')
-                if staged is not None:
-                    created = staged(cursor)
-                else:
-                    created = sqlite_insert_bound(cursor, table, prepared, batch_size, progress)
-                for _, ddl in rebuild:
-                    cursor.execute(ddl)
-            finally:
-                cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
-    finally:
-        cursor.close()
-    return created
-
 
 
 class AdbcCursor:
@@ -277,8 +148,41 @@ def sqlite_file() -> str | None:
 
 
 def direct_usable() -> bool:
+    """Can an import run in a direct_transaction? (SQLite in a file, the ADBC driver, no transaction of Django's open)"""
     return (adbc_sqlite is not None and connection.vendor == "sqlite" and not connection.in_atomic_block
             and sqlite_file() is not None)
+
+
+@contextmanager
+def direct_transaction(path: str | None = None):
+    """A write transaction (BEGIN IMMEDIATE: the write lock first, as Django's own transactions here) of a connection of
+    the ADBC driver on the database file (`path`, default Django's), yielding its AdbcCursor: COMMIT when the block ends,
+    ROLLBACK on any exception. Everything an import writes goes through that cursor, so all or nothing holds as with
+    Django's connection, which must have no transaction open (direct_usable). The durability and lock wait are those
+    of Django's connection (settings: synchronous NORMAL under WAL, else SQLite's FULL). Foreign keys are not checked
+    row by row (4 parent lookups a call): the import reads every parent inside the transaction instead (center, user,
+    the center's staff and teams), and the write lock it holds from its start keeps them there until it commits."""
+    path = path or sqlite_file()
+    connection.ensure_connection()
+    pragmas = {name: connection.connection.execute(f"PRAGMA {name}").fetchone()[0] for name in ("synchronous", "busy_timeout")}
+    pragmas |= {"foreign_keys": 0, "cache_size": -SQLITE_DIRECT_CACHE_KIB}
+    conn = adbc_sqlite.connect(path, autocommit=True)
+    try:
+        cur = AdbcCursor(conn.cursor())
+        for name, value in pragmas.items():
+            cur.execute(f"PRAGMA {name} = {int(value)}")
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            yield cur
+            cur.execute("COMMIT")
+        except BaseException:
+            try:
+                cur.execute("ROLLBACK")
+            except adbc_sqlite.Error:  # SQLite rolled back already (some errors end the transaction themselves)
+                pass
+            raise
+    finally:
+        conn.close()
 
 
 
@@ -301,17 +205,15 @@ def new_calls(cur, table: str, center_id: int, frame: pl.DataFrame) -> pl.DataFr
     return frame
 
 
-
-
 # ---------------------------------------------------------------- callers: one row per distinct number and center
 
 def caller_table(numbers: pl.Series) -> pl.DataFrame:
-    """The distinct caller numbers of an import, each digested and encrypted once (kefu.audit.crypto: HMAC and Fernet
-    through the library's public API): number_id (0, 1, ...), number, digest, token. '' and null are no caller."""
+    """The distinct caller numbers of an import, each digested once (kefu.audit.crypto.digest_many: the library's
+    public HMAC API): number_id (0, 1, ...), number, digest. '' and null are no caller."""
     distinct = numbers.fill_null("").unique()
     values = distinct.filter(distinct != "").to_list()
-    return pl.DataFrame({"number": values, "digest": crypto.digest_many(values), "token": crypto.encrypt_many(values)},
-                        schema={"number": pl.Utf8, "digest": pl.Utf8, "token": pl.Utf8}).with_row_index("number_id")
+    return pl.DataFrame({"number": values, "digest": crypto.digest_many(values)},
+                        schema={"number": pl.Utf8, "digest": pl.Utf8}).with_row_index("number_id")
 
 
 def caller_rows_sql(table: str, source: str, center_param: str) -> str:
@@ -321,32 +223,232 @@ def caller_rows_sql(table: str, source: str, center_param: str) -> str:
             f"FROM {source} WHERE digest IS NOT NULL ORDER BY digest ON CONFLICT (center_id, number_digest) DO NOTHING")
 
 
-def store_callers(cursor, center_id: int, callers: pl.DataFrame) -> pl.DataFrame:
-    """Store the callers of caller_table() that the center has not yet, and return (number_id, caller_id) of every one.
-    `cursor`: a DB-API cursor of Django's connection (sqlite3 or psycopg), or an AdbcCursor (the direct CSV import)."""
-    # in digest order: the callers' UNIQUE (center, digest) index is then filled and probed in key order, not at a
-    # random leaf per number (490,000 new numbers: 2.0 s CPU against 3.0 s, and 4.3 s with the INSERT unsorted too)
-    rows = callers.select("number_id", "digest", "token").sort("digest")
+def _temp_table(cursor, name: str, rows: pl.DataFrame) -> tuple[str, str]:
+    """`rows` (number_id, digest[, token]) as a temp table of the cursor's connection: (its name in SQL, the parameter mark)."""
+    columns = ", ".join(rows.columns)
     if isinstance(cursor, AdbcCursor):
-        cursor.cursor.adbc_ingest("kefu_caller_in", rows, mode="replace", temporary=True)
-        source, param = "temp.kefu_caller_in", "?"
-    elif connection.vendor == "postgresql":
-        cursor.execute("CREATE TEMP TABLE kefu_caller_in (number_id bigint, digest text, token text)")
-        with cursor.copy("COPY kefu_caller_in (number_id, digest, token) FROM STDIN WITH (FORMAT csv)") as copy:
+        cursor.cursor.adbc_ingest(name, rows, mode="replace", temporary=True)
+        return f"temp.{name}", "?"
+    if connection.vendor == "postgresql":
+        types = ", ".join(f"{c} {'bigint' if c == 'number_id' else 'text'}" for c in rows.columns)
+        cursor.execute(f"CREATE TEMP TABLE {name} ({types})")
+        with cursor.copy(f"COPY {name} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
             copy.write(rows.write_csv(include_header=False).encode())
-        source, param = "kefu_caller_in", "%s"
+        return name, "%s"
+    types = ", ".join(f"{c} {'INTEGER PRIMARY KEY' if c == 'number_id' else 'TEXT'}" for c in rows.columns)
+    cursor.execute(f"CREATE TEMP TABLE {name} ({types})")
+    cursor.executemany(f"INSERT INTO temp.{name} ({columns}) VALUES ({', '.join('?' for _ in rows.columns)})", rows.rows())
+    return f"temp.{name}", "?"
+
+
+def _found(cursor, source: str, param: str, center_id: int) -> pl.DataFrame:
+    """(number_id, caller_id) of the rows of `source` whose digest the center has."""
+    cursor.execute(f"SELECT i.number_id, k.id FROM {source} AS i JOIN {Caller._meta.db_table} AS k "
+                   f"ON k.center_id = {param} AND k.number_digest = i.digest", (center_id,))
+    if isinstance(cursor, AdbcCursor):  # Arrow straight into the frame: no Python tuple per caller
+        found = cursor.fetch_frame().rename(lambda name: {"id": "caller_id"}.get(name, name))
     else:
-        cursor.execute("CREATE TEMP TABLE kefu_caller_in (number_id INTEGER PRIMARY KEY, digest TEXT, token TEXT)")
-        cursor.executemany("INSERT INTO temp.kefu_caller_in (number_id, digest, token) VALUES (?, ?, ?)", rows.rows())
-        source, param = "temp.kefu_caller_in", "?"
+        found = pl.DataFrame(cursor.fetchall(), schema={"number_id": pl.Int64, "caller_id": pl.Int64}, orient="row")
+    return found.select(pl.col("number_id").cast(pl.UInt32), pl.col("caller_id").cast(pl.Int64))
+
+
+def store_callers(cursor, center_id: int, callers: pl.DataFrame) -> pl.DataFrame:
+    """Find the callers of caller_table() that the center has already (by digest), encrypt only the others (Fernet,
+    the library's public API, a fresh IV each) and store them; return (number_id, caller_id) of every one. `cursor`: a
+    DB-API cursor of Django's connection (sqlite3 or psycopg), or an AdbcCursor (a direct_transaction)."""
+    # in digest order: the callers' UNIQUE (center, digest) index is then filled and probed in key order, not at a
+    # random leaf per number
+    param = "%s" if connection.vendor == "postgresql" and not isinstance(cursor, AdbcCursor) else "?"
+    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {Caller._meta.db_table} WHERE center_id = {param})", (center_id,))
+    if cursor.fetchone()[0]:
+        source, param = _temp_table(cursor, "kefu_caller_in", callers.select("number_id", "digest").sort("digest"))
+        try:
+            known = _found(cursor, source, param, center_id)
+        finally:
+            cursor.execute(f"DROP TABLE {source}")
+    else:  # the center's first import: no number is known
+        known = pl.DataFrame(schema={"number_id": pl.UInt32, "caller_id": pl.Int64})
+    new = callers.join(known, on="number_id", how="anti").sort("digest")
+    if not new.height:
+        return known
+    new = new.with_columns(token=pl.Series(crypto.encrypt_many(new.get_column("number").to_list()), dtype=pl.Utf8))
+    source, param = _temp_table(cursor, "kefu_caller_new", new.select("number_id", "digest", "token"))
     try:
         cursor.execute(caller_rows_sql(Caller._meta.db_table, source, param), (center_id,))
-        cursor.execute(f"SELECT i.number_id, k.id FROM {source} AS i JOIN {Caller._meta.db_table} AS k "
-                       f"ON k.center_id = {param} AND k.number_digest = i.digest", (center_id,))
-        if isinstance(cursor, AdbcCursor):  # Arrow straight into the frame: no Python tuple per caller
-            found = cursor.fetch_frame().rename(lambda name: {"id": "caller_id"}.get(name, name))
-        else:
-            found = pl.DataFrame(cursor.fetchall(), schema={"number_id": pl.Int64, "caller_id": pl.Int64}, orient="row")
+        added = _found(cursor, source, param, center_id)
     finally:
         cursor.execute(f"DROP TABLE {source}")
-    return found.select(pl.col("number_id").cast(pl.UInt32), pl.col("caller_id").cast(pl.Int64))
+    return pl.concat([known, added])
+
+
+def caller_ids(cursor, center_id: int, numbers: pl.Series) -> pl.DataFrame:
+    """(number, caller_id) of every distinct caller number of an import: the callers the center has not yet are stored,
+    each number encrypted once (caller_table, store_callers)."""
+    callers = caller_table(numbers)
+    if not callers.height:
+        return pl.DataFrame(schema={"number": pl.Utf8, "caller_id": pl.Int64})
+    ids = store_callers(cursor, center_id, callers)
+    return callers.select("number_id", "number").join(ids, on="number_id", how="left").select("number", "caller_id")
+
+
+# ---------------------------------------------------------------- calls
+
+class Staffing:
+    """staff_no -> (staff id, team id) of the center."""
+
+    def __init__(self, center, rows: list[tuple] | None = None):
+        """rows: (staff_no, id, team_id) of the center's staff read already (else read here)."""
+        if rows is None:
+            rows = Staff.objects.filter(center=center).values_list("staff_no", "id", "team_id")
+        self.rows = {no: (pk, team) for no, pk, team in rows}
+
+    @classmethod
+    def read(cls, cursor: "AdbcCursor", center) -> "Staffing":
+        """The center's staff read through a direct_transaction's cursor (inside its transaction)."""
+        staff = Staff._meta
+        return cls(center, cursor.execute(f"SELECT staff_no, id, {staff.get_field('team').column} FROM {staff.db_table} "
+                                          f"WHERE {staff.get_field('center').column} = ?", (center.pk,)).fetchall())
+
+    def of(self, staff_no: str) -> tuple[int | None, int | None]:
+        return self.rows.get(staff_no, (None, None))
+
+
+def _preparer(center, batch_id: int, frame: pl.DataFrame, staffing: Staffing, callers: pl.DataFrame):
+    """prepare(part): a part of a normalised call frame as the table's rows (lazy): staff and team joined, texts cut to
+    their column widths, times as the backend stores them, and the caller: `callers` is (number, caller_id)."""
+    staff_nos = frame.get_column("agent_staff_no").unique().to_list()
+    staff = pl.DataFrame({"agent_staff_no": staff_nos, "agent_id": [staffing.of(no)[0] for no in staff_nos],
+                          "team_id": [staffing.of(no)[1] for no in staff_nos]},
+                         schema={"agent_staff_no": pl.Utf8, "agent_id": pl.Int64, "team_id": pl.Int64})
+    pg = connection.vendor == "postgresql"
+
+    def times(col: str) -> pl.Expr:
+        e = pl.col(col)
+        return e if pg else e.dt.convert_time_zone("UTC").dt.replace_time_zone(None).dt.to_string("%Y-%m-%d %H:%M:%S%.f")
+
+    def prepare(part: pl.DataFrame) -> pl.LazyFrame:
+        # the joins carry the key columns only; the looked-up ids are set beside the part after (a join that keeps the
+        # left order moves every column it carries)
+        found = (part.lazy().select(pl.col("caller_number").fill_null(""), "agent_staff_no")
+                 .join(callers.lazy(), left_on="caller_number", right_on="number", how="left", maintain_order="left")
+                 .join(staff.lazy(), on="agent_staff_no", how="left", maintain_order="left")
+                 .select("caller_id", "agent_id", "team_id")
+                 .collect())
+        return (
+            pl.concat([part.lazy().drop("caller_number"), found.lazy()], how="horizontal")
+            .select(
+                pl.lit(center.pk).alias("center_id"), pl.lit(batch_id).alias("batch_id"),
+                pl.col("call_id").str.slice(0, 64), pl.col("queue").str.slice(0, 64), pl.col("call_type").str.slice(0, 40), "is_vip",
+                "caller_id",
+                times("offered_at").alias("offered_at"), "outcome", "requested_agent", "queued", times("answered_at").alias("answered_at"),
+                "wait_seconds", "rings", "talk_seconds", "hold_seconds", "acw_seconds", "transferred", "transfer_kind",
+                pl.col("transfer_target").str.slice(0, 80), pl.col("disposition").str.slice(0, 40), "first_call_resolved",
+                pl.col("agent_staff_no").str.slice(0, 20), "agent_id", "team_id", times("ended_at").alias("ended_at"),
+                pl.col("hangup_by") if "hangup_by" in frame.columns else pl.lit("").alias("hangup_by"),
+            )
+        )
+
+    return prepare
+
+
+def insert_calls(center, batch_id: int, frame: pl.DataFrame, *, cursor: "AdbcCursor | None" = None,
+                 staffing: Staffing | None = None, batch_size: int = 5000, progress=None) -> int:
+    """Store a normalised call frame of an import batch: its callers, then its calls (ON CONFLICT (center, call_id) DO
+    NOTHING: call_ids the center has already are skipped). Returns the calls added. `cursor`: a direct_transaction's
+    (SQLite), else Django's connection (inside the caller's transaction). `progress(n)`, when given, is told of every
+    n rows written (or skipped)."""
+    if not frame.height:
+        return 0
+    if cursor is not None:
+        return _insert_direct(center, batch_id, frame, cursor, staffing or Staffing.read(cursor, center), progress)
+    connection.ensure_connection()
+    # the driver's own cursor: Django's debug wrapper would log every bound row
+    raw = connection.connection.cursor()
+    try:
+        prepare = _preparer(center, batch_id, frame, staffing or Staffing(center),
+                            caller_ids(raw, center.pk, frame.get_column("caller_number")))
+        prepared = prepare(frame).collect()
+        if connection.vendor == "postgresql":
+            return _copy_postgresql(raw, prepared, progress)
+        return _bound_sqlite(raw, prepared, batch_size, progress)
+    finally:
+        raw.close()
+
+
+def _insert_direct(center, batch_id: int, frame: pl.DataFrame, cur: "AdbcCursor", staffing: Staffing, progress) -> int:
+    """insert_calls in a direct_transaction: the call_ids the center has already are left out first (new_calls), then
+    the rows go in call_id order (the UNIQUE (center, call_id) index filled by appends), DIRECT_WRITE_ROWS at a time:
+    while the driver writes one slice (it releases the GIL), this thread prepares the next. The secondary indexes are
+    built again after the rows when the import at least doubles the table (sqlite_indexes_to_rebuild)."""
+    table = Call._meta.db_table
+    rows_in_file = frame.height
+    frame = new_calls(cur, table, center.pk, frame)
+    if progress and frame.height < rows_in_file:
+        progress(rows_in_file - frame.height)  # skipped: one step for them all
+    if not frame.height:
+        return 0
+    prepare = _preparer(center, batch_id, frame, staffing, caller_ids(cur, center.pk, frame.get_column("caller_number")))
+    rebuild = sqlite_indexes_to_rebuild(cur, table, frame.height)
+    for name, _ in rebuild:
+        cur.execute(f'DROP INDEX "{name}"')
+    order = frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).sort_by("call_id", maintain_order=True)).to_series()
+
+    def write(rows: pl.DataFrame) -> int:
+        return cur.cursor.adbc_ingest(table, rows, mode="append")
+
+    def written(future, rows: int) -> int:
+        added = future.result()
+        if progress:
+            progress(rows)
+        return added
+
+    step = DIRECT_WRITE_ROWS
+    cuts = sorted({0, *range(min(step // 4, frame.height), frame.height, step), frame.height})
+    created = 0
+    with ThreadPoolExecutor(1) as pool:
+        pending = None
+        for lo, hi in zip(cuts, cuts[1:]):
+            rows = prepare(frame.select(pl.all().gather(order.slice(lo, hi - lo)))).collect()
+            if pending is not None:
+                created += written(*pending)
+            pending = pool.submit(write, rows), rows.height
+            del rows
+        if pending is not None:
+            created += written(*pending)
+    for _, ddl in rebuild:
+        cur.execute(ddl)
+    return created
+
+
+def _copy_postgresql(cursor, prepared: pl.DataFrame, progress) -> int:
+    """COPY of the rows written as CSV into a temp table, then one INSERT ... SELECT ... ON CONFLICT DO NOTHING."""
+    table, cols = Call._meta.db_table, ", ".join(CALL_COLUMNS)
+    cursor.execute(f"CREATE TEMP TABLE kefu_call_in AS SELECT {cols} FROM {table} WITH NO DATA")
+    with cursor.copy(f"COPY kefu_call_in ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')") as copy:
+        for i in range(0, prepared.height, DIRECT_WRITE_ROWS):
+            part = prepared.slice(i, DIRECT_WRITE_ROWS)
+            copy.write(part.write_csv(include_header=False, null_value="\\N").encode())
+            if progress:
+                progress(part.height)
+    cursor.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM kefu_call_in ON CONFLICT (center_id, call_id) DO NOTHING")
+    created = cursor.rowcount
+    cursor.execute("DROP TABLE kefu_call_in")
+    return created
+
+
+def _bound_sqlite(cursor, prepared: pl.DataFrame, batch_size: int, progress) -> int:
+    """executemany() on Django's SQLite connection, with a bigger page cache meanwhile and the secondary indexes built
+    again when the import at least doubles the table."""
+    table = Call._meta.db_table
+    cache_size = cursor.execute("PRAGMA cache_size").fetchone()[0]
+    cursor.execute(f"PRAGMA cache_size = {-SQLITE_IMPORT_CACHE_KIB}")
+    try:
+        rebuild = sqlite_indexes_to_rebuild(cursor, table, prepared.height)
+        for name, _ in rebuild:
+            cursor.execute(f'DROP INDEX "{name}"')
+        created = sqlite_insert_bound(cursor, table, prepared, batch_size, progress)
+        for _, ddl in rebuild:
+            cursor.execute(ddl)
+    finally:
+        cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
+    return created

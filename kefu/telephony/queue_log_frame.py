@@ -131,10 +131,9 @@ class _Block:
     END: the line that finishes a call), and where every line starts (bytes)."""
 
     def __init__(self, text: bytes, offset: int, first_idx: int, events: dict, queues: dict, agents: dict, agent_map):
-        raw = np.frombuffer(text, np.uint8)
-        if _other_breaks(text, raw):
+        if _other_breaks(text):
             raise OtherLineBreaks()
-        ends = np.flatnonzero(raw == 10)
+        ends = np.flatnonzero(np.frombuffer(text, np.uint8) == 10)
         self.count = len(ends) + (0 if text.endswith(b"\n") else 1)
         self.starts = np.concatenate(([0], ends[:self.count - 1] + 1)).astype(np.int64) + offset
         f = pl.read_csv(text, has_header=False, separator="|", quote_char=None, schema=_FIELDS, truncate_ragged_lines=True,
@@ -194,15 +193,16 @@ class _Block:
         self.others = pl.concat(others)
 
 
-def _other_breaks(text: bytes, raw: np.ndarray) -> bool:
-    """Does the block break lines elsewhere than at \\n and \\r\\n (as str.splitlines also does)?"""
-    count = np.bincount(raw, minlength=256)
-    if count[[0x0b, 0x0c, 0x1c, 0x1d, 0x1e]].any() or (count[0x0d] and count[0x0d] != text.count(b"\r\n")):
+def _other_breaks(text: bytes) -> bool:
+    """Does the block break lines elsewhere than at \\n and \\r\\n (as str.splitlines also does)? One scan of the bytes
+    per separator (bytes.find and count: memchr), no copy of the block."""
+    if any(sep in text for sep in (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e")):
         return True
-    if not (count[0xc2] or count[0xe2]):
-        return False
-    # U+0085, U+2028, U+2029 (in UTF-8 these bytes are those characters wherever they occur)
-    return b"\xc2\x85" in text or b"\xe2\x80\xa8" in text or b"\xe2\x80\xa9" in text
+    if b"\r" in text and text.count(b"\r") != text.count(b"\r\n"):
+        return True
+    # U+0085, U+2028, U+2029 (in UTF-8 these bytes are those characters wherever they occur); the lead byte is looked
+    # for first (memchr: ~30x faster than a search for the two or three bytes, and absent from most logs)
+    return (b"\xc2" in text and b"\xc2\x85" in text) or (b"\xe2" in text and (b"\xe2\x80\xa8" in text or b"\xe2\x80\xa9" in text))
 
 
 def parse_frame(data: bytes, *, encoding: str = "utf-8", tz=queue_log.timezone.utc, carry=(), agent_map: dict[str, str] | None = None,

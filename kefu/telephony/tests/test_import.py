@@ -226,26 +226,35 @@ def test_mapping_file_is_plain_json():
 
 
 @pytest.mark.django_db
-def test_callers_are_stored_once_per_number_and_center(center):
-    """Each distinct number of an import is digested and encrypted once (audit's decrypt() reads it, the digest is audit's
-    digest()); a number the center has already keeps its row; another center gets rows of its own; no number, no row."""
-    from kefu.audit.crypto import decrypt
+def test_callers_are_stored_once_per_number_and_center(center, monkeypatch):
+    """Each distinct number of an import is digested once (audit's digest()) and, when the center has it not yet,
+    encrypted once (audit's decrypt() reads it); a number the center has already keeps its row and is not encrypted
+    again; another center gets rows of its own; no number, no row."""
+    from kefu.audit import crypto
     from kefu.org import services as org
 
     numbers = pl.Series(["13800001111", "0571-88886666", "一二三", "x" * 31, "", None, "13800001111"])
     table = bulk.caller_table(numbers)
     assert sorted(table.get_column("number").to_list()) == sorted(["13800001111", "0571-88886666", "一二三", "x" * 31])
-    for number, dig, token in table.select("number", "digest", "token").iter_rows():
-        assert decrypt(token) == number and dig == digest(number)
+    assert all(dig == digest(number) for number, dig in table.select("number", "digest").iter_rows())
+    encrypted = []
+    real = crypto.encrypt_many
+    monkeypatch.setattr(crypto, "encrypt_many", lambda values: encrypted.append(sorted(values)) or real(values))
     with connection.cursor() as cur:
-        first = services.caller_ids(cur, center.pk, numbers)
+        first = bulk.caller_ids(cur, center.pk, numbers)
         assert first.height == 4 and first.get_column("caller_id").n_unique() == 4
-        again = services.caller_ids(cur, center.pk, pl.Series(["13800001111", "13900002222"]))
-        other = services.caller_ids(cur, org.create_center("c2", "二中心").pk, pl.Series(["13800001111"]))
+        again = bulk.caller_ids(cur, center.pk, pl.Series(["13800001111", "13900002222"]))
+        other = bulk.caller_ids(cur, org.create_center("c2", "二中心").pk, pl.Series(["13800001111"]))
+    assert encrypted == [sorted(["13800001111", "0571-88886666", "一二三", "x" * 31]), ["13900002222"], ["13800001111"]]
     known = dict(first.iter_rows())
     assert dict(again.iter_rows())["13800001111"] == known["13800001111"]
     assert Caller.objects.filter(center=center).count() == 5 and other.item(0, "caller_id") not in known.values()
-    assert Caller.objects.get(pk=known["一二三"]).number == "一二三"
+    for number, caller_id in first.iter_rows():
+        stored = Caller.objects.get(pk=caller_id)
+        assert (stored.number, stored.number_digest) == (number, digest(number))
+        with connection.cursor() as cur:
+            cur.execute("SELECT number FROM telephony_caller WHERE id = %s", [caller_id])
+            assert crypto.decrypt(cur.fetchone()[0]) == number  # a Fernet token at rest
 
 
 @pytest.mark.django_db
@@ -349,65 +358,11 @@ def test_sqlite_big_import_rebuilds_indexes_in_its_transaction(center, monkeypat
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(bulk, "sqlite_statement", broken)
-    monkeypatch.setattr(bulk.Stage, "copy", broken)
     bigger = CSV_CN.replace("A00", "B00")
     state = snapshot()
     with pytest.raises(RuntimeError):
         services.import_csv(center, file_name="more.csv", data=bigger.encode(), mapping=MAPPING)
     assert seen[-1] and indexes() == before and snapshot() == state
-
-
-@pytest.mark.django_db(transaction=True)
-def test_sqlite_staged_insert_stores_what_executemany_stores_all_or_nothing(monkeypatch):
-    """With the ADBC SQLite driver, an import outside any transaction stages its calls in a scratch file that its own
-    connection attaches and copies from: the same rows (types included) as executemany(), progress for every row, the
-    scratch file detached and deleted, and a failure after the copy leaves nothing."""
-    if connection.vendor != "sqlite" or bulk.adbc_sqlite is None:
-        pytest.skip("SQLite with adbc-driver-sqlite only")
-    from kefu.org import services as org
-
-    monkeypatch.setattr(bulk, "sqlite_file", lambda: None)  # a database file takes the direct path (test below)
-    staged, bound = org.create_center("s1", "暂存"), org.create_center("s2", "绑定")
-    folders = []
-    real_copy = bulk.Stage.copy
-    monkeypatch.setattr(bulk.Stage, "copy", lambda self, *a, **k: folders.append(self.folder) or real_copy(self, *a, **k))
-    seen = []
-    assert services.import_csv(staged, file_name="a.csv", data=CSV_CN.encode(), mapping=MAPPING, progress=seen.append).calls_created == 3
-    assert len(folders) == 1 and sum(seen) == 3
-    monkeypatch.setattr(bulk, "adbc_sqlite", None)
-    services.import_csv(bound, file_name="b.csv", data=CSV_CN.replace("\n", "\r\n").encode(), mapping=MAPPING)  # another file
-    assert len(folders) == 1
-
-    def rows(center):
-        with connection.cursor() as cur:
-            cur.execute("SELECT * FROM telephony_call WHERE center_id = %s ORDER BY call_id", [center.pk])
-            names = [d[0] for d in cur.description]
-            skip = {"id", "center_id", "batch_id", "caller_id", "caller_digest"}  # each center has callers of its own
-            return [{k: (v, type(v)) for k, v in zip(names, r) if k not in skip} for r in cur.fetchall()]
-
-    assert rows(staged) == rows(bound) and len(rows(staged)) == 3
-    assert sorted(selectors.caller_number(c) for c in selectors.calls(staged)) == \
-        sorted(selectors.caller_number(c) for c in selectors.calls(bound)) != ["", "", ""]
-    with connection.cursor() as cur:
-        cur.execute("PRAGMA database_list")
-        assert bulk.STAGE_ALIAS not in [r[1] for r in cur.fetchall()]
-    import os
-    assert not os.path.exists(folders[0])
-
-    monkeypatch.setattr(bulk, "adbc_sqlite", __import__("adbc_driver_sqlite.dbapi").dbapi)
-
-    def copy_then_fail(self, *a, **k):
-        assert real_copy(self, *a, **k) == 3
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(bulk.Stage, "copy", copy_then_fail)
-    state = snapshot()
-    with pytest.raises(RuntimeError):
-        services.import_csv(staged, file_name="c.csv", data=CSV_CN.replace("A00", "C00").encode(), mapping=MAPPING)
-    assert snapshot() == state
-    with connection.cursor() as cur:
-        cur.execute("PRAGMA database_list")
-        assert bulk.STAGE_ALIAS not in [r[1] for r in cur.fetchall()]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -453,7 +408,7 @@ def test_sqlite_direct_import_stores_what_executemany_stores_all_or_nothing(monk
         return services.import_csv_direct(direct, frame, file_name="a.csv", sha=sha, user=None, path=path, progress=progress)
 
     monkeypatch.setattr(bulk, "SQLITE_REBUILD_MIN_ROWS", 1)  # the indexes dropped and built again, as for a month
-    monkeypatch.setattr(bulk, "STAGE_WRITE_ROWS", 2)  # two slices: the writer thread and the next slice's callers
+    monkeypatch.setattr(bulk, "DIRECT_WRITE_ROWS", 2)  # two slices: the writer thread and the next slice's callers
     seen = []
     batch_id, created = run(CSV_CN, "a" * 64, seen.append)
     assert created == 3 and sum(seen) == 3 and rows(direct) == rows(bound) and len(rows(direct)) == 3
@@ -488,6 +443,79 @@ def test_sqlite_direct_import_stores_what_executemany_stores_all_or_nothing(monk
     with pytest.raises(bulk.adbc_sqlite.Error):
         run(CSV_CN.replace("A00", "C00"), "c" * 64)
     assert state() == after
+    db.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_direct_queue_log_import_stores_what_django_stores_all_or_nothing(monkeypatch, tmp_path, make_staff):
+    """On a database file, a queue_log import outside any transaction writes through a connection of the ADBC driver
+    in one transaction of its own (queue_log_direct): the same calls (types included), sessions, pauses, pending lines
+    and batch counts as the import through Django's connection, the pending lines carried to the next file, the same
+    file refused, and a failure before its commit leaves nothing. Run here on a copy of the test database in a file."""
+    if connection.vendor != "sqlite" or bulk.adbc_sqlite is None:
+        pytest.skip("SQLite with adbc-driver-sqlite only")
+    import hashlib
+    import sqlite3
+
+    from kefu.org import services as org
+
+    direct, bound = org.create_center("d1", "直写"), org.create_center("d2", "绑定")
+    org.create_staff(direct, staff_no="7001", name="座席", roles=["agent"], username="agent-d1", password="agent-pass-123")
+    paused = qlog(L(30, "NONE", "q1", "SIP/7001", "PAUSE", "午餐"), L(60, "NONE", "q1", "SIP/7001", "UNPAUSE", ""))
+    for name, data in (("a.log", FILE_A + paused), ("b.log", FILE_B)):
+        services.import_queue_log(bound, file_name=name, data=data)  # inside no transaction, on an in-memory database
+    path = str(tmp_path / "copy.sqlite3")
+    connection.ensure_connection()
+    with sqlite3.connect(path) as db:
+        connection.connection.backup(db)
+    db = sqlite3.connect(path)
+
+    def table(name: str, center) -> list[dict]:
+        cur = db.execute(f"SELECT * FROM {name} WHERE center_id = ? ORDER BY 2, 3, 4", [center.pk])
+        names = [d[0] for d in cur.description]
+        skip = {"id", "center_id", "batch_id", "caller_id", "caller_digest", "agent_id", "team_id"}
+        return [{k: (v, type(v)) for k, v in zip(names, r) if k not in skip} for r in cur.fetchall()]
+
+    def state():
+        return ([db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                 for t in ("telephony_call", "telephony_importbatch", "telephony_agentsession", "telephony_agentpause",
+                           "telephony_pendingline", "telephony_caller")],
+                db.execute("SELECT name, sql FROM sqlite_master WHERE tbl_name = 'telephony_call' ORDER BY name").fetchall())
+
+    def run(name: str, data: bytes):
+        return services.queue_log_direct(direct, data, services.queue_log_options(direct, data), file_name=name,
+                                         sha=hashlib.sha256(b"d1" + data).hexdigest(), user=None, path=path)  # the same files: another sha
+
+    batch_a, _, calls_a, created_a = run("a.log", FILE_A + paused)
+    assert created_a == calls_a.height == 1
+    pending = [r[0] for r in db.execute("SELECT line FROM telephony_pendingline WHERE center_id = ? ORDER BY seq", [direct.pk])]
+    assert len(pending) == 3 and [ln for ln in pending if "|2.1|" in ln] == FILE_A.decode().splitlines()[-2:]  # call 2.1 is open
+    batch_b, parsed, _, created_b = run("b.log", FILE_B)
+    assert created_b == 2 and len(parsed.sessions) == 1
+    for name in ("telephony_call", "telephony_agentsession", "telephony_agentpause", "telephony_pendingline"):
+        assert table(name, direct) == table(name, bound), name
+    assert len(table("telephony_call", direct)) == 3 and len(table("telephony_agentpause", direct)) == 1
+    counts = "SELECT rows, calls, sessions, pauses, pending, kind FROM telephony_importbatch WHERE center_id = ? ORDER BY id"
+    assert db.execute(counts, [direct.pk]).fetchall() == db.execute(counts, [bound.pk]).fetchall()
+    assert db.execute("SELECT count(*) FROM telephony_call WHERE center_id = ? AND agent_id IS NOT NULL", [direct.pk]).fetchone() == (2,)
+    tokens = db.execute("SELECT number, number_digest FROM telephony_caller WHERE center_id = ? ORDER BY id", [direct.pk]).fetchall()
+    from kefu.audit.crypto import decrypt
+    assert [(decrypt(t), d) for t, d in tokens] == [(n, digest(n)) for n in ("13800001111", "13900002222")]
+
+    before = state()
+    with pytest.raises(services.DuplicateFile):
+        run("again.log", FILE_B)
+    real = bulk.sqlite_indexes_to_rebuild
+    monkeypatch.setattr(bulk, "SQLITE_REBUILD_MIN_ROWS", 1)
+    names = [n for n, _ in real(db.cursor(), "telephony_call", 10**9)]
+    assert names
+    monkeypatch.setattr(bulk, "sqlite_indexes_to_rebuild",  # drops them, writes the rows, then fails to build them
+                        lambda *a: [(n, "CREATE INDEX broken ON no_such_table (x)") for n in names])
+    later = qlog(L(4000, "9.1", "q1", "NONE", "ENTERQUEUE", "", "13700003333"), L(4010, "9.1", "q1", "NONE", "ABANDON", 1, 1, 10),
+                 L(4020, "8.1", "q1", "NONE", "ENTERQUEUE", "", "13600004444"))
+    with pytest.raises(bulk.adbc_sqlite.Error):
+        run("later.log", later)
+    assert state() == before  # no row, batch, caller or pending line; the dropped indexes are back
     db.close()
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from kefu.org.models import Staff
 from kefu.quality import links, machine, services
 from kefu.quality.models import Evaluation
+from kefu.workcal.selectors import default_shift
 
 CALL_TYPES = ["咨询", "咨询", "咨询", "投诉", "办理", "建议"]
 NOTES = ["问候规范，业务解答准确", "未复述客户问题", "让客户等待前未征得同意", "解答有遗漏，需加强业务学习", "语速偏快", ""]
@@ -96,7 +97,7 @@ def build(center, rng, out) -> None:
                                            agent=agent, inspector=inspectors[0])
             e = services.transition(e, "score", inspectors[0], marks=_marks(card, rng, 0.35), notes=NOTES[j % len(NOTES)])
             _set_time(e, when)
-        services.deliver_shift_report(center, lead_team, yesterday, "day", inspectors[0])
+        services.deliver_shift_report(center, lead_team, yesterday, default_shift(center).code, inspectors[0])
     # A calibration: two inspectors and a team lead score the same call.
     graders = inspectors[:2] + list(leads.values())[:1]
     if len(graders) >= 2:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from kefu.org.models import Staff
+from kefu.roster.selectors import scheduled_intervals
 from kefu.shiftlog import rules, services
 from kefu.shiftlog.models import Handover, Item
 
@@ -45,9 +46,21 @@ def build(center, rng, out) -> None:
             if end <= now:
                 slots.append((shift, day, end))
     slots.sort(key=lambda s: s[2])
+    # a diary follows its writer's rostered shift: on a day with a published roster, a shift's diary is written by
+    # someone rostered on it, and nobody writes one for a shift they were not rostered on
+    on_shift: dict[tuple, set[str]] = {}
+    for staff_no, start, _end, code in scheduled_intervals(center, today - timedelta(days=DAYS), today + timedelta(days=1)):
+        on_shift.setdefault((start.astimezone(tz).date(), code), set()).add(staff_no)
+    rostered_days = {(day, no) for (day, _code), nos in on_shift.items() for no in nos}
     created = 0
     for n, (shift, day, end) in enumerate(slots):
         outgoing, incoming = chain[n % len(chain)], chain[(n + 1) % len(chain)]
+        if (day, outgoing.staff_no) in rostered_days and outgoing.staff_no not in on_shift.get((day, shift.code), ()):
+            mine = [p for p in chain if p.staff_no in on_shift.get((day, shift.code), ())]
+            if not mine:
+                continue
+            outgoing = mine[n % len(mine)]
+            incoming = next((p for p in chain if p.pk != outgoing.pk), incoming)
         if Handover.objects.filter(outgoing=outgoing, shift_date=day, shift_code=shift.code).exists():
             continue
         created += 1

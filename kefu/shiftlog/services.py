@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from kefu.errors import Conflict, NotAllowed, NotFound, RuleViolation
 from kefu.org.models import Staff
@@ -185,7 +186,8 @@ def start_handover(actor: Staff, *, shift_code: str, shift_date: date, incoming_
             tz = center_tz(center)
             names = {s.code: s.name for s in shifts_of(center)}
             raise RuleViolation.of("shiftlog.not_rostered_shift", field="shift_code", day=shift_date,
-                                   shift=names.get(code, code), start=f"{start.astimezone(tz):%H:%M}",
+                                   shift=gettext_lazy(names.get(code, code)),  # a preset's name reads in English
+                                   start=f"{start.astimezone(tz):%H:%M}",
                                    end=f"{end.astimezone(tz):%H:%M}")
     due = rules.deadlines(end, policy["sign_out_grace_minutes"], policy["countersign_grace_minutes"])
     if Handover.objects.filter(outgoing=actor, shift_date=shift_date, shift_code=shift_code).exists():

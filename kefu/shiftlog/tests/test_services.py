@@ -3,6 +3,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from kefu.customers.models import Customer
 from kefu.errors import RuleViolation
@@ -85,6 +86,8 @@ def test_a_diary_for_another_shift_than_the_rostered_one_is_refused(people):
     problem = exc.value.problems[0]
     assert (problem.field, problem.rule) == ("shift_code", "shiftlog.not_rostered_shift")
     assert "常班（09:00–18:00）" in str(problem.message)
+    with translation.override("en"):
+        assert "rostered on the Office hours (09:00–18:00)" in str(problem.message)
     assert snapshot() == before
 
 

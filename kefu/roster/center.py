@@ -40,6 +40,9 @@ class CenterInput:
     # seats per skill, per day and interval, from a per-skill forecast: replaces the policy's flat skill_cover for
     # those skills (a large center staffs VIP, complaint and English queues by their own traffic)
     skill_requirement: dict[str, list[list[int]]] = field(default_factory=dict)
+    # day indexes whose requirement is kefu.wfm's staffing plan: its forecast already carries the month-start peak
+    # and the holidays of the history, so the profile's uplifts below are not added again
+    forecast_days: frozenset[int] = frozenset()
 
 
 def minutes_of(hhmm: str) -> int:
@@ -64,11 +67,15 @@ RESERVE = "B"
 
 def adjusted_requirement(policy: dict, inp: CenterInput, requirement: list[list[int]] | None = None) -> list[list[int]]:
     """Seats per interval after the seeds' uplifts: slack on holidays (004:L787) and more staff at the
-    start of the month (004:L761). requirement: another table than inp.requirement (a skill's)."""
+    start of the month (004:L761), on the days the policy's profile stands in for a forecast (a forecast day is
+    kefu.wfm's figure as it is). requirement: another table than inp.requirement (a skill's)."""
     out = []
     for d, row in enumerate(inp.requirement if requirement is None else requirement):
         day = inp.start + timedelta(days=d)
         factor = 1.0
+        if requirement is None and d in inp.forecast_days:
+            out.append(list(row))
+            continue
         if d in inp.holidays:
             factor += policy["holiday_slack_ratio"]
         if day.day <= policy["month_start_days"]:

@@ -99,29 +99,43 @@ def default_requirement(pol: dict, days: int, n_agents: int) -> list[list[int]]:
     return [[round(v * n_agents / 40) for v in profile] for _ in range(days)]
 
 
-def requirement_from_wfm(center: Center, start: date, days: int, interval_minutes: int = 30) -> list[list[int]] | None:
-    """kefu.wfm's Erlang staffing (seats to schedule, shrinkage included) per interval, when wfm has a
-    forecast for every day of the period; otherwise None and the policy's profile is used."""
-    try:
-        from kefu.wfm.services import staffing_plan
-    except ImportError:
-        return None
-    out = []
+def wfm_requirement(center: Center, start: date, days: int, interval_minutes: int = 30) -> list[dict | None]:
+    """kefu.wfm's staffing plan per roster interval, for each day of the period that has a forecast (None for a
+    day without one): {"seats": 需排班 (agents to schedule: the agents on the phones the targets need, the occupancy
+    cap included, grossed up by shrinkage — the figure of the staffing page), "on_phones": 需在线, "occupancy": True
+    where the occupancy cap set the figure}. A forecast hour covers both of its half hours."""
+    from kefu.wfm.services import staffing_plan
+
+    out: list[dict | None] = []
     for d in range(days):
         try:
             plan = staffing_plan(center, start + timedelta(days=d))
         except RuleViolation:  # no forecast for that day
-            return None
-        rows = [(r["start"].hour * 60 + r["start"].minute, int(r["scheduled_needed"])) for r in plan["rows"]]
+            out.append(None)
+            continue
+        rows = [(r["start"].hour * 60 + r["start"].minute, r) for r in plan["rows"]]
         if not rows:
-            return None
-        day_row = []
+            out.append(None)
+            continue
+        day = {"seats": [], "on_phones": [], "occupancy": []}
         for i in range(1440 // interval_minutes):
             minute = i * interval_minutes
-            covering = [need for begin, need in rows if begin <= minute]
-            day_row.append(covering[-1] if covering else rows[0][1])
-        out.append(day_row)
+            covering = [r for begin, r in rows if begin <= minute]
+            r = covering[-1] if covering else rows[0][1]
+            day["seats"].append(int(r["scheduled_needed"]))
+            day["on_phones"].append(int(r.get("required", r["scheduled_needed"])))
+            day["occupancy"].append(r.get("binding") == "occupancy")
+        out.append(day)
     return out
+
+
+def requirement_from_wfm(center: Center, start: date, days: int, interval_minutes: int = 30) -> list[list[int] | None] | None:
+    """Seats per interval from kefu.wfm (wfm_requirement) for each day with a forecast, None for a day without one;
+    None when no day of the period has a forecast."""
+    planned = wfm_requirement(center, start, days, interval_minutes)
+    if not any(planned):
+        return None
+    return [p["seats"] if p else None for p in planned]
 
 
 def _validate_requirement(requirement, days: int, per_day: int) -> list[list[int]]:
@@ -175,9 +189,20 @@ def _inputs(center: Center, start: date, days: int, requirement, holidays, pol: 
     if not staff:
         raise RuleViolation("中心没有可排班的话务员", field="center", rule="no_agents")
     per_day = 1440 // pol["interval_minutes"]
+    basis: dict = {"forecast_days": []}
     if requirement is None:
-        requirement = (requirement_from_wfm(center, start, days, pol["interval_minutes"])
-                       or default_requirement(pol, days, len(staff)))
+        # The staffing page's 需排班 for every day with a forecast, the policy's profile for the others; the page
+        # says which (issue 13: the two pages showed 12 and 4 for the same half hour).
+        planned = wfm_requirement(center, start, days, pol["interval_minutes"])
+        profile = default_requirement(pol, days, len(staff))
+        requirement = [p["seats"] if p else profile[d] for d, p in enumerate(planned)]
+        basis = {"forecast_days": [d for d, p in enumerate(planned) if p],
+                 "on_phones": {str(d): p["on_phones"] for d, p in enumerate(planned) if p},
+                 "occupancy": {str(d): [i for i, bound in enumerate(p["occupancy"]) if bound]
+                               for d, p in enumerate(planned) if p}}
+        if basis["forecast_days"]:
+            targets = policy_for("wfm", center)["targets"]
+            basis.update(shrinkage=targets["shrinkage"], occupancy_cap=targets.get("occupancy_cap"))
     requirement = _validate_requirement(requirement, days, per_day)
     if holidays is None:
         holidays = holidays_between(center, start, days, pol)
@@ -190,7 +215,7 @@ def _inputs(center: Center, start: date, days: int, requirement, holidays, pol: 
                          "shift": r.shift_code or None, "on": r.kind == RosterRequest.Kind.SHIFT_ON,
                          "weight": r.weight})
     return {"policy": pol, "start": start.isoformat(), "days": days, "agents": agents, "requirement": requirement,
-            "holidays": sorted(holidays), "requests": requests}
+            "holidays": sorted(holidays), "requests": requests, "requirement_basis": basis}
 
 
 def center_input(inputs: dict, fixed=()) -> center_model.CenterInput:
@@ -199,6 +224,7 @@ def center_input(inputs: dict, fixed=()) -> center_model.CenterInput:
         agents=[center_model.AgentSpec(a["staff_no"], frozenset(a["skills"]), a["night_ok"], frozenset(a["unavailable"]))
                 for a in inputs["agents"]],
         requirement=inputs["requirement"], holidays=set(inputs["holidays"]),
+        forecast_days=frozenset((inputs.get("requirement_basis") or {}).get("forecast_days", [])),
         requests=[center_model.RequestSpec(r["staff_no"], r["day"], r["shift"], r["on"], r["weight"])
                   for r in inputs["requests"]],
         fixed=list(fixed))

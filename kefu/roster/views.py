@@ -213,6 +213,12 @@ def _context(request, roster: Roster) -> dict:
                 scheduled[t] += 1
     labels = [f"{days[t // per_day]:%m-%d} {(t % per_day) * problem.interval_minutes // 60:02d}:"
               f"{(t % per_day) * problem.interval_minutes % 60:02d}" for t in range(len(scheduled))]
+    basis = inputs.get("requirement_basis") or {}
+    forecast_days = set(basis.get("forecast_days", []))
+    # 需在线 (on the phones) where the requirement is the staffing page's: shrinkage turns it into the seats required
+    on_phones = [v for d in range(roster.days) for v in (basis.get("on_phones", {}).get(str(d)) or [None] * per_day)]
+    occupancy_bound = sum(len(v) for v in basis.get("occupancy", {}).values())
+    profile_days = [days[d] for d in range(roster.days) if d not in forecast_days]
     report = dict(roster.report)
     report["hard"] = [{**h, "label": family_label(h), "message": shown_message(h.get("message", ""))} for h in report.get("hard", [])]
     roster.status_label = STATUS_LABELS.get(roster.status, roster.get_status_display())
@@ -232,12 +238,16 @@ def _context(request, roster: Roster) -> dict:
         "templates": template_list,
         "codes": [s.code for s in problem.shifts],
         "can_edit": allowed(request.user, "page.roster.plan"),
-        "chart": {"labels": labels, "required": required, "scheduled": scheduled},
+        "chart": {"labels": labels, "required": required, "scheduled": scheduled,
+                  "on_phones": on_phones if forecast_days else None},
+        "basis": {"forecast_days": len(forecast_days), "profile_days": profile_days, "all_profile": not forecast_days,
+                  "shrinkage": basis.get("shrinkage"), "occupancy_cap": basis.get("occupancy_cap"),
+                  "occupancy_bound": occupancy_bound, "known": "forecast_days" in basis},
         "report": report,
         "under_pct": under_pct,
         "soft_labels": {family: FAMILY_LABELS.get(family, label) for family, label in engine.SOFT_FAMILIES.items()},
         "edits": edits,
-        "chart_labels": {"required": _("需求座席"), "scheduled": _("已排座席"), "agents": _("人")},
+        "chart_labels": {"required": _("需求座席"), "scheduled": _("已排座席"), "agents": _("人"), "on_phones": _("需在线（未计缺勤）")},
         "policy": inputs["policy"],
     }
 

@@ -225,4 +225,6 @@ def test_requirement_from_wfm_erlang_plan(center, monkeypatch):
     monkeypatch.setattr(wfm_services, "staffing_plan", plan)
     rows = services.requirement_from_wfm(center, date(2030, 3, 4), 2, 30)
     assert rows[0][:4] == [0, 0, 1, 1] and rows[1][46:] == [23, 23] and len(rows[0]) == 48
-    assert services.requirement_from_wfm(center, date(2030, 3, 8), 2, 30) is None  # 03-09 has no forecast
+    partial = services.requirement_from_wfm(center, date(2030, 3, 8), 2, 30)  # 03-09 has no forecast: the profile's day
+    assert partial[0][:4] == [0, 0, 1, 1] and partial[1] is None
+    assert services.requirement_from_wfm(center, date(2030, 3, 9), 1, 30) is None

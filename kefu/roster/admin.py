@@ -1,4 +1,5 @@
-"""Administrators edit the center's shift templates here (the roster page uses the active ones)."""
+"""The roster's shift templates and requests, read here. The templates follow the center's shift calendar (policy
+section `shifts`, kefu/workcal/policy.py): hours are edited there, once for the roster, the diary, QA and attendance."""
 from django.contrib import admin
 
 from kefu.roster.models import RosterRequest, ShiftTemplate
@@ -8,6 +9,16 @@ from kefu.roster.models import RosterRequest, ShiftTemplate
 class ShiftTemplateAdmin(admin.ModelAdmin):
     list_display = ("center", "code", "name", "start", "minutes", "night", "active")
     list_filter = ("center", "night", "active")
+
+    # kept in step with the shift calendar by roster.services.ensure_templates: an edit here would be undone
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(RosterRequest)

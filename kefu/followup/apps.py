@@ -13,3 +13,4 @@ class FollowupConfig(AppConfig):
         from . import tasks  # noqa: F401  (registers the Celery tasks)
 
         register("followup-scan", "followup.scan", 300, label=_("回访与回呼任务生成"))
+        register("followup-reports", "followup.reports", 600, label=_("经理日报、周报邮件"))

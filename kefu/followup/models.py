@@ -266,3 +266,29 @@ class OptOut(models.Model):
         constraints = [models.UniqueConstraint(fields=["customer"], condition=models.Q(withdrawn_at__isnull=True),
                                                name="followup_one_active_optout_per_customer")]
         indexes = [models.Index(fields=["center", "withdrawn_at"])]
+
+
+class ManagerReport(models.Model):
+    """One scheduled e-mail of the manager's figures (daily or weekly), once per center, kind and period: claimed
+    before it is sent, so a timer that fires twice sends it once."""
+
+    class State(models.TextChoices):
+        SENDING = "sending", "发送中"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败"
+
+    center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="+", verbose_name="中心")
+    kind = models.CharField("类型", max_length=10)  # daily | weekly
+    first = models.DateField("期间开始")
+    last = models.DateField("期间结束")
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.SENDING)
+    attempts = models.PositiveSmallIntegerField("发送次数", default=0)
+    recipients = models.TextField("收件人", blank=True)
+    created_at = models.DateTimeField("创建时间")
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    last_error = models.CharField("最近错误", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "经理报表邮件"
+        ordering = ["-first", "kind"]
+        constraints = [models.UniqueConstraint(fields=["center", "kind", "first"], name="followup_report_once")]

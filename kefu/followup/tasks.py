@@ -10,3 +10,10 @@ def scan() -> dict:
     from kefu.followup import services
 
     return services.scan()
+
+
+@shared_task(name="followup.reports")
+def reports() -> dict:
+    from kefu.followup import reports
+
+    return reports.send_due()

@@ -52,6 +52,25 @@ def rostered_shift(center, staff: Staff, day: date) -> tuple[str, datetime, date
     return None
 
 
+def likely_shift(staff: Staff, now: datetime) -> tuple[rules.Shift, date]:
+    """The shift a diary written at `now` is most likely for: the writer's rostered shift (yesterday's or today's,
+    the one ending nearest) when there is one, else the calendar's shift ending nearest (rules.shift_ending_near)."""
+    center = staff.center
+    tz = center_tz(center)
+    shifts = shifts_of(center)
+    by_code = {s.code: s for s in shifts}
+    today = now.astimezone(tz).date()
+    best = None
+    for day in (today - timedelta(days=1), today):
+        rostered = rostered_shift(center, staff, day)
+        if rostered and rostered[0] in by_code and rostered[1] <= now:
+            distance = (rostered[2] - now).total_seconds()
+            score = -3 * distance if distance < 0 else distance  # as rules.shift_ending_near
+            if best is None or score < best[0]:
+                best = (score, by_code[rostered[0]], day)
+    return (best[1], best[2]) if best else rules.shift_ending_near(shifts, now, tz)
+
+
 def center_tz(center) -> ZoneInfo:
     return ZoneInfo(center.time_zone or "Asia/Shanghai")
 

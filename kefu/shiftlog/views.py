@@ -61,7 +61,7 @@ def mine(request):
     data = selectors.mine(staff)
     now = timezone.now()
     shifts = services.shifts_of(staff.center)
-    guess, guess_day = rules.shift_ending_near(shifts, now, services.center_tz(staff.center))
+    guess, guess_day = services.likely_shift(staff, now)  # the rostered shift first
     unmasked = present.wants_unmask(request, request.GET.get("unmask") == "1")
     items = [present.item_dict(i, unmasked) for i in data.open_items]
     present.audit_customers(request, items, unmasked, "我的未结交接事项")

@@ -78,6 +78,15 @@ def test_deadline_follows_the_rostered_shift(people):
 
 
 @pytest.mark.django_db
+def test_the_form_guesses_the_rostered_shift(people):
+    # at 17:05 the calendar's nearest end is 白班 17:00; an agent rostered 常班 09:00-18:00 is offered 常班
+    assert (services.likely_shift(people["in"], dt(D, 17, 5))[0].code, services.likely_shift(people["in"], dt(D, 17, 5))[1]) == ("D", D)
+    _rostered(people["out"], D, "R")
+    shift, day = services.likely_shift(people["out"], dt(D, 17, 5))
+    assert (shift.code, day) == ("R", D)
+
+
+@pytest.mark.django_db
 def test_a_diary_for_another_shift_than_the_rostered_one_is_refused(people):
     _rostered(people["out"], D, "R")
     before = snapshot()

@@ -124,7 +124,8 @@ def _thaw(frozen: tuple[bool, object]):
 
 def validate_overrides(preset: str, overrides: dict, center=None) -> list[tuple[str, str]]:
     """Errors as (field path, Chinese message); empty when the overrides are acceptable. With a center, a section's
-    optional `validate_center(merged, center)` also checks what only the center knows (its departments)."""
+    optional `validate_center(merged, center, override)` also checks what the administrator changed against what only
+    the center knows (its departments)."""
     errors: list[tuple[str, str]] = []
     known = sections()
     if preset not in PRESET_NAMES:
@@ -145,7 +146,7 @@ def validate_overrides(preset: str, overrides: dict, center=None) -> list[tuple[
                 errors.extend((f"{name}.{field}", msg) for field, msg in validate(merged))
                 validate_center = getattr(known[name], "validate_center", None)
                 if validate_center and center is not None:
-                    errors.extend((f"{name}.{field}", msg) for field, msg in validate_center(merged, center))
+                    errors.extend((f"{name}.{field}", msg) for field, msg in validate_center(merged, center, data))
             except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
                 errors.append((name, f"参数结构不正确（{exc.__class__.__name__}: {exc}）"))
     return errors

@@ -11,6 +11,7 @@ RULES = {
     "tickets.create": ACCEPTORS,
     "tickets.busy_options": ACCEPTORS,
     "tickets.list": VIEWERS,
+    "tickets.categories": VIEWERS,
     "tickets.detail": VIEWERS,
     "tickets.transitions": VIEWERS,
     "tickets.transition": ACTORS,

@@ -34,7 +34,7 @@ class OrderIn(Schema):
     customer_name: str | None = Field(None, max_length=50)
     service_number: str | None = Field(None, max_length=30)
     address: str | None = Field(None, max_length=200)
-    category: str | None = Field(None, max_length=20)
+    category: str | None = Field(None, max_length=40)
     complainant_type: str | None = Field(None, max_length=20)
     channel: str | None = Field(None, max_length=20)
     all_agents_busy: bool | None = None
@@ -100,6 +100,9 @@ class EventOut(Schema):
 class OrderOut(OrderBrief):
     kind_label: str
     category: str
+    category_label: str  # as the order was created, in the reader's language
+    route_department: str | None  # the department code its category was routed to when it was created
+    route_time_limit: dict | None  # that department's time limit ({"unit", "amount"}), None: set at dispatch
     subject: str
     description: str
     customer_phone: str
@@ -126,6 +129,14 @@ class OrderDetail(OrderOut):
     escalations: list[dict]
     allowed: list[str]
     deadline_warnings: list[DeadlineWarningOut]
+
+
+class TicketCategoryOut(Schema):
+    code: str
+    label: str
+    department: str  # the department code orders of the category are routed to ("": the dispatcher chooses)
+    time_limit: dict | None
+    active: bool
 
 
 class TransitionInfo(Schema):
@@ -196,7 +207,10 @@ def _brief(o: Order) -> dict:
 
 
 def _out(o: Order) -> dict:
-    return {**_brief(o), "kind_label": history.label("kind", o.kind), "category": o.category, "subject": o.subject,
+    return {**_brief(o), "kind_label": history.label("kind", o.kind), "category": o.category,
+            "category_label": history.category(o),
+            "route_department": o.route_department.code if o.route_department_id else None,
+            "route_time_limit": o.route_time_limit, "subject": o.subject,
             "description": o.description, "customer_phone": shown_phone(o.customer.phone, False),
             "customer_name": shown_name(o.customer.name, False), "complainant_type": o.complainant_type,
             "channel": o.channel, "acceptor": o.acceptor.staff_no, "assigned_group": o.assigned_group,
@@ -215,7 +229,8 @@ def _event_out(e) -> dict:
 
 def _order(request, order_id: int) -> Order:
     """The caller's center's order; a department handler's only when it is his department's (else 404)."""
-    orders = Order.objects.select_related("customer", "department", "acceptor", "assigned_to", "original")
+    orders = Order.objects.select_related("customer", "department", "acceptor", "assigned_to", "original",
+                                          "route_department")
     return get_object_or_404(caller(request).filter(orders, department="department"), pk=order_id)
 
 
@@ -233,19 +248,34 @@ def busy_options(request):
     return [{"channel": c, "label": history.label("channel", c)} for c, _label in services.ALL_BUSY_OPTIONS]
 
 
+@op(router.get, "/categories", "tickets.categories", response=list[TicketCategoryOut])
+def categories(request):
+    """The center's order categories and their routing (policy data), the active ones first."""
+    cats = services.policy(caller(request).center)["categories"]
+    rows = [{"code": code, "label": services.category_text(code, cat), "department": cat.get("department") or "",
+             "time_limit": cat.get("time_limit"), "active": cat.get("active", True)} for code, cat in cats.items()]
+    return sorted(rows, key=lambda r: not r["active"])
+
+
 @op(router.get, "/orders", "tickets.list", response=list[OrderOut])
 def list_orders(request, state: str | None = None, kind: str | None = None, level: int | None = None,
-                mine: bool = False, department: int | None = None, overdue: bool | None = None, limit: int = 100):
+                mine: bool = False, department: int | None = None, overdue: bool | None = None,
+                category: str | None = None, limit: int = 100):
     scope = caller(request)
     if state and state not in machine.STATES:
         raise RuleViolation.of("tickets.filter.bad_state", field="state", value=state[:20])
     if kind and kind not in machine.KINDS:
         raise RuleViolation.of("tickets.filter.bad_kind", field="kind", value=kind[:20])
+    # A category of the policy, or one older orders still carry (an edit never strands them).
+    if category and category not in services.policy(scope.center)["categories"] and not (
+            scope.filter(Order.objects).filter(category=category).exists()):
+        raise RuleViolation.of("tickets.filter.bad_category", field="category", value=category[:40])
     if not 1 <= limit <= 500:
         raise RuleViolation.of("tickets.filter.limit_range", field="limit")
     orders = list(scope.filter(selectors.orders_for(scope.center, scope.staff, state=state, kind=kind, level=level,
-                                                    mine=mine, department=department, overdue=overdue),
-                               department="department").select_related("original")[:limit])
+                                                    mine=mine, department=department, overdue=overdue,
+                                                    category=category),
+                               department="department").select_related("original", "route_department")[:limit])
     if orders:
         record_read(request, "tickets.order", [o.pk for o in orders], fields="customer.phone,customer.name(masked)")
     return [_out(o) for o in orders]

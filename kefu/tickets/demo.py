@@ -204,7 +204,7 @@ def _advance(order: Order, rng, now, agent, dispatchers, handlers) -> None:
     if rng.random() < 0.88 and step(rng.uniform(2, 48)):
         typical = rng.random() < 0.08
         fire("archive", dispatcher, analysis="处理完毕，已分析原因并提出改进建议", is_typical=typical,
-             case_title=f"{order.subject}典型案例" if typical else "", case_tags=order.get_category_display(),
+             case_title=f"{order.subject}典型案例" if typical else "", case_tags=order.category_names.get("name", ""),
              final_reply="已最终答复客户" if order.satisfaction == "dissatisfied" else "")
     elif rng.random() < 0.3:
         services.request_compensation(order, agent, rng.choice([50, 200, 1200, 6000]), "因服务问题给予补偿")

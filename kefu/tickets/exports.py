@@ -26,7 +26,7 @@ def orders_workbook(orders) -> bytes:
     sheets.append(ws, [gettext(h) for h in HEADERS])
     for o in orders:
         sheets.append(ws, [o.number, history.label("kind", o.kind), history.state(o.state), o.level,
-                          history.label("category", o.category), o.subject, shown_phone(o.customer.phone, False),
+                          history.category(o), o.subject, shown_phone(o.customer.phone, False),
                           o.acceptor.staff_no, _t(o.accepted_at), _t(o.due_at), history.field_value("flag", o.is_overdue),
                           history.field_value("flag", o.is_repeat), history.label("satisfaction", o.satisfaction)])
     buf = BytesIO()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from kefu.messages import Msg, local_time, render
 from kefu.tickets.messages import MESSAGES
@@ -22,6 +22,23 @@ def label(group: str, value) -> str:
     """The label of `value` in `group` ("order.state", "kind", "category", ...); an unknown value as it is."""
     code = f"tickets.{group}.{value}"
     return render(code) if code in MESSAGES else str(value or "")
+
+
+def category_text(code: str, name: str = "", name_en: str = "") -> str:
+    """A category in the reader's language: the policy's English name on English pages when it gives one, else its
+    Chinese name; without either (a row stored before categories were policy data) the catalogue's label."""
+    english = (get_language() or "").startswith("en")
+    if english and name_en:
+        return name_en
+    if name and not (english and f"tickets.category.{code}" in MESSAGES):
+        return name
+    return label("category", code)
+
+
+def category(o) -> str:
+    """An order's category as it was created (its labels are kept on the order)."""
+    names = o.category_names or {}
+    return category_text(o.category, names.get("name", ""), names.get("name_en", ""))
 
 
 def field_label(name: str) -> str:
@@ -44,7 +61,9 @@ def choices(group: str, values) -> list[tuple[str, str]]:
 
 def field_value(name: str, value) -> str:
     """A typed value of a history row as staff read it: labels for choices, local times, a department by name."""
-    if isinstance(value, dict):
+    if isinstance(value, dict):  # a department {"id", "code", "name"}, a category {"code", "name", "name_en"}
+        if "name_en" in value:
+            return category_text(value.get("code", ""), value.get("name", ""), value.get("name_en", ""))
         return str(value.get("name", ""))
     if isinstance(value, bool):
         return render("tickets.yes" if value else "tickets.no")

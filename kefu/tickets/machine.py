@@ -41,7 +41,9 @@ KINDS: dict[str, str] = {k: MESSAGES[f"tickets.kind.{k}"] for k in (CONSULTATION
 ORDINARY_KINDS = frozenset({CONSULTATION, COMPLAINT, SUGGESTION})
 
 SATISFACTION = {k: MESSAGES[f"tickets.satisfaction.{k}"] for k in ("satisfied", "dissatisfied")}
-CATEGORIES = ("tariff", "service", "network", "business", "other")  # Order.Category (004:L2001, L2055)
+# The telecom textbook's categories (004:L2001, L2055), whose catalogue labels show rows stored before categories
+# became the center's policy data (kefu/tickets/policy.py "categories").
+CATEGORIES = ("tariff", "service", "network", "business", "other")
 COMPLAINANT_TYPES = ("ordinary", "key_account", "distributor")  # Order.ComplainantType (004:L2001, L2055)
 
 DISPATCHERS = frozenset({Role.DISPATCHER, Role.SUPERVISOR})
@@ -105,6 +107,17 @@ def parse_department(name: str):
     return parse
 
 
+def parse_category(order, value, now):
+    """One of the center's active categories (policy data); kept with its labels so history shows what it was."""
+    from kefu.tickets.services import active_categories, category_text, policy
+
+    active = active_categories(policy(order.center))
+    if not isinstance(value, str) or value not in active:
+        return Problem.of("tickets.create.category_unknown", field="category", value=str(value)[:40],
+                          choices=[category_text(code, cat) for code, cat in active.items()])
+    return {"code": value, "name": active[value]["name"], "name_en": active[value].get("name_en", "")}
+
+
 def parse_level(order, value, now):
     """Complaint levels 1-4 (004:L1293-1299)."""
     try:
@@ -129,7 +142,7 @@ def _choice(name: str, choices) -> FieldSpec:
 FIELDS: dict[str, FieldSpec] = {
     "review_opinion": _text("review_opinion", 500),
     "is_invalid": FieldSpec("tickets.field.is_invalid", "bool", parse=parse_bool("is_invalid")),
-    "category": _choice("category", CATEGORIES),
+    "category": FieldSpec("tickets.field.category", "category", parse=parse_category),
     "complainant_type": _choice("complainant_type", COMPLAINANT_TYPES),
     "level": FieldSpec("tickets.field.level", "level", parse=parse_level),
     "dispatch_opinion": _text("dispatch_opinion", 500),
@@ -229,27 +242,32 @@ def _reply(ctx: Context) -> None:  # 004:L2115-2117
 
 
 def _dispatch(ctx: Context) -> None:
-    from kefu.org.models import Department
-    from kefu.tickets.services import policy
+    from kefu.tickets.services import route_deadline
 
     order, dept = ctx.obj, ctx.fields.get("department")
-    if dept is None:  # the flow template of the complaint category decides (004:L2075)
-        code = policy(order.center)["flow_templates"].get(order.category)
-        dept = Department.objects.filter(center=order.center, code=code).first() if code else None
+    if dept is None:  # the flow template of the category, as the order was created with it, decides (004:L2075)
+        dept = order.route_department
         if dept is None:
             raise RuleViolation.of("tickets.dispatch.no_template", field="department")
     order.dispatch_opinion = ctx.fields["dispatch_opinion"]
     order.department, order.station = dept, ctx.fields.get("station", "")
-    order.handling_deadline = ctx.fields.get("handling_deadline")
+    # The dispatcher's deadline, else the routed department's time limit when the order is sent there.
+    order.handling_deadline = ctx.fields.get("handling_deadline") or (
+        route_deadline(order, ctx.now) if dept.pk == order.route_department_id else None)
     order.dispatcher, order.dispatched_at = _actor(ctx), ctx.now
 
 
 def _review(ctx: Context) -> None:  # 004:L2055
     order = ctx.obj
     order.review_opinion, order.reviewer, order.reviewed_at = ctx.fields["review_opinion"], _actor(ctx), ctx.now
-    for key in ("category", "complainant_type"):
-        if ctx.fields.get(key):
-            setattr(order, key, ctx.fields[key])
+    if ctx.fields.get("complainant_type"):
+        order.complainant_type = ctx.fields["complainant_type"]
+    category = ctx.fields.get("category")
+    if category and category["code"] != order.category:  # reclassified: routed by today's policy for the new one
+        from kefu.tickets.services import policy, route_of
+
+        for key, value in route_of(order.center, category["code"], policy(order.center)).items():
+            setattr(order, key, value)
     if ctx.fields.get("complainant_type") == "key_account":
         order.is_key_account = True
     _level_change(ctx)

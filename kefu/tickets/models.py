@@ -17,13 +17,6 @@ class Order(models.Model):
         KEY_ACCOUNT = "key_account", "大客户"
         DISTRIBUTOR = "distributor", "代理分销商"
 
-    class Category(models.TextChoices):  # 004:L2001, L2055 ("等": open-ended, "other" kept)
-        TARIFF = "tariff", "资费类"
-        SERVICE = "service", "服务类"
-        NETWORK = "network", "网络类"
-        BUSINESS = "business", "业务类"
-        OTHER = "other", "其他"
-
     class Channel(models.TextChoices):  # 004:L2021-2023, L2143
         PHONE = "phone", "电话"
         RECORDING = "recording", "自动录音受理"
@@ -62,7 +55,13 @@ class Order(models.Model):
 
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="orders", verbose_name="客户")
     complainant_type = models.CharField("投诉人类型", max_length=20, choices=ComplainantType.choices, default=ComplainantType.ORDINARY)
-    category = models.CharField("投诉类别", max_length=20, choices=Category.choices, default=Category.SERVICE)
+    # The category is the center's policy data (kefu/tickets/policy.py "categories"); the order keeps what it was
+    # created with: the code, its labels, and the routing (default department and its time limit) resolved then.
+    category = models.CharField("类别", max_length=40, default="service")
+    category_names = models.JSONField("类别名称", default=dict, blank=True)  # {"name": 中文, "name_en": English}
+    route_department = models.ForeignKey("org.Department", null=True, blank=True, on_delete=models.SET_NULL,
+                                         related_name="+", verbose_name="默认承办部门")
+    route_time_limit = models.JSONField("承办时限", null=True, blank=True)  # {"unit", "amount"} or None
     complained_unit = models.CharField("被投诉单位", max_length=100, blank=True)
     channel = models.CharField("受理方式", max_length=20, choices=Channel.choices, default=Channel.PHONE)
     callback_at = models.DateTimeField("预约回呼时间", null=True, blank=True)
@@ -241,7 +240,7 @@ class TypicalCase(models.Model):
     title = models.CharField("标题", max_length=100)
     summary = models.TextField("摘要")
     analysis = models.TextField("分析")
-    category = models.CharField("类别", max_length=20, choices=Order.Category.choices)
+    category = models.CharField("类别", max_length=40)
     tags = models.CharField("标签", max_length=100, blank=True)
     created_by = models.ForeignKey("org.Staff", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="创建人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

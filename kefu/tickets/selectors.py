@@ -39,10 +39,13 @@ def search_cases(query: str, limit: int = 20, *, center=None) -> list[TypicalCas
 
 
 def orders_for(center, staff=None, *, state: str | None = None, kind: str | None = None, level: int | None = None,
-               mine: bool = False, department: int | None = None, overdue: bool | None = None) -> QuerySet[Order]:
+               mine: bool = False, department: int | None = None, overdue: bool | None = None,
+               category: str | None = None) -> QuerySet[Order]:
     qs = Order.objects.filter(center=center).select_related("customer", "department", "acceptor", "assigned_to")
     if state:
         qs = qs.filter(state=state)
+    if category:
+        qs = qs.filter(category=category)
     if kind:
         qs = qs.filter(kind=kind)
     if level:

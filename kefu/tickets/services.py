@@ -38,6 +38,31 @@ def policy(center) -> dict:
     return policy_for(SECTION, center)
 
 
+# --- categories and their routing (policy data, kefu/tickets/policy.py) ------------------------------------
+def active_categories(pol: dict) -> dict[str, dict]:
+    """The categories a new order may take, in the policy's order."""
+    return {code: cat for code, cat in pol["categories"].items() if cat.get("active", True)}
+
+
+def route_of(center, code: str, pol: dict) -> dict:
+    """What an order of category `code` keeps from today's policy: its labels, the department it is routed to (None
+    when the policy names none, or one the center lacks) and that department's time limit (004:L2075)."""
+    cat = pol["categories"][code]
+    dept_code = cat.get("department") or ""
+    department = Department.objects.filter(center=center, code=dept_code).first() if dept_code else None
+    return {"category": code, "category_names": {"name": cat["name"], "name_en": cat.get("name_en") or ""},
+            "route_department": department, "route_time_limit": cat.get("time_limit")}
+
+
+def route_deadline(order: Order, start: datetime) -> datetime | None:
+    """The routed department's deadline counted from `start` (the dispatch) under the limit the order was created
+    with; None when the category has none (the dispatcher sets one, 004:L2089)."""
+    if not order.route_time_limit:
+        return None
+    tz = getattr(order.center, "time_zone", None) or "Asia/Shanghai"
+    return due_at(start, DeadlineRule.parse(order.route_time_limit), center_calendar(), tz)
+
+
 # --- deadlines -------------------------------------------------------------------------------------
 def resolution_rule(center, kind: str, level: int, pol: dict | None = None) -> DeadlineRule:
     """Levels 1-4 (004:L1293-1299) for complaints/appeals/coordination; "规定时间" for consultations."""
@@ -211,10 +236,14 @@ def create_order(center, actor: Staff, data: dict, *, now: datetime | None = Non
     if not isinstance(data, dict):
         raise RuleViolation.of("tickets.create.not_an_object", field="body")
     now = now or timezone.now()
+    pol = policy(center)
     c = _Checker([])
     kind = c.choice(data, "kind", Order.Kind.values, "")
     if not kind and "kind" not in data:
         c.add("kind", "required", "tickets.create.kind_required")
+    elif kind and kind not in pol["kinds"]:
+        c.add("kind", "not_offered", "tickets.create.kind_not_offered", kind=Msg(f"tickets.kind.{kind}"),
+              choices=[Msg(f"tickets.kind.{k}") for k in pol["kinds"]])
     phone_raw = data.get("phone")
     if phone_raw in (None, ""):
         c.add("phone", "required", "tickets.create.phone_required")
@@ -229,7 +258,7 @@ def create_order(center, actor: Staff, data: dict, *, now: datetime | None = Non
     subject = c.text(data, "subject", 100, required=True)
     # 004:L1903: a complaint may not be handed on before it is understood: the description is mandatory.
     description = c.text(data, "description", 4000, required=True)
-    category = c.choice(data, "category", Order.Category.values, Order.Category.SERVICE)
+    category = _category(c, data, pol)
     complainant_type = c.choice(data, "complainant_type", Order.ComplainantType.values, "")
     channel = c.choice(data, "channel", Order.Channel.values, Order.Channel.PHONE)
     all_busy = c.boolean(data, "all_agents_busy")
@@ -271,7 +300,6 @@ def create_order(center, actor: Staff, data: dict, *, now: datetime | None = Non
     if c.problems:
         raise RuleViolation.many(c.problems)
 
-    pol = policy(center)
     customer, new_customer = upsert_customer_created(center, phone=phone_raw, name=customer_name,
                                                      service_number=service_number, address=address)
     if complainant_type == Order.ComplainantType.KEY_ACCOUNT and customer.kind != Customer.Kind.KEY_ACCOUNT:
@@ -282,7 +310,7 @@ def create_order(center, actor: Staff, data: dict, *, now: datetime | None = Non
     if kind in (machine.CONSULTATION, machine.SUGGESTION):
         level = 1
     order = Order(
-        center=center, kind=kind, customer=customer, complainant_type=complainant_type, category=category,
+        center=center, kind=kind, customer=customer, complainant_type=complainant_type, **route_of(center, category, pol),
         complained_unit=complained_unit, channel=channel, callback_at=callback_at, subject=subject,
         event_time=event_time, event_place=event_place, description=description, expected_result=expected_result,
         reply_method=reply_method, level=level, complexity=complexity, is_cross_province=cross or level == 3,
@@ -320,6 +348,25 @@ def create_order(center, actor: Staff, data: dict, *, now: datetime | None = Non
                               params={"number": order.original.number} if order.is_repeat else {},
                               fields={"kind": kind, "level": level, "channel": channel})
     return order
+
+
+def _category(c: _Checker, data: dict, pol: dict) -> str:
+    """The category code: one of the policy's active categories; absent, the policy's default."""
+    value = data.get("category")
+    active = active_categories(pol)
+    if value in (None, ""):
+        return pol["default_category"]
+    if not isinstance(value, str) or value not in active:
+        c.add("category", "choice", "tickets.create.category_unknown", value=str(value)[:40],
+              choices=[category_text(code, cat) for code, cat in active.items()])
+        return pol["default_category"]
+    return value
+
+
+def category_text(code: str, cat: dict) -> str:
+    from kefu.tickets.history import category_text as text
+
+    return text(code, cat.get("name", ""), cat.get("name_en", ""))
 
 
 _CREATE_KEYS = {

@@ -22,13 +22,14 @@ from kefu.tickets.models import Order
 from kefu.workcal.messages import shown
 
 CUSTOMER_FIELDS = "customer.phone,customer.name(masked)"
+DISPATCHES = ("dispatch", "redispatch", "appeal_dispatch", "coordinate")  # the transitions that pick a department
 
 
 def _named(o: Order) -> Order:
     """The order's labels in the user's language (from the catalogue), as attributes the templates read."""
     o.kind_name = history.label("kind", o.kind)
     o.state_name = history.state(o.state)
-    o.category_name = history.label("category", o.category)
+    o.category_name = history.category(o)
     o.channel_name = history.label("channel", o.channel)
     o.complainant_type_name = history.label("complainant_type", o.complainant_type)
     o.level_name = history.level(o.level)
@@ -65,9 +66,12 @@ def workspace(request):
     mine = list(scope.filter(selectors.orders_for(scope.center, scope.staff, mine=True), department="department")
                 .order_by("-accepted_at")[:50])
     _audit_list(request, mine, "我的工单")
+    pol = services.policy(scope.center)
+    if not values.get("category"):
+        values = {**values, "category": pol["default_category"]}
     return render(request, "tickets/workspace.html", {
-        "rows": _rows(mine), "errors": errors, "values": values, "kinds": history.choices("kind", machine.KINDS),
-        "categories": history.choices("category", Order.Category.values),
+        "rows": _rows(mine), "errors": errors, "values": values, "kinds": history.choices("kind", pol["kinds"]),
+        "categories": _category_choices(pol),
         "channels": history.choices("channel", Order.Channel.values),
         "busy_options": history.choices("channel", [c for c, _label in services.ALL_BUSY_OPTIONS]),
         "complainant_types": history.choices("complainant_type", Order.ComplainantType.values),
@@ -140,16 +144,26 @@ def board(request):
                                                   "total_overdue": sum(r["late"] for r in data["rows"] if r["state"] in machine.OPEN_STATES)})
 
 
+def _category_choices(pol: dict) -> list[tuple[str, str]]:
+    """The center's active categories (policy data), labelled in the reader's language."""
+    return [(code, services.category_text(code, cat)) for code, cat in services.active_categories(pol).items()]
+
+
 def _form_fields(order: Order, t, values: dict) -> list[dict]:
-    """The fields of a transition's form, as the machine declares them (kind, label, limit, choices)."""
+    """The fields of a transition's form, as the machine declares them (kind, label, limit, choices). The department
+    of a dispatch is preselected with the one the order's category is routed to (004:L2075)."""
     fields = []
     for key in t.fields():
         spec = machine.FIELDS[key]
         choices = None
         if spec.kind == "choice":
             choices = history.choices(key, spec.choices)
+        elif spec.kind == "category":
+            choices = _category_choices(services.policy(order.center))
         elif spec.kind == "department":
             choices = [(d.code, d.name) for d in Department.objects.filter(center=order.center).order_by("code")]
+            if key not in values and order.route_department_id and t.name in DISPATCHES:
+                values = {**values, key: next((c for c, _ in choices if c == order.route_department.code), "")}
         elif spec.kind == "level":
             choices = [(str(n), history.level(n)) for n in (1, 2, 3, 4)]
         fields.append({"key": key, "kind": spec.kind, "label": str(Msg(spec.label)), "required": key in t.requires,
@@ -170,7 +184,7 @@ def _detail_context(request, order: Order, scope, errors=None, failed: str = "",
         "escalations": order.escalations.select_related("to"), "forms": forms,
         "can_unmask": "tickets.unmask" in _allowed_ops(request), "compensations": [_compensation(c) for c in order.compensations.all()],
         "repeats": order.repeats.all(),
-        "dispatching": any(t.name in ("dispatch", "redispatch", "appeal_dispatch", "coordinate") for t in allowed),
+        "dispatching": any(t.name in DISPATCHES for t in allowed),
         # Issue 12: a deadline counted across a year without holiday data, for those who watch deadlines.
         "deadline_warnings": [shown(w.code, w.params) for w in services.due_warnings(order)]
         if scope.has(Role.DISPATCHER, Role.SUPERVISOR) else [],
@@ -197,7 +211,8 @@ def _allowed_ops(request) -> set[str]:
 
 def _order_for(scope, order_id: int) -> Order:
     """The caller's center's order; a department handler's only when it sits with his department (else 404)."""
-    orders = Order.objects.select_related("customer", "department", "acceptor", "assigned_to", "original", "center")
+    orders = Order.objects.select_related("customer", "department", "acceptor", "assigned_to", "original", "center",
+                                          "route_department")
     return get_object_or_404(scope.filter(orders, department="department"), pk=order_id)
 
 
@@ -263,5 +278,6 @@ def case_search(request):
 def _case_names(cases) -> list:
     cases = list(cases)
     for c in cases:
-        c.category_name = history.label("category", c.category)
+        c.category_name = (history.category(c.order) if c.category == c.order.category
+                           else history.label("category", c.category))
     return cases

@@ -43,9 +43,9 @@ def test_policy_change_by_queryset_update_counts_at_once(center):
 def test_policy_for_hands_out_copies(center):
     first = policy_for("tickets", center)
     first["levels"]["1"]["amount"] = 999
-    first["flow_templates"].clear()
+    first["categories"].clear()
     again = policy_for("tickets", center)
-    assert again["levels"]["1"]["amount"] == 2 and again["flow_templates"]["tariff"] == "billing"
+    assert again["levels"]["1"]["amount"] == 2 and again["categories"]["tariff"]["department"] == "billing"
     assert preset_section("tickets")["levels"]["1"]["amount"] == 2
 
 

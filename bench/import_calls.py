@@ -183,6 +183,7 @@ def step_csv(args, data: Path) -> dict:
     csv_bytes = (data / "calls.csv").read_bytes()
     talk_total = int((data / "talk.txt").read_text())
     center = org.create_center("bench", "基准中心")
+    load0 = os.getloadavg()[0]
     t, c0 = time.perf_counter(), time.process_time()
     out = tel.import_csv(center, file_name="bench.csv", data=csv_bytes)
     t_csv, cpu_csv = time.perf_counter() - t, time.process_time() - c0
@@ -190,8 +191,9 @@ def step_csv(args, data: Path) -> dict:
     assert out.calls_created == args.calls and Call.objects.filter(center=center).count() == args.calls and stored_talk == talk_total
     rate = args.calls / t_csv
     print(f"import_csv:        {args.calls:>9,} calls {t_csv:8.2f} s  {rate:>9,.0f} calls/s  ratio {rate / base_rate:5.1f}x baseline  "
-          f"goal 1M <= 10 s: {'MET' if t_csv * 1_000_000 / args.calls <= 10 else 'NOT MET'}  (CPU {cpu_csv:.2f} s; "
-          f"read + validate + encrypt + insert + commit)")
+          f"goal 1M <= 10 s: {'MET' if t_csv * 1_000_000 / args.calls <= 10 else 'NOT MET'} (in CPU time: "
+          f"{'MET' if cpu_csv * 1_000_000 / args.calls <= 10 else 'NOT MET'})  (CPU {cpu_csv:.2f} s; "
+          f"read + validate + encrypt + insert + commit; load {load0:.1f} -> {os.getloadavg()[0]:.1f})")
     t = time.perf_counter()
     again = tel.import_csv(center, file_name="bench-again.csv", data=csv_bytes)
     print(f"same file again:   duplicate={again.duplicate} in {time.perf_counter() - t:.2f} s (adds nothing)")
@@ -215,6 +217,7 @@ def step_queue_log(args, data: Path) -> dict:
     qlog = (data / "calls.log").read_bytes()
     q_talk_total = int((data / "qtalk.txt").read_text())
     center2 = org.create_center("bench-q", "基准中心 queue_log")
+    load0 = os.getloadavg()[0]
     t, c0 = time.perf_counter(), time.process_time()
     out2 = tel.import_queue_log(center2, file_name="bench.log", data=qlog)
     t_q, cpu_q = time.perf_counter() - t, time.process_time() - c0
@@ -223,8 +226,9 @@ def step_queue_log(args, data: Path) -> dict:
     q_rate = args.qlog_calls / t_q
     n_lines = qlog.count(b"\n")
     print(f"import_queue_log:  {args.qlog_calls:>9,} calls {t_q:8.2f} s  {q_rate:>9,.0f} calls/s  ratio {q_rate / base_rate:5.1f}x baseline  "
-          f"goal 1M <= 15 s: {'MET' if t_q * 1_000_000 / args.qlog_calls <= 15 else 'NOT MET'}  "
-          f"({n_lines:,} lines, CPU {cpu_q:.2f} s)")
+          f"goal 1M <= 15 s: {'MET' if t_q * 1_000_000 / args.qlog_calls <= 15 else 'NOT MET'} (in CPU time: "
+          f"{'MET' if cpu_q * 1_000_000 / args.qlog_calls <= 15 else 'NOT MET'})  "
+          f"({n_lines:,} lines, CPU {cpu_q:.2f} s; load {load0:.1f} -> {os.getloadavg()[0]:.1f})")
     return {}
 
 

@@ -56,6 +56,11 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def load() -> str:
+    """The machine's 1-minute load average (the machine is shared: wall time then counts waiting for a core)."""
+    return f"{os.getloadavg()[0]:.1f}"
+
+
 # ---------------------------------------------------------------- data
 
 def generate(n_calls: int, n_agents: int, seed: int = 2026):
@@ -492,10 +497,18 @@ def step_import_csv(args, data: Path) -> list[str]:
         Team.objects.get_or_create(center=center, code=f"t{i}", defaults={"name": f"{i}班"})
     org.create_staff(center, staff_no="0001", name="基准", roles=["manager"], username="bench", password="bench-pass-123")
     csv_bytes = (data / "calls.csv").read_bytes()
+    before = load()
     with Timer() as t:
         out = tel.import_csv(center, file_name="bench.csv", data=csv_bytes)
     return [f"import csv:       {out.calls_created:>9,} calls  {t.wall:8.2f} s  ({out.calls_created / t.wall:,.0f} calls/s, cpu {t.cpu:.2f} s)  "
-            f"goal 1M <= 10 s: {'MET' if t.wall * 1_000_000 / max(out.calls_created, 1) <= 10 else 'NOT MET'}"]
+            f"goal 1M <= 10 s: {_verdict(t, out.calls_created, 10)}  load {before} -> {load()}"]
+
+
+def _verdict(t: "Timer", calls: int, goal_s: float) -> str:
+    """The goal against wall time, and against CPU time (all threads): on a loaded machine wall time is mostly waiting."""
+    scale = 1_000_000 / max(calls, 1)
+    return (f"wall {'MET' if t.wall * scale <= goal_s else 'NOT MET'}, "
+            f"cpu {'MET' if t.cpu * scale <= goal_s else 'NOT MET'}")
 
 
 def step_import_queue_log(args, data: Path) -> list[str]:
@@ -505,10 +518,11 @@ def step_import_queue_log(args, data: Path) -> list[str]:
 
     qlog = (data / "calls.log").read_bytes()
     center2 = org.create_center("bench2", "基准中心2")
+    before = load()
     with Timer() as t:
         out2 = tel.import_queue_log(center2, file_name="bench.log", data=qlog)
     return [f"import queue_log: {out2.calls_created:>9,} calls  {t.wall:8.2f} s  ({out2.calls_created / t.wall:,.0f} calls/s, cpu {t.cpu:.2f} s)  "
-            f"goal 1M <= 15 s: {'MET' if t.wall * 1_000_000 / max(out2.calls_created, 1) <= 15 else 'NOT MET'}  {len(qlog) / 1e6:,.0f} MB of log"]
+            f"goal 1M <= 15 s: {_verdict(t, out2.calls_created, 15)}  {len(qlog) / 1e6:,.0f} MB of log  load {before} -> {load()}"]
 
 
 def step_dashboard(args, data: Path) -> list[str]:

@@ -55,7 +55,7 @@ def sql_literal(value) -> str | None:
 
 def sqlite_statement(table: str, chunk: pl.DataFrame) -> tuple[str, list[pl.Expr]]:
     """INSERT for a chunk, and the expressions giving the values to bind, shaped for the cost of binding in Python's
-    sqlite3 (the driver looks for an adapter for every value that is not an exact int/float/str, which costs 4x):
+    sqlite3 (the driver looks for an adapter for every value that is not an exact int/float/str, which costs much more):
     - a column holding one value in the whole chunk (center, batch, fields the file lacks) is written as a literal;
     - booleans are bound as 0/1;
     - a column with some NULLs binds a value it never holds instead, turned back into NULL by NULLIF()."""

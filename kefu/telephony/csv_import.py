@@ -104,8 +104,8 @@ def read_calls(data: bytes, mapping: dict | None, *, time_zone: str) -> pl.DataF
     not_encoded = CsvImportError([CsvError(0, f"文件不是 {encoding} 编码的文本（可在映射中设置 \"encoding\"，如 \"gbk\"）")])
     try:
         utf8 = codecs.lookup(encoding).name == "utf-8"
-        # UTF-8 goes to Polars as is: it checks that every field is UTF-8 (all columns are read as text; 0.2 s a 1M-call
-        # file saved) and skips a BOM, but not the header, checked here (a UTF-16 file passes for UTF-8 otherwise); the
+        # UTF-8 goes to Polars as is: it checks that every field is UTF-8 (all columns are read as text; no decode of
+        # the whole file) and skips a BOM, but not the header, checked here (a UTF-16 file passes for UTF-8 otherwise); the
         # whole file is checked only when Polars refuses it, to tell a wrong encoding from a broken CSV
         if utf8:
             data[:data.find(b"\n") + 1 or len(data)].decode("utf-8")

@@ -82,7 +82,7 @@ class Call(models.Model):
     center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="calls", verbose_name="中心",
                                db_index=False)  # covered by the composite indexes below
     # No index on batch: its readers were refresh_kpis (now given the span by the import's ImportOutcome) and the cascade
-    # when a batch is deleted, which thus scans the calls table (a rare admin action); the index cost ~0.6 s CPU a 1M import.
+    # when a batch is deleted, which thus scans the calls table (a rare admin action); the index's cost: telephony README.
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="call_rows", verbose_name="导入批次",
                               db_index=False)
     call_id = models.CharField("呼叫标识", max_length=64)
@@ -125,9 +125,8 @@ class Call(models.Model):
         verbose_name = verbose_name_plural = "通话记录"
         constraints = [models.UniqueConstraint(fields=["center", "call_id"], name="call_id_unique_per_center")]
         # One index for the period reads (KPI engine, wallboard, WFM, quality: center + offered_at range) and the call list
-        # filtered by agent (api /calls?agent=: the agent is tested on the index entry, no table read; 1M calls in a month:
-        # 36 ms for 1,000 calls of an agent, 117 ms for an agent without any, against 4 ms with an index of its own). A
-        # second index (center, agent_staff_no, offered_at) cost ~1.4 s CPU to build at each 1M import (bench/kpi.py).
+        # filtered by agent (api /calls?agent=: the agent is tested on the index entry, no table read). A second index
+        # (center, agent_staff_no, offered_at) was dropped: its cost at each import and the reads' times are in the README.
         indexes = [models.Index(fields=["center", "offered_at", "agent_staff_no"], name="call_center_time_agent")]
 
     def __str__(self) -> str:

@@ -65,7 +65,7 @@ class OtherLineBreaks(Exception):
 def calls_frame(calls: list[queue_log.ParsedCall], *, end_idx: bool = False) -> pl.DataFrame:
     """Parsed calls as the normalised frame the CSV reader also produces (with `end_idx`: the position of each call's
     last line too). Times go in as epoch seconds, turned into microseconds by Polars (it converts aware datetime
-    objects one by one, ~4 µs each: most of this function's time otherwise)."""
+    objects one by one, slowly: most of this function's time otherwise)."""
     columns = {}
     for f, dtype in CALL_SCHEMA.items():
         values = list(map(attrgetter(f), calls))
@@ -201,7 +201,7 @@ def _other_breaks(text: bytes) -> bool:
     if b"\r" in text and text.count(b"\r") != text.count(b"\r\n"):
         return True
     # U+0085, U+2028, U+2029 (in UTF-8 these bytes are those characters wherever they occur); the lead byte is looked
-    # for first (memchr: ~30x faster than a search for the two or three bytes, and absent from most logs)
+    # for first (memchr: far faster than a search for the two or three bytes, and absent from most logs)
     return (b"\xc2" in text and b"\xc2\x85" in text) or (b"\xe2" in text and (b"\xe2\x80\xa8" in text or b"\xe2\x80\xa9" in text))
 
 

@@ -150,16 +150,59 @@ def clear(center, month: date) -> None:
 
 
 CPU: list[float] = []  # this process's CPU seconds of each timed call (the machine may be shared: wall time waits)
+LOAD: list[float] = []  # the machine's 1-minute load average when each timed call ended
 
 
 def timed(fn, *args) -> float:
     began, cpu = time.perf_counter(), time.process_time()
     fn(*args)
     CPU.append(time.process_time() - cpu)
+    LOAD.append(os.getloadavg()[0])
     return time.perf_counter() - began
 
 
-def run(db: str, n_staff: int, repeat: int) -> None:
+def profile(fn, *args) -> tuple[float, list[tuple[float, str]]]:
+    """One untimed call with every SQL statement's and the commit's wall time taken (client side: the server's work
+    and the wait for it); returns the call's wall time and the statements, slowest first."""
+    from django.db import connection
+
+    spent: list[tuple[float, str]] = []
+
+    def clock(execute, sql, params, many, context):
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent.append((time.perf_counter() - began, " ".join(sql.split())[:90]))
+
+    commit = connection.commit
+
+    def timed_commit():  # the COMMIT is not a statement of the cursor: timed on its own (the wait for the WAL flush)
+        began = time.perf_counter()
+        try:
+            return commit()
+        finally:
+            spent.append((time.perf_counter() - began, "COMMIT"))
+
+    began = time.perf_counter()
+    connection.commit = timed_commit
+    try:
+        with connection.execute_wrapper(clock):
+            fn(*args)
+    finally:
+        del connection.commit
+    return time.perf_counter() - began, sorted(spent, reverse=True)
+
+
+def print_profile(db: str, label: str, wall: float, spent: list[tuple[float, str]]) -> None:
+    total = sum(t for t, _ in spent)
+    print(f"[{db}]   剖析（{label}，单独一次）：墙钟 {wall:.2f} s，SQL {len(spent)} 条共 {total:.2f} s"
+          f"（{100 * total / wall:.0f}%），负载 {os.getloadavg()[0]:.1f}；最慢：")
+    for t, sql in spent[:4]:
+        print(f"[{db}]     {t * 1000:7.1f} ms  {sql}")
+
+
+def run(db: str, n_staff: int, repeat: int, loop: bool) -> None:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
@@ -177,34 +220,46 @@ def run(db: str, n_staff: int, repeat: int) -> None:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
     print(f"[{db}] {n_staff:,} 人，一年违规 {n_violations:,} 条，前 11 个月考核 {11 * n_staff:,} 行；"
-          f"造数 {time.perf_counter() - began:.1f} s")
+          f"造数 {time.perf_counter() - began:.1f} s；CPU {os.cpu_count()} 核")
     scope = scope_of(boss)
 
     def kefu_month():
         services.compute_month(scope, MONTH, now=NOW)
 
-    first_kefu, again_kefu, cpu_first, cpu_again = [], [], [], []
+    clear(center, MONTH)
+    print_profile(db, "首次计算", *profile(kefu_month))
+    print_profile(db, "重新计算", *profile(kefu_month))
+    first_kefu, again_kefu, cpu_first, cpu_again, load_first, load_again = [], [], [], [], [], []
     for _ in range(repeat):
         clear(center, MONTH)
         first_kefu.append(timed(kefu_month))
         cpu_first.append(CPU[-1])
+        load_first.append(LOAD[-1])
         again_kefu.append(timed(kefu_month))
         cpu_again.append(CPU[-1])
+        load_again.append(LOAD[-1])
     kefu_rows = snapshot(center, MONTH)
+    if not loop:
+        print(f"[{db}] 未运行逐人循环（--no-loop）：只有 kefu 的时间，没有倍数")
+        for label, times, cpu, load in (("首次计算（插入）", first_kefu, cpu_first, load_first),
+                                        ("重新计算（更新）", again_kefu, cpu_again, load_again)):
+            print(f"[{db}] {label}：kefu {statistics.median(times):.2f} s（{repeat} 次中位数，最快 {min(times):.2f} s）"
+                  f"  CPU {statistics.median(cpu):.2f} s  负载 {min(load):.1f}–{max(load):.1f}")
+        return
     clear(center, MONTH)
     first_loop = timed(loop_month, scope, MONTH)
-    cpu_loop_first = CPU[-1]
+    cpu_loop_first, load_loop_first = CPU[-1], LOAD[-1]
     again_loop = timed(loop_month, scope, MONTH)
-    cpu_loop_again = CPU[-1]
+    cpu_loop_again, load_loop_again = CPU[-1], LOAD[-1]
     loop_rows = snapshot(center, MONTH)
     assert len(kefu_rows) == n_staff and kefu_rows == loop_rows, "两种算法的结果不一致"
     graded = [r for r in kefu_rows.values() if r[0]]
     grades = {g: sum(r[2] == g for r in graded) for g in ("excellent", "good", "fair", "poor")}
     print(f"[{db}] 结果一致：{len(kefu_rows):,} 行，参加考评 {len(graded):,}，等次 {grades}")
     verdicts = []
-    for label, kefu_times, loop_time, cpu, cpu_loop in (
-            ("首次计算（插入）", first_kefu, first_loop, cpu_first, cpu_loop_first),
-            ("重新计算（更新）", again_kefu, again_loop, cpu_again, cpu_loop_again)):
+    for label, kefu_times, loop_time, cpu, cpu_loop, load, load_loop in (
+            ("首次计算（插入）", first_kefu, first_loop, cpu_first, cpu_loop_first, load_first, load_loop_first),
+            ("重新计算（更新）", again_kefu, again_loop, cpu_again, cpu_loop_again, load_again, load_loop_again)):
         t = statistics.median(kefu_times)
         ratio = loop_time / t
         ok = t <= GOAL_SECONDS and ratio >= GOAL_RATIO
@@ -213,7 +268,8 @@ def run(db: str, n_staff: int, repeat: int) -> None:
               f"逐人循环 {loop_time:.2f} s  倍数 {ratio:.1f}×  目标 ≤{GOAL_SECONDS:g} s 且 ≥{GOAL_RATIO:g}×："
               f"{'达到' if ok else '未达到'}")
         print(f"[{db}]   本进程 CPU：kefu {statistics.median(cpu):.2f} s  逐人循环 {cpu_loop:.2f} s"
-              f"（CPU 倍数 {cpu_loop / statistics.median(cpu):.1f}×；数据库服务器的 CPU 不在其中）")
+              f"（CPU 倍数 {cpu_loop / statistics.median(cpu):.1f}×；数据库服务器的 CPU 不在其中）  "
+              f"负载（1 分钟平均）：kefu {min(load):.1f}–{max(load):.1f}  逐人循环 {load_loop:.1f}")
     print(f"[{db}] 结论：{'达到目标' if all(verdicts) else '未达到目标'}")
 
 
@@ -222,17 +278,19 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--staff", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-loop", action="store_true", help="kefu's times and profile only (no ratio)")
     parser.add_argument("--child", action="store_true")
     args = parser.parse_args()
     if args.child:
-        run(args.db, args.staff, args.repeat)
+        run(args.db, args.staff, args.repeat, not args.no_loop)
         return
     for db in (["sqlite", "postgres"] if args.db == "both" else [args.db]):
         env = scratch_env(db, "appraisal")
         if env is None:
             continue
+        env["KEFU_DEBUG"] = "0"  # as in production: no query log kept in memory (development mode keeps one)
         subprocess.run([sys.executable, __file__, "--child", "--db", db, "--staff", str(args.staff),
-                        "--repeat", str(args.repeat)], env=env, check=True)
+                        "--repeat", str(args.repeat)] + (["--no-loop"] if args.no_loop else []), env=env, check=True)
 
 
 if __name__ == "__main__":

@@ -4,4 +4,5 @@ from kefu.audit import views
 
 urlpatterns = [
     path("", views.search, name="search"),
+    path("export/", views.export, name="export"),
 ]

@@ -19,11 +19,11 @@ def test_search_page_in_english(make_staff, client_for):
         AuditRecord.objects.filter(pk=r.pk).update(at=datetime(2026, 3, 1, 9, i, tzinfo=TZ))
     client = english(client_for(make_staff("auditor", staff_no="7101")))
     html = assert_english(client.get("/audit/"), "Audit log search", "records", "Object type", "Source IP", "Unmask", "Export",
-                          "Search", "Customer", "Staff", user_data=("来电弹屏", "登录成功"))  # notes written by the apps: stored text
+                          "Search", "Customer", "Staff", user_data=("来电弹屏", "登录成功", "员工7101"))  # stored text: notes, staff names
     assert ">Log in<" in html and ">Page<" in html
     assert_english(client.get("/audit/", {"action": "bogus", "since": "yesterday"}), "Unknown action: bogus",
-                   "From: invalid format", "Please correct the search criteria")
-    assert_english(client.get("/audit/", {"since": "2026-03-02", "until": "2026-03-01"}), "“To” must be later than “From”")
+                   "From: invalid format", "Please correct the search criteria", status=400)
+    assert_english(client.get("/audit/", {"since": "2026-03-02", "until": "2026-03-01"}), "“To” must be later than “From”", status=400)
 
 
 def test_chinese_page_unchanged(make_staff, client_for):

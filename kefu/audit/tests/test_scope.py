@@ -24,8 +24,9 @@ def test_each_center_reads_only_its_own_audit_records(make_staff, client_for):
     for outsider in (their_admin, their_auditor):
         found = client_for(outsider).get("/api/audit/records?object_type=customers.customer").json()
         assert [r["object_ids"] for r in found] == ["564738"]
-        page = client_for(outsider).get(reverse("audit:search")).content.decode()
-        assert "564738" in page and "918273" not in page
+        page = client_for(outsider).get(reverse("audit:search"), {"object_type": "customers.customer"})
+        assert [r.object_ids for r in page.context["page"].object_list] == ["564738"]
+        assert "乙管理员 (B900)" in page.content.decode() and "员工2001" not in page.content.decode()
     found = client_for(auditor).get("/api/audit/records?object_type=customers.customer").json()
     assert [r["object_ids"] for r in found] == ["918273"]
     assert client_for(auditor).get("/api/audit/records?object_id=564738").json() == []

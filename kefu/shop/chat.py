@@ -93,24 +93,46 @@ def agent_kpis(per_session: pl.DataFrame, orders: pl.DataFrame, first_reply_seco
     """Per agent and day: sessions, mean first reply, the share answered within the rule (001:L149), mean response
     and conversion (sessions whose buyer ordered within `convert_hours` of the start / sessions).
     `orders` has columns buyer and placed_at."""
-    s = per_session.with_columns(pl.col("started_at").dt.date().alias("day"))
-    if orders.height:
-        joined = s.join(orders.select("buyer", "placed_at"), on="buyer", how="left").with_columns(
-            ((pl.col("placed_at") >= pl.col("started_at"))
-             & (pl.col("placed_at") <= pl.col("started_at") + pl.duration(hours=convert_hours))).fill_null(False)
-            .alias("hit"))
-        converted = joined.group_by("session").agg(pl.col("hit").any().alias("converted"))
-        s = s.join(converted, on="session", how="left")
-    else:
-        s = s.with_columns(pl.lit(False).alias("converted"))
-    return s.group_by("agent", "day").agg(
+    s = with_conversion(per_session, orders, convert_hours).with_columns(pl.col("started_at").dt.date().alias("day"))
+    return s.group_by("agent", "day").agg(*_measures(first_reply_seconds)).sort("day", "agent")
+
+
+def with_conversion(per_session: pl.DataFrame, orders: pl.DataFrame, convert_hours: int = 24) -> pl.DataFrame:
+    """The sessions with `converted`: their buyer placed an order within `convert_hours` of the session's start."""
+    if not orders.height:
+        return per_session.with_columns(pl.lit(False).alias("converted"))
+    joined = per_session.join(orders.select("buyer", "placed_at"), on="buyer", how="left").with_columns(
+        ((pl.col("placed_at") >= pl.col("started_at"))
+         & (pl.col("placed_at") <= pl.col("started_at") + pl.duration(hours=convert_hours))).fill_null(False)
+        .alias("hit"))
+    converted = joined.group_by("session").agg(pl.col("hit").any().alias("converted"))
+    return per_session.join(converted, on="session", how="left").with_columns(pl.col("converted").fill_null(False))
+
+
+def _measures(first_reply_seconds: float) -> list[pl.Expr]:
+    """Sessions, mean first reply, the share of answered sessions first answered within the rule (001:L149), mean
+    response, unanswered sessions and conversion."""
+    return [
         pl.len().alias("sessions"),
         pl.col("first_reply_seconds").mean().alias("mean_first_reply"),
         ((pl.col("first_reply_seconds") <= first_reply_seconds).sum() / pl.col("first_reply_seconds").count())
         .alias("within_rule"),
         pl.col("mean_response_seconds").mean().alias("mean_response"),
+        pl.col("first_reply_seconds").null_count().alias("unanswered"),
         (pl.col("converted").sum() / pl.len()).alias("conversion"),
-    ).sort("day", "agent")
+    ]
+
+
+def summary(per_session: pl.DataFrame, orders: pl.DataFrame, first_reply_seconds: float,
+            convert_hours: int = 24) -> dict:
+    """The period's chat measures for the KPI dashboard: the whole (with agents and sessions per agent) and one row
+    per agent, busiest first. Ratios are 0-1; None where nothing was measured."""
+    s = with_conversion(per_session, orders, convert_hours)
+    total = s.select(*_measures(first_reply_seconds), pl.col("agent").n_unique().alias("agents")).row(0, named=True)
+    total["sessions_per_agent"] = total["sessions"] / total["agents"] if total["agents"] else None
+    agents = s.group_by("agent").agg(*_measures(first_reply_seconds)).sort(["sessions", "agent"],
+                                                                            descending=[True, False])
+    return {"total": total, "agents": list(agents.iter_rows(named=True))}
 
 
 @dataclass

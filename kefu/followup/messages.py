@@ -52,7 +52,7 @@ MESSAGES = {
     "followup.reason.shiftlog": _("交接班待回电：%(text)s"),
     "followup.reason.manual": _("%(text)s"),
     "followup.reason.segment": _("%(kind)s：%(base_day)s 起 %(days)s 天内回访"),
-    "followup.close.not_yet": _("还不能以“%(closure)s”结案：已有 %(failed)s 次未联系上，制度要求 %(limit)s 次（002:L259），或须先登记号码错误、客户拒绝的联系结果"),
+    "followup.close.not_yet": _("还不能以“%(closure)s”结案：已有 %(failed)s 次未联系上，制度要求 %(limit)s 次，或须先登记号码错误、客户拒绝的联系结果"),
     "followup.owner.unknown": _("负责人工号：本中心没有在职的 %(staff_no)s"),
     "followup.due.past": _("%(field_label)s：%(due_at)s 已经过去，请填写将来的时间"),
     "followup.due.invalid": _("%(field_label)s：“%(value)s”不是有效的时间，应写成 2026-12-08 14:00 这样的格式"),

@@ -35,7 +35,7 @@ def queue(request):
     return render(request, "followup/queue.html", {
         "rows": [present.task_dict(t, unmasked, now) for t in tasks], "everyone": everyone,
         "is_lead": scope.has(*selectors.LEAD_ROLES), "can_unmask": can_unmask(request.user), "unmasked": unmasked,
-        "kinds": KIND_CHOICES(), "form": {}, "errors": {},
+        "kinds": KIND_CHOICES(), "visit_hours": services.policy_for("followup", scope.center)["return_visit_hours"], "form": {}, "errors": {},
     })
 
 
@@ -54,7 +54,7 @@ def create(request):
         return render(request, "followup/queue.html", {
             "rows": [present.task_dict(t, False, timezone.now()) for t in tasks], "everyone": False,
             "is_lead": scope.has(*selectors.LEAD_ROLES), "can_unmask": can_unmask(request.user), "unmasked": False,
-            "kinds": KIND_CHOICES(), "form": data, "errors": {p.field: str(p.message) for p in exc.problems},
+            "kinds": KIND_CHOICES(), "visit_hours": services.policy_for("followup", scope.center)["return_visit_hours"], "form": data, "errors": {p.field: str(p.message) for p in exc.problems},
         }, status=400)
     messages.success(request, _("已登记回访任务"))
     return redirect("followup:detail", pk=task.pk)

@@ -166,9 +166,19 @@ def _form_fields(order: Order, t, values: dict) -> list[dict]:
                 values = {**values, key: next((c for c, _ in choices if c == order.route_department.code), "")}
         elif spec.kind == "level":
             choices = [(str(n), history.level(n)) for n in (1, 2, 3, 4)]
+        hint = ""
+        if key == "handling_deadline" and t.name in DISPATCHES and order.route_time_limit and order.route_department_id:
+            # Left empty, the routed department's time limit counts from the dispatch.
+            hint = str(Msg("tickets.dispatch.route_limit_hint", department=order.route_department.name,
+                           limit=_limit_text(order.route_time_limit)))
         fields.append({"key": key, "kind": spec.kind, "label": str(Msg(spec.label)), "required": key in t.requires,
-                       "choices": choices, "max_length": spec.max_length, "value": values.get(key, "")})
+                       "choices": choices, "max_length": spec.max_length, "value": values.get(key, ""), "hint": hint})
     return fields
+
+
+def _limit_text(limit: dict) -> Msg:
+    amount = int(limit["amount"]) if float(limit["amount"]).is_integer() else limit["amount"]
+    return Msg(f"tickets.limit.{limit['unit']}", n=amount)
 
 
 def _detail_context(request, order: Order, scope, errors=None, failed: str = "", values=None) -> dict:

@@ -40,6 +40,7 @@ def test_gov12345_order_routed_to_its_bureau(page, login, screenshot):
     page.wait_for_selector("[data-transition=dispatch]")
     chosen = page.locator("[data-transition=dispatch] select[name=department]").input_value()
     assert chosen == "housing"  # the routed bureau, preselected (004:L33)
+    assert "5个工作日" in page.inner_text("[data-transition=dispatch] .route-hint")
     for width in (1440, 390):
         page.set_viewport_size({"width": width, "height": 900})
         screenshot(f"tickets-gov12345-dispatch-{width}")

@@ -200,6 +200,9 @@ def test_workspace_offers_the_centers_categories_and_kinds(gov, client_for):
     services.transition(order, "review", dispatcher, order.version, review_opinion="属实")
     page = client_for(dispatcher).get(f"/tickets/orders/{order.pk}/").content.decode()
     assert '<option value="housing" selected>' in page  # the dispatch suggestion: the routed bureau preselected
+    assert "不填：派往住建局时按5个工作日计算" in page  # and its time limit, counted from the dispatch
+    english_page = english(client_for(dispatcher)).get(f"/tickets/orders/{order.pk}/").content.decode()
+    assert "Left empty: 5 working days when sent to 住建局" in english_page
 
 
 def test_migration_keeps_existing_orders_routing(org, new_order):

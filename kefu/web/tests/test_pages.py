@@ -22,7 +22,7 @@ def test_login_in_chromium(make_staff, page, login, screenshot):
     assert "用户名或密码不正确" in page.inner_text("main")
     screenshot("login-error")
     login(agent)
-    assert "工号 1234" in page.inner_text("header")
+    assert "员工1234 (1234)" in page.inner_text("header")  # inside the center: name and number
     screenshot("home-agent")
 
 

@@ -66,6 +66,7 @@ class IssueOut(Schema):
     decided_by_no: str
     decided_at: datetime | None
     decision_note: str
+    actions: list[str] = Field([], description="调用者现在可执行的操作（dispute / uphold / dismiss），仅在交接班日志详情中给出")
 
 
 class HandoverEventOut(Schema):

@@ -10,7 +10,7 @@ from kefu.audit.services import can_unmask, record, record_read, shown_name, sho
 from kefu.errors import NotAllowed
 from kefu.shiftlog import selectors
 from kefu.scope import scope_of
-from kefu.shiftlog.machine import HANDOVER
+from kefu.shiftlog.machine import HANDOVER, ISSUE
 from kefu.shiftlog.rules import FLAG_LABELS
 from kefu.shiftlog.services import is_lead
 from kefu.workflow import available
@@ -103,13 +103,15 @@ def handover_dict(request, staff, handover, *, unmask: bool = False, now=None) -
         "flag_labels": [FLAG_LABELS[f] for f in selectors.flags_of(handover, now)],
         "actions": [t.name for t in available(HANDOVER, scope_of(staff), handover)],
         "items": items,
-        "issues": [issue_dict(i) for i in handover.issues.select_related("responsible", "reported_by", "decided_by")],
+        "issues": [issue_dict(i, scope_of(staff)) for i in
+                   handover.issues.select_related("handover", "responsible", "reported_by", "decided_by")],
         "events": [{"at": e.at, "staff_no": e.staff_no, "code": e.code, "name": e.label, "note": e.note}
                    for e in handover.events.all()],
     }
 
 
-def issue_dict(issue) -> dict:
+def issue_dict(issue, scope=None) -> dict:
+    """An issue; with a scope, also the transitions that caller may fire on it (machine.ISSUE)."""
     return {
         "id": issue.id,
         "handover_id": issue.handover_id,
@@ -127,4 +129,5 @@ def issue_dict(issue) -> dict:
         "decided_by_no": issue.decided_by.staff_no if issue.decided_by_id else "",
         "decided_at": issue.decided_at,
         "decision_note": issue.decision_note,
+        "actions": [t.name for t in available(ISSUE, scope, issue)] if scope is not None else [],
     }

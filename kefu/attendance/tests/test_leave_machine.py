@@ -136,3 +136,19 @@ def test_leave_labels_are_declared():
     from kefu.workflow import check_declared
 
     assert check_declared([machine.LEAVE], catalogue()) == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_supervisor_approves_a_colleagues_leave_but_never_sees_their_own(people, page, login, screenshot):  # 002:L70
+    _leave(people["sup"], ["supervisor"], reason="本人事由")
+    _leave(people["agent"], ["supervisor"], reason="孩子家长会")
+    login(people["sup"])
+    page.goto(page.base_url + "/attendance/approvals/")
+    assert "本人事由" not in page.inner_text("main")
+    for width in (1440, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(f"attendance-approvals-{width}")
+    page.locator("tr", has_text="孩子家长会").locator("button[value=approve]").click()
+    assert "已批准" in page.inner_text(".messages")
+    assert LeaveRequest.objects.get(reason="孩子家长会").state == "approved"

@@ -94,3 +94,28 @@ def test_evaluation_labels_are_declared():
     from kefu.workflow import check_declared
 
     assert check_declared([machine.MACHINE], catalogue()) == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_appeal_and_decision_in_the_browser(qa_setup, page, login, screenshot):
+    s = qa_setup
+    e = services.transition(_spot(s, call_id="CALL-APPEAL"), "score", s["qa"][0], marks=full_marks(s["card"], polite=5))
+    login(s["agents"][1])  # a colleague sees no buttons on someone else's score
+    page.goto(f"{page.base_url}/quality/evaluations/{e.pk}/")
+    assert page.locator("button[value=appeal]").count() == 0
+    page.context.clear_cookies()
+    login(s["agents"][0])
+    page.goto(f"{page.base_url}/quality/evaluations/{e.pk}/")
+    page.fill("textarea[name=reason]", "客户先出言不逊，我未使用忌语")
+    page.click("button[value=appeal]")
+    assert "申诉中" in page.inner_text("h1")
+    page.context.clear_cookies()
+    login(s["lead"])
+    page.goto(f"{page.base_url}/quality/evaluations/{e.pk}/")
+    page.fill("textarea[name=decision_note]", "复听录音，确有不当用语，维持原分")
+    page.click("button[value=uphold]")
+    assert "申诉驳回（维持原分）" in page.inner_text("h1") and "已维持原分" in page.inner_text(".messages")
+    for width in (1440, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(f"quality-upheld-{width}")

@@ -156,3 +156,36 @@ def test_rows_stored_as_chinese_prose_become_codes(people):
     migration.to_names(apps, None)
     assert list(h.events.values_list("name", "note"))[:3] == [("创建", "带入未结事项 3 项"), ("登记事项", "待回电：回电告知进度"),
                                                              ("关闭事项", "宽带故障：已修复")]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_return_and_ruling_in_the_browser_004_L661_L669(make_staff, page, login, screenshot):
+    out, inc = make_staff("agent", staff_no="1201"), make_staff("agent", staff_no="1202")
+    lead = make_staff("supervisor", staff_no="1901")
+    h = services.start_handover(out, shift_code="D", shift_date=D, incoming_no="1202", equipment_state="话务系统正常",
+                                notes="注意新资费公告")
+    services.transition(out, h.pk, "sign_out", version=h.version)
+    login(inc)
+    page.goto(f"{page.base_url}/shiftlog/h/{h.pk}/")
+    page.fill("#actions input[name=reason]", "未写明宽带工单的编号")
+    page.click("#actions button:has-text('退回补充')")
+    assert "草稿" in page.inner_text("#state")
+    assert "退回补充" in page.inner_text(".timeline") and "未写明宽带工单的编号" in page.inner_text(".timeline")
+    page.context.clear_cookies()
+    h.refresh_from_db()
+    h = services.transition(out, h.pk, "sign_out", version=h.version)
+    services.report_issue(inc, h.pk, kind="omission", description="新资费生效日期未交代")
+    login(out)  # the liable person may object, not rule
+    page.goto(f"{page.base_url}/shiftlog/h/{h.pk}/")
+    assert page.locator("#issues button:has-text('提出异议')").count() == 1
+    assert page.locator("#issues button:has-text('责任成立')").count() == 0
+    page.context.clear_cookies()
+    login(lead)
+    page.goto(f"{page.base_url}/shiftlog/h/{h.pk}/")
+    page.fill("#issues input[name=note]", "日志已写明公告，不予认定")
+    page.click("#issues button:has-text('不予认定')")
+    assert "不予认定" in page.inner_text("#issues") and "责任认定：不予认定" in page.inner_text(".timeline")
+    for width in (1440, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(f"shiftlog-ruled-{width}")

@@ -18,7 +18,7 @@ from kefu.errors import Problem, RuleViolation
 from kefu.messages import Msg
 from kefu.org.models import Staff
 from kefu.org.policy import policy_for
-from kefu.org.roles import Role, roles_of
+from kefu.org.roles import Role
 from kefu.workcal import shifts as shift_calendar
 from kefu.workcal.selectors import default_shift, night_window
 from kefu.workcal.services import center_calendar

@@ -1,4 +1,4 @@
-"""Demo: last month's violations from the demo center's own evidence (attendance, QA red lines, overdue orders),
+"""Demo: teamlead1's group's work rules and phrase standards; last month's violations from the demo center's own evidence (attendance, QA red lines, overdue orders),
 two spot-check entries by a team lead, one appeal upheld, a reward, the fund's spending and publication, and every
 agent's grade and bonus computed (left as a draft for the manager to approve)."""
 from __future__ import annotations
@@ -15,7 +15,33 @@ from . import services
 from .models import AppraisalMonth, Violation
 
 
+DEMO_WORK_RULES = [
+    {"title": "交接班", "text": "提前十五分钟到岗，查看交接班记录，未办结的工单当面交接清楚。"},
+    {"title": "在岗纪律", "text": "离开座席须向班长说明去向；离岗超过二十分钟按制度记违规。"},
+    {"title": "工位整洁", "text": "下班前清理桌面，耳麦和键盘放回原位，不在工位进食。"},
+]
+DEMO_PHRASES = {
+    "standard": [{"situation": "closing", "title": "本组结束语", "text": "感谢您的来电，祝您生活愉快，再见！"}],
+    "discouraged": [{"phrase": "搞不定", "suggestion": "我马上为您确认后给您答复"},
+                    {"phrase": "没听说过", "suggestion": "这个情况我需要核实一下，请您稍等"}],
+}
+
+
+def _team_standards(center, out) -> None:
+    """teamlead1's group: its work rules and phrase standards (004:L913), once."""
+    from .models import TeamStandard
+
+    lead = Staff.objects.filter(center=center, user__username="teamlead1").first()
+    team = lead.team if lead is not None and lead.team_id and lead.team.lead_id == lead.pk else None
+    if team is None or TeamStandard.objects.filter(team=team).exists():
+        return
+    services.set_work_rules(scope_of(lead), team.pk, DEMO_WORK_RULES)
+    services.set_phrase_standards(scope_of(lead), team.pk, **DEMO_PHRASES)
+    out.write(f"  奖惩：{team.name}的班组规章制度 {len(DEMO_WORK_RULES)} 条，用语规范已制定")
+
+
 def build(center, rng, out) -> None:
+    _team_standards(center, out)
     month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
     if AppraisalMonth.objects.filter(center=center, month=month).exists():
         out.write("  奖惩：已存在，跳过")

@@ -167,3 +167,23 @@ def test_the_group_page_in_english(groups, client_for):
                    "Phrase standards", user_data=user_data)
     assert_english(english(client_for(groups["lead_a"])).get("/discipline/group/"), "Save the work rules",
                    user_data=user_data)
+
+
+def test_demo_teams_lead_has_written_the_groups_rules_once(db):
+    """The demo center: teamlead1's group has work rules and phrase standards (004:L913), written once."""
+    import io
+    import random
+
+    from kefu.discipline import demo
+    from kefu.knowledge import services as knowledge
+    from kefu.org import demo as org_demo
+    from kefu.org.models import Staff
+
+    out = io.StringIO()
+    center = org_demo.build(None, random.Random(1), out)
+    demo._team_standards(center, out)
+    demo._team_standards(center, out)
+    lead = Staff.objects.get(center=center, user__username="teamlead1")
+    assert {s.kind: s.version for s in TeamStandard.objects.filter(team=lead.team)} == {"work_rules": 1, "phrases": 1}
+    member = Staff.objects.filter(team=lead.team).exclude(pk=lead.pk).first()
+    assert "搞不定" in [h.phrase for h in knowledge.check_text("这事我搞不定", center, member)]

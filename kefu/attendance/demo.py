@@ -33,25 +33,69 @@ def build(center, rng, out) -> None:
                     services.decide_leave(leave.pk, approver, approve=True, note="同意")
                 except RuleViolation:
                     pass
-    # Clock punches for last month's and this month's scheduled shifts (a few late, a few missing).
+    # Clock punches for the scheduled shifts of last month and this month up to yesterday: where the demo's calls were
+    # simulated on the roster, a shift's punches follow the agent's logins that day (no login, no punch: absent; a
+    # late login, a late punch); otherwise a few are late or missing at random.
     first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     shifts = services.scheduled_shifts(center, first, today - timedelta(days=1))
     by_no = {s.staff_no: s.id for s in Staff.objects.filter(center=center)}
+    logins = _logins(center, first, today)
     batch = ClockImport.objects.create(file_name="demo-clock.csv", sha256=f"demo-{center.pk}-{first}", rows=0)
     rows = []
     for staff_no, planned in shifts.items():
+        if staff_no not in by_no:
+            continue
         for s in planned:
-            roll = rng.random()
-            if roll < 0.02 or staff_no not in by_no:
+            punch = _punches_from_logins(s, logins.get(staff_no), rng) if logins else _random_punches(s, rng)
+            if punch is None:
                 continue  # absent
-            late = timedelta(minutes=rng.choice([25, 12])) if roll < 0.08 else -timedelta(minutes=rng.randint(2, 15))
-            rows.append(ClockEvent(staff_id=by_no[staff_no], at=s.start + late, direction="in", batch=batch))
-            rows.append(ClockEvent(staff_id=by_no[staff_no], at=s.end + timedelta(minutes=rng.randint(0, 10)), direction="out", batch=batch))
+            rows.append(ClockEvent(staff_id=by_no[staff_no], at=punch[0], direction="in", batch=batch))
+            rows.append(ClockEvent(staff_id=by_no[staff_no], at=punch[1], direction="out", batch=batch))
     ClockEvent.objects.bulk_create(rows, ignore_conflicts=True)
     ClockImport.objects.filter(pk=batch.pk).update(rows=len(rows))
     checks = _post_checks(center, shifts, rng)
     swapped = _one_swap(center, today, rng)
     out.write(f"  考勤：{made} 条请假，{len(rows)} 条打卡记录，{checks} 条查岗与离岗记录，换班 {swapped} 次（对方同意、双方班长批准、排班表已调整）")
+
+
+def _logins(center, first, today) -> dict[str, list[tuple]]:
+    """(start, end) of each agent's phone sessions in the period, when kefu.telephony simulated the demo month on the
+    roster (its demo has no scheduled shifts of its own then); empty otherwise."""
+    try:
+        from kefu.telephony.models import AgentSession, ScheduledShift
+    except ImportError:
+        return {}
+    if ScheduledShift.objects.filter(center=center).exists():
+        return {}  # the calls followed the telephony demo's own rotation, not the roster
+    out: dict[str, list[tuple]] = {}
+    for no, s, e in AgentSession.objects.filter(center=center, end__gt=_midnight(center, first), start__lt=_midnight(center, today)) \
+            .order_by("start").values_list("agent_staff_no", "start", "end"):
+        out.setdefault(no, []).append((s, e))
+    return out
+
+
+def _midnight(center, day):
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    return datetime.combine(day, time(0), ZoneInfo(center.time_zone))
+
+
+def _punches_from_logins(shift, sessions, rng):
+    """Clock in a few minutes before the first login of the shift and out after its last logout; None if the agent
+    never logged in during the shift."""
+    inside = [(s, e) for s, e in sessions or () if s < shift.end and e > shift.start - timedelta(hours=1)]
+    if not inside:
+        return None
+    return inside[0][0] - timedelta(minutes=rng.randint(1, 8)), max(e for _, e in inside) + timedelta(minutes=rng.randint(0, 6))
+
+
+def _random_punches(shift, rng):
+    roll = rng.random()
+    if roll < 0.02:
+        return None
+    late = timedelta(minutes=rng.choice([25, 12])) if roll < 0.08 else -timedelta(minutes=rng.randint(2, 15))
+    return shift.start + late, shift.end + timedelta(minutes=rng.randint(0, 10))
 
 
 def _post_checks(center, shifts, rng) -> int:

@@ -1,32 +1,49 @@
-"""Demo: a published 4-week roster for the demo center's agents (agent1..12, senior1..3), and a few requests."""
+"""Demo: the demo center's published rosters for its agents (agent1..12, senior1..3): the five weeks before this week,
+which the demo month's calls, logins and clock-ins follow (kefu.telephony.demo and kefu.attendance.demo read them),
+and four weeks from this Monday, with a few day-off requests."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 
+from kefu.errors import RuleViolation
 from kefu.roster import services
 from kefu.roster.models import Roster, RosterRequest
 
+PAST_WEEKS = 5
 
-def build(center, rng, out, time_limit: float = 15) -> None:
-    services.ensure_templates(center)
+
+def this_monday() -> date:
     today = timezone.localdate()
-    start = today - timedelta(days=today.weekday())  # this week's Monday
+    return today - timedelta(days=today.weekday())
+
+
+def ensure_rosters(center, time_limit: float = 15) -> list[str]:
+    """Generate and publish the past and the current roster unless they exist; a line per roster says what happened.
+    Idempotent, so the telephony demo (which simulates the past weeks on the roster) and this module may both call it."""
+    services.ensure_templates(center)
     agents = services.roster_agents(center)
     if not agents:
-        return
-    for i, staff in enumerate(agents[:4]):
-        day = start + timedelta(days=7 + 3 * i)
-        RosterRequest.objects.get_or_create(center=center, staff=staff, day=day, kind=RosterRequest.Kind.DAY_OFF,
-                                            shift_code="", defaults={"note": "家中有事"})
-    if Roster.objects.filter(center=center, start=start, days=28).exists():
-        out.write("  排班：已存在")
-        return
-    roster = services.generate(center, start=start, days=28, actor=None, time_limit=time_limit)
-    try:
-        services.publish(roster, None)
-        state = "已发布"
-    except Exception as exc:  # a relaxed roster stays a draft; the page shows why
-        state = f"草稿（{exc}）"
-    out.write(f"  排班：{start} 起 28 天，{len(agents)} 名座席，{state}，目标值 {roster.objective}")
+        return []
+    start = this_monday()
+    for i, staff in enumerate(agents[:4]):  # asked for before the roster is built, so the solver can grant them
+        RosterRequest.objects.get_or_create(center=center, staff=staff, day=start + timedelta(days=7 + 3 * i),
+                                            kind=RosterRequest.Kind.DAY_OFF, shift_code="", defaults={"note": "家中有事"})
+    lines = []
+    for first, days in ((start - timedelta(weeks=PAST_WEEKS), PAST_WEEKS * 7), (start, 28)):
+        if Roster.objects.filter(center=center, start=first, days=days).exists():
+            continue
+        roster = services.generate(center, start=first, days=days, actor=None, time_limit=time_limit)
+        try:
+            services.publish(roster, None)
+            state = "已发布"
+        except RuleViolation as exc:  # a relaxed roster stays a draft; the page shows why
+            state = f"草稿（{exc}）"
+        lines.append(f"  排班：{first} 起 {days} 天，{len(agents)} 名座席，{state}")
+    return lines
+
+
+def build(center, rng, out, time_limit: float = 15) -> None:
+    lines = ensure_rosters(center, time_limit=time_limit)
+    out.write("\n".join(lines) + "\n" if lines else "  排班：已存在\n")

@@ -1,22 +1,26 @@
-"""The demo builds a 4-week roster for agent1..12 and senior1..3, once (idempotent)."""
+"""The demo builds the rosters for agent1..12 and senior1..3, once (idempotent): the five weeks before this week (the
+demo month's calls, logins and clock-ins follow them) and four weeks from this Monday."""
 import io
 import random
+from datetime import timedelta
 
 from kefu.roster import demo
 from kefu.roster.models import Roster
 
 
-def test_demo_roster_is_built_once(db):
+def test_demo_rosters_cover_the_past_weeks_and_the_next_four(db):
     from kefu.org import demo as org_demo
 
     out = io.StringIO()
     center = org_demo.build(None, random.Random(1), out)
     demo.build(center, random.Random(1), out, time_limit=8)
-    roster = Roster.objects.get(center=center)
-    assert roster.days == 28
-    assert len(roster.inputs["agents"]) == 15  # agent1..12 + senior1..3
-    assert roster.assignments.exists()
-    assert roster.status == Roster.Status.PUBLISHED and roster.report["hard"] == []
+    past, current = Roster.objects.filter(center=center).order_by("start")
+    assert (past.days, current.days) == (demo.PAST_WEEKS * 7, 28)
+    assert past.start + timedelta(days=past.days) == current.start == demo.this_monday()  # no gap, no overlap
+    for roster in (past, current):
+        assert len(roster.inputs["agents"]) == 15  # agent1..12 + senior1..3
+        assert roster.assignments.filter(shift__isnull=False).exists()
+        assert roster.status == Roster.Status.PUBLISHED and roster.report["hard"] == []
     demo.build(center, random.Random(1), out, time_limit=8)
-    assert Roster.objects.filter(center=center).count() == 1
+    assert Roster.objects.filter(center=center).count() == 2
     assert "排班" in out.getvalue()

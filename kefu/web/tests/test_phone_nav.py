@@ -41,3 +41,32 @@ def test_wide_screen_keeps_the_menu_bar_without_the_button(make_staff, page, log
     page.hover(".menu:has-text('工单') .menu-title")
     assert page.locator(".menu:has-text('工单') .menu-items a").first.is_visible()
     screenshot("nav-1440")
+
+
+SELF_SERVICE = [("/attendance/", "请假与换班"), ("/roster/", "排班"), ("/quality/", "我的质检成绩"), ("/quality/scorecard/", None),
+                ("/notify/", "通知中心")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_agents_self_service_pages_fit_a_phone(page, login, screenshot):
+    """My leave and swaps, my roster requests, my QA scores and the scorecard, my notifications: at 390 px nothing runs
+    off the page (a wide table scrolls inside its card) and the menu opens."""
+    import io
+    import random
+
+    from kefu.org import demo as org_demo
+    from kefu.org.demo import DEMO_PASSWORD
+    from kefu.org.models import Staff
+
+    org_demo.build(None, random.Random(1), io.StringIO())
+    login(Staff.objects.get(user__username="agent1"), DEMO_PASSWORD)
+    for path, heading in SELF_SERVICE:
+        name = "self-" + (path.strip("/").replace("/", "-"))
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(page.base_url + path)
+        if heading:
+            assert heading in page.inner_text("h1")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        screenshot(f"{name}-390")
+        page.set_viewport_size({"width": 1440, "height": 900})
+        screenshot(f"{name}-1440")

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from kefu.org.models import Staff
-from kefu.quality import links, machine, services
+from kefu.quality import links, machine, selectors, services
 from kefu.quality.models import Evaluation
 from kefu.workcal.selectors import default_shift
 
@@ -31,6 +31,24 @@ def _marks(card, rng, weak: float):
 def _set_time(e: Evaluation, when: datetime) -> None:
     Evaluation.objects.filter(pk=e.pk).update(scored_at=when)
     e.scored_at = when
+
+
+def _shift_calls(center, members, start, end) -> list[tuple]:
+    """One call each (up to four agents) that the team's agents answered during yesterday's day shift, when the demo
+    month's calls are there: the shift summary then speaks of calls the agents really took."""
+    try:
+        from kefu.telephony.models import Call
+    except ImportError:
+        return []
+    by_no = {a.staff_no: a for a in members}
+    picked: dict[str, dict] = {}
+    for call_id, no, call_type, offered, talk in (Call.objects.filter(center=center, offered_at__gte=start, offered_at__lt=end,
+                                                                      outcome="answered", agent_staff_no__in=list(by_no))
+                                                  .order_by("offered_at").values_list("call_id", "agent_staff_no", "call_type",
+                                                                                       "offered_at", "talk_seconds")):
+        if no not in picked and len(picked) < 4:
+            picked[no] = {"call_id": call_id, "call_type": call_type, "offered_at": offered, "talk_seconds": int(talk)}
+    return [(by_no[no], call) for no, call in picked.items()]
 
 
 def build(center, rng, out) -> None:
@@ -89,14 +107,17 @@ def build(center, rng, out) -> None:
     yesterday = today - timedelta(days=1)
     lead_team = next((a.team for a in agents if a.team and a.team.lead_id), None)
     if lead_team is not None:
-        members = [a for a in agents if a.team_id == lead_team.pk][:4]
-        for j, agent in enumerate(members):
-            when = datetime(yesterday.year, yesterday.month, yesterday.day, 9 + 2 * j, 15, tzinfo=tz)
-            e = services.assign_spot_check(center, call={"call_id": f"DEMO{yesterday:%m%d}{j:02d}", "call_type": CALL_TYPES[j],
-                                                         "offered_at": when - timedelta(minutes=40), "talk_seconds": 180 + 30 * j},
-                                           agent=agent, inspector=inspectors[0])
+        members = [a for a in agents if a.team_id == lead_team.pk]
+        shift_start, shift_end = selectors.shift_bounds(center, yesterday, default_shift(center).code)
+        picked = _shift_calls(center, members, shift_start, shift_end)
+        if not picked:  # no call records: four spot checks spread over the shift
+            picked = [(agent, {"call_id": f"DEMO{yesterday:%m%d}{j:02d}", "call_type": CALL_TYPES[j],
+                               "offered_at": datetime(yesterday.year, yesterday.month, yesterday.day, 8 + 2 * j, 35, tzinfo=tz),
+                               "talk_seconds": 180 + 30 * j}) for j, agent in enumerate(members[:4])]
+        for j, (agent, call) in enumerate(picked):
+            e = services.assign_spot_check(center, call=call, agent=agent, inspector=inspectors[0])
             e = services.transition(e, "score", inspectors[0], marks=_marks(card, rng, 0.35), notes=NOTES[j % len(NOTES)])
-            _set_time(e, when)
+            _set_time(e, min(call["offered_at"] + timedelta(minutes=40), shift_end - timedelta(minutes=5)))
         services.deliver_shift_report(center, lead_team, yesterday, default_shift(center).code, inspectors[0])
     # A calibration: two inspectors and a team lead score the same call.
     graders = inspectors[:2] + list(leads.values())[:1]

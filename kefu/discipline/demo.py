@@ -27,7 +27,7 @@ DEMO_PHRASES = {
 }
 
 
-def _team_standards(center, out) -> None:
+def team_standards(center, out) -> None:
     """teamlead1's group: its work rules and phrase standards (004:L913), once."""
     from .models import TeamStandard
 
@@ -41,7 +41,7 @@ def _team_standards(center, out) -> None:
 
 
 def build(center, rng, out) -> None:
-    _team_standards(center, out)
+    team_standards(center, out)
     month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
     if AppraisalMonth.objects.filter(center=center, month=month).exists():
         out.write("  奖惩：已存在，跳过")

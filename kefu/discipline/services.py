@@ -330,10 +330,11 @@ def _team_for_reading(scope, team_id: int | None):
 
     from .access import DECIDERS, LEADS
 
-    if team_id is None:
-        if not scope.staff.team_id:
+    if team_id is None:  # the caller's own group, or the one they lead
+        team_id = scope.staff.team_id or Team.objects.filter(center=scope.center, lead=scope.staff) \
+            .order_by("code").values_list("pk", flat=True).first()
+        if team_id is None:
             return None
-        team_id = scope.staff.team_id
     team = scope.get(Team.objects.select_related("lead"), "班组", pk=team_id)
     if team.pk != scope.staff.team_id and team.lead_id != scope.staff.pk and not scope.has(*(LEADS | DECIDERS)):
         raise NotAllowed(Msg("discipline.standards.not_member", team=team.name), rule="discipline.standards.not_member")

@@ -75,6 +75,9 @@ def test_only_the_groups_own_lead_may_write_and_members_read_only_their_own(grou
     assert "一班 不是您的班组" in str(refused.value.problems[0].message)
     assert services.team_standards(scope_of(groups["sup"]), groups["team_a"].pk)["team"] == groups["team_a"]
     assert services.team_standards(scope_of(groups["none"])) is None
+    groups["lead_b"].team = None  # a lead not listed as a member of the group they lead still opens it
+    groups["lead_b"].save(update_fields=["team"])
+    assert services.team_standards(scope_of(groups["lead_b"]))["team"] == groups["team_b"]
 
 
 def test_bad_input_is_refused_in_chinese_and_changes_nothing(groups):
@@ -181,8 +184,8 @@ def test_demo_teams_lead_has_written_the_groups_rules_once(db):
 
     out = io.StringIO()
     center = org_demo.build(None, random.Random(1), out)
-    demo._team_standards(center, out)
-    demo._team_standards(center, out)
+    demo.team_standards(center, out)
+    demo.team_standards(center, out)
     lead = Staff.objects.get(center=center, user__username="teamlead1")
     assert {s.kind: s.version for s in TeamStandard.objects.filter(team=lead.team)} == {"work_rules": 1, "phrases": 1}
     member = Staff.objects.filter(team=lead.team).exclude(pk=lead.pk).first()

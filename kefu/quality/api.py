@@ -91,6 +91,7 @@ class EvaluationOut(Schema):
     source: str
     state: str
     state_label: str
+    version: int
     agent_staff_no: str
     inspector_staff_no: str
     scorecard_id: int
@@ -126,16 +127,19 @@ class EvaluationOut(Schema):
 class ScoreIn(Schema):
     marks: dict[str, dict]
     notes: str = Field("", max_length=4000)
+    version: int | None = Field(None, description="评分的版本号；给出时与当前版本不一致则 409")
 
 
 class AppealIn(Schema):
     reason: str = Field(..., max_length=4000)
+    version: int | None = None
 
 
 class QualityDecisionIn(Schema):
     decision: str = Field(..., pattern="^(uphold|revise)$")
     decision_note: str = Field(..., max_length=4000)
     marks: dict[str, dict] | None = None
+    version: int | None = None
 
 
 class CalibrationIn(Schema):
@@ -255,24 +259,26 @@ def get_evaluation(request, pk: int):
 
 @op(router.post, "/evaluations/{pk}/score", "quality.score", response=EvaluationOut)
 def score(request, pk: int, payload: ScoreIn):
-    return services.transition(_evaluation(request, pk), "score", _me(request), marks=payload.marks, notes=payload.notes)
+    return services.transition(_evaluation(request, pk), "score", _me(request), marks=payload.marks, notes=payload.notes,
+                               version=payload.version)
 
 
 @op(router.post, "/evaluations/{pk}/acknowledge", "quality.acknowledge", response=EvaluationOut)
-def acknowledge(request, pk: int):
-    return services.transition(_evaluation(request, pk), "acknowledge", _me(request))
+def acknowledge(request, pk: int, version: int | None = None):
+    return services.transition(_evaluation(request, pk), "acknowledge", _me(request), version=version)
 
 
 @op(router.post, "/evaluations/{pk}/appeal", "quality.appeal", response=EvaluationOut)
 def appeal(request, pk: int, payload: AppealIn):
-    return services.transition(_evaluation(request, pk), "appeal", _me(request), reason=payload.reason)
+    return services.transition(_evaluation(request, pk), "appeal", _me(request), reason=payload.reason,
+                               version=payload.version)
 
 
 @op(router.post, "/evaluations/{pk}/decision", "quality.decide_appeal", response=EvaluationOut)
 def decide_appeal(request, pk: int, payload: QualityDecisionIn):
     marks = payload.marks if payload.decision == "revise" else None  # upholding keeps the marks as scored
     return services.transition(_evaluation(request, pk), payload.decision, _me(request),
-                               decision_note=payload.decision_note, marks=marks)
+                               decision_note=payload.decision_note, marks=marks, version=payload.version)
 
 
 def _calibration_out(calibration: Calibration) -> dict:

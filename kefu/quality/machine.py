@@ -133,7 +133,6 @@ MACHINE = Machine(
     },
     party_labels={"score.owner": "quality.evaluation.party.inspector", "uphold.owner": "quality.evaluation.party.lead",
                   "revise.owner": "quality.evaluation.party.lead", "subject": "quality.evaluation.party.agent"},
-    version_attr=None,
     party_of=_parties,
     history=_history,
     audit_type="qa_evaluation",

@@ -125,6 +125,7 @@ class Evaluation(models.Model):
     critical_failed = models.BooleanField("红线失败", default=False)
     notes = models.TextField("评语", blank=True)
     acknowledged_at = models.DateTimeField("确认时间", null=True, blank=True)
+    version = models.PositiveIntegerField("版本", default=1)  # +1 on every transition (kefu.workflow.fire)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:

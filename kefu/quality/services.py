@@ -201,13 +201,14 @@ def write_marks(evaluation: Evaluation, parsed: dict[str, scoring.Mark], comment
     return result
 
 
-def transition(evaluation: Evaluation, name: str, actor: Staff, **fields) -> Evaluation:
-    """Fire one transition of the evaluation's machine (machine.MACHINE) as `actor`: party, state, fields, guard,
-    effect, history and audit in one transaction (kefu.workflow.fire). Empty optional values are left out."""
+def transition(evaluation: Evaluation, name: str, actor: Staff, *, version: int | None = None,
+               **fields) -> Evaluation:
+    """Fire one transition of the evaluation's machine (machine.MACHINE) as `actor`: version, party, state, fields,
+    guard, effect, history and audit in one transaction (kefu.workflow.fire). Empty optional values are left out."""
     from kefu.scope import scope_of
     from kefu.workflow import fire
 
-    return fire(machine.MACHINE, scope_of(actor), evaluation, name,
+    return fire(machine.MACHINE, scope_of(actor), evaluation, name, version=version,
                 **{k: v for k, v in fields.items() if v is not None})
 
 

@@ -162,6 +162,11 @@ def _marks_from_post(post, card) -> dict:
     return marks
 
 
+def _version(raw) -> int | None:
+    """The evaluation's version the form was drawn from (a stale form is refused), when the form sent one."""
+    return int(raw) if raw and str(raw).isdigit() else None
+
+
 ACTION_RULES = {"score": "quality.score", "acknowledge": "quality.acknowledge", "appeal": "quality.appeal",
                 "uphold": "quality.decide_appeal", "revise": "quality.decide_appeal"}
 
@@ -188,7 +193,7 @@ def evaluation(request, pk: int):
         if action in ("uphold", "revise"):
             fields["decision_note"] = request.POST.get("decision_note", "")
         try:
-            services.transition(ev, action, me, **fields)
+            services.transition(ev, action, me, version=_version(request.POST.get("version")), **fields)
         except RuleViolation as exc:
             errors = _errors(exc)
         else:

@@ -66,6 +66,7 @@ class IssueOut(Schema):
     decided_by_no: str
     decided_at: datetime | None
     decision_note: str
+    version: int
     actions: list[str] = Field([], description="调用者现在可执行的操作（dispute / uphold / dismiss），仅在交接班日志详情中给出")
 
 
@@ -176,11 +177,13 @@ class IssueIn(Schema):
 
 class DisputeIn(Schema):
     reason: str
+    version: int | None = Field(None, description="责任记录的版本号；给出时与当前版本不一致则 409")
 
 
 class HandoverDecisionIn(Schema):
     upheld: bool
     note: str
+    version: int | None = None
 
 
 def _row(handover, flags=()) -> dict:
@@ -269,12 +272,14 @@ def report_issue(request, handover_id: int, payload: IssueIn):
 
 @op(router.post, "/issues/{issue_id}/dispute", "shiftlog.dispute_issue", response=IssueOut)
 def dispute_issue(request, issue_id: int, payload: DisputeIn):
-    return present.issue_dict(services.dispute_issue(_staff(request), issue_id, reason=payload.reason))
+    return present.issue_dict(services.dispute_issue(_staff(request), issue_id, reason=payload.reason,
+                                                     version=payload.version))
 
 
 @op(router.post, "/issues/{issue_id}/decision", "shiftlog.decide_issue", response=IssueOut)
 def decide_issue(request, issue_id: int, payload: HandoverDecisionIn):
-    return present.issue_dict(services.decide_issue(_staff(request), issue_id, upheld=payload.upheld, note=payload.note))
+    return present.issue_dict(services.decide_issue(_staff(request), issue_id, upheld=payload.upheld, note=payload.note,
+                                                    version=payload.version))
 
 
 @op(router.get, "/supervision", "shiftlog.supervise", response=SupervisionOut)

@@ -157,7 +157,6 @@ ISSUE = Machine(
     party_labels={"subject": "shiftlog.issue.party.responsible", "owner": "shiftlog.issue.party.other_lead"},
     party_of=_issue_parties,
     state_attr="status",
-    version_attr=None,
     history=_issue_history,
     audit_type="shiftlog.issue",
     center_of=lambda issue: issue.handover.center_id,

@@ -151,6 +151,7 @@ class Issue(models.Model):
     decided_by = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="认定人")
     decided_at = models.DateTimeField("认定时间", null=True, blank=True)
     decision_note = models.CharField("认定意见", max_length=300, blank=True)
+    version = models.PositiveIntegerField("版本", default=1)  # +1 on every transition (kefu.workflow.fire)
 
     class Meta:
         verbose_name = verbose_name_plural = "交接责任记录"

@@ -129,5 +129,6 @@ def issue_dict(issue, scope=None) -> dict:
         "decided_by_no": issue.decided_by.staff_no if issue.decided_by_id else "",
         "decided_at": issue.decided_at,
         "decision_note": issue.decision_note,
+        "version": issue.version,
         "actions": [t.name for t in available(ISSUE, scope, issue)] if scope is not None else [],
     }

@@ -400,18 +400,19 @@ def _issue(actor: Staff, issue_id: int) -> Issue:
     return issue
 
 
-def dispute_issue(actor: Staff, issue_id: int, *, reason: str) -> Issue:
+def dispute_issue(actor: Staff, issue_id: int, *, reason: str, version: int | None = None) -> Issue:
     """The liable person disputes the record (machine.ISSUE)."""
     from kefu.workflow import fire
 
-    return fire(ISSUE, scope_of(actor), _issue(actor, issue_id), "dispute", reason=reason)
+    return fire(ISSUE, scope_of(actor), _issue(actor, issue_id), "dispute", version=version, reason=reason)
 
 
-def decide_issue(actor: Staff, issue_id: int, *, upheld: bool, note: str, now: datetime | None = None) -> Issue:
+def decide_issue(actor: Staff, issue_id: int, *, upheld: bool, note: str, now: datetime | None = None,
+                 version: int | None = None) -> Issue:
     """A lead who is not the liable person upholds or dismisses the record (machine.ISSUE)."""
     from kefu.workflow import fire
 
     if not isinstance(upheld, bool):
         raise RuleViolation.of("shiftlog.issue.decision_choice", field="upheld")
     return fire(ISSUE, scope_of(actor), _issue(actor, issue_id), "uphold" if upheld else "dismiss", now=now,
-                note=note)
+                version=version, note=note)

@@ -181,7 +181,9 @@ def report_issue(request, pk: int):
 @require("page.shiftlog.mine")
 @require_POST
 def dispute_issue(request, pk: int, issue_id: int):
-    return _post_to_detail(request, pk, lambda s: services.dispute_issue(s, issue_id, reason=request.POST.get("reason", "")), _("异议已提交"))
+    return _post_to_detail(request, pk, lambda s: services.dispute_issue(
+        s, issue_id, reason=request.POST.get("reason", ""), version=_int(request.POST.get("version")) or None),
+        _("异议已提交"))
 
 
 @require("page.shiftlog.supervise")
@@ -189,7 +191,8 @@ def dispute_issue(request, pk: int, issue_id: int):
 def decide_issue(request, pk: int, issue_id: int):
     p = request.POST
     return _post_to_detail(request, pk, lambda s: services.decide_issue(
-        s, issue_id, upheld=p.get("upheld") == "1", note=p.get("note", "")), _("责任已认定"))
+        s, issue_id, upheld=p.get("upheld") == "1", note=p.get("note", ""), version=_int(p.get("version")) or None),
+        _("责任已认定"))
 
 
 @require("page.shiftlog.supervise")

@@ -89,6 +89,19 @@ def test_api_decision_keeps_the_marks_when_upholding(qa_setup, client_for):
     assert res.status_code == 409
 
 
+def test_a_stale_version_changes_nothing(qa_setup, client_for):
+    s = qa_setup
+    e = services.transition(_spot(s), "score", s["qa"][0], marks=full_marks(s["card"]), version=1)
+    assert e.version == 2
+    res = client_for(s["agents"][0]).post(f"/api/quality/evaluations/{e.pk}/appeal",
+                                          json.dumps({"reason": "理由", "version": 1}), content_type="application/json")
+    assert res.status_code == 409 and res.json()["detail"][0]["field"] == "version"
+    e.refresh_from_db()
+    assert (e.state, e.version) == (machine.SCORED, 2)
+    res = client_for(s["agents"][0]).post(f"/api/quality/evaluations/{e.pk}/acknowledge?version=2")
+    assert res.status_code == 200 and res.json()["state"] == "acknowledged" and res.json()["version"] == 3
+
+
 def test_evaluation_labels_are_declared():
     from kefu.messages import catalogue
     from kefu.workflow import check_declared

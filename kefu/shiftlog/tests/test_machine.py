@@ -123,7 +123,10 @@ def test_a_lead_does_not_rule_on_their_own_liability(people, make_staff):
     with pytest.raises(RuleViolation) as exc:
         services.decide_issue(lead_out, issue.pk, upheld=False, note="不成立")
     assert exc.value.status == 403 and "责任人以外" in str(exc.value)
-    decided = services.decide_issue(people["lead"], issue.pk, upheld=True, note="日志确未写明")
+    with pytest.raises(RuleViolation) as exc:  # a ruling drawn from an older page is refused
+        services.decide_issue(people["lead"], issue.pk, upheld=True, note="日志确未写明", version=issue.version + 1)
+    assert exc.value.status == 409
+    decided = services.decide_issue(people["lead"], issue.pk, upheld=True, note="日志确未写明", version=issue.version)
     assert (decided.status, decided.decision_note) == ("upheld", "日志确未写明")
     assert h.events.last().code == "shiftlog.issue.transition.uphold"
 

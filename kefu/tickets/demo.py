@@ -24,6 +24,7 @@ SUBJECTS = {
     "business": ["彩铃无法退订", "积分兑换失败", "宽带迁移办理慢"],
     "other": ["短信骚扰", "发票开具问题"],
 }
+KIND_WEIGHTS = {"consultation": 25, "complaint": 50, "suggestion": 8, "appeal": 10, "coordination": 7}
 HANDLER_OF = {"billing": "handler1", "network": "handler2", "marketing": "handler3", "province": "handler4"}
 
 
@@ -44,19 +45,25 @@ def build(center, rng, out) -> None:
     now = timezone.now()
     phones = [f"1{rng.choice('3578')}{rng.randrange(10**8, 10**9)}" for _ in range(160)]
     key_phones = set(phones[:12])
+    # The center's own order types and categories (policy): a 12345 or shop center gets its bureaus' or after-sales
+    # categories, subject lines named after them.
+    pol = services.policy(center)
+    kinds = [k for k in machine.KINDS if k in pol["kinds"]]
+    weights = [KIND_WEIGHTS[k] for k in kinds]
+    subjects = {code: SUBJECTS.get(code) or [cat["name"]] for code, cat in services.active_categories(pol).items()}
     made = 0
     with transaction.atomic():
         for i in range(COUNT):
             # a working day's share is today's: the queue has orders just taken, waiting for review and dispatch
             accepted = now - (timedelta(hours=rng.uniform(0, 24)) if rng.random() < RECENT_SHARE else timedelta(days=rng.uniform(0, 60)))
-            kind = rng.choices(list(machine.KINDS), weights=[25, 50, 8, 10, 7])[0]
-            category = rng.choice(list(SUBJECTS))
+            kind = rng.choices(kinds, weights=weights)[0]
+            category = rng.choice(list(subjects))
             phone = rng.choice(phones)
             agent = rng.choice(agents)
             data = {
                 "kind": kind, "phone": phone, "customer_name": rng.choice("王李张刘陈杨黄赵吴周") + rng.choice(["先生", "女士", "伟", "芳", "敏"]),
-                "subject": rng.choice(SUBJECTS[category]), "category": category,
-                "description": f"客户反映：{rng.choice(SUBJECTS[category])}，已核对账户信息并记录诉求。",
+                "subject": rng.choice(subjects[category]), "category": category,
+                "description": f"客户反映：{rng.choice(subjects[category])}，已核对账户信息并记录诉求。",
                 "level": rng.choices([1, 2, 3, 4], weights=[35, 35, 20, 10])[0],
                 "complexity": rng.choice(["simple", "complex"]), "accepted_at": accepted.isoformat(),
                 "expected_result": rng.choice(["退还费用", "尽快修复", "给予解释", "赔礼道歉", ""]),
@@ -167,7 +174,9 @@ def _advance(order: Order, rng, now, agent, dispatchers, handlers) -> None:
         fire("review", dispatcher, review_opinion="投诉要素齐全，有效")
         if not step(desk(0.5, 8)):
             return
-        fire("dispatch", dispatcher, dispatch_opinion="请按时限处理并反馈结果")
+        # routed by the category; a bureau the demo center lacks: the dispatcher picks one of its departments
+        fire("dispatch", dispatcher, dispatch_opinion="请按时限处理并反馈结果",
+             **({} if order.route_department_id else {"department": rng.choice(sorted(HANDLER_OF))}))
     handler = handlers.get(order.department.code) if order.department_id else None
     if handler is None:
         return

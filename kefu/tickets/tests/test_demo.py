@@ -30,3 +30,22 @@ def test_demo_build_covers_states_and_is_idempotent(settings, monkeypatch):
     before = orders.count()
     demo.build(center, random.Random(7), out)
     assert orders.count() == before
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_demo_of_a_12345_center_uses_its_kinds_and_categories(monkeypatch):
+    from kefu.org import demo as org_demo
+    from kefu.org.models import Policy
+    from kefu.tickets import demo
+    from kefu.tickets.models import Order
+
+    monkeypatch.setattr(demo, "COUNT", 40)
+    out = io.StringIO()
+    center = org_demo.build(None, random.Random(7), out)
+    Policy.objects.filter(center=center).update(preset="gov12345")
+    demo.build(center, random.Random(7), out)
+    orders = Order.objects.filter(center=center)
+    assert orders.count() >= 35 and "跳过一条" not in out.getvalue()
+    assert set(orders.values_list("kind", flat=True)) <= {"consultation", "complaint", "suggestion"}
+    assert not orders.filter(category__in=["tariff", "network", "business"]).exists()

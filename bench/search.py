@@ -115,7 +115,7 @@ def build(n_orders: int, rng: random.Random):
     as_db_time = (connection.ops.adapt_datetimefield_value if connection.vendor == "sqlite" else (lambda v: v))
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     order_sql = f"INSERT INTO {Order._meta.db_table} ({quoted}) VALUES ({', '.join(['%s'] * len(columns))})"
-    words_sql = "INSERT INTO workbench_orderwords (order_id, words) VALUES (%s, %s)"
+    words_sql = "INSERT INTO workbench_orderwords (order_id, words, center_id, accepted_at, text) VALUES (%s, %s, %s, %s, %s)"
     start = timezone.now() - timedelta(days=730)
     step = timedelta(days=730) / n_orders
     per_day: dict = {}
@@ -137,13 +137,14 @@ def build(n_orders: int, rng: random.Random):
                     rng.random() < 0.08, as_db_time(at + timedelta(days=rng.choice((1, 3, 5))))), strict=True):
                 row[slot] = value
             rows.append(row)
-            index.append((i + 1, words.document(subject, description)))
+            index.append((i + 1, words.document(subject, description), center.pk, as_db_time(at),
+                          words.folded(subject, description)))
         with transaction.atomic(), connection.cursor() as c:
             if connection.vendor == "postgresql":  # COPY: the bulk path of PostgreSQL
                 with c.cursor.copy(f"COPY {Order._meta.db_table} ({quoted}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
-                with c.cursor.copy("COPY workbench_orderwords (order_id, words) FROM STDIN") as copy:
+                with c.cursor.copy("COPY workbench_orderwords (order_id, words, center_id, accepted_at, text) FROM STDIN") as copy:
                     for row in index:
                         copy.write_row(row)
             else:

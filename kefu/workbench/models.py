@@ -9,9 +9,16 @@ class OrderWords(models.Model):
     order = models.OneToOneField("tickets.Order", primary_key=True, on_delete=models.CASCADE, related_name="+",
                                  verbose_name="工单")
     words = models.TextField("检索词")
+    # Copies of the order's center and acceptance time and its folded text (words.folded): the count, the newest-first
+    # page and the whole-word check of a words search come from this narrow table alone (migration 0003).
+    center = models.ForeignKey("org.Center", null=True, on_delete=models.CASCADE, related_name="+", db_index=False,
+                               verbose_name="中心")
+    accepted_at = models.DateTimeField("受理时间", null=True)
+    text = models.TextField("检索文本", default="")
 
     class Meta:
         verbose_name = verbose_name_plural = "工单检索词"
+        indexes = [models.Index(fields=["center", "accepted_at", "order"], name="workbench_words_newest")]
 
 
 class PhraseOverride(models.Model):

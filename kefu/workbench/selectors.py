@@ -184,6 +184,32 @@ def _word_ids(terms: tuple[str, ...]) -> RawSQL:
                   [words.fts5_match(terms)])
 
 
+def _only_words(scope, f: Filters) -> bool:
+    """A words search with no other filter, by a caller who sees the whole center: answered from the index alone."""
+    return not (f.kind or f.state or f.level or f.department or f.overdue is not None or f.date_from or f.date_to
+                or f.owner or scope.department_limited)
+
+
+def _word_matches(scope, parsed: words.Query):
+    """The index rows of the caller's center holding every query term and, where the terms alone are not exact,
+    every whole word in the folded subject or description: the narrow table only, no order read."""
+    from kefu.workbench.models import OrderWords
+
+    qs = OrderWords.objects.filter(center=scope.center, order_id__in=_word_ids(parsed.terms))
+    for word in parsed.words:
+        if words.needs_check(word):
+            qs = qs.filter(text__contains=word)
+    return qs
+
+
+def _parsed_words(q: str) -> words.Query:
+    parsed = words.parse(q)
+    if not parsed.terms:
+        word = parsed.too_short[0] if parsed.too_short else q[:20]
+        raise RuleViolation.of("workbench.search.word_too_short", field="q", word=word)
+    return parsed
+
+
 def search_queryset(scope, f: Filters):
     """The caller's orders (center; department for department handlers) matching the filters, newest first."""
     from kefu.tickets.models import Order
@@ -199,15 +225,8 @@ def search_queryset(scope, f: Filters):
             key = digest(phone)
             customers = scope.filter(Customer.objects.filter(Q(phone_digest=key) | Q(service_number_digest=key)))
             qs = qs.filter(customer__in=list(customers.values_list("pk", flat=True)))
-        else:
-            parsed = words.parse(q)
-            if not parsed.terms:
-                word = parsed.too_short[0] if parsed.too_short else q[:20]
-                raise RuleViolation.of("workbench.search.word_too_short", field="q", word=word)
-            qs = qs.filter(pk__in=_word_ids(parsed.terms))
-            for word in parsed.words:  # the index narrows; each whole word is then checked on those rows only
-                if words.tokens(word) != [word]:  # a two-character word or a Latin word is its own term: exact already
-                    qs = qs.filter(Q(subject__icontains=word) | Q(description__icontains=word))
+        else:  # the index narrows and checks whole words; the filters below are asked of those orders only
+            qs = qs.filter(pk__in=_word_matches(scope, _parsed_words(q)).values("order_id"))
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.state:
@@ -242,14 +261,33 @@ class Results:
     has_previous: bool
 
 
+def _page_ids(qs, total: int, start: int, size: int, key: str, newest: tuple[str, str]) -> list[int]:
+    """Ids of one page newest first; a page in the older half is read from the oldest end (the same rows, reversed),
+    so the last page costs what the first does."""
+    if start * 2 <= total:
+        return list(qs.order_by(*newest).values_list(key, flat=True)[start:start + size])
+    end = min(total, start + size)
+    oldest = tuple(n[1:] for n in newest)
+    return list(reversed(qs.order_by(*oldest).values_list(key, flat=True)[total - end:total - start]))
+
+
 def search_orders(scope, f: Filters, page_size: int = PAGE_SIZE) -> Results:
-    """One page of the search (no cap on pages: the last page is as reachable as the first)."""
-    qs = search_queryset(scope, f)
+    """One page of the search (no cap on pages: the last page is as reachable as the first). A words search without
+    other filters is counted and paged on the index table (center, acceptance time, folded text) alone; only the
+    page's orders are read."""
+    from kefu.tickets.models import Order
+
+    q = f.q.strip()
+    if q and not _NUMBER.match(q) and normalize_phone(q) is None and _only_words(scope, f):
+        qs, key, newest = _word_matches(scope, _parsed_words(q)), "order_id", ("-accepted_at", "-order_id")
+    else:
+        qs, key, newest = search_queryset(scope, f), "pk", ("-accepted_at", "-id")
     total = qs.count()
     pages = max(1, -(-total // page_size))
     page = min(f.page, pages)
-    rows = list(qs.select_related("customer", "department")[(page - 1) * page_size: page * page_size])
-    return Results(rows, page, pages, total, page < pages, page > 1)
+    ids = _page_ids(qs, total, (page - 1) * page_size, page_size, key, newest)
+    found = Order.objects.select_related("customer", "department").in_bulk(ids)
+    return Results([found[pk] for pk in ids if pk in found], page, pages, total, page < pages, page > 1)
 
 
 def like_baseline(scope, text: str, limit: int = PAGE_SIZE) -> tuple[int, list[int]]:

@@ -98,43 +98,55 @@ def accept_call(scope, data: dict, *, reply: str = "", satisfaction: str = "", a
 
 # ---------------------------------------------------------------- the words index
 
-_UPSERT = ("INSERT INTO workbench_orderwords (order_id, words) VALUES (%s, %s) "
-           "ON CONFLICT (order_id) DO UPDATE SET words = excluded.words")
+_UPSERT = ("INSERT INTO workbench_orderwords (order_id, words, center_id, accepted_at, text) VALUES (%s, %s, %s, %s, %s) "
+           "ON CONFLICT (order_id) DO UPDATE SET words = excluded.words, center_id = excluded.center_id, "
+           "accepted_at = excluded.accepted_at, text = excluded.text")
 
 
-def index_order(order_id: int, subject: str, description: str) -> None:
+def _index_row(order_id, center_id, accepted_at, subject, description) -> list:
+    return [order_id, words.document(subject, description), center_id,
+            connection.ops.adapt_datetimefield_value(accepted_at), words.folded(subject, description)]
+
+
+def index_order(order_id: int, center_id: int, accepted_at, subject: str, description: str) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(_UPSERT, [order_id, words.document(subject, description)])
+        cursor.execute(_UPSERT, _index_row(order_id, center_id, accepted_at, subject, description))
 
 
 def order_saved(sender, instance, created=False, update_fields=None, raw=False, **kwargs) -> None:
-    """post_save of tickets.Order: (re)index its words unless the save named fields other than subject/description."""
+    """post_save of tickets.Order: (re)index it unless the save named only fields the index does not hold."""
     if raw:
         return
-    if update_fields is not None and not {"subject", "description"} & set(update_fields):
+    if update_fields is not None and not {"subject", "description", "accepted_at", "center"} & set(update_fields):
         return
-    index_order(instance.pk, instance.subject, instance.description)
+    index_order(instance.pk, instance.center_id, instance.accepted_at, instance.subject, instance.description)
+
+
+_INDEXED = ("pk", "center_id", "accepted_at", "subject", "description")
 
 
 def rebuild_index(batch: int = 5000, orders=None) -> int:
-    """(Re)index every order (or those of `orders`), in batches: after a bulk import that bypassed save()."""
+    """(Re)index every order (or those of `orders`), in batches: after a bulk import or an update() that bypassed
+    save()."""
     from kefu.tickets.models import Order
 
-    qs = (orders if orders is not None else Order.objects.all()).order_by("pk").values_list("pk", "subject", "description")
+    qs = (orders if orders is not None else Order.objects.all()).order_by("pk").values_list(*_INDEXED)
     done, last = 0, 0
     while True:
         rows = list(qs.filter(pk__gt=last)[:batch])
         if not rows:
             return done
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(_UPSERT, [(pk, words.document(s, d)) for pk, s, d in rows])
+            cursor.executemany(_UPSERT, [_index_row(*row) for row in rows])
         done += len(rows)
         last = rows[-1][0]
 
 
-def index_rows(rows) -> None:
-    """Insert index rows for orders just bulk-created: (order_id, subject, description) each."""
-    OrderWords.objects.bulk_create([OrderWords(order_id=pk, words=words.document(s, d)) for pk, s, d in rows],
+def index_rows(orders) -> None:
+    """Insert index rows for orders just bulk-created."""
+    OrderWords.objects.bulk_create([OrderWords(order_id=o.pk, words=words.document(o.subject, o.description),
+                                               center_id=o.center_id, accepted_at=o.accepted_at,
+                                               text=words.folded(o.subject, o.description)) for o in orders],
                                    batch_size=2000)
 
 

@@ -38,6 +38,18 @@ def tokens(text: str) -> list[str]:
     return list(out)
 
 
+def folded(subject: str, description: str) -> str:
+    """The text a query word is checked against: subject and description folded as the terms are, on two lines (a
+    query word has no spaces, so it never spans the two)."""
+    return f"{_fold(subject)}\n{_fold(description)}"
+
+
+def needs_check(word: str) -> bool:
+    """Whether a found order must still be checked for the whole word: not when the word is a single index term
+    (two Chinese characters, or one Latin/digit word, which the index matches exactly)."""
+    return tokens(word) != [word]
+
+
 def document(subject: str, description: str) -> str:
     """What is stored for one order: its terms separated by spaces."""
     return " ".join(tokens(f"{subject or ''}\n{description or ''}"))

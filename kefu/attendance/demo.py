@@ -82,12 +82,16 @@ def _midnight(center, day):
 
 
 def _punches_from_logins(shift, sessions, rng):
-    """Clock in a few minutes before the first login of the shift and out after its last logout; None if the agent
-    never logged in during the shift."""
+    """Clock in 10-15 minutes before the shift (004:L659) when the agent logged in on time, just before the login
+    when late; out after the last logout. None if the agent never logged in during the shift."""
     inside = [(s, e) for s, e in sessions or () if s < shift.end and e > shift.start - timedelta(hours=1)]
     if not inside:
         return None
-    return inside[0][0] - timedelta(minutes=rng.randint(1, 8)), max(e for _, e in inside) + timedelta(minutes=rng.randint(0, 6))
+    login = inside[0][0]
+    arrive = login - timedelta(minutes=rng.randint(1, 3))
+    if login <= shift.start + timedelta(minutes=1):
+        arrive = min(arrive, shift.start - timedelta(minutes=rng.randint(10, 15)))
+    return arrive, max(e for _, e in inside) + timedelta(minutes=rng.randint(0, 6))
 
 
 def _random_punches(shift, rng):

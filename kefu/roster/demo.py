@@ -1,6 +1,6 @@
-"""Demo: the demo center's published rosters for its agents (agent1..12, senior1..3): the five weeks before this week,
-which the demo month's calls, logins and clock-ins follow (kefu.telephony.demo and kefu.attendance.demo read them),
-and four weeks from this Monday, with a few day-off requests."""
+"""Demo: the demo center's published rosters for its agents (agent1..12, senior1..3): the past days of the demo month
+up to this Monday, which the month's calls, logins and clock-ins follow (kefu.telephony.demo and kefu.attendance.demo
+read them), and four weeks from this Monday, with a few day-off requests."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -11,12 +11,16 @@ from kefu.errors import RuleViolation
 from kefu.roster import services
 from kefu.roster.models import Roster, RosterRequest
 
-PAST_WEEKS = 5
+PAST_DAYS = 30  # the demo month of calls (kefu.telephony.demo.DAYS): today and the 29 days before
 
 
 def this_monday() -> date:
     today = timezone.localdate()
     return today - timedelta(days=today.weekday())
+
+
+def past_start() -> date:
+    return timezone.localdate() - timedelta(days=PAST_DAYS - 1)
 
 
 def ensure_rosters(center, time_limit: float = 15) -> list[str]:
@@ -31,7 +35,7 @@ def ensure_rosters(center, time_limit: float = 15) -> list[str]:
         RosterRequest.objects.get_or_create(center=center, staff=staff, day=start + timedelta(days=7 + 3 * i),
                                             kind=RosterRequest.Kind.DAY_OFF, shift_code="", defaults={"note": "家中有事"})
     lines = []
-    for first, days in ((start - timedelta(weeks=PAST_WEEKS), PAST_WEEKS * 7), (start, 28)):
+    for first, days in ((past_start(), (start - past_start()).days), (start, 28)):
         if Roster.objects.filter(center=center, start=first, days=days).exists():
             continue
         roster = services.generate(center, start=first, days=days, actor=None, time_limit=time_limit)

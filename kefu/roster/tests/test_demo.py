@@ -1,8 +1,10 @@
-"""The demo builds the rosters for agent1..12 and senior1..3, once (idempotent): the five weeks before this week (the
-demo month's calls, logins and clock-ins follow them) and four weeks from this Monday."""
+"""The demo builds the rosters for agent1..12 and senior1..3, once (idempotent): the demo month's days before this
+Monday (its calls, logins and clock-ins follow them) and four weeks from this Monday."""
 import io
 import random
 from datetime import timedelta
+
+from django.utils import timezone
 
 from kefu.roster import demo
 from kefu.roster.models import Roster
@@ -15,8 +17,8 @@ def test_demo_rosters_cover_the_past_weeks_and_the_next_four(db):
     center = org_demo.build(None, random.Random(1), out)
     demo.build(center, random.Random(1), out, time_limit=8)
     past, current = Roster.objects.filter(center=center).order_by("start")
-    assert (past.days, current.days) == (demo.PAST_WEEKS * 7, 28)
-    assert past.start + timedelta(days=past.days) == current.start == demo.this_monday()  # no gap, no overlap
+    assert past.start == timezone.localdate() - timedelta(days=29) and current.days == 28  # the 30 days of the demo's calls …
+    assert past.start + timedelta(days=past.days) == current.start == demo.this_monday()  # … then on, no gap, no overlap
     for roster in (past, current):
         assert len(roster.inputs["agents"]) == 15  # agent1..12 + senior1..3
         assert roster.assignments.filter(shift__isnull=False).exists()

@@ -48,6 +48,7 @@ OBJECTS = {
     ("followup", "tasks"): "followup.Task",
     ("followup", "campaigns"): "followup.Campaign",
     ("followup", "calls"): "followup.CampaignTarget",
+    ("followup", "optouts"): "followup.OptOut",
     ("shiftlog", "handovers"): "shiftlog.Handover",
     ("shiftlog", "items"): "shiftlog.Item",
     ("shiftlog", "issues"): "shiftlog.Issue",

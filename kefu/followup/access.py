@@ -38,4 +38,7 @@ RULES = {
     # a customer's refusal of follow-up contact: anyone on the phone records it; anyone may withdraw it when the
     # customer agrees to be contacted again (with a reason, audited)
     "page.followup.optouts": FRONT | LEADS,
+    "followup.optouts": FRONT | LEADS,
+    "followup.optout_record": FRONT | LEADS,
+    "followup.optout_withdraw": FRONT | LEADS,
 }

@@ -450,3 +450,87 @@ def ivr_import(request, file: File[UploadedFile]):
     from kefu.followup import surveys
 
     return vars(surveys.import_ivr(caller(request), file.name or "", file.read(campaigns.UPLOAD_MAX_BYTES + 1)))
+
+
+# ---------------------------------------------------------------- a customer's refusal of follow-up contact
+
+class FollowupOptOutIn(Schema):
+    phone: str = ""
+    customer_id: int | None = None
+    note: str = ""
+
+
+class FollowupOptOutWithdrawIn(Schema):
+    reason: str = ""
+
+
+class FollowupOptOutOut(Schema):
+    id: int
+    customer_id: int
+    customer_phone: str
+    channel: str
+    channel_label: str
+    at: datetime
+    by_no: str
+    note: str
+    withdrawn_at: datetime | None
+    withdrawn_by_no: str
+    withdraw_reason: str
+
+
+def _optout_out(o, unmasked: bool = False) -> dict:
+    from kefu.audit.services import shown_phone
+    from kefu.messages import render
+
+    return {"id": o.pk, "customer_id": o.customer_id, "customer_phone": shown_phone(o.customer.phone, unmasked),
+            "channel": o.channel, "channel_label": render(f"followup.optout.channel.{o.channel}"), "at": o.at,
+            "by_no": o.by.staff_no if o.by_id else "", "note": o.note, "withdrawn_at": o.withdrawn_at,
+            "withdrawn_by_no": o.withdrawn_by.staff_no if o.withdrawn_by_id else "",
+            "withdraw_reason": o.withdraw_reason}
+
+
+def _optout_read(request, rows) -> None:
+    from kefu.audit.services import record_read
+
+    if rows:
+        record_read(request, "customers.customer", [o.customer_id for o in rows], fields="phone(masked)",
+                    channel=AuditRecord.Channel.API, note="拒绝回访登记")
+
+
+def _optout_out_one(request, scope, row) -> dict:
+    from kefu.followup.models import OptOut
+
+    row = scope.get(OptOut.objects.select_related("customer", "by", "withdrawn_by"),
+                    str(Msg("followup.what.optout")), pk=row.pk)
+    _optout_read(request, [row])
+    return _optout_out(row)
+
+
+@op(router.get, "/optouts", "followup.optouts", response=list[FollowupOptOutOut])
+def optouts(request, include_withdrawn: bool = False):
+    """The center's refusals of follow-up contact (standing ones; with include_withdrawn, all), phones masked."""
+    from kefu.followup import optout
+
+    rows = optout.listing(caller(request), include_withdrawn=include_withdrawn)
+    _optout_read(request, rows)
+    return [_optout_out(o) for o in rows]
+
+
+@op(router.post, "/optouts", "followup.optout_record", response={201: FollowupOptOutOut})
+def optout_record(request, payload: FollowupOptOutIn):
+    """The caller told the agent they want no more follow-up contact (by phone or customer id)."""
+    from kefu.followup import optout
+
+    scope = caller(request)
+    row = optout.record_by_agent(scope, phone=payload.phone, customer_id=payload.customer_id, note=payload.note)
+    return Status(201, _optout_out_one(request, scope, row))
+
+
+@op(router.post, "/optouts/{optout_id}/withdraw", "followup.optout_withdraw", response=FollowupOptOutOut)
+def optout_withdraw(request, optout_id: int, payload: FollowupOptOutWithdrawIn):
+    """The customer agreed to be contacted again: the refusal ends, with the reason (audited)."""
+    from kefu.followup import optout
+
+    scope = caller(request)
+    row = optout.withdraw(scope, optout_id, reason=payload.reason)
+    return _optout_out_one(request, scope, row)

@@ -214,3 +214,24 @@ def test_the_refusals_page_and_the_survey_page_in_english(replied_complaint, peo
     assert "No more follow-up calls or surveys" in page
     done = _main_text(customer.post(url + "optout/", HTTP_ACCEPT_LANGUAGE="en").content.decode())
     assert "we will not contact you again" in done and re.findall(r"[\u4e00-\u9fff]+", done) == []
+
+
+def test_the_api_records_lists_and_withdraws(replied_complaint, people, client_for):
+    api = client_for(people["agent"])
+    bad = api.post("/api/followup/optouts", {"phone": "12"}, content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["detail"][0]["field"] == "phone"
+    made = api.post("/api/followup/optouts", {"phone": PHONE, "note": "来电要求"}, content_type="application/json")
+    assert made.status_code == 201
+    body = made.json()
+    assert (body["channel_label"], body["customer_phone"], body["by_no"]) == ("来电时告知座席", "138****8000", "2001")
+    listed = api.get("/api/followup/optouts").json()
+    assert [o["id"] for o in listed] == [body["id"]]
+    assert AuditRecord.objects.filter(channel="api", object_type="customers.customer", note="拒绝回访登记").exists()
+    refused = api.post(f"/api/followup/optouts/{body['id']}/withdraw", {"reason": ""},
+                       content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["detail"][0]["field"] == "reason"
+    done = api.post(f"/api/followup/optouts/{body['id']}/withdraw", {"reason": "客户同意再联系"},
+                    content_type="application/json")
+    assert done.status_code == 200 and done.json()["withdraw_reason"] == "客户同意再联系"
+    assert api.get("/api/followup/optouts").json() == []
+    assert len(api.get("/api/followup/optouts?include_withdrawn=true").json()) == 1

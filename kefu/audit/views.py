@@ -17,6 +17,7 @@ from kefu.audit.services import record, record_read
 from kefu.errors import RuleViolation
 from kefu.scope import caller
 from kefu.web import sheets
+from kefu.web.people import list_separator
 
 PAGE_SIZE = 50
 EXPORT_MAX_ROWS = 1_000_000  # a worksheet holds 1,048,576 rows
@@ -76,7 +77,7 @@ def export(request):
         selectors.name_records(scope.center, rows)
         customers.update(selectors.customers_shown(rows))
         for r in rows:
-            names = "、".join(r.object_names) + (_(" 等 %(n)s 个") % {"n": r.object_more + len(r.object_names)}
+            names = list_separator().join(r.object_names) + (_(" 等 %(n)s 个") % {"n": r.object_more + len(r.object_names)}
                                                  if r.object_more else "")
             sheets.append(ws, [_local(r.at), r.staff_label or "", r.get_action_display(), r.get_channel_display(),
                                names, len(selectors.ids_of(r)), r.fields, r.note, r.ip or "", r.path])

@@ -20,6 +20,13 @@ def staff_label(staff=None, *, name: str = "", number: str = "") -> str:
     return number or name
 
 
+def list_separator() -> str:
+    """、 in Chinese, ", " in English (as kefu.messages joins list parameters)."""
+    from django.utils.translation import get_language
+
+    return ", " if (get_language() or "").startswith("en") else "、"
+
+
 def directory(center) -> dict[str, str]:
     """Staff number -> name of a center's staff (one query; a page caches it on its request)."""
     from kefu.org.models import Staff

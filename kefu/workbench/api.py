@@ -9,6 +9,7 @@ from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
 from kefu.access import op
+from kefu.messages import Msg
 from kefu.audit.models import AuditRecord
 from kefu.audit.services import record_read, shown_name, shown_phone
 from kefu.scope import caller
@@ -341,9 +342,9 @@ def customer_history(request, customer_id: int):
         "orders": [{"id": o.pk, "number": o.number, "kind_label": str(labels.KIND_NAMES.get(o.kind, o.kind)),
                     "state_label": str(labels.STATE_NAMES.get(o.state, o.state)), "subject": o.subject,
                     "accepted_at": o.accepted_at, "is_overdue": o.is_overdue} for o in found.orders],
-        "calls": [{"offered_at": k.offered_at, "outcome_label": k.get_outcome_display(),
+        "calls": [{"offered_at": k.offered_at, "outcome_label": str(labels.CALL_OUTCOME_NAMES.get(k.outcome, k.outcome)),
                    "agent_staff_no": k.agent_staff_no, "talk_seconds": k.talk_seconds} for k in found.calls],
-        "tasks": [{"kind_label": str(labels.TASK_KIND_NAMES.get(t.kind, t.kind)), "state_label": t.get_state_display(),
+        "tasks": [{"kind_label": str(labels.TASK_KIND_NAMES.get(t.kind, t.kind)), "state_label": str(Msg(f"followup.task.state.{t.state}")),
                    "due_at": t.due_at, "owner_staff_no": t.owner.staff_no,
                    "order_number": t.order.number if t.order_id else None, "result": t.result} for t in found.tasks],
         "surveys": [{"order_number": s.order.number, "sent_at": s.sent_at, "answered_at": s.answered_at,

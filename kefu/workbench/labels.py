@@ -48,3 +48,6 @@ HIT_CATEGORY_NAMES = _Labels("workbench.category.", ("forbidden", "discouraged")
 FIELD_NAMES = _Labels("workbench.field.", ("description", "reply"))
 TASK_KIND_NAMES = _Labels("followup.kind.", Task.Kind.values)
 LEVELS = _Levels()
+# the outcome of a call: telephony's model keeps Chinese choices only, so the words are in the workbench's catalogue
+CALL_OUTCOME_NAMES = _Labels("workbench.call_outcome.", ("answered", "abandoned", "blocked", "timeout", "empty", "exit_key",
+                                                         "ivr"))

@@ -46,4 +46,11 @@ MESSAGES = {
     "workbench.attachment.url_invalid": _("录音链接：“%(value)s”不是 http:// 或 https:// 开头的网址"),
     "workbench.attachment.no_hosts": _("录音链接：本中心尚未登记录音服务器，请上传录音文件"),
     "workbench.attachment.host": _("录音链接：%(host)s 不是本中心登记的录音服务器，请联系管理员登记后再添加"),
+    "workbench.call_outcome.answered": _("已接听"),
+    "workbench.call_outcome.abandoned": _("放弃"),
+    "workbench.call_outcome.blocked": _("忙音（未进入ACD）"),
+    "workbench.call_outcome.timeout": _("排队超时"),
+    "workbench.call_outcome.empty": _("无座席"),
+    "workbench.call_outcome.exit_key": _("按键离开队列"),
+    "workbench.call_outcome.ivr": _("IVR自助"),
 }

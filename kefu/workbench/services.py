@@ -244,7 +244,9 @@ def type_names(types: list[str]) -> str:
         name = ext.lstrip(".").upper()
         if name not in names:
             names.append(name)
-    return "、".join(names)
+    from kefu.web.people import list_separator
+
+    return list_separator().join(names)
 
 
 def file_type(name: str, declared: str) -> str:

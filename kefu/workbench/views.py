@@ -16,6 +16,7 @@ from kefu.audit.models import AuditRecord
 from kefu.audit.services import can_unmask, record, record_read, shown_name, shown_phone
 from kefu.customers.phones import normalize_phone
 from kefu.errors import RuleViolation
+from kefu.messages import Msg
 from kefu.scope import caller
 from kefu.workbench import customers, labels, selectors, services
 from kefu.workbench.models import PhraseOverride, SavedView
@@ -321,8 +322,10 @@ def customer_context(found, unmasked: bool = False) -> dict:
     for o in found.orders:
         o.kind_name = labels.KIND_NAMES.get(o.kind, o.kind)
         o.state_name = labels.STATE_NAMES.get(o.state, o.state)
-    tasks = [{"t": t, "kind_name": labels.TASK_KIND_NAMES.get(t.kind, t.kind), "state_name": t.get_state_display()}
-             for t in found.tasks]
+    tasks = [{"t": t, "kind_name": labels.TASK_KIND_NAMES.get(t.kind, t.kind),
+              "state_name": Msg(f"followup.task.state.{t.state}")} for t in found.tasks]
+    for call in found.calls:
+        call.outcome_name = labels.CALL_OUTCOME_NAMES.get(call.outcome, call.outcome)
     surveys = [{"s": s, "answer_name": labels.SATISFACTION_NAMES.get(s.answer, "")} for s in found.surveys]
     return {"found": found, "c": c, "phone": shown_phone(c.phone, unmasked), "name": shown_name(c.name, unmasked),
             "kind_name": labels.CUSTOMER_KIND_NAMES.get(c.kind, c.kind), "tasks": tasks, "surveys": surveys}

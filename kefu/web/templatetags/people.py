@@ -56,3 +56,9 @@ def may(user, op_id: str) -> bool:
     from kefu.access import allowed
 
     return bool(user is not None and getattr(user, "is_authenticated", False) and allowed(user, op_id))
+
+
+@register.filter(name="listed")
+def listed(values) -> str:
+    """Items joined with the reader's list separator (、 or ", "), each shown as text (staff rows by name and number)."""
+    return people.list_separator().join(staff(v) if hasattr(v, "staff_no") else str(v) for v in values or [])

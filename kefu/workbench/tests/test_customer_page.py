@@ -86,3 +86,16 @@ def test_the_order_page_and_the_screen_pop_link_the_customer_page(history, clien
     assert "张三 (2001)" in html  # the acceptor by name and number
     pop = client_for(agent).get("/workbench/pop/", {"phone": "13912345678"}).content.decode()
     assert f"/workbench/customers/{customer.pk}/" in pop
+
+
+def test_the_customer_and_collaboration_pages_read_in_english(history, client_for, scope_of_staff):
+    from kefu.web.tests.english import assert_english, english
+    from kefu.workbench import services
+
+    customer, order, agent, senior = history
+    services.add_comment(scope_of_staff(agent), order.pk, "@3001 请回访")
+    client = english(client_for(agent))
+    assert_english(client.get(f"/workbench/customers/{customer.pk}/"), "Customer profile", "Answered", "Complaint return visit",
+                   user_data=("宽带断网三天", "很快修好了", "王*"))
+    assert_english(client.get(f"/workbench/orders/{order.pk}/"), "Internal comments", "notified",
+                   user_data=("宽带断网三天", "@3001 请回访"))

@@ -151,7 +151,7 @@ def test_agent_works_one_customer_at_a_time_and_progress_004_L1003(campaign, sta
     # the second agent: three failed tries then unreachable (002:L259); refused on the next
     url2 = f"/api/followup/calls/{second['id']}/fire"
     early = other.post(url2, {"name": "close", "closure": "unreachable"}, content_type="application/json")
-    assert early.status_code == 400 and "002:L259" in early.json()["detail"][0]["message"]
+    assert early.status_code == 400 and "制度要求 3 次" in early.json()["detail"][0]["message"]  # no seed line shown to staff
     for outcome in ("no_answer", "busy", "powered_off"):
         assert other.post(url2, {"name": "attempt", "outcome": outcome}, content_type="application/json").status_code == 200
     assert other.post(url2, {"name": "close", "closure": "unreachable"},

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from kefu.access import require
+from kefu.access import allowed, require
 from kefu.audit.models import AuditRecord
 from kefu.audit.services import can_unmask, record, record_read, shown_name, shown_phone
 from kefu.customers.phones import normalize_phone
@@ -338,7 +338,7 @@ def customer(request, customer_id: int):
     found = customers.history(scope, customer_id)
     record_read(request, "customers.customer", [found.customer.pk], fields=CUSTOMER_PAGE_FIELDS, note="客户页")
     context = customer_context(found)
-    context["can_unmask"] = can_unmask(request.user)
+    context["can_unmask"] = can_unmask(request.user) and allowed(request.user, "page.workbench.customer_unmask")
     return render(request, "workbench/customer.html", context)
 
 

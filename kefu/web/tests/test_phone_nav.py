@@ -38,6 +38,8 @@ def test_wide_screen_keeps_the_menu_bar_without_the_button(make_staff, page, log
     login(supervisor)
     assert not page.locator("[data-nav-toggle]").is_visible()
     assert page.locator("#mainnav").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1440  # every menu and 退出 on screen
+    assert page.locator("header .me button").bounding_box()["x"] < 1440
     page.hover(".menu:has-text('工单') .menu-title")
     assert page.locator(".menu:has-text('工单') .menu-items a").first.is_visible()
     screenshot("nav-1440")

@@ -417,8 +417,8 @@ def release(scope, campaign_id: int, target_id: int, *, reason: str, now: dateti
         raise RuleViolation.of("common.too_long", field="reason", field_label=Msg("followup.campaign.field.release_reason"),
                                max=RELEASE_REASON_MAX, length=len(reason))
     with transaction.atomic():
-        target = (CampaignTarget.objects.select_for_update().filter(pk=target_id, campaign=campaign)
-                  .select_related("holder").first())
+        target = (CampaignTarget.objects.select_for_update(of=("self",)).filter(pk=target_id, campaign=campaign)
+                  .select_related("holder").first())  # the holder is a nullable join: lock the target's row only
         if target is None:
             raise RuleViolation(Msg("common.not_found", what=Msg("followup.what.call")), rule="not_found", status=404)
         if target.holder_id is None or target.state != OPEN:

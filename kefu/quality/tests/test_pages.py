@@ -94,7 +94,7 @@ def test_shift_page_and_delivery(qa_setup, client_for):  # 004:L943
     e = services.transition(_spot(s), "score", s["qa"][0], marks=full_marks(s["card"], polite=9))
     Evaluation.objects.filter(pk=e.pk).update(scored_at=datetime(2026, 10, 8, 10, tzinfo=TZ))
     qa = client_for(s["qa"][0])
-    url = f"/quality/shift/?team={s['team'].pk}&date=2026-10-08&shift=day"
+    url = f"/quality/shift/?team={s['team'].pk}&date=2026-10-08&shift=D"
     assert 'id="average">94.0<' in qa.get(url).content.decode()
     assert qa.post(url).status_code == 302
     lead_page = client_for(s["lead"]).get("/quality/shift/").content.decode()

@@ -123,7 +123,7 @@ def test_control_characters_in_a_page_form_are_cleaned_before_storage(make_staff
     from kefu.shiftlog.models import Handover
 
     agent = make_staff("agent", staff_no="2401")
-    r = client_for(agent).post("/shiftlog/start/", {"shift_code": "day", "shift_date": YESTERDAY,
+    r = client_for(agent).post("/shiftlog/start/", {"shift_code": "D", "shift_date": YESTERDAY,
                                                       "equipment_state": "7号机\x00台\x1b", "notes": "第一行\r\n第二\x07行"})
     assert r.status_code == 302, r.content.decode()[:500]
     h = Handover.objects.get()
@@ -156,7 +156,7 @@ BAD_PAGES = [  # (role, method, url, data, message): answered 500 or a silent de
     ("manager", "get", "/kpi/", {"period": "month", "month": "2026-13"}, "月份：2026-13 不是有效月份"),
     ("manager", "get", "/kpi/", {"period": "range", "start": "2026-02-30", "end": "2026-03-05"}, "开始日期：2026-02-30 不是有效日期"),
     ("manager", "get", "/kpi/export.xlsx", {"period": "week", "date": "2026-02-30"}, "日期：2026-02-30 不是有效日期"),
-    ("agent", "post", "/shiftlog/start/", {"shift_code": "day", "shift_date": "2026-02-30"}, "班次日期：2026-02-30 不是有效日期"),
+    ("agent", "post", "/shiftlog/start/", {"shift_code": "D", "shift_date": "2026-02-30"}, "班次日期：2026-02-30 不是有效日期"),
 ]
 STAYS = {"/audit/", "/shiftlog/start/"}  # the audit search and the handover form show the error beside their fields
 

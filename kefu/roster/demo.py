@@ -38,7 +38,7 @@ def ensure_rosters(center, time_limit: float = 15) -> list[str]:
     for first, days in ((past_start(), (start - past_start()).days), (start, 28)):
         if Roster.objects.filter(center=center, start=first, days=days).exists():
             continue
-        roster = services.generate(center, start=first, days=days, actor=None, time_limit=time_limit)
+        roster = _generate(center, first, days, time_limit)
         try:
             services.publish(roster, None)
             state = "已发布"
@@ -46,6 +46,18 @@ def ensure_rosters(center, time_limit: float = 15) -> list[str]:
             state = f"草稿（{exc}）"
         lines.append(f"  排班：{first} 起 {days} 天，{len(agents)} 名座席，{state}")
     return lines
+
+
+def _generate(center, first: date, days: int, time_limit: float) -> Roster:
+    """A roster with every day staffed: on a busy machine the solver may stop with days left empty, so it is given
+    twice, then four times the time; the weaker draft, never published, is discarded (demo data only)."""
+    for attempt in range(3):
+        roster = services.generate(center, start=first, days=days, actor=None, time_limit=time_limit * 2 ** attempt)
+        staffed = roster.assignments.filter(shift__isnull=False).values("day").distinct().count()
+        if staffed == days or attempt == 2:
+            return roster
+        Roster.objects.filter(pk=roster.pk, status=Roster.Status.DRAFT).delete()
+    return roster
 
 
 def build(center, rng, out, time_limit: float = 15) -> None:

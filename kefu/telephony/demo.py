@@ -27,28 +27,19 @@ def _breaks(s: int, e: int) -> tuple:
                              (s + 6 * 3600 + 1800, s + 6 * 3600 + 2400, "小休")) if p[1] <= e)
 
 
+# Planning apps that publish rosters register here a function (center, start, duration, rng) -> [AgentShift] | None,
+# so that the demo's agents log in for their rostered shifts (kefu.roster registers one in its AppConfig.ready):
+# telephony sits below planning and may not import it (kefu/tests/test_layers.py).
+ROTA_SOURCES: list = []
+
+
 def _rota_from_roster(center, start: datetime, duration: int, rng) -> list[AgentShift] | None:
-    """The agents log in for the shifts of the center's published roster (built first by kefu.roster.demo): most on
-    time, a few minutes late now and then, about one shift in a hundred missed. None without the roster app or a roster."""
-    try:
-        from kefu.roster import demo as roster_demo
-        from kefu.roster.selectors import scheduled_intervals
-    except ImportError:
-        return None
-    roster_demo.ensure_rosters(center)
-    rows = scheduled_intervals(center, start, start + timedelta(seconds=duration))
-    if not rows:
-        return None
-    shifts = []
-    for staff_no, s_at, e_at, *_ in rows:
-        roll = rng.random()
-        if roll < 0.01 or s_at < start:
-            continue  # absent (or the shift began before the simulated month)
-        s = max(0, int((s_at - start).total_seconds()) + (rng.randint(5, 25) * 60 if roll < 0.05 else -rng.randint(0, 5) * 60))
-        e = min(int((e_at - start).total_seconds()) + rng.randint(0, 5) * 60, duration)
-        if e > s:
-            shifts.append(AgentShift(staff_no, s, e, frozenset(), _breaks(s, e)))
-    return shifts
+    """The first registered source's shifts for the simulated period, or None without one or without a roster."""
+    for source in ROTA_SOURCES:
+        shifts = source(center, start, duration, rng)
+        if shifts:
+            return shifts
+    return None
 
 
 def _rotation(agents, duration: int) -> list[AgentShift]:

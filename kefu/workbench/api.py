@@ -46,7 +46,7 @@ def check(request, payload: WorkbenchCheckIn):
     """The phrase checker on a reply or note before it is sent: forbidden and discouraged phrases with the
     professional wording to use instead (the same check as the workbench page)."""
     scope = caller(request)
-    hits = services.check(scope.center, payload.text)
+    hits = services.check(scope.center, payload.text, scope.staff)
     return {"ok": not hits, "hits": _hits(hits)}
 
 

@@ -27,18 +27,19 @@ def hit_data(hit) -> dict:
             "suggestion": hit.suggestion, "code": hit.code, "rule_phrase": hit.rule_phrase}
 
 
-def check(center, text: str) -> list[dict]:
-    """The knowledge base's phrase checker (enabled rules, the center's categories) on one text."""
+def check(center, text: str, staff=None) -> list[dict]:
+    """The knowledge base's phrase checker (enabled rules, the center's categories) on one text; with the writer,
+    their group's own phrases to avoid as well (004:L913)."""
     if len(text or "") > MAX_CHECK_LENGTH:
         raise RuleViolation.of("workbench.check.text_too_long", field="text", max=MAX_CHECK_LENGTH, length=len(text))
-    return [hit_data(h) for h in knowledge.check_text(text or "", center)]
+    return [hit_data(h) for h in knowledge.check_text(text or "", center, staff=staff)]
 
 
-def check_fields(center, texts: dict[str, str]) -> dict[str, list[dict]]:
+def check_fields(center, texts: dict[str, str], staff=None) -> dict[str, list[dict]]:
     """Hits per checked field (only fields with hits)."""
     found = {}
     for name in CHECKED_FIELDS:
-        hits = check(center, texts.get(name) or "")
+        hits = check(center, texts.get(name) or "", staff)
         if hits:
             found[name] = hits
     return found
@@ -80,7 +81,7 @@ def accept_call(scope, data: dict, *, reply: str = "", satisfaction: str = "", a
 
     reply = (reply or "").strip()
     texts = {"description": data.get("description") or "", "reply": reply}
-    found = check_fields(scope.center, texts)
+    found = check_fields(scope.center, texts, scope.staff)
     if found and acknowledged != acknowledgement(found):
         raise PhraseWarning(found)
     if reply and satisfaction not in machine.SATISFACTION:

@@ -18,6 +18,8 @@ from kefu.customers.phones import normalize_phone
 from kefu.errors import RuleViolation
 from kefu.messages import Msg
 from kefu.scope import caller
+from kefu.tickets import history as tickets_history
+from kefu.tickets import services as tickets_services
 from kefu.workbench import customers, labels, selectors, services
 from kefu.workbench.models import PhraseOverride, SavedView
 
@@ -27,6 +29,14 @@ ORDER_FIELDS = ("phone", "customer_name", "kind", "category", "level", "subject"
 
 def _choices(names: dict) -> list[tuple[str, str]]:
     return list(names.items())
+
+
+def _order_choices(center) -> dict:
+    """The order types and active categories of the center's policy (kefu.tickets), in the reader's language."""
+    pol = tickets_services.policy(center)
+    return {"kinds": tickets_history.choices("kind", pol["kinds"]),
+            "categories": [(code, tickets_services.category_text(code, cat))
+                           for code, cat in tickets_services.active_categories(pol).items()]}
 
 
 def _named(o):
@@ -66,7 +76,7 @@ def call(request):
             return redirect("workbench:call")
     return render(request, "workbench/call.html", {
         "values": values, "errors": errors, "error_fields": {p.field for p in errors}, "warning": warning,
-        "token": token, "kinds": _choices(labels.KIND_NAMES), "categories": _choices(labels.CATEGORY_NAMES),
+        "token": token, **_order_choices(scope.center),
         "levels": labels.LEVELS, "satisfactions": _choices(labels.SATISFACTION_NAMES),
     }, status=status)
 
@@ -112,7 +122,7 @@ def check_panel(request):
     """HTMX: the phrase check of the notes and the reply as they are typed."""
     scope = caller(request)
     texts = {name: request.GET.get(name, "")[:services.MAX_CHECK_LENGTH] for name in services.CHECKED_FIELDS}
-    found = services.check_fields(scope.center, texts)
+    found = services.check_fields(scope.center, texts, scope.staff)
     return render(request, "workbench/_check.html", {"found": _found(found), "typed": any(texts.values())})
 
 

@@ -190,3 +190,16 @@ def test_demo_teams_lead_has_written_the_groups_rules_once(db):
     assert {s.kind: s.version for s in TeamStandard.objects.filter(team=lead.team)} == {"work_rules": 1, "phrases": 1}
     member = Staff.objects.filter(team=lead.team).exclude(pk=lead.pk).first()
     assert "搞不定" in [h.phrase for h in knowledge.check_text("这事我搞不定", center, member)]
+
+
+def test_workbench_check_flags_the_groups_phrases_for_its_members_only(groups, client_for):
+    """004:L913 用语规范: where agents write their replies (the call workbench and its API), the group's discouraged
+    phrase is flagged for the group's members and for no one else."""
+    phrases(groups)
+    text = "这个我搞不定"
+    mine = client_for(groups["a"]).post("/api/workbench/check", {"text": text}, content_type="application/json").json()
+    assert "搞不定" in [h["phrase"] for h in mine["hits"]] and not mine["ok"]
+    other = client_for(groups["b"]).post("/api/workbench/check", {"text": text}, content_type="application/json").json()
+    assert "搞不定" not in [h["phrase"] for h in other["hits"]]
+    panel = client_for(groups["a"]).get("/workbench/check/", {"reply": text}).content.decode()
+    assert "搞不定" in panel

@@ -115,3 +115,16 @@ def test_standard_phrases_filled_with_surname_and_staff_number_004_L2265_L1229(o
     assert phrases["refuse_because"].endswith("因为【理由/条件】。")  # left for the agent to complete
     unknown = {p["code"]: p["text"] for p in selectors.standard_phrases(selectors.phrase_values(scope, ""))}
     assert unknown["apology_calm"] == "先生/小姐，我非常抱歉。"  # surname unknown (004:L1227)
+
+
+def test_call_page_offers_the_centers_own_order_types_and_categories(db, client):
+    """A 12345 center's workbench offers its policy's categories (the bureaus' issues, 004:L27-69), not the telecom
+    list, so what the form submits is what the order service accepts."""
+    from kefu.org import services as org_services
+
+    center = org_services.create_center("sn12345", "遂宁12345", preset="gov12345")
+    agent = org_services.create_staff(center, staff_no="1201", name="员工1201", roles=["agent"], username="g1201",
+                                      password="x-Pass-12345")
+    client.force_login(agent.user)
+    body = client.get("/workbench/").content.decode()
+    assert 'value="street_lights"' in body and 'value="tariff"' not in body

@@ -17,6 +17,20 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows shown in the admin site and changed only through services (audit records, the diary, known callers, shift
+    templates kept in step with the shift calendar)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 def center_path(model, depth: int = 2) -> str | None:
     """The lookup from `model` to its org.Center, through at most `depth` forward keys (non-null ones first), or
     None for data that belongs to no center."""

@@ -1,18 +1,8 @@
 """Read-only views of the diary for administrators: every change goes through services (signatures, carry-over)."""
 from django.contrib import admin
 
+from kefu.org.admin_scope import ReadOnlyAdmin as ReadOnly
 from kefu.shiftlog.models import Handover, Issue, Item
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Handover)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from kefu.audit.masking import mask_phone
+from kefu.org.admin_scope import ReadOnlyAdmin
 from kefu.telephony.models import AgentPause, AgentSession, Call, Caller, ImportBatch, ScheduledShift
 
 
@@ -31,7 +32,7 @@ class CallAdmin(admin.ModelAdmin):
 
 
 @admin.register(Caller)
-class CallerAdmin(admin.ModelAdmin):
+class CallerAdmin(ReadOnlyAdmin):
     """Numbers masked and read-only: callers are written by the imports and wiped by retention only."""
 
     audit_type = "telephony.caller"
@@ -43,15 +44,6 @@ class CallerAdmin(admin.ModelAdmin):
     @admin.display(description="主叫号码")
     def masked_number(self, obj):
         return mask_phone(obj.number)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AgentSession)

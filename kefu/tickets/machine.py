@@ -198,6 +198,15 @@ def appeal_new(order, now):  # 004:L2153-2155
         return Problem.of("tickets.appeal.no_verify", field="name")
 
 
+def unclaimed(order, now):
+    """Only an order nobody of its department has taken yet may be claimed ("我来处理")."""
+    from kefu.org.models import Staff
+
+    # A dispatch clears the handler; a transfer leaves the sender (of the former department) as it.
+    if order.handler_id and Staff.objects.filter(pk=order.handler_id, department_id=order.department_id).exists():
+        return Problem.of("tickets.claim.taken", field="name")
+
+
 def overdue_needs_reason(ctx: Context):  # 004:L2097
     if _past_due(ctx.obj, ctx.now) and not (ctx.fields.get("overdue_reason") or ctx.obj.overdue_reason):
         return Problem.of("tickets.overdue.reason_required", field="overdue_reason")
@@ -255,6 +264,7 @@ def _dispatch(ctx: Context) -> None:
     order.handling_deadline = ctx.fields.get("handling_deadline") or (
         route_deadline(order, ctx.now) if dept.pk == order.route_department_id else None)
     order.dispatcher, order.dispatched_at = _actor(ctx), ctx.now
+    order.handler = None  # a dispatched order waits for someone of the department to take it ("我来处理")
 
 
 def _review(ctx: Context) -> None:  # 004:L2055
@@ -296,6 +306,10 @@ def _transfer(ctx: Context) -> None:  # 004:L2105
     order.department, order.handling_deadline = ctx.fields["department"], ctx.fields["handling_deadline"]
     order.handler = _actor(ctx)
     _level_change(ctx)
+
+
+def _claim(ctx: Context) -> None:  # issue 17: "assign to me" at the department
+    ctx.obj.handler = _actor(ctx)
 
 
 def _explain_overdue(ctx: Context) -> None:
@@ -369,6 +383,8 @@ TRANSITIONS: list[Transition] = [
     T("transfer", PROCESSING, PROCESSING, HANDLERS,
       requires=("transfer_reason", "station", "department", "handling_deadline"), allows=("level",),
       at_department=True, effect=_transfer, seed="004:L2105"),
+    # "我来处理": a member of the order's department takes an order nobody there has taken (issue 17, item 2).
+    T("claim", PROCESSING, PROCESSING, HANDLERS, at_department=True, precondition=unclaimed, effect=_claim),
     T("explain_overdue", PROCESSING, PROCESSING, HANDLERS, requires=("overdue_reason",), at_department=True,
       precondition=is_overdue, effect=_explain_overdue, seed="004:L2097"),
     # Reply to the customer with opinion and satisfaction (004:L2115-2117).

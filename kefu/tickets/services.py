@@ -596,3 +596,69 @@ def decide_compensation(comp: Compensation, actor, approve, note: str = "") -> C
         raise RuleViolation.of("tickets.compensation.approve_not_bool", field="approve")
     return workflow.fire(machine.COMPENSATION, _scope(actor), comp, "approve" if approve else "reject",
                          note=note or "")
+
+
+# --- bulk actions (issue 17, item 2): each order through the same transition, in its own transaction -----------
+BULK_ACTIONS = ("dispatch", "claim")
+BULK_MAX = 200
+
+
+@dataclass
+class BulkResult:
+    id: int
+    number: str
+    ok: bool
+    state: str = ""
+    version: int | None = None
+    problems: list = None
+
+
+def _bulk_items(items) -> list[tuple[int, int]]:
+    """(id, version) pairs from [{"id": 1, "version": 3}, ...] or ["1:3", ...]; anything else is named."""
+    pairs = []
+    for item in items:
+        if isinstance(item, dict):
+            raw_id, raw_version = item.get("id"), item.get("version")
+        elif isinstance(item, str) and ":" in item:
+            raw_id, raw_version = item.split(":", 1)
+        else:
+            raw_id, raw_version = item, None
+        try:
+            if isinstance(raw_id, bool) or isinstance(raw_version, bool):
+                raise ValueError
+            pairs.append((int(raw_id), int(raw_version)))
+        except (TypeError, ValueError):
+            raise RuleViolation.of("tickets.bulk.bad_id", field="ids", value=str(item)[:40]) from None
+    return pairs
+
+
+def bulk(scope: Scope, action: str, items, fields: dict | None = None, *, now: datetime | None = None) -> list[BulkResult]:
+    """Fire `action` on each order of `items` (id and the version the caller saw) with the same fields: every order
+    through `transition`, so the same roles, department, version and rules as one at a time, each in its own
+    transaction; a refused order does not stop the others. An order the caller may not see (another center's,
+    another department's) is "not found" and never fired."""
+    from kefu.tickets.selectors import numbers_in_scope
+
+    if action not in BULK_ACTIONS:
+        raise RuleViolation.of("tickets.bulk.unknown_action", field="action")
+    if not isinstance(items, list | tuple) or not items:
+        raise RuleViolation.of("tickets.bulk.no_ids", field="ids")
+    if len(items) > BULK_MAX:
+        raise RuleViolation.of("tickets.bulk.too_many", field="ids", max=BULK_MAX, count=len(items))
+    pairs = _bulk_items(items)
+    fields = dict(fields or {}) if isinstance(fields, dict) else {}
+    numbers = numbers_in_scope(scope, [pk for pk, _ in pairs])
+    results = []
+    for pk, version in dict.fromkeys(pairs):
+        if pk not in numbers:
+            problem = Problem(None, "not_found", Msg("common.not_found", what=Msg("tickets.noun.order")))
+            results.append(BulkResult(pk, "", False, problems=[problem]))
+            continue
+        try:
+            with transaction.atomic():
+                done = transition(Order(pk=pk), action, scope, version, now=now, center=scope.center, **fields)
+        except RuleViolation as exc:
+            results.append(BulkResult(pk, numbers[pk], False, problems=exc.problems))
+        else:
+            results.append(BulkResult(pk, done.number, True, state=done.state, version=done.version, problems=[]))
+    return results

@@ -76,4 +76,7 @@ def triggers(apps, schema_editor):
             schema_editor.execute(sql)
 
 
-Migration.operations += [migrations.RunPython(triggers, triggers), migrations.RunPython(fill, migrations.RunPython.noop)]
+# Forwards: triggers after the table is rebuilt; backwards: after it is rebuilt again without the new columns.
+Migration.operations = ([migrations.RunPython(migrations.RunPython.noop, triggers)] + Migration.operations
+                        + [migrations.RunPython(triggers, migrations.RunPython.noop),
+                           migrations.RunPython(fill, migrations.RunPython.noop)])

@@ -15,6 +15,7 @@ RULES = {
     "tickets.detail": VIEWERS,
     "tickets.transitions": VIEWERS,
     "tickets.transition": ACTORS,
+    "tickets.bulk": machine.BY_NAME["dispatch"].roles | machine.BY_NAME["claim"].roles,
     "tickets.screen_pop": ACCEPTORS,
     "tickets.unmask": UNMASK_ROLES,
     "tickets.compensation_request": ACCEPTORS | {Role.DEPT_HANDLER},

@@ -63,6 +63,34 @@ class TransitionIn(Schema):
     version: int
 
 
+class TicketBulkIn(Schema):
+    action: str = Field(..., max_length=20)
+    ids: list = Field(..., description='[{"id": 12, "version": 3}, ...]: each order with the version the caller saw')
+    fields: dict = Field(default_factory=dict, description="the transition's fields, the same for every order")
+
+
+class TicketBulkProblemOut(Schema):
+    field: str | None
+    rule: str
+    message: str
+
+
+class TicketBulkResultOut(Schema):
+    id: int
+    number: str
+    ok: bool
+    state: str
+    state_label: str
+    version: int | None
+    problems: list[TicketBulkProblemOut]
+
+
+class TicketBulkOut(Schema):
+    done: int
+    refused: int
+    results: list[TicketBulkResultOut]
+
+
 class OrderBrief(Schema):
     id: int
     number: str
@@ -279,6 +307,18 @@ def list_orders(request, state: str | None = None, kind: str | None = None, leve
     if orders:
         record_read(request, "tickets.order", [o.pk for o in orders], fields="customer.phone,customer.name(masked)")
     return [_out(o) for o in orders]
+
+
+@op(router.post, "/orders/bulk", "tickets.bulk", response=TicketBulkOut)
+def bulk(request, payload: TicketBulkIn):
+    """Dispatch (with one department and opinion) or take ("我来处理") several orders: each through the same
+    transition as one at a time, version checked per order, each in its own transaction; a refused one does not stop
+    the others. Another center's ids are "not found" per order, never fired."""
+    results = services.bulk(caller(request), payload.action, payload.ids, clean_data(payload.fields))
+    return {"done": sum(r.ok for r in results), "refused": sum(not r.ok for r in results),
+            "results": [{"id": r.id, "number": r.number, "ok": r.ok, "state": r.state,
+                         "state_label": history.state(r.state) if r.state else "", "version": r.version,
+                         "problems": [p.as_dict() for p in r.problems]} for r in results]}
 
 
 @op(router.get, "/orders/{order_id}", "tickets.detail", response=OrderDetail)

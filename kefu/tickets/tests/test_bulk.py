@@ -8,6 +8,7 @@ from kefu.org import services as org_services
 from kefu.scope import scope_of
 from kefu.tickets import machine, services
 from kefu.tickets.models import Order, OrderEvent
+from kefu.web.tests.english import english
 
 
 def reviewed(new_order, org, fire, **data):
@@ -103,3 +104,36 @@ def test_bulk_bad_input_is_named(org, action, ids, rule):
     with pytest.raises(RuleViolation) as exc:
         services.bulk(scope_of(org.dispatcher), action, ids, {})
     assert exc.value.problems[0].rule == rule and exc.value.problems[0].field in ("action", "ids")
+
+
+def post(client, body):
+    return client.post("/api/tickets/orders/bulk", data=json.dumps(body), content_type="application/json")
+
+
+def test_bulk_api_answers_per_order(org, new_order, fire, client_for):
+    good, fresh = reviewed(new_order, org, fire), new_order()
+    r = post(client_for(org.dispatcher), {"action": "dispatch", "ids": [item(good), item(fresh), {"id": 999999, "version": 1}],
+                                          "fields": {"department": "billing", "dispatch_opinion": "请核查"}})
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert (body["done"], body["refused"]) == (1, 2)
+    first, second, missing = body["results"]
+    assert first["ok"] and first["state"] == "processing" and first["state_label"] == "处理中" and first["version"] == 3
+    assert not second["ok"] and second["number"] == fresh.number and second["problems"][0]["message"]
+    assert not missing["ok"] and missing["number"] == "" and "不存在" in missing["problems"][0]["message"]
+
+
+def test_bulk_api_bad_input_and_permission(org, client_for):
+    r = post(client_for(org.dispatcher), {"action": "dispatch", "ids": [], "fields": {}})
+    assert r.status_code == 400 and r.json()["detail"][0] == {"field": "ids", "rule": "tickets.bulk.no_ids",
+                                                              "message": "请至少选择一张工单"}
+    assert post(client_for(org.agent), {"action": "claim", "ids": [{"id": 1, "version": 1}]}).status_code == 403
+
+
+def test_bulk_api_in_english(org, new_order, fire, client_for):
+    order = reviewed(new_order, org, fire)
+    fire(order, "dispatch", org.dispatcher, dispatch_opinion="派", department="billing")
+    fire(order, "claim", org.leader)
+    r = post(english(client_for(org.handler)), {"action": "claim", "ids": [item(order)]})
+    problem = r.json()["results"][0]["problems"][0]["message"]
+    assert problem == "Someone in the department is already handling this order"

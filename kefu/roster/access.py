@@ -16,4 +16,6 @@ RULES = {
     "roster.scheduled": {Role.TEAM_LEAD, Role.SUPERVISOR, Role.MANAGER, Role.HR, Role.ADMIN, Role.QA},
     "page.roster.view": _VIEW,
     "page.roster.plan": _PLAN,
+    # 我的排班: the people who work shifts on the floor see their own
+    "page.roster.mine": {Role.AGENT, Role.SENIOR_AGENT, Role.TEAM_LEAD},
 }

@@ -4,6 +4,7 @@ from kefu.roster import views
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("mine/", views.mine, name="mine"),
     path("generate/", views.generate, name="generate"),
     path("requests/", views.submit_request, name="submit_request"),
     path("<int:roster_id>/", views.detail, name="detail"),

@@ -15,8 +15,10 @@ from django.views.decorators.http import require_POST
 
 from kefu.access import allowed, require
 from kefu.errors import RuleViolation
+from kefu.scope import caller
 from kefu.roster import center as center_model
-from kefu.roster import engine, services
+from kefu.messages import render as render_msg
+from kefu.roster import engine, selectors, services
 from kefu.roster.models import Roster, RosterEdit, RosterRequest
 from kefu.web.inputs import parse_day
 
@@ -89,6 +91,16 @@ def shift_name(template) -> str:
     return _(template.name) + str(template)[len(template.name):]
 
 
+def solver_label(status: str) -> str:
+    """The solver's status as staff read it ("已找到可行排班"), never the solver's own word (FEASIBLE)."""
+    code = f"roster.solver.{(status or 'none').lower()}"
+    return render_msg(code if code in SOLVER_CODES else "roster.solver.unknown")
+
+
+SOLVER_CODES = {"roster.solver.optimal", "roster.solver.feasible", "roster.solver.infeasible", "roster.solver.unknown",
+                "roster.solver.none"}
+
+
 def _visible(request):
     qs = Roster.objects.filter(center=request.user.staff.center)
     if not allowed(request.user, "page.roster.plan"):
@@ -134,6 +146,7 @@ def index(request):
     rosters = list(_visible(request)[:30])
     for r in rosters:
         r.status_label = STATUS_LABELS.get(r.status, r.get_status_display())
+        r.solver_label = solver_label(r.solver_status)
     templates = services.ensure_templates(staff.center)
     for t in templates:
         t.shown = shift_name(t)
@@ -167,8 +180,8 @@ def generate(request):
     except RuleViolation as exc:
         _errors(request, exc)
         return redirect("roster:index")
-    messages.success(request, _("已生成排班草稿（%(status)s，求解状态 %(solver)s）") % {
-        "status": STATUS_LABELS.get(roster.status, roster.get_status_display()), "solver": roster.solver_status})
+    messages.success(request, _("已生成排班草稿（%(status)s，%(solver)s）") % {
+        "status": STATUS_LABELS.get(roster.status, roster.get_status_display()), "solver": solver_label(roster.solver_status)})
     return redirect("roster:detail", roster_id=roster.id)
 
 
@@ -222,6 +235,7 @@ def _context(request, roster: Roster) -> dict:
     report = dict(roster.report)
     report["hard"] = [{**h, "label": family_label(h), "message": shown_message(h.get("message", ""))} for h in report.get("hard", [])]
     roster.status_label = STATUS_LABELS.get(roster.status, roster.get_status_display())
+    roster.solver_label = solver_label(roster.solver_status)
     template_list = list(templates.values())
     for t in template_list:
         t.shown = shift_name(t)
@@ -250,6 +264,28 @@ def _context(request, roster: Roster) -> dict:
         "chart_labels": {"required": _("需求座席"), "scheduled": _("已排座席"), "agents": _("人"), "on_phones": _("需在线（未计缺勤）")},
         "policy": inputs["policy"],
     }
+
+
+@require("page.roster.mine")
+def mine(request):
+    """我的排班: the caller's own published shifts for this month and the next, swaps applied."""
+    scope = caller(request)
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    last = ((first + timedelta(days=62)).replace(day=1)) - timedelta(days=1)
+    days = selectors.my_shifts(scope.staff, first, last)
+    months = []
+    for d in days:
+        d["weekday"] = WEEKDAYS[d["day"].weekday()]
+        d["today"] = d["day"] == today
+        d["name"] = _(d["name"]) if d["name"] else ""
+        if not months or months[-1]["first"].month != d["day"].month:
+            months.append({"first": d["day"], "days": []})
+        months[-1]["days"].append(d)
+    for m in months:
+        m["worked"] = sum(1 for d in m["days"] if d["code"])
+        m["published"] = any(d["published"] for d in m["days"])
+    return render(request, "roster/mine.html", {"months": months, "staff": scope.staff})
 
 
 @require("page.roster.view")

@@ -29,7 +29,7 @@ def test_list_detail_and_edits_in_english(planned, client_for):
     html = assert_english(client.get("/roster/"), "Generate a roster", "Roster requests", "Day off", "Day shift 08:00-17:00",
                           "Draft", "days")
     assert menu_labels(html, "roster") == ["Rosters"]
-    assert_english(client.get(f"/roster/{roster.id}/"), "Roster from", "Solver status", "All hard rules are met", "Mon", "Sun",
+    assert_english(client.get(f"/roster/{roster.id}/"), "Roster from", "Solver result", "All hard rules are met", "Mon", "Sun",
                    "Soft-rule costs", "Uneven night shifts", '"required": "Required seats"', "Publish roster")
     # 004:L745: a night followed by a day shift is refused, the rule named in English
     night = Assignment.objects.filter(roster=roster, code="N", day__lt=START + timedelta(days=6)).select_related("staff").first()
@@ -50,7 +50,7 @@ def test_list_detail_and_edits_in_english(planned, client_for):
 def test_chinese_stays_the_default(planned, client_for):
     lead, roster = planned
     html = client_for(lead).get(f"/roster/{roster.id}/").content.decode()
-    assert "所有硬性规则均满足" in html and "求解状态" in html and "Solver status" not in html
+    assert "所有硬性规则均满足" in html and "求解结果" in html and "Solver result" not in html
 
 
 def test_every_engine_violation_message_reads_in_english():

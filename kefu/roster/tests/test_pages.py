@@ -105,3 +105,44 @@ def test_planner_previews_a_repair_then_applies_it_and_the_people_affected_are_t
     assert cell.staff.staff_no in told and told == {e.staff.staff_no for e in moved.select_related("staff")}
     assert page.locator(f"select[data-staff='{cell.staff.staff_no}'][data-day='{cell.day.isoformat()}']").input_value() == ""
     screenshot("roster-repair-applied")
+
+
+def test_agent_reads_my_roster_from_the_top_bar_at_desk_and_phone_width(center, make_staff, page, login, screenshot):
+    """我的排班 (issue 17, item 5): the agent's own published shifts by name and local hours, days off, readable at 390 px."""
+    from django.utils import timezone
+
+    from kefu.org.models import Staff
+
+    first = timezone.localdate().replace(day=1)
+    for i in range(6):
+        make_staff("agent", staff_no=str(3101 + i))
+    lead = make_staff("supervisor", staff_no="3990")
+    row = [0] * 16 + [2] * 20 + [1] * 12
+    roster = services.generate(center, start=first, days=14, actor=lead, requirement=[row] * 14, time_limit=3)
+    services.publish(roster, lead)
+    agent = Staff.objects.get(staff_no="3101")
+    mine = {a.day: a for a in Assignment.objects.filter(roster=roster, staff=agent).select_related("shift")}
+    login(agent)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(page.base_url + "/roster/")
+    mine_link = page.locator("nav a[href='/roster/mine/']")
+    if not mine_link.is_visible():  # inside the roster menu: open it
+        page.locator("nav .menu", has=page.locator("a[href='/roster/mine/']")).locator(".menu-title").hover()
+    mine_link.click()
+    page.wait_for_url("**/roster/mine/")
+    assert "我的排班" in page.inner_text("h1")
+    for d in range(14):
+        day = first + timedelta(days=d)
+        text = page.inner_text(f"tr[data-day='{day.isoformat()}']")
+        if day in mine and mine[day].shift:
+            assert mine[day].shift.name in text and f"{mine[day].shift.start:%H:%M}" in text
+        elif day not in mine:
+            assert "休息" in text
+    assert "FEASIBLE" not in page.content() and "OPTIMAL" not in page.content()
+    screenshot("roster-mine-1440")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    card = page.locator("section.my-roster").first.bounding_box()
+    table = page.locator("table.my-days").first.bounding_box()
+    assert table["x"] + table["width"] <= card["x"] + card["width"] <= 390  # the days fit the phone's width
+    screenshot("roster-mine-390")

@@ -67,3 +67,21 @@ def ended_between(shifts: Iterable[Mapping], start: datetime, end: datetime) -> 
                 found.append((day, shift["code"]))
         day += timedelta(days=1)
     return sorted(found)
+
+
+# The shifts QA summaries used before they read the center's shift calendar (白班/夜班, 004:L763, L785; hours
+# were the old policy's assumption). A report delivered then keeps its code; it is shown under the old name.
+FORMER_SHIFTS = {
+    "day": {"name": "白班", "start": "08:00", "end": "18:00"},
+    "night": {"name": "夜班", "start": "18:00", "end": "08:00"},
+}
+
+
+def former_shift(code: str, stored: Mapping) -> dict | None:
+    """{code, name, start, end} of a stored report's shift that is no longer in the calendar: the name the report
+    was delivered with, else the former list's; None for a code that never was a shift."""
+    former = FORMER_SHIFTS.get(code)
+    name = stored.get("shift_name") or (former or {}).get("name")
+    if not name:
+        return None
+    return {"code": code, "name": name, "start": (former or {}).get("start", ""), "end": (former or {}).get("end", "")}

@@ -22,6 +22,7 @@ from kefu.messages import Msg
 from kefu.org.models import Staff, Team
 from kefu.org.roles import Role, roles_of
 from kefu.quality import links, machine, selectors, services
+from kefu.quality import shifts as shift_windows
 from kefu.quality.models import Appeal, Calibration, Evaluation, SamplingRun, ShiftReport
 from kefu.scope import caller
 from kefu.web.inputs import parse_day, parse_month
@@ -358,7 +359,13 @@ def shift(request):
             messages.success(request, _("已将 %(team)s %(day)s 班次质检汇总交给班长") % {"team": team.name, "day": day})
             return redirect(f"{request.path}?team={team.pk}&date={day}&shift={code}")
     summary = None
-    if team is not None:
+    stored = ShiftReport.objects.filter(team=team, shift_date=day, shift_code=code).first() if team else None
+    former = (shift_windows.former_shift(code, stored.summary)
+              if stored is not None and all(s["code"] != code for s in shifts) else None)
+    if former is not None:  # delivered before the shift calendar: shown as it was delivered, under its old name
+        shifts = [*shifts, former]
+        summary = dict(stored.summary)
+    elif team is not None:
         try:
             summary = selectors.shift_summary(me.center, team, day, code)
         except RuleViolation as exc:
@@ -369,8 +376,8 @@ def shift(request):
     received = ShiftReport.objects.filter(center=me.center, lead=me).select_related("team", "inspector")[:30]
     return render(request, "quality/shift.html", {
         "teams": teams, "team": team, "day": day, "code": code, "shifts": shifts, "summary": summary, "errors": errors,
-        "received": received, "can_deliver": allowed(request.user, "quality.deliver_shift_report"),
-        "report": ShiftReport.objects.filter(team=team, shift_date=day, shift_code=code).first() if team else None,
+        "received": received, "can_deliver": former is None and allowed(request.user, "quality.deliver_shift_report"),
+        "report": stored,
     })
 
 

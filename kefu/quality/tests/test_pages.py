@@ -188,3 +188,25 @@ def test_inspector_sees_to_do_first(qa_setup, client_for):
     body = client_for(s["qa"][0]).get("/quality/").content.decode()
     assert body.index("TODO1") < body.index("DONE1")
     assert done.state == machine.SCORED
+
+
+def test_a_report_delivered_before_the_shift_calendar_opens_under_its_old_shift_name(qa_setup, client_for):
+    """A shift report stored with the former code `night` (夜班, 004:L785) opens from the lead's link as it was
+    delivered instead of an "unknown shift" error; a code that never was a shift is still refused by name."""
+    from kefu.quality.models import ShiftReport
+
+    s = qa_setup
+    e = services.transition(_spot(s), "score", s["qa"][0], marks=full_marks(s["card"], polite=9))
+    Evaluation.objects.filter(pk=e.pk).update(scored_at=datetime(2026, 10, 8, 10, tzinfo=TZ))
+    qa = client_for(s["qa"][0])
+    assert qa.post(f"/quality/shift/?team={s['team'].pk}&date=2026-10-08&shift=D").status_code == 302
+    report = ShiftReport.objects.get(team=s["team"], shift_date=date(2026, 10, 8))
+    old = {**report.summary, "shift_code": "night", "shift_name": "夜班"}
+    ShiftReport.objects.filter(pk=report.pk).update(shift_code="night", summary=old)
+    lead = client_for(s["lead"])
+    opened = lead.post(f"/quality/shift/reports/{report.pk}/read/", follow=True)
+    html = opened.content.decode()
+    assert opened.status_code == 200 and "未知的班次" not in html
+    assert 'value="night" selected>夜班' in html and 'id="average">94.0<' in html
+    html = qa.get(f"/quality/shift/?team={s['team'].pk}&date=2026-10-08&shift=xyz").content.decode()
+    assert "未知的班次" in html

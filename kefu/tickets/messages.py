@@ -121,7 +121,7 @@ MESSAGES = {
     "tickets.bulk.no_ids": _("请至少选择一张工单"),
     "tickets.bulk.too_many": _("一次最多处理 %(max)s 张工单，已选 %(count)s 张"),
     "tickets.bulk.bad_id": _("工单编号和版本号必须是整数：%(value)s"),
-    "tickets.bulk.done": _("已%(action)s %(done)s 张，%(refused)s 张未处理"),
+    "tickets.bulk.done": _("%(action)s：办理 %(done)s 张，%(refused)s 张未办理"),
     "tickets.version.required": _("请提供工单版本号（整数），用于防止并发覆盖"),
     "tickets.kind.not_applicable": _("%(variant)s工单不能执行“%(action)s”"),
     "tickets.overdue.reason_required": _("工单已超时，处理完成前必须填写超时原因"),

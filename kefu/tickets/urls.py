@@ -9,6 +9,7 @@ urlpatterns = [
     path("screen-pop/", views.screen_pop, name="screen_pop"),
     path("dispatch/", views.dispatch_queue, name="dispatch"),
     path("department/", views.department_queue, name="department"),
+    path("bulk/", views.bulk, name="bulk"),
     path("board/", views.board, name="board"),
     path("cases/", views.cases, name="cases"),
     path("cases/search/", views.case_search, name="case_search"),

@@ -111,7 +111,9 @@ def dispatch_queue(request):
     state = request.GET.get("state") or None
     orders = list(scope.filter(selectors.dispatcher_queue(scope.center, state), department="department")[:200])
     tabs = [{"state": st, "label": history.state(st), "active": st == state} for st in selectors.DISPATCHER_STATES]
-    return _queue(request, orders, gettext("派单队列"), {"state_tabs": tabs, "any_state": state is None})
+    departments = Department.objects.filter(center=scope.center).order_by("code")
+    return _queue(request, orders, gettext("派单队列"), {"state_tabs": tabs, "any_state": state is None,
+                                                     "bulk": "dispatch", "bulk_departments": departments})
 
 
 @require("page.tickets.department")
@@ -127,7 +129,8 @@ def department_queue(request):
               if dept else [])
     title = gettext("部门工单")
     return _queue(request, orders, f"{title} · {dept.name}" if dept else title,
-                  {"departments": depts if supervisor else None, "department": dept})
+                  {"departments": depts if supervisor else None, "department": dept,
+                   "bulk": "claim" if scope.has(Role.DEPT_HANDLER) else None})
 
 
 @require("page.tickets.board")
@@ -254,6 +257,32 @@ def fire(request, order_id: int):
         "action": machine.MACHINE.transition_label(machine.BY_NAME[name]), "number": done.number,
         "state": history.state(done.state)})
     return redirect("tickets:detail", done.pk)
+
+
+@require_POST
+@require("tickets.bulk")
+def bulk(request):
+    """The queues' bulk form: dispatch the checked orders to one department with one opinion, or take them ("我来处理").
+    Each order goes through the same transition as one at a time; the toast says how many were done and names each
+    refused order with its reason."""
+    scope = caller(request)
+    action = request.POST.get("action", "")
+    fields = {k: v for k, v in request.POST.items() if k in ("department", "dispatch_opinion", "note") and v != ""}
+    back = "tickets:department" if action == "claim" else "tickets:dispatch"
+    try:
+        results = services.bulk(scope, action, request.POST.getlist("ids"), fields)
+    except RuleViolation as exc:
+        for problem in exc.problems:
+            messages.error(request, problem.text)
+        return redirect(back)
+    label = machine.MACHINE.transition_label(machine.BY_NAME[action])
+    done = sum(r.ok for r in results)
+    messages.success(request, str(Msg("tickets.bulk.done", action=label, done=done, refused=len(results) - done)))
+    for r in results:
+        if not r.ok:
+            messages.error(request, gettext("%(number)s：%(reason)s") % {
+                "number": r.number or gettext("工单"), "reason": "；".join(p.text for p in r.problems)})
+    return redirect(back)
 
 
 @require_POST

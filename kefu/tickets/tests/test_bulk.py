@@ -137,3 +137,16 @@ def test_bulk_api_in_english(org, new_order, fire, client_for):
     r = post(english(client_for(org.handler)), {"action": "claim", "ids": [item(order)]})
     problem = r.json()["results"][0]["problems"][0]["message"]
     assert problem == "Someone in the department is already handling this order"
+
+
+def test_bulk_dispatch_page_in_english(org, new_order, fire, client_for):
+    from kefu.web.tests.english import assert_english
+
+    first, fresh = reviewed(new_order, org, fire), new_order()
+    dispatcher = english(client_for(org.dispatcher))
+    typed = ("张*", "话费多扣", "计费结算部", "网络维护部", "市场经营部", "后台受理组", "省客服中心")
+    assert_english(dispatcher.get("/tickets/dispatch/"), "Dispatch to", "Dispatch selected", "Select all", user_data=typed)
+    r = dispatcher.post("/tickets/bulk/", {"action": "dispatch", "department": "billing", "dispatch_opinion": "请核查",
+                                           "ids": [f"{first.pk}:{item(first)['version']}", f"{fresh.pk}:1"]}, follow=True)
+    html = assert_english(r, "Dispatch: 1 done, 1 refused", user_data=typed)
+    assert f"{fresh.number}: " in html

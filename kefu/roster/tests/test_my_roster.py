@@ -94,3 +94,30 @@ def test_roster_pages_show_readable_solver_results_not_the_solvers_words(center,
             assert "FEASIBLE" not in html and "OPTIMAL" not in html and "目标值" not in html, url
     english = english_client(client_for(lead)).get(f"/roster/{roster.id}/").content.decode()
     assert "Proved optimal" in english and "OPTIMAL" not in english
+
+
+def test_an_approved_swap_shows_on_both_agents_roster(center, make_staff):
+    """The swap is written into the published roster when approved (attendance.apply_swap, 002:L77-81), so my roster
+    shows the shift taken over and the day given away."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from kefu.attendance.models import ShiftSwap
+    from kefu.attendance.services import apply_swap
+
+    me, other = make_staff("agent", staff_no="4161"), make_staff("agent", staff_no="4162")
+    lead = make_staff("team_lead", staff_no="4169")
+    day, night = _codes(center)
+    first = timezone.localdate().replace(day=1)
+    roster = _published(center, {(me, 0): day.code, (other, 1): night.code}, first)
+    tz = ZoneInfo(center.time_zone)
+    mine_start = datetime.combine(first, Assignment.objects.get(roster=roster, staff=me).shift.start, tz)
+    theirs_start = datetime.combine(first + timedelta(days=1),
+                                    Assignment.objects.get(roster=roster, staff=other).shift.start, tz)
+    swap = ShiftSwap(requester=me, counterpart=other, requester_shift_start=mine_start,
+                     requester_shift_end=mine_start + timedelta(hours=9), counterpart_shift_start=theirs_start,
+                     counterpart_shift_end=theirs_start + timedelta(hours=8), reason="家中有事")
+    apply_swap(swap, lead)
+    shown = selectors.my_shifts(me, first, first + timedelta(days=1))
+    assert shown[0]["off"] and shown[1]["name"] == night.name
+    assert selectors.my_shifts(other, first, first)[0]["name"] == day.name

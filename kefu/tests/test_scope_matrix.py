@@ -483,6 +483,34 @@ def test_another_centers_caller_changes_nothing_of_ours(world):
     assert not wrong, "\n".join(wrong)
 
 
+# Writes naming objects by ids in the body (not the path): (operation id, a body naming A's row of the model).
+BODY_IDS = {
+    "tickets.bulk": ("tickets.Order", lambda row: [
+        {"action": action, "ids": [{"id": row.pk, "version": row.version}],
+         "fields": {"department": "jia-billing", "dispatch_opinion": "甲乙"}} for action in ("dispatch", "claim")]),
+}
+
+
+def test_another_centers_ids_in_a_body_change_nothing_of_ours(world):
+    """Bulk writes: B's staff of every allowed role naming A's ids gets each one "not found", and A's row is unchanged."""
+    paths = {spec["operationId"]: (method, path) for method, path, spec in OPERATIONS}
+    wrong = []
+    for op_id, (label, bodies) in BODY_IDS.items():
+        row = find_or_make(label, world)
+        before = apps.get_model(label).objects.get(pk=row.pk).version
+        method, path = paths[op_id]
+        for role, body in itertools.product(_allowed(op_id), bodies(row)):
+            answer = _client(world.b_staff[role]).generic(method, path, json.dumps(body), content_type="application/json")
+            results = answer.json().get("results", []) if answer.status_code == 200 else []
+            if answer.status_code >= 500 or (answer.status_code < 300 and any(r["ok"] or r["problems"][0]["rule"] != "not_found"
+                                                                               for r in results)):
+                wrong.append(f"{op_id}: 乙中心的{role.value}以甲中心编号 {body['action']} 得到 {answer.status_code} {results}")
+        if apps.get_model(label).objects.get(pk=row.pk).version != before:
+            wrong.append(f"{op_id}: 甲中心的对象被乙中心改动")
+    assert BODY_IDS.keys() <= paths.keys()
+    assert not wrong, "\n".join(wrong)
+
+
 def _body(spec: dict, schema: dict) -> dict:
     content = spec.get("requestBody", {}).get("content", {}).get("application/json", {})
     return _example(content.get("schema", {}), schema) if content else {}

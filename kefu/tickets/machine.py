@@ -383,8 +383,10 @@ TRANSITIONS: list[Transition] = [
     T("transfer", PROCESSING, PROCESSING, HANDLERS,
       requires=("transfer_reason", "station", "department", "handling_deadline"), allows=("level",),
       at_department=True, effect=_transfer, seed="004:L2105"),
-    # "我来处理": a member of the order's department takes an order nobody there has taken (issue 17, item 2).
-    T("claim", PROCESSING, PROCESSING, HANDLERS, at_department=True, precondition=unclaimed, effect=_claim),
+    # "我来处理": a member of the department that received the dispatch (004:L2089) takes an order nobody there has
+    # taken yet (issue 17, item 2).
+    T("claim", PROCESSING, PROCESSING, HANDLERS, at_department=True, precondition=unclaimed, effect=_claim,
+      seed="004:L2089"),
     T("explain_overdue", PROCESSING, PROCESSING, HANDLERS, requires=("overdue_reason",), at_department=True,
       precondition=is_overdue, effect=_explain_overdue, seed="004:L2097"),
     # Reply to the customer with opinion and satisfaction (004:L2115-2117).

@@ -115,7 +115,7 @@ def test_manager_reviews_an_omission_from_the_pages_004_L669(pair, make_staff, c
     assert "交接责任已登记" in r.content.decode()
     manager = client_for(make_staff("manager", staff_no="2901"))
     board = manager.get("/shiftlog/supervise/").content.decode()
-    assert "未交代超时工单" in board and "交班人 工号 2101" in board
+    assert "未交代超时工单" in board and "员工2101 (2101)" in board  # the liable person by name and number
     from kefu.shiftlog.models import Issue
 
     issue = Issue.objects.get()

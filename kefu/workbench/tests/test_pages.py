@@ -103,17 +103,21 @@ def test_the_call_on_one_page_with_the_keyboard(page, login, screenshot):
     page.goto(page.base_url + "/workbench/search/?q=" + order.number)
     assert page.locator("#wb-results tbody tr").count() == 1
     page.fill("#wb-q", "138 1234 5678")
-    page.click("#wb-search-form button[type=submit]")
+    with page.expect_navigation():  # a plain GET form: wait for the new page, not the one being left
+        page.click("#wb-search-form button[type=submit]")
     assert page.locator("#wb-results tbody tr").count() == 2 and "13812345678" not in page.inner_text("#wb-results")
     page.fill("#wb-q", "未开机")
-    page.click("#wb-search-form button[type=submit]")
+    with page.expect_navigation():  # a plain GET form: wait for the new page, not the one being left
+        page.click("#wb-search-form button[type=submit]")
     assert order.number in page.inner_text("#wb-results") and earlier.number not in page.inner_text("#wb-results")
     page.fill(".wb-save-view input[name=name]", "未开机工单")
-    page.click(".wb-save-view button")
+    with page.expect_navigation():
+        page.click(".wb-save-view button")
     assert "未开机工单" in page.inner_text(".wb-views")
     _shots(page, screenshot, "workbench-search")
     page.fill("#wb-q", "费")
-    page.click("#wb-search-form button[type=submit]")
+    with page.expect_navigation():  # a plain GET form: wait for the new page, not the one being left
+        page.click("#wb-search-form button[type=submit]")
     assert "至少两个字" in page.inner_text("#wb-errors")
 
     page.context.clear_cookies()

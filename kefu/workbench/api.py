@@ -121,6 +121,7 @@ class WorkbenchOrderRowOut(Schema):
 
 class WorkbenchSearchOut(Schema):
     total: int
+    estimated: bool = False  # total (and pages) estimated: a words search with very many matches
     page: int
     pages: int
     results: list[WorkbenchOrderRowOut]
@@ -139,7 +140,7 @@ def search(request, q: str = "", kind: str = "", state: str = "", level: str = "
     if found.rows:
         record_read(request, "tickets.order", [o.pk for o in found.rows], fields="customer.phone,customer.name(masked)",
                     channel=AuditRecord.Channel.API, note="查找工单")
-    return {"total": found.total, "page": found.page, "pages": found.pages, "results": [{
+    return {"total": found.total, "estimated": found.estimated, "page": found.page, "pages": found.pages, "results": [{
         "id": o.pk, "number": o.number, "kind": o.kind, "kind_label": str(labels.KIND_NAMES.get(o.kind, o.kind)),
         "state": o.state, "state_label": str(labels.STATE_NAMES.get(o.state, o.state)), "level": o.level,
         "subject": o.subject, "customer_phone": shown_phone(o.customer.phone, False),

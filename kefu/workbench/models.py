@@ -3,22 +3,27 @@ from django.db import models
 
 
 class OrderWords(models.Model):
-    """The index terms of one order's subject and description (kefu/workbench/words.py). Searched through SQLite FTS5
-    (an external-content table kept by triggers) or a PostgreSQL GIN index on the terms as an array (migration 0001)."""
+    """The index terms of one order's subject and description in their places (kefu/workbench/words.py), with the
+    order's filter keys and sort key, so that a words search with filters is found, counted and paged newest first on
+    this narrow table alone. Searched through SQLite FTS5 (an external-content table over words and meta, its rowid
+    the sort key, kept by triggers) or a PostgreSQL GIN index on the terms and keys as an array (migration 0004).
+    The center, meta and sort key follow every write of the order, a bulk update() or raw SQL included, through
+    triggers on tickets_order (kefu/workbench/triggers.py)."""
 
     order = models.OneToOneField("tickets.Order", primary_key=True, on_delete=models.CASCADE, related_name="+",
                                  verbose_name="工单")
     words = models.TextField("检索词")
-    # Copies of the order's center and acceptance time and its folded text (words.folded): the count, the newest-first
-    # page and the whole-word check of a words search come from this narrow table alone (migration 0003).
     center = models.ForeignKey("org.Center", null=True, on_delete=models.CASCADE, related_name="+", db_index=False,
                                verbose_name="中心")
-    accepted_at = models.DateTimeField("受理时间", null=True)
-    text = models.TextField("检索文本", default="")
+    # Acceptance second and order id in one integer, newest largest (words.sort_key): the order of the results.
+    sort_key = models.BigIntegerField("排序键", null=True, unique=True)
+    # The order's filter keys as terms (words.meta): center, kind, state, level, department, overdue, its staff.
+    meta = models.TextField("筛选键", default="")
+    text = models.TextField("检索文本", default="")  # words.folded: the check of a word the index cannot answer alone
 
     class Meta:
         verbose_name = verbose_name_plural = "工单检索词"
-        indexes = [models.Index(fields=["center", "accepted_at", "order"], name="workbench_words_newest")]
+        indexes = [models.Index(fields=["center", "sort_key"], name="workbench_words_center_key")]
 
 
 class PhraseOverride(models.Model):

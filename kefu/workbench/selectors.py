@@ -3,10 +3,11 @@ order search (number, phone through the keyed digest, words through the index) w
 from __future__ import annotations
 
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -175,47 +176,93 @@ def _local_start(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _word_ids(terms: tuple[str, ...]) -> RawSQL:
-    """Ids of the orders whose index holds every term: FTS5 on SQLite, the GIN array index on PostgreSQL."""
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT order_id FROM workbench_orderwords WHERE string_to_array(words, ' ') @> %s::text[]",
-                      [list(terms)])
-    return RawSQL("SELECT rowid FROM workbench_orderwords_fts WHERE workbench_orderwords_fts MATCH %s",
-                  [words.fts5_match(terms)])
-
-
-def _only_words(scope, f: Filters) -> bool:
-    """A words search with no other filter, by a caller who sees the whole center: answered from the index alone."""
-    return not (f.kind or f.state or f.level or f.department or f.overdue is not None or f.date_from or f.date_to
-                or f.owner or scope.department_limited)
-
-
-def _word_matches(scope, parsed: words.Query):
-    """The index rows of the caller's center holding every query term and, where the terms alone are not exact,
-    every whole word in the folded subject or description: the narrow table only, no order read."""
-    from kefu.workbench.models import OrderWords
-
-    qs = OrderWords.objects.filter(center=scope.center)
-    if connection.vendor == "postgresql":  # the GIN index asked of this table's rows directly, not through a self-join
-        from django.contrib.postgres.fields import ArrayField
-        from django.db.models import F, Func, TextField, Value
-
-        qs = (qs.alias(terms=Func(F("words"), Value(" "), function="string_to_array", output_field=ArrayField(TextField())))
-              .filter(terms__contains=list(parsed.terms)))
-    else:
-        qs = qs.filter(order_id__in=_word_ids(parsed.terms))
-    for word in parsed.words:
-        if words.needs_check(word):
-            qs = qs.filter(text__contains=word)
-    return qs
-
-
 def _parsed_words(q: str) -> words.Query:
     parsed = words.parse(q)
     if not parsed.terms:
         word = parsed.too_short[0] if parsed.too_short else q[:20]
         raise RuleViolation.of("workbench.search.word_too_short", field="q", word=word)
     return parsed
+
+
+def _owner(scope, staff_no: str):
+    from kefu.org.models import Staff
+
+    owner = scope.filter(Staff.objects.filter(staff_no=staff_no)).first()
+    if owner is None:
+        raise RuleViolation.of("workbench.search.owner_unknown", field="owner", value=staff_no)
+    return owner
+
+
+def _like(word: str) -> str:
+    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+@dataclass(frozen=True)
+class _Index:
+    """One words search asked of the index table alone: the SELECT of the matching sort keys (without order and
+    limit), its parameters, the column of the sort key and whether the database returns the keys ordered."""
+
+    sql: str
+    params: list
+    key: str
+    ordered: bool
+    lo: int | None = None  # the date range as sort keys
+    hi: int | None = None
+
+
+def _index_search(scope, f: Filters | None, parsed: words.Query) -> _Index | None:
+    """The words, the filters and the caller's reach as one query of the index (FTS5 on SQLite: the phrases and
+    filter keys in one MATCH, the dates a range of its rowid; PostgreSQL: the terms and keys in one GIN
+    containment). None when nothing can match (a department handler without a department)."""
+    from kefu.workbench import triggers
+
+    must = [words.meta_key("c", scope.center.pk)]
+    lo = hi = None
+    if f is not None:
+        for letter, value in (("k", f.kind), ("s", f.state), ("l", f.level), ("d", f.department)):
+            if value:
+                must.append(words.meta_key(letter, value))
+        if f.overdue is not None:
+            must.append(words.meta_key("o", f.overdue))
+        if f.owner:
+            must.append(words.meta_key("u", _owner(scope, f.owner).pk))
+        if f.date_from:
+            lo = words.time_key(_local_start(f.date_from))
+        if f.date_to:
+            hi = words.time_key(_local_start(f.date_to + timedelta(days=1))) - 1
+    any_of = None
+    if scope.department_limited:
+        if not scope.departments:
+            return None
+        any_of = [words.meta_key("d", d) for d in sorted(scope.departments)]
+    if connection.vendor == "postgresql":
+        sql = f"SELECT sort_key AS k FROM workbench_orderwords WHERE center_id = %s AND {triggers.PG_TERMS} @> %s::text[]"
+        params: list = [scope.center.pk, list(parsed.terms) + must]
+        if any_of:
+            sql += f" AND {triggers.PG_TERMS} && %s::text[]"
+            params.append(any_of)
+        for word in parsed.words:
+            if words.needs_check(word):
+                sql += " AND text LIKE %s"
+                params.append(_like(word))
+        key, ordered = "sort_key", False
+    else:
+        expression, checks = words.fts5_words(parsed)
+        match = f"{expression} AND {words.fts5_meta(must, any_of)}"
+        if checks:
+            sql = (f"SELECT f.rowid AS k FROM {triggers.FTS} f JOIN workbench_orderwords w ON w.sort_key = f.rowid "
+                   f"WHERE {triggers.FTS} MATCH %s" + " AND w.text LIKE %s ESCAPE '\\'" * len(checks))
+            params, key = [match, *map(_like, checks)], "f.rowid"
+        else:
+            sql, params, key = f"SELECT rowid AS k FROM {triggers.FTS} WHERE {triggers.FTS} MATCH %s", [match], "rowid"
+        ordered = True
+    if lo is not None:
+        sql += f" AND {key} >= %s"
+        params.append(lo)
+    if hi is not None:
+        sql += f" AND {key} <= %s"
+        params.append(hi)
+    return _Index(sql, params, key, ordered, lo, hi)
 
 
 def search_queryset(scope, f: Filters):
@@ -233,8 +280,12 @@ def search_queryset(scope, f: Filters):
             key = digest(phone)
             customers = scope.filter(Customer.objects.filter(Q(phone_digest=key) | Q(service_number_digest=key)))
             qs = qs.filter(customer__in=list(customers.values_list("pk", flat=True)))
-        else:  # the index narrows and checks whole words; the filters below are asked of those orders only
-            qs = qs.filter(pk__in=_word_matches(scope, _parsed_words(q)).values("order_id"))
+        else:  # the ids the index finds (words only); the filters below are asked of those orders
+            index = _index_search(scope, None, _parsed_words(q))
+            if index is None:
+                return qs.none()
+            mask = 2**words.ID_BITS - 1
+            qs = qs.filter(pk__in=RawSQL(f"SELECT k & {mask} FROM ({index.sql}) found", index.params))
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.state:
@@ -250,11 +301,7 @@ def search_queryset(scope, f: Filters):
     if f.date_to:
         qs = qs.filter(accepted_at__lt=_local_start(f.date_to + timedelta(days=1)))
     if f.owner:
-        from kefu.org.models import Staff
-
-        owner = scope.filter(Staff.objects.filter(staff_no=f.owner)).first()
-        if owner is None:
-            raise RuleViolation.of("workbench.search.owner_unknown", field="owner", value=f.owner)
+        owner = _owner(scope, f.owner)
         qs = qs.filter(Q(acceptor=owner) | Q(assigned_to=owner) | Q(handler=owner))
     return qs.order_by("-accepted_at", "-id")
 
@@ -267,64 +314,136 @@ class Results:
     total: int
     has_next: bool
     has_previous: bool
+    estimated: bool = False  # total (and so the page count) estimated: shown as 约 N
 
 
-SCAN_FROM = 1000  # words found in at least this many orders: the page is read along the index of acceptance times
-SCAN_SKIP = 200  # ... when the page starts at most this many rows from the newest or the oldest end
+EXACT_UP_TO = 2000  # matches of a words search counted exactly; above, the total is estimated from the newest ones
+SAMPLE_ROWS = 20000  # PostgreSQL: index rows read (a sample of its pages) to estimate a larger total
 
 
-def _walk_newest(scope, parsed: words.Query, total: int, start: int, size: int):
-    """For a common word on SQLite: its matches (an FTS5 lookup, kept as a set) read along the center's index of
-    acceptance times from the nearer end, so a first or last page stops after a few hundred index entries instead of
-    sorting every match (the set is tested with +order_id, so SQLite does not look the matches up one by one)."""
-    if connection.vendor != "sqlite" or min(start, max(0, total - start - size)) > SCAN_SKIP:
-        return None
+def _keys(index: _Index, *, newest: bool = True, limit: int, offset: int = 0, walk: bool = False) -> list[int]:
+    """Sort keys of the matches, newest (or oldest) first. `walk` (PostgreSQL, a common word): read along the
+    (center, sort key) index, testing each row, so the page stops early instead of sorting every match."""
+    sql = f"{index.sql} ORDER BY {index.key} {'DESC' if newest else 'ASC'} LIMIT %s OFFSET %s"
+    walk = walk and connection.vendor == "postgresql"
+    with transaction.atomic() if walk else nullcontext(), connection.cursor() as cursor:
+        if walk:
+            cursor.execute("SET LOCAL enable_bitmapscan = off")  # GIN is only read through bitmaps
+        cursor.execute(sql, [*index.params, limit, offset])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _capped(index: _Index) -> list[int]:
+    """Up to EXACT_UP_TO + 1 matches, newest first when the database gives them so (FTS5: its rowid order; on
+    PostgreSQL any that the GIN index finds first, then sorted)."""
+    if index.ordered:
+        return _keys(index, limit=EXACT_UP_TO + 1)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM workbench_orderwords_fts WHERE workbench_orderwords_fts MATCH %s",
-                       [words.fts5_match(parsed.terms)])
-        if cursor.fetchone()[0] < SCAN_FROM:
-            return None
-    from kefu.workbench.models import OrderWords
-
-    qs = (OrderWords.objects.filter(center=scope.center).alias(walked=RawSQL("+workbench_orderwords.order_id", []))
-          .filter(walked__in=_word_ids(parsed.terms)))
-    for word in parsed.words:
-        if words.needs_check(word):
-            qs = qs.filter(text__contains=word)
-    return qs
+        cursor.execute(f"{index.sql} LIMIT %s", [*index.params, EXACT_UP_TO + 1])
+        return sorted((row[0] for row in cursor.fetchall()), reverse=True)
 
 
-def _page_ids(qs, total: int, start: int, size: int, key: str, newest: tuple[str, str]) -> list[int]:
-    """Ids of one page newest first; a page in the older half is read from the oldest end (the same rows, reversed),
-    so the last page costs what the first does."""
-    if start * 2 <= total:
-        return list(qs.order_by(*newest).values_list(key, flat=True)[start:start + size])
-    end = min(total, start + size)
-    oldest = tuple(n[1:] for n in newest)
-    return list(reversed(qs.order_by(*oldest).values_list(key, flat=True)[total - end:total - start]))
+def _count(index: _Index) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({index.sql}) found", index.params)
+        return cursor.fetchone()[0]
+
+
+def _round(n: float) -> int:
+    """An estimate to two significant digits (约 52,000)."""
+    n = int(round(n))
+    step = 10 ** max(0, len(str(n)) - 2)
+    return max(step, int(round(n / step)) * step)
+
+
+def _estimate(scope, index: _Index, capped: list[int]) -> int:
+    """The number of matches when more than EXACT_UP_TO: SQLite, from the time the newest EXACT_UP_TO + 1 span
+    against the time the center's orders (in the asked dates) span; PostgreSQL, from a sample of the index's pages
+    (TABLESAMPLE SYSTEM, repeatable), scaled to the whole table."""
+    found = len(capped)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'workbench_orderwords'::regclass")
+            rows = max(1.0, cursor.fetchone()[0] or 0.0)
+            percent = min(100.0, 100.0 * SAMPLE_ROWS / rows)
+            head, tail = index.sql.split(" WHERE ", 1)
+            cursor.execute(f"SELECT count(*) FROM ({head} TABLESAMPLE SYSTEM (%s::real) REPEATABLE (17) WHERE {tail}) found",
+                           [percent, *index.params])
+            sampled = cursor.fetchone()[0]
+        return _round(max(found, sampled * 100.0 / percent))
+    bounds, params = "", [scope.center.pk]
+    if index.lo is not None:
+        bounds += " AND sort_key >= %s"
+        params.append(index.lo)
+    if index.hi is not None:
+        bounds += " AND sort_key <= %s"
+        params.append(index.hi)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT max(sort_key) FROM workbench_orderwords WHERE center_id = %s{bounds}), "
+                       f"(SELECT min(sort_key) FROM workbench_orderwords WHERE center_id = %s{bounds})", params + params)
+        newest, oldest = cursor.fetchone()
+    span = words.seconds_of(newest) - words.seconds_of(oldest) + 1
+    window = words.seconds_of(newest) - words.seconds_of(capped[-1]) + 1
+    return _round(max(found, found * span / window))
+
+
+def _index_page(scope, index: _Index, page: int, size: int) -> tuple[list[int], int, int, bool]:
+    """One page of a words search (order ids newest first), its page number (past the end: the last), the total and
+    whether the total is estimated. Up to EXACT_UP_TO matches are read at once and counted; above, the page is read
+    from the nearer end (the last page costs what the first does) and the total estimated; a page past the real end
+    of an estimate falls back to the exact count."""
+    capped = _capped(index)
+    if len(capped) <= EXACT_UP_TO:
+        total = len(capped)
+        page = min(page, max(1, -(-total // size)))
+        start = (page - 1) * size
+        return [words.order_id_of(k) for k in capped[start:start + size]], page, total, False
+    total, estimated = _estimate(scope, index, capped), True
+    while True:
+        page = min(page, max(1, -(-total // size)))
+        start = (page - 1) * size
+        walk = not index.ordered
+        last = page > 1 and page * size >= total  # the last page of an estimate: the oldest matches
+        if start * 2 <= total and not last:
+            if index.ordered and start + size <= len(capped):
+                keys = capped[start:start + size]
+            else:
+                keys = _keys(index, limit=size, offset=start, walk=walk)
+        else:
+            end = min(total, start + size)
+            keys = list(reversed(_keys(index, newest=False, limit=end - start, offset=total - end, walk=walk)))
+        if keys or not estimated:
+            return [words.order_id_of(k) for k in keys], page, total, estimated
+        total, estimated = _count(index), False  # the estimate ran past the last match: count them
 
 
 def search_orders(scope, f: Filters, page_size: int = PAGE_SIZE) -> Results:
-    """One page of the search (no cap on pages: the last page is as reachable as the first). A words search without
-    other filters is counted and paged on the index table (center, acceptance time, folded text) alone; only the
-    page's orders are read."""
+    """One page of the search (no cap on pages: the last page is as reachable as the first). A words search, with
+    any filters, is found, counted and paged on the index table alone (kefu/workbench/words.py); only the page's
+    orders are read. Above EXACT_UP_TO matches the total is an estimate (Results.estimated, shown as 约)."""
     from kefu.tickets.models import Order
 
     q = f.q.strip()
-    parsed = None
-    if q and not _NUMBER.match(q) and normalize_phone(q) is None and _only_words(scope, f):
-        parsed = _parsed_words(q)
-        qs, key, newest = _word_matches(scope, parsed), "order_id", ("-accepted_at", "-order_id")
+    estimated = False
+    if q and not _NUMBER.match(q) and normalize_phone(q) is None:
+        index = _index_search(scope, f, _parsed_words(q))
+        if index is None:
+            ids, page, total = [], 1, 0
+        else:
+            ids, page, total, estimated = _index_page(scope, index, f.page, page_size)
     else:
-        qs, key, newest = search_queryset(scope, f), "pk", ("-accepted_at", "-id")
-    total = qs.count()
+        qs = search_queryset(scope, f)
+        total = qs.count()
+        page = min(f.page, max(1, -(-total // page_size)))
+        start = (page - 1) * page_size
+        if start * 2 <= total:
+            ids = list(qs.values_list("pk", flat=True)[start:start + page_size])
+        else:  # the older half read from the oldest end (the same rows, reversed)
+            end = min(total, start + page_size)
+            ids = list(reversed(qs.order_by("accepted_at", "id").values_list("pk", flat=True)[total - end:total - start]))
     pages = max(1, -(-total // page_size))
-    page = min(f.page, pages)
-    start = (page - 1) * page_size
-    walk = _walk_newest(scope, parsed, total, start, page_size) if parsed is not None else None
-    ids = _page_ids(walk if walk is not None else qs, total, start, page_size, key, newest)
     found = Order.objects.select_related("customer", "department").in_bulk(ids)
-    return Results([found[pk] for pk in ids if pk in found], page, pages, total, page < pages, page > 1)
+    return Results([found[pk] for pk in ids if pk in found], page, pages, total, page < pages, page > 1, estimated)
 
 
 def like_baseline(scope, text: str, limit: int = PAGE_SIZE) -> tuple[int, list[int]]:

@@ -99,36 +99,41 @@ def accept_call(scope, data: dict, *, reply: str = "", satisfaction: str = "", a
 
 # ---------------------------------------------------------------- the words index
 
-_UPSERT = ("INSERT INTO workbench_orderwords (order_id, words, center_id, accepted_at, text) VALUES (%s, %s, %s, %s, %s) "
-           "ON CONFLICT (order_id) DO UPDATE SET words = excluded.words, center_id = excluded.center_id, "
-           "accepted_at = excluded.accepted_at, text = excluded.text")
+_UPSERT = ("INSERT INTO workbench_orderwords (order_id, words, center_id, sort_key, meta, text) "
+           "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (order_id) DO UPDATE SET words = excluded.words, "
+           "center_id = excluded.center_id, sort_key = excluded.sort_key, meta = excluded.meta, text = excluded.text")
+# What the index copies of an order besides its text (the trigger on tickets_order copies the same on every update).
+_INDEXED = ("pk", "center_id", "accepted_at", "subject", "description", "kind", "state", "level", "department_id",
+            "is_overdue", "acceptor_id", "assigned_to_id", "handler_id")
 
 
-def _index_row(order_id, center_id, accepted_at, subject, description) -> list:
-    return [order_id, words.document(subject, description), center_id,
-            connection.ops.adapt_datetimefield_value(accepted_at), words.folded(subject, description)]
+def _index_row(order_id, center_id, accepted_at, subject, description, *keys) -> list:
+    return [order_id, words.document(subject, description), center_id, words.sort_key(accepted_at, order_id),
+            words.meta(center_id, *keys), words.folded(subject, description)]
 
 
-def index_order(order_id: int, center_id: int, accepted_at, subject: str, description: str) -> None:
+def _row_of(order) -> list:
+    return _index_row(*(getattr(order, "id" if name == "pk" else name) for name in _INDEXED))
+
+
+def index_order(order) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(_UPSERT, _index_row(order_id, center_id, accepted_at, subject, description))
+        cursor.execute(_UPSERT, _row_of(order))
 
 
 def order_saved(sender, instance, created=False, update_fields=None, raw=False, **kwargs) -> None:
-    """post_save of tickets.Order: (re)index it unless the save named only fields the index does not hold."""
+    """post_save of tickets.Order: (re)index its text when it may have changed. A save naming only other fields is
+    left to the trigger on tickets_order, which copies the filter keys and sort key on every update."""
     if raw:
         return
-    if update_fields is not None and not {"subject", "description", "accepted_at", "center"} & set(update_fields):
+    if update_fields is not None and not {"subject", "description"} & set(update_fields):
         return
-    index_order(instance.pk, instance.center_id, instance.accepted_at, instance.subject, instance.description)
-
-
-_INDEXED = ("pk", "center_id", "accepted_at", "subject", "description")
+    index_order(instance)
 
 
 def rebuild_index(batch: int = 5000, orders=None) -> int:
-    """(Re)index every order (or those of `orders`), in batches: after a bulk import or an update() that bypassed
-    save()."""
+    """(Re)index every order (or those of `orders`), in batches: after a bulk import or an update() of the subject
+    or description that bypassed save()."""
     from kefu.tickets.models import Order
 
     qs = (orders if orders is not None else Order.objects.all()).order_by("pk").values_list(*_INDEXED)
@@ -145,9 +150,8 @@ def rebuild_index(batch: int = 5000, orders=None) -> int:
 
 def index_rows(orders) -> None:
     """Insert index rows for orders just bulk-created."""
-    OrderWords.objects.bulk_create([OrderWords(order_id=o.pk, words=words.document(o.subject, o.description),
-                                               center_id=o.center_id, accepted_at=o.accepted_at,
-                                               text=words.folded(o.subject, o.description)) for o in orders],
+    OrderWords.objects.bulk_create([OrderWords(order_id=row[0], words=row[1], center_id=row[2], sort_key=row[3],
+                                               meta=row[4], text=row[5]) for row in map(_row_of, orders)],
                                    batch_size=2000)
 
 

@@ -141,3 +141,126 @@ def test_department_handlers_find_only_their_departments_orders(org, scope_of_st
 def test_parse_filters_reads_dates(org):
     f = selectors.parse_filters({"date_from": "2026-12-01", "date_to": "2026-12-07", "q": " 宽带 "})
     assert (f.date_from, f.date_to, f.q, f.page) == (date(2026, 12, 1), date(2026, 12, 7), "宽带", 1)
+
+
+def _index_row(order):
+    row = OrderWords.objects.get(order_id=order.pk)
+    return row.center_id, row.sort_key, row.meta
+
+
+def _expected_row(order):
+    from kefu.workbench import words
+
+    order.refresh_from_db()
+    return (order.center_id, words.sort_key(order.accepted_at, order.pk),
+            words.meta(order.center_id, order.kind, order.state, order.level, order.department_id, order.is_overdue,
+                       order.acceptor_id, order.assigned_to_id, order.handler_id))
+
+
+def test_a_bulk_update_of_orders_reaches_the_index(org, scope_of_staff):
+    """An update() past save() (the overdue sweep, an import fixing dates) changes the index row through the trigger
+    on tickets_order: the acceptance time, state, department, overdue flag and staff it is found by."""
+    made = _orders(org)
+    scope = scope_of_staff(org.agent)
+    Order.objects.filter(pk__in=[made[0].pk, made[2].pk]).update(
+        accepted_at=made[0].accepted_at.replace(year=2025), is_overdue=True, level=3, department=org.depts["network"],
+        handler=org.agent2, state="processing")
+    for order in made:
+        assert _index_row(order) == _expected_row(order)  # the trigger's SQL writes what words.meta/sort_key write
+    assert sorted(_numbers(scope, q="宽带", date_to="2025-12-31")) == sorted([made[0].number, made[2].number])
+    assert _numbers(scope, q="宽带", date_from="2026-01-01") == [made[4].number]
+    found = selectors.search_orders(scope, selectors.parse_filters({"q": "宽带", "overdue": "yes", "level": "3",
+                                                                    "owner": "2002", "state": "processing"}))
+    assert sorted(o.pk for o in found.rows) == sorted([made[0].pk, made[2].pk]) and found.total == 2
+    assert selectors.search_orders(scope, selectors.parse_filters({"q": "宽带", "overdue": "no"})).total == 1
+
+
+def test_words_search_with_filters_asks_one_index_query(org, scope_of_staff):
+    """Words and filters are answered by the index table alone: tickets_order is read only for the page's rows."""
+    _orders(org)
+    scope = scope_of_staff(org.agent)
+    with CaptureQueriesContext(connection) as ctx:
+        found = selectors.search_orders(scope, selectors.parse_filters({"q": "宽带断网", "kind": "consultation",
+                                                                        "overdue": "no"}))
+    assert found.total == 1 and not found.estimated
+    index_reads = [q["sql"] for q in ctx.captured_queries if "workbench_orderwords" in q["sql"]]
+    assert len(index_reads) == 1 and "tickets_order" not in index_reads[0]
+
+
+def test_many_matches_are_estimated_and_labelled_about(org, scope_of_staff, monkeypatch, client):
+    """Above the cap the total is an estimate (约); the first page is still exactly the newest matches, the last
+    the oldest, and a page past the real end of the estimate falls back to the exact count."""
+    from datetime import timedelta
+
+    monkeypatch.setattr(selectors, "EXACT_UP_TO", 2)
+    made = _orders(org)
+    for i, order in enumerate(made):  # one a day: the estimate scales the newest three matches' days to all days
+        Order.objects.filter(pk=order.pk).update(accepted_at=order.accepted_at - timedelta(days=i))
+    scope = scope_of_staff(org.agent)
+    found = selectors.search_orders(scope, selectors.parse_filters({"q": "宽带"}), page_size=1)
+    assert found.estimated and found.total >= 3 and [o.pk for o in found.rows] == [made[0].pk]
+    last = selectors.search_orders(scope, selectors.parse_filters({"q": "宽带", "page": "99"}), page_size=1)
+    assert [o.pk for o in last.rows] == [made[4].pk] and last.page == last.pages
+    exact = selectors.search_orders(scope, selectors.parse_filters({"q": "断网"}), page_size=1)
+    assert not exact.estimated and exact.total == 1
+    client.force_login(org.agent.user)
+    page = client.get("/workbench/search/", {"q": "宽带"}).content.decode()
+    assert "约 " in page.split('id="wb-total"')[1].split("</p>")[0]
+    answer = client.get("/api/workbench/orders", {"q": "宽带"}).json()
+    assert answer["estimated"] is True and answer["total"] >= 3
+
+
+def test_triggers_lost_to_a_table_rebuild_are_made_again_after_migrate(org, scope_of_staff):
+    """SQLite drops a table's triggers when a migration rebuilds it (another app's migration rebuilding
+    tickets_order, or one of this app's): the next migrate makes them again, rebuilds the FTS5 index and copies the
+    keys of orders changed meanwhile."""
+    from django.core.management import call_command
+
+    from kefu.workbench import triggers
+
+    made = _orders(org)
+    scope = scope_of_staff(org.agent)
+    assert triggers.missing(connection) == []
+    with connection.cursor() as cursor:  # what a rebuild of either table does to them
+        if connection.vendor == "sqlite":
+            for name in (*triggers.SQLITE_WORDS_TRIGGERS, *triggers.SQLITE_ORDER_TRIGGERS):
+                cursor.execute(f"DROP TRIGGER {name}")
+        else:
+            cursor.execute("DROP TRIGGER workbench_order_keys ON tickets_order")
+    Order.objects.filter(pk=made[0].pk).update(state="processing", is_overdue=True)  # missed by the lost trigger
+    late = tickets.create_order(org.center, org.agent, {"kind": "consultation", "phone": "13800138000",
+                                                        "subject": "发票重开", "description": "要求重开发票"})
+    assert triggers.missing(connection)
+    call_command("migrate", verbosity=0)
+    assert triggers.missing(connection) == []
+    assert _index_row(made[0]) == _expected_row(made[0])
+    assert _numbers(scope, q="宽带", state="processing", overdue="yes") == [made[0].number]
+    assert _numbers(scope, q="发票重开") == [late.number]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_rebuild_of_tickets_order_is_repaired_by_migrate(org, scope_of_staff):
+    """The same with a rebuild done by the schema editor (altering a column of tickets_order), as a migration would."""
+    import copy
+
+    from django.core.management import call_command
+
+    from kefu.workbench import triggers
+
+    made = _orders(org)
+    old = Order._meta.get_field("subject")
+    new = copy.copy(old)
+    new.max_length = old.max_length + 20
+    with connection.schema_editor() as editor:
+        editor.alter_field(Order, old, new)
+    try:
+        if connection.vendor == "sqlite":
+            assert triggers.missing(connection) == ["workbench_order_keys"]
+        call_command("migrate", verbosity=0)
+        assert triggers.missing(connection) == []
+        Order.objects.filter(pk=made[1].pk).update(level=4)
+        assert _numbers(scope_of_staff(org.agent), q="话费", level="4") == [made[1].number]
+    finally:
+        with connection.schema_editor() as editor:
+            editor.alter_field(Order, new, old)
+        triggers.ensure(connection)

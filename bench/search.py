@@ -8,6 +8,7 @@ index rows are written with bulk inserts (the index as the order's save would wr
     .venv/bin/python bench/search.py                      both databases (PostgreSQL when 127.0.0.1:5432 answers)
     .venv/bin/python bench/search.py --db sqlite          one of them
     .venv/bin/python bench/search.py --orders 100000      a quicker run
+    .venv/bin/python bench/search.py --db sqlite --reuse  measure again on the orders the last run built
 
 Measured 2026-12-07 on the shared 2-core machine. First run (200,000 orders, load average 12-15): number p95 42 ms
 (SQLite) / 25 ms (PostgreSQL), phone 76 / 32 ms, rare words 76 / 46 ms, two words 114 / 84 ms; a common word (~5 % of
@@ -202,7 +203,21 @@ def build(n_orders: int, rng: random.Random):
     return center, staff, phones, depts
 
 
-def run(db_label: str, n_orders: int) -> None:
+def built(n_orders: int):
+    """The center, staff, phones and departments of an earlier run's database when it holds n_orders orders."""
+    from kefu.customers.models import Customer
+    from kefu.org.models import Center, Department, Staff
+    from kefu.tickets.models import Order
+
+    center = Center.objects.filter(code="searchbench").first()
+    if center is None or Order.objects.filter(center=center).count() != n_orders:
+        return None, None, None, None
+    staff = list(Staff.objects.filter(center=center).order_by("staff_no"))
+    phones = [c.phone for c in Customer.objects.filter(center=center).order_by("pk")]
+    return center, staff, phones, list(Department.objects.filter(center=center).order_by("code"))
+
+
+def run(db_label: str, n_orders: int, reuse: bool = False) -> None:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
@@ -215,8 +230,12 @@ def run(db_label: str, n_orders: int) -> None:
 
     call_command("migrate", verbosity=0)
     rng = random.Random(17)
-    print(f"[{db_label}] building {n_orders:,} orders", flush=True)
-    center, staff, phones, depts = build(n_orders, rng)
+    center, staff, phones, depts = built(n_orders) if reuse else (None, None, None, None)
+    if center is None:
+        print(f"[{db_label}] building {n_orders:,} orders", flush=True)
+        center, staff, phones, depts = build(n_orders, rng)
+    else:
+        print(f"[{db_label}] the {n_orders:,} orders built by an earlier run (--reuse)", flush=True)
     scope = scope_of(staff[0])
     numbers = [Order.objects.only("number").get(pk=pk).number for pk in rng.sample(range(1, n_orders + 1), 20)]
     rare = [f"{p}{t}" for p, t in zip(rng.sample(PLACES, 10), rng.sample(TOPICS, 10), strict=True)]
@@ -276,16 +295,27 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--orders", type=int, default=N_ORDERS)
+    parser.add_argument("--reuse", action="store_true", help="measure again on the database an earlier run built")
     parser.add_argument("--child", action="store_true")
     args = parser.parse_args()
     if args.child:
-        run(args.db, args.orders)
+        run(args.db, args.orders, args.reuse)
         return
     for db in (["sqlite", "postgres"] if args.db == "both" else [args.db]):
-        env = scratch_env(db, "search")
+        env = reused_env(db) if args.reuse else scratch_env(db, "search")
         if env is None:
             continue
-        subprocess.run([sys.executable, __file__, "--child", "--db", db, "--orders", str(args.orders)], env=env, check=True)
+        subprocess.run([sys.executable, __file__, "--child", "--db", db, "--orders", str(args.orders)]
+                       + (["--reuse"] if args.reuse else []), env=env, check=True)
+
+
+def reused_env(db: str) -> dict:
+    """The environment of scratch_env(db, "search") without emptying its database."""
+    env = dict(os.environ)
+    env.setdefault("KEFU_DEV", "1")
+    env["KEFU_DATABASE_URL"] = ("sqlite:////tmp/kefu_search_bench.sqlite3" if db == "sqlite"
+                                else "postgres://postgres@127.0.0.1:5432/kefu_search_bench")
+    return env
 
 
 if __name__ == "__main__":

@@ -71,7 +71,9 @@ def install(connection, *, rebuild: bool = True) -> None:
             if rebuild:
                 cursor.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')")
         elif connection.vendor == "postgresql":
-            cursor.execute(PG_INDEX)
+            cursor.execute("SELECT to_regclass('workbench_orderwords_terms')")
+            if cursor.fetchone()[0] is None:  # asked first: CREATE INDEX refuses inside a transaction with pending
+                cursor.execute(PG_INDEX)     # (deferred) trigger events even when the index exists
             cursor.execute(PG_FUNCTION)
             cursor.execute("DROP TRIGGER IF EXISTS workbench_order_keys ON tickets_order")
             cursor.execute(PG_TRIGGER)

@@ -129,17 +129,17 @@ def check_swap(*, requester_shift: Shift, counterpart_shift: Shift, requester_le
     if requester_shift.staff_no == counterpart_shift.staff_no:
         return [Finding("counterpart", "不能与自己换班")]
     if abs(requester_level - counterpart_level) > rules["max_level_gap"]:
-        f.append(Finding("skill_level", "换班双方须同工种、技术业务水平相当（002:L80）"))
+        f.append(Finding("skill_level", "换班双方须同工种、技术业务水平相当"))
     limit = rules["max_per_month"]
     for who, swaps in (("申请人", requester_swaps_this_month), ("对方", counterpart_swaps_this_month)):
         if len(swaps) >= limit:
-            f.append(Finding("monthly_limit", f"{who}本月换班已达{limit}次上限（002:L79）"))
+            f.append(Finding("monthly_limit", f"{who}本月换班已达{limit}次上限"))
     days = {requester_shift.day, counterpart_shift.day}
     for who, swaps in (("申请人", requester_swaps_this_month), ("对方", counterpart_swaps_this_month)):
         if any(abs((d - s).days) == 1 for d in days for swap in swaps for s in swap):
-            f.append(Finding("consecutive", f"{who}不允许连续换班（002:L79）"))
+            f.append(Finding("consecutive", f"{who}不允许连续换班"))
     if rules["no_swap_on_holidays"] and any(d in holidays for d in days):
-        f.append(Finding("holiday", "节假日当班人员不允许换班（002:L85）"))
+        f.append(Finding("holiday", "节假日当班人员不允许换班"))
     min_rest = timedelta(hours=rules["min_rest_hours"])
     # After the swap each person works the other's shift: it must not touch their remaining shifts (连班, 002:L79).
     for who, new_shift, schedule, given_away in (
@@ -150,11 +150,11 @@ def check_swap(*, requester_shift: Shift, counterpart_shift: Shift, requester_le
             if s.start == given_away.start and s.end == given_away.end:
                 continue
             if s.start < new_shift.end + min_rest and new_shift.start < s.end + min_rest:
-                f.append(Finding("back_to_back", f"换班后{who}将连班（与{s.start:%m-%d %H:%M}的班次间隔不足{rules['min_rest_hours']}小时，002:L79）"))
+                f.append(Finding("back_to_back", f"换班后{who}将连班（与{s.start:%m-%d %H:%M}的班次间隔不足{rules['min_rest_hours']}小时）"))
                 break
     if requester_shift.day in leave_days_requester or counterpart_shift.day in leave_days_requester \
             or requester_shift.day in leave_days_counterpart or counterpart_shift.day in leave_days_counterpart:
-        f.append(Finding("leave_on_swap", "换班和还班均不得请假（002:L82）"))
+        f.append(Finding("leave_on_swap", "换班和还班均不得请假"))
     return f
 
 

@@ -170,7 +170,7 @@ def _validate_content(title: str, body: str, valid_from: date | None, valid_to: 
     if not (body or "").strip():
         problems.append(Problem("body", "required", "正文（统一口径）必填"))
     if valid_from and valid_to and valid_to < valid_from:
-        problems.append(Problem("valid_to", "date_order", "失效日期不能早于生效日期（002:L266 起止时间）"))
+        problems.append(Problem("valid_to", "date_order", "失效日期不能早于生效日期"))
     return problems
 
 
@@ -229,7 +229,7 @@ def submit_version(author: Staff, version: ArticleVersion) -> ArticleVersion:
     policy = _policy(version.article.center)
     problems = []
     if policy.get("require_issuer_confirmation") and not version.confirmed_by.strip():
-        problems.append(Problem("confirmed_by", "issuer_confirmation", "提交前须经下发文件部门确认统一口径（002:L264），请填写确认人"))
+        problems.append(Problem("confirmed_by", "issuer_confirmation", "提交前须经下发文件部门确认统一口径，请填写确认人"))
     bad = [h for h in phrases.check(version.title + "\n" + version.body, active_rules()) if h.category == "forbidden"]
     if bad:
         problems.append(Problem("body", "forbidden_phrase", f"统一口径中含有服务忌语“{bad[0].phrase}”（{bad[0].seed_line}），建议：{bad[0].suggestion}"))
@@ -248,11 +248,11 @@ def submit_version(author: Staff, version: ArticleVersion) -> ArticleVersion:
 def _reviewable(reviewer: Staff, version: ArticleVersion) -> ArticleVersion:
     version = ArticleVersion.objects.select_for_update().select_related("article").get(pk=version.pk)
     if Role.TEAM_LEAD not in roles_of(reviewer.user):
-        raise NotAllowed("只有班长可以审核知识（004:L959）", rule="team_lead_approval")
+        raise NotAllowed("只有班长可以审核知识", rule="team_lead_approval")
     if version.status != ArticleVersion.Status.SUBMITTED:
         raise Conflict(f"第{version.number}版未提交审核（当前：{version.get_status_display()}）", field="status", rule="state")
     if _policy(version.article.center).get("forbid_self_approval") and version.author_id == reviewer.pk:
-        raise NotAllowed("不能审核自己采编的版本（004:L959 交班长审核）", rule="self_approval")
+        raise NotAllowed("不能审核自己采编的版本（由班长审核）", rule="self_approval")
     return version
 
 

@@ -43,9 +43,9 @@ gettext_noop("先生"), gettext_noop("小姐"), gettext_noop("女士")
 # a message built with values (an f-string in services.py) stays Chinese.
 SERVICE_MESSAGES = (
     gettext_noop("标题必填"), gettext_noop("标题不能超过200个字符"), gettext_noop("正文（统一口径）必填"),
-    gettext_noop("失效日期不能早于生效日期（002:L266 起止时间）"), gettext_noop("已下架的知识不能修改"),
-    gettext_noop("提交前须经下发文件部门确认统一口径（002:L264），请填写确认人"), gettext_noop("只有班长可以审核知识（004:L959）"),
-    gettext_noop("不能审核自己采编的版本（004:L959 交班长审核）"), gettext_noop("退回须填写审核意见"), gettext_noop("下架须填写原因"),
+    gettext_noop("失效日期不能早于生效日期"), gettext_noop("已下架的知识不能修改"),
+    gettext_noop("提交前须经下发文件部门确认统一口径，请填写确认人"), gettext_noop("只有班长可以审核知识"),
+    gettext_noop("不能审核自己采编的版本（由班长审核）"), gettext_noop("退回须填写审核意见"), gettext_noop("下架须填写原因"),
     gettext_noop("该知识已下架"), gettext_noop("只能确认发给自己的通知"), gettext_noop("无权执行此操作"),
 )
 

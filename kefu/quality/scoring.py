@@ -66,7 +66,7 @@ def validate_form(items: Sequence[Mapping]) -> list[tuple[str, str]]:
             errors.append((f"{where}.points", "非红线项的分值必须大于 0"))
         total += points
     if not any(field.endswith(".points") for field, _ in errors) and total != TOTAL_POINTS:
-        errors.append(("items", f"各评分项分值合计应为 {TOTAL_POINTS} 分（百分制，004:L1531），当前合计 {total} 分"))
+        errors.append(("items", f"各评分项分值合计应为 {TOTAL_POINTS} 分（百分制），当前合计 {total} 分"))
     return errors
 
 

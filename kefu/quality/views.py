@@ -58,8 +58,8 @@ SCORING_MESSAGES = (
 _PATTERNS = [(re.compile(pattern), msgid) for pattern, msgid in [
     (r"^评分项「(?P<item>.*)」得分应在 0 到 (?P<points>\d+) 分之间$", gettext_noop("评分项「%(item)s」得分应在 0 到 %(points)s 分之间")),
     (r"^评分项「(?P<item>.*)」未评分$", gettext_noop("评分项「%(item)s」未评分")),
-    (r"^各评分项分值合计应为 (?P<total>\d+) 分（百分制，004:L1531），当前合计 (?P<now>-?\d+) 分$",
-     gettext_noop("各评分项分值合计应为 %(total)s 分（百分制，004:L1531），当前合计 %(now)s 分")),
+    (r"^各评分项分值合计应为 (?P<total>\d+) 分（百分制），当前合计 (?P<now>-?\d+) 分$",
+     gettext_noop("各评分项分值合计应为 %(total)s 分（百分制），当前合计 %(now)s 分")),
 ]]
 
 

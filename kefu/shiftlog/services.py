@@ -128,7 +128,7 @@ def _incoming(center, incoming_no: str | None, outgoing: Staff) -> Staff | None:
     if not person.is_active:
         raise RuleViolation(f"接班人工号 {incoming_no} 已离职或停用", field="incoming_no", rule="inactive")
     if person.pk == outgoing.pk:
-        raise RuleViolation("接班人不能是交班人本人：交接须当面履行（004:L661）", field="incoming_no", rule="self_handover")
+        raise RuleViolation("接班人不能是交班人本人：交接须当面履行", field="incoming_no", rule="self_handover")  # 004:L661
     return person
 
 
@@ -193,7 +193,7 @@ def start_handover(actor: Staff, *, shift_code: str, shift_date: date, incoming_
     today = timezone.localdate(timezone.now(), center_tz(center))
     if not today - timedelta(days=policy["backfill_days"]) <= shift_date <= today + timedelta(days=1):
         raise RuleViolation(f"班次日期须在 {today - timedelta(days=policy['backfill_days'])} 至 {today + timedelta(days=1)} 之间"
-                            "（交班日记在下班前填写，004:L663）", field="shift_date", rule="date_range")
+                            "（交班日记在下班前填写）", field="shift_date", rule="date_range")  # 004:L663
     incoming = _incoming(center, incoming_no, actor)
     equipment_state = _clean_text(equipment_state, "equipment_state", "设备/系统情况", 2000)
     notes = _clean_text(notes, "notes", "其他交代事项", 4000)
@@ -249,7 +249,7 @@ def update_handover(actor: Staff, handover_id: int, *, version: int, incoming_no
 
 def _must_edit(actor: Staff, handover: Handover) -> None:
     if handover.outgoing_id != actor.pk:
-        raise NotAllowed("只有交班人本人可以填写交班日记（004:L663）", rule="not_outgoing")
+        raise NotAllowed("只有交班人本人可以填写交班日记", rule="not_outgoing")
     if handover.state not in EDITABLE:
         raise Conflict(Msg("shiftlog.handover.signed", state=HANDOVER.state_label(handover.state)), field="state",
                        rule="signed")
@@ -339,17 +339,17 @@ def sign_out_problems(handover: Handover):
     policy = shiftlog_policy(handover.center)
     problems = []
     if handover.incoming_id is None:
-        problems.append(("incoming_no", "incoming_required", "须先填写接班人工号：接班人未到，交班人不得离台（002:L65）"))
+        problems.append(("incoming_no", "incoming_required", "须先填写接班人工号：接班人未到，交班人不得离台"))
     if policy["require_equipment_state"] and not handover.equipment_state.strip():
-        problems.append(("equipment_state", "equipment_required", "须填写设备/系统情况（002:L67 交接日志要对设备情况记录清楚）"))
+        problems.append(("equipment_state", "equipment_required", "须填写设备/系统情况：交接日志要对设备情况记录清楚"))
     lines = handover.lines.select_related("item")
     if not lines.exists() and not handover.notes.strip() and not handover.equipment_state.strip():
-        problems.append(("notes", "empty", "交班日记为空：请登记交接事项或填写交代事项（004:L663）"))
+        problems.append(("notes", "empty", "交班日记为空：请登记交接事项或填写交代事项"))
     pending = [line.item for line in lines if line.item.during_handover and line.item.closed_at is None]
     if pending:
         texts = "；".join(i.text[:30] for i in pending)
         problems.append(("items", "handover_problem_open",
-                         f"交接过程中发生的问题须由交班人处理告一段落后再交接（004:L667）：{texts}"))
+                         f"交接过程中发生的问题须由交班人处理告一段落后再交接：{texts}"))
     if problems:
         from kefu.errors import Problem
 
@@ -380,7 +380,7 @@ def report_issue(actor: Staff, handover_id: int, *, kind: str, description: str)
     if handover.state == State.DRAFT:
         raise Conflict("交接班日志尚未签字，不能认定漏交、错交或错接", field="state", rule="state")
     if kind == rules.IssueKind.MIS_RECEIPT and handover.state != State.COUNTERSIGNED:
-        raise Conflict("接班人尚未签字确认，不能认定错接（004:L669）", field="kind", rule="state")
+        raise Conflict("接班人尚未签字确认，不能认定错接", field="kind", rule="state")
     if actor.pk not in (handover.outgoing_id, handover.incoming_id) and not is_lead(actor):
         raise NotAllowed("只有交接双方或班长、值班长可以登记交接责任", rule="not_party")
     description = _clean_text(description, "description", "情况说明", 500, required=True)

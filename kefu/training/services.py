@@ -151,7 +151,7 @@ def record_training(product: Product, trainees: list[Staff], *, trainer: Staff, 
     """Record that these agents attended the product's course (given by the team lead, 003:L19). Returns new records."""
     allowed_roles = set(policy(product.center)["trainer_roles"])
     if not {r.value for r in roles_of(trainer.user)} & allowed_roles:
-        raise NotAllowed("只有班长（客服组长）或主管可以登记产品培训（003:L19）")
+        raise NotAllowed("只有班长（客服组长）或主管可以登记产品培训")
     if not trainees:
         raise RuleViolation("请选择参加培训的人员", field="staff", rule="required")
     foreign = [s.staff_no for s in trainees if s.center_id != product.center_id]
@@ -178,7 +178,7 @@ def put_on_sale(product: Product, actor: Staff) -> Product:
         missing = untrained(product)
         if missing:
             nos = "、".join(s.staff_no for s in missing)
-            raise RuleViolation(f"以下话务员尚未完成产品培训，不能上架（003:L19）：{nos}", field="staff",
+            raise RuleViolation(f"以下话务员尚未完成产品培训，不能上架：{nos}", field="staff",
                                 rule="product_training_required")
     product.status = Product.Status.ON_SALE
     product.on_sale_at = timezone.now()

@@ -90,7 +90,7 @@ def test_issuer_confirmation_required_before_review(people):
     before = _snapshot()
     with pytest.raises(RuleViolation) as err:
         services.submit_version(people["editor"], v)
-    assert err.value.problems[0].field == "confirmed_by" and "002:L264" in err.value.problems[0].message
+    assert err.value.problems[0].field == "confirmed_by" and "确认统一口径" in err.value.problems[0].message  # 002:L264
     assert _snapshot() == before
 
 

@@ -20,7 +20,7 @@ def _dicts(points, critical=()):
 def test_points_must_total_100():  # 百分制, 004:L1531
     assert scoring.validate_form(_dicts([40, 60])) == []
     errors = scoring.validate_form(_dicts([40, 59]))
-    assert errors == [("items", "各评分项分值合计应为 100 分（百分制，004:L1531），当前合计 99 分")]
+    assert errors == [("items", "各评分项分值合计应为 100 分（百分制），当前合计 99 分")]
     assert scoring.validate_form(_dicts([40, 61]))[0][1].endswith("当前合计 101 分")
 
 
@@ -120,7 +120,7 @@ def test_policy_overrides_are_validated():  # the administrator edits the preset
     from kefu.org.policy import validate_overrides
 
     bad_form = {"scorecard": {"items": [{"key": "a", "label": "甲", "points": 90}]}}
-    assert ("quality.scorecard.items", "各评分项分值合计应为 100 分（百分制，004:L1531），当前合计 90 分") in validate_overrides("hotline", {"quality": bad_form})
+    assert ("quality.scorecard.items", "各评分项分值合计应为 100 分（百分制），当前合计 90 分") in validate_overrides("hotline", {"quality": bad_form})
     assert ("quality.samples_per_agent_month", "每人每月监听次数应为正整数") in validate_overrides("hotline", {"quality": {"samples_per_agent_month": 0}})
     assert ("quality.shifts", "未知的参数") in validate_overrides(  # the shifts are the shift calendar's
         "hotline", {"quality": {"shifts": [{"code": "day", "name": "白班", "start": "08:00", "end": "18:00"}]}})

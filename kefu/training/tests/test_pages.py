@@ -58,7 +58,7 @@ def test_products_page_refuses_on_sale_naming_untrained(center, make_staff, clie
     product = services.create_product(center, code="p1", name="宽带提速包")
     client = client_for(lead)
     body = client.post("/training/products/", {"action": "on_sale", "product": product.pk}).content.decode()
-    assert "以下话务员尚未完成产品培训，不能上架（003:L19）：2001" in body
+    assert "以下话务员尚未完成产品培训，不能上架：2001" in body
     assert client.post("/training/products/", {"action": "train", "product": product.pk, "staff": ["2001"]}).status_code == 302
     assert client.post("/training/products/", {"action": "on_sale", "product": product.pk}).status_code == 302
     assert Product.objects.get(pk=product.pk).status == Product.Status.ON_SALE

@@ -100,7 +100,7 @@ def test_product_cannot_go_on_sale_until_agents_are_trained(center, make_staff):
     with pytest.raises(RuleViolation) as err:
         services.put_on_sale(product, lead)
     assert err.value.problems[0].rule == "product_training_required"
-    assert str(err.value) == "以下话务员尚未完成产品培训，不能上架（003:L19）：2003"
+    assert str(err.value) == "以下话务员尚未完成产品培训，不能上架：2003"
     assert Product.objects.get(pk=product.pk).status == Product.Status.TRAINING
     assert selectors.product_status(product) == {"required": 3, "trained": 2, "missing": ["2003"]}
     assert services.record_training(product, agents, trainer=lead) == 1  # the two already trained are not duplicated

@@ -208,6 +208,8 @@ class _Index:
     ordered: bool
     lo: int | None = None  # the date range as sort keys
     hi: int | None = None
+    sample: str = ""  # PostgreSQL: the same search as plain LIKEs on the row, for the estimate's sample (cheaper per
+    sample_params: list = field(default_factory=list)  # row than building its array of terms)
 
 
 def _index_search(scope, f: Filters | None, parsed: words.Query) -> _Index | None:
@@ -246,6 +248,12 @@ def _index_search(scope, f: Filters | None, parsed: words.Query) -> _Index | Non
                 sql += " AND text LIKE %s"
                 params.append(_like(word))
         key, ordered = "sort_key", False
+        has_key = "(' ' || meta || ' ') LIKE %s"
+        sample = ["center_id = %s"] + ["text LIKE %s"] * len(parsed.words) + [has_key] * len(must)
+        sample_params = [scope.center.pk] + [_like(w) for w in parsed.words] + [f"% {k} %" for k in must]
+        if any_of:
+            sample.append("(" + " OR ".join([has_key] * len(any_of)) + ")")
+            sample_params += [f"% {k} %" for k in any_of]
     else:
         expression, checks = words.fts5_words(parsed)
         match = f"{expression} AND {words.fts5_meta(must, any_of)}"
@@ -255,14 +263,18 @@ def _index_search(scope, f: Filters | None, parsed: words.Query) -> _Index | Non
             params, key = [match, *map(_like, checks)], "f.rowid"
         else:
             sql, params, key = f"SELECT rowid AS k FROM {triggers.FTS} WHERE {triggers.FTS} MATCH %s", [match], "rowid"
-        ordered = True
+        ordered, sample, sample_params = True, [], []
     if lo is not None:
         sql += f" AND {key} >= %s"
         params.append(lo)
+        sample.append("sort_key >= %s")
+        sample_params.append(lo)
     if hi is not None:
         sql += f" AND {key} <= %s"
         params.append(hi)
-    return _Index(sql, params, key, ordered, lo, hi)
+        sample.append("sort_key <= %s")
+        sample_params.append(hi)
+    return _Index(sql, params, key, ordered, lo, hi, " AND ".join(sample), sample_params)
 
 
 def search_queryset(scope, f: Filters):
@@ -359,16 +371,15 @@ def _round(n: float) -> int:
 def _estimate(scope, index: _Index, capped: list[int]) -> int:
     """The number of matches when more than EXACT_UP_TO: SQLite, from the time the newest EXACT_UP_TO + 1 span
     against the time the center's orders (in the asked dates) span; PostgreSQL, from a sample of the index's pages
-    (TABLESAMPLE SYSTEM, repeatable), scaled to the whole table."""
+    (TABLESAMPLE SYSTEM, repeatable; the words and keys asked as LIKEs of the row), scaled to the whole table."""
     found = len(capped)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'workbench_orderwords'::regclass")
             rows = max(1.0, cursor.fetchone()[0] or 0.0)
             percent = min(100.0, 100.0 * SAMPLE_ROWS / rows)
-            head, tail = index.sql.split(" WHERE ", 1)
-            cursor.execute(f"SELECT count(*) FROM ({head} TABLESAMPLE SYSTEM (%s::real) REPEATABLE (17) WHERE {tail}) found",
-                           [percent, *index.params])
+            cursor.execute("SELECT count(*) FROM workbench_orderwords TABLESAMPLE SYSTEM (%s::real) REPEATABLE (17) "
+                           f"WHERE {index.sample}", [percent, *index.sample_params])
             sampled = cursor.fetchone()[0]
         return _round(max(found, sampled * 100.0 / percent))
     bounds, params = "", [scope.center.pk]

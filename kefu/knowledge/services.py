@@ -140,7 +140,7 @@ def save_standard_phrase(*, code: str, situation: str, title: str, text: str, se
         raise RuleViolation("说明和用语模板必填", field="text", rule="required")
     hits = [h for h in phrases.check(text, active_rules())]
     if hits:
-        raise RuleViolation(f"标准用语中不能含有{hits[0].category_label}“{hits[0].phrase}”（{hits[0].seed_line}），建议：{hits[0].suggestion}",
+        raise RuleViolation(f"标准用语中不能含有{hits[0].category_label}“{hits[0].phrase}”，建议：{hits[0].suggestion}",
                             field="text", rule="phrase_check")
     row, _ = StandardPhrase.objects.update_or_create(code=code, defaults=dict(
         situation=situation, title=title.strip(), text=text.strip(), seed_line=seed_line, enabled=enabled))
@@ -232,7 +232,7 @@ def submit_version(author: Staff, version: ArticleVersion) -> ArticleVersion:
         problems.append(Problem("confirmed_by", "issuer_confirmation", "提交前须经下发文件部门确认统一口径，请填写确认人"))
     bad = [h for h in phrases.check(version.title + "\n" + version.body, active_rules()) if h.category == "forbidden"]
     if bad:
-        problems.append(Problem("body", "forbidden_phrase", f"统一口径中含有服务忌语“{bad[0].phrase}”（{bad[0].seed_line}），建议：{bad[0].suggestion}"))
+        problems.append(Problem("body", "forbidden_phrase", f"统一口径中含有服务忌语“{bad[0].phrase}”，建议：{bad[0].suggestion}"))
     if problems:
         raise RuleViolation.many(problems)
     version.status = ArticleVersion.Status.SUBMITTED

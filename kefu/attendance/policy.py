@@ -9,6 +9,10 @@ Shift hours are not here: a leave's first shift is the agent's rostered one, or 
 center's shift calendar (kefu/workcal/policy.py); a night shift is known by its hours there.
 """
 
+from pydantic import Field
+
+from kefu.org.policy_types import Bool, Choice, Int, List, Map, Num, PolicyModel, RoleCode, Text, Time
+
 SECTION = "attendance"
 
 _TELECOM_KINDS = {
@@ -119,6 +123,58 @@ PRESETS = {
 }
 
 _ROLES = {"agent", "senior_agent", "team_lead", "supervisor", "qa", "editor", "dispatcher", "dept_handler", "manager", "hr", "admin", "auditor"}
+
+
+class LeaveKind(PolicyModel):
+    """A kind of leave."""
+
+    label: Text(min_length=1, max_length=20) = Field(description="假别名称")
+    notice_hours: Num(ge=0) = Field(description="须提前多少小时申请")  # 002:L69
+    certificate_from_days: Num(gt=0, null=True) = Field(description="请假达到此天数须交证明；null＝不需要")  # 002:L72
+
+
+class Rung(PolicyModel):
+    """One rung of the approval ladder: leave up to max_days days is approved by these roles in order."""
+
+    max_days: Num(gt=0, null=True) = Field(description="本级审批的最多天数；最后一级为 null（不设上限）")  # 002:L70
+    steps: List(RoleCode(), min_length=1) = Field(description="依次审批的角色")
+
+
+class Swap(PolicyModel):
+    """Shift swaps (002:L77-85)."""
+
+    max_per_month: Int(ge=0) = Field(description="每人每月最多换班次数")  # 002:L77-85
+    max_level_gap: Int(ge=0) = Field(description="换班双方的座席等级最多相差几级")  # 002:L77-85, 003:L67
+    no_swap_on_holidays: Bool() = Field(description="节假日不得换班")  # 002:L77-85
+    min_rest_hours: Num(ge=0, le=24) = Field(description="换班后两个班次之间最少休息小时数")  # 002:L77-85
+    approvals: Choice("both_team_leads") = Field(description="审批方式：both_team_leads 双方班长都同意")  # 002:L77-85
+
+
+class AttendancePolicy(PolicyModel):
+    """考勤与请假：假别、审批层级、请假限制、迟到早退与离岗、换班。"""
+
+    kinds: Map(LeaveKind) = Field(description="假别（代码 → 名称、提前申请小时数、须交证明的天数）")  # 002:L69-76
+    approval_ladder: List(Rung, min_length=1) = Field(description="按请假天数的审批层级")  # 002:L70, 003:L451
+    night_leave_deadline: Time() = Field(description="夜班请假须在当天此时间前申请")  # 002:L73
+    holiday_leave_notice_days: Int(ge=0) = Field(description="节假日请假须提前的天数")  # 002:L74
+    department_daily_cap: Int(ge=1, null=True) = Field(description="同一部门同一天最多请假人数")  # 003:L451, 001:L103
+    quarter_allowance_days: Num(ge=0, null=True) = Field(description="每季度可请假的天数；null＝不限")  # 003:L454
+    allowance_kinds: List(Text(min_length=1)) = Field(description="计入季度额度的假别代码")  # 003:L454
+    late_violation_minutes: Num(ge=0) = Field(description="迟到达到此分钟数为违纪")  # 002:L75
+    early_violation_minutes: Num(ge=0) = Field(description="早退达到此分钟数为违纪")  # 002:L75, 003:L445
+    grace_minutes: Num(ge=0) = Field(description="上班打卡的宽限分钟数")  # not from the seeds
+    absent_if_late_minutes: Int(ge=0, null=True) = Field(description="上班后超过此分钟数未签到计旷工；null＝不计")  # 003:L444
+    punch_window_hours: Num(ge=0) = Field(description="班次前后多少小时内的打卡归入该班次")  # not from the seeds
+    left_post_violation_minutes: Num(ge=0) = Field(description="离岗达到此分钟数为违纪")  # 002:L75
+    spot_check_explain_minutes: Num(ge=0) = Field(description="抽查不在岗后，多少分钟内说明原因计“不在岗”，否则计旷工")  # 000:L31
+    spot_check_early_minutes: Int(ge=0, null=True) = Field(description="下班前多少分钟内抽查不在岗计早退；null＝不计")  # 000:L31
+    arrive_early_minutes: Int(ge=0, null=True) = Field(description="须提前到岗的分钟数；null＝不要求")  # 004:L659
+    max_leave_days: Int(ge=0, null=True) = Field(description="一次请假最多天数；null＝不限")  # 001:L104
+    short_notice_role: RoleCode() = Field(description="未按时提前申请时，可以特批的角色")  # 002:L69, 001:L101
+    swap: Swap = Field(description="换班规则")  # 002:L77-85
+
+
+MODEL = AttendancePolicy
 
 
 def validate(data: dict) -> list[tuple[str, str]]:

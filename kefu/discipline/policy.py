@@ -10,6 +10,10 @@ Each type: `label` (a message code), `sources` (where kefu finds its evidence: a
 """
 from __future__ import annotations
 
+from pydantic import Field
+
+from kefu.org.policy_types import Bool, Choice, DecimalText, Int, List, Map, Num, PolicyModel, Row, Text
+
 SECTION = "discipline"
 
 
@@ -134,6 +138,89 @@ PRESETS = {
         "post_findings": {"early_leave": "early_leave"},  # the shop rules have no 离岗 or 旷工 type (center setting)
     },
 }
+
+
+_GRADES = ("excellent", "good", "fair", "poor")
+
+
+class Step(PolicyModel):
+    """What the n-th occurrence of a violation in its period costs (only the keys that apply)."""
+
+    fine: DecimalText(ge=0) = Field(default=None, description="罚款（元），交入部门基金")  # 000:L203
+    bonus_deduction: DecimalText(ge=0) = Field(default=None, description="扣当月考核奖（元）")  # 000:L39
+    salary_deduction: DecimalText(ge=0) = Field(default=None, description="扣工资（元）")  # 001:L115
+    warning: Bool() = Field(default=False, description="警告")
+    cleaning_days: Int(ge=0, le=31) = Field(default=0, description="值日打扫的天数")  # 001:L115
+    forfeit_bonus: Bool() = Field(default=False, description="扣除当月全部考核奖")  # 000:L39
+    dismissal_proposal: Bool() = Field(default=False, description="提请开除（由人事和经理决定，不自动执行）")
+    forfeit_salary: Bool() = Field(default=False, description="无当月工资")  # 002:L492
+    serious: Bool() = Field(default=False, description="严重处理：报经理，不定金额")  # 001:L118
+
+
+class LadderSpec(PolicyModel):
+    """The penalty ladder of a violation type."""
+
+    steps: List(Step, min_length=1) = Field(description="第 1、2、… 次的处理；超过的次数按最后一级")
+    period: Choice("month", "quarter", "year", "ever") = Field(description="计次周期：month 月，quarter 季，year 年，ever 不清零")
+    group: Text(max_length=40) = Field(default="", description="共用一个计次的类型组（如迟到与早退）")
+    seed: Text() = Field(default="", description="依据（制度条文的位置）")
+
+
+class ViolationType(PolicyModel):
+    """A violation type."""
+
+    label: Text(min_length=1) = Field(description="名称的消息代码")
+    sources: List(Choice("attendance", "qa", "tickets", "manual"), min_length=1) = Field(
+        description="证据来源：attendance 考勤，qa 质检红线，tickets 超时工单，manual 人工登记")
+    ladder: LadderSpec = Field(description="处罚阶梯")
+
+
+class Reward(PolicyModel):
+    """A reward type."""
+
+    label: Text(min_length=1) = Field(description="名称的消息代码")
+    amount: DecimalText(ge=0, null=True) = Field(description="奖励金额（元）；null＝每次录入")
+    seed: Text() = Field(default="", description="依据（制度条文的位置）")
+
+
+class Outstanding(PolicyModel):
+    """When staff are named outstanding (001:L87, L157)."""
+
+    count: Int(ge=0) = Field(description="周期内评为优秀的人数（0＝不评）")
+    period_months: Int(ge=1) = Field(description="评选周期（月）")
+    seed: Text() = Field(default="", description="依据（制度条文的位置）")
+
+
+class Appraisal(PolicyModel):
+    """Monthly appraisal: a score from weights (scheme "score") or the government's grades (scheme "grades")."""
+
+    scheme: Choice("score", "grades") = Field(description="考核方式：score 按分数，grades 按等次")  # 000:L53-84
+    bases: Map(DecimalText(ge=0)) = Field(description="各职级的月度考核奖基数（元）")  # 000:L84
+    factors: Map(DecimalText(ge=0)) = Field(description="各等次的奖金系数")  # 000:L84
+    weights: Map(Num(ge=0)) = Field(default=None, description="score：质检、考勤、奖惩的权重")
+    bands: List(Row(Num(), Choice(*_GRADES))) = Field(default=None, description="score：[最低分, 等次]，从高到低")
+    points_per_violation: Num(ge=0) = Field(default=None, description="score：每次违纪扣的分数")
+    fair_max_violations: Int(ge=0) = Field(default=None, description="grades：违纪超过此次数最高为“合格”")  # 000:L57, L59
+    poor_over_supervised: Int(ge=0) = Field(default=None, description="grades：被督办超过此次数为“不合格”")  # 000:L61
+    form_day: Int(ge=1, le=28) = Field(default=None, description="grades：每月几号前交考核表")  # 000:L53
+    opinion_day: Int(ge=1, le=28) = Field(default=None, description="grades：每月几号前给出考核意见")  # 000:L53
+    leave_allowance_days: Num(ge=0) = Field(default=None, description="grades：每季度不扣奖的请假天数")  # 000:L40
+    leave_overage_per_day: DecimalText(ge=0) = Field(default=None, description="grades：超出的每天扣奖金额（元）")
+
+
+class DisciplinePolicy(PolicyModel):
+    """奖惩：违纪类型与处罚阶梯、奖励、优秀评选、月度考核、申诉期限、考勤发现的对应类型。"""
+
+    types: Map(ViolationType) = Field(description="违纪类型（代码 → 名称、证据来源、处罚阶梯）")  # 002:L489-498, 000:L39, 001:L115
+    rewards: Map(Reward) = Field(description="奖励类型")  # 000:L202, 002:L489, 001:L157
+    outstanding: Outstanding = Field(description="优秀评选")  # 001:L87, L157
+    appraisal: Appraisal = Field(description="月度考核")  # 000:L53-84
+    appeal_days: Int(ge=0, le=30) = Field(description="对违纪记录提出申诉的天数")  # not from the seeds
+    left_post_minutes: Int(ge=1) = Field(description="离岗达到此分钟数计违纪")  # 002:L75, 000:L31
+    post_findings: Map(Text(min_length=1)) = Field(description="考勤在岗检查的发现 → 违纪类型代码")
+
+
+MODEL = DisciplinePolicy
 
 
 def validate(data: dict) -> list[tuple[str, str]]:

@@ -29,7 +29,13 @@
 """
 from __future__ import annotations
 
+from pydantic import Field
+
+from kefu.org.policy_types import Bool, Choice, Int, List, Map, Num, PolicyModel, RoleCode, Text
+
 SECTION = "followup"
+
+_KINDS = ("consultation", "complaint", "suggestion", "appeal", "coordination")  # the order kinds (kefu/tickets/machine.py)
 
 _BASE = {
     "return_visit_kinds": ["complaint"],  # 002:L259
@@ -63,6 +69,39 @@ PRESETS = {
     "gov12345": {**_BASE, "return_visit_kinds": ["complaint", "appeal", "suggestion"]},
     "ecommerce": dict(_BASE),
 }
+
+
+class FollowupPolicy(PolicyModel):
+    """回访与回呼：回访范围与时限、联系不上的结案、满意度调查、退订、报表。"""
+
+    return_visit_kinds: List(Choice(*_KINDS)) = Field(description="答复后须回访的工单类型")  # 002:L259
+    return_visit_hours: Int(ge=1) = Field(description="答复后多少小时内回访")  # 002:L259
+    coverage_target: Num(gt=0, le=100) = Field(description="回访率目标（百分比）")  # 002:L259, L395
+    max_failed_attempts: Int(ge=1) = Field(description="联系不上达到此次数可结案")  # 002:L259
+    member_visit_days: Int(ge=1) = Field(description="会员服务后几天内回访")  # 002:L397
+    new_buyer_days: Int(ge=1) = Field(description="网店新买家：发货后第几天回访")  # 001:L310
+    received_days: Int(ge=1) = Field(description="网店：签收后第几天回访")  # 001:L312
+    long_term_days: Int(ge=1) = Field(description="网店：成为买家超过此天数为老客户")  # 001:L314
+    lookback_days: Int(ge=1) = Field(description="定时任务回看多少天内已答复的工单和承诺的回呼")  # not from the seeds
+    owner: Choice("acceptor") = Field(description="自动回访任务的负责人：acceptor 受理该工单的座席")  # 004:L1916-1917
+    chase_min_interval_minutes: Int(ge=1) = Field(description="同一工单两次手动催办的最短间隔（分钟）")  # not from the seeds
+    survey_enabled: Bool() = Field(description="答复后是否短信发送满意度调查")  # 004:L1003
+    survey_kinds: List(Choice(*_KINDS)) = Field(description="发送满意度调查的工单类型")  # 004:L1003
+    survey_expiry_hours: Int(ge=1) = Field(description="调查链接的有效小时数")  # not from the seeds
+    ivr_scores: Map(Choice("satisfied", "dissatisfied")) = Field(
+        description="语音满意度调查的按键及含义：satisfied 满意，dissatisfied 不满意")  # not from the seeds
+    optout_keywords: List(Text(min_length=1, max_length=10), min_length=1) = Field(
+        description="客户回复这些词即拒绝回访联系（如“TD”）")  # not from the seeds
+    reports_daily: Bool() = Field(description="每天发送前一天的回访数据")  # not from the seeds
+    reports_weekly: Bool() = Field(description="每周发送上周的回访汇总")  # 002:L261
+    daily_report_hour: Int(ge=0, le=23) = Field(description="日报发送的时刻（本地时间，时）")  # not from the seeds
+    weekly_report_weekday: Int(ge=1, le=7) = Field(description="周报在星期几发送（1＝星期一）")  # 002:L261
+    weekly_report_hour: Int(ge=0, le=23) = Field(description="周报发送的时刻（本地时间，时）")  # 002:L261
+    report_roles: List(RoleCode()) = Field(description="接收报表的角色")  # not from the seeds
+    report_emails: List(Text(min_length=3, max_length=200)) = Field(description="另外接收报表的电子邮件地址")  # not from the seeds
+
+
+MODEL = FollowupPolicy
 
 
 def validate(data: dict) -> list[tuple[str, str]]:

@@ -1,5 +1,24 @@
 """Knowledge-base policy: who is notified, how soon expiry warns, what publishing requires."""
+from pydantic import Field
+
+from kefu.org.policy_types import Bool, Choice, Int, List, PolicyModel, RoleCode
+
 SECTION = "knowledge"
+
+
+class KnowledgePolicy(PolicyModel):
+    """知识库：发布通知、发布前确认、到期提醒、检索与用语检查。"""
+
+    notify_roles: List(RoleCode()) = Field(description="新版本发布时通知的角色")  # 004:L957
+    require_issuer_confirmation: Bool() = Field(description="入库前须由发布部门确认统一口径")  # 002:L264
+    forbid_self_approval: Bool() = Field(description="作者不得审批自己编写的版本")  # 004:L959
+    expiry_warning_days: Int(ge=0) = Field(description="条目失效前多少天提醒编辑")  # 002:L266
+    search_results: Int(ge=1, le=50) = Field(description="通话中给座席显示的检索结果条数")  # not from the seeds
+    check_categories: List(Choice("forbidden", "discouraged")) = Field(
+        description="用语检查报告的类别：forbidden 服务忌语，discouraged 习惯用语")  # 004:L1169, L1801
+
+
+MODEL = KnowledgePolicy
 
 _BASE = {
     # 004:L957: after an update the editor notifies the staff (及时通知) — the roles notified on publish.

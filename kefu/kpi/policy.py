@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import copy
 
+from pydantic import Field
+
+from kefu.org.policy_types import Bool, Choice, Num, PolicyModel, Text
+
 SECTION = "kpi"
 
 _HOTLINE = {
@@ -87,6 +91,40 @@ PRESETS = {
 }
 
 TARGET_KINDS = ("ge", "le", "eq", "band", "ref")
+
+
+class Target(PolicyModel):
+    """A KPI target in display units; which numbers it needs depends on its kind (checked by validate())."""
+
+    kind: Choice(*TARGET_KINDS) = Field(description="目标类型：ge 不低于，le 不高于，eq 必须等于，band 区间，ref 参考值")
+    value: Num(null=True) = Field(default=None, description="ge/le/eq/ref 的目标值（ref 可为 null）")
+    low: Num() = Field(default=None, description="band 区间的下限（含）")
+    high: Num() = Field(default=None, description="band 区间的上限（含）")
+    low_hint: Num() = Field(default=None, description="低于此值时另给提示（如放弃率过低）")
+    seed: Text() = Field(default="", description="目标出处（制度条文的位置）")
+
+
+class KpiPolicy(PolicyModel):
+    """指标：各项服务标准和运营指标的口径与目标值。"""
+
+    short_abandon_seconds: Num(gt=0) = Field(description="放弃时长不超过此秒数为短时放弃，不计入 M13、M20 的分子分母")  # 004:L1555
+    service_level_seconds: Num(gt=0) = Field(description="服务水平的时限 X：“少于 X 秒”接通")  # 004:L1709
+    answer_time_limit_seconds: Num(gt=0) = Field(description="人工应答时限（秒），K4/K5 用")  # 004:L1307, 001:L149
+    unanswered_after_seconds: Num(gt=0) = Field(description="等待超过此秒数的来电为未应答（K2/K3）")  # 004:L1305
+    timeout_reading: Choice("A", "B") = Field(
+        description="人工应答超时率的分母：A 全部人工应答，B 仅 60 秒内的应答")  # SPEC decision
+    dedup_blocked_redials: Bool() = Field(description="因占线重拨的同号来电不算新增客户（M15）")  # 004:L1617
+    redial_window_days: Num(gt=0) = Field(description="重拨去重的时间窗（天）")  # 004:L1619
+    asa_include_abandoned_wait: Bool() = Field(description="平均应答速度（M8）的分子是否计入放弃来电的等待")  # SPEC decision
+    consultation_reply_hours: Num(gt=0) = Field(description="工单无时限时，K8 的“规定时间”（小时）")  # 004:L1247, 001:L40
+    misdial_min_seconds: Num(ge=0) = Field(description="疑似误拨：放弃等待时长的下限（秒）")  # 004:L1577
+    misdial_max_seconds: Num(ge=0) = Field(description="疑似误拨：放弃等待时长的上限（秒）")  # 004:L1577
+    aht_target_minutes: Num(gt=0) = Field(description="平均处理时长（M4）的目标 T（分钟）")  # 004:L1413
+    aht_tolerance: Num(ge=0, lt=1) = Field(description="平均处理时长的允许偏差（T 的比例，如 0.15）")  # 004:L1413
+    targets: dict[str, Target] = Field(description="各指标代码的目标（显示单位：百分比、秒、分钟、次）")  # each cites its seed
+
+
+MODEL = KpiPolicy
 
 
 def validate(data: dict) -> list[tuple[str, str]]:

@@ -2,7 +2,8 @@
 
     SECTION = "tickets"
     PRESETS = {"hotline": {...}, "gov12345": {...}, "ecommerce": {...}}   # values cite seed lines
-    def validate(data: dict) -> list[tuple[str, str]]: ...   # optional: (field, Chinese message)
+    MODEL = TicketsPolicy   # the section typed: one pydantic model (kefu.org.policy_types), every key described
+    def validate(data: dict) -> list[tuple[str, str]]: ...   # optional, rules across keys: (field, Chinese message)
 
 A center's effective policy is the preset deep-merged with its administrator's overrides.
 Code reads `policy_for(section, center)`; it never hard-codes a threshold.
@@ -15,6 +16,7 @@ import marshal
 from functools import cache
 from types import ModuleType
 
+from kefu.org.policy_types import check, covered
 from kefu.registry import app_modules
 
 PRESET_NAMES = ("hotline", "gov12345", "ecommerce")
@@ -29,6 +31,8 @@ def sections() -> dict[str, ModuleType]:
             missing = [p for p in PRESET_NAMES if p not in module.PRESETS]
             if missing:
                 raise RuntimeError(f"{app}.policy 缺少预设 {missing}")
+            if not hasattr(module, "MODEL"):
+                raise RuntimeError(f"{app}.policy 缺少分区模型 MODEL（kefu.org.policy_types.PolicyModel）")
             found[module.SECTION] = module
     return found
 
@@ -123,9 +127,13 @@ def _thaw(frozen: tuple[bool, object]):
 
 
 def validate_overrides(preset: str, overrides: dict, center=None) -> list[tuple[str, str]]:
-    """Errors as (field path, Chinese message); empty when the overrides are acceptable. With a center, a section's
-    optional `validate_center(merged, center, override)` also checks what the administrator changed against what only
-    the center knows (its departments)."""
+    """Errors as (field path, Chinese message); empty when the overrides are acceptable.
+
+    Each overridden section is merged with the preset and checked by the section's model (types, ranges, enums,
+    formats, unknown keys), then — when the data has the model's shape — by its `validate()` (rules across keys).
+    Where `validate()` words a problem of a field itself, its sentence replaces the model's for that field. With a center, a section's optional
+    `validate_center(merged, center, override)` also checks what the administrator changed against what only the
+    center knows (its departments)."""
     errors: list[tuple[str, str]] = []
     known = sections()
     if preset not in PRESET_NAMES:
@@ -137,78 +145,29 @@ def validate_overrides(preset: str, overrides: dict, center=None) -> list[tuple[
         if name not in known:
             errors.append((name, f"未知的制度分区：{name}"))
             continue
-        type_errors = _type_errors(known[name].PRESETS[preset], data, name)
-        errors.extend(type_errors)
-        merged = deep_merge(known[name].PRESETS[preset], data)
-        validate = getattr(known[name], "validate", None)
-        if validate and not type_errors:
-            try:
-                errors.extend((f"{name}.{field}", msg) for field, msg in validate(merged))
-                validate_center = getattr(known[name], "validate_center", None)
-                if validate_center and center is not None:
-                    errors.extend((f"{name}.{field}", msg) for field, msg in validate_center(merged, center, data))
-            except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
-                errors.append((name, f"参数结构不正确（{exc.__class__.__name__}: {exc}）"))
-    return errors
-
-
-def _type_errors(base: dict, over: dict, path: str) -> list[tuple[str, str]]:
-    """Overrides must have the preset's shape: same keys and types; lists hold items shaped like the preset's.
-
-    Two kinds of object accept new keys: an empty mapping in the preset (e.g. an agent map the center fills)
-    and a collection of records (every value an object, e.g. leave kinds), where a new record needs the
-    fields of the existing ones.
-    """
-    errors: list[tuple[str, str]] = []
-    for key, value in over.items():
-        where = f"{path}.{key}"
-        if key in base:
-            errors.extend(_value_errors(base[key], value, where))
-        elif not base:
+        if not isinstance(data, dict):
+            errors.append((name, "应为对象"))
             continue
-        elif all(isinstance(v, dict) for v in base.values()):
-            errors.extend(_value_errors(next(iter(base.values())), value, where, complete=True))
-        else:
-            errors.append((where, "未知的参数"))
+        errors.extend(section_errors(name, deep_merge(known[name].PRESETS[preset], data), data, center))
     return errors
 
 
-def _value_errors(base, value, where: str, complete: bool = False) -> list[tuple[str, str]]:
-    if isinstance(base, dict):
-        if not isinstance(value, dict):
-            return [(where, "应为对象")]
-        missing = [k for k in base if k not in value] if complete else []
-        return [(f"{where}.{k}", "缺少此项") for k in missing] + _type_errors(base, value, where)
-    if isinstance(base, list):
-        if not isinstance(value, list):
-            return [(where, "应为列表")]
-        if not base:
-            return []
-        template = base[0]
-        if all(isinstance(b, dict) for b in base):
-            # The items' keys together (a ladder's last rung may add a key the others lack, e.g. a dismissal
-            # proposal); a field that is null in any preset item (the last rung's max_days) accepts any value.
-            keys = dict.fromkeys(k for b in base for k in b)
-            template = {k: (None if any(k in b and b[k] is None for b in base)
-                            else next(b[k] for b in base if k in b)) for k in keys}
-        elif all(isinstance(b, list) for b in base) and len({len(b) for b in base}) == 1:
-            # rows of a fixed shape (a grade band [lowest score, grade]): checked position by position
-            size = len(base[0])
-            errors = []
-            for i, item in enumerate(value):
-                if not isinstance(item, list) or len(item) != size:
-                    errors.append((f"{where}[{i}]", f"应为 {size} 项的列表"))
-                    continue
-                for j, (b, v) in enumerate(zip(base[0], item, strict=True)):
-                    errors.extend(_value_errors(b, v, f"{where}[{i}][{j}]"))
-            return errors
-        return [e for i, item in enumerate(value) for e in _value_errors(template, item, f"{where}[{i}]")]
-    if base is None:
-        return []
-    if isinstance(base, bool) != isinstance(value, bool):
-        return [(where, "应为布尔值（true/false）" if isinstance(base, bool) else f"类型应与预设一致（{type(base).__name__}）")]
-    if isinstance(base, (int, float)) and not isinstance(value, (int, float)):
-        return [(where, "应为数字")]
-    if isinstance(base, str) and not isinstance(value, str):
-        return [(where, "应为字符串")]
-    return []
+def section_errors(name: str, merged: dict, override: dict | None = None, center=None) -> list[tuple[str, str]]:
+    """The problems of one effective section (the preset merged with the overrides), fields prefixed with its name."""
+    module = sections()[name]
+    typed, readable = check(module.MODEL, merged, name)
+    ruled: list[tuple[str, str]] = []
+    validate = getattr(module, "validate", None)
+    if validate and readable:
+        try:
+            ruled = [(f"{name}.{field}", msg) for field, msg in validate(merged)]
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+            if not typed:  # the model let through what the rules cannot read: say so rather than answer 500
+                return [(name, f"参数结构不正确（{exc.__class__.__name__}）")]
+            ruled = []
+    # a hand-written sentence about a field (or an object holding it) stands for the model's about the same field
+    errors = [(f, m) for f, m in typed if not any(covered(f, r) for r, _ in ruled)] + ruled
+    validate_center = getattr(module, "validate_center", None)
+    if validate_center and center is not None and not errors:
+        errors.extend((f"{name}.{field}", msg) for field, msg in validate_center(merged, center, override or {}))
+    return errors

@@ -5,6 +5,10 @@ The shifts a QA summary covers are the center's shift calendar (kefu/workcal/pol
 """
 from __future__ import annotations
 
+from pydantic import Field
+
+from kefu.org.policy_types import Bool, Int, List, Num, PolicyModel, Text
+
 SECTION = "quality"
 
 
@@ -90,6 +94,39 @@ PRESETS = {
         "scorecard": ECOMMERCE_FORM,
     },
 }
+
+
+class ScoreItem(PolicyModel):
+    """One item of the score sheet."""
+
+    key: Text(min_length=1, max_length=40) = Field(description="评分项代码")
+    section: Text(max_length=40) = Field(default="", description="所属部分")
+    label: Text(min_length=1, max_length=200) = Field(description="评分项内容")
+    points: Int(ge=0) = Field(description="分值（红线项为 0）")
+    critical: Bool() = Field(default=False, description="是否红线项：违反则整通电话记 0 分")
+    seed: Text() = Field(default="", description="依据（制度条文的位置）")
+
+
+class Scorecard(PolicyModel):
+    """The call-monitoring score sheet (004:L1045-1269; the weights are ours, 004:L1535 gives none)."""
+
+    code: Text(min_length=1, max_length=40) = Field(description="评分表代码")
+    name: Text(min_length=1, max_length=100) = Field(description="评分表名称")
+    items: List(ScoreItem, min_length=1) = Field(description="评分项；非红线项的分值合计为 100")  # 004:L1531
+
+
+class QualityPolicy(PolicyModel):
+    """质检：监听次数、抽样条件、申诉期限、校准提示、评分表。"""
+
+    samples_per_agent_month: Int(ge=1) = Field(description="每人每月监听次数")  # 004:L1531
+    min_samples_per_agent_month: Int(ge=0) = Field(description="每人每月最少监听次数")  # 004:L1531, 002:L225
+    min_talk_seconds: Int(ge=0) = Field(description="通话短于此秒数不抽检")  # not from the seeds
+    appeal_days: Int(ge=0) = Field(description="座席对评分提出申诉的天数")  # not from the seeds
+    calibration_spread_warn: Num(ge=0) = Field(description="校准评分的差距超过此分数时提示")  # not from the seeds
+    scorecard: Scorecard = Field(description="监听评分表")  # 004:L1045-1269, 002:L225
+
+
+MODEL = QualityPolicy
 
 
 def validate(data: dict) -> list[tuple[str, str]]:

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import copy
 
+from pydantic import Field
+
+from kefu.org.policy_types import Choice, Int, List, MonthDay, Num, PolicyModel, Text, Time
 from kefu.workcal import shifts as shift_calendar
 from kefu.workcal.policy import PRESETS as SHIFT_PRESETS
 
@@ -68,6 +71,52 @@ PRESETS = {
         "default_profile": [0] * 16 + [2] * 32,  # 08:00-24:00 (shops answer 08:00-01:00)
     },
 }
+
+
+class SkillCover(PolicyModel):
+    """Minimum seats of one skill over a time of day."""
+
+    skill: Text(min_length=1, max_length=40) = Field(description="技能代码")
+    seats: Int(ge=1) = Field(description="最少在岗人数")
+    from_: Time() = Field(alias="from", description="开始时间")
+    to: Time() = Field(description="结束时间")
+
+
+class Weights(PolicyModel):
+    """Penalty weights of the roster solver."""
+
+    under: Int(ge=0) = Field(description="每缺一个台席半小时的罚分")
+    over: Int(ge=0) = Field(description="每多一个台席半小时的罚分")
+    day_off_request: Int(ge=0) = Field(description="未满足休息申请的罚分")
+    shift_request: Int(ge=0) = Field(description="未满足班次申请的罚分")
+    fair_night: Int(ge=0) = Field(description="夜班分配不均的罚分")
+    fair_weekend: Int(ge=0) = Field(description="周末班分配不均的罚分")
+    move: Int(ge=0) = Field(description="调整已发布排班时每改一格的罚分")
+
+
+class RosterPolicy(PolicyModel):
+    """排班表：工时、休息、连续上班、技能覆盖、需求曲线和求解器设置（班次模板在班次日历 shifts 中）。"""
+
+    interval_minutes: Choice(15, 30, 60) = Field(description="排班需求的时段长度（分钟）")  # not from the seeds
+    max_week_hours_avg: Num(gt=0, le=60) = Field(description="平均每周工时上限（小时）")  # 004:L743
+    rest_days_per_month: Int(ge=0, le=31) = Field(description="每月休息天数")  # 004:L743, 000:L189
+    max_consecutive_days: Int(ge=1) = Field(description="最多连续上班天数")  # 002:L311
+    min_consecutive_days_off: Int(ge=0) = Field(description="一次休息最少连续天数")  # not from the seeds
+    min_rest_hours: Num(ge=0, le=24) = Field(description="两个班次之间最少休息小时数")  # 004:L745
+    max_weekends_ratio: Num(ge=0, le=1) = Field(description="一人最多上班的周末比例")  # not from the seeds
+    skill_cover: List(SkillCover) = Field(description="各技能在各时段的最少在岗人数")  # 004:L2019
+    holiday_reserve_seats: Int(ge=0) = Field(description="节假日另备的应急台席数")  # 004:L787
+    holiday_slack_ratio: Num(ge=0, lt=1) = Field(description="节假日每个时段的台席富余比例")  # 004:L787
+    special_dates: List(MonthDay()) = Field(
+        description="法定节假日之外按节假日安排的日期（MM-DD）")  # 004:L787
+    month_start_days: Int(ge=0, le=31) = Field(description="月初话务上升的天数（出帐日）")  # 004:L761
+    month_start_uplift: Num(ge=0, lt=10) = Field(description="月初需求增加的比例（如 0.15）")  # 004:L761
+    weights: Weights = Field(description="求解器的罚分权重")  # not from the seeds
+    default_profile: List(Int(ge=0)) = Field(description="无预测时每个时段需要的台席数（一天的全部时段）")  # 004:L741
+    time_limit_seconds: Int(ge=1, le=600) = Field(description="求解器的时间上限（秒）")  # not from the seeds
+
+
+MODEL = RosterPolicy
 
 
 def engine_shifts(templates: list[shift_calendar.ShiftTemplate]) -> list[dict]:

@@ -16,7 +16,26 @@ shift when there is one (kefu.shiftlog.services.start_handover).
 """
 from __future__ import annotations
 
+from pydantic import Field
+
+from kefu.org.policy_types import Bool, Int, PolicyModel
+
 SECTION = "shiftlog"
+
+
+class ShiftlogPolicy(PolicyModel):
+    """交接班：到岗、签字与补填的时限，日记是否须写设备状态。"""
+
+    arrive_early_minutes: Int(ge=0, le=1440) = Field(description="接班人员提前多少分钟到岗")  # 004:L659, 002:L62
+    sign_out_grace_minutes: Int(ge=0, le=1440) = Field(
+        description="交班人员在班次结束后还可签字的分钟数（0＝下班前签）")  # 004:L663
+    countersign_grace_minutes: Int(ge=0, le=1440) = Field(
+        description="接班人员须在交班班次结束后多少分钟内签字确认")  # not from the seeds
+    require_equipment_state: Bool() = Field(description="交班日记是否必须写明设备和系统状态")  # 004:L809, 002:L67
+    backfill_days: Int(ge=0, le=366) = Field(description="漏填的交班日记最多可补填几天前的")  # not from the seeds
+
+
+MODEL = ShiftlogPolicy
 
 PRESETS = {
     "hotline": {

@@ -13,6 +13,10 @@ from __future__ import annotations
 
 import re
 
+from pydantic import Field
+
+from kefu.org.policy_types import Choice, DecimalText, Int, List, Map, PolicyModel, Row, Text, Time
+
 SECTION = "shop"
 
 FLAG_SCHEMES = {
@@ -70,6 +74,68 @@ PRESETS = {
 }
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_COLOURS = ("red", "yellow", "green", "blue", "purple", "")  # the platform's flag colours; "" = no flag of its own
+
+
+class FlagColours(PolicyModel):
+    """The flag colour of each remark meaning ("" = it rides on the agent's flag)."""
+
+    agent: Choice(*_COLOURS) = Field(description="座席标记订单的旗帜颜色")  # 003:L21, L135
+    standard: Choice(*_COLOURS) = Field(description="普通备注的旗帜颜色")
+    courier: Choice(*_COLOURS) = Field(description="指定快递的旗帜颜色")  # 003:L56-60
+    delay: Choice(*_COLOURS) = Field(description="延迟发货的旗帜颜色")
+    gift_refund: Choice(*_COLOURS) = Field(description="赠品、退款的旗帜颜色")  # 003:L146
+    exchange: Choice(*_COLOURS) = Field(description="换货的旗帜颜色")  # 003:L249
+    other: Choice(*_COLOURS) = Field(description="其他备注的旗帜颜色")
+
+
+class FlagScheme(PolicyModel):
+    """How the agents of a shop mark orders (003: the four rulebooks disagree)."""
+
+    agent_mark: Choice("number", "name") = Field(description="座席在订单上留的标记：number 工号，name 姓名")
+    colours: FlagColours = Field(description="各类备注的旗帜颜色")
+    precedence: List(Choice("delay", "courier", "exchange", "gift_refund", "other", "standard", "agent"),
+                     min_length=1) = Field(description="一张订单只有一面旗：按此顺序取第一种备注的颜色")
+
+
+class ReviewWindow(PolicyModel):
+    """A time window for handling bad reviews (003:L144)."""
+
+    start: Time() = Field(description="开始时间")
+    end: Time() = Field(description="结束时间")
+    channel: Choice("phone", "sms") = Field(description="联系方式：phone 电话，sms 短信")
+
+
+class ShopPolicy(PolicyModel):
+    """网店客服：旗帜方案、提成、快递、打单批次、中差评时段、尺码、退换与投诉时限、优惠、发货短信、首次响应。"""
+
+    flag_schemes: Map(FlagScheme) = Field(description="旗帜方案（名称 → 标记方式、颜色、优先顺序）")  # 003
+    default_flag_scheme: Text(min_length=1) = Field(description="网店未指定时使用的旗帜方案")
+    commission_rate: DecimalText(ge=0, lt=1) = Field(description="备注订单按金额提成的比例（如 \"0.01\"）")  # 003:L21
+    couriers: List(Text(min_length=1, max_length=20), min_length=1) = Field(description="可选的快递公司")  # 003:L95
+    print_batches: List(Row(Time(), Text(min_length=1))) = Field(
+        description="打单批次：[截止时间, 名称]，截止时间后下单的归下一批")  # 003:L143
+    review_windows: List(ReviewWindow) = Field(description="处理中差评的时段")  # 003:L144, L263
+    size_map: Map(Text(min_length=1)) = Field(description="裤腰尺码 → 衣服尺码")  # 003:L93
+    size_chart: List(Row(Text(min_length=1), DecimalText(ge=0))) = Field(
+        description="尺码表：[尺码, 腰围厘米]")  # the shop's own chart
+    size_allowance: DecimalText(ge=0) = Field(description="客户实测数据加上的放量（厘米）")  # 003:L91
+    return_window_days: Int(ge=1, le=365) = Field(description="无理由退换的天数")  # 003:L99, L306
+    complaint_close_days: Int(ge=1, le=365) = Field(description="售后投诉自受理起结案的天数")  # 002:L148
+    investigation_report_days: Int(ge=1, le=365) = Field(description="投诉调查报告的提交天数")  # 002:L141
+    monthly_review_day: Int(ge=1, le=28) = Field(description="每月复盘在几号")  # 002:L160
+    ship_within_working_days: Int(ge=1, le=365) = Field(description="下单后几个工作日内发货")  # 000:L299
+    deliver_working_days: Row(Int(ge=1), Int(ge=1)) = Field(description="发货后几到几个工作日送达")  # 000:L299
+    full_reductions: List(Row(DecimalText(ge=0), DecimalText(ge=0))) = Field(
+        description="满减：[满多少元, 减多少元]")  # 001:L285-287
+    coupon_tiers: List(Row(DecimalText(ge=0), DecimalText(ge=0))) = Field(
+        description="优惠券档位：[满多少元, 券面额]")  # 001:L303
+    shipping_sms: Text(min_length=1, max_length=500) = Field(
+        description="发货短信模板，可用 {name} {date} {shop} {goods} {tracking_no} {pickup} {agent}")  # 001:L306
+    first_reply_seconds: Int(ge=1, le=365) = Field(description="在线咨询首次回复的时限（秒）")  # 001:L149
+
+
+MODEL = ShopPolicy
 
 
 def validate(data: dict) -> list[tuple[str, str]]:

@@ -4,6 +4,10 @@ from __future__ import annotations
 import copy
 import re
 
+from pydantic import Field
+
+from kefu.org.policy_types import Bool, Choice, Code, Int, List, Map, Num, PolicyModel, RoleCode, Text
+
 SECTION = "tickets"
 
 
@@ -139,9 +143,7 @@ def validate(data: dict) -> list[tuple[str, str]]:
     comp = data.get("compensation", {})
     if comp.get("deputy_from", 0) >= comp.get("gm_above", 0):
         errors.append(("compensation", "副总经理审批下限应小于总经理审批线"))
-    for key in ("repeat_window_days", "retention_days", "escalation_interval_hours"):
-        if not isinstance(data.get(key), (int, float)) or data[key] <= 0:
-            errors.append((key, "应为正数"))
+    # repeat_window_days, retention_days, escalation_interval_hours > 0: the model's rules (TicketsPolicy)
     errors.extend(_kind_errors(data.get("kinds")))
     errors.extend(_category_errors(data.get("categories"), data.get("default_category")))
     return errors
@@ -149,6 +151,78 @@ def validate(data: dict) -> list[tuple[str, str]]:
 
 KIND_CODES = ("consultation", "complaint", "suggestion", "appeal", "coordination")  # kefu/tickets/machine.py KINDS
 CODE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_CODE_TEXT = "必须是小写字母开头的字母、数字或下划线（至多 40 个）"
+
+
+class TimeLimit(PolicyModel):
+    """A deadline: an amount of hours or of working days (the Chinese working-day calendar)."""
+
+    unit: Choice("hours", "working_days") = Field(description="时限单位：hours 小时，working_days 工作日")
+    amount: Num(gt=0) = Field(description="时限的数量（工作日须为整数）")
+
+
+class Levels(PolicyModel):
+    """Resolution deadline per complaint level, from acceptance to the reply (004:L1293-1299)."""
+
+    level_1: TimeLimit = Field(alias="1", description="一级投诉的处理时限")  # 004:L1295
+    level_2: TimeLimit = Field(alias="2", description="二级投诉的处理时限")  # 004:L1297
+    level_3: TimeLimit = Field(alias="3", description="三级投诉的处理时限")  # 004:L1298
+    level_4: TimeLimit = Field(alias="4", description="四级投诉的处理时限")  # 004:L1299
+
+
+class ReplyPromise(PolicyModel):
+    """On-call reply promise (004:L1247)."""
+
+    simple: Num(gt=0) = Field(description="简单问题答复客户的承诺时限（小时）")
+    complex: Num(gt=0) = Field(description="复杂问题答复客户的承诺时限（小时）")
+
+
+class Category(PolicyModel):
+    """A category and its flow template (004:L2001, L2055, L2075)."""
+
+    name: Text(min_length=1, max_length=50) = Field(description="类别名称")
+    name_en: Text(max_length=50) = Field(description="类别的英文名称（英文页面显示）")
+    department: Code(r"^([a-z][a-z0-9_-]{0,39})?$", "必须是部门代码（小写字母开头），或为空（派单时选择）",
+                     kind="部门代码或空") = Field(description="派单时默认的承办部门代码；空＝派单员选择")
+    time_limit: TimeLimit | None = Field(description="承办部门的处理时限；null＝每次派单时设定")  # 004:L2089
+    active: Bool() = Field(description="是否启用；停用的类别不能用于新工单")
+
+
+class CompensationRoles(PolicyModel):
+    """Who approves each compensation tier (002:L150-158)."""
+
+    sales_manager: List(RoleCode(), min_length=1) = Field(description="低于副总经理审批下限的赔偿：可审批的角色")
+    deputy_gm: List(RoleCode(), min_length=1) = Field(description="副总经理一级的赔偿：可审批的角色")
+    gm: List(RoleCode(), min_length=1) = Field(description="高于总经理审批线的赔偿：可审批的角色")
+
+
+class Compensation(PolicyModel):
+    """Compensation approval by amount (002:L150-158)."""
+
+    deputy_from: Num(ge=0) = Field(description="赔偿金额达到此数（元）起由副总经理一级审批")
+    gm_above: Num(gt=0) = Field(description="赔偿金额超过此数（元）由总经理一级审批")
+    roles: CompensationRoles = Field(description="各审批层级可审批的角色")
+
+
+class TicketsPolicy(PolicyModel):
+    """工单：投诉分级时限、类别与派单、重复投诉、提醒与升级、保存期限、赔偿审批。"""
+
+    levels: Levels = Field(description="各级投诉从受理到答复的处理时限")  # 004:L1293-1299
+    reply_promise_hours: ReplyPromise = Field(description="受理时向客户承诺的首次答复时限（仅投诉）")  # 004:L1247
+    consultation_reply: TimeLimit = Field(description="咨询、建议的答复时限（“规定时间”）")  # 004:L1317 leaves it open
+    repeat_window_days: Int(gt=0) = Field(description="同一客户同一类别在此天数内再次投诉即为重复投诉")  # 004:L1327, L1619
+    repeat_priority: Int(ge=0) = Field(description="重复投诉工单的优先级（0 为普通）")  # not from the seeds
+    key_account_priority: Int(ge=0) = Field(description="重要客户工单的优先级（0 为普通）")  # not from the seeds
+    reminder_before_minutes: Int(ge=0) = Field(description="处理时限到期前多少分钟提醒承办部门")  # 004:L2159
+    escalation_interval_hours: Num(gt=0) = Field(description="超时后先报部门领导，再过多少小时报公司领导")  # 004:L2181
+    retention_days: Int(gt=0) = Field(description="归档或撤销的工单保存天数，到期销毁")  # SPEC privacy
+    kinds: List(Choice(*KIND_CODES), min_length=1) = Field(description="本中心受理的工单类型")  # 004:L2001-2219
+    default_category: Code(CODE.pattern, _CODE_TEXT) = Field(description="新工单未选类别时使用的类别代码")
+    categories: Map(Category) = Field(description="工单类别（代码 → 名称、承办部门、处理时限、是否启用）")  # 004:L2001
+    compensation: Compensation = Field(description="赔偿审批：按金额分级及各级审批角色")  # 002:L150-158
+
+
+MODEL = TicketsPolicy
 
 
 def _kind_errors(kinds) -> list[tuple[str, str]]:

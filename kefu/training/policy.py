@@ -1,5 +1,20 @@
 """Training rules as policy data (policy_for("training", center))."""
+from pydantic import Field
+
+from kefu.org.policy_types import Bool, List, Num, PolicyModel, RoleCode
+
 SECTION = "training"
+
+
+class TrainingPolicy(PolicyModel):
+    """培训：及格线、新业务先培训、谁可以组织培训。"""
+
+    pass_percent: Num(ge=0, le=100) = Field(description="测验及格线（百分制）")  # not from the seeds
+    require_product_training: Bool() = Field(description="新业务须先培训，才可向客户推荐")  # 004:L957, 003:L19
+    trainer_roles: List(RoleCode(), min_length=1) = Field(description="可以组织培训的角色")  # 004:L957, 003:L274
+
+
+MODEL = TrainingPolicy
 
 PRESETS = {
     "hotline": {

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import copy
 
+from pydantic import Field
+
+from kefu.org.policy_types import Choice, Int, List, MonthDay, Num, PolicyModel, Text
+
 SECTION = "wfm"
 
 _LADDER = {
@@ -79,6 +83,63 @@ PRESETS = {
         "ladder": copy.deepcopy(_LADDER),
     },
 }
+
+
+class Targets(PolicyModel):
+    """Planning targets of the Erlang staffing calculation."""
+
+    service_level: Num(gt=0, lt=1) = Field(description="服务水平目标（比例，如 0.8）")  # 004:L1703-1709
+    threshold: Num(gt=0) = Field(description="服务水平的应答时限（秒）")  # 004:L1709, 004:L1307, 001:L149
+    asa: Num(gt=0) = Field(description="平均应答速度目标（秒）")  # 004:L1477-1483
+    max_abandon: Num(gt=0, lt=1) = Field(description="放弃率上限（比例）")  # 004:L1551-1557
+    occupancy_cap: Num(gt=0, le=1) = Field(description="测算时的占线率上限（比例）")  # 004:L1539-1545
+    shrinkage: Num(ge=0, lt=1) = Field(description="缺勤率：排班人数＝在线人数 ÷（1 − 缺勤率）")  # SPEC, 000:L189
+    patience: Num(gt=0) = Field(description="来电者平均耐心时长（秒，Erlang A 用）")  # 004:L1393-1399
+
+
+class Forecast(PolicyModel):
+    """Forecast grain and history."""
+
+    interval_minutes: Choice(15, 30, 60) = Field(description="预测和测算的时段长度（分钟）")  # 004:L1477-1483
+    history_weeks: Int(ge=1) = Field(description="按星期×时段求话务曲线所用的历史周数")  # not from the seeds
+    month_start_days: Int(ge=0, le=31) = Field(description="月初话务上升的天数（出帐日）")  # 004:L761
+    max_calls_per_agent_hour: Num(gt=0) = Field(description="忙时每人每小时最多接通量")  # 004:L749
+
+
+class LadderStep(PolicyModel):
+    """One group that signs in on the floor when the queue grows (004:L767-773)."""
+
+    group: Text(min_length=1, max_length=40) = Field(description="支援组的代码")
+    label: Text(min_length=1, max_length=40) = Field(description="支援组的名称")
+    seats: Int(ge=0) = Field(description="该组签入的台席数")
+    trigger: Choice("band", "over") = Field(description="签入条件：band 等待人数在区间内，over 超过区间上限")
+
+
+class Ladder(PolicyModel):
+    """The emergency staffing ladder on the floor (004:L767-787)."""
+
+    band_low: Int(ge=0) = Field(description="应急签入：等待人数须大于此数")  # 004:L767-771
+    band_high: Int(ge=1) = Field(description="应急签入：前三步后等待人数仍超过此数，后台人员签入")  # 004:L773
+    persist_minutes: Int(gt=0) = Field(description="等待人数在区间内持续多少分钟后签入下一组")  # 004:L767
+    signout_at_or_below: Int(ge=0) = Field(description="等待人数不超过此数时按相反顺序签出")  # 004:L781
+    signout_persist_minutes: Int(gt=0) = Field(description="签出前等待人数须保持低位的分钟数")  # 004:L781
+    steps: List(LadderStep, min_length=1) = Field(description="依次签入的支援组")  # 004:L767-773
+    max_extra_seats: Int(ge=0) = Field(description="高峰时最多增加的台席数")  # 004:L783
+    night_keep_supervisors: Int(ge=0) = Field(description="夜班除话务外全部签入时保留的现场督导人数")  # 004:L785
+    holiday_reserve_seats: Int(ge=0) = Field(description="节假日另备的应急台席数")  # 004:L787
+    holiday_dates: List(MonthDay()) = Field(description="法定节假日之外按节假日安排的日期（MM-DD）")  # 004:L787
+
+
+class WfmPolicy(PolicyModel):
+    """排班测算与现场应急：测算目标、预测设置、应急签入梯队。"""
+
+    targets: Targets = Field(description="人员测算的目标")
+    model: Choice("A", "C") = Field(description="测算模型：A 为 Erlang A（考虑放弃），C 为 Erlang C")  # not from the seeds
+    forecast: Forecast = Field(description="话务预测的设置")
+    ladder: Ladder = Field(description="现场应急签入的梯队")
+
+
+MODEL = WfmPolicy
 
 
 def validate(data: dict) -> list[tuple[str, str]]:

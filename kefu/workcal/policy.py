@@ -24,6 +24,10 @@ from __future__ import annotations
 import copy
 import re
 
+from pydantic import Field
+
+from kefu.org.policy_types import Code, List, Num, PolicyModel, Text, Time
+
 SECTION = "shifts"
 
 _TAOBAO = [
@@ -45,6 +49,36 @@ PRESETS = {
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _CODE = re.compile(r"^[A-Za-z0-9_-]{1,8}$")
+
+
+class Template(PolicyModel):
+    """One shift template."""
+
+    code: Code(r"^[A-Za-z0-9_-]{1,8}$", "必须是 1-8 位字母、数字、下划线或连字符", kind="代码（1–8 位）") = Field(
+        description="班次代码（排班表上显示）")
+    name: Text(min_length=1, max_length=30) = Field(description="班次名称")  # 004:L763, L785
+    start: Time() = Field(description="上班时间")  # 003:L5-11
+    hours: Num(gt=0, le=16) = Field(description="班次时长（小时，整分钟）；过了午夜的班次次日结束")  # 003:L5-11
+    color: Text(max_length=20) = Field(default="", description="排班表上的颜色（如 #ffd666）")
+
+
+class NightWindow(PolicyModel):
+    """When a shift counts as a night shift (a center setting: the seeds give no night hours, 004:L785)."""
+
+    start: Time() = Field(description="夜间时段开始")
+    end: Time() = Field(description="夜间时段结束")
+    min_hours: Num(gt=0, le=24) = Field(description="班次在夜间时段内工作至少此小时数即为夜班")
+
+
+class ShiftsPolicy(PolicyModel):
+    """班次日历：本中心的班次模板，交接班、质检、排班、现场应急、考勤和请假共用。"""
+
+    templates: List(Template, min_length=1) = Field(description="班次模板")  # 003:L5-13, 004:L741
+    night_window: NightWindow = Field(description="判断夜班的夜间时段")  # 004:L785
+    default: Text(min_length=1) = Field(description="无排班时默认的班次代码")  # 003:L11
+
+
+MODEL = ShiftsPolicy
 
 
 def validate(data: dict) -> list[tuple[str, str]]:

@@ -3,15 +3,29 @@ import types
 
 import pytest
 
+from pydantic import Field
+
 from kefu.errors import RuleViolation
 from kefu.org import policy as policy_mod
 from kefu.org.models import Policy, Staff
+from kefu.org.policy_types import Bool, Int, Num, PolicyModel
+
+
+class _DemoTargets(PolicyModel):
+    connect_rate: Num(gt=0, le=1) = Field(description="接通率目标")
+
+
+class _DemoRules(PolicyModel):
+    answer_limit_seconds: Int() = Field(description="应答时限（秒）")
+    targets: _DemoTargets = Field(description="目标")
+    enabled: Bool() = Field(description="启用")
 
 
 @pytest.fixture
 def fake_section(monkeypatch):
     module = types.SimpleNamespace(
         SECTION="demo_rules",
+        MODEL=_DemoRules,
         PRESETS={
             "hotline": {"answer_limit_seconds": 15, "targets": {"connect_rate": 0.85}, "enabled": True},
             "gov12345": {"answer_limit_seconds": 15, "targets": {"connect_rate": 0.9}, "enabled": True},

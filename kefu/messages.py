@@ -8,7 +8,7 @@ the app's label. Services and pure modules raise and store `Msg(code, **params)`
 A parameter may itself be a `Msg` (a state's or a field's label), a date or datetime (shown in the center's local
 time, readably: 2026-12-07 14:05), a Decimal or a number; lists are joined with the language's list separator.
 Stored parameters are JSON, so a stored label is `{"code": ..., "params": {...}}` and a stored time an ISO string
-under a key ending in `_at` (rendered as a local time).
+under the key `at` or a key ending in `_at` (rendered as a local time).
 """
 from __future__ import annotations
 
@@ -127,7 +127,7 @@ def _shown(key: str, value) -> str:
         return local_time(value)
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, str) and key.endswith("_at"):
+    if isinstance(value, str) and (key == "at" or key.endswith("_at")):
         try:
             return local_time(datetime.fromisoformat(value))
         except ValueError:

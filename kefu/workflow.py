@@ -31,6 +31,11 @@ from kefu.messages import Msg
 from kefu.org.roles import Role
 
 
+# A transition whose `dst` is STAY leaves the object in the state it was in (taking an order at any step of a desk,
+# splitting one): its src may then list several states, each of which it keeps.
+STAY = ""
+
+
 class Party(StrEnum):
     """Who the caller is to this object, beyond their role (a machine's `party_of` says which apply)."""
     ANYONE = "anyone"  # any holder of the transition's roles
@@ -262,7 +267,7 @@ def fire(machine: Machine, scope, obj, name: str, *, version: int | None = None,
             problem = t.guard(ctx)
             if problem is not None:
                 raise RuleViolation.many([_problem(problem)])
-        setattr(locked, machine.state_attr, t.dst)
+        setattr(locked, machine.state_attr, t.dst or before)
         if machine.version_attr:
             setattr(locked, machine.version_attr, getattr(locked, machine.version_attr) + 1)
         if t.effect is not None:
@@ -290,7 +295,7 @@ def check_declared(machines: Iterable[Machine], catalogue: Mapping[str, str]) ->
     """Labels a machine needs that the message catalogue lacks (used by kefu/tests/test_workflow.py)."""
     missing = []
     for m in machines:
-        states = {s for t in m.transitions for s in (*t.src, t.dst)}
+        states = {s for t in m.transitions for s in (*t.src, t.dst) if s != STAY}
         codes = [f"{m.name}.state.{s}" for s in states] + [t.label or f"{m.name}.transition.{t.name}"
                                                             for t in m.transitions]
         codes += [spec.label for spec in m.fields.values()] + list(m.party_labels.values())

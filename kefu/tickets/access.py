@@ -16,6 +16,8 @@ RULES = {
     "tickets.transitions": VIEWERS,
     "tickets.transition": ACTORS,
     "tickets.bulk": machine.BY_NAME["dispatch"].roles | machine.BY_NAME["claim"].roles,
+    "tickets.merge": machine.BY_NAME["merge"].roles,
+    "tickets.split": machine.BY_NAME["split"].roles,
     "tickets.screen_pop": ACCEPTORS,
     "tickets.unmask": UNMASK_ROLES,
     "tickets.compensation_request": ACCEPTORS | {Role.DEPT_HANDLER},

@@ -91,6 +91,23 @@ class TicketBulkOut(Schema):
     results: list[TicketBulkResultOut]
 
 
+class MergeIn(Schema):
+    version: int = Field(..., description="the duplicate's version, as the caller saw it")
+    into: str = Field(..., max_length=30, description="the surviving order: its number (or id), of the same center")
+    note: str = Field("", max_length=500)
+
+
+class SplitIn(Schema):
+    version: int = Field(..., description="the original's version, as the caller saw it")
+    subject: str = Field(..., description="the new order's subject (the second matter)")
+    description: str = Field(..., description="the part of the description that goes to the new order")
+    kind: str | None = Field(None, max_length=20, description="default: the original's kind")
+    category: str | None = Field(None, max_length=40, description="default: the original's category")
+    department: str | None = Field(None, max_length=40, description="department code or id; default: the category's")
+    level: int | None = None
+    note: str = Field("", max_length=500)
+
+
 class OrderBrief(Schema):
     id: int
     number: str
@@ -104,6 +121,16 @@ class OrderBrief(Schema):
     is_overdue: bool
     due_at: datetime | None
     department: str | None
+
+
+class MergeOut(Schema):
+    duplicate: OrderBrief  # now merged, pointing at the survivor
+    survivor: OrderBrief
+
+
+class SplitOut(Schema):
+    original: OrderBrief
+    new: OrderBrief  # the new order, pointing at the original
 
 
 class OrderAnswer(OrderBrief):
@@ -141,6 +168,9 @@ class OrderOut(OrderBrief):
     assigned_group: str
     assigned_to: str | None
     original_number: str | None
+    merged_into: str | None  # a merged duplicate: the number of the order it was merged into
+    split_from: str | None  # a split-off order: the number of the order it came from
+    holder: str | None  # the staff number of who holds it now (当前处理人): the department's or the desk's taker
     is_key_account: bool
     is_cross_province: bool
     accepted_at: datetime
@@ -243,10 +273,18 @@ def _out(o: Order) -> dict:
             "customer_name": shown_name(o.customer.name, False), "complainant_type": o.complainant_type,
             "channel": o.channel, "acceptor": o.acceptor.staff_no, "assigned_group": o.assigned_group,
             "assigned_to": o.assigned_to.staff_no if o.assigned_to_id else None,
-            "original_number": o.original.number if o.original_id else None, "is_key_account": o.is_key_account,
+            "original_number": o.original.number if o.original_id else None,
+            "merged_into": o.merged_into.number if o.merged_into_id else None,
+            "split_from": o.split_from.number if o.split_from_id else None,
+            "holder": _holder_no(o), "is_key_account": o.is_key_account,
             "is_cross_province": o.is_cross_province, "accepted_at": o.accepted_at, "promise_due_at": o.promise_due_at,
             "handling_deadline": o.handling_deadline, "replied_at": o.replied_at, "satisfaction": o.satisfaction,
             "reply_count": o.reply_count}
+
+
+def _holder_no(o: Order) -> str | None:
+    found = machine.holder(o)
+    return found.staff_no if found is not None else None
 
 
 def _event_out(e) -> dict:
@@ -258,7 +296,7 @@ def _event_out(e) -> dict:
 def _order(request, order_id: int) -> Order:
     """The caller's center's order; a department handler's only when it is his department's (else 404)."""
     orders = Order.objects.select_related("customer", "department", "acceptor", "assigned_to", "original",
-                                          "route_department")
+                                          "route_department", "merged_into", "split_from", "handler", "claimed_by")
     return get_object_or_404(caller(request).filter(orders, department="department"), pk=order_id)
 
 
@@ -303,7 +341,8 @@ def list_orders(request, state: str | None = None, kind: str | None = None, leve
     orders = list(scope.filter(selectors.orders_for(scope.center, scope.staff, state=state, kind=kind, level=level,
                                                     mine=mine, department=department, overdue=overdue,
                                                     category=category),
-                               department="department").select_related("original", "route_department")[:limit])
+                               department="department").select_related("original", "route_department",
+                                                                       "split_from")[:limit])
     if orders:
         record_read(request, "tickets.order", [o.pk for o in orders], fields="customer.phone,customer.name(masked)")
     return [_out(o) for o in orders]
@@ -351,6 +390,29 @@ def fire(request, order_id: int, payload: TransitionIn):
     # The service reads the order once, in its transaction, limited to the staff member's center (else 404).
     order = services.transition(Order(pk=order_id), payload.name, scope, payload.version, center=scope.center, **fields)
     return {**_brief(order), "deadline_warnings": warnings_out(services.due_warnings(order))}
+
+
+@op(router.post, "/orders/{order_id}/merge", "tickets.merge", response=MergeOut)
+def merge(request, order_id: int, payload: MergeIn):
+    """Merge this duplicate into the surviving order `into` (same center, both open): the duplicate ends "merged"
+    pointing at the survivor; the survivor takes its description, the earlier deadline and the higher priority; both
+    get a history line naming the other. A stale version is 409 and merges nothing (a double submit merges once)."""
+    scope = caller(request)
+    survivor = services.merge(Order(pk=order_id), payload.into, scope, payload.version, note=payload.note,
+                              center=scope.center)
+    duplicate = Order.objects.select_related("department").get(pk=order_id)
+    return {"duplicate": _brief(duplicate), "survivor": _brief(survivor)}
+
+
+@op(router.post, "/orders/{order_id}/split", "tickets.split", response={201: SplitOut})
+def split(request, order_id: int, payload: SplitIn):
+    """Split the second matter of this order into a new order (same customer and channel; the kind, category,
+    department and level chosen, else the original's); its deadlines by the center's policy from the same
+    acceptance. Both orders get a history line naming the other. A stale version is 409 and makes no order."""
+    scope = caller(request)
+    fields = clean_data(payload.dict(exclude={"version"}, exclude_none=True))
+    original, new = services.split(Order(pk=order_id), scope, payload.version, center=scope.center, **fields)
+    return Status(201, {"original": _brief(original), "new": _brief(new)})
 
 
 @op(router.post, "/orders/{order_id}/unmask", "tickets.unmask", response=UnmaskOut)

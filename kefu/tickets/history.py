@@ -62,6 +62,8 @@ def choices(group: str, values) -> list[tuple[str, str]]:
 def field_value(name: str, value) -> str:
     """A typed value of a history row as staff read it: labels for choices, local times, a department by name."""
     if isinstance(value, dict):  # a department {"id", "code", "name"}, a category {"code", "name", "name_en"}
+        if "number" in value:  # an order (the survivor of a merge, the duplicate merged in)
+            return str(value["number"])
         if "name_en" in value:
             return category_text(value.get("code", ""), value.get("name", ""), value.get("name_en", ""))
         return str(value.get("name", ""))

@@ -16,7 +16,7 @@ from kefu.errors import Problem, RuleViolation
 from kefu.messages import Msg
 from kefu.org.roles import Role
 from kefu.tickets.messages import MESSAGES
-from kefu.workflow import Context, FieldSpec, Machine, Party, Transition
+from kefu.workflow import STAY, Context, FieldSpec, Machine, Party, Transition
 
 # --- states ---------------------------------------------------------------------------------------
 ACCEPTED = "accepted"
@@ -27,13 +27,17 @@ RESOLVED = "resolved"
 REPLIED = "replied"
 ARCHIVED = "archived"
 CANCELLED = "cancelled"
+MERGED = "merged"  # a duplicate merged into another order of the same matter (issue 17): final, points at it
 
 # The model's choices take their labels from the catalogue (the msgids); pages render them in the reader's language.
 STATES: dict[str, str] = {s: MESSAGES[f"tickets.order.state.{s}"] for s in (
-    ACCEPTED, REVIEWED, VERIFYING, PROCESSING, RESOLVED, REPLIED, ARCHIVED, CANCELLED)}
+    ACCEPTED, REVIEWED, VERIFYING, PROCESSING, RESOLVED, REPLIED, ARCHIVED, CANCELLED, MERGED)}
 OPEN_STATES = frozenset({ACCEPTED, REVIEWED, VERIFYING, PROCESSING, RESOLVED})
 # The resolution clock stops at the reply to the customer (004:L1293).
-CLOCK_STOPPED = frozenset({REPLIED, ARCHIVED, CANCELLED})
+CLOCK_STOPPED = frozenset({REPLIED, ARCHIVED, CANCELLED, MERGED})
+# The dispatcher's desk: review, dispatch and verification (004:L2055, L2077, L2155). A dispatcher takes an order
+# there ("我来处理"); the dispatch hands it to the department, whose member takes it in turn (004:L2089).
+DESK_STATES = frozenset({ACCEPTED, REVIEWED, VERIFYING})
 
 # --- kinds ----------------------------------------------------------------------------------------
 CONSULTATION, COMPLAINT, SUGGESTION, APPEAL, COORDINATION = "consultation", "complaint", "suggestion", "appeal", "coordination"
@@ -131,6 +135,29 @@ def parse_level(order, value, now):
     return level
 
 
+def parse_survivor(order, value, now):
+    """The order a duplicate is merged into: one of the duplicate's center (another center's number is not found),
+    not the duplicate itself, still open and not itself merged (no chains)."""
+    from kefu.tickets.models import Order
+
+    text = str(value).strip().upper() if isinstance(value, str | int) and not isinstance(value, bool) else ""
+    qs = Order.objects.filter(center_id=order.center_id).select_related("merged_into")
+    found = None
+    if text:
+        found = qs.filter(number=text).first() or (qs.filter(pk=int(text)).first() if text.isdigit() else None)
+    if found is None:
+        return Problem.of("tickets.merge.not_found", field="into", value=str(value)[:30])
+    if found.pk == order.pk:
+        return Problem.of("tickets.merge.itself", field="into")
+    if found.state == MERGED:
+        return Problem.of("tickets.merge.chain", field="into", number=found.number,
+                          survivor=found.merged_into.number if found.merged_into_id else "")
+    if found.state not in OPEN_STATES:
+        return Problem.of("tickets.merge.closed", field="into", number=found.number,
+                          state=Msg(f"tickets.order.state.{found.state}"))
+    return found
+
+
 def _text(name: str, max_length: int) -> FieldSpec:
     return FieldSpec(f"tickets.field.{name}", "text", max_length=max_length)
 
@@ -167,6 +194,12 @@ FIELDS: dict[str, FieldSpec] = {
     "arbitration_result": _choice("arbitration_result", ("verified", "not_verified")),
     "report": _text("report", 2000),
     "note": _text("note", 500),
+    # merging a duplicate: the surviving order, by number or id, of the same center and still open
+    "into": FieldSpec("tickets.field.into", "order", parse=parse_survivor),
+    # splitting an order: the new order's matter; its kind, category, department and level default to the original's
+    "subject": _text("subject", 100),
+    "description": _text("description", 4000),
+    "kind": _choice("kind", KINDS),
 }
 
 
@@ -205,6 +238,23 @@ def unclaimed(order, now):
     # A dispatch clears the handler; a transfer leaves the sender (of the former department) as it.
     if order.handler_id and Staff.objects.filter(pk=order.handler_id, department_id=order.department_id).exists():
         return Problem.of("tickets.claim.taken", field="name")
+
+
+def desk_untaken(order, now):
+    """A dispatcher takes an order at the desk only while no one has taken it there ("我来处理", 004:L2055)."""
+    if order.claimed_by_id:
+        return Problem.of("tickets.take.taken", field="name")
+
+
+def kind_offered(ctx: Context):
+    """The new order of a split takes a kind the center accepts (its policy's kinds)."""
+    from kefu.tickets.services import policy
+
+    kind = ctx.fields.get("kind")
+    offered = policy(ctx.obj.center)["kinds"]
+    if kind and kind not in offered:
+        return Problem.of("tickets.create.kind_not_offered", field="kind", kind=Msg(f"tickets.kind.{kind}"),
+                          choices=[Msg(f"tickets.kind.{k}") for k in offered])
 
 
 def overdue_needs_reason(ctx: Context):  # 004:L2097
@@ -265,6 +315,7 @@ def _dispatch(ctx: Context) -> None:
         route_deadline(order, ctx.now) if dept.pk == order.route_department_id else None)
     order.dispatcher, order.dispatched_at = _actor(ctx), ctx.now
     order.handler = None  # a dispatched order waits for someone of the department to take it ("我来处理")
+    order.claimed_by = None  # it has left the dispatcher's desk
 
 
 def _review(ctx: Context) -> None:  # 004:L2055
@@ -310,6 +361,22 @@ def _transfer(ctx: Context) -> None:  # 004:L2105
 
 def _claim(ctx: Context) -> None:  # issue 17: "assign to me" at the department
     ctx.obj.handler = _actor(ctx)
+
+
+def _take(ctx: Context) -> None:  # 004:L2055, L2077: the dispatcher who reviews and dispatches it
+    ctx.obj.claimed_by = _actor(ctx)
+
+
+def _merge(ctx: Context) -> None:
+    from kefu.tickets.services import merge_into
+
+    merge_into(ctx)
+
+
+def _split(ctx: Context) -> None:
+    from kefu.tickets.services import split_off
+
+    split_off(ctx)
 
 
 def _explain_overdue(ctx: Context) -> None:
@@ -414,6 +481,17 @@ TRANSITIONS: list[Transition] = [
     # Coordination orders go to a department with a feedback deadline (004:L2179).
     T("coordinate", ACCEPTED, PROCESSING, DISPATCHERS, requires=("dispatch_opinion", "department", "handling_deadline"),
       allows=("station",), kinds={COORDINATION}, effect=_coordinate, seed="004:L2179"),
+    # "我来处理" at the dispatcher's desk: the dispatcher who reviews and dispatches the order takes it (004:L2055,
+    # L2077); it stays in its state, and the dispatch hands it to the department.
+    T("take", DESK_STATES, STAY, DISPATCHERS, precondition=desk_untaken, effect=_take, seed="004:L2055"),
+    # Duplicates (issue 17): a second order of the same matter is merged into the surviving one of the same center,
+    # both open; the survivor takes its description, the earlier deadline and the higher priority (a repeat is
+    # handled first, 004:L2013), and both keep a history line pointing at the other.
+    T("merge", OPEN_STATES, MERGED, DISPATCHERS, requires=("into",), effect=_merge, seed="004:L2013"),
+    # One order holding two matters: the second becomes a new order of the same customer and channel, counted from
+    # the same acceptance (004:L1293-1299); the original stays where it is.
+    T("split", OPEN_STATES, STAY, DISPATCHERS, requires=("subject", "description"),
+      allows=("kind", "category", "department", "level"), guard=kind_offered, effect=_split, seed="004:L2003"),
 ]
 BY_NAME: dict[str, Transition] = {t.name: t for t in TRANSITIONS}
 
@@ -431,14 +509,22 @@ def _load(scope, order):
     return lock_order(order.pk, scope.center)
 
 
+# The line under a transition's history row that names the other order (its parameters come from the effect).
+HISTORY_NOTES = {"merge": "tickets.event.merged_note", "split": "tickets.event.split_note"}
+
+
 def _history(ctx: Context) -> None:
     """One history row per transition: its code, who (by staff number), from and to, the typed values as data."""
     from kefu.tickets.models import OrderEvent
 
     staff, fields = ctx.scope.staff, ctx.fields
+    params = dict(ctx.history_params)
+    note_code = HISTORY_NOTES.get(ctx.transition.name, "") if params else ""
     OrderEvent.objects.create(order=ctx.obj, at=ctx.now, actor=staff, staff_no=staff.staff_no, name=ctx.transition.name,
-                              code=f"{MACHINE.name}.transition.{ctx.transition.name}", params=ctx.history_params,
-                              from_state=ctx.before, to_state=ctx.transition.dst, note=fields.get("note", ""),
+                              code=f"{MACHINE.name}.transition.{ctx.transition.name}", params=params,
+                              note_code=note_code,
+                              from_state=ctx.before, to_state=ctx.transition.dst or ctx.before,
+                              note=fields.get("note", ""),
                               fields=event_fields({k: v for k, v in fields.items() if k != "note"}))
 
 
@@ -450,6 +536,8 @@ def event_fields(fields: dict) -> dict:
     for key, value in fields.items():
         if isinstance(value, Department):
             out[key] = {"id": value.pk, "code": value.code, "name": value.name}
+        elif hasattr(value, "number") and hasattr(value, "state"):  # an order (the survivor of a merge)
+            out[key] = {"id": value.pk, "number": value.number}
         elif isinstance(value, datetime):
             out[key] = value.isoformat()
         else:
@@ -514,6 +602,17 @@ COMPENSATION = Machine(
     fields={"note": FieldSpec("tickets.compensation.field.note", max_length=300)}, version_attr=None,
     party_of=compensation_parties, center_of=lambda comp: comp.order.center_id, load=_load_compensation,
     noun="tickets.noun.compensation", history=_compensation_history, audit_type="tickets.compensation")
+
+
+def holder(order):
+    """Who holds the order now (当前处理人): at the department, the member who took it; at the dispatcher's desk, the
+    dispatcher who took it; None when nobody has (or at a step nobody holds: awaiting the reply, closed)."""
+    if order.state == PROCESSING:
+        handler = order.handler
+        return handler if handler is not None and handler.department_id == order.department_id else None
+    if order.state in DESK_STATES:
+        return order.claimed_by
+    return None
 
 
 def label_of(state: str) -> str:

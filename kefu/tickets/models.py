@@ -87,6 +87,15 @@ class Order(models.Model):
     is_key_account = models.BooleanField("大客户", default=False)
     assigned_group = models.CharField("受理组", max_length=30, blank=True)  # senior_agent for key accounts (004:L2019)
     assigned_to = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="指派座席")
+    # Duplicates and splits (issue 17): a merged duplicate points at the order it was merged into; a split-off order
+    # at the order it was split from. The dispatcher who took the order at the desk ("我来处理") until it is dispatched.
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged",
+                                    verbose_name="合并到")
+    merged_at = models.DateTimeField("合并时间", null=True, blank=True)
+    split_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="split_off",
+                                   verbose_name="拆分自")
+    claimed_by = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name="派单台处理人")
 
     appeal_source = models.CharField("申诉来源", max_length=50, blank=True)
     appeal_level = models.CharField("申诉级别", max_length=10, choices=AppealLevel.choices, blank=True)

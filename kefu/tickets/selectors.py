@@ -15,8 +15,9 @@ def kpi_order_rows(center, start: datetime, end: datetime) -> list[dict]:
     replied_at is the first reply to the customer; reply_due is the deadline used for timeliness
     (level deadline 004:L1293-1299, or the consultation "规定时间"); satisfaction is the latest one recorded.
     """
+    # A merged duplicate is not a matter of its own: its survivor is counted (issue 17).
     rows = (Order.objects.filter(center=center, accepted_at__gte=start, accepted_at__lt=end)
-            .order_by("accepted_at", "id")
+            .exclude(state=machine.MERGED).order_by("accepted_at", "id")
             .values("id", "kind", "accepted_at", "replied_at", "due_at", "satisfaction", "is_repeat",
                     "is_cross_province", "is_key_account", "team_id", "acceptor__staff_no"))
     return [{
@@ -41,7 +42,8 @@ def search_cases(query: str, limit: int = 20, *, center=None) -> list[TypicalCas
 def orders_for(center, staff=None, *, state: str | None = None, kind: str | None = None, level: int | None = None,
                mine: bool = False, department: int | None = None, overdue: bool | None = None,
                category: str | None = None) -> QuerySet[Order]:
-    qs = Order.objects.filter(center=center).select_related("customer", "department", "acceptor", "assigned_to")
+    qs = Order.objects.filter(center=center).select_related("customer", "department", "acceptor", "assigned_to",
+                                                            "handler", "claimed_by", "merged_into")
     if state:
         qs = qs.filter(state=state)
     if category:
@@ -102,3 +104,24 @@ def numbers_in_scope(scope, ids) -> dict[int, str]:
     """The order numbers of `ids` the caller may see (their center, and their department for a handler)."""
     qs = scope.filter(Order.objects.filter(pk__in=list(ids)), department="department")
     return dict(qs.values_list("pk", "number"))
+
+
+def mark_holders(orders) -> list[Order]:
+    """Each order with `holder` (who holds it now, machine.holder: the department member or the dispatcher who took
+    it), `awaiting` (at a step where someone should take it, and nobody has) and `merged_number` (the survivor of a
+    merged duplicate): three queries for a whole page, whatever the orders were read with."""
+    from kefu.org.models import Staff
+
+    orders = list(orders)
+    staff = Staff.objects.in_bulk({i for o in orders for i in (o.handler_id, o.claimed_by_id) if i})
+    survivors = dict(Order.objects.filter(pk__in={o.merged_into_id for o in orders if o.merged_into_id})
+                     .values_list("pk", "number"))
+    for o in orders:
+        if o.handler_id:
+            o.handler = staff.get(o.handler_id)
+        if o.claimed_by_id:
+            o.claimed_by = staff.get(o.claimed_by_id)
+        o.holder = machine.holder(o)
+        o.awaiting = o.holder is None and o.state in machine.DESK_STATES | {machine.PROCESSING}
+        o.merged_number = survivors.get(o.merged_into_id, "")
+    return orders

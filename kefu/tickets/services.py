@@ -437,6 +437,22 @@ def transition(order: Order, name: str, actor, version, *, now: datetime | None 
     return done
 
 
+@transaction.atomic
+def merge(order: Order, into, actor, version, *, note: str = "", center=None, now: datetime | None = None) -> Order:
+    """Merge the duplicate `order` into the order `into` (its number or id) through the machine's `merge`: the
+    duplicate ends merged, the survivor keeps both matters (machine.py, `merge_into`). Returns the survivor."""
+    done = transition(order, "merge", actor, version, now=now, center=center, into=into, note=note)
+    return lock_order(done.merged_into_id, done.center)
+
+
+@transaction.atomic
+def split(order: Order, actor, version, *, center=None, now: datetime | None = None, **fields) -> tuple[Order, Order]:
+    """Split the second matter of `order` into a new order through the machine's `split` (`split_off`). Returns the
+    original (its new version) and the new order."""
+    done = transition(order, "split", actor, version, now=now, center=center, **fields)
+    return done, done.split_off.order_by("-pk").first()
+
+
 def _schedule_check(order_id: int, deadline: datetime) -> None:
     """With a broker, also check the order at its deadline: a precise wake-up, best effort. The timer itself is the
     deadline stored on the order, which the periodic scan (tickets-deadlines, every 60 s) reads from the database,
@@ -455,6 +471,93 @@ def _schedule_check(order_id: int, deadline: datetime) -> None:
 
 # A few quick retries of the publish (a broker restart), never a long wait inside the request.
 _PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+
+
+# --- duplicates and splits (issue 17, item 2): effects of the machine's `merge` and `split` ------------------------
+def _stored_text(code: str, **params) -> str:
+    """Text written into an order's own content (not a label): in the center's language, whoever wrote it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(Msg(code, **params))
+
+
+def merge_into(ctx) -> None:
+    """The duplicate (ctx.obj, locked) ends merged into ctx.fields["into"]. The survivor, locked in the same
+    transaction and checked again, gets the duplicate's description appended below its own, the earlier resolution
+    and promise deadlines (the customer has waited since the first acceptance, 004:L1327), the higher priority (a
+    repeat is handled first, 004:L2013), a new version and a history line naming the duplicate; orders merged into
+    the duplicate earlier now point at the survivor (no chains)."""
+    dup, now = ctx.obj, ctx.now
+    survivor = lock_order(ctx.fields["into"].pk, dup.center)
+    if survivor is None:
+        raise RuleViolation.of("tickets.merge.not_found", field="into", value=ctx.fields["into"].number)
+    if survivor.state not in machine.OPEN_STATES:
+        raise RuleViolation.of("tickets.merge.closed", field="into", status=409, number=survivor.number,
+                               state=Msg(f"tickets.order.state.{survivor.state}"))
+    earlier = dup.due_at is not None and (survivor.due_at is None or dup.due_at < survivor.due_at)
+    before_due = survivor.due_at
+    if earlier:
+        survivor.due_at = dup.due_at
+    if dup.promise_due_at and (survivor.promise_due_at is None or dup.promise_due_at < survivor.promise_due_at):
+        survivor.promise_due_at, survivor.promise_met_at = dup.promise_due_at, None
+    survivor.priority = max(survivor.priority, dup.priority)
+    survivor.is_key_account = survivor.is_key_account or dup.is_key_account
+    heading = _stored_text("tickets.merge.appended", number=dup.number, accepted_at=dup.accepted_at)
+    survivor.description = f"{survivor.description.rstrip()}\n\n{heading}\n{dup.description}"
+    survivor.version += 1
+    survivor.save()
+    Order.objects.filter(merged_into=dup).update(merged_into=survivor)
+    dup.merged_into, dup.merged_at, dup.claimed_by = survivor, now, None
+    ctx.history_params.update(number=survivor.number)
+    params = {"number": dup.number}
+    note_code = ""
+    if earlier:
+        note_code = "tickets.event.merged_in_deadline"
+        params.update(from_at=before_due.isoformat() if before_due else "", to_at=dup.due_at.isoformat())
+    OrderEvent.objects.create(order=survivor, at=now, actor=ctx.scope.staff, staff_no=ctx.scope.staff.staff_no,
+                              name="merged_in", code="tickets.event.merged_in", note_code=note_code, params=params,
+                              from_state=survivor.state, to_state=survivor.state, note=ctx.fields.get("note", ""),
+                              fields={"merged": {"id": dup.pk, "number": dup.number}})
+
+
+def split_off(ctx) -> Order:
+    """The second matter of ctx.obj (locked) becomes a new order: same customer, channel, reply method, acceptor and
+    acceptance time, the typed subject and description, the kind, category (routed by today's policy), department
+    and level chosen (default: the original's). Its deadlines are computed by the center's policy as for any new
+    order accepted then (004:L1247, L1293-1299): splitting never restarts the customer's clock. Both orders get a
+    history line naming the other."""
+    order, fields, now = ctx.obj, ctx.fields, ctx.now
+    pol = policy(order.center)
+    kind = fields.get("kind") or order.kind
+    category = fields["category"]["code"] if fields.get("category") else order.category
+    if category not in pol["categories"]:  # the original's category left the policy: the policy's default
+        category = pol["default_category"]
+    level = 1 if kind in (machine.CONSULTATION, machine.SUGGESTION) else (fields.get("level") or order.level)
+    route = route_of(order.center, category, pol)
+    if fields.get("department") is not None:  # the department chosen for it: the dispatch defaults to it
+        route["route_department"] = fields["department"]
+    new = Order(center=order.center, kind=kind, customer=order.customer, complainant_type=order.complainant_type,
+                **route, channel=order.channel, callback_at=order.callback_at, subject=fields["subject"],
+                description=fields["description"], reply_method=order.reply_method, level=level,
+                complexity=order.complexity, is_cross_province=order.is_cross_province or level == 3,
+                is_key_account=order.is_key_account, assigned_group=order.assigned_group,
+                assigned_to=order.assigned_to, priority=order.priority, acceptor=order.acceptor, team=order.team,
+                accepted_at=order.accepted_at, split_from=order,
+                due_at=resolution_due(order.center, kind, level, order.accepted_at, pol),
+                promise_due_at=promise_due(order.center, kind, order.complexity, order.accepted_at, pol),
+                forwarding_status=Order.Forwarding.PENDING if kind == machine.COORDINATION else "",
+                appeal_source=order.appeal_source, coordination_origin=order.coordination_origin)
+    new.number = _next_number(now)
+    new.save()
+    ctx.history_params.update(number=new.number)
+    actor = ctx.scope.staff
+    OrderEvent.objects.create(order=new, at=now, actor=actor, staff_no=actor.staff_no, name="accept",
+                              code="tickets.event.split_from", params={"number": order.number}, from_state="",
+                              to_state=new.state, note=fields.get("note", ""),
+                              fields={"kind": kind, "level": level, "channel": new.channel})
+    return new
 
 
 # --- timers ----------------------------------------------------------------------------------------
@@ -542,6 +645,9 @@ def destroy_expired(now: datetime | None = None) -> int:
         # cancelled orders have no archived_at: they age from their review
         expired = expired | Order.objects.filter(center=center, state=machine.CANCELLED, archived_at__isnull=True,
                                                  reviewed_at__lt=now - timedelta(days=days))
+        # a merged duplicate ages from its merge (its matter lives on in the survivor)
+        expired = expired | Order.objects.filter(center=center, state=machine.MERGED,
+                                                 merged_at__lt=now - timedelta(days=days))
         for order in list(expired.order_by("id")):
             with transaction.atomic():
                 customer_id, number, order_id = order.customer_id, order.number, order.pk

@@ -19,6 +19,7 @@ from kefu.org.roles import Role
 from kefu.scope import caller
 from kefu.tickets import history, machine, selectors, services
 from kefu.tickets.models import Order
+from kefu.web.people import local_time
 from kefu.workcal.messages import shown
 
 CUSTOMER_FIELDS = "customer.phone,customer.name(masked)"
@@ -33,11 +34,14 @@ def _named(o: Order) -> Order:
     o.channel_name = history.label("channel", o.channel)
     o.complainant_type_name = history.label("complainant_type", o.complainant_type)
     o.level_name = history.level(o.level)
+    if not hasattr(o, "holder"):
+        o.holder = machine.holder(o)
     return o
 
 
 def _rows(orders) -> list[dict]:
-    return [{"o": _named(o), "phone": shown_phone(o.customer.phone, False), "name": shown_name(o.customer.name, False)} for o in orders]
+    return [{"o": _named(o), "phone": shown_phone(o.customer.phone, False), "name": shown_name(o.customer.name, False)}
+            for o in selectors.mark_holders(orders)]
 
 
 def _audit_list(request, orders, note: str) -> None:
@@ -169,14 +173,25 @@ def _form_fields(order: Order, t, values: dict) -> list[dict]:
                 values = {**values, key: next((c for c, _ in choices if c == order.route_department.code), "")}
         elif spec.kind == "level":
             choices = [(str(n), history.level(n)) for n in (1, 2, 3, 4)]
+        suggestions = _merge_candidates(order) if spec.kind == "order" else None
         hint = ""
         if key == "handling_deadline" and t.name in DISPATCHES and order.route_time_limit and order.route_department_id:
             # Left empty, the routed department's time limit counts from the dispatch.
             hint = str(Msg("tickets.dispatch.route_limit_hint", department=order.route_department.name,
                            limit=_limit_text(order.route_time_limit)))
         fields.append({"key": key, "kind": spec.kind, "label": str(Msg(spec.label)), "required": key in t.requires,
-                       "choices": choices, "max_length": spec.max_length, "value": values.get(key, ""), "hint": hint})
+                       "choices": choices, "max_length": spec.max_length, "value": values.get(key, ""), "hint": hint,
+                       "suggestions": suggestions})
     return fields
+
+
+def _merge_candidates(order: Order) -> list[tuple[str, str]]:
+    """Where a duplicate may go: the same customer's other open orders of the center, newest first (any other order
+    of the center may be typed by its number)."""
+    found = (Order.objects.filter(center_id=order.center_id, customer_id=order.customer_id,
+                                  state__in=machine.OPEN_STATES).exclude(pk=order.pk).order_by("-accepted_at")[:10])
+    return [(o.number, f"{o.subject} · {history.state(o.state)} · {local_time(o.accepted_at, '%Y-%m-%d')}")
+            for o in found]
 
 
 def _limit_text(limit: dict) -> Msg:
@@ -197,6 +212,7 @@ def _detail_context(request, order: Order, scope, errors=None, failed: str = "",
         "escalations": order.escalations.select_related("to"), "forms": forms,
         "can_unmask": "tickets.unmask" in _allowed_ops(request), "compensations": [_compensation(c) for c in order.compensations.all()],
         "repeats": order.repeats.all(),
+        "merged": order.merged.order_by("merged_at", "pk"), "split_off": order.split_off.order_by("pk"),
         "dispatching": any(t.name in DISPATCHES for t in allowed),
         # Issue 12: a deadline counted across a year without holiday data, for those who watch deadlines.
         "deadline_warnings": [shown(w.code, w.params) for w in services.due_warnings(order)]
@@ -225,7 +241,7 @@ def _allowed_ops(request) -> set[str]:
 def _order_for(scope, order_id: int) -> Order:
     """The caller's center's order; a department handler's only when it sits with his department (else 404)."""
     orders = Order.objects.select_related("customer", "department", "acceptor", "assigned_to", "original", "center",
-                                          "route_department")
+                                          "route_department", "merged_into", "split_from", "handler", "claimed_by")
     return get_object_or_404(scope.filter(orders, department="department"), pk=order_id)
 
 
@@ -253,6 +269,13 @@ def fire(request, order_id: int):
         context = _detail_context(request, order, scope, errors=exc.problems, failed=name, values=fields)
         context["top_errors"] = exc.problems if not any(f["t"].name == name for f in context["forms"]) else []
         return render(request, "tickets/detail.html", context, status=exc.status)
+    if name == "merge":  # on to the survivor, which now holds both matters
+        messages.success(request, str(Msg("tickets.merge.done", number=done.number, survivor=done.merged_into.number)))
+        return redirect("tickets:detail", done.merged_into_id)
+    if name == "split":
+        new = done.split_off.order_by("-pk").first()
+        messages.success(request, str(Msg("tickets.split.done", number=done.number, new=new.number)))
+        return redirect("tickets:detail", done.pk)
     messages.success(request, gettext("已%(action)s：工单 %(number)s 当前状态“%(state)s”") % {
         "action": machine.MACHINE.transition_label(machine.BY_NAME[name]), "number": done.number,
         "state": history.state(done.state)})

@@ -19,6 +19,7 @@ from kefu.errors import RuleViolation
 from kefu.messages import Msg
 from kefu.scope import caller
 from kefu.tickets import history as tickets_history
+from kefu.tickets import selectors as tickets_selectors
 from kefu.tickets import services as tickets_services
 from kefu.workbench import customers, labels, selectors, services
 from kefu.workbench.models import PhraseOverride, SavedView
@@ -149,7 +150,7 @@ def search(request):
     rows = []
     if results is not None:
         rows = [{"o": _named(o), "phone": shown_phone(o.customer.phone, False), "name": shown_name(o.customer.name, False)}
-                for o in results.rows]
+                for o in tickets_selectors.mark_holders(results.rows)]
         if rows:
             record_read(request, "tickets.order", [r["o"].pk for r in rows], fields=CUSTOMER_FIELDS, note="查找工单")
     query = request.GET.copy()

@@ -83,10 +83,41 @@ def build(center, rng, out) -> None:
                 continue
             made += 1
             _advance(order, rng, now, agent, dispatchers, handlers)
+        made += _duplicates(center, rng, now, dispatchers)
     services.scan_deadlines(now - timedelta(hours=25))
     services.scan_deadlines(now)
     counts = {label: Order.objects.filter(center=center, state=state).count() for state, label in machine.STATES.items()}
     out.write(f"  工单：{made} 张（" + "，".join(f"{k}{v}" for k, v in counts.items()) + f"），超时 {Order.objects.filter(center=center, is_overdue=True).count()} 张")
+
+
+def _duplicates(center, rng, now, dispatchers) -> int:
+    """A few customers call again about an order still open: the second order is merged into the first; and one
+    order that held two matters is split (issue 17). Returns the orders made."""
+    made = 0
+    open_orders = list(Order.objects.filter(center=center, state__in=(machine.ACCEPTED, machine.REVIEWED,
+                                                                      machine.PROCESSING))
+                       .select_related("customer").order_by("accepted_at", "id")[:40])
+    for first in open_orders[:3]:
+        accepted = min(now, first.accepted_at + timedelta(hours=rng.uniform(1, 20)))
+        try:
+            dup = services.create_order(center, first.acceptor, {
+                "kind": first.kind if first.kind in (machine.COMPLAINT, machine.CONSULTATION) else machine.COMPLAINT,
+                "phone": first.customer.phone, "customer_name": first.customer.name, "subject": first.subject,
+                "description": f"客户再次来电：{first.subject}，询问进度。", "category": first.category,
+                "accepted_at": accepted.isoformat()}, now=accepted)
+            services.merge(dup, first.number, rng.choice(dispatchers), dup.version, now=accepted)
+        except RuleViolation:
+            continue
+        made += 1
+    for order in open_orders[3:4]:
+        try:
+            services.split(Order.objects.get(pk=order.pk), rng.choice(dispatchers),
+                           Order.objects.get(pk=order.pk).version, now=now, subject="另一事项：宽带报装进度",
+                           description="客户同时询问宽带报装进度，另立一单跟进。")
+        except RuleViolation:
+            continue
+        made += 1
+    return made
 
 
 LATE_SHARE = 0.03  # orders that miss their deadline somewhere in the last 60 days (resolved late, with a reason)

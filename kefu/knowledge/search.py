@@ -15,12 +15,15 @@ query term's weight is scaled by how informative the word is in general Chinese 
 from the general-language idf list jieba ships), not by a list written for our questions.
 
 Synonyms: a center's editor synonyms (Synonym rows, caller wording → knowledge wording) and the
-general Cilin thesaurus (thesaurus.py), each at a lower weight than the caller's own words.
+general Cilin thesaurus (thesaurus.py), each at a lower weight than the caller's own words. A query
+word that no article uses at all is also replaced by its nearest words in general Chinese
+(thesaurus.related, from published word vectors), weighted by how near they are.
 """
 from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
@@ -34,6 +37,8 @@ TAG_WEIGHT = 2.0
 TITLE_BIGRAM_WEIGHT = 1.0  # title character bigrams catch jieba's mis-cuts (路|灯不亮 still yields 路灯)
 SYNONYM_WEIGHT = 0.8  # an editor synonym's expansion
 THESAURUS_WEIGHT = 0.5  # a Cilin synonym of a query word
+RELATED_WEIGHT = 0.4  # a related word (word vectors) of a query word the index does not know, times the cosine
+RELATED_MIN_SIM = 0.6
 GRAM = "~"  # marks a character n-gram term (jieba never yields it: punctuation is dropped)
 BIGRAM_WEIGHT = 0.4  # a character bigram of the query
 UNIGRAM_WEIGHT = 0.3  # a character of the query
@@ -80,6 +85,19 @@ def _general_idf() -> dict[str, float]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # loads its dictionaries once
+
+    return opencc.OpenCC("t2s")
+
+
+def normalize(text: str) -> str:
+    """Full-width letters and digits as plain ones (ＶＩＰ → VIP, １８６１ → 1861) and traditional
+    characters as simplified (手機欠費 → 手机欠费, OpenCC's t2s), on articles and questions alike."""
+    return _t2s().convert(unicodedata.normalize("NFKC", text or ""))
+
+
 def informativeness(word: str) -> float:
     """INFO_FLOOR..1: how much a query word says about what the caller wants, from its general-language
     idf (a word the general corpus does not know is taken as fully informative)."""
@@ -102,6 +120,7 @@ def tokens(text: str) -> list[str]:
 
 def doc_terms(title: str, body: str, tags: Iterable[str] = ()) -> dict[str, float]:
     """Weighted term frequencies of an article: title terms count TITLE_WEIGHT, tags TAG_WEIGHT."""
+    title, body, tags = normalize(title), normalize(body), [normalize(tag) for tag in tags]
     counts: Counter[str] = Counter()
     title_tokens = tokens(title)
     for tok in title_tokens:
@@ -174,6 +193,7 @@ def query_terms(query: str, synonyms: Mapping[str, Iterable[str]] | None = None,
                 general: Callable[[str], Iterable[str]] | None = thesaurus.synonyms) -> dict[str, float]:
     """Query term → weight: the query's words (1.0), the expansions of an editor synonym whose key is in
     the query (SYNONYM_WEIGHT), the general synonyms of its words (THESAURUS_WEIGHT), its n-grams."""
+    query = normalize(query)
     weights: dict[str, float] = {}
     words = tokens(query)
     for tok in words:
@@ -194,6 +214,24 @@ def query_terms(query: str, synonyms: Mapping[str, Iterable[str]] | None = None,
                     weights.setdefault(syn.lower(), THESAURUS_WEIGHT * informativeness(word) * informativeness(syn))
     weights.update(query_grams(query))
     return weights
+
+
+def related_terms(query: str, known: Iterable[str],
+                  related: Callable[[str], Iterable[tuple[str, float]]] = thesaurus.related) -> dict[str, float]:
+    """Terms for the query's words that no article uses (not in known, the index's terms): their
+    nearest words in general Chinese (thesaurus.related), weighted RELATED_WEIGHT times the cosine.
+    A caller's word the articles never use (占线, 钟头, 签收) is the vocabulary gap; a word the
+    articles do use is left as it is, so the expansion cannot crowd out a word that already matches."""
+    known = set(known)
+    out: dict[str, float] = {}
+    for word in dict.fromkeys(tokens(normalize(query))):
+        if word in known:
+            continue
+        for near, sim in related(word):
+            near = near.lower()
+            if sim >= RELATED_MIN_SIM and near not in _STOP and near not in out:
+                out[near] = RELATED_WEIGHT * sim * informativeness(word) * informativeness(near)
+    return out
 
 
 def idf(df: int, n_docs: int) -> float:

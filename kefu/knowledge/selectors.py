@@ -13,7 +13,7 @@ from kefu.knowledge.models import Article, IndexMeta, Posting, Synonym, TermStat
 from kefu.org.policy import policy_for
 
 # Terms found in more than this share of documents are not worth fetching postings for (idf ≈ 0).
-COMMON_TERM_SHARE = 0.3
+COMMON_TERM_SHARE = 0.5
 # The rarest query terms are read in full up to this many postings and pick the candidates; the
 # commoner terms are then read only for those candidates.
 POSTING_BUDGET = 1000
@@ -53,7 +53,12 @@ def search_articles(query: str, center=None, limit: int | None = None, today: da
     meta = IndexMeta.objects.filter(key="kb").first()
     if meta is None or meta.n_docs <= 0:
         return []
-    df = dict(TermStat.objects.filter(term__in=list(weights), df__gt=0).values_list("term", "df"))
+    df = _df(weights)
+    # The caller's words no article uses: their nearest words in general Chinese instead.
+    related = {t: w for t, w in search.related_terms(query, df).items() if t not in weights}
+    if related:
+        df.update(_df(related))
+        weights.update(related)
     ranked = search.bm25(weights, _postings(df, meta.n_docs, weights), df, meta.n_docs, meta.total_len / meta.n_docs)
     top = ranked[: max(limit * 4, 20)]
     by_id = {}
@@ -73,6 +78,10 @@ def search_articles(query: str, center=None, limit: int | None = None, today: da
         if len(out) >= limit:
             break
     return out
+
+
+def _df(terms) -> dict[str, int]:
+    return dict(TermStat.objects.filter(term__in=list(terms), df__gt=0).values_list("term", "df"))
 
 
 def _postings(df: dict[str, int], n_docs: int, weights: dict[str, float]) -> list[tuple[str, int, float, int]]:

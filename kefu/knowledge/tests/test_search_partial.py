@@ -150,3 +150,40 @@ def test_a_spoken_word_in_a_title_does_not_outrank_the_subject():
     # 好 and the bigram 好几 are in the first title; weighed as a word like any other (before), they put
     # the first article ahead of the one about 路灯.
     assert _rank("街上路灯坏了好几天了", docs, general=None)[0] == 1
+
+
+def test_related_words_come_from_the_shipped_word_vectors():
+    # data/related_words.tsv.gz, computed from a published general vocabulary (not from our articles).
+    near = dict(thesaurus.related("占线"))
+    assert near["忙音"] >= search.RELATED_MIN_SIM
+    assert list(near.values()) == sorted(near.values(), reverse=True)
+    assert thesaurus.related("河东新区管委会") == ()
+
+
+def test_only_words_no_article_uses_are_replaced_by_related_words():
+    related = {"占线": [("忙音", 0.71), ("拨打", 0.64), ("远处", 0.5)], "电话": [("座机", 0.8)]}.get
+    terms = search.related_terms("电话老是占线", known={"电话"}, related=lambda w: related(w, ()))
+    # 电话 is in the index: left alone. 占线 is not: its near words, weighted by how near, not below the floor.
+    assert "座机" not in terms and "远处" not in terms
+    assert terms["忙音"] == pytest.approx(search.RELATED_WEIGHT * 0.71 * search.informativeness("占线") * search.informativeness("忙音"))
+    assert terms["忙音"] > terms["拨打"] and terms["忙音"] < search.THESAURUS_WEIGHT
+
+
+@pytest.mark.django_db
+def test_a_caller_word_no_article_uses_finds_the_article_through_a_related_word(make_staff):
+    editor, lead = make_staff("editor", staff_no="3301"), make_staff("team_lead", staff_no="3302")
+    for title, body in [("拨号听到忙音的原因", "用户拨号时听到忙音，说明对方正在通话或网络拥塞，请稍后再拨。"),
+                        ("停车费纠纷的交办", "停车费纠纷属于发改委管。")]:
+        v = services.create_article(editor, title=title, body=body, tags=[], confirmed_by="市住建局 张科长")
+        services.submit_version(editor, v)
+        services.approve_version(lead, v)
+    # No article has 占线 (nor 占 or 线): before, nothing was found.
+    found = selectors.search_articles("老是占线咋回事")
+    assert found and found[0].article.title == "拨号听到忙音的原因"
+
+
+def test_traditional_characters_and_full_width_letters_are_searched_as_simplified():
+    terms = search.query_terms("手機欠費停機了，ＶＩＰ會員", general=None)
+    assert {"手机", "欠费", "停机", "vip", "会员"} <= set(terms)
+    doc = search.doc_terms("會員折扣", "ＶＩＰ會員享受９．８折", [])
+    assert doc["会员"] > 0 and doc["vip"] > 0

@@ -131,7 +131,7 @@ def _one_swap(center, today, rng) -> int:
     nos = sorted(n for n in soon if soon[n])
     people = {s.staff_no: s for s in Staff.objects.filter(center=center, staff_no__in=nos).select_related("team")}
     supervisor = Staff.objects.filter(center=center, user__groups__name=Role.SUPERVISOR.value).first()
-    for _ in range(30):
+    for _ in range(300):  # most pairs break a rest or hours rule; try until one is allowed
         if len(nos) < 2:
             return 0
         a, b = rng.sample(nos, 2)

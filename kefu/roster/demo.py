@@ -12,6 +12,7 @@ from kefu.roster import services
 from kefu.roster.models import Roster, RosterRequest
 
 PAST_DAYS = 30  # the demo month of calls (kefu.telephony.demo.DAYS): today and the 29 days before
+PAST_WEEK = 7  # the past month is rostered a week at a time
 
 
 def this_monday() -> date:
@@ -35,7 +36,11 @@ def ensure_rosters(center, time_limit: float = 15) -> list[str]:
         RosterRequest.objects.get_or_create(center=center, staff=staff, day=start + timedelta(days=7 + 3 * i),
                                             kind=RosterRequest.Kind.DAY_OFF, shift_code="", defaults={"note": "家中有事"})
     lines = []
-    for first, days in ((past_start(), (start - past_start()).days), (start, 28)):
+    # The past in rosters of a week at most (each a small problem the solver staffs fully even on a busy machine;
+    # one roster of the whole month could come back with its last days unstaffed, and no calls answered on them),
+    # then four weeks from this Monday.
+    past = [(d, min(PAST_WEEK, (start - d).days)) for d in _days(past_start(), start, PAST_WEEK)]
+    for first, days in (*past, (start, 28)):
         if Roster.objects.filter(center=center, start=first, days=days).exists():
             continue
         roster = _generate(center, first, days, time_limit)
@@ -46,6 +51,10 @@ def ensure_rosters(center, time_limit: float = 15) -> list[str]:
             state = f"草稿（{exc}）"
         lines.append(f"  排班：{first} 起 {days} 天，{len(agents)} 名座席，{state}")
     return lines
+
+
+def _days(first: date, stop: date, step: int) -> list[date]:
+    return [first + timedelta(days=i) for i in range(0, (stop - first).days, step)]
 
 
 def _generate(center, first: date, days: int, time_limit: float) -> Roster:

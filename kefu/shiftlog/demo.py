@@ -29,6 +29,9 @@ EQUIPMENT = ["话务系统正常，机房温度正常", "排队机正常；3号�
 def build(center, rng, out) -> None:
     if center is None:
         return
+    if Handover.objects.filter(center=center).exists():  # built once: a second run adds nothing
+        out.write("  交接班：已有演示数据，跳过")
+        return
     tz = services.center_tz(center)
     chain = list(Staff.objects.filter(center=center, user__username__in=[f"agent{n}" for n in range(1, 9)] + ["senior1", "senior2"]).order_by("staff_no"))
     lead = Staff.objects.filter(center=center, user__username="supervisor1").first()

@@ -148,11 +148,11 @@ def validate_overrides(preset: str, overrides: dict, center=None) -> list[tuple[
         if not isinstance(data, dict):
             errors.append((name, "应为对象"))
             continue
-        errors.extend(section_errors(name, deep_merge(known[name].PRESETS[preset], data), data, center))
+        errors.extend(section_errors(name, deep_merge(known[name].PRESETS[preset], data), override=data, center=center))
     return errors
 
 
-def section_errors(name: str, merged: dict, override: dict | None = None, center=None) -> list[tuple[str, str]]:
+def section_errors(name: str, merged: dict, *, override: dict | None = None, center=None) -> list[tuple[str, str]]:
     """The problems of one effective section (the preset merged with the overrides), fields prefixed with its name."""
     module = sections()[name]
     typed, readable = check(module.MODEL, merged, name)

@@ -41,7 +41,7 @@ MESSAGES = {
     "workflow.wrong_state": _("%(action)s：当前状态为“%(state)s”，不能执行此操作"),
     "workflow.not_your_role": _("%(action)s：您的角色不能执行此操作"),
     "workflow.not_your_party": _("%(action)s：只有%(parties)s可以执行此操作"),
-    "workflow.version_conflict": _("已被他人修改（当前版本 %(current)s，您提交的是 %(given)s），请刷新后重试"),
+    "workflow.version_conflict": _("已被他人修改，请刷新后重试"),  # params current/given stay in the data, not the text
     "workflow.not_for_variant": _("%(action)s：不适用于%(variant)s"),
     "workflow.own_request": _("%(action)s：不能审批自己提出的申请"),
     "workflow.unexpected_field": _("%(action)s：不接受字段 %(field_name)s"),

@@ -97,7 +97,7 @@ def _check_version(handover: Handover, version: int | None) -> None:
     if version is None:
         raise RuleViolation("缺少版本号：请刷新后再提交", field="version", rule="required")
     if version != handover.version:
-        raise Conflict(f"交接班日志已被他人修改（当前版本 {handover.version}，提交版本 {version}），请刷新后重试", field="version", rule="version")
+        raise Conflict("交接班日志已被他人修改，请刷新后重试", field="version", rule="version")
 
 
 def _locked(handover_id: int, center) -> Handover:

@@ -150,8 +150,10 @@ def test_messages_render_in_the_readers_language_with_labels_and_times():
     assert Msg.from_data(msg.as_data()) == Msg("workflow.wrong_state", action={"code": "scope.no_staff", "params": {}},
                                                state="x")
     with translation.override("zh-hans"):
-        shown = render("workflow.version_conflict", {"current": 3, "given": 2})
-    assert shown == "已被他人修改（当前版本 3，您提交的是 2），请刷新后重试"
+        shown = render("common.too_long", {"field_label": "备注", "max": 10, "length": 12})
+        conflict = render("workflow.version_conflict", {"current": 3, "given": 2})
+    assert shown == "备注：最多 10 个字，当前 12 个字"
+    assert conflict == "已被他人修改，请刷新后重试"  # a version counter is not for people to read
     assert render("no.such.code") == "no.such.code"
     when = datetime(2026, 12, 7, 6, 5, tzinfo=timezone.utc)
     assert Msg("common.not_found", what=when).params["what"] == when

@@ -134,7 +134,7 @@ def with_shifts(preset: str) -> dict:
 def validate(data: dict) -> list[tuple[str, str]]:
     errors: list[tuple[str, str]] = []
     if not 0 < data.get("max_week_hours_avg", 0) <= 60:
-        errors.append(("max_week_hours_avg", "周平均工时上限应在 0-60 小时之间（004:L743 为 40）"))
+        errors.append(("max_week_hours_avg", "周平均工时上限应在 0-60 小时之间（教材规定为 40 小时）"))
     if data.get("max_consecutive_days", 1) < 1:
         errors.append(("max_consecutive_days", "最多连续上班天数至少为 1"))
     profile = data.get("default_profile", [])

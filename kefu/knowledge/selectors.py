@@ -20,6 +20,7 @@ POSTING_BUDGET = 1000
 POSTING_BUDGET_SHARE = 0.1
 RARE_MIN = 200
 CANDIDATES = 300
+TELLING_WORDS = 3
 
 _SYN_MEMO: dict = {}
 
@@ -59,7 +60,7 @@ def search_articles(query: str, center=None, limit: int | None = None, today: da
     if related:
         df.update(_df(related))
         weights.update(related)
-    ranked = search.bm25(weights, _postings(df, meta.n_docs, weights), df, meta.n_docs, meta.total_len / meta.n_docs)
+    ranked = search.bm25(weights, read_postings(df, meta.n_docs, weights), df, meta.n_docs, meta.total_len / meta.n_docs)
     top = ranked[: max(limit * 4, 20)]
     by_id = {}
     # Fetched by primary key only, then filtered here: a status/date filter in SQL lets the planner
@@ -84,9 +85,10 @@ def _df(terms) -> dict[str, int]:
     return dict(TermStat.objects.filter(term__in=list(terms), df__gt=0).values_list("term", "df"))
 
 
-def _postings(df: dict[str, int], n_docs: int, weights: dict[str, float]) -> list[tuple[str, int, float, int]]:
-    """Postings of the query terms: the rarest terms in full, within a row budget (they pick the
-    candidates); the commoner terms only for the best candidates (term-at-a-time with a candidate set)."""
+def read_postings(df: dict[str, int], n_docs: int, weights: dict[str, float]) -> list[tuple[str, int, float, int]]:
+    """Postings of the query terms: the rarest terms in full, within a row budget, and the most telling
+    words in full (they pick the candidates); the other terms only for the best candidates
+    (term-at-a-time with a candidate set)."""
     budget = max(POSTING_BUDGET, int(n_docs * POSTING_BUDGET_SHARE))
     common_cap = max(RARE_MIN, int(n_docs * COMMON_TERM_SHARE))
     ordered = sorted((t for t, d in df.items() if d <= common_cap), key=lambda t: (df[t], t))
@@ -98,7 +100,12 @@ def _postings(df: dict[str, int], n_docs: int, weights: dict[str, float]) -> lis
             break
         rare.append(term)
         used += df[term]
-    common = ordered[len(rare):]
+    # The query's most telling words (weight x idf) pick candidates too, whatever their postings: an
+    # article that has the subject of the question (话费) but none of its rare side terms is still found.
+    best = sorted((t for t in ordered if not search.is_gram(t)), key=lambda t: -weights[t] * search.idf(df[t], n_docs))
+    rare += [t for t in best[:TELLING_WORDS] if t not in rare]
+    picked = set(rare)
+    common = [t for t in ordered if t not in picked]
     rows = _fetch(rare)
     if common:
         partial: dict[int, float] = {}

@@ -187,3 +187,25 @@ def test_traditional_characters_and_full_width_letters_are_searched_as_simplifie
     assert {"手机", "欠费", "停机", "vip", "会员"} <= set(terms)
     doc = search.doc_terms("會員折扣", "ＶＩＰ會員享受９．８折", [])
     assert doc["会员"] > 0 and doc["vip"] > 0
+
+
+def test_the_most_telling_words_pick_candidates_whatever_the_posting_budget(monkeypatch):
+    # Postings: doc 99 has only a rare character of the query; doc 7 has its subject, 话费, and 号码.
+    postings = {"~己": [("~己", 99, 1.0, 10)],
+                "话费": [("话费", 7, 3.0, 10)] + [("话费", d, 1.0, 10) for d in range(20, 69)],
+                "号码": [("号码", 7, 1.0, 10)] + [("号码", d, 1.0, 10) for d in range(100, 139)]}
+
+    def fetch(terms, articles=None):
+        return [row for t in terms for row in postings[t] if articles is None or row[1] in articles]
+
+    monkeypatch.setattr(selectors, "_fetch", fetch)
+    monkeypatch.setattr(selectors, "POSTING_BUDGET", 1)  # room for the rarest term only
+    monkeypatch.setattr(selectors, "POSTING_BUDGET_SHARE", 0)
+    df = {t: len(rows) for t, rows in postings.items()}
+    weights = {"~己": 0.26, "话费": 1.0, "号码": 0.85}
+    rows = selectors.read_postings(df, 1000, weights)
+    # Before, only doc 99 (from the rare term) was a candidate and doc 7 was never scored.
+    ranked = search.bm25(weights, rows, df, 1000, 10)
+    assert ranked[0][0] == 7
+    monkeypatch.setattr(selectors, "TELLING_WORDS", 0)
+    assert 7 not in {doc for _, doc, _, _ in selectors.read_postings(df, 1000, weights)}

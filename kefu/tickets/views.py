@@ -160,6 +160,8 @@ def _form_fields(order: Order, t, values: dict) -> list[dict]:
     """The fields of a transition's form, as the machine declares them (kind, label, limit, choices). The department
     of a dispatch is preselected with the one the order's category is routed to (004:L2075)."""
     fields = []
+    if t.name == "split":  # the new order starts as the original's kind, category and level; the dispatcher changes them
+        values = {"kind": order.kind, "category": order.category, "level": str(order.level), **values}
     for key in t.fields():
         spec = machine.FIELDS[key]
         choices = None

@@ -89,6 +89,8 @@ def test_order_page_merges_into_the_survivor_and_shows_both(org, new_order, clie
     html = disp.get(f"/tickets/orders/{dup.pk}/").content.decode()
     assert 'data-transition="merge"' in html and 'data-transition="split"' in html
     assert f'data-value="{survivor.number}"' in html  # the same customer's open order is suggested
+    split_form = html[html.index('data-transition="split"'):]
+    assert '<option value="complaint" selected>' in split_form  # the new order starts as the original's kind
     r = disp.post(f"/tickets/orders/{dup.pk}/fire/", {"name": "merge", "version": 1, "into": "GD19990101"})
     assert r.status_code == 400 and "合并到：本中心没有工单 GD19990101" in r.content.decode()
     r = disp.post(f"/tickets/orders/{dup.pk}/fire/", {"name": "merge", "version": 1, "into": survivor.number})

@@ -705,7 +705,7 @@ def decide_compensation(comp: Compensation, actor, approve, note: str = "") -> C
 
 
 # --- bulk actions (issue 17, item 2): each order through the same transition, in its own transaction -----------
-BULK_ACTIONS = ("dispatch", "claim")
+BULK_ACTIONS = ("dispatch", "claim", "take")  # take: "我来处理" at the dispatcher's desk
 BULK_MAX = 200
 
 

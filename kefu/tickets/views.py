@@ -292,7 +292,8 @@ def bulk(request):
     refused order with its reason."""
     scope = caller(request)
     action = request.POST.get("action", "")
-    fields = {k: v for k, v in request.POST.items() if k in ("department", "dispatch_opinion", "note") and v != ""}
+    keys = ("department", "dispatch_opinion", "note") if action == "dispatch" else ("note",)
+    fields = {k: v for k, v in request.POST.items() if k in keys and v != ""}
     back = "tickets:department" if action == "claim" else "tickets:dispatch"
     try:
         results = services.bulk(scope, action, request.POST.getlist("ids"), fields)

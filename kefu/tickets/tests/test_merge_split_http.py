@@ -123,3 +123,18 @@ def test_queues_and_search_show_the_holder_by_name_and_merged_orders(org, new_or
     page = handler.get("/tickets/department/").content.decode()
     assert f"{org.handler.name} (8002)" in page
     assert machine.holder(fresh(taken)) == org.handler
+
+
+def test_dispatcher_takes_several_orders_from_the_dispatch_queue(org, new_order, client_for):
+    """"我来处理" for the checked orders of the dispatch queue (004:L2055): the same rule as one at a time."""
+    a, b = new_order(), new_order()
+    disp = client_for(org.dispatcher)
+    assert 'id="tk-bulk-take"' in disp.get("/tickets/dispatch/").content.decode()
+    r = disp.post("/tickets/bulk/", {"action": ["dispatch", "take"], "ids": [f"{a.pk}:1"], "department": ""})
+    assert r.status_code == 302 and machine.holder(fresh(a)) == org.dispatcher
+    r = post(client_for(org.supervisor), "/api/tickets/orders/bulk",
+             {"action": "take", "ids": [{"id": a.pk, "version": 2}, {"id": b.pk, "version": 1}]})
+    assert r.status_code == 200 and r.json()["done"] == 1
+    refused = next(x for x in r.json()["results"] if x["id"] == a.pk)
+    assert refused["problems"][0]["message"] == "派单台已有人在处理该工单"
+    assert machine.holder(fresh(b)) == org.supervisor and machine.holder(fresh(a)) == org.dispatcher

@@ -52,19 +52,3 @@ class WorkbenchPolicy(PolicyModel):
 
 
 MODEL = WorkbenchPolicy
-
-
-def validate(data: dict) -> list[tuple[str, str]]:
-    errors = []
-    for key in ("attachment_max_mb", "attachments_per_order", "comment_max_length", "history_call_days"):
-        value = data.get(key)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-            errors.append((key, f"{key}：应为正整数"))
-    max_mb = data.get("attachment_max_mb")
-    if isinstance(max_mb, int) and max_mb > 200:
-        errors.append(("attachment_max_mb", "attachment_max_mb：附件最大不超过 200 MB"))
-    for key in ("attachment_types", "recording_hosts"):
-        value = data.get(key)
-        if value is not None and (not isinstance(value, list) or not all(isinstance(v, str) and v for v in value)):
-            errors.append((key, f"{key}：应为文字列表"))
-    return errors

@@ -252,22 +252,27 @@ def _found(cursor, source: str, param: str, center_id: int) -> pl.DataFrame:
     return found.select(pl.col("number_id").cast(pl.UInt32), pl.col("caller_id").cast(pl.Int64))
 
 
+def known_callers(cursor, center_id: int, callers: pl.DataFrame) -> pl.DataFrame:
+    """(number_id, caller_id) of the callers of caller_table() that the center has already (found by digest)."""
+    # in digest order: the callers' UNIQUE (center, digest) index is then probed in key order, not at a random leaf per
+    # number
+    param = "%s" if connection.vendor == "postgresql" and not isinstance(cursor, AdbcCursor) else "?"
+    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {Caller._meta.db_table} WHERE center_id = {param})", (center_id,))
+    if not cursor.fetchone()[0]:  # the center's first import: no number is known
+        return pl.DataFrame(schema={"number_id": pl.UInt32, "caller_id": pl.Int64})
+    source, param = _temp_table(cursor, "kefu_caller_in", callers.select("number_id", "digest").sort("digest"))
+    try:
+        return _found(cursor, source, param, center_id)
+    finally:
+        cursor.execute(f"DROP TABLE {source}")
+
+
 def store_callers(cursor, center_id: int, callers: pl.DataFrame) -> pl.DataFrame:
     """Find the callers of caller_table() that the center has already (by digest), encrypt only the others (Fernet,
     the library's public API, a fresh IV each) and store them; return (number_id, caller_id) of every one. `cursor`: a
     DB-API cursor of Django's connection (sqlite3 or psycopg), or an AdbcCursor (a direct_transaction)."""
-    # in digest order: the callers' UNIQUE (center, digest) index is then filled and probed in key order, not at a
-    # random leaf per number
-    param = "%s" if connection.vendor == "postgresql" and not isinstance(cursor, AdbcCursor) else "?"
-    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {Caller._meta.db_table} WHERE center_id = {param})", (center_id,))
-    if cursor.fetchone()[0]:
-        source, param = _temp_table(cursor, "kefu_caller_in", callers.select("number_id", "digest").sort("digest"))
-        try:
-            known = _found(cursor, source, param, center_id)
-        finally:
-            cursor.execute(f"DROP TABLE {source}")
-    else:  # the center's first import: no number is known
-        known = pl.DataFrame(schema={"number_id": pl.UInt32, "caller_id": pl.Int64})
+    known = known_callers(cursor, center_id, callers)
+    # stored in digest order: the callers' UNIQUE (center, digest) index is filled in key order
     new = callers.join(known, on="number_id", how="anti").sort("digest")
     if not new.height:
         return known
@@ -289,6 +294,43 @@ def caller_ids(cursor, center_id: int, numbers: pl.Series) -> pl.DataFrame:
         return pl.DataFrame(schema={"number": pl.Utf8, "caller_id": pl.Int64})
     ids = store_callers(cursor, center_id, callers)
     return callers.select("number_id", "number").join(ids, on="number_id", how="left").select("number", "caller_id")
+
+
+def next_id(cur: "AdbcCursor", table: str) -> int:
+    """The first id an AUTOINCREMENT table of SQLite would give next: above every id it ever gave (sqlite_sequence) and
+    every id it holds. Inside a direct_transaction (which holds the write lock from its start) nobody else takes ids
+    meanwhile, so rows written with ids from here on are those AUTOINCREMENT would have written; SQLite moves the
+    table's sqlite_sequence entry up to the largest id written."""
+    seq = cur.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+    top = cur.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
+    return max(seq[0] if seq else 0, top or 0) + 1
+
+
+def direct_callers(cur: "AdbcCursor", center_id: int, numbers: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """caller_ids in a direct_transaction, the new callers not yet stored: ((number, caller_id) of every distinct number,
+    the new callers (caller_id, number, digest) in digest order), their ids given here (next_id) so that the calls can
+    be written before the new numbers are encrypted (write_callers, once they are)."""
+    callers = caller_table(numbers)
+    if not callers.height:
+        return (pl.DataFrame(schema={"number": pl.Utf8, "caller_id": pl.Int64}),
+                pl.DataFrame(schema={"caller_id": pl.Int64, "number": pl.Utf8, "digest": pl.Utf8}))
+    known = known_callers(cur, center_id, callers)
+    new = callers.join(known, on="number_id", how="anti").sort("digest")
+    first = next_id(cur, Caller._meta.db_table) if new.height else 0
+    new = new.with_columns(caller_id=pl.int_range(first, first + new.height, dtype=pl.Int64))
+    ids = pl.concat([known, new.select("number_id", "caller_id")])
+    return (callers.select("number_id", "number").join(ids, on="number_id", how="left").select("number", "caller_id"),
+            new.select("caller_id", "number", "digest"))
+
+
+def write_callers(cur: "AdbcCursor", center_id: int, new: pl.DataFrame, tokens: list[str]) -> None:
+    """The new callers of direct_callers stored with their ids, each number as its Fernet token (`tokens`, in the same
+    order). The UNIQUE (center, digest) index refuses a number stored twice: the whole import then rolls back."""
+    if not new.height:
+        return
+    rows = pl.DataFrame({"id": new.get_column("caller_id"), "center_id": pl.Series([center_id] * new.height, dtype=pl.Int64),
+                         "number": pl.Series(tokens, dtype=pl.Utf8), "number_digest": new.get_column("digest")})
+    cur.cursor.adbc_ingest(Caller._meta.db_table, rows, mode="append")
 
 
 # ---------------------------------------------------------------- calls
@@ -378,8 +420,10 @@ def insert_calls(center, batch_id: int, frame: pl.DataFrame, *, cursor: "AdbcCur
 def _insert_direct(center, batch_id: int, frame: pl.DataFrame, cur: "AdbcCursor", staffing: Staffing, progress) -> int:
     """insert_calls in a direct_transaction: the call_ids the center has already are left out first (new_calls), then
     the rows go in call_id order (the UNIQUE (center, call_id) index filled by appends), DIRECT_WRITE_ROWS at a time:
-    while the driver writes one slice (it releases the GIL), this thread prepares the next. The secondary indexes are
-    built again after the rows when the import at least doubles the table (sqlite_indexes_to_rebuild)."""
+    while the driver writes one slice (it releases the GIL), this thread prepares the next and encrypts a share of the
+    new callers (their ids are given first: direct_callers), which the writer thread stores after the slice
+    (write_callers). The secondary indexes are built again after the rows when the import at least doubles the table
+    (sqlite_indexes_to_rebuild), in the writer thread too, while this one encrypts the last share."""
     table = Call._meta.db_table
     rows_in_file = frame.height
     frame = new_calls(cur, table, center.pk, frame)
@@ -387,14 +431,21 @@ def _insert_direct(center, batch_id: int, frame: pl.DataFrame, cur: "AdbcCursor"
         progress(rows_in_file - frame.height)  # skipped: one step for them all
     if not frame.height:
         return 0
-    prepare = _preparer(center, batch_id, frame, staffing, caller_ids(cur, center.pk, frame.get_column("caller_number")))
+    ids, new = direct_callers(cur, center.pk, frame.get_column("caller_number"))
+    prepare = _preparer(center, batch_id, frame, staffing, ids)
+    del ids
     rebuild = sqlite_indexes_to_rebuild(cur, table, frame.height)
     for name, _ in rebuild:
         cur.execute(f'DROP INDEX "{name}"')
     order = frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).sort_by("call_id", maintain_order=True)).to_series()
+    first_id = next_id(cur, table)  # the ids given here, in call_id order as AUTOINCREMENT would (and with less work)
 
     def write(rows: pl.DataFrame) -> int:
         return cur.cursor.adbc_ingest(table, rows, mode="append")
+
+    def build_indexes() -> None:
+        for _, ddl in rebuild:
+            cur.execute(ddl)
 
     def written(future, rows: int) -> int:
         added = future.result()
@@ -404,19 +455,40 @@ def _insert_direct(center, batch_id: int, frame: pl.DataFrame, cur: "AdbcCursor"
 
     step = DIRECT_WRITE_ROWS
     cuts = sorted({0, *range(min(step // 4, frame.height), frame.height, step), frame.height})
+    slices = list(zip(cuts, cuts[1:]))
+    # the new callers in a share per slice written and one more for the index build: each share encrypted here while
+    # the writer thread writes a slice, then written by it after that slice
+    share = -(-new.height // (len(slices) + 1)) or 1
+    shares = iter(range(0, new.height, share))
+
+    def encrypted_share() -> tuple[pl.DataFrame, list[str]] | None:
+        at = next(shares, None)
+        if at is None:
+            return None
+        part = new.slice(at, share)
+        return part, crypto.encrypt_many(part.get_column("number").to_list())
+
     created = 0
     with ThreadPoolExecutor(1) as pool:
+        stored = []
         pending = None
-        for lo, hi in zip(cuts, cuts[1:]):
-            rows = prepare(frame.select(pl.all().gather(order.slice(lo, hi - lo)))).collect()
+        for lo, hi in slices:
+            rows = (prepare(frame.select(pl.all().gather(order.slice(lo, hi - lo))))
+                    .select(pl.int_range(first_id + lo, first_id + hi, dtype=pl.Int64).alias("id"), pl.all()).collect())
             if pending is not None:
                 created += written(*pending)
             pending = pool.submit(write, rows), rows.height
             del rows
+            if (part := encrypted_share()) is not None:
+                stored.append(pool.submit(write_callers, cur, center.pk, *part))
+        built = pool.submit(build_indexes)  # after the last slice
+        while (part := encrypted_share()) is not None:
+            stored.append(pool.submit(write_callers, cur, center.pk, *part))
         if pending is not None:
             created += written(*pending)
-    for _, ddl in rebuild:
-        cur.execute(ddl)
+        built.result()
+        for future in stored:
+            future.result()
     return created
 
 

@@ -32,6 +32,8 @@ FIELDS = {
     "agent_staff_no": "str", "ended_at": "datetime",
 }
 REQUIRED = ("call_id", "offered_at", "outcome")
+_DTYPES = {"str": pl.Utf8, "transfer": pl.Utf8, "outcome": pl.Utf8, "datetime": pl.Datetime("us", "UTC"), "float": pl.Float64,
+           "int": pl.Int64, "bool": pl.Boolean, "bool_or_null": pl.Boolean}
 LABELS = {
     "call_id": "呼叫标识", "queue": "队列", "call_type": "业务类型", "is_vip": "VIP", "caller_number": "主叫号码",
     "offered_at": "进入队列时间", "outcome": "结果", "requested_agent": "要求人工", "queued": "排队", "answered_at": "应答时间",
@@ -113,7 +115,7 @@ def read_calls(data: bytes, mapping: dict | None, *, time_zone: str) -> pl.DataF
     except (UnicodeDecodeError, LookupError):
         raise not_encoded from None
     try:
-        raw = pl.read_csv(body, separator=mapping.get("delimiter", ","), infer_schema=False).fill_null("")
+        raw = pl.read_csv(body, separator=mapping.get("delimiter", ","), infer_schema=False)
     except Exception as exc:  # polars raises several error types for broken CSV
         if utf8:
             try:
@@ -134,8 +136,6 @@ def read_calls(data: bytes, mapping: dict | None, *, time_zone: str) -> pl.DataF
     if errors:
         raise CsvImportError(errors)
 
-    n = raw.height
-    line = pl.int_range(2, n + 2, eager=True).alias("line")
     fmt = mapping.get("datetime_format", "%Y-%m-%d %H:%M:%S")
     tz = mapping.get("time_zone", time_zone)
     true_values = [str(v) for v in mapping.get("true_values", DEFAULT_TRUE)]
@@ -143,81 +143,85 @@ def read_calls(data: bytes, mapping: dict | None, *, time_zone: str) -> pl.DataF
     outcome_values = {**DEFAULT_OUTCOME_VALUES, **mapping.get("outcome_values", {})}
     transfer_values = {**DEFAULT_TRANSFER, **mapping.get("transfer_kind_values", {})}
 
-    out: dict[str, pl.Series] = {}
-    bad: list[pl.DataFrame] = []
-
-    def flag(mask: pl.Series, values: pl.Series, message: str) -> None:
-        if mask.any():
-            bad.append(pl.DataFrame({"line": line.filter(mask), "value": values.filter(mask).cast(pl.Utf8)})
-                       .with_columns(pl.lit(message).alias("message")))
-
+    # Every field's column and every check (mask, the value shown, message) in three steps of one lazy query, each
+    # value computed once (Polars does not share a sub-expression between columns here): the file's columns stripped
+    # ("s:" + field), then parsed ("p:", "t:", "f:"), then the fields and whether each check failed anywhere; the
+    # failing rows of a check are looked up only then.
+    stripped: dict[str, pl.Expr] = {}
+    parsed: dict[str, pl.Expr] = {}
+    out: dict[str, pl.Expr] = {}
+    checks: list[tuple[pl.Expr, str, str]] = []
+    c = pl.col
     for fld, kind in FIELDS.items():
+        src = f"s:{fld}"
         if fld in columns:
-            s = raw.get_column(columns[fld]).str.strip_chars()
+            stripped[src] = c(columns[fld]).fill_null("").str.strip_chars()
         elif fld in defaults:
-            s = pl.Series(fld, [str(defaults[fld])] * n, dtype=pl.Utf8)
+            stripped[src] = pl.lit(str(defaults[fld]), dtype=pl.Utf8)
         else:
-            s = None
+            src = None
+        s = c(src) if src else None
         label = f"字段 {fld}（{LABELS[fld]}，列“{columns.get(fld, '默认值')}”）"
         if kind == "str":
-            out[fld] = s if s is not None else pl.Series(fld, [""] * n, dtype=pl.Utf8)
-            if fld == "call_id":
-                flag(out[fld] == "", out[fld], f"{label}不能为空")
-        elif kind == "datetime":
-            if s is None:
-                out[fld] = pl.Series(fld, [None] * n, dtype=pl.Datetime("us", "UTC"))
-                continue
-            parsed = s.str.strptime(pl.Datetime("us"), fmt, strict=False)
-            flag(parsed.is_null() & (s != ""), s, f"{label}时间格式应为 {fmt}")
+            out[fld] = s if s is not None else pl.lit("", dtype=pl.Utf8)
+            if fld == "call_id":  # required: always a column or a default
+                checks.append((s == "", src, f"{label}不能为空"))
+            continue
+        if s is None:  # not required (REQUIRED: a column or a default)
+            out[fld] = {"datetime": pl.lit(None, dtype=pl.Datetime("us", "UTC")), "int": pl.lit(None, dtype=pl.Int64),
+                        "float": pl.lit(0.0, dtype=pl.Float64), "transfer": pl.lit("", dtype=pl.Utf8),
+                        "bool": pl.lit(fld == "requested_agent", dtype=pl.Boolean),
+                        "bool_or_null": pl.lit(None, dtype=pl.Boolean)}[kind]
+            continue
+        v = c(f"p:{fld}")
+        if kind == "datetime":
+            parsed[f"p:{fld}"] = s.str.strptime(pl.Datetime("us"), fmt, strict=False)
+            checks.append((v.is_null() & (s != ""), src, f"{label}时间格式应为 {fmt}"))
             if fld == "offered_at":
-                flag(s == "", s, f"{label}不能为空")
-            out[fld] = parsed.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null").dt.convert_time_zone("UTC")
+                checks.append((s == "", src, f"{label}不能为空"))
+            out[fld] = v.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null").dt.convert_time_zone("UTC")
         elif kind in ("float", "int"):
-            if s is None:
-                out[fld] = pl.Series(fld, [None if kind == "int" else 0.0] * n, dtype=pl.Int64 if kind == "int" else pl.Float64)
-                continue
-            num = s.cast(pl.Float64, strict=False)
-            flag(num.is_null() & (s != ""), s, f"{label}应为数字")
-            flag(num < 0, s, f"{label}不能为负数")
+            parsed[f"p:{fld}"] = s.cast(pl.Float64, strict=False)
+            checks.append((v.is_null() & (s != ""), src, f"{label}应为数字"))
+            checks.append((v < 0, src, f"{label}不能为负数"))
             if kind == "int":
-                flag(num.is_not_null() & (num != num.floor()), s, f"{label}应为整数")
-                out[fld] = num.cast(pl.Int64, strict=False)
+                checks.append((v.is_not_null() & (v != v.floor()), src, f"{label}应为整数"))
+                out[fld] = v.cast(pl.Int64, strict=False)
             else:
-                out[fld] = num.fill_null(0.0)
+                out[fld] = v.fill_null(0.0)
         elif kind in ("bool", "bool_or_null"):
-            if s is None:
-                default = {"requested_agent": True}.get(fld, None if kind == "bool_or_null" else False)
-                out[fld] = pl.Series(fld, [default] * n, dtype=pl.Boolean)
-                continue
-            is_true, is_false = s.is_in(true_values), s.is_in(false_values)
-            flag(~is_true & ~is_false, s, f"{label}应为是/否（{'、'.join(true_values[:3])} / {'、'.join(v for v in false_values[:3] if v)}）")
+            parsed[f"t:{fld}"], parsed[f"f:{fld}"] = s.is_in(true_values), s.is_in(false_values)
+            is_true, is_false = c(f"t:{fld}"), c(f"f:{fld}")
+            checks.append((~is_true & ~is_false, src,
+                           f"{label}应为是/否（{'、'.join(true_values[:3])} / {'、'.join(v for v in false_values[:3] if v)}）"))
             if kind == "bool_or_null":  # an empty cell is "not known", not "no"
-                val = (pl.DataFrame({"t": is_true, "f": is_false & (s != "")})
-                       .select(pl.when("t").then(True).when("f").then(False).otherwise(None)).to_series())
+                out[fld] = pl.when(is_true).then(True).when(is_false & (s != "")).then(False).otherwise(None)
             else:
-                val = is_true
-            out[fld] = val.alias(fld)
-        elif kind == "outcome":
-            mapped = s.replace_strict(outcome_values, default=None, return_dtype=pl.Utf8)
-            flag(mapped.is_null(), s, f"{label}的值不在结果映射中（可在映射的 outcome_values 中设置；结果代码：{'、'.join(OUTCOMES)}）")
-            out[fld] = mapped
-        elif kind == "transfer":
-            if s is None:
-                out[fld] = pl.Series(fld, [""] * n, dtype=pl.Utf8)
-                continue
-            mapped = s.replace_strict(transfer_values, default=None, return_dtype=pl.Utf8)
-            flag(mapped.is_null(), s, f"{label}只能是盲转（blind）或告知后转接（attended）")
-            out[fld] = mapped
-
-    frame = pl.DataFrame([out[f].alias(f) for f in FIELDS]).with_columns(line)
-    dup = frame.get_column("call_id").is_duplicated() & (frame.get_column("call_id") != "")
-    flag(dup, frame.get_column("call_id"), "字段 call_id（呼叫标识）在文件中重复")
+                out[fld] = is_true
+        elif kind in ("outcome", "transfer"):
+            values = outcome_values if kind == "outcome" else transfer_values
+            parsed[f"p:{fld}"] = s.replace_strict(values, default=None, return_dtype=pl.Utf8)
+            message = (f"{label}的值不在结果映射中（可在映射的 outcome_values 中设置；结果代码：{'、'.join(OUTCOMES)}）"
+                       if kind == "outcome" else f"{label}只能是盲转（blind）或告知后转接（attended）")
+            checks.append((v.is_null(), src, message))
+            out[fld] = v
+    checks.append((c("s:call_id").is_duplicated() & (c("s:call_id") != ""), "s:call_id", "字段 call_id（呼叫标识）在文件中重复"))
+    # answered calls: talk etc. as given; other outcomes carry no handling time
+    out["transferred"] = out["transferred"] | (out["transfer_kind"] != "")
+    failed = [f"_bad{i}" for i in range(len(checks))]
+    steps = (raw.lazy().select(*(e.alias(k) for k, e in stripped.items()), line=pl.int_range(2, pl.len() + 2, dtype=pl.Int64))
+             .with_columns(**parsed))
+    frame = steps.select(*(out[f].cast(_DTYPES[FIELDS[f]]).alias(f) for f in FIELDS), "line",
+                         *(mask.fill_null(False).any().alias(name) for (mask, _, _), name in zip(checks, failed))).collect()
+    if not frame.height:
+        return frame.drop(failed)
+    broken = frame.row(0, named=True)
+    frame = frame.drop(failed)
+    bad = [steps.filter(mask.fill_null(False)).select("line", c(src).cast(pl.Utf8).alias("value"), message=pl.lit(message))
+           for (mask, src, message), name in zip(checks, failed) if broken[name]]
     if bad:
-        errs = pl.concat(bad).sort("line")
+        errs = pl.concat(pl.collect_all(bad)).sort("line", maintain_order=True)
         total = errs.height
         errors = [CsvError(r["line"], f"{r['message']}，实际为“{r['value']}”") for r in errs.head(MAX_ERRORS).iter_rows(named=True)]
         raise CsvImportError(errors, total)
-    # answered calls: talk etc. as given; other outcomes carry no handling time
-    return frame.with_columns(
-        pl.col("transferred") | (pl.col("transfer_kind") != ""),
-    )
+    return frame

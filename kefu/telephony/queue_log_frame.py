@@ -159,10 +159,11 @@ class _Block:
                 continue
             check, columns = shape
             values = {name: expr.cast(_TYPES[name], strict=False) for name, expr in columns.items()}
+            # an empty field is read as null: the reference's '' (queue_of, staff_no_of of '')
             if "queue" in values:
-                values["queue"] = p[2].replace_strict(queues, return_dtype=pl.String)
+                values["queue"] = p[2].replace_strict(queues, return_dtype=pl.String).fill_null("")
             if "agent" in values:
-                values["agent"] = p[3].replace_strict(agents, return_dtype=pl.String)
+                values["agent"] = p[3].replace_strict(agents, return_dtype=pl.String).fill_null("")
             if "t" in values:
                 values["t"] = p[0].cast(pl.Int64, strict=False)
             queries.append(part.select("idx", p[1].alias("key"), *([pl.col("ev")] if code in _ENDS else []), "p0",

@@ -239,17 +239,39 @@ def decoded_lines(data: bytes):
 
 
 def _encoding(data: bytes) -> str:
+    if is_utf8(data):
+        return "utf-8"
     view = memoryview(data)
-    for encoding in ("utf-8", "gb18030"):
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            for i in range(0, len(view), 1 << 23):
-                decoder.decode(view[i:i + (1 << 23)])
-            decoder.decode(b"", final=True)
-            return encoding
-        except UnicodeDecodeError:
-            continue
+    decoder = codecs.getincrementaldecoder("gb18030")()
+    try:
+        for i in range(0, len(view), 1 << 23):
+            decoder.decode(view[i:i + (1 << 23)])
+        decoder.decode(b"", final=True)
+        return "gb18030"
+    except UnicodeDecodeError:
+        pass
     raise RuleViolation("文件不是 UTF-8 或 GB18030 编码的文本", field="file", rule="telephony.encoding")
+
+
+UTF8_CHECK_BYTES = 1 << 25
+
+
+def is_utf8(data: bytes) -> bool:
+    """Is the whole file UTF-8? ASCII at once; otherwise Polars' cast of the bytes to text checks each 32 MB piece (pieces
+    end after a newline, never inside a character): the same rule as Python's strict UTF-8 decoder, in a fraction of
+    its time, and no str of the file."""
+    if data.isascii():
+        return True
+    pos = 0
+    while pos < len(data):
+        cut = data.find(b"\n", pos + UTF8_CHECK_BYTES)
+        end = len(data) if cut < 0 else cut + 1
+        try:
+            pl.Series([data[pos:end]], dtype=pl.Binary).cast(pl.String)
+        except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError):
+            return False
+        pos = end
+    return True
 
 
 def import_csv(center: Center, *, file_name: str, data: bytes, mapping: dict | None = None, user=None,

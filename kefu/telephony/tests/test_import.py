@@ -562,3 +562,63 @@ def test_csv_reader_tells_a_file_not_in_utf8(data):
     with pytest.raises(csv_import.CsvImportError, match="编码"):
         csv_import.read_calls(data, MAPPING, time_zone="Asia/Shanghai")
     assert csv_import.read_calls(codecs.BOM_UTF8 + CSV_CN.encode(), MAPPING, time_zone="Asia/Shanghai").height == 3
+
+
+@pytest.mark.parametrize("piece", [4, 1 << 25])
+def test_utf8_check_agrees_with_pythons_strict_decoder(monkeypatch, piece):
+    """The encoding check of a queue_log (Polars' cast of the bytes, piece by piece) accepts exactly what Python's strict
+    UTF-8 decoder accepts: truncated, overlong and surrogate sequences, code points above U+10FFFF, a BOM, GB18030 text,
+    and a bad byte in a later piece than the first."""
+    import random
+
+    monkeypatch.setattr(services, "UTF8_CHECK_BYTES", piece)
+    samples = [b"", b"abc\n", "张三\n李四".encode(), "张三".encode("gb18030"), b"\xed\xa0\x80", b"a\xc0\xafb", b"\xef\xbb\xbfx",
+               b"\xf4\x90\x80\x80", "é\n".encode()[:-2], b"line one\nline two\n" * 3 + b"\xff\n"]
+    rng = random.Random(12)
+    alphabet = [b"a", b"\n", b"|", "张".encode(), "é".encode(), b"\xe5", b"\xbc", b"\x80", b"\xff", b"\xf0\x9f\x98\x80"]
+    samples += [b"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30))) for _ in range(400)]
+    for data in samples:
+        try:
+            data.decode("utf-8")
+            expected = True
+        except UnicodeDecodeError:
+            expected = False
+        assert services.is_utf8(data) is expected, data
+
+
+@pytest.mark.django_db(transaction=True)
+def test_direct_import_gives_ids_as_autoincrement_never_reusing_one(tmp_path):
+    """The direct SQLite import gives the calls' and the new callers' ids itself (bulk.next_id): above every id the table
+    ever gave, so an id freed by a deleted batch is not given again, and SQLite's own next id comes after them."""
+    if connection.vendor != "sqlite" or bulk.adbc_sqlite is None:
+        pytest.skip("SQLite with adbc-driver-sqlite only")
+    import sqlite3
+
+    from kefu.org import services as org
+    from kefu.telephony import csv_import
+
+    center = org.create_center("ids", "编号")
+    path = str(tmp_path / "copy.sqlite3")
+    connection.ensure_connection()
+    with sqlite3.connect(path) as db:
+        connection.connection.backup(db)
+
+    def run(data: str, sha: str):
+        frame = csv_import.read_calls(data.encode(), MAPPING, time_zone=center.time_zone)
+        return services.import_csv_direct(center, frame, file_name="a.csv", sha=sha, user=None, path=path)
+
+    db = sqlite3.connect(path)
+    run(CSV_CN, "a" * 64)
+    first = db.execute("SELECT max(id) FROM telephony_call").fetchone()[0]
+    first_caller = db.execute("SELECT max(id) FROM telephony_caller").fetchone()[0]
+    db.execute("DELETE FROM telephony_call")
+    db.execute("DELETE FROM telephony_caller")
+    db.commit()
+    run(CSV_CN.replace("A00", "B00"), "b" * 64)
+    ids = [r[0] for r in db.execute("SELECT id FROM telephony_call ORDER BY call_id")]
+    callers = sorted(r[0] for r in db.execute("SELECT id FROM telephony_caller"))
+    assert ids == list(range(first + 1, first + 4)) and callers == list(range(first_caller + 1, first_caller + 4))
+    assert db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'telephony_call'").fetchone() == (first + 3,)
+    db.execute("INSERT INTO telephony_caller (center_id, number, number_digest) VALUES (?, '', NULL)", [center.pk])
+    assert db.execute("SELECT max(id) FROM telephony_caller").fetchone() == (first_caller + 4,)
+    db.close()

@@ -219,3 +219,11 @@ def test_a_file_in_blocks_and_shares_is_read_as_a_whole(monkeypatch):
     monkeypatch.setattr(queue_log_frame, "BLOCK_BYTES", 300)
     monkeypatch.setattr(queue_log_frame, "JOIN_SHARE_LINES", 50)
     assert assert_same(text.encode()).call_count == whole.call_count
+
+
+def test_empty_queue_and_agent_fields_are_read_as_the_reference_reads_them():
+    """Polars reads an empty field as null: a call whose queue (or agent) field is empty has the queue '' (as the
+    line-by-line reader gives it), never null (which the calls table refuses)."""
+    assert_same(b"".join(f"{line}\n".encode() for line in [
+        f"{T0}|1.1||NONE|ENTERQUEUE||13800001111", f"{T0 + 5}|1.1||NONE|ABANDON|1|1|5", f"{T0}|2.1||NONE|KF_BLOCKED|139|x",
+        f"{T0}|3.1|q|NONE|ENTERQUEUE||13800001111", f"{T0 + 6}|3.1|q||CONNECT|1|3.2|0", f"{T0 + 9}|3.1|q||COMPLETECALLER|1|5|1"]))

@@ -138,3 +138,20 @@ def test_dispatcher_takes_several_orders_from_the_dispatch_queue(org, new_order,
     refused = next(x for x in r.json()["results"] if x["id"] == a.pk)
     assert refused["problems"][0]["message"] == "派单台已有人在处理该工单"
     assert machine.holder(fresh(b)) == org.supervisor and machine.holder(fresh(a)) == org.dispatcher
+
+
+def test_merged_and_split_orders_read_in_english(org, new_order, client_for):
+    from kefu.web.tests.english import assert_english, english
+
+    survivor, dup = new_order(subject="话费多扣"), new_order(subject="话费多扣")
+    services.merge(fresh(dup), survivor.number, org.dispatcher, 1)
+    _, new = services.split(fresh(survivor), org.dispatcher, fresh(survivor).version, subject="宽带断网",
+                            description="宽带断网两天")
+    typed = ("张*", "话费多扣", "本月话费比上月多扣了50元，要求核查", "宽带断网", "宽带断网两天", "张三",
+             *(d.name for d in org.depts.values()))
+    disp = english(client_for(org.dispatcher))
+    assert_english(disp.get(f"/tickets/orders/{dup.pk}/"), "This order is a duplicate, merged on", "Merged",
+                   f"Merged into order {survivor.number}", user_data=typed)
+    assert_english(disp.get(f"/tickets/orders/{new.pk}/"), "Split from", f"Split from order {survivor.number}",
+                   "Current handler", "Not taken yet", "Merge as a duplicate", "Split the order", user_data=typed)
+    assert_english(disp.get("/tickets/dispatch/"), "Current handler", "Take the selected orders", user_data=typed)

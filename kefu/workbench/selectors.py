@@ -210,6 +210,8 @@ class _Index:
     hi: int | None = None
     sample: str = ""  # PostgreSQL: the same search as plain LIKEs on the row, for the estimate's sample (cheaper per
     sample_params: list = field(default_factory=list)  # row than building its array of terms)
+    cond: str = ""  # PostgreSQL: the condition on one row (without the center and dates), for the newest rows' probe
+    cond_params: list = field(default_factory=list)
 
 
 def _index_search(scope, f: Filters | None, parsed: words.Query) -> _Index | None:
@@ -238,15 +240,18 @@ def _index_search(scope, f: Filters | None, parsed: words.Query) -> _Index | Non
             return None
         any_of = [words.meta_key("d", d) for d in sorted(scope.departments)]
     if connection.vendor == "postgresql":
-        sql = f"SELECT sort_key AS k FROM workbench_orderwords WHERE center_id = %s AND {triggers.PG_TERMS} @> %s::text[]"
-        params: list = [scope.center.pk, list(parsed.terms) + must]
+        # The center is asked of the row, not of the GIN index (its key's posting list holds every row of the center).
+        cond = f"{triggers.PG_TERMS} @> %s::text[]"
+        cond_params: list = [list(parsed.terms) + must[1:]]
         if any_of:
-            sql += f" AND {triggers.PG_TERMS} && %s::text[]"
-            params.append(any_of)
+            cond += f" AND {triggers.PG_TERMS} && %s::text[]"
+            cond_params.append(any_of)
         for word in parsed.words:
             if words.needs_check(word):
-                sql += " AND text LIKE %s"
-                params.append(_like(word))
+                cond += " AND text LIKE %s"
+                cond_params.append(_like(word))
+        sql = f"SELECT sort_key AS k FROM workbench_orderwords WHERE center_id = %s AND {cond}"
+        params: list = [scope.center.pk, *cond_params]
         key, ordered = "sort_key", False
         has_key = "(' ' || meta || ' ') LIKE %s"
         sample = ["center_id = %s"] + ["text LIKE %s"] * len(parsed.words) + [has_key] * len(must)
@@ -263,7 +268,7 @@ def _index_search(scope, f: Filters | None, parsed: words.Query) -> _Index | Non
             params, key = [match, *map(_like, checks)], "f.rowid"
         else:
             sql, params, key = f"SELECT rowid AS k FROM {triggers.FTS} WHERE {triggers.FTS} MATCH %s", [match], "rowid"
-        ordered, sample, sample_params = True, [], []
+        ordered, sample, sample_params, cond, cond_params = True, [], [], "", []
     if lo is not None:
         sql += f" AND {key} >= %s"
         params.append(lo)
@@ -274,7 +279,7 @@ def _index_search(scope, f: Filters | None, parsed: words.Query) -> _Index | Non
         params.append(hi)
         sample.append("sort_key <= %s")
         sample_params.append(hi)
-    return _Index(sql, params, key, ordered, lo, hi, " AND ".join(sample), sample_params)
+    return _Index(sql, params, key, ordered, lo, hi, " AND ".join(sample), sample_params, cond, cond_params)
 
 
 def search_queryset(scope, f: Filters):
@@ -329,36 +334,65 @@ class Results:
     estimated: bool = False  # total (and so the page count) estimated: shown as 约 N
 
 
-EXACT_UP_TO = 2000  # matches of a words search counted exactly; above, the total is estimated from the newest ones
-SAMPLE_ROWS = 20000  # PostgreSQL: index rows read (a sample of its pages) to estimate a larger total
+EXACT_UP_TO = 2000  # matches of a words search counted exactly; above, the total is estimated
+SAMPLE_ROWS = 5000  # PostgreSQL: index rows read (a sample of its pages) to estimate a large total of older matches
+PROBE_ROWS = 4000  # PostgreSQL: the center's newest rows (in the dates) tested first, along the sort key's index
+PROBE_MIN = 40  # ... a word found at least this often there is common: its pages are read along that index
 
 
-def _keys(index: _Index, *, newest: bool = True, limit: int, offset: int = 0, walk: bool = False) -> list[int]:
-    """Sort keys of the matches, newest (or oldest) first. `walk` (PostgreSQL, a common word): read along the
-    (center, sort key) index, testing each row, so the page stops early instead of sorting every match."""
+def _rows(sql: str, params: list, *, walk: bool = False) -> list[tuple]:
+    """Rows of one index query. PostgreSQL: without JIT compilation or parallel workers (their start costs more than
+    these queries); `walk` reads along the (center, sort key) index, testing each row, so a page of a common word
+    stops early instead of every match being found through GIN and sorted."""
+    postgres = connection.vendor == "postgresql"
+    with transaction.atomic() if postgres else nullcontext(), connection.cursor() as cursor:
+        if postgres:
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            if walk:  # GIN is only read through bitmaps
+                for setting in ("enable_bitmapscan", "enable_seqscan", "enable_sort"):
+                    cursor.execute(f"SET LOCAL {setting} = off")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _keys(index: _Index, *, newest: bool = True, limit: int, offset: int = 0) -> list[int]:
+    """Sort keys of the matches, newest (or oldest) first, from `offset` on."""
     sql = f"{index.sql} ORDER BY {index.key} {'DESC' if newest else 'ASC'} LIMIT %s OFFSET %s"
-    walk = walk and connection.vendor == "postgresql"
-    with transaction.atomic() if walk else nullcontext(), connection.cursor() as cursor:
-        if walk:
-            cursor.execute("SET LOCAL enable_bitmapscan = off")  # GIN is only read through bitmaps
-        cursor.execute(sql, [*index.params, limit, offset])
-        return [row[0] for row in cursor.fetchall()]
+    return [row[0] for row in _rows(sql, [*index.params, limit, offset], walk=not index.ordered)]
 
 
 def _capped(index: _Index) -> list[int]:
-    """Up to EXACT_UP_TO + 1 matches, newest first when the database gives them so (FTS5: its rowid order; on
-    PostgreSQL any that the GIN index finds first, then sorted)."""
+    """Up to EXACT_UP_TO + 1 matches, newest first (FTS5: in its rowid order; PostgreSQL: any that the GIN index
+    finds first, then sorted)."""
     if index.ordered:
         return _keys(index, limit=EXACT_UP_TO + 1)
-    with connection.cursor() as cursor:
-        cursor.execute(f"{index.sql} LIMIT %s", [*index.params, EXACT_UP_TO + 1])
-        return sorted((row[0] for row in cursor.fetchall()), reverse=True)
+    return sorted((row[0] for row in _rows(f"{index.sql} LIMIT %s", [*index.params, EXACT_UP_TO + 1])), reverse=True)
+
+
+def _range(scope, index: _Index, column: str = "sort_key") -> tuple[str, list]:
+    where, params = "center_id = %s", [scope.center.pk]
+    if index.lo is not None:
+        where += f" AND {column} >= %s"
+        params.append(index.lo)
+    if index.hi is not None:
+        where += f" AND {column} <= %s"
+        params.append(index.hi)
+    return where, params
+
+
+def _probe(scope, index: _Index) -> tuple[list[int], int | None]:
+    """PostgreSQL: the matches among the center's newest PROBE_ROWS rows (in the dates), newest first, and the sort
+    key of the oldest row looked at (None when those were all the rows: the matches are then all the matches)."""
+    where, params = _range(scope, index)
+    rows = _rows(f"SELECT k, {index.cond} FROM (SELECT sort_key AS k, words, meta, text FROM workbench_orderwords "
+                 f"WHERE {where} ORDER BY sort_key DESC LIMIT %s) newest",
+                 [*index.cond_params, *params, PROBE_ROWS], walk=True)
+    return [k for k, match in rows if match], (rows[-1][0] if len(rows) == PROBE_ROWS else None)
 
 
 def _count(index: _Index) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM ({index.sql}) found", index.params)
-        return cursor.fetchone()[0]
+    return _rows(f"SELECT count(*) FROM ({index.sql}) found", index.params)[0][0]
 
 
 def _round(n: float) -> int:
@@ -368,61 +402,65 @@ def _round(n: float) -> int:
     return max(step, int(round(n / step)) * step)
 
 
-def _estimate(scope, index: _Index, capped: list[int]) -> int:
-    """The number of matches when more than EXACT_UP_TO: SQLite, from the time the newest EXACT_UP_TO + 1 span
-    against the time the center's orders (in the asked dates) span; PostgreSQL, from a sample of the index's pages
-    (TABLESAMPLE SYSTEM, repeatable; the words and keys asked as LIKEs of the row), scaled to the whole table."""
-    found = len(capped)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'workbench_orderwords'::regclass")
-            rows = max(1.0, cursor.fetchone()[0] or 0.0)
-            percent = min(100.0, 100.0 * SAMPLE_ROWS / rows)
-            cursor.execute("SELECT count(*) FROM workbench_orderwords TABLESAMPLE SYSTEM (%s::real) REPEATABLE (17) "
-                           f"WHERE {index.sample}", [percent, *index.sample_params])
-            sampled = cursor.fetchone()[0]
-        return _round(max(found, sampled * 100.0 / percent))
-    bounds, params = "", [scope.center.pk]
-    if index.lo is not None:
-        bounds += " AND sort_key >= %s"
-        params.append(index.lo)
-    if index.hi is not None:
-        bounds += " AND sort_key <= %s"
-        params.append(index.hi)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT (SELECT max(sort_key) FROM workbench_orderwords WHERE center_id = %s{bounds}), "
-                       f"(SELECT min(sort_key) FROM workbench_orderwords WHERE center_id = %s{bounds})", params + params)
-        newest, oldest = cursor.fetchone()
+def _by_time(scope, index: _Index, found: int, window_oldest: int) -> int:
+    """`found` matches among the center's rows from window_oldest to the newest: scaled by the time all its rows
+    (in the asked dates) span against the time those span."""
+    where, params = _range(scope, index)
+    newest, oldest = _rows(f"SELECT (SELECT max(sort_key) FROM workbench_orderwords WHERE {where}), "
+                           f"(SELECT min(sort_key) FROM workbench_orderwords WHERE {where})", params + params)[0]
     span = words.seconds_of(newest) - words.seconds_of(oldest) + 1
-    window = words.seconds_of(newest) - words.seconds_of(capped[-1]) + 1
+    window = words.seconds_of(newest) - words.seconds_of(window_oldest) + 1
     return _round(max(found, found * span / window))
+
+
+def _sampled(index: _Index, found: int) -> int:
+    """PostgreSQL: the matches in a sample of the index's pages (TABLESAMPLE SYSTEM, repeatable; the words and keys
+    asked as LIKEs of the row), scaled to the whole table."""
+    rows = max(1.0, _rows("SELECT reltuples FROM pg_class WHERE oid = 'workbench_orderwords'::regclass", [])[0][0] or 0.0)
+    percent = min(100.0, 100.0 * SAMPLE_ROWS / rows)
+    sampled = _rows("SELECT count(*) FROM workbench_orderwords TABLESAMPLE SYSTEM (%s::real) REPEATABLE (17) "
+                    f"WHERE {index.sample}", [percent, *index.sample_params])[0][0]
+    return _round(max(found, sampled * 100.0 / percent))
+
+
+def _total(scope, index: _Index) -> tuple[list[int], int, bool]:
+    """The newest matches known (newest first, a prefix of all of them), the total and whether it is estimated.
+    SQLite: up to EXACT_UP_TO + 1 from FTS5 in rowid order, the total estimated above EXACT_UP_TO from the time they
+    span. PostgreSQL: the center's newest rows tested first; a word common there is estimated from them, any other
+    counted through GIN up to EXACT_UP_TO (above, estimated from a sample)."""
+    if index.ordered:
+        newest = _capped(index)
+        if len(newest) <= EXACT_UP_TO:
+            return newest, len(newest), False
+        return newest, _by_time(scope, index, len(newest), newest[-1]), True
+    newest, window_oldest = _probe(scope, index)
+    if window_oldest is None:
+        return newest, len(newest), False
+    estimate = _by_time(scope, index, len(newest), window_oldest) if len(newest) >= PROBE_MIN else None
+    if estimate is not None and estimate > EXACT_UP_TO:
+        return newest, estimate, True
+    capped = _capped(index)
+    if len(capped) <= EXACT_UP_TO:
+        return capped, len(capped), False
+    return newest, estimate if estimate is not None else _sampled(index, len(capped)), True
 
 
 def _index_page(scope, index: _Index, page: int, size: int) -> tuple[list[int], int, int, bool]:
     """One page of a words search (order ids newest first), its page number (past the end: the last), the total and
-    whether the total is estimated. Up to EXACT_UP_TO matches are read at once and counted; above, the page is read
-    from the nearer end (the last page costs what the first does) and the total estimated; a page past the real end
-    of an estimate falls back to the exact count."""
-    capped = _capped(index)
-    if len(capped) <= EXACT_UP_TO:
-        total = len(capped)
-        page = min(page, max(1, -(-total // size)))
-        start = (page - 1) * size
-        return [words.order_id_of(k) for k in capped[start:start + size]], page, total, False
-    total, estimated = _estimate(scope, index, capped), True
+    whether the total is estimated. Pages beyond the newest matches known are read from the nearer end (the last
+    page costs what the first does); a page past the real end of an estimate falls back to the exact count."""
+    newest, total, estimated = _total(scope, index)
     while True:
         page = min(page, max(1, -(-total // size)))
         start = (page - 1) * size
-        walk = not index.ordered
-        last = page > 1 and page * size >= total  # the last page of an estimate: the oldest matches
-        if start * 2 <= total and not last:
-            if index.ordered and start + size <= len(capped):
-                keys = capped[start:start + size]
-            else:
-                keys = _keys(index, limit=size, offset=start, walk=walk)
+        last = estimated and page > 1 and page * size >= total  # the last page of an estimate: the oldest matches
+        if (not estimated and len(newest) >= total) or (start + size <= len(newest) and not last):
+            keys = newest[start:start + size]
+        elif start * 2 <= total and not last:
+            keys = _keys(index, limit=size, offset=start)
         else:
             end = min(total, start + size)
-            keys = list(reversed(_keys(index, newest=False, limit=end - start, offset=total - end, walk=walk)))
+            keys = list(reversed(_keys(index, newest=False, limit=end - start, offset=total - end)))
         if keys or not estimated:
             return [words.order_id_of(k) for k in keys], page, total, estimated
         total, estimated = _count(index), False  # the estimate ran past the last match: count them

@@ -55,6 +55,9 @@ def _text(rng: random.Random) -> str:
 def test_search_gives_what_reading_every_order_gives(org, scope_of_staff, monkeypatch, cap):
     # estimated: above two matches the total is estimated and pages are read from the nearer end of the index
     monkeypatch.setattr(selectors, "EXACT_UP_TO", cap)
+    if cap == 2:  # PostgreSQL: the newest rows' probe too small to hold every order, so each way is taken
+        monkeypatch.setattr(selectors, "PROBE_ROWS", 6)
+        monkeypatch.setattr(selectors, "PROBE_MIN", 2)
     rng = random.Random(17)
     other = org_services.create_center("other", "另一中心")
     other_agent = org_services.create_staff(other, staff_no="2901", name="别处座席", roles=["agent"], username="other2901",

@@ -19,6 +19,7 @@ CI_ONLY: dict[str, str] = {
     "kefu/roster/tests/test_labelling.py": "DP checked against the CP-SAT optimum",
     "kefu/roster/tests/test_decompose.py": "team-by-team solver passes",
     "kefu/roster/tests/test_demo.py": "the demo's rosters solved for six weeks",
+    "kefu/roster/tests/test_benchmark.py": "benchmark instances solved to the proven optimum",
     # simulations
     "kefu/wfm/tests/test_simulation.py": "Erlang A against a SimPy simulation's confidence interval",
     "kefu/telephony/tests/test_simulator.py": "SimPy call-center simulator against published Erlang C examples",
@@ -29,6 +30,8 @@ CI_ONLY: dict[str, str] = {
     "kefu/attendance/tests/test_demo.py": "the demo center's attendance built whole",
     "kefu/shiftlog/tests/test_demo.py": "two weeks of demo handover diaries",
     "kefu/knowledge/tests/test_demo.py": "the demo knowledge base built twice",
+    "kefu/followup/tests/test_demo.py": "a month of demo callbacks and a campaign built twice",
+    "kefu/shop/tests/test_demo.py": "the demo shop built through the services",
     # migrations run backwards and forwards on a filled database
     "kefu/discipline/tests/test_migrations.py": "migrations run back and forth",
     "kefu/telephony/tests/test_migration.py": "migrations run back and forth",

@@ -7,9 +7,9 @@ class DisciplineConfig(AppConfig):
     verbose_name = "奖惩与考核"
 
     def ready(self):
-        from kefu.knowledge import services as knowledge
+        from kefu import registry
 
         from . import services
 
         # the phrase checker flags a group's own discouraged phrases in its members' texts (004:L913)
-        knowledge.add_group_phrase_source(services.group_phrase_rules)
+        registry.provide("knowledge.group_phrases", services.group_phrase_rules)

@@ -503,7 +503,7 @@ def _phrase_rules(team, discouraged: list[dict]) -> list[dict]:
 
 def group_phrase_rules(staff) -> list[dict]:
     """The phrase checker's additions for `staff`: their group's discouraged phrases (004:L913), registered with
-    kefu.knowledge (add_group_phrase_source) when the app is ready. Nothing for a person without a group."""
+    the hook "knowledge.group_phrases" (kefu.registry) when the app is ready. Nothing for a person without a group."""
     if staff is None or not getattr(staff, "team_id", None):
         return []
     row = (TeamStandard.objects.filter(team_id=staff.team_id, kind=TeamStandard.Kind.PHRASES)

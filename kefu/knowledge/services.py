@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from kefu import registry
 from kefu.errors import Conflict, NotAllowed, Problem, RuleViolation
 from kefu.knowledge import phrases, search
 from kefu.knowledge.models import (Article, ArticleVersion, Category, IndexedDoc, IndexMeta, KeyAccount, Notification,
@@ -92,20 +93,12 @@ def check_text(text: str, center=None, staff=None) -> list[phrases.Hit]:
     return [h for h in phrases.check(text or "", rules) if h.category in wanted]
 
 
-_GROUP_PHRASE_SOURCES: list = []
-
-
-def add_group_phrase_source(source) -> None:
-    """Let an app above add the phrases a person's group discourages on top of the center's rules: `source(staff)`
-    returns rule dicts (phrases.rule_from) for that person, or nothing. kefu.discipline registers the team lead's
-    phrase standards (004:L913). Without a staff member, or for one whose group added nothing, nothing changes."""
-    if source not in _GROUP_PHRASE_SOURCES:
-        _GROUP_PHRASE_SOURCES.append(source)
-
-
 def group_rules(staff) -> tuple[phrases.Rule, ...]:
-    """The rules the registered sources add for `staff`; a pattern that is not safe is never run."""
-    return tuple(phrases.rule_from(data) for source in _GROUP_PHRASE_SOURCES for data in (source(staff) or ())
+    """The rules the providers of hook "knowledge.group_phrases" (kefu.registry; kefu.discipline provides the team
+    lead's phrase standards, 004:L913) add for `staff`; a pattern that is not safe is never run. Without a staff
+    member, or for one whose group added nothing, nothing changes."""
+    return tuple(phrases.rule_from(data) for source in registry.providers("knowledge.group_phrases")
+                 for data in (source(staff) or ())
                  if not phrases.pattern_problem(data["pattern"]))
 
 

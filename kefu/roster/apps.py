@@ -7,9 +7,8 @@ class RosterConfig(AppConfig):
     verbose_name = "排班表"
 
     def ready(self):
-        from kefu.telephony import demo as telephony_demo
+        from kefu import registry
 
         from .demo_calls import call_rota
 
-        if call_rota not in telephony_demo.ROTA_SOURCES:
-            telephony_demo.ROTA_SOURCES.append(call_rota)
+        registry.provide("demo.call_rota", call_rota)

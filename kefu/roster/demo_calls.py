@@ -1,12 +1,12 @@
 """The demo's call month follows the published roster: the agents log in for their rostered shifts.
 
-Registered in kefu.telephony.demo.ROTA_SOURCES by the roster's AppConfig (telephony sits below planning and cannot
-import the roster itself)."""
+Provided for the hook "demo.call_rota" (kefu.registry) by the roster's AppConfig (telephony sits below planning
+and cannot import the roster itself)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from kefu.telephony.demo import _breaks
+from kefu.telephony.demo import breaks
 from kefu.telephony.simulator import AgentShift
 
 ABSENT_SHARE = 0.012  # about one rostered shift in eighty missed: 出勤率 a little under 100 % (004:L1585-1591)
@@ -31,5 +31,5 @@ def call_rota(center, start: datetime, duration: int, rng) -> list[AgentShift] |
         s = max(0, int((s_at - start).total_seconds()) + (rng.randint(5, 25) * 60 if roll < 0.05 else -rng.randint(0, 5) * 60))
         e = min(int((e_at - start).total_seconds()) + rng.randint(0, 5) * 60, duration)
         if e > s:
-            shifts.append(AgentShift(staff_no, s, e, frozenset(), _breaks(s, e)))
+            shifts.append(AgentShift(staff_no, s, e, frozenset(), breaks(s, e)))
     return shifts

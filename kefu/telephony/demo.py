@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from kefu import registry
 from kefu.org.models import Staff
 from kefu.telephony import services
 from kefu.telephony.models import ImportBatch
@@ -28,21 +29,16 @@ WEEKLY_PROFILE = [1.1, 1.0, 1.0, 1.0, 1.05, 0.8, 0.7]  # Monday .. Sunday
 SHIFTS = [(22, 32), (8, 16), (14, 22), (8, 16), (14, 22), (10, 18), (8, 16), (14, 22), (12, 20), (9, 17), (8, 16), (14, 22)]
 
 
-def _breaks(s: int, e: int) -> tuple:
+def breaks(s: int, e: int) -> tuple:
     """Two ten-minute breaks and a ten-minute meal on the phone system (the rest of the shift ready for calls)."""
     return tuple(p for p in ((s + 2 * 3600, s + 2 * 3600 + 600, "小休"), (s + 4 * 3600, s + 4 * 3600 + 600, "用餐"),
                              (s + 6 * 3600 + 1800, s + 6 * 3600 + 2400, "小休")) if p[1] <= e)
 
 
-# Planning apps that publish rosters register here a function (center, start, duration, rng) -> [AgentShift] | None,
-# so that the demo's agents log in for their rostered shifts (kefu.roster registers one in its AppConfig.ready):
-# telephony sits below planning and may not import it (kefu/tests/test_layers.py).
-ROTA_SOURCES: list = []
-
-
 def _rota_from_roster(center, start: datetime, duration: int, rng) -> list[AgentShift] | None:
-    """The first registered source's shifts for the simulated period, or None without one or without a roster."""
-    for source in ROTA_SOURCES:
+    """The first provider's shifts for the simulated period (hook "demo.call_rota" of kefu.registry: telephony sits
+    below planning and may not import it), or None without one or without a roster."""
+    for source in registry.providers("demo.call_rota"):
         shifts = source(center, start, duration, rng)
         if shifts:
             return shifts
@@ -61,7 +57,7 @@ def _rotation(agents, duration: int) -> list[AgentShift]:
             s, e = day0 + s_h * 3600, min(day0 + e_h * 3600, duration)
             if s >= duration:
                 continue
-            roster.append(AgentShift(agent.staff_no, s, e, frozenset(), _breaks(s, e)))
+            roster.append(AgentShift(agent.staff_no, s, e, frozenset(), breaks(s, e)))
     return roster
 
 

@@ -440,7 +440,15 @@ def transition(order: Order, name: str, actor, version, *, now: datetime | None 
 @transaction.atomic
 def merge(order: Order, into, actor, version, *, note: str = "", center=None, now: datetime | None = None) -> Order:
     """Merge the duplicate `order` into the order `into` (its number or id) through the machine's `merge`: the
-    duplicate ends merged, the survivor keeps both matters (machine.py, `merge_into`). Returns the survivor."""
+    duplicate ends merged, the survivor keeps both matters (machine.py, `merge_into`). Returns the survivor.
+
+    Both rows are locked first, lower id first: two people merging A into B and B into A at the same moment then wait
+    for each other in one order (the second finds its order merged and is refused) instead of deadlocking on
+    PostgreSQL."""
+    survivor = machine.parse_survivor(order, into, now)
+    if isinstance(survivor, Order):
+        list(Order.objects.select_for_update().filter(pk__in=sorted({order.pk, survivor.pk})).order_by("pk")
+             .values_list("pk", flat=True))
     done = transition(order, "merge", actor, version, now=now, center=center, into=into, note=note)
     return lock_order(done.merged_into_id, done.center)
 

@@ -53,3 +53,50 @@ def test_two_threads_one_wins(org, new_order):
     winner = next(o[1] for o in outcomes if o[0] == "ok")
     assert final.version == 3 and final.dispatch_opinion == winner
     assert OrderEvent.objects.filter(order=order, name="dispatch").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_merging_a_pair_into_each_other_at_once_one_wins_and_nothing_deadlocks(org, new_order, monkeypatch):
+    """A into B and B into A at the same moment: each merge's first lock is held a moment longer (the window in
+    which, locking only its own order first, each would wait for the other's and PostgreSQL would abort one with a
+    deadlock, a 500). Both rows are locked lower id first, so the second waits, then finds its order merged."""
+    a, b = new_order(), new_order(phone="13900139000")
+    real_lock = services.lock_order
+
+    def slow_lock(order_id, center):
+        found = real_lock(order_id, center)
+        time.sleep(0.3)
+        return found
+
+    monkeypatch.setattr(services, "lock_order", slow_lock)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def merge(dup, survivor):
+        try:
+            barrier.wait(timeout=10)
+            for _ in range(300):  # SQLite's shared-cache test database fails at once where the file database waits
+                try:
+                    services.merge(Order.objects.get(pk=dup.pk), survivor.number, org.dispatcher, 1)
+                    outcomes.append("ok")
+                    return
+                except OperationalError as exc:
+                    if "locked" not in str(exc):
+                        raise
+                    time.sleep(0.01)
+        except RuleViolation as exc:
+            outcomes.append(("refused", exc.problems[0].field))
+        except Exception as exc:  # noqa: BLE001 - a deadlock is what this test catches
+            outcomes.append(("error", type(exc).__name__, str(exc)[:80]))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=merge, args=(a, b)), threading.Thread(target=merge, args=(b, a))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(outcomes) == 2 and outcomes.count("ok") == 1, outcomes
+    assert [o for o in outcomes if o != "ok"][0][0] == "refused", outcomes  # a clear refusal, not a database error
+    states = sorted(Order.objects.filter(pk__in=[a.pk, b.pk]).values_list("state", flat=True))
+    assert states.count("merged") == 1, states

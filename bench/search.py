@@ -10,33 +10,40 @@ index rows are written with bulk inserts (the index as the order's save would wr
     .venv/bin/python bench/search.py --orders 100000      a quicker run
     .venv/bin/python bench/search.py --db sqlite --reuse  measure again on the orders the last run built
 
-Measured 2026-12-07 on the shared 2-core machine. First run (200,000 orders, load average 12-15): number p95 42 ms
-(SQLite) / 25 ms (PostgreSQL), phone 76 / 32 ms, rare words 76 / 46 ms, two words 114 / 84 ms; a common word (~5 % of
-the orders) 760 / 751 ms against a LIKE p95 of 1,100 / 1,827 ms: each match was read from tickets_order for the count,
-the newest-first page and the whole-word check.
+Measured 2026-12-07 on the shared 2-core machine. Earlier versions (FTS5 over terms alone, a whole-word check on
+the folded text, filters joined to tickets_order), at 1,000,000 orders, SQLite load 5.5-9.5 (wall p95): number 12 ms,
+phone 72, rare words 70, two words 113, a common word 348, word + filters 1,083, LIKE 1,852; PostgreSQL load 5-6.6:
+9 / 9 / 22 / 61 / 414 / 793 ms, LIKE 2,491 ms.
 
-Since then the index table holds the order's center, acceptance time and folded text (migration 0003): a words search
-without other filters is counted and paged on it alone and only the page's 20 orders are read; on SQLite the first
-and last pages of a common word walk the (center, accepted_at) index instead of sorting every match; on PostgreSQL the
-GIN condition is asked of the index rows directly (no self-join). The bench prints the CPU time of its own process
-besides the wall time (for SQLite that is the engine's work, without the wait for a core on a loaded machine).
+Now (kefu/workbench/words.py, selectors.py, migration 0004): the index row of an order holds its terms in their places
+(a word of three or more Chinese characters is an FTS5 phrase, no check of the text), its filter keys (center, kind,
+state, level, department, overdue, its staff) and a sort key (acceptance second and id, newest largest), kept in step
+with every write of the order by triggers on tickets_order. A words search with any filters is one index query:
+SQLite, one FTS5 MATCH (rowid = sort key, so the newest matches come first and the walk stops after 2,001); PostgreSQL,
+the center's newest 4,000 rows tested first along the (center, sort key) index (a common word's page and estimate come
+from there), other words counted through one GIN containment of terms and keys. Up to 2,000 matches the total is
+exact; above, it is an estimate shown as 约 N (SQLite: scaled by the time the newest 2,001 matches span; PostgreSQL:
+by the newest rows' share, or a 0.5 % sample of the index pages), and the last page is read from the oldest end.
 
-1,000,000 orders, SQLite, load average 5.5-9.5 (wall p95, CPU p95): number 12 / 4 ms, phone 72 / 28 ms, rare words
-70 / 26 ms, two words 113 / 38 ms, a common word 348 / 126 ms, its last page 345 / 115 ms, word + filters 1,083 / 355
-ms, word + dates 1,100 / 342 ms; LIKE p95 1,852 ms on the same words (5.4x slower than the index); same orders found
-by both. 200,000 orders: SQLite (load 14) common word 263 ms (was 760), last page 348 ms, word + filters 380 ms.
-PostgreSQL, 200,000 orders, load 4.7-8.3 (wall p95; the server's CPU is not in the client's CPU time): number 16 ms,
-phone 25 ms, rare words 22 ms, two words 29 ms, a common word 86 ms (was 751), its last page 69 ms, word + filters
-190 ms, word + dates 154 ms; LIKE p95 597 ms on the same words (7.3x); same orders found by both.
-PostgreSQL, 1,000,000 orders, load 5.0-6.6 (wall p95): number 9 ms, phone 9 ms, rare words 22 ms, two words 61 ms,
-a common word 414 ms, its last page 365 ms, word + filters 793 ms, word + dates 772 ms; LIKE p95 2,491 ms (6.6x).
-
-The goal (p95 <= 100 ms on 1M) is met by number, phone, rare words and two words on both databases (two words 113 ms
-on SQLite), NOT by a common word (SQLite 126 ms of CPU alone; PostgreSQL rechecks ~50,000 GIN matches and sorts them:
-~50,000 index rows are read for the exact count and the whole-word check) nor by a word with filters (each match is
-still joined to tickets_order). Next steps: FTS5 detail=full with positional terms so a phrase query replaces
-the whole-word check and the count comes from FTS5 and the center alone; the filters (kind, state, department, overdue)
-copied into the index table; an estimated count above a cap ("约 50,000 条", exact on demand) for very common words.
+1,000,000 orders, the machine shared with seven others at load average 14-15 on 2 CPUs (every wall time ~5-6x what it
+is at load 5: the LIKE baseline's p95 went from 1.9 s / 2.5 s to 18.9 s / 14.1 s), wall p95 (CPU p95 of this process):
+  SQLite      number 87 ms (7.6), phone 994 (62), word 302 (22), rare words 739 (80), two words 958 (67),
+              word + filters 1,308 (94), word + dates 380 (31), word + owner 1,248 (73), last page 187 (15);
+              LIKE p95 18,917 ms, 29.9x the index on the same words; estimated totals within 3.7 % (mean 1.5 %).
+  PostgreSQL  number 260 ms (10.8), phone 175 (15), word 496 (20), rare words 490 (23), two words 661 (23),
+              word + filters 389 (19), word + dates 441 (22), word + owner 406 (18), last page 384 (17);
+              LIKE p95 14,101 ms, 28.8x the index; estimated totals within 12.3 % (mean 6.0 %).
+The 100 ms p95 goal is NOT shown met in wall time at this load on either database; the LIKE ratio went from 5.4x /
+6.6x to 29.9x / 28.8x.
+Second SQLite run (--reuse, same orders) after two fixes: the center asked of the joined index row instead of being
+ANDed in the MATCH (its key's doclist holds every row of the center), and the phone search finding the customers by
+each digest's index and sorting a customer's orders itself (SQLite walked every order by time for the page). Load
+average 6.4-12.7, wall p95 (CPU p95): number 94 ms (9.8), phone 604 (53), word 93 (21), rare words 468 (42), two
+words 167 (50), word + filters 180 (58), word + dates 67 (18), word + owner 150 (40), last page 48 (18); all p95
+404 ms, OVER the goal; LIKE p95 8,076 ms, 40.9x; estimated totals within 4.4 % (mean 3.1 %). Met at this load: a
+common word, word + dates, the last page (and number at p50 18 ms). Left: phone (the count of a customer's orders
+still costs ~16 ms on SQLite's center index) and words whose pairs are each common but rarely together (FTS5 walks
+every phrase candidate to count them exactly: rare words, two words, word + filters).
 """
 from __future__ import annotations
 

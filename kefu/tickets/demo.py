@@ -94,6 +94,7 @@ def build(center, rng, out) -> None:
             made += 1
             _advance(order, rng, now, agent, dispatchers, handlers)
         made += _duplicates(center, rng, now, dispatchers)
+        made += _appeal_in_verification(center, rng, now, agents, dispatchers)
     services.scan_deadlines(now - timedelta(hours=25))
     services.scan_deadlines(now)
     counts = {label: Order.objects.filter(center=center, state=state).count() for state, label in machine.STATES.items()}
@@ -128,6 +129,23 @@ def _duplicates(center, rng, now, dispatchers) -> int:
             continue
         made += 1
     return made
+
+
+def _appeal_in_verification(center, rng, now, agents, dispatchers) -> int:
+    """This morning's new appeal, sent to the city department for verification an hour ago and not yet answered
+    (004:L2155): the demo always shows one order in that step, whatever the random month gave. Returns the orders made."""
+    accepted = now - timedelta(hours=3)
+    try:
+        order = services.create_order(center, rng.choice(agents), {
+            "kind": machine.APPEAL, "phone": "13905710000", "customer_name": "钱女士", "subject": "投诉处理结果不满意",
+            "description": "客户就上月的话费投诉处理结果向消费者协会申诉，要求重新核实。", "category": "tariff",
+            "level": 2, "accepted_at": accepted.isoformat(), "appeal_source": "消费者协会", "appeal_is_new": True,
+        }, now=accepted)
+        order = services.transition(order, "appeal_verify", rng.choice(dispatchers), order.version,
+                                    now=now - timedelta(hours=1), verification_request="请地市部门核实申诉情况")
+    except RuleViolation:  # a preset without appeals or this category: nothing to show
+        return 0
+    return 1
 
 
 LATE_SHARE = 0.03  # orders that miss their deadline somewhere in the last 60 days (resolved late, with a reason)

@@ -2,6 +2,7 @@
 each record's objects named as a person names them, and exports the results to Excel (the export is audited too)."""
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 from django.core.paginator import Paginator
@@ -15,6 +16,7 @@ from kefu.audit import selectors
 from kefu.audit.models import AuditRecord
 from kefu.audit.services import record, record_read
 from kefu.errors import RuleViolation
+from kefu.messages import catalogue, render as render_msg
 from kefu.scope import caller
 from kefu.web import sheets
 from kefu.web.people import list_separator
@@ -24,9 +26,22 @@ EXPORT_MAX_ROWS = 1_000_000  # a worksheet holds 1,048,576 rows
 EXPORT_HEADERS = [gettext_noop(h) for h in ("时间", "员工", "动作", "途径", "对象", "对象数", "字段", "说明", "来源IP", "地址")]
 
 
+_TRANSITION_NOTE = re.compile(r"^(?P<machine>[a-z_]+(?:\.[a-z_]+)*)\.(?P<name>[a-z_]+)$")
+
+
+def note_label(note: str) -> str:
+    """A workflow transition's audit note (machine.transition, kefu.workflow) read as the transition's label."""
+    m = _TRANSITION_NOTE.match(note or "")
+    if m and f"{m['machine']}.transition.{m['name']}" in catalogue():
+        return render_msg(f"{m['machine']}.transition.{m['name']}")
+    return note
+
+
 def _shown(request, center, rows, note: str) -> None:
     """Name the rows' objects; the customers they show (masked phones) are a read of customer data: recorded."""
     selectors.name_records(center, rows)
+    for r in rows:
+        r.note_shown = note_label(r.note)
     shown = selectors.customers_shown(rows)
     if shown:
         record_read(request, "customers.customer", shown, fields="phone(masked)", note=note)
@@ -80,7 +95,7 @@ def export(request):
             names = list_separator().join(r.object_names) + (_(" 等 %(n)s 个") % {"n": r.object_more + len(r.object_names)}
                                                  if r.object_more else "")
             sheets.append(ws, [_local(r.at), r.staff_label or "", r.get_action_display(), r.get_channel_display(),
-                               names, len(selectors.ids_of(r)), r.fields, r.note, r.ip or "", r.path])
+                               names, len(selectors.ids_of(r)), r.fields, note_label(r.note), r.ip or "", r.path])
     given = {k: v for k, v in crit.values.items() if v}
     note = ("导出审计记录 %s 条；条件：%s" % (total, "，".join(f"{k}={v}" for k, v in given.items()) or "全部"))[:300]
     record(request, AuditRecord.Action.EXPORT, "audit.record", [], note=note, channel=AuditRecord.Channel.EXPORT)

@@ -29,11 +29,19 @@ EXPORT_HEADERS = [gettext_noop(h) for h in ("时间", "员工", "动作", "途�
 _TRANSITION_NOTE = re.compile(r"^(?P<machine>[a-z_]+(?:\.[a-z_]+)*)\.(?P<name>[a-z_]+)$")
 
 
+_CODED_NOTE = re.compile(r"^(?P<code>[a-z_]+(?:\.[a-z_]+)+)(?P<params>(?: [a-z_]+=\S*)*)$")
+
+
 def note_label(note: str) -> str:
-    """A workflow transition's audit note (machine.transition, kefu.workflow) read as the transition's label."""
+    """An audit note that is a code: a workflow transition's (machine.transition, kefu.workflow) read as the
+    transition's label; a message code with k=v parameters ("shop.import created=3 updated=1") as its message."""
     m = _TRANSITION_NOTE.match(note or "")
     if m and f"{m['machine']}.transition.{m['name']}" in catalogue():
         return render_msg(f"{m['machine']}.transition.{m['name']}")
+    m = _CODED_NOTE.match(note or "")
+    if m and m["code"] in catalogue():
+        params = dict(part.split("=", 1) for part in m["params"].split())
+        return render_msg(m["code"], params)
     return note
 
 

@@ -2,6 +2,12 @@
 from django.utils.translation import gettext_noop as _
 
 MESSAGES = {
+    # audit notes of the desk's writes, as the audit page names them (code, then k=v parameters: kefu.audit.views)
+    "shop.order.create": _("新建网店订单"),
+    "shop.order.confirm": _("确认订单信息"),
+    "shop.import": _("导入平台订单：新增 %(created)s，更新 %(updated)s"),
+    "shop.case.open": _("登记售后"),
+    "shop.chat.import": _("导入聊天记录：%(sessions)s 段会话"),
     # field labels (the confirmation form's 9 fields first, 000:L223-229)
     "shop.field.item_no": _("货号"),
     "shop.field.size": _("尺码"),

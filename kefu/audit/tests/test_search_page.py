@@ -104,3 +104,18 @@ def test_auditor_searches_in_chromium(make_staff, page, login, screenshot):
     page.goto(page.base_url + "/audit/")
     page.click("#next")
     assert "第 2 / 2 页" in page.inner_text("main")
+
+
+def test_coded_audit_notes_read_as_their_messages():
+    """A write recorded with a message code (and k=v parameters) reads as the message, never as the code."""
+    from django.utils import translation
+
+    from kefu.audit.views import note_label
+
+    with translation.override("zh-hans"):
+        assert note_label("shop.case.open") == "登记售后"
+        assert note_label("shop.import created=3 updated=1") == "导入平台订单：新增 3，更新 1"
+        assert note_label("shop.case.accept") == "同意退换"
+        assert note_label("审计查询") == "审计查询" and note_label("no.such.code") == "no.such.code"
+    with translation.override("en"):
+        assert note_label("shop.import created=3 updated=1") == "Platform orders imported: 3 new, 1 updated"

@@ -16,13 +16,18 @@ def test_demo_rosters_cover_the_past_weeks_and_the_next_four(db):
     out = io.StringIO()
     center = org_demo.build(None, random.Random(1), out)
     demo.build(center, random.Random(1), out, time_limit=8)
-    past, current = Roster.objects.filter(center=center).order_by("start")
-    assert past.start == timezone.localdate() - timedelta(days=29) and current.days == 28  # the 30 days of the demo's calls …
-    assert past.start + timedelta(days=past.days) == current.start == demo.this_monday()  # … then on, no gap, no overlap
-    for roster in (past, current):
+    *past, current = Roster.objects.filter(center=center).order_by("start")
+    # the 30 days of the demo's calls, in rosters of a week at most (each small enough to be staffed fully on a busy
+    # machine), then four weeks from this Monday: no gap, no overlap
+    assert past and past[0].start == timezone.localdate() - timedelta(days=29) and current.days == 28
+    for before, after in zip(past, [*past[1:], current]):
+        assert before.days <= demo.PAST_WEEK and before.start + timedelta(days=before.days) == after.start
+    assert current.start == demo.this_monday()
+    for roster in (*past, current):
         assert len(roster.inputs["agents"]) == 15  # agent1..12 + senior1..3
         assert roster.assignments.filter(shift__isnull=False).values("day").distinct().count() == roster.days  # no day unstaffed
         assert roster.status == Roster.Status.PUBLISHED and roster.report["hard"] == []
+    count = Roster.objects.filter(center=center).count()
     demo.build(center, random.Random(1), out, time_limit=8)
-    assert Roster.objects.filter(center=center).count() == 2
+    assert Roster.objects.filter(center=center).count() == count == len(past) + 1
     assert "排班" in out.getvalue()

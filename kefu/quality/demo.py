@@ -103,13 +103,22 @@ def build(center, rng, out) -> None:
                          for m in e.marks.select_related("item")}
                 services.transition(e, "revise", lead, decision_note="复听后认可申诉，恢复扣分", marks=marks)
                 revised += 1
-    # Yesterday's day shift, scored and handed to team-a's lead (每班后交给班长, 004:L943).
+    # The team's last day shift with calls (yesterday, unless the roster gave the team no day shift then), scored
+    # and handed to team-a's lead (每班后交给班长, 004:L943).
     yesterday = today - timedelta(days=1)
     lead_team = next((a.team for a in agents if a.team and a.team.lead_id), None)
     if lead_team is not None:
         members = [a for a in agents if a.team_id == lead_team.pk]
-        shift_start, shift_end = selectors.shift_bounds(center, yesterday, default_shift(center).code)
-        picked = _shift_calls(center, members, shift_start, shift_end)
+        picked = []
+        for back in range(7):
+            day = yesterday - timedelta(days=back)
+            shift_start, shift_end = selectors.shift_bounds(center, day, default_shift(center).code)
+            picked = _shift_calls(center, members, shift_start, shift_end)
+            if picked:
+                yesterday = day
+                break
+        else:
+            shift_start, shift_end = selectors.shift_bounds(center, yesterday, default_shift(center).code)
         if not picked:  # no call records: four spot checks spread over the shift
             picked = [(agent, {"call_id": f"DEMO{yesterday:%m%d}{j:02d}", "call_type": CALL_TYPES[j],
                                "offered_at": datetime(yesterday.year, yesterday.month, yesterday.day, 8 + 2 * j, 35, tzinfo=tz),

@@ -77,13 +77,17 @@ def test_qa_and_training_records_belong_to_the_demo_centers_agents(demo_center):
                  .values_list("call_id", "agent_staff_no"))
     assert len(calls) == scored.count()  # every sampled call exists …
     assert all(calls[e.call_id] == e.agent.staff_no for e in scored.select_related("agent"))  # … and was the agent's
-    # yesterday's day-shift report to the team lead speaks of calls the agents took in that shift
+    # the last day-shift report to the team lead (yesterday's, or the team's last day shift with calls) speaks of
+    # calls the agents took in that shift
     from django.utils import timezone
 
+    from kefu.quality.models import ShiftReport
     from kefu.quality.selectors import shift_bounds
     from kefu.workcal.selectors import default_shift
 
-    start, end = shift_bounds(demo_center, timezone.localdate() - timedelta(days=1), default_shift(demo_center).code)
+    report = ShiftReport.objects.filter(center=demo_center).latest("shift_date")
+    assert timezone.localdate() - report.shift_date <= timedelta(days=7)
+    start, end = shift_bounds(demo_center, report.shift_date, default_shift(demo_center).code)
     in_shift = Evaluation.objects.filter(center=demo_center, offered_at__gte=start, offered_at__lt=end)
     assert in_shift.exists() and not in_shift.filter(call_id__startswith="DEMO").exists()
     attempts = Attempt.objects.filter(quiz__center=demo_center).select_related("staff")

@@ -8,8 +8,9 @@
 
     fire(MACHINE, scope, violation, "appeal", version=3, reason="...")
 
-`fire` locks the row (SELECT ... FOR UPDATE; SQLite serialises writers anyway), checks the version, the state, the
-caller's role and party, cleans the fields (required, allowed, length, choices), runs the guard, writes the new
+`fire` locks the row (SELECT ... FOR UPDATE; SQLite serialises writers anyway) together with the other rows the
+transition declares (`locks`), all in ascending primary-key order, checks the version, the state, the caller's role
+and party, cleans the fields (required, allowed, length, choices), runs the guard, writes the new
 state and the transition's effect, the history row (code + parameters, through the machine's `history`) and the
 audit record, all in one transaction, then schedules the machine's timers after the commit. Every problem is a
 `Msg` (code + parameters) rendered in the reader's language at the edge. Adding a transition is one entry in a
@@ -72,6 +73,12 @@ class Transition:
     # fails is not offered by `available` and refused by `fire` with the returned Msg/Problem (409).
     precondition: Callable[[Any, datetime], Msg | Problem | None] | None = None
     effect: Callable[["Context"], None] | None = None
+    # Other rows the transition writes or relies on (the survivor of a merge): locks(scope, obj, raw) names them from
+    # the submitted fields, as model instances or primary keys of the object's model, before anything is read. `fire`
+    # locks them with the object in one fixed order (table, then ascending primary key), so two transitions touching
+    # the same two rows from opposite ends wait for each other instead of deadlocking. `obj` may be an unsaved
+    # stand-in (only its pk) and `raw` is not cleaned yet: name what the fields point at, check nothing.
+    locks: Callable[[Any, Any, Mapping[str, Any]], Iterable[Any]] | None = None
     label: str = ""  # a Msg code; default "<machine>.transition.<name>"
     seed: str = ""
 
@@ -228,6 +235,8 @@ def fire(machine: Machine, scope, obj, name: str, *, version: int | None = None,
     action = machine.transition_label(t)
     model = type(obj)
     with transaction.atomic():
+        if t.locks is not None:
+            lock_rows(obj, t.locks(scope, obj, raw))
         if machine.load is not None:
             locked = machine.load(scope, obj)
             if locked is None:
@@ -280,6 +289,27 @@ def fire(machine: Machine, scope, obj, name: str, *, version: int | None = None,
         for job in ctx.after_commit:
             transaction.on_commit(job)
     return locked
+
+
+def lock_rows(obj, others: Iterable[Any]) -> None:
+    """Lock `obj` and `others` (instances, or primary keys of obj's model) in one fixed order, table by table in name
+    order, ascending primary key within a table: SELECT ... ORDER BY pk FOR UPDATE locks the rows in the order it
+    returns them, on PostgreSQL. On SQLite the statement locks nothing: the transaction began IMMEDIATE
+    (kefu/settings.py), so it already holds the database's write lock and writers run one at a time. Rows that do not
+    exist are skipped (the transition's fields then say what is wrong)."""
+    wanted: dict[type, set] = {type(obj): {obj.pk}}
+    for other in others:
+        if other is None:
+            continue
+        if hasattr(other, "_meta"):
+            model, pk = type(other), other.pk
+        else:
+            model, pk = type(obj), other
+        if pk is not None:
+            wanted.setdefault(model, set()).add(pk)
+    for model in sorted(wanted, key=lambda m: m._meta.db_table):
+        list(model.objects.select_for_update().filter(pk__in=wanted[model]).order_by("pk")
+             .values_list("pk", flat=True))
 
 
 def _audit(machine: Machine, t: Transition, scope, obj, ctx: Context) -> None:

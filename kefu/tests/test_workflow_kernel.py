@@ -3,6 +3,8 @@ exercised on a toy machine over the work-order table (any model with a state, a 
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from kefu.errors import Conflict, NotAllowed, NotFound, RuleViolation
@@ -47,6 +49,23 @@ TOY = Machine(
     history=lambda ctx: HISTORY.append((ctx.transition.name, ctx.before, ctx.obj.state, dict(ctx.history_params))),
     audit_type="order",
     party_of=_parties,
+)
+
+
+LOCKS_SEEN: list[tuple] = []
+
+
+def _link_locks(scope, obj, raw):
+    """The rows a link also writes: the other order the field names and, to see the table order, the caller's center."""
+    LOCKS_SEEN.append((type(obj).__name__, obj.pk, dict(raw)))
+    return [raw.get("other"), scope.center, None]
+
+
+# A transition that touches a second row of the same table (as a merge touches its survivor) declares it in `locks`.
+LINKED = Machine(
+    "tickets.toy_link",
+    transitions=(Transition("link", src={"accepted"}, dst="reviewed", requires=("other",), locks=_link_locks),),
+    fields={"other": FieldSpec("tickets.toy.field.other", kind="any")},
 )
 
 
@@ -157,3 +176,45 @@ def test_messages_render_in_the_readers_language_with_labels_and_times():
     assert render("no.such.code") == "no.such.code"
     when = datetime(2026, 12, 7, 6, 5, tzinfo=timezone.utc)
     assert Msg("common.not_found", what=when).params["what"] == when
+
+
+def _selects_of_orders_and_centers(queries) -> list[str]:
+    """The SELECTs of the order and center tables, in the order they ran."""
+    return [q["sql"] for q in queries if q["sql"].startswith("SELECT") and ("tickets_order" in q["sql"]
+                                                                           or "org_center" in q["sql"])]
+
+
+def test_declared_locks_are_taken_with_the_object_table_by_table_in_ascending_id_before_anything_is_read(people):
+    """fire locks the rows a transition declares with its object, in one fixed order whoever fires it from which end:
+    tables by name (org_center before tickets_order), ascending id within a table, before the object is read."""
+    from kefu.tickets import services
+    from kefu.tickets.models import Order
+
+    body = {"kind": "complaint", "phone": "13800138000", "subject": "话费多扣", "description": "多扣50元",
+            "category": "tariff", "level": 2}
+    low = services.create_order(people["agent"].center, people["agent"], body)
+    high = services.create_order(people["agent"].center, people["agent"], body)
+    LOCKS_SEEN.clear()
+    scope = scope_of(people["dispatcher"])
+    with CaptureQueriesContext(connection) as seen:
+        moved = fire(LINKED, scope, Order(pk=high.pk), "link", version=1, other=low.pk)
+    assert (moved.pk, moved.state, moved.version) == (high.pk, "reviewed", 2)
+    assert LOCKS_SEEN == [("Order", high.pk, {"other": low.pk})]  # the stand-in and the fields as submitted
+    selects = _selects_of_orders_and_centers(seen.captured_queries)
+    center_lock, order_lock, load = selects[:3]
+    assert "org_center" in center_lock and "tickets_order" not in center_lock
+    assert "tickets_order" in order_lock and "ORDER BY" in order_lock and "ASC" in order_lock
+    assert f"IN ({low.pk}, {high.pk})" in order_lock or f"IN ({high.pk}, {low.pk})" in order_lock
+    assert "IN (" not in load and str(high.pk) in load  # then the object itself, read under those locks
+    if connection.vendor == "postgresql":  # SQLite: the IMMEDIATE transaction already holds the write lock
+        assert all("FOR UPDATE" in sql for sql in (center_lock, order_lock, load))
+
+
+def test_a_declared_lock_naming_nothing_is_skipped_and_the_fields_say_what_is_wrong(people, order):
+    LOCKS_SEEN.clear()
+    with pytest.raises(RuleViolation) as refused:
+        fire(LINKED, scope_of(people["dispatcher"]), order, "link", version=order.version)
+    assert refused.value.problems[0].rule == "common.required"
+    assert LOCKS_SEEN == [("Order", order.pk, {})]
+    moved = fire(LINKED, scope_of(people["dispatcher"]), order, "link", version=order.version, other=10 ** 9)
+    assert moved.state == "reviewed"  # an id with no row locks nothing and stops nothing

@@ -140,11 +140,7 @@ def parse_survivor(order, value, now):
     not the duplicate itself, still open and not itself merged (no chains)."""
     from kefu.tickets.models import Order
 
-    text = str(value).strip().upper() if isinstance(value, str | int) and not isinstance(value, bool) else ""
-    qs = Order.objects.filter(center_id=order.center_id).select_related("merged_into")
-    found = None
-    if text:
-        found = qs.filter(number=text).first() or (qs.filter(pk=int(text)).first() if text.isdigit() else None)
+    found = _survivor(Order.objects.filter(center_id=order.center_id).select_related("merged_into"), value)
     if found is None:
         return Problem.of("tickets.merge.not_found", field="into", value=str(value)[:30])
     if found.pk == order.pk:
@@ -156,6 +152,23 @@ def parse_survivor(order, value, now):
         return Problem.of("tickets.merge.closed", field="into", number=found.number,
                           state=Msg(f"tickets.order.state.{found.state}"))
     return found
+
+
+def _survivor(qs, value):
+    """The order `value` names in `qs`: by its number, else by its id."""
+    text = str(value).strip().upper() if isinstance(value, str | int) and not isinstance(value, bool) else ""
+    if not text:
+        return None
+    return qs.filter(number=text).first() or (qs.filter(pk=int(text)).first() if text.isdigit() else None)
+
+
+def survivor_lock(scope, order, raw) -> list:
+    """What a merge locks besides the duplicate: the survivor the typed `into` names in the caller's center (its id
+    only; parse_survivor reads and checks it once it is locked)."""
+    from kefu.tickets.models import Order
+
+    found = _survivor(Order.objects.filter(center_id=scope.center.pk).only("pk"), raw.get("into"))
+    return [found.pk] if found is not None else []
 
 
 def _text(name: str, max_length: int) -> FieldSpec:
@@ -487,7 +500,8 @@ TRANSITIONS: list[Transition] = [
     # Duplicates (issue 17): a second order of the same matter is merged into the surviving one of the same center,
     # both open; the survivor takes its description, the earlier deadline and the higher priority (a repeat is
     # handled first, 004:L2013), and both keep a history line pointing at the other.
-    T("merge", OPEN_STATES, MERGED, DISPATCHERS, requires=("into",), effect=_merge, seed="004:L2013"),
+    T("merge", OPEN_STATES, MERGED, DISPATCHERS, requires=("into",), locks=survivor_lock, effect=_merge,
+      seed="004:L2013"),
     # One order holding two matters: the second becomes a new order of the same customer and channel, counted from
     # the same acceptance (004:L1293-1299); the original stays where it is.
     T("split", OPEN_STATES, STAY, DISPATCHERS, requires=("subject", "description"),

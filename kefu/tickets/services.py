@@ -442,13 +442,10 @@ def merge(order: Order, into, actor, version, *, note: str = "", center=None, no
     """Merge the duplicate `order` into the order `into` (its number or id) through the machine's `merge`: the
     duplicate ends merged, the survivor keeps both matters (machine.py, `merge_into`). Returns the survivor.
 
-    Both rows are locked first, lower id first: two people merging A into B and B into A at the same moment then wait
-    for each other in one order (the second finds its order merged and is refused) instead of deadlocking on
-    PostgreSQL."""
-    survivor = machine.parse_survivor(order, into, now)
-    if isinstance(survivor, Order):
-        list(Order.objects.select_for_update().filter(pk__in=sorted({order.pk, survivor.pk})).order_by("pk")
-             .values_list("pk", flat=True))
+    The transition declares the survivor as a row it locks (`machine.survivor_lock`): the kernel locks both orders
+    lower id first before reading either, so two people merging A into B and B into A at the same moment wait for
+    each other in one order (the second is refused) instead of deadlocking on PostgreSQL. `order` may be an unsaved
+    Order(pk=...), as the API passes it."""
     done = transition(order, "merge", actor, version, now=now, center=center, into=into, note=note)
     return lock_order(done.merged_into_id, done.center)
 
@@ -492,18 +489,13 @@ def _stored_text(code: str, **params) -> str:
 
 
 def merge_into(ctx) -> None:
-    """The duplicate (ctx.obj, locked) ends merged into ctx.fields["into"]. The survivor, locked in the same
-    transaction and checked again, gets the duplicate's description appended below its own, the earlier resolution
-    and promise deadlines (the customer has waited since the first acceptance, 004:L1327), the higher priority (a
-    repeat is handled first, 004:L2013), a new version and a history line naming the duplicate; orders merged into
-    the duplicate earlier now point at the survivor (no chains)."""
-    dup, now = ctx.obj, ctx.now
-    survivor = lock_order(ctx.fields["into"].pk, dup.center)
-    if survivor is None:
-        raise RuleViolation.of("tickets.merge.not_found", field="into", value=ctx.fields["into"].number)
-    if survivor.state not in machine.OPEN_STATES:
-        raise RuleViolation.of("tickets.merge.closed", field="into", status=409, number=survivor.number,
-                               state=Msg(f"tickets.order.state.{survivor.state}"))
+    """The duplicate (ctx.obj, locked) ends merged into ctx.fields["into"]. The survivor, locked by the kernel with
+    the duplicate (the transition's `locks`) and read and checked after that (`machine.parse_survivor`), gets the
+    duplicate's description appended below its own, the earlier resolution and promise deadlines (the customer has
+    waited since the first acceptance, 004:L1327), the higher priority (a repeat is handled first, 004:L2013), a new
+    version and a history line naming the duplicate; orders merged into the duplicate earlier now point at the
+    survivor (no chains)."""
+    dup, now, survivor = ctx.obj, ctx.now, ctx.fields["into"]
     earlier = dup.due_at is not None and (survivor.due_at is None or dup.due_at < survivor.due_at)
     before_due = survivor.due_at
     if earlier:

@@ -56,6 +56,43 @@ def test_merge_api_refusals_are_chinese_and_change_nothing(org, new_order, clien
     assert (fresh(dup).state, fresh(dup).version, fresh(survivor).version) == ("accepted", 1, 1)
 
 
+def test_merge_api_refuses_a_survivor_of_another_center_or_already_merged_and_changes_nothing(org, new_order,
+                                                                                             client_for):
+    """Through the API the service gets an unsaved Order(pk=...): the survivor is still looked up in the duplicate's
+    center only and checked once it is locked (004:L2013: duplicates are merged within one center, into an open
+    order). Each refusal is one Chinese sentence naming the field and the rule, and writes nothing."""
+    dup, third, merged = new_order(), new_order(), new_order()
+    services.merge(fresh(merged), third.number, org.dispatcher, 1)  # `merged` now points at `third`
+    other = org_services.create_center("other", "另一中心")
+    stranger = org_services.create_staff(other, staff_no="7003", name="外中心客服", roles=["agent"],
+                                         username="u7003", password="Kefu-test-2026!")
+    foreign = services.create_order(other, stranger, {"kind": "complaint", "phone": "13900139000",
+                                                      "subject": "外中心", "description": "外中心工单"})
+    watched = [dup, third, merged, foreign]
+    before = {o.pk: (o.state, o.version, o.merged_into_id, o.description)
+              for o in Order.objects.filter(pk__in=[o.pk for o in watched])}
+    events, audits = OrderEvent.objects.count(), AuditRecord.objects.filter(note="tickets.order.merge").count()
+    disp = client_for(org.dispatcher)
+    url = f"/api/tickets/orders/{dup.pk}/merge"
+    cases = [
+        (foreign.number, "tickets.merge.not_found", f"合并到：本中心没有工单 {foreign.number}（只能合并到本中心的工单）"),
+        (str(foreign.pk), "tickets.merge.not_found", f"合并到：本中心没有工单 {foreign.pk}（只能合并到本中心的工单）"),
+        (merged.number, "tickets.merge.chain",
+         f"合并到：工单 {merged.number} 已合并到 {third.number}，请直接合并到 {third.number}"),
+        (str(merged.pk), "tickets.merge.chain",
+         f"合并到：工单 {merged.number} 已合并到 {third.number}，请直接合并到 {third.number}"),
+    ]
+    for into, rule, message in cases:
+        r = post(disp, url, {"version": 1, "into": into, "note": "重复来电"})
+        assert r.status_code == 400, (into, r.content)
+        assert r.json()["detail"] == [{"field": "into", "rule": rule, "message": message}], into
+    after = {o.pk: (o.state, o.version, o.merged_into_id, o.description)
+             for o in Order.objects.filter(pk__in=[o.pk for o in watched])}
+    assert after == before
+    assert OrderEvent.objects.count() == events
+    assert AuditRecord.objects.filter(note="tickets.order.merge").count() == audits
+
+
 def test_split_over_the_api(org, new_order, client_for):
     order = new_order(description="话费多扣；另外宽带断网")
     disp = client_for(org.dispatcher)

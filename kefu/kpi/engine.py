@@ -332,12 +332,24 @@ def _to_local(df: pl.DataFrame, tz: str) -> pl.DataFrame:
     return df.with_columns(start=_local("start", tz), end=_local("end", tz))
 
 
-def agent_time(sessions: pl.DataFrame, pauses: pl.DataFrame, scheduled: pl.DataFrame, spec: dict, every: str) -> pl.DataFrame:
-    """Per (agent, bucket): logged-in, paused, ready and scheduled seconds (local time, cut at `every`)."""
+def elapsed(df: pl.DataFrame, now: datetime | None) -> pl.DataFrame:
+    """The part of each interval before `now` (UTC frames): a rostered shift that has not started yet is not planned
+    time so far, and one that is running counts up to now only (004:L1345 "按照计划应当回答电话的总时间", of time
+    already passed). `now` None: every interval has passed (a closed period)."""
+    if now is None or df.height == 0:
+        return df
+    cap = pl.lit(_as_utc(now), dtype=pl.Datetime("us", "UTC"))
+    return df.with_columns(end=pl.min_horizontal(pl.col("end"), cap)).filter(pl.col("end") > pl.col("start"))
+
+
+def agent_time(sessions: pl.DataFrame, pauses: pl.DataFrame, scheduled: pl.DataFrame, spec: dict, every: str,
+               now: datetime | None = None) -> pl.DataFrame:
+    """Per (agent, bucket): logged-in, paused, ready and scheduled seconds (local time, cut at `every`), up to `now`."""
     tz = spec.get("time_zone", "Asia/Shanghai")
+    sessions, scheduled = elapsed(sessions, now), elapsed(scheduled.filter(pl.col("end").is_not_null()), now)
     merged = merge_intervals(_to_local(sessions, tz))
     paused = merge_intervals(close_pauses(_to_local(pauses, tz), merged))
-    sched = merge_intervals(_to_local(scheduled, tz).filter(pl.col("end").is_not_null()))
+    sched = merge_intervals(_to_local(scheduled, tz))
     keys = ["agent_staff_no", "bucket"]
     logged = cut(merged, every, "logged_s")
     out = logged.join(cut(paused, every, "pause_s").drop("team_id"), on=keys, how="left")
@@ -363,18 +375,19 @@ def _handled(preagg) -> pl.DataFrame | None:
 
 
 def agent_metrics(handled: pl.DataFrame | None, sessions, pauses, scheduled, spec: dict, period: str, by: str,
-                  range_start=None, cache: dict | None = None) -> pl.DataFrame:
+                  range_start=None, cache: dict | None = None, now: datetime | None = None) -> pl.DataFrame:
     """M1 adherence, M10 calls per hour, M12 occupancy, M14 attendance (agent time joined with answered calls).
 
     `handled`: answered calls with an agent (see _handled: local, agent_staff_no, team_id, talk, hold, acw).
     `cache` keeps the joined agent time per cut granularity across runs of compute_runs.
+    `now`: rostered and logged-in time counts only up to it (today's unfinished day; see `elapsed`).
     """
     if by not in ("center", "team", "agent"):
         return pl.DataFrame(schema=RESULT_SCHEMA)
     every = TRUNCATE[period] if period in ("half_hour", "hour") else "1d"
     cache = {} if cache is None else cache
     if every not in cache:
-        cache[every] = _agent_table(handled, sessions, pauses, scheduled, spec, every)
+        cache[every] = _agent_table(handled, sessions, pauses, scheduled, spec, every, now)
     times = cache[every]
     if times.height == 0:
         return pl.DataFrame(schema=RESULT_SCHEMA)
@@ -398,8 +411,15 @@ def agent_metrics(handled: pl.DataFrame | None, sessions, pauses, scheduled, spe
 
 # ---------------------------------------------------------------- orders and QA
 
-def order_metrics(orders: pl.DataFrame, spec: dict, period: str, by: str, range_start=None) -> pl.DataFrame:
-    """K6–K14, cohort by the month (period) the order was accepted (004:L1309-1337)."""
+def order_metrics(orders: pl.DataFrame, spec: dict, period: str, by: str, range_start=None,
+                  now: datetime | None = None) -> pl.DataFrame:
+    """K6–K14, cohort by the month (period) the order was accepted (004:L1309-1337).
+
+    An order not replied whose deadline is still after `now` is not yet due: it is neither replied late nor unreplied,
+    so it is left out of the numerator and the denominator of K6–K9 and K11–K14 until it is replied or its deadline
+    comes (due exactly now counts: unreplied, it is late). A reply at the deadline itself is in time (004:L1317).
+    `now` None: every deadline has passed (a closed period).
+    """
     if orders.height == 0 or by not in ("center", "team", "agent"):
         return pl.DataFrame(schema=RESULT_SCHEMA)
     tz = spec.get("time_zone", "Asia/Shanghai")
@@ -415,17 +435,23 @@ def order_metrics(orders: pl.DataFrame, spec: dict, period: str, by: str, range_
         timely=c("replied") & (c("replied_at") <= c("due")),
         period=_bucket(_local("accepted_at", tz), period, range_start), key=_key(by),
     )
+    if now is None:
+        df = df.with_columns(counted=pl.lit(True))
+    else:
+        not_yet_due = ~c("replied") & (c("due") > pl.lit(_as_utc(now), dtype=pl.Datetime("us", "UTC")))
+        df = df.with_columns(counted=~not_yet_due.fill_null(False))
     sat = c("satisfied").fill_null(False)
+    consult, complaint = c("consult") & c("counted"), c("complaint") & c("counted")
     sums = {
-        "K6": (c("consult") & c("replied"), c("consult")),
-        "K7": (c("complaint") & c("replied"), c("complaint")),
-        "K8": (c("consult") & c("timely"), c("consult")),
-        "K9": (c("complaint") & c("timely"), c("complaint")),
-        "K10": (c("complaint") & c("repeat"), c("complaint") & ~c("repeat")),
-        "K11": (c("consult") & sat, c("consult")),
-        "K12": (c("complaint") & sat, c("complaint")),
-        "K13": (c("complaint") & c("cross") & sat, c("complaint") & c("cross")),
-        "K14": (c("complaint") & c("key_acct") & sat, c("complaint") & c("key_acct")),
+        "K6": (consult & c("replied"), consult),
+        "K7": (complaint & c("replied"), complaint),
+        "K8": (consult & c("timely"), consult),
+        "K9": (complaint & c("timely"), complaint),
+        "K10": (c("complaint") & c("repeat"), c("complaint") & ~c("repeat")),  # events, not replies: no deadline involved
+        "K11": (consult & sat, consult),
+        "K12": (complaint & sat, complaint),
+        "K13": (complaint & c("cross") & sat, complaint & c("cross")),
+        "K14": (complaint & c("key_acct") & sat, complaint & c("key_acct")),
     }
     aggs = [e.fill_null(False).cast(pl.Float64).sum().alias(f"{k}|{p}") for k, (n, d) in sums.items() for p, e in (("n", n), ("d", d))]
     return _long(df.group_by("period", "key").agg(aggs), list(sums))
@@ -444,15 +470,21 @@ def qa_metrics(qa: pl.DataFrame, spec: dict, period: str, by: str, range_start=N
 # ---------------------------------------------------------------- the whole set
 
 def compute(calls=None, sessions=None, pauses=None, scheduled=None, orders=None, spec: dict | None = None, *,
-            period: str = "day", by: str = "center", qa=None, range_start: datetime | None = None) -> pl.DataFrame:
+            period: str = "day", by: str = "center", qa=None, range_start: datetime | None = None,
+            now: datetime | None = None) -> pl.DataFrame:
     """Every metric for every (period, breakdown key): metric, period, key, num, den."""
     return compute_runs(calls, sessions, pauses, scheduled, orders, spec, runs=[(period, by)], qa=qa,
-                        range_start=range_start)[(period, by)]
+                        range_start=range_start, now=now)[(period, by)]
 
 
 def compute_runs(calls=None, sessions=None, pauses=None, scheduled=None, orders=None, spec: dict | None = None, *,
-                 runs: list[tuple[str, str]], qa=None, range_start: datetime | None = None) -> dict[tuple[str, str], pl.DataFrame]:
-    """Several (period, breakdown) runs over the same records; the per-call terms and agent time are built once."""
+                 runs: list[tuple[str, str]], qa=None, range_start: datetime | None = None,
+                 now: datetime | None = None) -> dict[tuple[str, str], pl.DataFrame]:
+    """Several (period, breakdown) runs over the same records; the per-call terms and agent time are built once.
+
+    `now` (aware): the moment the figures are computed at. Orders not yet due then are left out of K6–K9/K11–K14, and
+    rostered and logged-in time counts only up to it (M1, M10, M12, M14). None: a closed period, everything has passed.
+    """
     if spec is None:
         raise ValueError("spec (the kpi policy) is required")
     for period, _ in runs:
@@ -470,8 +502,9 @@ def compute_runs(calls=None, sessions=None, pauses=None, scheduled=None, orders=
     for period, by in runs:
         parts = [call_metrics(terms, period, by, range_start) if terms is not None else None]
         if sessions.height or scheduled.height or (handled is not None and by in ("center", "team", "agent")):
-            parts.append(agent_metrics(handled, sessions, pauses, scheduled, spec, period, by, range_start, cache=cache))
-        parts.append(order_metrics(orders, spec, period, by, range_start))
+            parts.append(agent_metrics(handled, sessions, pauses, scheduled, spec, period, by, range_start, cache=cache,
+                                       now=now))
+        parts.append(order_metrics(orders, spec, period, by, range_start, now=now))
         parts.append(qa_metrics(qa, spec, period, by, range_start))
         parts = [p for p in parts if p is not None and p.height]
         out[(period, by)] = (pl.concat(parts, how="vertical").sort("metric", "period", "key") if parts
@@ -479,8 +512,8 @@ def compute_runs(calls=None, sessions=None, pauses=None, scheduled=None, orders=
     return out
 
 
-def _agent_table(handled, sessions, pauses, scheduled, spec: dict, every: str) -> pl.DataFrame:
-    times = agent_time(sessions, pauses, scheduled, spec, every)
+def _agent_table(handled, sessions, pauses, scheduled, spec: dict, every: str, now: datetime | None = None) -> pl.DataFrame:
+    times = agent_time(sessions, pauses, scheduled, spec, every, now)
     keys = ["agent_staff_no", "bucket"]
     if handled is not None and handled.height:
         per_bucket = (

@@ -131,13 +131,14 @@ def load_frames(center, start: datetime, end: datetime, *, lookback: timedelta =
 
 
 def compute_raw(center, start: datetime, end: datetime, *, period: str, by: str, spec: dict | None = None,
-                range_start: datetime | None = None) -> pl.DataFrame:
-    """The engine on raw records of [start, end) (used for today's live view and as the bench baseline)."""
+                range_start: datetime | None = None, now: datetime | None = None) -> pl.DataFrame:
+    """The engine on raw records of [start, end) (used for today's live view and as the bench baseline), as of `now`
+    (default: the current time; see engine.compute_runs)."""
     spec = spec or spec_for(center)
     frames = load_frames(center, start, end, lookback=timedelta(days=spec["redial_window_days"]))
     calls = frames["calls"]
     out = engine.compute(calls, frames.get("sessions"), frames.get("pauses"), frames.get("scheduled"), frames.get("orders"),
-                         spec, period=period, by=by, qa=frames.get("qa"), range_start=range_start)
+                         spec, period=period, by=by, qa=frames.get("qa"), range_start=range_start, now=now or timezone.now())
     lo = start.astimezone(tz_of(center)).replace(tzinfo=None)
     if period == "range":
         return out

@@ -34,11 +34,12 @@ def _as_date(value, center, field: str) -> date:
     raise RuleViolation(f"{field} 不是有效日期（YYYY-MM-DD）", field=field, rule="date")
 
 
-def refresh_rollups(center, start, end, *, frames: dict | None = None) -> int:
+def refresh_rollups(center, start, end, *, frames: dict | None = None, now: datetime | None = None) -> int:
     """Recompute the rollups of the local days touching [start, end] (dates or aware datetimes). Returns rows written.
 
     `frames` (calls, sessions, pauses, scheduled, orders, qa) may be given instead of reading the database
-    (tests, the bench); otherwise the records are loaded with a redial look-back window.
+    (tests, the bench); otherwise the records are loaded with a redial look-back window. The figures are as of `now`
+    (default: the current time): today's rostered time counts up to now, orders not yet due are left out.
     """
     first = _as_date(start, center, "start")
     last = _as_date(end, center, "end")
@@ -57,7 +58,7 @@ def refresh_rollups(center, start, end, *, frames: dict | None = None) -> int:
     hi_naive = hi.replace(tzinfo=None)
     runs = [("day", by) for by in selectors.DAY_BREAKDOWNS] + [("half_hour", by) for by in selectors.HALF_HOUR_BREAKDOWNS]
     computed = engine.compute_runs(frames.get("calls"), frames.get("sessions"), frames.get("pauses"), frames.get("scheduled"),
-                                   frames.get("orders"), spec, runs=runs, qa=frames.get("qa"))
+                                   frames.get("orders"), spec, runs=runs, qa=frames.get("qa"), now=now or timezone.now())
     results: list[tuple[str, str, pl.DataFrame]] = []
     for (kind, by), out in computed.items():
         out = out.filter((pl.col("period") >= lo_naive) & (pl.col("period") < hi_naive)

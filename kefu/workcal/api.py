@@ -63,7 +63,7 @@ def due(request, accepted: datetime, unit: str, amount: float):
 
 @op(router.put, "/overrides/{day}", "workcal.set_override", response=DayOut)
 def set_override(request, day: date, payload: OverrideIn):
-    services.set_override(day, payload.is_working_day, payload.name)
+    services.set_override(day, is_working_day=payload.is_working_day, name=payload.name)
     return services.days(day, day)[0]
 
 

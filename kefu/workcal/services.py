@@ -90,7 +90,7 @@ def _invalidate_now_and_on_commit() -> None:
 
 
 @transaction.atomic
-def set_override(day: date, is_working_day: bool, name: str = "") -> CalendarOverride:
+def set_override(day: date, *, is_working_day: bool, name: str = "") -> CalendarOverride:
     if len(name) > 50:
         raise RuleViolation("说明不能超过50个字符", field="name", rule="max_length")
     row, _ = CalendarOverride.objects.update_or_create(day=day, defaults={"is_working_day": is_working_day, "name": name})

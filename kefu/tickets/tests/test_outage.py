@@ -89,5 +89,5 @@ def test_calendar_is_built_without_the_cache(db, redis_down):
     services.invalidate()  # unreachable: logged, not raised
     cal = services.center_calendar()
     assert cal.is_working_day(timezone.localdate()) in (True, False)
-    services.set_override(timezone.localdate() + timedelta(days=400), False, "测试")
+    services.set_override(timezone.localdate() + timedelta(days=400), is_working_day=False, name="测试")
     assert not services.center_calendar().is_working_day(timezone.localdate() + timedelta(days=400))

@@ -81,7 +81,7 @@ def test_a_gbk_csv_upload_is_previewed(admin_client):
 def test_confirming_a_year_needs_its_days_off(admin_client):
     res = admin_client.post(CONFIRM, {"year": "2027"}, follow=True)
     assert "2027 年还没有录入任何放假日" in res.content.decode() and not ConfirmedYear.objects.exists()
-    services.set_override(date(2027, 1, 1), False, "元旦")
+    services.set_override(date(2027, 1, 1), is_working_day=False, name="元旦")
     res = admin_client.post(CONFIRM, {"year": "2027"}, follow=True)
     assert "已确认 2027 年的安排" in res.content.decode()
     assert ConfirmedYear.objects.get().year == 2027 and services.center_calendar().is_covered(2027)
@@ -99,7 +99,7 @@ def test_only_administrators_may_enter(make_staff, client_for):
 
 
 def test_delete_selected_invalidates_the_calendar(admin_client):
-    services.set_override(date(2027, 2, 8), False, "春节")
+    services.set_override(date(2027, 2, 8), is_working_day=False, name="春节")
     assert not services.center_calendar().is_working_day(date(2027, 2, 8))
     ids = [str(pk) for pk in CalendarOverride.objects.values_list("pk", flat=True)]
     admin_client.post(CHANGELIST, {"action": "delete_selected", "_selected_action": ids, "post": "yes"})

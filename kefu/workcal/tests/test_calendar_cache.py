@@ -17,7 +17,7 @@ def test_calendar_is_built_once_per_version(db):
     with CaptureQueriesContext(connection) as ctx:
         assert services.center_calendar() is first
     assert len(ctx.captured_queries) == 0
-    services.set_override(DAY, False, "春节（待国务院通知）")
+    services.set_override(DAY, is_working_day=False, name="春节（待国务院通知）")
     rebuilt = services.center_calendar()
     assert rebuilt is not first and not rebuilt.is_working_day(DAY) and rebuilt.names[DAY] == "春节（待国务院通知）"
 

@@ -90,7 +90,7 @@ def test_admin_override_wins(db):
 
     cal = services.center_calendar()
     assert cal.is_working_day(date(2027, 2, 8))
-    services.set_override(date(2027, 2, 8), False, "春节（待国务院通知）")
+    services.set_override(date(2027, 2, 8), is_working_day=False, name="春节（待国务院通知）")
     assert not services.center_calendar().is_working_day(date(2027, 2, 8))
     services.remove_override(date(2027, 2, 8))
     assert services.center_calendar().is_working_day(date(2027, 2, 8))

@@ -151,7 +151,7 @@ def test_a_year_with_no_day_off_cannot_be_confirmed(db, make_staff):
     assert caught.value.problems[0].field == "year"
     assert "2027 年还没有录入任何放假日" in caught.value.problems[0].message
     assert not ConfirmedYear.objects.exists()
-    services.set_override(date(2027, 1, 1), False, "元旦")
+    services.set_override(date(2027, 1, 1), is_working_day=False, name="元旦")
     years.confirm_year(2027, admin.user)
     assert services.center_calendar().is_covered(2027)
     years.withdraw_confirmation(2027)
@@ -161,7 +161,7 @@ def test_a_year_with_no_day_off_cannot_be_confirmed(db, make_staff):
 def test_years_needing_attention(db):
     assert years.years_needing_attention(date(2026, 12, 7)) == [2027]
     assert years.years_needing_attention(date(2025, 3, 1)) == []
-    services.set_override(date(2028, 1, 3), False, "")
+    services.set_override(date(2028, 1, 3), is_working_day=False, name="")
     assert years.years_needing_attention(date(2025, 3, 1)) == [2028]
 
 

@@ -31,6 +31,7 @@ class Metric:
     hints: tuple[str, ...] = field(default_factory=tuple)
     hint_seed: str = ""
     decision: str = ""  # how an ambiguity of the seed was settled (SPEC "Decisions" or this module)
+    yearly: bool = False  # the target is a rate per year: judged only on a period of one year
 
 
 PCT = Fraction(100)
@@ -105,8 +106,8 @@ METRICS: list[Metric] = [
     Metric("M21", "总呼叫数", "进入中心的全部电话，含受阻、放弃和应答", "次", "calls", "004:L1723-1731", "小时、日、周、月",
            kind="count", scale=ONE),
     Metric("M22", "话务员流动率", "期内离职的话务员数 ÷ 期初全职话务员总数 × 100%", "%", "hr", "004:L1739-1745", "月、季、年",
-           hints=("离职面谈", "关注督导、环境和压力而非工资", "流动率过低也是警示"), hint_seed="004:L1749-1757",
-           decision="15–30% 为年度目标：短于一年的周期按年化比较（分母 = 期初人数 × 天数 ÷ 365）"),
+           hints=("离职面谈", "关注督导、环境和压力而非工资", "流动率过低也是警示"), hint_seed="004:L1749-1757", yearly=True,
+           decision="15–30% 为年度目标，只在一年（365 或 366 天）的统计周期上判定；较短的周期显示期内流动率（期内离职数 ÷ 期初人数），只作参考"),
     Metric("MISDIAL", "疑似误拨占比", "等待 1–5 秒即挂机的放弃电话 ÷ 放弃电话数 × 100%", "%", "calls", "004:L1577", "日",
            group="N", hints=("大量 1–5 秒挂机属误拨问题，不是排队问题",), hint_seed="004:L1577"),
 ]
@@ -135,4 +136,12 @@ PEOPLE_BREAKDOWNS = ("team", "agent")
 BY_CODE: dict[str, Metric] = {m.code: m for m in METRICS}
 OUTCOMES = ("answered", "abandoned", "blocked", "timeout", "empty", "exit_key", "ivr")
 BREAKDOWNS = {"center": "全中心", "team": "班组", "agent": "话务员", "call_type": "呼叫类型", "vip": "VIP", "queue": "队列"}
+YEAR_DAYS = (365, 366)  # a period this long is a year: a yearly target (M22) is judged on it
+
+
+def judged_on(metric: Metric, period_days: int | None) -> bool:
+    """Whether a metric's target applies to a period of this many days (None: not known, judged as before)."""
+    return not metric.yearly or period_days is None or period_days in YEAR_DAYS
+
+
 PERIOD_KINDS = {"half_hour": "半小时", "hour": "小时", "day": "日", "week": "周", "month": "月", "range": "自定义区间"}

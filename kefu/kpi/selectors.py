@@ -12,7 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from kefu.kpi import engine
-from kefu.kpi.definitions import BY_CODE, METRICS, PEOPLE_BREAKDOWNS, QUEUE_LEVEL, Metric
+from kefu.kpi.definitions import BY_CODE, METRICS, PEOPLE_BREAKDOWNS, QUEUE_LEVEL, Metric, judged_on
 from kefu.kpi.models import Rollup
 from kefu.org.models import Staff, Team
 from kefu.org.policy import policy_for
@@ -106,6 +106,17 @@ def _scheduled(models, center, start, end) -> list[tuple]:
     return rows
 
 
+def load_orders(center, start: datetime, end: datetime) -> pl.DataFrame | None:
+    """Work orders accepted in [start, end) as the engine's orders frame (K6–K14); None without the tickets app."""
+    tickets = _optional("kefu.tickets.selectors")
+    if tickets is None or not hasattr(tickets, "kpi_order_rows"):
+        return None
+    rows = tickets.kpi_order_rows(center, start, end)
+    for r in rows:
+        r["team_id"] = None if r.get("team_id") is None else str(r["team_id"])
+    return engine.frame(rows, engine.ORDER_COLUMNS)
+
+
 def load_frames(center, start: datetime, end: datetime, *, lookback: timedelta = timedelta(0)) -> dict:
     """Every record the engine reads for [start, end); calls from `lookback` earlier for redial de-duplication."""
     teams = team_map(center)
@@ -115,12 +126,9 @@ def load_frames(center, start: datetime, end: datetime, *, lookback: timedelta =
         frames["sessions"] = _interval_frame(_stored(models.AgentSession, center, start, end), teams)
         frames["pauses"] = _interval_frame(_stored(models.AgentPause, center, start, end), teams)
         frames["scheduled"] = _interval_frame(_scheduled(models, center, start, end), teams)
-    tickets = _optional("kefu.tickets.selectors")
-    if tickets is not None and hasattr(tickets, "kpi_order_rows"):
-        rows = tickets.kpi_order_rows(center, start, end)
-        for r in rows:
-            r["team_id"] = None if r.get("team_id") is None else str(r["team_id"])
-        frames["orders"] = engine.frame(rows, engine.ORDER_COLUMNS)
+    orders = load_orders(center, start, end)
+    if orders is not None:
+        frames["orders"] = orders
     quality = _optional("kefu.quality.models")
     if quality is not None and hasattr(quality, "Evaluation"):
         qa = (quality.Evaluation.objects.filter(center=center, scored_at__gte=start, scored_at__lt=end, total__isnull=False)
@@ -227,9 +235,19 @@ class Row:
         return self.metric.code
 
 
+class PeriodValues(dict):
+    """(metric, key) -> (num, den) of one report period, knowing the period's length in days (see rows_for)."""
+
+    def __init__(self, values: dict, days: int):
+        super().__init__(values)
+        self.days = days
+
+
 def rows_for(values: dict[tuple[str, str], tuple[float, float]], key: str, spec: dict, codes=None, *,
              by: str = "center") -> list[Row]:
-    """Display rows of every metric for one key; queue-level metrics are left out for teams and agents."""
+    """Display rows of every metric for one key; queue-level metrics are left out for teams and agents.
+
+    Values of a period (PeriodValues, from period_values) judge a yearly target only when the period is a year."""
     out = []
     for metric in METRICS:
         if codes is not None and metric.code not in codes:
@@ -240,8 +258,10 @@ def rows_for(values: dict[tuple[str, str], tuple[float, float]], key: str, spec:
             continue
         num, den = values.get((metric.code, key), (None, None))
         v = engine.value_of(metric.code, num, den)
-        out.append(Row(metric, num, den, v, engine.display(metric.code, v), engine.status_of(metric.code, v, spec),
-                       engine.target_text(metric.code, spec)))
+        status = engine.status_of(metric.code, v, spec)
+        if status in ("ok", "warn", "bad") and not judged_on(metric, getattr(values, "days", None)):
+            status = "info"  # a yearly target on a shorter period: shown for reference (M22, 004:L1741-1745)
+        out.append(Row(metric, num, den, v, engine.display(metric.code, v), status, engine.target_text(metric.code, spec)))
     return out
 
 
@@ -293,7 +313,7 @@ def metric(code: str) -> Metric | None:
 
 # ---------------------------------------------------------------- what a dashboard shows
 
-def period_values(center, period, by: str, *, key: str | None = None, spec: dict | None = None) -> dict:
+def period_values(center, period, by: str, *, key: str | None = None, spec: dict | None = None) -> PeriodValues:
     """(metric, key) -> (num, den) for a Period: live from raw records for today, else from rollups; plus M22."""
     spec = spec or spec_for(center)
     if period.kind == "today":
@@ -314,10 +334,10 @@ def period_values(center, period, by: str, *, key: str | None = None, spec: dict
             if by == "team" and team_id is None:
                 continue
             leavers, headcount = turnover_row(center, period.start, period.end, spec, team_id)
-            # the 15–30 % target is annual (004:L1745): a shorter period is annualised (headcount × days / 365)
-            days = (period.end - period.start).days
-            values[("M22", k)] = (float(leavers), headcount * min(days, 365) / 365.0)
-    return values
+            # the period's own turnover, as the seed defines it for a month, a quarter or a year (004:L1741); its
+            # 15–30 % target is annual (004:L1745), so rows_for judges it on a one-year period only
+            values[("M22", k)] = (float(leavers), float(headcount))
+    return PeriodValues(values, (period.end - period.start).days)
 
 
 def keys_of(values: dict) -> list[str]:

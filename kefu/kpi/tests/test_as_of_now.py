@@ -150,3 +150,28 @@ def test_m10_and_m12_are_both_met_by_a_team_of_four():  # 004:L1513-1523 (M10), 
             m10, m12 = engine.value_of("M10", *got[("M10", k)]), engine.value_of("M12", *got[("M12", k)])
             assert m10 == Fraction(12) and m12 == Fraction(27, 29) * 100
             assert engine.status_of("M10", m10, s) == engine.status_of("M12", m12, s) == "ok"
+
+
+@pytest.mark.django_db
+def test_a_past_days_orders_are_recounted_once_due(center):  # 004:L1317,L1321 cohort by day accepted
+    from kefu.kpi import selectors, services
+    from kefu.kpi.models import Rollup
+
+    rows = engine.frame([
+        order("complaint", accepted=LOCAL_8, replied_after=timedelta(hours=1), due_after=timedelta(hours=2)),
+        order("complaint", accepted=LOCAL_8, due_after=timedelta(hours=48)),  # never replied
+    ], engine.ORDER_COLUMNS)
+    day = date(2026, 10, 5)
+    services.refresh_rollups(center, day, day, frames={"orders": rows}, now=LOCAL_8 + timedelta(hours=12))
+    assert selectors.summed(center, day, day + timedelta(days=1), "center")[("K9", CENTER)] == (1.0, 1.0)
+    calls_rollup = Rollup.objects.create(center=center, metric="M21", period_kind="day", breakdown="center", key=CENTER,
+                                         period_start=selectors.local_midnight(center, day), numerator=7, denominator=0)
+    # three days later the second complaint is past its deadline: late and unreplied (K7, K9); other metrics untouched
+    services.refresh_order_rollups(center, day, day, orders=rows, now=LOCAL_8 + timedelta(days=3))
+    got = selectors.summed(center, day, day + timedelta(days=1), "center")
+    assert got[("K9", CENTER)] == (1.0, 2.0) and got[("K7", CENTER)] == (1.0, 2.0)
+    month = selectors.summed(center, date(2026, 10, 1), date(2026, 11, 1), "center")
+    assert month[("K9", CENTER)] == (1.0, 2.0)
+    assert Rollup.objects.filter(pk=calls_rollup.pk).exists()
+    agent = selectors.summed(center, day, day + timedelta(days=1), "agent")
+    assert agent[("K9", "1001")] == (1.0, 2.0)

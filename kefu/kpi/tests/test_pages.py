@@ -178,7 +178,7 @@ def test_today_is_live_from_raw_calls(center, make_staff, client_for):
 
 
 @pytest.mark.django_db
-def test_m22_monthly_turnover_is_annualised(center, make_staff, client_for):  # 004:L1745 target 15–30 % a year
+def test_m22_turnover_is_judged_on_a_year_only(center, make_staff, client_for):  # 004:L1741-1745 target 15–30 % a year
     from datetime import date as d
 
     from kefu.org.models import Staff
@@ -190,11 +190,24 @@ def test_m22_monthly_turnover_is_annualised(center, make_staff, client_for):  # 
     # 004:L1739-1745: full-time agents only — the manager, the admin and a part-time agent (who also left) not counted
     Staff.objects.filter(pk__in=[manager.pk, admin.pk, part_time.pk]).update(hired_on=d(2020, 1, 1))
     Staff.objects.filter(pk=part_time.pk).update(employment=Staff.Employment.PART_TIME, left_on=d(2026, 10, 12))
-    r = client_for(manager).get("/api/kpi/values", {"by": "center", "period": "month", "month": "2026-10"})
-    m22 = next(v for v in r.json()["values"] if v["metric"] == "M22")
-    # 1 leaver of 40 in October (31 days) = 2.5 % a month = 29.44 % a year → within 15–30 %
-    assert m22["numerator"] == 1 and m22["denominator"] == pytest.approx(40 * 31 / 365)
-    assert m22["shown"] == "29.44%" and m22["status"] == "ok"
+    client = client_for(manager)
+
+    def m22(**query):
+        r = client.get("/api/kpi/values", {"by": "center", **query})
+        return next(v for v in r.json()["values"] if v["metric"] == "M22")
+
+    # October: 1 leaver of 40 = 2.50 % in the month, shown as it is; the annual band does not judge a month
+    month = m22(period="month", month="2026-10")
+    assert (month["numerator"], month["denominator"]) == (1, 40)
+    assert month["shown"] == "2.50%" and month["status"] == "info"
+    # the year 2026: 1 of 40 = 2.50 % a year, below 15 % (too low, 004:L1757)
+    year = m22(period="range", start="2026-01-01", end="2026-12-31")
+    assert year["shown"] == "2.50%" and year["status"] == "bad"
+    # five more leave in 2026: 6 of 40 = 15.00 %, the band's lower end (fixture 24)
+    Staff.objects.filter(pk__in=[s.pk for s in staff[1:6]]).update(left_on=d(2026, 3, 1))
+    year = m22(period="range", start="2026-01-01", end="2026-12-31")
+    assert year["shown"] == "15.00%" and year["status"] == "ok"
+    assert m22(period="range", start="2026-01-01", end="2027-01-31")["status"] == "info"  # 396 days: not a year
 
 
 @pytest.mark.django_db

@@ -36,7 +36,7 @@ def ensure_role_groups() -> None:
 
 
 @transaction.atomic
-def create_center(code: str, name: str, preset: str = Policy.Preset.HOTLINE) -> Center:
+def create_center(code: str, name: str, *, preset: str = Policy.Preset.HOTLINE) -> Center:
     center, _ = Center.objects.get_or_create(code=code, defaults={"name": name})
     Policy.objects.get_or_create(center=center, defaults={"preset": preset})
     ensure_role_groups()

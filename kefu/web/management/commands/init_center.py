@@ -31,7 +31,7 @@ class Command(BaseCommand):
             raise CommandError("管理员密码至少8位")
         try:
             with transaction.atomic():
-                center = services.create_center(o["code"], o["name"], o["preset"])
+                center = services.create_center(o["code"], o["name"], preset=o["preset"])
                 Center.objects.filter(pk=center.pk).update(time_zone=o["time_zone"])
                 staff = services.create_staff(center, staff_no=o["admin_staff_no"], name=o["admin_name"], roles=["admin"],
                                               username=o["admin_username"], password=password)

@@ -64,7 +64,7 @@ def send_surveys(now: datetime | None = None) -> int:
                         center=center, order=order, reply_round=round_, customer=order.customer,
                         nonce=secrets.token_hex(8), sent_at=now,
                         expires_at=now + timedelta(hours=pol["survey_expiry_hours"]))
-                    send_to_address(center, "sms", order.customer.phone, "followup.survey.sms",
+                    send_to_address(center, via="sms", address=order.customer.phone, code="followup.survey.sms",
                                     key=f"followup.survey.{survey.pk}", now=now,
                                     params={"order": order.number, "url": link_for(survey),
                                             "hours": pol["survey_expiry_hours"],

@@ -106,7 +106,7 @@ def mine(request, unread_only: bool = False):
 @op(router.post, "/read", "notify.read", response=NotifyCountOut)
 def read(request, payload: NotifyIdsIn):
     scope = caller(request)
-    changed = services.mark_read(scope, payload.ids)
+    changed = services.mark_read(scope, ids=payload.ids)
     return {"changed": changed, "unread": selectors.unread_count(scope.staff)}
 
 

@@ -82,7 +82,7 @@ def _queue_one(staff, code: str, params: dict, key: str, link: str, urgent: bool
     return True
 
 
-def send_to_address(center, via: str, address: str, code: str, *, key: str, params: dict | None = None,
+def send_to_address(center, *, via: str, address: str, code: str, key: str, params: dict | None = None,
                     now: datetime | None = None) -> bool:
     """Queue one message to an address outside the staff (a customer's mobile): an outbox row, once per key.
     The caller audits the use of the customer's number. Never fails the caller's write."""
@@ -160,7 +160,7 @@ def _mark_stale(now: datetime) -> int:
     return marked
 
 
-def requeue(scope, pk: int, now: datetime | None = None) -> Outbox:
+def requeue(scope, pk: int, *, now: datetime | None = None) -> Outbox:
     """An administrator's decision to send a failed or unknown row again."""
     row = scope.get(Outbox.objects.all(), str(Msg("notify.what.outbox")), pk=pk)
     if row.state not in (Outbox.State.FAILED, Outbox.State.UNKNOWN):
@@ -173,7 +173,7 @@ def requeue(scope, pk: int, now: datetime | None = None) -> Outbox:
 
 # ---------------------------------------------------------------- reading
 
-def mark_read(scope, ids: list[int], now: datetime | None = None) -> int:
+def mark_read(scope, *, ids: list[int], now: datetime | None = None) -> int:
     return Notification.objects.filter(recipient=scope.staff, pk__in=ids, read_at__isnull=True).update(
         read_at=now or timezone.now())
 

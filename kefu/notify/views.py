@@ -36,7 +36,7 @@ def read_all(request):
 @require_POST
 def read_one(request, pk: int):
     scope = caller(request)
-    services.mark_read(scope, [pk])
+    services.mark_read(scope, ids=[pk])
     link = next((n["link"] for n in selectors.mine(scope) if n["id"] == pk), "")
     return redirect(link if link.startswith("/") and not link.startswith("//") else "notify:centre")
 

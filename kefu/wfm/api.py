@@ -112,14 +112,14 @@ class ForecastIntervalOut(Schema):
 
 @op(router.post, "/forecasts", "wfm.build_forecast", response=BuildOut)
 def build_forecast(request, payload: BuildIn):
-    return services.build_forecast(center_of(request), payload.start, payload.days, by=_staff(request))
+    return services.build_forecast(center_of(request), start=payload.start, days=payload.days, by=_staff(request))
 
 
 @op(router.get, "/forecasts", "wfm.forecast", response=list[ForecastIntervalOut])
 def forecast_list(request, start: date, end: date):
     if end < start or (end - start).days > services.MAX_FORECAST_DAYS:
         raise RuleViolation(f"查询区间应为1至{services.MAX_FORECAST_DAYS}天", field="end", rule="range")
-    return services.forecast_for(center_of(request), start, end)
+    return services.forecast_for(center_of(request), start=start, end=end)
 
 
 class AdjustmentIn(Schema):

@@ -25,7 +25,7 @@ def build(center, rng, out) -> None:
         start = today - timedelta(days=35)
         while start <= today:
             try:
-                made += services.build_forecast(center, start, 7)["intervals"]
+                made += services.build_forecast(center, start=start, days=7)["intervals"]
             except RuleViolation:
                 pass  # not enough history yet for this week
             start += timedelta(days=7)
@@ -34,7 +34,7 @@ def build(center, rng, out) -> None:
         services.add_adjustment(center, name="新业务短信宣传", start=datetime.combine(tomorrow, time(10, 0), tz),
                                 end=datetime.combine(tomorrow, time(12, 0), tz), factor=1.3, extra_calls=0)
         try:
-            services.build_forecast(center, tomorrow, 1)
+            services.build_forecast(center, start=tomorrow, days=1)
         except RuleViolation:
             pass
     steps = 0

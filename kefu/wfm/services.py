@@ -50,7 +50,7 @@ def _adjustments(center, start: date, end: date) -> list[forecast.Adjustment]:
 # ------------------------------------------------------------------ forecast
 
 @transaction.atomic
-def build_forecast(center, start: date, days: int, *, by=None) -> dict:
+def build_forecast(center, *, start: date, days: int, by=None) -> dict:
     """Fit on the last `history_weeks` weeks before `start`, forecast `days` days, store every interval."""
     if not 1 <= days <= MAX_FORECAST_DAYS:
         raise RuleViolation(f"预测天数应为1至{MAX_FORECAST_DAYS}天", field="days", rule="forecast_days")
@@ -76,7 +76,7 @@ def build_forecast(center, start: date, days: int, *, by=None) -> dict:
             "month_start_factor": model.month_start_factor, "history_days": len({o.start.date() for o in history})}
 
 
-def forecast_for(center, start: date, end: date) -> list[IntervalForecast]:
+def forecast_for(center, *, start: date, end: date) -> list[IntervalForecast]:
     lo, hi = selectors.local_bounds(center, start, end)
     return list(IntervalForecast.objects.filter(center=center, start__gte=lo, start__lt=hi).order_by("start"))
 
@@ -123,7 +123,7 @@ def staffing_plan(center, day: date, *, model: str | None = None) -> dict:
     model = model or pol["model"]
     if model not in ("A", "C"):
         raise RuleViolation("排班模型只能是 A 或 C", field="model", rule="model")
-    rows = forecast_for(center, day, day)
+    rows = forecast_for(center, start=day, end=day)
     if not rows:
         raise RuleViolation(f"{day} 还没有预测，请先生成预测", field="day", rule="no_forecast")
     target = target_from_policy({**pol, "model": model})
@@ -265,7 +265,7 @@ def five_tables(center, month: date) -> dict:
     prev_first, prev_last = month_bounds(first - timedelta(days=1))
     tz = ZoneInfo(center.time_zone)
 
-    forecasts = forecast_for(center, first, last)
+    forecasts = forecast_for(center, start=first, end=last)
     minutes = forecasts[0].minutes if forecasts else int(pol["forecast"]["interval_minutes"])
     rostered = selectors.scheduled_per_interval(center, first, last, minutes)
     target = target_from_policy(pol)
@@ -291,7 +291,7 @@ def five_tables(center, month: date) -> dict:
     actual = selectors.daily_actuals(center, prev_first, prev_last)
     prev_fc: dict[date, float] = {}
     prev_seats: dict[date, list[int]] = {}
-    prev_rows = forecast_for(center, prev_first, prev_last)
+    prev_rows = forecast_for(center, start=prev_first, end=prev_last)
     for r, n in zip(prev_rows, _required(prev_rows, target, pol["model"], patience)):
         d = r.start.astimezone(tz).date()
         prev_fc[d] = prev_fc.get(d, 0.0) + r.calls

@@ -93,7 +93,7 @@ def forecast_page(request):
     center = center_of(request)
     start = _day(request.GET.get("start"), timezone.localdate(), _("起始日期"), "start")
     end = start + timedelta(days=6)
-    rows = services.forecast_for(center, start, end)
+    rows = services.forecast_for(center, start=start, end=end)
     tz = timezone.get_current_timezone()
     days: dict[date, float] = {}
     for r in rows:
@@ -119,7 +119,7 @@ def forecast_build(request):
     start = _day(request.POST.get("start"), timezone.localdate(), _("预测起始日"), "start")
     try:
         days = int(request.POST.get("days") or 7)
-        out = services.build_forecast(center_of(request), start, days, by=getattr(request.user, "staff", None))
+        out = services.build_forecast(center_of(request), start=start, days=days, by=getattr(request.user, "staff", None))
     except ValueError:
         messages.error(request, _("预测天数应为整数"))
     except RuleViolation as exc:

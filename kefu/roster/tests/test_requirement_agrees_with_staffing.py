@@ -33,7 +33,7 @@ def planned(center, make_staff):
     add_calls(center, rows)
     # the forecast sees no month-start effect in June; the roster's month-start uplift would add 15 % (004:L761)
     Policy.objects.filter(center=center).update(overrides={"wfm": {"forecast": {"history_weeks": 4, "month_start_days": 0}}})
-    wfm_services.build_forecast(center, START, 7)
+    wfm_services.build_forecast(center, start=START, days=7)
     for no in ("3001", "3002", "3003"):
         make_staff("agent", staff_no=no)
     lead = make_staff("supervisor", staff_no="9001")

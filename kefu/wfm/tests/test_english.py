@@ -25,8 +25,8 @@ def planned(django_db_setup, django_db_blocker):
         try:
             center = create_center("test", "测试中心")
             _history(center)
-            services.build_forecast(center, date(2026, 6, 22), 7)  # inside last month for tables ④⑤
-            services.build_forecast(center, date(2026, 7, 1), 3)
+            services.build_forecast(center, start=date(2026, 6, 22), days=7)  # inside last month for tables ④⑤
+            services.build_forecast(center, start=date(2026, 7, 1), days=3)
             services.add_adjustment(center, name="短信宣传", start=timezone.now(),
                                     end=timezone.now() + timedelta(hours=2), factor=1.2, extra_calls=0, by=None)
             yield center

@@ -18,7 +18,7 @@ def _main_text(page) -> str:
 
 def test_planner_switches_to_english(center, make_staff, login, page, screenshot):
     _history(center)
-    services.build_forecast(center, date(2026, 6, 29), 7)
+    services.build_forecast(center, start=date(2026, 6, 29), days=7)
     for i in range(6):
         make_staff("agent", staff_no=str(3101 + i), name=f"Agent {3101 + i}")  # names are data, not page text
     planner = make_staff("team_lead", "supervisor", staff_no="3990")

@@ -29,7 +29,7 @@ def _history(center):
 
 def test_forecast_and_staffing_pages(center, make_staff, login, page, screenshot):
     _history(center)
-    services.build_forecast(center, date(2026, 6, 29), 7)
+    services.build_forecast(center, start=date(2026, 6, 29), days=7)
     lead = make_staff("team_lead")
     login(lead)
     page.goto(page.base_url + "/wfm/forecast/?start=2026-06-29")
@@ -44,8 +44,8 @@ def test_forecast_and_staffing_pages(center, make_staff, login, page, screenshot
 
 def test_five_tables_page(center, make_staff, login, page, screenshot):
     _history(center)
-    services.build_forecast(center, date(2026, 6, 22), 7)  # a forecast inside last month for ④⑤
-    services.build_forecast(center, date(2026, 7, 1), 3)
+    services.build_forecast(center, start=date(2026, 6, 22), days=7)  # a forecast inside last month for ④⑤
+    services.build_forecast(center, start=date(2026, 7, 1), days=3)
     login(make_staff("manager"))
     page.goto(page.base_url + "/wfm/five-tables/?month=2026-07")
     for table in ("#table1", "#table2", "#table3", "#table4", "#table5"):

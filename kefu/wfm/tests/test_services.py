@@ -44,7 +44,7 @@ def four_weeks(center):
 @pytest.mark.django_db
 def test_build_forecast_from_imported_calls(center, four_weeks):
     # 22-28 June are a holiday-free week in chinese-calendar (端午 is 19 June 2026)
-    out = services.build_forecast(center, date(2026, 6, 29), 7)
+    out = services.build_forecast(center, start=date(2026, 6, 29), days=7)
     assert out["minutes"] == 30 and out["intervals"] == 7 * 48
     assert out["backtest_wape"] == pytest.approx(0.0, abs=1e-9)
     row = IntervalForecast.objects.get(center=center, start=datetime(2026, 6, 29, 9, 0, tzinfo=TZ))
@@ -52,7 +52,7 @@ def test_build_forecast_from_imported_calls(center, four_weeks):
     assert row.aht == pytest.approx(180.0)  # (150 + 30) over answered calls
     assert IntervalForecast.objects.get(center=center, start=datetime(2026, 6, 29, 10, 0, tzinfo=TZ)).calls == 0
     # building again replaces, does not duplicate
-    services.build_forecast(center, date(2026, 6, 29), 7)
+    services.build_forecast(center, start=date(2026, 6, 29), days=7)
     assert IntervalForecast.objects.filter(center=center).count() == 7 * 48
 
 
@@ -66,7 +66,7 @@ def test_month_start_peak_through_the_service(center):
         rows += [(datetime(d.year, d.month, d.day, 9, i % 30, tzinfo=TZ), "answered", 180, 0, "1001") for i in range(n)]
     add_calls(center, rows)
     use_policy(center, forecast={"history_weeks": 5, "month_start_days": 5})
-    out = services.build_forecast(center, date(2026, 7, 1), 7)
+    out = services.build_forecast(center, start=date(2026, 7, 1), days=7)
     assert out["month_start_factor"] == pytest.approx(1.5)
     first = IntervalForecast.objects.get(center=center, start=datetime(2026, 7, 1, 9, 0, tzinfo=TZ))
     sixth = IntervalForecast.objects.get(center=center, start=datetime(2026, 7, 6, 9, 0, tzinfo=TZ))
@@ -76,10 +76,10 @@ def test_month_start_peak_through_the_service(center):
 @pytest.mark.django_db
 def test_forecast_without_history_is_refused_and_changes_nothing(center):
     with pytest.raises(RuleViolation) as exc:
-        services.build_forecast(center, date(2026, 6, 29), 7)
+        services.build_forecast(center, start=date(2026, 6, 29), days=7)
     assert exc.value.problems[0].field == "start" and "没有话务历史" in exc.value.problems[0].message
     with pytest.raises(RuleViolation):
-        services.build_forecast(center, date(2026, 6, 29), 0)
+        services.build_forecast(center, start=date(2026, 6, 29), days=0)
     assert IntervalForecast.objects.count() == 0
 
 
@@ -88,7 +88,7 @@ def test_event_adjustment_applies_and_bad_ones_change_nothing(center, four_weeks
     lead = make_staff("team_lead")
     services.add_adjustment(center, name="短信宣传", start=datetime(2026, 6, 29, 9, 0, tzinfo=TZ),
                             end=datetime(2026, 6, 29, 9, 30, tzinfo=TZ), factor=2.0, extra_calls=5, by=lead)
-    services.build_forecast(center, date(2026, 6, 29), 1)
+    services.build_forecast(center, start=date(2026, 6, 29), days=1)
     assert IntervalForecast.objects.get(center=center, start=datetime(2026, 6, 29, 9, 0, tzinfo=TZ)).calls == pytest.approx(45.0)
     for bad in ({"name": ""}, {"end": datetime(2026, 6, 29, 8, 0, tzinfo=TZ)}, {"factor": -1},
                 {"start": datetime(2026, 6, 29, 9, 0)}):

@@ -47,7 +47,7 @@ def search(request, staff_no: str | None = None, action: str | None = None, obje
     selectors.name_records(scope.center, rows)
     shown = selectors.customers_shown(rows)
     if shown:
-        record_read(request, "customers.customer", shown, fields="phone(masked)", note="审计查询")
+        record_read(request, object_type="customers.customer", ids=shown, fields="phone(masked)", note="审计查询")
     return [{"id": r.pk, "at": r.at, "staff_no": r.staff_no, "staff": r.staff_label, "action": r.action,
              "channel": r.channel, "object_type": r.object_type, "object_ids": r.object_ids, "objects": r.object_names,
              "objects_more": r.object_more, "fields": r.fields, "path": r.path, "ip": r.ip, "note": r.note}

@@ -45,8 +45,8 @@ def record(request, action: str, object_type: str, ids: Iterable, *, fields: str
     )
 
 
-def record_read(request, object_type: str, ids: Iterable, fields: str = "", channel: str = AuditRecord.Channel.PAGE,
-                note: str = "", *, user=None, center=None):
+def record_read(request, *, object_type: str, ids: Iterable, fields: str = "", channel: str = AuditRecord.Channel.PAGE,
+                note: str = "", user=None, center=None):
     return record(request, AuditRecord.Action.READ, object_type, ids, fields=fields, channel=channel, note=note,
                   user=user, center=center)
 

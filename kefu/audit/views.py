@@ -52,7 +52,7 @@ def _shown(request, center, rows, note: str) -> None:
         r.note_shown = note_label(r.note)
     shown = selectors.customers_shown(rows)
     if shown:
-        record_read(request, "customers.customer", shown, fields="phone(masked)", note=note)
+        record_read(request, object_type="customers.customer", ids=shown, fields="phone(masked)", note=note)
 
 
 @require("page.audit.search")
@@ -108,7 +108,7 @@ def export(request):
     note = ("导出审计记录 %s 条；条件：%s" % (total, "，".join(f"{k}={v}" for k, v in given.items()) or "全部"))[:300]
     record(request, AuditRecord.Action.EXPORT, "audit.record", [], note=note, channel=AuditRecord.Channel.EXPORT)
     if customers:
-        record_read(request, "customers.customer", sorted(customers), fields="phone(masked)", note="审计记录导出",
+        record_read(request, object_type="customers.customer", ids=sorted(customers), fields="phone(masked)", note="审计记录导出",
                     channel=AuditRecord.Channel.EXPORT)
     buf = BytesIO()
     wb.save(buf)

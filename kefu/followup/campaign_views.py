@@ -57,7 +57,7 @@ def audit(request, targets, unmasked: bool, note: str, channel=AuditRecord.Chann
     """Every view of a call list (or one customer of it) is recorded; an unmasked one says so."""
     ids = [t.customer_id for t in targets]
     if ids:
-        record_read(request, "customers.customer", ids, fields="phone,name" + ("" if unmasked else "(masked)"),
+        record_read(request, object_type="customers.customer", ids=ids, fields="phone,name" + ("" if unmasked else "(masked)"),
                     channel=channel, note=note[:300])
 
 

@@ -23,7 +23,7 @@ from kefu.scope import caller
 
 def _rows(request, found, unmasked: bool, row_errors: dict) -> list[dict]:
     if found:
-        record_read(request, "customers.customer", [o.customer_id for o in found],
+        record_read(request, object_type="customers.customer", ids=[o.customer_id for o in found],
                     fields="phone,name" + ("" if unmasked else "(masked)"), note="拒绝回访登记")
     return [{"id": o.pk, "at": o.at, "channel_label": render_msg(f"followup.optout.channel.{o.channel}"),
              "phone": shown_phone(o.customer.phone, unmasked), "name": shown_name(o.customer.name, unmasked),

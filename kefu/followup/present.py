@@ -36,7 +36,7 @@ def task_dict(task: Task, unmasked: bool, now=None) -> dict:
 def audit(request, tasks: list[Task], unmasked: bool, note: str, channel=AuditRecord.Channel.PAGE) -> None:
     ids = [t.customer_id for t in tasks if t.customer_id]
     if ids:
-        record_read(request, "customers.customer", ids, fields="phone,name" + ("" if unmasked else "(masked)"),
+        record_read(request, object_type="customers.customer", ids=ids, fields="phone,name" + ("" if unmasked else "(masked)"),
                     channel=channel, note=note)
 
 

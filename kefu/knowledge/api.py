@@ -95,7 +95,7 @@ def run_search(request, q: str, limit: int | None = None) -> dict:
     available, cases = selectors.search_cases(q, limit or 5, center=_center(request)) if q.strip() else (True, [])
     cases = [case_dict(c) for c in cases]
     if cases:
-        record_read(request, "typical_case", [c["id"] for c in cases], fields="title,summary")
+        record_read(request, object_type="typical_case", ids=[c["id"] for c in cases], fields="title,summary")
     return {"query": q, "cases_available": available, "cases": cases,
             "articles": [{"id": f.article.pk, "title": f.article.title, "snippet": f.snippet, "score": f.score,
                           "category": f.article.category.name if f.article.category_id else None} for f in found]}
@@ -402,7 +402,7 @@ def _key_account_out(request, rows, unmask: bool) -> list[dict]:
                     "manager": r.manager.staff_no if r.manager_id else None, "is_active": r.is_active})
     with_customer = [r.customer_id for r in rows if r.customer_id]
     if with_customer:
-        record_read(request, "customer", with_customer, fields="name,phone" + (",unmasked" if show else ""))
+        record_read(request, object_type="customer", ids=with_customer, fields="name,phone" + (",unmasked" if show else ""))
     return out
 
 

@@ -114,7 +114,7 @@ class CenterScoped:
         if getattr(self, "audit_type", None) and shown is not None and shown.result_list:
             from kefu.audit.services import record_read
 
-            record_read(request, self.audit_type, [obj.pk for obj in shown.result_list], channel="admin",
+            record_read(request, object_type=self.audit_type, ids=[obj.pk for obj in shown.result_list], channel="admin",
                         note="后台列表")
         return response
 
@@ -124,7 +124,7 @@ class CenterScoped:
                 self.get_queryset(request).filter(pk=object_id).exists():
             from kefu.audit.services import record_read
 
-            record_read(request, self.audit_type, [object_id], channel="admin", note="后台详情")
+            record_read(request, object_type=self.audit_type, ids=[object_id], channel="admin", note="后台详情")
         return response
 
 

@@ -60,7 +60,7 @@ def audit_customers(request, items: list[dict], unmasked: bool, where: str) -> N
     if unmasked:
         record(request, AuditRecord.Action.UNMASK, "customer", ids, fields="phone,name", note=where)
     else:
-        record_read(request, "customer", ids, fields="phone,name", note=where)
+        record_read(request, object_type="customer", ids=ids, fields="phone,name", note=where)
 
 
 def wants_unmask(request, asked: bool) -> bool:

@@ -91,7 +91,7 @@ def list_calls(request, day_from: date | None = None, day_to: date | None = None
     end = datetime.combine(day_to + timedelta(days=1), time(0), tzinfo=tz) if day_to else None
     rows = list(selectors.calls(center, start=start, end=end, agent_staff_no=agent, outcome=outcome)[:min(max(limit, 1), 1000)])
     clear = unmask and can_unmask(request.user)
-    record_read(request, "telephony.call", [c.id for c in rows], fields="caller_number", channel=AuditRecord.Channel.API,
+    record_read(request, object_type="telephony.call", ids=[c.id for c in rows], fields="caller_number", channel=AuditRecord.Channel.API,
                 note="unmasked" if clear else "")
     out = []
     for c in rows:

@@ -344,7 +344,7 @@ def list_orders(request, state: str | None = None, kind: str | None = None, leve
                                department="department").select_related("original", "route_department",
                                                                        "split_from")[:limit])
     if orders:
-        record_read(request, "tickets.order", [o.pk for o in orders], fields="customer.phone,customer.name(masked)")
+        record_read(request, object_type="tickets.order", ids=[o.pk for o in orders], fields="customer.phone,customer.name(masked)")
     return [_out(o) for o in orders]
 
 
@@ -363,7 +363,7 @@ def bulk(request, payload: TicketBulkIn):
 @op(router.get, "/orders/{order_id}", "tickets.detail", response=OrderDetail)
 def detail(request, order_id: int):
     order = _order(request, order_id)
-    record_read(request, "tickets.order", [order.pk], fields="customer.phone,customer.name(masked)")
+    record_read(request, object_type="tickets.order", ids=[order.pk], fields="customer.phone,customer.name(masked)")
     return {**_out(order),
             "events": [_event_out(e) for e in order.events.all()],
             "reminders": [{"at": r.at.isoformat(), "to": r.to.staff_no if r.to_id else None,
@@ -438,7 +438,7 @@ def screen_pop(request, phone: str):
         return {"found": False, "phone": shown_phone(normalize_phone(phone), False), "name": "", "kind": "", "kind_label": "",
                 "is_vip": False, "vip_level": "", "last_contact_at": None, "recent": []}
     recent = selectors.recent_orders(customer, center=scope.center)
-    record_read(request, "customers.customer", [customer.pk], fields="phone,name(masked),recent_orders", note="来电弹屏")
+    record_read(request, object_type="customers.customer", ids=[customer.pk], fields="phone,name(masked),recent_orders", note="来电弹屏")
     return {"found": True, "phone": shown_phone(customer.phone, False), "name": shown_name(customer.name, False),
             "kind": customer.kind, "kind_label": history.label("complainant_type", customer.kind), "is_vip": customer.is_vip,
             "vip_level": customer.vip_level, "last_contact_at": customer.last_contact_at,
@@ -478,7 +478,7 @@ def _read_cases(request, q: str, limit: int) -> list:
     """The caller's center's cases; a read of the case library is audited like any read of an order."""
     found = selectors.search_cases(q, limit, center=caller(request).center)
     if found:
-        record_read(request, "tickets.case", [c.pk for c in found], fields="title,summary,analysis", note="案例库")
+        record_read(request, object_type="tickets.case", ids=[c.pk for c in found], fields="title,summary,analysis", note="案例库")
     return found
 
 

@@ -46,7 +46,7 @@ def _rows(orders) -> list[dict]:
 
 def _audit_list(request, orders, note: str) -> None:
     if orders:
-        record_read(request, "tickets.order", [o.pk for o in orders], fields=CUSTOMER_FIELDS, note=note)
+        record_read(request, object_type="tickets.order", ids=[o.pk for o in orders], fields=CUSTOMER_FIELDS, note=note)
 
 
 def _form_values(request) -> dict:
@@ -97,7 +97,7 @@ def screen_pop(request):
         customer = find_by_phone(scope.center, phone)
         if customer is not None:
             recent = [_named(o) for o in selectors.recent_orders(customer, center=scope.center)]
-            record_read(request, "customers.customer", [customer.pk], fields="phone,name(masked),recent_orders", note="来电弹屏")
+            record_read(request, object_type="customers.customer", ids=[customer.pk], fields="phone,name(masked),recent_orders", note="来电弹屏")
             context.update(customer=customer, customer_kind=history.label("complainant_type", customer.kind),
                            phone=shown_phone(customer.phone, False), name=shown_name(customer.name, False),
                            recent=recent)
@@ -251,7 +251,7 @@ def _order_for(scope, order_id: int) -> Order:
 def detail(request, order_id: int):
     scope = caller(request)
     order = _order_for(scope, order_id)
-    record_read(request, "tickets.order", [order.pk], fields=CUSTOMER_FIELDS, note="工单详情")
+    record_read(request, object_type="tickets.order", ids=[order.pk], fields=CUSTOMER_FIELDS, note="工单详情")
     return render(request, "tickets/detail.html", _detail_context(request, order, scope))
 
 
@@ -267,7 +267,7 @@ def fire(request, order_id: int):
         done = services.transition(order, name, scope, int(version) if str(version).isdigit() else version, **fields)
     except RuleViolation as exc:
         order = _order_for(scope, order_id)
-        record_read(request, "tickets.order", [order.pk], fields=CUSTOMER_FIELDS, note="工单详情")
+        record_read(request, object_type="tickets.order", ids=[order.pk], fields=CUSTOMER_FIELDS, note="工单详情")
         context = _detail_context(request, order, scope, errors=exc.problems, failed=name, values=fields)
         context["top_errors"] = exc.problems if not any(f["t"].name == name for f in context["forms"]) else []
         return render(request, "tickets/detail.html", context, status=exc.status)
@@ -326,7 +326,7 @@ def cases(request):
     q = request.GET.get("q", "")[:100]
     found = list(selectors.search_cases(q, 50, center=caller(request).center))
     if found:
-        record_read(request, "typical_case", [c.pk for c in found], fields="title,summary")
+        record_read(request, object_type="typical_case", ids=[c.pk for c in found], fields="title,summary")
     return render(request, "tickets/cases.html", {"cases": _case_names(found), "q": q})
 
 
@@ -336,7 +336,7 @@ def case_search(request):
     q = request.GET.get("q", "")[:100]
     found = list(selectors.search_cases(q, 5, center=caller(request).center)) if q.strip() else []
     if found:
-        record_read(request, "typical_case", [c.pk for c in found], fields="title,summary")
+        record_read(request, object_type="typical_case", ids=[c.pk for c in found], fields="title,summary")
     return render(request, "tickets/_case_hits.html", {"cases": _case_names(found), "q": q})
 
 

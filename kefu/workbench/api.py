@@ -138,7 +138,7 @@ def search(request, q: str = "", kind: str = "", state: str = "", level: str = "
                                  "page": page})
     found = selectors.search_orders(scope, f)
     if found.rows:
-        record_read(request, "tickets.order", [o.pk for o in found.rows], fields="customer.phone,customer.name(masked)",
+        record_read(request, object_type="tickets.order", ids=[o.pk for o in found.rows], fields="customer.phone,customer.name(masked)",
                     channel=AuditRecord.Channel.API, note="查找工单")
     return {"total": found.total, "estimated": found.estimated, "page": found.page, "pages": found.pages, "results": [{
         "id": o.pk, "number": o.number, "kind": o.kind, "kind_label": str(labels.KIND_NAMES.get(o.kind, o.kind)),
@@ -207,7 +207,7 @@ def comments(request, order_id: int):
     """The order's internal comments (staff only; never shown to the customer), oldest first."""
     scope = caller(request)
     order = services.scoped_order(scope, order_id)
-    record_read(request, "tickets.order", [order.pk], fields="comments", channel=AuditRecord.Channel.API,
+    record_read(request, object_type="tickets.order", ids=[order.pk], fields="comments", channel=AuditRecord.Channel.API,
                 note="工单内部备注")
     return [_comment(c) for c in selectors.comments(order)]
 
@@ -334,7 +334,7 @@ def customer_history(request, customer_id: int):
     """The customer's history, newest first (at most 50 of each kind; calls of the policy's last days). Masked."""
     found = customers.history(caller(request), customer_id)
     c = found.customer
-    record_read(request, "customers.customer", [c.pk], fields="phone(masked),name(masked),orders,calls,callbacks,surveys",
+    record_read(request, object_type="customers.customer", ids=[c.pk], fields="phone(masked),name(masked),orders,calls,callbacks,surveys",
                 channel=AuditRecord.Channel.API, note="客户历史")
     return {
         "id": c.pk, "phone": shown_phone(c.phone, False), "name": shown_name(c.name, False),

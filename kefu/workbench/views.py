@@ -91,7 +91,7 @@ def pop(request):
     context = {"typed": bool(phone.strip()), "phone_ok": normalize_phone(phone) is not None, "pop": found}
     if found.customer is not None:
         c = found.customer
-        record_read(request, "customers.customer", [c.pk], fields="phone,name(masked),recent_orders,callbacks",
+        record_read(request, object_type="customers.customer", ids=[c.pk], fields="phone,name(masked),recent_orders,callbacks",
                     note="来电工作台弹屏")
         context.update(phone=shown_phone(c.phone, False), name=shown_name(c.name, False),
                        kind_name=labels.CUSTOMER_KIND_NAMES.get(c.kind, c.kind), recent=[_named(o) for o in found.recent],
@@ -152,7 +152,7 @@ def search(request):
         rows = [{"o": _named(o), "phone": shown_phone(o.customer.phone, False), "name": shown_name(o.customer.name, False)}
                 for o in tickets_selectors.mark_holders(results.rows)]
         if rows:
-            record_read(request, "tickets.order", [r["o"].pk for r in rows], fields=CUSTOMER_FIELDS, note="查找工单")
+            record_read(request, object_type="tickets.order", ids=[r["o"].pk for r in rows], fields=CUSTOMER_FIELDS, note="查找工单")
     query = request.GET.copy()
     query.pop("page", None)
     departments = scope.filter(Department.objects.all())
@@ -228,7 +228,7 @@ def _together_context(request, scope, order, errors=None, values=None) -> dict:
 def _together(request, scope, order, errors=None, values=None, status=200):
     from kefu.org.policy import policy_for
 
-    record_read(request, "tickets.order", [order.pk], fields=TOGETHER_FIELDS, note="工单内部备注与附件")
+    record_read(request, object_type="tickets.order", ids=[order.pk], fields=TOGETHER_FIELDS, note="工单内部备注与附件")
     response = render(request, "workbench/together.html", _together_context(request, scope, order, errors, values),
                       status=status)
     hosts = policy_for("workbench", scope.center)["recording_hosts"]
@@ -312,7 +312,7 @@ def attachment_response(request, found):
     from django.utils.encoding import escape_uri_path
 
     what = "play" if found.is_audio else "download"
-    record_read(request, "workbench.attachment", [found.pk], fields=what,
+    record_read(request, object_type="workbench.attachment", ids=[found.pk], fields=what,
                 note=f"工单 {found.order.number} 附件 {found.name}"[:300])
     if found.kind == found.Kind.LINK:
         return HttpResponseRedirect(found.url)
@@ -347,7 +347,7 @@ def customer(request, customer_id: int):
     """A customer's whole history (orders, calls, callbacks and return visits, surveys), masked; the read is audited."""
     scope = caller(request)
     found = customers.history(scope, customer_id)
-    record_read(request, "customers.customer", [found.customer.pk], fields=CUSTOMER_PAGE_FIELDS, note="客户页")
+    record_read(request, object_type="customers.customer", ids=[found.customer.pk], fields=CUSTOMER_PAGE_FIELDS, note="客户页")
     context = customer_context(found)
     context["can_unmask"] = can_unmask(request.user) and allowed(request.user, "page.workbench.customer_unmask")
     return render(request, "workbench/customer.html", context)

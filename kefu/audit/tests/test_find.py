@@ -25,10 +25,10 @@ def world(center, make_staff):
     first = tickets.create_order(center, agent, {**data, "phone": "13912345678", "customer_name": "王五"})
     second = tickets.create_order(center, agent, {**data, "phone": "13812345678", "customer_name": "赵六"})
     reads = {
-        "first": record_read(None, "tickets.order", [first.pk], user=agent.user, note="工单详情"),
-        "both": record_read(None, "tickets.order", [second.pk, first.pk], user=other.user, note="查找工单"),
-        "second": record_read(None, "tickets.order", [second.pk], user=other.user, note="工单详情"),
-        "customer": record_read(None, "customers.customer", [first.customer_id], user=other.user, note="来电弹屏"),
+        "first": record_read(None, object_type="tickets.order", ids=[first.pk], user=agent.user, note="工单详情"),
+        "both": record_read(None, object_type="tickets.order", ids=[second.pk, first.pk], user=other.user, note="查找工单"),
+        "second": record_read(None, object_type="tickets.order", ids=[second.pk], user=other.user, note="工单详情"),
+        "customer": record_read(None, object_type="customers.customer", ids=[first.customer_id], user=other.user, note="来电弹屏"),
     }
     return agent, other, auditor, first, second, reads
 

@@ -17,8 +17,8 @@ def test_each_center_reads_only_its_own_audit_records(make_staff, client_for):
                                         password="Kefu-test-2026!")
     their_auditor = services.create_staff(other, staff_no="B901", name="乙审计", roles=["auditor"],
                                           username="b901", password="Kefu-test-2026!")
-    mine = record_read(None, "customers.customer", [918273], fields="phone", user=ours.user)
-    theirs = record_read(None, "customers.customer", [564738], fields="phone", user=their_admin.user)
+    mine = record_read(None, object_type="customers.customer", ids=[918273], fields="phone", user=ours.user)
+    theirs = record_read(None, object_type="customers.customer", ids=[564738], fields="phone", user=their_admin.user)
     assert (mine.center_id, theirs.center_id) == (ours.center_id, other.pk)
 
     for outsider in (their_admin, their_auditor):

@@ -168,7 +168,7 @@ def create_quiz(request, payload: QuizIn):
 def submit_attempt(request, pk: int, payload: AttemptIn):
     me = _me(request)
     quiz = get_object_or_404(Quiz, pk=pk, center=me.center)
-    return 201, services.submit_attempt(quiz, me, payload.responses)
+    return 201, services.submit_attempt(quiz, staff=me, responses=payload.responses)
 
 
 @op(router.get, "/attempts/{pk}", "training.get_attempt", response=AttemptOut)

@@ -31,7 +31,7 @@ def build(center, rng, out) -> None:
     for i, agent in enumerate(agents):
         if agent.user.username == "agent1":
             continue  # left for the reader to try
-        services.submit_attempt(quiz, agent, _answers(questions, rng, 0.55 + 0.4 * rng.random()))
+        services.submit_attempt(quiz, staff=agent, responses=_answers(questions, rng, 0.55 + 0.4 * rng.random()))
     product = services.create_product(center, code="broadband-speedup", name="宽带提速包",
                                       attributes="月增费30元，下行速率提升至500M；适用于已开通宽带的客户", actor=lead)
     if lead is not None:

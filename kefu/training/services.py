@@ -91,7 +91,7 @@ def create_quiz(center: Center, bank: QuestionBank, *, title: str, kind: str = Q
 
 
 @transaction.atomic
-def submit_attempt(quiz: Quiz, staff: Staff, responses: dict) -> Attempt:
+def submit_attempt(quiz: Quiz, *, staff: Staff, responses: dict) -> Attempt:
     """Grade and store one attempt. `responses` maps question number -> answer (str, list of str)."""
     if not quiz.is_open:
         raise Conflict("该测验已关闭", field="quiz", rule="quiz_closed")

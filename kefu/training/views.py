@@ -80,7 +80,7 @@ def take(request, pk: int):
     if request.method == "POST":
         responses = _responses_from_post(request.POST, questions)
         try:
-            attempt = services.submit_attempt(quiz, me, responses)
+            attempt = services.submit_attempt(quiz, staff=me, responses=responses)
         except RuleViolation as exc:
             errors = [p.as_dict() for p in exc.problems]
         else:

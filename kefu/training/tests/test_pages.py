@@ -46,7 +46,7 @@ def test_take_quiz_error_keeps_answers(quiz, make_staff, client_for):
 
 def test_results_page_for_team_lead_only(quiz, make_staff, client_for):
     agent = make_staff("agent", staff_no="2001")
-    services.submit_attempt(quiz, agent, SEED_ANSWERS)
+    services.submit_attempt(quiz, staff=agent, responses=SEED_ANSWERS)
     assert client_for(agent).get(f"/training/quizzes/{quiz.pk}/results/").status_code == 403
     body = client_for(make_staff("team_lead")).get(f"/training/quizzes/{quiz.pk}/results/").content.decode()
     assert "2001" in body and "100.0%" in body

@@ -40,7 +40,7 @@ def test_attempt_graded_and_stored(center, bank, make_staff):
     quiz = services.create_quiz(center, bank, title="五月检测")
     assert quiz.pass_percent == 80  # policy
     answers = dict(SEED_ANSWERS, **{"1": "A", "6": ["8", "2", "2"]})  # Q1 wrong (−4), Q6 2/3 (−1.33)
-    attempt = services.submit_attempt(quiz, agent, answers)
+    attempt = services.submit_attempt(quiz, staff=agent, responses=answers)
     assert (float(attempt.score), float(attempt.max_score), float(attempt.percent), attempt.passed) == (90.67, 96.0, 94.4, True)
     assert AttemptAnswer.objects.filter(attempt=attempt, correct=False).count() == 2
 
@@ -49,7 +49,7 @@ def test_failing_attempt(center, bank, make_staff):
     agent = make_staff("agent", staff_no="2001")
     quiz = services.create_quiz(center, bank, title="五月检测", pass_percent=60)
     half = {k: v for k, v in list(SEED_ANSWERS.items())[:13]}  # 13 of 24 questions, 52 of 96 = 54.2 %
-    attempt = services.submit_attempt(quiz, agent, half)
+    attempt = services.submit_attempt(quiz, staff=agent, responses=half)
     assert (float(attempt.score), float(attempt.percent), attempt.passed) == (52.0, 54.2, False)
 
 
@@ -57,7 +57,7 @@ def test_bad_responses_change_nothing(center, bank, make_staff):
     agent = make_staff("agent", staff_no="2001")
     quiz = services.create_quiz(center, bank, title="五月检测")
     with pytest.raises(RuleViolation) as err:
-        services.submit_attempt(quiz, agent, {"1": "Z", "6": ["8"], "99": "A"})
+        services.submit_attempt(quiz, staff=agent, responses={"1": "Z", "6": ["8"], "99": "A"})
     fields = {p.field: p.message for p in err.value.problems}
     assert fields == {"responses.99": "没有第99题", "responses.1": "第1题的答案应为选项 A/B/C 之一", "responses.6": "第6题应填写 3 个空"}
     assert Attempt.objects.count() == 0 and AttemptAnswer.objects.count() == 0
@@ -67,23 +67,23 @@ def test_exam_allows_one_attempt_and_closed_quiz_refuses(center, bank, make_staf
     agent = make_staff("agent", staff_no="2001")
     exam = services.create_quiz(center, bank, title="五月考试", kind=Quiz.Kind.EXAM)
     assert exam.max_attempts == 1
-    services.submit_attempt(exam, agent, SEED_ANSWERS)
+    services.submit_attempt(exam, staff=agent, responses=SEED_ANSWERS)
     with pytest.raises(Conflict) as err:
-        services.submit_attempt(exam, agent, SEED_ANSWERS)
+        services.submit_attempt(exam, staff=agent, responses=SEED_ANSWERS)
     assert err.value.problems[0].rule == "max_attempts"
     exam.is_open = False
     exam.save()
     with pytest.raises(Conflict):
-        services.submit_attempt(exam, make_staff("agent"), SEED_ANSWERS)
+        services.submit_attempt(exam, staff=make_staff("agent"), responses=SEED_ANSWERS)
     assert Attempt.objects.count() == 1
 
 
 def test_results_per_agent(center, bank, make_staff):
     a1, a2, _ = make_staff("agent", staff_no="2001"), make_staff("agent", staff_no="2002"), make_staff("agent", staff_no="2003")
     quiz = services.create_quiz(center, bank, title="五月检测")
-    services.submit_attempt(quiz, a1, {"1": "C"})  # 4 / 96 = 4.2 %
-    services.submit_attempt(quiz, a1, SEED_ANSWERS)
-    services.submit_attempt(quiz, a2, {"1": "C"})
+    services.submit_attempt(quiz, staff=a1, responses={"1": "C"})  # 4 / 96 = 4.2 %
+    services.submit_attempt(quiz, staff=a1, responses=SEED_ANSWERS)
+    services.submit_attempt(quiz, staff=a2, responses={"1": "C"})
     assert selectors.results(quiz) == [
         {"staff_no": "2001", "attempts": 2, "best": 100.0, "latest": 100.0, "passed": True},
         {"staff_no": "2002", "attempts": 1, "best": 4.2, "latest": 4.2, "passed": False},

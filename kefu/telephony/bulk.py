@@ -186,6 +186,21 @@ def direct_transaction(path: str | None = None):
 
 
 
+def direct_statement(table: str, rows: pl.DataFrame) -> tuple[str, list[str]]:
+    """INSERT of `rows` for a direct_transaction's cursor, and the columns it binds: a column holding one value in all
+    the rows (center, batch, fields the file lacks: about a third of a call's columns) is written into the statement
+    as a literal instead of being bound row by row (~15 % of the driver's CPU for the calls)."""
+    values, varying = [], []
+    for name, n in zip(rows.columns, rows.select(pl.all().n_unique()).row(0)):
+        literal = sql_literal(rows.get_column(name)[0]) if n == 1 and name not in ("id", "call_id") else None
+        if literal is None:
+            values.append("?")
+            varying.append(name)
+        else:
+            values.append(literal)
+    return f"INSERT INTO {table} ({', '.join(rows.columns)}) VALUES ({', '.join(values)})", varying
+
+
 def new_calls(cur, table: str, center_id: int, frame: pl.DataFrame) -> pl.DataFrame:
     """The frame without the rows ON CONFLICT (center, call_id) DO NOTHING would skip: call_ids (cut to the column's 64
     characters) stored already for the center, and a repeat of an earlier row's in the file."""
@@ -441,7 +456,9 @@ def _insert_direct(center, batch_id: int, frame: pl.DataFrame, cur: "AdbcCursor"
     first_id = next_id(cur, table)  # the ids given here, in call_id order as AUTOINCREMENT would (and with less work)
 
     def write(rows: pl.DataFrame) -> int:
-        return cur.cursor.adbc_ingest(table, rows, mode="append")
+        sql, varying = direct_statement(table, rows)
+        cur.cursor.executemany(sql, rows.select(varying))  # bound from Arrow in C, the GIL released
+        return cur.cursor.rowcount
 
     def build_indexes() -> None:
         for _, ddl in rebuild:

@@ -208,11 +208,14 @@ def _other_breaks(text: bytes) -> bool:
 
 def parse_frame(data: bytes, *, encoding: str = "utf-8", tz=queue_log.timezone.utc, carry=(), agent_map: dict[str, str] | None = None,
                 legacy_transfer_kind: str = "blind", ring_cycle_seconds: float = queue_log.RING_CYCLE_SECONDS,
-                progress=None, lines=None) -> tuple[ParseResult, pl.DataFrame]:
+                progress=None, lines=None, ordered: bool = True) -> tuple[ParseResult, pl.DataFrame]:
     """Parse a queue_log file (bytes in `encoding`, checked already) after the `carry` lines: (the result as
     queue_log.parse gives it with `on_calls`, its calls as one frame of CALL_SCHEMA). Raises QueueLogError as parse
     does. `progress(n)`, when given, is told of every n lines read. `lines()`, when given, gives the file's lines
-    (str.splitlines) for a file the reference reads alone."""
+    (str.splitlines) for a file the reference reads alone. `ordered=False`: the calls in any order when their call_ids
+    are distinct and at most 64 bytes (a writer that orders them by call_id itself then stores the same rows with the
+    same ids), else in the reference's order as with `ordered=True`; the sort of every column of a month's calls by
+    position costs ~1.5 s CPU."""
     text = utf8_of(data, encoding)
     carry = list(carry)
     base = len(carry)
@@ -263,7 +266,11 @@ def parse_frame(data: bytes, *, encoding: str = "utf-8", tz=queue_log.timezone.u
     read_regular = theirs.len()
     result = reader.result(more_rows=n_regular - read_regular,
                            more_epoch=(n_regular - read_regular, [(idx - base + 1, t) for idx, t in epoch_first]))
-    merged = pl.concat([calls, *reader_frames], how="vertical").sort("end_idx").drop("end_idx")
+    merged = pl.concat([calls, *reader_frames], how="vertical")
+    if ordered or not merged.select((pl.col("call_id").str.len_bytes().max() <= 64)
+                                    & (pl.col("call_id").n_unique() == pl.len())).item() is True:
+        merged = merged.sort("end_idx")
+    merged = merged.drop("end_idx")
     result.call_count += calls.height
     return result, merged
 

@@ -130,10 +130,10 @@ def queue_log_options(center: Center, data: bytes, progress=None) -> dict:
             "progress": progress, "lines": lambda: decoded_lines(data)}
 
 
-def _parse_queue_log(data: bytes, carry: list[str], options: dict):
+def _parse_queue_log(data: bytes, carry: list[str], options: dict, *, ordered: bool = True):
     try:
         with collector_paused():
-            return queue_log_frame.parse_frame(data, carry=carry, **options)
+            return queue_log_frame.parse_frame(data, carry=carry, **options, ordered=ordered)
     except queue_log.QueueLogError as exc:
         raise _violation(exc.errors, exc.total, "queue_log") from None
 
@@ -171,7 +171,8 @@ def queue_log_direct(center, data, options, *, file_name, sha, user, path: str |
         lines = PendingLine._meta
         carry = [row[0] for row in cur.execute(f"SELECT line FROM {lines.db_table} WHERE {lines.get_field('center').column} = ? "
                                                f"ORDER BY seq", (center.pk,)).fetchall()]
-        parsed, calls = _parse_queue_log(data, carry, options)
+        # the calls in any order: the direct write orders them by call_id itself (queue_log_frame.parse_frame)
+        parsed, calls = _parse_queue_log(data, carry, options, ordered=False)
         created = bulk.insert_calls(center, batch_id, calls, cursor=cur, staffing=staffing)
         when = connection.ops.adapt_datetimefield_value
         common = {"center_id": pl.Int64, "batch_id": pl.Int64, "agent_staff_no": pl.Utf8, "agent_id": pl.Int64, "queue": pl.Utf8,

@@ -40,6 +40,8 @@ THESAURUS_WEIGHT = 0.5  # a Cilin synonym of a query word
 RELATED_WEIGHT = 0.4  # a related word (word vectors) of a query word the index does not know, times the cosine
 RELATED_MIN_SIM = 0.6
 GRAM = "~"  # marks a character n-gram term (jieba never yields it: punctuation is dropped)
+PINYIN = GRAM + "^"  # marks a word's toneless pinyin (~^di_bao): a GRAM term, left out of lengths and telling words
+PINYIN_WEIGHT = 0.5  # a query bigram no article has, by its sound (times its bigram informativeness)
 BIGRAM_WEIGHT = 0.4  # a character bigram of the query
 UNIGRAM_WEIGHT = 0.3  # a character of the query
 MAX_TERM_LEN = 40
@@ -119,22 +121,25 @@ def tokens(text: str) -> list[str]:
 
 
 def doc_terms(title: str, body: str, tags: Iterable[str] = ()) -> dict[str, float]:
-    """Weighted term frequencies of an article: title terms count TITLE_WEIGHT, tags TAG_WEIGHT."""
+    """Weighted term frequencies of an article: title terms count TITLE_WEIGHT, tags TAG_WEIGHT; beside
+    its words, their pinyin (pinyin_key) and the character n-grams (char_grams)."""
     title, body, tags = normalize(title), normalize(body), [normalize(tag) for tag in tags]
     counts: Counter[str] = Counter()
     title_tokens = tokens(title)
-    for tok in title_tokens:
-        counts[tok] += TITLE_WEIGHT
+    words = [(tok, TITLE_WEIGHT) for tok in title_tokens]
+    words += [(tok, TAG_WEIGHT) for tag in tags for tok in tokens(tag)]
+    words += [(tok, 1.0) for tok in tokens(body)]
+    for tok, weight in words:
+        counts[tok] += weight
     seen = set(title_tokens)
     for gram in bigrams(title):
         if gram not in seen and gram not in _STOP:
             seen.add(gram)
             counts[gram] += TITLE_BIGRAM_WEIGHT
-    for tag in tags:
-        for tok in tokens(tag):
-            counts[tok] += TAG_WEIGHT
-    for tok in tokens(body):
-        counts[tok] += 1.0
+    for tok, weight in words:  # how each word sounds, for a caller's homophone typo (homophone_terms)
+        key = pinyin_key(tok)
+        if key:
+            counts[key] += weight
     for text, weight in [(title, TITLE_WEIGHT), *((tag, TAG_WEIGHT) for tag in tags), (body, 1.0)]:
         for gram in char_grams(text):
             counts[gram] += weight
@@ -147,6 +152,31 @@ def char_grams(text: str) -> list[str]:
     for run in _CJK_RUN.findall(text or ""):
         out.extend(GRAM + ch for ch in run if ch not in _STOP)
         out.extend(GRAM + run[i:i + 2] for i in range(len(run) - 1))
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def pinyin_key(word: str) -> str:
+    """PINYIN-marked toneless pinyin of a Chinese word of two or more characters (低保 → ~^di_bao), else ""."""
+    if len(word) < 2 or not _CJK_RUN.fullmatch(word):
+        return ""
+    from pypinyin import lazy_pinyin
+
+    return PINYIN + "_".join(lazy_pinyin(word))
+
+
+def homophone_terms(query: str, known: Iterable[str]) -> dict[str, float]:
+    """PINYIN terms for the query's character bigrams that no article has (抵保, 话废): an article word
+    that sounds the same (低保, 话费) is what a caller typing pinyin meant."""
+    known = set(known)
+    out: dict[str, float] = {}
+    for gram, weight in query_grams(normalize(query)).items():
+        bigram = gram[len(GRAM):]
+        if len(bigram) != 2 or gram in known:
+            continue
+        key = pinyin_key(bigram)
+        if key and key not in out:
+            out[key] = PINYIN_WEIGHT * weight / BIGRAM_WEIGHT
     return out
 
 
@@ -221,7 +251,8 @@ def related_terms(query: str, known: Iterable[str],
     """Terms for the query's words that no article uses (not in known, the index's terms): their
     nearest words in general Chinese (thesaurus.related), weighted RELATED_WEIGHT times the cosine.
     A caller's word the articles never use (占线, 钟头, 签收) is the vocabulary gap; a word the
-    articles do use is left as it is, so the expansion cannot crowd out a word that already matches."""
+    articles do use is left as it is, so the expansion cannot crowd out a word that already matches.
+    Also the homophones of the query's bigrams that no article has (homophone_terms)."""
     known = set(known)
     out: dict[str, float] = {}
     for word in dict.fromkeys(tokens(normalize(query))):
@@ -231,6 +262,8 @@ def related_terms(query: str, known: Iterable[str],
             near = near.lower()
             if sim >= RELATED_MIN_SIM and near not in _STOP and near not in out:
                 out[near] = RELATED_WEIGHT * sim * informativeness(word) * informativeness(near)
+    for key, weight in homophone_terms(query, known).items():
+        out.setdefault(key, weight)
     return out
 
 
@@ -259,7 +292,7 @@ def snippet(body: str, weights: Mapping[str, float], width: int = 80) -> str:
     """A piece of the body around the first query word found, else the first bigram, else the first character."""
     body = body or ""
     lowered = body.lower()
-    grams = [t[len(GRAM):] for t in weights if is_gram(t)]
+    grams = [t[len(GRAM):] for t in weights if is_gram(t) and not t.startswith(PINYIN)]
     best = None
     for group in ([t for t in weights if not is_gram(t)], [g for g in grams if len(g) > 1], [g for g in grams if len(g) == 1]):
         found = [i for i in (lowered.find(t) for t in group) if i >= 0]

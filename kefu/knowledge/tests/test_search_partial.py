@@ -209,3 +209,35 @@ def test_the_most_telling_words_pick_candidates_whatever_the_posting_budget(monk
     assert ranked[0][0] == 7
     monkeypatch.setattr(selectors, "TELLING_WORDS", 0)
     assert 7 not in {doc for _, doc, _, _ in selectors.read_postings(df, 1000, weights)}
+
+
+def test_words_are_indexed_by_their_toneless_pinyin_apart_from_the_length():
+    assert search.pinyin_key("低保") == search.pinyin_key("抵保") == search.PINYIN + "di_bao"  # dī bǎo / dǐ bǎo
+    assert search.pinyin_key("费") == "" and search.pinyin_key("vip") == ""  # one character, or no Chinese
+    terms = search.doc_terms("低保资金的交办", "低保资金交办给民政局。", ["低保"])
+    assert terms[search.PINYIN + "di_bao"] == search.TITLE_WEIGHT + search.TAG_WEIGHT + 1.0
+    assert terms[search.PINYIN + "min_zheng_ju"] == 1.0
+    words = sum(v for t, v in terms.items() if not t.startswith(G))
+    assert search.doc_length(terms) == round(words)
+
+
+def test_only_bigrams_no_article_has_are_searched_by_their_sound():
+    related = search.related_terms("话废扣多了", known={G + "扣多"}, related=lambda w: ())
+    # 话废 (no article has it) is searched as hua_fei, which 话费 is indexed by; 扣多 is in the index.
+    assert related[search.PINYIN + "hua_fei"] == pytest.approx(search.PINYIN_WEIGHT * search.informativeness("话废"))
+    assert search.PINYIN + "kou_duo" not in related and search.PINYIN + "fei_kou" in related
+    assert search.PINYIN_WEIGHT <= search.THESAURUS_WEIGHT
+
+
+@pytest.mark.django_db
+def test_a_homophone_typo_finds_the_article_of_the_word_it_sounds_like(make_staff, monkeypatch):
+    editor, lead = make_staff("editor", staff_no="3303"), make_staff("team_lead", staff_no="3304")
+    for title, body in [("担保贷款的额度", "创业担保贷款最高不超过8万元。"),
+                        ("低保资金的交办", "低保资金的分配交办给民政局。")]:
+        v = services.create_article(editor, title=title, body=body, tags=[], confirmed_by="市民政局 王科长")
+        services.submit_version(editor, v)
+        services.approve_version(lead, v)
+    # 抵保 (a pinyin input slip for 低保): no article has it; both share only 保 with the question.
+    assert selectors.search_articles("抵保找哪个部门")[0].article.title == "低保资金的交办"
+    monkeypatch.setattr(search, "PINYIN_WEIGHT", 0.0)  # without the sound: the other article comes first
+    assert selectors.search_articles("抵保找哪个部门")[0].article.title == "担保贷款的额度"

@@ -260,7 +260,7 @@ def close_item(request, item_id: int, payload: CloseIn):
 
 @op(router.post, "/handovers/{handover_id}/transitions", "shiftlog.transition", response=HandoverOut)
 def transition(request, handover_id: int, payload: HandoverTransitionIn):
-    services.transition(_staff(request), handover_id, payload.name, version=payload.version, reason=payload.reason)
+    services.transition(_staff(request), handover_id, name=payload.name, version=payload.version, reason=payload.reason)
     return _detail(request, handover_id)
 
 

@@ -90,13 +90,13 @@ def build(center, rng, out) -> None:
         h.refresh_from_db()
         late_out = rng.random() < 0.12
         signed_at = end + timedelta(minutes=rng.randint(5, 40)) if late_out else end - timedelta(minutes=rng.randint(0, 20))
-        services.transition(outgoing, h.pk, "sign_out", version=h.version, now=signed_at)
+        services.transition(outgoing, h.pk, name="sign_out", version=h.version, now=signed_at)
         if recent:
             continue  # signed out, not yet countersigned
         h.refresh_from_db()
         late_in = rng.random() < 0.1
         counter_at = max(signed_at, end) + timedelta(minutes=rng.randint(35, 90) if late_in else rng.randint(1, 25))
-        services.transition(incoming, h.pk, "countersign", version=h.version, now=counter_at)
+        services.transition(incoming, h.pk, name="countersign", version=h.version, now=counter_at)
         if rng.random() < 0.15:
             kind = rng.choice(["omission", "omission", "mis_receipt"])
             issue = services.report_issue(incoming if kind == "omission" else lead, h.pk, kind=kind,

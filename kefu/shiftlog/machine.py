@@ -79,7 +79,7 @@ def _return(ctx):
 def _handover_history(ctx):
     from .services import log_event
 
-    log_event(ctx.obj, ctx.scope.staff, f"{HANDOVER.name}.transition.{ctx.transition.name}",
+    log_event(ctx.obj, actor=ctx.scope.staff, code=f"{HANDOVER.name}.transition.{ctx.transition.name}",
               note=ctx.fields.get("reason", ""))
 
 
@@ -128,8 +128,8 @@ def _issue_history(ctx):
     from .services import log_event
 
     note = ctx.fields.get("reason") or ctx.fields.get("note") or ""
-    log_event(ctx.obj.handover, ctx.scope.staff, f"{ISSUE.name}.transition.{ctx.transition.name}",
-              {"kind": Msg(f"shiftlog.issue.kind.{ctx.obj.kind}")}, note=note)
+    log_event(ctx.obj.handover, actor=ctx.scope.staff, code=f"{ISSUE.name}.transition.{ctx.transition.name}",
+              params={"kind": Msg(f"shiftlog.issue.kind.{ctx.obj.kind}")}, note=note)
 
 
 def _load_issue(scope, issue):

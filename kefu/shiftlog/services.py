@@ -43,7 +43,7 @@ def shifts_of(center) -> list[rules.Shift]:
     return [rules.Shift(t.code, t.name, t.start, t.end) for t in shift_calendar(center)]
 
 
-def rostered_shift(center, staff: Staff, day: date) -> tuple[str, datetime, datetime] | None:
+def rostered_shift(center, staff: Staff, *, day: date) -> tuple[str, datetime, datetime] | None:
     """(code, start, end) of the staff's shift on a published roster that starts on `day`; None if not rostered."""
     tz = center_tz(center)
     for staff_no, start, end, code in scheduled_intervals(center, day, day + timedelta(days=1)):
@@ -62,7 +62,7 @@ def likely_shift(staff: Staff, now: datetime) -> tuple[rules.Shift, date]:
     today = now.astimezone(tz).date()
     best = None
     for day in (today - timedelta(days=1), today):
-        rostered = rostered_shift(center, staff, day)
+        rostered = rostered_shift(center, staff, day=day)
         if rostered and rostered[0] in by_code and rostered[1] <= now:
             distance = (rostered[2] - now).total_seconds()
             score = -3 * distance if distance < 0 else distance  # as rules.shift_ending_near
@@ -87,7 +87,7 @@ def _stored(label) -> str:
         return str(label)
 
 
-def log_event(handover: Handover, actor: Staff, code: str, params: dict | None = None, *, note: str = "") -> None:
+def log_event(handover: Handover, *, actor: Staff, code: str, params: dict | None = None, note: str = "") -> None:
     """One row of the handover's history: a message code with parameters (rendered when shown) and what was typed."""
     data = Msg(code, params or {}).as_data()["params"]
     HandoverEvent.objects.create(handover=handover, staff_no=actor.staff_no, code=code, params=data, note=note[:300])
@@ -198,7 +198,7 @@ def start_handover(actor: Staff, *, shift_code: str, shift_date: date, incoming_
     equipment_state = _clean_text(equipment_state, "equipment_state", "设备/系统情况", 2000)
     notes = _clean_text(notes, "notes", "其他交代事项", 4000)
     start, end = rules.shift_window(shift, shift_date, center_tz(center))
-    rostered = rostered_shift(center, actor, shift_date)
+    rostered = rostered_shift(center, actor, day=shift_date)
     if rostered is not None:  # the diary's deadline follows the shift the agent is rostered on (issue 13)
         code, start, end = rostered
         if code != shift.code:
@@ -223,9 +223,9 @@ def start_handover(actor: Staff, *, shift_code: str, shift_date: date, incoming_
     carried = list(_held_open_items(actor))
     Line.objects.bulk_create([Line(handover=handover, item=item, carried=True) for item in carried])
     if carried:
-        log_event(handover, actor, "shiftlog.event.created_carried", {"count": len(carried)})
+        log_event(handover, actor=actor, code="shiftlog.event.created_carried", params={"count": len(carried)})
     else:
-        log_event(handover, actor, "shiftlog.event.created")
+        log_event(handover, actor=actor, code="shiftlog.event.created")
     return handover
 
 
@@ -243,7 +243,7 @@ def update_handover(actor: Staff, handover_id: int, *, version: int, incoming_no
         handover.notes = _clean_text(notes, "notes", "其他交代事项", 4000)
     handover.version += 1
     handover.save()
-    log_event(handover, actor, "shiftlog.event.edited")
+    log_event(handover, actor=actor, code="shiftlog.event.edited")
     return handover
 
 
@@ -293,7 +293,7 @@ def add_item(actor: Staff, handover_id: int, *, kind: str, text: str, order_ref:
     Line.objects.create(handover=handover, item=item, carried=False)
     handover.version += 1
     handover.save(update_fields=["version", "updated_at"])
-    log_event(handover, actor, "shiftlog.event.item_added", {"kind": Msg(f"shiftlog.item.kind.{item.kind}")},
+    log_event(handover, actor=actor, code="shiftlog.event.item_added", params={"kind": Msg(f"shiftlog.item.kind.{item.kind}")},
               note=text[:60])
     return item
 
@@ -314,11 +314,11 @@ def close_item(actor: Staff, item_id: int, *, note: str, now: datetime | None = 
     item.close_note = note
     item.save(update_fields=["closed_at", "closed_by", "close_note"])
     for handover in Handover.objects.filter(lines__item=item, state=State.DRAFT).select_for_update():
-        log_event(handover, actor, "shiftlog.event.item_closed", {"item": item.text[:40]}, note=note[:60])
+        log_event(handover, actor=actor, code="shiftlog.event.item_closed", params={"item": item.text[:40]}, note=note[:60])
     return item
 
 
-def transition(actor: Staff, handover_id: int, name: str, *, version: int | None, reason: str = "",
+def transition(actor: Staff, handover_id: int, *, name: str, version: int | None, reason: str = "",
                now: datetime | None = None) -> Handover:
     """Fire one transition of the handover's machine (machine.HANDOVER) as `actor` (kefu.workflow.fire): the party,
     the state, the version, the fields, the guard, the effect, the history and the audit record in one transaction."""
@@ -388,7 +388,7 @@ def report_issue(actor: Staff, handover_id: int, *, kind: str, description: str)
     responsible_id = handover.outgoing_id if side == rules.Side.OUTGOING else handover.incoming_id
     issue = Issue.objects.create(handover=handover, kind=kind, description=description, side=side,
                                  responsible_id=responsible_id, reported_by=actor)
-    log_event(handover, actor, "shiftlog.event.issue_reported", {"kind": Msg(f"shiftlog.issue.kind.{kind.value}")},
+    log_event(handover, actor=actor, code="shiftlog.event.issue_reported", params={"kind": Msg(f"shiftlog.issue.kind.{kind.value}")},
               note=description[:100])
     return issue
 

@@ -154,7 +154,7 @@ def transition(request, pk: int):
     p = request.POST
     labels = {"sign_out": _("已交班签字"), "countersign": _("已接班签字确认"), "return": _("已退回交班人补充")}
     return _post_to_detail(request, pk, lambda s: services.transition(
-        s, pk, p.get("name", ""), version=_int(p.get("version")), reason=p.get("reason", "")), labels.get(p.get("name"), _("已完成")))
+        s, pk, name=p.get("name", ""), version=_int(p.get("version")), reason=p.get("reason", "")), labels.get(p.get("name"), _("已完成")))
 
 
 @require("page.shiftlog.close")

@@ -66,23 +66,23 @@ def people(make_staff):
 def _signed(people):
     h = services.start_handover(people["out"], shift_code="D", shift_date=D, incoming_no="2002",
                                 equipment_state="话务系统正常", notes="注意新资费公告")
-    return services.transition(people["out"], h.pk, "sign_out", version=h.version)
+    return services.transition(people["out"], h.pk, name="sign_out", version=h.version)
 
 
 @pytest.mark.django_db
 def test_stale_version_and_missing_reason_change_nothing(people):
     h = _signed(people)
     with pytest.raises(RuleViolation) as exc:
-        services.transition(people["in"], h.pk, "countersign", version=h.version - 1)
+        services.transition(people["in"], h.pk, name="countersign", version=h.version - 1)
     assert exc.value.status == 409 and exc.value.problems[0].field == "version"
     with pytest.raises(RuleViolation) as exc:
-        services.transition(people["in"], h.pk, "return", version=h.version, reason="  ")
+        services.transition(people["in"], h.pk, name="return", version=h.version, reason="  ")
     assert exc.value.status == 400 and exc.value.problems[0].field == "reason"
     with pytest.raises(RuleViolation) as exc:  # a customer's phone belongs in the encrypted field, not in free text
-        services.transition(people["in"], h.pk, "return", version=h.version, reason="请回电13800138000")
+        services.transition(people["in"], h.pk, name="return", version=h.version, reason="请回电13800138000")
     assert exc.value.problems[0].field == "reason" and "客户电话" in str(exc.value)
     with pytest.raises(RuleViolation) as exc:
-        services.transition(people["in"], h.pk, "no_such_step", version=h.version)
+        services.transition(people["in"], h.pk, name="no_such_step", version=h.version)
     assert exc.value.problems[0].rule == "workflow.unknown_transition"
     assert Handover.objects.get(pk=h.pk).state == State.SIGNED_OUT
     assert HandoverEvent.objects.filter(handover=h).count() == 2  # created, signed out
@@ -92,7 +92,7 @@ def test_stale_version_and_missing_reason_change_nothing(people):
 def test_refused_caller_is_told_who_may_act(people):
     h = _signed(people)
     with pytest.raises(RuleViolation) as exc:
-        services.transition(people["lead"], h.pk, "countersign", version=h.version)
+        services.transition(people["lead"], h.pk, name="countersign", version=h.version)
     assert exc.value.status == 403 and str(exc.value) == "接班签字确认：只有接班人本人可以执行此操作"
     with translation.override("en"):
         assert "the incoming person" in str(exc.value)
@@ -103,7 +103,7 @@ def test_history_as_codes_and_an_audit_record_for_each_step(people):
     from kefu.audit.models import AuditRecord
 
     h = _signed(people)
-    h = services.transition(people["in"], h.pk, "return", version=h.version, reason="未写明工单编号")
+    h = services.transition(people["in"], h.pk, name="return", version=h.version, reason="未写明工单编号")
     assert (h.state, h.return_reason, h.signed_out_at) == (State.DRAFT, "未写明工单编号", None)
     rows = list(h.events.values_list("code", "note", "staff_no"))
     assert rows[-2:] == [("shiftlog.handover.transition.sign_out", "", "2001"),
@@ -118,7 +118,7 @@ def test_history_as_codes_and_an_audit_record_for_each_step(people):
 def test_a_lead_does_not_rule_on_their_own_liability(people, make_staff):
     lead_out = make_staff("team_lead", staff_no="3002")
     h = services.start_handover(lead_out, shift_code="D", shift_date=D, incoming_no="2002", equipment_state="正常")
-    h = services.transition(lead_out, h.pk, "sign_out", version=h.version)
+    h = services.transition(lead_out, h.pk, name="sign_out", version=h.version)
     issue = services.report_issue(people["in"], h.pk, kind="omission", description="未交代工单超时")
     with pytest.raises(RuleViolation) as exc:
         services.decide_issue(lead_out, issue.pk, upheld=False, note="不成立")
@@ -168,7 +168,7 @@ def test_return_and_ruling_in_the_browser_004_L661_L669(make_staff, page, login,
     lead = make_staff("supervisor", staff_no="1901")
     h = services.start_handover(out, shift_code="D", shift_date=D, incoming_no="1202", equipment_state="话务系统正常",
                                 notes="注意新资费公告")
-    services.transition(out, h.pk, "sign_out", version=h.version)
+    services.transition(out, h.pk, name="sign_out", version=h.version)
     login(inc)
     page.goto(f"{page.base_url}/shiftlog/h/{h.pk}/")
     page.fill("#actions input[name=reason]", "未写明宽带工单的编号")
@@ -177,7 +177,7 @@ def test_return_and_ruling_in_the_browser_004_L661_L669(make_staff, page, login,
     assert "退回补充" in page.inner_text(".timeline") and "未写明宽带工单的编号" in page.inner_text(".timeline")
     page.context.clear_cookies()
     h.refresh_from_db()
-    h = services.transition(out, h.pk, "sign_out", version=h.version)
+    h = services.transition(out, h.pk, name="sign_out", version=h.version)
     services.report_issue(inc, h.pk, kind="omission", description="新资费生效日期未交代")
     login(out)  # the liable person may object, not rule
     page.goto(f"{page.base_url}/shiftlog/h/{h.pk}/")

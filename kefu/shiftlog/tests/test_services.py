@@ -42,7 +42,7 @@ def start(staff, incoming="2002", day=D, shift="D", **kw):
 
 def sign(staff, h, name, **kw):
     h.refresh_from_db()
-    return services.transition(staff, h.pk, name, version=h.version, **kw)
+    return services.transition(staff, h.pk, name=name, version=h.version, **kw)
 
 
 @pytest.mark.django_db

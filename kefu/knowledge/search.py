@@ -157,12 +157,14 @@ def char_grams(text: str) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def pinyin_key(word: str) -> str:
-    """PINYIN-marked toneless pinyin of a Chinese word of two or more characters (低保 → ~^di_bao), else ""."""
+    """PINYIN-marked toneless pinyin of a Chinese word of two or more characters (低保 → ~^di_bao), else ""
+    (also when longer than a term may be)."""
     if len(word) < 2 or not _CJK_RUN.fullmatch(word):
         return ""
     from pypinyin import lazy_pinyin
 
-    return PINYIN + "_".join(lazy_pinyin(word))
+    key = PINYIN + "_".join(lazy_pinyin(word))
+    return key if len(key) <= MAX_TERM_LEN else ""  # the index's term column; search mode also yields the sub-words
 
 
 def homophone_terms(query: str, known: Iterable[str]) -> dict[str, float]:

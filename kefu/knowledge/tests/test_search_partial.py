@@ -214,6 +214,8 @@ def test_the_most_telling_words_pick_candidates_whatever_the_posting_budget(monk
 def test_words_are_indexed_by_their_toneless_pinyin_apart_from_the_length():
     assert search.pinyin_key("低保") == search.pinyin_key("抵保") == search.PINYIN + "di_bao"  # dī bǎo / dǐ bǎo
     assert search.pinyin_key("费") == "" and search.pinyin_key("vip") == ""  # one character, or no Chinese
+    assert search.pinyin_key("中华人民共和国国务院办公厅") == ""  # longer than the index's term column (40)
+    assert len(search.pinyin_key("中华人民共和国")) <= search.MAX_TERM_LEN
     terms = search.doc_terms("低保资金的交办", "低保资金交办给民政局。", ["低保"])
     assert terms[search.PINYIN + "di_bao"] == search.TITLE_WEIGHT + search.TAG_WEIGHT + 1.0
     assert terms[search.PINYIN + "min_zheng_ju"] == 1.0

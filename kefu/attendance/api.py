@@ -197,7 +197,7 @@ def record_post_check(request, payload: PostCheckIn):
 
 @op(router.post, "/clock-imports", "attendance.import_clock", response={201: ClockImportOut, 200: ClockImportOut})
 def import_clock(request, file: File[UploadedFile]):
-    batch, created = services.import_clock_csv(_me(request).center, file.read(), file.name or "upload.csv", request.user)
+    batch, created = services.import_clock_csv(_me(request).center, data=file.read(), file_name=file.name or "upload.csv", user=request.user)
     return (201 if created else 200), {"id": batch.id, "rows": batch.rows, "created": created}
 
 
@@ -208,12 +208,12 @@ def _month(value: str) -> date:
 @op(router.get, "/sheet", "attendance.month_sheet", response=SheetOut)
 def month_sheet(request, month: str):
     m = _month(month)
-    return {"month": m, "rows": services.month_rows(_me(request).center, m)}
+    return {"month": m, "rows": services.month_rows(_me(request).center, month=m)}
 
 
 @op(router.post, "/sheet/publish", "attendance.publish_sheet", response={201: SheetOut})
 def publish_sheet(request, month: str):
-    sheet = services.publish_sheet(_me(request).center, _month(month), _me(request))
+    sheet = services.publish_sheet(_me(request).center, month=_month(month), by=_me(request))
     return 201, {"month": sheet.month, "published_at": sheet.published_at, "rows": sheet.rows}
 
 

@@ -37,7 +37,7 @@ def build(center, rng, out) -> None:
     # simulated on the roster, a shift's punches follow the agent's logins that day (no login, no punch: absent; a
     # late login, a late punch); otherwise a few are late or missing at random.
     first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    shifts = services.scheduled_shifts(center, first, today - timedelta(days=1))
+    shifts = services.scheduled_shifts(center, start=first, end=today - timedelta(days=1))
     by_no = {s.staff_no: s.id for s in Staff.objects.filter(center=center)}
     logins = _logins(center, first, today)
     batch = ClockImport.objects.create(file_name="demo-clock.csv", sha256=f"demo-{center.pk}-{first}", rows=0)
@@ -127,7 +127,7 @@ def _one_swap(center, today, rng) -> int:
     """A swap played through: asked, agreed by the colleague, approved by both leads, written into the roster."""
     from kefu.org.roles import Role
 
-    soon = services.scheduled_shifts(center, today + timedelta(days=3), today + timedelta(days=12))
+    soon = services.scheduled_shifts(center, start=today + timedelta(days=3), end=today + timedelta(days=12))
     nos = sorted(n for n in soon if soon[n])
     people = {s.staff_no: s for s in Staff.objects.filter(center=center, staff_no__in=nos).select_related("team")}
     supervisor = Staff.objects.filter(center=center, user__groups__name=Role.SUPERVISOR.value).first()

@@ -64,7 +64,7 @@ def _agree(ctx):
     from . import services
 
     ctx.obj.answered_at = ctx.now
-    services.notify_swap(ctx.obj, "to_approve", ctx.now)
+    services.notify_swap(ctx.obj, event="to_approve", now=ctx.now)
 
 
 def _decline(ctx):
@@ -72,7 +72,7 @@ def _decline(ctx):
 
     ctx.obj.answered_at = ctx.now
     _record(ctx, "decline", ["counterpart_consent"])
-    services.notify_swap(ctx.obj, "declined", ctx.now)
+    services.notify_swap(ctx.obj, event="declined", now=ctx.now)
 
 
 def _approve(ctx):
@@ -84,14 +84,14 @@ def _approve(ctx):
         ctx.obj.state = AGREED  # the other side's lead has yet to approve
         return
     services.apply_swap(ctx.obj, ctx.scope.staff)
-    services.notify_swap(ctx.obj, "approved", ctx.now)
+    services.notify_swap(ctx.obj, event="approved", now=ctx.now)
 
 
 def _reject(ctx):
     from . import services
 
     _record(ctx, "reject", lead_sides(ctx.scope, ctx.obj))
-    services.notify_swap(ctx.obj, "rejected", ctx.now)
+    services.notify_swap(ctx.obj, event="rejected", now=ctx.now)
 
 
 def _load(scope, swap):

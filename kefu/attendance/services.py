@@ -34,7 +34,7 @@ def _tz(center) -> ZoneInfo:
 
 # ------------------------------------------------------------- schedule source
 
-def scheduled_shifts(center, start: date, end: date) -> dict[str, list[rules.Shift]]:
+def scheduled_shifts(center, *, start: date, end: date) -> dict[str, list[rules.Shift]]:
     """Scheduled shifts per staff number in [start, end] (dates), from the published roster.
 
     kefu.roster provides `selectors.scheduled_intervals(center, start_dt, end_dt)`; without a roster
@@ -85,7 +85,7 @@ def submit_leave(staff: Staff, *, kind: str, start: date, end: date, reason: str
         raise RuleViolation("请假事由必填，且不超过300个字符", field="reason", rule="max_length")
     now = now or timezone.now()
     pol = policy(staff.center)
-    shifts = scheduled_shifts(staff.center, start, start).get(staff.staff_no, [])
+    shifts = scheduled_shifts(staff.center, start=start, end=start).get(staff.staff_no, [])
     first_shift = shifts[0] if shifts else None
     same_day = _most_off_same_day(staff, start, end)
     q_start = date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
@@ -161,7 +161,7 @@ def leave_days(start: date, end: date, *, states=_OPEN_LEAVE, **staff_filter) ->
     return out
 
 
-def leave_dates(staff_no: str, start: date, end: date) -> set[date]:
+def leave_dates(staff_no: str, *, start: date, end: date) -> set[date]:
     """Days of [start, end] the person has asked for or been granted leave."""
     return set().union(*leave_days(start, end, staff__staff_no=staff_no).values())
 
@@ -198,7 +198,7 @@ def request_swap(requester: Staff, *, counterpart_staff_no: str, requester_shift
     tz = _tz(requester.center)
     lo = min(requester_shift_start, counterpart_shift_start).astimezone(tz).date() - timedelta(days=2)
     hi = max(requester_shift_start, counterpart_shift_start).astimezone(tz).date() + timedelta(days=2)
-    shifts = scheduled_shifts(requester.center, lo, hi)
+    shifts = scheduled_shifts(requester.center, start=lo, end=hi)
     mine = _find_shift(shifts, requester.staff_no, requester_shift_start, "requester_shift_start")
     theirs = _find_shift(shifts, counterpart.staff_no, counterpart_shift_start, "counterpart_shift_start")
     month = date(mine.day.year, mine.day.month, 1)
@@ -207,13 +207,13 @@ def request_swap(requester: Staff, *, counterpart_staff_no: str, requester_shift
         requester_shift=mine, counterpart_shift=theirs, requester_level=requester.level, counterpart_level=counterpart.level,
         requester_swaps_this_month=_swap_days(requester, month), counterpart_swaps_this_month=_swap_days(counterpart, month),
         requester_schedule=shifts.get(requester.staff_no, []), counterpart_schedule=shifts.get(counterpart.staff_no, []),
-        holidays=_holidays(lo, hi), leave_days_requester=leave_dates(requester.staff_no, lo, hi),
-        leave_days_counterpart=leave_dates(counterpart.staff_no, lo, hi), rules=pol["swap"])
+        holidays=_holidays(lo, hi), leave_days_requester=leave_dates(requester.staff_no, start=lo, end=hi),
+        leave_days_counterpart=leave_dates(counterpart.staff_no, start=lo, end=hi), rules=pol["swap"])
     _violation(findings)
     swap = ShiftSwap.objects.create(requester=requester, counterpart=counterpart, requester_shift_start=mine.start,
                                     requester_shift_end=mine.end, counterpart_shift_start=theirs.start,
                                     counterpart_shift_end=theirs.end, reason=reason)
-    notify_swap(swap, "asked")  # the counterpart is asked first (000:L242, 003:L67, 004:L671)
+    notify_swap(swap, event="asked")  # the counterpart is asked first (000:L242, 003:L67, 004:L671)
     return swap
 
 
@@ -301,7 +301,7 @@ def apply_swap(swap: ShiftSwap, by: Staff) -> list[dict]:
     return applied
 
 
-def notify_swap(swap: ShiftSwap, event: str, now: datetime | None = None) -> None:
+def notify_swap(swap: ShiftSwap, *, event: str, now: datetime | None = None) -> None:
     """Tell the people a swap waits on or concerns: the counterpart when asked, both leads when agreed, both sides
     when decided."""
     from kefu.notify.services import notify
@@ -358,7 +358,7 @@ def record_post_check(by: Staff, *, kind: str, staff_no: str, at: datetime, unti
         raise RuleViolation.of("common.too_long", field="note", field_label=Msg("attendance.swap.field.note"), max=300,
                                length=len(note))
     local = at.astimezone(tz)
-    shifts = scheduled_shifts(by.center, local.date() - timedelta(days=1), local.date()).get(staff.staff_no, [])
+    shifts = scheduled_shifts(by.center, start=local.date() - timedelta(days=1), end=local.date()).get(staff.staff_no, [])
     shift = next((s for s in shifts if s.start <= local < s.end), None)
     if shift is None:
         raise RuleViolation.of("attendance.spot.not_on_shift", field="at", staff_no=staff.staff_no,
@@ -391,7 +391,7 @@ _HEADERS = {"staff_no": ("staff_no", "工号"), "time": ("time", "时间", "打�
 
 
 @transaction.atomic
-def import_clock_csv(center, data: bytes, file_name: str, user=None) -> tuple[ClockImport, bool]:
+def import_clock_csv(center, *, data: bytes, file_name: str, user=None) -> tuple[ClockImport, bool]:
     """Import clock-in/out punches: all-or-nothing and idempotent. Returns (batch, created)."""
     sha = hashlib.sha256(data).hexdigest()
     existing = ClockImport.objects.filter(sha256=sha).first()
@@ -438,7 +438,7 @@ def import_clock_csv(center, data: bytes, file_name: str, user=None) -> tuple[Cl
 
 # ------------------------------------------------------------- monthly sheet
 
-def month_rows(center, month: date, now: datetime | None = None) -> list[dict]:
+def month_rows(center, *, month: date, now: datetime | None = None) -> list[dict]:
     """Per agent: planned shifts, attended, late, early, absent, leave days, violations, attendance rate (004:L1585-1591).
 
     Only shifts that have ended by `now` are judged; later ones are counted as still to come.
@@ -446,7 +446,7 @@ def month_rows(center, month: date, now: datetime | None = None) -> list[dict]:
     now = now or timezone.now()
     first, last = date(month.year, month.month, 1), date(month.year, month.month, monthrange(month.year, month.month)[1])
     pol = policy(center)
-    shifts = scheduled_shifts(center, first, last)
+    shifts = scheduled_shifts(center, start=first, end=last)
     tz = _tz(center)
     lo, hi = datetime.combine(first, time(0), tz) - timedelta(hours=6), datetime.combine(last + timedelta(days=1), time(0), tz) + timedelta(hours=12)
     punches: dict[int, list] = {}
@@ -481,7 +481,7 @@ def month_rows(center, month: date, now: datetime | None = None) -> list[dict]:
 
 
 @transaction.atomic
-def publish_sheet(center, month: date, by: Staff) -> AttendanceSheet:
+def publish_sheet(center, *, month: date, by: Staff) -> AttendanceSheet:
     if date(month.year, month.month, 1) > timezone.localdate().replace(day=1):
         raise RuleViolation("不能公布尚未开始的月份的考勤表", field="month", rule="future_month")
-    return AttendanceSheet.objects.create(center=center, month=date(month.year, month.month, 1), rows=month_rows(center, month), published_by=by)
+    return AttendanceSheet.objects.create(center=center, month=date(month.year, month.month, 1), rows=month_rows(center, month=month), published_by=by)

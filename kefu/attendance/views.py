@@ -91,7 +91,7 @@ def mine(request):
     staff = request.user.staff
     pol = services.policy(staff.center)
     today = timezone.localdate()
-    upcoming = services.scheduled_shifts(staff.center, today, date.fromordinal(today.toordinal() + 31)).get(staff.staff_no, [])
+    upcoming = services.scheduled_shifts(staff.center, start=today, end=date.fromordinal(today.toordinal() + 31)).get(staff.staff_no, [])
     return render(request, "attendance/mine.html", {
         "leaves": _labelled(LeaveRequest.objects.filter(staff=staff)[:50], pol),
         "swaps": ShiftSwap.objects.filter(Q(requester=staff) | Q(counterpart=staff)).select_related("requester", "counterpart")[:50],
@@ -220,7 +220,7 @@ def decide(request, kind: str, pk: int):
 def sheet(request):
     month = _month_param(request)
     center = request.user.staff.center
-    rows = services.month_rows(center, month)
+    rows = services.month_rows(center, month=month)
     published = AttendanceSheet.objects.filter(center=center, month=month).first()
     if request.GET.get("format") == "xlsx":
         return _xlsx(rows, month)
@@ -234,7 +234,7 @@ def sheet(request):
 def publish(request):
     month = _month_param(request)
     try:
-        services.publish_sheet(request.user.staff.center, month, request.user.staff)
+        services.publish_sheet(request.user.staff.center, month=month, by=request.user.staff)
     except RuleViolation as exc:
         _errors(request, exc)
     else:

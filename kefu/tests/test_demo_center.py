@@ -49,7 +49,7 @@ def test_the_demo_center_works_to_its_roster_and_mostly_meets_its_targets(demo_c
 
     # clock-ins for the past days of the roster, matching its shifts, with a few late and a few missing
     yesterday = today - timedelta(days=1)
-    shifts = scheduled_shifts(center, today - timedelta(days=28), yesterday)
+    shifts = scheduled_shifts(center, start=today - timedelta(days=28), end=yesterday)
     planned = [s for ss in shifts.values() for s in ss]
     assert len(planned) >= 28 * 5
     ins = {}

@@ -95,7 +95,7 @@ def test_the_whole_demo_looks_like_a_working_center_and_a_second_run_adds_nothin
     assert visits.filter(state="done").count() >= 0.8 * visits.count()
 
     # --- attendance: a clock-in near the start of nearly every shift rostered in the past four weeks
-    shifts = scheduled_shifts(center, today - timedelta(days=28), today - timedelta(days=1))
+    shifts = scheduled_shifts(center, start=today - timedelta(days=28), end=today - timedelta(days=1))
     planned = [s for ss in shifts.values() for s in ss]
     ins: dict[str, list] = {}
     for no, at in ClockEvent.objects.filter(direction="in").values_list("staff__staff_no", "at"):

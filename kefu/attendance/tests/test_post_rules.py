@@ -71,7 +71,7 @@ def people(center, make_staff, monkeypatch):
     for no in ("1001", "1002", "1003"):
         out[no] = make_staff("agent", staff_no=no, department=dept, team=team)
 
-    def shifts(c, start, end):  # every agent works 08-17 on the 3rd and the 4th of December 2026
+    def shifts(c, *, start, end):  # every agent works 08-17 on the 3rd and the 4th of December 2026
         return {no: [rules.Shift(no, at(d, 8), at(d, 17), "day") for d in (3, 4)
                      if start <= date(2026, 12, d) <= end] for no in ("1001", "1002", "1003")}
 

@@ -41,7 +41,7 @@ def people(center, make_staff):
 @pytest.fixture
 def roster(monkeypatch):
     """Day shifts 08-17 in December 2026: 1001/1002 on odd days, 2001/2002 on even days; 1001 works 17-01 on the 10th."""
-    def fake(center, start, end):
+    def fake(center, *, start, end):
         out = {}
         for no, parity in (("1001", 1), ("1002", 1), ("2001", 0), ("2002", 0)):
             out[no] = [rules.Shift(no, at(d, 8), at(d, 17), "day") for d in range(1, 32)
@@ -127,26 +127,26 @@ CSV = "工号,时间,方向\n1001,2026-12-01 08:25,上班\n1001,2026-12-01 17:00
 
 
 def test_clock_import_is_idempotent_and_all_or_nothing(people, center):
-    batch, created = services.import_clock_csv(center, CSV.encode(), "d.csv")
+    batch, created = services.import_clock_csv(center, data=CSV.encode(), file_name="d.csv")
     assert created and batch.rows == 4 and ClockEvent.objects.count() == 4
-    again, created = services.import_clock_csv(center, CSV.encode(), "d.csv")
+    again, created = services.import_clock_csv(center, data=CSV.encode(), file_name="d.csv")
     assert not created and again.pk == batch.pk and ClockEvent.objects.count() == 4
     bad = CSV + "7777,2026-12-01 08:00,上班\n1001,昨天,上班\n1001,2026-12-02 08:00,午休\n"
     with pytest.raises(RuleViolation) as err:
-        services.import_clock_csv(center, bad.encode(), "bad.csv")
+        services.import_clock_csv(center, data=bad.encode(), file_name="bad.csv")
     msgs = [p.message for p in err.value.problems]
     assert msgs[0].startswith("第6行") and "7777" in msgs[0] and msgs[1].startswith("第7行") and msgs[2].startswith("第8行")
     assert ClockImport.objects.count() == 1 and ClockEvent.objects.count() == 4
 
 
 def test_month_sheet(people, center, monkeypatch):
-    def two_shifts(c, start, end):
+    def two_shifts(c, *, start, end):
         return {"1001": [rules.Shift("1001", at(1, 8), at(1, 17)), rules.Shift("1001", at(2, 8), at(2, 17))],
                 "1002": [rules.Shift("1002", at(1, 8), at(1, 17))]}
 
     monkeypatch.setattr(services, "scheduled_shifts", two_shifts)
-    services.import_clock_csv(center, CSV.encode(), "d.csv")
-    rows = {r["staff_no"]: r for r in services.month_rows(center, date(2026, 12, 1), now=at(31))}
+    services.import_clock_csv(center, data=CSV.encode(), file_name="d.csv")
+    rows = {r["staff_no"]: r for r in services.month_rows(center, month=date(2026, 12, 1), now=at(31))}
     # 1001: 25 min late on the 1st (violation, 002:L75), absent on the 2nd.
     assert (rows["1001"]["planned"], rows["1001"]["attended"], rows["1001"]["late"], rows["1001"]["absent"], rows["1001"]["violations"]) == (2, 1, 1, 1, 2)
     assert rows["1001"]["attendance_rate"] == 0.5
@@ -164,10 +164,10 @@ def test_api_errors_are_chinese(people, roster, client_for):
 
 def test_shifts_still_to_come_are_not_absences(people, center, monkeypatch):
     """QA finding: a month in progress counted tomorrow's shifts as 旷工."""
-    def shifts(c, start, end):
+    def shifts(c, *, start, end):
         return {"1001": [rules.Shift("1001", at(1, 8), at(1, 17)), rules.Shift("1001", at(20, 8), at(20, 17))]}
 
     monkeypatch.setattr(services, "scheduled_shifts", shifts)
-    services.import_clock_csv(center, CSV.encode(), "d.csv")
-    row = services.month_rows(center, date(2026, 12, 1), now=at(10))[0]
+    services.import_clock_csv(center, data=CSV.encode(), file_name="d.csv")
+    row = services.month_rows(center, month=date(2026, 12, 1), now=at(10))[0]
     assert (row["planned"], row["upcoming"], row["absent"], row["attendance_rate"]) == (1, 1, 0, 1.0)

@@ -25,7 +25,7 @@ def test_the_overnight_shift_is_a_night_shift_by_its_hours(make_staff):
     night, day = make_staff("agent", staff_no="1001"), make_staff("agent", staff_no="1002")
     _rostered(night, DAY, "O")
     _rostered(day, DAY, "D")
-    planned = services.scheduled_shifts(night.center, DAY, DAY)
+    planned = services.scheduled_shifts(night.center, start=DAY, end=DAY)
     assert [(s.code, s.start.time(), s.is_night) for s in planned["1001"]] == [("O", time(1), True)]
     assert [(s.code, s.is_night) for s in planned["1002"]] == [("D", False)]
 

@@ -114,7 +114,7 @@ def test_approved_swap_is_applied_to_the_roster_attendance_and_adherence_read(pe
     for who, d in (("a1", 4), ("b1", 3)):
         ClockEvent.objects.create(staff=people[who], at=at(d, 7, 55), direction="in", batch=batch)
         ClockEvent.objects.create(staff=people[who], at=at(d, 17, 2), direction="out", batch=batch)
-    month = {r["staff_no"]: r for r in services.month_rows(center, date(2026, 12, 1), now=at(5))}
+    month = {r["staff_no"]: r for r in services.month_rows(center, month=date(2026, 12, 1), now=at(5))}
     for no, d in (("1001", "2026-12-04"), ("2001", "2026-12-03")):
         day = [x for x in month[no]["days"] if x["day"] == d]
         assert day and day[0]["status"] == "normal"

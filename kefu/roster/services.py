@@ -68,7 +68,7 @@ def _policy_with_templates(center: Center) -> dict:
     return pol
 
 
-def holidays_between(center: Center, start: date, days: int, pol: dict) -> list[int]:
+def holidays_between(center: Center, *, start: date, days: int, pol: dict) -> list[int]:
     """Day indexes that are public holidays (workcal) or special dates such as 5.17 (004:L787)."""
     from kefu.workcal.services import center_calendar
 
@@ -89,17 +89,17 @@ def _leave_days(staff_no: str, start: date, days: int) -> set[int]:
     except ImportError:
         return set()
     end = start + timedelta(days=days - 1)
-    return {(d - start).days for d in leave_dates(staff_no, start, end)}
+    return {(d - start).days for d in leave_dates(staff_no, start=start, end=end)}
 
 
-def default_requirement(pol: dict, days: int, n_agents: int) -> list[list[int]]:
+def default_requirement(pol: dict, *, days: int, n_agents: int) -> list[list[int]]:
     """Seats per interval when no forecast is given: the policy's profile, scaled to the team's size
     (the profile is written for 40 agents)."""
     profile = pol["default_profile"]
     return [[round(v * n_agents / 40) for v in profile] for _ in range(days)]
 
 
-def wfm_requirement(center: Center, start: date, days: int, interval_minutes: int = 30) -> list[dict | None]:
+def wfm_requirement(center: Center, *, start: date, days: int, interval_minutes: int = 30) -> list[dict | None]:
     """kefu.wfm's staffing plan per roster interval, for each day of the period that has a forecast (None for a
     day without one): {"seats": 需排班 (agents to schedule: the agents on the phones the targets need, the occupancy
     cap included, grossed up by shrinkage — the figure of the staffing page), "on_phones": 需在线, "occupancy": True
@@ -129,10 +129,10 @@ def wfm_requirement(center: Center, start: date, days: int, interval_minutes: in
     return out
 
 
-def requirement_from_wfm(center: Center, start: date, days: int, interval_minutes: int = 30) -> list[list[int] | None] | None:
+def requirement_from_wfm(center: Center, *, start: date, days: int, interval_minutes: int = 30) -> list[list[int] | None] | None:
     """Seats per interval from kefu.wfm (wfm_requirement) for each day with a forecast, None for a day without one;
     None when no day of the period has a forecast."""
-    planned = wfm_requirement(center, start, days, interval_minutes)
+    planned = wfm_requirement(center, start=start, days=days, interval_minutes=interval_minutes)
     if not any(planned):
         return None
     return [p["seats"] if p else None for p in planned]
@@ -193,8 +193,8 @@ def _inputs(center: Center, start: date, days: int, requirement, holidays, pol: 
     if requirement is None:
         # The staffing page's 需排班 for every day with a forecast, the policy's profile for the others; the page
         # says which (issue 13: the two pages showed 12 and 4 for the same half hour).
-        planned = wfm_requirement(center, start, days, pol["interval_minutes"])
-        profile = default_requirement(pol, days, len(staff))
+        planned = wfm_requirement(center, start=start, days=days, interval_minutes=pol["interval_minutes"])
+        profile = default_requirement(pol, days=days, n_agents=len(staff))
         requirement = [p["seats"] if p else profile[d] for d, p in enumerate(planned)]
         basis = {"forecast_days": [d for d, p in enumerate(planned) if p],
                  "on_phones": {str(d): p["on_phones"] for d, p in enumerate(planned) if p},
@@ -205,7 +205,7 @@ def _inputs(center: Center, start: date, days: int, requirement, holidays, pol: 
             basis.update(shrinkage=targets["shrinkage"], occupancy_cap=targets.get("occupancy_cap"))
     requirement = _validate_requirement(requirement, days, per_day)
     if holidays is None:
-        holidays = holidays_between(center, start, days, pol)
+        holidays = holidays_between(center, start=start, days=days, pol=pol)
     agents = [{"staff_no": s.staff_no, "skills": sorted(k.code for k in s.skills.all()), "night_ok": True,
                "unavailable": sorted(_leave_days(s.staff_no, start, days))} for s in staff]
     end = start + timedelta(days=days - 1)

@@ -223,8 +223,8 @@ def test_requirement_from_wfm_erlang_plan(center, monkeypatch):
         return {"rows": [{"start": datetime(day.year, day.month, day.day, h, 0), "scheduled_needed": h} for h in range(24)]}
 
     monkeypatch.setattr(wfm_services, "staffing_plan", plan)
-    rows = services.requirement_from_wfm(center, date(2030, 3, 4), 2, 30)
+    rows = services.requirement_from_wfm(center, start=date(2030, 3, 4), days=2, interval_minutes=30)
     assert rows[0][:4] == [0, 0, 1, 1] and rows[1][46:] == [23, 23] and len(rows[0]) == 48
-    partial = services.requirement_from_wfm(center, date(2030, 3, 8), 2, 30)  # 03-09 has no forecast: the profile's day
+    partial = services.requirement_from_wfm(center, start=date(2030, 3, 8), days=2, interval_minutes=30)  # 03-09 has no forecast: the profile's day
     assert partial[0][:4] == [0, 0, 1, 1] and partial[1] is None
-    assert services.requirement_from_wfm(center, date(2030, 3, 9), 1, 30) is None
+    assert services.requirement_from_wfm(center, start=date(2030, 3, 9), days=1, interval_minutes=30) is None

@@ -1,8 +1,12 @@
 """Shared fixtures: role users, API clients, and a real Chromium driven by Playwright."""
 from __future__ import annotations
 
+import ast
+import hashlib
+import importlib.util
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -113,6 +117,142 @@ def _postgres_commits_without_waiting_for_disk():
             no_wait(None, connection)
     yield
     connection_created.disconnect(dispatch_uid="kefu-tests-synchronous-commit")
+
+
+# --- the SQLite test database, filled from a migrated template ----------------------------------------------------
+# Migrating an empty database costs ~45 s of CPU in every test process. The in-memory test databases stay (a file
+# would be outside each test's transaction for the telephony import's own connection), but they are filled by
+# copying a template built by the migrations once: var/test-templates/<key>.sqlite3, where the key hashes everything
+# the migrated schema is made of. migrate still runs on the copy (it finds nothing to apply and recreates nothing),
+# so a copy that lacked a migration would only be completed, never wrong.
+TEST_TEMPLATES = Path(__file__).parent / "var" / "test-templates"
+_TEMPLATE_FORMAT = "1"  # change when what goes into the key changes
+
+
+def _module_file(name: str) -> Path | None:
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    origin = spec.origin if spec else None
+    return Path(origin) if origin and origin.endswith(".py") else None
+
+
+def _kefu_imports(source: str) -> set[str]:
+    """kefu modules a file imports anywhere (module level or inside a RunPython function)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+    return {n for n in names if n == "kefu" or n.startswith("kefu.")}
+
+
+def schema_files() -> set[Path]:
+    """Every installed app's migration files and the kefu modules they import, transitively (a data migration's
+    RunPython may call kefu code: the workbench's search triggers, for one)."""
+    from django.apps import apps
+    from django.db.migrations.loader import MigrationLoader
+
+    files: set[Path] = set()
+    for app in apps.get_app_configs():
+        name, _explicit = MigrationLoader.migrations_module(app.label)
+        if not name:
+            continue
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            continue
+        for location in (spec.submodule_search_locations or []) if spec else []:
+            files |= set(Path(location).rglob("*.py"))
+    todo = sorted(files)
+    while todo:
+        path = todo.pop()
+        for module in _kefu_imports(path.read_text(encoding="utf-8")):
+            found = _module_file(module)
+            if found and found not in files:
+                files.add(found)
+                todo.append(found)
+    return files
+
+
+def schema_key() -> str:
+    """Hash of schema_files(), the settings that shape the schema, and the Django and SQLite versions."""
+    import django
+    from django.conf import settings
+
+    digest = hashlib.sha256()
+    shaping = (_TEMPLATE_FORMAT, django.VERSION, sqlite3.sqlite_version, list(settings.INSTALLED_APPS),
+               sorted(settings.MIGRATION_MODULES.items()), settings.DEFAULT_AUTO_FIELD, settings.AUTH_USER_MODEL)
+    digest.update(repr(shaping).encode())
+    root = Path(__file__).parent
+    for path in sorted(schema_files()):
+        shown = path.relative_to(root) if path.is_relative_to(root) else path
+        digest.update(f"\0{shown}\0".encode() + path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def _in_memory_sqlite(connection) -> bool:
+    return connection.vendor == "sqlite" and connection.creation.is_in_memory_db(connection.settings_dict["NAME"])
+
+
+@pytest.fixture(scope="session")
+def _sqlite_from_template(django_db_use_migrations):
+    """While the test databases are set up: the first connection to an empty in-memory SQLite test database gets
+    the template's pages (sqlite3's backup) before migrate looks at it. Yields {alias: template path} of what it
+    filled, and the template's path (None where there is none yet or migrations are off)."""
+    from django.db.backends.signals import connection_created
+
+    path = TEST_TEMPLATES / f"{schema_key()}.sqlite3" if django_db_use_migrations else None
+    filled: dict[str, Path] = {}
+
+    def fill(sender, connection, **kwargs):
+        if path is None or connection.alias in filled or not _in_memory_sqlite(connection) or not path.exists():
+            return
+        target = connection.connection
+        if target.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            return  # not empty: leave it to migrate
+        try:
+            source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                source.backup(target)
+            finally:
+                source.close()
+        except sqlite3.Error:
+            return  # gone or unreadable (another run replaced it): migrate builds the database as usual
+        filled[connection.alias] = path
+
+    connection_created.connect(fill, dispatch_uid="kefu-tests-sqlite-template")
+    yield path, filled
+    connection_created.disconnect(dispatch_uid="kefu-tests-sqlite-template")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_sqlite_from_template, django_db_setup, django_db_blocker):
+    """pytest-django's test databases, the in-memory SQLite ones filled from the template (see above). A database
+    that was migrated from empty becomes the template for the next runs."""
+    from django.db import connections
+
+    path, filled = _sqlite_from_template
+    if path is not None:
+        with django_db_blocker.unblock():
+            for connection in connections.all():
+                if connection.alias in filled or not _in_memory_sqlite(connection) or path.exists():
+                    continue
+                connection.ensure_connection()
+                path.parent.mkdir(parents=True, exist_ok=True)
+                partial = path.with_name(f"{path.stem}.{os.getpid()}.partial")
+                target = sqlite3.connect(partial)
+                try:
+                    connection.connection.backup(target)
+                finally:
+                    target.close()
+                os.replace(partial, path)  # whole or not at all, also when both workers write it
+                for old in path.parent.glob("*.sqlite3"):
+                    if old != path:
+                        old.unlink(missing_ok=True)
+    yield
 
 
 @pytest.fixture

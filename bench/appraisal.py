@@ -129,7 +129,7 @@ def loop_month(scope, month: date) -> None:
             reward = Reward.objects.filter(center=scope.center, staff=person, month=month, state="approved") \
                 .aggregate(s=Sum("amount"))["s"] or Decimal(0)
             row = Appraisal.objects.filter(period=period, staff=person).first()
-            services.appraise(services.person_of(person), vs, supervised, reward, None, scheme, period, month, NOW,
+            services.appraise(services.person_of(person), sanctions=vs, supervised=supervised, reward=reward, qa=None, scheme=scheme, period=period, month=month, now=NOW,
                               row=row).save()
         period.computed_at = NOW
         period.save(update_fields=["computed_at"])

@@ -107,7 +107,7 @@ def my_record(request, month: str):
 @op(router.get, "/violations", "discipline.list", response=list[ViolationOut])
 def list_violations(request, month: str, staff_no: str | None = None):
     scope = caller(request)
-    return [violation_out(v) for v in services.month_violations(scope, services.parse_month(month), staff_no)]
+    return [violation_out(v) for v in services.month_violations(scope, month=services.parse_month(month), staff_no=staff_no)]
 
 
 @op(router.post, "/violations", "discipline.record", response={201: ViolationOut})
@@ -118,7 +118,7 @@ def record(request, payload: ViolationIn):
 
 @op(router.post, "/violations/{violation_id}/transition", "discipline.transition", response=ViolationOut)
 def transition(request, violation_id: int, payload: DisciplineTransitionIn):
-    v = services.transition(caller(request), violation_id, payload.name, version=payload.version, **_fields(payload))
+    v = services.transition(caller(request), violation_id, name=payload.name, version=payload.version, **_fields(payload))
     return violation_out(v)
 
 
@@ -162,7 +162,7 @@ class ProposalIn(Schema):
 @op(router.post, "/proposals/{proposal_id}/transition", "discipline.decide_proposal", response=ProposalOut)
 def decide_proposal(request, proposal_id: int, payload: ProposalIn):
     fields = {"note": payload.note} if payload.note is not None else {}
-    return proposal_out(services.decide_proposal(caller(request), proposal_id, payload.name, version=payload.version,
+    return proposal_out(services.decide_proposal(caller(request), proposal_id, name=payload.name, version=payload.version,
                                                  **fields))
 
 
@@ -190,7 +190,7 @@ class FundOut(Schema):
 @op(router.get, "/fund", "discipline.fund", response=FundOut)
 def fund(request, month: str, department_id: int | None = None):
     scope = caller(request)
-    return services.fund_rows(scope, services.department_of(scope, department_id), services.parse_month(month))
+    return services.fund_rows(scope, services.department_of(scope, department_id), month=services.parse_month(month))
 
 
 class SpendingIn(Schema):
@@ -226,7 +226,7 @@ class PublicationOut(Schema):
 @op(router.post, "/fund/publish", "discipline.publish_fund", response={201: PublicationOut})
 def publish_fund(request, month: str, department_id: int | None = None):
     scope = caller(request)
-    p = services.publish_fund(scope, services.department_of(scope, department_id), month)
+    p = services.publish_fund(scope, services.department_of(scope, department_id), month=month)
     return 201, {"id": p.pk, "month": p.month, "balance": p.balance}
 
 
@@ -322,5 +322,5 @@ def team_rules(request, team_id: int):
 def set_team_rules(request, team_id: int, payload: TeamRulesIn):
     """Only the group's own team lead sets it; every change is kept and audited (004:L913)."""
     scope = caller(request)
-    services.set_team_rules(scope, team_id, payload.overrides, version=payload.version)
+    services.set_team_rules(scope, team_id, overrides=payload.overrides, version=payload.version)
     return services.team_rules(scope, team_id)

@@ -35,7 +35,7 @@ def team_standards(center, out) -> None:
     team = lead.team if lead is not None and lead.team_id and lead.team.lead_id == lead.pk else None
     if team is None or TeamStandard.objects.filter(team=team).exists():
         return
-    services.set_work_rules(scope_of(lead), team.pk, DEMO_WORK_RULES)
+    services.set_work_rules(scope_of(lead), team.pk, sections=DEMO_WORK_RULES)
     services.set_phrase_standards(scope_of(lead), team.pk, **DEMO_PHRASES)
     out.write(f"  奖惩：{team.name}的班组规章制度 {len(DEMO_WORK_RULES)} 条，用语规范已制定")
 
@@ -72,8 +72,8 @@ def build(center, rng, out) -> None:
     other_lead = Staff.objects.filter(center=center, user__username="teamlead2").first() or manager
     if appealed is not None:
         try:
-            v = services.transition(scope_of(appealed.staff), appealed.pk, "appeal", reason="当时在向同事请教业务问题")
-            services.transition(scope_of(other_lead), v.pk, "lead_uphold", note="经核实为业务交流")
+            v = services.transition(scope_of(appealed.staff), appealed.pk, name="appeal", reason="当时在向同事请教业务问题")
+            services.transition(scope_of(other_lead), v.pk, name="lead_uphold", note="经核实为业务交流")
         except RuleViolation:
             pass
     clean = [a for a in agents if not Violation.objects.filter(staff=a, occurred_on__gte=month,
@@ -91,7 +91,7 @@ def build(center, rng, out) -> None:
         spend = services.enter_spending(lead_scope, department_id=department_id, amount=min(left, 30),
                                         purpose="班组生日会水果", spent_on=month + timedelta(days=25))
         services.decide_spending(manager_scope, spend.pk, approve=True)
-    services.publish_fund(manager_scope, department_id, month)
+    services.publish_fund(manager_scope, department_id, month=month)
     period = services.compute_month(manager_scope, month)
     # This month's evidence so far (the demo's orders and calls are recent): recorded, not yet appraised.
     now_counts = services.record_from_evidence(lead_scope, timezone.localdate())

@@ -226,12 +226,12 @@ def undo(scope, v: Violation) -> None:
     renumber(scope, v, voided_pk=v.pk)
 
 
-def transition(scope, violation_id: int, name: str, *, version: int | None = None, **fields) -> Violation:
+def transition(scope, violation_id: int, *, name: str, version: int | None = None, **fields) -> Violation:
     v = scope.get(Violation.objects.select_related("staff"), "违规记录", pk=violation_id)
     return fire(machine.VIOLATION, scope, v, name, version=version, **fields)
 
 
-def decide_proposal(scope, proposal_id: int, name: str, *, version: int | None = None, **fields):
+def decide_proposal(scope, proposal_id: int, *, name: str, version: int | None = None, **fields):
     p = scope.get(DismissalProposal.objects.all(), "开除建议", pk=proposal_id)
     return fire(machine.PROPOSAL, scope, p, name, version=version, **fields)
 
@@ -253,7 +253,7 @@ def team_rules(scope, team_id: int) -> dict:
                         for c in (row.changes.select_related("by")[:20] if row else [])]}
 
 
-def set_team_rules(scope, team_id: int, overrides, *, version: int | None = None) -> TeamRules:
+def set_team_rules(scope, team_id: int, *, overrides, version: int | None = None) -> TeamRules:
     """The team lead sets the group's reward-and-penalty scheme (004:L913: 班长制定…奖惩办法), for their own group
     only; checked like the center's policy (every ladder parses), kept with its history and audited."""
     from kefu.audit.models import AuditRecord
@@ -418,7 +418,7 @@ def _save_standard(scope, team, kind: str, content: dict, version) -> TeamStanda
     return row
 
 
-def set_work_rules(scope, team_id: int, sections, *, version=None) -> TeamStandard:
+def set_work_rules(scope, team_id: int, *, sections, version=None) -> TeamStandard:
     """The team lead writes the group's work rules (004:L913 制定班组的规章制度): titled free-text sections, every
     change kept whole (before and after) and audited. Only the group's own lead; bad input changes nothing."""
     from kefu.errors import Problem
@@ -540,7 +540,7 @@ def record_from_evidence(scope, month, *, now: datetime | None = None) -> dict[s
                              evidence_key=key, evidence=evidence, now=now)
             counts[source] += 1
 
-    for row in attendance.month_rows(scope.center, month, now=now):
+    for row in attendance.month_rows(scope.center, month=month, now=now):
         for d in row["days"]:
             for type_code in status_types.get(d["status"], []):
                 add("attendance", row["staff_no"], type_code, date.fromisoformat(d["day"]),
@@ -588,7 +588,7 @@ def supervised_counts(center, month: date) -> dict[int, int]:
 
 # ------------------------------------------------------------------------------------------------ fund
 
-def fund_rows(scope, department_id: int | None, month=None) -> dict:
+def fund_rows(scope, department_id: int | None, *, month=None) -> dict:
     """The ledger of a department (None: entries without a department), with the running balance; approved spending
     and posted fines/reversals only count (000:L203)."""
     qs = scope.filter(FundEntry.objects.filter(department_id=department_id)).select_related("entered_by", "approved_by")
@@ -664,9 +664,9 @@ def decide_spending(scope, entry_id: int, *, approve: bool) -> FundEntry:
     return e
 
 
-def publish_fund(scope, department_id: int | None, month) -> FundPublication:
+def publish_fund(scope, department_id: int | None, *, month) -> FundPublication:
     month = parse_month(month)
-    ledger = fund_rows(scope, department_id, month)
+    ledger = fund_rows(scope, department_id, month=month)
     # stored as data (the message code and parameters, or the purpose as entered), rendered when read
     rows = [{**{k: v for k, v in r.items() if k != "text"}, "on": r["on"].isoformat(), "amount": str(r["amount"]),
              "balance": str(r["balance"])} for r in ledger["rows"]]
@@ -791,8 +791,8 @@ def compute_month(scope, month, *, now: datetime | None = None) -> AppraisalMont
         qa = _qa_averages(scope.center, month) if scheme["scheme"] == "score" else {}
         # the rows already there: only their form dates count (lateness); the upsert keeps them as they are
         forms = dict(Appraisal.objects.filter(period=period).values_list("staff_id", "form_submitted_on"))
-        rows = [appraise(p, sanctions.get(p.staff_id, []), supervised.get(p.staff_id, 0),
-                         rewards.get(p.staff_id, Decimal(0)), qa.get(p.staff_id), scheme, period, month, now,
+        rows = [appraise(p, sanctions=sanctions.get(p.staff_id, []), supervised=supervised.get(p.staff_id, 0),
+                         reward=rewards.get(p.staff_id, Decimal(0)), qa=qa.get(p.staff_id), scheme=scheme, period=period, month=month, now=now,
                          form_submitted_on=forms.get(p.staff_id))
                 for p in people]
         gone = set(forms) - {p.staff_id for p in people}
@@ -822,8 +822,7 @@ APPRAISAL_FIELDS = ["graded", "violations", "supervised", "grade", "reasons", "s
                     "rewards", "fines", "bonus"]
 
 
-def appraise(person: Person, sanctions: list[dict], supervised, reward, qa, scheme, period, month, now, *,
-             row: Appraisal | None = None, form_submitted_on: date | None = None) -> Appraisal:
+def appraise(person: Person, *, sanctions: list[dict], supervised, reward, qa, scheme, period, month, now, row: Appraisal | None = None, form_submitted_on: date | None = None) -> Appraisal:
     """One person's month from the sanctions of their active violations, 督办 count, approved rewards and QA average
     (not saved). `row`, when given, is updated in place; its form date counts for lateness."""
     t = L.tally(L.sanction_from_data(s) for s in sanctions if s)
@@ -942,7 +941,7 @@ def fund_row(e: FundEntry) -> dict:
             "balance": balance(e.center, e.department_id)}
 
 
-def month_violations(scope, month: date, staff_no: str | None = None):
+def month_violations(scope, *, month: date, staff_no: str | None = None):
     qs = scope.filter(Violation.objects.filter(occurred_on__range=(month, _month_end(month)))).select_related(
         "staff", "center")
     if staff_no:

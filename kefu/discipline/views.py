@@ -59,7 +59,7 @@ def mine(request):
     scope = caller(request)
     month = _month(request)
     record = services.my_record(scope, month)
-    rows = services.month_violations(scope, month, scope.staff.staff_no)
+    rows = services.month_violations(scope, month=month, staff_no=scope.staff.staff_no)
     by_id = {v.pk: v for v in rows}
     for v in record["violations"]:
         v["actions"] = _actions(scope, by_id[v["id"]]) if v["id"] in by_id else []
@@ -72,7 +72,7 @@ def mine(request):
 def team(request):
     scope = caller(request)
     month = _month(request)
-    rows = services.month_violations(scope, month)
+    rows = services.month_violations(scope, month=month)
     shown = []
     for v in rows:
         out = violation_out(v)
@@ -122,7 +122,7 @@ def fund(request):
     may_see_all = allowed(request.user, "discipline.fund")
     published = (FundPublication.objects.filter(center=scope.center, department=department, month=month)
                  .order_by("-published_at").first())
-    ledger = services.fund_rows(scope, department.pk if department else None, month) if may_see_all else None
+    ledger = services.fund_rows(scope, department.pk if department else None, month=month) if may_see_all else None
     published_rows = services.published_rows(published) if published else []
     if request.GET.get("format") == "xlsx" and (ledger or published):
         return _fund_xlsx(month, department, ledger["rows"] if ledger else published_rows)
@@ -161,7 +161,7 @@ def fire_violation(request, pk: int):
     month = _month(request)
     fields = {k: request.POST[k] for k in ("reason", "note") if request.POST.get(k, "").strip()}
     try:
-        services.transition(scope, pk, request.POST.get("name", ""), version=request.POST.get("version") or None,
+        services.transition(scope, pk, name=request.POST.get("name", ""), version=request.POST.get("version") or None,
                             **fields)
         messages.success(request, _("已处理"))
     except RuleViolation as exc:
@@ -227,7 +227,7 @@ def decide_action(request, kind: str, pk: int):
             services.decide_spending(scope, pk, approve=approve)
         elif kind == "proposal":
             fields = {"note": request.POST["note"]} if request.POST.get("note", "").strip() else {}
-            services.decide_proposal(scope, pk, request.POST.get("name", ""), **fields)
+            services.decide_proposal(scope, pk, name=request.POST.get("name", ""), **fields)
         messages.success(request, _("已处理"))
     except RuleViolation as exc:
         _refused(request, exc)
@@ -290,7 +290,7 @@ def publish(request):
     try:
         if not allowed(request.user, "discipline.publish_fund"):
             raise RuleViolation.of("common.not_allowed", status=403)
-        services.publish_fund(scope, scope.staff.department_id, month)
+        services.publish_fund(scope, scope.staff.department_id, month=month)
         messages.success(request, _("已向本部门公布"))
     except RuleViolation as exc:
         _refused(request, exc)
@@ -384,7 +384,7 @@ def group_save(request, team_id: int, kind: str):
     try:
         if kind == "work_rules":
             posted = {"sections": _posted_rows(request, "title", "text")}
-            services.set_work_rules(scope, team_id, posted["sections"], version=request.POST.get("version"))
+            services.set_work_rules(scope, team_id, sections=posted["sections"], version=request.POST.get("version"))
         elif kind == "phrases":
             posted = {"standard": _posted_rows(request, "situation", "title", "text"),
                       "discouraged": _posted_rows(request, "phrase", "suggestion")}

@@ -59,12 +59,12 @@ def test_manual_record_ladder_fund_and_dismissal_proposal(center, people):
     assert people["agent"].is_active  # never automatic
     hr, manager = scope_of(people["hr"]), scope_of(people["manager"])
     with pytest.raises(RuleViolation) as early:
-        services.decide_proposal(manager, proposal.pk, "dismiss", note="同意")  # HR first
+        services.decide_proposal(manager, proposal.pk, name="dismiss", note="同意")  # HR first
     assert early.value.problems[0].rule == "workflow.wrong_state"
     with pytest.raises(NotAllowed):
-        services.decide_proposal(manager, proposal.pk, "hr_review", note="同意")
-    services.decide_proposal(hr, proposal.pk, "hr_review", note="情况属实")
-    assert services.decide_proposal(manager, proposal.pk, "keep", note="留用察看").state == "kept"
+        services.decide_proposal(manager, proposal.pk, name="hr_review", note="同意")
+    services.decide_proposal(hr, proposal.pk, name="hr_review", note="情况属实")
+    assert services.decide_proposal(manager, proposal.pk, name="keep", note="留用察看").state == "kept"
 
 
 def test_upheld_appeal_undoes_everything_that_followed(center, people):
@@ -73,8 +73,8 @@ def test_upheld_appeal_undoes_everything_that_followed(center, people):
     preset(center, "ecommerce")
     first, second, third = [rec(people, "non_work", date(2026, 11, d)) for d in (3, 10, 17)]
     agent, lead = scope_of(people["agent"]), scope_of(people["lead2"])
-    v = services.transition(agent, first.pk, "appeal", version=first.version, reason="当时在查订单，不是私聊")
-    services.transition(lead, first.pk, "lead_uphold", version=v.version, note="核实属实")
+    v = services.transition(agent, first.pk, name="appeal", version=first.version, reason="当时在查订单，不是私聊")
+    services.transition(lead, first.pk, name="lead_uphold", version=v.version, note="核实属实")
     second.refresh_from_db()
     third.refresh_from_db()
     first.refresh_from_db()
@@ -91,12 +91,12 @@ def test_escalation_to_the_manager(center, people):
     preset(center, "hotline")
     v = rec(people, "late", date(2026, 11, 3))
     agent, lead, manager = scope_of(people["agent"]), scope_of(people["lead"]), scope_of(people["manager"])
-    v = services.transition(agent, v.pk, "appeal", reason="地铁故障，有证明")
-    v = services.transition(lead, v.pk, "lead_reject", note="未提前请假")
-    v = services.transition(agent, v.pk, "escalate", reason="证明已交")
+    v = services.transition(agent, v.pk, name="appeal", reason="地铁故障，有证明")
+    v = services.transition(lead, v.pk, name="lead_reject", note="未提前请假")
+    v = services.transition(agent, v.pk, name="escalate", reason="证明已交")
     with pytest.raises(NotAllowed):
-        services.transition(lead, v.pk, "manager_uphold")
-    v = services.transition(manager, v.pk, "manager_uphold", note="证明有效")
+        services.transition(lead, v.pk, name="manager_uphold")
+    v = services.transition(manager, v.pk, name="manager_uphold", note="证明有效")
     assert v.state == "voided" and fines_in(people["dept"]) == D(0)
 
 
@@ -105,9 +105,9 @@ def test_the_agent_cannot_judge_their_own_appeal(center, people, make_staff):
     lead_self = people["lead"]
     v = services.record_violation(scope_of(people["lead2"]), staff_no=lead_self.staff_no, type_code="chatting",
                                   occurred_on=date(2026, 11, 4), note="观察：闲聊", now=NOW)
-    services.transition(scope_of(lead_self), v.pk, "appeal", reason="不是闲聊")
+    services.transition(scope_of(lead_self), v.pk, name="appeal", reason="不是闲聊")
     with pytest.raises(NotAllowed) as refused:
-        services.transition(scope_of(lead_self), v.pk, "lead_uphold")
+        services.transition(scope_of(lead_self), v.pk, name="lead_uphold")
     assert refused.value.problems[0].rule == "workflow.own_request"
 
 
@@ -116,7 +116,7 @@ def test_appeal_after_the_deadline_changes_nothing(center, people):
     v = rec(people, "chatting", date(2026, 11, 4))
     Violation.objects.filter(pk=v.pk).update(appeal_due=date(2026, 11, 7))
     with pytest.raises(RuleViolation) as refused:
-        services.transition(scope_of(people["agent"]), v.pk, "appeal", reason="晚了")
+        services.transition(scope_of(people["agent"]), v.pk, name="appeal", reason="晚了")
     assert refused.value.problems[0].rule == "discipline.appeal_window"
     v.refresh_from_db()
     assert (v.state, v.appeal_reason, v.events.count()) == ("recorded", "", 1)
@@ -159,7 +159,7 @@ def test_fund_spending_approved_balance_and_publication(center, people):
     with pytest.raises(RuleViolation) as negative:
         services.enter_spending(lead, department_id=people["dept"].pk, amount="-5", purpose="x", spent_on="2026-11-21")
     assert negative.value.problems[0].field == "amount"
-    pub = services.publish_fund(manager, people["dept"].pk, "2026-11")
+    pub = services.publish_fund(manager, people["dept"].pk, month="2026-11")
     assert pub.balance == D("4.50") and [r["kind"] for r in pub.rows] == ["fine", "fine", "spending", "spending"]
 
 
@@ -252,5 +252,5 @@ def test_red_line_evidence_recorded_once(center, people, make_staff):
     v = Violation.objects.get()
     assert (v.staff_id, v.type_code, v.source, v.evidence_key) == (people["agent"].pk, "qa_red_line", "qa", f"qa:{e.pk}")
     assert "C-1" in str(Msg.from_data(v.evidence))
-    services.transition(scope_of(people["manager"]), v.pk, "withdraw", note="复核后不属红线")
+    services.transition(scope_of(people["manager"]), v.pk, name="withdraw", note="复核后不属红线")
     assert services.record_from_evidence(lead, "2026-11", now=NOW)["qa"] == 0

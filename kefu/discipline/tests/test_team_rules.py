@@ -39,7 +39,7 @@ def chat(groups, who, day):
 @pytest.mark.django_db
 def test_team_lead_sets_the_groups_scheme_for_the_group_only(groups):
     """004:L913: team A's lead makes chatting dearer in team A (20, then 50); team B keeps the center's 10 (002:L495)."""
-    services.set_team_rules(scope_of(groups["lead_a"]), groups["team_a"].pk, DEARER)
+    services.set_team_rules(scope_of(groups["lead_a"]), groups["team_a"].pk, overrides=DEARER)
     assert [chat(groups, "a", d).sanction for d in (3, 4)] == [{"fine": "20"}, {"fine": "50"}]
     assert chat(groups, "b", 3).sanction == {"fine": "10"}
     view = services.team_rules(scope_of(groups["sup"]), groups["team_a"].pk)
@@ -50,7 +50,7 @@ def test_team_lead_sets_the_groups_scheme_for_the_group_only(groups):
 def test_only_the_groups_own_lead_may_set_it(groups):
     for who in ("lead_b", "sup"):
         with pytest.raises(NotAllowed) as err:
-            services.set_team_rules(scope_of(groups[who]), groups["team_a"].pk, DEARER)
+            services.set_team_rules(scope_of(groups[who]), groups["team_a"].pk, overrides=DEARER)
         assert "一班的班长" in str(err.value.problems[0].message)
     assert not TeamRules.objects.exists()
 
@@ -58,7 +58,7 @@ def test_only_the_groups_own_lead_may_set_it(groups):
 @pytest.mark.django_db
 def test_bad_schemes_are_refused_in_chinese_and_change_nothing(groups):
     lead, team = scope_of(groups["lead_a"]), groups["team_a"].pk
-    services.set_team_rules(lead, team, DEARER)
+    services.set_team_rules(lead, team, overrides=DEARER)
     for bad in ({"types": {"chatting": {"ladder": {"steps": [{"fine": "-5"}]}}}},
                 {"appraisal": {"scheme": "score"}},
                 {"types": "none"},
@@ -66,7 +66,7 @@ def test_bad_schemes_are_refused_in_chinese_and_change_nothing(groups):
                 {"types": {"snacks": {"label": "上班吃零食", "ladder": {"steps": [{"fine": "5"}], "period": ["x"]}}}},
                 {"rewards": {"tidy": {"label": "工位整洁", "amount": "-1"}}}):
         with pytest.raises(RuleViolation) as err:
-            services.set_team_rules(lead, team, bad)
+            services.set_team_rules(lead, team, overrides=bad)
         assert any("\u4e00" <= ch <= "\u9fff" for ch in str(err.value.problems[0].message))
     row = TeamRules.objects.get()
     assert row.overrides == DEARER and row.version == 1 and TeamRulesChange.objects.count() == 1

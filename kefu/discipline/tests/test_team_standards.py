@@ -44,8 +44,8 @@ def test_team_lead_writes_the_groups_work_rules_and_members_read_them(groups):
     from kefu.audit.models import AuditRecord
 
     lead = scope_of(groups["lead_a"])
-    services.set_work_rules(lead, groups["team_a"].pk, RULES)
-    services.set_work_rules(lead, groups["team_a"].pk, RULES[:1] + [{"title": " 请假 ", "text": "提前一天报班长。"}],
+    services.set_work_rules(lead, groups["team_a"].pk, sections=RULES)
+    services.set_work_rules(lead, groups["team_a"].pk, sections=RULES[:1] + [{"title": " 请假 ", "text": "提前一天报班长。"}],
                             version=1)
     view = services.team_standards(scope_of(groups["a"]))
     assert view["team"] == groups["team_a"] and not view["may_edit"]
@@ -58,14 +58,14 @@ def test_team_lead_writes_the_groups_work_rules_and_members_read_them(groups):
     assert AuditRecord.objects.filter(object_type="discipline_team_work_rules", action="write").count() == 2
     assert services.team_standards(scope_of(groups["lead_a"]))["may_edit"]
     # saving the same content again is no new version
-    services.set_work_rules(lead, groups["team_a"].pk, view["work_rules"]["content"]["sections"])
+    services.set_work_rules(lead, groups["team_a"].pk, sections=view["work_rules"]["content"]["sections"])
     assert TeamStandard.objects.get().version == 2
 
 
 def test_only_the_groups_own_lead_may_write_and_members_read_only_their_own(groups):
     for who in ("lead_b", "sup", "a"):
         with pytest.raises(NotAllowed) as refused:
-            services.set_work_rules(scope_of(groups[who]), groups["team_a"].pk, RULES)
+            services.set_work_rules(scope_of(groups[who]), groups["team_a"].pk, sections=RULES)
         assert "一班的班长" in str(refused.value.problems[0].message)
         with pytest.raises(NotAllowed):
             phrases(groups, who)
@@ -82,13 +82,13 @@ def test_only_the_groups_own_lead_may_write_and_members_read_only_their_own(grou
 
 def test_bad_input_is_refused_in_chinese_and_changes_nothing(groups):
     lead, team = scope_of(groups["lead_a"]), groups["team_a"].pk
-    services.set_work_rules(lead, team, RULES)
+    services.set_work_rules(lead, team, sections=RULES)
     phrases(groups)
     bad_rules = ([{"title": "", "text": "只有内容"}], [{"title": "长" * 61, "text": "x"}], "交接班", [5],
                  [{"title": "x", "text": "y"}] * 31, [{"title": 7, "text": "y"}])
     for bad in bad_rules:
         with pytest.raises(RuleViolation) as refused:
-            services.set_work_rules(lead, team, bad)
+            services.set_work_rules(lead, team, sections=bad)
         assert any("\u4e00" <= ch <= "\u9fff" for ch in str(refused.value.problems[0].message)), bad
     refused_phrases = (
         ({"discouraged": [{"phrase": "搞不定", "suggestion": ""}]}, "建议说法：必须填写"),
@@ -103,7 +103,7 @@ def test_bad_input_is_refused_in_chinese_and_changes_nothing(groups):
             phrases(groups, **kwargs)
         assert words in str(refused.value), (kwargs, str(refused.value))
     with pytest.raises(Conflict):
-        services.set_work_rules(lead, team, RULES[:1], version=0)  # someone saved version 1 meanwhile
+        services.set_work_rules(lead, team, sections=RULES[:1], version=0)  # someone saved version 1 meanwhile
     assert {s.kind: s.version for s in TeamStandard.objects.all()} == {"work_rules": 1, "phrases": 1}
     assert TeamStandardChange.objects.count() == 2
     assert TeamStandard.objects.get(kind="phrases").content == {"standard": STANDARD, "discouraged": DISCOURAGED}
@@ -143,7 +143,7 @@ def test_the_group_page_for_members_and_the_lead(groups, client_for):
     assert "已保存" in r.content.decode()
     assert TeamStandard.objects.get(kind="phrases").content["discouraged"] == DISCOURAGED
     services.set_team_rules(scope_of(groups["lead_a"]), groups["team_a"].pk,
-                            {"types": {"chatting": {"ladder": {"steps": [{"fine": "20"}, {"fine": "50"}]}}}})
+                            overrides={"types": {"chatting": {"ladder": {"steps": [{"fine": "20"}, {"fine": "50"}]}}}})
     page = client_for(groups["a"]).get("/discipline/group/").content.decode()
     for words in ("交接班", "提前十五分钟到岗。", "本组结束语", "搞不定", "我马上为您确认", "第 1 版",
                   "罚款 20 元 → 罚款 50 元"):  # the group's reward-and-penalty scheme beside its rules
@@ -162,7 +162,7 @@ def test_the_group_page_for_members_and_the_lead(groups, client_for):
 def test_the_group_page_in_english(groups, client_for):
     from kefu.web.tests.english import assert_english, english
 
-    services.set_work_rules(scope_of(groups["lead_a"]), groups["team_a"].pk, RULES)
+    services.set_work_rules(scope_of(groups["lead_a"]), groups["team_a"].pk, sections=RULES)
     phrases(groups)
     user_data = ("一班", "二班", "员工3001") + tuple(v for r in RULES + STANDARD + DISCOURAGED for v in r.values()) + \
         ("交接班", "工位整洁")

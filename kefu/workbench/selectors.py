@@ -241,19 +241,23 @@ def _index_search(scope, f: Filters | None, parsed: words.Query) -> _Index | Non
         any_of = [words.meta_key("d", d) for d in sorted(scope.departments)]
     if connection.vendor == "postgresql":
         # The center is asked of the row, not of the GIN index (its key's posting list holds every row of the center).
-        cond = f"{triggers.PG_TERMS} @> %s::text[]"
-        cond_params: list = [list(parsed.terms) + must[1:]]
+        # Each word as a LIKE of the row's text and each filter key of its keys first: every match passes them (a
+        # word's terms are in its text) and most other rows fail them before their array of terms is built, which
+        # costs more per row (the newest rows' probe tests rows one by one; AND stops at the first false).
+        has_key = "(' ' || meta || ' ') LIKE %s"
+        likes = ["text LIKE %s"] * len(parsed.words) + [has_key] * len(must[1:])
+        cond_params: list = [_like(w) for w in parsed.words] + [f"% {k} %" for k in must[1:]]
+        if any_of:
+            likes.append("(" + " OR ".join([has_key] * len(any_of)) + ")")
+            cond_params += [f"% {k} %" for k in any_of]
+        cond = " AND ".join([*likes, f"{triggers.PG_TERMS} @> %s::text[]"])
+        cond_params.append(list(parsed.terms) + must[1:])
         if any_of:
             cond += f" AND {triggers.PG_TERMS} && %s::text[]"
             cond_params.append(any_of)
-        for word in parsed.words:
-            if words.needs_check(word):
-                cond += " AND text LIKE %s"
-                cond_params.append(_like(word))
         sql = f"SELECT sort_key AS k FROM workbench_orderwords WHERE center_id = %s AND {cond}"
         params: list = [scope.center.pk, *cond_params]
         key, ordered = "sort_key", False
-        has_key = "(' ' || meta || ' ') LIKE %s"
         sample = ["center_id = %s"] + ["text LIKE %s"] * len(parsed.words) + [has_key] * len(must)
         sample_params = [scope.center.pk] + [_like(w) for w in parsed.words] + [f"% {k} %" for k in must]
         if any_of:
@@ -295,9 +299,12 @@ def search_queryset(scope, f: Filters):
         elif phone is not None:
             # Through the keyed digest of the caller's phone or service number: never a scan of phone text.
             # Two lookups, one per digest's index (an OR of the two made SQLite read every customer of the center).
+            # The service number is asked without the center, so its index answers alone (covering: only ids): with
+            # most customers' service numbers blank, SQLite's statistics give that index no selectivity and a center
+            # condition beside it made it read every customer instead. The orders below are the center's anyway.
             key = digest(phone)
-            customers = {pk for lookup in ({"phone_digest": key}, {"service_number_digest": key})
-                         for pk in scope.filter(Customer.objects.filter(**lookup)).values_list("pk", flat=True)}
+            customers = set(scope.filter(Customer.objects.filter(phone_digest=key)).values_list("pk", flat=True))
+            customers.update(Customer.objects.filter(service_number_digest=key).values_list("pk", flat=True))
             qs = qs.filter(customer__in=sorted(customers))
         else:  # the ids the index finds (words only); the filters below are asked of those orders
             index = _index_search(scope, None, _parsed_words(q))
@@ -337,6 +344,9 @@ class Results:
 
 
 EXACT_UP_TO = 2000  # matches of a words search counted exactly; above, the total is estimated
+# SQLite: FTS5 finds the matches newest first and the walk along its doclists, not the count, is what costs, so it
+# stops after this many (+ 1) and a larger total is estimated from the time they span (error ~ 1/sqrt of it: ~6 %).
+ORDERED_UP_TO = 300
 SAMPLE_ROWS = 5000  # PostgreSQL: index rows read (a sample of its pages) to estimate a large total of older matches
 PROBE_ROWS = 4000  # PostgreSQL: the center's newest rows (in the dates) tested first, along the sort key's index
 PROBE_MIN = 40  # ... a word found at least this often there is common: its pages are read along that index
@@ -364,11 +374,18 @@ def _keys(index: _Index, *, newest: bool = True, limit: int, offset: int = 0) ->
     return [row[0] for row in _rows(sql, [*index.params, limit, offset], walk=not index.ordered)]
 
 
+def counted_up_to(ordered: bool | None = None) -> int:
+    """Matches counted exactly; above, the total is estimated. `ordered`: the index gives its matches newest first
+    (SQLite's FTS5), by default this database's."""
+    ordered = connection.vendor != "postgresql" if ordered is None else ordered
+    return min(EXACT_UP_TO, ORDERED_UP_TO) if ordered else EXACT_UP_TO
+
+
 def _capped(index: _Index) -> list[int]:
-    """Up to EXACT_UP_TO + 1 matches, newest first (FTS5: in its rowid order; PostgreSQL: any that the GIN index
+    """Up to counted_up_to() + 1 matches, newest first (FTS5: in its rowid order; PostgreSQL: any that the GIN index
     finds first, then sorted)."""
     if index.ordered:
-        return _keys(index, limit=EXACT_UP_TO + 1)
+        return _keys(index, limit=counted_up_to(True) + 1)
     return sorted((row[0] for row in _rows(f"{index.sql} LIMIT %s", [*index.params, EXACT_UP_TO + 1])), reverse=True)
 
 
@@ -427,12 +444,12 @@ def _sampled(index: _Index, found: int) -> int:
 
 def _total(scope, index: _Index) -> tuple[list[int], int, bool]:
     """The newest matches known (newest first, a prefix of all of them), the total and whether it is estimated.
-    SQLite: up to EXACT_UP_TO + 1 from FTS5 in rowid order, the total estimated above EXACT_UP_TO from the time they
-    span. PostgreSQL: the center's newest rows tested first; a word common there is estimated from them, any other
+    SQLite: up to ORDERED_UP_TO + 1 from FTS5 in rowid order, the total estimated above ORDERED_UP_TO from the time
+    they span. PostgreSQL: the center's newest rows tested first; a word common there is estimated from them, any other
     counted through GIN up to EXACT_UP_TO (above, estimated from a sample)."""
     if index.ordered:
         newest = _capped(index)
-        if len(newest) <= EXACT_UP_TO:
+        if len(newest) <= counted_up_to(True):
             return newest, len(newest), False
         return newest, _by_time(scope, index, len(newest), newest[-1]), True
     newest, window_oldest = _probe(scope, index)
@@ -484,11 +501,14 @@ def search_orders(scope, f: Filters, page_size: int = PAGE_SIZE) -> Results:
             ids, page, total, estimated = _index_page(scope, index, f.page, page_size)
     else:
         qs = search_queryset(scope, f)
-        total = qs.count()
+        # A number's or a customer's orders: read (unordered, by the customer's or the number's index) and sorted
+        # here, counted by that read; SQLite would otherwise walk every order by time for the page.
+        few = sorted(qs.order_by().values_list("accepted_at", "pk")[:EXACT_UP_TO + 1], reverse=True) if q else []
+        total = len(few) if q and len(few) <= EXACT_UP_TO else qs.count()
         page = min(f.page, max(1, -(-total // page_size)))
         start = (page - 1) * page_size
-        if total <= EXACT_UP_TO:  # a customer's orders: sorted here (SQLite would walk every order by time instead)
-            ids = [pk for _, pk in sorted(qs.values_list("accepted_at", "pk"), reverse=True)][start:start + page_size]
+        if len(few) == total:
+            ids = [pk for _, pk in few][start:start + page_size]
         elif start * 2 <= total:
             ids = list(qs.values_list("pk", flat=True)[start:start + page_size])
         else:  # the older half read from the oldest end (the same rows, reversed)

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kefu.audit.crypto import digest
 from kefu.errors import RuleViolation
 from kefu.tickets import services as tickets
 from kefu.tickets.models import Order
@@ -73,6 +74,37 @@ def test_number_and_phone_through_the_keyed_digest(org, scope_of_staff):
     with CaptureQueriesContext(connection) as ctx:
         _numbers(scope, q="13900139000")
     assert all("13900139000" not in q["sql"] for q in ctx.captured_queries)  # the digest is asked, never the number
+
+
+def test_a_phone_search_pages_the_customers_orders_of_this_center_only(org, scope_of_staff, monkeypatch):
+    # The service number is looked up without the center (its index alone); another center's customer with the same
+    # phone and service number is found there, but none of its orders are: they are the other center's.
+    from kefu.org import services as org_services
+
+    other = org_services.create_center("other", "另一中心")
+    other_agent = org_services.create_staff(other, staff_no="2901", name="别处座席", roles=["agent"], username="other2901",
+                                            password="Kefu-test-2026!", check_password=False)
+    made = _orders(org, phones=("13800138000", "13900139000", "13800138000", "13800138000", "13700137000"))
+    for phone in ("13800138000", "13600136000"):
+        tickets.create_order(other, other_agent, {"kind": "consultation", "phone": phone, "service_number": "13900139000",
+                                                  "subject": "宽带断网", "description": "别处的工单"})
+    by_service = tickets.create_order(org.center, org.agent, {"kind": "consultation", "phone": "13500135000",
+                                                              "service_number": "13900139000", "subject": "话费",
+                                                              "description": "说明"})
+    assert by_service.customer.service_number_digest == digest("13900139000")
+    scope = scope_of_staff(org.agent)
+    Order.objects.filter(pk=made[2].pk).update(accepted_at=made[0].accepted_at)  # a tie: the larger id first
+    expected = [made[3].pk, made[2].pk, made[0].pk]
+    pages = [selectors.search_orders(scope, selectors.parse_filters({"q": "13800138000", "page": str(p)}), page_size=2)
+             for p in (1, 2, 5)]
+    assert [[o.pk for o in p.rows] for p in pages] == [expected[:2], expected[2:], expected[2:]]
+    assert [(p.total, p.pages, p.page, p.estimated) for p in pages] == [(3, 2, 1, False), (3, 2, 2, False), (3, 2, 2, False)]
+    found = selectors.search_orders(scope, selectors.parse_filters({"q": "139 0013 9000"}))
+    assert found.total == 2 and [o.pk for o in found.rows] == [by_service.pk, made[1].pk]
+    assert {o.center_id for o in found.rows} == {org.center.pk}
+    monkeypatch.setattr(selectors, "EXACT_UP_TO", 1)  # more than that: counted apart, pages read in order
+    found = selectors.search_orders(scope, selectors.parse_filters({"q": "13800138000"}), page_size=2)
+    assert (found.total, [o.pk for o in found.rows]) == (3, expected[:2])
 
 
 def test_index_follows_an_edit_of_subject_or_description(org, scope_of_staff):

@@ -137,7 +137,7 @@ def get(request, task_id: int, unmask: bool = False):
 @op(router.post, "/tasks", "followup.create", response={201: FollowupTaskDetailOut})
 def create(request, payload: FollowupCreateIn):
     scope = caller(request)
-    task = services.create_task(scope, payload.dict())
+    task = services.create_task(scope, data=payload.dict())
     return Status(201, _detail(request, scope, task, False))
 
 
@@ -145,7 +145,7 @@ def create(request, payload: FollowupCreateIn):
 def fire(request, task_id: int, payload: FollowupFireIn):
     scope = caller(request)
     data = {k: v for k, v in payload.dict().items() if v is not None and k not in ("name", "version")}
-    task = services.fire(scope, task_id, payload.name, version=payload.version, **data)
+    task = services.fire(scope, task_id, name=payload.name, version=payload.version, **data)
     task = Task.objects.select_related("owner", "customer", "order").get(pk=task.pk)
     return _detail(request, scope, task, False)
 
@@ -493,7 +493,7 @@ def _optout_read(request, rows) -> None:
     from kefu.audit.services import record_read
 
     if rows:
-        record_read(request, "customers.customer", [o.customer_id for o in rows], fields="phone(masked)",
+        record_read(request, object_type="customers.customer", ids=[o.customer_id for o in rows], fields="phone(masked)",
                     channel=AuditRecord.Channel.API, note="拒绝回访登记")
 
 

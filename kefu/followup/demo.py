@@ -39,7 +39,7 @@ def build(center, rng, out) -> None:
     tick = now - timedelta(days=DAYS + 1)
     while tick < now:
         tick = min(tick + timedelta(hours=TIMER_HOURS), now)
-        made += services.return_visits(center, pol, tick) + services.order_callbacks(center, pol, tick)
+        made += services.return_visits(center, pol=pol, now=tick) + services.order_callbacks(center, pol=pol, now=tick)
     made += services.shiftlog_callbacks(center, now)
     from kefu.customers.services import upsert_customer
 
@@ -72,20 +72,20 @@ def _play(center, rng, now) -> None:
         if roll < reached:  # reached: mostly before the due time, some late
             at = first if rng.random() < 0.9 else task.due_at + timedelta(hours=rng.randint(1, 30))
             if rng.random() < 0.3:
-                task = services.fire(scope, task.pk, "attempt", version=task.version, outcome=rules.NO_ANSWER,
+                task = services.fire(scope, task.pk, name="attempt", version=task.version, outcome=rules.NO_ANSWER,
                                      now=at - timedelta(hours=1))
-            services.fire(scope, task.pk, "complete", version=task.version, now=min(at, now),
+            services.fire(scope, task.pk, name="complete", version=task.version, now=min(at, now),
                           result=rng.choice(["客户确认问题已解决", "客户表示满意", "已告知处理结果"]),
                           satisfaction="satisfied" if rng.random() < (0.96 if visit else 0.9) else "dissatisfied")
         elif roll < unreachable:  # three failed tries, closed as unreachable (002:L259)
             at = first
             for outcome in (rules.NO_ANSWER, rules.BUSY, rules.POWERED_OFF):
-                task = services.fire(scope, task.pk, "attempt", version=task.version, outcome=outcome, now=at)
+                task = services.fire(scope, task.pk, name="attempt", version=task.version, outcome=outcome, now=at)
                 at += timedelta(hours=3)
-            services.fire(scope, task.pk, "close", version=task.version, closure=rules.UNREACHABLE, now=min(at, now))
+            services.fire(scope, task.pk, name="close", version=task.version, closure=rules.UNREACHABLE, now=min(at, now))
         elif roll < wrong:
-            task = services.fire(scope, task.pk, "attempt", version=task.version, outcome=rules.WRONG_NUMBER, now=first)
-            services.fire(scope, task.pk, "close", version=task.version, closure=rules.WRONG_NUMBER, now=first)
+            task = services.fire(scope, task.pk, name="attempt", version=task.version, outcome=rules.WRONG_NUMBER, now=first)
+            services.fire(scope, task.pk, name="close", version=task.version, closure=rules.WRONG_NUMBER, now=first)
         # else: left open and overdue, for the queue and the figures to show
 
 

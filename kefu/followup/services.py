@@ -71,8 +71,8 @@ def scan(now: datetime | None = None) -> dict:
     counts = {"return_visit": 0, "callback": 0, "shiftlog": 0, "overdue": 0}
     for center in Center.objects.all():
         pol = policy_for("followup", center)
-        counts["return_visit"] += return_visits(center, pol, now)
-        counts["callback"] += order_callbacks(center, pol, now)
+        counts["return_visit"] += return_visits(center, pol=pol, now=now)
+        counts["callback"] += order_callbacks(center, pol=pol, now=now)
         counts["shiftlog"] += shiftlog_callbacks(center, now)
     counts["overdue"] = _overdue(now)
     counts["auto_chase"] = auto_chases(now)
@@ -86,7 +86,7 @@ def _existing(center, prefix: str) -> set[str]:
     return set(Task.objects.filter(center=center, source_key__startswith=prefix).values_list("source_key", flat=True))
 
 
-def return_visits(center, pol: dict, now: datetime) -> int:
+def return_visits(center, *, pol: dict, now: datetime) -> int:
     """Every replied order of the policy's kinds gets a return visit due `return_visit_hours` after the reply
     (002:L259: 72 h, 100 %)."""
     from kefu.tickets.models import Order
@@ -113,7 +113,7 @@ def return_visits(center, pol: dict, now: datetime) -> int:
     return made
 
 
-def order_callbacks(center, pol: dict, now: datetime) -> int:
+def order_callbacks(center, *, pol: dict, now: datetime) -> int:
     """An order that promised a callback (预约回呼 time, 004:L1245) becomes a callback task at that time."""
     from kefu.tickets.models import Order
 
@@ -202,7 +202,7 @@ def _parse_day(value, problems: list) -> date | None:
         return None
 
 
-def segment_due(center, kind: str, base_day: date) -> datetime:
+def segment_due(center, *, kind: str, base_day: date) -> datetime:
     """A segment visit due by the end of day D+n of the policy (member D+3, 002:L397; new buyer D+2 after
     shipping, received R+5, 001:L310-312)."""
     days = policy_for("followup", center)[SEGMENT_KINDS[kind]]
@@ -210,7 +210,7 @@ def segment_due(center, kind: str, base_day: date) -> datetime:
     return timezone.make_aware(datetime.combine(last_day, time(23, 59)))
 
 
-def create_task(scope, data: dict, now: datetime | None = None) -> Task:
+def create_task(scope, *, data: dict, now: datetime | None = None) -> Task:
     """A task entered by hand: kind, reason, customer phone or order number, due time (or a base day for the
     segment kinds), owner (default: the caller). Every problem at once; nothing written when any."""
     from kefu.customers.phones import normalize_phone
@@ -241,7 +241,7 @@ def create_task(scope, data: dict, now: datetime | None = None) -> Task:
     due = _parse_due(data.get("due_at"), problems)
     base_day = _parse_day(data.get("base_day"), problems)
     if due is None and base_day is not None and kind in SEGMENT_KINDS:
-        due = segment_due(scope.center, kind, base_day)
+        due = segment_due(scope.center, kind=kind, base_day=base_day)
     if due is None and not any(p.field in ("due_at", "base_day") for p in problems):
         problems.append(Problem.of("followup.due.missing", field="due_at", field_label=Msg("followup.field.due_at")))
     elif due is not None and due <= now:
@@ -271,7 +271,7 @@ def create_task(scope, data: dict, now: datetime | None = None) -> Task:
     return task
 
 
-def fire(scope, task_id: int, name: str, *, version=None, now: datetime | None = None, **fields) -> Task:
+def fire(scope, task_id: int, *, name: str, version=None, now: datetime | None = None, **fields) -> Task:
     """Move a task of the caller's center through the declared machine (the only writer of its state)."""
     task = scope.get(Task.objects.select_related("center"), str(Msg("followup.what.task")), pk=task_id)
     if version is not None and not isinstance(version, int):

@@ -45,7 +45,7 @@ def create(request):
     scope = caller(request)
     data = {k: request.POST.get(k, "") for k in ("kind", "reason", "phone", "order", "due_at", "base_day", "owner")}
     try:
-        task = services.create_task(scope, data)
+        task = services.create_task(scope, data=data)
     except RuleViolation as exc:
         for p in exc.problems:
             messages.error(request, p.message)
@@ -96,7 +96,7 @@ def fire(request, pk: int):
     name = request.POST.get("name", "")
     fields = {k: request.POST[k] for k in machine.FIELDS if request.POST.get(k, "").strip()}
     try:
-        services.fire(scope, pk, name, version=request.POST.get("version"), **fields)
+        services.fire(scope, pk, name=name, version=request.POST.get("version"), **fields)
     except RuleViolation as exc:
         if exc.status == 404:
             raise

@@ -104,7 +104,7 @@ def test_return_visit_satisfaction_becomes_the_orders_latest_for_k12_004_L1917(r
     services.scan(replied_complaint.replied_at + timedelta(minutes=1))
     task = Task.objects.get(kind="return_visit")
     assert replied_complaint.satisfaction == "satisfied"
-    services.fire(scope_of(people["agent"]), task.pk, "complete", version=task.version, result="客户仍不满意",
+    services.fire(scope_of(people["agent"]), task.pk, name="complete", version=task.version, result="客户仍不满意",
                   satisfaction="dissatisfied")
     replied_complaint.refresh_from_db()
     assert replied_complaint.satisfaction == "dissatisfied"

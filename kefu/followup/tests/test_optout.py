@@ -106,10 +106,10 @@ def test_an_open_task_closes_as_refused_without_calling_once_the_customer_refuse
     task = Task.objects.get(kind="return_visit")
     owner = scope_of(task.owner)
     with pytest.raises(RuleViolation) as refused:
-        services.fire(owner, task.pk, "close", closure="refused")
+        services.fire(owner, task.pk, name="close", closure="refused")
     assert refused.value.problems[0].rule == "followup.close.not_yet"
     optout.record_by_agent(owner, customer_id=task.customer_id)
-    closed = services.fire(owner, task.pk, "close", closure="refused")
+    closed = services.fire(owner, task.pk, name="close", closure="refused")
     assert (closed.state, closed.closure, closed.attempt_count) == ("closed", "refused", 0)
 
 
@@ -118,7 +118,7 @@ def test_a_visit_by_hand_is_refused_a_callback_asked_for_is_not(replied_complain
     optout.record_by_agent(scope, phone=PHONE)
     due = (timezone.now() + timedelta(days=1)).strftime("%Y-%m-%d %H:%M")
     with pytest.raises(RuleViolation) as refused:
-        services.create_task(scope, {"kind": "member_visit", "reason": "会员回访", "phone": PHONE, "due_at": due})
+        services.create_task(scope, data={"kind": "member_visit", "reason": "会员回访", "phone": PHONE, "due_at": due})
     problem = refused.value.problems[0]
     assert problem.rule == "followup.optout.no_visit" and problem.field == "phone"
     assert "拒绝回访（来电时告知座席），不能登记回访任务" in str(problem.message)
@@ -126,7 +126,7 @@ def test_a_visit_by_hand_is_refused_a_callback_asked_for_is_not(replied_complain
         assert str(problem.message).startswith("The customer refused follow-up contact on ")
         assert "so no visit can be entered" in str(problem.message)
     assert not Task.objects.exists()
-    task = services.create_task(scope, {"kind": "callback", "reason": "客户要求明早回电", "phone": PHONE, "due_at": due})
+    task = services.create_task(scope, data={"kind": "callback", "reason": "客户要求明早回电", "phone": PHONE, "due_at": due})
     assert task.state == "open"
 
 

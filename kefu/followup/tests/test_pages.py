@@ -31,9 +31,9 @@ def test_callback_queue_attempts_and_closure_002_L259(center, make_staff, page, 
                                satisfaction="satisfied")
     services.scan()
     scope = scope_of(agent)
-    services.create_task(scope, {"kind": "callback", "reason": "查询后回电告知积分", "phone": "13900001111",
+    services.create_task(scope, data={"kind": "callback", "reason": "查询后回电告知积分", "phone": "13900001111",
                                  "due_at": timezone.now() + timedelta(hours=100)})
-    services.create_task(scope, {"kind": "callback", "reason": "确认退费到账", "phone": "13900002222",
+    services.create_task(scope, data={"kind": "callback", "reason": "确认退费到账", "phone": "13900002222",
                                  "due_at": timezone.now() + timedelta(hours=1)})
 
     login(agent)

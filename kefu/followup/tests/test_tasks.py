@@ -82,15 +82,15 @@ def test_T28_three_failed_attempts_make_the_task_closable(task, people):
     """requirements-B T28, 002:L259: 3 failed attempts -> closable as unreachable; not before."""
     scope = scope_of(people["agent"])
     for outcome in ("no_answer", "busy"):
-        task = services.fire(scope, task.pk, "attempt", version=task.version, outcome=outcome)
+        task = services.fire(scope, task.pk, name="attempt", version=task.version, outcome=outcome)
     with pytest.raises(RuleViolation) as refused:
-        services.fire(scope, task.pk, "close", version=task.version, closure="unreachable")
+        services.fire(scope, task.pk, name="close", version=task.version, closure="unreachable")
     assert refused.value.problems[0].rule == "followup.close.not_yet"
     assert "已有 2 次未联系上，制度要求 3 次" in str(refused.value)
     task.refresh_from_db()
     assert task.state == "open"
-    task = services.fire(scope, task.pk, "attempt", version=task.version, outcome="powered_off", note="关机")
-    task = services.fire(scope, task.pk, "close", version=task.version, closure="unreachable", note="三次未接通")
+    task = services.fire(scope, task.pk, name="attempt", version=task.version, outcome="powered_off", note="关机")
+    task = services.fire(scope, task.pk, name="close", version=task.version, closure="unreachable", note="三次未接通")
     assert (task.state, task.closure, task.attempt_count) == ("closed", "unreachable", 3)
     assert [a.outcome for a in Attempt.objects.filter(task=task)] == ["no_answer", "busy", "powered_off"]
     assert TaskEvent.objects.filter(task=task, code="followup.task.transition.close").exists()
@@ -98,8 +98,8 @@ def test_T28_three_failed_attempts_make_the_task_closable(task, people):
 
 def test_T28_a_wrong_number_is_closable_at_once(task, people):
     scope = scope_of(people["agent"])
-    task = services.fire(scope, task.pk, "attempt", version=task.version, outcome="wrong_number")
-    task = services.fire(scope, task.pk, "close", version=task.version, closure="wrong_number")
+    task = services.fire(scope, task.pk, name="attempt", version=task.version, outcome="wrong_number")
+    task = services.fire(scope, task.pk, name="close", version=task.version, closure="wrong_number")
     assert task.state == "closed"
 
 
@@ -107,7 +107,7 @@ def test_completing_records_the_reach_result_and_satisfaction(task, people):
     """004:L1917: ask the customer how satisfied they are with the result."""
     scope = scope_of(people["agent"])
     now = task.due_at - timedelta(hours=1)
-    task = services.fire(scope, task.pk, "complete", version=task.version, result="客户确认已退费",
+    task = services.fire(scope, task.pk, name="complete", version=task.version, result="客户确认已退费",
                          satisfaction="satisfied", now=now)
     assert (task.state, task.reached_at, task.satisfaction) == ("done", now, "satisfied")
     assert Attempt.objects.get(task=task).outcome == "reached"
@@ -124,7 +124,7 @@ def test_completing_records_the_reach_result_and_satisfaction(task, people):
 ])
 def test_refusals_change_nothing(task, people, who, name, fields, error, rule):
     with pytest.raises(error) as refused:
-        services.fire(scope_of(people[who]), task.pk, name, version=task.version, **fields)
+        services.fire(scope_of(people[who]), task.pk, name=name, version=task.version, **fields)
     assert refused.value.problems[0].rule == rule
     task.refresh_from_db()
     assert (task.state, task.version, task.attempt_count) == ("open", 1, 0)
@@ -132,7 +132,7 @@ def test_refusals_change_nothing(task, people, who, name, fields, error, rule):
 
 
 def test_a_lead_reassigns_and_the_new_owner_is_notified(task, people):
-    moved = services.fire(scope_of(people["lead"]), task.pk, "reassign", version=task.version, owner="2002")
+    moved = services.fire(scope_of(people["lead"]), task.pk, name="reassign", version=task.version, owner="2002")
     assert moved.owner == people["agent2"]
     assert Notification.objects.filter(recipient=people["agent2"], code="followup.notify.assigned").exists()
 
@@ -148,7 +148,7 @@ def test_an_overdue_task_notifies_its_owner_once_urgently(task, people):
 def test_by_hand_with_a_due_time_in_the_past_is_refused(people):
     scope = scope_of(people["agent"])
     with pytest.raises(RuleViolation) as refused:
-        services.create_task(scope, {"kind": "callback", "reason": "回电", "phone": "13800138000",
+        services.create_task(scope, data={"kind": "callback", "reason": "回电", "phone": "13800138000",
                                      "due_at": "2020-01-01 10:00"})
     assert refused.value.problems[0].rule == "followup.due.past"
     assert "已经过去" in str(refused.value)
@@ -158,7 +158,7 @@ def test_by_hand_with_a_due_time_in_the_past_is_refused(people):
 def test_by_hand_reports_every_problem_at_once(people):
     scope = scope_of(people["agent"])
     with pytest.raises(RuleViolation) as refused:
-        services.create_task(scope, {"kind": "visit", "reason": "", "phone": "12", "due_at": "明天", "owner": "x"})
+        services.create_task(scope, data={"kind": "visit", "reason": "", "phone": "12", "due_at": "明天", "owner": "x"})
     assert {p.field for p in refused.value.problems} == {"kind", "reason", "phone", "due_at", "owner"}
     assert not Task.objects.exists()
 
@@ -167,7 +167,7 @@ def test_T29_a_member_visit_by_hand_is_due_by_the_end_of_D_plus_3(people):
     """002:L397: a member visit within three days of the service."""
     scope = scope_of(people["agent"])
     day = (timezone.localdate() + timedelta(days=1))
-    task = services.create_task(scope, {"kind": "member_visit", "reason": "会员服务回访", "phone": "13800138009",
+    task = services.create_task(scope, data={"kind": "member_visit", "reason": "会员服务回访", "phone": "13800138009",
                                         "base_day": day.isoformat()})
     local = timezone.localtime(task.due_at)
     assert (local.date(), local.hour, local.minute) == (day + timedelta(days=3), 23, 59)
@@ -179,8 +179,8 @@ def test_api_queue_is_sorted_by_due_time_and_masks_phones(people, client_for):
     scope = scope_of(people["agent"])
     soon = timezone.now() + timedelta(hours=1)
     later = timezone.now() + timedelta(hours=5)
-    services.create_task(scope, {"kind": "callback", "reason": "晚", "phone": "13800138001", "due_at": later})
-    services.create_task(scope, {"kind": "callback", "reason": "早", "phone": "13800138002", "due_at": soon})
+    services.create_task(scope, data={"kind": "callback", "reason": "晚", "phone": "13800138001", "due_at": later})
+    services.create_task(scope, data={"kind": "callback", "reason": "早", "phone": "13800138002", "due_at": soon})
     rows = client_for(people["agent"]).get("/api/followup/tasks").json()
     assert [r["reason"] for r in rows] == ["早", "晚"]
     assert rows[0]["customer_phone"] == "138****8002"
@@ -203,7 +203,7 @@ def test_another_centers_task_is_a_404(task, db):
     outsider = org.create_staff(other, staff_no="7001", name="外", roles=["supervisor"], username="u7001",
                                 password="Kefu-test-2026!")
     with pytest.raises(RuleViolation) as refused:
-        services.fire(scope_of(outsider), task.pk, "cancel", version=task.version, note="x")
+        services.fire(scope_of(outsider), task.pk, name="cancel", version=task.version, note="x")
     assert refused.value.status == 404
 
 
@@ -211,7 +211,7 @@ def test_figures_timeliness_coverage_and_satisfaction(task, people, replied_comp
     from kefu.followup import selectors
 
     scope = scope_of(people["agent"])
-    services.fire(scope, task.pk, "complete", version=task.version, result="已回访", satisfaction="dissatisfied",
+    services.fire(scope, task.pk, name="complete", version=task.version, result="已回访", satisfaction="dissatisfied",
                   now=task.due_at - timedelta(hours=1))
     start = replied_complaint.replied_at - timedelta(days=1)
     f = selectors.figures(scope_of(people["lead"]), start, start + timedelta(days=10), task.due_at + timedelta(days=1))
@@ -231,7 +231,7 @@ def test_every_label_of_the_machine_is_in_the_catalogue():
 
 def test_figures_page_for_leads_in_chinese_and_english(task, people, client_for):
     scope = scope_of(people["agent"])
-    services.fire(scope, task.pk, "complete", version=task.version, result="已回访", satisfaction="satisfied")
+    services.fire(scope, task.pk, name="complete", version=task.version, result="已回访", satisfaction="satisfied")
     client = client_for(people["lead"])
     page = client.get("/followup/figures/").content.decode()
     assert "投诉回访率（目标 100%）" in page and 'id="coverage">100.0%' in page

@@ -86,7 +86,7 @@ def test_screen_pop_shows_recent_orders_and_open_callbacks_004_L2017(org, scope_
 
     scope = scope_of_staff(org.agent)
     first = services.accept_call(scope, dict(CALL))
-    followup.create_task(scope, {"kind": "callback", "reason": "回电告知修复时间", "phone": "13800138000",
+    followup.create_task(scope, data={"kind": "callback", "reason": "回电告知修复时间", "phone": "13800138000",
                                  "due_at": timezone.now() + timedelta(hours=2)})
     pop = selectors.screen_pop(scope, "138-0013-8000")
     assert pop.customer is not None and pop.customer.name == "张三"

@@ -54,7 +54,7 @@ def test_the_call_on_one_page_with_the_keyboard(page, login, screenshot):
     earlier = tickets.create_order(center, agent, {"kind": "complaint", "phone": "13812345678", "customer_name": "张伟",
                                                    "subject": "话费多扣", "description": "本月话费比上月多扣了50元",
                                                    "category": "tariff", "level": 2})
-    followup.create_task(scope_of(agent), {"kind": "callback", "reason": "回电告知退费结果", "phone": "13812345678",
+    followup.create_task(scope_of(agent), data={"kind": "callback", "reason": "回电告知退费结果", "phone": "13812345678",
                                            "due_at": timezone.now() + timedelta(hours=3)})
 
     login(agent, DEMO_PASSWORD)

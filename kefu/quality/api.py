@@ -259,25 +259,25 @@ def get_evaluation(request, pk: int):
 
 @op(router.post, "/evaluations/{pk}/score", "quality.score", response=EvaluationOut)
 def score(request, pk: int, payload: ScoreIn):
-    return services.transition(_evaluation(request, pk), "score", _me(request), marks=payload.marks, notes=payload.notes,
+    return services.transition(_evaluation(request, pk), name="score", actor=_me(request), marks=payload.marks, notes=payload.notes,
                                version=payload.version)
 
 
 @op(router.post, "/evaluations/{pk}/acknowledge", "quality.acknowledge", response=EvaluationOut)
 def acknowledge(request, pk: int, version: int | None = None):
-    return services.transition(_evaluation(request, pk), "acknowledge", _me(request), version=version)
+    return services.transition(_evaluation(request, pk), name="acknowledge", actor=_me(request), version=version)
 
 
 @op(router.post, "/evaluations/{pk}/appeal", "quality.appeal", response=EvaluationOut)
 def appeal(request, pk: int, payload: AppealIn):
-    return services.transition(_evaluation(request, pk), "appeal", _me(request), reason=payload.reason,
+    return services.transition(_evaluation(request, pk), name="appeal", actor=_me(request), reason=payload.reason,
                                version=payload.version)
 
 
 @op(router.post, "/evaluations/{pk}/decision", "quality.decide_appeal", response=EvaluationOut)
 def decide_appeal(request, pk: int, payload: QualityDecisionIn):
     marks = payload.marks if payload.decision == "revise" else None  # upholding keeps the marks as scored
-    return services.transition(_evaluation(request, pk), payload.decision, _me(request),
+    return services.transition(_evaluation(request, pk), name=payload.decision, actor=_me(request),
                                decision_note=payload.decision_note, marks=marks, version=payload.version)
 
 
@@ -313,7 +313,7 @@ def shift_summary(request, team_id: int, date: date, shift_code: str):
 def deliver_shift_report(request, payload: ShiftIn):
     center = _center(request)
     team = get_object_or_404(Team, pk=payload.team_id, center=center)
-    return 201, services.deliver_shift_report(center, team, payload.date, payload.shift_code, _me(request))
+    return 201, services.deliver_shift_report(center, team=team, shift_date=payload.date, shift_code=payload.shift_code, actor=_me(request))
 
 
 @op(router.post, "/shift-reports/{pk}/read", "quality.read_shift_report", response=ShiftReportOut)

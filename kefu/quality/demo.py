@@ -84,24 +84,24 @@ def build(center, rng, out) -> None:
     for i, e in enumerate(tasks):
         if rng.random() > 0.8:
             continue  # still to score
-        e = services.transition(e, "score", e.inspector, marks=_marks(card, rng, 0.25), notes=rng.choice(NOTES))
+        e = services.transition(e, name="score", actor=e.inspector, marks=_marks(card, rng, 0.25), notes=rng.choice(NOTES))
         base = e.offered_at or start
         _set_time(e, min(base + timedelta(hours=rng.randrange(1, 30)), end - timedelta(hours=1)))
         roll = rng.random()
         lead = leads.get(e.agent.team_id)
         if roll < 0.55:
-            services.transition(e, "acknowledge", e.agent)
+            services.transition(e, name="acknowledge", actor=e.agent)
         elif roll < 0.7 and lead is not None:
             Evaluation.objects.filter(pk=e.pk).update(scored_at=timezone.now() - timedelta(hours=2))  # inside the appeal window
-            e = services.transition(e, "appeal", e.agent, reason="客户情绪激动，我已按规范安抚，请复听录音")
+            e = services.transition(e, name="appeal", actor=e.agent, reason="客户情绪激动，我已按规范安抚，请复听录音")
             appealed += 1
             if appealed % 3 == 1:
-                services.transition(e, "uphold", lead, decision_note="复听录音，评分无误，维持原分")
+                services.transition(e, name="uphold", actor=lead, decision_note="复听录音，评分无误，维持原分")
                 upheld += 1
             elif appealed % 3 == 2:
                 marks = {m.item.key: {"awarded": m.item.points if not m.item.is_critical else 0, "failed": False}
                          for m in e.marks.select_related("item")}
-                services.transition(e, "revise", lead, decision_note="复听后认可申诉，恢复扣分", marks=marks)
+                services.transition(e, name="revise", actor=lead, decision_note="复听后认可申诉，恢复扣分", marks=marks)
                 revised += 1
     # The team's last day shift with calls (yesterday, unless the roster gave the team no day shift then), scored
     # and handed to team-a's lead (每班后交给班长, 004:L943).
@@ -125,16 +125,16 @@ def build(center, rng, out) -> None:
                                "talk_seconds": 180 + 30 * j}) for j, agent in enumerate(members[:4])]
         for j, (agent, call) in enumerate(picked):
             e = services.assign_spot_check(center, call=call, agent=agent, inspector=inspectors[0])
-            e = services.transition(e, "score", inspectors[0], marks=_marks(card, rng, 0.35), notes=NOTES[j % len(NOTES)])
+            e = services.transition(e, name="score", actor=inspectors[0], marks=_marks(card, rng, 0.35), notes=NOTES[j % len(NOTES)])
             _set_time(e, min(call["offered_at"] + timedelta(minutes=40), shift_end - timedelta(minutes=5)))
-        services.deliver_shift_report(center, lead_team, yesterday, default_shift(center).code, inspectors[0])
+        services.deliver_shift_report(center, team=lead_team, shift_date=yesterday, shift_code=default_shift(center).code, actor=inspectors[0])
     # A calibration: two inspectors and a team lead score the same call.
     graders = inspectors[:2] + list(leads.values())[:1]
     if len(graders) >= 2:
         cal = services.create_calibration(center, title="本月校准：投诉电话", call={"call_id": "DEMO-CAL-01", "call_type": "投诉",
                                                                            "talk_seconds": 312}, agent=agents[0], inspectors=graders)
         for sheet in cal.evaluations.select_related("inspector")[: len(graders) - 1]:  # the last grader still to score
-            services.transition(sheet, "score", sheet.inspector, marks=_marks(card, rng, 0.4))
+            services.transition(sheet, name="score", actor=sheet.inspector, marks=_marks(card, rng, 0.4))
     # Fresh tasks for this month's inspector queue.
     for k, agent in enumerate(agents[:6]):
         services.assign_spot_check(center, call={"call_id": f"DEMO{today:%Y%m}{k:03d}", "call_type": CALL_TYPES[k % 6],

@@ -66,7 +66,8 @@ def _within_appeal_window(ctx):
 def _score(ctx):
     from .services import write_marks
 
-    write_marks(ctx.obj, *ctx.fields["marks"])
+    parsed, comments = ctx.fields["marks"]
+    write_marks(ctx.obj, parsed=parsed, comments=comments)
     ctx.obj.notes = ctx.fields.get("notes", "")
     ctx.obj.scored_at = ctx.now
 
@@ -87,7 +88,8 @@ def _decide(ctx):
 
     appeal = Appeal.objects.select_for_update().get(evaluation=ctx.obj)
     if ctx.transition.name == "revise":
-        write_marks(ctx.obj, *ctx.fields["marks"])
+        parsed, comments = ctx.fields["marks"]
+        write_marks(ctx.obj, parsed=parsed, comments=comments)
         appeal.revised_total = ctx.obj.total
     appeal.decided_by = ctx.scope.staff
     appeal.decided_at = ctx.now

@@ -186,7 +186,7 @@ def parse_marks(evaluation: Evaluation, marks) -> tuple[dict[str, scoring.Mark],
     return parsed, comments
 
 
-def write_marks(evaluation: Evaluation, parsed: dict[str, scoring.Mark], comments: dict[str, str]) -> scoring.ScoreResult:
+def write_marks(evaluation: Evaluation, *, parsed: dict[str, scoring.Mark], comments: dict[str, str]) -> scoring.ScoreResult:
     items = {i.key: i for i in evaluation.scorecard.items.all()}
     result = scoring.score(form_items(evaluation.scorecard), parsed)
     EvaluationMark.objects.filter(evaluation=evaluation).delete()
@@ -201,7 +201,7 @@ def write_marks(evaluation: Evaluation, parsed: dict[str, scoring.Mark], comment
     return result
 
 
-def transition(evaluation: Evaluation, name: str, actor: Staff, *, version: int | None = None,
+def transition(evaluation: Evaluation, *, name: str, actor: Staff, version: int | None = None,
                **fields) -> Evaluation:
     """Fire one transition of the evaluation's machine (machine.MACHINE) as `actor`: version, party, state, fields,
     guard, effect, history and audit in one transaction (kefu.workflow.fire). Empty optional values are left out."""
@@ -243,7 +243,7 @@ def create_calibration(center: Center, *, title: str, call: dict, agent: Staff, 
 # ---- per-shift summary to the team lead ----------------------------------------------------------
 
 @transaction.atomic
-def deliver_shift_report(center: Center, team: Team, shift_date: date, shift_code: str, actor: Staff | None) -> ShiftReport:
+def deliver_shift_report(center: Center, *, team: Team, shift_date: date, shift_code: str, actor: Staff | None) -> ShiftReport:
     """Hand the shift's QA results to the team lead (每班后交给班长, 004:L943, L951). actor None = the timer."""
     from kefu.quality import selectors
 
@@ -287,6 +287,6 @@ def deliver_due_shift_reports(now: datetime | None = None, lookback_hours: int =
                            .exclude(source=Evaluation.Source.CALIBRATION).values_list("team_id", flat=True))
             for team in Team.objects.filter(pk__in=team_ids):
                 if not ShiftReport.objects.filter(team=team, shift_date=day, shift_code=code).exists():
-                    deliver_shift_report(center, team, day, code, None)
+                    deliver_shift_report(center, team=team, shift_date=day, shift_code=code, actor=None)
                     delivered += 1
     return delivered

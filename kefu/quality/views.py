@@ -194,7 +194,7 @@ def evaluation(request, pk: int):
         if action in ("uphold", "revise"):
             fields["decision_note"] = request.POST.get("decision_note", "")
         try:
-            services.transition(ev, action, me, version=_version(request.POST.get("version")), **fields)
+            services.transition(ev, name=action, actor=me, version=_version(request.POST.get("version")), **fields)
         except RuleViolation as exc:
             errors = _errors(exc)
         else:
@@ -207,9 +207,9 @@ def evaluation(request, pk: int):
     extras = links.call_extras(call.pk) if call is not None else {}
     order = links.order_for(ev.order_ref, ev.call_id)
     if extras.get("transcript"):
-        record_read(request, "telephony.call", [call.pk], fields="transcript")
+        record_read(request, object_type="telephony.call", ids=[call.pk], fields="transcript")
     if order is not None:
-        record_read(request, "tickets.order", [order.pk], fields="number,subject")
+        record_read(request, object_type="tickets.order", ids=[order.pk], fields="number,subject")
     marks = {m.item_id: m for m in ev.marks.all()}
     items = []
     for item in ev.scorecard.items.all():
@@ -352,7 +352,7 @@ def shift(request):
         if not allowed(request.user, "quality.deliver_shift_report"):
             raise PermissionDenied(_("当前角色无权交班次质检汇总"))
         try:
-            services.deliver_shift_report(me.center, team, day, code, me)
+            services.deliver_shift_report(me.center, team=team, shift_date=day, shift_code=code, actor=me)
         except RuleViolation as exc:
             errors = _errors(exc)
         else:

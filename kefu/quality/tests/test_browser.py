@@ -56,7 +56,7 @@ def test_calibration_agreement(qa_setup, page, login, screenshot):
     cal = services.create_calibration(s["center"], title="十月校准", call={"call_id": "CAL-77", "call_type": "投诉"},
                                       agent=s["agents"][0], inspectors=s["qa"])
     first = cal.evaluations.get(inspector=s["qa"][0])
-    services.transition(first, "score", s["qa"][0], marks=full_marks(s["card"], accuracy=12, polite=10))  # 87
+    services.transition(first, name="score", actor=s["qa"][0], marks=full_marks(s["card"], accuracy=12, polite=10))  # 87
     login(s["qa"][1])
     page.goto(page.base_url + "/quality/calibrations/")
     page.click("text=十月校准")
@@ -71,7 +71,7 @@ def test_calibration_agreement(qa_setup, page, login, screenshot):
 
 def test_agent_appeals_and_team_lead_revises(qa_setup, page, login, screenshot):
     s = qa_setup
-    e = services.transition(_spot(s, "CALL-0003"), "score", s["qa"][0], marks=full_marks(s["card"], polite=5), notes="使用了服务忌语")
+    e = services.transition(_spot(s, "CALL-0003"), name="score", actor=s["qa"][0], marks=full_marks(s["card"], polite=5), notes="使用了服务忌语")
     login(s["agents"][0])
     page.goto(page.base_url + "/quality/")
     page.locator(f"a[href='/quality/evaluations/{e.pk}/']").first.click()
@@ -98,9 +98,9 @@ def test_shift_summary_page_for_the_lead(qa_setup, page, login, screenshot):  # 
     tz = ZoneInfo("Asia/Shanghai")
     day = timezone.localdate() - timedelta(days=1)
     for i, (agent, over) in enumerate([(0, {"accuracy": 12}), (1, {"polite": 9, "restate": 5}), (0, {"abuse": {"awarded": 0, "failed": True}})]):
-        e = services.transition(_spot(s, f"SH-{i}", agent=agent), "score", s["qa"][0], marks=full_marks(s["card"], **over))
+        e = services.transition(_spot(s, f"SH-{i}", agent=agent), name="score", actor=s["qa"][0], marks=full_marks(s["card"], **over))
         Evaluation.objects.filter(pk=e.pk).update(scored_at=datetime(day.year, day.month, day.day, 9 + i, tzinfo=tz))
-    services.deliver_shift_report(s["center"], s["team"], day, "D", s["qa"][0])
+    services.deliver_shift_report(s["center"], team=s["team"], shift_date=day, shift_code="D", actor=s["qa"][0])
     login(s["lead"])
     page.goto(page.base_url + f"/quality/shift/?team={s['team'].pk}&date={day}&shift=D")
     assert page.inner_text("#count") == "3"

@@ -18,7 +18,7 @@ USER_DATA = ("投诉", "复核一下", "一班", "十月校准", "解答不完�
 def _scored(s, call_id="P1", **override):
     e = services.assign_spot_check(s["center"], call={"call_id": call_id, "call_type": "投诉", "talk_seconds": 200},
                                    agent=s["agents"][0], inspector=s["qa"][0])
-    return services.transition(e, "score", s["qa"][0], marks=full_marks(s["card"], **override), notes="解答不完整")
+    return services.transition(e, name="score", actor=s["qa"][0], marks=full_marks(s["card"], **override), notes="解答不完整")
 
 
 def test_tasks_evaluation_and_scorecard_in_english(qa_setup, client_for):

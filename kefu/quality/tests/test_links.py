@@ -76,7 +76,7 @@ def test_phrase_checker_hits_shown_on_the_scoring_page(qa_setup, client_for):
     expected = check(text)
     assert expected, "用语检查应识别服务忌语"
     e = services.assign_spot_check(s["center"], call={"call_id": "PH1"}, agent=s["agents"][0], inspector=s["qa"][0])
-    services.transition(e, "score", s["qa"][0], marks={i.key: {"awarded": i.points} for i in s["card"].items.all()}, notes=text)
+    services.transition(e, name="score", actor=s["qa"][0], marks={i.key: {"awarded": i.points} for i in s["card"].items.all()}, notes=text)
     body = client_for(s["qa"][0]).get(f"/quality/evaluations/{e.pk}/").content.decode()
     for hit in expected:
         assert f'<span class="hit">{hit.phrase}</span>' in body

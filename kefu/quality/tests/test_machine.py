@@ -21,9 +21,9 @@ def test_each_step_writes_history_and_an_audit_record(qa_setup):  # 004:L943 sco
     from kefu.audit.models import AuditRecord
 
     s = qa_setup
-    e = services.transition(_spot(s), "score", s["qa"][0], marks=full_marks(s["card"], polite=5), notes="用语不当")
-    e = services.transition(e, "appeal", s["agents"][0], reason="客户先出言不逊")
-    e = services.transition(e, "uphold", s["lead"], decision_note="维持原分")
+    e = services.transition(_spot(s), name="score", actor=s["qa"][0], marks=full_marks(s["card"], polite=5), notes="用语不当")
+    e = services.transition(e, name="appeal", actor=s["agents"][0], reason="客户先出言不逊")
+    e = services.transition(e, name="uphold", actor=s["lead"], decision_note="维持原分")
     steps = list(Transition.objects.filter(evaluation=e).values_list("name", "src", "dst", "actor__staff_no", "note"))
     assert steps == [("score", "assigned", "scored", "8001", "用语不当"),
                      ("appeal", "scored", "appealed", "2001", "客户先出言不逊"),
@@ -34,15 +34,15 @@ def test_each_step_writes_history_and_an_audit_record(qa_setup):  # 004:L943 sco
 
 def test_refusals_name_who_may_act(qa_setup):
     s = qa_setup
-    e = services.transition(_spot(s), "score", s["qa"][0], marks=full_marks(s["card"]))
+    e = services.transition(_spot(s), name="score", actor=s["qa"][0], marks=full_marks(s["card"]))
     with pytest.raises(NotAllowed) as err:  # a colleague may not appeal someone else's score
-        services.transition(e, "appeal", s["agents"][1], reason="理由")
+        services.transition(e, name="appeal", actor=s["agents"][1], reason="理由")
     assert "提出申诉：只有被监听的话务员本人可以执行此操作" == str(err.value)
     with translation.override("en"):
         assert "the evaluated agent" in str(err.value)
-    e = services.transition(e, "appeal", s["agents"][0], reason="理由")
+    e = services.transition(e, name="appeal", actor=s["agents"][0], reason="理由")
     with pytest.raises(NotAllowed) as err:  # the inspector is no team lead
-        services.transition(e, "uphold", s["qa"][0], decision_note="维持")
+        services.transition(e, name="uphold", actor=s["qa"][0], decision_note="维持")
     assert err.value.problems[0].rule == "workflow.not_your_role"
 
 
@@ -54,11 +54,11 @@ def test_a_team_lead_does_not_decide_their_own_appeal(qa_setup, make_staff):
     lead_agent = make_staff("team_lead", "agent", staff_no="9003", team=lonely)
     e = services.assign_spot_check(s["center"], call={"call_id": "OWN", "talk_seconds": 90}, agent=lead_agent,
                                    inspector=s["qa"][0])
-    e = services.transition(e, "score", s["qa"][0], marks=full_marks(s["card"], polite=5))
-    e = services.transition(e, "appeal", lead_agent, reason="理由")
+    e = services.transition(e, name="score", actor=s["qa"][0], marks=full_marks(s["card"], polite=5))
+    e = services.transition(e, name="appeal", actor=lead_agent, reason="理由")
     with pytest.raises(NotAllowed):
-        services.transition(e, "uphold", lead_agent, decision_note="维持")
-    e = services.transition(e, "uphold", s["lead"], decision_note="维持")
+        services.transition(e, name="uphold", actor=lead_agent, decision_note="维持")
+    e = services.transition(e, name="uphold", actor=s["lead"], decision_note="维持")
     assert e.state == machine.UPHELD
 
 
@@ -71,7 +71,7 @@ def test_another_centers_evaluation_is_not_found(qa_setup):
                                          password="Kefu-test-2026!")
     e = _spot(s)
     with pytest.raises(RuleViolation) as err:
-        services.transition(e, "score", outsider, marks=full_marks(s["card"]))
+        services.transition(e, name="score", actor=outsider, marks=full_marks(s["card"]))
     assert err.value.status == 404
     e.refresh_from_db()
     assert e.state == machine.ASSIGNED
@@ -79,8 +79,8 @@ def test_another_centers_evaluation_is_not_found(qa_setup):
 
 def test_api_decision_keeps_the_marks_when_upholding(qa_setup, client_for):
     s = qa_setup
-    e = services.transition(_spot(s), "score", s["qa"][0], marks=full_marks(s["card"], polite=5))
-    e = services.transition(e, "appeal", s["agents"][0], reason="理由")
+    e = services.transition(_spot(s), name="score", actor=s["qa"][0], marks=full_marks(s["card"], polite=5))
+    e = services.transition(e, name="appeal", actor=s["agents"][0], reason="理由")
     res = client_for(s["lead"]).post(f"/api/quality/evaluations/{e.pk}/decision", json.dumps(
         {"decision": "uphold", "decision_note": "维持", "marks": full_marks(s["card"])}), content_type="application/json")
     assert res.status_code == 200 and res.json()["state"] == "upheld" and float(res.json()["total"]) == 90.0
@@ -91,7 +91,7 @@ def test_api_decision_keeps_the_marks_when_upholding(qa_setup, client_for):
 
 def test_a_stale_version_changes_nothing(qa_setup, client_for):
     s = qa_setup
-    e = services.transition(_spot(s), "score", s["qa"][0], marks=full_marks(s["card"]), version=1)
+    e = services.transition(_spot(s), name="score", actor=s["qa"][0], marks=full_marks(s["card"]), version=1)
     assert e.version == 2
     res = client_for(s["agents"][0]).post(f"/api/quality/evaluations/{e.pk}/appeal",
                                           json.dumps({"reason": "理由", "version": 1}), content_type="application/json")
@@ -113,7 +113,7 @@ def test_evaluation_labels_are_declared():
 @pytest.mark.django_db(transaction=True)
 def test_appeal_and_decision_in_the_browser(qa_setup, page, login, screenshot):
     s = qa_setup
-    e = services.transition(_spot(s, call_id="CALL-APPEAL"), "score", s["qa"][0], marks=full_marks(s["card"], polite=5))
+    e = services.transition(_spot(s, call_id="CALL-APPEAL"), name="score", actor=s["qa"][0], marks=full_marks(s["card"], polite=5))
     login(s["agents"][1])  # a colleague sees no buttons on someone else's score
     page.goto(f"{page.base_url}/quality/evaluations/{e.pk}/")
     assert page.locator("button[value=appeal]").count() == 0

@@ -52,7 +52,7 @@ def test_other_inspector_cannot_post_a_score(qa_setup, client_for):
 def test_agent_sees_only_own_scores_and_can_appeal(qa_setup, client_for):
     CALL = "P-1"  # not alphanumeric, so never part of a CSRF token on the page
     s = qa_setup
-    e = services.transition(_spot(s, call_id=CALL), "score", s["qa"][0], marks=full_marks(s["card"]))
+    e = services.transition(_spot(s, call_id=CALL), name="score", actor=s["qa"][0], marks=full_marks(s["card"]))
     other = client_for(s["agents"][1])
     assert other.get(f"/quality/evaluations/{e.pk}/").status_code == 404
     link = f'href="/quality/evaluations/{e.pk}/"'  # calls are listed by their time, not the phone system's id
@@ -92,7 +92,7 @@ def test_sample_without_call_data_explains(qa_setup, client_for, monkeypatch):
 
 def test_shift_page_and_delivery(qa_setup, client_for):  # 004:L943
     s = qa_setup
-    e = services.transition(_spot(s), "score", s["qa"][0], marks=full_marks(s["card"], polite=9))
+    e = services.transition(_spot(s), name="score", actor=s["qa"][0], marks=full_marks(s["card"], polite=9))
     Evaluation.objects.filter(pk=e.pk).update(scored_at=datetime(2026, 10, 8, 10, tzinfo=TZ))
     qa = client_for(s["qa"][0])
     url = f"/quality/shift/?team={s['team'].pk}&date=2026-10-08&shift=D"
@@ -146,7 +146,7 @@ def test_api_publish_scorecard_validates_100(qa_setup, client_for):
 
 def test_api_monitoring_scores(qa_setup, client_for):
     s = qa_setup
-    e = services.transition(_spot(s), "score", s["qa"][0], marks=full_marks(s["card"], accuracy=0))
+    e = services.transition(_spot(s), name="score", actor=s["qa"][0], marks=full_marks(s["card"], accuracy=0))
     Evaluation.objects.filter(pk=e.pk).update(scored_at=datetime(2026, 10, 8, 10, tzinfo=TZ))
     response = client_for(s["lead"]).get("/api/quality/monitoring-scores",
                                          {"start": "2026-10-01T00:00:00+08:00", "end": "2026-11-01T00:00:00+08:00"})
@@ -179,13 +179,13 @@ def test_agent_does_not_see_calls_still_to_be_monitored(qa_setup, client_for):
     link = f'href="/quality/evaluations/{e.pk}/"'
     assert link not in agent.get("/quality/").content.decode()
     assert agent.get(f"/quality/evaluations/{e.pk}/").status_code == 404
-    services.transition(e, "score", s["qa"][0], marks=full_marks(s["card"]))
+    services.transition(e, name="score", actor=s["qa"][0], marks=full_marks(s["card"]))
     assert link in agent.get("/quality/").content.decode()
 
 
 def test_inspector_sees_to_do_first(qa_setup, client_for):
     s = qa_setup
-    done = services.transition(_spot(s, call_id="DONE1"), "score", s["qa"][0], marks=full_marks(s["card"]))
+    done = services.transition(_spot(s, call_id="DONE1"), name="score", actor=s["qa"][0], marks=full_marks(s["card"]))
     todo = _spot(s, call_id="TODO1")
     body = client_for(s["qa"][0]).get("/quality/").content.decode()
     assert body.index(f"/quality/evaluations/{todo.pk}/") < body.index(f"/quality/evaluations/{done.pk}/")
@@ -198,7 +198,7 @@ def test_a_report_delivered_before_the_shift_calendar_opens_under_its_old_shift_
     from kefu.quality.models import ShiftReport
 
     s = qa_setup
-    e = services.transition(_spot(s), "score", s["qa"][0], marks=full_marks(s["card"], polite=9))
+    e = services.transition(_spot(s), name="score", actor=s["qa"][0], marks=full_marks(s["card"], polite=9))
     Evaluation.objects.filter(pk=e.pk).update(scored_at=datetime(2026, 10, 8, 10, tzinfo=TZ))
     qa = client_for(s["qa"][0])
     assert qa.post(f"/quality/shift/?team={s['team'].pk}&date=2026-10-08&shift=D").status_code == 302

@@ -37,7 +37,7 @@ def test_new_version_keeps_old_evaluations_on_their_version(qa_setup):
     old.refresh_from_db()
     assert old.scorecard_id == s["card"].pk
     assert _spot(s, call_id="C2").scorecard_id == new.pk
-    services.transition(old, "score", s["qa"][0], marks=full_marks(s["card"]))  # still scored on v1's items
+    services.transition(old, name="score", actor=s["qa"][0], marks=full_marks(s["card"]))  # still scored on v1's items
     assert Evaluation.objects.get(pk=old.pk).total == Decimal("100")
 
 
@@ -116,16 +116,16 @@ def test_month_tasks_without_inspector_or_seed_change_nothing(center, make_staff
 def test_score_then_acknowledge(qa_setup):
     s = qa_setup
     e = _spot(s)
-    e = services.transition(e, "score", s["qa"][0], marks=full_marks(s["card"], accuracy=15, greeting=7.5), notes="业务解答有遗漏")
+    e = services.transition(e, name="score", actor=s["qa"][0], marks=full_marks(s["card"], accuracy=15, greeting=7.5), notes="业务解答有遗漏")
     assert (e.state, e.total, e.critical_failed) == (machine.SCORED, Decimal("92.5"), False)  # 100 − 5 − 2.5
-    e = services.transition(e, "acknowledge", s["agents"][0])
+    e = services.transition(e, name="acknowledge", actor=s["agents"][0])
     assert e.state == machine.ACKNOWLEDGED and e.acknowledged_at is not None
     assert list(Transition.objects.filter(evaluation=e).values_list("name", flat=True)) == ["score", "acknowledge"]
 
 
 def test_critical_failure_scores_zero(qa_setup):
     s = qa_setup
-    e = services.transition(_spot(s), "score", s["qa"][0], marks=full_marks(s["card"], privacy={"awarded": 0, "failed": True}))
+    e = services.transition(_spot(s), name="score", actor=s["qa"][0], marks=full_marks(s["card"], privacy={"awarded": 0, "failed": True}))
     assert (e.total, e.raw_total, e.critical_failed) == (Decimal("0"), Decimal("100"), True)
 
 
@@ -137,7 +137,7 @@ def test_bad_marks_change_nothing(qa_setup):
                          ({k: v for k, v in full_marks(s["card"]).items() if k != "closing"}, "marks.closing"),
                          (full_marks(s["card"], accuracy={"awarded": 20, "failed": True}), "marks.accuracy")]:
         with pytest.raises(RuleViolation) as err:
-            services.transition(e, "score", s["qa"][0], marks=marks)
+            services.transition(e, name="score", actor=s["qa"][0], marks=marks)
         assert err.value.problems[0].field == field
     e.refresh_from_db()
     assert (e.state, e.total, e.marks.count(), Transition.objects.count()) == (machine.ASSIGNED, None, 0, 0)
@@ -147,41 +147,41 @@ def test_only_the_assigned_inspector_scores(qa_setup):
     s = qa_setup
     e = _spot(s)
     with pytest.raises(NotAllowed):
-        services.transition(e, "score", s["qa"][1], marks=full_marks(s["card"]))
+        services.transition(e, name="score", actor=s["qa"][1], marks=full_marks(s["card"]))
     with pytest.raises(RuleViolation) as err:  # the agent may acknowledge, but not before the call is scored
-        services.transition(e, "acknowledge", s["agents"][0])
+        services.transition(e, name="acknowledge", actor=s["agents"][0])
     assert err.value.status == 409 and err.value.problems[0].rule == "workflow.wrong_state"
 
 
 def test_appeal_upheld_by_the_team_lead(qa_setup):
     s = qa_setup
-    e = services.transition(_spot(s), "score", s["qa"][0], marks=full_marks(s["card"], polite=5))
+    e = services.transition(_spot(s), name="score", actor=s["qa"][0], marks=full_marks(s["card"], polite=5))
     with pytest.raises(NotAllowed):
-        services.transition(e, "appeal", s["agents"][1], reason="不是我的电话")
+        services.transition(e, name="appeal", actor=s["agents"][1], reason="不是我的电话")
     with pytest.raises(RuleViolation) as err:
-        services.transition(e, "appeal", s["agents"][0], reason="   ")
+        services.transition(e, name="appeal", actor=s["agents"][0], reason="   ")
     assert err.value.problems[0].field == "reason"
-    e = services.transition(e, "appeal", s["agents"][0], reason="客户先出言不逊，我未使用忌语")
+    e = services.transition(e, name="appeal", actor=s["agents"][0], reason="客户先出言不逊，我未使用忌语")
     assert e.state == machine.APPEALED
     assert Appeal.objects.get(evaluation=e).original_total == Decimal("90")
     with pytest.raises(RuleViolation) as err:
-        services.transition(e, "acknowledge", s["agents"][0])
+        services.transition(e, name="acknowledge", actor=s["agents"][0])
     assert err.value.status == 409
     with pytest.raises(NotAllowed):
-        services.transition(e, "uphold", s["qa"][0], decision_note="维持")
-    e = services.transition(e, "uphold", s["lead"], decision_note="录音复核，确有不当用语，维持原分")
+        services.transition(e, name="uphold", actor=s["qa"][0], decision_note="维持")
+    e = services.transition(e, name="uphold", actor=s["lead"], decision_note="录音复核，确有不当用语，维持原分")
     appeal = Appeal.objects.get(evaluation=e)
     assert (e.state, e.total, appeal.decision, appeal.decided_by_id) == (machine.UPHELD, Decimal("90"), "upheld", s["lead"].pk)
 
 
 def test_appeal_revised_by_the_team_lead(qa_setup):
     s = qa_setup
-    e = services.transition(_spot(s), "score", s["qa"][0], marks=full_marks(s["card"], polite=5))
-    e = services.transition(e, "appeal", s["agents"][0], reason="用语符合规范")
+    e = services.transition(_spot(s), name="score", actor=s["qa"][0], marks=full_marks(s["card"], polite=5))
+    e = services.transition(e, name="appeal", actor=s["agents"][0], reason="用语符合规范")
     with pytest.raises(RuleViolation) as err:
-        services.transition(e, "revise", s["lead"], decision_note="改分")  # marks missing
+        services.transition(e, name="revise", actor=s["lead"], decision_note="改分")  # marks missing
     assert err.value.problems[0].field == "marks"
-    e = services.transition(e, "revise", s["lead"], decision_note="复听录音，用语规范", marks=full_marks(s["card"], polite=12))
+    e = services.transition(e, name="revise", actor=s["lead"], decision_note="复听录音，用语规范", marks=full_marks(s["card"], polite=12))
     appeal = Appeal.objects.get(evaluation=e)
     assert (e.state, e.total, appeal.original_total, appeal.revised_total) == (machine.REVISED, Decimal("97"), Decimal("90"), Decimal("97"))
 
@@ -194,18 +194,18 @@ def test_lead_of_another_team_cannot_decide(qa_setup, make_staff):
     other_lead = make_staff("team_lead", staff_no="9002", team=other_team)
     other_team.lead = other_lead
     other_team.save()
-    e = services.transition(_spot(s), "score", s["qa"][0], marks=full_marks(s["card"]))
-    e = services.transition(e, "appeal", s["agents"][0], reason="理由")
+    e = services.transition(_spot(s), name="score", actor=s["qa"][0], marks=full_marks(s["card"]))
+    e = services.transition(e, name="appeal", actor=s["agents"][0], reason="理由")
     with pytest.raises(NotAllowed):
-        services.transition(e, "uphold", other_lead, decision_note="维持")
+        services.transition(e, name="uphold", actor=other_lead, decision_note="维持")
 
 
 def test_appeal_after_the_deadline_is_refused(qa_setup):
     s = qa_setup
-    e = services.transition(_spot(s), "score", s["qa"][0], marks=full_marks(s["card"]))
+    e = services.transition(_spot(s), name="score", actor=s["qa"][0], marks=full_marks(s["card"]))
     Evaluation.objects.filter(pk=e.pk).update(scored_at=timezone.now() - timedelta(days=4))  # policy: 3 days
     with pytest.raises(RuleViolation) as err:
-        services.transition(e, "appeal", s["agents"][0], reason="理由")
+        services.transition(e, name="appeal", actor=s["agents"][0], reason="理由")
     assert err.value.problems[0].rule == "appeal_deadline"
     assert Appeal.objects.count() == 0 and Evaluation.objects.get(pk=e.pk).state == machine.SCORED
 
@@ -217,11 +217,11 @@ def _scored_at(e, when):
 def test_shift_summary_for_the_team_lead(qa_setup):  # 004:L943: 每班后交给班长
     s = qa_setup
     day = date(2026, 10, 8)
-    a = services.transition(_spot(s, 0, call_id="A"), "score", s["qa"][0], marks=full_marks(s["card"], accuracy=10))  # 90
-    b = services.transition(_spot(s, 0, call_id="B"), "score", s["qa"][0], marks=full_marks(s["card"], polite=5))  # 90
-    c = services.transition(_spot(s, 1, 1, call_id="C"), "score", s["qa"][1],
+    a = services.transition(_spot(s, 0, call_id="A"), name="score", actor=s["qa"][0], marks=full_marks(s["card"], accuracy=10))  # 90
+    b = services.transition(_spot(s, 0, call_id="B"), name="score", actor=s["qa"][0], marks=full_marks(s["card"], polite=5))  # 90
+    c = services.transition(_spot(s, 1, 1, call_id="C"), name="score", actor=s["qa"][1],
                             marks=full_marks(s["card"], abuse={"awarded": 0, "failed": True}))  # 0
-    late = services.transition(_spot(s, 1, 1, call_id="D"), "score", s["qa"][1], marks=full_marks(s["card"]))  # night shift
+    late = services.transition(_spot(s, 1, 1, call_id="D"), name="score", actor=s["qa"][1], marks=full_marks(s["card"]))  # night shift
     # the shift calendar's 白班 08:00-17:00 and 晚班 17:00-01:00 (003:L5, L8)
     _scored_at(a, datetime(2026, 10, 8, 8, 0, tzinfo=TZ))  # day shift starts 08:00 (inclusive)
     _scored_at(b, datetime(2026, 10, 8, 12, 30, tzinfo=TZ))
@@ -241,37 +241,37 @@ def test_shift_summary_for_the_team_lead(qa_setup):  # 004:L943: 每班后交给
 
 def test_shift_report_delivered_to_the_lead_after_the_shift(qa_setup):  # 004:L943, L951
     s = qa_setup
-    e = services.transition(_spot(s), "score", s["qa"][0], marks=full_marks(s["card"]))
+    e = services.transition(_spot(s), name="score", actor=s["qa"][0], marks=full_marks(s["card"]))
     _scored_at(e, datetime(2026, 10, 8, 9, 0, tzinfo=TZ))
-    report = services.deliver_shift_report(s["center"], s["team"], date(2026, 10, 8), "D", s["qa"][0])
+    report = services.deliver_shift_report(s["center"], team=s["team"], shift_date=date(2026, 10, 8), shift_code="D", actor=s["qa"][0])
     assert (report.lead_id, report.summary["count"], report.read_at) == (s["lead"].pk, 1, None)
     with pytest.raises(NotAllowed):
         services.mark_report_read(report, s["qa"][0])
     assert services.mark_report_read(report, s["lead"]).read_at is not None
     today = timezone.localdate()
     with pytest.raises(RuleViolation) as err:  # a shift still running (or future) cannot be handed over
-        services.deliver_shift_report(s["center"], s["team"], today + timedelta(days=1), "D", s["qa"][0])
+        services.deliver_shift_report(s["center"], team=s["team"], shift_date=today + timedelta(days=1), shift_code="D", actor=s["qa"][0])
     assert err.value.problems[0].rule == "shift_not_over"
     with pytest.raises(RuleViolation):
-        services.deliver_shift_report(s["center"], s["team"], date(2026, 10, 8), "evening", s["qa"][0])
+        services.deliver_shift_report(s["center"], team=s["team"], shift_date=date(2026, 10, 8), shift_code="evening", actor=s["qa"][0])
     assert ShiftReport.objects.count() == 1
 
 
 def test_monitoring_scores_for_the_kpi_engine(qa_setup):  # M11 监听分值, 004:L1525–1537
     s = qa_setup
     start, end = datetime(2026, 10, 1, tzinfo=TZ), datetime(2026, 11, 1, tzinfo=TZ)
-    a = services.transition(_spot(s, 0, call_id="A"), "score", s["qa"][0], marks=full_marks(s["card"], accuracy=12))  # 92
-    b = services.transition(_spot(s, 1, call_id="B"), "score", s["qa"][0], marks=full_marks(s["card"], polite=10))  # 95
-    b = services.transition(b, "appeal", s["agents"][1], reason="理由")  # pending: left out
-    c = services.transition(_spot(s, 1, call_id="C"), "score", s["qa"][0], marks=full_marks(s["card"], polite=10))
-    c = services.transition(services.transition(c, "appeal", s["agents"][1], reason="理由"), "revise", s["lead"],
+    a = services.transition(_spot(s, 0, call_id="A"), name="score", actor=s["qa"][0], marks=full_marks(s["card"], accuracy=12))  # 92
+    b = services.transition(_spot(s, 1, call_id="B"), name="score", actor=s["qa"][0], marks=full_marks(s["card"], polite=10))  # 95
+    b = services.transition(b, name="appeal", actor=s["agents"][1], reason="理由")  # pending: left out
+    c = services.transition(_spot(s, 1, call_id="C"), name="score", actor=s["qa"][0], marks=full_marks(s["card"], polite=10))
+    c = services.transition(services.transition(c, name="appeal", actor=s["agents"][1], reason="理由"), name="revise", actor=s["lead"],
                             decision_note="改", marks=full_marks(s["card"], polite=14))  # revised: 99
     _spot(s, 0, call_id="D")  # not scored
     for e, day in ((a, 3), (b, 4), (c, 5)):
         _scored_at(e, datetime(2026, 10, day, 10, tzinfo=TZ))
     cal = services.create_calibration(s["center"], title="校准", call={"call_id": "A"}, agent=s["agents"][0], inspectors=s["qa"])
     sheet = cal.evaluations.first()
-    services.transition(sheet, "score", sheet.inspector, marks=full_marks(s["card"]))  # calibration: left out
+    services.transition(sheet, name="score", actor=sheet.inspector, marks=full_marks(s["card"]))  # calibration: left out
     _scored_at(sheet, datetime(2026, 10, 6, 10, tzinfo=TZ))
     rows = selectors.monitoring_scores(s["center"], start, end)
     assert [(r["agent_staff_no"], r["score"]) for r in rows] == [("2001", 92.0), ("2002", 99.0)]
@@ -286,11 +286,11 @@ def test_calibration_agreement_from_sheets(qa_setup, make_staff):
                                       agent=s["agents"][0], inspectors=[*s["qa"], third])
     sheets = {e.inspector.staff_no: e for e in cal.evaluations.all()}
     assert set(sheets) == {"8001", "8002", "9003"}
-    services.transition(sheets["8001"], "score", s["qa"][0], marks=full_marks(s["card"], accuracy=10))  # 90
-    services.transition(sheets["8002"], "score", s["qa"][1], marks=full_marks(s["card"], accuracy=15))  # 95
+    services.transition(sheets["8001"], name="score", actor=s["qa"][0], marks=full_marks(s["card"], accuracy=10))  # 90
+    services.transition(sheets["8002"], name="score", actor=s["qa"][1], marks=full_marks(s["card"], accuracy=15))  # 95
     report = selectors.calibration_report(cal)
     assert report["pending"] == ["9003"]
-    services.transition(sheets["9003"], "score", third, marks=full_marks(s["card"], accuracy=10, polite=10))  # 85
+    services.transition(sheets["9003"], name="score", actor=third, marks=full_marks(s["card"], accuracy=10, polite=10))  # 85
     report = selectors.calibration_report(cal)
     a = report["agreement"]
     assert (a.totals, a.spread, a.stdev) == ((90.0, 95.0, 85.0), 10.0, 4.08)
@@ -315,8 +315,8 @@ def test_calibration_needs_two_inspectors_and_changes_nothing(qa_setup):
 
 def test_timer_hands_each_finished_shift_to_the_lead(qa_setup):  # 004:L943: 每班后交给班长
     s = qa_setup
-    day_call = services.transition(_spot(s, call_id="D1"), "score", s["qa"][0], marks=full_marks(s["card"], accuracy=10))
-    night_call = services.transition(_spot(s, 1, call_id="N1"), "score", s["qa"][0], marks=full_marks(s["card"]))
+    day_call = services.transition(_spot(s, call_id="D1"), name="score", actor=s["qa"][0], marks=full_marks(s["card"], accuracy=10))
+    night_call = services.transition(_spot(s, 1, call_id="N1"), name="score", actor=s["qa"][0], marks=full_marks(s["card"]))
     _scored_at(day_call, datetime(2026, 10, 8, 10, tzinfo=TZ))
     _scored_at(night_call, datetime(2026, 10, 8, 23, tzinfo=TZ))
     # the shift calendar's hotline shifts: 白班 08-17, 常班 09-18, 晚班 17-01 (003:L5-13), 大夜班 01-09
@@ -333,11 +333,11 @@ def test_timer_hands_each_finished_shift_to_the_lead(qa_setup):  # 004:L943: 每
 def test_monthly_coverage_against_four_to_five(qa_setup):  # 004:L1531
     s = qa_setup
     for i in range(4):
-        e = services.transition(_spot(s, 0, call_id=f"A{i}"), "score", s["qa"][0], marks=full_marks(s["card"], accuracy=20 - 2 * i))
+        e = services.transition(_spot(s, 0, call_id=f"A{i}"), name="score", actor=s["qa"][0], marks=full_marks(s["card"], accuracy=20 - 2 * i))
         _scored_at(e, datetime(2026, 10, 2 + i, 10, tzinfo=TZ))
-    e = services.transition(_spot(s, 1, call_id="B0"), "score", s["qa"][0], marks=full_marks(s["card"]))
+    e = services.transition(_spot(s, 1, call_id="B0"), name="score", actor=s["qa"][0], marks=full_marks(s["card"]))
     _scored_at(e, datetime(2026, 10, 9, 10, tzinfo=TZ))
-    e = services.transition(_spot(s, 1, call_id="B1"), "score", s["qa"][0], marks=full_marks(s["card"]))
+    e = services.transition(_spot(s, 1, call_id="B1"), name="score", actor=s["qa"][0], marks=full_marks(s["card"]))
     _scored_at(e, datetime(2026, 9, 30, 23, tzinfo=TZ))  # September: not counted
     rows = selectors.monthly_coverage(s["center"], date(2026, 10, 20))
     assert rows == [

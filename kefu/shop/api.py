@@ -241,7 +241,7 @@ def _problem_out(e) -> dict:
 def _order(scope, pk: int, unmask: bool = False) -> dict:
     order = services.get_order(scope, pk)
     unmasked = present.may_unmask(scope, unmask)
-    services.audit_read(scope, "shop_order", [order.pk], "contact,phone,address")
+    services.audit_read(scope, object_type="shop_order", ids=[order.pk], fields="contact,phone,address")
     if unmasked:
         present.audit_unmask(scope, "shop_order", order.pk, "contact,phone,address")
     return present.order_out(order, unmasked)
@@ -263,7 +263,7 @@ def orders(request, shop: int | None = None, limit: int = 200):
     scope = caller(request)
     found = services.orders(scope, services.get_shop(scope, shop) if shop else None).prefetch_related("lines")
     rows = list(found[: max(1, min(limit, 1000))])
-    services.audit_read(scope, "shop_order", [o.pk for o in rows], "contact,phone,address")
+    services.audit_read(scope, object_type="shop_order", ids=[o.pk for o in rows], fields="contact,phone,address")
     return [present.order_out(o) for o in rows]
 
 
@@ -275,7 +275,7 @@ def order(request, order_id: int, unmask: bool = False):
 @op(router.post, "/orders", "shop.create_order", response={201: ShopOrderOut})
 def create_order(request, payload: ShopOrderIn):
     scope = caller(request)
-    made = services.create_order(scope, services.get_shop(scope, payload.shop_id), payload.dict())
+    made = services.create_order(scope, shop=services.get_shop(scope, payload.shop_id), data=payload.dict())
     return 201, present.order_out(made)
 
 
@@ -290,7 +290,7 @@ def import_orders(request, shop_id: int, file: File[UploadedFile], on_duty: Form
         from kefu.errors import RuleViolation
 
         raise RuleViolation.of("shop.import.staff", field="on_duty", line=0, value=on_duty)
-    result = services.import_orders(scope, shop, file.read(), on_duty=duty)
+    result = services.import_orders(scope, shop=shop, raw=file.read(), on_duty=duty)
     return result.__dict__
 
 
@@ -299,7 +299,7 @@ def confirm(request, order_id: int, payload: ShopConfirmIn):
     scope = caller(request)
     data = payload.dict()
     version = data.pop("version")
-    services.confirm_order(scope, services.get_order(scope, order_id), data, version=version)
+    services.confirm_order(scope, services.get_order(scope, order_id), form=data, version=version)
     return _order(scope, order_id)
 
 
@@ -308,7 +308,7 @@ def remark(request, order_id: int, payload: ShopRemarkIn):
     scope = caller(request)
     data = payload.dict()
     version = data.pop("version")
-    services.set_remark(scope, services.get_order(scope, order_id), data, version=version)
+    services.set_remark(scope, services.get_order(scope, order_id), data=data, version=version)
     return _order(scope, order_id)
 
 
@@ -324,7 +324,7 @@ def _month(month: str) -> date:
 @op(router.get, "/shops/{shop_id}/commission", "shop.commission", response=list[ShopCommissionOut])
 def commission(request, shop_id: int, month: str):
     scope = caller(request)
-    return [r.__dict__ for r in services.commission_month(scope, services.get_shop(scope, shop_id), _month(month))]
+    return [r.__dict__ for r in services.commission_month(scope, shop=services.get_shop(scope, shop_id), month=_month(month))]
 
 
 @op(router.get, "/shops/{shop_id}/commission.xlsx", "shop.commission_xlsx")
@@ -332,7 +332,7 @@ def commission_xlsx(request, shop_id: int, month: str):
     scope = caller(request)
     shop = services.get_shop(scope, shop_id)
     when = _month(month)
-    data = services.commission_workbook(shop, when, services.commission_month(scope, shop, when))
+    data = services.commission_workbook(shop, month=when, rows=services.commission_month(scope, shop=shop, month=when))
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="commission-{shop.code}-{month}.xlsx"'
     return response
@@ -345,7 +345,7 @@ def cases(request, state: str | None = None, limit: int = 200):
     if state:
         found = found.filter(state=state)
     rows = list(found[: max(1, min(limit, 1000))])
-    services.audit_read(scope, "shop_case", [c.pk for c in rows], "buyer_name,payment_account")
+    services.audit_read(scope, object_type="shop_case", ids=[c.pk for c in rows], fields="buyer_name,payment_account")
     return [present.case_out(c, scope) for c in rows]
 
 
@@ -354,7 +354,7 @@ def case(request, case_id: int, unmask: bool = False):
     scope = caller(request)
     found = services.get_case(scope, case_id)
     unmasked = present.may_unmask(scope, unmask)
-    services.audit_read(scope, "shop_case", [found.pk], "buyer_name,payment_account")
+    services.audit_read(scope, object_type="shop_case", ids=[found.pk], fields="buyer_name,payment_account")
     if unmasked:
         present.audit_unmask(scope, "shop_case", found.pk, "buyer_name,payment_account")
     return present.case_out(found, scope, unmasked)
@@ -363,7 +363,7 @@ def case(request, case_id: int, unmask: bool = False):
 @op(router.post, "/orders/{order_id}/cases", "shop.open_case", response={201: ShopCaseOut})
 def open_case(request, order_id: int, payload: ShopCaseIn):
     scope = caller(request)
-    made = services.open_case(scope, services.get_order(scope, order_id), payload.dict())
+    made = services.open_case(scope, services.get_order(scope, order_id), data=payload.dict())
     return 201, present.case_out(made, scope)
 
 
@@ -371,7 +371,7 @@ def open_case(request, order_id: int, payload: ShopCaseIn):
 def move_case(request, case_id: int, payload: ShopTransitionIn):
     scope = caller(request)
     fields = {k: v for k, v in payload.dict().items() if k not in ("name", "version") and v is not None}
-    moved = services.move_case(scope, services.get_case(scope, case_id), payload.name, version=payload.version,
+    moved = services.move_case(scope, services.get_case(scope, case_id), name=payload.name, version=payload.version,
                                **fields)
     return present.case_out(services.get_case(scope, moved.pk), scope)
 
@@ -401,17 +401,17 @@ def hand_in(request, payload: ShopHandInIn):
 
 @op(router.post, "/problems/consolidate", "shop.consolidate", response=ShopCountOut)
 def consolidate(request, payload: ShopConsolidateIn):
-    return {"count": services.consolidate(caller(request), payload.ids, payload.note)}
+    return {"count": services.consolidate(caller(request), entry_ids=payload.ids, note=payload.note)}
 
 
 @op(router.get, "/stats", "shop.stats", response=list[ShopStatOut])
 def stats(request, start: date, end: date):
-    return [present.stat_out(s) for s in services.stats(caller(request), start, end)[:2000]]
+    return [present.stat_out(s) for s in services.stats(caller(request), start=start, end=end)[:2000]]
 
 
 @op(router.post, "/stats", "shop.record_stat", response={201: ShopStatOut})
 def record_stat(request, payload: ShopStatIn):
-    return 201, present.stat_out(services.record_stat(caller(request), payload.day, payload.served, payload.bought))
+    return 201, present.stat_out(services.record_stat(caller(request), day=payload.day, served=payload.served, bought=payload.bought))
 
 
 class ShopReviewIn(Schema):
@@ -522,7 +522,7 @@ def open_review(request, order_id: int, payload: ShopReviewIn):
 @op(router.post, "/reviews/{review_id}/transition", "shop.move_review", response=ShopReviewOut)
 def move_review(request, review_id: int, payload: ShopReviewTransitionIn):
     scope = caller(request)
-    moved = services.move_review(scope, services.get_review(scope, review_id), payload.name,
+    moved = services.move_review(scope, services.get_review(scope, review_id), name=payload.name,
                                  version=payload.version, **_given(payload))
     return _review_out(services.get_review(scope, moved.pk))
 
@@ -535,13 +535,13 @@ def complaints(request):
 @op(router.post, "/shops/{shop_id}/complaints", "shop.open_complaint", response={201: ShopComplaintOut})
 def open_complaint(request, shop_id: int, payload: ShopComplaintIn):
     scope = caller(request)
-    return 201, _complaint_out(services.open_complaint(scope, services.get_shop(scope, shop_id), payload.dict()))
+    return 201, _complaint_out(services.open_complaint(scope, shop=services.get_shop(scope, shop_id), data=payload.dict()))
 
 
 @op(router.post, "/complaints/{complaint_id}/transition", "shop.move_complaint", response=ShopComplaintOut)
 def move_complaint(request, complaint_id: int, payload: ShopComplaintTransitionIn):
     scope = caller(request)
-    moved = services.move_complaint(scope, services.get_complaint(scope, complaint_id), payload.name,
+    moved = services.move_complaint(scope, services.get_complaint(scope, complaint_id), name=payload.name,
                                     version=payload.version, **_given(payload))
     return _complaint_out(services.get_complaint(scope, moved.pk))
 
@@ -572,7 +572,7 @@ class ShopChatKpiOut(Schema):
 def import_chats(request, shop_id: int, file: File[UploadedFile]):
     """The chat tool's CSV export (会话ID,买家,客服,发送方,时间[,内容]): all or nothing, idempotent, line numbers."""
     scope = caller(request)
-    return services.import_chats(scope, services.get_shop(scope, shop_id), file.read()).__dict__
+    return services.import_chats(scope, shop=services.get_shop(scope, shop_id), raw=file.read()).__dict__
 
 
 @op(router.get, "/shops/{shop_id}/chat-kpis", "shop.chat_kpis", response=list[ShopChatKpiOut])
@@ -584,4 +584,4 @@ def chat_kpis(request, shop_id: int, start: date, end: date):
         from kefu.errors import RuleViolation
 
         raise RuleViolation.of("shop.chat.range", field="end", start=start, end=end)
-    return services.chat_kpis(scope, services.get_shop(scope, shop_id), start, end)
+    return services.chat_kpis(scope, shop=services.get_shop(scope, shop_id), start=start, end=end)

@@ -68,7 +68,7 @@ def build(center, rng, out) -> None:
             item_no, title, rng.choice(SIZES), rng.choice(COLOURS), str(quantity), price,
             "申通" if paid else "", f"ST{rng.randrange(10**10):010d}" if status.startswith(("交易成功", "卖家")) else "",
             remark, "是" if auto else "否", owner]))
-    result = services.import_orders(scope_of(agents[0]), shop, "\n".join(rows).encode(), on_duty=agents[-1])
+    result = services.import_orders(scope_of(agents[0]), shop=shop, raw="\n".join(rows).encode(), on_duty=agents[-1])
 
     # returns and exchanges at every step, bad reviews and complaints, the notebooks
     handler_scope = scope_of(handler)
@@ -82,7 +82,7 @@ def build(center, rng, out) -> None:
         kind, reason, path = steps[i % len(steps)]
         owner = order.owner or agents[0]
         received = today - timedelta(days=rng.choice([1, 2, 3, 5, 9]))
-        case = services.open_case(scope_of(owner), order, {
+        case = services.open_case(scope_of(owner), order, data={
             "kind": kind, "reason": reason, "received_on": received, "amount": str(order.amount),
             "payment_account": f"{order.buyer_wangwang}@example.com", "buyer_name": order.contact_name,
             "washed_or_worn": i == 5})
@@ -93,20 +93,20 @@ def build(center, rng, out) -> None:
                       "refund": {"amount": str(order.amount)}, "compensate": {"amount": "10"},
                       "exchange": {"tracking_no": f"ST{rng.randrange(10**10):010d}"},
                       "reship": {"tracking_no": f"SF{rng.randrange(10**10):010d}"}}.get(name, {})
-            case = services.move_case(handler_scope if name != "return_shipped" else scope_of(owner), case, name,
+            case = services.move_case(handler_scope if name != "return_shipped" else scope_of(owner), case, name=name,
                                       version=case.version, **fields)
     for order in sold[14:20]:
         review = services.open_review(scope_of(order.owner or agents[0]), order, rating=rng.choice(["mid", "bad"]),
                                       text=rng.choice(["尺码偏小", "发货太慢", "颜色和图片不一样", "线头多"]))
-        services.move_review(scope_of(order.owner or agents[0]), review, "diagnose",
+        services.move_review(scope_of(order.owner or agents[0]), review, name="diagnose",
                              cause=rng.choice(["novice", "unhappy", "cannot_use"]))
-    services.open_complaint(handler_scope, shop, {"order_no": sold[20].order_no, "batch_no": "B2026-11",
+    services.open_complaint(handler_scope, shop=shop, data={"order_no": sold[20].order_no, "batch_no": "B2026-11",
                                                   "specification": "L 藏青", "quantity": "1", "defective_quantity": "1",
                                                   "sample_attached": True, "request": "开线，要求退货"})
     for agent in agents:
         for back in range(7):
             served = rng.randrange(20, 80)
-            services.record_stat(scope_of(agent), today - timedelta(days=back), served, rng.randrange(0, served // 3))
+            services.record_stat(scope_of(agent), day=today - timedelta(days=back), served=served, bought=rng.randrange(0, served // 3))
         services.add_problem(scope_of(agent), rng.choice(["详情页尺码表与实物不符，买家多次询问", "申通到不了县城，建议增加邮政",
                                                           "杏色实物偏黄，建议补拍实物图", "买家问能否开发票"]))
     cases = AfterSalesCase.objects.filter(shop=shop).count()

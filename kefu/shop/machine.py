@@ -89,7 +89,7 @@ def _exchange(ctx):
     from . import services
 
     ctx.obj.reship_tracking_no = ctx.fields["tracking_no"]
-    services.write_exchange_order(ctx.scope, ctx.obj, ctx.fields["tracking_no"], ctx.now)
+    services.write_exchange_order(ctx.scope, ctx.obj, tracking_no=ctx.fields["tracking_no"], now=ctx.now)
     _record(ctx)
 
 

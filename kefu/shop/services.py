@@ -59,7 +59,7 @@ def _audit_write(scope, object_type: str, ids, note: str) -> None:
            channel=AuditRecord.Channel.SYSTEM, user=scope.user)
 
 
-def audit_read(scope, object_type: str, ids, fields: str) -> None:
+def audit_read(scope, *, object_type: str, ids, fields: str) -> None:
     """Every response or page carrying buyers' data leaves a read record (DEVELOPERS.md, privacy)."""
     ids = list(ids)
     if ids:
@@ -114,7 +114,7 @@ def _check_version(obj, version) -> None:
 
 
 @transaction.atomic
-def create_order(scope, shop: Shop, data: dict) -> ShopOrder:
+def create_order(scope, *, shop: Shop, data: dict) -> ShopOrder:
     """An order entered by hand (a phone order, or one the export has not yet brought)."""
     order_no = str(data.get("order_no") or "").strip()
     buyer = str(data.get("buyer_wangwang") or "").strip()
@@ -146,7 +146,7 @@ def create_order(scope, shop: Shop, data: dict) -> ShopOrder:
 
 
 @transaction.atomic
-def confirm_order(scope, order: ShopOrder, form: dict, *, version=None) -> ShopOrder:
+def confirm_order(scope, order: ShopOrder, *, form: dict, version=None) -> ShopOrder:
     """The confirmation form (000:L223-229, 003:L48-54) made right after payment: the 9 fields checked, then the
     order's line, contact and logistics set from it (003:L47 付款成功第一时间制作出订单确认表)."""
     locked = ShopOrder.objects.select_for_update().get(pk=order.pk)
@@ -183,7 +183,7 @@ def remark_parts(data: dict) -> rules.RemarkParts:
 
 
 @transaction.atomic
-def set_remark(scope, order: ShopOrder, data: dict, *, version=None) -> ShopOrder:
+def set_remark(scope, order: ShopOrder, *, data: dict, version=None) -> ShopOrder:
     """The remark builder: the caller's own mark (工号 or name, by the shop's scheme, 003:L21/L135) and the parts
     in the seeds' order (003:L61); the flag by the shop's scheme (003:L56-60 vs L146)."""
     locked = ShopOrder.objects.select_for_update().select_related("shop__center").get(pk=order.pk)
@@ -219,7 +219,7 @@ def set_remark(scope, order: ShopOrder, data: dict, *, version=None) -> ShopOrde
     return locked
 
 
-def write_exchange_order(scope, case: AfterSalesCase, tracking_no: str, now: datetime) -> ShopOrder:
+def write_exchange_order(scope, case: AfterSalesCase, *, tracking_no: str, now: datetime) -> ShopOrder:
     """An exchange: the handwritten order at once, its remark carrying the tracking number with the exchange flag
     (003:L249 换货的,第一时间手写单,发给客户,并以小黄旗备注单号)."""
     original = case.order
@@ -401,7 +401,7 @@ def _current(order: ShopOrder) -> tuple:
             order.owner.staff_no if order.owner_id else "", order.remark, lines)
 
 
-def import_orders(scope, shop: Shop, raw: bytes, *, on_duty: Staff | None = None) -> ImportResult:
+def import_orders(scope, *, shop: Shop, raw: bytes, on_duty: Staff | None = None) -> ImportResult:
     """The platform's order export: all or nothing (every line checked before anything is written), idempotent
     (an order number already imported is updated in place, an identical one left alone), errors with their line.
     Follow-up: the agent who served the buyer (谁的顾客谁跟进); an auto-placed order without one goes to the
@@ -474,7 +474,7 @@ def month_span(month: date) -> tuple[datetime, datetime]:
 SOLD = (ShopOrder.Payment.PAID, ShopOrder.Payment.SHIPPED, ShopOrder.Payment.COMPLETED)
 
 
-def commission_month(scope, shop: Shop, month: date) -> list[rules.AgentCommission]:
+def commission_month(scope, *, shop: Shop, month: date) -> list[rules.AgentCommission]:
     """The month's commission per agent (orders paid in the month and not closed): remarked orders earn the rate,
     the ones an agent served without remarking earn nothing and are shown (003:L21)."""
     start, end = month_span(month)
@@ -485,7 +485,7 @@ def commission_month(scope, shop: Shop, month: date) -> list[rules.AgentCommissi
     return rules.monthly_commission(rows, Decimal(str(policy(scope.center)["commission_rate"])))
 
 
-def commission_workbook(shop: Shop, month: date, rows: list[rules.AgentCommission]) -> bytes:
+def commission_workbook(shop: Shop, *, month: date, rows: list[rules.AgentCommission]) -> bytes:
     """The monthly report as Excel: numbers stay numbers (amounts as numbers with two decimals)."""
     from openpyxl import Workbook
 
@@ -521,7 +521,7 @@ FACT_FLAGS = ("tags_on", "packaging_complete", "washed_or_worn", "damaged_by_buy
 
 
 @transaction.atomic
-def open_case(scope, order: ShopOrder, data: dict) -> AfterSalesCase:
+def open_case(scope, order: ShopOrder, *, data: dict) -> AfterSalesCase:
     """A return, exchange, refund or compensation registered by the agent, typed by reason; the eligibility rules
     and who pays shipping decided at once (kefu/shop/rules.check_return); the buyer's payment account encrypted
     (003:L249 登记好客户的旺旺ID、支付宝账号、客户姓名、金额)."""
@@ -574,7 +574,7 @@ def open_case(scope, order: ShopOrder, data: dict) -> AfterSalesCase:
     return case
 
 
-def move_case(scope, case: AfterSalesCase, name: str, *, version=None, **fields) -> AfterSalesCase:
+def move_case(scope, case: AfterSalesCase, *, name: str, version=None, **fields) -> AfterSalesCase:
     return fire(CASE, scope, case, name, version=version, **fields)
 
 
@@ -632,7 +632,7 @@ def hand_in_week(scope, week: date) -> int:
 
 
 @transaction.atomic
-def consolidate(scope, entry_ids: list[int], note: str) -> int:
+def consolidate(scope, *, entry_ids: list[int], note: str) -> int:
     """The team lead consolidates handed-in entries with a note (003:L16 负责人汇总处理)."""
     note = (note or "").strip()
     if not note:
@@ -647,7 +647,7 @@ def consolidate(scope, entry_ids: list[int], note: str) -> int:
 
 
 @transaction.atomic
-def record_stat(scope, day: date, served, bought) -> ServiceStat:
+def record_stat(scope, *, day: date, served, bought) -> ServiceStat:
     """服务统计本 (003:L17): the agent's served and bought count for a day (one row per agent and day, rewritten)."""
     try:
         served, bought = int(served), int(bought)
@@ -675,7 +675,7 @@ def problems(scope):
     return qs.filter(author=scope.staff)
 
 
-def stats(scope, start: date, end: date):
+def stats(scope, *, start: date, end: date):
     """Daily service statistics between two days: one's own, or everyone's for a team lead."""
     qs = scope.filter(ServiceStat.objects.select_related("staff")).filter(day__gte=start, day__lte=end)
     return qs if scope.has(*LEAD_ROLES) else qs.filter(staff=scope.staff)
@@ -712,7 +712,7 @@ def open_review(scope, order: ShopOrder, *, rating: str, text: str) -> BadReview
     return review
 
 
-def move_review(scope, review: BadReview, name: str, *, version=None, now=None, **fields) -> BadReview:
+def move_review(scope, review: BadReview, *, name: str, version=None, now=None, **fields) -> BadReview:
     return fire(REVIEW, scope, review, name, version=version, now=now, **fields)
 
 
@@ -726,7 +726,7 @@ def get_complaint(scope, pk: int) -> Complaint:
 
 
 @transaction.atomic
-def open_complaint(scope, shop: Shop, data: dict) -> Complaint:
+def open_complaint(scope, *, shop: Shop, data: dict) -> Complaint:
     """The complaint's intake fields (002:L121-125, L139: order, batch, specification, quantity, sample)."""
     issues = []
     spec = str(data.get("specification") or "").strip()
@@ -764,7 +764,7 @@ def open_complaint(scope, shop: Shop, data: dict) -> Complaint:
     return complaint
 
 
-def move_complaint(scope, complaint: Complaint, name: str, *, version=None, now=None, **fields) -> Complaint:
+def move_complaint(scope, complaint: Complaint, *, name: str, version=None, now=None, **fields) -> Complaint:
     return fire(COMPLAINT, scope, complaint, name, version=version, now=now, **fields)
 
 
@@ -799,7 +799,7 @@ class ChatImportResult:
     replaced: int = 0
 
 
-def import_chats(scope, shop: Shop, raw: bytes) -> ChatImportResult:
+def import_chats(scope, *, shop: Shop, raw: bytes) -> ChatImportResult:
     """The chat tool's CSV export: every line checked first (line numbers in errors), then the sessions measured and
     written in one transaction; a session already imported is replaced (importing again changes nothing)."""
     from . import chat
@@ -830,7 +830,7 @@ def import_chats(scope, shop: Shop, raw: bytes) -> ChatImportResult:
     return ChatImportResult(messages=messages.height, sessions=len(rows), replaced=replaced)
 
 
-def chat_kpis(scope, shop: Shop, start: date, end: date) -> list[dict]:
+def chat_kpis(scope, *, shop: Shop, start: date, end: date) -> list[dict]:
     """Per agent and day between two days: sessions, first reply and the 9-second rule (policy first_reply_seconds,
     001:L149), response time and conversion from session to order."""
     import polars as pl

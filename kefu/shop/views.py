@@ -46,7 +46,7 @@ def orders(request):
         if request.GET.get("unremarked"):
             found = found.filter(remark_agent="", payment__in=services.SOLD)
         rows = list(found.prefetch_related("lines")[:200])
-        services.audit_read(scope, "shop_order", [o.pk for o in rows], "contact,phone")
+        services.audit_read(scope, object_type="shop_order", ids=[o.pk for o in rows], fields="contact,phone")
     return render(request, "shop/orders.html", {
         "shops": shops, "shop": shop, "orders": [present.order_out(o) for o in rows],
         "q": request.GET.get("q", ""), "today": timezone.localdate()})
@@ -66,7 +66,7 @@ def import_orders(request):
     try:
         if duty_no and duty is None:
             raise RuleViolation.of("shop.import.staff", field="on_duty", line=0, value=duty_no)
-        result = services.import_orders(scope, shop, upload.read(), on_duty=duty)
+        result = services.import_orders(scope, shop=shop, raw=upload.read(), on_duty=duty)
     except RuleViolation as exc:
         _fail(request, exc)
         return redirect(f"{_url('shop:orders')}?shop={shop.pk}")
@@ -86,7 +86,7 @@ def order(request, pk: int):
     scope = caller(request)
     found = services.get_order(scope, pk)
     unmasked = present.may_unmask(scope, request.GET.get("unmask") == "1")
-    services.audit_read(scope, "shop_order", [found.pk], "contact,phone,address")
+    services.audit_read(scope, object_type="shop_order", ids=[found.pk], fields="contact,phone,address")
     if unmasked:
         present.audit_unmask(scope, "shop_order", found.pk, "contact,phone,address")
     data = present.order_out(found, unmasked)
@@ -131,7 +131,7 @@ def confirm(request, pk: int):
     scope = caller(request)
     found = services.get_order(scope, pk)
     try:
-        services.confirm_order(scope, found, {k: request.POST.get(k, "") for k in rules.CONFIRMATION_FIELDS},
+        services.confirm_order(scope, found, form={k: request.POST.get(k, "") for k in rules.CONFIRMATION_FIELDS},
                                version=request.POST.get("version"))
     except RuleViolation as exc:
         _fail(request, exc)
@@ -146,7 +146,7 @@ def remark(request, pk: int):
     scope = caller(request)
     found = services.get_order(scope, pk)
     try:
-        services.set_remark(scope, found, {k: request.POST.get(k, "") for k in
+        services.set_remark(scope, found, data={k: request.POST.get(k, "") for k in
                                            ("courier", "delay_reason", "gift", "refund", "other")},
                             version=request.POST.get("version"))
     except RuleViolation as exc:
@@ -165,7 +165,7 @@ def open_case(request, pk: int):
                                                   "buyer_name")}
     data.update({k: request.POST.get(k) == "on" for k in services.FACT_FLAGS})
     try:
-        case = services.open_case(scope, found, data)
+        case = services.open_case(scope, found, data=data)
     except RuleViolation as exc:
         _fail(request, exc)
         return redirect("shop:order", pk)
@@ -183,7 +183,7 @@ def cases(request):
 
         found = found.filter(state__in=OPEN)
     rows = list(found[:200])
-    services.audit_read(scope, "shop_case", [c.pk for c in rows], "buyer_name")
+    services.audit_read(scope, object_type="shop_case", ids=[c.pk for c in rows], fields="buyer_name")
     shops, shop = _shop(request, scope)
     return render(request, "shop/cases.html", {"cases": [present.case_out(c, scope) for c in rows],
                                                "state": state, "shops": shops, "shop": shop})
@@ -194,7 +194,7 @@ def case(request, pk: int):
     scope = caller(request)
     found = services.get_case(scope, pk)
     unmasked = present.may_unmask(scope, request.GET.get("unmask") == "1")
-    services.audit_read(scope, "shop_case", [found.pk], "buyer_name,payment_account")
+    services.audit_read(scope, object_type="shop_case", ids=[found.pk], fields="buyer_name,payment_account")
     if unmasked:
         present.audit_unmask(scope, "shop_case", found.pk, "buyer_name,payment_account")
     return render(request, "shop/case.html", {"case": present.case_out(found, scope, unmasked),
@@ -208,7 +208,7 @@ def move_case(request, pk: int):
     found = services.get_case(scope, pk)
     fields = {k: request.POST[k] for k in ("note", "reason", "amount", "tracking_no") if request.POST.get(k)}
     try:
-        services.move_case(scope, found, request.POST.get("name", ""), version=request.POST.get("version"), **fields)
+        services.move_case(scope, found, name=request.POST.get("name", ""), version=request.POST.get("version"), **fields)
     except RuleViolation as exc:
         _fail(request, exc)
     return redirect("shop:case", pk)
@@ -237,7 +237,7 @@ def notebooks(request):
     scope = caller(request)
     today = timezone.localdate()
     start = today - timedelta(days=13)
-    stats = [present.stat_out(s) for s in services.stats(scope, start, today)]
+    stats = [present.stat_out(s) for s in services.stats(scope, start=start, end=today)]
     return render(request, "shop/notebooks.html", {
         "problems": list(services.problems(scope)[:200]), "stats": stats, "today": today,
         "week": services.week_of(today), "is_lead": scope.has(*services.LEAD_ROLES)})
@@ -256,10 +256,10 @@ def notebook_action(request):
             messages.success(request, _("已上交本周 %(n)s 条问题登记") % {"n": count})
         elif action == "consolidate" and scope.has(*services.LEAD_ROLES):
             ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
-            services.consolidate(scope, ids, request.POST.get("note", ""))
+            services.consolidate(scope, entry_ids=ids, note=request.POST.get("note", ""))
         elif action == "stat":
             day = date.fromisoformat(request.POST.get("day") or timezone.localdate().isoformat())
-            services.record_stat(scope, day, request.POST.get("served"), request.POST.get("bought"))
+            services.record_stat(scope, day=day, served=request.POST.get("served"), bought=request.POST.get("bought"))
     except ValueError:
         messages.error(request, _("日期格式应为 YYYY-MM-DD"))
     except RuleViolation as exc:
@@ -278,9 +278,9 @@ def commission(request):
         messages.error(request, _("月份格式应为 YYYY-MM"))
         month = timezone.localdate().replace(day=1)
         month_text = month.strftime("%Y-%m")
-    rows = services.commission_month(scope, shop, month) if shop else []
+    rows = services.commission_month(scope, shop=shop, month=month) if shop else []
     if shop and request.GET.get("format") == "xlsx":
-        response = HttpResponse(services.commission_workbook(shop, month, rows),
+        response = HttpResponse(services.commission_workbook(shop, month=month, rows=rows),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="commission-{shop.code}-{month_text}.xlsx"'
         return response

@@ -12,7 +12,7 @@ def test_chat_block_beside_calls(center, make_staff, page, login, screenshot):
 
     lead = make_staff("supervisor")
     scope = scope_of(lead)
-    shop.import_chats(scope, shop.create_shop(scope, code="s1", name="旗舰店"), EXPORT)
+    shop.import_chats(scope, shop=shop.create_shop(scope, code="s1", name="旗舰店"), raw=EXPORT)
     login(lead)
     page.goto(page.base_url + "/kpi/?period=day&date=2026-12-07")
     block = page.locator("#chat-kpi")

@@ -38,7 +38,7 @@ def chats(center, make_staff):
     lead = make_staff("supervisor")
     scope = scope_of(lead)
     store = shop.create_shop(scope, code="s1", name="旗舰店")
-    shop.import_chats(scope, store, EXPORT)
+    shop.import_chats(scope, shop=store, raw=EXPORT)
     ShopOrder.objects.create(center=center, shop=store, order_no="T1", buyer_wangwang="buyer_a",
                              placed_at=datetime.fromisoformat("2026-12-07T10:05:00+08:00"))
     return lead

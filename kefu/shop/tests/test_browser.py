@@ -68,9 +68,9 @@ def test_agent_imports_confirms_and_remarks_an_order(desk, login, screenshot, tm
 
 def test_handler_moves_a_return_and_lead_sees_commission_and_notebooks(desk, login, screenshot, page):
     agent_scope = scope_of(desk["agent"])
-    services.import_orders(agent_scope, desk["shop"], csv_of(*ROWS))
+    services.import_orders(agent_scope, shop=desk["shop"], raw=csv_of(*ROWS))
     order = ShopOrder.objects.get(order_no="T1001")
-    case = services.open_case(agent_scope, order, {"kind": "return", "reason": "quality",
+    case = services.open_case(agent_scope, order, data={"kind": "return", "reason": "quality",
                                                    "received_on": timezone.localdate() - timedelta(days=2),
                                                    "amount": "199", "payment_account": "wang@example.com"})
     page = login(desk["handler"])
@@ -94,7 +94,7 @@ def test_handler_moves_a_return_and_lead_sees_commission_and_notebooks(desk, log
 
     entry = services.add_problem(agent_scope, "详情页尺码表与实物不符")
     services.hand_in_week(agent_scope, entry.week)
-    services.record_stat(agent_scope, timezone.localdate(), 50, 10)
+    services.record_stat(agent_scope, day=timezone.localdate(), served=50, bought=10)
     page.context.clear_cookies()
     page.set_viewport_size({"width": 1400, "height": 900})
     login(desk["lead"])

@@ -91,11 +91,11 @@ def test_chat_import_is_all_or_nothing_idempotent_and_feeds_the_kpis(make_staff)
     shop = services.create_shop(scope, code="mm", name="名美")
     raw = "\n".join((HEADER, *LINES)).encode()
     with pytest.raises(RuleViolation) as refused:
-        services.import_chats(scope, shop, "\n".join((HEADER, *LINES, "S4,b,2001,谁,2026-12-07 10:00:00,x")).encode())
+        services.import_chats(scope, shop=shop, raw="\n".join((HEADER, *LINES, "S4,b,2001,谁,2026-12-07 10:00:00,x")).encode())
     assert "第 11 行" in str(refused.value) and ChatSession.objects.count() == 0
-    first = services.import_chats(scope, shop, raw)
-    again = services.import_chats(scope, shop, raw)
+    first = services.import_chats(scope, shop=shop, raw=raw)
+    again = services.import_chats(scope, shop=shop, raw=raw)
     assert (first.messages, first.sessions, again.replaced, ChatSession.objects.count()) == (9, 3, 3, 3)
-    kpis = {k["agent"]: k for k in services.chat_kpis(scope, shop, date(2026, 12, 7), date(2026, 12, 7))}
+    kpis = {k["agent"]: k for k in services.chat_kpis(scope, shop=shop, start=date(2026, 12, 7), end=date(2026, 12, 7))}
     assert (kpis["2001"]["sessions"], kpis["2001"]["within_rule"]) == (1, 1.0)
     assert (kpis["2002"]["sessions"], kpis["2002"]["within_rule"]) == (2, 0.0)

@@ -214,9 +214,6 @@ class _Index:
     cond_params: list = field(default_factory=list)
 
 
-_COMMON_KEYS = "ksl"  # SQLite: filter keys asked of the index row rather than in the FTS5 MATCH (kind, state, level)
-
-
 def _index_search(scope, f: Filters | None, parsed: words.Query) -> _Index | None:
     """The words, the filters and the caller's reach as one query of the index (FTS5 on SQLite: the phrases and
     filter keys in one MATCH, the dates a range of its rowid; PostgreSQL: the terms and keys in one GIN
@@ -269,17 +266,12 @@ def _index_search(scope, f: Filters | None, parsed: words.Query) -> _Index | Non
     else:
         # The center is asked of the joined row (by the sort key's unique index), not in the MATCH: its key is in
         # every row of the center, and ANDing its doclist doubled the cost of a rare word or a filtered one.
-        # So are the keys of few values (kind, state, level: each held by a large share of the orders): ANDed in the
-        # MATCH, FTS5 steps through their long doclists; on the row they cost one test per candidate, and with a
-        # common key the newest matches come soon. The rarer keys (department, overdue, staff) stay in the MATCH.
         expression, checks = words.fts5_words(parsed)
-        on_row = [k for k in must[1:] if k[1] in _COMMON_KEYS]
-        keys = words.fts5_meta([k for k in must[1:] if k not in on_row], any_of)
+        keys = words.fts5_meta(must[1:], any_of)
         match = f"{expression} AND {keys}" if keys else expression
         sql = (f"SELECT f.rowid AS k FROM {triggers.FTS} f JOIN workbench_orderwords w ON w.sort_key = f.rowid "
-               f"WHERE {triggers.FTS} MATCH %s AND w.center_id = %s" + " AND w.text LIKE %s ESCAPE '\\'" * len(checks)
-               + " AND (' ' || w.meta || ' ') LIKE %s ESCAPE '\\'" * len(on_row))
-        params, key = [match, scope.center.pk, *map(_like, checks), *(_like(f" {k} ") for k in on_row)], "f.rowid"
+               f"WHERE {triggers.FTS} MATCH %s AND w.center_id = %s" + " AND w.text LIKE %s ESCAPE '\\'" * len(checks))
+        params, key = [match, scope.center.pk, *map(_like, checks)], "f.rowid"
         ordered, sample, sample_params, cond, cond_params = True, [], [], "", []
     if lo is not None:
         sql += f" AND {key} >= %s"

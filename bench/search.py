@@ -44,6 +44,7 @@ words 167 (50), word + filters 180 (58), word + dates 67 (18), word + owner 150 
 common word, word + dates, the last page (and number at p50 18 ms). Left: phone (the count of a customer's orders
 still costs ~16 ms on SQLite's center index) and words whose pairs are each common but rarely together (FTS5 walks
 every phrase candidate to count them exactly: rare words, two words, word + filters).
+Later measurements: bench/SEARCH.md.
 """
 from __future__ import annotations
 

@@ -316,7 +316,7 @@ def _audit(machine: Machine, t: Transition, scope, obj, ctx: Context) -> None:
     from kefu.audit.models import AuditRecord
     from kefu.audit.services import record
 
-    record(getattr(scope, "request", None), AuditRecord.Action.WRITE, machine.audit_type, [obj.pk],
+    record(getattr(scope, "request", None), AuditRecord.Action.WRITE, object_type=machine.audit_type, ids=[obj.pk],
            fields=",".join(sorted(ctx.fields)), note=f"{machine.name}.{t.name}", channel=AuditRecord.Channel.SYSTEM,
            user=scope.user)
 

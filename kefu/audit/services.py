@@ -23,7 +23,7 @@ def _channel(request, default: str) -> str:
     return default
 
 
-def record(request, action: str, object_type: str, ids: Iterable, *, fields: str = "", note: str = "",
+def record(request, action: str, *, object_type: str, ids: Iterable, fields: str = "", note: str = "",
            channel: str = AuditRecord.Channel.PAGE, user=None, center=None) -> AuditRecord:
     """One audit record; its center is the acting staff member's (or `center`, for work done for a center)."""
     user = user or (getattr(request, "user", None) if request is not None else None)
@@ -47,7 +47,7 @@ def record(request, action: str, object_type: str, ids: Iterable, *, fields: str
 
 def record_read(request, *, object_type: str, ids: Iterable, fields: str = "", channel: str = AuditRecord.Channel.PAGE,
                 note: str = "", user=None, center=None):
-    return record(request, AuditRecord.Action.READ, object_type, ids, fields=fields, channel=channel, note=note,
+    return record(request, AuditRecord.Action.READ, object_type=object_type, ids=ids, fields=fields, channel=channel, note=note,
                   user=user, center=center)
 
 

@@ -106,7 +106,7 @@ def export(request):
                                names, len(selectors.ids_of(r)), r.fields, note_label(r.note), r.ip or "", r.path])
     given = {k: v for k, v in crit.values.items() if v}
     note = ("导出审计记录 %s 条；条件：%s" % (total, "，".join(f"{k}={v}" for k, v in given.items()) or "全部"))[:300]
-    record(request, AuditRecord.Action.EXPORT, "audit.record", [], note=note, channel=AuditRecord.Channel.EXPORT)
+    record(request, AuditRecord.Action.EXPORT, object_type="audit.record", ids=[], note=note, channel=AuditRecord.Channel.EXPORT)
     if customers:
         record_read(request, object_type="customers.customer", ids=sorted(customers), fields="phone(masked)", note="审计记录导出",
                     channel=AuditRecord.Channel.EXPORT)

@@ -312,7 +312,7 @@ def set_team_rules(scope, team_id: int, *, overrides, version: int | None = None
         row.overrides, row.updated_by, row.version = overrides, scope.staff, row.version + 1
         row.save()
         TeamRulesChange.objects.create(rules=row, before=before, after=overrides, by=scope.staff)
-        record(getattr(scope, "request", None), AuditRecord.Action.WRITE, "discipline_team_rules", [row.pk],
+        record(getattr(scope, "request", None), AuditRecord.Action.WRITE, object_type="discipline_team_rules", ids=[row.pk],
                fields="overrides", note=f"team={team.pk} version={row.version}", user=scope.user)
     return row
 
@@ -413,7 +413,7 @@ def _save_standard(scope, team, kind: str, content: dict, version) -> TeamStanda
         row.save()
         TeamStandardChange.objects.create(standard=row, version=row.version, before=before, after=content,
                                           by=scope.staff)
-        record(getattr(scope, "request", None), AuditRecord.Action.WRITE, f"discipline_team_{kind}", [row.pk],
+        record(getattr(scope, "request", None), AuditRecord.Action.WRITE, object_type=f"discipline_team_{kind}", ids=[row.pk],
                fields="content", note=f"team={team.pk} version={row.version}", user=scope.user)
     return row
 

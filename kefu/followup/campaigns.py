@@ -212,7 +212,7 @@ def grant_offer(scope, campaign_id: int, staff_no: str, granted: bool = True) ->
     from kefu.audit.models import AuditRecord
     from kefu.audit.services import record
 
-    record(scope.request, AuditRecord.Action.WRITE, "followup.campaign", [campaign.pk], fields="offer_staff",
+    record(scope.request, AuditRecord.Action.WRITE, object_type="followup.campaign", ids=[campaign.pk], fields="offer_staff",
            note=f"{'授权' if granted else '撤销'}挽留优惠 {staff.staff_no}", user=scope.user)
     return campaign
 
@@ -363,7 +363,7 @@ def _audit_write(scope, campaign: Campaign, note: str) -> None:
     from kefu.audit.models import AuditRecord
     from kefu.audit.services import record
 
-    record(scope.request, AuditRecord.Action.WRITE, "followup.campaign", [campaign.pk], fields="targets", note=note,
+    record(scope.request, AuditRecord.Action.WRITE, object_type="followup.campaign", ids=[campaign.pk], fields="targets", note=note,
            user=scope.user)
 
 
@@ -429,7 +429,7 @@ def release(scope, campaign_id: int, target_id: int, *, reason: str, now: dateti
         from kefu.audit.services import record
 
         taken = f"，{timezone.localtime(target.taken_at):%Y-%m-%d %H:%M} 领取" if target.taken_at else ""
-        record(scope.request, AuditRecord.Action.WRITE, "followup.call", [target.pk], fields="holder",
+        record(scope.request, AuditRecord.Action.WRITE, object_type="followup.call", ids=[target.pk], fields="holder",
                note=f"释放外呼客户（原座席 {holder.staff_no}{taken}）：{reason}"[:300], user=scope.user)
         from kefu.notify.services import notify
 

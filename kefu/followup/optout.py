@@ -44,7 +44,7 @@ def _audit(request, user, center, optout: OptOut, note: str, channel=None) -> No
     from kefu.audit.models import AuditRecord
     from kefu.audit.services import record
 
-    record(request, AuditRecord.Action.WRITE, "followup.optout", [optout.pk], fields="customer", note=note,
+    record(request, AuditRecord.Action.WRITE, object_type="followup.optout", ids=[optout.pk], fields="customer", note=note,
            channel=channel or AuditRecord.Channel.PAGE, user=user, center=center)
 
 

@@ -69,7 +69,7 @@ def send_surveys(now: datetime | None = None) -> int:
                                     params={"order": order.number, "url": link_for(survey),
                                             "hours": pol["survey_expiry_hours"],
                                             "keyword": pol["optout_keywords"][0]})
-                    record(None, AuditRecord.Action.READ, "customers.customer", [order.customer_id], fields="phone",
+                    record(None, AuditRecord.Action.READ, object_type="customers.customer", ids=[order.customer_id], fields="phone",
                            note=f"满意度调查短信 工单 {order.number}", channel=AuditRecord.Channel.SYSTEM)
             except IntegrityError:
                 continue
@@ -260,7 +260,7 @@ def import_ivr(scope, file_name: str, raw: bytes, now: datetime | None = None) -
         from kefu.audit.models import AuditRecord
         from kefu.audit.services import record
 
-        record(scope.request, AuditRecord.Action.WRITE, "followup.survey", [s.pk for s in fresh], fields="answer",
+        record(scope.request, AuditRecord.Action.WRITE, object_type="followup.survey", ids=[s.pk for s in fresh], fields="answer",
                note=f"导入IVR满意度结果 {file_name[:60]}：{len(rows)} 行，新增 {result.added}", user=scope.user)
     for survey in fresh:  # each on its own: one order that cannot be re-dispatched does not undo the others
         on_order(survey, now)

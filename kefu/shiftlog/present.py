@@ -58,7 +58,7 @@ def audit_customers(request, items: list[dict], unmasked: bool, where: str) -> N
     if not ids:
         return
     if unmasked:
-        record(request, AuditRecord.Action.UNMASK, "customer", ids, fields="phone,name", note=where)
+        record(request, AuditRecord.Action.UNMASK, object_type="customer", ids=ids, fields="phone,name", note=where)
     else:
         record_read(request, object_type="customer", ids=ids, fields="phone,name", note=where)
 

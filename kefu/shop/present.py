@@ -18,7 +18,7 @@ def may_unmask(scope, asked: bool) -> bool:
 
 
 def audit_unmask(scope, object_type: str, pk: int, fields: str) -> None:
-    record(getattr(scope, "request", None), AuditRecord.Action.UNMASK, object_type, [pk], fields=fields,
+    record(getattr(scope, "request", None), AuditRecord.Action.UNMASK, object_type=object_type, ids=[pk], fields=fields,
            user=scope.user)
 
 

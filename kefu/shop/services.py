@@ -55,7 +55,7 @@ def _event(order: ShopOrder, code: str, scope, **params) -> None:
 
 
 def _audit_write(scope, object_type: str, ids, note: str) -> None:
-    record(getattr(scope, "request", None), AuditRecord.Action.WRITE, object_type, ids, note=note,
+    record(getattr(scope, "request", None), AuditRecord.Action.WRITE, object_type=object_type, ids=ids, note=note,
            channel=AuditRecord.Channel.SYSTEM, user=scope.user)
 
 
@@ -63,7 +63,7 @@ def audit_read(scope, *, object_type: str, ids, fields: str) -> None:
     """Every response or page carrying buyers' data leaves a read record (DEVELOPERS.md, privacy)."""
     ids = list(ids)
     if ids:
-        record(getattr(scope, "request", None), AuditRecord.Action.READ, object_type, ids, fields=fields,
+        record(getattr(scope, "request", None), AuditRecord.Action.READ, object_type=object_type, ids=ids, fields=fields,
                channel=AuditRecord.Channel.PAGE, user=scope.user)
 
 

@@ -393,7 +393,7 @@ def destroy_callers(center: Center, caller_ids: list[int], note: str, *, request
             if not ids:
                 continue
             destroyed += Caller.objects.filter(pk__in=ids).update(number="", number_digest=None, destroyed_at=now)
-            record(request, AuditRecord.Action.DESTROY, "telephony.caller", ids, fields="number", note=note,
+            record(request, AuditRecord.Action.DESTROY, object_type="telephony.caller", ids=ids, fields="number", note=note,
                    channel=AuditRecord.Channel.SYSTEM if request is None else AuditRecord.Channel.PAGE, user=user)
     return destroyed
 

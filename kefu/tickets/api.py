@@ -419,7 +419,7 @@ def split(request, order_id: int, payload: SplitIn):
 def unmask(request, order_id: int):
     """Show the full phone and name (UNMASK_ROLES); every unmask is audited."""
     order = _order(request, order_id)
-    record(request, AuditRecord.Action.UNMASK, "customers.customer", [order.customer_id],
+    record(request, AuditRecord.Action.UNMASK, object_type="customers.customer", ids=[order.customer_id],
            fields="phone,name,service_number,address", note=f"工单 {order.number}")
     c = order.customer
     return {"phone": c.phone, "name": c.name, "service_number": c.service_number, "address": c.address}
@@ -505,7 +505,7 @@ def export(request, state: str | None = None, kind: str | None = None):
     scope = caller(request)
     orders = list(scope.filter(selectors.orders_for(scope.center, scope.staff, state=state or None, kind=kind or None),
                                department="department")[:5000])
-    record(request, AuditRecord.Action.EXPORT, "tickets.order", [o.pk for o in orders], fields="customer.phone(masked)",
+    record(request, AuditRecord.Action.EXPORT, object_type="tickets.order", ids=[o.pk for o in orders], fields="customer.phone(masked)",
            channel=AuditRecord.Channel.EXPORT)
     response = HttpResponse(orders_workbook(orders), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="orders.xlsx"'

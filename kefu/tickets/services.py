@@ -653,11 +653,11 @@ def destroy_expired(now: datetime | None = None) -> int:
                 customer_id, number, order_id = order.customer_id, order.number, order.pk
                 Order.objects.filter(original=order).update(original=None)
                 order.delete()
-                record(None, AuditRecord.Action.DESTROY, "tickets.order", [order_id],
+                record(None, AuditRecord.Action.DESTROY, object_type="tickets.order", ids=[order_id],
                        note=f"保存期满（{days}天）销毁工单 {number}", channel=AuditRecord.Channel.SYSTEM)
                 if not Order.objects.filter(customer_id=customer_id).exists():
                     Customer.objects.filter(pk=customer_id).delete()
-                    record(None, AuditRecord.Action.DESTROY, "customers.customer", [customer_id],
+                    record(None, AuditRecord.Action.DESTROY, object_type="customers.customer", ids=[customer_id],
                            note=f"客户无其他工单，随工单 {number} 销毁", channel=AuditRecord.Channel.SYSTEM)
                 destroyed += 1
     return destroyed

@@ -316,7 +316,7 @@ def bulk(request):
 def unmask(request, order_id: int):
     """"显示完整号码": HTMX fragment with the full phone and name; audited as unmask."""
     order = _order_for(caller(request), order_id)
-    record(request, AuditRecord.Action.UNMASK, "customers.customer", [order.customer_id], fields="phone,name",
+    record(request, AuditRecord.Action.UNMASK, object_type="customers.customer", ids=[order.customer_id], fields="phone,name",
            note=f"工单 {order.number}")
     return render(request, "tickets/_unmasked.html", {"phone": order.customer.phone, "name": order.customer.name})
 

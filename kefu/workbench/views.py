@@ -358,5 +358,5 @@ def customer(request, customer_id: int):
 def customer_unmask(request, customer_id: int):
     """"显示完整号码": the full phone and name (HTMX fragment), audited as unmask."""
     c = customers.customer(caller(request), customer_id)
-    record(request, AuditRecord.Action.UNMASK, "customers.customer", [c.pk], fields="phone,name", note="客户页")
+    record(request, AuditRecord.Action.UNMASK, object_type="customers.customer", ids=[c.pk], fields="phone,name", note="客户页")
     return render(request, "workbench/_customer_unmasked.html", {"phone": c.phone, "name": c.name})

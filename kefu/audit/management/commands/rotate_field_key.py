@@ -31,6 +31,6 @@ class Command(BaseCommand):
         for model in models:
             written[model._meta.label] = crypto.rekey_model(model)
             self.stdout.write(f"{model._meta.label}：已重新加密 {written[model._meta.label]} 行")
-        record(None, AuditRecord.Action.WRITE, "audit.field_key", [], fields="field_key", channel=AuditRecord.Channel.CLI,
+        record(None, AuditRecord.Action.WRITE, object_type="audit.field_key", ids=[], fields="field_key", channel=AuditRecord.Channel.CLI,
                note="字段密钥轮换：" + "，".join(f"{k} {v} 行" for k, v in written.items()))
         self.stdout.write("完成。确认无误后可运行 rotate_field_key --verify，再从 KEFU_FIELD_KEY 删去旧密钥")

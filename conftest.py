@@ -1,4 +1,5 @@
 """Shared fixtures: role users, API clients, and a real Chromium driven by Playwright."""
+
 from __future__ import annotations
 
 import ast
@@ -62,8 +63,10 @@ def _fast_flush_restore():
             return original(verbosity, interactive, db, **kwargs)
         if db not in snapshots:
             original(verbosity, interactive, db, **kwargs)
-            snapshots[db] = (list(ContentType.objects.using(db).order_by("pk")),
-                             list(Permission.objects.using(db).order_by("pk")))
+            snapshots[db] = (
+                list(ContentType.objects.using(db).order_by("pk")),
+                list(Permission.objects.using(db).order_by("pk")),
+            )
             return
         content_types, permissions = snapshots[db]
         ContentType.objects.using(db).bulk_create(content_types)
@@ -183,8 +186,15 @@ def schema_key() -> str:
     from django.conf import settings
 
     digest = hashlib.sha256()
-    shaping = (_TEMPLATE_FORMAT, django.VERSION, sqlite3.sqlite_version, list(settings.INSTALLED_APPS),
-               sorted(settings.MIGRATION_MODULES.items()), settings.DEFAULT_AUTO_FIELD, settings.AUTH_USER_MODEL)
+    shaping = (
+        _TEMPLATE_FORMAT,
+        django.VERSION,
+        sqlite3.sqlite_version,
+        list(settings.INSTALLED_APPS),
+        sorted(settings.MIGRATION_MODULES.items()),
+        settings.DEFAULT_AUTO_FIELD,
+        settings.AUTH_USER_MODEL,
+    )
     digest.update(repr(shaping).encode())
     root = Path(__file__).parent
     for path in sorted(schema_files()):
@@ -271,8 +281,15 @@ def make_staff(db, center):
 
     def make(*roles: str, staff_no: str | None = None, **kwargs):
         no = staff_no or str(next(counter))
-        return services.create_staff(center, staff_no=no, name=kwargs.pop("name", f"员工{no}"), roles=list(roles),
-                                     username=kwargs.pop("username", f"u{no}"), password=PASSWORD, **kwargs)
+        return services.create_staff(
+            center,
+            staff_no=no,
+            name=kwargs.pop("name", f"员工{no}"),
+            roles=list(roles),
+            username=kwargs.pop("username", f"u{no}"),
+            password=PASSWORD,
+            **kwargs,
+        )
 
     return make
 
@@ -301,8 +318,16 @@ def browser():
         b = pw.chromium.launch(
             executable_path=exe,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
         )
         yield b
         b.close()

@@ -12,6 +12,7 @@ Both paths' per-session results are compared on a sample before any time is prin
 import ≤ 15 s, KPIs ≤ 2 s, ≥ 10× the loop. The database write of the sessions (ChatSession.bulk_create through
 kefu.shop.services.import_chats) is not part of this bench: it writes one row per session, not per message.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,8 +53,12 @@ def generate(messages: int, seed: int) -> tuple[bytes, pl.DataFrame]:
             out.write(f"S{session:07d},{buyer},{agent},{sender},{at:%Y-%m-%d %H:%M:%S},{rng.choice(TEXTS)}\n")
             n += 1
     order_buyers = rng.sample(buyers, k=len(buyers) // 4)
-    orders = pl.DataFrame({"buyer": order_buyers,
-                           "placed_at": [start + timedelta(seconds=rng.randrange(31 * 24 * 3600)) for _ in order_buyers]})
+    orders = pl.DataFrame(
+        {
+            "buyer": order_buyers,
+            "placed_at": [start + timedelta(seconds=rng.randrange(31 * 24 * 3600)) for _ in order_buyers],
+        }
+    )
     return out.getvalue().encode(), orders
 
 
@@ -88,10 +93,16 @@ def loop_kpis(sessions: dict[str, dict], orders: pl.DataFrame, rule: int) -> dic
             t["resp"].append(s["mean_response_seconds"])
         end = s["started_at"] + timedelta(hours=24)
         t["converted"] += any(s["started_at"] <= p <= end for p in by_buyer.get(s["buyer"], ()))
-    return {k: {"sessions": t["sessions"], "mean_first_reply": sum(t["first"]) / len(t["first"]) if t["first"] else None,
-                "within_rule": t["within"] / len(t["first"]) if t["first"] else None,
-                "mean_response": sum(t["resp"]) / len(t["resp"]) if t["resp"] else None,
-                "conversion": t["converted"] / t["sessions"]} for k, t in table.items()}
+    return {
+        k: {
+            "sessions": t["sessions"],
+            "mean_first_reply": sum(t["first"]) / len(t["first"]) if t["first"] else None,
+            "within_rule": t["within"] / len(t["first"]) if t["first"] else None,
+            "mean_response": sum(t["resp"]) / len(t["resp"]) if t["resp"] else None,
+            "conversion": t["converted"] / t["sessions"],
+        }
+        for k, t in table.items()
+    }
 
 
 def timed(fn, *args):
@@ -124,20 +135,30 @@ def main() -> None:
     for r in sessions.sample(n=min(2000, sessions.height), seed=1).iter_rows(named=True):
         mine = looped[r["session"]]
         assert (mine["agent"], mine["messages"], mine["first_reply_seconds"], mine["mean_response_seconds"]) == (
-            r["agent"], r["messages"], r["first_reply_seconds"], r["mean_response_seconds"]), r["session"]
+            r["agent"],
+            r["messages"],
+            r["first_reply_seconds"],
+            r["mean_response_seconds"],
+        ), r["session"]
     assert kpis.height == len(loop_table)
     for r in kpis.head(200).iter_rows(named=True):
         other = loop_table[(r["agent"], r["day"])]
         assert r["sessions"] == other["sessions"] and abs(r["conversion"] - other["conversion"]) < 1e-9
 
     print(f"会话 {sessions.height:,} 个，客服×日 {kpis.height:,} 行")
-    print(f"导入（校验+按会话计算）  Polars {t_import:6.2f} s   逐条循环 {t_loop_import:6.2f} s   "
-          f"{t_loop_import / t_import:5.1f}×   目标 ≤ 15 s: {'达成' if t_import <= 15 else '未达成'}")
-    print(f"指标（客服×日）          Polars {t_kpis:6.2f} s   逐条循环 {t_loop_kpis:6.2f} s   "
-          f"{t_loop_kpis / t_kpis:5.1f}×   目标 ≤ 2 s: {'达成' if t_kpis <= 2 else '未达成'}")
+    print(
+        f"导入（校验+按会话计算）  Polars {t_import:6.2f} s   逐条循环 {t_loop_import:6.2f} s   "
+        f"{t_loop_import / t_import:5.1f}×   目标 ≤ 15 s: {'达成' if t_import <= 15 else '未达成'}"
+    )
+    print(
+        f"指标（客服×日）          Polars {t_kpis:6.2f} s   逐条循环 {t_loop_kpis:6.2f} s   "
+        f"{t_loop_kpis / t_kpis:5.1f}×   目标 ≤ 2 s: {'达成' if t_kpis <= 2 else '未达成'}"
+    )
     total, total_loop = t_import + t_kpis, t_loop_import + t_loop_kpis
-    print(f"合计                     Polars {total:6.2f} s   逐条循环 {total_loop:6.2f} s   "
-          f"{total_loop / total:5.1f}×   目标 ≥ 10×: {'达成' if total_loop / total >= 10 else '未达成'}")
+    print(
+        f"合计                     Polars {total:6.2f} s   逐条循环 {total_loop:6.2f} s   "
+        f"{total_loop / total:5.1f}×   目标 ≥ 10×: {'达成' if total_loop / total >= 10 else '未达成'}"
+    )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ Side by side in the same run:
 Prints the times, the ratios and every interval where the answers differ, with the reason.
 Run: .venv/bin/python bench/erlang.py   (numbers depend on machine load; the ratios are what to read)
 """
+
 from __future__ import annotations
 
 import json
@@ -48,7 +49,7 @@ def week_traffic() -> list[float]:
     for i in range(672):
         day, slot = divmod(i, 96)
         hour = slot / 4
-        shape = 0.05 + math.exp(-((hour - 10) / 2.2) ** 2) + 0.8 * math.exp(-((hour - 15) / 2.5) ** 2)
+        shape = 0.05 + math.exp(-(((hour - 10) / 2.2) ** 2)) + 0.8 * math.exp(-(((hour - 15) / 2.5) ** 2))
         raw.append(shape * (0.6 if day >= 5 else 1.0) * (1.1 if day == 0 else 1.0))
     lo, hi = min(raw), max(raw)
     return [5 + 595 * (r - lo) / (hi - lo) for r in raw]
@@ -66,7 +67,9 @@ def ensure_env() -> Path:
 
 def run_pyworkforce(calls: list[float]) -> dict:
     code = PWF_SCRIPT % {"aht": AHT / 60, "asa": THRESHOLD / 60, "interval": INTERVAL_MIN, "sl": SL_TARGET}
-    proc = subprocess.run([str(ensure_env()), "-c", code], input=json.dumps(calls), capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [str(ensure_env()), "-c", code], input=json.dumps(calls), capture_output=True, text=True, check=True
+    )
     return json.loads(proc.stdout)
 
 
@@ -106,33 +109,45 @@ def main() -> None:
     traffic = week_traffic()
     calls = [a * INTERVAL_MIN * 60 / AHT for a in traffic]
     target = erlang.Target(service_level=SL_TARGET, threshold=THRESHOLD)
-    print(f"一周 {len(traffic)} 个15分钟时段，话务强度 {min(traffic):.1f}–{max(traffic):.1f} Erl，AHT {AHT:.0f} 秒，目标 {SL_TARGET:.0%}/{THRESHOLD:.0f} 秒，"
-          f"Erlang A 平均耐心 {PATIENCE:.0f} 秒")
+    print(
+        f"一周 {len(traffic)} 个15分钟时段，话务强度 {min(traffic):.1f}–{max(traffic):.1f} Erl，AHT {AHT:.0f} 秒，目标 {SL_TARGET:.0%}/{THRESHOLD:.0f} 秒，"
+        f"Erlang A 平均耐心 {PATIENCE:.0f} 秒"
+    )
 
     t0 = time.perf_counter()
     ours_c = [erlang.required_agents(a, AHT, target).required for a in traffic]
     t_c = time.perf_counter() - t0
     t0 = time.perf_counter()
-    ours_a = [s.required for s in erlang.required_series([(a, AHT) for a in traffic], target, model="A", patience=PATIENCE)]
+    ours_a = [
+        s.required for s in erlang.required_series([(a, AHT) for a in traffic], target, model="A", patience=PATIENCE)
+    ]
     t_a = time.perf_counter() - t0
     pwf = run_pyworkforce(calls)
     t_p = pwf["seconds"]
-    print(f"pyworkforce ErlangC: {t_p:.3f} s; kefu Erlang C: {t_c:.3f} s (ratio {t_p / t_c:.1f}x); "
-          f"kefu Erlang A: {t_a:.3f} s (ratio vs pyworkforce ErlangC {t_p / t_a:.2f}x)")
+    print(
+        f"pyworkforce ErlangC: {t_p:.3f} s; kefu Erlang C: {t_c:.3f} s (ratio {t_p / t_c:.1f}x); "
+        f"kefu Erlang A: {t_a:.3f} s (ratio vs pyworkforce ErlangC {t_p / t_a:.2f}x)"
+    )
 
     sample = list(range(0, len(traffic), 24))  # 28 intervals: the straightforward method takes ~2 s each at 600 Erl
     t0 = time.perf_counter()
     naive = {i: naive_erlang_a_required(traffic[i]) for i in sample}
     t_naive = time.perf_counter() - t0
     t0 = time.perf_counter()
-    ours_sample = {i: erlang.required_agents(traffic[i], AHT, target, model="A", patience=PATIENCE).required for i in sample}
+    ours_sample = {
+        i: erlang.required_agents(traffic[i], AHT, target, model="A", patience=PATIENCE).required for i in sample
+    }
     t_ours_sample = time.perf_counter() - t0
-    print(f"Erlang A on {len(sample)} sampled intervals: straightforward exact {t_naive:.3f} s, kefu {t_ours_sample:.3f} s "
-          f"(ratio {t_naive / t_ours_sample:.0f}x); answers differ in {sum(naive[i] != ours_sample[i] for i in sample)} intervals")
+    print(
+        f"Erlang A on {len(sample)} sampled intervals: straightforward exact {t_naive:.3f} s, kefu {t_ours_sample:.3f} s "
+        f"(ratio {t_naive / t_ours_sample:.0f}x); answers differ in {sum(naive[i] != ours_sample[i] for i in sample)} intervals"
+    )
 
     differ = [(i, a, o, p) for i, (a, o, p) in enumerate(zip(traffic, ours_c, pwf["positions"])) if o != p]
-    print(f"Erlang C answers: kefu {sum(ours_c)} agent-intervals, pyworkforce {sum(pwf['positions'])}; "
-          f"{len(differ)} intervals differ")
+    print(
+        f"Erlang C answers: kefu {sum(ours_c)} agent-intervals, pyworkforce {sum(pwf['positions'])}; "
+        f"{len(differ)} intervals differ"
+    )
     for i, a, o, p in differ:
         sl_o = erlang.erlang_c_performance(o, a, AHT, THRESHOLD).service_level
         sl_p = erlang.erlang_c_performance(p, a, AHT, THRESHOLD).service_level
@@ -145,8 +160,10 @@ def main() -> None:
             reason = f"its answer misses the target (SL {sl_p:.4f} < {SL_TARGET})"
         print(f"  interval {i:3d} A={a:8.3f} Erl: kefu {o} (SL {sl_o:.4f}), pyworkforce {p} (SL {sl_p:.4f}) — {reason}")
     fewer = sum(1 for a, c in zip(ours_a, ours_c) if a < c)
-    print(f"Erlang A vs Erlang C (kefu): A needs fewer agents in {fewer} of {len(traffic)} intervals "
-          f"({sum(ours_a)} vs {sum(ours_c)} agent-intervals) — callers who abandon free the agents")
+    print(
+        f"Erlang A vs Erlang C (kefu): A needs fewer agents in {fewer} of {len(traffic)} intervals "
+        f"({sum(ours_a)} vs {sum(ours_c)} agent-intervals) — callers who abandon free the agents"
+    )
 
 
 if __name__ == "__main__":

@@ -66,6 +66,7 @@ Not tried: dense sentence embeddings (every Chinese model is fetched from a mode
 cannot do). The remaining misses are mostly meaning without shared words (加个微信交个朋友 -> 骚扰电话,
 我不挂等一下没关系 -> 等待, 韵达 -> 快递), which neither the thesaurus nor the word vectors bridge.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -81,6 +82,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from scratch import scratch_env  # noqa: E402  (bench/scratch.py, beside this script)
+
 N_ARTICLES = 10_000
 GOAL = 0.90  # top-3 hit rate of a fresh center (issue 12)
 DATA = "kefu/knowledge/data"
@@ -88,27 +90,119 @@ QUESTION_SETS = ["kb_questions.tsv", "kb_questions_tuning.tsv", "kb_questions_in
 INDEPENDENT = "kb_questions_independent.tsv"  # measured only: its misses are never printed
 
 DISTRICTS = ["船山区", "安居区", "射洪县", "蓬溪县", "大英县", "河东新区", "经开区", "城南", "城北", "西山片区"]
-DEPTS = ["住建局", "民政局", "卫生局", "交运局", "公安局", "环保局", "发改委", "工商局", "质检局", "人社局", "教育局", "城管局",
-         "文广局", "水务局", "供电公司", "燃气公司", "房管局", "国土局", "林业局", "农业局", "商务局", "税务局", "市场监管局"]
-TOPICS = ["物业费收取", "垃圾清运", "噪音扰民", "停水通知", "停电检修", "燃气安全检查", "学校招生", "医保卡办理", "社保缴费",
-          "公积金提取", "户籍迁移", "身份证补办", "驾驶证换证", "交通违章处理", "道路施工", "绿化养护", "占道经营", "违章建筑",
-          "农民工工资", "房屋维修基金", "电梯安全", "二次供水", "老旧小区改造", "养老保险", "就业培训", "残疾人补贴",
-          "流量套餐", "宽带装机", "国际漫游", "彩铃业务", "积分兑换", "副卡办理", "携号转网", "话费账单", "号码过户",
-          "快递延误", "退款进度", "优惠券使用", "赠品领取", "发票开具", "会员积分", "预售商品", "价格保护", "以旧换新"]
-ACTIONS = ["办理流程", "收费标准", "受理条件", "所需材料", "办理时限", "投诉渠道", "注意事项", "政策解读", "常见问题", "处理口径"]
-PHRASES = ["来电人反映{topic}问题，按{dept}的通知口径答复", "{district}{topic}由{dept}负责受理，工作日办理",
-           "市民咨询{topic}，请告知{action}并记录联系电话", "{topic}相关投诉交办{dept}，{n}个工作日内回复",
-           "{dept}发文调整{topic}的{action}，自下月起执行", "客户询问{topic}时说明{action}，必要时转{dept}",
-           "根据{dept}通知，{district}的{topic}暂停受理，恢复时间另行通知", "{topic}费用按{dept}核定的标准收取，每月{n}日前缴纳",
-           "{district}居民{topic}需携带身份证和户口本到{dept}窗口办理", "如对{topic}处理结果不满意，可在{n}日内向{dept}申请复核"]
+DEPTS = [
+    "住建局",
+    "民政局",
+    "卫生局",
+    "交运局",
+    "公安局",
+    "环保局",
+    "发改委",
+    "工商局",
+    "质检局",
+    "人社局",
+    "教育局",
+    "城管局",
+    "文广局",
+    "水务局",
+    "供电公司",
+    "燃气公司",
+    "房管局",
+    "国土局",
+    "林业局",
+    "农业局",
+    "商务局",
+    "税务局",
+    "市场监管局",
+]
+TOPICS = [
+    "物业费收取",
+    "垃圾清运",
+    "噪音扰民",
+    "停水通知",
+    "停电检修",
+    "燃气安全检查",
+    "学校招生",
+    "医保卡办理",
+    "社保缴费",
+    "公积金提取",
+    "户籍迁移",
+    "身份证补办",
+    "驾驶证换证",
+    "交通违章处理",
+    "道路施工",
+    "绿化养护",
+    "占道经营",
+    "违章建筑",
+    "农民工工资",
+    "房屋维修基金",
+    "电梯安全",
+    "二次供水",
+    "老旧小区改造",
+    "养老保险",
+    "就业培训",
+    "残疾人补贴",
+    "流量套餐",
+    "宽带装机",
+    "国际漫游",
+    "彩铃业务",
+    "积分兑换",
+    "副卡办理",
+    "携号转网",
+    "话费账单",
+    "号码过户",
+    "快递延误",
+    "退款进度",
+    "优惠券使用",
+    "赠品领取",
+    "发票开具",
+    "会员积分",
+    "预售商品",
+    "价格保护",
+    "以旧换新",
+]
+ACTIONS = [
+    "办理流程",
+    "收费标准",
+    "受理条件",
+    "所需材料",
+    "办理时限",
+    "投诉渠道",
+    "注意事项",
+    "政策解读",
+    "常见问题",
+    "处理口径",
+]
+PHRASES = [
+    "来电人反映{topic}问题，按{dept}的通知口径答复",
+    "{district}{topic}由{dept}负责受理，工作日办理",
+    "市民咨询{topic}，请告知{action}并记录联系电话",
+    "{topic}相关投诉交办{dept}，{n}个工作日内回复",
+    "{dept}发文调整{topic}的{action}，自下月起执行",
+    "客户询问{topic}时说明{action}，必要时转{dept}",
+    "根据{dept}通知，{district}的{topic}暂停受理，恢复时间另行通知",
+    "{topic}费用按{dept}核定的标准收取，每月{n}日前缴纳",
+    "{district}居民{topic}需携带身份证和户口本到{dept}窗口办理",
+    "如对{topic}处理结果不满意，可在{n}日内向{dept}申请复核",
+]
 
 
 def filler(rng: random.Random, i: int) -> tuple[str, str, list[str]]:
     topic, dept, district, action = rng.choice(TOPICS), rng.choice(DEPTS), rng.choice(DISTRICTS), rng.choice(ACTIONS)
     title = f"{district}{topic}{action}（{dept}）"
-    body = "；".join(rng.choice(PHRASES).format(topic=rng.choice([topic, topic, rng.choice(TOPICS)]), dept=rng.choice([dept, rng.choice(DEPTS)]),
-                                              district=district, action=rng.choice(ACTIONS), n=rng.randint(1, 30))
-                    for _ in range(rng.randint(2, 5))) + f"。编号{i}。"
+    body = (
+        "；".join(
+            rng.choice(PHRASES).format(
+                topic=rng.choice([topic, topic, rng.choice(TOPICS)]),
+                dept=rng.choice([dept, rng.choice(DEPTS)]),
+                district=district,
+                action=rng.choice(ACTIONS),
+                n=rng.randint(1, 30),
+            )
+            for _ in range(rng.randint(2, 5))
+        )
+        + f"。编号{i}。"
+    )
     return title, body, [topic, dept]
 
 
@@ -130,21 +224,32 @@ def run(db_label: str, set_names: list[str], n_articles: int, show_misses: bool)
     with transaction.atomic():
         Article.objects.all().delete()
         Synonym.objects.all().delete()
-        cats = {code: Category.objects.get_or_create(center=center, code=code, defaults={"name": name})[0] for code, name in kb_seed.CATEGORIES}
+        cats = {
+            code: Category.objects.get_or_create(center=center, code=code, defaults={"name": name})[0]
+            for code, name in kb_seed.CATEGORIES
+        }
         rows, tags, keys = [], [], []
-        for key, cat, title, body, tag_names, seed in kb_seed.ARTICLES:
-            rows.append(Article(center=center, category=cats[cat], title=title, body=body, status=Article.Status.PUBLISHED))
+        for key, cat, title, body, tag_names, _seed in kb_seed.ARTICLES:
+            rows.append(
+                Article(center=center, category=cats[cat], title=title, body=body, status=Article.Status.PUBLISHED)
+            )
             tags.append(tag_names)
             keys.append(key)
         rng = random.Random(20261122)
         for i in range(max(0, n_articles - len(rows))):
             title, body, tag_names = filler(rng, i)
-            rows.append(Article(center=center, category=cats["policy"], title=title, body=body, status=Article.Status.PUBLISHED))
+            rows.append(
+                Article(center=center, category=cats["policy"], title=title, body=body, status=Article.Status.PUBLISHED)
+            )
             tags.append(tag_names)
             keys.append(None)
         created = Article.objects.bulk_create(rows, batch_size=2000)
-        versions = [ArticleVersion(article=a, number=1, title=a.title, body=a.body, tag_names=t, status=ArticleVersion.Status.APPROVED)
-                    for a, t in zip(created, tags)]
+        versions = [
+            ArticleVersion(
+                article=a, number=1, title=a.title, body=a.body, tag_names=t, status=ArticleVersion.Status.APPROVED
+            )
+            for a, t in zip(created, tags)
+        ]
         ArticleVersion.objects.bulk_create(versions, batch_size=2000)
         by_article = {v.article_id: v.pk for v in ArticleVersion.objects.filter(article__center=center)}
         for a in created:
@@ -162,10 +267,12 @@ def run(db_label: str, set_names: list[str], n_articles: int, show_misses: bool)
             cursor.execute("VACUUM ANALYZE")
         print(f"[{db_label}] VACUUM ANALYZE after the build: {time.perf_counter() - t:.1f} s")
     key_to_id = {k: a.pk for k, a in zip(keys, created) if k}
-    id_to_title = {a.pk: a.title for a in created[:len(kb_seed.ARTICLES)]}
+    id_to_title = {a.pk: a.title for a in created[: len(kb_seed.ARTICLES)]}
     vendor = connection.vendor
     load = os.getloadavg()[0]
-    print(f"[{db_label}/{vendor}] {n} articles indexed in {build_s:.1f} s; load average {load:.1f} on {os.cpu_count()} CPUs")
+    print(
+        f"[{db_label}/{vendor}] {n} articles indexed in {build_s:.1f} s; load average {load:.1f} on {os.cpu_count()} CPUs"
+    )
 
     def measure(fns, questions):
         """Each question asked of every search in turn, so that a change of load on a shared machine
@@ -190,12 +297,22 @@ def run(db_label: str, set_names: list[str], n_articles: int, show_misses: bool)
             xs = sorted(xs)
             return xs[max(0, int(round(0.95 * len(xs))) - 1)]
 
-        return {label: (hits[label] / len(questions), p95(times[label]), statistics.median(times[label]), p95(cpu[label]), misses[label])
-                for label in fns}
+        return {
+            label: (
+                hits[label] / len(questions),
+                p95(times[label]),
+                statistics.median(times[label]),
+                p95(cpu[label]),
+                misses[label],
+            )
+            for label in fns
+        }
 
     def line(label, r, base):
-        return (f"{label} top-3 hit rate {r[0] * 100:5.1f}%  p95 {r[1]:5.1f} ms  median {r[2]:5.1f} ms  "
-                f"(client CPU p95 {r[3]:.1f} ms)  p95 x{r[1] / base[1]:.2f} of the baseline's in the same pass")
+        return (
+            f"{label} top-3 hit rate {r[0] * 100:5.1f}%  p95 {r[1]:5.1f} ms  median {r[2]:5.1f} ms  "
+            f"(client CPU p95 {r[3]:.1f} ms)  p95 x{r[1] / base[1]:.2f} of the baseline's in the same pass"
+        )
 
     def index_search(q):
         return [f.article.pk for f in selectors.search_articles(q, center, limit=3)]
@@ -222,11 +339,22 @@ def run(db_label: str, set_names: list[str], n_articles: int, show_misses: bool)
         ours, base = fresh[name]["index"], fresh[name]["base"]
         verdict = "met" if ours[0] >= GOAL else "NOT met"
         print(f"[{db_label}] {name}: {len(questions)} caller questions")
-        print(f"[{db_label}]   " + line("fresh center (thesaurus, no hand-written synonyms):", ours, base) + f"  goal >= {GOAL:.0%}: {verdict}")
-        print(f"[{db_label}]   " + line("with the demo's hand-written synonyms:             ", with_demo[name]["index"], with_demo[name]["base"]))
+        print(
+            f"[{db_label}]   "
+            + line("fresh center (thesaurus, no hand-written synonyms):", ours, base)
+            + f"  goal >= {GOAL:.0%}: {verdict}"
+        )
+        print(
+            f"[{db_label}]   "
+            + line(
+                "with the demo's hand-written synonyms:             ", with_demo[name]["index"], with_demo[name]["base"]
+            )
+        )
         print(f"[{db_label}]   " + line("substring baseline (LIKE %q%):                     ", base, base))
         if show_misses and name == INDEPENDENT:
-            print(f"[{db_label}]   (the independent set's misses are not shown, so that nobody tunes the search on them)")
+            print(
+                f"[{db_label}]   (the independent set's misses are not shown, so that nobody tunes the search on them)"
+            )
         elif show_misses:
             for q, target, got in ours[4]:
                 print(f"    miss: {q} → want {id_to_title[target]}; got {[id_to_title.get(i, i) for i in got]}")
@@ -236,10 +364,20 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--child", action="store_true")
-    parser.add_argument("--misses", action="store_true", help="list the fresh center's misses (never the independent set's)")
-    parser.add_argument("--sets", nargs="+", choices=QUESTION_SETS, default=QUESTION_SETS, metavar="FILE",
-                        help=f"question files in {DATA} (default: all of {', '.join(QUESTION_SETS)})")
-    parser.add_argument("--articles", type=int, default=N_ARTICLES, help=f"articles in the index (default {N_ARTICLES:,})")
+    parser.add_argument(
+        "--misses", action="store_true", help="list the fresh center's misses (never the independent set's)"
+    )
+    parser.add_argument(
+        "--sets",
+        nargs="+",
+        choices=QUESTION_SETS,
+        default=QUESTION_SETS,
+        metavar="FILE",
+        help=f"question files in {DATA} (default: all of {', '.join(QUESTION_SETS)})",
+    )
+    parser.add_argument(
+        "--articles", type=int, default=N_ARTICLES, help=f"articles in the index (default {N_ARTICLES:,})"
+    )
     args = parser.parse_args()
     if args.child:
         run(args.db, args.sets, args.articles, args.misses)

@@ -15,6 +15,7 @@ Lifecycles: kefu — create, review, dispatch, resolve, reply, archive (6 reques
 flow); helpdesk — create, comment, resolve, close (4 requests, its own ticket flow). Creation is the like-for-like
 comparison; the lifecycle numbers are given per request and per completed lifecycle.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,9 +46,16 @@ HOST = "127.0.0.1"
 
 # ------------------------------------------------------------------ processes
 
+
 def sh(cmd: list, *, env=None, cwd=None, capture=False) -> str:
-    res = subprocess.run([str(c) for c in cmd], env=env, cwd=cwd, text=True,
-                         stdout=subprocess.PIPE if capture else subprocess.DEVNULL, stderr=subprocess.PIPE)
+    res = subprocess.run(
+        [str(c) for c in cmd],
+        env=env,
+        cwd=cwd,
+        text=True,
+        stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     if res.returncode != 0:
         sys.exit(f"命令失败：{' '.join(map(str, cmd))}\n{res.stderr[-3000:]}")
     return res.stdout if capture else ""
@@ -78,9 +86,29 @@ class Server:
     def __init__(self, python: Path, app: str, cwd: Path, env: dict, probe: str):
         self.port = free_port()
         self.proc = subprocess.Popen(
-            [str(python), "-m", "gunicorn", app, "--bind", f"{HOST}:{self.port}", "--workers", str(WORKERS),
-             "--worker-class", "sync", "--timeout", "120", "--log-level", "warning"],
-            cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+            [
+                str(python),
+                "-m",
+                "gunicorn",
+                app,
+                "--bind",
+                f"{HOST}:{self.port}",
+                "--workers",
+                str(WORKERS),
+                "--worker-class",
+                "sync",
+                "--timeout",
+                "120",
+                "--log-level",
+                "warning",
+            ],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
         wait_ready(self.port, probe, self.proc)
 
     def cpu(self) -> float:
@@ -167,13 +195,22 @@ KEFU_SETUP = textwrap.dedent("""
 
 
 def kefu_env(db: str) -> dict:
-    from_venv = sh([KEFU_PY, "-c", "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"], capture=True)
+    from_venv = sh(
+        [KEFU_PY, "-c", "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"], capture=True
+    )
     var = ENVS / f"orders-kefu-{db}"
     shutil.rmtree(var, ignore_errors=True)
     var.mkdir(parents=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KEFU_", "DATABASE_URL", "REDIS_URL"))}
-    env.update(KEFU_DEBUG="0", KEFU_SECRET_KEY="bench-" + "x" * 40, KEFU_FIELD_KEY=from_venv.strip(),
-               KEFU_ALLOWED_HOSTS=HOST, KEFU_SECURE_COOKIES="0", KEFU_VAR_DIR=str(var), KEFU_LOG_LEVEL="ERROR")
+    env.update(
+        KEFU_DEBUG="0",
+        KEFU_SECRET_KEY="bench-" + "x" * 40,
+        KEFU_FIELD_KEY=from_venv.strip(),
+        KEFU_ALLOWED_HOSTS=HOST,
+        KEFU_SECURE_COOKIES="0",
+        KEFU_VAR_DIR=str(var),
+        KEFU_LOG_LEVEL="ERROR",
+    )
     if db == "postgres":
         env["KEFU_DATABASE_URL"] = reset_pg("kefu_bench_orders")
     return env
@@ -182,13 +219,22 @@ def kefu_env(db: str) -> dict:
 def start_kefu(db: str) -> tuple[Server, dict]:
     env = kefu_env(db)
     sh([KEFU_PY, "manage.py", "migrate", "--noinput"], env=env, cwd=ROOT)
-    tokens = json.loads(sh([KEFU_PY, "manage.py", "shell", "-c", KEFU_SETUP], env=env, cwd=ROOT, capture=True).strip().splitlines()[-1])
+    tokens = json.loads(
+        sh([KEFU_PY, "manage.py", "shell", "-c", KEFU_SETUP], env=env, cwd=ROOT, capture=True).strip().splitlines()[-1]
+    )
     return Server(KEFU_PY, "kefu.wsgi:application", ROOT, env, "/login/"), tokens
 
 
 def kefu_order(i: int) -> dict:
-    return {"kind": "complaint", "phone": f"139{i % 100000000:08d}", "customer_name": "张三", "subject": "话费多扣",
-            "description": f"本月话费比上月多扣了50元，要求核查（基准 {i}）", "category": "tariff", "level": 2}
+    return {
+        "kind": "complaint",
+        "phone": f"139{i % 100000000:08d}",
+        "customer_name": "张三",
+        "subject": "话费多扣",
+        "description": f"本月话费比上月多扣了50元，要求核查（基准 {i}）",
+        "category": "tariff",
+        "level": 2,
+    }
 
 
 def kefu_create(conn, tokens, i):
@@ -205,24 +251,37 @@ def kefu_lifecycle(conn, tokens, i, record):
         ("dispatcher", {"name": "archive", "analysis": "计费系统重复扣费"}),
     ]
     for who, body in steps:
-        order = record(request(conn, "POST", f"/api/tickets/orders/{order['id']}/transitions",
-                               {**body, "version": order["version"]}, tokens[who], "Bearer", 200))
+        order = record(
+            request(
+                conn,
+                "POST",
+                f"/api/tickets/orders/{order['id']}/transitions",
+                {**body, "version": order["version"]},
+                tokens[who],
+                "Bearer",
+                200,
+            )
+        )
     if order["state"] != "archived":
         raise RuntimeError(f"kefu 工单未归档：{order['state']}")
 
 
 # ------------------------------------------------------------------ django-helpdesk
 
+
 def write_helpdesk_project() -> None:
     (HD_PROJECT / "hdproj").mkdir(parents=True, exist_ok=True)
     (HD_PROJECT / "hdproj" / "__init__.py").write_text("")
-    (HD_PROJECT / "manage.py").write_text(textwrap.dedent("""
+    (HD_PROJECT / "manage.py").write_text(
+        textwrap.dedent("""
         import os, sys
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hdproj.settings")
         from django.core.management import execute_from_command_line
         execute_from_command_line(sys.argv)
-    """))
-    (HD_PROJECT / "hdproj" / "settings.py").write_text(textwrap.dedent('''
+    """)
+    )
+    (HD_PROJECT / "hdproj" / "settings.py").write_text(
+        textwrap.dedent('''
         """Minimal production-style project for django-helpdesk, generated by bench/orders.py."""
         import os
         from pathlib import Path
@@ -268,17 +327,22 @@ def write_helpdesk_project() -> None:
         HELPDESK_TEAMS_MODE_ENABLED = False
         REST_FRAMEWORK = {"DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"]}
         LOGGING = {"version": 1, "root": {"level": "ERROR"}}
-    '''))
-    (HD_PROJECT / "hdproj" / "urls.py").write_text(textwrap.dedent("""
+    ''')
+    )
+    (HD_PROJECT / "hdproj" / "urls.py").write_text(
+        textwrap.dedent("""
         from django.urls import include, path
         urlpatterns = [path("helpdesk/", include("helpdesk.urls"))]
-    """))
-    (HD_PROJECT / "hdproj" / "wsgi.py").write_text(textwrap.dedent("""
+    """)
+    )
+    (HD_PROJECT / "hdproj" / "wsgi.py").write_text(
+        textwrap.dedent("""
         import os
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hdproj.settings")
         from django.core.wsgi import get_wsgi_application
         application = get_wsgi_application()
-    """))
+    """)
+    )
 
 
 HD_SETUP = textwrap.dedent("""
@@ -295,7 +359,12 @@ HD_SETUP = textwrap.dedent("""
 def ensure_helpdesk_env() -> None:
     if not HD_PY.exists():
         sh([shutil.which("python3") or sys.executable, "-m", "venv", HD_ENV])
-    ok = subprocess.run([HD_PY, "-c", "import helpdesk, gunicorn, psycopg, rest_framework"], capture_output=True).returncode == 0
+    ok = (
+        subprocess.run(
+            [HD_PY, "-c", "import helpdesk, gunicorn, psycopg, rest_framework"], capture_output=True
+        ).returncode
+        == 0
+    )
     if not ok:
         sh([HD_PY, "-m", "pip", "install", "-q", "django-helpdesk", "gunicorn", "psycopg[binary]"])
 
@@ -311,13 +380,22 @@ def start_helpdesk(db: str) -> tuple[Server, dict]:
         path.parent.mkdir(parents=True)
         env["HD_SQLITE"] = str(path)
     sh([HD_PY, "manage.py", "migrate", "--noinput"], env=env, cwd=HD_PROJECT)
-    info = json.loads(sh([HD_PY, "manage.py", "shell", "-c", HD_SETUP], env=env, cwd=HD_PROJECT, capture=True).strip().splitlines()[-1])
+    info = json.loads(
+        sh([HD_PY, "manage.py", "shell", "-c", HD_SETUP], env=env, cwd=HD_PROJECT, capture=True)
+        .strip()
+        .splitlines()[-1]
+    )
     return Server(HD_PY, "hdproj.wsgi:application", HD_PROJECT, env, "/helpdesk/login/"), info
 
 
 def hd_ticket(info, i) -> dict:
-    return {"queue": info["queue"], "title": "话费多扣", "description": f"本月话费比上月多扣了50元，要求核查（基准 {i}）",
-            "submitter_email": f"user{i}@example.invalid", "priority": 3}
+    return {
+        "queue": info["queue"],
+        "title": "话费多扣",
+        "description": f"本月话费比上月多扣了50元，要求核查（基准 {i}）",
+        "submitter_email": f"user{i}@example.invalid",
+        "priority": 3,
+    }
 
 
 def hd_create(conn, info, i):
@@ -326,13 +404,20 @@ def hd_create(conn, info, i):
 
 def hd_lifecycle(conn, info, i, record):
     ticket = record(request(conn, "POST", "/helpdesk/api/tickets/", hd_ticket(info, i), info["token"], "Token", 201))
-    for body in ({"title": "处理中", "comment": "已转计费核查"},
-                 {"title": "已解决", "comment": "已退还多扣费用", "new_status": 3},
-                 {"title": "关闭", "comment": "用户满意", "new_status": 4}):
-        record(request(conn, "POST", "/helpdesk/api/followups/", {"ticket": ticket["id"], **body}, info["token"], "Token", 201))
+    for body in (
+        {"title": "处理中", "comment": "已转计费核查"},
+        {"title": "已解决", "comment": "已退还多扣费用", "new_status": 3},
+        {"title": "关闭", "comment": "用户满意", "new_status": 4},
+    ):
+        record(
+            request(
+                conn, "POST", "/helpdesk/api/followups/", {"ticket": ticket["id"], **body}, info["token"], "Token", 201
+            )
+        )
 
 
 # ------------------------------------------------------------------ load
+
 
 class Failed(Exception):
     pass
@@ -342,8 +427,16 @@ def request(port, method, path, body, token, scheme, expect):
     t0 = time.perf_counter()
     conn = http.client.HTTPConnection(HOST, port, timeout=60)
     try:
-        conn.request(method, path, body=json.dumps(body).encode(),
-                     headers={"Authorization": f"{scheme} {token}", "Content-Type": "application/json", "Accept": "application/json"})
+        conn.request(
+            method,
+            path,
+            body=json.dumps(body).encode(),
+            headers={
+                "Authorization": f"{scheme} {token}",
+                "Content-Type": "application/json",
+                "Accept": "application/json",
+            },
+        )
         res = conn.getresponse()
         data = res.read()
     finally:
@@ -386,14 +479,25 @@ def run_load(clients: int, per_client: int, job) -> dict:
     wall = time.perf_counter() - t0
     lat = sorted(latencies)
     pct = lambda p: lat[min(len(lat) - 1, int(round(p * (len(lat) - 1))))] * 1000 if lat else float("nan")  # noqa: E731
-    return {"units": done[0], "requests": len(lat), "errors": errors, "wall": wall, "unit_rate": done[0] / wall,
-            "req_rate": len(lat) / wall, "p50": pct(0.50), "p95": pct(0.95), "mean": statistics.fmean(lat) * 1000 if lat else float("nan")}
+    return {
+        "units": done[0],
+        "requests": len(lat),
+        "errors": errors,
+        "wall": wall,
+        "unit_rate": done[0] / wall,
+        "req_rate": len(lat) / wall,
+        "p50": pct(0.50),
+        "p95": pct(0.95),
+        "mean": statistics.fmean(lat) * 1000 if lat else float("nan"),
+    }
 
 
 def line(system, db, what, r, unit):
     err = f" 错误={len(r['errors'])}" if r["errors"] else ""
-    return (f"{system:<9}{db:<9}{what:<10}{unit}={r['units']:<5} 请求={r['requests']:<5} 用时={r['wall']:6.1f}s "
-            f"吞吐={r['unit_rate']:7.1f} {unit}/s ({r['req_rate']:6.1f} req/s)  p50={r['p50']:7.1f}ms  p95={r['p95']:7.1f}ms{err}")
+    return (
+        f"{system:<9}{db:<9}{what:<10}{unit}={r['units']:<5} 请求={r['requests']:<5} 用时={r['wall']:6.1f}s "
+        f"吞吐={r['unit_rate']:7.1f} {unit}/s ({r['req_rate']:6.1f} req/s)  p50={r['p50']:7.1f}ms  p95={r['p95']:7.1f}ms{err}"
+    )
 
 
 def cpu_line(system, db, what, r):
@@ -402,8 +506,10 @@ def cpu_line(system, db, what, r):
     Unlike throughput this hardly depends on what else the machine runs, so its ratio is the steadier one."""
     per = lambda seconds: seconds / max(1, r["requests"]) * 1000  # noqa: E731
     db_part = f" + 数据库 {per(r['db_cpu']):5.1f}" if db == "postgres" else ""
-    return (f"{system:<9}{db:<9}{what:<10}CPU/请求 = {per(r['app_cpu'] + r['db_cpu']):5.1f} ms"
-            f"（应用 {per(r['app_cpu']):5.1f}{db_part}）")
+    return (
+        f"{system:<9}{db:<9}{what:<10}CPU/请求 = {per(r['app_cpu'] + r['db_cpu']):5.1f} ms"
+        f"（应用 {per(r['app_cpu']):5.1f}{db_part}）"
+    )
 
 
 PG_NAMES = {"kefu": "kefu_bench_orders", "helpdesk": "helpdesk_bench_orders"}
@@ -459,10 +565,16 @@ def bench_db(db: str, args) -> dict:
         server, creds = start_kefu(db) if system == "kefu" else start_helpdesk(db)
         try:
             port = server.port
-            create = (lambda i, record: record(kefu_create(port, creds, i))) if system == "kefu" else \
-                     (lambda i, record: record(hd_create(port, creds, i)))
-            cycle = (lambda i, record: kefu_lifecycle(port, creds, i, record)) if system == "kefu" else \
-                    (lambda i, record: hd_lifecycle(port, creds, i, record))
+            create = (
+                (lambda i, record: record(kefu_create(port, creds, i)))
+                if system == "kefu"
+                else (lambda i, record: record(hd_create(port, creds, i)))
+            )
+            cycle = (
+                (lambda i, record: kefu_lifecycle(port, creds, i, record))
+                if system == "kefu"
+                else (lambda i, record: hd_lifecycle(port, creds, i, record))
+            )
             run_load(args.clients, 2, create)  # warm-up: every worker imports and connects
             out[(system, "create")] = r = measured(server, db, system, args.clients, args.creates, create)
             print(line(system, db, "创建", r, "单"), flush=True)
@@ -476,14 +588,23 @@ def bench_db(db: str, args) -> dict:
         finally:
             server.stop()
     k, h = out[("kefu", "create")], out[("helpdesk", "create")]
-    print(f"比值     {db:<9}创建    吞吐 kefu/helpdesk = {k['unit_rate'] / h['unit_rate']:.2f}x   "
-          f"p95 kefu/helpdesk = {k['p95'] / h['p95']:.2f}x   (目标：吞吐 ≥ 2x 且 p95 ≤ 1x)", flush=True)
+    print(
+        f"比值     {db:<9}创建    吞吐 kefu/helpdesk = {k['unit_rate'] / h['unit_rate']:.2f}x   "
+        f"p95 kefu/helpdesk = {k['p95'] / h['p95']:.2f}x   (目标：吞吐 ≥ 2x 且 p95 ≤ 1x)",
+        flush=True,
+    )
     cpu = lambda r: (r["app_cpu"] + r["db_cpu"]) / max(1, r["requests"])  # noqa: E731
     if cpu(k) > 0:
-        print(f"比值     {db:<9}创建    每单 CPU helpdesk/kefu = {cpu(h) / cpu(k):.2f}x   (2 核满载时吞吐比的上限估计)", flush=True)
+        print(
+            f"比值     {db:<9}创建    每单 CPU helpdesk/kefu = {cpu(h) / cpu(k):.2f}x   (2 核满载时吞吐比的上限估计)",
+            flush=True,
+        )
     kc, hc = out[("kefu", "cycle")], out[("helpdesk", "cycle")]
-    print(f"比值     {db:<9}全流程  每请求吞吐 kefu/helpdesk = {kc['req_rate'] / hc['req_rate']:.2f}x   "
-          f"p95 kefu/helpdesk = {kc['p95'] / hc['p95']:.2f}x   (kefu 6 步 / helpdesk 4 步)", flush=True)
+    print(
+        f"比值     {db:<9}全流程  每请求吞吐 kefu/helpdesk = {kc['req_rate'] / hc['req_rate']:.2f}x   "
+        f"p95 kefu/helpdesk = {kc['p95'] / hc['p95']:.2f}x   (kefu 6 步 / helpdesk 4 步)",
+        flush=True,
+    )
     if cpu(kc) > 0:
         print(f"比值     {db:<9}全流程  每请求 CPU helpdesk/kefu = {cpu(hc) / cpu(kc):.2f}x", flush=True)
     return out
@@ -503,8 +624,11 @@ def main() -> None:
     (ENVS / ".gitignore").write_text("*\n")
     ensure_helpdesk_env()
     write_helpdesk_project()
-    print(f"orders 基准：{args.clients} 个并发客户端，gunicorn {WORKERS} 个 sync worker，仅回环地址；"
-          f"每库 创建 {args.clients * args.creates} 单，全流程 {args.clients * args.lifecycles} 个；CPU {os.cpu_count()} 核", flush=True)
+    print(
+        f"orders 基准：{args.clients} 个并发客户端，gunicorn {WORKERS} 个 sync worker，仅回环地址；"
+        f"每库 创建 {args.clients * args.creates} 单，全流程 {args.clients * args.lifecycles} 个；CPU {os.cpu_count()} 核",
+        flush=True,
+    )
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     for db in dbs:
         bench_db(db, args)

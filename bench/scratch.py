@@ -1,5 +1,6 @@
 """A scratch database for a benchmark's child process: a fresh SQLite file or a fresh PostgreSQL database
 (127.0.0.1:5432, user postgres), named after the benchmark, with development settings (keys of this machine only)."""
+
 from __future__ import annotations
 
 import os
@@ -31,7 +32,9 @@ def scratch_env(db: str, name: str) -> dict | None:
     if not pg_up():
         print("[postgres] 127.0.0.1:5432 not answering; skipped")
         return None
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {database}"], check=False)
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {database}"], check=False
+    )
     subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"CREATE DATABASE {database}"], check=True)
     env["KEFU_DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
     return env

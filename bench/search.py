@@ -46,6 +46,7 @@ still costs ~16 ms on SQLite's center index) and words whose pairs are each comm
 every phrase candidate to count them exactly: rare words, two words, word + filters).
 Later measurements: bench/SEARCH.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,31 +63,113 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from scratch import scratch_env  # noqa: E402  (bench/scratch.py, beside this script)
+
 N_ORDERS = 1_000_000
 N_CUSTOMERS = 100_000
 GOAL_MS = 100.0
 ROUNDS = 5  # each query asked this many times; the LIKE baseline of a word in the first LIKE_ROUNDS of them
 LIKE_ROUNDS = 2  # (index and baseline alternately, so a load change falls on both)
 
-PLACES = ["船山区", "安居区", "射洪县", "蓬溪县", "大英县", "河东新区", "经开区", "城南街道", "城北街道", "西山片区", "滨江小区",
-          "凯旋路", "遂州大道", "明月路", "金鱼小区", "紫东街", "育才路", "龙凤镇", "永兴镇", "桂花镇"]
-TOPICS = ["宽带断网", "话费多扣", "流量超额", "信号差", "套餐变更", "积分兑换", "国际漫游", "彩铃扣费", "副卡办理", "携号转网",
-          "号码过户", "发票开具", "停机复机", "装机延误", "光猫故障", "固话杂音", "来电显示", "营业厅排队", "服务态度差", "欠费停机",
-          "物业收费", "噪音扰民", "停水通知", "路灯不亮", "垃圾清运", "占道经营", "违章建筑", "燃气检查", "电梯故障", "公交改线",
-          "医保报销", "社保缴费", "公积金提取", "户籍迁移", "学校招生", "农民工工资", "退款进度", "快递延误", "优惠券失效", "价格保护"]
-DETAILS = ["客户反映{topic}，已持续{n}天", "{place}居民来电称{topic}问题一直未解决", "要求尽快处理{topic}并回电告知",
-           "上月已反映过{topic}，本次再次来电", "客户情绪激动，称{topic}影响正常生活", "询问{topic}的办理流程和所需材料",
-           "{place}多户反映{topic}，请相关部门核实", "客户要求对{topic}给予赔偿{n}元", "已告知{topic}的处理时限为{n}个工作日",
-           "客户对{topic}的处理结果不满意，要求复核"]
+PLACES = [
+    "船山区",
+    "安居区",
+    "射洪县",
+    "蓬溪县",
+    "大英县",
+    "河东新区",
+    "经开区",
+    "城南街道",
+    "城北街道",
+    "西山片区",
+    "滨江小区",
+    "凯旋路",
+    "遂州大道",
+    "明月路",
+    "金鱼小区",
+    "紫东街",
+    "育才路",
+    "龙凤镇",
+    "永兴镇",
+    "桂花镇",
+]
+TOPICS = [
+    "宽带断网",
+    "话费多扣",
+    "流量超额",
+    "信号差",
+    "套餐变更",
+    "积分兑换",
+    "国际漫游",
+    "彩铃扣费",
+    "副卡办理",
+    "携号转网",
+    "号码过户",
+    "发票开具",
+    "停机复机",
+    "装机延误",
+    "光猫故障",
+    "固话杂音",
+    "来电显示",
+    "营业厅排队",
+    "服务态度差",
+    "欠费停机",
+    "物业收费",
+    "噪音扰民",
+    "停水通知",
+    "路灯不亮",
+    "垃圾清运",
+    "占道经营",
+    "违章建筑",
+    "燃气检查",
+    "电梯故障",
+    "公交改线",
+    "医保报销",
+    "社保缴费",
+    "公积金提取",
+    "户籍迁移",
+    "学校招生",
+    "农民工工资",
+    "退款进度",
+    "快递延误",
+    "优惠券失效",
+    "价格保护",
+]
+DETAILS = [
+    "客户反映{topic}，已持续{n}天",
+    "{place}居民来电称{topic}问题一直未解决",
+    "要求尽快处理{topic}并回电告知",
+    "上月已反映过{topic}，本次再次来电",
+    "客户情绪激动，称{topic}影响正常生活",
+    "询问{topic}的办理流程和所需材料",
+    "{place}多户反映{topic}，请相关部门核实",
+    "客户要求对{topic}给予赔偿{n}元",
+    "已告知{topic}的处理时限为{n}个工作日",
+    "客户对{topic}的处理结果不满意，要求复核",
+]
 KINDS = ["consultation"] * 5 + ["complaint"] * 3 + ["suggestion", "appeal"]
-STATES = ["accepted", "reviewed", "processing", "resolved", "replied", "replied", "archived", "archived", "archived", "cancelled"]
+STATES = [
+    "accepted",
+    "reviewed",
+    "processing",
+    "resolved",
+    "replied",
+    "replied",
+    "archived",
+    "archived",
+    "archived",
+    "cancelled",
+]
 
 
 def text_of(rng: random.Random) -> tuple[str, str]:
     topic = rng.choice(TOPICS)
     subject = f"{rng.choice(PLACES)}{topic}" if rng.random() < 0.5 else topic
-    parts = [rng.choice(DETAILS).format(topic=rng.choice([topic, topic, rng.choice(TOPICS)]), place=rng.choice(PLACES),
-                                        n=rng.randint(1, 30)) for _ in range(rng.randint(2, 4))]
+    parts = [
+        rng.choice(DETAILS).format(
+            topic=rng.choice([topic, topic, rng.choice(TOPICS)]), place=rng.choice(PLACES), n=rng.randint(1, 30)
+        )
+        for _ in range(rng.randint(2, 4))
+    ]
     return subject, "，".join(parts) + "。"
 
 
@@ -112,16 +195,30 @@ def build(n_orders: int, rng: random.Random):
 
     center = org_services.create_center("searchbench", "查找基准中心")
     depts = [Department.objects.create(center=center, code=f"d{i}", name=f"部门{i}") for i in range(6)]
-    staff = [org_services.create_staff(center, staff_no=str(3000 + i), name=f"座席{i}", roles=["agent"],
-                                       username=f"sb{i}", password="Kefu-bench-2026!", check_password=False)
-             for i in range(50)]
+    staff = [
+        org_services.create_staff(
+            center,
+            staff_no=str(3000 + i),
+            name=f"座席{i}",
+            roles=["agent"],
+            username=f"sb{i}",
+            password="Kefu-bench-2026!",
+            check_password=False,
+        )
+        for i in range(50)
+    ]
     t0 = time.perf_counter()
     n_customers = min(N_CUSTOMERS, max(1000, n_orders // 10))
     phones = [f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}" for _ in range(n_customers)]
     phones = list(dict.fromkeys(phones))
     with transaction.atomic():
-        Customer.objects.bulk_create([Customer(center=center, phone=p, phone_digest=digest(p), name=rng.choice("王李张刘陈杨黄赵吴周") + "某")
-                                      for p in phones], batch_size=2000)
+        Customer.objects.bulk_create(
+            [
+                Customer(center=center, phone=p, phone_digest=digest(p), name=rng.choice("王李张刘陈杨黄赵吴周") + "某")
+                for p in phones
+            ],
+            batch_size=2000,
+        )
     customer_ids = list(Customer.objects.filter(center=center).values_list("pk", flat=True))
     print(f"  {len(customer_ids):,} customers in {time.perf_counter() - t0:.0f} s", flush=True)
 
@@ -142,16 +239,31 @@ def build(n_orders: int, rng: random.Random):
     base.update(center_id=center.pk, created_at=now, updated_at=now)
     base = {f.attname: f.get_db_prep_save(base[f.attname], connection) for f in fields}  # prepared once
     columns = [f.column for f in fields]
-    varying = ["id", "number", "kind", "state", "customer_id", "subject", "description", "level", "department_id",
-               "acceptor_id", "accepted_at", "is_overdue", "due_at"]
+    varying = [
+        "id",
+        "number",
+        "kind",
+        "state",
+        "customer_id",
+        "subject",
+        "description",
+        "level",
+        "department_id",
+        "acceptor_id",
+        "accepted_at",
+        "is_overdue",
+        "due_at",
+    ]
     names = [f.attname for f in fields]
     slots = [names.index(v) for v in varying]
     template = [base[n] for n in names]
-    as_db_time = (connection.ops.adapt_datetimefield_value if connection.vendor == "sqlite" else (lambda v: v))
+    as_db_time = connection.ops.adapt_datetimefield_value if connection.vendor == "sqlite" else (lambda v: v)
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     order_sql = f"INSERT INTO {Order._meta.db_table} ({quoted}) VALUES ({', '.join(['%s'] * len(columns))})"
-    words_sql = ("INSERT INTO workbench_orderwords (order_id, words, center_id, sort_key, meta, text) "
-                 "VALUES (%s, %s, %s, %s, %s, %s)")
+    words_sql = (
+        "INSERT INTO workbench_orderwords (order_id, words, center_id, sort_key, meta, text) "
+        "VALUES (%s, %s, %s, %s, %s, %s)"
+    )
     start = timezone.now() - timedelta(days=730)
     step = timedelta(days=730) / n_orders
     per_day: dict = {}
@@ -167,22 +279,50 @@ def build(n_orders: int, rng: random.Random):
             per_day[day] = per_day.get(day, 0) + 1
             row = list(template)
             kind, state, level = rng.choice(KINDS), rng.choice(STATES), rng.choice((1, 1, 2, 2, 3, 4))
-            dept, acceptor, overdue = rng.choice(dept_ids) if rng.random() < 0.7 else None, rng.choice(staff_ids), rng.random() < 0.08
-            for slot, value in zip(slots, (
-                    i + 1, f"GD{day}{per_day[day]:04d}", kind, state, rng.choice(customer_ids),
-                    subject, description, level, dept, acceptor, as_db_time(at),
-                    overdue, as_db_time(at + timedelta(days=rng.choice((1, 3, 5))))), strict=True):
+            dept, acceptor, overdue = (
+                rng.choice(dept_ids) if rng.random() < 0.7 else None,
+                rng.choice(staff_ids),
+                rng.random() < 0.08,
+            )
+            for slot, value in zip(
+                slots,
+                (
+                    i + 1,
+                    f"GD{day}{per_day[day]:04d}",
+                    kind,
+                    state,
+                    rng.choice(customer_ids),
+                    subject,
+                    description,
+                    level,
+                    dept,
+                    acceptor,
+                    as_db_time(at),
+                    overdue,
+                    as_db_time(at + timedelta(days=rng.choice((1, 3, 5)))),
+                ),
+                strict=True,
+            ):
                 row[slot] = value
             rows.append(row)
-            index.append((i + 1, words.document(subject, description), center.pk, words.sort_key(at, i + 1),
-                          words.meta(center.pk, kind, state, level, dept, overdue, acceptor, None, None),
-                          words.folded(subject, description)))
+            index.append(
+                (
+                    i + 1,
+                    words.document(subject, description),
+                    center.pk,
+                    words.sort_key(at, i + 1),
+                    words.meta(center.pk, kind, state, level, dept, overdue, acceptor, None, None),
+                    words.folded(subject, description),
+                )
+            )
         with transaction.atomic(), connection.cursor() as c:
             if connection.vendor == "postgresql":  # COPY: the bulk path of PostgreSQL
                 with c.cursor.copy(f"COPY {Order._meta.db_table} ({quoted}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
-                with c.cursor.copy("COPY workbench_orderwords (order_id, words, center_id, sort_key, meta, text) FROM STDIN") as copy:
+                with c.cursor.copy(
+                    "COPY workbench_orderwords (order_id, words, center_id, sort_key, meta, text) FROM STDIN"
+                ) as copy:
                     for row in index:
                         copy.write_row(row)
             else:
@@ -253,12 +393,22 @@ def run(db_label: str, n_orders: int, reuse: bool = False) -> None:
         + [("phone", {"q": p}, None) for p in rng.sample(phones, 10)]
         + [("word", {"q": t}, t) for t in rng.sample(TOPICS, 10)]
         + [("rare words", {"q": w}, w) for w in rare]
-        + [("two words", {"q": f"{a} {b}"}, None) for a, b in zip(rng.sample(TOPICS, 5), rng.sample(PLACES, 5), strict=True)]
-        + [("word + filters", {"q": t, "kind": "complaint", "overdue": "yes", "department": str(depts[0].pk)}, None)
-           for t in rng.sample(TOPICS, 5)]
-        + [("word + dates", {"q": t, "date_from": "2026-01-01", "date_to": "2026-03-31"}, None) for t in rng.sample(TOPICS, 5)]
-        + [("word + owner", {"q": t, "owner": s.staff_no, "state": "archived"}, None)
-           for t, s in zip(rng.sample(TOPICS, 5), rng.sample(staff, 5), strict=True)]
+        + [
+            ("two words", {"q": f"{a} {b}"}, None)
+            for a, b in zip(rng.sample(TOPICS, 5), rng.sample(PLACES, 5), strict=True)
+        ]
+        + [
+            ("word + filters", {"q": t, "kind": "complaint", "overdue": "yes", "department": str(depts[0].pk)}, None)
+            for t in rng.sample(TOPICS, 5)
+        ]
+        + [
+            ("word + dates", {"q": t, "date_from": "2026-01-01", "date_to": "2026-03-31"}, None)
+            for t in rng.sample(TOPICS, 5)
+        ]
+        + [
+            ("word + owner", {"q": t, "owner": s.staff_no, "state": "archived"}, None)
+            for t, s in zip(rng.sample(TOPICS, 5), rng.sample(staff, 5), strict=True)
+        ]
         + [("word, last page", {"q": t, "page": "100000"}, None) for t in rng.sample(TOPICS, 5)]
     )
     timings: dict[str, list[float]] = {}
@@ -291,20 +441,31 @@ def run(db_label: str, n_orders: int, reuse: bool = False) -> None:
                     assert total == found.total, (like_word, total, found.total)
     every = [t for v in timings.values() for t in v]
     load = os.getloadavg()
-    print(f"[{db_label}] {n_orders:,} orders; each query {ROUNDS}x (count + first page of 20), its LIKE {LIKE_ROUNDS}x; load average "
-          f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} CPUs")
+    print(
+        f"[{db_label}] {n_orders:,} orders; each query {ROUNDS}x (count + first page of 20), its LIKE {LIKE_ROUNDS}x; load average "
+        f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} CPUs"
+    )
     for label, values in timings.items():
-        print(f"  {label:<18} p50 {statistics.median(values):8.1f} ms   p95 {p95(values):8.1f} ms   "
-              f"(CPU p95 {p95(cpu[label]):6.1f} ms"
-              + (f", server CPU mean {statistics.mean(server[label]):5.1f} ms" if label in server else "")
-              + f"; {len(values)} searches)")
-    print(f"  {'all searches':<18} p50 {statistics.median(every):8.1f} ms   p95 {p95(every):8.1f} ms   "
-          f"{'within' if p95(every) <= GOAL_MS else 'OVER'} the {GOAL_MS:.0f} ms goal")
-    print(f"  LIKE baseline      p50 {statistics.median(baseline):8.1f} ms   p95 {p95(baseline):8.1f} ms   (the same words)")
-    print(f"  ratio p95 LIKE / index on the same words: {p95(baseline) / p95(indexed_words):.1f}x "
-          f"(index p95 {p95(indexed_words):.1f} ms); same first page found by both: yes; counts exact up to "
-          f"{selectors.counted_up_to():,}, above estimated (约) in {len(errors)} searches, error max "
-          f"{100 * max(errors, default=0):.1f} % mean {100 * statistics.mean(errors or [0]):.1f} %", flush=True)
+        print(
+            f"  {label:<18} p50 {statistics.median(values):8.1f} ms   p95 {p95(values):8.1f} ms   "
+            f"(CPU p95 {p95(cpu[label]):6.1f} ms"
+            + (f", server CPU mean {statistics.mean(server[label]):5.1f} ms" if label in server else "")
+            + f"; {len(values)} searches)"
+        )
+    print(
+        f"  {'all searches':<18} p50 {statistics.median(every):8.1f} ms   p95 {p95(every):8.1f} ms   "
+        f"{'within' if p95(every) <= GOAL_MS else 'OVER'} the {GOAL_MS:.0f} ms goal"
+    )
+    print(
+        f"  LIKE baseline      p50 {statistics.median(baseline):8.1f} ms   p95 {p95(baseline):8.1f} ms   (the same words)"
+    )
+    print(
+        f"  ratio p95 LIKE / index on the same words: {p95(baseline) / p95(indexed_words):.1f}x "
+        f"(index p95 {p95(indexed_words):.1f} ms); same first page found by both: yes; counts exact up to "
+        f"{selectors.counted_up_to():,}, above estimated (约) in {len(errors)} searches, error max "
+        f"{100 * max(errors, default=0):.1f} % mean {100 * statistics.mean(errors or [0]):.1f} %",
+        flush=True,
+    )
 
 
 def server_process() -> int | None:
@@ -338,20 +499,27 @@ def main() -> None:
     if args.child:
         run(args.db, args.orders, args.reuse)
         return
-    for db in (["sqlite", "postgres"] if args.db == "both" else [args.db]):
+    for db in ["sqlite", "postgres"] if args.db == "both" else [args.db]:
         env = reused_env(db) if args.reuse else scratch_env(db, "search")
         if env is None:
             continue
-        subprocess.run([sys.executable, __file__, "--child", "--db", db, "--orders", str(args.orders)]
-                       + (["--reuse"] if args.reuse else []), env=env, check=True)
+        subprocess.run(
+            [sys.executable, __file__, "--child", "--db", db, "--orders", str(args.orders)]
+            + (["--reuse"] if args.reuse else []),
+            env=env,
+            check=True,
+        )
 
 
 def reused_env(db: str) -> dict:
     """The environment of scratch_env(db, "search") without emptying its database."""
     env = dict(os.environ)
     env.setdefault("KEFU_DEV", "1")
-    env["KEFU_DATABASE_URL"] = ("sqlite:////tmp/kefu_search_bench.sqlite3" if db == "sqlite"
-                                else "postgres://postgres@127.0.0.1:5432/kefu_search_bench")
+    env["KEFU_DATABASE_URL"] = (
+        "sqlite:////tmp/kefu_search_bench.sqlite3"
+        if db == "sqlite"
+        else "postgres://postgres@127.0.0.1:5432/kefu_search_bench"
+    )
     return env
 
 

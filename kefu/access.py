@@ -5,6 +5,7 @@ declared with `@op(router.post, "/orders", "tickets.create", response=...)`: its
 the rule's key and its auth checks the table, so an endpoint without a rule cannot be declared, and
 `kefu/tests/test_permission_matrix.py` calls every operation as every role.
 """
+
 from __future__ import annotations
 
 from functools import cache, wraps

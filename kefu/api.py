@@ -2,8 +2,8 @@
 
 Errors are JSON {"detail": [{"field", "rule", "message"}]} with Chinese messages.
 """
-from __future__ import annotations
 
+from __future__ import annotations
 
 from django.db import DataError
 from django.http import Http404
@@ -116,7 +116,11 @@ def _field_of(loc) -> str:
 @api.exception_handler(ValidationError)
 def _validation(request, exc: ValidationError):
     detail = [
-        {"field": _field_of(e.get("loc", ())), "rule": e.get("type", "invalid"), "message": f"{_field_of(e.get('loc', ()))}：{chinese_message(e)}"}
+        {
+            "field": _field_of(e.get("loc", ())),
+            "rule": e.get("type", "invalid"),
+            "message": f"{_field_of(e.get('loc', ()))}：{chinese_message(e)}",
+        }
         for e in exc.errors
     ]
     return api.create_response(request, {"detail": detail}, status=422)
@@ -129,23 +133,33 @@ def _rule(request, exc: RuleViolation):
 
 @api.exception_handler(AuthenticationError)
 def _auth(request, exc):
-    return api.create_response(request, {"detail": [{"field": None, "rule": "authentication", "message": "未登录或令牌无效"}]}, status=401)
+    return api.create_response(
+        request, {"detail": [{"field": None, "rule": "authentication", "message": "未登录或令牌无效"}]}, status=401
+    )
 
 
 @api.exception_handler(Http404)
 def _missing(request, exc):
-    return api.create_response(request, {"detail": [{"field": None, "rule": "not_found", "message": "对象不存在"}]}, status=404)
+    return api.create_response(
+        request, {"detail": [{"field": None, "rule": "not_found", "message": "对象不存在"}]}, status=404
+    )
 
 
 @api.exception_handler(OverflowError)
 def _overflow(request, exc):
     # An id or number beyond the database's integer range cannot name anything that exists.
-    return api.create_response(request, {"detail": [{"field": None, "rule": "out_of_range", "message": "数值超出范围"}]}, status=400)
+    return api.create_response(
+        request, {"detail": [{"field": None, "rule": "out_of_range", "message": "数值超出范围"}]}, status=400
+    )
 
 
 @api.exception_handler(DataError)
 def _data_error(request, exc):
-    return api.create_response(request, {"detail": [{"field": None, "rule": "out_of_range", "message": "数值超出范围或格式不正确"}]}, status=400)
+    return api.create_response(
+        request,
+        {"detail": [{"field": None, "rule": "out_of_range", "message": "数值超出范围或格式不正确"}]},
+        status=400,
+    )
 
 
 @api.exception_handler(HttpError)

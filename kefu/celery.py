@@ -1,5 +1,6 @@
 """Celery app. With REDIS_URL set, a worker and beat run the timers; without it tasks run eagerly and
 `kefu run-timers` (kefu/web/management/commands/run_timers.py) fires the periodic ones in-process."""
+
 import os
 
 from celery import Celery

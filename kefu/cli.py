@@ -1,4 +1,5 @@
 """The `kefu` command: Django management commands with dashes allowed (`kefu import-calls FILE`)."""
+
 import os
 import sys
 

@@ -7,6 +7,7 @@ migrations run back and forth, the generated-input fuzzing of the API. Each entr
 test in them) or single tests ("path::name"); kefu/tests/test_ci_only.py checks that each still names a test.
 Marking a test in its own file (`@pytest.mark.slow`) works as well; this list keeps the choice in one place.
 """
+
 from __future__ import annotations
 
 import pytest

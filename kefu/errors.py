@@ -3,6 +3,7 @@
 Services raise `RuleViolation` inside a transaction, so the write is rolled back; the API turns it
 into JSON {"detail": [{"field", "rule", "message"}]} and the pages show the message beside the field.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,12 +17,13 @@ if TYPE_CHECKING:
 class Problem:
     """One broken rule. `message` is a `kefu.messages.Msg` (code + parameters, rendered in the reader's language
     when shown) or, in code not yet moved to the catalogues, a finished Chinese sentence."""
+
     field: str | None
     rule: str
-    message: "str | Msg"
+    message: str | Msg
 
     @classmethod
-    def of(cls, code: str, *, field: str | None = None, **params) -> "Problem":
+    def of(cls, code: str, *, field: str | None = None, **params) -> Problem:
         from kefu.messages import Msg
 
         return cls(field, code, Msg(code, **params))
@@ -37,20 +39,27 @@ class Problem:
 class RuleViolation(Exception):
     """A request that breaks a rule. status: 400 bad input, 403 not allowed, 404 missing, 409 conflict."""
 
-    def __init__(self, message: str, *, field: str | None = None, rule: str = "invalid", status: int = 400,
-                 problems: list[Problem] | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        rule: str = "invalid",
+        status: int = 400,
+        problems: list[Problem] | None = None,
+    ):
         self.problems = problems or [Problem(field, rule, message)]
         self.status = status
         super().__init__("；".join(str(p.message) for p in self.problems))
 
     @classmethod
-    def of(cls, code: str, *, field: str | None = None, status: int = 400, **params) -> "RuleViolation":
+    def of(cls, code: str, *, field: str | None = None, status: int = 400, **params) -> RuleViolation:
         """A violation stated as data: `raise RuleViolation.of("tickets.dispatch.opinion_required", field=...)`."""
         problem = Problem.of(code, field=field, **params)
         return cls(problem.message, problems=[problem], status=status)
 
     @classmethod
-    def many(cls, problems: list[Problem], status: int = 400) -> "RuleViolation":
+    def many(cls, problems: list[Problem], status: int = 400) -> RuleViolation:
         return cls(problems[0].message, problems=problems, status=status)
 
     def __str__(self) -> str:  # rendered now, in the active language (not when raised)
@@ -75,8 +84,16 @@ class Conflict(RuleViolation):
 # --- HTTP errors that no service raised (unparsable body, CSRF, unknown URL, server error) ---------------------
 # Django's and django-ninja's own messages are English sentences; kefu answers each with a field, a rule and Chinese.
 _HTTP_MESSAGES = {
-    "Cannot parse request body": ("body", "json_invalid", "请求体无法解析：应为合法的 JSON（Content-Type: application/json）"),
-    "CSRF check Failed": (None, "csrf", "CSRF 校验失败：页面请求须带 X-CSRFToken 请求头（请刷新页面后重试），集成请使用令牌认证"),
+    "Cannot parse request body": (
+        "body",
+        "json_invalid",
+        "请求体无法解析：应为合法的 JSON（Content-Type: application/json）",
+    ),
+    "CSRF check Failed": (
+        None,
+        "csrf",
+        "CSRF 校验失败：页面请求须带 X-CSRFToken 请求头（请刷新页面后重试），集成请使用令牌认证",
+    ),
 }
 _HTTP_STATUS = {
     400: ("bad_request", "请求不正确"),

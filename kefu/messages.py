@@ -10,6 +10,7 @@ time, readably: 2026-12-07 14:05), a Decimal or a number; lists are joined with 
 Stored parameters are JSON, so a stored label is `{"code": ..., "params": {...}}` and a stored time an ISO string
 under the key `at` or a key ending in `_at` (rendered as a local time).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -56,6 +57,7 @@ MESSAGES = {
 @dataclass(frozen=True)
 class Msg:
     """A message: its code and named parameters. `str(msg)` renders it in the active language."""
+
     code: str
     params: Mapping[str, Any] = field(default_factory=dict)
 
@@ -71,7 +73,7 @@ class Msg:
         return {"code": self.code, "params": {k: to_data(v) for k, v in self.params.items()}}
 
     @classmethod
-    def from_data(cls, data: Mapping) -> "Msg":
+    def from_data(cls, data: Mapping) -> Msg:
         return cls(data["code"], data.get("params") or {})
 
 

@@ -10,6 +10,7 @@ converters into Model.from_db: the instances are those a QuerySet with select_re
                               f" WHERE o.{n.col(Order, 'id')} = %s", lock="o")
     order, center, department = ORDER.fetch([pk])  # department None when the outer join found no row
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -35,7 +36,9 @@ class Names:
 class RowPlan:
     """SELECT every concrete column of some models, joined as `tail` says, one row at most."""
 
-    def __init__(self, models: Sequence[tuple[type[Model], str]], tail: Callable[[Names], str], *, lock: str | None = None):
+    def __init__(
+        self, models: Sequence[tuple[type[Model], str]], tail: Callable[[Names], str], *, lock: str | None = None
+    ):
         self.models = list(models)
         self.tail = tail
         self.lock = lock  # table alias to lock FOR UPDATE where the database can (inside a transaction)

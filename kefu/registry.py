@@ -1,4 +1,5 @@
 """Each app plugs in through optional modules (api, urls, access, policy, nav, demo); this finds them."""
+
 from __future__ import annotations
 
 import importlib

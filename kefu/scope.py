@@ -6,6 +6,7 @@
 Services and selectors take the scope instead of reading `request.user`; nothing falls back to "the first center".
 A scope for code that runs without a request (timers, commands, imports) comes from `scope_of(staff)`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -69,8 +70,9 @@ class Scope:
 def scope_of(staff, user=None, request=None) -> Scope:
     user = user if user is not None else staff.user
     departments = frozenset({staff.department_id}) if getattr(staff, "department_id", None) else frozenset()
-    return Scope(user=user, staff=staff, center=staff.center, roles=roles_of(user), departments=departments,
-                 request=request)
+    return Scope(
+        user=user, staff=staff, center=staff.center, roles=roles_of(user), departments=departments, request=request
+    )
 
 
 def caller(request) -> Scope:

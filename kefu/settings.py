@@ -17,6 +17,7 @@ KEFU_EMAIL_HOST / _PORT / _USER / _PASSWORD / _USE_TLS / KEFU_EMAIL_FROM
                                   SMTP for e-mail (notifications, the manager's reports); unset in development mode:
                                   e-mails are printed to the console
 """
+
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -35,19 +36,24 @@ SECRET_KEY = os.environ.get("KEFU_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEV_MODE:
         raise ImproperlyConfigured(
-            "KEFU_SECRET_KEY 未设置：请设置随机密钥（例如 python -c \"import secrets; print(secrets.token_urlsafe(50))\"），"
-            "或以开发模式运行（KEFU_DEV=1，仅限本机开发与示范）")
+            'KEFU_SECRET_KEY 未设置：请设置随机密钥（例如 python -c "import secrets; print(secrets.token_urlsafe(50))"），'
+            "或以开发模式运行（KEFU_DEV=1，仅限本机开发与示范）"
+        )
     SECRET_KEY = "kefu-development-only-key-do-not-use-in-production"
 # Customer fields are encrypted with this Fernet key (urlsafe base64, 32 bytes). Development mode only: empty,
 # derived from the public development SECRET_KEY (kefu/audit/crypto.py).
 FIELD_ENCRYPTION_KEY = os.environ.get("KEFU_FIELD_KEY", "")
 if not FIELD_ENCRYPTION_KEY and not DEV_MODE:
     raise ImproperlyConfigured(
-        "KEFU_FIELD_KEY 未设置：客户字段加密需要 Fernet 密钥（python -c \"from cryptography.fernet import Fernet; "
-        "print(Fernet.generate_key().decode())\"），或以开发模式运行（KEFU_DEV=1）")
+        'KEFU_FIELD_KEY 未设置：客户字段加密需要 Fernet 密钥（python -c "from cryptography.fernet import Fernet; '
+        'print(Fernet.generate_key().decode())"），或以开发模式运行（KEFU_DEV=1）'
+    )
 
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("KEFU_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEV_MODE else "")
-                 .split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("KEFU_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEV_MODE else "").split(",")
+    if h.strip()
+]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("KEFU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 # One app per domain; the order matters only for the demo builder (org first).
@@ -192,8 +198,13 @@ STATICFILES_DIRS = [BASE_DIR / "kefu" / "static"] + [
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     # Short socket timeouts: an unreachable Redis costs a request a second at most (callers fall back to the database).
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -257,5 +268,8 @@ EMAIL_HOST_USER = os.environ.get("KEFU_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("KEFU_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("KEFU_EMAIL_USE_TLS", "") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("KEFU_EMAIL_FROM", "kefu@localhost")
-EMAIL_BACKEND = ("django.core.mail.backends.console.EmailBackend" if DEV_MODE and "KEFU_EMAIL_HOST" not in os.environ
-                 else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEV_MODE and "KEFU_EMAIL_HOST" not in os.environ
+    else "django.core.mail.backends.smtp.EmailBackend"
+)

@@ -26,7 +26,9 @@ for label, module in app_modules("urls"):
 def _api_error(request, status: int) -> JsonResponse | None:
     if not request.path.startswith("/api/"):
         return None
-    return JsonResponse({"detail": [http_problem(status).as_dict()]}, status=status, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {"detail": [http_problem(status).as_dict()]}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def bad_request(request, exception=None):

@@ -16,6 +16,7 @@ audit record, all in one transaction, then schedules the machine's timers after 
 `Msg` (code + parameters) rendered in the reader's language at the edge. Adding a transition is one entry in a
 machine's list (docs/workflows.md).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
@@ -31,7 +32,6 @@ from kefu.errors import Conflict, NotAllowed, Problem, RuleViolation
 from kefu.messages import Msg
 from kefu.org.roles import Role
 
-
 # A transition whose `dst` is STAY leaves the object in the state it was in (taking an order at any step of a desk,
 # splitting one): its src may then list several states, each of which it keeps.
 STAY = ""
@@ -39,6 +39,7 @@ STAY = ""
 
 class Party(StrEnum):
     """Who the caller is to this object, beyond their role (a machine's `party_of` says which apply)."""
+
     ANYONE = "anyone"  # any holder of the transition's roles
     SUBJECT = "subject"  # the person the object is about (the agent of a violation, the applicant of a leave)
     OWNER = "owner"  # the person responsible for it now (an order's department handler, a task's owner)
@@ -49,6 +50,7 @@ class Party(StrEnum):
 @dataclass(frozen=True)
 class FieldSpec:
     """A transition field: its label (a Msg code), a kind and a limit (max length for text, choices for a choice)."""
+
     label: str
     kind: str = "text"  # text | bool | choice | int | decimal | datetime | date | any
     max_length: int | None = None
@@ -68,11 +70,11 @@ class Transition:
     requires: tuple[str, ...] = ()
     allows: tuple[str, ...] = ()
     variants: frozenset[str] = frozenset()  # the object variants it applies to (machine.variant_of); empty: all
-    guard: Callable[["Context"], Msg | Problem | None] | None = None
+    guard: Callable[[Context], Msg | Problem | None] | None = None
     # A condition on the object alone (its kind, a flag), checked before the fields: a transition whose precondition
     # fails is not offered by `available` and refused by `fire` with the returned Msg/Problem (409).
     precondition: Callable[[Any, datetime], Msg | Problem | None] | None = None
-    effect: Callable[["Context"], None] | None = None
+    effect: Callable[[Context], None] | None = None
     # Other rows the transition writes or relies on (the survivor of a merge): locks(scope, obj, raw) names them from
     # the submitted fields, as model instances or primary keys of the object's model, before anything is read. `fire`
     # locks them with the object in one fixed order (table, then ascending primary key), so two transitions touching
@@ -95,7 +97,8 @@ class Transition:
 @dataclass
 class Context:
     """What a guard and an effect see: the locked object, the caller, the cleaned fields and the time."""
-    machine: "Machine"
+
+    machine: Machine
     transition: Transition
     scope: Any
     obj: Any
@@ -154,7 +157,9 @@ class Machine:
         return Msg(t.label or f"{self.name}.transition.{t.name}")
 
     def party_label(self, t: Transition, party: Party) -> Msg:
-        return Msg(self.party_labels.get(f"{t.name}.{party}") or self.party_labels.get(party) or f"workflow.party.{party}")
+        return Msg(
+            self.party_labels.get(f"{t.name}.{party}") or self.party_labels.get(party) or f"workflow.party.{party}"
+        )
 
     def from_state(self, state: str) -> list[Transition]:
         return [t for t in self.transitions if state in t.src]
@@ -174,8 +179,13 @@ def available(machine: Machine, scope, obj, now: datetime | None = None) -> list
     """The transitions this caller may fire on this object in its current state (preconditions met)."""
     state = getattr(obj, machine.state_attr)
     now = now or timezone.now()
-    return [t for t in machine.from_state(state) if machine.applies(t, obj) and may_fire(machine, scope, obj, t)
-            and (t.precondition is None or t.precondition(obj, now) is None)]
+    return [
+        t
+        for t in machine.from_state(state)
+        if machine.applies(t, obj)
+        and may_fire(machine, scope, obj, t)
+        and (t.precondition is None or t.precondition(obj, now) is None)
+    ]
 
 
 def _problem(found: Msg | Problem, field: str | None = None) -> Problem:
@@ -198,16 +208,18 @@ def clean(machine: Machine, t: Transition, raw: Mapping[str, Any], obj=None, now
             value = value.strip()
         if value in (None, "") or (spec.kind == "bool" and value is None):
             if name in t.requires:
-                problems.append(Problem.of(machine.required_code, field=name, field_label=Msg(spec.label),
-                                           action=action))
+                problems.append(
+                    Problem.of(machine.required_code, field=name, field_label=Msg(spec.label), action=action)
+                )
             continue
         label = Msg(spec.label)
         if spec.kind == "text" and not isinstance(value, str):
             problems.append(Problem.of("common.not_text", field=name, field_label=label))
             continue
         if spec.kind == "text" and spec.max_length and len(value) > spec.max_length:
-            problems.append(Problem.of("common.too_long", field=name, field_label=label, max=spec.max_length,
-                                       length=len(value)))
+            problems.append(
+                Problem.of("common.too_long", field=name, field_label=label, max=spec.max_length, length=len(value))
+            )
             continue
         if spec.kind == "choice" and spec.choices and value not in spec.choices:
             problems.append(Problem.of("common.not_a_choice", field=name, field_label=label, value=value))
@@ -227,8 +239,9 @@ def clean(machine: Machine, t: Transition, raw: Mapping[str, Any], obj=None, now
     return cleaned
 
 
-def fire(machine: Machine, scope, obj, name: str, *, version: int | None = None, now: datetime | None = None,
-         **raw) -> Any:
+def fire(
+    machine: Machine, scope, obj, name: str, *, version: int | None = None, now: datetime | None = None, **raw
+) -> Any:
     """Move `obj` by transition `name` as `scope`'s caller. Returns the saved object (a fresh, locked copy)."""
     t = machine.get(name)
     now = now or timezone.now()
@@ -240,8 +253,11 @@ def fire(machine: Machine, scope, obj, name: str, *, version: int | None = None,
         if machine.load is not None:
             locked = machine.load(scope, obj)
             if locked is None:
-                raise RuleViolation(Msg("common.not_found", what=Msg(machine.noun) if machine.noun else action),
-                                    rule="not_found", status=404)
+                raise RuleViolation(
+                    Msg("common.not_found", what=Msg(machine.noun) if machine.noun else action),
+                    rule="not_found",
+                    status=404,
+                )
         else:
             locked = model.objects.select_for_update().get(pk=obj.pk)
         if machine.center_of(locked) != scope.center.pk:
@@ -249,24 +265,34 @@ def fire(machine: Machine, scope, obj, name: str, *, version: int | None = None,
         if machine.version_attr and version is not None:
             current = getattr(locked, machine.version_attr)
             if int(version) != current:
-                raise Conflict(Msg("workflow.version_conflict", current=current, given=version),
-                               field="version", rule="workflow.version_conflict")
+                raise Conflict(
+                    Msg("workflow.version_conflict", current=current, given=version),
+                    field="version",
+                    rule="workflow.version_conflict",
+                )
         before = getattr(locked, machine.state_attr)
         if before not in t.src:
-            raise RuleViolation.of("workflow.wrong_state", field="transition", status=409, action=action,
-                                   state=machine.state_label(before))
+            raise RuleViolation.of(
+                "workflow.wrong_state", field="transition", status=409, action=action, state=machine.state_label(before)
+            )
         if t.roles and not (scope.roles & t.roles):
             raise NotAllowed(Msg("workflow.not_your_role", action=action), rule="workflow.not_your_role")
         if Party.ANYONE not in t.parties and not (machine.party_of(scope, locked) & t.parties):
             if t.parties == {Party.NOT_REQUESTER}:
                 raise NotAllowed(Msg("workflow.own_request", action=action), rule="workflow.own_request")
             parties = [machine.party_label(t, p) for p in sorted(t.parties)]
-            raise NotAllowed(Msg("workflow.not_your_party", action=action, parties=parties),
-                             rule="workflow.not_your_party")
+            raise NotAllowed(
+                Msg("workflow.not_your_party", action=action, parties=parties), rule="workflow.not_your_party"
+            )
         if not machine.applies(t, locked):
             variant = machine.variant_of(locked)
-            raise RuleViolation.of(machine.variant_code, field="transition", status=409, action=action,
-                                   variant=Msg(f"{machine.variant_labels or machine.name + '.variant'}.{variant}"))
+            raise RuleViolation.of(
+                machine.variant_code,
+                field="transition",
+                status=409,
+                action=action,
+                variant=Msg(f"{machine.variant_labels or machine.name + '.variant'}.{variant}"),
+            )
         if t.precondition is not None:
             problem = t.precondition(locked, now)
             if problem is not None:
@@ -308,17 +334,23 @@ def lock_rows(obj, others: Iterable[Any]) -> None:
         if pk is not None:
             wanted.setdefault(model, set()).add(pk)
     for model in sorted(wanted, key=lambda m: m._meta.db_table):
-        list(model.objects.select_for_update().filter(pk__in=wanted[model]).order_by("pk")
-             .values_list("pk", flat=True))
+        list(model.objects.select_for_update().filter(pk__in=wanted[model]).order_by("pk").values_list("pk", flat=True))
 
 
 def _audit(machine: Machine, t: Transition, scope, obj, ctx: Context) -> None:
     from kefu.audit.models import AuditRecord
     from kefu.audit.services import record
 
-    record(getattr(scope, "request", None), AuditRecord.Action.WRITE, object_type=machine.audit_type, ids=[obj.pk],
-           fields=",".join(sorted(ctx.fields)), note=f"{machine.name}.{t.name}", channel=AuditRecord.Channel.SYSTEM,
-           user=scope.user)
+    record(
+        getattr(scope, "request", None),
+        AuditRecord.Action.WRITE,
+        object_type=machine.audit_type,
+        ids=[obj.pk],
+        fields=",".join(sorted(ctx.fields)),
+        note=f"{machine.name}.{t.name}",
+        channel=AuditRecord.Channel.SYSTEM,
+        user=scope.user,
+    )
 
 
 def check_declared(machines: Iterable[Machine], catalogue: Mapping[str, str]) -> list[str]:
@@ -326,8 +358,9 @@ def check_declared(machines: Iterable[Machine], catalogue: Mapping[str, str]) ->
     missing = []
     for m in machines:
         states = {s for t in m.transitions for s in (*t.src, t.dst) if s != STAY}
-        codes = [f"{m.name}.state.{s}" for s in states] + [t.label or f"{m.name}.transition.{t.name}"
-                                                            for t in m.transitions]
+        codes = [f"{m.name}.state.{s}" for s in states] + [
+            t.label or f"{m.name}.transition.{t.name}" for t in m.transitions
+        ]
         codes += [spec.label for spec in m.fields.values()] + list(m.party_labels.values())
         missing += [c for c in codes if c not in catalogue]
     return missing

@@ -131,27 +131,35 @@ def pending_leave(request):
     """Requests waiting for the current user's role at their next step (never their own); HR sees them all."""
     me = _me(request)
     mine = {r.value for r in roles_of(request.user)}
-    rows = LeaveRequest.objects.filter(state=LeaveRequest.State.SUBMITTED, staff__center_id=me.center_id
-                                       ).select_related("staff")[:500]
+    rows = LeaveRequest.objects.filter(
+        state=LeaveRequest.State.SUBMITTED, staff__center_id=me.center_id
+    ).select_related("staff")[:500]
     return [r for r in rows if (r.next_step in mine and r.staff_id != me.pk) or Role.HR.value in mine]
 
 
 @op(router.post, "/leave/{leave_id}/decision", "attendance.decide_leave", response=LeaveOut)
 def decide_leave(request, leave_id: int, payload: AttendanceDecisionIn):
-    return services.decide_leave(leave_id, _me(request), approve=payload.approve, note=payload.note, version=payload.version)
+    return services.decide_leave(
+        leave_id, _me(request), approve=payload.approve, note=payload.note, version=payload.version
+    )
 
 
 @op(router.post, "/swaps", "attendance.request_swap", response={201: SwapOut})
 def request_swap(request, payload: SwapIn):
-    return 201, services.request_swap(_me(request), counterpart_staff_no=payload.counterpart,
-                                      requester_shift_start=payload.requester_shift_start,
-                                      counterpart_shift_start=payload.counterpart_shift_start, reason=payload.reason)
+    return 201, services.request_swap(
+        _me(request),
+        counterpart_staff_no=payload.counterpart,
+        requester_shift_start=payload.requester_shift_start,
+        counterpart_shift_start=payload.counterpart_shift_start,
+        reason=payload.reason,
+    )
 
 
 @op(router.post, "/swaps/{swap_id}/decision", "attendance.decide_swap", response=SwapOut)
 def decide_swap(request, swap_id: int, payload: SwapDecisionIn):
-    return services.decide_swap(swap_id, _me(request), approve=payload.approve, note=payload.note,
-                                version=payload.version)
+    return services.decide_swap(
+        swap_id, _me(request), approve=payload.approve, note=payload.note, version=payload.version
+    )
 
 
 @op(router.post, "/swaps/{swap_id}/answer", "attendance.answer_swap", response=SwapOut)
@@ -191,13 +199,21 @@ class PostCheckOut(Schema):
 def record_post_check(request, payload: PostCheckIn):
     """A spot check that found someone away, or a stretch away from the post (002:L75, 000:L30-31); discipline
     records the violation from it."""
-    return 201, services.record_post_check(_me(request), kind=payload.kind, staff_no=payload.staff_no, at=payload.at,
-                                           until=payload.until, note=payload.note)
+    return 201, services.record_post_check(
+        _me(request),
+        kind=payload.kind,
+        staff_no=payload.staff_no,
+        at=payload.at,
+        until=payload.until,
+        note=payload.note,
+    )
 
 
 @op(router.post, "/clock-imports", "attendance.import_clock", response={201: ClockImportOut, 200: ClockImportOut})
 def import_clock(request, file: File[UploadedFile]):
-    batch, created = services.import_clock_csv(_me(request).center, data=file.read(), file_name=file.name or "upload.csv", user=request.user)
+    batch, created = services.import_clock_csv(
+        _me(request).center, data=file.read(), file_name=file.name or "upload.csv", user=request.user
+    )
     return (201 if created else 200), {"id": batch.id, "rows": batch.rows, "created": created}
 
 
@@ -224,4 +240,8 @@ def my_sheet(request, month: str):
     sheet = AttendanceSheet.objects.filter(center=me.center, month=_month(month)).order_by("-published_at").first()
     if sheet is None:
         raise NotFound("该月考勤表尚未公布", field="month")
-    return {"month": sheet.month, "published_at": sheet.published_at, "rows": [r for r in sheet.rows if r["staff_no"] == me.staff_no]}
+    return {
+        "month": sheet.month,
+        "published_at": sheet.published_at,
+        "rows": [r for r in sheet.rows if r["staff_no"] == me.staff_no],
+    }

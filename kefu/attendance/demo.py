@@ -1,4 +1,5 @@
 """Demo leave requests, a swap and a month of clock punches for the scheduled shifts."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -21,8 +22,13 @@ def build(center, rng, out) -> None:
         start = today + timedelta(days=3 + i * 2)
         kind = ["personal", "sick", "annual", "compensatory"][i % 4]
         try:
-            leave = services.submit_leave(agent, kind=kind, start=start, end=start + timedelta(days=i % 3),
-                                          reason=["家中有事", "身体不适", "年休", "调休"][i % 4])
+            leave = services.submit_leave(
+                agent,
+                kind=kind,
+                start=start,
+                end=start + timedelta(days=i % 3),
+                reason=["家中有事", "身体不适", "年休", "调休"][i % 4],
+            )
         except RuleViolation:
             continue
         made += 1
@@ -55,7 +61,9 @@ def build(center, rng, out) -> None:
     ClockImport.objects.filter(pk=batch.pk).update(rows=len(rows))
     checks = _post_checks(center, shifts, rng)
     swapped = _one_swap(center, today, rng)
-    out.write(f"  考勤：{made} 条请假，{len(rows)} 条打卡记录，{checks} 条查岗与离岗记录，换班 {swapped} 次（对方同意、双方班长批准、排班表已调整）")
+    out.write(
+        f"  考勤：{made} 条请假，{len(rows)} 条打卡记录，{checks} 条查岗与离岗记录，换班 {swapped} 次（对方同意、双方班长批准、排班表已调整）"
+    )
 
 
 def _logins(center, first, today) -> dict[str, list[tuple]]:
@@ -68,8 +76,11 @@ def _logins(center, first, today) -> dict[str, list[tuple]]:
     if ScheduledShift.objects.filter(center=center).exists():
         return {}  # the calls followed the telephony demo's own rotation, not the roster
     out: dict[str, list[tuple]] = {}
-    for no, s, e in AgentSession.objects.filter(center=center, end__gt=_midnight(center, first), start__lt=_midnight(center, today)) \
-            .order_by("start").values_list("agent_staff_no", "start", "end"):
+    for no, s, e in (
+        AgentSession.objects.filter(center=center, end__gt=_midnight(center, first), start__lt=_midnight(center, today))
+        .order_by("start")
+        .values_list("agent_staff_no", "start", "end")
+    ):
         out.setdefault(no, []).append((s, e))
     return out
 
@@ -114,9 +125,14 @@ def _post_checks(center, shifts, rng) -> int:
         s = planned[(i * 37 + rng.randrange(5)) % len(planned)]
         at = s.start + timedelta(hours=2, minutes=10 * i)
         try:
-            services.record_post_check(lead, kind=kind, staff_no=s.staff_no, at=at,
-                                       until=at + timedelta(minutes=away) if away else None,
-                                       note=["去前台取快递", "接家里电话", "查岗时不在座位，后补说明", "查岗时不在座位"][i])
+            services.record_post_check(
+                lead,
+                kind=kind,
+                staff_no=s.staff_no,
+                at=at,
+                until=at + timedelta(minutes=away) if away else None,
+                note=["去前台取快递", "接家里电话", "查岗时不在座位，后补说明", "查岗时不在座位"][i],
+            )
         except RuleViolation:
             continue
         made += 1
@@ -139,8 +155,13 @@ def _one_swap(center, today, rng) -> int:
         if mine.day == theirs.day or a not in people or b not in people:
             continue
         try:
-            swap = services.request_swap(people[a], counterpart_staff_no=b, requester_shift_start=mine.start,
-                                         counterpart_shift_start=theirs.start, reason="家里有事，与同事商量好换班")
+            swap = services.request_swap(
+                people[a],
+                counterpart_staff_no=b,
+                requester_shift_start=mine.start,
+                counterpart_shift_start=theirs.start,
+                reason="家里有事，与同事商量好换班",
+            )
             services.answer_swap(swap.pk, people[b], agree=True)
             for lead_id in services.swap_leads(swap).values():
                 lead = Staff.objects.filter(pk=lead_id).first() if lead_id else supervisor

@@ -10,6 +10,7 @@ then the team lead of each side approves (002:L78 必须经双方班长同意; o
 approved swap is applied to the published roster, so attendance, adherence and the roster read the swapped shifts
 (002:L77-81). The requester may withdraw it until it is approved.
 """
+
 from __future__ import annotations
 
 from kefu.errors import NotAllowed
@@ -18,7 +19,13 @@ from kefu.org.roles import Role
 from kefu.workflow import FieldSpec, Machine, Party, Transition
 
 REQUESTED, AGREED, APPROVED, DECLINED, REJECTED, CANCELLED = (
-    "requested", "agreed", "approved", "declined", "rejected", "cancelled")
+    "requested",
+    "agreed",
+    "approved",
+    "declined",
+    "rejected",
+    "cancelled",
+)
 OPEN = (REQUESTED, AGREED)
 LEADS = {Role.TEAM_LEAD, Role.SUPERVISOR}
 
@@ -55,9 +62,19 @@ def _guard_lead(ctx):
 
 
 def _record(ctx, decision: str, sides: list[str]) -> None:
-    ctx.obj.approvals = [*ctx.obj.approvals, *({"staff_no": ctx.scope.staff.staff_no, "for": side,
-                                                "at": ctx.now.isoformat(), "decision": decision,
-                                                "note": ctx.fields.get("note", "")} for side in sides)]
+    ctx.obj.approvals = [
+        *ctx.obj.approvals,
+        *(
+            {
+                "staff_no": ctx.scope.staff.staff_no,
+                "for": side,
+                "at": ctx.now.isoformat(),
+                "decision": decision,
+                "note": ctx.fields.get("note", ""),
+            }
+            for side in sides
+        ),
+    ]
 
 
 def _agree(ctx):
@@ -97,20 +114,49 @@ def _reject(ctx):
 def _load(scope, swap):
     from .models import ShiftSwap
 
-    return (ShiftSwap.objects.select_for_update(of=("self",)).select_related("requester__team", "counterpart__team")
-            .filter(pk=swap.pk, requester__center=scope.center).first())
+    return (
+        ShiftSwap.objects.select_for_update(of=("self",))
+        .select_related("requester__team", "counterpart__team")
+        .filter(pk=swap.pk, requester__center=scope.center)
+        .first()
+    )
 
 
 MACHINE = Machine(
     "attendance.swap",
     transitions=(
         Transition("agree", src={REQUESTED}, dst=AGREED, parties={Party.OWNER}, effect=_agree, seed="003:L67"),
-        Transition("decline", src={REQUESTED}, dst=DECLINED, parties={Party.OWNER}, allows=("note",),
-                   effect=_decline, seed="000:L242"),
-        Transition("approve", src={AGREED}, dst=APPROVED, roles=LEADS, parties={Party.NOT_REQUESTER},
-                   allows=("note",), guard=_guard_lead, effect=_approve, seed="002:L78"),
-        Transition("reject", src={AGREED}, dst=REJECTED, roles=LEADS, parties={Party.NOT_REQUESTER},
-                   allows=("note",), guard=_guard_lead, effect=_reject, seed="002:L78"),
+        Transition(
+            "decline",
+            src={REQUESTED},
+            dst=DECLINED,
+            parties={Party.OWNER},
+            allows=("note",),
+            effect=_decline,
+            seed="000:L242",
+        ),
+        Transition(
+            "approve",
+            src={AGREED},
+            dst=APPROVED,
+            roles=LEADS,
+            parties={Party.NOT_REQUESTER},
+            allows=("note",),
+            guard=_guard_lead,
+            effect=_approve,
+            seed="002:L78",
+        ),
+        Transition(
+            "reject",
+            src={AGREED},
+            dst=REJECTED,
+            roles=LEADS,
+            parties={Party.NOT_REQUESTER},
+            allows=("note",),
+            guard=_guard_lead,
+            effect=_reject,
+            seed="002:L78",
+        ),
         Transition("cancel", src={REQUESTED, AGREED}, dst=CANCELLED, parties={Party.SUBJECT}),
     ),
     fields={"note": FieldSpec("attendance.swap.field.note", max_length=300)},
@@ -143,9 +189,16 @@ def _guard_step(ctx):
 
 
 def _decision(ctx, decision: str) -> None:
-    ctx.obj.approvals = [*ctx.obj.approvals, {"role": ctx.obj.next_step, "staff_no": ctx.scope.staff.staff_no,
-                                              "at": ctx.now.isoformat(), "decision": decision,
-                                              "note": ctx.fields.get("note", "")}]
+    ctx.obj.approvals = [
+        *ctx.obj.approvals,
+        {
+            "role": ctx.obj.next_step,
+            "staff_no": ctx.scope.staff.staff_no,
+            "at": ctx.now.isoformat(),
+            "decision": decision,
+            "note": ctx.fields.get("note", ""),
+        },
+    ]
 
 
 def _approve_leave(ctx):
@@ -164,19 +217,39 @@ def _reject_leave(ctx):
 def _load_leave(scope, leave):
     from .models import LeaveRequest
 
-    return (LeaveRequest.objects.select_for_update(of=("self",)).select_related("staff")
-            .filter(pk=leave.pk, staff__center=scope.center).first())
+    return (
+        LeaveRequest.objects.select_for_update(of=("self",))
+        .select_related("staff")
+        .filter(pk=leave.pk, staff__center=scope.center)
+        .first()
+    )
 
 
 LEAVE = Machine(
     "attendance.leave",
     transitions=(
-        Transition("approve", src={SUBMITTED}, dst=LEAVE_APPROVED, roles=LEAVE_APPROVERS,
-                   parties={Party.NOT_REQUESTER}, allows=("note",), guard=_guard_step, effect=_approve_leave,
-                   seed="002:L70"),
-        Transition("reject", src={SUBMITTED}, dst=LEAVE_REJECTED, roles=LEAVE_APPROVERS,
-                   parties={Party.NOT_REQUESTER}, allows=("note",), guard=_guard_step, effect=_reject_leave,
-                   seed="002:L70"),
+        Transition(
+            "approve",
+            src={SUBMITTED},
+            dst=LEAVE_APPROVED,
+            roles=LEAVE_APPROVERS,
+            parties={Party.NOT_REQUESTER},
+            allows=("note",),
+            guard=_guard_step,
+            effect=_approve_leave,
+            seed="002:L70",
+        ),
+        Transition(
+            "reject",
+            src={SUBMITTED},
+            dst=LEAVE_REJECTED,
+            roles=LEAVE_APPROVERS,
+            parties={Party.NOT_REQUESTER},
+            allows=("note",),
+            guard=_guard_step,
+            effect=_reject_leave,
+            seed="002:L70",
+        ),
         Transition("cancel", src={SUBMITTED, LEAVE_APPROVED}, dst=LEAVE_CANCELLED, parties={Party.SUBJECT}),
     ),
     fields={"note": FieldSpec("attendance.leave.field.note", max_length=300)},

@@ -1,5 +1,6 @@
 """Attendance's words kept as codes with parameters (the swap machine, its notifications, the rules that feed
 discipline), rendered in the reader's language when shown."""
+
 from __future__ import annotations
 
 from django.utils.translation import gettext_noop as _
@@ -21,7 +22,9 @@ MESSAGES = {
     "attendance.swap.not_your_team": _("只有换班双方的班长（或值班长）可以审批"),
     "attendance.swap.already_approved": _("您已审批过该换班申请，等待另一方班长审批"),
     "attendance.swap.roster_taken": _("换班后工号 %(staff_no)s 在 %(day)s 已有排班，无法调整排班表"),
-    "attendance.swap.asked": _("工号 %(requester)s 请求与您换班：您 %(their_shift)s 的班换他 %(my_shift)s 的班，请确认是否同意"),
+    "attendance.swap.asked": _(
+        "工号 %(requester)s 请求与您换班：您 %(their_shift)s 的班换他 %(my_shift)s 的班，请确认是否同意"
+    ),
     "attendance.swap.to_approve": _("工号 %(requester)s 与 %(counterpart)s 的换班已经对方同意，待您审批"),
     "attendance.swap.approved": _("换班已批准：工号 %(requester)s 与 %(counterpart)s，排班表已调整"),
     "attendance.swap.declined": _("工号 %(counterpart)s 不同意与您换班"),

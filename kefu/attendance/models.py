@@ -1,4 +1,5 @@
 """Leave requests, shift swaps, clock punches and the published monthly attendance sheet."""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +12,9 @@ class LeaveRequest(models.Model):
         REJECTED = "rejected", _("已驳回")
         CANCELLED = "cancelled", _("已撤销")
 
-    staff = models.ForeignKey("org.Staff", on_delete=models.CASCADE, related_name="leave_requests", verbose_name="申请人")
+    staff = models.ForeignKey(
+        "org.Staff", on_delete=models.CASCADE, related_name="leave_requests", verbose_name="申请人"
+    )
     kind = models.CharField("请假类型", max_length=30)
     start = models.DateField("开始日期")
     end = models.DateField("结束日期")
@@ -53,8 +56,12 @@ class ShiftSwap(models.Model):
         REJECTED = "rejected", _("已驳回")
         CANCELLED = "cancelled", _("已撤销")
 
-    requester = models.ForeignKey("org.Staff", on_delete=models.CASCADE, related_name="swaps_requested", verbose_name="申请人")
-    counterpart = models.ForeignKey("org.Staff", on_delete=models.CASCADE, related_name="swaps_offered", verbose_name="对方")
+    requester = models.ForeignKey(
+        "org.Staff", on_delete=models.CASCADE, related_name="swaps_requested", verbose_name="申请人"
+    )
+    counterpart = models.ForeignKey(
+        "org.Staff", on_delete=models.CASCADE, related_name="swaps_offered", verbose_name="对方"
+    )
     requester_shift_start = models.DateTimeField("申请人原班次开始")
     requester_shift_end = models.DateTimeField("申请人原班次结束")
     counterpart_shift_start = models.DateTimeField("对方原班次开始")
@@ -106,7 +113,9 @@ class AttendanceSheet(models.Model):
     month = models.DateField("月份")  # first day of the month
     rows = models.JSONField("明细")
     published_at = models.DateTimeField("公布时间", auto_now_add=True)
-    published_by = models.ForeignKey("org.Staff", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="公布人")
+    published_by = models.ForeignKey(
+        "org.Staff", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="公布人"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "月度考勤表"
@@ -126,10 +135,14 @@ class PostCheck(models.Model):
     kind = models.CharField("类型", max_length=12, choices=Kind.choices)
     at = models.DateTimeField("查岗或离岗时间")
     until = models.DateTimeField("说明或返岗时间", null=True, blank=True)  # null: no explanation given (yet)
-    finding = models.CharField("认定", max_length=20)  # rules: absent_from_post / absenteeism / early_leave / left_post / ""
+    finding = models.CharField(
+        "认定", max_length=20
+    )  # rules: absent_from_post / absenteeism / early_leave / left_post / ""
     minutes = models.PositiveIntegerField("分钟数", default=0)
     note = models.CharField("说明", max_length=300, blank=True)
-    recorded_by = models.ForeignKey("org.Staff", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="录入人")
+    recorded_by = models.ForeignKey(
+        "org.Staff", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="录入人"
+    )
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
 
     class Meta:

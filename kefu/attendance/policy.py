@@ -23,9 +23,17 @@ _TELECOM_KINDS = {
     "sick": {"label": "病假", "notice_hours": 0, "certificate_from_days": 1},
     "annual": {"label": "年假", "notice_hours": 24, "certificate_from_days": None},
     "compensatory": {"label": "调休", "notice_hours": 24, "certificate_from_days": None},
-    "marriage": {"label": "婚假", "notice_hours": 72, "certificate_from_days": None},  # 002:L312 lists it; notice: center setting
+    "marriage": {
+        "label": "婚假",
+        "notice_hours": 72,
+        "certificate_from_days": None,
+    },  # 002:L312 lists it; notice: center setting
     "bereavement": {"label": "丧假", "notice_hours": 0, "certificate_from_days": None},
-    "official": {"label": "公假", "notice_hours": 24, "certificate_from_days": None},  # 002:L76: official business, center director
+    "official": {
+        "label": "公假",
+        "notice_hours": 24,
+        "certificate_from_days": None,
+    },  # 002:L76: official business, center director
 }
 
 PRESETS = {
@@ -56,8 +64,13 @@ PRESETS = {
         "max_leave_days": None,
         "short_notice_role": "manager",  # 002:L69: short notice valid only with a manager's approval
         # Swaps (002:L77-85)
-        "swap": {"max_per_month": 2, "max_level_gap": 0, "no_swap_on_holidays": True, "min_rest_hours": 8,
-                 "approvals": "both_team_leads"},
+        "swap": {
+            "max_per_month": 2,
+            "max_level_gap": 0,
+            "no_swap_on_holidays": True,
+            "min_rest_hours": 8,
+            "approvals": "both_team_leads",
+        },
     },
     "gov12345": {
         "kinds": {
@@ -87,8 +100,13 @@ PRESETS = {
         "arrive_early_minutes": 10,  # 004:L659
         "max_leave_days": None,
         "short_notice_role": "manager",
-        "swap": {"max_per_month": 2, "max_level_gap": 0, "no_swap_on_holidays": True, "min_rest_hours": 8,
-                 "approvals": "both_team_leads"},
+        "swap": {
+            "max_per_month": 2,
+            "max_level_gap": 0,
+            "no_swap_on_holidays": True,
+            "min_rest_hours": 8,
+            "approvals": "both_team_leads",
+        },
     },
     "ecommerce": {
         "kinds": {
@@ -117,12 +135,30 @@ PRESETS = {
         "max_leave_days": 3,  # 001:L104: 请假时间最长不得超过3天
         "short_notice_role": "supervisor",  # 001:L101: 联系部门主管,由部门主管酌情处理
         # 003:L67: swaps need the prior consent of those concerned; both answer for a missed shift.
-        "swap": {"max_per_month": 2, "max_level_gap": 1, "no_swap_on_holidays": True, "min_rest_hours": 8,
-                 "approvals": "both_team_leads"},
+        "swap": {
+            "max_per_month": 2,
+            "max_level_gap": 1,
+            "no_swap_on_holidays": True,
+            "min_rest_hours": 8,
+            "approvals": "both_team_leads",
+        },
     },
 }
 
-_ROLES = {"agent", "senior_agent", "team_lead", "supervisor", "qa", "editor", "dispatcher", "dept_handler", "manager", "hr", "admin", "auditor"}
+_ROLES = {
+    "agent",
+    "senior_agent",
+    "team_lead",
+    "supervisor",
+    "qa",
+    "editor",
+    "dispatcher",
+    "dept_handler",
+    "manager",
+    "hr",
+    "admin",
+    "auditor",
+}
 
 
 class LeaveKind(PolicyModel):
@@ -163,11 +199,17 @@ class AttendancePolicy(PolicyModel):
     late_violation_minutes: Num(ge=0) = Field(description="迟到达到此分钟数为违纪")  # 002:L75
     early_violation_minutes: Num(ge=0) = Field(description="早退达到此分钟数为违纪")  # 002:L75, 003:L445
     grace_minutes: Num(ge=0) = Field(description="上班打卡的宽限分钟数")  # not from the seeds
-    absent_if_late_minutes: Int(ge=0, null=True) = Field(description="上班后超过此分钟数未签到计旷工；null＝不计")  # 003:L444
+    absent_if_late_minutes: Int(ge=0, null=True) = Field(
+        description="上班后超过此分钟数未签到计旷工；null＝不计"
+    )  # 003:L444
     punch_window_hours: Num(ge=0) = Field(description="班次前后多少小时内的打卡归入该班次")  # not from the seeds
     left_post_violation_minutes: Num(ge=0) = Field(description="离岗达到此分钟数为违纪")  # 002:L75
-    spot_check_explain_minutes: Num(ge=0) = Field(description="抽查不在岗后，多少分钟内说明原因计“不在岗”，否则计旷工")  # 000:L31
-    spot_check_early_minutes: Int(ge=0, null=True) = Field(description="下班前多少分钟内抽查不在岗计早退；null＝不计")  # 000:L31
+    spot_check_explain_minutes: Num(ge=0) = Field(
+        description="抽查不在岗后，多少分钟内说明原因计“不在岗”，否则计旷工"
+    )  # 000:L31
+    spot_check_early_minutes: Int(ge=0, null=True) = Field(
+        description="下班前多少分钟内抽查不在岗计早退；null＝不计"
+    )  # 000:L31
     arrive_early_minutes: Int(ge=0, null=True) = Field(description="须提前到岗的分钟数；null＝不要求")  # 004:L659
     max_leave_days: Int(ge=0, null=True) = Field(description="一次请假最多天数；null＝不限")  # 001:L104
     short_notice_role: RoleCode() = Field(description="未按时提前申请时，可以特批的角色")  # 002:L69, 001:L101
@@ -186,8 +228,14 @@ def validate(data: dict) -> list[tuple[str, str]]:
         bad = [r for r in rung.get("steps", []) if r not in _ROLES]
         if not rung.get("steps") or bad:
             errors.append((f"approval_ladder[{i}].steps", f"审批角色无效：{bad or '空'}"))
-    for key in ("late_violation_minutes", "early_violation_minutes", "grace_minutes", "punch_window_hours",
-                "left_post_violation_minutes", "spot_check_explain_minutes"):
+    for key in (
+        "late_violation_minutes",
+        "early_violation_minutes",
+        "grace_minutes",
+        "punch_window_hours",
+        "left_post_violation_minutes",
+        "spot_check_explain_minutes",
+    ):
         if not isinstance(data.get(key), (int, float)) or data[key] < 0:
             errors.append((key, "应为非负数"))
     for key in ("spot_check_early_minutes", "arrive_early_minutes", "max_leave_days"):

@@ -4,6 +4,7 @@ The numbers come from the policy section `attendance` (see policy.py, which cite
 Each check returns a list of `Finding(rule, message, severity)`: severity "refuse" blocks the request,
 "manager" means it is valid only with a manager's approval (002:L69, L73, L74).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ class Shift:
 
 # ---------------------------------------------------------------- leave
 
+
 def leave_days(start: date, end: date) -> int:
     return (end - start).days + 1
 
@@ -57,9 +59,19 @@ def approval_steps(days: int, ladder: list[dict]) -> list[str]:
     raise ValueError("approval ladder must end with max_days = None")
 
 
-def check_leave(*, kind: str, start: date, end: date, submitted_at: datetime, first_shift: Shift | None,
-                holidays: set[date], rules: dict, same_day_off_in_department: int, taken_this_quarter: float,
-                default_start: str) -> list[Finding]:
+def check_leave(
+    *,
+    kind: str,
+    start: date,
+    end: date,
+    submitted_at: datetime,
+    first_shift: Shift | None,
+    holidays: set[date],
+    rules: dict,
+    same_day_off_in_department: int,
+    taken_this_quarter: float,
+    default_start: str,
+) -> list[Finding]:
     """Findings for a leave request, checked when it is submitted. default_start ("HH:MM"): when the day's shift
     starts for someone not rostered that day (the shift calendar's default shift)."""
     findings: list[Finding] = []
@@ -68,12 +80,20 @@ def check_leave(*, kind: str, start: date, end: date, submitted_at: datetime, fi
     kind_rules = rules["kinds"].get(kind)
     if kind_rules is None:
         return [Finding("kind", f"未知的请假类型：{kind}")]
-    shift_start = first_shift.start if first_shift else datetime.combine(start, _parse_time(default_start), submitted_at.tzinfo)
+    shift_start = (
+        first_shift.start if first_shift else datetime.combine(start, _parse_time(default_start), submitted_at.tzinfo)
+    )
     notice = shift_start - submitted_at
     need = timedelta(hours=kind_rules["notice_hours"])
     if notice < need:
         # 002:L69: a request without the notice is valid only with a manager's approval, else absenteeism.
-        findings.append(Finding("notice", f"{kind_rules['label']}需在班前{_hours(kind_rules['notice_hours'])}提出（已不足），须经管理人员批准方可生效", MANAGER))
+        findings.append(
+            Finding(
+                "notice",
+                f"{kind_rules['label']}需在班前{_hours(kind_rules['notice_hours'])}提出（已不足），须经管理人员批准方可生效",
+                MANAGER,
+            )
+        )
     if first_shift is not None and first_shift.is_night and rules.get("night_leave_deadline"):
         deadline = datetime.combine(first_shift.day, _parse_time(rules["night_leave_deadline"]), shift_start.tzinfo)
         # 002:L73: night-shift leave only in special cases, before 12:00 of the day, with manager approval.
@@ -98,9 +118,15 @@ def check_leave(*, kind: str, start: date, end: date, submitted_at: datetime, fi
         # 003:L451 (gov: two people of one department may not be on leave at the same time); a cap per center otherwise.
         findings.append(Finding("department_cap", f"本部门同日请假人数已达上限（{cap}人）"))
     allowance = rules.get("quarter_allowance_days")
-    if allowance is not None and kind in rules.get("allowance_kinds", []) and taken_this_quarter + leave_days(start, end) > allowance:
+    if (
+        allowance is not None
+        and kind in rules.get("allowance_kinds", [])
+        and taken_this_quarter + leave_days(start, end) > allowance
+    ):
         # 003:L454: 5 days a quarter of personal plus sick leave.
-        findings.append(Finding("quarter_allowance", f"本季度事假病假合计不得超过{allowance}天（已用{taken_this_quarter:g}天）"))
+        findings.append(
+            Finding("quarter_allowance", f"本季度事假病假合计不得超过{allowance}天（已用{taken_this_quarter:g}天）")
+        )
     return findings
 
 
@@ -117,10 +143,22 @@ def certificate_due(end: date) -> date:
 
 # ---------------------------------------------------------------- swaps
 
-def check_swap(*, requester_shift: Shift, counterpart_shift: Shift, requester_level: int, counterpart_level: int,
-               requester_swaps_this_month: list[tuple[date, ...]], counterpart_swaps_this_month: list[tuple[date, ...]],
-               requester_schedule: list[Shift], counterpart_schedule: list[Shift], holidays: set[date],
-               leave_days_requester: set[date], leave_days_counterpart: set[date], rules: dict) -> list[Finding]:
+
+def check_swap(
+    *,
+    requester_shift: Shift,
+    counterpart_shift: Shift,
+    requester_level: int,
+    counterpart_level: int,
+    requester_swaps_this_month: list[tuple[date, ...]],
+    counterpart_swaps_this_month: list[tuple[date, ...]],
+    requester_schedule: list[Shift],
+    counterpart_schedule: list[Shift],
+    holidays: set[date],
+    leave_days_requester: set[date],
+    leave_days_counterpart: set[date],
+    rules: dict,
+) -> list[Finding]:
     """002:L77-85 (换班制度). The requester works the counterpart's shift and vice versa.
 
     *_swaps_this_month: one tuple per swap already asked or approved this month, with the days it touches.
@@ -150,15 +188,25 @@ def check_swap(*, requester_shift: Shift, counterpart_shift: Shift, requester_le
             if s.start == given_away.start and s.end == given_away.end:
                 continue
             if s.start < new_shift.end + min_rest and new_shift.start < s.end + min_rest:
-                f.append(Finding("back_to_back", f"换班后{who}将连班（与{s.start:%m-%d %H:%M}的班次间隔不足{rules['min_rest_hours']}小时）"))
+                f.append(
+                    Finding(
+                        "back_to_back",
+                        f"换班后{who}将连班（与{s.start:%m-%d %H:%M}的班次间隔不足{rules['min_rest_hours']}小时）",
+                    )
+                )
                 break
-    if requester_shift.day in leave_days_requester or counterpart_shift.day in leave_days_requester \
-            or requester_shift.day in leave_days_counterpart or counterpart_shift.day in leave_days_counterpart:
+    if (
+        requester_shift.day in leave_days_requester
+        or counterpart_shift.day in leave_days_requester
+        or requester_shift.day in leave_days_counterpart
+        or counterpart_shift.day in leave_days_counterpart
+    ):
         f.append(Finding("leave_on_swap", "换班和还班均不得请假"))
     return f
 
 
 # ---------------------------------------------------------------- attendance
+
 
 @dataclass(frozen=True)
 class DayResult:
@@ -189,19 +237,32 @@ def classify_shift(shift: Shift, punches: list[tuple[datetime, str]], rules: dic
     late_s = max(0.0, (ins[0] - shift.start).total_seconds())
     absent_after = rules.get("absent_if_late_minutes")
     if absent_after is not None and late_s > absent_after * 60:
-        return DayResult(shift.staff_no, shift.day, "absent", int(late_s // 60), 0, True, f"迟到超过{absent_after}分钟，按旷工处理")
+        return DayResult(
+            shift.staff_no, shift.day, "absent", int(late_s // 60), 0, True, f"迟到超过{absent_after}分钟，按旷工处理"
+        )
     early_s = max(0.0, (shift.end - outs[-1]).total_seconds()) if outs else 0.0
     grace = rules["grace_minutes"] * 60
     is_late, is_early = late_s > grace, early_s > grace
-    status = {(False, False): "normal", (True, False): "late", (False, True): "early", (True, True): "late_early"}[(is_late, is_early)]
+    status = {(False, False): "normal", (True, False): "late", (False, True): "early", (True, True): "late_early"}[
+        (is_late, is_early)
+    ]
     violation = late_s >= rules["late_violation_minutes"] * 60 or early_s >= rules["early_violation_minutes"] * 60
     on_time = arrived_early_enough(shift, ins[0], rules)
-    return DayResult(shift.staff_no, shift.day, status, int(late_s // 60) if is_late else 0,
-                     int(early_s // 60) if is_early else 0, violation, "" if outs else "未打卡下班",
-                     early_arrival=on_time, arrived_minutes_before=int((shift.start - ins[0]).total_seconds() // 60))
+    return DayResult(
+        shift.staff_no,
+        shift.day,
+        status,
+        int(late_s // 60) if is_late else 0,
+        int(early_s // 60) if is_early else 0,
+        violation,
+        "" if outs else "未打卡下班",
+        early_arrival=on_time,
+        arrived_minutes_before=int((shift.start - ins[0]).total_seconds() // 60),
+    )
 
 
 # ---------------------------------------------------------------- at the post
+
 
 def judge_spot_check(shift: Shift, checked_at: datetime, explained_at: datetime | None, rules: dict) -> tuple[str, int]:
     """A spot check (查岗) that found the person away and not registered (000:L31 = 003:L445).

@@ -7,6 +7,7 @@ the first field key by HKDF. A field's digest column, when it has one, is the Ch
 same model; `rekey_model` (used by `manage.py rotate_field_key` and by data migrations) writes both again under the
 first key.
 """
+
 from __future__ import annotations
 
 import base64
@@ -117,8 +118,11 @@ class EncryptedTextField(models.TextField):
 def encrypted_fields(model) -> list[tuple[str, str | None]]:
     """(field, its digest field or None) of a model's encrypted fields."""
     names = {f.name for f in model._meta.get_fields()}
-    return [(f.name, f.name + DIGEST_SUFFIX if f.name + DIGEST_SUFFIX in names else None)
-            for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+    return [
+        (f.name, f.name + DIGEST_SUFFIX if f.name + DIGEST_SUFFIX in names else None)
+        for f in model._meta.concrete_fields
+        if isinstance(f, EncryptedTextField)
+    ]
 
 
 def rekey_model(model, *, chunk: int = 2000, progress=None) -> int:
@@ -139,14 +143,17 @@ def rekey_model(model, *, chunk: int = 2000, progress=None) -> int:
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
             where = f"WHERE {qn(pk)} > %s " if last is not None else ""
-            cursor.execute(f"SELECT {qn(pk)}, {', '.join(qn(c) for c in raw)} FROM {qn(table)} {where}"
-                           f"ORDER BY {qn(pk)} LIMIT {int(chunk)}", [last] if last is not None else [])
+            cursor.execute(
+                f"SELECT {qn(pk)}, {', '.join(qn(c) for c in raw)} FROM {qn(table)} {where}"
+                f"ORDER BY {qn(pk)} LIMIT {int(chunk)}",
+                [last] if last is not None else [],
+            )
             rows = cursor.fetchall()
             if not rows:
                 break
             for row in rows:
                 sets, params = [], []
-                for (name, digest_name), column, token in zip(pairs, raw, row[1:]):
+                for (_name, digest_name), column, token in zip(pairs, raw, row[1:]):
                     if not token:
                         continue
                     clear = decrypt(token)

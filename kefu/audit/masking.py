@@ -1,4 +1,5 @@
 """Masking of customer data for display (pure). 138****5678 as in SPEC §Privacy."""
+
 from __future__ import annotations
 
 

@@ -1,4 +1,5 @@
 """Audit records: every read of customer data, every unmask, export and destruction (004:L2045)."""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -24,9 +25,17 @@ class AuditRecord(models.Model):
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     # The center of the one acting (their staff record): an auditor reads only their own center's records. Empty for
     # what no center's staff did (a failed login, a superuser without a staff record, a system task).
-    center = models.ForeignKey("org.Center", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                               verbose_name="中心")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="操作人")
+    center = models.ForeignKey(
+        "org.Center", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="中心"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="操作人",
+    )
     staff_no = models.CharField("工号", max_length=20, blank=True, db_index=True)
     action = models.CharField("动作", max_length=10, choices=Action.choices, db_index=True)
     channel = models.CharField("途径", max_length=10, choices=Channel.choices)

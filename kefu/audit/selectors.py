@@ -5,6 +5,7 @@ them ("工单 GD202612070012", "客户 139****5678", "张三 (1001)"), not as st
 The audit app sits in the ground layer: it reads the records' objects through the app registry (apps.get_model),
 never by importing the apps above it.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,7 +16,8 @@ from datetime import datetime
 from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kefu.audit.masking import mask_phone
 from kefu.audit.models import AuditRecord
@@ -29,15 +31,25 @@ NAMES_SHOWN = 3  # a list read names its first objects and says how many there a
 
 # How each object type is called (types not listed are shown by this name, or "其他对象").
 TYPE_LABELS = {
-    "tickets.order": gettext_lazy("工单"), "order": gettext_lazy("工单"),
-    "customers.customer": gettext_lazy("客户"), "customer": gettext_lazy("客户"),
-    "workbench.attachment": gettext_lazy("工单附件"), "telephony.call": gettext_lazy("通话"),
-    "telephony.caller": gettext_lazy("主叫号码"), "followup.survey": gettext_lazy("满意度调查"),
-    "followup.campaign": gettext_lazy("外呼活动"), "followup.optout": gettext_lazy("拒绝回访登记"),
-    "tickets.case": gettext_lazy("典型案例"), "typical_case": gettext_lazy("典型案例"),
-    "user": gettext_lazy("登录账号"), "staff": gettext_lazy("员工"), "handover": gettext_lazy("交接班日志"),
-    "export": gettext_lazy("导出文件"), "audit.record": gettext_lazy("审计记录"),
-    "audit.field_key": gettext_lazy("字段加密密钥"), "request": gettext_lazy("申请"),
+    "tickets.order": gettext_lazy("工单"),
+    "order": gettext_lazy("工单"),
+    "customers.customer": gettext_lazy("客户"),
+    "customer": gettext_lazy("客户"),
+    "workbench.attachment": gettext_lazy("工单附件"),
+    "telephony.call": gettext_lazy("通话"),
+    "telephony.caller": gettext_lazy("主叫号码"),
+    "followup.survey": gettext_lazy("满意度调查"),
+    "followup.campaign": gettext_lazy("外呼活动"),
+    "followup.optout": gettext_lazy("拒绝回访登记"),
+    "tickets.case": gettext_lazy("典型案例"),
+    "typical_case": gettext_lazy("典型案例"),
+    "user": gettext_lazy("登录账号"),
+    "staff": gettext_lazy("员工"),
+    "handover": gettext_lazy("交接班日志"),
+    "export": gettext_lazy("导出文件"),
+    "audit.record": gettext_lazy("审计记录"),
+    "audit.field_key": gettext_lazy("字段加密密钥"),
+    "request": gettext_lazy("申请"),
 }
 
 
@@ -80,8 +92,9 @@ def _order_ids(scope, number: str) -> list[int]:
 def _destructions(center):
     """Records of orders destroyed by retention. The retention timer writes them without a center (a system task);
     order numbers are unique across centers, and the records found through them are still the caller's center's."""
-    return AuditRecord.objects.filter(Q(center=center) | Q(center__isnull=True), action=AuditRecord.Action.DESTROY,
-                                      object_type__in=ORDER_TYPES)
+    return AuditRecord.objects.filter(
+        Q(center=center) | Q(center__isnull=True), action=AuditRecord.Action.DESTROY, object_type__in=ORDER_TYPES
+    )
 
 
 def _by_order(scope, number: str, errors: dict) -> Q | None:
@@ -93,8 +106,9 @@ def _by_order(scope, number: str, errors: dict) -> Q | None:
     if not ids:
         errors["order"] = _("工单号：本中心没有工单 %(number)s") % {"number": number}
         return None
-    attachment_ids = list(apps.get_model("workbench", "Attachment").objects.filter(order_id__in=ids)
-                          .values_list("pk", flat=True))
+    attachment_ids = list(
+        apps.get_model("workbench", "Attachment").objects.filter(order_id__in=ids).values_list("pk", flat=True)
+    )
     query = Q(object_type__in=ORDER_TYPES, object_ids__regex=_ids_regex(ids)) | Q(note__contains=number)
     if attachment_ids:
         query |= Q(object_type="workbench.attachment", object_ids__regex=_ids_regex(attachment_ids))
@@ -115,8 +129,9 @@ def _by_customer(scope, phone: str, errors: dict) -> Q | None:
     if customer is None:
         errors["customer"] = _("客户电话：本中心没有这个号码的客户")
         return None
-    order_ids = list(scope.filter(apps.get_model("tickets", "Order").objects.filter(customer=customer))
-                     .values_list("pk", flat=True))
+    order_ids = list(
+        scope.filter(apps.get_model("tickets", "Order").objects.filter(customer=customer)).values_list("pk", flat=True)
+    )
     query = Q(object_type__in=CUSTOMER_TYPES, object_ids__regex=_ids_regex([customer.pk]))
     if order_ids:
         query |= Q(object_type__in=ORDER_TYPES, object_ids__regex=_ids_regex(order_ids))
@@ -174,6 +189,7 @@ def search(params, scope) -> tuple[object, Criteria]:
 
 # ---------------------------------------------------------------- naming the objects
 
+
 def ids_of(record) -> list[str]:
     return [i for i in (record.object_ids or "").split(",") if i]
 
@@ -193,8 +209,10 @@ def _namers(center) -> dict:
 
     def orders(ids):
         order_model = apps.get_model("tickets", "Order")
-        found = {str(pk): _("工单 %(number)s") % {"number": n}
-                 for pk, n in order_model.objects.filter(center=center, pk__in=ids).values_list("pk", "number")}
+        found = {
+            str(pk): _("工单 %(number)s") % {"number": n}
+            for pk, n in order_model.objects.filter(center=center, pk__in=ids).values_list("pk", "number")
+        }
         missing = [i for i in ids if i not in found]
         if missing:  # destroyed by retention: the number is in the destruction's record
             for rec in _destructions(center).filter(object_ids__in=missing):
@@ -205,49 +223,74 @@ def _namers(center) -> dict:
     def customers(ids):
         from kefu.customers.models import Customer
 
-        return {str(c.pk): _("客户 %(phone)s") % {"phone": mask_phone(c.phone)}
-                for c in Customer.objects.filter(center=center, pk__in=ids)}
+        return {
+            str(c.pk): _("客户 %(phone)s") % {"phone": mask_phone(c.phone)}
+            for c in Customer.objects.filter(center=center, pk__in=ids)
+        }
 
     def attachments(ids):
         model = apps.get_model("workbench", "Attachment")
-        return {str(a.pk): _("附件 %(name)s（工单 %(number)s）") % {"name": a.name, "number": a.order.number}
-                for a in model.objects.filter(center=center, pk__in=ids).select_related("order").defer("content")}
+        return {
+            str(a.pk): _("附件 %(name)s（工单 %(number)s）") % {"name": a.name, "number": a.order.number}
+            for a in model.objects.filter(center=center, pk__in=ids).select_related("order").defer("content")
+        }
 
     def calls(ids):
         model = apps.get_model("telephony", "Call")
-        return {str(c.pk): _("通话 %(at)s %(agent)s") % {"at": _local(c.offered_at),
-                                                         "agent": _staff_label(c.agent.name if c.agent else "",
-                                                                               c.agent_staff_no)}
-                for c in model.objects.filter(center=center, pk__in=ids).select_related("agent")}
+        return {
+            str(c.pk): _("通话 %(at)s %(agent)s")
+            % {"at": _local(c.offered_at), "agent": _staff_label(c.agent.name if c.agent else "", c.agent_staff_no)}
+            for c in model.objects.filter(center=center, pk__in=ids).select_related("agent")
+        }
 
     def callers(ids):
         model = apps.get_model("telephony", "Caller")
-        return {str(c.pk): (_("主叫号码 %(phone)s") % {"phone": mask_phone(c.number)}) if c.number else _("主叫号码（已销毁）")
-                for c in model.objects.filter(center=center, pk__in=ids)}
+        return {
+            str(c.pk): (_("主叫号码 %(phone)s") % {"phone": mask_phone(c.number)})
+            if c.number
+            else _("主叫号码（已销毁）")
+            for c in model.objects.filter(center=center, pk__in=ids)
+        }
 
     def surveys(ids):
         model = apps.get_model("followup", "Survey")
-        return {str(s.pk): _("满意度调查（工单 %(number)s）") % {"number": s.order.number}
-                for s in model.objects.filter(center=center, pk__in=ids).select_related("order")}
+        return {
+            str(s.pk): _("满意度调查（工单 %(number)s）") % {"number": s.order.number}
+            for s in model.objects.filter(center=center, pk__in=ids).select_related("order")
+        }
 
     def campaigns(ids):
         model = apps.get_model("followup", "Campaign")
-        return {str(c.pk): _("外呼活动 %(name)s") % {"name": c.name}
-                for c in model.objects.filter(center=center, pk__in=ids)}
+        return {
+            str(c.pk): _("外呼活动 %(name)s") % {"name": c.name}
+            for c in model.objects.filter(center=center, pk__in=ids)
+        }
 
     def users(ids):
         from django.contrib.auth import get_user_model
 
         from kefu.org.models import Staff
 
-        numbers = {str(s.user_id): _staff_label(s.name, s.staff_no)
-                   for s in Staff.objects.filter(center=center, user_id__in=ids)}
-        return {str(u.pk): numbers.get(str(u.pk), u.get_username())
-                for u in get_user_model().objects.filter(pk__in=ids)}
+        numbers = {
+            str(s.user_id): _staff_label(s.name, s.staff_no)
+            for s in Staff.objects.filter(center=center, user_id__in=ids)
+        }
+        return {
+            str(u.pk): numbers.get(str(u.pk), u.get_username()) for u in get_user_model().objects.filter(pk__in=ids)
+        }
 
-    return {"tickets.order": orders, "order": orders, "customers.customer": customers, "customer": customers,
-            "workbench.attachment": attachments, "telephony.call": calls, "telephony.caller": callers,
-            "followup.survey": surveys, "followup.campaign": campaigns, "user": users}
+    return {
+        "tickets.order": orders,
+        "order": orders,
+        "customers.customer": customers,
+        "customer": customers,
+        "workbench.attachment": attachments,
+        "telephony.call": calls,
+        "telephony.caller": callers,
+        "followup.survey": surveys,
+        "followup.campaign": campaigns,
+        "user": users,
+    }
 
 
 def name_records(center, records) -> None:
@@ -265,8 +308,11 @@ def name_records(center, records) -> None:
         namer = namers.get(object_type)
         digits = [i for i in ids if i.isdigit()]
         names[object_type] = namer(digits) if namer and digits else {}
-    staff = dict(Staff.objects.filter(center=center, staff_no__in={r.staff_no for r in records if r.staff_no})
-                 .values_list("staff_no", "name"))
+    staff = dict(
+        Staff.objects.filter(center=center, staff_no__in={r.staff_no for r in records if r.staff_no}).values_list(
+            "staff_no", "name"
+        )
+    )
     for r in records:
         ids = ids_of(r)
         label = type_label(r.object_type)

@@ -1,4 +1,5 @@
 """Writing audit records. Call `record_read` wherever customer data leaves the server."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -23,8 +24,18 @@ def _channel(request, default: str) -> str:
     return default
 
 
-def record(request, action: str, *, object_type: str, ids: Iterable, fields: str = "", note: str = "",
-           channel: str = AuditRecord.Channel.PAGE, user=None, center=None) -> AuditRecord:
+def record(
+    request,
+    action: str,
+    *,
+    object_type: str,
+    ids: Iterable,
+    fields: str = "",
+    note: str = "",
+    channel: str = AuditRecord.Channel.PAGE,
+    user=None,
+    center=None,
+) -> AuditRecord:
     """One audit record; its center is the acting staff member's (or `center`, for work done for a center)."""
     user = user or (getattr(request, "user", None) if request is not None else None)
     if user is not None and not user.is_authenticated:
@@ -45,10 +56,28 @@ def record(request, action: str, *, object_type: str, ids: Iterable, fields: str
     )
 
 
-def record_read(request, *, object_type: str, ids: Iterable, fields: str = "", channel: str = AuditRecord.Channel.PAGE,
-                note: str = "", user=None, center=None):
-    return record(request, AuditRecord.Action.READ, object_type=object_type, ids=ids, fields=fields, channel=channel, note=note,
-                  user=user, center=center)
+def record_read(
+    request,
+    *,
+    object_type: str,
+    ids: Iterable,
+    fields: str = "",
+    channel: str = AuditRecord.Channel.PAGE,
+    note: str = "",
+    user=None,
+    center=None,
+):
+    return record(
+        request,
+        AuditRecord.Action.READ,
+        object_type=object_type,
+        ids=ids,
+        fields=fields,
+        channel=channel,
+        note=note,
+        user=user,
+        center=center,
+    )
 
 
 def can_unmask(user) -> bool:

@@ -1,4 +1,5 @@
 """Logins and failed logins go to the audit log (who, when, from where)."""
+
 from kefu.audit.models import AuditRecord
 from kefu.audit.services import record
 

@@ -29,7 +29,13 @@ class CustomerAdmin(admin.ModelAdmin):
         response = super().changelist_view(request, extra_context)
         rows = getattr(response, "context_data", {}).get("cl")
         if rows is not None:
-            record_read(request, object_type="customer", ids=[c.pk for c in rows.result_list], fields="name,phone(masked)", channel="admin")
+            record_read(
+                request,
+                object_type="customer",
+                ids=[c.pk for c in rows.result_list],
+                fields="name,phone(masked)",
+                channel="admin",
+            )
         return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

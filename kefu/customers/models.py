@@ -1,4 +1,5 @@
 """Customers (客户). Names, phones and addresses are encrypted at rest; lookups use keyed digests."""
+
 from django.db import models
 
 from kefu.audit.crypto import EncryptedTextField

@@ -1,4 +1,5 @@
 """Phone numbers as callers give them (pure). Mobile 1[3-9]xxxxxxxxx, landline 0xx(x)-xxxxxxx(x), 95xxx/400/800."""
+
 from __future__ import annotations
 
 import re

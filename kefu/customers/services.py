@@ -1,4 +1,5 @@
 """Use cases for customers. Every write goes through here."""
+
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
@@ -14,7 +15,11 @@ from kefu.prepared import RowPlan
 def clean_phone(raw: str, field: str = "phone") -> str:
     phone = normalize_phone(raw)
     if phone is None:
-        raise RuleViolation(f"电话号码格式不正确：应为11位手机号、带区号的固话或服务号码（收到“{str(raw)[:20]}”）", field=field, rule="phone_format")
+        raise RuleViolation(
+            f"电话号码格式不正确：应为11位手机号、带区号的固话或服务号码（收到“{str(raw)[:20]}”）",
+            field=field,
+            rule="phone_format",
+        )
     return phone
 
 
@@ -29,20 +34,39 @@ def find_by_phone(center, raw_phone: str) -> Customer | None:
 # built once (see kefu.prepared).
 _BY_PHONE_FOR_UPDATE = RowPlan(
     [(Customer, "k")],
-    lambda n: f"FROM {n.table(Customer)} k WHERE k.{n.col(Customer, 'center')} = %s AND k.{n.col(Customer, 'phone_digest')} = %s",
+    lambda n: (
+        f"FROM {n.table(Customer)} k WHERE k.{n.col(Customer, 'center')} = %s AND k.{n.col(Customer, 'phone_digest')} = %s"
+    ),
     lock="k",
 )
 
 
-def upsert_customer(center, *, phone: str, name: str = "", kind: str | None = None, is_vip: bool | None = None,
-                    service_number: str = "", address: str = "") -> Customer:
+def upsert_customer(
+    center,
+    *,
+    phone: str,
+    name: str = "",
+    kind: str | None = None,
+    is_vip: bool | None = None,
+    service_number: str = "",
+    address: str = "",
+) -> Customer:
     """Find the customer by phone or create one; fill in what the caller told us this time."""
-    return upsert_customer_created(center, phone=phone, name=name, kind=kind, is_vip=is_vip,
-                                   service_number=service_number, address=address)[0]
+    return upsert_customer_created(
+        center, phone=phone, name=name, kind=kind, is_vip=is_vip, service_number=service_number, address=address
+    )[0]
 
 
-def upsert_customer_created(center, *, phone: str, name: str = "", kind: str | None = None, is_vip: bool | None = None,
-                            service_number: str = "", address: str = "") -> tuple[Customer, bool]:
+def upsert_customer_created(
+    center,
+    *,
+    phone: str,
+    name: str = "",
+    kind: str | None = None,
+    is_vip: bool | None = None,
+    service_number: str = "",
+    address: str = "",
+) -> tuple[Customer, bool]:
     """upsert_customer, also saying whether the customer is new (a new customer has no history to look up)."""
     phone = clean_phone(phone)
     if len(name) > 50:

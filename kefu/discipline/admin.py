@@ -1,5 +1,6 @@
 """The appraisal record of each staff member (rank and status) edited in the admin site, scoped to the center like
 every admin page (kefu/org/admin_scope.py). A rank must be one the center's policy gives a bonus base (000:L84)."""
+
 from django import forms
 from django.contrib import admin
 

@@ -1,4 +1,5 @@
 """The discipline API: violations, appeals, dismissal proposals, the fines fund, rewards, the month's appraisal."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -8,7 +9,6 @@ from django.http import HttpResponse
 from ninja import Field, Router, Schema
 
 from kefu.access import op
-from kefu.messages import Msg
 from kefu.scope import caller
 
 from . import services
@@ -44,11 +44,13 @@ class ViolationOut(Schema):
     version: int
 
 
-
-
 class DisciplineTransitionIn(Schema):
-    name: str = Field(..., max_length=40, description="acknowledge / appeal / lead_uphold / lead_reject / escalate / "
-                                                      "accept / manager_uphold / manager_reject / withdraw")
+    name: str = Field(
+        ...,
+        max_length=40,
+        description="acknowledge / appeal / lead_uphold / lead_reject / escalate / "
+        "accept / manager_uphold / manager_reject / withdraw",
+    )
     version: int | None = None
     reason: str | None = Field(None, max_length=500)
     note: str | None = Field(None, max_length=500)
@@ -87,8 +89,6 @@ class AppraisalOut(Schema):
     fines: Decimal
 
 
-
-
 class MyRecordOut(Schema):
     month: date
     violations: list[ViolationOut]
@@ -107,7 +107,9 @@ def my_record(request, month: str):
 @op(router.get, "/violations", "discipline.list", response=list[ViolationOut])
 def list_violations(request, month: str, staff_no: str | None = None):
     scope = caller(request)
-    return [violation_out(v) for v in services.month_violations(scope, month=services.parse_month(month), staff_no=staff_no)]
+    return [
+        violation_out(v) for v in services.month_violations(scope, month=services.parse_month(month), staff_no=staff_no)
+    ]
 
 
 @op(router.post, "/violations", "discipline.record", response={201: ViolationOut})
@@ -118,7 +120,9 @@ def record(request, payload: ViolationIn):
 
 @op(router.post, "/violations/{violation_id}/transition", "discipline.transition", response=ViolationOut)
 def transition(request, violation_id: int, payload: DisciplineTransitionIn):
-    v = services.transition(caller(request), violation_id, name=payload.name, version=payload.version, **_fields(payload))
+    v = services.transition(
+        caller(request), violation_id, name=payload.name, version=payload.version, **_fields(payload)
+    )
     return violation_out(v)
 
 
@@ -145,8 +149,6 @@ class ProposalOut(Schema):
     version: int
 
 
-
-
 @op(router.get, "/proposals", "discipline.proposals", response=list[ProposalOut])
 def proposals(request):
     scope = caller(request)
@@ -162,8 +164,9 @@ class ProposalIn(Schema):
 @op(router.post, "/proposals/{proposal_id}/transition", "discipline.decide_proposal", response=ProposalOut)
 def decide_proposal(request, proposal_id: int, payload: ProposalIn):
     fields = {"note": payload.note} if payload.note is not None else {}
-    return proposal_out(services.decide_proposal(caller(request), proposal_id, name=payload.name, version=payload.version,
-                                                 **fields))
+    return proposal_out(
+        services.decide_proposal(caller(request), proposal_id, name=payload.name, version=payload.version, **fields)
+    )
 
 
 class FundRowOut(Schema):
@@ -203,8 +206,13 @@ class SpendingIn(Schema):
 @op(router.post, "/fund/spending", "discipline.enter_spending", response={201: FundRowOut})
 def enter_spending(request, payload: SpendingIn):
     scope = caller(request)
-    e = services.enter_spending(scope, department_id=services.department_of(scope, payload.department_id),
-                                amount=payload.amount, purpose=payload.purpose, spent_on=payload.spent_on)
+    e = services.enter_spending(
+        scope,
+        department_id=services.department_of(scope, payload.department_id),
+        amount=payload.amount,
+        purpose=payload.purpose,
+        spent_on=payload.spent_on,
+    )
     return 201, services.fund_row(e)
 
 
@@ -258,8 +266,12 @@ class MonthOut(Schema):
 def month_out(scope, m: date) -> dict:
     period = AppraisalMonth.objects.filter(center=scope.center, month=m).first()
     rows = period.rows.select_related("staff").order_by("staff__staff_no") if period else []
-    return {"month": m, "computed": bool(period and period.computed_at), "final": bool(period and period.final),
-            "rows": [appraisal_out(a) for a in rows]}
+    return {
+        "month": m,
+        "computed": bool(period and period.computed_at),
+        "final": bool(period and period.final),
+        "rows": [appraisal_out(a) for a in rows],
+    }
 
 
 @op(router.get, "/months/{month}", "discipline.month", response=MonthOut)

@@ -5,6 +5,7 @@ appraisal for presets without grades; the outstanding-employee rule (001:L158). 
     monthly_bonus(Decimal(200), "excellent", rules)                # 260    (000:L84)
     annual_rating(YearFacts(grades=[...], attendance_count=20))    # fail, no year-end bonus (000:L71)
 """
+
 from __future__ import annotations
 
 from calendar import monthrange
@@ -25,6 +26,7 @@ def worse(a: str, b: str) -> str:
 @dataclass(frozen=True)
 class GradeRules:
     """Thresholds of the grade rules (000:L57-63, L80-81)."""
+
     fair_max_violations: int = 5  # 中: at most 5 violations (L57); more is 差 (L59)
     poor_over_supervised: int = 2  # 差: supervised (督办) more than twice (L61)
     best_with_violations: str = "fair"  # 优/良 need the rules kept (L55-56): any violation caps the grade at 中
@@ -91,14 +93,20 @@ class BonusRules:
 
 
 GOV_BONUS = BonusRules(
-    bases={"staff": Decimal(160), "station_deputy": Decimal(180), "station_head": Decimal(200),
-           "deputy_section": Decimal(280), "section": Decimal(360)},
+    bases={
+        "staff": Decimal(160),
+        "station_deputy": Decimal(180),
+        "station_head": Decimal(200),
+        "deputy_section": Decimal(280),
+        "section": Decimal(360),
+    },
     factors={"excellent": Decimal("1.3"), "good": Decimal("1.0"), "fair": Decimal("0.9"), "poor": Decimal("0.7")},
 )
 
 
-def monthly_bonus(base: Decimal, grade: str, rules: BonusRules, *, deductions: Decimal = Decimal(0),
-                  forfeit: bool = False) -> Decimal:
+def monthly_bonus(
+    base: Decimal, grade: str, rules: BonusRules, *, deductions: Decimal = Decimal(0), forfeit: bool = False
+) -> Decimal:
     """000:L84 then L39-40: base × the grade's coefficient, less the month's deductions, never below 0 (直到扣完为止);
     0 when the month's bonus is forfeited (L39: 3 lates/early/not-at-post or 2 absenteeisms; L64-67)."""
     if base < 0 or deductions < 0:
@@ -120,6 +128,7 @@ def not_graded_because(employment: str, status: str) -> str | None:
 
 
 # -------------------------------------------------------------------------------------------------- annual
+
 
 @dataclass(frozen=True)
 class AnnualRules:
@@ -179,7 +188,10 @@ def annual_rating(facts: YearFacts, rules: AnnualRules = AnnualRules()) -> Annua
     fail = []
     if facts.attendance_count >= rules.attendance_fail_at:
         fail.append("attendance")
-    if facts.unexcused_longest_run >= rules.unexcused_consecutive_fail_at or facts.unexcused_days >= rules.unexcused_total_fail_at:
+    if (
+        facts.unexcused_longest_run >= rules.unexcused_consecutive_fail_at
+        or facts.unexcused_days >= rules.unexcused_total_fail_at
+    ):
         fail.append("unexcused")
     if _longest_run(poor) >= rules.poor_consecutive_fail_at or sum(poor) >= rules.poor_total_fail_at:
         fail.append("poor_months")
@@ -191,8 +203,10 @@ def annual_rating(facts: YearFacts, rules: AnnualRules = AnnualRules()) -> Annua
         fail.append("sanctioned")
     if facts.suspended_disobeyed:
         fail.append("suspended_disobeyed")
-    capped = (_longest_run(fair_or_below) >= rules.fair_or_below_consecutive_cap_at
-              or sum(fair_or_below) >= rules.fair_or_below_total_cap_at)
+    capped = (
+        _longest_run(fair_or_below) >= rules.fair_or_below_consecutive_cap_at
+        or sum(fair_or_below) >= rules.fair_or_below_total_cap_at
+    )
     graded = [g for g in facts.grades if g is not None]
     eligible = bool(graded) and not fail and not capped and all(g != "poor" for g in graded)
     refer = facts.unexcused_longest_run >= rules.refer_consecutive_at or facts.unexcused_days >= rules.refer_total_at
@@ -200,6 +214,7 @@ def annual_rating(facts: YearFacts, rules: AnnualRules = AnnualRules()) -> Annua
 
 
 # ----------------------------------------------------------------------------------------------- timeline
+
 
 def appraisal_deadlines(month: date, *, form_day: int = 5, opinion_day: int = 8) -> tuple[date, date]:
     """000:L53: the month's form reaches the office before the 5th of the next month; the appraisal group's opinion
@@ -218,6 +233,7 @@ def month_bounds(month: date) -> tuple[date, date]:
 
 
 # ---------------------------------------------------------------------------------- score-based appraisal
+
 
 def weighted_score(components: Mapping[str, float | None], weights: Mapping[str, float]) -> float | None:
     """A 0-100 score from components on 0-100 (KPI attainment, QA average...), weighted by policy; a missing component
@@ -240,6 +256,7 @@ def grade_from_score(score: float | None, bands: Sequence[tuple[float, str]]) ->
 
 
 # -------------------------------------------------------------------------------------------------- rewards
+
 
 @dataclass(frozen=True)
 class Candidate:

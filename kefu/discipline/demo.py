@@ -1,6 +1,7 @@
 """Demo: teamlead1's group's work rules and phrase standards; last month's violations from the demo center's own evidence (attendance, QA red lines, overdue orders),
 two spot-check entries by a team lead, one appeal upheld, a reward, the fund's spending and publication, and every
 agent's grade and bonus computed (left as a draft for the manager to approve)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -14,7 +15,6 @@ from kefu.scope import scope_of
 from . import services
 from .models import AppraisalMonth, Violation
 
-
 DEMO_WORK_RULES = [
     {"title": "交接班", "text": "提前十五分钟到岗，查看交接班记录，未办结的工单当面交接清楚。"},
     {"title": "在岗纪律", "text": "离开座席须向班长说明去向；离岗超过二十分钟按制度记违规。"},
@@ -22,8 +22,10 @@ DEMO_WORK_RULES = [
 ]
 DEMO_PHRASES = {
     "standard": [{"situation": "closing", "title": "本组结束语", "text": "感谢您的来电，祝您生活愉快，再见！"}],
-    "discouraged": [{"phrase": "搞不定", "suggestion": "我马上为您确认后给您答复"},
-                    {"phrase": "没听说过", "suggestion": "这个情况我需要核实一下，请您稍等"}],
+    "discouraged": [
+        {"phrase": "搞不定", "suggestion": "我马上为您确认后给您答复"},
+        {"phrase": "没听说过", "suggestion": "这个情况我需要核实一下，请您稍等"},
+    ],
 }
 
 
@@ -54,8 +56,11 @@ def build(center, rng, out) -> None:
     lead_scope, manager_scope = scope_of(lead), scope_of(manager)
     counts = services.record_from_evidence(lead_scope, month)
     agents = list(services.appraised_staff(center).filter(user__groups__name="agent"))
-    manual = [("chatting", "查岗：上班时间与邻座闲聊约10分钟"), ("registration_error", "抽查工单：来电人地址漏登记"),
-              ("chatting", "观察：交接班时聚集聊天")]
+    manual = [
+        ("chatting", "查岗：上班时间与邻座闲聊约10分钟"),
+        ("registration_error", "抽查工单：来电人地址漏登记"),
+        ("chatting", "观察：交接班时聚集聊天"),
+    ]
     made = []
     for i, (type_code, note) in enumerate(manual):
         if not agents:
@@ -63,8 +68,11 @@ def build(center, rng, out) -> None:
         agent = agents[(i * 3) % len(agents)]
         day = month + timedelta(days=4 + i * 7)
         try:
-            made.append(services.record_violation(lead_scope, staff_no=agent.staff_no, type_code=type_code,
-                                                  occurred_on=day, note=note))
+            made.append(
+                services.record_violation(
+                    lead_scope, staff_no=agent.staff_no, type_code=type_code, occurred_on=day, note=note
+                )
+            )
         except RuleViolation:
             continue
     # One appeal, upheld by another lead: the record is voided and its fine reversed.
@@ -72,28 +80,47 @@ def build(center, rng, out) -> None:
     other_lead = Staff.objects.filter(center=center, user__username="teamlead2").first() or manager
     if appealed is not None:
         try:
-            v = services.transition(scope_of(appealed.staff), appealed.pk, name="appeal", reason="当时在向同事请教业务问题")
+            v = services.transition(
+                scope_of(appealed.staff), appealed.pk, name="appeal", reason="当时在向同事请教业务问题"
+            )
             services.transition(scope_of(other_lead), v.pk, name="lead_uphold", note="经核实为业务交流")
         except RuleViolation:
             pass
-    clean = [a for a in agents if not Violation.objects.filter(staff=a, occurred_on__gte=month,
-                                                                state__in=("recorded", "acknowledged")).exists()]
+    clean = [
+        a
+        for a in agents
+        if not Violation.objects.filter(
+            staff=a, occurred_on__gte=month, state__in=("recorded", "acknowledged")
+        ).exists()
+    ]
     if clean:
         try:
-            r = services.propose_reward(lead_scope, staff_no=clean[0].staff_no, type_code="report_violation",
-                                        month=month, reason="检举他人代打卡")
+            r = services.propose_reward(
+                lead_scope,
+                staff_no=clean[0].staff_no,
+                type_code="report_violation",
+                month=month,
+                reason="检举他人代打卡",
+            )
             services.decide_reward(manager_scope, r.pk, approve=True)
         except RuleViolation:
             pass
     department_id = lead.department_id
     left = services.balance(center, department_id)
     if left > 0:
-        spend = services.enter_spending(lead_scope, department_id=department_id, amount=min(left, 30),
-                                        purpose="班组生日会水果", spent_on=month + timedelta(days=25))
+        spend = services.enter_spending(
+            lead_scope,
+            department_id=department_id,
+            amount=min(left, 30),
+            purpose="班组生日会水果",
+            spent_on=month + timedelta(days=25),
+        )
         services.decide_spending(manager_scope, spend.pk, approve=True)
     services.publish_fund(manager_scope, department_id, month=month)
     period = services.compute_month(manager_scope, month)
     # This month's evidence so far (the demo's orders and calls are recent): recorded, not yet appraised.
     now_counts = services.record_from_evidence(lead_scope, timezone.localdate())
-    out.write(f"  奖惩：{month:%Y-%m} 从证据记录违规 {sum(counts.values())} 条（{counts}），录入 {len(made)} 条，"
-              f"考核 {period.rows.count()} 人；本月至今从证据记录 {sum(now_counts.values())} 条（{now_counts}）")
+    out.write(
+        f"  奖惩：{month:%Y-%m} 从证据记录违规 {sum(counts.values())} 条（{counts}），录入 {len(made)} 条，"
+        f"考核 {period.rows.count()} 人；本月至今从证据记录 {sum(now_counts.values())} 条（{now_counts}）"
+    )

@@ -12,6 +12,7 @@ A sanction is never carried out by this module: a dismissal step is a proposal t
 The attendance classifications the ladders count (late, absent from post, absenteeism, early leave) are here too,
 as functions of minutes, so that a preset's thresholds are data and each seed's examples can be checked.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -35,6 +36,7 @@ class LadderError(ValueError):
 class Sanction:
     """What one occurrence costs. `fine` is paid in and goes to the department's fund (000:L203); a bonus deduction
     comes off the month's appraisal bonus (000:L39); a salary deduction off the pay (001:L115)."""
+
     fine: Decimal = ZERO
     bonus_deduction: Decimal = ZERO
     salary_deduction: Decimal = ZERO
@@ -95,6 +97,7 @@ def period_key(day: date, period: str) -> tuple:
 @dataclass(frozen=True)
 class Event:
     """One counted violation: who, which type, on which day (events of a day keep their given order)."""
+
     person: str
     type_code: str
     day: date
@@ -121,7 +124,9 @@ def number_occurrences(events: Iterable[Event], ladders: Mapping[str, Ladder]) -
 
 def sanctions_for(events: Iterable[Event], ladders: Mapping[str, Ladder]) -> list[Sanction]:
     items = list(events)
-    return [penalty_for(ladders[ev.type_code], n) for ev, n in zip(items, number_occurrences(items, ladders), strict=True)]
+    return [
+        penalty_for(ladders[ev.type_code], n) for ev, n in zip(items, number_occurrences(items, ladders), strict=True)
+    ]
 
 
 # ------------------------------------------------------------------------------------------------- data form
@@ -194,8 +199,12 @@ def ladder_from_data(data: Mapping, where: str = "ladder") -> Ladder:
     group = data.get("group", "")
     if not isinstance(group, str):
         raise LadderError(f"{where}.group", "discipline.ladder.not_text")
-    return Ladder(tuple(sanction_from_data(s, f"{where}.steps[{i}]") for i, s in enumerate(steps)),
-                  period=period, group=group, seed=str(data.get("seed", "")))
+    return Ladder(
+        tuple(sanction_from_data(s, f"{where}.steps[{i}]") for i, s in enumerate(steps)),
+        period=period,
+        group=group,
+        seed=str(data.get("seed", "")),
+    )
 
 
 def ladders_from_types(types: Mapping[str, Mapping]) -> dict[str, Ladder]:
@@ -212,9 +221,11 @@ def ladders_from_types(types: Mapping[str, Mapping]) -> dict[str, Ladder]:
 
 # ------------------------------------------------------------------------ classifications the ladders count
 
+
 @dataclass(frozen=True)
 class AttendanceRules:
     """Thresholds in minutes; None where the preset has no such rule."""
+
     late_grace: int = 0  # 000:L30: not signed in at the sign-in time is late (no grace)
     late_violation_from: int | None = None  # 002:L75: 20 min and more without leave is a violation (违纪)
     absent_if_late_over: int | None = None  # 000:L30: no sign-in more than 1 h after the start is absenteeism
@@ -225,7 +236,7 @@ class AttendanceRules:
 
 
 def classify_sign_in(minutes_late: int | None, rules: AttendanceRules) -> str | None:
-    """"late", "absenteeism" or None (on time). `minutes_late` None: never signed in (000:L30)."""
+    """ "late", "absenteeism" or None (on time). `minutes_late` None: never signed in (000:L30)."""
     if minutes_late is None:
         return "absenteeism"
     if rules.absent_if_late_over is not None and minutes_late > rules.absent_if_late_over:
@@ -261,17 +272,25 @@ def classify_away(minutes_away: int, minutes_before_end: int, rules: AttendanceR
 
 # --------------------------------------------------------------------------------- pay-linked office rules
 
+
 @dataclass(frozen=True)
 class PayEffect:
     """A deduction stated in days of base pay plus a fine, and whether the person is deemed to have resigned."""
+
     base_pay_days: Decimal = ZERO
     fine: Decimal = ZERO
     deemed_resigned: bool = False
     forfeit_salary: bool = False
 
 
-def leave_pay_effect(kind: str, days: int, certificate: bool, *, personal_fine: Decimal = Decimal("30"),
-                     sick_certificate_from_days: int = 2) -> PayEffect:
+def leave_pay_effect(
+    kind: str,
+    days: int,
+    certificate: bool,
+    *,
+    personal_fine: Decimal = Decimal("30"),
+    sick_certificate_from_days: int = 2,
+) -> PayEffect:
     """002:L494: personal leave on a normal shift loses the day's base pay plus a 30 yuan fine; sick leave of 2 days
     or more with a hospital certificate loses the base pay only; without it, it is treated as personal leave."""
     if days < 1:
@@ -312,6 +331,7 @@ def leave_approvers(days: int, rank: str) -> list[str]:
 @dataclass
 class Tally:
     """Sums of a list of sanctions (one person's month)."""
+
     fines: Decimal = ZERO
     bonus_deductions: Decimal = ZERO
     salary_deductions: Decimal = ZERO
@@ -339,7 +359,27 @@ def tally(sanctions: Iterable[Sanction]) -> Tally:
     return t
 
 
-__all__ = ["Sanction", "Ladder", "Event", "penalty_for", "number_occurrences", "sanctions_for", "ladder_from_data",
-           "ladders_from_types", "sanction_from_data", "sanction_to_data", "AttendanceRules", "classify_sign_in",
-           "classify_spot_check", "classify_away", "late_is_violation", "leave_pay_effect", "no_show_pay_effect",
-           "leave_overage_deduction", "leave_approvers", "tally", "Tally", "LadderError"]
+__all__ = [
+    "Sanction",
+    "Ladder",
+    "Event",
+    "penalty_for",
+    "number_occurrences",
+    "sanctions_for",
+    "ladder_from_data",
+    "ladders_from_types",
+    "sanction_from_data",
+    "sanction_to_data",
+    "AttendanceRules",
+    "classify_sign_in",
+    "classify_spot_check",
+    "classify_away",
+    "late_is_violation",
+    "leave_pay_effect",
+    "no_show_pay_effect",
+    "leave_overage_deduction",
+    "leave_approvers",
+    "tally",
+    "Tally",
+    "LadderError",
+]

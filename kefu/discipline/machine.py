@@ -4,6 +4,7 @@ The agent sees a recorded violation and acknowledges it or appeals (to the team 
 appeal voids it and undoes what followed from it (the fine in the fund, a dismissal proposal, the step of the
 later violations of the same period). A dismissal step is only ever a proposal: HR reviews, the manager decides.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -13,7 +14,14 @@ from kefu.org.roles import Role
 from kefu.workflow import FieldSpec, Machine, Party, Transition
 
 RECORDED, ACKNOWLEDGED, APPEALED, LEAD_REJECTED, ESCALATED, CONFIRMED, VOIDED = (
-    "recorded", "acknowledged", "appealed", "lead_rejected", "escalated", "confirmed", "voided")
+    "recorded",
+    "acknowledged",
+    "appealed",
+    "lead_rejected",
+    "escalated",
+    "confirmed",
+    "voided",
+)
 ACTIVE = (RECORDED, ACKNOWLEDGED, APPEALED, LEAD_REJECTED, ESCALATED, CONFIRMED)
 LEADS = {Role.TEAM_LEAD, Role.SUPERVISOR}
 
@@ -67,33 +75,93 @@ def _void(ctx):
 def _history(ctx):
     from .models import ViolationEvent
 
-    ViolationEvent.objects.create(violation=ctx.obj, code=f"{ctx.machine.name}.transition.{ctx.transition.name}",
-                                  params=ctx.history_params, from_state=ctx.before, to_state=ctx.obj.state,
-                                  actor=ctx.scope.staff, at=ctx.now)
+    ViolationEvent.objects.create(
+        violation=ctx.obj,
+        code=f"{ctx.machine.name}.transition.{ctx.transition.name}",
+        params=ctx.history_params,
+        from_state=ctx.before,
+        to_state=ctx.obj.state,
+        actor=ctx.scope.staff,
+        at=ctx.now,
+    )
 
 
-FIELDS = {"reason": FieldSpec("discipline.violation.field.reason", max_length=500),
-          "note": FieldSpec("discipline.violation.field.note", max_length=500)}
+FIELDS = {
+    "reason": FieldSpec("discipline.violation.field.reason", max_length=500),
+    "note": FieldSpec("discipline.violation.field.note", max_length=500),
+}
 
 VIOLATION = Machine(
     "discipline.violation",
     transitions=(
         Transition("acknowledge", src={RECORDED}, dst=ACKNOWLEDGED, parties={Party.SUBJECT}, seed="002:L498"),
-        Transition("appeal", src={RECORDED}, dst=APPEALED, parties={Party.SUBJECT}, requires=("reason",),
-                   guard=_appeal_open, effect=_keep_reason),
-        Transition("lead_uphold", src={APPEALED}, dst=VOIDED, roles=LEADS, parties={Party.NOT_REQUESTER},
-                   allows=("note",), guard=_guard_void, effect=_void),
-        Transition("lead_reject", src={APPEALED}, dst=LEAD_REJECTED, roles=LEADS, parties={Party.NOT_REQUESTER},
-                   requires=("note",), effect=_lead_reject),
-        Transition("escalate", src={LEAD_REJECTED}, dst=ESCALATED, parties={Party.SUBJECT}, allows=("reason",),
-                   guard=_appeal_open, effect=_keep_reason),
+        Transition(
+            "appeal",
+            src={RECORDED},
+            dst=APPEALED,
+            parties={Party.SUBJECT},
+            requires=("reason",),
+            guard=_appeal_open,
+            effect=_keep_reason,
+        ),
+        Transition(
+            "lead_uphold",
+            src={APPEALED},
+            dst=VOIDED,
+            roles=LEADS,
+            parties={Party.NOT_REQUESTER},
+            allows=("note",),
+            guard=_guard_void,
+            effect=_void,
+        ),
+        Transition(
+            "lead_reject",
+            src={APPEALED},
+            dst=LEAD_REJECTED,
+            roles=LEADS,
+            parties={Party.NOT_REQUESTER},
+            requires=("note",),
+            effect=_lead_reject,
+        ),
+        Transition(
+            "escalate",
+            src={LEAD_REJECTED},
+            dst=ESCALATED,
+            parties={Party.SUBJECT},
+            allows=("reason",),
+            guard=_appeal_open,
+            effect=_keep_reason,
+        ),
         Transition("accept", src={LEAD_REJECTED}, dst=CONFIRMED, parties={Party.SUBJECT}),
-        Transition("manager_uphold", src={ESCALATED}, dst=VOIDED, roles={Role.MANAGER},
-                   parties={Party.NOT_REQUESTER}, allows=("note",), guard=_guard_void, effect=_void),
-        Transition("manager_reject", src={ESCALATED}, dst=CONFIRMED, roles={Role.MANAGER},
-                   parties={Party.NOT_REQUESTER}, requires=("note",), effect=_keep_reason),
-        Transition("withdraw", src={RECORDED, ACKNOWLEDGED}, dst=VOIDED, roles=LEADS | {Role.MANAGER},
-                   parties={Party.NOT_REQUESTER}, requires=("note",), guard=_guard_void, effect=_void),
+        Transition(
+            "manager_uphold",
+            src={ESCALATED},
+            dst=VOIDED,
+            roles={Role.MANAGER},
+            parties={Party.NOT_REQUESTER},
+            allows=("note",),
+            guard=_guard_void,
+            effect=_void,
+        ),
+        Transition(
+            "manager_reject",
+            src={ESCALATED},
+            dst=CONFIRMED,
+            roles={Role.MANAGER},
+            parties={Party.NOT_REQUESTER},
+            requires=("note",),
+            effect=_keep_reason,
+        ),
+        Transition(
+            "withdraw",
+            src={RECORDED, ACKNOWLEDGED},
+            dst=VOIDED,
+            roles=LEADS | {Role.MANAGER},
+            parties={Party.NOT_REQUESTER},
+            requires=("note",),
+            guard=_guard_void,
+            effect=_void,
+        ),
     ),
     fields=FIELDS,
     party_of=_parties,
@@ -115,23 +183,55 @@ def _proposal_note(ctx):
 def _proposal_history(ctx):
     from .models import ViolationEvent
 
-    ViolationEvent.objects.create(violation_id=ctx.obj.violation_id,
-                                  code=f"{ctx.machine.name}.transition.{ctx.transition.name}",
-                                  params=dict(ctx.fields), from_state=ctx.before, to_state=ctx.obj.state,
-                                  actor=ctx.scope.staff, at=ctx.now)
+    ViolationEvent.objects.create(
+        violation_id=ctx.obj.violation_id,
+        code=f"{ctx.machine.name}.transition.{ctx.transition.name}",
+        params=dict(ctx.fields),
+        from_state=ctx.before,
+        to_state=ctx.obj.state,
+        actor=ctx.scope.staff,
+        at=ctx.now,
+    )
 
 
 PROPOSAL = Machine(
     "discipline.proposal",
     transitions=(
-        Transition("hr_review", src={PROPOSED}, dst=HR_REVIEWED, roles={Role.HR}, parties={Party.NOT_REQUESTER},
-                   requires=("note",), effect=_proposal_note, seed="000:L198"),
-        Transition("dismiss", src={HR_REVIEWED}, dst=DISMISSED, roles={Role.MANAGER}, parties={Party.NOT_REQUESTER},
-                   requires=("note",), effect=_proposal_note),
-        Transition("keep", src={HR_REVIEWED}, dst=KEPT, roles={Role.MANAGER}, parties={Party.NOT_REQUESTER},
-                   requires=("note",), effect=_proposal_note),
-        Transition("withdraw", src={PROPOSED, HR_REVIEWED}, dst=WITHDRAWN,
-                   roles={Role.TEAM_LEAD, Role.SUPERVISOR, Role.MANAGER}, parties={Party.NOT_REQUESTER}),
+        Transition(
+            "hr_review",
+            src={PROPOSED},
+            dst=HR_REVIEWED,
+            roles={Role.HR},
+            parties={Party.NOT_REQUESTER},
+            requires=("note",),
+            effect=_proposal_note,
+            seed="000:L198",
+        ),
+        Transition(
+            "dismiss",
+            src={HR_REVIEWED},
+            dst=DISMISSED,
+            roles={Role.MANAGER},
+            parties={Party.NOT_REQUESTER},
+            requires=("note",),
+            effect=_proposal_note,
+        ),
+        Transition(
+            "keep",
+            src={HR_REVIEWED},
+            dst=KEPT,
+            roles={Role.MANAGER},
+            parties={Party.NOT_REQUESTER},
+            requires=("note",),
+            effect=_proposal_note,
+        ),
+        Transition(
+            "withdraw",
+            src={PROPOSED, HR_REVIEWED},
+            dst=WITHDRAWN,
+            roles={Role.TEAM_LEAD, Role.SUPERVISOR, Role.MANAGER},
+            parties={Party.NOT_REQUESTER},
+        ),
     ),
     fields={"note": FieldSpec("discipline.proposal.field.note", max_length=500)},
     party_of=lambda scope, p: {Party.SUBJECT} if p.staff_id == scope.staff.pk else {Party.NOT_REQUESTER},

@@ -1,4 +1,5 @@
 """The discipline catalogue: violation types, sanctions, the register's states and refusals (kefu/messages.py)."""
+
 from django.utils.translation import gettext_noop as _
 
 MESSAGES = {
@@ -46,7 +47,9 @@ MESSAGES = {
     "discipline.evidence.tickets": _("工单 %(number)s 超时"),
     "discipline.team_rules.not_lead": _("只有%(team)s的班长可以制定本班组的奖惩办法"),
     "discipline.team_rules.not_object": _("班组奖惩办法：格式应为对象（键值对）"),
-    "discipline.team_rules.unknown_key": _("班组奖惩办法只能设定违规类型（types）和奖励（rewards），不能设定：%(keys)s"),
+    "discipline.team_rules.unknown_key": _(
+        "班组奖惩办法只能设定违规类型（types）和奖励（rewards），不能设定：%(keys)s"
+    ),
     "discipline.team_rules.label_required": _("违规类型 %(type)s 须有名称"),
     # a group's work rules and phrase standards (004:L913)
     "discipline.standards.not_lead": _("只有%(team)s的班长可以制定本班组的规章制度和用语规范"),

@@ -1,6 +1,7 @@
 """The violation register, its history, dismissal proposals, rewards, the fines fund ledger and the monthly appraisal.
 
 Events and history keep a message code and its parameters (kefu/messages.py), never prose."""
+
 from django.db import models
 
 from kefu.org.models import Center, Department, Staff
@@ -33,16 +34,18 @@ class Violation(models.Model):
 
     center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+", verbose_name="中心")
     staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="violations", verbose_name="当事人")
-    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name="部门")
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="部门"
+    )
     type_code = models.CharField("违规类型", max_length=40)
     occurred_on = models.DateField("违规日期", db_index=True)
     source = models.CharField("来源", max_length=20, choices=Source.choices, default=Source.MANUAL)
     evidence_key = models.CharField("证据标识", max_length=120, blank=True)  # idempotent recording from evidence
     evidence = models.JSONField("证据", default=dict)  # a message: {"code", "params"}
     note = models.CharField("证据说明", max_length=500, blank=True)
-    recorded_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                    verbose_name="录入人")
+    recorded_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="录入人"
+    )
     occurrence = models.PositiveSmallIntegerField("本期次数", default=1)
     sanction = models.JSONField("处罚", default=dict)  # ladder.sanction_to_data
     state = models.CharField("状态", max_length=20, default="recorded", db_index=True)
@@ -55,8 +58,13 @@ class Violation(models.Model):
         verbose_name = verbose_name_plural = "违规记录"
         ordering = ["-occurred_on", "-id"]
         indexes = [models.Index(fields=["center", "staff", "occurred_on"])]
-        constraints = [models.UniqueConstraint(fields=["center", "evidence_key"], condition=~models.Q(evidence_key=""),
-                                               name="violation_once_per_evidence")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["center", "evidence_key"],
+                condition=~models.Q(evidence_key=""),
+                name="violation_once_per_evidence",
+            )
+        ]
 
 
 class ViolationEvent(models.Model):
@@ -77,15 +85,18 @@ class DismissalProposal(models.Model):
     """A dismissal step of a ladder: proposed to HR, decided by the manager; never carried out by kefu."""
 
     center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+", verbose_name="中心")
-    violation = models.OneToOneField(Violation, on_delete=models.CASCADE, related_name="proposal", verbose_name="违规记录")
+    violation = models.OneToOneField(
+        Violation, on_delete=models.CASCADE, related_name="proposal", verbose_name="违规记录"
+    )
     staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+", verbose_name="当事人")
     forfeit_salary = models.BooleanField("无当月工资", default=False)
     state = models.CharField("状态", max_length=20, default="proposed")
     version = models.PositiveIntegerField("版本", default=1)
     hr_note = models.CharField("人事意见", max_length=500, blank=True)
     decision_note = models.CharField("决定意见", max_length=500, blank=True)
-    decided_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name="决定人")
+    decided_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="决定人"
+    )
     created_at = models.DateTimeField("提出时间", auto_now_add=True)
 
     class Meta:
@@ -108,20 +119,24 @@ class FundEntry(models.Model):
         REJECTED = "rejected", "已驳回"
 
     center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+", verbose_name="中心")
-    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name="部门")
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="部门"
+    )
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
     amount = models.DecimalField("金额", max_digits=10, decimal_places=2)  # positive; the kind gives the sign
     on = models.DateField("日期", db_index=True)
-    violation = models.ForeignKey(Violation, null=True, blank=True, on_delete=models.PROTECT, related_name="fund_entries",
-                                  verbose_name="违规记录")
+    violation = models.ForeignKey(
+        Violation, null=True, blank=True, on_delete=models.PROTECT, related_name="fund_entries", verbose_name="违规记录"
+    )
     description = models.JSONField("摘要", default=dict)  # a message for fines and reversals
     purpose = models.CharField("用途", max_length=200, blank=True)  # spending: as entered
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.POSTED)
-    entered_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name="录入人")
-    approved_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                    verbose_name="审批人")
+    entered_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="录入人"
+    )
+    approved_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="审批人"
+    )
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
 
     class Meta:
@@ -133,12 +148,15 @@ class FundPublication(models.Model):
     """The month's ledger as published to the department (a snapshot)."""
 
     center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+", verbose_name="中心")
-    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name="部门")
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="部门"
+    )
     month = models.DateField("月份")
     rows = models.JSONField("明细")
     balance = models.DecimalField("余额", max_digits=10, decimal_places=2)
-    published_by = models.ForeignKey(Staff, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="公布人")
+    published_by = models.ForeignKey(
+        Staff, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="公布人"
+    )
     published_at = models.DateTimeField("公布时间", auto_now_add=True)
 
     class Meta:
@@ -154,9 +172,12 @@ class Reward(models.Model):
     month = models.DateField("月份")
     reason = models.CharField("事由", max_length=500)
     state = models.CharField("状态", max_length=12, default="proposed")  # proposed / approved / rejected
-    proposed_by = models.ForeignKey(Staff, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="提出人")
-    decided_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name="审批人")
+    proposed_by = models.ForeignKey(
+        Staff, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="提出人"
+    )
+    decided_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="审批人"
+    )
     created_at = models.DateTimeField("提出时间", auto_now_add=True)
 
     class Meta:
@@ -171,8 +192,9 @@ class AppraisalMonth(models.Model):
     month = models.DateField("月份")
     final = models.BooleanField("已定稿", default=False)
     computed_at = models.DateTimeField("计算时间", null=True, blank=True)
-    finalised_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                     verbose_name="定稿人")
+    finalised_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="定稿人"
+    )
     finalised_at = models.DateTimeField("定稿时间", null=True, blank=True)
 
     class Meta:
@@ -207,8 +229,9 @@ class TeamRules(models.Model):
     """A group's own reward-and-penalty scheme, set by its team lead (004:L913 话务班长: 制定…奖惩办法): overrides of
     the center's discipline policy (violation types and their ladders, rewards) for the group's members only."""
 
-    team = models.OneToOneField("org.Team", on_delete=models.CASCADE, related_name="discipline_rules",
-                                verbose_name="班组")
+    team = models.OneToOneField(
+        "org.Team", on_delete=models.CASCADE, related_name="discipline_rules", verbose_name="班组"
+    )
     overrides = models.JSONField("班组奖惩办法", default=dict)
     version = models.PositiveIntegerField("版本", default=1)
     updated_by = models.ForeignKey(Staff, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="修改人")
@@ -259,8 +282,9 @@ class TeamStandard(models.Model):
 class TeamStandardChange(models.Model):
     """One version of a group's work rules or phrase standards: the whole content before and after, who and when."""
 
-    standard = models.ForeignKey(TeamStandard, on_delete=models.CASCADE, related_name="changes",
-                                 verbose_name="班组规章与用语规范")
+    standard = models.ForeignKey(
+        TeamStandard, on_delete=models.CASCADE, related_name="changes", verbose_name="班组规章与用语规范"
+    )
     version = models.PositiveIntegerField("版本")
     before = models.JSONField("修改前", default=dict)
     after = models.JSONField("修改后", default=dict)

@@ -8,6 +8,7 @@ Each type: `label` (a message code), `sources` (where kefu finds its evidence: a
 `ladder` (kefu.discipline.ladder.ladder_from_data). Where a seed gives no amount or period, the value is marked
 "center setting". Money is a string of yuan.
 """
+
 from __future__ import annotations
 
 from pydantic import Field
@@ -17,10 +18,20 @@ from kefu.org.policy_types import Bool, Choice, DecimalText, Int, List, Map, Num
 SECTION = "discipline"
 
 
-def _t(code: str, steps: list[dict], *, seed: str, period: str = "month", group: str = "",
-       sources: tuple[str, ...] = ("manual",)) -> dict:
-    return {"label": f"discipline.type.{code}", "sources": list(sources),
-            "ladder": {"steps": steps, "period": period, "group": group, "seed": seed}}
+def _t(
+    code: str,
+    steps: list[dict],
+    *,
+    seed: str,
+    period: str = "month",
+    group: str = "",
+    sources: tuple[str, ...] = ("manual",),
+) -> dict:
+    return {
+        "label": f"discipline.type.{code}",
+        "sources": list(sources),
+        "ladder": {"steps": steps, "period": period, "group": group, "seed": seed},
+    }
 
 
 _WARN = [{"warning": True}]  # center setting: the seed names the violation without an amount
@@ -48,15 +59,28 @@ PRESETS = {
         "types": {
             # 002:L498: late or early leave: 10 yuan, from the 2nd time (inclusive) 20 each; counted per month,
             # no carry-over across months. Late and early leave share one tally ("迟到/早退").
-            "late": _t("late", [{"fine": "10"}, {"fine": "20"}], seed="002:L498", group="late_early",
-                       sources=("attendance", "manual")),
-            "early_leave": _t("early_leave", [{"fine": "10"}, {"fine": "20"}], seed="002:L498", group="late_early",
-                              sources=("attendance", "manual")),
+            "late": _t(
+                "late",
+                [{"fine": "10"}, {"fine": "20"}],
+                seed="002:L498",
+                group="late_early",
+                sources=("attendance", "manual"),
+            ),
+            "early_leave": _t(
+                "early_leave",
+                [{"fine": "10"}, {"fine": "20"}],
+                seed="002:L498",
+                group="late_early",
+                sources=("attendance", "manual"),
+            ),
             "left_post": _t("left_post", _WARN, seed="002:L75", sources=("attendance", "manual")),  # away 20+ min: 违纪
             "absenteeism": _t("absenteeism", [{"serious": True}], seed="002:L496", sources=("attendance", "manual")),
-            "private_call": _t("private_call", [{"fine": "50"}, {"fine": "100"},
-                                                {"dismissal_proposal": True, "forfeit_salary": True}],
-                               seed="002:L492", period="year"),  # period: center setting
+            "private_call": _t(
+                "private_call",
+                [{"fine": "50"}, {"fine": "100"}, {"dismissal_proposal": True, "forfeit_salary": True}],
+                seed="002:L492",
+                period="year",
+            ),  # period: center setting
             "registration_error": _t("registration_error", [{"fine": "10"}], seed="002:L493"),
             "careless_details": _t("careless_details", [{"fine": "10"}], seed="002:L491"),
             "chatting": _t("chatting", [{"fine": "10"}], seed="002:L495"),
@@ -70,23 +94,44 @@ PRESETS = {
         "appeal_days": 3,  # center setting: the seeds give no appeal window
         "left_post_minutes": 20,  # 002:L75
         # attendance's findings at the post (kefu/attendance rules.judge_left_post / judge_spot_check) -> a type here
-        "post_findings": {"left_post": "left_post", "absent_from_post": "left_post", "absenteeism": "absenteeism",
-                          "early_leave": "early_leave"},
+        "post_findings": {
+            "left_post": "left_post",
+            "absent_from_post": "left_post",
+            "absenteeism": "absenteeism",
+            "early_leave": "early_leave",
+        },
     },
     "gov12345": {
         "types": {
             # 000:L39: not at post, late or early: 20 yuan off the month's bonus each; the three together reaching
             # 3 in the month: the whole month's bonus. Absenteeism: 50, the second time the whole bonus.
-            "late": _t("late", [{"bonus_deduction": "20"}, {"bonus_deduction": "20"}, {"forfeit_bonus": True}],
-                       seed="000:L39", group="attendance", sources=("attendance", "manual")),
-            "early_leave": _t("early_leave", [{"bonus_deduction": "20"}, {"bonus_deduction": "20"},
-                                              {"forfeit_bonus": True}],
-                              seed="000:L39", group="attendance", sources=("attendance", "manual")),
-            "absent_from_post": _t("absent_from_post", [{"bonus_deduction": "20"}, {"bonus_deduction": "20"},
-                                                        {"forfeit_bonus": True}],
-                                   seed="000:L39", group="attendance", sources=("attendance", "manual")),
-            "absenteeism": _t("absenteeism", [{"bonus_deduction": "50"}, {"forfeit_bonus": True}], seed="000:L39",
-                              sources=("attendance", "manual")),
+            "late": _t(
+                "late",
+                [{"bonus_deduction": "20"}, {"bonus_deduction": "20"}, {"forfeit_bonus": True}],
+                seed="000:L39",
+                group="attendance",
+                sources=("attendance", "manual"),
+            ),
+            "early_leave": _t(
+                "early_leave",
+                [{"bonus_deduction": "20"}, {"bonus_deduction": "20"}, {"forfeit_bonus": True}],
+                seed="000:L39",
+                group="attendance",
+                sources=("attendance", "manual"),
+            ),
+            "absent_from_post": _t(
+                "absent_from_post",
+                [{"bonus_deduction": "20"}, {"bonus_deduction": "20"}, {"forfeit_bonus": True}],
+                seed="000:L39",
+                group="attendance",
+                sources=("attendance", "manual"),
+            ),
+            "absenteeism": _t(
+                "absenteeism",
+                [{"bonus_deduction": "50"}, {"forfeit_bonus": True}],
+                seed="000:L39",
+                sources=("attendance", "manual"),
+            ),
             "chatting": _t("chatting", [{"bonus_deduction": "30"}], seed="000:L45"),  # 聚众聊天、串岗
             "games": _t("games", [{"bonus_deduction": "50"}], seed="000:L45"),
             "qa_red_line": _t("qa_red_line", _WARN, seed="004:L1525", sources=("qa",)),
@@ -98,8 +143,13 @@ PRESETS = {
         "appraisal": {
             "scheme": "grades",
             # 000:L84: monthly base by rank, coefficient by grade
-            "bases": {"staff": "160", "station_deputy": "180", "station_head": "200", "deputy_section": "280",
-                      "section": "360"},
+            "bases": {
+                "staff": "160",
+                "station_deputy": "180",
+                "station_head": "200",
+                "deputy_section": "280",
+                "section": "360",
+            },
             "factors": {"excellent": "1.3", "good": "1.0", "fair": "0.9", "poor": "0.7"},
             "fair_max_violations": 5,  # 000:L57, L59
             "poor_over_supervised": 2,  # 000:L61
@@ -111,20 +161,27 @@ PRESETS = {
         "appeal_days": 3,
         "left_post_minutes": 60,  # 000:L31: explained within 1 h of the spot check
         # 000:L31: a spot check explained within 1 h 不在岗, later 旷工, in the last half hour 早退
-        "post_findings": {"left_post": "absent_from_post", "absent_from_post": "absent_from_post",
-                          "absenteeism": "absenteeism", "early_leave": "early_leave"},
+        "post_findings": {
+            "left_post": "absent_from_post",
+            "absent_from_post": "absent_from_post",
+            "absenteeism": "absenteeism",
+            "early_leave": "early_leave",
+        },
     },
     "ecommerce": {
         "types": {
             # 001:L115: lates 1-3: a warning and a day of cleaning each; from the 4th, 20 yuan off the pay each
-            "late": _t("late", [{"warning": True, "cleaning_days": 1}] * 3 + [{"salary_deduction": "20"}],
-                       seed="001:L115", sources=("attendance", "manual")),
+            "late": _t(
+                "late",
+                [{"warning": True, "cleaning_days": 1}] * 3 + [{"salary_deduction": "20"}],
+                seed="001:L115",
+                sources=("attendance", "manual"),
+            ),
             "early_leave": _t("early_leave", [{"cleaning_days": 1}], seed="001:L116", sources=("attendance", "manual")),
             # 001:L117: proxy clock-in found twice or more: a day of cleaning each (the first: a warning)
             "proxy_clock_in": _t("proxy_clock_in", [{"warning": True}, {"cleaning_days": 1}], seed="001:L117"),
             # 000:L198 (= 003:L23): non-work apps, video, games, installing software: 10, 30, dismissal
-            "non_work": _t("non_work", [{"fine": "10"}, {"fine": "30"}, {"dismissal_proposal": True}],
-                           seed="000:L198"),
+            "non_work": _t("non_work", [{"fine": "10"}, {"fine": "30"}, {"dismissal_proposal": True}], seed="000:L198"),
             "attitude_complaint": _t("attitude_complaint", [{"fine": "20"}], seed="001:L326"),
             "missing_remark": _t("missing_remark", _WARN, seed="000:L196"),  # the agent bears the lost commission
             "qa_red_line": _t("qa_red_line", _WARN, seed="004:L1525", sources=("qa",)),
@@ -161,7 +218,9 @@ class LadderSpec(PolicyModel):
     """The penalty ladder of a violation type."""
 
     steps: List(Step, min_length=1) = Field(description="第 1、2、… 次的处理；超过的次数按最后一级")
-    period: Choice("month", "quarter", "year", "ever") = Field(description="计次周期：month 月，quarter 季，year 年，ever 不清零")
+    period: Choice("month", "quarter", "year", "ever") = Field(
+        description="计次周期：month 月，quarter 季，year 年，ever 不清零"
+    )
     group: Text(max_length=40) = Field(default="", description="共用一个计次的类型组（如迟到与早退）")
     seed: Text() = Field(default="", description="依据（制度条文的位置）")
 
@@ -171,7 +230,8 @@ class ViolationType(PolicyModel):
 
     label: Text(min_length=1) = Field(description="名称的消息代码")
     sources: List(Choice("attendance", "qa", "tickets", "manual"), min_length=1) = Field(
-        description="证据来源：attendance 考勤，qa 质检红线，tickets 超时工单，manual 人工登记")
+        description="证据来源：attendance 考勤，qa 质检红线，tickets 超时工单，manual 人工登记"
+    )
     ladder: LadderSpec = Field(description="处罚阶梯")
 
 
@@ -200,7 +260,9 @@ class Appraisal(PolicyModel):
     weights: Map(Num(ge=0)) = Field(default=None, description="score：质检、考勤、奖惩的权重")
     bands: List(Row(Num(), Choice(*_GRADES))) = Field(default=None, description="score：[最低分, 等次]，从高到低")
     points_per_violation: Num(ge=0) = Field(default=None, description="score：每次违纪扣的分数")
-    fair_max_violations: Int(ge=0) = Field(default=None, description="grades：违纪超过此次数最高为“合格”")  # 000:L57, L59
+    fair_max_violations: Int(ge=0) = Field(
+        default=None, description="grades：违纪超过此次数最高为“合格”"
+    )  # 000:L57, L59
     poor_over_supervised: Int(ge=0) = Field(default=None, description="grades：被督办超过此次数为“不合格”")  # 000:L61
     form_day: Int(ge=1, le=28) = Field(default=None, description="grades：每月几号前交考核表")  # 000:L53
     opinion_day: Int(ge=1, le=28) = Field(default=None, description="grades：每月几号前给出考核意见")  # 000:L53
@@ -211,7 +273,9 @@ class Appraisal(PolicyModel):
 class DisciplinePolicy(PolicyModel):
     """奖惩：违纪类型与处罚阶梯、奖励、优秀评选、月度考核、申诉期限、考勤发现的对应类型。"""
 
-    types: Map(ViolationType) = Field(description="违纪类型（代码 → 名称、证据来源、处罚阶梯）")  # 002:L489-498, 000:L39, 001:L115
+    types: Map(ViolationType) = Field(
+        description="违纪类型（代码 → 名称、证据来源、处罚阶梯）"
+    )  # 002:L489-498, 000:L39, 001:L115
     rewards: Map(Reward) = Field(description="奖励类型")  # 000:L202, 002:L489, 001:L157
     outstanding: Outstanding = Field(description="优秀评选")  # 001:L87, L157
     appraisal: Appraisal = Field(description="月度考核")  # 000:L53-84
@@ -242,6 +306,10 @@ def validate(data: dict) -> list[tuple[str, str]]:
         errors.append(("appeal_days", render("discipline.policy.appeal_days")))
     for finding, type_code in (data.get("post_findings") or {}).items():
         if type_code not in types:
-            errors.append((f"post_findings.{finding}", render("discipline.policy.post_finding_type",
-                                                               {"finding": finding, "type": type_code})))
+            errors.append(
+                (
+                    f"post_findings.{finding}",
+                    render("discipline.policy.post_finding_type", {"finding": finding, "type": type_code}),
+                )
+            )
     return errors

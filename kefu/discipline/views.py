@@ -1,6 +1,7 @@
 """Pages: my record, the team lead's month, HR and the manager's decisions, the department's fund ledger.
 
 Views parse the form and call the services; a refusal is shown beside the page as the service's message."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -45,9 +46,15 @@ def _refused(request, exc: RuleViolation) -> None:
 
 
 def _actions(scope, v) -> list[dict]:
-    return [{"name": t.name, "label": str(machine.VIOLATION.transition_label(t)),
-             "needs": [f for f in t.requires], "allows": list(t.allows)}
-            for t in available(machine.VIOLATION, scope, v)]
+    return [
+        {
+            "name": t.name,
+            "label": str(machine.VIOLATION.transition_label(t)),
+            "needs": [f for f in t.requires],
+            "allows": list(t.allows),
+        }
+        for t in available(machine.VIOLATION, scope, v)
+    ]
 
 
 def _types(scope) -> list[tuple[str, str]]:
@@ -63,8 +70,10 @@ def mine(request):
     by_id = {v.pk: v for v in rows}
     for v in record["violations"]:
         v["actions"] = _actions(scope, by_id[v["id"]]) if v["id"] in by_id else []
-    fines = sum((Decimal(v["sanction"].get("fine", "0")) for v in record["violations"] if v["state"] != machine.VOIDED),
-                Decimal(0))
+    fines = sum(
+        (Decimal(v["sanction"].get("fine", "0")) for v in record["violations"] if v["state"] != machine.VOIDED),
+        Decimal(0),
+    )
     return render(request, "discipline/mine.html", {"month": month, "record": record, "fines": fines})
 
 
@@ -79,12 +88,24 @@ def team(request):
         out["actions"] = _actions(scope, v)
         shown.append(out)
     rewards = [reward_out(r) for r in Reward.objects.filter(center=scope.center, month=month).select_related("staff")]
-    rewards_spec = [(code, str(Msg(spec["label"])), spec.get("amount"))
-                    for code, spec in services.policy(scope.center)["rewards"].items()]
-    return render(request, "discipline/team.html", {
-        "month": month, "violations": shown, "types": _types(scope), "rewards": rewards, "reward_types": rewards_spec,
-        "today": timezone.localdate(), "may_record": allowed(request.user, "discipline.record"),
-        "may_reward": allowed(request.user, "discipline.propose_reward")})
+    rewards_spec = [
+        (code, str(Msg(spec["label"])), spec.get("amount"))
+        for code, spec in services.policy(scope.center)["rewards"].items()
+    ]
+    return render(
+        request,
+        "discipline/team.html",
+        {
+            "month": month,
+            "violations": shown,
+            "types": _types(scope),
+            "rewards": rewards,
+            "reward_types": rewards_spec,
+            "today": timezone.localdate(),
+            "may_record": allowed(request.user, "discipline.record"),
+            "may_reward": allowed(request.user, "discipline.propose_reward"),
+        },
+    )
 
 
 @require("page.discipline.decide")
@@ -92,26 +113,49 @@ def decide(request):
     scope = caller(request)
     month = _month(request, closing=True)
     period = AppraisalMonth.objects.filter(center=scope.center, month=month).first()
-    rows = [appraisal_out(a) for a in period.rows.select_related("staff", "period__center").order_by("staff__staff_no")] \
-        if period else []
+    rows = (
+        [appraisal_out(a) for a in period.rows.select_related("staff", "period__center").order_by("staff__staff_no")]
+        if period
+        else []
+    )
     proposals = []
     for p in scope.filter(DismissalProposal.objects.select_related("staff")).exclude(state__in=("withdrawn",))[:200]:
         out = proposal_out(p)
-        out["actions"] = [{"name": t.name, "label": str(machine.PROPOSAL.transition_label(t))}
-                          for t in available(machine.PROPOSAL, scope, p)]
+        out["actions"] = [
+            {"name": t.name, "label": str(machine.PROPOSAL.transition_label(t))}
+            for t in available(machine.PROPOSAL, scope, p)
+        ]
         proposals.append(out)
-    escalated = [violation_out(v) | {"actions": _actions(scope, v)}
-                 for v in scope.filter(services.Violation.objects.filter(state=machine.ESCALATED)).select_related(
-                     "staff", "center")[:200]]
-    pending_rewards = [reward_out(r) for r in scope.filter(Reward.objects.filter(state="proposed")).select_related("staff")]
-    pending_spending = [services.fund_row(e) | {"department": e.department.name if e.department else ""}
-                        for e in scope.filter(services.FundEntry.objects.filter(kind="spending", state="submitted"))
-                        .select_related("department", "entered_by", "approved_by", "center")]
-    return render(request, "discipline/decide.html", {
-        "month": month, "period": period, "rows": rows, "proposals": proposals, "escalated": escalated,
-        "pending_rewards": pending_rewards, "pending_spending": pending_spending,
-        "is_manager": allowed(request.user, "discipline.finalise_month"),
-        "total_bonus": sum(r["bonus"] for r in rows)})
+    escalated = [
+        violation_out(v) | {"actions": _actions(scope, v)}
+        for v in scope.filter(services.Violation.objects.filter(state=machine.ESCALATED)).select_related(
+            "staff", "center"
+        )[:200]
+    ]
+    pending_rewards = [
+        reward_out(r) for r in scope.filter(Reward.objects.filter(state="proposed")).select_related("staff")
+    ]
+    pending_spending = [
+        services.fund_row(e) | {"department": e.department.name if e.department else ""}
+        for e in scope.filter(services.FundEntry.objects.filter(kind="spending", state="submitted")).select_related(
+            "department", "entered_by", "approved_by", "center"
+        )
+    ]
+    return render(
+        request,
+        "discipline/decide.html",
+        {
+            "month": month,
+            "period": period,
+            "rows": rows,
+            "proposals": proposals,
+            "escalated": escalated,
+            "pending_rewards": pending_rewards,
+            "pending_spending": pending_spending,
+            "is_manager": allowed(request.user, "discipline.finalise_month"),
+            "total_bonus": sum(r["bonus"] for r in rows),
+        },
+    )
 
 
 @require("page.discipline.fund")
@@ -120,17 +164,29 @@ def fund(request):
     month = _month(request)
     department = scope.staff.department
     may_see_all = allowed(request.user, "discipline.fund")
-    published = (FundPublication.objects.filter(center=scope.center, department=department, month=month)
-                 .order_by("-published_at").first())
+    published = (
+        FundPublication.objects.filter(center=scope.center, department=department, month=month)
+        .order_by("-published_at")
+        .first()
+    )
     ledger = services.fund_rows(scope, department.pk if department else None, month=month) if may_see_all else None
     published_rows = services.published_rows(published) if published else []
     if request.GET.get("format") == "xlsx" and (ledger or published):
         return _fund_xlsx(month, department, ledger["rows"] if ledger else published_rows)
-    return render(request, "discipline/fund.html", {
-        "month": month, "department": department, "ledger": ledger, "published": published,
-        "published_rows": published_rows,
-        "may_spend": allowed(request.user, "discipline.enter_spending"),
-        "may_publish": allowed(request.user, "discipline.publish_fund"), "today": timezone.localdate()})
+    return render(
+        request,
+        "discipline/fund.html",
+        {
+            "month": month,
+            "department": department,
+            "ledger": ledger,
+            "published": published,
+            "published_rows": published_rows,
+            "may_spend": allowed(request.user, "discipline.enter_spending"),
+            "may_publish": allowed(request.user, "discipline.publish_fund"),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 def _fund_xlsx(month, department, rows) -> HttpResponse:
@@ -142,17 +198,27 @@ def _fund_xlsx(month, department, rows) -> HttpResponse:
     ws.append([_("日期"), _("类型"), _("摘要"), _("金额"), _("状态"), _("余额")])
     kinds = {"fine": _("罚款"), "reversal": _("冲销"), "spending": _("支出")}
     for r in rows:
-        ws.append([str(r["on"]), kinds.get(r["kind"], r["kind"]), r["text"], float(r["amount"]),
-                   str(Msg(f"discipline.fund.state.{r['state']}")), float(r["balance"])])
+        ws.append(
+            [
+                str(r["on"]),
+                kinds.get(r["kind"], r["kind"]),
+                r["text"],
+                float(r["amount"]),
+                str(Msg(f"discipline.fund.state.{r['state']}")),
+                float(r["balance"]),
+            ]
+        )
     out = BytesIO()
     wb.save(out)
-    response = HttpResponse(out.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f'attachment; filename="fund-{month:%Y-%m}.xlsx"'
     return response
 
 
 # ---------------------------------------------------------------------------------------------- actions
+
 
 @require_POST
 @require("page.discipline.mine")
@@ -161,8 +227,9 @@ def fire_violation(request, pk: int):
     month = _month(request)
     fields = {k: request.POST[k] for k in ("reason", "note") if request.POST.get(k, "").strip()}
     try:
-        services.transition(scope, pk, name=request.POST.get("name", ""), version=request.POST.get("version") or None,
-                            **fields)
+        services.transition(
+            scope, pk, name=request.POST.get("name", ""), version=request.POST.get("version") or None, **fields
+        )
         messages.success(request, _("已处理"))
     except RuleViolation as exc:
         _refused(request, exc)
@@ -175,12 +242,23 @@ def record(request):
     scope = caller(request)
     month = _month(request)
     try:
-        v = services.record_violation(scope, staff_no=request.POST.get("staff_no", ""),
-                                      type_code=request.POST.get("type_code", ""),
-                                      occurred_on=request.POST.get("occurred_on", ""), note=request.POST.get("note", ""))
-        messages.success(request, str(Msg("discipline.recorded", type=Msg(services.policy(scope.center)["types"]
-                                                                          [v.type_code]["label"]),
-                                          sanction=services.sanction_text(v.sanction))))
+        v = services.record_violation(
+            scope,
+            staff_no=request.POST.get("staff_no", ""),
+            type_code=request.POST.get("type_code", ""),
+            occurred_on=request.POST.get("occurred_on", ""),
+            note=request.POST.get("note", ""),
+        )
+        messages.success(
+            request,
+            str(
+                Msg(
+                    "discipline.recorded",
+                    type=Msg(services.policy(scope.center)["types"][v.type_code]["label"]),
+                    sanction=services.sanction_text(v.sanction),
+                )
+            ),
+        )
     except RuleViolation as exc:
         _refused(request, exc)
     return _back(request, "discipline:team", month)
@@ -205,9 +283,14 @@ def propose_reward(request):
     scope = caller(request)
     month = _month(request)
     try:
-        services.propose_reward(scope, staff_no=request.POST.get("staff_no", ""),
-                                type_code=request.POST.get("type_code", ""), month=month,
-                                reason=request.POST.get("reason", ""), amount=request.POST.get("amount") or None)
+        services.propose_reward(
+            scope,
+            staff_no=request.POST.get("staff_no", ""),
+            type_code=request.POST.get("type_code", ""),
+            month=month,
+            reason=request.POST.get("reason", ""),
+            amount=request.POST.get("amount") or None,
+        )
         messages.success(request, _("已提出奖励，待中心经理审批"))
     except RuleViolation as exc:
         _refused(request, exc)
@@ -274,8 +357,13 @@ def spend(request):
     try:
         if not allowed(request.user, "discipline.enter_spending"):
             raise RuleViolation.of("common.not_allowed", status=403)
-        services.enter_spending(scope, department_id=scope.staff.department_id, amount=request.POST.get("amount", ""),
-                                purpose=request.POST.get("purpose", ""), spent_on=request.POST.get("spent_on", ""))
+        services.enter_spending(
+            scope,
+            department_id=scope.staff.department_id,
+            amount=request.POST.get("amount", ""),
+            purpose=request.POST.get("purpose", ""),
+            spent_on=request.POST.get("spent_on", ""),
+        )
         messages.success(request, _("已录入支出，待审批"))
     except RuleViolation as exc:
         _refused(request, exc)
@@ -299,6 +387,7 @@ def publish(request):
 
 # ------------------------------------------------------------------- the group's work rules and phrase standards
 
+
 def _scheme_rows(scope, team, overrides: dict) -> list[dict]:
     """The group's own reward-and-penalty scheme as its members read it: each type or reward the group changed."""
     effective = services.policy(scope.center, team.pk)
@@ -306,8 +395,9 @@ def _scheme_rows(scope, team, overrides: dict) -> list[dict]:
     for code in overrides.get("types", {}):
         spec = effective["types"].get(code, {})
         steps = spec.get("ladder", {}).get("steps", [])
-        rows.append({"label": str(Msg(spec.get("label", code))),
-                     "steps": [services.sanction_text(step) for step in steps]})
+        rows.append(
+            {"label": str(Msg(spec.get("label", code))), "steps": [services.sanction_text(step) for step in steps]}
+        )
     for code in overrides.get("rewards", {}):
         spec = effective["rewards"].get(code, {})
         rows.append({"label": str(Msg(spec.get("label", code))), "amount": spec.get("amount")})
@@ -331,31 +421,52 @@ def _group_page(request, scope, team_id: int | None, *, posted: dict | None = No
     from kefu.org.models import Team
 
     data = services.team_standards(scope, team_id)
-    teams = list(Team.objects.filter(center=scope.center).order_by("code")) \
-        if allowed(request.user, "discipline.team_rules") else []
+    teams = (
+        list(Team.objects.filter(center=scope.center).order_by("code"))
+        if allowed(request.user, "discipline.team_rules")
+        else []
+    )
     situations = [(code, _(label)) for code, label in SITUATIONS.items()]
     if data is not None:
         data["scheme_rows"] = _scheme_rows(scope, data["team"], data["scheme"])
         kinds = {"work_rules": _("班组规章制度"), "phrases": _("班组用语规范")}
         data["history"] = sorted(
-            ({"kind_label": kinds[kind], "version": c.version, "by": c.by.label if c.by else "", "at": c.at,
-              "before": _summary(kind, c.before), "after": _summary(kind, c.after)}
-             for kind in kinds for c in data[kind]["changes"]), key=lambda r: r["at"], reverse=True)
+            (
+                {
+                    "kind_label": kinds[kind],
+                    "version": c.version,
+                    "by": c.by.label if c.by else "",
+                    "at": c.at,
+                    "before": _summary(kind, c.before),
+                    "after": _summary(kind, c.after),
+                }
+                for kind in kinds
+                for c in data[kind]["changes"]
+            ),
+            key=lambda r: r["at"],
+            reverse=True,
+        )
         labels = dict(situations)
         for row in data["phrases"]["content"].get("standard", []):
             row["situation_label"] = labels.get(row["situation"], row["situation"])
         if data["may_edit"]:
-            posted = {key: [r for r in rows if any((v or "").strip() for k, v in r.items() if k != "situation")]
-                      for key, rows in (posted or {}).items()}
+            posted = {
+                key: [r for r in rows if any((v or "").strip() for k, v in r.items() if k != "situation")]
+                for key, rows in (posted or {}).items()
+            }
             work = posted.get("sections", data["work_rules"]["content"].get("sections", []))
             phrases_ = data["phrases"]["content"]
             data["edit_sections"] = work + [{"title": "", "text": ""}] * 2
-            data["edit_standard"] = posted.get("standard", phrases_.get("standard", [])) + \
-                [{"situation": "welcome", "title": "", "text": ""}] * 2
-            data["edit_discouraged"] = posted.get("discouraged", phrases_.get("discouraged", [])) + \
-                [{"phrase": "", "suggestion": ""}] * 3
-    return render(request, "discipline/group.html", {"data": data, "teams": teams, "situations": situations},
-                  status=status)
+            data["edit_standard"] = (
+                posted.get("standard", phrases_.get("standard", []))
+                + [{"situation": "welcome", "title": "", "text": ""}] * 2
+            )
+            data["edit_discouraged"] = (
+                posted.get("discouraged", phrases_.get("discouraged", [])) + [{"phrase": "", "suggestion": ""}] * 3
+            )
+    return render(
+        request, "discipline/group.html", {"data": data, "teams": teams, "situations": situations}, status=status
+    )
 
 
 def _summary(kind: str, content: dict) -> str:
@@ -367,8 +478,10 @@ def _summary(kind: str, content: dict) -> str:
         titles = [s["title"] for s in content.get("sections", [])]
         return _("%(n)s 个条目：%(titles)s") % {"n": len(titles), "titles": sep.join(titles) or "—"}
     words = [d["phrase"] for d in content.get("discouraged", [])]
-    return _("标准用语 %(n)s 条；忌用语：%(words)s") % {"n": len(content.get("standard", [])),
-                                                   "words": sep.join(words) or "—"}
+    return _("标准用语 %(n)s 条；忌用语：%(words)s") % {
+        "n": len(content.get("standard", [])),
+        "words": sep.join(words) or "—",
+    }
 
 
 def _posted_rows(request, *names: str) -> list[dict]:
@@ -386,10 +499,17 @@ def group_save(request, team_id: int, kind: str):
             posted = {"sections": _posted_rows(request, "title", "text")}
             services.set_work_rules(scope, team_id, sections=posted["sections"], version=request.POST.get("version"))
         elif kind == "phrases":
-            posted = {"standard": _posted_rows(request, "situation", "title", "text"),
-                      "discouraged": _posted_rows(request, "phrase", "suggestion")}
-            services.set_phrase_standards(scope, team_id, standard=posted["standard"],
-                                          discouraged=posted["discouraged"], version=request.POST.get("version"))
+            posted = {
+                "standard": _posted_rows(request, "situation", "title", "text"),
+                "discouraged": _posted_rows(request, "phrase", "suggestion"),
+            }
+            services.set_phrase_standards(
+                scope,
+                team_id,
+                standard=posted["standard"],
+                discouraged=posted["discouraged"],
+                version=request.POST.get("version"),
+            )
         else:
             raise RuleViolation.of("discipline.standards.bad_kind", field="kind", value=kind[:20])
     except RuleViolation as exc:

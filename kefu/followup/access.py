@@ -1,5 +1,6 @@
 """Who may call follow-up operations. Who may move a given task (its owner; leads reassign and cancel) is declared
 in the machine and answers 403 too."""
+
 from kefu.org.roles import Role
 
 FRONT = {Role.AGENT, Role.SENIOR_AGENT, Role.TEAM_LEAD, Role.SUPERVISOR, Role.DISPATCHER}

@@ -1,4 +1,5 @@
 """回访与回呼 API: thin — parse, call services/selectors, present."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -112,8 +113,11 @@ def _rate(r) -> dict:
 
 def _detail(request, scope, task: Task, unmasked: bool) -> dict:
     present.audit(request, [task], unmasked, "回访任务", AuditRecord.Channel.API)
-    return {**present.task_dict(task, unmasked, timezone.now()), "attempts": present.attempts(task),
-            "actions": present.actions(scope, task)}
+    return {
+        **present.task_dict(task, unmasked, timezone.now()),
+        "attempts": present.attempts(task),
+        "actions": present.actions(scope, task),
+    }
 
 
 @op(router.get, "/tasks", "followup.queue", response=list[FollowupTaskOut])
@@ -129,8 +133,9 @@ def queue(request, everyone: bool = False, unmask: bool = False):
 @op(router.get, "/tasks/{task_id}", "followup.get", response=FollowupTaskDetailOut)
 def get(request, task_id: int, unmask: bool = False):
     scope = caller(request)
-    task = scope.get(Task.objects.select_related("owner", "customer", "order"), str(Msg("followup.what.task")),
-                     pk=task_id)
+    task = scope.get(
+        Task.objects.select_related("owner", "customer", "order"), str(Msg("followup.what.task")), pk=task_id
+    )
     return _detail(request, scope, task, present.wants_unmask(request, unmask))
 
 
@@ -160,13 +165,28 @@ def figures(request, start: date | None = None, end: date | None = None):
         raise RuleViolation.of("followup.period.invalid", field="end", start=start, end=end)
     aware = lambda d: timezone.make_aware(datetime.combine(d, time.min))  # noqa: E731
     f = selectors.figures(scope, aware(start), aware(end), timezone.now())
-    agents = [{"staff_no": no, **{k: _rate(getattr(v, k)) for k in ("timeliness", "coverage", "visit_satisfied",
-                                                                    "survey_satisfied", "satisfied")}}
-              for no, v in f.agents]
-    return {"start": start, "end": end, "timeliness": _rate(f.timeliness), "coverage": _rate(f.coverage),
-            "satisfied": _rate(f.satisfied), "survey_satisfied": _rate(f.survey_satisfied),
-            "all_satisfied": _rate(f.all_satisfied), "open_overdue": f.open_overdue, "coverage_target": f.target,
-            "agents": agents}
+    agents = [
+        {
+            "staff_no": no,
+            **{
+                k: _rate(getattr(v, k))
+                for k in ("timeliness", "coverage", "visit_satisfied", "survey_satisfied", "satisfied")
+            },
+        }
+        for no, v in f.agents
+    ]
+    return {
+        "start": start,
+        "end": end,
+        "timeliness": _rate(f.timeliness),
+        "coverage": _rate(f.coverage),
+        "satisfied": _rate(f.satisfied),
+        "survey_satisfied": _rate(f.survey_satisfied),
+        "all_satisfied": _rate(f.all_satisfied),
+        "open_overdue": f.open_overdue,
+        "coverage_target": f.target,
+        "agents": agents,
+    }
 
 
 class FollowupChaseIn(Schema):
@@ -199,10 +219,20 @@ class FollowupDepartmentChasesOut(Schema):
 @op(router.post, "/orders/{order_id}/chases", "followup.chase", response={201: FollowupChaseOut})
 def chase(request, order_id: int, payload: FollowupChaseIn):
     row = chasing.chase(caller(request), order_id, **payload.dict())
-    return Status(201, {"id": row.pk, "order_id": row.order_id, "department": row.department.name if row.department else "",
-                        "kind": row.kind, "kind_label": str(Msg(f"followup.chase.kind.{row.kind}")),
-                        "on_customer_request": row.on_customer_request, "by_no": row.by.staff_no if row.by else "",
-                        "at": row.at, "note": row.note})
+    return Status(
+        201,
+        {
+            "id": row.pk,
+            "order_id": row.order_id,
+            "department": row.department.name if row.department else "",
+            "kind": row.kind,
+            "kind_label": str(Msg(f"followup.chase.kind.{row.kind}")),
+            "on_customer_request": row.on_customer_request,
+            "by_no": row.by.staff_no if row.by else "",
+            "at": row.at,
+            "note": row.note,
+        },
+    )
 
 
 @op(router.get, "/chases/departments", "followup.chase_departments", response=list[FollowupDepartmentChasesOut])
@@ -360,7 +390,9 @@ def campaign_select(request, campaign_id: int, payload: FollowupSelectionIn):
 
 @op(router.post, "/campaigns/{campaign_id}/upload", "followup.campaign_upload", response=FollowupAddedOut)
 def campaign_upload(request, campaign_id: int, file: File[UploadedFile]):
-    return vars(campaigns.upload(caller(request), campaign_id, file.name or "", file.read(campaigns.UPLOAD_MAX_BYTES + 1)))
+    return vars(
+        campaigns.upload(caller(request), campaign_id, file.name or "", file.read(campaigns.UPLOAD_MAX_BYTES + 1))
+    )
 
 
 @op(router.post, "/campaigns/{campaign_id}/grants", "followup.campaign_grant", response=FollowupCampaignOut)
@@ -399,8 +431,12 @@ class FollowupReleaseIn(Schema):
     reason: str = ""
 
 
-@op(router.post, "/campaigns/{campaign_id}/calls/{call_id}/release", "followup.campaign_release",
-    response=FollowupCallOut)
+@op(
+    router.post,
+    "/campaigns/{campaign_id}/calls/{call_id}/release",
+    "followup.campaign_release",
+    response=FollowupCallOut,
+)
 def campaign_release(request, campaign_id: int, call_id: int, payload: FollowupReleaseIn):
     """A customer an agent still holds goes back to the list: the campaign's owner, with a reason (audited)."""
     scope = caller(request)
@@ -428,8 +464,9 @@ def call_fire(request, call_id: int, payload: FollowupCallFireIn):
 
 
 @op(router.get, "/campaigns/{campaign_id}/report", "followup.campaign_report", response=list[FollowupReportRowOut])
-def campaign_report(request, campaign_id: int, start: date | None = None, end: date | None = None,
-                    period: str = "week"):
+def campaign_report(
+    request, campaign_id: int, start: date | None = None, end: date | None = None, period: str = "week"
+):
     scope = caller(request)
     campaign = campaigns.get(scope, campaign_id)
     first, last = cv.report_span(campaign, start, end)
@@ -453,6 +490,7 @@ def ivr_import(request, file: File[UploadedFile]):
 
 
 # ---------------------------------------------------------------- a customer's refusal of follow-up contact
+
 
 class FollowupOptOutIn(Schema):
     phone: str = ""
@@ -482,26 +520,41 @@ def _optout_out(o, unmasked: bool = False) -> dict:
     from kefu.audit.services import shown_phone
     from kefu.messages import render
 
-    return {"id": o.pk, "customer_id": o.customer_id, "customer_phone": shown_phone(o.customer.phone, unmasked),
-            "channel": o.channel, "channel_label": render(f"followup.optout.channel.{o.channel}"), "at": o.at,
-            "by_no": o.by.staff_no if o.by_id else "", "note": o.note, "withdrawn_at": o.withdrawn_at,
-            "withdrawn_by_no": o.withdrawn_by.staff_no if o.withdrawn_by_id else "",
-            "withdraw_reason": o.withdraw_reason}
+    return {
+        "id": o.pk,
+        "customer_id": o.customer_id,
+        "customer_phone": shown_phone(o.customer.phone, unmasked),
+        "channel": o.channel,
+        "channel_label": render(f"followup.optout.channel.{o.channel}"),
+        "at": o.at,
+        "by_no": o.by.staff_no if o.by_id else "",
+        "note": o.note,
+        "withdrawn_at": o.withdrawn_at,
+        "withdrawn_by_no": o.withdrawn_by.staff_no if o.withdrawn_by_id else "",
+        "withdraw_reason": o.withdraw_reason,
+    }
 
 
 def _optout_read(request, rows) -> None:
     from kefu.audit.services import record_read
 
     if rows:
-        record_read(request, object_type="customers.customer", ids=[o.customer_id for o in rows], fields="phone(masked)",
-                    channel=AuditRecord.Channel.API, note="拒绝回访登记")
+        record_read(
+            request,
+            object_type="customers.customer",
+            ids=[o.customer_id for o in rows],
+            fields="phone(masked)",
+            channel=AuditRecord.Channel.API,
+            note="拒绝回访登记",
+        )
 
 
 def _optout_out_one(request, scope, row) -> dict:
     from kefu.followup.models import OptOut
 
-    row = scope.get(OptOut.objects.select_related("customer", "by", "withdrawn_by"),
-                    str(Msg("followup.what.optout")), pk=row.pk)
+    row = scope.get(
+        OptOut.objects.select_related("customer", "by", "withdrawn_by"), str(Msg("followup.what.optout")), pk=row.pk
+    )
     _optout_read(request, [row])
     return _optout_out(row)
 

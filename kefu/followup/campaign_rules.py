@@ -4,6 +4,7 @@ the call list read from an uploaded sheet, progress and the periodic report. Pla
 
 Every problem is an Issue (field, code, params): the caller turns it into a Msg in the reader's language.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,6 +30,7 @@ class Issue:
 
 
 # ---------------------------------------------------------------- the questionnaire
+
 
 def parse_questionnaire_text(text: str) -> list[dict]:
     """The page's form: one question a line, "question | option1 / option2 / option3"; no options: a free answer.
@@ -72,10 +74,19 @@ def check_questionnaire(questions) -> tuple[list[dict], list[Issue]]:
         if not isinstance(scale, list):
             scale = []
         scale = [str(o).strip() for o in scale]
-        if scale and (len(scale) < 2 or len(scale) > MAX_OPTIONS or len(set(scale)) != len(scale)
-                      or any(not o or len(o) > OPTION_MAX for o in scale)):
-            issues.append(Issue("questionnaire", "followup.campaign.question.scale",
-                                {"n": n, "max": MAX_OPTIONS, "length": OPTION_MAX}))
+        if scale and (
+            len(scale) < 2
+            or len(scale) > MAX_OPTIONS
+            or len(set(scale)) != len(scale)
+            or any(not o or len(o) > OPTION_MAX for o in scale)
+        ):
+            issues.append(
+                Issue(
+                    "questionnaire",
+                    "followup.campaign.question.scale",
+                    {"n": n, "max": MAX_OPTIONS, "length": OPTION_MAX},
+                )
+            )
         clean.append({"key": key, "text": text, "scale": scale})
     return clean, issues
 
@@ -93,19 +104,32 @@ def check_answers(questions: list[dict], answers: dict) -> tuple[dict, list[Issu
     for n, q in enumerate(questions, 1):
         value = str(answers.get(q["key"]) or "").strip()
         if not value:
-            issues.append(Issue(f"answers.{q['key']}", "followup.campaign.answer.missing", {"n": n, "question": q["text"]}))
+            issues.append(
+                Issue(f"answers.{q['key']}", "followup.campaign.answer.missing", {"n": n, "question": q["text"]})
+            )
         elif q["scale"] and value not in q["scale"]:
-            issues.append(Issue(f"answers.{q['key']}", "followup.campaign.answer.not_in_scale",
-                                {"n": n, "question": q["text"], "value": value[:30]}))
+            issues.append(
+                Issue(
+                    f"answers.{q['key']}",
+                    "followup.campaign.answer.not_in_scale",
+                    {"n": n, "question": q["text"], "value": value[:30]},
+                )
+            )
         elif len(value) > ANSWER_MAX:
-            issues.append(Issue(f"answers.{q['key']}", "followup.campaign.answer.too_long",
-                                {"n": n, "max": ANSWER_MAX, "length": len(value)}))
+            issues.append(
+                Issue(
+                    f"answers.{q['key']}",
+                    "followup.campaign.answer.too_long",
+                    {"n": n, "max": ANSWER_MAX, "length": len(value)},
+                )
+            )
         else:
             clean[q["key"]] = value
     return clean, issues
 
 
 # ---------------------------------------------------------------- the uploaded call list
+
 
 @dataclass(frozen=True)
 class ListEntry:
@@ -131,7 +155,9 @@ def parse_call_list(rows: list[list[str]]) -> tuple[list[ListEntry], list[Issue]
     header = rows[0]
     phone_at = _column(header, PHONE_HEADERS)
     if phone_at is None:
-        return [], [Issue("file", "followup.campaign.upload.no_phone_column", {"columns": "、".join(PHONE_HEADERS[:3])})]
+        return [], [
+            Issue("file", "followup.campaign.upload.no_phone_column", {"columns": "、".join(PHONE_HEADERS[:3])})
+        ]
     name_at, note_at = _column(header, NAME_HEADERS), _column(header, NOTE_HEADERS)
     body = [(n, r) for n, r in enumerate(rows[1:], 2) if any(c.strip() for c in r)]
     if not body:
@@ -139,20 +165,35 @@ def parse_call_list(rows: list[list[str]]) -> tuple[list[ListEntry], list[Issue]
     if len(body) > MAX_ROWS:
         return [], [Issue("file", "followup.campaign.upload.too_many", {"max": MAX_ROWS, "rows": len(body)})]
     entries, issues, seen = [], [], set()
-    cell = lambda r, i: (r[i].strip() if i is not None and i < len(r) else "")  # noqa: E731
+    cell = lambda r, i: r[i].strip() if i is not None and i < len(r) else ""  # noqa: E731
     for n, r in body:
         raw = cell(r, phone_at)
         phone = normalize_phone(raw)
         if phone is None:
-            issues.append(Issue("file", "followup.campaign.upload.phone", {"row": n, "column": header[phone_at].strip(),
-                                                                            "value": raw[:20]}))
+            issues.append(
+                Issue(
+                    "file",
+                    "followup.campaign.upload.phone",
+                    {"row": n, "column": header[phone_at].strip(), "value": raw[:20]},
+                )
+            )
         name, note = cell(r, name_at), cell(r, note_at)
         if len(name) > 50:
-            issues.append(Issue("file", "followup.campaign.upload.too_long",
-                                {"row": n, "column": header[name_at].strip(), "max": 50, "length": len(name)}))
+            issues.append(
+                Issue(
+                    "file",
+                    "followup.campaign.upload.too_long",
+                    {"row": n, "column": header[name_at].strip(), "max": 50, "length": len(name)},
+                )
+            )
         if len(note) > 200:
-            issues.append(Issue("file", "followup.campaign.upload.too_long",
-                                {"row": n, "column": header[note_at].strip(), "max": 200, "length": len(note)}))
+            issues.append(
+                Issue(
+                    "file",
+                    "followup.campaign.upload.too_long",
+                    {"row": n, "column": header[note_at].strip(), "max": 200, "length": len(note)},
+                )
+            )
         if phone is not None and phone not in seen:
             seen.add(phone)
             entries.append(ListEntry(n, phone, name, note))
@@ -160,6 +201,7 @@ def parse_call_list(rows: list[list[str]]) -> tuple[list[ListEntry], list[Issue]
 
 
 # ---------------------------------------------------------------- progress and the report
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -206,8 +248,13 @@ class ReportRow:
     refused: int
 
 
-def report(attempts: Iterable[tuple[date, int, str]], completions: Iterable[tuple[date, int]],
-           first: date, last: date, period: str) -> list[ReportRow]:
+def report(
+    attempts: Iterable[tuple[date, int, str]],
+    completions: Iterable[tuple[date, int]],
+    first: date,
+    last: date,
+    period: str,
+) -> list[ReportRow]:
     """The periodic report of [first, last] (local days): per period, the customers called (distinct), attempts,
     customers reached, questionnaires completed and customers who refused. attempts: (day, target, outcome);
     completions: (day, target) of the questionnaires done. Every period of the range has a row, empty ones too."""

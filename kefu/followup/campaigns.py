@@ -10,6 +10,7 @@ authorised for them (one of the campaign's roles, or a per-agent grant).
 An agent works the list one customer at a time: `take_next` gives back what they held and hands them the next
 customer (fewest attempts first); the holder is the only one who may record on that customer.
 """
+
 from __future__ import annotations
 
 import csv
@@ -47,6 +48,7 @@ def problem(issue: cr.Issue) -> Problem:
 
 # ---------------------------------------------------------------- the machine
 
+
 def _parse_answers(target, value, now):
     if not isinstance(value, dict):
         return Msg("followup.campaign.answer.not_data")
@@ -67,8 +69,9 @@ FIELDS = {
 
 def _attempt(ctx: Context) -> None:
     outcome = ctx.fields.get("outcome", rules.REACHED)
-    CampaignAttempt.objects.create(target=ctx.obj, at=ctx.now, by=ctx.scope.staff, outcome=outcome,
-                                   note=ctx.fields.get("note", ""))
+    CampaignAttempt.objects.create(
+        target=ctx.obj, at=ctx.now, by=ctx.scope.staff, outcome=outcome, note=ctx.fields.get("note", "")
+    )
     ctx.obj.attempt_count += 1
     if outcome == rules.REACHED and ctx.obj.reached_at is None:
         ctx.obj.reached_at = ctx.now
@@ -101,8 +104,12 @@ def _may_close(ctx: Context):
     limit = policy_for("followup", ctx.obj.center)["max_failed_attempts"]
     if ctx.fields["closure"] not in rules.closable(outcomes, limit):
         failed = sum(1 for o in outcomes if o in rules.FAILED)
-        return Msg("followup.close.not_yet", closure=Msg(f"followup.closure.{ctx.fields['closure']}"),
-                   failed=failed, limit=limit)
+        return Msg(
+            "followup.close.not_yet",
+            closure=Msg(f"followup.closure.{ctx.fields['closure']}"),
+            failed=failed,
+            limit=limit,
+        )
     return None
 
 
@@ -116,19 +123,54 @@ def _parties(scope, target) -> set[Party]:
 
 
 def _load(scope, target):
-    return (CampaignTarget.objects.select_for_update().select_related("campaign", "center")
-            .filter(pk=target.pk, center=scope.center).first())
+    return (
+        CampaignTarget.objects.select_for_update()
+        .select_related("campaign", "center")
+        .filter(pk=target.pk, center=scope.center)
+        .first()
+    )
 
 
 MACHINE = Machine(
     "followup.call",
     transitions=(
-        Transition("attempt", src={OPEN}, dst=OPEN, roles=FRONT, parties={Party.OWNER}, requires=("outcome",),
-                   allows=("note",), precondition=_running, effect=_attempt, seed="002:L259"),
-        Transition("complete", src={OPEN}, dst=DONE, roles=FRONT, parties={Party.OWNER}, requires=("answers",),
-                   allows=("note", "offer"), precondition=_running, guard=_offer_guard, effect=_complete),
-        Transition("close", src={OPEN}, dst=CLOSED, roles=FRONT, parties={Party.OWNER}, requires=("closure",),
-                   allows=("note",), precondition=_running, guard=_may_close, effect=_close, seed="002:L259"),
+        Transition(
+            "attempt",
+            src={OPEN},
+            dst=OPEN,
+            roles=FRONT,
+            parties={Party.OWNER},
+            requires=("outcome",),
+            allows=("note",),
+            precondition=_running,
+            effect=_attempt,
+            seed="002:L259",
+        ),
+        Transition(
+            "complete",
+            src={OPEN},
+            dst=DONE,
+            roles=FRONT,
+            parties={Party.OWNER},
+            requires=("answers",),
+            allows=("note", "offer"),
+            precondition=_running,
+            guard=_offer_guard,
+            effect=_complete,
+        ),
+        Transition(
+            "close",
+            src={OPEN},
+            dst=CLOSED,
+            roles=FRONT,
+            parties={Party.OWNER},
+            requires=("closure",),
+            allows=("note",),
+            precondition=_running,
+            guard=_may_close,
+            effect=_close,
+            seed="002:L259",
+        ),
     ),
     fields=FIELDS,
     party_of=_parties,
@@ -140,6 +182,7 @@ MACHINE = Machine(
 
 # ---------------------------------------------------------------- who sees the offer
 
+
 def may_see_offer(scope, campaign: Campaign) -> bool:
     """A retention offer reaches only a holder of one of the campaign's offer roles or an agent granted it."""
     if not campaign.offer_text:
@@ -149,6 +192,7 @@ def may_see_offer(scope, campaign: Campaign) -> bool:
 
 
 # ---------------------------------------------------------------- campaigns
+
 
 def get(scope, campaign_id: int) -> Campaign:
     return scope.get(Campaign.objects.all(), str(Msg("followup.what.campaign")), pk=campaign_id)
@@ -166,8 +210,15 @@ def create(scope, data: dict, now: datetime | None = None) -> Campaign:
         issues.append(Problem.of("followup.campaign.name_taken", field="name", name=name))
     purpose = str(data.get("purpose") or "").strip()
     if len(purpose) > PURPOSE_MAX:
-        issues.append(Problem.of("common.too_long", field="purpose", field_label=Msg("followup.campaign.field.purpose"),
-                                 max=PURPOSE_MAX, length=len(purpose)))
+        issues.append(
+            Problem.of(
+                "common.too_long",
+                field="purpose",
+                field_label=Msg("followup.campaign.field.purpose"),
+                max=PURPOSE_MAX,
+                length=len(purpose),
+            )
+        )
     questions = data.get("questionnaire")
     if isinstance(questions, str):
         questions = cr.parse_questionnaire_text(questions)
@@ -175,8 +226,15 @@ def create(scope, data: dict, now: datetime | None = None) -> Campaign:
     issues += [problem(i) for i in found]
     offer = str(data.get("offer_text") or "").strip()
     if len(offer) > OFFER_MAX:
-        issues.append(Problem.of("common.too_long", field="offer_text", field_label=Msg("followup.campaign.field.offer"),
-                                 max=OFFER_MAX, length=len(offer)))
+        issues.append(
+            Problem.of(
+                "common.too_long",
+                field="offer_text",
+                field_label=Msg("followup.campaign.field.offer"),
+                max=OFFER_MAX,
+                length=len(offer),
+            )
+        )
     roles = [str(r) for r in (data.get("offer_roles") or [])]
     bad = [r for r in roles if r not in {str(x) for x in OFFER_ROLE_CHOICES}]
     if bad:
@@ -185,9 +243,16 @@ def create(scope, data: dict, now: datetime | None = None) -> Campaign:
         raise RuleViolation.many(issues)
     try:
         with transaction.atomic():
-            return Campaign.objects.create(center=scope.center, name=name, purpose=purpose, questionnaire=questions,
-                                           offer_text=offer, offer_roles=sorted(set(roles)), created_by=scope.staff,
-                                           created_at=now)
+            return Campaign.objects.create(
+                center=scope.center,
+                name=name,
+                purpose=purpose,
+                questionnaire=questions,
+                offer_text=offer,
+                offer_roles=sorted(set(roles)),
+                created_by=scope.staff,
+                created_at=now,
+            )
     except IntegrityError as exc:
         raise RuleViolation.of("followup.campaign.name_taken", field="name", name=name) from exc
 
@@ -212,12 +277,20 @@ def grant_offer(scope, campaign_id: int, staff_no: str, granted: bool = True) ->
     from kefu.audit.models import AuditRecord
     from kefu.audit.services import record
 
-    record(scope.request, AuditRecord.Action.WRITE, object_type="followup.campaign", ids=[campaign.pk], fields="offer_staff",
-           note=f"{'授权' if granted else '撤销'}挽留优惠 {staff.staff_no}", user=scope.user)
+    record(
+        scope.request,
+        AuditRecord.Action.WRITE,
+        object_type="followup.campaign",
+        ids=[campaign.pk],
+        fields="offer_staff",
+        note=f"{'授权' if granted else '撤销'}挽留优惠 {staff.staff_no}",
+        user=scope.user,
+    )
     return campaign
 
 
 # ---------------------------------------------------------------- the call list
+
 
 @dataclass
 class Added:
@@ -233,11 +306,22 @@ def add_customers(campaign: Campaign, customers, source: str, now: datetime, not
     from kefu.followup.optout import active_ids
 
     ids = [c.pk for c in customers]
-    have = set(CampaignTarget.objects.filter(campaign=campaign, customer_id__in=ids).values_list("customer_id",
-                                                                                                flat=True))
+    have = set(
+        CampaignTarget.objects.filter(campaign=campaign, customer_id__in=ids).values_list("customer_id", flat=True)
+    )
     refused = active_ids(campaign.center_id, ids) - have  # customers who refused follow-up contact are left out
-    new = [CampaignTarget(campaign=campaign, center_id=campaign.center_id, customer=c, source=source, added_at=now,
-                          note=(notes or {}).get(c.pk, "")) for c in customers if c.pk not in have | refused]
+    new = [
+        CampaignTarget(
+            campaign=campaign,
+            center_id=campaign.center_id,
+            customer=c,
+            source=source,
+            added_at=now,
+            note=(notes or {}).get(c.pk, ""),
+        )
+        for c in customers
+        if c.pk not in have | refused
+    ]
     CampaignTarget.objects.bulk_create(new)
     return Added(added=len(new), already=len(have), rows=len(ids), opted_out=len(refused))
 
@@ -256,19 +340,32 @@ def add_selection(scope, campaign_id: int, criteria: dict, now: datetime | None 
     issues = []
     kind = str(criteria.get("kind") or "").strip()
     if kind and kind not in SELECT_KINDS:
-        issues.append(Problem.of("common.not_a_choice", field="kind", field_label=Msg("followup.field.kind"),
-                                 value=kind[:20]))
+        issues.append(
+            Problem.of("common.not_a_choice", field="kind", field_label=Msg("followup.field.kind"), value=kind[:20])
+        )
     order_kind = str(criteria.get("order_kind") or "").strip()
     if order_kind and order_kind not in Order.Kind.values:
-        issues.append(Problem.of("common.not_a_choice", field="order_kind",
-                                 field_label=Msg("followup.campaign.field.order_kind"), value=order_kind[:20]))
+        issues.append(
+            Problem.of(
+                "common.not_a_choice",
+                field="order_kind",
+                field_label=Msg("followup.campaign.field.order_kind"),
+                value=order_kind[:20],
+            )
+        )
     since = criteria.get("since")
     if since not in (None, "") and not isinstance(since, date):
         try:
             since = date.fromisoformat(str(since).strip())
         except ValueError:
-            issues.append(Problem.of("followup.base_day.invalid", field="since",
-                                     field_label=Msg("followup.campaign.field.since"), value=str(since)[:30]))
+            issues.append(
+                Problem.of(
+                    "followup.base_day.invalid",
+                    field="since",
+                    field_label=Msg("followup.campaign.field.since"),
+                    value=str(since)[:30],
+                )
+            )
     ids = criteria.get("customer_ids") or []
     if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
         issues.append(Problem.of("followup.campaign.customer_ids", field="customer_ids"))
@@ -310,8 +407,10 @@ def read_rows(file_name: str, raw: bytes) -> list[list[str]]:
         except Exception as exc:  # noqa: BLE001  (any unreadable workbook is the same refusal)
             raise RuleViolation.of("followup.campaign.upload.unreadable", field="file") from exc
         ws = wb.worksheets[0]
-        rows = [["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
-                 for v in row] for row in ws.iter_rows(values_only=True, max_row=cr.MAX_ROWS + 2)]
+        rows = [
+            ["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)) for v in row]
+            for row in ws.iter_rows(values_only=True, max_row=cr.MAX_ROWS + 2)
+        ]
         wb.close()
         return rows
     for encoding in ("utf-8-sig", "gb18030"):
@@ -351,8 +450,15 @@ def upload(scope, campaign_id: int, file_name: str, raw: bytes, now: datetime | 
         result = add_customers(campaign, customers, "upload", now, notes)
         try:
             with transaction.atomic():
-                CampaignImport.objects.create(campaign=campaign, digest=digest, file_name=file_name[:200],
-                                              rows=len(entries), added=result.added, by=scope.staff, at=now)
+                CampaignImport.objects.create(
+                    campaign=campaign,
+                    digest=digest,
+                    file_name=file_name[:200],
+                    rows=len(entries),
+                    added=result.added,
+                    by=scope.staff,
+                    at=now,
+                )
         except IntegrityError:
             return Added(repeated_file=True)  # a concurrent upload of the same file: its rows are the same
         _audit_write(scope, campaign, f"上传外呼名单 {file_name[:60]}：{len(entries)} 行，新增 {result.added} 个")
@@ -363,11 +469,19 @@ def _audit_write(scope, campaign: Campaign, note: str) -> None:
     from kefu.audit.models import AuditRecord
     from kefu.audit.services import record
 
-    record(scope.request, AuditRecord.Action.WRITE, object_type="followup.campaign", ids=[campaign.pk], fields="targets", note=note,
-           user=scope.user)
+    record(
+        scope.request,
+        AuditRecord.Action.WRITE,
+        object_type="followup.campaign",
+        ids=[campaign.pk],
+        fields="targets",
+        note=note,
+        user=scope.user,
+    )
 
 
 # ---------------------------------------------------------------- working the list
+
 
 def take_next(scope, campaign_id: int, now: datetime | None = None) -> CampaignTarget | None:
     """Give back what the caller held on this campaign and take the next open customer (fewest attempts first);
@@ -377,16 +491,21 @@ def take_next(scope, campaign_id: int, now: datetime | None = None) -> CampaignT
     if campaign.state != Campaign.State.RUNNING:
         raise RuleViolation.of("followup.campaign.not_running", status=409, name=campaign.name)
     with transaction.atomic():
-        held = list(CampaignTarget.objects.filter(campaign=campaign, holder=scope.staff, state=OPEN)
-                    .values_list("pk", flat=True))
+        held = list(
+            CampaignTarget.objects.filter(campaign=campaign, holder=scope.staff, state=OPEN).values_list(
+                "pk", flat=True
+            )
+        )
         CampaignTarget.objects.filter(pk__in=held).update(holder=None, taken_at=None)
         refused = OptOut.objects.filter(center=campaign.center_id, withdrawn_at__isnull=True).values("customer_id")
         pool = CampaignTarget.objects.filter(campaign=campaign, state=OPEN, holder__isnull=True).exclude(
-            customer_id__in=refused)  # a customer who refused since being listed is given to nobody
+            customer_id__in=refused
+        )  # a customer who refused since being listed is given to nobody
         for candidates in (pool.exclude(pk__in=held), pool):
             for pk in candidates.order_by("attempt_count", "id").values_list("pk", flat=True)[:20]:
                 if CampaignTarget.objects.filter(pk=pk, holder__isnull=True, state=OPEN).update(
-                        holder=scope.staff, taken_at=now, version=F("version") + 1):
+                    holder=scope.staff, taken_at=now, version=F("version") + 1
+                ):
                     return CampaignTarget.objects.select_related("customer", "campaign").get(pk=pk)
     return None
 
@@ -414,11 +533,20 @@ def release(scope, campaign_id: int, target_id: int, *, reason: str, now: dateti
     if not reason:
         raise RuleViolation.of("followup.campaign.release.reason_required", field="reason")
     if len(reason) > RELEASE_REASON_MAX:
-        raise RuleViolation.of("common.too_long", field="reason", field_label=Msg("followup.campaign.field.release_reason"),
-                               max=RELEASE_REASON_MAX, length=len(reason))
+        raise RuleViolation.of(
+            "common.too_long",
+            field="reason",
+            field_label=Msg("followup.campaign.field.release_reason"),
+            max=RELEASE_REASON_MAX,
+            length=len(reason),
+        )
     with transaction.atomic():
-        target = (CampaignTarget.objects.select_for_update(of=("self",)).filter(pk=target_id, campaign=campaign)
-                  .select_related("holder").first())  # the holder is a nullable join: lock the target's row only
+        target = (
+            CampaignTarget.objects.select_for_update(of=("self",))
+            .filter(pk=target_id, campaign=campaign)
+            .select_related("holder")
+            .first()
+        )  # the holder is a nullable join: lock the target's row only
         if target is None:
             raise RuleViolation(Msg("common.not_found", what=Msg("followup.what.call")), rule="not_found", status=404)
         if target.holder_id is None or target.state != OPEN:
@@ -429,20 +557,35 @@ def release(scope, campaign_id: int, target_id: int, *, reason: str, now: dateti
         from kefu.audit.services import record
 
         taken = f"，{timezone.localtime(target.taken_at):%Y-%m-%d %H:%M} 领取" if target.taken_at else ""
-        record(scope.request, AuditRecord.Action.WRITE, object_type="followup.call", ids=[target.pk], fields="holder",
-               note=f"释放外呼客户（原座席 {holder.staff_no}{taken}）：{reason}"[:300], user=scope.user)
+        record(
+            scope.request,
+            AuditRecord.Action.WRITE,
+            object_type="followup.call",
+            ids=[target.pk],
+            fields="holder",
+            note=f"释放外呼客户（原座席 {holder.staff_no}{taken}）：{reason}"[:300],
+            user=scope.user,
+        )
         from kefu.notify.services import notify
 
-        notify([holder], "followup.notify.released", key=f"followup.call.{target.pk}.released.{target.version}",
-               params={"campaign": campaign.name, "by": scope.staff.staff_no, "reason": reason},
-               link=f"/followup/campaigns/{campaign.pk}/", now=now)
+        notify(
+            [holder],
+            "followup.notify.released",
+            key=f"followup.call.{target.pk}.released.{target.version}",
+            params={"campaign": campaign.name, "by": scope.staff.staff_no, "reason": reason},
+            link=f"/followup/campaigns/{campaign.pk}/",
+            now=now,
+        )
     target.refresh_from_db()
     return target
 
 
 def get_target(scope, target_id: int) -> CampaignTarget:
-    return scope.get(CampaignTarget.objects.select_related("campaign", "customer", "holder"),
-                     str(Msg("followup.what.call")), pk=target_id)
+    return scope.get(
+        CampaignTarget.objects.select_related("campaign", "customer", "holder"),
+        str(Msg("followup.what.call")),
+        pk=target_id,
+    )
 
 
 def fire(scope, target_id: int, name: str, *, version=None, now: datetime | None = None, **fields) -> CampaignTarget:
@@ -459,10 +602,14 @@ def require_lead(scope) -> None:
 
 # ---------------------------------------------------------------- progress and report
 
+
 def progress(campaign: Campaign) -> cr.Progress:
     refused = CampaignAttempt.objects.filter(target=OuterRef("pk"), outcome=rules.REFUSED)
-    rows = (CampaignTarget.objects.filter(campaign=campaign).annotate(refused_once=Exists(refused))
-            .values_list("state", "attempt_count", "reached_at", "closure", "refused_once"))
+    rows = (
+        CampaignTarget.objects.filter(campaign=campaign)
+        .annotate(refused_once=Exists(refused))
+        .values_list("state", "attempt_count", "reached_at", "closure", "refused_once")
+    )
     return cr.progress((s, n, r is not None, c, f) for s, n, r, c, f in rows)
 
 
@@ -471,8 +618,12 @@ PERIODS = ("day", "week", "month")
 
 def report(campaign: Campaign, first: date, last: date, period: str) -> list[cr.ReportRow]:
     if period not in PERIODS:
-        raise RuleViolation.of("common.not_a_choice", field="period", field_label=Msg("followup.campaign.field.period"),
-                               value=str(period)[:10])
+        raise RuleViolation.of(
+            "common.not_a_choice",
+            field="period",
+            field_label=Msg("followup.campaign.field.period"),
+            value=str(period)[:10],
+        )
     if last < first:
         raise RuleViolation.of("followup.period.invalid", field="end", start=first, end=last)
     if (last - first).days > 366:
@@ -480,15 +631,24 @@ def report(campaign: Campaign, first: date, last: date, period: str) -> list[cr.
     start = timezone.make_aware(datetime.combine(first, time.min))
     end = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min))
     local = lambda m: timezone.localtime(m).date()  # noqa: E731
-    attempts = [(local(at), t, o) for at, t, o in CampaignAttempt.objects.filter(
-        target__campaign=campaign, at__gte=start, at__lt=end).values_list("at", "target_id", "outcome")]
-    done = [(local(at), t) for at, t in CampaignTarget.objects.filter(
-        campaign=campaign, state=DONE, closed_at__gte=start, closed_at__lt=end).values_list("closed_at", "pk")]
+    attempts = [
+        (local(at), t, o)
+        for at, t, o in CampaignAttempt.objects.filter(
+            target__campaign=campaign, at__gte=start, at__lt=end
+        ).values_list("at", "target_id", "outcome")
+    ]
+    done = [
+        (local(at), t)
+        for at, t in CampaignTarget.objects.filter(
+            campaign=campaign, state=DONE, closed_at__gte=start, closed_at__lt=end
+        ).values_list("closed_at", "pk")
+    ]
     return cr.report(attempts, done, first, last, period)
 
 
-def report_workbook(campaign: Campaign, first: date, last: date, period: str, rows: list[cr.ReportRow],
-                    total: cr.Progress) -> bytes:
+def report_workbook(
+    campaign: Campaign, first: date, last: date, period: str, rows: list[cr.ReportRow], total: cr.Progress
+) -> bytes:
     from openpyxl import Workbook
 
     from kefu.messages import render
@@ -498,14 +658,31 @@ def report_workbook(campaign: Campaign, first: date, last: date, period: str, ro
     ws = wb.active
     ws.title = render("followup.campaign.sheet.report")[:31]
     append(ws, [campaign.name, f"{first:%Y-%m-%d} – {last:%Y-%m-%d}", render(f"followup.campaign.period.{period}")])
-    append(ws, [render(f"followup.campaign.col.{c}") for c in ("start", "called", "attempts", "reached", "completed",
-                                                               "refused")])
+    append(
+        ws,
+        [
+            render(f"followup.campaign.col.{c}")
+            for c in ("start", "called", "attempts", "reached", "completed", "refused")
+        ],
+    )
     for r in rows:
         append(ws, [r.start.strftime("%Y-%m-%d"), r.called, r.attempts, r.reached, r.completed, r.refused])
     append(ws, [])
-    append(ws, [render("followup.campaign.col.total"), total.total, render("followup.campaign.col.called"), total.called,
-                render("followup.campaign.col.reached"), total.reached, render("followup.campaign.col.completed"),
-                total.completed, render("followup.campaign.col.refused"), total.refused])
+    append(
+        ws,
+        [
+            render("followup.campaign.col.total"),
+            total.total,
+            render("followup.campaign.col.called"),
+            total.called,
+            render("followup.campaign.col.reached"),
+            total.reached,
+            render("followup.campaign.col.completed"),
+            total.completed,
+            render("followup.campaign.col.refused"),
+            total.refused,
+        ],
+    )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -1,6 +1,7 @@
 """Demo follow-up for the last month: return visits of the demo's replied complaints (due 72 h after the reply,
 002:L259), promised callbacks, the handover diary's callbacks due, and callbacks taken by hand on each day; most
 reached in time, some late, some closed after three failed tries or a wrong number, a few still open and overdue."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -16,8 +17,15 @@ from kefu.scope import scope_of
 
 DAYS = 30
 TIMER_HOURS = 4  # how often the demo's follow-up timer looked for replied orders and promised callbacks
-REASONS = ["查询积分后回电告知", "退费到账后回电确认", "故障修复后回电确认", "资费调整后回电说明", "约定时间回电办理业务",
-           "会员服务回访", "核实地址后回电"]
+REASONS = [
+    "查询积分后回电告知",
+    "退费到账后回电确认",
+    "故障修复后回电确认",
+    "资费调整后回电说明",
+    "约定时间回电办理业务",
+    "会员服务回访",
+    "核实地址后回电",
+]
 PHONES = ["1380013{:04d}", "1390012{:04d}", "1370011{:04d}"]
 
 
@@ -50,9 +58,17 @@ def build(center, rng, out) -> None:
             phone = rng.choice(PHONES).format(rng.randint(0, 9999))
             customer = upsert_customer(center, phone=phone)
             kind = rng.choice(["callback", "callback", "callback", "member_visit"])
-            if services.add_task(center, kind=kind, owner=owner, due_at=due, source="manual", customer=customer,
-                                reason=Msg("followup.reason.manual", text=rng.choice(REASONS)), created_by=owner,
-                                now=due - timedelta(hours=rng.randint(2, 48))):
+            if services.add_task(
+                center,
+                kind=kind,
+                owner=owner,
+                due_at=due,
+                source="manual",
+                customer=customer,
+                reason=Msg("followup.reason.manual", text=rng.choice(REASONS)),
+                created_by=owner,
+                now=due - timedelta(hours=rng.randint(2, 48)),
+            ):
                 made += 1
     _play(center, rng, now)
     out.write(f"  回访回呼：{made} 个任务")
@@ -60,8 +76,11 @@ def build(center, rng, out) -> None:
 
 def _play(center, rng, now) -> None:
     """Outcomes of the tasks already due: tries at plausible times, through the machine like a person would."""
-    for task in Task.objects.filter(center=center, state="open", due_at__lt=now - timedelta(hours=2)).select_related(
-            "owner").order_by("due_at"):
+    for task in (
+        Task.objects.filter(center=center, state="open", due_at__lt=now - timedelta(hours=2))
+        .select_related("owner")
+        .order_by("due_at")
+    ):
         scope = scope_of(task.owner)
         roll = rng.random()
         visit = task.kind == Task.Kind.RETURN_VISIT
@@ -72,28 +91,46 @@ def _play(center, rng, now) -> None:
         if roll < reached:  # reached: mostly before the due time, some late
             at = first if rng.random() < 0.9 else task.due_at + timedelta(hours=rng.randint(1, 30))
             if rng.random() < 0.3:
-                task = services.fire(scope, task.pk, name="attempt", version=task.version, outcome=rules.NO_ANSWER,
-                                     now=at - timedelta(hours=1))
-            services.fire(scope, task.pk, name="complete", version=task.version, now=min(at, now),
-                          result=rng.choice(["客户确认问题已解决", "客户表示满意", "已告知处理结果"]),
-                          satisfaction="satisfied" if rng.random() < (0.96 if visit else 0.9) else "dissatisfied")
+                task = services.fire(
+                    scope,
+                    task.pk,
+                    name="attempt",
+                    version=task.version,
+                    outcome=rules.NO_ANSWER,
+                    now=at - timedelta(hours=1),
+                )
+            services.fire(
+                scope,
+                task.pk,
+                name="complete",
+                version=task.version,
+                now=min(at, now),
+                result=rng.choice(["客户确认问题已解决", "客户表示满意", "已告知处理结果"]),
+                satisfaction="satisfied" if rng.random() < (0.96 if visit else 0.9) else "dissatisfied",
+            )
         elif roll < unreachable:  # three failed tries, closed as unreachable (002:L259)
             at = first
             for outcome in (rules.NO_ANSWER, rules.BUSY, rules.POWERED_OFF):
                 task = services.fire(scope, task.pk, name="attempt", version=task.version, outcome=outcome, now=at)
                 at += timedelta(hours=3)
-            services.fire(scope, task.pk, name="close", version=task.version, closure=rules.UNREACHABLE, now=min(at, now))
+            services.fire(
+                scope, task.pk, name="close", version=task.version, closure=rules.UNREACHABLE, now=min(at, now)
+            )
         elif roll < wrong:
-            task = services.fire(scope, task.pk, name="attempt", version=task.version, outcome=rules.WRONG_NUMBER, now=first)
+            task = services.fire(
+                scope, task.pk, name="attempt", version=task.version, outcome=rules.WRONG_NUMBER, now=first
+            )
             services.fire(scope, task.pk, name="close", version=task.version, closure=rules.WRONG_NUMBER, now=first)
         # else: left open and overdue, for the queue and the figures to show
 
 
 CAMPAIGN = "宽带到期续约回访"
-QUESTIONS = ("您对目前的宽带服务满意吗 | 满意 / 基本满意 / 不满意\n"
-             "合约到期后是否愿意续约 | 愿意 / 考虑一下 / 不愿意\n"
-             "您最希望改进的方面 | 网速 / 价格 / 售后服务 / 其他\n"
-             "其他意见或建议")
+QUESTIONS = (
+    "您对目前的宽带服务满意吗 | 满意 / 基本满意 / 不满意\n"
+    "合约到期后是否愿意续约 | 愿意 / 考虑一下 / 不愿意\n"
+    "您最希望改进的方面 | 网速 / 价格 / 售后服务 / 其他\n"
+    "其他意见或建议"
+)
 OFFER = "续约两年赠送三个月宽带使用费，并免费提速至500M（限本活动名单客户，经授权座席方可告知）"
 NOTES = ["请客户说出具体问题", "晚上更方便接听", "", "", "老客户", "上次投诉过网速"]
 ADVICE = ["希望晚上网速稳定", "价格再优惠些", "无", "装机师傅服务很好", "希望上门更及时"]
@@ -106,7 +143,6 @@ def campaign(center, rng, out) -> None:
     from kefu.customers.models import Customer
     from kefu.customers.services import upsert_customer
     from kefu.followup import campaigns
-
     from kefu.followup.models import Campaign
 
     if Campaign.objects.filter(center=center, name=CAMPAIGN).exists():
@@ -119,9 +155,17 @@ def campaign(center, rng, out) -> None:
         return
     now = timezone.now()
     started = now - timedelta(days=10, hours=3)
-    c = campaigns.create(scope_of(lead), {"name": CAMPAIGN, "purpose": "本月及下月宽带合约到期的客户：了解满意度与续约意向",
-                                          "questionnaire": QUESTIONS, "offer_text": OFFER,
-                                          "offer_roles": ["senior_agent"]}, now=started)
+    c = campaigns.create(
+        scope_of(lead),
+        {
+            "name": CAMPAIGN,
+            "purpose": "本月及下月宽带合约到期的客户：了解满意度与续约意向",
+            "questionnaire": QUESTIONS,
+            "offer_text": OFFER,
+            "offer_roles": ["senior_agent"],
+        },
+        now=started,
+    )
     c.offer_staff.add(agents[0])
     customers = list(Customer.objects.filter(center=center).order_by("pk")[:40])
     while len(customers) < 60:

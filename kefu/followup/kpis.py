@@ -10,6 +10,7 @@
 Each agent's rows are those they own (a task's owner; a replied order's return-visit owner, else its acceptor; a
 survey's order's acceptor). The center's row (key "") counts everything once.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -33,6 +34,7 @@ class TaskRow:
 @dataclass(frozen=True)
 class VisitRow:
     """A replied order that calls for a return visit: who answers for it, when it was replied, the visit's end."""
+
     agent: str
     replied_at: datetime
     visited: bool  # the visit was made (done, or closed as the policy allows)
@@ -41,6 +43,7 @@ class VisitRow:
 @dataclass(frozen=True)
 class AnswerRow:
     """A satisfaction found: on a return visit ('visit') or a survey ('sms' / 'ivr')."""
+
     agent: str
     at: datetime
     satisfied: bool
@@ -69,8 +72,14 @@ def _keys(agent: str) -> tuple[str, ...]:
     return (CENTER, agent) if agent else (CENTER,)  # a row without an agent counts for the center only
 
 
-def compute(tasks: Iterable[TaskRow], visits: Iterable[VisitRow], answers: Iterable[AnswerRow],
-            start: datetime, end: datetime, now: datetime) -> dict[str, Kpis]:
+def compute(
+    tasks: Iterable[TaskRow],
+    visits: Iterable[VisitRow],
+    answers: Iterable[AnswerRow],
+    start: datetime,
+    end: datetime,
+    now: datetime,
+) -> dict[str, Kpis]:
     """KPIs per agent (staff number) and for the center (key ""), over [start, end). An empty period gives the
     center's row with every rate None (nothing due is not 0 %, not 100 %)."""
     counts: dict[str, _Counts] = defaultdict(_Counts)
@@ -102,7 +111,11 @@ def compute(tasks: Iterable[TaskRow], visits: Iterable[VisitRow], answers: Itera
     for key, c in counts.items():
         visit = c.answers.get("visit", [0, 0])
         survey = [sum(p[i] for ch, p in c.answers.items() if ch != "visit") for i in (0, 1)]
-        out[key] = Kpis(timeliness=Rate(c.on_time, c.due), coverage=Rate(min(c.visited, c.required), c.required),
-                        visit_satisfied=Rate(*visit), survey_satisfied=Rate(*survey),
-                        satisfied=Rate(visit[0] + survey[0], visit[1] + survey[1]))
+        out[key] = Kpis(
+            timeliness=Rate(c.on_time, c.due),
+            coverage=Rate(min(c.visited, c.required), c.required),
+            visit_satisfied=Rate(*visit),
+            survey_satisfied=Rate(*survey),
+            satisfied=Rate(visit[0] + survey[0], visit[1] + survey[1]),
+        )
     return out

@@ -1,12 +1,13 @@
 """The callback / return-visit task machine, declared once on the workflow kernel.
 
-    open --attempt--> open            the owner records a try: time, outcome code, note
-    open --complete--> done           the customer was reached; result (and satisfaction on a return visit)
-    open --close--> closed            wrong number, refused, or unreachable after the policy's failed attempts
-                                      (002:L259 "如联系信息有误或3—5次联系不上的可做结案")
-    open --reassign--> open           a lead gives the task to another agent
-    open --cancel--> cancelled        a lead cancels a task created by mistake
+open --attempt--> open            the owner records a try: time, outcome code, note
+open --complete--> done           the customer was reached; result (and satisfaction on a return visit)
+open --close--> closed            wrong number, refused, or unreachable after the policy's failed attempts
+                                  (002:L259 "如联系信息有误或3—5次联系不上的可做结案")
+open --reassign--> open           a lead gives the task to another agent
+open --cancel--> cancelled        a lead cancels a task created by mistake
 """
+
 from __future__ import annotations
 
 from kefu.messages import Msg
@@ -33,8 +34,9 @@ def _attempt(ctx: Context) -> None:
     from kefu.followup.models import Attempt
 
     outcome = ctx.fields.get("outcome", rules.REACHED)
-    Attempt.objects.create(task=ctx.obj, at=ctx.now, by=ctx.scope.staff, outcome=outcome,
-                           note=ctx.fields.get("note", ""))
+    Attempt.objects.create(
+        task=ctx.obj, at=ctx.now, by=ctx.scope.staff, outcome=outcome, note=ctx.fields.get("note", "")
+    )
     ctx.obj.attempt_count += 1
     if outcome == rules.REACHED and ctx.obj.reached_at is None:
         ctx.obj.reached_at = ctx.now
@@ -63,8 +65,12 @@ def _may_close(ctx: Context):
             return None
     if ctx.fields["closure"] not in rules.closable(outcomes, limit):
         failed = sum(1 for o in outcomes if o in rules.FAILED)
-        return Msg("followup.close.not_yet", closure=Msg(f"followup.closure.{ctx.fields['closure']}"),
-                   failed=failed, limit=limit)
+        return Msg(
+            "followup.close.not_yet",
+            closure=Msg(f"followup.closure.{ctx.fields['closure']}"),
+            failed=failed,
+            limit=limit,
+        )
     return None
 
 
@@ -103,22 +109,62 @@ def _history(ctx: Context) -> None:
     params = {**ctx.history_params}
     if ctx.fields.get("note") and ctx.transition.name != "close":
         params["note"] = ctx.fields["note"]
-    TaskEvent.objects.create(task=ctx.obj, at=ctx.now, staff_no=ctx.scope.staff.staff_no,
-                             code=f"followup.task.transition.{ctx.transition.name}",
-                             params=Msg("x", **params).as_data()["params"])
+    TaskEvent.objects.create(
+        task=ctx.obj,
+        at=ctx.now,
+        staff_no=ctx.scope.staff.staff_no,
+        code=f"followup.task.transition.{ctx.transition.name}",
+        params=Msg("x", **params).as_data()["params"],
+    )
 
 
 MACHINE = Machine(
     "followup.task",
     transitions=(
-        Transition("attempt", src={OPEN}, dst=OPEN, roles=FRONT, parties={Party.OWNER}, requires=("outcome",),
-                   allows=("note",), effect=_attempt, seed="002:L259"),
-        Transition("complete", src={OPEN}, dst=DONE, roles=FRONT, parties={Party.OWNER}, requires=("result",),
-                   allows=("satisfaction", "note"), effect=_complete, seed="004:L1917"),
-        Transition("close", src={OPEN}, dst=CLOSED, roles=FRONT, parties={Party.OWNER}, requires=("closure",),
-                   allows=("note",), guard=_may_close, effect=_close, seed="002:L259"),
-        Transition("reassign", src={OPEN}, dst=OPEN, roles=LEADS, requires=("owner",), allows=("note",),
-                   guard=_owner_guard, effect=_reassign),
+        Transition(
+            "attempt",
+            src={OPEN},
+            dst=OPEN,
+            roles=FRONT,
+            parties={Party.OWNER},
+            requires=("outcome",),
+            allows=("note",),
+            effect=_attempt,
+            seed="002:L259",
+        ),
+        Transition(
+            "complete",
+            src={OPEN},
+            dst=DONE,
+            roles=FRONT,
+            parties={Party.OWNER},
+            requires=("result",),
+            allows=("satisfaction", "note"),
+            effect=_complete,
+            seed="004:L1917",
+        ),
+        Transition(
+            "close",
+            src={OPEN},
+            dst=CLOSED,
+            roles=FRONT,
+            parties={Party.OWNER},
+            requires=("closure",),
+            allows=("note",),
+            guard=_may_close,
+            effect=_close,
+            seed="002:L259",
+        ),
+        Transition(
+            "reassign",
+            src={OPEN},
+            dst=OPEN,
+            roles=LEADS,
+            requires=("owner",),
+            allows=("note",),
+            guard=_owner_guard,
+            effect=_reassign,
+        ),
         Transition("cancel", src={OPEN}, dst=CANCELLED, roles=LEADS, requires=("note",), effect=_cancel),
     ),
     fields=FIELDS,

@@ -1,4 +1,5 @@
 """Follow-up's words: codes with parameters, rendered in the reader's language when shown."""
+
 from __future__ import annotations
 
 from django.utils.translation import gettext_noop as _
@@ -52,7 +53,9 @@ MESSAGES = {
     "followup.reason.shiftlog": _("交接班待回电：%(text)s"),
     "followup.reason.manual": _("%(text)s"),
     "followup.reason.segment": _("%(kind)s：%(base_day)s 起 %(days)s 天内回访"),
-    "followup.close.not_yet": _("还不能以“%(closure)s”结案：已有 %(failed)s 次未联系上，制度要求 %(limit)s 次，或须先登记号码错误、客户拒绝的联系结果"),
+    "followup.close.not_yet": _(
+        "还不能以“%(closure)s”结案：已有 %(failed)s 次未联系上，制度要求 %(limit)s 次，或须先登记号码错误、客户拒绝的联系结果"
+    ),
     "followup.owner.unknown": _("负责人工号：本中心没有在职的 %(staff_no)s"),
     "followup.due.past": _("%(field_label)s：%(due_at)s 已经过去，请填写将来的时间"),
     "followup.due.invalid": _("%(field_label)s：“%(value)s”不是有效的时间，应写成 2026-12-08 14:00 这样的格式"),
@@ -68,7 +71,9 @@ MESSAGES = {
     "followup.optout.channel.survey_page": _("评价页面"),
     "followup.optout.channel.agent": _("来电时告知座席"),
     "followup.optout.reason": _("客户已于 %(optout_at)s 拒绝回访（%(channel)s）"),
-    "followup.task.refused_by_customer": _("未安排回访，按客户拒绝结案：客户已于 %(optout_at)s 拒绝回访（%(channel)s）"),
+    "followup.task.refused_by_customer": _(
+        "未安排回访，按客户拒绝结案：客户已于 %(optout_at)s 拒绝回访（%(channel)s）"
+    ),
     "followup.optout.no_visit": _("%(reason)s，不能登记回访任务；客户同意再联系时，请先在“拒绝回访”页撤销"),
     "followup.optout.customer_unknown": _("客户：本中心没有这位客户"),
     "followup.optout.phone_unknown": _("客户电话：本中心没有这个号码的客户"),
@@ -95,7 +100,9 @@ MESSAGES = {
     "followup.report.kind_count": _("%(kind)s %(count)s"),
     "followup.report.line.kinds": _("按类型：%(kinds)s"),
     "followup.report.line.chases": _("各部门催办督办："),
-    "followup.report.line.department": _("%(department)s：催办 %(chase)s，自动催办 %(auto)s，督办 %(supervise)s，合计 %(total)s"),
+    "followup.report.line.department": _(
+        "%(department)s：催办 %(chase)s，自动催办 %(auto)s，督办 %(supervise)s，合计 %(total)s"
+    ),
     "followup.report.none": _("本期尚无催办"),
     "followup.report.line.attached": _("明细见附件 Excel。"),
     "followup.report.sheet.figures": _("指标"),
@@ -114,14 +121,18 @@ MESSAGES = {
     "followup.report.timer": _("经理日报、周报邮件"),
     "followup.what.task": _("回访任务"),
     "followup.what.order": _("工单"),
-    "followup.survey.sms": _("您反映的问题（工单 %(order)s）已答复，请评价我们的服务：%(url)s（%(hours)s 小时内有效）。回复%(keyword)s不再接收回访"),
+    "followup.survey.sms": _(
+        "您反映的问题（工单 %(order)s）已答复，请评价我们的服务：%(url)s（%(hours)s 小时内有效）。回复%(keyword)s不再接收回访"
+    ),
     "followup.survey.invalid": _("评价链接无效，请使用短信中的完整链接"),
     "followup.survey.answered": _("您已于 %(answered_at)s 评价过，感谢您的反馈"),
     "followup.survey.expired": _("评价链接已于 %(expires_at)s 失效，感谢您的关注"),
     "followup.survey.answer_invalid": _("评价：“%(value)s”不是可选的值，请选择满意或不满意"),
     "followup.survey.comment_too_long": _("意见：最多 %(max)s 个字，当前 %(length)s 个字"),
     "followup.survey.redispatch_opinion": _("客户满意度调查回评不满意，重新派单处理"),
-    "followup.survey.redispatch_by_hand": _("工单 %(order)s 客户回评不满意（%(comment)s），未能自动重新派单，请重新派单"),
+    "followup.survey.redispatch_by_hand": _(
+        "工单 %(order)s 客户回评不满意（%(comment)s），未能自动重新派单，请重新派单"
+    ),
     "followup.chase.kind.chase": _("催办"),
     "followup.chase.kind.auto": _("自动催办"),
     "followup.chase.kind.supervise": _("督办"),
@@ -129,7 +140,9 @@ MESSAGES = {
     "followup.chase.not_open": _("工单 %(order)s 当前状态为“%(state)s”，不在处理中，不需要%(kind)s"),
     "followup.chase.no_department": _("工单 %(order)s 尚未派给处理部门，不能%(kind)s"),
     "followup.chase.too_soon": _("工单 %(order)s 已于 %(last_at)s 催办，%(minutes)s 分钟内不再重复催办"),
-    "followup.chase.not_allowed": _("%(kind)s：您的角色不能执行此操作（催办限转单员、值班长，或应客户要求由座席发起；督办限值班长、中心经理）"),
+    "followup.chase.not_allowed": _(
+        "%(kind)s：您的角色不能执行此操作（催办限转单员、值班长，或应客户要求由座席发起；督办限值班长、中心经理）"
+    ),
     "followup.chase.note_required": _("督办说明：必须填写"),
     "followup.chase.note_too_long": _("说明：最多 %(max)s 个字，当前 %(length)s 个字"),
     "followup.chase.event.chase": _("催办"),
@@ -155,7 +168,9 @@ MESSAGES = {
     "followup.campaign.state.running": _("进行中"),
     "followup.campaign.state.ended": _("已结束"),
     "followup.campaign.field.release_reason": _("释放原因"),
-    "followup.campaign.release.owner_only": _("释放外呼客户：只有活动的创建人可以释放（创建人已离开时由值班长或中心经理释放）"),
+    "followup.campaign.release.owner_only": _(
+        "释放外呼客户：只有活动的创建人可以释放（创建人已离开时由值班长或中心经理释放）"
+    ),
     "followup.campaign.release.reason_required": _("释放原因：必须填写（例如座席已下班）"),
     "followup.campaign.release.not_held": _("这位客户没有被座席占用，不需要释放"),
     "followup.campaign.released": _("已释放：客户回到名单，下一位座席可以外呼"),
@@ -173,7 +188,9 @@ MESSAGES = {
     "followup.campaign.questionnaire.too_many": _("问卷：最多 %(max)s 个问题"),
     "followup.campaign.question.text": _("问卷第 %(n)s 题：问题必须填写，最多 %(max)s 个字"),
     "followup.campaign.question.key": _("问卷第 %(n)s 题：编号 %(key)s 重复"),
-    "followup.campaign.question.scale": _("问卷第 %(n)s 题：选项应为 2 到 %(max)s 个互不相同的词，每个最多 %(length)s 个字（不填选项则为自由回答）"),
+    "followup.campaign.question.scale": _(
+        "问卷第 %(n)s 题：选项应为 2 到 %(max)s 个互不相同的词，每个最多 %(length)s 个字（不填选项则为自由回答）"
+    ),
     "followup.campaign.answer.not_data": _("问卷答案：格式不正确"),
     "followup.campaign.answer.unknown": _("问卷答案：没有编号为 %(key)s 的问题"),
     "followup.campaign.answer.missing": _("问卷第 %(n)s 题“%(question)s”：必须回答"),
@@ -191,7 +208,9 @@ MESSAGES = {
     "followup.campaign.upload.too_many": _("名单文件：共 %(rows)s 行，最多 %(max)s 行，请分批上传"),
     "followup.campaign.upload.no_phone_column": _("名单文件第 1 行（表头）：缺少电话列（如 %(columns)s）"),
     "followup.campaign.upload.phone": _("名单文件第 %(row)s 行“%(column)s”列：“%(value)s”不是有效的电话号码"),
-    "followup.campaign.upload.too_long": _("名单文件第 %(row)s 行“%(column)s”列：最多 %(max)s 个字，当前 %(length)s 个字"),
+    "followup.campaign.upload.too_long": _(
+        "名单文件第 %(row)s 行“%(column)s”列：最多 %(max)s 个字，当前 %(length)s 个字"
+    ),
     "followup.campaign.report.too_long": _("报表期间：最长 %(days)s 天"),
     "followup.campaign.sheet.report": _("外呼报表"),
     "followup.campaign.period.day": _("按日"),

@@ -1,4 +1,5 @@
 """Callback and return-visit tasks (回呼、回访), their attempts and history."""
+
 from __future__ import annotations
 
 from django.db import models
@@ -34,17 +35,21 @@ class Task(models.Model):
     version = models.PositiveIntegerField("版本", default=1)
     reason_code = models.CharField("原因代码", max_length=100)
     reason_params = models.JSONField("原因参数", default=dict, blank=True)
-    customer = models.ForeignKey("customers.Customer", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+", verbose_name="客户")
-    order = models.ForeignKey("tickets.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                              verbose_name="工单")
-    owner = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="followup_tasks",
-                              verbose_name="负责人")
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="客户"
+    )
+    order = models.ForeignKey(
+        "tickets.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="工单"
+    )
+    owner = models.ForeignKey(
+        "org.Staff", on_delete=models.PROTECT, related_name="followup_tasks", verbose_name="负责人"
+    )
     due_at = models.DateTimeField("应回访时间", db_index=True)
     source = models.CharField("来源", max_length=20, choices=Source.choices)
     source_key = models.CharField("来源键", max_length=100, blank=True)
-    created_by = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name="登记人")
+    created_by = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="登记人"
+    )
     created_at = models.DateTimeField("创建时间")
     reached_at = models.DateTimeField("联系上时间", null=True, blank=True)
     closed_at = models.DateTimeField("结束时间", null=True, blank=True)
@@ -57,8 +62,13 @@ class Task(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "回访任务"
         ordering = ["due_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["center", "source_key"], condition=~models.Q(source_key=""),
-                                               name="followup_task_once_per_source")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["center", "source_key"],
+                condition=~models.Q(source_key=""),
+                name="followup_task_once_per_source",
+            )
+        ]
         indexes = [models.Index(fields=["center", "state", "due_at"]), models.Index(fields=["owner", "state"])]
 
 
@@ -101,12 +111,14 @@ class Chase(models.Model):
 
     center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="+", verbose_name="中心")
     order = models.ForeignKey("tickets.Order", on_delete=models.CASCADE, related_name="+", verbose_name="工单")
-    department = models.ForeignKey("org.Department", null=True, on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name="被催办部门")
+    department = models.ForeignKey(
+        "org.Department", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="被催办部门"
+    )
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
     on_customer_request = models.BooleanField("应客户要求", default=False)
-    by = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                           verbose_name="催办人")
+    by = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="催办人"
+    )
     at = models.DateTimeField("时间", db_index=True)
     deadline = models.DateTimeField("所催时限", null=True, blank=True)
     note = models.CharField("内容", max_length=300, blank=True)
@@ -114,8 +126,13 @@ class Chase(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "催办督办记录"
         ordering = ["at", "id"]
-        constraints = [models.UniqueConstraint(fields=["order", "deadline"], condition=models.Q(kind="auto"),
-                                               name="followup_auto_chase_once_per_deadline")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "deadline"],
+                condition=models.Q(kind="auto"),
+                name="followup_auto_chase_once_per_deadline",
+            )
+        ]
 
 
 class Survey(models.Model):
@@ -143,8 +160,11 @@ class Survey(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "满意度调查"
-        constraints = [models.UniqueConstraint(fields=["order", "reply_round", "channel"],
-                                               name="followup_survey_once_per_reply_channel")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "reply_round", "channel"], name="followup_survey_once_per_reply_channel"
+            )
+        ]
 
 
 class Campaign(models.Model):
@@ -163,8 +183,9 @@ class Campaign(models.Model):
     offer_text = models.CharField("挽留优惠", max_length=500, blank=True)
     offer_roles = models.JSONField("可见优惠的角色", default=list, blank=True)
     offer_staff = models.ManyToManyField("org.Staff", blank=True, related_name="+", verbose_name="可见优惠的座席")
-    created_by = models.ForeignKey("org.Staff", null=True, on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name="创建人")
+    created_by = models.ForeignKey(
+        "org.Staff", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="创建人"
+    )
     created_at = models.DateTimeField("创建时间")
 
     class Meta:
@@ -204,8 +225,9 @@ class CampaignTarget(models.Model):
     version = models.PositiveIntegerField("版本", default=1)
     source = models.CharField("来源", max_length=10)  # selection | upload
     note = models.CharField("名单备注", max_length=200, blank=True)
-    holder = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                               verbose_name="外呼座席")
+    holder = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="外呼座席"
+    )
     taken_at = models.DateTimeField("领取时间", null=True, blank=True)
     added_at = models.DateTimeField("加入时间")
     attempt_count = models.PositiveSmallIntegerField("联系次数", default=0)
@@ -248,23 +270,29 @@ class OptOut(models.Model):
         AGENT = "agent", "座席登记"
 
     center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="+", verbose_name="中心")
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+",
-                                 verbose_name="客户")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+", verbose_name="客户")
     channel = models.CharField("途径", max_length=20, choices=Channel.choices)
     at = models.DateTimeField("时间")
-    by = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                           verbose_name="登记人")
+    by = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="登记人"
+    )
     note = models.CharField("说明", max_length=300, blank=True)
     withdrawn_at = models.DateTimeField("撤销时间", null=True, blank=True)
-    withdrawn_by = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                     verbose_name="撤销人")
+    withdrawn_by = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="撤销人"
+    )
     withdraw_reason = models.CharField("撤销原因", max_length=300, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "客户拒绝回访登记"
         ordering = ["-at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["customer"], condition=models.Q(withdrawn_at__isnull=True),
-                                               name="followup_one_active_optout_per_customer")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="followup_one_active_optout_per_customer",
+            )
+        ]
         indexes = [models.Index(fields=["center", "withdrawn_at"])]
 
 

@@ -11,6 +11,7 @@ telling an agent during a call. While the refusal stands:
   for (an order's promised callback, the handover diary's) is the customer's own, newer request and stays.
 Every opt-out and withdrawal leaves an audit record; a withdrawal needs a reason.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -44,8 +45,17 @@ def _audit(request, user, center, optout: OptOut, note: str, channel=None) -> No
     from kefu.audit.models import AuditRecord
     from kefu.audit.services import record
 
-    record(request, AuditRecord.Action.WRITE, object_type="followup.optout", ids=[optout.pk], fields="customer", note=note,
-           channel=channel or AuditRecord.Channel.PAGE, user=user, center=center)
+    record(
+        request,
+        AuditRecord.Action.WRITE,
+        object_type="followup.optout",
+        ids=[optout.pk],
+        fields="customer",
+        note=note,
+        channel=channel or AuditRecord.Channel.PAGE,
+        user=user,
+        center=center,
+    )
 
 
 def _add(center, customer, channel: str, *, by=None, note: str = "", now: datetime) -> tuple[OptOut, bool]:
@@ -55,14 +65,14 @@ def _add(center, customer, channel: str, *, by=None, note: str = "", now: dateti
         return found, False
     try:
         with transaction.atomic():
-            return OptOut.objects.create(center=center, customer=customer, channel=channel, at=now, by=by,
-                                         note=note), True
+            return OptOut.objects.create(
+                center=center, customer=customer, channel=channel, at=now, by=by, note=note
+            ), True
     except IntegrityError:  # recorded at the same moment by another way
         return standing(customer), False
 
 
-def record_by_agent(scope, *, phone: str = "", customer_id=None, note: str = "", now: datetime | None = None
-                    ) -> OptOut:
+def record_by_agent(scope, *, phone: str = "", customer_id=None, note: str = "", now: datetime | None = None) -> OptOut:
     """The customer told an agent during a call that they want no more follow-up contact."""
     from kefu.customers.models import Customer
     from kefu.customers.phones import normalize_phone
@@ -71,19 +81,22 @@ def record_by_agent(scope, *, phone: str = "", customer_id=None, note: str = "",
     now = now or timezone.now()
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
-        raise RuleViolation.of("common.too_long", field="note", field_label=Msg("followup.field.note"), max=NOTE_MAX,
-                               length=len(note))
+        raise RuleViolation.of(
+            "common.too_long", field="note", field_label=Msg("followup.field.note"), max=NOTE_MAX, length=len(note)
+        )
     customer = None
     if customer_id not in (None, ""):
-        customer = scope.filter(Customer.objects.all()).filter(pk=customer_id).first() \
-            if str(customer_id).isdigit() else None
+        customer = (
+            scope.filter(Customer.objects.all()).filter(pk=customer_id).first() if str(customer_id).isdigit() else None
+        )
         if customer is None:
             raise RuleViolation.of("followup.optout.customer_unknown", field="customer_id", status=404)
     else:
         phone = str(phone or "").strip()
         if normalize_phone(phone) is None:
-            raise RuleViolation.of("followup.phone.invalid", field="phone", field_label=Msg("followup.field.phone"),
-                                   value=phone[:20])
+            raise RuleViolation.of(
+                "followup.phone.invalid", field="phone", field_label=Msg("followup.field.phone"), value=phone[:20]
+            )
         customer = find_by_phone(scope.center, phone)
         if customer is None:
             raise RuleViolation.of("followup.optout.phone_unknown", field="phone", status=404)
@@ -133,8 +146,7 @@ def from_survey(token: str, now: datetime | None = None) -> OptOut:
     now = now or timezone.now()
     survey = survey_of(token, now)
     with transaction.atomic():
-        optout, created = _add(survey.center, survey.customer, OptOut.Channel.SURVEY_PAGE,
-                               now=now)
+        optout, created = _add(survey.center, survey.customer, OptOut.Channel.SURVEY_PAGE, now=now)
         if created:
             _audit(None, None, survey.center, optout, "followup.optout.survey_page", AuditRecord.Channel.SYSTEM)
     return optout
@@ -147,13 +159,19 @@ def withdraw(scope, optout_id: int, *, reason: str, now: datetime | None = None)
     if not reason:
         raise RuleViolation.of("followup.optout.reason_required", field="reason")
     if len(reason) > NOTE_MAX:
-        raise RuleViolation.of("common.too_long", field="reason", field_label=Msg("followup.field.withdraw_reason"),
-                               max=NOTE_MAX, length=len(reason))
+        raise RuleViolation.of(
+            "common.too_long",
+            field="reason",
+            field_label=Msg("followup.field.withdraw_reason"),
+            max=NOTE_MAX,
+            length=len(reason),
+        )
     with transaction.atomic():
         optout = scope.get(OptOut.objects.select_for_update(), str(Msg("followup.what.optout")), pk=optout_id)
         if optout.withdrawn_at is not None:
-            raise RuleViolation.of("followup.optout.withdrawn_already", field="optout", status=409,
-                                   withdrawn_at=optout.withdrawn_at)
+            raise RuleViolation.of(
+                "followup.optout.withdrawn_already", field="optout", status=409, withdrawn_at=optout.withdrawn_at
+            )
         optout.withdrawn_at, optout.withdrawn_by, optout.withdraw_reason = now, scope.staff, reason
         optout.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason"])
         _audit(scope.request, scope.user, scope.center, optout, "followup.optout.withdraw")
@@ -169,5 +187,4 @@ def listing(scope, *, include_withdrawn: bool = False, limit: int = 300) -> list
 
 def reason_of(optout: OptOut) -> Msg:
     """Why nobody calls: the refusal's way and time, as a message."""
-    return Msg("followup.optout.reason", channel=Msg(f"followup.optout.channel.{optout.channel}"),
-               optout_at=optout.at)
+    return Msg("followup.optout.reason", channel=Msg(f"followup.optout.channel.{optout.channel}"), optout_at=optout.at)

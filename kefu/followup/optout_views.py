@@ -1,6 +1,7 @@
 """拒绝回访 pages: the center's standing refusals (masked, audited), recording one for a caller, withdrawing one with
 a reason; the customer's own refusal on the survey page; the SMS provider's inbound callback (a reply with the
 policy's keyword)."""
+
 from __future__ import annotations
 
 import hmac
@@ -23,25 +24,51 @@ from kefu.scope import caller
 
 def _rows(request, found, unmasked: bool, row_errors: dict) -> list[dict]:
     if found:
-        record_read(request, object_type="customers.customer", ids=[o.customer_id for o in found],
-                    fields="phone,name" + ("" if unmasked else "(masked)"), note="拒绝回访登记")
-    return [{"id": o.pk, "at": o.at, "channel_label": render_msg(f"followup.optout.channel.{o.channel}"),
-             "phone": shown_phone(o.customer.phone, unmasked), "name": shown_name(o.customer.name, unmasked),
-             "by_no": o.by.staff_no if o.by else "", "note": o.note, "withdrawn_at": o.withdrawn_at,
-             "withdrawn_by_no": o.withdrawn_by.staff_no if o.withdrawn_by else "", "withdraw_reason": o.withdraw_reason, "error": row_errors.get(o.pk, "")}
-            for o in found]
+        record_read(
+            request,
+            object_type="customers.customer",
+            ids=[o.customer_id for o in found],
+            fields="phone,name" + ("" if unmasked else "(masked)"),
+            note="拒绝回访登记",
+        )
+    return [
+        {
+            "id": o.pk,
+            "at": o.at,
+            "channel_label": render_msg(f"followup.optout.channel.{o.channel}"),
+            "phone": shown_phone(o.customer.phone, unmasked),
+            "name": shown_name(o.customer.name, unmasked),
+            "by_no": o.by.staff_no if o.by else "",
+            "note": o.note,
+            "withdrawn_at": o.withdrawn_at,
+            "withdrawn_by_no": o.withdrawn_by.staff_no if o.withdrawn_by else "",
+            "withdraw_reason": o.withdraw_reason,
+            "error": row_errors.get(o.pk, ""),
+        }
+        for o in found
+    ]
 
 
 @require("page.followup.optouts")
-def optouts(request, errors: dict | None = None, form: dict | None = None, status: int = 200,
-            row_errors: dict | None = None):
+def optouts(
+    request, errors: dict | None = None, form: dict | None = None, status: int = 200, row_errors: dict | None = None
+):
     scope = caller(request)
     unmasked = present.wants_unmask(request, request.GET.get("unmask") == "1")
     everything = request.GET.get("all") == "1"
     found = optout.listing(scope, include_withdrawn=everything)
-    return render(request, "followup/optouts.html", {
-        "rows": _rows(request, found, unmasked, row_errors or {}), "everything": everything, "unmasked": unmasked,
-        "errors": errors or {}, "form": form or {}}, status=status)
+    return render(
+        request,
+        "followup/optouts.html",
+        {
+            "rows": _rows(request, found, unmasked, row_errors or {}),
+            "everything": everything,
+            "unmasked": unmasked,
+            "errors": errors or {},
+            "form": form or {},
+        },
+        status=status,
+    )
 
 
 def _back(request, fallback: str):
@@ -64,8 +91,12 @@ def record(request):
             messages.error(request, p.message)
         if request.POST.get("next"):
             return _back(request, "followup:optouts")
-        return optouts(request, errors={p.field: str(p.message) for p in exc.problems}, form=data,
-                       status=400 if exc.status == 404 else exc.status)
+        return optouts(
+            request,
+            errors={p.field: str(p.message) for p in exc.problems},
+            form=data,
+            status=400 if exc.status == 404 else exc.status,
+        )
     messages.success(request, render_msg("followup.optout.recorded"))
     return _back(request, "followup:optouts")
 

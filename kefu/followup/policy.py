@@ -27,6 +27,7 @@
 - owner: who owns an automatic return visit: "acceptor" (the agent who took the order; 004:L1916-1917 the agent
   follows the complaint and feeds the result back).
 """
+
 from __future__ import annotations
 
 from pydantic import Field
@@ -35,7 +36,13 @@ from kefu.org.policy_types import Bool, Choice, Int, List, Map, Num, PolicyModel
 
 SECTION = "followup"
 
-_KINDS = ("consultation", "complaint", "suggestion", "appeal", "coordination")  # the order kinds (kefu/tickets/machine.py)
+_KINDS = (
+    "consultation",
+    "complaint",
+    "suggestion",
+    "appeal",
+    "coordination",
+)  # the order kinds (kefu/tickets/machine.py)
 
 _BASE = {
     "return_visit_kinds": ["complaint"],  # 002:L259
@@ -84,21 +91,27 @@ class FollowupPolicy(PolicyModel):
     long_term_days: Int(ge=1) = Field(description="网店：成为买家超过此天数为老客户")  # 001:L314
     lookback_days: Int(ge=1) = Field(description="定时任务回看多少天内已答复的工单和承诺的回呼")  # not from the seeds
     owner: Choice("acceptor") = Field(description="自动回访任务的负责人：acceptor 受理该工单的座席")  # 004:L1916-1917
-    chase_min_interval_minutes: Int(ge=1) = Field(description="同一工单两次手动催办的最短间隔（分钟）")  # not from the seeds
+    chase_min_interval_minutes: Int(ge=1) = Field(
+        description="同一工单两次手动催办的最短间隔（分钟）"
+    )  # not from the seeds
     survey_enabled: Bool() = Field(description="答复后是否短信发送满意度调查")  # 004:L1003
     survey_kinds: List(Choice(*_KINDS)) = Field(description="发送满意度调查的工单类型")  # 004:L1003
     survey_expiry_hours: Int(ge=1) = Field(description="调查链接的有效小时数")  # not from the seeds
     ivr_scores: Map(Choice("satisfied", "dissatisfied")) = Field(
-        description="语音满意度调查的按键及含义：satisfied 满意，dissatisfied 不满意")  # not from the seeds
+        description="语音满意度调查的按键及含义：satisfied 满意，dissatisfied 不满意"
+    )  # not from the seeds
     optout_keywords: List(Text(min_length=1, max_length=10), min_length=1) = Field(
-        description="客户回复这些词即拒绝回访联系（如“TD”）")  # not from the seeds
+        description="客户回复这些词即拒绝回访联系（如“TD”）"
+    )  # not from the seeds
     reports_daily: Bool() = Field(description="每天发送前一天的回访数据")  # not from the seeds
     reports_weekly: Bool() = Field(description="每周发送上周的回访汇总")  # 002:L261
     daily_report_hour: Int(ge=0, le=23) = Field(description="日报发送的时刻（本地时间，时）")  # not from the seeds
     weekly_report_weekday: Int(ge=1, le=7) = Field(description="周报在星期几发送（1＝星期一）")  # 002:L261
     weekly_report_hour: Int(ge=0, le=23) = Field(description="周报发送的时刻（本地时间，时）")  # 002:L261
     report_roles: List(RoleCode()) = Field(description="接收报表的角色")  # not from the seeds
-    report_emails: List(Text(min_length=3, max_length=200)) = Field(description="另外接收报表的电子邮件地址")  # not from the seeds
+    report_emails: List(Text(min_length=3, max_length=200)) = Field(
+        description="另外接收报表的电子邮件地址"
+    )  # not from the seeds
 
 
 MODEL = FollowupPolicy

@@ -7,6 +7,7 @@ center's main order figures of a period. Plain data in, plain data out (tests/te
 A report is due for the rest of its period once its moment has passed, so a timer that was down at the hour still
 sends it later; each is sent once (the caller keeps one row per center, kind and first day).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -41,6 +42,7 @@ def due_reports(local_now: datetime, pol: dict) -> list[Due]:
 class OrderFigures:
     """The center's main order figures of a period: orders accepted (by kind), replied, replied by their deadline
     (the reply timeliness K6-K8 counts), and the satisfaction recorded (K11-K14)."""
+
     accepted: int
     by_kind: tuple[tuple[str, int], ...]
     replied: int

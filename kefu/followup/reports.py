@@ -9,6 +9,7 @@ period, created (claimed) before the e-mail goes out: a timer that fires twice, 
 once. A failed send is retried at the next rounds up to the notify policy's `max_attempts`; a send whose worker
 died mid-way stays "sending" and is never sent again automatically (nothing is sent twice).
 """
+
 from __future__ import annotations
 
 import io
@@ -21,8 +22,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from kefu.followup import chasing, report_rules, selectors
-from kefu.followup.rules import Rate
 from kefu.followup.models import ManagerReport
+from kefu.followup.rules import Rate
 from kefu.messages import Msg, render
 from kefu.org.policy import policy_for
 from kefu.org.roles import Role
@@ -42,8 +43,11 @@ def recipients(center, pol: dict) -> list[str]:
     from kefu.notify.models import Preference
     from kefu.org.models import Staff
 
-    staff = (Staff.objects.filter(center=center, is_active=True, user__groups__name__in=pol["report_roles"])
-             .select_related("user").distinct())
+    staff = (
+        Staff.objects.filter(center=center, is_active=True, user__groups__name__in=pol["report_roles"])
+        .select_related("user")
+        .distinct()
+    )
     chosen = {p.staff_id: p.email for p in Preference.objects.filter(staff__in=staff).exclude(email="")}
     found = [chosen.get(s.pk) or s.user.email for s in staff]
     found += list(pol["report_emails"])
@@ -75,8 +79,11 @@ def compose(center, due: report_rules.Due, now: datetime) -> Report:
     f = selectors.figures(scope, start, end, now)
     orders = report_rules.order_figures(kpi_order_rows(center, start, end))
     departments = chasing.by_department(scope, start, end)
-    period = (due.first.isoformat() if due.first == due.last
-              else render("followup.report.span", {"first": due.first, "last": due.last}))
+    period = (
+        due.first.isoformat()
+        if due.first == due.last
+        else render("followup.report.span", {"first": due.first, "last": due.last})
+    )
     subject = render(f"followup.report.subject.{due.kind}", {"center": center.name, "period": period})
     on_time = Rate(orders.replied_on_time, orders.replied)
     satisfied = Rate(orders.satisfied, orders.rated)
@@ -94,8 +101,10 @@ def compose(center, due: report_rules.Due, now: datetime) -> Report:
     lines.append(render("followup.report.line.target", {"target": f.target}))
     lines.append(render("followup.report.line.overdue", {"count": f.open_overdue}))
     lines.append(render("followup.report.line.orders", {"accepted": orders.accepted, "replied": orders.replied}))
-    kinds = [str(Msg("followup.report.kind_count", kind=Msg(f"followup.campaign.order_kind.{k}"), count=n))
-             for k, n in orders.by_kind]
+    kinds = [
+        str(Msg("followup.report.kind_count", kind=Msg(f"followup.campaign.order_kind.{k}"), count=n))
+        for k, n in orders.by_kind
+    ]
     if kinds:
         lines.append(render("followup.report.line.kinds", {"kinds": kinds}))
     lines.append("")
@@ -107,8 +116,15 @@ def compose(center, due: report_rules.Due, now: datetime) -> Report:
     ws = wb.active
     ws.title = render("followup.report.sheet.figures")[:31]
     append(ws, [subject])
-    append(ws, [render("followup.report.col.figure"), render("followup.report.col.percent"),
-                render("followup.report.col.numerator"), render("followup.report.col.denominator")])
+    append(
+        ws,
+        [
+            render("followup.report.col.figure"),
+            render("followup.report.col.percent"),
+            render("followup.report.col.numerator"),
+            render("followup.report.col.denominator"),
+        ],
+    )
     for code, rate in figures:
         append(ws, [render(code), rate.percent, rate.numerator, rate.denominator])
     append(ws, [render("followup.report.row.overdue"), f.open_overdue])
@@ -118,8 +134,10 @@ def compose(center, due: report_rules.Due, now: datetime) -> Report:
     agents = wb.create_sheet(render("followup.report.sheet.agents")[:31])
     append(agents, [render("followup.report.col.staff_no")] + [render(c) for c, _ in figures[:4]])
     for staff_no, k in f.agents:
-        append(agents, [staff_no, k.timeliness.percent, k.coverage.percent, k.visit_satisfied.percent,
-                        k.survey_satisfied.percent])
+        append(
+            agents,
+            [staff_no, k.timeliness.percent, k.coverage.percent, k.visit_satisfied.percent, k.survey_satisfied.percent],
+        )
     chases = wb.create_sheet(render("followup.report.sheet.chases")[:31])
     append(chases, [render(f"followup.report.col.{c}") for c in ("department", "chase", "auto", "supervise", "total")])
     for d in departments:
@@ -134,15 +152,17 @@ def _claim(center, due: report_rules.Due, now: datetime, max_attempts: int) -> M
     """The row this round may send: created now, or a failed one with tries left (taken by a conditional update)."""
     try:
         with transaction.atomic():
-            return ManagerReport.objects.create(center=center, kind=due.kind, first=due.first, last=due.last,
-                                                created_at=now)
+            return ManagerReport.objects.create(
+                center=center, kind=due.kind, first=due.first, last=due.last, created_at=now
+            )
     except IntegrityError:
         pass
     row = ManagerReport.objects.get(center=center, kind=due.kind, first=due.first)
     if row.state != ManagerReport.State.FAILED or row.attempts >= max_attempts:
         return None
     if not ManagerReport.objects.filter(pk=row.pk, state=ManagerReport.State.FAILED).update(
-            state=ManagerReport.State.SENDING):
+        state=ManagerReport.State.SENDING
+    ):
         return None  # another worker took it
     return row
 
@@ -152,22 +172,27 @@ def send(row: ManagerReport, report: Report, to: list[str], now: datetime) -> bo
 
     attempts = row.attempts + 1
     if not to:
-        ManagerReport.objects.filter(pk=row.pk).update(state=ManagerReport.State.FAILED, attempts=attempts,
-                                                       last_error="no recipients")
+        ManagerReport.objects.filter(pk=row.pk).update(
+            state=ManagerReport.State.FAILED, attempts=attempts, last_error="no recipients"
+        )
         return False
-    message = EmailMessage(subject=report.subject, body=report.body, to=to,
-                           from_email=getattr(settings, "DEFAULT_FROM_EMAIL", None))
-    message.attach(report.file_name, report.workbook,
-                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    message = EmailMessage(
+        subject=report.subject, body=report.body, to=to, from_email=getattr(settings, "DEFAULT_FROM_EMAIL", None)
+    )
+    message.attach(
+        report.file_name, report.workbook, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     try:
         message.send(fail_silently=False)
     except Exception as exc:  # noqa: BLE001  (smtplib, socket and backend errors alike: retried next round)
         log.warning("报表邮件 %s 发送失败：%s", row.pk, exc)
-        ManagerReport.objects.filter(pk=row.pk).update(state=ManagerReport.State.FAILED, attempts=attempts,
-                                                       last_error=str(exc)[:300])
+        ManagerReport.objects.filter(pk=row.pk).update(
+            state=ManagerReport.State.FAILED, attempts=attempts, last_error=str(exc)[:300]
+        )
         return False
-    ManagerReport.objects.filter(pk=row.pk).update(state=ManagerReport.State.SENT, attempts=attempts, sent_at=now,
-                                                   recipients=", ".join(to)[:5000], last_error="")
+    ManagerReport.objects.filter(pk=row.pk).update(
+        state=ManagerReport.State.SENT, attempts=attempts, sent_at=now, recipients=", ".join(to)[:5000], last_error=""
+    )
     return True
 
 
@@ -189,8 +214,9 @@ def send_due(now: datetime | None = None) -> dict:
                     report = compose(center, due, now)
             except Exception as exc:  # noqa: BLE001  (a report that cannot be built is retried, not left claimed)
                 log.exception("报表 %s 未能生成", row.pk)
-                ManagerReport.objects.filter(pk=row.pk).update(state=ManagerReport.State.FAILED,
-                                                               attempts=row.attempts + 1, last_error=str(exc)[:300])
+                ManagerReport.objects.filter(pk=row.pk).update(
+                    state=ManagerReport.State.FAILED, attempts=row.attempts + 1, last_error=str(exc)[:300]
+                )
                 counts["failed"] += 1
                 continue
             counts["sent" if send(row, report, recipients(center, pol), now) else "failed"] += 1

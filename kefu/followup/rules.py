@@ -1,5 +1,6 @@
 """Pure rules of follow-up (no Django): due times of return visits and callbacks, when a task may be closed
 without reaching the customer, and the callback KPIs. Plain data in, plain data out (tests/test_rules.py)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -8,7 +9,14 @@ from datetime import date, datetime, timedelta
 
 # Attempt outcomes. A failed attempt is one where nobody could be talked to.
 REACHED, NO_ANSWER, BUSY, POWERED_OFF, WRONG_NUMBER, REFUSED, CALL_LATER = (
-    "reached", "no_answer", "busy", "powered_off", "wrong_number", "refused", "call_later")
+    "reached",
+    "no_answer",
+    "busy",
+    "powered_off",
+    "wrong_number",
+    "refused",
+    "call_later",
+)
 OUTCOMES = (REACHED, NO_ANSWER, BUSY, POWERED_OFF, WRONG_NUMBER, REFUSED, CALL_LATER)
 FAILED = frozenset({NO_ANSWER, BUSY, POWERED_OFF})
 
@@ -122,8 +130,15 @@ def parse_ivr(rows: list[list[str]], scores: dict[str, str]) -> tuple[list[IvrRo
     header = rows[0]
     call_at, order_at = _find(header, CALL_HEADERS), _find(header, ORDER_HEADERS)
     time_at, score_at = _find(header, TIME_HEADERS), _find(header, SCORE_HEADERS)
-    missing = [n for n, at in (("呼叫编号或工单编号", call_at if call_at is not None else order_at), ("时间", time_at),
-                                ("评分", score_at)) if at is None]
+    missing = [
+        n
+        for n, at in (
+            ("呼叫编号或工单编号", call_at if call_at is not None else order_at),
+            ("时间", time_at),
+            ("评分", score_at),
+        )
+        if at is None
+    ]
     if missing:
         return [], [("followup.ivr.columns", {"columns": "、".join(missing)})]
     body = [(n, r) for n, r in enumerate(rows[1:], 2) if any(c.strip() for c in r)]
@@ -131,7 +146,7 @@ def parse_ivr(rows: list[list[str]], scores: dict[str, str]) -> tuple[list[IvrRo
         return [], [("followup.ivr.empty", {})]
     if len(body) > IVR_MAX_ROWS:
         return [], [("followup.ivr.too_many", {"max": IVR_MAX_ROWS, "rows": len(body)})]
-    cell = lambda r, i: (r[i].strip() if i is not None and i < len(r) else "")  # noqa: E731
+    cell = lambda r, i: r[i].strip() if i is not None and i < len(r) else ""  # noqa: E731
     found, problems = [], []
     for n, r in body:
         call_id, order = cell(r, call_at)[:64], cell(r, order_at)[:30]
@@ -140,13 +155,24 @@ def parse_ivr(rows: list[list[str]], scores: dict[str, str]) -> tuple[list[IvrRo
         raw_time = cell(r, time_at)
         at = _moment(raw_time)
         if at is None:
-            problems.append(("followup.ivr.time", {"row": n, "column": header[time_at].strip(), "value": raw_time[:30]}))
+            problems.append(
+                ("followup.ivr.time", {"row": n, "column": header[time_at].strip(), "value": raw_time[:30]})
+            )
         score = cell(r, score_at)
         if score.endswith(".0"):
             score = score[:-2]  # a key read back from Excel as a number
         if score not in scores:
-            problems.append(("followup.ivr.score", {"row": n, "column": header[score_at].strip(), "value": score[:10],
-                                                    "allowed": "、".join(sorted(scores))}))
+            problems.append(
+                (
+                    "followup.ivr.score",
+                    {
+                        "row": n,
+                        "column": header[score_at].strip(),
+                        "value": score[:10],
+                        "allowed": "、".join(sorted(scores)),
+                    },
+                )
+            )
         if at is not None and score in scores and (call_id or order):
             found.append(IvrRow(n, call_id, order, at, score, scores[score]))
     return found, problems

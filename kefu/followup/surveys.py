@@ -3,6 +3,7 @@
 login. The answer goes on the order's timeline; a dissatisfied answer reopens the order as the textbook's
 re-dispatch (004:L2127) through the tickets machine's own `redispatch` transition, fired as the order's dispatcher.
 """
+
 from __future__ import annotations
 
 import logging
@@ -49,11 +50,19 @@ def send_surveys(now: datetime | None = None) -> int:
         if not pol["survey_enabled"]:
             continue
         since = now - timedelta(days=pol["lookback_days"])
-        orders = (Order.objects.filter(center=center, kind__in=pol["survey_kinds"], state="replied",
-                                       last_replied_at__gte=since, last_replied_at__lte=now)
-                  .exclude(customer_id__in=OptOut.objects.filter(center=center, withdrawn_at__isnull=True)
-                           .values("customer_id"))  # a customer who refused follow-up gets no survey SMS
-                  .select_related("customer"))
+        orders = (
+            Order.objects.filter(
+                center=center,
+                kind__in=pol["survey_kinds"],
+                state="replied",
+                last_replied_at__gte=since,
+                last_replied_at__lte=now,
+            )
+            .exclude(
+                customer_id__in=OptOut.objects.filter(center=center, withdrawn_at__isnull=True).values("customer_id")
+            )  # a customer who refused follow-up gets no survey SMS
+            .select_related("customer")
+        )
         for order in orders:
             round_ = max(order.reply_count, 1)
             if Survey.objects.filter(order=order, reply_round=round_).exists():
@@ -61,16 +70,37 @@ def send_surveys(now: datetime | None = None) -> int:
             try:
                 with transaction.atomic():
                     survey = Survey.objects.create(
-                        center=center, order=order, reply_round=round_, customer=order.customer,
-                        nonce=secrets.token_hex(8), sent_at=now,
-                        expires_at=now + timedelta(hours=pol["survey_expiry_hours"]))
-                    send_to_address(center, via="sms", address=order.customer.phone, code="followup.survey.sms",
-                                    key=f"followup.survey.{survey.pk}", now=now,
-                                    params={"order": order.number, "url": link_for(survey),
-                                            "hours": pol["survey_expiry_hours"],
-                                            "keyword": pol["optout_keywords"][0]})
-                    record(None, AuditRecord.Action.READ, object_type="customers.customer", ids=[order.customer_id], fields="phone",
-                           note=f"满意度调查短信 工单 {order.number}", channel=AuditRecord.Channel.SYSTEM)
+                        center=center,
+                        order=order,
+                        reply_round=round_,
+                        customer=order.customer,
+                        nonce=secrets.token_hex(8),
+                        sent_at=now,
+                        expires_at=now + timedelta(hours=pol["survey_expiry_hours"]),
+                    )
+                    send_to_address(
+                        center,
+                        via="sms",
+                        address=order.customer.phone,
+                        code="followup.survey.sms",
+                        key=f"followup.survey.{survey.pk}",
+                        now=now,
+                        params={
+                            "order": order.number,
+                            "url": link_for(survey),
+                            "hours": pol["survey_expiry_hours"],
+                            "keyword": pol["optout_keywords"][0],
+                        },
+                    )
+                    record(
+                        None,
+                        AuditRecord.Action.READ,
+                        object_type="customers.customer",
+                        ids=[order.customer_id],
+                        fields="phone",
+                        note=f"满意度调查短信 工单 {order.number}",
+                        channel=AuditRecord.Channel.SYSTEM,
+                    )
             except IntegrityError:
                 continue
             made += 1
@@ -106,8 +136,9 @@ def answer(token: str, answer: str, comment: str = "", now: datetime | None = No
         raise RuleViolation.of("followup.survey.answer_invalid", field="answer", value=str(answer)[:20])
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:
-        raise RuleViolation.of("followup.survey.comment_too_long", field="comment", max=COMMENT_MAX,
-                               length=len(comment))
+        raise RuleViolation.of(
+            "followup.survey.comment_too_long", field="comment", max=COMMENT_MAX, length=len(comment)
+        )
     with transaction.atomic():
         survey = Survey.objects.select_for_update().select_related("order", "center").get(pk=survey.pk)
         check_open(survey, now)
@@ -125,10 +156,20 @@ def on_order(survey: Survey, now: datetime) -> None:
     from kefu.tickets.models import Order, OrderEvent
 
     order = Order.objects.select_related("dispatcher", "department").get(pk=survey.order_id)
-    OrderEvent.objects.create(order=order, at=now, actor=None, staff_no="", by_system=True, name="survey",
-                              code=f"followup.survey.event.{survey.channel}", note_code="followup.survey.event.answer",
-                              params={"answer": Msg(f"followup.satisfaction.{survey.answer}").as_data()},
-                              from_state=order.state, to_state=order.state, note=survey.comment or "")
+    OrderEvent.objects.create(
+        order=order,
+        at=now,
+        actor=None,
+        staff_no="",
+        by_system=True,
+        name="survey",
+        code=f"followup.survey.event.{survey.channel}",
+        note_code="followup.survey.event.answer",
+        params={"answer": Msg(f"followup.satisfaction.{survey.answer}").as_data()},
+        from_state=order.state,
+        to_state=order.state,
+        note=survey.comment or "",
+    )
     if survey.answer != "dissatisfied" or order.state != "replied":
         record_satisfaction(order.pk, survey.answer)
         return
@@ -142,17 +183,29 @@ def on_order(survey: Survey, now: datetime) -> None:
         with transaction.atomic():
             Order.objects.filter(pk=order.pk).update(satisfaction="dissatisfied")
             order.refresh_from_db()
-            tickets.transition(order, "redispatch", dispatcher, order.version, now=now,
-                               dispatch_opinion=_in_center_language(Msg("followup.survey.redispatch_opinion")),
-                               department=order.department_id)
+            tickets.transition(
+                order,
+                "redispatch",
+                dispatcher,
+                order.version,
+                now=now,
+                dispatch_opinion=_in_center_language(Msg("followup.survey.redispatch_opinion")),
+                department=order.department_id,
+            )
     except RuleViolation as exc:  # the answer stands; the dispatcher re-dispatches by hand, told so at once
         log.warning("工单 %s 回评不满意，自动重新派单未成功：%s", order.number, exc)
         record_satisfaction(order.pk, survey.answer)
         from kefu.notify.services import notify
 
-        notify([dispatcher], "followup.survey.redispatch_by_hand", key=f"followup.survey.{survey.pk}.by_hand",
-               urgent=True, link=f"/tickets/orders/{order.pk}/", now=now,
-               params={"order": order.number, "comment": survey.comment or "—"})
+        notify(
+            [dispatcher],
+            "followup.survey.redispatch_by_hand",
+            key=f"followup.survey.{survey.pk}.by_hand",
+            urgent=True,
+            link=f"/tickets/orders/{order.pk}/",
+            now=now,
+            params={"order": order.number, "comment": survey.comment or "—"},
+        )
         return
     Survey.objects.filter(pk=survey.pk).update(redispatched=True)
     survey.redispatched = True
@@ -171,14 +224,21 @@ def _in_center_language(msg: Msg) -> str:
 def _dispatcher(order):
     from kefu.org.models import Staff
 
-    if order.dispatcher_id and order.dispatcher.is_active and order.dispatcher.user.groups.filter(
-            name="dispatcher").exists():
+    if (
+        order.dispatcher_id
+        and order.dispatcher.is_active
+        and order.dispatcher.user.groups.filter(name="dispatcher").exists()
+    ):
         return order.dispatcher
-    return (Staff.objects.filter(center_id=order.center_id, is_active=True, user__groups__name="dispatcher")
-            .order_by("staff_no").first())
+    return (
+        Staff.objects.filter(center_id=order.center_id, is_active=True, user__groups__name="dispatcher")
+        .order_by("staff_no")
+        .first()
+    )
 
 
 # ---------------------------------------------------------------- IVR survey results
+
 
 @dataclass
 class IvrImport:
@@ -212,10 +272,17 @@ def _order_of(scope, row, problems: list):
     customer = Customer.objects.filter(center=scope.center, phone_digest=digest).first() if digest else None
     order = None
     if customer is not None:
-        order = (Order.objects.filter(center=scope.center, customer=customer, last_replied_at__isnull=False,
-                                      last_replied_at__lte=timezone.make_aware(row.at))
-                 .exclude(state="cancelled")
-                 .order_by("-last_replied_at", "-id").first())
+        order = (
+            Order.objects.filter(
+                center=scope.center,
+                customer=customer,
+                last_replied_at__isnull=False,
+                last_replied_at__lte=timezone.make_aware(row.at),
+            )
+            .exclude(state="cancelled")
+            .order_by("-last_replied_at", "-id")
+            .first()
+        )
     if order is None:
         problems.append(Problem.of("followup.ivr.call_no_order", field="file", row=row.row, value=row.call_id))
     return order
@@ -247,10 +314,22 @@ def import_ivr(scope, file_name: str, raw: bytes, now: datetime | None = None) -
             round_ = max(order.reply_count, 1)
             at = timezone.make_aware(row.at)
             survey, created = Survey.objects.get_or_create(
-                order=order, reply_round=round_, channel="ivr",
-                defaults={"center": scope.center, "customer": order.customer, "nonce": "", "state": Survey.State.ANSWERED,
-                          "sent_at": at, "expires_at": at, "answered_at": at, "answer": row.answer, "score": row.score,
-                          "call_id": row.call_id})
+                order=order,
+                reply_round=round_,
+                channel="ivr",
+                defaults={
+                    "center": scope.center,
+                    "customer": order.customer,
+                    "nonce": "",
+                    "state": Survey.State.ANSWERED,
+                    "sent_at": at,
+                    "expires_at": at,
+                    "answered_at": at,
+                    "answer": row.answer,
+                    "score": row.score,
+                    "call_id": row.call_id,
+                },
+            )
             if not created:
                 result.unchanged += 1
                 continue
@@ -260,8 +339,15 @@ def import_ivr(scope, file_name: str, raw: bytes, now: datetime | None = None) -
         from kefu.audit.models import AuditRecord
         from kefu.audit.services import record
 
-        record(scope.request, AuditRecord.Action.WRITE, object_type="followup.survey", ids=[s.pk for s in fresh], fields="answer",
-               note=f"导入IVR满意度结果 {file_name[:60]}：{len(rows)} 行，新增 {result.added}", user=scope.user)
+        record(
+            scope.request,
+            AuditRecord.Action.WRITE,
+            object_type="followup.survey",
+            ids=[s.pk for s in fresh],
+            fields="answer",
+            note=f"导入IVR满意度结果 {file_name[:60]}：{len(rows)} 行，新增 {result.added}",
+            user=scope.user,
+        )
     for survey in fresh:  # each on its own: one order that cannot be re-dispatched does not undo the others
         on_order(survey, now)
         survey.refresh_from_db()

@@ -1,5 +1,6 @@
 """Timers of follow-up: tasks created by policy (replied complaints, callbacks promised, the handover diary's
 callbacks due) and reminders of tasks that are due."""
+
 from __future__ import annotations
 
 from celery import shared_task

@@ -1,5 +1,6 @@
 """回访与回呼 pages: the callback queue sorted by due time, one task (customer history, attempts, actions), a task
 by hand, and the leads' figures."""
+
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
@@ -14,9 +15,9 @@ from kefu.access import require
 from kefu.audit.services import can_unmask
 from kefu.errors import RuleViolation
 from kefu.followup import chasing, machine, optout, present, rules, selectors, services
-from kefu.followup.models import Chase
-from kefu.followup.models import Task
-from kefu.messages import Msg, render as render_msg
+from kefu.followup.models import Chase, Task
+from kefu.messages import Msg
+from kefu.messages import render as render_msg
 from kefu.scope import caller
 
 OUTCOME_CHOICES = lambda: [(o, render_msg(f"followup.outcome.{o}")) for o in rules.OUTCOMES]  # noqa: E731
@@ -32,11 +33,21 @@ def queue(request):
     tasks = list(selectors.queue(scope, everyone=everyone)[:300])
     present.audit(request, tasks, unmasked, "回访队列")
     now = timezone.now()
-    return render(request, "followup/queue.html", {
-        "rows": [present.task_dict(t, unmasked, now) for t in tasks], "everyone": everyone,
-        "is_lead": scope.has(*selectors.LEAD_ROLES), "can_unmask": can_unmask(request.user), "unmasked": unmasked,
-        "kinds": KIND_CHOICES(), "visit_hours": services.policy_for("followup", scope.center)["return_visit_hours"], "form": {}, "errors": {},
-    })
+    return render(
+        request,
+        "followup/queue.html",
+        {
+            "rows": [present.task_dict(t, unmasked, now) for t in tasks],
+            "everyone": everyone,
+            "is_lead": scope.has(*selectors.LEAD_ROLES),
+            "can_unmask": can_unmask(request.user),
+            "unmasked": unmasked,
+            "kinds": KIND_CHOICES(),
+            "visit_hours": services.policy_for("followup", scope.center)["return_visit_hours"],
+            "form": {},
+            "errors": {},
+        },
+    )
 
 
 @require("page.followup.queue")
@@ -51,11 +62,22 @@ def create(request):
             messages.error(request, p.message)
         tasks = list(selectors.queue(scope)[:300])
         present.audit(request, tasks, False, "回访队列")
-        return render(request, "followup/queue.html", {
-            "rows": [present.task_dict(t, False, timezone.now()) for t in tasks], "everyone": False,
-            "is_lead": scope.has(*selectors.LEAD_ROLES), "can_unmask": can_unmask(request.user), "unmasked": False,
-            "kinds": KIND_CHOICES(), "visit_hours": services.policy_for("followup", scope.center)["return_visit_hours"], "form": data, "errors": {p.field: str(p.message) for p in exc.problems},
-        }, status=400)
+        return render(
+            request,
+            "followup/queue.html",
+            {
+                "rows": [present.task_dict(t, False, timezone.now()) for t in tasks],
+                "everyone": False,
+                "is_lead": scope.has(*selectors.LEAD_ROLES),
+                "can_unmask": can_unmask(request.user),
+                "unmasked": False,
+                "kinds": KIND_CHOICES(),
+                "visit_hours": services.policy_for("followup", scope.center)["return_visit_hours"],
+                "form": data,
+                "errors": {p.field: str(p.message) for p in exc.problems},
+            },
+            status=400,
+        )
     messages.success(request, _("已登记回访任务"))
     return redirect("followup:detail", pk=task.pk)
 
@@ -76,17 +98,33 @@ def detail(request, pk: int, errors: dict | None = None, status: int = 200):
     present.audit(request, [task], unmasked, "回访任务")
     history = _history(task)
     refusal = optout.standing(task.customer)
-    closable = set(rules.closable(task.attempts.values_list("outcome", flat=True),
-                                  services.policy_for("followup", scope.center)["max_failed_attempts"]))
+    closable = set(
+        rules.closable(
+            task.attempts.values_list("outcome", flat=True),
+            services.policy_for("followup", scope.center)["max_failed_attempts"],
+        )
+    )
     if refusal is not None:
         closable.add(rules.REFUSED)  # the customer refused beforehand: close without calling (machine._may_close)
-    return render(request, "followup/detail.html", {
-        "task": present.task_dict(task, unmasked, timezone.now()), "attempts": present.attempts(task),
-        "events": present.events(task), "actions": present.actions(scope, task), "history": history,
-        "outcomes": OUTCOME_CHOICES(), "closures": CLOSURE_CHOICES(), "can_unmask": can_unmask(request.user),
-        "unmasked": unmasked, "errors": errors or {},
-        "closable": sorted(closable), "refusal": str(optout.reason_of(refusal)) if refusal else "",
-    }, status=status)
+    return render(
+        request,
+        "followup/detail.html",
+        {
+            "task": present.task_dict(task, unmasked, timezone.now()),
+            "attempts": present.attempts(task),
+            "events": present.events(task),
+            "actions": present.actions(scope, task),
+            "history": history,
+            "outcomes": OUTCOME_CHOICES(),
+            "closures": CLOSURE_CHOICES(),
+            "can_unmask": can_unmask(request.user),
+            "unmasked": unmasked,
+            "errors": errors or {},
+            "closable": sorted(closable),
+            "refusal": str(optout.reason_of(refusal)) if refusal else "",
+        },
+        status=status,
+    )
 
 
 @require("page.followup.queue")
@@ -122,8 +160,11 @@ def figures(request):
     aware = lambda d: timezone.make_aware(datetime.combine(d, time.min))  # noqa: E731
     end = last + timedelta(days=1)
     f = selectors.figures(scope, aware(start), aware(end), timezone.now())
-    return render(request, "followup/figures.html", {"f": f, "start": start, "end": last,
-                                                     "departments": chasing.by_department(scope, aware(start), aware(end))})
+    return render(
+        request,
+        "followup/figures.html",
+        {"f": f, "start": start, "end": last, "departments": chasing.by_department(scope, aware(start), aware(end))},
+    )
 
 
 @require("page.followup.ivr")
@@ -142,8 +183,14 @@ def ivr_import(request):
         for p in exc.problems:
             messages.error(request, p.message)
     else:
-        messages.success(request, _("已导入 %(added)s 条IVR满意度结果（%(unchanged)s 条此前已导入，%(dissatisfied)s 条不满意，"
-                                    "%(redispatched)s 张工单已重新派单）") % vars(result))
+        messages.success(
+            request,
+            _(
+                "已导入 %(added)s 条IVR满意度结果（%(unchanged)s 条此前已导入，%(dissatisfied)s 条不满意，"
+                "%(redispatched)s 张工单已重新派单）"
+            )
+            % vars(result),
+        )
     return redirect("followup:figures")
 
 
@@ -157,8 +204,13 @@ def chase(request, order_id: int):
     status = 200
     if request.method == "POST":
         try:
-            chasing.chase(scope, order.pk, kind=request.POST.get("kind", ""), note=request.POST.get("note", ""),
-                          on_customer_request=request.POST.get("on_customer_request") == "on")
+            chasing.chase(
+                scope,
+                order.pk,
+                kind=request.POST.get("kind", ""),
+                note=request.POST.get("note", ""),
+                on_customer_request=request.POST.get("on_customer_request") == "on",
+            )
         except RuleViolation as exc:
             if exc.status == 404:
                 raise
@@ -168,12 +220,27 @@ def chase(request, order_id: int):
         else:
             messages.success(request, _("已保存"))
             return redirect("followup:chase", order_id=order.pk)
-    rows = [{"at": c.at, "kind_label": render_msg(f"followup.chase.kind.{c.kind}"), "by_no": c.by.staff_no if c.by else "",
-             "note": c.note, "on_request": c.on_customer_request}
-            for c in Chase.objects.filter(order=order).select_related("by")]
-    return render(request, "followup/chase.html", {
-        "order": order, "rows": rows, "can_supervise": scope.has(*chasing.SUPERVISORS),
-        "can_chase": scope.has(*chasing.CHASERS)}, status=status)
+    rows = [
+        {
+            "at": c.at,
+            "kind_label": render_msg(f"followup.chase.kind.{c.kind}"),
+            "by_no": c.by.staff_no if c.by else "",
+            "note": c.note,
+            "on_request": c.on_customer_request,
+        }
+        for c in Chase.objects.filter(order=order).select_related("by")
+    ]
+    return render(
+        request,
+        "followup/chase.html",
+        {
+            "order": order,
+            "rows": rows,
+            "can_supervise": scope.has(*chasing.SUPERVISORS),
+            "can_chase": scope.has(*chasing.CHASERS),
+        },
+        status=status,
+    )
 
 
 def survey(request, token: str):
@@ -193,8 +260,9 @@ def survey(request, token: str):
             status = exc.status
             if exc.problems[0].field is None:
                 return render(request, "followup/survey.html", {"closed": exc, "token": token}, status=status)
-            return render(request, "followup/survey.html", {"survey": found, "error": exc, "token": token},
-                          status=status)
+            return render(
+                request, "followup/survey.html", {"survey": found, "error": exc, "token": token}, status=status
+            )
         return render(request, "followup/survey.html", {"thanks": done, "token": token})
     try:
         surveys.check_open(found, now)

@@ -3,7 +3,15 @@ from kefu.org.roles import ALL_ROLES, Role
 EDITORS = {Role.EDITOR}
 REVIEWERS = {Role.TEAM_LEAD}  # 004:L959 班长审核、批准
 KB_STAFF = {Role.EDITOR, Role.TEAM_LEAD, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}
-KEY_ACCOUNT_READERS = {Role.AGENT, Role.SENIOR_AGENT, Role.TEAM_LEAD, Role.SUPERVISOR, Role.EDITOR, Role.DISPATCHER, Role.MANAGER}
+KEY_ACCOUNT_READERS = {
+    Role.AGENT,
+    Role.SENIOR_AGENT,
+    Role.TEAM_LEAD,
+    Role.SUPERVISOR,
+    Role.EDITOR,
+    Role.DISPATCHER,
+    Role.MANAGER,
+}
 
 RULES = {
     "knowledge.check": ALL_ROLES,

@@ -9,7 +9,16 @@ from kefu.access import allowed, op
 from kefu.audit.services import can_unmask, record_read, shown_name, shown_phone
 from kefu.errors import RuleViolation
 from kefu.knowledge import selectors, services
-from kefu.knowledge.models import Article, ArticleVersion, Category, KeyAccount, Notification, PhraseRule, StandardPhrase, Synonym
+from kefu.knowledge.models import (
+    Article,
+    ArticleVersion,
+    Category,
+    KeyAccount,
+    Notification,
+    PhraseRule,
+    StandardPhrase,
+    Synonym,
+)
 from kefu.knowledge.standard_phrases import MissingValue, placeholders, render
 from kefu.org.models import Staff
 
@@ -85,9 +94,12 @@ class SearchOut(Schema):
 
 
 def case_dict(item) -> dict:
-    get = (item.get if isinstance(item, dict) else lambda k, d=None: getattr(item, k, d))
-    return {"id": get("id", "") or get("pk", ""), "title": str(get("title", "") or get("subject", "") or item),
-            "summary": str(get("summary", "") or get("resolution", "") or "")}
+    get = item.get if isinstance(item, dict) else lambda k, d=None: getattr(item, k, d)
+    return {
+        "id": get("id", "") or get("pk", ""),
+        "title": str(get("title", "") or get("subject", "") or item),
+        "summary": str(get("summary", "") or get("resolution", "") or ""),
+    }
 
 
 def run_search(request, q: str, limit: int | None = None) -> dict:
@@ -96,9 +108,21 @@ def run_search(request, q: str, limit: int | None = None) -> dict:
     cases = [case_dict(c) for c in cases]
     if cases:
         record_read(request, object_type="typical_case", ids=[c["id"] for c in cases], fields="title,summary")
-    return {"query": q, "cases_available": available, "cases": cases,
-            "articles": [{"id": f.article.pk, "title": f.article.title, "snippet": f.snippet, "score": f.score,
-                          "category": f.article.category.name if f.article.category_id else None} for f in found]}
+    return {
+        "query": q,
+        "cases_available": available,
+        "cases": cases,
+        "articles": [
+            {
+                "id": f.article.pk,
+                "title": f.article.title,
+                "snippet": f.snippet,
+                "score": f.score,
+                "category": f.article.category.name if f.article.category_id else None,
+            }
+            for f in found
+        ],
+    }
 
 
 @op(router.get, "/search", "knowledge.search", response=SearchOut)
@@ -193,34 +217,50 @@ def _category(payload) -> Category | None:
 
 @op(router.post, "/articles", "knowledge.create_article", response={201: VersionOut})
 def create_article(request, payload: ArticleIn):
-    version = services.create_article(_staff(request), category=_category(payload), **payload.dict(exclude={"category_id"}))
+    version = services.create_article(
+        _staff(request), category=_category(payload), **payload.dict(exclude={"category_id"})
+    )
     return 201, version
 
 
 @op(router.post, "/articles/{article_id}/versions", "knowledge.revise_article", response={201: VersionOut})
 def revise_article(request, article_id: int, payload: ArticleIn):
     article = get_object_or_404(Article, pk=article_id, center=_center(request))
-    return 201, services.revise_article(_staff(request), article, category=_category(payload), **payload.dict(exclude={"category_id"}))
+    return 201, services.revise_article(
+        _staff(request), article, category=_category(payload), **payload.dict(exclude={"category_id"})
+    )
 
 
 @op(router.post, "/versions/{version_id}/submit", "knowledge.submit_version", response=VersionOut)
 def submit_version(request, version_id: int):
-    return services.submit_version(_staff(request), get_object_or_404(ArticleVersion, pk=version_id, article__center=_center(request)))
+    return services.submit_version(
+        _staff(request), get_object_or_404(ArticleVersion, pk=version_id, article__center=_center(request))
+    )
 
 
 @op(router.post, "/versions/{version_id}/approve", "knowledge.approve_version", response=VersionOut)
 def approve_version(request, version_id: int, payload: NoteIn):
-    return services.approve_version(_staff(request), get_object_or_404(ArticleVersion, pk=version_id, article__center=_center(request)), payload.note)
+    return services.approve_version(
+        _staff(request),
+        get_object_or_404(ArticleVersion, pk=version_id, article__center=_center(request)),
+        payload.note,
+    )
 
 
 @op(router.post, "/versions/{version_id}/reject", "knowledge.reject_version", response=VersionOut)
 def reject_version(request, version_id: int, payload: NoteIn):
-    return services.reject_version(_staff(request), get_object_or_404(ArticleVersion, pk=version_id, article__center=_center(request)), payload.note)
+    return services.reject_version(
+        _staff(request),
+        get_object_or_404(ArticleVersion, pk=version_id, article__center=_center(request)),
+        payload.note,
+    )
 
 
 @op(router.post, "/articles/{article_id}/retire", "knowledge.retire_article", response=ArticleBrief)
 def retire_article(request, article_id: int, payload: ReasonIn):
-    return services.retire_article(_staff(request), get_object_or_404(Article, pk=article_id, center=_center(request)), payload.reason)
+    return services.retire_article(
+        _staff(request), get_object_or_404(Article, pk=article_id, center=_center(request)), payload.reason
+    )
 
 
 @op(router.get, "/expiring", "knowledge.expiring", response=list[ArticleBrief])
@@ -247,7 +287,9 @@ def notifications(request, unread: bool = False):
 
 @op(router.post, "/notifications/{notification_id}/read", "knowledge.read_notification", response=NotificationOut)
 def read_notification(request, notification_id: int):
-    return services.mark_read(_staff(request), get_object_or_404(Notification, pk=notification_id, recipient__center=_center(request)))
+    return services.mark_read(
+        _staff(request), get_object_or_404(Notification, pk=notification_id, recipient__center=_center(request))
+    )
 
 
 class PhraseOut(Schema):
@@ -397,12 +439,24 @@ def _key_account_out(request, rows, unmask: bool) -> list[dict]:
     out = []
     for r in rows:
         c = r.customer
-        out.append({"id": r.pk, "kind": r.kind, "name": r.name, "account_no": r.account_no, "service_note": r.service_note,
-                    "contact_name": shown_name(c.name, show) if c else "", "contact_phone": shown_phone(c.phone, show) if c else "",
-                    "manager": r.manager.staff_no if r.manager_id else None, "is_active": r.is_active})
+        out.append(
+            {
+                "id": r.pk,
+                "kind": r.kind,
+                "name": r.name,
+                "account_no": r.account_no,
+                "service_note": r.service_note,
+                "contact_name": shown_name(c.name, show) if c else "",
+                "contact_phone": shown_phone(c.phone, show) if c else "",
+                "manager": r.manager.staff_no if r.manager_id else None,
+                "is_active": r.is_active,
+            }
+        )
     with_customer = [r.customer_id for r in rows if r.customer_id]
     if with_customer:
-        record_read(request, object_type="customer", ids=with_customer, fields="name,phone" + (",unmasked" if show else ""))
+        record_read(
+            request, object_type="customer", ids=with_customer, fields="name,phone" + (",unmasked" if show else "")
+        )
     return out
 
 
@@ -425,7 +479,14 @@ def save_key_account(request, payload: KeyAccountIn):
         if customer is None:
             raise RuleViolation("未找到该电话对应的客户，请先建档", field="customer_phone", rule="not_found")
     manager = get_object_or_404(Staff, staff_no=payload.manager_staff_no) if payload.manager_staff_no else None
-    row = services.save_key_account(editor, kind=payload.kind, name=payload.name, account_no=payload.account_no,
-                                    service_note=payload.service_note, customer=customer, manager=manager,
-                                    is_active=payload.is_active)
+    row = services.save_key_account(
+        editor,
+        kind=payload.kind,
+        name=payload.name,
+        account_no=payload.account_no,
+        service_note=payload.service_note,
+        customer=customer,
+        manager=manager,
+        is_active=payload.is_active,
+    )
     return _key_account_out(request, [row], False)[0]

@@ -1,4 +1,5 @@
 """The labelled sentence set of the phrase checker and its scoring (pure; used by tests and bench)."""
+
 from __future__ import annotations
 
 import re

@@ -5,18 +5,22 @@ Workflow (004:L955-963, 002:L262-266): the editor (采编员) drafts a version, 
 approves it before it is published (004:L959); publishing notifies the agents concerned (004:L957);
 every addition and removal keeps its start and end time and the original text (002:L266).
 """
+
 from collections.abc import Sequence
 
-from django.conf import settings
 from django.db import connections, models
 from django.utils.translation import gettext_lazy as _
 
 
 class Category(models.Model):
-    center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="kb_categories", verbose_name="中心")
+    center = models.ForeignKey(
+        "org.Center", on_delete=models.CASCADE, related_name="kb_categories", verbose_name="中心"
+    )
     code = models.SlugField("代码", max_length=40)
     name = models.CharField("名称", max_length=60)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children", verbose_name="上级分类")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children", verbose_name="上级分类"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "知识分类"
@@ -44,19 +48,27 @@ class Article(models.Model):
         RETIRED = "retired", _("已下架")
 
     center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="kb_articles", verbose_name="中心")
-    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles", verbose_name="分类")
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles", verbose_name="分类"
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles", verbose_name="标签")
     title = models.CharField("标题", max_length=200)  # title of the published version (search, lists)
     body = models.TextField("正文", blank=True)  # body of the published version
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    published_version = models.ForeignKey("ArticleVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="发布版本")
+    published_version = models.ForeignKey(
+        "ArticleVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="发布版本"
+    )
     valid_from = models.DateField("生效日期", null=True, blank=True)
     valid_to = models.DateField("失效日期", null=True, blank=True, db_index=True)  # expiry (002:L266 起止时间)
-    created_by = models.ForeignKey("org.Staff", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="创建人")
+    created_by = models.ForeignKey(
+        "org.Staff", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="创建人"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     retired_at = models.DateTimeField("下架时间", null=True, blank=True)
-    retired_by = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="下架人")
+    retired_by = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="下架人"
+    )
     retire_reason = models.CharField("下架原因", max_length=200, blank=True)
 
     class Meta:
@@ -86,10 +98,14 @@ class ArticleVersion(models.Model):
     valid_to = models.DateField("失效日期", null=True, blank=True)
     tag_names = models.JSONField("标签", default=list, blank=True)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
-    author = models.ForeignKey("org.Staff", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="采编员")
+    author = models.ForeignKey(
+        "org.Staff", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="采编员"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
-    reviewer = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="审核人")
+    reviewer = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="审核人"
+    )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     review_note = models.CharField("审核意见", max_length=300, blank=True)
 
@@ -105,9 +121,15 @@ class ArticleVersion(models.Model):
 class Notification(models.Model):
     """A notice to an agent that knowledge changed (004:L957 及时通知); read = acknowledged."""
 
-    recipient = models.ForeignKey("org.Staff", on_delete=models.CASCADE, related_name="kb_notifications", verbose_name="接收人")
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="notifications", verbose_name="知识条目")
-    version = models.ForeignKey(ArticleVersion, on_delete=models.CASCADE, related_name="notifications", verbose_name="版本")
+    recipient = models.ForeignKey(
+        "org.Staff", on_delete=models.CASCADE, related_name="kb_notifications", verbose_name="接收人"
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="notifications", verbose_name="知识条目"
+    )
+    version = models.ForeignKey(
+        ArticleVersion, on_delete=models.CASCADE, related_name="notifications", verbose_name="版本"
+    )
     message = models.CharField("内容", max_length=300)
     created_at = models.DateTimeField("通知时间", auto_now_add=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
@@ -130,11 +152,17 @@ class KeyAccount(models.Model):
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)
     name = models.CharField("单位/客户名称", max_length=200)
     account_no = models.CharField("客户编号", max_length=60, blank=True)
-    customer = models.ForeignKey("customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="联系人")
-    manager = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="客户经理")
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="联系人"
+    )
+    manager = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="客户经理"
+    )
     service_note = models.CharField("服务要求", max_length=300, blank=True)
     is_active = models.BooleanField("有效", default=True)
-    updated_by = models.ForeignKey("org.Staff", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="更新人")
+    updated_by = models.ForeignKey(
+        "org.Staff", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="更新人"
+    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -216,7 +244,7 @@ class PostingManager(models.Manager):
                 return len(rows)
             sql = f"INSERT INTO {table} (term, article_id, tf, doc_len) VALUES (%s, %s, %s, %s)"
             for start in range(0, len(rows), batch):
-                cursor.executemany(sql, rows[start:start + batch])
+                cursor.executemany(sql, rows[start : start + batch])
         return len(rows)
 
 

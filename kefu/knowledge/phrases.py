@@ -19,6 +19,7 @@ Editors write rules (PhraseRule), so a pattern is also checked for safety (`patt
 regular-expression language whose backtracking is bounded (no backreferences, no unbounded repeats, a
 bounded number of ways to match from one position), so the checker stays linear in the text.
 """
+
 from __future__ import annotations
 
 import re
@@ -65,9 +66,16 @@ class Rule:
 
 
 def rule_from(data: dict) -> Rule:
-    return Rule(code=data["code"], category=data["category"], phrase=data["phrase"], pattern=data["pattern"],
-                suggestion=data.get("suggestion", ""), seed_line=data.get("seed_line", ""),
-                unless=data.get("unless", "") or "", word=bool(data.get("word", False)))
+    return Rule(
+        code=data["code"],
+        category=data["category"],
+        phrase=data["phrase"],
+        pattern=data["pattern"],
+        suggestion=data.get("suggestion", ""),
+        seed_line=data.get("seed_line", ""),
+        unless=data.get("unless", "") or "",
+        word=bool(data.get("word", False)),
+    )
 
 
 # ---------------------------------------------------------------- reading the text as meant (issue 12)
@@ -86,6 +94,7 @@ _CLAUSE = frozenset(",:")
 @dataclass(frozen=True)
 class Reading:
     """A normalised reading of a text; origin[i] is the index in the original text of text[i]."""
+
     text: str
     origin: tuple[int, ...]
 
@@ -183,7 +192,12 @@ def squeezed_reading(base: Reading, keep_clause: bool = False) -> Reading:
 
 
 def _in_particle_word(text: str, i: int) -> bool:
-    return any(text.startswith(word, i - k) for word in _PARTICLE_WORDS for k in range(len(word)) if word[k] == text[i] and i - k >= 0)
+    return any(
+        text.startswith(word, i - k)
+        for word in _PARTICLE_WORDS
+        for k in range(len(word))
+        if word[k] == text[i] and i - k >= 0
+    )
 
 
 def readings(text: str) -> tuple[Reading, ...]:
@@ -304,7 +318,7 @@ class _PatternParser:
         self.i += 1
         look = False
         if p.startswith("?", self.i):
-            head = p[self.i:self.i + 4]
+            head = p[self.i : self.i + 4]
             if head.startswith(("?P=", "?(")):
                 raise UnsafePattern("不允许反向引用或条件分组")
             if head.startswith("?#"):
@@ -347,7 +361,7 @@ class _PatternParser:
             return 1, None
         if ch == "?":
             return 0, 1
-        m = re.match(r"\{(\d*)(,?)(\d*)\}", p[self.i:])
+        m = re.match(r"\{(\d*)(,?)(\d*)\}", p[self.i :])
         if ch != "{" or not m or not (m.group(1) or m.group(3)):
             return None
         low = int(m.group(1) or 0)
@@ -360,12 +374,14 @@ class _PatternParser:
             if bounds is None:
                 return atom
             ch = self.p[self.i]
-            self.i += re.match(r"\{[^}]*\}", self.p[self.i:]).end() if ch == "{" else 1
+            self.i += re.match(r"\{[^}]*\}", self.p[self.i :]).end() if ch == "{" else 1
             if self.i < len(self.p) and self.p[self.i] in "?+":
                 self.i += 1  # lazy or possessive: the same ways, tried in another order
             low, high = bounds
             if high is None:
-                raise UnsafePattern(f"不允许无上限的重复（*、+ 或 {{m,}}），请写成有上限的次数，如 {{0,{MAX_REPEAT // 2}}}")
+                raise UnsafePattern(
+                    f"不允许无上限的重复（*、+ 或 {{m,}}），请写成有上限的次数，如 {{0,{MAX_REPEAT // 2}}}"
+                )
             if high > MAX_REPEAT:
                 raise UnsafePattern(f"重复次数上限不能超过{MAX_REPEAT}")
             if atom.kind == "repeat":
@@ -409,7 +425,7 @@ def _ways(node: _Node) -> int:
     inner = _ways(node.items[0])
     if inner > 1 and _contains_repeat(node.items[0]):
         raise UnsafePattern("不允许嵌套重复（重复的分组里又有重复，如 (x+x+)+）")
-    return sum(inner ** k for k in range(node.low, node.high + 1))
+    return sum(inner**k for k in range(node.low, node.high + 1))
 
 
 def _contains_repeat(node: _Node) -> bool:
@@ -456,10 +472,14 @@ _SENTENCE_END = re.compile(r"[。！!？?；;\n]")
 _CUSTOMER = r"(?:客户|来电人|来电者|用户|顾客|市民|对方|患者|买家|群众|他|她)"
 _SPEAKER_LINE = re.compile(rf"^\s*(?:{_CUSTOMER}|客人|访客)\s*[:：]")
 _AGENT_LINE = re.compile(r"^\s*(?:坐席|座席|客服|话务员|客户代表|我)\s*[:：]")
-_REPORTED = re.compile(rf"{_CUSTOMER}[^。！？!?\n“”\"]{{0,8}}?(?:反映|反应|称|投诉|表示|说|问|认为|质问|骂|抱怨|声称|讲)"
-                       r"|(?:话务员|坐席|座席|工号\s*\d+)(?:曾|当时)?(?:对客户)?(?:说|讲|称)")
-_MENTION = re.compile(r"(?:忌语|忌说|切忌|不要说|不能说|不得说|不准说|禁止说|严禁|避免说|别说|不说|习惯用语|改说|应改为|而不是说|不要讲|不准讲)[^。！？!?\n]{0,6}$")
-_QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", "\"": "\""}
+_REPORTED = re.compile(
+    rf"{_CUSTOMER}[^。！？!?\n“”\"]{{0,8}}?(?:反映|反应|称|投诉|表示|说|问|认为|质问|骂|抱怨|声称|讲)"
+    r"|(?:话务员|坐席|座席|工号\s*\d+)(?:曾|当时)?(?:对客户)?(?:说|讲|称)"
+)
+_MENTION = re.compile(
+    r"(?:忌语|忌说|切忌|不要说|不能说|不得说|不准说|禁止说|严禁|避免说|别说|不说|习惯用语|改说|应改为|而不是说|不要讲|不准讲)[^。！？!?\n]{0,6}$"
+)
+_QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"'}
 
 
 def _skipped_spans(text: str) -> list[tuple[int, int]]:
@@ -478,7 +498,7 @@ def _skipped_spans(text: str) -> list[tuple[int, int]]:
             j = text.find(close, i + 1)
             if j == -1:
                 break
-            before = text[max(0, i - 16):i]
+            before = text[max(0, i - 16) : i]
             before = _SENTENCE_END.split(before)[-1]
             if _REPORTED.search(before) or _MENTION.search(before):
                 spans.append((i, j + 1))
@@ -593,7 +613,9 @@ def _rule_hits(rule: Rule, sentences: _Sentences, text: str):
             if (start - s_left) not in bounds or (end - s_left) not in bounds:
                 continue
         o_start, o_end = view.span(start, end)
-        yield Hit(o_start, o_end, text[o_start:o_end], rule.category, rule.suggestion, rule.seed_line, rule.code, rule.phrase)
+        yield Hit(
+            o_start, o_end, text[o_start:o_end], rule.category, rule.suggestion, rule.seed_line, rule.code, rule.phrase
+        )
 
 
 def _allowed_here(rule: Rule, sentences: _Sentences, o_start: int, o_end: int) -> bool:
@@ -615,8 +637,8 @@ def highlight(text: str, hits: list[Hit]) -> list[tuple[str, Hit | None]]:
     pos = 0
     for hit in hits:
         if hit.start > pos:
-            pieces.append((text[pos:hit.start], None))
-        pieces.append((text[hit.start:hit.end], hit))
+            pieces.append((text[pos : hit.start], None))
+        pieces.append((text[hit.start : hit.end], hit))
         pos = hit.end
     if pos < len(text):
         pieces.append((text[pos:], None))

@@ -1,4 +1,5 @@
 """Knowledge-base policy: who is notified, how soon expiry warns, what publishing requires."""
+
 from pydantic import Field
 
 from kefu.org.policy_types import Bool, Choice, Int, List, PolicyModel, RoleCode
@@ -15,7 +16,8 @@ class KnowledgePolicy(PolicyModel):
     expiry_warning_days: Int(ge=0) = Field(description="条目失效前多少天提醒编辑")  # 002:L266
     search_results: Int(ge=1, le=50) = Field(description="通话中给座席显示的检索结果条数")  # not from the seeds
     check_categories: List(Choice("forbidden", "discouraged")) = Field(
-        description="用语检查报告的类别：forbidden 服务忌语，discouraged 习惯用语")  # 004:L1169, L1801
+        description="用语检查报告的类别：forbidden 服务忌语，discouraged 习惯用语"
+    )  # 004:L1169, L1801
 
 
 MODEL = KnowledgePolicy

@@ -19,6 +19,7 @@ general Cilin thesaurus (thesaurus.py), each at a lower weight than the caller's
 word that no article uses at all is also replaced by its nearest words in general Chinese
 (thesaurus.related, from published word vectors), weighted by how near they are.
 """
+
 from __future__ import annotations
 
 import math
@@ -53,10 +54,12 @@ INFO_HIGH = 9.0  # general idf from which a word weighs fully
 INFO_FLOOR = 0.05
 OOV_WEIGHT = 0.6  # a word jieba guessed (in neither list): often a content character glued to 我/能/想 (我交, 能贷)
 
-_STOP = frozenset("""的 了 是 在 和 与 及 或 也 都 就 而 及其 把 被 让 给 对 向 从 到 为 以 之 其 这 那 这个 那个 这些 那些 一个 一下 一些
+_STOP = frozenset(
+    """的 了 是 在 和 与 及 或 也 都 就 而 及其 把 被 让 给 对 向 从 到 为 以 之 其 这 那 这个 那个 这些 那些 一个 一下 一些
 有 有没有 没有 吗 呢 吧 啊 呀 哦 嘛 么 啦 什么 怎么 怎么办 怎样 如何 为什么 哪 哪里 哪个 谁 多少 几 请问 请 您 你 我 我们 你们 他 她 它 他们
 想 要 会 能 可以 应该 需要 问 问问 一下子 还 又 再 很 太 非常 比较 就是 但是 因为 所以 如果 可是 然后 现在 今天 刚才 知道 说 告诉 打电话
-电话 来电 咨询 反映 反应 请问一下 谢谢 你好 您好 麻烦 帮 帮忙 帮我 一直 老是 总是 好多 很多 特别 家 里 上 下 个 了吗 没 不""".split())
+电话 来电 咨询 反映 反应 请问一下 谢谢 你好 您好 麻烦 帮 帮忙 帮我 一直 老是 总是 好多 很多 特别 家 里 上 下 个 了吗 没 不""".split()
+)
 
 _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -151,7 +154,7 @@ def char_grams(text: str) -> list[str]:
     out = []
     for run in _CJK_RUN.findall(text or ""):
         out.extend(GRAM + ch for ch in run if ch not in _STOP)
-        out.extend(GRAM + run[i:i + 2] for i in range(len(run) - 1))
+        out.extend(GRAM + run[i : i + 2] for i in range(len(run) - 1))
     return out
 
 
@@ -173,7 +176,7 @@ def homophone_terms(query: str, known: Iterable[str]) -> dict[str, float]:
     known = set(known)
     out: dict[str, float] = {}
     for gram, weight in query_grams(normalize(query)).items():
-        bigram = gram[len(GRAM):]
+        bigram = gram[len(GRAM) :]
         if len(bigram) != 2 or gram in known:
             continue
         key = pinyin_key(bigram)
@@ -190,7 +193,7 @@ def bigrams(text: str) -> list[str]:
     """Character bigrams inside runs of Chinese characters."""
     out = []
     for run in _CJK_RUN.findall(text or ""):
-        out.extend(run[i:i + 2] for i in range(len(run) - 1))
+        out.extend(run[i : i + 2] for i in range(len(run) - 1))
     return out
 
 
@@ -214,15 +217,18 @@ def query_grams(query: str) -> dict[str, float]:
     runs.append(run)
     for run in runs:
         for i in range(len(run) - 1):
-            out.setdefault(GRAM + run[i:i + 2], BIGRAM_WEIGHT * informativeness(run[i:i + 2]))
+            out.setdefault(GRAM + run[i : i + 2], BIGRAM_WEIGHT * informativeness(run[i : i + 2]))
         for ch in run:
             if ch not in _STOP:
                 out.setdefault(GRAM + ch, UNIGRAM_WEIGHT * informativeness(ch))
     return out
 
 
-def query_terms(query: str, synonyms: Mapping[str, Iterable[str]] | None = None,
-                general: Callable[[str], Iterable[str]] | None = thesaurus.synonyms) -> dict[str, float]:
+def query_terms(
+    query: str,
+    synonyms: Mapping[str, Iterable[str]] | None = None,
+    general: Callable[[str], Iterable[str]] | None = thesaurus.synonyms,
+) -> dict[str, float]:
     """Query term → weight: the query's words (1.0), the expansions of an editor synonym whose key is in
     the query (SYNONYM_WEIGHT), the general synonyms of its words (THESAURUS_WEIGHT), its n-grams."""
     query = normalize(query)
@@ -248,8 +254,9 @@ def query_terms(query: str, synonyms: Mapping[str, Iterable[str]] | None = None,
     return weights
 
 
-def related_terms(query: str, known: Iterable[str],
-                  related: Callable[[str], Iterable[tuple[str, float]]] = thesaurus.related) -> dict[str, float]:
+def related_terms(
+    query: str, known: Iterable[str], related: Callable[[str], Iterable[tuple[str, float]]] = thesaurus.related
+) -> dict[str, float]:
     """Terms for the query's words that no article uses (not in known, the index's terms): their
     nearest words in general Chinese (thesaurus.related), weighted RELATED_WEIGHT times the cosine.
     A caller's word the articles never use (占线, 钟头, 签收) is the vocabulary gap; a word the
@@ -274,8 +281,16 @@ def idf(df: int, n_docs: int) -> float:
     return math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
 
 
-def bm25(weights: Mapping[str, float], postings: Iterable[tuple[str, int, float, int]], df: Mapping[str, int],
-         n_docs: int, avg_len: float, *, k1: float = 2.0, b: float = 0.75) -> list[tuple[int, float]]:
+def bm25(
+    weights: Mapping[str, float],
+    postings: Iterable[tuple[str, int, float, int]],
+    df: Mapping[str, int],
+    n_docs: int,
+    avg_len: float,
+    *,
+    k1: float = 2.0,
+    b: float = 0.75,
+) -> list[tuple[int, float]]:
     """Rank documents. postings: (term, doc id, tf, doc length). Returns (doc id, score), best first.
     k1 = 2.0 rather than the usual 1.2: a title word counts TITLE_WEIGHT (3) at once, and should not
     saturate before the body's words have counted."""
@@ -294,9 +309,13 @@ def snippet(body: str, weights: Mapping[str, float], width: int = 80) -> str:
     """A piece of the body around the first query word found, else the first bigram, else the first character."""
     body = body or ""
     lowered = body.lower()
-    grams = [t[len(GRAM):] for t in weights if is_gram(t) and not t.startswith(PINYIN)]
+    grams = [t[len(GRAM) :] for t in weights if is_gram(t) and not t.startswith(PINYIN)]
     best = None
-    for group in ([t for t in weights if not is_gram(t)], [g for g in grams if len(g) > 1], [g for g in grams if len(g) == 1]):
+    for group in (
+        [t for t in weights if not is_gram(t)],
+        [g for g in grams if len(g) > 1],
+        [g for g in grams if len(g) == 1],
+    ):
         found = [i for i in (lowered.find(t) for t in group) if i >= 0]
         if found:
             best = min(found)
@@ -304,4 +323,4 @@ def snippet(body: str, weights: Mapping[str, float], width: int = 80) -> str:
     if best is None:
         return body[:width] + ("…" if len(body) > width else "")
     start = max(0, best - width // 4)
-    return ("…" if start else "") + body[start:start + width] + ("…" if start + width < len(body) else "")
+    return ("…" if start else "") + body[start : start + width] + ("…" if start + width < len(body) else "")

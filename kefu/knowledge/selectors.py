@@ -1,4 +1,5 @@
 """Reads of the knowledge base: search during a call, visible articles, the case library beside it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -60,7 +61,9 @@ def search_articles(query: str, center=None, limit: int | None = None, today: da
     if related:
         df.update(_df(related))
         weights.update(related)
-    ranked = search.bm25(weights, read_postings(df, meta.n_docs, weights), df, meta.n_docs, meta.total_len / meta.n_docs)
+    ranked = search.bm25(
+        weights, read_postings(df, meta.n_docs, weights), df, meta.n_docs, meta.total_len / meta.n_docs
+    )
     top = ranked[: max(limit * 4, 20)]
     by_id = {}
     # Fetched by primary key only, then filtered here: a status/date filter in SQL lets the planner
@@ -134,8 +137,11 @@ def _fetch(terms: list[str], articles: list[int] | None = None) -> list[tuple]:
 def substring_search(query: str, limit: int = 5) -> list[int]:
     """The baseline: titles or bodies containing the whole query (what a plain LIKE search finds)."""
     query = (query or "").strip()
-    return list(Article.objects.filter(status=Article.Status.PUBLISHED).filter(
-        Q(title__icontains=query) | Q(body__icontains=query)).values_list("pk", flat=True)[:limit])
+    return list(
+        Article.objects.filter(status=Article.Status.PUBLISHED)
+        .filter(Q(title__icontains=query) | Q(body__icontains=query))
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def search_cases(query: str, limit: int = 5, *, center=None) -> tuple[bool, list]:
@@ -165,5 +171,9 @@ def expiring(center, today: date | None = None, days: int | None = None):
     today = today or timezone.localdate()
     if days is None:
         days = policy_for("knowledge", center).get("expiry_warning_days", 7)
-    return Article.objects.filter(center=center, status=Article.Status.PUBLISHED, valid_to__isnull=False,
-                                  valid_to__lte=today + timedelta(days=days)).order_by("valid_to")
+    return Article.objects.filter(
+        center=center,
+        status=Article.Status.PUBLISHED,
+        valid_to__isnull=False,
+        valid_to__lte=today + timedelta(days=days),
+    ).order_by("valid_to")

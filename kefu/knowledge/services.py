@@ -5,6 +5,7 @@ changes are approved by the team lead before they take effect (004:L959), staff 
 key-account lists are kept by the editor (004:L961); the issuing department confirms the unified wording
 (002:L262-264); every addition/removal keeps start and end times and the original text (002:L266).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -16,8 +17,21 @@ from django.utils import timezone
 from kefu import registry
 from kefu.errors import Conflict, NotAllowed, Problem, RuleViolation
 from kefu.knowledge import phrases, search
-from kefu.knowledge.models import (Article, ArticleVersion, Category, IndexedDoc, IndexMeta, KeyAccount, Notification,
-                                   PhraseRule, Posting, StandardPhrase, Synonym, Tag, TermStat)
+from kefu.knowledge.models import (
+    Article,
+    ArticleVersion,
+    Category,
+    IndexedDoc,
+    IndexMeta,
+    KeyAccount,
+    Notification,
+    PhraseRule,
+    Posting,
+    StandardPhrase,
+    Synonym,
+    Tag,
+    TermStat,
+)
 from kefu.knowledge.phrase_data import DEFAULT_RULES
 from kefu.knowledge.standard_phrases import DEFAULT_PHRASES, SITUATIONS
 from kefu.org.models import Staff
@@ -33,13 +47,25 @@ def _policy(center) -> dict:
 
 # ---------------------------------------------------------------- phrase rules and standard phrases
 
+
 @transaction.atomic
 def load_default_phrase_rules() -> int:
     """Create the seed rules that are missing; an administrator's edits are kept. Returns rows added."""
     have = set(PhraseRule.objects.values_list("code", flat=True))
-    rows = [PhraseRule(code=d["code"], category=d["category"], phrase=d["phrase"], pattern=d["pattern"],
-                       unless=d.get("unless", ""), word=bool(d.get("word")), suggestion=d.get("suggestion", ""),
-                       seed_line=d.get("seed_line", "")) for d in DEFAULT_RULES if d["code"] not in have]
+    rows = [
+        PhraseRule(
+            code=d["code"],
+            category=d["category"],
+            phrase=d["phrase"],
+            pattern=d["pattern"],
+            unless=d.get("unless", ""),
+            word=bool(d.get("word")),
+            suggestion=d.get("suggestion", ""),
+            seed_line=d.get("seed_line", ""),
+        )
+        for d in DEFAULT_RULES
+        if d["code"] not in have
+    ]
     PhraseRule.objects.bulk_create(rows)
     return len(rows)
 
@@ -47,8 +73,18 @@ def load_default_phrase_rules() -> int:
 @transaction.atomic
 def load_default_phrases() -> int:
     have = set(StandardPhrase.objects.values_list("code", flat=True))
-    rows = [StandardPhrase(code=d["code"], situation=d["situation"], title=d["title"], text=d["text"],
-                           seed_line=d.get("seed_line", ""), sort=i) for i, d in enumerate(DEFAULT_PHRASES) if d["code"] not in have]
+    rows = [
+        StandardPhrase(
+            code=d["code"],
+            situation=d["situation"],
+            title=d["title"],
+            text=d["text"],
+            seed_line=d.get("seed_line", ""),
+            sort=i,
+        )
+        for i, d in enumerate(DEFAULT_PHRASES)
+        if d["code"] not in have
+    ]
     StandardPhrase.objects.bulk_create(rows)
     return len(rows)
 
@@ -60,8 +96,9 @@ def active_rules() -> tuple[phrases.Rule, ...]:
     """The enabled rules as compiled checker rules (defaults loaded on first use); memoised per table state."""
     if not PhraseRule.objects.exists():
         load_default_phrase_rules()
-    stamp = tuple(PhraseRule.objects.filter(enabled=True).order_by("-updated_at").values_list("updated_at", flat=True)[:1]) + (
-        PhraseRule.objects.filter(enabled=True).count(),)
+    stamp = tuple(
+        PhraseRule.objects.filter(enabled=True).order_by("-updated_at").values_list("updated_at", flat=True)[:1]
+    ) + (PhraseRule.objects.filter(enabled=True).count(),)
     if _RULES_MEMO.get("stamp") != stamp:
         _RULES_MEMO["rules"] = tuple(filter(None, (_checker_rule(r) for r in PhraseRule.objects.filter(enabled=True))))
         _RULES_MEMO["stamp"] = stamp
@@ -71,8 +108,16 @@ def active_rules() -> tuple[phrases.Rule, ...]:
 def _checker_rule(row: PhraseRule) -> phrases.Rule | None:
     """The row as a checker rule. A row saved before patterns were checked for safety is never run: a seed
     rule falls back to its default pattern, an editor's own rule is left out until it is saved again."""
-    data = {"code": row.code, "category": row.category, "phrase": row.phrase, "pattern": row.pattern,
-            "unless": row.unless, "word": row.word, "suggestion": row.suggestion, "seed_line": row.seed_line}
+    data = {
+        "code": row.code,
+        "category": row.category,
+        "phrase": row.phrase,
+        "pattern": row.pattern,
+        "unless": row.unless,
+        "word": row.word,
+        "suggestion": row.suggestion,
+        "seed_line": row.seed_line,
+    }
     if phrases.pattern_problem(row.pattern) or (row.unless and phrases.pattern_problem(row.unless)):
         default = _DEFAULTS_BY_CODE.get(row.code)
         if default is None:
@@ -97,14 +142,27 @@ def group_rules(staff) -> tuple[phrases.Rule, ...]:
     """The rules the providers of hook "knowledge.group_phrases" (kefu.registry; kefu.discipline provides the team
     lead's phrase standards, 004:L913) add for `staff`; a pattern that is not safe is never run. Without a staff
     member, or for one whose group added nothing, nothing changes."""
-    return tuple(phrases.rule_from(data) for source in registry.providers("knowledge.group_phrases")
-                 for data in (source(staff) or ())
-                 if not phrases.pattern_problem(data["pattern"]))
+    return tuple(
+        phrases.rule_from(data)
+        for source in registry.providers("knowledge.group_phrases")
+        for data in (source(staff) or ())
+        if not phrases.pattern_problem(data["pattern"])
+    )
 
 
 @transaction.atomic
-def save_phrase_rule(*, code: str, category: str, phrase: str, pattern: str, unless: str = "", word: bool = False,
-                     suggestion: str = "", seed_line: str = "", enabled: bool = True) -> PhraseRule:
+def save_phrase_rule(
+    *,
+    code: str,
+    category: str,
+    phrase: str,
+    pattern: str,
+    unless: str = "",
+    word: bool = False,
+    suggestion: str = "",
+    seed_line: str = "",
+    enabled: bool = True,
+) -> PhraseRule:
     problems = []
     if category not in PhraseRule.Category.values:
         problems.append(Problem("category", "choice", "类别只能是 服务忌语(forbidden) 或 习惯用语(discouraged)"))
@@ -119,24 +177,43 @@ def save_phrase_rule(*, code: str, category: str, phrase: str, pattern: str, unl
             problems.append(Problem(name, f"pattern_{problem[0]}", f"规则“{code}”的{label}（{name}）{problem[1]}"))
     if problems:
         raise RuleViolation.many(problems)
-    rule, _ = PhraseRule.objects.update_or_create(code=code, defaults=dict(
-        category=category, phrase=phrase.strip(), pattern=pattern, unless=unless, word=word, suggestion=suggestion,
-        seed_line=seed_line, enabled=enabled))
+    rule, _ = PhraseRule.objects.update_or_create(
+        code=code,
+        defaults=dict(
+            category=category,
+            phrase=phrase.strip(),
+            pattern=pattern,
+            unless=unless,
+            word=word,
+            suggestion=suggestion,
+            seed_line=seed_line,
+            enabled=enabled,
+        ),
+    )
     return rule
 
 
 @transaction.atomic
-def save_standard_phrase(*, code: str, situation: str, title: str, text: str, seed_line: str = "", enabled: bool = True) -> StandardPhrase:
+def save_standard_phrase(
+    *, code: str, situation: str, title: str, text: str, seed_line: str = "", enabled: bool = True
+) -> StandardPhrase:
     if situation not in SITUATIONS:
         raise RuleViolation(f"未知场景：{situation}", field="situation", rule="choice")
     if not text.strip() or not title.strip():
         raise RuleViolation("说明和用语模板必填", field="text", rule="required")
     hits = [h for h in phrases.check(text, active_rules())]
     if hits:
-        raise RuleViolation(f"标准用语中不能含有{hits[0].category_label}“{hits[0].phrase}”，建议：{hits[0].suggestion}",
-                            field="text", rule="phrase_check")
-    row, _ = StandardPhrase.objects.update_or_create(code=code, defaults=dict(
-        situation=situation, title=title.strip(), text=text.strip(), seed_line=seed_line, enabled=enabled))
+        raise RuleViolation(
+            f"标准用语中不能含有{hits[0].category_label}“{hits[0].phrase}”，建议：{hits[0].suggestion}",
+            field="text",
+            rule="phrase_check",
+        )
+    row, _ = StandardPhrase.objects.update_or_create(
+        code=code,
+        defaults=dict(
+            situation=situation, title=title.strip(), text=text.strip(), seed_line=seed_line, enabled=enabled
+        ),
+    )
     return row
 
 
@@ -154,6 +231,7 @@ def save_synonym(term: str, expansions: list[str]) -> Synonym:
 
 # ---------------------------------------------------------------- articles and versions
 
+
 def _validate_content(title: str, body: str, valid_from: date | None, valid_to: date | None) -> list[Problem]:
     problems = []
     if not (title or "").strip():
@@ -168,16 +246,36 @@ def _validate_content(title: str, body: str, valid_from: date | None, valid_to: 
 
 
 @transaction.atomic
-def create_article(author: Staff, *, title: str, body: str, category: Category | None = None, tags: list[str] = (),
-                   source_doc: str = "", source_text: str = "", confirmed_by: str = "",
-                   valid_from: date | None = None, valid_to: date | None = None) -> ArticleVersion:
+def create_article(
+    author: Staff,
+    *,
+    title: str,
+    body: str,
+    category: Category | None = None,
+    tags: list[str] = (),
+    source_doc: str = "",
+    source_text: str = "",
+    confirmed_by: str = "",
+    valid_from: date | None = None,
+    valid_to: date | None = None,
+) -> ArticleVersion:
     problems = _validate_content(title, body, valid_from, valid_to)
     if problems:
         raise RuleViolation.many(problems)
     article = Article.objects.create(center=author.center, category=category, title=title.strip(), created_by=author)
-    return ArticleVersion.objects.create(article=article, number=1, title=title.strip(), body=body.strip(),
-                                         source_doc=source_doc, source_text=source_text, confirmed_by=confirmed_by,
-                                         valid_from=valid_from, valid_to=valid_to, tag_names=_clean_tags(tags), author=author)
+    return ArticleVersion.objects.create(
+        article=article,
+        number=1,
+        title=title.strip(),
+        body=body.strip(),
+        source_doc=source_doc,
+        source_text=source_text,
+        confirmed_by=confirmed_by,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        tag_names=_clean_tags(tags),
+        author=author,
+    )
 
 
 def _clean_tags(tags) -> list[str]:
@@ -185,9 +283,20 @@ def _clean_tags(tags) -> list[str]:
 
 
 @transaction.atomic
-def revise_article(author: Staff, article: Article, *, title: str, body: str, tags: list[str] = (), source_doc: str = "",
-                   source_text: str = "", confirmed_by: str = "", valid_from: date | None = None,
-                   valid_to: date | None = None, category: Category | None = None) -> ArticleVersion:
+def revise_article(
+    author: Staff,
+    article: Article,
+    *,
+    title: str,
+    body: str,
+    tags: list[str] = (),
+    source_doc: str = "",
+    source_text: str = "",
+    confirmed_by: str = "",
+    valid_from: date | None = None,
+    valid_to: date | None = None,
+    category: Category | None = None,
+) -> ArticleVersion:
     """A new draft (or the open draft updated). A version under review cannot be changed."""
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.status == Article.Status.RETIRED:
@@ -198,8 +307,17 @@ def revise_article(author: Staff, article: Article, *, title: str, body: str, ta
     latest = article.versions.order_by("-number").first()
     if latest and latest.status == ArticleVersion.Status.SUBMITTED:
         raise Conflict(f"第{latest.number}版正在审核中，审核完成前不能修改", field="article", rule="under_review")
-    fields = dict(title=title.strip(), body=body.strip(), source_doc=source_doc, source_text=source_text,
-                  confirmed_by=confirmed_by, valid_from=valid_from, valid_to=valid_to, tag_names=_clean_tags(tags), author=author)
+    fields = dict(
+        title=title.strip(),
+        body=body.strip(),
+        source_doc=source_doc,
+        source_text=source_text,
+        confirmed_by=confirmed_by,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        tag_names=_clean_tags(tags),
+        author=author,
+    )
     if category is not None:
         article.category = category
         article.save(update_fields=["category"])
@@ -218,14 +336,22 @@ def submit_version(author: Staff, version: ArticleVersion) -> ArticleVersion:
     a unified wording must not contain a forbidden phrase (004:L1169)."""
     version = ArticleVersion.objects.select_for_update().select_related("article").get(pk=version.pk)
     if version.status not in (ArticleVersion.Status.DRAFT, ArticleVersion.Status.REJECTED):
-        raise Conflict(f"第{version.number}版当前状态为“{version.get_status_display()}”，不能提交审核", field="status", rule="state")
+        raise Conflict(
+            f"第{version.number}版当前状态为“{version.get_status_display()}”，不能提交审核",
+            field="status",
+            rule="state",
+        )
     policy = _policy(version.article.center)
     problems = []
     if policy.get("require_issuer_confirmation") and not version.confirmed_by.strip():
-        problems.append(Problem("confirmed_by", "issuer_confirmation", "提交前须经下发文件部门确认统一口径，请填写确认人"))
+        problems.append(
+            Problem("confirmed_by", "issuer_confirmation", "提交前须经下发文件部门确认统一口径，请填写确认人")
+        )
     bad = [h for h in phrases.check(version.title + "\n" + version.body, active_rules()) if h.category == "forbidden"]
     if bad:
-        problems.append(Problem("body", "forbidden_phrase", f"统一口径中含有服务忌语“{bad[0].phrase}”，建议：{bad[0].suggestion}"))
+        problems.append(
+            Problem("body", "forbidden_phrase", f"统一口径中含有服务忌语“{bad[0].phrase}”，建议：{bad[0].suggestion}")
+        )
     if problems:
         raise RuleViolation.many(problems)
     version.status = ArticleVersion.Status.SUBMITTED
@@ -243,7 +369,9 @@ def _reviewable(reviewer: Staff, version: ArticleVersion) -> ArticleVersion:
     if Role.TEAM_LEAD not in roles_of(reviewer.user):
         raise NotAllowed("只有班长可以审核知识", rule="team_lead_approval")
     if version.status != ArticleVersion.Status.SUBMITTED:
-        raise Conflict(f"第{version.number}版未提交审核（当前：{version.get_status_display()}）", field="status", rule="state")
+        raise Conflict(
+            f"第{version.number}版未提交审核（当前：{version.get_status_display()}）", field="status", rule="state"
+        )
     if _policy(version.article.center).get("forbid_self_approval") and version.author_id == reviewer.pk:
         raise NotAllowed("不能审核自己采编的版本（由班长审核）", rule="self_approval")
     return version
@@ -255,7 +383,9 @@ def approve_version(reviewer: Staff, version: ArticleVersion, note: str = "") ->
     version = _reviewable(reviewer, version)
     now = timezone.now()
     article = Article.objects.select_for_update().get(pk=version.article_id)
-    ArticleVersion.objects.filter(article=article, status=ArticleVersion.Status.APPROVED).update(status=ArticleVersion.Status.SUPERSEDED)
+    ArticleVersion.objects.filter(article=article, status=ArticleVersion.Status.APPROVED).update(
+        status=ArticleVersion.Status.SUPERSEDED
+    )
     version.status = ArticleVersion.Status.APPROVED
     version.reviewer = reviewer
     version.reviewed_at = now
@@ -313,8 +443,15 @@ def _notify(article: Article, version: ArticleVersion) -> int:
     roles = _policy(article.center).get("notify_roles", [])
     recipients = Staff.objects.filter(center=article.center, is_active=True, user__groups__name__in=roles).distinct()
     verb = "更新" if version.number > 1 else "发布"
-    rows = [Notification(recipient=s, article=article, version=version,
-                         message=f"知识库{verb}：《{version.title}》第{version.number}版，请及时学习。") for s in recipients]
+    rows = [
+        Notification(
+            recipient=s,
+            article=article,
+            version=version,
+            message=f"知识库{verb}：《{version.title}》第{version.number}版，请及时学习。",
+        )
+        for s in recipients
+    ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
 
@@ -330,20 +467,42 @@ def mark_read(staff: Staff, notification: Notification) -> Notification:
 
 
 @transaction.atomic
-def save_key_account(editor: Staff, *, kind: str, name: str, account_no: str = "", service_note: str = "",
-                     customer=None, manager: Staff | None = None, is_active: bool = True) -> KeyAccount:
+def save_key_account(
+    editor: Staff,
+    *,
+    kind: str,
+    name: str,
+    account_no: str = "",
+    service_note: str = "",
+    customer=None,
+    manager: Staff | None = None,
+    is_active: bool = True,
+) -> KeyAccount:
     """The editor keeps the important/group/business customer lists current (004:L961)."""
     if kind not in KeyAccount.Kind.values:
-        raise RuleViolation("类别只能是 重要客户(vip)、集团客户(group)、商业大客户(business)", field="kind", rule="choice")
+        raise RuleViolation(
+            "类别只能是 重要客户(vip)、集团客户(group)、商业大客户(business)", field="kind", rule="choice"
+        )
     if not (name or "").strip():
         raise RuleViolation("单位/客户名称必填", field="name", rule="required")
-    row, _ = KeyAccount.objects.update_or_create(center=editor.center, kind=kind, name=name.strip(), defaults=dict(
-        account_no=account_no, service_note=service_note, customer=customer, manager=manager, is_active=is_active,
-        updated_by=editor))
+    row, _ = KeyAccount.objects.update_or_create(
+        center=editor.center,
+        kind=kind,
+        name=name.strip(),
+        defaults=dict(
+            account_no=account_no,
+            service_note=service_note,
+            customer=customer,
+            manager=manager,
+            is_active=is_active,
+            updated_by=editor,
+        ),
+    )
     return row
 
 
 # ---------------------------------------------------------------- search index
+
 
 def _tags_of(article: Article) -> list[str]:
     if article.published_version_id and article.published_version.tag_names:
@@ -390,7 +549,11 @@ def rebuild_index(batch: int = 2000) -> int:
     n = total = 0
     postings: list[tuple[str, int, float, int]] = []
     docs: list[IndexedDoc] = []
-    qs = Article.objects.filter(status=Article.Status.PUBLISHED).select_related("published_version").prefetch_related("tags")
+    qs = (
+        Article.objects.filter(status=Article.Status.PUBLISHED)
+        .select_related("published_version")
+        .prefetch_related("tags")
+    )
     for article in qs.iterator(chunk_size=batch):
         terms = search.doc_terms(article.title, article.body, _tags_of(article))
         length = search.doc_length(terms)

@@ -18,6 +18,7 @@ general vocabulary, model/test.model), its ten nearest words by cosine, kept fro
 `python -m kefu.knowledge.thesaurus build-related <path of model/test.model>` (the package itself
 is not a dependency: it unpickles 42 MB at import). Nothing in it was written for kefu's articles.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -92,7 +93,7 @@ def build_related(model: str, out: Path = RELATED, k: int = 10, min_sim: float =
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
     rows = []
     for start in range(0, len(words), 2000):
-        sims = vectors[start:start + 2000] @ vectors.T
+        sims = vectors[start : start + 2000] @ vectors.T
         for r in range(sims.shape[0]):
             i = start + r
             sims[r, i] = -1.0

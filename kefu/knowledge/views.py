@@ -1,9 +1,9 @@
 """Pages: search in the agent workspace, the standard-phrase picker, the phrase checker, the editor and
 the team lead's review queue. Views parse input and call services/selectors; nothing else writes."""
+
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from django.contrib import messages
 from django.http import HttpResponseBadRequest
@@ -33,20 +33,40 @@ def _center(request):
 
 
 # standard_phrases.py is pure (no Django): its situation, placeholder and title words are marked here.
-gettext_noop("问候/欢迎"), gettext_noop("等候"), gettext_noop("致歉/安抚"), gettext_noop("婉拒（说明理由）"), gettext_noop("结束语")
+(
+    gettext_noop("问候/欢迎"),
+    gettext_noop("等候"),
+    gettext_noop("致歉/安抚"),
+    gettext_noop("婉拒（说明理由）"),
+    gettext_noop("结束语"),
+)
 gettext_noop("转主管"), gettext_noop("投诉处理"), gettext_noop("回访"), gettext_noop("特殊情况")
-gettext_noop("客户姓氏"), gettext_noop("称谓"), gettext_noop("工号"), gettext_noop("中心/店铺名称"), gettext_noop("答复时限（小时）")
+(
+    gettext_noop("客户姓氏"),
+    gettext_noop("称谓"),
+    gettext_noop("工号"),
+    gettext_noop("中心/店铺名称"),
+    gettext_noop("答复时限（小时）"),
+)
 gettext_noop("金额"), gettext_noop("上司姓氏"), gettext_noop("理由/条件"), gettext_noop("节日（如：周末、国庆节）")
 gettext_noop("先生"), gettext_noop("小姐"), gettext_noop("女士")
 
 # The services' fixed messages reachable from these pages, marked so that they read in the user's language;
 # a message built with values (an f-string in services.py) stays Chinese.
 SERVICE_MESSAGES = (
-    gettext_noop("标题必填"), gettext_noop("标题不能超过200个字符"), gettext_noop("正文（统一口径）必填"),
-    gettext_noop("失效日期不能早于生效日期"), gettext_noop("已下架的知识不能修改"),
-    gettext_noop("提交前须经下发文件部门确认统一口径，请填写确认人"), gettext_noop("只有班长可以审核知识"),
-    gettext_noop("不能审核自己采编的版本（由班长审核）"), gettext_noop("退回须填写审核意见"), gettext_noop("下架须填写原因"),
-    gettext_noop("该知识已下架"), gettext_noop("只能确认发给自己的通知"), gettext_noop("无权执行此操作"),
+    gettext_noop("标题必填"),
+    gettext_noop("标题不能超过200个字符"),
+    gettext_noop("正文（统一口径）必填"),
+    gettext_noop("失效日期不能早于生效日期"),
+    gettext_noop("已下架的知识不能修改"),
+    gettext_noop("提交前须经下发文件部门确认统一口径，请填写确认人"),
+    gettext_noop("只有班长可以审核知识"),
+    gettext_noop("不能审核自己采编的版本（由班长审核）"),
+    gettext_noop("退回须填写审核意见"),
+    gettext_noop("下架须填写原因"),
+    gettext_noop("该知识已下架"),
+    gettext_noop("只能确认发给自己的通知"),
+    gettext_noop("无权执行此操作"),
 )
 
 
@@ -70,14 +90,23 @@ def notification_text(message: str) -> str:
 
 # ---------------------------------------------------------------- search (agent workspace)
 
+
 @require("page.knowledge.search")
 def search_page(request):
     q = request.GET.get("q", "")
     staff = getattr(request.user, "staff", None)
-    unread = list(Notification.objects.filter(recipient=staff, read_at__isnull=True).select_related("article")[:20]) if staff else []
+    unread = (
+        list(Notification.objects.filter(recipient=staff, read_at__isnull=True).select_related("article")[:20])
+        if staff
+        else []
+    )
     for n in unread:
         n.message_shown = notification_text(n.message)
-    return render(request, "knowledge/search.html", {"q": q, "result": run_search(request, q) if q.strip() else None, "unread": unread})
+    return render(
+        request,
+        "knowledge/search.html",
+        {"q": q, "result": run_search(request, q) if q.strip() else None, "unread": unread},
+    )
 
 
 @require("page.knowledge.search")
@@ -88,10 +117,19 @@ def search_results(request):
 
 @require("page.knowledge.search")
 def article_page(request, article_id: int):
-    article = get_object_or_404(selectors.visible_articles(request.user).select_related("category", "published_version"), pk=article_id)
-    versions = list(article.versions.select_related("author", "reviewer")) if allowed(request.user, "knowledge.list_articles") else []
-    return render(request, "knowledge/article.html", {"article": article, "versions": versions,
-                                                      "tags": [t.name for t in article.tags.all()]})
+    article = get_object_or_404(
+        selectors.visible_articles(request.user).select_related("category", "published_version"), pk=article_id
+    )
+    versions = (
+        list(article.versions.select_related("author", "reviewer"))
+        if allowed(request.user, "knowledge.list_articles")
+        else []
+    )
+    return render(
+        request,
+        "knowledge/article.html",
+        {"article": article, "versions": versions, "tags": [t.name for t in article.tags.all()]},
+    )
 
 
 @require("page.knowledge.search")
@@ -107,6 +145,7 @@ def notification_read(request, notification_id: int):
 
 # ---------------------------------------------------------------- standard phrases
 
+
 def _phrase_groups(situation: str | None):
     if not StandardPhrase.objects.exists():
         services.load_default_phrases()
@@ -115,7 +154,9 @@ def _phrase_groups(situation: str | None):
         qs = qs.filter(situation=situation)
     groups: dict[str, list] = {}
     for p in qs:
-        p.fields = [(n, _(LABELS[n]) if n in LABELS else n) for n in placeholders(p.text) if n not in ("staff_no", "center")]
+        p.fields = [
+            (n, _(LABELS[n]) if n in LABELS else n) for n in placeholders(p.text) if n not in ("staff_no", "center")
+        ]
         groups.setdefault(p.situation, []).append(p)
     return [(code, _(SITUATIONS[code]), groups[code]) for code in SITUATIONS if code in groups]
 
@@ -131,16 +172,31 @@ def phrases_page(request):
 
     now = timezone.localtime()
     openers = [greeting(now), greeting(now, vip=True), farewell(weekend=now.weekday() >= 5)]  # 004:L1085-1093
-    return render(request, "knowledge/phrases.html", {"groups": _phrase_groups(request.GET.get("situation")),
-                                                      "situations": {k: _(v) for k, v in SITUATIONS.items()}, "titles": _titles(), "openers": openers,
-                                                      "target": "#reply"})
+    return render(
+        request,
+        "knowledge/phrases.html",
+        {
+            "groups": _phrase_groups(request.GET.get("situation")),
+            "situations": {k: _(v) for k, v in SITUATIONS.items()},
+            "titles": _titles(),
+            "openers": openers,
+            "target": "#reply",
+        },
+    )
 
 
 @require("page.knowledge.phrases")
 def phrase_picker(request):
     """HTMX partial: the picker; `target` is the CSS selector of the reply box to insert into."""
-    return render(request, "knowledge/_picker.html", {"groups": _phrase_groups(request.GET.get("situation")),
-                                                      "titles": _titles(), "target": request.GET.get("target", "#reply")})
+    return render(
+        request,
+        "knowledge/_picker.html",
+        {
+            "groups": _phrase_groups(request.GET.get("situation")),
+            "titles": _titles(),
+            "target": request.GET.get("target", "#reply"),
+        },
+    )
 
 
 @require("page.knowledge.phrases")
@@ -152,11 +208,15 @@ def phrase_render(request):
         error = ""
     except RuleViolation as exc:
         text, error = "", _text(exc)
-    return render(request, "knowledge/_rendered.html", {"text": text, "error": error,
-                                                        "target": request.POST.get("target", "#reply")})
+    return render(
+        request,
+        "knowledge/_rendered.html",
+        {"text": text, "error": error, "target": request.POST.get("target", "#reply")},
+    )
 
 
 # ---------------------------------------------------------------- phrase checker
+
 
 @require("page.knowledge.checker")
 def checker_page(request):
@@ -175,12 +235,20 @@ def check_partial(request):
 
 # ---------------------------------------------------------------- editor and review
 
+
 @require("page.knowledge.editor")
 def editor_page(request):
     center = _center(request)
     articles = Article.objects.filter(center=center).select_related("category").prefetch_related("versions")[:300]
-    return render(request, "knowledge/editor.html", {"articles": articles, "expiring": selectors.expiring(center),
-                                                     "can_edit": allowed(request.user, "knowledge.create_article")})
+    return render(
+        request,
+        "knowledge/editor.html",
+        {
+            "articles": articles,
+            "expiring": selectors.expiring(center),
+            "can_edit": allowed(request.user, "knowledge.create_article"),
+        },
+    )
 
 
 def _date(value: str, field: str):
@@ -199,11 +267,17 @@ def editor_form(request, article_id: int | None = None):
             return render(request, "403.html", status=403)
         data = request.POST
         try:
-            fields = dict(title=data.get("title", ""), body=data.get("body", ""), source_doc=data.get("source_doc", ""),
-                          source_text=data.get("source_text", ""), confirmed_by=data.get("confirmed_by", ""),
-                          tags=[t for t in data.get("tags", "").replace("，", ",").split(",")],
-                          valid_from=_date(data.get("valid_from", ""), "valid_from"), valid_to=_date(data.get("valid_to", ""), "valid_to"),
-                          category=Category.objects.filter(pk=data.get("category") or 0).first())
+            fields = dict(
+                title=data.get("title", ""),
+                body=data.get("body", ""),
+                source_doc=data.get("source_doc", ""),
+                source_text=data.get("source_text", ""),
+                confirmed_by=data.get("confirmed_by", ""),
+                tags=[t for t in data.get("tags", "").replace("，", ",").split(",")],
+                valid_from=_date(data.get("valid_from", ""), "valid_from"),
+                valid_to=_date(data.get("valid_to", ""), "valid_to"),
+                category=Category.objects.filter(pk=data.get("category") or 0).first(),
+            )
             if article is None:
                 version = services.create_article(_staff(request), **fields)
             else:
@@ -217,16 +291,33 @@ def editor_form(request, article_id: int | None = None):
         except RuleViolation as exc:
             errors = {p.field or "general": _(p.message) for p in exc.problems}
     elif latest:
-        data = {"title": latest.title, "body": latest.body, "source_doc": latest.source_doc, "source_text": latest.source_text,
-                "confirmed_by": latest.confirmed_by, "tags": ",".join(latest.tag_names),
-                "valid_from": latest.valid_from.isoformat() if latest.valid_from else "",
-                "valid_to": latest.valid_to.isoformat() if latest.valid_to else "",
-                "category": str(article.category_id or "")}
+        data = {
+            "title": latest.title,
+            "body": latest.body,
+            "source_doc": latest.source_doc,
+            "source_text": latest.source_text,
+            "confirmed_by": latest.confirmed_by,
+            "tags": ",".join(latest.tag_names),
+            "valid_from": latest.valid_from.isoformat() if latest.valid_from else "",
+            "valid_to": latest.valid_to.isoformat() if latest.valid_to else "",
+            "category": str(article.category_id or ""),
+        }
     categories = Category.objects.filter(center=_center(request))
     versions = list(article.versions.select_related("author", "reviewer")) if article else []
-    return render(request, "knowledge/editor_form.html", {"article": article, "latest": latest, "data": data, "errors": errors,
-                                                          "categories": categories, "versions": versions, "can_edit": can_edit},
-                  status=400 if errors else 200)
+    return render(
+        request,
+        "knowledge/editor_form.html",
+        {
+            "article": article,
+            "latest": latest,
+            "data": data,
+            "errors": errors,
+            "categories": categories,
+            "versions": versions,
+            "can_edit": can_edit,
+        },
+        status=400 if errors else 200,
+    )
 
 
 @require("page.knowledge.editor")
@@ -259,8 +350,11 @@ def retire_page(request, article_id: int):
 
 @require("page.knowledge.review")
 def review_page(request):
-    pending = ArticleVersion.objects.filter(status=ArticleVersion.Status.SUBMITTED, article__center=_center(request)) \
-        .select_related("article", "author", "article__published_version").order_by("submitted_at")
+    pending = (
+        ArticleVersion.objects.filter(status=ArticleVersion.Status.SUBMITTED, article__center=_center(request))
+        .select_related("article", "author", "article__published_version")
+        .order_by("submitted_at")
+    )
     return render(request, "knowledge/review.html", {"pending": pending})
 
 
@@ -272,10 +366,17 @@ def review_decide(request, version_id: int):
     try:
         if request.POST.get("decision") == "approve":
             services.approve_version(_staff(request), version, note)
-            messages.success(request, _("《%(title)s》第%(number)s版已批准发布，已通知座席") % {"title": version.title, "number": version.number})
+            messages.success(
+                request,
+                _("《%(title)s》第%(number)s版已批准发布，已通知座席")
+                % {"title": version.title, "number": version.number},
+            )
         else:
             services.reject_version(_staff(request), version, note)
-            messages.success(request, _("《%(title)s》第%(number)s版已退回采编员") % {"title": version.title, "number": version.number})
+            messages.success(
+                request,
+                _("《%(title)s》第%(number)s版已退回采编员") % {"title": version.title, "number": version.number},
+            )
     except RuleViolation as exc:
         messages.error(request, _text(exc))
     return redirect("knowledge:review")

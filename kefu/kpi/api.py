@@ -1,4 +1,5 @@
 """KPI API: metric definitions, values for a period and breakdown, the wallboard, rollup refresh."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -86,21 +87,46 @@ class RefreshOut(Schema):
 def _jsonable(target: dict | None) -> dict | None:
     if not target:
         return None
-    return {k: (float(v) if hasattr(v, "denominator") and not isinstance(v, (int, bool)) else v) for k, v in target.items()}
+    return {
+        k: (float(v) if hasattr(v, "denominator") and not isinstance(v, (int, bool)) else v) for k, v in target.items()
+    }
 
 
 @op(router.get, "/metrics", "kpi.metrics", response=list[MetricOut])
 def metrics(request):
     spec = selectors.spec_for(center_of(request.user))
-    return [MetricOut(code=m.code, name=m.name, group=m.group, formula=m.formula, unit=m.unit, source=m.source, seed=m.seed,
-                      periods=m.periods, kind=m.kind, target=engine.target_text(m.code, spec),
-                      target_rule=_jsonable(engine.band_for(m.code, spec)), hints=list(m.hints), hint_seed=m.hint_seed,
-                      decision=m.decision) for m in METRICS]
+    return [
+        MetricOut(
+            code=m.code,
+            name=m.name,
+            group=m.group,
+            formula=m.formula,
+            unit=m.unit,
+            source=m.source,
+            seed=m.seed,
+            periods=m.periods,
+            kind=m.kind,
+            target=engine.target_text(m.code, spec),
+            target_rule=_jsonable(engine.band_for(m.code, spec)),
+            hints=list(m.hints),
+            hint_seed=m.hint_seed,
+            decision=m.decision,
+        )
+        for m in METRICS
+    ]
 
 
 @op(router.get, "/values", "kpi.values", response=ValuesOut)
-def values(request, period: str = "month", by: str = "center", key: str | None = None, month: str | None = None,
-           date: str | None = None, start: str | None = None, end: str | None = None):
+def values(
+    request,
+    period: str = "month",
+    by: str = "center",
+    key: str | None = None,
+    month: str | None = None,
+    date: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+):
     """Values of every metric for a period (today/day/week/month/range) and breakdown (center/team/agent/call_type/vip/queue)."""
     center = center_of(request.user)
     if by not in selectors.DAY_BREAKDOWNS:
@@ -124,17 +150,38 @@ def values(request, period: str = "month", by: str = "center", key: str | None =
     for k in keys:
         label = selectors.key_label(center, by, k)
         for r in selectors.rows_for(vals, k, spec, by=by):
-            out.append(ValueOut(metric=r.code, name=r.metric.name, key=k, label=label, numerator=r.num, denominator=r.den,
-                                value=None if r.value is None else float(r.value), shown=r.shown, status=r.status, target=r.target))
+            out.append(
+                ValueOut(
+                    metric=r.code,
+                    name=r.metric.name,
+                    key=k,
+                    label=label,
+                    numerator=r.num,
+                    denominator=r.den,
+                    value=None if r.value is None else float(r.value),
+                    shown=r.shown,
+                    status=r.status,
+                    target=r.target,
+                )
+            )
     return ValuesOut(period=p.kind, start=p.start.isoformat(), end=p.end.isoformat(), by=by, values=out)
 
 
 @op(router.get, "/wallboard", "kpi.wallboard", response=WallboardOut)
 def wallboard(request):
     b = selectors.wallboard(center_of(request.user))
-    return WallboardOut(now=b["now"], waiting=b["waiting"], longest_wait=b["longest_wait"], service_level=b["sl"],
-                        service_level_status=b["sl_status"], abandon_rate=b["abandon"], abandon_rate_status=b["abandon_status"],
-                        answered=b["answered"], offered=b["offered"], agents=AgentsOut(**b["agents"]))
+    return WallboardOut(
+        now=b["now"],
+        waiting=b["waiting"],
+        longest_wait=b["longest_wait"],
+        service_level=b["sl"],
+        service_level_status=b["sl_status"],
+        abandon_rate=b["abandon"],
+        abandon_rate_status=b["abandon_status"],
+        answered=b["answered"],
+        offered=b["offered"],
+        agents=AgentsOut(**b["agents"]),
+    )
 
 
 @op(router.post, "/refresh", "kpi.refresh", response=RefreshOut)

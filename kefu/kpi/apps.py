@@ -15,7 +15,9 @@ class KpiConfig(AppConfig):
 
         calls_imported.connect(_refresh_after_import, dispatch_uid="kpi.refresh_after_import")
 
-        timers.register("kpi.refresh_recent", "kpi.refresh_recent", tasks.REFRESH_EVERY_SECONDS, label=_("指标汇总刷新"))
+        timers.register(
+            "kpi.refresh_recent", "kpi.refresh_recent", tasks.REFRESH_EVERY_SECONDS, label=_("指标汇总刷新")
+        )
 
 
 def _refresh_after_import(sender, first, last, **kwargs) -> int:

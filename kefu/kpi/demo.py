@@ -1,5 +1,6 @@
 """Demo: the KPI rollups of the demo center's call month (the calls come from kefu.telephony.demo). Idempotent:
 refresh_rollups replaces the rollups of the days it recomputes."""
+
 from __future__ import annotations
 
 from datetime import timedelta

@@ -13,9 +13,10 @@ Input frames (datetimes aware, any zone; converted to the center's zone, SPEC "D
 - qa: agent_staff_no, team_id, scored_at, score
 Output: metric, period (local naive datetime), key (breakdown value as text), num, den (floats).
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 
 import polars as pl
@@ -24,23 +25,59 @@ from kefu.kpi.definitions import BY_CODE, COUNTS, PEOPLE_BREAKDOWNS, QUEUE_LEVEL
 
 TRUNCATE = {"half_hour": "30m", "hour": "1h", "day": "1d", "week": "1w", "month": "1mo"}
 CENTER_KEY = "全中心"
-RESULT_SCHEMA = {"metric": pl.String, "period": pl.Datetime("us"), "key": pl.String, "num": pl.Float64, "den": pl.Float64}
+RESULT_SCHEMA = {
+    "metric": pl.String,
+    "period": pl.Datetime("us"),
+    "key": pl.String,
+    "num": pl.Float64,
+    "den": pl.Float64,
+}
 
 CALL_COLUMNS = {
-    "call_id": pl.String, "offered_at": pl.Datetime("us", "UTC"), "outcome": pl.String, "requested_agent": pl.Boolean,
-    "queued": pl.Boolean, "is_vip": pl.Boolean, "call_type": pl.String, "queue": pl.String, "wait_seconds": pl.Float64,
-    "rings": pl.Float64, "talk_seconds": pl.Float64, "hold_seconds": pl.Float64, "acw_seconds": pl.Float64,
-    "transferred": pl.Boolean, "first_call_resolved": pl.Boolean, "agent_staff_no": pl.String, "team_id": pl.String,
+    "call_id": pl.String,
+    "offered_at": pl.Datetime("us", "UTC"),
+    "outcome": pl.String,
+    "requested_agent": pl.Boolean,
+    "queued": pl.Boolean,
+    "is_vip": pl.Boolean,
+    "call_type": pl.String,
+    "queue": pl.String,
+    "wait_seconds": pl.Float64,
+    "rings": pl.Float64,
+    "talk_seconds": pl.Float64,
+    "hold_seconds": pl.Float64,
+    "acw_seconds": pl.Float64,
+    "transferred": pl.Boolean,
+    "first_call_resolved": pl.Boolean,
+    "agent_staff_no": pl.String,
+    "team_id": pl.String,
     "caller_digest": pl.String,
 }
-INTERVAL_COLUMNS = {"agent_staff_no": pl.String, "team_id": pl.String, "start": pl.Datetime("us", "UTC"),
-                    "end": pl.Datetime("us", "UTC")}
-ORDER_COLUMNS = {
-    "id": pl.Int64, "kind": pl.String, "accepted_at": pl.Datetime("us", "UTC"), "replied_at": pl.Datetime("us", "UTC"),
-    "reply_due": pl.Datetime("us", "UTC"), "satisfaction": pl.String, "is_repeat": pl.Boolean,
-    "is_cross_province": pl.Boolean, "is_key_account": pl.Boolean, "team_id": pl.String, "agent_staff_no": pl.String,
+INTERVAL_COLUMNS = {
+    "agent_staff_no": pl.String,
+    "team_id": pl.String,
+    "start": pl.Datetime("us", "UTC"),
+    "end": pl.Datetime("us", "UTC"),
 }
-QA_COLUMNS = {"agent_staff_no": pl.String, "team_id": pl.String, "scored_at": pl.Datetime("us", "UTC"), "score": pl.Float64}
+ORDER_COLUMNS = {
+    "id": pl.Int64,
+    "kind": pl.String,
+    "accepted_at": pl.Datetime("us", "UTC"),
+    "replied_at": pl.Datetime("us", "UTC"),
+    "reply_due": pl.Datetime("us", "UTC"),
+    "satisfaction": pl.String,
+    "is_repeat": pl.Boolean,
+    "is_cross_province": pl.Boolean,
+    "is_key_account": pl.Boolean,
+    "team_id": pl.String,
+    "agent_staff_no": pl.String,
+}
+QA_COLUMNS = {
+    "agent_staff_no": pl.String,
+    "team_id": pl.String,
+    "scored_at": pl.Datetime("us", "UTC"),
+    "score": pl.Float64,
+}
 
 
 def frame(rows, columns: dict) -> pl.DataFrame:
@@ -54,8 +91,9 @@ def frame(rows, columns: dict) -> pl.DataFrame:
     else:
         # each value to UTC before Polars sees it: it refuses a column whose values carry different zones
         zoned = {name for name, dtype in columns.items() if isinstance(dtype, pl.Datetime)}
-        df = pl.DataFrame([{k: (_as_utc(v) if k in zoned else v) for k, v in r.items()} for r in rows or ()],
-                          infer_schema_length=None)
+        df = pl.DataFrame(
+            [{k: (_as_utc(v) if k in zoned else v) for k, v in r.items()} for r in rows or ()], infer_schema_length=None
+        )
     exprs = []
     for name, dtype in columns.items():
         if name not in df.columns:
@@ -80,7 +118,7 @@ def frame(rows, columns: dict) -> pl.DataFrame:
 def _as_utc(value):
     """An aware datetime in UTC (the same instant); a naive one taken as UTC; anything else as it is."""
     if isinstance(value, datetime):
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     return value
 
 
@@ -115,10 +153,16 @@ def _long(wide: pl.DataFrame, codes: list[str]) -> pl.DataFrame:
     nums = wide.unpivot(on=[f"{c}|n" for c in codes], index=["period", "key"], variable_name="metric", value_name="num")
     dens = wide.unpivot(on=[f"{c}|d" for c in codes], index=["period", "key"], value_name="den")
     return nums.with_columns(metric=pl.col("metric").str.replace(r"\|n$", ""), den=dens["den"]).select(
-        pl.col("metric"), pl.col("period"), pl.col("key"), pl.col("num").cast(pl.Float64), pl.col("den").cast(pl.Float64))
+        pl.col("metric"),
+        pl.col("period"),
+        pl.col("key"),
+        pl.col("num").cast(pl.Float64),
+        pl.col("den").cast(pl.Float64),
+    )
 
 
 # ---------------------------------------------------------------- calls
+
 
 def call_flags(calls: pl.DataFrame, spec: dict) -> pl.DataFrame:
     """The per-call facts every call metric is a sum of (boolean columns become 0/1 when summed)."""
@@ -157,7 +201,10 @@ def _blocked_redials(df: pl.DataFrame, spec: dict) -> pl.Series:
         .select("_row", "caller_digest", "offered_at", "call_id")
         .sort("caller_digest", "offered_at", "call_id")
         .with_columns(prev=pl.col("offered_at").shift(1).over("caller_digest"))
-        .filter(pl.col("prev").is_not_null() & ((pl.col("offered_at") - pl.col("prev")).dt.total_microseconds() <= window_us))
+        .filter(
+            pl.col("prev").is_not_null()
+            & ((pl.col("offered_at") - pl.col("prev")).dt.total_microseconds() <= window_us)
+        )
     )
     flags = pl.Series("redial", [False] * df.height, dtype=pl.Boolean)
     if blocked.height:
@@ -237,8 +284,14 @@ def call_terms(calls_flagged: pl.DataFrame, spec: dict) -> tuple[pl.DataFrame, d
 
 
 GRAIN_ORDER = ["half_hour", "hour", "day"]  # week, month and range are unions of days
-BY_COLUMNS = {"center": [], "team": ["team_id"], "agent": ["agent_staff_no"], "vip": ["is_vip"], "call_type": ["call_type"],
-              "queue": ["queue"]}
+BY_COLUMNS = {
+    "center": [],
+    "team": ["team_id"],
+    "agent": ["agent_staff_no"],
+    "vip": ["is_vip"],
+    "call_type": ["call_type"],
+    "queue": ["queue"],
+}
 
 
 def preaggregate(terms, runs: list[tuple[str, str]]):
@@ -257,10 +310,12 @@ def preaggregate(terms, runs: list[tuple[str, str]]):
         cols |= {"agent_staff_no", "team_id"}
     cols = sorted(cols)
     used = sorted({c for pair in plan.values() for c in pair})
-    agg = (frame_.lazy()
-           .group_by(pl.col("local").dt.truncate(TRUNCATE[finest]).alias("local"), *cols)
-           .agg([pl.col(c).sum().cast(pl.Float64) for c in used])
-           .collect())
+    agg = (
+        frame_.lazy()
+        .group_by(pl.col("local").dt.truncate(TRUNCATE[finest]).alias("local"), *cols)
+        .agg([pl.col(c).sum().cast(pl.Float64) for c in used])
+        .collect()
+    )
     return agg, plan
 
 
@@ -270,16 +325,23 @@ def call_metrics(terms, period: str, by: str, range_start=None) -> pl.DataFrame:
     if by in PEOPLE_BREAKDOWNS:  # unanswered calls belong to no team or agent
         plan = {k: v for k, v in plan.items() if k not in QUEUE_LEVEL}
     used = sorted({c for pair in plan.values() for c in pair})
-    wide = (frame_.lazy()
-            .group_by(_bucket(pl.col("local"), period, range_start).alias("period"), _key(by).alias("key"))
-            .agg([pl.col(c).cast(pl.Float64).sum() for c in used])
-            .collect())
-    wide = wide.select("period", "key", *[pl.col(n).alias(f"{code}|n") for code, (n, _) in plan.items()],
-                       *[pl.col(d).alias(f"{code}|d") for code, (_, d) in plan.items()])
+    wide = (
+        frame_.lazy()
+        .group_by(_bucket(pl.col("local"), period, range_start).alias("period"), _key(by).alias("key"))
+        .agg([pl.col(c).cast(pl.Float64).sum() for c in used])
+        .collect()
+    )
+    wide = wide.select(
+        "period",
+        "key",
+        *[pl.col(n).alias(f"{code}|n") for code, (n, _) in plan.items()],
+        *[pl.col(d).alias(f"{code}|d") for code, (_, d) in plan.items()],
+    )
     return _long(wide, list(plan))
 
 
 # ---------------------------------------------------------------- agent time
+
 
 def merge_intervals(df: pl.DataFrame) -> pl.DataFrame:
     """Overlapping intervals of one agent (several queues) merged into one: time merged, not added (SPEC)."""
@@ -289,8 +351,12 @@ def merge_intervals(df: pl.DataFrame) -> pl.DataFrame:
         df.filter(pl.col("end") > pl.col("start"))
         .sort("agent_staff_no", "start", "end")
         .with_columns(prev_end=pl.col("end").cum_max().shift(1).over("agent_staff_no"))
-        .with_columns(grp=(pl.col("prev_end").is_null() | (pl.col("start") > pl.col("prev_end"))).cast(pl.Int32)
-                      .cum_sum().over("agent_staff_no"))
+        .with_columns(
+            grp=(pl.col("prev_end").is_null() | (pl.col("start") > pl.col("prev_end")))
+            .cast(pl.Int32)
+            .cum_sum()
+            .over("agent_staff_no")
+        )
         .group_by("agent_staff_no", "grp")
         .agg(pl.col("team_id").first(), pl.col("start").min(), pl.col("end").max())
         .drop("grp")
@@ -302,8 +368,14 @@ def close_pauses(pauses: pl.DataFrame, sessions: pl.DataFrame) -> pl.DataFrame:
     if pauses.height == 0 or sessions.height == 0:
         return pauses.select("agent_staff_no", "team_id", "start", "end").clear()
     joined = pauses.sort("start").join_asof(
-        sessions.select("agent_staff_no", pl.col("start").alias("s_start"), pl.col("end").alias("s_end")).sort("s_start"),
-        left_on="start", right_on="s_start", by="agent_staff_no", strategy="backward", check_sortedness=False,
+        sessions.select("agent_staff_no", pl.col("start").alias("s_start"), pl.col("end").alias("s_end")).sort(
+            "s_start"
+        ),
+        left_on="start",
+        right_on="s_start",
+        by="agent_staff_no",
+        strategy="backward",
+        check_sortedness=False,
     )
     return (
         joined.filter(pl.col("s_end").is_not_null())
@@ -316,16 +388,24 @@ def close_pauses(pauses: pl.DataFrame, sessions: pl.DataFrame) -> pl.DataFrame:
 def cut(df: pl.DataFrame, every: str, value: str) -> pl.DataFrame:
     """Cut local intervals at bucket boundaries (midnight at least): seconds per (agent, team, bucket)."""
     if df.height == 0:
-        return pl.DataFrame(schema={"agent_staff_no": pl.String, "team_id": pl.String, "bucket": pl.Datetime("us"), value: pl.Float64})
+        return pl.DataFrame(
+            schema={"agent_staff_no": pl.String, "team_id": pl.String, "bucket": pl.Datetime("us"), value: pl.Float64}
+        )
     pieces = (
         df.with_columns(bucket=pl.datetime_ranges(pl.col("start").dt.truncate(every), pl.col("end"), interval=every))
         .explode("bucket")
         .with_columns(
-            piece=(pl.min_horizontal(pl.col("bucket").dt.offset_by(every), pl.col("end"))
-                   - pl.max_horizontal(pl.col("bucket"), pl.col("start"))).dt.total_microseconds() / 1e6)
+            piece=(
+                pl.min_horizontal(pl.col("bucket").dt.offset_by(every), pl.col("end"))
+                - pl.max_horizontal(pl.col("bucket"), pl.col("start"))
+            ).dt.total_microseconds()
+            / 1e6
+        )
         .filter(pl.col("piece") > 0)
     )
-    return pieces.group_by("agent_staff_no", "bucket").agg(pl.col("team_id").first(), pl.col("piece").sum().alias(value))
+    return pieces.group_by("agent_staff_no", "bucket").agg(
+        pl.col("team_id").first(), pl.col("piece").sum().alias(value)
+    )
 
 
 def _to_local(df: pl.DataFrame, tz: str) -> pl.DataFrame:
@@ -342,8 +422,14 @@ def elapsed(df: pl.DataFrame, now: datetime | None) -> pl.DataFrame:
     return df.with_columns(end=pl.min_horizontal(pl.col("end"), cap)).filter(pl.col("end") > pl.col("start"))
 
 
-def agent_time(sessions: pl.DataFrame, pauses: pl.DataFrame, scheduled: pl.DataFrame, spec: dict, every: str,
-               now: datetime | None = None) -> pl.DataFrame:
+def agent_time(
+    sessions: pl.DataFrame,
+    pauses: pl.DataFrame,
+    scheduled: pl.DataFrame,
+    spec: dict,
+    every: str,
+    now: datetime | None = None,
+) -> pl.DataFrame:
     """Per (agent, bucket): logged-in, paused, ready and scheduled seconds (local time, cut at `every`), up to `now`."""
     tz = spec.get("time_zone", "Asia/Shanghai")
     sessions, scheduled = elapsed(sessions, now), elapsed(scheduled.filter(pl.col("end").is_not_null()), now)
@@ -356,11 +442,13 @@ def agent_time(sessions: pl.DataFrame, pauses: pl.DataFrame, scheduled: pl.DataF
     out = out.join(cut(sched, every, "sched_s"), on=keys, how="full", coalesce=True)
     out = out.with_columns(
         team_id=pl.coalesce("team_id", "team_id_right") if "team_id_right" in out.columns else pl.col("team_id"),
-        logged_s=pl.col("logged_s").fill_null(0.0), pause_s=pl.col("pause_s").fill_null(0.0),
+        logged_s=pl.col("logged_s").fill_null(0.0),
+        pause_s=pl.col("pause_s").fill_null(0.0),
         sched_s=pl.col("sched_s").fill_null(0.0),
     )
     return out.with_columns(ready_s=(pl.col("logged_s") - pl.col("pause_s")).clip(lower_bound=0.0)).select(
-        "agent_staff_no", "team_id", "bucket", "logged_s", "pause_s", "ready_s", "sched_s")
+        "agent_staff_no", "team_id", "bucket", "logged_s", "pause_s", "ready_s", "sched_s"
+    )
 
 
 def _handled(preagg) -> pl.DataFrame | None:
@@ -369,13 +457,31 @@ def _handled(preagg) -> pl.DataFrame | None:
     frame_, plan = preagg
     if "agent_staff_no" not in frame_.columns:
         return None
-    return (frame_.filter(pl.col("agent_staff_no").is_not_null() & (pl.col("agent_staff_no") != "") & (pl.col(plan["M9"][1]) > 0))
-            .select("local", "agent_staff_no", "team_id", pl.col(plan["M9"][1]).alias("answered_n"),
-                    pl.col(plan["M9"][0]).alias("talk"), pl.col(plan["M5"][0]).alias("hold"), pl.col(plan["M2"][0]).alias("acw")))
+    return frame_.filter(
+        pl.col("agent_staff_no").is_not_null() & (pl.col("agent_staff_no") != "") & (pl.col(plan["M9"][1]) > 0)
+    ).select(
+        "local",
+        "agent_staff_no",
+        "team_id",
+        pl.col(plan["M9"][1]).alias("answered_n"),
+        pl.col(plan["M9"][0]).alias("talk"),
+        pl.col(plan["M5"][0]).alias("hold"),
+        pl.col(plan["M2"][0]).alias("acw"),
+    )
 
 
-def agent_metrics(handled: pl.DataFrame | None, sessions, pauses, scheduled, spec: dict, period: str, by: str,
-                  range_start=None, cache: dict | None = None, now: datetime | None = None) -> pl.DataFrame:
+def agent_metrics(
+    handled: pl.DataFrame | None,
+    sessions,
+    pauses,
+    scheduled,
+    spec: dict,
+    period: str,
+    by: str,
+    range_start=None,
+    cache: dict | None = None,
+    now: datetime | None = None,
+) -> pl.DataFrame:
     """M1 adherence, M10 calls per hour, M12 occupancy, M14 attendance (agent time joined with answered calls).
 
     `handled`: answered calls with an agent (see _handled: local, agent_staff_no, team_id, talk, hold, acw).
@@ -397,22 +503,29 @@ def agent_metrics(handled: pl.DataFrame | None, sessions, pauses, scheduled, spe
     day_level = every == "1d"
     times = times.with_columns(period=_bucket(pl.col("bucket"), period, range_start), key=_key(by))
     aggs = [
-        pl.col("ready_s").sum().alias("M1|n"), pl.col("sched_s").sum().alias("M1|d"),
-        pl.col("answered_n").sum().alias("M10|n"), (pl.col("logged_s") / 3600.0).sum().alias("M10|d"),
-        busy.sum().alias("M12|n"), (busy + idle).sum().alias("M12|d"),
+        pl.col("ready_s").sum().alias("M1|n"),
+        pl.col("sched_s").sum().alias("M1|d"),
+        pl.col("answered_n").sum().alias("M10|n"),
+        (pl.col("logged_s") / 3600.0).sum().alias("M10|d"),
+        busy.sum().alias("M12|n"),
+        (busy + idle).sum().alias("M12|d"),
     ]
     codes = ["M1", "M10", "M12"]
     if day_level:  # attendance counts people per day (004:L1587)
-        aggs += [(planned & (pl.col("logged_s") > 0)).cast(pl.Float64).sum().alias("M14|n"),
-                 planned.cast(pl.Float64).sum().alias("M14|d")]
+        aggs += [
+            (planned & (pl.col("logged_s") > 0)).cast(pl.Float64).sum().alias("M14|n"),
+            planned.cast(pl.Float64).sum().alias("M14|d"),
+        ]
         codes.append("M14")
     return _long(times.group_by("period", "key").agg(aggs), codes)
 
 
 # ---------------------------------------------------------------- orders and QA
 
-def order_metrics(orders: pl.DataFrame, spec: dict, period: str, by: str, range_start=None,
-                  now: datetime | None = None) -> pl.DataFrame:
+
+def order_metrics(
+    orders: pl.DataFrame, spec: dict, period: str, by: str, range_start=None, now: datetime | None = None
+) -> pl.DataFrame:
     """K6–K14, cohort by the month (period) the order was accepted (004:L1309-1337).
 
     An order not replied whose deadline is still after `now` is not yet due: it is neither replied late nor unreplied,
@@ -426,14 +539,18 @@ def order_metrics(orders: pl.DataFrame, spec: dict, period: str, by: str, range_
     hours = float(spec["consultation_reply_hours"])
     c = pl.col
     df = orders.with_columns(
-        consult=c("kind") == "consultation", complaint=c("kind") == "complaint",
-        replied=c("replied_at").is_not_null(), satisfied=c("satisfaction") == "satisfied",
-        repeat=c("is_repeat").fill_null(False), cross=c("is_cross_province").fill_null(False),
+        consult=c("kind") == "consultation",
+        complaint=c("kind") == "complaint",
+        replied=c("replied_at").is_not_null(),
+        satisfied=c("satisfaction") == "satisfied",
+        repeat=c("is_repeat").fill_null(False),
+        cross=c("is_cross_province").fill_null(False),
         key_acct=c("is_key_account").fill_null(False),
         due=pl.coalesce(c("reply_due"), c("accepted_at") + timedelta(hours=hours)),
     ).with_columns(
         timely=c("replied") & (c("replied_at") <= c("due")),
-        period=_bucket(_local("accepted_at", tz), period, range_start), key=_key(by),
+        period=_bucket(_local("accepted_at", tz), period, range_start),
+        key=_key(by),
     )
     if now is None:
         df = df.with_columns(counted=pl.lit(True))
@@ -447,13 +564,20 @@ def order_metrics(orders: pl.DataFrame, spec: dict, period: str, by: str, range_
         "K7": (complaint & c("replied"), complaint),
         "K8": (consult & c("timely"), consult),
         "K9": (complaint & c("timely"), complaint),
-        "K10": (c("complaint") & c("repeat"), c("complaint") & ~c("repeat")),  # events, not replies: no deadline involved
+        "K10": (
+            c("complaint") & c("repeat"),
+            c("complaint") & ~c("repeat"),
+        ),  # events, not replies: no deadline involved
         "K11": (consult & sat, consult),
         "K12": (complaint & sat, complaint),
         "K13": (complaint & c("cross") & sat, complaint & c("cross")),
         "K14": (complaint & c("key_acct") & sat, complaint & c("key_acct")),
     }
-    aggs = [e.fill_null(False).cast(pl.Float64).sum().alias(f"{k}|{p}") for k, (n, d) in sums.items() for p, e in (("n", n), ("d", d))]
+    aggs = [
+        e.fill_null(False).cast(pl.Float64).sum().alias(f"{k}|{p}")
+        for k, (n, d) in sums.items()
+        for p, e in (("n", n), ("d", d))
+    ]
     return _long(df.group_by("period", "key").agg(aggs), list(sums))
 
 
@@ -463,23 +587,48 @@ def qa_metrics(qa: pl.DataFrame, spec: dict, period: str, by: str, range_start=N
         return pl.DataFrame(schema=RESULT_SCHEMA)
     tz = spec.get("time_zone", "Asia/Shanghai")
     df = qa.with_columns(period=_bucket(_local("scored_at", tz), period, range_start), key=_key(by))
-    wide = df.group_by("period", "key").agg(pl.col("score").sum().alias("M11|n"), pl.len().cast(pl.Float64).alias("M11|d"))
+    wide = df.group_by("period", "key").agg(
+        pl.col("score").sum().alias("M11|n"), pl.len().cast(pl.Float64).alias("M11|d")
+    )
     return _long(wide, ["M11"])
 
 
 # ---------------------------------------------------------------- the whole set
 
-def compute(calls=None, sessions=None, pauses=None, scheduled=None, orders=None, spec: dict | None = None, *,
-            period: str = "day", by: str = "center", qa=None, range_start: datetime | None = None,
-            now: datetime | None = None) -> pl.DataFrame:
+
+def compute(
+    calls=None,
+    sessions=None,
+    pauses=None,
+    scheduled=None,
+    orders=None,
+    spec: dict | None = None,
+    *,
+    period: str = "day",
+    by: str = "center",
+    qa=None,
+    range_start: datetime | None = None,
+    now: datetime | None = None,
+) -> pl.DataFrame:
     """Every metric for every (period, breakdown key): metric, period, key, num, den."""
-    return compute_runs(calls, sessions, pauses, scheduled, orders, spec, runs=[(period, by)], qa=qa,
-                        range_start=range_start, now=now)[(period, by)]
+    return compute_runs(
+        calls, sessions, pauses, scheduled, orders, spec, runs=[(period, by)], qa=qa, range_start=range_start, now=now
+    )[(period, by)]
 
 
-def compute_runs(calls=None, sessions=None, pauses=None, scheduled=None, orders=None, spec: dict | None = None, *,
-                 runs: list[tuple[str, str]], qa=None, range_start: datetime | None = None,
-                 now: datetime | None = None) -> dict[tuple[str, str], pl.DataFrame]:
+def compute_runs(
+    calls=None,
+    sessions=None,
+    pauses=None,
+    scheduled=None,
+    orders=None,
+    spec: dict | None = None,
+    *,
+    runs: list[tuple[str, str]],
+    qa=None,
+    range_start: datetime | None = None,
+    now: datetime | None = None,
+) -> dict[tuple[str, str], pl.DataFrame]:
     """Several (period, breakdown) runs over the same records; the per-call terms and agent time are built once.
 
     `now` (aware): the moment the figures are computed at. Orders not yet due then are left out of K6–K9/K11–K14, and
@@ -502,30 +651,42 @@ def compute_runs(calls=None, sessions=None, pauses=None, scheduled=None, orders=
     for period, by in runs:
         parts = [call_metrics(terms, period, by, range_start) if terms is not None else None]
         if sessions.height or scheduled.height or (handled is not None and by in ("center", "team", "agent")):
-            parts.append(agent_metrics(handled, sessions, pauses, scheduled, spec, period, by, range_start, cache=cache,
-                                       now=now))
+            parts.append(
+                agent_metrics(handled, sessions, pauses, scheduled, spec, period, by, range_start, cache=cache, now=now)
+            )
         parts.append(order_metrics(orders, spec, period, by, range_start, now=now))
         parts.append(qa_metrics(qa, spec, period, by, range_start))
         parts = [p for p in parts if p is not None and p.height]
-        out[(period, by)] = (pl.concat(parts, how="vertical").sort("metric", "period", "key") if parts
-                             else pl.DataFrame(schema=RESULT_SCHEMA))
+        out[(period, by)] = (
+            pl.concat(parts, how="vertical").sort("metric", "period", "key")
+            if parts
+            else pl.DataFrame(schema=RESULT_SCHEMA)
+        )
     return out
 
 
-def _agent_table(handled, sessions, pauses, scheduled, spec: dict, every: str, now: datetime | None = None) -> pl.DataFrame:
+def _agent_table(
+    handled, sessions, pauses, scheduled, spec: dict, every: str, now: datetime | None = None
+) -> pl.DataFrame:
     times = agent_time(sessions, pauses, scheduled, spec, every, now)
     keys = ["agent_staff_no", "bucket"]
     if handled is not None and handled.height:
-        per_bucket = (
-            handled.group_by("agent_staff_no", pl.col("local").dt.truncate(every).alias("bucket"))
-            .agg(pl.col("team_id").first().alias("call_team"), pl.col("answered_n").sum(),
-                 pl.col("talk").sum(), pl.col("hold").sum(), pl.col("acw").sum())
+        per_bucket = handled.group_by("agent_staff_no", pl.col("local").dt.truncate(every).alias("bucket")).agg(
+            pl.col("team_id").first().alias("call_team"),
+            pl.col("answered_n").sum(),
+            pl.col("talk").sum(),
+            pl.col("hold").sum(),
+            pl.col("acw").sum(),
         )
-        times = times.join(per_bucket, on=keys, how="full", coalesce=True).with_columns(team_id=pl.coalesce("team_id", "call_team"))
+        times = times.join(per_bucket, on=keys, how="full", coalesce=True).with_columns(
+            team_id=pl.coalesce("team_id", "call_team")
+        )
     else:
         times = times.with_columns(answered_n=pl.lit(0.0), talk=pl.lit(0.0), hold=pl.lit(0.0), acw=pl.lit(0.0))
-    return times.with_columns(pl.col(c).fill_null(0.0) for c in ("logged_s", "pause_s", "ready_s", "sched_s", "answered_n",
-                                                                  "talk", "hold", "acw"))
+    return times.with_columns(
+        pl.col(c).fill_null(0.0)
+        for c in ("logged_s", "pause_s", "ready_s", "sched_s", "answered_n", "talk", "hold", "acw")
+    )
 
 
 def merge(*results: pl.DataFrame) -> pl.DataFrame:
@@ -533,19 +694,27 @@ def merge(*results: pl.DataFrame) -> pl.DataFrame:
     parts = [r for r in results if r.height]
     if not parts:
         return pl.DataFrame(schema=RESULT_SCHEMA)
-    return pl.concat(parts).group_by("metric", "period", "key").agg(pl.col("num").sum(), pl.col("den").sum()).sort(
-        "metric", "period", "key")
+    return (
+        pl.concat(parts)
+        .group_by("metric", "period", "key")
+        .agg(pl.col("num").sum(), pl.col("den").sum())
+        .sort("metric", "period", "key")
+    )
 
 
 def turnover(staff: list[dict], start, end) -> tuple[int, int]:
     """M22 (004:L1739-1745): (leavers in [start, end), full-time staff employed at start). Dates in, counts out."""
     leavers = sum(1 for s in staff if s.get("left_on") is not None and start <= s["left_on"] < end)
-    headcount = sum(1 for s in staff if (s.get("hired_on") is None or s["hired_on"] <= start)
-                    and (s.get("left_on") is None or s["left_on"] >= start))
+    headcount = sum(
+        1
+        for s in staff
+        if (s.get("hired_on") is None or s["hired_on"] <= start) and (s.get("left_on") is None or s["left_on"] >= start)
+    )
     return leavers, headcount
 
 
 # ---------------------------------------------------------------- value and status
+
 
 def value_of(code: str, num: float | None, den: float | None) -> Fraction | None:
     """Exact value in display units; None when the denominator is zero (shown "—")."""

@@ -5,6 +5,7 @@ a duration the number of seconds or minutes with its unit in the number format a
 A value is rounded to what the page shows (two decimals, percent: four decimals of the fraction); a metric without
 data (denominator 0) leaves its cell empty and says 无数据 in the status column.
 """
+
 from __future__ import annotations
 
 import io
@@ -83,8 +84,21 @@ def workbook(title: str, blocks: list[tuple[str, list]], *, period_label: str, n
     for label, rows in blocks:
         for r in rows:
             m = r.metric
-            append(ws, [label, m.code, m.name, cell_number(m, r.value), m.unit, r.target, STATUS_LABELS[r.status],
-                        _amount(r.num), _amount(r.den) if m.kind != "count" else None, m.seed])
+            append(
+                ws,
+                [
+                    label,
+                    m.code,
+                    m.name,
+                    cell_number(m, r.value),
+                    m.unit,
+                    r.target,
+                    STATUS_LABELS[r.status],
+                    _amount(r.num),
+                    _amount(r.den) if m.kind != "count" else None,
+                    m.seed,
+                ],
+            )
             line = ws.max_row
             ws.cell(line, VALUE_COLUMN).number_format = number_format(m)
             for col in (NUM_COLUMN, DEN_COLUMN):

@@ -1,4 +1,5 @@
 """The wallboard's day curves (pure): how many callers were waiting at once in each interval of the day."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta

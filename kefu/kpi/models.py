@@ -3,6 +3,7 @@
 Dashboards sum rollups instead of recomputing raw calls: every metric is a ratio of sums
 (kpi/engine.py), so a week or a month is the sum of its days.
 """
+
 from django.db import models
 
 
@@ -32,9 +33,14 @@ class Rollup(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "指标汇总"
-        constraints = [models.UniqueConstraint(fields=["center", "metric", "period_kind", "period_start", "breakdown", "key"],
-                                               name="kpi_rollup_unique")]
-        indexes = [models.Index(fields=["center", "period_kind", "breakdown", "period_start"], name="kpi_rollup_lookup")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["center", "metric", "period_kind", "period_start", "breakdown", "key"], name="kpi_rollup_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["center", "period_kind", "breakdown", "period_start"], name="kpi_rollup_lookup")
+        ]
 
     def __str__(self) -> str:
         return f"{self.metric} {self.period_kind} {self.period_start:%Y-%m-%d %H:%M} {self.breakdown}={self.key}"

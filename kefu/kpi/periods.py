@@ -1,4 +1,5 @@
 """Report periods (pure): a period kind and a date to a half-open range of local dates."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -48,8 +49,16 @@ def _date(text: str, field: str) -> date:
         raise PeriodError(field, f"{field} 不是有效日期（YYYY-MM-DD）：{text}") from None
 
 
-def parse(kind: str, *, today: date, on: str | None = None, month: str | None = None, start: str | None = None,
-          end: str | None = None, max_days: int = 400) -> Period:
+def parse(
+    kind: str,
+    *,
+    today: date,
+    on: str | None = None,
+    month: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    max_days: int = 400,
+) -> Period:
     kind = kind or "month"
     if kind not in KINDS:
         raise PeriodError("period", f"统计周期只能是 {'/'.join(KINDS)}")

@@ -4,6 +4,7 @@ Targets are in display units: percent for rates, seconds for times, minutes for 
 rings, calls/hour for M10. Target kinds: ge (不低于), le (不高于), eq (必须等于), band (区间, both ends
 included), ref (参考值, no pass/fail).
 """
+
 from __future__ import annotations
 
 import copy
@@ -96,7 +97,9 @@ TARGET_KINDS = ("ge", "le", "eq", "band", "ref")
 class Target(PolicyModel):
     """A KPI target in display units; which numbers it needs depends on its kind (checked by validate())."""
 
-    kind: Choice(*TARGET_KINDS) = Field(description="目标类型：ge 不低于，le 不高于，eq 必须等于，band 区间，ref 参考值")
+    kind: Choice(*TARGET_KINDS) = Field(
+        description="目标类型：ge 不低于，le 不高于，eq 必须等于，band 区间，ref 参考值"
+    )
     value: Num(null=True) = Field(default=None, description="ge/le/eq/ref 的目标值（ref 可为 null）")
     low: Num() = Field(default=None, description="band 区间的下限（含）")
     high: Num() = Field(default=None, description="band 区间的上限（含）")
@@ -107,21 +110,30 @@ class Target(PolicyModel):
 class KpiPolicy(PolicyModel):
     """指标：各项服务标准和运营指标的口径与目标值。"""
 
-    short_abandon_seconds: Num(gt=0) = Field(description="放弃时长不超过此秒数为短时放弃，不计入 M13、M20 的分子分母")  # 004:L1555
+    short_abandon_seconds: Num(gt=0) = Field(
+        description="放弃时长不超过此秒数为短时放弃，不计入 M13、M20 的分子分母"
+    )  # 004:L1555
     service_level_seconds: Num(gt=0) = Field(description="服务水平的时限 X：“少于 X 秒”接通")  # 004:L1709
     answer_time_limit_seconds: Num(gt=0) = Field(description="人工应答时限（秒），K4/K5 用")  # 004:L1307, 001:L149
     unanswered_after_seconds: Num(gt=0) = Field(description="等待超过此秒数的来电为未应答（K2/K3）")  # 004:L1305
     timeout_reading: Choice("A", "B") = Field(
-        description="人工应答超时率的分母：A 全部人工应答，B 仅 60 秒内的应答")  # SPEC decision
+        description="人工应答超时率的分母：A 全部人工应答，B 仅 60 秒内的应答"
+    )  # SPEC decision
     dedup_blocked_redials: Bool() = Field(description="因占线重拨的同号来电不算新增客户（M15）")  # 004:L1617
     redial_window_days: Num(gt=0) = Field(description="重拨去重的时间窗（天）")  # 004:L1619
-    asa_include_abandoned_wait: Bool() = Field(description="平均应答速度（M8）的分子是否计入放弃来电的等待")  # SPEC decision
-    consultation_reply_hours: Num(gt=0) = Field(description="工单无时限时，K8 的“规定时间”（小时）")  # 004:L1247, 001:L40
+    asa_include_abandoned_wait: Bool() = Field(
+        description="平均应答速度（M8）的分子是否计入放弃来电的等待"
+    )  # SPEC decision
+    consultation_reply_hours: Num(gt=0) = Field(
+        description="工单无时限时，K8 的“规定时间”（小时）"
+    )  # 004:L1247, 001:L40
     misdial_min_seconds: Num(ge=0) = Field(description="疑似误拨：放弃等待时长的下限（秒）")  # 004:L1577
     misdial_max_seconds: Num(ge=0) = Field(description="疑似误拨：放弃等待时长的上限（秒）")  # 004:L1577
     aht_target_minutes: Num(gt=0) = Field(description="平均处理时长（M4）的目标 T（分钟）")  # 004:L1413
     aht_tolerance: Num(ge=0, lt=1) = Field(description="平均处理时长的允许偏差（T 的比例，如 0.15）")  # 004:L1413
-    targets: dict[str, Target] = Field(description="各指标代码的目标（显示单位：百分比、秒、分钟、次）")  # each cites its seed
+    targets: dict[str, Target] = Field(
+        description="各指标代码的目标（显示单位：百分比、秒、分钟、次）"
+    )  # each cites its seed
 
 
 MODEL = KpiPolicy
@@ -129,8 +141,15 @@ MODEL = KpiPolicy
 
 def validate(data: dict) -> list[tuple[str, str]]:
     errors: list[tuple[str, str]] = []
-    for name in ("short_abandon_seconds", "service_level_seconds", "answer_time_limit_seconds", "unanswered_after_seconds",
-                 "redial_window_days", "consultation_reply_hours", "aht_target_minutes"):
+    for name in (
+        "short_abandon_seconds",
+        "service_level_seconds",
+        "answer_time_limit_seconds",
+        "unanswered_after_seconds",
+        "redial_window_days",
+        "consultation_reply_hours",
+        "aht_target_minutes",
+    ):
         value = data.get(name)
         if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
             errors.append((name, "必须为正数"))
@@ -145,8 +164,11 @@ def validate(data: dict) -> list[tuple[str, str]]:
         kind = target.get("kind") if isinstance(target, dict) else None
         if kind not in TARGET_KINDS:
             errors.append((f"targets.{code}.kind", f"目标类型只能是 {'/'.join(TARGET_KINDS)}"))
-        elif kind == "band" and not (isinstance(target.get("low"), (int, float)) and isinstance(target.get("high"), (int, float))
-                                     and target["low"] <= target["high"]):
+        elif kind == "band" and not (
+            isinstance(target.get("low"), (int, float))
+            and isinstance(target.get("high"), (int, float))
+            and target["low"] <= target["high"]
+        ):
             errors.append((f"targets.{code}", "区间目标需要 low ≤ high"))
         elif kind in ("ge", "le", "eq") and not isinstance(target.get("value"), (int, float)):
             errors.append((f"targets.{code}.value", "目标值必须为数字"))

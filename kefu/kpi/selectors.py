@@ -1,4 +1,5 @@
 """Reads for the KPI pages, API and CLI: raw records as Polars frames, rollups summed per period, rows for display."""
+
 from __future__ import annotations
 
 import importlib
@@ -49,20 +50,43 @@ def _optional(module: str):
 
 # ---------------------------------------------------------------- raw records
 
+
 def team_map(center) -> dict[str, str]:
-    return {no: str(team) for no, team in Staff.objects.filter(center=center, team__isnull=False).values_list("staff_no", "team_id")}
+    return {
+        no: str(team)
+        for no, team in Staff.objects.filter(center=center, team__isnull=False).values_list("staff_no", "team_id")
+    }
 
 
-CALL_FIELDS = ("call_id", "offered_at", "outcome", "requested_agent", "queued", "is_vip", "call_type", "queue", "wait_seconds",
-               "rings", "talk_seconds", "hold_seconds", "acw_seconds", "transferred", "first_call_resolved", "agent_staff_no",
-               "team_id", "caller_digest")
+CALL_FIELDS = (
+    "call_id",
+    "offered_at",
+    "outcome",
+    "requested_agent",
+    "queued",
+    "is_vip",
+    "call_type",
+    "queue",
+    "wait_seconds",
+    "rings",
+    "talk_seconds",
+    "hold_seconds",
+    "acw_seconds",
+    "transferred",
+    "first_call_resolved",
+    "agent_staff_no",
+    "team_id",
+    "caller_digest",
+)
 
 
 def load_calls(center, start: datetime, end: datetime) -> pl.DataFrame:
     models = _optional("kefu.telephony.models")
     if models is None:
         return engine.frame([], engine.CALL_COLUMNS)
-    query = models.Call.objects.filter(center=center, offered_at__gte=start, offered_at__lt=end).values_list(*CALL_FIELDS)
+    query = models.Call.objects.filter(center=center, offered_at__gte=start, offered_at__lt=end).values_list(
+        *CALL_FIELDS
+    )
     if connection.vendor == "sqlite":
         # the stored values as they are, times parsed by Polars: Django's per-value converters (a datetime parsed in
         # Python per call) took most of an import's rollup refresh on a month of a million calls
@@ -73,11 +97,18 @@ def load_calls(center, start: datetime, end: datetime) -> pl.DataFrame:
         if not rows:
             return engine.frame([], engine.CALL_COLUMNS)
         data = dict(zip(CALL_FIELDS, zip(*rows)))
-        df = pl.DataFrame({name: list(col) for name, col in data.items()}, strict=False,
-                          schema_overrides={"offered_at": pl.String, "rings": pl.Float64, "team_id": pl.Int64})
-        df = df.with_columns(pl.col("offered_at").str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us", time_zone="UTC"),
-                             *(pl.col(c).cast(pl.Boolean) for c in ("requested_agent", "queued", "is_vip", "transferred",
-                                                                     "first_call_resolved")))
+        df = pl.DataFrame(
+            {name: list(col) for name, col in data.items()},
+            strict=False,
+            schema_overrides={"offered_at": pl.String, "rings": pl.Float64, "team_id": pl.Int64},
+        )
+        df = df.with_columns(
+            pl.col("offered_at").str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us", time_zone="UTC"),
+            *(
+                pl.col(c).cast(pl.Boolean)
+                for c in ("requested_agent", "queued", "is_vip", "transferred", "first_call_resolved")
+            ),
+        )
     else:
         rows = list(query.iterator(chunk_size=20000))
         if not rows:
@@ -89,12 +120,16 @@ def load_calls(center, start: datetime, end: datetime) -> pl.DataFrame:
 
 
 def _stored(model, center, start, end) -> list[tuple]:
-    return list(model.objects.filter(center=center, start__lt=end, end__gt=start).values_list("agent_staff_no", "start", "end"))
+    return list(
+        model.objects.filter(center=center, start__lt=end, end__gt=start).values_list("agent_staff_no", "start", "end")
+    )
 
 
 def _interval_frame(rows, teams: dict[str, str]) -> pl.DataFrame:
-    return engine.frame([{"agent_staff_no": a, "team_id": teams.get(a), "start": s, "end": e} for a, s, e, *_ in rows],
-                        engine.INTERVAL_COLUMNS)
+    return engine.frame(
+        [{"agent_staff_no": a, "team_id": teams.get(a), "start": s, "end": e} for a, s, e, *_ in rows],
+        engine.INTERVAL_COLUMNS,
+    )
 
 
 def _scheduled(models, center, start, end) -> list[tuple]:
@@ -131,22 +166,52 @@ def load_frames(center, start: datetime, end: datetime, *, lookback: timedelta =
         frames["orders"] = orders
     quality = _optional("kefu.quality.models")
     if quality is not None and hasattr(quality, "Evaluation"):
-        qa = (quality.Evaluation.objects.filter(center=center, scored_at__gte=start, scored_at__lt=end, total__isnull=False)
-              .exclude(source="calibration").values_list("agent__staff_no", "team_id", "scored_at", "total"))
-        frames["qa"] = engine.frame([{"agent_staff_no": a, "team_id": None if t is None else str(t), "scored_at": s,
-                                      "score": float(v)} for a, t, s, v in qa], engine.QA_COLUMNS)
+        qa = (
+            quality.Evaluation.objects.filter(
+                center=center, scored_at__gte=start, scored_at__lt=end, total__isnull=False
+            )
+            .exclude(source="calibration")
+            .values_list("agent__staff_no", "team_id", "scored_at", "total")
+        )
+        frames["qa"] = engine.frame(
+            [
+                {"agent_staff_no": a, "team_id": None if t is None else str(t), "scored_at": s, "score": float(v)}
+                for a, t, s, v in qa
+            ],
+            engine.QA_COLUMNS,
+        )
     return frames
 
 
-def compute_raw(center, start: datetime, end: datetime, *, period: str, by: str, spec: dict | None = None,
-                range_start: datetime | None = None, now: datetime | None = None) -> pl.DataFrame:
+def compute_raw(
+    center,
+    start: datetime,
+    end: datetime,
+    *,
+    period: str,
+    by: str,
+    spec: dict | None = None,
+    range_start: datetime | None = None,
+    now: datetime | None = None,
+) -> pl.DataFrame:
     """The engine on raw records of [start, end) (used for today's live view and as the bench baseline), as of `now`
     (default: the current time; see engine.compute_runs)."""
     spec = spec or spec_for(center)
     frames = load_frames(center, start, end, lookback=timedelta(days=spec["redial_window_days"]))
     calls = frames["calls"]
-    out = engine.compute(calls, frames.get("sessions"), frames.get("pauses"), frames.get("scheduled"), frames.get("orders"),
-                         spec, period=period, by=by, qa=frames.get("qa"), range_start=range_start, now=now or timezone.now())
+    out = engine.compute(
+        calls,
+        frames.get("sessions"),
+        frames.get("pauses"),
+        frames.get("scheduled"),
+        frames.get("orders"),
+        spec,
+        period=period,
+        by=by,
+        qa=frames.get("qa"),
+        range_start=range_start,
+        now=now or timezone.now(),
+    )
     lo = start.astimezone(tz_of(center)).replace(tzinfo=None)
     if period == "range":
         return out
@@ -156,10 +221,14 @@ def compute_raw(center, start: datetime, end: datetime, *, period: str, by: str,
 
 # ---------------------------------------------------------------- rollups
 
-def rollups(center, kind: str, start: datetime, end: datetime, by: str, *, metric: str | None = None,
-            key: str | None = None) -> pl.DataFrame:
+
+def rollups(
+    center, kind: str, start: datetime, end: datetime, by: str, *, metric: str | None = None, key: str | None = None
+) -> pl.DataFrame:
     """Stored rollups of one kind in [start, end) as an engine result frame (period in local naive time)."""
-    qs = Rollup.objects.filter(center=center, period_kind=kind, breakdown=by, period_start__gte=start, period_start__lt=end)
+    qs = Rollup.objects.filter(
+        center=center, period_kind=kind, breakdown=by, period_start__gte=start, period_start__lt=end
+    )
     if metric:
         qs = qs.filter(metric=metric)
     if key is not None:
@@ -168,19 +237,30 @@ def rollups(center, kind: str, start: datetime, end: datetime, by: str, *, metri
     if not rows:
         return pl.DataFrame(schema=engine.RESULT_SCHEMA)
     tz = tz_of(center)
-    return pl.DataFrame({
-        "metric": [r[0] for r in rows], "period": [r[1].astimezone(tz).replace(tzinfo=None) for r in rows],
-        "key": [r[2] for r in rows], "num": [r[3] for r in rows], "den": [r[4] for r in rows],
-    }, schema=engine.RESULT_SCHEMA)
+    return pl.DataFrame(
+        {
+            "metric": [r[0] for r in rows],
+            "period": [r[1].astimezone(tz).replace(tzinfo=None) for r in rows],
+            "key": [r[2] for r in rows],
+            "num": [r[3] for r in rows],
+            "den": [r[4] for r in rows],
+        },
+        schema=engine.RESULT_SCHEMA,
+    )
 
 
-def summed(center, start: date, end: date, by: str, *, key: str | None = None) -> dict[tuple[str, str], tuple[float, float]]:
+def summed(
+    center, start: date, end: date, by: str, *, key: str | None = None
+) -> dict[tuple[str, str], tuple[float, float]]:
     """(metric, key) -> (num, den) over whole local days [start, end): month rollups where whole months fit, else days."""
     totals: dict[tuple[str, str], list[float]] = {}
 
     def add(qs):
-        for metric, k, n, d in qs.values_list("metric", "key").annotate(n=Sum("numerator"), d=Sum("denominator")).values_list(
-                "metric", "key", "n", "d"):
+        for metric, k, n, d in (
+            qs.values_list("metric", "key")
+            .annotate(n=Sum("numerator"), d=Sum("denominator"))
+            .values_list("metric", "key", "n", "d")
+        ):
             slot = totals.setdefault((metric, k), [0.0, 0.0])
             slot[0] += n or 0.0
             slot[1] += d or 0.0
@@ -192,8 +272,13 @@ def summed(center, start: date, end: date, by: str, *, key: str | None = None) -
     if months:
         add(base.filter(period_kind="month", period_start__in=[local_midnight(center, m) for m in months]).order_by())
     for a, b in day_ranges:
-        add(base.filter(period_kind="day", period_start__gte=local_midnight(center, a),
-                        period_start__lt=local_midnight(center, b)).order_by())
+        add(
+            base.filter(
+                period_kind="day",
+                period_start__gte=local_midnight(center, a),
+                period_start__lt=local_midnight(center, b),
+            ).order_by()
+        )
     return {k: (v[0], v[1]) for k, v in totals.items()}
 
 
@@ -214,11 +299,17 @@ def split_months(start: date, end: date) -> tuple[list[date], list[tuple[date, d
 
 
 def has_rollups(center, start: date, end: date) -> bool:
-    return Rollup.objects.filter(center=center, period_kind="day", breakdown="center",
-                                 period_start__gte=local_midnight(center, start), period_start__lt=local_midnight(center, end)).exists()
+    return Rollup.objects.filter(
+        center=center,
+        period_kind="day",
+        breakdown="center",
+        period_start__gte=local_midnight(center, start),
+        period_start__lt=local_midnight(center, end),
+    ).exists()
 
 
 # ---------------------------------------------------------------- display rows
+
 
 @dataclass
 class Row:
@@ -243,8 +334,9 @@ class PeriodValues(dict):
         self.days = days
 
 
-def rows_for(values: dict[tuple[str, str], tuple[float, float]], key: str, spec: dict, codes=None, *,
-             by: str = "center") -> list[Row]:
+def rows_for(
+    values: dict[tuple[str, str], tuple[float, float]], key: str, spec: dict, codes=None, *, by: str = "center"
+) -> list[Row]:
     """Display rows of every metric for one key; queue-level metrics are left out for teams and agents.
 
     Values of a period (PeriodValues, from period_values) judge a yearly target only when the period is a year."""
@@ -261,7 +353,9 @@ def rows_for(values: dict[tuple[str, str], tuple[float, float]], key: str, spec:
         status = engine.status_of(metric.code, v, spec)
         if status in ("ok", "warn", "bad") and not judged_on(metric, getattr(values, "days", None)):
             status = "info"  # a yearly target on a shorter period: shown for reference (M22, 004:L1741-1745)
-        out.append(Row(metric, num, den, v, engine.display(metric.code, v), status, engine.target_text(metric.code, spec)))
+        out.append(
+            Row(metric, num, den, v, engine.display(metric.code, v), status, engine.target_text(metric.code, spec))
+        )
     return out
 
 
@@ -278,8 +372,11 @@ def turnover_row(center, start: date, end: date, spec: dict, team_id: int | None
     (全时工作) only — managers, admins, back-office staff and part-time or temporary agents are not counted."""
     from kefu.org.roles import Role
 
-    qs = Staff.objects.filter(center=center, employment=Staff.Employment.FULL_TIME,
-                              user__groups__name__in=(Role.AGENT.value, Role.SENIOR_AGENT.value)).distinct()
+    qs = Staff.objects.filter(
+        center=center,
+        employment=Staff.Employment.FULL_TIME,
+        user__groups__name__in=(Role.AGENT.value, Role.SENIOR_AGENT.value),
+    ).distinct()
     if team_id:
         qs = qs.filter(team_id=team_id)
     staff = list(qs.values("hired_on", "left_on"))
@@ -289,7 +386,11 @@ def turnover_row(center, start: date, end: date, spec: dict, team_id: int | None
 def key_label(center, by: str, key: str) -> str:
     """Teams by name, agents by staff number only (工号)."""
     if by == "team":
-        name = Team.objects.filter(center=center, pk=int(key)).values_list("name", flat=True).first() if key.isdigit() else None
+        name = (
+            Team.objects.filter(center=center, pk=int(key)).values_list("name", flat=True).first()
+            if key.isdigit()
+            else None
+        )
         return name or (key or "（未分配）")
     if by == "center":
         return "全中心"
@@ -301,7 +402,9 @@ def teams(center) -> list[Team]:
 
 
 def agents(center, team_id: int | None = None) -> list[str]:
-    qs = Staff.objects.filter(center=center, is_active=True, user__groups__name__in=["agent", "senior_agent"]).distinct()
+    qs = Staff.objects.filter(
+        center=center, is_active=True, user__groups__name__in=["agent", "senior_agent"]
+    ).distinct()
     if team_id:
         qs = qs.filter(team_id=team_id)
     return list(qs.order_by("staff_no").values_list("staff_no", flat=True))
@@ -313,13 +416,15 @@ def metric(code: str) -> Metric | None:
 
 # ---------------------------------------------------------------- what a dashboard shows
 
+
 def period_values(center, period, by: str, *, key: str | None = None, spec: dict | None = None) -> PeriodValues:
     """(metric, key) -> (num, den) for a Period: live from raw records for today, else from rollups; plus M22."""
     spec = spec or spec_for(center)
     if period.kind == "today":
         lo = local_midnight(center, period.start)
-        out = compute_raw(center, lo, lo + timedelta(days=1), period="range", by=by, spec=spec,
-                          range_start=lo.replace(tzinfo=None))
+        out = compute_raw(
+            center, lo, lo + timedelta(days=1), period="range", by=by, spec=spec, range_start=lo.replace(tzinfo=None)
+        )
         values = as_table(out)
         if key is not None:
             values = {k: v for k, v in values.items() if k[1] == key}
@@ -350,14 +455,28 @@ def wallboard(center, now: datetime | None = None) -> dict:
     spec = spec_for(center)
     today = now.astimezone(tz_of(center)).date()
     lo = local_midnight(center, today)
-    data = {"now": now, "waiting": 0, "longest_wait": None, "sl": None, "abandon": None, "answered": 0, "offered": 0,
-            "agents": {"logged_in": 0, "paused": 0, "talking": 0, "ready": 0}, "sl_status": "na", "abandon_status": "na",
-            "sl_x": spec["service_level_seconds"], "talking_agents": [], "paused_agents": [], "ready_agents": []}
+    data = {
+        "now": now,
+        "waiting": 0,
+        "longest_wait": None,
+        "sl": None,
+        "abandon": None,
+        "answered": 0,
+        "offered": 0,
+        "agents": {"logged_in": 0, "paused": 0, "talking": 0, "ready": 0},
+        "sl_status": "na",
+        "abandon_status": "na",
+        "sl_x": spec["service_level_seconds"],
+        "talking_agents": [],
+        "paused_agents": [],
+        "ready_agents": [],
+    }
     models = _optional("kefu.telephony.models")
     if models is None:
         return data
-    open_calls = models.Call.objects.filter(center=center, offered_at__gte=lo, offered_at__lte=now, answered_at__isnull=True,
-                                            ended_at__isnull=True).exclude(outcome="blocked")
+    open_calls = models.Call.objects.filter(
+        center=center, offered_at__gte=lo, offered_at__lte=now, answered_at__isnull=True, ended_at__isnull=True
+    ).exclude(outcome="blocked")
     data["waiting"] = open_calls.count()
     first = open_calls.order_by("offered_at").values_list("offered_at", flat=True).first()
     data["longest_wait"] = int((now - first).total_seconds()) if first else None
@@ -372,15 +491,35 @@ def wallboard(center, now: datetime | None = None) -> dict:
         data[f"{name}_status"] = engine.status_of(code, v, spec)
     data["answered"] = int(values.get(("N_ANSWERED", k), (0, 0))[0])
     data["offered"] = int(values.get(("M21", k), (0, 0))[0])
-    logged = set(models.AgentSession.objects.filter(center=center, start__lte=now, end__gt=now).values_list("agent_staff_no", flat=True))
-    paused = set(models.AgentPause.objects.filter(center=center, start__lte=now, end__gt=now).values_list("agent_staff_no", flat=True))
+    logged = set(
+        models.AgentSession.objects.filter(center=center, start__lte=now, end__gt=now).values_list(
+            "agent_staff_no", flat=True
+        )
+    )
+    paused = set(
+        models.AgentPause.objects.filter(center=center, start__lte=now, end__gt=now).values_list(
+            "agent_staff_no", flat=True
+        )
+    )
     # offered_at bounds the scan through the calls' (center, offered_at, ...) index: a call answered today was offered
     # at most a day before (answered_at has no index; without it the whole center's history is read)
-    talking = set(models.Call.objects.filter(center=center, offered_at__gte=lo - timedelta(days=1), offered_at__lte=now,
-                                             answered_at__lte=now, answered_at__gte=lo)
-                  .filter(models_q_open(now)).values_list("agent_staff_no", flat=True)) - {""}
-    data["agents"] = {"logged_in": len(logged), "paused": len(paused & logged), "talking": len(talking & logged),
-                      "ready": len(logged - paused - talking)}
+    talking = set(
+        models.Call.objects.filter(
+            center=center,
+            offered_at__gte=lo - timedelta(days=1),
+            offered_at__lte=now,
+            answered_at__lte=now,
+            answered_at__gte=lo,
+        )
+        .filter(models_q_open(now))
+        .values_list("agent_staff_no", flat=True)
+    ) - {""}
+    data["agents"] = {
+        "logged_in": len(logged),
+        "paused": len(paused & logged),
+        "talking": len(talking & logged),
+        "ready": len(logged - paused - talking),
+    }
     data["talking_agents"] = sorted(talking & logged)
     data["paused_agents"] = sorted(paused & logged)
     data["ready_agents"] = sorted(logged - paused - talking)
@@ -397,8 +536,15 @@ def trend(center, code: str, by: str, key: str, days: list[date]) -> list[tuple[
     """Daily values of one metric for one breakdown key (from day rollups)."""
     if not days:
         return []
-    out = rollups(center, "day", local_midnight(center, days[0]), local_midnight(center, days[-1] + timedelta(days=1)), by,
-                  metric=code, key=key)
+    out = rollups(
+        center,
+        "day",
+        local_midnight(center, days[0]),
+        local_midnight(center, days[-1] + timedelta(days=1)),
+        by,
+        metric=code,
+        key=key,
+    )
     got = {r["period"].date(): (r["num"], r["den"]) for r in out.iter_rows(named=True)}
     return [(d, engine.value_of(code, *got[d]) if d in got else None) for d in days]
 
@@ -407,12 +553,24 @@ def trends(center, codes, by: str, key: str, days: list[date]) -> dict[str, list
     """Daily values of several metrics for one breakdown key (from day rollups), in one read."""
     if not days or not codes:
         return {}
-    qs = Rollup.objects.filter(center=center, period_kind="day", breakdown=by, key=key, metric__in=list(codes),
-                               period_start__gte=local_midnight(center, days[0]),
-                               period_start__lt=local_midnight(center, days[-1] + timedelta(days=1)))
+    qs = Rollup.objects.filter(
+        center=center,
+        period_kind="day",
+        breakdown=by,
+        key=key,
+        metric__in=list(codes),
+        period_start__gte=local_midnight(center, days[0]),
+        period_start__lt=local_midnight(center, days[-1] + timedelta(days=1)),
+    )
     tz = tz_of(center)
-    got = {(m, p.astimezone(tz).date()): (n, d) for m, p, n, d in qs.values_list("metric", "period_start", "numerator", "denominator")}
-    return {code: [(d, engine.value_of(code, *got[(code, d)]) if (code, d) in got else None) for d in days] for code in codes}
+    got = {
+        (m, p.astimezone(tz).date()): (n, d)
+        for m, p, n, d in qs.values_list("metric", "period_start", "numerator", "denominator")
+    }
+    return {
+        code: [(d, engine.value_of(code, *got[(code, d)]) if (code, d) in got else None) for d in days]
+        for code in codes
+    }
 
 
 def wallboard_day(center, now: datetime | None = None) -> dict:
@@ -434,7 +592,8 @@ def wallboard_day(center, now: datetime | None = None) -> dict:
     if models is None:
         return out
     rows = models.Call.objects.filter(center=center, offered_at__gte=lo, offered_at__lte=now, queued=True).values_list(
-        "offered_at", "answered_at", "ended_at", "wait_seconds")
+        "offered_at", "answered_at", "ended_at", "wait_seconds"
+    )
     waits = []
     for offered, answered, ended, wait in rows:
         left = answered or (offered + timedelta(seconds=wait) if wait else None) or ended or now
@@ -451,4 +610,11 @@ def wallboard_day(center, now: datetime | None = None) -> dict:
     return out
 
 
-BREAKDOWN_LABELS = {"center": "全中心", "team": "班组", "agent": "话务员", "call_type": "呼叫类型", "vip": "VIP", "queue": "队列"}
+BREAKDOWN_LABELS = {
+    "center": "全中心",
+    "team": "班组",
+    "agent": "话务员",
+    "call_type": "呼叫类型",
+    "vip": "VIP",
+    "queue": "队列",
+}

@@ -4,10 +4,10 @@
 tickets app or the CLI when orders change). It recomputes whole local days, then the month rollups of
 every month touched, as sums of their days (every metric is a ratio of sums).
 """
+
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
 from django.db import connection, transaction
@@ -44,7 +44,11 @@ def refresh_rollups(center, start, end, *, frames: dict | None = None, now: date
     """
     first = _as_date(start, center, "start")
     last = _as_date(end, center, "end")
-    if isinstance(end, datetime) and end == datetime.combine(last, datetime.min.time(), tzinfo=end.tzinfo) and last > first:
+    if (
+        isinstance(end, datetime)
+        and end == datetime.combine(last, datetime.min.time(), tzinfo=end.tzinfo)
+        and last > first
+    ):
         last -= timedelta(days=1)  # an exclusive midnight end does not touch that day
     if last < first:
         raise RuleViolation("结束日期不能早于开始日期", field="end", rule="range_order")
@@ -57,17 +61,33 @@ def refresh_rollups(center, start, end, *, frames: dict | None = None, now: date
         frames = selectors.load_frames(center, lo, hi, lookback=timedelta(days=spec["redial_window_days"]))
     lo_naive = lo.replace(tzinfo=None)
     hi_naive = hi.replace(tzinfo=None)
-    runs = [("day", by) for by in selectors.DAY_BREAKDOWNS] + [("half_hour", by) for by in selectors.HALF_HOUR_BREAKDOWNS]
-    computed = engine.compute_runs(frames.get("calls"), frames.get("sessions"), frames.get("pauses"), frames.get("scheduled"),
-                                   frames.get("orders"), spec, runs=runs, qa=frames.get("qa"), now=now or timezone.now())
+    runs = [("day", by) for by in selectors.DAY_BREAKDOWNS] + [
+        ("half_hour", by) for by in selectors.HALF_HOUR_BREAKDOWNS
+    ]
+    computed = engine.compute_runs(
+        frames.get("calls"),
+        frames.get("sessions"),
+        frames.get("pauses"),
+        frames.get("scheduled"),
+        frames.get("orders"),
+        spec,
+        runs=runs,
+        qa=frames.get("qa"),
+        now=now or timezone.now(),
+    )
     results: list[tuple[str, str, pl.DataFrame]] = []
     for (kind, by), out in computed.items():
-        out = out.filter((pl.col("period") >= lo_naive) & (pl.col("period") < hi_naive)
-                         & ((pl.col("num") != 0) | (pl.col("den") != 0)))
+        out = out.filter(
+            (pl.col("period") >= lo_naive)
+            & (pl.col("period") < hi_naive)
+            & ((pl.col("num") != 0) | (pl.col("den") != 0))
+        )
         results.append((kind, by, out))
     rows = _rollup_rows(center, results)
     with transaction.atomic():
-        Rollup.objects.filter(center=center, period_kind__in=["day", "half_hour"], period_start__gte=lo, period_start__lt=hi).delete()
+        Rollup.objects.filter(
+            center=center, period_kind__in=["day", "half_hour"], period_start__gte=lo, period_start__lt=hi
+        ).delete()
         _insert_rollups(rows)
         written = len(rows) + _refresh_months(center, first, last)
     return written
@@ -77,8 +97,9 @@ ORDER_METRICS = [m.code for m in METRICS if m.source == "orders"]
 ORDER_BREAKDOWNS = ("center", "team", "agent")
 
 
-def refresh_order_rollups(center, first: date, last: date, *, orders: pl.DataFrame | None = None,
-                          now: datetime | None = None) -> int:
+def refresh_order_rollups(
+    center, first: date, last: date, *, orders: pl.DataFrame | None = None, now: datetime | None = None
+) -> int:
     """Recompute only the work-order metrics (K6–K14) of the local days first..last, as of `now` (default: the current
     time), and the month rollups they are part of. Returns rows written.
 
@@ -98,13 +119,29 @@ def refresh_order_rollups(center, first: date, last: date, *, orders: pl.DataFra
     runs = [("day", by) for by in ORDER_BREAKDOWNS]
     computed = engine.compute_runs(orders=orders, spec=spec, runs=runs, now=now or timezone.now())
     lo_naive, hi_naive = lo.replace(tzinfo=None), hi.replace(tzinfo=None)
-    results = [(kind, by, out.filter(pl.col("metric").is_in(ORDER_METRICS) & (pl.col("period") >= lo_naive)
-                                     & (pl.col("period") < hi_naive) & ((pl.col("num") != 0) | (pl.col("den") != 0))))
-               for (kind, by), out in computed.items()]
+    results = [
+        (
+            kind,
+            by,
+            out.filter(
+                pl.col("metric").is_in(ORDER_METRICS)
+                & (pl.col("period") >= lo_naive)
+                & (pl.col("period") < hi_naive)
+                & ((pl.col("num") != 0) | (pl.col("den") != 0))
+            ),
+        )
+        for (kind, by), out in computed.items()
+    ]
     rows = _rollup_rows(center, results)
     with transaction.atomic():
-        Rollup.objects.filter(center=center, period_kind="day", breakdown__in=ORDER_BREAKDOWNS, metric__in=ORDER_METRICS,
-                              period_start__gte=lo, period_start__lt=hi).delete()
+        Rollup.objects.filter(
+            center=center,
+            period_kind="day",
+            breakdown__in=ORDER_BREAKDOWNS,
+            metric__in=ORDER_METRICS,
+            period_start__gte=lo,
+            period_start__lt=hi,
+        ).delete()
         _insert_rollups(rows)
         written = len(rows) + _refresh_months(center, first, last)
     return written
@@ -122,14 +159,16 @@ def _rollup_rows(center, results: list[tuple[str, str, pl.DataFrame]]) -> list[t
             continue
         stored = {p: _stored_datetime(p.replace(tzinfo=tz)) for p in out.get_column("period").unique().to_list()}
         keys = out.get_column(out.columns[2]).fill_null("").to_list()
-        rows += [(center.pk, m, kind, stored[p], by, k, float(n), float(d))
-                 for (m, p, _, n, d), k in zip(out.iter_rows(), keys)]
+        rows += [
+            (center.pk, m, kind, stored[p], by, k, float(n), float(d))
+            for (m, p, _, n, d), k in zip(out.iter_rows(), keys)
+        ]
     return rows
 
 
 def _stored_datetime(aware: datetime):
     """An aware datetime as Django stores it: UTC text on SQLite (str() of the naive UTC value), as is elsewhere."""
-    return str(aware.astimezone(dt_timezone.utc).replace(tzinfo=None)) if connection.vendor == "sqlite" else aware
+    return str(aware.astimezone(UTC).replace(tzinfo=None)) if connection.vendor == "sqlite" else aware
 
 
 def _insert_rollups(rows: list[tuple]) -> None:
@@ -140,12 +179,24 @@ def _insert_rollups(rows: list[tuple]) -> None:
         return
     q = connection.ops.quote_name
     computed_at = _stored_datetime(timezone.now())
-    cols = ["center_id", "metric", "period_kind", "period_start", "breakdown", "key", "numerator", "denominator", "computed_at"]
-    sql = (f"INSERT INTO {q(Rollup._meta.db_table)} ({', '.join(q(c) for c in cols)}) "
-           f"VALUES ({', '.join(['%s'] * len(cols))})")
+    cols = [
+        "center_id",
+        "metric",
+        "period_kind",
+        "period_start",
+        "breakdown",
+        "key",
+        "numerator",
+        "denominator",
+        "computed_at",
+    ]
+    sql = (
+        f"INSERT INTO {q(Rollup._meta.db_table)} ({', '.join(q(c) for c in cols)}) "
+        f"VALUES ({', '.join(['%s'] * len(cols))})"
+    )
     with connection.cursor() as cursor:
         for i in range(0, len(rows), 20_000):
-            cursor.executemany(sql, [r + (computed_at,) for r in rows[i:i + 20_000]])
+            cursor.executemany(sql, [r + (computed_at,) for r in rows[i : i + 20_000]])
 
 
 def _refresh_months(center, first: date, last: date) -> int:
@@ -156,8 +207,12 @@ def _refresh_months(center, first: date, last: date) -> int:
         nxt = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
         lo, hi = selectors.local_midnight(center, month), selectors.local_midnight(center, nxt)
         Rollup.objects.filter(center=center, period_kind="month", period_start=lo).delete()
-        sums = (Rollup.objects.filter(center=center, period_kind="day", period_start__gte=lo, period_start__lt=hi)
-                .values("metric", "breakdown", "key").annotate(n=Sum("numerator"), d=Sum("denominator")).order_by())
+        sums = (
+            Rollup.objects.filter(center=center, period_kind="day", period_start__gte=lo, period_start__lt=hi)
+            .values("metric", "breakdown", "key")
+            .annotate(n=Sum("numerator"), d=Sum("denominator"))
+            .order_by()
+        )
         start = _stored_datetime(lo)
         rows = [(center.pk, s["metric"], "month", start, s["breakdown"], s["key"], s["n"], s["d"]) for s in sums]
         _insert_rollups(rows)

@@ -1,4 +1,5 @@
 """Timers of the KPI app: keep yesterday's and today's rollups fresh while queue_log files keep arriving."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -22,5 +23,7 @@ def refresh_recent() -> int:
     for center in Center.objects.all():
         today = selectors.local_today(center)
         written += services.refresh_rollups(center, today - timedelta(days=1), today)
-        written += services.refresh_order_rollups(center, today - timedelta(days=ORDER_LOOKBACK_DAYS), today - timedelta(days=2))
+        written += services.refresh_order_rollups(
+            center, today - timedelta(days=ORDER_LOOKBACK_DAYS), today - timedelta(days=2)
+        )
     return written

@@ -1,11 +1,11 @@
 """KPI pages: dashboard (today live and history) for center, team and agent; a page per metric; the floor wallboard;
 Excel export. Aggregates only: no customer data leaves these pages (so no record_read); agents shown by 工号."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -13,11 +13,13 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, gettext_lazy as _, gettext_noop, pgettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_noop, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from kefu.access import require
 from kefu.errors import RuleViolation
-from kefu.kpi import engine, export as xlsx, periods, selectors
+from kefu.kpi import engine, periods, selectors
+from kefu.kpi import export as xlsx
 from kefu.kpi.access import WIDE_ROLES
 from kefu.kpi.definitions import BREAKDOWNS, BY_CODE, PEOPLE_BREAKDOWNS, QUEUE_LEVEL
 from kefu.org.models import Center
@@ -25,31 +27,84 @@ from kefu.org.roles import roles_of
 from kefu.web.inputs import parse_day, parse_month
 
 SCOPES = {"center": _("全中心"), "team": _("班组"), "agent": _("话务员")}
-GROUPS = [("K", _("服务标准（K1–K14）")), ("M", _("运营指标（M1–M22）")), ("N", _("话务量构成与误拨"))]  # seeds: 004:L1289-1337, L1339-1757
+GROUPS = [
+    ("K", _("服务标准（K1–K14）")),
+    ("M", _("运营指标（M1–M22）")),
+    ("N", _("话务量构成与误拨")),
+]  # seeds: 004:L1289-1337, L1339-1757
 
 # What the kpi modules (definitions, periods, engine, selectors, export: Chinese-only, pure or shared) label,
 # in the user's language.
 METRIC_NAMES = {
-    "K1": _("热线系统接通率"), "K2": _("人工台应答率"), "K3": _("VIP人工台应答率"), "K4": _("人工台应答超时率"),
-    "K5": _("VIP人工台应答超时率"), "K6": _("客户咨询回复率"), "K7": _("客户投诉回复率"), "K8": _("客户咨询回复及时率"),
-    "K9": _("客户投诉回复及时率"), "K10": _("客户重复投诉率"), "K11": _("客户咨询满意率"), "K12": _("客户投诉满意率"),
-    "K13": _("客户跨省投诉满意率"), "K14": _("大客户投诉满意率"), "M1": _("实际工作率"), "M2": _("事后处理时间"),
-    "M3": _("平均放弃时间"), "M4": _("平均处理时间"), "M5": _("平均持线时间"), "M6": _("平均振铃次数"), "M7": _("平均排队时间"),
-    "M8": _("平均应答速度"), "M9": _("平均交谈时间"), "M10": _("每小时呼叫次数"), "M11": _("监听分值"), "M12": _("占线率"),
-    "M13": _("呼叫放弃率"), "M14": _("出勤率"), "M15": _("忙音率"), "M16": _("首次解决率"), "M17": _("队列放置率"),
-    "M18": _("转接呼叫率"), "M19": _("已复电话百分比"), "M20": _("服务水平"), "M21": _("总呼叫数"), "M22": _("话务员流动率"),
-    "MISDIAL": _("疑似误拨占比"), "N_ANSWERED": _("人工应答数"), "N_ABANDONED": _("放弃数"), "N_BLOCKED": _("受阻数"),
-    "N_TIMEOUT": _("排队超时退出数"), "N_EMPTY": _("空队列退出数"), "N_EXIT_KEY": _("按键退出数"), "N_IVR": _("IVR自助完成数"),
+    "K1": _("热线系统接通率"),
+    "K2": _("人工台应答率"),
+    "K3": _("VIP人工台应答率"),
+    "K4": _("人工台应答超时率"),
+    "K5": _("VIP人工台应答超时率"),
+    "K6": _("客户咨询回复率"),
+    "K7": _("客户投诉回复率"),
+    "K8": _("客户咨询回复及时率"),
+    "K9": _("客户投诉回复及时率"),
+    "K10": _("客户重复投诉率"),
+    "K11": _("客户咨询满意率"),
+    "K12": _("客户投诉满意率"),
+    "K13": _("客户跨省投诉满意率"),
+    "K14": _("大客户投诉满意率"),
+    "M1": _("实际工作率"),
+    "M2": _("事后处理时间"),
+    "M3": _("平均放弃时间"),
+    "M4": _("平均处理时间"),
+    "M5": _("平均持线时间"),
+    "M6": _("平均振铃次数"),
+    "M7": _("平均排队时间"),
+    "M8": _("平均应答速度"),
+    "M9": _("平均交谈时间"),
+    "M10": _("每小时呼叫次数"),
+    "M11": _("监听分值"),
+    "M12": _("占线率"),
+    "M13": _("呼叫放弃率"),
+    "M14": _("出勤率"),
+    "M15": _("忙音率"),
+    "M16": _("首次解决率"),
+    "M17": _("队列放置率"),
+    "M18": _("转接呼叫率"),
+    "M19": _("已复电话百分比"),
+    "M20": _("服务水平"),
+    "M21": _("总呼叫数"),
+    "M22": _("话务员流动率"),
+    "MISDIAL": _("疑似误拨占比"),
+    "N_ANSWERED": _("人工应答数"),
+    "N_ABANDONED": _("放弃数"),
+    "N_BLOCKED": _("受阻数"),
+    "N_TIMEOUT": _("排队超时退出数"),
+    "N_EMPTY": _("空队列退出数"),
+    "N_EXIT_KEY": _("按键退出数"),
+    "N_IVR": _("IVR自助完成数"),
     "N_SHORT_ABANDON": _("短时放弃数"),
 }
-UNITS = {"%": "%", "分": _("分"), "分钟": _("分钟"), "次": pgettext_lazy("unit of counted calls", "次"), "秒": _("秒"),
-         "通/小时": _("通/小时")}
+UNITS = {
+    "%": "%",
+    "分": _("分"),
+    "分钟": _("分钟"),
+    "次": pgettext_lazy("unit of counted calls", "次"),
+    "秒": _("秒"),
+    "通/小时": _("通/小时"),
+}
 # 次 counts calls everywhere but in M6, where it counts rings.
-UNIT_BY_CODE = {code: (pgettext_lazy("unit of rings", "次") if code == "M6" else UNITS.get(m.unit, m.unit)) for code, m in BY_CODE.items()}
+UNIT_BY_CODE = {
+    code: (pgettext_lazy("unit of rings", "次") if code == "M6" else UNITS.get(m.unit, m.unit))
+    for code, m in BY_CODE.items()
+}
 PERIOD_KINDS = {"today": _("今日（实时）"), "day": _("日"), "week": _("周"), "month": _("月"), "range": _("自定义区间")}
 STATUS_LABELS = {"ok": _("达标"), "bad": _("未达标"), "warn": _("预警"), "na": _("无数据"), "info": _("参考")}
-BREAKDOWN_NAMES = {"center": _("全中心"), "team": _("班组"), "agent": _("话务员"), "call_type": _("呼叫类型"), "vip": "VIP",
-                   "queue": _("队列")}
+BREAKDOWN_NAMES = {
+    "center": _("全中心"),
+    "team": _("班组"),
+    "agent": _("话务员"),
+    "call_type": _("呼叫类型"),
+    "vip": "VIP",
+    "queue": _("队列"),
+}
 KEY_NAMES = {"全中心": _("全中心"), "（未分配）": _("（未分配）"), "普通": _("普通")}
 # Words inside engine.target_text, longest first so that 分钟 is not read as 分.
 TARGET_UNITS = [("通/小时", _("通/小时")), ("分钟", _("分钟")), ("秒", _("秒")), ("分", _("分"))]
@@ -65,7 +120,9 @@ TEXTBOOK_TEXTS = (
     gettext_noop("等待正好 60 秒仍算应答；超过 60 秒才算未应答"),
     gettext_noop("同 K2，限 VIP 客户"),
     gettext_noop("人工应答超时次数 ÷ 人工应答次数 × 100%；应答时限 15 秒"),
-    gettext_noop("口径 A（默认）：分母 = 全部人工应答（含 60 秒后应答）；口径 B：只计 60 秒内应答。等待正好 15 秒不算超时"),
+    gettext_noop(
+        "口径 A（默认）：分母 = 全部人工应答（含 60 秒后应答）；口径 B：只计 60 秒内应答。等待正好 15 秒不算超时"
+    ),
     gettext_noop("同 K4，限 VIP 客户"),
     gettext_noop("当月对客户咨询回复的数量 ÷ 当月客户咨询的总数量 × 100%"),
     gettext_noop("按受理月份归集（cohort），回复可在次月"),
@@ -173,7 +230,9 @@ TEXTBOOK_TEXTS = (
     gettext_noop("小时、日、周、月"),
     gettext_noop("期内离职的话务员数 ÷ 期初全职话务员总数 × 100%"),
     gettext_noop("月、季、年"),
-    gettext_noop("15–30% 为年度目标，只在一年（365 或 366 天）的统计周期上判定；较短的周期显示期内流动率（期内离职数 ÷ 期初人数），只作参考"),
+    gettext_noop(
+        "15–30% 为年度目标，只在一年（365 或 366 天）的统计周期上判定；较短的周期显示期内流动率（期内离职数 ÷ 期初人数），只作参考"
+    ),
     gettext_noop("离职面谈"),
     gettext_noop("关注督导、环境和压力而非工资"),
     gettext_noop("流动率过低也是警示"),
@@ -212,13 +271,22 @@ def _period_label(period) -> str:
         return date_format(period.start, pgettext("month format", "Y年m月"))
     if period.kind in ("day", "today"):
         return f"{period.start:%Y-%m-%d}"
-    return gettext("%(start)s 至 %(end)s") % {"start": f"{period.start:%Y-%m-%d}", "end": f"{period.end - timedelta(days=1):%Y-%m-%d}"}
+    return gettext("%(start)s 至 %(end)s") % {
+        "start": f"{period.start:%Y-%m-%d}",
+        "end": f"{period.end - timedelta(days=1):%Y-%m-%d}",
+    }
 
 
 def _labels(q) -> dict:
     """The labels every KPI page passes to its templates."""
-    return {"scopes": SCOPES, "kinds": PERIOD_KINDS, "status_labels": STATUS_LABELS, "metric_names": METRIC_NAMES,
-            "units": UNIT_BY_CODE, "period_label": _period_label(q.period)}
+    return {
+        "scopes": SCOPES,
+        "kinds": PERIOD_KINDS,
+        "status_labels": STATUS_LABELS,
+        "metric_names": METRIC_NAMES,
+        "units": UNIT_BY_CODE,
+        "period_label": _period_label(q.period),
+    }
 
 
 @dataclass
@@ -275,8 +343,14 @@ def parse_query(request, *, allow_all_keys: bool = False) -> Query:
     today = selectors.local_today(center)
     check_period_dates(get)  # a bad date is named on a 400 page, never replaced by the default period (issue 12)
     try:
-        period = periods.parse(get.get("period") or "month", today=today, on=get.get("date"), month=get.get("month"),
-                               start=get.get("start"), end=get.get("end"))
+        period = periods.parse(
+            get.get("period") or "month",
+            today=today,
+            on=get.get("date"),
+            month=get.get("month"),
+            start=get.get("start"),
+            end=get.get("end"),
+        )
     except periods.PeriodError as exc:
         raise RuleViolation(str(exc), field=exc.field, rule="period") from None
     return Query(center, scope, key, period, selectors.spec_for(center), wide, own)
@@ -308,8 +382,14 @@ def _marks(code: str, spec: dict) -> dict:
     kind = target.get("kind")
     if kind not in ("ge", "le", "eq", "band"):
         return {"kind": None}
-    return {"kind": kind, "low": _f(target.get("low")), "high": _f(target.get("high")), "value": _f(target.get("value")),
-            "t_low": _f(target.get("t_low")), "t_high": _f(target.get("t_high"))}
+    return {
+        "kind": kind,
+        "low": _f(target.get("low")),
+        "high": _f(target.get("high")),
+        "value": _f(target.get("value")),
+        "t_low": _f(target.get("t_low")),
+        "t_high": _f(target.get("t_high")),
+    }
 
 
 def _metric_label(code: str) -> str:
@@ -322,8 +402,13 @@ def _breakdown(request, q: Query, rows) -> dict | None:
     if not q.wide or q.scope == "agent":
         return None
     by = "team" if q.scope == "center" else "agent"
-    choices = [r.code for r in _worst_first(rows) if r.status in ("bad", "warn", "ok") and r.code not in QUEUE_LEVEL
-               and not (by == "agent" and r.metric.source == "hr")]
+    choices = [
+        r.code
+        for r in _worst_first(rows)
+        if r.status in ("bad", "warn", "ok")
+        and r.code not in QUEUE_LEVEL
+        and not (by == "agent" and r.metric.source == "hr")
+    ]
     if not choices:
         return None
     code = request.GET.get("bm") if request.GET.get("bm") in choices else choices[0]
@@ -337,12 +422,26 @@ def _breakdown(request, q: Query, rows) -> dict | None:
         row = selectors.rows_for(values, k, q.spec, codes={code}, by=by)[0]
         if row.value is None:
             continue
-        bars.append({"label": _key_name(selectors.key_label(q.center, by, k)), "key": k, "value": round(float(row.value), 2),
-                     "status": row.status, "shown": row.shown})
+        bars.append(
+            {
+                "label": _key_name(selectors.key_label(q.center, by, k)),
+                "key": k,
+                "value": round(float(row.value), 2),
+                "status": row.status,
+                "shown": row.shown,
+            }
+        )
     bars.sort(key=lambda b: (STATUS_ORDER[b["status"]], b["label"]))
-    return {"by": by, "by_label": str(BREAKDOWN_NAMES[by]), "code": code, "name": _metric_label(code),
-            "unit": str(UNIT_BY_CODE.get(code, "")), "bars": bars, "target": _marks(code, q.spec),
-            "choices": [(c, _metric_label(c)) for c in choices]}
+    return {
+        "by": by,
+        "by_label": str(BREAKDOWN_NAMES[by]),
+        "code": code,
+        "name": _metric_label(code),
+        "unit": str(UNIT_BY_CODE.get(code, "")),
+        "bars": bars,
+        "target": _marks(code, q.spec),
+        "choices": [(c, _metric_label(c)) for c in choices],
+    }
 
 
 def _chat_block():
@@ -365,20 +464,43 @@ def dashboard(request):
     series = selectors.trends(q.center, [r.code for r in off if r.metric.source != "hr"], q.scope, q.key or "", days)
     charts = {
         "days": [f"{d:%m-%d}" for d in days],
-        "trends": [{"code": r.code, "name": _metric_label(r.code), "unit": str(UNIT_BY_CODE.get(r.code, "")),
-                    "status": r.status, "target": _marks(r.code, q.spec),
-                    "values": [None if v is None else round(float(v), 2) for _, v in series.get(r.code, [])]}
-                   for r in off if r.code in series],
+        "trends": [
+            {
+                "code": r.code,
+                "name": _metric_label(r.code),
+                "unit": str(UNIT_BY_CODE.get(r.code, "")),
+                "status": r.status,
+                "target": _marks(r.code, q.spec),
+                "values": [None if v is None else round(float(v), 2) for _, v in series.get(r.code, [])],
+            }
+            for r in off
+            if r.code in series
+        ],
         "breakdown": _breakdown(request, q, rows),
-        "text": {"target": gettext("目标"), "band": gettext("目标区间"), "missing": gettext("图表组件未加载"),
-                 "status": {k: str(v) for k, v in STATUS_LABELS.items()}},
+        "text": {
+            "target": gettext("目标"),
+            "band": gettext("目标区间"),
+            "missing": gettext("图表组件未加载"),
+            "status": {k: str(v) for k, v in STATUS_LABELS.items()},
+        },
     }
-    return render(request, "kpi/dashboard.html", {
-        "q": q, "groups": [(label, _worst_first(group)) for label, group in _grouped(rows)], "counts": counts,
-        "targets": targets, "off": off, "charts": charts, "chat_block": _chat_block(),
-        "teams": selectors.teams(q.center) if q.wide else [], "key_label": _key_name(selectors.key_label(q.center, q.scope, q.key or "")),
-        "querystring": request.GET.urlencode(), **_labels(q),
-    })
+    return render(
+        request,
+        "kpi/dashboard.html",
+        {
+            "q": q,
+            "groups": [(label, _worst_first(group)) for label, group in _grouped(rows)],
+            "counts": counts,
+            "targets": targets,
+            "off": off,
+            "charts": charts,
+            "chat_block": _chat_block(),
+            "teams": selectors.teams(q.center) if q.wide else [],
+            "key_label": _key_name(selectors.key_label(q.center, q.scope, q.key or "")),
+            "querystring": request.GET.urlencode(),
+            **_labels(q),
+        },
+    )
 
 
 @require("page.kpi.metric")
@@ -387,8 +509,11 @@ def metric_page(request, code: str):
     if metric is None:
         raise Http404(gettext("指标不存在"))
     q = parse_query(request)
-    days = q.period.days if q.period.kind not in ("today", "day") else \
-        [q.period.start - timedelta(days=i) for i in range(29, -1, -1)]
+    days = (
+        q.period.days
+        if q.period.kind not in ("today", "day")
+        else [q.period.start - timedelta(days=i) for i in range(29, -1, -1)]
+    )
     series = selectors.trend(q.center, code, q.scope, q.key, days) if metric.source != "hr" else []
     values = selectors.period_values(q.center, q.period, q.scope, key=q.key, spec=q.spec)
     found = selectors.rows_for(values, q.key, q.spec, codes={code}, by=q.scope)
@@ -403,8 +528,14 @@ def metric_page(request, code: str):
             if metric.source == "hr" and by == "agent":
                 continue
             vals = selectors.period_values(q.center, q.period, by, spec=q.spec)
-            items = [(_key_name(selectors.key_label(q.center, by, k)), k, selectors.rows_for(vals, k, q.spec, codes={code}, by=by)[0])
-                     for k in selectors.keys_of(vals)]
+            items = [
+                (
+                    _key_name(selectors.key_label(q.center, by, k)),
+                    k,
+                    selectors.rows_for(vals, k, q.spec, codes={code}, by=by)[0],
+                )
+                for k in selectors.keys_of(vals)
+            ]
             items = [i for i in items if i[2].status != "na" or i[2].num]
             order = {"bad": 0, "warn": 1, "ok": 2, "info": 3, "na": 4}
             items.sort(key=lambda i: (order[i[2].status], i[0]))
@@ -413,21 +544,39 @@ def metric_page(request, code: str):
     chart = {
         "days": [d.isoformat() for d, _ in series],
         "values": [None if v is None else round(float(v), 4) for _, v in series],
-        "kind": target.get("kind"), "low": _f(target.get("low")), "high": _f(target.get("high")), "value": _f(target.get("value")),
-        "t_low": _f(target.get("t_low")), "t_high": _f(target.get("t_high")), "unit": str(UNIT_BY_CODE.get(code, metric.unit)),
+        "kind": target.get("kind"),
+        "low": _f(target.get("low")),
+        "high": _f(target.get("high")),
+        "value": _f(target.get("value")),
+        "t_low": _f(target.get("t_low")),
+        "t_high": _f(target.get("t_high")),
+        "unit": str(UNIT_BY_CODE.get(code, metric.unit)),
         "name": str(METRIC_NAMES.get(code, metric.name)),
         "text": {"band": gettext("目标区间"), "target": gettext("目标"), "missing": gettext("图表组件未加载")},
     }
-    return render(request, "kpi/metric.html", {
-        "q": q, "metric": metric, "row": row, "chart": chart, "breakdowns": breakdowns,
-        "metric_name": METRIC_NAMES.get(code, metric.name), "unit": UNIT_BY_CODE.get(code, metric.unit),
-        "formula": _quoted(metric.formula), "periods": _quoted(metric.periods), "decision": _quoted(metric.decision),
-        "hints": [_quoted(h) for h in metric.hints],
-        "target": _target(row.target, code) if row is not None else "",
-        "show_hints": row is not None and row.status in ("bad", "warn") and metric.hints,
-        "key_label": _key_name(selectors.key_label(q.center, q.scope, q.key or "")),
-        "teams": selectors.teams(q.center) if q.wide else [], "querystring": request.GET.urlencode(), **_labels(q),
-    })
+    return render(
+        request,
+        "kpi/metric.html",
+        {
+            "q": q,
+            "metric": metric,
+            "row": row,
+            "chart": chart,
+            "breakdowns": breakdowns,
+            "metric_name": METRIC_NAMES.get(code, metric.name),
+            "unit": UNIT_BY_CODE.get(code, metric.unit),
+            "formula": _quoted(metric.formula),
+            "periods": _quoted(metric.periods),
+            "decision": _quoted(metric.decision),
+            "hints": [_quoted(h) for h in metric.hints],
+            "target": _target(row.target, code) if row is not None else "",
+            "show_hints": row is not None and row.status in ("bad", "warn") and metric.hints,
+            "key_label": _key_name(selectors.key_label(q.center, q.scope, q.key or "")),
+            "teams": selectors.teams(q.center) if q.wide else [],
+            "querystring": request.GET.urlencode(),
+            **_labels(q),
+        },
+    )
 
 
 def _f(x):
@@ -437,10 +586,17 @@ def _f(x):
 def _wallboard_context(center) -> dict:
     board = selectors.wallboard(center)
     day = selectors.wallboard_day(center, board["now"])
-    day["agents"] = [{"name": str(label), "value": board["agents"][k], "state": k}
-                     for k, label in (("ready", _("空闲")), ("talking", _("通话中")), ("paused", _("小休")))]
-    day["text"] = {"waiting": gettext("排队等待（每半小时最多同时）"), "sl": gettext("服务水平"), "target": gettext("目标"),
-                   "agents": gettext("座席状态"), "missing": gettext("图表组件未加载")}
+    day["agents"] = [
+        {"name": str(label), "value": board["agents"][k], "state": k}
+        for k, label in (("ready", _("空闲")), ("talking", _("通话中")), ("paused", _("小休")))
+    ]
+    day["text"] = {
+        "waiting": gettext("排队等待（每半小时最多同时）"),
+        "sl": gettext("服务水平"),
+        "target": gettext("目标"),
+        "agents": gettext("座席状态"),
+        "missing": gettext("图表组件未加载"),
+    }
     return {"board": board, "day": day, "center": center}
 
 
@@ -472,11 +628,20 @@ def export(request):
     codes = {code} if code in BY_CODE else None
     values = selectors.period_values(q.center, q.period, q.scope, key=q.key, spec=q.spec)
     keys = [q.key] if q.key else selectors.keys_of(values)
-    blocks = [(selectors.key_label(q.center, q.scope, k), selectors.rows_for(values, k, q.spec, codes=codes, by=q.scope)) for k in keys]
+    blocks = [
+        (selectors.key_label(q.center, q.scope, k), selectors.rows_for(values, k, q.spec, codes=codes, by=q.scope))
+        for k in keys
+    ]
     title = f"{q.center.name} 指标报表（{BREAKDOWN_NAMES[q.scope]}）"
-    data = xlsx.workbook(title, blocks, period_label=q.period.label,
-                         notes=[f"导出时间：{timezone.localtime(timezone.now(), selectors.tz_of(q.center)):%Y-%m-%d %H:%M}",
-                                "分母为 0 的指标数值留空、状态为“无数据”；达标判断在四舍五入之前。"])
+    data = xlsx.workbook(
+        title,
+        blocks,
+        period_label=q.period.label,
+        notes=[
+            f"导出时间：{timezone.localtime(timezone.now(), selectors.tz_of(q.center)):%Y-%m-%d %H:%M}",
+            "分母为 0 的指标数值留空、状态为“无数据”；达标判断在四舍五入之前。",
+        ],
+    )
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename=kpi-{q.scope}-{q.period.start:%Y%m%d}.xlsx"
     return response

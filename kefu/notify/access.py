@@ -1,4 +1,5 @@
 """Who may call the notification operations: everyone reads their own; administrators configure channels."""
+
 from kefu.org.roles import ALL_ROLES, Role
 
 EVERYONE = set(ALL_ROLES)

@@ -13,8 +13,23 @@ class ChannelAdmin(admin.ModelAdmin):
 class OutboxAdmin(admin.ModelAdmin):
     list_display = ("created_at", "via", "recipient", "state", "attempts", "next_at", "sent_at", "last_error")
     list_filter = ("state", "via")
-    readonly_fields = ("center", "via", "recipient", "key", "code", "params", "link", "urgent", "state", "attempts",
-                       "next_at", "claimed_at", "sent_at", "last_error", "created_at")
+    readonly_fields = (
+        "center",
+        "via",
+        "recipient",
+        "key",
+        "code",
+        "params",
+        "link",
+        "urgent",
+        "state",
+        "attempts",
+        "next_at",
+        "claimed_at",
+        "sent_at",
+        "last_error",
+        "created_at",
+    )
     exclude = ("address",)
 
 

@@ -1,4 +1,5 @@
 """通知 API: thin — parse, call services/selectors, present."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -80,21 +81,42 @@ class NotifyOutboxOut(Schema):
 def _pref_out(pref: Preference | None) -> dict:
     if pref is None:
         return {}
-    return {"email": pref.email, "mobile": pref.mobile, "by_email": pref.by_email, "by_sms": pref.by_sms,
-            "by_wecom": pref.by_wecom, "by_dingtalk": pref.by_dingtalk,
-            "quiet_start": pref.quiet_start.strftime("%H:%M") if pref.quiet_start else None,
-            "quiet_end": pref.quiet_end.strftime("%H:%M") if pref.quiet_end else None}
+    return {
+        "email": pref.email,
+        "mobile": pref.mobile,
+        "by_email": pref.by_email,
+        "by_sms": pref.by_sms,
+        "by_wecom": pref.by_wecom,
+        "by_dingtalk": pref.by_dingtalk,
+        "quiet_start": pref.quiet_start.strftime("%H:%M") if pref.quiet_start else None,
+        "quiet_end": pref.quiet_end.strftime("%H:%M") if pref.quiet_end else None,
+    }
 
 
 def _channel_out(c: Channel) -> dict:
-    return {"id": c.pk, "kind": c.kind, "name": c.name, "url": c.url, "has_secret": bool(c.secret),
-            "is_active": c.is_active}
+    return {
+        "id": c.pk,
+        "kind": c.kind,
+        "name": c.name,
+        "url": c.url,
+        "has_secret": bool(c.secret),
+        "is_active": c.is_active,
+    }
 
 
 def _outbox_out(o: Outbox) -> dict:
-    return {"id": o.pk, "via": o.via, "recipient_no": o.recipient.staff_no if o.recipient else "", "state": o.state,
-            "state_label": o.get_state_display(), "attempts": o.attempts, "next_at": o.next_at, "sent_at": o.sent_at,
-            "last_error": o.last_error, "created_at": o.created_at}
+    return {
+        "id": o.pk,
+        "via": o.via,
+        "recipient_no": o.recipient.staff_no if o.recipient else "",
+        "state": o.state,
+        "state_label": o.get_state_display(),
+        "attempts": o.attempts,
+        "next_at": o.next_at,
+        "sent_at": o.sent_at,
+        "last_error": o.last_error,
+        "created_at": o.created_at,
+    }
 
 
 @op(router.get, "/mine", "notify.mine", response=NotifyMineOut)

@@ -9,6 +9,7 @@ returns. Bodies follow each service's documented JSON:
 - SMS provider: POST {"mobile", "content"} with "Authorization: Bearer <key>"; any 2xx answer is accepted.
 - E-mail: Django's mail API (EMAIL_* settings).
 """
+
 from __future__ import annotations
 
 import base64
@@ -48,8 +49,9 @@ def dingtalk_signed_url(url: str, secret: str, timestamp_ms: int) -> str:
 
 def post_json(url: str, body: dict, headers: dict | None = None, *, check_errcode: bool = False) -> None:
     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-    request = urllib.request.Request(url, data=data, method="POST",
-                                     headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})})
+    request = urllib.request.Request(
+        url, data=data, method="POST", headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})}
+    )
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (scheme checked)
             answer = response.read(4096)
@@ -70,8 +72,9 @@ def send_email(address: str, subject: str, text: str) -> None:
     from django.conf import settings
     from django.core.mail import EmailMessage
 
-    message = EmailMessage(subject=subject, body=text, to=[address],
-                           from_email=getattr(settings, "DEFAULT_FROM_EMAIL", None))
+    message = EmailMessage(
+        subject=subject, body=text, to=[address], from_email=getattr(settings, "DEFAULT_FROM_EMAIL", None)
+    )
     try:
         message.send(fail_silently=False)
     except (OSError, Exception) as exc:  # smtplib errors derive from OSError; backends may raise their own
@@ -96,7 +99,10 @@ def send(via: str, *, address: str, text: str, subject: str, channel=None, now_m
     elif via == "sms":
         if not address:
             raise DeliveryFailed("没有手机号码")
-        post_json(channel.url, sms_body(address, text),
-                  {"Authorization": f"Bearer {channel.secret}"} if channel.secret else {})
+        post_json(
+            channel.url,
+            sms_body(address, text),
+            {"Authorization": f"Bearer {channel.secret}"} if channel.secret else {},
+        )
     else:
         raise DeliveryFailed(f"未知渠道 {via}")

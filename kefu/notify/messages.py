@@ -1,4 +1,5 @@
 """The notification centre's words: codes with parameters, rendered in the reader's language when shown."""
+
 from __future__ import annotations
 
 from django.utils.translation import gettext_noop as _
@@ -28,9 +29,11 @@ MESSAGES = {
     "notify.what.outbox": _("发件记录"),
 }
 
-MESSAGES.update({
-    "notify.via.email": _("邮件"),
-    "notify.via.sms": _("短信"),
-    "notify.via.wecom": _("企业微信"),
-    "notify.via.dingtalk": _("钉钉"),
-})
+MESSAGES.update(
+    {
+        "notify.via.email": _("邮件"),
+        "notify.via.sms": _("短信"),
+        "notify.via.wecom": _("企业微信"),
+        "notify.via.dingtalk": _("钉钉"),
+    }
+)

@@ -1,5 +1,6 @@
 """Notifications: the in-app notification centre, per-person preferences, the center's delivery channels and the
 outbox (one row per send, delivered by a timer with retries; never sent twice)."""
+
 from __future__ import annotations
 
 from django.db import models
@@ -11,8 +12,9 @@ class Notification(models.Model):
     """One line in a person's notification centre: a message as code + parameters and a link to the thing."""
 
     center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="+", verbose_name="中心")
-    recipient = models.ForeignKey("org.Staff", on_delete=models.CASCADE, related_name="notifications",
-                                  verbose_name="接收人")
+    recipient = models.ForeignKey(
+        "org.Staff", on_delete=models.CASCADE, related_name="notifications", verbose_name="接收人"
+    )
     code = models.CharField("消息代码", max_length=100)
     params = models.JSONField("消息参数", default=dict, blank=True)
     link = models.CharField("链接", max_length=300, blank=True)
@@ -31,8 +33,9 @@ class Notification(models.Model):
 class Preference(models.Model):
     """How a person wants to be reached outside the application, and when not (quiet hours)."""
 
-    staff = models.OneToOneField("org.Staff", on_delete=models.CASCADE, related_name="notify_preference",
-                                 verbose_name="员工")
+    staff = models.OneToOneField(
+        "org.Staff", on_delete=models.CASCADE, related_name="notify_preference", verbose_name="员工"
+    )
     email = models.EmailField("电子邮箱", blank=True)
     mobile = models.CharField("手机号码", max_length=20, blank=True)
     by_email = models.BooleanField("邮件通知", default=False)
@@ -87,8 +90,9 @@ class Outbox(models.Model):
 
     center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="+", verbose_name="中心")
     via = models.CharField("渠道", max_length=20, choices=Via.choices)
-    recipient = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                  verbose_name="接收人")
+    recipient = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="接收人"
+    )
     address = EncryptedTextField("地址", blank=True)  # e-mail address or mobile number
     key = models.CharField("去重键", max_length=250, unique=True)
     code = models.CharField("消息代码", max_length=100)

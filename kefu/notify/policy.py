@@ -7,6 +7,7 @@ No seed gives numbers for retries; these are our defaults, the same for every pr
   and never re-sent automatically (an administrator may re-queue it): nothing is sent twice.
 - public_url: the address staff open links at (https://kefu.example.cn); empty: links are sent as paths.
 """
+
 from __future__ import annotations
 
 from pydantic import Field
@@ -20,12 +21,16 @@ class NotifyPolicy(PolicyModel):
     """通知发送：失败重试次数与间隔、发送租约、站点地址。"""
 
     max_attempts: Int(ge=1) = Field(description="发送失败后最多尝试的次数，之后标记为失败")  # not from the seeds
-    backoff_base_seconds: Int(ge=1) = Field(description="第 n 次失败后等待 基数 × 2^(n-1) 秒再试：基数")  # not from the seeds
+    backoff_base_seconds: Int(ge=1) = Field(
+        description="第 n 次失败后等待 基数 × 2^(n-1) 秒再试：基数"
+    )  # not from the seeds
     backoff_cap_seconds: Int(ge=1) = Field(description="重试等待的上限（秒）")  # not from the seeds
     lease_seconds: Int(ge=1) = Field(
-        description="发送被领取后超过此秒数仍无结果，标记为“结果不明”，不再自动重发")  # not from the seeds
+        description="发送被领取后超过此秒数仍无结果，标记为“结果不明”，不再自动重发"
+    )  # not from the seeds
     public_url: Text(max_length=200) = Field(
-        description="员工打开链接的站点地址（如 https://kefu.example.cn）；空＝链接只写路径")  # not from the seeds
+        description="员工打开链接的站点地址（如 https://kefu.example.cn）；空＝链接只写路径"
+    )  # not from the seeds
 
 
 MODEL = NotifyPolicy

@@ -2,6 +2,7 @@
 
 Plain data in, plain data out; tested with hand-computed boundaries in tests/test_rules.py.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta

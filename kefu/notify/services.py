@@ -8,6 +8,7 @@ preferences and channels.
 by a conditional update before it is sent, marked sent after, retried with back-off on failure, and a claimed row
 whose worker died is marked unknown rather than sent again.
 """
+
 from __future__ import annotations
 
 import logging
@@ -15,8 +16,8 @@ import re
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.core.validators import validate_email
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
@@ -34,8 +35,17 @@ MOBILE = re.compile(r"^1\d{10}$")
 
 # ---------------------------------------------------------------- queueing
 
-def notify(recipients, code: str, *, key: str, params: dict | None = None, link: str = "", urgent: bool = False,
-           now: datetime | None = None) -> int:
+
+def notify(
+    recipients,
+    code: str,
+    *,
+    key: str,
+    params: dict | None = None,
+    link: str = "",
+    urgent: bool = False,
+    now: datetime | None = None,
+) -> int:
     """Notify each staff member (in-app, and by the channels they chose). Returns how many were newly notified.
 
     Runs in a savepoint of the caller's transaction: a failure here is logged and never fails the caller's write.
@@ -57,9 +67,17 @@ def notify(recipients, code: str, *, key: str, params: dict | None = None, link:
 
 def _queue_one(staff, code: str, params: dict, key: str, link: str, urgent: bool, now: datetime) -> bool:
     _, created = Notification.objects.get_or_create(
-        recipient=staff, key=key[:200],
-        defaults={"center_id": staff.center_id, "code": code, "params": params, "link": link[:300],
-                  "urgent": urgent, "created_at": now})
+        recipient=staff,
+        key=key[:200],
+        defaults={
+            "center_id": staff.center_id,
+            "code": code,
+            "params": params,
+            "link": link[:300],
+            "urgent": urgent,
+            "created_at": now,
+        },
+    )
     if not created:
         return False
     pref = Preference.objects.filter(staff=staff).first()
@@ -77,22 +95,42 @@ def _queue_one(staff, code: str, params: dict, key: str, link: str, urgent: bool
             continue
         Outbox.objects.get_or_create(
             key=f"{key}|{staff.pk}|{via}"[:250],
-            defaults={"center_id": staff.center_id, "via": via, "recipient": staff, "address": address, "code": code,
-                      "params": params, "link": link[:300], "urgent": urgent, "next_at": release, "created_at": now})
+            defaults={
+                "center_id": staff.center_id,
+                "via": via,
+                "recipient": staff,
+                "address": address,
+                "code": code,
+                "params": params,
+                "link": link[:300],
+                "urgent": urgent,
+                "next_at": release,
+                "created_at": now,
+            },
+        )
     return True
 
 
-def send_to_address(center, *, via: str, address: str, code: str, key: str, params: dict | None = None,
-                    now: datetime | None = None) -> bool:
+def send_to_address(
+    center, *, via: str, address: str, code: str, key: str, params: dict | None = None, now: datetime | None = None
+) -> bool:
     """Queue one message to an address outside the staff (a customer's mobile): an outbox row, once per key.
     The caller audits the use of the customer's number. Never fails the caller's write."""
     now = now or timezone.now()
     try:
         with transaction.atomic():
             _, created = Outbox.objects.get_or_create(
-                key=key[:250], defaults={"center": center, "via": via, "address": address, "code": code,
-                                         "params": Msg(code, **(params or {})).as_data()["params"],
-                                         "next_at": now, "created_at": now})
+                key=key[:250],
+                defaults={
+                    "center": center,
+                    "via": via,
+                    "address": address,
+                    "code": code,
+                    "params": Msg(code, **(params or {})).as_data()["params"],
+                    "next_at": now,
+                    "created_at": now,
+                },
+            )
     except Exception:  # noqa: BLE001 — a message must never fail the write that caused it
         log.exception("消息 %s 未能登记", key)
         return False
@@ -100,6 +138,7 @@ def send_to_address(center, *, via: str, address: str, code: str, key: str, para
 
 
 # ---------------------------------------------------------------- delivery (the timer)
+
 
 def text_of(row: Outbox, public_url: str = "") -> str:
     """The message as sent: rendered in the center's language (Chinese), with the link."""
@@ -115,35 +154,44 @@ def deliver_due(now: datetime | None = None, limit: int = 200) -> dict:
     now = now or timezone.now()
     counts = {"sent": 0, "retry": 0, "failed": 0, "unknown": 0}
     counts["unknown"] = _mark_stale(now)
-    due = list(Outbox.objects.filter(state=Outbox.State.PENDING, next_at__lte=now)
-               .order_by("next_at", "id").values_list("pk", flat=True)[:limit])
+    due = list(
+        Outbox.objects.filter(state=Outbox.State.PENDING, next_at__lte=now)
+        .order_by("next_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
     for pk in due:
-        if not Outbox.objects.filter(pk=pk, state=Outbox.State.PENDING).update(state=Outbox.State.SENDING,
-                                                                               claimed_at=now):
+        if not Outbox.objects.filter(pk=pk, state=Outbox.State.PENDING).update(
+            state=Outbox.State.SENDING, claimed_at=now
+        ):
             continue  # another worker took it
         row = Outbox.objects.select_related("center").get(pk=pk)
         pol = policy_for("notify", row.center)
-        channel = None if row.via == Outbox.Via.EMAIL else Channel.objects.filter(center=row.center,
-                                                                                   kind=row.via).first()
+        channel = (
+            None if row.via == Outbox.Via.EMAIL else Channel.objects.filter(center=row.center, kind=row.via).first()
+        )
         try:
             with translation.override(settings.LANGUAGE_CODE):
                 subject = render("notify.subject")
-            channels.send(row.via, address=row.address, text=text_of(row, pol["public_url"]), subject=subject,
-                          channel=channel)
+            channels.send(
+                row.via, address=row.address, text=text_of(row, pol["public_url"]), subject=subject, channel=channel
+            )
         except channels.DeliveryFailed as exc:
             attempts = row.attempts + 1
             if attempts >= pol["max_attempts"]:
-                Outbox.objects.filter(pk=pk).update(state=Outbox.State.FAILED, attempts=attempts,
-                                                    last_error=str(exc)[:300])
+                Outbox.objects.filter(pk=pk).update(
+                    state=Outbox.State.FAILED, attempts=attempts, last_error=str(exc)[:300]
+                )
                 counts["failed"] += 1
             else:
                 wait = rules.backoff(attempts, pol["backoff_base_seconds"], pol["backoff_cap_seconds"])
-                Outbox.objects.filter(pk=pk).update(state=Outbox.State.PENDING, attempts=attempts,
-                                                    next_at=now + wait, last_error=str(exc)[:300])
+                Outbox.objects.filter(pk=pk).update(
+                    state=Outbox.State.PENDING, attempts=attempts, next_at=now + wait, last_error=str(exc)[:300]
+                )
                 counts["retry"] += 1
         else:
-            Outbox.objects.filter(pk=pk).update(state=Outbox.State.SENT, attempts=row.attempts + 1, sent_at=now,
-                                                last_error="")
+            Outbox.objects.filter(pk=pk).update(
+                state=Outbox.State.SENT, attempts=row.attempts + 1, sent_at=now, last_error=""
+            )
             counts["sent"] += 1
     return counts
 
@@ -155,8 +203,9 @@ def _mark_stale(now: datetime) -> int:
         from kefu.org.models import Center
 
         lease = timedelta(seconds=policy_for("notify", Center.objects.get(pk=center_id))["lease_seconds"])
-        marked += Outbox.objects.filter(center_id=center_id, state=Outbox.State.SENDING,
-                                        claimed_at__lt=now - lease).update(state=Outbox.State.UNKNOWN)
+        marked += Outbox.objects.filter(
+            center_id=center_id, state=Outbox.State.SENDING, claimed_at__lt=now - lease
+        ).update(state=Outbox.State.UNKNOWN)
     return marked
 
 
@@ -165,25 +214,30 @@ def requeue(scope, pk: int, *, now: datetime | None = None) -> Outbox:
     row = scope.get(Outbox.objects.all(), str(Msg("notify.what.outbox")), pk=pk)
     if row.state not in (Outbox.State.FAILED, Outbox.State.UNKNOWN):
         raise RuleViolation.of("notify.requeue.state", field="state", status=409, state=row.get_state_display())
-    Outbox.objects.filter(pk=pk, state=row.state).update(state=Outbox.State.PENDING, attempts=0,
-                                                        next_at=now or timezone.now(), claimed_at=None)
+    Outbox.objects.filter(pk=pk, state=row.state).update(
+        state=Outbox.State.PENDING, attempts=0, next_at=now or timezone.now(), claimed_at=None
+    )
     row.refresh_from_db()
     return row
 
 
 # ---------------------------------------------------------------- reading
 
+
 def mark_read(scope, *, ids: list[int], now: datetime | None = None) -> int:
     return Notification.objects.filter(recipient=scope.staff, pk__in=ids, read_at__isnull=True).update(
-        read_at=now or timezone.now())
+        read_at=now or timezone.now()
+    )
 
 
 def mark_all_read(scope, now: datetime | None = None) -> int:
     return Notification.objects.filter(recipient=scope.staff, read_at__isnull=True).update(
-        read_at=now or timezone.now())
+        read_at=now or timezone.now()
+    )
 
 
 # ---------------------------------------------------------------- preferences and channels
+
 
 def _time(value, problems: list, field: str):
     if value in (None, ""):
@@ -193,8 +247,9 @@ def _time(value, problems: list, field: str):
     try:
         return time.fromisoformat(str(value).strip())
     except ValueError:
-        problems.append(Problem.of("notify.quiet.time", field=field, field_label=Msg("notify.field.quiet"),
-                                   value=str(value)[:20]))
+        problems.append(
+            Problem.of("notify.quiet.time", field=field, field_label=Msg("notify.field.quiet"), value=str(value)[:20])
+        )
         return None
 
 
@@ -207,36 +262,57 @@ def save_preference(scope, data: dict) -> Preference:
         try:
             validate_email(email)
         except ValidationError:
-            problems.append(Problem.of("notify.email.invalid", field="email", field_label=Msg("notify.field.email"),
-                                       value=email[:60]))
+            problems.append(
+                Problem.of(
+                    "notify.email.invalid", field="email", field_label=Msg("notify.field.email"), value=email[:60]
+                )
+            )
     if mobile and not MOBILE.match(mobile):
-        problems.append(Problem.of("notify.mobile.invalid", field="mobile", field_label=Msg("notify.field.mobile"),
-                                   value=mobile[:20]))
+        problems.append(
+            Problem.of(
+                "notify.mobile.invalid", field="mobile", field_label=Msg("notify.field.mobile"), value=mobile[:20]
+            )
+        )
     flags = {flag: bool(data.get(flag)) for _via, flag in VIA_FLAGS}
     if flags["by_email"] and not email:
-        problems.append(Problem.of("notify.channel.needs_address", field="email", channel=Msg("notify.via.email"),
-                                   field_label=Msg("notify.field.email")))
+        problems.append(
+            Problem.of(
+                "notify.channel.needs_address",
+                field="email",
+                channel=Msg("notify.via.email"),
+                field_label=Msg("notify.field.email"),
+            )
+        )
     for flag, via in (("by_sms", "sms"), ("by_wecom", "wecom"), ("by_dingtalk", "dingtalk")):
         if flags[flag] and via == "sms" and not mobile:
-            problems.append(Problem.of("notify.channel.needs_address", field="mobile", channel=Msg("notify.via.sms"),
-                                       field_label=Msg("notify.field.mobile")))
+            problems.append(
+                Problem.of(
+                    "notify.channel.needs_address",
+                    field="mobile",
+                    channel=Msg("notify.via.sms"),
+                    field_label=Msg("notify.field.mobile"),
+                )
+            )
     start = _time(data.get("quiet_start"), problems, "quiet_start")
     end = _time(data.get("quiet_end"), problems, "quiet_end")
     if (start is None) != (end is None) and not any(p.field in ("quiet_start", "quiet_end") for p in problems):
-        problems.append(Problem.of("notify.quiet.incomplete", field="quiet_start",
-                                   field_label=Msg("notify.field.quiet")))
+        problems.append(
+            Problem.of("notify.quiet.incomplete", field="quiet_start", field_label=Msg("notify.field.quiet"))
+        )
     if problems:
         raise RuleViolation.many(problems)
     pref, _ = Preference.objects.update_or_create(
-        staff=scope.staff, defaults={"email": email, "mobile": mobile, "quiet_start": start, "quiet_end": end, **flags})
+        staff=scope.staff, defaults={"email": email, "mobile": mobile, "quiet_start": start, "quiet_end": end, **flags}
+    )
     return pref
 
 
 def check_url(value: str, field: str = "url") -> str:
     problem = rules.webhook_problem(value)
     if problem is not None:
-        raise RuleViolation.of(f"notify.url.{problem}", field=field, field_label=Msg("notify.field.url"),
-                               value=str(value or "")[:80])
+        raise RuleViolation.of(
+            f"notify.url.{problem}", field=field, field_label=Msg("notify.field.url"), value=str(value or "")[:80]
+        )
     return value.strip()
 
 
@@ -244,8 +320,9 @@ def save_channel(scope, data: dict) -> Channel:
     """An administrator configures the center's SMS provider or a group robot (one per kind)."""
     kind = str(data.get("kind") or "").strip()
     if kind not in Channel.Kind.values:
-        raise RuleViolation.of("notify.kind.invalid", field="kind", field_label=Msg("notify.field.kind"),
-                               value=kind[:20])
+        raise RuleViolation.of(
+            "notify.kind.invalid", field="kind", field_label=Msg("notify.field.kind"), value=kind[:20]
+        )
     name = str(data.get("name") or "").strip()[:50]
     if not name:
         raise RuleViolation.of("notify.name.required", field="name", field_label=Msg("notify.field.name"))

@@ -1,4 +1,5 @@
 """The outbox's timer: deliver what is due, with retries and back-off."""
+
 from __future__ import annotations
 
 from celery import shared_task

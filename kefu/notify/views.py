@@ -1,5 +1,6 @@
 """The notification centre page: my notifications (unread first in count, newest first), mark all read, my
 preferences and quiet hours."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -17,11 +18,16 @@ from kefu.scope import caller
 @require("page.notify.centre")
 def centre(request):
     scope = caller(request)
-    return render(request, "notify/centre.html", {
-        "items": selectors.mine(scope), "unread": selectors.unread_count(scope.staff),
-        "pref": Preference.objects.filter(staff=scope.staff).first(),
-        "errors": {},
-    })
+    return render(
+        request,
+        "notify/centre.html",
+        {
+            "items": selectors.mine(scope),
+            "unread": selectors.unread_count(scope.staff),
+            "pref": Preference.objects.filter(staff=scope.staff).first(),
+            "errors": {},
+        },
+    )
 
 
 @require("page.notify.centre")
@@ -52,8 +58,16 @@ def preference(request):
     except RuleViolation as exc:
         for p in exc.problems:
             messages.error(request, p.message)
-        return render(request, "notify/centre.html", {
-            "items": selectors.mine(scope), "unread": selectors.unread_count(scope.staff), "pref": data,
-            "errors": {p.field: str(p.message) for p in exc.problems}}, status=400)
+        return render(
+            request,
+            "notify/centre.html",
+            {
+                "items": selectors.mine(scope),
+                "unread": selectors.unread_count(scope.staff),
+                "pref": data,
+                "errors": {p.field: str(p.message) for p in exc.problems},
+            },
+            status=400,
+        )
     messages.success(request, _("通知偏好已保存"))
     return redirect("notify:centre")

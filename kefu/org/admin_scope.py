@@ -11,6 +11,7 @@ installation's owner) sees every center; a user with neither sees nothing.
 A ModelAdmin that shows customer data sets `audit_type` ("tickets.order"): each change list and change page then
 writes a read record with the ids shown.
 """
+
 from __future__ import annotations
 
 from django.contrib import admin
@@ -42,8 +43,10 @@ def center_path(model, depth: int = 2) -> str | None:
         return "pk"
     if model is get_user_model():
         return "staff__center"
-    fields = sorted((f for f in model._meta.concrete_fields if f.is_relation and (f.many_to_one or f.one_to_one)),
-                    key=lambda f: f.null)
+    fields = sorted(
+        (f for f in model._meta.concrete_fields if f.is_relation and (f.many_to_one or f.one_to_one)),
+        key=lambda f: f.null,
+    )
     for field in fields:
         if field.related_model is Center:
             return field.name
@@ -114,14 +117,22 @@ class CenterScoped:
         if getattr(self, "audit_type", None) and shown is not None and shown.result_list:
             from kefu.audit.services import record_read
 
-            record_read(request, object_type=self.audit_type, ids=[obj.pk for obj in shown.result_list], channel="admin",
-                        note="后台列表")
+            record_read(
+                request,
+                object_type=self.audit_type,
+                ids=[obj.pk for obj in shown.result_list],
+                channel="admin",
+                note="后台列表",
+            )
         return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        if getattr(self, "audit_type", None) and getattr(response, "status_code", 200) == 200 and \
-                self.get_queryset(request).filter(pk=object_id).exists():
+        if (
+            getattr(self, "audit_type", None)
+            and getattr(response, "status_code", 200) == 200
+            and self.get_queryset(request).filter(pk=object_id).exists()
+        ):
             from kefu.audit.services import record_read
 
             record_read(request, object_type=self.audit_type, ids=[object_id], channel="admin", note="后台详情")
@@ -132,8 +143,7 @@ class ScopedAdminSite(admin.AdminSite):
     def register(self, model_or_iterable, admin_class=None, **options):
         base = admin_class or admin.ModelAdmin
         if not issubclass(base, CenterScoped):
-            base = type(base.__name__, (CenterScoped, base), {"__module__": base.__module__,
-                                                              "__doc__": base.__doc__})
+            base = type(base.__name__, (CenterScoped, base), {"__module__": base.__module__, "__doc__": base.__doc__})
         return super().register(model_or_iterable, base, **options)
 
 

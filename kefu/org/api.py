@@ -103,7 +103,12 @@ def me(request):
 
 @op(router.get, "/staff", "org.list_staff", response=list[StaffOut])
 def list_staff(request, team_id: int | None = None, department_id: int | None = None, active: bool = True):
-    qs = caller(request).filter(Staff.objects.select_related("user"), department="department").prefetch_related("skills", "user__groups").filter(is_active=active)
+    qs = (
+        caller(request)
+        .filter(Staff.objects.select_related("user"), department="department")
+        .prefetch_related("skills", "user__groups")
+        .filter(is_active=active)
+    )
     if team_id:
         qs = qs.filter(team_id=team_id)
     if department_id:
@@ -118,9 +123,17 @@ def create_staff(request, payload: StaffIn):
     services.check_grant(scope.roles, payload.roles)
     department = scope.get(Department.objects, "部门", pk=payload.department_id) if payload.department_id else None
     team = scope.get(Team.objects, "班组", pk=payload.team_id) if payload.team_id else None
-    staff = services.create_staff(center, staff_no=payload.staff_no, name=payload.name, roles=payload.roles,
-                                  username=payload.username, password=payload.password, department=department,
-                                  team=team, level=payload.level)
+    staff = services.create_staff(
+        center,
+        staff_no=payload.staff_no,
+        name=payload.name,
+        roles=payload.roles,
+        username=payload.username,
+        password=payload.password,
+        department=department,
+        team=team,
+        level=payload.level,
+    )
     return 201, staff
 
 
@@ -146,7 +159,9 @@ def list_teams(request):
 
 
 def _policy_out(policy: Policy) -> dict:
-    effective = {name: deep_merge(preset_section(name, policy.preset), policy.overrides.get(name, {})) for name in sections()}
+    effective = {
+        name: deep_merge(preset_section(name, policy.preset), policy.overrides.get(name, {})) for name in sections()
+    }
     return {"preset": policy.preset, "overrides": policy.overrides, "effective": effective}
 
 
@@ -165,7 +180,10 @@ def issue_token(request, payload: TokenIn):
     from kefu.org.models import ApiToken
 
     scope = caller(request)
-    user = scope.get(Staff.objects.select_related("user"), "员工", staff_no=payload.staff_no).user \
-        if payload.staff_no else scope.user
+    user = (
+        scope.get(Staff.objects.select_related("user"), "员工", staff_no=payload.staff_no).user
+        if payload.staff_no
+        else scope.user
+    )
     row, raw = ApiToken.issue(user, payload.name)
     return 201, {"id": row.id, "name": row.name, "token": raw}

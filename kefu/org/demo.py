@@ -2,6 +2,7 @@
 
 Every account's password is DEMO_PASSWORD; usernames say the role (agent1, dispatcher1, ...).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -14,7 +15,13 @@ from kefu.org.roles import Role
 
 DEMO_PASSWORD = "kefu-demo"
 
-SKILLS = [("vip", "VIP/大客户"), ("complaint", "投诉处理"), ("english", "英语"), ("broadband", "宽带业务"), ("billing", "资费账务")]
+SKILLS = [
+    ("vip", "VIP/大客户"),
+    ("complaint", "投诉处理"),
+    ("english", "英语"),
+    ("broadband", "宽带业务"),
+    ("billing", "资费账务"),
+]
 
 # (code, name, kind)
 DEPARTMENTS = [
@@ -28,7 +35,38 @@ DEPARTMENTS = [
 ]
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英", "婷", "雪", "慧", "琳", "浩", "宇", "欣", "晨"]
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀英",
+    "霞",
+    "平",
+    "刚",
+    "桂英",
+    "婷",
+    "雪",
+    "慧",
+    "琳",
+    "浩",
+    "宇",
+    "欣",
+    "晨",
+]
 
 
 def _name(i: int) -> str:
@@ -44,7 +82,9 @@ def build(center: Center | None, rng, out) -> Center:
         for code, name, kind in DEPARTMENTS
     }
     teams = {
-        code: Team.objects.get_or_create(center=center, code=code, defaults={"name": name, "department": depts["callcenter"]})[0]
+        code: Team.objects.get_or_create(
+            center=center, code=code, defaults={"name": name, "department": depts["callcenter"]}
+        )[0]
         for code, name in [("team-a", "一班"), ("team-b", "二班"), ("team-c", "三班")]
     }
     counter = iter(range(1000))
@@ -54,10 +94,19 @@ def build(center: Center | None, rng, out) -> Center:
         existing = Staff.objects.filter(user__username=username).first()
         if existing:
             return existing
-        staff = services.create_staff(center, staff_no=str(1001 + i), name=_name(i), roles=[r.value for r in roles],
-                                      username=username, password=DEMO_PASSWORD, department=depts[dept], team=team,
-                                      level=level, skills=[skills[c] for c in skill_codes],
-                                      check_password=False)  # the demo's public password, on purpose
+        staff = services.create_staff(
+            center,
+            staff_no=str(1001 + i),
+            name=_name(i),
+            roles=[r.value for r in roles],
+            username=username,
+            password=DEMO_PASSWORD,
+            department=depts[dept],
+            team=team,
+            level=level,
+            skills=[skills[c] for c in skill_codes],
+            check_password=False,
+        )  # the demo's public password, on purpose
         staff.hired_on = date(2020 + i % 6, 1 + i % 12, 1 + i % 27)
         staff.save(update_fields=["hired_on"])
         if superuser:
@@ -84,10 +133,23 @@ def build(center: Center | None, rng, out) -> Center:
         Department.objects.filter(pk=depts[code].pk).update(liaison=handler, leader=leader, executive=manager)
     team_codes = list(teams)
     for n in range(1, 4):
-        person(f"senior{n}", [Role.SENIOR_AGENT], "callcenter", teams[team_codes[n - 1]], Staff.Level.SENIOR, ["vip", "complaint"])
+        person(
+            f"senior{n}",
+            [Role.SENIOR_AGENT],
+            "callcenter",
+            teams[team_codes[n - 1]],
+            Staff.Level.SENIOR,
+            ["vip", "complaint"],
+        )
     for n in range(1, 13):
         extra = ["english"] if n % 5 == 0 else (["broadband"] if n % 3 == 0 else [])
-        person(f"agent{n}", [Role.AGENT], "callcenter", teams[team_codes[(n - 1) % 3]],
-               Staff.Level.JUNIOR if n > 8 else Staff.Level.REGULAR, ["billing", *extra])
+        person(
+            f"agent{n}",
+            [Role.AGENT],
+            "callcenter",
+            teams[team_codes[(n - 1) % 3]],
+            Staff.Level.JUNIOR if n > 8 else Staff.Level.REGULAR,
+            ["billing", *extra],
+        )
     out.write(f"  组织：{Staff.objects.filter(center=center).count()} 名员工，{len(depts)} 个部门，{len(teams)} 个班组")
     return center

@@ -1,4 +1,5 @@
 """The center, its departments, teams and staff; policies; API tokens."""
+
 import hashlib
 import secrets
 
@@ -30,11 +31,19 @@ class Department(models.Model):
     code = models.SlugField("代码", max_length=40)
     name = models.CharField("名称", max_length=100)
     kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.SUPPORT)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children", verbose_name="上级部门")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children", verbose_name="上级部门"
+    )
     # Escalation ladder of overdue orders (004:L2181): first the leader, then the executive in charge.
-    leader = models.ForeignKey("Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="部门领导")
-    executive = models.ForeignKey("Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="主管领导")
-    liaison = models.ForeignKey("Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="联络员")
+    leader = models.ForeignKey(
+        "Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="部门领导"
+    )
+    executive = models.ForeignKey(
+        "Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="主管领导"
+    )
+    liaison = models.ForeignKey(
+        "Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="联络员"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "部门"
@@ -46,10 +55,14 @@ class Department(models.Model):
 
 class Team(models.Model):
     center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="teams", verbose_name="中心")
-    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="teams", verbose_name="部门")
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="teams", verbose_name="部门"
+    )
     code = models.SlugField("代码", max_length=40)
     name = models.CharField("名称", max_length=100)
-    lead = models.ForeignKey("Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="班长")
+    lead = models.ForeignKey(
+        "Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="班长"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "班组"
@@ -82,17 +95,24 @@ class Staff(models.Model):
 
     class Employment(models.TextChoices):
         """Turnover counts full-time agents (全时工作, 004:L1739-1745)."""
+
         FULL_TIME = "full_time", "全职"
         PART_TIME = "part_time", "兼职"
         TEMPORARY = "temporary", "临时"
         INTERN = "intern", "实习"
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff", verbose_name="登录账号")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff", verbose_name="登录账号"
+    )
     center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="staff", verbose_name="中心")
     staff_no = models.CharField("工号", max_length=20, unique=True)
     name = models.CharField("姓名", max_length=50)
-    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="staff", verbose_name="部门")
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members", verbose_name="班组")
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="staff", verbose_name="部门"
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members", verbose_name="班组"
+    )
     level = models.PositiveSmallIntegerField("技能等级", choices=Level.choices, default=Level.REGULAR)
     employment = models.CharField("用工类型", max_length=12, choices=Employment.choices, default=Employment.FULL_TIME)
     skills = models.ManyToManyField(Skill, blank=True, related_name="staff", verbose_name="技能")
@@ -139,7 +159,9 @@ class Policy(models.Model):
 class ApiToken(models.Model):
     """Token for integrations (Authorization: Bearer <token>). Only a hash is stored."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="账号")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="账号"
+    )
     name = models.CharField("用途", max_length=100)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

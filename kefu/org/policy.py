@@ -8,6 +8,7 @@
 A center's effective policy is the preset deep-merged with its administrator's overrides.
 Code reads `policy_for(section, center)`; it never hard-codes a threshold.
 """
+
 from __future__ import annotations
 
 import copy

@@ -4,6 +4,7 @@
 `manage.py policy_docs --write` writes it. kefu/org/tests/test_policy_models.py fails when the committed file is not
 what this prints, so a new key, a changed preset or a changed description shows in the docs in the same commit.
 """
+
 from __future__ import annotations
 
 import types
@@ -122,13 +123,18 @@ def _rows(model: type[BaseModel], values: dict[str, object], prefix: str) -> lis
         cells = [v if i == 0 or v != shown[i - 1] or v in ("—", "") else "=" for i, v in enumerate(shown)]
         if not field.is_required():
             kind += "，可省略"
-        out.append(f"| `{path}` | {_cell(kind)} | " + " | ".join(_cell(c) for c in cells)
-                   + f" | {_cell(field.description or '')} |")
+        out.append(
+            f"| `{path}` | {_cell(kind)} | "
+            + " | ".join(_cell(c) for c in cells)
+            + f" | {_cell(field.description or '')} |"
+        )
         if sub is not None:
             if reach == "":
                 out += _rows(sub, here, f"{path}.")
             else:  # the items of a list or a map: described once, their values are in the row above
-                out += _rows(sub, dict.fromkeys(PRESET_NAMES, _MISSING), f"{path}{'.<代码>.' if reach == 'map' else '[].'}")
+                out += _rows(
+                    sub, dict.fromkeys(PRESET_NAMES, _MISSING), f"{path}{'.<代码>.' if reach == 'map' else '[].'}"
+                )
     return out
 
 

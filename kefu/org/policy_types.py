@@ -11,6 +11,7 @@ has every key); unknown keys are refused. The leaf types below carry their rule 
 what the administrator reads when a value breaks it ("tickets.retention_days：必须是大于 0 的整数") and what
 docs/policies.md prints in its type column. The model only checks: policy_for() keeps returning the plain data.
 """
+
 from __future__ import annotations
 
 import re
@@ -112,7 +113,9 @@ def Code(pattern: str, text: str, kind: str = "代码"):  # noqa: N802
 
 def Time(*, null: bool = False):  # noqa: N802
     """A time of day, "HH:MM" from 00:00 to 23:59."""
-    return _leaf(str, "时间 HH:MM", "必须是 HH:MM 格式的时间（00:00-23:59）", null, Strict(), Field(pattern=TIME_PATTERN))
+    return _leaf(
+        str, "时间 HH:MM", "必须是 HH:MM 格式的时间（00:00-23:59）", null, Strict(), Field(pattern=TIME_PATTERN)
+    )
 
 
 def _one_of(values: tuple):
@@ -126,8 +129,14 @@ def _one_of(values: tuple):
 
 def MonthDay():  # noqa: N802
     """A day of the year, "MM-DD" (05-17)."""
-    return _leaf(str, "日期 MM-DD", "必须是 MM-DD 格式的日期（如 05-17）", False, Strict(),
-                 Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"))
+    return _leaf(
+        str,
+        "日期 MM-DD",
+        "必须是 MM-DD 格式的日期（如 05-17）",
+        False,
+        Strict(),
+        Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"),
+    )
 
 
 def Choice(*values, null: bool = False, kind: str = ""):  # noqa: N802
@@ -152,8 +161,11 @@ def _decimal_text(ge, lt):
             amount = Decimal(value)
         except InvalidOperation:
             raise ValueError(value) from None
-        if not amount.is_finite() or (ge is not None and amount < Decimal(str(ge))) or (
-                lt is not None and amount >= Decimal(str(lt))):
+        if (
+            not amount.is_finite()
+            or (ge is not None and amount < Decimal(str(ge)))
+            or (lt is not None and amount >= Decimal(str(lt)))
+        ):
             raise ValueError(value)
         return value
 
@@ -163,7 +175,7 @@ def _decimal_text(ge, lt):
 def DecimalText(*, ge=0, lt=None, null: bool = False):  # noqa: N802
     """A decimal written as text ("20", "0.01"): money and rates, exact."""
     words, symbols = _bounds(ge=ge, lt=lt)
-    text = f"必须是写成文字的{words}数（如 \"20\" 或 \"0.5\"）"
+    text = f'必须是写成文字的{words}数（如 "20" 或 "0.5"）'
     return _leaf(str, f"文字数 {symbols}".strip(), text, null, BeforeValidator(_decimal_text(ge, lt)))
 
 
@@ -233,8 +245,16 @@ def dotted(loc: tuple, prefix: str = "") -> str:
 
 
 # errors that leave the data unreadable for rules across keys (a list where an object belongs, a missing key)
-_SHAPE = {"extra_forbidden", "missing", "model_type", "model_attributes_type", "dict_type", "list_type", "tuple_type",
-          "policy_shape"}
+_SHAPE = {
+    "extra_forbidden",
+    "missing",
+    "model_type",
+    "model_attributes_type",
+    "dict_type",
+    "list_type",
+    "tuple_type",
+    "policy_shape",
+}
 
 
 def check(model: type[BaseModel], data: Any, prefix: str = "") -> tuple[list[tuple[str, str]], bool]:
@@ -244,8 +264,10 @@ def check(model: type[BaseModel], data: Any, prefix: str = "") -> tuple[list[tup
         model.model_validate(data)
     except ValidationError as exc:
         found = exc.errors()
-        return ([(dotted(err["loc"], prefix) or prefix, _message(err)) for err in found],
-                not any(err["type"] in _SHAPE for err in found))
+        return (
+            [(dotted(err["loc"], prefix) or prefix, _message(err)) for err in found],
+            not any(err["type"] in _SHAPE for err in found),
+        )
     return [], True
 
 

@@ -3,6 +3,7 @@
 Permissions of API operations are declared per app in `<app>/access.py` (RULES) and
 gathered by kefu.access; pages use the same table through `kefu.access.require`.
 """
+
 from enum import StrEnum
 from functools import cache
 
@@ -43,8 +44,18 @@ LEADS = frozenset({Role.TEAM_LEAD, Role.SUPERVISOR, Role.MANAGER})
 
 # Who may grant which roles (API and pages): an administrator any role of their own center, HR the operational
 # roles. Nobody else grants roles; nobody grants a role above their reach (HR cannot make an administrator).
-OPERATIONAL = frozenset({Role.AGENT, Role.SENIOR_AGENT, Role.TEAM_LEAD, Role.SUPERVISOR, Role.QA, Role.EDITOR,
-                         Role.DISPATCHER, Role.DEPT_HANDLER})
+OPERATIONAL = frozenset(
+    {
+        Role.AGENT,
+        Role.SENIOR_AGENT,
+        Role.TEAM_LEAD,
+        Role.SUPERVISOR,
+        Role.QA,
+        Role.EDITOR,
+        Role.DISPATCHER,
+        Role.DEPT_HANDLER,
+    }
+)
 GRANTS: dict[Role, frozenset[Role]] = {Role.ADMIN: ALL_ROLES, Role.HR: OPERATIONAL}
 
 
@@ -102,6 +113,8 @@ def _group_names_sql(user_model, using: str) -> str:
     group = groups.related_model._meta
     link_user = qn(groups.m2m_column_name())
     link_group = qn(groups.m2m_reverse_name())
-    return (f"SELECT g.{qn(group.get_field('name').column)} FROM {qn(group.db_table)} g"
-            f" INNER JOIN {qn(through.db_table)} l ON l.{link_group} = g.{qn(group.pk.column)}"
-            f" WHERE l.{link_user} = %s")
+    return (
+        f"SELECT g.{qn(group.get_field('name').column)} FROM {qn(group.db_table)} g"
+        f" INNER JOIN {qn(through.db_table)} l ON l.{link_group} = g.{qn(group.pk.column)}"
+        f" WHERE l.{link_user} = %s"
+    )

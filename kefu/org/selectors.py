@@ -1,4 +1,5 @@
 """Reads of the organisation that more than one caller needs."""
+
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
@@ -12,12 +13,14 @@ _User = get_user_model()
 # statement built once (see kefu.prepared; a five-table select_related compiles at ~10x the statement's cost).
 _TOKEN_HOLDER = RowPlan(
     [(ApiToken, "t"), (_User, "u"), (Staff, "s"), (Center, "c"), (Policy, "p")],
-    lambda n: (f"FROM {n.table(ApiToken)} t"
-               f" INNER JOIN {n.table(_User)} u ON u.{n.col(_User, 'id')} = t.{n.col(ApiToken, 'user')}"
-               f" LEFT OUTER JOIN {n.table(Staff)} s ON s.{n.col(Staff, 'user')} = u.{n.col(_User, 'id')}"
-               f" LEFT OUTER JOIN {n.table(Center)} c ON c.{n.col(Center, 'id')} = s.{n.col(Staff, 'center')}"
-               f" LEFT OUTER JOIN {n.table(Policy)} p ON p.{n.col(Policy, 'center')} = c.{n.col(Center, 'id')}"
-               f" WHERE t.{n.col(ApiToken, 'digest')} = %s AND t.{n.col(ApiToken, 'revoked')} = %s"),
+    lambda n: (
+        f"FROM {n.table(ApiToken)} t"
+        f" INNER JOIN {n.table(_User)} u ON u.{n.col(_User, 'id')} = t.{n.col(ApiToken, 'user')}"
+        f" LEFT OUTER JOIN {n.table(Staff)} s ON s.{n.col(Staff, 'user')} = u.{n.col(_User, 'id')}"
+        f" LEFT OUTER JOIN {n.table(Center)} c ON c.{n.col(Center, 'id')} = s.{n.col(Staff, 'center')}"
+        f" LEFT OUTER JOIN {n.table(Policy)} p ON p.{n.col(Policy, 'center')} = c.{n.col(Center, 'id')}"
+        f" WHERE t.{n.col(ApiToken, 'digest')} = %s AND t.{n.col(ApiToken, 'revoked')} = %s"
+    ),
 )
 
 

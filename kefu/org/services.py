@@ -1,4 +1,5 @@
 """Use cases of the organisation: staff, roles, policies, tokens. Every write goes through here."""
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,12 @@ def check_grant(granter_roles, roles) -> None:
         raise RuleViolation(f"未知角色：{'、'.join(unknown) or '（空）'}", field="roles", rule="choice")
     beyond = sorted(set(roles) - {r.value for r in grantable_by(granter_roles)})
     if beyond:
-        raise RuleViolation(f"无权授予角色：{'、'.join(ROLE_LABELS.get(Role(r), r) for r in beyond)}", field="roles",
-                            rule="grant", status=403)
+        raise RuleViolation(
+            f"无权授予角色：{'、'.join(ROLE_LABELS.get(Role(r), r) for r in beyond)}",
+            field="roles",
+            rule="grant",
+            status=403,
+        )
 
 
 def ensure_role_groups() -> None:
@@ -44,9 +49,20 @@ def create_center(code: str, name: str, *, preset: str = Policy.Preset.HOTLINE) 
 
 
 @transaction.atomic
-def create_staff(center: Center, *, staff_no: str, name: str, roles: list[str], username: str | None = None,
-                 password: str | None = None, department: Department | None = None, team: Team | None = None,
-                 level: int = Staff.Level.REGULAR, skills=(), check_password: bool = True) -> Staff:
+def create_staff(
+    center: Center,
+    *,
+    staff_no: str,
+    name: str,
+    roles: list[str],
+    username: str | None = None,
+    password: str | None = None,
+    department: Department | None = None,
+    team: Team | None = None,
+    level: int = Staff.Level.REGULAR,
+    skills=(),
+    check_password: bool = True,
+) -> Staff:
     """check_password=False skips the password validators: only the demo seeding passes it (its public password)."""
     if not _STAFF_NO.match(staff_no or ""):
         raise RuleViolation("工号应为2-20位字母或数字", field="staff_no", rule="staff_no_format")
@@ -70,8 +86,9 @@ def create_staff(center: Center, *, staff_no: str, name: str, roles: list[str], 
         user.save()
     ensure_role_groups()
     user.groups.set(Group.objects.filter(name__in=roles))
-    staff = Staff.objects.create(user=user, center=center, staff_no=staff_no, name=name, department=department,
-                                 team=team, level=level)
+    staff = Staff.objects.create(
+        user=user, center=center, staff_no=staff_no, name=name, department=department, team=team, level=level
+    )
     if skills:
         staff.skills.set(skills)
     return staff

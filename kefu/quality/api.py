@@ -1,5 +1,6 @@
 """Quality inspection API: scorecards, monthly samples, scoring, acknowledge/appeal, calibration,
 per-shift summaries to the team lead, and the monitoring scores (M11) for the KPI engine."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -41,8 +42,17 @@ class ScorecardOut(Schema):
 
     @staticmethod
     def resolve_items(obj):
-        return [{"key": i.key, "label": i.label, "points": i.points, "critical": i.is_critical, "section": i.section,
-                 "seed": i.seed} for i in obj.items.all()]
+        return [
+            {
+                "key": i.key,
+                "label": i.label,
+                "points": i.points,
+                "critical": i.is_critical,
+                "section": i.section,
+                "seed": i.seed,
+            }
+            for i in obj.items.all()
+        ]
 
 
 class MonthIn(Schema):
@@ -120,8 +130,10 @@ class EvaluationOut(Schema):
 
     @staticmethod
     def resolve_marks(obj):
-        return [{"key": m.item.key, "awarded": float(m.awarded), "failed": m.failed, "comment": m.comment}
-                for m in obj.marks.select_related("item")]
+        return [
+            {"key": m.item.key, "awarded": float(m.awarded), "failed": m.failed, "comment": m.comment}
+            for m in obj.marks.select_related("item")
+        ]
 
 
 class ScoreIn(Schema):
@@ -205,7 +217,9 @@ def _staff(center: Center, staff_no: str, field: str) -> Staff:
 
 def _evaluation(request, pk: int) -> Evaluation:
     me = _me(request)
-    evaluation = get_object_or_404(Evaluation.objects.select_related("agent", "inspector", "scorecard"), pk=pk, center=me.center)
+    evaluation = get_object_or_404(
+        Evaluation.objects.select_related("agent", "inspector", "scorecard"), pk=pk, center=me.center
+    )
     if not selectors.may_see(me, evaluation):
         raise NotAllowed("无权查看该评分")
     return evaluation
@@ -221,16 +235,29 @@ def list_scorecards(request, all_versions: bool = False):
 
 @op(router.post, "/scorecards", "quality.publish_scorecard", response={201: ScorecardOut})
 def publish_scorecard(request, payload: ScorecardIn):
-    card = services.publish_scorecard(_center(request), code=payload.code, name=payload.name,
-                                      items=[i.dict() for i in payload.items], actor=_me(request))
+    card = services.publish_scorecard(
+        _center(request),
+        code=payload.code,
+        name=payload.name,
+        items=[i.dict() for i in payload.items],
+        actor=_me(request),
+    )
     return 201, card
 
 
 @op(router.post, "/samples", "quality.create_month_tasks", response={201: SamplingOut, 200: SamplingOut})
 def create_month_tasks(request, payload: MonthIn):
     run, created = services.create_month_tasks(_center(request), payload.month, seed=payload.seed, actor=_me(request))
-    out = {"id": run.id, "month": run.month, "seed": run.seed, "per_agent": run.per_agent, "min_talk_seconds": run.min_talk_seconds,
-           "tasks": run.evaluations.count(), "shortfalls": run.shortfalls, "created": created}
+    out = {
+        "id": run.id,
+        "month": run.month,
+        "seed": run.seed,
+        "per_agent": run.per_agent,
+        "min_talk_seconds": run.min_talk_seconds,
+        "tasks": run.evaluations.count(),
+        "shortfalls": run.shortfalls,
+        "created": created,
+    }
     return (201 if created else 200), out
 
 
@@ -239,7 +266,9 @@ def assign_spot_check(request, payload: SpotIn):
     center = _center(request)
     agent = _staff(center, payload.agent_staff_no, "agent_staff_no")
     inspector = _staff(center, payload.inspector_staff_no, "inspector_staff_no")
-    return 201, services.assign_spot_check(center, call=payload.call.dict(), agent=agent, inspector=inspector, actor=_me(request))
+    return 201, services.assign_spot_check(
+        center, call=payload.call.dict(), agent=agent, inspector=inspector, actor=_me(request)
+    )
 
 
 @op(router.get, "/evaluations", "quality.list_evaluations", response=list[EvaluationOut])
@@ -259,8 +288,14 @@ def get_evaluation(request, pk: int):
 
 @op(router.post, "/evaluations/{pk}/score", "quality.score", response=EvaluationOut)
 def score(request, pk: int, payload: ScoreIn):
-    return services.transition(_evaluation(request, pk), name="score", actor=_me(request), marks=payload.marks, notes=payload.notes,
-                               version=payload.version)
+    return services.transition(
+        _evaluation(request, pk),
+        name="score",
+        actor=_me(request),
+        marks=payload.marks,
+        notes=payload.notes,
+        version=payload.version,
+    )
 
 
 @op(router.post, "/evaluations/{pk}/acknowledge", "quality.acknowledge", response=EvaluationOut)
@@ -270,31 +305,53 @@ def acknowledge(request, pk: int, version: int | None = None):
 
 @op(router.post, "/evaluations/{pk}/appeal", "quality.appeal", response=EvaluationOut)
 def appeal(request, pk: int, payload: AppealIn):
-    return services.transition(_evaluation(request, pk), name="appeal", actor=_me(request), reason=payload.reason,
-                               version=payload.version)
+    return services.transition(
+        _evaluation(request, pk), name="appeal", actor=_me(request), reason=payload.reason, version=payload.version
+    )
 
 
 @op(router.post, "/evaluations/{pk}/decision", "quality.decide_appeal", response=EvaluationOut)
 def decide_appeal(request, pk: int, payload: QualityDecisionIn):
     marks = payload.marks if payload.decision == "revise" else None  # upholding keeps the marks as scored
-    return services.transition(_evaluation(request, pk), name=payload.decision, actor=_me(request),
-                               decision_note=payload.decision_note, marks=marks, version=payload.version)
+    return services.transition(
+        _evaluation(request, pk),
+        name=payload.decision,
+        actor=_me(request),
+        decision_note=payload.decision_note,
+        marks=marks,
+        version=payload.version,
+    )
 
 
 def _calibration_out(calibration: Calibration) -> dict:
     report = selectors.calibration_report(calibration)
     a = report["agreement"]
-    return {"id": calibration.id, "title": calibration.title, "call_id": calibration.call_id, "inspectors": len(report["sheets"]),
-            "totals": list(a.totals), "spread": a.spread, "stdev": a.stdev, "item_agreement_pct": report["item_agreement_pct"],
-            "disagreeing_items": list(a.disagreeing_items), "critical_agreement": a.critical_agreement, "pending": report["pending"]}
+    return {
+        "id": calibration.id,
+        "title": calibration.title,
+        "call_id": calibration.call_id,
+        "inspectors": len(report["sheets"]),
+        "totals": list(a.totals),
+        "spread": a.spread,
+        "stdev": a.stdev,
+        "item_agreement_pct": report["item_agreement_pct"],
+        "disagreeing_items": list(a.disagreeing_items),
+        "critical_agreement": a.critical_agreement,
+        "pending": report["pending"],
+    }
 
 
 @op(router.post, "/calibrations", "quality.create_calibration", response={201: CalibrationOut})
 def create_calibration(request, payload: CalibrationIn):
     center = _center(request)
     calibration = services.create_calibration(
-        center, title=payload.title, call=payload.call.dict(), agent=_staff(center, payload.agent_staff_no, "agent_staff_no"),
-        inspectors=[_staff(center, no, "inspector_staff_nos") for no in payload.inspector_staff_nos], actor=_me(request))
+        center,
+        title=payload.title,
+        call=payload.call.dict(),
+        agent=_staff(center, payload.agent_staff_no, "agent_staff_no"),
+        inspectors=[_staff(center, no, "inspector_staff_nos") for no in payload.inspector_staff_nos],
+        actor=_me(request),
+    )
     return 201, _calibration_out(calibration)
 
 
@@ -313,7 +370,9 @@ def shift_summary(request, team_id: int, date: date, shift_code: str):
 def deliver_shift_report(request, payload: ShiftIn):
     center = _center(request)
     team = get_object_or_404(Team, pk=payload.team_id, center=center)
-    return 201, services.deliver_shift_report(center, team=team, shift_date=payload.date, shift_code=payload.shift_code, actor=_me(request))
+    return 201, services.deliver_shift_report(
+        center, team=team, shift_date=payload.date, shift_code=payload.shift_code, actor=_me(request)
+    )
 
 
 @op(router.post, "/shift-reports/{pk}/read", "quality.read_shift_report", response=ShiftReportOut)

@@ -2,6 +2,7 @@
 
 Every function degrades to None / [] when the other app or the field is absent.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -96,7 +97,13 @@ def month_calls(center, start: datetime, end: datetime) -> list[dict] | None:
     if any(f.name == "outcome" for f in model._meta.get_fields()):
         qs = qs.filter(outcome="answered")
     return [
-        {"ref": r.pk, "call_id": r.call_id, "agent_staff_no": r.agent_staff_no, "call_type": r.call_type or "",
-         "talk_seconds": int(r.talk_seconds or 0), "offered_at": r.offered_at}
+        {
+            "ref": r.pk,
+            "call_id": r.call_id,
+            "agent_staff_no": r.agent_staff_no,
+            "call_type": r.call_type or "",
+            "talk_seconds": int(r.talk_seconds or 0),
+            "offered_at": r.offered_at,
+        }
         for r in qs.only("pk", "call_id", "agent_staff_no", "call_type", "talk_seconds", "offered_at")
     ]

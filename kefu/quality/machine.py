@@ -8,6 +8,7 @@ Who is who (`_parties`): the evaluated agent is the SUBJECT; the OWNER is whoeve
 inspector while it is assigned and the agent's team lead (any team lead when the team has none) while it is appealed,
 never the agent themselves.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -102,30 +103,75 @@ def _history(ctx):
     from .models import Transition as Step
 
     note = ctx.fields.get("reason") or ctx.fields.get("decision_note") or ctx.fields.get("notes") or ""
-    Step.objects.create(evaluation=ctx.obj, name=ctx.transition.name, src=ctx.before, dst=ctx.obj.state,
-                        actor=ctx.scope.staff, note=note)
+    Step.objects.create(
+        evaluation=ctx.obj,
+        name=ctx.transition.name,
+        src=ctx.before,
+        dst=ctx.obj.state,
+        actor=ctx.scope.staff,
+        note=note,
+    )
 
 
 def _load(scope, evaluation):
     from .models import Evaluation
 
-    return (Evaluation.objects.select_for_update(of=("self",)).select_related("scorecard", "agent", "team")
-            .filter(pk=evaluation.pk, center=scope.center).first())
+    return (
+        Evaluation.objects.select_for_update(of=("self",))
+        .select_related("scorecard", "agent", "team")
+        .filter(pk=evaluation.pk, center=scope.center)
+        .first()
+    )
 
 
 MACHINE = Machine(
     "quality.evaluation",
     transitions=(
-        Transition("score", src={ASSIGNED}, dst=SCORED, parties={Party.OWNER}, requires=("marks",),
-                   allows=("notes",), effect=_score, seed="004:L943"),
-        Transition("acknowledge", src={SCORED}, dst=ACKNOWLEDGED, parties={Party.SUBJECT}, effect=_acknowledge,
-                   seed="004:L1535"),
-        Transition("appeal", src={SCORED}, dst=APPEALED, parties={Party.SUBJECT}, requires=("reason",),
-                   guard=_within_appeal_window, effect=_appeal),
-        Transition("uphold", src={APPEALED}, dst=UPHELD, roles={Role.TEAM_LEAD}, parties={Party.OWNER},
-                   requires=("decision_note",), effect=_decide),
-        Transition("revise", src={APPEALED}, dst=REVISED, roles={Role.TEAM_LEAD}, parties={Party.OWNER},
-                   requires=("decision_note", "marks"), effect=_decide),
+        Transition(
+            "score",
+            src={ASSIGNED},
+            dst=SCORED,
+            parties={Party.OWNER},
+            requires=("marks",),
+            allows=("notes",),
+            effect=_score,
+            seed="004:L943",
+        ),
+        Transition(
+            "acknowledge",
+            src={SCORED},
+            dst=ACKNOWLEDGED,
+            parties={Party.SUBJECT},
+            effect=_acknowledge,
+            seed="004:L1535",
+        ),
+        Transition(
+            "appeal",
+            src={SCORED},
+            dst=APPEALED,
+            parties={Party.SUBJECT},
+            requires=("reason",),
+            guard=_within_appeal_window,
+            effect=_appeal,
+        ),
+        Transition(
+            "uphold",
+            src={APPEALED},
+            dst=UPHELD,
+            roles={Role.TEAM_LEAD},
+            parties={Party.OWNER},
+            requires=("decision_note",),
+            effect=_decide,
+        ),
+        Transition(
+            "revise",
+            src={APPEALED},
+            dst=REVISED,
+            roles={Role.TEAM_LEAD},
+            parties={Party.OWNER},
+            requires=("decision_note", "marks"),
+            effect=_decide,
+        ),
     ),
     fields={
         "marks": FieldSpec("quality.evaluation.field.marks", kind="any", parse=_marks),
@@ -133,8 +179,12 @@ MACHINE = Machine(
         "reason": FieldSpec("quality.evaluation.field.reason", max_length=4000),
         "decision_note": FieldSpec("quality.evaluation.field.decision_note", max_length=4000),
     },
-    party_labels={"score.owner": "quality.evaluation.party.inspector", "uphold.owner": "quality.evaluation.party.lead",
-                  "revise.owner": "quality.evaluation.party.lead", "subject": "quality.evaluation.party.agent"},
+    party_labels={
+        "score.owner": "quality.evaluation.party.inspector",
+        "uphold.owner": "quality.evaluation.party.lead",
+        "revise.owner": "quality.evaluation.party.lead",
+        "subject": "quality.evaluation.party.agent",
+    },
     party_of=_parties,
     history=_history,
     audit_type="qa_evaluation",

@@ -1,4 +1,5 @@
 """Quality's words kept as codes with parameters (the evaluation machine), rendered in the reader's language."""
+
 from __future__ import annotations
 
 from django.utils.translation import gettext_noop as _

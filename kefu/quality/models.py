@@ -5,14 +5,13 @@ Calls (kefu.telephony) and work orders (kefu.tickets) are referenced by a nullab
 snapshot of what the inspector needs, looked up lazily (kefu.quality.links) so this app works while
 those apps are absent.
 """
+
 from django.db import models
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from kefu.org.models import Center, Staff, Team
 from kefu.quality import machine
-
-
 
 
 def _state_choice(state: str):
@@ -28,7 +27,9 @@ class Scorecard(models.Model):
     name = models.CharField("名称", max_length=100)
     version = models.PositiveIntegerField("版本", default=1)
     is_active = models.BooleanField("当前版本", default=True)
-    created_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="发布人")
+    created_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="发布人"
+    )
     created_at = models.DateTimeField("发布时间", auto_now_add=True)
 
     class Meta:
@@ -104,10 +105,16 @@ class Evaluation(models.Model):
     STATES = [(s, _state_choice(s)) for s in machine.STATES]
 
     center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+", verbose_name="中心")
-    scorecard = models.ForeignKey(Scorecard, on_delete=models.PROTECT, related_name="evaluations", verbose_name="评分表版本")
+    scorecard = models.ForeignKey(
+        Scorecard, on_delete=models.PROTECT, related_name="evaluations", verbose_name="评分表版本"
+    )
     source = models.CharField("来源", max_length=20, choices=Source.choices, default=Source.SAMPLE)
-    sampling_run = models.ForeignKey(SamplingRun, null=True, blank=True, on_delete=models.CASCADE, related_name="evaluations", verbose_name="抽样")
-    calibration = models.ForeignKey(Calibration, null=True, blank=True, on_delete=models.CASCADE, related_name="evaluations", verbose_name="校准")
+    sampling_run = models.ForeignKey(
+        SamplingRun, null=True, blank=True, on_delete=models.CASCADE, related_name="evaluations", verbose_name="抽样"
+    )
+    calibration = models.ForeignKey(
+        Calibration, null=True, blank=True, on_delete=models.CASCADE, related_name="evaluations", verbose_name="校准"
+    )
     # The call: telephony.Call primary key (no FK until that app is stable) and a snapshot.
     call_ref = models.BigIntegerField("通话记录ID", null=True, blank=True, db_index=True)
     call_id = models.CharField("通话流水号", max_length=64)
@@ -116,7 +123,9 @@ class Evaluation(models.Model):
     talk_seconds = models.PositiveIntegerField("通话时长（秒）", null=True, blank=True)
     order_ref = models.BigIntegerField("工单ID", null=True, blank=True)
     agent = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="qa_evaluations", verbose_name="被监听人")
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="班组")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="班组"
+    )
     inspector = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="qa_scored", verbose_name="质检员")
     state = models.CharField("状态", max_length=20, choices=STATES, default=machine.ASSIGNED, db_index=True)
     scored_at = models.DateTimeField("评分时间", null=True, blank=True, db_index=True)
@@ -132,8 +141,11 @@ class Evaluation(models.Model):
         verbose_name = verbose_name_plural = "监听评分"
         ordering = ["-scored_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["calibration", "inspector"], condition=models.Q(calibration__isnull=False),
-                                    name="calibration_one_sheet_per_inspector"),
+            models.UniqueConstraint(
+                fields=["calibration", "inspector"],
+                condition=models.Q(calibration__isnull=False),
+                name="calibration_one_sheet_per_inspector",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -163,7 +175,9 @@ class Appeal(models.Model):
     reason = models.TextField("申诉理由")
     filed_at = models.DateTimeField("申诉时间", auto_now_add=True)
     original_total = models.DecimalField("原得分", max_digits=5, decimal_places=2)
-    decided_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="处理班长")
+    decided_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="处理班长"
+    )
     decided_at = models.DateTimeField("处理时间", null=True, blank=True)
     decision = models.CharField("结果", max_length=20, blank=True)  # upheld / revised
     decision_note = models.TextField("处理意见", blank=True)

@@ -3,6 +3,7 @@
 Values cite the seed lines they come from; the ones the seeds leave open are marked "assumption".
 The shifts a QA summary covers are the center's shift calendar (kefu/workcal/policy.py), not a list of their own.
 """
+
 from __future__ import annotations
 
 from pydantic import Field

@@ -5,6 +5,7 @@ stratified by call type (a type's share of the sample follows its share of the a
 largest remainder first), after removing very short calls (policy threshold). The draw is
 deterministic: the same calls and the same seed give the same sample.
 """
+
 from __future__ import annotations
 
 import random
@@ -47,8 +48,14 @@ def allocate(counts: dict[str, int], n: int) -> dict[str, int]:
     return out
 
 
-def draw(calls: Iterable[CallRow], *, per_agent: int, min_talk_seconds: int, seed: str | int,
-         agents: Iterable[str] | None = None) -> list[AgentSample]:
+def draw(
+    calls: Iterable[CallRow],
+    *,
+    per_agent: int,
+    min_talk_seconds: int,
+    seed: str | int,
+    agents: Iterable[str] | None = None,
+) -> list[AgentSample]:
     """One sample per agent (every agent of `agents`, or every agent with calls)."""
     by_agent: dict[str, list[CallRow]] = defaultdict(list)
     for call in calls:

@@ -4,6 +4,7 @@ A form is a list of items; each item has a key, points (the points of all items 
 百分制 of 004:L1531) and a critical flag. A critical item (红线项) failed on a call fails the whole
 call: the score is 0 whatever the other items earned.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -120,8 +121,7 @@ def agreement(items: Sequence[FormItem], sheets: Iterable[Mapping[str, Mark]]) -
     if len(sheets) < 2:
         return Agreement(len(sheets), totals, None, None, None, (), None)
     disagree = tuple(
-        item.key for item in items
-        if len({(float(s[item.key].awarded), bool(s[item.key].failed)) for s in sheets}) > 1
+        item.key for item in items if len({(float(s[item.key].awarded), bool(s[item.key].failed)) for s in sheets}) > 1
     )
     verdicts = {score(items, s).failed for s in sheets}
     return Agreement(

@@ -1,4 +1,5 @@
 """Reads that more than one caller needs (pages, API, the KPI engine)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -23,8 +24,12 @@ def monitoring_scores(center: Center, start: datetime, end: datetime) -> list[di
     Calibration sheets are left out (they measure inspectors, not the agent); a revised appeal counts
     with its revised score; a pending appeal is left out until the team lead decides.
     """
-    rows = (Evaluation.objects.filter(center=center, scored_at__gte=start, scored_at__lt=end, state__in=COUNTED_STATES)
-            .exclude(source=Evaluation.Source.CALIBRATION).select_related("agent").order_by("scored_at", "id"))
+    rows = (
+        Evaluation.objects.filter(center=center, scored_at__gte=start, scored_at__lt=end, state__in=COUNTED_STATES)
+        .exclude(source=Evaluation.Source.CALIBRATION)
+        .select_related("agent")
+        .order_by("scored_at", "id")
+    )
     return [{"agent_staff_no": e.agent.staff_no, "scored_at": e.scored_at, "score": float(e.total)} for e in rows]
 
 
@@ -47,8 +52,11 @@ def shift_summary(center: Center, team: Team, day: date, shift_code: str) -> dic
     start, end = shift_bounds(center, day, shift_code)
     evaluations = list(
         Evaluation.objects.filter(center=center, team=team, scored_at__gte=start, scored_at__lt=end)
-        .exclude(source=Evaluation.Source.CALIBRATION).exclude(state=machine.ASSIGNED)
-        .select_related("agent", "inspector").prefetch_related("marks__item").order_by("scored_at")
+        .exclude(source=Evaluation.Source.CALIBRATION)
+        .exclude(state=machine.ASSIGNED)
+        .select_related("agent", "inspector")
+        .prefetch_related("marks__item")
+        .order_by("scored_at")
     )
     calls = []
     for e in evaluations:
@@ -57,13 +65,29 @@ def shift_summary(center: Center, team: Team, day: date, shift_code: str) -> dic
         calls.append(shifts.ScoredCall(e.agent.staff_no, float(e.total), e.critical_failed, lost))
     out = shifts.summarize(calls)
     shift = next(s for s in shift_names(center) if s["code"] == shift_code)
-    out.update({
-        "team": team.name, "shift_code": shift_code, "shift_name": shift["name"], "date": day.isoformat(),
-        "start": start.isoformat(), "end": end.isoformat(),
-        "critical_items": sorted({m.item.label for e in evaluations for m in e.marks.all() if m.failed}),
-        "evaluations": [{"id": e.id, "call_id": e.call_id, "agent_staff_no": e.agent.staff_no, "inspector_staff_no": e.inspector.staff_no,
-                         "total": float(e.total), "critical_failed": e.critical_failed, "notes": e.notes} for e in evaluations],
-    })
+    out.update(
+        {
+            "team": team.name,
+            "shift_code": shift_code,
+            "shift_name": shift["name"],
+            "date": day.isoformat(),
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "critical_items": sorted({m.item.label for e in evaluations for m in e.marks.all() if m.failed}),
+            "evaluations": [
+                {
+                    "id": e.id,
+                    "call_id": e.call_id,
+                    "agent_staff_no": e.agent.staff_no,
+                    "inspector_staff_no": e.inspector.staff_no,
+                    "total": float(e.total),
+                    "critical_failed": e.critical_failed,
+                    "notes": e.notes,
+                }
+                for e in evaluations
+            ],
+        }
+    )
     return out
 
 
@@ -71,7 +95,11 @@ def calibration_report(calibration: Calibration) -> dict:
     """Inspectors' sheets side by side, and how far they agree (score spread, item-level agreement %)."""
     card = calibration.scorecard
     items = [scoring.FormItem(i.key, i.label, i.points, i.is_critical, i.section) for i in card.items.all()]
-    sheets = list(calibration.evaluations.select_related("inspector").prefetch_related("marks__item").order_by("inspector__staff_no"))
+    sheets = list(
+        calibration.evaluations.select_related("inspector")
+        .prefetch_related("marks__item")
+        .order_by("inspector__staff_no")
+    )
     scored = [e for e in sheets if e.state != machine.ASSIGNED]
     marks = [{m.item.key: scoring.Mark(float(m.awarded), m.failed) for m in e.marks.all()} for e in scored]
     result = scoring.agreement(items, marks)
@@ -79,15 +107,27 @@ def calibration_report(calibration: Calibration) -> dict:
     rows = []
     for item in items:
         cells = []
-        for e, sheet in zip(scored, marks):
+        for _e, sheet in zip(scored, marks):
             mark = sheet[item.key]
             cells.append({"awarded": mark.awarded, "failed": mark.failed})
-        rows.append({"key": item.key, "label": item.label, "points": item.points, "critical": item.critical,
-                     "cells": cells, "agree": item.key not in result.disagreeing_items})
+        rows.append(
+            {
+                "key": item.key,
+                "label": item.label,
+                "points": item.points,
+                "critical": item.critical,
+                "cells": cells,
+                "agree": item.key not in result.disagreeing_items,
+            }
+        )
     return {
-        "sheets": sheets, "scored": scored, "rows": rows, "agreement": result,
+        "sheets": sheets,
+        "scored": scored,
+        "rows": rows,
+        "agreement": result,
         "item_agreement_pct": None if result.item_agreement is None else round(result.item_agreement * 100, 1),
-        "flagged": result.spread is not None and result.spread > warn, "spread_warn": warn,
+        "flagged": result.spread is not None and result.spread > warn,
+        "spread_warn": warn,
         "pending": [e.inspector.staff_no for e in sheets if e.state == machine.ASSIGNED],
     }
 
@@ -122,9 +162,14 @@ def monthly_coverage(center: Center, month: date) -> list[dict]:
     out = []
     for agent in front_line(center):
         got = scores.get(agent.staff_no, [])
-        out.append({
-            "agent_staff_no": agent.staff_no, "scored": len(got), "minimum": rules["min_samples_per_agent_month"],
-            "target": rules["samples_per_agent_month"], "short": len(got) < rules["min_samples_per_agent_month"],
-            "average": round(sum(got) / len(got), 2) if got else None,
-        })
+        out.append(
+            {
+                "agent_staff_no": agent.staff_no,
+                "scored": len(got),
+                "minimum": rules["min_samples_per_agent_month"],
+                "target": rules["samples_per_agent_month"],
+                "short": len(got) < rules["min_samples_per_agent_month"],
+                "average": round(sum(got) / len(got), 2) if got else None,
+            }
+        )
     return out

@@ -1,5 +1,6 @@
 """Quality inspection use cases. Every write is here, inside transaction.atomic; bad input raises
 RuleViolation (Chinese message, field, rule) and changes nothing."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -15,7 +16,13 @@ from kefu.org.policy import policy_for
 from kefu.org.roles import Role, roles_of
 from kefu.quality import links, machine, sampling, scoring
 from kefu.quality.models import (
-    Calibration, Evaluation, EvaluationMark, SamplingRun, Scorecard, ScorecardItem, ShiftReport,
+    Calibration,
+    Evaluation,
+    EvaluationMark,
+    SamplingRun,
+    Scorecard,
+    ScorecardItem,
+    ShiftReport,
 )
 from kefu.quality.policy import SECTION
 
@@ -32,8 +39,11 @@ def _violation(errors: list[tuple[str, str]], rule: str) -> RuleViolation:
 
 # ---- scorecards -------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def publish_scorecard(center: Center, *, code: str, name: str, items: list[dict], actor: Staff | None = None) -> Scorecard:
+def publish_scorecard(
+    center: Center, *, code: str, name: str, items: list[dict], actor: Staff | None = None
+) -> Scorecard:
     """Publish a new version of a form (百分制: the points add up to 100, 004:L1531)."""
     code = (code or "").strip()
     if not code:
@@ -47,12 +57,21 @@ def publish_scorecard(center: Center, *, code: str, name: str, items: list[dict]
     version = previous.version + 1 if previous else 1
     Scorecard.objects.filter(center=center, code=code, is_active=True).update(is_active=False)
     card = Scorecard.objects.create(center=center, code=code, name=name.strip(), version=version, created_by=actor)
-    ScorecardItem.objects.bulk_create([
-        ScorecardItem(scorecard=card, key=str(it["key"]).strip(), section=str(it.get("section") or "")[:40],
-                      label=str(it["label"]).strip()[:200], points=int(it["points"]), is_critical=bool(it.get("critical")),
-                      seed=str(it.get("seed") or "")[:100], position=i)
-        for i, it in enumerate(items)
-    ])
+    ScorecardItem.objects.bulk_create(
+        [
+            ScorecardItem(
+                scorecard=card,
+                key=str(it["key"]).strip(),
+                section=str(it.get("section") or "")[:40],
+                label=str(it["label"]).strip()[:200],
+                points=int(it["points"]),
+                is_critical=bool(it.get("critical")),
+                seed=str(it.get("seed") or "")[:100],
+                position=i,
+            )
+            for i, it in enumerate(items)
+        ]
+    )
     return card
 
 
@@ -73,6 +92,7 @@ def form_items(card: Scorecard) -> list[scoring.FormItem]:
 
 # ---- sampling ---------------------------------------------------------------------------------
 
+
 def month_bounds(center: Center, month: date) -> tuple[datetime, datetime]:
     tz = ZoneInfo(center.time_zone)
     first = month.replace(day=1)
@@ -81,17 +101,25 @@ def month_bounds(center: Center, month: date) -> tuple[datetime, datetime]:
 
 
 def front_line(center: Center):
-    return (Staff.objects.filter(center=center, is_active=True, user__groups__name__in=FRONT_LINE_ROLES)
-            .distinct().order_by("staff_no"))
+    return (
+        Staff.objects.filter(center=center, is_active=True, user__groups__name__in=FRONT_LINE_ROLES)
+        .distinct()
+        .order_by("staff_no")
+    )
 
 
 def inspectors_of(center: Center):
-    return Staff.objects.filter(center=center, is_active=True, user__groups__name=Role.QA.value).distinct().order_by("staff_no")
+    return (
+        Staff.objects.filter(center=center, is_active=True, user__groups__name=Role.QA.value)
+        .distinct()
+        .order_by("staff_no")
+    )
 
 
 @transaction.atomic
-def create_month_tasks(center: Center, month: date, *, seed: str, actor: Staff | None = None,
-                       calls: list[dict] | None = None) -> tuple[SamplingRun, bool]:
+def create_month_tasks(
+    center: Center, month: date, *, seed: str, actor: Staff | None = None, calls: list[dict] | None = None
+) -> tuple[SamplingRun, bool]:
     """The month's evaluation tasks: `samples_per_agent_month` calls per agent (4–5, 004:L1531), random and
     stratified by call type, short calls excluded, deterministic with `seed`, shared round-robin among the
     QA inspectors. Calling it again for the same month returns the existing run (created=False)."""
@@ -117,23 +145,48 @@ def create_month_tasks(center: Center, month: date, *, seed: str, actor: Staff |
     for c in calls:
         if c["agent_staff_no"] in agents and (c.get("offered_at") is None or start <= c["offered_at"] < end):
             by_ref[c["ref"]] = c
-            rows.append(sampling.CallRow(c["ref"], c["agent_staff_no"], c.get("call_type") or "", int(c["talk_seconds"])))
-    samples = sampling.draw(rows, per_agent=rules["samples_per_agent_month"], min_talk_seconds=rules["min_talk_seconds"],
-                            seed=seed, agents=agents.keys())
+            rows.append(
+                sampling.CallRow(c["ref"], c["agent_staff_no"], c.get("call_type") or "", int(c["talk_seconds"]))
+            )
+    samples = sampling.draw(
+        rows,
+        per_agent=rules["samples_per_agent_month"],
+        min_talk_seconds=rules["min_talk_seconds"],
+        seed=seed,
+        agents=agents.keys(),
+    )
     card = active_scorecard(center)
-    run = SamplingRun.objects.create(center=center, month=month, seed=seed, per_agent=rules["samples_per_agent_month"],
-                                     min_talk_seconds=rules["min_talk_seconds"], created_by=actor,
-                                     shortfalls={s.agent_staff_no: s.shortfall for s in samples if s.shortfall})
+    run = SamplingRun.objects.create(
+        center=center,
+        month=month,
+        seed=seed,
+        per_agent=rules["samples_per_agent_month"],
+        min_talk_seconds=rules["min_talk_seconds"],
+        created_by=actor,
+        shortfalls={s.agent_staff_no: s.shortfall for s in samples if s.shortfall},
+    )
     evaluations = []
     for i, sample in enumerate(samples):
         agent = agents[sample.agent_staff_no]
         inspector = inspectors[i % len(inspectors)]
         for ref in sample.refs:
             c = by_ref[ref]
-            evaluations.append(Evaluation(
-                center=center, scorecard=card, source=Evaluation.Source.SAMPLE, sampling_run=run, call_ref=ref,
-                call_id=str(c.get("call_id") or ref), call_type=c.get("call_type") or "", offered_at=c.get("offered_at"),
-                talk_seconds=int(c["talk_seconds"]), agent=agent, team=agent.team, inspector=inspector))
+            evaluations.append(
+                Evaluation(
+                    center=center,
+                    scorecard=card,
+                    source=Evaluation.Source.SAMPLE,
+                    sampling_run=run,
+                    call_ref=ref,
+                    call_id=str(c.get("call_id") or ref),
+                    call_type=c.get("call_type") or "",
+                    offered_at=c.get("offered_at"),
+                    talk_seconds=int(c["talk_seconds"]),
+                    agent=agent,
+                    team=agent.team,
+                    inspector=inspector,
+                )
+            )
     Evaluation.objects.bulk_create(evaluations)
     return run, True
 
@@ -144,19 +197,33 @@ def _check_call(call: dict) -> None:
 
 
 @transaction.atomic
-def assign_spot_check(center: Center, *, call: dict, agent: Staff, inspector: Staff, actor: Staff | None = None) -> Evaluation:
+def assign_spot_check(
+    center: Center, *, call: dict, agent: Staff, inspector: Staff, actor: Staff | None = None
+) -> Evaluation:
     """An ad-hoc monitored call (抽查, 004:L647) given to an inspector."""
     _check_call(call)
     if Role.QA not in roles_of(inspector.user) and Role.EDITOR not in roles_of(inspector.user):
-        raise RuleViolation(f"{inspector.staff_no} 不是质检员或采编员，不能评分", field="inspector", rule="inspector_role")
+        raise RuleViolation(
+            f"{inspector.staff_no} 不是质检员或采编员，不能评分", field="inspector", rule="inspector_role"
+        )
     return Evaluation.objects.create(
-        center=center, scorecard=active_scorecard(center), source=Evaluation.Source.SPOT, call_ref=call.get("ref"),
-        call_id=str(call["call_id"]).strip(), call_type=call.get("call_type") or "", offered_at=call.get("offered_at"),
-        talk_seconds=call.get("talk_seconds"), order_ref=call.get("order_ref"), agent=agent, team=agent.team,
-        inspector=inspector)
+        center=center,
+        scorecard=active_scorecard(center),
+        source=Evaluation.Source.SPOT,
+        call_ref=call.get("ref"),
+        call_id=str(call["call_id"]).strip(),
+        call_type=call.get("call_type") or "",
+        offered_at=call.get("offered_at"),
+        talk_seconds=call.get("talk_seconds"),
+        order_ref=call.get("order_ref"),
+        agent=agent,
+        team=agent.team,
+        inspector=inspector,
+    )
 
 
 # ---- the evaluation's state machine ------------------------------------------------------------
+
 
 def parse_marks(evaluation: Evaluation, marks) -> tuple[dict[str, scoring.Mark], dict[str, str]]:
     if not isinstance(marks, dict) or not marks:
@@ -186,37 +253,53 @@ def parse_marks(evaluation: Evaluation, marks) -> tuple[dict[str, scoring.Mark],
     return parsed, comments
 
 
-def write_marks(evaluation: Evaluation, *, parsed: dict[str, scoring.Mark], comments: dict[str, str]) -> scoring.ScoreResult:
+def write_marks(
+    evaluation: Evaluation, *, parsed: dict[str, scoring.Mark], comments: dict[str, str]
+) -> scoring.ScoreResult:
     items = {i.key: i for i in evaluation.scorecard.items.all()}
     result = scoring.score(form_items(evaluation.scorecard), parsed)
     EvaluationMark.objects.filter(evaluation=evaluation).delete()
-    EvaluationMark.objects.bulk_create([
-        EvaluationMark(evaluation=evaluation, item=items[key], awarded=Decimal(str(m.awarded)), failed=m.failed,
-                       comment=comments.get(key, ""))
-        for key, m in parsed.items()
-    ])
+    EvaluationMark.objects.bulk_create(
+        [
+            EvaluationMark(
+                evaluation=evaluation,
+                item=items[key],
+                awarded=Decimal(str(m.awarded)),
+                failed=m.failed,
+                comment=comments.get(key, ""),
+            )
+            for key, m in parsed.items()
+        ]
+    )
     evaluation.total = Decimal(str(result.total))
     evaluation.raw_total = Decimal(str(result.raw_total))
     evaluation.critical_failed = result.failed
     return result
 
 
-def transition(evaluation: Evaluation, *, name: str, actor: Staff, version: int | None = None,
-               **fields) -> Evaluation:
+def transition(evaluation: Evaluation, *, name: str, actor: Staff, version: int | None = None, **fields) -> Evaluation:
     """Fire one transition of the evaluation's machine (machine.MACHINE) as `actor`: version, party, state, fields,
     guard, effect, history and audit in one transaction (kefu.workflow.fire). Empty optional values are left out."""
     from kefu.scope import scope_of
     from kefu.workflow import fire
 
-    return fire(machine.MACHINE, scope_of(actor), evaluation, name, version=version,
-                **{k: v for k, v in fields.items() if v is not None})
+    return fire(
+        machine.MACHINE,
+        scope_of(actor),
+        evaluation,
+        name,
+        version=version,
+        **{k: v for k, v in fields.items() if v is not None},
+    )
 
 
 # ---- calibration --------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def create_calibration(center: Center, *, title: str, call: dict, agent: Staff, inspectors: list[Staff],
-                       actor: Staff | None = None) -> Calibration:
+def create_calibration(
+    center: Center, *, title: str, call: dict, agent: Staff, inspectors: list[Staff], actor: Staff | None = None
+) -> Calibration:
     """Several inspectors score the same call with the same form version (校准)."""
     if not (title or "").strip():
         raise RuleViolation("校准标题不能为空", field="title", rule="required")
@@ -226,24 +309,48 @@ def create_calibration(center: Center, *, title: str, call: dict, agent: Staff, 
         raise RuleViolation("校准至少需要两名评分人", field="inspectors", rule="calibration_min_inspectors")
     for s in unique.values():
         if not roles_of(s.user) & {Role.QA, Role.EDITOR, Role.TEAM_LEAD}:
-            raise RuleViolation(f"{s.staff_no} 不是质检员、采编员或班长，不能参加校准", field="inspectors", rule="inspector_role")
+            raise RuleViolation(
+                f"{s.staff_no} 不是质检员、采编员或班长，不能参加校准", field="inspectors", rule="inspector_role"
+            )
     card = active_scorecard(center)
-    calibration = Calibration.objects.create(center=center, title=title.strip()[:100], scorecard=card, call_ref=call.get("ref"),
-                                             call_id=str(call["call_id"]).strip(), agent=agent, created_by=actor)
-    Evaluation.objects.bulk_create([
-        Evaluation(center=center, scorecard=card, source=Evaluation.Source.CALIBRATION, calibration=calibration,
-                   call_ref=call.get("ref"), call_id=calibration.call_id, call_type=call.get("call_type") or "",
-                   offered_at=call.get("offered_at"), talk_seconds=call.get("talk_seconds"), agent=agent, team=agent.team,
-                   inspector=s)
-        for s in sorted(unique.values(), key=lambda s: s.staff_no)
-    ])
+    calibration = Calibration.objects.create(
+        center=center,
+        title=title.strip()[:100],
+        scorecard=card,
+        call_ref=call.get("ref"),
+        call_id=str(call["call_id"]).strip(),
+        agent=agent,
+        created_by=actor,
+    )
+    Evaluation.objects.bulk_create(
+        [
+            Evaluation(
+                center=center,
+                scorecard=card,
+                source=Evaluation.Source.CALIBRATION,
+                calibration=calibration,
+                call_ref=call.get("ref"),
+                call_id=calibration.call_id,
+                call_type=call.get("call_type") or "",
+                offered_at=call.get("offered_at"),
+                talk_seconds=call.get("talk_seconds"),
+                agent=agent,
+                team=agent.team,
+                inspector=s,
+            )
+            for s in sorted(unique.values(), key=lambda s: s.staff_no)
+        ]
+    )
     return calibration
 
 
 # ---- per-shift summary to the team lead ----------------------------------------------------------
 
+
 @transaction.atomic
-def deliver_shift_report(center: Center, *, team: Team, shift_date: date, shift_code: str, actor: Staff | None) -> ShiftReport:
+def deliver_shift_report(
+    center: Center, *, team: Team, shift_date: date, shift_code: str, actor: Staff | None
+) -> ShiftReport:
     """Hand the shift's QA results to the team lead (每班后交给班长, 004:L943, L951). actor None = the timer."""
     from kefu.quality import selectors
 
@@ -252,7 +359,9 @@ def deliver_shift_report(center: Center, *, team: Team, shift_date: date, shift_
         raise RuleViolation("班次尚未结束，结束后才能交班长", field="shift_code", rule="shift_not_over")
     summary = selectors.shift_summary(center, team, shift_date, shift_code)
     report, _ = ShiftReport.objects.update_or_create(
-        team=team, shift_date=shift_date, shift_code=shift_code,
+        team=team,
+        shift_date=shift_date,
+        shift_code=shift_code,
         defaults={"center": center, "inspector": actor, "lead": team.lead, "summary": summary, "read_at": None},
     )
     return report
@@ -280,11 +389,16 @@ def deliver_due_shift_reports(now: datetime | None = None, lookback_hours: int =
     for center in Center.objects.all():
         tz = ZoneInfo(center.time_zone)
         local_now = now.astimezone(tz).replace(tzinfo=None)
-        due = shifts.ended_between(selectors.shift_names(center), local_now - timedelta(hours=lookback_hours), local_now)
+        due = shifts.ended_between(
+            selectors.shift_names(center), local_now - timedelta(hours=lookback_hours), local_now
+        )
         for day, code in due:
             start, end = selectors.shift_bounds(center, day, code)
-            team_ids = set(Evaluation.objects.filter(center=center, scored_at__gte=start, scored_at__lt=end, team__isnull=False)
-                           .exclude(source=Evaluation.Source.CALIBRATION).values_list("team_id", flat=True))
+            team_ids = set(
+                Evaluation.objects.filter(center=center, scored_at__gte=start, scored_at__lt=end, team__isnull=False)
+                .exclude(source=Evaluation.Source.CALIBRATION)
+                .values_list("team_id", flat=True)
+            )
             for team in Team.objects.filter(pk__in=team_ids):
                 if not ShiftReport.objects.filter(team=team, shift_date=day, shift_code=code).exists():
                     deliver_shift_report(center, team=team, shift_date=day, shift_code=code, actor=None)

@@ -1,5 +1,6 @@
 """Shift windows and the per-shift QA summary arithmetic (no Django import). The shifts are the center's shift
 calendar (kefu.workcal.shifts), passed in as {code, start, end} mappings."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -52,7 +53,9 @@ def summarize(calls: Iterable[ScoredCall]) -> dict:
     return {
         **stats(calls),
         "agents": [{"agent_staff_no": no, **stats(rows)} for no, rows in sorted(agents.items())],
-        "weak_items": [{"label": k, "lost": round(v, 2)} for k, v in sorted(lost.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "weak_items": [
+            {"label": k, "lost": round(v, 2)} for k, v in sorted(lost.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
     }
 
 

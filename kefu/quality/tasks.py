@@ -1,4 +1,5 @@
 """Timers of quality inspection: the per-shift summary goes to the team lead after every shift (004:L943)."""
+
 from __future__ import annotations
 
 from celery import shared_task

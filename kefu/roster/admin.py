@@ -1,5 +1,6 @@
 """The roster's shift templates and requests, read here. The templates follow the center's shift calendar (policy
 section `shifts`, kefu/workcal/policy.py): hours are edited there, once for the roster, the diary, QA and attendance."""
+
 from django.contrib import admin
 
 from kefu.org.admin_scope import ReadOnlyAdmin

@@ -1,4 +1,5 @@
 """Roster API: list and read rosters, generate (CP-SAT), publish, edit one cell, agents' requests."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -117,22 +118,38 @@ def roster_detail(request, roster_id: int):
     if roster is None:
         raise NotFound("排班表", field="roster_id")
     rows = roster.assignments.select_related("staff").order_by("staff__staff_no", "day")
-    return {"id": roster.id, "start": roster.start, "days": roster.days, "status": roster.status,
-            "solver_status": roster.solver_status, "objective": roster.objective, "report": roster.report,
-            "assignments": [{"staff_no": a.staff.staff_no, "day": a.day, "code": a.code} for a in rows]}
+    return {
+        "id": roster.id,
+        "start": roster.start,
+        "days": roster.days,
+        "status": roster.status,
+        "solver_status": roster.solver_status,
+        "objective": roster.objective,
+        "report": roster.report,
+        "assignments": [{"staff_no": a.staff.staff_no, "day": a.day, "code": a.code} for a in rows],
+    }
 
 
 @op(router.get, "/templates", "roster.templates", response=list[TemplateOut])
 def templates(request):
-    return [{"code": t.code, "name": t.name, "start": f"{t.start:%H:%M}", "minutes": t.minutes, "night": t.night}
-            for t in services.ensure_templates(_staff(request).center)]
+    return [
+        {"code": t.code, "name": t.name, "start": f"{t.start:%H:%M}", "minutes": t.minutes, "night": t.night}
+        for t in services.ensure_templates(_staff(request).center)
+    ]
 
 
 @op(router.post, "/rosters", "roster.generate", response={201: RosterOut})
 def generate(request, payload: GenerateIn):
     staff = _staff(request)
-    roster = services.generate(staff.center, start=payload.start, days=payload.days, actor=staff,
-                               requirement=payload.requirement, holidays=payload.holidays, time_limit=payload.time_limit)
+    roster = services.generate(
+        staff.center,
+        start=payload.start,
+        days=payload.days,
+        actor=staff,
+        requirement=payload.requirement,
+        holidays=payload.holidays,
+        time_limit=payload.time_limit,
+    )
     return 201, roster
 
 
@@ -149,16 +166,29 @@ def edit(request, roster_id: int, payload: EditIn):
     roster = Roster.objects.filter(center=_staff(request).center, pk=roster_id).first()
     if roster is None:
         raise NotFound("排班表", field="roster_id")
-    e = services.edit_assignment(roster, staff_no=payload.staff_no, day=payload.day, code=payload.code or None,
-                                 actor=_staff(request))
-    return {"staff_no": e.staff.staff_no, "day": e.day, "old_code": e.old_code, "new_code": e.new_code,
-            "warnings": e.warnings}
+    e = services.edit_assignment(
+        roster, staff_no=payload.staff_no, day=payload.day, code=payload.code or None, actor=_staff(request)
+    )
+    return {
+        "staff_no": e.staff.staff_no,
+        "day": e.day,
+        "old_code": e.old_code,
+        "new_code": e.new_code,
+        "warnings": e.warnings,
+    }
 
 
 @op(router.post, "/requests", "roster.request", response={201: RequestOut})
 def submit_request(request, payload: RequestIn):
-    r = services.submit_request(_staff(request), day=payload.day, kind=payload.kind, shift_code=payload.shift_code,
-                                staff_no=payload.staff_no, weight=payload.weight, note=payload.note)
+    r = services.submit_request(
+        _staff(request),
+        day=payload.day,
+        kind=payload.kind,
+        shift_code=payload.shift_code,
+        staff_no=payload.staff_no,
+        weight=payload.weight,
+        note=payload.note,
+    )
     return 201, r
 
 

@@ -9,6 +9,7 @@ Conventions of the benchmark (instances1_24.html): day 0 is a Monday; a weekend 
 worked when either day is; minimum stretches of work or rest are only checked when they start and end
 inside the horizon (the days before and after it are unknown).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -19,9 +20,32 @@ from kefu.roster import engine
 # Proven optima / best known (SPEC; the benchmark page, transcribed in the public repository
 # seyon1988/IT5082_Optimization_Methods_Programming__Assignment data/best_known.csv, lower bound = best
 # known for instances 1-23).
-BEST_KNOWN = {1: 607, 2: 828, 3: 1001, 4: 1716, 5: 1143, 6: 1950, 7: 1056, 8: 1300, 9: 439, 10: 4631,
-              11: 3443, 12: 4040, 13: 1348, 14: 1278, 15: 3828, 16: 3225, 17: 5746, 18: 4459, 19: 3149,
-              20: 4769, 21: 21133, 22: 30241, 23: 17285, 24: 40439}
+BEST_KNOWN = {
+    1: 607,
+    2: 828,
+    3: 1001,
+    4: 1716,
+    5: 1143,
+    6: 1950,
+    7: 1056,
+    8: 1300,
+    9: 439,
+    10: 4631,
+    11: 3443,
+    12: 4040,
+    13: 1348,
+    14: 1278,
+    15: 3828,
+    16: 3225,
+    17: 5746,
+    18: 4459,
+    19: 3149,
+    20: 4769,
+    21: 21133,
+    22: 30241,
+    23: 17285,
+    24: 40439,
+}
 PROVEN_OPTIMAL = {1, 2, 3, 4}  # those SPEC calls proven optima
 
 DATA_DIR = Path("/work/shared/benchmarks/shift-scheduling")
@@ -83,7 +107,10 @@ def parse(text: str) -> Instance:
     for line in s.get("SECTION_DAYS_OFF", []):
         parts = line.split(",")
         inst.days_off[parts[0]] = [int(d) for d in parts[1:] if d]
-    for key, target in (("SECTION_SHIFT_ON_REQUESTS", inst.on_requests), ("SECTION_SHIFT_OFF_REQUESTS", inst.off_requests)):
+    for key, target in (
+        ("SECTION_SHIFT_ON_REQUESTS", inst.on_requests),
+        ("SECTION_SHIFT_OFF_REQUESTS", inst.off_requests),
+    ):
         for line in s.get(key, []):
             e, d, sh, w = line.split(",")
             target.append((e, int(d), sh, int(w)))
@@ -98,18 +125,36 @@ def load(number: int, data_dir: Path = DATA_DIR) -> Instance:
 
 
 def to_problem(inst: Instance) -> engine.Problem:
-    shifts = tuple(engine.ShiftType(code, length, forbidden_next=frozenset(nxt))
-                   for code, (length, nxt) in inst.shifts.items())
-    agents = tuple(engine.Agent(
-        id=r.id, max_shifts=dict(r.max_shifts), max_minutes=r.max_minutes, min_minutes=r.min_minutes,
-        max_consecutive=r.max_consecutive, min_consecutive=r.min_consecutive,
-        min_consecutive_off=r.min_consecutive_off, max_weekends=r.max_weekends,
-        days_off=frozenset(inst.days_off.get(r.id, []))) for r in inst.staff)
-    requests = tuple([engine.Request(e, d, sh, w, True) for e, d, sh, w in inst.on_requests]
-                     + [engine.Request(e, d, sh, w, False) for e, d, sh, w in inst.off_requests])
+    shifts = tuple(
+        engine.ShiftType(code, length, forbidden_next=frozenset(nxt)) for code, (length, nxt) in inst.shifts.items()
+    )
+    agents = tuple(
+        engine.Agent(
+            id=r.id,
+            max_shifts=dict(r.max_shifts),
+            max_minutes=r.max_minutes,
+            min_minutes=r.min_minutes,
+            max_consecutive=r.max_consecutive,
+            min_consecutive=r.min_consecutive,
+            min_consecutive_off=r.min_consecutive_off,
+            max_weekends=r.max_weekends,
+            days_off=frozenset(inst.days_off.get(r.id, [])),
+        )
+        for r in inst.staff
+    )
+    requests = tuple(
+        [engine.Request(e, d, sh, w, True) for e, d, sh, w in inst.on_requests]
+        + [engine.Request(e, d, sh, w, False) for e, d, sh, w in inst.off_requests]
+    )
     cover = tuple(engine.ShiftCover(d, sh, req, uw, ow) for d, sh, req, uw, ow in inst.cover)
-    return engine.Problem(days=inst.horizon, shifts=shifts, agents=agents, shift_cover=cover, requests=requests,
-                          weekends=engine.weekend_groups(inst.horizon, 0))
+    return engine.Problem(
+        days=inst.horizon,
+        shifts=shifts,
+        agents=agents,
+        shift_cover=cover,
+        requests=requests,
+        weekends=engine.weekend_groups(inst.horizon, 0),
+    )
 
 
 def check(inst: Instance, roster: dict[tuple[str, int], str]) -> tuple[int, list[str]]:

@@ -2,6 +2,7 @@
 
 No Django here. Every number comes from the policy section `roster` (see policy.py for the seed lines).
 """
+
 from __future__ import annotations
 
 import math
@@ -51,14 +52,15 @@ def minutes_of(hhmm: str) -> int:
 
 
 def shift_types(policy: dict, holidays: set[int] = frozenset()) -> list[engine.ShiftType]:
-    raw = [engine.ShiftType(s["code"], int(round(s["hours"] * 60)), minutes_of(s["start"]), night=bool(s["night"]))
-           for s in policy["shifts"]]
+    raw = [
+        engine.ShiftType(s["code"], int(round(s["hours"] * 60)), minutes_of(s["start"]), night=bool(s["night"]))
+        for s in policy["shifts"]
+    ]
     forbidden = engine.forbidden_by_rest(raw, int(policy["min_rest_hours"] * 60))  # 004:L745
     out = [engine.ShiftType(s.code, s.length_minutes, s.start_minute, forbidden[s.code], s.night) for s in raw]
     if policy.get("holiday_reserve_seats"):
         # 应急备班: on call for overtime, not a seat in the cover (004:L787)
-        out.append(engine.ShiftType(RESERVE, 0, 0, frozenset(), covers_intervals=False,
-                                    only_days=frozenset(holidays)))
+        out.append(engine.ShiftType(RESERVE, 0, 0, frozenset(), covers_intervals=False, only_days=frozenset(holidays)))
     return out
 
 
@@ -104,14 +106,19 @@ def build_problem(policy: dict, inp: CenterInput) -> engine.Problem:
     agents = []
     for a in inp.agents:
         limits = {c: 0 for c in night_codes} if not a.night_ok else {}
-        agents.append(engine.Agent(
-            id=a.staff_no, skills=a.skills, max_shifts=limits,
-            max_minutes=max_minutes(policy, inp.days),
-            max_consecutive=policy["max_consecutive_days"],
-            min_consecutive_off=policy["min_consecutive_days_off"],
-            max_weekends=max_weekends,
-            min_days_off=min_days_off(policy, inp.days),
-            days_off=frozenset(a.unavailable)))
+        agents.append(
+            engine.Agent(
+                id=a.staff_no,
+                skills=a.skills,
+                max_shifts=limits,
+                max_minutes=max_minutes(policy, inp.days),
+                max_consecutive=policy["max_consecutive_days"],
+                min_consecutive_off=policy["min_consecutive_days_off"],
+                max_weekends=max_weekends,
+                min_days_off=min_days_off(policy, inp.days),
+                days_off=frozenset(a.unavailable),
+            )
+        )
     w = policy["weights"]
     cover = []
     for d, row in enumerate(adjusted_requirement(policy, inp)):
@@ -123,8 +130,9 @@ def build_problem(policy: dict, inp: CenterInput) -> engine.Problem:
         for d, row in enumerate(adjusted_requirement(policy, inp, table)):
             if len(row) != per_day:
                 raise ValueError(f"skill {skill} day {d}: {len(row)} intervals, expected {per_day}")
-            cover.extend(engine.IntervalCover(d * per_day + i, req, w["under"], 0, skill)
-                         for i, req in enumerate(row) if req)
+            cover.extend(
+                engine.IntervalCover(d * per_day + i, req, w["under"], 0, skill) for i, req in enumerate(row) if req
+            )
     for rule in policy.get("skill_cover", []):
         if rule["skill"] in inp.skill_requirement:
             continue
@@ -136,12 +144,27 @@ def build_problem(policy: dict, inp: CenterInput) -> engine.Problem:
     if policy.get("holiday_reserve_seats"):
         for d in sorted(inp.holidays):
             shift_cover.append(engine.ShiftCover(d, RESERVE, policy["holiday_reserve_seats"], w["under"], w["over"]))
-    requests = tuple(engine.Request(r.staff_no, r.day, r.shift,
-                                    r.weight if r.weight is not None else
-                                    (w["day_off_request"] if r.shift is None else w["shift_request"]), r.on)
-                     for r in inp.requests)
+    requests = tuple(
+        engine.Request(
+            r.staff_no,
+            r.day,
+            r.shift,
+            r.weight if r.weight is not None else (w["day_off_request"] if r.shift is None else w["shift_request"]),
+            r.on,
+        )
+        for r in inp.requests
+    )
     fixed = list(inp.fixed)
     return engine.Problem(
-        days=inp.days, shifts=tuple(shifts), agents=tuple(agents), shift_cover=tuple(shift_cover),
-        interval_cover=tuple(cover), interval_minutes=interval, requests=requests, weekends=weekends,
-        fair_night_weight=w["fair_night"], fair_weekend_weight=w["fair_weekend"], fixed=tuple(fixed))
+        days=inp.days,
+        shifts=tuple(shifts),
+        agents=tuple(agents),
+        shift_cover=tuple(shift_cover),
+        interval_cover=tuple(cover),
+        interval_minutes=interval,
+        requests=requests,
+        weekends=weekends,
+        fair_night_weight=w["fair_night"],
+        fair_weekend_weight=w["fair_weekend"],
+        fixed=tuple(fixed),
+    )

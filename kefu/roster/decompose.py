@@ -20,6 +20,7 @@ under engine.PATTERN_LARGE_CELLS, but column generation over interval cover ran 
 Teams are dealt round-robin from the agents sorted by their skills, so each team has about the same skill mix (and
 each skill row a holder in every team where the center has enough of them).
 """
+
 from __future__ import annotations
 
 import math
@@ -65,9 +66,14 @@ def _holders(agents: list[engine.Agent], skill: str | None) -> int:
 
 def _sub_problem(problem: engine.Problem, team: list[engine.Agent], interval_cover, shift_cover) -> engine.Problem:
     ids = {a.id for a in team}
-    return replace(problem, agents=tuple(team), interval_cover=tuple(interval_cover), shift_cover=tuple(shift_cover),
-                   requests=tuple(r for r in problem.requests if r.agent in ids),
-                   fixed=tuple(f for f in problem.fixed if f[0] in ids))
+    return replace(
+        problem,
+        agents=tuple(team),
+        interval_cover=tuple(interval_cover),
+        shift_cover=tuple(shift_cover),
+        requests=tuple(r for r in problem.requests if r.agent in ids),
+        fixed=tuple(f for f in problem.fixed if f[0] in ids),
+    )
 
 
 class _Count:
@@ -90,8 +96,16 @@ class _Count:
                         self.seats[(t, sk)] = self.seats.get((t, sk), 0) + sign
 
 
-def solve_by_teams(problem: engine.Problem, teams: int | list[list[engine.Agent]], *, time_limit: float,
-                   workers: int = 2, seed: int = 0, first_share: float = FIRST_PASS_SHARE, log=None) -> Decomposed:
+def solve_by_teams(
+    problem: engine.Problem,
+    teams: int | list[list[engine.Agent]],
+    *,
+    time_limit: float,
+    workers: int = 2,
+    seed: int = 0,
+    first_share: float = FIRST_PASS_SHARE,
+    log=None,
+) -> Decomposed:
     """Roster each team in turn against its share of the cover still missing; then, while time is left, each team
     again against exactly what the other teams leave (from its own roster, kept unless the new one costs less); merge and
     evaluate on the whole center. log: called with a line per team solve (progress for a person waiting)."""
@@ -124,8 +138,10 @@ def solve_by_teams(problem: engine.Problem, teams: int | list[list[engine.Agent]
         overrun = max(0.0, sol.wall_seconds - limit)
         results.append(TeamResult(len(team), sol.status, sol.objective, round(sol.wall_seconds, 1)))
         if log:
-            log(f"team {k + 1}/{len(groups)}: {len(team)} agents, status={sol.status} objective={sol.objective} "
-                f"time={sol.wall_seconds:.1f}s")
+            log(
+                f"team {k + 1}/{len(groups)}: {len(team)} agents, status={sol.status} objective={sol.objective} "
+                f"time={sol.wall_seconds:.1f}s"
+            )
         rosters.append(dict(sol.roster))
         count.add(sol.roster)
     # later passes: each team against the cover the others leave (exact for the cover and request costs)
@@ -136,19 +152,25 @@ def solve_by_teams(problem: engine.Problem, teams: int | list[list[engine.Agent]
     while len(groups) > 1 and deadline - merge - time.monotonic() > MIN_TEAM_SECONDS + overrun:
         team, own = groups[k % len(groups)], rosters[k % len(groups)]
         count.add(own, -1)
-        interval_cover = [replace(cv, requirement=max(0, cv.requirement - count.seats.get((cv.interval, cv.skill), 0)))
-                          for cv in problem.interval_cover]
-        shift_cover = [replace(cv, requirement=max(0, cv.requirement - count.counts.get((cv.day, cv.shift), 0)))
-                       for cv in problem.shift_cover]
-        sub = _sub_problem(problem, team, [cv for cv in interval_cover if cv.requirement or cv.over_weight],
-                           shift_cover)
+        interval_cover = [
+            replace(cv, requirement=max(0, cv.requirement - count.seats.get((cv.interval, cv.skill), 0)))
+            for cv in problem.interval_cover
+        ]
+        shift_cover = [
+            replace(cv, requirement=max(0, cv.requirement - count.counts.get((cv.day, cv.shift), 0)))
+            for cv in problem.shift_cover
+        ]
+        sub = _sub_problem(
+            problem, team, [cv for cv in interval_cover if cv.requirement or cv.over_weight], shift_cover
+        )
         measured = time.monotonic()
         before = engine.evaluate(sub, own).soft_cost
         merge = max(merge, (time.monotonic() - measured) * len(groups))
         left = len(groups) - k % len(groups)
         limit = max(MIN_TEAM_SECONDS, (deadline - merge - time.monotonic()) / left - overrun)
-        sol = engine.solve(sub, time_limit=limit, workers=workers, seed=seed + len(results), hint=own,
-                           use_patterns=False)
+        sol = engine.solve(
+            sub, time_limit=limit, workers=workers, seed=seed + len(results), hint=own, use_patterns=False
+        )
         overrun = max(0.0, sol.wall_seconds - limit)
         better = sol.evaluation is not None and not sol.evaluation.hard and sol.objective < before
         if better:
@@ -156,8 +178,10 @@ def solve_by_teams(problem: engine.Problem, teams: int | list[list[engine.Agent]
         count.add(own)
         results.append(TeamResult(len(team), sol.status, sol.objective, round(sol.wall_seconds, 1)))
         if log:
-            log(f"pass {k // len(groups) + 2}, team {k % len(groups) + 1}/{len(groups)}: objective {before} -> "
-                f"{sol.objective if better else before} time={sol.wall_seconds:.1f}s")
+            log(
+                f"pass {k // len(groups) + 2}, team {k % len(groups) + 1}/{len(groups)}: objective {before} -> "
+                f"{sol.objective if better else before} time={sol.wall_seconds:.1f}s"
+            )
         k += 1
     roster = {cell: code for r in rosters for cell, code in r.items()}
     return Decomposed(roster, engine.evaluate(problem, roster), results, time.monotonic() - started)

@@ -1,6 +1,7 @@
 """Demo: the demo center's published rosters for its agents (agent1..12, senior1..3): the past days of the demo month
 up to this Monday, which the month's calls, logins and clock-ins follow (kefu.telephony.demo and kefu.attendance.demo
 read them), and four weeks from this Monday, with a few day-off requests."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -33,8 +34,14 @@ def ensure_rosters(center, time_limit: float = 15) -> list[str]:
         return []
     start = this_monday()
     for i, staff in enumerate(agents[:4]):  # asked for before the roster is built, so the solver can grant them
-        RosterRequest.objects.get_or_create(center=center, staff=staff, day=start + timedelta(days=7 + 3 * i),
-                                            kind=RosterRequest.Kind.DAY_OFF, shift_code="", defaults={"note": "家中有事"})
+        RosterRequest.objects.get_or_create(
+            center=center,
+            staff=staff,
+            day=start + timedelta(days=7 + 3 * i),
+            kind=RosterRequest.Kind.DAY_OFF,
+            shift_code="",
+            defaults={"note": "家中有事"},
+        )
     lines = []
     # The past in rosters of a week at most (each a small problem the solver staffs fully even on a busy machine;
     # one roster of the whole month could come back with its last days unstaffed, and no calls answered on them),
@@ -61,7 +68,7 @@ def _generate(center, first: date, days: int, time_limit: float) -> Roster:
     """A roster with every day staffed: on a busy machine the solver may stop with days left empty, so it is given
     twice, then four times the time; the weaker draft, never published, is discarded (demo data only)."""
     for attempt in range(3):
-        roster = services.generate(center, start=first, days=days, actor=None, time_limit=time_limit * 2 ** attempt)
+        roster = services.generate(center, start=first, days=days, actor=None, time_limit=time_limit * 2**attempt)
         staffed = roster.assignments.filter(shift__isnull=False).values("day").distinct().count()
         if staffed == days or attempt == 2:
             return roster

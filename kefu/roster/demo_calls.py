@@ -2,6 +2,7 @@
 
 Provided for the hook "demo.call_rota" (kefu.registry) by the roster's AppConfig (telephony sits below planning
 and cannot import the roster itself)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -28,7 +29,10 @@ def call_rota(center, start: datetime, duration: int, rng) -> list[AgentShift] |
         roll = rng.random()
         if i in absent or s_at < start:
             continue  # absent (or the shift began before the simulated month)
-        s = max(0, int((s_at - start).total_seconds()) + (rng.randint(5, 25) * 60 if roll < 0.05 else -rng.randint(0, 5) * 60))
+        s = max(
+            0,
+            int((s_at - start).total_seconds()) + (rng.randint(5, 25) * 60 if roll < 0.05 else -rng.randint(0, 5) * 60),
+        )
         e = min(int((e_at - start).total_seconds()) + rng.randint(0, 5) * 60, duration)
         if e > s:
             shifts.append(AgentShift(staff_no, s, e, frozenset(), breaks(s, e)))

@@ -18,6 +18,7 @@ A solve reports its progress (`Progress`) and stops early, keeping its best rost
 Re-rostering a published roster (only what must change changes) is `kefu.roster.repair`; a large center by teams is
 `kefu.roster.decompose`.
 """
+
 from __future__ import annotations
 
 import math
@@ -226,8 +227,9 @@ def forbidden_by_rest(shifts: list[ShiftType], min_rest_minutes: int) -> dict[st
             out[s.code] = frozenset()
             continue
         end = s.start_minute + s.length_minutes
-        out[s.code] = frozenset(t.code for t in shifts
-                                if t.length_minutes and MINUTES_PER_DAY + t.start_minute - end < min_rest_minutes)
+        out[s.code] = frozenset(
+            t.code for t in shifts if t.length_minutes and MINUTES_PER_DAY + t.start_minute - end < min_rest_minutes
+        )
     return out
 
 
@@ -284,40 +286,92 @@ def evaluate(problem: Problem, roster: Roster) -> Evaluation:
                 hard.append(Violation("skill", a.id, d, 1, f"{a.id} 没有技能 {shifts[c].skill}，不能上 {c}"))
             nxt = row[d + 1] if d + 1 < H else None
             if nxt is not None and nxt in shifts[c].forbidden_next:
-                hard.append(Violation("forbidden_successor", a.id, d + 1, 1,
-                                      f"{a.id} 第{d + 1}天 {c} 之后第{d + 2}天不能接 {nxt}"))
+                hard.append(
+                    Violation(
+                        "forbidden_successor", a.id, d + 1, 1, f"{a.id} 第{d + 1}天 {c} 之后第{d + 2}天不能接 {nxt}"
+                    )
+                )
         for code, limit in a.max_shifts.items():
             n = sum(1 for c in row if c == code)
             if n > limit:
                 hard.append(Violation("max_shifts", a.id, None, n - limit, f"{a.id} 的 {code} 班 {n} 次，上限 {limit}"))
         minutes = sum(shifts[c].length_minutes for c in row if c in shifts)
         if a.max_minutes is not None and minutes > a.max_minutes:
-            hard.append(Violation("max_minutes", a.id, None, minutes - a.max_minutes,
-                                  f"{a.id} 共 {minutes / 60:g} 小时，上限 {a.max_minutes / 60:g} 小时"))
+            hard.append(
+                Violation(
+                    "max_minutes",
+                    a.id,
+                    None,
+                    minutes - a.max_minutes,
+                    f"{a.id} 共 {minutes / 60:g} 小时，上限 {a.max_minutes / 60:g} 小时",
+                )
+            )
         if minutes < a.min_minutes:
-            hard.append(Violation("min_minutes", a.id, None, a.min_minutes - minutes,
-                                  f"{a.id} 共 {minutes / 60:g} 小时，下限 {a.min_minutes / 60:g} 小时"))
+            hard.append(
+                Violation(
+                    "min_minutes",
+                    a.id,
+                    None,
+                    a.min_minutes - minutes,
+                    f"{a.id} 共 {minutes / 60:g} 小时，下限 {a.min_minutes / 60:g} 小时",
+                )
+            )
         for start, length in _stretches(worked, True):
             if a.max_consecutive is not None and length > a.max_consecutive:
-                hard.append(Violation("max_consecutive", a.id, start, length - a.max_consecutive,
-                                      f"{a.id} 自第{start + 1}天连续上班 {length} 天，上限 {a.max_consecutive} 天"))
+                hard.append(
+                    Violation(
+                        "max_consecutive",
+                        a.id,
+                        start,
+                        length - a.max_consecutive,
+                        f"{a.id} 自第{start + 1}天连续上班 {length} 天，上限 {a.max_consecutive} 天",
+                    )
+                )
             # A stretch touching either end of the horizon may continue outside it.
             if 0 < start and start + length < H and length < a.min_consecutive:
-                hard.append(Violation("min_consecutive", a.id, start, a.min_consecutive - length,
-                                      f"{a.id} 自第{start + 1}天只连续上班 {length} 天，至少 {a.min_consecutive} 天"))
+                hard.append(
+                    Violation(
+                        "min_consecutive",
+                        a.id,
+                        start,
+                        a.min_consecutive - length,
+                        f"{a.id} 自第{start + 1}天只连续上班 {length} 天，至少 {a.min_consecutive} 天",
+                    )
+                )
         for start, length in _stretches(worked, False):
             if 0 < start and start + length < H and length < a.min_consecutive_off:
-                hard.append(Violation("min_consecutive_off", a.id, start, a.min_consecutive_off - length,
-                                      f"{a.id} 自第{start + 1}天只连休 {length} 天，至少 {a.min_consecutive_off} 天"))
+                hard.append(
+                    Violation(
+                        "min_consecutive_off",
+                        a.id,
+                        start,
+                        a.min_consecutive_off - length,
+                        f"{a.id} 自第{start + 1}天只连休 {length} 天，至少 {a.min_consecutive_off} 天",
+                    )
+                )
         if a.max_weekends is not None:
             n = sum(1 for g in problem.weekends if any(worked[d] for d in g))
             if n > a.max_weekends:
-                hard.append(Violation("max_weekends", a.id, None, n - a.max_weekends,
-                                      f"{a.id} 上了 {n} 个周末，上限 {a.max_weekends} 个"))
+                hard.append(
+                    Violation(
+                        "max_weekends",
+                        a.id,
+                        None,
+                        n - a.max_weekends,
+                        f"{a.id} 上了 {n} 个周末，上限 {a.max_weekends} 个",
+                    )
+                )
         off = H - sum(worked)
         if off < a.min_days_off:
-            hard.append(Violation("min_days_off", a.id, None, a.min_days_off - off,
-                                  f"{a.id} 只休息 {off} 天，至少 {a.min_days_off} 天"))
+            hard.append(
+                Violation(
+                    "min_days_off",
+                    a.id,
+                    None,
+                    a.min_days_off - off,
+                    f"{a.id} 只休息 {off} 天，至少 {a.min_days_off} 天",
+                )
+            )
     for r in problem.requests:
         if request_missed(r, roster.get((r.agent, r.day))):
             costs["shift_on_request" if r.on else "shift_off_request"] += r.weight
@@ -369,8 +423,11 @@ def evaluate(problem: Problem, roster: Roster) -> Evaluation:
 def _night_pool(problem: Problem) -> list[Agent]:
     """Agents who may work a night shift at all (fairness is measured among them)."""
     night = [s for s in problem.shifts if s.night]
-    return [a for a in problem.agents
-            if any(a.max_shifts.get(s.code, 1) > 0 and (s.skill is None or s.skill in a.skills) for s in night)]
+    return [
+        a
+        for a in problem.agents
+        if any(a.max_shifts.get(s.code, 1) > 0 and (s.skill is None or s.skill in a.skills) for s in night)
+    ]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -415,7 +472,7 @@ class _Builder:
         else:
             self.m.Add(expr >= bound)
 
-    def build(self) -> "_Builder":
+    def build(self) -> _Builder:
         p, m = self.p, self.m
         H = p.days
         for a in p.agents:
@@ -461,8 +518,9 @@ class _Builder:
             if limit > 0 and len(vs) > limit:
                 self.at_most("max_shifts", sum(vs), limit, H)
         # this agent's cells only (a scan of every cell per agent was half the build of a 150-agent month)
-        minutes = sum(s.length_minutes * x[(a.id, d, s.code)] for d in range(H) for s in p.shifts
-                      if (a.id, d, s.code) in x)
+        minutes = sum(
+            s.length_minutes * x[(a.id, d, s.code)] for d in range(H) for s in p.shifts if (a.id, d, s.code) in x
+        )
         total = H * max(s.length_minutes for s in p.shifts)
         if a.max_minutes is not None and a.max_minutes < total:
             self.at_most("max_minutes", minutes, a.max_minutes, total)
@@ -473,8 +531,10 @@ class _Builder:
             for d in range(H - k):
                 self.clause("max_consecutive", [work[t].Not() for t in range(d, d + k + 1)])
         # Forbid short stretches that start and end inside the horizon (work or rest).
-        for family, length, lit in (("min_consecutive", a.min_consecutive, lambda t: work[t]),
-                                    ("min_consecutive_off", a.min_consecutive_off, lambda t: work[t].Not())):
+        for family, length, lit in (
+            ("min_consecutive", a.min_consecutive, lambda t: work[t]),
+            ("min_consecutive_off", a.min_consecutive_off, lambda t: work[t].Not()),
+        ):
             for ln in range(1, length):
                 for d in range(1, H - ln):
                     pattern = [lit(d - 1)] + [lit(t).Not() for t in range(d, d + ln)] + [lit(d + ln)]
@@ -533,8 +593,14 @@ class _Builder:
                     per_interval.setdefault((t, sk), []).append(n)
             for cv in p.interval_cover:
                 count = sum(per_interval.get((cv.interval, cv.skill), []))
-                self._deviation(count, cv.requirement, cv.under_weight, cv.over_weight, n_agents,
-                                cv.interval * p.interval_minutes // MINUTES_PER_DAY)
+                self._deviation(
+                    count,
+                    cv.requirement,
+                    cv.under_weight,
+                    cv.over_weight,
+                    n_agents,
+                    cv.interval * p.interval_minutes // MINUTES_PER_DAY,
+                )
 
     def _deviation(self, count, requirement: int, under_w: int, over_w: int, n: int, day: int) -> None:
         m = self.m
@@ -549,13 +615,15 @@ class _Builder:
             self.terms.append((over_w, over))
 
     def _fairness(self) -> None:
-        p, m, H = self.p, self.m, self.p.days
+        p, _m, H = self.p, self.m, self.p.days
         night = [s.code for s in p.shifts if s.night]
         pool = _night_pool(p)
         if p.fair_night_weight and night and pool:
-            self._spread(p.fair_night_weight,
-                         [sum(self.x[(a.id, d, c)] for d in range(H) for c in night if (a.id, d, c) in self.x)
-                          for a in pool], H)
+            self._spread(
+                p.fair_night_weight,
+                [sum(self.x[(a.id, d, c)] for d in range(H) for c in night if (a.id, d, c) in self.x) for a in pool],
+                H,
+            )
         if p.fair_weekend_weight and p.weekends:
             days = {d for g in p.weekends for d in g}
             seats = {s.code for s in p.shifts if s.covers_intervals}
@@ -593,8 +661,10 @@ def greedy_roster(problem: Problem) -> Roster:
     weekends = {a.id: set() for a in p.agents}
     weekend_of = {d: i for i, g in enumerate(p.weekends) for d in g}
     fixed = {(ag, d): c for ag, d, c in p.fixed}
-    ok_codes = {a.id: [s for s in p.shifts if (s.skill is None or s.skill in a.skills) and a.max_shifts.get(s.code, 1) > 0]
-                for a in p.agents}
+    ok_codes = {
+        a.id: [s for s in p.shifts if (s.skill is None or s.skill in a.skills) and a.max_shifts.get(s.code, 1) > 0]
+        for a in p.agents
+    }
     used = {a.id: {} for a in p.agents}
     for d in range(H):
         order = sorted(p.agents, key=lambda a: (minutes[a.id], a.id))
@@ -606,7 +676,7 @@ def greedy_roster(problem: Problem) -> Roster:
                 choice, best = None, 0
                 prev = roster.get((a.id, d - 1))
                 max_days = H - a.min_days_off
-                budget = a.max_minutes if a.max_minutes is not None else 10 ** 9
+                budget = a.max_minutes if a.max_minutes is not None else 10**9
                 pace = budget * (d + 1) / H + 600
                 wk = weekend_of.get(d)
                 for s in ok_codes[a.id]:
@@ -620,10 +690,14 @@ def greedy_roster(problem: Problem) -> Roster:
                         break
                     if minutes[a.id] + s.length_minutes > min(budget, pace):
                         continue
-                    if used[a.id].get(s.code, 0) >= a.max_shifts.get(s.code, 10 ** 9):
+                    if used[a.id].get(s.code, 0) >= a.max_shifts.get(s.code, 10**9):
                         continue
-                    if (wk is not None and wk not in weekends[a.id] and a.max_weekends is not None
-                            and len(weekends[a.id]) >= a.max_weekends):
+                    if (
+                        wk is not None
+                        and wk not in weekends[a.id]
+                        and a.max_weekends is not None
+                        and len(weekends[a.id]) >= a.max_weekends
+                    ):
                         continue
                     gain = 0
                     for t in intervals_of(s, d, p.interval_minutes):
@@ -631,7 +705,7 @@ def greedy_roster(problem: Problem) -> Roster:
                             if need.get((t, sk), 0) > 0:
                                 gain += weight[(t, sk)]
                     if shift_need.get((d, s.code), 0) > 0:
-                        gain += 10 ** 6
+                        gain += 10**6
                     if gain > best:
                         choice, best = s, gain
             if choice is None:
@@ -657,8 +731,13 @@ def build_model(problem: Problem, relax: bool = False, hard_weight: int = 100_00
     return _Builder(problem, relax, hard_weight).build()
 
 
-STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.INFEASIBLE: "INFEASIBLE",
-          cp_model.MODEL_INVALID: "MODEL_INVALID", cp_model.UNKNOWN: "UNKNOWN"}
+STATUS = {
+    cp_model.OPTIMAL: "OPTIMAL",
+    cp_model.FEASIBLE: "FEASIBLE",
+    cp_model.INFEASIBLE: "INFEASIBLE",
+    cp_model.MODEL_INVALID: "MODEL_INVALID",
+    cp_model.UNKNOWN: "UNKNOWN",
+}
 
 
 def assignment_values(builder: _Builder, roster: Roster) -> tuple[list[int], int] | None:
@@ -716,8 +795,15 @@ class _FirstPhase(cp_model.CpSolverSolutionCallback):
         self._timer.cancel()
 
 
-def solve_model(builder: _Builder, time_limit: float, workers: int, hint: Roster | None, log: bool,
-         first_phase: float | None = None, stop: threading.Event | None = None):
+def solve_model(
+    builder: _Builder,
+    time_limit: float,
+    workers: int,
+    hint: Roster | None,
+    log: bool,
+    first_phase: float | None = None,
+    stop: threading.Event | None = None,
+):
     """Solve the whole model; returns (status, values of all variables or None, objective, bound). With first_phase,
     stop after that many seconds as soon as a roster exists (LNS takes over from there). When the search ends
     without a roster of its own (UNKNOWN: out of time, as on a thousand agents under load) but the hint keeps every
@@ -732,11 +818,13 @@ def solve_model(builder: _Builder, time_limit: float, workers: int, hint: Roster
     solver.parameters.log_search_progress = log
     finished = threading.Event()
     if stop is not None:
+
         def watch() -> None:
             while not finished.wait(0.1):
                 if stop.is_set():
                     solver.stop_search()
                     return
+
         threading.Thread(target=watch, daemon=True).start()
     try:
         if first_phase is not None and first_phase < time_limit:
@@ -747,8 +835,12 @@ def solve_model(builder: _Builder, time_limit: float, workers: int, hint: Roster
     finally:
         finished.set()
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return (STATUS[status], list(solver.ResponseProto().solution), round(solver.ObjectiveValue()),
-                solver.BestObjectiveBound())
+        return (
+            STATUS[status],
+            list(solver.ResponseProto().solution),
+            round(solver.ObjectiveValue()),
+            solver.BestObjectiveBound(),
+        )
     if status == cp_model.UNKNOWN and start is not None:
         return "FEASIBLE", start[0], start[1], None
     return STATUS.get(status, "UNKNOWN"), None, None, None
@@ -760,14 +852,33 @@ def roster_of(builder: _Builder, values: list[int] | None) -> Roster:
     return {(agent, d): code for (agent, d, code), v in builder.x.items() if values[v.Index()]}
 
 
-def _improve(builder: _Builder, values: list[int], objective: int, deadline: float, seed: int,
-             workers: int, stop_at: int | None = None, clock=time.monotonic, on_improve=None) -> lns.Result:
+def _improve(
+    builder: _Builder,
+    values: list[int],
+    objective: int,
+    deadline: float,
+    seed: int,
+    workers: int,
+    stop_at: int | None = None,
+    clock=time.monotonic,
+    on_improve=None,
+) -> lns.Result:
     """Large-neighbourhood search from the first phase's roster until the deadline (kefu.roster.lns)."""
     index = {a.id: i for i, a in enumerate(builder.p.agents)}
     cells = [(index[agent], d, v.Index()) for (agent, d, _code), v in builder.x.items()]
-    return lns.improve(builder.m, cells, values, objective, deadline, seed=seed, threads=workers, stop_at=stop_at,
-                       short_days=lambda vals: [d for idx, d in builder.shortfalls if vals[idx] > 0], clock=clock,
-                       on_improve=on_improve)
+    return lns.improve(
+        builder.m,
+        cells,
+        values,
+        objective,
+        deadline,
+        seed=seed,
+        threads=workers,
+        stop_at=stop_at,
+        short_days=lambda vals: [d for idx, d in builder.shortfalls if vals[idx] > 0],
+        clock=clock,
+        on_improve=on_improve,
+    )
 
 
 def _patterns_suit(problem: Problem) -> bool:
@@ -779,10 +890,20 @@ def _cells(problem: Problem) -> int:
     return len(problem.agents) * problem.days * len(problem.shifts)
 
 
-def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint: Roster | None = None,
-          log: bool = False, relax_time_limit: float | None = None, lns_share: float | None = LNS_SHARE,
-          seed: int = 0, use_patterns: bool | None = None, progress=None,
-          stop: threading.Event | None = None) -> Solution:
+def solve(
+    problem: Problem,
+    *,
+    time_limit: float = 30.0,
+    workers: int = 2,
+    hint: Roster | None = None,
+    log: bool = False,
+    relax_time_limit: float | None = None,
+    lns_share: float | None = LNS_SHARE,
+    seed: int = 0,
+    use_patterns: bool | None = None,
+    progress=None,
+    stop: threading.Event | None = None,
+) -> Solution:
     """Solve with every hard rule enforced; when that is infeasible, relax rule families and say which broke.
 
     The whole model is searched first; unless it is solved to optimality within (1 - lns_share) of the time,
@@ -820,13 +941,15 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint:
     give_up = None
     if hint is None and lns_share and not problem.interval_cover:
         give_up = max(first_phase or 0.0, NO_ROSTER_SHARE * time_limit)
-    status, values, objective, bound = solve_model(model, min(left, give_up or left), workers, hint, log, first_phase,
-                                                   stop)
+    status, values, objective, bound = solve_model(
+        model, min(left, give_up or left), workers, hint, log, first_phase, stop
+    )
     if give_up is not None and values is None and status == "UNKNOWN" and clock() < deadline:
         hint = patterns.priced_roster(problem, time.monotonic() + PRICED_START_SHARE * (deadline - time.monotonic()))
         if hint is not None:
-            status, values, objective, bound = solve_model(model, deadline - time.monotonic(), workers, hint, log,
-                                                           first_phase, stop)
+            status, values, objective, bound = solve_model(
+                model, deadline - time.monotonic(), workers, hint, log, first_phase, stop
+            )
     relaxed = False
     found = status in ("OPTIMAL", "FEASIBLE")
     if not found:
@@ -834,16 +957,23 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint:
         left = relax_time_limit if relax_time_limit is not None else max(1.0, deadline - time.monotonic())
         deadline = time.monotonic() + left
         model = build_model(problem, relax=True)
-        status, values, objective, _bound = solve_model(model, left, workers, hint, log,
-                                                        None if not lns_share else left * (1 - lns_share), stop)
+        status, values, objective, _bound = solve_model(
+            model, left, workers, hint, log, None if not lns_share else left * (1 - lns_share), stop
+        )
         found = status in ("OPTIMAL", "FEASIBLE")
     report("model", objective, bound)
     if status == "FEASIBLE" and lns_share and not relaxed and use_patterns and clock() < deadline:
         # column generation and diving (kefu.roster.patterns): a strong lower bound and, usually, a far better roster
         large = _cells(problem) > PATTERN_MAX_CELLS
         until = time.monotonic() + (deadline - time.monotonic()) * PATTERN_SHARE
-        outcome = patterns.price_and_branch(problem, roster_of(model, values), until, workers=workers,
-                                            plan=patterns.LARGE_PLAN if large else patterns.Plan(), clock=clock)
+        outcome = patterns.price_and_branch(
+            problem,
+            roster_of(model, values),
+            until,
+            workers=workers,
+            plan=patterns.LARGE_PLAN if large else patterns.Plan(),
+            clock=clock,
+        )
         if outcome.lower_bound is not None:
             bound = max(bound or 0, outcome.lower_bound)  # fair-load terms only add to the cost: still a bound
         better = assignment_values(model, outcome.roster) if outcome.improved else None
@@ -853,9 +983,17 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint:
             status = "OPTIMAL"
         report("columns", objective, bound)
     if status == "FEASIBLE" and lns_share and deadline - clock() > 0.2:
-        improved = _improve(model, values, objective, deadline, seed, workers,
-                            stop_at=None if bound is None else math.ceil(bound - 1e-6), clock=clock,
-                            on_improve=lambda value: report("lns", value, bound))
+        improved = _improve(
+            model,
+            values,
+            objective,
+            deadline,
+            seed,
+            workers,
+            stop_at=None if bound is None else math.ceil(bound - 1e-6),
+            clock=clock,
+            on_improve=lambda value: report("lns", value, bound),
+        )
         values, objective = improved.values, improved.objective
         if bound is not None and objective <= bound:
             status = "OPTIMAL"
@@ -865,6 +1003,13 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, hint:
     evaluation = evaluate(problem, roster) if found else None
     conflicts = sorted({v.family for v in evaluation.hard}) if evaluation else []
     report("done", objective, bound)
-    return Solution(status=status, roster=roster,
-                    objective=evaluation.soft_cost if evaluation else None, bound=bound, relaxed=relaxed,
-                    conflicts=conflicts, evaluation=evaluation, wall_seconds=time.monotonic() - started)
+    return Solution(
+        status=status,
+        roster=roster,
+        objective=evaluation.soft_cost if evaluation else None,
+        bound=bound,
+        relaxed=relaxed,
+        conflicts=conflicts,
+        evaluation=evaluation,
+        wall_seconds=time.monotonic() - started,
+    )

@@ -17,6 +17,7 @@ weekends (a group counts when any of its days is worked; groups must be runs of 
 off. `Labeller.supported` is False when the state would be too big or the weekends are not runs: the caller then
 prices with CP-SAT.
 """
+
 from __future__ import annotations
 
 import math
@@ -46,8 +47,11 @@ class Labeller:
     def __init__(self, problem: engine.Problem, agent: engine.Agent):
         H = problem.days
         self.days = H
-        self.shifts = [s for s in problem.shifts
-                       if (s.skill is None or s.skill in agent.skills) and agent.max_shifts.get(s.code, 1) != 0]
+        self.shifts = [
+            s
+            for s in problem.shifts
+            if (s.skill is None or s.skill in agent.skills) and agent.max_shifts.get(s.code, 1) != 0
+        ]
         fixed = {d: code for a, d, code in problem.fixed if a == agent.id}
         # choices per day: 0 = off, i = self.shifts[i - 1] (the cells engine.build_model creates, then its clauses)
         self.allowed: list[list[int]] = []
@@ -64,7 +68,7 @@ class Labeller:
         total = H * max(lengths, default=0)
         self.min_units = 0
         self.minutes_axis = None
-        if (agent.min_minutes > 0 or (agent.max_minutes is not None and agent.max_minutes < total)):
+        if agent.min_minutes > 0 or (agent.max_minutes is not None and agent.max_minutes < total):
             unit = math.gcd(*lengths) or 1
             cap = total if agent.max_minutes is None else min(total, agent.max_minutes)
             self.minutes_axis = len(axes)
@@ -171,8 +175,7 @@ class Labeller:
         """(target slices, source slices) moving resource indexes up by offset, or None for no move."""
         if not any(offset):
             return None
-        return (tuple(slice(o, None) for o in offset),
-                tuple(slice(0, n - o) for o, n in zip(offset, self.shape)))
+        return (tuple(slice(o, None) for o in offset), tuple(slice(0, n - o) for o, n in zip(offset, self.shape)))
 
     def best(self, costs: list[list[float]], k: int = 1) -> list[tuple[float, Line]]:
         """Up to k schedules of least cost, cheapest first, with distinct final states (so distinct schedules);

@@ -10,14 +10,15 @@ roster at most as costly; a result is accepted only when its objective is not hi
 Sizes adapt per neighbourhood kind: a sub-model solved to optimality grows the next one of its kind, one cut
 short by the time limit shrinks it. The random generator is seeded, so runs are reproducible up to timing.
 """
+
 from __future__ import annotations
 
 import bisect
 import random
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Callable
 
 from ortools.sat.python import cp_model
 
@@ -29,7 +30,9 @@ class Result:
     iterations: int = 0
     improvements: int = 0
     dtime: float = 0.0  # deterministic time of the sub-solves
-    history: list[tuple[float, int, str]] = field(default_factory=list)  # (seconds, objective, neighbourhood) at each improvement
+    history: list[tuple[float, int, str]] = field(
+        default_factory=list
+    )  # (seconds, objective, neighbourhood) at each improvement
 
 
 STALL = 40  # rounds without improvement before the sub-solves get twice the time
@@ -45,11 +48,23 @@ class _Kind:
         self.size = min(self.hi, self.size * 1.2) if solved else max(self.lo, self.size / 1.2)
 
 
-def improve(model: cp_model.CpModel, cells: list[tuple[int, int, int]], values: list[int], objective: int,
-            deadline: float, *, seed: int = 0, sub_time: float = 4.0, sub_dtime: float = 0.1,
-            threads: int = 1, clock=time.monotonic, max_iterations: int | None = None, stop_at: int | None = None,
-            short_days: Callable[[list[int]], list[int]] | None = None,
-            on_improve: Callable[[int], None] | None = None) -> Result:
+def improve(
+    model: cp_model.CpModel,
+    cells: list[tuple[int, int, int]],
+    values: list[int],
+    objective: int,
+    deadline: float,
+    *,
+    seed: int = 0,
+    sub_time: float = 4.0,
+    sub_dtime: float = 0.1,
+    threads: int = 1,
+    clock=time.monotonic,
+    max_iterations: int | None = None,
+    stop_at: int | None = None,
+    short_days: Callable[[list[int]], list[int]] | None = None,
+    on_improve: Callable[[int], None] | None = None,
+) -> Result:
     """Improve the solution `values` (objective `objective`) of `model` until `deadline` (on `clock`).
 
     cells: (agent index, day, proto variable index) of every decision variable; a neighbourhood frees the
@@ -89,15 +104,15 @@ def improve(model: cp_model.CpModel, cells: list[tuple[int, int, int]], values: 
             if short:  # a window around a short day, and two agents over the whole horizon
                 centre = bisect.bisect_left(days, rng.choice(short))
                 start = min(max(0, centre - w // 2), n_days - w)
-                return set(rng.sample(agents, min(2, n_agents))), set(days[start:start + w]), True
+                return set(rng.sample(agents, min(2, n_agents))), set(days[start : start + w]), True
             start = rng.randrange(n_days - w + 1)  # no shortfall: a window of days like "days"
-            return None, set(days[start:start + w]), False
+            return None, set(days[start : start + w]), False
         free_agents = set(rng.sample(agents, max(1, min(n_agents, round(kind.size)))))
         if kind.name == "agents":
             return free_agents, None, False
         w = min(n_days, 14)
         start = rng.randrange(n_days - w + 1)
-        return free_agents, set(days[start:start + w]), False
+        return free_agents, set(days[start : start + w]), False
 
     def solve(job):
         kind, (free_agents, free_days, either), incumbent, limit, sub_seed, dtime = job
@@ -108,7 +123,9 @@ def improve(model: cp_model.CpModel, cells: list[tuple[int, int, int]], values: 
             if either:
                 fixed = a not in free_agents and d not in free_days
             else:
-                fixed = (free_agents is not None and a not in free_agents) or (free_days is not None and d not in free_days)
+                fixed = (free_agents is not None and a not in free_agents) or (
+                    free_days is not None and d not in free_days
+                )
             if fixed:
                 dom = variables[idx].domain
                 dom.clear()
@@ -146,8 +163,16 @@ def improve(model: cp_model.CpModel, cells: list[tuple[int, int, int]], values: 
                 result.iterations += 1
                 # a long time without progress: search each neighbourhood longer (up to 8 times)
                 dtime = sub_dtime * 2 ** min(3, stall // STALL)
-                jobs.append((kind, neighbourhood(kind, result.values), result.values, min(left, sub_time),
-                             rng.randrange(1 << 30), dtime))
+                jobs.append(
+                    (
+                        kind,
+                        neighbourhood(kind, result.values),
+                        result.values,
+                        min(left, sub_time),
+                        rng.randrange(1 << 30),
+                        dtime,
+                    )
+                )
             round_started = time.monotonic()
             answers = list(pool.map(solve, jobs)) if pool else [solve(jobs[0])]
             if wall:  # outside the solver, plus how far a solver ran past its own limit (a loaded machine)

@@ -1,4 +1,5 @@
 """The roster's notifications: codes with parameters, rendered in the reader's language when shown."""
+
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _

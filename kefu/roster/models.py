@@ -1,4 +1,5 @@
 """Shift templates, rosters (draft → published), assignments, agents' requests and manual edits."""
+
 from django.db import models
 
 from kefu.org.models import Center, Staff
@@ -44,7 +45,9 @@ class Roster(models.Model):
     created_by = models.ForeignKey(Staff, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="生成人")
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
-    published_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="发布人")
+    published_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="发布人"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "排班表"
@@ -58,8 +61,9 @@ class Assignment(models.Model):
     roster = models.ForeignKey(Roster, on_delete=models.CASCADE, related_name="assignments", verbose_name="排班表")
     staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="roster_assignments", verbose_name="员工")
     day = models.DateField("日期")
-    shift = models.ForeignKey(ShiftTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                              verbose_name="班次")  # null: 应急备班 (on call, 004:L787)
+    shift = models.ForeignKey(
+        ShiftTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="班次"
+    )  # null: 应急备班 (on call, 004:L787)
     code = models.CharField("班次代码", max_length=8)
 
     class Meta:
@@ -88,7 +92,9 @@ class RosterRequest(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "排班请求"
         ordering = ["day", "id"]
-        constraints = [models.UniqueConstraint(fields=["staff", "day", "kind", "shift_code"], name="roster_request_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "day", "kind", "shift_code"], name="roster_request_unique")
+        ]
 
 
 class RosterEdit(models.Model):

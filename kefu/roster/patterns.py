@@ -19,6 +19,7 @@ bound CP-SAT reports on 2 workers), so:
 Fair-load terms (night/weekend spread) are not in the master: the engine re-evaluates the whole objective and keeps the
 better roster. `price_and_branch` returns plain data.
 """
+
 from __future__ import annotations
 
 import math
@@ -50,6 +51,7 @@ ABANDON_AT = 0.1  # after this share of its time, the LP phase is given up at th
 class Plan:
     """How long the LP phase may run and how the LP becomes a roster. Defaults: Instances 1-11 (up to
     engine.PATTERN_MAX_CELLS agent-days x shifts)."""
+
     lp_share: float = 0.6  # of the time to the deadline, the most the LP phase takes
     give_up: bool = True  # give up the LP phase when pricings keep running out of time (ABANDON_AT)
     max_gap: float = 0.05  # dive only when the LP value is within this share of the proven bound (inf: always)
@@ -74,8 +76,19 @@ class Plan:
 #   4,064-4,172 in 7 runs (without: dives 4,249-4,606, LNS 4,067-4,382 in 8 runs; from 12 on, 8 s: 4,067-4,362 in 4).
 # Never give up and always dive: the LNS left afterwards is too short to start from the first roster, and under load a
 # few of its pricings run out of time now and then.
-LARGE_PLAN = Plan(lp_share=0.4, give_up=False, max_gap=float("inf"), step=0.2, of_free=True, rounds=3, last_rounds=5,
-                  converge_below=4, fill_below=10, fill_time=5.0, dives=1)
+LARGE_PLAN = Plan(
+    lp_share=0.4,
+    give_up=False,
+    max_gap=float("inf"),
+    step=0.2,
+    of_free=True,
+    rounds=3,
+    last_rounds=5,
+    converge_below=4,
+    fill_below=10,
+    fill_time=5.0,
+    dives=1,
+)
 
 
 @dataclass
@@ -123,28 +136,41 @@ def _covered_rows(problem: engine.Problem, agent: engine.Agent, row_index: dict)
 
 def line_cost(requests: list[engine.Request], line: Line) -> int:
     """Cost of one agent's requests on one schedule (the same rule as engine.evaluate)."""
-    return sum(r.weight for r in requests
-               if engine.request_missed(r, line[r.day] if 0 <= r.day < len(line) else None))
+    return sum(r.weight for r in requests if engine.request_missed(r, line[r.day] if 0 <= r.day < len(line) else None))
 
 
 class Pricer:
     """The rules of one agent; `price(duals)` returns schedules of least reduced cost, found by the exact labelling DP
     (kefu.roster.labelling) where it supports the agent's rules at a manageable size, else by a CP-SAT model."""
 
-    def __init__(self, problem: engine.Problem, agent: engine.Agent, requests: list[engine.Request],
-                 covered: dict[tuple[int, str], list[int]]):
-        single = engine.Problem(days=problem.days, shifts=problem.shifts, agents=(agent,), weekends=problem.weekends,
-                                interval_minutes=problem.interval_minutes,
-                                fixed=tuple(f for f in problem.fixed if f[0] == agent.id))
+    def __init__(
+        self,
+        problem: engine.Problem,
+        agent: engine.Agent,
+        requests: list[engine.Request],
+        covered: dict[tuple[int, str], list[int]],
+    ):
+        single = engine.Problem(
+            days=problem.days,
+            shifts=problem.shifts,
+            agents=(agent,),
+            weekends=problem.weekends,
+            interval_minutes=problem.interval_minutes,
+            fixed=tuple(f for f in problem.fixed if f[0] == agent.id),
+        )
         self.builder = engine.build_model(single)
         self.agent, self.requests, self.covered, self.days = agent, requests, covered, problem.days
         self.labeller = labelling.Labeller(problem, agent)
         self.use_dp = False  # set once CP-SAT ran out of QUICK_PRICING: such duals come back, the DP goes first then
         if self.labeller.supported:  # cost of each choice of each day without the duals: the missed requests
             choices = [None] + [s.code for s in self.labeller.shifts]
-            self.request_table = [[float(sum(r.weight for r in requests if r.day == d and engine.request_missed(r, c)))
-                                   for c in choices] for d in range(problem.days)]
-            self.choice_rows = [[self.covered.get((d, c), ()) if c else () for c in choices] for d in range(problem.days)]
+            self.request_table = [
+                [float(sum(r.weight for r in requests if r.day == d and engine.request_missed(r, c))) for c in choices]
+                for d in range(problem.days)
+            ]
+            self.choice_rows = [
+                [self.covered.get((d, c), ()) if c else () for c in choices] for d in range(problem.days)
+            ]
         self.cells = [(d, code, v.Index()) for (_a, d, code), v in self.builder.x.items()]
         # request cost as a linear function of the cells, up to a constant (the weights of the on-requests)
         self.request_coef: dict[int, int] = {}
@@ -169,8 +195,11 @@ class Pricer:
                 coef[idx] = coef.get(idx, 0) - round(SCALE * sum(duals[i] for i in rows))
         sub = self.builder.m.clone()
         items = [(i, c) for i, c in coef.items() if c]
-        sub.Minimize(cp_model.LinearExpr.WeightedSum([sub.get_int_var_from_proto_index(i) for i, _ in items],
-                                                     [c for _, c in items]))
+        sub.Minimize(
+            cp_model.LinearExpr.WeightedSum(
+                [sub.get_int_var_from_proto_index(i) for i, _ in items], [c for _, c in items]
+            )
+        )
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = time_limit
@@ -201,12 +230,16 @@ class Pricer:
         best = min(r for r, _ in out) if out else None
         return out, best, status == cp_model.OPTIMAL
 
-    def exact(self, duals: list[float], found: list[tuple[float, Line]] = ()) -> tuple[list[tuple[float, Line]], float | None, bool]:
+    def exact(
+        self, duals: list[float], found: list[tuple[float, Line]] = ()
+    ) -> tuple[list[tuple[float, Line]], float | None, bool]:
         """The same answer as `price`, always proved, by the labelling DP (only where labeller.supported); the
         schedules CP-SAT `found` before it was cut short are kept as columns too."""
         started = time.perf_counter()
-        table = [[base - sum(duals[i] for i in rows) for base, rows in zip(costs, covered)]
-                 for costs, covered in zip(self.request_table, self.choice_rows)]
+        table = [
+            [base - sum(duals[i] for i in rows) for base, rows in zip(costs, covered)]
+            for costs, covered in zip(self.request_table, self.choice_rows)
+        ]
         out = self.labeller.best(table, MAX_COLUMNS_PER_PRICING)
         self.use_dp = time.perf_counter() - started < QUICK_PRICING  # faster than CP-SAT's allowance: first from now on
         seen = {line for _r, line in out}
@@ -339,8 +372,11 @@ class Master:
         mus = {a.id: self.convexity[a.id].dual_value() for a in self.agents}  # read before columns are added
         free = [a for a in self.agents if a.id not in self.fixed]
         while True:
-            smooth = duals if self.center is None or alpha <= 0 else [
-                alpha * c + (1 - alpha) * d for c, d in zip(self.center, duals)]
+            smooth = (
+                duals
+                if self.center is None or alpha <= 0
+                else [alpha * c + (1 - alpha) * d for c, d in zip(self.center, duals)]
+            )
 
             def run(a: engine.Agent):
                 return a.id, self.pricers[a.id].price(smooth, time_limit)
@@ -351,8 +387,15 @@ class Master:
             pending = [pool.submit(run, a) for a in free if a.id not in by_dp] if pool else []
             answers = [(agent, self.pricers[agent].exact(smooth)) for agent in by_dp]
             answers += [f.result() for f in pending] if pool else [run(a) for a in free if a.id not in by_dp]
-            answers = [(agent, self.pricers[agent].exact(smooth, cols) if not optimal and self.pricers[agent].labeller.supported
-                        else (cols, best, optimal)) for agent, (cols, best, optimal) in answers]
+            answers = [
+                (
+                    agent,
+                    self.pricers[agent].exact(smooth, cols)
+                    if not optimal and self.pricers[agent].labeller.supported
+                    else (cols, best, optimal),
+                )
+                for agent, (cols, best, optimal) in answers
+            ]
             proved = all(optimal and best is not None for _agent, (_c, best, optimal) in answers)
             if proved:
                 lagrange = sum(p * row[0] for p, row in zip(smooth, self.rows)) + sum(b for _a, (_c, b, _o) in answers)
@@ -378,8 +421,11 @@ class Master:
         the others' columns cost 3x the LP), so the agents left get the whole rule model instead, the fixed agents
         pinned, hinted with the columns the LP weighs most (without an LP solution: the incumbent's, the first)."""
         solved = self.solve()
-        top = {a.id: self.weights(a.id)[0][1] if solved else next(iter(self.columns[a.id]))
-               for a in self.agents if a.id not in self.fixed}
+        top = {
+            a.id: self.weights(a.id)[0][1] if solved else next(iter(self.columns[a.id]))
+            for a in self.agents
+            if a.id not in self.fixed
+        }
         builder = engine.build_model(self.problem)
         hint = {**self.fixed, **top}
         for (agent, d, code), v in builder.x.items():
@@ -407,15 +453,25 @@ class Master:
         return cost
 
     def weights(self, agent: str) -> list[tuple[float, Line]]:
-        return sorted(((var.solution_value(), line) for line, (_c, var) in self.columns[agent].items()),
-                      key=lambda t: -t[0])
+        return sorted(
+            ((var.solution_value(), line) for line, (_c, var) in self.columns[agent].items()), key=lambda t: -t[0]
+        )
 
     def roster(self) -> engine.Roster:
-        return {(agent, d): code for agent, line in self.fixed.items() for d, code in enumerate(line) if code is not None}
+        return {
+            (agent, d): code for agent, line in self.fixed.items() for d, code in enumerate(line) if code is not None
+        }
 
 
-def price_and_branch(problem: engine.Problem, incumbent: engine.Roster, deadline: float, *, workers: int = 2,
-                     plan: Plan = Plan(), clock=time.monotonic) -> Outcome:
+def price_and_branch(
+    problem: engine.Problem,
+    incumbent: engine.Roster,
+    deadline: float,
+    *,
+    workers: int = 2,
+    plan: Plan = Plan(),
+    clock=time.monotonic,
+) -> Outcome:
     """Generate columns until the LP is solved or plan.lp_share of the time to `deadline` has passed; then dive: fix the
     agents whose schedule the LP (nearly) chose, re-price the others a few rounds, repeat until every agent has one
     schedule. When the deadline comes first, the agents left get the whole rule model (Master.fill). Returns the better
@@ -497,8 +553,10 @@ def price_and_branch(problem: engine.Problem, incumbent: engine.Roster, deadline
         history.append((round(clock() - started, 2), "lp", lp_value))
         # A dive from an LP far from solved gives a poor roster (Instance9 on a loaded machine: LP 1,249 against an
         # optimum of 439, dive 4,668): then keep the incumbent and leave the time to the search that follows.
-        close = lp_value is not None and (math.isinf(plan.max_gap) or (
-            bound is not None and lp_value - bound <= plan.max_gap * max(1.0, abs(lp_value))))
+        close = lp_value is not None and (
+            math.isinf(plan.max_gap)
+            or (bound is not None and lp_value - bound <= plan.max_gap * max(1.0, abs(lp_value)))
+        )
         rosters = []  # (master cost, roster) of each dive
         while close:
             dive_started = clock()
@@ -510,8 +568,11 @@ def price_and_branch(problem: engine.Problem, incumbent: engine.Roster, deadline
             # agents of a dive sometimes cannot fill the gaps the others leave (Instance8: 1,305 in one dive, 1,508
             # in another from the same LP), and LNS rarely mends a shortfall that needs several agents to move.
             best_cost = min(cost for cost, _roster in rosters)
-            if (len(rosters) >= plan.dives or (bound is not None and best_cost <= bound)
-                    or clock() + (clock() - dive_started) > deadline):
+            if (
+                len(rosters) >= plan.dives
+                or (bound is not None and best_cost <= bound)
+                or clock() + (clock() - dive_started) > deadline
+            ):
                 break
             master.unfix_all()  # the next dive solves the LP before it reads the weights
     finally:
@@ -520,6 +581,14 @@ def price_and_branch(problem: engine.Problem, incumbent: engine.Roster, deadline
     before = master.cost(incumbent)
     cost, dive_roster = min(rosters, key=lambda t: t[0]) if rosters else (before, None)
     improved = cost < before
-    return Outcome(roster=dive_roster if improved else dict(incumbent), objective=min(cost, before), improved=improved,
-                   lp_value=lp_value, lower_bound=bound, columns=sum(len(c) for c in master.columns.values()),
-                   rounds=rounds, converged=converged, history=history)
+    return Outcome(
+        roster=dive_roster if improved else dict(incumbent),
+        objective=min(cost, before),
+        improved=improved,
+        lp_value=lp_value,
+        lower_bound=bound,
+        columns=sum(len(c) for c in master.columns.values()),
+        rounds=rounds,
+        converged=converged,
+        history=history,
+    )

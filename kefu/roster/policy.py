@@ -5,6 +5,7 @@ kefu/workcal/policy.py, which cites the seeds' hours), read by kefu.roster.servi
 with the handover diary, QA, the floor ladder and attendance. `with_shifts(preset)` gives the solver's whole
 policy (this section plus the preset's templates) to tests and benchmarks that run without a database.
 """
+
 from __future__ import annotations
 
 import copy
@@ -19,8 +20,42 @@ SECTION = "roster"
 
 # Seats wanted per half hour on an ordinary day when no forecast is given (kefu.wfm's Erlang output
 # replaces it): traffic follows the time of day (004:L741 按各时段话务量安排相应人员).
-_PROFILE_24H = [2] * 14 + [4, 6, 8, 10, 12, 12, 12, 12, 11, 10, 9, 10, 12, 12, 12, 12, 11, 10, 9, 8, 8, 7, 6, 6,
-                            5, 4, 3, 3, 2, 2, 2, 2, 2, 2]
+_PROFILE_24H = [2] * 14 + [
+    4,
+    6,
+    8,
+    10,
+    12,
+    12,
+    12,
+    12,
+    11,
+    10,
+    9,
+    10,
+    12,
+    12,
+    12,
+    12,
+    11,
+    10,
+    9,
+    8,
+    8,
+    7,
+    6,
+    6,
+    5,
+    4,
+    3,
+    3,
+    2,
+    2,
+    2,
+    2,
+    2,
+    2,
+]
 
 _BASE = {
     "interval_minutes": 30,
@@ -37,7 +72,9 @@ _BASE = {
     ],
     "holiday_reserve_seats": 5,  # 004:L787 保证有5-7个额外台席作为应急台席
     "holiday_slack_ratio": 0.10,
-    "special_dates": ["05-17"],  # 004:L787 "5.17"电信日, besides the statutory holidays of kefu.workcal  # 004:L787 每个时段的台席都应有富裕
+    "special_dates": [
+        "05-17"
+    ],  # 004:L787 "5.17"电信日, besides the statutory holidays of kefu.workcal  # 004:L787 每个时段的台席都应有富裕
     "month_start_days": 5,  # 004:L761 月初出帐日话务增长: more work at the start of the month
     "month_start_uplift": 0.15,
     "weights": {
@@ -107,8 +144,7 @@ class RosterPolicy(PolicyModel):
     skill_cover: List(SkillCover) = Field(description="各技能在各时段的最少在岗人数")  # 004:L2019
     holiday_reserve_seats: Int(ge=0) = Field(description="节假日另备的应急台席数")  # 004:L787
     holiday_slack_ratio: Num(ge=0, lt=1) = Field(description="节假日每个时段的台席富余比例")  # 004:L787
-    special_dates: List(MonthDay()) = Field(
-        description="法定节假日之外按节假日安排的日期（MM-DD）")  # 004:L787
+    special_dates: List(MonthDay()) = Field(description="法定节假日之外按节假日安排的日期（MM-DD）")  # 004:L787
     month_start_days: Int(ge=0, le=31) = Field(description="月初话务上升的天数（出帐日）")  # 004:L761
     month_start_uplift: Num(ge=0, lt=10) = Field(description="月初需求增加的比例（如 0.15）")  # 004:L761
     weights: Weights = Field(description="求解器的罚分权重")  # not from the seeds
@@ -121,14 +157,18 @@ MODEL = RosterPolicy
 
 def engine_shifts(templates: list[shift_calendar.ShiftTemplate]) -> list[dict]:
     """Templates in the solver's shape (kefu.roster.center.shift_types)."""
-    return [{"code": t.code, "name": t.name, "start": t.start, "hours": t.minutes / 60, "night": t.night,
-             "color": t.color} for t in templates]
+    return [
+        {"code": t.code, "name": t.name, "start": t.start, "hours": t.minutes / 60, "night": t.night, "color": t.color}
+        for t in templates
+    ]
 
 
 def with_shifts(preset: str) -> dict:
     """The roster preset with the shift calendar preset's templates under "shifts" (plain data, no database)."""
-    return {**copy.deepcopy(PRESETS[preset]),
-            "shifts": engine_shifts(shift_calendar.templates_from(SHIFT_PRESETS[preset]))}
+    return {
+        **copy.deepcopy(PRESETS[preset]),
+        "shifts": engine_shifts(shift_calendar.templates_from(SHIFT_PRESETS[preset])),
+    }
 
 
 def validate(data: dict) -> list[tuple[str, str]]:

@@ -17,6 +17,7 @@ break an upper limit); it is the start, and large-neighbourhood search (`kefu.ro
 cover it left short. When it is not legal (a minimum stretch or minimum hours broken), CP-SAT searches the whole model
 hinted with it first. When no roster keeps every hard rule, the rule families are relaxed as in `engine.solve`.
 """
+
 from __future__ import annotations
 
 import time
@@ -74,8 +75,12 @@ def required_changes(problem: engine.Problem, published: engine.Roster) -> set[C
         a, s = agents.get(agent), shifts.get(code)
         if a is None or s is None or not 0 <= day < problem.days:
             out.add((agent, day))
-        elif (day in a.days_off or (s.skill is not None and s.skill not in a.skills) or a.max_shifts.get(code, 1) == 0
-              or (s.only_days is not None and day not in s.only_days)):
+        elif (
+            day in a.days_off
+            or (s.skill is not None and s.skill not in a.skills)
+            or a.max_shifts.get(code, 1) == 0
+            or (s.only_days is not None and day not in s.only_days)
+        ):
             out.add((agent, day))
     for cell, code in fixed.items():
         if published.get(cell) != code:
@@ -83,8 +88,9 @@ def required_changes(problem: engine.Problem, published: engine.Roster) -> set[C
     return out
 
 
-def moves_between(problem: engine.Problem, published: engine.Roster, roster: engine.Roster,
-                  required: set[Cell] = frozenset()) -> list[Move]:
+def moves_between(
+    problem: engine.Problem, published: engine.Roster, roster: engine.Roster, required: set[Cell] = frozenset()
+) -> list[Move]:
     """Cells of the problem's agents and days whose shift differs between the two rosters."""
     out = []
     for a in problem.agents:
@@ -101,11 +107,16 @@ def kept_assignments(published: engine.Roster, roster: engine.Roster, required: 
     return sum(1 for cell in keepable if roster.get(cell) == published[cell]), len(keepable)
 
 
-def _with_confirmed(problem: engine.Problem, published: engine.Roster, confirmed, required: set[Cell]) -> engine.Problem:
+def _with_confirmed(
+    problem: engine.Problem, published: engine.Roster, confirmed, required: set[Cell]
+) -> engine.Problem:
     """The problem with every confirmed cell the change leaves legal fixed to its published shift."""
     already = {(a, d) for a, d, _code in problem.fixed}
-    pins = tuple((agent, day, published.get((agent, day))) for agent, day in sorted(confirmed)
-                 if (agent, day) not in required and (agent, day) not in already)
+    pins = tuple(
+        (agent, day, published.get((agent, day)))
+        for agent, day in sorted(confirmed)
+        if (agent, day) not in required and (agent, day) not in already
+    )
     return replace(problem, fixed=problem.fixed + pins) if pins else problem
 
 
@@ -126,8 +137,17 @@ def _add_move_costs(builder, published: engine.Roster, move_cost: int) -> None:
     builder.m.Minimize(scale * soft + (scale * move_cost + 1) * sum(moved))
 
 
-def repair(problem: engine.Problem, published: engine.Roster, *, move_cost: int, confirmed=frozenset(),
-           time_limit: float = 30.0, workers: int = 2, seed: int = 0, log: bool = False) -> Repaired:
+def repair(
+    problem: engine.Problem,
+    published: engine.Roster,
+    *,
+    move_cost: int,
+    confirmed=frozenset(),
+    time_limit: float = 30.0,
+    workers: int = 2,
+    seed: int = 0,
+    log: bool = False,
+) -> Repaired:
     """Repair `published` for the changed `problem` (see the module's docstring). confirmed: cells (agent, day) whose
     published shift (or day off) is fixed unless the change forbids it."""
     started = time.monotonic()
@@ -146,30 +166,48 @@ def repair(problem: engine.Problem, published: engine.Roster, *, move_cost: int,
     # the whole model hinted with the minimal repair: small problems are proved here; larger ones stop once a roster
     # exists after FIRST_PHASE seconds and LNS goes on from it
     first_phase = min(FIRST_PHASE, time_limit * FIRST_SHARE)
-    status, values, objective, _bound = engine.solve_model(builder, deadline - tail - time.monotonic(), workers, start,
-                                                           log, first_phase)
+    status, values, objective, _bound = engine.solve_model(
+        builder, deadline - tail - time.monotonic(), workers, start, log, first_phase
+    )
     if values is None:
         relaxed = True
         builder = engine.build_model(model_problem, relax=True)
         _add_move_costs(builder, published, move_cost)
-        status, values, objective, _bound = engine.solve_model(builder, max(1.0, deadline - time.monotonic()),
-                                                               workers, start, log, first_phase)
+        status, values, objective, _bound = engine.solve_model(
+            builder, max(1.0, deadline - time.monotonic()), workers, start, log, first_phase
+        )
     found = None if values is None else (values, objective)
     history: list[tuple[float, int, str]] = []
     if found is not None and status != "OPTIMAL" and deadline - tail - time.monotonic() > 0.2:
         values, objective = found
         index = {a.id: i for i, a in enumerate(problem.agents)}
         cells = [(index[agent], d, v.Index()) for (agent, d, _code), v in builder.x.items()]
-        result = lns.improve(builder.m, cells, values, objective, deadline - tail, seed=seed, threads=workers,
-                             short_days=lambda vals: [d for idx, d in builder.shortfalls if vals[idx] > 0])
+        result = lns.improve(
+            builder.m,
+            cells,
+            values,
+            objective,
+            deadline - tail,
+            seed=seed,
+            threads=workers,
+            short_days=lambda vals: [d for idx, d in builder.shortfalls if vals[idx] > 0],
+        )
         found, history = (result.values, result.objective), result.history
     roster = engine.roster_of(builder, found[0]) if found is not None else dict(start)
     evaluation = engine.evaluate(problem, roster) if found is not None else None
     kept, keepable = kept_assignments(published, roster, required)
     if relaxed and status == "OPTIMAL":
         status = "FEASIBLE"
-    return Repaired(status=status if found is not None else "INFEASIBLE", roster=roster,
-                    moves=moves_between(problem, published, roster, required), required=required, kept=kept,
-                    keepable=keepable, evaluation=evaluation, relaxed=relaxed,
-                    conflicts=sorted({v.family for v in evaluation.hard}) if evaluation else [],
-                    wall_seconds=time.monotonic() - started, history=history)
+    return Repaired(
+        status=status if found is not None else "INFEASIBLE",
+        roster=roster,
+        moves=moves_between(problem, published, roster, required),
+        required=required,
+        kept=kept,
+        keepable=keepable,
+        evaluation=evaluation,
+        relaxed=relaxed,
+        conflicts=sorted({v.family for v in evaluation.hard}) if evaluation else [],
+        wall_seconds=time.monotonic() - started,
+        history=history,
+    )

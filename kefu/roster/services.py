@@ -3,6 +3,7 @@
 Every write runs inside transaction.atomic and raises RuleViolation (Chinese message, field, rule) on bad
 input, changing nothing. The rules themselves live in the `roster` policy (policy.py cites the seeds).
 """
+
 from __future__ import annotations
 
 import copy
@@ -12,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from kefu.errors import Conflict, NotAllowed, NotFound, RuleViolation
+from kefu.notify.services import notify
 from kefu.org.models import Center, Staff
 from kefu.org.policy import policy_for
-from kefu.notify.services import notify
 from kefu.org.roles import LEADS, Role, roles_of
 from kefu.roster import center as center_model
 from kefu.roster import engine, repair
@@ -41,8 +42,14 @@ def ensure_templates(center: Center) -> list[ShiftTemplate]:
     calendar = shift_calendar(center)
     rows = {t.code: t for t in ShiftTemplate.objects.filter(center=center)}
     for t in calendar:
-        want = {"name": t.name, "start": time(t.start_minute // 60, t.start_minute % 60), "minutes": t.minutes,
-                "night": t.night, "color": t.color, "active": True}
+        want = {
+            "name": t.name,
+            "start": time(t.start_minute // 60, t.start_minute % 60),
+            "minutes": t.minutes,
+            "night": t.night,
+            "color": t.color,
+            "active": True,
+        }
         row = rows.get(t.code)
         if row is None:
             ShiftTemplate.objects.create(center=center, code=t.code, **want)
@@ -57,14 +64,27 @@ def ensure_templates(center: Center) -> list[ShiftTemplate]:
 
 def roster_agents(center: Center) -> list[Staff]:
     """Front-line staff the roster covers (话务员 and 高级座席), by staff number."""
-    return list(Staff.objects.filter(center=center, is_active=True, user__groups__name__in=ROSTER_ROLES)
-                .distinct().prefetch_related("skills").order_by("staff_no"))
+    return list(
+        Staff.objects.filter(center=center, is_active=True, user__groups__name__in=ROSTER_ROLES)
+        .distinct()
+        .prefetch_related("skills")
+        .order_by("staff_no")
+    )
 
 
 def _policy_with_templates(center: Center) -> dict:
     pol = copy.deepcopy(roster_policy(center))
-    pol["shifts"] = [{"code": t.code, "name": t.name, "start": f"{t.start:%H:%M}", "hours": t.minutes / 60,
-                      "night": t.night, "color": t.color} for t in ensure_templates(center)]
+    pol["shifts"] = [
+        {
+            "code": t.code,
+            "name": t.name,
+            "start": f"{t.start:%H:%M}",
+            "hours": t.minutes / 60,
+            "night": t.night,
+            "color": t.color,
+        }
+        for t in ensure_templates(center)
+    ]
     return pol
 
 
@@ -129,7 +149,9 @@ def wfm_requirement(center: Center, *, start: date, days: int, interval_minutes:
     return out
 
 
-def requirement_from_wfm(center: Center, *, start: date, days: int, interval_minutes: int = 30) -> list[list[int] | None] | None:
+def requirement_from_wfm(
+    center: Center, *, start: date, days: int, interval_minutes: int = 30
+) -> list[list[int] | None] | None:
     """Seats per interval from kefu.wfm (wfm_requirement) for each day with a forecast, None for a day without one;
     None when no day of the period has a forecast."""
     planned = wfm_requirement(center, start=start, days=days, interval_minutes=interval_minutes)
@@ -153,9 +175,18 @@ def _validate_requirement(requirement, days: int, per_day: int) -> list[list[int
 
 # ------------------------------------------------------------------------------------------- requests
 
+
 @transaction.atomic
-def submit_request(actor: Staff, *, day: date, kind: str, shift_code: str = "", staff_no: str | None = None,
-                   weight: int | None = None, note: str = "") -> RosterRequest:
+def submit_request(
+    actor: Staff,
+    *,
+    day: date,
+    kind: str,
+    shift_code: str = "",
+    staff_no: str | None = None,
+    weight: int | None = None,
+    note: str = "",
+) -> RosterRequest:
     """An agent asks for a day off or a shift (soft, weighted); leads may file for anyone."""
     staff = actor
     if staff_no and staff_no != actor.staff_no:
@@ -178,11 +209,13 @@ def submit_request(actor: Staff, *, day: date, kind: str, shift_code: str = "", 
         raise RuleViolation("权重应在 1-100 之间", field="weight", rule="range")
     if RosterRequest.objects.filter(staff=staff, day=day, kind=kind, shift_code=shift_code).exists():
         raise Conflict("同一天已有相同的排班请求", field="day", rule="duplicate")
-    return RosterRequest.objects.create(center=staff.center, staff=staff, day=day, kind=kind, shift_code=shift_code,
-                                        weight=weight, note=note[:200])
+    return RosterRequest.objects.create(
+        center=staff.center, staff=staff, day=day, kind=kind, shift_code=shift_code, weight=weight, note=note[:200]
+    )
 
 
 # ------------------------------------------------------------------------------------------- generate
+
 
 def _inputs(center: Center, start: date, days: int, requirement, holidays, pol: dict) -> dict:
     staff = roster_agents(center)
@@ -196,51 +229,92 @@ def _inputs(center: Center, start: date, days: int, requirement, holidays, pol: 
         planned = wfm_requirement(center, start=start, days=days, interval_minutes=pol["interval_minutes"])
         profile = default_requirement(pol, days=days, n_agents=len(staff))
         requirement = [p["seats"] if p else profile[d] for d, p in enumerate(planned)]
-        basis = {"forecast_days": [d for d, p in enumerate(planned) if p],
-                 "on_phones": {str(d): p["on_phones"] for d, p in enumerate(planned) if p},
-                 "occupancy": {str(d): [i for i, bound in enumerate(p["occupancy"]) if bound]
-                               for d, p in enumerate(planned) if p}}
+        basis = {
+            "forecast_days": [d for d, p in enumerate(planned) if p],
+            "on_phones": {str(d): p["on_phones"] for d, p in enumerate(planned) if p},
+            "occupancy": {
+                str(d): [i for i, bound in enumerate(p["occupancy"]) if bound] for d, p in enumerate(planned) if p
+            },
+        }
         if basis["forecast_days"]:
             targets = policy_for("wfm", center)["targets"]
             basis.update(shrinkage=targets["shrinkage"], occupancy_cap=targets.get("occupancy_cap"))
     requirement = _validate_requirement(requirement, days, per_day)
     if holidays is None:
         holidays = holidays_between(center, start=start, days=days, pol=pol)
-    agents = [{"staff_no": s.staff_no, "skills": sorted(k.code for k in s.skills.all()), "night_ok": True,
-               "unavailable": sorted(_leave_days(s.staff_no, start, days))} for s in staff]
+    agents = [
+        {
+            "staff_no": s.staff_no,
+            "skills": sorted(k.code for k in s.skills.all()),
+            "night_ok": True,
+            "unavailable": sorted(_leave_days(s.staff_no, start, days)),
+        }
+        for s in staff
+    ]
     end = start + timedelta(days=days - 1)
     requests = []
     for r in RosterRequest.objects.filter(center=center, day__range=(start, end)).select_related("staff"):
-        requests.append({"staff_no": r.staff.staff_no, "day": (r.day - start).days,
-                         "shift": r.shift_code or None, "on": r.kind == RosterRequest.Kind.SHIFT_ON,
-                         "weight": r.weight})
-    return {"policy": pol, "start": start.isoformat(), "days": days, "agents": agents, "requirement": requirement,
-            "holidays": sorted(holidays), "requests": requests, "requirement_basis": basis}
+        requests.append(
+            {
+                "staff_no": r.staff.staff_no,
+                "day": (r.day - start).days,
+                "shift": r.shift_code or None,
+                "on": r.kind == RosterRequest.Kind.SHIFT_ON,
+                "weight": r.weight,
+            }
+        )
+    return {
+        "policy": pol,
+        "start": start.isoformat(),
+        "days": days,
+        "agents": agents,
+        "requirement": requirement,
+        "holidays": sorted(holidays),
+        "requests": requests,
+        "requirement_basis": basis,
+    }
 
 
 def center_input(inputs: dict, fixed=()) -> center_model.CenterInput:
     return center_model.CenterInput(
-        start=date.fromisoformat(inputs["start"]), days=inputs["days"],
-        agents=[center_model.AgentSpec(a["staff_no"], frozenset(a["skills"]), a["night_ok"], frozenset(a["unavailable"]))
-                for a in inputs["agents"]],
-        requirement=inputs["requirement"], holidays=set(inputs["holidays"]),
+        start=date.fromisoformat(inputs["start"]),
+        days=inputs["days"],
+        agents=[
+            center_model.AgentSpec(a["staff_no"], frozenset(a["skills"]), a["night_ok"], frozenset(a["unavailable"]))
+            for a in inputs["agents"]
+        ],
+        requirement=inputs["requirement"],
+        holidays=set(inputs["holidays"]),
         forecast_days=frozenset((inputs.get("requirement_basis") or {}).get("forecast_days", [])),
-        requests=[center_model.RequestSpec(r["staff_no"], r["day"], r["shift"], r["on"], r["weight"])
-                  for r in inputs["requests"]],
-        fixed=list(fixed))
+        requests=[
+            center_model.RequestSpec(r["staff_no"], r["day"], r["shift"], r["on"], r["weight"])
+            for r in inputs["requests"]
+        ],
+        fixed=list(fixed),
+    )
 
 
 def problem_of(inputs: dict) -> engine.Problem:
     return center_model.build_problem(inputs["policy"], center_input(inputs))
 
 
-def _report(problem: engine.Problem, roster: engine.Roster, extra: dict | None = None,
-            start: date | None = None) -> dict:
+def _report(
+    problem: engine.Problem, roster: engine.Roster, extra: dict | None = None, start: date | None = None
+) -> dict:
     ev = engine.evaluate(problem, roster)
     return {
-        "hard": [{"family": v.family, "label": v.label, "agent": v.agent, "day": v.day, "amount": v.amount,
-                  "date": (start + timedelta(days=v.day)).isoformat() if start and v.day is not None else None,
-                  "message": v.message} for v in ev.hard],
+        "hard": [
+            {
+                "family": v.family,
+                "label": v.label,
+                "agent": v.agent,
+                "day": v.day,
+                "amount": v.amount,
+                "date": (start + timedelta(days=v.day)).isoformat() if start and v.day is not None else None,
+                "message": v.message,
+            }
+            for v in ev.hard
+        ],
         "costs": ev.costs,
         "soft_cost": ev.soft_cost,
         "under_intervals": ev.under_intervals,
@@ -249,8 +323,16 @@ def _report(problem: engine.Problem, roster: engine.Roster, extra: dict | None =
     }
 
 
-def generate(center: Center, *, start: date, days: int, actor: Staff | None = None, requirement=None,
-             holidays=None, time_limit: float | None = None) -> Roster:
+def generate(
+    center: Center,
+    *,
+    start: date,
+    days: int,
+    actor: Staff | None = None,
+    requirement=None,
+    holidays=None,
+    time_limit: float | None = None,
+) -> Roster:
     """Build a draft roster with CP-SAT. The solve runs outside the transaction; the write is atomic."""
     if not 1 <= days <= MAX_DAYS:
         raise RuleViolation(f"排班天数应在 1-{MAX_DAYS} 天之间", field="days", rule="range")
@@ -260,31 +342,54 @@ def generate(center: Center, *, start: date, days: int, actor: Staff | None = No
     limit = float(time_limit if time_limit is not None else pol["time_limit_seconds"])
     solution = engine.solve(problem, time_limit=limit)
     if solution.evaluation is None:
-        raise RuleViolation("在时限内没有找到任何排班方案，请放宽规则或延长求解时间", field="time_limit", rule="no_solution")
+        raise RuleViolation(
+            "在时限内没有找到任何排班方案，请放宽规则或延长求解时间", field="time_limit", rule="no_solution"
+        )
     return _save(center, start, days, actor, inputs, problem, solution)
 
 
 @transaction.atomic
 def _save(center, start, days, actor, inputs, problem, solution) -> Roster:
-    report = _report(problem, solution.roster, {"conflicts": solution.conflicts, "relaxed": solution.relaxed,
-                                                "bound": solution.bound, "seconds": round(solution.wall_seconds, 2)},
-                     start)
-    roster = Roster.objects.create(center=center, start=start, days=days, inputs=inputs, report=report,
-                                   solver_status=solution.status, objective=solution.objective, created_by=actor)
+    report = _report(
+        problem,
+        solution.roster,
+        {
+            "conflicts": solution.conflicts,
+            "relaxed": solution.relaxed,
+            "bound": solution.bound,
+            "seconds": round(solution.wall_seconds, 2),
+        },
+        start,
+    )
+    roster = Roster.objects.create(
+        center=center,
+        start=start,
+        days=days,
+        inputs=inputs,
+        report=report,
+        solver_status=solution.status,
+        objective=solution.objective,
+        created_by=actor,
+    )
     staff = {s.staff_no: s for s in Staff.objects.filter(center=center, staff_no__in=[a.id for a in problem.agents])}
     templates = {t.code: t for t in ShiftTemplate.objects.filter(center=center)}
-    Assignment.objects.bulk_create([
-        Assignment(roster=roster, staff=staff[agent], day=start + timedelta(days=d), shift=templates.get(code), code=code)
-        for (agent, d), code in sorted(solution.roster.items())])
+    Assignment.objects.bulk_create(
+        [
+            Assignment(
+                roster=roster, staff=staff[agent], day=start + timedelta(days=d), shift=templates.get(code), code=code
+            )
+            for (agent, d), code in sorted(solution.roster.items())
+        ]
+    )
     return roster
 
 
 def roster_map(roster: Roster) -> engine.Roster:
-    return {(a.staff.staff_no, (a.day - roster.start).days): a.code
-            for a in roster.assignments.select_related("staff")}
+    return {(a.staff.staff_no, (a.day - roster.start).days): a.code for a in roster.assignments.select_related("staff")}
 
 
 # ------------------------------------------------------------------------------------------- publish
+
 
 @transaction.atomic
 def publish(roster: Roster, actor: Staff | None) -> Roster:
@@ -292,15 +397,21 @@ def publish(roster: Roster, actor: Staff | None) -> Roster:
     if roster.status == Roster.Status.PUBLISHED:
         raise Conflict("该排班表已发布", field="status", rule="already_published")
     problem = problem_of(roster.inputs)
-    report = _report(problem, roster_map(roster), {k: v for k, v in roster.report.items()
-                                                   if k in ("conflicts", "relaxed", "bound", "seconds")}, roster.start)
+    report = _report(
+        problem,
+        roster_map(roster),
+        {k: v for k, v in roster.report.items() if k in ("conflicts", "relaxed", "bound", "seconds")},
+        roster.start,
+    )
     if report["hard"]:
         labels = sorted({h["label"] for h in report["hard"]})
         raise RuleViolation(f"排班违反硬性规则，不能发布：{'、'.join(labels)}", field="roster", rule="hard_rules")
     end = roster.start + timedelta(days=roster.days - 1)
     for other in Roster.objects.filter(center=roster.center, status=Roster.Status.PUBLISHED).exclude(pk=roster.pk):
         if other.start <= end and roster.start <= other.start + timedelta(days=other.days - 1):
-            raise Conflict(f"与已发布的排班表（{other.start} 起 {other.days} 天）时间重叠", field="start", rule="overlap")
+            raise Conflict(
+                f"与已发布的排班表（{other.start} 起 {other.days} 天）时间重叠", field="start", rule="overlap"
+            )
     roster.status = Roster.Status.PUBLISHED
     roster.published_at = timezone.now()
     roster.published_by = actor
@@ -310,6 +421,7 @@ def publish(roster: Roster, actor: Staff | None) -> Roster:
 
 
 # ------------------------------------------------------------------------------------------- edits
+
 
 @transaction.atomic
 def edit_assignment(roster: Roster, *, staff_no: str, day: date, code: str | None, actor: Staff) -> RosterEdit:
@@ -341,17 +453,25 @@ def edit_assignment(roster: Roster, *, staff_no: str, day: date, code: str | Non
     new_hard = _new_violations(ev_before.hard, ev_after.hard)
     if new_hard:
         raise RuleViolation.many([_problem(v, roster.start) for v in new_hard])
-    warnings = [{"family": fam, "label": engine.SOFT_FAMILIES[fam], "delta": ev_after.costs[fam] - ev_before.costs[fam]}
-                for fam in engine.SOFT_FAMILIES if ev_after.costs[fam] > ev_before.costs[fam]]
+    warnings = [
+        {"family": fam, "label": engine.SOFT_FAMILIES[fam], "delta": ev_after.costs[fam] - ev_before.costs[fam]}
+        for fam in engine.SOFT_FAMILIES
+        if ev_after.costs[fam] > ev_before.costs[fam]
+    ]
     Assignment.objects.filter(roster=roster, staff=staff, day=day).delete()
     if code is not None:
         Assignment.objects.create(roster=roster, staff=staff, day=day, shift=templates.get(code), code=code)
-    roster.report = _report(problem, after, {k: v for k, v in roster.report.items()
-                                             if k in ("conflicts", "relaxed", "bound", "seconds")}, roster.start)
+    roster.report = _report(
+        problem,
+        after,
+        {k: v for k, v in roster.report.items() if k in ("conflicts", "relaxed", "bound", "seconds")},
+        roster.start,
+    )
     roster.objective = ev_after.soft_cost
     roster.save(update_fields=["report", "objective"])
-    return RosterEdit.objects.create(roster=roster, staff=staff, day=day, old_code=old or "", new_code=code or "",
-                                     warnings=warnings, by=actor)
+    return RosterEdit.objects.create(
+        roster=roster, staff=staff, day=day, old_code=old or "", new_code=code or "", warnings=warnings, by=actor
+    )
 
 
 def _totals(violations: list[engine.Violation]) -> dict[tuple[str, str | None], int]:
@@ -410,8 +530,14 @@ def _inputs_with_absences(roster: Roster, absences: list[tuple[str, date, date]]
     return inputs
 
 
-def repair_preview(roster: Roster, *, absences, confirmed_through: date | None = None, today: date | None = None,
-                   time_limit: float | None = None) -> dict:
+def repair_preview(
+    roster: Roster,
+    *,
+    absences,
+    confirmed_through: date | None = None,
+    today: date | None = None,
+    time_limit: float | None = None,
+) -> dict:
     """What re-rostering after these absences would change (kefu.roster.repair): the moved cells, who is affected,
     the share of the other assignments kept and the cover before and after. Writes nothing. Days before today and
     through confirmed_through are confirmed: their shifts stay unless the absence itself removes them."""
@@ -422,24 +548,45 @@ def repair_preview(roster: Roster, *, absences, confirmed_through: date | None =
     before = roster_map(roster)
     today = today or timezone.localdate()
     last_confirmed = max(today - timedelta(days=1), confirmed_through or today - timedelta(days=1))
-    confirmed = {(a.id, d) for a in problem.agents for d in range(roster.days)
-                 if roster.start + timedelta(days=d) <= last_confirmed}
+    confirmed = {
+        (a.id, d)
+        for a in problem.agents
+        for d in range(roster.days)
+        if roster.start + timedelta(days=d) <= last_confirmed
+    }
     limit = float(time_limit if time_limit is not None else pol.get("repair_time_limit_seconds", REPAIR_TIME_LIMIT))
-    result = repair.repair(problem, before, move_cost=pol["weights"].get("move", MOVE_COST), confirmed=confirmed,
-                           time_limit=limit, workers=1)
+    result = repair.repair(
+        problem,
+        before,
+        move_cost=pol["weights"].get("move", MOVE_COST),
+        confirmed=confirmed,
+        time_limit=limit,
+        workers=1,
+    )
     if result.evaluation is None:
         raise RuleViolation("在时限内没有找到修复方案，请延长求解时间", field="time_limit", rule="no_solution")
     was = engine.evaluate(problem, {c: s for c, s in before.items() if c not in result.required})
     return {
         "absences": [[no, first.isoformat(), last.isoformat()] for no, first, last in absences],
-        "moves": [{"staff_no": m.agent, "day": (roster.start + timedelta(days=m.day)).isoformat(),
-                   "before": m.before or "", "after": m.after or "", "required": m.required} for m in result.moves],
+        "moves": [
+            {
+                "staff_no": m.agent,
+                "day": (roster.start + timedelta(days=m.day)).isoformat(),
+                "before": m.before or "",
+                "after": m.after or "",
+                "required": m.required,
+            }
+            for m in result.moves
+        ],
         "affected": result.affected,
-        "kept": result.kept, "keepable": result.keepable,
-        "under_without_repair": was.under_intervals, "under_after": result.evaluation.under_intervals,
+        "kept": result.kept,
+        "keepable": result.keepable,
+        "under_without_repair": was.under_intervals,
+        "under_after": result.evaluation.under_intervals,
         "required_intervals": result.evaluation.required_intervals,
         "hard": [v.message for v in result.evaluation.hard],
-        "status": result.status, "seconds": round(result.wall_seconds, 1),
+        "status": result.status,
+        "seconds": round(result.wall_seconds, 1),
     }
 
 
@@ -467,20 +614,33 @@ def apply_repair(roster: Roster, *, absences, moves: list[dict], actor: Staff | 
     bad = _new_violations(ev_before.hard, ev_after.hard) + [v for v in ev_after.hard if v.family == "days_off"]
     if bad:
         raise RuleViolation.many([_problem(v, roster.start) for v in dict.fromkeys(bad)])
-    staff = {s.staff_no: s for s in Staff.objects.filter(center=roster.center, staff_no__in={m["staff_no"] for m in moves})}
+    staff = {
+        s.staff_no: s for s in Staff.objects.filter(center=roster.center, staff_no__in={m["staff_no"] for m in moves})
+    }
     templates = {t.code: t for t in ShiftTemplate.objects.filter(center=roster.center)}
     for m in moves:
         day = date.fromisoformat(m["day"])
         Assignment.objects.filter(roster=roster, staff=staff[m["staff_no"]], day=day).delete()
         if m["after"]:
-            Assignment.objects.create(roster=roster, staff=staff[m["staff_no"]], day=day, shift=templates.get(m["after"]),
-                                      code=m["after"])
-        RosterEdit.objects.create(roster=roster, staff=staff[m["staff_no"]], day=day, old_code=m["before"],
-                                  new_code=m["after"], warnings=[{"family": "repair", "label": "缺勤重排", "delta": 0}],
-                                  by=actor)
+            Assignment.objects.create(
+                roster=roster, staff=staff[m["staff_no"]], day=day, shift=templates.get(m["after"]), code=m["after"]
+            )
+        RosterEdit.objects.create(
+            roster=roster,
+            staff=staff[m["staff_no"]],
+            day=day,
+            old_code=m["before"],
+            new_code=m["after"],
+            warnings=[{"family": "repair", "label": "缺勤重排", "delta": 0}],
+            by=actor,
+        )
     roster.inputs = inputs
-    roster.report = _report(problem, after, {k: v for k, v in roster.report.items()
-                                             if k in ("conflicts", "relaxed", "bound", "seconds")}, roster.start)
+    roster.report = _report(
+        problem,
+        after,
+        {k: v for k, v in roster.report.items() if k in ("conflicts", "relaxed", "bound", "seconds")},
+        roster.start,
+    )
     roster.objective = ev_after.soft_cost
     roster.save(update_fields=["inputs", "report", "objective"])
     _notify_repaired(roster, [staff[no] for no in dict.fromkeys(m["staff_no"] for m in moves)], moves)
@@ -494,6 +654,10 @@ def _notify_repaired(roster: Roster, people: list[Staff], moves: list[dict]) -> 
     stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
     for person in people:
         days = sorted({m["day"] for m in moves if m["staff_no"] == person.staff_no})
-        notify([person], "roster.repair.changed", key=f"roster.{roster.pk}.repair.{stamp}.{person.staff_no}",
-               params={"start": roster.start.isoformat(), "days": [d[5:] for d in days]},
-               link=f"/roster/{roster.pk}/")
+        notify(
+            [person],
+            "roster.repair.changed",
+            key=f"roster.{roster.pk}.repair.{stamp}.{person.staff_no}",
+            params={"start": roster.start.isoformat(), "days": [d[5:] for d in days]},
+            link=f"/roster/{roster.pk}/",
+        )

@@ -1,4 +1,5 @@
 """Roster pages: the list with the generator, one roster (agents × days, cover chart, rule report, HTMX edits)."""
+
 from __future__ import annotations
 
 import json
@@ -15,31 +16,52 @@ from django.views.decorators.http import require_POST
 
 from kefu.access import allowed, require
 from kefu.errors import RuleViolation
-from kefu.scope import caller
-from kefu.roster import center as center_model
 from kefu.messages import render as render_msg
+from kefu.roster import center as center_model
 from kefu.roster import engine, selectors, services
 from kefu.roster.models import Roster, RosterEdit, RosterRequest
+from kefu.scope import caller
 from kefu.web.inputs import parse_day
 
-WEEKDAYS = [pgettext_lazy("weekday", "一"), pgettext_lazy("weekday", "二"), pgettext_lazy("weekday", "三"),
-            pgettext_lazy("weekday", "四"), pgettext_lazy("weekday", "五"), pgettext_lazy("weekday", "六"),
-            pgettext_lazy("weekday", "日")]
+WEEKDAYS = [
+    pgettext_lazy("weekday", "一"),
+    pgettext_lazy("weekday", "二"),
+    pgettext_lazy("weekday", "三"),
+    pgettext_lazy("weekday", "四"),
+    pgettext_lazy("weekday", "五"),
+    pgettext_lazy("weekday", "六"),
+    pgettext_lazy("weekday", "日"),
+]
 
 # Labels the roster models and the (Django-free) engine keep in Chinese, shown in the user's language.
 # Keyed by code, so a label is translated here without touching models.py or engine.py.
 STATUS_LABELS = {"draft": gettext_lazy("草稿"), "published": gettext_lazy("已发布")}
-KIND_LABELS = {"day_off": gettext_lazy("申请休息"), "shift_on": gettext_lazy("希望上某班"), "shift_off": gettext_lazy("避开某班")}
+KIND_LABELS = {
+    "day_off": gettext_lazy("申请休息"),
+    "shift_on": gettext_lazy("希望上某班"),
+    "shift_off": gettext_lazy("避开某班"),
+}
 FAMILY_LABELS = {
-    "days_off": gettext_lazy("不可排班日（请假/休息）"), "forbidden_successor": gettext_lazy("班次衔接（两班间最短休息）"),
-    "max_shifts": gettext_lazy("某类班次次数上限"), "max_minutes": gettext_lazy("工时上限（周平均工时）"),
-    "min_minutes": gettext_lazy("工时下限"), "max_consecutive": gettext_lazy("最多连续上班天数"),
-    "min_consecutive": gettext_lazy("最少连续上班天数"), "min_consecutive_off": gettext_lazy("最少连续休息天数"),
-    "max_weekends": gettext_lazy("周末上班次数上限"), "min_days_off": gettext_lazy("周期内最少休息天数"),
-    "skill": gettext_lazy("班次技能要求"), "fixed": gettext_lazy("已锁定的排班"), "shift_day": gettext_lazy("该班次当天不可用"),
-    "shift_on_request": gettext_lazy("排班请求未满足"), "shift_off_request": gettext_lazy("休息/避班请求未满足"),
-    "cover_under": gettext_lazy("人手不足"), "cover_over": gettext_lazy("人手过剩"), "fair_night": gettext_lazy("夜班分配不均"),
-    "fair_weekend": gettext_lazy("周末班分配不均"), "repair": gettext_lazy("缺勤重排"),
+    "days_off": gettext_lazy("不可排班日（请假/休息）"),
+    "forbidden_successor": gettext_lazy("班次衔接（两班间最短休息）"),
+    "max_shifts": gettext_lazy("某类班次次数上限"),
+    "max_minutes": gettext_lazy("工时上限（周平均工时）"),
+    "min_minutes": gettext_lazy("工时下限"),
+    "max_consecutive": gettext_lazy("最多连续上班天数"),
+    "min_consecutive": gettext_lazy("最少连续上班天数"),
+    "min_consecutive_off": gettext_lazy("最少连续休息天数"),
+    "max_weekends": gettext_lazy("周末上班次数上限"),
+    "min_days_off": gettext_lazy("周期内最少休息天数"),
+    "skill": gettext_lazy("班次技能要求"),
+    "fixed": gettext_lazy("已锁定的排班"),
+    "shift_day": gettext_lazy("该班次当天不可用"),
+    "shift_on_request": gettext_lazy("排班请求未满足"),
+    "shift_off_request": gettext_lazy("休息/避班请求未满足"),
+    "cover_under": gettext_lazy("人手不足"),
+    "cover_over": gettext_lazy("人手过剩"),
+    "fair_night": gettext_lazy("夜班分配不均"),
+    "fair_weekend": gettext_lazy("周末班分配不均"),
+    "repair": gettext_lazy("缺勤重排"),
 }
 # The preset shift names (kefu.roster.policy); a name a center typed itself stays as typed.
 gettext_noop("白班"), gettext_noop("晚班"), gettext_noop("常班"), gettext_noop("大夜班")
@@ -48,27 +70,31 @@ gettext_noop("白班"), gettext_noop("晚班"), gettext_noop("常班"), gettext_
 def _message_pattern(msgid: str) -> re.Pattern:
     """The msgid with each %(name)s read back as a group: one source for the text and its parser."""
     pieces = re.split(r"%\((\w+)\)s", msgid)
-    return re.compile("^" + "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>\\S+?)"
-                                    for i, p in enumerate(pieces)) + "$")
+    return re.compile(
+        "^" + "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>\\S+?)" for i, p in enumerate(pieces)) + "$"
+    )
 
 
 # The engine's violation messages (engine.check), matched to show them in the user's language.
-_MESSAGES = [(_message_pattern(msgid), msgid) for msgid in [
-    gettext_noop("%(a)s 第%(d)s天：未知班次 %(c)s"),
-    gettext_noop("%(a)s 第%(d)s天不可排班，却排了 %(c)s"),
-    gettext_noop("%(a)s 第%(d)s天不能上 %(c)s"),
-    gettext_noop("%(a)s 没有技能 %(s)s，不能上 %(c)s"),
-    gettext_noop("%(a)s 第%(d)s天 %(c)s 之后第%(e)s天不能接 %(n)s"),
-    gettext_noop("%(a)s 的 %(c)s 班 %(n)s 次，上限 %(m)s"),
-    gettext_noop("%(a)s 共 %(h)s 小时，上限 %(m)s 小时"),
-    gettext_noop("%(a)s 共 %(h)s 小时，下限 %(m)s 小时"),
-    gettext_noop("%(a)s 自第%(d)s天连续上班 %(n)s 天，上限 %(m)s 天"),
-    gettext_noop("%(a)s 自第%(d)s天只连续上班 %(n)s 天，至少 %(m)s 天"),
-    gettext_noop("%(a)s 自第%(d)s天只连休 %(n)s 天，至少 %(m)s 天"),
-    gettext_noop("%(a)s 上了 %(n)s 个周末，上限 %(m)s 个"),
-    gettext_noop("%(a)s 只休息 %(n)s 天，至少 %(m)s 天"),
-    gettext_noop("%(a)s 第%(d)s天已锁定为 %(c)s"),
-]]
+_MESSAGES = [
+    (_message_pattern(msgid), msgid)
+    for msgid in [
+        gettext_noop("%(a)s 第%(d)s天：未知班次 %(c)s"),
+        gettext_noop("%(a)s 第%(d)s天不可排班，却排了 %(c)s"),
+        gettext_noop("%(a)s 第%(d)s天不能上 %(c)s"),
+        gettext_noop("%(a)s 没有技能 %(s)s，不能上 %(c)s"),
+        gettext_noop("%(a)s 第%(d)s天 %(c)s 之后第%(e)s天不能接 %(n)s"),
+        gettext_noop("%(a)s 的 %(c)s 班 %(n)s 次，上限 %(m)s"),
+        gettext_noop("%(a)s 共 %(h)s 小时，上限 %(m)s 小时"),
+        gettext_noop("%(a)s 共 %(h)s 小时，下限 %(m)s 小时"),
+        gettext_noop("%(a)s 自第%(d)s天连续上班 %(n)s 天，上限 %(m)s 天"),
+        gettext_noop("%(a)s 自第%(d)s天只连续上班 %(n)s 天，至少 %(m)s 天"),
+        gettext_noop("%(a)s 自第%(d)s天只连休 %(n)s 天，至少 %(m)s 天"),
+        gettext_noop("%(a)s 上了 %(n)s 个周末，上限 %(m)s 个"),
+        gettext_noop("%(a)s 只休息 %(n)s 天，至少 %(m)s 天"),
+        gettext_noop("%(a)s 第%(d)s天已锁定为 %(c)s"),
+    ]
+]
 
 
 def shown_message(message: str) -> str:
@@ -88,7 +114,7 @@ def family_label(item: dict) -> str:
 
 def shift_name(template) -> str:
     """The template as str() shows it ("白班 08:00-17:00"), its preset name in the user's language."""
-    return _(template.name) + str(template)[len(template.name):]
+    return _(template.name) + str(template)[len(template.name) :]
 
 
 def solver_label(status: str) -> str:
@@ -97,8 +123,13 @@ def solver_label(status: str) -> str:
     return render_msg(code if code in SOLVER_CODES else "roster.solver.unknown")
 
 
-SOLVER_CODES = {"roster.solver.optimal", "roster.solver.feasible", "roster.solver.infeasible", "roster.solver.unknown",
-                "roster.solver.none"}
+SOLVER_CODES = {
+    "roster.solver.optimal",
+    "roster.solver.feasible",
+    "roster.solver.infeasible",
+    "roster.solver.unknown",
+    "roster.solver.none",
+}
 
 
 def _visible(request):
@@ -115,11 +146,18 @@ _PROBLEM = re.compile(r"^违反规则「.*?」(?:（(?P<when>\d\d-\d\d)）)?：(
 # The services' fixed messages reachable from these pages, marked so that they read in the user's language;
 # a message built with values (an f-string in services.py) stays Chinese.
 SERVICE_MESSAGES = (
-    gettext_noop("只能为自己提交排班请求"), gettext_noop("请求类型应为 申请休息/希望上某班/避开某班"),
-    gettext_noop("不能为过去的日期提交排班请求"), gettext_noop("同一天已有相同的排班请求"), gettext_noop("中心没有可排班的话务员"),
-    gettext_noop("在时限内没有找到任何排班方案，请放宽规则或延长求解时间"), gettext_noop("该排班表已发布"),
-    gettext_noop("日期不在排班周期内"), gettext_noop("班次没有变化"), gettext_noop("请至少填写一条缺勤"),
-    gettext_noop("排班已被修改，请重新预览后再应用"), gettext_noop("在时限内没有找到修复方案，请延长求解时间"),
+    gettext_noop("只能为自己提交排班请求"),
+    gettext_noop("请求类型应为 申请休息/希望上某班/避开某班"),
+    gettext_noop("不能为过去的日期提交排班请求"),
+    gettext_noop("同一天已有相同的排班请求"),
+    gettext_noop("中心没有可排班的话务员"),
+    gettext_noop("在时限内没有找到任何排班方案，请放宽规则或延长求解时间"),
+    gettext_noop("该排班表已发布"),
+    gettext_noop("日期不在排班周期内"),
+    gettext_noop("班次没有变化"),
+    gettext_noop("请至少填写一条缺勤"),
+    gettext_noop("排班已被修改，请重新预览后再应用"),
+    gettext_noop("在时限内没有找到修复方案，请延长求解时间"),
 )
 
 
@@ -127,7 +165,11 @@ def shown_problem(problem) -> str:
     m = _PROBLEM.match(problem.message) if problem.rule in FAMILY_LABELS else None
     if not m:
         return _(problem.message)
-    values = {"rule": FAMILY_LABELS[problem.rule], "when": m.group("when"), "message": shown_message(m.group("message"))}
+    values = {
+        "rule": FAMILY_LABELS[problem.rule],
+        "when": m.group("when"),
+        "message": shown_message(m.group("message")),
+    }
     if values["when"]:
         return _("违反规则「%(rule)s」（%(when)s）：%(message)s") % values
     return _("违反规则「%(rule)s」：%(message)s") % values
@@ -153,14 +195,18 @@ def index(request):
     requests = list(RosterRequest.objects.filter(staff=staff, day__gte=today)[:30])
     for r in requests:
         r.kind_label = KIND_LABELS.get(r.kind, r.get_kind_display())
-    return render(request, "roster/index.html", {
-        "rosters": rosters,
-        "can_plan": allowed(request.user, "page.roster.plan"),
-        "templates": templates,
-        "requests": requests,
-        "kinds": [(code, KIND_LABELS.get(code, label)) for code, label in RosterRequest.Kind.choices],
-        "default_start": next_month,
-    })
+    return render(
+        request,
+        "roster/index.html",
+        {
+            "rosters": rosters,
+            "can_plan": allowed(request.user, "page.roster.plan"),
+            "templates": templates,
+            "requests": requests,
+            "kinds": [(code, KIND_LABELS.get(code, label)) for code, label in RosterRequest.Kind.choices],
+            "default_start": next_month,
+        },
+    )
 
 
 @require("page.roster.plan")
@@ -180,8 +226,14 @@ def generate(request):
     except RuleViolation as exc:
         _errors(request, exc)
         return redirect("roster:index")
-    messages.success(request, _("已生成排班草稿（%(status)s，%(solver)s）") % {
-        "status": STATUS_LABELS.get(roster.status, roster.get_status_display()), "solver": solver_label(roster.solver_status)})
+    messages.success(
+        request,
+        _("已生成排班草稿（%(status)s，%(solver)s）")
+        % {
+            "status": STATUS_LABELS.get(roster.status, roster.get_status_display()),
+            "solver": solver_label(roster.solver_status),
+        },
+    )
     return redirect("roster:detail", roster_id=roster.id)
 
 
@@ -190,8 +242,13 @@ def generate(request):
 def submit_request(request):
     try:
         day = parse_day(request.POST.get("day", ""), _("日期"), field="day", required=True)
-        services.submit_request(request.user.staff, day=day, kind=request.POST.get("kind", ""),
-                                shift_code=request.POST.get("shift_code", ""), note=request.POST.get("note", ""))
+        services.submit_request(
+            request.user.staff,
+            day=day,
+            kind=request.POST.get("kind", ""),
+            shift_code=request.POST.get("shift_code", ""),
+            note=request.POST.get("note", ""),
+        )
         messages.success(request, _("排班请求已提交，下次生成排班时会尽量满足"))
     except RuleViolation as exc:
         _errors(request, exc)
@@ -211,21 +268,33 @@ def _context(request, roster: Roster) -> dict:
         cells = []
         for d in range(roster.days):
             code = rmap.get((a.id, d))
-            cells.append({"day": days[d], "index": d, "code": code or "", "template": templates.get(code),
-                          "bad": (a.id, d) in hard_cells})
+            cells.append(
+                {
+                    "day": days[d],
+                    "index": d,
+                    "code": code or "",
+                    "template": templates.get(code),
+                    "bad": (a.id, d) in hard_cells,
+                }
+            )
         worked = sum(1 for c in cells if c["code"])
         nights = sum(1 for c in cells if c["template"] and c["template"].night)
         rows.append({"staff_no": a.id, "skills": sorted(a.skills), "cells": cells, "worked": worked, "nights": nights})
     # required vs scheduled per interval
     per_day = 1440 // problem.interval_minutes
-    required = [r for row in center_model.adjusted_requirement(inputs["policy"], services.center_input(inputs)) for r in row]
+    required = [
+        r for row in center_model.adjusted_requirement(inputs["policy"], services.center_input(inputs)) for r in row
+    ]
     scheduled = [0] * (roster.days * per_day)
-    for (agent, d), code in rmap.items():
+    for (_agent, d), code in rmap.items():
         for t in engine.intervals_of(problem.shift(code), d, problem.interval_minutes):
             if t < len(scheduled):
                 scheduled[t] += 1
-    labels = [f"{days[t // per_day]:%m-%d} {(t % per_day) * problem.interval_minutes // 60:02d}:"
-              f"{(t % per_day) * problem.interval_minutes % 60:02d}" for t in range(len(scheduled))]
+    labels = [
+        f"{days[t // per_day]:%m-%d} {(t % per_day) * problem.interval_minutes // 60:02d}:"
+        f"{(t % per_day) * problem.interval_minutes % 60:02d}"
+        for t in range(len(scheduled))
+    ]
     basis = inputs.get("requirement_basis") or {}
     forecast_days = set(basis.get("forecast_days", []))
     # 需在线 (on the phones) where the requirement is the staffing page's: shrinkage turns it into the seats required
@@ -233,7 +302,9 @@ def _context(request, roster: Roster) -> dict:
     occupancy_bound = sum(len(v) for v in basis.get("occupancy", {}).values())
     profile_days = [days[d] for d in range(roster.days) if d not in forecast_days]
     report = dict(roster.report)
-    report["hard"] = [{**h, "label": family_label(h), "message": shown_message(h.get("message", ""))} for h in report.get("hard", [])]
+    report["hard"] = [
+        {**h, "label": family_label(h), "message": shown_message(h.get("message", ""))} for h in report.get("hard", [])
+    ]
     roster.status_label = STATUS_LABELS.get(roster.status, roster.get_status_display())
     roster.solver_label = solver_label(roster.solver_status)
     template_list = list(templates.values())
@@ -246,22 +317,39 @@ def _context(request, roster: Roster) -> dict:
     under_pct = (100 * report.get("under_intervals", 0) / req_total) if req_total else None
     return {
         "roster": roster,
-        "days": [{"date": d, "weekday": WEEKDAYS[d.weekday()], "holiday": i in holidays, "weekend": d.weekday() >= 5}
-                 for i, d in enumerate(days)],
+        "days": [
+            {"date": d, "weekday": WEEKDAYS[d.weekday()], "holiday": i in holidays, "weekend": d.weekday() >= 5}
+            for i, d in enumerate(days)
+        ],
         "rows": rows,
         "templates": template_list,
         "codes": [s.code for s in problem.shifts],
         "can_edit": allowed(request.user, "page.roster.plan"),
-        "chart": {"labels": labels, "required": required, "scheduled": scheduled,
-                  "on_phones": on_phones if forecast_days else None},
-        "basis": {"forecast_days": len(forecast_days), "profile_days": profile_days, "all_profile": not forecast_days,
-                  "shrinkage": basis.get("shrinkage"), "occupancy_cap": basis.get("occupancy_cap"),
-                  "occupancy_bound": occupancy_bound, "known": "forecast_days" in basis},
+        "chart": {
+            "labels": labels,
+            "required": required,
+            "scheduled": scheduled,
+            "on_phones": on_phones if forecast_days else None,
+        },
+        "basis": {
+            "forecast_days": len(forecast_days),
+            "profile_days": profile_days,
+            "all_profile": not forecast_days,
+            "shrinkage": basis.get("shrinkage"),
+            "occupancy_cap": basis.get("occupancy_cap"),
+            "occupancy_bound": occupancy_bound,
+            "known": "forecast_days" in basis,
+        },
         "report": report,
         "under_pct": under_pct,
         "soft_labels": {family: FAMILY_LABELS.get(family, label) for family, label in engine.SOFT_FAMILIES.items()},
         "edits": edits,
-        "chart_labels": {"required": _("需求座席"), "scheduled": _("已排座席"), "agents": _("人"), "on_phones": _("需在线（未计缺勤）")},
+        "chart_labels": {
+            "required": _("需求座席"),
+            "scheduled": _("已排座席"),
+            "agents": _("人"),
+            "on_phones": _("需在线（未计缺勤）"),
+        },
         "policy": inputs["policy"],
     }
 
@@ -304,14 +392,28 @@ def edit_cell(request, roster_id: int):
         raise Http404(_("排班表不存在"))
     try:
         day = parse_day(request.POST.get("day", ""), _("日期"), field="day", required=True)
-        edit = services.edit_assignment(roster, staff_no=request.POST.get("staff_no", ""), day=day,
-                                        code=request.POST.get("code") or None, actor=request.user.staff)
+        edit = services.edit_assignment(
+            roster,
+            staff_no=request.POST.get("staff_no", ""),
+            day=day,
+            code=request.POST.get("code") or None,
+            actor=request.user.staff,
+        )
         if edit.warnings:
-            messages.warning(request, _("已修改，但有软性规则警告：") + _("；").join(
-                _("%(label)s（代价 +%(delta)s）") % {"label": family_label(w), "delta": w["delta"]} for w in edit.warnings))
+            messages.warning(
+                request,
+                _("已修改，但有软性规则警告：")
+                + _("；").join(
+                    _("%(label)s（代价 +%(delta)s）") % {"label": family_label(w), "delta": w["delta"]}
+                    for w in edit.warnings
+                ),
+            )
         else:
-            messages.success(request, _("已将 %(no)s 在 %(day)s 的班次改为 %(code)s") % {
-                "no": edit.staff.staff_no, "day": f"{edit.day:%m-%d}", "code": edit.new_code or _("休息")})
+            messages.success(
+                request,
+                _("已将 %(no)s 在 %(day)s 的班次改为 %(code)s")
+                % {"no": edit.staff.staff_no, "day": f"{edit.day:%m-%d}", "code": edit.new_code or _("休息")},
+            )
     except ValueError:
         messages.error(request, _("日期格式错误"))
     except RuleViolation as exc:
@@ -343,7 +445,9 @@ def _absences(request) -> list[tuple[str, date, date]]:
         if not parts:
             continue
         if len(parts) not in (2, 3):
-            raise RuleViolation(_("第 %(n)s 行应为：工号 开始日期 [结束日期]") % {"n": n}, field="absences", rule="format")
+            raise RuleViolation(
+                _("第 %(n)s 行应为：工号 开始日期 [结束日期]") % {"n": n}, field="absences", rule="format"
+            )
         first = parse_day(parts[1], _("开始日期"), field="absences", required=True)
         last = parse_day(parts[2], _("结束日期"), field="absences", required=True) if len(parts) == 3 else first
         out.append((parts[0], first, last))
@@ -372,8 +476,9 @@ def repair_preview(request, roster_id: int):
     by_agent: dict[str, list[dict]] = {}
     for m in preview["moves"]:
         by_agent.setdefault(m["staff_no"], []).append(m)
-    preview["by_agent"] = [{"staff_no": no, "moves": ms, "absent": any(m["required"] for m in ms)}
-                           for no, ms in by_agent.items()]
+    preview["by_agent"] = [
+        {"staff_no": no, "moves": ms, "absent": any(m["required"] for m in ms)} for no, ms in by_agent.items()
+    ]
     preview["kept_pct"] = 100 * preview["kept"] / preview["keepable"] if preview["keepable"] else 100.0
     preview["payload"] = json.dumps({"absences": preview["absences"], "moves": preview["moves"]})
     context["preview"] = preview
@@ -388,9 +493,13 @@ def repair_apply(request, roster_id: int):
         raise Http404(_("排班表不存在"))
     try:
         payload = json.loads(request.POST.get("payload", ""))
-        absences = [(no, date.fromisoformat(first), date.fromisoformat(last)) for no, first, last in payload["absences"]]
-        moves = [{k: str(m[k]) for k in ("staff_no", "day", "before", "after")} | {"required": bool(m.get("required"))}
-                 for m in payload["moves"]]
+        absences = [
+            (no, date.fromisoformat(first), date.fromisoformat(last)) for no, first, last in payload["absences"]
+        ]
+        moves = [
+            {k: str(m[k]) for k in ("staff_no", "day", "before", "after")} | {"required": bool(m.get("required"))}
+            for m in payload["moves"]
+        ]
     except (ValueError, KeyError, TypeError):
         messages.error(request, _("重排方案无效，请重新预览"))
         return redirect("roster:detail", roster_id=roster.id)

@@ -1,5 +1,6 @@
 """Who may call the handover diary's operations. Party checks (only the outgoing side signs out, only the
 incoming side countersigns) live in the declared machine and services and answer 403 too."""
+
 from kefu.org.roles import Role
 
 WRITERS = {Role.AGENT, Role.SENIOR_AGENT, Role.TEAM_LEAD, Role.SUPERVISOR, Role.DISPATCHER}

@@ -1,4 +1,5 @@
 """Read-only views of the diary for administrators: every change goes through services (signatures, carry-over)."""
+
 from django.contrib import admin
 
 from kefu.org.admin_scope import ReadOnlyAdmin as ReadOnly

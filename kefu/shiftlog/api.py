@@ -1,4 +1,5 @@
 """交接班 API: thin — parse, call services/selectors, present."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -67,13 +68,17 @@ class IssueOut(Schema):
     decided_at: datetime | None
     decision_note: str
     version: int
-    actions: list[str] = Field([], description="调用者现在可执行的操作（dispute / uphold / dismiss），仅在交接班日志详情中给出")
+    actions: list[str] = Field(
+        [], description="调用者现在可执行的操作（dispute / uphold / dismiss），仅在交接班日志详情中给出"
+    )
 
 
 class HandoverEventOut(Schema):
     at: datetime
     staff_no: str
-    code: str = Field("", description="消息代码（如 shiftlog.handover.transition.sign_out）；name 为按读者语言显示的名称")
+    code: str = Field(
+        "", description="消息代码（如 shiftlog.handover.transition.sign_out）；name 为按读者语言显示的名称"
+    )
     name: str
     note: str
 
@@ -188,11 +193,18 @@ class HandoverDecisionIn(Schema):
 
 def _row(handover, flags=()) -> dict:
     return {
-        "id": handover.id, "shift_date": handover.shift_date, "shift_name": handover.shift_name,
-        "outgoing_no": handover.outgoing.staff_no, "incoming_no": handover.incoming.staff_no if handover.incoming_id else "",
-        "state": handover.state, "sign_out_due": handover.sign_out_due, "countersign_due": handover.countersign_due,
-        "signed_out_at": handover.signed_out_at, "countersigned_at": handover.countersigned_at,
-        "flags": [f.value for f in flags], "flag_labels": [FLAG_LABELS[f] for f in flags],
+        "id": handover.id,
+        "shift_date": handover.shift_date,
+        "shift_name": handover.shift_name,
+        "outgoing_no": handover.outgoing.staff_no,
+        "incoming_no": handover.incoming.staff_no if handover.incoming_id else "",
+        "state": handover.state,
+        "sign_out_due": handover.sign_out_due,
+        "countersign_due": handover.countersign_due,
+        "signed_out_at": handover.signed_out_at,
+        "countersigned_at": handover.countersigned_at,
+        "flags": [f.value for f in flags],
+        "flag_labels": [FLAG_LABELS[f] for f in flags],
     }
 
 
@@ -272,14 +284,18 @@ def report_issue(request, handover_id: int, payload: IssueIn):
 
 @op(router.post, "/issues/{issue_id}/dispute", "shiftlog.dispute_issue", response=IssueOut)
 def dispute_issue(request, issue_id: int, payload: DisputeIn):
-    return present.issue_dict(services.dispute_issue(_staff(request), issue_id, reason=payload.reason,
-                                                     version=payload.version))
+    return present.issue_dict(
+        services.dispute_issue(_staff(request), issue_id, reason=payload.reason, version=payload.version)
+    )
 
 
 @op(router.post, "/issues/{issue_id}/decision", "shiftlog.decide_issue", response=IssueOut)
 def decide_issue(request, issue_id: int, payload: HandoverDecisionIn):
-    return present.issue_dict(services.decide_issue(_staff(request), issue_id, upheld=payload.upheld, note=payload.note,
-                                                    version=payload.version))
+    return present.issue_dict(
+        services.decide_issue(
+            _staff(request), issue_id, upheld=payload.upheld, note=payload.note, version=payload.version
+        )
+    )
 
 
 @op(router.get, "/supervision", "shiftlog.supervise", response=SupervisionOut)
@@ -288,7 +304,9 @@ def supervise(request, days: int = 14):
     rows = selectors.late_or_unsigned(staff.center, days=max(1, min(days, 92)))
     return {
         "late_or_unsigned": [_row(h, flags) for h, flags in rows],
-        "open_issues": [present.issue_dict(i) for i in selectors.issues(staff.center).filter(status__in=["open", "disputed"])],
+        "open_issues": [
+            present.issue_dict(i) for i in selectors.issues(staff.center).filter(status__in=["open", "disputed"])
+        ],
     }
 
 

@@ -1,5 +1,6 @@
 """Demo handovers for the last two weeks: a chain of diaries, most signed on time, some late or unsigned,
 items carried over and closed, a few omissions with the liable side (004:L669)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -33,7 +34,11 @@ def build(center, rng, out) -> None:
         out.write("  交接班：已有演示数据，跳过")
         return
     tz = services.center_tz(center)
-    chain = list(Staff.objects.filter(center=center, user__username__in=[f"agent{n}" for n in range(1, 9)] + ["senior1", "senior2"]).order_by("staff_no"))
+    chain = list(
+        Staff.objects.filter(
+            center=center, user__username__in=[f"agent{n}" for n in range(1, 9)] + ["senior1", "senior2"]
+        ).order_by("staff_no")
+    )
     lead = Staff.objects.filter(center=center, user__username="supervisor1").first()
     if len(chain) < 3 or lead is None:
         out.write("  交接班：缺少演示员工，跳过")
@@ -52,7 +57,9 @@ def build(center, rng, out) -> None:
     # a diary follows its writer's rostered shift: on a day with a published roster, a shift's diary is written by
     # someone rostered on it, and nobody writes one for a shift they were not rostered on
     on_shift: dict[tuple, set[str]] = {}
-    for staff_no, start, _end, code in scheduled_intervals(center, today - timedelta(days=DAYS), today + timedelta(days=1)):
+    for staff_no, start, _end, code in scheduled_intervals(
+        center, today - timedelta(days=DAYS), today + timedelta(days=1)
+    ):
         on_shift.setdefault((start.astimezone(tz).date(), code), set()).add(staff_no)
     rostered_days = {(day, no) for (day, _code), nos in on_shift.items() for no in nos}
     created = 0
@@ -67,13 +74,22 @@ def build(center, rng, out) -> None:
         if Handover.objects.filter(outgoing=outgoing, shift_date=day, shift_code=shift.code).exists():
             continue
         created += 1
-        h = services.start_handover(outgoing, shift_code=shift.code, shift_date=day, incoming_no=incoming.staff_no,
-                                    equipment_state=rng.choice(EQUIPMENT), notes=rng.choice(["", "", "上级通知：本周六系统割接，注意解释口径"]))
-        for k in range(rng.randint(1, 3)):
+        h = services.start_handover(
+            outgoing,
+            shift_code=shift.code,
+            shift_date=day,
+            incoming_no=incoming.staff_no,
+            equipment_state=rng.choice(EQUIPMENT),
+            notes=rng.choice(["", "", "上级通知：本周六系统割接，注意解释口径"]),
+        )
+        for _k in range(rng.randint(1, 3)):
             kind, text, ref = rng.choice(ITEMS)
             extra = {}
             if kind in ("callback", "prospect"):
-                extra = {"customer_phone": f"13{rng.randint(5, 9)}{rng.randint(10000000, 99999999)}", "customer_name": rng.choice("王李张刘陈杨") + rng.choice(["先生", "女士"])}
+                extra = {
+                    "customer_phone": f"13{rng.randint(5, 9)}{rng.randint(10000000, 99999999)}",
+                    "customer_name": rng.choice("王李张刘陈杨") + rng.choice(["先生", "女士"]),
+                }
             if kind == "callback":
                 extra["due_at"] = end + timedelta(hours=rng.randint(2, 16))
             if ref:
@@ -82,14 +98,20 @@ def build(center, rng, out) -> None:
         # close some of what the outgoing side holds before signing
         for item in Item.objects.filter(holder=outgoing, closed_at__isnull=True).exclude(origin=h):
             if rng.random() < 0.6:
-                services.close_item(outgoing, item.pk, note=rng.choice(["已回电，用户满意", "部门已回复并答复用户", "已修复", "已处理完毕"]),
-                                    now=end - timedelta(minutes=rng.randint(30, 300)))
+                services.close_item(
+                    outgoing,
+                    item.pk,
+                    note=rng.choice(["已回电，用户满意", "部门已回复并答复用户", "已修复", "已处理完毕"]),
+                    now=end - timedelta(minutes=rng.randint(30, 300)),
+                )
         recent = n >= len(slots) - 2
         if recent and n == len(slots) - 1:
             continue  # the last diary is still a draft: the supervisor sees it unsigned once the deadline passes
         h.refresh_from_db()
         late_out = rng.random() < 0.12
-        signed_at = end + timedelta(minutes=rng.randint(5, 40)) if late_out else end - timedelta(minutes=rng.randint(0, 20))
+        signed_at = (
+            end + timedelta(minutes=rng.randint(5, 40)) if late_out else end - timedelta(minutes=rng.randint(0, 20))
+        )
         services.transition(outgoing, h.pk, name="sign_out", version=h.version, now=signed_at)
         if recent:
             continue  # signed out, not yet countersigned
@@ -99,9 +121,15 @@ def build(center, rng, out) -> None:
         services.transition(incoming, h.pk, name="countersign", version=h.version, now=counter_at)
         if rng.random() < 0.15:
             kind = rng.choice(["omission", "omission", "mis_receipt"])
-            issue = services.report_issue(incoming if kind == "omission" else lead, h.pk, kind=kind,
-                                          description=rng.choice(["未交代一张超时工单", "回电时间交代有误", "接班后漏看待回电事项"]))
+            issue = services.report_issue(
+                incoming if kind == "omission" else lead,
+                h.pk,
+                kind=kind,
+                description=rng.choice(["未交代一张超时工单", "回电时间交代有误", "接班后漏看待回电事项"]),
+            )
             if rng.random() < 0.6:
                 services.decide_issue(lead, issue.pk, upheld=rng.random() < 0.7, note="经核对交班日记认定")
     total = Handover.objects.filter(center=center).count()
-    out.write(f"  交接班：新建 {created} 份交班日记（共 {total} 份），未结事项 {Item.objects.filter(center=center, closed_at__isnull=True).count()} 项")
+    out.write(
+        f"  交接班：新建 {created} 份交班日记（共 {total} 份），未结事项 {Item.objects.filter(center=center, closed_at__isnull=True).count()} 项"
+    )

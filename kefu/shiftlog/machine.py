@@ -12,6 +12,7 @@ Parties: on a handover the outgoing person (交班人) is the SUBJECT and the in
 diary is handed to them); on an issue the liable person is the SUBJECT and anyone else the OWNER (a lead decides it,
 never their own).
 """
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -79,8 +80,12 @@ def _return(ctx):
 def _handover_history(ctx):
     from .services import log_event
 
-    log_event(ctx.obj, actor=ctx.scope.staff, code=f"{HANDOVER.name}.transition.{ctx.transition.name}",
-              note=ctx.fields.get("reason", ""))
+    log_event(
+        ctx.obj,
+        actor=ctx.scope.staff,
+        code=f"{HANDOVER.name}.transition.{ctx.transition.name}",
+        note=ctx.fields.get("reason", ""),
+    )
 
 
 def _load_handover(scope, handover):
@@ -92,15 +97,40 @@ def _load_handover(scope, handover):
 HANDOVER = Machine(
     "shiftlog.handover",
     transitions=(
-        Transition("sign_out", src={State.DRAFT}, dst=State.SIGNED_OUT, parties={Party.SUBJECT},
-                   guard=_can_sign_out, effect=_sign_out, seed="004:L663"),
-        Transition("countersign", src={State.SIGNED_OUT}, dst=State.COUNTERSIGNED, parties={Party.OWNER},
-                   effect=_countersign, seed="004:L663, L669"),
-        Transition("return", src={State.SIGNED_OUT}, dst=State.DRAFT, parties={Party.OWNER}, requires=("reason",),
-                   effect=_return, seed="004:L661"),
+        Transition(
+            "sign_out",
+            src={State.DRAFT},
+            dst=State.SIGNED_OUT,
+            parties={Party.SUBJECT},
+            guard=_can_sign_out,
+            effect=_sign_out,
+            seed="004:L663",
+        ),
+        Transition(
+            "countersign",
+            src={State.SIGNED_OUT},
+            dst=State.COUNTERSIGNED,
+            parties={Party.OWNER},
+            effect=_countersign,
+            seed="004:L663, L669",
+        ),
+        Transition(
+            "return",
+            src={State.SIGNED_OUT},
+            dst=State.DRAFT,
+            parties={Party.OWNER},
+            requires=("reason",),
+            effect=_return,
+            seed="004:L661",
+        ),
     ),
-    fields={"reason": FieldSpec("shiftlog.handover.field.reason", max_length=300,
-                                parse=lambda obj, value, now: _text(value, "shiftlog.handover.field.reason"))},
+    fields={
+        "reason": FieldSpec(
+            "shiftlog.handover.field.reason",
+            max_length=300,
+            parse=lambda obj, value, now: _text(value, "shiftlog.handover.field.reason"),
+        )
+    },
     party_labels={"subject": "shiftlog.handover.party.outgoing", "owner": "shiftlog.handover.party.incoming"},
     party_of=_handover_parties,
     history=_handover_history,
@@ -128,32 +158,72 @@ def _issue_history(ctx):
     from .services import log_event
 
     note = ctx.fields.get("reason") or ctx.fields.get("note") or ""
-    log_event(ctx.obj.handover, actor=ctx.scope.staff, code=f"{ISSUE.name}.transition.{ctx.transition.name}",
-              params={"kind": Msg(f"shiftlog.issue.kind.{ctx.obj.kind}")}, note=note)
+    log_event(
+        ctx.obj.handover,
+        actor=ctx.scope.staff,
+        code=f"{ISSUE.name}.transition.{ctx.transition.name}",
+        params={"kind": Msg(f"shiftlog.issue.kind.{ctx.obj.kind}")},
+        note=note,
+    )
 
 
 def _load_issue(scope, issue):
     from .models import Issue
 
-    return (Issue.objects.select_for_update(of=("self",)).select_related("handover")
-            .filter(pk=issue.pk, handover__center=scope.center).first())
+    return (
+        Issue.objects.select_for_update(of=("self",))
+        .select_related("handover")
+        .filter(pk=issue.pk, handover__center=scope.center)
+        .first()
+    )
 
 
 _OPEN = {IssueState.OPEN, IssueState.DISPUTED}
 ISSUE = Machine(
     "shiftlog.issue",
     transitions=(
-        Transition("dispute", src={IssueState.OPEN}, dst=IssueState.DISPUTED, parties={Party.SUBJECT},
-                   requires=("reason",), effect=_dispute, seed="004:L669"),
-        Transition("uphold", src=_OPEN, dst=IssueState.UPHELD, roles=LEADS, parties={Party.OWNER},
-                   requires=("note",), effect=_decide, seed="004:L669"),
-        Transition("dismiss", src=_OPEN, dst=IssueState.DISMISSED, roles=LEADS, parties={Party.OWNER},
-                   requires=("note",), effect=_decide, seed="004:L669"),
+        Transition(
+            "dispute",
+            src={IssueState.OPEN},
+            dst=IssueState.DISPUTED,
+            parties={Party.SUBJECT},
+            requires=("reason",),
+            effect=_dispute,
+            seed="004:L669",
+        ),
+        Transition(
+            "uphold",
+            src=_OPEN,
+            dst=IssueState.UPHELD,
+            roles=LEADS,
+            parties={Party.OWNER},
+            requires=("note",),
+            effect=_decide,
+            seed="004:L669",
+        ),
+        Transition(
+            "dismiss",
+            src=_OPEN,
+            dst=IssueState.DISMISSED,
+            roles=LEADS,
+            parties={Party.OWNER},
+            requires=("note",),
+            effect=_decide,
+            seed="004:L669",
+        ),
     ),
-    fields={"reason": FieldSpec("shiftlog.issue.field.reason", max_length=300,
-                                parse=lambda obj, value, now: _text(value, "shiftlog.issue.field.reason")),
-            "note": FieldSpec("shiftlog.issue.field.note", max_length=300,
-                              parse=lambda obj, value, now: _text(value, "shiftlog.issue.field.note"))},
+    fields={
+        "reason": FieldSpec(
+            "shiftlog.issue.field.reason",
+            max_length=300,
+            parse=lambda obj, value, now: _text(value, "shiftlog.issue.field.reason"),
+        ),
+        "note": FieldSpec(
+            "shiftlog.issue.field.note",
+            max_length=300,
+            parse=lambda obj, value, now: _text(value, "shiftlog.issue.field.note"),
+        ),
+    },
     party_labels={"subject": "shiftlog.issue.party.responsible", "owner": "shiftlog.issue.party.other_lead"},
     party_of=_issue_parties,
     state_attr="status",

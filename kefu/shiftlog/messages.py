@@ -1,4 +1,5 @@
 """The handover diary's message catalogue (codes with named parameters, rendered in the reader's language)."""
+
 from django.utils.translation import gettext_noop as _
 
 MESSAGES = {
@@ -50,4 +51,3 @@ MESSAGES = {
     "shiftlog.text.control_char": _("%(field_label)s含有不可见的控制字符"),
     "shiftlog.text.phone_in_text": _("%(field_label)s中不能写客户电话：请填在“客户电话”栏（加密保存，按权限脱敏显示）"),
 }
-

@@ -5,6 +5,7 @@ linked per handover, so an item not closed is carried to the holder's next hando
 closes it (who and when are recorded). Issues record omissions and mis-receipts with the liable side
 (004:L669).
 """
+
 from django.db import models
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -27,9 +28,19 @@ class Handover(models.Model):
     shift_end = models.DateTimeField("下班时间")
     sign_out_due = models.DateTimeField("交班签字期限")
     countersign_due = models.DateTimeField("接班签字期限")
-    outgoing = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="handovers_out", verbose_name="交班人")
-    incoming = models.ForeignKey("org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="handovers_in", verbose_name="接班人")
-    state = models.CharField("状态", max_length=20, choices=[(s.value, _state_choice(s.value)) for s in State], default=State.DRAFT, db_index=True)
+    outgoing = models.ForeignKey(
+        "org.Staff", on_delete=models.PROTECT, related_name="handovers_out", verbose_name="交班人"
+    )
+    incoming = models.ForeignKey(
+        "org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="handovers_in", verbose_name="接班人"
+    )
+    state = models.CharField(
+        "状态",
+        max_length=20,
+        choices=[(s.value, _state_choice(s.value)) for s in State],
+        default=State.DRAFT,
+        db_index=True,
+    )
     equipment_state = models.TextField("设备/系统情况", blank=True)  # 002:L67, 004:L809
     notes = models.TextField("其他交代事项", blank=True)  # business changes, instructions (002:L18)
     signed_out_at = models.DateTimeField("交班签字时间", null=True, blank=True)
@@ -90,22 +101,34 @@ class Item(models.Model):
         EQUIPMENT = "equipment", _("设备/系统故障")  # 002:L67 设备情况, 004:L685 tracked until eliminated
         OTHER = "other", _("其他")
 
-    center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="handover_items", verbose_name="中心")
+    center = models.ForeignKey(
+        "org.Center", on_delete=models.CASCADE, related_name="handover_items", verbose_name="中心"
+    )
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)
     text = models.CharField("事项", max_length=500)
     order_ref = models.CharField("工单编号", max_length=40, blank=True)
-    order_id = models.PositiveBigIntegerField("工单ID", null=True, blank=True, db_index=True)  # no FK: tickets is another app
-    customer = models.ForeignKey("customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="客户")
+    order_id = models.PositiveBigIntegerField(
+        "工单ID", null=True, blank=True, db_index=True
+    )  # no FK: tickets is another app
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="客户"
+    )
     due_at = models.DateTimeField("处理期限", null=True, blank=True)
     # A problem arising during the handover itself: the outgoing side handles it to a stopping point
     # before the diary can be signed (004:L667).
     during_handover = models.BooleanField("交接时发生的问题", default=False)
-    holder = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="held_items", verbose_name="当前负责人")
-    origin = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="created_items", verbose_name="首次登记于")
+    holder = models.ForeignKey(
+        "org.Staff", on_delete=models.PROTECT, related_name="held_items", verbose_name="当前负责人"
+    )
+    origin = models.ForeignKey(
+        Handover, on_delete=models.CASCADE, related_name="created_items", verbose_name="首次登记于"
+    )
     created_by = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="+", verbose_name="登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     closed_at = models.DateTimeField("关闭时间", null=True, blank=True, db_index=True)
-    closed_by = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="关闭人")
+    closed_by = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="关闭人"
+    )
     close_note = models.CharField("处理结果", max_length=300, blank=True)
 
     class Meta:
@@ -142,13 +165,19 @@ class Issue(models.Model):
     handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="issues", verbose_name="交接班日志")
     kind = models.CharField("类型", max_length=20, choices=[(k.value, _(ISSUE_LABELS[k])) for k in IssueKind])
     description = models.CharField("情况说明", max_length=500)
-    side = models.CharField("责任方", max_length=10, choices=[(Side.OUTGOING.value, _("交班人")), (Side.INCOMING.value, _("接班人"))])
-    responsible = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="handover_issues", verbose_name="责任人")
+    side = models.CharField(
+        "责任方", max_length=10, choices=[(Side.OUTGOING.value, _("交班人")), (Side.INCOMING.value, _("接班人"))]
+    )
+    responsible = models.ForeignKey(
+        "org.Staff", on_delete=models.PROTECT, related_name="handover_issues", verbose_name="责任人"
+    )
     reported_by = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="+", verbose_name="登记人")
     reported_at = models.DateTimeField("登记时间", auto_now_add=True)
     status = models.CharField("认定状态", max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
     dispute_reason = models.CharField("异议理由", max_length=300, blank=True)
-    decided_by = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="认定人")
+    decided_by = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="认定人"
+    )
     decided_at = models.DateTimeField("认定时间", null=True, blank=True)
     decision_note = models.CharField("认定意见", max_length=300, blank=True)
     version = models.PositiveIntegerField("版本", default=1)  # +1 on every transition (kefu.workflow.fire)

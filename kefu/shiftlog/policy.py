@@ -14,6 +14,7 @@ shift when there is one (kefu.shiftlog.services.start_handover).
 - require_equipment_state: the log must state equipment/system status (002:L67 "交接日志要对设备情况…记录清楚";
   004:L809 check the machine room at handover).
 """
+
 from __future__ import annotations
 
 from pydantic import Field
@@ -28,9 +29,11 @@ class ShiftlogPolicy(PolicyModel):
 
     arrive_early_minutes: Int(ge=0, le=1440) = Field(description="接班人员提前多少分钟到岗")  # 004:L659, 002:L62
     sign_out_grace_minutes: Int(ge=0, le=1440) = Field(
-        description="交班人员在班次结束后还可签字的分钟数（0＝下班前签）")  # 004:L663
+        description="交班人员在班次结束后还可签字的分钟数（0＝下班前签）"
+    )  # 004:L663
     countersign_grace_minutes: Int(ge=0, le=1440) = Field(
-        description="接班人员须在交班班次结束后多少分钟内签字确认")  # not from the seeds
+        description="接班人员须在交班班次结束后多少分钟内签字确认"
+    )  # not from the seeds
     require_equipment_state: Bool() = Field(description="交班日记是否必须写明设备和系统状态")  # 004:L809, 002:L67
     backfill_days: Int(ge=0, le=366) = Field(description="漏填的交班日记最多可补填几天前的")  # not from the seeds
 

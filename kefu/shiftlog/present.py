@@ -1,5 +1,6 @@
 """How handovers and items are shown (API and pages alike): customers masked unless unmasked and allowed;
 every read of customer data is recorded."""
+
 from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
@@ -8,8 +9,8 @@ from django.utils import timezone
 from kefu.audit.models import AuditRecord
 from kefu.audit.services import can_unmask, record, record_read, shown_name, shown_phone
 from kefu.errors import NotAllowed
-from kefu.shiftlog import selectors
 from kefu.scope import scope_of
+from kefu.shiftlog import selectors
 from kefu.shiftlog.machine import HANDOVER, ISSUE
 from kefu.shiftlog.rules import FLAG_LABELS
 from kefu.shiftlog.services import is_lead
@@ -103,10 +104,14 @@ def handover_dict(request, staff, handover, *, unmask: bool = False, now=None) -
         "flag_labels": [FLAG_LABELS[f] for f in selectors.flags_of(handover, now)],
         "actions": [t.name for t in available(HANDOVER, scope_of(staff), handover)],
         "items": items,
-        "issues": [issue_dict(i, scope_of(staff)) for i in
-                   handover.issues.select_related("handover", "responsible", "reported_by", "decided_by")],
-        "events": [{"at": e.at, "staff_no": e.staff_no, "code": e.code, "name": e.label, "note": e.note}
-                   for e in handover.events.all()],
+        "issues": [
+            issue_dict(i, scope_of(staff))
+            for i in handover.issues.select_related("handover", "responsible", "reported_by", "decided_by")
+        ],
+        "events": [
+            {"at": e.at, "staff_no": e.staff_no, "code": e.code, "name": e.label, "note": e.note}
+            for e in handover.events.all()
+        ],
     }
 
 

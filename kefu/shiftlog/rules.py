@@ -2,6 +2,7 @@
 
 Plain data in, plain data out; datetimes are aware and compared as given.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -93,7 +94,9 @@ FLAG_LABELS = {
 }
 
 
-def lateness(due: Deadlines, signed_out_at: datetime | None, countersigned_at: datetime | None, now: datetime) -> list[Flag]:
+def lateness(
+    due: Deadlines, signed_out_at: datetime | None, countersigned_at: datetime | None, now: datetime
+) -> list[Flag]:
     """What a supervisor must see about one handover. A signature exactly at the deadline is on time."""
     flags: list[Flag] = []
     if signed_out_at is None:

@@ -1,4 +1,5 @@
 """Reads of the handover diary shared by the API and the pages."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -22,7 +23,9 @@ def get_handover(center, handover_id: int) -> Handover | None:
 
 
 def lines_of(handover: Handover):
-    return handover.lines.select_related("item", "item__holder", "item__closed_by", "item__customer").order_by("item__created_at", "item_id")
+    return handover.lines.select_related("item", "item__holder", "item__closed_by", "item__customer").order_by(
+        "item__created_at", "item_id"
+    )
 
 
 def flags_of(handover: Handover, now: datetime) -> list[rules.Flag]:
@@ -53,11 +56,15 @@ def mine(staff: Staff) -> Mine:
 def late_or_unsigned(center, now: datetime | None = None, days: int = 14) -> list[tuple[Handover, list[rules.Flag]]]:
     """Handovers a supervisor must see: unsigned/not countersigned past the deadline, or signed late."""
     now = now or timezone.now()
-    candidates = handovers(center).filter(shift_end__gte=now - timedelta(days=days)).filter(
-        Q(state=State.DRAFT, sign_out_due__lt=now)
-        | Q(state__in=[State.DRAFT, State.SIGNED_OUT], countersign_due__lt=now)
-        | Q(signed_out_at__gt=F("sign_out_due"))
-        | Q(countersigned_at__gt=F("countersign_due"))
+    candidates = (
+        handovers(center)
+        .filter(shift_end__gte=now - timedelta(days=days))
+        .filter(
+            Q(state=State.DRAFT, sign_out_due__lt=now)
+            | Q(state__in=[State.DRAFT, State.SIGNED_OUT], countersign_due__lt=now)
+            | Q(signed_out_at__gt=F("sign_out_due"))
+            | Q(countersigned_at__gt=F("countersign_due"))
+        )
     )
     out = []
     for handover in candidates.order_by("-shift_end", "-id"):
@@ -68,9 +75,15 @@ def late_or_unsigned(center, now: datetime | None = None, days: int = 14) -> lis
 
 
 def open_items(center):
-    return Item.objects.filter(center=center, closed_at__isnull=True).select_related("holder", "customer", "origin").order_by("created_at", "id")
+    return (
+        Item.objects.filter(center=center, closed_at__isnull=True)
+        .select_related("holder", "customer", "origin")
+        .order_by("created_at", "id")
+    )
 
 
 def issues(center, status: str | None = None):
-    qs = Issue.objects.filter(handover__center=center).select_related("handover", "responsible", "reported_by", "decided_by")
+    qs = Issue.objects.filter(handover__center=center).select_related(
+        "handover", "responsible", "reported_by", "decided_by"
+    )
     return qs.filter(status=status) if status else qs

@@ -2,6 +2,7 @@
 
 Bad input raises RuleViolation (field + rule + Chinese message) and changes nothing.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,15 +15,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from kefu.errors import Conflict, NotAllowed, NotFound, RuleViolation
+from kefu.messages import Msg
 from kefu.org.models import Staff
 from kefu.org.policy import policy_for
 from kefu.org.roles import LEADS, roles_of
-from kefu.messages import Msg
+from kefu.roster.selectors import scheduled_intervals
 from kefu.scope import scope_of
 from kefu.shiftlog import rules
 from kefu.shiftlog.machine import EDITABLE, HANDOVER, ISSUE, State
 from kefu.shiftlog.models import Handover, HandoverEvent, Issue, Item, Line
-from kefu.roster.selectors import scheduled_intervals
 from kefu.shiftlog.policy import SECTION
 from kefu.workcal.selectors import shift_calendar
 
@@ -33,6 +34,7 @@ _MAX_ORDER_ID = 2**63 - 1
 
 
 # ---------------------------------------------------------------- policy helpers
+
 
 def shiftlog_policy(center) -> dict:
     return policy_for(SECTION, center)
@@ -81,6 +83,7 @@ def is_lead(staff: Staff) -> bool:
 
 # ---------------------------------------------------------------- helpers
 
+
 def _stored(label) -> str:
     """A choice label as written into the log: in the source language, whatever language the writer reads."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -128,7 +131,9 @@ def _incoming(center, incoming_no: str | None, outgoing: Staff) -> Staff | None:
     if not person.is_active:
         raise RuleViolation(f"接班人工号 {incoming_no} 已离职或停用", field="incoming_no", rule="inactive")
     if person.pk == outgoing.pk:
-        raise RuleViolation("接班人不能是交班人本人：交接须当面履行", field="incoming_no", rule="self_handover")  # 004:L661
+        raise RuleViolation(
+            "接班人不能是交班人本人：交接须当面履行", field="incoming_no", rule="self_handover"
+        )  # 004:L661
     return person
 
 
@@ -148,7 +153,11 @@ def _clean_text(value: str, field: str, label: str, max_length: int, *, required
     if len(value) > max_length:
         raise RuleViolation(f"{label}不能超过{max_length}个字符", field=field, rule="max_length")
     if _PHONE_IN_TEXT.search(value):
-        raise RuleViolation(f"{label}中不能写客户电话：请填在“客户电话”栏（加密保存，按权限脱敏显示）", field=field, rule="phone_in_text")
+        raise RuleViolation(
+            f"{label}中不能写客户电话：请填在“客户电话”栏（加密保存，按权限脱敏显示）",
+            field=field,
+            rule="phone_in_text",
+        )
     return value
 
 
@@ -164,7 +173,9 @@ def _resolve_order(center, order_ref: str, order_id: int | None) -> tuple[str, i
         if number is None:
             raise RuleViolation(f"工单ID {order_id} 在本中心不存在", field="order_id", rule="not_found")
         if order_ref and order_ref != number:
-            raise RuleViolation(f"工单编号 {order_ref} 与工单ID {order_id}（{number}）不一致", field="order_ref", rule="mismatch")
+            raise RuleViolation(
+                f"工单编号 {order_ref} 与工单ID {order_id}（{number}）不一致", field="order_ref", rule="mismatch"
+            )
         return number, order_id
     if order_ref:
         found = Order.objects.filter(center=center, number=order_ref).values_list("pk", flat=True).first()
@@ -178,22 +189,36 @@ def _held_open_items(staff: Staff):
 
 # ---------------------------------------------------------------- handovers
 
+
 @transaction.atomic
-def start_handover(actor: Staff, *, shift_code: str, shift_date: date, incoming_no: str | None = None,
-                   equipment_state: str = "", notes: str = "") -> Handover:
+def start_handover(
+    actor: Staff,
+    *,
+    shift_code: str,
+    shift_date: date,
+    incoming_no: str | None = None,
+    equipment_state: str = "",
+    notes: str = "",
+) -> Handover:
     """The outgoing side opens the diary of the shift it is leaving; its open items are carried in."""
     center = actor.center
     policy = shiftlog_policy(center)
     shift = next((s for s in shifts_of(center) if s.code == shift_code), None)
     if shift is None:
         names = "、".join(f"{s.code}（{s.name}）" for s in shifts_of(center))
-        raise RuleViolation(f"班次 {shift_code} 不在本中心的班次设置中（可选：{names}）", field="shift_code", rule="choice")
+        raise RuleViolation(
+            f"班次 {shift_code} 不在本中心的班次设置中（可选：{names}）", field="shift_code", rule="choice"
+        )
     if not isinstance(shift_date, date):
         raise RuleViolation("班次日期必填（YYYY-MM-DD）", field="shift_date", rule="required")
     today = timezone.localdate(timezone.now(), center_tz(center))
     if not today - timedelta(days=policy["backfill_days"]) <= shift_date <= today + timedelta(days=1):
-        raise RuleViolation(f"班次日期须在 {today - timedelta(days=policy['backfill_days'])} 至 {today + timedelta(days=1)} 之间"
-                            "（交班日记在下班前填写）", field="shift_date", rule="date_range")  # 004:L663
+        raise RuleViolation(
+            f"班次日期须在 {today - timedelta(days=policy['backfill_days'])} 至 {today + timedelta(days=1)} 之间"
+            "（交班日记在下班前填写）",
+            field="shift_date",
+            rule="date_range",
+        )  # 004:L663
     incoming = _incoming(center, incoming_no, actor)
     equipment_state = _clean_text(equipment_state, "equipment_state", "设备/系统情况", 2000)
     notes = _clean_text(notes, "notes", "其他交代事项", 4000)
@@ -204,22 +229,37 @@ def start_handover(actor: Staff, *, shift_code: str, shift_date: date, incoming_
         if code != shift.code:
             tz = center_tz(center)
             names = {s.code: s.name for s in shifts_of(center)}
-            raise RuleViolation.of("shiftlog.not_rostered_shift", field="shift_code", day=shift_date,
-                                   shift=gettext_lazy(names.get(code, code)),  # a preset's name reads in English
-                                   start=f"{start.astimezone(tz):%H:%M}",
-                                   end=f"{end.astimezone(tz):%H:%M}")
+            raise RuleViolation.of(
+                "shiftlog.not_rostered_shift",
+                field="shift_code",
+                day=shift_date,
+                shift=gettext_lazy(names.get(code, code)),  # a preset's name reads in English
+                start=f"{start.astimezone(tz):%H:%M}",
+                end=f"{end.astimezone(tz):%H:%M}",
+            )
     due = rules.deadlines(end, policy["sign_out_grace_minutes"], policy["countersign_grace_minutes"])
     if Handover.objects.filter(outgoing=actor, shift_date=shift_date, shift_code=shift_code).exists():
         raise Conflict(f"您已填写 {shift_date} {shift.name} 的交接班日志", field="shift_code", rule="duplicate")
     try:
         with transaction.atomic():
             handover = Handover.objects.create(
-                center=center, shift_code=shift.code, shift_name=shift.name, shift_date=shift_date,
-                shift_start=start, shift_end=end, sign_out_due=due.sign_out_due, countersign_due=due.countersign_due,
-                outgoing=actor, incoming=incoming, equipment_state=equipment_state, notes=notes,
+                center=center,
+                shift_code=shift.code,
+                shift_name=shift.name,
+                shift_date=shift_date,
+                shift_start=start,
+                shift_end=end,
+                sign_out_due=due.sign_out_due,
+                countersign_due=due.countersign_due,
+                outgoing=actor,
+                incoming=incoming,
+                equipment_state=equipment_state,
+                notes=notes,
             )
     except IntegrityError:
-        raise Conflict(f"您已填写 {shift_date} {shift.name} 的交接班日志", field="shift_code", rule="duplicate") from None
+        raise Conflict(
+            f"您已填写 {shift_date} {shift.name} 的交接班日志", field="shift_code", rule="duplicate"
+        ) from None
     carried = list(_held_open_items(actor))
     Line.objects.bulk_create([Line(handover=handover, item=item, carried=True) for item in carried])
     if carried:
@@ -230,8 +270,15 @@ def start_handover(actor: Staff, *, shift_code: str, shift_date: date, incoming_
 
 
 @transaction.atomic
-def update_handover(actor: Staff, handover_id: int, *, version: int, incoming_no: str | None = None,
-                    equipment_state: str | None = None, notes: str | None = None) -> Handover:
+def update_handover(
+    actor: Staff,
+    handover_id: int,
+    *,
+    version: int,
+    incoming_no: str | None = None,
+    equipment_state: str | None = None,
+    notes: str | None = None,
+) -> Handover:
     handover = _locked(handover_id, actor.center)
     _must_edit(actor, handover)
     _check_version(handover, version)
@@ -251,14 +298,25 @@ def _must_edit(actor: Staff, handover: Handover) -> None:
     if handover.outgoing_id != actor.pk:
         raise NotAllowed("只有交班人本人可以填写交班日记", rule="not_outgoing")
     if handover.state not in EDITABLE:
-        raise Conflict(Msg("shiftlog.handover.signed", state=HANDOVER.state_label(handover.state)), field="state",
-                       rule="signed")
+        raise Conflict(
+            Msg("shiftlog.handover.signed", state=HANDOVER.state_label(handover.state)), field="state", rule="signed"
+        )
 
 
 @transaction.atomic
-def add_item(actor: Staff, handover_id: int, *, kind: str, text: str, order_ref: str = "", order_id: int | None = None,
-             customer_phone: str = "", customer_name: str = "", due_at: datetime | None = None,
-             during_handover: bool = False) -> Item:
+def add_item(
+    actor: Staff,
+    handover_id: int,
+    *,
+    kind: str,
+    text: str,
+    order_ref: str = "",
+    order_id: int | None = None,
+    customer_phone: str = "",
+    customer_name: str = "",
+    due_at: datetime | None = None,
+    during_handover: bool = False,
+) -> Item:
     handover = _locked(handover_id, actor.center)
     _must_edit(actor, handover)
     if kind not in Item.Kind.values:
@@ -270,14 +328,20 @@ def add_item(actor: Staff, handover_id: int, *, kind: str, text: str, order_ref:
     customer_name = _plain(customer_name, "customer_name", "客户姓名").strip()
     if len(order_ref) > 40:
         raise RuleViolation("工单编号不能超过40个字符", field="order_ref", rule="max_length")
-    if order_id is not None and (isinstance(order_id, bool) or not isinstance(order_id, int) or not 0 < order_id <= _MAX_ORDER_ID):
+    if order_id is not None and (
+        isinstance(order_id, bool) or not isinstance(order_id, int) or not 0 < order_id <= _MAX_ORDER_ID
+    ):
         raise RuleViolation("工单ID应为正整数", field="order_id", rule="positive")
     order_ref, order_id = _resolve_order(actor.center, order_ref, order_id)
     if kind == Item.Kind.ORDER and not (order_ref or order_id):
         raise RuleViolation("在办工单须填写工单编号或工单ID", field="order_ref", rule="order_required")
     if kind in (Item.Kind.CALLBACK, Item.Kind.PROSPECT) and not customer_phone:
-        raise RuleViolation(f"{_stored(Item.Kind(kind).label)}须填写客户电话", field="customer_phone", rule="customer_required")
-    if due_at is not None and not (isinstance(due_at, datetime) and due_at.tzinfo is not None and 2000 <= due_at.year <= 2100):
+        raise RuleViolation(
+            f"{_stored(Item.Kind(kind).label)}须填写客户电话", field="customer_phone", rule="customer_required"
+        )
+    if due_at is not None and not (
+        isinstance(due_at, datetime) and due_at.tzinfo is not None and 2000 <= due_at.year <= 2100
+    ):
         raise RuleViolation("处理期限应为带时区的日期时间（2000–2100 年）", field="due_at", rule="datetime_range")
     if kind == Item.Kind.CALLBACK and due_at is None:
         raise RuleViolation("待回电须填写回电期限", field="due_at", rule="due_required")
@@ -287,14 +351,28 @@ def add_item(actor: Staff, handover_id: int, *, kind: str, text: str, order_ref:
 
         customer = upsert_customer(actor.center, phone=customer_phone, name=(customer_name or "").strip())
     item = Item.objects.create(
-        center=actor.center, kind=kind, text=text, order_ref=order_ref, order_id=order_id, customer=customer,
-        due_at=due_at, during_handover=bool(during_handover), holder=actor, origin=handover, created_by=actor,
+        center=actor.center,
+        kind=kind,
+        text=text,
+        order_ref=order_ref,
+        order_id=order_id,
+        customer=customer,
+        due_at=due_at,
+        during_handover=bool(during_handover),
+        holder=actor,
+        origin=handover,
+        created_by=actor,
     )
     Line.objects.create(handover=handover, item=item, carried=False)
     handover.version += 1
     handover.save(update_fields=["version", "updated_at"])
-    log_event(handover, actor=actor, code="shiftlog.event.item_added", params={"kind": Msg(f"shiftlog.item.kind.{item.kind}")},
-              note=text[:60])
+    log_event(
+        handover,
+        actor=actor,
+        code="shiftlog.event.item_added",
+        params={"kind": Msg(f"shiftlog.item.kind.{item.kind}")},
+        note=text[:60],
+    )
     return item
 
 
@@ -305,7 +383,9 @@ def close_item(actor: Staff, item_id: int, *, note: str, now: datetime | None = 
     if item is None:
         raise NotFound("交接事项", field="item_id")
     if item.closed_at is not None:
-        raise Conflict(f"该事项已于 {timezone.localtime(item.closed_at):%Y-%m-%d %H:%M} 关闭", field="item_id", rule="closed")
+        raise Conflict(
+            f"该事项已于 {timezone.localtime(item.closed_at):%Y-%m-%d %H:%M} 关闭", field="item_id", rule="closed"
+        )
     if item.holder_id != actor.pk and not is_lead(actor):
         raise NotAllowed("只有事项当前负责人或班长、值班长可以关闭该事项", rule="not_holder")
     note = _clean_text(note, "note", "处理结果", 300, required=True)
@@ -314,12 +394,15 @@ def close_item(actor: Staff, item_id: int, *, note: str, now: datetime | None = 
     item.close_note = note
     item.save(update_fields=["closed_at", "closed_by", "close_note"])
     for handover in Handover.objects.filter(lines__item=item, state=State.DRAFT).select_for_update():
-        log_event(handover, actor=actor, code="shiftlog.event.item_closed", params={"item": item.text[:40]}, note=note[:60])
+        log_event(
+            handover, actor=actor, code="shiftlog.event.item_closed", params={"item": item.text[:40]}, note=note[:60]
+        )
     return item
 
 
-def transition(actor: Staff, handover_id: int, *, name: str, version: int | None, reason: str = "",
-               now: datetime | None = None) -> Handover:
+def transition(
+    actor: Staff, handover_id: int, *, name: str, version: int | None, reason: str = "", now: datetime | None = None
+) -> Handover:
     """Fire one transition of the handover's machine (machine.HANDOVER) as `actor` (kefu.workflow.fire): the party,
     the state, the version, the fields, the guard, the effect, the history and the audit record in one transaction."""
     from kefu.workflow import fire
@@ -348,8 +431,9 @@ def sign_out_problems(handover: Handover):
     pending = [line.item for line in lines if line.item.during_handover and line.item.closed_at is None]
     if pending:
         texts = "；".join(i.text[:30] for i in pending)
-        problems.append(("items", "handover_problem_open",
-                         f"交接过程中发生的问题须由交班人处理告一段落后再交接：{texts}"))
+        problems.append(
+            ("items", "handover_problem_open", f"交接过程中发生的问题须由交班人处理告一段落后再交接：{texts}")
+        )
     if problems:
         from kefu.errors import Problem
 
@@ -369,6 +453,7 @@ def hand_items_to(handover: Handover, incoming: Staff) -> None:
 
 # ---------------------------------------------------------------- omissions and mis-receipts (004:L669)
 
+
 @transaction.atomic
 def report_issue(actor: Staff, handover_id: int, *, kind: str, description: str) -> Issue:
     """Record an omission (漏交), a wrong handover (错交) or a mis-receipt (错接); the liable side is the rule's."""
@@ -386,10 +471,21 @@ def report_issue(actor: Staff, handover_id: int, *, kind: str, description: str)
     description = _clean_text(description, "description", "情况说明", 500, required=True)
     side = rules.responsible_side(kind)
     responsible_id = handover.outgoing_id if side == rules.Side.OUTGOING else handover.incoming_id
-    issue = Issue.objects.create(handover=handover, kind=kind, description=description, side=side,
-                                 responsible_id=responsible_id, reported_by=actor)
-    log_event(handover, actor=actor, code="shiftlog.event.issue_reported", params={"kind": Msg(f"shiftlog.issue.kind.{kind.value}")},
-              note=description[:100])
+    issue = Issue.objects.create(
+        handover=handover,
+        kind=kind,
+        description=description,
+        side=side,
+        responsible_id=responsible_id,
+        reported_by=actor,
+    )
+    log_event(
+        handover,
+        actor=actor,
+        code="shiftlog.event.issue_reported",
+        params={"kind": Msg(f"shiftlog.issue.kind.{kind.value}")},
+        note=description[:100],
+    )
     return issue
 
 
@@ -407,12 +503,20 @@ def dispute_issue(actor: Staff, issue_id: int, *, reason: str, version: int | No
     return fire(ISSUE, scope_of(actor), _issue(actor, issue_id), "dispute", version=version, reason=reason)
 
 
-def decide_issue(actor: Staff, issue_id: int, *, upheld: bool, note: str, now: datetime | None = None,
-                 version: int | None = None) -> Issue:
+def decide_issue(
+    actor: Staff, issue_id: int, *, upheld: bool, note: str, now: datetime | None = None, version: int | None = None
+) -> Issue:
     """A lead who is not the liable person upholds or dismisses the record (machine.ISSUE)."""
     from kefu.workflow import fire
 
     if not isinstance(upheld, bool):
         raise RuleViolation.of("shiftlog.issue.decision_choice", field="upheld")
-    return fire(ISSUE, scope_of(actor), _issue(actor, issue_id), "uphold" if upheld else "dismiss", now=now,
-                version=version, note=note)
+    return fire(
+        ISSUE,
+        scope_of(actor),
+        _issue(actor, issue_id),
+        "uphold" if upheld else "dismiss",
+        now=now,
+        version=version,
+        note=note,
+    )

@@ -1,5 +1,6 @@
 """Who may call the shop desk's operations. Which after-sales step a role may take is declared in the case's machine
 (kefu/shop/machine.py) and answers 403 too; department handlers are the after-sales colleagues (003:L191 售后同事)."""
+
 from kefu.org.roles import Role
 
 AGENTS = {Role.AGENT, Role.SENIOR_AGENT}

@@ -1,4 +1,5 @@
 """The shop desk's API: thin — parse, call services, present (kefu/shop/present.py)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -20,7 +21,9 @@ router = Router(tags=["网店客服 shop"])
 class ShopIn(Schema):
     code: str = Field(..., max_length=30)
     name: str = Field(..., max_length=100)
-    flag_scheme: str = Field("", max_length=30, description="制度中的旗帜方案：mingmei（工号+红旗）/ shangmifang（姓名+绿旗）")
+    flag_scheme: str = Field(
+        "", max_length=30, description="制度中的旗帜方案：mingmei（工号+红旗）/ shangmifang（姓名+绿旗）"
+    )
 
 
 class ShopOut(Schema):
@@ -85,6 +88,7 @@ class ShopImportOut(Schema):
 
 class ShopConfirmIn(Schema):
     """客户订单信息确认表 (000:L223-229): 货号/尺码/颜色/数量/备注/收货地址/物流方式/联系电话/联系人."""
+
     version: int | None = None
     item_no: str = Field("", max_length=100)
     size: str = Field("", max_length=100)
@@ -176,8 +180,11 @@ class ShopCaseOut(Schema):
 
 
 class ShopTransitionIn(Schema):
-    name: str = Field(..., max_length=40, description="accept / refuse / compensate / return_shipped / receive / "
-                                                      "refund / reship / exchange / close")
+    name: str = Field(
+        ...,
+        max_length=40,
+        description="accept / refuse / compensate / return_shipped / receive / refund / reship / exchange / close",
+    )
     version: int | None = None
     note: str | None = Field(None, max_length=300)
     reason: str | None = Field(None, max_length=300)
@@ -234,8 +241,16 @@ class ShopCountOut(Schema):
 
 
 def _problem_out(e) -> dict:
-    return {"id": e.pk, "author_no": e.author.staff_no, "written_at": e.written_at, "week": e.week, "text": e.text,
-            "handed_in_at": e.handed_in_at, "consolidated_at": e.consolidated_at, "lead_note": e.lead_note}
+    return {
+        "id": e.pk,
+        "author_no": e.author.staff_no,
+        "written_at": e.written_at,
+        "week": e.week,
+        "text": e.text,
+        "handed_in_at": e.handed_in_at,
+        "consolidated_at": e.consolidated_at,
+        "lead_note": e.lead_note,
+    }
 
 
 def _order(scope, pk: int, unmask: bool = False) -> dict:
@@ -254,8 +269,9 @@ def shops(request):
 
 @op(router.post, "/shops", "shop.create_shop", response={201: ShopOut})
 def create_shop(request, payload: ShopIn):
-    return 201, services.create_shop(caller(request), code=payload.code, name=payload.name,
-                                     flag_scheme=payload.flag_scheme)
+    return 201, services.create_shop(
+        caller(request), code=payload.code, name=payload.name, flag_scheme=payload.flag_scheme
+    )
 
 
 @op(router.get, "/orders", "shop.orders", response=list[ShopOrderOut])
@@ -324,7 +340,10 @@ def _month(month: str) -> date:
 @op(router.get, "/shops/{shop_id}/commission", "shop.commission", response=list[ShopCommissionOut])
 def commission(request, shop_id: int, month: str):
     scope = caller(request)
-    return [r.__dict__ for r in services.commission_month(scope, shop=services.get_shop(scope, shop_id), month=_month(month))]
+    return [
+        r.__dict__
+        for r in services.commission_month(scope, shop=services.get_shop(scope, shop_id), month=_month(month))
+    ]
 
 
 @op(router.get, "/shops/{shop_id}/commission.xlsx", "shop.commission_xlsx")
@@ -371,16 +390,22 @@ def open_case(request, order_id: int, payload: ShopCaseIn):
 def move_case(request, case_id: int, payload: ShopTransitionIn):
     scope = caller(request)
     fields = {k: v for k, v in payload.dict().items() if k not in ("name", "version") and v is not None}
-    moved = services.move_case(scope, services.get_case(scope, case_id), name=payload.name, version=payload.version,
-                               **fields)
+    moved = services.move_case(
+        scope, services.get_case(scope, case_id), name=payload.name, version=payload.version, **fields
+    )
     return present.case_out(services.get_case(scope, moved.pk), scope)
 
 
 @op(router.post, "/shops/{shop_id}/returns", "shop.match_return", response=ShopCaseOut)
 def match_return(request, shop_id: int, payload: ShopReturnIn):
     scope = caller(request)
-    found = services.match_return(scope, services.get_shop(scope, shop_id), tracking_no=payload.tracking_no,
-                                  buyer_wangwang=payload.buyer_wangwang, note_in_parcel=payload.note_in_parcel)
+    found = services.match_return(
+        scope,
+        services.get_shop(scope, shop_id),
+        tracking_no=payload.tracking_no,
+        buyer_wangwang=payload.buyer_wangwang,
+        note_in_parcel=payload.note_in_parcel,
+    )
     return present.case_out(found, scope)
 
 
@@ -411,7 +436,9 @@ def stats(request, start: date, end: date):
 
 @op(router.post, "/stats", "shop.record_stat", response={201: ShopStatOut})
 def record_stat(request, payload: ShopStatIn):
-    return 201, present.stat_out(services.record_stat(caller(request), day=payload.day, served=payload.served, bought=payload.bought))
+    return 201, present.stat_out(
+        services.record_stat(caller(request), day=payload.day, served=payload.served, bought=payload.bought)
+    )
 
 
 class ShopReviewIn(Schema):
@@ -433,8 +460,12 @@ class ShopReviewOut(Schema):
 
 
 class ShopReviewTransitionIn(Schema):
-    name: str = Field(..., max_length=40, description="diagnose / call_answered / call_unanswered / send_sms / "
-                                                      "no_reply / offer / agree / revised / give_up")
+    name: str = Field(
+        ...,
+        max_length=40,
+        description="diagnose / call_answered / call_unanswered / send_sms / "
+        "no_reply / offer / agree / revised / give_up",
+    )
     version: int | None = None
     cause: str | None = Field(None, max_length=20, description="novice / unhappy / cannot_use")
     note: str | None = Field(None, max_length=300)
@@ -486,9 +517,18 @@ class ShopMonthlyReviewOut(Schema):
 def _review_out(r) -> dict:
     from .machine import REVIEW
 
-    return {"id": r.pk, "order_no": r.order.order_no, "rating": r.rating, "text": r.text, "cause": r.cause,
-            "state": r.state, "state_label": str(REVIEW.state_label(r.state)), "compensation": r.compensation,
-            "handler_no": r.handler.staff_no if r.handler_id else "", "version": r.version}
+    return {
+        "id": r.pk,
+        "order_no": r.order.order_no,
+        "rating": r.rating,
+        "text": r.text,
+        "cause": r.cause,
+        "state": r.state,
+        "state_label": str(REVIEW.state_label(r.state)),
+        "compensation": r.compensation,
+        "handler_no": r.handler.staff_no if r.handler_id else "",
+        "version": r.version,
+    }
 
 
 def _complaint_out(c) -> dict:
@@ -496,11 +536,21 @@ def _complaint_out(c) -> dict:
 
     from .machine import COMPLAINT
 
-    return {"id": c.pk, "order_no": c.order.order_no if c.order_id else "", "batch_no": c.batch_no,
-            "specification": c.specification, "quantity": c.quantity, "defective_quantity": c.defective_quantity,
-            "sample_attached": c.sample_attached, "request": c.request, "state": c.state,
-            "state_label": str(COMPLAINT.state_label(c.state)), "accepted_on": c.accepted_on,
-            "version": c.version, **services.complaint_deadlines(c, timezone.localdate())}
+    return {
+        "id": c.pk,
+        "order_no": c.order.order_no if c.order_id else "",
+        "batch_no": c.batch_no,
+        "specification": c.specification,
+        "quantity": c.quantity,
+        "defective_quantity": c.defective_quantity,
+        "sample_attached": c.sample_attached,
+        "request": c.request,
+        "state": c.state,
+        "state_label": str(COMPLAINT.state_label(c.state)),
+        "accepted_on": c.accepted_on,
+        "version": c.version,
+        **services.complaint_deadlines(c, timezone.localdate()),
+    }
 
 
 def _given(payload, *skip) -> dict:
@@ -522,8 +572,9 @@ def open_review(request, order_id: int, payload: ShopReviewIn):
 @op(router.post, "/reviews/{review_id}/transition", "shop.move_review", response=ShopReviewOut)
 def move_review(request, review_id: int, payload: ShopReviewTransitionIn):
     scope = caller(request)
-    moved = services.move_review(scope, services.get_review(scope, review_id), name=payload.name,
-                                 version=payload.version, **_given(payload))
+    moved = services.move_review(
+        scope, services.get_review(scope, review_id), name=payload.name, version=payload.version, **_given(payload)
+    )
     return _review_out(services.get_review(scope, moved.pk))
 
 
@@ -535,14 +586,21 @@ def complaints(request):
 @op(router.post, "/shops/{shop_id}/complaints", "shop.open_complaint", response={201: ShopComplaintOut})
 def open_complaint(request, shop_id: int, payload: ShopComplaintIn):
     scope = caller(request)
-    return 201, _complaint_out(services.open_complaint(scope, shop=services.get_shop(scope, shop_id), data=payload.dict()))
+    return 201, _complaint_out(
+        services.open_complaint(scope, shop=services.get_shop(scope, shop_id), data=payload.dict())
+    )
 
 
 @op(router.post, "/complaints/{complaint_id}/transition", "shop.move_complaint", response=ShopComplaintOut)
 def move_complaint(request, complaint_id: int, payload: ShopComplaintTransitionIn):
     scope = caller(request)
-    moved = services.move_complaint(scope, services.get_complaint(scope, complaint_id), name=payload.name,
-                                    version=payload.version, **_given(payload))
+    moved = services.move_complaint(
+        scope,
+        services.get_complaint(scope, complaint_id),
+        name=payload.name,
+        version=payload.version,
+        **_given(payload),
+    )
     return _complaint_out(services.get_complaint(scope, moved.pk))
 
 

@@ -7,6 +7,7 @@ converts when its buyer places an order in the shop within `convert_hours` of th
 
 `sessions_loop` computes the same per-session measures record by record: the baseline of bench/chat.py.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -43,11 +44,17 @@ def read(raw: bytes) -> tuple[pl.DataFrame | None, list[LineProblem]]:
     frame = frame.with_columns(
         pl.col("sender").str.strip_chars().replace_strict(SENDERS, default=None).alias("sender_kind"),
         pl.col("at").str.strip_chars().str.strptime(pl.Datetime("us"), TIME_FORMAT, strict=False).alias("when"),
-        pl.col("session").str.strip_chars(), pl.col("buyer").str.strip_chars(), pl.col("agent").str.strip_chars())
+        pl.col("session").str.strip_chars(),
+        pl.col("buyer").str.strip_chars(),
+        pl.col("agent").str.strip_chars(),
+    )
     problems: list[LineProblem] = []
     checks = [
-        (pl.col("session").is_null() | (pl.col("session") == "") | (pl.col("session").str.len_chars() > 60),
-         "session", "shop.chat.session"),
+        (
+            pl.col("session").is_null() | (pl.col("session") == "") | (pl.col("session").str.len_chars() > 60),
+            "session",
+            "shop.chat.session",
+        ),
         (pl.col("buyer").is_null() | (pl.col("buyer") == ""), "buyer", "shop.chat.buyer"),
         (pl.col("sender_kind").is_null(), "sender", "shop.chat.sender"),
         (pl.col("when").is_null(), "at", "shop.chat.time"),
@@ -59,37 +66,65 @@ def read(raw: bytes) -> tuple[pl.DataFrame | None, list[LineProblem]]:
         return None, sorted(problems, key=lambda p: p.line)[:50]
     if frame.height == 0:
         return None, [LineProblem(2, "file", "shop.chat.empty")]
-    return frame.select("line", "session", "buyer", "agent", pl.col("sender_kind").alias("sender"),
-                        pl.col("when").alias("at")), []
+    return frame.select(
+        "line", "session", "buyer", "agent", pl.col("sender_kind").alias("sender"), pl.col("when").alias("at")
+    ), []
 
 
 def sessions(messages: pl.DataFrame) -> pl.DataFrame:
     """Per session: buyer, agent (the one who answered most), start, message counts, first-reply seconds and the mean
     response seconds (None when the agent never answered)."""
-    m = messages.sort("session", "at", "line").with_columns(
-        (pl.col("sender") == "buyer").alias("is_buyer"))
+    m = messages.sort("session", "at", "line").with_columns((pl.col("sender") == "buyer").alias("is_buyer"))
     m = m.with_columns(
         (pl.col("is_buyer") & ~pl.col("is_buyer").shift(1, fill_value=False).over("session")).alias("run_start"),
-        pl.when(~pl.col("is_buyer")).then(pl.col("at")).otherwise(None).backward_fill().over("session")
-        .alias("next_agent_at"))
+        pl.when(~pl.col("is_buyer"))
+        .then(pl.col("at"))
+        .otherwise(None)
+        .backward_fill()
+        .over("session")
+        .alias("next_agent_at"),
+    )
     runs = m.filter(pl.col("run_start")).with_columns(
-        ((pl.col("next_agent_at") - pl.col("at")).dt.total_microseconds() / 1e6).alias("wait"))
+        ((pl.col("next_agent_at") - pl.col("at")).dt.total_microseconds() / 1e6).alias("wait")
+    )
     per_run = runs.group_by("session").agg(
-        pl.col("wait").first().alias("first_reply_seconds"), pl.col("wait").mean().alias("mean_response_seconds"))
-    agents = (m.filter(~pl.col("is_buyer") & (pl.col("agent") != "")).group_by("session", "agent").len()
-              .sort("session", "len", "agent", descending=[False, True, False])
-              .group_by("session", maintain_order=True).agg(pl.col("agent").first().alias("answered_by")))
+        pl.col("wait").first().alias("first_reply_seconds"), pl.col("wait").mean().alias("mean_response_seconds")
+    )
+    agents = (
+        m.filter(~pl.col("is_buyer") & (pl.col("agent") != ""))
+        .group_by("session", "agent")
+        .len()
+        .sort("session", "len", "agent", descending=[False, True, False])
+        .group_by("session", maintain_order=True)
+        .agg(pl.col("agent").first().alias("answered_by"))
+    )
     base = m.group_by("session").agg(
-        pl.col("buyer").first(), pl.col("agent").first().alias("agent_field"), pl.col("at").min().alias("started_at"),
-        pl.len().alias("messages"), pl.col("is_buyer").sum().alias("buyer_messages"))
+        pl.col("buyer").first(),
+        pl.col("agent").first().alias("agent_field"),
+        pl.col("at").min().alias("started_at"),
+        pl.len().alias("messages"),
+        pl.col("is_buyer").sum().alias("buyer_messages"),
+    )
     out = base.join(per_run, on="session", how="left").join(agents, on="session", how="left")
-    return out.with_columns(pl.coalesce("answered_by", "agent_field").alias("agent")).select(
-        "session", "buyer", "agent", "started_at", "messages", "buyer_messages", "first_reply_seconds",
-        "mean_response_seconds").sort("session")
+    return (
+        out.with_columns(pl.coalesce("answered_by", "agent_field").alias("agent"))
+        .select(
+            "session",
+            "buyer",
+            "agent",
+            "started_at",
+            "messages",
+            "buyer_messages",
+            "first_reply_seconds",
+            "mean_response_seconds",
+        )
+        .sort("session")
+    )
 
 
-def agent_kpis(per_session: pl.DataFrame, orders: pl.DataFrame, first_reply_seconds: int,
-               convert_hours: int = 24) -> pl.DataFrame:
+def agent_kpis(
+    per_session: pl.DataFrame, orders: pl.DataFrame, first_reply_seconds: int, convert_hours: int = 24
+) -> pl.DataFrame:
     """Per agent and day: sessions, mean first reply, the share answered within the rule (001:L149), mean response
     and conversion (sessions whose buyer ordered within `convert_hours` of the start / sessions).
     `orders` has columns buyer and placed_at."""
@@ -102,9 +137,13 @@ def with_conversion(per_session: pl.DataFrame, orders: pl.DataFrame, convert_hou
     if not orders.height:
         return per_session.with_columns(pl.lit(False).alias("converted"))
     joined = per_session.join(orders.select("buyer", "placed_at"), on="buyer", how="left").with_columns(
-        ((pl.col("placed_at") >= pl.col("started_at"))
-         & (pl.col("placed_at") <= pl.col("started_at") + pl.duration(hours=convert_hours))).fill_null(False)
-        .alias("hit"))
+        (
+            (pl.col("placed_at") >= pl.col("started_at"))
+            & (pl.col("placed_at") <= pl.col("started_at") + pl.duration(hours=convert_hours))
+        )
+        .fill_null(False)
+        .alias("hit")
+    )
     converted = joined.group_by("session").agg(pl.col("hit").any().alias("converted"))
     return per_session.join(converted, on="session", how="left").with_columns(pl.col("converted").fill_null(False))
 
@@ -115,23 +154,26 @@ def _measures(first_reply_seconds: float) -> list[pl.Expr]:
     return [
         pl.len().alias("sessions"),
         pl.col("first_reply_seconds").mean().alias("mean_first_reply"),
-        ((pl.col("first_reply_seconds") <= first_reply_seconds).sum() / pl.col("first_reply_seconds").count())
-        .alias("within_rule"),
+        ((pl.col("first_reply_seconds") <= first_reply_seconds).sum() / pl.col("first_reply_seconds").count()).alias(
+            "within_rule"
+        ),
         pl.col("mean_response_seconds").mean().alias("mean_response"),
         pl.col("first_reply_seconds").null_count().alias("unanswered"),
         (pl.col("converted").sum() / pl.len()).alias("conversion"),
     ]
 
 
-def summary(per_session: pl.DataFrame, orders: pl.DataFrame, first_reply_seconds: float,
-            convert_hours: int = 24) -> dict:
+def summary(
+    per_session: pl.DataFrame, orders: pl.DataFrame, first_reply_seconds: float, convert_hours: int = 24
+) -> dict:
     """The period's chat measures for the KPI dashboard: the whole (with agents and sessions per agent) and one row
     per agent, busiest first. Ratios are 0-1; None where nothing was measured."""
     s = with_conversion(per_session, orders, convert_hours)
     total = s.select(*_measures(first_reply_seconds), pl.col("agent").n_unique().alias("agents")).row(0, named=True)
     total["sessions_per_agent"] = total["sessions"] / total["agents"] if total["agents"] else None
-    agents = s.group_by("agent").agg(*_measures(first_reply_seconds)).sort(["sessions", "agent"],
-                                                                            descending=[True, False])
+    agents = (
+        s.group_by("agent").agg(*_measures(first_reply_seconds)).sort(["sessions", "agent"], descending=[True, False])
+    )
     return {"total": total, "agents": list(agents.iter_rows(named=True))}
 
 
@@ -168,8 +210,13 @@ def sessions_loop(rows: Iterable[tuple[str, str, str, str, datetime]]) -> dict[s
     out = {}
     for key, s in found.items():
         agent = sorted(s.answers.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if s.answers else s.agent_field
-        out[key] = {"buyer": s.buyer, "agent": agent, "started_at": s.started_at, "messages": s.messages,
-                    "buyer_messages": s.buyer_messages,
-                    "first_reply_seconds": s.waits[0] if s.waits else None,
-                    "mean_response_seconds": sum(s.waits) / len(s.waits) if s.waits else None}
+        out[key] = {
+            "buyer": s.buyer,
+            "agent": agent,
+            "started_at": s.started_at,
+            "messages": s.messages,
+            "buyer_messages": s.buyer_messages,
+            "first_reply_seconds": s.waits[0] if s.waits else None,
+            "mean_response_seconds": sum(s.waits) / len(s.waits) if s.waits else None,
+        }
     return out

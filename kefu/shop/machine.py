@@ -6,6 +6,7 @@ An agent registers the case with its reason; the eligibility rules and who pays 
 first); an exchange sends a handwritten order at once with a yellow-flag remark (003:L249); a minor quality problem
 gets a partial compensation (003:L244 a.).
 """
+
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -15,8 +16,17 @@ from kefu.org.roles import Role
 from kefu.workflow import FieldSpec, Machine, Party, Transition
 
 REQUESTED, AWAITING, IN_TRANSIT, RECEIVED, REFUNDED, RESHIPPED, EXCHANGED, COMPENSATED, REFUSED, CLOSED = (
-    "requested", "awaiting_return", "in_transit", "received", "refunded", "reshipped", "exchanged", "compensated",
-    "refused", "closed")
+    "requested",
+    "awaiting_return",
+    "in_transit",
+    "received",
+    "refunded",
+    "reshipped",
+    "exchanged",
+    "compensated",
+    "refused",
+    "closed",
+)
 OPEN = (REQUESTED, AWAITING, IN_TRANSIT, RECEIVED, REFUNDED, RESHIPPED, EXCHANGED, COMPENSATED)
 AFTER_SALES = {Role.DEPT_HANDLER, Role.TEAM_LEAD, Role.SUPERVISOR}
 FRONT = {Role.AGENT, Role.SENIOR_AGENT, Role.DEPT_HANDLER, Role.TEAM_LEAD, Role.SUPERVISOR}
@@ -51,8 +61,9 @@ def _money_guard(ctx):
     if amount is None or amount <= 0:
         return Msg("shop.case.amount_invalid", value=ctx.fields.get("amount", ""))
     if ctx.obj.refunded_amount + amount > ctx.obj.order.amount:
-        return Msg("shop.case.amount_over_order", amount=amount, paid=ctx.obj.order.amount,
-                   refunded=ctx.obj.refunded_amount)
+        return Msg(
+            "shop.case.amount_over_order", amount=amount, paid=ctx.obj.order.amount, refunded=ctx.obj.refunded_amount
+        )
     return None
 
 
@@ -101,9 +112,15 @@ def _close(ctx):
 def _history(ctx):
     from .models import CaseEvent
 
-    CaseEvent.objects.create(case=ctx.obj, code=f"{ctx.machine.name}.transition.{ctx.transition.name}",
-                             params=ctx.history_params, from_state=ctx.before, to_state=ctx.obj.state,
-                             actor=ctx.scope.staff, at=ctx.now)
+    CaseEvent.objects.create(
+        case=ctx.obj,
+        code=f"{ctx.machine.name}.transition.{ctx.transition.name}",
+        params=ctx.history_params,
+        from_state=ctx.before,
+        to_state=ctx.obj.state,
+        actor=ctx.scope.staff,
+        at=ctx.now,
+    )
 
 
 FIELDS = {
@@ -116,24 +133,93 @@ FIELDS = {
 CASE = Machine(
     "shop.case",
     transitions=(
-        Transition("accept", src={REQUESTED}, dst=AWAITING, roles=AFTER_SALES, allows=("note",), guard=_eligible,
-                   effect=_accept, seed="003:L249"),
-        Transition("refuse", src={REQUESTED}, dst=REFUSED, roles=AFTER_SALES, requires=("reason",), effect=_record,
-                   seed="000:L244"),
-        Transition("compensate", src={REQUESTED}, dst=COMPENSATED, roles=AFTER_SALES, requires=("amount",),
-                   allows=("note",), guard=_money_guard, effect=_pay, seed="003:L244"),
-        Transition("return_shipped", src={AWAITING}, dst=IN_TRANSIT, roles=FRONT, requires=("tracking_no",),
-                   effect=_return_shipped, seed="003:L191"),
-        Transition("receive", src={IN_TRANSIT}, dst=RECEIVED, roles=AFTER_SALES, allows=("note",), effect=_receive,
-                   seed="003:L239"),
-        Transition("refund", src={RECEIVED}, dst=REFUNDED, roles=AFTER_SALES, requires=("amount",), allows=("note",),
-                   guard=_money_guard, effect=_pay, seed="003:L239"),
-        Transition("reship", src={AWAITING, IN_TRANSIT, RECEIVED}, dst=RESHIPPED, roles=AFTER_SALES,
-                   requires=("tracking_no",), allows=("note",), effect=_reship, seed="003:L196-203"),
-        Transition("exchange", src={AWAITING, IN_TRANSIT, RECEIVED}, dst=EXCHANGED, roles=AFTER_SALES,
-                   requires=("tracking_no",), allows=("note",), effect=_exchange, seed="003:L249"),
-        Transition("close", src={REFUNDED, RESHIPPED, EXCHANGED, COMPENSATED}, dst=CLOSED, roles=AFTER_SALES,
-                   allows=("note",), effect=_close),
+        Transition(
+            "accept",
+            src={REQUESTED},
+            dst=AWAITING,
+            roles=AFTER_SALES,
+            allows=("note",),
+            guard=_eligible,
+            effect=_accept,
+            seed="003:L249",
+        ),
+        Transition(
+            "refuse",
+            src={REQUESTED},
+            dst=REFUSED,
+            roles=AFTER_SALES,
+            requires=("reason",),
+            effect=_record,
+            seed="000:L244",
+        ),
+        Transition(
+            "compensate",
+            src={REQUESTED},
+            dst=COMPENSATED,
+            roles=AFTER_SALES,
+            requires=("amount",),
+            allows=("note",),
+            guard=_money_guard,
+            effect=_pay,
+            seed="003:L244",
+        ),
+        Transition(
+            "return_shipped",
+            src={AWAITING},
+            dst=IN_TRANSIT,
+            roles=FRONT,
+            requires=("tracking_no",),
+            effect=_return_shipped,
+            seed="003:L191",
+        ),
+        Transition(
+            "receive",
+            src={IN_TRANSIT},
+            dst=RECEIVED,
+            roles=AFTER_SALES,
+            allows=("note",),
+            effect=_receive,
+            seed="003:L239",
+        ),
+        Transition(
+            "refund",
+            src={RECEIVED},
+            dst=REFUNDED,
+            roles=AFTER_SALES,
+            requires=("amount",),
+            allows=("note",),
+            guard=_money_guard,
+            effect=_pay,
+            seed="003:L239",
+        ),
+        Transition(
+            "reship",
+            src={AWAITING, IN_TRANSIT, RECEIVED},
+            dst=RESHIPPED,
+            roles=AFTER_SALES,
+            requires=("tracking_no",),
+            allows=("note",),
+            effect=_reship,
+            seed="003:L196-203",
+        ),
+        Transition(
+            "exchange",
+            src={AWAITING, IN_TRANSIT, RECEIVED},
+            dst=EXCHANGED,
+            roles=AFTER_SALES,
+            requires=("tracking_no",),
+            allows=("note",),
+            effect=_exchange,
+            seed="003:L249",
+        ),
+        Transition(
+            "close",
+            src={REFUNDED, RESHIPPED, EXCHANGED, COMPENSATED},
+            dst=CLOSED,
+            roles=AFTER_SALES,
+            allows=("note",),
+            effect=_close,
+        ),
     ),
     fields=FIELDS,
     party_of=_parties,
@@ -188,9 +274,15 @@ def _offer_guard(ctx):
 def _review_history(ctx):
     from .models import ReviewEvent
 
-    ReviewEvent.objects.create(review=ctx.obj, code=f"{ctx.machine.name}.transition.{ctx.transition.name}",
-                               params=ctx.history_params, from_state=ctx.before, to_state=ctx.obj.state,
-                               actor=ctx.scope.staff, at=ctx.now)
+    ReviewEvent.objects.create(
+        review=ctx.obj,
+        code=f"{ctx.machine.name}.transition.{ctx.transition.name}",
+        params=ctx.history_params,
+        from_state=ctx.before,
+        to_state=ctx.obj.state,
+        actor=ctx.scope.staff,
+        at=ctx.now,
+    )
 
 
 REVIEW_ROLES = {Role.AGENT, Role.SENIOR_AGENT, Role.DEPT_HANDLER, Role.TEAM_LEAD, Role.SUPERVISOR}
@@ -199,28 +291,90 @@ REVIEW_OPEN = ("new", "diagnosed", "no_answer", "sms_sent", "suspected_pro", "ta
 REVIEW = Machine(
     "shop.review",
     transitions=(
-        Transition("diagnose", src={"new"}, dst="diagnosed", roles=REVIEW_ROLES, requires=("cause",),
-                   allows=("note",), effect=_diagnose, seed="003:L253-255"),
-        Transition("call_answered", src={"diagnosed", "no_answer", "sms_sent"}, dst="talked", roles=REVIEW_ROLES,
-                   allows=("note",), guard=_phone_window, effect=_record, seed="003:L256"),
-        Transition("call_unanswered", src={"diagnosed"}, dst="no_answer", roles=REVIEW_ROLES, allows=("note",),
-                   guard=_phone_window, effect=_record, seed="003:L256"),
-        Transition("send_sms", src={"no_answer"}, dst="sms_sent", roles=REVIEW_ROLES, allows=("note",),
-                   guard=_sms_window, effect=_record, seed="003:L144, L256"),
-        Transition("no_reply", src={"sms_sent"}, dst="suspected_pro", roles=REVIEW_ROLES, allows=("note",),
-                   effect=_record, seed="003:L256"),
-        Transition("offer", src={"talked", "suspected_pro"}, dst="offered", roles=REVIEW_ROLES,
-                   requires=("amount",), allows=("note",), guard=_offer_guard, effect=_offer, seed="003:L260"),
-        Transition("agree", src={"talked", "offered"}, dst="agreed", roles=REVIEW_ROLES, allows=("note",),
-                   effect=_record, seed="003:L261"),
+        Transition(
+            "diagnose",
+            src={"new"},
+            dst="diagnosed",
+            roles=REVIEW_ROLES,
+            requires=("cause",),
+            allows=("note",),
+            effect=_diagnose,
+            seed="003:L253-255",
+        ),
+        Transition(
+            "call_answered",
+            src={"diagnosed", "no_answer", "sms_sent"},
+            dst="talked",
+            roles=REVIEW_ROLES,
+            allows=("note",),
+            guard=_phone_window,
+            effect=_record,
+            seed="003:L256",
+        ),
+        Transition(
+            "call_unanswered",
+            src={"diagnosed"},
+            dst="no_answer",
+            roles=REVIEW_ROLES,
+            allows=("note",),
+            guard=_phone_window,
+            effect=_record,
+            seed="003:L256",
+        ),
+        Transition(
+            "send_sms",
+            src={"no_answer"},
+            dst="sms_sent",
+            roles=REVIEW_ROLES,
+            allows=("note",),
+            guard=_sms_window,
+            effect=_record,
+            seed="003:L144, L256",
+        ),
+        Transition(
+            "no_reply",
+            src={"sms_sent"},
+            dst="suspected_pro",
+            roles=REVIEW_ROLES,
+            allows=("note",),
+            effect=_record,
+            seed="003:L256",
+        ),
+        Transition(
+            "offer",
+            src={"talked", "suspected_pro"},
+            dst="offered",
+            roles=REVIEW_ROLES,
+            requires=("amount",),
+            allows=("note",),
+            guard=_offer_guard,
+            effect=_offer,
+            seed="003:L260",
+        ),
+        Transition(
+            "agree",
+            src={"talked", "offered"},
+            dst="agreed",
+            roles=REVIEW_ROLES,
+            allows=("note",),
+            effect=_record,
+            seed="003:L261",
+        ),
         Transition("revised", src={"agreed"}, dst="revised", roles=REVIEW_ROLES, allows=("note",), effect=_record),
-        Transition("give_up", src={"talked", "offered", "suspected_pro", "agreed"}, dst="unrevised",
-                   roles=REVIEW_ROLES, requires=("note",), effect=_record),
+        Transition(
+            "give_up",
+            src={"talked", "offered", "suspected_pro", "agreed"},
+            dst="unrevised",
+            roles=REVIEW_ROLES,
+            requires=("note",),
+            effect=_record,
+        ),
     ),
-    fields={"cause": FieldSpec("shop.review.field.cause", kind="choice",
-                               choices=("novice", "unhappy", "cannot_use")),
-            "note": FieldSpec("shop.case.field.note", max_length=300),
-            "amount": FieldSpec("shop.review.field.amount", kind="decimal")},
+    fields={
+        "cause": FieldSpec("shop.review.field.cause", kind="choice", choices=("novice", "unhappy", "cannot_use")),
+        "note": FieldSpec("shop.case.field.note", max_length=300),
+        "amount": FieldSpec("shop.review.field.amount", kind="decimal"),
+    },
     history=_review_history,
     audit_type="shop_review",
 )
@@ -241,8 +395,9 @@ def _report(ctx):
 
     today = timezone.localdate(ctx.now)
     ctx.obj.reported_on = today
-    due = rules.investigation_report_due(ctx.obj.investigated_on,
-                                         services.policy(ctx.obj.center)["investigation_report_days"])
+    due = rules.investigation_report_due(
+        ctx.obj.investigated_on, services.policy(ctx.obj.center)["investigation_report_days"]
+    )
     ctx.history_params.update({"report": ctx.fields["report"], "late": today > due})
 
 
@@ -253,8 +408,9 @@ def _close_complaint(ctx):
 
     today = timezone.localdate(ctx.now)
     ctx.obj.closed_on = today
-    overdue = rules.complaint_overdue(ctx.obj.accepted_on, today, today,
-                                      services.policy(ctx.obj.center)["complaint_close_days"])
+    overdue = rules.complaint_overdue(
+        ctx.obj.accepted_on, today, today, services.policy(ctx.obj.center)["complaint_close_days"]
+    )
     ctx.history_params.update({"result": ctx.fields["result"], "overdue": overdue})
 
 
@@ -268,26 +424,62 @@ def _review_month(ctx):
 def _complaint_history(ctx):
     from .models import ComplaintEvent
 
-    ComplaintEvent.objects.create(complaint=ctx.obj, code=f"{ctx.machine.name}.transition.{ctx.transition.name}",
-                                  params=ctx.history_params, from_state=ctx.before, to_state=ctx.obj.state,
-                                  actor=ctx.scope.staff, at=ctx.now)
+    ComplaintEvent.objects.create(
+        complaint=ctx.obj,
+        code=f"{ctx.machine.name}.transition.{ctx.transition.name}",
+        params=ctx.history_params,
+        from_state=ctx.before,
+        to_state=ctx.obj.state,
+        actor=ctx.scope.staff,
+        at=ctx.now,
+    )
 
 
 COMPLAINT = Machine(
     "shop.complaint",
     transitions=(
-        Transition("investigate", src={"accepted"}, dst="investigating", roles=AFTER_SALES, allows=("note",),
-                   effect=_investigate, seed="002:L126-129"),
-        Transition("report", src={"investigating"}, dst="reported", roles=AFTER_SALES, requires=("report",),
-                   effect=_report, seed="002:L141"),
-        Transition("close", src={"reported"}, dst="closed", roles=AFTER_SALES, requires=("result",),
-                   effect=_close_complaint, seed="002:L148"),
-        Transition("review", src={"closed"}, dst="reviewed", roles={Role.MANAGER}, allows=("note",),
-                   effect=_review_month, seed="002:L160"),
+        Transition(
+            "investigate",
+            src={"accepted"},
+            dst="investigating",
+            roles=AFTER_SALES,
+            allows=("note",),
+            effect=_investigate,
+            seed="002:L126-129",
+        ),
+        Transition(
+            "report",
+            src={"investigating"},
+            dst="reported",
+            roles=AFTER_SALES,
+            requires=("report",),
+            effect=_report,
+            seed="002:L141",
+        ),
+        Transition(
+            "close",
+            src={"reported"},
+            dst="closed",
+            roles=AFTER_SALES,
+            requires=("result",),
+            effect=_close_complaint,
+            seed="002:L148",
+        ),
+        Transition(
+            "review",
+            src={"closed"},
+            dst="reviewed",
+            roles={Role.MANAGER},
+            allows=("note",),
+            effect=_review_month,
+            seed="002:L160",
+        ),
     ),
-    fields={"note": FieldSpec("shop.case.field.note", max_length=300),
-            "report": FieldSpec("shop.complaint.field.report", max_length=2000),
-            "result": FieldSpec("shop.complaint.field.result", max_length=500)},
+    fields={
+        "note": FieldSpec("shop.case.field.note", max_length=300),
+        "report": FieldSpec("shop.complaint.field.report", max_length=2000),
+        "result": FieldSpec("shop.complaint.field.result", max_length=500),
+    },
     history=_complaint_history,
     audit_type="shop_complaint",
 )

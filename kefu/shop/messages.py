@@ -1,4 +1,5 @@
 """The shop desk's catalogue: field labels, refusals, the after-sales case's states and events (kefu/messages.py)."""
+
 from django.utils.translation import gettext_noop as _
 
 MESSAGES = {

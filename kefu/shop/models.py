@@ -2,6 +2,7 @@
 
 Buyers' names, phones, addresses and payment accounts are encrypted at rest (kefu.audit.crypto); a phone is found by
 its keyed digest. Events keep a message code and its parameters (kefu/messages.py), never prose."""
+
 from django.db import models
 
 from kefu.audit.crypto import EncryptedTextField
@@ -12,10 +13,12 @@ class Shop(models.Model):
     center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+", verbose_name="中心")
     code = models.CharField("店铺代码", max_length=30)
     name = models.CharField("店铺名称", max_length=100)
-    flag_scheme = models.CharField("旗帜方案", max_length=30, blank=True,
-                                   help_text="policy shop.flag_schemes 之一；空 = 中心默认方案")
-    after_sales = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                    verbose_name="售后部门")
+    flag_scheme = models.CharField(
+        "旗帜方案", max_length=30, blank=True, help_text="policy shop.flag_schemes 之一；空 = 中心默认方案"
+    )
+    after_sales = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="售后部门"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "店铺"
@@ -47,10 +50,12 @@ class ShopOrder(models.Model):
     placed_at = models.DateTimeField("下单时间")
     paid_at = models.DateTimeField("付款时间", null=True, blank=True)
     amount = models.DecimalField("实付金额", max_digits=12, decimal_places=2, default=0)
-    owner = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                              verbose_name="接待客服")
-    follow_up = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                  verbose_name="跟进客服")
+    owner = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="接待客服"
+    )
+    follow_up = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="跟进客服"
+    )
     contact_name = EncryptedTextField("联系人", blank=True)
     phone = EncryptedTextField("联系电话", blank=True)
     phone_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
@@ -63,8 +68,9 @@ class ShopOrder(models.Model):
     confirmation_note = models.CharField("确认表备注", max_length=200, blank=True)
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
     source = models.CharField("来源", max_length=20, choices=Source.choices, default=Source.ENTERED)
-    exchange_of = models.ForeignKey("AfterSalesCase", null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+", verbose_name="换货售后单")
+    exchange_of = models.ForeignKey(
+        "AfterSalesCase", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="换货售后单"
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -119,8 +125,9 @@ class AfterSalesCase(models.Model):
     center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+", verbose_name="中心")
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+", verbose_name="店铺")
     order = models.ForeignKey(ShopOrder, on_delete=models.PROTECT, related_name="cases", verbose_name="订单")
-    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name="售后部门")
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="售后部门"
+    )
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     reason = models.CharField("原因", max_length=20, choices=Reason.choices)
     state = models.CharField("状态", max_length=20, default="requested")
@@ -136,8 +143,9 @@ class AfterSalesCase(models.Model):
     note_in_parcel = models.BooleanField("包裹内有纸条", null=True, blank=True)
     reship_tracking_no = models.CharField("补发/换货单号", max_length=40, blank=True)
     refunded_amount = models.DecimalField("已退金额", max_digits=12, decimal_places=2, default=0)
-    handler = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                verbose_name="售后处理人")
+    handler = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="售后处理人"
+    )
     created_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+", verbose_name="登记人")
     created_at = models.DateTimeField("登记时间")
     received_at = models.DateTimeField("收到退件", null=True, blank=True)
@@ -165,6 +173,7 @@ class CaseEvent(models.Model):
 class ProblemEntry(models.Model):
     """问题登记本 (003:L16): each agent writes down problems and ideas as they come; hands the week in; the team lead
     consolidates them."""
+
     center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+", verbose_name="中心")
     author = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+", verbose_name="登记人")
     written_at = models.DateTimeField("登记时间")
@@ -172,8 +181,9 @@ class ProblemEntry(models.Model):
     text = models.TextField("问题或想法")
     handed_in_at = models.DateTimeField("上交时间", null=True, blank=True)
     consolidated_at = models.DateTimeField("汇总时间", null=True, blank=True)
-    consolidated_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                        verbose_name="汇总人")
+    consolidated_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="汇总人"
+    )
     lead_note = models.CharField("组长处理意见", max_length=300, blank=True)
 
     class Meta:
@@ -183,6 +193,7 @@ class ProblemEntry(models.Model):
 
 class ServiceStat(models.Model):
     """服务统计本 (003:L17): customers served and customers who bought, per agent per day."""
+
     center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+", verbose_name="中心")
     staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+", verbose_name="客服")
     day = models.DateField("日期")
@@ -215,8 +226,9 @@ class BadReview(models.Model):
     cause = models.CharField("原因", max_length=20, blank=True)
     state = models.CharField("状态", max_length=20, default="new")
     compensation = models.DecimalField("补偿金额", max_digits=12, decimal_places=2, default=0)
-    handler = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                verbose_name="跟进人")
+    handler = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="跟进人"
+    )
     created_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+", verbose_name="登记人")
     created_at = models.DateTimeField("登记时间")
     version = models.PositiveIntegerField(default=1)
@@ -242,10 +254,12 @@ class ReviewEvent(models.Model):
 class Complaint(models.Model):
     """The after-sales handbook's complaint (客户投诉处理表, 002:L115-148): intake fields, investigation report within
     3 days of the investigation, closure within 6 days of acceptance, reviewed monthly by the 10th (002:L160)."""
+
     center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+", verbose_name="中心")
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+", verbose_name="店铺")
-    order = models.ForeignKey(ShopOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="complaints",
-                              verbose_name="订单")
+    order = models.ForeignKey(
+        ShopOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="complaints", verbose_name="订单"
+    )
     batch_no = models.CharField("批号", max_length=40, blank=True)
     specification = models.CharField("规格", max_length=60)
     quantity = models.PositiveIntegerField("数量")
@@ -281,6 +295,7 @@ class ComplaintEvent(models.Model):
 
 class ChatSession(models.Model):
     """One chat session of the shop's chat tool, measured at import (kefu/shop/chat.py); messages are not kept."""
+
     center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+", verbose_name="中心")
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+", verbose_name="店铺")
     session = models.CharField("会话ID", max_length=60)

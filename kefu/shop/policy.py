@@ -9,6 +9,7 @@ data here and a shop picks its flag scheme (Shop.flag_scheme names one of `flag_
 - couriers, print_batches, review_windows, size_map/size_chart/size_allowance, return_window_days, complaint
   days, coupon tiers and the shipping SMS: see the seed line beside each value.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,15 @@ FLAG_SCHEMES = {
     # 003 第一篇 (名美服饰) = 000 F0-5 = 003 第三篇: 工号 + 小红旗 (L21, L276); colours L56-60 (L299).
     "mingmei": {
         "agent_mark": "number",
-        "colours": {"agent": "red", "standard": "red", "courier": "yellow", "delay": "green",
-                    "gift_refund": "blue", "exchange": "yellow", "other": "purple"},
+        "colours": {
+            "agent": "red",
+            "standard": "red",
+            "courier": "yellow",
+            "delay": "green",
+            "gift_refund": "blue",
+            "exchange": "yellow",
+            "other": "purple",
+        },
         # one flag per platform order: a delay first (do not ship), then courier, gifts/refund, other, the agent
         "precedence": ["delay", "courier", "exchange", "gift_refund", "other", "standard", "agent"],
     },
@@ -32,8 +40,15 @@ FLAG_SCHEMES = {
     # (L249, L409). No colour is given for a courier request or a delay: they ride on the agent's green flag.
     "shangmifang": {
         "agent_mark": "name",
-        "colours": {"agent": "green", "standard": "green", "courier": "", "delay": "", "gift_refund": "red",
-                    "exchange": "yellow", "other": ""},
+        "colours": {
+            "agent": "green",
+            "standard": "green",
+            "courier": "",
+            "delay": "",
+            "gift_refund": "red",
+            "exchange": "yellow",
+            "other": "",
+        },
         "precedence": ["exchange", "gift_refund", "agent", "standard"],
     },
 }
@@ -46,9 +61,11 @@ _COMMON = {
     # 003:L143 打单时间【12点之前,15点,17点】,17点以后下单第二天发货 (each cutoff is "strictly before")
     "print_batches": [["12:00", "12点前"], ["15:00", "15点"], ["17:00", "17点"]],
     # 003:L144 11点到12点, 15点到16点30分处理中差评; 晚上8点到9点 晚班发短信 (L263: best phone time 20:00)
-    "review_windows": [{"start": "11:00", "end": "12:00", "channel": "phone"},
-                       {"start": "15:00", "end": "16:30", "channel": "phone"},
-                       {"start": "20:00", "end": "21:00", "channel": "sms"}],
+    "review_windows": [
+        {"start": "11:00", "end": "12:00", "channel": "phone"},
+        {"start": "15:00", "end": "16:30", "channel": "phone"},
+        {"start": "20:00", "end": "21:00", "channel": "sms"},
+    ],
     "size_map": {"26": "S", "27": "M", "28": "L", "29": "XL", "30": "XXL"},  # 003:L93 28 → L (others: the shop's)
     "size_chart": [["S", "68"], ["M", "72"], ["L", "76"], ["XL", "80"]],  # waist cm, the shop's own chart
     "size_allowance": "5",  # 003:L91 客户实际测量的数据+5
@@ -62,7 +79,7 @@ _COMMON = {
     "coupon_tiers": [["500", "20"], ["2000", "50"], ["5000", "200"]],  # 001:L303
     # 001:L306 (commas as the seed writes them, full-width)
     "shipping_sms": "亲爱的{name}，您于{date}在{shop}购买的{goods}已发货，物流单号为{tracking_no}，"
-                    "提货物流点信息为{pickup}，敬请查收。{shop}：{agent}为您服务。",
+    "提货物流点信息为{pickup}，敬请查收。{shop}：{agent}为您服务。",
     "first_reply_seconds": 9,  # 001:L149 原则上是9秒内必须回复 (applied to chat)
 }
 
@@ -94,8 +111,9 @@ class FlagScheme(PolicyModel):
 
     agent_mark: Choice("number", "name") = Field(description="座席在订单上留的标记：number 工号，name 姓名")
     colours: FlagColours = Field(description="各类备注的旗帜颜色")
-    precedence: List(Choice("delay", "courier", "exchange", "gift_refund", "other", "standard", "agent"),
-                     min_length=1) = Field(description="一张订单只有一面旗：按此顺序取第一种备注的颜色")
+    precedence: List(
+        Choice("delay", "courier", "exchange", "gift_refund", "other", "standard", "agent"), min_length=1
+    ) = Field(description="一张订单只有一面旗：按此顺序取第一种备注的颜色")
 
 
 class ReviewWindow(PolicyModel):
@@ -111,14 +129,16 @@ class ShopPolicy(PolicyModel):
 
     flag_schemes: Map(FlagScheme) = Field(description="旗帜方案（名称 → 标记方式、颜色、优先顺序）")  # 003
     default_flag_scheme: Text(min_length=1) = Field(description="网店未指定时使用的旗帜方案")
-    commission_rate: DecimalText(ge=0, lt=1) = Field(description="备注订单按金额提成的比例（如 \"0.01\"）")  # 003:L21
+    commission_rate: DecimalText(ge=0, lt=1) = Field(description='备注订单按金额提成的比例（如 "0.01"）')  # 003:L21
     couriers: List(Text(min_length=1, max_length=20), min_length=1) = Field(description="可选的快递公司")  # 003:L95
     print_batches: List(Row(Time(), Text(min_length=1))) = Field(
-        description="打单批次：[截止时间, 名称]，截止时间后下单的归下一批")  # 003:L143
+        description="打单批次：[截止时间, 名称]，截止时间后下单的归下一批"
+    )  # 003:L143
     review_windows: List(ReviewWindow) = Field(description="处理中差评的时段")  # 003:L144, L263
     size_map: Map(Text(min_length=1)) = Field(description="裤腰尺码 → 衣服尺码")  # 003:L93
     size_chart: List(Row(Text(min_length=1), DecimalText(ge=0))) = Field(
-        description="尺码表：[尺码, 腰围厘米]")  # the shop's own chart
+        description="尺码表：[尺码, 腰围厘米]"
+    )  # the shop's own chart
     size_allowance: DecimalText(ge=0) = Field(description="客户实测数据加上的放量（厘米）")  # 003:L91
     return_window_days: Int(ge=1, le=365) = Field(description="无理由退换的天数")  # 003:L99, L306
     complaint_close_days: Int(ge=1, le=365) = Field(description="售后投诉自受理起结案的天数")  # 002:L148
@@ -127,11 +147,14 @@ class ShopPolicy(PolicyModel):
     ship_within_working_days: Int(ge=1, le=365) = Field(description="下单后几个工作日内发货")  # 000:L299
     deliver_working_days: Row(Int(ge=1), Int(ge=1)) = Field(description="发货后几到几个工作日送达")  # 000:L299
     full_reductions: List(Row(DecimalText(ge=0), DecimalText(ge=0))) = Field(
-        description="满减：[满多少元, 减多少元]")  # 001:L285-287
+        description="满减：[满多少元, 减多少元]"
+    )  # 001:L285-287
     coupon_tiers: List(Row(DecimalText(ge=0), DecimalText(ge=0))) = Field(
-        description="优惠券档位：[满多少元, 券面额]")  # 001:L303
+        description="优惠券档位：[满多少元, 券面额]"
+    )  # 001:L303
     shipping_sms: Text(min_length=1, max_length=500) = Field(
-        description="发货短信模板，可用 {name} {date} {shop} {goods} {tracking_no} {pickup} {agent}")  # 001:L306
+        description="发货短信模板，可用 {name} {date} {shop} {goods} {tracking_no} {pickup} {agent}"
+    )  # 001:L306
     first_reply_seconds: Int(ge=1, le=365) = Field(description="在线咨询首次回复的时限（秒）")  # 001:L149
 
 
@@ -157,7 +180,7 @@ def validate(data: dict) -> list[tuple[str, str]]:
         errors.append(("commission_rate", "提成比例应为数字"))
     for i, pair in enumerate(data.get("print_batches") or []):
         if not (isinstance(pair, list) and len(pair) == 2 and _TIME.match(str(pair[0]))):
-            errors.append((f"print_batches[{i}]", "应为 [\"HH:MM\", 名称]"))
+            errors.append((f"print_batches[{i}]", '应为 ["HH:MM", 名称]'))
     for key in ("return_window_days", "complaint_close_days", "investigation_report_days", "first_reply_seconds"):
         value = data.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= 365:

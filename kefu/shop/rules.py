@@ -4,6 +4,7 @@ Every number comes from the caller (the shop's policy, kefu/shop/policy.py); eac
 implements. A refusal is an `Issue` (field, message code, parameters): the services turn it into a Problem and the
 message catalogue (kefu/shop/messages.py) words it in the reader's language.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,16 @@ def label(name: str) -> dict:
 # --- the order confirmation form (客户订单信息确认表), 000:L223-229 = 003:L48-54 --------------------------------
 CONFIRMATION_FIELDS = ("item_no", "size", "colour", "quantity", "note", "address", "logistics", "phone", "contact")
 CONFIRMATION_REQUIRED = ("item_no", "size", "colour", "quantity", "address", "logistics", "phone", "contact")
-CONFIRMATION_MAX = {"item_no": 40, "size": 20, "colour": 20, "note": 200, "address": 200, "logistics": 20,
-                    "phone": 20, "contact": 40}
+CONFIRMATION_MAX = {
+    "item_no": 40,
+    "size": 20,
+    "colour": 20,
+    "note": 200,
+    "address": 200,
+    "logistics": 20,
+    "phone": 20,
+    "contact": 40,
+}
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 MAX_QUANTITY = 999
@@ -72,6 +81,7 @@ def validate_confirmation(form: Mapping[str, object], couriers: Sequence[str]) -
 @dataclass(frozen=True)
 class RemarkParts:
     """What an order remark says, in the seeds' fixed order: agent, courier, delay reason, gifts and refund."""
+
     agent: str = ""  # the agent's mark: staff number ("1") or name, as the shop's scheme says
     courier: str = ""  # a special courier request (顺丰)
     delay_reason: str = ""  # why shipping waits (尺码未确认)
@@ -82,9 +92,17 @@ class RemarkParts:
 
     def kinds(self) -> list[str]:
         """Which flag meanings apply: courier, delay, gift_refund, exchange, other (standard when none)."""
-        found = [k for k, v in (("courier", self.courier), ("delay", self.delay_reason),
-                                ("gift_refund", self.gift or self.refund), ("exchange", self.exchange_tracking),
-                                ("other", self.other)) if v]
+        found = [
+            k
+            for k, v in (
+                ("courier", self.courier),
+                ("delay", self.delay_reason),
+                ("gift_refund", self.gift or self.refund),
+                ("exchange", self.exchange_tracking),
+                ("other", self.other),
+            )
+            if v
+        ]
         return found or ["standard"]
 
 
@@ -102,8 +120,9 @@ def build_remark(parts: RemarkParts, scheme: Mapping) -> str:
     赠送小礼品并退还5元钱". An agent given by name is written "张三客服" (003:L146 **客服)."""
     segments = []
     if parts.agent:
-        segments.append(f"{parts.agent}号客服" if scheme.get("agent_mark", "number") == "number"
-                        else f"{parts.agent}客服")
+        segments.append(
+            f"{parts.agent}号客服" if scheme.get("agent_mark", "number") == "number" else f"{parts.agent}客服"
+        )
     if parts.courier:
         segments.append(f"发{parts.courier}快递")
     if parts.delay_reason:
@@ -123,7 +142,8 @@ REMARK_PATTERN = re.compile(
     r"^(?:(?P<agent>[^、]+?)号?客服)?(?:、?发(?P<courier>[^、]+?)快递)?"
     r"(?:、?由于(?P<delay>[^、]+?)等确定了再发货(?:\(需先填写单号\))?)?"
     r"(?:、?(?:赠送(?P<gift>[^、并]+))?(?:并?退还(?P<refund>\d+(?:\.\d+)?)元钱?)?)?"
-    r"(?:、?换货单号(?P<exchange>\w+))?(?:、?(?P<other>.+))?$")
+    r"(?:、?换货单号(?P<exchange>\w+))?(?:、?(?P<other>.+))?$"
+)
 
 
 def parse_remark(text: str) -> RemarkParts:
@@ -133,9 +153,15 @@ def parse_remark(text: str) -> RemarkParts:
     if not found:
         return RemarkParts(other=(text or "").strip())
     g = found.groupdict()
-    return RemarkParts(agent=(g["agent"] or "").strip(), courier=g["courier"] or "", delay_reason=g["delay"] or "",
-                       gift=g["gift"] or "", refund=Decimal(g["refund"]) if g["refund"] else None,
-                       exchange_tracking=g["exchange"] or "", other=g["other"] or "")
+    return RemarkParts(
+        agent=(g["agent"] or "").strip(),
+        courier=g["courier"] or "",
+        delay_reason=g["delay"] or "",
+        gift=g["gift"] or "",
+        refund=Decimal(g["refund"]) if g["refund"] else None,
+        exchange_tracking=g["exchange"] or "",
+        other=g["other"] or "",
+    )
 
 
 def flags_for(parts: RemarkParts, scheme: Mapping) -> tuple[str, list[str]]:
@@ -301,8 +327,13 @@ def check_return(facts: ReturnFacts, window_days: int) -> ReturnVerdict:
         raise ValueError(facts.reason)
     refusals = []
     if facts.days_since_receipt > window_days:
-        refusals.append(Issue("days_since_receipt", "shop.return.over_window",
-                              {"days": facts.days_since_receipt, "window": window_days}))
+        refusals.append(
+            Issue(
+                "days_since_receipt",
+                "shop.return.over_window",
+                {"days": facts.days_since_receipt, "window": window_days},
+            )
+        )
     if facts.washed_or_worn:
         refusals.append(Issue("washed_or_worn", "shop.return.washed", {}))
     non_quality = facts.reason in ("dislike", "usage")
@@ -360,12 +391,16 @@ def add_working_days(day: date, n: int, is_working: Callable[[date], bool]) -> d
     return current
 
 
-def shipping_promise(paid: date, ship_days: int, deliver: tuple[int, int],
-                     is_working: Callable[[date], bool]) -> tuple[date, date, date]:
+def shipping_promise(
+    paid: date, ship_days: int, deliver: tuple[int, int], is_working: Callable[[date], bool]
+) -> tuple[date, date, date]:
     """What the agent promises (000:L299 1-3个工作日内发货, 3-7个工作日能收到货): shipped by the `ship_days`-th working
     day after payment; delivered between the deliver[0]-th and deliver[1]-th working day after payment."""
-    return (add_working_days(paid, ship_days, is_working), add_working_days(paid, deliver[0], is_working),
-            add_working_days(paid, deliver[1], is_working))
+    return (
+        add_working_days(paid, ship_days, is_working),
+        add_working_days(paid, deliver[0], is_working),
+        add_working_days(paid, deliver[1], is_working),
+    )
 
 
 def promotion_price(price: Decimal, reductions: Sequence[tuple[Decimal, Decimal]]) -> Decimal:

@@ -4,6 +4,7 @@ message code naming the field and the rule (kefu/shop/messages.py) and changing 
 Reads of buyers' data (name, phone, address, payment account) leave an audit record; the scope (kefu/scope.py)
 limits every query to the caller's center, and after-sales handlers to their department's cases.
 """
+
 from __future__ import annotations
 
 import csv
@@ -22,13 +23,26 @@ from kefu.errors import Problem, RuleViolation
 from kefu.messages import Msg
 from kefu.org.models import Staff
 from kefu.org.policy import policy_for
+from kefu.org.roles import Role
 from kefu.workflow import fire
 
 from . import rules
 from .machine import CASE, COMPLAINT, OPEN, REVIEW
-from kefu.org.roles import Role
-from .models import (AfterSalesCase, BadReview, CaseEvent, ChatSession, Complaint, ComplaintEvent, OrderEvent, OrderLine, ProblemEntry,
-                     ReviewEvent, ServiceStat, Shop, ShopOrder)
+from .models import (
+    AfterSalesCase,
+    BadReview,
+    CaseEvent,
+    ChatSession,
+    Complaint,
+    ComplaintEvent,
+    OrderEvent,
+    OrderLine,
+    ProblemEntry,
+    ReviewEvent,
+    ServiceStat,
+    Shop,
+    ShopOrder,
+)
 
 MAX_IMPORT_ROWS = 100_000
 LEAD_ROLES = (Role.TEAM_LEAD, Role.SUPERVISOR, Role.MANAGER)
@@ -41,8 +55,10 @@ def policy(center) -> dict:
 
 def scheme_of(shop: Shop) -> dict:
     p = policy(shop.center)
-    return p["flag_schemes"].get(shop.flag_scheme or p["default_flag_scheme"]) or \
-        p["flag_schemes"][p["default_flag_scheme"]]
+    return (
+        p["flag_schemes"].get(shop.flag_scheme or p["default_flag_scheme"])
+        or p["flag_schemes"][p["default_flag_scheme"]]
+    )
 
 
 def refuse(issues: list[rules.Issue], status: int = 400) -> RuleViolation:
@@ -50,21 +66,40 @@ def refuse(issues: list[rules.Issue], status: int = 400) -> RuleViolation:
 
 
 def _event(order: ShopOrder, code: str, scope, **params) -> None:
-    OrderEvent.objects.create(order=order, code=code, params=Msg(code, **params).as_data()["params"],
-                              actor=getattr(scope, "staff", None), at=timezone.now())
+    OrderEvent.objects.create(
+        order=order,
+        code=code,
+        params=Msg(code, **params).as_data()["params"],
+        actor=getattr(scope, "staff", None),
+        at=timezone.now(),
+    )
 
 
 def _audit_write(scope, object_type: str, ids, note: str) -> None:
-    record(getattr(scope, "request", None), AuditRecord.Action.WRITE, object_type=object_type, ids=ids, note=note,
-           channel=AuditRecord.Channel.SYSTEM, user=scope.user)
+    record(
+        getattr(scope, "request", None),
+        AuditRecord.Action.WRITE,
+        object_type=object_type,
+        ids=ids,
+        note=note,
+        channel=AuditRecord.Channel.SYSTEM,
+        user=scope.user,
+    )
 
 
 def audit_read(scope, *, object_type: str, ids, fields: str) -> None:
     """Every response or page carrying buyers' data leaves a read record (DEVELOPERS.md, privacy)."""
     ids = list(ids)
     if ids:
-        record(getattr(scope, "request", None), AuditRecord.Action.READ, object_type=object_type, ids=ids, fields=fields,
-               channel=AuditRecord.Channel.PAGE, user=scope.user)
+        record(
+            getattr(scope, "request", None),
+            AuditRecord.Action.READ,
+            object_type=object_type,
+            ids=ids,
+            fields=fields,
+            channel=AuditRecord.Channel.PAGE,
+            user=scope.user,
+        )
 
 
 # --- shops ---------------------------------------------------------------------------------------------------------
@@ -89,8 +124,9 @@ def create_shop(scope, *, code: str, name: str, flag_scheme: str = "", after_sal
         issues.append(rules.Issue("code", "shop.shop.duplicate", {"code": code}))
     if issues:
         raise refuse(issues)
-    return Shop.objects.create(center=scope.center, code=code, name=name, flag_scheme=flag_scheme,
-                               after_sales=after_sales)
+    return Shop.objects.create(
+        center=scope.center, code=code, name=name, flag_scheme=flag_scheme, after_sales=after_sales
+    )
 
 
 # --- orders --------------------------------------------------------------------------------------------------------
@@ -109,8 +145,9 @@ def _staff_by_no(center, staff_no: str) -> Staff | None:
 
 def _check_version(obj, version) -> None:
     if version is not None and int(version) != obj.version:
-        raise RuleViolation.of("workflow.version_conflict", field="version", status=409, current=obj.version,
-                               given=version)
+        raise RuleViolation.of(
+            "workflow.version_conflict", field="version", status=409, current=obj.version, given=version
+        )
 
 
 @transaction.atomic
@@ -136,10 +173,19 @@ def create_order(scope, *, shop: Shop, data: dict) -> ShopOrder:
     now = timezone.now()
     owner = scope.staff
     order = ShopOrder.objects.create(
-        center=shop.center, shop=shop, order_no=order_no, buyer_wangwang=buyer, payment=payment,
-        auto_placed=bool(data.get("auto_placed")), placed_at=now,
-        paid_at=now if payment != ShopOrder.Payment.UNPAID else None, amount=amount, owner=owner,
-        follow_up=owner, source=ShopOrder.Source.ENTERED)
+        center=shop.center,
+        shop=shop,
+        order_no=order_no,
+        buyer_wangwang=buyer,
+        payment=payment,
+        auto_placed=bool(data.get("auto_placed")),
+        placed_at=now,
+        paid_at=now if payment != ShopOrder.Payment.UNPAID else None,
+        amount=amount,
+        owner=owner,
+        follow_up=owner,
+        source=ShopOrder.Source.ENTERED,
+    )
     _event(order, "shop.order.event.entered", scope)
     _audit_write(scope, "shop_order", [order.pk], "shop.order.create")
     return order
@@ -160,8 +206,12 @@ def confirm_order(scope, order: ShopOrder, *, form: dict, version=None) -> ShopO
     line = locked.lines.filter(item_no=clean["item_no"]).first() or locked.lines.order_by("id").first()
     if line is None:
         line = OrderLine(order=locked)
-    line.item_no, line.size, line.colour, line.quantity = (clean["item_no"], clean["size"], clean["colour"],
-                                                           int(clean["quantity"]))
+    line.item_no, line.size, line.colour, line.quantity = (
+        clean["item_no"],
+        clean["size"],
+        clean["colour"],
+        int(clean["quantity"]),
+    )
     line.save()
     phone = rules.normal_phone(clean["phone"])
     locked.contact_name, locked.phone, locked.phone_digest = clean["contact"], phone, digest(phone)
@@ -176,10 +226,14 @@ def confirm_order(scope, order: ShopOrder, *, form: dict, version=None) -> ShopO
 
 def remark_parts(data: dict) -> rules.RemarkParts:
     refund = _decimal(data.get("refund") or "0")
-    return rules.RemarkParts(agent=str(data.get("agent") or "").strip(), courier=str(data.get("courier") or "").strip(),
-                             delay_reason=str(data.get("delay_reason") or "").strip(),
-                             gift=str(data.get("gift") or "").strip(), refund=refund if refund else None,
-                             other=str(data.get("other") or "").strip())
+    return rules.RemarkParts(
+        agent=str(data.get("agent") or "").strip(),
+        courier=str(data.get("courier") or "").strip(),
+        delay_reason=str(data.get("delay_reason") or "").strip(),
+        gift=str(data.get("gift") or "").strip(),
+        refund=refund if refund else None,
+        other=str(data.get("other") or "").strip(),
+    )
 
 
 @transaction.atomic
@@ -197,8 +251,11 @@ def set_remark(scope, order: ShopOrder, *, data: dict, version=None) -> ShopOrde
         issues.append(rules.Issue("refund", "shop.remark.refund_over", {"value": refund, "amount": locked.amount}))
     courier = str(data.get("courier") or "").strip()
     if courier and courier not in policy(locked.center)["couriers"]:
-        issues.append(rules.Issue("courier", "shop.confirm.courier",
-                                  {"value": courier, "couriers": policy(locked.center)["couriers"]}))
+        issues.append(
+            rules.Issue(
+                "courier", "shop.confirm.courier", {"value": courier, "couriers": policy(locked.center)["couriers"]}
+            )
+        )
     for name, limit in (("delay_reason", 60), ("gift", 40), ("other", 100)):
         if len(str(data.get(name) or "")) > limit:
             issues.append(rules.Issue(name, "shop.confirm.too_long", {"label": rules.label(name), "max": limit}))
@@ -228,34 +285,91 @@ def write_exchange_order(scope, case: AfterSalesCase, *, tracking_no: str, now: 
     flag, _ = rules.flags_for(parts, scheme)
     order_no = f"{original.order_no}-H{case.pk}"
     made, _created = ShopOrder.objects.update_or_create(
-        shop=original.shop, order_no=order_no,
-        defaults=dict(center=original.center, buyer_wangwang=original.buyer_wangwang,
-                      payment=ShopOrder.Payment.SHIPPED, placed_at=now, paid_at=now, amount=Decimal("0"),
-                      owner=original.owner, follow_up=case.handler, contact_name=original.contact_name,
-                      phone=original.phone, phone_digest=original.phone_digest, address=original.address,
-                      logistics=original.logistics, tracking_no=tracking_no,
-                      remark=rules.build_remark(parts, scheme), remark_flag=flag,
-                      source=ShopOrder.Source.HANDWRITTEN, exchange_of=case))
+        shop=original.shop,
+        order_no=order_no,
+        defaults=dict(
+            center=original.center,
+            buyer_wangwang=original.buyer_wangwang,
+            payment=ShopOrder.Payment.SHIPPED,
+            placed_at=now,
+            paid_at=now,
+            amount=Decimal("0"),
+            owner=original.owner,
+            follow_up=case.handler,
+            contact_name=original.contact_name,
+            phone=original.phone,
+            phone_digest=original.phone_digest,
+            address=original.address,
+            logistics=original.logistics,
+            tracking_no=tracking_no,
+            remark=rules.build_remark(parts, scheme),
+            remark_flag=flag,
+            source=ShopOrder.Source.HANDWRITTEN,
+            exchange_of=case,
+        ),
+    )
     for line in original.lines.all():
-        OrderLine.objects.create(order=made, item_no=line.item_no, title=line.title, size=line.size,
-                                 colour=line.colour, quantity=line.quantity, price=Decimal("0"))
+        OrderLine.objects.create(
+            order=made,
+            item_no=line.item_no,
+            title=line.title,
+            size=line.size,
+            colour=line.colour,
+            quantity=line.quantity,
+            price=Decimal("0"),
+        )
     _event(made, "shop.order.event.handwritten", scope, order_no=original.order_no, tracking_no=tracking_no)
     return made
 
 
 # --- the platform's order export (CSV) ------------------------------------------------------------------------------
 COLUMNS = {  # header in the export → our name
-    "订单编号": "order_no", "买家会员名": "buyer_wangwang", "订单状态": "status", "订单创建时间": "placed_at",
-    "订单付款时间": "paid_at", "买家实际支付金额": "amount", "收货人姓名": "contact", "联系手机": "phone",
-    "收货地址": "address", "商家编码": "item_no", "宝贝标题": "title", "尺码": "size", "颜色": "colour",
-    "数量": "quantity", "单价": "price", "物流公司": "logistics", "物流单号": "tracking_no", "订单备注": "remark",
-    "自动拍下": "auto_placed", "接待客服": "owner",
+    "订单编号": "order_no",
+    "买家会员名": "buyer_wangwang",
+    "订单状态": "status",
+    "订单创建时间": "placed_at",
+    "订单付款时间": "paid_at",
+    "买家实际支付金额": "amount",
+    "收货人姓名": "contact",
+    "联系手机": "phone",
+    "收货地址": "address",
+    "商家编码": "item_no",
+    "宝贝标题": "title",
+    "尺码": "size",
+    "颜色": "colour",
+    "数量": "quantity",
+    "单价": "price",
+    "物流公司": "logistics",
+    "物流单号": "tracking_no",
+    "订单备注": "remark",
+    "自动拍下": "auto_placed",
+    "接待客服": "owner",
 }
 REQUIRED_COLUMNS = ("订单编号", "买家会员名", "订单状态", "订单创建时间", "买家实际支付金额", "商家编码", "数量")
-STATUSES = {"等待买家付款": "unpaid", "买家已付款，等待卖家发货": "paid", "买家已付款": "paid",
-            "卖家已发货，等待买家确认": "shipped", "卖家已发货": "shipped", "交易成功": "completed", "交易关闭": "closed"}
-ORDER_FIELDS = ("buyer_wangwang", "payment", "placed_at", "paid_at", "amount", "contact_name", "phone", "address",
-                "logistics", "tracking_no", "auto_placed", "owner_no", "remark")
+STATUSES = {
+    "等待买家付款": "unpaid",
+    "买家已付款，等待卖家发货": "paid",
+    "买家已付款": "paid",
+    "卖家已发货，等待买家确认": "shipped",
+    "卖家已发货": "shipped",
+    "交易成功": "completed",
+    "交易关闭": "closed",
+}
+ORDER_FIELDS = (
+    "buyer_wangwang",
+    "payment",
+    "placed_at",
+    "paid_at",
+    "amount",
+    "contact_name",
+    "phone",
+    "address",
+    "logistics",
+    "tracking_no",
+    "auto_placed",
+    "owner_no",
+    "remark",
+)
 YES = {"是", "1", "true", "TRUE", "True", "Y", "y", "yes"}
 NO = {"否", "0", "false", "FALSE", "False", "N", "n", "no", ""}
 
@@ -337,11 +451,14 @@ def parse_orders(text: str, center) -> tuple[dict[str, dict], list[rules.Issue]]
             issues.append(_line_issue(number, "status", "shop.import.status", value=get("status")))
         placed = _moment(get("placed_at"))
         if placed is None:
-            issues.append(_line_issue(number, "placed_at", "shop.import.time", column="订单创建时间",
-                                      value=get("placed_at")))
+            issues.append(
+                _line_issue(number, "placed_at", "shop.import.time", column="订单创建时间", value=get("placed_at"))
+            )
         paid = _moment(get("paid_at")) if get("paid_at") else None
         if get("paid_at") and paid is None:
-            issues.append(_line_issue(number, "paid_at", "shop.import.time", column="订单付款时间", value=get("paid_at")))
+            issues.append(
+                _line_issue(number, "paid_at", "shop.import.time", column="订单付款时间", value=get("paid_at"))
+            )
         if status and status != "unpaid" and status != "closed" and not get("paid_at"):
             issues.append(_line_issue(number, "paid_at", "shop.import.paid_missing", value=get("status")))
         amount = _decimal(get("amount"))
@@ -366,24 +483,51 @@ def parse_orders(text: str, center) -> tuple[dict[str, dict], list[rules.Issue]]
         owner_no = get("owner")
         if owner_no and owner_no not in staff:
             issues.append(_line_issue(number, "owner", "shop.import.staff", value=owner_no))
-        if len(get("remark")) > 300 or len(get("address")) > 200 or len(get("contact")) > 40 or len(logistics) > 20 \
-                or len(get("tracking_no")) > 40 or len(get("title")) > 120 or len(get("size")) > 20 \
-                or len(get("colour")) > 20:
+        if (
+            len(get("remark")) > 300
+            or len(get("address")) > 200
+            or len(get("contact")) > 40
+            or len(logistics) > 20
+            or len(get("tracking_no")) > 40
+            or len(get("title")) > 120
+            or len(get("size")) > 20
+            or len(get("colour")) > 20
+        ):
             issues.append(_line_issue(number, "file", "shop.import.too_long"))
         if len(issues) > bad:
             continue
-        fields = {"buyer_wangwang": buyer, "payment": status, "placed_at": placed, "paid_at": paid, "amount": amount,
-                  "contact_name": get("contact"), "phone": rules.normal_phone(phone) if phone else "",
-                  "address": get("address"), "logistics": logistics, "tracking_no": get("tracking_no"),
-                  "auto_placed": auto in YES, "owner_no": owner_no, "remark": get("remark")}
-        line = {"item_no": item_no, "title": get("title"), "size": get("size"), "colour": get("colour"),
-                "quantity": int(quantity), "price": price}
+        fields = {
+            "buyer_wangwang": buyer,
+            "payment": status,
+            "placed_at": placed,
+            "paid_at": paid,
+            "amount": amount,
+            "contact_name": get("contact"),
+            "phone": rules.normal_phone(phone) if phone else "",
+            "address": get("address"),
+            "logistics": logistics,
+            "tracking_no": get("tracking_no"),
+            "auto_placed": auto in YES,
+            "owner_no": owner_no,
+            "remark": get("remark"),
+        }
+        line = {
+            "item_no": item_no,
+            "title": get("title"),
+            "size": get("size"),
+            "colour": get("colour"),
+            "quantity": int(quantity),
+            "price": price,
+        }
         if order_no in found:
             first = found[order_no]
             differing = [k for k in ORDER_FIELDS if first["fields"][k] != fields[k]]
             if differing:
-                issues.append(_line_issue(number, differing[0], "shop.import.order_disagrees", order_no=order_no,
-                                          first_line=first["line"]))
+                issues.append(
+                    _line_issue(
+                        number, differing[0], "shop.import.order_disagrees", order_no=order_no, first_line=first["line"]
+                    )
+                )
                 continue
             first["lines"].append(line)
         else:
@@ -394,11 +538,25 @@ def parse_orders(text: str, center) -> tuple[dict[str, dict], list[rules.Issue]]
 
 
 def _current(order: ShopOrder) -> tuple:
-    lines = [(line.item_no, line.title, line.size, line.colour, line.quantity, line.price)
-             for line in order.lines.all()]
-    return (order.buyer_wangwang, order.payment, order.placed_at, order.paid_at, order.amount, order.contact_name,
-            order.phone, order.address, order.logistics, order.tracking_no, order.auto_placed,
-            order.owner.staff_no if order.owner_id else "", order.remark, lines)
+    lines = [
+        (line.item_no, line.title, line.size, line.colour, line.quantity, line.price) for line in order.lines.all()
+    ]
+    return (
+        order.buyer_wangwang,
+        order.payment,
+        order.placed_at,
+        order.paid_at,
+        order.amount,
+        order.contact_name,
+        order.phone,
+        order.address,
+        order.logistics,
+        order.tracking_no,
+        order.auto_placed,
+        order.owner.staff_no if order.owner_id else "",
+        order.remark,
+        lines,
+    )
 
 
 def import_orders(scope, *, shop: Shop, raw: bytes, on_duty: Staff | None = None) -> ImportResult:
@@ -417,27 +575,57 @@ def import_orders(scope, *, shop: Shop, raw: bytes, on_duty: Staff | None = None
     staff = {s.staff_no: s for s in Staff.objects.filter(center=shop.center)}
     result = ImportResult()
     with transaction.atomic():
-        existing = {o.order_no: o for o in ShopOrder.objects.select_for_update(of=("self",)).filter(
-            shop=shop, order_no__in=list(found)).select_related("owner").prefetch_related("lines")}
+        existing = {
+            o.order_no: o
+            for o in ShopOrder.objects.select_for_update(of=("self",))
+            .filter(shop=shop, order_no__in=list(found))
+            .select_related("owner")
+            .prefetch_related("lines")
+        }
         for order_no, data in found.items():
             f = data["fields"]
             owner = staff.get(f["owner_no"]) if f["owner_no"] else None
             parts = rules.parse_remark(f["remark"]) if f["remark"] else None
-            lines = [(x["item_no"], x["title"], x["size"], x["colour"], x["quantity"], x["price"])
-                     for x in data["lines"]]
-            values = dict(buyer_wangwang=f["buyer_wangwang"], payment=f["payment"], placed_at=f["placed_at"],
-                          paid_at=f["paid_at"], amount=f["amount"], contact_name=f["contact_name"], phone=f["phone"],
-                          phone_digest=digest(f["phone"]) if f["phone"] else "", address=f["address"],
-                          logistics=f["logistics"], tracking_no=f["tracking_no"], auto_placed=f["auto_placed"],
-                          owner=owner)
+            lines = [
+                (x["item_no"], x["title"], x["size"], x["colour"], x["quantity"], x["price"]) for x in data["lines"]
+            ]
+            values = dict(
+                buyer_wangwang=f["buyer_wangwang"],
+                payment=f["payment"],
+                placed_at=f["placed_at"],
+                paid_at=f["paid_at"],
+                amount=f["amount"],
+                contact_name=f["contact_name"],
+                phone=f["phone"],
+                phone_digest=digest(f["phone"]) if f["phone"] else "",
+                address=f["address"],
+                logistics=f["logistics"],
+                tracking_no=f["tracking_no"],
+                auto_placed=f["auto_placed"],
+                owner=owner,
+            )
             if parts is not None:
-                values.update(remark=f["remark"], remark_agent=parts.agent,
-                              remark_flag=rules.flags_for(parts, scheme_of(shop))[0])
+                values.update(
+                    remark=f["remark"], remark_agent=parts.agent, remark_flag=rules.flags_for(parts, scheme_of(shop))[0]
+                )
             order = existing.get(order_no)
             if order is not None:
-                wanted = (f["buyer_wangwang"], f["payment"], f["placed_at"], f["paid_at"], f["amount"],
-                          f["contact_name"], f["phone"], f["address"], f["logistics"], f["tracking_no"],
-                          f["auto_placed"], f["owner_no"], f["remark"] if parts is not None else order.remark, lines)
+                wanted = (
+                    f["buyer_wangwang"],
+                    f["payment"],
+                    f["placed_at"],
+                    f["paid_at"],
+                    f["amount"],
+                    f["contact_name"],
+                    f["phone"],
+                    f["address"],
+                    f["logistics"],
+                    f["tracking_no"],
+                    f["auto_placed"],
+                    f["owner_no"],
+                    f["remark"] if parts is not None else order.remark,
+                    lines,
+                )
                 if _current(order) == wanted:
                     result.unchanged += 1
                     continue
@@ -452,8 +640,13 @@ def import_orders(scope, *, shop: Shop, raw: bytes, on_duty: Staff | None = None
                 _event(order, "shop.order.event.reimported", scope)
             else:
                 order = ShopOrder.objects.create(
-                    center=shop.center, shop=shop, order_no=order_no, source=ShopOrder.Source.IMPORTED,
-                    follow_up=owner or (on_duty if f["auto_placed"] else None), **values)
+                    center=shop.center,
+                    shop=shop,
+                    order_no=order_no,
+                    source=ShopOrder.Source.IMPORTED,
+                    follow_up=owner or (on_duty if f["auto_placed"] else None),
+                    **values,
+                )
                 result.created += 1
                 _event(order, "shop.order.event.imported", scope)
             OrderLine.objects.bulk_create([OrderLine(order=order, **x) for x in data["lines"]])
@@ -467,8 +660,10 @@ def month_span(month: date) -> tuple[datetime, datetime]:
     start = month.replace(day=1)
     end = (start + timedelta(days=32)).replace(day=1)
     tz = timezone.get_current_timezone()
-    return (timezone.make_aware(datetime.combine(start, datetime.min.time()), tz),
-            timezone.make_aware(datetime.combine(end, datetime.min.time()), tz))
+    return (
+        timezone.make_aware(datetime.combine(start, datetime.min.time()), tz),
+        timezone.make_aware(datetime.combine(end, datetime.min.time()), tz),
+    )
 
 
 SOLD = (ShopOrder.Payment.PAID, ShopOrder.Payment.SHIPPED, ShopOrder.Payment.COMPLETED)
@@ -479,9 +674,15 @@ def commission_month(scope, *, shop: Shop, month: date) -> list[rules.AgentCommi
     the ones an agent served without remarking earn nothing and are shown (003:L21)."""
     start, end = month_span(month)
     sold = orders(scope, shop).filter(payment__in=SOLD, paid_at__gte=start, paid_at__lt=end, amount__gt=0)
-    rows = [rules.SoldOrder(o.order_no, o.amount, o.remark_agent, rules.agent_mark(scheme_of(shop), o.owner.staff_no,
-                                                                                 o.owner.name) if o.owner else "")
-            for o in sold]
+    rows = [
+        rules.SoldOrder(
+            o.order_no,
+            o.amount,
+            o.remark_agent,
+            rules.agent_mark(scheme_of(shop), o.owner.staff_no, o.owner.name) if o.owner else "",
+        )
+        for o in sold
+    ]
     return rules.monthly_commission(rows, Decimal(str(policy(scope.center)["commission_rate"])))
 
 
@@ -494,10 +695,23 @@ def commission_workbook(shop: Shop, *, month: date, rows: list[rules.AgentCommis
     book = Workbook()
     sheet = book.active
     sheet.title = f"{month:%Y-%m}"
-    append(sheet, ["店铺", "月份", "客服", "已备注订单数", "已备注金额", "提成", "未备注订单数", "未备注金额（无提成）"])
+    append(
+        sheet, ["店铺", "月份", "客服", "已备注订单数", "已备注金额", "提成", "未备注订单数", "未备注金额（无提成）"]
+    )
     for r in rows:
-        append(sheet, [shop.name, f"{month:%Y-%m}", r.agent, r.remarked_orders, float(r.remarked_amount),
-                       float(r.commission), r.unremarked_orders, float(r.unremarked_amount)])
+        append(
+            sheet,
+            [
+                shop.name,
+                f"{month:%Y-%m}",
+                r.agent,
+                r.remarked_orders,
+                float(r.remarked_amount),
+                float(r.commission),
+                r.unremarked_orders,
+                float(r.unremarked_amount),
+            ],
+        )
     for col in ("E", "F", "H"):
         for cell in sheet[col][1:]:
             cell.number_format = "0.00"
@@ -512,12 +726,23 @@ def cases(scope):
 
 
 def get_case(scope, pk: int) -> AfterSalesCase:
-    return scope.get(AfterSalesCase.objects.select_related("order", "shop", "handler"), "售后单",
-                     department="department", pk=pk)
+    return scope.get(
+        AfterSalesCase.objects.select_related("order", "shop", "handler"), "售后单", department="department", pk=pk
+    )
 
 
-FACT_FLAGS = ("tags_on", "packaging_complete", "washed_or_worn", "damaged_by_buyer", "special_size", "preorder",
-              "food", "opened", "freight_collect", "signed_without_inspection")
+FACT_FLAGS = (
+    "tags_on",
+    "packaging_complete",
+    "washed_or_worn",
+    "damaged_by_buyer",
+    "special_size",
+    "preorder",
+    "food",
+    "opened",
+    "freight_collect",
+    "signed_without_inspection",
+)
 
 
 @transaction.atomic
@@ -542,34 +767,63 @@ def open_case(scope, order: ShopOrder, *, data: dict) -> AfterSalesCase:
         issues.append(rules.Issue("received_on", "shop.case.received_on", {"value": str(data.get("received_on"))}))
     amount = _decimal(data.get("amount") or "0")
     if amount is None or amount < 0 or amount > order.amount:
-        issues.append(rules.Issue("amount", "shop.case.amount_over_order",
-                                  {"amount": str(data.get("amount")), "paid": order.amount, "refunded": 0}))
+        issues.append(
+            rules.Issue(
+                "amount",
+                "shop.case.amount_over_order",
+                {"amount": str(data.get("amount")), "paid": order.amount, "refunded": 0},
+            )
+        )
     account = str(data.get("payment_account") or "").strip()
     if kind in ("return", "refund", "compensation") and not account:
-        issues.append(rules.Issue("payment_account", "shop.confirm.required",
-                                  {"label": rules.label("payment_account")}))
+        issues.append(
+            rules.Issue("payment_account", "shop.confirm.required", {"label": rules.label("payment_account")})
+        )
     if len(account) > 100 or len(str(data.get("buyer_name") or "")) > 40:
-        issues.append(rules.Issue("payment_account", "shop.confirm.too_long",
-                                  {"label": rules.label("payment_account"), "max": 100}))
+        issues.append(
+            rules.Issue(
+                "payment_account", "shop.confirm.too_long", {"label": rules.label("payment_account"), "max": 100}
+            )
+        )
     if order.payment == ShopOrder.Payment.UNPAID:
         issues.append(rules.Issue("order", "shop.case.unpaid", {"order_no": order.order_no}))
     if issues:
         raise refuse(issues)
     facts = {k: bool(data.get(k, k in ("tags_on", "packaging_complete"))) for k in FACT_FLAGS}
     p = policy(order.center)
-    verdict = rules.check_return(rules.ReturnFacts(reason=reason, days_since_receipt=(today - received).days,
-                                                   **facts), p["return_window_days"])
+    verdict = rules.check_return(
+        rules.ReturnFacts(reason=reason, days_since_receipt=(today - received).days, **facts), p["return_window_days"]
+    )
     case = AfterSalesCase.objects.create(
-        center=order.center, shop=order.shop, order=order, department=order.shop.after_sales, kind=kind,
-        reason=reason, facts={**facts, "received_on": received.isoformat()},
+        center=order.center,
+        shop=order.shop,
+        order=order,
+        department=order.shop.after_sales,
+        kind=kind,
+        reason=reason,
+        facts={**facts, "received_on": received.isoformat()},
         refusals=[Msg(i.code, **dict(i.params)).as_data() for i in verdict.refusals],
-        outbound_payer=verdict.outbound_payer, return_payer=verdict.return_payer,
-        buyer_wangwang=order.buyer_wangwang, buyer_name=str(data.get("buyer_name") or "").strip(),
-        payment_account=account, amount=amount, created_by=scope.staff, created_at=timezone.now())
-    CaseEvent.objects.create(case=case, code="shop.case.event.opened", to_state=case.state, actor=scope.staff,
-                             at=case.created_at, params={"eligible": verdict.eligible,
-                                                         "kind": {"code": f"shop.kind.{kind}", "params": {}},
-                                                         "reason": {"code": f"shop.reason.{reason}", "params": {}}})
+        outbound_payer=verdict.outbound_payer,
+        return_payer=verdict.return_payer,
+        buyer_wangwang=order.buyer_wangwang,
+        buyer_name=str(data.get("buyer_name") or "").strip(),
+        payment_account=account,
+        amount=amount,
+        created_by=scope.staff,
+        created_at=timezone.now(),
+    )
+    CaseEvent.objects.create(
+        case=case,
+        code="shop.case.event.opened",
+        to_state=case.state,
+        actor=scope.staff,
+        at=case.created_at,
+        params={
+            "eligible": verdict.eligible,
+            "kind": {"code": f"shop.kind.{kind}", "params": {}},
+            "reason": {"code": f"shop.reason.{reason}", "params": {}},
+        },
+    )
     _audit_write(scope, "shop_case", [case.pk], "shop.case.open")
     return case
 
@@ -579,8 +833,9 @@ def move_case(scope, case: AfterSalesCase, *, name: str, version=None, **fields)
 
 
 @transaction.atomic
-def match_return(scope, shop: Shop, *, tracking_no: str, buyer_wangwang: str, note_in_parcel: bool,
-                 version=None) -> AfterSalesCase:
+def match_return(
+    scope, shop: Shop, *, tracking_no: str, buyer_wangwang: str, note_in_parcel: bool, version=None
+) -> AfterSalesCase:
     """The buyer sends the return's tracking number: it is matched to the buyer's open case awaiting a return in
     this shop, and without a note in the parcel the case goes to after-sales with the number and the Wangwang name
     (003:L191-192 我把您的单号和旺旺名字给售后同事)."""
@@ -592,13 +847,17 @@ def match_return(scope, shop: Shop, *, tracking_no: str, buyer_wangwang: str, no
         issues.append(rules.Issue("buyer_wangwang", "shop.confirm.required", {"label": rules.label("buyer_wangwang")}))
     if issues:
         raise refuse(issues)
-    candidates = list(scope.filter(AfterSalesCase.objects.filter(shop=shop, buyer_wangwang=buyer,
-                                                                 state="awaiting_return")).order_by("created_at"))
+    candidates = list(
+        scope.filter(AfterSalesCase.objects.filter(shop=shop, buyer_wangwang=buyer, state="awaiting_return")).order_by(
+            "created_at"
+        )
+    )
     if not candidates:
         raise refuse([rules.Issue("buyer_wangwang", "shop.case.no_open_case", {"buyer": buyer})], status=404)
     if len(candidates) > 1:
-        raise refuse([rules.Issue("buyer_wangwang", "shop.case.several_open", {"buyer": buyer,
-                                                                              "count": len(candidates)})])
+        raise refuse(
+            [rules.Issue("buyer_wangwang", "shop.case.several_open", {"buyer": buyer, "count": len(candidates)})]
+        )
     case = candidates[0]
     AfterSalesCase.objects.filter(pk=case.pk).update(note_in_parcel=note_in_parcel)
     case.refresh_from_db()
@@ -619,16 +878,18 @@ def add_problem(scope, text: str) -> ProblemEntry:
     if len(text) > 2000:
         raise refuse([rules.Issue("text", "shop.confirm.too_long", {"label": rules.label("problem"), "max": 2000})])
     now = timezone.now()
-    return ProblemEntry.objects.create(center=scope.center, author=scope.staff, written_at=now,
-                                       week=week_of(timezone.localdate(now)), text=text)
+    return ProblemEntry.objects.create(
+        center=scope.center, author=scope.staff, written_at=now, week=week_of(timezone.localdate(now)), text=text
+    )
 
 
 @transaction.atomic
 def hand_in_week(scope, week: date) -> int:
     """The agent hands the week's book to the person in charge (003:L16 每周将本子交给负责人)."""
     week = week_of(week)
-    return ProblemEntry.objects.filter(center=scope.center, author=scope.staff, week=week,
-                                       handed_in_at__isnull=True).update(handed_in_at=timezone.now())
+    return ProblemEntry.objects.filter(
+        center=scope.center, author=scope.staff, week=week, handed_in_at__isnull=True
+    ).update(handed_in_at=timezone.now())
 
 
 @transaction.atomic
@@ -658,8 +919,9 @@ def record_stat(scope, *, day: date, served, bought) -> ServiceStat:
         issues.append(rules.Issue("day", "shop.stat.future", {"day": day}))
     if issues:
         raise refuse(issues)
-    stat, _ = ServiceStat.objects.update_or_create(staff=scope.staff, day=day, defaults=dict(
-        center=scope.center, served=served, bought=bought))
+    stat, _ = ServiceStat.objects.update_or_create(
+        staff=scope.staff, day=day, defaults=dict(center=scope.center, served=served, bought=bought)
+    )
     return stat
 
 
@@ -704,11 +966,23 @@ def open_review(scope, order: ShopOrder, *, rating: str, text: str) -> BadReview
     if issues:
         raise refuse(issues)
     now = timezone.now()
-    review = BadReview.objects.create(center=order.center, shop=order.shop, order=order, rating=rating, text=text,
-                                      created_by=scope.staff, created_at=now)
-    ReviewEvent.objects.create(review=review, code="shop.review.event.opened", to_state=review.state,
-                               actor=scope.staff, at=now,
-                               params={"rating": {"code": f"shop.rating.{rating}", "params": {}}})
+    review = BadReview.objects.create(
+        center=order.center,
+        shop=order.shop,
+        order=order,
+        rating=rating,
+        text=text,
+        created_by=scope.staff,
+        created_at=now,
+    )
+    ReviewEvent.objects.create(
+        review=review,
+        code="shop.review.event.opened",
+        to_state=review.state,
+        actor=scope.staff,
+        at=now,
+        params={"rating": {"code": f"shop.rating.{rating}", "params": {}}},
+    )
     return review
 
 
@@ -755,12 +1029,26 @@ def open_complaint(scope, *, shop: Shop, data: dict) -> Complaint:
         raise refuse(issues)
     now = timezone.now()
     complaint = Complaint.objects.create(
-        center=shop.center, shop=shop, order=order, batch_no=str(data.get("batch_no") or "").strip(),
-        specification=spec, quantity=numbers["quantity"], defective_quantity=numbers["defective_quantity"],
-        sample_attached=bool(data.get("sample_attached")), request=request, accepted_on=timezone.localdate(now),
-        created_by=scope.staff)
-    ComplaintEvent.objects.create(complaint=complaint, code="shop.complaint.event.opened", to_state="accepted",
-                                  actor=scope.staff, at=now, params={})
+        center=shop.center,
+        shop=shop,
+        order=order,
+        batch_no=str(data.get("batch_no") or "").strip(),
+        specification=spec,
+        quantity=numbers["quantity"],
+        defective_quantity=numbers["defective_quantity"],
+        sample_attached=bool(data.get("sample_attached")),
+        request=request,
+        accepted_on=timezone.localdate(now),
+        created_by=scope.staff,
+    )
+    ComplaintEvent.objects.create(
+        complaint=complaint,
+        code="shop.complaint.event.opened",
+        to_state="accepted",
+        actor=scope.staff,
+        at=now,
+        params={},
+    )
     return complaint
 
 
@@ -771,12 +1059,16 @@ def move_complaint(scope, complaint: Complaint, *, name: str, version=None, now=
 def complaint_deadlines(complaint: Complaint, today: date) -> dict:
     """Its due days and flags: closure by acceptance + 6 days (002:L148), the report by investigation + 3 (L141)."""
     p = policy(complaint.center)
-    report_due = (rules.investigation_report_due(complaint.investigated_on, p["investigation_report_days"])
-                  if complaint.investigated_on else None)
+    report_due = (
+        rules.investigation_report_due(complaint.investigated_on, p["investigation_report_days"])
+        if complaint.investigated_on
+        else None
+    )
     return {
         "close_due": rules.complaint_close_due(complaint.accepted_on, p["complaint_close_days"]),
-        "overdue": rules.complaint_overdue(complaint.accepted_on, complaint.closed_on, today,
-                                           p["complaint_close_days"]),
+        "overdue": rules.complaint_overdue(
+            complaint.accepted_on, complaint.closed_on, today, p["complaint_close_days"]
+        ),
         "report_due": report_due,
         "report_late": bool(report_due and (complaint.reported_on or today) > report_due),
     }
@@ -814,17 +1106,26 @@ def import_chats(scope, *, shop: Shop, raw: bytes) -> ChatImportResult:
         raise refuse([rules.Issue(p.field, p.code, {"line": p.line, "value": p.value}) for p in problems])
     per_session = chat.sessions(messages)
     tz = timezone.get_current_timezone()
-    rows = [ChatSession(center=shop.center, shop=shop, session=r["session"], buyer=r["buyer"][:60],
-                        agent_no=(r["agent"] or "")[:60], started_at=timezone.make_aware(r["started_at"], tz),
-                        messages=r["messages"], buyer_messages=r["buyer_messages"],
-                        first_reply_seconds=r["first_reply_seconds"],
-                        mean_response_seconds=r["mean_response_seconds"])
-            for r in per_session.iter_rows(named=True)]
+    rows = [
+        ChatSession(
+            center=shop.center,
+            shop=shop,
+            session=r["session"],
+            buyer=r["buyer"][:60],
+            agent_no=(r["agent"] or "")[:60],
+            started_at=timezone.make_aware(r["started_at"], tz),
+            messages=r["messages"],
+            buyer_messages=r["buyer_messages"],
+            first_reply_seconds=r["first_reply_seconds"],
+            mean_response_seconds=r["mean_response_seconds"],
+        )
+        for r in per_session.iter_rows(named=True)
+    ]
     ids = [r.session for r in rows]
     with transaction.atomic():
         replaced = 0
         for start in range(0, len(ids), 5000):
-            replaced += ChatSession.objects.filter(shop=shop, session__in=ids[start:start + 5000]).delete()[0]
+            replaced += ChatSession.objects.filter(shop=shop, session__in=ids[start : start + 5000]).delete()[0]
         ChatSession.objects.bulk_create(rows, batch_size=5000)
         _audit_write(scope, "shop_chat", [shop.pk], f"shop.chat.import sessions={len(rows)}")
     return ChatImportResult(messages=messages.height, sessions=len(rows), replaced=replaced)
@@ -840,18 +1141,34 @@ def chat_kpis(scope, *, shop: Shop, start: date, end: date) -> list[dict]:
     lo = timezone.make_aware(datetime.combine(start, datetime.min.time()))
     hi = timezone.make_aware(datetime.combine(end + timedelta(days=1), datetime.min.time()))
     tz = timezone.get_current_timezone()
-    found = list(scope.filter(ChatSession.objects.filter(shop=shop, started_at__gte=lo, started_at__lt=hi))
-                 .values_list("session", "buyer", "agent_no", "started_at", "first_reply_seconds",
-                              "mean_response_seconds"))
+    found = list(
+        scope.filter(ChatSession.objects.filter(shop=shop, started_at__gte=lo, started_at__lt=hi)).values_list(
+            "session", "buyer", "agent_no", "started_at", "first_reply_seconds", "mean_response_seconds"
+        )
+    )
     if not found:
         return []
     sessions = pl.DataFrame(
         [(s, b, a, timezone.localtime(t, tz).replace(tzinfo=None), f, m) for s, b, a, t, f, m in found],
-        schema={"session": pl.String, "buyer": pl.String, "agent": pl.String, "started_at": pl.Datetime("us"),
-                "first_reply_seconds": pl.Float64, "mean_response_seconds": pl.Float64}, orient="row")
-    placed = list(orders(scope, shop).filter(placed_at__gte=lo, placed_at__lt=hi + timedelta(days=1))
-                  .values_list("buyer_wangwang", "placed_at"))
-    order_frame = pl.DataFrame([(b, timezone.localtime(t, tz).replace(tzinfo=None)) for b, t in placed],
-                               schema={"buyer": pl.String, "placed_at": pl.Datetime("us")}, orient="row")
+        schema={
+            "session": pl.String,
+            "buyer": pl.String,
+            "agent": pl.String,
+            "started_at": pl.Datetime("us"),
+            "first_reply_seconds": pl.Float64,
+            "mean_response_seconds": pl.Float64,
+        },
+        orient="row",
+    )
+    placed = list(
+        orders(scope, shop)
+        .filter(placed_at__gte=lo, placed_at__lt=hi + timedelta(days=1))
+        .values_list("buyer_wangwang", "placed_at")
+    )
+    order_frame = pl.DataFrame(
+        [(b, timezone.localtime(t, tz).replace(tzinfo=None)) for b, t in placed],
+        schema={"buyer": pl.String, "placed_at": pl.Datetime("us")},
+        orient="row",
+    )
     rule = policy(scope.center)["first_reply_seconds"]
     return list(chat.agent_kpis(sessions, order_frame, rule).iter_rows(named=True))

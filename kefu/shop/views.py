@@ -1,5 +1,6 @@
 """The shop desk's pages: orders (import, confirmation form, remark builder), after-sales cases, the notebooks and
 the commission report. Views parse, call the services and show what they refused beside the form."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -47,9 +48,17 @@ def orders(request):
             found = found.filter(remark_agent="", payment__in=services.SOLD)
         rows = list(found.prefetch_related("lines")[:200])
         services.audit_read(scope, object_type="shop_order", ids=[o.pk for o in rows], fields="contact,phone")
-    return render(request, "shop/orders.html", {
-        "shops": shops, "shop": shop, "orders": [present.order_out(o) for o in rows],
-        "q": request.GET.get("q", ""), "today": timezone.localdate()})
+    return render(
+        request,
+        "shop/orders.html",
+        {
+            "shops": shops,
+            "shop": shop,
+            "orders": [present.order_out(o) for o in rows],
+            "q": request.GET.get("q", ""),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @require("page.shop.orders")
@@ -70,8 +79,11 @@ def import_orders(request):
     except RuleViolation as exc:
         _fail(request, exc)
         return redirect(f"{_url('shop:orders')}?shop={shop.pk}")
-    messages.success(request, _("导入完成：新增 %(c)s 单，更新 %(u)s 单，未变化 %(n)s 单") % {
-        "c": result.created, "u": result.updated, "n": result.unchanged})
+    messages.success(
+        request,
+        _("导入完成：新增 %(c)s 单，更新 %(u)s 单，未变化 %(n)s 单")
+        % {"c": result.created, "u": result.updated, "n": result.unchanged},
+    )
     return redirect(f"{_url('shop:orders')}?shop={shop.pk}")
 
 
@@ -93,23 +105,46 @@ def order(request, pk: int):
     scheme = services.scheme_of(found.shop)
     policy = services.policy(found.center)
     line = data["lines"][0] if data["lines"] else {}
-    return render(request, "shop/order.html", {
-        "order": data, "shop": found.shop, "unmasked": unmasked, "can_unmask": can_unmask(request.user),
-        "couriers": policy["couriers"], "scheme": scheme,
-        "my_mark": rules.agent_mark(scheme, scope.staff.staff_no, scope.staff.name),
-        "form": {"item_no": line.get("item_no", ""), "size": line.get("size", ""), "colour": line.get("colour", ""),
-                 "quantity": line.get("quantity", ""), "logistics": found.logistics,
-                 "address": found.address if unmasked else "", "phone": found.phone if unmasked else "",
-                 "contact": found.contact_name if unmasked else ""},
-        "events": [{"text": str(_render(e.code, e.params)), "at": e.at,
-                    "actor_no": e.actor.staff_no if e.actor_id else ""} for e in found.events.all()],
-        "cases": [{"id": c.pk, "kind": _render(f"shop.kind.{c.kind}", {}), "reason": _render(f"shop.reason.{c.reason}", {}),
-                   "state": _render(f"shop.case.state.{c.state}", {})} for c in found.cases.all()],
-        "kinds": [(v, _render(f"shop.kind.{v}", {})) for v in AfterSalesCase.Kind.values],
-        "reasons": [(v, _render(f"shop.reason.{v}", {})) for v in AfterSalesCase.Reason.values],
-        "today": timezone.localdate(),
-        "batch": _batch(found, policy),
-    })
+    return render(
+        request,
+        "shop/order.html",
+        {
+            "order": data,
+            "shop": found.shop,
+            "unmasked": unmasked,
+            "can_unmask": can_unmask(request.user),
+            "couriers": policy["couriers"],
+            "scheme": scheme,
+            "my_mark": rules.agent_mark(scheme, scope.staff.staff_no, scope.staff.name),
+            "form": {
+                "item_no": line.get("item_no", ""),
+                "size": line.get("size", ""),
+                "colour": line.get("colour", ""),
+                "quantity": line.get("quantity", ""),
+                "logistics": found.logistics,
+                "address": found.address if unmasked else "",
+                "phone": found.phone if unmasked else "",
+                "contact": found.contact_name if unmasked else "",
+            },
+            "events": [
+                {"text": str(_render(e.code, e.params)), "at": e.at, "actor_no": e.actor.staff_no if e.actor_id else ""}
+                for e in found.events.all()
+            ],
+            "cases": [
+                {
+                    "id": c.pk,
+                    "kind": _render(f"shop.kind.{c.kind}", {}),
+                    "reason": _render(f"shop.reason.{c.reason}", {}),
+                    "state": _render(f"shop.case.state.{c.state}", {}),
+                }
+                for c in found.cases.all()
+            ],
+            "kinds": [(v, _render(f"shop.kind.{v}", {})) for v in AfterSalesCase.Kind.values],
+            "reasons": [(v, _render(f"shop.reason.{v}", {})) for v in AfterSalesCase.Reason.values],
+            "today": timezone.localdate(),
+            "batch": _batch(found, policy),
+        },
+    )
 
 
 def _render(code, params):
@@ -131,8 +166,12 @@ def confirm(request, pk: int):
     scope = caller(request)
     found = services.get_order(scope, pk)
     try:
-        services.confirm_order(scope, found, form={k: request.POST.get(k, "") for k in rules.CONFIRMATION_FIELDS},
-                               version=request.POST.get("version"))
+        services.confirm_order(
+            scope,
+            found,
+            form={k: request.POST.get(k, "") for k in rules.CONFIRMATION_FIELDS},
+            version=request.POST.get("version"),
+        )
     except RuleViolation as exc:
         _fail(request, exc)
         return redirect("shop:order", pk)
@@ -146,9 +185,12 @@ def remark(request, pk: int):
     scope = caller(request)
     found = services.get_order(scope, pk)
     try:
-        services.set_remark(scope, found, data={k: request.POST.get(k, "") for k in
-                                           ("courier", "delay_reason", "gift", "refund", "other")},
-                            version=request.POST.get("version"))
+        services.set_remark(
+            scope,
+            found,
+            data={k: request.POST.get(k, "") for k in ("courier", "delay_reason", "gift", "refund", "other")},
+            version=request.POST.get("version"),
+        )
     except RuleViolation as exc:
         _fail(request, exc)
         return redirect("shop:order", pk)
@@ -161,8 +203,9 @@ def remark(request, pk: int):
 def open_case(request, pk: int):
     scope = caller(request)
     found = services.get_order(scope, pk)
-    data = {k: request.POST.get(k, "") for k in ("kind", "reason", "received_on", "amount", "payment_account",
-                                                  "buyer_name")}
+    data = {
+        k: request.POST.get(k, "") for k in ("kind", "reason", "received_on", "amount", "payment_account", "buyer_name")
+    }
     data.update({k: request.POST.get(k) == "on" for k in services.FACT_FLAGS})
     try:
         case = services.open_case(scope, found, data=data)
@@ -185,8 +228,11 @@ def cases(request):
     rows = list(found[:200])
     services.audit_read(scope, object_type="shop_case", ids=[c.pk for c in rows], fields="buyer_name")
     shops, shop = _shop(request, scope)
-    return render(request, "shop/cases.html", {"cases": [present.case_out(c, scope) for c in rows],
-                                               "state": state, "shops": shops, "shop": shop})
+    return render(
+        request,
+        "shop/cases.html",
+        {"cases": [present.case_out(c, scope) for c in rows], "state": state, "shops": shops, "shop": shop},
+    )
 
 
 @require("page.shop.cases")
@@ -197,8 +243,15 @@ def case(request, pk: int):
     services.audit_read(scope, object_type="shop_case", ids=[found.pk], fields="buyer_name,payment_account")
     if unmasked:
         present.audit_unmask(scope, "shop_case", found.pk, "buyer_name,payment_account")
-    return render(request, "shop/case.html", {"case": present.case_out(found, scope, unmasked),
-                                              "unmasked": unmasked, "can_unmask": can_unmask(request.user)})
+    return render(
+        request,
+        "shop/case.html",
+        {
+            "case": present.case_out(found, scope, unmasked),
+            "unmasked": unmasked,
+            "can_unmask": can_unmask(request.user),
+        },
+    )
 
 
 @require("page.shop.cases")
@@ -208,7 +261,9 @@ def move_case(request, pk: int):
     found = services.get_case(scope, pk)
     fields = {k: request.POST[k] for k in ("note", "reason", "amount", "tracking_no") if request.POST.get(k)}
     try:
-        services.move_case(scope, found, name=request.POST.get("name", ""), version=request.POST.get("version"), **fields)
+        services.move_case(
+            scope, found, name=request.POST.get("name", ""), version=request.POST.get("version"), **fields
+        )
     except RuleViolation as exc:
         _fail(request, exc)
     return redirect("shop:case", pk)
@@ -222,9 +277,13 @@ def match_return(request):
     try:
         if shop is None:
             raise RuleViolation.of("shop.case.no_open_case", field="shop", buyer="")
-        found = services.match_return(scope, shop, tracking_no=request.POST.get("tracking_no", ""),
-                                      buyer_wangwang=request.POST.get("buyer_wangwang", ""),
-                                      note_in_parcel=request.POST.get("note_in_parcel") == "on")
+        found = services.match_return(
+            scope,
+            shop,
+            tracking_no=request.POST.get("tracking_no", ""),
+            buyer_wangwang=request.POST.get("buyer_wangwang", ""),
+            note_in_parcel=request.POST.get("note_in_parcel") == "on",
+        )
     except RuleViolation as exc:
         _fail(request, exc)
         return redirect("shop:cases")
@@ -238,9 +297,17 @@ def notebooks(request):
     today = timezone.localdate()
     start = today - timedelta(days=13)
     stats = [present.stat_out(s) for s in services.stats(scope, start=start, end=today)]
-    return render(request, "shop/notebooks.html", {
-        "problems": list(services.problems(scope)[:200]), "stats": stats, "today": today,
-        "week": services.week_of(today), "is_lead": scope.has(*services.LEAD_ROLES)})
+    return render(
+        request,
+        "shop/notebooks.html",
+        {
+            "problems": list(services.problems(scope)[:200]),
+            "stats": stats,
+            "today": today,
+            "week": services.week_of(today),
+            "is_lead": scope.has(*services.LEAD_ROLES),
+        },
+    )
 
 
 @require("page.shop.notebooks")
@@ -280,9 +347,10 @@ def commission(request):
         month_text = month.strftime("%Y-%m")
     rows = services.commission_month(scope, shop=shop, month=month) if shop else []
     if shop and request.GET.get("format") == "xlsx":
-        response = HttpResponse(services.commission_workbook(shop, month=month, rows=rows),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            services.commission_workbook(shop, month=month, rows=rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
         response["Content-Disposition"] = f'attachment; filename="commission-{shop.code}-{month_text}.xlsx"'
         return response
-    return render(request, "shop/commission.html", {"shops": shops, "shop": shop, "rows": rows,
-                                                    "month": month_text})
+    return render(request, "shop/commission.html", {"shops": shops, "shop": shop, "rows": rows, "month": month_text})

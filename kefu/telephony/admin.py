@@ -7,7 +7,18 @@ from kefu.telephony.models import AgentPause, AgentSession, Call, Caller, Import
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ("id", "kind", "file_name", "rows", "calls", "sessions", "pauses", "pending", "imported_at", "imported_by")
+    list_display = (
+        "id",
+        "kind",
+        "file_name",
+        "rows",
+        "calls",
+        "sessions",
+        "pauses",
+        "pending",
+        "imported_at",
+        "imported_by",
+    )
     list_filter = ("kind",)
     readonly_fields = ("sha256", "imported_at")
 
@@ -17,8 +28,18 @@ class CallAdmin(admin.ModelAdmin):
     """Caller numbers are masked; the admin is no way around the unmask permission."""
 
     audit_type = "telephony.call"  # callers' numbers (masked): each list and page read is audited
-    list_display = ("call_id", "queue", "call_type", "is_vip", "masked_caller", "offered_at", "outcome", "wait_seconds",
-                    "talk_seconds", "agent_staff_no")
+    list_display = (
+        "call_id",
+        "queue",
+        "call_type",
+        "is_vip",
+        "masked_caller",
+        "offered_at",
+        "outcome",
+        "wait_seconds",
+        "talk_seconds",
+        "agent_staff_no",
+    )
     list_filter = ("outcome", "is_vip", "queue", "transferred")
     search_fields = ("call_id", "agent_staff_no")
     exclude = ("caller",)

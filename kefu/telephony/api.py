@@ -71,9 +71,19 @@ class CallOut(Schema):
 
 
 def batch_out(b) -> dict:
-    return {"id": b.id, "kind": b.kind, "file_name": b.file_name, "sha256": b.sha256, "rows": b.rows, "calls": b.calls,
-            "sessions": b.sessions, "pauses": b.pauses, "pending": b.pending, "imported_at": b.imported_at,
-            "imported_by": b.imported_by.get_username() if b.imported_by_id else ""}
+    return {
+        "id": b.id,
+        "kind": b.kind,
+        "file_name": b.file_name,
+        "sha256": b.sha256,
+        "rows": b.rows,
+        "calls": b.calls,
+        "sessions": b.sessions,
+        "pauses": b.pauses,
+        "pending": b.pending,
+        "imported_at": b.imported_at,
+        "imported_by": b.imported_by.get_username() if b.imported_by_id else "",
+    }
 
 
 @op(router.get, "/batches", "telephony.list_batches", response=list[BatchOut])
@@ -82,17 +92,32 @@ def list_batches(request, limit: int = 50):
 
 
 @op(router.get, "/calls", "telephony.list_calls", response=list[CallOut])
-def list_calls(request, day_from: date | None = None, day_to: date | None = None, agent: str | None = None,
-               outcome: str | None = None, unmask: bool = False, limit: int = 200):
+def list_calls(
+    request,
+    day_from: date | None = None,
+    day_to: date | None = None,
+    agent: str | None = None,
+    outcome: str | None = None,
+    unmask: bool = False,
+    limit: int = 200,
+):
     """Calls by local day of entering the queue; caller numbers masked unless the user may unmask and asks to."""
     center = _center(request)
     tz = ZoneInfo(center.time_zone)
     start = datetime.combine(day_from, time(0), tzinfo=tz) if day_from else None
     end = datetime.combine(day_to + timedelta(days=1), time(0), tzinfo=tz) if day_to else None
-    rows = list(selectors.calls(center, start=start, end=end, agent_staff_no=agent, outcome=outcome)[:min(max(limit, 1), 1000)])
+    rows = list(
+        selectors.calls(center, start=start, end=end, agent_staff_no=agent, outcome=outcome)[: min(max(limit, 1), 1000)]
+    )
     clear = unmask and can_unmask(request.user)
-    record_read(request, object_type="telephony.call", ids=[c.id for c in rows], fields="caller_number", channel=AuditRecord.Channel.API,
-                note="unmasked" if clear else "")
+    record_read(
+        request,
+        object_type="telephony.call",
+        ids=[c.id for c in rows],
+        fields="caller_number",
+        channel=AuditRecord.Channel.API,
+        note="unmasked" if clear else "",
+    )
     out = []
     for c in rows:
         item = {f: getattr(c, f) for f in CallOut.model_fields if f != "caller"}
@@ -105,8 +130,14 @@ def list_calls(request, day_from: date | None = None, day_to: date | None = None
 def import_file(request, file: UploadedFile = File(...), format: str = Form("queue_log"), mapping: str = Form("")):
     """Upload a queue_log or CSV file (with an optional JSON column mapping for CSV)."""
     result = run_import(_center(request), file.name, file.read(), format, mapping, request.user)
-    return {"batch": batch_out(result.batch), "duplicate": result.duplicate, "calls_in_file": result.calls_in_file,
-            "calls_created": result.calls_created, "skipped_existing": result.skipped_existing, "notes": result.notes}
+    return {
+        "batch": batch_out(result.batch),
+        "duplicate": result.duplicate,
+        "calls_in_file": result.calls_in_file,
+        "calls_created": result.calls_created,
+        "skipped_existing": result.skipped_existing,
+        "notes": result.notes,
+    }
 
 
 def run_import(center, name: str, data: bytes, fmt: str, mapping_text: str, user):
@@ -125,7 +156,10 @@ def _import(center, name: str, data: bytes, fmt: str, mapping_text: str, user):
             try:
                 mapping = json.loads(mapping_text)
             except json.JSONDecodeError as exc:
-                raise RuleViolation(f"字段映射不是有效的 JSON：第{exc.lineno}行第{exc.colno}列 {exc.msg}", field="mapping",
-                                    rule="telephony.mapping") from None
+                raise RuleViolation(
+                    f"字段映射不是有效的 JSON：第{exc.lineno}行第{exc.colno}列 {exc.msg}",
+                    field="mapping",
+                    rule="telephony.mapping",
+                ) from None
         return services.import_csv(center, file_name=name, data=data, mapping=mapping, user=user)
     raise RuleViolation("文件格式只能是 queue_log 或 csv", field="format", rule="telephony.format")

@@ -6,6 +6,7 @@ and center, only the numbers the center has not yet encrypted), then the calls, 
 - SQLite otherwise (inside a caller's transaction: tests, a caller's atomic; an in-memory database): executemany();
 - PostgreSQL: COPY into a temp table, then one INSERT ... SELECT.
 Measured timings: the telephony README."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -23,10 +24,35 @@ try:  # optional: the direct SQLite insert (see direct_transaction)
 except ImportError:  # pragma: no cover - depends on the installation
     adbc_sqlite = None
 
-CALL_COLUMNS = ["center_id", "batch_id", "call_id", "queue", "call_type", "is_vip", "caller_id", "offered_at",
-                "outcome", "requested_agent", "queued", "answered_at", "wait_seconds", "rings", "talk_seconds", "hold_seconds",
-                "acw_seconds", "transferred", "transfer_kind", "transfer_target", "disposition", "first_call_resolved",
-                "agent_staff_no", "agent_id", "team_id", "ended_at", "hangup_by"]
+CALL_COLUMNS = [
+    "center_id",
+    "batch_id",
+    "call_id",
+    "queue",
+    "call_type",
+    "is_vip",
+    "caller_id",
+    "offered_at",
+    "outcome",
+    "requested_agent",
+    "queued",
+    "answered_at",
+    "wait_seconds",
+    "rings",
+    "talk_seconds",
+    "hold_seconds",
+    "acw_seconds",
+    "transferred",
+    "transfer_kind",
+    "transfer_target",
+    "disposition",
+    "first_call_resolved",
+    "agent_staff_no",
+    "agent_id",
+    "team_id",
+    "ended_at",
+    "hangup_by",
+]
 
 
 # SQLite page cache during a call import (KiB): the secondary indexes of a month of calls stay in memory instead of being
@@ -80,8 +106,10 @@ def sqlite_statement(table: str, chunk: pl.DataFrame) -> tuple[str, list[pl.Expr
             continue
         values.append(f"NULLIF(?, {sql_literal(sentinel)})")
         binds.append(expr.fill_null(sentinel))
-    sql = (f"INSERT INTO {table} ({', '.join(chunk.columns)}) VALUES ({', '.join(values)}) "
-           f"ON CONFLICT (center_id, call_id) DO NOTHING")
+    sql = (
+        f"INSERT INTO {table} ({', '.join(chunk.columns)}) VALUES ({', '.join(values)}) "
+        f"ON CONFLICT (center_id, call_id) DO NOTHING"
+    )
     return sql, binds
 
 
@@ -99,8 +127,9 @@ def sqlite_indexes_to_rebuild(cursor, table: str, rows: int) -> list[tuple[str, 
     lo, hi = cursor.execute(f"SELECT min(id), max(id) FROM {table}").fetchone()
     if hi is not None and hi - lo + 1 > rows:
         return []
-    return cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-                          [table]).fetchall()
+    return cursor.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", [table]
+    ).fetchall()
 
 
 def sqlite_insert_bound(cursor, table: str, prepared: pl.DataFrame, batch_size: int, progress=None) -> int:
@@ -123,7 +152,7 @@ class AdbcCursor:
     def __init__(self, cursor):
         self.cursor = cursor
 
-    def execute(self, sql: str, params=None) -> "AdbcCursor":
+    def execute(self, sql: str, params=None) -> AdbcCursor:
         if params is None:
             self.cursor.execute(sql)
         else:
@@ -149,8 +178,12 @@ def sqlite_file() -> str | None:
 
 def direct_usable() -> bool:
     """Can an import run in a direct_transaction? (SQLite in a file, the ADBC driver, no transaction of Django's open)"""
-    return (adbc_sqlite is not None and connection.vendor == "sqlite" and not connection.in_atomic_block
-            and sqlite_file() is not None)
+    return (
+        adbc_sqlite is not None
+        and connection.vendor == "sqlite"
+        and not connection.in_atomic_block
+        and sqlite_file() is not None
+    )
 
 
 @contextmanager
@@ -164,7 +197,9 @@ def direct_transaction(path: str | None = None):
     the center's staff and teams), and the write lock it holds from its start keeps them there until it commits."""
     path = path or sqlite_file()
     connection.ensure_connection()
-    pragmas = {name: connection.connection.execute(f"PRAGMA {name}").fetchone()[0] for name in ("synchronous", "busy_timeout")}
+    pragmas = {
+        name: connection.connection.execute(f"PRAGMA {name}").fetchone()[0] for name in ("synchronous", "busy_timeout")
+    }
     pragmas |= {"foreign_keys": 0, "cache_size": -SQLITE_DIRECT_CACHE_KIB}
     conn = adbc_sqlite.connect(path, autocommit=True)
     try:
@@ -183,7 +218,6 @@ def direct_transaction(path: str | None = None):
             raise
     finally:
         conn.close()
-
 
 
 def direct_statement(table: str, rows: pl.DataFrame) -> tuple[str, list[str]]:
@@ -205,37 +239,50 @@ def new_calls(cur, table: str, center_id: int, frame: pl.DataFrame) -> pl.DataFr
     """The frame without the rows ON CONFLICT (center, call_id) DO NOTHING would skip: call_ids (cut to the column's 64
     characters) stored already for the center, and a repeat of an earlier row's in the file."""
     if frame.height and frame.get_column("call_id").str.len_chars().max() > 64:
-        frame = (frame.with_columns(pl.col("call_id").str.slice(0, 64).alias("_key"))
-                 .unique(subset="_key", keep="first", maintain_order=True).drop("_key"))
+        frame = (
+            frame.with_columns(pl.col("call_id").str.slice(0, 64).alias("_key"))
+            .unique(subset="_key", keep="first", maintain_order=True)
+            .drop("_key")
+        )
     if cur.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE center_id = ?)", (center_id,)).fetchone()[0]:
         ids = frame.select(pl.col("call_id").str.slice(0, 64))
         cur.cursor.adbc_ingest("kefu_import_ids", ids, mode="replace", temporary=True)
-        stored = cur.execute(f"SELECT i.call_id FROM temp.kefu_import_ids AS i JOIN {table} AS c "
-                             f"ON c.center_id = ? AND c.call_id = i.call_id", (center_id,)).fetchall()
+        stored = cur.execute(
+            f"SELECT i.call_id FROM temp.kefu_import_ids AS i JOIN {table} AS c "
+            f"ON c.center_id = ? AND c.call_id = i.call_id",
+            (center_id,),
+        ).fetchall()
         cur.execute("DROP TABLE temp.kefu_import_ids")
         if stored:
             known = pl.DataFrame({"_key": [r[0] for r in stored]}, schema={"_key": pl.Utf8})
-            frame = (frame.with_columns(pl.col("call_id").str.slice(0, 64).alias("_key"))
-                     .join(known, on="_key", how="anti", maintain_order="left").drop("_key"))
+            frame = (
+                frame.with_columns(pl.col("call_id").str.slice(0, 64).alias("_key"))
+                .join(known, on="_key", how="anti", maintain_order="left")
+                .drop("_key")
+            )
     return frame
 
 
 # ---------------------------------------------------------------- callers: one row per distinct number and center
+
 
 def caller_table(numbers: pl.Series) -> pl.DataFrame:
     """The distinct caller numbers of an import, each digested once (kefu.audit.crypto.digest_many: the library's
     public HMAC API): number_id (0, 1, ...), number, digest. '' and null are no caller."""
     distinct = numbers.fill_null("").unique()
     values = distinct.filter(distinct != "").to_list()
-    return pl.DataFrame({"number": values, "digest": crypto.digest_many(values)},
-                        schema={"number": pl.Utf8, "digest": pl.Utf8}).with_row_index("number_id")
+    return pl.DataFrame(
+        {"number": values, "digest": crypto.digest_many(values)}, schema={"number": pl.Utf8, "digest": pl.Utf8}
+    ).with_row_index("number_id")
 
 
 def caller_rows_sql(table: str, source: str, center_param: str) -> str:
     """INSERT of the callers of `source` (digest, token) not stored yet for the center: the digest is UNIQUE per center, a
     number stored already (or twice in the source) is left as it is."""
-    return (f"INSERT INTO {Caller._meta.db_table} (center_id, number, number_digest) SELECT {center_param}, token, digest "
-            f"FROM {source} WHERE digest IS NOT NULL ORDER BY digest ON CONFLICT (center_id, number_digest) DO NOTHING")
+    return (
+        f"INSERT INTO {Caller._meta.db_table} (center_id, number, number_digest) SELECT {center_param}, token, digest "
+        f"FROM {source} WHERE digest IS NOT NULL ORDER BY digest ON CONFLICT (center_id, number_digest) DO NOTHING"
+    )
 
 
 def _temp_table(cursor, name: str, rows: pl.DataFrame) -> tuple[str, str]:
@@ -252,14 +299,19 @@ def _temp_table(cursor, name: str, rows: pl.DataFrame) -> tuple[str, str]:
         return name, "%s"
     types = ", ".join(f"{c} {'INTEGER PRIMARY KEY' if c == 'number_id' else 'TEXT'}" for c in rows.columns)
     cursor.execute(f"CREATE TEMP TABLE {name} ({types})")
-    cursor.executemany(f"INSERT INTO temp.{name} ({columns}) VALUES ({', '.join('?' for _ in rows.columns)})", rows.rows())
+    cursor.executemany(
+        f"INSERT INTO temp.{name} ({columns}) VALUES ({', '.join('?' for _ in rows.columns)})", rows.rows()
+    )
     return f"temp.{name}", "?"
 
 
 def _found(cursor, source: str, param: str, center_id: int) -> pl.DataFrame:
     """(number_id, caller_id) of the rows of `source` whose digest the center has."""
-    cursor.execute(f"SELECT i.number_id, k.id FROM {source} AS i JOIN {Caller._meta.db_table} AS k "
-                   f"ON k.center_id = {param} AND k.number_digest = i.digest", (center_id,))
+    cursor.execute(
+        f"SELECT i.number_id, k.id FROM {source} AS i JOIN {Caller._meta.db_table} AS k "
+        f"ON k.center_id = {param} AND k.number_digest = i.digest",
+        (center_id,),
+    )
     if isinstance(cursor, AdbcCursor):  # Arrow straight into the frame: no Python tuple per caller
         found = cursor.fetch_frame().rename(lambda name: {"id": "caller_id"}.get(name, name))
     else:
@@ -311,7 +363,7 @@ def caller_ids(cursor, center_id: int, numbers: pl.Series) -> pl.DataFrame:
     return callers.select("number_id", "number").join(ids, on="number_id", how="left").select("number", "caller_id")
 
 
-def next_id(cur: "AdbcCursor", table: str) -> int:
+def next_id(cur: AdbcCursor, table: str) -> int:
     """The first id an AUTOINCREMENT table of SQLite would give next: above every id it ever gave (sqlite_sequence) and
     every id it holds. Inside a direct_transaction (which holds the write lock from its start) nobody else takes ids
     meanwhile, so rows written with ids from here on are those AUTOINCREMENT would have written; SQLite moves the
@@ -321,34 +373,45 @@ def next_id(cur: "AdbcCursor", table: str) -> int:
     return max(seq[0] if seq else 0, top or 0) + 1
 
 
-def direct_callers(cur: "AdbcCursor", center_id: int, numbers: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
+def direct_callers(cur: AdbcCursor, center_id: int, numbers: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
     """caller_ids in a direct_transaction, the new callers not yet stored: ((number, caller_id) of every distinct number,
     the new callers (caller_id, number, digest) in digest order), their ids given here (next_id) so that the calls can
     be written before the new numbers are encrypted (write_callers, once they are)."""
     callers = caller_table(numbers)
     if not callers.height:
-        return (pl.DataFrame(schema={"number": pl.Utf8, "caller_id": pl.Int64}),
-                pl.DataFrame(schema={"caller_id": pl.Int64, "number": pl.Utf8, "digest": pl.Utf8}))
+        return (
+            pl.DataFrame(schema={"number": pl.Utf8, "caller_id": pl.Int64}),
+            pl.DataFrame(schema={"caller_id": pl.Int64, "number": pl.Utf8, "digest": pl.Utf8}),
+        )
     known = known_callers(cur, center_id, callers)
     new = callers.join(known, on="number_id", how="anti").sort("digest")
     first = next_id(cur, Caller._meta.db_table) if new.height else 0
     new = new.with_columns(caller_id=pl.int_range(first, first + new.height, dtype=pl.Int64))
     ids = pl.concat([known, new.select("number_id", "caller_id")])
-    return (callers.select("number_id", "number").join(ids, on="number_id", how="left").select("number", "caller_id"),
-            new.select("caller_id", "number", "digest"))
+    return (
+        callers.select("number_id", "number").join(ids, on="number_id", how="left").select("number", "caller_id"),
+        new.select("caller_id", "number", "digest"),
+    )
 
 
-def write_callers(cur: "AdbcCursor", center_id: int, new: pl.DataFrame, tokens: list[str]) -> None:
+def write_callers(cur: AdbcCursor, center_id: int, new: pl.DataFrame, tokens: list[str]) -> None:
     """The new callers of direct_callers stored with their ids, each number as its Fernet token (`tokens`, in the same
     order). The UNIQUE (center, digest) index refuses a number stored twice: the whole import then rolls back."""
     if not new.height:
         return
-    rows = pl.DataFrame({"id": new.get_column("caller_id"), "center_id": pl.Series([center_id] * new.height, dtype=pl.Int64),
-                         "number": pl.Series(tokens, dtype=pl.Utf8), "number_digest": new.get_column("digest")})
+    rows = pl.DataFrame(
+        {
+            "id": new.get_column("caller_id"),
+            "center_id": pl.Series([center_id] * new.height, dtype=pl.Int64),
+            "number": pl.Series(tokens, dtype=pl.Utf8),
+            "number_digest": new.get_column("digest"),
+        }
+    )
     cur.cursor.adbc_ingest(Caller._meta.db_table, rows, mode="append")
 
 
 # ---------------------------------------------------------------- calls
+
 
 class Staffing:
     """staff_no -> (staff id, team id) of the center."""
@@ -360,11 +423,17 @@ class Staffing:
         self.rows = {no: (pk, team) for no, pk, team in rows}
 
     @classmethod
-    def read(cls, cursor: "AdbcCursor", center) -> "Staffing":
+    def read(cls, cursor: AdbcCursor, center) -> Staffing:
         """The center's staff read through a direct_transaction's cursor (inside its transaction)."""
         staff = Staff._meta
-        return cls(center, cursor.execute(f"SELECT staff_no, id, {staff.get_field('team').column} FROM {staff.db_table} "
-                                          f"WHERE {staff.get_field('center').column} = ?", (center.pk,)).fetchall())
+        return cls(
+            center,
+            cursor.execute(
+                f"SELECT staff_no, id, {staff.get_field('team').column} FROM {staff.db_table} "
+                f"WHERE {staff.get_field('center').column} = ?",
+                (center.pk,),
+            ).fetchall(),
+        )
 
     def of(self, staff_no: str) -> tuple[int | None, int | None]:
         return self.rows.get(staff_no, (None, None))
@@ -374,42 +443,76 @@ def _preparer(center, batch_id: int, frame: pl.DataFrame, staffing: Staffing, ca
     """prepare(part): a part of a normalised call frame as the table's rows (lazy): staff and team joined, texts cut to
     their column widths, times as the backend stores them, and the caller: `callers` is (number, caller_id)."""
     staff_nos = frame.get_column("agent_staff_no").unique().to_list()
-    staff = pl.DataFrame({"agent_staff_no": staff_nos, "agent_id": [staffing.of(no)[0] for no in staff_nos],
-                          "team_id": [staffing.of(no)[1] for no in staff_nos]},
-                         schema={"agent_staff_no": pl.Utf8, "agent_id": pl.Int64, "team_id": pl.Int64})
+    staff = pl.DataFrame(
+        {
+            "agent_staff_no": staff_nos,
+            "agent_id": [staffing.of(no)[0] for no in staff_nos],
+            "team_id": [staffing.of(no)[1] for no in staff_nos],
+        },
+        schema={"agent_staff_no": pl.Utf8, "agent_id": pl.Int64, "team_id": pl.Int64},
+    )
     pg = connection.vendor == "postgresql"
 
     def times(col: str) -> pl.Expr:
         e = pl.col(col)
-        return e if pg else e.dt.convert_time_zone("UTC").dt.replace_time_zone(None).dt.to_string("%Y-%m-%d %H:%M:%S%.f")
+        return (
+            e if pg else e.dt.convert_time_zone("UTC").dt.replace_time_zone(None).dt.to_string("%Y-%m-%d %H:%M:%S%.f")
+        )
 
     def prepare(part: pl.DataFrame) -> pl.LazyFrame:
         # the joins carry the key columns only; the looked-up ids are set beside the part after (a join that keeps the
         # left order moves every column it carries)
-        found = (part.lazy().select(pl.col("caller_number").fill_null(""), "agent_staff_no")
-                 .join(callers.lazy(), left_on="caller_number", right_on="number", how="left", maintain_order="left")
-                 .join(staff.lazy(), on="agent_staff_no", how="left", maintain_order="left")
-                 .select("caller_id", "agent_id", "team_id")
-                 .collect())
-        return (
-            pl.concat([part.lazy().drop("caller_number"), found.lazy()], how="horizontal")
-            .select(
-                pl.lit(center.pk).alias("center_id"), pl.lit(batch_id).alias("batch_id"),
-                pl.col("call_id").str.slice(0, 64), pl.col("queue").str.slice(0, 64), pl.col("call_type").str.slice(0, 40), "is_vip",
-                "caller_id",
-                times("offered_at").alias("offered_at"), "outcome", "requested_agent", "queued", times("answered_at").alias("answered_at"),
-                "wait_seconds", "rings", "talk_seconds", "hold_seconds", "acw_seconds", "transferred", "transfer_kind",
-                pl.col("transfer_target").str.slice(0, 80), pl.col("disposition").str.slice(0, 40), "first_call_resolved",
-                pl.col("agent_staff_no").str.slice(0, 20), "agent_id", "team_id", times("ended_at").alias("ended_at"),
-                pl.col("hangup_by") if "hangup_by" in frame.columns else pl.lit("").alias("hangup_by"),
-            )
+        found = (
+            part.lazy()
+            .select(pl.col("caller_number").fill_null(""), "agent_staff_no")
+            .join(callers.lazy(), left_on="caller_number", right_on="number", how="left", maintain_order="left")
+            .join(staff.lazy(), on="agent_staff_no", how="left", maintain_order="left")
+            .select("caller_id", "agent_id", "team_id")
+            .collect()
+        )
+        return pl.concat([part.lazy().drop("caller_number"), found.lazy()], how="horizontal").select(
+            pl.lit(center.pk).alias("center_id"),
+            pl.lit(batch_id).alias("batch_id"),
+            pl.col("call_id").str.slice(0, 64),
+            pl.col("queue").str.slice(0, 64),
+            pl.col("call_type").str.slice(0, 40),
+            "is_vip",
+            "caller_id",
+            times("offered_at").alias("offered_at"),
+            "outcome",
+            "requested_agent",
+            "queued",
+            times("answered_at").alias("answered_at"),
+            "wait_seconds",
+            "rings",
+            "talk_seconds",
+            "hold_seconds",
+            "acw_seconds",
+            "transferred",
+            "transfer_kind",
+            pl.col("transfer_target").str.slice(0, 80),
+            pl.col("disposition").str.slice(0, 40),
+            "first_call_resolved",
+            pl.col("agent_staff_no").str.slice(0, 20),
+            "agent_id",
+            "team_id",
+            times("ended_at").alias("ended_at"),
+            pl.col("hangup_by") if "hangup_by" in frame.columns else pl.lit("").alias("hangup_by"),
         )
 
     return prepare
 
 
-def insert_calls(center, batch_id: int, frame: pl.DataFrame, *, cursor: "AdbcCursor | None" = None,
-                 staffing: Staffing | None = None, batch_size: int = 5000, progress=None) -> int:
+def insert_calls(
+    center,
+    batch_id: int,
+    frame: pl.DataFrame,
+    *,
+    cursor: AdbcCursor | None = None,
+    staffing: Staffing | None = None,
+    batch_size: int = 5000,
+    progress=None,
+) -> int:
     """Store a normalised call frame of an import batch: its callers, then its calls (ON CONFLICT (center, call_id) DO
     NOTHING: call_ids the center has already are skipped). Returns the calls added. `cursor`: a direct_transaction's
     (SQLite), else Django's connection (inside the caller's transaction). `progress(n)`, when given, is told of every
@@ -422,8 +525,13 @@ def insert_calls(center, batch_id: int, frame: pl.DataFrame, *, cursor: "AdbcCur
     # the driver's own cursor: Django's debug wrapper would log every bound row
     raw = connection.connection.cursor()
     try:
-        prepare = _preparer(center, batch_id, frame, staffing or Staffing(center),
-                            caller_ids(raw, center.pk, frame.get_column("caller_number")))
+        prepare = _preparer(
+            center,
+            batch_id,
+            frame,
+            staffing or Staffing(center),
+            caller_ids(raw, center.pk, frame.get_column("caller_number")),
+        )
         prepared = prepare(frame).collect()
         if connection.vendor == "postgresql":
             return _copy_postgresql(raw, prepared, progress)
@@ -432,7 +540,7 @@ def insert_calls(center, batch_id: int, frame: pl.DataFrame, *, cursor: "AdbcCur
         raw.close()
 
 
-def _insert_direct(center, batch_id: int, frame: pl.DataFrame, cur: "AdbcCursor", staffing: Staffing, progress) -> int:
+def _insert_direct(center, batch_id: int, frame: pl.DataFrame, cur: AdbcCursor, staffing: Staffing, progress) -> int:
     """insert_calls in a direct_transaction: the call_ids the center has already are left out first (new_calls), then
     the rows go in call_id order (the UNIQUE (center, call_id) index filled by appends), DIRECT_WRITE_ROWS at a time:
     while the driver writes one slice (it releases the GIL), this thread prepares the next and encrypts a share of the
@@ -490,8 +598,11 @@ def _insert_direct(center, batch_id: int, frame: pl.DataFrame, cur: "AdbcCursor"
         stored = []
         pending = None
         for lo, hi in slices:
-            rows = (prepare(frame.select(pl.all().gather(order.slice(lo, hi - lo))))
-                    .select(pl.int_range(first_id + lo, first_id + hi, dtype=pl.Int64).alias("id"), pl.all()).collect())
+            rows = (
+                prepare(frame.select(pl.all().gather(order.slice(lo, hi - lo))))
+                .select(pl.int_range(first_id + lo, first_id + hi, dtype=pl.Int64).alias("id"), pl.all())
+                .collect()
+            )
             if pending is not None:
                 created += written(*pending)
             pending = pool.submit(write, rows), rows.height
@@ -519,7 +630,9 @@ def _copy_postgresql(cursor, prepared: pl.DataFrame, progress) -> int:
             copy.write(part.write_csv(include_header=False, null_value="\\N").encode())
             if progress:
                 progress(part.height)
-    cursor.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM kefu_call_in ON CONFLICT (center_id, call_id) DO NOTHING")
+    cursor.execute(
+        f"INSERT INTO {table} ({cols}) SELECT {cols} FROM kefu_call_in ON CONFLICT (center_id, call_id) DO NOTHING"
+    )
     created = cursor.rowcount
     cursor.execute("DROP TABLE kefu_call_in")
     return created

@@ -16,6 +16,7 @@ A mapping tells which column of the file holds each of our fields and how to rea
 Only call_id, offered_at and outcome are required. Without a mapping, a file with our own column names is read as is.
 Every bad value is reported with its line number (the header is line 1) and nothing is returned.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -25,31 +26,87 @@ import polars as pl
 
 FIELDS = {
     # name: kind
-    "call_id": "str", "queue": "str", "call_type": "str", "is_vip": "bool", "caller_number": "str", "offered_at": "datetime",
-    "outcome": "outcome", "requested_agent": "bool", "queued": "bool", "answered_at": "datetime", "wait_seconds": "float",
-    "rings": "int", "talk_seconds": "float", "hold_seconds": "float", "acw_seconds": "float", "transferred": "bool",
-    "transfer_kind": "transfer", "transfer_target": "str", "disposition": "str", "first_call_resolved": "bool_or_null",
-    "agent_staff_no": "str", "ended_at": "datetime",
+    "call_id": "str",
+    "queue": "str",
+    "call_type": "str",
+    "is_vip": "bool",
+    "caller_number": "str",
+    "offered_at": "datetime",
+    "outcome": "outcome",
+    "requested_agent": "bool",
+    "queued": "bool",
+    "answered_at": "datetime",
+    "wait_seconds": "float",
+    "rings": "int",
+    "talk_seconds": "float",
+    "hold_seconds": "float",
+    "acw_seconds": "float",
+    "transferred": "bool",
+    "transfer_kind": "transfer",
+    "transfer_target": "str",
+    "disposition": "str",
+    "first_call_resolved": "bool_or_null",
+    "agent_staff_no": "str",
+    "ended_at": "datetime",
 }
 REQUIRED = ("call_id", "offered_at", "outcome")
-_DTYPES = {"str": pl.Utf8, "transfer": pl.Utf8, "outcome": pl.Utf8, "datetime": pl.Datetime("us", "UTC"), "float": pl.Float64,
-           "int": pl.Int64, "bool": pl.Boolean, "bool_or_null": pl.Boolean}
+_DTYPES = {
+    "str": pl.Utf8,
+    "transfer": pl.Utf8,
+    "outcome": pl.Utf8,
+    "datetime": pl.Datetime("us", "UTC"),
+    "float": pl.Float64,
+    "int": pl.Int64,
+    "bool": pl.Boolean,
+    "bool_or_null": pl.Boolean,
+}
 LABELS = {
-    "call_id": "呼叫标识", "queue": "队列", "call_type": "业务类型", "is_vip": "VIP", "caller_number": "主叫号码",
-    "offered_at": "进入队列时间", "outcome": "结果", "requested_agent": "要求人工", "queued": "排队", "answered_at": "应答时间",
-    "wait_seconds": "排队时长", "rings": "振铃次数", "talk_seconds": "通话时长", "hold_seconds": "保持时长",
-    "acw_seconds": "事后处理时长", "transferred": "已转接", "transfer_kind": "转接方式", "transfer_target": "转接目标",
-    "disposition": "处理结果代码", "first_call_resolved": "一次解决", "agent_staff_no": "工号", "ended_at": "结束时间",
+    "call_id": "呼叫标识",
+    "queue": "队列",
+    "call_type": "业务类型",
+    "is_vip": "VIP",
+    "caller_number": "主叫号码",
+    "offered_at": "进入队列时间",
+    "outcome": "结果",
+    "requested_agent": "要求人工",
+    "queued": "排队",
+    "answered_at": "应答时间",
+    "wait_seconds": "排队时长",
+    "rings": "振铃次数",
+    "talk_seconds": "通话时长",
+    "hold_seconds": "保持时长",
+    "acw_seconds": "事后处理时长",
+    "transferred": "已转接",
+    "transfer_kind": "转接方式",
+    "transfer_target": "转接目标",
+    "disposition": "处理结果代码",
+    "first_call_resolved": "一次解决",
+    "agent_staff_no": "工号",
+    "ended_at": "结束时间",
 }
 OUTCOMES = ("answered", "abandoned", "blocked", "timeout", "empty", "exit_key", "ivr")
 DEFAULT_OUTCOME_VALUES = {
     **{o: o for o in OUTCOMES},
-    "已接听": "answered", "接通": "answered", "放弃": "abandoned", "呼损": "abandoned", "忙音": "blocked", "排队超时": "timeout",
-    "无座席": "empty", "按键离开队列": "exit_key", "IVR自助": "ivr",
+    "已接听": "answered",
+    "接通": "answered",
+    "放弃": "abandoned",
+    "呼损": "abandoned",
+    "忙音": "blocked",
+    "排队超时": "timeout",
+    "无座席": "empty",
+    "按键离开队列": "exit_key",
+    "IVR自助": "ivr",
 }
 DEFAULT_TRUE = ("1", "true", "True", "TRUE", "是", "Y", "y", "yes")
 DEFAULT_FALSE = ("0", "false", "False", "FALSE", "否", "N", "n", "no", "")
-DEFAULT_TRANSFER = {"": "", "blind": "blind", "attended": "attended", "盲转": "blind", "告知后转接": "attended", "咨询转": "attended"}
+DEFAULT_TRANSFER = {
+    "": "",
+    "blind": "blind",
+    "attended": "attended",
+    "盲转": "blind",
+    "告知后转接": "attended",
+    "咨询转": "attended",
+}
 MAX_ERRORS = 200
 
 
@@ -91,9 +148,9 @@ def _utf8_bytes(data: bytes, encoding: str) -> bytes:
     decoder = codecs.getincrementaldecoder("utf-8")()
     view = memoryview(data)
     for i in range(0, len(view), 1 << 23):
-        decoder.decode(view[i:i + (1 << 23)])
+        decoder.decode(view[i : i + (1 << 23)])
     decoder.decode(b"", final=True)
-    return data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
+    return data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
 
 
 def read_calls(data: bytes, mapping: dict | None, *, time_zone: str) -> pl.DataFrame:
@@ -103,14 +160,16 @@ def read_calls(data: bytes, mapping: dict | None, *, time_zone: str) -> pl.DataF
     if problems:
         raise CsvImportError(problems)
     encoding = mapping.get("encoding", "utf-8")
-    not_encoded = CsvImportError([CsvError(0, f"文件不是 {encoding} 编码的文本（可在映射中设置 \"encoding\"，如 \"gbk\"）")])
+    not_encoded = CsvImportError(
+        [CsvError(0, f'文件不是 {encoding} 编码的文本（可在映射中设置 "encoding"，如 "gbk"）')]
+    )
     try:
         utf8 = codecs.lookup(encoding).name == "utf-8"
         # UTF-8 goes to Polars as is: it checks that every field is UTF-8 (all columns are read as text; no decode of
         # the whole file) and skips a BOM, but not the header, checked here (a UTF-16 file passes for UTF-8 otherwise); the
         # whole file is checked only when Polars refuses it, to tell a wrong encoding from a broken CSV
         if utf8:
-            data[:data.find(b"\n") + 1 or len(data)].decode("utf-8")
+            data[: data.find(b"\n") + 1 or len(data)].decode("utf-8")
         body = data if utf8 else _utf8_bytes(data, encoding)
     except (UnicodeDecodeError, LookupError):
         raise not_encoded from None
@@ -129,7 +188,12 @@ def read_calls(data: bytes, mapping: dict | None, *, time_zone: str) -> pl.DataF
     errors: list[CsvError] = []
     for fld, col in columns.items():
         if col not in raw.columns:
-            errors.append(CsvError(0, f"映射的列“{col}”（字段 {fld} {LABELS[fld]}）在文件中不存在；文件的列为：{'、'.join(raw.columns)}"))
+            errors.append(
+                CsvError(
+                    0,
+                    f"映射的列“{col}”（字段 {fld} {LABELS[fld]}）在文件中不存在；文件的列为：{'、'.join(raw.columns)}",
+                )
+            )
     for fld in REQUIRED:
         if fld not in columns and fld not in defaults:
             errors.append(CsvError(0, f"缺少必填字段 {fld}（{LABELS[fld]}）的列映射"))
@@ -168,10 +232,14 @@ def read_calls(data: bytes, mapping: dict | None, *, time_zone: str) -> pl.DataF
                 checks.append((s == "", src, f"{label}不能为空"))
             continue
         if s is None:  # not required (REQUIRED: a column or a default)
-            out[fld] = {"datetime": pl.lit(None, dtype=pl.Datetime("us", "UTC")), "int": pl.lit(None, dtype=pl.Int64),
-                        "float": pl.lit(0.0, dtype=pl.Float64), "transfer": pl.lit("", dtype=pl.Utf8),
-                        "bool": pl.lit(fld == "requested_agent", dtype=pl.Boolean),
-                        "bool_or_null": pl.lit(None, dtype=pl.Boolean)}[kind]
+            out[fld] = {
+                "datetime": pl.lit(None, dtype=pl.Datetime("us", "UTC")),
+                "int": pl.lit(None, dtype=pl.Int64),
+                "float": pl.lit(0.0, dtype=pl.Float64),
+                "transfer": pl.lit("", dtype=pl.Utf8),
+                "bool": pl.lit(fld == "requested_agent", dtype=pl.Boolean),
+                "bool_or_null": pl.lit(None, dtype=pl.Boolean),
+            }[kind]
             continue
         v = c(f"p:{fld}")
         if kind == "datetime":
@@ -192,8 +260,13 @@ def read_calls(data: bytes, mapping: dict | None, *, time_zone: str) -> pl.DataF
         elif kind in ("bool", "bool_or_null"):
             parsed[f"t:{fld}"], parsed[f"f:{fld}"] = s.is_in(true_values), s.is_in(false_values)
             is_true, is_false = c(f"t:{fld}"), c(f"f:{fld}")
-            checks.append((~is_true & ~is_false, src,
-                           f"{label}应为是/否（{'、'.join(true_values[:3])} / {'、'.join(v for v in false_values[:3] if v)}）"))
+            checks.append(
+                (
+                    ~is_true & ~is_false,
+                    src,
+                    f"{label}应为是/否（{'、'.join(true_values[:3])} / {'、'.join(v for v in false_values[:3] if v)}）",
+                )
+            )
             if kind == "bool_or_null":  # an empty cell is "not known", not "no"
                 out[fld] = pl.when(is_true).then(True).when(is_false & (s != "")).then(False).otherwise(None)
             else:
@@ -201,27 +274,44 @@ def read_calls(data: bytes, mapping: dict | None, *, time_zone: str) -> pl.DataF
         elif kind in ("outcome", "transfer"):
             values = outcome_values if kind == "outcome" else transfer_values
             parsed[f"p:{fld}"] = s.replace_strict(values, default=None, return_dtype=pl.Utf8)
-            message = (f"{label}的值不在结果映射中（可在映射的 outcome_values 中设置；结果代码：{'、'.join(OUTCOMES)}）"
-                       if kind == "outcome" else f"{label}只能是盲转（blind）或告知后转接（attended）")
+            message = (
+                f"{label}的值不在结果映射中（可在映射的 outcome_values 中设置；结果代码：{'、'.join(OUTCOMES)}）"
+                if kind == "outcome"
+                else f"{label}只能是盲转（blind）或告知后转接（attended）"
+            )
             checks.append((v.is_null(), src, message))
             out[fld] = v
-    checks.append((c("s:call_id").is_duplicated() & (c("s:call_id") != ""), "s:call_id", "字段 call_id（呼叫标识）在文件中重复"))
+    checks.append(
+        (c("s:call_id").is_duplicated() & (c("s:call_id") != ""), "s:call_id", "字段 call_id（呼叫标识）在文件中重复")
+    )
     # answered calls: talk etc. as given; other outcomes carry no handling time
     out["transferred"] = out["transferred"] | (out["transfer_kind"] != "")
     failed = [f"_bad{i}" for i in range(len(checks))]
-    steps = (raw.lazy().select(*(e.alias(k) for k, e in stripped.items()), line=pl.int_range(2, pl.len() + 2, dtype=pl.Int64))
-             .with_columns(**parsed))
-    frame = steps.select(*(out[f].cast(_DTYPES[FIELDS[f]]).alias(f) for f in FIELDS), "line",
-                         *(mask.fill_null(False).any().alias(name) for (mask, _, _), name in zip(checks, failed))).collect()
+    steps = (
+        raw.lazy()
+        .select(*(e.alias(k) for k, e in stripped.items()), line=pl.int_range(2, pl.len() + 2, dtype=pl.Int64))
+        .with_columns(**parsed)
+    )
+    frame = steps.select(
+        *(out[f].cast(_DTYPES[FIELDS[f]]).alias(f) for f in FIELDS),
+        "line",
+        *(mask.fill_null(False).any().alias(name) for (mask, _, _), name in zip(checks, failed)),
+    ).collect()
     if not frame.height:
         return frame.drop(failed)
     broken = frame.row(0, named=True)
     frame = frame.drop(failed)
-    bad = [steps.filter(mask.fill_null(False)).select("line", c(src).cast(pl.Utf8).alias("value"), message=pl.lit(message))
-           for (mask, src, message), name in zip(checks, failed) if broken[name]]
+    bad = [
+        steps.filter(mask.fill_null(False)).select("line", c(src).cast(pl.Utf8).alias("value"), message=pl.lit(message))
+        for (mask, src, message), name in zip(checks, failed)
+        if broken[name]
+    ]
     if bad:
         errs = pl.concat(pl.collect_all(bad)).sort("line", maintain_order=True)
         total = errs.height
-        errors = [CsvError(r["line"], f"{r['message']}，实际为“{r['value']}”") for r in errs.head(MAX_ERRORS).iter_rows(named=True)]
+        errors = [
+            CsvError(r["line"], f"{r['message']}，实际为“{r['value']}”")
+            for r in errs.head(MAX_ERRORS).iter_rows(named=True)
+        ]
         raise CsvImportError(errors, total)
     return frame

@@ -11,13 +11,18 @@ class TelephonyPolicy(PolicyModel):
     """话务数据：导入 Asterisk 话单的口径与批量、主叫号码保存期限。"""
 
     legacy_transfer_kind: Choice("blind", "attended", "") = Field(
-        description="Asterisk 12 以前的 TRANSFER 记录按哪种转接计：blind 盲转，attended 告知后转接，空＝不区分")  # 004:L1669
-    ring_cycle_seconds: Num(gt=0) = Field(description="一次振铃的周期（秒）：振铃次数＝振铃时长 ÷ 周期，向上取整")  # 004:L1445
+        description="Asterisk 12 以前的 TRANSFER 记录按哪种转接计：blind 盲转，attended 告知后转接，空＝不区分"
+    )  # 004:L1669
+    ring_cycle_seconds: Num(gt=0) = Field(
+        description="一次振铃的周期（秒）：振铃次数＝振铃时长 ÷ 周期，向上取整"
+    )  # 004:L1445
     agent_map: Map(Text(min_length=1, max_length=20)) = Field(
-        description="座席接口名与工号不同时的对照表，如 {\"SIP/zhang\": \"1001\"}")  # not from the seeds
+        description='座席接口名与工号不同时的对照表，如 {"SIP/zhang": "1001"}'
+    )  # not from the seeds
     batch_size: Int(ge=100) = Field(description="导入时每批写入的行数")  # not from the seeds
     caller_retention_days: Int(ge=1) = Field(
-        description="主叫号码最后一次来电后保存的天数，到期销毁号码（通话记录保留）")  # SPEC privacy
+        description="主叫号码最后一次来电后保存的天数，到期销毁号码（通话记录保留）"
+    )  # SPEC privacy
 
 
 MODEL = TelephonyPolicy
@@ -47,7 +52,9 @@ PRESETS = {
 def validate(data: dict) -> list[tuple[str, str]]:
     problems = []
     if data.get("legacy_transfer_kind") not in ("blind", "attended", ""):
-        problems.append(("legacy_transfer_kind", "旧版 TRANSFER 的转接方式只能是 blind（盲转）、attended（告知后转接）或空"))
+        problems.append(
+            ("legacy_transfer_kind", "旧版 TRANSFER 的转接方式只能是 blind（盲转）、attended（告知后转接）或空")
+        )
     cycle = data.get("ring_cycle_seconds")
     if not isinstance(cycle, (int, float)) or cycle <= 0:
         problems.append(("ring_cycle_seconds", "振铃周期（秒）必须是正数"))

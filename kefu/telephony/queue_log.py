@@ -43,25 +43,54 @@ per agent (an agent's per-queue PAUSE lines after PAUSEALL are one pause). Calls
 the end of the input are returned as `pending` lines; feed them back as `carry` before the next file, so the
 result does not depend on where the log was split.
 """
+
 from __future__ import annotations
 
 import itertools
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone, tzinfo
-from typing import Iterable
+from datetime import UTC, datetime, timedelta, tzinfo
 
 RING_CYCLE_SECONDS = 5
 MAX_ERRORS = 200  # malformed lines listed (the rest counted)
 EPOCH, DATETIME = "epoch", "datetime"  # time formats of a file's lines
-TIME_FORMAT_LABELS = {EPOCH: "Unix 秒数", DATETIME: "“年-月-日 时:分:秒”"}  # one ring = 1 s tone + 4 s silence (Chinese ringback cadence)
+TIME_FORMAT_LABELS = {
+    EPOCH: "Unix 秒数",
+    DATETIME: "“年-月-日 时:分:秒”",
+}  # one ring = 1 s tone + 4 s silence (Chinese ringback cadence)
 
-CALL_EVENTS = {"ENTERQUEUE", "CONNECT", "COMPLETECALLER", "COMPLETEAGENT", "ABANDON", "EXITWITHTIMEOUT", "EXITEMPTY",
-               "EXITWITHKEY", "RINGNOANSWER", "TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER", "KF_CALLINFO", "KF_WRAPUP",
-               "KF_BLOCKED", "KF_IVR"}
-AGENT_EVENTS = {"AGENTLOGIN", "AGENTLOGOFF", "AGENTCALLBACKLOGIN", "AGENTCALLBACKLOGOFF", "ADDMEMBER", "REMOVEMEMBER",
-                "PAUSE", "PAUSEALL", "UNPAUSE", "UNPAUSEALL"}
+CALL_EVENTS = {
+    "ENTERQUEUE",
+    "CONNECT",
+    "COMPLETECALLER",
+    "COMPLETEAGENT",
+    "ABANDON",
+    "EXITWITHTIMEOUT",
+    "EXITEMPTY",
+    "EXITWITHKEY",
+    "RINGNOANSWER",
+    "TRANSFER",
+    "BLINDTRANSFER",
+    "ATTENDEDTRANSFER",
+    "KF_CALLINFO",
+    "KF_WRAPUP",
+    "KF_BLOCKED",
+    "KF_IVR",
+}
+AGENT_EVENTS = {
+    "AGENTLOGIN",
+    "AGENTLOGOFF",
+    "AGENTCALLBACKLOGIN",
+    "AGENTCALLBACKLOGOFF",
+    "ADDMEMBER",
+    "REMOVEMEMBER",
+    "PAUSE",
+    "PAUSEALL",
+    "UNPAUSE",
+    "UNPAUSEALL",
+}
 IGNORED_EVENTS = {"QUEUESTART", "CONFIGRELOAD", "INFO", "DID", "SYSCOMPAT", "AGENTDUMP", "RINGCANCELED", "JOINEMPTY"}
 KNOWN_EVENTS = CALL_EVENTS | AGENT_EVENTS | IGNORED_EVENTS
 
@@ -128,7 +157,9 @@ class ParseResult:
     errors: list[LineError]
     rows: int
     call_count: int = 0  # calls finished, including those handed to `on_calls`
-    time_format: str = EPOCH  # of the file's lines: EPOCH, or DATETIME read in the zone given (the whole file, else an error)
+    time_format: str = (
+        EPOCH  # of the file's lines: EPOCH, or DATETIME read in the zone given (the whole file, else an error)
+    )
 
 
 class QueueLogError(ValueError):
@@ -179,12 +210,12 @@ def _timestamp(raw: str, tz: tzinfo) -> tuple[datetime, str]:
     """The instant of a line's time field and its format (EPOCH or DATETIME, the latter read in the zone `tz`)."""
     raw = raw.strip()
     try:
-        return datetime.fromtimestamp(float(raw), tz=timezone.utc), EPOCH
+        return datetime.fromtimestamp(float(raw), tz=UTC), EPOCH
     except (ValueError, OverflowError, OSError):
         pass
     for fmt in ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S"):
         try:
-            return datetime.strptime(raw, fmt).replace(tzinfo=tz).astimezone(timezone.utc), DATETIME
+            return datetime.strptime(raw, fmt).replace(tzinfo=tz).astimezone(UTC), DATETIME
         except ValueError:
             continue
     raise _BadLine(f"时间戳“{raw}”既不是 Unix 秒数也不是“年-月-日 时:分:秒”")
@@ -210,13 +241,23 @@ class _TimeFormats:
     def errors(self) -> tuple[list[LineError], int]:
         odd = DATETIME if self.used == EPOCH else EPOCH
         used = TIME_FORMAT_LABELS[self.used]
-        return ([LineError(no, f"时间戳“{raw.strip()}”是{TIME_FORMAT_LABELS[odd]}格式，而本文件其余 {self.count[self.used]} 行用的是"
-                                   f"{used}：同一文件的时间格式必须一致") for no, raw in self.first[odd]],
-                self.count[odd])
+        return (
+            [
+                LineError(
+                    no,
+                    f"时间戳“{raw.strip()}”是{TIME_FORMAT_LABELS[odd]}格式，而本文件其余 {self.count[self.used]} 行用的是"
+                    f"{used}：同一文件的时间格式必须一致",
+                )
+                for no, raw in self.first[odd]
+            ],
+            self.count[odd],
+        )
 
 
 class _State:
-    def __init__(self, tz: tzinfo, agent_map, legacy_transfer_kind: str, ring_cycle: float, on_calls=None, flush_every: int = 0):
+    def __init__(
+        self, tz: tzinfo, agent_map, legacy_transfer_kind: str, ring_cycle: float, on_calls=None, flush_every: int = 0
+    ):
         self.tz = tz
         self.agent_map = agent_map or {}
         self.legacy_transfer_kind = legacy_transfer_kind
@@ -276,7 +317,9 @@ class _State:
             call.agent_staff_no = agent
         call.talk_seconds = max(calltime - call.hold_seconds, 0.0)
 
-    def call_event(self, t: datetime, callid: str, queue: str, agent: str, event: str, data: list[str], line: str) -> None:
+    def call_event(
+        self, t: datetime, callid: str, queue: str, agent: str, event: str, data: list[str], line: str
+    ) -> None:
         if callid in _NONE or (len(callid) <= 8 and callid.upper() in _NONE):
             raise _BadLine(f"{event} 事件缺少呼叫标识（callid）")
         call = self.open_calls.get(callid)
@@ -361,7 +404,12 @@ class _State:
             else:  # older versions: no waittime field
                 call.wait_seconds = max((t - call.offered_at).total_seconds(), 0.0)
             call.queued = event != "EXITEMPTY" or call.wait_seconds > 0
-            outcome = {"ABANDON": "abandoned", "EXITWITHTIMEOUT": "timeout", "EXITEMPTY": "empty", "EXITWITHKEY": "exit_key"}[event]
+            outcome = {
+                "ABANDON": "abandoned",
+                "EXITWITHTIMEOUT": "timeout",
+                "EXITEMPTY": "empty",
+                "EXITWITHKEY": "exit_key",
+            }[event]
             self._finish(callid, call, outcome, t)
 
     def _orphan(self, callid, queue, t, event, data, line) -> ParsedCall | None:
@@ -376,7 +424,7 @@ class _State:
         if event in ("COMPLETECALLER", "COMPLETEAGENT", "TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER"):
             _need(data, 2, event, "holdtime|calltime")
             tail = 3 if len(data) >= 5 else 2
-            vals = data[:2] if event.startswith("COMPLETE") else data[-tail:-tail + 2 or None]
+            vals = data[:2] if event.startswith("COMPLETE") else data[-tail : -tail + 2 or None]
             hold, calltime = _num(vals[0], "排队时长 holdtime"), _num(vals[1], "通话时长 calltime")
             call = self._new_call(callid, queue, t - timedelta(seconds=hold + calltime), line)
             self.open_calls[callid] = call
@@ -414,7 +462,9 @@ class _State:
             if not no:
                 raise _BadLine(f"{event} 事件缺少座席")
             logintime = _num(data[1], "签入时长 logintime") if len(data) > 1 and data[1].strip() else None
-            keys = [k for k in self.sessions if k[0] == no and k[1] == q] or [k for k in self.sessions if k[0] == no and k[1] == ""]
+            keys = [k for k in self.sessions if k[0] == no and k[1] == q] or [
+                k for k in self.sessions if k[0] == no and k[1] == ""
+            ]
             if keys:
                 self._close_session(keys[0], t)
             elif logintime:  # login before the start of the log: AGENTLOGOFF tells how long
@@ -453,8 +503,16 @@ class Reader:
     lines its vectorised pass leaves to this state machine): `feed(idx, line_no, raw)` in the order of `idx` (a line's
     position in the input, carried lines first), then `result()`."""
 
-    def __init__(self, *, tz: tzinfo = timezone.utc, agent_map: dict[str, str] | None = None, legacy_transfer_kind: str = "blind",
-                 ring_cycle_seconds: float = RING_CYCLE_SECONDS, on_calls=None, flush_every: int = 100_000):
+    def __init__(
+        self,
+        *,
+        tz: tzinfo = UTC,
+        agent_map: dict[str, str] | None = None,
+        legacy_transfer_kind: str = "blind",
+        ring_cycle_seconds: float = RING_CYCLE_SECONDS,
+        on_calls=None,
+        flush_every: int = 100_000,
+    ):
         self.tz = tz
         self.state = _State(tz, agent_map, legacy_transfer_kind, ring_cycle_seconds, on_calls, flush_every)
         self.errors: list[LineError] = []
@@ -521,14 +579,29 @@ class Reader:
             total = len(self.errors) + mixed_total
             raise QueueLogError(sorted(self.errors + mixed, key=lambda e: e.line_no)[:MAX_ERRORS], total)
         state.flush()
-        return ParseResult(calls=state.calls, sessions=state.done_sessions, pauses=state.done_pauses,
-                           pending=state.pending_lines(), errors=[], rows=self.rows + more_rows, call_count=state.call_count,
-                           time_format=formats.used)
+        return ParseResult(
+            calls=state.calls,
+            sessions=state.done_sessions,
+            pauses=state.done_pauses,
+            pending=state.pending_lines(),
+            errors=[],
+            rows=self.rows + more_rows,
+            call_count=state.call_count,
+            time_format=formats.used,
+        )
 
 
-def parse(lines: Iterable[str], *, tz: tzinfo = timezone.utc, carry: Iterable[str] = (), agent_map: dict[str, str] | None = None,
-          legacy_transfer_kind: str = "blind", ring_cycle_seconds: float = RING_CYCLE_SECONDS, on_calls=None,
-          flush_every: int = 100_000) -> ParseResult:
+def parse(
+    lines: Iterable[str],
+    *,
+    tz: tzinfo = UTC,
+    carry: Iterable[str] = (),
+    agent_map: dict[str, str] | None = None,
+    legacy_transfer_kind: str = "blind",
+    ring_cycle_seconds: float = RING_CYCLE_SECONDS,
+    on_calls=None,
+    flush_every: int = 100_000,
+) -> ParseResult:
     """Parse queue_log lines (after the `carry` lines left open by the previous file). `lines` may be any iterable
     (read lazily, once). This is the reference reader, one line at a time; `queue_log_frame.parse_frame` gives the same
     calls from a whole file, most of them in columns.
@@ -537,8 +610,14 @@ def parse(lines: Iterable[str], *, tz: tzinfo = timezone.utc, carry: Iterable[st
     kept: the result's `calls` is then empty and `call_count` tells how many there were.
     Raises QueueLogError listing every malformed line (1-based line numbers of `lines`) and the reason.
     """
-    reader = Reader(tz=tz, agent_map=agent_map, legacy_transfer_kind=legacy_transfer_kind, ring_cycle_seconds=ring_cycle_seconds,
-                    on_calls=on_calls, flush_every=flush_every)
+    reader = Reader(
+        tz=tz,
+        agent_map=agent_map,
+        legacy_transfer_kind=legacy_transfer_kind,
+        ring_cycle_seconds=ring_cycle_seconds,
+        on_calls=on_calls,
+        flush_every=flush_every,
+    )
     numbered = itertools.chain(((0, ln) for ln in carry), enumerate(lines, start=1))
     for idx, (line_no, raw) in enumerate(numbered):
         reader.feed(idx, line_no, raw)

@@ -20,9 +20,11 @@ stay those of the file.
 
 The calls come out in the order the reference finishes them (the position of each call's last line).
 """
+
 from __future__ import annotations
 
 import codecs
+from datetime import UTC
 from operator import attrgetter
 
 import numpy as np
@@ -33,8 +35,16 @@ from kefu.telephony.queue_log import CALL_EVENTS, MAX_ERRORS, ParseResult, Reade
 
 BLOCK_BYTES = 1 << 25  # lines are split 32 MB of the file at a time
 JOIN_SHARES, JOIN_SHARE_LINES = 4, 500_000  # the calls are joined in up to 4 shares, one per 500,000 regular lines
-_KINDS = {"str": pl.Utf8, "transfer": pl.Utf8, "outcome": pl.Utf8, "datetime": pl.Datetime("us", "UTC"), "float": pl.Float64,
-          "int": pl.Int64, "bool": pl.Boolean, "bool_or_null": pl.Boolean}
+_KINDS = {
+    "str": pl.Utf8,
+    "transfer": pl.Utf8,
+    "outcome": pl.Utf8,
+    "datetime": pl.Datetime("us", "UTC"),
+    "float": pl.Float64,
+    "int": pl.Int64,
+    "bool": pl.Boolean,
+    "bool_or_null": pl.Boolean,
+}
 CALL_SCHEMA = {f: _KINDS[k] for f, k in csv_import.FIELDS.items()} | {"hangup_by": pl.Utf8}
 UTC_US = pl.Datetime("us", "UTC")
 
@@ -42,14 +52,36 @@ UTC_US = pl.Datetime("us", "UTC")
 ENTER, INFO, RING, CONNECT, WRAPUP, BLOCKED, IVR = 1, 2, 3, 4, 5, 6, 7
 COMPLETECALLER, COMPLETEAGENT, ABANDON, TIMEOUT, EMPTY, EXITKEY = 8, 9, 10, 11, 12, 13
 TRANSFERS = 14  # TRANSFER, BLINDTRANSFER, ATTENDEDTRANSFER: read by the reference
-CODES = {"ENTERQUEUE": ENTER, "KF_CALLINFO": INFO, "RINGNOANSWER": RING, "CONNECT": CONNECT, "KF_WRAPUP": WRAPUP,
-         "KF_BLOCKED": BLOCKED, "KF_IVR": IVR, "COMPLETECALLER": COMPLETECALLER, "COMPLETEAGENT": COMPLETEAGENT,
-         "ABANDON": ABANDON, "EXITWITHTIMEOUT": TIMEOUT, "EXITEMPTY": EMPTY, "EXITWITHKEY": EXITKEY,
-         "TRANSFER": TRANSFERS, "BLINDTRANSFER": TRANSFERS, "ATTENDEDTRANSFER": TRANSFERS}
+CODES = {
+    "ENTERQUEUE": ENTER,
+    "KF_CALLINFO": INFO,
+    "RINGNOANSWER": RING,
+    "CONNECT": CONNECT,
+    "KF_WRAPUP": WRAPUP,
+    "KF_BLOCKED": BLOCKED,
+    "KF_IVR": IVR,
+    "COMPLETECALLER": COMPLETECALLER,
+    "COMPLETEAGENT": COMPLETEAGENT,
+    "ABANDON": ABANDON,
+    "EXITWITHTIMEOUT": TIMEOUT,
+    "EXITEMPTY": EMPTY,
+    "EXITWITHKEY": EXITKEY,
+    "TRANSFER": TRANSFERS,
+    "BLINDTRANSFER": TRANSFERS,
+    "ATTENDEDTRANSFER": TRANSFERS,
+}
 assert set(CODES) == CALL_EVENTS
 TERMINAL = [COMPLETECALLER, COMPLETEAGENT, ABANDON, TIMEOUT, EMPTY, EXITKEY]
-OUTCOMES = {COMPLETECALLER: "answered", COMPLETEAGENT: "answered", ABANDON: "abandoned", TIMEOUT: "timeout", EMPTY: "empty",
-            EXITKEY: "exit_key", BLOCKED: "blocked", IVR: "ivr"}
+OUTCOMES = {
+    COMPLETECALLER: "answered",
+    COMPLETEAGENT: "answered",
+    ABANDON: "abandoned",
+    TIMEOUT: "timeout",
+    EMPTY: "empty",
+    EXITKEY: "exit_key",
+    BLOCKED: "blocked",
+    IVR: "ivr",
+}
 
 _SPACE = r"[\s\x1c-\x1f]"  # what str.strip() strips (Rust's \s is Unicode White_Space; Python adds \x1c-\x1f)
 _PY_SPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
@@ -85,7 +117,7 @@ def utf8_of(data: bytes, encoding: str) -> bytes:
     """The file as UTF-8 without a BOM (a UTF-8 file as is, sliced)."""
     if codecs.lookup(encoding).name != "utf-8":
         return data.decode(encoding).encode("utf-8")
-    return data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
+    return data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
 
 
 def _regular_key(key: pl.Expr) -> pl.Expr:
@@ -113,16 +145,39 @@ _SHAPES = {
     INFO: (_clean(p[6]), {"s1": p[5].fill_null(""), "s2": p[6].fill_null("")}),
     RING: (_int(p[5]), {"x1": p[5]}),
     CONNECT: (_num(p[5]) & (p[7].is_null() | _int(p[7])), {"t": p[0], "agent": p[3], "x1": p[5], "x2": p[7]}),
-    WRAPUP: (_num(p[5]) & _num(p[6]) & _clean(p[8]), {"x1": p[5], "x2": p[6], "s1": p[7].fill_null(""), "s2": p[8].fill_null("")}),
+    WRAPUP: (
+        _num(p[5]) & _num(p[6]) & _clean(p[8]),
+        {"x1": p[5], "x2": p[6], "s1": p[7].fill_null(""), "s2": p[8].fill_null("")},
+    ),
 }
-_END = {"t": p[0], "agent": p[3], "queue": p[2], "s1": p[5].fill_null(""), "s2": p[6].fill_null(""), "x1": p[5], "x2": p[6]}
+_END = {
+    "t": p[0],
+    "agent": p[3],
+    "queue": p[2],
+    "s1": p[5].fill_null(""),
+    "s2": p[6].fill_null(""),
+    "x1": p[5],
+    "x2": p[6],
+}
 _ENDS = {
-    COMPLETECALLER: (_num(p[5]) & _num(p[6]), _END), COMPLETEAGENT: (_num(p[5]) & _num(p[6]), _END),
-    ABANDON: (p[7].is_null() | _num(p[7]), _END | {"x1": p[7]}), TIMEOUT: (p[7].is_null() | _num(p[7]), _END | {"x1": p[7]}),
-    EMPTY: (p[7].is_null() | _num(p[7]), _END | {"x1": p[7]}), EXITKEY: (p[8].is_null() | _num(p[8]), _END | {"x1": p[8]}),
-    BLOCKED: (pl.lit(True), _END), IVR: (_num(p[6]), _END | {"s2": p[7].fill_null(""), "x1": p[6]}),
+    COMPLETECALLER: (_num(p[5]) & _num(p[6]), _END),
+    COMPLETEAGENT: (_num(p[5]) & _num(p[6]), _END),
+    ABANDON: (p[7].is_null() | _num(p[7]), _END | {"x1": p[7]}),
+    TIMEOUT: (p[7].is_null() | _num(p[7]), _END | {"x1": p[7]}),
+    EMPTY: (p[7].is_null() | _num(p[7]), _END | {"x1": p[7]}),
+    EXITKEY: (p[8].is_null() | _num(p[8]), _END | {"x1": p[8]}),
+    BLOCKED: (pl.lit(True), _END),
+    IVR: (_num(p[6]), _END | {"s2": p[7].fill_null(""), "x1": p[6]}),
 }
-_TYPES = {"t": pl.Int64, "queue": pl.String, "agent": pl.String, "s1": pl.String, "s2": pl.String, "x1": pl.Float64, "x2": pl.Float64}
+_TYPES = {
+    "t": pl.Int64,
+    "queue": pl.String,
+    "agent": pl.String,
+    "s1": pl.String,
+    "s2": pl.String,
+    "x1": pl.Float64,
+    "x2": pl.Float64,
+}
 _FIELDS = {f"p{k}": pl.String for k in range(9)}
 
 
@@ -135,18 +190,31 @@ class _Block:
             raise OtherLineBreaks()
         ends = np.flatnonzero(np.frombuffer(text, np.uint8) == 10)
         self.count = len(ends) + (0 if text.endswith(b"\n") else 1)
-        self.starts = np.concatenate(([0], ends[:self.count - 1] + 1)).astype(np.int64) + offset
-        f = pl.read_csv(text, has_header=False, separator="|", quote_char=None, schema=_FIELDS, truncate_ragged_lines=True,
-                        missing_columns="insert", extra_columns="ignore")
+        self.starts = np.concatenate(([0], ends[: self.count - 1] + 1)).astype(np.int64) + offset
+        f = pl.read_csv(
+            text,
+            has_header=False,
+            separator="|",
+            quote_char=None,
+            schema=_FIELDS,
+            truncate_ragged_lines=True,
+            missing_columns="insert",
+            extra_columns="ignore",
+        )
         if f.height != self.count:  # the reader must keep every line, blank ones too, as a row
             raise OtherLineBreaks()
-        for column, fn, cache in (("p4", lambda v: CODES.get(v.strip().upper(), 0), events), ("p2", queue_log.queue_of, queues),
-                                  ("p3", lambda v: staff_no_of(v, agent_map), agents)):
+        for column, fn, cache in (
+            ("p4", lambda v: CODES.get(v.strip().upper(), 0), events),
+            ("p2", queue_log.queue_of, queues),
+            ("p3", lambda v: staff_no_of(v, agent_map), agents),
+        ):
             for v in f.get_column(column).unique().to_list():
                 if v is not None and v not in cache:
                     cache[v] = fn(v)
-        f = f.with_columns(idx=pl.int_range(first_idx, first_idx + f.height, dtype=pl.Int64),
-                           ev=pl.col("p4").replace_strict(events, default=0, return_dtype=pl.UInt8).fill_null(0))
+        f = f.with_columns(
+            idx=pl.int_range(first_idx, first_idx + f.height, dtype=pl.Int64),
+            ev=pl.col("p4").replace_strict(events, default=0, return_dtype=pl.UInt8).fill_null(0),
+        )
         lazy = f.lazy()
         common = _regular_key(p[1]) & p[0].str.contains("^[0-9]{1,10}$").fill_null(False)
         queries, codes = [], []
@@ -166,8 +234,16 @@ class _Block:
                 values["agent"] = p[3].replace_strict(agents, return_dtype=pl.String).fill_null("")
             if "t" in values:
                 values["t"] = p[0].cast(pl.Int64, strict=False)
-            queries.append(part.select("idx", p[1].alias("key"), *([pl.col("ev")] if code in _ENDS else []), "p0",
-                                       ok=common & check, **values))
+            queries.append(
+                part.select(
+                    "idx",
+                    p[1].alias("key"),
+                    *([pl.col("ev")] if code in _ENDS else []),
+                    "p0",
+                    ok=common & check,
+                    **values,
+                )
+            )
             codes.append(code)
         queries.append(lazy.filter(pl.col("ev") == 0).select("idx"))
         results = pl.collect_all(queries)
@@ -203,12 +279,24 @@ def _other_breaks(text: bytes) -> bool:
         return True
     # U+0085, U+2028, U+2029 (in UTF-8 these bytes are those characters wherever they occur); the lead byte is looked
     # for first (memchr: far faster than a search for the two or three bytes, and absent from most logs)
-    return (b"\xc2" in text and b"\xc2\x85" in text) or (b"\xe2" in text and (b"\xe2\x80\xa8" in text or b"\xe2\x80\xa9" in text))
+    return (b"\xc2" in text and b"\xc2\x85" in text) or (
+        b"\xe2" in text and (b"\xe2\x80\xa8" in text or b"\xe2\x80\xa9" in text)
+    )
 
 
-def parse_frame(data: bytes, *, encoding: str = "utf-8", tz=queue_log.timezone.utc, carry=(), agent_map: dict[str, str] | None = None,
-                legacy_transfer_kind: str = "blind", ring_cycle_seconds: float = queue_log.RING_CYCLE_SECONDS,
-                progress=None, lines=None, ordered: bool = True) -> tuple[ParseResult, pl.DataFrame]:
+def parse_frame(
+    data: bytes,
+    *,
+    encoding: str = "utf-8",
+    tz=UTC,
+    carry=(),
+    agent_map: dict[str, str] | None = None,
+    legacy_transfer_kind: str = "blind",
+    ring_cycle_seconds: float = queue_log.RING_CYCLE_SECONDS,
+    progress=None,
+    lines=None,
+    ordered: bool = True,
+) -> tuple[ParseResult, pl.DataFrame]:
     """Parse a queue_log file (bytes in `encoding`, checked already) after the `carry` lines: (the result as
     queue_log.parse gives it with `on_calls`, its calls as one frame of CALL_SCHEMA). Raises QueueLogError as parse
     does. `progress(n)`, when given, is told of every n lines read. `lines()`, when given, gives the file's lines
@@ -219,14 +307,20 @@ def parse_frame(data: bytes, *, encoding: str = "utf-8", tz=queue_log.timezone.u
     text = utf8_of(data, encoding)
     carry = list(carry)
     base = len(carry)
-    options = {"tz": tz, "agent_map": agent_map, "legacy_transfer_kind": legacy_transfer_kind,
-               "ring_cycle_seconds": ring_cycle_seconds}
+    options = {
+        "tz": tz,
+        "agent_map": agent_map,
+        "legacy_transfer_kind": legacy_transfer_kind,
+        "ring_cycle_seconds": ring_cycle_seconds,
+    }
     try:
         blocks = _blocks(text, base, agent_map, progress)
     except OtherLineBreaks:
         return _reference(lines() if lines else text.decode("utf-8").splitlines(), carry, options)
-    frames = {name: pl.concat([f for b in blocks for f in b.frames.get(name, [])] or [_empty(name)], rechunk=False)
-              for name in (ENTER, INFO, RING, CONNECT, WRAPUP, "END")}
+    frames = {
+        name: pl.concat([f for b in blocks for f in b.frames.get(name, [])] or [_empty(name)], rechunk=False)
+        for name in (ENTER, INFO, RING, CONNECT, WRAPUP, "END")
+    }
     starts = np.concatenate([b.starts for b in blocks]) if blocks else np.zeros(0, np.int64)
     others = pl.concat([b.others for b in blocks]) if blocks else pl.Series("idx", [], pl.Int64)
     epoch_first = sorted(x for b in blocks for x in b.epoch_first)[:MAX_ERRORS]
@@ -242,7 +336,9 @@ def parse_frame(data: bytes, *, encoding: str = "utf-8", tz=queue_log.timezone.u
     parts: dict = {}
     for name in list(frames):
         frame = frames.pop(name)
-        split = frame.with_columns(share=(pl.col("key").hash() % shares).cast(pl.UInt32)).partition_by("share", as_dict=True)
+        split = frame.with_columns(share=(pl.col("key").hash() % shares).cast(pl.UInt32)).partition_by(
+            "share", as_dict=True
+        )
         del frame
         for k in range(shares):
             part = split.pop((k,), None)
@@ -264,11 +360,18 @@ def parse_frame(data: bytes, *, encoding: str = "utf-8", tz=queue_log.timezone.u
     for idx, start, end in zip(to_read.tolist(), starts[to_read - base].tolist(), ends[to_read - base].tolist()):
         reader.feed(idx, idx - base + 1, bytes(view[start:end]).decode("utf-8"))
     read_regular = theirs.len()
-    result = reader.result(more_rows=n_regular - read_regular,
-                           more_epoch=(n_regular - read_regular, [(idx - base + 1, t) for idx, t in epoch_first]))
+    result = reader.result(
+        more_rows=n_regular - read_regular,
+        more_epoch=(n_regular - read_regular, [(idx - base + 1, t) for idx, t in epoch_first]),
+    )
     merged = pl.concat([calls, *reader_frames], how="vertical")
-    if ordered or not merged.select((pl.col("call_id").str.len_bytes().max() <= 64)
-                                    & (pl.col("call_id").n_unique() == pl.len())).item() is True:
+    if (
+        ordered
+        or merged.select(
+            (pl.col("call_id").str.len_bytes().max() <= 64) & (pl.col("call_id").n_unique() == pl.len())
+        ).item()
+        is not True
+    ):
         merged = merged.sort("end_idx")
     merged = merged.drop("end_idx")
     result.call_count += calls.height
@@ -277,14 +380,19 @@ def parse_frame(data: bytes, *, encoding: str = "utf-8", tz=queue_log.timezone.u
 
 def _reference(lines, carry: list[str], options: dict) -> tuple[ParseResult, pl.DataFrame]:
     frames: list[pl.DataFrame] = []
-    result = queue_log.parse(lines, carry=carry, **options,
-                             on_calls=lambda calls: frames.append(calls_frame(calls)))
+    result = queue_log.parse(lines, carry=carry, **options, on_calls=lambda calls: frames.append(calls_frame(calls)))
     return result, (pl.concat(frames) if frames else calls_frame([]))
 
 
 def _empty(name) -> pl.DataFrame:
-    columns = {ENTER: ("t", "queue", "s1"), INFO: ("s1", "s2"), RING: ("x1",), CONNECT: ("t", "agent", "x1", "x2"),
-               WRAPUP: ("x1", "x2", "s1", "s2"), "END": ("ev", "t", "agent", "queue", "s1", "s2", "x1", "x2")}[name]
+    columns = {
+        ENTER: ("t", "queue", "s1"),
+        INFO: ("s1", "s2"),
+        RING: ("x1",),
+        CONNECT: ("t", "agent", "x1", "x2"),
+        WRAPUP: ("x1", "x2", "s1", "s2"),
+        "END": ("ev", "t", "agent", "queue", "s1", "s2", "x1", "x2"),
+    }[name]
     return pl.DataFrame(schema={"idx": pl.Int64, "key": pl.String} | {c: _TYPES.get(c, pl.UInt8) for c in columns})
 
 
@@ -307,34 +415,72 @@ def _regular_calls(frames: dict, tainted: pl.Series, ring_cycle: float) -> tuple
     """The calls of the callids whose regular lines have the plain shape (see the module docstring) as a frame of
     CALL_SCHEMA with end_idx, and the positions of the other regular lines (the reference reads them)."""
     c = pl.col
-    rings = frames[RING].lazy().group_by("key").agg(ring_n=pl.len(), ring_sum=c("x1").sum(), ring_lo=c("idx").min(),
-                                                     ring_hi=c("idx").max())
-    joined = (frames["END"].lazy()
-              .join(frames[ENTER].lazy().select("key", enter_idx="idx", offered="t", queue_in="queue", caller_in="s1"), on="key", how="left")
-              .join(frames[INFO].lazy().select("key", info_idx="idx", info_type="s1", info_vip="s2"), on="key", how="left")
-              .join(frames[CONNECT].lazy().select("key", c_idx="idx", c_t="t", c_agent="agent", c_hold="x1", c_ring="x2"),
-                    on="key", how="left")
-              .join(frames[WRAPUP].lazy().select("key", w_idx="idx", w_hold="x1", w_acw="x2", w_disp="s1", w_fcr="s2"),
-                    on="key", how="left")
-              .join(rings, on="key", how="left"))
+    rings = (
+        frames[RING]
+        .lazy()
+        .group_by("key")
+        .agg(ring_n=pl.len(), ring_sum=c("x1").sum(), ring_lo=c("idx").min(), ring_hi=c("idx").max())
+    )
+    joined = (
+        frames["END"]
+        .lazy()
+        .join(
+            frames[ENTER].lazy().select("key", enter_idx="idx", offered="t", queue_in="queue", caller_in="s1"),
+            on="key",
+            how="left",
+        )
+        .join(frames[INFO].lazy().select("key", info_idx="idx", info_type="s1", info_vip="s2"), on="key", how="left")
+        .join(
+            frames[CONNECT].lazy().select("key", c_idx="idx", c_t="t", c_agent="agent", c_hold="x1", c_ring="x2"),
+            on="key",
+            how="left",
+        )
+        .join(
+            frames[WRAPUP].lazy().select("key", w_idx="idx", w_hold="x1", w_acw="x2", w_disp="s1", w_fcr="s2"),
+            on="key",
+            how="left",
+        )
+        .join(rings, on="key", how="left")
+    )
     ev, end = c("ev"), c("idx")
     is_single = ev.is_in([BLOCKED, IVR])
     inside = [(c(f"{x}_idx") > c("enter_idx")) & (c(f"{x}_idx") < end) for x in ("info", "c", "w")]
-    single_shape = c("enter_idx").is_null() & c("info_idx").is_null() & c("c_idx").is_null() & c("w_idx").is_null() & c("ring_n").is_null()
-    queue_shape = (c("enter_idx") < end) & pl.all_horizontal([x.fill_null(True) for x in inside]) \
+    single_shape = (
+        c("enter_idx").is_null()
+        & c("info_idx").is_null()
+        & c("c_idx").is_null()
+        & c("w_idx").is_null()
+        & c("ring_n").is_null()
+    )
+    queue_shape = (
+        (c("enter_idx") < end)
+        & pl.all_horizontal([x.fill_null(True) for x in inside])
         & ((c("ring_lo") > c("enter_idx")) & (c("ring_hi") < end)).fill_null(True)
-    good = (pl.when(is_single).then(single_shape).otherwise(queue_shape).fill_null(False)
-            & ~c("key").is_duplicated() & ~c("key").is_in(tainted.implode()))
-    lines_of_call = (1 + c("enter_idx").is_not_null().cast(pl.Int64) + c("info_idx").is_not_null().cast(pl.Int64)
-                     + c("c_idx").is_not_null().cast(pl.Int64) + c("w_idx").is_not_null().cast(pl.Int64) + c("ring_n").fill_null(0))
+    )
+    good = (
+        pl.when(is_single).then(single_shape).otherwise(queue_shape).fill_null(False)
+        & ~c("key").is_duplicated()
+        & ~c("key").is_in(tainted.implode())
+    )
+    lines_of_call = (
+        1
+        + c("enter_idx").is_not_null().cast(pl.Int64)
+        + c("info_idx").is_not_null().cast(pl.Int64)
+        + c("c_idx").is_not_null().cast(pl.Int64)
+        + c("w_idx").is_not_null().cast(pl.Int64)
+        + c("ring_n").fill_null(0)
+    )
     joined = joined.with_columns(good=good, lines=lines_of_call).collect()
     regular = sum(frame.height for frame in frames.values())
     if joined.filter("good").get_column("lines").sum() == regular:  # every regular line is a plain call's
         theirs = pl.Series("idx", [], pl.Int64)
     else:
         good_keys = joined.lazy().filter("good").select("key")
-        theirs = pl.concat([frame.lazy().join(good_keys, on="key", how="anti").select("idx")
-                            for frame in frames.values()]).collect().to_series()
+        theirs = (
+            pl.concat([frame.lazy().join(good_keys, on="key", how="anti").select("idx") for frame in frames.values()])
+            .collect()
+            .to_series()
+        )
     g = joined.lazy().filter("good")
     complete = ev.is_in([COMPLETECALLER, COMPLETEAGENT])
     exits = ev.is_in([ABANDON, TIMEOUT, EMPTY, EXITKEY])
@@ -344,13 +490,25 @@ def _regular_calls(frames: dict, tainted: pl.Series, ring_cycle: float) -> tuple
     end_us = c("t") * us
     ring_known = c("ring_n").is_not_null() | c("c_ring").is_not_null()
     ring_ms = c("ring_sum").fill_null(0.0) + c("c_ring").fill_null(0.0) * 1000
-    rings_n = (pl.when(~ring_known).then(None).when(ring_ms > 0)
-               .then((ring_ms / 1000 / ring_cycle - 1e-9).ceil().cast(pl.Int64)).otherwise(0))
+    rings_n = (
+        pl.when(~ring_known)
+        .then(None)
+        .when(ring_ms > 0)
+        .then((ring_ms / 1000 / ring_cycle - 1e-9).ceil().cast(pl.Int64))
+        .otherwise(0)
+    )
     conn_queued = pl.when(c("c_ring").is_not_null()).then(c("c_hold") - c("c_ring") > 0).otherwise(c("c_hold") > 0)
-    wait = (pl.when(complete).then(pl.when(has_conn).then(c("c_hold")).otherwise(c("x1")))
-            .when(exits).then(pl.when(c("x1").is_not_null()).then(c("x1"))
-                              .otherwise((c("t") - c("offered")).cast(pl.Float64).clip(lower_bound=0.0)))
-            .otherwise(0.0))
+    wait = (
+        pl.when(complete)
+        .then(pl.when(has_conn).then(c("c_hold")).otherwise(c("x1")))
+        .when(exits)
+        .then(
+            pl.when(c("x1").is_not_null())
+            .then(c("x1"))
+            .otherwise((c("t") - c("offered")).cast(pl.Float64).clip(lower_bound=0.0))
+        )
+        .otherwise(0.0)
+    )
     conn_agent = pl.when(has_conn).then(c("c_agent")).otherwise(pl.lit(""))
     hold = c("w_hold").fill_null(0.0)
     calls = g.select(
@@ -362,12 +520,20 @@ def _regular_calls(frames: dict, tainted: pl.Series, ring_cycle: float) -> tuple
         offered_at=(offered * us).cast(UTC_US),
         outcome=ev.replace_strict(OUTCOMES, return_dtype=pl.String),
         requested_agent=ev != IVR,
-        queued=(pl.when(exits).then((ev != EMPTY) | (wait > 0))
-                .when(complete).then(pl.when(has_conn).then(conn_queued).otherwise(c("x1") > 0))
-                .otherwise(False)),
-        answered_at=(pl.when(has_conn).then(c("c_t") * us)
-                     .when(complete).then(end_us - (c("x2") * us).round().cast(pl.Int64))
-                     .otherwise(None)).cast(UTC_US),
+        queued=(
+            pl.when(exits)
+            .then((ev != EMPTY) | (wait > 0))
+            .when(complete)
+            .then(pl.when(has_conn).then(conn_queued).otherwise(c("x1") > 0))
+            .otherwise(False)
+        ),
+        answered_at=(
+            pl.when(has_conn)
+            .then(c("c_t") * us)
+            .when(complete)
+            .then(end_us - (c("x2") * us).round().cast(pl.Int64))
+            .otherwise(None)
+        ).cast(UTC_US),
         wait_seconds=wait,
         rings=rings_n,
         talk_seconds=pl.when(complete).then((c("x2") - hold).clip(lower_bound=0.0)).otherwise(0.0),
@@ -377,14 +543,28 @@ def _regular_calls(frames: dict, tainted: pl.Series, ring_cycle: float) -> tuple
         transfer_kind=pl.lit(""),
         transfer_target=pl.lit(""),
         disposition=c("w_disp").fill_null(""),
-        first_call_resolved=(pl.when(c("w_fcr").is_null() | (c("w_fcr") == "")).then(None)
-                             .otherwise(c("w_fcr").is_in(["1", "true", "True", "是"]))),
-        agent_staff_no=(pl.when(complete).then(pl.when((c("agent") != "") & (conn_agent == "")).then(c("agent"))
-                                                .otherwise(conn_agent))
-                        .when(exits).then(conn_agent).otherwise(pl.lit(""))),
-        ended_at=(pl.when(ev == IVR).then(end_us + (c("x1") * us).round().cast(pl.Int64)).otherwise(end_us)).cast(UTC_US),
-        hangup_by=(pl.when(ev == COMPLETECALLER).then(pl.lit("caller")).when(ev == COMPLETEAGENT).then(pl.lit("agent"))
-                   .otherwise(pl.lit(""))),
+        first_call_resolved=(
+            pl.when(c("w_fcr").is_null() | (c("w_fcr") == ""))
+            .then(None)
+            .otherwise(c("w_fcr").is_in(["1", "true", "True", "是"]))
+        ),
+        agent_staff_no=(
+            pl.when(complete)
+            .then(pl.when((c("agent") != "") & (conn_agent == "")).then(c("agent")).otherwise(conn_agent))
+            .when(exits)
+            .then(conn_agent)
+            .otherwise(pl.lit(""))
+        ),
+        ended_at=(pl.when(ev == IVR).then(end_us + (c("x1") * us).round().cast(pl.Int64)).otherwise(end_us)).cast(
+            UTC_US
+        ),
+        hangup_by=(
+            pl.when(ev == COMPLETECALLER)
+            .then(pl.lit("caller"))
+            .when(ev == COMPLETEAGENT)
+            .then(pl.lit("agent"))
+            .otherwise(pl.lit(""))
+        ),
         end_idx=end,
     ).collect()
     return calls.cast(CALL_SCHEMA | {"end_idx": pl.Int64}), theirs

@@ -1,4 +1,5 @@
 """Reads of call data shared by the API and pages."""
+
 from __future__ import annotations
 
 from django.db.models import QuerySet
@@ -7,10 +8,14 @@ from kefu.telephony.models import Call, ImportBatch
 
 
 def recent_batches(center, limit: int = 20) -> QuerySet[ImportBatch]:
-    return ImportBatch.objects.filter(center=center).select_related("imported_by").order_by("-imported_at", "-id")[:limit]
+    return (
+        ImportBatch.objects.filter(center=center).select_related("imported_by").order_by("-imported_at", "-id")[:limit]
+    )
 
 
-def calls(center, *, start=None, end=None, agent_staff_no: str | None = None, outcome: str | None = None) -> QuerySet[Call]:
+def calls(
+    center, *, start=None, end=None, agent_staff_no: str | None = None, outcome: str | None = None
+) -> QuerySet[Call]:
     qs = Call.objects.filter(center=center).select_related("caller").order_by("offered_at", "id")
     if start is not None:
         qs = qs.filter(offered_at__gte=start)

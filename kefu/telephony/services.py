@@ -1,4 +1,5 @@
 """Importing call data. Each import is one transaction: a bad line changes nothing; the same file twice adds nothing."""
+
 from __future__ import annotations
 
 import codecs
@@ -15,12 +16,13 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from kefu.errors import Problem, RuleViolation
-from kefu.org.models import Center, Staff
+from kefu.org.models import Center
 from kefu.org.policy import policy_for
 from kefu.telephony import bulk, csv_import, queue_log, queue_log_frame
 from kefu.telephony.models import AgentPause, AgentSession, Call, Caller, ImportBatch, PendingLine, ScheduledShift
 
 MAX_SHOWN_ERRORS = 200
+
 
 @dataclass
 class ImportOutcome:
@@ -65,8 +67,14 @@ def user_id_of(user) -> int | None:
 def _new_batch(center, kind, file_name, sha, rows, user) -> ImportBatch:
     try:
         with transaction.atomic():
-            return ImportBatch.objects.create(center=center, kind=kind, file_name=file_name[:255], sha256=sha, rows=rows,
-                                              imported_by_id=user_id_of(user))
+            return ImportBatch.objects.create(
+                center=center,
+                kind=kind,
+                file_name=file_name[:255],
+                sha256=sha,
+                rows=rows,
+                imported_by_id=user_id_of(user),
+            )
     except IntegrityError:  # the same file, imported by someone else a moment ago
         raise DuplicateFile() from None
 
@@ -78,7 +86,9 @@ class DuplicateFile(Exception):
 def refuse_empty(data: bytes) -> None:
     """A file without any content is no import: refused before anything is recorded."""
     if not data or data.isspace():  # isspace() stops at the first other byte: no copy of a big file
-        raise RuleViolation("文件为空（0 字节或只有空白）：请选择包含话务记录的文件", field="file", rule="telephony.empty_file")
+        raise RuleViolation(
+            "文件为空（0 字节或只有空白）：请选择包含话务记录的文件", field="file", rule="telephony.empty_file"
+        )
 
 
 @contextmanager
@@ -106,28 +116,47 @@ def import_queue_log(center: Center, *, file_name: str, data: bytes, user=None, 
     options = queue_log_options(center, data, progress)
     try:
         if bulk.direct_usable():
-            batch_id, parsed, calls, created = queue_log_direct(center, data, options, file_name=file_name, sha=sha, user=user)
+            batch_id, parsed, calls, created = queue_log_direct(
+                center, data, options, file_name=file_name, sha=sha, user=user
+            )
             batch = ImportBatch.objects.get(pk=batch_id)
         else:
-            batch, parsed, calls, created = _queue_log_atomic(center, data, options, file_name=file_name, sha=sha, user=user,
-                                                              batch_size=pol["batch_size"])
+            batch, parsed, calls, created = _queue_log_atomic(
+                center, data, options, file_name=file_name, sha=sha, user=user, batch_size=pol["batch_size"]
+            )
     except DuplicateFile:
         return _existing(sha)
     spans = [(s.start, s.end) for s in parsed.sessions] + [(p.start, p.end) for p in parsed.pauses]
     notes = []
     if parsed.time_format == queue_log.DATETIME:
-        notes.append(f"本文件的时间戳是“年-月-日 时:分:秒”格式（不是 Unix 秒数），全文件一致，已按中心时区 {center.time_zone} 读取")
-    return ImportOutcome(batch=batch, calls_in_file=calls.height, calls_created=created,
-                         skipped_existing=calls.height - created, sessions=len(parsed.sessions), pauses=len(parsed.pauses),
-                         pending=len(parsed.pending), notes=notes, **_span(calls if created else None, spans))
+        notes.append(
+            f"本文件的时间戳是“年-月-日 时:分:秒”格式（不是 Unix 秒数），全文件一致，已按中心时区 {center.time_zone} 读取"
+        )
+    return ImportOutcome(
+        batch=batch,
+        calls_in_file=calls.height,
+        calls_created=created,
+        skipped_existing=calls.height - created,
+        sessions=len(parsed.sessions),
+        pauses=len(parsed.pauses),
+        pending=len(parsed.pending),
+        notes=notes,
+        **_span(calls if created else None, spans),
+    )
 
 
 def queue_log_options(center: Center, data: bytes, progress=None) -> dict:
     """How queue_log_frame.parse_frame reads a file for the center (its time zone and telephony policy)."""
     pol = policy_for("telephony", center)
-    return {"encoding": _encoding(data), "tz": ZoneInfo(center.time_zone), "agent_map": pol.get("agent_map") or None,
-            "legacy_transfer_kind": pol["legacy_transfer_kind"], "ring_cycle_seconds": pol["ring_cycle_seconds"],
-            "progress": progress, "lines": lambda: decoded_lines(data)}
+    return {
+        "encoding": _encoding(data),
+        "tz": ZoneInfo(center.time_zone),
+        "agent_map": pol.get("agent_map") or None,
+        "legacy_transfer_kind": pol["legacy_transfer_kind"],
+        "ring_cycle_seconds": pol["ring_cycle_seconds"],
+        "progress": progress,
+        "lines": lambda: decoded_lines(data),
+    }
 
 
 def _parse_queue_log(data: bytes, carry: list[str], options: dict, *, ordered: bool = True):
@@ -141,23 +170,52 @@ def _parse_queue_log(data: bytes, carry: list[str], options: dict, *, ordered: b
 def _queue_log_atomic(center, data, options, *, file_name, sha, user, batch_size):
     """import_queue_log in a transaction of Django's connection (PostgreSQL; SQLite inside a caller's transaction)."""
     with transaction.atomic():
-        Center.objects.select_for_update().filter(pk=center.pk).first()  # one import per center at a time (pending lines)
+        Center.objects.select_for_update().filter(
+            pk=center.pk
+        ).first()  # one import per center at a time (pending lines)
         carry = list(PendingLine.objects.filter(center=center).order_by("seq").values_list("line", flat=True))
         parsed, calls = _parse_queue_log(data, carry, options)
         batch = _new_batch(center, ImportBatch.Kind.QUEUE_LOG, file_name, sha, parsed.rows, user)
         created = bulk.insert_calls(center, batch.pk, calls, batch_size=batch_size)
         staffing = bulk.Staffing(center)
         AgentSession.objects.bulk_create(
-            [AgentSession(center=center, batch=batch, agent_staff_no=s.agent_staff_no[:20], agent_id=staffing.of(s.agent_staff_no)[0],
-                          queue=s.queue[:64], start=s.start, end=s.end) for s in parsed.sessions], batch_size=batch_size)
+            [
+                AgentSession(
+                    center=center,
+                    batch=batch,
+                    agent_staff_no=s.agent_staff_no[:20],
+                    agent_id=staffing.of(s.agent_staff_no)[0],
+                    queue=s.queue[:64],
+                    start=s.start,
+                    end=s.end,
+                )
+                for s in parsed.sessions
+            ],
+            batch_size=batch_size,
+        )
         AgentPause.objects.bulk_create(
-            [AgentPause(center=center, batch=batch, agent_staff_no=p.agent_staff_no[:20], agent_id=staffing.of(p.agent_staff_no)[0],
-                        queue=p.queue[:64], start=p.start, end=p.end, reason=p.reason[:80]) for p in parsed.pauses],
-            batch_size=batch_size)
+            [
+                AgentPause(
+                    center=center,
+                    batch=batch,
+                    agent_staff_no=p.agent_staff_no[:20],
+                    agent_id=staffing.of(p.agent_staff_no)[0],
+                    queue=p.queue[:64],
+                    start=p.start,
+                    end=p.end,
+                    reason=p.reason[:80],
+                )
+                for p in parsed.pauses
+            ],
+            batch_size=batch_size,
+        )
         PendingLine.objects.filter(center=center).delete()
-        PendingLine.objects.bulk_create([PendingLine(center=center, seq=i, line=ln) for i, ln in enumerate(parsed.pending)])
-        ImportBatch.objects.filter(pk=batch.pk).update(calls=created, sessions=len(parsed.sessions), pauses=len(parsed.pauses),
-                                                       pending=len(parsed.pending))
+        PendingLine.objects.bulk_create(
+            [PendingLine(center=center, seq=i, line=ln) for i, ln in enumerate(parsed.pending)]
+        )
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            calls=created, sessions=len(parsed.sessions), pauses=len(parsed.pauses), pending=len(parsed.pending)
+        )
         batch.refresh_from_db()
     return batch, parsed, calls, created
 
@@ -169,24 +227,72 @@ def queue_log_direct(center, data, options, *, file_name, sha, user, path: str |
     with bulk.direct_transaction(path) as cur:
         batch_id, staffing = _direct_batch(cur, center, ImportBatch.Kind.QUEUE_LOG, file_name, sha, user)
         lines = PendingLine._meta
-        carry = [row[0] for row in cur.execute(f"SELECT line FROM {lines.db_table} WHERE {lines.get_field('center').column} = ? "
-                                               f"ORDER BY seq", (center.pk,)).fetchall()]
+        carry = [
+            row[0]
+            for row in cur.execute(
+                f"SELECT line FROM {lines.db_table} WHERE {lines.get_field('center').column} = ? ORDER BY seq",
+                (center.pk,),
+            ).fetchall()
+        ]
         # the calls in any order: the direct write orders them by call_id itself (queue_log_frame.parse_frame)
         parsed, calls = _parse_queue_log(data, carry, options, ordered=False)
         created = bulk.insert_calls(center, batch_id, calls, cursor=cur, staffing=staffing)
         when = connection.ops.adapt_datetimefield_value
-        common = {"center_id": pl.Int64, "batch_id": pl.Int64, "agent_staff_no": pl.Utf8, "agent_id": pl.Int64, "queue": pl.Utf8,
-                  "start": pl.Utf8, "end": pl.Utf8}
-        _direct_rows(cur, AgentSession, [(center.pk, batch_id, s.agent_staff_no[:20], staffing.of(s.agent_staff_no)[0], s.queue[:64],
-                                          when(s.start), when(s.end)) for s in parsed.sessions], common)
-        _direct_rows(cur, AgentPause, [(center.pk, batch_id, p.agent_staff_no[:20], staffing.of(p.agent_staff_no)[0], p.queue[:64],
-                                        when(p.start), when(p.end), p.reason[:80]) for p in parsed.pauses],
-                     common | {"reason": pl.Utf8})
+        common = {
+            "center_id": pl.Int64,
+            "batch_id": pl.Int64,
+            "agent_staff_no": pl.Utf8,
+            "agent_id": pl.Int64,
+            "queue": pl.Utf8,
+            "start": pl.Utf8,
+            "end": pl.Utf8,
+        }
+        _direct_rows(
+            cur,
+            AgentSession,
+            [
+                (
+                    center.pk,
+                    batch_id,
+                    s.agent_staff_no[:20],
+                    staffing.of(s.agent_staff_no)[0],
+                    s.queue[:64],
+                    when(s.start),
+                    when(s.end),
+                )
+                for s in parsed.sessions
+            ],
+            common,
+        )
+        _direct_rows(
+            cur,
+            AgentPause,
+            [
+                (
+                    center.pk,
+                    batch_id,
+                    p.agent_staff_no[:20],
+                    staffing.of(p.agent_staff_no)[0],
+                    p.queue[:64],
+                    when(p.start),
+                    when(p.end),
+                    p.reason[:80],
+                )
+                for p in parsed.pauses
+            ],
+            common | {"reason": pl.Utf8},
+        )
         cur.execute(f"DELETE FROM {lines.db_table} WHERE {lines.get_field('center').column} = ?", (center.pk,))
-        _direct_rows(cur, PendingLine, [(center.pk, i, ln) for i, ln in enumerate(parsed.pending)],
-                     {"center_id": pl.Int64, "seq": pl.Int64, "line": pl.Utf8})
-        cur.execute(f"UPDATE {ImportBatch._meta.db_table} SET rows = ?, calls = ?, sessions = ?, pauses = ?, pending = ? WHERE id = ?",
-                    (parsed.rows, created, len(parsed.sessions), len(parsed.pauses), len(parsed.pending), batch_id))
+        _direct_rows(
+            cur,
+            PendingLine,
+            [(center.pk, i, ln) for i, ln in enumerate(parsed.pending)],
+            {"center_id": pl.Int64, "seq": pl.Int64, "line": pl.Utf8},
+        )
+        cur.execute(
+            f"UPDATE {ImportBatch._meta.db_table} SET rows = ?, calls = ?, sessions = ?, pauses = ?, pending = ? WHERE id = ?",
+            (parsed.rows, created, len(parsed.sessions), len(parsed.pauses), len(parsed.pending), batch_id),
+        )
     return batch_id, parsed, calls, created
 
 
@@ -202,16 +308,38 @@ def _direct_batch(cur, center: Center, kind: str, file_name: str, sha: str, user
     user_id = user_id_of(user)
     parents = [(Center, center.pk)] + ([(get_user_model(), user_id)] if user_id is not None else [])
     for model, pk in parents:
-        if cur.execute(f"SELECT count(*) FROM {model._meta.db_table} WHERE {model._meta.pk.column} = ?", (pk,)).fetchone()[0] != 1:
+        if (
+            cur.execute(
+                f"SELECT count(*) FROM {model._meta.db_table} WHERE {model._meta.pk.column} = ?", (pk,)
+            ).fetchone()[0]
+            != 1
+        ):
             raise IntegrityError(f"{model._meta.label} {pk} 已不存在")
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    row = pl.DataFrame({"center_id": [center.pk], "kind": [str(kind)], "file_name": [file_name[:255]], "sha256": [sha],
-                        "imported_at": [now], "imported_by_id": [user_id]},
-                       schema={"center_id": pl.Int64, "kind": pl.Utf8, "file_name": pl.Utf8, "sha256": pl.Utf8,
-                               "imported_at": pl.Utf8, "imported_by_id": pl.Int64})
+    row = pl.DataFrame(
+        {
+            "center_id": [center.pk],
+            "kind": [str(kind)],
+            "file_name": [file_name[:255]],
+            "sha256": [sha],
+            "imported_at": [now],
+            "imported_by_id": [user_id],
+        },
+        schema={
+            "center_id": pl.Int64,
+            "kind": pl.Utf8,
+            "file_name": pl.Utf8,
+            "sha256": pl.Utf8,
+            "imported_at": pl.Utf8,
+            "imported_by_id": pl.Int64,
+        },
+    )
     try:
-        cur.execute(f"INSERT INTO {ImportBatch._meta.db_table} (center_id, kind, file_name, sha256, rows, calls, sessions, pauses, "
-                    f"pending, imported_at, imported_by_id) VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, ?, ?)", row)
+        cur.execute(
+            f"INSERT INTO {ImportBatch._meta.db_table} (center_id, kind, file_name, sha256, rows, calls, sessions, pauses, "
+            f"pending, imported_at, imported_by_id) VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, ?, ?)",
+            row,
+        )
     except bulk.adbc_sqlite.IntegrityError:
         raise DuplicateFile() from None
     return cur.execute("SELECT last_insert_rowid()").fetchone()[0], bulk.Staffing.read(cur, center)
@@ -246,7 +374,7 @@ def _encoding(data: bytes) -> str:
     decoder = codecs.getincrementaldecoder("gb18030")()
     try:
         for i in range(0, len(view), 1 << 23):
-            decoder.decode(view[i:i + (1 << 23)])
+            decoder.decode(view[i : i + (1 << 23)])
         decoder.decode(b"", final=True)
         return "gb18030"
     except UnicodeDecodeError:
@@ -275,8 +403,9 @@ def is_utf8(data: bytes) -> bool:
     return True
 
 
-def import_csv(center: Center, *, file_name: str, data: bytes, mapping: dict | None = None, user=None,
-               progress=None) -> ImportOutcome:
+def import_csv(
+    center: Center, *, file_name: str, data: bytes, mapping: dict | None = None, user=None, progress=None
+) -> ImportOutcome:
     """Import a call CSV read through a column mapping (see csv_import). All or nothing; the same file twice adds nothing.
 
     `progress(n)`, when given, is called after each batch of n rows is written."""
@@ -293,7 +422,9 @@ def import_csv(center: Center, *, file_name: str, data: bytes, mapping: dict | N
     pol = policy_for("telephony", center)
     try:
         if bulk.direct_usable():
-            batch_id, created = import_csv_direct(center, frame, file_name=file_name, sha=sha, user=user, progress=progress)
+            batch_id, created = import_csv_direct(
+                center, frame, file_name=file_name, sha=sha, user=user, progress=progress
+            )
             batch = ImportBatch.objects.get(pk=batch_id)
         else:
             with transaction.atomic():
@@ -303,8 +434,13 @@ def import_csv(center: Center, *, file_name: str, data: bytes, mapping: dict | N
                 batch.refresh_from_db()
     except DuplicateFile:
         return _existing(sha)
-    return ImportOutcome(batch=batch, calls_in_file=frame.height, calls_created=created, skipped_existing=frame.height - created,
-                         **_span(frame if created else None, []))
+    return ImportOutcome(
+        batch=batch,
+        calls_in_file=frame.height,
+        calls_created=created,
+        skipped_existing=frame.height - created,
+        **_span(frame if created else None, []),
+    )
 
 
 def _span(calls: pl.DataFrame | None, intervals: list[tuple[datetime, datetime]]) -> dict:
@@ -319,20 +455,22 @@ def _span(calls: pl.DataFrame | None, intervals: list[tuple[datetime, datetime]]
     return {"first_at": min(los), "last_at": max(his)} if los else {}
 
 
-
-
 calls_frame = queue_log_frame.calls_frame  # parsed calls as the normalised frame the CSV reader also produces
 
 
-def import_csv_direct(center: Center, frame: pl.DataFrame, *, file_name: str, sha: str, user, path: str | None = None,
-                      progress=None) -> tuple[int, int]:
+def import_csv_direct(
+    center: Center, frame: pl.DataFrame, *, file_name: str, sha: str, user, path: str | None = None, progress=None
+) -> tuple[int, int]:
     """The CSV import in a bulk.direct_transaction (SQLite in a file): the batch row, the callers, the calls and the
     batch's count in that one transaction. Idempotent: the sha256 is UNIQUE (raises DuplicateFile), call_ids already
     stored are skipped. Returns (batch id, calls added)."""
     with bulk.direct_transaction(path) as cur:
         batch_id, staffing = _direct_batch(cur, center, ImportBatch.Kind.CSV, file_name, sha, user)
         created = bulk.insert_calls(center, batch_id, frame, cursor=cur, staffing=staffing, progress=progress)
-        cur.execute(f"UPDATE {ImportBatch._meta.db_table} SET rows = ?, calls = ? WHERE id = ?", (frame.height, created, batch_id))
+        cur.execute(
+            f"UPDATE {ImportBatch._meta.db_table} SET rows = ?, calls = ? WHERE id = ?",
+            (frame.height, created, batch_id),
+        )
     return batch_id, created
 
 
@@ -353,17 +491,33 @@ def refresh_kpis(outcome: ImportOutcome) -> int:
     return sum(rows or 0 for _receiver, rows in calls_imported.send(sender=batch.center, first=first, last=last))
 
 
-def add_scheduled_shifts(center: Center, shifts: list[tuple[str, datetime, datetime]], batch: ImportBatch | None = None) -> int:
+def add_scheduled_shifts(
+    center: Center, shifts: list[tuple[str, datetime, datetime]], batch: ImportBatch | None = None
+) -> int:
     """Scheduled on-phone spans (staff_no, start, end) for 实际工作率 (004:L1345). Rejects an end not after its start."""
-    bad = [Problem("shifts", "telephony.shift", f"第{i}个班次：工号 {no} 的结束时间必须晚于开始时间")
-           for i, (no, start, end) in enumerate(shifts, start=1) if not end > start]
+    bad = [
+        Problem("shifts", "telephony.shift", f"第{i}个班次：工号 {no} 的结束时间必须晚于开始时间")
+        for i, (no, start, end) in enumerate(shifts, start=1)
+        if not end > start
+    ]
     if bad:
         raise RuleViolation.many(bad)
     staffing = bulk.Staffing(center)
     with transaction.atomic():
         rows = ScheduledShift.objects.bulk_create(
-            [ScheduledShift(center=center, batch=batch, agent_staff_no=no[:20], agent_id=staffing.of(no)[0], start=start, end=end)
-             for no, start, end in shifts], batch_size=5000)
+            [
+                ScheduledShift(
+                    center=center,
+                    batch=batch,
+                    agent_staff_no=no[:20],
+                    agent_id=staffing.of(no)[0],
+                    start=start,
+                    end=end,
+                )
+                for no, start, end in shifts
+            ],
+            batch_size=5000,
+        )
     return len(rows)
 
 
@@ -371,7 +525,6 @@ def delete_batch(batch: ImportBatch) -> None:
     """Remove an import and everything it added (to re-import a corrected file)."""
     with transaction.atomic():
         batch.delete()
-
 
 
 DESTROY_AUDIT_IDS = 1000  # caller ids per audit record of a destruction
@@ -388,13 +541,26 @@ def destroy_callers(center: Center, caller_ids: list[int], note: str, *, request
     destroyed = 0
     with transaction.atomic():
         for i in range(0, len(caller_ids), DESTROY_AUDIT_IDS):
-            ids = list(Caller.objects.filter(center=center, pk__in=caller_ids[i:i + DESTROY_AUDIT_IDS], destroyed_at__isnull=True)
-                       .order_by("pk").values_list("pk", flat=True))
+            ids = list(
+                Caller.objects.filter(
+                    center=center, pk__in=caller_ids[i : i + DESTROY_AUDIT_IDS], destroyed_at__isnull=True
+                )
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
             if not ids:
                 continue
             destroyed += Caller.objects.filter(pk__in=ids).update(number="", number_digest=None, destroyed_at=now)
-            record(request, AuditRecord.Action.DESTROY, object_type="telephony.caller", ids=ids, fields="number", note=note,
-                   channel=AuditRecord.Channel.SYSTEM if request is None else AuditRecord.Channel.PAGE, user=user)
+            record(
+                request,
+                AuditRecord.Action.DESTROY,
+                object_type="telephony.caller",
+                ids=ids,
+                fields="number",
+                note=note,
+                channel=AuditRecord.Channel.SYSTEM if request is None else AuditRecord.Channel.PAGE,
+                user=user,
+            )
     return destroyed
 
 
@@ -407,8 +573,12 @@ def destroy_expired_callers(now: datetime | None = None) -> int:
         days = policy_for("telephony", center).get("caller_retention_days", 730)
         cutoff = now - timedelta(days=days)
         recent = Call.objects.filter(center=center, offered_at__gte=cutoff, caller__isnull=False).values("caller_id")
-        expired = list(Caller.objects.filter(center=center, destroyed_at__isnull=True).exclude(pk__in=recent)
-                       .order_by("pk").values_list("pk", flat=True))
+        expired = list(
+            Caller.objects.filter(center=center, destroyed_at__isnull=True)
+            .exclude(pk__in=recent)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         if expired:
             destroyed += destroy_callers(center, expired, f"保存期满（{days}天内无来电）销毁主叫号码")
     return destroyed

@@ -16,6 +16,7 @@
 All times are whole seconds (durations are rounded), as in queue_log, so a log written by the simulator and read
 back by `queue_log.parse` reproduces every counter exactly. Deterministic for a given `seed`.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -23,7 +24,7 @@ import csv
 import io
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -117,14 +118,31 @@ class SimConfig:
     time_zone: str = "Asia/Shanghai"
 
     @classmethod
-    def constant(cls, start: datetime, *, calls_per_hour: float, agents: int, mean_talk: float, mean_patience: float | None,
-                 hours: float = 8.0, seed: int = 1, **kw) -> "SimConfig":
+    def constant(
+        cls,
+        start: datetime,
+        *,
+        calls_per_hour: float,
+        agents: int,
+        mean_talk: float,
+        mean_patience: float | None,
+        hours: float = 8.0,
+        seed: int = 1,
+        **kw,
+    ) -> SimConfig:
         """M/M/c (+M when mean_patience is set) with `agents` agents logged in the whole time."""
         dur = int(hours * 3600)
         roster = [AgentShift(f"{9001 + i}", 0, dur) for i in range(agents)]
-        return cls(start=start, duration_seconds=dur, agents=roster, seed=seed, calls_per_hour=calls_per_hour,
-                   talk=Dist("exponential", mean_talk, minimum=1),
-                   patience=Dist("exponential", mean_patience) if mean_patience else None, **kw)
+        return cls(
+            start=start,
+            duration_seconds=dur,
+            agents=roster,
+            seed=seed,
+            calls_per_hour=calls_per_hour,
+            talk=Dist("exponential", mean_talk, minimum=1),
+            patience=Dist("exponential", mean_patience) if mean_patience else None,
+            **kw,
+        )
 
 
 @dataclass
@@ -317,7 +335,9 @@ def simulate(cfg: SimConfig) -> SimulationResult:
                     call.outcome = "empty"
                     c.empty += 1
                     out(env.now, call.call_id, "NONE", "EXITEMPTY", 1, 1, wait)
-                elif cfg.queue_timeout_seconds is not None and (patience is None or cfg.queue_timeout_seconds <= patience):
+                elif cfg.queue_timeout_seconds is not None and (
+                    patience is None or cfg.queue_timeout_seconds <= patience
+                ):
                     call.outcome = "timeout"
                     c.timeouts += 1
                     out(env.now, call.call_id, "NONE", "EXITWITHTIMEOUT", 1, 1, wait)
@@ -388,15 +408,50 @@ def simulate(cfg: SimConfig) -> SimulationResult:
             acw = cfg.acw.sample(rng)
             call.talk, call.hold, call.acw, call.transfer_kind, call.ended = talk, hold, acw, kind, env.now
             call.outcome = "answered"
-            out(env.now, call.call_id, interface(shift.staff_no), "KF_WRAPUP", hold, acw, "resolved" if fcr else "follow_up", fcr)
+            out(
+                env.now,
+                call.call_id,
+                interface(shift.staff_no),
+                "KF_WRAPUP",
+                hold,
+                acw,
+                "resolved" if fcr else "follow_up",
+                fcr,
+            )
             if kind == "blind":
-                out(env.now, call.call_id, interface(shift.staff_no), "BLINDTRANSFER", "8000", "experts", call.wait, talk + hold, 1)
+                out(
+                    env.now,
+                    call.call_id,
+                    interface(shift.staff_no),
+                    "BLINDTRANSFER",
+                    "8000",
+                    "experts",
+                    call.wait,
+                    talk + hold,
+                    1,
+                )
             elif kind == "attended":
-                out(env.now, call.call_id, interface(shift.staff_no), "ATTENDEDTRANSFER", "BRIDGE", f"bridge-{call.call_id}",
-                    call.wait, talk + hold, 1)
+                out(
+                    env.now,
+                    call.call_id,
+                    interface(shift.staff_no),
+                    "ATTENDEDTRANSFER",
+                    "BRIDGE",
+                    f"bridge-{call.call_id}",
+                    call.wait,
+                    talk + hold,
+                    1,
+                )
             else:
-                out(env.now, call.call_id, interface(shift.staff_no), "COMPLETECALLER" if caller_hangs else "COMPLETEAGENT",
-                    call.wait, talk + hold, 1)
+                out(
+                    env.now,
+                    call.call_id,
+                    interface(shift.staff_no),
+                    "COMPLETECALLER" if caller_hangs else "COMPLETEAGENT",
+                    call.wait,
+                    talk + hold,
+                    1,
+                )
             c.answered += 1
             c.vip_answered += call.is_vip
             c.queued += call.queued
@@ -433,8 +488,13 @@ def simulate(cfg: SimConfig) -> SimulationResult:
         for i, t in enumerate(arrivals):
             if t > env.now:
                 yield env.timeout(t - env.now)
-            call = SimCall(call_id=f"{epoch0 + t}.{i}", offered=t, caller=f"13{rng.integers(0, 10**9):09d}",
-                           call_type=types[int(rng.choice(len(types), p=weights))], is_vip=bool(rng.random() < cfg.vip_share))
+            call = SimCall(
+                call_id=f"{epoch0 + t}.{i}",
+                offered=t,
+                caller=f"13{rng.integers(0, 10**9):09d}",
+                call_type=types[int(rng.choice(len(types), p=weights))],
+                is_vip=bool(rng.random() < cfg.vip_share),
+            )
             env.process(caller_process(call, bool(rng.random() < cfg.ivr_only_share)))
 
     env.process(source())
@@ -446,9 +506,26 @@ def simulate(cfg: SimConfig) -> SimulationResult:
     return result
 
 
-CSV_COLUMNS = ["call_id", "queue", "call_type", "is_vip", "caller_number", "offered_at", "outcome", "requested_agent", "queued",
-               "answered_at", "wait_seconds", "talk_seconds", "hold_seconds", "acw_seconds", "transferred", "transfer_kind",
-               "agent_staff_no", "ended_at"]
+CSV_COLUMNS = [
+    "call_id",
+    "queue",
+    "call_type",
+    "is_vip",
+    "caller_number",
+    "offered_at",
+    "outcome",
+    "requested_agent",
+    "queued",
+    "answered_at",
+    "wait_seconds",
+    "talk_seconds",
+    "hold_seconds",
+    "acw_seconds",
+    "transferred",
+    "transfer_kind",
+    "agent_staff_no",
+    "ended_at",
+]
 
 
 def calls_csv(result: SimulationResult) -> str:
@@ -463,11 +540,30 @@ def calls_csv(result: SimulationResult) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
     for call in result.calls:
-        w.writerow([call.call_id, cfg.queue, call.call_type, int(call.is_vip), call.caller, ts(call.offered), call.outcome,
-                    int(call.outcome not in ("ivr",)), int(call.queued), ts(call.answered), call.wait, call.talk, call.hold,
-                    call.acw, int(bool(call.transfer_kind)), call.transfer_kind, call.agent, ts(call.ended)])
+        w.writerow(
+            [
+                call.call_id,
+                cfg.queue,
+                call.call_type,
+                int(call.is_vip),
+                call.caller,
+                ts(call.offered),
+                call.outcome,
+                int(call.outcome not in ("ivr",)),
+                int(call.queued),
+                ts(call.answered),
+                call.wait,
+                call.talk,
+                call.hold,
+                call.acw,
+                int(bool(call.transfer_kind)),
+                call.transfer_kind,
+                call.agent,
+                ts(call.ended),
+            ]
+        )
     return buf.getvalue()
 
 
 def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)

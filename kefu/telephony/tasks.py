@@ -1,4 +1,5 @@
 """Timers of call data: retention of caller numbers."""
+
 from __future__ import annotations
 
 from celery import shared_task

@@ -1,6 +1,7 @@
 """The admin site is scoped like the API (issue 13: the second center's administrator read the first's customers
 through the admin site). Generated from the site's registry: every registered model's change list, and the change
 page of every first-center row, opened by the second center's administrator (a superuser with a staff record)."""
+
 from __future__ import annotations
 
 import pytest

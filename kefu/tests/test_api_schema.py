@@ -3,6 +3,7 @@
 Every operation, called by a user holding every role, must never answer 5xx, and a documented status
 must come with a body of the documented shape.
 """
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -44,7 +45,9 @@ def all_roles_token(transactional_db, make_staff, keep_test_connection):
 @schema.parametrize()
 @settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_never_fails_on_generated_input(case, all_roles_token):
-    case.call_and_validate(headers={"Authorization": f"Bearer {all_roles_token}"}, checks=[not_a_server_error, response_schema_conformance])
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {all_roles_token}"}, checks=[not_a_server_error, response_schema_conformance]
+    )
 
 
 @pytest.fixture
@@ -63,7 +66,9 @@ def test_schema_names_are_distinct_and_describe_their_own_fields(openapi):
     assert set(schemas["ScheduledShiftOut"]["properties"]) == {"staff_no", "start", "end", "code"}
 
     def item_ref(path):
-        return openapi["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"]["$ref"]
+        return openapi["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"][
+            "$ref"
+        ]
 
     assert item_ref("/api/wfm/forecasts").endswith("/ForecastIntervalOut")
     assert item_ref("/api/roster/scheduled").endswith("/ScheduledShiftOut")

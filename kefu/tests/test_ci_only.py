@@ -1,4 +1,5 @@
 """The CI-only list of kefu/conftest.py names tests that exist, and marks them slow (out of `./dev test --fast`)."""
+
 from __future__ import annotations
 
 import ast
@@ -25,8 +26,13 @@ def test_listed_tests_are_marked_slow(pytestconfig):
     """The hook runs before -m deselects: a listed test carries the slow marker."""
     items = []
     for path in ("kefu/tests/test_api_schema.py", "kefu/tests/test_ci_only.py"):
-        items += [type("Item", (), {"nodeid": f"{path}::x[1]", "markers": [],
-                                    "add_marker": lambda self, m: self.markers.append(m)})()]
+        items += [
+            type(
+                "Item",
+                (),
+                {"nodeid": f"{path}::x[1]", "markers": [], "add_marker": lambda self, m: self.markers.append(m)},
+            )()
+        ]
     from kefu.conftest import pytest_collection_modifyitems
 
     CI_ONLY_NODE = "kefu/tests/test_api_schema.py::x"

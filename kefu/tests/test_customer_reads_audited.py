@@ -7,6 +7,7 @@ Generated, not listed: the operations from the OpenAPI schema, the pages from th
 without a parameter, and the pages of one object for the parameters in PAGE_OBJECTS), the admin pages from the
 admin site's registry. A new page, operation or admin model that shows customers without a record fails here.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -16,12 +17,24 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from kefu.audit.masking import mask_name, mask_phone
 from kefu.audit.models import AuditRecord
 from kefu.org.admin_scope import center_path
-from kefu.tests.test_scope_matrix import (OPERATIONS, _answer_texts, _kind, _query, _url, find_or_make,
-                                          world)  # noqa: F401  (the two centers)
+from kefu.tests.test_scope_matrix import (
+    OPERATIONS,
+    _answer_texts,
+    _kind,
+    _query,
+    _url,
+    find_or_make,
+    world,  # noqa: F401  (the two centers)
+)
 
 # Page parameters naming one object: the first center's row of this model fills them.
-PAGE_OBJECTS = {"order_id": "tickets.Order", "task_id": "followup.Task", "handover_id": "shiftlog.Handover",
-                "customer_id": "customers.Customer", "attachment_id": "workbench.Attachment"}
+PAGE_OBJECTS = {
+    "order_id": "tickets.Order",
+    "task_id": "followup.Task",
+    "handover_id": "shiftlog.Handover",
+    "customer_id": "customers.Customer",
+    "attachment_id": "workbench.Attachment",
+}
 # Pages that change something when opened by GET, or stream without a page: not walked.
 SKIP_PAGES = {"logout", "admin"}
 
@@ -54,8 +67,11 @@ def _walk(client, urls, marks) -> tuple[list[str], list[str]]:
         if answer.status_code != 200 or getattr(answer, "streaming", False):
             continue
         kind = answer.get("Content-Type", "")
-        texts = _answer_texts(answer) if ("json" in kind or "spreadsheetml" in kind) else answer.content.decode(
-            errors="replace")
+        texts = (
+            _answer_texts(answer)
+            if ("json" in kind or "spreadsheetml" in kind)
+            else answer.content.decode(errors="replace")
+        )
         if _shows_customer(texts, marks):
             showing.append(label)
             if AuditRecord.objects.count() == before:
@@ -78,8 +94,10 @@ def _patterns(resolver=None, prefix="", namespace=""):
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             yield from _patterns(entry, prefix + str(entry.pattern), inner)
         elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{namespace}{entry.name}", entry.pattern.regex.groupindex.keys() or \
-                list(getattr(entry.pattern, "converters", {}).keys())
+            yield (
+                f"{namespace}{entry.name}",
+                entry.pattern.regex.groupindex.keys() or list(getattr(entry.pattern, "converters", {}).keys()),
+            )
 
 
 def _page_urls(world):
@@ -136,8 +154,14 @@ def test_every_admin_page_with_customer_data_is_audited(world, marks):
     assert not missing, f"这些后台页面显示客户信息但没有审计记录：{missing}"
     # the order's page holds the customer's own words (subject, description) without the phone: read, recorded
     order = find_or_make("tickets.Order", world)
-    assert AuditRecord.objects.filter(pk__gt=before, channel=AuditRecord.Channel.ADMIN, object_type="tickets.order",
-                                      object_ids=str(order.pk), center=world.a).exists()
+    assert AuditRecord.objects.filter(
+        pk__gt=before,
+        channel=AuditRecord.Channel.ADMIN,
+        object_type="tickets.order",
+        object_ids=str(order.pk),
+        center=world.a,
+    ).exists()
     # the call list shows callers' numbers (masked): its reads are recorded too
-    assert AuditRecord.objects.filter(pk__gt=before, channel=AuditRecord.Channel.ADMIN,
-                                      object_type="telephony.call").exists()
+    assert AuditRecord.objects.filter(
+        pk__gt=before, channel=AuditRecord.Channel.ADMIN, object_type="telephony.call"
+    ).exists()

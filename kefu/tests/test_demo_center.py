@@ -2,6 +2,7 @@
 Calls, logins and clock-ins follow the published roster of the past weeks; the KPIs of the last 30 days are mostly
 within target with a few breaches to show; attendance (出勤率, 004:L1585-1591) has clock-ins behind it with a few lates
 and absences; QA scores calls the agents took; training attempts come from the center's own agents."""
+
 from __future__ import annotations
 
 import io
@@ -15,8 +16,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 @pytest.fixture
 def demo_center(db):
-    call_command("seed_demo", only=["workcal", "telephony", "kpi", "roster", "attendance", "quality", "training"],
-                 stdout=io.StringIO())
+    call_command(
+        "seed_demo",
+        only=["workcal", "telephony", "kpi", "roster", "attendance", "quality", "training"],
+        stdout=io.StringIO(),
+    )
     from kefu.org.models import Center
 
     return Center.objects.get(code="demo")
@@ -36,11 +40,17 @@ def test_the_demo_center_works_to_its_roster_and_mostly_meets_its_targets(demo_c
     today = selectors.local_today(center)
     spec = selectors.spec_for(center)
     month = periods.Period("range", today - timedelta(days=29), today)
-    rows = selectors.rows_for(selectors.period_values(center, month, "center", key=engine.CENTER_KEY, spec=spec),
-                              engine.CENTER_KEY, spec, by="center")
+    rows = selectors.rows_for(
+        selectors.period_values(center, month, "center", key=engine.CENTER_KEY, spec=spec),
+        engine.CENTER_KEY,
+        spec,
+        by="center",
+    )
     shares, judged = _shares(rows)
     assert len(judged) >= 15
-    assert shares["ok"] >= 0.6, [(r.code, r.shown, r.target) for r in judged if r.status != "ok"]  # mostly within target
+    assert shares["ok"] >= 0.6, [
+        (r.code, r.shown, r.target) for r in judged if r.status != "ok"
+    ]  # mostly within target
     assert shares["bad"] > 0  # … with a breach or two to show
     by_code = {r.code: r for r in rows}
     for code in ("M20", "M13", "M14", "M1"):  # service level, abandonment, attendance, adherence: the floor's headline
@@ -63,7 +73,9 @@ def test_the_demo_center_works_to_its_roster_and_mostly_meets_its_targets(demo_c
             late += min(near) > s.start + timedelta(minutes=5)
     assert 0.9 <= matched / len(planned) < 1  # present for most shifts, absent for a few
     assert 0 < late / matched <= 0.15  # mostly on time
-    assert ClockEvent.objects.filter(direction="in").count() <= len(planned) + 10 * len(shifts)  # no punches off the roster
+    assert ClockEvent.objects.filter(direction="in").count() <= len(planned) + 10 * len(
+        shifts
+    )  # no punches off the roster
 
 
 def test_qa_and_training_records_belong_to_the_demo_centers_agents(demo_center):
@@ -73,8 +85,11 @@ def test_qa_and_training_records_belong_to_the_demo_centers_agents(demo_center):
 
     scored = Evaluation.objects.filter(center=demo_center, total__isnull=False).exclude(call_id__startswith="DEMO")
     assert scored.count() >= 30
-    calls = dict(Call.objects.filter(center=demo_center, call_id__in=list(scored.values_list("call_id", flat=True)))
-                 .values_list("call_id", "agent_staff_no"))
+    calls = dict(
+        Call.objects.filter(center=demo_center, call_id__in=list(scored.values_list("call_id", flat=True))).values_list(
+            "call_id", "agent_staff_no"
+        )
+    )
     assert len(calls) == scored.count()  # every sampled call exists …
     assert all(calls[e.call_id] == e.agent.staff_no for e in scored.select_related("agent"))  # … and was the agent's
     # the last day-shift report to the team lead (yesterday's, or the team's last day shift with calls) speaks of

@@ -6,6 +6,7 @@ second run changes nothing. Measured in shares within stated bounds, never exact
   their return visit (002:L259);
 - attendance: a clock-in for nearly every rostered shift of the past (出勤率, 004:L1585-1591).
 """
+
 from __future__ import annotations
 
 import io
@@ -32,8 +33,13 @@ GROWS_ON_PURPOSE = {"audit"}
 
 
 def _counts() -> Counter:
-    return Counter({m._meta.label: m.objects.count() for m in apps.get_models()
-                    if m.__module__.startswith("kefu.") and m._meta.app_label not in GROWS_ON_PURPOSE})
+    return Counter(
+        {
+            m._meta.label: m.objects.count()
+            for m in apps.get_models()
+            if m.__module__.startswith("kefu.") and m._meta.app_label not in GROWS_ON_PURPOSE
+        }
+    )
 
 
 def _seed() -> str:
@@ -59,8 +65,12 @@ def test_the_whole_demo_looks_like_a_working_center_and_a_second_run_adds_nothin
     today = selectors.local_today(center)
     spec = selectors.spec_for(center)
     month = periods.Period("range", today - timedelta(days=30), today)
-    rows = selectors.rows_for(selectors.period_values(center, month, "center", key=engine.CENTER_KEY, spec=spec),
-                              engine.CENTER_KEY, spec, by="center")
+    rows = selectors.rows_for(
+        selectors.period_values(center, month, "center", key=engine.CENTER_KEY, spec=spec),
+        engine.CENTER_KEY,
+        spec,
+        by="center",
+    )
     judged = [r for r in rows if r.status in ("ok", "warn", "bad")]
     red = [(r.code, r.shown, r.target) for r in judged if r.status == "bad"]
     assert len(judged) >= 30
@@ -72,8 +82,11 @@ def test_the_whole_demo_looks_like_a_working_center_and_a_second_run_adds_nothin
 
     # --- orders: a few percent missed their deadline, by hours or a day or two, never by weeks
     now = timezone.now()
-    orders = list(Order.objects.filter(center=center, accepted_at__gte=now - timedelta(days=60), due_at__isnull=False)
-                  .values("state", "due_at", "replied_at"))
+    orders = list(
+        Order.objects.filter(center=center, accepted_at__gte=now - timedelta(days=60), due_at__isnull=False).values(
+            "state", "due_at", "replied_at"
+        )
+    )
     assert len(orders) >= 200
     lateness = []
     for o in orders:
@@ -87,8 +100,13 @@ def test_the_whole_demo_looks_like_a_working_center_and_a_second_run_adds_nothin
     assert 0 < open_late.count() <= 0.05 * len(orders)  # the supervisor sees a handful of overdue orders
 
     # --- replied complaints get their return visit (002:L259), and most are done
-    replied = Order.objects.filter(center=center, kind="complaint", replied_at__isnull=False,
-                                   replied_at__gte=now - timedelta(days=28), replied_at__lt=now - timedelta(days=4))
+    replied = Order.objects.filter(
+        center=center,
+        kind="complaint",
+        replied_at__isnull=False,
+        replied_at__gte=now - timedelta(days=28),
+        replied_at__lt=now - timedelta(days=4),
+    )
     visits = Task.objects.filter(center=center, kind="return_visit", order__in=replied)
     assert replied.count() >= 20
     assert visits.values("order").distinct().count() >= 0.95 * replied.count()
@@ -100,7 +118,9 @@ def test_the_whole_demo_looks_like_a_working_center_and_a_second_run_adds_nothin
     ins: dict[str, list] = {}
     for no, at in ClockEvent.objects.filter(direction="in").values_list("staff__staff_no", "at"):
         ins.setdefault(no, []).append(at)
-    matched = sum(1 for s in planned if any(abs((at - s.start).total_seconds()) <= 3600 for at in ins.get(s.staff_no, [])))
+    matched = sum(
+        1 for s in planned if any(abs((at - s.start).total_seconds()) <= 3600 for at in ins.get(s.staff_no, []))
+    )
     assert len(planned) >= 28 * 5
     assert matched >= 0.95 * len(planned), (matched, len(planned))
 

@@ -12,6 +12,7 @@ A module may import its own layer and the layers below it, never one above: an e
 (calls imported -> KPI refresh) goes through a signal that the upper app connects. The check reads every import
 statement of kefu's own code (tests and migrations aside), including imports inside functions.
 """
+
 from __future__ import annotations
 
 import ast
@@ -20,8 +21,16 @@ from pathlib import Path
 KEFU = Path(__file__).resolve().parents[1]
 
 LAYERS = {
-    "kernel": ["kefu.errors", "kefu.messages", "kefu.registry", "kefu.prepared", "kefu.celery", "kefu.settings",
-               "kefu.settings_dev", "kefu"],
+    "kernel": [
+        "kefu.errors",
+        "kefu.messages",
+        "kefu.registry",
+        "kefu.prepared",
+        "kefu.celery",
+        "kefu.settings",
+        "kefu.settings_dev",
+        "kefu",
+    ],
     "ground": ["org", "audit", "workcal", "customers", "notify", "kefu.access", "kefu.scope", "kefu.workflow", "web"],
     "records": ["telephony", "tickets", "knowledge", "training", "shop"],
     "planning": ["wfm", "roster", "attendance", "shiftlog", "followup"],
@@ -54,8 +63,11 @@ def kefu_imports(path: Path) -> list[tuple[int, str]]:
 
 
 def source_files() -> list[Path]:
-    return [p for p in KEFU.rglob("*.py")
-            if "tests" not in p.parts and "migrations" not in p.parts and p.name != "conftest.py"]
+    return [
+        p
+        for p in KEFU.rglob("*.py")
+        if "tests" not in p.parts and "migrations" not in p.parts and p.name != "conftest.py"
+    ]
 
 
 def test_every_unit_has_a_layer():
@@ -72,8 +84,10 @@ def test_no_import_runs_upwards():
         for line, module in kefu_imports(path):
             there = unit_of(module)
             if there in LEVEL and LEVEL[there] > LEVEL[here]:
-                upwards.append(f"{path.relative_to(KEFU.parent)}:{line} ({ORDER[LEVEL[here]]}) imports {module} "
-                               f"({ORDER[LEVEL[there]]})")
+                upwards.append(
+                    f"{path.relative_to(KEFU.parent)}:{line} ({ORDER[LEVEL[here]]}) imports {module} "
+                    f"({ORDER[LEVEL[there]]})"
+                )
     assert not upwards, "\n".join(upwards)
 
 

@@ -11,6 +11,7 @@ other attributes are taken out). It must not show: references to lines of the so
 "（…L951）"), solver statuses, ISO or UTC timestamps, preset keys, message codes, raw Asterisk call ids, Python
 values ("None", "<Order: 1>", "object at 0x…", "{'a': 1}").
 """
+
 from __future__ import annotations
 
 import html
@@ -70,8 +71,11 @@ def internal_values(text: str, language: str, data: tuple[str, ...] = ()) -> lis
         ("preset key", r"\b(?:gov12345|ecommerce)\b"),
         ("message code", r"\b(?:%s)\.[a-z_]+(?:\.[a-z_0-9]+)*\b" % "|".join(map(re.escape, _message_prefixes()))),
         ("Asterisk call id", r"(?<![\d.])1[5-9]\d{8}\.\d+(?![\d.])"),
-        ("Python repr", r"<[A-Z]\w*(?::| object\b)|\bobject at 0x|\bQuerySet\b|\bMsg\(|\bDecimal\(|"
-                        r"\{'\w+': |\bdatetime\.(?:date|datetime)\("),
+        (
+            "Python repr",
+            r"<[A-Z]\w*(?::| object\b)|\bobject at 0x|\bQuerySet\b|\bMsg\(|\bDecimal\(|"
+            r"\{'\w+': |\bdatetime\.(?:date|datetime)\(",
+        ),
     ]
     if language == "zh-hans":
         # Chinese pages have no English prose: these words there are values printed as they are stored.
@@ -86,16 +90,25 @@ def internal_values(text: str, language: str, data: tuple[str, ...] = ()) -> lis
 
 
 def test_the_check_sees_what_people_read():
-    page = ('<h1 title="依据（004:L1331）">质检</h1><script>var t="2026-12-07T08:00:00+00:00";</script>'
-            '<style>.x{}</style><a href="/x?at=2026-12-07T08:00">x</a><input placeholder="（002:L67）">'
-            "<p>质检员每班后交给班长（004:L943、L951）。状态 FEASIBLE，<span>None</span> &lt;Order: 12&gt; "
-            "tickets.dispatch.opinion_required 呼叫 1794157827.0 于 2026-12-07 08:00 UTC</p><p>1 人 &lt; 2 人</p>")
+    page = (
+        '<h1 title="依据（004:L1331）">质检</h1><script>var t="2026-12-07T08:00:00+00:00";</script>'
+        '<style>.x{}</style><a href="/x?at=2026-12-07T08:00">x</a><input placeholder="（002:L67）">'
+        "<p>质检员每班后交给班长（004:L943、L951）。状态 FEASIBLE，<span>None</span> &lt;Order: 12&gt; "
+        "tickets.dispatch.opinion_required 呼叫 1794157827.0 于 2026-12-07 08:00 UTC</p><p>1 人 &lt; 2 人</p>"
+    )
     text = readable_text(page)
     assert "var t" not in text and "href" not in text and "依据（004:L1331）" in text
     kinds = [what for what, _excerpt in internal_values(text, "zh-hans")]
     assert kinds.count("seed reference") == 3
-    for kind in ("seed line in parentheses", "solver status", "Python value", "Python repr", "message code",
-                 "Asterisk call id", "UTC"):
+    for kind in (
+        "seed line in parentheses",
+        "solver status",
+        "Python value",
+        "Python repr",
+        "message code",
+        "Asterisk call id",
+        "UTC",
+    ):
         assert kind in kinds, kind
     assert "ISO timestamp" not in kinds  # only in the script and the link, which nobody reads
     assert internal_values(readable_text("<p>1 人 &lt; 2 人，2026-12-07 08:00</p>"), "zh-hans") == []
@@ -117,8 +130,11 @@ def test_no_message_cites_a_seed_line():
     for po in sorted(Path(__file__).resolve().parents[1].rglob("locale/*/LC_MESSAGES/*.po")):
         for entry in parse_po(po.read_text(encoding="utf-8")):
             for text in (entry["id"], *entry["strs"].values()):
-                found += [f"{po.parts[-5]}: {excerpt}" for what, excerpt in internal_values(text, "en")
-                          if what.startswith("seed")]
+                found += [
+                    f"{po.parts[-5]}: {excerpt}"
+                    for what, excerpt in internal_values(text, "en")
+                    if what.startswith("seed")
+                ]
     for code, text in catalogue().items():
         found += [f"{code}: {excerpt}" for what, excerpt in internal_values(str(text), "en") if what.startswith("seed")]
     assert not found, "\n".join(found)
@@ -192,8 +208,10 @@ def _objects() -> dict[tuple[str, str], Callable]:
         ("training:results", "pk"): lambda c: one_per(Quiz.objects.filter(center=c)),
         ("training:attempt", "pk"): lambda c: one_per(Attempt.objects.filter(quiz__center=c)),
         ("followup:detail", "pk"): lambda c: one_per(Task.objects.filter(center=c), "state"),
-        ("followup:survey", "token"): lambda c: [surveys.token_for(s) for s in Survey.objects.filter(
-            pk__in=one_per(Survey.objects.filter(center=c), "state"))],
+        ("followup:survey", "token"): lambda c: [
+            surveys.token_for(s)
+            for s in Survey.objects.filter(pk__in=one_per(Survey.objects.filter(center=c), "state"))
+        ],
         ("followup:campaign", "pk"): lambda c: one_per(Campaign.objects.filter(center=c), "state"),
         ("followup:campaign_report", "pk"): lambda c: one_per(Campaign.objects.filter(center=c)),
         ("followup:call", "pk"): lambda c: one_per(CampaignTarget.objects.filter(campaign__center=c), "state"),
@@ -216,6 +234,7 @@ def routes() -> list[tuple[str, list[str]]]:
                 walk(p.url_patterns, p.namespace or namespace)
             elif isinstance(p, URLPattern) and p.name:
                 found.append((f"{namespace}:{p.name}" if namespace else p.name, list(p.pattern.converters)))
+
     walk(get_resolver().url_patterns, None)
     return found
 

@@ -3,6 +3,7 @@
 The table is the union of every app's access.RULES (kefu.access.permissions). An operation in the
 OpenAPI schema without a rule fails here, and so does a rule without an operation.
 """
+
 import re
 
 import pytest
@@ -52,7 +53,11 @@ def test_role_matrix(role, make_staff, client_for):
         url = _concrete(path)
         response = client.generic(method, url, data="{}", content_type="application/json")
         allowed = role in table[op_id]
-        if allowed and response.status_code in (401, 403) and response.json()["detail"][0]["rule"] in ("permission", "authentication"):
+        if (
+            allowed
+            and response.status_code in (401, 403)
+            and response.json()["detail"][0]["rule"] in ("permission", "authentication")
+        ):
             wrong.append(f"{op_id}: {role} 应允许，实际 {response.status_code}")
         if not allowed and response.status_code != 403:
             wrong.append(f"{op_id}: {role} 应拒绝(403)，实际 {response.status_code}")

@@ -1,4 +1,5 @@
 """One registry of hooks (kefu.registry): the only way a lower layer hears from an app above it."""
+
 from __future__ import annotations
 
 import pytest

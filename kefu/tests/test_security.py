@@ -1,6 +1,7 @@
 """Safe defaults and login hardening (issue 12): settings refuse to start without their keys outside the explicit
 development mode, logins are throttled (django-axes), pages carry a Content-Security-Policy that their scripts
 satisfy, and errors are Chinese — JSON under /api/, a page elsewhere."""
+
 import json
 import os
 import re
@@ -14,16 +15,20 @@ from django.test import Client, RequestFactory
 from conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
-PROBE = ("import json; from django.conf import settings; print(json.dumps({'debug': settings.DEBUG, "
-         "'hosts': settings.ALLOWED_HOSTS, 'hsts': getattr(settings, 'SECURE_HSTS_SECONDS', 0), "
-         "'secure_cookie': settings.SESSION_COOKIE_SECURE}))")
+PROBE = (
+    "import json; from django.conf import settings; print(json.dumps({'debug': settings.DEBUG, "
+    "'hosts': settings.ALLOWED_HOSTS, 'hsts': getattr(settings, 'SECURE_HSTS_SECONDS', 0), "
+    "'secure_cookie': settings.SESSION_COOKIE_SECURE}))"
+)
 
 
 def settings_with(**env) -> subprocess.CompletedProcess:
     """Import kefu.settings in a fresh interpreter with only these KEFU_* variables."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("KEFU_", "DJANGO_"))}
     clean.update(env, DJANGO_SETTINGS_MODULE="kefu.settings")
-    return subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_without_keys_the_server_refuses_to_start():
@@ -89,7 +94,10 @@ def test_no_template_needs_unsafe_inline_scripts_or_eval():
         rel = path.relative_to(ROOT)
         problems += [f"{rel}: {m.group(0)}" for m in re.finditer(r"\son[a-z]+\s*=\s*[\"']", text)]
         problems += [f"{rel}: hx-vals js:" for _ in re.finditer(r"hx-vals\s*=\s*[\"']js:", text)]
-        problems += [f"{rel}: {m.group(0)}" for m in re.finditer(r"<script(?![^>]*\b(src|nonce|type=\"application/json\")\b)[^>]*>", text)]
+        problems += [
+            f"{rel}: {m.group(0)}"
+            for m in re.finditer(r"<script(?![^>]*\b(src|nonce|type=\"application/json\")\b)[^>]*>", text)
+        ]
     assert not problems, "\n".join(problems)
 
 
@@ -107,8 +115,15 @@ def test_unparsable_api_body_is_a_chinese_problem(make_staff, client_for):
     client = client_for(make_staff("agent"))
     r = client.post("/api/tickets/orders", data="{not json", content_type="application/json")
     assert r.status_code == 400
-    assert r.json() == {"detail": [{"field": "body", "rule": "json_invalid",
-                                    "message": "请求体无法解析：应为合法的 JSON（Content-Type: application/json）"}]}
+    assert r.json() == {
+        "detail": [
+            {
+                "field": "body",
+                "rule": "json_invalid",
+                "message": "请求体无法解析：应为合法的 JSON（Content-Type: application/json）",
+            }
+        ]
+    }
 
 
 def test_api_csrf_failure_is_a_chinese_problem(make_staff):

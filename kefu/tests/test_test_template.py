@@ -1,5 +1,6 @@
 """The migrated template the SQLite test databases are filled from (conftest.py) is keyed by everything the
 migrated schema is made of: a change to any of it builds a new template instead of reusing a stale one."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,8 +16,12 @@ def test_the_key_covers_every_migration_and_the_kefu_code_they_run():
     migrations = {p.relative_to(ROOT).as_posix() for p in (ROOT / "kefu").rglob("migrations/*.py")}
     assert migrations and migrations <= ours
     # imported by data migrations (module level and inside RunPython functions), and what those import in turn
-    assert {"kefu/workbench/triggers.py", "kefu/workbench/words.py", "kefu/audit/crypto.py",
-            "kefu/workcal/policy.py"} <= ours
+    assert {
+        "kefu/workbench/triggers.py",
+        "kefu/workbench/words.py",
+        "kefu/audit/crypto.py",
+        "kefu/workcal/policy.py",
+    } <= ours
     assert any(p.parts[-3:-1] == ("auth", "migrations") for p in files)  # Django's own apps too
 
 

@@ -1,6 +1,9 @@
 """The workflow kernel (kefu/workflow.py), the caller scope (kefu/scope.py) and messages as data (kefu/messages.py),
 exercised on a toy machine over the work-order table (any model with a state, a version and a center would do)."""
+
 from __future__ import annotations
+
+from datetime import UTC
 
 import pytest
 from django.db import connection
@@ -38,14 +41,25 @@ def _effect(ctx):
 TOY = Machine(
     "tickets.toy",
     transitions=(
-        Transition("review", src={"accepted"}, dst="reviewed", roles={Role.DISPATCHER, Role.SUPERVISOR},
-                   requires=("opinion",), allows=("flag",), guard=_guard_not_too_short, effect=_effect),
+        Transition(
+            "review",
+            src={"accepted"},
+            dst="reviewed",
+            roles={Role.DISPATCHER, Role.SUPERVISOR},
+            requires=("opinion",),
+            allows=("flag",),
+            guard=_guard_not_too_short,
+            effect=_effect,
+        ),
         Transition("withdraw", src={"accepted", "reviewed"}, dst="cancelled", parties={Party.SUBJECT}),
-        Transition("approve", src={"reviewed"}, dst="processing", roles={Role.SUPERVISOR},
-                   parties={Party.NOT_REQUESTER}),
+        Transition(
+            "approve", src={"reviewed"}, dst="processing", roles={Role.SUPERVISOR}, parties={Party.NOT_REQUESTER}
+        ),
     ),
-    fields={"opinion": FieldSpec("tickets.toy.field.opinion", max_length=5),
-            "flag": FieldSpec("tickets.toy.field.flag", kind="choice", choices=("red", "blue"))},
+    fields={
+        "opinion": FieldSpec("tickets.toy.field.opinion", max_length=5),
+        "flag": FieldSpec("tickets.toy.field.flag", kind="choice", choices=("red", "blue")),
+    },
     history=lambda ctx: HISTORY.append((ctx.transition.name, ctx.before, ctx.obj.state, dict(ctx.history_params))),
     audit_type="order",
     party_of=_parties,
@@ -78,8 +92,9 @@ def people(center, make_staff):
         "agent": make_staff("agent", staff_no="2001"),
         "dispatcher": make_staff("dispatcher", staff_no="4001"),
         "supervisor": make_staff("supervisor", staff_no="5001"),
-        "outsider": org_services.create_staff(other, staff_no="7001", name="外中心", roles=["supervisor"],
-                                              username="u7001", password="Kefu-test-2026!"),
+        "outsider": org_services.create_staff(
+            other, staff_no="7001", name="外中心", roles=["supervisor"], username="u7001", password="Kefu-test-2026!"
+        ),
     }
 
 
@@ -88,9 +103,19 @@ def order(people):
     from kefu.tickets import services
 
     HISTORY.clear()
-    return services.create_order(people["agent"].center, people["agent"], {
-        "kind": "complaint", "phone": "13800138000", "customer_name": "张三", "subject": "话费多扣",
-        "description": "本月话费比上月多扣了50元", "category": "tariff", "level": 2})
+    return services.create_order(
+        people["agent"].center,
+        people["agent"],
+        {
+            "kind": "complaint",
+            "phone": "13800138000",
+            "customer_name": "张三",
+            "subject": "话费多扣",
+            "description": "本月话费比上月多扣了50元",
+            "category": "tariff",
+            "level": 2,
+        },
+    )
 
 
 def test_fire_moves_writes_history_and_audit(people, order):
@@ -104,17 +129,20 @@ def test_fire_moves_writes_history_and_audit(people, order):
     assert AuditRecord.objects.filter(object_type="order", object_ids=str(order.pk), note="tickets.toy.review").exists()
 
 
-@pytest.mark.parametrize("who, name, raw, error, code", [
-    ("agent", "review", {"opinion": "好的好"}, NotAllowed, "workflow.not_your_role"),
-    ("dispatcher", "review", {}, RuleViolation, "common.required"),
-    ("dispatcher", "review", {"opinion": "太长了太长了"}, RuleViolation, "common.too_long"),
-    ("dispatcher", "review", {"opinion": "好的", "flag": "green"}, RuleViolation, "common.not_a_choice"),
-    ("dispatcher", "review", {"opinion": "好的", "colour": "x"}, RuleViolation, "workflow.unexpected_field"),
-    ("dispatcher", "review", {"opinion": "好"}, RuleViolation, "common.too_long"),  # the guard's problem
-    ("dispatcher", "withdraw", {}, NotAllowed, "workflow.not_your_party"),
-    ("dispatcher", "approve", {}, RuleViolation, "workflow.wrong_state"),
-    ("dispatcher", "fly", {}, RuleViolation, "workflow.unknown_transition"),
-])
+@pytest.mark.parametrize(
+    "who, name, raw, error, code",
+    [
+        ("agent", "review", {"opinion": "好的好"}, NotAllowed, "workflow.not_your_role"),
+        ("dispatcher", "review", {}, RuleViolation, "common.required"),
+        ("dispatcher", "review", {"opinion": "太长了太长了"}, RuleViolation, "common.too_long"),
+        ("dispatcher", "review", {"opinion": "好的", "flag": "green"}, RuleViolation, "common.not_a_choice"),
+        ("dispatcher", "review", {"opinion": "好的", "colour": "x"}, RuleViolation, "workflow.unexpected_field"),
+        ("dispatcher", "review", {"opinion": "好"}, RuleViolation, "common.too_long"),  # the guard's problem
+        ("dispatcher", "withdraw", {}, NotAllowed, "workflow.not_your_party"),
+        ("dispatcher", "approve", {}, RuleViolation, "workflow.wrong_state"),
+        ("dispatcher", "fly", {}, RuleViolation, "workflow.unknown_transition"),
+    ],
+)
 def test_refusals_are_codes_and_change_nothing(people, order, who, name, raw, error, code):
     with pytest.raises(error) as refused:
         fire(TOY, scope_of(people[who]), order, name, version=order.version, **raw)
@@ -162,26 +190,30 @@ def test_scope_filters_by_center_and_department(people, order):
 
 
 def test_messages_render_in_the_readers_language_with_labels_and_times():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     msg = Msg("workflow.wrong_state", action=Msg("scope.no_staff"), state="x")
     assert "不能执行此操作" in str(msg)
-    assert Msg.from_data(msg.as_data()) == Msg("workflow.wrong_state", action={"code": "scope.no_staff", "params": {}},
-                                               state="x")
+    assert Msg.from_data(msg.as_data()) == Msg(
+        "workflow.wrong_state", action={"code": "scope.no_staff", "params": {}}, state="x"
+    )
     with translation.override("zh-hans"):
         shown = render("common.too_long", {"field_label": "备注", "max": 10, "length": 12})
         conflict = render("workflow.version_conflict", {"current": 3, "given": 2})
     assert shown == "备注：最多 10 个字，当前 12 个字"
     assert conflict == "已被他人修改，请刷新后重试"  # a version counter is not for people to read
     assert render("no.such.code") == "no.such.code"
-    when = datetime(2026, 12, 7, 6, 5, tzinfo=timezone.utc)
+    when = datetime(2026, 12, 7, 6, 5, tzinfo=UTC)
     assert Msg("common.not_found", what=when).params["what"] == when
 
 
 def _selects_of_orders_and_centers(queries) -> list[str]:
     """The SELECTs of the order and center tables, in the order they ran."""
-    return [q["sql"] for q in queries if q["sql"].startswith("SELECT") and ("tickets_order" in q["sql"]
-                                                                           or "org_center" in q["sql"])]
+    return [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith("SELECT") and ("tickets_order" in q["sql"] or "org_center" in q["sql"])
+    ]
 
 
 def test_declared_locks_are_taken_with_the_object_table_by_table_in_ascending_id_before_anything_is_read(people):
@@ -190,8 +222,14 @@ def test_declared_locks_are_taken_with_the_object_table_by_table_in_ascending_id
     from kefu.tickets import services
     from kefu.tickets.models import Order
 
-    body = {"kind": "complaint", "phone": "13800138000", "subject": "话费多扣", "description": "多扣50元",
-            "category": "tariff", "level": 2}
+    body = {
+        "kind": "complaint",
+        "phone": "13800138000",
+        "subject": "话费多扣",
+        "description": "多扣50元",
+        "category": "tariff",
+        "level": 2,
+    }
     low = services.create_order(people["agent"].center, people["agent"], body)
     high = services.create_order(people["agent"].center, people["agent"], body)
     LOCKS_SEEN.clear()
@@ -216,5 +254,5 @@ def test_a_declared_lock_naming_nothing_is_skipped_and_the_fields_say_what_is_wr
         fire(LINKED, scope_of(people["dispatcher"]), order, "link", version=order.version)
     assert refused.value.problems[0].rule == "common.required"
     assert LOCKS_SEEN == [("Order", order.pk, {})]
-    moved = fire(LINKED, scope_of(people["dispatcher"]), order, "link", version=order.version, other=10 ** 9)
+    moved = fire(LINKED, scope_of(people["dispatcher"]), order, "link", version=order.version, other=10**9)
     assert moved.state == "reviewed"  # an id with no row locks nothing and stops nothing

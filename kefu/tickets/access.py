@@ -1,4 +1,5 @@
 """Who may call each tickets operation. Who may fire each transition is declared in machine.py."""
+
 from kefu.org.roles import ALL_ROLES, FRONT_LINE, LEADS, UNMASK_ROLES, Role
 from kefu.tickets import machine
 

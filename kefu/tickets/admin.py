@@ -1,4 +1,5 @@
 """Admin: orders are read-only here (state changes go through services.transition, on the pages or the API)."""
+
 from django.contrib import admin
 
 from kefu.tickets.models import Compensation, Order, OrderEvent, TypicalCase

@@ -1,4 +1,5 @@
 """Work-order API. Thin: parse, call services/selectors, shape the answer. Customer data is masked and audited."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,8 @@ from kefu.audit.models import AuditRecord
 from kefu.audit.services import record, record_read, shown_name, shown_phone
 from kefu.customers.phones import normalize_phone
 from kefu.errors import RuleViolation
-from kefu.scope import caller
 from kefu.messages import Msg
+from kefu.scope import caller
 from kefu.tickets import history, machine, selectors, services
 from kefu.tickets.models import Compensation, Order
 from kefu.web.inputs import clean_data
@@ -259,27 +260,52 @@ class CaseOut(Schema):
 
 
 def _brief(o: Order) -> dict:
-    return {"id": o.pk, "number": o.number, "kind": o.kind, "state": o.state, "state_label": o.state_label,
-            "version": o.version, "level": o.level, "priority": o.priority, "is_repeat": o.is_repeat,
-            "is_overdue": o.is_overdue, "due_at": o.due_at, "department": o.department.name if o.department_id else None}
+    return {
+        "id": o.pk,
+        "number": o.number,
+        "kind": o.kind,
+        "state": o.state,
+        "state_label": o.state_label,
+        "version": o.version,
+        "level": o.level,
+        "priority": o.priority,
+        "is_repeat": o.is_repeat,
+        "is_overdue": o.is_overdue,
+        "due_at": o.due_at,
+        "department": o.department.name if o.department_id else None,
+    }
 
 
 def _out(o: Order) -> dict:
-    return {**_brief(o), "kind_label": history.label("kind", o.kind), "category": o.category,
-            "category_label": history.category(o),
-            "route_department": o.route_department.code if o.route_department_id else None,
-            "route_time_limit": o.route_time_limit, "subject": o.subject,
-            "description": o.description, "customer_phone": shown_phone(o.customer.phone, False),
-            "customer_name": shown_name(o.customer.name, False), "complainant_type": o.complainant_type,
-            "channel": o.channel, "acceptor": o.acceptor.staff_no, "assigned_group": o.assigned_group,
-            "assigned_to": o.assigned_to.staff_no if o.assigned_to_id else None,
-            "original_number": o.original.number if o.original_id else None,
-            "merged_into": o.merged_into.number if o.merged_into_id else None,
-            "split_from": o.split_from.number if o.split_from_id else None,
-            "holder": _holder_no(o), "is_key_account": o.is_key_account,
-            "is_cross_province": o.is_cross_province, "accepted_at": o.accepted_at, "promise_due_at": o.promise_due_at,
-            "handling_deadline": o.handling_deadline, "replied_at": o.replied_at, "satisfaction": o.satisfaction,
-            "reply_count": o.reply_count}
+    return {
+        **_brief(o),
+        "kind_label": history.label("kind", o.kind),
+        "category": o.category,
+        "category_label": history.category(o),
+        "route_department": o.route_department.code if o.route_department_id else None,
+        "route_time_limit": o.route_time_limit,
+        "subject": o.subject,
+        "description": o.description,
+        "customer_phone": shown_phone(o.customer.phone, False),
+        "customer_name": shown_name(o.customer.name, False),
+        "complainant_type": o.complainant_type,
+        "channel": o.channel,
+        "acceptor": o.acceptor.staff_no,
+        "assigned_group": o.assigned_group,
+        "assigned_to": o.assigned_to.staff_no if o.assigned_to_id else None,
+        "original_number": o.original.number if o.original_id else None,
+        "merged_into": o.merged_into.number if o.merged_into_id else None,
+        "split_from": o.split_from.number if o.split_from_id else None,
+        "holder": _holder_no(o),
+        "is_key_account": o.is_key_account,
+        "is_cross_province": o.is_cross_province,
+        "accepted_at": o.accepted_at,
+        "promise_due_at": o.promise_due_at,
+        "handling_deadline": o.handling_deadline,
+        "replied_at": o.replied_at,
+        "satisfaction": o.satisfaction,
+        "reply_count": o.reply_count,
+    }
 
 
 def _holder_no(o: Order) -> str | None:
@@ -288,15 +314,36 @@ def _holder_no(o: Order) -> str | None:
 
 
 def _event_out(e) -> dict:
-    return {"at": e.at, "staff_no": e.staff_no, "by_system": e.by_system, "name": e.name, "code": e.code,
-            "params": e.params, "note_code": e.note_code, "label": history.event_title(e), "from_state": e.from_state,
-            "to_state": e.to_state, "note": history.event_note(e), "fields": e.fields}
+    return {
+        "at": e.at,
+        "staff_no": e.staff_no,
+        "by_system": e.by_system,
+        "name": e.name,
+        "code": e.code,
+        "params": e.params,
+        "note_code": e.note_code,
+        "label": history.event_title(e),
+        "from_state": e.from_state,
+        "to_state": e.to_state,
+        "note": history.event_note(e),
+        "fields": e.fields,
+    }
 
 
 def _order(request, order_id: int) -> Order:
     """The caller's center's order; a department handler's only when it is his department's (else 404)."""
-    orders = Order.objects.select_related("customer", "department", "acceptor", "assigned_to", "original",
-                                          "route_department", "merged_into", "split_from", "handler", "claimed_by")
+    orders = Order.objects.select_related(
+        "customer",
+        "department",
+        "acceptor",
+        "assigned_to",
+        "original",
+        "route_department",
+        "merged_into",
+        "split_from",
+        "handler",
+        "claimed_by",
+    )
     return get_object_or_404(caller(request).filter(orders, department="department"), pk=order_id)
 
 
@@ -318,33 +365,68 @@ def busy_options(request):
 def categories(request):
     """The center's order categories and their routing (policy data), the active ones first."""
     cats = services.policy(caller(request).center)["categories"]
-    rows = [{"code": code, "label": services.category_text(code, cat), "department": cat.get("department") or "",
-             "time_limit": cat.get("time_limit"), "active": cat.get("active", True)} for code, cat in cats.items()]
+    rows = [
+        {
+            "code": code,
+            "label": services.category_text(code, cat),
+            "department": cat.get("department") or "",
+            "time_limit": cat.get("time_limit"),
+            "active": cat.get("active", True),
+        }
+        for code, cat in cats.items()
+    ]
     return sorted(rows, key=lambda r: not r["active"])
 
 
 @op(router.get, "/orders", "tickets.list", response=list[OrderOut])
-def list_orders(request, state: str | None = None, kind: str | None = None, level: int | None = None,
-                mine: bool = False, department: int | None = None, overdue: bool | None = None,
-                category: str | None = None, limit: int = 100):
+def list_orders(
+    request,
+    state: str | None = None,
+    kind: str | None = None,
+    level: int | None = None,
+    mine: bool = False,
+    department: int | None = None,
+    overdue: bool | None = None,
+    category: str | None = None,
+    limit: int = 100,
+):
     scope = caller(request)
     if state and state not in machine.STATES:
         raise RuleViolation.of("tickets.filter.bad_state", field="state", value=state[:20])
     if kind and kind not in machine.KINDS:
         raise RuleViolation.of("tickets.filter.bad_kind", field="kind", value=kind[:20])
     # A category of the policy, or one older orders still carry (an edit never strands them).
-    if category and category not in services.policy(scope.center)["categories"] and not (
-            scope.filter(Order.objects).filter(category=category).exists()):
+    if (
+        category
+        and category not in services.policy(scope.center)["categories"]
+        and not (scope.filter(Order.objects).filter(category=category).exists())
+    ):
         raise RuleViolation.of("tickets.filter.bad_category", field="category", value=category[:40])
     if not 1 <= limit <= 500:
         raise RuleViolation.of("tickets.filter.limit_range", field="limit")
-    orders = list(scope.filter(selectors.orders_for(scope.center, scope.staff, state=state, kind=kind, level=level,
-                                                    mine=mine, department=department, overdue=overdue,
-                                                    category=category),
-                               department="department").select_related("original", "route_department",
-                                                                       "split_from")[:limit])
+    orders = list(
+        scope.filter(
+            selectors.orders_for(
+                scope.center,
+                scope.staff,
+                state=state,
+                kind=kind,
+                level=level,
+                mine=mine,
+                department=department,
+                overdue=overdue,
+                category=category,
+            ),
+            department="department",
+        ).select_related("original", "route_department", "split_from")[:limit]
+    )
     if orders:
-        record_read(request, object_type="tickets.order", ids=[o.pk for o in orders], fields="customer.phone,customer.name(masked)")
+        record_read(
+            request,
+            object_type="tickets.order",
+            ids=[o.pk for o in orders],
+            fields="customer.phone,customer.name(masked)",
+        )
     return [_out(o) for o in orders]
 
 
@@ -354,32 +436,63 @@ def bulk(request, payload: TicketBulkIn):
     transition as one at a time, version checked per order, each in its own transaction; a refused one does not stop
     the others. Another center's ids are "not found" per order, never fired."""
     results = services.bulk(caller(request), payload.action, payload.ids, clean_data(payload.fields))
-    return {"done": sum(r.ok for r in results), "refused": sum(not r.ok for r in results),
-            "results": [{"id": r.id, "number": r.number, "ok": r.ok, "state": r.state,
-                         "state_label": history.state(r.state) if r.state else "", "version": r.version,
-                         "problems": [p.as_dict() for p in r.problems]} for r in results]}
+    return {
+        "done": sum(r.ok for r in results),
+        "refused": sum(not r.ok for r in results),
+        "results": [
+            {
+                "id": r.id,
+                "number": r.number,
+                "ok": r.ok,
+                "state": r.state,
+                "state_label": history.state(r.state) if r.state else "",
+                "version": r.version,
+                "problems": [p.as_dict() for p in r.problems],
+            }
+            for r in results
+        ],
+    }
 
 
 @op(router.get, "/orders/{order_id}", "tickets.detail", response=OrderDetail)
 def detail(request, order_id: int):
     order = _order(request, order_id)
     record_read(request, object_type="tickets.order", ids=[order.pk], fields="customer.phone,customer.name(masked)")
-    return {**_out(order),
-            "events": [_event_out(e) for e in order.events.all()],
-            "reminders": [{"at": r.at.isoformat(), "to": r.to.staff_no if r.to_id else None,
-                           "note": history.reminder_text(r)} for r in order.reminders.select_related("to", "order")],
-            "escalations": [{"at": e.at.isoformat(), "step": e.step, "to": e.to.staff_no if e.to_id else None,
-                             "note": history.escalation_text(e)} for e in order.escalations.select_related("to", "order")],
-            "allowed": [t.name for t in services.allowed_transitions(order, caller(request))],
-            "deadline_warnings": warnings_out(services.due_warnings(order))}
+    return {
+        **_out(order),
+        "events": [_event_out(e) for e in order.events.all()],
+        "reminders": [
+            {"at": r.at.isoformat(), "to": r.to.staff_no if r.to_id else None, "note": history.reminder_text(r)}
+            for r in order.reminders.select_related("to", "order")
+        ],
+        "escalations": [
+            {
+                "at": e.at.isoformat(),
+                "step": e.step,
+                "to": e.to.staff_no if e.to_id else None,
+                "note": history.escalation_text(e),
+            }
+            for e in order.escalations.select_related("to", "order")
+        ],
+        "allowed": [t.name for t in services.allowed_transitions(order, caller(request))],
+        "deadline_warnings": warnings_out(services.due_warnings(order)),
+    }
 
 
 @op(router.get, "/orders/{order_id}/transitions", "tickets.transitions", response=list[TransitionInfo])
 def transitions(request, order_id: int):
     """The transitions the current user may fire on this order now."""
     order = _order(request, order_id)
-    return [{"name": t.name, "label": str(machine.MACHINE.transition_label(t)), "requires": list(t.requires), "allows": list(t.allows), "seed": t.seed}
-            for t in services.allowed_transitions(order, caller(request))]
+    return [
+        {
+            "name": t.name,
+            "label": str(machine.MACHINE.transition_label(t)),
+            "requires": list(t.requires),
+            "allows": list(t.allows),
+            "seed": t.seed,
+        }
+        for t in services.allowed_transitions(order, caller(request))
+    ]
 
 
 @op(router.post, "/orders/{order_id}/transitions", "tickets.transition", response=OrderAnswer)
@@ -398,8 +511,9 @@ def merge(request, order_id: int, payload: MergeIn):
     pointing at the survivor; the survivor takes its description, the earlier deadline and the higher priority; both
     get a history line naming the other. A stale version is 409 and merges nothing (a double submit merges once)."""
     scope = caller(request)
-    survivor = services.merge(Order(pk=order_id), payload.into, scope, payload.version, note=payload.note,
-                              center=scope.center)
+    survivor = services.merge(
+        Order(pk=order_id), payload.into, scope, payload.version, note=payload.note, center=scope.center
+    )
     duplicate = Order.objects.select_related("department").get(pk=order_id)
     return {"duplicate": _brief(duplicate), "survivor": _brief(survivor)}
 
@@ -419,8 +533,14 @@ def split(request, order_id: int, payload: SplitIn):
 def unmask(request, order_id: int):
     """Show the full phone and name (UNMASK_ROLES); every unmask is audited."""
     order = _order(request, order_id)
-    record(request, AuditRecord.Action.UNMASK, object_type="customers.customer", ids=[order.customer_id],
-           fields="phone,name,service_number,address", note=f"工单 {order.number}")
+    record(
+        request,
+        AuditRecord.Action.UNMASK,
+        object_type="customers.customer",
+        ids=[order.customer_id],
+        fields="phone,name,service_number,address",
+        note=f"工单 {order.number}",
+    )
     c = order.customer
     return {"phone": c.phone, "name": c.name, "service_number": c.service_number, "address": c.address}
 
@@ -435,33 +555,77 @@ def screen_pop(request, phone: str):
 
     customer = find_by_phone(scope.center, phone)
     if customer is None:
-        return {"found": False, "phone": shown_phone(normalize_phone(phone), False), "name": "", "kind": "", "kind_label": "",
-                "is_vip": False, "vip_level": "", "last_contact_at": None, "recent": []}
+        return {
+            "found": False,
+            "phone": shown_phone(normalize_phone(phone), False),
+            "name": "",
+            "kind": "",
+            "kind_label": "",
+            "is_vip": False,
+            "vip_level": "",
+            "last_contact_at": None,
+            "recent": [],
+        }
     recent = selectors.recent_orders(customer, center=scope.center)
-    record_read(request, object_type="customers.customer", ids=[customer.pk], fields="phone,name(masked),recent_orders", note="来电弹屏")
-    return {"found": True, "phone": shown_phone(customer.phone, False), "name": shown_name(customer.name, False),
-            "kind": customer.kind, "kind_label": history.label("complainant_type", customer.kind), "is_vip": customer.is_vip,
-            "vip_level": customer.vip_level, "last_contact_at": customer.last_contact_at,
-            "recent": [{"id": o.pk, "number": o.number, "kind": history.label("kind", o.kind), "subject": o.subject,
-                        "state": o.state_label, "accepted_at": o.accepted_at.isoformat()} for o in recent]}
+    record_read(
+        request,
+        object_type="customers.customer",
+        ids=[customer.pk],
+        fields="phone,name(masked),recent_orders",
+        note="来电弹屏",
+    )
+    return {
+        "found": True,
+        "phone": shown_phone(customer.phone, False),
+        "name": shown_name(customer.name, False),
+        "kind": customer.kind,
+        "kind_label": history.label("complainant_type", customer.kind),
+        "is_vip": customer.is_vip,
+        "vip_level": customer.vip_level,
+        "last_contact_at": customer.last_contact_at,
+        "recent": [
+            {
+                "id": o.pk,
+                "number": o.number,
+                "kind": history.label("kind", o.kind),
+                "subject": o.subject,
+                "state": o.state_label,
+                "accepted_at": o.accepted_at.isoformat(),
+            }
+            for o in recent
+        ],
+    }
 
 
 def _comp_out(c: Compensation) -> dict:
-    return {"id": c.pk, "order": c.order.number, "amount": c.amount, "reason": c.reason, "approver": c.approver,
-            "approver_label": history.label("approver", c.approver), "state": c.state, "requested_by": c.requested_by.staff_no,
-            "decided_by": c.decided_by.staff_no if c.decided_by_id else None}
+    return {
+        "id": c.pk,
+        "order": c.order.number,
+        "amount": c.amount,
+        "reason": c.reason,
+        "approver": c.approver,
+        "approver_label": history.label("approver", c.approver),
+        "state": c.state,
+        "requested_by": c.requested_by.staff_no,
+        "decided_by": c.decided_by.staff_no if c.decided_by_id else None,
+    }
 
 
 @op(router.post, "/orders/{order_id}/compensations", "tickets.compensation_request", response={201: CompensationOut})
 def compensation_request(request, order_id: int, payload: CompensationIn):
     order = _order(request, order_id)
-    return Status(201, _comp_out(services.request_compensation(order, caller(request).staff, payload.amount,
-                                                               payload.reason)))
+    return Status(
+        201, _comp_out(services.request_compensation(order, caller(request).staff, payload.amount, payload.reason))
+    )
 
 
 @op(router.get, "/compensations", "tickets.compensations", response=list[CompensationOut])
 def compensations(request, state: str | None = None):
-    qs = caller(request).filter(Compensation.objects, center="order__center", department="order__department").select_related("order", "requested_by", "decided_by")
+    qs = (
+        caller(request)
+        .filter(Compensation.objects, center="order__center", department="order__department")
+        .select_related("order", "requested_by", "decided_by")
+    )
     if state:
         qs = qs.filter(state=state)
     return [_comp_out(c) for c in qs.order_by("-requested_at")[:200]]
@@ -470,7 +634,9 @@ def compensations(request, state: str | None = None):
 @op(router.post, "/compensations/{comp_id}/decision", "tickets.compensation_decide", response=CompensationOut)
 def compensation_decide(request, comp_id: int, payload: DecisionIn):
     scope = caller(request)
-    comp = get_object_or_404(scope.filter(Compensation.objects.select_related("order"), center="order__center"), pk=comp_id)
+    comp = get_object_or_404(
+        scope.filter(Compensation.objects.select_related("order"), center="order__center"), pk=comp_id
+    )
     return _comp_out(services.decide_compensation(comp, scope, payload.approve, payload.note))
 
 
@@ -478,7 +644,13 @@ def _read_cases(request, q: str, limit: int) -> list:
     """The caller's center's cases; a read of the case library is audited like any read of an order."""
     found = selectors.search_cases(q, limit, center=caller(request).center)
     if found:
-        record_read(request, object_type="tickets.case", ids=[c.pk for c in found], fields="title,summary,analysis", note="案例库")
+        record_read(
+            request,
+            object_type="tickets.case",
+            ids=[c.pk for c in found],
+            fields="title,summary,analysis",
+            note="案例库",
+        )
     return found
 
 
@@ -487,9 +659,20 @@ def cases(request, q: str = "", limit: int = 20):
     """The case library (案例库, 004:L2171, L2219), searchable during dispatch (004:L2157)."""
     if len(q) > 100:
         raise RuleViolation(Msg("tickets.cases.query_too_long"), field="q", rule="max_length")
-    return [{"id": c.pk, "order": c.order.number, "title": c.title, "summary": c.summary, "analysis": c.analysis,
-             "category": c.category, "tags": c.tags, "created_by": c.created_by.staff_no if c.created_by_id else None,
-             "created_at": c.created_at} for c in _read_cases(request, q, limit)]
+    return [
+        {
+            "id": c.pk,
+            "order": c.order.number,
+            "title": c.title,
+            "summary": c.summary,
+            "analysis": c.analysis,
+            "category": c.category,
+            "tags": c.tags,
+            "created_by": c.created_by.staff_no if c.created_by_id else None,
+            "created_at": c.created_at,
+        }
+        for c in _read_cases(request, q, limit)
+    ]
 
 
 @op(router.get, "/board", "tickets.board", response=dict)
@@ -503,10 +686,22 @@ def export(request, state: str | None = None, kind: str | None = None):
     from kefu.tickets.exports import orders_workbook
 
     scope = caller(request)
-    orders = list(scope.filter(selectors.orders_for(scope.center, scope.staff, state=state or None, kind=kind or None),
-                               department="department")[:5000])
-    record(request, AuditRecord.Action.EXPORT, object_type="tickets.order", ids=[o.pk for o in orders], fields="customer.phone(masked)",
-           channel=AuditRecord.Channel.EXPORT)
-    response = HttpResponse(orders_workbook(orders), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    orders = list(
+        scope.filter(
+            selectors.orders_for(scope.center, scope.staff, state=state or None, kind=kind or None),
+            department="department",
+        )[:5000]
+    )
+    record(
+        request,
+        AuditRecord.Action.EXPORT,
+        object_type="tickets.order",
+        ids=[o.pk for o in orders],
+        fields="customer.phone(masked)",
+        channel=AuditRecord.Channel.EXPORT,
+    )
+    response = HttpResponse(
+        orders_workbook(orders), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = 'attachment; filename="orders.xlsx"'
     return response

@@ -3,6 +3,7 @@
 Includes overdue and escalated orders (the deadline scan is run twice, a day apart), repeat complaints,
 key accounts, appeals, coordination orders, compensation requests and typical cases.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -44,7 +45,9 @@ def build(center, rng, out) -> None:
     if center is None or Order.objects.filter(center=center).exists():
         out.write("  工单：已有演示数据，跳过")
         return
-    agents = [s for s in (_staff(f"agent{n}") for n in range(1, 13)) if s] + [s for s in (_staff(f"senior{n}") for n in range(1, 4)) if s]
+    agents = [s for s in (_staff(f"agent{n}") for n in range(1, 13)) if s] + [
+        s for s in (_staff(f"senior{n}") for n in range(1, 4)) if s
+    ]
     dispatchers = [s for s in (_staff("dispatcher1"), _staff("dispatcher2")) if s]
     handlers = {code: _staff(u) for code, u in HANDLER_OF.items()}
     if not agents or not dispatchers:
@@ -65,25 +68,39 @@ def build(center, rng, out) -> None:
     with transaction.atomic():
         for i in range(COUNT):
             # a working day's share is today's: the queue has orders just taken, waiting for review and dispatch
-            accepted = now - (timedelta(hours=rng.uniform(0, 24)) if rng.random() < RECENT_SHARE else timedelta(days=rng.uniform(0, 60)))
+            accepted = now - (
+                timedelta(hours=rng.uniform(0, 24))
+                if rng.random() < RECENT_SHARE
+                else timedelta(days=rng.uniform(0, 60))
+            )
             kind = rng.choices(kinds, weights=weights)[0]
             category = rng.choice(list(subjects))
             phone = rng.choice(phones[:12]) if rng.random() < KEY_ACCOUNT_SHARE else rng.choice(phones[12:])
             agent = rng.choice(agents)
             data = {
-                "kind": kind, "phone": phone, "customer_name": rng.choice("王李张刘陈杨黄赵吴周") + rng.choice(["先生", "女士", "伟", "芳", "敏"]),
-                "subject": rng.choice(subjects[category]), "category": category,
+                "kind": kind,
+                "phone": phone,
+                "customer_name": rng.choice("王李张刘陈杨黄赵吴周") + rng.choice(["先生", "女士", "伟", "芳", "敏"]),
+                "subject": rng.choice(subjects[category]),
+                "category": category,
                 "description": f"客户反映：{rng.choice(subjects[category])}，已核对账户信息并记录诉求。",
                 "level": rng.choices([1, 2, 3, 4], weights=[35, 35, 20, 10])[0],
-                "complexity": rng.choice(["simple", "complex"]), "accepted_at": accepted.isoformat(),
+                "complexity": rng.choice(["simple", "complex"]),
+                "accepted_at": accepted.isoformat(),
                 "expected_result": rng.choice(["退还费用", "尽快修复", "给予解释", "赔礼道歉", ""]),
             }
             if phone in key_phones:
                 data["complainant_type"] = "key_account"
             if kind == "appeal":
-                data.update(appeal_source=rng.choice(["客户", "消费者协会", "移动总部", "新闻媒体"]), appeal_is_new=rng.random() < 0.7)
+                data.update(
+                    appeal_source=rng.choice(["客户", "消费者协会", "移动总部", "新闻媒体"]),
+                    appeal_is_new=rng.random() < 0.7,
+                )
             if kind == "coordination":
-                data.update(coordination_origin=rng.choice(["杭州", "宁波", "温州"]), handling_prefecture=rng.choice(["嘉兴", "湖州"]))
+                data.update(
+                    coordination_origin=rng.choice(["杭州", "宁波", "温州"]),
+                    handling_prefecture=rng.choice(["嘉兴", "湖州"]),
+                )
             if rng.random() < 0.05:
                 data.update(all_agents_busy=True, channel="recording", recording_ref=f"rec/{i:04d}.wav")
             try:
@@ -97,34 +114,58 @@ def build(center, rng, out) -> None:
         made += _appeal_in_verification(center, rng, now, agents, dispatchers)
     services.scan_deadlines(now - timedelta(hours=25))
     services.scan_deadlines(now)
-    counts = {label: Order.objects.filter(center=center, state=state).count() for state, label in machine.STATES.items()}
-    out.write(f"  工单：{made} 张（" + "，".join(f"{k}{v}" for k, v in counts.items()) + f"），超时 {Order.objects.filter(center=center, is_overdue=True).count()} 张")
+    counts = {
+        label: Order.objects.filter(center=center, state=state).count() for state, label in machine.STATES.items()
+    }
+    out.write(
+        f"  工单：{made} 张（"
+        + "，".join(f"{k}{v}" for k, v in counts.items())
+        + f"），超时 {Order.objects.filter(center=center, is_overdue=True).count()} 张"
+    )
 
 
 def _duplicates(center, rng, now, dispatchers) -> int:
     """A few customers call again about an order still open: the second order is merged into the first; and one
     order that held two matters is split (issue 17). Returns the orders made."""
     made = 0
-    open_orders = list(Order.objects.filter(center=center, state__in=(machine.ACCEPTED, machine.REVIEWED,
-                                                                      machine.PROCESSING))
-                       .select_related("customer").order_by("accepted_at", "id")[:40])
+    open_orders = list(
+        Order.objects.filter(center=center, state__in=(machine.ACCEPTED, machine.REVIEWED, machine.PROCESSING))
+        .select_related("customer")
+        .order_by("accepted_at", "id")[:40]
+    )
     for first in open_orders[:3]:
         accepted = min(now, first.accepted_at + timedelta(hours=rng.uniform(1, 20)))
         try:
-            dup = services.create_order(center, first.acceptor, {
-                "kind": first.kind if first.kind in (machine.COMPLAINT, machine.CONSULTATION) else machine.COMPLAINT,
-                "phone": first.customer.phone, "customer_name": first.customer.name, "subject": first.subject,
-                "description": f"客户再次来电：{first.subject}，询问进度。", "category": first.category,
-                "accepted_at": accepted.isoformat()}, now=accepted)
+            dup = services.create_order(
+                center,
+                first.acceptor,
+                {
+                    "kind": first.kind
+                    if first.kind in (machine.COMPLAINT, machine.CONSULTATION)
+                    else machine.COMPLAINT,
+                    "phone": first.customer.phone,
+                    "customer_name": first.customer.name,
+                    "subject": first.subject,
+                    "description": f"客户再次来电：{first.subject}，询问进度。",
+                    "category": first.category,
+                    "accepted_at": accepted.isoformat(),
+                },
+                now=accepted,
+            )
             services.merge(dup, first.number, rng.choice(dispatchers), dup.version, now=accepted)
         except RuleViolation:
             continue
         made += 1
     for order in open_orders[3:4]:
         try:
-            services.split(Order.objects.get(pk=order.pk), rng.choice(dispatchers),
-                           Order.objects.get(pk=order.pk).version, now=now, subject="另一事项：宽带报装进度",
-                           description="客户同时询问宽带报装进度，另立一单跟进。")
+            services.split(
+                Order.objects.get(pk=order.pk),
+                rng.choice(dispatchers),
+                Order.objects.get(pk=order.pk).version,
+                now=now,
+                subject="另一事项：宽带报装进度",
+                description="客户同时询问宽带报装进度，另立一单跟进。",
+            )
         except RuleViolation:
             continue
         made += 1
@@ -136,20 +177,40 @@ def _appeal_in_verification(center, rng, now, agents, dispatchers) -> int:
     (004:L2155): the demo always shows one order in that step, whatever the random month gave. Returns the orders made."""
     accepted = now - timedelta(hours=3)
     try:
-        order = services.create_order(center, rng.choice(agents), {
-            "kind": machine.APPEAL, "phone": "13905710000", "customer_name": "钱女士", "subject": "投诉处理结果不满意",
-            "description": "客户就上月的话费投诉处理结果向消费者协会申诉，要求重新核实。", "category": "tariff",
-            "level": 2, "accepted_at": accepted.isoformat(), "appeal_source": "消费者协会", "appeal_is_new": True,
-        }, now=accepted)
-        order = services.transition(order, "appeal_verify", rng.choice(dispatchers), order.version,
-                                    now=now - timedelta(hours=1), verification_request="请地市部门核实申诉情况")
+        order = services.create_order(
+            center,
+            rng.choice(agents),
+            {
+                "kind": machine.APPEAL,
+                "phone": "13905710000",
+                "customer_name": "钱女士",
+                "subject": "投诉处理结果不满意",
+                "description": "客户就上月的话费投诉处理结果向消费者协会申诉，要求重新核实。",
+                "category": "tariff",
+                "level": 2,
+                "accepted_at": accepted.isoformat(),
+                "appeal_source": "消费者协会",
+                "appeal_is_new": True,
+            },
+            now=accepted,
+        )
+        order = services.transition(
+            order,
+            "appeal_verify",
+            rng.choice(dispatchers),
+            order.version,
+            now=now - timedelta(hours=1),
+            verification_request="请地市部门核实申诉情况",
+        )
     except RuleViolation:  # a preset without appeals or this category: nothing to show
         return 0
     return 1
 
 
 LATE_SHARE = 0.03  # orders that miss their deadline somewhere in the last 60 days (resolved late, with a reason)
-RECENT_LATE_SHARE = 0.5  # of the orders due in the last RECENT_LATE_DAYS: still open at the department past the deadline
+RECENT_LATE_SHARE = (
+    0.5  # of the orders due in the last RECENT_LATE_DAYS: still open at the department past the deadline
+)
 RECENT_LATE_DAYS = 2.5
 DEPARTMENT_HOURS = (3, 40)  # how long a department takes on an order when its deadline leaves it the time
 
@@ -205,7 +266,12 @@ def _advance(order: Order, rng, now, agent, dispatchers, handlers) -> None:
         if step(rng.uniform(0.02, 0.3)):
             fire("answer", agent, reply_opinion="已当场解答", satisfaction=satisfied)
             if rng.random() < 0.85 and step(rng.uniform(1, 24)):
-                fire("archive", dispatcher, analysis="咨询已解答", final_reply="已解答" if satisfied != "satisfied" else "")
+                fire(
+                    "archive",
+                    dispatcher,
+                    analysis="咨询已解答",
+                    final_reply="已解答" if satisfied != "satisfied" else "",
+                )
         return
     if order.kind == machine.APPEAL:
         if not step(desk(0.2, 4)):
@@ -217,16 +283,32 @@ def _advance(order: Order, rng, now, agent, dispatchers, handlers) -> None:
         if not step(min(rng.uniform(6, 36), share(0.05, 0.2))):
             return
         if rng.random() < 0.3:
-            fire("appeal_reject", dispatcher, verification_result="经核实不属实", reply_opinion="经核实不属实，已向客户解释",
-                 report="关于申诉核实不属实的报告")
+            fire(
+                "appeal_reject",
+                dispatcher,
+                verification_result="经核实不属实",
+                reply_opinion="经核实不属实，已向客户解释",
+                report="关于申诉核实不属实的报告",
+            )
             return
-        fire("appeal_dispatch", dispatcher, verification_result="属实", dispatch_opinion="限期处理并反馈",
-             department="province", handling_deadline=department_deadline(48))
+        fire(
+            "appeal_dispatch",
+            dispatcher,
+            verification_result="属实",
+            dispatch_opinion="限期处理并反馈",
+            department="province",
+            handling_deadline=department_deadline(48),
+        )
     elif order.kind == machine.COORDINATION:
         if not step(desk(0.2, 4)):
             return
-        fire("coordinate", dispatcher, dispatch_opinion="请限期反馈协调结果", department="province",
-             handling_deadline=department_deadline(rng.choice([24, 48, 72])))
+        fire(
+            "coordinate",
+            dispatcher,
+            dispatch_opinion="请限期反馈协调结果",
+            department="province",
+            handling_deadline=department_deadline(rng.choice([24, 48, 72])),
+        )
     else:
         if not step(desk(0.2, 4)):
             return
@@ -237,8 +319,12 @@ def _advance(order: Order, rng, now, agent, dispatchers, handlers) -> None:
         if not step(desk(0.5, 8)):
             return
         # routed by the category; a bureau the demo center lacks: the dispatcher picks one of its departments
-        fire("dispatch", dispatcher, dispatch_opinion="请按时限处理并反馈结果",
-             **({} if order.route_department_id else {"department": rng.choice(sorted(HANDLER_OF))}))
+        fire(
+            "dispatch",
+            dispatcher,
+            dispatch_opinion="请按时限处理并反馈结果",
+            **({} if order.route_department_id else {"department": rng.choice(sorted(HANDLER_OF))}),
+        )
     handler = handlers.get(order.department.code) if order.department_id else None
     if handler is None:
         return
@@ -259,14 +345,25 @@ def _advance(order: Order, rng, now, agent, dispatchers, handlers) -> None:
         if not step(hours):
             return
         overdue = services.is_past_due(order, t)
-        fire("resolve", handler, result="已核查并处理", cause=rng.choice(["系统故障", "操作失误", "政策解释", "网络覆盖不足"]),
-             overdue_reason="需外部单位配合" if overdue else "")
+        fire(
+            "resolve",
+            handler,
+            result="已核查并处理",
+            cause=rng.choice(["系统故障", "操作失误", "政策解释", "网络覆盖不足"]),
+            overdue_reason="需外部单位配合" if overdue else "",
+        )
         if not step(min(rng.uniform(1, 12), share(0.1, 0.4)) if not overdue else rng.uniform(0.2, 3)):
             return
         fire("reply", agent, reply_opinion="已电话告知处理结果", satisfaction=satisfied)
         # Dispatched again only while the order's deadline leaves the department time to work on it.
-        if (satisfied != "dissatisfied" or round_ or (rng.random() < 0.5 and not order.is_key_account) or due is None
-                or due - t < timedelta(hours=2) or not step(share(0.05, 0.15))):
+        if (
+            satisfied != "dissatisfied"
+            or round_
+            or (rng.random() < 0.5 and not order.is_key_account)
+            or due is None
+            or due - t < timedelta(hours=2)
+            or not step(share(0.05, 0.15))
+        ):
             break
         fire("redispatch", dispatcher, dispatch_opinion="客户不满意，请重新处理", department=order.department.code)
         satisfied = "satisfied"
@@ -274,8 +371,14 @@ def _advance(order: Order, rng, now, agent, dispatchers, handlers) -> None:
         return
     if rng.random() < 0.88 and step(rng.uniform(2, 48)):
         typical = rng.random() < 0.08
-        fire("archive", dispatcher, analysis="处理完毕，已分析原因并提出改进建议", is_typical=typical,
-             case_title=f"{order.subject}典型案例" if typical else "", case_tags=order.category_names.get("name", ""),
-             final_reply="已最终答复客户" if order.satisfaction == "dissatisfied" else "")
+        fire(
+            "archive",
+            dispatcher,
+            analysis="处理完毕，已分析原因并提出改进建议",
+            is_typical=typical,
+            case_title=f"{order.subject}典型案例" if typical else "",
+            case_tags=order.category_names.get("name", ""),
+            final_reply="已最终答复客户" if order.satisfaction == "dissatisfied" else "",
+        )
     elif rng.random() < 0.3:
         services.request_compensation(order, agent, rng.choice([50, 200, 1200, 6000]), "因服务问题给予补偿")

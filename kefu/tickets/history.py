@@ -4,6 +4,7 @@ Nothing here keeps a copy of a label: a state, kind or choice is shown through i
 (`tickets.<group>.<value>`), a field through `tickets.field.<name>`, a history row through its stored code and
 parameters. Pages, the API and exports all call these, so one catalogue entry changes every place it is shown.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -14,8 +15,16 @@ from kefu.messages import Msg, local_time, render
 from kefu.tickets.messages import MESSAGES
 
 # A choice's group is the field it belongs to; these fields' values are shown by their labels.
-CHOICE_GROUPS = ("kind", "category", "complainant_type", "channel", "reply_method", "satisfaction",
-                 "arbitration_result", "approver")
+CHOICE_GROUPS = (
+    "kind",
+    "category",
+    "complainant_type",
+    "channel",
+    "reply_method",
+    "satisfaction",
+    "arbitration_result",
+    "approver",
+)
 
 
 def label(group: str, value) -> str:
@@ -116,8 +125,15 @@ def event_fields(e) -> list[tuple[str, str]]:
 
 def event_line(e) -> dict:
     """One history row, rendered."""
-    return {"e": e, "label": event_title(e), "note": event_note(e), "by": event_by(e), "fields": event_fields(e),
-            "from_label": state(e.from_state) if e.from_state else "—", "to_label": state(e.to_state)}
+    return {
+        "e": e,
+        "label": event_title(e),
+        "note": event_note(e),
+        "by": event_by(e),
+        "fields": event_fields(e),
+        "from_label": state(e.from_state) if e.from_state else "—",
+        "to_label": state(e.to_state),
+    }
 
 
 def reminder_text(r) -> str:

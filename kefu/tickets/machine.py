@@ -6,6 +6,7 @@ department for the department's work), the fields it requires and allows, the ki
 the order alone, a guard on the typed fields and its effect on the order. `kefu.workflow.fire` applies it (through
 `kefu.tickets.services.transition`); nothing else writes an order's state. Adding a transition: docs/workflows.md.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -30,8 +31,10 @@ CANCELLED = "cancelled"
 MERGED = "merged"  # a duplicate merged into another order of the same matter (issue 17): final, points at it
 
 # The model's choices take their labels from the catalogue (the msgids); pages render them in the reader's language.
-STATES: dict[str, str] = {s: MESSAGES[f"tickets.order.state.{s}"] for s in (
-    ACCEPTED, REVIEWED, VERIFYING, PROCESSING, RESOLVED, REPLIED, ARCHIVED, CANCELLED, MERGED)}
+STATES: dict[str, str] = {
+    s: MESSAGES[f"tickets.order.state.{s}"]
+    for s in (ACCEPTED, REVIEWED, VERIFYING, PROCESSING, RESOLVED, REPLIED, ARCHIVED, CANCELLED, MERGED)
+}
 OPEN_STATES = frozenset({ACCEPTED, REVIEWED, VERIFYING, PROCESSING, RESOLVED})
 # The resolution clock stops at the reply to the customer (004:L1293).
 CLOCK_STOPPED = frozenset({REPLIED, ARCHIVED, CANCELLED, MERGED})
@@ -40,8 +43,16 @@ CLOCK_STOPPED = frozenset({REPLIED, ARCHIVED, CANCELLED, MERGED})
 DESK_STATES = frozenset({ACCEPTED, REVIEWED, VERIFYING})
 
 # --- kinds ----------------------------------------------------------------------------------------
-CONSULTATION, COMPLAINT, SUGGESTION, APPEAL, COORDINATION = "consultation", "complaint", "suggestion", "appeal", "coordination"
-KINDS: dict[str, str] = {k: MESSAGES[f"tickets.kind.{k}"] for k in (CONSULTATION, COMPLAINT, SUGGESTION, APPEAL, COORDINATION)}
+CONSULTATION, COMPLAINT, SUGGESTION, APPEAL, COORDINATION = (
+    "consultation",
+    "complaint",
+    "suggestion",
+    "appeal",
+    "coordination",
+)
+KINDS: dict[str, str] = {
+    k: MESSAGES[f"tickets.kind.{k}"] for k in (CONSULTATION, COMPLAINT, SUGGESTION, APPEAL, COORDINATION)
+}
 ORDINARY_KINDS = frozenset({CONSULTATION, COMPLAINT, SUGGESTION})
 
 SATISFACTION = {k: MESSAGES[f"tickets.satisfaction.{k}"] for k in ("satisfied", "dissatisfied")}
@@ -70,11 +81,13 @@ def parse_bool(name: str):
         if isinstance(value, str) and value.lower() in ("false", "off", "0", "no", "否"):
             return False
         return Problem.of("tickets.field.not_bool", field=name, field_label=_label(name))
+
     return parse
 
 
 def parse_future_moment(name: str):
     """A date-time after now (a handling deadline); 2026-02-30T10:00 is named, never a 500 (issue 12)."""
+
     def parse(order, value, now):
         from kefu.web.inputs import parse_moment
 
@@ -90,11 +103,13 @@ def parse_future_moment(name: str):
         if value <= now:
             return Problem.of("tickets.field.not_future", field=name, field_label=_label(name))
         return value
+
     return parse
 
 
 def parse_department(name: str):
     """A department of the order's center, by id, code or object; another center's is unknown."""
+
     def parse(order, value, now):
         from kefu.org.models import Department
 
@@ -103,11 +118,15 @@ def parse_department(name: str):
         else:
             qs = Department.objects.filter(center_id=order.center_id)
             text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else ""
-            found = (qs.filter(pk=int(text)).first() if text.isdigit() else qs.filter(code=text).first()) if text else None
+            found = (
+                (qs.filter(pk=int(text)).first() if text.isdigit() else qs.filter(code=text).first()) if text else None
+            )
         if found is None:
-            return Problem.of("tickets.field.department_unknown", field=name, field_label=_label(name),
-                              value=str(value)[:30])
+            return Problem.of(
+                "tickets.field.department_unknown", field=name, field_label=_label(name), value=str(value)[:30]
+            )
         return found
+
     return parse
 
 
@@ -117,8 +136,12 @@ def parse_category(order, value, now):
 
     active = active_categories(policy(order.center))
     if not isinstance(value, str) or value not in active:
-        return Problem.of("tickets.create.category_unknown", field="category", value=str(value)[:40],
-                          choices=[category_text(code, cat) for code, cat in active.items()])
+        return Problem.of(
+            "tickets.create.category_unknown",
+            field="category",
+            value=str(value)[:40],
+            choices=[category_text(code, cat) for code, cat in active.items()],
+        )
     return {"code": value, "name": active[value]["name"], "name_en": active[value].get("name_en", "")}
 
 
@@ -146,11 +169,16 @@ def parse_survivor(order, value, now):
     if found.pk == order.pk:
         return Problem.of("tickets.merge.itself", field="into")
     if found.state == MERGED:
-        return Problem.of("tickets.merge.chain", field="into", number=found.number,
-                          survivor=found.merged_into.number if found.merged_into_id else "")
+        return Problem.of(
+            "tickets.merge.chain",
+            field="into",
+            number=found.number,
+            survivor=found.merged_into.number if found.merged_into_id else "",
+        )
     if found.state not in OPEN_STATES:
-        return Problem.of("tickets.merge.closed", field="into", number=found.number,
-                          state=Msg(f"tickets.order.state.{found.state}"))
+        return Problem.of(
+            "tickets.merge.closed", field="into", number=found.number, state=Msg(f"tickets.order.state.{found.state}")
+        )
     return found
 
 
@@ -188,8 +216,9 @@ FIELDS: dict[str, FieldSpec] = {
     "dispatch_opinion": _text("dispatch_opinion", 500),
     "department": FieldSpec("tickets.field.department", "department", parse=parse_department("department")),
     "station": _text("station", 50),
-    "handling_deadline": FieldSpec("tickets.field.handling_deadline", "datetime",
-                                   parse=parse_future_moment("handling_deadline")),
+    "handling_deadline": FieldSpec(
+        "tickets.field.handling_deadline", "datetime", parse=parse_future_moment("handling_deadline")
+    ),
     "result": _text("result", 1000),
     "cause": _text("cause", 500),
     "overdue_reason": _text("overdue_reason", 500),
@@ -220,8 +249,9 @@ FIELDS: dict[str, FieldSpec] = {
 def _past_due(order, now) -> bool:
     from kefu.tickets import rules
 
-    return order.is_overdue or rules.past_due(order.state not in CLOCK_STOPPED, order.due_at, order.handling_deadline,
-                                              order.state == PROCESSING, now)
+    return order.is_overdue or rules.past_due(
+        order.state not in CLOCK_STOPPED, order.due_at, order.handling_deadline, order.state == PROCESSING, now
+    )
 
 
 def is_overdue(order, now):
@@ -266,8 +296,12 @@ def kind_offered(ctx: Context):
     kind = ctx.fields.get("kind")
     offered = policy(ctx.obj.center)["kinds"]
     if kind and kind not in offered:
-        return Problem.of("tickets.create.kind_not_offered", field="kind", kind=Msg(f"tickets.kind.{kind}"),
-                          choices=[Msg(f"tickets.kind.{k}") for k in offered])
+        return Problem.of(
+            "tickets.create.kind_not_offered",
+            field="kind",
+            kind=Msg(f"tickets.kind.{kind}"),
+            choices=[Msg(f"tickets.kind.{k}") for k in offered],
+        )
 
 
 def overdue_needs_reason(ctx: Context):  # 004:L2097
@@ -325,7 +359,8 @@ def _dispatch(ctx: Context) -> None:
     order.department, order.station = dept, ctx.fields.get("station", "")
     # The dispatcher's deadline, else the routed department's time limit when the order is sent there.
     order.handling_deadline = ctx.fields.get("handling_deadline") or (
-        route_deadline(order, ctx.now) if dept.pk == order.route_department_id else None)
+        route_deadline(order, ctx.now) if dept.pk == order.route_department_id else None
+    )
     order.dispatcher, order.dispatched_at = _actor(ctx), ctx.now
     order.handler = None  # a dispatched order waits for someone of the department to take it ("我来处理")
     order.claimed_by = None  # it has left the dispatcher's desk
@@ -354,8 +389,12 @@ def _cancel(ctx: Context) -> None:  # 004:L2063
 
 def _resolve(ctx: Context) -> None:  # 004:L2089
     order = ctx.obj
-    order.result, order.cause, order.handler, order.processed_at = (ctx.fields["result"], ctx.fields["cause"],
-                                                                    _actor(ctx), ctx.now)
+    order.result, order.cause, order.handler, order.processed_at = (
+        ctx.fields["result"],
+        ctx.fields["cause"],
+        _actor(ctx),
+        ctx.now,
+    )
     if ctx.fields.get("overdue_reason"):
         order.overdue_reason = ctx.fields["overdue_reason"]
 
@@ -400,20 +439,33 @@ def _archive(ctx: Context) -> None:  # 004:L2171, L2219: typical cases go to the
     from kefu.tickets.models import TypicalCase
 
     order = ctx.obj
-    order.analysis, order.archived_at, order.is_typical = ctx.fields["analysis"], ctx.now, bool(ctx.fields.get("is_typical"))
+    order.analysis, order.archived_at, order.is_typical = (
+        ctx.fields["analysis"],
+        ctx.now,
+        bool(ctx.fields.get("is_typical")),
+    )
     if ctx.fields.get("final_reply"):
         order.final_reply = ctx.fields["final_reply"]
     if order.is_typical:
-        case = TypicalCase(order=order, title=ctx.fields["case_title"], summary=order.description[:2000],
-                           analysis=ctx.fields["analysis"], category=order.category,
-                           tags=ctx.fields.get("case_tags", ""), created_by=_actor(ctx))
+        case = TypicalCase(
+            order=order,
+            title=ctx.fields["case_title"],
+            summary=order.description[:2000],
+            analysis=ctx.fields["analysis"],
+            category=order.category,
+            tags=ctx.fields.get("case_tags", ""),
+            created_by=_actor(ctx),
+        )
         case.save()
 
 
 def _appeal_verify(ctx: Context) -> None:  # 004:L2155
     order = ctx.obj
-    order.verification_request, order.reviewer, order.reviewed_at = (ctx.fields["verification_request"], _actor(ctx),
-                                                                     ctx.now)
+    order.verification_request, order.reviewer, order.reviewed_at = (
+        ctx.fields["verification_request"],
+        _actor(ctx),
+        ctx.now,
+    )
     if ctx.fields.get("department"):
         order.department = ctx.fields["department"]
 
@@ -438,74 +490,245 @@ def _coordinate(ctx: Context) -> None:  # 004:L2179: feedback deadline; forwardi
 # --- the transitions -----------------------------------------------------------------------------------------------
 def T(name, src, dst, roles, *, requires=(), allows=(), kinds=KINDS, at_department=False, **kw) -> Transition:
     """A work-order transition: every one also allows a note; `at_department`: only the order's department fires it."""
-    return Transition(name, src=src, dst=dst, roles=roles, requires=tuple(requires), allows=(*allows, "note"),
-                      variants=frozenset(kinds), parties={Party.DEPARTMENT} if at_department else {Party.ANYONE}, **kw)
+    return Transition(
+        name,
+        src=src,
+        dst=dst,
+        roles=roles,
+        requires=tuple(requires),
+        allows=(*allows, "note"),
+        variants=frozenset(kinds),
+        parties={Party.DEPARTMENT} if at_department else {Party.ANYONE},
+        **kw,
+    )
 
 
 TRANSITIONS: list[Transition] = [
     # Answer at once during the call (004:L2011); a reply needs opinion + satisfaction (004:L2115-2117).
-    T("answer", ACCEPTED, REPLIED, FRONT, requires=("reply_opinion", "satisfaction"), kinds=ORDINARY_KINDS,
-      effect=_reply, seed="004:L2011"),
+    T(
+        "answer",
+        ACCEPTED,
+        REPLIED,
+        FRONT,
+        requires=("reply_opinion", "satisfaction"),
+        kinds=ORDINARY_KINDS,
+        effect=_reply,
+        seed="004:L2011",
+    ),
     # Review: classification may be corrected; distributor type is added here (004:L2055).
-    T("review", ACCEPTED, REVIEWED, DISPATCHERS, requires=("review_opinion",),
-      allows=("category", "complainant_type", "level"), kinds=ORDINARY_KINDS, effect=_review, seed="004:L2055"),
+    T(
+        "review",
+        ACCEPTED,
+        REVIEWED,
+        DISPATCHERS,
+        requires=("review_opinion",),
+        allows=("category", "complainant_type", "level"),
+        kinds=ORDINARY_KINDS,
+        effect=_review,
+        seed="004:L2055",
+    ),
     # Invalid complaints are cancelled at review (004:L2055-2063).
-    T("cancel", ACCEPTED, CANCELLED, DISPATCHERS, requires=("review_opinion",), kinds=ORDINARY_KINDS,
-      effect=_cancel, seed="004:L2063"),
+    T(
+        "cancel",
+        ACCEPTED,
+        CANCELLED,
+        DISPATCHERS,
+        requires=("review_opinion",),
+        kinds=ORDINARY_KINDS,
+        effect=_cancel,
+        seed="004:L2063",
+    ),
     # Dispatch needs a dispatch opinion (004:L2077); the flow template gives the default department (004:L2075).
-    T("dispatch", REVIEWED, PROCESSING, DISPATCHERS, requires=("dispatch_opinion",),
-      allows=("department", "station", "handling_deadline"), effect=_dispatch, seed="004:L2077"),
+    T(
+        "dispatch",
+        REVIEWED,
+        PROCESSING,
+        DISPATCHERS,
+        requires=("dispatch_opinion",),
+        allows=("department", "station", "handling_deadline"),
+        effect=_dispatch,
+        seed="004:L2077",
+    ),
     # Processing at the department (004:L2089, L2097, L2105).
-    T("resolve", PROCESSING, RESOLVED, HANDLERS, requires=("result", "cause"), allows=("overdue_reason",),
-      at_department=True, guard=overdue_needs_reason, effect=_resolve, seed="004:L2089"),
-    T("return", PROCESSING, REVIEWED, HANDLERS, requires=("return_reason",), at_department=True, effect=_return,
-      seed="004:L2097"),
-    T("transfer", PROCESSING, PROCESSING, HANDLERS,
-      requires=("transfer_reason", "station", "department", "handling_deadline"), allows=("level",),
-      at_department=True, effect=_transfer, seed="004:L2105"),
+    T(
+        "resolve",
+        PROCESSING,
+        RESOLVED,
+        HANDLERS,
+        requires=("result", "cause"),
+        allows=("overdue_reason",),
+        at_department=True,
+        guard=overdue_needs_reason,
+        effect=_resolve,
+        seed="004:L2089",
+    ),
+    T(
+        "return",
+        PROCESSING,
+        REVIEWED,
+        HANDLERS,
+        requires=("return_reason",),
+        at_department=True,
+        effect=_return,
+        seed="004:L2097",
+    ),
+    T(
+        "transfer",
+        PROCESSING,
+        PROCESSING,
+        HANDLERS,
+        requires=("transfer_reason", "station", "department", "handling_deadline"),
+        allows=("level",),
+        at_department=True,
+        effect=_transfer,
+        seed="004:L2105",
+    ),
     # "我来处理": a member of the department that received the dispatch (004:L2089) takes an order nobody there has
     # taken yet (issue 17, item 2).
-    T("claim", PROCESSING, PROCESSING, HANDLERS, at_department=True, precondition=unclaimed, effect=_claim,
-      seed="004:L2089"),
-    T("explain_overdue", PROCESSING, PROCESSING, HANDLERS, requires=("overdue_reason",), at_department=True,
-      precondition=is_overdue, effect=_explain_overdue, seed="004:L2097"),
+    T(
+        "claim",
+        PROCESSING,
+        PROCESSING,
+        HANDLERS,
+        at_department=True,
+        precondition=unclaimed,
+        effect=_claim,
+        seed="004:L2089",
+    ),
+    T(
+        "explain_overdue",
+        PROCESSING,
+        PROCESSING,
+        HANDLERS,
+        requires=("overdue_reason",),
+        at_department=True,
+        precondition=is_overdue,
+        effect=_explain_overdue,
+        seed="004:L2097",
+    ),
     # Reply to the customer with opinion and satisfaction (004:L2115-2117).
-    T("reply", RESOLVED, REPLIED, REPLIERS, requires=("reply_opinion", "satisfaction"), effect=_reply, seed="004:L2117"),
+    T(
+        "reply",
+        RESOLVED,
+        REPLIED,
+        REPLIERS,
+        requires=("reply_opinion", "satisfaction"),
+        effect=_reply,
+        seed="004:L2117",
+    ),
     # Dissatisfied customer: dispatch again; many reply rounds are allowed (004:L2127).
-    T("redispatch", REPLIED, PROCESSING, DISPATCHERS, requires=("dispatch_opinion",),
-      allows=("department", "station", "handling_deadline"), precondition=dissatisfied, effect=_dispatch,
-      seed="004:L2127"),
+    T(
+        "redispatch",
+        REPLIED,
+        PROCESSING,
+        DISPATCHERS,
+        requires=("dispatch_opinion",),
+        allows=("department", "station", "handling_deadline"),
+        precondition=dissatisfied,
+        effect=_dispatch,
+        seed="004:L2127",
+    ),
     # Archive with analysis; typical cases go to the case library (004:L2171, L2219).
-    T("archive", REPLIED, ARCHIVED, DISPATCHERS, requires=("analysis",),
-      allows=("is_typical", "case_title", "case_tags", "final_reply"), guard=final_reply_if_dissatisfied,
-      effect=_archive, seed="004:L2171"),
+    T(
+        "archive",
+        REPLIED,
+        ARCHIVED,
+        DISPATCHERS,
+        requires=("analysis",),
+        allows=("is_typical", "case_title", "case_tags", "final_reply"),
+        guard=final_reply_if_dissatisfied,
+        effect=_archive,
+        seed="004:L2171",
+    ),
     # Appeals (004:L2153-2167): an appeal that is not new goes straight to the reply.
-    T("appeal_reply", ACCEPTED, REPLIED, DISPATCHERS, requires=("reply_opinion", "satisfaction"), kinds={APPEAL},
-      precondition=appeal_not_new, effect=_reply, seed="004:L2153"),
-    T("appeal_verify", ACCEPTED, VERIFYING, DISPATCHERS, requires=("verification_request",), allows=("department",),
-      kinds={APPEAL}, precondition=appeal_new, effect=_appeal_verify, seed="004:L2155"),
+    T(
+        "appeal_reply",
+        ACCEPTED,
+        REPLIED,
+        DISPATCHERS,
+        requires=("reply_opinion", "satisfaction"),
+        kinds={APPEAL},
+        precondition=appeal_not_new,
+        effect=_reply,
+        seed="004:L2153",
+    ),
+    T(
+        "appeal_verify",
+        ACCEPTED,
+        VERIFYING,
+        DISPATCHERS,
+        requires=("verification_request",),
+        allows=("department",),
+        kinds={APPEAL},
+        precondition=appeal_new,
+        effect=_appeal_verify,
+        seed="004:L2155",
+    ),
     # Not verified: cancelled, replied and archived at once, with the written report (004:L2167).
-    T("appeal_reject", VERIFYING, ARCHIVED, DISPATCHERS, requires=("verification_result", "reply_opinion", "report"),
-      allows=("satisfaction",), kinds={APPEAL}, effect=_appeal_reject, seed="004:L2167"),
+    T(
+        "appeal_reject",
+        VERIFYING,
+        ARCHIVED,
+        DISPATCHERS,
+        requires=("verification_result", "reply_opinion", "report"),
+        allows=("satisfaction",),
+        kinds={APPEAL},
+        effect=_appeal_reject,
+        seed="004:L2167",
+    ),
     # Verified: dispatch with the provincial opinion and a deadline (004:L2157).
-    T("appeal_dispatch", VERIFYING, PROCESSING, DISPATCHERS,
-      requires=("verification_result", "dispatch_opinion", "department", "handling_deadline"), allows=("station",),
-      kinds={APPEAL}, effect=_appeal_dispatch, seed="004:L2157"),
+    T(
+        "appeal_dispatch",
+        VERIFYING,
+        PROCESSING,
+        DISPATCHERS,
+        requires=("verification_result", "dispatch_opinion", "department", "handling_deadline"),
+        allows=("station",),
+        kinds={APPEAL},
+        effect=_appeal_dispatch,
+        seed="004:L2157",
+    ),
     # Coordination orders go to a department with a feedback deadline (004:L2179).
-    T("coordinate", ACCEPTED, PROCESSING, DISPATCHERS, requires=("dispatch_opinion", "department", "handling_deadline"),
-      allows=("station",), kinds={COORDINATION}, effect=_coordinate, seed="004:L2179"),
+    T(
+        "coordinate",
+        ACCEPTED,
+        PROCESSING,
+        DISPATCHERS,
+        requires=("dispatch_opinion", "department", "handling_deadline"),
+        allows=("station",),
+        kinds={COORDINATION},
+        effect=_coordinate,
+        seed="004:L2179",
+    ),
     # "我来处理" at the dispatcher's desk: the dispatcher who reviews and dispatches the order takes it (004:L2055,
     # L2077); it stays in its state, and the dispatch hands it to the department.
     T("take", DESK_STATES, STAY, DISPATCHERS, precondition=desk_untaken, effect=_take, seed="004:L2055"),
     # Duplicates (issue 17): a second order of the same matter is merged into the surviving one of the same center,
     # both open; the survivor takes its description, the earlier deadline and the higher priority (a repeat is
     # handled first, 004:L2013), and both keep a history line pointing at the other.
-    T("merge", OPEN_STATES, MERGED, DISPATCHERS, requires=("into",), locks=survivor_lock, effect=_merge,
-      seed="004:L2013"),
+    T(
+        "merge",
+        OPEN_STATES,
+        MERGED,
+        DISPATCHERS,
+        requires=("into",),
+        locks=survivor_lock,
+        effect=_merge,
+        seed="004:L2013",
+    ),
     # One order holding two matters: the second becomes a new order of the same customer and channel, counted from
     # the same acceptance (004:L1293-1299); the original stays where it is.
-    T("split", OPEN_STATES, STAY, DISPATCHERS, requires=("subject", "description"),
-      allows=("kind", "category", "department", "level"), guard=kind_offered, effect=_split, seed="004:L2003"),
+    T(
+        "split",
+        OPEN_STATES,
+        STAY,
+        DISPATCHERS,
+        requires=("subject", "description"),
+        allows=("kind", "category", "department", "level"),
+        guard=kind_offered,
+        effect=_split,
+        seed="004:L2003",
+    ),
 ]
 BY_NAME: dict[str, Transition] = {t.name: t for t in TRANSITIONS}
 
@@ -534,12 +757,20 @@ def _history(ctx: Context) -> None:
     staff, fields = ctx.scope.staff, ctx.fields
     params = dict(ctx.history_params)
     note_code = HISTORY_NOTES.get(ctx.transition.name, "") if params else ""
-    OrderEvent.objects.create(order=ctx.obj, at=ctx.now, actor=staff, staff_no=staff.staff_no, name=ctx.transition.name,
-                              code=f"{MACHINE.name}.transition.{ctx.transition.name}", params=params,
-                              note_code=note_code,
-                              from_state=ctx.before, to_state=ctx.transition.dst or ctx.before,
-                              note=fields.get("note", ""),
-                              fields=event_fields({k: v for k, v in fields.items() if k != "note"}))
+    OrderEvent.objects.create(
+        order=ctx.obj,
+        at=ctx.now,
+        actor=staff,
+        staff_no=staff.staff_no,
+        name=ctx.transition.name,
+        code=f"{MACHINE.name}.transition.{ctx.transition.name}",
+        params=params,
+        note_code=note_code,
+        from_state=ctx.before,
+        to_state=ctx.transition.dst or ctx.before,
+        note=fields.get("note", ""),
+        fields=event_fields({k: v for k, v in fields.items() if k != "note"}),
+    )
 
 
 def event_fields(fields: dict) -> dict:
@@ -559,9 +790,20 @@ def event_fields(fields: dict) -> dict:
     return out
 
 
-MACHINE = Machine("tickets.order", transitions=TRANSITIONS, fields=FIELDS, party_of=parties, history=_history,
-                  audit_type="tickets.order", load=_load, noun="tickets.noun.order", required_code="tickets.field.required",
-                  variant_of=lambda order: order.kind, variant_labels="tickets.kind", variant_code="tickets.kind.not_applicable")
+MACHINE = Machine(
+    "tickets.order",
+    transitions=TRANSITIONS,
+    fields=FIELDS,
+    party_of=parties,
+    history=_history,
+    audit_type="tickets.order",
+    load=_load,
+    noun="tickets.noun.order",
+    required_code="tickets.field.required",
+    variant_of=lambda order: order.kind,
+    variant_labels="tickets.kind",
+    variant_code="tickets.kind.not_applicable",
+)
 
 
 # --- compensation (002:L150-158): requested by anyone who may, decided by the tier's approver, never the requester --
@@ -581,8 +823,14 @@ def approver_tier(ctx: Context):
     comp = ctx.obj
     allowed = set(policy(comp.order.center)["compensation"]["roles"][comp.approver])
     if not {r.value for r in ctx.scope.roles} & allowed:
-        raise NotAllowed(Msg("tickets.compensation.wrong_approver", amount=comp.amount,
-                             approver=Msg(f"tickets.approver.{comp.approver}")), rule="permission")
+        raise NotAllowed(
+            Msg(
+                "tickets.compensation.wrong_approver",
+                amount=comp.amount,
+                approver=Msg(f"tickets.approver.{comp.approver}"),
+            ),
+            rule="permission",
+        )
 
 
 def _decide(ctx: Context) -> None:
@@ -593,29 +841,55 @@ def _decide(ctx: Context) -> None:
 def _load_compensation(scope, comp):
     from kefu.tickets.models import Compensation
 
-    return (Compensation.objects.select_for_update(of=("self",)).select_related("order__center")
-            .filter(pk=comp.pk, order__center=scope.center).first())
+    return (
+        Compensation.objects.select_for_update(of=("self",))
+        .select_related("order__center")
+        .filter(pk=comp.pk, order__center=scope.center)
+        .first()
+    )
 
 
 def _compensation_history(ctx: Context) -> None:
     from kefu.tickets.services import _event
 
     comp = ctx.obj
-    _event(comp.order, ctx.now, "compensation", "tickets.event.compensation_decided",
-           "tickets.event.compensation_decided_note", actor=ctx.scope.staff,
-           state=Msg(f"tickets.compensation.state.{comp.state}"), amount=comp.amount)
+    _event(
+        comp.order,
+        ctx.now,
+        "compensation",
+        "tickets.event.compensation_decided",
+        "tickets.event.compensation_decided_note",
+        actor=ctx.scope.staff,
+        state=Msg(f"tickets.compensation.state.{comp.state}"),
+        amount=comp.amount,
+    )
 
 
 def _decision(name: str, dst: str) -> Transition:
-    return Transition(name, src={PENDING}, dst=dst, parties={Party.NOT_REQUESTER}, allows=("note",),
-                      guard=approver_tier, effect=_decide, seed="002:L150-158")
+    return Transition(
+        name,
+        src={PENDING},
+        dst=dst,
+        parties={Party.NOT_REQUESTER},
+        allows=("note",),
+        guard=approver_tier,
+        effect=_decide,
+        seed="002:L150-158",
+    )
 
 
 COMPENSATION = Machine(
-    "tickets.compensation", transitions=[_decision("approve", APPROVED), _decision("reject", REJECTED)],
-    fields={"note": FieldSpec("tickets.compensation.field.note", max_length=300)}, version_attr=None,
-    party_of=compensation_parties, center_of=lambda comp: comp.order.center_id, load=_load_compensation,
-    noun="tickets.noun.compensation", history=_compensation_history, audit_type="tickets.compensation")
+    "tickets.compensation",
+    transitions=[_decision("approve", APPROVED), _decision("reject", REJECTED)],
+    fields={"note": FieldSpec("tickets.compensation.field.note", max_length=300)},
+    version_attr=None,
+    party_of=compensation_parties,
+    center_of=lambda comp: comp.order.center_id,
+    load=_load_compensation,
+    noun="tickets.noun.compensation",
+    history=_compensation_history,
+    audit_type="tickets.compensation",
+)
 
 
 def holder(order):

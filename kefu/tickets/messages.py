@@ -4,6 +4,7 @@ Services raise `RuleViolation.of(code, field=..., **params)` and store events as
 and exports render them in the reader's language (English in locale/en). Seed lines stay in code and tests, never
 in what staff read.
 """
+
 from django.utils.translation import gettext_noop as _
 
 MESSAGES = {

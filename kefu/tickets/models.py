@@ -1,4 +1,5 @@
 """Work orders (工单/定单), their history, reminders, escalations, compensation and the case library."""
+
 from __future__ import annotations
 
 from django.db import models
@@ -53,14 +54,24 @@ class Order(models.Model):
     state = models.CharField("状态", max_length=20, choices=State.choices, default=machine.ACCEPTED, db_index=True)
     version = models.PositiveIntegerField("版本", default=1)
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="orders", verbose_name="客户")
-    complainant_type = models.CharField("投诉人类型", max_length=20, choices=ComplainantType.choices, default=ComplainantType.ORDINARY)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="orders", verbose_name="客户"
+    )
+    complainant_type = models.CharField(
+        "投诉人类型", max_length=20, choices=ComplainantType.choices, default=ComplainantType.ORDINARY
+    )
     # The category is the center's policy data (kefu/tickets/policy.py "categories"); the order keeps what it was
     # created with: the code, its labels, and the routing (default department and its time limit) resolved then.
     category = models.CharField("类别", max_length=40, default="service")
     category_names = models.JSONField("类别名称", default=dict, blank=True)  # {"name": 中文, "name_en": English}
-    route_department = models.ForeignKey("org.Department", null=True, blank=True, on_delete=models.SET_NULL,
-                                         related_name="+", verbose_name="默认承办部门")
+    route_department = models.ForeignKey(
+        "org.Department",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="默认承办部门",
+    )
     route_time_limit = models.JSONField("承办时限", null=True, blank=True)  # {"unit", "amount"} or None
     complained_unit = models.CharField("被投诉单位", max_length=100, blank=True)
     channel = models.CharField("受理方式", max_length=20, choices=Channel.choices, default=Channel.PHONE)
@@ -75,27 +86,41 @@ class Order(models.Model):
     complexity = models.CharField("复杂程度", max_length=10, choices=Complexity.choices, default=Complexity.SIMPLE)
     is_cross_province = models.BooleanField("跨省", default=False)
     station = models.CharField("工位", max_length=50, blank=True)
-    department = models.ForeignKey("org.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders", verbose_name="处理部门")
+    department = models.ForeignKey(
+        "org.Department",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders",
+        verbose_name="处理部门",
+    )
     recording_ref = models.CharField("录音文件", max_length=200, blank=True)  # 004:L2029
     operation_serial = models.CharField("操作流水", max_length=50, blank=True)  # 004:L2031
 
     is_invalid = models.BooleanField("无效投诉", default=False)
     review_opinion = models.CharField("复核意见", max_length=500, blank=True)
     is_repeat = models.BooleanField("重复投诉", default=False)
-    original = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="repeats", verbose_name="原工单")
+    original = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="repeats", verbose_name="原工单"
+    )
     priority = models.PositiveSmallIntegerField("优先级", default=0)
     is_key_account = models.BooleanField("大客户", default=False)
     assigned_group = models.CharField("受理组", max_length=30, blank=True)  # senior_agent for key accounts (004:L2019)
-    assigned_to = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="指派座席")
+    assigned_to = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="指派座席"
+    )
     # Duplicates and splits (issue 17): a merged duplicate points at the order it was merged into; a split-off order
     # at the order it was split from. The dispatcher who took the order at the desk ("我来处理") until it is dispatched.
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged",
-                                    verbose_name="合并到")
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged", verbose_name="合并到"
+    )
     merged_at = models.DateTimeField("合并时间", null=True, blank=True)
-    split_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="split_off",
-                                   verbose_name="拆分自")
-    claimed_by = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name="派单台处理人")
+    split_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="split_off", verbose_name="拆分自"
+    )
+    claimed_by = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="派单台处理人"
+    )
 
     appeal_source = models.CharField("申诉来源", max_length=50, blank=True)
     appeal_level = models.CharField("申诉级别", max_length=10, choices=AppealLevel.choices, blank=True)
@@ -109,12 +134,24 @@ class Order(models.Model):
     handling_prefecture = models.CharField("处理地地市", max_length=50, blank=True)
     forwarding_status = models.CharField("转递状况", max_length=10, choices=Forwarding.choices, blank=True, default="")
 
-    acceptor = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="accepted_orders", verbose_name="受理人")
-    reviewer = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="复核人")
-    dispatcher = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="派单人")
-    handler = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="处理人")
-    feedback_giver = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="反馈人")
-    team = models.ForeignKey("org.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="受理班组")
+    acceptor = models.ForeignKey(
+        "org.Staff", on_delete=models.PROTECT, related_name="accepted_orders", verbose_name="受理人"
+    )
+    reviewer = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="复核人"
+    )
+    dispatcher = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="派单人"
+    )
+    handler = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="处理人"
+    )
+    feedback_giver = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="反馈人"
+    )
+    team = models.ForeignKey(
+        "org.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="受理班组"
+    )
 
     accepted_at = models.DateTimeField("受理时间", db_index=True)
     reviewed_at = models.DateTimeField("复核时间", null=True, blank=True)
@@ -151,7 +188,10 @@ class Order(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "工单"
         ordering = ["-priority", "-accepted_at", "-id"]
-        indexes = [models.Index(fields=["center", "state", "kind"]), models.Index(fields=["customer", "category", "accepted_at"])]
+        indexes = [
+            models.Index(fields=["center", "state", "kind"]),
+            models.Index(fields=["customer", "category", "accepted_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -166,7 +206,9 @@ class OrderEvent(models.Model):
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events", verbose_name="工单")
     at = models.DateTimeField("时间", db_index=True)
-    actor = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="操作人")
+    actor = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="操作人"
+    )
     staff_no = models.CharField("工号", max_length=20, blank=True)
     by_system = models.BooleanField("系统操作", default=False)  # timers and scans: no person acted
     name = models.CharField("动作", max_length=30)
@@ -189,7 +231,9 @@ class Reminder(models.Model):
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="reminders", verbose_name="工单")
     at = models.DateTimeField("时间")
-    to = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="接收人")
+    to = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="接收人"
+    )
     deadline = models.DateTimeField("时限")
     note = models.CharField("内容", max_length=300)
 
@@ -204,8 +248,12 @@ class Escalation(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="escalations", verbose_name="工单")
     at = models.DateTimeField("时间")
     step = models.PositiveSmallIntegerField("级别")
-    department = models.ForeignKey("org.Department", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="部门")
-    to = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="接收人")
+    department = models.ForeignKey(
+        "org.Department", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="部门"
+    )
+    to = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="接收人"
+    )
     note = models.CharField("内容", max_length=300)
 
     class Meta:
@@ -234,7 +282,9 @@ class Compensation(models.Model):
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
     requested_by = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="+", verbose_name="申请人")
     requested_at = models.DateTimeField("申请时间", auto_now_add=True)
-    decided_by = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="审批人")
+    decided_by = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="审批人"
+    )
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
     decision_note = models.CharField("审批意见", max_length=300, blank=True)
 
@@ -251,7 +301,9 @@ class TypicalCase(models.Model):
     analysis = models.TextField("分析")
     category = models.CharField("类别", max_length=40)
     tags = models.CharField("标签", max_length=100, blank=True)
-    created_by = models.ForeignKey("org.Staff", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="创建人")
+    created_by = models.ForeignKey(
+        "org.Staff", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="创建人"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:

@@ -1,4 +1,5 @@
 """Work-order rules as policy data (read with kefu.org.policy.policy_for("tickets", center))."""
+
 from __future__ import annotations
 
 import copy
@@ -85,22 +86,32 @@ _GOV["categories"] = {
     "adoption": _cat("收养登记", "Adoption registration", "civil_affairs", _BUREAU_DAYS),  # 004:L41 民政部门
     # 004:L19: authority lies with 房管局, but property cases go to 住建局 from now on; 004:L43
     "property_management": _cat("物业管理", "Property management", "housing", _BUREAU_DAYS),
-    "minors_internet_cafes": _cat("未成年人进网吧", "Minors in internet cafés", "culture", _BUREAU_DAYS),  # 004:L45 文广局
+    "minors_internet_cafes": _cat(
+        "未成年人进网吧", "Minors in internet cafés", "culture", _BUREAU_DAYS
+    ),  # 004:L45 文广局
     "rural_medical_scheme": _cat("新农合管理", "Rural cooperative medical scheme", "health", _BUREAU_DAYS),  # 004:L47
     "pests": _cat("鼠蟑蚊虫", "Rats, cockroaches, mosquitoes", "health", _BUREAU_DAYS),  # 004:L49-51 卫生局
-    "bridge_structure": _cat("道路桥梁主体修复", "Road and bridge structure", "transport", _BUREAU_DAYS),  # 004:L53 交运局
+    "bridge_structure": _cat(
+        "道路桥梁主体修复", "Road and bridge structure", "transport", _BUREAU_DAYS
+    ),  # 004:L53 交运局
     "bridge_railings": _cat("桥梁扶手栏杆", "Bridge railings", "housing", _BUREAU_DAYS),  # 004:L53 住建
     "stray_dogs": _cat("流浪狗管理", "Stray dogs", "police", _BUREAU_DAYS),  # 004:L55 公安局
     "parking_fees": _cat("停车费纠纷", "Parking fee disputes", "development_reform", _BUREAU_DAYS),  # 004:L57 发改委
     # 004:L67 + L59: by the marking on the cover (住建局, or 电信/联通/移动): the dispatcher may choose another.
     "manhole_covers": _cat("井盖丢失", "Missing manhole covers", "housing", _BUREAU_DAYS),
-    "edible_oil_production": _cat("食用油生产回收", "Edible oil: production and recycling", "quality_supervision",
-                                  _BUREAU_DAYS),  # 004:L61 质检
-    "edible_oil_market": _cat("食用油流通", "Edible oil: circulation", "industry_commerce", _BUREAU_DAYS),  # 004:L61 工商
+    "edible_oil_production": _cat(
+        "食用油生产回收", "Edible oil: production and recycling", "quality_supervision", _BUREAU_DAYS
+    ),  # 004:L61 质检
+    "edible_oil_market": _cat(
+        "食用油流通", "Edible oil: circulation", "industry_commerce", _BUREAU_DAYS
+    ),  # 004:L61 工商
     "edible_oil_table": _cat("餐桌食用油", "Edible oil: at the table", "food_drug", _BUREAU_DAYS),  # 004:L61 食药监
-    "financial_licensing": _cat("金融许可与融资担保", "Financial licensing and guarantee firms", "banking_regulation",
-                                _BUREAU_DAYS),  # 004:L63 银监局
-    "taxis": _cat("出租车拒载不打表", "Taxis refusing passengers or the meter", "transport", _BUREAU_DAYS),  # 004:L65,L69
+    "financial_licensing": _cat(
+        "金融许可与融资担保", "Financial licensing and guarantee firms", "banking_regulation", _BUREAU_DAYS
+    ),  # 004:L63 银监局
+    "taxis": _cat(
+        "出租车拒载不打表", "Taxis refusing passengers or the meter", "transport", _BUREAU_DAYS
+    ),  # 004:L65,L69
     "other": _cat("其他", "Other", ""),  # not in the routing table: the dispatcher chooses the bureau
 }
 
@@ -182,8 +193,9 @@ class Category(PolicyModel):
 
     name: Text(min_length=1, max_length=50) = Field(description="类别名称")
     name_en: Text(max_length=50) = Field(description="类别的英文名称（英文页面显示）")
-    department: Code(r"^([a-z][a-z0-9_-]{0,39})?$", "必须是部门代码（小写字母开头），或为空（派单时选择）",
-                     kind="部门代码或空") = Field(description="派单时默认的承办部门代码；空＝派单员选择")
+    department: Code(
+        r"^([a-z][a-z0-9_-]{0,39})?$", "必须是部门代码（小写字母开头），或为空（派单时选择）", kind="部门代码或空"
+    ) = Field(description="派单时默认的承办部门代码；空＝派单员选择")
     time_limit: TimeLimit | None = Field(description="承办部门的处理时限；null＝每次派单时设定")  # 004:L2089
     active: Bool() = Field(description="是否启用；停用的类别不能用于新工单")
 
@@ -210,7 +222,9 @@ class TicketsPolicy(PolicyModel):
     levels: Levels = Field(description="各级投诉从受理到答复的处理时限")  # 004:L1293-1299
     reply_promise_hours: ReplyPromise = Field(description="受理时向客户承诺的首次答复时限（仅投诉）")  # 004:L1247
     consultation_reply: TimeLimit = Field(description="咨询、建议的答复时限（“规定时间”）")  # 004:L1317 leaves it open
-    repeat_window_days: Int(gt=0) = Field(description="同一客户同一类别在此天数内再次投诉即为重复投诉")  # 004:L1327, L1619
+    repeat_window_days: Int(gt=0) = Field(
+        description="同一客户同一类别在此天数内再次投诉即为重复投诉"
+    )  # 004:L1327, L1619
     repeat_priority: Int(ge=0) = Field(description="重复投诉工单的优先级（0 为普通）")  # not from the seeds
     key_account_priority: Int(ge=0) = Field(description="重要客户工单的优先级（0 为普通）")  # not from the seeds
     reminder_before_minutes: Int(ge=0) = Field(description="处理时限到期前多少分钟提醒承办部门")  # 004:L2159
@@ -259,8 +273,11 @@ def _category_errors(categories, default) -> list[tuple[str, str]]:
         if limit is not None:
             if not isinstance(limit, dict) or limit.get("unit") not in ("hours", "working_days"):
                 errors.append((f"{where}.time_limit", f"类别“{name}”的处理时限单位应为 hours 或 working_days"))
-            elif (isinstance(limit.get("amount"), bool) or not isinstance(limit.get("amount"), (int, float))
-                  or limit["amount"] <= 0):
+            elif (
+                isinstance(limit.get("amount"), bool)
+                or not isinstance(limit.get("amount"), (int, float))
+                or limit["amount"] <= 0
+            ):
                 errors.append((f"{where}.time_limit", f"类别“{name}”的处理时限应为正数"))
             elif limit["unit"] == "working_days" and int(limit["amount"]) != limit["amount"]:
                 errors.append((f"{where}.time_limit", f"类别“{name}”的处理时限（工作日）应为整数"))
@@ -280,13 +297,25 @@ def validate_center(data: dict, center, override: dict) -> list[tuple[str, str]]
     set up yet is left alone: such orders wait for the dispatcher's choice."""
     from kefu.org.models import Department
 
-    touched = {code for code, cat in (override.get("categories") or {}).items()  # a new one names its department
-               if isinstance(cat, dict) and {"department", "active"} & set(cat)}
+    touched = {
+        code
+        for code, cat in (override.get("categories") or {}).items()  # a new one names its department
+        if isinstance(cat, dict) and {"department", "active"} & set(cat)
+    }
     codes = set(Department.objects.filter(center=center).values_list("code", flat=True))
     errors = []
     for code, cat in (data.get("categories") or {}).items():
-        if (code in touched and isinstance(cat, dict) and cat.get("active", True) and cat.get("department")
-                and cat["department"] not in codes):
-            errors.append((f"categories.{code}.department",
-                           f"类别“{cat.get('name') or code}”的承办部门 {cat['department']} 在本中心不存在"))
+        if (
+            code in touched
+            and isinstance(cat, dict)
+            and cat.get("active", True)
+            and cat.get("department")
+            and cat["department"] not in codes
+        ):
+            errors.append(
+                (
+                    f"categories.{code}.department",
+                    f"类别“{cat.get('name') or code}”的承办部门 {cat['department']} 在本中心不存在",
+                )
+            )
     return errors

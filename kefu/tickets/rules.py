@@ -1,4 +1,5 @@
 """Pure rules of work orders (no Django import): compensation tier, overdue, reminder and escalation timing."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -19,8 +20,9 @@ def approver_for(amount: Decimal, deputy_from: float, gm_above: float) -> str:
     return GM
 
 
-def past_due(clock_running: bool, due: datetime | None, handling_deadline: datetime | None, processing: bool,
-             now: datetime) -> bool:
+def past_due(
+    clock_running: bool, due: datetime | None, handling_deadline: datetime | None, processing: bool, now: datetime
+) -> bool:
     """Overdue when the level deadline has passed, or, at a department, its own handling deadline (004:L2097)."""
     if not clock_running:
         return False
@@ -34,7 +36,9 @@ def reminder_due(deadline: datetime | None, before: timedelta, now: datetime) ->
     return deadline is not None and deadline - before <= now < deadline
 
 
-def escalation_step(overdue: bool, first_at: datetime | None, second_sent: bool, interval: timedelta, now: datetime) -> int:
+def escalation_step(
+    overdue: bool, first_at: datetime | None, second_sent: bool, interval: timedelta, now: datetime
+) -> int:
     """0 = nothing, 1 = report to the department leader, 2 = to the executive in charge (004:L2181)."""
     if not overdue:
         return 0

@@ -4,6 +4,7 @@
 (kefu/tickets/machine.py) for role, state, kind and required fields, checks the version (optimistic
 locking with UPDATE ... WHERE version = expected), writes the order and its history row together.
 """
+
 from __future__ import annotations
 
 import logging
@@ -14,20 +15,19 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from kefu.errors import Conflict, NotAllowed, NotFound, Problem, RuleViolation
+from kefu import workflow
+from kefu.errors import Conflict, Problem, RuleViolation
+from kefu.messages import Msg
 from kefu.org.models import Center, Department, Staff
 from kefu.org.policy import policy_for
-from kefu.messages import Msg
-from kefu.org.roles import Role, roles_of
+from kefu.org.roles import Role
 from kefu.prepared import RowPlan
-from kefu import workflow
 from kefu.scope import Scope, scope_of
 from kefu.tickets import machine, rules
-from kefu.tickets.models import (Compensation, Escalation, Order, OrderEvent, OrderSequence, Reminder,
-                                 TypicalCase)
+from kefu.tickets.models import Compensation, Escalation, Order, OrderEvent, OrderSequence, Reminder
+from kefu.web.inputs import parse_moment
 from kefu.workcal.deadlines import DeadlineRule, due_at
 from kefu.workcal.services import center_calendar
-from kefu.web.inputs import parse_moment
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +50,12 @@ def route_of(center, code: str, pol: dict) -> dict:
     cat = pol["categories"][code]
     dept_code = cat.get("department") or ""
     department = Department.objects.filter(center=center, code=dept_code).first() if dept_code else None
-    return {"category": code, "category_names": {"name": cat["name"], "name_en": cat.get("name_en") or ""},
-            "route_department": department, "route_time_limit": cat.get("time_limit")}
+    return {
+        "category": code,
+        "category_names": {"name": cat["name"], "name_en": cat.get("name_en") or ""},
+        "route_department": department,
+        "route_time_limit": cat.get("time_limit"),
+    }
 
 
 def route_deadline(order: Order, start: datetime) -> datetime | None:
@@ -85,7 +89,9 @@ def due_warnings(order: Order) -> list:
     if order.due_at is None:
         return []
     tz = getattr(order.center, "time_zone", None) or "Asia/Shanghai"
-    return deadline_warnings(order.accepted_at, order.due_at, resolution_rule(order.center, order.kind, order.level), tz)
+    return deadline_warnings(
+        order.accepted_at, order.due_at, resolution_rule(order.center, order.kind, order.level), tz
+    )
 
 
 def promise_due(center, kind: str, complexity: str, accepted: datetime, pol: dict | None = None) -> datetime | None:
@@ -97,8 +103,13 @@ def promise_due(center, kind: str, complexity: str, accepted: datetime, pol: dic
 
 
 def is_past_due(order: Order, now: datetime) -> bool:
-    return rules.past_due(order.state not in machine.CLOCK_STOPPED, order.due_at, order.handling_deadline,
-                          order.state == machine.PROCESSING, now)
+    return rules.past_due(
+        order.state not in machine.CLOCK_STOPPED,
+        order.due_at,
+        order.handling_deadline,
+        order.state == machine.PROCESSING,
+        now,
+    )
 
 
 # --- creation --------------------------------------------------------------------------------------
@@ -109,6 +120,7 @@ def _label(key: str) -> Msg:
 @dataclass
 class _Checker:
     """Reads the creation form; every problem is a code with its values (kefu/tickets/messages.py), all at once."""
+
     problems: list
 
     def add(self, field: str, rule: str, code: str, **params) -> None:
@@ -127,8 +139,9 @@ class _Checker:
         if required and not value:
             self.add(key, "required", "tickets.create.required", field_label=_label(key))
         if len(value) > max_length:
-            self.add(key, "max_length", "tickets.create.too_long", field_label=_label(key), max=max_length,
-                     length=len(value))
+            self.add(
+                key, "max_length", "tickets.create.too_long", field_label=_label(key), max=max_length, length=len(value)
+            )
         return value
 
     def choice(self, data: dict, key: str, choices, default: str) -> str:
@@ -136,8 +149,13 @@ class _Checker:
         if value in (None, ""):
             return default
         if value not in choices:
-            self.add(key, "choice", "tickets.create.not_a_choice", field_label=_label(key),
-                     choices=[Msg(f"tickets.{key}.{k}") for k in choices if k])
+            self.add(
+                key,
+                "choice",
+                "tickets.create.not_a_choice",
+                field_label=_label(key),
+                choices=[Msg(f"tickets.{key}.{k}") for k in choices if k],
+            )
             return default
         return value
 
@@ -209,21 +227,37 @@ def _next_number(now: datetime) -> str:
 
 
 def _least_loaded_senior(center) -> Staff | None:
-    seniors = list(Staff.objects.filter(center=center, is_active=True, user__groups__name=Role.SENIOR_AGENT.value).order_by("staff_no"))
+    seniors = list(
+        Staff.objects.filter(center=center, is_active=True, user__groups__name=Role.SENIOR_AGENT.value).order_by(
+            "staff_no"
+        )
+    )
     if not seniors:
         return None
     loads = {s.pk: 0 for s in seniors}
-    for sid in Order.objects.filter(assigned_to__in=seniors, state__in=machine.OPEN_STATES).values_list("assigned_to", flat=True):
+    for sid in Order.objects.filter(assigned_to__in=seniors, state__in=machine.OPEN_STATES).values_list(
+        "assigned_to", flat=True
+    ):
         loads[sid] += 1
     return min(seniors, key=lambda s: (loads[s.pk], s.staff_no))
 
 
 def find_original(center, customer, category: str, accepted: datetime, window_days: int) -> Order | None:
     """The latest earlier complaint of the same customer and category within the window (004:L1327, L2013)."""
-    return (Order.objects.filter(center=center, customer=customer, category=category,
-                                 kind__in=(machine.COMPLAINT, machine.APPEAL), is_invalid=False,
-                                 accepted_at__gte=accepted - timedelta(days=window_days), accepted_at__lte=accepted)
-            .order_by("-accepted_at", "-id").only("id", "number", "accepted_at").first())
+    return (
+        Order.objects.filter(
+            center=center,
+            customer=customer,
+            category=category,
+            kind__in=(machine.COMPLAINT, machine.APPEAL),
+            is_invalid=False,
+            accepted_at__gte=accepted - timedelta(days=window_days),
+            accepted_at__lte=accepted,
+        )
+        .order_by("-accepted_at", "-id")
+        .only("id", "number", "accepted_at")
+        .first()
+    )
 
 
 @transaction.atomic
@@ -242,8 +276,13 @@ def create_order(center, actor: Staff, data: dict, *, now: datetime | None = Non
     if not kind and "kind" not in data:
         c.add("kind", "required", "tickets.create.kind_required")
     elif kind and kind not in pol["kinds"]:
-        c.add("kind", "not_offered", "tickets.create.kind_not_offered", kind=Msg(f"tickets.kind.{kind}"),
-              choices=[Msg(f"tickets.kind.{k}") for k in pol["kinds"]])
+        c.add(
+            "kind",
+            "not_offered",
+            "tickets.create.kind_not_offered",
+            kind=Msg(f"tickets.kind.{kind}"),
+            choices=[Msg(f"tickets.kind.{k}") for k in pol["kinds"]],
+        )
     phone_raw = data.get("phone")
     if phone_raw in (None, ""):
         c.add("phone", "required", "tickets.create.phone_required")
@@ -300,25 +339,48 @@ def create_order(center, actor: Staff, data: dict, *, now: datetime | None = Non
     if c.problems:
         raise RuleViolation.many(c.problems)
 
-    customer, new_customer = upsert_customer_created(center, phone=phone_raw, name=customer_name,
-                                                     service_number=service_number, address=address)
+    customer, new_customer = upsert_customer_created(
+        center, phone=phone_raw, name=customer_name, service_number=service_number, address=address
+    )
     if complainant_type == Order.ComplainantType.KEY_ACCOUNT and customer.kind != Customer.Kind.KEY_ACCOUNT:
         customer.kind = Customer.Kind.KEY_ACCOUNT
         customer.save(update_fields=["kind"])
-    complainant_type = complainant_type or (customer.kind if customer.kind in Order.ComplainantType.values else Order.ComplainantType.ORDINARY)
+    complainant_type = complainant_type or (
+        customer.kind if customer.kind in Order.ComplainantType.values else Order.ComplainantType.ORDINARY
+    )
     key_account = complainant_type == Order.ComplainantType.KEY_ACCOUNT or customer.kind == Customer.Kind.KEY_ACCOUNT
     if kind in (machine.CONSULTATION, machine.SUGGESTION):
         level = 1
     order = Order(
-        center=center, kind=kind, customer=customer, complainant_type=complainant_type, **route_of(center, category, pol),
-        complained_unit=complained_unit, channel=channel, callback_at=callback_at, subject=subject,
-        event_time=event_time, event_place=event_place, description=description, expected_result=expected_result,
-        reply_method=reply_method, level=level, complexity=complexity, is_cross_province=cross or level == 3,
-        station=station, recording_ref=recording_ref, operation_serial=operation_serial,
-        appeal_source=appeal_source, appeal_level=appeal_level, appeal_is_new=appeal_is_new,
-        coordination_origin=coordination_origin, handling_prefecture=handling_prefecture,
+        center=center,
+        kind=kind,
+        customer=customer,
+        complainant_type=complainant_type,
+        **route_of(center, category, pol),
+        complained_unit=complained_unit,
+        channel=channel,
+        callback_at=callback_at,
+        subject=subject,
+        event_time=event_time,
+        event_place=event_place,
+        description=description,
+        expected_result=expected_result,
+        reply_method=reply_method,
+        level=level,
+        complexity=complexity,
+        is_cross_province=cross or level == 3,
+        station=station,
+        recording_ref=recording_ref,
+        operation_serial=operation_serial,
+        appeal_source=appeal_source,
+        appeal_level=appeal_level,
+        appeal_is_new=appeal_is_new,
+        coordination_origin=coordination_origin,
+        handling_prefecture=handling_prefecture,
         forwarding_status=Order.Forwarding.PENDING if kind == machine.COORDINATION else "",
-        acceptor=actor, team_id=actor.team_id, accepted_at=accepted,
+        acceptor=actor,
+        team_id=actor.team_id,
+        accepted_at=accepted,
         due_at=resolution_due(center, kind, level, accepted, pol),
         promise_due_at=promise_due(center, kind, complexity, accepted, pol),
         is_key_account=key_account,
@@ -342,11 +404,19 @@ def create_order(center, actor: Staff, data: dict, *, now: datetime | None = Non
             continue
     else:
         raise Conflict(Msg("tickets.create.number_conflict"), field="number")
-    OrderEvent.objects.create(order=order, at=now, actor=actor, staff_no=actor.staff_no, name="accept",
-                              code="tickets.event.accept", from_state="", to_state=order.state,
-                              note_code="tickets.event.repeat_of" if order.is_repeat else "",
-                              params={"number": order.original.number} if order.is_repeat else {},
-                              fields={"kind": kind, "level": level, "channel": channel})
+    OrderEvent.objects.create(
+        order=order,
+        at=now,
+        actor=actor,
+        staff_no=actor.staff_no,
+        name="accept",
+        code="tickets.event.accept",
+        from_state="",
+        to_state=order.state,
+        note_code="tickets.event.repeat_of" if order.is_repeat else "",
+        params={"number": order.original.number} if order.is_repeat else {},
+        fields={"kind": kind, "level": level, "channel": channel},
+    )
     return order
 
 
@@ -357,8 +427,13 @@ def _category(c: _Checker, data: dict, pol: dict) -> str:
     if value in (None, ""):
         return pol["default_category"]
     if not isinstance(value, str) or value not in active:
-        c.add("category", "choice", "tickets.create.category_unknown", value=str(value)[:40],
-              choices=[category_text(code, cat) for code, cat in active.items()])
+        c.add(
+            "category",
+            "choice",
+            "tickets.create.category_unknown",
+            value=str(value)[:40],
+            choices=[category_text(code, cat) for code, cat in active.items()],
+        )
         return pol["default_category"]
     return value
 
@@ -370,10 +445,34 @@ def category_text(code: str, cat: dict) -> str:
 
 
 _CREATE_KEYS = {
-    "kind", "phone", "customer_name", "service_number", "address", "subject", "description", "category",
-    "complainant_type", "channel", "all_agents_busy", "callback_at", "event_time", "event_place", "expected_result",
-    "complained_unit", "reply_method", "level", "complexity", "is_cross_province", "station", "recording_ref",
-    "operation_serial", "appeal_source", "appeal_level", "appeal_is_new", "coordination_origin", "handling_prefecture",
+    "kind",
+    "phone",
+    "customer_name",
+    "service_number",
+    "address",
+    "subject",
+    "description",
+    "category",
+    "complainant_type",
+    "channel",
+    "all_agents_busy",
+    "callback_at",
+    "event_time",
+    "event_place",
+    "expected_result",
+    "complained_unit",
+    "reply_method",
+    "level",
+    "complexity",
+    "is_cross_province",
+    "station",
+    "recording_ref",
+    "operation_serial",
+    "appeal_source",
+    "appeal_level",
+    "appeal_is_new",
+    "coordination_origin",
+    "handling_prefecture",
     "accepted_at",
 }
 
@@ -384,9 +483,11 @@ _CREATE_KEYS = {
 # 83-column select at ~15x the cost of running it).
 _ORDER_FOR_TRANSITION = RowPlan(
     [(Order, "o"), (Center, "c"), (Department, "d")],
-    lambda n: (f"FROM {n.table(Order)} o INNER JOIN {n.table(Center)} c ON c.{n.col(Center, 'id')} = o.{n.col(Order, 'center')}"
-               f" LEFT OUTER JOIN {n.table(Department)} d ON d.{n.col(Department, 'id')} = o.{n.col(Order, 'department')}"
-               f" WHERE o.{n.col(Order, 'id')} = %s"),
+    lambda n: (
+        f"FROM {n.table(Order)} o INNER JOIN {n.table(Center)} c ON c.{n.col(Center, 'id')} = o.{n.col(Order, 'center')}"
+        f" LEFT OUTER JOIN {n.table(Department)} d ON d.{n.col(Department, 'id')} = o.{n.col(Order, 'department')}"
+        f" WHERE o.{n.col(Order, 'id')} = %s"
+    ),
     lock="o",
 )
 
@@ -418,9 +519,19 @@ def transition(order: Order, name: str, actor, version, *, now: datetime | None 
     record in one transaction. `order` may be an unsaved Order(pk=...): the row is read once, in that transaction,
     limited to the caller's center (`center`, when given, must be it)."""
     if not isinstance(name, str) or name not in machine.BY_NAME:
-        raise RuleViolation.many([Problem("name", "unknown_transition", Msg(
-            "tickets.transition.unknown", name=str(name)[:30], choices=[machine.MACHINE.transition_label(t)
-                                                                        for t in machine.TRANSITIONS]))])
+        raise RuleViolation.many(
+            [
+                Problem(
+                    "name",
+                    "unknown_transition",
+                    Msg(
+                        "tickets.transition.unknown",
+                        name=str(name)[:30],
+                        choices=[machine.MACHINE.transition_label(t) for t in machine.TRANSITIONS],
+                    ),
+                )
+            ]
+        )
     if isinstance(version, bool) or not isinstance(version, int):
         if isinstance(version, str) and version.isdigit():
             version = int(version)
@@ -516,10 +627,20 @@ def merge_into(ctx) -> None:
     if earlier:
         note_code = "tickets.event.merged_in_deadline"
         params.update(from_at=before_due.isoformat() if before_due else "", to_at=dup.due_at.isoformat())
-    OrderEvent.objects.create(order=survivor, at=now, actor=ctx.scope.staff, staff_no=ctx.scope.staff.staff_no,
-                              name="merged_in", code="tickets.event.merged_in", note_code=note_code, params=params,
-                              from_state=survivor.state, to_state=survivor.state, note=ctx.fields.get("note", ""),
-                              fields={"merged": {"id": dup.pk, "number": dup.number}})
+    OrderEvent.objects.create(
+        order=survivor,
+        at=now,
+        actor=ctx.scope.staff,
+        staff_no=ctx.scope.staff.staff_no,
+        name="merged_in",
+        code="tickets.event.merged_in",
+        note_code=note_code,
+        params=params,
+        from_state=survivor.state,
+        to_state=survivor.state,
+        note=ctx.fields.get("note", ""),
+        fields={"merged": {"id": dup.pk, "number": dup.number}},
+    )
 
 
 def split_off(ctx) -> Order:
@@ -538,36 +659,72 @@ def split_off(ctx) -> Order:
     route = route_of(order.center, category, pol)
     if fields.get("department") is not None:  # the department chosen for it: the dispatch defaults to it
         route["route_department"] = fields["department"]
-    new = Order(center=order.center, kind=kind, customer=order.customer, complainant_type=order.complainant_type,
-                **route, channel=order.channel, callback_at=order.callback_at, subject=fields["subject"],
-                description=fields["description"], reply_method=order.reply_method, level=level,
-                complexity=order.complexity, is_cross_province=order.is_cross_province or level == 3,
-                is_key_account=order.is_key_account, assigned_group=order.assigned_group,
-                assigned_to=order.assigned_to, priority=order.priority, acceptor=order.acceptor, team=order.team,
-                accepted_at=order.accepted_at, split_from=order,
-                due_at=resolution_due(order.center, kind, level, order.accepted_at, pol),
-                promise_due_at=promise_due(order.center, kind, order.complexity, order.accepted_at, pol),
-                forwarding_status=Order.Forwarding.PENDING if kind == machine.COORDINATION else "",
-                appeal_source=order.appeal_source, coordination_origin=order.coordination_origin)
+    new = Order(
+        center=order.center,
+        kind=kind,
+        customer=order.customer,
+        complainant_type=order.complainant_type,
+        **route,
+        channel=order.channel,
+        callback_at=order.callback_at,
+        subject=fields["subject"],
+        description=fields["description"],
+        reply_method=order.reply_method,
+        level=level,
+        complexity=order.complexity,
+        is_cross_province=order.is_cross_province or level == 3,
+        is_key_account=order.is_key_account,
+        assigned_group=order.assigned_group,
+        assigned_to=order.assigned_to,
+        priority=order.priority,
+        acceptor=order.acceptor,
+        team=order.team,
+        accepted_at=order.accepted_at,
+        split_from=order,
+        due_at=resolution_due(order.center, kind, level, order.accepted_at, pol),
+        promise_due_at=promise_due(order.center, kind, order.complexity, order.accepted_at, pol),
+        forwarding_status=Order.Forwarding.PENDING if kind == machine.COORDINATION else "",
+        appeal_source=order.appeal_source,
+        coordination_origin=order.coordination_origin,
+    )
     new.number = _next_number(now)
     new.save()
     ctx.history_params.update(number=new.number)
     actor = ctx.scope.staff
-    OrderEvent.objects.create(order=new, at=now, actor=actor, staff_no=actor.staff_no, name="accept",
-                              code="tickets.event.split_from", params={"number": order.number}, from_state="",
-                              to_state=new.state, note=fields.get("note", ""),
-                              fields={"kind": kind, "level": level, "channel": new.channel})
+    OrderEvent.objects.create(
+        order=new,
+        at=now,
+        actor=actor,
+        staff_no=actor.staff_no,
+        name="accept",
+        code="tickets.event.split_from",
+        params={"number": order.number},
+        from_state="",
+        to_state=new.state,
+        note=fields.get("note", ""),
+        fields={"kind": kind, "level": level, "channel": new.channel},
+    )
     return new
 
 
 # --- timers ----------------------------------------------------------------------------------------
-def _event(order: Order, now: datetime, name: str, code: str, note_code: str = "", *, actor: Staff | None = None,
-           **params) -> None:
+def _event(
+    order: Order, now: datetime, name: str, code: str, note_code: str = "", *, actor: Staff | None = None, **params
+) -> None:
     """A history line that is not a transition, as data: a timer's (no actor: by_system) or a person's."""
-    OrderEvent.objects.create(order=order, at=now, actor=actor, staff_no=actor.staff_no if actor else "",
-                              by_system=actor is None, name=name, code=code, note_code=note_code,
-                              params=Msg(code, **params).as_data()["params"], from_state=order.state,
-                              to_state=order.state)
+    OrderEvent.objects.create(
+        order=order,
+        at=now,
+        actor=actor,
+        staff_no=actor.staff_no if actor else "",
+        by_system=actor is None,
+        name=name,
+        code=code,
+        note_code=note_code,
+        params=Msg(code, **params).as_data()["params"],
+        from_state=order.state,
+        to_state=order.state,
+    )
 
 
 @transaction.atomic
@@ -577,42 +734,83 @@ def check_order_deadline(order: Order, now: datetime) -> list[str]:
     if order.state in machine.CLOCK_STOPPED:
         return done
     pol = policy(order.center)
-    deadline = order.handling_deadline if order.state == machine.PROCESSING and order.handling_deadline else order.due_at
+    deadline = (
+        order.handling_deadline if order.state == machine.PROCESSING and order.handling_deadline else order.due_at
+    )
     if is_past_due(order, now) and not order.is_overdue:
         if Order.objects.filter(pk=order.pk, is_overdue=False).update(is_overdue=True, overdue_at=now):
             order.is_overdue, order.overdue_at = True, now
             _event(order, now, "overdue", "tickets.event.overdue", "tickets.event.overdue_note", deadline_at=deadline)
             done.append("overdue")
-    if (order.state == machine.PROCESSING and not order.is_overdue
-            and rules.reminder_due(deadline, timedelta(minutes=pol["reminder_before_minutes"]), now)):
+    if (
+        order.state == machine.PROCESSING
+        and not order.is_overdue
+        and rules.reminder_due(deadline, timedelta(minutes=pol["reminder_before_minutes"]), now)
+    ):
         dept = order.department
         to = (dept.liaison if dept else None) or order.handler
         _, created = Reminder.objects.get_or_create(
-            order=order, deadline=deadline,
-            defaults={"at": now, "to": to, "note": str(Msg("tickets.event.reminder_text", number=order.number,
-                                                           deadline_at=deadline))})
+            order=order,
+            deadline=deadline,
+            defaults={
+                "at": now,
+                "to": to,
+                "note": str(Msg("tickets.event.reminder_text", number=order.number, deadline_at=deadline)),
+            },
+        )
         if created:
-            _event(order, now, "remind", "tickets.event.remind", "tickets.event.remind_note",
-                   to=to.staff_no if to else Msg("tickets.event.remind_department"))
+            _event(
+                order,
+                now,
+                "remind",
+                "tickets.event.remind",
+                "tickets.event.remind_note",
+                to=to.staff_no if to else Msg("tickets.event.remind_department"),
+            )
             done.append("remind")
     if order.is_overdue and order.state == machine.PROCESSING and order.department_id:
         dept = order.department
         first = Escalation.objects.filter(order=order, step=1, department=dept).first()
         second_sent = first is not None and Escalation.objects.filter(order=order, step=2, department=dept).exists()
-        step = rules.escalation_step(True, first.at if first else None, second_sent,
-                                     timedelta(hours=pol["escalation_interval_hours"]), now)
+        step = rules.escalation_step(
+            True, first.at if first else None, second_sent, timedelta(hours=pol["escalation_interval_hours"]), now
+        )
         if step == 1:
             if dept.leader_id:
-                Escalation.objects.create(order=order, at=now, step=1, department=dept, to=dept.leader,
-                                          note=str(Msg("tickets.event.escalation_text1", number=order.number)))
-                _event(order, now, "escalate", "tickets.event.escalate1", "tickets.event.escalate_note",
-                       to=dept.leader.staff_no)  # 004:L2181
+                Escalation.objects.create(
+                    order=order,
+                    at=now,
+                    step=1,
+                    department=dept,
+                    to=dept.leader,
+                    note=str(Msg("tickets.event.escalation_text1", number=order.number)),
+                )
+                _event(
+                    order,
+                    now,
+                    "escalate",
+                    "tickets.event.escalate1",
+                    "tickets.event.escalate_note",
+                    to=dept.leader.staff_no,
+                )  # 004:L2181
                 done.append("escalate1")
         elif step == 2 and dept.executive_id:
-            Escalation.objects.create(order=order, at=now, step=2, department=dept, to=dept.executive,
-                                      note=str(Msg("tickets.event.escalation_text2", number=order.number)))
-            _event(order, now, "escalate", "tickets.event.escalate2", "tickets.event.escalate_note",
-                   to=dept.executive.staff_no)  # 004:L2181
+            Escalation.objects.create(
+                order=order,
+                at=now,
+                step=2,
+                department=dept,
+                to=dept.executive,
+                note=str(Msg("tickets.event.escalation_text2", number=order.number)),
+            )
+            _event(
+                order,
+                now,
+                "escalate",
+                "tickets.event.escalate2",
+                "tickets.event.escalate_note",
+                to=dept.executive.staff_no,
+            )  # 004:L2181
             done.append("escalate2")
     return done
 
@@ -621,8 +819,9 @@ def scan_deadlines(now: datetime | None = None) -> dict[str, int]:
     """The periodic sweep over open orders."""
     now = now or timezone.now()
     counts: dict[str, int] = {}
-    qs = Order.objects.filter(state__in=machine.OPEN_STATES).select_related("center", "department__leader",
-                                                                            "department__executive", "department__liaison", "handler")
+    qs = Order.objects.filter(state__in=machine.OPEN_STATES).select_related(
+        "center", "department__leader", "department__executive", "department__liaison", "handler"
+    )
     for order in qs.iterator(chunk_size=500):
         for what in check_order_deadline(order, now):
             counts[what] = counts.get(what, 0) + 1
@@ -640,25 +839,40 @@ def destroy_expired(now: datetime | None = None) -> int:
     destroyed = 0
     for center in Center.objects.all():
         days = policy(center)["retention_days"]
-        expired = Order.objects.filter(center=center, state__in=(machine.ARCHIVED, machine.CANCELLED),
-                                       archived_at__lt=now - timedelta(days=days))
+        expired = Order.objects.filter(
+            center=center, state__in=(machine.ARCHIVED, machine.CANCELLED), archived_at__lt=now - timedelta(days=days)
+        )
         # cancelled orders have no archived_at: they age from their review
-        expired = expired | Order.objects.filter(center=center, state=machine.CANCELLED, archived_at__isnull=True,
-                                                 reviewed_at__lt=now - timedelta(days=days))
+        expired = expired | Order.objects.filter(
+            center=center, state=machine.CANCELLED, archived_at__isnull=True, reviewed_at__lt=now - timedelta(days=days)
+        )
         # a merged duplicate ages from its merge (its matter lives on in the survivor)
-        expired = expired | Order.objects.filter(center=center, state=machine.MERGED,
-                                                 merged_at__lt=now - timedelta(days=days))
+        expired = expired | Order.objects.filter(
+            center=center, state=machine.MERGED, merged_at__lt=now - timedelta(days=days)
+        )
         for order in list(expired.order_by("id")):
             with transaction.atomic():
                 customer_id, number, order_id = order.customer_id, order.number, order.pk
                 Order.objects.filter(original=order).update(original=None)
                 order.delete()
-                record(None, AuditRecord.Action.DESTROY, object_type="tickets.order", ids=[order_id],
-                       note=f"保存期满（{days}天）销毁工单 {number}", channel=AuditRecord.Channel.SYSTEM)
+                record(
+                    None,
+                    AuditRecord.Action.DESTROY,
+                    object_type="tickets.order",
+                    ids=[order_id],
+                    note=f"保存期满（{days}天）销毁工单 {number}",
+                    channel=AuditRecord.Channel.SYSTEM,
+                )
                 if not Order.objects.filter(customer_id=customer_id).exists():
                     Customer.objects.filter(pk=customer_id).delete()
-                    record(None, AuditRecord.Action.DESTROY, object_type="customers.customer", ids=[customer_id],
-                           note=f"客户无其他工单，随工单 {number} 销毁", channel=AuditRecord.Channel.SYSTEM)
+                    record(
+                        None,
+                        AuditRecord.Action.DESTROY,
+                        object_type="customers.customer",
+                        ids=[customer_id],
+                        note=f"客户无其他工单，随工单 {number} 销毁",
+                        channel=AuditRecord.Channel.SYSTEM,
+                    )
                 destroyed += 1
     return destroyed
 
@@ -686,13 +900,29 @@ def request_compensation(order: Order, actor: Staff, amount, reason) -> Compensa
     if len(reason) > 500:
         raise RuleViolation.of("tickets.compensation.reason_too_long", field="reason")
     if order.state in (machine.CANCELLED, machine.ARCHIVED):
-        raise RuleViolation.of("tickets.compensation.order_closed", field="order", status=409,
-                               state=Msg(f"tickets.order.state.{order.state}"))
-    comp = Compensation.objects.create(order=order, amount=value, reason=reason.strip(), requested_by=actor,
-                                       approver=approver_for(value, policy(order.center)))
-    _event(order, timezone.now(), "compensation", "tickets.event.compensation_requested",
-           "tickets.event.compensation_requested_note", actor=actor, amount=value,
-           approver=Msg(f"tickets.approver.{comp.approver}"))
+        raise RuleViolation.of(
+            "tickets.compensation.order_closed",
+            field="order",
+            status=409,
+            state=Msg(f"tickets.order.state.{order.state}"),
+        )
+    comp = Compensation.objects.create(
+        order=order,
+        amount=value,
+        reason=reason.strip(),
+        requested_by=actor,
+        approver=approver_for(value, policy(order.center)),
+    )
+    _event(
+        order,
+        timezone.now(),
+        "compensation",
+        "tickets.event.compensation_requested",
+        "tickets.event.compensation_requested_note",
+        actor=actor,
+        amount=value,
+        approver=Msg(f"tickets.approver.{comp.approver}"),
+    )
     return comp
 
 
@@ -700,8 +930,7 @@ def decide_compensation(comp: Compensation, actor, approve, note: str = "") -> C
     """Approve or reject on the kernel (machine.COMPENSATION): the tier's approver, never the requester (002:L150-158)."""
     if not isinstance(approve, bool):
         raise RuleViolation.of("tickets.compensation.approve_not_bool", field="approve")
-    return workflow.fire(machine.COMPENSATION, _scope(actor), comp, "approve" if approve else "reject",
-                         note=note or "")
+    return workflow.fire(machine.COMPENSATION, _scope(actor), comp, "approve" if approve else "reject", note=note or "")
 
 
 # --- bulk actions (issue 17, item 2): each order through the same transition, in its own transaction -----------
@@ -738,7 +967,9 @@ def _bulk_items(items) -> list[tuple[int, int]]:
     return pairs
 
 
-def bulk(scope: Scope, action: str, items, fields: dict | None = None, *, now: datetime | None = None) -> list[BulkResult]:
+def bulk(
+    scope: Scope, action: str, items, fields: dict | None = None, *, now: datetime | None = None
+) -> list[BulkResult]:
     """Fire `action` on each order of `items` (id and the version the caller saw) with the same fields: every order
     through `transition`, so the same roles, department, version and rules as one at a time, each in its own
     transaction; a refused order does not stop the others. An order the caller may not see (another center's,

@@ -1,4 +1,5 @@
 """Timers of work orders: overdue detection, reminders, escalation ladder (004:L2159, L2181), retention."""
+
 from __future__ import annotations
 
 from celery import shared_task

@@ -1,4 +1,5 @@
 """Training API: quizzes (the 12345 test first), graded attempts, scores per agent, product training."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -87,8 +88,10 @@ class AttemptOut(Schema):
 
     @staticmethod
     def resolve_answers(obj):
-        return [{"number": a.question.number, "response": a.response, "earned": float(a.earned), "correct": a.correct}
-                for a in obj.answers.select_related("question")]
+        return [
+            {"number": a.question.number, "response": a.response, "earned": float(a.earned), "correct": a.correct}
+            for a in obj.answers.select_related("question")
+        ]
 
 
 class ResultOut(Schema):
@@ -160,8 +163,15 @@ def create_quiz(request, payload: QuizIn):
         if payload.bank_code != "12345-may":
             raise RuleViolation(f"题库 {payload.bank_code} 不存在", field="bank_code", rule="not_found")
         bank = services.load_12345_bank(me.center)
-    return 201, services.create_quiz(me.center, bank, title=payload.title, kind=payload.kind, pass_percent=payload.pass_percent,
-                                     max_attempts=payload.max_attempts, actor=me)
+    return 201, services.create_quiz(
+        me.center,
+        bank,
+        title=payload.title,
+        kind=payload.kind,
+        pass_percent=payload.pass_percent,
+        max_attempts=payload.max_attempts,
+        actor=me,
+    )
 
 
 @op(router.post, "/quizzes/{pk}/attempts", "training.submit_attempt", response={201: AttemptOut})
@@ -193,7 +203,9 @@ def list_products(request):
 @op(router.post, "/products", "training.create_product", response={201: ProductOut})
 def create_product(request, payload: ProductIn):
     me = _me(request)
-    return 201, services.create_product(me.center, code=payload.code, name=payload.name, attributes=payload.attributes, actor=me)
+    return 201, services.create_product(
+        me.center, code=payload.code, name=payload.name, attributes=payload.attributes, actor=me
+    )
 
 
 def _product(request, pk: int) -> Product:

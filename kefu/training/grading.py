@@ -6,6 +6,7 @@ fill (blanks; each blank lists its accepted answers; a blank earns its share of 
 Answers are compared after normalisation: full-width to half-width (NFKC), case folded, spaces and
 punctuation removed — so "住建局", " 住建局。" and "住建局" all match, "住建" matches only if listed.
 """
+
 from __future__ import annotations
 
 import re
@@ -68,8 +69,12 @@ def _matching(responses: Sequence[str], blanks: Sequence[set[str]]) -> int:
 def grade(question: Mapping, response) -> Graded:
     points = float(question.get("points", 1))
     kind = question["kind"]
-    answered = not (response is None or response == "" or response == [] or
-                    (isinstance(response, list) and all(not str(r).strip() for r in response)))
+    answered = not (
+        response is None
+        or response == ""
+        or response == []
+        or (isinstance(response, list) and all(not str(r).strip() for r in response))
+    )
     if not answered:
         return Graded(0.0, points, False, False)
     if kind in ("single", "judge"):

@@ -2,6 +2,7 @@
 
 The first bank is the 12345 monthly test of the seed (004:L13–69), loaded from data/quiz_12345_may.json.
 """
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -44,8 +45,13 @@ class Question(models.Model):
         return f"{self.number}. {self.text[:20]}"
 
     def as_data(self) -> dict:
-        return {"number": self.number, "kind": self.kind, "options": self.options, "answer": self.answer,
-                "points": float(self.points)}
+        return {
+            "number": self.number,
+            "kind": self.kind,
+            "options": self.options,
+            "answer": self.answer,
+            "points": float(self.points),
+        }
 
     @property
     def blanks(self) -> int:
@@ -64,7 +70,9 @@ class Quiz(models.Model):
     pass_percent = models.PositiveSmallIntegerField("及格线（%）")
     is_open = models.BooleanField("开放作答", default=True)
     max_attempts = models.PositiveSmallIntegerField("作答次数上限", null=True, blank=True)  # an exam: 1
-    created_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="创建人")
+    created_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="创建人"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -114,7 +122,9 @@ class Product(models.Model):
     attributes = models.TextField("产品属性", blank=True)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.TRAINING)
     on_sale_at = models.DateTimeField("上架时间", null=True, blank=True)
-    created_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="创建人")
+    created_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="创建人"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:

@@ -1,4 +1,5 @@
 """Training rules as policy data (policy_for("training", center))."""
+
 from pydantic import Field
 
 from kefu.org.policy_types import Bool, List, Num, PolicyModel, RoleCode

@@ -1,4 +1,5 @@
 """Training reads: scores per agent, the state of a product's training."""
+
 from __future__ import annotations
 
 from kefu.org.models import Staff
@@ -10,7 +11,9 @@ def results(quiz: Quiz) -> list[dict]:
     """Per person: attempts, best and latest score (%), passed; front-line agents without an attempt listed too."""
     rows: dict[int, dict] = {}
     for a in Attempt.objects.filter(quiz=quiz).select_related("staff").order_by("submitted_at", "id"):
-        row = rows.setdefault(a.staff_id, {"staff_no": a.staff.staff_no, "attempts": 0, "best": None, "latest": None, "passed": False})
+        row = rows.setdefault(
+            a.staff_id, {"staff_no": a.staff.staff_no, "attempts": 0, "best": None, "latest": None, "passed": False}
+        )
         row["attempts"] += 1
         row["latest"] = float(a.percent)
         row["best"] = max(row["best"] or 0.0, float(a.percent))
@@ -23,7 +26,11 @@ def results(quiz: Quiz) -> list[dict]:
 def product_status(product: Product) -> dict:
     required = list(required_staff(product.center))
     missing = untrained(product)
-    return {"required": len(required), "trained": len(required) - len(missing), "missing": [s.staff_no for s in missing]}
+    return {
+        "required": len(required),
+        "trained": len(required) - len(missing),
+        "missing": [s.staff_no for s in missing],
+    }
 
 
 def my_attempts(staff: Staff):

@@ -1,4 +1,5 @@
 """Training use cases: banks, quizzes, graded attempts, product training and the on-sale gate."""
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,11 @@ def _check_question(q: dict, i: int) -> list[Problem]:
         problems.append(Problem(f"{where}.answer", "answer", f"第{q.get('number')}题的答案必须是选项之一"))
     if q["kind"] == "multiple" and (not isinstance(answer, list) or not answer or not set(answer) <= keys):
         problems.append(Problem(f"{where}.answer", "answer", f"第{q.get('number')}题的答案必须是选项的组合"))
-    if q["kind"] == "fill" and (not isinstance(answer, dict) or not answer.get("blanks")
-                                or not all(isinstance(b, list) and b for b in answer["blanks"])):
+    if q["kind"] == "fill" and (
+        not isinstance(answer, dict)
+        or not answer.get("blanks")
+        or not all(isinstance(b, list) and b for b in answer["blanks"])
+    ):
         problems.append(Problem(f"{where}.answer", "answer", f"第{q.get('number')}题每个空至少要有一个标准答案"))
     return problems
 
@@ -56,12 +60,23 @@ def load_bank(center: Center, data: dict) -> QuestionBank:
         problems.append(Problem("questions", "required", "题库至少需要一道题"))
     if problems:
         raise RuleViolation.many(problems)
-    bank, _ = QuestionBank.objects.update_or_create(center=center, code=data["code"],
-                                                    defaults={"title": data["title"], "source": data.get("source", "")})
+    bank, _ = QuestionBank.objects.update_or_create(
+        center=center, code=data["code"], defaults={"title": data["title"], "source": data.get("source", "")}
+    )
     for position, q in enumerate(data["questions"]):
-        Question.objects.update_or_create(bank=bank, number=str(q["number"]), defaults={
-            "kind": q["kind"], "text": q["text"], "options": q.get("options") or [], "answer": q["answer"],
-            "points": Decimal(str(q.get("points", 1))), "seed": q.get("seed", ""), "position": position})
+        Question.objects.update_or_create(
+            bank=bank,
+            number=str(q["number"]),
+            defaults={
+                "kind": q["kind"],
+                "text": q["text"],
+                "options": q.get("options") or [],
+                "answer": q["answer"],
+                "points": Decimal(str(q.get("points", 1))),
+                "seed": q.get("seed", ""),
+                "position": position,
+            },
+        )
     return bank
 
 
@@ -71,8 +86,16 @@ def load_12345_bank(center: Center) -> QuestionBank:
 
 
 @transaction.atomic
-def create_quiz(center: Center, bank: QuestionBank, *, title: str, kind: str = Quiz.Kind.QUIZ, pass_percent: int | None = None,
-                max_attempts: int | None = None, actor: Staff | None = None) -> Quiz:
+def create_quiz(
+    center: Center,
+    bank: QuestionBank,
+    *,
+    title: str,
+    kind: str = Quiz.Kind.QUIZ,
+    pass_percent: int | None = None,
+    max_attempts: int | None = None,
+    actor: Staff | None = None,
+) -> Quiz:
     if not (title or "").strip():
         raise RuleViolation("测验名称不能为空", field="title", rule="required")
     if kind not in Quiz.Kind.values:
@@ -86,8 +109,15 @@ def create_quiz(center: Center, bank: QuestionBank, *, title: str, kind: str = Q
         raise RuleViolation("题库不存在或没有试题", field="bank", rule="empty_bank")
     if kind == Quiz.Kind.EXAM and max_attempts is None:
         max_attempts = 1
-    return Quiz.objects.create(center=center, bank=bank, title=title.strip()[:100], kind=kind, pass_percent=pass_percent,
-                               max_attempts=max_attempts, created_by=actor)
+    return Quiz.objects.create(
+        center=center,
+        bank=bank,
+        title=title.strip()[:100],
+        kind=kind,
+        pass_percent=pass_percent,
+        max_attempts=max_attempts,
+        created_by=actor,
+    )
 
 
 @transaction.atomic
@@ -103,7 +133,9 @@ def submit_attempt(quiz: Quiz, *, staff: Staff, responses: dict) -> Attempt:
         raise RuleViolation("作答应为对象（题号 → 答案）", field="responses", rule="type")
     questions = list(quiz.bank.questions.all())
     numbers = {q.number for q in questions}
-    problems = [Problem(f"responses.{k}", "unknown_question", f"没有第{k}题") for k in responses if str(k) not in numbers]
+    problems = [
+        Problem(f"responses.{k}", "unknown_question", f"没有第{k}题") for k in responses if str(k) not in numbers
+    ]
     for q in questions:
         error = grading.shape_error(q.as_data() | {"number": q.number}, responses.get(q.number))
         if error:
@@ -112,21 +144,39 @@ def submit_attempt(quiz: Quiz, *, staff: Staff, responses: dict) -> Attempt:
         raise RuleViolation.many(problems)
     earned, possible, graded = grading.grade_all([q.as_data() for q in questions], responses)
     percent = round(earned * 100 / possible, 1) if possible else 0.0
-    attempt = Attempt.objects.create(quiz=quiz, staff=staff, score=Decimal(str(earned)), max_score=Decimal(str(possible)),
-                                     percent=Decimal(str(percent)), passed=percent >= quiz.pass_percent)
-    AttemptAnswer.objects.bulk_create([
-        AttemptAnswer(attempt=attempt, question=q, response=responses.get(q.number), earned=Decimal(str(g.earned)), correct=g.correct)
-        for q, g in zip(questions, graded)
-    ])
+    attempt = Attempt.objects.create(
+        quiz=quiz,
+        staff=staff,
+        score=Decimal(str(earned)),
+        max_score=Decimal(str(possible)),
+        percent=Decimal(str(percent)),
+        passed=percent >= quiz.pass_percent,
+    )
+    AttemptAnswer.objects.bulk_create(
+        [
+            AttemptAnswer(
+                attempt=attempt,
+                question=q,
+                response=responses.get(q.number),
+                earned=Decimal(str(g.earned)),
+                correct=g.correct,
+            )
+            for q, g in zip(questions, graded)
+        ]
+    )
     return attempt
 
 
 # ---- products: trained before on sale (003:L19) ------------------------------------------------
 
+
 def required_staff(center: Center):
     """Who must be trained on a product before it goes on sale: the active front-line agents."""
-    return (Staff.objects.filter(center=center, is_active=True, user__groups__name__in=FRONT_LINE_ROLES)
-            .distinct().order_by("staff_no"))
+    return (
+        Staff.objects.filter(center=center, is_active=True, user__groups__name__in=FRONT_LINE_ROLES)
+        .distinct()
+        .order_by("staff_no")
+    )
 
 
 def untrained(product: Product) -> list[Staff]:
@@ -135,7 +185,9 @@ def untrained(product: Product) -> list[Staff]:
 
 
 @transaction.atomic
-def create_product(center: Center, *, code: str, name: str, attributes: str = "", actor: Staff | None = None) -> Product:
+def create_product(
+    center: Center, *, code: str, name: str, attributes: str = "", actor: Staff | None = None
+) -> Product:
     code, name = (code or "").strip(), (name or "").strip()
     if not code:
         raise RuleViolation("产品代码不能为空", field="code", rule="required")
@@ -143,11 +195,15 @@ def create_product(center: Center, *, code: str, name: str, attributes: str = ""
         raise RuleViolation("产品名称不能为空", field="name", rule="required")
     if Product.objects.filter(center=center, code=code).exists():
         raise Conflict(f"产品代码 {code} 已存在", field="code", rule="duplicate")
-    return Product.objects.create(center=center, code=code[:40], name=name[:100], attributes=attributes or "", created_by=actor)
+    return Product.objects.create(
+        center=center, code=code[:40], name=name[:100], attributes=attributes or "", created_by=actor
+    )
 
 
 @transaction.atomic
-def record_training(product: Product, trainees: list[Staff], *, trainer: Staff, at: datetime | None = None, note: str = "") -> int:
+def record_training(
+    product: Product, trainees: list[Staff], *, trainer: Staff, at: datetime | None = None, note: str = ""
+) -> int:
     """Record that these agents attended the product's course (given by the team lead, 003:L19). Returns new records."""
     allowed_roles = set(policy(product.center)["trainer_roles"])
     if not {r.value for r in roles_of(trainer.user)} & allowed_roles:
@@ -162,8 +218,9 @@ def record_training(product: Product, trainees: list[Staff], *, trainer: Staff, 
         raise RuleViolation("培训时间不能晚于现在", field="trained_at", rule="future")
     created = 0
     for s in trainees:
-        _, new = ProductTraining.objects.get_or_create(product=product, staff=s,
-                                                       defaults={"trainer": trainer, "trained_at": at, "note": note[:200]})
+        _, new = ProductTraining.objects.get_or_create(
+            product=product, staff=s, defaults={"trainer": trainer, "trained_at": at, "note": note[:200]}
+        )
         created += int(new)
     return created
 
@@ -178,8 +235,9 @@ def put_on_sale(product: Product, actor: Staff) -> Product:
         missing = untrained(product)
         if missing:
             nos = "、".join(s.staff_no for s in missing)
-            raise RuleViolation(f"以下话务员尚未完成产品培训，不能上架：{nos}", field="staff",
-                                rule="product_training_required")
+            raise RuleViolation(
+                f"以下话务员尚未完成产品培训，不能上架：{nos}", field="staff", rule="product_training_required"
+            )
     product.status = Product.Status.ON_SALE
     product.on_sale_at = timezone.now()
     product.save(update_fields=["status", "on_sale_at"])

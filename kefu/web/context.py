@@ -1,4 +1,5 @@
 """Navigation gathered from each app's `nav.py`: ITEMS = [(label, url name, op_id), ...]."""
+
 from __future__ import annotations
 
 from functools import cache
@@ -14,7 +15,7 @@ from kefu.registry import app_modules
 @cache
 def _items() -> list[tuple[str, str, str]]:
     items = []
-    for _, module in app_modules("nav"):
+    for _label, module in app_modules("nav"):
         items.extend(module.ITEMS)
     return items
 
@@ -58,8 +59,14 @@ def navigation(request):
                 url = reverse(url_name)
             except NoReverseMatch:
                 continue
-            nav.append({"label": label, "url": url, "app": url_name.split(":")[0],
-                        "active": request.path.startswith(url) and url != "/"})
+            nav.append(
+                {
+                    "label": label,
+                    "url": url,
+                    "app": url_name.split(":")[0],
+                    "active": request.path.startswith(url) and url != "/",
+                }
+            )
     menus = []
     for title, apps in GROUPS:
         items = [i for i in nav if i["app"] in apps]

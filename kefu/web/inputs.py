@@ -13,6 +13,7 @@ and raise `RuleViolation` naming the field ("开始日期：2026-02-30 不是有
 malformed one; never a silent default. The API turns it into {"detail": [...]} (400); a page view that lets
 it escape gets a 400 page saying so (`InputMiddleware.process_exception`) instead of a 500.
 """
+
 from __future__ import annotations
 
 import re
@@ -50,7 +51,10 @@ def clean_data(value):
 
 
 def clean_querydict(data: QueryDict) -> QueryDict:
-    if not any(CONTROL_CHARACTERS.search(key) or any(CONTROL_CHARACTERS.search(v) for v in values) for key, values in data.lists()):
+    if not any(
+        CONTROL_CHARACTERS.search(key) or any(CONTROL_CHARACTERS.search(v) for v in values)
+        for key, values in data.lists()
+    ):
         return data
     cleaned = QueryDict(mutable=True, encoding=data.encoding)
     for key, values in data.lists():
@@ -77,7 +81,10 @@ class InputMiddleware:
 
     def __call__(self, request):
         request.GET = clean_querydict(request.GET)
-        if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
             request.POST = clean_querydict(request.POST)
         return self.get_response(request)
 
@@ -91,8 +98,12 @@ class InputMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, RuleViolation) or request.path.startswith("/api/"):
             return None
-        return render(request, "web/bad_input.html", {"problems": exception.problems, "back": request.path},
-                      status=exception.status)
+        return render(
+            request,
+            "web/bad_input.html",
+            {"problems": exception.problems, "back": request.path},
+            status=exception.status,
+        )
 
 
 def _shown(raw: str) -> str:
@@ -141,8 +152,9 @@ def parse_month(raw, label, *, field: str, required: bool = False) -> date | Non
     try:
         return date(int(match.group(1)), int(match.group(2)), 1)
     except ValueError:
-        raise RuleViolation(_("%(label)s：%(value)s 不是有效月份") % {"label": label, "value": text},
-                            field=field, rule="month") from None
+        raise RuleViolation(
+            _("%(label)s：%(value)s 不是有效月份") % {"label": label, "value": text}, field=field, rule="month"
+        ) from None
 
 
 def parse_moment(raw, label, *, field: str, required: bool = False, tz=None) -> datetime | None:
@@ -160,9 +172,15 @@ def parse_moment(raw, label, *, field: str, required: bool = False, tz=None) -> 
         except ValueError:
             value, impossible = None, True
         if impossible:
-            raise RuleViolation(_("%(label)s：%(value)s 不是有效的日期时间") % {"label": label, "value": text},
-                                field=field, rule="datetime")
+            raise RuleViolation(
+                _("%(label)s：%(value)s 不是有效的日期时间") % {"label": label, "value": text},
+                field=field,
+                rule="datetime",
+            )
         if value is None:
-            message = _("%(label)s格式不正确：%(value)s（应为 YYYY-MM-DD HH:MM）") % {"label": label, "value": _shown(text)}
+            message = _("%(label)s格式不正确：%(value)s（应为 YYYY-MM-DD HH:MM）") % {
+                "label": label,
+                "value": _shown(text),
+            }
             raise RuleViolation(message, field=field, rule="datetime")
     return timezone.make_aware(value, tz) if timezone.is_naive(value) else value

@@ -37,8 +37,11 @@ class ApiErrorJsonMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if (response.status_code >= 400 and request.path.startswith("/api/")
-                and not response.get("Content-Type", "").startswith("application/json")):
+        if (
+            response.status_code >= 400
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
             from django.http import JsonResponse
 
             from kefu.errors import http_problem
@@ -46,8 +49,9 @@ class ApiErrorJsonMiddleware:
             problem = http_problem(response.status_code)
             if response.status_code == 405 and response.get("Allow"):
                 problem = type(problem)(None, problem.rule, f"{problem.message}（允许：{response['Allow']}）")
-            replaced = JsonResponse({"detail": [problem.as_dict()]}, status=response.status_code,
-                                    json_dumps_params={"ensure_ascii": False})
+            replaced = JsonResponse(
+                {"detail": [problem.as_dict()]}, status=response.status_code, json_dumps_params={"ensure_ascii": False}
+            )
             if response.get("Allow"):
                 replaced["Allow"] = response["Allow"]
             return replaced

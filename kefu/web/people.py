@@ -3,6 +3,7 @@
 Customers never see these: what reaches a customer (replies, SMS, survey pages) names staff by number only
 (SPEC: 工号 to customers, name and number inside the center).
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 
 def staff_label(staff=None, *, name: str = "", number: str = "") -> str:
-    """"张三 (1001)" for a Staff row (or a name and number); the number alone when the name is unknown."""
+    """ "张三 (1001)" for a Staff row (or a name and number); the number alone when the name is unknown."""
     if staff is not None:
         name, number = getattr(staff, "name", "") or "", getattr(staff, "staff_no", "") or ""
     name, number = (name or "").strip(), (number or "").strip()

@@ -3,6 +3,7 @@
 openpyxl refuses control characters (one ESC in an order subject made the whole export answer 500), and it
 writes a text starting with "=" as a formula, which a customer's words must never become.
 """
+
 from __future__ import annotations
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE

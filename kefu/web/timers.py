@@ -5,6 +5,7 @@ A failing timer is never silent: it is logged as an error, its last failure is k
 and parameters) that the home page shows to administrators and supervisors, and `kefu run-timers --once` exits
 non-zero. A clean run clears the failure.
 """
+
 from __future__ import annotations
 
 import logging
@@ -77,6 +78,7 @@ def loop(stop: threading.Event, tick: float = 5.0) -> None:
 
 # ---------------------------------------------------------------- the record of each timer's last outcome
 
+
 def problem_of(exc: BaseException) -> tuple[str, dict]:
     """An exception as a message code and its parameters (kefu.web.messages): data, never prose."""
     from kefu.errors import RuleViolation
@@ -115,8 +117,9 @@ def record_failure(name: str, exc: BaseException) -> None:
     code, params = problem_of(exc)
     now = timezone.now()
     try:
-        updated = TimerStatus.objects.filter(name=name).update(last_run_at=now, failed_at=now, failures=F("failures") + 1,
-                                                                code=code, params=params)
+        updated = TimerStatus.objects.filter(name=name).update(
+            last_run_at=now, failed_at=now, failures=F("failures") + 1, code=code, params=params
+        )
     except Exception:  # noqa: BLE001
         log.exception("timer %s: its failure could not be saved", name)
         return
@@ -132,6 +135,7 @@ def failing() -> list:
 
 
 # ---------------------------------------------------------------- production: the Celery worker runs the timers
+
 
 def _scheduled_names(task_name: str) -> list[str]:
     return [name for name, entry in settings.CELERY_BEAT_SCHEDULE.items() if entry["task"] == task_name]

@@ -21,5 +21,11 @@ def timer_failures(user, center) -> list[dict]:
     from zoneinfo import ZoneInfo
 
     tz = ZoneInfo(center.time_zone) if center is not None and center.time_zone else timezone.get_current_timezone()
-    return [{"label": timers.label_of(row.name), "failed_at": timezone.localtime(row.failed_at, tz) if row.failed_at else None,
-             "failures": row.failures} for row in timers.failing()]
+    return [
+        {
+            "label": timers.label_of(row.name),
+            "failed_at": timezone.localtime(row.failed_at, tz) if row.failed_at else None,
+            "failures": row.failures,
+        }
+        for row in timers.failing()
+    ]

@@ -1,4 +1,5 @@
 """Who may use workforce management. The floor is run by the shift supervisor (现场主管, 004:L767)."""
+
 from kefu.org.roles import Role
 
 _PLANNERS = {Role.TEAM_LEAD, Role.SUPERVISOR, Role.MANAGER}  # 004:L753 "管理人员的话务预测能力与排班技能"

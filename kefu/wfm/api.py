@@ -9,9 +9,9 @@ from ninja import Field, Router, Schema
 from kefu.access import op
 from kefu.errors import RuleViolation
 from kefu.org.models import Center
+from kefu.web.inputs import parse_month
 from kefu.wfm import erlang, services
 from kefu.wfm.models import FloorStep
-from kefu.web.inputs import parse_month
 
 router = Router(tags=["排班与人力 wfm"])
 
@@ -58,10 +58,21 @@ def _perf(p: erlang.Performance) -> dict:
 
 
 @op(router.get, "/erlang", "wfm.erlang", response=ErlangOut)
-def erlang_calc(request, calls: float, aht: float, interval_minutes: int = 30, model: str = "C",
-                agents: int | None = None, service_level: float = 0.8, threshold: float = 20, patience: float = 60,
-                shrinkage: float = 0.0, max_abandon: float | None = None, occupancy_cap: float | None = None,
-                asa: float | None = None):
+def erlang_calc(
+    request,
+    calls: float,
+    aht: float,
+    interval_minutes: int = 30,
+    model: str = "C",
+    agents: int | None = None,
+    service_level: float = 0.8,
+    threshold: float = 20,
+    patience: float = 60,
+    shrinkage: float = 0.0,
+    max_abandon: float | None = None,
+    occupancy_cap: float | None = None,
+    asa: float | None = None,
+):
     """Erlang C / A calculator: performance for `agents`, or the agents required for the targets."""
     if model not in ("A", "C"):
         raise RuleViolation("模型只能是 A（Erlang A）或 C（Erlang C）", field="model", rule="model")
@@ -74,16 +85,30 @@ def erlang_calc(request, calls: float, aht: float, interval_minutes: int = 30, m
         if agents is not None:
             if agents < 0:
                 raise RuleViolation("座席数不能为负", field="agents", rule="positive")
-            p = (erlang.erlang_c_performance(agents, traffic, aht, threshold) if model == "C"
-                 else erlang.erlang_a_performance(agents, traffic, aht, patience, threshold))
+            p = (
+                erlang.erlang_c_performance(agents, traffic, aht, threshold)
+                if model == "C"
+                else erlang.erlang_a_performance(agents, traffic, aht, patience, threshold)
+            )
             return {"traffic": traffic, "required": None, "scheduled": None, "binding": None, "performance": _perf(p)}
-        target = erlang.Target(service_level=service_level, threshold=threshold, asa=asa, max_abandon=max_abandon,
-                               occupancy_cap=occupancy_cap, shrinkage=shrinkage)
+        target = erlang.Target(
+            service_level=service_level,
+            threshold=threshold,
+            asa=asa,
+            max_abandon=max_abandon,
+            occupancy_cap=occupancy_cap,
+            shrinkage=shrinkage,
+        )
         s = erlang.required_agents(traffic, aht, target, model=model, patience=patience)
     except ValueError as exc:
         raise RuleViolation(f"参数不合理：{exc}", field="service_level", rule="erlang_input")
-    return {"traffic": traffic, "required": s.required, "scheduled": s.scheduled, "binding": s.binding,
-            "performance": _perf(s.performance)}
+    return {
+        "traffic": traffic,
+        "required": s.required,
+        "scheduled": s.scheduled,
+        "binding": s.binding,
+        "performance": _perf(s.performance),
+    }
 
 
 class BuildIn(Schema):
@@ -264,8 +289,14 @@ def floor_observe(request, payload: ObserveIn):
 
 @op(router.post, "/floor/steps/{step_id}/decision", "wfm.floor_decide", response=StepOut)
 def floor_decide(request, step_id: int, payload: DecideIn):
-    return services.decide_step(center_of(request), step_id, by=_staff(request), confirm=payload.confirm,
-                                staff_nos=payload.staff_nos, note=payload.note)
+    return services.decide_step(
+        center_of(request),
+        step_id,
+        by=_staff(request),
+        confirm=payload.confirm,
+        staff_nos=payload.staff_nos,
+        note=payload.note,
+    )
 
 
 __all__ = ["router", "FloorStep"]

@@ -18,6 +18,7 @@ the birth–death chain is summed in log space with log-gamma; given j calls ahe
 offered wait V satisfies e^{-θV} ~ Beta(nμ/θ, j+1), which gives the exact service level with the
 regularised incomplete beta function and the exact ASA with digamma — vectorised over j.
 """
+
 from __future__ import annotations
 
 import math
@@ -41,6 +42,7 @@ def traffic_erlangs(calls: float, aht_seconds: float, interval_seconds: float) -
 
 
 # ---------------------------------------------------------------- Erlang B / C
+
 
 def _erlang_b_fraction(x: float, a: float) -> float:
     """Erlang B for 0 <= x < 1 by the integral 1/B = ∫ e^{-u} (1+u/a)^x du."""
@@ -115,6 +117,7 @@ def erlang_c_performance(agents: float, traffic: float, aht: float, threshold: f
 
 
 # ---------------------------------------------------------------- Erlang A
+
 
 def erlang_a_performance(agents: int, traffic: float, aht: float, patience: float, threshold: float) -> Performance:
     """Erlang A (M/M/n+M): exponential service (mean `aht`) and exponential patience (mean `patience`)."""
@@ -194,6 +197,7 @@ def _queue_support(x: float, y: float) -> tuple[int, int]:
 
 # ---------------------------------------------------------------- staffing
 
+
 @dataclass(frozen=True)
 class Target:
     """What an interval must achieve. `None` leaves a criterion out. Times in seconds, rates in [0, 1]."""
@@ -251,8 +255,15 @@ def _meets(p: Performance, t: Target) -> str | None:
     return None
 
 
-def required_agents(traffic: float, aht: float, target: Target, *, model: str = "C",
-                    patience: float | None = None, hint: int | None = None) -> Staffing:
+def required_agents(
+    traffic: float,
+    aht: float,
+    target: Target,
+    *,
+    model: str = "C",
+    patience: float | None = None,
+    hint: int | None = None,
+) -> Staffing:
     """Fewest whole agents meeting every criterion of `target` under Erlang C or Erlang A.
 
     Erlang C needs N > A, so its search starts at floor(A)+1 and walks up with the Erlang B recursion
@@ -302,7 +313,9 @@ def _required_a(traffic: float, aht: float, patience: float, target: Target, hin
 
     # Start from the Erlang C answer (cheap, O(1) per agent), then gallop down or up and bisect: abandonment may
     # lower the need below the traffic (the search may go under A), or raise it when abandons count as failures.
-    start = max(1, hint) if hint else _required_c(traffic, aht, replace(target, max_abandon=None, shrinkage=0.0)).required
+    start = (
+        max(1, hint) if hint else _required_c(traffic, aht, replace(target, max_abandon=None, shrinkage=0.0)).required
+    )
     if ok(start):
         hi, step = start, 1
         lo = start - step
@@ -326,8 +339,9 @@ def _required_a(traffic: float, aht: float, patience: float, target: Target, hin
     return Staffing(hi, scheduled_agents(hi, target.shrinkage), perf(hi), binding or "none")
 
 
-def required_series(loads: list[tuple[float, float]], target: Target, *, model: str = "C",
-                    patience: float | None = None) -> list[Staffing]:
+def required_series(
+    loads: list[tuple[float, float]], target: Target, *, model: str = "C", patience: float | None = None
+) -> list[Staffing]:
     """Required agents for consecutive intervals [(traffic, aht), ...]. Erlang A starts each search where the
     previous interval's answer sat relative to Erlang C (neighbouring intervals differ little), so it needs a few
     evaluations instead of a full bracket; the answers are the same as interval by interval."""

@@ -13,12 +13,13 @@ Method (004:L749-761):
 - manual adjustments for events multiply and/or add calls to the intervals they cover.
 Accuracy: WAPE = Σ|actual − forecast| ÷ Σ actual (None when there is no actual traffic).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Callable, Iterable
 
 DayKind = Callable[[date], str]  # "0".."6" | "holiday" | "makeup"
 WEEKDAYS = [str(i) for i in range(7)]
@@ -76,8 +77,13 @@ def _norm(values: list[float]) -> list[float]:
     return [v / total for v in values] if total > 0 else [1.0 / len(values)] * len(values)
 
 
-def fit(history: Iterable[Observation], minutes: int, day_kind: DayKind, month_start_days: int = 0,
-        default_aht: float = 180.0) -> Model:
+def fit(
+    history: Iterable[Observation],
+    minutes: int,
+    day_kind: DayKind,
+    month_start_days: int = 0,
+    default_aht: float = 180.0,
+) -> Model:
     slots = slots_per_day(minutes)
     per_day: dict[date, list[float]] = defaultdict(lambda: [0.0] * slots)
     answered = [0] * slots
@@ -132,8 +138,9 @@ def fit(history: Iterable[Observation], minutes: int, day_kind: DayKind, month_s
     return model
 
 
-def predict(model: Model, start: date, days: int, day_kind: DayKind, adjustments: Iterable[Adjustment] = (),
-            tzinfo=None) -> list[IntervalValue]:
+def predict(
+    model: Model, start: date, days: int, day_kind: DayKind, adjustments: Iterable[Adjustment] = (), tzinfo=None
+) -> list[IntervalValue]:
     """Forecast every interval of `days` days from `start` (interval starts carry `tzinfo` when given)."""
     slots = slots_per_day(model.minutes)
     adjustments = list(adjustments)
@@ -167,8 +174,9 @@ def wape(actual: list[float], forecast: list[float]) -> float | None:
     return sum(abs(a - f) for a, f in zip(actual, forecast)) / total
 
 
-def backtest(history: list[Observation], minutes: int, day_kind: DayKind, month_start_days: int = 0,
-             holdout_days: int = 7) -> tuple[float | None, list[tuple[datetime, float, float]]]:
+def backtest(
+    history: list[Observation], minutes: int, day_kind: DayKind, month_start_days: int = 0, holdout_days: int = 7
+) -> tuple[float | None, list[tuple[datetime, float, float]]]:
     """Fit on all but the last `holdout_days` days, forecast those days, compare. Returns (WAPE, rows)."""
     if not history:
         return None, []

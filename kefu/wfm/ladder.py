@@ -12,6 +12,7 @@ Night (004:L785): one step — every non-traffic seat except 1 on-site superviso
 Holidays (004:L787): after the day steps, call in the 5-7 reserve seats kept on call.
 Each persistence clock restarts when a step is confirmed: "第一步调整后 … 仍 … 已持续5分钟以上".
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -38,14 +39,16 @@ class LadderConfig:
     holiday_reserve_seats: int = 5
 
     @classmethod
-    def from_policy(cls, ladder: dict) -> "LadderConfig":
+    def from_policy(cls, ladder: dict) -> LadderConfig:
         return cls(
             band_low=int(ladder["band_low"]),
             band_high=int(ladder["band_high"]),
             persist=timedelta(minutes=ladder["persist_minutes"]),
             signout_at_or_below=int(ladder["signout_at_or_below"]),
             signout_persist=timedelta(minutes=ladder["signout_persist_minutes"]),
-            day_steps=tuple(Step(s["group"], s["label"], s.get("seats"), s.get("trigger", "band")) for s in ladder["steps"]),
+            day_steps=tuple(
+                Step(s["group"], s["label"], s.get("seats"), s.get("trigger", "band")) for s in ladder["steps"]
+            ),
             night_keep_supervisors=int(ladder["night_keep_supervisors"]),
             holiday_reserve_seats=int(ladder["holiday_reserve_seats"]),
         )
@@ -108,8 +111,15 @@ def _held(since: datetime | None, last_change: datetime | None, now: datetime, n
     return now - start >= needed
 
 
-def due(state: LadderState, now: datetime, cfg: LadderConfig, *, night: bool = False, holiday: bool = False,
-        overtime_seats: int | None = None) -> Proposal | None:
+def due(
+    state: LadderState,
+    now: datetime,
+    cfg: LadderConfig,
+    *,
+    night: bool = False,
+    holiday: bool = False,
+    overtime_seats: int | None = None,
+) -> Proposal | None:
     """The step the supervisor should take now, or None."""
     waiting = state.last_waiting
     if waiting is None:
@@ -122,31 +132,64 @@ def due(state: LadderState, now: datetime, cfg: LadderConfig, *, night: bool = F
             step = steps[done]
             if step.trigger == "over":
                 if waiting > cfg.band_high:  # 004:L773: 立即
-                    return Proposal("sign_in", step.group, step.label, step.seats,
-                                    f"前{done}步调整后等待人数{waiting}人 > {cfg.band_high}人", "004:L773")
+                    return Proposal(
+                        "sign_in",
+                        step.group,
+                        step.label,
+                        step.seats,
+                        f"前{done}步调整后等待人数{waiting}人 > {cfg.band_high}人",
+                        "004:L773",
+                    )
                 return None  # 5 < W <= 10 after steps 1-3: nothing more (step 4 needs W > 10)
             if _held(state.high_since, state.last_change_at, now, cfg.persist):
-                rule = "004:L785" if night else ("004:L787" if step.group == "holiday_reserve" else f"004:L{767 + 2 * min(done, 2)}")
-                return Proposal("sign_in", step.group, step.label, step.seats,
-                                f"等待人数{waiting}人 > {cfg.band_low}人已持续{minutes}分钟以上（第{done + 1}步）", rule)
+                rule = (
+                    "004:L785"
+                    if night
+                    else ("004:L787" if step.group == "holiday_reserve" else f"004:L{767 + 2 * min(done, 2)}")
+                )
+                return Proposal(
+                    "sign_in",
+                    step.group,
+                    step.label,
+                    step.seats,
+                    f"等待人数{waiting}人 > {cfg.band_low}人已持续{minutes}分钟以上（第{done + 1}步）",
+                    rule,
+                )
             return None
         if state.signed_in and state.signed_in[-1] == OVERTIME.group:
             return None
         if waiting > cfg.band_high and _held(state.high_since, state.last_change_at, now, cfg.persist):
-            return Proposal("sign_in", OVERTIME.group, OVERTIME.label, overtime_seats,
-                            f"各步调整后等待人数{waiting}人仍 > {cfg.band_high}人", "004:L777")
+            return Proposal(
+                "sign_in",
+                OVERTIME.group,
+                OVERTIME.label,
+                overtime_seats,
+                f"各步调整后等待人数{waiting}人仍 > {cfg.band_high}人",
+                "004:L777",
+            )
         return None
-    if state.signed_in and waiting <= cfg.signout_at_or_below and \
-            _held(state.low_since, state.last_change_at, now, cfg.signout_persist):
+    if (
+        state.signed_in
+        and waiting <= cfg.signout_at_or_below
+        and _held(state.low_since, state.last_change_at, now, cfg.signout_persist)
+    ):
         group = state.signed_in[-1]
         label = _label(group, cfg, night=night, holiday=holiday)
-        return Proposal("sign_out", group, label, None,
-                        f"等待人数{waiting}人 ≤ {cfg.signout_at_or_below}人，按签入顺序反方向签出", "004:L781")
+        return Proposal(
+            "sign_out",
+            group,
+            label,
+            None,
+            f"等待人数{waiting}人 ≤ {cfg.signout_at_or_below}人，按签入顺序反方向签出",
+            "004:L781",
+        )
     return None
 
 
 def _label(group: str, cfg: LadderConfig, *, night: bool, holiday: bool) -> str:
-    for step in cfg.steps(night=night, holiday=holiday) + cfg.day_steps + (OVERTIME,) + cfg.steps(night=True, holiday=False):
+    for step in (
+        cfg.steps(night=night, holiday=holiday) + cfg.day_steps + (OVERTIME,) + cfg.steps(night=True, holiday=False)
+    ):
         if step.group == group:
             return step.label
     return group

@@ -3,6 +3,7 @@
 Every value cites the seed line it comes from; where a seed is silent the textbook's value is used
 (and says so). Times are in seconds unless the key says minutes.
 """
+
 from __future__ import annotations
 
 import copy
@@ -45,7 +46,8 @@ _FORECAST = {
 PRESETS = {
     "hotline": {
         "targets": {
-            "service_level": 0.80, "threshold": 20,  # 004:L1703-1709 M20 80/20
+            "service_level": 0.80,
+            "threshold": 20,  # 004:L1703-1709 M20 80/20
             "asa": 20,  # 004:L1477-1483 M8 ASA 20 s
             "max_abandon": 0.05,  # 004:L1551-1557 M13 abandon rate 3%-5%
             "occupancy_cap": 0.90,  # 004:L1539-1545 M12 occupancy ≥ 90% is "best"; planned as the ceiling
@@ -58,7 +60,8 @@ PRESETS = {
     },
     "gov12345": {
         "targets": {
-            "service_level": 0.80, "threshold": 15,  # 004:L1307: answer within 15 s, overtime rate ≤ 20 %
+            "service_level": 0.80,
+            "threshold": 15,  # 004:L1307: answer within 15 s, overtime rate ≤ 20 %
             "asa": 20,  # 004:L1477-1483 (no 12345-specific value in the seeds)
             "max_abandon": 0.05,  # 004:L1551-1557
             "occupancy_cap": 0.90,  # 004:L1539-1545
@@ -71,7 +74,8 @@ PRESETS = {
     },
     "ecommerce": {
         "targets": {
-            "service_level": 0.80, "threshold": 9,  # 001:L149: 原则上是9秒内必须回复
+            "service_level": 0.80,
+            "threshold": 9,  # 001:L149: 原则上是9秒内必须回复
             "asa": 9,  # 001:L149
             "max_abandon": 0.05,  # 004:L1551-1557 (the Taobao rulebooks name none)
             "occupancy_cap": 0.90,
@@ -134,7 +138,9 @@ class WfmPolicy(PolicyModel):
     """排班测算与现场应急：测算目标、预测设置、应急签入梯队。"""
 
     targets: Targets = Field(description="人员测算的目标")
-    model: Choice("A", "C") = Field(description="测算模型：A 为 Erlang A（考虑放弃），C 为 Erlang C")  # not from the seeds
+    model: Choice("A", "C") = Field(
+        description="测算模型：A 为 Erlang A（考虑放弃），C 为 Erlang C"
+    )  # not from the seeds
     forecast: Forecast = Field(description="话务预测的设置")
     ladder: Ladder = Field(description="现场应急签入的梯队")
 

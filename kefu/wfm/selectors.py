@@ -1,4 +1,5 @@
 """Reads: call history per interval (kefu.telephony), scheduled agents (kefu.roster when installed)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -25,15 +26,19 @@ def interval_history(center, start: date, end: date, minutes: int) -> list[Obser
     Call = apps.get_model("telephony", "Call")
     tz = ZoneInfo(center.time_zone)
     lo, hi = local_bounds(center, start, end)
-    rows = (Call.objects.filter(center=center, offered_at__gte=lo, offered_at__lt=hi, outcome__in=DEMAND_OUTCOMES)
-            .values_list("offered_at", "outcome", "talk_seconds", "hold_seconds", "acw_seconds"))
+    rows = Call.objects.filter(
+        center=center, offered_at__gte=lo, offered_at__lt=hi, outcome__in=DEMAND_OUTCOMES
+    ).values_list("offered_at", "outcome", "talk_seconds", "hold_seconds", "acw_seconds")
     calls: dict[datetime, float] = defaultdict(float)
     answered: dict[datetime, int] = defaultdict(int)
     handle: dict[datetime, float] = defaultdict(float)
     for offered_at, outcome, talk, hold, acw in rows.iterator():
         t = offered_at.astimezone(tz)
-        key = t.replace(minute=t.minute - t.minute % minutes, second=0, microsecond=0) if minutes < 60 else \
-            t.replace(hour=t.hour - t.hour % (minutes // 60), minute=0, second=0, microsecond=0)
+        key = (
+            t.replace(minute=t.minute - t.minute % minutes, second=0, microsecond=0)
+            if minutes < 60
+            else t.replace(hour=t.hour - t.hour % (minutes // 60), minute=0, second=0, microsecond=0)
+        )
         key = key.replace(tzinfo=None)
         calls[key] += 1
         if outcome == "answered":
@@ -50,8 +55,9 @@ def daily_actuals(center, start: date, end: date) -> dict[date, dict]:
     Call = apps.get_model("telephony", "Call")
     tz = ZoneInfo(center.time_zone)
     lo, hi = local_bounds(center, start, end)
-    rows = (Call.objects.filter(center=center, offered_at__gte=lo, offered_at__lt=hi, outcome__in=DEMAND_OUTCOMES)
-            .values_list("offered_at", "outcome", "agent_staff_no"))
+    rows = Call.objects.filter(
+        center=center, offered_at__gte=lo, offered_at__lt=hi, outcome__in=DEMAND_OUTCOMES
+    ).values_list("offered_at", "outcome", "agent_staff_no")
     agents: dict[date, set] = defaultdict(set)
     for offered_at, outcome, staff_no in rows.iterator():
         d = offered_at.astimezone(tz).date()

@@ -1,4 +1,5 @@
 """Use cases of workforce management: forecasts, staffing per interval, the floor ladder, the five tables."""
+
 from __future__ import annotations
 
 import calendar as pycal
@@ -25,17 +26,20 @@ def policy(center) -> dict:
 
 def day_kind_for(cal):
     """Day types of the forecast from the center's calendar: holidays (004:L787) and make-up days (调休)."""
+
     def kind(d: date) -> str:
         if cal.is_holiday(d):
             return "holiday"
         if d in cal.workdays:
             return "makeup"
         return str(d.weekday())
+
     return kind
 
 
 def _calendar():
     from kefu.workcal.services import center_calendar
+
     return center_calendar()
 
 
@@ -43,11 +47,19 @@ def _adjustments(center, start: date, end: date) -> list[forecast.Adjustment]:
     tz = ZoneInfo(center.time_zone)
     lo, hi = selectors.local_bounds(center, start, end)
     rows = ForecastAdjustment.objects.filter(center=center, start__lt=hi, end__gt=lo)
-    return [forecast.Adjustment(r.start.astimezone(tz).replace(tzinfo=None), r.end.astimezone(tz).replace(tzinfo=None),
-                                r.factor, r.extra_calls) for r in rows]
+    return [
+        forecast.Adjustment(
+            r.start.astimezone(tz).replace(tzinfo=None),
+            r.end.astimezone(tz).replace(tzinfo=None),
+            r.factor,
+            r.extra_calls,
+        )
+        for r in rows
+    ]
 
 
 # ------------------------------------------------------------------ forecast
+
 
 @transaction.atomic
 def build_forecast(center, *, start: date, days: int, by=None) -> dict:
@@ -59,8 +71,11 @@ def build_forecast(center, *, start: date, days: int, by=None) -> dict:
     hist_start = start - timedelta(weeks=int(pol["history_weeks"]))
     history = selectors.interval_history(center, hist_start, start - timedelta(days=1), minutes)
     if not history:
-        raise RuleViolation(f"{hist_start}至{start - timedelta(days=1)}没有话务历史数据，无法预测（请先导入通话记录）",
-                            field="start", rule="no_history")
+        raise RuleViolation(
+            f"{hist_start}至{start - timedelta(days=1)}没有话务历史数据，无法预测（请先导入通话记录）",
+            field="start",
+            rule="no_history",
+        )
     kind = day_kind_for(_calendar())
     msd = int(pol["month_start_days"])
     model = forecast.fit(history, minutes, kind, msd)
@@ -69,11 +84,25 @@ def build_forecast(center, *, start: date, days: int, by=None) -> dict:
     tz = ZoneInfo(center.time_zone)
     for v in values:
         IntervalForecast.objects.update_or_create(
-            center=center, start=v.start.replace(tzinfo=tz),
-            defaults={"minutes": minutes, "calls": round(v.calls, 3), "aht": round(v.aht, 3), "generated_by": by,
-                      "backtest_wape": wape})
-    return {"start": start, "days": days, "intervals": len(values), "minutes": minutes, "backtest_wape": wape,
-            "month_start_factor": model.month_start_factor, "history_days": len({o.start.date() for o in history})}
+            center=center,
+            start=v.start.replace(tzinfo=tz),
+            defaults={
+                "minutes": minutes,
+                "calls": round(v.calls, 3),
+                "aht": round(v.aht, 3),
+                "generated_by": by,
+                "backtest_wape": wape,
+            },
+        )
+    return {
+        "start": start,
+        "days": days,
+        "intervals": len(values),
+        "minutes": minutes,
+        "backtest_wape": wape,
+        "month_start_factor": model.month_start_factor,
+        "history_days": len({o.start.date() for o in history}),
+    }
 
 
 def forecast_for(center, *, start: date, end: date) -> list[IntervalForecast]:
@@ -82,8 +111,9 @@ def forecast_for(center, *, start: date, end: date) -> list[IntervalForecast]:
 
 
 @transaction.atomic
-def add_adjustment(center, *, name: str, start: datetime, end: datetime, factor: float = 1.0, extra_calls: float = 0.0,
-                   by=None) -> ForecastAdjustment:
+def add_adjustment(
+    center, *, name: str, start: datetime, end: datetime, factor: float = 1.0, extra_calls: float = 0.0, by=None
+) -> ForecastAdjustment:
     name = (name or "").strip()
     if not name:
         raise RuleViolation("请填写事件名称（如：短信宣传、系统故障）", field="name", rule="required")
@@ -97,8 +127,9 @@ def add_adjustment(center, *, name: str, start: datetime, end: datetime, factor:
         raise RuleViolation("话务量倍数应在0到10之间", field="factor", rule="factor_range")
     if extra_calls < -10000 or extra_calls > 10000:
         raise RuleViolation("每时段增加话务量应在±10000之间", field="extra_calls", rule="extra_range")
-    return ForecastAdjustment.objects.create(center=center, name=name, start=start, end=end, factor=factor,
-                                             extra_calls=extra_calls, created_by=by)
+    return ForecastAdjustment.objects.create(
+        center=center, name=name, start=start, end=end, factor=factor, extra_calls=extra_calls, created_by=by
+    )
 
 
 @transaction.atomic
@@ -110,11 +141,17 @@ def delete_adjustment(center, adjustment_id: int) -> None:
 
 # ------------------------------------------------------------------ staffing
 
+
 def target_from_policy(pol: dict) -> erlang.Target:
     t = pol["targets"]
-    return erlang.Target(service_level=t["service_level"], threshold=t["threshold"], asa=t.get("asa"),
-                         max_abandon=t.get("max_abandon") if pol["model"] == "A" else None,
-                         occupancy_cap=t.get("occupancy_cap"), shrinkage=t["shrinkage"])
+    return erlang.Target(
+        service_level=t["service_level"],
+        threshold=t["threshold"],
+        asa=t.get("asa"),
+        max_abandon=t.get("max_abandon") if pol["model"] == "A" else None,
+        occupancy_cap=t.get("occupancy_cap"),
+        shrinkage=t["shrinkage"],
+    )
 
 
 def staffing_plan(center, day: date, *, model: str | None = None) -> dict:
@@ -132,19 +169,38 @@ def staffing_plan(center, day: date, *, model: str | None = None) -> dict:
     scheduled = selectors.scheduled_per_interval(center, day, day, rows[0].minutes)
     out = []
     loads = [(erlang.traffic_erlangs(r.calls, r.aht, r.minutes * 60), r.aht) for r in rows]
-    for r, (traffic, _aht), s in zip(rows, loads, erlang.required_series(loads, target, model=model, patience=patience)):
+    for r, (traffic, _aht), s in zip(
+        rows, loads, erlang.required_series(loads, target, model=model, patience=patience)
+    ):
         local = r.start.astimezone(tz)
-        out.append({
-            "start": local, "label": local.strftime("%H:%M"), "calls": round(r.calls, 1), "aht": round(r.aht, 1),
-            "traffic": round(traffic, 2), "required": s.required, "scheduled_needed": s.scheduled,
-            "rostered": None if scheduled is None else scheduled.get(local.replace(tzinfo=None), 0),
-            "service_level": s.performance.service_level, "asa": s.performance.asa,
-            "p_abandon": s.performance.p_abandon, "occupancy": s.performance.occupancy, "binding": s.binding,
-        })
-    return {"day": day, "model": model, "targets": pol["targets"], "rows": out, "roster_available": scheduled is not None}
+        out.append(
+            {
+                "start": local,
+                "label": local.strftime("%H:%M"),
+                "calls": round(r.calls, 1),
+                "aht": round(r.aht, 1),
+                "traffic": round(traffic, 2),
+                "required": s.required,
+                "scheduled_needed": s.scheduled,
+                "rostered": None if scheduled is None else scheduled.get(local.replace(tzinfo=None), 0),
+                "service_level": s.performance.service_level,
+                "asa": s.performance.asa,
+                "p_abandon": s.performance.p_abandon,
+                "occupancy": s.performance.occupancy,
+                "binding": s.binding,
+            }
+        )
+    return {
+        "day": day,
+        "model": model,
+        "targets": pol["targets"],
+        "rows": out,
+        "roster_available": scheduled is not None,
+    }
 
 
 # ------------------------------------------------------------------ the floor (emergency staffing ladder)
+
 
 def _ladder_cfg(center) -> tuple[ladder.LadderConfig, dict]:
     pol = policy(center)["ladder"]
@@ -152,8 +208,9 @@ def _ladder_cfg(center) -> tuple[ladder.LadderConfig, dict]:
 
 
 def _to_state(row: FloorState) -> ladder.LadderState:
-    return ladder.LadderState(tuple(row.signed_in), row.high_since, row.low_since, row.last_change_at, row.last_waiting,
-                              row.observed_at)
+    return ladder.LadderState(
+        tuple(row.signed_in), row.high_since, row.low_since, row.last_change_at, row.last_waiting, row.observed_at
+    )
 
 
 def _save_state(row: FloorState, st: ladder.LadderState) -> None:
@@ -189,15 +246,32 @@ def observe_floor(center, waiting: int, *, now: datetime | None = None, by=None)
         pending.save()
         pending = None
     if due and pending is None:
-        pending = FloorStep.objects.create(center=center, action=due.action, group=due.group, label=due.label,
-                                           seats=due.seats, waiting=waiting, reason=due.reason, rule=due.rule,
-                                           proposed_at=now, proposed_by=by)
+        pending = FloorStep.objects.create(
+            center=center,
+            action=due.action,
+            group=due.group,
+            label=due.label,
+            seats=due.seats,
+            waiting=waiting,
+            reason=due.reason,
+            rule=due.rule,
+            proposed_at=now,
+            proposed_by=by,
+        )
     return pending
 
 
 @transaction.atomic
-def decide_step(center, step_id: int, *, by, confirm: bool, staff_nos: list[str] | None = None, note: str = "",
-                now: datetime | None = None) -> FloorStep:
+def decide_step(
+    center,
+    step_id: int,
+    *,
+    by,
+    confirm: bool,
+    staff_nos: list[str] | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> FloorStep:
     """The supervisor confirms (the group signs in / out now) or rejects a pending step."""
     now = now or timezone.now()
     step = FloorStep.objects.select_for_update().filter(center=center, pk=step_id).first()
@@ -210,6 +284,7 @@ def decide_step(center, step_id: int, *, by, confirm: bool, staff_nos: list[str]
     staff_nos = [s.strip() for s in (staff_nos or []) if s.strip()]
     if staff_nos:
         from kefu.org.models import Staff
+
         known = set(Staff.objects.filter(center=center, staff_no__in=staff_nos).values_list("staff_no", flat=True))
         unknown = [s for s in staff_nos if s not in known]
         if unknown:
@@ -243,12 +318,14 @@ def floor_snapshot(center) -> dict:
         "max_extra_seats": pol["max_extra_seats"],
         "pending": FloorStep.objects.filter(center=center, status=FloorStep.Status.PENDING).first(),
         "log": list(FloorStep.objects.filter(center=center).select_related("proposed_by", "decided_by")[:30]),
-        "band_low": cfg.band_low, "band_high": cfg.band_high,
+        "band_low": cfg.band_low,
+        "band_high": cfg.band_high,
         "persist_minutes": int(cfg.persist.total_seconds() // 60),
     }
 
 
 # ------------------------------------------------------------------ the five tables (五表, 004:L753-757)
+
 
 def month_bounds(month: date) -> tuple[date, date]:
     first = month.replace(day=1)
@@ -282,11 +359,23 @@ def five_tables(center, month: date) -> dict:
     slots = sorted({k for v in seats.values() for k in v})
     # Every day of the month is listed; a day without a forecast yet shows "—" rather than disappearing.
     month_days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-    table1 = [{"day": d, "seats": [seats[d].get(s, 0) for s in slots] if d in seats else [None] * len(slots),
-               "average": round(sum(seats[d].values()) / len(seats[d]), 1) if seats.get(d) else None} for d in month_days]
+    table1 = [
+        {
+            "day": d,
+            "seats": [seats[d].get(s, 0) for s in slots] if d in seats else [None] * len(slots),
+            "average": round(sum(seats[d].values()) / len(seats[d]), 1) if seats.get(d) else None,
+        }
+        for d in month_days
+    ]
     hours = minutes / 60
-    table2 = [{"day": d, "forecast": round(fc_day[d]) if d in fc_day else None,
-               "capacity": round(sum(seats[d].values()) * hours * cap_per_hour) if d in seats else None} for d in month_days]
+    table2 = [
+        {
+            "day": d,
+            "forecast": round(fc_day[d]) if d in fc_day else None,
+            "capacity": round(sum(seats[d].values()) * hours * cap_per_hour) if d in seats else None,
+        }
+        for d in month_days
+    ]
 
     actual = selectors.daily_actuals(center, prev_first, prev_last)
     prev_fc: dict[date, float] = {}
@@ -301,21 +390,49 @@ def five_tables(center, month: date) -> dict:
     for d in days:
         a = actual.get(d, {"offered": 0, "answered": 0, "agents": 0})
         per_agent = round(a["answered"] / a["agents"], 1) if a["agents"] else None
-        table3.append({"day": d, "offered": a["offered"], "answered": a["answered"], "agents": a["agents"],
-                       "per_agent": per_agent})
+        table3.append(
+            {
+                "day": d,
+                "offered": a["offered"],
+                "answered": a["answered"],
+                "agents": a["agents"],
+                "per_agent": per_agent,
+            }
+        )
         f = prev_fc.get(d)
         err = None if f is None or not a["offered"] else round((a["offered"] - f) / a["offered"], 4)
         table4.append({"day": d, "actual": a["offered"], "forecast": None if f is None else round(f), "error": err})
         # planned agents of the day: the peak interval's required seats (one person works one seat at a time)
         planned = max(prev_seats[d]) if prev_seats.get(d) else None
-        table5.append({"day": d, "per_agent_actual": per_agent,
-                       "per_agent_forecast": round(f / planned, 1) if f is not None and planned else None})
+        table5.append(
+            {
+                "day": d,
+                "per_agent_actual": per_agent,
+                "per_agent_forecast": round(f / planned, 1) if f is not None and planned else None,
+            }
+        )
     total_a = sum(r["actual"] for r in table4 if r["forecast"] is not None)
-    wape = forecast.wape([r["actual"] for r in table4 if r["forecast"] is not None],
-                         [r["forecast"] for r in table4 if r["forecast"] is not None]) if total_a else None
-    return {"month": first, "prev_month": prev_first, "slots": slots, "seat_source": "roster" if rostered else "erlang",
-            "table1": table1, "table2": table2, "table3": table3, "table4": table4, "table5": table5,
-            "last_month_wape": wape, "cap_per_hour": cap_per_hour}
+    wape = (
+        forecast.wape(
+            [r["actual"] for r in table4 if r["forecast"] is not None],
+            [r["forecast"] for r in table4 if r["forecast"] is not None],
+        )
+        if total_a
+        else None
+    )
+    return {
+        "month": first,
+        "prev_month": prev_first,
+        "slots": slots,
+        "seat_source": "roster" if rostered else "erlang",
+        "table1": table1,
+        "table2": table2,
+        "table3": table3,
+        "table4": table4,
+        "table5": table5,
+        "last_month_wape": wape,
+        "cap_per_hour": cap_per_hour,
+    }
 
 
 def _required(rows: list[IntervalForecast], target: erlang.Target, model: str, patience: float) -> list[int]:

@@ -1,4 +1,5 @@
 """Who may use the workbench and the order search."""
+
 from kefu.org.roles import FRONT_LINE, LEADS, UNMASK_ROLES, Role
 
 ACCEPTORS = FRONT_LINE | {Role.TEAM_LEAD, Role.SUPERVISOR, Role.DISPATCHER}  # as kefu.tickets' tickets.create

@@ -6,6 +6,7 @@ from kefu.workbench.models import PhraseOverride
 @admin.register(PhraseOverride)
 class PhraseOverrideAdmin(admin.ModelAdmin):
     """For QA: texts saved although the phrase check flagged them (read only)."""
+
     list_display = ("at", "staff", "order", "field", "channel")
     list_filter = ("field", "channel")
     search_fields = ("staff__staff_no", "order__number")

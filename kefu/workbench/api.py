@@ -1,5 +1,6 @@
 """Workbench API: the phrase check of a reply, a call accepted with the same check, and the order search.
 Thin: parse, call services/selectors, shape the answer. Customers' data is masked and every read audited."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -9,9 +10,9 @@ from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
 from kefu.access import op
-from kefu.messages import Msg
 from kefu.audit.models import AuditRecord
 from kefu.audit.services import record_read, shown_name, shown_phone
+from kefu.messages import Msg
 from kefu.scope import caller
 from kefu.workbench import customers, labels, selectors, services
 from kefu.workbench.models import PhraseOverride
@@ -90,17 +91,35 @@ def accept(request, payload: WorkbenchCallIn):
     with hits, 409 lists them and the token that saves them anyway (the saved hits are kept for QA)."""
     scope = caller(request)
     data = payload.dict(exclude_none=True)
-    reply, satisfaction, acknowledged = data.pop("reply", ""), data.pop("satisfaction", ""), data.pop("acknowledged", None)
+    reply, satisfaction, acknowledged = (
+        data.pop("reply", ""),
+        data.pop("satisfaction", ""),
+        data.pop("acknowledged", None),
+    )
     try:
-        order = services.accept_call(scope, data, reply=reply, satisfaction=satisfaction, acknowledged=acknowledged,
-                                     channel="api")
+        order = services.accept_call(
+            scope, data, reply=reply, satisfaction=satisfaction, acknowledged=acknowledged, channel="api"
+        )
     except services.PhraseWarning as exc:
-        return Status(409, {"detail": [p.as_dict() for p in exc.problems],
-                            "fields": [{"field": k, "hits": _hits(v)} for k, v in exc.found.items()],
-                            "acknowledged": exc.token})
+        return Status(
+            409,
+            {
+                "detail": [p.as_dict() for p in exc.problems],
+                "fields": [{"field": k, "hits": _hits(v)} for k, v in exc.found.items()],
+                "acknowledged": exc.token,
+            },
+        )
     saved = PhraseOverride.objects.filter(order=order).count()
-    return Status(201, {"id": order.pk, "number": order.number, "state": order.state, "version": order.version,
-                        "phrase_hits_saved": saved})
+    return Status(
+        201,
+        {
+            "id": order.pk,
+            "number": order.number,
+            "state": order.state,
+            "version": order.version,
+            "phrase_hits_saved": saved,
+        },
+    )
 
 
 class WorkbenchOrderRowOut(Schema):
@@ -128,24 +147,70 @@ class WorkbenchSearchOut(Schema):
 
 
 @op(router.get, "/orders", "workbench.search", response=WorkbenchSearchOut)
-def search(request, q: str = "", kind: str = "", state: str = "", level: str = "", department: str = "",
-           overdue: str = "", date_from: str = "", date_to: str = "", owner: str = "", page: str = ""):
+def search(
+    request,
+    q: str = "",
+    kind: str = "",
+    state: str = "",
+    level: str = "",
+    department: str = "",
+    overdue: str = "",
+    date_from: str = "",
+    date_to: str = "",
+    owner: str = "",
+    page: str = "",
+):
     """Orders of the caller's center (their department for department handlers) by number, phone (keyed digest)
     or words in subject and description, with filters; 20 a page, every page reachable. Phones and names masked."""
     scope = caller(request)
-    f = selectors.parse_filters({"q": q, "kind": kind, "state": state, "level": level, "department": department,
-                                 "overdue": overdue, "date_from": date_from, "date_to": date_to, "owner": owner,
-                                 "page": page})
+    f = selectors.parse_filters(
+        {
+            "q": q,
+            "kind": kind,
+            "state": state,
+            "level": level,
+            "department": department,
+            "overdue": overdue,
+            "date_from": date_from,
+            "date_to": date_to,
+            "owner": owner,
+            "page": page,
+        }
+    )
     found = selectors.search_orders(scope, f)
     if found.rows:
-        record_read(request, object_type="tickets.order", ids=[o.pk for o in found.rows], fields="customer.phone,customer.name(masked)",
-                    channel=AuditRecord.Channel.API, note="查找工单")
-    return {"total": found.total, "estimated": found.estimated, "page": found.page, "pages": found.pages, "results": [{
-        "id": o.pk, "number": o.number, "kind": o.kind, "kind_label": str(labels.KIND_NAMES.get(o.kind, o.kind)),
-        "state": o.state, "state_label": str(labels.STATE_NAMES.get(o.state, o.state)), "level": o.level,
-        "subject": o.subject, "customer_phone": shown_phone(o.customer.phone, False),
-        "customer_name": shown_name(o.customer.name, False), "department": o.department.name if o.department_id else None,
-        "is_overdue": o.is_overdue, "accepted_at": o.accepted_at} for o in found.rows]}
+        record_read(
+            request,
+            object_type="tickets.order",
+            ids=[o.pk for o in found.rows],
+            fields="customer.phone,customer.name(masked)",
+            channel=AuditRecord.Channel.API,
+            note="查找工单",
+        )
+    return {
+        "total": found.total,
+        "estimated": found.estimated,
+        "page": found.page,
+        "pages": found.pages,
+        "results": [
+            {
+                "id": o.pk,
+                "number": o.number,
+                "kind": o.kind,
+                "kind_label": str(labels.KIND_NAMES.get(o.kind, o.kind)),
+                "state": o.state,
+                "state_label": str(labels.STATE_NAMES.get(o.state, o.state)),
+                "level": o.level,
+                "subject": o.subject,
+                "customer_phone": shown_phone(o.customer.phone, False),
+                "customer_name": shown_name(o.customer.name, False),
+                "department": o.department.name if o.department_id else None,
+                "is_overdue": o.is_overdue,
+                "accepted_at": o.accepted_at,
+            }
+            for o in found.rows
+        ],
+    }
 
 
 class WorkbenchOverrideOut(Schema):
@@ -170,11 +235,23 @@ def overrides(request, since: date | None = None, offset: int = 0, limit: int = 
     qs = scope.filter(PhraseOverride.objects.all()).select_related("staff", "order")
     if since:
         qs = qs.filter(at__date__gte=since)
-    return [{"id": r.pk, "at": r.at, "staff_no": r.staff.staff_no, "order_number": r.order.number if r.order_id else None,
-             "field": r.field, "channel": r.channel, "text": r.text, "hits": r.hits} for r in qs[offset:offset + limit]]
+    return [
+        {
+            "id": r.pk,
+            "at": r.at,
+            "staff_no": r.staff.staff_no,
+            "order_number": r.order.number if r.order_id else None,
+            "field": r.field,
+            "channel": r.channel,
+            "text": r.text,
+            "hits": r.hits,
+        }
+        for r in qs[offset : offset + limit]
+    ]
 
 
 # ---------------------------------------------------------------- working together on an order
+
 
 class WorkbenchPersonOut(Schema):
     staff_no: str
@@ -198,8 +275,13 @@ def _person(staff) -> dict:
 
 
 def _comment(c) -> dict:
-    return {"id": c.pk, "at": c.at, "author": _person(c.author), "text": c.text,
-            "mentioned": [_person(s) for s in c.mentioned.all()]}
+    return {
+        "id": c.pk,
+        "at": c.at,
+        "author": _person(c.author),
+        "text": c.text,
+        "mentioned": [_person(s) for s in c.mentioned.all()],
+    }
 
 
 @op(router.get, "/orders/{order_id}/comments", "workbench.comments", response=list[WorkbenchCommentOut])
@@ -207,8 +289,14 @@ def comments(request, order_id: int):
     """The order's internal comments (staff only; never shown to the customer), oldest first."""
     scope = caller(request)
     order = services.scoped_order(scope, order_id)
-    record_read(request, object_type="tickets.order", ids=[order.pk], fields="comments", channel=AuditRecord.Channel.API,
-                note="工单内部备注")
+    record_read(
+        request,
+        object_type="tickets.order",
+        ids=[order.pk],
+        fields="comments",
+        channel=AuditRecord.Channel.API,
+        note="工单内部备注",
+    )
     return [_comment(c) for c in selectors.comments(order)]
 
 
@@ -233,9 +321,18 @@ class WorkbenchAttachmentOut(Schema):
 
 
 def _attachment(a) -> dict:
-    return {"id": a.pk, "at": a.at, "kind": a.kind, "name": a.name, "content_type": a.content_type, "size": a.size,
-            "note": a.note, "is_audio": a.is_audio, "added_by": _person(a.added_by),
-            "content_url": f"/api/workbench/attachments/{a.pk}/content"}
+    return {
+        "id": a.pk,
+        "at": a.at,
+        "kind": a.kind,
+        "name": a.name,
+        "content_type": a.content_type,
+        "size": a.size,
+        "note": a.note,
+        "is_audio": a.is_audio,
+        "added_by": _person(a.added_by),
+        "content_url": f"/api/workbench/attachments/{a.pk}/content",
+    }
 
 
 @op(router.get, "/orders/{order_id}/attachments", "workbench.attachments", response=list[WorkbenchAttachmentOut])
@@ -253,8 +350,9 @@ def attach(request, order_id: int, file: UploadedFile = File(...), note: str = F
     scope = caller(request)
     limit = policy_for("workbench", scope.center)["attachment_max_mb"] * 1024 * 1024
     data = file.read() if file.size <= limit else b""  # too large: refused by its size, never read
-    found = services.attach_file(scope, order_id, file.name or "", file.content_type or "", data, size=file.size,
-                                 note=note)
+    found = services.attach_file(
+        scope, order_id, file.name or "", file.content_type or "", data, size=file.size, note=note
+    )
     return Status(201, _attachment(found))
 
 
@@ -334,21 +432,62 @@ def customer_history(request, customer_id: int):
     """The customer's history, newest first (at most 50 of each kind; calls of the policy's last days). Masked."""
     found = customers.history(caller(request), customer_id)
     c = found.customer
-    record_read(request, object_type="customers.customer", ids=[c.pk], fields="phone(masked),name(masked),orders,calls,callbacks,surveys",
-                channel=AuditRecord.Channel.API, note="客户历史")
+    record_read(
+        request,
+        object_type="customers.customer",
+        ids=[c.pk],
+        fields="phone(masked),name(masked),orders,calls,callbacks,surveys",
+        channel=AuditRecord.Channel.API,
+        note="客户历史",
+    )
     return {
-        "id": c.pk, "phone": shown_phone(c.phone, False), "name": shown_name(c.name, False),
-        "kind_label": str(labels.CUSTOMER_KIND_NAMES.get(c.kind, c.kind)), "is_vip": c.is_vip,
-        "order_count": found.order_count, "call_days": found.call_days,
-        "orders": [{"id": o.pk, "number": o.number, "kind_label": str(labels.KIND_NAMES.get(o.kind, o.kind)),
-                    "state_label": str(labels.STATE_NAMES.get(o.state, o.state)), "subject": o.subject,
-                    "accepted_at": o.accepted_at, "is_overdue": o.is_overdue} for o in found.orders],
-        "calls": [{"offered_at": k.offered_at, "outcome_label": str(labels.CALL_OUTCOME_NAMES.get(k.outcome, k.outcome)),
-                   "agent_staff_no": k.agent_staff_no, "talk_seconds": k.talk_seconds} for k in found.calls],
-        "tasks": [{"kind_label": str(labels.TASK_KIND_NAMES.get(t.kind, t.kind)), "state_label": str(Msg(f"followup.task.state.{t.state}")),
-                   "due_at": t.due_at, "owner_staff_no": t.owner.staff_no,
-                   "order_number": t.order.number if t.order_id else None, "result": t.result} for t in found.tasks],
-        "surveys": [{"order_number": s.order.number, "sent_at": s.sent_at, "answered_at": s.answered_at,
-                     "answer_label": str(labels.SATISFACTION_NAMES.get(s.answer, "")), "comment": s.comment}
-                    for s in found.surveys],
+        "id": c.pk,
+        "phone": shown_phone(c.phone, False),
+        "name": shown_name(c.name, False),
+        "kind_label": str(labels.CUSTOMER_KIND_NAMES.get(c.kind, c.kind)),
+        "is_vip": c.is_vip,
+        "order_count": found.order_count,
+        "call_days": found.call_days,
+        "orders": [
+            {
+                "id": o.pk,
+                "number": o.number,
+                "kind_label": str(labels.KIND_NAMES.get(o.kind, o.kind)),
+                "state_label": str(labels.STATE_NAMES.get(o.state, o.state)),
+                "subject": o.subject,
+                "accepted_at": o.accepted_at,
+                "is_overdue": o.is_overdue,
+            }
+            for o in found.orders
+        ],
+        "calls": [
+            {
+                "offered_at": k.offered_at,
+                "outcome_label": str(labels.CALL_OUTCOME_NAMES.get(k.outcome, k.outcome)),
+                "agent_staff_no": k.agent_staff_no,
+                "talk_seconds": k.talk_seconds,
+            }
+            for k in found.calls
+        ],
+        "tasks": [
+            {
+                "kind_label": str(labels.TASK_KIND_NAMES.get(t.kind, t.kind)),
+                "state_label": str(Msg(f"followup.task.state.{t.state}")),
+                "due_at": t.due_at,
+                "owner_staff_no": t.owner.staff_no,
+                "order_number": t.order.number if t.order_id else None,
+                "result": t.result,
+            }
+            for t in found.tasks
+        ],
+        "surveys": [
+            {
+                "order_number": s.order.number,
+                "sent_at": s.sent_at,
+                "answered_at": s.answered_at,
+                "answer_label": str(labels.SATISFACTION_NAMES.get(s.answer, "")),
+                "comment": s.comment,
+            }
+            for s in found.surveys
+        ],
     }

@@ -1,5 +1,6 @@
 """The customer page's reads (reporting layer: it reads records and planning): a customer's whole history for the customer page: orders, calls, callbacks / return visits, surveys.
 Everything is limited to the caller's center; the caller records the read (kefu.audit.services.record_read)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -46,14 +47,25 @@ def history(scope, customer_id, *, now=None) -> History:
     found.orders = list(orders.order_by("-accepted_at", "-id")[:LIMIT])
     # Calls: the caller row of the same keyed digest; read through the call table's (center, time) index.
     found.call_days = policy_for("workbench", scope.center)["history_call_days"]
-    caller_ids = list(Caller.objects.filter(center=scope.center, number_digest=c.phone_digest)
-                      .values_list("pk", flat=True)) if c.phone_digest else []
+    caller_ids = (
+        list(Caller.objects.filter(center=scope.center, number_digest=c.phone_digest).values_list("pk", flat=True))
+        if c.phone_digest
+        else []
+    )
     if caller_ids:
-        found.calls = list(Call.objects.filter(center=scope.center, offered_at__gte=now - timedelta(days=found.call_days),
-                                               caller_id__in=caller_ids)
-                           .select_related("agent").order_by("-offered_at", "-id")[:LIMIT])
-    found.tasks = list(scope.filter(Task.objects.filter(customer=c)).select_related("owner", "order")
-                       .order_by("-due_at", "-id")[:LIMIT])
-    found.surveys = list(scope.filter(Survey.objects.filter(customer=c)).select_related("order")
-                         .order_by("-sent_at", "-id")[:LIMIT])
+        found.calls = list(
+            Call.objects.filter(
+                center=scope.center, offered_at__gte=now - timedelta(days=found.call_days), caller_id__in=caller_ids
+            )
+            .select_related("agent")
+            .order_by("-offered_at", "-id")[:LIMIT]
+        )
+    found.tasks = list(
+        scope.filter(Task.objects.filter(customer=c))
+        .select_related("owner", "order")
+        .order_by("-due_at", "-id")[:LIMIT]
+    )
+    found.surveys = list(
+        scope.filter(Survey.objects.filter(customer=c)).select_related("order").order_by("-sent_at", "-id")[:LIMIT]
+    )
     return found

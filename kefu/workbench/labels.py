@@ -5,6 +5,7 @@ kinds the complainant types of the same catalogue, callback kinds the follow-up 
 hit categories and field names the workbench's own. Each mapping renders its label when read, in the reader's
 language, so the pages and the API keep calling `labels.KIND_NAMES.get(value, value)`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
@@ -49,5 +50,6 @@ FIELD_NAMES = _Labels("workbench.field.", ("description", "reply"))
 TASK_KIND_NAMES = _Labels("followup.kind.", Task.Kind.values)
 LEVELS = _Levels()
 # the outcome of a call: telephony's model keeps Chinese choices only, so the words are in the workbench's catalogue
-CALL_OUTCOME_NAMES = _Labels("workbench.call_outcome.", ("answered", "abandoned", "blocked", "timeout", "empty", "exit_key",
-                                                         "ivr"))
+CALL_OUTCOME_NAMES = _Labels(
+    "workbench.call_outcome.", ("answered", "abandoned", "blocked", "timeout", "empty", "exit_key", "ivr")
+)

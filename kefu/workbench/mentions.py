@@ -4,6 +4,7 @@ A mention is "@" followed by a staff number (@1001) or a name (@张三). Names a
 names 张三丰 and not 张三; a name that several staff share names nobody and is reported as ambiguous (the writer then
 uses the staff number). An "@" not followed by a known number or name (an e-mail address) is plain text.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,7 +25,7 @@ def find(text: str, numbers: dict[str, int], names: dict[str, list[int]]) -> Fou
     found = Found()
     by_length = sorted(names, key=len, reverse=True)
     for at in _AT.finditer(text or ""):
-        rest = text[at.end():]
+        rest = text[at.end() :]
         number = _NUMBER.match(rest)
         if number and number.group() in numbers:
             _add(found, numbers[number.group()])

@@ -1,4 +1,5 @@
 """The workbench's words: codes with parameters, rendered in the reader's language when shown."""
+
 from __future__ import annotations
 
 from django.utils.translation import gettext_noop as _

@@ -1,4 +1,5 @@
 """The workbench's own records: the words index of orders, phrase warnings saved anyway, saved searches."""
+
 from django.db import models
 
 
@@ -10,11 +11,13 @@ class OrderWords(models.Model):
     The center, meta and sort key follow every write of the order, a bulk update() or raw SQL included, through
     triggers on tickets_order (kefu/workbench/triggers.py)."""
 
-    order = models.OneToOneField("tickets.Order", primary_key=True, on_delete=models.CASCADE, related_name="+",
-                                 verbose_name="工单")
+    order = models.OneToOneField(
+        "tickets.Order", primary_key=True, on_delete=models.CASCADE, related_name="+", verbose_name="工单"
+    )
     words = models.TextField("检索词")
-    center = models.ForeignKey("org.Center", null=True, on_delete=models.CASCADE, related_name="+", db_index=False,
-                               verbose_name="中心")
+    center = models.ForeignKey(
+        "org.Center", null=True, on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name="中心"
+    )
     # Acceptance second and order id in one integer, newest largest (words.sort_key): the order of the results.
     sort_key = models.BigIntegerField("排序键", null=True, unique=True)
     # The order's filter keys as terms (words.meta): center, kind, state, level, department, overdue, its staff.
@@ -31,8 +34,9 @@ class PhraseOverride(models.Model):
 
     center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="+", verbose_name="中心")
     staff = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="+", verbose_name="座席")
-    order = models.ForeignKey("tickets.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                              verbose_name="工单")
+    order = models.ForeignKey(
+        "tickets.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="工单"
+    )
     at = models.DateTimeField("时间", db_index=True)
     field = models.CharField("栏目", max_length=30)
     text = models.TextField("原文")

@@ -11,6 +11,7 @@
 No seed gives numbers for these; the values are ours, the same for every preset except the 12345 hotline, whose
 complaints arrive more often as letters and scans (004:L2023).
 """
+
 from __future__ import annotations
 
 from pydantic import Field
@@ -43,10 +44,12 @@ class WorkbenchPolicy(PolicyModel):
 
     attachment_max_mb: Int(ge=1, le=200) = Field(description="单个附件的最大大小（MB）")  # not from the seeds
     attachment_types: List(Text(min_length=1)) = Field(
-        description="允许的附件类型（MIME），如来信扫描件、录音")  # 004:L2023, L967
+        description="允许的附件类型（MIME），如来信扫描件、录音"
+    )  # 004:L2023, L967
     attachments_per_order: Int(ge=1) = Field(description="一张工单最多的附件和链接数")  # not from the seeds
     recording_hosts: List(Text(min_length=1)) = Field(
-        description="可链接播放录音的主机（本中心的录音服务器）；空＝录音须上传")  # not from the seeds
+        description="可链接播放录音的主机（本中心的录音服务器）；空＝录音须上传"
+    )  # not from the seeds
     comment_max_length: Int(ge=1) = Field(description="内部备注的最大字数")  # not from the seeds
     history_call_days: Int(ge=1) = Field(description="客户页列出多少天内的通话")  # not from the seeds
 

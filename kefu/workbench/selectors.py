@@ -1,5 +1,6 @@
 """Reads of the workbench: the screen pop, the standard phrases filled for this call, the knowledge panel, and the
 order search (number, phone through the keyed digest, words through the index) with filters and pages."""
+
 from __future__ import annotations
 
 import re
@@ -26,6 +27,7 @@ _NUMBER = re.compile(r"^GD\d{8,12}$", re.IGNORECASE)
 
 # ---------------------------------------------------------------- the call
 
+
 @dataclass
 class Pop:
     customer: Customer | None
@@ -44,10 +46,16 @@ def screen_pop(scope, phone: str) -> Pop:
     customer = scope.filter(Customer.objects.filter(phone_digest=digest(normalized))).first()
     if customer is None:
         return Pop(None)
-    recent = list(scope.filter(Order.objects.filter(customer=customer), department="department")
-                  .select_related("department").order_by("-accepted_at", "-id")[:RECENT_ORDERS])
-    callbacks = list(scope.filter(Task.objects.filter(customer=customer, state="open"))
-                     .select_related("owner", "order").order_by("due_at", "id")[:RECENT_ORDERS])
+    recent = list(
+        scope.filter(Order.objects.filter(customer=customer), department="department")
+        .select_related("department")
+        .order_by("-accepted_at", "-id")[:RECENT_ORDERS]
+    )
+    callbacks = list(
+        scope.filter(Task.objects.filter(customer=customer, state="open"))
+        .select_related("owner", "order")
+        .order_by("due_at", "id")[:RECENT_ORDERS]
+    )
     return Pop(customer, recent, callbacks)
 
 
@@ -73,8 +81,15 @@ def standard_phrases(values: dict[str, str]) -> list[dict]:
             # 称谓 and the "{surname}先生/小姐" slots are rendered politely without a name (004:L1227)
             if name not in ("title", "surname", "supervisor") and not filled.get(name):
                 filled[name] = f"【{LABELS.get(name, name)}】"
-        out.append({"code": p.code, "situation": p.situation, "situation_label": SITUATIONS.get(p.situation, p.situation),
-                    "title": p.title, "text": render(p.text, filled)})
+        out.append(
+            {
+                "code": p.code,
+                "situation": p.situation,
+                "situation_label": SITUATIONS.get(p.situation, p.situation),
+                "title": p.title,
+                "text": render(p.text, filled),
+            }
+        )
     return out
 
 
@@ -90,6 +105,7 @@ def knowledge_answers(scope, subject: str, description: str, query: str = "", li
 
 
 # ---------------------------------------------------------------- finding orders
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -132,18 +148,35 @@ def parse_filters(data) -> Filters:
         problems.append(Problem.of("workbench.search.query_too_long", field="q", max=100))
     kind, state = text("kind"), text("state")
     if kind and kind not in machine.KINDS:
-        problems.append(Problem.of("workbench.search.bad_choice", field="kind", field_label=Msg("workbench.label.kind"), value=kind[:20]))
+        problems.append(
+            Problem.of(
+                "workbench.search.bad_choice", field="kind", field_label=Msg("workbench.label.kind"), value=kind[:20]
+            )
+        )
     if state and state not in machine.STATES:
-        problems.append(Problem.of("workbench.search.bad_choice", field="state", field_label=Msg("workbench.label.state"), value=state[:20]))
+        problems.append(
+            Problem.of(
+                "workbench.search.bad_choice", field="state", field_label=Msg("workbench.label.state"), value=state[:20]
+            )
+        )
     overdue_raw = text("overdue")
     overdue = {"": None, "yes": True, "no": False}.get(overdue_raw, "bad")
     if overdue == "bad":
-        problems.append(Problem.of("workbench.search.bad_choice", field="overdue", field_label=Msg("workbench.label.overdue"), value=overdue_raw[:20]))
+        problems.append(
+            Problem.of(
+                "workbench.search.bad_choice",
+                field="overdue",
+                field_label=Msg("workbench.label.overdue"),
+                value=overdue_raw[:20],
+            )
+        )
         overdue = None
     try:
         level = _positive(data.get("level"), "level", Msg("workbench.label.level"))
         if level is not None and level > 4:
-            raise RuleViolation.of("workbench.search.bad_choice", field="level", field_label=Msg("workbench.label.level"), value=level)
+            raise RuleViolation.of(
+                "workbench.search.bad_choice", field="level", field_label=Msg("workbench.label.level"), value=level
+            )
     except RuleViolation as exc:
         problems += exc.problems
         level = None
@@ -168,8 +201,18 @@ def parse_filters(data) -> Filters:
         problems.append(Problem.of("workbench.search.dates_reversed", field="date_to"))
     if problems:
         raise RuleViolation.many(problems)
-    return Filters(q=q, kind=kind, state=state, level=level, department=department, overdue=overdue,
-                   date_from=date_from, date_to=date_to, owner=text("owner", 20), page=page or 1)
+    return Filters(
+        q=q,
+        kind=kind,
+        state=state,
+        level=level,
+        department=department,
+        overdue=overdue,
+        date_from=date_from,
+        date_to=date_to,
+        owner=text("owner", 20),
+        page=page or 1,
+    )
 
 
 def _local_start(day) -> datetime:
@@ -269,8 +312,10 @@ def _index_search(scope, f: Filters | None, parsed: words.Query) -> _Index | Non
         expression, checks = words.fts5_words(parsed)
         keys = words.fts5_meta(must[1:], any_of)
         match = f"{expression} AND {keys}" if keys else expression
-        sql = (f"SELECT f.rowid AS k FROM {triggers.FTS} f JOIN workbench_orderwords w ON w.sort_key = f.rowid "
-               f"WHERE {triggers.FTS} MATCH %s AND w.center_id = %s" + " AND w.text LIKE %s ESCAPE '\\'" * len(checks))
+        sql = (
+            f"SELECT f.rowid AS k FROM {triggers.FTS} f JOIN workbench_orderwords w ON w.sort_key = f.rowid "
+            f"WHERE {triggers.FTS} MATCH %s AND w.center_id = %s" + " AND w.text LIKE %s ESCAPE '\\'" * len(checks)
+        )
         params, key = [match, scope.center.pk, *map(_like, checks)], "f.rowid"
         ordered, sample, sample_params, cond, cond_params = True, [], [], "", []
     if lo is not None:
@@ -404,9 +449,12 @@ def _probe(scope, index: _Index) -> tuple[list[int], int | None]:
     """PostgreSQL: the matches among the center's newest PROBE_ROWS rows (in the dates), newest first, and the sort
     key of the oldest row looked at (None when those were all the rows: the matches are then all the matches)."""
     where, params = _range(scope, index)
-    rows = _rows(f"SELECT k, {index.cond} FROM (SELECT sort_key AS k, words, meta, text FROM workbench_orderwords "
-                 f"WHERE {where} ORDER BY sort_key DESC LIMIT %s) newest",
-                 [*index.cond_params, *params, PROBE_ROWS], walk=True)
+    rows = _rows(
+        f"SELECT k, {index.cond} FROM (SELECT sort_key AS k, words, meta, text FROM workbench_orderwords "
+        f"WHERE {where} ORDER BY sort_key DESC LIMIT %s) newest",
+        [*index.cond_params, *params, PROBE_ROWS],
+        walk=True,
+    )
     return [k for k, match in rows if match], (rows[-1][0] if len(rows) == PROBE_ROWS else None)
 
 
@@ -425,8 +473,11 @@ def _by_time(scope, index: _Index, found: int, window_oldest: int) -> int:
     """`found` matches among the center's rows from window_oldest to the newest: scaled by the time all its rows
     (in the asked dates) span against the time those span."""
     where, params = _range(scope, index)
-    newest, oldest = _rows(f"SELECT (SELECT max(sort_key) FROM workbench_orderwords WHERE {where}), "
-                           f"(SELECT min(sort_key) FROM workbench_orderwords WHERE {where})", params + params)[0]
+    newest, oldest = _rows(
+        f"SELECT (SELECT max(sort_key) FROM workbench_orderwords WHERE {where}), "
+        f"(SELECT min(sort_key) FROM workbench_orderwords WHERE {where})",
+        params + params,
+    )[0]
     span = words.seconds_of(newest) - words.seconds_of(oldest) + 1
     window = words.seconds_of(newest) - words.seconds_of(window_oldest) + 1
     return _round(max(found, found * span / window))
@@ -435,10 +486,14 @@ def _by_time(scope, index: _Index, found: int, window_oldest: int) -> int:
 def _sampled(index: _Index, found: int) -> int:
     """PostgreSQL: the matches in a sample of the index's pages (TABLESAMPLE SYSTEM, repeatable; the words and keys
     asked as LIKEs of the row), scaled to the whole table."""
-    rows = max(1.0, _rows("SELECT reltuples FROM pg_class WHERE oid = 'workbench_orderwords'::regclass", [])[0][0] or 0.0)
+    rows = max(
+        1.0, _rows("SELECT reltuples FROM pg_class WHERE oid = 'workbench_orderwords'::regclass", [])[0][0] or 0.0
+    )
     percent = min(100.0, 100.0 * SAMPLE_ROWS / rows)
-    sampled = _rows("SELECT count(*) FROM workbench_orderwords TABLESAMPLE SYSTEM (%s::real) REPEATABLE (17) "
-                    f"WHERE {index.sample}", [percent, *index.sample_params])[0][0]
+    sampled = _rows(
+        f"SELECT count(*) FROM workbench_orderwords TABLESAMPLE SYSTEM (%s::real) REPEATABLE (17) WHERE {index.sample}",
+        [percent, *index.sample_params],
+    )[0][0]
     return _round(max(found, sampled * 100.0 / percent))
 
 
@@ -474,7 +529,7 @@ def _index_page(scope, index: _Index, page: int, size: int) -> tuple[list[int], 
         start = (page - 1) * size
         last = estimated and page > 1 and page * size >= total  # the last page of an estimate: the oldest matches
         if (not estimated and len(newest) >= total) or (start + size <= len(newest) and not last):
-            keys = newest[start:start + size]
+            keys = newest[start : start + size]
         elif start * 2 <= total and not last:
             keys = _keys(index, limit=size, offset=start)
         else:
@@ -503,17 +558,19 @@ def search_orders(scope, f: Filters, page_size: int = PAGE_SIZE) -> Results:
         qs = search_queryset(scope, f)
         # A number's or a customer's orders: read (unordered, by the customer's or the number's index) and sorted
         # here, counted by that read; SQLite would otherwise walk every order by time for the page.
-        few = sorted(qs.order_by().values_list("accepted_at", "pk")[:EXACT_UP_TO + 1], reverse=True) if q else []
+        few = sorted(qs.order_by().values_list("accepted_at", "pk")[: EXACT_UP_TO + 1], reverse=True) if q else []
         total = len(few) if q and len(few) <= EXACT_UP_TO else qs.count()
         page = min(f.page, max(1, -(-total // page_size)))
         start = (page - 1) * page_size
         if len(few) == total:
-            ids = [pk for _, pk in few][start:start + page_size]
+            ids = [pk for _, pk in few][start : start + page_size]
         elif start * 2 <= total:
-            ids = list(qs.values_list("pk", flat=True)[start:start + page_size])
+            ids = list(qs.values_list("pk", flat=True)[start : start + page_size])
         else:  # the older half read from the oldest end (the same rows, reversed)
             end = min(total, start + page_size)
-            ids = list(reversed(qs.order_by("accepted_at", "id").values_list("pk", flat=True)[total - end:total - start]))
+            ids = list(
+                reversed(qs.order_by("accepted_at", "id").values_list("pk", flat=True)[total - end : total - start])
+            )
     pages = max(1, -(-total // page_size))
     found = Order.objects.select_related("customer", "department").in_bulk(ids)
     return Results([found[pk] for pk in ids if pk in found], page, pages, total, page < pages, page > 1, estimated)
@@ -529,12 +586,14 @@ def like_baseline(scope, text: str, limit: int = PAGE_SIZE) -> tuple[int, list[i
 
 # ---------------------------------------------------------------- working together on an order
 
+
 def comments(order) -> list:
     """The order's internal comments, oldest first, with their authors and the staff they mention."""
     from kefu.workbench.models import Comment
 
-    return list(Comment.objects.filter(order=order).select_related("author").prefetch_related("mentioned")
-                .order_by("at", "id"))
+    return list(
+        Comment.objects.filter(order=order).select_related("author").prefetch_related("mentioned").order_by("at", "id")
+    )
 
 
 def attachments(order) -> list:
@@ -548,5 +607,9 @@ def attachment(scope, attachment_id):
     """One attachment of an order the caller may see (center; department for department handlers): else 404."""
     from kefu.workbench.models import Attachment
 
-    return scope.get(Attachment.objects.select_related("order"), str(Msg("workbench.what.attachment")),
-                     department="order__department", pk=attachment_id)
+    return scope.get(
+        Attachment.objects.select_related("order"),
+        str(Msg("workbench.what.attachment")),
+        department="order__department",
+        pk=attachment_id,
+    )

@@ -3,6 +3,7 @@
 The order itself is written by kefu.tickets' public services (create_order, transition); the workbench adds the phrase
 check before anything is saved and keeps, for QA, every text saved although the check flagged it.
 """
+
 from __future__ import annotations
 
 from django.db import connection, transaction
@@ -22,9 +23,17 @@ MAX_CHECK_LENGTH = 4000
 
 # ---------------------------------------------------------------- phrase check
 
+
 def hit_data(hit) -> dict:
-    return {"start": hit.start, "end": hit.end, "phrase": hit.phrase, "category": hit.category,
-            "suggestion": hit.suggestion, "code": hit.code, "rule_phrase": hit.rule_phrase}
+    return {
+        "start": hit.start,
+        "end": hit.end,
+        "phrase": hit.phrase,
+        "category": hit.category,
+        "suggestion": hit.suggestion,
+        "code": hit.code,
+        "rule_phrase": hit.rule_phrase,
+    }
 
 
 def check(center, text: str, staff=None) -> list[dict]:
@@ -56,22 +65,46 @@ class PhraseWarning(RuleViolation):
     def __init__(self, found: dict[str, list[dict]]):
         self.found = found
         self.token = acknowledgement(found)
-        problems = [Problem.of("workbench.phrases.unconfirmed", field=name, count=len(hits),
-                               field_label=Msg(f"workbench.field.{name}")) for name, hits in found.items()]
+        problems = [
+            Problem.of(
+                "workbench.phrases.unconfirmed", field=name, count=len(hits), field_label=Msg(f"workbench.field.{name}")
+            )
+            for name, hits in found.items()
+        ]
         super().__init__(problems[0].message, problems=problems, status=409)
 
 
-def record_overrides(scope, order, found: dict[str, list[dict]], texts: dict[str, str], *, channel: str = "page",
-                     now=None) -> list[PhraseOverride]:
+def record_overrides(
+    scope, order, found: dict[str, list[dict]], texts: dict[str, str], *, channel: str = "page", now=None
+) -> list[PhraseOverride]:
     now = now or timezone.now()
-    return PhraseOverride.objects.bulk_create([
-        PhraseOverride(center=scope.center, staff=scope.staff, order=order, at=now, field=name, text=texts.get(name, ""),
-                       hits=hits, channel=channel) for name, hits in found.items()])
+    return PhraseOverride.objects.bulk_create(
+        [
+            PhraseOverride(
+                center=scope.center,
+                staff=scope.staff,
+                order=order,
+                at=now,
+                field=name,
+                text=texts.get(name, ""),
+                hits=hits,
+                channel=channel,
+            )
+            for name, hits in found.items()
+        ]
+    )
 
 
 @transaction.atomic
-def accept_call(scope, data: dict, *, reply: str = "", satisfaction: str = "", acknowledged: str | None = None,
-                channel: str = "page"):
+def accept_call(
+    scope,
+    data: dict,
+    *,
+    reply: str = "",
+    satisfaction: str = "",
+    acknowledged: str | None = None,
+    channel: str = "page",
+):
     """Accept the caller's order (kefu.tickets.services.create_order) and, when the agent answered during the call,
     reply at once (transition "answer", 004:L2011). The description and the reply are checked for forbidden and
     discouraged phrases first: with hits, nothing is saved unless `acknowledged` names exactly the hits found
@@ -90,8 +123,9 @@ def accept_call(scope, data: dict, *, reply: str = "", satisfaction: str = "", a
     if reply:
         if order.kind not in machine.ORDINARY_KINDS:
             raise RuleViolation.of("workbench.reply.not_for_kind", field="reply", kind=order.get_kind_display())
-        order = tickets.transition(order, "answer", scope, order.version, reply_opinion=reply,
-                                   satisfaction=satisfaction)
+        order = tickets.transition(
+            order, "answer", scope, order.version, reply_opinion=reply, satisfaction=satisfaction
+        )
     if found:
         record_overrides(scope, order, found, texts, channel=channel)
     return order
@@ -99,17 +133,38 @@ def accept_call(scope, data: dict, *, reply: str = "", satisfaction: str = "", a
 
 # ---------------------------------------------------------------- the words index
 
-_UPSERT = ("INSERT INTO workbench_orderwords (order_id, words, center_id, sort_key, meta, text) "
-           "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (order_id) DO UPDATE SET words = excluded.words, "
-           "center_id = excluded.center_id, sort_key = excluded.sort_key, meta = excluded.meta, text = excluded.text")
+_UPSERT = (
+    "INSERT INTO workbench_orderwords (order_id, words, center_id, sort_key, meta, text) "
+    "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (order_id) DO UPDATE SET words = excluded.words, "
+    "center_id = excluded.center_id, sort_key = excluded.sort_key, meta = excluded.meta, text = excluded.text"
+)
 # What the index copies of an order besides its text (the trigger on tickets_order copies the same on every update).
-_INDEXED = ("pk", "center_id", "accepted_at", "subject", "description", "kind", "state", "level", "department_id",
-            "is_overdue", "acceptor_id", "assigned_to_id", "handler_id")
+_INDEXED = (
+    "pk",
+    "center_id",
+    "accepted_at",
+    "subject",
+    "description",
+    "kind",
+    "state",
+    "level",
+    "department_id",
+    "is_overdue",
+    "acceptor_id",
+    "assigned_to_id",
+    "handler_id",
+)
 
 
 def _index_row(order_id, center_id, accepted_at, subject, description, *keys) -> list:
-    return [order_id, words.document(subject, description), center_id, words.sort_key(accepted_at, order_id),
-            words.meta(center_id, *keys), words.folded(subject, description)]
+    return [
+        order_id,
+        words.document(subject, description),
+        center_id,
+        words.sort_key(accepted_at, order_id),
+        words.meta(center_id, *keys),
+        words.folded(subject, description),
+    ]
 
 
 def _row_of(order) -> list:
@@ -150,9 +205,13 @@ def rebuild_index(batch: int = 5000, orders=None) -> int:
 
 def index_rows(orders) -> None:
     """Insert index rows for orders just bulk-created."""
-    OrderWords.objects.bulk_create([OrderWords(order_id=row[0], words=row[1], center_id=row[2], sort_key=row[3],
-                                               meta=row[4], text=row[5]) for row in map(_row_of, orders)],
-                                   batch_size=2000)
+    OrderWords.objects.bulk_create(
+        [
+            OrderWords(order_id=row[0], words=row[1], center_id=row[2], sort_key=row[3], meta=row[4], text=row[5])
+            for row in map(_row_of, orders)
+        ],
+        batch_size=2000,
+    )
 
 
 # ---------------------------------------------------------------- saved searches
@@ -185,12 +244,14 @@ def delete_view(scope, view_id: int) -> None:
 
 # ---------------------------------------------------------------- working together: comments, attachments
 
+
 def scoped_order(scope, order_id):
     """The caller's order (center; department for department handlers): another's is 404."""
     from kefu.tickets.models import Order
 
-    return scope.get(Order.objects.select_related("customer"), str(Msg("workbench.what.order")),
-                     department="department", pk=order_id)
+    return scope.get(
+        Order.objects.select_related("customer"), str(Msg("workbench.what.order")), department="department", pk=order_id
+    )
 
 
 def _staff_directory(center) -> tuple[dict[str, int], dict[str, list[int]]]:
@@ -223,16 +284,20 @@ def add_comment(scope, order_id, text: str, *, now=None):
     found = mentions.find(text, *_staff_directory(scope.center))
     if found.ambiguous:
         raise RuleViolation.of("workbench.comment.ambiguous", field="text", name=found.ambiguous[0])
-    comment = Comment.objects.create(center=scope.center, order=order, author=scope.staff, at=now or timezone.now(),
-                                     text=text)
+    comment = Comment.objects.create(
+        center=scope.center, order=order, author=scope.staff, at=now or timezone.now(), text=text
+    )
     mentioned = list(Staff.objects.filter(center=scope.center, pk__in=found.staff_ids))
     comment.mentioned.set(mentioned)
     from django.urls import reverse
 
-    notify([s for s in mentioned if s.pk != scope.staff.pk], "workbench.notify.mentioned",
-           key=f"workbench.comment.{comment.pk}.mention",
-           params={"author": staff_label(scope.staff), "number": order.number, "excerpt": text[:60]},
-           link=reverse("tickets:detail", args=[order.pk]) + "#together")
+    notify(
+        [s for s in mentioned if s.pk != scope.staff.pk],
+        "workbench.notify.mentioned",
+        key=f"workbench.comment.{comment.pk}.mention",
+        params={"author": staff_label(scope.staff), "number": order.number, "excerpt": text[:60]},
+        link=reverse("tickets:detail", args=[order.pk]) + "#together",
+    )
     return comment
 
 
@@ -279,8 +344,9 @@ def _note(note: str) -> str:
 
 
 @transaction.atomic
-def attach_file(scope, order_id, name: str, declared_type: str, data: bytes, *, size: int | None = None, note: str = "",
-                now=None):
+def attach_file(
+    scope, order_id, name: str, declared_type: str, data: bytes, *, size: int | None = None, note: str = "", now=None
+):
     """A file uploaded to the order (a recording, a letter or fax scan), within the center's size and type limits;
     kept encrypted (the same keys as customers' fields). `size`: the upload's size when it was too large to read."""
     from kefu.audit.crypto import cipher
@@ -295,16 +361,30 @@ def attach_file(scope, order_id, name: str, declared_type: str, data: bytes, *, 
         raise RuleViolation.of("workbench.attachment.empty", field="file")
     max_bytes = pol["attachment_max_mb"] * 1024 * 1024
     if size > max_bytes or len(data) > max_bytes:
-        raise RuleViolation.of("workbench.attachment.too_large", field="file", name=name,
-                               size=f"{max(size, len(data)) / 1024 / 1024:.1f}", max=pol["attachment_max_mb"])
+        raise RuleViolation.of(
+            "workbench.attachment.too_large",
+            field="file",
+            name=name,
+            size=f"{max(size, len(data)) / 1024 / 1024:.1f}",
+            max=pol["attachment_max_mb"],
+        )
     kind = file_type(name, declared_type)
     allowed = allowed_types(pol)
     if kind not in allowed:
         raise RuleViolation.of("workbench.attachment.type", field="file", name=name, allowed=type_names(allowed))
     _attachment_room(scope, order, pol)
-    return Attachment.objects.create(center=scope.center, order=order, kind=Attachment.Kind.FILE, added_by=scope.staff,
-                                     at=now or timezone.now(), name=name, content_type=kind, size=len(data),
-                                     content=cipher().encrypt(bytes(data)), note=note)
+    return Attachment.objects.create(
+        center=scope.center,
+        order=order,
+        kind=Attachment.Kind.FILE,
+        added_by=scope.staff,
+        at=now or timezone.now(),
+        name=name,
+        content_type=kind,
+        size=len(data),
+        content=cipher().encrypt(bytes(data)),
+        note=note,
+    )
 
 
 @transaction.atomic
@@ -328,9 +408,17 @@ def link_recording(scope, order_id, url: str, *, note: str = "", now=None):
         raise RuleViolation.of("workbench.attachment.host", field="url", host=parts.hostname)
     _attachment_room(scope, order, pol)
     name = (parts.path.rsplit("/", 1)[-1] or parts.hostname)[:200]
-    return Attachment.objects.create(center=scope.center, order=order, kind=Attachment.Kind.LINK, added_by=scope.staff,
-                                     at=now or timezone.now(), name=name, content_type=file_type(name, "audio/mpeg"),
-                                     url=url, note=note)
+    return Attachment.objects.create(
+        center=scope.center,
+        order=order,
+        kind=Attachment.Kind.LINK,
+        added_by=scope.staff,
+        at=now or timezone.now(),
+        name=name,
+        content_type=file_type(name, "audio/mpeg"),
+        url=url,
+        note=note,
+    )
 
 
 def attachment_content(attachment) -> bytes:

@@ -11,6 +11,7 @@ the trigger on tickets_order belongs to another app's table, rebuilt by that app
 every migrate (post_migrate, kefu/workbench/apps.py): it makes any missing trigger again and, when the FTS5 triggers
 were missing, rebuilds the FTS5 index from the table, so writes made meanwhile are not lost.
 """
+
 from __future__ import annotations
 
 from kefu.workbench import words
@@ -18,41 +19,59 @@ from kefu.workbench import words
 FTS = "workbench_orderwords_fts"
 _CHANGED = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in words.KEY_COLUMNS)
 _CHANGED_PG = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in words.KEY_COLUMNS)
-_COPY = {vendor: (f"UPDATE workbench_orderwords SET center_id = NEW.center_id, sort_key = {words.SORT_KEY_SQL[vendor]}, "
-                  f"meta = {words.META_SQL[vendor]} WHERE order_id = NEW.id")
-         for vendor in ("sqlite", "postgresql")}
+_COPY = {
+    vendor: (
+        f"UPDATE workbench_orderwords SET center_id = NEW.center_id, sort_key = {words.SORT_KEY_SQL[vendor]}, "
+        f"meta = {words.META_SQL[vendor]} WHERE order_id = NEW.id"
+    )
+    for vendor in ("sqlite", "postgresql")
+}
 
-SQLITE_FTS = (f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(words, meta, content='workbench_orderwords', "
-              "content_rowid='sort_key', detail='full', columnsize=0)")
+SQLITE_FTS = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(words, meta, content='workbench_orderwords', "
+    "content_rowid='sort_key', detail='full', columnsize=0)"
+)
 SQLITE_WORDS_TRIGGERS = {
     "workbench_orderwords_ai": (
         "CREATE TRIGGER IF NOT EXISTS workbench_orderwords_ai AFTER INSERT ON workbench_orderwords BEGIN "
-        f"INSERT INTO {FTS}(rowid, words, meta) VALUES (NEW.sort_key, NEW.words, NEW.meta); END"),
+        f"INSERT INTO {FTS}(rowid, words, meta) VALUES (NEW.sort_key, NEW.words, NEW.meta); END"
+    ),
     "workbench_orderwords_ad": (
         "CREATE TRIGGER IF NOT EXISTS workbench_orderwords_ad AFTER DELETE ON workbench_orderwords BEGIN "
-        f"INSERT INTO {FTS}({FTS}, rowid, words, meta) VALUES ('delete', OLD.sort_key, OLD.words, OLD.meta); END"),
+        f"INSERT INTO {FTS}({FTS}, rowid, words, meta) VALUES ('delete', OLD.sort_key, OLD.words, OLD.meta); END"
+    ),
     "workbench_orderwords_au": (
         "CREATE TRIGGER IF NOT EXISTS workbench_orderwords_au AFTER UPDATE OF words, meta, sort_key "
         "ON workbench_orderwords BEGIN "
         f"INSERT INTO {FTS}({FTS}, rowid, words, meta) VALUES ('delete', OLD.sort_key, OLD.words, OLD.meta); "
-        f"INSERT INTO {FTS}(rowid, words, meta) VALUES (NEW.sort_key, NEW.words, NEW.meta); END"),
+        f"INSERT INTO {FTS}(rowid, words, meta) VALUES (NEW.sort_key, NEW.words, NEW.meta); END"
+    ),
 }
 SQLITE_ORDER_TRIGGERS = {
     "workbench_order_keys": (
         "CREATE TRIGGER IF NOT EXISTS workbench_order_keys AFTER UPDATE ON tickets_order "
-        f"WHEN {_CHANGED} BEGIN {_COPY['sqlite']}; END"),
+        f"WHEN {_CHANGED} BEGIN {_COPY['sqlite']}; END"
+    ),
 }
 SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in (*SQLITE_WORDS_TRIGGERS, *SQLITE_ORDER_TRIGGERS)] + [
-    f"DROP TABLE IF EXISTS {FTS}"]
+    f"DROP TABLE IF EXISTS {FTS}"
+]
 
 PG_TERMS = "string_to_array(words || ' ' || meta, ' ')"  # the indexed expression; queries must spell it the same
 PG_INDEX = f"CREATE INDEX IF NOT EXISTS workbench_orderwords_terms ON workbench_orderwords USING gin ({PG_TERMS})"
-PG_FUNCTION = ("CREATE OR REPLACE FUNCTION workbench_order_keys() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-               f"{_COPY['postgresql']}; RETURN NULL; END $$")
-PG_TRIGGER = ("CREATE TRIGGER workbench_order_keys AFTER UPDATE ON tickets_order FOR EACH ROW "
-              f"WHEN ({_CHANGED_PG}) EXECUTE FUNCTION workbench_order_keys()")
-PG_DROP = ["DROP TRIGGER IF EXISTS workbench_order_keys ON tickets_order", "DROP FUNCTION IF EXISTS workbench_order_keys()",
-           "DROP INDEX IF EXISTS workbench_orderwords_terms"]
+PG_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION workbench_order_keys() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    f"{_COPY['postgresql']}; RETURN NULL; END $$"
+)
+PG_TRIGGER = (
+    "CREATE TRIGGER workbench_order_keys AFTER UPDATE ON tickets_order FOR EACH ROW "
+    f"WHEN ({_CHANGED_PG}) EXECUTE FUNCTION workbench_order_keys()"
+)
+PG_DROP = [
+    "DROP TRIGGER IF EXISTS workbench_order_keys ON tickets_order",
+    "DROP FUNCTION IF EXISTS workbench_order_keys()",
+    "DROP INDEX IF EXISTS workbench_orderwords_terms",
+]
 
 
 def _sqlite_triggers(cursor) -> set[str]:
@@ -73,7 +92,7 @@ def install(connection, *, rebuild: bool = True) -> None:
         elif connection.vendor == "postgresql":
             cursor.execute("SELECT to_regclass('workbench_orderwords_terms')")
             if cursor.fetchone()[0] is None:  # asked first: CREATE INDEX refuses inside a transaction with pending
-                cursor.execute(PG_INDEX)     # (deferred) trigger events even when the index exists
+                cursor.execute(PG_INDEX)  # (deferred) trigger events even when the index exists
             cursor.execute(PG_FUNCTION)
             cursor.execute("DROP TRIGGER IF EXISTS workbench_order_keys ON tickets_order")
             cursor.execute(PG_TRIGGER)
@@ -81,7 +100,9 @@ def install(connection, *, rebuild: bool = True) -> None:
 
 def drop(connection) -> None:
     with connection.cursor() as cursor:
-        for sql in SQLITE_DROP if connection.vendor == "sqlite" else PG_DROP if connection.vendor == "postgresql" else []:
+        for sql in (
+            SQLITE_DROP if connection.vendor == "sqlite" else PG_DROP if connection.vendor == "postgresql" else []
+        ):
             cursor.execute(sql)
 
 
@@ -103,10 +124,12 @@ def _keys_sql(vendor: str) -> str:
     written while the trigger was missing)."""
     key, meta = (words.SORT_KEY_SQL[vendor].replace("NEW.", "o."), words.META_SQL[vendor].replace("NEW.", "o."))
     differs = "IS NOT" if vendor == "sqlite" else "IS DISTINCT FROM"
-    return (f"UPDATE workbench_orderwords SET center_id = o.center_id, sort_key = {key}, meta = {meta} "
-            f"FROM tickets_order o WHERE o.id = workbench_orderwords.order_id AND (workbench_orderwords.meta {differs} "
-            f"{meta} OR workbench_orderwords.sort_key {differs} {key} OR workbench_orderwords.center_id {differs} "
-            "o.center_id)")
+    return (
+        f"UPDATE workbench_orderwords SET center_id = o.center_id, sort_key = {key}, meta = {meta} "
+        f"FROM tickets_order o WHERE o.id = workbench_orderwords.order_id AND (workbench_orderwords.meta {differs} "
+        f"{meta} OR workbench_orderwords.sort_key {differs} {key} OR workbench_orderwords.center_id {differs} "
+        "o.center_id)"
+    )
 
 
 def refresh_keys(connection) -> int:
@@ -122,8 +145,10 @@ def _ready(connection) -> bool:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT 1 FROM pragma_table_info('workbench_orderwords') WHERE name = 'sort_key'")
         else:
-            cursor.execute("SELECT 1 FROM information_schema.columns WHERE table_name = 'workbench_orderwords' "
-                           "AND column_name = 'sort_key' AND table_schema = current_schema()")
+            cursor.execute(
+                "SELECT 1 FROM information_schema.columns WHERE table_name = 'workbench_orderwords' "
+                "AND column_name = 'sort_key' AND table_schema = current_schema()"
+            )
         return cursor.fetchone() is not None
 
 

@@ -12,6 +12,7 @@ Each index row also carries the order's filter keys (meta: center, kind, state, 
 who accepted, were assigned or handle it) and a sort key (acceptance second and order id in one integer, newest
 largest), so a words search with filters is answered, counted and paged newest first by the index alone.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,14 +41,14 @@ def _is_han(run: str) -> bool:
 
 
 def _pairs(run: str) -> list[str]:
-    return [run[i:i + 2] for i in range(len(run) - 1)]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
 def tokens(text: str) -> list[str]:
     """The index terms of a text, each once, in order of first appearance."""
     out: dict[str, None] = {}
     for run in _RUNS.findall(_fold(text)):
-        for t in (_pairs(run) if _is_han(run) else [run]):
+        for t in _pairs(run) if _is_han(run) else [run]:
             out[t] = None
     return list(out)
 
@@ -86,12 +87,15 @@ def document(subject: str, description: str) -> str:
     return " ".join(out)
 
 
-def meta(center_id, kind: str, state: str, level, department_id, is_overdue, acceptor_id, assigned_to_id,
-         handler_id) -> str:
+def meta(
+    center_id, kind: str, state: str, level, department_id, is_overdue, acceptor_id, assigned_to_id, handler_id
+) -> str:
     """The filter keys of an order as index terms (each '#' + a letter + the value); kept in step with the order by
     a database trigger (META_SQL below, the same text)."""
-    return (f"#c{center_id} #k{kind} #s{state} #l{level} #d{department_id or 0} #o{1 if is_overdue else 0} "
-            f"#u{acceptor_id or 0} #u{assigned_to_id or 0} #u{handler_id or 0}")
+    return (
+        f"#c{center_id} #k{kind} #s{state} #l{level} #d{department_id or 0} #o{1 if is_overdue else 0} "
+        f"#u{acceptor_id or 0} #u{assigned_to_id or 0} #u{handler_id or 0}"
+    )
 
 
 def meta_key(letter: str, value) -> str:
@@ -125,23 +129,38 @@ def seconds_of(key: int) -> int:
 # The SQL twins of meta() and sort_key(), over the row NEW of tickets_order, for the triggers that keep the index in
 # step with every write of an order (a bulk update() or raw SQL included). Tested equal to the Python ones.
 META_SQL = {
-    "sqlite": ("'#c' || NEW.center_id || ' #k' || NEW.kind || ' #s' || NEW.state || ' #l' || NEW.level || ' #d' || "
-               "coalesce(NEW.department_id, 0) || ' #o' || (CASE WHEN NEW.is_overdue THEN 1 ELSE 0 END) || ' #u' || "
-               "coalesce(NEW.acceptor_id, 0) || ' #u' || coalesce(NEW.assigned_to_id, 0) || ' #u' || "
-               "coalesce(NEW.handler_id, 0)"),
-    "postgresql": ("'#c' || NEW.center_id || ' #k' || NEW.kind || ' #s' || NEW.state || ' #l' || NEW.level || ' #d' || "
-                   "coalesce(NEW.department_id, 0) || ' #o' || (CASE WHEN NEW.is_overdue THEN 1 ELSE 0 END) || ' #u' || "
-                   "coalesce(NEW.acceptor_id, 0) || ' #u' || coalesce(NEW.assigned_to_id, 0) || ' #u' || "
-                   "coalesce(NEW.handler_id, 0)"),
+    "sqlite": (
+        "'#c' || NEW.center_id || ' #k' || NEW.kind || ' #s' || NEW.state || ' #l' || NEW.level || ' #d' || "
+        "coalesce(NEW.department_id, 0) || ' #o' || (CASE WHEN NEW.is_overdue THEN 1 ELSE 0 END) || ' #u' || "
+        "coalesce(NEW.acceptor_id, 0) || ' #u' || coalesce(NEW.assigned_to_id, 0) || ' #u' || "
+        "coalesce(NEW.handler_id, 0)"
+    ),
+    "postgresql": (
+        "'#c' || NEW.center_id || ' #k' || NEW.kind || ' #s' || NEW.state || ' #l' || NEW.level || ' #d' || "
+        "coalesce(NEW.department_id, 0) || ' #o' || (CASE WHEN NEW.is_overdue THEN 1 ELSE 0 END) || ' #u' || "
+        "coalesce(NEW.acceptor_id, 0) || ' #u' || coalesce(NEW.assigned_to_id, 0) || ' #u' || "
+        "coalesce(NEW.handler_id, 0)"
+    ),
 }
 SORT_KEY_SQL = {
     "sqlite": f"((max(0, CAST(strftime('%s', NEW.accepted_at) AS INTEGER) - {EPOCH_SECONDS}) << {ID_BITS}) | NEW.id)",
-    "postgresql": (f"((GREATEST(0, floor(extract(epoch FROM NEW.accepted_at))::bigint - {EPOCH_SECONDS}) << {ID_BITS})"
-                   " | NEW.id)"),
+    "postgresql": (
+        f"((GREATEST(0, floor(extract(epoch FROM NEW.accepted_at))::bigint - {EPOCH_SECONDS}) << {ID_BITS}) | NEW.id)"
+    ),
 }
 # Columns of tickets_order the index copies (a change of any of them rewrites the row's meta or sort key).
-KEY_COLUMNS = ("center_id", "kind", "state", "level", "department_id", "is_overdue", "acceptor_id", "assigned_to_id",
-               "handler_id", "accepted_at")
+KEY_COLUMNS = (
+    "center_id",
+    "kind",
+    "state",
+    "level",
+    "department_id",
+    "is_overdue",
+    "acceptor_id",
+    "assigned_to_id",
+    "handler_id",
+    "accepted_at",
+)
 
 
 @dataclass(frozen=True)

@@ -55,10 +55,17 @@ def due(request, accepted: datetime, unit: str, amount: float):
     try:
         rule = DeadlineRule(unit, amount)
     except ValueError:
-        raise RuleViolation("时限单位应为 hours 或 working_days，工作日数应为非负整数", field="unit", rule="deadline_rule")
+        raise RuleViolation(
+            "时限单位应为 hours 或 working_days，工作日数应为非负整数", field="unit", rule="deadline_rule"
+        )
     due = due_at(accepted, rule, services.center_calendar())
-    return {"accepted": accepted, "unit": unit, "amount": amount, "due": due,
-            "deadline_warnings": warnings_out(years.deadline_warnings(accepted, due, rule))}
+    return {
+        "accepted": accepted,
+        "unit": unit,
+        "amount": amount,
+        "due": due,
+        "deadline_warnings": warnings_out(years.deadline_warnings(accepted, due, rule)),
+    }
 
 
 @op(router.put, "/overrides/{day}", "workcal.set_override", response=DayOut)

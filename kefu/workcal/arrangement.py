@@ -5,6 +5,7 @@ returns the days it read and the problems it found, each problem a code with its
 the words are chosen where they are shown (kefu.workcal.messages). Nothing here touches the database:
 `preview()` compares the arrangement with a calendar so the administrator sees what would change.
 """
+
 from __future__ import annotations
 
 import csv
@@ -96,13 +97,29 @@ def parse(text: str, year: int) -> tuple[list[ArrangedDay], list[LineProblem]]:
         day = _parse_date(day_text)
         line_problems = []
         if day is None:
-            line_problems.append(LineProblem("workcal.arrangement.date", "csv", {"line": line, "value": _short(day_text)}))
+            line_problems.append(
+                LineProblem("workcal.arrangement.date", "csv", {"line": line, "value": _short(day_text)})
+            )
         elif not first <= day <= last:
-            line_problems.append(LineProblem("workcal.arrangement.date_range", "csv", {
-                "line": line, "day": day.isoformat(), "year": year, "start": first.isoformat(), "end": last.isoformat()}))
+            line_problems.append(
+                LineProblem(
+                    "workcal.arrangement.date_range",
+                    "csv",
+                    {
+                        "line": line,
+                        "day": day.isoformat(),
+                        "year": year,
+                        "start": first.isoformat(),
+                        "end": last.isoformat(),
+                    },
+                )
+            )
         elif day in seen:
-            line_problems.append(LineProblem("workcal.arrangement.duplicate", "csv",
-                                             {"line": line, "day": day.isoformat(), "first": seen[day]}))
+            line_problems.append(
+                LineProblem(
+                    "workcal.arrangement.duplicate", "csv", {"line": line, "day": day.isoformat(), "first": seen[day]}
+                )
+            )
         if kind.lower() not in OFF_WORDS | WORK_WORDS:
             line_problems.append(LineProblem("workcal.arrangement.kind", "csv", {"line": line, "value": _short(kind)}))
         if len(name) > MAX_NAME:
@@ -161,7 +178,16 @@ def apply(cal: WorkCalendar, days: list[ArrangedDay]) -> WorkCalendar:
 def preview(cal: WorkCalendar, year: int, days: list[ArrangedDay]) -> Preview:
     """What saving `days` would change on `cal`: each day before and after, and the year's working days."""
     after = apply(cal, days)
-    changes = [DayChange(d.line, d.day, cal.is_working_day(d.day), after.is_working_day(d.day),
-                         cal.names.get(d.day, ""), after.names.get(d.day, "")) for d in days]
+    changes = [
+        DayChange(
+            d.line,
+            d.day,
+            cal.is_working_day(d.day),
+            after.is_working_day(d.day),
+            cal.names.get(d.day, ""),
+            after.names.get(d.day, ""),
+        )
+        for d in days
+    ]
     start, end = date(year, 1, 1), date(year, 12, 31) + timedelta(days=1)
     return Preview(year, changes, cal.working_days_between(start, end), after.working_days_between(start, end))

@@ -4,6 +4,7 @@ Built from data, not from a library call, so that it can be tested exhaustively 
 administrator's overrides win over the published holiday table. It also knows which years its data
 covers: past the last published year every weekday would silently count as a working day (issue 12).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -61,7 +62,7 @@ class WorkCalendar:
             day += timedelta(days=1)
         return count
 
-    def with_overrides(self, overrides: dict[date, bool], names: dict[date, str] | None = None) -> "WorkCalendar":
+    def with_overrides(self, overrides: dict[date, bool], names: dict[date, str] | None = None) -> WorkCalendar:
         """A new calendar where each override (True = working, False = day off) wins."""
         holidays, workdays = set(self.holidays), set(self.workdays)
         for day, working in overrides.items():
@@ -74,7 +75,7 @@ class WorkCalendar:
         merged_names = {**self.names, **(names or {})}
         return WorkCalendar(frozenset(holidays), frozenset(workdays), merged_names, self.covered_years)
 
-    def with_covered_years(self, years) -> "WorkCalendar":
+    def with_covered_years(self, years) -> WorkCalendar:
         return WorkCalendar(self.holidays, self.workdays, self.names, frozenset(years))
 
 

@@ -4,6 +4,7 @@
 - Levels 3-4 count working days: the same clock time on the N-th working day after the acceptance
   day (004:L1297-1299); acceptance on a non-working day counts from 00:00 of the next working day.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ class DeadlineRule:
             raise ValueError(f"bad deadline amount {self.amount!r}")
 
     @classmethod
-    def parse(cls, data: dict) -> "DeadlineRule":
+    def parse(cls, data: dict) -> DeadlineRule:
         return cls(data["unit"], data["amount"])
 
     def label(self) -> str:
@@ -64,8 +65,9 @@ class DeadlineWarning:
     params: dict = field(default_factory=dict, hash=False)
 
 
-def due_warnings(accepted: datetime, due: datetime, rule: DeadlineRule, cal: WorkCalendar,
-                 tz: str = "Asia/Shanghai") -> list[DeadlineWarning]:
+def due_warnings(
+    accepted: datetime, due: datetime, rule: DeadlineRule, cal: WorkCalendar, tz: str = "Asia/Shanghai"
+) -> list[DeadlineWarning]:
     """Why the deadline `due` (counted by `due_at(accepted, rule, ...)`) may be wrong: each year it was counted
     across without holiday data, and, for a stored deadline, a calendar that has changed since (an arrangement
     entered later), with the deadline today's calendar gives. Clock hours do not read the calendar: never a warning."""

@@ -1,5 +1,6 @@
 """The words of the calendar's warnings and problems: codes with parameters, rendered in the reader's language
 when shown (the pure modules and the services keep only the code and its values)."""
+
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +15,9 @@ MESSAGES = {
     "workcal.arrangement.too_many": _("一次最多录入 %(max)s 行，这里有 %(count)s 行"),
     "workcal.arrangement.columns": _("第 %(line)s 行：应为“日期,类型,名称”（名称可省略），这一行有 %(count)s 列"),
     "workcal.arrangement.date": _("第 %(line)s 行：日期“%(value)s”无法识别，应写成 2027-01-01 这样的格式"),
-    "workcal.arrangement.date_range": _("第 %(line)s 行：日期 %(day)s 不属于 %(year)s 年的安排（可填 %(start)s 至 %(end)s）"),
+    "workcal.arrangement.date_range": _(
+        "第 %(line)s 行：日期 %(day)s 不属于 %(year)s 年的安排（可填 %(start)s 至 %(end)s）"
+    ),
     "workcal.arrangement.duplicate": _("第 %(line)s 行：日期 %(day)s 与第 %(first)s 行重复"),
     "workcal.arrangement.kind": _("第 %(line)s 行：类型“%(value)s”无效，应为“休”（放假）或“班”（调休上班）"),
     "workcal.arrangement.name_length": _("第 %(line)s 行：名称不能超过 %(max)s 个字符"),

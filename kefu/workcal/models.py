@@ -1,4 +1,5 @@
 """Administrator overrides of the published holiday table."""
+
 from django.conf import settings
 from django.db import models
 
@@ -24,8 +25,14 @@ class ConfirmedYear(models.Model):
     counted across it no longer carry a warning, though chinese-calendar publishes nothing for it."""
 
     year = models.PositiveSmallIntegerField("年份", unique=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+", verbose_name="确认人")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="确认人",
+    )
     confirmed_at = models.DateTimeField("确认时间")
 
     class Meta:

@@ -19,6 +19,7 @@ and 夜班 (004:L763, L785), hands the night shift over in the morning (004:L885
 but gives no hours. The hotline and 12345 presets therefore add an overnight shift (大夜班 01:00-09:00, handed over in
 the morning) to the three Taobao shifts so that the 24 hours are covered; the e-commerce preset keeps the three.
 """
+
 from __future__ import annotations
 
 import copy
@@ -32,19 +33,34 @@ SECTION = "shifts"
 
 _TAOBAO = [
     {"code": "D", "name": "白班", "start": "08:00", "hours": 9, "color": "#ffd666"},  # 003:L5 = 000:L180
-    {"code": "N", "name": "晚班", "start": "17:00", "hours": 8, "color": "#597ef7"},  # 003:L8 = 000:L183 (ends 01:00, 003:L14)
+    {
+        "code": "N",
+        "name": "晚班",
+        "start": "17:00",
+        "hours": 8,
+        "color": "#597ef7",
+    },  # 003:L8 = 000:L183 (ends 01:00, 003:L14)
     {"code": "R", "name": "常班", "start": "09:00", "hours": 9, "color": "#95de64"},  # 003:L11 = 000:L186
 ]
 _OVERNIGHT = {"code": "O", "name": "大夜班", "start": "01:00", "hours": 8, "color": "#9254de"}  # 004:L741, L885
 _NIGHT = {"start": "22:00", "end": "06:00", "min_hours": 3}  # center setting: the seeds give no night hours
 
 PRESETS = {
-    "hotline": {"templates": [*copy.deepcopy(_TAOBAO), copy.deepcopy(_OVERNIGHT)], "night_window": dict(_NIGHT),
-                "default": "D"},
-    "gov12345": {"templates": [*copy.deepcopy(_TAOBAO), copy.deepcopy(_OVERNIGHT)], "night_window": dict(_NIGHT),
-                 "default": "D"},
-    "ecommerce": {"templates": copy.deepcopy(_TAOBAO), "night_window": dict(_NIGHT),
-                  "default": "R"},  # 常班 09:00 (003:L11): the shop's office hours
+    "hotline": {
+        "templates": [*copy.deepcopy(_TAOBAO), copy.deepcopy(_OVERNIGHT)],
+        "night_window": dict(_NIGHT),
+        "default": "D",
+    },
+    "gov12345": {
+        "templates": [*copy.deepcopy(_TAOBAO), copy.deepcopy(_OVERNIGHT)],
+        "night_window": dict(_NIGHT),
+        "default": "D",
+    },
+    "ecommerce": {
+        "templates": copy.deepcopy(_TAOBAO),
+        "night_window": dict(_NIGHT),
+        "default": "R",
+    },  # 常班 09:00 (003:L11): the shop's office hours
 }
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -55,7 +71,8 @@ class Template(PolicyModel):
     """One shift template."""
 
     code: Code(r"^[A-Za-z0-9_-]{1,8}$", "必须是 1-8 位字母、数字、下划线或连字符", kind="代码（1–8 位）") = Field(
-        description="班次代码（排班表上显示）")
+        description="班次代码（排班表上显示）"
+    )
     name: Text(min_length=1, max_length=30) = Field(description="班次名称")  # 004:L763, L785
     start: Time() = Field(description="上班时间")  # 003:L5-11
     hours: Num(gt=0, le=16) = Field(description="班次时长（小时，整分钟）；过了午夜的班次次日结束")  # 003:L5-11

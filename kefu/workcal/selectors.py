@@ -1,4 +1,5 @@
 """Reads other apps need from workcal: the center's shift calendar (one source of shift hours)."""
+
 from __future__ import annotations
 
 from kefu.org.policy import policy_for

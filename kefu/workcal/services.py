@@ -1,4 +1,5 @@
 """The center's calendar: chinese-calendar's published holidays plus the administrator's overrides."""
+
 from __future__ import annotations
 
 import logging
@@ -15,8 +16,13 @@ from kefu.workcal.models import CalendarOverride, ConfirmedYear
 log = logging.getLogger(__name__)
 _VERSION_KEY = "workcal:calendar:version"
 _HOLIDAY_NAMES = {
-    "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节", "Labour Day": "劳动节",
-    "Dragon Boat Festival": "端午节", "Mid-autumn Festival": "中秋节", "National Day": "国庆节",
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "Mid-autumn Festival": "中秋节",
+    "National Day": "国庆节",
     "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
 }
 
@@ -93,7 +99,9 @@ def _invalidate_now_and_on_commit() -> None:
 def set_override(day: date, *, is_working_day: bool, name: str = "") -> CalendarOverride:
     if len(name) > 50:
         raise RuleViolation("说明不能超过50个字符", field="name", rule="max_length")
-    row, _ = CalendarOverride.objects.update_or_create(day=day, defaults={"is_working_day": is_working_day, "name": name})
+    row, _ = CalendarOverride.objects.update_or_create(
+        day=day, defaults={"is_working_day": is_working_day, "name": name}
+    )
     _invalidate_now_and_on_commit()
     return row
 
@@ -117,14 +125,16 @@ def days(start: date, end: date) -> list[dict]:
     lo, hi = published_range()
     out, day = [], start
     while day <= end:
-        out.append({
-            "day": day,
-            "is_working_day": cal.is_working_day(day),
-            "is_holiday": cal.is_holiday(day),
-            "is_makeup_workday": day in cal.workdays,
-            "name": cal.names.get(day, ""),
-            "overridden": day in overridden,
-            "published": lo <= day <= hi,
-        })
+        out.append(
+            {
+                "day": day,
+                "is_working_day": cal.is_working_day(day),
+                "is_holiday": cal.is_holiday(day),
+                "is_makeup_workday": day in cal.workdays,
+                "name": cal.names.get(day, ""),
+                "overridden": day in overridden,
+                "published": lo <= day <= hi,
+            }
+        )
         day += timedelta(days=1)
     return out

@@ -5,6 +5,7 @@ handover diary, the QA shift summaries, the roster, the floor ladder, attendance
 (kefu.workcal.selectors.shift_calendar). A night shift is known by its hours: it works at least
 `min_hours` inside the night window (22:00-06:00 by default), whatever it is called.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -15,7 +16,7 @@ DAY_MINUTES = 24 * 60
 
 
 def minutes_of(hhmm: str) -> int:
-    """"08:30" -> 510; "24:00" -> 1440."""
+    """ "08:30" -> 510; "24:00" -> 1440."""
     hours, minutes = hhmm.split(":")
     return int(hours) * 60 + int(minutes)
 
@@ -89,8 +90,16 @@ def templates_from(section: Mapping) -> list[ShiftTemplate]:
     for raw in section["templates"]:
         start = minutes_of(raw["start"])
         minutes = int(round(float(raw["hours"]) * 60))
-        out.append(ShiftTemplate(raw["code"], raw["name"], raw["start"], minutes, is_night(start, minutes, night),
-                                 raw.get("color") or "#d9d9d9"))
+        out.append(
+            ShiftTemplate(
+                raw["code"],
+                raw["name"],
+                raw["start"],
+                minutes,
+                is_night(start, minutes, night),
+                raw.get("color") or "#d9d9d9",
+            )
+        )
     return out
 
 

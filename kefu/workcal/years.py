@@ -4,6 +4,7 @@ chinese-calendar carries the State Council's arrangement up to its last year; a 
 weekday as a working day until an administrator enters that year's holidays and make-up working days
 (调休) and confirms the year. Deadlines counted across an unconfirmed year carry a warning.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -18,7 +19,9 @@ from kefu.workcal.messages import shown
 from kefu.workcal.models import CalendarOverride, ConfirmedYear
 
 
-def deadline_warnings(accepted: datetime, due: datetime, rule: DeadlineRule, tz: str = "Asia/Shanghai") -> list[DeadlineWarning]:
+def deadline_warnings(
+    accepted: datetime, due: datetime, rule: DeadlineRule, tz: str = "Asia/Shanghai"
+) -> list[DeadlineWarning]:
     """Warnings of a deadline counted on the center's calendar (see deadlines.due_warnings)."""
     return due_warnings(accepted, due, rule, services.center_calendar(), tz)
 
@@ -71,8 +74,11 @@ def confirm_year(year: int, user) -> ConfirmedYear | None:
     """Record that `year`'s arrangement is complete (who and when). A year chinese-calendar publishes needs none;
     a year without a single day off entered is refused, as its 元旦 alone would be one."""
     if not arrangement.MIN_YEAR <= year <= arrangement.MAX_YEAR:
-        raise RuleViolation(shown("workcal.arrangement.year_range", {"min": arrangement.MIN_YEAR, "max": arrangement.MAX_YEAR}),
-                            field="year", rule="year_range")
+        raise RuleViolation(
+            shown("workcal.arrangement.year_range", {"min": arrangement.MIN_YEAR, "max": arrangement.MAX_YEAR}),
+            field="year",
+            rule="year_range",
+        )
     if year in services.published_years():
         return None
     found = ConfirmedYear.objects.filter(year=year).first()
@@ -80,8 +86,11 @@ def confirm_year(year: int, user) -> ConfirmedYear | None:
         return found  # confirmed already: who confirmed first stays on record
     if not CalendarOverride.objects.filter(day__year=year, is_working_day=False).exists():
         raise RuleViolation(shown("workcal.year.nothing_entered", {"year": year}), field="year", rule="nothing_entered")
-    row = ConfirmedYear.objects.create(year=year, confirmed_by=user if user is not None and user.is_authenticated else None,
-                                       confirmed_at=timezone.now())
+    row = ConfirmedYear.objects.create(
+        year=year,
+        confirmed_by=user if user is not None and user.is_authenticated else None,
+        confirmed_at=timezone.now(),
+    )
     services.invalidate()
     transaction.on_commit(services.invalidate)
     return row

@@ -6,108 +6,195 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AttendanceSheet',
+            name="AttendanceSheet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(verbose_name='月份')),
-                ('rows', models.JSONField(verbose_name='明细')),
-                ('published_at', models.DateTimeField(auto_now_add=True, verbose_name='公布时间')),
-                ('center', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.center')),
-                ('published_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.staff', verbose_name='公布人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("month", models.DateField(verbose_name="月份")),
+                ("rows", models.JSONField(verbose_name="明细")),
+                ("published_at", models.DateTimeField(auto_now_add=True, verbose_name="公布时间")),
+                (
+                    "center",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="org.center"),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="org.staff",
+                        verbose_name="公布人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '月度考勤表',
-                'verbose_name_plural': '月度考勤表',
-                'ordering': ['-month', '-published_at'],
+                "verbose_name": "月度考勤表",
+                "verbose_name_plural": "月度考勤表",
+                "ordering": ["-month", "-published_at"],
             },
         ),
         migrations.CreateModel(
-            name='ClockImport',
+            name="ClockImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('sha256', models.CharField(max_length=64, unique=True)),
-                ('rows', models.PositiveIntegerField(verbose_name='行数')),
-                ('imported_at', models.DateTimeField(auto_now_add=True, verbose_name='导入时间')),
-                ('imported_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file_name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("sha256", models.CharField(max_length=64, unique=True)),
+                ("rows", models.PositiveIntegerField(verbose_name="行数")),
+                ("imported_at", models.DateTimeField(auto_now_add=True, verbose_name="导入时间")),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '打卡导入',
-                'verbose_name_plural': '打卡导入',
+                "verbose_name": "打卡导入",
+                "verbose_name_plural": "打卡导入",
             },
         ),
         migrations.CreateModel(
-            name='LeaveRequest',
+            name="LeaveRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=30, verbose_name='请假类型')),
-                ('start', models.DateField(verbose_name='开始日期')),
-                ('end', models.DateField(verbose_name='结束日期')),
-                ('days', models.PositiveSmallIntegerField(verbose_name='天数')),
-                ('reason', models.CharField(max_length=300, verbose_name='事由')),
-                ('state', models.CharField(choices=[('submitted', '待审批'), ('approved', '已批准'), ('rejected', '已驳回'), ('cancelled', '已撤销')], default='submitted', max_length=12, verbose_name='状态')),
-                ('submitted_at', models.DateTimeField(verbose_name='提交时间')),
-                ('steps', models.JSONField(default=list, verbose_name='审批步骤')),
-                ('approvals', models.JSONField(default=list, verbose_name='审批记录')),
-                ('manager_required', models.BooleanField(default=False, verbose_name='须管理人员批准')),
-                ('findings', models.JSONField(default=list, verbose_name='规则提示')),
-                ('certificate_required', models.BooleanField(default=False, verbose_name='须医疗证明')),
-                ('certificate_due', models.DateField(blank=True, null=True, verbose_name='证明提交期限')),
-                ('certificate_received_at', models.DateTimeField(blank=True, null=True, verbose_name='证明收到时间')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='leave_requests', to='org.staff', verbose_name='申请人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=30, verbose_name="请假类型")),
+                ("start", models.DateField(verbose_name="开始日期")),
+                ("end", models.DateField(verbose_name="结束日期")),
+                ("days", models.PositiveSmallIntegerField(verbose_name="天数")),
+                ("reason", models.CharField(max_length=300, verbose_name="事由")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "待审批"),
+                            ("approved", "已批准"),
+                            ("rejected", "已驳回"),
+                            ("cancelled", "已撤销"),
+                        ],
+                        default="submitted",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(verbose_name="提交时间")),
+                ("steps", models.JSONField(default=list, verbose_name="审批步骤")),
+                ("approvals", models.JSONField(default=list, verbose_name="审批记录")),
+                ("manager_required", models.BooleanField(default=False, verbose_name="须管理人员批准")),
+                ("findings", models.JSONField(default=list, verbose_name="规则提示")),
+                ("certificate_required", models.BooleanField(default=False, verbose_name="须医疗证明")),
+                ("certificate_due", models.DateField(blank=True, null=True, verbose_name="证明提交期限")),
+                ("certificate_received_at", models.DateTimeField(blank=True, null=True, verbose_name="证明收到时间")),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="leave_requests",
+                        to="org.staff",
+                        verbose_name="申请人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '请假申请',
-                'verbose_name_plural': '请假申请',
-                'ordering': ['-submitted_at'],
+                "verbose_name": "请假申请",
+                "verbose_name_plural": "请假申请",
+                "ordering": ["-submitted_at"],
             },
         ),
         migrations.CreateModel(
-            name='ShiftSwap',
+            name="ShiftSwap",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requester_shift_start', models.DateTimeField(verbose_name='申请人原班次开始')),
-                ('requester_shift_end', models.DateTimeField(verbose_name='申请人原班次结束')),
-                ('counterpart_shift_start', models.DateTimeField(verbose_name='对方原班次开始')),
-                ('counterpart_shift_end', models.DateTimeField(verbose_name='对方原班次结束')),
-                ('reason', models.CharField(max_length=300, verbose_name='事由')),
-                ('state', models.CharField(choices=[('requested', '待审批'), ('approved', '已批准'), ('rejected', '已驳回'), ('cancelled', '已撤销')], default='requested', max_length=12, verbose_name='状态')),
-                ('approvals', models.JSONField(default=list, verbose_name='班长审批')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='申请时间')),
-                ('counterpart', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='swaps_offered', to='org.staff', verbose_name='对方')),
-                ('requester', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='swaps_requested', to='org.staff', verbose_name='申请人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("requester_shift_start", models.DateTimeField(verbose_name="申请人原班次开始")),
+                ("requester_shift_end", models.DateTimeField(verbose_name="申请人原班次结束")),
+                ("counterpart_shift_start", models.DateTimeField(verbose_name="对方原班次开始")),
+                ("counterpart_shift_end", models.DateTimeField(verbose_name="对方原班次结束")),
+                ("reason", models.CharField(max_length=300, verbose_name="事由")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("requested", "待审批"),
+                            ("approved", "已批准"),
+                            ("rejected", "已驳回"),
+                            ("cancelled", "已撤销"),
+                        ],
+                        default="requested",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("approvals", models.JSONField(default=list, verbose_name="班长审批")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="申请时间")),
+                (
+                    "counterpart",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="swaps_offered",
+                        to="org.staff",
+                        verbose_name="对方",
+                    ),
+                ),
+                (
+                    "requester",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="swaps_requested",
+                        to="org.staff",
+                        verbose_name="申请人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '换班申请',
-                'verbose_name_plural': '换班申请',
-                'ordering': ['-created_at'],
+                "verbose_name": "换班申请",
+                "verbose_name_plural": "换班申请",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ClockEvent',
+            name="ClockEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(verbose_name='打卡时间')),
-                ('direction', models.CharField(choices=[('in', '上班'), ('out', '下班')], max_length=3, verbose_name='方向')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='clock_events', to='org.staff', verbose_name='员工')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='attendance.clockimport')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(verbose_name="打卡时间")),
+                (
+                    "direction",
+                    models.CharField(choices=[("in", "上班"), ("out", "下班")], max_length=3, verbose_name="方向"),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="clock_events",
+                        to="org.staff",
+                        verbose_name="员工",
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="attendance.clockimport"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '打卡记录',
-                'verbose_name_plural': '打卡记录',
-                'indexes': [models.Index(fields=['staff', 'at'], name='attendance__staff_i_94a1d8_idx')],
-                'constraints': [models.UniqueConstraint(fields=('staff', 'at', 'direction'), name='clock_event_unique')],
+                "verbose_name": "打卡记录",
+                "verbose_name_plural": "打卡记录",
+                "indexes": [models.Index(fields=["staff", "at"], name="attendance__staff_i_94a1d8_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("staff", "at", "direction"), name="clock_event_unique")
+                ],
             },
         ),
     ]

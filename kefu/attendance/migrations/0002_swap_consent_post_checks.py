@@ -5,52 +5,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('attendance', '0001_initial'),
-        ('org', '0001_initial'),
+        ("attendance", "0001_initial"),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='shiftswap',
-            name='answered_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='对方答复时间'),
+            model_name="shiftswap",
+            name="answered_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="对方答复时间"),
         ),
         migrations.AddField(
-            model_name='shiftswap',
-            name='applied',
-            field=models.JSONField(default=list, verbose_name='已调整的排班'),
+            model_name="shiftswap",
+            name="applied",
+            field=models.JSONField(default=list, verbose_name="已调整的排班"),
         ),
         migrations.AddField(
-            model_name='shiftswap',
-            name='version',
-            field=models.PositiveIntegerField(default=1, verbose_name='版本'),
+            model_name="shiftswap",
+            name="version",
+            field=models.PositiveIntegerField(default=1, verbose_name="版本"),
         ),
         migrations.AlterField(
-            model_name='shiftswap',
-            name='state',
-            field=models.CharField(choices=[('requested', '待对方同意'), ('agreed', '待班长审批'), ('approved', '已批准'), ('declined', '对方不同意'), ('rejected', '已驳回'), ('cancelled', '已撤销')], default='requested', max_length=12, verbose_name='状态'),
+            model_name="shiftswap",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("requested", "待对方同意"),
+                    ("agreed", "待班长审批"),
+                    ("approved", "已批准"),
+                    ("declined", "对方不同意"),
+                    ("rejected", "已驳回"),
+                    ("cancelled", "已撤销"),
+                ],
+                default="requested",
+                max_length=12,
+                verbose_name="状态",
+            ),
         ),
         migrations.CreateModel(
-            name='PostCheck',
+            name="PostCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('spot_check', '查岗不在岗'), ('left_post', '离岗')], max_length=12, verbose_name='类型')),
-                ('at', models.DateTimeField(verbose_name='查岗或离岗时间')),
-                ('until', models.DateTimeField(blank=True, null=True, verbose_name='说明或返岗时间')),
-                ('finding', models.CharField(max_length=20, verbose_name='认定')),
-                ('minutes', models.PositiveIntegerField(default=0, verbose_name='分钟数')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='说明')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='录入时间')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.staff', verbose_name='录入人')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='post_checks', to='org.staff', verbose_name='员工')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("spot_check", "查岗不在岗"), ("left_post", "离岗")],
+                        max_length=12,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("at", models.DateTimeField(verbose_name="查岗或离岗时间")),
+                ("until", models.DateTimeField(blank=True, null=True, verbose_name="说明或返岗时间")),
+                ("finding", models.CharField(max_length=20, verbose_name="认定")),
+                ("minutes", models.PositiveIntegerField(default=0, verbose_name="分钟数")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="说明")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="录入时间")),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="org.staff",
+                        verbose_name="录入人",
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="post_checks",
+                        to="org.staff",
+                        verbose_name="员工",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '查岗与离岗记录',
-                'verbose_name_plural': '查岗与离岗记录',
-                'ordering': ['-at'],
-                'indexes': [models.Index(fields=['staff', 'at'], name='attendance__staff_i_857d92_idx')],
+                "verbose_name": "查岗与离岗记录",
+                "verbose_name_plural": "查岗与离岗记录",
+                "ordering": ["-at"],
+                "indexes": [models.Index(fields=["staff", "at"], name="attendance__staff_i_857d92_idx")],
             },
         ),
     ]

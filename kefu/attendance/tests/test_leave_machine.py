@@ -1,5 +1,6 @@
 """Leave requests on the workflow kernel (kefu/attendance/machine.py LEAVE): the approval ladder step by step, no
 skipping a level and nobody approving their own leave (002:L70), the applicant's withdrawal, version, centers, audit."""
+
 import json
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -28,9 +29,16 @@ def people(center, make_staff):
 
 
 def _leave(staff, steps, reason="家事") -> LeaveRequest:
-    return LeaveRequest.objects.create(staff=staff, kind="personal", start=date(2026, 12, 3), end=date(2026, 12, 3),
-                                       days=1, reason=reason, submitted_at=datetime(2026, 12, 1, 9, tzinfo=SH),
-                                       steps=steps)
+    return LeaveRequest.objects.create(
+        staff=staff,
+        kind="personal",
+        start=date(2026, 12, 3),
+        end=date(2026, 12, 3),
+        days=1,
+        reason=reason,
+        submitted_at=datetime(2026, 12, 1, 9, tzinfo=SH),
+        steps=steps,
+    )
 
 
 def test_nobody_approves_their_own_leave(people):  # 002:L70
@@ -90,8 +98,9 @@ def test_another_centers_request_is_not_found_and_decisions_are_audited(people):
     from kefu.org import services as org_services
 
     other = org_services.create_center("other", "另一中心")
-    outsider = org_services.create_staff(other, staff_no="7001", name="外中心", roles=["supervisor"],
-                                         username="u7001", password="Kefu-test-2026!")
+    outsider = org_services.create_staff(
+        other, staff_no="7001", name="外中心", roles=["supervisor"], username="u7001", password="Kefu-test-2026!"
+    )
     leave = _leave(people["agent"], ["supervisor"])
     with pytest.raises(RuleViolation) as err:
         services.decide_leave(leave.pk, outsider, approve=True)
@@ -104,17 +113,22 @@ def test_api_refuses_own_approval_in_the_readers_language(people, client_for):
     own = _leave(people["sup"], ["supervisor"])
     client = client_for(people["sup"])
     assert own.pk not in [r["id"] for r in client.get("/api/attendance/leave/pending").json()]
-    res = client.post(f"/api/attendance/leave/{own.pk}/decision", json.dumps({"approve": True}),
-                      content_type="application/json")
+    res = client.post(
+        f"/api/attendance/leave/{own.pk}/decision", json.dumps({"approve": True}), content_type="application/json"
+    )
     assert res.status_code == 403 and res.json()["detail"][0]["rule"] == "workflow.own_request"
     client.cookies["django_language"] = "en"
-    res = client.post(f"/api/attendance/leave/{own.pk}/decision", json.dumps({"approve": True}),
-                      content_type="application/json")
+    res = client.post(
+        f"/api/attendance/leave/{own.pk}/decision", json.dumps({"approve": True}), content_type="application/json"
+    )
     assert res.status_code == 403 and "own" in res.json()["detail"][0]["message"]
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in res.json()["detail"][0]["message"])
     client.cookies["django_language"] = "zh-hans"
-    res = client_for(people["sup2"]).post(f"/api/attendance/leave/{own.pk}/decision",
-                                          json.dumps({"approve": True, "version": 1}), content_type="application/json")
+    res = client_for(people["sup2"]).post(
+        f"/api/attendance/leave/{own.pk}/decision",
+        json.dumps({"approve": True, "version": 1}),
+        content_type="application/json",
+    )
     assert res.status_code == 200 and res.json()["state"] == "approved"
 
 
@@ -122,8 +136,9 @@ def test_approvals_page_lists_neither_own_nor_other_centers_requests(people, cli
     from kefu.org import services as org_services
 
     other = org_services.create_center("other", "另一中心")
-    stranger = org_services.create_staff(other, staff_no="7002", name="外中心", roles=["agent"],
-                                         username="u7002", password="Kefu-test-2026!")
+    stranger = org_services.create_staff(
+        other, staff_no="7002", name="外中心", roles=["agent"], username="u7002", password="Kefu-test-2026!"
+    )
     _leave(people["sup"], ["supervisor"], reason="本人事由")
     _leave(people["agent"], ["supervisor"], reason="同事事由")
     _leave(stranger, ["supervisor"], reason="外中心事由")

@@ -1,4 +1,5 @@
 """Leave and approvals in a real Chromium (002:L69-70)."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -57,9 +58,20 @@ def test_month_sheet_page_and_excel(make_staff, page, login, screenshot, monkeyp
     monday = datetime(2026, 11, 2, 8, tzinfo=sh)
     agent = make_staff("agent", staff_no="1003")
     hr = make_staff("hr", staff_no="9300")
-    monkeypatch.setattr(services, "scheduled_shifts", lambda c, *, start, end: {"1003": [
-        rules.Shift("1003", monday + timedelta(days=d), monday + timedelta(days=d, hours=9)) for d in range(3)]})
-    services.import_clock_csv(agent.center, data="工号,时间,方向\n1003,2026-11-02 08:25,上班\n1003,2026-11-02 17:00,下班\n1003,2026-11-03 07:55,上班\n1003,2026-11-03 17:05,下班\n".encode(), file_name="c.csv")
+    monkeypatch.setattr(
+        services,
+        "scheduled_shifts",
+        lambda c, *, start, end: {
+            "1003": [
+                rules.Shift("1003", monday + timedelta(days=d), monday + timedelta(days=d, hours=9)) for d in range(3)
+            ]
+        },
+    )
+    services.import_clock_csv(
+        agent.center,
+        data="工号,时间,方向\n1003,2026-11-02 08:25,上班\n1003,2026-11-02 17:00,下班\n1003,2026-11-03 07:55,上班\n1003,2026-11-03 17:05,下班\n".encode(),
+        file_name="c.csv",
+    )
     login(hr)
     page.goto(page.base_url + "/attendance/sheet/?month=2026-11")
     row = page.locator("tr", has_text="1003").inner_text()
@@ -98,8 +110,13 @@ def test_colleague_agrees_to_a_swap_on_the_page(make_staff, page, login, screens
     roster = Roster.objects.create(center=center, start=d1, days=2, status=Roster.Status.PUBLISHED)
     Assignment.objects.create(roster=roster, staff=a, day=d1, shift=shift, code="D")
     Assignment.objects.create(roster=roster, staff=b, day=d2, shift=shift, code="D")
-    swap = services.request_swap(a, counterpart_staff_no="1002", requester_shift_start=datetime.combine(d1, time(8), tz),
-                                 counterpart_shift_start=datetime.combine(d2, time(8), tz), reason="孩子开家长会")
+    swap = services.request_swap(
+        a,
+        counterpart_staff_no="1002",
+        requester_shift_start=datetime.combine(d1, time(8), tz),
+        counterpart_shift_start=datetime.combine(d2, time(8), tz),
+        reason="孩子开家长会",
+    )
     login(b)
     page.goto(page.base_url + "/attendance/")
     row = page.locator("tr", has_text="1001").filter(has_text="待对方同意")
@@ -132,8 +149,13 @@ def test_lead_records_time_away_from_the_post(make_staff, page, login, screensho
     day = date.today() - timedelta(days=1)
     make_staff("agent", staff_no="1005")
     lead = make_staff("team_lead", staff_no="9005")
-    monkeypatch.setattr(services, "scheduled_shifts", lambda c, *, start, end: {"1005": [
-        rules.Shift("1005", datetime.combine(day, time(8), tz), datetime.combine(day, time(17), tz))]})
+    monkeypatch.setattr(
+        services,
+        "scheduled_shifts",
+        lambda c, *, start, end: {
+            "1005": [rules.Shift("1005", datetime.combine(day, time(8), tz), datetime.combine(day, time(17), tz))]
+        },
+    )
     login(lead)
     page.goto(page.base_url + "/attendance/approvals/")
     form = page.locator("#post-checks form")

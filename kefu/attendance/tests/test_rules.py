@@ -1,4 +1,5 @@
 """Leave, swap and attendance rules of the seeds (002 篇一 L68-85, 003 第五篇 L443-456), pure."""
+
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,9 +22,18 @@ def shift(no="1001", d=24, start=8, hours=9, code="D", night=False):
 
 
 def leave(**kw):
-    base = dict(kind="personal", start=date(2026, 11, 24), end=date(2026, 11, 24), submitted_at=dt(22, 9),
-                first_shift=shift(), holidays=set(), rules=HOT, same_day_off_in_department=0, taken_this_quarter=0,
-                default_start="08:00")
+    base = dict(
+        kind="personal",
+        start=date(2026, 11, 24),
+        end=date(2026, 11, 24),
+        submitted_at=dt(22, 9),
+        first_shift=shift(),
+        holidays=set(),
+        rules=HOT,
+        same_day_off_in_department=0,
+        taken_this_quarter=0,
+        default_start="08:00",
+    )
     base.update(kw)
     return rules.check_leave(**base)
 
@@ -86,10 +96,20 @@ class TestApprovalLadder:
 class TestSwaps:
     def swap(self, **kw):
         a, b = shift("1001", 24), shift("1002", 25)
-        base = dict(requester_shift=a, counterpart_shift=b, requester_level=3, counterpart_level=3,
-                    requester_swaps_this_month=[], counterpart_swaps_this_month=[], requester_schedule=[a],
-                    counterpart_schedule=[b], holidays=set(), leave_days_requester=set(), leave_days_counterpart=set(),
-                    rules=HOT["swap"])
+        base = dict(
+            requester_shift=a,
+            counterpart_shift=b,
+            requester_level=3,
+            counterpart_level=3,
+            requester_swaps_this_month=[],
+            counterpart_swaps_this_month=[],
+            requester_schedule=[a],
+            counterpart_schedule=[b],
+            holidays=set(),
+            leave_days_requester=set(),
+            leave_days_counterpart=set(),
+            rules=HOT["swap"],
+        )
         base.update(kw)
         return [f.rule for f in rules.check_swap(**base)]
 
@@ -97,7 +117,12 @@ class TestSwaps:
         assert self.swap() == []
 
     def test_at_most_two_per_month(self):  # 002:L79 每人每月换班不得超过2次
-        assert self.swap(requester_swaps_this_month=[(date(2026, 11, 3), date(2026, 11, 5)), (date(2026, 11, 10), date(2026, 11, 12))]) == ["monthly_limit"]
+        assert self.swap(
+            requester_swaps_this_month=[
+                (date(2026, 11, 3), date(2026, 11, 5)),
+                (date(2026, 11, 10), date(2026, 11, 12)),
+            ]
+        ) == ["monthly_limit"]
         assert self.swap(requester_swaps_this_month=[(date(2026, 11, 3), date(2026, 11, 5))]) == []
 
     def test_no_consecutive_swaps(self):  # 002:L79 不允许连续换班

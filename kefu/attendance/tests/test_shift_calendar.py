@@ -1,4 +1,5 @@
 """Attendance reads the shift calendar: night shifts known by their hours, the default shift's start (issue 13)."""
+
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -35,8 +36,9 @@ def test_leave_on_the_overnight_shift_gets_the_night_shift_rule(make_staff):
     # 002:L73: night-shift leave only in special cases, asked before 12:00 of the day, approved by a manager
     agent = make_staff("agent", staff_no="1001")
     _rostered(agent, DAY, "O")
-    leave = services.submit_leave(agent, kind="personal", start=DAY, end=DAY, reason="家中有事",
-                                  now=datetime(2026, 12, 10, 9, tzinfo=TZ))
+    leave = services.submit_leave(
+        agent, kind="personal", start=DAY, end=DAY, reason="家中有事", now=datetime(2026, 12, 10, 9, tzinfo=TZ)
+    )
     assert leave.manager_required
     assert "原则上夜班不允许请假，特殊情况须经管理人员批准" in LeaveRequest.objects.get(pk=leave.pk).findings
 
@@ -48,11 +50,13 @@ def test_without_a_rostered_shift_the_default_shift_counts(make_staff, center):
     from kefu.org.services import update_policy
 
     agent = make_staff("agent", staff_no="1001")
-    short = services.submit_leave(agent, kind="personal", start=DAY, end=DAY, reason="家中有事",
-                                  now=datetime(2026, 12, 14, 8, 30, tzinfo=TZ))
+    short = services.submit_leave(
+        agent, kind="personal", start=DAY, end=DAY, reason="家中有事", now=datetime(2026, 12, 14, 8, 30, tzinfo=TZ)
+    )
     assert short.manager_required
     update_policy(center, preset="hotline", overrides={"shifts": {"default": "R"}})  # 常班 09:00
     other = make_staff("agent", staff_no="1002")
-    enough = services.submit_leave(other, kind="personal", start=DAY, end=DAY, reason="家中有事",
-                                   now=datetime(2026, 12, 14, 8, 30, tzinfo=TZ))
+    enough = services.submit_leave(
+        other, kind="personal", start=DAY, end=DAY, reason="家中有事", now=datetime(2026, 12, 14, 8, 30, tzinfo=TZ)
+    )
     assert not enough.manager_required

@@ -1,6 +1,7 @@
 """The shift swap on the workflow kernel: the counterpart agrees before the team leads approve (000:L242, 003:L67,
 004:L671), both leads approve (002:L78), and an approved swap is applied to the published roster so that attendance,
 adherence and discipline read the swapped shifts (004:L671, 002:L77-81)."""
+
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -28,9 +29,13 @@ def people(center, make_staff):
     lead_b = make_staff("team_lead", staff_no="9002", department=dept)
     Team.objects.filter(pk=team_a.pk).update(lead=lead_a)
     Team.objects.filter(pk=team_b.pk).update(lead=lead_b)
-    return {"a1": make_staff("agent", staff_no="1001", department=dept, team=team_a),
-            "b1": make_staff("agent", staff_no="2001", department=dept, team=team_b),
-            "lead_a": lead_a, "lead_b": lead_b, "dept": dept}
+    return {
+        "a1": make_staff("agent", staff_no="1001", department=dept, team=team_a),
+        "b1": make_staff("agent", staff_no="2001", department=dept, team=team_b),
+        "lead_a": lead_a,
+        "lead_b": lead_b,
+        "dept": dept,
+    }
 
 
 @pytest.fixture
@@ -41,14 +46,22 @@ def roster(center, people):
     day = ShiftTemplate.objects.create(center=center, code="D", name="白班", start=time(8), minutes=540)
     r = Roster.objects.create(center=center, start=date(2026, 12, 1), days=31, status=Roster.Status.PUBLISHED)
     Assignment.objects.bulk_create(
-        [Assignment(roster=r, staff=people["a1" if d % 2 else "b1"], day=date(2026, 12, d), shift=day, code="D")
-         for d in range(1, 32)])
+        [
+            Assignment(roster=r, staff=people["a1" if d % 2 else "b1"], day=date(2026, 12, d), shift=day, code="D")
+            for d in range(1, 32)
+        ]
+    )
     return r
 
 
 def ask(people):
-    return services.request_swap(people["a1"], counterpart_staff_no="2001", requester_shift_start=at(3, 8),
-                                 counterpart_shift_start=at(4, 8), reason="家里有事")
+    return services.request_swap(
+        people["a1"],
+        counterpart_staff_no="2001",
+        requester_shift_start=at(3, 8),
+        counterpart_shift_start=at(4, 8),
+        reason="家里有事",
+    )
 
 
 def notified(staff, code):
@@ -70,7 +83,9 @@ def test_counterpart_agrees_before_the_leads_approve(people, roster):
         services.answer_swap(swap.pk, people["a1"], agree=True)
     swap = services.answer_swap(swap.pk, people["b1"], agree=True)
     assert swap.state == ShiftSwap.State.AGREED and swap.answered_at is not None
-    assert notified(people["lead_a"], "attendance.swap.to_approve") and notified(people["lead_b"], "attendance.swap.to_approve")
+    assert notified(people["lead_a"], "attendance.swap.to_approve") and notified(
+        people["lead_b"], "attendance.swap.to_approve"
+    )
     with pytest.raises(NotAllowed):  # an agent is no approver
         services.decide_swap(swap.pk, people["b1"], approve=True)
     assert services.decide_swap(swap.pk, people["lead_a"], approve=True).state == ShiftSwap.State.AGREED
@@ -102,12 +117,16 @@ def test_approved_swap_is_applied_to_the_roster_attendance_and_adherence_read(pe
     swap = services.answer_swap(ask(people).pk, people["b1"], agree=True)
     services.decide_swap(swap.pk, people["lead_a"], approve=True)
     swap = services.decide_swap(swap.pk, people["lead_b"], approve=True)
-    assert {(a["staff_no"], a["day"], a["new"]) for a in swap.applied} >= {("1001", "2026-12-04", "D"),
-                                                                           ("2001", "2026-12-03", "D")}
+    assert {(a["staff_no"], a["day"], a["new"]) for a in swap.applied} >= {
+        ("1001", "2026-12-04", "D"),
+        ("2001", "2026-12-03", "D"),
+    }
     assert RosterEdit.objects.filter(roster=roster).count() == 4
     # the roster the KPI engine's adherence reads (kefu/kpi/selectors.py _scheduled)
-    rows = {(no, s.astimezone(SH).day) for no, s, _e, _c in scheduled_intervals(center, date(2026, 12, 3),
-                                                                               date(2026, 12, 5))}
+    rows = {
+        (no, s.astimezone(SH).day)
+        for no, s, _e, _c in scheduled_intervals(center, date(2026, 12, 3), date(2026, 12, 5))
+    }
     assert rows == {("2001", 3), ("1001", 4)}
     # attendance: each clocks in and out on the swapped day
     batch = ClockImport.objects.create(file_name="d.csv", sha256="x" * 64, rows=4)
@@ -123,8 +142,9 @@ def test_approved_swap_is_applied_to_the_roster_attendance_and_adherence_read(pe
     counts = discipline.record_from_evidence(scope_of(people["lead_a"]), "2026-12", now=at(5))
     from kefu.discipline.models import Violation
 
-    assert not Violation.objects.filter(occurred_on__in=[date(2026, 12, 3), date(2026, 12, 4)],
-                                        type_code="absenteeism").exists(), counts
+    assert not Violation.objects.filter(
+        occurred_on__in=[date(2026, 12, 3), date(2026, 12, 4)], type_code="absenteeism"
+    ).exists(), counts
 
 
 def test_swap_onto_a_day_already_rostered_is_refused_and_changes_nothing(people, roster):
@@ -160,6 +180,19 @@ def test_every_swap_label_is_in_the_catalogue_with_english():
     with translation.override("en"):
         for code in catalogue():
             if code.startswith("attendance."):
-                text = str(Msg(code, staff_no="1", day="2026-12-03", requester="1", counterpart="2", my_shift="x",
-                               their_shift="y", at="z", field_label="f", other="o", value="v"))
+                text = str(
+                    Msg(
+                        code,
+                        staff_no="1",
+                        day="2026-12-03",
+                        requester="1",
+                        counterpart="2",
+                        my_shift="x",
+                        their_shift="y",
+                        at="z",
+                        field_label="f",
+                        other="o",
+                        value="v",
+                    )
+                )
                 assert not any("\u4e00" <= ch <= "\u9fff" for ch in text), (code, text)

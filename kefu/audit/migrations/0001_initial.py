@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,27 +14,66 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditRecord',
+            name="AuditRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='时间')),
-                ('staff_no', models.CharField(blank=True, db_index=True, max_length=20, verbose_name='工号')),
-                ('action', models.CharField(choices=[('read', '查询'), ('unmask', '显示完整信息'), ('export', '导出'), ('write', '修改'), ('destroy', '销毁'), ('login', '登录')], db_index=True, max_length=10, verbose_name='动作')),
-                ('channel', models.CharField(choices=[('page', '页面'), ('api', '接口'), ('admin', '后台配置'), ('export', '导出'), ('cli', '命令行'), ('system', '系统任务')], max_length=10, verbose_name='途径')),
-                ('object_type', models.CharField(db_index=True, max_length=40, verbose_name='对象类型')),
-                ('object_ids', models.TextField(blank=True, verbose_name='对象编号')),
-                ('fields', models.CharField(blank=True, max_length=200, verbose_name='字段')),
-                ('path', models.CharField(blank=True, max_length=300, verbose_name='地址')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='来源IP')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='说明')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="时间")),
+                ("staff_no", models.CharField(blank=True, db_index=True, max_length=20, verbose_name="工号")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("read", "查询"),
+                            ("unmask", "显示完整信息"),
+                            ("export", "导出"),
+                            ("write", "修改"),
+                            ("destroy", "销毁"),
+                            ("login", "登录"),
+                        ],
+                        db_index=True,
+                        max_length=10,
+                        verbose_name="动作",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("page", "页面"),
+                            ("api", "接口"),
+                            ("admin", "后台配置"),
+                            ("export", "导出"),
+                            ("cli", "命令行"),
+                            ("system", "系统任务"),
+                        ],
+                        max_length=10,
+                        verbose_name="途径",
+                    ),
+                ),
+                ("object_type", models.CharField(db_index=True, max_length=40, verbose_name="对象类型")),
+                ("object_ids", models.TextField(blank=True, verbose_name="对象编号")),
+                ("fields", models.CharField(blank=True, max_length=200, verbose_name="字段")),
+                ("path", models.CharField(blank=True, max_length=300, verbose_name="地址")),
+                ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="来源IP")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="说明")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '审计记录',
-                'verbose_name_plural': '审计记录',
-                'ordering': ['-at', '-id'],
-                'permissions': [('unmask_customer', '可显示客户完整电话和姓名')],
-                'default_permissions': ('view',),
+                "verbose_name": "审计记录",
+                "verbose_name_plural": "审计记录",
+                "ordering": ["-at", "-id"],
+                "permissions": [("unmask_customer", "可显示客户完整电话和姓名")],
+                "default_permissions": ("view",),
             },
         ),
     ]

@@ -11,17 +11,23 @@ def centers_of_past_records(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0001_initial'),
-        ('org', '0001_initial'),
+        ("audit", "0001_initial"),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditrecord',
-            name='center',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.center', verbose_name='中心'),
+            model_name="auditrecord",
+            name="center",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="org.center",
+                verbose_name="中心",
+            ),
         ),
         migrations.RunPython(centers_of_past_records, migrations.RunPython.noop),
     ]

@@ -1,4 +1,5 @@
 """Field encryption through the library's public API: several keys during a rotation, rotate_field_key, digests."""
+
 import pytest
 from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
@@ -48,13 +49,17 @@ def test_rotate_field_key_rewrites_customers_and_callers_under_the_new_key(setti
     from kefu.telephony.tests.test_import import FILE_A, FILE_B, L, qlog
 
     settings.FIELD_ENCRYPTION_KEY = OLD
-    customer = upsert_customer(center, phone="13800001111", name="张三", address="杭州市西湖区文三路1号", service_number="95598")
+    customer = upsert_customer(
+        center, phone="13800001111", name="张三", address="杭州市西湖区文三路1号", service_number="95598"
+    )
     services.import_queue_log(center, file_name="a.log", data=FILE_A + FILE_B)
     gone = Caller.objects.get(number_digest=crypto.digest("13900002222"))
     services.destroy_callers(center, [gone.pk], "测试")
 
     settings.FIELD_ENCRYPTION_KEY = f"{NEW},{OLD}"  # during the rotation: the old rows are read with the old key
-    assert Customer.objects.get().phone == "13800001111" and Call.objects.get(call_id="1.1").caller.number == "13800001111"
+    assert (
+        Customer.objects.get().phone == "13800001111" and Call.objects.get(call_id="1.1").caller.number == "13800001111"
+    )
     with pytest.raises(CommandError, match="旧密钥"):
         call_command("rotate_field_key", "--verify")
     call_command("rotate_field_key")
@@ -63,12 +68,24 @@ def test_rotate_field_key_rewrites_customers_and_callers_under_the_new_key(setti
 
     settings.FIELD_ENCRYPTION_KEY = NEW  # after it only the new key is needed
     again = Customer.objects.get()
-    assert (again.phone, again.name, again.address, again.service_number) == ("13800001111", "张三", "杭州市西湖区文三路1号", "95598")
+    assert (again.phone, again.name, again.address, again.service_number) == (
+        "13800001111",
+        "张三",
+        "杭州市西湖区文三路1号",
+        "95598",
+    )
     assert find_by_phone(center, "13800001111") == customer  # digests under the new key
     assert Call.objects.get(call_id="1.1").caller.number == "13800001111"
-    services.import_queue_log(center, file_name="c.log", data=qlog(L(9000, "9.1", "q1", "NONE", "KF_BLOCKED", "13800001111", "")))
-    assert Call.objects.get(call_id="9.1").caller_id == Call.objects.get(call_id="1.1").caller_id  # found by its new digest
-    assert Caller.objects.filter(pk=gone.pk).values_list("number", "number_digest").get() == ("", None)  # stays destroyed
+    services.import_queue_log(
+        center, file_name="c.log", data=qlog(L(9000, "9.1", "q1", "NONE", "KF_BLOCKED", "13800001111", ""))
+    )
+    assert (
+        Call.objects.get(call_id="9.1").caller_id == Call.objects.get(call_id="1.1").caller_id
+    )  # found by its new digest
+    assert Caller.objects.filter(pk=gone.pk).values_list("number", "number_digest").get() == (
+        "",
+        None,
+    )  # stays destroyed
     assert AuditRecord.objects.filter(object_type="audit.field_key", channel=AuditRecord.Channel.CLI).count() == 1
 
     settings.FIELD_ENCRYPTION_KEY = OLD

@@ -2,6 +2,7 @@
 retention destroyed it), of a customer by the phone (through the keyed digest) and of a staff member by number or
 name; each record's objects are named as a person names them; the results export to Excel, and the export is itself
 audited (004:L2045 客户资料的查询须留痕)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -26,9 +27,13 @@ def world(center, make_staff):
     second = tickets.create_order(center, agent, {**data, "phone": "13812345678", "customer_name": "赵六"})
     reads = {
         "first": record_read(None, object_type="tickets.order", ids=[first.pk], user=agent.user, note="工单详情"),
-        "both": record_read(None, object_type="tickets.order", ids=[second.pk, first.pk], user=other.user, note="查找工单"),
+        "both": record_read(
+            None, object_type="tickets.order", ids=[second.pk, first.pk], user=other.user, note="查找工单"
+        ),
         "second": record_read(None, object_type="tickets.order", ids=[second.pk], user=other.user, note="工单详情"),
-        "customer": record_read(None, object_type="customers.customer", ids=[first.customer_id], user=other.user, note="来电弹屏"),
+        "customer": record_read(
+            None, object_type="customers.customer", ids=[first.customer_id], user=other.user, note="来电弹屏"
+        ),
     }
     return agent, other, auditor, first, second, reads
 
@@ -68,8 +73,9 @@ def test_reads_of_a_customer_by_phone_through_the_digest(world, client_for):
     html = answer.content.decode()
     assert "客户 139****5678" in html and "13912345678" not in html
     # the page showed a customer (masked): that is a read of customer data, recorded
-    assert AuditRecord.objects.filter(staff_no="9001", action="read", object_type="customers.customer",
-                                      object_ids=str(first.customer_id)).exists()
+    assert AuditRecord.objects.filter(
+        staff_no="9001", action="read", object_type="customers.customer", object_ids=str(first.customer_id)
+    ).exists()
 
 
 def test_reads_by_staff_number_or_name(world, client_for):
@@ -81,8 +87,12 @@ def test_reads_by_staff_number_or_name(world, client_for):
 
 def test_bad_criteria_are_named_and_find_nothing(world, client_for):
     client = client_for(world[2])
-    for params, text in (({"order": "12"}, "不是工单流水号"), ({"order": "GD209912310001"}, "本中心没有工单"),
-                         ({"customer": "abc"}, "不是电话号码"), ({"customer": "13700000000"}, "没有这个号码的客户")):
+    for params, text in (
+        ({"order": "12"}, "不是工单流水号"),
+        ({"order": "GD209912310001"}, "本中心没有工单"),
+        ({"customer": "abc"}, "不是电话号码"),
+        ({"customer": "13700000000"}, "没有这个号码的客户"),
+    ):
         answer, found = _found(client, **params)
         assert answer.status_code == 400 and text in answer.content.decode() and not found, params
 
@@ -110,7 +120,9 @@ def test_the_api_searches_the_same_way(world, client_for):
     rows = client_for(auditor).get("/api/audit/records", {"order": first.number}).json()
     assert {r["id"] for r in rows} == {reads["first"].pk, reads["both"].pk}
     assert any(f"工单 {first.number}" in r["objects"] for r in rows) and {r["staff"] for r in rows} == {
-        "张三 (2001)", "李四 (2002)"}
+        "张三 (2001)",
+        "李四 (2002)",
+    }
     bad = client_for(auditor).get("/api/audit/records", {"customer": "abc"})
     assert bad.status_code == 400 and bad.json()["detail"][0]["field"] == "customer"
 

@@ -1,4 +1,5 @@
 """The auditor's search page over AuditRecord: filters, time range bounds, pagination, permissions."""
+
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -13,8 +14,15 @@ def rec(staff_no, action, object_type, ids, at, note=""):
     from kefu.org.models import Center
 
     # the records of the auditor's own center (an auditor reads no other center's)
-    r = AuditRecord.objects.create(staff_no=staff_no, action=action, channel="page", object_type=object_type, object_ids=ids, note=note,
-                                   center=Center.objects.get(code="test"))
+    r = AuditRecord.objects.create(
+        staff_no=staff_no,
+        action=action,
+        channel="page",
+        object_type=object_type,
+        object_ids=ids,
+        note=note,
+        center=Center.objects.get(code="test"),
+    )
     AuditRecord.objects.filter(pk=r.pk).update(at=at)
     return r
 
@@ -76,8 +84,17 @@ def test_bad_criteria_are_named_not_ignored(records, auditor):
 @pytest.mark.django_db
 def test_pagination_keeps_the_criteria(auditor):
     center = AuditRecord._meta.get_field("center").related_model.objects.get(code="test")
-    AuditRecord.objects.bulk_create([AuditRecord(staff_no="3001", action="read", channel="api", object_type="customer", object_ids=str(i), center=center) for i in range(120)])
-    AuditRecord.objects.create(staff_no="3002", action="read", channel="api", object_type="customer", object_ids="x", center=center)
+    AuditRecord.objects.bulk_create(
+        [
+            AuditRecord(
+                staff_no="3001", action="read", channel="api", object_type="customer", object_ids=str(i), center=center
+            )
+            for i in range(120)
+        ]
+    )
+    AuditRecord.objects.create(
+        staff_no="3002", action="read", channel="api", object_type="customer", object_ids="x", center=center
+    )
     first = auditor.get("/audit/", {"staff_no": "3001"})
     assert first.context["total"] == 120 and len(first.context["page"].object_list) == 50
     assert "?staff_no=3001&page=2" in first.content.decode()
@@ -90,8 +107,14 @@ def test_pagination_keeps_the_criteria(auditor):
 def test_auditor_searches_in_chromium(make_staff, page, login, screenshot):
     auditor = make_staff("auditor", staff_no="9002")
     for i in range(60):
-        rec("2001" if i % 2 else "2002", ["read", "unmask", "export"][i % 3], "customer", f"{i},{i + 100}",
-            datetime(2026, 3, 1, 8, i % 60, tzinfo=TZ), f"第{i}次")
+        rec(
+            "2001" if i % 2 else "2002",
+            ["read", "unmask", "export"][i % 3],
+            "customer",
+            f"{i},{i + 100}",
+            datetime(2026, 3, 1, 8, i % 60, tzinfo=TZ),
+            f"第{i}次",
+        )
     login(auditor)
     page.click("text=审计查询")
     page.fill("#audit-search input[name=staff_no]", "2001")

@@ -6,36 +6,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Customer',
+            name="Customer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', kefu.audit.crypto.EncryptedTextField(blank=True, verbose_name='姓名')),
-                ('phone', kefu.audit.crypto.EncryptedTextField(verbose_name='联系电话')),
-                ('phone_digest', models.CharField(db_index=True, editable=False, max_length=64)),
-                ('service_number', kefu.audit.crypto.EncryptedTextField(blank=True, verbose_name='服务号码')),
-                ('service_number_digest', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
-                ('address', kefu.audit.crypto.EncryptedTextField(blank=True, verbose_name='地址')),
-                ('kind', models.CharField(choices=[('ordinary', '普通客户'), ('key_account', '大客户'), ('distributor', '代理分销商')], default='ordinary', max_length=20, verbose_name='客户类型')),
-                ('is_vip', models.BooleanField(default=False, verbose_name='VIP')),
-                ('vip_level', models.CharField(blank=True, max_length=20, verbose_name='VIP等级')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='备注')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='建档时间')),
-                ('last_contact_at', models.DateTimeField(blank=True, null=True, verbose_name='最近联系')),
-                ('center', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='customers', to='org.center', verbose_name='中心')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", kefu.audit.crypto.EncryptedTextField(blank=True, verbose_name="姓名")),
+                ("phone", kefu.audit.crypto.EncryptedTextField(verbose_name="联系电话")),
+                ("phone_digest", models.CharField(db_index=True, editable=False, max_length=64)),
+                ("service_number", kefu.audit.crypto.EncryptedTextField(blank=True, verbose_name="服务号码")),
+                ("service_number_digest", models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
+                ("address", kefu.audit.crypto.EncryptedTextField(blank=True, verbose_name="地址")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("ordinary", "普通客户"), ("key_account", "大客户"), ("distributor", "代理分销商")],
+                        default="ordinary",
+                        max_length=20,
+                        verbose_name="客户类型",
+                    ),
+                ),
+                ("is_vip", models.BooleanField(default=False, verbose_name="VIP")),
+                ("vip_level", models.CharField(blank=True, max_length=20, verbose_name="VIP等级")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="备注")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="建档时间")),
+                ("last_contact_at", models.DateTimeField(blank=True, null=True, verbose_name="最近联系")),
+                (
+                    "center",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="customers",
+                        to="org.center",
+                        verbose_name="中心",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '客户',
-                'verbose_name_plural': '客户',
-                'constraints': [models.UniqueConstraint(fields=('center', 'phone_digest'), name='customer_phone_unique')],
+                "verbose_name": "客户",
+                "verbose_name_plural": "客户",
+                "constraints": [
+                    models.UniqueConstraint(fields=("center", "phone_digest"), name="customer_phone_unique")
+                ],
             },
         ),
     ]

@@ -7,11 +7,22 @@ from kefu.customers.phones import normalize_phone
 from kefu.errors import RuleViolation
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("13812345678", "13812345678"), ("+86 138-1234-5678", "13812345678"), ("010-12345678", "01012345678"),
-    ("0755 8888 6666", "075588886666"), ("4008001234", "4008001234"), ("12345", "12345"), ("10086", "10086"),
-    ("1381234567", None), ("23812345678", None), ("abc", None), ("", None),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("13812345678", "13812345678"),
+        ("+86 138-1234-5678", "13812345678"),
+        ("010-12345678", "01012345678"),
+        ("0755 8888 6666", "075588886666"),
+        ("4008001234", "4008001234"),
+        ("12345", "12345"),
+        ("10086", "10086"),
+        ("1381234567", None),
+        ("23812345678", None),
+        ("abc", None),
+        ("", None),
+    ],
+)
 def test_normalize_phone(raw, expected):
     assert normalize_phone(raw) == expected
 

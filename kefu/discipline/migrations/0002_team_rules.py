@@ -5,42 +5,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('discipline', '0001_initial'),
-        ('org', '0002_staff_employment'),
+        ("discipline", "0001_initial"),
+        ("org", "0002_staff_employment"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TeamRules',
+            name="TeamRules",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('overrides', models.JSONField(default=dict, verbose_name='班组奖惩办法')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='版本')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='修改时间')),
-                ('team', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='discipline_rules', to='org.team', verbose_name='班组')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.staff', verbose_name='修改人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("overrides", models.JSONField(default=dict, verbose_name="班组奖惩办法")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="版本")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="修改时间")),
+                (
+                    "team",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="discipline_rules",
+                        to="org.team",
+                        verbose_name="班组",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="org.staff",
+                        verbose_name="修改人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '班组奖惩办法',
-                'verbose_name_plural': '班组奖惩办法',
+                "verbose_name": "班组奖惩办法",
+                "verbose_name_plural": "班组奖惩办法",
             },
         ),
         migrations.CreateModel(
-            name='TeamRulesChange',
+            name="TeamRulesChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('before', models.JSONField(default=dict, verbose_name='修改前')),
-                ('after', models.JSONField(default=dict, verbose_name='修改后')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='修改时间')),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.staff', verbose_name='修改人')),
-                ('rules', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='discipline.teamrules', verbose_name='班组奖惩办法')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("before", models.JSONField(default=dict, verbose_name="修改前")),
+                ("after", models.JSONField(default=dict, verbose_name="修改后")),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="修改时间")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="org.staff",
+                        verbose_name="修改人",
+                    ),
+                ),
+                (
+                    "rules",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="discipline.teamrules",
+                        verbose_name="班组奖惩办法",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '班组奖惩办法修改记录',
-                'verbose_name_plural': '班组奖惩办法修改记录',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "班组奖惩办法修改记录",
+                "verbose_name_plural": "班组奖惩办法修改记录",
+                "ordering": ["-at", "-id"],
             },
         ),
     ]

@@ -1,6 +1,7 @@
 """The employment type has one source, the staff record (org Staff.employment, 004:L1739-1745): the discipline
 record keeps only what is not an employment type, the appraisal status (probation, suspended 待岗, 000:L82).
 Existing rows are carried over: a discipline "temporary" (临时人员, 000:L86) becomes the staff record's temporary."""
+
 from django.db import migrations, models
 
 
@@ -21,7 +22,6 @@ def carry_back(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("discipline", "0002_team_rules"),
         ("org", "0002_staff_employment"),
@@ -31,8 +31,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="staffrecord",
             name="status",
-            field=models.CharField(choices=[("active", "在岗"), ("probation", "试用期"), ("suspended", "待岗")],
-                                   default="active", max_length=20, verbose_name="考评状态"),
+            field=models.CharField(
+                choices=[("active", "在岗"), ("probation", "试用期"), ("suspended", "待岗")],
+                default="active",
+                max_length=20,
+                verbose_name="考评状态",
+            ),
         ),
         migrations.RunPython(carry_over, carry_back),
         migrations.RemoveField(

@@ -5,48 +5,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('discipline', '0003_employment_from_staff_record'),
-        ('org', '0002_staff_employment'),
+        ("discipline", "0003_employment_from_staff_record"),
+        ("org", "0002_staff_employment"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TeamStandard',
+            name="TeamStandard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('work_rules', '班组规章制度'), ('phrases', '班组用语规范')], max_length=20, verbose_name='类别')),
-                ('content', models.JSONField(default=dict, verbose_name='内容')),
-                ('version', models.PositiveIntegerField(default=0, verbose_name='版本')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='修改时间')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='standards', to='org.team', verbose_name='班组')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.staff', verbose_name='修改人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("work_rules", "班组规章制度"), ("phrases", "班组用语规范")],
+                        max_length=20,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("content", models.JSONField(default=dict, verbose_name="内容")),
+                ("version", models.PositiveIntegerField(default=0, verbose_name="版本")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="修改时间")),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="standards",
+                        to="org.team",
+                        verbose_name="班组",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="org.staff",
+                        verbose_name="修改人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '班组规章与用语规范',
-                'verbose_name_plural': '班组规章与用语规范',
+                "verbose_name": "班组规章与用语规范",
+                "verbose_name_plural": "班组规章与用语规范",
             },
         ),
         migrations.CreateModel(
-            name='TeamStandardChange',
+            name="TeamStandardChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(verbose_name='版本')),
-                ('before', models.JSONField(default=dict, verbose_name='修改前')),
-                ('after', models.JSONField(default=dict, verbose_name='修改后')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='修改时间')),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.staff', verbose_name='修改人')),
-                ('standard', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='discipline.teamstandard', verbose_name='班组规章与用语规范')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.PositiveIntegerField(verbose_name="版本")),
+                ("before", models.JSONField(default=dict, verbose_name="修改前")),
+                ("after", models.JSONField(default=dict, verbose_name="修改后")),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="修改时间")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="org.staff",
+                        verbose_name="修改人",
+                    ),
+                ),
+                (
+                    "standard",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="discipline.teamstandard",
+                        verbose_name="班组规章与用语规范",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '班组规章与用语规范修改记录',
-                'verbose_name_plural': '班组规章与用语规范修改记录',
-                'ordering': ['-version', '-id'],
+                "verbose_name": "班组规章与用语规范修改记录",
+                "verbose_name_plural": "班组规章与用语规范修改记录",
+                "ordering": ["-version", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='teamstandard',
-            constraint=models.UniqueConstraint(fields=('team', 'kind'), name='team_standard_once_per_kind'),
+            model_name="teamstandard",
+            constraint=models.UniqueConstraint(fields=("team", "kind"), name="team_standard_once_per_kind"),
         ),
     ]

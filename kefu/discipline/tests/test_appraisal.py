@@ -1,5 +1,6 @@
 """Monthly grade, bonus and annual rating against the seeds' fixtures (requirements A T1, T2, T7, T8, T35; B T37-T39).
 Pure: no database."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -12,16 +13,25 @@ from kefu.discipline import appraisal as A
 R = A.GOV_BONUS
 
 
-@pytest.mark.parametrize("grade, expected", [("excellent", "208.00"), ("good", "160.00"), ("fair", "144.00"),
-                                             ("poor", "112.00")])
+@pytest.mark.parametrize(
+    "grade, expected", [("excellent", "208.00"), ("good", "160.00"), ("fair", "144.00"), ("poor", "112.00")]
+)
 def test_T1_general_staff_bonus(grade, expected):
     """000:L84 (A T1): general staff, base 160: 优 208, 良 160, 中 144, 差 112."""
     assert A.monthly_bonus(R.bases["staff"], grade, R) == D(expected)
 
 
-@pytest.mark.parametrize("rank, grade, expected", [("station_head", "excellent", 260), ("section", "poor", 252),
-                                                   ("deputy_section", "fair", 252), ("station_deputy", "excellent", 234),
-                                                   ("section", "excellent", 468), ("station_head", "poor", 140)])
+@pytest.mark.parametrize(
+    "rank, grade, expected",
+    [
+        ("station_head", "excellent", 260),
+        ("section", "poor", 252),
+        ("deputy_section", "fair", 252),
+        ("station_deputy", "excellent", 234),
+        ("section", "excellent", 468),
+        ("station_head", "poor", 140),
+    ],
+)
 def test_T2_T37_bonus_by_rank(rank, grade, expected):
     """000:L84 (A T2, B T37 = 003:L498): station head 优 260; section 差 252; deputy section 中 252; station deputy
     优 234; section 优 468; station head 差 140."""
@@ -51,10 +61,13 @@ def test_T7_T38_monthly_grade():
 
 def test_grade_other_poor_reasons():
     """000:L60, L62-63, L80: an inspection finding, repeated or important supervision, a late form → 差."""
-    for facts, reason in [(A.MonthFacts(inspection_violation=True), "inspection"),
-                          (A.MonthFacts(repeated_supervision=True), "supervised_repeated"),
-                          (A.MonthFacts(important_supervised=True), "supervised_important"),
-                          (A.MonthFacts(form_late=True), "form_late"), (A.MonthFacts(refused=True), "refused")]:
+    for facts, reason in [
+        (A.MonthFacts(inspection_violation=True), "inspection"),
+        (A.MonthFacts(repeated_supervision=True), "supervised_repeated"),
+        (A.MonthFacts(important_supervised=True), "supervised_important"),
+        (A.MonthFacts(form_late=True), "form_late"),
+        (A.MonthFacts(refused=True), "refused"),
+    ]:
         assert A.monthly_grade(facts) == A.Grade("poor", (reason,))
 
 
@@ -86,8 +99,9 @@ def test_T8_T39_annual_rating():
 
 def test_annual_other_rules():
     """000:L70 (5 months ≤中 in all), L72 (7 days in a row / 15 in the year), L75 (falsification > 5), L78 (refer)."""
-    assert A.annual_rating(A.YearFacts(year("fair", "good", "fair", "good", "fair", "good", "fair", "good",
-                                            "fair"))).capped_competent
+    assert A.annual_rating(
+        A.YearFacts(year("fair", "good", "fair", "good", "fair", "good", "fair", "good", "fair"))
+    ).capped_competent
     assert A.annual_rating(A.YearFacts(year(), unexcused_longest_run=7)).fail
     assert A.annual_rating(A.YearFacts(year(), unexcused_days=15)).fail
     assert not A.annual_rating(A.YearFacts(year(), falsifications=5)).fail
@@ -109,14 +123,16 @@ def test_T35_appraisal_deadlines():
 
 def test_outstanding_any_violation_disqualifies():
     """001:L158: any violation in the period disqualifies from 优秀员工; 001:L87 two a month."""
-    got = A.outstanding([A.Candidate("1", 0, 88), A.Candidate("2", 1, 99), A.Candidate("3", 0, 95),
-                         A.Candidate("4", 0, 70)], 2)
+    got = A.outstanding(
+        [A.Candidate("1", 0, 88), A.Candidate("2", 1, 99), A.Candidate("3", 0, 95), A.Candidate("4", 0, 70)], 2
+    )
     assert (got.chosen, got.disqualified) == (["3", "1"], ["2"])
 
 
 def test_weighted_score_rescales_missing_parts():
-    assert A.weighted_score({"qa": 90, "attendance": 100, "discipline": None},
-                            {"qa": 0.5, "attendance": 0.3, "discipline": 0.2}) == pytest.approx(93.75)
+    assert A.weighted_score(
+        {"qa": 90, "attendance": 100, "discipline": None}, {"qa": 0.5, "attendance": 0.3, "discipline": 0.2}
+    ) == pytest.approx(93.75)
     assert A.weighted_score({"qa": None}, {"qa": 1}) is None
     bands = [(90, "excellent"), (80, "good"), (60, "fair"), (0, "poor")]
     assert [A.grade_from_score(s, bands) for s in (90, 89.99, 60, 59.9)] == ["excellent", "good", "fair", "poor"]

@@ -1,6 +1,7 @@
 """The penalty ladders and attendance classifications against the seeds' fixtures (requirements A §9 and B §9).
 
 Pure: no database. The ladders are read from the presets in policy.py, so a fixture fails if a preset drifts."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -30,8 +31,15 @@ def test_T11_T15_non_work_10_30_dismissal():
 def test_T13_late_10_then_20_monthly_reset():
     """002:L498 (B T13): late 1st 10, 2nd 20, 3rd 20; next month the 1st is 10 again (no carry-over); early leave
     shares the tally (迟到/早退)."""
-    got = run("hotline", [("late", date(2026, 3, 2)), ("late", date(2026, 3, 9)), ("early_leave", date(2026, 3, 30)),
-                          ("late", date(2026, 4, 1))])
+    got = run(
+        "hotline",
+        [
+            ("late", date(2026, 3, 2)),
+            ("late", date(2026, 3, 9)),
+            ("early_leave", date(2026, 3, 30)),
+            ("late", date(2026, 4, 1)),
+        ],
+    )
     assert [s.fine for s in got] == [D(10), D(20), D(20), D(10)]
 
 
@@ -43,8 +51,10 @@ def test_T13_counts_in_date_order_whatever_the_input_order():
 
 def test_T14_private_landline_50_100_dismissal_without_salary():
     """002:L492 (B T14): 1st 50, 2nd 100, 3rd dismissal with no salary for the month."""
-    got = run("hotline", [("private_call", date(2026, 1, 5)), ("private_call", date(2026, 2, 5)),
-                          ("private_call", date(2026, 6, 5))])
+    got = run(
+        "hotline",
+        [("private_call", date(2026, 1, 5)), ("private_call", date(2026, 2, 5)), ("private_call", date(2026, 6, 5))],
+    )
     assert [s.fine for s in got] == [D(50), D(100), D(0)]
     assert got[2].dismissal_proposal and got[2].forfeit_salary and not got[1].dismissal_proposal
 
@@ -67,12 +77,18 @@ def test_T3_government_deductions():
     −50, twice the whole bonus."""
     two = L.tally(run("gov12345", [("late", date(2026, 3, 2)), ("late", date(2026, 3, 3))]))
     assert (two.bonus_deductions, two.forfeit_bonus) == (D(40), False)
-    three = L.tally(run("gov12345", [("late", date(2026, 3, 2)), ("early_leave", date(2026, 3, 3)),
-                                     ("absent_from_post", date(2026, 3, 4))]))
+    three = L.tally(
+        run(
+            "gov12345",
+            [("late", date(2026, 3, 2)), ("early_leave", date(2026, 3, 3)), ("absent_from_post", date(2026, 3, 4))],
+        )
+    )
     assert three.forfeit_bonus
     once = L.tally(run("gov12345", [("absenteeism", date(2026, 3, 2))]))
     assert (once.bonus_deductions, once.forfeit_bonus) == (D(50), False)
-    assert L.tally(run("gov12345", [("absenteeism", date(2026, 3, 2)), ("absenteeism", date(2026, 3, 9))])).forfeit_bonus
+    assert L.tally(
+        run("gov12345", [("absenteeism", date(2026, 3, 2)), ("absenteeism", date(2026, 3, 9))])
+    ).forfeit_bonus
 
 
 def test_T3_government_tally_is_per_month():
@@ -153,28 +169,40 @@ def test_T12_fund_takes_every_fine():
     """000:L203, 001:L326 (A T12): the fines of a month sum into the fund; pay and bonus deductions do not."""
     from kefu.discipline.appraisal import fund_balance
 
-    got = run("ecommerce", [("non_work", date(2026, 5, 1)), ("non_work", date(2026, 5, 2)),
-                            ("attitude_complaint", date(2026, 5, 3))] + [("late", date(2026, 5, d)) for d in range(4, 9)])
+    got = run(
+        "ecommerce",
+        [("non_work", date(2026, 5, 1)), ("non_work", date(2026, 5, 2)), ("attitude_complaint", date(2026, 5, 3))]
+        + [("late", date(2026, 5, d)) for d in range(4, 9)],
+    )
     assert fund_balance([s.fine for s in got], []) == D(60)
     assert fund_balance([s.fine for s in got], [D("45.50")]) == D("14.50")
 
 
 def test_people_and_periods_count_apart():
-    got = L.number_occurrences([L.Event("a", "late", date(2026, 1, 1)), L.Event("b", "late", date(2026, 1, 2)),
-                                L.Event("a", "late", date(2026, 1, 3))], ladders("hotline"))
+    got = L.number_occurrences(
+        [
+            L.Event("a", "late", date(2026, 1, 1)),
+            L.Event("b", "late", date(2026, 1, 2)),
+            L.Event("a", "late", date(2026, 1, 3)),
+        ],
+        ladders("hotline"),
+    )
     assert got == [1, 1, 2]
 
 
-@pytest.mark.parametrize("data, field, code", [
-    ({"steps": [{"fine": "-10"}]}, "ladder.steps[0].fine", "discipline.ladder.negative"),
-    ({"steps": [{"fine": "ten"}]}, "ladder.steps[0].fine", "discipline.ladder.not_money"),
-    ({"steps": [{"fine": "1.001"}]}, "ladder.steps[0].fine", "discipline.ladder.cents"),
-    ({"steps": [{"fine": True}]}, "ladder.steps[0].fine", "discipline.ladder.not_money"),
-    ({"steps": [{"fin": "10"}]}, "ladder.steps[0].fin", "discipline.ladder.unknown_key"),
-    ({"steps": []}, "ladder.steps", "discipline.ladder.no_steps"),
-    ({"steps": [{"warning": True}], "period": "week"}, "ladder.period", "discipline.ladder.bad_period"),
-    ({"steps": [{"cleaning_days": 40}]}, "ladder.steps[0].cleaning_days", "discipline.ladder.bad_days"),
-])
+@pytest.mark.parametrize(
+    "data, field, code",
+    [
+        ({"steps": [{"fine": "-10"}]}, "ladder.steps[0].fine", "discipline.ladder.negative"),
+        ({"steps": [{"fine": "ten"}]}, "ladder.steps[0].fine", "discipline.ladder.not_money"),
+        ({"steps": [{"fine": "1.001"}]}, "ladder.steps[0].fine", "discipline.ladder.cents"),
+        ({"steps": [{"fine": True}]}, "ladder.steps[0].fine", "discipline.ladder.not_money"),
+        ({"steps": [{"fin": "10"}]}, "ladder.steps[0].fin", "discipline.ladder.unknown_key"),
+        ({"steps": []}, "ladder.steps", "discipline.ladder.no_steps"),
+        ({"steps": [{"warning": True}], "period": "week"}, "ladder.period", "discipline.ladder.bad_period"),
+        ({"steps": [{"cleaning_days": 40}]}, "ladder.steps[0].cleaning_days", "discipline.ladder.bad_days"),
+    ],
+)
 def test_bad_ladder_data_names_the_field(data, field, code):
     with pytest.raises(L.LadderError) as bad:
         L.ladder_from_data(data)
@@ -182,8 +210,10 @@ def test_bad_ladder_data_names_the_field(data, field, code):
 
 
 def test_one_tally_one_period():
-    types = {"a": {"ladder": {"steps": [{"fine": "1"}], "group": "g"}},
-             "b": {"ladder": {"steps": [{"fine": "1"}], "group": "g", "period": "year"}}}
+    types = {
+        "a": {"ladder": {"steps": [{"fine": "1"}], "group": "g"}},
+        "b": {"ladder": {"steps": [{"fine": "1"}], "group": "g", "period": "year"}},
+    }
     with pytest.raises(L.LadderError) as bad:
         L.ladders_from_types(types)
     assert bad.value.code == "discipline.ladder.group_period"

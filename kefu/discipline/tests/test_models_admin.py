@@ -1,5 +1,6 @@
 """Rank and status of the appraisal record are edited in the admin site (000:L84 the bonus base by rank, 000:L82
 suspended staff not graded); a rank the center's policy has no base for is refused, naming the field."""
+
 import pytest
 
 from kefu.discipline.admin import StaffRecordForm
@@ -26,8 +27,9 @@ def test_admin_lists_only_the_own_centers_records(make_staff, client):
     mine = make_staff("agent", staff_no="2001")
     StaffRecord.objects.create(staff=mine, rank="staff")
     other_center = org_services.create_center("c2", "二中心")
-    theirs = org_services.create_staff(other_center, staff_no="9001", name="外人", roles=["agent"], username="x9001",
-                                       password="x-Pass-12345")
+    theirs = org_services.create_staff(
+        other_center, staff_no="9001", name="外人", roles=["agent"], username="x9001", password="x-Pass-12345"
+    )
     StaffRecord.objects.create(staff=theirs, rank="staff")
     admin = make_staff("admin", staff_no="1001")
     admin.user.is_staff = admin.user.is_superuser = True  # the center's administrator (kefu/tests/test_admin_scope.py)

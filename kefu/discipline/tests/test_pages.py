@@ -1,5 +1,6 @@
 """The discipline pages in Chromium: a lead records, the agent appeals, the lead upholds; the manager computes the
 month and approves; the fund ledger; at desktop and phone width."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -20,17 +21,21 @@ def team(center, make_staff):
 
     Policy.objects.update_or_create(center=center, defaults={"preset": "ecommerce", "overrides": {}})
     dept = Department.objects.create(center=center, code="cs", name="客服部", kind=Department.Kind.FRONT_LINE)
-    people = {"agent": make_staff("agent", staff_no="2001", department=dept),
-              "agent2": make_staff("agent", staff_no="2002", department=dept),
-              "lead": make_staff("team_lead", staff_no="3001", department=dept),
-              "lead2": make_staff("team_lead", staff_no="3002", department=dept),
-              "manager": make_staff("manager", staff_no="8001", department=dept)}
+    people = {
+        "agent": make_staff("agent", staff_no="2001", department=dept),
+        "agent2": make_staff("agent", staff_no="2002", department=dept),
+        "lead": make_staff("team_lead", staff_no="3001", department=dept),
+        "lead2": make_staff("team_lead", staff_no="3002", department=dept),
+        "manager": make_staff("manager", staff_no="8001", department=dept),
+    }
     return people
 
 
 def cards_fit(page) -> bool:
     """Every card of the page lies within the phone's width (wide tables scroll inside their card)."""
-    right = page.evaluate("Math.max(...Array.from(document.querySelectorAll('main .card'), c => c.getBoundingClientRect().right))")
+    right = page.evaluate(
+        "Math.max(...Array.from(document.querySelectorAll('main .card'), c => c.getBoundingClientRect().right))"
+    )
     return right <= PHONE["width"]
 
 
@@ -108,8 +113,13 @@ def test_spending_beyond_the_balance_is_refused_on_the_page(team, page, login):
     from kefu.discipline import services
     from kefu.scope import scope_of
 
-    services.record_violation(scope_of(team["lead"]), staff_no="2001", type_code="attitude_complaint",
-                              occurred_on=last_month_day(1), note="买家投诉态度差")
+    services.record_violation(
+        scope_of(team["lead"]),
+        staff_no="2001",
+        type_code="attitude_complaint",
+        occurred_on=last_month_day(1),
+        note="买家投诉态度差",
+    )
     login(team["lead"])
     page.goto(page.base_url + f"/discipline/fund/?month={last_month_day(0):%Y-%m}")
     page.fill("input[name=amount]", "25")

@@ -1,7 +1,8 @@
 """The violation register, the fund, rewards and the monthly appraisal through the services and the workflow kernel."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone as tz
+from datetime import UTC, date, datetime
 from decimal import Decimal as D
 
 import pytest
@@ -12,7 +13,7 @@ from kefu.errors import NotAllowed, RuleViolation
 from kefu.messages import Msg
 from kefu.scope import scope_of
 
-NOW = datetime(2026, 12, 7, 2, 0, tzinfo=tz.utc)
+NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
 
 
 def preset(center, name):
@@ -26,9 +27,14 @@ def people(center, make_staff):
     from kefu.org.models import Department
 
     dept = Department.objects.create(center=center, code="cs", name="客服部", kind=Department.Kind.FRONT_LINE)
-    out = {"agent": make_staff("agent", staff_no="2001"), "agent2": make_staff("agent", staff_no="2002"),
-           "lead": make_staff("team_lead", staff_no="3001"), "lead2": make_staff("team_lead", staff_no="3002"),
-           "manager": make_staff("manager", staff_no="8001"), "hr": make_staff("hr", staff_no="8101")}
+    out = {
+        "agent": make_staff("agent", staff_no="2001"),
+        "agent2": make_staff("agent", staff_no="2002"),
+        "lead": make_staff("team_lead", staff_no="3001"),
+        "lead2": make_staff("team_lead", staff_no="3002"),
+        "manager": make_staff("manager", staff_no="8001"),
+        "hr": make_staff("hr", staff_no="8101"),
+    }
     for s in out.values():
         s.department = dept
         s.save(update_fields=["department"])
@@ -37,8 +43,14 @@ def people(center, make_staff):
 
 
 def rec(people, type_code, day, who="agent"):
-    return services.record_violation(scope_of(people["lead"]), staff_no=people[who].staff_no, type_code=type_code,
-                                     occurred_on=day, note="查岗：登录私人QQ", now=NOW)
+    return services.record_violation(
+        scope_of(people["lead"]),
+        staff_no=people[who].staff_no,
+        type_code=type_code,
+        occurred_on=day,
+        note="查岗：登录私人QQ",
+        now=NOW,
+    )
 
 
 def fines_in(dept):
@@ -80,7 +92,9 @@ def test_upheld_appeal_undoes_everything_that_followed(center, people):
     first.refresh_from_db()
     assert (first.state, first.sanction) == ("voided", {})
     assert [(second.occurrence, second.sanction), (third.occurrence, third.sanction)] == [
-        (1, {"fine": "10"}), (2, {"fine": "30"})]
+        (1, {"fine": "10"}),
+        (2, {"fine": "30"}),
+    ]
     assert fines_in(people["dept"]) == D(40)  # 10 + 30 as before, now from the 2nd and 3rd
     assert DismissalProposal.objects.get().state == "withdrawn"
     assert first.events.filter(code="discipline.violation.transition.lead_uphold").exists()
@@ -103,8 +117,14 @@ def test_escalation_to_the_manager(center, people):
 def test_the_agent_cannot_judge_their_own_appeal(center, people, make_staff):
     preset(center, "hotline")
     lead_self = people["lead"]
-    v = services.record_violation(scope_of(people["lead2"]), staff_no=lead_self.staff_no, type_code="chatting",
-                                  occurred_on=date(2026, 11, 4), note="观察：闲聊", now=NOW)
+    v = services.record_violation(
+        scope_of(people["lead2"]),
+        staff_no=lead_self.staff_no,
+        type_code="chatting",
+        occurred_on=date(2026, 11, 4),
+        note="观察：闲聊",
+        now=NOW,
+    )
     services.transition(scope_of(lead_self), v.pk, name="appeal", reason="不是闲聊")
     with pytest.raises(NotAllowed) as refused:
         services.transition(scope_of(lead_self), v.pk, name="lead_uphold")
@@ -122,13 +142,16 @@ def test_appeal_after_the_deadline_changes_nothing(center, people):
     assert (v.state, v.appeal_reason, v.events.count()) == ("recorded", "", 1)
 
 
-@pytest.mark.parametrize("kwargs, field, rule", [
-    ({"type_code": "flying"}, "type_code", "discipline.unknown_type"),
-    ({"note": ""}, "note", "discipline.evidence_required"),
-    ({"occurred_on": "2026-02-30"}, "occurred_on", "discipline.bad_date"),
-    ({"occurred_on": "2027-01-01"}, "occurred_on", "discipline.future_date"),
-    ({"staff_no": "9999"}, "staff_no", "discipline.not_subject_staff"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field, rule",
+    [
+        ({"type_code": "flying"}, "type_code", "discipline.unknown_type"),
+        ({"note": ""}, "note", "discipline.evidence_required"),
+        ({"occurred_on": "2026-02-30"}, "occurred_on", "discipline.bad_date"),
+        ({"occurred_on": "2027-01-01"}, "occurred_on", "discipline.future_date"),
+        ({"staff_no": "9999"}, "staff_no", "discipline.not_subject_staff"),
+    ],
+)
 def test_bad_records_are_refused_and_change_nothing(center, people, kwargs, field, rule):
     preset(center, "hotline")
     args = {"staff_no": "2001", "type_code": "chatting", "occurred_on": "2026-11-04", "note": "观察"} | kwargs
@@ -146,12 +169,15 @@ def test_fund_spending_approved_balance_and_publication(center, people):
     rec(people, "attitude_complaint", date(2026, 11, 5))  # 20 (001:L326)
     rec(people, "non_work", date(2026, 11, 6))  # 10
     lead, manager = scope_of(people["lead"]), scope_of(people["manager"])
-    big = services.enter_spending(lead, department_id=people["dept"].pk, amount="31", purpose="团建水果", spent_on="2026-11-20")
+    big = services.enter_spending(
+        lead, department_id=people["dept"].pk, amount="31", purpose="团建水果", spent_on="2026-11-20"
+    )
     with pytest.raises(RuleViolation) as refused:
         services.decide_spending(manager, big.pk, approve=True)
     assert refused.value.problems[0].rule == "discipline.spending_exceeds"
-    ok = services.enter_spending(lead, department_id=people["dept"].pk, amount="25.50", purpose="生日蛋糕",
-                                 spent_on="2026-11-21")
+    ok = services.enter_spending(
+        lead, department_id=people["dept"].pk, amount="25.50", purpose="生日蛋糕", spent_on="2026-11-21"
+    )
     with pytest.raises(RuleViolation):
         services.decide_spending(lead, ok.pk, approve=True)  # not one's own
     services.decide_spending(manager, ok.pk, approve=True)
@@ -217,8 +243,12 @@ def test_temporary_and_suspended_staff_not_graded(center, people):
     Staff.objects.filter(pk=people["agent"].pk).update(employment=Staff.Employment.PART_TIME)
     services.compute_month(scope_of(people["manager"]), "2026-11", now=NOW)
     rows = {a.staff_id: a for a in Appraisal.objects.all()}
-    assert (rows[people["agent2"].pk].graded, rows[people["agent2"].pk].grade, rows[people["agent2"].pk].bonus,
-            rows[people["agent2"].pk].reasons) == (False, "", D(0), ["temporary"])
+    assert (
+        rows[people["agent2"].pk].graded,
+        rows[people["agent2"].pk].grade,
+        rows[people["agent2"].pk].bonus,
+        rows[people["agent2"].pk].reasons,
+    ) == (False, "", D(0), ["temporary"])
     assert (rows[people["lead"].pk].graded, rows[people["lead"].pk].reasons) == (False, ["suspended"])
     assert rows[people["lead2"].pk].graded and rows[people["agent"].pk].graded
     with pytest.raises(RuleViolation) as bad:
@@ -240,17 +270,38 @@ def test_red_line_evidence_recorded_once(center, people, make_staff):
     preset(center, "hotline")
     card = Scorecard.objects.create(center=center, code="std", name="标准")
     qa = make_staff("qa", staff_no="6001")
-    e = Evaluation.objects.create(center=center, scorecard=card, call_id="C-1", agent=people["agent"], inspector=qa,
-                                  state="acknowledged", scored_at=datetime(2026, 11, 12, 3, 0, tzinfo=tz.utc),
-                                  total=D(0), critical_failed=True)
-    Evaluation.objects.create(center=center, scorecard=card, call_id="C-2", agent=people["agent2"], inspector=qa,
-                              state="acknowledged", scored_at=datetime(2026, 11, 12, 3, 0, tzinfo=tz.utc),
-                              total=D(92), critical_failed=False)
+    e = Evaluation.objects.create(
+        center=center,
+        scorecard=card,
+        call_id="C-1",
+        agent=people["agent"],
+        inspector=qa,
+        state="acknowledged",
+        scored_at=datetime(2026, 11, 12, 3, 0, tzinfo=UTC),
+        total=D(0),
+        critical_failed=True,
+    )
+    Evaluation.objects.create(
+        center=center,
+        scorecard=card,
+        call_id="C-2",
+        agent=people["agent2"],
+        inspector=qa,
+        state="acknowledged",
+        scored_at=datetime(2026, 11, 12, 3, 0, tzinfo=UTC),
+        total=D(92),
+        critical_failed=False,
+    )
     lead = scope_of(people["lead"])
     assert services.record_from_evidence(lead, "2026-11", now=NOW)["qa"] == 1
     assert services.record_from_evidence(lead, "2026-11", now=NOW)["qa"] == 0
     v = Violation.objects.get()
-    assert (v.staff_id, v.type_code, v.source, v.evidence_key) == (people["agent"].pk, "qa_red_line", "qa", f"qa:{e.pk}")
+    assert (v.staff_id, v.type_code, v.source, v.evidence_key) == (
+        people["agent"].pk,
+        "qa_red_line",
+        "qa",
+        f"qa:{e.pk}",
+    )
     assert "C-1" in str(Msg.from_data(v.evidence))
     services.transition(scope_of(people["manager"]), v.pk, name="withdraw", note="复核后不属红线")
     assert services.record_from_evidence(lead, "2026-11", now=NOW)["qa"] == 0

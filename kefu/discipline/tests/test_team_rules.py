@@ -1,9 +1,10 @@
 """A group's own reward-and-penalty scheme, set by its team lead for that group only, audited (004:L913 话务班长:
 制定…服务用语规范、人员行为准则、奖惩办法)."""
+
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone as tz
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -12,7 +13,7 @@ from kefu.discipline.models import TeamRules, TeamRulesChange
 from kefu.errors import NotAllowed, RuleViolation
 from kefu.scope import scope_of
 
-NOW = datetime(2026, 12, 7, 2, 0, tzinfo=tz.utc)
+NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
 DEARER = {"types": {"chatting": {"ladder": {"steps": [{"fine": "20"}, {"fine": "50"}]}}}}
 
 
@@ -25,15 +26,26 @@ def groups(center, make_staff):
     lead_a, lead_b = make_staff("team_lead", staff_no="3001"), make_staff("team_lead", staff_no="3002")
     team_a = Team.objects.create(center=center, code="a", name="一班", department=dept, lead=lead_a)
     team_b = Team.objects.create(center=center, code="b", name="二班", department=dept, lead=lead_b)
-    return {"lead_a": lead_a, "lead_b": lead_b, "team_a": team_a, "team_b": team_b,
-            "a": make_staff("agent", staff_no="2001", team=team_a, department=dept),
-            "b": make_staff("agent", staff_no="2002", team=team_b, department=dept),
-            "sup": make_staff("supervisor", staff_no="4001", department=dept)}
+    return {
+        "lead_a": lead_a,
+        "lead_b": lead_b,
+        "team_a": team_a,
+        "team_b": team_b,
+        "a": make_staff("agent", staff_no="2001", team=team_a, department=dept),
+        "b": make_staff("agent", staff_no="2002", team=team_b, department=dept),
+        "sup": make_staff("supervisor", staff_no="4001", department=dept),
+    }
 
 
 def chat(groups, who, day):
-    return services.record_violation(scope_of(groups["lead_a"]), staff_no=groups[who].staff_no, type_code="chatting",
-                                     occurred_on=date(2026, 11, day), note="聚众聊天", now=NOW)
+    return services.record_violation(
+        scope_of(groups["lead_a"]),
+        staff_no=groups[who].staff_no,
+        type_code="chatting",
+        occurred_on=date(2026, 11, day),
+        note="聚众聊天",
+        now=NOW,
+    )
 
 
 @pytest.mark.django_db
@@ -59,12 +71,14 @@ def test_only_the_groups_own_lead_may_set_it(groups):
 def test_bad_schemes_are_refused_in_chinese_and_change_nothing(groups):
     lead, team = scope_of(groups["lead_a"]), groups["team_a"].pk
     services.set_team_rules(lead, team, overrides=DEARER)
-    for bad in ({"types": {"chatting": {"ladder": {"steps": [{"fine": "-5"}]}}}},
-                {"appraisal": {"scheme": "score"}},
-                {"types": "none"},
-                {"types": {"snacks": 5}},
-                {"types": {"snacks": {"label": "上班吃零食", "ladder": {"steps": [{"fine": "5"}], "period": ["x"]}}}},
-                {"rewards": {"tidy": {"label": "工位整洁", "amount": "-1"}}}):
+    for bad in (
+        {"types": {"chatting": {"ladder": {"steps": [{"fine": "-5"}]}}}},
+        {"appraisal": {"scheme": "score"}},
+        {"types": "none"},
+        {"types": {"snacks": 5}},
+        {"types": {"snacks": {"label": "上班吃零食", "ladder": {"steps": [{"fine": "5"}], "period": ["x"]}}}},
+        {"rewards": {"tidy": {"label": "工位整洁", "amount": "-1"}}},
+    ):
         with pytest.raises(RuleViolation) as err:
             services.set_team_rules(lead, team, overrides=bad)
         assert any("\u4e00" <= ch <= "\u9fff" for ch in str(err.value.problems[0].message))
@@ -87,5 +101,9 @@ def test_changes_are_kept_and_audited_through_the_api(groups, client_for):
     changes = r.json()["changes"]
     assert [c["after"] for c in changes] == [{}, DEARER] and changes[0]["before"] == DEARER
     assert AuditRecord.objects.filter(object_type="discipline_team_rules", action="write").count() == 2
-    assert client_for(groups["lead_b"]).put(url, json.dumps({"overrides": DEARER}),
-                                            content_type="application/json").status_code == 403
+    assert (
+        client_for(groups["lead_b"])
+        .put(url, json.dumps({"overrides": DEARER}), content_type="application/json")
+        .status_code
+        == 403
+    )

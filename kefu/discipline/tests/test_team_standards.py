@@ -1,6 +1,7 @@
 """A group's work rules and phrase standards, set by its team lead for that group only, read by its members, every
 change kept whole and audited (004:L913 话务班长: 制定班组的规章制度、用语规范); the phrase checker flags the group's
 own discouraged phrases in its members' texts and in no one else's."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,8 +11,10 @@ from kefu.discipline.models import TeamStandard, TeamStandardChange
 from kefu.errors import Conflict, NotAllowed, RuleViolation
 from kefu.scope import scope_of
 
-RULES = [{"title": "交接班", "text": "提前十五分钟到岗，交接未完成的工单。"},
-         {"title": "工位整洁", "text": "下班前清理桌面，耳麦放回原位。"}]
+RULES = [
+    {"title": "交接班", "text": "提前十五分钟到岗，交接未完成的工单。"},
+    {"title": "工位整洁", "text": "下班前清理桌面，耳麦放回原位。"},
+]
 STANDARD = [{"situation": "closing", "title": "本组结束语", "text": "感谢您的来电，祝您生活愉快！"}]
 DISCOURAGED = [{"phrase": "搞不定", "suggestion": "我马上为您确认"}]
 
@@ -27,11 +30,16 @@ def groups(center, make_staff):
     for lead, team in ((lead_a, team_a), (lead_b, team_b)):
         lead.team = team
         lead.save(update_fields=["team"])
-    return {"lead_a": lead_a, "lead_b": lead_b, "team_a": team_a, "team_b": team_b,
-            "a": make_staff("agent", staff_no="2001", team=team_a, department=dept),
-            "b": make_staff("agent", staff_no="2002", team=team_b, department=dept),
-            "none": make_staff("agent", staff_no="2003", department=dept),
-            "sup": make_staff("supervisor", staff_no="4001", department=dept)}
+    return {
+        "lead_a": lead_a,
+        "lead_b": lead_b,
+        "team_a": team_a,
+        "team_b": team_b,
+        "a": make_staff("agent", staff_no="2001", team=team_a, department=dept),
+        "b": make_staff("agent", staff_no="2002", team=team_b, department=dept),
+        "none": make_staff("agent", staff_no="2003", department=dept),
+        "sup": make_staff("supervisor", staff_no="4001", department=dept),
+    }
 
 
 def phrases(groups, who="lead_a", **kwargs):
@@ -45,8 +53,9 @@ def test_team_lead_writes_the_groups_work_rules_and_members_read_them(groups):
 
     lead = scope_of(groups["lead_a"])
     services.set_work_rules(lead, groups["team_a"].pk, sections=RULES)
-    services.set_work_rules(lead, groups["team_a"].pk, sections=RULES[:1] + [{"title": " 请假 ", "text": "提前一天报班长。"}],
-                            version=1)
+    services.set_work_rules(
+        lead, groups["team_a"].pk, sections=RULES[:1] + [{"title": " 请假 ", "text": "提前一天报班长。"}], version=1
+    )
     view = services.team_standards(scope_of(groups["a"]))
     assert view["team"] == groups["team_a"] and not view["may_edit"]
     assert view["work_rules"]["version"] == 2
@@ -84,8 +93,14 @@ def test_bad_input_is_refused_in_chinese_and_changes_nothing(groups):
     lead, team = scope_of(groups["lead_a"]), groups["team_a"].pk
     services.set_work_rules(lead, team, sections=RULES)
     phrases(groups)
-    bad_rules = ([{"title": "", "text": "只有内容"}], [{"title": "长" * 61, "text": "x"}], "交接班", [5],
-                 [{"title": "x", "text": "y"}] * 31, [{"title": 7, "text": "y"}])
+    bad_rules = (
+        [{"title": "", "text": "只有内容"}],
+        [{"title": "长" * 61, "text": "x"}],
+        "交接班",
+        [5],
+        [{"title": "x", "text": "y"}] * 31,
+        [{"title": 7, "text": "y"}],
+    )
     for bad in bad_rules:
         with pytest.raises(RuleViolation) as refused:
             services.set_work_rules(lead, team, sections=bad)
@@ -133,27 +148,54 @@ def test_phrase_checker_flags_the_groups_phrases_for_its_members_only(groups, cl
 def test_the_group_page_for_members_and_the_lead(groups, client_for):
     """004:L913: members read the group's rules; the lead edits them from the page; a bad form is refused in Chinese."""
     lead = client_for(groups["lead_a"])
-    r = lead.post(f"/discipline/group/{groups['team_a'].pk}/work_rules/",
-                  {"version": "0", "title": ["交接班", ""], "text": ["提前十五分钟到岗。", ""]}, follow=True)
+    r = lead.post(
+        f"/discipline/group/{groups['team_a'].pk}/work_rules/",
+        {"version": "0", "title": ["交接班", ""], "text": ["提前十五分钟到岗。", ""]},
+        follow=True,
+    )
     assert r.status_code == 200 and "已保存" in r.content.decode()
-    r = lead.post(f"/discipline/group/{groups['team_a'].pk}/phrases/",
-                  {"version": "0", "situation": ["closing", "welcome"], "title": ["本组结束语", ""],
-                   "text": ["感谢您的来电，祝您生活愉快！", ""], "phrase": ["搞不定", ""], "suggestion": ["我马上为您确认", ""]},
-                  follow=True)
+    r = lead.post(
+        f"/discipline/group/{groups['team_a'].pk}/phrases/",
+        {
+            "version": "0",
+            "situation": ["closing", "welcome"],
+            "title": ["本组结束语", ""],
+            "text": ["感谢您的来电，祝您生活愉快！", ""],
+            "phrase": ["搞不定", ""],
+            "suggestion": ["我马上为您确认", ""],
+        },
+        follow=True,
+    )
     assert "已保存" in r.content.decode()
     assert TeamStandard.objects.get(kind="phrases").content["discouraged"] == DISCOURAGED
-    services.set_team_rules(scope_of(groups["lead_a"]), groups["team_a"].pk,
-                            overrides={"types": {"chatting": {"ladder": {"steps": [{"fine": "20"}, {"fine": "50"}]}}}})
+    services.set_team_rules(
+        scope_of(groups["lead_a"]),
+        groups["team_a"].pk,
+        overrides={"types": {"chatting": {"ladder": {"steps": [{"fine": "20"}, {"fine": "50"}]}}}},
+    )
     page = client_for(groups["a"]).get("/discipline/group/").content.decode()
-    for words in ("交接班", "提前十五分钟到岗。", "本组结束语", "搞不定", "我马上为您确认", "第 1 版",
-                  "罚款 20 元 → 罚款 50 元"):  # the group's reward-and-penalty scheme beside its rules
+    for words in (
+        "交接班",
+        "提前十五分钟到岗。",
+        "本组结束语",
+        "搞不定",
+        "我马上为您确认",
+        "第 1 版",
+        "罚款 20 元 → 罚款 50 元",
+    ):  # the group's reward-and-penalty scheme beside its rules
         assert words in page
     assert "修改班组规章制度" not in page  # members read, only the lead edits
-    r = client_for(groups["b"]).post(f"/discipline/group/{groups['team_a'].pk}/work_rules/",
-                                     {"version": "1", "title": ["改"], "text": ["改"]}, follow=True)
+    r = client_for(groups["b"]).post(
+        f"/discipline/group/{groups['team_a'].pk}/work_rules/",
+        {"version": "1", "title": ["改"], "text": ["改"]},
+        follow=True,
+    )
     assert "只有一班的班长" in r.content.decode()
-    r = lead.post(f"/discipline/group/{groups['team_a'].pk}/work_rules/",
-                  {"version": "1", "title": [""], "text": ["没有标题"]}, follow=True)
+    r = lead.post(
+        f"/discipline/group/{groups['team_a'].pk}/work_rules/",
+        {"version": "1", "title": [""], "text": ["没有标题"]},
+        follow=True,
+    )
     assert "条目标题：必须填写" in r.content.decode()
     assert TeamStandard.objects.get(kind="work_rules").version == 1
     assert client_for(groups["a"]).get("/discipline/group/", {"team": "x"}).status_code == 400
@@ -164,12 +206,21 @@ def test_the_group_page_in_english(groups, client_for):
 
     services.set_work_rules(scope_of(groups["lead_a"]), groups["team_a"].pk, sections=RULES)
     phrases(groups)
-    user_data = ("一班", "二班", "员工3001") + tuple(v for r in RULES + STANDARD + DISCOURAGED for v in r.values()) + \
-        ("交接班", "工位整洁")
-    assert_english(english(client_for(groups["a"])).get("/discipline/group/"), "Team rules", "Work rules",
-                   "Phrase standards", user_data=user_data)
-    assert_english(english(client_for(groups["lead_a"])).get("/discipline/group/"), "Save the work rules",
-                   user_data=user_data)
+    user_data = (
+        ("一班", "二班", "员工3001")
+        + tuple(v for r in RULES + STANDARD + DISCOURAGED for v in r.values())
+        + ("交接班", "工位整洁")
+    )
+    assert_english(
+        english(client_for(groups["a"])).get("/discipline/group/"),
+        "Team rules",
+        "Work rules",
+        "Phrase standards",
+        user_data=user_data,
+    )
+    assert_english(
+        english(client_for(groups["lead_a"])).get("/discipline/group/"), "Save the work rules", user_data=user_data
+    )
 
 
 def test_demo_teams_lead_has_written_the_groups_rules_once(db):

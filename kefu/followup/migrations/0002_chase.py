@@ -5,33 +5,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('followup', '0001_initial'),
-        ('org', '0001_initial'),
-        ('tickets', '0001_initial'),
+        ("followup", "0001_initial"),
+        ("org", "0001_initial"),
+        ("tickets", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Chase',
+            name="Chase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('chase', '催办'), ('auto', '自动催办'), ('supervise', '督办')], max_length=10, verbose_name='类型')),
-                ('on_customer_request', models.BooleanField(default=False, verbose_name='应客户要求')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='时间')),
-                ('deadline', models.DateTimeField(blank=True, null=True, verbose_name='所催时限')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='内容')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.staff', verbose_name='催办人')),
-                ('center', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.center', verbose_name='中心')),
-                ('department', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.department', verbose_name='被催办部门')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tickets.order', verbose_name='工单')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("chase", "催办"), ("auto", "自动催办"), ("supervise", "督办")],
+                        max_length=10,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("on_customer_request", models.BooleanField(default=False, verbose_name="应客户要求")),
+                ("at", models.DateTimeField(db_index=True, verbose_name="时间")),
+                ("deadline", models.DateTimeField(blank=True, null=True, verbose_name="所催时限")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="内容")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="org.staff",
+                        verbose_name="催办人",
+                    ),
+                ),
+                (
+                    "center",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="org.center",
+                        verbose_name="中心",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="被催办部门",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tickets.order",
+                        verbose_name="工单",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '催办督办记录',
-                'verbose_name_plural': '催办督办记录',
-                'ordering': ['at', 'id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('kind', 'auto')), fields=('order', 'deadline'), name='followup_auto_chase_once_per_deadline')],
+                "verbose_name": "催办督办记录",
+                "verbose_name_plural": "催办督办记录",
+                "ordering": ["at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("kind", "auto")),
+                        fields=("order", "deadline"),
+                        name="followup_auto_chase_once_per_deadline",
+                    )
+                ],
             },
         ),
     ]

@@ -5,36 +5,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0002_digests_under_hkdf_key'),
-        ('followup', '0002_chase'),
-        ('org', '0001_initial'),
-        ('tickets', '0001_initial'),
+        ("customers", "0002_digests_under_hkdf_key"),
+        ("followup", "0002_chase"),
+        ("org", "0001_initial"),
+        ("tickets", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Survey',
+            name="Survey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reply_round', models.PositiveSmallIntegerField(default=1, verbose_name='回复轮次')),
-                ('nonce', models.CharField(max_length=32, verbose_name='随机码')),
-                ('state', models.CharField(choices=[('sent', '已发送'), ('answered', '已回评')], default='sent', max_length=10, verbose_name='状态')),
-                ('sent_at', models.DateTimeField(verbose_name='发送时间')),
-                ('expires_at', models.DateTimeField(verbose_name='失效时间')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='回评时间')),
-                ('answer', models.CharField(blank=True, max_length=20, verbose_name='评价')),
-                ('comment', models.CharField(blank=True, max_length=300, verbose_name='意见')),
-                ('redispatched', models.BooleanField(default=False, verbose_name='已重新派单')),
-                ('center', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.center', verbose_name='中心')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='customers.customer', verbose_name='客户')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tickets.order', verbose_name='工单')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reply_round", models.PositiveSmallIntegerField(default=1, verbose_name="回复轮次")),
+                ("nonce", models.CharField(max_length=32, verbose_name="随机码")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("sent", "已发送"), ("answered", "已回评")],
+                        default="sent",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(verbose_name="发送时间")),
+                ("expires_at", models.DateTimeField(verbose_name="失效时间")),
+                ("answered_at", models.DateTimeField(blank=True, null=True, verbose_name="回评时间")),
+                ("answer", models.CharField(blank=True, max_length=20, verbose_name="评价")),
+                ("comment", models.CharField(blank=True, max_length=300, verbose_name="意见")),
+                ("redispatched", models.BooleanField(default=False, verbose_name="已重新派单")),
+                (
+                    "center",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="org.center",
+                        verbose_name="中心",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="customers.customer",
+                        verbose_name="客户",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tickets.order",
+                        verbose_name="工单",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '满意度调查',
-                'verbose_name_plural': '满意度调查',
-                'constraints': [models.UniqueConstraint(fields=('order', 'reply_round'), name='followup_survey_once_per_reply')],
+                "verbose_name": "满意度调查",
+                "verbose_name_plural": "满意度调查",
+                "constraints": [
+                    models.UniqueConstraint(fields=("order", "reply_round"), name="followup_survey_once_per_reply")
+                ],
             },
         ),
     ]

@@ -1,5 +1,6 @@
 """Order timeline rows written by follow-up as prose (chases, survey answers) become code + parameters, so they are
 shown in the reader's language like every other history row."""
+
 from django.db import migrations
 
 CHASE_NAMES = {"chase_chase": "chase", "chase_auto": "auto", "chase_supervise": "supervise"}
@@ -13,17 +14,25 @@ def survey_fields(label: str, note: str) -> dict:
     if answer is None:  # a note this code never wrote: keep it whole as the customer's words
         answer, comment = "", note or ""
     params = {"answer": {"code": f"followup.satisfaction.{answer}", "params": {}}} if answer else {}
-    return {"code": f"followup.survey.event.{'ivr' if label.startswith('IVR') else 'sms'}",
-            "note_code": "followup.survey.event.answer" if answer else "", "params": params, "note": comment,
-            "staff_no": "", "by_system": True}
+    return {
+        "code": f"followup.survey.event.{'ivr' if label.startswith('IVR') else 'sms'}",
+        "note_code": "followup.survey.event.answer" if answer else "",
+        "params": params,
+        "note": comment,
+        "staff_no": "",
+        "by_system": True,
+    }
 
 
 def forwards(apps, schema_editor):
     OrderEvent = apps.get_model("tickets", "OrderEvent")
     Chase = apps.get_model("followup", "Chase")
     for e in OrderEvent.objects.filter(code="", name__in=CHASE_NAMES).select_related("order__department"):
-        chase = (Chase.objects.filter(order_id=e.order_id, kind=CHASE_NAMES[e.name], at=e.at)
-                 .select_related("department").first())
+        chase = (
+            Chase.objects.filter(order_id=e.order_id, kind=CHASE_NAMES[e.name], at=e.at)
+            .select_related("department")
+            .first()
+        )
         dept = chase.department if chase is not None else e.order.department  # the department chased then
         e.code = f"followup.chase.event.{CHASE_NAMES[e.name]}"
         e.params = {"department": dept.name if dept else ""}

@@ -5,34 +5,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0002_digests_under_hkdf_key'),
-        ('followup', '0005_history_as_data'),
-        ('org', '0002_staff_employment'),
+        ("customers", "0002_digests_under_hkdf_key"),
+        ("followup", "0005_history_as_data"),
+        ("org", "0002_staff_employment"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OptOut',
+            name="OptOut",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('sms_reply', '短信回复退订'), ('survey_page', '评价页面'), ('agent', '座席登记')], max_length=20, verbose_name='途径')),
-                ('at', models.DateTimeField(verbose_name='时间')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='说明')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='撤销时间')),
-                ('withdraw_reason', models.CharField(blank=True, max_length=300, verbose_name='撤销原因')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.staff', verbose_name='登记人')),
-                ('center', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.center', verbose_name='中心')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='customers.customer', verbose_name='客户')),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.staff', verbose_name='撤销人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("sms_reply", "短信回复退订"), ("survey_page", "评价页面"), ("agent", "座席登记")],
+                        max_length=20,
+                        verbose_name="途径",
+                    ),
+                ),
+                ("at", models.DateTimeField(verbose_name="时间")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="说明")),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True, verbose_name="撤销时间")),
+                ("withdraw_reason", models.CharField(blank=True, max_length=300, verbose_name="撤销原因")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="org.staff",
+                        verbose_name="登记人",
+                    ),
+                ),
+                (
+                    "center",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="org.center",
+                        verbose_name="中心",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="customers.customer",
+                        verbose_name="客户",
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="org.staff",
+                        verbose_name="撤销人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '客户拒绝回访登记',
-                'verbose_name_plural': '客户拒绝回访登记',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['center', 'withdrawn_at'], name='followup_op_center__bc1154_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('withdrawn_at__isnull', True)), fields=('customer',), name='followup_one_active_optout_per_customer')],
+                "verbose_name": "客户拒绝回访登记",
+                "verbose_name_plural": "客户拒绝回访登记",
+                "ordering": ["-at", "-id"],
+                "indexes": [models.Index(fields=["center", "withdrawn_at"], name="followup_op_center__bc1154_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("withdrawn_at__isnull", True)),
+                        fields=("customer",),
+                        name="followup_one_active_optout_per_customer",
+                    )
+                ],
             },
         ),
     ]

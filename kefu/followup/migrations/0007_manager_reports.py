@@ -5,33 +5,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('followup', '0006_optouts'),
-        ('org', '0002_staff_employment'),
+        ("followup", "0006_optouts"),
+        ("org", "0002_staff_employment"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ManagerReport',
+            name="ManagerReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=10, verbose_name='类型')),
-                ('first', models.DateField(verbose_name='期间开始')),
-                ('last', models.DateField(verbose_name='期间结束')),
-                ('state', models.CharField(choices=[('sending', '发送中'), ('sent', '已发送'), ('failed', '发送失败')], default='sending', max_length=10, verbose_name='状态')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='发送次数')),
-                ('recipients', models.TextField(blank=True, verbose_name='收件人')),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='发送时间')),
-                ('last_error', models.CharField(blank=True, max_length=300, verbose_name='最近错误')),
-                ('center', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.center', verbose_name='中心')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=10, verbose_name="类型")),
+                ("first", models.DateField(verbose_name="期间开始")),
+                ("last", models.DateField(verbose_name="期间结束")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("sending", "发送中"), ("sent", "已发送"), ("failed", "发送失败")],
+                        default="sending",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="发送次数")),
+                ("recipients", models.TextField(blank=True, verbose_name="收件人")),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="发送时间")),
+                ("last_error", models.CharField(blank=True, max_length=300, verbose_name="最近错误")),
+                (
+                    "center",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="org.center",
+                        verbose_name="中心",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '经理报表邮件',
-                'verbose_name_plural': '经理报表邮件',
-                'ordering': ['-first', 'kind'],
-                'constraints': [models.UniqueConstraint(fields=('center', 'kind', 'first'), name='followup_report_once')],
+                "verbose_name": "经理报表邮件",
+                "verbose_name_plural": "经理报表邮件",
+                "ordering": ["-first", "kind"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("center", "kind", "first"), name="followup_report_once")
+                ],
             },
         ),
     ]

@@ -19,8 +19,19 @@ def replied_complaint(people):
     from kefu.tickets import services
 
     agent = people["agent"]
-    order = services.create_order(agent.center, agent, {
-        "kind": "complaint", "phone": "13800138000", "customer_name": "张三", "subject": "话费多扣",
-        "description": "本月话费比上月多扣了50元", "category": "tariff", "level": 2})
-    return services.transition(order, "answer", agent, order.version, reply_opinion="已退还多扣费用",
-                               satisfaction="satisfied")
+    order = services.create_order(
+        agent.center,
+        agent,
+        {
+            "kind": "complaint",
+            "phone": "13800138000",
+            "customer_name": "张三",
+            "subject": "话费多扣",
+            "description": "本月话费比上月多扣了50元",
+            "category": "tariff",
+            "level": 2,
+        },
+    )
+    return services.transition(
+        order, "answer", agent, order.version, reply_opinion="已退还多扣费用", satisfaction="satisfied"
+    )

@@ -1,6 +1,7 @@
 """Chromium: the supervisor creates an outbound campaign, uploads a call list (a bad one first: the row and column are
 named and nothing is added), sees the progress; the agent works the list one customer at a time (the questionnaire,
 an outcome) without ever seeing the retention offer; an authorised senior agent sees it. Desktop and phone width."""
+
 from __future__ import annotations
 
 import shutil
@@ -33,8 +34,10 @@ def test_campaign_from_upload_to_questionnaire_004_L1003(center, make_staff, pag
     page.goto(page.base_url + "/followup/campaigns/")
     page.fill("#campaign-form input[name=name]", "宽带到期续约回访")
     page.fill("#campaign-form input[name=purpose]", "本月到期的宽带客户，了解续约意向")
-    page.fill("#campaign-form textarea[name=questionnaire]",
-              "您对宽带服务满意吗 | 满意 / 基本满意 / 不满意\n是否愿意续约 | 愿意 / 考虑一下 / 不愿意\n其他建议")
+    page.fill(
+        "#campaign-form textarea[name=questionnaire]",
+        "您对宽带服务满意吗 | 满意 / 基本满意 / 不满意\n是否愿意续约 | 愿意 / 考虑一下 / 不愿意\n其他建议",
+    )
     page.fill("#campaign-form textarea[name=offer_text]", OFFER)
     page.check("#campaign-form input[value=senior_agent]")
     page.click("#campaign-form button[type=submit]")
@@ -47,8 +50,9 @@ def test_campaign_from_upload_to_questionnaire_004_L1003(center, make_staff, pag
     assert "名单文件第 3 行“电话”列：“1380013”不是有效的电话号码" in page.inner_text(".messages")
     assert CampaignTarget.objects.count() == 0
     good = tmp_path / "名单2.csv"
-    good.write_text("姓名,电话,备注\n张三,13800138000,套餐到期\n李四,13800138001,\n王五,13800138002,\n",
-                    encoding="utf-8-sig")
+    good.write_text(
+        "姓名,电话,备注\n张三,13800138000,套餐到期\n李四,13800138001,\n王五,13800138002,\n", encoding="utf-8-sig"
+    )
     page.set_input_files("#upload-form input[name=file]", str(good))
     page.click("#upload-form button[type=submit]")
     assert "已加入 3 位客户" in page.inner_text(".messages")

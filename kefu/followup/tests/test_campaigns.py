@@ -2,6 +2,7 @@
 Chinese errors naming row and column), a questionnaire as data, attempts and results on the kernel with the callback
 outcome codes (002:L259 closure), progress and a periodic report, retention offers only to the authorised, phones
 masked and unmasking audited, every view of the call list audited, scoped by center."""
+
 from __future__ import annotations
 
 import io
@@ -10,14 +11,21 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-QUESTIONS = [{"text": "您对本次服务满意吗", "scale": ["满意", "基本满意", "不满意"]}, {"text": "还有什么建议", "scale": []}]
+QUESTIONS = [
+    {"text": "您对本次服务满意吗", "scale": ["满意", "基本满意", "不满意"]},
+    {"text": "还有什么建议", "scale": []},
+]
 OFFER = "续约立减三十元话费"
 
 
 @pytest.fixture
 def staff(make_staff):
-    return {"agent": make_staff("agent", staff_no="2001"), "agent2": make_staff("agent", staff_no="2002"),
-            "senior": make_staff("senior_agent", staff_no="3001"), "lead": make_staff("supervisor", staff_no="5001")}
+    return {
+        "agent": make_staff("agent", staff_no="2001"),
+        "agent2": make_staff("agent", staff_no="2002"),
+        "senior": make_staff("senior_agent", staff_no="3001"),
+        "lead": make_staff("supervisor", staff_no="5001"),
+    }
 
 
 @pytest.fixture
@@ -25,9 +33,16 @@ def campaign(staff):
     from kefu.followup import campaigns
     from kefu.scope import scope_of
 
-    return campaigns.create(scope_of(staff["lead"]), {"name": "宽带续约回访", "purpose": "到期客户续约",
-                                                      "questionnaire": QUESTIONS, "offer_text": OFFER,
-                                                      "offer_roles": ["senior_agent"]})
+    return campaigns.create(
+        scope_of(staff["lead"]),
+        {
+            "name": "宽带续约回访",
+            "purpose": "到期客户续约",
+            "questionnaire": QUESTIONS,
+            "offer_text": OFFER,
+            "offer_roles": ["senior_agent"],
+        },
+    )
 
 
 def _csv(text: str) -> bytes:
@@ -49,8 +64,10 @@ def test_upload_is_all_or_nothing_with_row_and_column_then_idempotent(campaign, 
     response = _upload(client, campaign, "名单.csv", bad)
     assert response.status_code == 400
     messages = [d["message"] for d in response.json()["detail"]]
-    assert messages == ["名单文件第 3 行“电话”列：“1380013800x”不是有效的电话号码",
-                        "名单文件第 4 行“电话”列：“”不是有效的电话号码"]
+    assert messages == [
+        "名单文件第 3 行“电话”列：“1380013800x”不是有效的电话号码",
+        "名单文件第 4 行“电话”列：“”不是有效的电话号码",
+    ]
     assert CampaignTarget.objects.count() == 0 and Customer.objects.count() == 0  # nothing of the good row either
 
     good = _csv("姓名,电话,备注\n张三,13800138000,老客户\n李四,13800138001,\n李四,138-0013-8001,\n")
@@ -104,14 +121,21 @@ def test_selection_from_customers(campaign, staff, client_for):
 
 def test_create_campaign_problems_in_chinese(staff, client_for):
     client = client_for(staff["lead"])
-    response = client.post("/api/followup/campaigns", {"name": "", "questionnaire": [{"text": "是否续约", "scale": ["是"]}],
-                                                       "offer_roles": ["boss"]}, content_type="application/json")
+    response = client.post(
+        "/api/followup/campaigns",
+        {"name": "", "questionnaire": [{"text": "是否续约", "scale": ["是"]}], "offer_roles": ["boss"]},
+        content_type="application/json",
+    )
     assert response.status_code == 400
     fields = {d["field"]: d["message"] for d in response.json()["detail"]}
     assert fields["name"].startswith("活动名称：必须填写") and "问卷第 1 题" in fields["questionnaire"]
     assert "boss" in fields["offer_roles"]
-    assert client_for(staff["agent"]).post("/api/followup/campaigns", {"name": "x"},
-                                           content_type="application/json").status_code == 403
+    assert (
+        client_for(staff["agent"])
+        .post("/api/followup/campaigns", {"name": "x"}, content_type="application/json")
+        .status_code
+        == 403
+    )
 
 
 def _fill(campaign, phones):
@@ -133,29 +157,42 @@ def test_agent_works_one_customer_at_a_time_and_progress_004_L1003(campaign, sta
     other = client_for(staff["agent2"])
     second = other.post(f"/api/followup/campaigns/{campaign.pk}/next").json()
     assert second["id"] != first["id"]
-    refused = other.post(f"/api/followup/calls/{first['id']}/fire", {"name": "attempt", "outcome": "no_answer"},
-                         content_type="application/json")
+    refused = other.post(
+        f"/api/followup/calls/{first['id']}/fire",
+        {"name": "attempt", "outcome": "no_answer"},
+        content_type="application/json",
+    )
     assert refused.status_code == 403
 
     url = f"/api/followup/calls/{first['id']}/fire"
     bad = agent.post(url, {"name": "complete", "answers": {"q1": "很好"}}, content_type="application/json")
     assert bad.status_code == 400
-    assert [d["message"] for d in bad.json()["detail"]] == ["问卷第 1 题“您对本次服务满意吗”：“很好”不是可选的答案",
-                                                          "问卷第 2 题“还有什么建议”：必须回答"]
+    assert [d["message"] for d in bad.json()["detail"]] == [
+        "问卷第 1 题“您对本次服务满意吗”：“很好”不是可选的答案",
+        "问卷第 2 题“还有什么建议”：必须回答",
+    ]
     unknown = agent.post(url, {"name": "attempt", "outcome": "asleep"}, content_type="application/json")
     assert unknown.status_code == 400 and "asleep" in unknown.json()["detail"][0]["message"]
     assert campaigns.get_target(_scope(staff["agent"]), first["id"]).attempt_count == 0  # nothing changed
-    done = agent.post(url, {"name": "complete", "answers": {"q1": "基本满意", "q2": "网速再快些"}},
-                      content_type="application/json").json()
+    done = agent.post(
+        url, {"name": "complete", "answers": {"q1": "基本满意", "q2": "网速再快些"}}, content_type="application/json"
+    ).json()
     assert done["state"] == "done" and done["answers"] == {"q1": "基本满意", "q2": "网速再快些"}
     # the second agent: three failed tries then unreachable (002:L259); refused on the next
     url2 = f"/api/followup/calls/{second['id']}/fire"
     early = other.post(url2, {"name": "close", "closure": "unreachable"}, content_type="application/json")
-    assert early.status_code == 400 and "制度要求 3 次" in early.json()["detail"][0]["message"]  # no seed line shown to staff
+    assert (
+        early.status_code == 400 and "制度要求 3 次" in early.json()["detail"][0]["message"]
+    )  # no seed line shown to staff
     for outcome in ("no_answer", "busy", "powered_off"):
-        assert other.post(url2, {"name": "attempt", "outcome": outcome}, content_type="application/json").status_code == 200
-    assert other.post(url2, {"name": "close", "closure": "unreachable"},
-                      content_type="application/json").json()["state"] == "closed"
+        assert (
+            other.post(url2, {"name": "attempt", "outcome": outcome}, content_type="application/json").status_code
+            == 200
+        )
+    assert (
+        other.post(url2, {"name": "close", "closure": "unreachable"}, content_type="application/json").json()["state"]
+        == "closed"
+    )
     third = other.post(f"/api/followup/campaigns/{campaign.pk}/next").json()
     url3 = f"/api/followup/calls/{third['id']}/fire"
     other.post(url3, {"name": "attempt", "outcome": "refused"}, content_type="application/json")
@@ -182,15 +219,21 @@ def test_offer_only_to_authorised_agents_page_and_api_004_L1009(campaign, staff,
     agent = client_for(staff["agent"])
     call = agent.post(f"/api/followup/campaigns/{campaign.pk}/next").json()
     assert call["offer_text"] is None
-    for url in (f"/api/followup/campaigns/{campaign.pk}", "/api/followup/campaigns", f"/api/followup/calls/{call['id']}"):
+    for url in (
+        f"/api/followup/campaigns/{campaign.pk}",
+        "/api/followup/campaigns",
+        f"/api/followup/calls/{call['id']}",
+    ):
         assert OFFER not in agent.get(url).content.decode()
     for url in (f"/followup/campaigns/{campaign.pk}/", f"/followup/calls/{call['id']}/", "/followup/campaigns/"):
         page = agent.get(url)
         assert page.status_code == 200 and OFFER not in page.content.decode()
     # the agent may not record an offer they were never shown
-    refused = agent.post(f"/api/followup/calls/{call['id']}/fire",
-                         {"name": "complete", "answers": {"q1": "满意", "q2": "无"}, "offer": "accepted"},
-                         content_type="application/json")
+    refused = agent.post(
+        f"/api/followup/calls/{call['id']}/fire",
+        {"name": "complete", "answers": {"q1": "满意", "q2": "无"}, "offer": "accepted"},
+        content_type="application/json",
+    )
     assert refused.status_code == 400 and "未获授权" in refused.json()["detail"][0]["message"]
 
     senior = client_for(staff["senior"])  # by role
@@ -199,15 +242,24 @@ def test_offer_only_to_authorised_agents_page_and_api_004_L1009(campaign, staff,
     assert mine["offer_text"] == OFFER and OFFER in senior.get(f"/followup/calls/{mine['id']}/").content.decode()
 
     lead = client_for(staff["lead"])  # a per-agent grant
-    assert lead.post(f"/api/followup/campaigns/{campaign.pk}/grants", {"staff_no": "2001"},
-                     content_type="application/json").status_code == 200
+    assert (
+        lead.post(
+            f"/api/followup/campaigns/{campaign.pk}/grants", {"staff_no": "2001"}, content_type="application/json"
+        ).status_code
+        == 200
+    )
     assert agent.get(f"/api/followup/calls/{call['id']}").json()["offer_text"] == OFFER
-    done = agent.post(f"/api/followup/calls/{call['id']}/fire",
-                      {"name": "complete", "answers": {"q1": "满意", "q2": "无"}, "offer": "accepted"},
-                      content_type="application/json").json()
+    done = agent.post(
+        f"/api/followup/calls/{call['id']}/fire",
+        {"name": "complete", "answers": {"q1": "满意", "q2": "无"}, "offer": "accepted"},
+        content_type="application/json",
+    ).json()
     assert done["offer_accepted"] is True
-    lead.post(f"/api/followup/campaigns/{campaign.pk}/grants", {"staff_no": "2001", "granted": False},
-              content_type="application/json")
+    lead.post(
+        f"/api/followup/campaigns/{campaign.pk}/grants",
+        {"staff_no": "2001", "granted": False},
+        content_type="application/json",
+    )
     assert OFFER not in agent.get(f"/followup/campaigns/{campaign.pk}/").content.decode()
     assert campaigns.may_see_offer(_scope(staff["agent"]), campaign) is False
 
@@ -235,8 +287,9 @@ def test_call_list_masked_unmask_audited_and_scoped_by_center(campaign, staff, c
     assert agent.get(f"/api/followup/calls/{call['id']}?unmask=true").json()["customer_phone"] == "138****8000"
 
     other = org.create_center("other", "另一中心")
-    stranger = org.create_staff(other, staff_no="9001", name="外人", roles=["supervisor"], username="u9001",
-                                password="x-Passw0rd-x")
+    stranger = org.create_staff(
+        other, staff_no="9001", name="外人", roles=["supervisor"], username="u9001", password="x-Passw0rd-x"
+    )
     client = client_for(stranger)
     assert client.get(f"/api/followup/campaigns/{campaign.pk}").status_code == 404
     assert client.get(f"/api/followup/calls/{call['id']}").status_code == 404
@@ -257,8 +310,9 @@ def test_report_page_and_excel(campaign, staff, client_for):
 
     _fill(campaign, ["13800000001"])
     target = campaigns.take_next(_scope(staff["agent"]), campaign.pk)
-    campaigns.fire(_scope(staff["agent"]), target.pk, "attempt", outcome="busy",
-                   now=timezone.now() - timedelta(minutes=5))
+    campaigns.fire(
+        _scope(staff["agent"]), target.pk, "attempt", outcome="busy", now=timezone.now() - timedelta(minutes=5)
+    )
     lead = client_for(staff["lead"])
     page = lead.get(f"/followup/campaigns/{campaign.pk}/report/?period=day")
     assert page.status_code == 200 and "外呼报表" in page.content.decode()
@@ -288,13 +342,27 @@ def test_campaign_pages_read_in_english(campaign, staff, client_for):
     lead = english(client_for(staff["lead"]))
     senior = english(client_for(staff["senior"]))
     call = senior.post(f"/api/followup/campaigns/{campaign.pk}/next").json()
-    senior.post(f"/api/followup/calls/{call['id']}/fire", {"name": "attempt", "outcome": "wrong_number"},
-                content_type="application/json")
-    user_data = [campaign.name, campaign.purpose, OFFER, *[q["text"] for q in QUESTIONS],
-                 *[o for q in QUESTIONS for o in q["scale"]], "张*", "李*"]
-    pages = [(lead, "/followup/campaigns/"), (lead, f"/followup/campaigns/{campaign.pk}/"),
-             (lead, f"/followup/campaigns/{campaign.pk}/report/"), (senior, f"/followup/calls/{call['id']}/"),
-             (lead, "/followup/figures/")]
+    senior.post(
+        f"/api/followup/calls/{call['id']}/fire",
+        {"name": "attempt", "outcome": "wrong_number"},
+        content_type="application/json",
+    )
+    user_data = [
+        campaign.name,
+        campaign.purpose,
+        OFFER,
+        *[q["text"] for q in QUESTIONS],
+        *[o for q in QUESTIONS for o in q["scale"]],
+        "张*",
+        "李*",
+    ]
+    pages = [
+        (lead, "/followup/campaigns/"),
+        (lead, f"/followup/campaigns/{campaign.pk}/"),
+        (lead, f"/followup/campaigns/{campaign.pk}/report/"),
+        (senior, f"/followup/calls/{call['id']}/"),
+        (lead, "/followup/figures/"),
+    ]
     for client, url in pages:
         response = client.get(url)
         assert response.status_code == 200, url

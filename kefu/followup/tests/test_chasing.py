@@ -1,5 +1,6 @@
 """Chasing a department (004:L2159): manual 催办 by a dispatcher or on the customer's request, automatic once the
 handling deadline passes without feedback, 督办 by a supervisor; counted per department, on the order's timeline."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -23,16 +24,31 @@ def processing(people, center):
     from kefu.tickets import services as tickets
 
     liaison = people["agent2"]
-    dept = Department.objects.create(center=center, code="billing", name="计费部", liaison=liaison,
-                                     leader=people["lead"])
+    Department.objects.create(center=center, code="billing", name="计费部", liaison=liaison, leader=people["lead"])
     agent, disp = people["agent"], people["dispatcher"]
-    order = tickets.create_order(center, agent, {
-        "kind": "complaint", "phone": "13800138000", "subject": "话费多扣", "description": "多扣50元",
-        "category": "tariff", "level": 2})
+    order = tickets.create_order(
+        center,
+        agent,
+        {
+            "kind": "complaint",
+            "phone": "13800138000",
+            "subject": "话费多扣",
+            "description": "多扣50元",
+            "category": "tariff",
+            "level": 2,
+        },
+    )
     order = tickets.transition(order, "review", disp, order.version, review_opinion="属实")
     deadline = timezone.now() + timedelta(hours=4)
-    return tickets.transition(order, "dispatch", disp, order.version, dispatch_opinion="请核查", department="billing",
-                              handling_deadline=deadline)
+    return tickets.transition(
+        order,
+        "dispatch",
+        disp,
+        order.version,
+        dispatch_opinion="请核查",
+        department="billing",
+        handling_deadline=deadline,
+    )
 
 
 def test_a_dispatcher_chases_it_is_on_the_timeline_and_the_liaison_is_told(processing, people):
@@ -40,7 +56,11 @@ def test_a_dispatcher_chases_it_is_on_the_timeline_and_the_liaison_is_told(proce
     assert (row.kind, row.department.code, row.by) == ("chase", "billing", people["dispatcher"])
     event = processing.events.get(name="chase_chase")
     assert (event.code, event.params, event.staff_no, event.note) == (
-        "followup.chase.event.chase", {"department": "计费部"}, "4001", "客户来电询问进度")
+        "followup.chase.event.chase",
+        {"department": "计费部"},
+        "4001",
+        "客户来电询问进度",
+    )
     line = event_line(event)
     assert (line["label"], line["note"]) == ("催办", "被催办部门：计费部 · 客户来电询问进度")
     with translation.override("en"):
@@ -116,8 +136,16 @@ def test_counted_per_department(processing, people, client_for):
     start = timezone.localdate() - timedelta(days=1)
     end = timezone.localtime(scanned).date() + timedelta(days=1)
     rows = client_for(people["lead"]).get(f"/api/followup/chases/departments?start={start}&end={end}").json()
-    assert rows == [{"department_id": processing.department_id, "department": "计费部", "chase": 1, "auto": 1,
-                     "supervise": 1, "total": 3}]
+    assert rows == [
+        {
+            "department_id": processing.department_id,
+            "department": "计费部",
+            "chase": 1,
+            "auto": 1,
+            "supervise": 1,
+            "total": 3,
+        }
+    ]
     page = client_for(people["lead"]).get("/followup/figures/").content.decode()
     assert "计费部" in page
 
@@ -128,6 +156,7 @@ def test_chase_page_and_api_refusal(processing, people, client_for):
     assert response.status_code == 302
     page = client.get(f"/followup/orders/{processing.pk}/chase/").content.decode()
     assert "请尽快" in page
-    api = client.post(f"/api/followup/orders/{processing.pk}/chases", {"kind": "chase"},
-                      content_type="application/json")
+    api = client.post(
+        f"/api/followup/orders/{processing.pk}/chases", {"kind": "chase"}, content_type="application/json"
+    )
     assert api.status_code == 409 and api.json()["detail"][0]["rule"] == "followup.chase.too_soon"

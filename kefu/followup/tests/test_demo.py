@@ -1,4 +1,5 @@
 """The demo month of follow-up: tasks on every day, a mix of outcomes, built once."""
+
 from __future__ import annotations
 
 import io

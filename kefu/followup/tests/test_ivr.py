@@ -2,6 +2,7 @@
 matched to orders, all or nothing with the row named, each result once; on the order's timeline and satisfaction,
 counted in the survey figures, and a dissatisfied result re-dispatching the order like the SMS survey (004:L2127).
 Also: the satisfaction found on a return visit becomes the order's latest, which K11-K14 count (004:L1917)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -32,8 +33,9 @@ def call_of(center):
     def make(call_id: str, phone: str, at):
         batch, _ = ImportBatch.objects.get_or_create(center=center, kind="csv", file_name="calls.csv", sha256="x" * 64)
         caller, _ = Caller.objects.get_or_create(center=center, number_digest=digest(phone), defaults={"number": phone})
-        return Call.objects.create(center=center, batch=batch, call_id=call_id, caller=caller, offered_at=at,
-                                   outcome="ivr")
+        return Call.objects.create(
+            center=center, batch=batch, call_id=call_id, caller=caller, offered_at=at, outcome="ivr"
+        )
 
     return make
 
@@ -47,7 +49,9 @@ def test_results_by_order_number_and_by_call_once_each(replied_complaint, people
     assert (first["rows"], first["added"], first["unchanged"]) == (1, 1, 0)
     survey = Survey.objects.get(channel="ivr")
     assert (survey.answer, survey.score, survey.state) == ("satisfied", "1", "answered")
-    assert order.events.filter(name="survey", code="followup.survey.event.ivr", params__answer__code="followup.satisfaction.satisfied").exists()
+    assert order.events.filter(
+        name="survey", code="followup.survey.event.ivr", params__answer__code="followup.satisfaction.satisfied"
+    ).exists()
     # the same result again, and the same order through its call: nothing new
     again = client.post("/api/followup/surveys/ivr", {"file": SimpleUploadedFile("ivr.csv", body)}).json()
     assert (again["added"], again["unchanged"]) == (0, 1)
@@ -58,13 +62,15 @@ def test_results_by_order_number_and_by_call_once_each(replied_complaint, people
 
 def test_bad_rows_are_named_and_nothing_is_imported(replied_complaint, people, client_for):
     order = replied_complaint
-    body = _csv("呼叫编号,工单编号,时间,评分\n"
-                f",{order.number},{_when(order)},1\n"
-                f",GD000,{_when(order)},1\n"
-                f",{order.number},昨天,1\n"
-                f",{order.number},{_when(order)},9\n"
-                f"no-such-call,,{_when(order)},3\n"
-                f",,{_when(order)},3\n")
+    body = _csv(
+        "呼叫编号,工单编号,时间,评分\n"
+        f",{order.number},{_when(order)},1\n"
+        f",GD000,{_when(order)},1\n"
+        f",{order.number},昨天,1\n"
+        f",{order.number},{_when(order)},9\n"
+        f"no-such-call,,{_when(order)},3\n"
+        f",,{_when(order)},3\n"
+    )
     response = client_for(people["lead"]).post("/api/followup/surveys/ivr", {"file": SimpleUploadedFile("i.csv", body)})
     assert response.status_code == 400
     assert [d["message"] for d in response.json()["detail"]] == [
@@ -104,12 +110,21 @@ def test_return_visit_satisfaction_becomes_the_orders_latest_for_k12_004_L1917(r
     services.scan(replied_complaint.replied_at + timedelta(minutes=1))
     task = Task.objects.get(kind="return_visit")
     assert replied_complaint.satisfaction == "satisfied"
-    services.fire(scope_of(people["agent"]), task.pk, name="complete", version=task.version, result="客户仍不满意",
-                  satisfaction="dissatisfied")
+    services.fire(
+        scope_of(people["agent"]),
+        task.pk,
+        name="complete",
+        version=task.version,
+        result="客户仍不满意",
+        satisfaction="dissatisfied",
+    )
     replied_complaint.refresh_from_db()
     assert replied_complaint.satisfaction == "dissatisfied"
-    rows = kpi_order_rows(replied_complaint.center, replied_complaint.accepted_at - timedelta(hours=1),
-                          replied_complaint.accepted_at + timedelta(hours=1))
+    rows = kpi_order_rows(
+        replied_complaint.center,
+        replied_complaint.accepted_at - timedelta(hours=1),
+        replied_complaint.accepted_at + timedelta(hours=1),
+    )
     assert [r["satisfaction"] for r in rows] == ["dissatisfied"]  # what K12 counts
 
 
@@ -117,7 +132,9 @@ def test_figures_page_per_agent_and_period(replied_complaint, people, client_for
     body = _csv(f"工单编号,时间,评分\n{replied_complaint.number},{_when(replied_complaint)},2\n")
     surveys.import_ivr(scope_of(people["lead"]), "ivr.csv", body)
     day = timezone.localtime(replied_complaint.last_replied_at).date()
-    answered = timezone.localtime(replied_complaint.last_replied_at + timedelta(minutes=30)).date()  # after 23:30: the next day
+    answered = timezone.localtime(
+        replied_complaint.last_replied_at + timedelta(minutes=30)
+    ).date()  # after 23:30: the next day
     client = client_for(people["lead"])
     page = client.get(f"/followup/figures/?start={day:%Y-%m-%d}&end={answered:%Y-%m-%d}").content.decode()
     assert 'id="survey-satisfied">100.0%' in page and f"<td>{people['agent'].staff_no}</td>" in page

@@ -1,6 +1,7 @@
 """A customer's refusal of follow-up contact: by an SMS reply with the policy's keyword, on the survey page, or told
 to an agent; no survey SMS, no campaign, the complaint's return visit recorded as refused (002:L259 wants 100 % of
 complaints visited: the visit is created and closed as refused, not skipped); audited; withdrawn with a reason."""
+
 from __future__ import annotations
 
 import json
@@ -24,13 +25,18 @@ PHONE = "13800138000"
 def sms_channel(center):
     from kefu.notify.models import Channel
 
-    return Channel.objects.create(center=center, kind="sms", name="短信", url="http://127.0.0.1:9/sms",
-                                  secret="k-123456")
+    return Channel.objects.create(
+        center=center, kind="sms", name="短信", url="http://127.0.0.1:9/sms", secret="k-123456"
+    )
 
 
 def _reply(text: str, key: str = "k-123456", mobile: str = PHONE):
-    return Client().post("/followup/sms/inbound/", json.dumps({"mobile": mobile, "text": text}),
-                         content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}")
+    return Client().post(
+        "/followup/sms/inbound/",
+        json.dumps({"mobile": mobile, "text": text}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
 
 
 def test_an_sms_reply_with_the_keyword_opts_out_and_no_survey_follows(sms_channel, replied_complaint, center):
@@ -44,8 +50,12 @@ def test_an_sms_reply_with_the_keyword_opts_out_and_no_survey_follows(sms_channe
     assert _reply("退订").json()["opted_out"] is True  # the same standing refusal, not a second row
     row = OptOut.objects.get()
     assert (row.channel, row.customer_id, row.withdrawn_at) == ("sms_reply", replied_complaint.customer_id, None)
-    assert AuditRecord.objects.filter(object_type="followup.optout", object_ids__contains=str(row.pk),
-                                      action="write").count() == 1
+    assert (
+        AuditRecord.objects.filter(
+            object_type="followup.optout", object_ids__contains=str(row.pk), action="write"
+        ).count()
+        == 1
+    )
     assert services.scan(replied_complaint.replied_at + timedelta(minutes=5))["survey"] == 0
     assert not Survey.objects.exists() and not Outbox.objects.filter(via="sms").exists()
 
@@ -73,8 +83,9 @@ def test_the_survey_sms_names_the_keyword_and_the_page_takes_a_refusal(replied_c
     assert AuditRecord.objects.filter(object_type="followup.optout").count() == 1
 
 
-def test_the_return_visit_of_a_refusing_customer_is_recorded_refused_002_L259(replied_complaint, people, center,
-                                                                             client_for):
+def test_the_return_visit_of_a_refusing_customer_is_recorded_refused_002_L259(
+    replied_complaint, people, center, client_for
+):
     """002:L259: 100 % of complaints visited. A customer who refused is not called: the visit is created and closed
     as refused at once, with the refusal as its reason, and the coverage counts it."""
     from kefu.followup import selectors
@@ -126,7 +137,9 @@ def test_a_visit_by_hand_is_refused_a_callback_asked_for_is_not(replied_complain
         assert str(problem.message).startswith("The customer refused follow-up contact on ")
         assert "so no visit can be entered" in str(problem.message)
     assert not Task.objects.exists()
-    task = services.create_task(scope, data={"kind": "callback", "reason": "客户要求明早回电", "phone": PHONE, "due_at": due})
+    task = services.create_task(
+        scope, data={"kind": "callback", "reason": "客户要求明早回电", "phone": PHONE, "due_at": due}
+    )
     assert task.state == "open"
 
 
@@ -182,8 +195,9 @@ def test_another_centers_refusal_cannot_be_withdrawn(people, replied_complaint, 
 
     optout.record_by_agent(scope_of(people["agent"]), phone=PHONE)
     other = org.create_center("other", "另一中心")
-    stranger = org.create_staff(other, staff_no="9001", name="外人", roles=["supervisor"], username="u9001",
-                                password="x-Passw0rd-123")
+    stranger = org.create_staff(
+        other, staff_no="9001", name="外人", roles=["supervisor"], username="u9001", password="x-Passw0rd-123"
+    )
     response = client_for(stranger).post(f"/followup/optouts/{OptOut.objects.get().pk}/withdraw/", {"reason": "x"})
     assert response.status_code == 404
     assert OptOut.objects.get().withdrawn_at is None
@@ -227,11 +241,11 @@ def test_the_api_records_lists_and_withdraws(replied_complaint, people, client_f
     listed = api.get("/api/followup/optouts").json()
     assert [o["id"] for o in listed] == [body["id"]]
     assert AuditRecord.objects.filter(channel="api", object_type="customers.customer", note="拒绝回访登记").exists()
-    refused = api.post(f"/api/followup/optouts/{body['id']}/withdraw", {"reason": ""},
-                       content_type="application/json")
+    refused = api.post(f"/api/followup/optouts/{body['id']}/withdraw", {"reason": ""}, content_type="application/json")
     assert refused.status_code == 400 and refused.json()["detail"][0]["field"] == "reason"
-    done = api.post(f"/api/followup/optouts/{body['id']}/withdraw", {"reason": "客户同意再联系"},
-                    content_type="application/json")
+    done = api.post(
+        f"/api/followup/optouts/{body['id']}/withdraw", {"reason": "客户同意再联系"}, content_type="application/json"
+    )
     assert done.status_code == 200 and done.json()["withdraw_reason"] == "客户同意再联系"
     assert api.get("/api/followup/optouts").json() == []
     assert len(api.get("/api/followup/optouts?include_withdrawn=true").json()) == 1

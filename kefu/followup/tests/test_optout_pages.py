@@ -1,6 +1,7 @@
 """Chromium: an agent records a caller's refusal on the task page, the refusals page lists it masked and takes a
 withdrawal with its reason; the customer refuses on the survey page; the campaign's owner releases a held customer.
 Desktop (1440) and phone (390)."""
+
 from __future__ import annotations
 
 import re
@@ -28,11 +29,22 @@ def test_refusal_recorded_listed_and_withdrawn(center, make_staff, page, login, 
     from kefu.tickets import services as tickets
 
     agent = make_staff("agent", staff_no="2101")
-    order = tickets.create_order(center, agent, {
-        "kind": "complaint", "phone": "13812345678", "customer_name": "张三", "subject": "宽带断网",
-        "description": "宽带三天断网", "category": "network", "level": 2})
-    order = tickets.transition(order, "answer", agent, order.version, reply_opinion="已派员修复",
-                               satisfaction="satisfied")
+    order = tickets.create_order(
+        center,
+        agent,
+        {
+            "kind": "complaint",
+            "phone": "13812345678",
+            "customer_name": "张三",
+            "subject": "宽带断网",
+            "description": "宽带三天断网",
+            "category": "network",
+            "level": 2,
+        },
+    )
+    order = tickets.transition(
+        order, "answer", agent, order.version, reply_opinion="已派员修复", satisfaction="satisfied"
+    )
     services.scan(order.replied_at + timedelta(minutes=1))
     task = Task.objects.get(kind="return_visit")
     page.goto(page.base_url + "/login/", timeout=120_000)  # the live server's first page, on a loaded machine
@@ -65,9 +77,19 @@ def test_the_customer_refuses_on_the_survey_page(center, make_staff, page, scree
     from kefu.tickets import services as tickets
 
     agent = make_staff("agent", staff_no="2102")
-    order = tickets.create_order(center, agent, {
-        "kind": "complaint", "phone": "13812345678", "customer_name": "张三", "subject": "话费多扣",
-        "description": "多扣50元", "category": "tariff", "level": 2})
+    order = tickets.create_order(
+        center,
+        agent,
+        {
+            "kind": "complaint",
+            "phone": "13812345678",
+            "customer_name": "张三",
+            "subject": "话费多扣",
+            "description": "多扣50元",
+            "category": "tariff",
+            "level": 2,
+        },
+    )
     order = tickets.transition(order, "answer", agent, order.version, reply_opinion="已退还", satisfaction="satisfied")
     services.scan(order.last_replied_at + timedelta(minutes=1))
     url = re.search(r"(/followup/s/[^/]+/)", Outbox.objects.get(via="sms").params["url"]).group(1)
@@ -87,7 +109,9 @@ def test_the_owner_releases_a_held_customer(center, make_staff, page, login, scr
     from kefu.scope import scope_of
 
     owner, agent = make_staff("supervisor", staff_no="5101"), make_staff("agent", staff_no="2103")
-    c = campaigns.create(scope_of(owner), {"name": "宽带续约", "questionnaire": [{"text": "续约吗", "scale": ["是", "否"]}]})
+    c = campaigns.create(
+        scope_of(owner), {"name": "宽带续约", "questionnaire": [{"text": "续约吗", "scale": ["是", "否"]}]}
+    )
     people = [upsert_customer(center, phone=f"1390000000{n}", name=f"客户{n}") for n in (1, 2)]
     campaigns.add_selection(scope_of(owner), c.pk, {"customer_ids": [p.pk for p in people]})
     held = campaigns.take_next(scope_of(agent), c.pk)

@@ -1,5 +1,6 @@
 """Chromium: the agent's callback queue sorted by due time, a task with the customer's history, failed attempts up
 to the closure of 002:L259; the notification centre with its unread count and mark-all-read. Desktop and phone."""
+
 from __future__ import annotations
 
 import shutil
@@ -24,17 +25,42 @@ def test_callback_queue_attempts_and_closure_002_L259(center, make_staff, page, 
     from kefu.tickets import services as tickets
 
     agent = make_staff("agent", staff_no="2101")
-    order = tickets.create_order(center, agent, {
-        "kind": "complaint", "phone": "13812345678", "customer_name": "张三", "subject": "宽带断网",
-        "description": "宽带三天断网", "category": "network", "level": 2})
-    order = tickets.transition(order, "answer", agent, order.version, reply_opinion="已派员修复",
-                               satisfaction="satisfied")
+    order = tickets.create_order(
+        center,
+        agent,
+        {
+            "kind": "complaint",
+            "phone": "13812345678",
+            "customer_name": "张三",
+            "subject": "宽带断网",
+            "description": "宽带三天断网",
+            "category": "network",
+            "level": 2,
+        },
+    )
+    order = tickets.transition(
+        order, "answer", agent, order.version, reply_opinion="已派员修复", satisfaction="satisfied"
+    )
     services.scan()
     scope = scope_of(agent)
-    services.create_task(scope, data={"kind": "callback", "reason": "查询后回电告知积分", "phone": "13900001111",
-                                 "due_at": timezone.now() + timedelta(hours=100)})
-    services.create_task(scope, data={"kind": "callback", "reason": "确认退费到账", "phone": "13900002222",
-                                 "due_at": timezone.now() + timedelta(hours=1)})
+    services.create_task(
+        scope,
+        data={
+            "kind": "callback",
+            "reason": "查询后回电告知积分",
+            "phone": "13900001111",
+            "due_at": timezone.now() + timedelta(hours=100),
+        },
+    )
+    services.create_task(
+        scope,
+        data={
+            "kind": "callback",
+            "reason": "确认退费到账",
+            "phone": "13900002222",
+            "due_at": timezone.now() + timedelta(hours=1),
+        },
+    )
 
     login(agent)
     page.goto(page.base_url + "/followup/")
@@ -78,9 +104,14 @@ def test_notification_centre_unread_and_mark_all_read(center, make_staff, page, 
     from kefu.notify.services import notify
 
     agent = make_staff("agent", staff_no="2102")
-    notify([agent], "followup.notify.overdue", key="p1", urgent=True, link="/followup/",
-           params={"kind": {"code": "followup.kind.return_visit"}, "reason": "工单 GD001 回访",
-                   "due_at": timezone.now()})
+    notify(
+        [agent],
+        "followup.notify.overdue",
+        key="p1",
+        urgent=True,
+        link="/followup/",
+        params={"kind": {"code": "followup.kind.return_visit"}, "reason": "工单 GD001 回访", "due_at": timezone.now()},
+    )
     notify([agent], "notify.test", key="p2", params={"channel": "邮件"})
     login(agent)
     page.goto(page.base_url + "/notify/")
@@ -109,9 +140,11 @@ def test_survey_page_on_a_phone_without_login(center, make_staff, page, screensh
     from kefu.tickets import services as tickets
 
     agent = make_staff("agent", staff_no="2103")
-    order = tickets.create_order(center, agent, {
-        "kind": "consultation", "phone": "13812340000", "subject": "套餐咨询", "description": "问套餐",
-        "level": 2})
+    order = tickets.create_order(
+        center,
+        agent,
+        {"kind": "consultation", "phone": "13812340000", "subject": "套餐咨询", "description": "问套餐", "level": 2},
+    )
     tickets.transition(order, "answer", agent, order.version, reply_opinion="已解答", satisfaction="satisfied")
     services.scan()
     url = page.base_url + f"/followup/s/{token_for(Survey.objects.get())}/"

@@ -1,6 +1,7 @@
 """The manager's scheduled reports: a daily and a weekly e-mail (002:L261 the weekly satisfaction summary to the
 director by Monday 18:00; 002:L214 the week's chases and visits) with the Excel attached, to the policy's roles and
 addresses, each sent once even when the timer fires twice, retried after a failure, in English too."""
+
 from __future__ import annotations
 
 import io
@@ -27,9 +28,11 @@ def test_what_is_due_when_002_L261():
     Monday 17:00, before the seed's 18:00, and for the rest of the week if the timer was down then."""
     assert report_rules.due_reports(_at(2026, 12, 7, 7, 59), POL) == []
     assert report_rules.due_reports(_at(2026, 12, 7, 8, 0), POL) == [
-        report_rules.Due("daily", date(2026, 12, 6), date(2026, 12, 6))]
+        report_rules.Due("daily", date(2026, 12, 6), date(2026, 12, 6))
+    ]
     assert report_rules.due_reports(_at(2026, 12, 7, 16, 59), POL) == [
-        report_rules.Due("daily", date(2026, 12, 6), date(2026, 12, 6))]
+        report_rules.Due("daily", date(2026, 12, 6), date(2026, 12, 6))
+    ]
     weekly = report_rules.Due("weekly", date(2026, 11, 30), date(2026, 12, 6))
     assert weekly in report_rules.due_reports(_at(2026, 12, 7, 17, 0), POL)
     assert report_rules.due_reports(_at(2026, 12, 8, 3, 0), POL) == [weekly]  # Tuesday night: still due
@@ -41,9 +44,11 @@ def test_what_is_due_when_002_L261():
 
 def test_order_figures_of_a_period():
     t = datetime(2026, 12, 1, 10, 0)
-    rows = [{"kind": "complaint", "replied_at": t, "reply_due": t + timedelta(hours=1), "satisfaction": "satisfied"},
-            {"kind": "complaint", "replied_at": t, "reply_due": t - timedelta(hours=1), "satisfaction": "dissatisfied"},
-            {"kind": "consultation", "replied_at": None, "reply_due": t, "satisfaction": None}]
+    rows = [
+        {"kind": "complaint", "replied_at": t, "reply_due": t + timedelta(hours=1), "satisfaction": "satisfied"},
+        {"kind": "complaint", "replied_at": t, "reply_due": t - timedelta(hours=1), "satisfaction": "dissatisfied"},
+        {"kind": "consultation", "replied_at": None, "reply_due": t, "satisfaction": None},
+    ]
     f = report_rules.order_figures(rows)
     assert (f.accepted, f.replied, f.replied_on_time, f.satisfied, f.rated) == (3, 2, 1, 1, 2)
     assert f.by_kind == (("complaint", 2), ("consultation", 1))
@@ -100,8 +105,9 @@ def test_the_weekly_report_counts_the_weeks_visits_002_L261(managers, replied_co
     replied_at = timezone.localtime(replied_complaint.replied_at)
     services.scan(replied_complaint.replied_at + timedelta(minutes=5))
     monday = replied_at.date() - timedelta(days=replied_at.weekday())
-    next_monday = timezone.make_aware(datetime.combine(monday + timedelta(days=7), datetime.min.time())
-                                      + timedelta(hours=17))
+    next_monday = timezone.make_aware(
+        datetime.combine(monday + timedelta(days=7), datetime.min.time()) + timedelta(hours=17)
+    )
     reports.send_due(next_monday)
     weekly = next(m for m in mail.outbox if "周报" in m.subject)
     wb = load_workbook(io.BytesIO(weekly.attachments[0][1]))

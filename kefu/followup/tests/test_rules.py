@@ -1,4 +1,5 @@
 """Pure follow-up rules with hand-computed fixtures and boundaries."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -16,15 +17,18 @@ def test_T28_result_monday_0900_visit_due_thursday_0900():
     assert due == datetime(2026, 12, 10, 9, 0) and due.strftime("%a") == "Thu"
 
 
-@pytest.mark.parametrize("outcomes, allowed", [
-    ([], set()),
-    (["no_answer", "busy"], set()),  # 2 failed: not yet
-    (["no_answer", "busy", "powered_off"], {"unreachable"}),  # T28: 3 failed attempts -> closable
-    (["no_answer", "call_later", "busy"], set()),  # a customer who asked for another time is not a failure
-    (["wrong_number"], {"wrong_number"}),  # T28: wrong number -> closable at once
-    (["refused"], {"refused"}),
-    (["no_answer", "no_answer", "no_answer", "wrong_number"], {"unreachable", "wrong_number"}),
-])
+@pytest.mark.parametrize(
+    "outcomes, allowed",
+    [
+        ([], set()),
+        (["no_answer", "busy"], set()),  # 2 failed: not yet
+        (["no_answer", "busy", "powered_off"], {"unreachable"}),  # T28: 3 failed attempts -> closable
+        (["no_answer", "call_later", "busy"], set()),  # a customer who asked for another time is not a failure
+        (["wrong_number"], {"wrong_number"}),  # T28: wrong number -> closable at once
+        (["refused"], {"refused"}),
+        (["no_answer", "no_answer", "no_answer", "wrong_number"], {"unreachable", "wrong_number"}),
+    ],
+)
 def test_T28_closable_after_three_failed_attempts_or_wrong_number(outcomes, allowed):
     """002:L259 "如联系信息有误或3—5次联系不上的可做结案" with the policy's 3."""
     assert rules.closable(outcomes, 3) == frozenset(allowed)

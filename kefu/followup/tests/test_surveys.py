@@ -1,5 +1,6 @@
 """Satisfaction surveys by SMS (004:L1003): a signed one-time link that expires, a page without login, the result
 on the order's timeline, and a dissatisfied answer re-dispatching the order through the tickets machine (004:L2127)."""
+
 from __future__ import annotations
 
 import re
@@ -49,13 +50,19 @@ def test_satisfied_answer_once_on_the_timeline(sent, replied_complaint):
     assert (survey.state, survey.answer, survey.comment) == ("answered", "satisfied", "很好")
     event = replied_complaint.events.get(name="survey")
     assert (event.code, event.note_code, event.note, event.by_system) == (
-        "followup.survey.event.sms", "followup.survey.event.answer", "很好", True)
+        "followup.survey.event.sms",
+        "followup.survey.event.answer",
+        "很好",
+        True,
+    )
     line = event_line(event)
     assert (line["label"], line["note"]) == ("客户满意度调查回评（短信）", "客户评价：满意 · 很好")
     with translation.override("en"):
         line = event_line(event)
-    assert (line["label"], line["note"]) == ("Customer's satisfaction survey answer (SMS)",
-                                             "Customer's verdict: Satisfied · 很好")
+    assert (line["label"], line["note"]) == (
+        "Customer's satisfaction survey answer (SMS)",
+        "Customer's verdict: Satisfied · 很好",
+    )
     again = client.post(url, {"answer": "dissatisfied"})
     assert again.status_code == 409 and "评价过" in again.content.decode()
     survey.refresh_from_db()
@@ -109,7 +116,9 @@ def test_dissatisfied_without_a_department_tells_the_dispatcher(sent, replied_co
     Client().post(url, {"answer": "dissatisfied"})
     replied_complaint.refresh_from_db()
     assert replied_complaint.state == "replied"  # the machine refused: no department to send it back to
-    assert replied_complaint.events.filter(name="survey", params__answer__code="followup.satisfaction.dissatisfied").exists()
+    assert replied_complaint.events.filter(
+        name="survey", params__answer__code="followup.satisfaction.dissatisfied"
+    ).exists()
     note = Notification.objects.get(recipient=people["dispatcher"], code="followup.survey.redispatch_by_hand")
     assert note.urgent and note.link == f"/tickets/orders/{replied_complaint.pk}/"
 
@@ -137,9 +146,17 @@ def test_timeline_rows_stored_as_prose_become_codes(replied_complaint, people):
     for e in (auto, manual, sms, ivr):
         e.refresh_from_db()
     assert (auto.code, auto.params, auto.by_system, auto.staff_no) == (
-        "followup.chase.event.auto", {"department": "计费部"}, True, "")
+        "followup.chase.event.auto",
+        {"department": "计费部"},
+        True,
+        "",
+    )
     assert (manual.code, manual.staff_no, manual.note, manual.params) == (
-        "followup.chase.event.chase", "4001", "请尽快", {"department": ""})
+        "followup.chase.event.chase",
+        "4001",
+        "请尽快",
+        {"department": ""},
+    )
     assert event_line(sms)["note"] == "客户评价：不满意 · 钱还没退" and event_line(sms)["by"] == "系统"
     with translation.override("en"):
         assert event_line(ivr)["label"] == "Customer's satisfaction survey result (IVR keypad)"

@@ -1,8 +1,9 @@
 """Callback and return-visit tasks: created by policy (replied complaints, promised callbacks, the handover
 diary's callbacks due) and by hand, moved only through the declared machine; bad input changes nothing."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -32,8 +33,11 @@ def test_a_consultation_gets_no_return_visit_on_the_hotline_preset(people):
     from kefu.tickets import services as tickets
 
     agent = people["agent"]
-    order = tickets.create_order(agent.center, agent, {
-        "kind": "consultation", "phone": "13800138001", "subject": "资费咨询", "description": "问套餐", "level": 2})
+    order = tickets.create_order(
+        agent.center,
+        agent,
+        {"kind": "consultation", "phone": "13800138001", "subject": "资费咨询", "description": "问套餐", "level": 2},
+    )
     order = tickets.transition(order, "answer", agent, order.version, reply_opinion="已解答", satisfaction="satisfied")
     assert services.scan(order.replied_at + timedelta(minutes=1))["return_visit"] == 0
 
@@ -44,9 +48,17 @@ def test_a_promised_callback_on_an_order_becomes_a_task(people):
     from kefu.tickets.models import Order
 
     agent = people["agent"]
-    order = tickets.create_order(agent.center, agent, {
-        "kind": "consultation", "phone": "13800138002", "subject": "无法当场答复", "description": "查询后回电",
-        "level": 2})
+    order = tickets.create_order(
+        agent.center,
+        agent,
+        {
+            "kind": "consultation",
+            "phone": "13800138002",
+            "subject": "无法当场答复",
+            "description": "查询后回电",
+            "level": 2,
+        },
+    )
     when = timezone.now() + timedelta(hours=2)
     Order.objects.filter(pk=order.pk).update(callback_at=when)
     assert services.scan()["callback"] == 1
@@ -63,8 +75,9 @@ def test_the_handover_diarys_callbacks_due_become_tasks_of_their_holder(people):
     agent = people["agent"]
     handover = shiftlog.start_handover(agent, shift_code="D", shift_date=date.today(), equipment_state="正常")
     due = timezone.now() + timedelta(hours=1)
-    shiftlog.add_item(agent, handover.pk, kind="callback", text="张先生要求回电确认退款", customer_phone="13800138003",
-                      due_at=due)
+    shiftlog.add_item(
+        agent, handover.pk, kind="callback", text="张先生要求回电确认退款", customer_phone="13800138003", due_at=due
+    )
     assert services.scan()["shiftlog"] == 1
     assert services.scan()["shiftlog"] == 0
     task = Task.objects.get(source="shiftlog")
@@ -107,21 +120,31 @@ def test_completing_records_the_reach_result_and_satisfaction(task, people):
     """004:L1917: ask the customer how satisfied they are with the result."""
     scope = scope_of(people["agent"])
     now = task.due_at - timedelta(hours=1)
-    task = services.fire(scope, task.pk, name="complete", version=task.version, result="客户确认已退费",
-                         satisfaction="satisfied", now=now)
+    task = services.fire(
+        scope,
+        task.pk,
+        name="complete",
+        version=task.version,
+        result="客户确认已退费",
+        satisfaction="satisfied",
+        now=now,
+    )
     assert (task.state, task.reached_at, task.satisfaction) == ("done", now, "satisfied")
     assert Attempt.objects.get(task=task).outcome == "reached"
 
 
-@pytest.mark.parametrize("who, name, fields, error, rule", [
-    ("agent2", "attempt", {"outcome": "busy"}, NotAllowed, "workflow.not_your_party"),  # not the owner
-    ("agent", "attempt", {"outcome": "asleep"}, RuleViolation, "common.not_a_choice"),  # an unknown outcome
-    ("agent", "attempt", {}, RuleViolation, "common.required"),
-    ("agent", "complete", {}, RuleViolation, "common.required"),
-    ("agent", "reassign", {"owner": "2002"}, NotAllowed, "workflow.not_your_role"),
-    ("lead", "reassign", {"owner": "9999"}, RuleViolation, "followup.owner.unknown"),
-    ("agent", "fly", {}, RuleViolation, "workflow.unknown_transition"),
-])
+@pytest.mark.parametrize(
+    "who, name, fields, error, rule",
+    [
+        ("agent2", "attempt", {"outcome": "busy"}, NotAllowed, "workflow.not_your_party"),  # not the owner
+        ("agent", "attempt", {"outcome": "asleep"}, RuleViolation, "common.not_a_choice"),  # an unknown outcome
+        ("agent", "attempt", {}, RuleViolation, "common.required"),
+        ("agent", "complete", {}, RuleViolation, "common.required"),
+        ("agent", "reassign", {"owner": "2002"}, NotAllowed, "workflow.not_your_role"),
+        ("lead", "reassign", {"owner": "9999"}, RuleViolation, "followup.owner.unknown"),
+        ("agent", "fly", {}, RuleViolation, "workflow.unknown_transition"),
+    ],
+)
 def test_refusals_change_nothing(task, people, who, name, fields, error, rule):
     with pytest.raises(error) as refused:
         services.fire(scope_of(people[who]), task.pk, name=name, version=task.version, **fields)
@@ -148,8 +171,9 @@ def test_an_overdue_task_notifies_its_owner_once_urgently(task, people):
 def test_by_hand_with_a_due_time_in_the_past_is_refused(people):
     scope = scope_of(people["agent"])
     with pytest.raises(RuleViolation) as refused:
-        services.create_task(scope, data={"kind": "callback", "reason": "回电", "phone": "13800138000",
-                                     "due_at": "2020-01-01 10:00"})
+        services.create_task(
+            scope, data={"kind": "callback", "reason": "回电", "phone": "13800138000", "due_at": "2020-01-01 10:00"}
+        )
     assert refused.value.problems[0].rule == "followup.due.past"
     assert "已经过去" in str(refused.value)
     assert not Task.objects.exists()
@@ -166,9 +190,11 @@ def test_by_hand_reports_every_problem_at_once(people):
 def test_T29_a_member_visit_by_hand_is_due_by_the_end_of_D_plus_3(people):
     """002:L397: a member visit within three days of the service."""
     scope = scope_of(people["agent"])
-    day = (timezone.localdate() + timedelta(days=1))
-    task = services.create_task(scope, data={"kind": "member_visit", "reason": "会员服务回访", "phone": "13800138009",
-                                        "base_day": day.isoformat()})
+    day = timezone.localdate() + timedelta(days=1)
+    task = services.create_task(
+        scope,
+        data={"kind": "member_visit", "reason": "会员服务回访", "phone": "13800138009", "base_day": day.isoformat()},
+    )
     local = timezone.localtime(task.due_at)
     assert (local.date(), local.hour, local.minute) == (day + timedelta(days=3), 23, 59)
 
@@ -188,9 +214,11 @@ def test_api_queue_is_sorted_by_due_time_and_masks_phones(people, client_for):
 
 
 def test_api_fire_with_an_unknown_outcome_is_a_400_in_chinese(task, people, client_for):
-    response = client_for(people["agent"]).post(f"/api/followup/tasks/{task.pk}/fire",
-                                                {"name": "attempt", "version": task.version, "outcome": "asleep"},
-                                                content_type="application/json")
+    response = client_for(people["agent"]).post(
+        f"/api/followup/tasks/{task.pk}/fire",
+        {"name": "attempt", "version": task.version, "outcome": "asleep"},
+        content_type="application/json",
+    )
     assert response.status_code == 400
     detail = response.json()["detail"][0]
     assert detail["field"] == "outcome" and "不是可选的值" in detail["message"]
@@ -200,8 +228,9 @@ def test_another_centers_task_is_a_404(task, db):
     from kefu.org import services as org
 
     other = org.create_center("other", "另一中心")
-    outsider = org.create_staff(other, staff_no="7001", name="外", roles=["supervisor"], username="u7001",
-                                password="Kefu-test-2026!")
+    outsider = org.create_staff(
+        other, staff_no="7001", name="外", roles=["supervisor"], username="u7001", password="Kefu-test-2026!"
+    )
     with pytest.raises(RuleViolation) as refused:
         services.fire(scope_of(outsider), task.pk, name="cancel", version=task.version, note="x")
     assert refused.value.status == 404
@@ -211,8 +240,15 @@ def test_figures_timeliness_coverage_and_satisfaction(task, people, replied_comp
     from kefu.followup import selectors
 
     scope = scope_of(people["agent"])
-    services.fire(scope, task.pk, name="complete", version=task.version, result="已回访", satisfaction="dissatisfied",
-                  now=task.due_at - timedelta(hours=1))
+    services.fire(
+        scope,
+        task.pk,
+        name="complete",
+        version=task.version,
+        result="已回访",
+        satisfaction="dissatisfied",
+        now=task.due_at - timedelta(hours=1),
+    )
     start = replied_complaint.replied_at - timedelta(days=1)
     f = selectors.figures(scope_of(people["lead"]), start, start + timedelta(days=10), task.due_at + timedelta(days=1))
     assert (f.timeliness.numerator, f.timeliness.denominator) == (1, 1)

@@ -4,18 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('knowledge', '0001_initial'),
+        ("knowledge", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='posting',
-            name='kb_posting_term',
+            model_name="posting",
+            name="kb_posting_term",
         ),
         migrations.AddIndex(
-            model_name='posting',
-            index=models.Index(fields=['term', 'article', 'tf', 'doc_len'], name='kb_posting_cover'),
+            model_name="posting",
+            index=models.Index(fields=["term", "article", "tf", "doc_len"], name="kb_posting_cover"),
         ),
     ]

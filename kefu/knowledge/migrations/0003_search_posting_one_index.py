@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('knowledge', '0002_search_posting_covering_index'),
+        ("knowledge", "0002_search_posting_covering_index"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='posting',
-            name='kb_posting_unique',
+            model_name="posting",
+            name="kb_posting_unique",
         ),
     ]

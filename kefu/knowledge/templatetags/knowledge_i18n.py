@@ -2,6 +2,7 @@
 
 A text with a catalogue entry reads translated; anything else (what users typed) stays as typed.
 """
+
 from django import template
 from django.utils.translation import gettext
 

@@ -1,5 +1,6 @@
 """API and pages: the checker endpoint and partial, phrase rendering, search with the case library,
 the approval flow over HTTP (403 for the wrong role), key accounts masked and audited."""
+
 import json
 
 import pytest
@@ -20,7 +21,9 @@ def test_check_endpoint_returns_hits(make_staff, client_for):
     r = c.get("/api/knowledge/check", {"text": "您好。这不关我的事。对不起,让您久等了。"})
     assert r.status_code == 200
     hits = r.json()["hits"]
-    assert [(h["phrase"], h["category"], h["seed_line"]) for h in hits] == [("不关我的事", "forbidden", "004:L1195, 002:L302")]
+    assert [(h["phrase"], h["category"], h["seed_line"]) for h in hits] == [
+        ("不关我的事", "forbidden", "004:L1195, 002:L302")
+    ]
 
 
 def test_check_partial_highlights(make_staff, client_for):
@@ -44,27 +47,46 @@ def test_render_phrase_fills_staff_number(make_staff, client_for):
     c = client_for(agent)
     r = post(c, "/api/knowledge/phrases/render", {"code": "ask_staff_name"})
     assert r.json()["text"] == "对不起，我的工号是1024号。"  # 004:L1229
-    r = post(c, "/api/knowledge/phrases/render", {"code": "complaint_accept", "values": {"surname": "王", "title": "女士"}})
+    r = post(
+        c, "/api/knowledge/phrases/render", {"code": "complaint_accept", "values": {"surname": "王", "title": "女士"}}
+    )
     assert r.status_code == 400
     assert r.json()["detail"][0]["field"] == "values.hours"
-    r = post(c, "/api/knowledge/phrases/render", {"code": "complaint_accept", "values": {"surname": "王", "title": "女士", "hours": "24"}})
+    r = post(
+        c,
+        "/api/knowledge/phrases/render",
+        {"code": "complaint_accept", "values": {"surname": "王", "title": "女士", "hours": "24"}},
+    )
     assert r.json()["text"].startswith("很抱歉，王女士，多谢您反映的意见")
     listed = c.get("/api/knowledge/phrases", {"situation": "escalation"}).json()
-    assert {p["code"] for p in listed} >= {"escalate_supervisor"} and all(p["situation"] == "escalation" for p in listed)
+    assert {p["code"] for p in listed} >= {"escalate_supervisor"} and all(
+        p["situation"] == "escalation" for p in listed
+    )
 
 
 def test_phrase_picker_partial_and_render(make_staff, client_for):
     c = client_for(make_staff("agent", staff_no="2002"))
     html = c.get("/knowledge/phrases/picker", {"target": "#note", "situation": "complaint"}).content.decode()
     assert "投诉受理结束" in html and 'value="#note"' in html
-    html = c.post("/knowledge/phrases/render", {"code": "apology_calm", "v_surname": "陈", "v_title": "小姐", "target": "#note"}).content.decode()
+    html = c.post(
+        "/knowledge/phrases/render", {"code": "apology_calm", "v_surname": "陈", "v_title": "小姐", "target": "#note"}
+    ).content.decode()
     assert "陈小姐，我非常抱歉。" in html and 'data-target="#note"' in html
 
 
 def test_approval_flow_over_http(make_staff, client_for):
     editor, lead, agent = make_staff("editor"), make_staff("team_lead"), make_staff("agent")
     ce, cl, ca = client_for(editor), client_for(lead), client_for(agent)
-    r = post(ce, "/api/knowledge/articles", {"title": "停车费纠纷的交办", "body": "停车费纠纷属于发改委管。", "confirmed_by": "发改委 李", "tags": ["停车费"]})
+    r = post(
+        ce,
+        "/api/knowledge/articles",
+        {
+            "title": "停车费纠纷的交办",
+            "body": "停车费纠纷属于发改委管。",
+            "confirmed_by": "发改委 李",
+            "tags": ["停车费"],
+        },
+    )
     assert r.status_code == 201
     vid, aid = r.json()["id"], r.json()["article_id"]
     # Agents see neither the draft nor the list (004:L959: not published before approval).
@@ -89,6 +111,7 @@ def test_search_reports_the_case_library(make_staff, client_for):
     r = c.get("/api/knowledge/search", {"q": "井盖"}).json()
     try:
         from kefu.tickets.selectors import search_cases  # noqa: F401
+
         assert r["cases_available"] is True
     except (ImportError, AttributeError):
         assert r["cases_available"] is False
@@ -98,7 +121,9 @@ def test_search_reports_the_case_library(make_staff, client_for):
 
 def test_rule_violation_is_400_and_changes_nothing(make_staff, client_for):
     ce = client_for(make_staff("editor"))
-    r = post(ce, "/api/knowledge/articles", {"title": "x", "body": " ", "valid_from": "2026-05-02", "valid_to": "2026-05-01"})
+    r = post(
+        ce, "/api/knowledge/articles", {"title": "x", "body": " ", "valid_from": "2026-05-02", "valid_to": "2026-05-01"}
+    )
     assert r.status_code == 400
     assert {d["field"] for d in r.json()["detail"]} == {"body", "valid_to"}
     assert Article.objects.count() == 0 and ArticleVersion.objects.count() == 0
@@ -109,7 +134,11 @@ def test_key_accounts_masked_and_audited(make_staff, client_for, center):
 
     editor, agent, senior = make_staff("editor"), make_staff("agent"), make_staff("senior_agent")
     upsert_customer(center, phone="13812345678", name="王建国")
-    r = post(client_for(editor), "/api/knowledge/key-accounts", {"kind": "vip", "name": "王建国（VIP）", "customer_phone": "13812345678"})
+    r = post(
+        client_for(editor),
+        "/api/knowledge/key-accounts",
+        {"kind": "vip", "name": "王建国（VIP）", "customer_phone": "13812345678"},
+    )
     assert r.status_code == 200 and r.json()["contact_phone"] != "13812345678"
     rows = client_for(agent).get("/api/knowledge/key-accounts", {"unmask": True}).json()
     assert rows[0]["contact_phone"] == "138****5678"  # agents cannot unmask
@@ -129,8 +158,15 @@ def test_pages_render_for_their_roles(make_staff, client_for):
     assert client_for(editor).get("/knowledge/review/").status_code == 403
     assert client_for(lead).get("/knowledge/review/").status_code == 200
     ce = client_for(editor)
-    r = ce.post("/knowledge/editor/new", {"title": "车辆智能卡的文件依据", "body": "车辆智能卡是公安部交通局出台的文件。",
-                                          "confirmed_by": "公安局", "submit": "1"})
+    r = ce.post(
+        "/knowledge/editor/new",
+        {
+            "title": "车辆智能卡的文件依据",
+            "body": "车辆智能卡是公安部交通局出台的文件。",
+            "confirmed_by": "公安局",
+            "submit": "1",
+        },
+    )
     assert r.status_code == 302
     v = ArticleVersion.objects.get()
     assert v.status == "submitted"
@@ -157,8 +193,11 @@ def test_unsafe_phrase_rule_refused_and_check_stays_fast_on_long_input(make_staf
     from kefu.knowledge.models import PhraseRule
 
     editor = client_for(make_staff("editor"))
-    r = editor.put("/api/knowledge/phrase-rules/bad_rule", data=json.dumps(
-        {"category": "forbidden", "phrase": "测试", "pattern": "(x+x+)+y"}), content_type="application/json")
+    r = editor.put(
+        "/api/knowledge/phrase-rules/bad_rule",
+        data=json.dumps({"category": "forbidden", "phrase": "测试", "pattern": "(x+x+)+y"}),
+        content_type="application/json",
+    )
     assert r.status_code == 400
     detail = r.json()["detail"][0]
     assert detail["field"] == "pattern" and detail["rule"] == "pattern_unsafe" and "bad_rule" in detail["message"]

@@ -1,5 +1,6 @@
 """Pages in a real Chromium: search while on a call, the phrase checker while typing, inserting a
 standard phrase into a reply, and the editor → team lead approval (004:L959)."""
+
 import pytest
 
 from kefu.knowledge import services
@@ -17,7 +18,9 @@ def _publish(editor, lead, title, body, tags=()):
 def test_agent_searches_during_a_call(make_staff, login, screenshot):
     editor, lead, agent = make_staff("editor"), make_staff("team_lead"), make_staff("agent")
     _publish(editor, lead, "城市流浪狗的管理部门", "城市流浪狗的管理属于公安局管。", ["流浪狗"])
-    _publish(editor, lead, "小区老鼠蟑螂蚊虫的交办", "市民反映居住的小区老鼠、蟑螂、蚊虫很多，属于卫生局管。", ["卫生局"])
+    _publish(
+        editor, lead, "小区老鼠蟑螂蚊虫的交办", "市民反映居住的小区老鼠、蟑螂、蚊虫很多，属于卫生局管。", ["卫生局"]
+    )
     services.save_synonym("耗子", ["老鼠"])
     page = login(agent)
     page.goto(page.base_url + "/knowledge/search/")

@@ -1,5 +1,6 @@
 """The phrase checker (pure). Every discouraged → professional pair of 004:L1805-1851 and every
 forbidden example of 004:L1171-1195 has a case here; expected results come from the seed text."""
+
 from functools import lru_cache
 
 import pytest
@@ -48,23 +49,43 @@ def test_each_seed_pair(habitual, professional, seed):
 
 # 服务忌语 examples, 004:L1173-1195 (五个不说, 004:L1171) and 002:L302.
 FORBIDDEN = [
-    ("喂,你说话啊", "004:L1173"), ("嘿,你听到没有", "004:L1173"),
-    ("什么?", "004:L1175"), ("为什么?", "004:L1175"), ("说什么?", "004:L1175"), ("怎样?", "004:L1175"), ("你说什么?", "004:L1175"),
-    ("你到底在说什么?", "004:L1177"), ("你不是要查什么吗?", "004:L1177"), ("你到底想查什么?", "004:L1177"),
-    ("你到底要不要查?", "004:L1177"), ("你到底要不要听我说?", "004:L1177"), ("你听不听我说?", "004:L1177"),
-    ("你问我,我问谁?", "004:L1179"), ("我态度怎么样?", "004:L1179"),
+    ("喂,你说话啊", "004:L1173"),
+    ("嘿,你听到没有", "004:L1173"),
+    ("什么?", "004:L1175"),
+    ("为什么?", "004:L1175"),
+    ("说什么?", "004:L1175"),
+    ("怎样?", "004:L1175"),
+    ("你说什么?", "004:L1175"),
+    ("你到底在说什么?", "004:L1177"),
+    ("你不是要查什么吗?", "004:L1177"),
+    ("你到底想查什么?", "004:L1177"),
+    ("你到底要不要查?", "004:L1177"),
+    ("你到底要不要听我说?", "004:L1177"),
+    ("你听不听我说?", "004:L1177"),
+    ("你问我,我问谁?", "004:L1179"),
+    ("我态度怎么样?", "004:L1179"),
     ("不行就是不行,这是规定。", "004:L1181"),
-    ("我就这样的态度!", "004:L1183"), ("我态度哪里不好,你说!", "004:L1183"), ("没法查,我没办法。", "004:L1183"),
-    ("有意见找领导去,要告就告去!", "004:L1185"), ("用不起就别用!", "004:L1185"), ("你到底想怎么样?", "004:L1185"),
-    ("你有什么了不起!", "004:L1187"), ("你有没有搞错?", "004:L1187"),
-    ("你这人怎么这样说话!", "004:L1189"), ("你怎么这么罗嗦!", "004:L1189"),
-    ("我不清楚,我不知道,你找营业厅问。", "004:L1191"), ("这不是我办理的。", "004:L1191"),
+    ("我就这样的态度!", "004:L1183"),
+    ("我态度哪里不好,你说!", "004:L1183"),
+    ("没法查,我没办法。", "004:L1183"),
+    ("有意见找领导去,要告就告去!", "004:L1185"),
+    ("用不起就别用!", "004:L1185"),
+    ("你到底想怎么样?", "004:L1185"),
+    ("你有什么了不起!", "004:L1187"),
+    ("你有没有搞错?", "004:L1187"),
+    ("你这人怎么这样说话!", "004:L1189"),
+    ("你怎么这么罗嗦!", "004:L1189"),
+    ("我不清楚,我不知道,你找营业厅问。", "004:L1191"),
+    ("这不是我办理的。", "004:L1191"),
     ("我们公司就是这么规定的。", "004:L1193"),
-    ("这不关我的事,这不是我的错,没这回事。", "004:L1195"), ("我查不到,你拨1861电话去查。", "004:L1195"),
-    ("我没法查,我也没办法。", "004:L1195"), ("你自己先查清楚。", "004:L1195"),
+    ("这不关我的事,这不是我的错,没这回事。", "004:L1195"),
+    ("我查不到,你拨1861电话去查。", "004:L1195"),
+    ("我没法查,我也没办法。", "004:L1195"),
+    ("你自己先查清楚。", "004:L1195"),
     ("不是我受理的,我不清楚,您拨10086电话。", "004:L1233"),
     ("对不起,没办法帮你", "004:L557"),
-    ("不关我的事", "002:L302"), ("我不知道", "002:L302"),
+    ("不关我的事", "002:L302"),
+    ("我不知道", "002:L302"),
 ]
 
 
@@ -107,13 +128,13 @@ def test_customer_words_are_not_the_agents():
     assert check("培训时强调切忌说“我不知道”。") == []
     agent_line = "客户:你好\n坐席:你问我,我问谁?"
     hits = check(agent_line)
-    assert len(hits) == 1 and agent_line[hits[0].start:hits[0].end] == "你问我,我问谁"
+    assert len(hits) == 1 and agent_line[hits[0].start : hits[0].end] == "你问我,我问谁"
 
 
 def test_hit_positions_and_suggestion():
     text = "您好。这不关我的事,你自己先查清楚。"
     hits = check(text)
-    assert [text[h.start:h.end] for h in hits] == ["不关我的事", "你自己先查清楚"]
+    assert [text[h.start : h.end] for h in hits] == ["不关我的事", "你自己先查清楚"]
     assert all(h.suggestion and h.seed_line for h in hits)
 
 
@@ -135,13 +156,18 @@ def test_held_out_set_not_tuned_on():
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("你我他您不是的了喂嘿管知道没办法查清楚规定抱歉久等,。!?:客户坐席\n“”")), max_size=60))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("你我他您不是的了喂嘿管知道没办法查清楚规定抱歉久等,。!?:客户坐席\n“”")),
+        max_size=60,
+    )
+)
 def test_hits_are_ordered_disjoint_and_within_the_text(text):
     hits = check(text)
     last_end = 0
     for h in hits:
         assert 0 <= h.start < h.end <= len(text)
-        assert text[h.start:h.end] == h.phrase
+        assert text[h.start : h.end] == h.phrase
         assert h.start >= last_end
         last_end = h.end
 
@@ -155,59 +181,72 @@ def test_a_clean_prefix_only_shifts_the_hits(text, prefix):
 
 # ---------------------------------------------------------------- text as it is typed (issue 12)
 
+
 def _flagged(text):
     return [h for h in check(text) if h.category in ("forbidden", "discouraged")]
 
 
-@pytest.mark.parametrize("text,code,seed", [
-    ("喂，你说话啊。", "addr_wei", "004:L1173"),  # full-width comma: the rule's class had ',,' (no '，')
-    ("什么？", "interrogate_what", "004:L1175"),
-    ("我就这样的态度！", "attitude", "004:L1183"),
-    ("听着，那没有坏。", "listen_not_broken", "004:L1833-1835"),
-    ("我没办法，您再等等。", "no_way", "004:L1845"),
-    ("我试试看吧，您稍等。", "try_see", "004:L1845"),
-    ("对不起，这事我不管。", "not_my_charge", "004:L1851"),
-    ("你问我，我问谁？", "ask_whom", "004:L1179"),
-])
+@pytest.mark.parametrize(
+    "text,code,seed",
+    [
+        ("喂，你说话啊。", "addr_wei", "004:L1173"),  # full-width comma: the rule's class had ',,' (no '，')
+        ("什么？", "interrogate_what", "004:L1175"),
+        ("我就这样的态度！", "attitude", "004:L1183"),
+        ("听着，那没有坏。", "listen_not_broken", "004:L1833-1835"),
+        ("我没办法，您再等等。", "no_way", "004:L1845"),
+        ("我试试看吧，您稍等。", "try_see", "004:L1845"),
+        ("对不起，这事我不管。", "not_my_charge", "004:L1851"),
+        ("你问我，我问谁？", "ask_whom", "004:L1179"),
+    ],
+)
 def test_full_width_punctuation(text, code, seed):
     assert code in [h.code for h in check(text)], f"{seed} 全角标点下未发现：{text}"
 
 
-@pytest.mark.parametrize("text,code,seed", [
-    ("這不關我的事。", "not_my_business", "004:L1195"),
-    ("你問我，我問誰？", "ask_whom", "004:L1179"),
-    ("我們公司就是這麼規定的。", "company_rule", "004:L1193"),
-    ("對不起，沒辦法幫你。", "cannot_help_loud", "004:L557"),
-    ("很抱歉讓你久等了。", "sorry_wait", "004:L1805"),
-])
+@pytest.mark.parametrize(
+    "text,code,seed",
+    [
+        ("這不關我的事。", "not_my_business", "004:L1195"),
+        ("你問我，我問誰？", "ask_whom", "004:L1179"),
+        ("我們公司就是這麼規定的。", "company_rule", "004:L1193"),
+        ("對不起，沒辦法幫你。", "cannot_help_loud", "004:L557"),
+        ("很抱歉讓你久等了。", "sorry_wait", "004:L1805"),
+    ],
+)
 def test_traditional_characters(text, code, seed):
     hits = check(text)
     assert code in [h.code for h in hits], f"{seed} 繁体未发现：{text}"
     hit = next(h for h in hits if h.code == code)
-    assert text[hit.start:hit.end] == hit.phrase  # the original (traditional) wording is highlighted
+    assert text[hit.start : hit.end] == hit.phrase  # the original (traditional) wording is highlighted
 
 
-@pytest.mark.parametrize("text,code,seed", [
-    ("不 关 我 的 事", "not_my_business", "004:L1195"),
-    ("不-关-我-的-事", "not_my_business", "004:L1195"),
-    ("我……不知道。", "dont_know", "004:L1191"),
-    ("你 到 底 在 说 什 么 ？", "interrogate_daodi", "004:L1177"),
-    ("用　不　起　就　别　用！", "cant_afford", "004:L1185"),  # ideographic spaces
-    ("有意见找领导去,要.告.就.告", "complain_boss", "004:L1185"),
-])
+@pytest.mark.parametrize(
+    "text,code,seed",
+    [
+        ("不 关 我 的 事", "not_my_business", "004:L1195"),
+        ("不-关-我-的-事", "not_my_business", "004:L1195"),
+        ("我……不知道。", "dont_know", "004:L1191"),
+        ("你 到 底 在 说 什 么 ？", "interrogate_daodi", "004:L1177"),
+        ("用　不　起　就　别　用！", "cant_afford", "004:L1185"),  # ideographic spaces
+        ("有意见找领导去,要.告.就.告", "complain_boss", "004:L1185"),
+    ],
+)
 def test_spacing_and_punctuation_between_characters(text, code, seed):
     hits = check(text)
     assert code in [h.code for h in hits], f"{seed} 字间有空格或标点时未发现：{text}"
 
 
-@pytest.mark.parametrize("text,code,seed", [
-    ("什么呀？", "interrogate_what", "004:L1175"),
-    ("没办法啦。", "no_way", "004:L1845"),
-    ("你问我呀，我问谁呀？", "ask_whom", "004:L1179"),
-    ("我试试看呗吧。", None, "004:L1845"),  # 呗 is not in the particle list: not tolerated
-    ("这事我不管啦！", "not_my_charge", "004:L1851"),
-    ("喂呀，你说话。", "addr_wei", "004:L1173"),
-])
+@pytest.mark.parametrize(
+    "text,code,seed",
+    [
+        ("什么呀？", "interrogate_what", "004:L1175"),
+        ("没办法啦。", "no_way", "004:L1845"),
+        ("你问我呀，我问谁呀？", "ask_whom", "004:L1179"),
+        ("我试试看呗吧。", None, "004:L1845"),  # 呗 is not in the particle list: not tolerated
+        ("这事我不管啦！", "not_my_charge", "004:L1851"),
+        ("喂呀，你说话。", "addr_wei", "004:L1173"),
+    ],
+)
 def test_modal_particles_after_or_inside_the_phrase(text, code, seed):
     codes = [h.code for h in check(text)]
     if code is None:
@@ -228,13 +267,22 @@ def test_normalising_does_not_flag_clean_text():
 def test_hits_slice_the_original_text():
     text = "您好。這 不 關 我 的 事，你自己先查清楚！"
     hits = check(text)
-    assert [text[h.start:h.end] for h in hits] == [h.phrase for h in hits] == ["不 關 我 的 事", "你自己先查清楚"]
+    assert [text[h.start : h.end] for h in hits] == [h.phrase for h in hits] == ["不 關 我 的 事", "你自己先查清楚"]
 
 
 _SEPARATORS = [" ", "  ", "\u3000", ",", "，", "、", "…", "……", ".", "-", "·", "~", " , "]
 # one clean example per kind of forbidden rule: each is an expression whose characters may be spaced out
-_SPACEABLE = ["不关我的事", "你问我,我问谁", "不行就是不行", "你自己先查清楚", "我们公司就是这么规定的", "用不起就别用",
-              "你有没有搞错", "这不是我办理的", "有意见找领导去"]
+_SPACEABLE = [
+    "不关我的事",
+    "你问我,我问谁",
+    "不行就是不行",
+    "你自己先查清楚",
+    "我们公司就是这么规定的",
+    "用不起就别用",
+    "你有没有搞错",
+    "这不是我办理的",
+    "有意见找领导去",
+]
 
 
 @settings(max_examples=200, deadline=None)
@@ -247,7 +295,7 @@ def test_separators_between_characters_keep_a_phrase_flagged(phrase, data):
     hits = check(prefix + text + "。")
     assert any(h.category == "forbidden" for h in hits), text
     for h in hits:
-        assert (prefix + text + "。")[h.start:h.end] == h.phrase
+        assert (prefix + text + "。")[h.start : h.end] == h.phrase
 
 
 @settings(max_examples=150, deadline=None)
@@ -256,33 +304,43 @@ def test_traditional_and_full_width_keep_a_phrase_flagged(text):
     variant = _s2t().convert(text).translate({ord(c): ord(c) + 0xFEE0 for c in ",!?:;"})
     hits = check(variant)
     assert any(h.category == "forbidden" for h in hits), variant
-    assert all(variant[h.start:h.end] == h.phrase for h in hits)
+    assert all(variant[h.start : h.end] == h.phrase for h in hits)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("你我他您不是的了喂嘿管知道没办法查清楚规定抱歉久等這關們啊呀呢嘛吧啦,，。!！?？ 　…-、:客户坐席\n“”")),
-               max_size=60))
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("你我他您不是的了喂嘿管知道没办法查清楚规定抱歉久等這關們啊呀呢嘛吧啦,，。!！?？ 　…-、:客户坐席\n“”")
+        ),
+        max_size=60,
+    )
+)
 def test_offsets_always_slice_the_original_text(text):
     last_end = 0
     for h in check(text):
         assert 0 <= h.start < h.end <= len(text)
-        assert text[h.start:h.end] == h.phrase
+        assert text[h.start : h.end] == h.phrase
         assert h.start >= last_end
         last_end = h.end
 
 
 # ---------------------------------------------------------------- rules editors may save (issue 12)
 
-@pytest.mark.parametrize("pattern", [
-    r"(x+x+)+y",  # catastrophic backtracking: seconds on 26 characters
-    r"(?:a|aa){1,15}b",  # exponential alternatives under a bounded repeat
-    r"(?:x{1,5}){1,5}y",  # nested repeat
-    r"(a)\1",  # backreference
-    r"(?P<a>x)(?P=a)",
-    r"不关.*事",  # unbounded repeat
-    r"(?(1)a|b)",
-    r"x{0,50}",
-])
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"(x+x+)+y",  # catastrophic backtracking: seconds on 26 characters
+        r"(?:a|aa){1,15}b",  # exponential alternatives under a bounded repeat
+        r"(?:x{1,5}){1,5}y",  # nested repeat
+        r"(a)\1",  # backreference
+        r"(?P<a>x)(?P=a)",
+        r"不关.*事",  # unbounded repeat
+        r"(?(1)a|b)",
+        r"x{0,50}",
+    ],
+)
 def test_unsafe_patterns_are_refused(pattern):
     assert pattern_error(pattern), pattern
 
@@ -299,7 +357,9 @@ def test_safe_patterns_and_every_default_rule_pass():
 def test_editor_pattern_written_with_full_width_or_traditional_characters():
     from kefu.knowledge.phrases import rule_from
 
-    rule = rule_from({"code": "ask", "category": "forbidden", "phrase": "你問我？", "pattern": "你問我？", "seed_line": "004:L1179"})
+    rule = rule_from(
+        {"code": "ask", "category": "forbidden", "phrase": "你問我？", "pattern": "你問我？", "seed_line": "004:L1179"}
+    )
     assert pattern_error("你問我？") is None  # ？ is the literal question mark, not a quantifier
     assert [h.code for h in check("你问我?", [rule])] == ["ask"]
     assert check("你问", [rule]) == []
@@ -311,7 +371,7 @@ def test_any_text_is_checked_without_error_and_offsets_slice_it(text):
     # surrogates, emoji, control and compatibility characters: never an exception (never a 500)
     full = text + "。不关我的事"
     for h in check(full):
-        assert full[h.start:h.end] == h.phrase
+        assert full[h.start : h.end] == h.phrase
 
 
 def test_spacing_hides_neither_the_phrase_nor_who_said_it():
@@ -338,9 +398,14 @@ def _as_typed(text, how):
     if how == "full_width":
         return text.translate({ord(c): ord(c) + 0xFEE0 for c in ",!?:;"})
     if how == "spaced":  # a space between every two Chinese characters
-        return "".join(c + (" " if "\u4e00" <= c <= "\u9fff" and "\u4e00" <= n <= "\u9fff" else "") for c, n in zip(text, text[1:] + "x", strict=True))
-    return "".join(c + ("…" if "\u4e00" <= c <= "\u9fff" and "\u4e00" <= n <= "\u9fff" and i % 3 == 1 else "")
-                   for i, (c, n) in enumerate(zip(text, text[1:] + "x", strict=True)))
+        return "".join(
+            c + (" " if "\u4e00" <= c <= "\u9fff" and "\u4e00" <= n <= "\u9fff" else "")
+            for c, n in zip(text, text[1:] + "x", strict=True)
+        )
+    return "".join(
+        c + ("…" if "\u4e00" <= c <= "\u9fff" and "\u4e00" <= n <= "\u9fff" and i % 3 == 1 else "")
+        for i, (c, n) in enumerate(zip(text, text[1:] + "x", strict=True))
+    )
 
 
 @pytest.mark.parametrize("how", ["traditional", "full_width", "spaced", "dotted"])

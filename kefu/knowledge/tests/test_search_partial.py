@@ -1,5 +1,6 @@
 """Partial words (character n-grams) and the general thesaurus (Cilin): a center without hand-written
 synonyms still finds 桥梁 from 桥 and 扶手栏杆 from 护栏 (issue 12, item 6)."""
+
 import pytest
 
 from kefu.knowledge import search, selectors, services, thesaurus
@@ -38,13 +39,17 @@ def _rank(query, docs, **kw):
     for ts in terms:
         for t in ts:
             df[t] = df.get(t, 0) + 1
-    return [d for d, _ in search.bm25(search.query_terms(query, **kw), postings, df, len(docs), sum(lengths) / len(docs))]
+    return [
+        d for d, _ in search.bm25(search.query_terms(query, **kw), postings, df, len(docs), sum(lengths) / len(docs))
+    ]
 
 
 def test_partial_word_found_and_whole_word_ranks_first():
-    docs = [("道路桥梁修复的分工", "道路桥梁主体的修复属于交运局管。"),
-            ("桥头堡", "桥头堡的管理属于文广局。"),
-            ("停车费纠纷的交办", "停车费纠纷属于发改委管。")]
+    docs = [
+        ("道路桥梁修复的分工", "道路桥梁主体的修复属于交运局管。"),
+        ("桥头堡", "桥头堡的管理属于文广局。"),
+        ("停车费纠纷的交办", "停车费纠纷属于发改委管。"),
+    ]
     # 桥 alone: jieba's word is 桥, the articles have 桥梁 and 桥头堡; both found through the character.
     assert set(_rank("桥塌了", docs, general=None)[:2]) == {0, 1}
     # The whole word 桥梁 puts the article with 桥梁 ahead of one sharing only a character.
@@ -66,7 +71,9 @@ def test_thesaurus_gives_cilin_synonyms_of_a_word():
 def test_query_expands_words_by_the_thesaurus_below_editor_synonyms():
     terms = search.query_terms("家里耗子很多")
     # A Cilin synonym weighs THESAURUS_WEIGHT, scaled by how informative the word and the synonym are.
-    assert terms["老鼠"] == pytest.approx(search.THESAURUS_WEIGHT * search.informativeness("耗子") * search.informativeness("老鼠"))
+    assert terms["老鼠"] == pytest.approx(
+        search.THESAURUS_WEIGHT * search.informativeness("耗子") * search.informativeness("老鼠")
+    )
     assert 0 < terms["老鼠"] <= search.THESAURUS_WEIGHT
     # A center's own synonym still applies, at its own weight, on top of the thesaurus.
     terms = search.query_terms("家里耗子很多", {"耗子": ["老鼠"]})
@@ -79,10 +86,12 @@ def test_query_expands_words_by_the_thesaurus_below_editor_synonyms():
 @pytest.mark.django_db
 def test_fresh_center_finds_articles_without_hand_written_synonyms(make_staff):
     editor, lead = make_staff("editor", staff_no="3101"), make_staff("team_lead", staff_no="3102")
-    for title, body in [("道路桥梁修复和栏杆维护的分工", "道路桥梁主体的修复属于交运局管；桥梁周围扶手栏杆的维护属于住建局管。"),
-                        ("小区老鼠蟑螂蚊虫的交办", "市民反映居住的小区老鼠、蟑螂、蚊虫很多，属于卫生局管。"),
-                        ("停车费纠纷的交办", "停车费纠纷属于发改委管。"),
-                        ("城市公交站台设置的主管部门", "城市公交站台的设置属于交运局管辖。")]:
+    for title, body in [
+        ("道路桥梁修复和栏杆维护的分工", "道路桥梁主体的修复属于交运局管；桥梁周围扶手栏杆的维护属于住建局管。"),
+        ("小区老鼠蟑螂蚊虫的交办", "市民反映居住的小区老鼠、蟑螂、蚊虫很多，属于卫生局管。"),
+        ("停车费纠纷的交办", "停车费纠纷属于发改委管。"),
+        ("城市公交站台设置的主管部门", "城市公交站台的设置属于交运局管辖。"),
+    ]:
         v = services.create_article(editor, title=title, body=body, tags=[], confirmed_by="市住建局 张科长")
         services.submit_version(editor, v)
         services.approve_version(lead, v)
@@ -103,7 +112,9 @@ def test_postings_are_read_from_a_covering_index():
     assert not Posting._meta.constraints
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN QUERY PLAN SELECT term, article_id, tf, doc_len FROM {Posting._meta.db_table} WHERE term IN ('a', 'b')")
+            cursor.execute(
+                f"EXPLAIN QUERY PLAN SELECT term, article_id, tf, doc_len FROM {Posting._meta.db_table} WHERE term IN ('a', 'b')"
+            )
             assert "COVERING INDEX" in " ".join(str(row) for row in cursor.fetchall())
 
 
@@ -112,7 +123,9 @@ def test_postings_load_as_plain_rows(make_staff):
     from kefu.knowledge.models import Posting
 
     editor, lead = make_staff("editor", staff_no="3201"), make_staff("team_lead", staff_no="3202")
-    v = services.create_article(editor, title="井盖丢失", body="路面井盖丢失按标识交办住建局。", tags=[], confirmed_by="市住建局 张科长")
+    v = services.create_article(
+        editor, title="井盖丢失", body="路面井盖丢失按标识交办住建局。", tags=[], confirmed_by="市住建局 张科长"
+    )
     services.submit_version(editor, v)
     services.approve_version(lead, v)
     incremental = sorted(Posting.objects.values_list("term", "article_id", "tf", "doc_len"))
@@ -123,7 +136,10 @@ def test_postings_load_as_plain_rows(make_staff):
 
 
 def test_snippet_shows_a_partial_match():
-    body = "道路桥梁主体的修复属于交运局管，路面坑洼、桥面破损等问题均按此交办处理；" * 2 + "桥梁周围扶手栏杆的维护属于住建局管。"
+    body = (
+        "道路桥梁主体的修复属于交运局管，路面坑洼、桥面破损等问题均按此交办处理；" * 2
+        + "桥梁周围扶手栏杆的维护属于住建局管。"
+    )
     weights = search.query_terms("护栏歪了", general=None)
     assert "栏杆" in search.snippet(body, weights, width=30)
     # Words first: the word 扶手 found late beats the character 路 of 路口 found early.
@@ -144,9 +160,11 @@ def test_words_callers_use_everywhere_weigh_less_than_the_subject():
 
 
 def test_a_spoken_word_in_a_title_does_not_outrank_the_subject():
-    docs = [("拨打好几次才能接通的原因", "网络拥塞时需要拨打好几次才能接通，请客户稍后再拨。"),
-            ("路灯不亮的交办", "滨江路等城市道路路灯不亮、影响市民出行的来电，交办市住建局。"),
-            ("停车费纠纷的交办", "停车费纠纷属于发改委管。")]
+    docs = [
+        ("拨打好几次才能接通的原因", "网络拥塞时需要拨打好几次才能接通，请客户稍后再拨。"),
+        ("路灯不亮的交办", "滨江路等城市道路路灯不亮、影响市民出行的来电，交办市住建局。"),
+        ("停车费纠纷的交办", "停车费纠纷属于发改委管。"),
+    ]
     # 好 and the bigram 好几 are in the first title; weighed as a word like any other (before), they put
     # the first article ahead of the one about 路灯.
     assert _rank("街上路灯坏了好几天了", docs, general=None)[0] == 1
@@ -165,15 +183,19 @@ def test_only_words_no_article_uses_are_replaced_by_related_words():
     terms = search.related_terms("电话老是占线", known={"电话"}, related=lambda w: related(w, ()))
     # 电话 is in the index: left alone. 占线 is not: its near words, weighted by how near, not below the floor.
     assert "座机" not in terms and "远处" not in terms
-    assert terms["忙音"] == pytest.approx(search.RELATED_WEIGHT * 0.71 * search.informativeness("占线") * search.informativeness("忙音"))
+    assert terms["忙音"] == pytest.approx(
+        search.RELATED_WEIGHT * 0.71 * search.informativeness("占线") * search.informativeness("忙音")
+    )
     assert terms["忙音"] > terms["拨打"] and terms["忙音"] < search.THESAURUS_WEIGHT
 
 
 @pytest.mark.django_db
 def test_a_caller_word_no_article_uses_finds_the_article_through_a_related_word(make_staff):
     editor, lead = make_staff("editor", staff_no="3301"), make_staff("team_lead", staff_no="3302")
-    for title, body in [("拨号听到忙音的原因", "用户拨号时听到忙音，说明对方正在通话或网络拥塞，请稍后再拨。"),
-                        ("停车费纠纷的交办", "停车费纠纷属于发改委管。")]:
+    for title, body in [
+        ("拨号听到忙音的原因", "用户拨号时听到忙音，说明对方正在通话或网络拥塞，请稍后再拨。"),
+        ("停车费纠纷的交办", "停车费纠纷属于发改委管。"),
+    ]:
         v = services.create_article(editor, title=title, body=body, tags=[], confirmed_by="市住建局 张科长")
         services.submit_version(editor, v)
         services.approve_version(lead, v)
@@ -191,9 +213,11 @@ def test_traditional_characters_and_full_width_letters_are_searched_as_simplifie
 
 def test_the_most_telling_words_pick_candidates_whatever_the_posting_budget(monkeypatch):
     # Postings: doc 99 has only a rare character of the query; doc 7 has its subject, 话费, and 号码.
-    postings = {"~己": [("~己", 99, 1.0, 10)],
-                "话费": [("话费", 7, 3.0, 10)] + [("话费", d, 1.0, 10) for d in range(20, 69)],
-                "号码": [("号码", 7, 1.0, 10)] + [("号码", d, 1.0, 10) for d in range(100, 139)]}
+    postings = {
+        "~己": [("~己", 99, 1.0, 10)],
+        "话费": [("话费", 7, 3.0, 10)] + [("话费", d, 1.0, 10) for d in range(20, 69)],
+        "号码": [("号码", 7, 1.0, 10)] + [("号码", d, 1.0, 10) for d in range(100, 139)],
+    }
 
     def fetch(terms, articles=None):
         return [row for t in terms for row in postings[t] if articles is None or row[1] in articles]
@@ -234,8 +258,10 @@ def test_only_bigrams_no_article_has_are_searched_by_their_sound():
 @pytest.mark.django_db
 def test_a_homophone_typo_finds_the_article_of_the_word_it_sounds_like(make_staff, monkeypatch):
     editor, lead = make_staff("editor", staff_no="3303"), make_staff("team_lead", staff_no="3304")
-    for title, body in [("担保贷款的额度", "创业担保贷款最高不超过8万元。"),
-                        ("低保资金的交办", "低保资金的分配交办给民政局。")]:
+    for title, body in [
+        ("担保贷款的额度", "创业担保贷款最高不超过8万元。"),
+        ("低保资金的交办", "低保资金的分配交办给民政局。"),
+    ]:
         v = services.create_article(editor, title=title, body=body, tags=[], confirmed_by="市民政局 王科长")
         services.submit_version(editor, v)
         services.approve_version(lead, v)

@@ -1,4 +1,5 @@
 """BM25 ranking and query expansion (pure), with hand-computed values."""
+
 import math
 
 from kefu.knowledge import search

@@ -1,5 +1,6 @@
 """The knowledge base workflow against the database: editor drafts, team lead approves before publishing
 (004:L959, 002:L262-266), agents are notified (004:L957), search, expiry, key accounts (004:L961)."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -7,8 +8,16 @@ from django.utils import timezone
 
 from kefu.errors import RuleViolation
 from kefu.knowledge import selectors, services
-from kefu.knowledge.models import (Article, ArticleVersion, IndexMeta, KeyAccount, Notification, PhraseRule, Posting,
-                                   TermStat)
+from kefu.knowledge.models import (
+    Article,
+    ArticleVersion,
+    IndexMeta,
+    KeyAccount,
+    Notification,
+    PhraseRule,
+    Posting,
+    TermStat,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,15 +34,24 @@ def people(make_staff):
 
 
 def _draft(editor, **kw):
-    fields = dict(title="路灯不亮的交办", body="滨江路等城市道路路灯不亮、影响市民出行的来电，交办市住建局。",
-                  tags=["路灯"], confirmed_by="市住建局 张科长", source_doc="住建发〔2026〕12号")
+    fields = dict(
+        title="路灯不亮的交办",
+        body="滨江路等城市道路路灯不亮、影响市民出行的来电，交办市住建局。",
+        tags=["路灯"],
+        confirmed_by="市住建局 张科长",
+        source_doc="住建发〔2026〕12号",
+    )
     fields.update(kw)
     return services.create_article(editor, **fields)
 
 
 def _snapshot():
-    return (Article.objects.count(), list(ArticleVersion.objects.values_list("id", "status")),
-            Notification.objects.count(), Posting.objects.count())
+    return (
+        Article.objects.count(),
+        list(ArticleVersion.objects.values_list("id", "status")),
+        Notification.objects.count(),
+        Posting.objects.count(),
+    )
 
 
 def test_draft_is_not_searchable_until_the_team_lead_approves(people):
@@ -131,7 +149,9 @@ def test_reject_needs_a_note_and_returns_to_the_editor(people):
     assert v.status == ArticleVersion.Status.REJECTED and v.review_note == "口径不够简明"
     assert Article.objects.get().status == Article.Status.DRAFT
     # The editor revises the rejected draft and resubmits it.
-    again = services.revise_article(people["editor"], v.article, title=v.title, body="路灯不亮交办市住建局。", confirmed_by="张科长")
+    again = services.revise_article(
+        people["editor"], v.article, title=v.title, body="路灯不亮交办市住建局。", confirmed_by="张科长"
+    )
     assert again.pk == v.pk and again.status == ArticleVersion.Status.DRAFT
     services.submit_version(people["editor"], again)
 
@@ -141,8 +161,14 @@ def test_new_version_supersedes_and_keeps_history(people):
     v1 = _draft(people["editor"])
     services.submit_version(people["editor"], v1)
     services.approve_version(people["lead"], v1)
-    v2 = services.revise_article(people["editor"], v1.article, title="路灯不亮的交办", body="路灯不亮交办市住建局，夜间可先报城管值班。",
-                                 confirmed_by="张科长", source_text="原件：住建发〔2026〕15号")
+    v2 = services.revise_article(
+        people["editor"],
+        v1.article,
+        title="路灯不亮的交办",
+        body="路灯不亮交办市住建局，夜间可先报城管值班。",
+        confirmed_by="张科长",
+        source_text="原件：住建发〔2026〕15号",
+    )
     assert v2.number == 2
     with pytest.raises(RuleViolation) as err:  # under review: no edits
         services.submit_version(people["editor"], v2)
@@ -175,9 +201,11 @@ def test_expired_and_retired_entries_leave_search(people):
 
 
 def test_search_uses_synonyms_and_ranks(people):
-    for title, body in [("最低生活保障资金分配的交办", "最低生活保障资金的分配交办给民政局。"),
-                        ("城市流浪狗的管理部门", "城市流浪狗的管理属于公安局管。"),
-                        ("停车费纠纷的交办", "停车费纠纷属于发改委管。")]:
+    for title, body in [
+        ("最低生活保障资金分配的交办", "最低生活保障资金的分配交办给民政局。"),
+        ("城市流浪狗的管理部门", "城市流浪狗的管理属于公安局管。"),
+        ("停车费纠纷的交办", "停车费纠纷属于发改委管。"),
+    ]:
         v = _draft(people["editor"], title=title, body=body, tags=[])
         services.submit_version(people["editor"], v)
         services.approve_version(people["lead"], v)
@@ -208,8 +236,9 @@ def test_rebuild_index_matches_incremental(people):
 
 def test_key_accounts_kept_by_the_editor(people):
     # 004:L961: the editor keeps the important/group/business customer databases current.
-    row = services.save_key_account(people["editor"], kind="group", name="遂宁市第一人民医院", account_no="G-001",
-                                    service_note="集团专线，优先派单")
+    row = services.save_key_account(
+        people["editor"], kind="group", name="遂宁市第一人民医院", account_no="G-001", service_note="集团专线，优先派单"
+    )
     assert row.updated_by == people["editor"]
     services.save_key_account(people["editor"], kind="group", name="遂宁市第一人民医院", service_note="更新")
     assert KeyAccount.objects.count() == 1 and KeyAccount.objects.get().service_note == "更新"
@@ -223,7 +252,9 @@ def test_phrase_rules_are_editable_data(people):
     with pytest.raises(RuleViolation) as err:
         services.save_phrase_rule(code="try_see", category="discouraged", phrase="我试试看吧", pattern="(unclosed")
     assert err.value.problems[0].field == "pattern"
-    services.save_phrase_rule(code="try_see", category="discouraged", phrase="我试试看吧", pattern="我试试看吧", enabled=False)
+    services.save_phrase_rule(
+        code="try_see", category="discouraged", phrase="我试试看吧", pattern="我试试看吧", enabled=False
+    )
     assert services.check_text("我试试看吧") == []
     # Loading defaults again keeps the edit (idempotent).
     assert services.load_default_phrase_rules() == 0
@@ -235,8 +266,9 @@ def test_standard_phrase_must_pass_the_checker(people):
     with pytest.raises(RuleViolation) as err:
         services.save_standard_phrase(code="bad", situation="closing", title="结束", text="有意见找领导去")
     assert err.value.problems[0].rule == "phrase_check"
-    row = services.save_standard_phrase(code="close_weekend", situation="closing", title="周末告别", text="祝您周末愉快！再见！",
-                                        seed_line="004:L1093")
+    row = services.save_standard_phrase(
+        code="close_weekend", situation="closing", title="周末告别", text="祝您周末愉快！再见！", seed_line="004:L1093"
+    )
     assert row.pk
 
 
@@ -246,8 +278,12 @@ def test_editor_page_lists_the_latest_version(make_staff, client_for):
     from kefu.knowledge import services as kb
 
     editor = make_staff("editor", staff_no="6001")
-    article = kb.create_article(editor, title="宽带报障处理流程", body="客户报宽带断网时，先核实账号状态，再派发网络维护部处理。").article
-    kb.revise_article(editor, article, title="宽带报障处理流程", body="客户报宽带断网时，先核实账号和端口状态，再派发网络维护部处理。")
+    article = kb.create_article(
+        editor, title="宽带报障处理流程", body="客户报宽带断网时，先核实账号状态，再派发网络维护部处理。"
+    ).article
+    kb.revise_article(
+        editor, article, title="宽带报障处理流程", body="客户报宽带断网时，先核实账号和端口状态，再派发网络维护部处理。"
+    )
     res = client_for(editor).get("/knowledge/editor/")
     assert res.status_code == 200
     assert "宽带报障处理流程" in res.content.decode() and "版" in res.content.decode()

@@ -1,4 +1,5 @@
 """Standard phrases: rendering of placeholders, greeting by time of day, farewell on weekends/holidays."""
+
 from datetime import datetime
 
 import pytest
@@ -13,8 +14,10 @@ def _text(code):
 
 def test_surname_and_title_placeholder():
     # 004:L2269: "X先生/小姐,发生这件事,我觉得十分抱歉,但我会马上尽力补救,尽力帮您解决这个问题。"
-    assert render(_text("apology_remedy"), {"surname": "王", "title": "女士"}) == \
-        "王女士，发生这件事，我觉得十分抱歉，但我会马上尽力补救，尽力帮您解决这个问题。"
+    assert (
+        render(_text("apology_remedy"), {"surname": "王", "title": "女士"})
+        == "王女士，发生这件事，我觉得十分抱歉，但我会马上尽力补救，尽力帮您解决这个问题。"
+    )
     # Unknown name: the seed's own "先生/小姐" (004:L1227).
     assert render(_text("apology_calm"), {}) == "先生/小姐，我非常抱歉。"
     assert render(_text("apology_calm"), {"surname": "李"}) == "李先生/小姐，我非常抱歉。"
@@ -22,8 +25,10 @@ def test_surname_and_title_placeholder():
 
 def test_complaint_closing_with_hours():
     # 004:L1247: reply within 2 hours (simple) / 24 hours (complex).
-    assert render(_text("complaint_accept"), {"surname": "张", "title": "先生", "hours": "2"}) == \
-        "很抱歉，张先生，多谢您反映的意见，我们会尽快向上级部门反映，并在2小时内给您明确的答复，再见！"
+    assert (
+        render(_text("complaint_accept"), {"surname": "张", "title": "先生", "hours": "2"})
+        == "很抱歉，张先生，多谢您反映的意见，我们会尽快向上级部门反映，并在2小时内给您明确的答复，再见！"
+    )
 
 
 def test_staff_number_only():
@@ -50,15 +55,19 @@ def test_placeholders_listed_in_order():
     assert placeholders(_text("greet")) == ()
 
 
-@pytest.mark.parametrize("hour,minute,expected", [(0, 0, "早上好"), (9, 30, "早上好"), (11, 59, "早上好"), (12, 0, "您好"),
-                                                  (12, 30, "您好"), (20, 0, "您好")])
+@pytest.mark.parametrize(
+    "hour,minute,expected",
+    [(0, 0, "早上好"), (9, 30, "早上好"), (11, 59, "早上好"), (12, 0, "您好"), (12, 30, "您好"), (20, 0, "您好")],
+)
 def test_greeting_by_time_of_day(hour, minute, expected):
     # 004:L1087: 0:00-12:00 → 早上好!; afternoon and evening → 您好!
     assert greeting(datetime(2026, 5, 4, hour, minute)).startswith(expected)
 
 
 def test_vip_greeting():
-    assert greeting(datetime(2026, 5, 4, 9, 0), vip=True) == "您好！这里是贵宾服务专线，请问有什么可以帮助您？"  # 004:L1085
+    assert (
+        greeting(datetime(2026, 5, 4, 9, 0), vip=True) == "您好！这里是贵宾服务专线，请问有什么可以帮助您？"
+    )  # 004:L1085
 
 
 def test_farewell_weekend_and_holiday():
@@ -71,5 +80,8 @@ def test_farewell_weekend_and_holiday():
 def test_every_standard_phrase_cites_a_seed_and_passes_the_checker():
     for p in DEFAULT_PHRASES:
         assert p["seed_line"], p["code"]
-        values = {n: "王" if n in ("surname", "supervisor") else ("先生" if n == "title" else "1") for n in placeholders(p["text"])}
+        values = {
+            n: "王" if n in ("surname", "supervisor") else ("先生" if n == "title" else "1")
+            for n in placeholders(p["text"])
+        }
         assert check(render(p["text"], values)) == [], p["code"]

@@ -5,33 +5,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Rollup',
+            name="Rollup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('metric', models.CharField(max_length=16, verbose_name='指标')),
-                ('period_kind', models.CharField(choices=[('half_hour', '半小时'), ('day', '日'), ('month', '月')], max_length=10, verbose_name='周期类型')),
-                ('period_start', models.DateTimeField(verbose_name='周期开始')),
-                ('breakdown', models.CharField(choices=[('center', '全中心'), ('team', '班组'), ('agent', '话务员'), ('call_type', '呼叫类型'), ('vip', 'VIP'), ('queue', '队列')], max_length=10, verbose_name='分组维度')),
-                ('key', models.CharField(blank=True, max_length=64, verbose_name='分组值')),
-                ('numerator', models.FloatField(verbose_name='分子')),
-                ('denominator', models.FloatField(verbose_name='分母')),
-                ('computed_at', models.DateTimeField(auto_now=True, verbose_name='计算时间')),
-                ('center', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='kpi_rollups', to='org.center', verbose_name='中心')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("metric", models.CharField(max_length=16, verbose_name="指标")),
+                (
+                    "period_kind",
+                    models.CharField(
+                        choices=[("half_hour", "半小时"), ("day", "日"), ("month", "月")],
+                        max_length=10,
+                        verbose_name="周期类型",
+                    ),
+                ),
+                ("period_start", models.DateTimeField(verbose_name="周期开始")),
+                (
+                    "breakdown",
+                    models.CharField(
+                        choices=[
+                            ("center", "全中心"),
+                            ("team", "班组"),
+                            ("agent", "话务员"),
+                            ("call_type", "呼叫类型"),
+                            ("vip", "VIP"),
+                            ("queue", "队列"),
+                        ],
+                        max_length=10,
+                        verbose_name="分组维度",
+                    ),
+                ),
+                ("key", models.CharField(blank=True, max_length=64, verbose_name="分组值")),
+                ("numerator", models.FloatField(verbose_name="分子")),
+                ("denominator", models.FloatField(verbose_name="分母")),
+                ("computed_at", models.DateTimeField(auto_now=True, verbose_name="计算时间")),
+                (
+                    "center",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="kpi_rollups",
+                        to="org.center",
+                        verbose_name="中心",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '指标汇总',
-                'verbose_name_plural': '指标汇总',
-                'indexes': [models.Index(fields=['center', 'period_kind', 'breakdown', 'period_start'], name='kpi_rollup_lookup')],
-                'constraints': [models.UniqueConstraint(fields=('center', 'metric', 'period_kind', 'period_start', 'breakdown', 'key'), name='kpi_rollup_unique')],
+                "verbose_name": "指标汇总",
+                "verbose_name_plural": "指标汇总",
+                "indexes": [
+                    models.Index(
+                        fields=["center", "period_kind", "breakdown", "period_start"], name="kpi_rollup_lookup"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("center", "metric", "period_kind", "period_start", "breakdown", "key"),
+                        name="kpi_rollup_unique",
+                    )
+                ],
             },
         ),
     ]

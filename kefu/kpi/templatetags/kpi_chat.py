@@ -1,4 +1,5 @@
 """The chat block of the KPI dashboard (kpi/_chat_block.html) reads its figures here, from the dashboard's query."""
+
 from django import template
 
 from kefu.kpi.chat_selectors import chat_summary

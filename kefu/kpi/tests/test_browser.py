@@ -1,8 +1,9 @@
 """Real Chromium: the dashboard colours metrics against targets, the metric page draws its trend, the wallboard polls."""
+
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -10,7 +11,7 @@ from playwright.sync_api import expect
 from kefu.kpi import services
 
 pytestmark = pytest.mark.browser
-UTC = timezone.utc
+UTC = UTC
 
 
 @pytest.fixture
@@ -26,18 +27,39 @@ def october(center, make_staff):
     for day in range(1, 21):
         base = datetime(2026, 10, day, 0, 0, tzinfo=UTC)  # 08:00 local
         for a in agents:
-            sessions.append(AgentSession(center=center, batch=batch, agent_staff_no=a.staff_no, agent=a, start=base,
-                                         end=base + timedelta(hours=8)))
+            sessions.append(
+                AgentSession(
+                    center=center,
+                    batch=batch,
+                    agent_staff_no=a.staff_no,
+                    agent=a,
+                    start=base,
+                    end=base + timedelta(hours=8),
+                )
+            )
         for n in range(40):
             a = rng.choice(agents)
             wait = rng.expovariate(1 / (8 + day))
             outcome = "abandoned" if rng.random() < 0.03 + day / 400 else "answered"
             ans = outcome == "answered"
-            calls.append(Call(center=center, batch=batch, call_id=f"{day}-{n}", queue="hotline", call_type=rng.choice(["业务咨询", "投诉"]),
-                              offered_at=base + timedelta(minutes=rng.randrange(470)), outcome=outcome, queued=True,
-                              wait_seconds=round(wait, 1), talk_seconds=rng.randint(120, 420) if ans else 0,
-                              acw_seconds=rng.randint(30, 90) if ans else 0, agent_staff_no=a.staff_no if ans else "",
-                              agent=a if ans else None, team=a.team if ans else None))
+            calls.append(
+                Call(
+                    center=center,
+                    batch=batch,
+                    call_id=f"{day}-{n}",
+                    queue="hotline",
+                    call_type=rng.choice(["业务咨询", "投诉"]),
+                    offered_at=base + timedelta(minutes=rng.randrange(470)),
+                    outcome=outcome,
+                    queued=True,
+                    wait_seconds=round(wait, 1),
+                    talk_seconds=rng.randint(120, 420) if ans else 0,
+                    acw_seconds=rng.randint(30, 90) if ans else 0,
+                    agent_staff_no=a.staff_no if ans else "",
+                    agent=a if ans else None,
+                    team=a.team if ans else None,
+                )
+            )
     Call.objects.bulk_create(calls)
     AgentSession.objects.bulk_create(sessions)
     services.refresh_rollups(center, date(2026, 10, 1), date(2026, 10, 31))
@@ -92,15 +114,26 @@ def test_wallboard_polls(center, make_staff, login, screenshot):
     now = djtz.now()
     batch = ImportBatch.objects.create(center=center, kind="simulator", file_name="live", sha256="d" * 64)
     for no in ("1001", "1002", "1003", "1004"):
-        AgentSession.objects.create(center=center, batch=batch, agent_staff_no=no, start=now - timedelta(hours=1),
-                                    end=now + timedelta(hours=2))
-    Call.objects.create(center=center, batch=batch, call_id="a", offered_at=now - timedelta(minutes=5), outcome="answered",
-                        answered_at=now - timedelta(minutes=5), wait_seconds=4, agent_staff_no="1001")
+        AgentSession.objects.create(
+            center=center, batch=batch, agent_staff_no=no, start=now - timedelta(hours=1), end=now + timedelta(hours=2)
+        )
+    Call.objects.create(
+        center=center,
+        batch=batch,
+        call_id="a",
+        offered_at=now - timedelta(minutes=5),
+        outcome="answered",
+        answered_at=now - timedelta(minutes=5),
+        wait_seconds=4,
+        agent_staff_no="1001",
+    )
     page = login(make_staff("supervisor"))
     page.clock.install()  # the page's timers on a clock the test moves: ten page seconds, not ten real ones
     page.goto(page.base_url + "/kpi/wallboard/")
     assert page.locator("#wb-waiting").inner_text() == "0"
-    Call.objects.create(center=center, batch=batch, call_id="b", offered_at=djtz.now() - timedelta(seconds=30), outcome="abandoned")
+    Call.objects.create(
+        center=center, batch=batch, call_id="b", offered_at=djtz.now() - timedelta(seconds=30), outcome="abandoned"
+    )
     _pause_page_clock(page)
     page.clock.run_for(10_000)  # the 10 s poll is due
     expect(page.locator("#wb-waiting")).to_have_text("1", timeout=15000)  # no wait_for_function: the CSP forbids eval
@@ -149,8 +182,7 @@ def test_dashboard_at_phone_width(october, make_staff, login, screenshot):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no page-wide sideways scrolling
     assert not page.locator(".kpi-table th.opt").first.is_visible()  # numerator, denominator columns left out
     screenshot("kpi-dashboard-390")
-    page.goto(page.base_url + "/kpi/?period=month&month=2026-10&scope=team&key=" +
-              str(october[0].team_id))
+    page.goto(page.base_url + "/kpi/?period=month&month=2026-10&scope=team&key=" + str(october[0].team_id))
     page.wait_for_selector("#breakdown-chart canvas")
     assert page.locator("#breakdown-chart").get_attribute("data-bars") == "3"  # the team's three agents
     screenshot("kpi-dashboard-team-390")
@@ -166,24 +198,51 @@ def test_wallboard_charts_through_the_day(center, make_staff, login, screenshot)
     midnight = local_midnight(center, djtz.localtime(now).date())
     batch = ImportBatch.objects.create(center=center, kind="simulator", file_name="day", sha256="c" * 64)
     for no in ("1001", "1002", "1003"):
-        AgentSession.objects.create(center=center, batch=batch, agent_staff_no=no, start=now - timedelta(hours=1),
-                                    end=now + timedelta(hours=2))
+        AgentSession.objects.create(
+            center=center, batch=batch, agent_staff_no=no, start=now - timedelta(hours=1), end=now + timedelta(hours=2)
+        )
     calls = []
     for i in range(int((now - midnight).total_seconds() // 1800)):  # two calls in every past half hour
         at = midnight + timedelta(minutes=30 * i + 5)
-        calls.append(Call(center=center, batch=batch, call_id=f"q{i}", offered_at=at, outcome="answered", queued=True,
-                          answered_at=at + timedelta(seconds=10), wait_seconds=10, agent_staff_no="1002",
-                          ended_at=at + timedelta(minutes=2)))
-        calls.append(Call(center=center, batch=batch, call_id=f"r{i}", offered_at=at + timedelta(seconds=2), outcome="answered",
-                          queued=True, answered_at=at + timedelta(seconds=40), wait_seconds=38, agent_staff_no="1003",
-                          ended_at=at + timedelta(minutes=3)))
+        calls.append(
+            Call(
+                center=center,
+                batch=batch,
+                call_id=f"q{i}",
+                offered_at=at,
+                outcome="answered",
+                queued=True,
+                answered_at=at + timedelta(seconds=10),
+                wait_seconds=10,
+                agent_staff_no="1002",
+                ended_at=at + timedelta(minutes=2),
+            )
+        )
+        calls.append(
+            Call(
+                center=center,
+                batch=batch,
+                call_id=f"r{i}",
+                offered_at=at + timedelta(seconds=2),
+                outcome="answered",
+                queued=True,
+                answered_at=at + timedelta(seconds=40),
+                wait_seconds=38,
+                agent_staff_no="1003",
+                ended_at=at + timedelta(minutes=3),
+            )
+        )
     Call.objects.bulk_create(calls)
     page = login(make_staff("supervisor"))
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.goto(page.base_url + "/kpi/wallboard/")
     page.wait_for_selector("#wb-sl-chart canvas")
-    assert page.locator("#wb-waiting-chart canvas").count() == 1 and page.locator("#wb-agents-chart canvas").count() == 1
-    assert int(page.locator("#wb-sl-chart").get_attribute("data-points")) == len(calls) // 2  # one point per past half hour
+    assert (
+        page.locator("#wb-waiting-chart canvas").count() == 1 and page.locator("#wb-agents-chart canvas").count() == 1
+    )
+    assert (
+        int(page.locator("#wb-sl-chart").get_attribute("data-points")) == len(calls) // 2
+    )  # one point per past half hour
     assert page.locator("#wb-ready-list .chip").all_inner_texts() == ["1001", "1002", "1003"]
     screenshot("kpi-wallboard-1920")
     page.set_viewport_size({"width": 390, "height": 844})

@@ -1,4 +1,5 @@
 """The chat block on the KPI dashboard in Chromium, at desk and phone widths (issue 16 item 5)."""
+
 import pytest
 
 from kefu.kpi.tests.test_chat_block import EXPORT

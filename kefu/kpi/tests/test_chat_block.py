@@ -1,6 +1,7 @@
 """Chat beside calls on the KPI dashboard (issue 16 item 5): sessions, first reply and its 9-second rule (001:L149,
 applied to chat, not to phone answers), response times, sessions per agent and conversion session → order, for a
 center with chat data; nothing for a center without."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -9,7 +10,6 @@ import polars as pl
 import pytest
 
 from kefu.shop import chat
-
 from kefu.shop.tests.test_chat import LINES, frame
 
 EXPORT = "\n".join(("会话ID,买家,客服,发送方,时间,内容", *LINES)).encode()
@@ -39,8 +39,13 @@ def chats(center, make_staff):
     scope = scope_of(lead)
     store = shop.create_shop(scope, code="s1", name="旗舰店")
     shop.import_chats(scope, shop=store, raw=EXPORT)
-    ShopOrder.objects.create(center=center, shop=store, order_no="T1", buyer_wangwang="buyer_a",
-                             placed_at=datetime.fromisoformat("2026-12-07T10:05:00+08:00"))
+    ShopOrder.objects.create(
+        center=center,
+        shop=store,
+        order_no="T1",
+        buyer_wangwang="buyer_a",
+        placed_at=datetime.fromisoformat("2026-12-07T10:05:00+08:00"),
+    )
     return lead
 
 

@@ -2,6 +2,7 @@
 
 Expected values are computed by hand in the catalogue, never by the code under test.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -13,10 +14,21 @@ from kefu.kpi import engine
 from kefu.kpi.tests.factories import BASE, UTC, call, calls, interval, order, orders, spec
 
 
-def run(call_rows=(), *, orders_rows=(), sessions=(), pauses=(), scheduled=(), qa=(), period="month", by="center", **changes):
+def run(
+    call_rows=(), *, orders_rows=(), sessions=(), pauses=(), scheduled=(), qa=(), period="month", by="center", **changes
+):
     s = spec(**changes)
-    out = engine.compute(list(call_rows), list(sessions), list(pauses), list(scheduled), list(orders_rows), s, period=period,
-                         by=by, qa=list(qa))
+    out = engine.compute(
+        list(call_rows),
+        list(sessions),
+        list(pauses),
+        list(scheduled),
+        list(orders_rows),
+        s,
+        period=period,
+        by=by,
+        qa=list(qa),
+    )
     return {(r["metric"], r["key"]): (r["num"], r["den"]) for r in out.iter_rows(named=True)}, s
 
 
@@ -31,8 +43,11 @@ def status(res, code, key=engine.CENTER_KEY):
 
 # ---------------------------------------------------------------- 9.1 China Mobile KPIs
 
-@pytest.mark.parametrize("through,expected,state", [(8600, Fraction(86), "ok"), (8500, Fraction(85), "ok"),
-                                                    (8499, Fraction(8499, 100), "bad")])
+
+@pytest.mark.parametrize(
+    "through,expected,state",
+    [(8600, Fraction(86), "ok"), (8500, Fraction(85), "ok"), (8499, Fraction(8499, 100), "bad")],
+)
 def test_k1_connect_rate(through, expected, state):  # 004:L1301-1303, fixture 1
     rows = calls(through, "answered") + calls(10000 - through, "blocked", requested=False)
     res = run(rows, dedup_blocked_redials=False)
@@ -41,8 +56,12 @@ def test_k1_connect_rate(through, expected, state):  # 004:L1301-1303, fixture 1
 
 def _k2_month():
     # fixture 2/3: 2,000 agent requests; 1,700 answered ≤ 60 s (300 of them > 15 s); 100 answered > 60 s; 200 abandoned
-    return (calls(1400, "answered", wait=10) + calls(300, "answered", wait=40) + calls(100, "answered", wait=75)
-            + calls(200, "abandoned", wait=30))
+    return (
+        calls(1400, "answered", wait=10)
+        + calls(300, "answered", wait=40)
+        + calls(100, "answered", wait=75)
+        + calls(200, "abandoned", wait=30)
+    )
 
 
 def test_k2_agent_answer_rate_60s_rule():  # 004:L1305, fixture 2
@@ -75,8 +94,12 @@ def test_k4_boundary_15s(wait, timeout):  # 004:L1307 应答时限 15 秒: exact
 
 @pytest.mark.parametrize("late,expected,state", [(38, Fraction(10), "ok"), (39, Fraction(3900, 380), "bad")])
 def test_k3_k5_vip(late, expected, state):  # 004:L1301, L1307, fixture 4
-    rows = (calls(380 - late, "answered", wait=10, vip=True) + calls(late, "answered", wait=20, vip=True)
-            + calls(20, "abandoned", wait=70, vip=True) + calls(50, "answered", wait=50))  # non-VIP calls do not count
+    rows = (
+        calls(380 - late, "answered", wait=10, vip=True)
+        + calls(late, "answered", wait=20, vip=True)
+        + calls(20, "abandoned", wait=70, vip=True)
+        + calls(50, "answered", wait=50)
+    )  # non-VIP calls do not count
     res = run(rows)
     assert value(res, "K3") == Fraction(95) and status(res, "K3") == "ok"
     assert value(res, "K5") == expected and status(res, "K5") == state
@@ -86,9 +109,12 @@ def test_k3_k5_vip(late, expected, state):  # 004:L1301, L1307, fixture 4
 
 @pytest.mark.parametrize("replied,state", [(5000, "ok"), (4999, "bad")])
 def test_k6_k7_reply_rates(replied, state):  # 004:L1309-1315, fixture 5
-    rows = (orders(replied, "consultation", replied_after=timedelta(hours=1))
-            + orders(5000 - replied, "consultation")
-            + orders(replied, "complaint", replied_after=timedelta(hours=1)) + orders(5000 - replied, "complaint"))
+    rows = (
+        orders(replied, "consultation", replied_after=timedelta(hours=1))
+        + orders(5000 - replied, "consultation")
+        + orders(replied, "complaint", replied_after=timedelta(hours=1))
+        + orders(5000 - replied, "complaint")
+    )
     res = run(orders_rows=rows)
     for code in ("K6", "K7"):
         assert status(res, code) == state
@@ -105,19 +131,25 @@ def test_k10_repeat_complaint_denominator(events, expected, state):  # 004:L1323
 
 
 def test_k11_satisfaction_over_all_consultations():  # 004:L1329-1331, fixture 7
-    rows = (orders(2900, "consultation", satisfaction="satisfied") + orders(100, "consultation", satisfaction="dissatisfied")
-            + orders(2000, "consultation"))  # not surveyed
+    rows = (
+        orders(2900, "consultation", satisfaction="satisfied")
+        + orders(100, "consultation", satisfaction="dissatisfied")
+        + orders(2000, "consultation")
+    )  # not surveyed
     res = run(orders_rows=rows)
     assert value(res, "K11") == Fraction(58) and status(res, "K11") == "bad"
 
 
 @pytest.mark.parametrize("key_satisfied,state", [(57, "ok"), (56, "bad")])
 def test_k12_k13_k14_complaint_satisfaction(key_satisfied, state):  # 004:L1333-1337, fixture 8
-    rows = (orders(34, "complaint", cross=True, satisfaction="satisfied") + orders(6, "complaint", cross=True, satisfaction="dissatisfied")
-            + orders(key_satisfied, "complaint", key_account=True, satisfaction="satisfied")
-            + orders(60 - key_satisfied, "complaint", key_account=True, satisfaction="dissatisfied")
-            + orders(720 - 34 - key_satisfied, "complaint", satisfaction="satisfied")
-            + orders(800 - 720 - 6 - (60 - key_satisfied), "complaint"))
+    rows = (
+        orders(34, "complaint", cross=True, satisfaction="satisfied")
+        + orders(6, "complaint", cross=True, satisfaction="dissatisfied")
+        + orders(key_satisfied, "complaint", key_account=True, satisfaction="satisfied")
+        + orders(60 - key_satisfied, "complaint", key_account=True, satisfaction="dissatisfied")
+        + orders(720 - 34 - key_satisfied, "complaint", satisfaction="satisfied")
+        + orders(800 - 720 - 6 - (60 - key_satisfied), "complaint")
+    )
     res = run(orders_rows=rows)
     assert value(res, "K12") == Fraction(90) and status(res, "K12") == "ok"
     assert value(res, "K13") == Fraction(85) and status(res, "K13") == "ok"
@@ -128,7 +160,9 @@ def test_k12_k13_k14_complaint_satisfaction(key_satisfied, state):  # 004:L1333-
 def test_k9_complaint_replied_one_minute_late():  # 004:L1297, L1321, fixture 9: L3 due Thu 2024-03-07 17:00
     accepted = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)  # Fri 17:00 Asia/Shanghai
     due = datetime(2024, 3, 7, 9, 0, tzinfo=UTC)
-    late = order("complaint", accepted=accepted, replied_after=due - accepted + timedelta(minutes=1), due_after=due - accepted)
+    late = order(
+        "complaint", accepted=accepted, replied_after=due - accepted + timedelta(minutes=1), due_after=due - accepted
+    )
     on_time = order("complaint", accepted=accepted, replied_after=due - accepted, due_after=due - accepted)
     res = run(orders_rows=[late, on_time])
     assert res[0][("K9", engine.CENTER_KEY)] == (1.0, 2.0)
@@ -136,8 +170,10 @@ def test_k9_complaint_replied_one_minute_late():  # 004:L1297, L1321, fixture 9:
 
 
 def test_k8_consultation_without_due_uses_policy_hours():  # 004:L1317-1319: 规定时间 from policy (24 h default)
-    rows = [order("consultation", replied_after=timedelta(hours=24), due_after=None),
-            order("consultation", replied_after=timedelta(hours=24, seconds=1), due_after=None)]
+    rows = [
+        order("consultation", replied_after=timedelta(hours=24), due_after=None),
+        order("consultation", replied_after=timedelta(hours=24, seconds=1), due_after=None),
+    ]
     res = run(orders_rows=rows)
     assert res[0][("K8", engine.CENTER_KEY)] == (1.0, 2.0)
 
@@ -160,7 +196,9 @@ def test_compare_before_rounding():  # SPEC: 84.996 % fails ≥ 85 % although it
 D = datetime(2026, 10, 5, 0, 0, tzinfo=UTC)  # 08:00 Asia/Shanghai
 
 
-@pytest.mark.parametrize("ready,expected,state", [(450, Fraction(9375, 100), "ok"), (440, Fraction(440 * 100, 480), "bad")])
+@pytest.mark.parametrize(
+    "ready,expected,state", [(450, Fraction(9375, 100), "ok"), (440, Fraction(440 * 100, 480), "bad")]
+)
 def test_m1_adherence(ready, expected, state):  # 004:L1343-1349, fixture 10
     sessions = [interval("1001", D, 480)]
     pauses = [interval("1001", D + timedelta(minutes=120), 480 - ready)]
@@ -216,8 +254,10 @@ def test_m15_redials_deduplicated():  # 004:L1617-1621, fixture 15: 25 / 985 = 2
     res = run(rows)
     assert res[0][("M15", engine.CENTER_KEY)] == (25.0, 985.0)
     assert engine.display("M15", value(res, "M15")) == "2.54%" and status(res, "M15") == "ok"
-    outside = run([call("blocked", digest="x", at=BASE), call("blocked", digest="x", at=BASE + timedelta(days=30, seconds=1))],
-                  period="range")
+    outside = run(
+        [call("blocked", digest="x", at=BASE), call("blocked", digest="x", at=BASE + timedelta(days=30, seconds=1))],
+        period="range",
+    )
     assert outside[0][("M15", engine.CENTER_KEY)] == (2.0, 2.0)  # a redial after 30 days is a new customer
 
 
@@ -272,6 +312,7 @@ def test_m14_attendance():  # 004:L1585-1591, fixture 23: 19 of 20 planned = 95 
 
 def test_m22_turnover():  # 004:L1739-1745, L1757, fixture 24
     from datetime import date
+
     staff = [{"hired_on": date(2020, 1, 1), "left_on": None} for _ in range(40)]
     for s in staff[:6]:
         s["left_on"] = date(2026, 5, 1)

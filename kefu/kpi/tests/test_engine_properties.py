@@ -1,4 +1,5 @@
 """Properties of the engine (hypothesis) and the SPEC's agent-time rules."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -16,11 +17,32 @@ START = datetime(2026, 10, 1, 0, 0, tzinfo=UTC)
 
 call_strategy = st.builds(
     lambda outcome, wait, minute, vip, talk, hold, acw, agent, digest, transferred, fcr, requested: call(
-        outcome, wait=wait, at=START + timedelta(minutes=minute), vip=vip, talk=talk, hold=hold, acw=acw, agent=agent,
-        team=str(int(agent) % 3), digest=f"p{digest}", transferred=transferred, fcr=fcr, requested=requested),
-    st.sampled_from(OUTCOMES), st.floats(0, 200, allow_nan=False).map(lambda x: round(x, 2)), st.integers(0, 60 * 24 * 20),
-    st.booleans(), st.integers(0, 900), st.integers(0, 120), st.integers(0, 200), st.sampled_from(["1001", "1002", "1003", "1004"]),
-    st.integers(0, 30), st.booleans(), st.sampled_from([True, False, None]), st.booleans(),
+        outcome,
+        wait=wait,
+        at=START + timedelta(minutes=minute),
+        vip=vip,
+        talk=talk,
+        hold=hold,
+        acw=acw,
+        agent=agent,
+        team=str(int(agent) % 3),
+        digest=f"p{digest}",
+        transferred=transferred,
+        fcr=fcr,
+        requested=requested,
+    ),
+    st.sampled_from(OUTCOMES),
+    st.floats(0, 200, allow_nan=False).map(lambda x: round(x, 2)),
+    st.integers(0, 60 * 24 * 20),
+    st.booleans(),
+    st.integers(0, 900),
+    st.integers(0, 120),
+    st.integers(0, 200),
+    st.sampled_from(["1001", "1002", "1003", "1004"]),
+    st.integers(0, 30),
+    st.booleans(),
+    st.sampled_from([True, False, None]),
+    st.booleans(),
 )
 PROPS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -32,8 +54,10 @@ def _table(result: pl.DataFrame) -> dict:
 def _close(a: dict, b: dict) -> bool:
     if a.keys() != b.keys():
         return False
-    return all(abs(a[k][0] - b[k][0]) <= 1e-6 * max(1, abs(a[k][0])) and abs(a[k][1] - b[k][1]) <= 1e-6 * max(1, abs(a[k][1]))
-               for k in a)
+    return all(
+        abs(a[k][0] - b[k][0]) <= 1e-6 * max(1, abs(a[k][0])) and abs(a[k][1] - b[k][1]) <= 1e-6 * max(1, abs(a[k][1]))
+        for k in a
+    )
 
 
 @PROPS
@@ -42,8 +66,10 @@ def test_total_is_the_sum_of_outcomes(rows):  # 004:L1725: total = answered + ab
     out = _table(engine.compute(rows, spec=spec(), period="day"))
     for (metric, period, key), (num, _) in out.items():
         if metric == "M21":
-            parts = sum(out.get((c, period, key), (0, 0))[0] for c in
-                        ("N_ANSWERED", "N_ABANDONED", "N_BLOCKED", "N_TIMEOUT", "N_EMPTY", "N_EXIT_KEY", "N_IVR"))
+            parts = sum(
+                out.get((c, period, key), (0, 0))[0]
+                for c in ("N_ANSWERED", "N_ABANDONED", "N_BLOCKED", "N_TIMEOUT", "N_EMPTY", "N_EXIT_KEY", "N_IVR")
+            )
             assert num == parts
 
 
@@ -74,8 +100,12 @@ def test_rates_within_0_and_100(rows):
 
 
 @PROPS
-@given(st.lists(call_strategy, min_size=2, max_size=80), st.randoms(use_true_random=False),
-       st.sampled_from(["center", "team", "agent", "vip", "call_type"]), st.sampled_from(["half_hour", "day", "week", "month"]))
+@given(
+    st.lists(call_strategy, min_size=2, max_size=80),
+    st.randoms(use_true_random=False),
+    st.sampled_from(["center", "team", "agent", "vip", "call_type"]),
+    st.sampled_from(["half_hour", "day", "week", "month"]),
+)
 def test_order_and_split_do_not_matter(rows, rnd, by, period):
     """Shuffled rows give the same result; two halves (split by caller, so redial de-dup stays whole) merge to the whole."""
     s = spec()
@@ -85,7 +115,9 @@ def test_order_and_split_do_not_matter(rows, rnd, by, period):
     assert _close(_table(whole), _table(engine.compute(shuffled, spec=s, period=period, by=by)))
     left = [r for r in rows if hash(r["caller_digest"]) % 2 == 0]
     right = [r for r in rows if hash(r["caller_digest"]) % 2 == 1]
-    merged = engine.merge(engine.compute(left, spec=s, period=period, by=by), engine.compute(right, spec=s, period=period, by=by))
+    merged = engine.merge(
+        engine.compute(left, spec=s, period=period, by=by), engine.compute(right, spec=s, period=period, by=by)
+    )
     assert _close(_table(whole), _table(merged))
 
 
@@ -100,9 +132,13 @@ def test_days_add_up_to_the_month(rows):
 
 # ---------------------------------------------------------------- agent time (SPEC decisions)
 
+
 def _agent(sessions, pauses=(), scheduled=(), period="day"):
     out = engine.compute(None, sessions, list(pauses), list(scheduled), spec=spec(), period=period, by="agent")
-    return {(r["metric"], r["period"].date() if period == "day" else r["period"]): (r["num"], r["den"]) for r in out.iter_rows(named=True)}
+    return {
+        (r["metric"], r["period"].date() if period == "day" else r["period"]): (r["num"], r["den"])
+        for r in out.iter_rows(named=True)
+    }
 
 
 def test_logged_in_time_cut_at_local_midnight():  # SPEC: agent logged-in and pause time is cut at midnight
@@ -111,13 +147,17 @@ def test_logged_in_time_cut_at_local_midnight():  # SPEC: agent logged-in and pa
     sched = [interval("1001", start, 240)]
     out = _agent([interval("1001", start, 240)], scheduled=sched)
     from datetime import date
+
     assert out[("M1", date(2026, 10, 5))] == (7200.0, 7200.0)
     assert out[("M1", date(2026, 10, 6))] == (7200.0, 7200.0)
 
 
 def test_sessions_in_several_queues_are_merged_not_added():  # SPEC
     start = datetime(2026, 10, 5, 1, 0, tzinfo=UTC)
-    sessions = [interval("1001", start, 120), interval("1001", start + timedelta(minutes=60), 120)]  # q1 and q2 overlap 1 h
+    sessions = [
+        interval("1001", start, 120),
+        interval("1001", start + timedelta(minutes=60), 120),
+    ]  # q1 and q2 overlap 1 h
     out = _agent(sessions, scheduled=[interval("1001", start, 180)])
     assert out[next(k for k in out if k[0] == "M1")] == (10800.0, 10800.0)  # 3 h, not 4 h
 

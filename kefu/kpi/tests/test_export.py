@@ -1,9 +1,10 @@
 """Excel exports as a manager reads them (issue 12, item 3): numbers are numbers with number formats, and a metric
 page's breakdown export holds the breakdown's rows."""
+
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -12,7 +13,7 @@ from kefu.kpi import export, selectors, services
 from kefu.kpi.tests import factories
 from kefu.kpi.tests.test_services import make_calls
 
-UTC = timezone.utc
+UTC = UTC
 OCT5 = datetime(2026, 10, 5, 2, tzinfo=UTC)  # 10:00 local
 
 
@@ -31,8 +32,13 @@ def _book(values, keys, by="center"):
 
 def test_rates_durations_and_counts_are_numbers_with_formats():
     # M20 service level 55 of 69 = 79.71 %; M9 talk time 1000 s over 3 calls = 333.33 s; M4 AHT in minutes; M21 a count
-    values = {("M20", "全中心"): (55.0, 69.0), ("M9", "全中心"): (1000.0, 3.0), ("M4", "全中心"): (1500.0, 5.0),
-              ("M21", "全中心"): (69.0, 0.0), ("K1", "全中心"): (0.0, 0.0)}
+    values = {
+        ("M20", "全中心"): (55.0, 69.0),
+        ("M9", "全中心"): (1000.0, 3.0),
+        ("M4", "全中心"): (1500.0, 5.0),
+        ("M21", "全中心"): (69.0, 0.0),
+        ("K1", "全中心"): (0.0, 0.0),
+    }
     wb = _book(values, ["全中心"])
     cells = _sheet_rows(wb["指标明细"])
     sl = cells[("全中心", "M20")]
@@ -48,8 +54,12 @@ def test_rates_durations_and_counts_are_numbers_with_formats():
     assert count[3].value == 69 and isinstance(count[3].value, int) and count[3].number_format == "#,##0"
     empty = cells[("全中心", "K1")]  # no calls: no value, said in the status column
     assert empty[3].value is None and empty[6].value == "无数据"
-    assert not [c for row in cells.values() for c in row if isinstance(c.value, str) and c.value.endswith("%")
-                and c.column in (4, 8, 9)]
+    assert not [
+        c
+        for row in cells.values()
+        for c in row
+        if isinstance(c.value, str) and c.value.endswith("%") and c.column in (4, 8, 9)
+    ]
 
 
 def test_summary_sheet_has_units_in_headers_and_numbers_in_cells():
@@ -71,11 +81,34 @@ def mixed_month(center, make_staff):
 
     team = Team.objects.create(center=center, code="t1", name="一班")
     make_staff("agent", staff_no="1001", team=team)
-    rows = ([{"at": OCT5, "outcome": "answered", "wait": 10, "talk": 300, "agent": "1001", "team": team, "vip": True,
-              "call_type": "投诉"}] * 3
-            + [{"at": OCT5, "outcome": "answered", "wait": 40, "talk": 120, "agent": "1001", "team": team,
-                "call_type": "业务咨询"}] * 5
-            + [{"at": OCT5, "outcome": "abandoned", "wait": 50, "call_type": "业务咨询"}] * 2)
+    rows = (
+        [
+            {
+                "at": OCT5,
+                "outcome": "answered",
+                "wait": 10,
+                "talk": 300,
+                "agent": "1001",
+                "team": team,
+                "vip": True,
+                "call_type": "投诉",
+            }
+        ]
+        * 3
+        + [
+            {
+                "at": OCT5,
+                "outcome": "answered",
+                "wait": 40,
+                "talk": 120,
+                "agent": "1001",
+                "team": team,
+                "call_type": "业务咨询",
+            }
+        ]
+        * 5
+        + [{"at": OCT5, "outcome": "abandoned", "wait": 50, "call_type": "业务咨询"}] * 2
+    )
     make_calls(center, rows)
     Call.objects.filter(center=center, call_type="投诉").update(queue="q2")
     services.refresh_rollups(center, date(2026, 10, 1), date(2026, 10, 31))
@@ -83,12 +116,15 @@ def mixed_month(center, make_staff):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("by,expected", [
-    # service level (M20, 20 s): complaints 3 of 3 answered in time, enquiries 0 of 7
-    ("call_type", {"投诉": 1.0, "业务咨询": 0.0}),
-    ("vip", {"VIP": 1.0, "普通": 0.0}),
-    ("queue", {"q2": 1.0, "q1": 0.0}),
-])
+@pytest.mark.parametrize(
+    "by,expected",
+    [
+        # service level (M20, 20 s): complaints 3 of 3 answered in time, enquiries 0 of 7
+        ("call_type", {"投诉": 1.0, "业务咨询": 0.0}),
+        ("vip", {"VIP": 1.0, "普通": 0.0}),
+        ("queue", {"q2": 1.0, "q1": 0.0}),
+    ],
+)
 def test_metric_page_breakdown_export_has_the_breakdown_rows(mixed_month, make_staff, client_for, by, expected):
     client = client_for(make_staff("manager"))
     page = client.get("/kpi/metric/M20/", {"period": "month", "month": "2026-10"}).content.decode()
@@ -116,9 +152,13 @@ def test_agent_cannot_export_a_breakdown(mixed_month, client_for):
 @pytest.mark.django_db
 def test_range_period_export_links_carry_the_range(mixed_month, make_staff, client_for):
     client = client_for(make_staff("manager"))
-    page = client.get("/kpi/metric/M20/", {"period": "range", "start": "2026-10-03", "end": "2026-10-09"}).content.decode()
+    page = client.get(
+        "/kpi/metric/M20/", {"period": "range", "start": "2026-10-03", "end": "2026-10-09"}
+    ).content.decode()
     assert "scope=vip&code=M20&period=range" in page and "start=2026-10-03&end=2026-10-09" in page
-    r = client.get("/kpi/export.xlsx", {"scope": "vip", "code": "M20", "period": "range", "start": "2026-10-03",
-                                        "end": "2026-10-09"})
+    r = client.get(
+        "/kpi/export.xlsx",
+        {"scope": "vip", "code": "M20", "period": "range", "start": "2026-10-03", "end": "2026-10-09"},
+    )
     assert r.status_code == 200
     assert {g for g, _ in _sheet_rows(load_workbook(io.BytesIO(r.content))["指标明细"])} == {"VIP", "普通"}

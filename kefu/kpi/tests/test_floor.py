@@ -1,4 +1,5 @@
 """The wallboard's curve of callers waiting at once (pure)."""
+
 from datetime import datetime, timedelta
 
 from kefu.kpi.floor import peak_waiting

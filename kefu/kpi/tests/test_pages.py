@@ -1,8 +1,9 @@
 """Dashboard, metric page, wallboard, exports, API and CLI, on rollups built from stored calls."""
+
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -10,7 +11,7 @@ from openpyxl import load_workbook
 from kefu.kpi import services
 from kefu.kpi.tests.test_services import make_calls
 
-UTC = timezone.utc
+UTC = UTC
 OCT5 = datetime(2026, 10, 5, 2, tzinfo=UTC)  # 10:00 local
 
 
@@ -21,9 +22,11 @@ def month(center, make_staff):
     team = Team.objects.create(center=center, code="t1", name="一班")
     a1 = make_staff("agent", staff_no="1001", team=team)
     make_staff("agent", staff_no="1002", team=team)
-    rows = ([{"at": OCT5, "outcome": "answered", "wait": 10, "talk": 300, "acw": 60, "agent": "1001", "team": team}] * 6
-            + [{"at": OCT5, "outcome": "answered", "wait": 40, "talk": 300, "acw": 60, "agent": "1002", "team": team}] * 4
-            + [{"at": OCT5, "outcome": "abandoned", "wait": 50}] * 2)
+    rows = (
+        [{"at": OCT5, "outcome": "answered", "wait": 10, "talk": 300, "acw": 60, "agent": "1001", "team": team}] * 6
+        + [{"at": OCT5, "outcome": "answered", "wait": 40, "talk": 300, "acw": 60, "agent": "1002", "team": team}] * 4
+        + [{"at": OCT5, "outcome": "abandoned", "wait": 50}] * 2
+    )
     make_calls(center, rows)
     services.refresh_rollups(center, date(2026, 10, 1), date(2026, 10, 31))
     return {"team": team, "agent": a1}
@@ -61,7 +64,9 @@ def test_metric_page_shows_hints_when_off(month, make_staff, client_for):  # 004
     assert r.status_code == 200 and "监控措施" in html and "预测、遵守度" in html and "按呼叫类型" in html
     assert "按班组" not in html  # a queue-level metric has no team breakdown
     assert "按班组" in client.get("/kpi/metric/M8/", {"period": "month", "month": "2026-10"}).content.decode()
-    team = client.get("/kpi/metric/M20/", {"scope": "team", "key": str(month["team"].pk), "month": "2026-10"}).content.decode()
+    team = client.get(
+        "/kpi/metric/M20/", {"scope": "team", "key": str(month["team"].pk), "month": "2026-10"}
+    ).content.decode()
     assert "queue-level-note" in team
     assert '"values"' in html  # chart data
     r2 = client.get("/kpi/metric/M2/", {"period": "month", "month": "2026-10"})  # ACW 60 s = target → no hints
@@ -96,7 +101,10 @@ def test_api_values_and_metrics(month, make_staff, client_for):
     bad = client.get("/api/kpi/values", {"by": "center", "period": "month", "month": "2026-13"})
     assert bad.status_code == 400 and bad.json()["detail"][0]["field"] == "month"
     metrics = client.get("/api/kpi/metrics").json()
-    assert len([m for m in metrics if m["group"] == "K"]) == 14 and len([m for m in metrics if m["code"].startswith("M")]) >= 22
+    assert (
+        len([m for m in metrics if m["group"] == "K"]) == 14
+        and len([m for m in metrics if m["code"].startswith("M")]) >= 22
+    )
 
 
 @pytest.mark.django_db
@@ -107,17 +115,41 @@ def test_wallboard_live(center, make_staff, client_for):
 
     now = djtz.now()
     batch = ImportBatch.objects.create(center=center, kind="simulator", file_name="live", sha256="f" * 64)
-    Call.objects.create(center=center, batch=batch, call_id="w1", offered_at=now - timedelta(seconds=42), outcome="abandoned")
-    Call.objects.create(center=center, batch=batch, call_id="w2", offered_at=now - timedelta(seconds=90), outcome="answered",
-                        answered_at=now - timedelta(seconds=80), ended_at=now - timedelta(seconds=5), wait_seconds=10,
-                        agent_staff_no="1001")
-    Call.objects.create(center=center, batch=batch, call_id="w3", offered_at=now - timedelta(seconds=30), outcome="answered",
-                        answered_at=now - timedelta(seconds=20), wait_seconds=10, agent_staff_no="1002")
+    Call.objects.create(
+        center=center, batch=batch, call_id="w1", offered_at=now - timedelta(seconds=42), outcome="abandoned"
+    )
+    Call.objects.create(
+        center=center,
+        batch=batch,
+        call_id="w2",
+        offered_at=now - timedelta(seconds=90),
+        outcome="answered",
+        answered_at=now - timedelta(seconds=80),
+        ended_at=now - timedelta(seconds=5),
+        wait_seconds=10,
+        agent_staff_no="1001",
+    )
+    Call.objects.create(
+        center=center,
+        batch=batch,
+        call_id="w3",
+        offered_at=now - timedelta(seconds=30),
+        outcome="answered",
+        answered_at=now - timedelta(seconds=20),
+        wait_seconds=10,
+        agent_staff_no="1002",
+    )
     for no in ("1001", "1002", "1003"):
-        AgentSession.objects.create(center=center, batch=batch, agent_staff_no=no, start=now - timedelta(hours=1),
-                                    end=now + timedelta(hours=1))
-    AgentPause.objects.create(center=center, batch=batch, agent_staff_no="1003", start=now - timedelta(minutes=1),
-                              end=now + timedelta(minutes=5))
+        AgentSession.objects.create(
+            center=center, batch=batch, agent_staff_no=no, start=now - timedelta(hours=1), end=now + timedelta(hours=1)
+        )
+    AgentPause.objects.create(
+        center=center,
+        batch=batch,
+        agent_staff_no="1003",
+        start=now - timedelta(minutes=1),
+        end=now + timedelta(minutes=5),
+    )
     client = client_for(make_staff("agent"))
     r = client.get("/api/kpi/wallboard")
     body = r.json()
@@ -163,15 +195,22 @@ def test_api_refresh(month, make_staff, client_for):
     bad = client.post("/api/kpi/refresh", {"start": "2026-10-31", "end": "2026-10-01"}, content_type="application/json")
     assert bad.status_code == 400 and bad.json()["detail"][0]["field"] == "end"
     assert Rollup.objects.count() == before
-    assert client_for(month["agent"]).post("/api/kpi/refresh", {"start": "2026-10-01", "end": "2026-10-02"},
-                                           content_type="application/json").status_code == 403
+    assert (
+        client_for(month["agent"])
+        .post("/api/kpi/refresh", {"start": "2026-10-01", "end": "2026-10-02"}, content_type="application/json")
+        .status_code
+        == 403
+    )
 
 
 @pytest.mark.django_db
 def test_today_is_live_from_raw_calls(center, make_staff, client_for):
     from django.utils import timezone as djtz
 
-    make_calls(center, [{"at": djtz.now() - timedelta(minutes=5), "outcome": "answered", "wait": 3, "talk": 100, "agent": "1001"}])
+    make_calls(
+        center,
+        [{"at": djtz.now() - timedelta(minutes=5), "outcome": "answered", "wait": 3, "talk": 100, "agent": "1001"}],
+    )
     r = client_for(make_staff("supervisor")).get("/kpi/", {"period": "today"})
     row = r.content.decode().split('data-code="M21"')[1].split("</tr>")[0]
     assert 'class="num value">1 <small' in row  # one call today, counted without any rollup
@@ -219,15 +258,34 @@ def test_wallboard_counts_a_call_offered_before_midnight_and_answered_after_as_t
     midnight = local_midnight(center, date(2026, 10, 14))
     now = midnight + timedelta(minutes=3)
     batch = ImportBatch.objects.create(center=center, kind="simulator", file_name="night", sha256="e" * 64)
-    Call.objects.create(center=center, batch=batch, call_id="n1", offered_at=midnight - timedelta(minutes=2),
-                        answered_at=midnight + timedelta(minutes=1), outcome="answered", wait_seconds=180,
-                        agent_staff_no="1001")
-    Call.objects.create(center=center, batch=batch, call_id="n2", offered_at=midnight - timedelta(minutes=30),
-                        answered_at=midnight - timedelta(minutes=29), outcome="answered", wait_seconds=60,
-                        agent_staff_no="1002")  # answered yesterday: not today's talking, as before
+    Call.objects.create(
+        center=center,
+        batch=batch,
+        call_id="n1",
+        offered_at=midnight - timedelta(minutes=2),
+        answered_at=midnight + timedelta(minutes=1),
+        outcome="answered",
+        wait_seconds=180,
+        agent_staff_no="1001",
+    )
+    Call.objects.create(
+        center=center,
+        batch=batch,
+        call_id="n2",
+        offered_at=midnight - timedelta(minutes=30),
+        answered_at=midnight - timedelta(minutes=29),
+        outcome="answered",
+        wait_seconds=60,
+        agent_staff_no="1002",
+    )  # answered yesterday: not today's talking, as before
     for no in ("1001", "1002"):
-        AgentSession.objects.create(center=center, batch=batch, agent_staff_no=no, start=midnight - timedelta(hours=1),
-                                    end=now + timedelta(hours=1))
+        AgentSession.objects.create(
+            center=center,
+            batch=batch,
+            agent_staff_no=no,
+            start=midnight - timedelta(hours=1),
+            end=now + timedelta(hours=1),
+        )
     board = wallboard(center, now=now)
     assert board["talking_agents"] == ["1001"]
     assert board["agents"] == {"logged_in": 2, "paused": 0, "talking": 1, "ready": 1}

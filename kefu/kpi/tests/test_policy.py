@@ -1,4 +1,5 @@
 """KPI thresholds are policy data: presets cite seed lines; a center's overrides change the numbers; bad overrides are refused."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -28,16 +29,22 @@ def test_ecommerce_first_response_9s(wait, late):  # 001:L149 first response ≤
 
 def test_ecommerce_missed_call_callback_3h():  # 001:L40 missed call → callback within 3 h (consultation reply time)
     s = {**PRESETS["ecommerce"], "time_zone": "Asia/Shanghai"}
-    rows = [order("consultation", replied_after=timedelta(hours=3), due_after=None),
-            order("consultation", replied_after=timedelta(hours=3, minutes=1), due_after=None)]
+    rows = [
+        order("consultation", replied_after=timedelta(hours=3), due_after=None),
+        order("consultation", replied_after=timedelta(hours=3, minutes=1), due_after=None),
+    ]
     out = engine.compute(orders=rows, spec=s, period="month")
     k8 = {r["metric"]: (r["num"], r["den"]) for r in out.iter_rows(named=True)}["K8"]
     assert k8 == (1.0, 2.0)
 
 
 def test_validate_names_the_field():
-    bad = {**PRESETS["hotline"], "timeout_reading": "C", "service_level_seconds": 0,
-           "targets": {**PRESETS["hotline"]["targets"], "M9": {"kind": "band", "low": 400, "high": 300}}}
+    bad = {
+        **PRESETS["hotline"],
+        "timeout_reading": "C",
+        "service_level_seconds": 0,
+        "targets": {**PRESETS["hotline"]["targets"], "M9": {"kind": "band", "low": 400, "high": 300}},
+    }
     fields = {f for f, _ in validate(bad)}
     assert {"timeout_reading", "service_level_seconds", "targets.M9"} <= fields
 
@@ -47,8 +54,9 @@ def test_center_override_changes_service_level(center):  # 004:L1709 X is config
     from kefu.kpi import selectors
     from kefu.org.models import Policy
 
-    Policy.objects.update_or_create(center=center, defaults={"preset": "hotline",
-                                                             "overrides": {"kpi": {"service_level_seconds": 30}}})
+    Policy.objects.update_or_create(
+        center=center, defaults={"preset": "hotline", "overrides": {"kpi": {"service_level_seconds": 30}}}
+    )
     s = selectors.spec_for(center)
     assert s["service_level_seconds"] == 30 and s["time_zone"] == "Asia/Shanghai"
     out = engine.compute([call("answered", wait=25)], spec=s, period="month")

@@ -1,7 +1,8 @@
 """Rollups stored from telephony records; month rollups are sums of days; bad input changes nothing."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -9,19 +10,36 @@ from kefu.errors import RuleViolation
 from kefu.kpi import selectors, services
 from kefu.kpi.models import Rollup
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def make_calls(center, rows):
     from kefu.telephony.models import Call, ImportBatch
 
-    batch = ImportBatch.objects.create(center=center, kind="simulator", file_name="t.csv", sha256=f"{id(rows):064x}"[-64:], rows=len(rows))
+    batch = ImportBatch.objects.create(
+        center=center, kind="simulator", file_name="t.csv", sha256=f"{id(rows):064x}"[-64:], rows=len(rows)
+    )
     objs = []
     for i, r in enumerate(rows):
-        objs.append(Call(center=center, batch=batch, call_id=f"c{i}-{id(rows)}", queue="q1", call_type=r.get("call_type", "业务咨询"),
-                         is_vip=r.get("vip", False), offered_at=r["at"], outcome=r["outcome"], requested_agent=True,
-                         queued=True, wait_seconds=r.get("wait", 10), talk_seconds=r.get("talk", 0), acw_seconds=r.get("acw", 0),
-                         agent_staff_no=r.get("agent", ""), team=r.get("team")))
+        objs.append(
+            Call(
+                center=center,
+                batch=batch,
+                call_id=f"c{i}-{id(rows)}",
+                queue="q1",
+                call_type=r.get("call_type", "业务咨询"),
+                is_vip=r.get("vip", False),
+                offered_at=r["at"],
+                outcome=r["outcome"],
+                requested_agent=True,
+                queued=True,
+                wait_seconds=r.get("wait", 10),
+                talk_seconds=r.get("talk", 0),
+                acw_seconds=r.get("acw", 0),
+                agent_staff_no=r.get("agent", ""),
+                team=r.get("team"),
+            )
+        )
     Call.objects.bulk_create(objs)
     return batch
 
@@ -31,16 +49,24 @@ def test_refresh_writes_day_and_month_rollups(center, make_staff):
     # 2026-10-05 and 2026-10-06 local days; service level (M20) 2 of 3 then 1 of 1  (004:L1709)
     d5 = datetime(2026, 10, 5, 2, tzinfo=UTC)
     d6 = datetime(2026, 10, 6, 2, tzinfo=UTC)
-    make_calls(center, [
-        {"at": d5, "outcome": "answered", "wait": 5, "talk": 300, "agent": "1001"},
-        {"at": d5, "outcome": "answered", "wait": 19, "talk": 200, "agent": "1001"},
-        {"at": d5, "outcome": "answered", "wait": 20, "talk": 100, "agent": "1002"},
-        {"at": d6, "outcome": "answered", "wait": 1, "talk": 100, "agent": "1002"},
-    ])
+    make_calls(
+        center,
+        [
+            {"at": d5, "outcome": "answered", "wait": 5, "talk": 300, "agent": "1001"},
+            {"at": d5, "outcome": "answered", "wait": 19, "talk": 200, "agent": "1001"},
+            {"at": d5, "outcome": "answered", "wait": 20, "talk": 100, "agent": "1002"},
+            {"at": d6, "outcome": "answered", "wait": 1, "talk": 100, "agent": "1002"},
+        ],
+    )
     written = services.refresh_rollups(center, date(2026, 10, 1), date(2026, 10, 31))
     assert written > 0
-    day = Rollup.objects.get(center=center, metric="M20", period_kind="day", breakdown="center",
-                             period_start=selectors.local_midnight(center, date(2026, 10, 5)))
+    day = Rollup.objects.get(
+        center=center,
+        metric="M20",
+        period_kind="day",
+        breakdown="center",
+        period_start=selectors.local_midnight(center, date(2026, 10, 5)),
+    )
     assert (day.numerator, day.denominator) == (2.0, 3.0)
     month = Rollup.objects.get(center=center, metric="M20", period_kind="month", breakdown="center")
     assert (month.numerator, month.denominator) == (3.0, 4.0)
@@ -56,11 +82,21 @@ def test_refresh_writes_day_and_month_rollups(center, make_staff):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("start,end,field", [("2026-10-05", "2026-10-01", "end"), ("2026-13-01", "2026-10-01", "start"),
-                                             ("2025-01-01", "2026-10-01", "end")])
+@pytest.mark.parametrize(
+    "start,end,field",
+    [("2026-10-05", "2026-10-01", "end"), ("2026-13-01", "2026-10-01", "start"), ("2025-01-01", "2026-10-01", "end")],
+)
 def test_bad_range_changes_nothing(center, start, end, field):
-    Rollup.objects.create(center=center, metric="M21", period_kind="day", period_start=datetime(2026, 10, 1, tzinfo=UTC),
-                          breakdown="center", key="全中心", numerator=1, denominator=1)
+    Rollup.objects.create(
+        center=center,
+        metric="M21",
+        period_kind="day",
+        period_start=datetime(2026, 10, 1, tzinfo=UTC),
+        breakdown="center",
+        key="全中心",
+        numerator=1,
+        denominator=1,
+    )
     before = list(Rollup.objects.values_list("id", "numerator"))
     with pytest.raises(RuleViolation) as exc:
         services.refresh_rollups(center, start, end)
@@ -98,7 +134,9 @@ def test_timer_refreshes_today(center):
     assert settings.CELERY_BEAT_SCHEDULE["kpi.refresh_recent"]["task"] == "kpi.refresh_recent"
     make_calls(center, [{"at": djtz.now() - timedelta(minutes=1), "outcome": "answered", "wait": 2, "talk": 60}])
     assert tasks.refresh_recent.apply().get() > 0
-    assert Rollup.objects.filter(center=center, metric="M21", period_kind="day", breakdown="center").get().numerator == 1.0
+    assert (
+        Rollup.objects.filter(center=center, metric="M21", period_kind="day", breakdown="center").get().numerator == 1.0
+    )
 
 
 @pytest.mark.django_db

@@ -1,7 +1,8 @@
 """KPIs from simulated calls agree with the simulator's own ground-truth counters (kefu.telephony.simulator)."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -10,29 +11,55 @@ from kefu.kpi.tests.factories import spec
 
 simulator = pytest.importorskip("kefu.telephony.simulator")
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def _rows(result):
     cfg = result.config
     at = lambda s: None if s is None else cfg.start + timedelta(seconds=s)  # noqa: E731
-    return [{
-        "call_id": c.call_id, "offered_at": at(c.offered), "outcome": c.outcome, "requested_agent": c.outcome != "ivr",
-        "queued": c.queued, "is_vip": c.is_vip, "call_type": c.call_type, "queue": cfg.queue, "wait_seconds": float(c.wait),
-        "talk_seconds": float(c.talk), "hold_seconds": float(c.hold), "acw_seconds": float(c.acw),
-        "transferred": bool(c.transfer_kind), "agent_staff_no": c.agent, "team_id": "1", "caller_digest": c.caller,
-    } for c in result.calls]
+    return [
+        {
+            "call_id": c.call_id,
+            "offered_at": at(c.offered),
+            "outcome": c.outcome,
+            "requested_agent": c.outcome != "ivr",
+            "queued": c.queued,
+            "is_vip": c.is_vip,
+            "call_type": c.call_type,
+            "queue": cfg.queue,
+            "wait_seconds": float(c.wait),
+            "talk_seconds": float(c.talk),
+            "hold_seconds": float(c.hold),
+            "acw_seconds": float(c.acw),
+            "transferred": bool(c.transfer_kind),
+            "agent_staff_no": c.agent,
+            "team_id": "1",
+            "caller_digest": c.caller,
+        }
+        for c in result.calls
+    ]
 
 
 @pytest.fixture(scope="module")
 def simulated():
     cfg = simulator.SimConfig(
         start=datetime(2026, 10, 4, 16, 0, tzinfo=UTC),  # 2026-10-05 00:00 Asia/Shanghai
-        duration_seconds=3 * 86400, calls_per_day=4000, seed=7, trunks=10, vip_share=0.1, ivr_only_share=0.1,
-        queue_timeout_seconds=400, hold_share=0.2, hold=simulator.Dist("exponential", 40), acw=simulator.Dist("exponential", 50),
+        duration_seconds=3 * 86400,
+        calls_per_day=4000,
+        seed=7,
+        trunks=10,
+        vip_share=0.1,
+        ivr_only_share=0.1,
+        queue_timeout_seconds=400,
+        hold_share=0.2,
+        hold=simulator.Dist("exponential", 40),
+        acw=simulator.Dist("exponential", 50),
         transfer_share=0.04,
-        agents=[simulator.AgentShift(f"{3001 + day * 10 + i}", day * 86400 + 8 * 3600, day * 86400 + 20 * 3600)
-                for day in range(3) for i in range(9)],
+        agents=[
+            simulator.AgentShift(f"{3001 + day * 10 + i}", day * 86400 + 8 * 3600, day * 86400 + 20 * 3600)
+            for day in range(3)
+            for i in range(9)
+        ],
     )
     return simulator.simulate(cfg)
 
@@ -54,7 +81,9 @@ def test_counts_agree_with_ground_truth(simulated):  # 004:L1725 total = answere
     # service level: strictly under 20 s (004:L1709); the denominator drops short abandons (SPEC)
     assert t["M20"][0] == c.answered_under[20]
     assert t["M20"][1] == c.offered - c.short_abandoned
-    assert t["K4"][0] == c.answered - c.answered_under[15] - sum(1 for x in simulated.calls if x.outcome == "answered" and x.wait == 15)
+    assert t["K4"][0] == c.answered - c.answered_under[15] - sum(
+        1 for x in simulated.calls if x.outcome == "answered" and x.wait == 15
+    )
     assert t["K3"][1] == c.vip_offered
     assert t["M15"] == (c.blocked, c.attempts)
     assert c.timeouts + c.empty > 0
@@ -66,7 +95,9 @@ def test_agent_time_agrees_with_ground_truth(simulated):  # 004:L1515 calls per 
     from kefu.telephony import queue_log
 
     parsed = queue_log.parse(simulated.queue_log.splitlines())  # logoff after the last call, as the ACD wrote it
-    sessions = [{"agent_staff_no": i.agent_staff_no, "team_id": "1", "start": i.start, "end": i.end} for i in parsed.sessions]
+    sessions = [
+        {"agent_staff_no": i.agent_staff_no, "team_id": "1", "start": i.start, "end": i.end} for i in parsed.sessions
+    ]
     assert {s["agent_staff_no"] for s in sessions} == {a.staff_no for a in cfg.agents}
     out = engine.compute(_rows(simulated), sessions, spec=spec(), period="day", by="agent")
     totals = simulated.counters.agents
@@ -80,7 +111,9 @@ def test_occupancy_inputs_agree(simulated):  # 004:L1541: talk + hold per agent 
     from kefu.telephony import queue_log
 
     parsed = queue_log.parse(simulated.queue_log.splitlines())
-    sessions = [{"agent_staff_no": i.agent_staff_no, "team_id": "1", "start": i.start, "end": i.end} for i in parsed.sessions]
+    sessions = [
+        {"agent_staff_no": i.agent_staff_no, "team_id": "1", "start": i.start, "end": i.end} for i in parsed.sessions
+    ]
     out = engine.compute(_rows(simulated), sessions, spec=spec(), period="month", by="agent")
     for staff_no, truth in simulated.counters.agents.items():
         num = sum(r["num"] for r in out.iter_rows(named=True) if r["key"] == staff_no and r["metric"] == "M12")

@@ -3,9 +3,10 @@
 Imported schedule rows come back from the database in UTC while the published kefu roster gives times in the
 center's zone (Asia/Shanghai); the two met in one frame and Polars refused the column (issue 12, item 1).
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import polars as pl
@@ -13,27 +14,40 @@ import pytest
 
 from kefu.kpi import engine
 
-UTC = timezone.utc
+UTC = UTC
 SH = ZoneInfo("Asia/Shanghai")
 
 
 def test_frame_of_mixed_zones_is_utc():
     rows = [
-        {"agent_staff_no": "1001", "team_id": None, "start": datetime(2026, 11, 2, 0, tzinfo=UTC),
-         "end": datetime(2026, 11, 2, 1, tzinfo=UTC)},
-        {"agent_staff_no": "1002", "team_id": None, "start": datetime(2026, 11, 2, 8, tzinfo=SH),
-         "end": datetime(2026, 11, 2, 17, tzinfo=SH)},
+        {
+            "agent_staff_no": "1001",
+            "team_id": None,
+            "start": datetime(2026, 11, 2, 0, tzinfo=UTC),
+            "end": datetime(2026, 11, 2, 1, tzinfo=UTC),
+        },
+        {
+            "agent_staff_no": "1002",
+            "team_id": None,
+            "start": datetime(2026, 11, 2, 8, tzinfo=SH),
+            "end": datetime(2026, 11, 2, 17, tzinfo=SH),
+        },
         {"agent_staff_no": "1003", "team_id": None, "start": datetime(2026, 11, 2, 2), "end": None},  # naive: UTC
     ]
     df = engine.frame(rows, engine.INTERVAL_COLUMNS)
     assert df.schema["start"] == pl.Datetime("us", "UTC") and df.schema["end"] == pl.Datetime("us", "UTC")
-    assert df.get_column("start").to_list() == [datetime(2026, 11, 2, 0, tzinfo=UTC), datetime(2026, 11, 2, 0, tzinfo=UTC),
-                                                 datetime(2026, 11, 2, 2, tzinfo=UTC)]
+    assert df.get_column("start").to_list() == [
+        datetime(2026, 11, 2, 0, tzinfo=UTC),
+        datetime(2026, 11, 2, 0, tzinfo=UTC),
+        datetime(2026, 11, 2, 2, tzinfo=UTC),
+    ]
     assert df.get_column("end").to_list()[1] == datetime(2026, 11, 2, 9, tzinfo=UTC)
 
 
 def test_frame_of_a_frame_in_another_zone_keeps_the_instant():
-    df = pl.DataFrame({"agent_staff_no": ["1001"], "start": [datetime(2026, 11, 2, 8)], "end": [datetime(2026, 11, 2, 17)]})
+    df = pl.DataFrame(
+        {"agent_staff_no": ["1001"], "start": [datetime(2026, 11, 2, 8)], "end": [datetime(2026, 11, 2, 17)]}
+    )
     df = df.with_columns(pl.col("start", "end").dt.replace_time_zone("Asia/Shanghai"))
     out = engine.frame(df, engine.INTERVAL_COLUMNS)
     assert out.schema["start"] == pl.Datetime("us", "UTC")
@@ -51,8 +65,9 @@ def shift_and_roster(center, monkeypatch):
 
     today = selectors.local_today(center)
     lo = selectors.local_midnight(center, today)
-    ScheduledShift.objects.create(center=center, agent_staff_no="1001", start=lo + timedelta(hours=8),
-                                  end=lo + timedelta(hours=17))
+    ScheduledShift.objects.create(
+        center=center, agent_staff_no="1001", start=lo + timedelta(hours=8), end=lo + timedelta(hours=17)
+    )
     roster = [("1002", lo.astimezone(SH) + timedelta(hours=9), lo.astimezone(SH) + timedelta(hours=18), "D")]
     monkeypatch.setattr(roster_selectors, "scheduled_intervals", lambda c, a, b: list(roster))
     assert djtz.now() >= lo
@@ -91,5 +106,7 @@ def test_today_dashboard_with_imported_and_roster_shifts(center, shift_and_roste
 def test_api_refresh_of_today_with_imported_and_roster_shifts(center, shift_and_roster, make_staff, client_for):
     today, _ = shift_and_roster
     client = client_for(make_staff("supervisor"))
-    r = client.post("/api/kpi/refresh", {"start": today.isoformat(), "end": today.isoformat()}, content_type="application/json")
+    r = client.post(
+        "/api/kpi/refresh", {"start": today.isoformat(), "end": today.isoformat()}, content_type="application/json"
+    )
     assert r.status_code == 200, r.content

@@ -1,5 +1,6 @@
 """Loopback receivers for delivery tests: a tiny SMTP server and an HTTP server, each in a thread, recording what
 they receive. `fail_next` makes the HTTP receiver answer 500 (or errcode) that many times before accepting."""
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,9 @@ class SMTPHandler(socketserver.StreamRequestHandler):
                     if chunk in (b".\r\n", b".\n", b""):
                         break
                     data += chunk[1:] if chunk.startswith(b"..") else chunk
-                self.server.received.append({"from": mail_from, "to": rcpt,
-                                             "message": message_from_bytes(data, policy=policy.default)})
+                self.server.received.append(
+                    {"from": mail_from, "to": rcpt, "message": message_from_bytes(data, policy=policy.default)}
+                )
                 rcpt = []
                 self.reply("250 queued")
             elif upper == "QUIT":

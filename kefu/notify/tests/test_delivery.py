@@ -1,6 +1,7 @@
 """Delivery for real on loopback: a local SMTP server receives the e-mail, a local HTTP receiver the WeCom,
 DingTalk and SMS calls with their exact bodies; a failing receiver gets retries with back-off; nothing is lost or
 sent twice; quiet hours hold back all but urgent sends; a bad webhook URL is refused in Chinese."""
+
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
@@ -46,8 +47,9 @@ def agent(make_staff):
 
 
 def prefer(staff, **kw):
-    return Preference.objects.create(staff=staff, email=kw.pop("email", "a2001@example.cn"),
-                                     mobile=kw.pop("mobile", "13800138000"), **kw)
+    return Preference.objects.create(
+        staff=staff, email=kw.pop("email", "a2001@example.cn"), mobile=kw.pop("mobile", "13800138000"), **kw
+    )
 
 
 def channel(center, kind, url, secret=""):
@@ -82,9 +84,14 @@ def test_wecom_dingtalk_and_sms_bodies_arrive_exactly(http, agent, center):
     assert by_path["/sms"]["body"] == {"mobile": "13800138000", "content": text}
     assert by_path["/sms"]["headers"]["Authorization"] == "Bearer KEY-1"
     assert by_path["/cgi-bin/webhook/send"]["body"] == {
-        "msgtype": "text", "text": {"content": text, "mentioned_mobile_list": ["13800138000"]}}
+        "msgtype": "text",
+        "text": {"content": text, "mentioned_mobile_list": ["13800138000"]},
+    }
     assert by_path["/robot/send"]["body"] == {
-        "msgtype": "text", "text": {"content": text}, "at": {"atMobiles": ["13800138000"], "isAtAll": False}}
+        "msgtype": "text",
+        "text": {"content": text},
+        "at": {"atMobiles": ["13800138000"], "isAtAll": False},
+    }
     assert "timestamp=" in by_path["/robot/send"]["path"] and "sign=" in by_path["/robot/send"]["path"]
     assert len(http.calls) == 3
 
@@ -163,9 +170,15 @@ def test_notify_never_fails_the_callers_write(agent, center, monkeypatch):
     assert center.name == "改名中心"
 
 
-@pytest.mark.parametrize("url, rule", [("ftp://example.com/hook", "notify.url.scheme"),
-                                       ("qyapi.weixin.qq.com/cgi-bin/webhook/send?key=1", "notify.url.scheme"),
-                                       ("https://", "notify.url.host"), ("", "notify.url.required")])
+@pytest.mark.parametrize(
+    "url, rule",
+    [
+        ("ftp://example.com/hook", "notify.url.scheme"),
+        ("qyapi.weixin.qq.com/cgi-bin/webhook/send?key=1", "notify.url.scheme"),
+        ("https://", "notify.url.host"),
+        ("", "notify.url.required"),
+    ],
+)
 def test_a_webhook_url_that_is_not_http_is_refused_in_chinese(make_staff, url, rule):
     admin = make_staff("admin", staff_no="9001")
     with pytest.raises(RuleViolation) as refused:
@@ -178,8 +191,9 @@ def test_a_webhook_url_that_is_not_http_is_refused_in_chinese(make_staff, url, r
 
 def test_api_refuses_a_bad_url_with_field_rule_and_message(make_staff, client_for):
     admin = make_staff("admin", staff_no="9002")
-    response = client_for(admin).post("/api/notify/channels", {"kind": "dingtalk", "name": "群", "url": "ftp://x/y"},
-                                      content_type="application/json")
+    response = client_for(admin).post(
+        "/api/notify/channels", {"kind": "dingtalk", "name": "群", "url": "ftp://x/y"}, content_type="application/json"
+    )
     assert response.status_code == 400
     detail = response.json()["detail"][0]
     assert detail["field"] == "url" and detail["rule"] == "notify.url.scheme"
@@ -188,8 +202,10 @@ def test_api_refuses_a_bad_url_with_field_rule_and_message(make_staff, client_fo
 
 def test_preferences_refuse_bad_input_all_at_once(agent):
     with pytest.raises(RuleViolation) as refused:
-        services.save_preference(scope_of(agent), {"email": "not-mail", "mobile": "12345", "quiet_start": "25:00",
-                                                   "quiet_end": "07:00", "by_sms": True})
+        services.save_preference(
+            scope_of(agent),
+            {"email": "not-mail", "mobile": "12345", "quiet_start": "25:00", "quiet_end": "07:00", "by_sms": True},
+        )
     assert {p.field for p in refused.value.problems} == {"email", "mobile", "quiet_start"}
     assert not Preference.objects.exists()
 

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='staff',
-            name='employment',
-            field=models.CharField(choices=[('full_time', '全职'), ('part_time', '兼职'), ('temporary', '临时'), ('intern', '实习')], default='full_time', max_length=12, verbose_name='用工类型'),
+            model_name="staff",
+            name="employment",
+            field=models.CharField(
+                choices=[("full_time", "全职"), ("part_time", "兼职"), ("temporary", "临时"), ("intern", "实习")],
+                default="full_time",
+                max_length=12,
+                verbose_name="用工类型",
+            ),
         ),
     ]

@@ -2,7 +2,6 @@ import json
 import types
 
 import pytest
-
 from pydantic import Field
 
 from kefu.errors import RuleViolation
@@ -40,7 +39,9 @@ def fake_section(monkeypatch):
 @pytest.mark.django_db
 def test_policy_is_preset_merged_with_overrides(center, fake_section):
     assert policy_mod.policy_for("demo_rules", center)["targets"]["connect_rate"] == 0.85
-    Policy.objects.filter(center=center).update(preset="ecommerce", overrides={"demo_rules": {"targets": {"connect_rate": 0.7}}})
+    Policy.objects.filter(center=center).update(
+        preset="ecommerce", overrides={"demo_rules": {"targets": {"connect_rate": 0.7}}}
+    )
     effective = policy_mod.policy_for("demo_rules", center)
     assert effective == {"answer_limit_seconds": 30, "targets": {"connect_rate": 0.7}, "enabled": False}
 
@@ -96,16 +97,42 @@ def test_staff_api_errors_are_chinese_and_change_nothing(make_staff, client_for)
     admin = make_staff("admin")
     client = client_for(admin)
     before = Staff.objects.count()
-    res = client.post("/api/org/staff", json.dumps({"staff_no": "x" * 30, "name": "张三", "roles": ["agent"]}), content_type="application/json")
-    assert res.status_code == 422 and res.json()["detail"][0]["field"] == "staff_no" and "20" in res.json()["detail"][0]["message"]
-    res = client.post("/api/org/staff", json.dumps({"staff_no": "3001", "name": "张三", "roles": ["agent"], "level": "high"}), content_type="application/json")
-    assert res.status_code == 422 and res.json()["detail"][0]["field"] == "level" and "整数" in res.json()["detail"][0]["message"]
-    res = client.post("/api/org/staff", json.dumps({"staff_no": "3001", "name": "张三"}), content_type="application/json")
+    res = client.post(
+        "/api/org/staff",
+        json.dumps({"staff_no": "x" * 30, "name": "张三", "roles": ["agent"]}),
+        content_type="application/json",
+    )
+    assert (
+        res.status_code == 422
+        and res.json()["detail"][0]["field"] == "staff_no"
+        and "20" in res.json()["detail"][0]["message"]
+    )
+    res = client.post(
+        "/api/org/staff",
+        json.dumps({"staff_no": "3001", "name": "张三", "roles": ["agent"], "level": "high"}),
+        content_type="application/json",
+    )
+    assert (
+        res.status_code == 422
+        and res.json()["detail"][0]["field"] == "level"
+        and "整数" in res.json()["detail"][0]["message"]
+    )
+    res = client.post(
+        "/api/org/staff", json.dumps({"staff_no": "3001", "name": "张三"}), content_type="application/json"
+    )
     assert res.status_code == 422 and res.json()["detail"][0]["message"] == "roles：必填"
-    res = client.post("/api/org/staff", json.dumps({"staff_no": "3001", "name": "张三", "roles": ["agent"], "team_id": 424242}), content_type="application/json")
+    res = client.post(
+        "/api/org/staff",
+        json.dumps({"staff_no": "3001", "name": "张三", "roles": ["agent"], "team_id": 424242}),
+        content_type="application/json",
+    )
     assert res.status_code == 404
     assert Staff.objects.count() == before
-    ok = client.post("/api/org/staff", json.dumps({"staff_no": "3001", "name": "张三", "roles": ["agent"]}), content_type="application/json")
+    ok = client.post(
+        "/api/org/staff",
+        json.dumps({"staff_no": "3001", "name": "张三", "roles": ["agent"]}),
+        content_type="application/json",
+    )
     assert ok.status_code == 201 and ok.json()["roles"] == ["agent"]
 
 
@@ -137,5 +164,7 @@ def test_rows_of_a_fixed_shape_are_checked_position_by_position():
     good = {"discipline": {"appraisal": {"bands": [[95, "excellent"], [0, "poor"]]}}}
     assert validate_overrides("hotline", good) == []
     bad = {"discipline": {"appraisal": {"bands": [["九十", "excellent"], [0]]}}}
-    assert validate_overrides("hotline", bad) == [("discipline.appraisal.bands[0][0]", "应为数字"),
-                                                  ("discipline.appraisal.bands[1]", "应为 2 项的列表")]
+    assert validate_overrides("hotline", bad) == [
+        ("discipline.appraisal.bands[0][0]", "应为数字"),
+        ("discipline.appraisal.bands[1]", "应为 2 项的列表"),
+    ]

@@ -1,4 +1,5 @@
 """Typed policy sections (issue 13, item 7): one model per section, validation on save through it, generated docs."""
+
 from __future__ import annotations
 
 import json
@@ -46,7 +47,8 @@ def _models_in(annotation):
 @pytest.mark.parametrize("bad", [-1, 0, 2.5, "15", True, None])
 def test_a_bad_value_is_named_with_its_rule(bad):
     assert validate_overrides("hotline", {"tickets": {"retention_days": bad}}) == [
-        ("tickets.retention_days", "必须是大于 0 的整数")]
+        ("tickets.retention_days", "必须是大于 0 的整数")
+    ]
 
 
 def test_rules_of_each_kind_read_as_one_chinese_sentence():
@@ -58,9 +60,27 @@ def test_rules_of_each_kind_read_as_one_chinese_sentence():
         (("roster", "max_weekends_ratio", 1.5), "必须是 0 到 1 之间的数"),
         (("roster", "holiday_slack_ratio", 1), "必须是不小于 0 且小于 1 的数"),
         (("shop", "size_allowance", "五"), '必须是写成文字的不小于 0 的数（如 "20" 或 "0.5"）'),
-        (("knowledge", "notify_roles", ["boss"]), "只能是 " + "、".join(
-            ["agent", "senior_agent", "team_lead", "supervisor", "qa", "editor", "dispatcher", "dept_handler",
-             "manager", "hr", "admin", "auditor"]) + " 之一"),
+        (
+            ("knowledge", "notify_roles", ["boss"]),
+            "只能是 "
+            + "、".join(
+                [
+                    "agent",
+                    "senior_agent",
+                    "team_lead",
+                    "supervisor",
+                    "qa",
+                    "editor",
+                    "dispatcher",
+                    "dept_handler",
+                    "manager",
+                    "hr",
+                    "admin",
+                    "auditor",
+                ]
+            )
+            + " 之一",
+        ),
         (("telephony", "agent_map", {"SIP/zhang": 1001}), "必须是 1 到 20 个字的文字"),
         (("training", "trainer_roles", []), "至少要有 1 项"),
         (("tickets", "nope", 1), "未知的参数"),
@@ -75,12 +95,17 @@ def test_a_hand_written_rule_keeps_its_words_and_rules_across_keys_still_apply()
     """validate() words the field it knows better; a rule across keys comes on top of the model's."""
     # 004:L1531: the scorecard totals 100 points; each app's validate() stays in force
     assert validate_overrides("hotline", {"quality": {"samples_per_agent_month": 0}}) == [
-        ("quality.samples_per_agent_month", "每人每月监听次数应为正整数")]
+        ("quality.samples_per_agent_month", "每人每月监听次数应为正整数")
+    ]
     errors = validate_overrides("hotline", {"tickets": {"compensation": {"deputy_from": 6000}}})
     assert errors == [("tickets.compensation", "副总经理审批下限应小于总经理审批线")]
-    errors = dict(validate_overrides("hotline", {"wfm": {"forecast": {"history_weeks": 0}, "ladder": {"band_low": 12}}}))
-    assert errors == {"wfm.forecast.history_weeks": "必须是不小于 1 的整数",
-                      "wfm.ladder.band_low": "应急签入区间下限应小于上限（5 < 等待人数 ≤ 10）"}
+    errors = dict(
+        validate_overrides("hotline", {"wfm": {"forecast": {"history_weeks": 0}, "ladder": {"band_low": 12}}})
+    )
+    assert errors == {
+        "wfm.forecast.history_weeks": "必须是不小于 1 的整数",
+        "wfm.ladder.band_low": "应急签入区间下限应小于上限（5 < 等待人数 ≤ 10）",
+    }
 
 
 def _wrong_values(value):
@@ -111,7 +136,11 @@ def test_any_wrong_value_of_any_key_is_refused_by_name_in_chinese():
                     for field, message in errors:
                         assert field.startswith(f"{name}."), (name, key, wrong, errors)
                         assert CJK.search(message) and "Input" not in message and "Error" not in message, (
-                            name, key, wrong, errors)
+                            name,
+                            key,
+                            wrong,
+                            errors,
+                        )
 
 
 def test_a_section_without_a_model_is_refused(monkeypatch):
@@ -127,17 +156,32 @@ def test_a_section_without_a_model_is_refused(monkeypatch):
 def test_the_api_refuses_a_bad_override_by_name_and_changes_nothing(center, make_staff, client_for):
     admin = make_staff("admin")
     client = client_for(admin)
-    Policy.objects.update_or_create(center=center, defaults={"preset": "hotline", "overrides": {"kpi": {"redial_window_days": 7}}})
-    res = client.put("/api/org/policy", json.dumps({"preset": "hotline", "overrides": {
-        "tickets": {"retention_days": "365"}, "shifts": {"templates": [{"code": "D", "name": "白班", "start": "8点", "hours": 9}]}}}),
-        content_type="application/json")
+    Policy.objects.update_or_create(
+        center=center, defaults={"preset": "hotline", "overrides": {"kpi": {"redial_window_days": 7}}}
+    )
+    res = client.put(
+        "/api/org/policy",
+        json.dumps(
+            {
+                "preset": "hotline",
+                "overrides": {
+                    "tickets": {"retention_days": "365"},
+                    "shifts": {"templates": [{"code": "D", "name": "白班", "start": "8点", "hours": 9}]},
+                },
+            }
+        ),
+        content_type="application/json",
+    )
     assert res.status_code == 400, res.content
     detail = {d["field"]: d["message"] for d in res.json()["detail"]}
     assert detail["tickets.retention_days"] == "tickets.retention_days：必须是大于 0 的整数"
     assert detail["shifts.templates[0].start"].startswith("shifts.templates[0].start：")
     assert Policy.objects.get(center=center).overrides == {"kpi": {"redial_window_days": 7}}
-    ok = client.put("/api/org/policy", json.dumps({"preset": "hotline", "overrides": {"tickets": {"retention_days": 365}}}),
-                    content_type="application/json")
+    ok = client.put(
+        "/api/org/policy",
+        json.dumps({"preset": "hotline", "overrides": {"tickets": {"retention_days": 365}}}),
+        content_type="application/json",
+    )
     assert ok.status_code == 200 and ok.json()["effective"]["tickets"]["retention_days"] == 365
 
 
@@ -146,8 +190,10 @@ def test_the_admin_form_shows_the_field_and_the_rule(center):
     from kefu.org.admin import PolicyForm
 
     row = Policy.objects.get_or_create(center=center, defaults={"preset": "hotline", "overrides": {}})[0]
-    form = PolicyForm(data={"center": center.pk, "preset": "hotline",
-                            "overrides": json.dumps({"notify": {"max_attempts": 0}})}, instance=row)
+    form = PolicyForm(
+        data={"center": center.pk, "preset": "hotline", "overrides": json.dumps({"notify": {"max_attempts": 0}})},
+        instance=row,
+    )
     assert not form.is_valid()
     assert form.non_field_errors() == ["notify.max_attempts：必须是不小于 1 的整数"]
     assert Policy.objects.get(pk=row.pk).overrides == {}

@@ -1,4 +1,5 @@
 """What every API request reads: the token holder, the roles and the policy. Cheap, and never stale."""
+
 from __future__ import annotations
 
 import json
@@ -74,9 +75,15 @@ def test_policy_edit_reaches_the_next_api_request(center, make_staff):
     client = Client()
     r = client.post("/api/tickets/orders", json.dumps(body), content_type="application/json", **_bearer(raw))
     assert r.status_code == 201, r.content
-    Policy.objects.filter(center=center).update(overrides={"tickets": {"levels": {"1": {"unit": "hours", "amount": 5}}}})
-    r2 = client.post("/api/tickets/orders", json.dumps({**body, "phone": "13800138001"}), content_type="application/json",
-                     **_bearer(raw))
+    Policy.objects.filter(center=center).update(
+        overrides={"tickets": {"levels": {"1": {"unit": "hours", "amount": 5}}}}
+    )
+    r2 = client.post(
+        "/api/tickets/orders",
+        json.dumps({**body, "phone": "13800138001"}),
+        content_type="application/json",
+        **_bearer(raw),
+    )
     from kefu.tickets.models import Order
 
     first, second = Order.objects.get(pk=r.json()["id"]), Order.objects.get(pk=r2.json()["id"])
@@ -96,8 +103,13 @@ def test_token_holder_loads_what_select_related_loads(center, make_staff):
     with CaptureQueriesContext(connection) as ctx:
         got = token_holder(raw)
         # Everything below is served from what the one statement loaded.
-        pairs = [(got, orm), (got.user, orm.user), (got.user.staff, orm.user.staff),
-                 (got.user.staff.center, orm.user.staff.center), (got.user.staff.center.policy, orm.user.staff.center.policy)]
+        pairs = [
+            (got, orm),
+            (got.user, orm.user),
+            (got.user.staff, orm.user.staff),
+            (got.user.staff.center, orm.user.staff.center),
+            (got.user.staff.center.policy, orm.user.staff.center.policy),
+        ]
         for mine, theirs in pairs:
             assert type(mine) is type(theirs)
             for field in type(theirs)._meta.concrete_fields:

@@ -1,5 +1,6 @@
 """Breaches found from outside with a second center and real roles (issue 13): the organisation API answers only
 for the caller's own center, and nobody grants a role beyond their reach."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,16 +15,18 @@ PASSWORD = "Kefu-test-2026!"
 def second(db):
     center = services.create_center("second", "第二中心")
     return {
-        "admin": services.create_staff(center, staff_no="B900", name="乙管理员", roles=["admin"], username="b900",
-                                       password=PASSWORD),
+        "admin": services.create_staff(
+            center, staff_no="B900", name="乙管理员", roles=["admin"], username="b900", password=PASSWORD
+        ),
         "center": center,
     }
 
 
 def test_another_centers_admin_cannot_issue_a_token_for_our_agent(make_staff, client_for, second):
     agent = make_staff("agent", staff_no="2001")
-    answer = client_for(second["admin"]).post("/api/org/tokens", {"name": "x", "staff_no": agent.staff_no},
-                                              content_type="application/json")
+    answer = client_for(second["admin"]).post(
+        "/api/org/tokens", {"name": "x", "staff_no": agent.staff_no}, content_type="application/json"
+    )
     assert answer.status_code == 404
     from kefu.org.models import ApiToken
 
@@ -32,8 +35,9 @@ def test_another_centers_admin_cannot_issue_a_token_for_our_agent(make_staff, cl
 
 def test_another_centers_admin_cannot_change_our_roles(make_staff, client_for, second):
     agent = make_staff("agent", staff_no="2001")
-    answer = client_for(second["admin"]).put(f"/api/org/staff/{agent.staff_no}/roles", {"roles": ["admin"]},
-                                             content_type="application/json")
+    answer = client_for(second["admin"]).put(
+        f"/api/org/staff/{agent.staff_no}/roles", {"roles": ["admin"]}, content_type="application/json"
+    )
     assert answer.status_code == 404
     agent.user.refresh_from_db()
     assert roles_of(type(agent.user).objects.get(pk=agent.user.pk)) == {Role.AGENT}
@@ -65,10 +69,8 @@ def test_hr_cannot_create_an_administrator(make_staff, client_for):
 
 
 def test_a_user_without_a_staff_record_gets_no_center(client_for, db):
-    from django.contrib.auth.models import User
+    from django.contrib.auth.models import Group, User
     from django.test import Client
-
-    from django.contrib.auth.models import Group
 
     from kefu.org.services import ensure_role_groups
 

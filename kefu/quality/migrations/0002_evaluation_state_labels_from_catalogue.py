@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quality', '0001_initial'),
+        ("quality", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='evaluation',
-            name='state',
-            field=models.CharField(choices=[('assigned', '待评分'), ('scored', '已评分待确认'), ('acknowledged', '已确认成绩'), ('appealed', '申诉中'), ('upheld', '申诉驳回（维持原分）'), ('revised', '申诉改分')], db_index=True, default='assigned', max_length=20, verbose_name='状态'),
+            model_name="evaluation",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("assigned", "待评分"),
+                    ("scored", "已评分待确认"),
+                    ("acknowledged", "已确认成绩"),
+                    ("appealed", "申诉中"),
+                    ("upheld", "申诉驳回（维持原分）"),
+                    ("revised", "申诉改分"),
+                ],
+                db_index=True,
+                default="assigned",
+                max_length=20,
+                verbose_name="状态",
+            ),
         ),
     ]

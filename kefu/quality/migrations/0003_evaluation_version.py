@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quality', '0002_evaluation_state_labels_from_catalogue'),
+        ("quality", "0002_evaluation_state_labels_from_catalogue"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='evaluation',
-            name='version',
-            field=models.PositiveIntegerField(default=1, verbose_name='版本'),
+            model_name="evaluation",
+            name="version",
+            field=models.PositiveIntegerField(default=1, verbose_name="版本"),
         ),
     ]

@@ -22,4 +22,3 @@ def full_marks(card, **override):
     for key, value in override.items():
         marks[key] = value if isinstance(value, dict) else {"awarded": value}
     return marks
-

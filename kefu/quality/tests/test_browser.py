@@ -1,4 +1,5 @@
 """Scoring, calibration and appeals in a real Chromium; screenshots in artifacts/screenshots/quality-*.png."""
+
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,9 +14,17 @@ pytestmark = pytest.mark.browser
 
 
 def _spot(s, call_id, agent=0, inspector=0):
-    return services.assign_spot_check(s["center"], call={"call_id": call_id, "call_type": "投诉", "talk_seconds": 245,
-                                                         "offered_at": timezone.now() - timedelta(hours=2)},
-                                      agent=s["agents"][agent], inspector=s["qa"][inspector])
+    return services.assign_spot_check(
+        s["center"],
+        call={
+            "call_id": call_id,
+            "call_type": "投诉",
+            "talk_seconds": 245,
+            "offered_at": timezone.now() - timedelta(hours=2),
+        },
+        agent=s["agents"][agent],
+        inspector=s["qa"][inspector],
+    )
 
 
 def test_inspector_scores_a_call(qa_setup, page, login, screenshot):  # 004:L943, 004:L1531
@@ -53,10 +62,17 @@ def test_critical_item_shows_zero_before_submit(qa_setup, page, login):
 
 def test_calibration_agreement(qa_setup, page, login, screenshot):
     s = qa_setup
-    cal = services.create_calibration(s["center"], title="十月校准", call={"call_id": "CAL-77", "call_type": "投诉"},
-                                      agent=s["agents"][0], inspectors=s["qa"])
+    cal = services.create_calibration(
+        s["center"],
+        title="十月校准",
+        call={"call_id": "CAL-77", "call_type": "投诉"},
+        agent=s["agents"][0],
+        inspectors=s["qa"],
+    )
     first = cal.evaluations.get(inspector=s["qa"][0])
-    services.transition(first, name="score", actor=s["qa"][0], marks=full_marks(s["card"], accuracy=12, polite=10))  # 87
+    services.transition(
+        first, name="score", actor=s["qa"][0], marks=full_marks(s["card"], accuracy=12, polite=10)
+    )  # 87
     login(s["qa"][1])
     page.goto(page.base_url + "/quality/calibrations/")
     page.click("text=十月校准")
@@ -71,7 +87,13 @@ def test_calibration_agreement(qa_setup, page, login, screenshot):
 
 def test_agent_appeals_and_team_lead_revises(qa_setup, page, login, screenshot):
     s = qa_setup
-    e = services.transition(_spot(s, "CALL-0003"), name="score", actor=s["qa"][0], marks=full_marks(s["card"], polite=5), notes="使用了服务忌语")
+    e = services.transition(
+        _spot(s, "CALL-0003"),
+        name="score",
+        actor=s["qa"][0],
+        marks=full_marks(s["card"], polite=5),
+        notes="使用了服务忌语",
+    )
     login(s["agents"][0])
     page.goto(page.base_url + "/quality/")
     page.locator(f"a[href='/quality/evaluations/{e.pk}/']").first.click()
@@ -97,8 +119,12 @@ def test_shift_summary_page_for_the_lead(qa_setup, page, login, screenshot):  # 
     s = qa_setup
     tz = ZoneInfo("Asia/Shanghai")
     day = timezone.localdate() - timedelta(days=1)
-    for i, (agent, over) in enumerate([(0, {"accuracy": 12}), (1, {"polite": 9, "restate": 5}), (0, {"abuse": {"awarded": 0, "failed": True}})]):
-        e = services.transition(_spot(s, f"SH-{i}", agent=agent), name="score", actor=s["qa"][0], marks=full_marks(s["card"], **over))
+    for i, (agent, over) in enumerate(
+        [(0, {"accuracy": 12}), (1, {"polite": 9, "restate": 5}), (0, {"abuse": {"awarded": 0, "failed": True}})]
+    ):
+        e = services.transition(
+            _spot(s, f"SH-{i}", agent=agent), name="score", actor=s["qa"][0], marks=full_marks(s["card"], **over)
+        )
         Evaluation.objects.filter(pk=e.pk).update(scored_at=datetime(day.year, day.month, day.day, 9 + i, tzinfo=tz))
     services.deliver_shift_report(s["center"], team=s["team"], shift_date=day, shift_code="D", actor=s["qa"][0])
     login(s["lead"])

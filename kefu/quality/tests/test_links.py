@@ -1,4 +1,5 @@
 """The lazy links to telephony calls and the knowledge phrase checker (skipped only if those apps are absent)."""
+
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -28,16 +29,49 @@ def calls(qa_setup):
     for agent in s["agents"]:
         for i in range(7):
             n += 1
-            rows.append(Call(center=s["center"], batch=batch, call_id=f"T{n:03d}", call_type="投诉" if i < 2 else "咨询",
-                             offered_at=datetime(2026, 10, 2 + i, 10, tzinfo=TZ), outcome="answered", talk_seconds=120.5,
-                             agent_staff_no=agent.staff_no, agent=agent, queue="1860", disposition="已解答"))
+            rows.append(
+                Call(
+                    center=s["center"],
+                    batch=batch,
+                    call_id=f"T{n:03d}",
+                    call_type="投诉" if i < 2 else "咨询",
+                    offered_at=datetime(2026, 10, 2 + i, 10, tzinfo=TZ),
+                    outcome="answered",
+                    talk_seconds=120.5,
+                    agent_staff_no=agent.staff_no,
+                    agent=agent,
+                    queue="1860",
+                    disposition="已解答",
+                )
+            )
     rows += [
-        Call(center=s["center"], batch=batch, call_id="ABANDON", offered_at=datetime(2026, 10, 3, tzinfo=TZ), outcome="abandoned",
-             talk_seconds=0, agent_staff_no=""),
-        Call(center=s["center"], batch=batch, call_id="NOVEMBER", offered_at=datetime(2026, 11, 1, 0, 0, tzinfo=TZ), outcome="answered",
-             talk_seconds=90, agent_staff_no="2001"),
-        Call(center=other, batch=other_batch, call_id="OTHER", offered_at=datetime(2026, 10, 3, tzinfo=TZ), outcome="answered",
-             talk_seconds=90, agent_staff_no="2001"),
+        Call(
+            center=s["center"],
+            batch=batch,
+            call_id="ABANDON",
+            offered_at=datetime(2026, 10, 3, tzinfo=TZ),
+            outcome="abandoned",
+            talk_seconds=0,
+            agent_staff_no="",
+        ),
+        Call(
+            center=s["center"],
+            batch=batch,
+            call_id="NOVEMBER",
+            offered_at=datetime(2026, 11, 1, 0, 0, tzinfo=TZ),
+            outcome="answered",
+            talk_seconds=90,
+            agent_staff_no="2001",
+        ),
+        Call(
+            center=other,
+            batch=other_batch,
+            call_id="OTHER",
+            offered_at=datetime(2026, 10, 3, tzinfo=TZ),
+            outcome="answered",
+            talk_seconds=90,
+            agent_staff_no="2001",
+        ),
     ]
     Call.objects.bulk_create(rows)
     return rows
@@ -62,7 +96,9 @@ def test_month_tasks_from_telephony(qa_setup, calls):  # 004:L1531
 def test_scoring_page_shows_the_call(qa_setup, calls, client_for):
     s = qa_setup
     call = links.call_model().objects.get(call_id="T001")
-    e = services.assign_spot_check(s["center"], call={"call_id": "T001", "ref": call.pk}, agent=s["agents"][0], inspector=s["qa"][0])
+    e = services.assign_spot_check(
+        s["center"], call={"call_id": "T001", "ref": call.pk}, agent=s["agents"][0], inspector=s["qa"][0]
+    )
     body = client_for(s["qa"][0]).get(f"/quality/evaluations/{e.pk}/").content.decode()
     assert "1860" in body and "已解答" in body
 
@@ -76,7 +112,13 @@ def test_phrase_checker_hits_shown_on_the_scoring_page(qa_setup, client_for):
     expected = check(text)
     assert expected, "用语检查应识别服务忌语"
     e = services.assign_spot_check(s["center"], call={"call_id": "PH1"}, agent=s["agents"][0], inspector=s["qa"][0])
-    services.transition(e, name="score", actor=s["qa"][0], marks={i.key: {"awarded": i.points} for i in s["card"].items.all()}, notes=text)
+    services.transition(
+        e,
+        name="score",
+        actor=s["qa"][0],
+        marks={i.key: {"awarded": i.points} for i in s["card"].items.all()},
+        notes=text,
+    )
     body = client_for(s["qa"][0]).get(f"/quality/evaluations/{e.pk}/").content.decode()
     for hit in expected:
         assert f'<span class="hit">{hit.phrase}</span>' in body

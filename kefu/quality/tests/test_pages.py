@@ -1,11 +1,11 @@
 """Quality pages and API through the Django test client (the browser tests drive the same pages in Chromium)."""
+
 import json
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from kefu.audit.models import AuditRecord
 from kefu.quality import machine, services
 from kefu.quality.models import Evaluation, Scorecard
 from kefu.quality.tests.conftest import full_marks
@@ -15,8 +15,12 @@ TZ = ZoneInfo("Asia/Shanghai")
 
 
 def _spot(s, call_id="P1"):
-    return services.assign_spot_check(s["center"], call={"call_id": call_id, "call_type": "投诉", "talk_seconds": 200},
-                                      agent=s["agents"][0], inspector=s["qa"][0])
+    return services.assign_spot_check(
+        s["center"],
+        call={"call_id": call_id, "call_type": "投诉", "talk_seconds": 200},
+        agent=s["agents"][0],
+        inspector=s["qa"][0],
+    )
 
 
 def _form(card, **over):
@@ -34,8 +38,10 @@ def test_scoring_page_scores_and_shows_errors_in_chinese(qa_setup, client_for):
     bad = client.post(f"/quality/evaluations/{e.pk}/", {**_form(s["card"], awarded_greeting=12), "action": "score"})
     assert bad.status_code == 200 and "得分应在 0 到 10 分之间" in bad.content.decode()
     assert Evaluation.objects.get(pk=e.pk).state == machine.ASSIGNED
-    ok = client.post(f"/quality/evaluations/{e.pk}/", {**_form(s["card"], awarded_accuracy=14), "failed_privacy": "", "action": "score",
-                                                       "notes": "解答不完整"})
+    ok = client.post(
+        f"/quality/evaluations/{e.pk}/",
+        {**_form(s["card"], awarded_accuracy=14), "failed_privacy": "", "action": "score", "notes": "解答不完整"},
+    )
     assert ok.status_code == 302
     e.refresh_from_db()
     assert (e.state, float(e.total)) == (machine.SCORED, 94.0)
@@ -75,8 +81,17 @@ def test_sample_page_creates_tasks(qa_setup, client_for, monkeypatch):
     from kefu.quality import links
 
     s = qa_setup
-    calls = [{"ref": i, "call_id": f"K{i}", "agent_staff_no": s["agents"][i % 2].staff_no, "call_type": "咨询", "talk_seconds": 100,
-              "offered_at": datetime(2026, 9, 1 + i, 9, tzinfo=TZ)} for i in range(14)]
+    calls = [
+        {
+            "ref": i,
+            "call_id": f"K{i}",
+            "agent_staff_no": s["agents"][i % 2].staff_no,
+            "call_type": "咨询",
+            "talk_seconds": 100,
+            "offered_at": datetime(2026, 9, 1 + i, 9, tzinfo=TZ),
+        }
+        for i in range(14)
+    ]
     monkeypatch.setattr(links, "month_calls", lambda center, start, end: calls)
     response = client_for(s["qa"][0]).post("/quality/sample/", {"month": "2026-09", "seed": "s9"}, follow=True)
     assert "已生成 2026年09月 监听任务 10 条（每人 5 条）" in response.content.decode()
@@ -105,11 +120,15 @@ def test_shift_page_and_delivery(qa_setup, client_for):  # 004:L943
 def test_calibration_pages(qa_setup, client_for):
     s = qa_setup
     client = client_for(s["qa"][0])
-    response = client.post("/quality/calibrations/", {"title": "十月校准", "call_id": "CAL9", "agent_staff_no": "2001",
-                                                      "inspectors": ["8001"]})
+    response = client.post(
+        "/quality/calibrations/",
+        {"title": "十月校准", "call_id": "CAL9", "agent_staff_no": "2001", "inspectors": ["8001"]},
+    )
     assert "校准至少需要两名评分人" in response.content.decode()
-    response = client.post("/quality/calibrations/", {"title": "十月校准", "call_id": "CAL9", "agent_staff_no": "2001",
-                                                      "inspectors": ["8001", "8002"]})
+    response = client.post(
+        "/quality/calibrations/",
+        {"title": "十月校准", "call_id": "CAL9", "agent_staff_no": "2001", "inspectors": ["8001", "8002"]},
+    )
     assert response.status_code == 302
     body = client.get(response["Location"]).content.decode()
     assert "填写我的评分" in body and "待评分：工号 8001、8002" in body
@@ -120,12 +139,22 @@ def test_api_score_and_errors(qa_setup, client_for):
     s = qa_setup
     e = _spot(s)
     client = client_for(s["qa"][0])
-    bad = client.post(f"/api/quality/evaluations/{e.pk}/score", json.dumps({"marks": full_marks(s["card"], voice=99)}),
-                      content_type="application/json")
+    bad = client.post(
+        f"/api/quality/evaluations/{e.pk}/score",
+        json.dumps({"marks": full_marks(s["card"], voice=99)}),
+        content_type="application/json",
+    )
     assert bad.status_code == 400
-    assert bad.json()["detail"][0] == {"field": "marks.voice", "rule": "mark",
-                                       "message": "评分项「普通话清晰，语速适中（约每分钟120字），语调柔和」得分应在 0 到 10 分之间"}
-    ok = client.post(f"/api/quality/evaluations/{e.pk}/score", json.dumps({"marks": full_marks(s["card"])}), content_type="application/json")
+    assert bad.json()["detail"][0] == {
+        "field": "marks.voice",
+        "rule": "mark",
+        "message": "评分项「普通话清晰，语速适中（约每分钟120字），语调柔和」得分应在 0 到 10 分之间",
+    }
+    ok = client.post(
+        f"/api/quality/evaluations/{e.pk}/score",
+        json.dumps({"marks": full_marks(s["card"])}),
+        content_type="application/json",
+    )
     assert ok.status_code == 200 and ok.json()["total"] == 100.0 and ok.json()["scorecard_version"] == 1
     denied = client_for(s["agents"][1]).post(f"/api/quality/evaluations/{e.pk}/acknowledge")
     assert denied.status_code == 403
@@ -135,7 +164,11 @@ def test_api_score_and_errors(qa_setup, client_for):
 
 def test_api_publish_scorecard_validates_100(qa_setup, client_for):
     client = client_for(qa_setup["lead"])
-    body = {"code": "hotline-call", "name": "新版", "items": [{"key": "a", "label": "甲", "points": 60}, {"key": "b", "label": "乙", "points": 30}]}
+    body = {
+        "code": "hotline-call",
+        "name": "新版",
+        "items": [{"key": "a", "label": "甲", "points": 60}, {"key": "b", "label": "乙", "points": 30}],
+    }
     response = client.post("/api/quality/scorecards", json.dumps(body), content_type="application/json")
     assert response.status_code == 400 and response.json()["detail"][0]["field"] == "items"
     assert Scorecard.objects.count() == 1
@@ -148,8 +181,9 @@ def test_api_monitoring_scores(qa_setup, client_for):
     s = qa_setup
     e = services.transition(_spot(s), name="score", actor=s["qa"][0], marks=full_marks(s["card"], accuracy=0))
     Evaluation.objects.filter(pk=e.pk).update(scored_at=datetime(2026, 10, 8, 10, tzinfo=TZ))
-    response = client_for(s["lead"]).get("/api/quality/monitoring-scores",
-                                         {"start": "2026-10-01T00:00:00+08:00", "end": "2026-11-01T00:00:00+08:00"})
+    response = client_for(s["lead"]).get(
+        "/api/quality/monitoring-scores", {"start": "2026-10-01T00:00:00+08:00", "end": "2026-11-01T00:00:00+08:00"}
+    )
     assert response.json() == [{"agent_staff_no": "2001", "scored_at": "2026-10-08T02:00:00Z", "score": 80.0}]
 
 
@@ -158,8 +192,20 @@ def test_scorecard_editor_publishes_a_version_and_refuses_a_bad_total(qa_setup, 
     client = client_for(s["lead"])
     page = client.get("/quality/scorecard/").content.decode()
     assert "发布新版本" in page
-    rows = {"rows": "3", "name": "简化评分表", "key_0": "service", "label_0": "服务", "points_0": "60", "section_0": "服务",
-            "key_1": "skill", "label_1": "业务", "points_1": "30", "key_2": "", "label_2": "", "points_2": ""}
+    rows = {
+        "rows": "3",
+        "name": "简化评分表",
+        "key_0": "service",
+        "label_0": "服务",
+        "points_0": "60",
+        "section_0": "服务",
+        "key_1": "skill",
+        "label_1": "业务",
+        "points_1": "30",
+        "key_2": "",
+        "label_2": "",
+        "points_2": "",
+    }
     bad = client.post("/quality/scorecard/", rows).content.decode()
     assert "各评分项分值合计应为 100 分（百分制），当前合计 90 分" in bad
     assert Scorecard.objects.count() == 1
@@ -167,7 +213,10 @@ def test_scorecard_editor_publishes_a_version_and_refuses_a_bad_total(qa_setup, 
     assert client.post("/quality/scorecard/", rows).status_code == 302
     card = Scorecard.objects.get(is_active=True)
     assert (card.version, card.name, [(i.key, i.points, i.is_critical) for i in card.items.all()]) == (
-        2, "简化评分表", [("service", 60, False), ("skill", 40, False), ("leak", 0, True)])
+        2,
+        "简化评分表",
+        [("service", 60, False), ("skill", 40, False), ("leak", 0, True)],
+    )
     assert "发布新版本" not in client_for(s["agents"][0]).get("/quality/scorecard/").content.decode()
     assert client_for(s["agents"][0]).post("/quality/scorecard/", rows).status_code == 403
 

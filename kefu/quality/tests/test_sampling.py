@@ -1,7 +1,9 @@
 """Monthly monitoring sample: 4–5 calls per agent (004:L1531), stratified, deterministic."""
+
 from collections import Counter
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 # Shared 2-core machine: no deadline, no too-slow health check (no timed assertions in tests).
 RELAXED = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=60)
@@ -13,7 +15,10 @@ def test_allocate_largest_remainder_hand_computed():
     # 5 draws over 6 / 3 / 1 calls: quotas 3.0, 1.5, 0.5 -> 3, then 1 and 0 plus one by remainder (tie: bigger stratum)
     assert allocate({"咨询": 6, "投诉": 3, "办理": 1}, 5) == {"咨询": 3, "投诉": 2, "办理": 0}
     assert allocate({"咨询": 2, "投诉": 2}, 5) == {"咨询": 2, "投诉": 2}  # fewer calls than the target
-    assert allocate({"咨询": 7, "投诉": 3}, 5) == {"咨询": 4, "投诉": 1}  # 3.5 / 1.5: tie on remainder -> larger stratum
+    assert allocate({"咨询": 7, "投诉": 3}, 5) == {
+        "咨询": 4,
+        "投诉": 1,
+    }  # 3.5 / 1.5: tie on remainder -> larger stratum
     assert allocate({}, 5) == {}
 
 
@@ -61,8 +66,13 @@ def test_agent_without_enough_calls_gets_a_shortfall():
 
 
 @RELAXED
-@given(st.lists(st.tuples(st.sampled_from("ABC"), st.sampled_from(["咨询", "投诉", "办理"]), st.integers(0, 300)), max_size=60),
-       st.integers(1, 6), st.integers(0, 100))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("ABC"), st.sampled_from(["咨询", "投诉", "办理"]), st.integers(0, 300)), max_size=60
+    ),
+    st.integers(1, 6),
+    st.integers(0, 100),
+)
 def test_sample_properties(rows, per_agent, threshold):
     calls = [CallRow(i, a, t, s) for i, (a, t, s) in enumerate(rows)]
     for s in draw(calls, per_agent=per_agent, min_talk_seconds=threshold, seed=3):

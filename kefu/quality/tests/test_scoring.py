@@ -1,6 +1,8 @@
 """Pure scorecard arithmetic: the 100-point rule (004:L1531), critical items, calibration agreement."""
+
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 # Shared 2-core machine: no deadline, no too-slow health check (no timed assertions in tests).
 RELAXED = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=60)
@@ -9,8 +11,12 @@ from kefu.quality import scoring
 from kefu.quality.policy import PRESETS
 from kefu.quality.scoring import FormItem, Mark
 
-FORM = [FormItem("a", "问候报工号", 10), FormItem("b", "礼貌用语", 20), FormItem("c", "业务准确", 70),
-        FormItem("x", "泄露客户资料", 0, critical=True)]
+FORM = [
+    FormItem("a", "问候报工号", 10),
+    FormItem("b", "礼貌用语", 20),
+    FormItem("c", "业务准确", 70),
+    FormItem("x", "泄露客户资料", 0, critical=True),
+]
 
 
 def _dicts(points, critical=()):
@@ -25,8 +31,9 @@ def test_points_must_total_100():  # 百分制, 004:L1531
 
 
 def test_form_item_errors_name_the_field():
-    errors = dict(scoring.validate_form([{"key": "a", "label": "", "points": 100},
-                                         {"key": "a", "label": "重复", "points": 0}]))
+    errors = dict(
+        scoring.validate_form([{"key": "a", "label": "", "points": 100}, {"key": "a", "label": "重复", "points": 0}])
+    )
     assert errors["items[0].label"] == "评分项名称不能为空"
     assert errors["items[1].key"] == "评分项代码重复：a"
     assert errors["items[1].points"] == "非红线项的分值必须大于 0"
@@ -96,7 +103,10 @@ def test_one_sheet_has_no_agreement_yet():
 @RELAXED
 @given(st.lists(st.integers(min_value=0, max_value=10), min_size=4, max_size=4), st.booleans())
 def test_score_stays_between_0_and_100(fractions, fail):
-    marks = {item.key: Mark(round(item.points * f / 10, 2), failed=item.critical and fail) for item, f in zip(FORM, fractions)}
+    marks = {
+        item.key: Mark(round(item.points * f / 10, 2), failed=item.critical and fail)
+        for item, f in zip(FORM, fractions)
+    }
     result = scoring.score(FORM, marks)
     assert 0 <= result.total <= 100
     assert result.total == (0 if fail else result.raw_total)
@@ -113,16 +123,25 @@ def test_shift_windows_ending_in_a_period():  # 白班/夜班 (004:L763, L785); 
     assert ended_between(shifts, datetime(2026, 10, 8, 17), datetime(2026, 10, 8, 18)) == [(date(2026, 10, 8), "day")]
     assert ended_between(shifts, datetime(2026, 10, 8, 18), datetime(2026, 10, 9, 7, 59)) == []  # start is exclusive
     assert ended_between(shifts, datetime(2026, 10, 8, 12), datetime(2026, 10, 9, 9)) == [
-        (date(2026, 10, 8), "day"), (date(2026, 10, 8), "night")]
+        (date(2026, 10, 8), "day"),
+        (date(2026, 10, 8), "night"),
+    ]
 
 
 def test_policy_overrides_are_validated():  # the administrator edits the preset; 100 points stay the rule (004:L1531)
     from kefu.org.policy import validate_overrides
 
     bad_form = {"scorecard": {"items": [{"key": "a", "label": "甲", "points": 90}]}}
-    assert ("quality.scorecard.items", "各评分项分值合计应为 100 分（百分制），当前合计 90 分") in validate_overrides("hotline", {"quality": bad_form})
-    assert ("quality.samples_per_agent_month", "每人每月监听次数应为正整数") in validate_overrides("hotline", {"quality": {"samples_per_agent_month": 0}})
+    assert ("quality.scorecard.items", "各评分项分值合计应为 100 分（百分制），当前合计 90 分") in validate_overrides(
+        "hotline", {"quality": bad_form}
+    )
+    assert ("quality.samples_per_agent_month", "每人每月监听次数应为正整数") in validate_overrides(
+        "hotline", {"quality": {"samples_per_agent_month": 0}}
+    )
     assert ("quality.shifts", "未知的参数") in validate_overrides(  # the shifts are the shift calendar's
-        "hotline", {"quality": {"shifts": [{"code": "day", "name": "白班", "start": "08:00", "end": "18:00"}]}})
+        "hotline", {"quality": {"shifts": [{"code": "day", "name": "白班", "start": "08:00", "end": "18:00"}]}}
+    )
     assert validate_overrides("gov12345", {"quality": {"samples_per_agent_month": 4}}) == []
-    assert ("training.pass_percent", "及格线应在 0 到 100 之间") in validate_overrides("hotline", {"training": {"pass_percent": 120}})
+    assert ("training.pass_percent", "及格线应在 0 到 100 之间") in validate_overrides(
+        "hotline", {"training": {"pass_percent": 120}}
+    )

@@ -9,6 +9,7 @@ are removed (the policy would refuse them as unknown). The ladder's night hours 
 night is now known from the shifts on duty) and are dropped; an edited default_shift_start names the template that
 starts then, when there is one.
 """
+
 from __future__ import annotations
 
 import copy
@@ -42,8 +43,16 @@ def forwards(apps, schema_editor):
     for policy in Policy.objects.all():
         overrides = copy.deepcopy(policy.overrides) if isinstance(policy.overrides, dict) else {}
         preset = CALENDAR.get(policy.preset, CALENDAR["hotline"])
-        rows = [{"code": t.code, "name": t.name, "start": f"{t.start:%H:%M}", "hours": round(t.minutes / 60, 4),
-                 "color": t.color} for t in ShiftTemplate.objects.filter(center_id=policy.center_id, active=True)]
+        rows = [
+            {
+                "code": t.code,
+                "name": t.name,
+                "start": f"{t.start:%H:%M}",
+                "hours": round(t.minutes / 60, 4),
+                "color": t.color,
+            }
+            for t in ShiftTemplate.objects.filter(center_id=policy.center_id, active=True)
+        ]
         candidates = [rows]
         for section, convert in (("roster", list), ("shiftlog", _from_start_end), ("quality", _from_start_end)):
             data = overrides.get(section)

@@ -1,4 +1,5 @@
 """The Employee Shift Scheduling Benchmark read into the product's engine, and an independent checker."""
+
 import pytest
 
 from kefu.roster import benchmark, engine
@@ -12,8 +13,15 @@ def test_parse_instance1_counts():
     assert inst.shifts == {"D": (480, [])}
     assert [r.id for r in inst.staff] == list("ABCDEFGH")
     a = inst.staff[0]
-    assert (a.max_shifts, a.max_minutes, a.min_minutes, a.max_consecutive, a.min_consecutive,
-            a.min_consecutive_off, a.max_weekends) == ({"D": 14}, 4320, 3360, 5, 2, 2, 1)
+    assert (
+        a.max_shifts,
+        a.max_minutes,
+        a.min_minutes,
+        a.max_consecutive,
+        a.min_consecutive,
+        a.min_consecutive_off,
+        a.max_weekends,
+    ) == ({"D": 14}, 4320, 3360, 5, 2, 2, 1)
     assert sum(len(v) for v in inst.days_off.values()) == 8
     assert len(inst.on_requests) == 21 and len(inst.off_requests) == 5 and len(inst.cover) == 14
     assert inst.cover[1] == (1, "D", 7, 100, 1)

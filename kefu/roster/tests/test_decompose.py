@@ -1,5 +1,6 @@
 """Large centers: per-skill forecast cover, rostering by teams (kefu.roster.decompose) and the roster built agent by
 agent (patterns.priced_roster) that large problems start from. Small sizes; the scale is bench/roster.py's."""
+
 from dataclasses import replace
 from datetime import date
 
@@ -11,12 +12,19 @@ HOTLINE = policy.with_shifts("hotline")
 
 
 def skill_center(agents: int = 16, days: int = 7) -> engine.Problem:
-    specs = [center.AgentSpec(str(3001 + i), frozenset(s for s, k in (("vip", 3), ("english", 5)) if i % k == 0))
-             for i in range(agents)]
+    specs = [
+        center.AgentSpec(str(3001 + i), frozenset(s for s, k in (("vip", 3), ("english", 5)) if i % k == 0))
+        for i in range(agents)
+    ]
     requirement = [[round(v * agents / 40) for v in HOTLINE["default_profile"]] for _ in range(days)]
     english = [[1 if 16 <= i < 44 else 0 for i in range(48)] for _ in range(days)]
-    inp = center.CenterInput(date(2026, 3, 9), days, specs, requirement,  # no month-start uplift (004:L761)
-                             skill_requirement={"english": english})
+    inp = center.CenterInput(
+        date(2026, 3, 9),
+        days,
+        specs,
+        requirement,  # no month-start uplift (004:L761)
+        skill_requirement={"english": english},
+    )
     return center.build_problem(HOTLINE, inp)
 
 
@@ -92,8 +100,12 @@ def test_priced_roster_keeps_every_rule(number):
 def test_priced_roster_fills_the_cover_the_agents_before_left():
     d = engine.ShiftType("D", 480)
     agents = tuple(engine.Agent(str(i), max_consecutive=2) for i in range(2))
-    p = engine.Problem(days=4, shifts=(d,), agents=agents,
-                       shift_cover=tuple(engine.ShiftCover(day, "D", 1, 100, 1) for day in range(4)))
+    p = engine.Problem(
+        days=4,
+        shifts=(d,),
+        agents=agents,
+        shift_cover=tuple(engine.ShiftCover(day, "D", 1, 100, 1) for day in range(4)),
+    )
     roster = patterns.priced_roster(p, float("inf"))
     assert engine.evaluate(p, roster).hard == []
     # the first agent works 3 of the 4 days (at most 2 in a row); the second fills the day left, and only that one

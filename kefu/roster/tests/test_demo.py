@@ -1,5 +1,6 @@
 """The demo builds the rosters for agent1..12 and senior1..3, once (idempotent): the demo month's days before this
 Monday (its calls, logins and clock-ins follow them) and four weeks from this Monday."""
+
 import io
 import random
 from datetime import timedelta
@@ -25,7 +26,9 @@ def test_demo_rosters_cover_the_past_weeks_and_the_next_four(db):
     assert current.start == demo.this_monday()
     for roster in (*past, current):
         assert len(roster.inputs["agents"]) == 15  # agent1..12 + senior1..3
-        assert roster.assignments.filter(shift__isnull=False).values("day").distinct().count() == roster.days  # no day unstaffed
+        assert (
+            roster.assignments.filter(shift__isnull=False).values("day").distinct().count() == roster.days
+        )  # no day unstaffed
         assert roster.status == Roster.Status.PUBLISHED and roster.report["hard"] == []
     count = Roster.objects.filter(center=center).count()
     demo.build(center, random.Random(1), out, time_limit=8)

@@ -1,4 +1,5 @@
 """The pure engine and the center model: each seed scheduling rule on a small instance (fast)."""
+
 from datetime import date
 
 from hypothesis import given, settings
@@ -13,8 +14,13 @@ ECOMMERCE = policy.with_shifts("ecommerce")
 
 def _day_problem(agents, days, cover_per_day, **kw):
     d = ShiftType("D", 540, 8 * 60)
-    return Problem(days=days, shifts=(d,), agents=tuple(agents),
-                   shift_cover=tuple(ShiftCover(i, "D", cover_per_day, 100, 1) for i in range(days)), **kw)
+    return Problem(
+        days=days,
+        shifts=(d,),
+        agents=tuple(agents),
+        shift_cover=tuple(ShiftCover(i, "D", cover_per_day, 100, 1) for i in range(days)),
+        **kw,
+    )
 
 
 def test_week_hours_average_at_most_40():  # 004:L743 平均周工作长不超过40小时
@@ -105,9 +111,12 @@ def test_holiday_reserve_seats():  # 004:L787 保证有5-7个额外台席作为�
 
 
 def test_skill_cover_vip():  # 004:L2019 VIP话务员; skill seats from the policy
-    p = Problem(days=1, shifts=(ShiftType("D", 540, 480),),
-                agents=(Agent("1001"), Agent("1002", skills=frozenset({"vip"}))),
-                interval_cover=tuple(IntervalCover(t, 1, 100, 0, "vip") for t in range(16, 34)))
+    p = Problem(
+        days=1,
+        shifts=(ShiftType("D", 540, 480),),
+        agents=(Agent("1001"), Agent("1002", skills=frozenset({"vip"}))),
+        interval_cover=tuple(IntervalCover(t, 1, 100, 0, "vip") for t in range(16, 34)),
+    )
     sol = engine.solve(p, time_limit=10)
     assert sol.roster == {("1002", 0): "D"}
     assert sol.objective == 0
@@ -117,8 +126,9 @@ def test_fair_night_load():  # 004:L785 night shifts shared
     n = ShiftType("N", 480, 1020, night=True)
     d = ShiftType("D", 540, 480)
     agents = tuple(Agent(str(1001 + i)) for i in range(4))
-    cover = tuple(ShiftCover(day, "N", 1, 100, 1) for day in range(8)) + \
-        tuple(ShiftCover(day, "D", 1, 100, 1) for day in range(8))
+    cover = tuple(ShiftCover(day, "N", 1, 100, 1) for day in range(8)) + tuple(
+        ShiftCover(day, "D", 1, 100, 1) for day in range(8)
+    )
     p = Problem(days=8, shifts=(d, n), agents=agents, shift_cover=cover, fair_night_weight=10)
     sol = engine.solve(p, time_limit=10)
     loads = [sum(1 for day in range(8) if sol.roster.get((a.id, day)) == "N") for a in agents]
@@ -148,10 +158,13 @@ def test_conflicting_hard_rules_are_named_and_a_roster_returned():
 
 def test_evaluate_hand_computed():
     # 3 days, cover 2 per day (under 100, over 1); agent 1001 works days 0,1,2 (max 2 consecutive), 1002 day 0
-    p = Problem(days=3, shifts=(ShiftType("D", 480),),
-                agents=(Agent("1001", max_consecutive=2), Agent("1002")),
-                shift_cover=tuple(ShiftCover(d, "D", 2, 100, 1) for d in range(3)),
-                requests=(Request("1002", 1, "D", 7, True), Request("1001", 2, None, 3, False)))
+    p = Problem(
+        days=3,
+        shifts=(ShiftType("D", 480),),
+        agents=(Agent("1001", max_consecutive=2), Agent("1002")),
+        shift_cover=tuple(ShiftCover(d, "D", 2, 100, 1) for d in range(3)),
+        requests=(Request("1002", 1, "D", 7, True), Request("1001", 2, None, 3, False)),
+    )
     roster = {("1001", 0): "D", ("1001", 1): "D", ("1001", 2): "D", ("1002", 0): "D"}
     ev = engine.evaluate(p, roster)
     # under: day 1 one short, day 2 one short → 200; on-request of 1002 day 1 unmet 7; off-request day 2 broken 3

@@ -1,5 +1,6 @@
 """The roster pages in English (issue #2): labels, statuses, rule reports and edit messages are translated at
 the view (the roster's models and engine keep their Chinese labels); staff numbers and codes stay as they are."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -19,27 +20,59 @@ def planned(center, make_staff):
         make_staff("agent", staff_no=str(3101 + i))
     lead = make_staff("supervisor", staff_no="3990")
     row = [0] * 16 + [2] * 20 + [1] * 12
-    roster = services.generate(center, start=START, days=7, actor=lead, requirement=[row] * 7, holidays=[6], time_limit=3)
+    roster = services.generate(
+        center, start=START, days=7, actor=lead, requirement=[row] * 7, holidays=[6], time_limit=3
+    )
     return lead, roster
 
 
 def test_list_detail_and_edits_in_english(planned, client_for):
     lead, roster = planned
     client = english_client(client_for(lead))
-    html = assert_english(client.get("/roster/"), "Generate a roster", "Roster requests", "Day off", "Day shift 08:00-17:00",
-                          "Draft", "days")
+    html = assert_english(
+        client.get("/roster/"),
+        "Generate a roster",
+        "Roster requests",
+        "Day off",
+        "Day shift 08:00-17:00",
+        "Draft",
+        "days",
+    )
     assert menu_labels(html, "roster") == ["Rosters"]
-    assert_english(client.get(f"/roster/{roster.id}/"), "Roster from", "Solver result", "All hard rules are met", "Mon", "Sun",
-                   "Soft-rule costs", "Uneven night shifts", '"required": "Required seats"', "Publish roster")
+    assert_english(
+        client.get(f"/roster/{roster.id}/"),
+        "Roster from",
+        "Solver result",
+        "All hard rules are met",
+        "Mon",
+        "Sun",
+        "Soft-rule costs",
+        "Uneven night shifts",
+        '"required": "Required seats"',
+        "Publish roster",
+    )
     # 004:L745: a night followed by a day shift is refused, the rule named in English
-    night = Assignment.objects.filter(roster=roster, code="N", day__lt=START + timedelta(days=6)).select_related("staff").first()
+    night = (
+        Assignment.objects.filter(roster=roster, code="N", day__lt=START + timedelta(days=6))
+        .select_related("staff")
+        .first()
+    )
     nxt = (night.day + timedelta(days=1)).isoformat()
-    r = client.post(f"/roster/{roster.id}/cell/", {"staff_no": night.staff.staff_no, "day": nxt, "code": "D"}, HTTP_HX_REQUEST="true")
-    assert_english(r, "Breaks the rule &quot;Shift sequence (minimum rest between shifts)&quot;", "cannot be followed by")
+    r = client.post(
+        f"/roster/{roster.id}/cell/",
+        {"staff_no": night.staff.staff_no, "day": nxt, "code": "D"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert_english(
+        r, "Breaks the rule &quot;Shift sequence (minimum rest between shifts)&quot;", "cannot be followed by"
+    )
     # taking a day shift away is accepted with a soft-rule warning
     cell = Assignment.objects.filter(roster=roster, code__in=["D", "R"]).select_related("staff").first()
-    r = client.post(f"/roster/{roster.id}/cell/", {"staff_no": cell.staff.staff_no, "day": cell.day.isoformat(), "code": ""},
-                    HTTP_HX_REQUEST="true")
+    r = client.post(
+        f"/roster/{roster.id}/cell/",
+        {"staff_no": cell.staff.staff_no, "day": cell.day.isoformat(), "code": ""},
+        HTTP_HX_REQUEST="true",
+    )
     assert_english(r, "Changed, with soft-rule warnings: Understaffing (cost +", "Manual edits", "Off")
     r = client.post(f"/roster/{roster.id}/publish/", follow=True)
     assert_english(r, "Roster published", "Published")

@@ -1,4 +1,5 @@
 """The labelling DP (kefu.roster.labelling) against CP-SAT on the same rules: same optimum, legal schedules."""
+
 import random
 
 import pytest
@@ -13,8 +14,13 @@ needs_data = pytest.mark.skipif(not (benchmark.DATA_DIR / "Instance9.txt").exist
 
 
 def _single(problem: Problem, agent: Agent) -> Problem:
-    return Problem(days=problem.days, shifts=problem.shifts, agents=(agent,), weekends=problem.weekends,
-                   fixed=tuple(f for f in problem.fixed if f[0] == agent.id))
+    return Problem(
+        days=problem.days,
+        shifts=problem.shifts,
+        agents=(agent,),
+        weekends=problem.weekends,
+        fixed=tuple(f for f in problem.fixed if f[0] == agent.id),
+    )
 
 
 def _cp_sat_optimum(problem: Problem, agent: Agent, costs) -> int | None:
@@ -48,25 +54,51 @@ def _cost(labeller: labelling.Labeller, costs, line) -> int:
 @st.composite
 def agents_and_costs(draw):
     days = draw(st.integers(4, 12))
-    shifts = (ShiftType("E", draw(st.sampled_from([240, 480]))),
-              ShiftType("D", 480, forbidden_next=frozenset({"E"}), only_days=draw(st.one_of(
-                  st.none(), st.frozensets(st.integers(0, days - 1), min_size=1)))),
-              ShiftType("N", draw(st.sampled_from([480, 600, 720])), forbidden_next=frozenset({"E", "D"}), night=True,
-                        skill=draw(st.sampled_from([None, "night"]))))
+    shifts = (
+        ShiftType("E", draw(st.sampled_from([240, 480]))),
+        ShiftType(
+            "D",
+            480,
+            forbidden_next=frozenset({"E"}),
+            only_days=draw(st.one_of(st.none(), st.frozensets(st.integers(0, days - 1), min_size=1))),
+        ),
+        ShiftType(
+            "N",
+            draw(st.sampled_from([480, 600, 720])),
+            forbidden_next=frozenset({"E", "D"}),
+            night=True,
+            skill=draw(st.sampled_from([None, "night"])),
+        ),
+    )
     max_minutes = draw(st.one_of(st.none(), st.integers(0, days * 600)))
     agent = Agent(
-        "a", skills=draw(st.sampled_from([frozenset(), frozenset({"night"})])),
+        "a",
+        skills=draw(st.sampled_from([frozenset(), frozenset({"night"})])),
         max_shifts=draw(st.dictionaries(st.sampled_from(["E", "D", "N"]), st.integers(0, days), max_size=3)),
-        max_minutes=max_minutes, min_minutes=draw(st.integers(0, days * 300)),
+        max_minutes=max_minutes,
+        min_minutes=draw(st.integers(0, days * 300)),
         max_consecutive=draw(st.one_of(st.none(), st.integers(1, days))),
-        min_consecutive=draw(st.integers(1, 4)), min_consecutive_off=draw(st.integers(1, 3)),
-        max_weekends=draw(st.one_of(st.none(), st.integers(0, 2))), min_days_off=draw(st.integers(0, days)),
-        days_off=draw(st.frozensets(st.integers(0, days - 1), max_size=2)))
+        min_consecutive=draw(st.integers(1, 4)),
+        min_consecutive_off=draw(st.integers(1, 3)),
+        max_weekends=draw(st.one_of(st.none(), st.integers(0, 2))),
+        min_days_off=draw(st.integers(0, days)),
+        days_off=draw(st.frozensets(st.integers(0, days - 1), max_size=2)),
+    )
     first_weekday = draw(st.integers(0, 6))
-    fixed = draw(st.lists(st.tuples(st.just("a"), st.integers(0, days - 1), st.sampled_from([None, "E", "D", "N"])),
-                          max_size=2, unique_by=lambda f: f[1]))
-    problem = Problem(days=days, shifts=shifts, agents=(agent,), weekends=engine.weekend_groups(days, first_weekday),
-                      fixed=tuple(fixed))
+    fixed = draw(
+        st.lists(
+            st.tuples(st.just("a"), st.integers(0, days - 1), st.sampled_from([None, "E", "D", "N"])),
+            max_size=2,
+            unique_by=lambda f: f[1],
+        )
+    )
+    problem = Problem(
+        days=days,
+        shifts=shifts,
+        agents=(agent,),
+        weekends=engine.weekend_groups(days, first_weekday),
+        fixed=tuple(fixed),
+    )
     costs = [[draw(st.integers(-50, 50)) for _ in range(len(shifts) + 1)] for _ in range(days)]
     return problem, agent, costs
 

@@ -1,4 +1,5 @@
 """Large-neighbourhood search (kefu.roster.lns) on top of the engine's CP-SAT model."""
+
 import time
 
 import pytest
@@ -26,13 +27,32 @@ def _first_solution(builder, seed=1):
 def _small_problem():
     """4 agents, 10 days, two shifts (late may not be followed by early), wishes that pull apart."""
     e, late = ShiftType("E", 480), ShiftType("L", 480, forbidden_next=frozenset({"E"}))
-    agents = tuple(Agent(str(i), max_minutes=7 * 480, min_minutes=4 * 480, max_consecutive=4, min_consecutive=2,
-                         min_consecutive_off=2, max_weekends=1) for i in range(4))
+    agents = tuple(
+        Agent(
+            str(i),
+            max_minutes=7 * 480,
+            min_minutes=4 * 480,
+            max_consecutive=4,
+            min_consecutive=2,
+            min_consecutive_off=2,
+            max_weekends=1,
+        )
+        for i in range(4)
+    )
     cover = tuple(ShiftCover(d, s, 1 + (d + i) % 2, 100, 1) for d in range(10) for i, s in enumerate("EL"))
-    wishes = tuple(Request(str(i), d, "L" if i % 2 else "E", 1 + (i + d) % 3, (d + i) % 3 == 0)
-                   for i in range(4) for d in range(10))
-    return Problem(days=10, shifts=(e, late), agents=agents, shift_cover=cover, requests=wishes,
-                   weekends=engine.weekend_groups(10, 0))
+    wishes = tuple(
+        Request(str(i), d, "L" if i % 2 else "E", 1 + (i + d) % 3, (d + i) % 3 == 0)
+        for i in range(4)
+        for d in range(10)
+    )
+    return Problem(
+        days=10,
+        shifts=(e, late),
+        agents=agents,
+        shift_cover=cover,
+        requests=wishes,
+        weekends=engine.weekend_groups(10, 0),
+    )
 
 
 def test_lns_reaches_the_optimum_of_a_small_problem():
@@ -56,8 +76,9 @@ def test_lns_never_worsens_the_incumbent_and_agrees_with_the_checker(threads):
     problem = benchmark.to_problem(inst)
     builder = engine.build_model(problem)
     values, start = _first_solution(builder)
-    result = lns.improve(builder.m, _cells(builder), values, start, time.monotonic() + 600, threads=threads,
-                         max_iterations=12, seed=3)
+    result = lns.improve(
+        builder.m, _cells(builder), values, start, time.monotonic() + 600, threads=threads, max_iterations=12, seed=3
+    )
     assert result.objective <= start
     assert [obj for _t, obj, _k in result.history] == sorted((obj for _t, obj, _k in result.history), reverse=True)
     objective, errors = benchmark.check(inst, engine.roster_of(builder, result.values))
@@ -78,8 +99,11 @@ def test_the_shortfall_days_are_those_of_the_cover_left_short():
     builder = engine.build_model(problem)
     values, start = _first_solution(builder)
     roster = engine.roster_of(builder, values)
-    short = {cv.day for cv in problem.shift_cover
-             if sum(1 for (_a, d), code in roster.items() if d == cv.day and code == cv.shift) < cv.requirement}
+    short = {
+        cv.day
+        for cv in problem.shift_cover
+        if sum(1 for (_a, d), code in roster.items() if d == cv.day and code == cv.shift) < cv.requirement
+    }
     assert {d for idx, d in builder.shortfalls if values[idx] > 0} == short
     seen = []
 
@@ -88,8 +112,9 @@ def test_the_shortfall_days_are_those_of_the_cover_left_short():
         seen.append(days)
         return days
 
-    result = lns.improve(builder.m, _cells(builder), values, start, time.monotonic() + 600, max_iterations=40,
-                         short_days=short_days)
+    result = lns.improve(
+        builder.m, _cells(builder), values, start, time.monotonic() + 600, max_iterations=40, short_days=short_days
+    )
     assert seen and result.objective <= start
     ev = engine.evaluate(problem, engine.roster_of(builder, result.values))
     assert ev.hard == [] and ev.soft_cost == result.objective

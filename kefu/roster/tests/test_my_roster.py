@@ -1,5 +1,6 @@
 """我的排班 (issue 17, item 5): an agent reads their own published shifts, this month and the next, by name and local
 hours from the center's shift calendar; nobody else's, and nothing of another center."""
+
 from datetime import timedelta
 
 import pytest
@@ -19,8 +20,9 @@ def _published(center, rows: dict, start, days=14, status=Roster.Status.PUBLISHE
     templates = {t.code: t for t in services.ensure_templates(center)}
     roster = Roster.objects.create(center=center, start=start, days=days, status=status, solver_status="FEASIBLE")
     for (staff, offset), code in rows.items():
-        Assignment.objects.create(roster=roster, staff=staff, day=start + timedelta(days=offset),
-                                  shift=templates.get(code), code=code)
+        Assignment.objects.create(
+            roster=roster, staff=staff, day=start + timedelta(days=offset), shift=templates.get(code), code=code
+        )
     return roster
 
 
@@ -83,8 +85,9 @@ def test_roster_pages_show_readable_solver_results_not_the_solvers_words(center,
         make_staff("agent", staff_no=str(4151 + i))
     lead = make_staff("supervisor", staff_no="4141")
     row = [0] * 16 + [1] * 20 + [1] * 12
-    roster = services.generate(center, start=timezone.localdate() + timedelta(days=40), days=3, actor=lead,
-                               requirement=[row] * 3, time_limit=2)
+    roster = services.generate(
+        center, start=timezone.localdate() + timedelta(days=40), days=3, actor=lead, requirement=[row] * 3, time_limit=2
+    )
     client = client_for(lead)
     for status, shown in (("FEASIBLE", "已找到可行排班"), ("OPTIMAL", "已证明最优")):
         Roster.objects.filter(pk=roster.pk).update(solver_status=status)
@@ -112,11 +115,18 @@ def test_an_approved_swap_shows_on_both_agents_roster(center, make_staff):
     roster = _published(center, {(me, 0): day.code, (other, 1): night.code}, first)
     tz = ZoneInfo(center.time_zone)
     mine_start = datetime.combine(first, Assignment.objects.get(roster=roster, staff=me).shift.start, tz)
-    theirs_start = datetime.combine(first + timedelta(days=1),
-                                    Assignment.objects.get(roster=roster, staff=other).shift.start, tz)
-    swap = ShiftSwap(requester=me, counterpart=other, requester_shift_start=mine_start,
-                     requester_shift_end=mine_start + timedelta(hours=9), counterpart_shift_start=theirs_start,
-                     counterpart_shift_end=theirs_start + timedelta(hours=8), reason="家中有事")
+    theirs_start = datetime.combine(
+        first + timedelta(days=1), Assignment.objects.get(roster=roster, staff=other).shift.start, tz
+    )
+    swap = ShiftSwap(
+        requester=me,
+        counterpart=other,
+        requester_shift_start=mine_start,
+        requester_shift_end=mine_start + timedelta(hours=9),
+        counterpart_shift_start=theirs_start,
+        counterpart_shift_end=theirs_start + timedelta(hours=8),
+        reason="家中有事",
+    )
     apply_swap(swap, lead)
     shown = selectors.my_shifts(me, first, first + timedelta(days=1))
     assert shown[0]["off"] and shown[1]["name"] == night.name

@@ -1,4 +1,5 @@
 """The roster page in a real Chromium: grid by staff number, cover chart, rule report, HTMX edits."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -17,8 +18,9 @@ def _roster(center, make_staff):
         make_staff("agent", staff_no=str(3101 + i))
     lead = make_staff("supervisor", staff_no="3990")
     row = [0] * 16 + [2] * 20 + [1] * 12
-    roster = services.generate(center, start=START, days=7, actor=lead, requirement=[row] * 7, holidays=[6],
-                               time_limit=3)
+    roster = services.generate(
+        center, start=START, days=7, actor=lead, requirement=[row] * 7, holidays=[6], time_limit=3
+    )
     return lead, roster
 
 
@@ -28,17 +30,25 @@ def test_planner_sees_grid_chart_report_and_edits_cells(center, make_staff, page
     page.goto(page.base_url + f"/roster/{roster.id}/")
     grid = page.locator("table.roster-grid")
     assert "3101" in grid.inner_text() and "3106" in grid.inner_text()
-    page.locator("#cover-chart canvas").first.wait_for()  # the chart is drawn (the CSP forbids wait_for_function's eval)
+    page.locator(
+        "#cover-chart canvas"
+    ).first.wait_for()  # the chart is drawn (the CSP forbids wait_for_function's eval)
     assert "所有硬性规则均满足" in page.inner_text("#violations")
     screenshot("roster-detail")
 
     # a night followed by a morning is refused, naming the rule (004:L745)
-    night = Assignment.objects.filter(roster=roster, code="N", day__lt=START + timedelta(days=6)).select_related("staff").first()
+    night = (
+        Assignment.objects.filter(roster=roster, code="N", day__lt=START + timedelta(days=6))
+        .select_related("staff")
+        .first()
+    )
     nxt = (night.day + timedelta(days=1)).isoformat()
     page.select_option(f"select[data-staff='{night.staff.staff_no}'][data-day='{nxt}']", "D")
     page.wait_for_selector("#roster-body .messages")
     assert "班次衔接" in page.inner_text("#roster-body .messages")
-    assert not Assignment.objects.filter(roster=roster, staff=night.staff, day=night.day + timedelta(days=1), code="D").exists()
+    assert not Assignment.objects.filter(
+        roster=roster, staff=night.staff, day=night.day + timedelta(days=1), code="D"
+    ).exists()
     screenshot("roster-edit-refused")
 
     # taking a day shift away is accepted with a recorded cover warning
@@ -68,8 +78,9 @@ def test_agent_sees_published_roster_without_editing(center, make_staff, page, l
     screenshot("roster-agent-index")
 
 
-def test_planner_previews_a_repair_then_applies_it_and_the_people_affected_are_told(center, make_staff, page, login,
-                                                                                    screenshot):
+def test_planner_previews_a_repair_then_applies_it_and_the_people_affected_are_told(
+    center, make_staff, page, login, screenshot
+):
     """Re-rostering after an absence on the page (issue 18, item 3): the preview names who is affected and how and
     writes nothing; applying writes the moved cells and notifies those people."""
     from kefu.notify.models import Notification
@@ -103,7 +114,10 @@ def test_planner_previews_a_repair_then_applies_it_and_the_people_affected_are_t
     moved = RosterEdit.objects.filter(roster=roster)
     told = set(Notification.objects.filter(code="roster.repair.changed").values_list("recipient__staff_no", flat=True))
     assert cell.staff.staff_no in told and told == {e.staff.staff_no for e in moved.select_related("staff")}
-    assert page.locator(f"select[data-staff='{cell.staff.staff_no}'][data-day='{cell.day.isoformat()}']").input_value() == ""
+    assert (
+        page.locator(f"select[data-staff='{cell.staff.staff_no}'][data-day='{cell.day.isoformat()}']").input_value()
+        == ""
+    )
     screenshot("roster-repair-applied")
 
 

@@ -1,4 +1,5 @@
 """Column generation and diving (kefu.roster.patterns): a valid lower bound, legal rosters, costs that agree."""
+
 import dataclasses
 import time
 from datetime import date
@@ -77,8 +78,12 @@ def test_engine_stops_at_the_bound_and_calls_it_optimal():
 
 
 def test_line_cost_counts_on_and_off_requests():
-    wishes = [Request("1", 0, "E", 3, True), Request("1", 1, None, 2, False), Request("1", 2, "L", 5, False),
-              Request("1", 3, None, 7, True)]
+    wishes = [
+        Request("1", 0, "E", 3, True),
+        Request("1", 1, None, 2, False),
+        Request("1", 2, "L", 5, False),
+        Request("1", 3, None, 7, True),
+    ]
     assert patterns.line_cost(wishes, ("E", None, "L", "E")) == 5  # only the off-request for L on day 2 is missed
     assert patterns.line_cost(wishes, ("L", "E", None, None)) == 3 + 2 + 7
     assert patterns.line_cost(wishes, ("E", None, None, "L")) == 0
@@ -90,19 +95,43 @@ def small_problems(draw):
     e = ShiftType("E", 480)
     late = ShiftType("L", 480, forbidden_next=frozenset({"E"}))
     n = draw(st.integers(2, 4))
-    agents = tuple(Agent(str(i), max_minutes=draw(st.integers(3, days)) * 480, min_minutes=2 * 480,
-                         max_consecutive=draw(st.integers(2, 5)), min_consecutive=draw(st.integers(1, 2)),
-                         min_consecutive_off=draw(st.integers(1, 2)), max_weekends=draw(st.integers(0, 2)),
-                         max_shifts={"L": draw(st.integers(0, days))},
-                         days_off=frozenset(draw(st.sets(st.integers(0, days - 1), max_size=2))))
-                   for i in range(n))
-    cover = tuple(ShiftCover(d, s, draw(st.integers(0, 2)), draw(st.integers(1, 100)), draw(st.integers(0, 3)))
-                  for d in range(days) for s in "EL")
-    wishes = tuple(Request(str(draw(st.integers(0, n - 1))), draw(st.integers(0, days - 1)),
-                           draw(st.sampled_from(["E", "L", None])), draw(st.integers(1, 5)), draw(st.booleans()))
-                   for _ in range(draw(st.integers(0, 6))))
-    return Problem(days=days, shifts=(e, late), agents=agents, shift_cover=cover, requests=wishes,
-                   weekends=engine.weekend_groups(days, 0))
+    agents = tuple(
+        Agent(
+            str(i),
+            max_minutes=draw(st.integers(3, days)) * 480,
+            min_minutes=2 * 480,
+            max_consecutive=draw(st.integers(2, 5)),
+            min_consecutive=draw(st.integers(1, 2)),
+            min_consecutive_off=draw(st.integers(1, 2)),
+            max_weekends=draw(st.integers(0, 2)),
+            max_shifts={"L": draw(st.integers(0, days))},
+            days_off=frozenset(draw(st.sets(st.integers(0, days - 1), max_size=2))),
+        )
+        for i in range(n)
+    )
+    cover = tuple(
+        ShiftCover(d, s, draw(st.integers(0, 2)), draw(st.integers(1, 100)), draw(st.integers(0, 3)))
+        for d in range(days)
+        for s in "EL"
+    )
+    wishes = tuple(
+        Request(
+            str(draw(st.integers(0, n - 1))),
+            draw(st.integers(0, days - 1)),
+            draw(st.sampled_from(["E", "L", None])),
+            draw(st.integers(1, 5)),
+            draw(st.booleans()),
+        )
+        for _ in range(draw(st.integers(0, 6)))
+    )
+    return Problem(
+        days=days,
+        shifts=(e, late),
+        agents=agents,
+        shift_cover=cover,
+        requests=wishes,
+        weekends=engine.weekend_groups(days, 0),
+    )
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -2,6 +2,7 @@
 (kefu.roster.benchmark.check, recomputed from the instance text), and a cell moves only when the change requires it
 or when moving it lowers the cost by more than its move cost: no group of the moves can be undone (leaving a legal
 roster) at a loss of at most its move costs."""
+
 from dataclasses import replace
 from datetime import date
 from functools import cache
@@ -42,8 +43,9 @@ def groups(moves: list[repair.Move]):
         yield from combinations(moves, k)
 
 
-def assert_only_worthwhile_moves(inst: benchmark.Instance, before: engine.Roster, result: repair.Repaired,
-                                 move_cost: int = MOVE) -> None:
+def assert_only_worthwhile_moves(
+    inst: benchmark.Instance, before: engine.Roster, result: repair.Repaired, move_cost: int = MOVE
+) -> None:
     """Undo every group of moves in turn: where that leaves a legal roster (by the independent checker), the roster
     must cost more than the repaired one by more than the group's move costs."""
     cost, errors = benchmark.check(inst, result.roster)
@@ -122,9 +124,13 @@ def test_a_swap_is_kept_and_its_knock_on_effects_repaired():
     inst, before = published(2)
     problem = benchmark.to_problem(inst)
     # agent A's shift of some day goes to an agent off that day (a swap asked for by both)
-    (giver, day), code = next(((cell, code) for cell, code in sorted(before.items())
-                               if any((a.id, cell[1]) not in before and cell[1] not in a.days_off
-                                      for a in problem.agents)))
+    (giver, day), code = next(
+        (
+            (cell, code)
+            for cell, code in sorted(before.items())
+            if any((a.id, cell[1]) not in before and cell[1] not in a.days_off for a in problem.agents)
+        )
+    )
     taker = next(a.id for a in problem.agents if (a.id, day) not in before and day not in a.days_off)
     swapped = replace(problem, fixed=((giver, day, None), (taker, day, code)))
     result = repair.repair(swapped, before, move_cost=MOVE, time_limit=60, workers=1)
@@ -140,32 +146,44 @@ def test_a_swap_is_kept_and_its_knock_on_effects_repaired():
 def test_confirmed_cells_stay_unless_the_change_forbids_them():
     inst, before = published(1)
     # an absence whose shift can go without breaking a rule of the agent (else nothing could be kept: see below)
-    agent, day = next(cell for cell in sorted(before)
-                      if not [e for e in benchmark.check(absent(inst, {cell[0]: {cell[1]}}),
-                                                         {c: s for c, s in before.items() if c != cell})[1]
-                              if e.startswith(cell[0])])
+    agent, day = next(
+        cell
+        for cell in sorted(before)
+        if not [
+            e
+            for e in benchmark.check(
+                absent(inst, {cell[0]: {cell[1]}}), {c: s for c, s in before.items() if c != cell}
+            )[1]
+            if e.startswith(cell[0])
+        ]
+    )
     changed = absent(inst, {agent: {day}})
     # every cell of every agent is confirmed: only the absent cell may change, and it must
     confirmed = {(r.id, d) for r in inst.staff for d in range(inst.horizon)}
-    result = repair.repair(benchmark.to_problem(changed), before, move_cost=MOVE, confirmed=confirmed,
-                           time_limit=60, workers=1)
+    result = repair.repair(
+        benchmark.to_problem(changed), before, move_cost=MOVE, confirmed=confirmed, time_limit=60, workers=1
+    )
     assert [(m.agent, m.day, m.required) for m in result.moves] == [(agent, day, True)]
     cost, errors = benchmark.check(changed, result.roster)
     assert errors == [] and cost == result.evaluation.soft_cost
     # the cells of the two agents confirmed nowhere may move (when that pays); the others' may not
     free_agents = {agent, inst.staff[-1].id}
     freed = {cell for cell in confirmed if cell[0] not in free_agents}
-    result = repair.repair(benchmark.to_problem(changed), before, move_cost=MOVE, confirmed=freed,
-                           time_limit=60, workers=1)
+    result = repair.repair(
+        benchmark.to_problem(changed), before, move_cost=MOVE, confirmed=freed, time_limit=60, workers=1
+    )
     assert {m.agent for m in result.moves} <= free_agents
     assert benchmark.check(changed, result.roster)[1] == [] and result.status == "OPTIMAL"
 
 
 def test_required_changes_hand_computed():
     d, n = engine.ShiftType("D", 480), engine.ShiftType("N", 480, skill="night")
-    p = engine.Problem(days=3, shifts=(d, n), agents=(engine.Agent("a", days_off=frozenset({1})),
-                                                       engine.Agent("b", skills=frozenset({"night"}))),
-                       fixed=(("b", 2, None),))
+    p = engine.Problem(
+        days=3,
+        shifts=(d, n),
+        agents=(engine.Agent("a", days_off=frozenset({1})), engine.Agent("b", skills=frozenset({"night"}))),
+        fixed=(("b", 2, None),),
+    )
     published_roster = {("a", 0): "D", ("a", 1): "D", ("a", 2): "N", ("b", 0): "N", ("b", 2): "D", ("c", 0): "D"}
     # a absent on day 1, a lacks the night skill, b must be off on day 2, c has left the team
     assert repair.required_changes(p, published_roster) == {("a", 1), ("a", 2), ("b", 2), ("c", 0)}
@@ -181,8 +199,9 @@ def test_a_center_roster_is_repaired_legally_with_few_moves():
     problem = center.build_problem(pol, center.CenterInput(date(2026, 3, 2), 7, agents, requirement))
     before = engine.solve(problem, time_limit=10, workers=1).roster
     agent, day = sorted(before)[len(before) // 2]
-    changed = replace(problem, agents=tuple(replace(a, days_off=a.days_off | {day}) if a.id == agent else a
-                                            for a in problem.agents))
+    changed = replace(
+        problem, agents=tuple(replace(a, days_off=a.days_off | {day}) if a.id == agent else a for a in problem.agents)
+    )
     result = repair.repair(changed, before, move_cost=pol["weights"]["move"], time_limit=10, workers=1)
     ev = engine.evaluate(changed, result.roster)
     assert ev.hard == [] and ev.soft_cost == result.evaluation.soft_cost

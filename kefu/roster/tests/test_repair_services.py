@@ -1,10 +1,10 @@
 """Re-rostering a saved roster after absences: the preview writes nothing and names who is affected; applying it
 writes only the moved cells (each with an edit record), records the absence in the roster's inputs and refuses a
 stale preview. The page offers both (issue 18, item 3)."""
+
 from datetime import date, timedelta
 
 import pytest
-
 from django.utils import translation
 
 from kefu.errors import RuleViolation
@@ -26,7 +26,9 @@ def planned(center, make_staff):
         make_staff("agent", staff_no=str(3201 + i))
     lead = make_staff("supervisor", staff_no="3990")
     row = [0] * 16 + [2] * 20 + [1] * 12
-    roster = services.generate(center, start=START, days=7, actor=lead, requirement=[row] * 7, holidays=[], time_limit=3)
+    roster = services.generate(
+        center, start=START, days=7, actor=lead, requirement=[row] * 7, holidays=[], time_limit=3
+    )
     services.publish(roster, lead)
     return lead, roster
 
@@ -39,11 +41,19 @@ def test_preview_names_the_moves_and_writes_nothing(planned):
     _lead, roster = planned
     cell = _worked(roster)
     before = sorted(Assignment.objects.filter(roster=roster).values_list("staff__staff_no", "day", "code"))
-    preview = services.repair_preview(roster, absences=[(cell.staff.staff_no, cell.day, cell.day)], today=TODAY,
-                                      time_limit=5)
+    preview = services.repair_preview(
+        roster, absences=[(cell.staff.staff_no, cell.day, cell.day)], today=TODAY, time_limit=5
+    )
     required = [m for m in preview["moves"] if m["required"]]
-    assert required == [{"staff_no": cell.staff.staff_no, "day": cell.day.isoformat(), "before": cell.code, "after": "",
-                         "required": True}]
+    assert required == [
+        {
+            "staff_no": cell.staff.staff_no,
+            "day": cell.day.isoformat(),
+            "before": cell.code,
+            "after": "",
+            "required": True,
+        }
+    ]
     assert cell.staff.staff_no in preview["affected"] and preview["hard"] == []
     assert preview["under_after"] <= preview["under_without_repair"]
     assert sorted(Assignment.objects.filter(roster=roster).values_list("staff__staff_no", "day", "code")) == before
@@ -54,8 +64,9 @@ def test_confirmed_days_stay_unless_the_absence_frees_them(planned):
     _lead, roster = planned
     cell = _worked(roster)
     last = START + timedelta(days=6)
-    preview = services.repair_preview(roster, absences=[(cell.staff.staff_no, cell.day, cell.day)], today=TODAY,
-                                      confirmed_through=last, time_limit=5)
+    preview = services.repair_preview(
+        roster, absences=[(cell.staff.staff_no, cell.day, cell.day)], today=TODAY, confirmed_through=last, time_limit=5
+    )
     assert [(m["staff_no"], m["day"]) for m in preview["moves"]] == [(cell.staff.staff_no, cell.day.isoformat())]
 
 
@@ -95,8 +106,9 @@ def test_apply_notifies_exactly_the_people_affected(planned):
     their_days = sorted(m["day"][5:] for m in preview["moves"] if m["staff_no"] == cell.staff.staff_no)
     assert mine.link == f"/roster/{roster.id}/" and mine.params["days"] == their_days
     with translation.override("zh-hans"):
-        assert render(mine.code, mine.params) == (f"因缺勤重排，您在 {START.isoformat()} 起的排班表中 "
-                                                  f"{'、'.join(their_days)} 的班次有调整，请查看")
+        assert render(mine.code, mine.params) == (
+            f"因缺勤重排，您在 {START.isoformat()} 起的排班表中 {'、'.join(their_days)} 的班次有调整，请查看"
+        )
     with translation.override("en"):
         assert render(mine.code, mine.params).startswith(f"Your shifts on {', '.join(their_days)} in the roster from")
 
@@ -107,8 +119,9 @@ def test_absences_outside_the_roster_are_refused(planned):
         services.repair_preview(roster, absences=[("9999", START, START)], today=TODAY)
     assert exc.value.problems[0].field == "absences"
     with pytest.raises(RuleViolation):
-        services.repair_preview(roster, absences=[("3201", START - timedelta(days=9), START - timedelta(days=8))],
-                                today=TODAY)
+        services.repair_preview(
+            roster, absences=[("3201", START - timedelta(days=9), START - timedelta(days=8))], today=TODAY
+        )
     with pytest.raises(RuleViolation):
         services.repair_preview(roster, absences=[], today=TODAY)
 
@@ -118,8 +131,13 @@ def test_the_page_previews_and_applies_in_english(planned, client_for):
     cell = _worked(roster)
     client = english_client(client_for(lead))
     line = f"{cell.staff.staff_no} {cell.day.isoformat()}"
-    html = assert_english(client.post(f"/roster/{roster.id}/repair/", {"absences": line}),
-                          "Re-roster after absences", "people affected", "Absent", "Apply and notify")
+    html = assert_english(
+        client.post(f"/roster/{roster.id}/repair/", {"absences": line}),
+        "Re-roster after absences",
+        "people affected",
+        "Absent",
+        "Apply and notify",
+    )
     payload = html.split('name="payload" value="', 1)[1].split('"', 1)[0].replace("&quot;", '"')
     r = client.post(f"/roster/{roster.id}/repair/apply/", {"payload": payload}, follow=True)
     assert_english(r, "Re-rostered after the absences")

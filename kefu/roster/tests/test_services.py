@@ -1,4 +1,5 @@
 """Services and API: generate, publish, manual edits checked against the rules, requests, scheduled time."""
+
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -29,8 +30,9 @@ def lead(make_staff):
 def _small(center, lead, days=7):
     # 2 seats 08:00-18:00 and 1 seat 18:00-01:00: small enough to solve in a second or two
     row = [0] * 16 + [2] * 20 + [1] * 12
-    return services.generate(center, start=START, days=days, actor=lead, requirement=[row] * days, holidays=[],
-                             time_limit=3)
+    return services.generate(
+        center, start=START, days=days, actor=lead, requirement=[row] * days, holidays=[], time_limit=3
+    )
 
 
 def test_generate_saves_a_draft_that_keeps_every_hard_rule(center, agents, lead):
@@ -125,10 +127,13 @@ def test_day_off_request_flows_into_the_roster(center, agents, lead):  # 000:L18
     agent = agents[0]
     RosterRequest.objects.create(center=center, staff=agent, day=START + timedelta(days=2), kind="day_off")
     roster = _small(center, lead)
-    assert {"staff_no": agent.staff_no, "day": 2, "shift": None, "on": False, "weight": None} in roster.inputs["requests"]
+    assert {"staff_no": agent.staff_no, "day": 2, "shift": None, "on": False, "weight": None} in roster.inputs[
+        "requests"
+    ]
     problem = services.problem_of(roster.inputs)
-    assert [(r.agent, r.day, r.shift, r.on, r.weight) for r in problem.requests] == \
-        [(agent.staff_no, 2, None, False, policy.PRESETS["hotline"]["weights"]["day_off_request"])]
+    assert [(r.agent, r.day, r.shift, r.on, r.weight) for r in problem.requests] == [
+        (agent.staff_no, 2, None, False, policy.PRESETS["hotline"]["weights"]["day_off_request"])
+    ]
     # honoured, or (when the time limit ran out first) priced in the report: never silently dropped
     worked = Assignment.objects.filter(roster=roster, staff=agent, day=START + timedelta(days=2)).exists()
     assert roster.report["costs"]["shift_off_request"] == (20 if worked else 0)
@@ -151,7 +156,10 @@ def test_submit_request_rules(center, agents, lead):
     with pytest.raises(RuleViolation) as exc:
         services.submit_request(agent, day=date.today() - timedelta(days=1), kind="day_off")
     assert exc.value.problems[0].rule == "future_only"
-    assert services.submit_request(lead, day=day, kind="shift_off", shift_code="N", staff_no=agents[1].staff_no).staff == agents[1]
+    assert (
+        services.submit_request(lead, day=day, kind="shift_off", shift_code="N", staff_no=agents[1].staff_no).staff
+        == agents[1]
+    )
     assert RosterRequest.objects.count() == 2
 
 
@@ -165,20 +173,29 @@ def test_policy_presets_validate():
 
 # ------------------------------------------------------------------------------------------------ API
 
+
 def test_api_generate_edit_publish(center, agents, lead, client_for):
     client = client_for(lead)
     row = [0] * 16 + [2] * 20 + [1] * 12
-    resp = client.post("/api/roster/rosters", {"start": "2030-03-04", "days": 3, "requirement": [row] * 3,
-                                               "holidays": [], "time_limit": 5}, content_type="application/json")
+    resp = client.post(
+        "/api/roster/rosters",
+        {"start": "2030-03-04", "days": 3, "requirement": [row] * 3, "holidays": [], "time_limit": 5},
+        content_type="application/json",
+    )
     assert resp.status_code == 201, resp.content
     rid = resp.json()["id"]
     detail = client.get(f"/api/roster/rosters/{rid}").json()
     assert detail["assignments"] and all(set(a) == {"staff_no", "day", "code"} for a in detail["assignments"])
-    bad = client.post(f"/api/roster/rosters/{rid}/edit", {"staff_no": "3001", "day": "2030-03-04", "code": "X"},
-                      content_type="application/json")
+    bad = client.post(
+        f"/api/roster/rosters/{rid}/edit",
+        {"staff_no": "3001", "day": "2030-03-04", "code": "X"},
+        content_type="application/json",
+    )
     assert bad.status_code == 400 and bad.json()["detail"][0]["field"] == "code"
     assert client.post(f"/api/roster/rosters/{rid}/publish").status_code == 200
-    rows = client.get("/api/roster/scheduled", {"start": "2030-03-04T00:00:00+08:00", "end": "2030-03-07T00:00:00+08:00"}).json()
+    rows = client.get(
+        "/api/roster/scheduled", {"start": "2030-03-04T00:00:00+08:00", "end": "2030-03-07T00:00:00+08:00"}
+    ).json()
     assert len(rows) == len(detail["assignments"])
 
 
@@ -189,10 +206,13 @@ def test_api_agents_see_published_rosters_only(center, agents, lead, client_for)
     assert client.get(f"/api/roster/rosters/{roster.id}").status_code == 404
     services.publish(roster, lead)
     assert [r["id"] for r in client.get("/api/roster/rosters").json()] == [roster.id]
-    assert client.post("/api/roster/rosters", {"start": "2030-03-04"}, content_type="application/json").status_code == 403
+    assert (
+        client.post("/api/roster/rosters", {"start": "2030-03-04"}, content_type="application/json").status_code == 403
+    )
 
 
 # ------------------------------------------------------------------------------------------------ pages (no browser)
+
 
 def test_pages_render_and_htmx_edit_returns_the_body(center, agents, lead, client_for):
     roster = _small(center, lead, days=3)
@@ -203,13 +223,21 @@ def test_pages_render_and_htmx_edit_returns_the_body(center, agents, lead, clien
     html = page.content.decode()
     assert page.status_code == 200 and "3001" in html and "cover-data" in html and "规则检查报告" in html
     cell = Assignment.objects.filter(roster=roster, code__in=["D", "R"]).select_related("staff").first()
-    resp = client.post(f"/roster/{roster.id}/cell/", {"staff_no": cell.staff.staff_no, "day": cell.day.isoformat(), "code": ""},
-                       HTTP_HX_REQUEST="true")
+    resp = client.post(
+        f"/roster/{roster.id}/cell/",
+        {"staff_no": cell.staff.staff_no, "day": cell.day.isoformat(), "code": ""},
+        HTTP_HX_REQUEST="true",
+    )
     body = resp.content.decode()
     assert resp.status_code == 200 and "<html" not in body and "软性规则警告" in body
     # agents may not edit (page rule page.roster.plan) and do not see drafts
     agent_client = client_for(agents[0])
-    assert agent_client.post(f"/roster/{roster.id}/cell/", {"staff_no": "3001", "day": "2030-03-04", "code": ""}).status_code == 403
+    assert (
+        agent_client.post(
+            f"/roster/{roster.id}/cell/", {"staff_no": "3001", "day": "2030-03-04", "code": ""}
+        ).status_code
+        == 403
+    )
     assert agent_client.get(f"/roster/{roster.id}/").status_code == 404
 
 
@@ -220,11 +248,15 @@ def test_requirement_from_wfm_erlang_plan(center, monkeypatch):
     def plan(center_, day):
         if day.day == 9:
             raise RuleViolation("no forecast", field="day", rule="no_forecast")
-        return {"rows": [{"start": datetime(day.year, day.month, day.day, h, 0), "scheduled_needed": h} for h in range(24)]}
+        return {
+            "rows": [{"start": datetime(day.year, day.month, day.day, h, 0), "scheduled_needed": h} for h in range(24)]
+        }
 
     monkeypatch.setattr(wfm_services, "staffing_plan", plan)
     rows = services.requirement_from_wfm(center, start=date(2030, 3, 4), days=2, interval_minutes=30)
     assert rows[0][:4] == [0, 0, 1, 1] and rows[1][46:] == [23, 23] and len(rows[0]) == 48
-    partial = services.requirement_from_wfm(center, start=date(2030, 3, 8), days=2, interval_minutes=30)  # 03-09 has no forecast: the profile's day
+    partial = services.requirement_from_wfm(
+        center, start=date(2030, 3, 8), days=2, interval_minutes=30
+    )  # 03-09 has no forecast: the profile's day
     assert partial[0][:4] == [0, 0, 1, 1] and partial[1] is None
     assert services.requirement_from_wfm(center, start=date(2030, 3, 9), days=1, interval_minutes=30) is None

@@ -1,4 +1,5 @@
 """Edited shift hours survive the move to one shift calendar (roster migration 0002, issue 13)."""
+
 import importlib
 from datetime import time
 
@@ -23,14 +24,22 @@ def hours(center):
 
 @pytest.mark.django_db
 def test_an_edited_diary_keeps_its_hours_and_the_old_keys_go(center):
-    _set(center, "hotline", {
-        "shiftlog": {"shifts": [{"code": "day", "name": "白班", "start": "07:00", "end": "19:00"},
-                                {"code": "night", "name": "夜班", "start": "19:00", "end": "07:00"}],
-                     "backfill_days": 10},
-        "quality": {"shifts": [{"code": "day", "name": "白班", "start": "08:00", "end": "18:00"}]},
-        "wfm": {"ladder": {"night_start_hour": 21, "night_end_hour": 7}},
-        "attendance": {"default_shift_start": "07:00"},
-    })
+    _set(
+        center,
+        "hotline",
+        {
+            "shiftlog": {
+                "shifts": [
+                    {"code": "day", "name": "白班", "start": "07:00", "end": "19:00"},
+                    {"code": "night", "name": "夜班", "start": "19:00", "end": "07:00"},
+                ],
+                "backfill_days": 10,
+            },
+            "quality": {"shifts": [{"code": "day", "name": "白班", "start": "08:00", "end": "18:00"}]},
+            "wfm": {"ladder": {"night_start_hour": 21, "night_end_hour": 7}},
+            "attendance": {"default_shift_start": "07:00"},
+        },
+    )
     forwards(apps, None)
     center.refresh_from_db()
     overrides = Policy.objects.get(center=center).overrides
@@ -46,7 +55,9 @@ def test_an_edited_diary_keeps_its_hours_and_the_old_keys_go(center):
 def test_the_rostered_templates_win_over_the_other_lists(center):
     ShiftTemplate.objects.create(center=center, code="D", name="白班", start=time(7, 30), minutes=540)
     ShiftTemplate.objects.create(center=center, code="N", name="晚班", start=time(16, 30), minutes=510, night=True)
-    _set(center, "ecommerce", {"shiftlog": {"shifts": [{"code": "x", "name": "白班", "start": "06:00", "end": "18:00"}]}})
+    _set(
+        center, "ecommerce", {"shiftlog": {"shifts": [{"code": "x", "name": "白班", "start": "06:00", "end": "18:00"}]}}
+    )
     forwards(apps, None)
     assert hours(center) == [("D", "07:30", "16:30"), ("N", "16:30", "01:00")]
     assert default_shift(center).code == "D"  # the preset's 常班 is gone: the first template
@@ -56,7 +67,9 @@ def test_the_rostered_templates_win_over_the_other_lists(center):
 @pytest.mark.django_db
 def test_an_unedited_center_is_left_alone(center):
     for code, start in (("D", time(8)), ("R", time(9))):
-        ShiftTemplate.objects.create(center=center, code=code, name={"D": "白班", "R": "常班"}[code], start=start, minutes=540)
+        ShiftTemplate.objects.create(
+            center=center, code=code, name={"D": "白班", "R": "常班"}[code], start=start, minutes=540
+        )
     ShiftTemplate.objects.create(center=center, code="N", name="晚班", start=time(17), minutes=480, night=True)
     _set(center, "ecommerce", {"shiftlog": {"backfill_days": 7}})
     forwards(apps, None)

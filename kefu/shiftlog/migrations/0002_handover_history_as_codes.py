@@ -5,14 +5,25 @@ import re
 from django.db import migrations, models
 
 # Rows written before the codes kept the action in Chinese (name) and, for some, values in the note.
-_TRANSITIONS = {"交班签字": "shiftlog.handover.transition.sign_out",
-                "接班签字确认": "shiftlog.handover.transition.countersign",
-                "退回补充": "shiftlog.handover.transition.return", "提出异议": "shiftlog.issue.transition.dispute",
-                "责任认定：责任成立": "shiftlog.issue.transition.uphold",
-                "责任认定：不予认定": "shiftlog.issue.transition.dismiss", "修改": "shiftlog.event.edited"}
+_TRANSITIONS = {
+    "交班签字": "shiftlog.handover.transition.sign_out",
+    "接班签字确认": "shiftlog.handover.transition.countersign",
+    "退回补充": "shiftlog.handover.transition.return",
+    "提出异议": "shiftlog.issue.transition.dispute",
+    "责任认定：责任成立": "shiftlog.issue.transition.uphold",
+    "责任认定：不予认定": "shiftlog.issue.transition.dismiss",
+    "修改": "shiftlog.event.edited",
+}
 _ISSUE_KINDS = {"登记漏交": "omission", "登记错交": "wrong_handover", "登记错接": "mis_receipt"}
-_ITEM_KINDS = {"在办工单": "order", "待回电": "callback", "待联系潜在客户": "prospect", "紧急待办": "urgent",
-               "事件/疑难问题": "incident", "设备/系统故障": "equipment", "其他": "other"}
+_ITEM_KINDS = {
+    "在办工单": "order",
+    "待回电": "callback",
+    "待联系潜在客户": "prospect",
+    "紧急待办": "urgent",
+    "事件/疑难问题": "incident",
+    "设备/系统故障": "equipment",
+    "其他": "other",
+}
 _CARRIED = re.compile(r"^带入未结事项 (\d+) 项$")
 
 
@@ -27,7 +38,10 @@ def to_codes(apps, schema_editor):
         if name in _TRANSITIONS:
             code = _TRANSITIONS[name]
         elif name in _ISSUE_KINDS:
-            code, params = "shiftlog.event.issue_reported", {"kind": _label(f"shiftlog.issue.kind.{_ISSUE_KINDS[name]}")}
+            code, params = (
+                "shiftlog.event.issue_reported",
+                {"kind": _label(f"shiftlog.issue.kind.{_ISSUE_KINDS[name]}")},
+            )
         elif name == "创建":
             carried = _CARRIED.match(note)
             code = "shiftlog.event.created_carried" if carried else "shiftlog.event.created"
@@ -36,7 +50,11 @@ def to_codes(apps, schema_editor):
             kind, _, text = note.partition("：")
             if kind not in _ITEM_KINDS:
                 continue  # not written by the service: left as it was
-            code, params, note = "shiftlog.event.item_added", {"kind": _label(f"shiftlog.item.kind.{_ITEM_KINDS[kind]}")}, text
+            code, params, note = (
+                "shiftlog.event.item_added",
+                {"kind": _label(f"shiftlog.item.kind.{_ITEM_KINDS[kind]}")},
+                text,
+            )
         elif name == "关闭事项":
             item, _, closed = note.partition("：")
             code, params, note = "shiftlog.event.item_closed", {"item": item}, closed
@@ -70,26 +88,25 @@ def to_names(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('shiftlog', '0001_initial'),
+        ("shiftlog", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='handoverevent',
-            name='code',
-            field=models.CharField(blank=True, max_length=80, verbose_name='动作代码'),
+            model_name="handoverevent",
+            name="code",
+            field=models.CharField(blank=True, max_length=80, verbose_name="动作代码"),
         ),
         migrations.AddField(
-            model_name='handoverevent',
-            name='params',
-            field=models.JSONField(blank=True, default=dict, verbose_name='参数'),
+            model_name="handoverevent",
+            name="params",
+            field=models.JSONField(blank=True, default=dict, verbose_name="参数"),
         ),
         migrations.AlterField(
-            model_name='handoverevent',
-            name='name',
-            field=models.CharField(blank=True, max_length=30, verbose_name='动作'),
+            model_name="handoverevent",
+            name="name",
+            field=models.CharField(blank=True, max_length=30, verbose_name="动作"),
         ),
         migrations.RunPython(to_codes, to_names),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('shiftlog', '0002_handover_history_as_codes'),
+        ("shiftlog", "0002_handover_history_as_codes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='issue',
-            name='version',
-            field=models.PositiveIntegerField(default=1, verbose_name='版本'),
+            model_name="issue",
+            name="version",
+            field=models.PositiveIntegerField(default=1, verbose_name="版本"),
         ),
     ]

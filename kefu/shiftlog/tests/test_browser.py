@@ -1,4 +1,5 @@
 """Chromium: write and sign as the outgoing agent, countersign as the incoming one, see the carried-over item."""
+
 import pytest
 from django.utils import timezone
 

@@ -1,5 +1,6 @@
 """The handover diary and its liability records on the workflow kernel (kefu/shiftlog/machine.py): what is declared,
 who may fire what, the version, the history stored as codes, the audit record, and the rows stored before the codes."""
+
 import importlib
 from datetime import datetime, timedelta
 from types import SimpleNamespace
@@ -42,8 +43,12 @@ def test_liability_records_machine_004_L669():
     assert (set(by_name["dispute"].src), by_name["dispute"].parties) == ({IssueState.OPEN}, {Party.SUBJECT})
     for name, dst in (("uphold", IssueState.UPHELD), ("dismiss", IssueState.DISMISSED)):
         t = by_name[name]
-        assert (set(t.src), t.dst, t.roles, t.parties) == ({IssueState.OPEN, IssueState.DISPUTED}, dst, LEADS,
-                                                           {Party.OWNER})
+        assert (set(t.src), t.dst, t.roles, t.parties) == (
+            {IssueState.OPEN, IssueState.DISPUTED},
+            dst,
+            LEADS,
+            {Party.OWNER},
+        )
     issue = SimpleNamespace(status=IssueState.DISPUTED, responsible_id=1)
     assert available(ISSUE, _scope(1, Role.SUPERVISOR), issue) == []  # nobody rules on their own liability
     assert [t.name for t in available(ISSUE, _scope(2, Role.SUPERVISOR), issue)] == ["uphold", "dismiss"]
@@ -59,13 +64,22 @@ def test_labels_are_declared():
 
 @pytest.fixture
 def people(make_staff):
-    return {"out": make_staff("agent", staff_no="2001"), "in": make_staff("agent", staff_no="2002"),
-            "lead": make_staff("supervisor", staff_no="3001")}
+    return {
+        "out": make_staff("agent", staff_no="2001"),
+        "in": make_staff("agent", staff_no="2002"),
+        "lead": make_staff("supervisor", staff_no="3001"),
+    }
 
 
 def _signed(people):
-    h = services.start_handover(people["out"], shift_code="D", shift_date=D, incoming_no="2002",
-                                equipment_state="话务系统正常", notes="注意新资费公告")
+    h = services.start_handover(
+        people["out"],
+        shift_code="D",
+        shift_date=D,
+        incoming_no="2002",
+        equipment_state="话务系统正常",
+        notes="注意新资费公告",
+    )
     return services.transition(people["out"], h.pk, name="sign_out", version=h.version)
 
 
@@ -106,11 +120,15 @@ def test_history_as_codes_and_an_audit_record_for_each_step(people):
     h = services.transition(people["in"], h.pk, name="return", version=h.version, reason="未写明工单编号")
     assert (h.state, h.return_reason, h.signed_out_at) == (State.DRAFT, "未写明工单编号", None)
     rows = list(h.events.values_list("code", "note", "staff_no"))
-    assert rows[-2:] == [("shiftlog.handover.transition.sign_out", "", "2001"),
-                         ("shiftlog.handover.transition.return", "未写明工单编号", "2002")]
+    assert rows[-2:] == [
+        ("shiftlog.handover.transition.sign_out", "", "2001"),
+        ("shiftlog.handover.transition.return", "未写明工单编号", "2002"),
+    ]
     with translation.override("en"):
         assert [e.label for e in h.events.all()][-1] == "Return for completion"
-    notes = list(AuditRecord.objects.filter(object_type="shiftlog.handover").order_by("id").values_list("note", flat=True))
+    notes = list(
+        AuditRecord.objects.filter(object_type="shiftlog.handover").order_by("id").values_list("note", flat=True)
+    )
     assert notes == ["shiftlog.handover.sign_out", "shiftlog.handover.return"]
 
 
@@ -138,27 +156,49 @@ def test_rows_stored_as_chinese_prose_become_codes(people):
     migration = importlib.import_module("kefu.shiftlog.migrations.0002_handover_history_as_codes")
     h = services.start_handover(people["out"], shift_code="D", shift_date=D, incoming_no="2002", equipment_state="正常")
     HandoverEvent.objects.filter(handover=h).delete()
-    old = [("创建", "带入未结事项 3 项"), ("登记事项", "待回电：回电告知进度"), ("关闭事项", "宽带故障：已修复"),
-           ("交班签字", ""), ("登记漏交", "未交代工单"), ("责任认定：不予认定", "日志已写明"), ("自定义", "x")]
+    old = [
+        ("创建", "带入未结事项 3 项"),
+        ("登记事项", "待回电：回电告知进度"),
+        ("关闭事项", "宽带故障：已修复"),
+        ("交班签字", ""),
+        ("登记漏交", "未交代工单"),
+        ("责任认定：不予认定", "日志已写明"),
+        ("自定义", "x"),
+    ]
     for name, note in old:
         HandoverEvent.objects.create(handover=h, staff_no="2001", name=name, note=note)
     migration.to_codes(apps, None)
     rows = [(e.code, e.params, e.note, e.name) for e in h.events.all()]
     assert rows == [
         ("shiftlog.event.created_carried", {"count": 3}, "", ""),
-        ("shiftlog.event.item_added", {"kind": {"code": "shiftlog.item.kind.callback", "params": {}}}, "回电告知进度", ""),
+        (
+            "shiftlog.event.item_added",
+            {"kind": {"code": "shiftlog.item.kind.callback", "params": {}}},
+            "回电告知进度",
+            "",
+        ),
         ("shiftlog.event.item_closed", {"item": "宽带故障"}, "已修复", ""),
         ("shiftlog.handover.transition.sign_out", {}, "", ""),
-        ("shiftlog.event.issue_reported", {"kind": {"code": "shiftlog.issue.kind.omission", "params": {}}}, "未交代工单", ""),
+        (
+            "shiftlog.event.issue_reported",
+            {"kind": {"code": "shiftlog.issue.kind.omission", "params": {}}},
+            "未交代工单",
+            "",
+        ),
         ("shiftlog.issue.transition.dismiss", {}, "日志已写明", ""),
         ("", {}, "x", "自定义"),  # not the service's wording: left as written
     ]
     with translation.override("en"):
-        assert [e.label for e in h.events.all()][:2] == ["Created (3 open items carried over)",
-                                                         "Item recorded: Callback due"]
+        assert [e.label for e in h.events.all()][:2] == [
+            "Created (3 open items carried over)",
+            "Item recorded: Callback due",
+        ]
     migration.to_names(apps, None)
-    assert list(h.events.values_list("name", "note"))[:3] == [("创建", "带入未结事项 3 项"), ("登记事项", "待回电：回电告知进度"),
-                                                             ("关闭事项", "宽带故障：已修复")]
+    assert list(h.events.values_list("name", "note"))[:3] == [
+        ("创建", "带入未结事项 3 项"),
+        ("登记事项", "待回电：回电告知进度"),
+        ("关闭事项", "宽带故障：已修复"),
+    ]
 
 
 @pytest.mark.browser
@@ -166,8 +206,9 @@ def test_rows_stored_as_chinese_prose_become_codes(people):
 def test_return_and_ruling_in_the_browser_004_L661_L669(make_staff, page, login, screenshot):
     out, inc = make_staff("agent", staff_no="1201"), make_staff("agent", staff_no="1202")
     lead = make_staff("supervisor", staff_no="1901")
-    h = services.start_handover(out, shift_code="D", shift_date=D, incoming_no="1202", equipment_state="话务系统正常",
-                                notes="注意新资费公告")
+    h = services.start_handover(
+        out, shift_code="D", shift_date=D, incoming_no="1202", equipment_state="话务系统正常", notes="注意新资费公告"
+    )
     services.transition(out, h.pk, name="sign_out", version=h.version)
     login(inc)
     page.goto(f"{page.base_url}/shiftlog/h/{h.pk}/")

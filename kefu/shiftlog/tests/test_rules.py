@@ -1,4 +1,5 @@
 """Pure handover rules: shift windows, deadlines, lateness and liability (values computed by hand)."""
+
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -6,7 +7,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kefu.shiftlog import policy
-from kefu.shiftlog.rules import Deadlines, Flag, IssueKind, Shift, Side, deadlines, lateness, responsible_side, shift_ending_near, shift_hours, shift_window
+from kefu.shiftlog.rules import (
+    Deadlines,
+    Flag,
+    IssueKind,
+    Shift,
+    Side,
+    deadlines,
+    lateness,
+    responsible_side,
+    shift_ending_near,
+    shift_hours,
+    shift_window,
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
 DAY = Shift("day", "白班", "08:00", "17:00")  # 003:L5
@@ -48,7 +61,10 @@ def test_lateness_boundaries_004_L663():
     # exactly at the deadline is on time
     assert lateness(due, at(2026, 3, 1, 17), at(2026, 3, 1, 17, 30), at(2026, 3, 2, 9)) == []
     # one minute after: late on both sides
-    assert lateness(due, at(2026, 3, 1, 17, 1), at(2026, 3, 1, 17, 31), at(2026, 3, 2, 9)) == [Flag.SIGNED_LATE, Flag.COUNTERSIGNED_LATE]
+    assert lateness(due, at(2026, 3, 1, 17, 1), at(2026, 3, 1, 17, 31), at(2026, 3, 2, 9)) == [
+        Flag.SIGNED_LATE,
+        Flag.COUNTERSIGNED_LATE,
+    ]
     # not signed, before the deadline: nothing yet
     assert lateness(due, None, None, at(2026, 3, 1, 16, 59)) == []
     # not signed at 17:10: unsigned, countersign not yet due
@@ -85,7 +101,12 @@ def test_presets_are_valid():
 
 
 def test_policy_validate_names_the_field():
-    bad = {"arrive_early_minutes": -1, "sign_out_grace_minutes": 0, "countersign_grace_minutes": 30, "backfill_days": 400}
+    bad = {
+        "arrive_early_minutes": -1,
+        "sign_out_grace_minutes": 0,
+        "countersign_grace_minutes": 30,
+        "backfill_days": 400,
+    }
     fields = {f for f, _ in policy.validate(bad)}
     assert fields == {"arrive_early_minutes", "backfill_days"}
 

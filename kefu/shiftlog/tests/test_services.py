@@ -1,5 +1,6 @@
 """The handover diary's use cases: two signatures, carry-over, liability, lateness; bad input changes nothing."""
-from datetime import date, datetime, time, timedelta
+
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -72,7 +73,12 @@ def test_deadline_follows_the_rostered_shift(people):
     # issue 13: an agent rostered 常班 09:00-18:00 (003:L11) signs by 18:00, not by another shift's end
     _rostered(people["out"], D, "R")
     h = start(people["out"], shift="R")
-    assert (h.shift_start, h.shift_end, h.sign_out_due, h.countersign_due) == (dt(D, 9), dt(D, 18), dt(D, 18), dt(D, 18, 30))
+    assert (h.shift_start, h.shift_end, h.sign_out_due, h.countersign_due) == (
+        dt(D, 9),
+        dt(D, 18),
+        dt(D, 18),
+        dt(D, 18, 30),
+    )
     # an agent not on the roster that day keeps the calendar's hours of the shift written
     assert start(people["in"], incoming="2003").shift_end == dt(D, 17)
 
@@ -80,7 +86,10 @@ def test_deadline_follows_the_rostered_shift(people):
 @pytest.mark.django_db
 def test_the_form_guesses_the_rostered_shift(people):
     # at 17:05 the calendar's nearest end is 白班 17:00; an agent rostered 常班 09:00-18:00 is offered 常班
-    assert (services.likely_shift(people["in"], dt(D, 17, 5))[0].code, services.likely_shift(people["in"], dt(D, 17, 5))[1]) == ("D", D)
+    assert (
+        services.likely_shift(people["in"], dt(D, 17, 5))[0].code,
+        services.likely_shift(people["in"], dt(D, 17, 5))[1],
+    ) == ("D", D)
     _rostered(people["out"], D, "R")
     shift, day = services.likely_shift(people["out"], dt(D, 17, 5))
     assert (shift.code, day) == ("R", D)
@@ -120,7 +129,12 @@ def test_two_signatures_with_time_and_staff_number_004_L663(people):
     sign(people["in"], h, "countersign", now=t2)
     h.refresh_from_db()
     assert (h.state, h.signed_out_at, h.signed_out_no, h.countersigned_at, h.countersigned_no) == (
-        "countersigned", t1, "2001", t2, "2002")
+        "countersigned",
+        t1,
+        "2001",
+        t2,
+        "2002",
+    )
     assert selectors.flags_of(h, t2 + timedelta(days=1)) == []
     assert [e.label for e in h.events.all()] == ["创建", "登记事项：紧急待办", "交班签字", "接班签字确认"]
 
@@ -151,7 +165,11 @@ def test_sign_out_needs_incoming_equipment_and_content(people):
         sign(people["out"], h, "sign_out")
     assert {p.rule for p in exc.value.problems} == {"incoming_required", "equipment_required", "empty"}
     said = {p.rule: p.message for p in exc.value.problems}  # each names what to fill in, without a seed reference
-    assert "接班人工号" in said["incoming_required"] and "设备" in said["equipment_required"] and "交接事项" in said["empty"]
+    assert (
+        "接班人工号" in said["incoming_required"]
+        and "设备" in said["equipment_required"]
+        and "交接事项" in said["empty"]
+    )
     assert not any(":L" in m for m in said.values())
     assert snapshot() == before
 
@@ -159,11 +177,15 @@ def test_sign_out_needs_incoming_equipment_and_content(people):
 @pytest.mark.django_db
 def test_problem_during_handover_must_reach_a_stopping_point_first_004_L667(people):
     h = start(people["out"])
-    item = services.add_item(people["out"], h.pk, kind="incident", text="交接时来电用户投诉未处理完", during_handover=True)
+    item = services.add_item(
+        people["out"], h.pk, kind="incident", text="交接时来电用户投诉未处理完", during_handover=True
+    )
     before = snapshot()
     with pytest.raises(RuleViolation) as exc:
         sign(people["out"], h, "sign_out")
-    assert exc.value.problems[0].rule == "handover_problem_open" and "告一段落" in exc.value.problems[0].message  # 004:L667
+    assert (
+        exc.value.problems[0].rule == "handover_problem_open" and "告一段落" in exc.value.problems[0].message
+    )  # 004:L667
     assert snapshot() == before
     services.close_item(people["out"], item.pk, note="已安抚用户并登记工单")
     sign(people["out"], h, "sign_out")
@@ -236,15 +258,18 @@ def test_stale_version_is_a_conflict(people):
     assert exc.value.status == 409 and exc.value.problems[0].field == "version" and snapshot() == before
 
 
-@pytest.mark.parametrize("kwargs, field, rule", [
-    ({"shift_code": "nope"}, "shift_code", "choice"),
-    ({"incoming_no": "9999"}, "incoming_no", "not_found"),
-    ({"incoming_no": "2001"}, "incoming_no", "self_handover"),
-    ({"notes": "请回电13812345678"}, "notes", "phone_in_text"),
-    ({"notes": "a\x00b"}, "notes", "control_char"),
-    ({"shift_date": datetime.now(TZ).date() + timedelta(days=2)}, "shift_date", "date_range"),
-    ({"shift_date": datetime.now(TZ).date() - timedelta(days=40)}, "shift_date", "date_range"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field, rule",
+    [
+        ({"shift_code": "nope"}, "shift_code", "choice"),
+        ({"incoming_no": "9999"}, "incoming_no", "not_found"),
+        ({"incoming_no": "2001"}, "incoming_no", "self_handover"),
+        ({"notes": "请回电13812345678"}, "notes", "phone_in_text"),
+        ({"notes": "a\x00b"}, "notes", "control_char"),
+        ({"shift_date": datetime.now(TZ).date() + timedelta(days=2)}, "shift_date", "date_range"),
+        ({"shift_date": datetime.now(TZ).date() - timedelta(days=40)}, "shift_date", "date_range"),
+    ],
+)
 @pytest.mark.django_db
 def test_bad_start_input_changes_nothing(people, kwargs, field, rule):
     args = {"shift_code": "D", "shift_date": D, "incoming_no": "2002", **kwargs}
@@ -255,18 +280,21 @@ def test_bad_start_input_changes_nothing(people, kwargs, field, rule):
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("kwargs, field, rule", [
-    ({"kind": "bogus", "text": "x"}, "kind", "choice"),
-    ({"kind": "other", "text": " "}, "text", "required"),
-    ({"kind": "order", "text": "工单"}, "order_ref", "order_required"),
-    ({"kind": "callback", "text": "回电"}, "customer_phone", "customer_required"),
-    ({"kind": "callback", "text": "回电", "customer_phone": "13812345678"}, "due_at", "due_required"),
-    ({"kind": "prospect", "text": "意向客户", "customer_phone": "123"}, "phone", "phone_format"),
-    ({"kind": "other", "text": "x", "order_id": -3}, "order_id", "positive"),
-    ({"kind": "other", "text": "x", "order_id": 2**63}, "order_id", "positive"),
-    ({"kind": "other", "text": "x", "order_ref": "a\x00"}, "order_ref", "control_char"),
-    ({"kind": "other", "text": "x", "due_at": datetime(1, 1, 2, tzinfo=TZ)}, "due_at", "datetime_range"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field, rule",
+    [
+        ({"kind": "bogus", "text": "x"}, "kind", "choice"),
+        ({"kind": "other", "text": " "}, "text", "required"),
+        ({"kind": "order", "text": "工单"}, "order_ref", "order_required"),
+        ({"kind": "callback", "text": "回电"}, "customer_phone", "customer_required"),
+        ({"kind": "callback", "text": "回电", "customer_phone": "13812345678"}, "due_at", "due_required"),
+        ({"kind": "prospect", "text": "意向客户", "customer_phone": "123"}, "phone", "phone_format"),
+        ({"kind": "other", "text": "x", "order_id": -3}, "order_id", "positive"),
+        ({"kind": "other", "text": "x", "order_id": 2**63}, "order_id", "positive"),
+        ({"kind": "other", "text": "x", "order_ref": "a\x00"}, "order_ref", "control_char"),
+        ({"kind": "other", "text": "x", "due_at": datetime(1, 1, 2, tzinfo=TZ)}, "due_at", "datetime_range"),
+    ],
+)
 @pytest.mark.django_db
 def test_bad_item_input_changes_nothing(people, kwargs, field, rule):
     h = start(people["out"])
@@ -281,8 +309,15 @@ def test_bad_item_input_changes_nothing(people, kwargs, field, rule):
 def test_callback_item_keeps_the_customer_encrypted(people):
     h = start(people["out"])
     due = dt(D, 21)
-    item = services.add_item(people["out"], h.pk, kind="callback", text="查询话费退还结果后回电", customer_phone="138 1234 5678",
-                             customer_name="张三", due_at=due)
+    item = services.add_item(
+        people["out"],
+        h.pk,
+        kind="callback",
+        text="查询话费退还结果后回电",
+        customer_phone="138 1234 5678",
+        customer_name="张三",
+        due_at=due,
+    )
     assert item.customer.phone == "13812345678" and item.due_at == due
 
 
@@ -374,8 +409,18 @@ def test_supervisor_sees_unsigned_and_late_handovers(people):
 def _ticket(actor):
     from kefu.tickets import services as tickets
 
-    return tickets.create_order(actor.center, actor, {"kind": "complaint", "phone": "13800138000", "subject": "话费多扣",
-                                                      "description": "本月多扣50元", "category": "tariff", "level": 2})
+    return tickets.create_order(
+        actor.center,
+        actor,
+        {
+            "kind": "complaint",
+            "phone": "13800138000",
+            "subject": "话费多扣",
+            "description": "本月多扣50元",
+            "category": "tariff",
+            "level": 2,
+        },
+    )
 
 
 @pytest.mark.django_db
@@ -387,8 +432,10 @@ def test_order_items_link_to_the_tickets_app_by_number_or_id(people):
     unknown = services.add_item(people["out"], h.pk, kind="order", text="外系统单号", order_ref="EXT-001")
     assert (by_number.order_id, by_id.order_ref, unknown.order_id) == (order.pk, order.number, None)
     before = snapshot()
-    for kwargs, field, rule in (({"order_id": order.pk + 1000}, "order_id", "not_found"),
-                                ({"order_id": order.pk, "order_ref": "GD-other"}, "order_ref", "mismatch")):
+    for kwargs, field, rule in (
+        ({"order_id": order.pk + 1000}, "order_id", "not_found"),
+        ({"order_id": order.pk, "order_ref": "GD-other"}, "order_ref", "mismatch"),
+    ):
         with pytest.raises(RuleViolation) as exc:
             services.add_item(people["out"], h.pk, kind="order", text="x", **kwargs)
         assert (exc.value.problems[0].field, exc.value.problems[0].rule) == (field, rule)

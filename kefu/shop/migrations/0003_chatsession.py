@@ -5,32 +5,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0001_initial'),
-        ('shop', '0002_badreview_complaint_complaintevent_reviewevent'),
+        ("org", "0001_initial"),
+        ("shop", "0002_badreview_complaint_complaintevent_reviewevent"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChatSession',
+            name="ChatSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('session', models.CharField(max_length=60, verbose_name='会话ID')),
-                ('buyer', models.CharField(db_index=True, max_length=60, verbose_name='买家')),
-                ('agent_no', models.CharField(blank=True, max_length=60, verbose_name='客服')),
-                ('started_at', models.DateTimeField(db_index=True, verbose_name='开始时间')),
-                ('messages', models.PositiveIntegerField(verbose_name='消息数')),
-                ('buyer_messages', models.PositiveIntegerField(verbose_name='买家消息数')),
-                ('first_reply_seconds', models.FloatField(null=True, verbose_name='首次响应（秒）')),
-                ('mean_response_seconds', models.FloatField(null=True, verbose_name='平均响应（秒）')),
-                ('center', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.center', verbose_name='中心')),
-                ('shop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='shop.shop', verbose_name='店铺')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("session", models.CharField(max_length=60, verbose_name="会话ID")),
+                ("buyer", models.CharField(db_index=True, max_length=60, verbose_name="买家")),
+                ("agent_no", models.CharField(blank=True, max_length=60, verbose_name="客服")),
+                ("started_at", models.DateTimeField(db_index=True, verbose_name="开始时间")),
+                ("messages", models.PositiveIntegerField(verbose_name="消息数")),
+                ("buyer_messages", models.PositiveIntegerField(verbose_name="买家消息数")),
+                ("first_reply_seconds", models.FloatField(null=True, verbose_name="首次响应（秒）")),
+                ("mean_response_seconds", models.FloatField(null=True, verbose_name="平均响应（秒）")),
+                (
+                    "center",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="org.center",
+                        verbose_name="中心",
+                    ),
+                ),
+                (
+                    "shop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="shop.shop",
+                        verbose_name="店铺",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '聊天会话',
-                'verbose_name_plural': '聊天会话',
-                'constraints': [models.UniqueConstraint(fields=('shop', 'session'), name='chat_session_unique')],
+                "verbose_name": "聊天会话",
+                "verbose_name_plural": "聊天会话",
+                "constraints": [models.UniqueConstraint(fields=("shop", "session"), name="chat_session_unique")],
             },
         ),
     ]

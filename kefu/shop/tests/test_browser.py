@@ -1,5 +1,6 @@
 """The shop desk's pages in Chromium as a shop agent, a team lead and an after-sales handler (screenshots at desktop
 and phone width under artifacts/screenshots/)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -60,7 +61,10 @@ def test_agent_imports_confirms_and_remarks_an_order(desk, login, screenshot, tm
     page.fill("#remark-builder input[name=refund]", "5")
     page.click("#remark-builder button[type=submit]")
     page.wait_for_selector("#remark-text")
-    assert page.inner_text("#remark-text") == "2001号客服、发顺丰快递、由于尺码未确认等确定了再发货(需先填写单号)、赠送小礼品并退还5元钱"
+    assert (
+        page.inner_text("#remark-text")
+        == "2001号客服、发顺丰快递、由于尺码未确认等确定了再发货(需先填写单号)、赠送小礼品并退还5元钱"
+    )
     screenshot("shop-order-agent")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot("shop-order-agent-phone")
@@ -70,9 +74,17 @@ def test_handler_moves_a_return_and_lead_sees_commission_and_notebooks(desk, log
     agent_scope = scope_of(desk["agent"])
     services.import_orders(agent_scope, shop=desk["shop"], raw=csv_of(*ROWS))
     order = ShopOrder.objects.get(order_no="T1001")
-    case = services.open_case(agent_scope, order, data={"kind": "return", "reason": "quality",
-                                                   "received_on": timezone.localdate() - timedelta(days=2),
-                                                   "amount": "199", "payment_account": "wang@example.com"})
+    case = services.open_case(
+        agent_scope,
+        order,
+        data={
+            "kind": "return",
+            "reason": "quality",
+            "received_on": timezone.localdate() - timedelta(days=2),
+            "amount": "199",
+            "payment_account": "wang@example.com",
+        },
+    )
     page = login(desk["handler"])
     page.goto(page.base_url + f"/shop/cases/{case.pk}/")
     page.click("button:has-text('同意退换')")

@@ -1,5 +1,6 @@
 """The demo shop builds through the real services, twice without duplicating anything; the demo knowledge no
 longer tells agents to offer cash for good reviews (001:L312-314 is a practice the catalogue says not to build)."""
+
 from __future__ import annotations
 
 import io

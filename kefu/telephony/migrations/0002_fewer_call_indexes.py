@@ -5,40 +5,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0001_initial'),
-        ('telephony', '0001_initial'),
+        ("org", "0001_initial"),
+        ("telephony", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='call',
-            name='agent',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='calls', to='org.staff', verbose_name='座席'),
+            model_name="call",
+            name="agent",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="calls",
+                to="org.staff",
+                verbose_name="座席",
+            ),
         ),
         migrations.AlterField(
-            model_name='call',
-            name='agent_staff_no',
-            field=models.CharField(blank=True, max_length=20, verbose_name='工号'),
+            model_name="call",
+            name="agent_staff_no",
+            field=models.CharField(blank=True, max_length=20, verbose_name="工号"),
         ),
         migrations.AlterField(
-            model_name='call',
-            name='caller_digest',
-            field=models.CharField(blank=True, editable=False, max_length=64, verbose_name='主叫摘要'),
+            model_name="call",
+            name="caller_digest",
+            field=models.CharField(blank=True, editable=False, max_length=64, verbose_name="主叫摘要"),
         ),
         migrations.AlterField(
-            model_name='call',
-            name='center',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='calls', to='org.center', verbose_name='中心'),
+            model_name="call",
+            name="center",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="calls",
+                to="org.center",
+                verbose_name="中心",
+            ),
         ),
         migrations.AlterField(
-            model_name='call',
-            name='team',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='calls', to='org.team', verbose_name='班组'),
+            model_name="call",
+            name="team",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="calls",
+                to="org.team",
+                verbose_name="班组",
+            ),
         ),
         migrations.AddIndex(
-            model_name='call',
-            index=models.Index(fields=['center', 'caller_digest'], name='call_caller_digest'),
+            model_name="call",
+            index=models.Index(fields=["center", "caller_digest"], name="call_caller_digest"),
         ),
     ]

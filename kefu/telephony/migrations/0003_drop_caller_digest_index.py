@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('telephony', '0002_fewer_call_indexes'),
+        ("telephony", "0002_fewer_call_indexes"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='call',
-            name='call_caller_digest',
+            model_name="call",
+            name="call_caller_digest",
         ),
     ]

@@ -5,15 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('telephony', '0003_drop_caller_digest_index'),
+        ("telephony", "0003_drop_caller_digest_index"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='call',
-            name='batch',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='call_rows', to='telephony.importbatch', verbose_name='导入批次'),
+            model_name="call",
+            name="batch",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="call_rows",
+                to="telephony.importbatch",
+                verbose_name="导入批次",
+            ),
         ),
     ]

@@ -4,23 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0001_initial'),
-        ('telephony', '0004_call_batch_without_index'),
+        ("org", "0001_initial"),
+        ("telephony", "0004_call_batch_without_index"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='call',
-            name='telephony_c_center__7244e9_idx',
+            model_name="call",
+            name="telephony_c_center__7244e9_idx",
         ),
         migrations.RemoveIndex(
-            model_name='call',
-            name='telephony_c_center__cc582d_idx',
+            model_name="call",
+            name="telephony_c_center__cc582d_idx",
         ),
         migrations.AddIndex(
-            model_name='call',
-            index=models.Index(fields=['center', 'offered_at', 'agent_staff_no'], name='call_center_time_agent'),
+            model_name="call",
+            index=models.Index(fields=["center", "offered_at", "agent_staff_no"], name="call_center_time_agent"),
         ),
     ]

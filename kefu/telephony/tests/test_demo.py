@@ -24,10 +24,18 @@ def test_demo_month_is_imported_through_queue_log_and_is_idempotent(monkeypatch)
     from kefu.roster.selectors import scheduled_intervals
 
     sessions = list(AgentSession.objects.filter(center=center))
-    planned = {(no, s.date()): s for no, s, _e, *_ in scheduled_intervals(center, min(x.start for x in sessions) - timedelta(hours=1),
-                                                                         max(x.end for x in sessions))}
+    planned = {
+        (no, s.date()): s
+        for no, s, _e, *_ in scheduled_intervals(
+            center, min(x.start for x in sessions) - timedelta(hours=1), max(x.end for x in sessions)
+        )
+    }
     for x in sessions:  # every login starts at a rostered shift: a few minutes early, or now and then up to 25 late
-        starts = [s for (no, _d), s in planned.items() if no == x.agent_staff_no and abs((x.start - s).total_seconds()) <= 25 * 60]
+        starts = [
+            s
+            for (no, _d), s in planned.items()
+            if no == x.agent_staff_no and abs((x.start - s).total_seconds()) <= 25 * 60
+        ]
         assert starts, (x.agent_staff_no, x.start)
     assert len(sessions) <= len(planned)
     before = Call.objects.count()

@@ -1,6 +1,7 @@
 """Importers against the database: all or nothing, idempotent, pending calls across files, CSV mappings with Chinese errors."""
+
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import polars as pl
 import pytest
@@ -8,13 +9,12 @@ from django.db import connection
 
 from kefu.audit.crypto import digest
 from kefu.errors import RuleViolation
-from kefu.telephony import selectors, services
-from kefu.telephony import bulk
+from kefu.telephony import bulk, services
 from kefu.telephony.models import AgentPause, AgentSession, Call, Caller, ImportBatch, PendingLine
 from kefu.telephony.simulator import AgentShift, Dist, SimConfig, simulate
 
 T0 = 1772380800  # 2026-03-01 16:00 UTC
-UTC = timezone.utc
+UTC = UTC
 
 
 def L(sec, callid, queue, agent, event, *data) -> str:
@@ -26,22 +26,31 @@ def qlog(*lines) -> bytes:
 
 
 def snapshot():
-    return (Call.objects.count(), AgentSession.objects.count(), AgentPause.objects.count(), ImportBatch.objects.count(),
-            list(PendingLine.objects.values_list("line", flat=True)))
+    return (
+        Call.objects.count(),
+        AgentSession.objects.count(),
+        AgentPause.objects.count(),
+        ImportBatch.objects.count(),
+        list(PendingLine.objects.values_list("line", flat=True)),
+    )
 
 
-FILE_A = qlog(L(0, "NONE", "q1", "SIP/7001", "ADDMEMBER", ""),
-              L(10, "1.1", "q1", "NONE", "ENTERQUEUE", "", "13800001111"),
-              L(10, "1.1", "q1", "NONE", "KF_CALLINFO", "投诉", 1),
-              L(20, "1.1", "q1", "SIP/7001", "CONNECT", 10, "1.2", 3),
-              L(80, "1.1", "q1", "SIP/7001", "KF_WRAPUP", 5, 30, "resolved", 1),
-              L(80, "1.1", "q1", "SIP/7001", "COMPLETECALLER", 10, 60, 1),
-              L(90, "2.1", "q1", "NONE", "ENTERQUEUE", "", "13900002222"),
-              L(100, "2.1", "q1", "SIP/7001", "CONNECT", 10, "2.2", 0))  # still talking at the end of file A
-FILE_B = qlog(L(400, "2.1", "q1", "SIP/7001", "COMPLETEAGENT", 10, 300, 1),
-              L(500, "3.1", "q1", "NONE", "ENTERQUEUE", "", "13800001111"),
-              L(512, "3.1", "q1", "NONE", "ABANDON", 1, 1, 12),
-              L(3600, "NONE", "q1", "SIP/7001", "REMOVEMEMBER", ""))
+FILE_A = qlog(
+    L(0, "NONE", "q1", "SIP/7001", "ADDMEMBER", ""),
+    L(10, "1.1", "q1", "NONE", "ENTERQUEUE", "", "13800001111"),
+    L(10, "1.1", "q1", "NONE", "KF_CALLINFO", "投诉", 1),
+    L(20, "1.1", "q1", "SIP/7001", "CONNECT", 10, "1.2", 3),
+    L(80, "1.1", "q1", "SIP/7001", "KF_WRAPUP", 5, 30, "resolved", 1),
+    L(80, "1.1", "q1", "SIP/7001", "COMPLETECALLER", 10, 60, 1),
+    L(90, "2.1", "q1", "NONE", "ENTERQUEUE", "", "13900002222"),
+    L(100, "2.1", "q1", "SIP/7001", "CONNECT", 10, "2.2", 0),
+)  # still talking at the end of file A
+FILE_B = qlog(
+    L(400, "2.1", "q1", "SIP/7001", "COMPLETEAGENT", 10, 300, 1),
+    L(500, "3.1", "q1", "NONE", "ENTERQUEUE", "", "13800001111"),
+    L(512, "3.1", "q1", "NONE", "ABANDON", 1, 1, 12),
+    L(3600, "NONE", "q1", "SIP/7001", "REMOVEMEMBER", ""),
+)
 
 
 @pytest.mark.django_db
@@ -72,7 +81,10 @@ def test_call_open_at_end_of_file_a_is_completed_by_file_b(center, make_staff):
     assert call.offered_at == datetime.fromtimestamp(T0 + 90, tz=UTC)
     assert outcome.calls_created == 2 and PendingLine.objects.count() == 0
     (session,) = AgentSession.objects.all()
-    assert (session.start, session.end) == (datetime.fromtimestamp(T0, tz=UTC), datetime.fromtimestamp(T0 + 3600, tz=UTC))
+    assert (session.start, session.end) == (
+        datetime.fromtimestamp(T0, tz=UTC),
+        datetime.fromtimestamp(T0 + 3600, tz=UTC),
+    )
     # redial de-dup key: the same caller twice (004:L1617–1621)
     assert Call.objects.filter(caller__number_digest=digest("13800001111")).count() == 2
     assert Caller.objects.filter(center=center).count() == 2  # one row per number, however many calls and files
@@ -89,10 +101,16 @@ def test_same_file_twice_adds_nothing(center):
 
 @pytest.mark.django_db
 def test_overlapping_export_does_not_duplicate_calls(center):
-    services.import_queue_log(center, file_name="a.log", data=qlog(L(0, "5.1", "q", "NONE", "ENTERQUEUE", "", "1"),
-                                                                    L(9, "5.1", "q", "NONE", "ABANDON", 1, 1, 9)))
-    outcome = services.import_queue_log(center, file_name="a2.log", data=qlog(L(0, "5.1", "q", "NONE", "ENTERQUEUE", "", "1"),
-                                                                              L(9, "5.1", "q", "NONE", "ABANDON", 1, 1, 9), ""))
+    services.import_queue_log(
+        center,
+        file_name="a.log",
+        data=qlog(L(0, "5.1", "q", "NONE", "ENTERQUEUE", "", "1"), L(9, "5.1", "q", "NONE", "ABANDON", 1, 1, 9)),
+    )
+    outcome = services.import_queue_log(
+        center,
+        file_name="a2.log",
+        data=qlog(L(0, "5.1", "q", "NONE", "ENTERQUEUE", "", "1"), L(9, "5.1", "q", "NONE", "ABANDON", 1, 1, 9), ""),
+    )
     assert outcome.calls_created == 0 and outcome.skipped_existing == 1 and Call.objects.count() == 1
 
 
@@ -100,8 +118,11 @@ def test_overlapping_export_does_not_duplicate_calls(center):
 def test_malformed_line_rejects_the_whole_file_with_line_number(center):
     services.import_queue_log(center, file_name="a.log", data=FILE_A)
     before = snapshot()
-    bad = qlog(L(400, "2.1", "q1", "SIP/7001", "COMPLETEAGENT", 10, 300, 1), L(500, "3.1", "q1", "NONE", "ENTERQUEUE", "", "1"),
-               "1772381312|3.1|q1|NONE|ABANDON|1|1|十二")
+    bad = qlog(
+        L(400, "2.1", "q1", "SIP/7001", "COMPLETEAGENT", 10, 300, 1),
+        L(500, "3.1", "q1", "NONE", "ENTERQUEUE", "", "1"),
+        "1772381312|3.1|q1|NONE|ABANDON|1|1|十二",
+    )
     with pytest.raises(RuleViolation) as exc:
         services.import_queue_log(center, file_name="bad.log", data=bad)
     problem = exc.value.problems[0]
@@ -111,10 +132,24 @@ def test_malformed_line_rejects_the_whole_file_with_line_number(center):
 
 @pytest.mark.django_db
 def test_simulated_month_split_into_files_gives_the_same_rows(center):
-    roster = [AgentShift(str(7100 + i), 0, 20 * 3600, pauses=((3600 * (i + 2), 3600 * (i + 2) + 600, "小休"),)) for i in range(4)]
-    cfg = SimConfig(start=datetime(2026, 3, 1, 16, tzinfo=UTC), duration_seconds=20 * 3600, calls_per_day=900, agents=roster,
-                    seed=11, transfer_share=0.1, hold_share=0.2, hold=Dist("exponential", 20), acw=Dist("constant", 15), trunks=8,
-                    ivr_only_share=0.05, queue_timeout_seconds=200)
+    roster = [
+        AgentShift(str(7100 + i), 0, 20 * 3600, pauses=((3600 * (i + 2), 3600 * (i + 2) + 600, "小休"),))
+        for i in range(4)
+    ]
+    cfg = SimConfig(
+        start=datetime(2026, 3, 1, 16, tzinfo=UTC),
+        duration_seconds=20 * 3600,
+        calls_per_day=900,
+        agents=roster,
+        seed=11,
+        transfer_share=0.1,
+        hold_share=0.2,
+        hold=Dist("exponential", 20),
+        acw=Dist("constant", 15),
+        trunks=8,
+        ivr_only_share=0.05,
+        queue_timeout_seconds=200,
+    )
     result = simulate(cfg)
     lines = result.queue_log.splitlines(keepends=True)
     cuts = [0, len(lines) // 3, len(lines) // 3 + 1, 2 * len(lines) // 3, len(lines)]
@@ -138,8 +173,16 @@ A002,2026-03-02 08:01:00,放弃,,35,0,13900002222,否
 A003,2026-03-02 23:59:59,接通,7002,5,60,13700003333,否
 """
 MAPPING = {
-    "columns": {"call_id": "话单编号", "offered_at": "进线时间", "outcome": "结果", "agent_staff_no": "工号",
-                "wait_seconds": "等待秒数", "talk_seconds": "通话秒数", "caller_number": "主叫", "is_vip": "VIP"},
+    "columns": {
+        "call_id": "话单编号",
+        "offered_at": "进线时间",
+        "outcome": "结果",
+        "agent_staff_no": "工号",
+        "wait_seconds": "等待秒数",
+        "talk_seconds": "通话秒数",
+        "caller_number": "主叫",
+        "is_vip": "VIP",
+    },
     "datetime_format": "%Y-%m-%d %H:%M:%S",
     "defaults": {"queue": "热线"},
 }
@@ -166,8 +209,13 @@ def test_outcome_carries_the_span_refresh_kpis_recomputes(center):
     """refresh_kpis reads the days from the outcome (Call.batch has no index to query): the calls' first/last offered_at,
     none when no call was added, the sessions' and pauses' start/end for a queue_log (CSV_CN above, FILE_A/B)."""
     outcome = services.import_csv(center, file_name="calls.csv", data=CSV_CN.encode(), mapping=MAPPING)
-    assert (outcome.first_at, outcome.last_at) == (datetime(2026, 3, 2, 0, 0, 5, tzinfo=UTC), datetime(2026, 3, 2, 15, 59, 59, tzinfo=UTC))
-    again = services.import_csv(center, file_name="again.csv", data=CSV_CN.replace("\n", "\r\n").encode(), mapping=MAPPING)
+    assert (outcome.first_at, outcome.last_at) == (
+        datetime(2026, 3, 2, 0, 0, 5, tzinfo=UTC),
+        datetime(2026, 3, 2, 15, 59, 59, tzinfo=UTC),
+    )
+    again = services.import_csv(
+        center, file_name="again.csv", data=CSV_CN.replace("\n", "\r\n").encode(), mapping=MAPPING
+    )
     assert again.calls_created == 0 and again.first_at is None and services.refresh_kpis(again) == 0
     # the reports hear of the import through telephony's signal (telephony never imports kefu.kpi): rollups written
     from kefu.kpi.models import Rollup
@@ -181,24 +229,45 @@ def test_outcome_carries_the_span_refresh_kpis_recomputes(center):
 
 @pytest.mark.django_db
 def test_csv_import_gbk_file(center):
-    outcome = services.import_csv(center, file_name="gbk.csv", data=CSV_CN.encode("gbk"), mapping={**MAPPING, "encoding": "gbk"})
+    outcome = services.import_csv(
+        center, file_name="gbk.csv", data=CSV_CN.encode("gbk"), mapping={**MAPPING, "encoding": "gbk"}
+    )
     assert outcome.calls_created == 3
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("change,mapping_change,expected", [
-    (("2026-03-02 08:01:00", "2026/03/02 08:01"), {}, "第3行：字段 offered_at（进入队列时间，列“进线时间”）时间格式应为 %Y-%m-%d %H:%M:%S，实际为“2026/03/02 08:01”"),
-    (("放弃", "挂断了"), {}, "第3行：字段 outcome（结果，列“结果”）的值不在结果映射中"),
-    (("35,0,139", "三十五,0,139"), {}, "第3行：字段 wait_seconds（排队时长，列“等待秒数”）应为数字，实际为“三十五”"),
-    (("35,0,139", "-35,0,139"), {}, "第3行：字段 wait_seconds（排队时长，列“等待秒数”）不能为负数"),
-    (("13900002222,否", "13900002222,也许"), {}, "第3行：字段 is_vip（VIP，列“VIP”）应为是/否"),
-    (("A003", "A001"), {}, "第2行：字段 call_id（呼叫标识）在文件中重复"),
-    (("A002", ""), {}, "第3行：字段 call_id（呼叫标识，列“话单编号”）不能为空"),
-    ((None, None), {"columns": {**MAPPING["columns"], "talk_seconds": "通话时长"}}, "映射的列“通话时长”（字段 talk_seconds 通话时长）在文件中不存在"),
-    ((None, None), {"columns": {"call_id": "话单编号", "offered_at": "进线时间"}}, "缺少必填字段 outcome（结果）的列映射"),
-    ((None, None), {"columns": {**MAPPING["columns"], "caller": "主叫"}}, "字段映射中有未知字段：caller"),
-    ((None, None), {"outcome_values": {"接通": "ok"}}, "结果映射“接通”→“ok”无效"),
-])
+@pytest.mark.parametrize(
+    "change,mapping_change,expected",
+    [
+        (
+            ("2026-03-02 08:01:00", "2026/03/02 08:01"),
+            {},
+            "第3行：字段 offered_at（进入队列时间，列“进线时间”）时间格式应为 %Y-%m-%d %H:%M:%S，实际为“2026/03/02 08:01”",
+        ),
+        (("放弃", "挂断了"), {}, "第3行：字段 outcome（结果，列“结果”）的值不在结果映射中"),
+        (
+            ("35,0,139", "三十五,0,139"),
+            {},
+            "第3行：字段 wait_seconds（排队时长，列“等待秒数”）应为数字，实际为“三十五”",
+        ),
+        (("35,0,139", "-35,0,139"), {}, "第3行：字段 wait_seconds（排队时长，列“等待秒数”）不能为负数"),
+        (("13900002222,否", "13900002222,也许"), {}, "第3行：字段 is_vip（VIP，列“VIP”）应为是/否"),
+        (("A003", "A001"), {}, "第2行：字段 call_id（呼叫标识）在文件中重复"),
+        (("A002", ""), {}, "第3行：字段 call_id（呼叫标识，列“话单编号”）不能为空"),
+        (
+            (None, None),
+            {"columns": {**MAPPING["columns"], "talk_seconds": "通话时长"}},
+            "映射的列“通话时长”（字段 talk_seconds 通话时长）在文件中不存在",
+        ),
+        (
+            (None, None),
+            {"columns": {"call_id": "话单编号", "offered_at": "进线时间"}},
+            "缺少必填字段 outcome（结果）的列映射",
+        ),
+        ((None, None), {"columns": {**MAPPING["columns"], "caller": "主叫"}}, "字段映射中有未知字段：caller"),
+        ((None, None), {"outcome_values": {"接通": "ok"}}, "结果映射“接通”→“ok”无效"),
+    ],
+)
 def test_csv_errors_in_chinese_and_nothing_imported(center, change, mapping_change, expected):
     text = CSV_CN if change[0] is None else CSV_CN.replace(change[0], change[1], 1)
     before = snapshot()
@@ -211,8 +280,16 @@ def test_csv_errors_in_chinese_and_nothing_imported(center, change, mapping_chan
 
 @pytest.mark.django_db
 def test_csv_without_mapping_reads_our_own_columns_from_the_simulator(center):
-    result = simulate(SimConfig(start=datetime(2026, 3, 1, 16, tzinfo=UTC), duration_seconds=4 * 3600, calls_per_day=1500, seed=2,
-                                agents=[AgentShift(str(7200 + i), 0, 4 * 3600) for i in range(3)], transfer_share=0.2))
+    result = simulate(
+        SimConfig(
+            start=datetime(2026, 3, 1, 16, tzinfo=UTC),
+            duration_seconds=4 * 3600,
+            calls_per_day=1500,
+            seed=2,
+            agents=[AgentShift(str(7200 + i), 0, 4 * 3600) for i in range(3)],
+            transfer_share=0.2,
+        )
+    )
     outcome = services.import_csv(center, file_name="sim.csv", data=result.csv_text.encode())
     c = result.counters
     assert outcome.calls_created == c.attempts
@@ -263,7 +340,12 @@ def test_scheduled_shifts_and_their_validation(center, make_staff):
 
     agent = make_staff("agent", staff_no="7001")
     start = datetime(2026, 3, 2, 0, tzinfo=UTC)
-    assert services.add_scheduled_shifts(center, [("7001", start, start.replace(hour=8)), ("7999", start, start.replace(hour=4))]) == 2
+    assert (
+        services.add_scheduled_shifts(
+            center, [("7001", start, start.replace(hour=8)), ("7999", start, start.replace(hour=4))]
+        )
+        == 2
+    )
     assert ScheduledShift.objects.get(agent_staff_no="7001").agent == agent
     with pytest.raises(RuleViolation, match="第1个班次：工号 7001 的结束时间必须晚于开始时间"):
         services.add_scheduled_shifts(center, [("7001", start, start), ("7001", start, start.replace(hour=1))])
@@ -276,7 +358,9 @@ def test_delete_batch_removes_what_it_added(center):
     assert Call.objects.count() == 3 and AgentSession.objects.count() == 1
     services.delete_batch(first.batch)
     assert (Call.objects.count(), AgentSession.objects.count(), ImportBatch.objects.count()) == (0, 0, 0)
-    assert services.import_queue_log(center, file_name="a.log", data=FILE_A + FILE_B).calls_created == 3  # can be imported again
+    assert (
+        services.import_queue_log(center, file_name="a.log", data=FILE_A + FILE_B).calls_created == 3
+    )  # can be imported again
 
 
 def test_policy_presets_are_valid_and_validation_names_fields():
@@ -284,7 +368,12 @@ def test_policy_presets_are_valid_and_validation_names_fields():
 
     for name, preset in policy.PRESETS.items():
         assert policy.validate(preset) == [], name
-    fields = {f for f, _ in policy.validate({"legacy_transfer_kind": "x", "ring_cycle_seconds": 0, "agent_map": [], "batch_size": 5})}
+    fields = {
+        f
+        for f, _ in policy.validate(
+            {"legacy_transfer_kind": "x", "ring_cycle_seconds": 0, "agent_map": [], "batch_size": 5}
+        )
+    }
     assert fields == {"legacy_transfer_kind", "ring_cycle_seconds", "agent_map", "batch_size"}
 
 
@@ -300,7 +389,17 @@ def test_bulk_crypto_helpers_write_what_audit_reads():
     """The import's bulk helpers: tokens that audit's decrypt() reads, digests equal to digest(); 0-, 1- and 2-block values."""
     from kefu.audit.crypto import decrypt, digest_many, encrypt_many
 
-    values = ["13800001111", "", "0571-8888666612", "0571-88886666123", "x" * 31, "x" * 32, "一二三四五六", " 138 ", "13800001111"]
+    values = [
+        "13800001111",
+        "",
+        "0571-8888666612",
+        "0571-88886666123",
+        "x" * 31,
+        "x" * 32,
+        "一二三四五六",
+        " 138 ",
+        "13800001111",
+    ]
     tokens = encrypt_many(values)
     assert [decrypt(t) for t in tokens] == values
     assert digest_many(values) == [digest(v) for v in values]
@@ -314,13 +413,21 @@ def test_sqlite_statement_writes_constants_as_literals_and_binds_nulls_via_nulli
 
     import polars as pl
 
-    chunk = pl.DataFrame({
-        "center_id": [7, 7, 7], "call_id": ["a", "b", "c"], "queue": ["O'Brien", "O'Brien", "O'Brien"],
-        "is_vip": [True, False, True], "answered_at": ["2026-03-01 08:00:00", None, "2026-03-01 09:00:00"],
-        "disposition": ["", None, "x"],  # '' is a real value here: the NULL must be bound as such
-        "rings": [None, 3, 0], "first_call_resolved": [True, None, False], "ended_at": [None, None, None],
-        "wait_seconds": [1.5, 0.0, 2.0],
-    }, schema_overrides={"ended_at": pl.Utf8})
+    chunk = pl.DataFrame(
+        {
+            "center_id": [7, 7, 7],
+            "call_id": ["a", "b", "c"],
+            "queue": ["O'Brien", "O'Brien", "O'Brien"],
+            "is_vip": [True, False, True],
+            "answered_at": ["2026-03-01 08:00:00", None, "2026-03-01 09:00:00"],
+            "disposition": ["", None, "x"],  # '' is a real value here: the NULL must be bound as such
+            "rings": [None, 3, 0],
+            "first_call_resolved": [True, None, False],
+            "ended_at": [None, None, None],
+            "wait_seconds": [1.5, 0.0, 2.0],
+        },
+        schema_overrides={"ended_at": pl.Utf8},
+    )
     sql, binds = bulk.sqlite_statement("t", chunk)
     assert "'O''Brien'" in sql and ", 7," not in sql.split("VALUES")[0] and sql.count("NULLIF") == 3
     rows = chunk.select(binds).rows()
@@ -343,7 +450,9 @@ def test_sqlite_big_import_rebuilds_indexes_in_its_transaction(center, monkeypat
 
     def indexes():
         with connection.cursor() as cur:
-            cur.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'telephony_call' ORDER BY name")
+            cur.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'telephony_call' ORDER BY name"
+            )
             return cur.fetchall()
 
     before = indexes()
@@ -381,7 +490,9 @@ def test_sqlite_direct_import_stores_what_executemany_stores_all_or_nothing(monk
     from kefu.telephony import csv_import
 
     direct, bound = org.create_center("d1", "直写"), org.create_center("d2", "绑定")
-    org.create_staff(direct, staff_no="7001", name="座席", roles=["agent"], username="agent-d1", password="agent-pass-123")
+    org.create_staff(
+        direct, staff_no="7001", name="座席", roles=["agent"], username="agent-d1", password="agent-pass-123"
+    )
     monkeypatch.setattr(bulk, "adbc_sqlite", None)
     services.import_csv(bound, file_name="b.csv", data=CSV_CN.encode(), mapping=MAPPING)
     monkeypatch.undo()
@@ -399,24 +510,34 @@ def test_sqlite_direct_import_stores_what_executemany_stores_all_or_nothing(monk
         return [{k: (v, type(v)) for k, v in zip(names, r) if k not in skip} for r in cur.fetchall()]
 
     def state():
-        return (db.execute("SELECT count(*) FROM telephony_call").fetchone(),
-                db.execute("SELECT count(*) FROM telephony_importbatch").fetchone(),
-                db.execute("SELECT name, sql FROM sqlite_master WHERE tbl_name = 'telephony_call' ORDER BY name").fetchall())
+        return (
+            db.execute("SELECT count(*) FROM telephony_call").fetchone(),
+            db.execute("SELECT count(*) FROM telephony_importbatch").fetchone(),
+            db.execute(
+                "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'telephony_call' ORDER BY name"
+            ).fetchall(),
+        )
 
     def run(data: str, sha: str, progress=None):
         frame = csv_import.read_calls(data.encode(), MAPPING, time_zone=direct.time_zone)
-        return services.import_csv_direct(direct, frame, file_name="a.csv", sha=sha, user=None, path=path, progress=progress)
+        return services.import_csv_direct(
+            direct, frame, file_name="a.csv", sha=sha, user=None, path=path, progress=progress
+        )
 
     monkeypatch.setattr(bulk, "SQLITE_REBUILD_MIN_ROWS", 1)  # the indexes dropped and built again, as for a month
     monkeypatch.setattr(bulk, "DIRECT_WRITE_ROWS", 2)  # two slices: the writer thread and the next slice's callers
     seen = []
     batch_id, created = run(CSV_CN, "a" * 64, seen.append)
     assert created == 3 and sum(seen) == 3 and rows(direct) == rows(bound) and len(rows(direct)) == 3
-    assert db.execute("SELECT rows, calls, kind, center_id FROM telephony_importbatch WHERE id = ?", [batch_id]).fetchone() == \
-        (3, 3, "csv", direct.pk)
-    callers = db.execute("SELECT k.number, k.number_digest, c.agent_id IS NOT NULL FROM telephony_call AS c "
-                         "JOIN telephony_caller AS k ON k.id = c.caller_id AND k.center_id = c.center_id "
-                         "WHERE c.center_id = ? ORDER BY c.call_id", [direct.pk]).fetchall()
+    assert db.execute(
+        "SELECT rows, calls, kind, center_id FROM telephony_importbatch WHERE id = ?", [batch_id]
+    ).fetchone() == (3, 3, "csv", direct.pk)
+    callers = db.execute(
+        "SELECT k.number, k.number_digest, c.agent_id IS NOT NULL FROM telephony_call AS c "
+        "JOIN telephony_caller AS k ON k.id = c.caller_id AND k.center_id = c.center_id "
+        "WHERE c.center_id = ? ORDER BY c.call_id",
+        [direct.pk],
+    ).fetchall()
     assert [decrypt(token) for token, _, _ in callers] == ["13800001111", "13900002222", "13700003333"]
     assert [d for _, d, _ in callers] == [digest(n) for n in ["13800001111", "13900002222", "13700003333"]]
     assert [has_agent for _, _, has_agent in callers] == [1, 0, 0]  # 7001 is staff of the center, 7002 is not
@@ -431,15 +552,21 @@ def test_sqlite_direct_import_stores_what_executemany_stores_all_or_nothing(monk
     from django.db import IntegrityError
 
     from kefu.org.models import Center
-    gone = Center(pk=direct.pk + 1000, code="gone", name="已删除", time_zone=direct.time_zone)  # foreign keys: checked by reading
+
+    gone = Center(
+        pk=direct.pk + 1000, code="gone", name="已删除", time_zone=direct.time_zone
+    )  # foreign keys: checked by reading
     frame = csv_import.read_calls(CSV_CN.replace("A00", "G00").encode(), MAPPING, time_zone=direct.time_zone)
     with pytest.raises(IntegrityError):
         services.import_csv_direct(gone, frame, file_name="g.csv", sha="g" * 64, user=None, path=path)
     assert state() == after
     names = [n for n, sql in after[2] if sql and sql.startswith("CREATE INDEX")]
     assert names
-    monkeypatch.setattr(bulk, "sqlite_indexes_to_rebuild",  # drops them, writes the rows, then fails to build them
-                        lambda *a: [(name, "CREATE INDEX broken ON no_such_table (x)") for name in names])
+    monkeypatch.setattr(
+        bulk,
+        "sqlite_indexes_to_rebuild",  # drops them, writes the rows, then fails to build them
+        lambda *a: [(name, "CREATE INDEX broken ON no_such_table (x)") for name in names],
+    )
     with pytest.raises(bulk.adbc_sqlite.Error):
         run(CSV_CN.replace("A00", "C00"), "c" * 64)
     assert state() == after
@@ -460,7 +587,9 @@ def test_sqlite_direct_queue_log_import_stores_what_django_stores_all_or_nothing
     from kefu.org import services as org
 
     direct, bound = org.create_center("d1", "直写"), org.create_center("d2", "绑定")
-    org.create_staff(direct, staff_no="7001", name="座席", roles=["agent"], username="agent-d1", password="agent-pass-123")
+    org.create_staff(
+        direct, staff_no="7001", name="座席", roles=["agent"], username="agent-d1", password="agent-pass-123"
+    )
     paused = qlog(L(30, "NONE", "q1", "SIP/7001", "PAUSE", "午餐"), L(60, "NONE", "q1", "SIP/7001", "UNPAUSE", ""))
     for name, data in (("a.log", FILE_A + paused), ("b.log", FILE_B)):
         services.import_queue_log(bound, file_name=name, data=data)  # inside no transaction, on an in-memory database
@@ -477,29 +606,59 @@ def test_sqlite_direct_queue_log_import_stores_what_django_stores_all_or_nothing
         return [{k: (v, type(v)) for k, v in zip(names, r) if k not in skip} for r in cur.fetchall()]
 
     def state():
-        return ([db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                 for t in ("telephony_call", "telephony_importbatch", "telephony_agentsession", "telephony_agentpause",
-                           "telephony_pendingline", "telephony_caller")],
-                db.execute("SELECT name, sql FROM sqlite_master WHERE tbl_name = 'telephony_call' ORDER BY name").fetchall())
+        return (
+            [
+                db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in (
+                    "telephony_call",
+                    "telephony_importbatch",
+                    "telephony_agentsession",
+                    "telephony_agentpause",
+                    "telephony_pendingline",
+                    "telephony_caller",
+                )
+            ],
+            db.execute(
+                "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'telephony_call' ORDER BY name"
+            ).fetchall(),
+        )
 
     def run(name: str, data: bytes):
-        return services.queue_log_direct(direct, data, services.queue_log_options(direct, data), file_name=name,
-                                         sha=hashlib.sha256(b"d1" + data).hexdigest(), user=None, path=path)  # the same files: another sha
+        return services.queue_log_direct(
+            direct,
+            data,
+            services.queue_log_options(direct, data),
+            file_name=name,
+            sha=hashlib.sha256(b"d1" + data).hexdigest(),
+            user=None,
+            path=path,
+        )  # the same files: another sha
 
     batch_a, _, calls_a, created_a = run("a.log", FILE_A + paused)
     assert created_a == calls_a.height == 1
-    pending = [r[0] for r in db.execute("SELECT line FROM telephony_pendingline WHERE center_id = ? ORDER BY seq", [direct.pk])]
-    assert len(pending) == 3 and [ln for ln in pending if "|2.1|" in ln] == FILE_A.decode().splitlines()[-2:]  # call 2.1 is open
+    pending = [
+        r[0] for r in db.execute("SELECT line FROM telephony_pendingline WHERE center_id = ? ORDER BY seq", [direct.pk])
+    ]
+    assert (
+        len(pending) == 3 and [ln for ln in pending if "|2.1|" in ln] == FILE_A.decode().splitlines()[-2:]
+    )  # call 2.1 is open
     batch_b, parsed, _, created_b = run("b.log", FILE_B)
     assert created_b == 2 and len(parsed.sessions) == 1
     for name in ("telephony_call", "telephony_agentsession", "telephony_agentpause", "telephony_pendingline"):
         assert table(name, direct) == table(name, bound), name
     assert len(table("telephony_call", direct)) == 3 and len(table("telephony_agentpause", direct)) == 1
-    counts = "SELECT rows, calls, sessions, pauses, pending, kind FROM telephony_importbatch WHERE center_id = ? ORDER BY id"
+    counts = (
+        "SELECT rows, calls, sessions, pauses, pending, kind FROM telephony_importbatch WHERE center_id = ? ORDER BY id"
+    )
     assert db.execute(counts, [direct.pk]).fetchall() == db.execute(counts, [bound.pk]).fetchall()
-    assert db.execute("SELECT count(*) FROM telephony_call WHERE center_id = ? AND agent_id IS NOT NULL", [direct.pk]).fetchone() == (2,)
-    tokens = db.execute("SELECT number, number_digest FROM telephony_caller WHERE center_id = ? ORDER BY id", [direct.pk]).fetchall()
+    assert db.execute(
+        "SELECT count(*) FROM telephony_call WHERE center_id = ? AND agent_id IS NOT NULL", [direct.pk]
+    ).fetchone() == (2,)
+    tokens = db.execute(
+        "SELECT number, number_digest FROM telephony_caller WHERE center_id = ? ORDER BY id", [direct.pk]
+    ).fetchall()
     from kefu.audit.crypto import decrypt
+
     assert [(decrypt(t), d) for t, d in tokens] == [(n, digest(n)) for n in ("13800001111", "13900002222")]
 
     before = state()
@@ -509,10 +668,16 @@ def test_sqlite_direct_queue_log_import_stores_what_django_stores_all_or_nothing
     monkeypatch.setattr(bulk, "SQLITE_REBUILD_MIN_ROWS", 1)
     names = [n for n, _ in real(db.cursor(), "telephony_call", 10**9)]
     assert names
-    monkeypatch.setattr(bulk, "sqlite_indexes_to_rebuild",  # drops them, writes the rows, then fails to build them
-                        lambda *a: [(n, "CREATE INDEX broken ON no_such_table (x)") for n in names])
-    later = qlog(L(4000, "9.1", "q1", "NONE", "ENTERQUEUE", "", "13700003333"), L(4010, "9.1", "q1", "NONE", "ABANDON", 1, 1, 10),
-                 L(4020, "8.1", "q1", "NONE", "ENTERQUEUE", "", "13600004444"))
+    monkeypatch.setattr(
+        bulk,
+        "sqlite_indexes_to_rebuild",  # drops them, writes the rows, then fails to build them
+        lambda *a: [(n, "CREATE INDEX broken ON no_such_table (x)") for n in names],
+    )
+    later = qlog(
+        L(4000, "9.1", "q1", "NONE", "ENTERQUEUE", "", "13700003333"),
+        L(4010, "9.1", "q1", "NONE", "ABANDON", 1, 1, 10),
+        L(4020, "8.1", "q1", "NONE", "ENTERQUEUE", "", "13600004444"),
+    )
     with pytest.raises(bulk.adbc_sqlite.Error):
         run("later.log", later)
     assert state() == before  # no row, batch, caller or pending line; the dropped indexes are back
@@ -522,37 +687,56 @@ def test_sqlite_direct_queue_log_import_stores_what_django_stores_all_or_nothing
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
 def test_queue_log_lines_are_read_block_by_block_as_the_whole_file_would_be(monkeypatch, encoding):
     """The importer decodes the file lazily, block by block (cut after a newline): the same lines as decoding it whole."""
-    text = "\r\n".join(L(i, f"{i}.1", "热线", "NONE", "ENTERQUEUE", "", f"1380000{i:04d}") for i in range(50)) + "\n\nlast|无换行"
+    text = (
+        "\r\n".join(L(i, f"{i}.1", "热线", "NONE", "ENTERQUEUE", "", f"1380000{i:04d}") for i in range(50))
+        + "\n\nlast|无换行"
+    )
     data = text.encode(encoding)
     monkeypatch.setattr(services, "LINES_BLOCK", 7)
-    assert list(services.decoded_lines(data)) == data.decode("gb18030" if encoding == "gb18030" else "utf-8-sig").splitlines()
+    assert (
+        list(services.decoded_lines(data))
+        == data.decode("gb18030" if encoding == "gb18030" else "utf-8-sig").splitlines()
+    )
     with pytest.raises(RuleViolation):
         services.decoded_lines(b"\xff\xfe\x00bad\x81")
 
 
 def test_calls_frame_times_are_the_parsed_instants():
     """calls_frame passes times to Polars as epoch microseconds: the same instants as the datetimes, None kept."""
-    import polars as pl
     from zoneinfo import ZoneInfo
+
+    import polars as pl
 
     from kefu.telephony.queue_log import ParsedCall
 
     shanghai = datetime(2026, 3, 2, 8, 0, 5, 123456, tzinfo=ZoneInfo("Asia/Shanghai"))
-    calls = [ParsedCall(call_id="a", queue="q", offered_at=shanghai, answered_at=datetime(1969, 12, 31, 23, 59, 59, 5, tzinfo=UTC)),
-             ParsedCall(call_id="b", queue="q", offered_at=datetime(2026, 3, 1, 16, 0, tzinfo=UTC), ended_at=None)]
+    calls = [
+        ParsedCall(
+            call_id="a", queue="q", offered_at=shanghai, answered_at=datetime(1969, 12, 31, 23, 59, 59, 5, tzinfo=UTC)
+        ),
+        ParsedCall(call_id="b", queue="q", offered_at=datetime(2026, 3, 1, 16, 0, tzinfo=UTC), ended_at=None),
+    ]
     frame = services.calls_frame(calls)
     assert frame.schema["offered_at"] == pl.Datetime("us", "UTC")
-    assert frame.get_column("offered_at").to_list() == [shanghai.astimezone(UTC), datetime(2026, 3, 1, 16, 0, tzinfo=UTC)]
+    assert frame.get_column("offered_at").to_list() == [
+        shanghai.astimezone(UTC),
+        datetime(2026, 3, 1, 16, 0, tzinfo=UTC),
+    ]
     assert frame.get_column("answered_at").to_list() == [datetime(1969, 12, 31, 23, 59, 59, 5, tzinfo=UTC), None]
     assert frame.get_column("ended_at").to_list() == [None, None]
     assert services.calls_frame([]).height == 0
 
 
-@pytest.mark.parametrize("data", [
-    CSV_CN.encode() + "A009,2026-03-02 08:00:05,接通,7001,1,1,1380000".encode() + b"\xff\n",  # a bad byte in a field
-    CSV_CN.encode("utf-16"),  # bytes that pass for UTF-8 except the BOM of the header
-    CSV_CN.encode("gbk"),
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        CSV_CN.encode()
+        + "A009,2026-03-02 08:00:05,接通,7001,1,1,1380000".encode()
+        + b"\xff\n",  # a bad byte in a field
+        CSV_CN.encode("utf-16"),  # bytes that pass for UTF-8 except the BOM of the header
+        CSV_CN.encode("gbk"),
+    ],
+)
 def test_csv_reader_tells_a_file_not_in_utf8(data):
     """Polars checks the fields' UTF-8, the reader the header: either way the error names the encoding."""
     import codecs
@@ -572,8 +756,18 @@ def test_utf8_check_agrees_with_pythons_strict_decoder(monkeypatch, piece):
     import random
 
     monkeypatch.setattr(services, "UTF8_CHECK_BYTES", piece)
-    samples = [b"", b"abc\n", "张三\n李四".encode(), "张三".encode("gb18030"), b"\xed\xa0\x80", b"a\xc0\xafb", b"\xef\xbb\xbfx",
-               b"\xf4\x90\x80\x80", "é\n".encode()[:-2], b"line one\nline two\n" * 3 + b"\xff\n"]
+    samples = [
+        b"",
+        b"abc\n",
+        "张三\n李四".encode(),
+        "张三".encode("gb18030"),
+        b"\xed\xa0\x80",
+        b"a\xc0\xafb",
+        b"\xef\xbb\xbfx",
+        b"\xf4\x90\x80\x80",
+        "é\n".encode()[:-2],
+        b"line one\nline two\n" * 3 + b"\xff\n",
+    ]
     rng = random.Random(12)
     alphabet = [b"a", b"\n", b"|", "张".encode(), "é".encode(), b"\xe5", b"\xbc", b"\x80", b"\xff", b"\xf0\x9f\x98\x80"]
     samples += [b"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30))) for _ in range(400)]

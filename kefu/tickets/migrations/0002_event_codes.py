@@ -4,36 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickets', '0001_initial'),
+        ("tickets", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='orderevent',
-            name='by_system',
-            field=models.BooleanField(default=False, verbose_name='系统操作'),
+            model_name="orderevent",
+            name="by_system",
+            field=models.BooleanField(default=False, verbose_name="系统操作"),
         ),
         migrations.AddField(
-            model_name='orderevent',
-            name='code',
-            field=models.CharField(blank=True, max_length=80, verbose_name='消息代码'),
+            model_name="orderevent",
+            name="code",
+            field=models.CharField(blank=True, max_length=80, verbose_name="消息代码"),
         ),
         migrations.AddField(
-            model_name='orderevent',
-            name='note_code',
-            field=models.CharField(blank=True, max_length=80, verbose_name='说明代码'),
+            model_name="orderevent",
+            name="note_code",
+            field=models.CharField(blank=True, max_length=80, verbose_name="说明代码"),
         ),
         migrations.AddField(
-            model_name='orderevent',
-            name='params',
-            field=models.JSONField(blank=True, default=dict, verbose_name='消息参数'),
+            model_name="orderevent",
+            name="params",
+            field=models.JSONField(blank=True, default=dict, verbose_name="消息参数"),
         ),
         migrations.AlterField(
-            model_name='orderevent',
-            name='label',
-            field=models.CharField(blank=True, max_length=30, verbose_name='动作名称（旧）'),
+            model_name="orderevent",
+            name="label",
+            field=models.CharField(blank=True, max_length=30, verbose_name="动作名称（旧）"),
         ),
     ]
 
@@ -41,8 +40,24 @@ class Migration(migrations.Migration):
 # --- data: the history rows stored as prose before codes ---------------------------------------------------------
 import re  # noqa: E402
 
-TRANSITIONS = {"answer", "review", "cancel", "dispatch", "resolve", "return", "transfer", "explain_overdue", "reply",
-               "redispatch", "archive", "appeal_reply", "appeal_verify", "appeal_reject", "appeal_dispatch", "coordinate"}
+TRANSITIONS = {
+    "answer",
+    "review",
+    "cancel",
+    "dispatch",
+    "resolve",
+    "return",
+    "transfer",
+    "explain_overdue",
+    "reply",
+    "redispatch",
+    "archive",
+    "appeal_reply",
+    "appeal_verify",
+    "appeal_reject",
+    "appeal_dispatch",
+    "coordinate",
+}
 APPROVERS = {"销售经理": "sales_manager", "副总经理": "deputy_gm", "总经理": "gm"}
 STATES = {"待审批": "pending", "已批准": "approved", "已驳回": "rejected"}
 NOTES = [  # (event name, pattern of the old note) -> note code and how to read the parameters
@@ -50,11 +65,23 @@ NOTES = [  # (event name, pattern of the old note) -> note code and how to read 
     ("overdue", re.compile(r"^已超过时限 (?P<deadline_at>.+)$"), "tickets.event.overdue_note"),
     ("remind", re.compile(r"^提醒 (?P<to>.+)：即将到期$"), "tickets.event.remind_note"),
     ("escalate", re.compile(r"^上报 (?P<to>\S+?)(（\d{3}:L\d+）)?$"), "tickets.event.escalate_note"),
-    ("compensation", re.compile(r"^(?P<amount>\S+) 元，待(?P<approver>.+)审批$"), "tickets.event.compensation_requested_note"),
-    ("compensation", re.compile(r"^(?P<state>待审批|已批准|已驳回)：(?P<amount>\S+) 元$"), "tickets.event.compensation_decided_note"),
+    (
+        "compensation",
+        re.compile(r"^(?P<amount>\S+) 元，待(?P<approver>.+)审批$"),
+        "tickets.event.compensation_requested_note",
+    ),
+    (
+        "compensation",
+        re.compile(r"^(?P<state>待审批|已批准|已驳回)：(?P<amount>\S+) 元$"),
+        "tickets.event.compensation_decided_note",
+    ),
 ]
-LABELS = {"超时上报部门领导": "tickets.event.escalate1", "超时上报主管领导": "tickets.event.escalate2",
-          "申请赔偿": "tickets.event.compensation_requested", "赔偿审批": "tickets.event.compensation_decided"}
+LABELS = {
+    "超时上报部门领导": "tickets.event.escalate1",
+    "超时上报主管领导": "tickets.event.escalate2",
+    "申请赔偿": "tickets.event.compensation_requested",
+    "赔偿审批": "tickets.event.compensation_decided",
+}
 
 
 def event_code(name: str, label: str) -> tuple[str, dict]:
@@ -76,8 +103,11 @@ def note_code(name: str, note: str) -> tuple[str, dict]:
             if params.get("to") == "处理部门":
                 params["to"] = {"code": "tickets.event.remind_department", "params": {}}
             if "approver" in params:
-                params["approver"] = {"code": f"tickets.approver.{APPROVERS.get(params['approver'], '')}", "params": {}} \
-                    if params["approver"] in APPROVERS else params["approver"]
+                params["approver"] = (
+                    {"code": f"tickets.approver.{APPROVERS.get(params['approver'], '')}", "params": {}}
+                    if params["approver"] in APPROVERS
+                    else params["approver"]
+                )
             if "state" in params:
                 params["state"] = {"code": f"tickets.compensation.state.{STATES[params['state']]}", "params": {}}
             return code, params
@@ -95,8 +125,6 @@ def forwards(apps, schema_editor):
         if e.staff_no == "系统":
             e.by_system, e.staff_no = True, ""
         e.save(update_fields=["code", "params", "note_code", "note", "by_system", "staff_no"])
-
-
 
 
 Migration.operations.append(migrations.RunPython(forwards, migrations.RunPython.noop))

@@ -5,17 +5,30 @@ each existing order gets its category's labels and the department its center's f
 center's own flow-template overrides count). Time limits stay unset, as they were. A hotline center's overridden
 flow templates become overrides of its categories' departments.
 """
+
 import django.db.models.deletion
 from django.db import migrations, models
 
-LABELS = {"tariff": ("资费类", "Billing"), "service": ("服务类", "Service"), "network": ("网络类", "Network"),
-          "business": ("业务类", "Products & services"), "other": ("其他", "Other")}
-FLOW_TEMPLATES = {"tariff": "billing", "network": "network", "business": "marketing", "service": "province",
-                  "other": "province"}
+LABELS = {
+    "tariff": ("资费类", "Billing"),
+    "service": ("服务类", "Service"),
+    "network": ("网络类", "Network"),
+    "business": ("业务类", "Products & services"),
+    "other": ("其他", "Other"),
+}
+FLOW_TEMPLATES = {
+    "tariff": "billing",
+    "network": "network",
+    "business": "marketing",
+    "service": "province",
+    "other": "province",
+}
 
 
 def _templates(policy) -> dict:
-    over = (policy.overrides or {}).get("tickets", {}) if policy is not None and isinstance(policy.overrides, dict) else {}
+    over = (
+        (policy.overrides or {}).get("tickets", {}) if policy is not None and isinstance(policy.overrides, dict) else {}
+    )
     return {**FLOW_TEMPLATES, **(over.get("flow_templates") or {})}
 
 
@@ -32,8 +45,13 @@ def forward(apps, schema_editor):
             name, name_en = LABELS.get(code, (code, ""))
             Order.objects.filter(center=center, category=code).update(
                 category_names={"name": name, "name_en": name_en},
-                route_department_id=departments.get(templates.get(code)))
-        if policy is not None and isinstance(policy.overrides, dict) and "flow_templates" in policy.overrides.get("tickets", {}):
+                route_department_id=departments.get(templates.get(code)),
+            )
+        if (
+            policy is not None
+            and isinstance(policy.overrides, dict)
+            and "flow_templates" in policy.overrides.get("tickets", {})
+        ):
             tickets = dict(policy.overrides["tickets"])
             old = tickets.pop("flow_templates") or {}
             if policy.preset == "hotline":
@@ -50,37 +68,43 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0002_staff_employment'),
-        ('tickets', '0002_event_codes'),
+        ("org", "0002_staff_employment"),
+        ("tickets", "0002_event_codes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='order',
-            name='category_names',
-            field=models.JSONField(blank=True, default=dict, verbose_name='类别名称'),
+            model_name="order",
+            name="category_names",
+            field=models.JSONField(blank=True, default=dict, verbose_name="类别名称"),
         ),
         migrations.AddField(
-            model_name='order',
-            name='route_department',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.department', verbose_name='默认承办部门'),
+            model_name="order",
+            name="route_department",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="org.department",
+                verbose_name="默认承办部门",
+            ),
         ),
         migrations.AddField(
-            model_name='order',
-            name='route_time_limit',
-            field=models.JSONField(blank=True, null=True, verbose_name='承办时限'),
+            model_name="order",
+            name="route_time_limit",
+            field=models.JSONField(blank=True, null=True, verbose_name="承办时限"),
         ),
         migrations.AlterField(
-            model_name='order',
-            name='category',
-            field=models.CharField(default='service', max_length=40, verbose_name='类别'),
+            model_name="order",
+            name="category",
+            field=models.CharField(default="service", max_length=40, verbose_name="类别"),
         ),
         migrations.AlterField(
-            model_name='typicalcase',
-            name='category',
-            field=models.CharField(max_length=40, verbose_name='类别'),
+            model_name="typicalcase",
+            name="category",
+            field=models.CharField(max_length=40, verbose_name="类别"),
         ),
         migrations.RunPython(forward, backward),
     ]

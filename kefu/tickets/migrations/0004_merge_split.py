@@ -5,36 +5,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0002_staff_employment'),
-        ('tickets', '0003_category_routing'),
+        ("org", "0002_staff_employment"),
+        ("tickets", "0003_category_routing"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='order',
-            name='claimed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.staff', verbose_name='派单台处理人'),
+            model_name="order",
+            name="claimed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="org.staff",
+                verbose_name="派单台处理人",
+            ),
         ),
         migrations.AddField(
-            model_name='order',
-            name='merged_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='合并时间'),
+            model_name="order",
+            name="merged_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="合并时间"),
         ),
         migrations.AddField(
-            model_name='order',
-            name='merged_into',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='merged', to='tickets.order', verbose_name='合并到'),
+            model_name="order",
+            name="merged_into",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="merged",
+                to="tickets.order",
+                verbose_name="合并到",
+            ),
         ),
         migrations.AddField(
-            model_name='order',
-            name='split_from',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='split_off', to='tickets.order', verbose_name='拆分自'),
+            model_name="order",
+            name="split_from",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="split_off",
+                to="tickets.order",
+                verbose_name="拆分自",
+            ),
         ),
         migrations.AlterField(
-            model_name='order',
-            name='state',
-            field=models.CharField(choices=[('accepted', '已受理'), ('reviewed', '已复核待派单'), ('verifying', '申诉核实中'), ('processing', '处理中'), ('resolved', '已处理待回复'), ('replied', '已回复'), ('archived', '已归档'), ('cancelled', '已撤消'), ('merged', '已合并')], db_index=True, default='accepted', max_length=20, verbose_name='状态'),
+            model_name="order",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("accepted", "已受理"),
+                    ("reviewed", "已复核待派单"),
+                    ("verifying", "申诉核实中"),
+                    ("processing", "处理中"),
+                    ("resolved", "已处理待回复"),
+                    ("replied", "已回复"),
+                    ("archived", "已归档"),
+                    ("cancelled", "已撤消"),
+                    ("merged", "已合并"),
+                ],
+                db_index=True,
+                default="accepted",
+                max_length=20,
+                verbose_name="状态",
+            ),
         ),
     ]

@@ -1,4 +1,5 @@
 """Fixtures of the tickets tests: a small center with the people of the complaint flow."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -6,14 +7,20 @@ from types import SimpleNamespace
 import pytest
 
 
-
 @pytest.fixture
 def org(db, center, make_staff):
     from kefu.org.models import Department, Team
 
-    depts = {code: Department.objects.create(center=center, code=code, name=name)
-             for code, name in [("billing", "计费结算部"), ("network", "网络维护部"), ("marketing", "市场经营部"),
-                                ("backoffice", "后台受理组"), ("province", "省客服中心")]}
+    depts = {
+        code: Department.objects.create(center=center, code=code, name=name)
+        for code, name in [
+            ("billing", "计费结算部"),
+            ("network", "网络维护部"),
+            ("marketing", "市场经营部"),
+            ("backoffice", "后台受理组"),
+            ("province", "省客服中心"),
+        ]
+    }
     team = Team.objects.create(center=center, code="t1", name="一班")
     manager = make_staff("manager", staff_no="9001")
     leader = make_staff("dept_handler", staff_no="8001", department=depts["billing"])
@@ -24,7 +31,13 @@ def org(db, center, make_staff):
     for d in depts.values():
         d.refresh_from_db()
     return SimpleNamespace(
-        center=center, depts=depts, team=team, manager=manager, leader=leader, handler=handler, net_handler=net_handler,
+        center=center,
+        depts=depts,
+        team=team,
+        manager=manager,
+        leader=leader,
+        handler=handler,
+        net_handler=net_handler,
         agent=make_staff("agent", staff_no="2001", team=team),
         agent2=make_staff("agent", staff_no="2002", team=team),
         senior=make_staff("senior_agent", staff_no="3001", team=team),
@@ -40,8 +53,15 @@ def new_order(org):
     from kefu.tickets import services
 
     def make(kind="complaint", actor=None, **data):
-        body = {"kind": kind, "phone": "13800138000", "customer_name": "张三", "subject": "话费多扣",
-                "description": "本月话费比上月多扣了50元，要求核查", "category": "tariff", "level": 2}
+        body = {
+            "kind": kind,
+            "phone": "13800138000",
+            "customer_name": "张三",
+            "subject": "话费多扣",
+            "description": "本月话费比上月多扣了50元，要求核查",
+            "category": "tariff",
+            "level": 2,
+        }
         body.update(data)
         return services.create_order(org.center, actor or org.agent, body)
 

@@ -1,16 +1,22 @@
 """The HTTP API: create (201), transitions, bad input (Chinese errors, nothing changed), unmask, screen pop."""
+
 import json
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from kefu.audit.models import AuditRecord
 from kefu.customers.models import Customer
 from kefu.tickets.models import Compensation, Order, OrderEvent
 
-BODY = {"kind": "complaint", "phone": "13800138000", "customer_name": "张三", "subject": "话费多扣",
-        "description": "本月多扣50元", "category": "tariff", "level": 2}
+BODY = {
+    "kind": "complaint",
+    "phone": "13800138000",
+    "customer_name": "张三",
+    "subject": "话费多扣",
+    "description": "本月多扣50元",
+    "category": "tariff",
+    "level": 2,
+}
 
 
 def post(client, url, body):
@@ -36,13 +42,29 @@ def test_create_and_flow_over_http(org, client_for):
     r = post(disp, f"/api/tickets/orders/{oid}/transitions", {"name": "dispatch", "version": 2})  # 004:L2077
     assert r.status_code == 400
     assert r.json()["detail"][0]["field"] == "dispatch_opinion" and "派送意见" in r.json()["detail"][0]["message"]
-    r = post(disp, f"/api/tickets/orders/{oid}/transitions", {"name": "dispatch", "version": 2, "dispatch_opinion": "核查", "department": "billing"})
+    r = post(
+        disp,
+        f"/api/tickets/orders/{oid}/transitions",
+        {"name": "dispatch", "version": 2, "dispatch_opinion": "核查", "department": "billing"},
+    )
     assert r.json()["state"] == "processing" and r.json()["department"] == "计费结算部"
-    r = post(handler, f"/api/tickets/orders/{oid}/transitions", {"name": "resolve", "version": 2, "result": "x", "cause": "y"})
+    r = post(
+        handler,
+        f"/api/tickets/orders/{oid}/transitions",
+        {"name": "resolve", "version": 2, "result": "x", "cause": "y"},
+    )
     assert r.status_code == 409 and r.json()["detail"][0]["field"] == "version"
-    r = post(client_for(org.net_handler), f"/api/tickets/orders/{oid}/transitions", {"name": "resolve", "version": 3, "result": "x", "cause": "y"})
+    r = post(
+        client_for(org.net_handler),
+        f"/api/tickets/orders/{oid}/transitions",
+        {"name": "resolve", "version": 3, "result": "x", "cause": "y"},
+    )
     assert r.status_code == 403  # another department's handler
-    r = post(handler, f"/api/tickets/orders/{oid}/transitions", {"name": "resolve", "version": 3, "result": "已退", "cause": "重复扣费"})
+    r = post(
+        handler,
+        f"/api/tickets/orders/{oid}/transitions",
+        {"name": "resolve", "version": 3, "result": "已退", "cause": "重复扣费"},
+    )
     assert r.status_code == 200 and r.json()["state"] == "resolved"
     detail = agent.get(f"/api/tickets/orders/{oid}").json()
     assert detail["customer_phone"] == "138****8000" and detail["customer_name"] == "张*"
@@ -50,19 +72,22 @@ def test_create_and_flow_over_http(org, client_for):
     assert detail["events"][1]["staff_no"] == "4001" and detail["allowed"] == ["reply"]
 
 
-@pytest.mark.parametrize("patch, field, code", [
-    ({"phone": "123"}, "phone", 400),  # 12345 itself is a valid service number
-    ({"phone": "1380013800a"}, "phone", 400),
-    ({"level": "高"}, "level", 422),
-    ({"level": 5}, "level", 400),
-    ({"subject": "长" * 101}, "subject", 422),
-    ({"description": ""}, "description", 400),
-    ({"kind": "praise"}, "kind", 400),
-    ({"category": "weather"}, "category", 400),
-    ({"all_agents_busy": True, "channel": "phone"}, "channel", 400),
-    ({"callback_at": "明天"}, "callback_at", 422),
-    ({"is_cross_province": "maybe"}, "is_cross_province", 422),
-])
+@pytest.mark.parametrize(
+    "patch, field, code",
+    [
+        ({"phone": "123"}, "phone", 400),  # 12345 itself is a valid service number
+        ({"phone": "1380013800a"}, "phone", 400),
+        ({"level": "高"}, "level", 422),
+        ({"level": 5}, "level", 400),
+        ({"subject": "长" * 101}, "subject", 422),
+        ({"description": ""}, "description", 400),
+        ({"kind": "praise"}, "kind", 400),
+        ({"category": "weather"}, "category", 400),
+        ({"all_agents_busy": True, "channel": "phone"}, "channel", 400),
+        ({"callback_at": "明天"}, "callback_at", 422),
+        ({"is_cross_province": "maybe"}, "is_cross_province", 422),
+    ],
+)
 def test_bad_create_input_changes_nothing(org, client_for, patch, field, code):
     before = counts()
     r = post(client_for(org.agent), "/api/tickets/orders", {**BODY, **patch})
@@ -82,7 +107,16 @@ def test_bad_transition_input_changes_nothing(org, client_for, new_order, fire):
     cases = [
         ({"name": "dispatch", "version": 2, "dispatch_opinion": "x" * 501}, 400, "dispatch_opinion"),
         ({"name": "dispatch", "version": 2, "dispatch_opinion": "x", "department": "nowhere"}, 400, "department"),
-        ({"name": "dispatch", "version": 2, "dispatch_opinion": "x", "handling_deadline": "2020-01-01T00:00:00+08:00"}, 400, "handling_deadline"),
+        (
+            {
+                "name": "dispatch",
+                "version": 2,
+                "dispatch_opinion": "x",
+                "handling_deadline": "2020-01-01T00:00:00+08:00",
+            },
+            400,
+            "handling_deadline",
+        ),
         ({"name": "dispatch", "version": 2, "dispatch_opinion": "x", "bogus": 1}, 400, "bogus"),
         ({"name": "dispatch", "version": "二"}, 422, "version"),
         ({"name": "dispatch", "version": 2, "dispatch_opinion": 42}, 400, "dispatch_opinion"),
@@ -136,15 +170,22 @@ def test_list_filters(org, client_for, new_order, fire):
     assert client.get("/api/tickets/orders", {"overdue": True}).json() == []
 
 
-@pytest.mark.parametrize("amount, approver, may, may_not", [
-    ("999.99", "sales_manager", "supervisor", "dispatcher"),
-    ("1000", "deputy_gm", "manager", "supervisor"),  # boundary: 1000 is in the deputy GM tier (002:L150-158)
-    ("5000", "deputy_gm", "manager", "supervisor"),
-    ("5000.01", "gm", "admin", "manager"),
-])
+@pytest.mark.parametrize(
+    "amount, approver, may, may_not",
+    [
+        ("999.99", "sales_manager", "supervisor", "dispatcher"),
+        ("1000", "deputy_gm", "manager", "supervisor"),  # boundary: 1000 is in the deputy GM tier (002:L150-158)
+        ("5000", "deputy_gm", "manager", "supervisor"),
+        ("5000.01", "gm", "admin", "manager"),
+    ],
+)
 def test_compensation_tiers(org, client_for, new_order, amount, approver, may, may_not):
     order = new_order()
-    r = post(client_for(org.agent), f"/api/tickets/orders/{order.pk}/compensations", {"amount": amount, "reason": "多扣费补偿"})
+    r = post(
+        client_for(org.agent),
+        f"/api/tickets/orders/{order.pk}/compensations",
+        {"amount": amount, "reason": "多扣费补偿"},
+    )
     assert r.status_code == 201 and r.json()["approver"] == approver
     cid = r.json()["id"]
     people = {"supervisor": org.supervisor, "manager": org.manager, "admin": org.admin, "dispatcher": org.dispatcher}
@@ -158,7 +199,9 @@ def test_compensation_tiers(org, client_for, new_order, amount, approver, may, m
 def test_compensation_bad_amount(org, client_for, new_order):
     order = new_order()
     for amount in ("-1", "0", "abc"):
-        r = post(client_for(org.agent), f"/api/tickets/orders/{order.pk}/compensations", {"amount": amount, "reason": "x"})
+        r = post(
+            client_for(org.agent), f"/api/tickets/orders/{order.pk}/compensations", {"amount": amount, "reason": "x"}
+        )
         assert r.status_code in (400, 422)
     assert not Compensation.objects.exists()
 
@@ -168,7 +211,15 @@ def test_case_library_search(org, client_for, new_order, fire):
 
     order = new_order()
     fire(order, "answer", org.agent, reply_opinion="已答", satisfaction="satisfied")
-    fire(order, "archive", org.dispatcher, analysis="重复扣费系统缺陷", is_typical=True, case_title="重复扣费", case_tags="计费")
+    fire(
+        order,
+        "archive",
+        org.dispatcher,
+        analysis="重复扣费系统缺陷",
+        is_typical=True,
+        case_title="重复扣费",
+        case_tags="计费",
+    )
     assert [c.title for c in search_cases("扣费 缺陷", 5)] == ["重复扣费"]
     assert search_cases("宽带", 5) == []
     r = client_for(org.qa).get("/api/tickets/cases", {"q": "计费"})

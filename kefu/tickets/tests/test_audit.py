@@ -3,6 +3,7 @@
 The lists are generated from the OpenAPI schema (every `tickets.*` operation) and from tickets/urls.py,
 so a new endpoint is exercised here automatically; an endpoint without a prepared request fails.
 """
+
 import json
 import re
 from io import BytesIO
@@ -39,8 +40,11 @@ def _text(response) -> str:
 
         ws = load_workbook(BytesIO(response.content)).active
         return " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
-    return response.content.decode("utf-8", "replace").encode().decode("unicode_escape", "replace") if response.get(
-        "Content-Type", "").startswith("application/json") else response.content.decode("utf-8", "replace")
+    return (
+        response.content.decode("utf-8", "replace").encode().decode("unicode_escape", "replace")
+        if response.get("Content-Type", "").startswith("application/json")
+        else response.content.decode("utf-8", "replace")
+    )
 
 
 def _carries_customer(text: str) -> bool:
@@ -58,8 +62,9 @@ def world(org, make_staff, new_order, fire):
 
     Order.objects.filter(pk=order.pk).update(is_overdue=True)  # shown on the supervisor board's overdue list
     # requested by someone else: nobody decides their own request (issue 13), omni decides it here
-    comp = Compensation.objects.create(order=order, amount=100, reason="补偿", approver="sales_manager",
-                                       requested_by=org.agent)
+    comp = Compensation.objects.create(
+        order=order, amount=100, reason="补偿", approver="sales_manager", requested_by=org.agent
+    )
     return omni, order, comp
 
 
@@ -95,7 +100,12 @@ def test_every_api_operation_with_customer_data_is_audited(world, client_for, ne
                     body["into"] = new_order(actor=omni, phone=PHONE, customer_name=NAME).number
                 if op_id == "tickets.transition":
                     order.refresh_from_db()
-                    body = {"name": "dispatch", "version": order.version, "dispatch_opinion": "请处理", "department": "billing"}
+                    body = {
+                        "name": "dispatch",
+                        "version": order.version,
+                        "dispatch_opinion": "请处理",
+                        "department": "billing",
+                    }
                 response = client.generic(method.upper(), url, json.dumps(body), content_type="application/json")
             assert response.status_code < 400, (op_id, response.status_code, response.content[:300])
             if _carries_customer(_text(response)):

@@ -1,4 +1,5 @@
 """The pages in Chromium: accept, dispatch, process, reply, archive; queues with countdowns; the board."""
+
 import re
 from datetime import timedelta
 
@@ -32,7 +33,9 @@ def test_order_lifecycle_through_the_pages(org, new_order, page, login, screensh
     login(org.dispatcher)
     page.goto(page.base_url + "/tickets/dispatch/")
     assert "话费多扣50元" in page.inner_text("main")
-    expect(page.locator(".countdown").first).to_have_text(re.compile(r"^剩余"))  # the CSP forbids wait_for_function's eval
+    expect(page.locator(".countdown").first).to_have_text(
+        re.compile(r"^剩余")
+    )  # the CSP forbids wait_for_function's eval
     screenshot("tickets-dispatch-queue")
     page.goto(detail_url)
     page.fill("[data-transition=review] input[name=review_opinion]", "有效投诉")
@@ -96,7 +99,9 @@ def test_board_and_overdue_countdown(org, new_order, fire, page, login, screensh
         fire(order, "review", org.dispatcher, review_opinion="有效")
         fire(order, "dispatch", org.dispatcher, dispatch_opinion="请处理", department="billing")
     late = Order.objects.filter(level=1).first()
-    Order.objects.filter(pk=late.pk).update(accepted_at=timezone.now() - timedelta(hours=3), due_at=timezone.now() - timedelta(hours=1))
+    Order.objects.filter(pk=late.pk).update(
+        accepted_at=timezone.now() - timedelta(hours=3), due_at=timezone.now() - timedelta(hours=1)
+    )
     services.scan_deadlines()
     login(org.supervisor)
     page.goto(page.base_url + "/tickets/board/")

@@ -1,4 +1,5 @@
 """Bulk dispatch and "我来处理" on the queues, in Chromium at 1440 and 390 px (issue 17, item 2)."""
+
 import pytest
 
 from kefu.tickets.models import Order
@@ -9,8 +10,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.mark.parametrize("width", [1440, 390])
 def test_bulk_dispatch_then_take_them(org, new_order, fire, page, login, screenshot, width):
     page.set_viewport_size({"width": width, "height": 900})
-    first, second = (fire(new_order(subject=s), "review", org.dispatcher, review_opinion="有效投诉")
-                     for s in ("话费多扣50元", "套餐被改"))
+    first, second = (
+        fire(new_order(subject=s), "review", org.dispatcher, review_opinion="有效投诉")
+        for s in ("话费多扣50元", "套餐被改")
+    )
     fresh = new_order(subject="尚未复核")  # dispatch is refused: not reviewed (004:L2055)
     login(org.dispatcher)
     page.goto(page.base_url + "/tickets/dispatch/")

@@ -1,5 +1,6 @@
 """A 12345 center in Chromium: the agent files an order under one of the quiz's categories, the dispatcher finds the
 routed bureau already chosen in the dispatch form (004:L33 street lights → 住建局) and its time limit is set."""
+
 import pytest
 
 from kefu.org import services as org_services
@@ -13,9 +14,12 @@ def test_gov12345_order_routed_to_its_bureau(page, login, screenshot):
     center = org_services.create_center("sn12345", "遂宁12345", preset="gov12345")
     for code, name in [("env", "环保局"), ("housing", "住建局"), ("transport", "交运局")]:
         Department.objects.create(center=center, code=code, name=name)
-    agent, dispatcher = (org_services.create_staff(center, staff_no=no, name=f"员工{no}", roles=[role],
-                                                   username=f"g{no}", password=PASSWORD)
-                         for role, no in (("agent", "1201"), ("dispatcher", "1401")))
+    agent, dispatcher = (
+        org_services.create_staff(
+            center, staff_no=no, name=f"员工{no}", roles=[role], username=f"g{no}", password=PASSWORD
+        )
+        for role, no in (("agent", "1201"), ("dispatcher", "1401"))
+    )
     login(agent, PASSWORD)
     page.goto(page.base_url + "/tickets/")
     assert page.locator("select[name=kind] option[value=appeal]").count() == 0  # 12345 takes no telecom appeals

@@ -1,5 +1,6 @@
 """A dispatcher merges a duplicate and splits an order from the order page, in Chromium at 1440 and 390 px (issue 17,
 item 2); the dispatch queue then shows who holds each order (当前处理人)."""
+
 import pytest
 
 from kefu.tickets.models import Order

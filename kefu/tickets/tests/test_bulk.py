@@ -1,4 +1,5 @@
 """Assign to me ("我来处理") and bulk dispatch / claim (issue 17, item 2): each order through the same transition."""
+
 import json
 
 import pytest
@@ -41,8 +42,15 @@ def test_transferred_order_may_be_claimed_at_the_new_department(org, new_order, 
     order = reviewed(new_order, org, fire)
     fire(order, "dispatch", org.dispatcher, dispatch_opinion="请核查", department="billing")
     fire(order, "claim", org.handler)
-    fire(order, "transfer", org.handler, transfer_reason="网络原因", station="一站", department="network",
-         handling_deadline="2099-01-01T10:00")  # 004:L2105
+    fire(
+        order,
+        "transfer",
+        org.handler,
+        transfer_reason="网络原因",
+        station="一站",
+        department="network",
+        handling_deadline="2099-01-01T10:00",
+    )  # 004:L2105
     done = fire(order, "claim", org.net_handler)
     assert done.handler == org.net_handler
 
@@ -54,14 +62,29 @@ def test_bulk_dispatch_mixed_success_and_refusal(org, new_order, fire):
     fire(stale, "dispatch", org.dispatcher, dispatch_opinion="先派", department="network")  # version moves on
     fresh = new_order()  # not reviewed: dispatch is refused by state
     other = org_services.create_center("other", "另一中心")
-    outsider_staff = org_services.create_staff(other, staff_no="7001", name="外中心客服", roles=["agent"],
-                                               username="u7001", password="Kefu-test-2026!")
-    foreign = services.create_order(other, outsider_staff, {
-        "kind": "complaint", "phone": "13900139000", "customer_name": "李四", "subject": "外中心", "description": "外中心工单",
-        "category": "tariff", "level": 2})
+    outsider_staff = org_services.create_staff(
+        other, staff_no="7001", name="外中心客服", roles=["agent"], username="u7001", password="Kefu-test-2026!"
+    )
+    foreign = services.create_order(
+        other,
+        outsider_staff,
+        {
+            "kind": "complaint",
+            "phone": "13900139000",
+            "customer_name": "李四",
+            "subject": "外中心",
+            "description": "外中心工单",
+            "category": "tariff",
+            "level": 2,
+        },
+    )
     items = [item(ok1), stale_item, item(fresh), item(foreign), item(ok2)]
-    results = services.bulk(scope_of(org.dispatcher), "dispatch", items,
-                            {"department": "billing", "dispatch_opinion": "批量派单：请核查扣费"})
+    results = services.bulk(
+        scope_of(org.dispatcher),
+        "dispatch",
+        items,
+        {"department": "billing", "dispatch_opinion": "批量派单：请核查扣费"},
+    )
     by_id = {r.id: r for r in results}
     assert [r.id for r in results] == [i["id"] for i in items]
     assert by_id[ok1.pk].ok and by_id[ok2.pk].ok
@@ -93,13 +116,16 @@ def test_bulk_claim_only_the_handlers_department(org, new_order, fire):
     assert Order.objects.get(pk=taken.pk).handler == org.leader
 
 
-@pytest.mark.parametrize("action, ids, rule", [
-    ("archive", [{"id": 1, "version": 1}], "tickets.bulk.unknown_action"),
-    ("dispatch", [], "tickets.bulk.no_ids"),
-    ("dispatch", ["x"], "tickets.bulk.bad_id"),
-    ("dispatch", [{"id": 1}], "tickets.bulk.bad_id"),
-    ("dispatch", [{"id": i, "version": 1} for i in range(201)], "tickets.bulk.too_many"),
-])
+@pytest.mark.parametrize(
+    "action, ids, rule",
+    [
+        ("archive", [{"id": 1, "version": 1}], "tickets.bulk.unknown_action"),
+        ("dispatch", [], "tickets.bulk.no_ids"),
+        ("dispatch", ["x"], "tickets.bulk.bad_id"),
+        ("dispatch", [{"id": 1}], "tickets.bulk.bad_id"),
+        ("dispatch", [{"id": i, "version": 1} for i in range(201)], "tickets.bulk.too_many"),
+    ],
+)
 def test_bulk_bad_input_is_named(org, action, ids, rule):
     with pytest.raises(RuleViolation) as exc:
         services.bulk(scope_of(org.dispatcher), action, ids, {})
@@ -112,8 +138,14 @@ def post(client, body):
 
 def test_bulk_api_answers_per_order(org, new_order, fire, client_for):
     good, fresh = reviewed(new_order, org, fire), new_order()
-    r = post(client_for(org.dispatcher), {"action": "dispatch", "ids": [item(good), item(fresh), {"id": 999999, "version": 1}],
-                                          "fields": {"department": "billing", "dispatch_opinion": "请核查"}})
+    r = post(
+        client_for(org.dispatcher),
+        {
+            "action": "dispatch",
+            "ids": [item(good), item(fresh), {"id": 999999, "version": 1}],
+            "fields": {"department": "billing", "dispatch_opinion": "请核查"},
+        },
+    )
     assert r.status_code == 200, r.content
     body = r.json()
     assert (body["done"], body["refused"]) == (1, 2)
@@ -125,8 +157,11 @@ def test_bulk_api_answers_per_order(org, new_order, fire, client_for):
 
 def test_bulk_api_bad_input_and_permission(org, client_for):
     r = post(client_for(org.dispatcher), {"action": "dispatch", "ids": [], "fields": {}})
-    assert r.status_code == 400 and r.json()["detail"][0] == {"field": "ids", "rule": "tickets.bulk.no_ids",
-                                                              "message": "请至少选择一张工单"}
+    assert r.status_code == 400 and r.json()["detail"][0] == {
+        "field": "ids",
+        "rule": "tickets.bulk.no_ids",
+        "message": "请至少选择一张工单",
+    }
     assert post(client_for(org.agent), {"action": "claim", "ids": [{"id": 1, "version": 1}]}).status_code == 403
 
 
@@ -145,8 +180,18 @@ def test_bulk_dispatch_page_in_english(org, new_order, fire, client_for):
     first, fresh = reviewed(new_order, org, fire), new_order()
     dispatcher = english(client_for(org.dispatcher))
     typed = ("张*", "话费多扣", "计费结算部", "网络维护部", "市场经营部", "后台受理组", "省客服中心")
-    assert_english(dispatcher.get("/tickets/dispatch/"), "Dispatch to", "Dispatch selected", "Select all", user_data=typed)
-    r = dispatcher.post("/tickets/bulk/", {"action": "dispatch", "department": "billing", "dispatch_opinion": "请核查",
-                                           "ids": [f"{first.pk}:{item(first)['version']}", f"{fresh.pk}:1"]}, follow=True)
+    assert_english(
+        dispatcher.get("/tickets/dispatch/"), "Dispatch to", "Dispatch selected", "Select all", user_data=typed
+    )
+    r = dispatcher.post(
+        "/tickets/bulk/",
+        {
+            "action": "dispatch",
+            "department": "billing",
+            "dispatch_opinion": "请核查",
+            "ids": [f"{first.pk}:{item(first)['version']}", f"{fresh.pk}:1"],
+        },
+        follow=True,
+    )
     html = assert_english(r, "Dispatch: 1 done, 1 refused", user_data=typed)
     assert f"{fresh.number}: " in html

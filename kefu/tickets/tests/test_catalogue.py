@@ -1,5 +1,6 @@
 """Issue 13: every label of the work-order machines and every code tickets raises or stores is in the catalogue
 (kefu/tickets/messages.py) and has its English; staff never read a seed line or a code."""
+
 import ast
 import re
 from pathlib import Path
@@ -17,8 +18,12 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 def test_every_machine_label_is_in_the_catalogue():
     assert check_declared([machine.MACHINE, machine.COMPENSATION], catalogue()) == []
-    for group, values in {"kind": machine.KINDS, "satisfaction": machine.SATISFACTION,
-                          "category": machine.CATEGORIES, "complainant_type": machine.COMPLAINANT_TYPES}.items():
+    for group, values in {
+        "kind": machine.KINDS,
+        "satisfaction": machine.SATISFACTION,
+        "category": machine.CATEGORIES,
+        "complainant_type": machine.COMPLAINANT_TYPES,
+    }.items():
         assert all(f"tickets.{group}.{v}" in MESSAGES for v in values), group
     for name, spec in machine.FIELDS.items():  # a choice is shown by its label, tickets.<field>.<value>
         assert all(f"tickets.{name}.{choice}" in MESSAGES for choice in spec.choices), name
@@ -29,8 +34,12 @@ def _codes_in_source() -> set[str]:
     found = set()
     for path in [*APP.glob("*.py"), *APP.glob("migrations/*.py")]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
-                    and re.fullmatch(r"tickets\.[a-z_]+\.[a-z_0-9.]+", node.value) and node.value.count(".") >= 2:
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and re.fullmatch(r"tickets\.[a-z_]+\.[a-z_0-9.]+", node.value)
+                and node.value.count(".") >= 2
+            ):
                 found.add(node.value)
     return found
 

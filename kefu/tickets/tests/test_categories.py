@@ -1,6 +1,7 @@
 """Order types, categories and their routing are the center's policy (issue 16 item 1): the 12345 bureaus of the
 Suining quiz (004:L27-69), the telecom flow templates of the hotline (004:L2075, unchanged), the shop's after-sales
 types (002:L148); edited by the administrator, validated, and kept by each order as it was created."""
+
 import importlib
 from datetime import timedelta
 
@@ -18,7 +19,12 @@ from kefu.web.tests.english import english
 
 pytestmark = pytest.mark.django_db
 
-BODY = {"phone": "13800138000", "customer_name": "李四", "subject": "市民反映", "description": "市民来电反映问题，要求处理"}
+BODY = {
+    "phone": "13800138000",
+    "customer_name": "李四",
+    "subject": "市民反映",
+    "description": "市民来电反映问题，要求处理",
+}
 
 
 def _create(center, actor, **data):
@@ -33,25 +39,30 @@ def gov(db):
         Department.objects.create(center=center, code=code, name=name)
 
     def staff(role, no):
-        return org_services.create_staff(center, staff_no=no, name=f"员工{no}", roles=[role], username=f"g{no}",
-                                         password="x-Pass-12345")
+        return org_services.create_staff(
+            center, staff_no=no, name=f"员工{no}", roles=[role], username=f"g{no}", password="x-Pass-12345"
+        )
 
     return center, staff("agent", "1201"), staff("dispatcher", "1401")
 
 
 def _dispatch(order, dispatcher, **fields):
-    order = services.transition(Order.objects.get(pk=order.pk), "review", dispatcher, order.version,
-                                review_opinion="属实")
+    order = services.transition(
+        Order.objects.get(pk=order.pk), "review", dispatcher, order.version, review_opinion="属实"
+    )
     return services.transition(order, "dispatch", dispatcher, order.version, dispatch_opinion="请承办", **fields)
 
 
-@pytest.mark.parametrize("category, bureau, seed", [
-    ("water_pollution", "env", "004:L27"),  # 渠河洗澡污染水源 → 环保局
-    ("street_lights", "housing", "004:L33"),  # 滨江路路灯不亮 → 市住建局
-    ("bus_stops", "transport", "004:L35"),  # 公交站台设置 → 交运局
-    ("subsistence_allowance", "civil_affairs", "004:L37"),  # 最低生活保障资金 → 民政局
-    ("taxis", "transport", "004:L65,L69"),  # 出租车不打表、拒载 → 交运局
-])
+@pytest.mark.parametrize(
+    "category, bureau, seed",
+    [
+        ("water_pollution", "env", "004:L27"),  # 渠河洗澡污染水源 → 环保局
+        ("street_lights", "housing", "004:L33"),  # 滨江路路灯不亮 → 市住建局
+        ("bus_stops", "transport", "004:L35"),  # 公交站台设置 → 交运局
+        ("subsistence_allowance", "civil_affairs", "004:L37"),  # 最低生活保障资金 → 民政局
+        ("taxis", "transport", "004:L65,L69"),  # 出租车不打表、拒载 → 交运局
+    ],
+)
 def test_gov12345_orders_go_to_the_bureau_of_their_category(gov, category, bureau, seed):
     center, agent, dispatcher = gov
     order = _create(center, agent, category=category)
@@ -70,8 +81,14 @@ def test_gov12345_bureau_the_center_lacks_leaves_the_choice_to_the_dispatcher(go
     with pytest.raises(RuleViolation) as exc:
         _dispatch(order, dispatcher)
     assert exc.value.problems[0].field == "department"
-    done = services.transition(Order.objects.get(pk=order.pk), "dispatch", dispatcher, order.version + 1,
-                               dispatch_opinion="请承办", department="housing")
+    done = services.transition(
+        Order.objects.get(pk=order.pk),
+        "dispatch",
+        dispatcher,
+        order.version + 1,
+        dispatch_opinion="请承办",
+        department="housing",
+    )
     assert done.department.code == "housing" and done.handling_deadline is None  # another department: no route limit
 
 
@@ -91,20 +108,26 @@ def test_hotline_routes_by_the_telecom_flow_templates_as_before(org, new_order, 
     """004:L2075: tariff → billing, network → network; no time limit: the dispatcher sets one per order."""
     order = new_order(category="tariff")
     assert (order.category_names, order.route_department.code, order.route_time_limit) == (
-        {"name": "资费类", "name_en": "Billing"}, "billing", None)
+        {"name": "资费类", "name_en": "Billing"},
+        "billing",
+        None,
+    )
     fire(order, "review", org.dispatcher, review_opinion="属实")
     done = fire(order, "dispatch", org.dispatcher, dispatch_opinion="请核查")
     assert done.department.code == "billing" and done.handling_deadline is None
-    assert new_order().category == "tariff" and services.create_order(org.center, org.agent, {
-        "kind": "consultation", **BODY}).category == "service"  # the hotline's default category
+    assert (
+        new_order().category == "tariff"
+        and services.create_order(org.center, org.agent, {"kind": "consultation", **BODY}).category == "service"
+    )  # the hotline's default category
 
 
 def test_ecommerce_after_sales_types_close_within_six_days(db):
     """002:L148: closed within six days of the after-sales department's acceptance."""
     center = org_services.create_center("shop", "旗舰店", preset="ecommerce")
     Department.objects.create(center=center, code="aftersales", name="售后部")
-    agent = org_services.create_staff(center, staff_no="3101", name="客服1", roles=["agent"], username="s3101",
-                                      password="x-Pass-12345")
+    agent = org_services.create_staff(
+        center, staff_no="3101", name="客服1", roles=["agent"], username="s3101", password="x-Pass-12345"
+    )
     order = _create(center, agent, category="quality")
     assert order.route_department.code == "aftersales" and order.route_time_limit == {"unit": "hours", "amount": 144}
     assert services.create_order(center, agent, {"kind": "consultation", **BODY}).category == "other"
@@ -112,11 +135,23 @@ def test_ecommerce_after_sales_types_close_within_six_days(db):
 
 def test_an_admin_edit_changes_new_orders_only(org, new_order, fire):
     old = new_order(category="tariff")
-    org_services.update_policy(org.center, preset="hotline", overrides={"tickets": {"categories": {
-        "tariff": {"name": "计费类", "department": "network", "time_limit": {"unit": "hours", "amount": 8}}}}})
+    org_services.update_policy(
+        org.center,
+        preset="hotline",
+        overrides={
+            "tickets": {
+                "categories": {
+                    "tariff": {"name": "计费类", "department": "network", "time_limit": {"unit": "hours", "amount": 8}}
+                }
+            }
+        },
+    )
     new = new_order(category="tariff")
     assert (new.category_names["name"], new.route_department.code, new.route_time_limit) == (
-        "计费类", "network", {"unit": "hours", "amount": 8})
+        "计费类",
+        "network",
+        {"unit": "hours", "amount": 8},
+    )
     old.refresh_from_db()
     assert (old.category_names["name"], old.route_department.code, old.route_time_limit) == ("资费类", "billing", None)
     fire(old, "review", org.dispatcher, review_opinion="属实")
@@ -128,27 +163,53 @@ def test_an_admin_edit_changes_new_orders_only(org, new_order, fire):
 
 
 def test_an_admin_may_add_a_category_and_retire_one(org, new_order):
-    org_services.update_policy(org.center, preset="hotline", overrides={"tickets": {"categories": {
-        "roaming": {"name": "漫游类", "name_en": "Roaming", "department": "province", "time_limit": None,
-                    "active": True},
-        "business": {"active": False}}}})
+    org_services.update_policy(
+        org.center,
+        preset="hotline",
+        overrides={
+            "tickets": {
+                "categories": {
+                    "roaming": {
+                        "name": "漫游类",
+                        "name_en": "Roaming",
+                        "department": "province",
+                        "time_limit": None,
+                        "active": True,
+                    },
+                    "business": {"active": False},
+                }
+            }
+        },
+    )
     assert new_order(category="roaming").route_department.code == "province"
     with pytest.raises(RuleViolation) as exc:
         new_order(category="business")
     assert exc.value.problems[0].field == "category"
 
 
-@pytest.mark.parametrize("override, field, words", [
-    ({"categories": {"tariff": {"department": "tax_bureau"}}}, "tickets.categories.tariff.department",
-     "承办部门 tax_bureau 在本中心不存在"),
-    ({"categories": {"tariff": {"time_limit": {"unit": "hours", "amount": 0}}}}, "tickets.categories.tariff.time_limit",
-     "处理时限应为正数"),
-    ({"categories": {"tariff": {"time_limit": {"unit": "weeks", "amount": 2}}}}, "tickets.categories.tariff.time_limit",
-     "单位应为 hours 或 working_days"),
-    ({"categories": {"tariff": {"name": ""}}}, "tickets.categories.tariff.name", "名称不能为空"),
-    ({"default_category": "roaming"}, "tickets.default_category", "默认类别 roaming 应为启用的类别之一"),
-    ({"kinds": ["complaint", "petition"]}, "tickets.kinds", "未知的工单类型：petition"),
-])
+@pytest.mark.parametrize(
+    "override, field, words",
+    [
+        (
+            {"categories": {"tariff": {"department": "tax_bureau"}}},
+            "tickets.categories.tariff.department",
+            "承办部门 tax_bureau 在本中心不存在",
+        ),
+        (
+            {"categories": {"tariff": {"time_limit": {"unit": "hours", "amount": 0}}}},
+            "tickets.categories.tariff.time_limit",
+            "处理时限应为正数",
+        ),
+        (
+            {"categories": {"tariff": {"time_limit": {"unit": "weeks", "amount": 2}}}},
+            "tickets.categories.tariff.time_limit",
+            "单位应为 hours 或 working_days",
+        ),
+        ({"categories": {"tariff": {"name": ""}}}, "tickets.categories.tariff.name", "名称不能为空"),
+        ({"default_category": "roaming"}, "tickets.default_category", "默认类别 roaming 应为启用的类别之一"),
+        ({"kinds": ["complaint", "petition"]}, "tickets.kinds", "未知的工单类型：petition"),
+    ],
+)
 def test_bad_routing_is_refused_with_the_field_named_and_nothing_changed(org, override, field, words):
     before = Policy.objects.get(center=org.center).overrides
     with pytest.raises(RuleViolation) as exc:
@@ -166,8 +227,13 @@ def test_reclassified_at_review_takes_todays_routing_of_the_new_category(org, ne
     event = done.events.get(name="review")
     assert event.fields["category"] == {"code": "network", "name": "网络类", "name_en": "Network"}
     with pytest.raises(RuleViolation) as exc:
-        fire(new_order(category="service", phone="13900139000"), "review", org.dispatcher, review_opinion="x",
-             category="roaming")
+        fire(
+            new_order(category="service", phone="13900139000"),
+            "review",
+            org.dispatcher,
+            review_opinion="x",
+            category="roaming",
+        )
     assert exc.value.problems[0].field == "category"
 
 
@@ -176,7 +242,8 @@ def test_labels_in_the_readers_language(org, new_order, client_for):
     client = client_for(org.dispatcher)
     rows = client.get("/api/tickets/orders?category=tariff").json()
     assert [(r["number"], r["category_label"], r["route_department"]) for r in rows] == [
-        (order.number, "资费类", "billing")]
+        (order.number, "资费类", "billing")
+    ]
     assert english(client_for(org.dispatcher)).get("/api/tickets/orders").json()[0]["category_label"] == "Billing"
     with translation.override("en"):  # a category the preset names in English; an added one without: its Chinese
         assert history.category_text("roaming", "漫游类", "") == "漫游类"
@@ -213,7 +280,9 @@ def test_migration_keeps_existing_orders_routing(org, new_order):
     migration.forward(apps, None)
     order.refresh_from_db()
     assert (order.category_names, order.route_department.code) == (
-        {"name": "业务类", "name_en": "Products & services"}, "billing")
+        {"name": "业务类", "name_en": "Products & services"},
+        "billing",
+    )
     over = Policy.objects.get(center=org.center).overrides["tickets"]
     assert over == {"categories": {"business": {"department": "billing"}}}
     assert services.policy(org.center)["categories"]["business"]["department"] == "billing"

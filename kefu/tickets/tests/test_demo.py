@@ -1,4 +1,5 @@
 """The demo data: built through services, covers every state and kind, idempotent."""
+
 import io
 import random
 

@@ -1,5 +1,6 @@
 """Issue 13: history rows stored as prose before codes are turned into code + parameters by migration 0002, and then
 read in the reader's language like new rows (no prose parsed when shown)."""
+
 import importlib
 
 import pytest
@@ -51,5 +52,6 @@ def test_old_prose_rows_become_codes(new_order):
         ("Reminder", "客户来电催问"),  # an old title that is a known label is shown translated
     ]
     migration.forwards(apps, None)  # run twice: nothing changes
-    assert [(e.code, e.params) for e in OrderEvent.objects.filter(order=order).exclude(name="accept").order_by("id")] \
-        == [(e.code, e.params) for e in rows]
+    assert [
+        (e.code, e.params) for e in OrderEvent.objects.filter(order=order).exclude(name="accept").order_by("id")
+    ] == [(e.code, e.params) for e in rows]

@@ -1,4 +1,5 @@
 """The paths every creation and transition takes, made cheap without losing what they promise."""
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,13 @@ def test_concurrent_creations_get_distinct_consecutive_numbers(org):
     def accept(i):
         try:
             barrier.wait(timeout=10)
-            order = _retrying(lambda: services.create_order(org.center, org.agent, {
-                "kind": "consultation", "phone": f"1380013{i:04d}", "subject": "咨询", "description": "资费咨询"}))
+            order = _retrying(
+                lambda: services.create_order(
+                    org.center,
+                    org.agent,
+                    {"kind": "consultation", "phone": f"1380013{i:04d}", "subject": "咨询", "description": "资费咨询"},
+                )
+            )
             numbers.append(order.number)
         except Exception as exc:  # noqa: BLE001 — reported below
             errors.append(repr(exc))
@@ -116,25 +122,51 @@ def test_api_transition_of_another_centers_order_is_not_found(org, new_order, ma
     order = new_order()
     other = org_services.create_center("other", "其他中心")
     outsider = org_services.create_staff(other, staff_no="7777", name="外中心", roles=["dispatcher"], username="u7777")
-    r = _api(outsider).post(f"/api/tickets/orders/{order.pk}/transitions",
-                            json.dumps({"name": "review", "version": 1, "review_opinion": "有效"}), content_type="application/json")
+    r = _api(outsider).post(
+        f"/api/tickets/orders/{order.pk}/transitions",
+        json.dumps({"name": "review", "version": 1, "review_opinion": "有效"}),
+        content_type="application/json",
+    )
     assert r.status_code == 404 and r.json()["detail"][0]["rule"] == "not_found"
-    assert Order.objects.get(pk=order.pk).version == 1 and not OrderEvent.objects.filter(order=order, name="review").exists()
-    r = _api(org.dispatcher).post("/api/tickets/orders/999999/transitions",
-                                  json.dumps({"name": "review", "version": 1, "review_opinion": "有效"}), content_type="application/json")
+    assert (
+        Order.objects.get(pk=order.pk).version == 1
+        and not OrderEvent.objects.filter(order=order, name="review").exists()
+    )
+    r = _api(org.dispatcher).post(
+        "/api/tickets/orders/999999/transitions",
+        json.dumps({"name": "review", "version": 1, "review_opinion": "有效"}),
+        content_type="application/json",
+    )
     assert r.status_code == 404
 
 
 def test_api_create_answers_from_the_written_row(org):
     client = _api(org.agent)
-    body = {"kind": "complaint", "phone": "13600136000", "subject": "信号差", "description": "小区信号差", "category": "network",
-            "level": 1}
+    body = {
+        "kind": "complaint",
+        "phone": "13600136000",
+        "subject": "信号差",
+        "description": "小区信号差",
+        "category": "network",
+        "level": 1,
+    }
     r = client.post("/api/tickets/orders", json.dumps(body), content_type="application/json")
     assert r.status_code == 201, r.content
     got, order = r.json(), Order.objects.get(pk=r.json()["id"])
     due = datetime.fromisoformat(got.pop("due_at").replace("Z", "+00:00"))
-    assert got == {"id": order.pk, "number": order.number, "kind": "complaint", "state": "accepted", "state_label": "已受理",
-                   "version": 1, "level": 1, "priority": 0, "is_repeat": False, "is_overdue": False, "department": None}
+    assert got == {
+        "id": order.pk,
+        "number": order.number,
+        "kind": "complaint",
+        "state": "accepted",
+        "state_label": "已受理",
+        "version": 1,
+        "level": 1,
+        "priority": 0,
+        "is_repeat": False,
+        "is_overdue": False,
+        "department": None,
+    }
     assert abs(due - order.due_at) < timedelta(milliseconds=1)  # the JSON keeps milliseconds
     assert order.due_at - order.accepted_at == timedelta(hours=2)  # level 1: 2 hours (004:L1295)
 
@@ -144,8 +176,13 @@ def test_prepared_order_read_equals_select_related(org, new_order, fire):
     from kefu.tickets.services import _ORDER_FOR_TRANSITION
 
     plain = new_order()
-    dispatched = fire(fire(new_order(phone="13500135000"), "review", org.dispatcher, review_opinion="有效"),
-                      "dispatch", org.dispatcher, dispatch_opinion="请核查", department="network")
+    dispatched = fire(
+        fire(new_order(phone="13500135000"), "review", org.dispatcher, review_opinion="有效"),
+        "dispatch",
+        org.dispatcher,
+        dispatch_opinion="请核查",
+        department="network",
+    )
     for order in (plain, dispatched):
         got = _ORDER_FOR_TRANSITION.fetch([order.pk])
         orm = Order.objects.select_related("center", "department").get(pk=order.pk)

@@ -1,6 +1,7 @@
 """Merging duplicate orders and splitting one, with the history on both; "我来处理" at the dispatcher's desk (issue 17,
 item 2). Duplicates of one matter are handled first and once (004:L2013, L1327); the dispatcher reviews and dispatches
 (004:L2055, L2077); a split-off order's deadlines come from the center's policy (004:L1293-1299)."""
+
 from datetime import timedelta
 
 import pytest
@@ -78,8 +79,13 @@ def test_the_later_deadline_of_a_duplicate_leaves_the_survivor_deadline(org, new
 def test_merge_refusals_name_the_rule_and_change_nothing(org, new_order, fire, case):
     dup, target = new_order(), new_order()
     into = target.number
-    rule = {"itself": "tickets.merge.itself", "chain": "tickets.merge.chain", "closed": "tickets.merge.closed",
-            "other_center": "tickets.merge.not_found", "unknown": "tickets.merge.not_found"}[case]
+    rule = {
+        "itself": "tickets.merge.itself",
+        "chain": "tickets.merge.chain",
+        "closed": "tickets.merge.closed",
+        "other_center": "tickets.merge.not_found",
+        "unknown": "tickets.merge.not_found",
+    }[case]
     if case == "itself":
         into = dup.number
     elif case == "chain":
@@ -89,10 +95,14 @@ def test_merge_refusals_name_the_rule_and_change_nothing(org, new_order, fire, c
         fire(target, "cancel", org.dispatcher, review_opinion="无效投诉")
     elif case == "other_center":
         other = org_services.create_center("other", "另一中心")
-        stranger = org_services.create_staff(other, staff_no="7001", name="外中心客服", roles=["agent"],
-                                             username="u7001", password="Kefu-test-2026!")
-        into = services.create_order(other, stranger, {
-            "kind": "complaint", "phone": "13900139000", "subject": "外中心", "description": "外中心工单"}).number
+        stranger = org_services.create_staff(
+            other, staff_no="7001", name="外中心客服", roles=["agent"], username="u7001", password="Kefu-test-2026!"
+        )
+        into = services.create_order(
+            other,
+            stranger,
+            {"kind": "complaint", "phone": "13900139000", "subject": "外中心", "description": "外中心工单"},
+        ).number
     elif case == "unknown":
         into = "GD209901010001"
     before = fresh(dup)
@@ -125,8 +135,7 @@ def test_a_double_submit_merges_once(org, new_order):
     survivor, dup = new_order(), new_order()
     version = fresh(dup).version
     services.merge(fresh(dup), survivor.number, org.dispatcher, version)
-    exc = refused(lambda: services.merge(Order(pk=dup.pk), survivor.number, org.dispatcher, version,
-                                         center=org.center))
+    exc = refused(lambda: services.merge(Order(pk=dup.pk), survivor.number, org.dispatcher, version, center=org.center))
     assert exc.status == 409
     assert OrderEvent.objects.filter(order=survivor, code="tickets.event.merged_in").count() == 1
     assert fresh(survivor).description.count(dup.number) == 1
@@ -166,8 +175,16 @@ def split(order, actor, **fields):
 def test_split_makes_a_new_order_of_the_same_customer_pointing_both_ways(org, new_order, fire):
     order = new_order(kind="complaint", level=2, channel="email", description="话费多扣；另外宽带经常断网")
     fire(order, "review", org.dispatcher, review_opinion="含两件事")
-    original, new = split(order, org.dispatcher, subject="宽带经常断网", description="宽带经常断网，晚上尤甚",
-                          category="network", department="network", level="3", note="另立一单")
+    original, new = split(
+        order,
+        org.dispatcher,
+        subject="宽带经常断网",
+        description="宽带经常断网，晚上尤甚",
+        category="network",
+        department="network",
+        level="3",
+        note="另立一单",
+    )
     assert new.number != order.number and new.state == machine.ACCEPTED
     assert (new.customer_id, new.channel, new.acceptor_id) == (order.customer_id, "email", org.agent.pk)
     assert (new.subject, new.category, new.level, new.kind) == ("宽带经常断网", "network", 3, "complaint")
@@ -217,8 +234,9 @@ def test_a_double_submitted_split_makes_one_order(org, new_order):
     order = new_order()
     version = fresh(order).version
     services.split(fresh(order), org.dispatcher, version, subject="第二件事", description="另一件事")
-    exc = refused(lambda: services.split(fresh(order), org.dispatcher, version, subject="第二件事",
-                                         description="另一件事"))
+    exc = refused(
+        lambda: services.split(fresh(order), org.dispatcher, version, subject="第二件事", description="另一件事")
+    )
     assert exc.status == 409 and exc.problems[0].rule == "workflow.version_conflict"
     assert Order.objects.filter(split_from=order).count() == 1
 

@@ -1,5 +1,6 @@
 """Redis down (cache and broker on a closed port): orders are still created and dispatched, no 500 after a commit,
 and the deadline check is not lost — the deadline lives on the order and the periodic scan reads it there."""
+
 import json
 import logging
 import socket
@@ -31,8 +32,13 @@ def redis_down(monkeypatch):
     outage.conf.broker_connection_timeout = 1
     dead_check = outage.task(name="tickets.check_order")(tasks.check_order.run)
     monkeypatch.setattr(tasks, "check_order", dead_check)
-    caches = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
-                          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
+    caches = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
     with override_settings(CACHES=caches, CELERY_TASK_ALWAYS_EAGER=False):
         yield url
     outage.close()
@@ -53,18 +59,40 @@ def test_create_and_dispatch_answer_while_redis_is_down_and_the_deadline_is_kept
     from kefu.tickets import services
 
     agent, disp = client_for(org.agent), client_for(org.dispatcher)
-    r = post(agent, "/api/tickets/orders", {"kind": "complaint", "phone": "13800138000", "customer_name": "张三",
-                                            "subject": "话费多扣", "description": "本月多扣50元", "category": "tariff",
-                                            "level": 2})
+    r = post(
+        agent,
+        "/api/tickets/orders",
+        {
+            "kind": "complaint",
+            "phone": "13800138000",
+            "customer_name": "张三",
+            "subject": "话费多扣",
+            "description": "本月多扣50元",
+            "category": "tariff",
+            "level": 2,
+        },
+    )
     assert r.status_code == 201, r.content  # the calendar is built from the database when the cache is down
     oid = r.json()["id"]
-    assert post(disp, f"/api/tickets/orders/{oid}/transitions",
-                {"name": "review", "version": 1, "review_opinion": "有效"}).status_code == 200
+    assert (
+        post(
+            disp, f"/api/tickets/orders/{oid}/transitions", {"name": "review", "version": 1, "review_opinion": "有效"}
+        ).status_code
+        == 200
+    )
     deadline = timezone.now() + timedelta(hours=2)
     with caplog.at_level(logging.WARNING, logger="kefu.tickets.services"):
-        r = post(disp, f"/api/tickets/orders/{oid}/transitions",
-                 {"name": "dispatch", "version": 2, "dispatch_opinion": "核查", "department": "billing",
-                  "handling_deadline": deadline.isoformat()})
+        r = post(
+            disp,
+            f"/api/tickets/orders/{oid}/transitions",
+            {
+                "name": "dispatch",
+                "version": 2,
+                "dispatch_opinion": "核查",
+                "department": "billing",
+                "handling_deadline": deadline.isoformat(),
+            },
+        )
     assert r.status_code == 200, r.content  # committed, and answered as committed: the refused message is logged
     assert r.json()["state"] == "processing"
     assert any("tickets-deadlines" in rec.getMessage() for rec in caplog.records)

@@ -1,4 +1,5 @@
 """Two people fire a transition on the same order at once: exactly one wins (optimistic locking)."""
+
 import threading
 import time
 
@@ -22,8 +23,14 @@ def test_two_threads_one_wins(org, new_order):
         # ("table is locked") instead of waiting busy_timeout as the WAL file database does: wait here.
         for _ in range(200):
             try:
-                services.transition(Order.objects.get(pk=order.pk), "dispatch", org.dispatcher, 2,
-                                    dispatch_opinion=opinion, department=dept)
+                services.transition(
+                    Order.objects.get(pk=order.pk),
+                    "dispatch",
+                    org.dispatcher,
+                    2,
+                    dispatch_opinion=opinion,
+                    department=dept,
+                )
                 return
             except OperationalError as exc:
                 if "locked" not in str(exc):
@@ -41,7 +48,10 @@ def test_two_threads_one_wins(org, new_order):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=fire, args=("甲意见", "billing")), threading.Thread(target=fire, args=("乙意见", "network"))]
+    threads = [
+        threading.Thread(target=fire, args=("甲意见", "billing")),
+        threading.Thread(target=fire, args=("乙意见", "network")),
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -56,8 +66,9 @@ def test_two_threads_one_wins(org, new_order):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_merging_a_pair_into_each_other_at_once_through_the_api_merges_once_and_never_deadlocks(org, new_order,
-                                                                                              client_for, monkeypatch):
+def test_merging_a_pair_into_each_other_at_once_through_the_api_merges_once_and_never_deadlocks(
+    org, new_order, client_for, monkeypatch
+):
     """A into B and B into A at the same moment, each through the API (which hands the service an unsaved
     Order(pk=...)). Each merge's lock on its own order is held a moment longer: locking its own order first, each
     would then wait for the other's and PostgreSQL would abort one with a deadlock (a 500). The merge transition
@@ -81,8 +92,11 @@ def test_merging_a_pair_into_each_other_at_once_through_the_api_merges_once_and_
     def merge(dup, survivor):
         try:
             barrier.wait(timeout=10)
-            r = clients[dup.pk].post(f"/api/tickets/orders/{dup.pk}/merge", content_type="application/json",
-                                     data={"version": 1, "into": survivor.number})
+            r = clients[dup.pk].post(
+                f"/api/tickets/orders/{dup.pk}/merge",
+                content_type="application/json",
+                data={"version": 1, "into": survivor.number},
+            )
             outcomes.append((r.status_code, r.json()["detail"][0]["rule"] if r.status_code != 200 else ""))
         except Exception as exc:  # noqa: BLE001 - a deadlock (a database error) is what this test catches
             outcomes.append(("error", type(exc).__name__, str(exc)[:120]))

@@ -1,5 +1,6 @@
 """Pure rules and the declared machine, without a database (hypothesis where it fits)."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from hypothesis import given
@@ -8,7 +9,7 @@ from hypothesis import strategies as st
 from kefu.tickets import machine, rules
 from kefu.workflow import STAY
 
-T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 
 def test_compensation_tiers_hand_computed():
@@ -19,8 +20,10 @@ def test_compensation_tiers_hand_computed():
     assert rules.approver_for(Decimal("5000.01"), 1000, 5000) == "gm"
 
 
-@given(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999999"), places=2),
-       st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999999"), places=2))
+@given(
+    st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999999"), places=2),
+    st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999999"), places=2),
+)
 def test_compensation_tier_is_monotonic(a, b):
     order = {"sales_manager": 0, "deputy_gm": 1, "gm": 2}
     lo, hi = sorted((a, b))
@@ -66,7 +69,12 @@ def test_machine_is_well_formed():
     # the textbook's mandatory fields (004:L2077, L2097, L2105, L2117)
     assert machine.BY_NAME["dispatch"].requires == ("dispatch_opinion",)
     assert machine.BY_NAME["return"].requires == ("return_reason",)
-    assert set(machine.BY_NAME["transfer"].requires) == {"transfer_reason", "station", "department", "handling_deadline"}
+    assert set(machine.BY_NAME["transfer"].requires) == {
+        "transfer_reason",
+        "station",
+        "department",
+        "handling_deadline",
+    }
     assert set(machine.BY_NAME["reply"].requires) == {"reply_opinion", "satisfaction"}
 
 

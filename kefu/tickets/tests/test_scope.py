@@ -1,6 +1,7 @@
 """Breaches of issue 13 found from outside, in the orders' API: a department handler reads only his department's
 orders (and unmasks only their customers), the case library is the caller's center's and its reads are audited,
 and nobody approves the compensation they asked for (002:L150-158: the tier's approver decides a request)."""
+
 from __future__ import annotations
 
 import json
@@ -48,11 +49,13 @@ def test_the_case_library_is_the_callers_centers_and_its_reads_are_audited(org, 
     from kefu.org import services as org_services
 
     order = new_order()
-    case = TypicalCase.objects.create(order=order, title="多扣话费退费", summary="甲中心的案例", analysis="重复扣费",
-                                      category="tariff", tags="话费")
+    case = TypicalCase.objects.create(
+        order=order, title="多扣话费退费", summary="甲中心的案例", analysis="重复扣费", category="tariff", tags="话费"
+    )
     other = org_services.create_center("second", "第二中心")
-    stranger = org_services.create_staff(other, staff_no="B901", name="乙坐席", roles=["agent"], username="b901",
-                                         password="Kefu-test-2026!")
+    stranger = org_services.create_staff(
+        other, staff_no="B901", name="乙坐席", roles=["agent"], username="b901", password="Kefu-test-2026!"
+    )
     assert client_for(stranger).get("/api/tickets/cases?q=话费").json() == []
     assert client_for(stranger).get("/api/knowledge/search?q=话费").json()["cases"] == []
 
@@ -66,14 +69,19 @@ def test_the_case_library_is_the_callers_centers_and_its_reads_are_audited(org, 
 def test_nobody_approves_their_own_compensation(org, new_order, client_for):
     """A supervisor who asked for a compensation cannot approve it (002:L150-158); another supervisor can."""
     order = new_order()
-    asked = post(client_for(org.supervisor), f"/api/tickets/orders/{order.pk}/compensations",
-                 {"amount": "200", "reason": "多扣话费赔偿"})
+    asked = post(
+        client_for(org.supervisor),
+        f"/api/tickets/orders/{order.pk}/compensations",
+        {"amount": "200", "reason": "多扣话费赔偿"},
+    )
     assert asked.status_code == 201, asked.content
     comp_id = asked.json()["id"]
-    own = post(client_for(org.supervisor), f"/api/tickets/compensations/{comp_id}/decision",
-               {"approve": True, "note": "同意"})
+    own = post(
+        client_for(org.supervisor), f"/api/tickets/compensations/{comp_id}/decision", {"approve": True, "note": "同意"}
+    )
     assert own.status_code == 403, own.content
     assert Compensation.objects.get(pk=comp_id).state == Compensation.State.PENDING
-    approved = post(client_for(org.manager), f"/api/tickets/compensations/{comp_id}/decision",
-                    {"approve": True, "note": "同意"})
+    approved = post(
+        client_for(org.manager), f"/api/tickets/compensations/{comp_id}/decision", {"approve": True, "note": "同意"}
+    )
     assert approved.status_code == 200 and approved.json()["state"] == "approved"

@@ -1,4 +1,5 @@
 """Overdue detection, reminders, the escalation ladder (004:L2159, L2181) and retention."""
+
 from datetime import timedelta
 
 import pytest
@@ -60,7 +61,14 @@ def test_escalation_interval_is_policy(org, processing):
 def test_coordination_overdue_at_feedback_deadline(org, new_order, fire):
     order = new_order(kind="coordination", coordination_origin="宁波", level=4)  # 004:L2179-2181
     deadline = timezone.now() + timedelta(hours=5)
-    fire(order, "coordinate", org.dispatcher, dispatch_opinion="请限期反馈", department="billing", handling_deadline=deadline.isoformat())
+    fire(
+        order,
+        "coordinate",
+        org.dispatcher,
+        dispatch_opinion="请限期反馈",
+        department="billing",
+        handling_deadline=deadline.isoformat(),
+    )
     assert services.scan_deadlines(deadline + timedelta(seconds=1)) == {"overdue": 1, "escalate1": 1}
 
 

@@ -1,4 +1,5 @@
 """Workflow fixtures of requirements-D §9.3, through services.transition (each cites its seed line)."""
+
 from datetime import timedelta
 
 import pytest
@@ -15,7 +16,15 @@ def future(hours=24):
 
 def snapshot(order):
     o = Order.objects.get(pk=order.pk)
-    return (o.state, o.version, o.department_id, o.dispatch_opinion, o.return_reason, o.result, OrderEvent.objects.filter(order=o).count())
+    return (
+        o.state,
+        o.version,
+        o.department_id,
+        o.dispatch_opinion,
+        o.return_reason,
+        o.result,
+        OrderEvent.objects.filter(order=o).count(),
+    )
 
 
 def to_processing(order, org, fire):
@@ -33,9 +42,12 @@ def test_full_complaint_lifecycle(org, new_order, fire):
     assert done.state == machine.ARCHIVED and done.archived_at and done.version == 6
     events = list(OrderEvent.objects.filter(order=order).values_list("name", "staff_no", "from_state", "to_state"))
     assert events == [
-        ("accept", "2001", "", "accepted"), ("review", "4001", "accepted", "reviewed"),
-        ("dispatch", "4001", "reviewed", "processing"), ("resolve", "8002", "processing", "resolved"),
-        ("reply", "2001", "resolved", "replied"), ("archive", "4001", "replied", "archived"),
+        ("accept", "2001", "", "accepted"),
+        ("review", "4001", "accepted", "reviewed"),
+        ("dispatch", "4001", "reviewed", "processing"),
+        ("resolve", "8002", "processing", "resolved"),
+        ("reply", "2001", "resolved", "replied"),
+        ("archive", "4001", "replied", "archived"),
     ]
     assert done.reviewer == org.dispatcher and done.handler == org.handler and done.feedback_giver == org.agent
     # typical case goes to the case library (004:L2171)
@@ -93,8 +105,16 @@ def test_overdue_order_needs_overdue_reason(org, new_order, fire):
         services.transition(fresh, "resolve", org.handler, fresh.version, now=later, result="已处理", cause="原因")
     assert err.value.problems[0].field == "overdue_reason"
     assert snapshot(order) == before
-    done = services.transition(fresh, "resolve", org.handler, fresh.version, now=later, result="已处理", cause="原因",
-                               overdue_reason="等待厂家")
+    done = services.transition(
+        fresh,
+        "resolve",
+        org.handler,
+        fresh.version,
+        now=later,
+        result="已处理",
+        cause="原因",
+        overdue_reason="等待厂家",
+    )
     assert done.state == machine.RESOLVED and done.overdue_reason == "等待厂家"
 
 
@@ -102,7 +122,12 @@ def test_overdue_order_needs_overdue_reason(org, new_order, fire):
 def test_transfer_requires_all_four(org, new_order, fire, missing):
     order = new_order()  # 004:L2105
     to_processing(order, org, fire)
-    fields = {"transfer_reason": "网络问题", "station": "网管工位", "department": "network", "handling_deadline": future()}
+    fields = {
+        "transfer_reason": "网络问题",
+        "station": "网管工位",
+        "department": "network",
+        "handling_deadline": future(),
+    }
     fields.pop(missing)
     before = snapshot(order)
     with pytest.raises(RuleViolation) as err:
@@ -114,8 +139,16 @@ def test_transfer_requires_all_four(org, new_order, fire, missing):
 def test_transfer_moves_the_order(org, new_order, fire):
     order = new_order()
     to_processing(order, org, fire)
-    done = fire(order, "transfer", org.handler, transfer_reason="网络问题", station="网管工位", department="network",
-                handling_deadline=future(), level=3)
+    done = fire(
+        order,
+        "transfer",
+        org.handler,
+        transfer_reason="网络问题",
+        station="网管工位",
+        department="network",
+        handling_deadline=future(),
+        level=3,
+    )
     assert done.state == machine.PROCESSING and done.department == org.depts["network"] and done.level == 3
     assert done.is_cross_province
     # the level change recomputes the deadline from the original acceptance (requirements-D §4.1)
@@ -150,7 +183,9 @@ def test_dissatisfied_redispatch_and_final_reply(org, new_order, fire):
     fire(order, "redispatch", org.dispatcher, dispatch_opinion="客户不满意，请重新处理", department="billing")
     fire(order, "resolve", org.handler, result="已补偿", cause="政策")
     second = fire(order, "reply", org.agent2, reply_opinion="已补偿", satisfaction="satisfied")
-    assert second.reply_count == 2 and second.replied_at == first.replied_at and second.last_replied_at > first.replied_at
+    assert (
+        second.reply_count == 2 and second.replied_at == first.replied_at and second.last_replied_at > first.replied_at
+    )
     with pytest.raises(RuleViolation):  # satisfied now: no re-dispatch
         fire(order, "redispatch", org.dispatcher, dispatch_opinion="x")
     done = fire(order, "archive", org.dispatcher, analysis="两次回复后满意", final_reply="补偿到账")
@@ -159,8 +194,12 @@ def test_dissatisfied_redispatch_and_final_reply(org, new_order, fire):
 
 def test_appeal_not_new_goes_straight_to_reply(org, new_order, fire):
     order = new_order(kind="appeal", appeal_source="消费者协会", appeal_is_new=False)  # 004:L2153
-    assert [t.name for t in services.allowed_transitions(order, org.dispatcher)] == ["appeal_reply", "take", "merge",
-                                                                                    "split"]
+    assert [t.name for t in services.allowed_transitions(order, org.dispatcher)] == [
+        "appeal_reply",
+        "take",
+        "merge",
+        "split",
+    ]
     with pytest.raises(RuleViolation):
         fire(order, "appeal_verify", org.dispatcher, verification_request="核实")
     done = fire(order, "appeal_reply", org.dispatcher, reply_opinion="维持原处理意见", satisfaction="satisfied")
@@ -175,8 +214,14 @@ def test_new_appeal_not_verified_is_cancelled_replied_archived(org, new_order, f
     with pytest.raises(RuleViolation) as err:
         fire(order, "appeal_reject", org.dispatcher, verification_result="不属实", reply_opinion="经核实不属实")
     assert err.value.problems[0].field == "report"
-    done = fire(order, "appeal_reject", org.dispatcher, verification_result="不属实", reply_opinion="经核实不属实",
-                report="关于某申诉核实情况的报告")
+    done = fire(
+        order,
+        "appeal_reject",
+        org.dispatcher,
+        verification_result="不属实",
+        reply_opinion="经核实不属实",
+        report="关于某申诉核实情况的报告",
+    )
     assert done.state == machine.ARCHIVED and done.is_invalid and done.replied_at and done.archived_at
     assert done.arbitration_result == "not_verified" and done.report
 
@@ -184,8 +229,15 @@ def test_new_appeal_not_verified_is_cancelled_replied_archived(org, new_order, f
 def test_new_appeal_verified_dispatched_with_deadline(org, new_order, fire):
     order = new_order(kind="appeal", appeal_source="客户")  # 004:L2157
     fire(order, "appeal_verify", org.dispatcher, verification_request="请核实")
-    done = fire(order, "appeal_dispatch", org.dispatcher, verification_result="属实", dispatch_opinion="限期处理",
-                department="billing", handling_deadline=future(48))
+    done = fire(
+        order,
+        "appeal_dispatch",
+        org.dispatcher,
+        verification_result="属实",
+        dispatch_opinion="限期处理",
+        department="billing",
+        handling_deadline=future(48),
+    )
     assert done.state == machine.PROCESSING and done.arbitration_result == "verified" and done.handling_deadline
 
 
@@ -194,7 +246,9 @@ def test_coordination_needs_feedback_deadline(org, new_order, fire):
     with pytest.raises(RuleViolation) as err:
         fire(order, "coordinate", org.dispatcher, dispatch_opinion="请协调", department="billing")
     assert err.value.problems[0].field == "handling_deadline"
-    done = fire(order, "coordinate", org.dispatcher, dispatch_opinion="请协调", department="billing", handling_deadline=future())
+    done = fire(
+        order, "coordinate", org.dispatcher, dispatch_opinion="请协调", department="billing", handling_deadline=future()
+    )
     assert done.state == machine.PROCESSING and done.forwarding_status == "forwarded"
 
 

@@ -1,4 +1,5 @@
 """Taking the 12345 quiz in a real Chromium; screenshots in artifacts/screenshots/training-*.png."""
+
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,9 @@ def test_agent_takes_the_12345_quiz(center, make_staff, page, login, screenshot)
     page.fill("input[name=q_27_0]", "公安局")  # wrong: 交运局 (004:L69)
     screenshot("training-quiz")
     page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(Path(screenshot("training-quiz")).with_name("training-quiz-top.png")))  # the first screen, legible
+    page.screenshot(
+        path=str(Path(screenshot("training-quiz")).with_name("training-quiz-top.png"))
+    )  # the first screen, legible
     page.click("text=交卷")
     page.wait_for_url("**/training/attempts/*/")
     assert page.inner_text("#score") == "24 / 96"  # Q1, Q4, Q5, Q6, Q8, Q24 right: 6 × 4

@@ -1,8 +1,10 @@
 """Auto-grading, and the 12345 quiz of the seed (004:L13–69) with its answer key."""
+
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 # Shared 2-core machine: no deadline, no too-slow health check (no timed assertions in tests).
 RELAXED = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=60)
@@ -53,26 +55,30 @@ def test_seed_answer_key_scores_full_marks():  # 004:L13–69
     assert all(g.correct for g in graded)
 
 
-@pytest.mark.parametrize("number, response, earned", [
-    ("1", "A", 0.0), ("1", "C", 4.0),  # 004:L17: only the centenarian rate is urban-only
-    ("4", ["住建", "房管"], 0.0),  # order matters: authority 房管, route to 住建 from now on (004:L19)
-    ("4", ["房管局", "住建"], 4.0),
-    ("6", ["8", "2", "2"], 2.67),  # 2 of 3 blanks: 4 × 2/3
-    ("9", ["1000", "法院", "检察院", "追回款"], 3.0),  # 3 of 4 blanks
-    ("24", ["移动", "联通", "电信", "住建局"], 4.0),  # 004:L67: any order
-    ("24", ["移动", "移动", "电信", "住建局"], 3.0),  # the same answer cannot fill two blanks
-    ("25", ["工商", "质检", "食品药品监管"], 4 / 3),  # order matters here: production, circulation, table (004:L61)
-    ("8", ["公安局"], 0.0),
-    ("27", ["交通运输局"], 4.0),
-])
+@pytest.mark.parametrize(
+    "number, response, earned",
+    [
+        ("1", "A", 0.0),
+        ("1", "C", 4.0),  # 004:L17: only the centenarian rate is urban-only
+        ("4", ["住建", "房管"], 0.0),  # order matters: authority 房管, route to 住建 from now on (004:L19)
+        ("4", ["房管局", "住建"], 4.0),
+        ("6", ["8", "2", "2"], 2.67),  # 2 of 3 blanks: 4 × 2/3
+        ("9", ["1000", "法院", "检察院", "追回款"], 3.0),  # 3 of 4 blanks
+        ("24", ["移动", "联通", "电信", "住建局"], 4.0),  # 004:L67: any order
+        ("24", ["移动", "移动", "电信", "住建局"], 3.0),  # the same answer cannot fill two blanks
+        ("25", ["工商", "质检", "食品药品监管"], 4 / 3),  # order matters here: production, circulation, table (004:L61)
+        ("8", ["公安局"], 0.0),
+        ("27", ["交通运输局"], 4.0),
+    ],
+)
 def test_12345_partial_and_wrong_answers(number, response, earned):
     assert grading.grade(BY_NUMBER[number], response).earned == pytest.approx(earned, abs=0.01)
 
 
 def test_normalisation_full_width_spaces_punctuation():
     q = BY_NUMBER["7"]
-    for given in ["１５", " 15 ", "15。", "15\u3000"]:
-        assert grading.grade(q, [given]).correct, given
+    for typed in ["１５", " 15 ", "15。", "15\u3000"]:
+        assert grading.grade(q, [typed]).correct, typed
     assert grading.normalise("ＡＢｃ、 住建局！") == "abc住建局"
     assert not grading.grade(BY_NUMBER["23"], ["发改"]).correct  # a prefix is not the answer
 
@@ -84,7 +90,13 @@ def test_unanswered_scores_zero():
 
 
 def test_multiple_choice_is_all_or_nothing():
-    q = {"number": "m", "kind": "multiple", "points": 2, "options": [{"key": k, "text": k} for k in "ABCD"], "answer": ["A", "C"]}
+    q = {
+        "number": "m",
+        "kind": "multiple",
+        "points": 2,
+        "options": [{"key": k, "text": k} for k in "ABCD"],
+        "answer": ["A", "C"],
+    }
     assert grading.grade(q, ["C", "A"]).earned == 2
     assert grading.grade(q, ["A"]).earned == 0
     assert grading.grade(q, ["A", "B", "C"]).earned == 0

@@ -1,4 +1,5 @@
 """Training pages and API through the Django test client."""
+
 import json
 
 import pytest
@@ -59,7 +60,10 @@ def test_products_page_refuses_on_sale_naming_untrained(center, make_staff, clie
     client = client_for(lead)
     body = client.post("/training/products/", {"action": "on_sale", "product": product.pk}).content.decode()
     assert "以下话务员尚未完成产品培训，不能上架：2001" in body
-    assert client.post("/training/products/", {"action": "train", "product": product.pk, "staff": ["2001"]}).status_code == 302
+    assert (
+        client.post("/training/products/", {"action": "train", "product": product.pk, "staff": ["2001"]}).status_code
+        == 302
+    )
     assert client.post("/training/products/", {"action": "on_sale", "product": product.pk}).status_code == 302
     assert Product.objects.get(pk=product.pk).status == Product.Status.ON_SALE
 
@@ -73,9 +77,17 @@ def test_agent_cannot_put_on_sale(center, make_staff, client_for):
 def test_api_attempt_and_results(quiz, make_staff, client_for):
     agent = make_staff("agent", staff_no="2001")
     client = client_for(agent)
-    bad = client.post(f"/api/training/quizzes/{quiz.pk}/attempts", json.dumps({"responses": {"6": ["8"]}}), content_type="application/json")
+    bad = client.post(
+        f"/api/training/quizzes/{quiz.pk}/attempts",
+        json.dumps({"responses": {"6": ["8"]}}),
+        content_type="application/json",
+    )
     assert bad.status_code == 400 and bad.json()["detail"][0]["message"] == "第6题应填写 3 个空"
-    ok = client.post(f"/api/training/quizzes/{quiz.pk}/attempts", json.dumps({"responses": SEED_ANSWERS}), content_type="application/json")
+    ok = client.post(
+        f"/api/training/quizzes/{quiz.pk}/attempts",
+        json.dumps({"responses": SEED_ANSWERS}),
+        content_type="application/json",
+    )
     assert ok.status_code == 201 and ok.json()["percent"] == 100.0 and ok.json()["passed"] is True
     other = client_for(make_staff("agent", staff_no="2002"))
     assert other.get(f"/api/training/attempts/{ok.json()['id']}").status_code == 403
@@ -85,10 +97,15 @@ def test_api_attempt_and_results(quiz, make_staff, client_for):
 
 def test_api_create_quiz_loads_the_12345_bank(center, make_staff, client_for):
     client = client_for(make_staff("team_lead"))
-    response = client.post("/api/training/quizzes", json.dumps({"bank_code": "12345-may", "title": "月考", "kind": "exam"}),
-                           content_type="application/json")
+    response = client.post(
+        "/api/training/quizzes",
+        json.dumps({"bank_code": "12345-may", "title": "月考", "kind": "exam"}),
+        content_type="application/json",
+    )
     assert response.status_code == 201 and response.json()["questions"] == 24 and response.json()["max_attempts"] == 1
-    missing = client.post("/api/training/quizzes", json.dumps({"bank_code": "nope", "title": "x"}), content_type="application/json")
+    missing = client.post(
+        "/api/training/quizzes", json.dumps({"bank_code": "nope", "title": "x"}), content_type="application/json"
+    )
     assert missing.status_code == 400 and missing.json()["detail"][0]["field"] == "bank_code"
 
 
@@ -97,7 +114,12 @@ def test_team_lead_publishes_an_exam_from_the_12345_bank(center, make_staff, cli
     assert "12345话务人员五月份学习检测题（24 题）" in client.get("/training/").content.decode()
     bad = client.post("/training/", {"bank": "12345-may", "title": "  ", "kind": "exam"}).content.decode()
     assert "测验名称不能为空" in bad
-    assert client.post("/training/", {"bank": "12345-may", "title": "六月考试", "kind": "exam", "pass_percent": "85"}).status_code == 302
+    assert (
+        client.post(
+            "/training/", {"bank": "12345-may", "title": "六月考试", "kind": "exam", "pass_percent": "85"}
+        ).status_code
+        == 302
+    )
     from kefu.training.models import Quiz
 
     quiz = Quiz.objects.get()

@@ -1,4 +1,5 @@
 """Training use cases: the 12345 bank, graded attempts, exams, and product training before sale (003:L19)."""
+
 from datetime import timedelta
 
 import pytest
@@ -25,9 +26,14 @@ def test_12345_bank_loads_once(center, bank):  # 004:L13–69
 
 
 def test_bad_bank_changes_nothing(center):
-    data = {"code": "x", "title": "坏题库", "questions": [
-        {"number": "1", "kind": "single", "text": "题", "options": [{"key": "A", "text": "甲"}], "answer": "B"},
-        {"number": "2", "kind": "fill", "text": "题", "answer": {"blanks": [[]]}}]}
+    data = {
+        "code": "x",
+        "title": "坏题库",
+        "questions": [
+            {"number": "1", "kind": "single", "text": "题", "options": [{"key": "A", "text": "甲"}], "answer": "B"},
+            {"number": "2", "kind": "fill", "text": "题", "answer": {"blanks": [[]]}},
+        ],
+    }
     with pytest.raises(RuleViolation) as err:
         services.load_bank(center, data)
     assert [p.field for p in err.value.problems] == ["questions[0].answer", "questions[1].answer"]
@@ -41,7 +47,12 @@ def test_attempt_graded_and_stored(center, bank, make_staff):
     assert quiz.pass_percent == 80  # policy
     answers = dict(SEED_ANSWERS, **{"1": "A", "6": ["8", "2", "2"]})  # Q1 wrong (−4), Q6 2/3 (−1.33)
     attempt = services.submit_attempt(quiz, staff=agent, responses=answers)
-    assert (float(attempt.score), float(attempt.max_score), float(attempt.percent), attempt.passed) == (90.67, 96.0, 94.4, True)
+    assert (float(attempt.score), float(attempt.max_score), float(attempt.percent), attempt.passed) == (
+        90.67,
+        96.0,
+        94.4,
+        True,
+    )
     assert AttemptAnswer.objects.filter(attempt=attempt, correct=False).count() == 2
 
 
@@ -59,7 +70,11 @@ def test_bad_responses_change_nothing(center, bank, make_staff):
     with pytest.raises(RuleViolation) as err:
         services.submit_attempt(quiz, staff=agent, responses={"1": "Z", "6": ["8"], "99": "A"})
     fields = {p.field: p.message for p in err.value.problems}
-    assert fields == {"responses.99": "没有第99题", "responses.1": "第1题的答案应为选项 A/B/C 之一", "responses.6": "第6题应填写 3 个空"}
+    assert fields == {
+        "responses.99": "没有第99题",
+        "responses.1": "第1题的答案应为选项 A/B/C 之一",
+        "responses.6": "第6题应填写 3 个空",
+    }
     assert Attempt.objects.count() == 0 and AttemptAnswer.objects.count() == 0
 
 
@@ -79,7 +94,11 @@ def test_exam_allows_one_attempt_and_closed_quiz_refuses(center, bank, make_staf
 
 
 def test_results_per_agent(center, bank, make_staff):
-    a1, a2, _ = make_staff("agent", staff_no="2001"), make_staff("agent", staff_no="2002"), make_staff("agent", staff_no="2003")
+    a1, a2, _ = (
+        make_staff("agent", staff_no="2001"),
+        make_staff("agent", staff_no="2002"),
+        make_staff("agent", staff_no="2003"),
+    )
     quiz = services.create_quiz(center, bank, title="五月检测")
     services.submit_attempt(quiz, staff=a1, responses={"1": "C"})  # 4 / 96 = 4.2 %
     services.submit_attempt(quiz, staff=a1, responses=SEED_ANSWERS)

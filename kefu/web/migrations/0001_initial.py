@@ -4,29 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='TimerStatus',
+            name="TimerStatus",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='定时任务')),
-                ('last_run_at', models.DateTimeField(blank=True, null=True, verbose_name='最近运行')),
-                ('last_ok_at', models.DateTimeField(blank=True, null=True, verbose_name='最近成功')),
-                ('failed_at', models.DateTimeField(blank=True, null=True, verbose_name='最近失败')),
-                ('failures', models.PositiveIntegerField(default=0, verbose_name='连续失败次数')),
-                ('code', models.CharField(blank=True, max_length=100, verbose_name='错误代码')),
-                ('params', models.JSONField(blank=True, default=dict, verbose_name='错误参数')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="定时任务")),
+                ("last_run_at", models.DateTimeField(blank=True, null=True, verbose_name="最近运行")),
+                ("last_ok_at", models.DateTimeField(blank=True, null=True, verbose_name="最近成功")),
+                ("failed_at", models.DateTimeField(blank=True, null=True, verbose_name="最近失败")),
+                ("failures", models.PositiveIntegerField(default=0, verbose_name="连续失败次数")),
+                ("code", models.CharField(blank=True, max_length=100, verbose_name="错误代码")),
+                ("params", models.JSONField(blank=True, default=dict, verbose_name="错误参数")),
             ],
             options={
-                'verbose_name': '定时任务状态',
-                'verbose_name_plural': '定时任务状态',
-                'ordering': ['name'],
+                "verbose_name": "定时任务状态",
+                "verbose_name_plural": "定时任务状态",
+                "ordering": ["name"],
             },
         ),
     ]

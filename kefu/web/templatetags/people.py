@@ -1,10 +1,11 @@
 """Template helpers for people and times (kefu.web.people), loaded with {% load people %}:
 
-    {{ order.acceptor|staff }}            张三 (1001)      a Staff row
-    {% staff_no record.staff_no %}        张三 (1001)      a bare staff number, named from the center's staff
-    {{ record.at|when }}                  2026-12-07 14:05 local time (also an ISO string from stored parameters)
-    {{ record.at|when_short }}            12-07 14:05
+{{ order.acceptor|staff }}            张三 (1001)      a Staff row
+{% staff_no record.staff_no %}        张三 (1001)      a bare staff number, named from the center's staff
+{{ record.at|when }}                  2026-12-07 14:05 local time (also an ISO string from stored parameters)
+{{ record.at|when_short }}            12-07 14:05
 """
+
 from __future__ import annotations
 
 from django import template

@@ -1,5 +1,6 @@
 """Helpers for the English-page tests of D1's apps (issue #2): render a page with the language cookie and
 check it reads in English, apart from what users entered (names, subjects, center names...)."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """English in a real Chromium (issue #2): the selector switches the language; the pages keep their layout."""
+
 import pytest
 
 pytestmark = pytest.mark.browser

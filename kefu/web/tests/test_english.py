@@ -1,4 +1,5 @@
 """The shell in English (issue #2): top bar, home, role names, error pages; Chinese stays the default."""
+
 import pytest
 from django.test import Client
 
@@ -9,16 +10,35 @@ pytestmark = pytest.mark.django_db
 
 def test_home_and_menus_in_english(make_staff, client_for, center):
     auditor = english(client_for(make_staff("auditor", staff_no="7001")))
-    html = assert_english(auditor.get("/"), "Hello, 7001", "Roles: Auditor", "Audit", "Audit log search", "Log out",
-                          user_data=(center.name,), header=True)
+    html = assert_english(
+        auditor.get("/"),
+        "Hello, 7001",
+        "Roles: Auditor",
+        "Audit",
+        "Audit log search",
+        "Log out",
+        user_data=(center.name,),
+        header=True,
+    )
     assert "English" in html
 
 
 def test_every_menu_of_a_manager_is_translated(make_staff, client_for, center):
     """The manager sees the most menus; D1's groups and entries are in English (the others' are theirs)."""
     html = english(client_for(make_staff("manager", "supervisor", staff_no="7002"))).get("/").content.decode()
-    for label in ("Work orders", "Handover", "Calls &amp; KPIs", "KPI dashboard", "Wallboard", "Attendance sheet",
-                  "Handover review", "Dispatch queue", "Work order board", "Case library", "Product training"):
+    for label in (
+        "Work orders",
+        "Handover",
+        "Calls &amp; KPIs",
+        "KPI dashboard",
+        "Wallboard",
+        "Attendance sheet",
+        "Handover review",
+        "Dispatch queue",
+        "Work order board",
+        "Case library",
+        "Product training",
+    ):
         assert label in html, label
 
 

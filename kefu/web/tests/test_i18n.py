@@ -6,6 +6,7 @@
    exactly what the .po says (the install step does not compile).
 3. Every string a template marks for translation has an English translation in some catalogue.
 """
+
 from __future__ import annotations
 
 import ast
@@ -96,6 +97,7 @@ def test_templates_compile():
 
 # --- catalogues ---------------------------------------------------------------------------------------
 
+
 def _unquote(line: str) -> str:
     return ast.literal_eval(line)  # a .po string is a C-style string literal, close enough to Python's
 
@@ -158,10 +160,10 @@ def read_mo(data: bytes) -> dict:
     count, originals, translations = struct.unpack(order + "3I", data[8:20])
     messages = {}
     for i in range(count):
-        olen, ooff = struct.unpack(order + "2I", data[originals + 8 * i:originals + 8 * i + 8])
-        tlen, toff = struct.unpack(order + "2I", data[translations + 8 * i:translations + 8 * i + 8])
-        msgid = data[ooff:ooff + olen].decode("utf-8")
-        msgstr = data[toff:toff + tlen].decode("utf-8")
+        olen, ooff = struct.unpack(order + "2I", data[originals + 8 * i : originals + 8 * i + 8])
+        tlen, toff = struct.unpack(order + "2I", data[translations + 8 * i : translations + 8 * i + 8])
+        msgid = data[ooff : ooff + olen].decode("utf-8")
+        msgstr = data[toff : toff + tlen].decode("utf-8")
         if "\x00" in msgid:  # a plural entry: singular\0plural -> one key per form
             singular = msgid.split("\x00")[0]
             for index, form in enumerate(msgstr.split("\x00")):
@@ -231,6 +233,7 @@ def test_one_msgid_one_english():
 
 # --- every marked string has a translation ------------------------------------------------------------
 
+
 def _block_msgid(opts: str, body: str) -> str | None:
     """The msgid Django builds for a {% blocktranslate %} body: {{ x }} -> %(x)s, trimmed if asked."""
     if "count" in opts.split() or re.search(r"\{%\s*plural\s*%\}", body):
@@ -263,7 +266,12 @@ def test_marked_strings_are_read_as_django_does():
         '{% translate "工单" %}{% trans \'队列\' context "菜单" %}{% translate "及格线（%）" %}'
         "{% blocktranslate trimmed with n=count %}\n  共 {{ n }} 条\n  记录 {% endblocktranslate %}"
     )
-    assert marked_strings(source) == [("工单", None), ("队列", "菜单"), ("及格线（%%）", None), ("共 %(n)s 条 记录", None)]
+    assert marked_strings(source) == [
+        ("工单", None),
+        ("队列", "菜单"),
+        ("及格线（%%）", None),
+        ("共 %(n)s 条 记录", None),
+    ]
 
 
 def test_every_marked_string_has_an_english_translation():

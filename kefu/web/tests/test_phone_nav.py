@@ -1,4 +1,5 @@
 """The top bar at phone width (issue 17 item 5): the menu folds behind one button instead of running off the screen."""
+
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -45,8 +46,13 @@ def test_wide_screen_keeps_the_menu_bar_without_the_button(make_staff, page, log
     screenshot("nav-1440")
 
 
-SELF_SERVICE = [("/attendance/", "请假与换班"), ("/roster/", "排班"), ("/quality/", "我的质检成绩"), ("/quality/scorecard/", None),
-                ("/notify/", "通知中心")]
+SELF_SERVICE = [
+    ("/attendance/", "请假与换班"),
+    ("/roster/", "排班"),
+    ("/quality/", "我的质检成绩"),
+    ("/quality/scorecard/", None),
+    ("/notify/", "通知中心"),
+]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,5 +1,6 @@
 import io
 import logging
+from datetime import UTC
 
 import pytest
 
@@ -46,6 +47,7 @@ def test_init_center_creates_center_policy_and_admin(db, monkeypatch):
 
 # ---------------------------------------------------------------- a failing timer is visible (issue 12, item 7)
 
+
 class FailingTask:
     def apply(self):
         from kefu.errors import RuleViolation
@@ -85,11 +87,17 @@ def test_a_failing_timer_is_logged_recorded_and_the_others_still_run(schedule, c
     with caplog.at_level(logging.ERROR, logger="kefu.web.timers"):
         done = timers.run_round({}, 1000.0)
     assert done.ran == ["good"] and sorted(done.failed) == ["broken", "rule"]
-    assert {r.getMessage() for r in caplog.records if r.levelno == logging.ERROR} >= {"timer broken failed", "timer rule failed"}
+    assert {r.getMessage() for r in caplog.records if r.levelno == logging.ERROR} >= {
+        "timer broken failed",
+        "timer rule failed",
+    }
     broken = TimerStatus.objects.get(name="broken")
     assert broken.failures == 1 and broken.failed_at is not None
     assert broken.code == "timers.error"
-    assert broken.params == {"type": "builtins.KeyError", "at": f"kefu/web/tests/test_timers.py:{BrokenTask.apply.__code__.co_firstlineno + 1}"}
+    assert broken.params == {
+        "type": "builtins.KeyError",
+        "at": f"kefu/web/tests/test_timers.py:{BrokenTask.apply.__code__.co_firstlineno + 1}",
+    }
     rule = TimerStatus.objects.get(name="rule")
     assert (rule.code, rule.params) == ("timers.rule", {"field": "end", "rule": "range_order"})
     assert TimerStatus.objects.get(name="good").failures == 0
@@ -139,14 +147,14 @@ def test_kefu_cli_run_timers_once_exit_status(schedule, monkeypatch, capsys):
 
 @pytest.mark.django_db
 def test_home_shows_failing_timers_to_administrators_and_supervisors(schedule, make_staff, client_for):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from kefu.web.models import TimerStatus
 
     schedule(broken=BrokenTask())
     timers.run_round({}, 1000.0)
     timers.run_round({}, 2000.0)
-    TimerStatus.objects.filter(name="broken").update(failed_at=datetime(2026, 12, 7, 6, 5, tzinfo=timezone.utc))
+    TimerStatus.objects.filter(name="broken").update(failed_at=datetime(2026, 12, 7, 6, 5, tzinfo=UTC))
     for role in ("admin", "supervisor"):
         html = client_for(make_staff(role)).get("/").content.decode()
         assert 'id="timer-failures"' in html, role

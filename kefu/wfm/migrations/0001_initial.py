@@ -5,95 +5,190 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FloorState',
+            name="FloorState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('signed_in', models.JSONField(default=list, verbose_name='已签入组（按签入顺序）')),
-                ('high_since', models.DateTimeField(blank=True, null=True, verbose_name='等待人数>下限起')),
-                ('low_since', models.DateTimeField(blank=True, null=True, verbose_name='等待人数≤签出线起')),
-                ('last_change_at', models.DateTimeField(blank=True, null=True, verbose_name='最近签入/签出')),
-                ('last_waiting', models.PositiveIntegerField(blank=True, null=True, verbose_name='最近等待人数')),
-                ('observed_at', models.DateTimeField(blank=True, null=True, verbose_name='最近观测')),
-                ('center', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='floor_state', to='org.center', verbose_name='中心')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("signed_in", models.JSONField(default=list, verbose_name="已签入组（按签入顺序）")),
+                ("high_since", models.DateTimeField(blank=True, null=True, verbose_name="等待人数>下限起")),
+                ("low_since", models.DateTimeField(blank=True, null=True, verbose_name="等待人数≤签出线起")),
+                ("last_change_at", models.DateTimeField(blank=True, null=True, verbose_name="最近签入/签出")),
+                ("last_waiting", models.PositiveIntegerField(blank=True, null=True, verbose_name="最近等待人数")),
+                ("observed_at", models.DateTimeField(blank=True, null=True, verbose_name="最近观测")),
+                (
+                    "center",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="floor_state",
+                        to="org.center",
+                        verbose_name="中心",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '现场应急状态',
-                'verbose_name_plural': '现场应急状态',
+                "verbose_name": "现场应急状态",
+                "verbose_name_plural": "现场应急状态",
             },
         ),
         migrations.CreateModel(
-            name='ForecastAdjustment',
+            name="ForecastAdjustment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='事件')),
-                ('start', models.DateTimeField(verbose_name='开始')),
-                ('end', models.DateTimeField(verbose_name='结束')),
-                ('factor', models.FloatField(default=1.0, verbose_name='话务量倍数')),
-                ('extra_calls', models.FloatField(default=0.0, verbose_name='每时段增加话务量')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('center', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='forecast_adjustments', to='org.center', verbose_name='中心')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.staff', verbose_name='创建人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="事件")),
+                ("start", models.DateTimeField(verbose_name="开始")),
+                ("end", models.DateTimeField(verbose_name="结束")),
+                ("factor", models.FloatField(default=1.0, verbose_name="话务量倍数")),
+                ("extra_calls", models.FloatField(default=0.0, verbose_name="每时段增加话务量")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                (
+                    "center",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="forecast_adjustments",
+                        to="org.center",
+                        verbose_name="中心",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="org.staff",
+                        verbose_name="创建人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '预测调整',
-                'verbose_name_plural': '预测调整',
-                'ordering': ['start'],
+                "verbose_name": "预测调整",
+                "verbose_name_plural": "预测调整",
+                "ordering": ["start"],
             },
         ),
         migrations.CreateModel(
-            name='FloorStep',
+            name="FloorStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('sign_in', '签入'), ('sign_out', '签出')], max_length=10, verbose_name='动作')),
-                ('group', models.CharField(max_length=30, verbose_name='人员组')),
-                ('label', models.CharField(max_length=60, verbose_name='人员组名称')),
-                ('seats', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='台席数')),
-                ('waiting', models.PositiveIntegerField(verbose_name='提议时等待人数')),
-                ('reason', models.CharField(max_length=200, verbose_name='依据')),
-                ('rule', models.CharField(max_length=20, verbose_name='制度条款')),
-                ('status', models.CharField(choices=[('pending', '待确认'), ('confirmed', '已确认'), ('rejected', '已驳回'), ('withdrawn', '已撤回（条件消失）')], default='pending', max_length=10, verbose_name='状态')),
-                ('proposed_at', models.DateTimeField(verbose_name='提议时间')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='处理时间')),
-                ('staff_nos', models.JSONField(blank=True, default=list, verbose_name='签入/签出人员工号')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='备注')),
-                ('center', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='floor_steps', to='org.center', verbose_name='中心')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.staff', verbose_name='处理人')),
-                ('proposed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.staff', verbose_name='提议人（空=系统）')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("sign_in", "签入"), ("sign_out", "签出")], max_length=10, verbose_name="动作"
+                    ),
+                ),
+                ("group", models.CharField(max_length=30, verbose_name="人员组")),
+                ("label", models.CharField(max_length=60, verbose_name="人员组名称")),
+                ("seats", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="台席数")),
+                ("waiting", models.PositiveIntegerField(verbose_name="提议时等待人数")),
+                ("reason", models.CharField(max_length=200, verbose_name="依据")),
+                ("rule", models.CharField(max_length=20, verbose_name="制度条款")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "待确认"),
+                            ("confirmed", "已确认"),
+                            ("rejected", "已驳回"),
+                            ("withdrawn", "已撤回（条件消失）"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("proposed_at", models.DateTimeField(verbose_name="提议时间")),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="处理时间")),
+                ("staff_nos", models.JSONField(blank=True, default=list, verbose_name="签入/签出人员工号")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="备注")),
+                (
+                    "center",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="floor_steps",
+                        to="org.center",
+                        verbose_name="中心",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="org.staff",
+                        verbose_name="处理人",
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="org.staff",
+                        verbose_name="提议人（空=系统）",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '应急排班记录',
-                'verbose_name_plural': '应急排班记录',
-                'ordering': ['-proposed_at', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('center',), name='wfm_one_pending_step_per_center')],
+                "verbose_name": "应急排班记录",
+                "verbose_name_plural": "应急排班记录",
+                "ordering": ["-proposed_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "pending")),
+                        fields=("center",),
+                        name="wfm_one_pending_step_per_center",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='IntervalForecast',
+            name="IntervalForecast",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.DateTimeField(verbose_name='时段开始')),
-                ('minutes', models.PositiveSmallIntegerField(verbose_name='时段长度(分钟)')),
-                ('calls', models.FloatField(verbose_name='预测话务量')),
-                ('aht', models.FloatField(verbose_name='预测平均处理时长(秒)')),
-                ('generated_at', models.DateTimeField(auto_now=True, verbose_name='生成时间')),
-                ('backtest_wape', models.FloatField(blank=True, null=True, verbose_name='回测WAPE')),
-                ('center', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interval_forecasts', to='org.center', verbose_name='中心')),
-                ('generated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.staff', verbose_name='生成人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("start", models.DateTimeField(verbose_name="时段开始")),
+                ("minutes", models.PositiveSmallIntegerField(verbose_name="时段长度(分钟)")),
+                ("calls", models.FloatField(verbose_name="预测话务量")),
+                ("aht", models.FloatField(verbose_name="预测平均处理时长(秒)")),
+                ("generated_at", models.DateTimeField(auto_now=True, verbose_name="生成时间")),
+                ("backtest_wape", models.FloatField(blank=True, null=True, verbose_name="回测WAPE")),
+                (
+                    "center",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interval_forecasts",
+                        to="org.center",
+                        verbose_name="中心",
+                    ),
+                ),
+                (
+                    "generated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="org.staff",
+                        verbose_name="生成人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '时段预测',
-                'verbose_name_plural': '时段预测',
-                'ordering': ['start'],
-                'constraints': [models.UniqueConstraint(fields=('center', 'start'), name='wfm_forecast_interval_unique')],
+                "verbose_name": "时段预测",
+                "verbose_name_plural": "时段预测",
+                "ordering": ["start"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("center", "start"), name="wfm_forecast_interval_unique")
+                ],
             },
         ),
     ]

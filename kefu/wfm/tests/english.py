@@ -1,4 +1,5 @@
 """Helpers for the English-page tests of wfm, quality, knowledge and roster (issue #2)."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """API: calculator, forecast, staffing, five tables, floor — roles, errors, no change on bad input."""
-from datetime import datetime, timedelta
+
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,14 +13,18 @@ TZ = ZoneInfo("Asia/Shanghai")
 @pytest.mark.django_db
 def test_erlang_calculator_spec_reference(make_staff, client_for):
     client = client_for(make_staff("team_lead"))
-    r = client.get("/api/wfm/erlang", {"calls": 100, "aht": 180, "interval_minutes": 30, "service_level": 0.8,
-                                       "threshold": 20, "shrinkage": 0.3})
+    r = client.get(
+        "/api/wfm/erlang",
+        {"calls": 100, "aht": 180, "interval_minutes": 30, "service_level": 0.8, "threshold": 20, "shrinkage": 0.3},
+    )
     assert r.status_code == 200, r.content
     body = r.json()
     assert (body["traffic"], body["required"], body["scheduled"]) == (10.0, 14, 20)
     assert body["performance"]["asa"] == pytest.approx(7.835937, abs=1e-6)
     r = client.get("/api/wfm/erlang", {"calls": 100, "aht": 180, "agents": 10})  # N = A: unstable, ASA shown as null
-    assert r.status_code == 200 and r.json()["performance"]["stable"] is False and r.json()["performance"]["asa"] is None
+    assert (
+        r.status_code == 200 and r.json()["performance"]["stable"] is False and r.json()["performance"]["asa"] is None
+    )
     bad = client.get("/api/wfm/erlang", {"calls": 100, "aht": 180, "model": "X"})
     assert bad.status_code == 400 and bad.json()["detail"][0]["field"] == "model"
 
@@ -34,13 +39,18 @@ def test_agents_cannot_plan_or_run_the_floor(make_staff, client_for):
 @pytest.mark.django_db
 def test_adjustment_api_validates_and_changes_nothing(center, make_staff, client_for):
     client = client_for(make_staff("team_lead"))
-    bad = client.post("/api/wfm/adjustments", {"name": "系统故障", "start": "2026-06-29T10:00:00+08:00",
-                                               "end": "2026-06-29T09:00:00+08:00"}, content_type="application/json")
+    bad = client.post(
+        "/api/wfm/adjustments",
+        {"name": "系统故障", "start": "2026-06-29T10:00:00+08:00", "end": "2026-06-29T09:00:00+08:00"},
+        content_type="application/json",
+    )
     assert bad.status_code == 400 and bad.json()["detail"][0]["field"] == "end"
     assert ForecastAdjustment.objects.count() == 0
-    ok = client.post("/api/wfm/adjustments", {"name": "系统故障", "start": "2026-06-29T09:00:00+08:00",
-                                              "end": "2026-06-29T10:00:00+08:00", "factor": 1.5},
-                     content_type="application/json")
+    ok = client.post(
+        "/api/wfm/adjustments",
+        {"name": "系统故障", "start": "2026-06-29T09:00:00+08:00", "end": "2026-06-29T10:00:00+08:00", "factor": 1.5},
+        content_type="application/json",
+    )
     assert ok.status_code == 200
     assert client.delete(f"/api/wfm/adjustments/{ok.json()['id']}").status_code == 204
     assert client.delete(f"/api/wfm/adjustments/{ok.json()['id']}").status_code == 404
@@ -49,7 +59,9 @@ def test_adjustment_api_validates_and_changes_nothing(center, make_staff, client
 @pytest.mark.django_db
 def test_staffing_and_five_tables_api(center, make_staff, client_for):
     client = client_for(make_staff("manager"))
-    IntervalForecast.objects.create(center=center, start=datetime(2026, 6, 29, 9, 0, tzinfo=TZ), minutes=30, calls=100, aht=180)
+    IntervalForecast.objects.create(
+        center=center, start=datetime(2026, 6, 29, 9, 0, tzinfo=TZ), minutes=30, calls=100, aht=180
+    )
     r = client.get("/api/wfm/staffing", {"day": "2026-06-29", "model": "C"})
     assert r.status_code == 200, r.content
     assert r.json()["rows"][0]["traffic"] == 10.0
@@ -66,8 +78,12 @@ def test_floor_api_flow(center, make_staff, client_for):
     # 004:L767-781 through the API: the supervisor feeds W, the ladder proposes, the supervisor confirms
     sup_staff = make_staff("supervisor")
     sup = client_for(sup_staff)
-    state = FloorState.objects.create(center=center, last_waiting=7, observed_at=datetime(2026, 1, 1, tzinfo=TZ),
-                                      high_since=datetime(2026, 1, 1, tzinfo=TZ))
+    state = FloorState.objects.create(
+        center=center,
+        last_waiting=7,
+        observed_at=datetime(2026, 1, 1, tzinfo=TZ),
+        high_since=datetime(2026, 1, 1, tzinfo=TZ),
+    )
     assert state.pk
     r = sup.post("/api/wfm/floor/observations", {"waiting": 7}, content_type="application/json")
     hour = datetime.now(TZ).hour  # the API observes at the wall clock: day step 1, or the night rule (004:L785)
@@ -75,8 +91,15 @@ def test_floor_api_flow(center, make_staff, client_for):
     assert r.status_code == 200 and r.json()["group"] == expected  # W > 5 for months already
     step_id = r.json()["id"]
     lead = client_for(make_staff("team_lead"))
-    assert lead.post(f"/api/wfm/floor/steps/{step_id}/decision", {"confirm": True}, content_type="application/json").status_code == 403
-    ok = sup.post(f"/api/wfm/floor/steps/{step_id}/decision", {"confirm": True, "note": "已通知"}, content_type="application/json")
+    assert (
+        lead.post(
+            f"/api/wfm/floor/steps/{step_id}/decision", {"confirm": True}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    ok = sup.post(
+        f"/api/wfm/floor/steps/{step_id}/decision", {"confirm": True, "note": "已通知"}, content_type="application/json"
+    )
     assert ok.status_code == 200 and ok.json()["decided_by"] == sup_staff.staff_no
     again = sup.post(f"/api/wfm/floor/steps/{step_id}/decision", {"confirm": True}, content_type="application/json")
     assert again.status_code == 409

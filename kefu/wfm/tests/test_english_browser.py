@@ -1,5 +1,6 @@
 """English in a real Chromium (issue #2): the planner picks English in the selector and works through the
 forecast, staffing and roster pages; legends, long headers and the roster grid keep their layout."""
+
 from datetime import date
 
 import pytest
@@ -23,8 +24,9 @@ def test_planner_switches_to_english(center, make_staff, login, page, screenshot
         make_staff("agent", staff_no=str(3101 + i), name=f"Agent {3101 + i}")  # names are data, not page text
     planner = make_staff("team_lead", "supervisor", staff_no="3990")
     row = [0] * 16 + [2] * 20 + [1] * 12
-    roster = roster_services.generate(center, start=date(2030, 3, 4), days=7, actor=planner, requirement=[row] * 7,
-                                      holidays=[6], time_limit=3)
+    roster = roster_services.generate(
+        center, start=date(2030, 3, 4), days=7, actor=planner, requirement=[row] * 7, holidays=[6], time_limit=3
+    )
     login(planner)
     page.goto(page.base_url + "/wfm/forecast/?start=2026-06-29")
     assert "话务预测" in _main_text(page)
@@ -44,7 +46,9 @@ def test_planner_switches_to_english(center, make_staff, login, page, screenshot
     screenshot("en-wfm-staffing")
 
     page.goto(page.base_url + f"/roster/{roster.id}/")
-    page.locator("#cover-chart canvas").first.wait_for()  # the chart is drawn (the CSP forbids wait_for_function's eval)
+    page.locator(
+        "#cover-chart canvas"
+    ).first.wait_for()  # the chart is drawn (the CSP forbids wait_for_function's eval)
     text = _main_text(page)
     assert "Solver result" in text and "Hard rules" in text and "All met" in text and not CJK.search(text)
     screenshot("en-roster-detail")
@@ -55,8 +59,9 @@ def test_qa_scoring_page_in_english(center, make_staff, login, page, screenshot)
 
     agent = make_staff("agent", staff_no="2001")
     qa = make_staff("qa", staff_no="8001")
-    e = quality_services.assign_spot_check(center, call={"call_id": "P1", "call_type": "投诉", "talk_seconds": 200},
-                                           agent=agent, inspector=qa)
+    e = quality_services.assign_spot_check(
+        center, call={"call_id": "P1", "call_type": "投诉", "talk_seconds": 200}, agent=agent, inspector=qa
+    )
     login(qa)
     page.goto(page.base_url + f"/quality/evaluations/{e.pk}/")
     page.select_option("select[name=language]", "en")

@@ -3,6 +3,7 @@
 Expected numbers come from published sources or are computed here by a different method
 (a truncated birth–death chain solved with linear algebra, M/M/∞ identities), never from the code under test.
 """
+
 import math
 
 import numpy as np
@@ -14,8 +15,8 @@ from scipy import stats
 from kefu.wfm import erlang
 from kefu.wfm.erlang import Target, erlang_a_performance, erlang_b, erlang_c, erlang_c_performance, required_agents
 
-
 # ------------------------------------------------------------------ published values
+
 
 def test_spec_reference_example():
     # SPEC "Reference data": 100 calls / 30 min, AHT 180 s, 80/20 → 10 Erl, 14 agents, P(wait) 0.1741319,
@@ -62,6 +63,7 @@ def test_erlang_b_small_cases_by_hand():
 def test_fractional_erlang_b_continuous_extension():
     # 1/B(x, A) = ∫ e^{-u}(1+u/A)^x du; at x = 0.5, A = 1: √e·Γ(3/2, 1) by the incomplete-gamma identity
     from scipy import special
+
     expected = 1.0 / (math.e * special.gammaincc(1.5, 1.0) * special.gamma(1.5))
     assert erlang_b(0.5, 1.0) == pytest.approx(expected, rel=1e-10)
     # between the integer neighbours, and continuous at the integers
@@ -100,6 +102,7 @@ def test_units_interval_length_matters():
 
 # ------------------------------------------------------------------ Erlang A by an independent method
 
+
 def _chain(n, lam, mu, theta, cap=400):
     """Stationary distribution of M/M/n+M by solving the truncated generator (independent of erlang.py)."""
     size = n + cap
@@ -117,7 +120,9 @@ def _chain(n, lam, mu, theta, cap=400):
     return pi
 
 
-@pytest.mark.parametrize("n, calls_per_hour, aht, patience", [(3, 60, 180, 120), (12, 200, 180, 60), (25, 450, 240, 300)])
+@pytest.mark.parametrize(
+    "n, calls_per_hour, aht, patience", [(3, 60, 180, 120), (12, 200, 180, 60), (25, 450, 240, 300)]
+)
 def test_erlang_a_matches_truncated_chain(n, calls_per_hour, aht, patience):
     lam, mu, theta = calls_per_hour / 3600, 1 / aht, 1 / patience
     pi = _chain(n, lam, mu, theta)
@@ -163,7 +168,7 @@ def test_erlang_a_service_level_by_uniformisation():
             v[2:] -= mass * (fw + own)
             v[1] += mass.sum() * own
             v[0] += mass[0] * fw[0]
-            v[2:size + 1] += mass[1:] * fw[1:]
+            v[2 : size + 1] += mass[1:] * fw[1:]
         sl += pi[n + j] * served
     p = erlang_a_performance(n, lam * aht, aht, patience, threshold)
     assert p.service_level == pytest.approx(sl, abs=1e-6)
@@ -219,18 +224,23 @@ def test_erlang_a_tends_to_erlang_b_loss_as_patience_vanishes(traffic, n):
 
 
 @settings(max_examples=40, deadline=None)
-@given(traffic=st.floats(0.2, 600), sl=st.floats(0.5, 0.95), threshold=st.integers(5, 60),
-       patience=st.floats(20, 600))
+@given(traffic=st.floats(0.2, 600), sl=st.floats(0.5, 0.95), threshold=st.integers(5, 60), patience=st.floats(20, 600))
 def test_required_is_the_smallest_meeting_the_target(traffic, sl, threshold, patience):
     target = Target(service_level=sl, threshold=threshold, max_abandon=0.05)
     for model in ("C", "A"):
         s = required_agents(traffic, 180, target, model=model, patience=patience)
-        perf = (erlang_c_performance(s.required, traffic, 180, threshold) if model == "C"
-                else erlang_a_performance(s.required, traffic, 180, patience, threshold))
+        perf = (
+            erlang_c_performance(s.required, traffic, 180, threshold)
+            if model == "C"
+            else erlang_a_performance(s.required, traffic, 180, patience, threshold)
+        )
         assert perf.service_level >= sl and perf.p_abandon <= 0.05
         if s.required > 1:
-            fewer = (erlang_c_performance(s.required - 1, traffic, 180, threshold) if model == "C"
-                     else erlang_a_performance(s.required - 1, traffic, 180, patience, threshold))
+            fewer = (
+                erlang_c_performance(s.required - 1, traffic, 180, threshold)
+                if model == "C"
+                else erlang_a_performance(s.required - 1, traffic, 180, patience, threshold)
+            )
             assert (not fewer.stable) or fewer.service_level < sl or fewer.p_abandon > 0.05
 
 
@@ -282,8 +292,9 @@ def test_bad_inputs_raise():
 def test_warm_started_series_gives_the_same_answers(loads, patience):
     target = Target(0.8, 20, max_abandon=0.05)
     series = erlang.required_series([(a, 180) for a in loads], target, model="A", patience=patience)
-    assert [s.required for s in series] == [required_agents(a, 180, target, model="A", patience=patience).required
-                                            for a in loads]
+    assert [s.required for s in series] == [
+        required_agents(a, 180, target, model="A", patience=patience).required for a in loads
+    ]
 
 
 def test_vanishing_traffic_needs_nobody():

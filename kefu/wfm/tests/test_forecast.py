@@ -1,4 +1,5 @@
 """Forecast per interval: hand-computed fixtures (two 12-hour intervals a day keep the arithmetic visible)."""
+
 from datetime import date, datetime, timedelta
 
 import pytest

@@ -1,4 +1,5 @@
 """The emergency staffing ladder (004:L763-787), catalogue C §9.2 items 8-10."""
+
 from datetime import datetime, timedelta
 
 import pytest
@@ -77,7 +78,12 @@ def test_five_waiting_is_not_above_five():
 def test_above_ten_before_the_first_steps_runs_them_in_order():
     # the seed is silent; W = 15 from the start still signs in experts first, 5 minutes apart, then back office at once
     _, taken = run(LadderState(), every_minute(0, 16, 15))
-    assert [(m, p.group) for m, p in taken] == [(5, "floating_expert"), (10, "outbound"), (15, "qa"), (16, "back_office")]
+    assert [(m, p.group) for m, p in taken] == [
+        (5, "floating_expert"),
+        (10, "outbound"),
+        (15, "qa"),
+        (16, "back_office"),
+    ]
 
 
 def test_overtime_after_every_step_when_still_above_ten():

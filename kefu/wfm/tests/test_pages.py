@@ -1,4 +1,5 @@
 """Pages in Chromium: forecast, staffing chart, five tables, and the supervisor's floor panel (HTMX)."""
+
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,8 +22,15 @@ def _history(center):
             n = int(n * (1.2 if d.weekday() == 0 else 0.7 if d.weekday() >= 5 else 1.0))
             for i in range(n):
                 t = datetime(d.year, d.month, d.day, hour, (i * 59) // max(n, 1), tzinfo=TZ)
-                rows.append((t, "answered" if i % 12 else "abandoned", 170 if i % 12 else 0, 40 if i % 12 else 0,
-                             f"10{i % 15:02d}"))
+                rows.append(
+                    (
+                        t,
+                        "answered" if i % 12 else "abandoned",
+                        170 if i % 12 else 0,
+                        40 if i % 12 else 0,
+                        f"10{i % 15:02d}",
+                    )
+                )
     add_calls(center, rows)
     use_policy(center, forecast={"history_weeks": 4})
 

@@ -1,4 +1,5 @@
 """Services: forecast from imported calls, staffing per interval, the floor ladder log, the five tables."""
+
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,10 +18,22 @@ def add_calls(center, rows):
     from kefu.telephony.models import Call, ImportBatch
 
     batch = ImportBatch.objects.create(center=center, kind="simulator", file_name="t", sha256=f"{id(rows):064d}"[-64:])
-    Call.objects.bulk_create([
-        Call(center=center, batch=batch, call_id=f"c{i}", offered_at=t, outcome=o, talk_seconds=talk, acw_seconds=acw,
-             wait_seconds=0, agent_staff_no=agent)
-        for i, (t, o, talk, acw, agent) in enumerate(rows)])
+    Call.objects.bulk_create(
+        [
+            Call(
+                center=center,
+                batch=batch,
+                call_id=f"c{i}",
+                offered_at=t,
+                outcome=o,
+                talk_seconds=talk,
+                acw_seconds=acw,
+                wait_seconds=0,
+                agent_staff_no=agent,
+            )
+            for i, (t, o, talk, acw, agent) in enumerate(rows)
+        ]
+    )
 
 
 def use_policy(center, **wfm):
@@ -86,14 +99,31 @@ def test_forecast_without_history_is_refused_and_changes_nothing(center):
 @pytest.mark.django_db
 def test_event_adjustment_applies_and_bad_ones_change_nothing(center, four_weeks, make_staff):
     lead = make_staff("team_lead")
-    services.add_adjustment(center, name="短信宣传", start=datetime(2026, 6, 29, 9, 0, tzinfo=TZ),
-                            end=datetime(2026, 6, 29, 9, 30, tzinfo=TZ), factor=2.0, extra_calls=5, by=lead)
+    services.add_adjustment(
+        center,
+        name="短信宣传",
+        start=datetime(2026, 6, 29, 9, 0, tzinfo=TZ),
+        end=datetime(2026, 6, 29, 9, 30, tzinfo=TZ),
+        factor=2.0,
+        extra_calls=5,
+        by=lead,
+    )
     services.build_forecast(center, start=date(2026, 6, 29), days=1)
-    assert IntervalForecast.objects.get(center=center, start=datetime(2026, 6, 29, 9, 0, tzinfo=TZ)).calls == pytest.approx(45.0)
-    for bad in ({"name": ""}, {"end": datetime(2026, 6, 29, 8, 0, tzinfo=TZ)}, {"factor": -1},
-                {"start": datetime(2026, 6, 29, 9, 0)}):
-        kwargs = {"name": "x", "start": datetime(2026, 6, 29, 9, 0, tzinfo=TZ), "end": datetime(2026, 6, 29, 10, 0, tzinfo=TZ),
-                  **bad}
+    assert IntervalForecast.objects.get(
+        center=center, start=datetime(2026, 6, 29, 9, 0, tzinfo=TZ)
+    ).calls == pytest.approx(45.0)
+    for bad in (
+        {"name": ""},
+        {"end": datetime(2026, 6, 29, 8, 0, tzinfo=TZ)},
+        {"factor": -1},
+        {"start": datetime(2026, 6, 29, 9, 0)},
+    ):
+        kwargs = {
+            "name": "x",
+            "start": datetime(2026, 6, 29, 9, 0, tzinfo=TZ),
+            "end": datetime(2026, 6, 29, 10, 0, tzinfo=TZ),
+            **bad,
+        }
         with pytest.raises(RuleViolation):
             services.add_adjustment(center, **kwargs)
     assert ForecastAdjustment.objects.count() == 1
@@ -103,7 +133,9 @@ def test_event_adjustment_applies_and_bad_ones_change_nothing(center, four_weeks
 def test_staffing_plan_reproduces_the_spec_reference(center):
     # SPEC: 100 calls / 30 min, AHT 180 s, 80/20 → 14 on the phones, 20 scheduled with 30 % shrinkage (Erlang C)
     use_policy(center, model="C", targets={"asa": 60, "occupancy_cap": 0.95})
-    IntervalForecast.objects.create(center=center, start=datetime(2026, 6, 29, 9, 0, tzinfo=TZ), minutes=30, calls=100, aht=180)
+    IntervalForecast.objects.create(
+        center=center, start=datetime(2026, 6, 29, 9, 0, tzinfo=TZ), minutes=30, calls=100, aht=180
+    )
     plan = services.staffing_plan(center, date(2026, 6, 29))
     (row,) = plan["rows"]
     assert (row["traffic"], row["required"], row["scheduled_needed"]) == (10.0, 14, 20)
@@ -216,6 +248,7 @@ def test_telecom_day_counts_as_a_holiday(center):
     day = datetime(2027, 5, 17, 9, 0, tzinfo=TZ)
     sup_steps = []
     from kefu.org import services as org
+
     sup = org.create_staff(center, staff_no="9901", name="值班长", roles=["supervisor"])
     for m in range(0, 60):
         step = services.observe_floor(center, 15, now=day + timedelta(minutes=m))
@@ -227,15 +260,31 @@ def test_telecom_day_counts_as_a_holiday(center):
 
 # ------------------------------------------------------------------ five tables
 
+
 @pytest.mark.django_db
 def test_five_tables_hand_computed(center):
     # 004:L753-757. Last month (June): 20 calls on 1 June, 18 answered by two agents → 9 per agent; a forecast of 25.
     # This month (July): one interval of 100 calls / 30 min at AHT 180 → 14 seats (hotline preset, Erlang A aside)
     use_policy(center, model="C", targets={"asa": 60, "occupancy_cap": 0.95}, forecast={"max_calls_per_agent_hour": 12})
-    add_calls(center, [(datetime(2026, 6, 1, 9, i, tzinfo=TZ), "answered" if i < 18 else "abandoned", 180, 0,
-                        "1001" if i % 2 else "1002") for i in range(20)])
-    IntervalForecast.objects.create(center=center, start=datetime(2026, 6, 1, 9, 0, tzinfo=TZ), minutes=30, calls=25, aht=180)
-    IntervalForecast.objects.create(center=center, start=datetime(2026, 7, 1, 9, 0, tzinfo=TZ), minutes=30, calls=100, aht=180)
+    add_calls(
+        center,
+        [
+            (
+                datetime(2026, 6, 1, 9, i, tzinfo=TZ),
+                "answered" if i < 18 else "abandoned",
+                180,
+                0,
+                "1001" if i % 2 else "1002",
+            )
+            for i in range(20)
+        ],
+    )
+    IntervalForecast.objects.create(
+        center=center, start=datetime(2026, 6, 1, 9, 0, tzinfo=TZ), minutes=30, calls=25, aht=180
+    )
+    IntervalForecast.objects.create(
+        center=center, start=datetime(2026, 7, 1, 9, 0, tzinfo=TZ), minutes=30, calls=100, aht=180
+    )
     t = services.five_tables(center, date(2026, 7, 1))
     if t["seat_source"] == "erlang":
         assert t["table1"][0] == {"day": date(2026, 7, 1), "seats": [14], "average": 14.0}
@@ -260,8 +309,16 @@ def test_policy_presets_and_validation():
 
     assert PRESETS["hotline"]["targets"]["threshold"] == 20 and PRESETS["gov12345"]["targets"]["threshold"] == 15
     assert PRESETS["ecommerce"]["targets"]["threshold"] == 9
-    assert [s["group"] for s in PRESETS["hotline"]["ladder"]["steps"]] == ["floating_expert", "outbound", "qa", "back_office"]
+    assert [s["group"] for s in PRESETS["hotline"]["ladder"]["steps"]] == [
+        "floating_expert",
+        "outbound",
+        "qa",
+        "back_office",
+    ]
     assert validate_overrides("hotline", {"wfm": {"targets": {"shrinkage": 0.3}}}) == []
-    errors = dict(validate_overrides("hotline", {"wfm": {"targets": {"service_level": 1.5}, "model": "B",
-                                                         "ladder": {"band_low": 12}}}))
+    errors = dict(
+        validate_overrides(
+            "hotline", {"wfm": {"targets": {"service_level": 1.5}, "model": "B", "ladder": {"band_low": 12}}}
+        )
+    )
     assert set(errors) >= {"wfm.targets.service_level", "wfm.model", "wfm.ladder.band_low"}

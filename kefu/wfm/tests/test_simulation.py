@@ -1,5 +1,6 @@
 """Erlang A against the telephony simulator (SimPy, M/M/n+M) within confidence intervals, and the floor ladder
 driven through a surge and back by simulated calls. Statistical checks, never timed ones."""
+
 from datetime import datetime, timedelta
 from statistics import mean, stdev
 from zoneinfo import ZoneInfo
@@ -28,8 +29,15 @@ def _ci_contains(samples, value, slack):
 def test_erlang_a_within_simulation_confidence_interval(agents, calls_per_hour, mean_talk, patience):
     p_ab, sl, asa = [], [], []
     for seed in SEEDS:
-        cfg = SimConfig.constant(datetime(2026, 11, 23, 0, 0, tzinfo=TZ), calls_per_hour=calls_per_hour, agents=agents,
-                                 mean_talk=mean_talk, mean_patience=patience, hours=12, seed=seed)
+        cfg = SimConfig.constant(
+            datetime(2026, 11, 23, 0, 0, tzinfo=TZ),
+            calls_per_hour=calls_per_hour,
+            agents=agents,
+            mean_talk=mean_talk,
+            mean_patience=patience,
+            hours=12,
+            seed=seed,
+        )
         c = simulate(cfg).counters
         p_ab.append(c.abandoned / c.offered)
         sl.append(c.answered_under[20] / c.offered)  # answered with a wait strictly under 20 s ÷ offered (SPEC)
@@ -44,8 +52,10 @@ def test_erlang_a_within_simulation_confidence_interval(agents, calls_per_hour, 
     assert ok, f"ASA of answered calls: simulated {m:.2f} ± {half:.2f} s, Erlang A {theory.asa:.2f} s"
     # and the test can fail: Erlang C (no abandonment) is outside the interval for these loads
     erlang_c = erlang_c_performance(agents, traffic, mean_talk, 19.5)
-    assert not _ci_contains(sl, erlang_c.service_level if erlang_c.stable else 0.0, DISCRETE)[0] or \
-        not _ci_contains(p_ab, 0.0, DISCRETE)[0]
+    assert (
+        not _ci_contains(sl, erlang_c.service_level if erlang_c.stable else 0.0, DISCRETE)[0]
+        or not _ci_contains(p_ab, 0.0, DISCRETE)[0]
+    )
 
 
 def _waiting_counts(result, step: int, horizon: int):
@@ -82,11 +92,18 @@ def test_ladder_through_a_simulated_surge_and_back(center, make_staff):
                 break
             arrivals.append(int(t))
     begin = datetime(2026, 11, 23, 9, 0, tzinfo=TZ)  # Monday, day shift, not a holiday
-    cfg = SimConfig(start=begin, duration_seconds=10800, agents=[AgentShift(f"{9001 + i}", 0, 10800) for i in range(10)],
-                    arrival_times=arrivals, talk=Dist("exponential", 180, minimum=1), patience=Dist("exponential", 300), seed=7)
+    cfg = SimConfig(
+        start=begin,
+        duration_seconds=10800,
+        agents=[AgentShift(f"{9001 + i}", 0, 10800) for i in range(10)],
+        arrival_times=arrivals,
+        talk=Dist("exponential", 180, minimum=1),
+        patience=Dist("exponential", 300),
+        seed=7,
+    )
     result = simulate(cfg)
     times, waiting = _waiting_counts(result, 30, 10800)
-    assert waiting[: 2400 // 30].max() <= 10 and waiting[2400 // 30: 6000 // 30].max() > 10  # it is a surge
+    assert waiting[: 2400 // 30].max() <= 10 and waiting[2400 // 30 : 6000 // 30].max() > 10  # it is a surge
     events = []
     for t, w in zip(times, waiting):
         now = begin + timedelta(seconds=int(t))

@@ -5,59 +5,102 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
-        ('tickets', '0001_initial'),
+        ("org", "0001_initial"),
+        ("tickets", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OrderWords',
+            name="OrderWords",
             fields=[
-                ('order', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='tickets.order', verbose_name='工单')),
-                ('words', models.TextField(verbose_name='检索词')),
+                (
+                    "order",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="tickets.order",
+                        verbose_name="工单",
+                    ),
+                ),
+                ("words", models.TextField(verbose_name="检索词")),
             ],
             options={
-                'verbose_name': '工单检索词',
-                'verbose_name_plural': '工单检索词',
+                "verbose_name": "工单检索词",
+                "verbose_name_plural": "工单检索词",
             },
         ),
         migrations.CreateModel(
-            name='PhraseOverride',
+            name="PhraseOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='时间')),
-                ('field', models.CharField(max_length=30, verbose_name='栏目')),
-                ('text', models.TextField(verbose_name='原文')),
-                ('hits', models.JSONField(default=list, verbose_name='命中用语')),
-                ('channel', models.CharField(default='page', max_length=10, verbose_name='来源')),
-                ('center', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.center', verbose_name='中心')),
-                ('order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='tickets.order', verbose_name='工单')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.staff', verbose_name='座席')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(db_index=True, verbose_name="时间")),
+                ("field", models.CharField(max_length=30, verbose_name="栏目")),
+                ("text", models.TextField(verbose_name="原文")),
+                ("hits", models.JSONField(default=list, verbose_name="命中用语")),
+                ("channel", models.CharField(default="page", max_length=10, verbose_name="来源")),
+                (
+                    "center",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="org.center",
+                        verbose_name="中心",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="tickets.order",
+                        verbose_name="工单",
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.staff",
+                        verbose_name="座席",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '用语提示后仍保存',
-                'verbose_name_plural': '用语提示后仍保存',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "用语提示后仍保存",
+                "verbose_name_plural": "用语提示后仍保存",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SavedView',
+            name="SavedView",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40, verbose_name='名称')),
-                ('query', models.CharField(max_length=500, verbose_name='查询条件')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.staff', verbose_name='员工')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=40, verbose_name="名称")),
+                ("query", models.CharField(max_length=500, verbose_name="查询条件")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="org.staff",
+                        verbose_name="员工",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '保存的查询',
-                'verbose_name_plural': '保存的查询',
-                'ordering': ['name', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('staff', 'name'), name='workbench_view_name_once')],
+                "verbose_name": "保存的查询",
+                "verbose_name_plural": "保存的查询",
+                "ordering": ["name", "id"],
+                "constraints": [models.UniqueConstraint(fields=("staff", "name"), name="workbench_view_name_once")],
             },
         ),
     ]
@@ -76,9 +119,15 @@ SQLITE_INDEX = [
     "INSERT INTO workbench_orderwords_fts(workbench_orderwords_fts, rowid, words) VALUES ('delete', old.order_id, old.words); "
     "INSERT INTO workbench_orderwords_fts(rowid, words) VALUES (new.order_id, new.words); END",
 ]
-SQLITE_DROP = ["DROP TRIGGER IF EXISTS workbench_orderwords_au", "DROP TRIGGER IF EXISTS workbench_orderwords_ad",
-               "DROP TRIGGER IF EXISTS workbench_orderwords_ai", "DROP TABLE IF EXISTS workbench_orderwords_fts"]
-POSTGRES_INDEX = ["CREATE INDEX workbench_orderwords_terms ON workbench_orderwords USING gin (string_to_array(words, ' '))"]
+SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS workbench_orderwords_au",
+    "DROP TRIGGER IF EXISTS workbench_orderwords_ad",
+    "DROP TRIGGER IF EXISTS workbench_orderwords_ai",
+    "DROP TABLE IF EXISTS workbench_orderwords_fts",
+]
+POSTGRES_INDEX = [
+    "CREATE INDEX workbench_orderwords_terms ON workbench_orderwords USING gin (string_to_array(words, ' '))"
+]
 POSTGRES_DROP = ["DROP INDEX IF EXISTS workbench_orderwords_terms"]
 
 
@@ -86,10 +135,13 @@ def _run(statements_by_vendor):
     def run(apps, schema_editor):
         for sql in statements_by_vendor.get(schema_editor.connection.vendor, []):
             schema_editor.execute(sql)
+
     return run
 
 
-Migration.operations.append(migrations.RunPython(
-    _run({"sqlite": SQLITE_INDEX, "postgresql": POSTGRES_INDEX}),
-    _run({"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}),
-))
+Migration.operations.append(
+    migrations.RunPython(
+        _run({"sqlite": SQLITE_INDEX, "postgresql": POSTGRES_INDEX}),
+        _run({"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}),
+    )
+)

@@ -5,53 +5,108 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0002_staff_employment'),
-        ('tickets', '0002_event_codes'),
-        ('workbench', '0001_initial'),
+        ("org", "0002_staff_employment"),
+        ("tickets", "0002_event_codes"),
+        ("workbench", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('file', '上传文件'), ('link', '录音链接')], max_length=10, verbose_name='类型')),
-                ('at', models.DateTimeField(verbose_name='时间')),
-                ('name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('content_type', models.CharField(max_length=100, verbose_name='文件类型')),
-                ('size', models.PositiveIntegerField(default=0, verbose_name='大小（字节）')),
-                ('content', models.BinaryField(blank=True, default=b'', verbose_name='内容（加密）')),
-                ('url', models.CharField(blank=True, max_length=500, verbose_name='链接地址')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('added_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.staff', verbose_name='添加人')),
-                ('center', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.center', verbose_name='中心')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tickets.order', verbose_name='工单')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("file", "上传文件"), ("link", "录音链接")], max_length=10, verbose_name="类型"
+                    ),
+                ),
+                ("at", models.DateTimeField(verbose_name="时间")),
+                ("name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("content_type", models.CharField(max_length=100, verbose_name="文件类型")),
+                ("size", models.PositiveIntegerField(default=0, verbose_name="大小（字节）")),
+                ("content", models.BinaryField(blank=True, default=b"", verbose_name="内容（加密）")),
+                ("url", models.CharField(blank=True, max_length=500, verbose_name="链接地址")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.staff",
+                        verbose_name="添加人",
+                    ),
+                ),
+                (
+                    "center",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="org.center",
+                        verbose_name="中心",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tickets.order",
+                        verbose_name="工单",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工单附件',
-                'verbose_name_plural': '工单附件',
-                'ordering': ['at', 'id'],
-                'indexes': [models.Index(fields=['order', 'at'], name='workbench_a_order_i_0864ec_idx')],
+                "verbose_name": "工单附件",
+                "verbose_name_plural": "工单附件",
+                "ordering": ["at", "id"],
+                "indexes": [models.Index(fields=["order", "at"], name="workbench_a_order_i_0864ec_idx")],
             },
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(verbose_name='时间')),
-                ('text', models.TextField(verbose_name='内容')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.staff', verbose_name='作者')),
-                ('center', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.center', verbose_name='中心')),
-                ('mentioned', models.ManyToManyField(blank=True, related_name='+', to='org.staff', verbose_name='提到的员工')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tickets.order', verbose_name='工单')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(verbose_name="时间")),
+                ("text", models.TextField(verbose_name="内容")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.staff",
+                        verbose_name="作者",
+                    ),
+                ),
+                (
+                    "center",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="org.center",
+                        verbose_name="中心",
+                    ),
+                ),
+                (
+                    "mentioned",
+                    models.ManyToManyField(blank=True, related_name="+", to="org.staff", verbose_name="提到的员工"),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tickets.order",
+                        verbose_name="工单",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工单内部备注',
-                'verbose_name_plural': '工单内部备注',
-                'ordering': ['at', 'id'],
-                'indexes': [models.Index(fields=['order', 'at'], name='workbench_c_order_i_d2dcc6_idx')],
+                "verbose_name": "工单内部备注",
+                "verbose_name_plural": "工单内部备注",
+                "ordering": ["at", "id"],
+                "indexes": [models.Index(fields=["order", "at"], name="workbench_c_order_i_d2dcc6_idx")],
             },
         ),
     ]

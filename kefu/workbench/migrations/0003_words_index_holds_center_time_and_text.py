@@ -5,32 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0002_staff_employment'),
-        ('tickets', '0003_category_routing'),
-        ('workbench', '0002_comments_and_attachments'),
+        ("org", "0002_staff_employment"),
+        ("tickets", "0003_category_routing"),
+        ("workbench", "0002_comments_and_attachments"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='orderwords',
-            name='accepted_at',
-            field=models.DateTimeField(null=True, verbose_name='受理时间'),
+            model_name="orderwords",
+            name="accepted_at",
+            field=models.DateTimeField(null=True, verbose_name="受理时间"),
         ),
         migrations.AddField(
-            model_name='orderwords',
-            name='center',
-            field=models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.center', verbose_name='中心'),
+            model_name="orderwords",
+            name="center",
+            field=models.ForeignKey(
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="org.center",
+                verbose_name="中心",
+            ),
         ),
         migrations.AddField(
-            model_name='orderwords',
-            name='text',
-            field=models.TextField(default='', verbose_name='检索文本'),
+            model_name="orderwords",
+            name="text",
+            field=models.TextField(default="", verbose_name="检索文本"),
         ),
         migrations.AddIndex(
-            model_name='orderwords',
-            index=models.Index(fields=['center', 'accepted_at', 'order'], name='workbench_words_newest'),
+            model_name="orderwords",
+            index=models.Index(fields=["center", "accepted_at", "order"], name="workbench_words_newest"),
         ),
     ]
 
@@ -43,21 +49,32 @@ def fill(apps, schema_editor):
     OrderWords = apps.get_model("workbench", "OrderWords")
     last = 0
     while True:
-        rows = list(Order.objects.filter(pk__gt=last).order_by("pk")
-                    .values_list("pk", "center_id", "accepted_at", "subject", "description")[:2000])
+        rows = list(
+            Order.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", "center_id", "accepted_at", "subject", "description")[:2000]
+        )
         if not rows:
             return
         OrderWords.objects.bulk_create(
-            [OrderWords(order_id=pk, words=words.document(s, d), center_id=c, accepted_at=at, text=words.folded(s, d))
-             for pk, c, at, s, d in rows],
-            update_conflicts=True, unique_fields=["order"], update_fields=["words", "center", "accepted_at", "text"])
+            [
+                OrderWords(
+                    order_id=pk, words=words.document(s, d), center_id=c, accepted_at=at, text=words.folded(s, d)
+                )
+                for pk, c, at, s, d in rows
+            ],
+            update_conflicts=True,
+            unique_fields=["order"],
+            update_fields=["words", "center", "accepted_at", "text"],
+        )
         last = rows[-1][0]
 
 
 # SQLite rebuilds a table to add a foreign key, which drops its triggers: the FTS5 triggers of 0001 are made again
 # and the FTS index rebuilt from the table (the index itself, an external-content table, is untouched).
 SQLITE_TRIGGERS = [
-    "DROP TRIGGER IF EXISTS workbench_orderwords_ai", "DROP TRIGGER IF EXISTS workbench_orderwords_ad",
+    "DROP TRIGGER IF EXISTS workbench_orderwords_ai",
+    "DROP TRIGGER IF EXISTS workbench_orderwords_ad",
     "DROP TRIGGER IF EXISTS workbench_orderwords_au",
     "CREATE TRIGGER workbench_orderwords_ai AFTER INSERT ON workbench_orderwords BEGIN "
     "INSERT INTO workbench_orderwords_fts(rowid, words) VALUES (new.order_id, new.words); END",
@@ -77,6 +94,8 @@ def triggers(apps, schema_editor):
 
 
 # Forwards: triggers after the table is rebuilt; backwards: after it is rebuilt again without the new columns.
-Migration.operations = ([migrations.RunPython(migrations.RunPython.noop, triggers)] + Migration.operations
-                        + [migrations.RunPython(triggers, migrations.RunPython.noop),
-                           migrations.RunPython(fill, migrations.RunPython.noop)])
+Migration.operations = (
+    [migrations.RunPython(migrations.RunPython.noop, triggers)]
+    + Migration.operations
+    + [migrations.RunPython(triggers, migrations.RunPython.noop), migrations.RunPython(fill, migrations.RunPython.noop)]
+)

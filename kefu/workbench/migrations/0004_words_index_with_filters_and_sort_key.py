@@ -26,7 +26,9 @@ def restore_old(apps, schema_editor):
     first = importlib.import_module("kefu.workbench.migrations.0001_initial")
     third = importlib.import_module("kefu.workbench.migrations.0003_words_index_holds_center_time_and_text")
     vendor = schema_editor.connection.vendor
-    for sql in {"sqlite": first.SQLITE_INDEX + third.SQLITE_TRIGGERS, "postgresql": first.POSTGRES_INDEX}.get(vendor, []):
+    for sql in {"sqlite": first.SQLITE_INDEX + third.SQLITE_TRIGGERS, "postgresql": first.POSTGRES_INDEX}.get(
+        vendor, []
+    ):
         schema_editor.execute(sql)
     third.fill(apps, schema_editor)
 
@@ -40,50 +42,63 @@ def fill(apps, schema_editor):
     connection = schema_editor.connection
     last = 0
     while True:
-        rows = list(Order.objects.filter(pk__gt=last).order_by("pk")
-                    .values_list("pk", "center_id", "accepted_at", "subject", "description")[:2000])
+        rows = list(
+            Order.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", "center_id", "accepted_at", "subject", "description")[:2000]
+        )
         if not rows:
             break
         OrderWords.objects.bulk_create(
-            [OrderWords(order_id=pk, words=words.document(s, d), center_id=c, sort_key=words.sort_key(at, pk),
-                        text=words.folded(s, d)) for pk, c, at, s, d in rows],
-            update_conflicts=True, unique_fields=["order"], update_fields=["words", "center", "sort_key", "text"])
+            [
+                OrderWords(
+                    order_id=pk,
+                    words=words.document(s, d),
+                    center_id=c,
+                    sort_key=words.sort_key(at, pk),
+                    text=words.folded(s, d),
+                )
+                for pk, c, at, s, d in rows
+            ],
+            update_conflicts=True,
+            unique_fields=["order"],
+            update_fields=["words", "center", "sort_key", "text"],
+        )
         last = rows[-1][0]
     triggers.refresh_keys(connection)
     triggers.install(connection, rebuild=True)
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0002_staff_employment'),
-        ('tickets', '0003_category_routing'),
-        ('workbench', '0003_words_index_holds_center_time_and_text'),
+        ("org", "0002_staff_employment"),
+        ("tickets", "0003_category_routing"),
+        ("workbench", "0003_words_index_holds_center_time_and_text"),
     ]
 
     operations = [
         migrations.RunPython(drop_old, restore_old),
         migrations.RemoveIndex(
-            model_name='orderwords',
-            name='workbench_words_newest',
+            model_name="orderwords",
+            name="workbench_words_newest",
         ),
         migrations.RemoveField(
-            model_name='orderwords',
-            name='accepted_at',
+            model_name="orderwords",
+            name="accepted_at",
         ),
         migrations.AddField(
-            model_name='orderwords',
-            name='meta',
-            field=models.TextField(default='', verbose_name='筛选键'),
+            model_name="orderwords",
+            name="meta",
+            field=models.TextField(default="", verbose_name="筛选键"),
         ),
         migrations.AddField(
-            model_name='orderwords',
-            name='sort_key',
-            field=models.BigIntegerField(null=True, unique=True, verbose_name='排序键'),
+            model_name="orderwords",
+            name="sort_key",
+            field=models.BigIntegerField(null=True, unique=True, verbose_name="排序键"),
         ),
         migrations.AddIndex(
-            model_name='orderwords',
-            index=models.Index(fields=['center', 'sort_key'], name='workbench_words_center_key'),
+            model_name="orderwords",
+            index=models.Index(fields=["center", "sort_key"], name="workbench_words_center_key"),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]

@@ -1,5 +1,6 @@
 """The workbench API: the phrase checker on a reply (004:L1805, 004:L1851), a call accepted with the same check
 (409 with the hits, then saved anyway with the token and recorded), the order search masked and audited, QA's list."""
+
 from __future__ import annotations
 
 import json
@@ -8,8 +9,13 @@ from kefu.audit.models import AuditRecord
 from kefu.tickets.models import Order
 from kefu.workbench.models import PhraseOverride
 
-CALL = {"kind": "consultation", "phone": "13800138000", "customer_name": "张三", "subject": "交费后未开机",
-        "description": "客户反映已交费但手机仍未开通"}
+CALL = {
+    "kind": "consultation",
+    "phone": "13800138000",
+    "customer_name": "张三",
+    "subject": "交费后未开机",
+    "description": "客户反映已交费但手机仍未开通",
+}
 
 
 def _post(client, path, body):
@@ -21,7 +27,9 @@ def test_check_a_reply_from_the_api(org, client_for):
     answer = _post(client, "/api/workbench/check", {"text": "抱歉久等，这个不归我们管"}).json()
     assert answer["ok"] is False
     assert [(h["phrase"], h["suggestion"]) for h in answer["hits"]] == [
-        ("抱歉久等", "非常感谢您的耐心等待。"), ("不归我们管", "有专人负责，我帮您转过去。")]
+        ("抱歉久等", "非常感谢您的耐心等待。"),
+        ("不归我们管", "有专人负责，我帮您转过去。"),
+    ]
     assert answer["hits"][0]["category_label"] == "习惯用语"
     assert _post(client, "/api/workbench/check", {"text": "非常感谢您的耐心等待。"}).json() == {"ok": True, "hits": []}
     too_long = _post(client, "/api/workbench/check", {"text": "好" * 5000})

@@ -1,5 +1,6 @@
 """Accepting a call on the workbench: the phrase check before saving (004:L1805, 004:L1851), saving anyway recorded
 for QA, answering at once (004:L2011), the screen pop (004:L2017) and the standard phrases filled in."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -12,8 +13,14 @@ from kefu.tickets.models import Order
 from kefu.workbench import selectors, services
 from kefu.workbench.models import PhraseOverride
 
-CALL = {"kind": "consultation", "phone": "13800138000", "customer_name": "张三", "subject": "宽带断网",
-        "description": "客户反映家里宽带从昨晚开始断网", "category": "network"}
+CALL = {
+    "kind": "consultation",
+    "phone": "13800138000",
+    "customer_name": "张三",
+    "subject": "宽带断网",
+    "description": "客户反映家里宽带从昨晚开始断网",
+    "category": "network",
+}
 FLAGGED = "抱歉久等，这个不归我们管"
 
 
@@ -33,8 +40,9 @@ def test_saving_anyway_keeps_the_order_the_reply_and_a_record_for_qa(org, scope_
     scope = scope_of_staff(org.agent)
     with pytest.raises(services.PhraseWarning) as caught:
         services.accept_call(scope, dict(CALL), reply=FLAGGED, satisfaction="satisfied")
-    order = services.accept_call(scope, dict(CALL), reply=FLAGGED, satisfaction="satisfied",
-                                 acknowledged=caught.value.token)
+    order = services.accept_call(
+        scope, dict(CALL), reply=FLAGGED, satisfaction="satisfied", acknowledged=caught.value.token
+    )
     assert order.state == "replied" and order.reply_opinion == FLAGGED  # answered at once (004:L2011)
     record = PhraseOverride.objects.get()
     assert (record.staff, record.order, record.field, record.text) == (org.agent, order, "reply", FLAGGED)
@@ -61,8 +69,9 @@ def test_notes_are_checked_too_but_the_customers_reported_words_are_not(org, sco
 
 
 def test_a_clean_call_is_saved_without_a_record(org, scope_of_staff):
-    order = services.accept_call(scope_of_staff(org.agent), dict(CALL), reply="非常感谢您的耐心等待，已为您报修。",
-                                 satisfaction="satisfied")
+    order = services.accept_call(
+        scope_of_staff(org.agent), dict(CALL), reply="非常感谢您的耐心等待，已为您报修。", satisfaction="satisfied"
+    )
     assert order.state == "replied" and not PhraseOverride.objects.exists()
 
 
@@ -75,8 +84,9 @@ def test_a_reply_needs_the_satisfaction_and_bad_input_changes_nothing(org, scope
         services.accept_call(scope, {**CALL, "phone": "123"}, reply="已为您报修", satisfaction="satisfied")
     assert caught.value.problems[0].field == "phone"
     with pytest.raises(RuleViolation) as caught:  # appeals are not answered at the first contact
-        services.accept_call(scope, {**CALL, "kind": "appeal", "appeal_source": "工信部"}, reply="已为您报修",
-                             satisfaction="satisfied")
+        services.accept_call(
+            scope, {**CALL, "kind": "appeal", "appeal_source": "工信部"}, reply="已为您报修", satisfaction="satisfied"
+        )
     assert caught.value.problems[0].field == "reply"
     assert not Order.objects.exists()
 
@@ -86,8 +96,15 @@ def test_screen_pop_shows_recent_orders_and_open_callbacks_004_L2017(org, scope_
 
     scope = scope_of_staff(org.agent)
     first = services.accept_call(scope, dict(CALL))
-    followup.create_task(scope, data={"kind": "callback", "reason": "回电告知修复时间", "phone": "13800138000",
-                                 "due_at": timezone.now() + timedelta(hours=2)})
+    followup.create_task(
+        scope,
+        data={
+            "kind": "callback",
+            "reason": "回电告知修复时间",
+            "phone": "13800138000",
+            "due_at": timezone.now() + timedelta(hours=2),
+        },
+    )
     pop = selectors.screen_pop(scope, "138-0013-8000")
     assert pop.customer is not None and pop.customer.name == "张三"
     assert [o.pk for o in pop.recent] == [first.pk]
@@ -102,8 +119,15 @@ def _other_center_scope():
     from kefu.scope import scope_of
 
     other = org_services.create_center("other", "另一中心")
-    staff = org_services.create_staff(other, staff_no="7001", name="外中心", roles=["agent"], username="u7001",
-                                      password="Kefu-test-2026!", check_password=False)
+    staff = org_services.create_staff(
+        other,
+        staff_no="7001",
+        name="外中心",
+        roles=["agent"],
+        username="u7001",
+        password="Kefu-test-2026!",
+        check_password=False,
+    )
     return scope_of(staff)
 
 
@@ -123,8 +147,9 @@ def test_call_page_offers_the_centers_own_order_types_and_categories(db, client)
     from kefu.org import services as org_services
 
     center = org_services.create_center("sn12345", "遂宁12345", preset="gov12345")
-    agent = org_services.create_staff(center, staff_no="1201", name="员工1201", roles=["agent"], username="g1201",
-                                      password="x-Pass-12345")
+    agent = org_services.create_staff(
+        center, staff_no="1201", name="员工1201", roles=["agent"], username="g1201", password="x-Pass-12345"
+    )
     client.force_login(agent.user)
     body = client.get("/workbench/").content.decode()
     assert 'value="street_lights"' in body and 'value="tariff"' not in body

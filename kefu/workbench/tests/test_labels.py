@@ -1,4 +1,5 @@
 """The workbench's labels are read from the catalogue that owns each, in the reader's language."""
+
 import re
 
 from django.utils import translation
@@ -21,8 +22,16 @@ def test_order_labels_are_the_tickets_catalogues():
 
 
 def test_every_label_in_english_has_no_chinese_left():
-    tables = (labels.STATE_NAMES, labels.KIND_NAMES, labels.CATEGORY_NAMES, labels.SATISFACTION_NAMES,
-              labels.CUSTOMER_KIND_NAMES, labels.HIT_CATEGORY_NAMES, labels.FIELD_NAMES, labels.TASK_KIND_NAMES)
+    tables = (
+        labels.STATE_NAMES,
+        labels.KIND_NAMES,
+        labels.CATEGORY_NAMES,
+        labels.SATISFACTION_NAMES,
+        labels.CUSTOMER_KIND_NAMES,
+        labels.HIT_CATEGORY_NAMES,
+        labels.FIELD_NAMES,
+        labels.TASK_KIND_NAMES,
+    )
     with translation.override("en"):
         shown = [text for table in tables for text in table.values()] + [text for _, text in labels.LEVELS]
         assert labels.STATE_NAMES["processing"] == render("tickets.order.state.processing")

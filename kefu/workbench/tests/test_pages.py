@@ -2,6 +2,7 @@
 subject and description are typed, a standard phrase goes into the reply with the caller's surname, the phrase check
 warns about 抱歉久等 (004:L1805) and 不归我们管 (004:L1851), the agent saves anyway (004:L2011 answered at once), QA
 finds the record; the order is found by number, phone and words. Desktop (1440) and phone (390) screenshots."""
+
 from __future__ import annotations
 
 import io
@@ -51,11 +52,28 @@ def test_the_call_on_one_page_with_the_keyboard(page, login, screenshot):
     page.set_default_timeout(60000)  # a shared, loaded machine: patience, not timing, is what is tested
     center = _demo()
     agent = Staff.objects.get(user__username="agent1")
-    earlier = tickets.create_order(center, agent, {"kind": "complaint", "phone": "13812345678", "customer_name": "张伟",
-                                                   "subject": "话费多扣", "description": "本月话费比上月多扣了50元",
-                                                   "category": "tariff", "level": 2})
-    followup.create_task(scope_of(agent), data={"kind": "callback", "reason": "回电告知退费结果", "phone": "13812345678",
-                                           "due_at": timezone.now() + timedelta(hours=3)})
+    earlier = tickets.create_order(
+        center,
+        agent,
+        {
+            "kind": "complaint",
+            "phone": "13812345678",
+            "customer_name": "张伟",
+            "subject": "话费多扣",
+            "description": "本月话费比上月多扣了50元",
+            "category": "tariff",
+            "level": 2,
+        },
+    )
+    followup.create_task(
+        scope_of(agent),
+        data={
+            "kind": "callback",
+            "reason": "回电告知退费结果",
+            "phone": "13812345678",
+            "due_at": timezone.now() + timedelta(hours=3),
+        },
+    )
 
     login(agent, DEMO_PASSWORD)
     page.goto(page.base_url + "/workbench/")

@@ -1,5 +1,6 @@
 """Finding orders: by number, by phone through the keyed digest, by Chinese words through the index (the same
 orders a plain LIKE finds), with filters, pages without a cap, the caller's center and department; index kept on edit."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -27,8 +28,13 @@ TEXTS = [
 def _orders(org, phones=("13800138000",) * 5):
     made = []
     for (subject, description), phone in zip(TEXTS, phones, strict=True):
-        made.append(tickets.create_order(org.center, org.agent, {"kind": "consultation", "phone": phone,
-                                                                 "subject": subject, "description": description}))
+        made.append(
+            tickets.create_order(
+                org.center,
+                org.agent,
+                {"kind": "consultation", "phone": phone, "subject": subject, "description": description},
+            )
+        )
     return made
 
 
@@ -82,23 +88,53 @@ def test_a_phone_search_pages_the_customers_orders_of_this_center_only(org, scop
     from kefu.org import services as org_services
 
     other = org_services.create_center("other", "另一中心")
-    other_agent = org_services.create_staff(other, staff_no="2901", name="别处座席", roles=["agent"], username="other2901",
-                                            password="Kefu-test-2026!", check_password=False)
+    other_agent = org_services.create_staff(
+        other,
+        staff_no="2901",
+        name="别处座席",
+        roles=["agent"],
+        username="other2901",
+        password="Kefu-test-2026!",
+        check_password=False,
+    )
     made = _orders(org, phones=("13800138000", "13900139000", "13800138000", "13800138000", "13700137000"))
     for phone in ("13800138000", "13600136000"):
-        tickets.create_order(other, other_agent, {"kind": "consultation", "phone": phone, "service_number": "13900139000",
-                                                  "subject": "宽带断网", "description": "别处的工单"})
-    by_service = tickets.create_order(org.center, org.agent, {"kind": "consultation", "phone": "13500135000",
-                                                              "service_number": "13900139000", "subject": "话费",
-                                                              "description": "说明"})
+        tickets.create_order(
+            other,
+            other_agent,
+            {
+                "kind": "consultation",
+                "phone": phone,
+                "service_number": "13900139000",
+                "subject": "宽带断网",
+                "description": "别处的工单",
+            },
+        )
+    by_service = tickets.create_order(
+        org.center,
+        org.agent,
+        {
+            "kind": "consultation",
+            "phone": "13500135000",
+            "service_number": "13900139000",
+            "subject": "话费",
+            "description": "说明",
+        },
+    )
     assert by_service.customer.service_number_digest == digest("13900139000")
     scope = scope_of_staff(org.agent)
     Order.objects.filter(pk=made[2].pk).update(accepted_at=made[0].accepted_at)  # a tie: the larger id first
     expected = [made[3].pk, made[2].pk, made[0].pk]
-    pages = [selectors.search_orders(scope, selectors.parse_filters({"q": "13800138000", "page": str(p)}), page_size=2)
-             for p in (1, 2, 5)]
+    pages = [
+        selectors.search_orders(scope, selectors.parse_filters({"q": "13800138000", "page": str(p)}), page_size=2)
+        for p in (1, 2, 5)
+    ]
     assert [[o.pk for o in p.rows] for p in pages] == [expected[:2], expected[2:], expected[2:]]
-    assert [(p.total, p.pages, p.page, p.estimated) for p in pages] == [(3, 2, 1, False), (3, 2, 2, False), (3, 2, 2, False)]
+    assert [(p.total, p.pages, p.page, p.estimated) for p in pages] == [
+        (3, 2, 1, False),
+        (3, 2, 2, False),
+        (3, 2, 2, False),
+    ]
     found = selectors.search_orders(scope, selectors.parse_filters({"q": "139 0013 9000"}))
     assert found.total == 2 and [o.pk for o in found.rows] == [by_service.pk, made[1].pk]
     assert {o.center_id for o in found.rows} == {org.center.pk}
@@ -139,17 +175,28 @@ def test_filters_and_pages_without_a_cap(org, scope_of_staff):
     today = made[0].accepted_at.astimezone().date().isoformat()
     assert len(_numbers(scope, date_from=today, date_to=today)) == 5
     assert _numbers(scope, date_to="2000-01-01") == []
-    pages = [selectors.search_orders(scope, selectors.parse_filters({"page": str(p)}), page_size=2) for p in (1, 2, 3, 9)]
+    pages = [
+        selectors.search_orders(scope, selectors.parse_filters({"page": str(p)}), page_size=2) for p in (1, 2, 3, 9)
+    ]
     assert [len(p.rows) for p in pages] == [2, 2, 1, 1] and pages[0].pages == 3 and pages[0].total == 5
     assert pages[3].page == 3  # past the end: the last page
     seen = [o.pk for p in pages[:3] for o in p.rows]
     assert len(set(seen)) == 5
 
 
-@pytest.mark.parametrize("bad,field", [({"kind": "x"}, "kind"), ({"state": "x"}, "state"), ({"level": "9"}, "level"),
-                                       ({"level": "a"}, "level"), ({"page": "0"}, "page"), ({"overdue": "maybe"}, "overdue"),
-                                       ({"date_from": "2026-02-30"}, "date_from"),
-                                       ({"date_from": "2026-03-02", "date_to": "2026-03-01"}, "date_to")])
+@pytest.mark.parametrize(
+    "bad,field",
+    [
+        ({"kind": "x"}, "kind"),
+        ({"state": "x"}, "state"),
+        ({"level": "9"}, "level"),
+        ({"level": "a"}, "level"),
+        ({"page": "0"}, "page"),
+        ({"overdue": "maybe"}, "overdue"),
+        ({"date_from": "2026-02-30"}, "date_from"),
+        ({"date_from": "2026-03-02", "date_to": "2026-03-01"}, "date_to"),
+    ],
+)
 def test_bad_filters_are_refused_naming_the_field(org, scope_of_staff, bad, field):
     with pytest.raises(RuleViolation) as caught:
         selectors.parse_filters(bad)
@@ -184,9 +231,21 @@ def _expected_row(order):
     from kefu.workbench import words
 
     order.refresh_from_db()
-    return (order.center_id, words.sort_key(order.accepted_at, order.pk),
-            words.meta(order.center_id, order.kind, order.state, order.level, order.department_id, order.is_overdue,
-                       order.acceptor_id, order.assigned_to_id, order.handler_id))
+    return (
+        order.center_id,
+        words.sort_key(order.accepted_at, order.pk),
+        words.meta(
+            order.center_id,
+            order.kind,
+            order.state,
+            order.level,
+            order.department_id,
+            order.is_overdue,
+            order.acceptor_id,
+            order.assigned_to_id,
+            order.handler_id,
+        ),
+    )
 
 
 def test_a_bulk_update_of_orders_reaches_the_index(org, scope_of_staff):
@@ -195,14 +254,21 @@ def test_a_bulk_update_of_orders_reaches_the_index(org, scope_of_staff):
     made = _orders(org)
     scope = scope_of_staff(org.agent)
     Order.objects.filter(pk__in=[made[0].pk, made[2].pk]).update(
-        accepted_at=made[0].accepted_at.replace(year=2025), is_overdue=True, level=3, department=org.depts["network"],
-        handler=org.agent2, state="processing")
+        accepted_at=made[0].accepted_at.replace(year=2025),
+        is_overdue=True,
+        level=3,
+        department=org.depts["network"],
+        handler=org.agent2,
+        state="processing",
+    )
     for order in made:
         assert _index_row(order) == _expected_row(order)  # the trigger's SQL writes what words.meta/sort_key write
     assert sorted(_numbers(scope, q="宽带", date_to="2025-12-31")) == sorted([made[0].number, made[2].number])
     assert _numbers(scope, q="宽带", date_from="2026-01-01") == [made[4].number]
-    found = selectors.search_orders(scope, selectors.parse_filters({"q": "宽带", "overdue": "yes", "level": "3",
-                                                                    "owner": "2002", "state": "processing"}))
+    found = selectors.search_orders(
+        scope,
+        selectors.parse_filters({"q": "宽带", "overdue": "yes", "level": "3", "owner": "2002", "state": "processing"}),
+    )
     assert sorted(o.pk for o in found.rows) == sorted([made[0].pk, made[2].pk]) and found.total == 2
     assert selectors.search_orders(scope, selectors.parse_filters({"q": "宽带", "overdue": "no"})).total == 1
 
@@ -212,8 +278,9 @@ def test_words_search_with_filters_asks_one_index_query(org, scope_of_staff):
     _orders(org)
     scope = scope_of_staff(org.agent)
     with CaptureQueriesContext(connection) as ctx:
-        found = selectors.search_orders(scope, selectors.parse_filters({"q": "宽带断网", "kind": "consultation",
-                                                                        "overdue": "no"}))
+        found = selectors.search_orders(
+            scope, selectors.parse_filters({"q": "宽带断网", "kind": "consultation", "overdue": "no"})
+        )
     assert found.total == 1 and not found.estimated
     index_reads = [q["sql"] for q in ctx.captured_queries if "workbench_orderwords" in q["sql"]]
     assert len(index_reads) == 1 and "tickets_order" not in index_reads[0]
@@ -226,7 +293,7 @@ def test_many_matches_are_estimated_and_labelled_about(org, scope_of_staff, monk
 
     monkeypatch.setattr(selectors, "EXACT_UP_TO", 2)
     monkeypatch.setattr(selectors, "PROBE_ROWS", 2)  # PostgreSQL: the newest two orders, one with 宽带: not common
-    monkeypatch.setattr(selectors, "PROBE_MIN", 2)   # there, so counted through GIN and, above two, sampled
+    monkeypatch.setattr(selectors, "PROBE_MIN", 2)  # there, so counted through GIN and, above two, sampled
     made = _orders(org)
     for i, order in enumerate(made):  # one a day: the estimate scales the newest three matches' days to all days
         Order.objects.filter(pk=order.pk).update(accepted_at=order.accepted_at - timedelta(days=i))
@@ -262,8 +329,11 @@ def test_triggers_lost_to_a_table_rebuild_are_made_again_after_migrate(org, scop
         else:
             cursor.execute("DROP TRIGGER workbench_order_keys ON tickets_order")
     Order.objects.filter(pk=made[0].pk).update(state="processing", is_overdue=True)  # missed by the lost trigger
-    late = tickets.create_order(org.center, org.agent, {"kind": "consultation", "phone": "13800138000",
-                                                        "subject": "发票重开", "description": "要求重开发票"})
+    late = tickets.create_order(
+        org.center,
+        org.agent,
+        {"kind": "consultation", "phone": "13800138000", "subject": "发票重开", "description": "要求重开发票"},
+    )
     assert triggers.missing(connection)
     call_command("migrate", verbosity=0)
     assert triggers.missing(connection) == []

@@ -5,6 +5,7 @@ month's bill is too high; the answer is the knowledge base's 超长话单 articl
 standard phrase 平息怒气 (004:L2265, "phrases and templates", 004:L2025), explains, and the complaint order is
 created and answered at once (004:L2011). Both runs print their numbers for the note; time is printed, never asserted.
 """
+
 from __future__ import annotations
 
 import io
@@ -65,9 +66,19 @@ def _center():
 def _caller_known_from_an_earlier_order(center, agent):
     from kefu.tickets import services as tickets
 
-    return tickets.create_order(center, agent, {"kind": "consultation", "phone": PHONE, "customer_name": "张伟",
-                                                "subject": "套餐咨询", "description": "询问本地套餐资费", "category": "tariff",
-                                                "level": 4})
+    return tickets.create_order(
+        center,
+        agent,
+        {
+            "kind": "consultation",
+            "phone": PHONE,
+            "customer_name": "张伟",
+            "subject": "套餐咨询",
+            "description": "询问本地套餐资费",
+            "category": "tariff",
+            "level": 4,
+        },
+    )
 
 
 def _the_complaint(before: set[int], opening: str):
@@ -142,7 +153,9 @@ def _on_the_older_pages(page) -> Tally:
 
     form.bring_to_front()  # back to the form's tab
     t.clicks += 1
-    t.click(form.locator("#new-order button[type=submit]"))  # the form has no reply: save, then answer on the order page
+    t.click(
+        form.locator("#new-order button[type=submit]")
+    )  # the form has no reply: save, then answer on the order page
     form.wait_for_selector(".messages li.success")
     panel = form.locator("details[data-transition=answer]")
     if panel.get_attribute("open") is None:
@@ -171,7 +184,12 @@ def test_the_textbook_call_on_the_workbench_and_on_the_older_pages(page, login, 
     _caller_known_from_an_earlier_order(center, agent)
     login(agent, DEMO_PASSWORD)
 
-    for path in ("/tickets/", "/knowledge/search/?q=话费", "/knowledge/phrases/", "/workbench/"):  # both runs start warm
+    for path in (
+        "/tickets/",
+        "/knowledge/search/?q=话费",
+        "/knowledge/phrases/",
+        "/workbench/",
+    ):  # both runs start warm
         page.goto(page.base_url + path)
     before = set(Order.objects.values_list("pk", flat=True))
     bench = _on_the_workbench(page)

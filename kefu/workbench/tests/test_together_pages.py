@@ -1,6 +1,7 @@
 """Chromium: two agents work an order together — one comments with an @mention, the other is notified, a call
 recording is uploaded and plays in the page (every play audited); the customer page shows the caller's whole history,
 reached from the order page. Desktop (1440) and phone (390) screenshots."""
+
 from __future__ import annotations
 
 import io
@@ -25,8 +26,12 @@ def _wav(seconds: float = 1.0, rate: int = 8000) -> bytes:
         w.setnchannels(1)
         w.setsampwidth(2)
         w.setframerate(rate)
-        w.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * i / rate)))
-                               for i in range(int(seconds * rate))))
+        w.writeframes(
+            b"".join(
+                struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * i / rate)))
+                for i in range(int(seconds * rate))
+            )
+        )
     return buf.getvalue()
 
 
@@ -45,12 +50,30 @@ def call(center, make_staff):
 
     agent = make_staff("agent", staff_no="2001", name="张三")
     colleague = make_staff("senior_agent", staff_no="3001", name="李四")
-    order = tickets.create_order(center, agent, {
-        "kind": "complaint", "phone": "13912345678", "customer_name": "王五", "subject": "宽带断网三天",
-        "description": "家里宽带断网三天了，报修两次没人来", "category": "network", "level": 2})
-    Task.objects.create(center=center, kind="return_visit", reason_code="followup.reason.x", customer=order.customer,
-                        order=order, owner=colleague, due_at=timezone.now() + timedelta(days=1), source="manual",
-                        created_at=timezone.now())
+    order = tickets.create_order(
+        center,
+        agent,
+        {
+            "kind": "complaint",
+            "phone": "13912345678",
+            "customer_name": "王五",
+            "subject": "宽带断网三天",
+            "description": "家里宽带断网三天了，报修两次没人来",
+            "category": "network",
+            "level": 2,
+        },
+    )
+    Task.objects.create(
+        center=center,
+        kind="return_visit",
+        reason_code="followup.reason.x",
+        customer=order.customer,
+        order=order,
+        owner=colleague,
+        due_at=timezone.now() + timedelta(days=1),
+        source="manual",
+        created_at=timezone.now(),
+    )
     return agent, colleague, order
 
 
@@ -72,7 +95,9 @@ def test_agents_work_an_order_together_in_chromium(call, page, login, screenshot
     before = AuditRecord.objects.filter(object_type="workbench.attachment").count()
     audio = page.locator("#tg-files audio")
     audio.evaluate("a => a.play()")
-    page.wait_for_function("() => { const a = document.querySelector('#tg-files audio'); return a.currentTime > 0 || a.ended; }")
+    page.wait_for_function(
+        "() => { const a = document.querySelector('#tg-files audio'); return a.currentTime > 0 || a.ended; }"
+    )
     assert AuditRecord.objects.filter(object_type="workbench.attachment").count() > before  # the play is audited
     _shots(page, screenshot, "workbench-together")
 

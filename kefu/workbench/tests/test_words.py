@@ -1,4 +1,5 @@
 """The words of an order for the index (pure): Chinese as character pairs, Latin and digits as words."""
+
 from kefu.workbench import words
 
 
@@ -44,8 +45,12 @@ def test_sort_key_orders_by_acceptance_second_then_id():
 
 def test_filter_keys_of_an_order():
     assert words.meta(3, "complaint", "processing", 2, None, True, 11, None, 12) == (
-        "#c3 #kcomplaint #sprocessing #l2 #d0 #o1 #u11 #u0 #u12")
-    assert words.fts5_meta(["#c3", "#o1"], ["#d4", "#d5"]) == 'meta : "c3" AND meta : "o1" AND (meta : "d4" OR meta : "d5")'
+        "#c3 #kcomplaint #sprocessing #l2 #d0 #o1 #u11 #u0 #u12"
+    )
+    assert (
+        words.fts5_meta(["#c3", "#o1"], ["#d4", "#d5"])
+        == 'meta : "c3" AND meta : "o1" AND (meta : "d4" OR meta : "d5")'
+    )
 
 
 def test_query_words_terms_and_single_characters():

@@ -1,5 +1,6 @@
 """The calendar admin (issue 12): the warning for a year without holiday data, the CSV entry of a year's arrangement
 previewed before saving, and the confirmation of a year."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -49,7 +50,9 @@ def test_preview_saves_nothing_then_save_saves_all(admin_client):
     res = admin_client.post(ENTRY, {"year": "2027", "text": text, "action": "save", "confirm": "1"})
     assert res.status_code == 302 and res.url == CHANGELIST
     assert list(CalendarOverride.objects.values_list("day", "is_working_day", "name")) == [
-        (date(2027, 1, 1), False, "元旦"), (date(2027, 2, 6), True, "春节调休上班")]
+        (date(2027, 1, 1), False, "元旦"),
+        (date(2027, 2, 6), True, "春节调休上班"),
+    ]
     assert ConfirmedYear.objects.get().year == 2027
     assert not services.center_calendar().is_working_day(date(2027, 1, 1))
 
@@ -72,7 +75,9 @@ def test_bad_lines_are_refused_with_their_numbers(admin_client):
 
 
 def test_a_gbk_csv_upload_is_previewed(admin_client):
-    upload = SimpleUploadedFile("2027.csv", "日期,类型,名称\n2027-01-01,休,元旦\n".encode("gbk"), content_type="text/csv")
+    upload = SimpleUploadedFile(
+        "2027.csv", "日期,类型,名称\n2027-01-01,休,元旦\n".encode("gbk"), content_type="text/csv"
+    )
     page = admin_client.post(ENTRY, {"year": "2027", "text": "", "action": "preview", "file": upload}).content.decode()
     assert "元旦" in page and 'id="save-form"' in page
     assert not CalendarOverride.objects.exists()
@@ -110,7 +115,14 @@ def test_delete_selected_invalidates_the_calendar(admin_client):
 def test_the_entry_page_in_english(admin_client):
     admin_client.cookies["django_language"] = "en"
     assert "The 2027 public holidays have not been entered" in admin_client.get(CHANGELIST).content.decode()
-    page = admin_client.post(ENTRY, {"year": "2027", "text": "2027-01-01,off,New Year\n2027-02-30,off,\n", "action": "preview"}).content.decode()
-    assert "Line 2: date &quot;2027-02-30&quot; not understood" in page and "Enter a year&#x27;s holiday arrangement" in page
-    page = admin_client.post(ENTRY, {"year": "2027", "text": "2027-01-01,off,New Year\n", "action": "preview"}).content.decode()
+    page = admin_client.post(
+        ENTRY, {"year": "2027", "text": "2027-01-01,off,New Year\n2027-02-30,off,\n", "action": "preview"}
+    ).content.decode()
+    assert (
+        "Line 2: date &quot;2027-02-30&quot; not understood" in page
+        and "Enter a year&#x27;s holiday arrangement" in page
+    )
+    page = admin_client.post(
+        ENTRY, {"year": "2027", "text": "2027-01-01,off,New Year\n", "action": "preview"}
+    ).content.decode()
     assert "Preview of the 2027 arrangement (not saved yet)" in page and "Day off" in page

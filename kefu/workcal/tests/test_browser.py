@@ -1,5 +1,6 @@
 """The administrator enters 2027's arrangement in Chromium: the calendar page warns, a bad line is refused with its
 number, the preview shows the changes, confirming saves them and ends the warning (issue 12)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -64,9 +65,20 @@ def test_order_page_warns_the_dispatcher_in_both_languages(make_staff, page, log
 
     dispatcher, agent = make_staff("dispatcher", staff_no="4001"), make_staff("agent", staff_no="2001")
     when = datetime(2026, 12, 28, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
-    order = services.create_order(agent.center, agent, {
-        "kind": "complaint", "phone": "13800138000", "subject": "话费多扣", "description": "本月多扣50元", "category": "tariff",
-        "level": 3, "accepted_at": when.isoformat()}, now=when)
+    order = services.create_order(
+        agent.center,
+        agent,
+        {
+            "kind": "complaint",
+            "phone": "13800138000",
+            "subject": "话费多扣",
+            "description": "本月多扣50元",
+            "category": "tariff",
+            "level": 3,
+            "accepted_at": when.isoformat(),
+        },
+        now=when,
+    )
     login(dispatcher)
     page.goto(f"{page.base_url}/tickets/orders/{order.pk}/")
     assert page.inner_text(".deadline-warning") == WARNING

@@ -1,4 +1,5 @@
 """center_calendar(): each process keeps the calendar built for the shared version stamp."""
+
 from __future__ import annotations
 
 from datetime import date

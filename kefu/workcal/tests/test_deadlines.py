@@ -1,4 +1,5 @@
 """Complaint deadlines on a working-day calendar (seed 004:L1293-1299; SPEC "Decisions")."""
+
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,12 @@ from kefu.workcal.calendar import MON_FRI, WorkCalendar
 from kefu.workcal.deadlines import DeadlineRule, due_at
 
 SH = ZoneInfo("Asia/Shanghai")
-L1, L2, L3, L4 = (DeadlineRule("hours", 2), DeadlineRule("hours", 48), DeadlineRule("working_days", 4), DeadlineRule("working_days", 7))
+L1, L2, L3, L4 = (
+    DeadlineRule("hours", 2),
+    DeadlineRule("hours", 48),
+    DeadlineRule("working_days", 4),
+    DeadlineRule("working_days", 7),
+)
 
 # The published 2026 arrangement (国务院办公厅关于2026年部分节假日安排的通知), written out by hand.
 SPRING_2026 = {date(2026, 2, d) for d in range(15, 24)}
@@ -127,4 +133,6 @@ def test_working_day_deadline_properties(cal, accepted, n):
 
 @given(calendars, moments, st.integers(1, 6))
 def test_more_days_never_earlier(cal, accepted, n):
-    assert due_at(accepted, DeadlineRule("working_days", n + 1), cal) > due_at(accepted, DeadlineRule("working_days", n), cal)
+    assert due_at(accepted, DeadlineRule("working_days", n + 1), cal) > due_at(
+        accepted, DeadlineRule("working_days", n), cal
+    )

@@ -1,5 +1,6 @@
 """Deadlines past chinese-calendar's last year (issue 12): the calendar knows the years it covers, a deadline
 counted across another year warns, and an administrator's arrangement of the year ends the warning."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -11,7 +12,14 @@ import pytest
 from kefu.errors import RuleViolation
 from kefu.workcal import arrangement, services, years
 from kefu.workcal.calendar import MON_FRI, WorkCalendar
-from kefu.workcal.deadlines import DEADLINE_OUTDATED, YEAR_NOT_COVERED, DeadlineRule, DeadlineWarning, due_at, due_warnings
+from kefu.workcal.deadlines import (
+    DEADLINE_OUTDATED,
+    YEAR_NOT_COVERED,
+    DeadlineRule,
+    DeadlineWarning,
+    due_at,
+    due_warnings,
+)
 from kefu.workcal.models import CalendarOverride, ConfirmedYear
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -24,6 +32,7 @@ def at(y, m, d, hh=0, mm=0):
 
 
 # --- pure -------------------------------------------------------------------------------------------
+
 
 def test_a_hand_written_calendar_covers_every_year():
     assert MON_FRI.is_covered(2099) and MON_FRI.uncovered_years(date(2026, 1, 1), date(2030, 1, 1)) == []
@@ -62,21 +71,31 @@ def test_parse_reads_days_and_skips_the_header():
     days, problems = arrangement.parse("日期,类型,名称\n2027-01-01,休,元旦\n\n2027/2/7,班,春节调休上班\n", 2027)
     assert problems == []
     assert [(d.line, d.day, d.working, d.name) for d in days] == [
-        (2, date(2027, 1, 1), False, "元旦"), (4, date(2027, 2, 7), True, "春节调休上班")]
+        (2, date(2027, 1, 1), False, "元旦"),
+        (4, date(2027, 2, 7), True, "春节调休上班"),
+    ]
 
 
 def test_parse_names_every_bad_line():
-    text = ("日期,类型,名称\n"
-            "2027-01-01,休,元旦\n"  # 2: fine
-            "2027-13-01,休,春节\n"  # 3: no such date
-            "2027-02-08,放,春节\n"  # 4: bad kind
-            "2027-01-01,班\n"  # 5: duplicate of line 2
-            "2028-01-01,休,元旦\n"  # 6: another year
-            "2027-05-01\n"  # 7: one column
-            f"2027-10-01,休,{'国' * 51}\n")  # 8: name too long
+    text = (
+        "日期,类型,名称\n"
+        "2027-01-01,休,元旦\n"  # 2: fine
+        "2027-13-01,休,春节\n"  # 3: no such date
+        "2027-02-08,放,春节\n"  # 4: bad kind
+        "2027-01-01,班\n"  # 5: duplicate of line 2
+        "2028-01-01,休,元旦\n"  # 6: another year
+        "2027-05-01\n"  # 7: one column
+        f"2027-10-01,休,{'国' * 51}\n"
+    )  # 8: name too long
     days, problems = arrangement.parse(text, 2027)
     assert [(p.code.rsplit(".", 1)[-1], p.params["line"]) for p in problems] == [
-        ("date", 3), ("kind", 4), ("duplicate", 5), ("date_range", 6), ("columns", 7), ("name_length", 8)]
+        ("date", 3),
+        ("kind", 4),
+        ("duplicate", 5),
+        ("date_range", 6),
+        ("columns", 7),
+        ("name_length", 8),
+    ]
     assert problems[2].params["first"] == 2
 
 
@@ -90,12 +109,16 @@ def test_preview_shows_the_working_day_changes():
     days, _ = arrangement.parse("2027-01-01,休,元旦\n2027-02-06,班,春节调休上班\n2027-01-02,休,元旦\n", 2027)
     result = arrangement.preview(cal, 2027, days)
     assert [(c.day, c.working_before, c.working_after, c.changed) for c in result.days] == [
-        (date(2027, 1, 1), True, False, True), (date(2027, 1, 2), False, False, False), (date(2027, 2, 6), False, True, True)]
+        (date(2027, 1, 1), True, False, True),
+        (date(2027, 1, 2), False, False, False),
+        (date(2027, 2, 6), False, True, True),
+    ]
     assert (result.to_off, result.to_working) == (1, 1)
     assert result.working_days_before == result.working_days_after == 261
 
 
 # --- the center's calendar -------------------------------------------------------------------------------
+
 
 def test_published_years_are_those_chinese_calendar_accepts():
     span = services.published_years()
@@ -129,8 +152,10 @@ def test_bad_lines_save_nothing(db, make_staff):
     with pytest.raises(RuleViolation) as caught:
         years.save_arrangement("2027-01-01,休,元旦\n2027-02-30,休,春节\n2027-02-10,假,春节\n", 2027, admin.user)
     messages = [p.message for p in caught.value.problems]
-    assert messages == ["第 2 行：日期“2027-02-30”无法识别，应写成 2027-01-01 这样的格式",
-                        "第 3 行：类型“假”无效，应为“休”（放假）或“班”（调休上班）"]
+    assert messages == [
+        "第 2 行：日期“2027-02-30”无法识别，应写成 2027-01-01 这样的格式",
+        "第 3 行：类型“假”无效，应为“休”（放假）或“班”（调休上班）",
+    ]
     assert not CalendarOverride.objects.exists() and not ConfirmedYear.objects.exists()
 
 
@@ -167,10 +192,18 @@ def test_years_needing_attention(db):
 
 def test_due_api_carries_the_warning(db, make_staff, client_for):
     agent = make_staff("agent")
-    res = client_for(agent).get("/api/workcal/due", {"accepted": "2026-12-28T10:00:00+08:00", "unit": "working_days", "amount": 4})
+    res = client_for(agent).get(
+        "/api/workcal/due", {"accepted": "2026-12-28T10:00:00+08:00", "unit": "working_days", "amount": 4}
+    )
     assert res.status_code == 200
-    assert res.json()["deadline_warnings"] == [{
-        "code": "workcal.year_not_covered", "params": {"year": 2027},
-        "message": "2027 年的法定节假日安排尚未录入，期限按普通工作日计算，可能不准确"}]
-    res = client_for(agent).get("/api/workcal/due", {"accepted": "2026-12-01T10:00:00+08:00", "unit": "working_days", "amount": 4})
+    assert res.json()["deadline_warnings"] == [
+        {
+            "code": "workcal.year_not_covered",
+            "params": {"year": 2027},
+            "message": "2027 年的法定节假日安排尚未录入，期限按普通工作日计算，可能不准确",
+        }
+    ]
+    res = client_for(agent).get(
+        "/api/workcal/due", {"accepted": "2026-12-01T10:00:00+08:00", "unit": "working_days", "amount": 4}
+    )
     assert res.json()["deadline_warnings"] == []

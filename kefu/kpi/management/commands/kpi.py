@@ -3,6 +3,7 @@
 Prints every metric of the month for each key of the breakdown (from the stored rollups; computed
 first when the month has none, or with --refresh) and optionally writes the same report to Excel.
 """
+
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
@@ -25,7 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("--metrics", help="只输出这些指标，逗号分隔，如 K1,K2,M8")
 
     def handle(self, *args, **opts):
-        center = Center.objects.filter(code=opts["center"]).first() if opts["center"] else Center.objects.order_by("id").first()
+        center = (
+            Center.objects.filter(code=opts["center"]).first()
+            if opts["center"]
+            else Center.objects.order_by("id").first()
+        )
         if center is None:
             raise CommandError("找不到中心")
         try:
@@ -43,7 +48,9 @@ class Command(BaseCommand):
         values = selectors.period_values(center, period, by, spec=spec)
         codes = set(opts["metrics"].split(",")) if opts["metrics"] else None
         keys = selectors.keys_of(values)
-        blocks = [(selectors.key_label(center, by, k), selectors.rows_for(values, k, spec, codes=codes, by=by)) for k in keys]
+        blocks = [
+            (selectors.key_label(center, by, k), selectors.rows_for(values, k, spec, codes=codes, by=by)) for k in keys
+        ]
         self.stdout.write(f"{center.name} · {period.label} · 按{selectors.BREAKDOWN_LABELS[by]}")
         header = f"{'分组':<12}{'代码':<10}{'指标':<16}{'数值':>12}  {'目标':<28}{'状态'}"
         self.stdout.write(header)
@@ -52,8 +59,10 @@ class Command(BaseCommand):
             for r in rows:
                 if r.status == "na" and not r.num:
                     continue
-                self.stdout.write(f"{label[:10]:<12}{r.code:<10}{r.metric.name[:10]:<16}{r.shown:>12}  {r.target[:26]:<28}"
-                                  f"{xlsx.STATUS_LABELS[r.status]}")
+                self.stdout.write(
+                    f"{label[:10]:<12}{r.code:<10}{r.metric.name[:10]:<16}{r.shown:>12}  {r.target[:26]:<28}"
+                    f"{xlsx.STATUS_LABELS[r.status]}"
+                )
         if opts["xlsx"]:
             data = xlsx.workbook(f"{center.name} 指标报表", blocks, period_label=period.label)
             with open(opts["xlsx"], "wb") as fh:

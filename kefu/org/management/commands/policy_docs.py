@@ -1,4 +1,5 @@
 """manage.py policy_docs [--write]: docs/policies.md with its key tables generated from the section models."""
+
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand

@@ -1,4 +1,5 @@
 """kefu import-calls FILE --format queue_log|csv [--mapping mapping.json] [--center CODE]"""
+
 from __future__ import annotations
 
 import json
@@ -41,13 +42,17 @@ class Command(BaseCommand):
             raise CommandError(f"文件不存在：{file}")
         target = Center.objects.filter(code=center).first() if center else Center.objects.order_by("id").first()
         if target is None:
-            raise CommandError(f"中心不存在：{center}" if center else "还没有任何中心，请先运行 kefu seed-demo 或创建中心")
+            raise CommandError(
+                f"中心不存在：{center}" if center else "还没有任何中心，请先运行 kefu seed-demo 或创建中心"
+            )
         data = path.read_bytes()
         quiet = options.get("verbosity", 1) == 0
         try:
             if format == "queue_log":
                 total = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-                with tqdm(total=total, unit="行", desc="解析 queue_log", disable=quiet, file=ProgressOut(self.stderr)) as bar:
+                with tqdm(
+                    total=total, unit="行", desc="解析 queue_log", disable=quiet, file=ProgressOut(self.stderr)
+                ) as bar:
                     outcome = services.import_queue_log(target, file_name=path.name, data=data, progress=bar.update)
             else:
                 mapping_data = None
@@ -57,14 +62,20 @@ class Command(BaseCommand):
                     except (OSError, json.JSONDecodeError) as exc:
                         raise CommandError(f"无法读取字段映射 {mapping}：{exc}") from None
                 rows = max(data.count(b"\n") - 1, 0)
-                with tqdm(total=rows, unit="行", desc="写入 CSV 通话", disable=quiet, file=ProgressOut(self.stderr)) as bar:
-                    outcome = services.import_csv(target, file_name=path.name, data=data, mapping=mapping_data, progress=bar.update)
+                with tqdm(
+                    total=rows, unit="行", desc="写入 CSV 通话", disable=quiet, file=ProgressOut(self.stderr)
+                ) as bar:
+                    outcome = services.import_csv(
+                        target, file_name=path.name, data=data, mapping=mapping_data, progress=bar.update
+                    )
         except RuleViolation as exc:
             for p in exc.problems:
                 self.stderr.write(p.message)
             raise CommandError(f"导入失败，未导入任何记录（{len(exc.problems)} 处错误）") from None
         if outcome.duplicate:
-            self.stdout.write(f"该文件已于 {outcome.batch.imported_at:%Y-%m-%d %H:%M} 导入过（{outcome.batch.file_name}），未新增任何记录")
+            self.stdout.write(
+                f"该文件已于 {outcome.batch.imported_at:%Y-%m-%d %H:%M} 导入过（{outcome.batch.file_name}），未新增任何记录"
+            )
             return
         for note in outcome.notes:
             self.stdout.write(note)
@@ -72,6 +83,8 @@ class Command(BaseCommand):
             rows = services.refresh_kpis(outcome)
             if rows:
                 self.stdout.write(f"已重算指标汇总 {rows} 行")
-        self.stdout.write(f"已导入 {path.name}：{outcome.batch.rows} 行，新增通话 {outcome.calls_created}，"
-                          f"已存在而跳过 {outcome.skipped_existing}，签入时段 {outcome.sessions}，小休 {outcome.pauses}，"
-                          f"待下个文件补全 {outcome.pending} 行")
+        self.stdout.write(
+            f"已导入 {path.name}：{outcome.batch.rows} 行，新增通话 {outcome.calls_created}，"
+            f"已存在而跳过 {outcome.skipped_existing}，签入时段 {outcome.sessions}，小休 {outcome.pauses}，"
+            f"待下个文件补全 {outcome.pending} 行"
+        )

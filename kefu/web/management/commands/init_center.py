@@ -1,4 +1,5 @@
 """Create a production center and its first administrator: `kefu init-center --code gz12345 --name ...`."""
+
 import getpass
 import os
 
@@ -33,9 +34,19 @@ class Command(BaseCommand):
             with transaction.atomic():
                 center = services.create_center(o["code"], o["name"], preset=o["preset"])
                 Center.objects.filter(pk=center.pk).update(time_zone=o["time_zone"])
-                staff = services.create_staff(center, staff_no=o["admin_staff_no"], name=o["admin_name"], roles=["admin"],
-                                              username=o["admin_username"], password=password)
+                staff = services.create_staff(
+                    center,
+                    staff_no=o["admin_staff_no"],
+                    name=o["admin_name"],
+                    roles=["admin"],
+                    username=o["admin_username"],
+                    password=password,
+                )
                 User.objects.filter(pk=staff.user_id).update(is_staff=True, is_superuser=True)
         except RuleViolation as exc:
             raise CommandError(str(exc))
-        self.stdout.write(self.style.SUCCESS(f"已创建中心“{o['name']}”（{o['preset']} 预设）和管理员 {o['admin_username']}（工号 {o['admin_staff_no']}）"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"已创建中心“{o['name']}”（{o['preset']} 预设）和管理员 {o['admin_username']}（工号 {o['admin_staff_no']}）"
+            )
+        )

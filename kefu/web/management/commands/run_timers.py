@@ -20,12 +20,17 @@ class Command(BaseCommand):
             self.stdout.write("已运行：" + ("、".join(timers.label_of(n) for n in done.ran) or "无"))
             if done.failed:
                 # the traceback is in the log; the exit status tells cron / systemd / the operator
-                raise CommandError("定时任务运行失败：" + "、".join(timers.label_of(n) for n in done.failed)
-                                   + "（详情见错误日志；管理员和值班长的首页也会提示）")
+                raise CommandError(
+                    "定时任务运行失败："
+                    + "、".join(timers.label_of(n) for n in done.failed)
+                    + "（详情见错误日志；管理员和值班长的首页也会提示）"
+                )
             if not settings.CELERY_BEAT_SCHEDULE:
                 self.stdout.write("没有登记的定时任务")
             return
-        self.stdout.write(f"定时任务：{'、'.join(timers.label_of(n) for n in settings.CELERY_BEAT_SCHEDULE) or '无'}（Ctrl-C 退出）")
+        self.stdout.write(
+            f"定时任务：{'、'.join(timers.label_of(n) for n in settings.CELERY_BEAT_SCHEDULE) or '无'}（Ctrl-C 退出）"
+        )
         stop = threading.Event()
         try:
             timers.loop(stop, opts["tick"])

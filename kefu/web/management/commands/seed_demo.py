@@ -5,6 +5,7 @@ whether another app ran or skipped its part: a second run finds every part in pl
 rollups are computed after every other app, so they count the clock-ins, QA scores, return visits and surveys the
 later apps record.
 """
+
 import random
 import time
 
@@ -31,8 +32,11 @@ class Command(BaseCommand):
         verbose = opts.get("verbosity", 1) >= 2
         with transaction.atomic():
             center = org_demo.build(None, random.Random(f"{seed}:org"), self.stdout)
-        modules = [(label, module) for label, module in app_modules("demo")
-                   if label != "org" and not (opts["only"] and label not in opts["only"])]
+        modules = [
+            (label, module)
+            for label, module in app_modules("demo")
+            if label != "org" and not (opts["only"] and label not in opts["only"])
+        ]
         modules.sort(key=lambda item: item[0] in LAST)  # stable: the apps' order, the summaries last
         for label, module in modules:
             began = time.monotonic()

@@ -18,10 +18,18 @@ class Command(BaseCommand):
 
         addr = opts["addrport"]
         accounts = [
-            ("admin", Role.ADMIN), ("manager1", Role.MANAGER), ("supervisor1", Role.SUPERVISOR),
-            ("teamlead1", Role.TEAM_LEAD), ("agent1", Role.AGENT), ("senior1", Role.SENIOR_AGENT),
-            ("dispatcher1", Role.DISPATCHER), ("handler1", Role.DEPT_HANDLER), ("qa1", Role.QA),
-            ("editor1", Role.EDITOR), ("hr1", Role.HR), ("auditor1", Role.AUDITOR),
+            ("admin", Role.ADMIN),
+            ("manager1", Role.MANAGER),
+            ("supervisor1", Role.SUPERVISOR),
+            ("teamlead1", Role.TEAM_LEAD),
+            ("agent1", Role.AGENT),
+            ("senior1", Role.SENIOR_AGENT),
+            ("dispatcher1", Role.DISPATCHER),
+            ("handler1", Role.DEPT_HANDLER),
+            ("qa1", Role.QA),
+            ("editor1", Role.EDITOR),
+            ("hr1", Role.HR),
+            ("auditor1", Role.AUDITOR),
         ]
         self.stdout.write(self.style.SUCCESS(f"\n示范中心已启动：http://{addr}/"))
         self.stdout.write(f"接口文档：http://{addr}/api/docs    配置后台：http://{addr}/admin/")

@@ -16,13 +16,13 @@ from kefu.org.models import Policy
 from kefu.roster import services
 from kefu.wfm import services as wfm_services
 from kefu.wfm.tests.test_services import add_calls
+from conftest import PASSWORD
 
 TZ = ZoneInfo("Asia/Shanghai")
 START = date(2026, 6, 29)  # a Monday; 07-01..07-05 are month-start days; 07-06 has no forecast
 
 
-@pytest.fixture
-def planned(center, make_staff):
+def _plan(center, make_staff):
     """Four weeks of calls (09:00-09:29: 60 calls, 54 answered, 180 s handled), a 7-day forecast, an 8-day roster."""
     rows = []
     for k in range(28):
@@ -39,6 +39,39 @@ def planned(center, make_staff):
     lead = make_staff("supervisor", staff_no="9001")
     roster = services.generate(center, start=START, days=8, actor=lead, time_limit=3)
     return lead, roster
+
+
+@pytest.fixture(scope="module")
+def planned(django_db_setup, django_db_blocker):
+    """_plan once for the module's tests that only read it (or change it inside their own transaction, which nests
+    in this one as a savepoint): the calls, the forecast and the CP-SAT roster cost seconds. Rolled back after the
+    module's last test."""
+    from django.db import transaction
+
+    from kefu.org import services as org_services
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            center = org_services.create_center("test", "测试中心")
+            made = iter(range(5000, 9999))
+
+            def make_staff(*roles, staff_no=None):
+                no = staff_no or str(next(made))
+                return org_services.create_staff(center, staff_no=no, name=f"员工{no}", roles=list(roles),
+                                                 username=f"u{no}", password=PASSWORD)
+
+            yield _plan(center, make_staff)
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def planned_live(center, make_staff):
+    """_plan for a page test: the live server reads committed rows, so it is built in the test's own database."""
+    return _plan(center, make_staff)
 
 
 def staffing_row(html: str, label: str) -> tuple[int, int, str]:
@@ -103,8 +136,8 @@ def test_occupancy_cap_is_named_where_it_sets_the_figure(planned, client_for):
 
 
 @pytest.mark.browser
-def test_roster_page_basis_at_desktop_and_phone_width(planned, page, login, screenshot):
-    lead, roster = planned
+def test_roster_page_basis_at_desktop_and_phone_width(planned_live, page, login, screenshot):
+    lead, roster = planned_live
     login(lead)
     for width, name in ((1440, "roster-requirement-basis"), (390, "roster-requirement-basis-phone")):
         page.set_viewport_size({"width": width, "height": 900})

@@ -19,6 +19,7 @@ appears in B's answer. If the id in its path names a kind of object this module 
 `test_an_unscoped_endpoint_is_caught` mounts such an endpoint for the length of one test and shows both checks
 failing on it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -87,14 +88,21 @@ OBJECTS = {
 
 # Path parameters that name no object of a center, and why they are not in the matrix.
 EXEMPT = {
-    ("workcal", "overrides"): "the day of the national working calendar (法定节假日调休): one calendar for every center",
+    (
+        "workcal",
+        "overrides",
+    ): "the day of the national working calendar (法定节假日调休): one calendar for every center",
     ("discipline", "months"): "a month (YYYY-MM), not an object: what the month shows is listed by center and checked "
-                              "as a list (A's text never in B's answer)",
+    "as a list (A's text never in B's answer)",
 }
 
 # Required query parameters that name an object: filled with A's row like a path id.
-QUERY_OBJECTS = {"team_id": "org.Team", "shop_id": "shop.Shop", "order_id": "tickets.Order",
-                 "department_id": "org.Department"}
+QUERY_OBJECTS = {
+    "team_id": "org.Team",
+    "shop_id": "shop.Shop",
+    "order_id": "tickets.Order",
+    "department_id": "org.Department",
+}
 
 
 def _operations():
@@ -120,8 +128,13 @@ OPERATIONS = sorted(_operations(), key=lambda o: (o[1], o[0]))
 
 def test_every_operation_is_in_the_matrix():
     """A path id of a kind the matrix does not know fails here, named, until it is added to OBJECTS or EXEMPT."""
-    unknown = sorted({f"{method} {path}" for method, path, _ in OPERATIONS
-                      if _key(path) is not None and _key(path) not in OBJECTS and _key(path) not in EXEMPT})
+    unknown = sorted(
+        {
+            f"{method} {path}"
+            for method, path, _ in OPERATIONS
+            if _key(path) is not None and _key(path) not in OBJECTS and _key(path) not in EXEMPT
+        }
+    )
     assert not unknown, f"这些接口的路径编号不在范围矩阵中（请加入 OBJECTS 或说明理由加入 EXEMPT）：{unknown}"
     for model in set(OBJECTS.values()) | set(QUERY_OBJECTS.values()):
         apps.get_model(model)  # a renamed model fails here, not as a silent gap
@@ -224,16 +237,29 @@ def find_or_make(label: str, world):
 def _order(world):
     from kefu.tickets import services
 
-    return services.create_order(world.a, world.a_omni, {
-        "kind": "complaint", "phone": "13912345678", "customer_name": "甲客户", "subject": "甲中心话费多扣",
-        "description": "甲中心的工单", "category": "tariff", "level": 2})
+    return services.create_order(
+        world.a,
+        world.a_omni,
+        {
+            "kind": "complaint",
+            "phone": "13912345678",
+            "customer_name": "甲客户",
+            "subject": "甲中心话费多扣",
+            "description": "甲中心的工单",
+            "category": "tariff",
+            "level": 2,
+        },
+    )
 
 
 def _shop(world):
     from kefu.shop.models import Shop
 
-    return make_row("shop.Shop", world, code="jia-shop", name="甲店铺") if not Shop.objects.filter(
-        code="jia-shop").exists() else Shop.objects.get(code="jia-shop")
+    return (
+        make_row("shop.Shop", world, code="jia-shop", name="甲店铺")
+        if not Shop.objects.filter(code="jia-shop").exists()
+        else Shop.objects.get(code="jia-shop")
+    )
 
 
 MAKERS = {
@@ -255,8 +281,15 @@ class World:
 def _staff(center, no: str, roles, **kwargs):
     from kefu.org import services
 
-    return services.create_staff(center, staff_no=no, name=kwargs.pop("name", f"员工{no}"), roles=list(roles),
-                                 username=f"u{no}", password=PASSWORD, **kwargs)
+    return services.create_staff(
+        center,
+        staff_no=no,
+        name=kwargs.pop("name", f"员工{no}"),
+        roles=list(roles),
+        username=f"u{no}",
+        password=PASSWORD,
+        **kwargs,
+    )
 
 
 @pytest.fixture
@@ -269,13 +302,20 @@ def world(db):
     w.b = services.create_center("yi", "乙中心")
     w.a_dept = Department.objects.create(center=w.a, code="jia-billing", name="甲计费部")
     w.a_team = Team.objects.create(center=w.a, code="jia-t1", name="甲一班")
-    w.a_omni = _staff(w.a, "JIA0001", [r.value for r in Role if r != Role.DEPT_HANDLER], name="甲全能",
-                      team=w.a_team)
+    w.a_omni = _staff(w.a, "JIA0001", [r.value for r in Role if r != Role.DEPT_HANDLER], name="甲全能", team=w.a_team)
     w.b_dept = Department.objects.create(center=w.b, code="yi-billing", name="乙计费部")
     w.b_team = Team.objects.create(center=w.b, code="yi-t1", name="乙一班")
-    w.b_staff = {role: _staff(w.b, f"YI{i:04d}", [role.value], name=f"乙{role.value}", team=w.b_team,
-                              department=w.b_dept if role == Role.DEPT_HANDLER else None)
-                 for i, role in enumerate(Role, start=1)}
+    w.b_staff = {
+        role: _staff(
+            w.b,
+            f"YI{i:04d}",
+            [role.value],
+            name=f"乙{role.value}",
+            team=w.b_team,
+            department=w.b_dept if role == Role.DEPT_HANDLER else None,
+        )
+        for i, role in enumerate(Role, start=1)
+    }
     for key in (*OBJECTS.values(), "tickets.TypicalCase"):
         find_or_make(key, w)
     return w
@@ -336,8 +376,11 @@ def _b_row(label: str, world):
 def _url(path: str, world) -> str:
     key = _key(path)
     row = find_or_make(OBJECTS[key], world)
-    value = row.staff_no if OBJECTS[key] == "org.Staff" else (
-        getattr(row, "code", row.pk) if key[1] in ("phrases", "phrase-rules") else row.pk)
+    value = (
+        row.staff_no
+        if OBJECTS[key] == "org.Staff"
+        else (getattr(row, "code", row.pk) if key[1] in ("phrases", "phrase-rules") else row.pk)
+    )
     return re.sub(r"\{[^}]+\}", str(value), path, count=1)
 
 
@@ -383,8 +426,11 @@ def _marks(world) -> set[str]:
     ours, theirs = set(), set()
     for model in apps.get_models():
         keys = [f.name for f in model._meta.concrete_fields if f.is_relation and f.related_model is Center]
-        texts = [f.name for f in model._meta.concrete_fields
-                 if isinstance(f, (models.CharField, models.TextField)) and not f.choices]
+        texts = [
+            f.name
+            for f in model._meta.concrete_fields
+            if isinstance(f, (models.CharField, models.TextField)) and not f.choices
+        ]
         if not keys or not texts:
             continue
         for center, found in ((world.a, ours), (world.b, theirs)):
@@ -417,8 +463,13 @@ def _answer_texts(response) -> set[str]:
         from openpyxl import load_workbook
 
         book = load_workbook(io.BytesIO(response.content), read_only=True)
-        return {str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
-                for cell in row if cell is not None}
+        return {
+            str(cell)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+            if cell is not None
+        }
     return set(response.content.decode(errors="replace").split())
 
 
@@ -489,8 +540,9 @@ def test_another_centers_caller_changes_nothing_of_ours(world):
         url = _url(path, world)
         body = _body(spec, schema)
         for role in _allowed(op_id):
-            answer = _client(world.b_staff[role]).generic(method, url, json.dumps(body),
-                                                          content_type="application/json")
+            answer = _client(world.b_staff[role]).generic(
+                method, url, json.dumps(body), content_type="application/json"
+            )
             checked += 1
             if answer.status_code < 300 or answer.status_code >= 500 or answer.status_code == 401:
                 wrong.append(f"{op_id}: 乙中心的{role.value}对甲中心对象 {method} {url} 得到 {answer.status_code}")
@@ -500,9 +552,17 @@ def test_another_centers_caller_changes_nothing_of_ours(world):
 
 # Writes naming objects by ids in the body (not the path): (operation id, a body naming A's row of the model).
 BODY_IDS = {
-    "tickets.bulk": ("tickets.Order", lambda row: [
-        {"action": action, "ids": [{"id": row.pk, "version": row.version}],
-         "fields": {"department": "jia-billing", "dispatch_opinion": "甲乙"}} for action in ("dispatch", "claim")]),
+    "tickets.bulk": (
+        "tickets.Order",
+        lambda row: [
+            {
+                "action": action,
+                "ids": [{"id": row.pk, "version": row.version}],
+                "fields": {"department": "jia-billing", "dispatch_opinion": "甲乙"},
+            }
+            for action in ("dispatch", "claim")
+        ],
+    ),
 }
 
 
@@ -515,11 +575,21 @@ def test_another_centers_ids_in_a_body_change_nothing_of_ours(world):
         before = apps.get_model(label).objects.get(pk=row.pk).version
         method, path = paths[op_id]
         for role, body in itertools.product(_allowed(op_id), bodies(row)):
-            answer = _client(world.b_staff[role]).generic(method, path, json.dumps(body), content_type="application/json")
+            answer = _client(world.b_staff[role]).generic(
+                method, path, json.dumps(body), content_type="application/json"
+            )
             results = answer.json().get("results", []) if answer.status_code == 200 else []
-            if answer.status_code >= 500 or answer.status_code == 401 or (answer.status_code < 300 and any(r["ok"] or r["problems"][0]["rule"] != "not_found"
-                                                                               for r in results)):
-                wrong.append(f"{op_id}: 乙中心的{role.value}以甲中心编号 {body['action']} 得到 {answer.status_code} {results}")
+            if (
+                answer.status_code >= 500
+                or answer.status_code == 401
+                or (
+                    answer.status_code < 300
+                    and any(r["ok"] or r["problems"][0]["rule"] != "not_found" for r in results)
+                )
+            ):
+                wrong.append(
+                    f"{op_id}: 乙中心的{role.value}以甲中心编号 {body['action']} 得到 {answer.status_code} {results}"
+                )
         if apps.get_model(label).objects.get(pk=row.pk).version != before:
             wrong.append(f"{op_id}: 甲中心的对象被乙中心改动")
     assert BODY_IDS.keys() <= paths.keys()
@@ -573,8 +643,9 @@ def _page_leaks(world, only=None) -> tuple[list[str], int]:
     from kefu.tests.test_customer_reads_audited import _page_urls, _patterns
 
     marks = _marks(world)
-    b_omni = _staff(world.b, "YI9999", [r.value for r in Role if r != Role.DEPT_HANDLER], name="乙全能",
-                    team=world.b_team)
+    b_omni = _staff(
+        world.b, "YI9999", [r.value for r in Role if r != Role.DEPT_HANDLER], name="乙全能", team=world.b_team
+    )
     client = _client(b_omni)
     of_objects = {name for name, params in _patterns() if params}
     wrong, checked = [], 0
@@ -607,4 +678,5 @@ def test_another_centers_pages_hold_none_of_our_rows(world):
 def test_known_page_leaks_are_still_there(world):
     wrong, _ = _page_leaks(world, only=set(KNOWN_PAGE_LEAKS))
     assert {w.split(":")[0] + ":" + w.split(":")[1] for w in wrong} == set(KNOWN_PAGE_LEAKS), (
-        f"已修复的页面请从 KNOWN_PAGE_LEAKS 中删除：{wrong}")
+        f"已修复的页面请从 KNOWN_PAGE_LEAKS 中删除：{wrong}"
+    )

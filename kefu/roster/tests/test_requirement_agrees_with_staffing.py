@@ -4,6 +4,7 @@ Before, the staffing page said 12 agents at 09:00 where the roster said 4: the r
 profile for the whole period when one day lacked a forecast, and added the month-start uplift (004:L761) on top of a
 forecast that already carries the month-start peak.
 """
+
 import json
 import math
 import re
@@ -12,11 +13,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from conftest import PASSWORD
 from kefu.org.models import Policy
 from kefu.roster import services
 from kefu.wfm import services as wfm_services
 from kefu.wfm.tests.test_services import add_calls
-from conftest import PASSWORD
 
 TZ = ZoneInfo("Asia/Shanghai")
 START = date(2026, 6, 29)  # a Monday; 07-01..07-05 are month-start days; 07-06 has no forecast
@@ -32,7 +33,9 @@ def _plan(center, make_staff):
             rows.append((t, "answered" if i < 54 else "abandoned", 150 if i < 54 else 0, 30 if i < 54 else 0, "1001"))
     add_calls(center, rows)
     # the forecast sees no month-start effect in June; the roster's month-start uplift would add 15 % (004:L761)
-    Policy.objects.filter(center=center).update(overrides={"wfm": {"forecast": {"history_weeks": 4, "month_start_days": 0}}})
+    Policy.objects.filter(center=center).update(
+        overrides={"wfm": {"forecast": {"history_weeks": 4, "month_start_days": 0}}}
+    )
     wfm_services.build_forecast(center, start=START, days=7)
     for no in ("3001", "3002", "3003"):
         make_staff("agent", staff_no=no)
@@ -59,8 +62,9 @@ def planned(django_db_setup, django_db_blocker):
 
             def make_staff(*roles, staff_no=None):
                 no = staff_no or str(next(made))
-                return org_services.create_staff(center, staff_no=no, name=f"员工{no}", roles=list(roles),
-                                                 username=f"u{no}", password=PASSWORD)
+                return org_services.create_staff(
+                    center, staff_no=no, name=f"员工{no}", roles=list(roles), username=f"u{no}", password=PASSWORD
+                )
 
             yield _plan(center, make_staff)
         finally:
@@ -123,8 +127,9 @@ def test_the_roster_page_says_where_its_requirement_comes_from(planned, client_f
 @pytest.mark.django_db
 def test_occupancy_cap_is_named_where_it_sets_the_figure(planned, client_for):
     lead, roster = planned
-    Policy.objects.filter(center=roster.center).update(overrides={"wfm": {
-        "forecast": {"history_weeks": 4, "month_start_days": 0}, "targets": {"occupancy_cap": 0.5}}})
+    Policy.objects.filter(center=roster.center).update(
+        overrides={"wfm": {"forecast": {"history_weeks": 4, "month_start_days": 0}, "targets": {"occupancy_cap": 0.5}}}
+    )
     capped = services.generate(roster.center, start=START, days=2, actor=lead, time_limit=3)
     client = client_for(lead)
     html = client.get(f"/roster/{capped.id}/").content.decode()

@@ -14,6 +14,7 @@ values ("None", "<Order: 1>", "object at 0x…", "{'a': 1}").
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import logging
@@ -50,6 +51,7 @@ def readable_text(page: str) -> str:
     return html.unescape(_TAG.sub(tag, page))
 
 
+@functools.cache  # the apps' message modules do not change within a run; it was called for every page read
 def _message_prefixes() -> list[str]:
     from kefu.registry import app_modules
 

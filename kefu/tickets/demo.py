@@ -133,16 +133,18 @@ def _duplicates(center, rng, now, dispatchers) -> int:
         .select_related("customer")
         .order_by("accepted_at", "id")[:40]
     )
-    for first in open_orders[:3]:
+    # A repeat call is the same matter: only complaints and consultations are called about again here, so the
+    # duplicate has the first order's kind and a later deadline, and the survivor keeps its own (a coordination
+    # order merged with a complaint's short deadline would be overdue by days).
+    repeated = [o for o in open_orders if o.kind in (machine.COMPLAINT, machine.CONSULTATION)]
+    for first in repeated[:3]:
         accepted = min(now, first.accepted_at + timedelta(hours=rng.uniform(1, 20)))
         try:
             dup = services.create_order(
                 center,
                 first.acceptor,
                 {
-                    "kind": first.kind
-                    if first.kind in (machine.COMPLAINT, machine.CONSULTATION)
-                    else machine.COMPLAINT,
+                    "kind": first.kind,
                     "phone": first.customer.phone,
                     "customer_name": first.customer.name,
                     "subject": first.subject,
@@ -156,7 +158,8 @@ def _duplicates(center, rng, now, dispatchers) -> int:
         except RuleViolation:
             continue
         made += 1
-    for order in open_orders[3:4]:
+    # The split: the latest open order, so the new order's deadlines (from the original acceptance) lie ahead.
+    for order in [o for o in reversed(open_orders) if o not in repeated[:3]][:1]:
         try:
             services.split(
                 Order.objects.get(pk=order.pk),
